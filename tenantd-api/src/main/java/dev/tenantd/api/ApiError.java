@@ -1,0 +1,60 @@
+package dev.tenantd.api;
+
+import dev.tenantd.platform.Problem;
+import dev.tenantd.runtime.TenantdException;
+
+/** An API refusal with its HTTP status and Cloudflare error code. */
+public final class ApiError extends TenantdException {
+    private final int status;
+    private final int code;
+
+    public ApiError(int status, int code, String message) {
+        super(message);
+        this.status = status;
+        this.code = code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    /** The one table from platform problems to HTTP status and Cloudflare code. */
+    public static ApiError of(Problem problem, String message) {
+        return switch (problem) {
+            case ACCOUNT_NOT_FOUND -> new ApiError(404, 7003, message);
+            case NAMESPACE_NOT_FOUND -> new ApiError(404, 100119, message);
+            case NAMESPACE_EXISTS -> new ApiError(409, 100120, message);
+            case SCRIPT_NOT_FOUND -> new ApiError(404, 10007, message);
+            case INVALID_NAME -> new ApiError(400, 10016, message);
+            case INVALID_SCRIPT, INVALID_BINDING -> new ApiError(400, 10021, message);
+            case SCRIPT_TOO_LARGE -> new ApiError(413, 10027, message);
+            case INVALID_METADATA, INVALID_REQUEST -> new ApiError(400, 10014, message);
+        };
+    }
+
+    public static ApiError missingAuth() {
+        return new ApiError(401, 9106, "Missing X-Auth-Key, X-Auth-Email or Authorization headers. "
+                + "Send 'Authorization: Bearer <token>'.");
+    }
+
+    public static ApiError badAuth() {
+        return new ApiError(403, 10000, "Authentication error: the API token is not valid.");
+    }
+
+    public static ApiError wrongAccount(String accountId) {
+        return new ApiError(403, 9109, "Unauthorized to access requested resource: the API token has no access to account '"
+                + accountId + "'.");
+    }
+
+    public static ApiError noRoute(String method, String path) {
+        return new ApiError(404, 7000, "No route for that URI: " + method + " " + path);
+    }
+
+    public static ApiError notSupported(String what) {
+        return new ApiError(501, 10501, "not supported by tenantd: " + what);
+    }
+}

@@ -1,0 +1,169 @@
+package dev.tenantd.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tenantd.platform.BindingSpec;
+import dev.tenantd.platform.ScriptUpload;
+import dev.tenantd.runtime.ModuleType;
+import dev.tenantd.runtime.WorkerModule;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.FileUpload;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns a script upload request into a {@link ScriptUpload}: a raw
+ * {@code application/javascript} service-worker body, or multipart/form-data
+ * with a {@code metadata} JSON part and one part per module, keyed by filename.
+ */
+final class UploadParser {
+    /** Scripts uploaded without a compatibility date get the oldest behaviour, as on Cloudflare. */
+    static final String DATE_WHEN_ABSENT = "2021-11-03";
+    static final String RAW_SCRIPT_NAME = "worker.js";
+
+    private UploadParser() {
+    }
+
+    static ScriptUpload parse(Vertx vertx, RoutingContext ctx) {
+        String contentType = ctx.request().getHeader("content-type");
+        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+        if (type.startsWith("application/javascript") || type.startsWith("text/javascript")) {
+            byte[] script = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+            if (script.length == 0) {
+                throw new ApiError(400, 10021, "The request body is empty: send the script as the body.");
+            }
+            return new ScriptUpload(RAW_SCRIPT_NAME,
+                    List.of(new WorkerModule(RAW_SCRIPT_NAME, ModuleType.SERVICE_WORKER, script)),
+                    DATE_WHEN_ABSENT, List.of(), List.of(), List.of());
+        }
+        if (!type.startsWith("multipart/form-data")) {
+            throw new ApiError(400, 10014, "Unsupported Content-Type '" + contentType
+                    + "': upload multipart/form-data with a metadata part, or a raw application/javascript script.");
+        }
+        if (ctx.request().formAttributes().names().stream().anyMatch(n -> n.startsWith("metadata["))) {
+            throw new ApiError(400, 10014, "Bracket-flattened form fields (metadata[...]) are not a valid upload: "
+                    + "send 'metadata' as one JSON part (cloudflare SDK 6.x or wrangler do).");
+        }
+        Map<String, FileUpload> parts = new LinkedHashMap<>();
+        String metadataText = ctx.request().getFormAttribute("metadata");
+        for (FileUpload upload : ctx.fileUploads()) {
+            if (upload.name().equals("metadata")) {
+                metadataText = vertx.fileSystem().readFileBlocking(upload.uploadedFileName()).toString();
+                continue;
+            }
+            String name = upload.fileName() == null || upload.fileName().isEmpty() ? upload.name() : upload.fileName();
+            parts.put(name, upload);
+        }
+        if (metadataText == null) {
+            throw new ApiError(400, 10014, "The multipart upload has no 'metadata' part: add a JSON part named "
+                    + "metadata with main_module (ES modules) or body_part (service worker).");
+        }
+        JsonNode metadata;
+        try {
+            metadata = Envelope.JSON.readTree(metadataText);
+        } catch (Exception e) {
+            throw new ApiError(400, 10014, "The metadata part is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (metadata == null || !metadata.isObject()) {
+            throw new ApiError(400, 10014, "The metadata part must be a JSON object.");
+        }
+        String main = text(metadata, "main_module");
+        String bodyPart = text(metadata, "body_part");
+        if (main == null && bodyPart == null) {
+            throw new ApiError(400, 10014, "metadata needs main_module (ES modules) or body_part (service worker).");
+        }
+        String entry = main != null ? main : bodyPart;
+        if (!parts.containsKey(entry)) {
+            throw new ApiError(400, 10014, (main != null ? "main_module" : "body_part") + " '" + entry
+                    + "' names no part of the upload; parts: " + parts.keySet());
+        }
+        List<WorkerModule> modules = new ArrayList<>();
+        for (var e : parts.entrySet()) {
+            ModuleType moduleType = moduleType(e.getKey(), e.getValue().contentType(), main != null, e.getKey().equals(entry));
+            if (moduleType == null) {
+                continue;
+            }
+            modules.add(new WorkerModule(e.getKey(), moduleType,
+                    vertx.fileSystem().readFileBlocking(e.getValue().uploadedFileName()).getBytes()));
+        }
+        String date = text(metadata, "compatibility_date");
+        return new ScriptUpload(entry, modules, date == null ? DATE_WHEN_ABSENT : date,
+                strings(metadata, "compatibility_flags"), bindings(metadata), strings(metadata, "tags"));
+    }
+
+    private static ModuleType moduleType(String name, String contentType, boolean modules, boolean isEntry) {
+        String t = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).split(";")[0].strip();
+        return switch (t) {
+            case "application/javascript+module", "text/javascript+module" -> ModuleType.ES_MODULE;
+            case "application/javascript", "text/javascript" -> modules || !isEntry
+                    ? (modules ? ModuleType.ES_MODULE : ModuleType.SERVICE_WORKER) : ModuleType.SERVICE_WORKER;
+            case "text/plain" -> ModuleType.TEXT;
+            case "application/octet-stream" -> ModuleType.DATA;
+            case "application/json" -> ModuleType.JSON;
+            case "application/source-map" -> null;
+            case "application/wasm" -> throw new ApiError(400, 10021,
+                    "not supported by tenantd: WebAssembly modules (part '" + name + "')");
+            default -> {
+                if (name.endsWith(".js") || name.endsWith(".mjs")) {
+                    yield modules ? ModuleType.ES_MODULE : ModuleType.SERVICE_WORKER;
+                }
+                throw new ApiError(400, 10021, "Part '" + name + "' has an unknown content type '" + contentType
+                        + "': use application/javascript+module, text/plain, application/octet-stream or application/json.");
+            }
+        };
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new ApiError(400, 10014, "metadata." + field + " must be a string.");
+        }
+        return v.asText();
+    }
+
+    private static List<String> strings(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        List<String> out = new ArrayList<>();
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        if (!v.isArray()) {
+            throw new ApiError(400, 10014, "metadata." + field + " must be an array of strings.");
+        }
+        for (JsonNode item : v) {
+            if (!item.isTextual()) {
+                throw new ApiError(400, 10014, "metadata." + field + " must be an array of strings.");
+            }
+            out.add(item.asText());
+        }
+        return out;
+    }
+
+    private static List<BindingSpec> bindings(JsonNode metadata) {
+        JsonNode v = metadata.get("bindings");
+        List<BindingSpec> out = new ArrayList<>();
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        if (!v.isArray()) {
+            throw new ApiError(400, 10014, "metadata.bindings must be an array.");
+        }
+        for (JsonNode b : v) {
+            if (!b.isObject() || !b.path("type").isTextual() || !b.path("name").isTextual()) {
+                throw new ApiError(400, 10014, "every binding needs a string 'type' and 'name': " + b);
+            }
+            ObjectNode fields = ((ObjectNode) b).deepCopy();
+            fields.remove("type");
+            fields.remove("name");
+            out.add(new BindingSpec(b.get("type").asText(), b.get("name").asText(), fields));
+        }
+        return out;
+    }
+}

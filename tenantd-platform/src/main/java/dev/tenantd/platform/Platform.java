@@ -1,0 +1,482 @@
+package dev.tenantd.platform;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tenantd.platform.store.BlobStore;
+import dev.tenantd.platform.store.Store;
+import dev.tenantd.runtime.Binding;
+import dev.tenantd.runtime.CompatibilityFlags;
+import dev.tenantd.runtime.InvocationException;
+import dev.tenantd.runtime.JsEngine;
+import dev.tenantd.runtime.ModuleType;
+import dev.tenantd.runtime.Outcome;
+import dev.tenantd.runtime.ScriptException;
+import dev.tenantd.runtime.WorkerModule;
+import dev.tenantd.runtime.WorkerRequest;
+import dev.tenantd.runtime.WorkerResponse;
+import dev.tenantd.runtime.WorkerSource;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The platform: accounts, dispatch namespaces, scripts and their versions, and
+ * the invocation of workers. The API and the ingress call it; it keeps an
+ * in-memory directory of current scripts so that serving a request never
+ * touches the database.
+ */
+public final class Platform implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Store store;
+    private final BlobStore blobs;
+    private final JsEngine engine;
+    private final Secrets secrets;
+    private final Limits limits;
+    private final String defaultAccountId;
+    private final WorkerPool pool;
+    private final Egress egress;
+    private volatile List<Route> routes;
+    private final String workersDevDomain;
+
+    private final ConcurrentHashMap<ScriptRef, Optional<Script>> scriptCache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Optional<Namespace>> namespaceCache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ScriptRef, ReentrantLock> uploadLocks = new ConcurrentHashMap<>();
+
+    private Platform(Builder b) {
+        this.store = b.store;
+        this.blobs = b.blobs;
+        this.engine = b.engine;
+        this.secrets = b.secrets;
+        this.limits = b.limits;
+        this.defaultAccountId = b.defaultAccountId;
+        this.routes = List.copyOf(b.routes);
+        this.workersDevDomain = b.workersDevDomain;
+        this.egress = b.egress;
+        this.pool = new WorkerPool(engine, limits.liveIsolates(), this::loadSource, this::hostFor);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String defaultAccountId() {
+        return defaultAccountId;
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    public List<Route> routes() {
+        return routes;
+    }
+
+    // ---- accounts and tokens
+
+    public Account account(String accountId) {
+        return store.account(accountId).orElseThrow(() -> new PlatformException(Problem.ACCOUNT_NOT_FOUND,
+                "Account '" + accountId + "' does not exist on this server."));
+    }
+
+    public List<Account> accounts() {
+        return store.accounts();
+    }
+
+    /** The account an API token grants access to. */
+    public Optional<String> authenticate(String token) {
+        if (token == null || token.isBlank()) {
+            return Optional.empty();
+        }
+        return store.tokenAccount(BlobStore.sha256(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    // ---- namespaces
+
+    public List<Namespace> namespaces(String accountId) {
+        account(accountId);
+        return store.namespaces(accountId);
+    }
+
+    public Namespace namespace(String accountId, String name) {
+        account(accountId);
+        return findNamespace(accountId, name).orElseThrow(() -> new PlatformException(Problem.NAMESPACE_NOT_FOUND,
+                "Dispatch namespace '" + name + "' was not found in this account."));
+    }
+
+    public Namespace createNamespace(String accountId, String name) {
+        account(accountId);
+        Names.namespace(name);
+        Namespace created = store.createNamespace(accountId, name).orElseThrow(() -> new PlatformException(
+                Problem.NAMESPACE_EXISTS, "A dispatch namespace named '" + name + "' already exists."));
+        namespaceCache.remove(accountId + "/" + name);
+        return created;
+    }
+
+    public Namespace renameNamespace(String accountId, String name, String newName) {
+        Namespace ns = namespace(accountId, name);
+        Names.namespace(newName);
+        if (newName.equals(name)) {
+            return ns;
+        }
+        Namespace renamed = store.renameNamespace(ns.id(), newName).orElseThrow(() -> new PlatformException(
+                Problem.NAMESPACE_EXISTS, "A dispatch namespace named '" + newName + "' already exists."));
+        namespaceCache.remove(accountId + "/" + name);
+        namespaceCache.remove(accountId + "/" + newName);
+        return renamed;
+    }
+
+    public void deleteNamespace(String accountId, String name) {
+        Namespace ns = namespace(accountId, name);
+        store.deleteNamespace(ns.id());
+        namespaceCache.remove(accountId + "/" + name);
+        scriptCache.keySet().removeIf(ref -> ref.namespaceId().equals(ns.id()));
+    }
+
+    private Optional<Namespace> findNamespace(String accountId, String name) {
+        Optional<Namespace> cached = namespaceCache.get(accountId + "/" + name);
+        if (cached != null) {
+            return cached;
+        }
+        Optional<Namespace> found = store.namespace(accountId, name);
+        namespaceCache.put(accountId + "/" + name, found);
+        return found;
+    }
+
+    // ---- scripts
+
+    /** The script in a namespace, or a plain worker when {@code namespace} is empty. */
+    public ScriptRef ref(String accountId, Optional<String> namespace, String name) {
+        account(accountId);
+        String nsId = namespace.map(n -> namespace(accountId, n).id()).orElse(ScriptRef.PLAIN);
+        return new ScriptRef(accountId, nsId, name);
+    }
+
+    public Script script(ScriptRef ref) {
+        return findScript(ref).orElseThrow(() -> new PlatformException(Problem.SCRIPT_NOT_FOUND,
+                "Worker '" + ref.name() + "' was not found" + (ref.namespaceId().isEmpty() ? "." : " in this dispatch namespace.")));
+    }
+
+    public List<Script> scripts(String accountId, String namespaceId) {
+        return store.scripts(accountId, namespaceId);
+    }
+
+    public Namespace namespaceOf(ScriptRef ref) {
+        return store.namespaceById(ref.namespaceId()).orElseThrow(() -> new PlatformException(
+                Problem.NAMESPACE_NOT_FOUND, "Dispatch namespace was not found."));
+    }
+
+    /**
+     * Validates an upload (names, size, bindings, and that it compiles and defines a
+     * fetch handler in a real isolate), stores its modules and makes it the
+     * script's current version. Concurrent uploads of one script take turns.
+     */
+    public Script upload(ScriptRef ref, ScriptUpload upload) {
+        Names.script(ref.name());
+        if (upload.totalSize() > limits.scriptSizeBytes()) {
+            throw new PlatformException(Problem.SCRIPT_TOO_LARGE, "Script is " + upload.totalSize()
+                    + " bytes; the limit is " + limits.scriptSizeBytes() + " bytes.");
+        }
+        if (upload.modules().isEmpty()) {
+            throw new PlatformException(Problem.INVALID_SCRIPT, "The upload contains no script.");
+        }
+        try {
+            CompatibilityFlags.parseDate(upload.compatibilityDate());
+        } catch (ScriptException e) {
+            throw new PlatformException(Problem.INVALID_METADATA, e.getMessage());
+        }
+        List<BindingSpec> stored = prepareBindings(ref.accountId(), upload.bindings());
+        WorkerSource source;
+        try {
+            source = new WorkerSource(ref.name(), upload.mainModule(), upload.modules(),
+                    upload.compatibilityDate(), upload.compatibilityFlags(), runtimeBindings(stored));
+        } catch (ScriptException e) {
+            throw new PlatformException(Problem.INVALID_METADATA, e.getMessage());
+        }
+        long startupMs = validate(source);
+
+        ReentrantLock lock = uploadLocks.computeIfAbsent(ref, r -> new ReentrantLock());
+        lock.lock();
+        try {
+            List<ModuleRef> modules = new ArrayList<>();
+            for (WorkerModule m : upload.modules()) {
+                modules.add(new ModuleRef(m.name(), m.type(), blobs.put(m.content()), m.content().length));
+            }
+            String versionId = UUID.randomUUID().toString();
+            String etag = BlobStore.sha256((versionId + modules).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            int number = findScript(ref).map(s -> s.current().number() + 1).orElse(1);
+            ScriptVersion version = new ScriptVersion(versionId, "", number, upload.mainModule(),
+                    source.isServiceWorker(), upload.compatibilityDate(), upload.compatibilityFlags(), modules,
+                    stored, etag, startupMs, now());
+            Script saved = store.saveVersion(ref, version);
+            scriptCache.put(ref, Optional.of(saved));
+            return saved;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long validate(WorkerSource source) {
+        try {
+            return engine.validate(source).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new PlatformException(Problem.INVALID_SCRIPT, cause instanceof ScriptException
+                    ? cause.getMessage() : "the script could not be loaded: " + cause);
+        } catch (TimeoutException e) {
+            throw new PlatformException(Problem.INVALID_SCRIPT, "Script startup took longer than 30 s.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PlatformException(Problem.INVALID_SCRIPT, "validation was interrupted");
+        }
+    }
+
+    public void deleteScript(ScriptRef ref) {
+        script(ref);
+        ReentrantLock lock = uploadLocks.computeIfAbsent(ref, r -> new ReentrantLock());
+        lock.lock();
+        try {
+            store.deleteScript(ref);
+            scriptCache.put(ref, Optional.empty());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public byte[] moduleContent(ModuleRef module) {
+        return blobs.get(module.sha256());
+    }
+
+    private Optional<Script> findScript(ScriptRef ref) {
+        Optional<Script> cached = scriptCache.get(ref);
+        if (cached != null) {
+            return cached;
+        }
+        Optional<Script> found = store.script(ref);
+        scriptCache.put(ref, found);
+        return found;
+    }
+
+    // ---- bindings
+
+    private List<BindingSpec> prepareBindings(String accountId, List<BindingSpec> bindings) {
+        Set<String> names = new HashSet<>();
+        List<BindingSpec> out = new ArrayList<>();
+        for (BindingSpec b : bindings) {
+            if (b.name() == null || !b.name().matches("[A-Za-z_$][A-Za-z0-9_$]*")) {
+                throw new PlatformException(Problem.INVALID_BINDING, "Binding name '" + b.name()
+                        + "' is not a valid JavaScript identifier.");
+            }
+            if (!names.add(b.name())) {
+                throw new PlatformException(Problem.INVALID_BINDING, "Binding name '" + b.name() + "' is used twice.");
+            }
+            ObjectNode fields = b.fields().deepCopy();
+            switch (b.type()) {
+                case "plain_text" -> requireText(b, fields, "text");
+                case "secret_text" -> {
+                    requireText(b, fields, "text");
+                    fields.put("ciphertext", secrets.encrypt(fields.get("text").asText()));
+                    fields.remove("text");
+                }
+                case "json" -> {
+                    if (!fields.has("json")) {
+                        throw new PlatformException(Problem.INVALID_BINDING, "Binding '" + b.name() + "' of type json needs a 'json' field.");
+                    }
+                }
+                case "dispatch_namespace" -> {
+                    requireText(b, fields, "namespace");
+                    // The namespace may be created after the dispatch worker; it is looked up per request.
+                    Names.namespace(fields.get("namespace").asText());
+                }
+                case "service" -> requireText(b, fields, "service");
+                default -> throw new PlatformException(Problem.INVALID_BINDING, "Binding type '" + b.type()
+                        + "' (binding '" + b.name() + "') is not supported by tenantd yet.");
+            }
+            out.add(new BindingSpec(b.type(), b.name(), fields));
+        }
+        return out;
+    }
+
+    private static void requireText(BindingSpec b, ObjectNode fields, String field) {
+        if (!fields.hasNonNull(field) || !fields.get(field).isTextual()) {
+            throw new PlatformException(Problem.INVALID_BINDING, "Binding '" + b.name() + "' of type " + b.type()
+                    + " needs a string field '" + field + "'.");
+        }
+    }
+
+    private List<Binding> runtimeBindings(List<BindingSpec> stored) {
+        List<Binding> out = new ArrayList<>();
+        for (BindingSpec b : stored) {
+            out.add(switch (b.type()) {
+                case "plain_text" -> new Binding.Text(b.name(), b.fields().get("text").asText());
+                case "secret_text" -> new Binding.Text(b.name(), secrets.decrypt(b.fields().get("ciphertext").asText()));
+                case "json" -> new Binding.Json(b.name(), b.fields().get("json").toString());
+                case "dispatch_namespace" -> new Binding.DispatchNamespace(b.name());
+                case "service" -> new Binding.Service(b.name());
+                default -> throw new IllegalStateException("unsupported stored binding " + b.type());
+            });
+        }
+        return out;
+    }
+
+    // ---- serving
+
+    WorkerSource loadSource(Script script) {
+        ScriptVersion v = script.current();
+        List<WorkerModule> modules = new ArrayList<>();
+        for (ModuleRef m : v.modules()) {
+            modules.add(new WorkerModule(m.name(), m.type(), blobs.get(m.sha256())));
+        }
+        return new WorkerSource(script.ref().name(), v.mainModule(), modules, v.compatibilityDate(),
+                v.compatibilityFlags(), runtimeBindings(v.bindings()));
+    }
+
+    PlatformWorkerHost hostFor(Script script) {
+        return new PlatformWorkerHost(this, script, egress);
+    }
+
+    /** Runs a script's current version on a request. Fails with {@link InvocationException}. */
+    public CompletableFuture<WorkerResponse> invoke(ScriptRef ref, WorkerRequest request) {
+        Optional<Script> script;
+        try {
+            script = findScript(ref);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (script.isEmpty()) {
+            return CompletableFuture.failedFuture(new InvocationException(Outcome.SCRIPT_NOT_FOUND, "Worker not found."));
+        }
+        return pool.worker(script.get()).thenCompose(worker -> worker.fetch(request));
+    }
+
+    /** Whether a user worker exists behind a dispatch namespace binding; answered from memory once warm. */
+    boolean userWorkerExists(String accountId, String namespace, String script) {
+        return findNamespace(accountId, namespace)
+                .flatMap(ns -> findScript(new ScriptRef(accountId, ns.id(), script)))
+                .isPresent();
+    }
+
+    CompletableFuture<WorkerResponse> invokeUserWorker(String accountId, String namespace, String script,
+            WorkerRequest request) {
+        Optional<Namespace> ns = findNamespace(accountId, namespace);
+        if (ns.isEmpty()) {
+            return CompletableFuture.failedFuture(new InvocationException(Outcome.SCRIPT_NOT_FOUND,
+                    "Worker not found."));
+        }
+        return invoke(new ScriptRef(accountId, ns.get().id(), script), request);
+    }
+
+    /**
+     * Serves worker traffic: the most specific route for the host and path, else
+     * {@code <script>.<workers-dev-domain>} for a plain worker.
+     */
+    public Optional<ScriptRef> routeFor(String host, String path) {
+        String h = host == null ? "" : host.replaceFirst(":\\d+$", "").toLowerCase(java.util.Locale.ROOT);
+        Optional<Route> route = Route.match(routes, h, path);
+        if (route.isPresent()) {
+            return Optional.of(ScriptRef.plain(defaultAccountId, route.get().script()));
+        }
+        String suffix = "." + workersDevDomain;
+        if (h.endsWith(suffix)) {
+            String name = h.substring(0, h.length() - suffix.length());
+            if (!name.contains(".")) {
+                return Optional.of(ScriptRef.plain(defaultAccountId, name));
+            }
+        }
+        return Optional.empty();
+    }
+
+    static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+
+    static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        egress.close();
+    }
+
+    public static final class Builder {
+        private Store store;
+        private BlobStore blobs;
+        private JsEngine engine;
+        private Secrets secrets;
+        private Limits limits = Limits.defaults();
+        private String defaultAccountId;
+        private List<Route> routes = List.of();
+        private String workersDevDomain = "localhost";
+        private Egress egress;
+
+        public Builder store(Store store) {
+            this.store = store;
+            return this;
+        }
+
+        public Builder blobs(BlobStore blobs) {
+            this.blobs = blobs;
+            return this;
+        }
+
+        public Builder engine(JsEngine engine) {
+            this.engine = engine;
+            return this;
+        }
+
+        public Builder secrets(Secrets secrets) {
+            this.secrets = secrets;
+            return this;
+        }
+
+        public Builder limits(Limits limits) {
+            this.limits = limits;
+            return this;
+        }
+
+        public Builder defaultAccountId(String id) {
+            this.defaultAccountId = id;
+            return this;
+        }
+
+        public Builder routes(List<Route> routes) {
+            this.routes = routes;
+            return this;
+        }
+
+        public Builder workersDevDomain(String domain) {
+            this.workersDevDomain = domain;
+            return this;
+        }
+
+        public Builder egress(Egress egress) {
+            this.egress = egress;
+            return this;
+        }
+
+        public Platform build() {
+            Objects.requireNonNull(store, "store");
+            Objects.requireNonNull(blobs, "blobs");
+            Objects.requireNonNull(engine, "engine");
+            Objects.requireNonNull(secrets, "secrets");
+            Objects.requireNonNull(defaultAccountId, "defaultAccountId");
+            Objects.requireNonNull(egress, "egress");
+            return new Platform(this);
+        }
+    }
+}

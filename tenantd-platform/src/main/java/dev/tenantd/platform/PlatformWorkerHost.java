@@ -1,0 +1,76 @@
+package dev.tenantd.platform;
+
+import dev.tenantd.runtime.InvocationException;
+import dev.tenantd.runtime.LogLine;
+import dev.tenantd.runtime.Outcome;
+import dev.tenantd.runtime.WorkerHost;
+import dev.tenantd.runtime.WorkerRequest;
+import dev.tenantd.runtime.WorkerResponse;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Answers one script version's host calls with its own bindings: nothing else is reachable. */
+final class PlatformWorkerHost implements WorkerHost {
+    private static final Logger WORKER_LOG = LoggerFactory.getLogger("tenantd.worker");
+
+    private final Platform platform;
+    private final Script script;
+    private final Egress egress;
+
+    PlatformWorkerHost(Platform platform, Script script, Egress egress) {
+        this.platform = platform;
+        this.script = script;
+        this.egress = egress;
+    }
+
+    @Override
+    public CompletableFuture<WorkerResponse> fetch(WorkerRequest request) {
+        return egress.fetch(request);
+    }
+
+    @Override
+    public boolean dispatchTargetExists(String binding, String target) {
+        return namespaceOf(binding)
+                .map(ns -> platform.userWorkerExists(script.ref().accountId(), ns, target))
+                .orElse(false);
+    }
+
+    @Override
+    public CompletableFuture<WorkerResponse> dispatch(String binding, String target, WorkerRequest request,
+            String optionsJson) {
+        Optional<String> ns = namespaceOf(binding);
+        if (ns.isEmpty()) {
+            return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION,
+                    "'" + binding + "' is not a dispatch namespace binding"));
+        }
+        return platform.invokeUserWorker(script.ref().accountId(), ns.get(), target, request);
+    }
+
+    @Override
+    public CompletableFuture<WorkerResponse> service(String binding, WorkerRequest request) {
+        Optional<String> service = field(binding, "service", "service");
+        if (service.isEmpty()) {
+            return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION,
+                    "'" + binding + "' is not a service binding"));
+        }
+        return platform.invoke(ScriptRef.plain(script.ref().accountId(), service.get()), request);
+    }
+
+    @Override
+    public void log(LogLine line) {
+        WORKER_LOG.info("[{}] {}: {}", script.ref(), line.level(), line.message());
+    }
+
+    private Optional<String> namespaceOf(String binding) {
+        return field(binding, "dispatch_namespace", "namespace");
+    }
+
+    private Optional<String> field(String binding, String type, String field) {
+        return script.current().bindings().stream()
+                .filter(b -> b.name().equals(binding) && b.type().equals(type))
+                .map(b -> b.fields().path(field).asText())
+                .findFirst();
+    }
+}

@@ -1,0 +1,15 @@
+package dev.tenantd.platform;
+
+/** Every kind of refusal the platform reports; the API maps each to an HTTP status and a Cloudflare code. */
+public enum Problem {
+    ACCOUNT_NOT_FOUND,
+    NAMESPACE_NOT_FOUND,
+    NAMESPACE_EXISTS,
+    SCRIPT_NOT_FOUND,
+    INVALID_NAME,
+    INVALID_SCRIPT,
+    SCRIPT_TOO_LARGE,
+    INVALID_METADATA,
+    INVALID_BINDING,
+    INVALID_REQUEST
+}

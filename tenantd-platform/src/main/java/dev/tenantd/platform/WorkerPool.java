@@ -1,0 +1,91 @@
+package dev.tenantd.platform;
+
+import dev.tenantd.runtime.InvocationException;
+import dev.tenantd.runtime.JsEngine;
+import dev.tenantd.runtime.Outcome;
+import dev.tenantd.runtime.Worker;
+import dev.tenantd.runtime.WorkerHost;
+import dev.tenantd.runtime.WorkerSource;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+/**
+ * Live isolates, one per script version, loaded on first use and evicted least
+ * recently used first. A version is immutable, so an isolate never goes stale;
+ * a new upload simply gets a new isolate.
+ */
+final class WorkerPool implements AutoCloseable {
+    private final JsEngine engine;
+    private final int capacity;
+    private final Function<Script, WorkerSource> sources;
+    private final Function<Script, WorkerHost> hosts;
+    private final ExecutorService io = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "tenantd-load");
+        t.setDaemon(true);
+        return t;
+    });
+    private final LinkedHashMap<String, CompletableFuture<Worker>> live = new LinkedHashMap<>(64, 0.75f, true);
+
+    WorkerPool(JsEngine engine, int capacity, Function<Script, WorkerSource> sources,
+            Function<Script, WorkerHost> hosts) {
+        this.engine = engine;
+        this.capacity = capacity;
+        this.sources = sources;
+        this.hosts = hosts;
+    }
+
+    CompletableFuture<Worker> worker(Script script) {
+        String key = script.current().id();
+        List<CompletableFuture<Worker>> evicted = new ArrayList<>();
+        CompletableFuture<Worker> result;
+        synchronized (live) {
+            CompletableFuture<Worker> existing = live.get(key);
+            if (existing != null && !(existing.isDone() && !existing.isCompletedExceptionally()
+                    && !existing.join().isAlive())) {
+                return existing;
+            }
+            result = CompletableFuture.supplyAsync(() -> sources.apply(script), io)
+                    .thenCompose(source -> engine.load(source, hosts.apply(script)));
+            live.put(key, result);
+            Iterator<Map.Entry<String, CompletableFuture<Worker>>> it = live.entrySet().iterator();
+            while (live.size() > capacity && it.hasNext()) {
+                evicted.add(it.next().getValue());
+                it.remove();
+            }
+        }
+        evicted.forEach(f -> f.thenAccept(Worker::close));
+        return result.handle((worker, error) -> {
+            if (error != null) {
+                synchronized (live) {
+                    live.remove(key, result);
+                }
+                Throwable cause = Platform.unwrap(error);
+                throw new java.util.concurrent.CompletionException(cause instanceof InvocationException
+                        ? cause : new InvocationException(Outcome.EXCEPTION, cause.getMessage()));
+            }
+            return worker;
+        });
+    }
+
+    int size() {
+        synchronized (live) {
+            return live.size();
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (live) {
+            live.values().forEach(f -> f.thenAccept(Worker::close));
+            live.clear();
+        }
+        io.shutdownNow();
+    }
+}

@@ -1,0 +1,42 @@
+package dev.tenantd.runtime;
+
+import java.util.Objects;
+
+/**
+ * What a worker finds on {@code env} (or as globals in service-worker syntax).
+ * Values are copied in; capabilities are thin JS clients over host calls that
+ * the {@link WorkerHost} answers.
+ */
+public sealed interface Binding {
+    String name();
+
+    /** A string: {@code plain_text} and {@code secret_text}. */
+    record Text(String name, String text) implements Binding {
+        public Text {
+            Objects.requireNonNull(name);
+            Objects.requireNonNull(text);
+        }
+    }
+
+    /** A JSON value, given as its serialized text. */
+    record Json(String name, String json) implements Binding {
+        public Json {
+            Objects.requireNonNull(name);
+            Objects.requireNonNull(json);
+        }
+    }
+
+    /** A dispatch namespace: {@code env.NAME.get(script, args, options)}. */
+    record DispatchNamespace(String name) implements Binding {
+        public DispatchNamespace {
+            Objects.requireNonNull(name);
+        }
+    }
+
+    /** Another worker reached with {@code env.NAME.fetch(request)}. */
+    record Service(String name) implements Binding {
+        public Service {
+            Objects.requireNonNull(name);
+        }
+    }
+}

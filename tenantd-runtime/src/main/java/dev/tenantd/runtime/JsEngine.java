@@ -1,0 +1,134 @@
+package dev.tenantd.runtime;
+
+import com.caoccao.javet.enums.JSRuntimeType;
+import com.caoccao.javet.interop.V8Host;
+import com.caoccao.javet.interop.loader.IJavetLibLoadingListener;
+import com.caoccao.javet.interop.loader.JavetLibLoader;
+import com.caoccao.javet.interop.options.V8RuntimeOptions;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The process's V8 engine: the fixed pool of JS threads that run isolate turns,
+ * the timer scheduler, and the runtime JavaScript every isolate starts with.
+ * V8 flags are process-global, so the first engine started sets them.
+ */
+public final class JsEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JsEngine.class);
+    private static final Object V8_INIT = new Object();
+    private static volatile EngineOptions v8ConfiguredWith;
+
+    /** Larger than V8's own stack limit, so deep recursion ends in a RangeError, never a crash. */
+    private static final long JS_THREAD_STACK_BYTES = 16L * 1024 * 1024;
+
+    private final EngineOptions options;
+    private final ExecutorService threads;
+    private final ScheduledExecutorService timers;
+    private final String bootstrapSource;
+
+    private JsEngine(EngineOptions options) {
+        this.options = options;
+        this.threads = Executors.newFixedThreadPool(options.jsThreads(), threadFactory("tenantd-js-", JS_THREAD_STACK_BYTES));
+        this.timers = Executors.newSingleThreadScheduledExecutor(threadFactory("tenantd-timers-", 0));
+        this.bootstrapSource = RuntimeScripts.bootstrapSource();
+    }
+
+    /** Starts an engine; the first call in a process also loads V8 and sets its flags. */
+    public static JsEngine start(EngineOptions options) {
+        Objects.requireNonNull(options, "options");
+        configureV8(options);
+        return new JsEngine(options);
+    }
+
+    private static void configureV8(EngineOptions options) {
+        synchronized (V8_INIT) {
+            if (v8ConfiguredWith != null) {
+                if (v8ConfiguredWith.heapLimitMb() != options.heapLimitMb()) {
+                    LOG.warn("V8 already runs with a {} MB heap cap per isolate; {} MB ignored",
+                            v8ConfiguredWith.heapLimitMb(), options.heapLimitMb());
+                }
+                return;
+            }
+            try {
+                Files.createDirectories(options.nativeCacheDir());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the native library cache " + options.nativeCacheDir(), e);
+            }
+            File libDir = options.nativeCacheDir().toFile();
+            JavetLibLoader.setLibLoadingListener(new IJavetLibLoadingListener() {
+                @Override
+                public File getLibPath(JSRuntimeType jsRuntimeType) {
+                    return libDir;
+                }
+            });
+            V8RuntimeOptions.V8_FLAGS
+                    .setMaxHeapSize(options.heapLimitMb())
+                    .setMaxOldSpaceSize(options.heapLimitMb())
+                    .setCustomFlags("--disallow-code-generation-from-strings");
+            V8Host.getV8Instance();
+            v8ConfiguredWith = options;
+        }
+    }
+
+    public EngineOptions options() {
+        return options;
+    }
+
+    /** Starts an isolate for a worker and runs its top-level code. Fails with {@link ScriptException}. */
+    public CompletableFuture<Worker> load(WorkerSource source, WorkerHost host) {
+        Worker worker = new Worker(this, source, host, new Mailbox(threads));
+        return worker.start().thenApply(ignored -> worker);
+    }
+
+    /**
+     * Loads a worker in a throw-away isolate to prove it compiles, evaluates and
+     * defines a fetch handler; returns the startup time in milliseconds.
+     */
+    public CompletableFuture<Long> validate(WorkerSource source) {
+        return load(source, WorkerHost.refusing()).thenApply(worker -> {
+            long ms = worker.startupMillis();
+            worker.close();
+            return ms;
+        });
+    }
+
+    String bootstrapSource() {
+        return bootstrapSource;
+    }
+
+    ScheduledExecutorService timers() {
+        return timers;
+    }
+
+    @Override
+    public void close() {
+        timers.shutdownNow();
+        threads.shutdown();
+        try {
+            threads.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ThreadFactory threadFactory(String prefix, long stackBytes) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(null, r, prefix + n.incrementAndGet(), stackBytes);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,34 @@
+package dev.tenantd.runtime;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/** Resolves import specifiers against the importing module's name, as paths within the upload. */
+final class ModuleNames {
+    private ModuleNames() {
+    }
+
+    static String resolve(String referrer, String specifier) {
+        String path;
+        if (specifier.startsWith("./") || specifier.startsWith("../")) {
+            int slash = referrer.lastIndexOf('/');
+            path = (slash < 0 ? "" : referrer.substring(0, slash + 1)) + specifier;
+        } else if (specifier.startsWith("/")) {
+            path = specifier.substring(1);
+        } else {
+            path = specifier;
+        }
+        Deque<String> parts = new ArrayDeque<>();
+        for (String part : path.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                parts.pollLast();
+            } else {
+                parts.addLast(part);
+            }
+        }
+        return String.join("/", parts);
+    }
+}

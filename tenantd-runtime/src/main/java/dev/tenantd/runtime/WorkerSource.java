@@ -1,0 +1,46 @@
+package dev.tenantd.runtime;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything needed to start a worker: its modules, which one is the entry
+ * point, the compatibility date that selects behaviour, and its bindings.
+ */
+public record WorkerSource(
+        String scriptName,
+        String mainModule,
+        List<WorkerModule> modules,
+        String compatibilityDate,
+        List<String> compatibilityFlags,
+        List<Binding> bindings) {
+
+    public WorkerSource {
+        Objects.requireNonNull(scriptName, "scriptName");
+        Objects.requireNonNull(mainModule, "mainModule");
+        Objects.requireNonNull(compatibilityDate, "compatibilityDate");
+        modules = List.copyOf(modules);
+        compatibilityFlags = List.copyOf(compatibilityFlags);
+        bindings = List.copyOf(bindings);
+        if (module(modules, mainModule).isEmpty()) {
+            throw new ScriptException("main module '" + mainModule + "' is not among the uploaded modules");
+        }
+    }
+
+    public WorkerModule main() {
+        return module(modules, mainModule).orElseThrow();
+    }
+
+    public Optional<WorkerModule> module(String name) {
+        return module(modules, name);
+    }
+
+    public boolean isServiceWorker() {
+        return main().type() == ModuleType.SERVICE_WORKER;
+    }
+
+    private static Optional<WorkerModule> module(List<WorkerModule> modules, String name) {
+        return modules.stream().filter(m -> m.name().equals(name)).findFirst();
+    }
+}

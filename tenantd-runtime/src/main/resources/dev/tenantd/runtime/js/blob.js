@@ -1,0 +1,251 @@
+// Blob and File per the File API. Bytes live in memory as one Uint8Array that
+// is never mutated, so slices share it.
+
+// Shared: the blob's bytes, without a copy; callers must not mutate them.
+let blobBytes;
+
+class Blob {
+  #bytes;
+  #type;
+
+  constructor(blobParts = undefined, options = undefined) {
+    const what = "Failed to construct 'Blob'";
+    if (blobParts === blob_token) {
+      this.#bytes = options.bytes;
+      this.#type = options.type;
+      return;
+    }
+    const parts = blobParts === undefined ? [] : blob_sequence(blobParts, what);
+    const dict = blob_dictionary(options, what);
+    const endings = blob_endings(dict.endings, what);
+    const type = dict.type === undefined ? '' : webIdlToString(dict.type, 'type');
+    this.#bytes = blob_processParts(parts, endings);
+    this.#type = blob_normalizeType(type);
+  }
+
+  static {
+    blobBytes = (blob) => {
+      if (blob === null || typeof blob !== 'object' || !(#bytes in blob)) {
+        throw new TypeError("The provided value is not of type 'Blob'.");
+      }
+      return blob.#bytes;
+    };
+  }
+
+  get size() {
+    return this.#bytes.length;
+  }
+
+  get type() {
+    return this.#type;
+  }
+
+  slice(start = undefined, end = undefined, contentType = undefined) {
+    const bytes = this.#bytes;
+    const size = bytes.length;
+    let relativeStart = 0;
+    if (start !== undefined) {
+      const s = blob_clampLongLong(start);
+      relativeStart = s < 0 ? Math.max(size + s, 0) : Math.min(s, size);
+    }
+    let relativeEnd = size;
+    if (end !== undefined) {
+      const e = blob_clampLongLong(end);
+      relativeEnd = e < 0 ? Math.max(size + e, 0) : Math.min(e, size);
+    }
+    const type = contentType === undefined ? '' : blob_normalizeType(webIdlToString(contentType, 'contentType'));
+    const span = Math.max(relativeEnd - relativeStart, 0);
+    return new Blob(blob_token, { bytes: bytes.subarray(relativeStart, relativeStart + span), type });
+  }
+
+  text() {
+    try {
+      return Promise.resolve(utf8Decode(this.#bytes));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  arrayBuffer() {
+    try {
+      const bytes = this.#bytes;
+      return Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  bytes() {
+    try {
+      return Promise.resolve(this.#bytes.slice());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  stream() {
+    const bytes = this.#bytes;
+    let offset = 0;
+    return new ReadableStream({
+      type: 'bytes',
+      pull(controller) {
+        if (offset >= bytes.length) {
+          controller.close();
+          return;
+        }
+        const end = Math.min(offset + blob_STREAM_CHUNK, bytes.length);
+        // A copy: the stream transfers the chunk's buffer.
+        controller.enqueue(bytes.slice(offset, end));
+        offset = end;
+        if (offset >= bytes.length) controller.close();
+      },
+    });
+  }
+}
+webIdlClass(Blob);
+
+const blob_token = Symbol('Blob');
+const blob_STREAM_CHUNK = 65536;
+
+function blob_dictionary(value, what) {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' && typeof value !== 'function') {
+    throw new TypeError(`${what}: The provided value is not of type 'BlobPropertyBag'.`);
+  }
+  return value;
+}
+
+function blob_sequence(value, what) {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')
+      || typeof value[Symbol.iterator] !== 'function') {
+    throw new TypeError(`${what}: The provided value cannot be converted to a sequence.`);
+  }
+  return [...value];
+}
+
+function blob_endings(value, what) {
+  if (value === undefined) return 'transparent';
+  const endings = webIdlToString(value, 'endings');
+  if (endings !== 'transparent' && endings !== 'native') {
+    throw new TypeError(`${what}: The provided value '${endings}' is not a valid enum value of type EndingType.`);
+  }
+  return endings;
+}
+
+// A type with anything outside U+0020..U+007E becomes empty; otherwise it is
+// ASCII-lowercased.
+function blob_normalizeType(type) {
+  for (let i = 0; i < type.length; i++) {
+    const c = type.charCodeAt(i);
+    if (c < 0x20 || c > 0x7E) return '';
+  }
+  return type.toLowerCase();
+}
+
+// [Clamp] long long: NaN is 0, values round half to even within range.
+function blob_clampLongLong(value) {
+  let n = Number(value);
+  if (Number.isNaN(n)) return 0;
+  const max = Number.MAX_SAFE_INTEGER;
+  n = Math.min(Math.max(n, -max), max);
+  const floor = Math.floor(n);
+  const diff = n - floor;
+  if (diff > 0.5) return floor + 1;
+  if (diff < 0.5) return floor;
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
+const blob_abByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
+const blob_sabByteLength = typeof SharedArrayBuffer === 'function'
+  ? Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get : null;
+
+function blob_isBuffer(value, getter) {
+  if (getter === null || value === null || typeof value !== 'object') return false;
+  try {
+    getter.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function blob_processParts(parts, endings) {
+  const chunks = [];
+  let total = 0;
+  for (const part of parts) {
+    let bytes;
+    if (part !== null && typeof part === 'object' && blobBytes_has(part)) {
+      bytes = blobBytes(part);
+    } else if (ArrayBuffer.isView(part)) {
+      bytes = new Uint8Array(part.buffer, part.byteOffset, part.byteLength).slice();
+    } else if (blob_isBuffer(part, blob_abByteLength) || blob_isBuffer(part, blob_sabByteLength)) {
+      bytes = new Uint8Array(part).slice();
+    } else {
+      let string = webIdlToString(part, 'BlobPart');
+      if (endings === 'native') string = string.replace(/\r\n|\r/g, '\n');
+      bytes = utf8Encode(string);
+    }
+    chunks.push(bytes);
+    total += bytes.length;
+  }
+  if (chunks.length === 1) {
+    // Blob parts are already immutable; other parts were copied above.
+    return chunks[0];
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+function blobBytes_has(value) {
+  try {
+    blobBytes(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+class File extends Blob {
+  #name;
+  #lastModified;
+
+  constructor(fileBits, fileName, options = undefined) {
+    const what = "Failed to construct 'File'";
+    requireArguments(arguments.length, 2, what);
+    const parts = blob_sequence(fileBits, what);
+    const dict = blob_dictionary(options, what);
+    super(parts, dict);
+    this.#name = webIdlToString(fileName, 'fileName');
+    const lastModified = dict.lastModified;
+    this.#lastModified = lastModified === undefined ? Date.now() : blob_toLongLong(lastModified);
+  }
+
+  get name() {
+    return this.#name;
+  }
+
+  get lastModified() {
+    return this.#lastModified;
+  }
+
+  get webkitRelativePath() {
+    this.#name;
+    return '';
+  }
+}
+webIdlClass(File);
+
+// long long conversion: non-finite is 0, otherwise truncated.
+function blob_toLongLong(value) {
+  const n = Number(value);
+  if (!Number.isFinite(n)) return 0;
+  return Math.trunc(n);
+}
+
+defineGlobal('Blob', Blob);
+defineGlobal('File', File);

@@ -1,0 +1,426 @@
+// TextEncoder and TextDecoder per the Encoding Standard (UTF-8, UTF-16LE/BE
+// and windows-1252), plus the UTF-8 helpers other runtime files share. These
+// run on the request path, so decoders write code units into a reused
+// Uint16Array and turn it into strings in chunks instead of char by char.
+
+// Code units turned into a string per String.fromCharCode.apply call; well
+// under V8's argument limits.
+const enc_CHUNK = 8192;
+
+// Number of UTF-8 bytes for `string` with lone surrogates counted as U+FFFD.
+function enc_utf8Length(string) {
+  const n = string.length;
+  let length = n;
+  for (let i = 0; i < n; i++) {
+    const c = string.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) {
+      length += 1;
+    } else if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n) {
+      const d = string.charCodeAt(i + 1);
+      if (d >= 0xDC00 && d <= 0xDFFF) {
+        // Two code units become four bytes.
+        length += 2;
+        i++;
+      } else {
+        length += 2;
+      }
+    } else {
+      length += 2;
+    }
+  }
+  return length;
+}
+
+// Writes UTF-8 for string[from..] into out[at..] while whole code points fit.
+// Returns [codeUnitsRead, bytesWritten].
+function enc_utf8Write(string, from, out, at) {
+  const n = string.length;
+  const end = out.length;
+  let i = from;
+  let o = at;
+  while (i < n) {
+    let c = string.charCodeAt(i);
+    if (c < 0x80) {
+      if (o >= end) break;
+      out[o++] = c;
+      i++;
+      continue;
+    }
+    if (c < 0x800) {
+      if (o + 2 > end) break;
+      out[o++] = 0xC0 | (c >> 6);
+      out[o++] = 0x80 | (c & 0x3F);
+      i++;
+      continue;
+    }
+    let units = 1;
+    if (c >= 0xD800 && c <= 0xDFFF) {
+      const d = c <= 0xDBFF && i + 1 < n ? string.charCodeAt(i + 1) : 0;
+      if (d >= 0xDC00 && d <= 0xDFFF) {
+        if (o + 4 > end) break;
+        const cp = 0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00);
+        out[o++] = 0xF0 | (cp >> 18);
+        out[o++] = 0x80 | ((cp >> 12) & 0x3F);
+        out[o++] = 0x80 | ((cp >> 6) & 0x3F);
+        out[o++] = 0x80 | (cp & 0x3F);
+        i += 2;
+        continue;
+      }
+      c = 0xFFFD;
+      units = 1;
+    }
+    if (o + 3 > end) break;
+    out[o++] = 0xE0 | (c >> 12);
+    out[o++] = 0x80 | ((c >> 6) & 0x3F);
+    out[o++] = 0x80 | (c & 0x3F);
+    i += units;
+  }
+  return [i - from, o - at];
+}
+
+// Shared: UTF-8 encoding of a string (lone surrogates become U+FFFD).
+function utf8Encode(string) {
+  string = String(string);
+  const out = new Uint8Array(enc_utf8Length(string));
+  enc_utf8Write(string, 0, out, 0);
+  return out;
+}
+
+// Turns units[0..length) into a string, appending to `prefix`.
+function enc_unitsToString(units, length, prefix) {
+  let result = prefix;
+  for (let i = 0; i < length; i += enc_CHUNK) {
+    const j = Math.min(i + enc_CHUNK, length);
+    result += String.fromCharCode.apply(null, units.subarray(i, j));
+  }
+  return result;
+}
+
+// Scratch output buffer: each decoder call fills it and flushes when full.
+const enc_scratch = new Uint16Array(enc_CHUNK * 4 + 8);
+const enc_FLUSH_AT = enc_CHUNK * 4;
+
+function enc_decodeError(fatal) {
+  if (fatal) throw new TypeError("Failed to execute 'decode' on 'TextDecoder': The encoded data was not valid.");
+  return 0xFFFD;
+}
+
+// UTF-8 decoder of the Encoding Standard. `state` holds the pending partial
+// sequence between streaming calls: {cp, needed, seen, lower, upper}.
+function enc_utf8DecodeInto(bytes, state, fatal, flush) {
+  const out = enc_scratch;
+  let result = '';
+  let o = 0;
+  let cp = state.cp;
+  let needed = state.needed;
+  let seen = state.seen;
+  let lower = state.lower;
+  let upper = state.upper;
+  const n = bytes.length;
+  let i = 0;
+  while (i < n) {
+    if (o >= enc_FLUSH_AT) {
+      result = enc_unitsToString(out, o, result);
+      o = 0;
+    }
+    const b = bytes[i];
+    if (needed === 0) {
+      if (b < 0x80) {
+        out[o++] = b;
+        i++;
+        // Fast path for runs of ASCII.
+        while (i < n && o < enc_FLUSH_AT) {
+          const a = bytes[i];
+          if (a >= 0x80) break;
+          out[o++] = a;
+          i++;
+        }
+        continue;
+      }
+      i++;
+      if (b >= 0xC2 && b <= 0xDF) {
+        needed = 1;
+        cp = b & 0x1F;
+      } else if (b >= 0xE0 && b <= 0xEF) {
+        if (b === 0xE0) lower = 0xA0;
+        else if (b === 0xED) upper = 0x9F;
+        needed = 2;
+        cp = b & 0xF;
+      } else if (b >= 0xF0 && b <= 0xF4) {
+        if (b === 0xF0) lower = 0x90;
+        else if (b === 0xF4) upper = 0x8F;
+        needed = 3;
+        cp = b & 0x7;
+      } else {
+        out[o++] = enc_decodeError(fatal);
+      }
+      continue;
+    }
+    if (b < lower || b > upper) {
+      // The byte is not consumed: it starts over after the error.
+      cp = needed = seen = 0;
+      lower = 0x80;
+      upper = 0xBF;
+      out[o++] = enc_decodeError(fatal);
+      continue;
+    }
+    i++;
+    lower = 0x80;
+    upper = 0xBF;
+    cp = (cp << 6) | (b & 0x3F);
+    if (++seen !== needed) continue;
+    if (cp >= 0x10000) {
+      out[o++] = 0xD800 + ((cp - 0x10000) >> 10);
+      out[o++] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+    } else {
+      out[o++] = cp;
+    }
+    cp = needed = seen = 0;
+  }
+  if (flush && needed !== 0) {
+    cp = needed = seen = 0;
+    lower = 0x80;
+    upper = 0xBF;
+    out[o++] = enc_decodeError(fatal);
+  }
+  state.cp = cp;
+  state.needed = needed;
+  state.seen = seen;
+  state.lower = lower;
+  state.upper = upper;
+  return enc_unitsToString(out, o, result);
+}
+
+function enc_newUtf8State() {
+  return { cp: 0, needed: 0, seen: 0, lower: 0x80, upper: 0xBF };
+}
+
+// Shared: UTF-8 decode (replacement mode) with a leading BOM removed, as
+// TextDecoder does by default.
+function utf8Decode(bytes) {
+  const string = enc_utf8DecodeInto(bytes, enc_newUtf8State(), false, true);
+  return string.charCodeAt(0) === 0xFEFF ? string.slice(1) : string;
+}
+
+// UTF-16 decoder of the Encoding Standard; state: {lead, surrogate}, with -1
+// meaning none.
+function enc_utf16DecodeInto(bytes, state, fatal, flush, bigEndian) {
+  const out = enc_scratch;
+  let result = '';
+  let o = 0;
+  let lead = state.lead;
+  let surrogate = state.surrogate;
+  const n = bytes.length;
+  for (let i = 0; i < n; i++) {
+    if (o >= enc_FLUSH_AT) {
+      result = enc_unitsToString(out, o, result);
+      o = 0;
+    }
+    if (lead < 0) {
+      lead = bytes[i];
+      continue;
+    }
+    const unit = bigEndian ? (lead << 8) | bytes[i] : (bytes[i] << 8) | lead;
+    lead = -1;
+    if (surrogate >= 0) {
+      if (unit >= 0xDC00 && unit <= 0xDFFF) {
+        out[o++] = surrogate;
+        out[o++] = unit;
+        surrogate = -1;
+        continue;
+      }
+      surrogate = -1;
+      out[o++] = enc_decodeError(fatal);
+      // The code unit is processed again below.
+    }
+    if (unit >= 0xD800 && unit <= 0xDBFF) {
+      surrogate = unit;
+    } else if (unit >= 0xDC00 && unit <= 0xDFFF) {
+      out[o++] = enc_decodeError(fatal);
+    } else {
+      out[o++] = unit;
+    }
+  }
+  if (flush && (lead >= 0 || surrogate >= 0)) {
+    lead = surrogate = -1;
+    out[o++] = enc_decodeError(fatal);
+  }
+  state.lead = lead;
+  state.surrogate = surrogate;
+  return enc_unitsToString(out, o, result);
+}
+
+// windows-1252 bytes 0x80..0x9F; the rest map to the same code point.
+const enc_windows1252 = new Uint16Array([
+  0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+  0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+  0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+  0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
+]);
+
+function enc_windows1252Decode(bytes) {
+  const out = enc_scratch;
+  let result = '';
+  let o = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (o >= enc_FLUSH_AT) {
+      result = enc_unitsToString(out, o, result);
+      o = 0;
+    }
+    const b = bytes[i];
+    out[o++] = b >= 0x80 && b <= 0x9F ? enc_windows1252[b - 0x80] : b;
+  }
+  return enc_unitsToString(out, o, result);
+}
+
+const enc_labels = new Map();
+{
+  const table = {
+    'utf-8': ['unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'utf-8', 'utf8', 'x-unicode20utf8'],
+    'utf-16be': ['unicodefffe', 'utf-16be'],
+    'utf-16le': ['csunicode', 'iso-10646-ucs-2', 'ucs-2', 'unicode', 'unicodefeff', 'utf-16', 'utf-16le'],
+    'windows-1252': ['ansi_x3.4-1968', 'ascii', 'cp1252', 'cp819', 'csisolatin1', 'ibm819',
+      'iso-8859-1', 'iso-ir-100', 'iso8859-1', 'iso88591', 'iso_8859-1', 'iso_8859-1:1987', 'l1',
+      'latin1', 'us-ascii', 'windows-1252', 'x-cp1252'],
+  };
+  for (const [name, labels] of Object.entries(table)) {
+    for (const label of labels) enc_labels.set(label, name);
+  }
+}
+
+// Bytes of an AllowSharedBufferSource, without copying.
+function enc_bufferSourceBytes(input, what) {
+  if (ArrayBuffer.isView(input)) {
+    return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  }
+  if (enc_isArrayBuffer(input) || enc_isSharedArrayBuffer(input)) {
+    return new Uint8Array(input);
+  }
+  throw new TypeError(`${what}: The provided value is not of type '(ArrayBuffer or ArrayBufferView)'.`);
+}
+
+const enc_abByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
+const enc_sabByteLength = typeof SharedArrayBuffer === 'function'
+  ? Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get : null;
+
+function enc_isArrayBuffer(value) {
+  if (value === null || typeof value !== 'object') return false;
+  try {
+    enc_abByteLength.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function enc_isSharedArrayBuffer(value) {
+  if (enc_sabByteLength === null || value === null || typeof value !== 'object') return false;
+  try {
+    enc_sabByteLength.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function enc_dictionary(value, what) {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' && typeof value !== 'function') {
+    throw new TypeError(`${what}: The provided value is not of type 'object'.`);
+  }
+  return value;
+}
+
+class TextEncoder {
+  // Brand for the methods; reading it from another object throws TypeError.
+  #brand = true;
+
+  get encoding() {
+    this.#brand;
+    return 'utf-8';
+  }
+
+  encode(input = '') {
+    this.#brand;
+    return utf8Encode(webIdlToString(input, 'TextEncoder.encode'));
+  }
+
+  encodeInto(source, destination) {
+    this.#brand;
+    requireArguments(arguments.length, 2, "Failed to execute 'encodeInto' on 'TextEncoder'");
+    source = webIdlToString(source, 'TextEncoder.encodeInto');
+    if (!(destination instanceof Uint8Array)) {
+      throw new TypeError(
+        "Failed to execute 'encodeInto' on 'TextEncoder': parameter 2 is not of type 'Uint8Array'.");
+    }
+    const [read, written] = enc_utf8Write(source, 0, destination, 0);
+    return { read, written };
+  }
+}
+webIdlClass(TextEncoder);
+
+class TextDecoder {
+  #encoding;
+  #fatal;
+  #ignoreBOM;
+  #bomSeen = false;
+  #streaming = false;
+  #state = null;
+
+  constructor(label = 'utf-8', options = undefined) {
+    label = webIdlToString(label, 'TextDecoder label');
+    const dict = enc_dictionary(options, "Failed to construct 'TextDecoder'");
+    const fatal = !!dict.fatal;
+    const ignoreBOM = !!dict.ignoreBOM;
+    const name = enc_labels.get(label.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '').toLowerCase());
+    if (name === undefined) {
+      throw new RangeError(`Failed to construct 'TextDecoder': The encoding label provided ('${label}') is invalid.`);
+    }
+    this.#encoding = name;
+    this.#fatal = fatal;
+    this.#ignoreBOM = ignoreBOM;
+  }
+
+  get encoding() { return this.#encoding; }
+  get fatal() { return this.#fatal; }
+  get ignoreBOM() { return this.#ignoreBOM; }
+
+  decode(input = undefined, options = undefined) {
+    const encoding = this.#encoding;
+    const bytes = input === undefined
+      ? new Uint8Array(0)
+      : enc_bufferSourceBytes(input, "Failed to execute 'decode' on 'TextDecoder'");
+    const stream = !!enc_dictionary(options, "Failed to execute 'decode' on 'TextDecoder'").stream;
+    if (!this.#streaming) {
+      this.#state = null;
+      this.#bomSeen = false;
+    }
+    this.#streaming = stream;
+    let output;
+    try {
+      if (encoding === 'utf-8') {
+        this.#state ??= enc_newUtf8State();
+        output = enc_utf8DecodeInto(bytes, this.#state, this.#fatal, !stream);
+      } else if (encoding === 'windows-1252') {
+        return enc_windows1252Decode(bytes);
+      } else {
+        this.#state ??= { lead: -1, surrogate: -1 };
+        output = enc_utf16DecodeInto(bytes, this.#state, this.#fatal, !stream, encoding === 'utf-16be');
+      }
+    } catch (error) {
+      // A fatal error ends the stream: the next call starts afresh.
+      this.#streaming = false;
+      throw error;
+    }
+    if (!this.#ignoreBOM && !this.#bomSeen && output.length > 0) {
+      this.#bomSeen = true;
+      if (output.charCodeAt(0) === 0xFEFF) output = output.slice(1);
+    }
+    return output;
+  }
+}
+webIdlClass(TextDecoder);
+
+defineGlobal('TextEncoder', TextEncoder);
+defineGlobal('TextDecoder', TextDecoder);

@@ -1,0 +1,385 @@
+// Headers (Fetch Standard) as Cloudflare Workers expose it: no forbidden header
+// names, no CORS, names stored lowercased, and a guard that makes the headers
+// of incoming requests and fetch() responses immutable.
+//
+// The header list is a flat array [name, value, name, value, ...] because the
+// host bridge hands headers over in that shape, so building a Headers from
+// Java is one lowercase-and-copy pass.
+//
+// Shared with other files:
+//   headersFromFlat(flat, guard)  trusted [name, value, ...] -> Headers
+//   headersToFlat(headers)        Headers -> [name, value, ...] (read-only),
+//                                 sorted and combined as iteration sees them,
+//                                 one entry per set-cookie value
+//   setHeadersGuard(headers, guard)  guard is 'none' | 'immutable'
+// Helpers with the fetchapi_ prefix are used by formdata.js and body.js too.
+
+const fetchapi_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const fetchapi_NOT_BYTE = /[^\x00-\xFF]/;
+const fetchapi_ITERATOR_PROTOTYPE = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
+
+// Web IDL ByteString conversion.
+function fetchapi_byteString(value, what) {
+  const s = webIdlToString(value, what);
+  if (fetchapi_NOT_BYTE.test(s)) {
+    throw new TypeError(`${what}: value is not a ByteString (contains characters above U+00FF).`);
+  }
+  return s;
+}
+
+// Web IDL USVString conversion: lone surrogates become U+FFFD.
+function fetchapi_usvString(value, what) {
+  return webIdlToString(value, what).toWellFormed();
+}
+
+// UTF-8 encoding through the shared encoder when encoding.js provides it.
+function fetchapi_encode(string) {
+  if (typeof utf8Encode === 'function') return utf8Encode(string);
+  const out = new TextEncoder().encode(string);
+  // A TextEncoder from another realm returns that realm's Uint8Array; a view of
+  // the same buffer keeps callers in this realm.
+  return out instanceof Uint8Array ? out : new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+let fetchapi_decoder = null;
+
+// UTF-8 decoding with replacement. stripBom removes one leading BOM (the
+// "UTF-8 decode" algorithm); otherwise every BOM is kept ("UTF-8 decode
+// without BOM"). Leading BOMs are handled here so that the shared decoder's
+// own BOM handling does not matter.
+function fetchapi_decode(bytes, stripBom) {
+  let start = stripBom && fetchapi_isBomAt(bytes, 0) ? 3 : 0;
+  let prefix = '';
+  while (fetchapi_isBomAt(bytes, start)) {
+    prefix += '\uFEFF';
+    start += 3;
+  }
+  const text = fetchapi_decodeRaw(start === 0 ? bytes : bytes.subarray(start));
+  return prefix === '' ? text : prefix + text;
+}
+
+function fetchapi_isBomAt(bytes, i) {
+  return bytes.length >= i + 3 && bytes[i] === 0xEF && bytes[i + 1] === 0xBB && bytes[i + 2] === 0xBF;
+}
+
+function fetchapi_decodeRaw(bytes) {
+  if (bytes.length === 0) return '';
+  if (typeof utf8Decode === 'function') return utf8Decode(bytes);
+  fetchapi_decoder ??= new TextDecoder('utf-8', { ignoreBOM: true });
+  return fetchapi_decoder.decode(bytes);
+}
+
+function fetchapi_isHttpWhitespace(c) {
+  return c === 0x20 || c === 0x09 || c === 0x0A || c === 0x0D;
+}
+
+function fetchapi_checkName(name, what) {
+  const s = fetchapi_byteString(name, what);
+  if (!fetchapi_TOKEN.test(s)) throw new TypeError(`${what}: Invalid header name "${s}".`);
+  return s.toLowerCase();
+}
+
+// Normalizes (strips leading and trailing HTTP whitespace) and validates a
+// header value.
+function fetchapi_checkValue(value, what) {
+  let s = fetchapi_byteString(value, what);
+  const n = s.length;
+  if (n > 0 && (fetchapi_isHttpWhitespace(s.charCodeAt(0)) || fetchapi_isHttpWhitespace(s.charCodeAt(n - 1)))) {
+    let start = 0;
+    let end = n;
+    while (start < end && fetchapi_isHttpWhitespace(s.charCodeAt(start))) start++;
+    while (end > start && fetchapi_isHttpWhitespace(s.charCodeAt(end - 1))) end--;
+    s = s.slice(start, end);
+  }
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x00 || c === 0x0A || c === 0x0D) {
+      throw new TypeError(`${what}: Invalid header value.`);
+    }
+  }
+  return s;
+}
+
+let hdr_sortedOf;
+let hdr_setGuard;
+let hdr_guardOf;
+let hdr_create;
+
+class Headers {
+  #list = [];
+  #guard = 'none';
+  #sorted = null;
+
+  constructor(init = undefined) {
+    if (init === undefined) return;
+    if (init !== null && typeof init === 'object' && #list in init) {
+      this.#list = init.#list.slice();
+      return;
+    }
+    if (init === null || (typeof init !== 'object' && typeof init !== 'function')) {
+      throw new TypeError("Failed to construct 'Headers': The provided value is not of type "
+        + "'(record<ByteString, ByteString> or sequence<sequence<ByteString>>)'.");
+    }
+    const method = init[Symbol.iterator];
+    if (method !== undefined && method !== null) {
+      if (typeof method !== 'function') {
+        throw new TypeError("Failed to construct 'Headers': The object's @@iterator is not callable.");
+      }
+      const pairs = [];
+      for (const pair of { [Symbol.iterator]: () => method.call(init) }) {
+        if (pair === null || (typeof pair !== 'object' && typeof pair !== 'function')
+          || typeof pair[Symbol.iterator] !== 'function') {
+          throw new TypeError("Failed to construct 'Headers': The provided value cannot be converted to a sequence.");
+        }
+        const items = [];
+        for (const item of pair) items.push(fetchapi_byteString(item, "Failed to construct 'Headers'"));
+        pairs.push(items);
+      }
+      for (const items of pairs) {
+        if (items.length !== 2) {
+          throw new TypeError("Failed to construct 'Headers': Invalid value: header pairs must contain exactly two items.");
+        }
+        this.#append(items[0], items[1], "Failed to construct 'Headers'");
+      }
+      return;
+    }
+    const entries = [];
+    for (const key of Reflect.ownKeys(init)) {
+      const desc = Reflect.getOwnPropertyDescriptor(init, key);
+      if (desc === undefined || !desc.enumerable) continue;
+      const name = fetchapi_byteString(key, "Failed to construct 'Headers'");
+      entries.push(name, fetchapi_byteString(init[key], "Failed to construct 'Headers'"));
+    }
+    for (let i = 0; i < entries.length; i += 2) {
+      this.#append(entries[i], entries[i + 1], "Failed to construct 'Headers'");
+    }
+  }
+
+  #append(name, value, what) {
+    const n = fetchapi_checkName(name, what);
+    const v = fetchapi_checkValue(value, what);
+    this.#checkMutable();
+    this.#list.push(n, v);
+    this.#sorted = null;
+  }
+
+  #checkMutable() {
+    if (this.#guard === 'immutable') throw new TypeError("Can't modify immutable headers.");
+  }
+
+  append(name, value) {
+    requireArguments(arguments.length, 2, "Failed to execute 'append' on 'Headers'");
+    this.#append(name, value, "Failed to execute 'append' on 'Headers'");
+  }
+
+  delete(name) {
+    requireArguments(arguments.length, 1, "Failed to execute 'delete' on 'Headers'");
+    const n = fetchapi_checkName(name, "Failed to execute 'delete' on 'Headers'");
+    this.#checkMutable();
+    const list = this.#list;
+    let j = 0;
+    for (let i = 0; i < list.length; i += 2) {
+      if (list[i] !== n) {
+        list[j++] = list[i];
+        list[j++] = list[i + 1];
+      }
+    }
+    if (j !== list.length) {
+      list.length = j;
+      this.#sorted = null;
+    }
+  }
+
+  get(name) {
+    requireArguments(arguments.length, 1, "Failed to execute 'get' on 'Headers'");
+    const n = fetchapi_checkName(name, "Failed to execute 'get' on 'Headers'");
+    return hdr_get(this.#list, n);
+  }
+
+  getSetCookie() {
+    const list = this.#list;
+    const out = [];
+    for (let i = 0; i < list.length; i += 2) {
+      if (list[i] === 'set-cookie') out.push(list[i + 1]);
+    }
+    return out;
+  }
+
+  // Non-standard workerd extension: only valid for Set-Cookie.
+  getAll(name) {
+    requireArguments(arguments.length, 1, "Failed to execute 'getAll' on 'Headers'");
+    const n = fetchapi_checkName(name, "Failed to execute 'getAll' on 'Headers'");
+    if (n !== 'set-cookie') {
+      throw new TypeError('getAll() can only be used with the header name "Set-Cookie".');
+    }
+    return this.getSetCookie();
+  }
+
+  has(name) {
+    requireArguments(arguments.length, 1, "Failed to execute 'has' on 'Headers'");
+    const n = fetchapi_checkName(name, "Failed to execute 'has' on 'Headers'");
+    const list = this.#list;
+    for (let i = 0; i < list.length; i += 2) {
+      if (list[i] === n) return true;
+    }
+    return false;
+  }
+
+  set(name, value) {
+    requireArguments(arguments.length, 2, "Failed to execute 'set' on 'Headers'");
+    const what = "Failed to execute 'set' on 'Headers'";
+    const n = fetchapi_checkName(name, what);
+    const v = fetchapi_checkValue(value, what);
+    this.#checkMutable();
+    const list = this.#list;
+    let found = false;
+    let j = 0;
+    for (let i = 0; i < list.length; i += 2) {
+      if (list[i] === n) {
+        if (found) continue;
+        found = true;
+        list[j++] = n;
+        list[j++] = v;
+      } else {
+        list[j++] = list[i];
+        list[j++] = list[i + 1];
+      }
+    }
+    list.length = j;
+    if (!found) list.push(n, v);
+    this.#sorted = null;
+  }
+
+  forEach(callback, thisArg = undefined) {
+    requireArguments(arguments.length, 1, "Failed to execute 'forEach' on 'Headers'");
+    if (typeof callback !== 'function') {
+      throw new TypeError("Failed to execute 'forEach' on 'Headers': The callback provided as parameter 1 is not a function.");
+    }
+    // The pairs are re-read on every step, so that the callback sees changes
+    // it makes, as Web IDL's forEach requires.
+    for (let i = 0; ; i += 2) {
+      const pairs = this.#sortedList();
+      if (i >= pairs.length) break;
+      callback.call(thisArg, pairs[i + 1], pairs[i], this);
+    }
+  }
+
+  keys() {
+    return new hdr_HeadersIterator(this, 0);
+  }
+
+  values() {
+    return new hdr_HeadersIterator(this, 1);
+  }
+
+  entries() {
+    return new hdr_HeadersIterator(this, 2);
+  }
+
+  // The "sort and combine" list, flat, cached until the next mutation.
+  #sortedList() {
+    if (this.#sorted !== null) return this.#sorted;
+    const list = this.#list;
+    const names = [];
+    for (let i = 0; i < list.length; i += 2) {
+      if (!names.includes(list[i])) names.push(list[i]);
+    }
+    names.sort();
+    const out = [];
+    for (const name of names) {
+      if (name === 'set-cookie') {
+        for (let i = 0; i < list.length; i += 2) {
+          if (list[i] === name) out.push(name, list[i + 1]);
+        }
+      } else {
+        out.push(name, hdr_get(list, name));
+      }
+    }
+    this.#sorted = out;
+    return out;
+  }
+
+  static {
+    hdr_sortedOf = (headers) => headers.#sortedList();
+    hdr_guardOf = (headers) => headers.#guard;
+    hdr_setGuard = (headers, guard) => {
+      headers.#guard = guard;
+    };
+    hdr_create = (list, guard) => {
+      const headers = new Headers();
+      headers.#list = list;
+      headers.#guard = guard;
+      return headers;
+    };
+  }
+}
+
+function hdr_get(list, name) {
+  let result = null;
+  for (let i = 0; i < list.length; i += 2) {
+    if (list[i] === name) result = result === null ? list[i + 1] : `${result}, ${list[i + 1]}`;
+  }
+  return result;
+}
+
+Object.defineProperty(Headers.prototype, Symbol.iterator, {
+  value: Headers.prototype.entries,
+  writable: true,
+  configurable: true,
+});
+webIdlClass(Headers);
+
+class hdr_HeadersIterator {
+  #headers;
+  #kind;
+  #index = 0;
+
+  constructor(headers, kind) {
+    hdr_sortedOf(headers); // brand check before an iterator exists
+    this.#headers = headers;
+    this.#kind = kind;
+  }
+
+  next() {
+    if (!(#headers in this)) throw new TypeError('Illegal invocation');
+    const pairs = hdr_sortedOf(this.#headers);
+    const i = this.#index;
+    if (i >= pairs.length) return { value: undefined, done: true };
+    this.#index = i + 2;
+    const kind = this.#kind;
+    const value = kind === 0 ? pairs[i] : kind === 1 ? pairs[i + 1] : [pairs[i], pairs[i + 1]];
+    return { value, done: false };
+  }
+}
+Object.setPrototypeOf(hdr_HeadersIterator.prototype, fetchapi_ITERATOR_PROTOTYPE);
+Object.defineProperty(hdr_HeadersIterator.prototype, Symbol.toStringTag, {
+  value: 'Headers Iterator',
+  configurable: true,
+});
+
+// Builds Headers from a trusted flat [name, value, ...] array (headers that
+// Java already parsed off the wire): names are lowercased, nothing else is
+// checked.
+function headersFromFlat(flat, guard = 'none') {
+  const n = flat == null ? 0 : flat.length;
+  const list = new Array(n);
+  for (let i = 0; i < n; i += 2) {
+    list[i] = String(flat[i]).toLowerCase();
+    list[i + 1] = String(flat[i + 1]);
+  }
+  return hdr_create(list, guard === 'immutable' ? 'immutable' : 'none');
+}
+
+// The headers as a worker iterates them: sorted, combined per name, one entry
+// per set-cookie value. The array is the cached iteration list (a mutation
+// replaces it rather than changing it), so callers read it and never write it.
+function headersToFlat(headers) {
+  return hdr_sortedOf(headers);
+}
+
+function setHeadersGuard(headers, guard) {
+  if (guard !== 'none' && guard !== 'immutable') throw new TypeError(`Unknown headers guard: ${guard}`);
+  hdr_setGuard(headers, guard);
+}
+
+defineGlobal('Headers', Headers);

@@ -1,0 +1,2200 @@
+// ReadableStream, WritableStream, TransformStream and the queuing strategies
+// per the Streams Standard. Each public object keeps one private record
+// holding the spec's internal slots; the abstract operations below work on
+// those records and are named after the spec's. Byte streams are supported
+// for default readers; BYOB readers are not.
+
+{
+  // ---------------------------------------------------------------- helpers
+
+  const noop = () => {};
+  const resolved = (value) => Promise.resolve(value);
+  const rejected = (reason) => Promise.reject(reason);
+  function deferred() {
+    const d = { promise: null, resolve: null, reject: null, settled: false };
+    d.promise = new Promise((resolve, reject) => {
+      d.resolve = (value) => { d.settled = true; resolve(value); };
+      d.reject = (reason) => { d.settled = true; reject(reason); };
+    });
+    return d;
+  }
+  function resolvedDeferred(value) {
+    const d = deferred();
+    d.resolve(value);
+    return d;
+  }
+  function rejectedDeferred(reason) {
+    const d = deferred();
+    d.reject(reason);
+    setHandled(d.promise);
+    return d;
+  }
+  // Marks a promise as handled, like the spec's [[PromiseIsHandled]].
+  function setHandled(promise) {
+    promise.then(undefined, noop);
+  }
+  // "Upon fulfillment / rejection": reactions whose own result is unused.
+  function react(promise, onFulfilled, onRejected) {
+    promise.then(onFulfilled, onRejected).then(undefined, reportError);
+  }
+  // Calls a user callback and always returns a promise.
+  function promiseCall(fn, thisArg, args) {
+    try {
+      return resolved(Reflect.apply(fn, thisArg, args));
+    } catch (error) {
+      return rejected(error);
+    }
+  }
+  function isObject(value) {
+    return value !== null && (typeof value === 'object' || typeof value === 'function');
+  }
+  function dictionary(value, what) {
+    if (value === undefined || value === null) return {};
+    if (!isObject(value)) throw new TypeError(`${what}: The provided value is not of type 'object'.`);
+    return value;
+  }
+  function callbackMember(dict, name, what) {
+    const value = dict[name];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'function') throw new TypeError(`${what}: member ${name} is not a function.`);
+    return value;
+  }
+  function isNonNegativeNumber(v) {
+    return typeof v === 'number' && !Number.isNaN(v) && v >= 0;
+  }
+
+  const abTransfer = ArrayBuffer.prototype.transfer;
+  function transferArrayBuffer(buffer) {
+    if (typeof abTransfer === 'function') return abTransfer.call(buffer);
+    // Engines without transfer cannot detach; a copy keeps the semantics we rely on.
+    return ArrayBuffer.prototype.slice.call(buffer, 0);
+  }
+
+  // A FIFO of [value, size] pairs that dequeues in O(1).
+  class Queue {
+    constructor() {
+      this.items = [];
+      this.head = 0;
+    }
+    get length() { return this.items.length - this.head; }
+    push(item) { this.items.push(item); }
+    peek() { return this.items[this.head]; }
+    shift() {
+      const item = this.items[this.head];
+      this.items[this.head++] = undefined;
+      if (this.head > 1024 && this.head * 2 > this.items.length) {
+        this.items = this.items.slice(this.head);
+        this.head = 0;
+      }
+      return item;
+    }
+    clear() {
+      this.items = [];
+      this.head = 0;
+    }
+  }
+
+  function dequeueValue(container) {
+    const [value, size] = container.queue.shift();
+    container.queueTotalSize -= size;
+    if (container.queueTotalSize < 0) container.queueTotalSize = 0;
+    return value;
+  }
+  function enqueueValueWithSize(container, value, size) {
+    if (!isNonNegativeNumber(size) || size === Infinity) {
+      throw new RangeError('The return value of a queuing strategy size function must be a finite, non-NaN, non-negative number.');
+    }
+    container.queue.push([value, size]);
+    container.queueTotalSize += size;
+  }
+  function resetQueue(container) {
+    container.queue.clear();
+    container.queueTotalSize = 0;
+  }
+
+  function extractHighWaterMark(strategy, defaultHWM) {
+    const hwm = strategy.highWaterMark;
+    if (hwm === undefined) return defaultHWM;
+    const n = Number(hwm);
+    if (Number.isNaN(n) || n < 0) throw new RangeError('Invalid highWaterMark');
+    return n;
+  }
+  function extractSizeAlgorithm(size) {
+    if (size === undefined) return () => 1;
+    return (chunk) => Reflect.apply(size, undefined, [chunk]);
+  }
+  // Reads a QueuingStrategy dictionary in IDL member order.
+  function convertStrategy(strategy, what) {
+    const dict = dictionary(strategy, what);
+    const highWaterMark = dict.highWaterMark;
+    const result = {
+      highWaterMark: highWaterMark === undefined ? undefined : Number(highWaterMark),
+      size: callbackMember(dict, 'size', what),
+    };
+    return result;
+  }
+
+  const constructToken = Symbol('internal');
+  const illegalConstructor = () => new TypeError('Illegal constructor');
+
+  // ------------------------------------------------------------ ReadableStream
+
+  let rsRecord;
+
+  class ReadableStream {
+    #s;
+
+    constructor(underlyingSource = undefined, strategy = undefined) {
+      if (underlyingSource === constructToken) {
+        this.#s = strategy;
+        strategy.pub = this;
+        return;
+      }
+      const what = "Failed to construct 'ReadableStream'";
+      if (underlyingSource !== undefined && !isObject(underlyingSource)) {
+        throw new TypeError(`${what}: parameter 1 is not of type 'object'.`);
+      }
+      const strat = convertStrategy(strategy, what);
+      const source = underlyingSource === undefined ? null : underlyingSource;
+      const dict = source ?? {};
+      const autoAllocateChunkSize = dict.autoAllocateChunkSize;
+      const cancel = callbackMember(dict, 'cancel', what);
+      const pull = callbackMember(dict, 'pull', what);
+      const start = callbackMember(dict, 'start', what);
+      let type = dict.type;
+      if (type !== undefined) {
+        type = webIdlToString(type, 'type');
+        if (type !== 'bytes') {
+          throw new TypeError(`${what}: The provided value '${type}' is not a valid enum value of type ReadableStreamType.`);
+        }
+      }
+      const s = newReadableStreamRecord(this);
+      this.#s = s;
+      const startAlgorithm = () => (start ? Reflect.apply(start, source, [s.controller.pub]) : undefined);
+      const pullAlgorithm = () => (pull ? promiseCall(pull, source, [s.controller.pub]) : resolved());
+      const cancelAlgorithm = (reason) => (cancel ? promiseCall(cancel, source, [reason]) : resolved());
+      if (type === 'bytes') {
+        if (strat.size !== undefined) {
+          throw new RangeError(`${what}: The strategy for a byte stream cannot have a size function.`);
+        }
+        const hwm = extractHighWaterMark(strat, 0);
+        if (autoAllocateChunkSize !== undefined) {
+          const n = Number(autoAllocateChunkSize);
+          if (!Number.isFinite(n) || Math.trunc(n) <= 0) {
+            throw new TypeError(`${what}: autoAllocateChunkSize must be greater than 0.`);
+          }
+        }
+        setUpByteController(s, startAlgorithm, pullAlgorithm, cancelAlgorithm, hwm);
+      } else {
+        const sizeAlgorithm = extractSizeAlgorithm(strat.size);
+        const hwm = extractHighWaterMark(strat, 1);
+        setUpDefaultController(s, startAlgorithm, pullAlgorithm, cancelAlgorithm, hwm, sizeAlgorithm);
+      }
+    }
+
+    static {
+      rsRecord = (value) => {
+        if (!isObject(value) || !(#s in value)) throw new TypeError('Illegal invocation');
+        return value.#s;
+      };
+    }
+
+    static from(asyncIterable) {
+      requireArguments(arguments.length, 1, "Failed to execute 'from' on 'ReadableStream'");
+      return readableStreamFromIterable(asyncIterable);
+    }
+
+    get locked() {
+      return isLocked(rsRecord(this));
+    }
+
+    cancel(reason = undefined) {
+      let s;
+      try {
+        s = rsRecord(this);
+      } catch (error) {
+        return rejected(error);
+      }
+      if (isLocked(s)) return rejected(new TypeError('Cannot cancel a locked ReadableStream'));
+      return readableStreamCancel(s, reason);
+    }
+
+    getReader(options = undefined) {
+      const s = rsRecord(this);
+      const dict = dictionary(options, "Failed to execute 'getReader' on 'ReadableStream'");
+      let mode = dict.mode;
+      if (mode === undefined) return acquireDefaultReader(s).pub;
+      mode = webIdlToString(mode, 'mode');
+      if (mode !== 'byob') {
+        throw new TypeError(`Failed to execute 'getReader' on 'ReadableStream': The provided value '${mode}' is not a valid enum value of type ReadableStreamReaderMode.`);
+      }
+      throw new TypeError("Failed to execute 'getReader' on 'ReadableStream': BYOB readers are not supported.");
+    }
+
+    pipeThrough(transform, options = undefined) {
+      const s = rsRecord(this);
+      requireArguments(arguments.length, 1, "Failed to execute 'pipeThrough' on 'ReadableStream'");
+      const what = "Failed to execute 'pipeThrough' on 'ReadableStream'";
+      if (!isObject(transform)) throw new TypeError(`${what}: parameter 1 is not of type 'ReadableWritablePair'.`);
+      const readable = transform.readable;
+      const readableRecord = readable !== undefined && isObject(readable) && tryRecord(rsRecord, readable);
+      if (!readableRecord) throw new TypeError(`${what}: Failed to read the 'readable' property: not a ReadableStream.`);
+      const writable = transform.writable;
+      const writableRecord = writable !== undefined && isObject(writable) && tryRecord(wsRecord, writable);
+      if (!writableRecord) throw new TypeError(`${what}: Failed to read the 'writable' property: not a WritableStream.`);
+      const opts = convertPipeOptions(options, what);
+      if (isLocked(s)) throw new TypeError(`${what}: Cannot pipe a locked stream`);
+      if (isWritableStreamLocked(writableRecord)) throw new TypeError(`${what}: Cannot pipe to a locked stream`);
+      const promise = readableStreamPipeTo(s, writableRecord, opts.preventClose, opts.preventAbort,
+        opts.preventCancel, opts.signal);
+      setHandled(promise);
+      return readable;
+    }
+
+    pipeTo(destination, options = undefined) {
+      const what = "Failed to execute 'pipeTo' on 'ReadableStream'";
+      let s;
+      let dest;
+      let opts;
+      try {
+        s = rsRecord(this);
+        requireArguments(arguments.length, 1, what);
+        dest = isObject(destination) && tryRecord(wsRecord, destination);
+        if (!dest) throw new TypeError(`${what}: parameter 1 is not of type 'WritableStream'.`);
+        opts = convertPipeOptions(options, what);
+      } catch (error) {
+        return rejected(error);
+      }
+      if (isLocked(s)) return rejected(new TypeError(`${what}: Cannot pipe a locked stream`));
+      if (isWritableStreamLocked(dest)) return rejected(new TypeError(`${what}: Cannot pipe to a locked stream`));
+      return readableStreamPipeTo(s, dest, opts.preventClose, opts.preventAbort, opts.preventCancel, opts.signal);
+    }
+
+    tee() {
+      const s = rsRecord(this);
+      return readableStreamTee(s, s.controller.isByte).map((branch) => branch.pub);
+    }
+
+    values(options = undefined) {
+      const s = rsRecord(this);
+      const dict = dictionary(options, "Failed to execute 'values' on 'ReadableStream'");
+      const reader = acquireDefaultReader(s);
+      return createAsyncIterator(reader, !!dict.preventCancel);
+    }
+  }
+  Object.defineProperty(ReadableStream.prototype, Symbol.asyncIterator, {
+    value: ReadableStream.prototype.values, writable: true, enumerable: false, configurable: true,
+  });
+  webIdlClass(ReadableStream);
+
+  function tryRecord(get, value) {
+    try {
+      return get(value);
+    } catch {
+      return null;
+    }
+  }
+
+  function convertPipeOptions(options, what) {
+    const dict = dictionary(options, what);
+    const preventAbort = !!dict.preventAbort;
+    const preventCancel = !!dict.preventCancel;
+    const preventClose = !!dict.preventClose;
+    const signal = dict.signal;
+    if (signal !== undefined) {
+      const aborted = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted').get;
+      try {
+        aborted.call(signal);
+      } catch {
+        throw new TypeError(`${what}: Failed to read the 'signal' property: not an AbortSignal.`);
+      }
+    }
+    return { preventAbort, preventCancel, preventClose, signal };
+  }
+
+  function newReadableStreamRecord(pub) {
+    return {
+      pub,
+      state: 'readable',
+      reader: undefined,
+      storedError: undefined,
+      disturbed: false,
+      controller: undefined,
+    };
+  }
+
+  function createReadableStream(startAlgorithm, pullAlgorithm, cancelAlgorithm, hwm = 1, sizeAlgorithm = () => 1) {
+    const s = newReadableStreamRecord(null);
+    new ReadableStream(constructToken, s);
+    setUpDefaultController(s, startAlgorithm, pullAlgorithm, cancelAlgorithm, hwm, sizeAlgorithm);
+    return s;
+  }
+
+  function isLocked(s) {
+    return s.reader !== undefined;
+  }
+
+  function readableStreamCancel(s, reason) {
+    s.disturbed = true;
+    if (s.state === 'closed') return resolved();
+    if (s.state === 'errored') return rejected(s.storedError);
+    readableStreamClose(s);
+    const sourceCancelPromise = s.controller.cancelSteps(reason);
+    return sourceCancelPromise.then(noop);
+  }
+
+  function readableStreamClose(s) {
+    s.state = 'closed';
+    const reader = s.reader;
+    if (reader === undefined) return;
+    reader.closed.resolve();
+    const requests = reader.readRequests;
+    reader.readRequests = new Queue();
+    while (requests.length > 0) requests.shift().closeSteps();
+  }
+
+  function readableStreamError(s, e) {
+    s.state = 'errored';
+    s.storedError = e;
+    const reader = s.reader;
+    if (reader === undefined) return;
+    reader.closed.reject(e);
+    setHandled(reader.closed.promise);
+    readerErrorReadRequests(reader, e);
+  }
+
+  function readerErrorReadRequests(reader, e) {
+    const requests = reader.readRequests;
+    reader.readRequests = new Queue();
+    while (requests.length > 0) requests.shift().errorSteps(e);
+  }
+
+  function fulfillReadRequest(s, chunk, done) {
+    const request = s.reader.readRequests.shift();
+    if (done) request.closeSteps();
+    else request.chunkSteps(chunk);
+  }
+
+  function numReadRequests(s) {
+    return s.reader === undefined ? 0 : s.reader.readRequests.length;
+  }
+
+  // ------------------------------------------- ReadableStreamDefaultController
+
+  let rscRecord;
+
+  class ReadableStreamDefaultController {
+    #c;
+
+    constructor(token = undefined, record = undefined) {
+      if (token !== constructToken) throw illegalConstructor();
+      this.#c = record;
+      record.pub = this;
+    }
+
+    static {
+      rscRecord = (value) => {
+        if (!isObject(value) || !(#c in value)) throw new TypeError('Illegal invocation');
+        return value.#c;
+      };
+    }
+
+    get desiredSize() {
+      return defaultControllerGetDesiredSize(rscRecord(this));
+    }
+
+    close() {
+      const c = rscRecord(this);
+      if (!defaultControllerCanCloseOrEnqueue(c)) {
+        throw new TypeError("Failed to execute 'close' on 'ReadableStreamDefaultController': The stream is not in a state that permits close");
+      }
+      defaultControllerClose(c);
+    }
+
+    enqueue(chunk = undefined) {
+      const c = rscRecord(this);
+      if (!defaultControllerCanCloseOrEnqueue(c)) {
+        throw new TypeError("Failed to execute 'enqueue' on 'ReadableStreamDefaultController': The stream is not in a state that permits enqueue");
+      }
+      defaultControllerEnqueue(c, chunk);
+    }
+
+    error(e = undefined) {
+      defaultControllerError(rscRecord(this), e);
+    }
+  }
+  webIdlClass(ReadableStreamDefaultController);
+
+  function setUpDefaultController(s, startAlgorithm, pullAlgorithm, cancelAlgorithm, hwm, sizeAlgorithm) {
+    const c = {
+      pub: null,
+      isByte: false,
+      stream: s,
+      queue: new Queue(),
+      queueTotalSize: 0,
+      started: false,
+      closeRequested: false,
+      pullAgain: false,
+      pulling: false,
+      strategyHWM: hwm,
+      strategySizeAlgorithm: sizeAlgorithm,
+      pullAlgorithm,
+      cancelAlgorithm,
+      cancelSteps(reason) {
+        resetQueue(c);
+        const result = c.cancelAlgorithm(reason);
+        defaultControllerClearAlgorithms(c);
+        return result;
+      },
+      pullSteps(readRequest) {
+        if (c.queue.length > 0) {
+          const chunk = dequeueValue(c);
+          if (c.closeRequested && c.queue.length === 0) {
+            defaultControllerClearAlgorithms(c);
+            readableStreamClose(s);
+          } else {
+            defaultControllerCallPullIfNeeded(c);
+          }
+          readRequest.chunkSteps(chunk);
+        } else {
+          s.reader.readRequests.push(readRequest);
+          defaultControllerCallPullIfNeeded(c);
+        }
+      },
+      releaseSteps: noop,
+    };
+    new ReadableStreamDefaultController(constructToken, c);
+    s.controller = c;
+    const startResult = startAlgorithm();
+    react(resolved(startResult), () => {
+      c.started = true;
+      defaultControllerCallPullIfNeeded(c);
+    }, (r) => {
+      defaultControllerError(c, r);
+    });
+  }
+
+  function defaultControllerCallPullIfNeeded(c) {
+    if (!defaultControllerShouldCallPull(c)) return;
+    if (c.pulling) {
+      c.pullAgain = true;
+      return;
+    }
+    c.pulling = true;
+    react(c.pullAlgorithm(), () => {
+      c.pulling = false;
+      if (c.pullAgain) {
+        c.pullAgain = false;
+        defaultControllerCallPullIfNeeded(c);
+      }
+    }, (e) => {
+      defaultControllerError(c, e);
+    });
+  }
+
+  function defaultControllerShouldCallPull(c) {
+    const s = c.stream;
+    if (!defaultControllerCanCloseOrEnqueue(c)) return false;
+    if (!c.started) return false;
+    if (isLocked(s) && numReadRequests(s) > 0) return true;
+    return defaultControllerGetDesiredSize(c) > 0;
+  }
+
+  function defaultControllerClearAlgorithms(c) {
+    c.pullAlgorithm = undefined;
+    c.cancelAlgorithm = undefined;
+    c.strategySizeAlgorithm = undefined;
+  }
+
+  function defaultControllerClose(c) {
+    if (!defaultControllerCanCloseOrEnqueue(c)) return;
+    c.closeRequested = true;
+    if (c.queue.length === 0) {
+      defaultControllerClearAlgorithms(c);
+      readableStreamClose(c.stream);
+    }
+  }
+
+  function defaultControllerEnqueue(c, chunk) {
+    if (!defaultControllerCanCloseOrEnqueue(c)) return;
+    const s = c.stream;
+    if (isLocked(s) && numReadRequests(s) > 0) {
+      fulfillReadRequest(s, chunk, false);
+    } else {
+      let size;
+      try {
+        size = c.strategySizeAlgorithm(chunk);
+      } catch (error) {
+        defaultControllerError(c, error);
+        throw error;
+      }
+      try {
+        enqueueValueWithSize(c, chunk, size);
+      } catch (error) {
+        defaultControllerError(c, error);
+        throw error;
+      }
+    }
+    defaultControllerCallPullIfNeeded(c);
+  }
+
+  function defaultControllerError(c, e) {
+    const s = c.stream;
+    if (s.state !== 'readable') return;
+    resetQueue(c);
+    defaultControllerClearAlgorithms(c);
+    readableStreamError(s, e);
+  }
+
+  function defaultControllerGetDesiredSize(c) {
+    const state = c.stream.state;
+    if (state === 'errored') return null;
+    if (state === 'closed') return 0;
+    return c.strategyHWM - c.queueTotalSize;
+  }
+
+  function defaultControllerHasBackpressure(c) {
+    return !defaultControllerShouldCallPull(c);
+  }
+
+  function defaultControllerCanCloseOrEnqueue(c) {
+    return !c.closeRequested && c.stream.state === 'readable';
+  }
+
+  // ---------------------------------------------- ReadableByteStreamController
+
+  let rbcRecord;
+
+  class ReadableByteStreamController {
+    #c;
+
+    constructor(token = undefined, record = undefined) {
+      if (token !== constructToken) throw illegalConstructor();
+      this.#c = record;
+      record.pub = this;
+    }
+
+    static {
+      rbcRecord = (value) => {
+        if (!isObject(value) || !(#c in value)) throw new TypeError('Illegal invocation');
+        return value.#c;
+      };
+    }
+
+    // Only BYOB readers make pull-into requests, and they are not supported.
+    get byobRequest() {
+      rbcRecord(this);
+      return null;
+    }
+
+    get desiredSize() {
+      return byteControllerGetDesiredSize(rbcRecord(this));
+    }
+
+    close() {
+      const c = rbcRecord(this);
+      if (c.closeRequested) throw new TypeError('The stream has already been closed.');
+      if (c.stream.state !== 'readable') throw new TypeError('The stream is not readable.');
+      byteControllerClose(c);
+    }
+
+    enqueue(chunk) {
+      const c = rbcRecord(this);
+      const what = "Failed to execute 'enqueue' on 'ReadableByteStreamController'";
+      requireArguments(arguments.length, 1, what);
+      if (!ArrayBuffer.isView(chunk)) throw new TypeError(`${what}: parameter 1 is not of type 'ArrayBufferView'.`);
+      if (chunk.byteLength === 0) throw new TypeError(`${what}: chunk is empty.`);
+      if (chunk.buffer.byteLength === 0) throw new TypeError(`${what}: chunk's buffer is detached.`);
+      if (c.closeRequested) throw new TypeError(`${what}: stream is closed.`);
+      if (c.stream.state !== 'readable') throw new TypeError(`${what}: stream is not readable.`);
+      byteControllerEnqueue(c, chunk);
+    }
+
+    error(e = undefined) {
+      byteControllerError(rbcRecord(this), e);
+    }
+  }
+  webIdlClass(ReadableByteStreamController);
+
+  function setUpByteController(s, startAlgorithm, pullAlgorithm, cancelAlgorithm, hwm) {
+    const c = {
+      pub: null,
+      isByte: true,
+      stream: s,
+      queue: new Queue(),
+      queueTotalSize: 0,
+      started: false,
+      closeRequested: false,
+      pullAgain: false,
+      pulling: false,
+      strategyHWM: hwm,
+      pullAlgorithm,
+      cancelAlgorithm,
+      cancelSteps(reason) {
+        resetQueue(c);
+        const result = c.cancelAlgorithm(reason);
+        byteControllerClearAlgorithms(c);
+        return result;
+      },
+      pullSteps(readRequest) {
+        if (c.queueTotalSize > 0) {
+          const view = dequeueValue(c);
+          if (c.queueTotalSize === 0 && c.closeRequested) {
+            byteControllerClearAlgorithms(c);
+            readableStreamClose(s);
+          } else {
+            byteControllerCallPullIfNeeded(c);
+          }
+          readRequest.chunkSteps(view);
+          return;
+        }
+        s.reader.readRequests.push(readRequest);
+        byteControllerCallPullIfNeeded(c);
+      },
+      releaseSteps: noop,
+    };
+    new ReadableByteStreamController(constructToken, c);
+    s.controller = c;
+    const startResult = startAlgorithm();
+    react(resolved(startResult), () => {
+      c.started = true;
+      byteControllerCallPullIfNeeded(c);
+    }, (r) => {
+      byteControllerError(c, r);
+    });
+  }
+
+  function byteControllerShouldCallPull(c) {
+    const s = c.stream;
+    if (s.state !== 'readable' || c.closeRequested || !c.started) return false;
+    if (isLocked(s) && numReadRequests(s) > 0) return true;
+    return byteControllerGetDesiredSize(c) > 0;
+  }
+
+  function byteControllerCallPullIfNeeded(c) {
+    if (!byteControllerShouldCallPull(c)) return;
+    if (c.pulling) {
+      c.pullAgain = true;
+      return;
+    }
+    c.pulling = true;
+    react(c.pullAlgorithm(), () => {
+      c.pulling = false;
+      if (c.pullAgain) {
+        c.pullAgain = false;
+        byteControllerCallPullIfNeeded(c);
+      }
+    }, (e) => {
+      byteControllerError(c, e);
+    });
+  }
+
+  function byteControllerClearAlgorithms(c) {
+    c.pullAlgorithm = undefined;
+    c.cancelAlgorithm = undefined;
+  }
+
+  function byteControllerClose(c) {
+    const s = c.stream;
+    if (c.closeRequested || s.state !== 'readable') return;
+    if (c.queueTotalSize > 0) {
+      c.closeRequested = true;
+      return;
+    }
+    byteControllerClearAlgorithms(c);
+    readableStreamClose(s);
+  }
+
+  function byteControllerEnqueue(c, chunk) {
+    const s = c.stream;
+    const byteOffset = chunk.byteOffset;
+    const byteLength = chunk.byteLength;
+    let buffer;
+    try {
+      buffer = transferArrayBuffer(chunk.buffer);
+    } catch {
+      throw new TypeError("Failed to execute 'enqueue' on 'ReadableByteStreamController': chunk's buffer cannot be transferred.");
+    }
+    const view = new Uint8Array(buffer, byteOffset, byteLength);
+    if (isLocked(s) && numReadRequests(s) > 0) {
+      fulfillReadRequest(s, view, false);
+    } else {
+      c.queue.push([view, byteLength]);
+      c.queueTotalSize += byteLength;
+    }
+    byteControllerCallPullIfNeeded(c);
+  }
+
+  function byteControllerError(c, e) {
+    const s = c.stream;
+    if (s.state !== 'readable') return;
+    resetQueue(c);
+    byteControllerClearAlgorithms(c);
+    readableStreamError(s, e);
+  }
+
+  function byteControllerGetDesiredSize(c) {
+    const state = c.stream.state;
+    if (state === 'errored') return null;
+    if (state === 'closed') return 0;
+    return c.strategyHWM - c.queueTotalSize;
+  }
+
+  // --------------------------------------------- ReadableStreamDefaultReader
+
+  let readerRecord;
+
+  class ReadableStreamDefaultReader {
+    #r;
+
+    constructor(stream) {
+      requireArguments(arguments.length, 1, "Failed to construct 'ReadableStreamDefaultReader'");
+      if (stream === constructToken) {
+        this.#r = arguments[1];
+        this.#r.pub = this;
+        return;
+      }
+      const s = tryRecord(rsRecord, stream);
+      if (!s) {
+        throw new TypeError("Failed to construct 'ReadableStreamDefaultReader': parameter 1 is not of type 'ReadableStream'.");
+      }
+      const r = newReaderRecord();
+      this.#r = r;
+      r.pub = this;
+      setUpDefaultReader(r, s);
+    }
+
+    static {
+      readerRecord = (value) => {
+        if (!isObject(value) || !(#r in value)) throw new TypeError('Illegal invocation');
+        return value.#r;
+      };
+    }
+
+    get closed() {
+      let r;
+      try {
+        r = readerRecord(this);
+      } catch (error) {
+        return rejected(error);
+      }
+      return r.closed.promise;
+    }
+
+    read() {
+      let r;
+      try {
+        r = readerRecord(this);
+      } catch (error) {
+        return rejected(error);
+      }
+      if (r.stream === undefined) return rejected(new TypeError('This readable stream reader has been released and cannot be used to read from its previous owner stream'));
+      return new Promise((resolve, reject) => {
+        defaultReaderRead(r, {
+          chunkSteps: (value) => resolve({ value, done: false }),
+          closeSteps: () => resolve({ value: undefined, done: true }),
+          errorSteps: reject,
+        });
+      });
+    }
+
+    releaseLock() {
+      const r = readerRecord(this);
+      if (r.stream === undefined) return;
+      defaultReaderRelease(r);
+    }
+
+    cancel(reason = undefined) {
+      let r;
+      try {
+        r = readerRecord(this);
+      } catch (error) {
+        return rejected(error);
+      }
+      if (r.stream === undefined) return rejected(new TypeError('This readable stream reader has been released and cannot be used to cancel its previous owner stream'));
+      return readableStreamCancel(r.stream, reason);
+    }
+  }
+  webIdlClass(ReadableStreamDefaultReader);
+
+  function newReaderRecord() {
+    return { pub: null, stream: undefined, closed: null, readRequests: new Queue() };
+  }
+
+  function setUpDefaultReader(r, s) {
+    if (isLocked(s)) {
+      throw new TypeError('ReadableStreamDefaultReader constructor can only accept readable streams that are not yet locked to a reader');
+    }
+    r.stream = s;
+    s.reader = r;
+    if (s.state === 'readable') r.closed = deferred();
+    else if (s.state === 'closed') r.closed = resolvedDeferred();
+    else r.closed = rejectedDeferred(s.storedError);
+    r.readRequests = new Queue();
+  }
+
+  function acquireDefaultReader(s) {
+    const r = newReaderRecord();
+    setUpDefaultReader(r, s);
+    new ReadableStreamDefaultReader(constructToken, r);
+    return r;
+  }
+
+  function defaultReaderRead(r, readRequest) {
+    const s = r.stream;
+    s.disturbed = true;
+    if (s.state === 'closed') readRequest.closeSteps();
+    else if (s.state === 'errored') readRequest.errorSteps(s.storedError);
+    else s.controller.pullSteps(readRequest);
+  }
+
+  function defaultReaderRelease(r) {
+    const s = r.stream;
+    const error = new TypeError('Reader was released');
+    if (s.state === 'readable') {
+      r.closed.reject(error);
+    } else {
+      r.closed = rejectedDeferred(error);
+    }
+    setHandled(r.closed.promise);
+    s.controller.releaseSteps();
+    s.reader = undefined;
+    r.stream = undefined;
+    readerErrorReadRequests(r, error);
+  }
+
+  // ---------------------------------------------------------- async iteration
+
+  const AsyncIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf((async function* () {}).prototype));
+  const iteratorState = new WeakMap();
+  const ReadableStreamAsyncIteratorPrototype = Object.create(AsyncIteratorPrototype, {
+    next: {
+      value: function next() {
+        const it = iteratorState.get(this);
+        if (!it) return rejected(new TypeError('Illegal invocation'));
+        const nextSteps = () => {
+          if (it.finished) return resolved({ value: undefined, done: true });
+          return iteratorNext(it);
+        };
+        it.ongoing = it.ongoing ? it.ongoing.then(nextSteps, nextSteps) : nextSteps();
+        return it.ongoing;
+      },
+      writable: true, enumerable: true, configurable: true,
+    },
+    return: {
+      value: function (value = undefined) {
+        const it = iteratorState.get(this);
+        if (!it) return rejected(new TypeError('Illegal invocation'));
+        const returnSteps = () => {
+          if (it.finished) return resolved({ value, done: true });
+          it.finished = true;
+          return iteratorReturn(it, value).then(() => ({ value, done: true }));
+        };
+        it.ongoing = it.ongoing ? it.ongoing.then(returnSteps, returnSteps) : returnSteps();
+        return it.ongoing;
+      },
+      writable: true, enumerable: true, configurable: true,
+    },
+    [Symbol.toStringTag]: { value: 'ReadableStream AsyncIterator', configurable: true },
+  });
+
+  function createAsyncIterator(reader, preventCancel) {
+    const iterator = Object.create(ReadableStreamAsyncIteratorPrototype);
+    iteratorState.set(iterator, { reader, preventCancel, ongoing: null, finished: false });
+    return iterator;
+  }
+
+  function iteratorNext(it) {
+    const r = it.reader;
+    if (r.stream === undefined) return rejected(new TypeError('The reader has been released'));
+    return new Promise((resolve, reject) => {
+      defaultReaderRead(r, {
+        chunkSteps: (value) => {
+          resolve({ value, done: false });
+        },
+        closeSteps: () => {
+          it.ongoing = null;
+          it.finished = true;
+          defaultReaderRelease(r);
+          resolve({ value: undefined, done: true });
+        },
+        errorSteps: (e) => {
+          it.ongoing = null;
+          it.finished = true;
+          defaultReaderRelease(r);
+          reject(e);
+        },
+      });
+    });
+  }
+
+  function iteratorReturn(it, value) {
+    const r = it.reader;
+    if (r.stream === undefined) return resolved();
+    if (!it.preventCancel) {
+      const result = readableStreamCancel(r.stream, value);
+      defaultReaderRelease(r);
+      return result;
+    }
+    defaultReaderRelease(r);
+    return resolved();
+  }
+
+  // --------------------------------------------------------------------- from
+
+  function readableStreamFromIterable(asyncIterable) {
+    let iterator;
+    const method = asyncIterable == null ? undefined : asyncIterable[Symbol.asyncIterator];
+    if (method === undefined || method === null) {
+      const syncMethod = asyncIterable == null ? undefined : asyncIterable[Symbol.iterator];
+      if (typeof syncMethod !== 'function') {
+        throw new TypeError("Failed to execute 'from' on 'ReadableStream': The provided value is not async iterable.");
+      }
+      const syncIterator = Reflect.apply(syncMethod, asyncIterable, []);
+      if (!isObject(syncIterator)) throw new TypeError('The iterator is not an object.');
+      iterator = asyncFromSyncIterator(syncIterator);
+    } else {
+      if (typeof method !== 'function') throw new TypeError('Symbol.asyncIterator is not a function.');
+      iterator = Reflect.apply(method, asyncIterable, []);
+      if (!isObject(iterator)) throw new TypeError('The iterator is not an object.');
+    }
+    const nextMethod = iterator.next;
+    const pullAlgorithm = () => {
+      let nextResult;
+      try {
+        nextResult = Reflect.apply(nextMethod, iterator, []);
+      } catch (error) {
+        return rejected(error);
+      }
+      return resolved(nextResult).then((result) => {
+        if (!isObject(result)) throw new TypeError('The iterator result is not an object.');
+        if (result.done) {
+          defaultControllerClose(s.controller);
+        } else {
+          defaultControllerEnqueue(s.controller, result.value);
+        }
+      });
+    };
+    const cancelAlgorithm = (reason) => {
+      let returnMethod;
+      try {
+        returnMethod = iterator.return;
+        if (returnMethod === undefined || returnMethod === null) return resolved();
+        if (typeof returnMethod !== 'function') throw new TypeError('return is not a function.');
+      } catch (error) {
+        return rejected(error);
+      }
+      return promiseCall(returnMethod, iterator, [reason]).then((result) => {
+        if (!isObject(result)) throw new TypeError('The iterator result is not an object.');
+      });
+    };
+    const s = createReadableStream(noop, pullAlgorithm, cancelAlgorithm, 0);
+    return s.pub;
+  }
+
+  function asyncFromSyncIterator(syncIterator) {
+    const nextMethod = syncIterator.next;
+    const continuation = (result) => {
+      if (!isObject(result)) throw new TypeError('The iterator result is not an object.');
+      const done = !!result.done;
+      return resolved(result.value).then((value) => ({ value, done }));
+    };
+    return {
+      next() {
+        try {
+          return continuation(Reflect.apply(nextMethod, syncIterator, []));
+        } catch (error) {
+          return rejected(error);
+        }
+      },
+      return(value) {
+        try {
+          const returnMethod = syncIterator.return;
+          if (returnMethod === undefined || returnMethod === null) return resolved({ value, done: true });
+          return continuation(Reflect.apply(returnMethod, syncIterator, [value]));
+        } catch (error) {
+          return rejected(error);
+        }
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------------- tee
+
+  function cloneChunk(chunk) {
+    if (ArrayBuffer.isView(chunk)) {
+      const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      return new Uint8Array(bytes);
+    }
+    return structuredClone(chunk);
+  }
+
+  function readableStreamTee(s, cloneForBranch2) {
+    const reader = acquireDefaultReader(s);
+    let reading = false;
+    let readAgain = false;
+    let canceled1 = false;
+    let canceled2 = false;
+    let reason1;
+    let reason2;
+    let branch1;
+    let branch2;
+    const cancelPromise = deferred();
+    const pullAlgorithm = () => {
+      if (reading) {
+        readAgain = true;
+        return resolved();
+      }
+      reading = true;
+      defaultReaderRead(reader, {
+        chunkSteps: (chunk) => {
+          // Deferred so that errors from the source are seen first.
+          queueMicrotaskShim(() => {
+            readAgain = false;
+            const chunk1 = chunk;
+            let chunk2 = chunk;
+            if (!canceled2 && cloneForBranch2) {
+              try {
+                chunk2 = cloneChunk(chunk);
+              } catch (error) {
+                defaultControllerError(branch1.controller, error);
+                defaultControllerError(branch2.controller, error);
+                cancelPromise.resolve(readableStreamCancel(s, error));
+                return;
+              }
+            }
+            if (!canceled1) defaultControllerEnqueue(branch1.controller, chunk1);
+            if (!canceled2) defaultControllerEnqueue(branch2.controller, chunk2);
+            reading = false;
+            if (readAgain) pullAlgorithm();
+          });
+        },
+        closeSteps: () => {
+          reading = false;
+          if (!canceled1) defaultControllerClose(branch1.controller);
+          if (!canceled2) defaultControllerClose(branch2.controller);
+          if (!canceled1 || !canceled2) cancelPromise.resolve();
+        },
+        errorSteps: () => {
+          reading = false;
+        },
+      });
+      return resolved();
+    };
+    const cancel1Algorithm = (reason) => {
+      canceled1 = true;
+      reason1 = reason;
+      if (canceled2) cancelPromise.resolve(readableStreamCancel(s, [reason1, reason2]));
+      return cancelPromise.promise;
+    };
+    const cancel2Algorithm = (reason) => {
+      canceled2 = true;
+      reason2 = reason;
+      if (canceled1) cancelPromise.resolve(readableStreamCancel(s, [reason1, reason2]));
+      return cancelPromise.promise;
+    };
+    branch1 = createReadableStream(noop, pullAlgorithm, cancel1Algorithm);
+    branch2 = createReadableStream(noop, pullAlgorithm, cancel2Algorithm);
+    react(reader.closed.promise, noop, (r) => {
+      defaultControllerError(branch1.controller, r);
+      defaultControllerError(branch2.controller, r);
+      if (!canceled1 || !canceled2) cancelPromise.resolve();
+    });
+    return [branch1, branch2];
+  }
+
+  function queueMicrotaskShim(fn) {
+    resolved().then(fn).then(undefined, reportError);
+  }
+
+  // --------------------------------------------------------------------- pipe
+
+  function readableStreamPipeTo(source, dest, preventClose, preventAbort, preventCancel, signal) {
+    const reader = acquireDefaultReader(source);
+    const writer = acquireWriter(dest);
+    source.disturbed = true;
+    let shuttingDown = false;
+    let currentWrite = resolved();
+    const done = deferred();
+    let abortListener = null;
+
+    const waitForWritesToFinish = () => {
+      const old = currentWrite;
+      return currentWrite.then(() => (old !== currentWrite ? waitForWritesToFinish() : undefined));
+    };
+
+    const finalize = (isError, error) => {
+      writerRelease(writer);
+      defaultReaderRelease(reader);
+      if (abortListener) signal.removeEventListener('abort', abortListener);
+      if (isError) done.reject(error);
+      else done.resolve();
+    };
+
+    const shutdownWithAction = (action, originalIsError, originalError) => {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      const doTheRest = () => {
+        react(action(), () => finalize(originalIsError, originalError), (newError) => finalize(true, newError));
+      };
+      if (dest.state === 'writable' && !writableStreamCloseQueuedOrInFlight(dest)) {
+        react(waitForWritesToFinish(), doTheRest, doTheRest);
+      } else {
+        doTheRest();
+      }
+    };
+
+    const shutdown = (isError, error) => {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      if (dest.state === 'writable' && !writableStreamCloseQueuedOrInFlight(dest)) {
+        react(waitForWritesToFinish(), () => finalize(isError, error), () => finalize(isError, error));
+      } else {
+        finalize(isError, error);
+      }
+    };
+
+    if (signal !== undefined) {
+      const abortAlgorithm = () => {
+        const error = signal.reason;
+        const actions = [];
+        if (!preventAbort) {
+          actions.push(() => (dest.state === 'writable' ? writableStreamAbort(dest, error) : resolved()));
+        }
+        if (!preventCancel) {
+          actions.push(() => (source.state === 'readable' ? readableStreamCancel(source, error) : resolved()));
+        }
+        shutdownWithAction(() => Promise.all(actions.map((action) => action())), true, error);
+      };
+      if (signal.aborted) {
+        abortAlgorithm();
+        return done.promise;
+      }
+      abortListener = abortAlgorithm;
+      signal.addEventListener('abort', abortListener);
+    }
+
+    // Errors and closes must propagate, in this order of precedence.
+    const onSourceErrored = (storedError) => {
+      if (!preventAbort) shutdownWithAction(() => writableStreamAbort(dest, storedError), true, storedError);
+      else shutdown(true, storedError);
+    };
+    const onDestErrored = (storedError) => {
+      if (!preventCancel) shutdownWithAction(() => readableStreamCancel(source, storedError), true, storedError);
+      else shutdown(true, storedError);
+    };
+    const onSourceClosed = () => {
+      if (!preventClose) shutdownWithAction(() => writerCloseWithErrorPropagation(writer));
+      else shutdown();
+    };
+
+    if (source.state === 'errored') onSourceErrored(source.storedError);
+    else react(reader.closed.promise, noop, onSourceErrored);
+    if (dest.state === 'errored') onDestErrored(dest.storedError);
+    else react(writer.closed.promise, noop, onDestErrored);
+    if (source.state === 'closed') onSourceClosed();
+    else react(reader.closed.promise, onSourceClosed, noop);
+    if (writableStreamCloseQueuedOrInFlight(dest) || dest.state === 'closed') {
+      const destClosed = new TypeError('the destination writable stream closed before all data could be piped to it');
+      if (!preventCancel) shutdownWithAction(() => readableStreamCancel(source, destClosed), true, destClosed);
+      else shutdown(true, destClosed);
+    }
+
+    const pipeStep = () => {
+      if (shuttingDown) return resolved(true);
+      return writer.ready.promise.then(() => {
+        if (shuttingDown) return true;
+        return new Promise((resolve, reject) => {
+          defaultReaderRead(reader, {
+            chunkSteps: (chunk) => {
+              currentWrite = writerWrite(writer, chunk).then(undefined, noop);
+              resolve(false);
+            },
+            closeSteps: () => resolve(true),
+            errorSteps: reject,
+          });
+        });
+      });
+    };
+    const pipeLoop = () => {
+      pipeStep().then((finished) => {
+        if (!finished) pipeLoop();
+      }, noop);
+    };
+    pipeLoop();
+    return done.promise;
+  }
+
+  // ----------------------------------------------------------- WritableStream
+
+  let wsRecord;
+
+  class WritableStream {
+    #s;
+
+    constructor(underlyingSink = undefined, strategy = undefined) {
+      if (underlyingSink === constructToken) {
+        this.#s = strategy;
+        strategy.pub = this;
+        return;
+      }
+      const what = "Failed to construct 'WritableStream'";
+      if (underlyingSink !== undefined && !isObject(underlyingSink)) {
+        throw new TypeError(`${what}: parameter 1 is not of type 'object'.`);
+      }
+      const strat = convertStrategy(strategy, what);
+      const sink = underlyingSink === undefined ? null : underlyingSink;
+      const dict = sink ?? {};
+      const abort = callbackMember(dict, 'abort', what);
+      const close = callbackMember(dict, 'close', what);
+      const start = callbackMember(dict, 'start', what);
+      const type = dict.type;
+      const write = callbackMember(dict, 'write', what);
+      if (type !== undefined) throw new RangeError(`${what}: Invalid type is specified`);
+      const s = newWritableStreamRecord(this);
+      this.#s = s;
+      const sizeAlgorithm = extractSizeAlgorithm(strat.size);
+      const hwm = extractHighWaterMark(strat, 1);
+      setUpWritableController(s,
+        () => (start ? Reflect.apply(start, sink, [s.controller.pub]) : undefined),
+        (chunk) => (write ? promiseCall(write, sink, [chunk, s.controller.pub]) : resolved()),
+        () => (close ? promiseCall(close, sink, []) : resolved()),
+        (reason) => (abort ? promiseCall(abort, sink, [reason]) : resolved()),
+        hwm, sizeAlgorithm);
+    }
+
+    static {
+      wsRecord = (value) => {
+        if (!isObject(value) || !(#s in value)) throw new TypeError('Illegal invocation');
+        return value.#s;
+      };
+    }
+
+    get locked() {
+      return isWritableStreamLocked(wsRecord(this));
+    }
+
+    abort(reason = undefined) {
+      let s;
+      try {
+        s = wsRecord(this);
+      } catch (error) {
+        return rejected(error);
+      }
+      if (isWritableStreamLocked(s)) return rejected(new TypeError('Cannot abort a locked WritableStream'));
+      return writableStreamAbort(s, reason);
+    }
+
+    close() {
+      let s;
+      try {
+        s = wsRecord(this);
+      } catch (error) {
+        return rejected(error);
+      }
+      if (isWritableStreamLocked(s)) return rejected(new TypeError('Cannot close a locked WritableStream'));
+      if (writableStreamCloseQueuedOrInFlight(s)) return rejected(new TypeError('Cannot close an already-closing stream'));
+      return writableStreamClose(s);
+    }
+
+    getWriter() {
+      return acquireWriter(wsRecord(this)).pub;
+    }
+  }
+  webIdlClass(WritableStream);
+
+  function newWritableStreamRecord(pub) {
+    return {
+      pub,
+      state: 'writable',
+      storedError: undefined,
+      writer: undefined,
+      controller: undefined,
+      inFlightWriteRequest: undefined,
+      closeRequest: undefined,
+      inFlightCloseRequest: undefined,
+      pendingAbortRequest: undefined,
+      writeRequests: new Queue(),
+      backpressure: false,
+    };
+  }
+
+  function createWritableStream(startAlgorithm, writeAlgorithm, closeAlgorithm, abortAlgorithm, hwm, sizeAlgorithm) {
+    const s = newWritableStreamRecord(null);
+    new WritableStream(constructToken, s);
+    setUpWritableController(s, startAlgorithm, writeAlgorithm, closeAlgorithm, abortAlgorithm, hwm, sizeAlgorithm);
+    return s;
+  }
+
+  function isWritableStreamLocked(s) {
+    return s.writer !== undefined;
+  }
+
+  function writableStreamAbort(s, reason) {
+    if (s.state === 'closed' || s.state === 'errored') return resolved();
+    s.controller.abortController.abort(reason);
+    const state = s.state;
+    if (state === 'closed' || state === 'errored') return resolved();
+    if (s.pendingAbortRequest !== undefined) return s.pendingAbortRequest.promise.promise;
+    let wasAlreadyErroring = false;
+    if (state === 'erroring') {
+      wasAlreadyErroring = true;
+      reason = undefined;
+    }
+    const promise = deferred();
+    s.pendingAbortRequest = { promise, reason, wasAlreadyErroring };
+    if (!wasAlreadyErroring) writableStreamStartErroring(s, reason);
+    return promise.promise;
+  }
+
+  function writableStreamClose(s) {
+    const state = s.state;
+    if (state === 'closed' || state === 'errored') {
+      return rejected(new TypeError('The stream is not in the writable state and cannot be closed'));
+    }
+    const promise = deferred();
+    s.closeRequest = promise;
+    const writer = s.writer;
+    if (writer !== undefined && s.backpressure && state === 'writable') writer.ready.resolve();
+    writableControllerClose(s.controller);
+    return promise.promise;
+  }
+
+  function writableStreamDealWithRejection(s, error) {
+    if (s.state === 'writable') {
+      writableStreamStartErroring(s, error);
+      return;
+    }
+    writableStreamFinishErroring(s);
+  }
+
+  function writableStreamStartErroring(s, reason) {
+    const c = s.controller;
+    s.state = 'erroring';
+    s.storedError = reason;
+    const writer = s.writer;
+    if (writer !== undefined) writerEnsureReadyPromiseRejected(writer, reason);
+    if (!writableStreamHasOperationMarkedInFlight(s) && c.started) writableStreamFinishErroring(s);
+  }
+
+  function writableStreamFinishErroring(s) {
+    s.state = 'errored';
+    resetQueue(s.controller);
+    const storedError = s.storedError;
+    const requests = s.writeRequests;
+    s.writeRequests = new Queue();
+    while (requests.length > 0) requests.shift().reject(storedError);
+    if (s.pendingAbortRequest === undefined) {
+      writableStreamRejectCloseAndClosedPromiseIfNeeded(s);
+      return;
+    }
+    const abortRequest = s.pendingAbortRequest;
+    s.pendingAbortRequest = undefined;
+    if (abortRequest.wasAlreadyErroring) {
+      abortRequest.promise.reject(storedError);
+      writableStreamRejectCloseAndClosedPromiseIfNeeded(s);
+      return;
+    }
+    const c = s.controller;
+    const promise = c.abortAlgorithm(abortRequest.reason);
+    writableControllerClearAlgorithms(c);
+    react(promise, () => {
+      abortRequest.promise.resolve();
+      writableStreamRejectCloseAndClosedPromiseIfNeeded(s);
+    }, (reason) => {
+      abortRequest.promise.reject(reason);
+      writableStreamRejectCloseAndClosedPromiseIfNeeded(s);
+    });
+  }
+
+  function writableStreamFinishInFlightWrite(s) {
+    s.inFlightWriteRequest.resolve();
+    s.inFlightWriteRequest = undefined;
+  }
+
+  function writableStreamFinishInFlightWriteWithError(s, error) {
+    s.inFlightWriteRequest.reject(error);
+    s.inFlightWriteRequest = undefined;
+    writableStreamDealWithRejection(s, error);
+  }
+
+  function writableStreamFinishInFlightClose(s) {
+    s.inFlightCloseRequest.resolve();
+    s.inFlightCloseRequest = undefined;
+    if (s.state === 'erroring') {
+      s.storedError = undefined;
+      if (s.pendingAbortRequest !== undefined) {
+        s.pendingAbortRequest.promise.resolve();
+        s.pendingAbortRequest = undefined;
+      }
+    }
+    s.state = 'closed';
+    const writer = s.writer;
+    if (writer !== undefined) writer.closed.resolve();
+  }
+
+  function writableStreamFinishInFlightCloseWithError(s, error) {
+    s.inFlightCloseRequest.reject(error);
+    s.inFlightCloseRequest = undefined;
+    if (s.pendingAbortRequest !== undefined) {
+      s.pendingAbortRequest.promise.reject(error);
+      s.pendingAbortRequest = undefined;
+    }
+    writableStreamDealWithRejection(s, error);
+  }
+
+  function writableStreamCloseQueuedOrInFlight(s) {
+    return s.closeRequest !== undefined || s.inFlightCloseRequest !== undefined;
+  }
+
+  function writableStreamHasOperationMarkedInFlight(s) {
+    return s.inFlightWriteRequest !== undefined || s.inFlightCloseRequest !== undefined;
+  }
+
+  function writableStreamRejectCloseAndClosedPromiseIfNeeded(s) {
+    if (s.closeRequest !== undefined) {
+      s.closeRequest.reject(s.storedError);
+      s.closeRequest = undefined;
+    }
+    const writer = s.writer;
+    if (writer !== undefined) {
+      writer.closed.reject(s.storedError);
+      setHandled(writer.closed.promise);
+    }
+  }
+
+  function writableStreamUpdateBackpressure(s, backpressure) {
+    const writer = s.writer;
+    if (writer !== undefined && backpressure !== s.backpressure) {
+      if (backpressure) writer.ready = deferred();
+      else writer.ready.resolve();
+    }
+    s.backpressure = backpressure;
+  }
+
+  // ------------------------------------------------ WritableStreamDefaultWriter
+
+  let writerRecord;
+
+  class WritableStreamDefaultWriter {
+    #w;
+
+    constructor(stream) {
+      requireArguments(arguments.length, 1, "Failed to construct 'WritableStreamDefaultWriter'");
+      if (stream === constructToken) {
+        this.#w = arguments[1];
+        this.#w.pub = this;
+        return;
+      }
+      const s = tryRecord(wsRecord, stream);
+      if (!s) {
+        throw new TypeError("Failed to construct 'WritableStreamDefaultWriter': parameter 1 is not of type 'WritableStream'.");
+      }
+      const w = { pub: this, stream: undefined, ready: null, closed: null };
+      this.#w = w;
+      setUpWriter(w, s);
+    }
+
+    static {
+      writerRecord = (value) => {
+        if (!isObject(value) || !(#w in value)) throw new TypeError('Illegal invocation');
+        return value.#w;
+      };
+    }
+
+    get closed() {
+      let w;
+      try {
+        w = writerRecord(this);
+      } catch (error) {
+        return rejected(error);
+      }
+      return w.closed.promise;
+    }
+
+    get desiredSize() {
+      const w = writerRecord(this);
+      if (w.stream === undefined) throw new TypeError('The writer has been released');
+      return writerGetDesiredSize(w);
+    }
+
+    get ready() {
+      let w;
+      try {
+        w = writerRecord(this);
+      } catch (error) {
+        return rejected(error);
+      }
+      return w.ready.promise;
+    }
+
+    abort(reason = undefined) {
+      let w;
+      try {
+        w = writerRecord(this);
+      } catch (error) {
+        return rejected(error);
+      }
+      if (w.stream === undefined) return rejected(new TypeError('The writer has been released'));
+      return writableStreamAbort(w.stream, reason);
+    }
+
+    close() {
+      let w;
+      try {
+        w = writerRecord(this);
+      } catch (error) {
+        return rejected(error);
+      }
+      const s = w.stream;
+      if (s === undefined) return rejected(new TypeError('The writer has been released'));
+      if (writableStreamCloseQueuedOrInFlight(s)) return rejected(new TypeError('Cannot close an already-closing stream'));
+      return writableStreamClose(s);
+    }
+
+    releaseLock() {
+      const w = writerRecord(this);
+      if (w.stream === undefined) return;
+      writerRelease(w);
+    }
+
+    write(chunk = undefined) {
+      let w;
+      try {
+        w = writerRecord(this);
+      } catch (error) {
+        return rejected(error);
+      }
+      if (w.stream === undefined) return rejected(new TypeError('The writer has been released'));
+      return writerWrite(w, chunk);
+    }
+  }
+  webIdlClass(WritableStreamDefaultWriter);
+
+  function setUpWriter(w, s) {
+    if (isWritableStreamLocked(s)) throw new TypeError('This stream has already been locked for exclusive writing by another writer');
+    w.stream = s;
+    s.writer = w;
+    const state = s.state;
+    if (state === 'writable') {
+      w.ready = !writableStreamCloseQueuedOrInFlight(s) && s.backpressure ? deferred() : resolvedDeferred();
+      w.closed = deferred();
+    } else if (state === 'erroring') {
+      w.ready = rejectedDeferred(s.storedError);
+      w.closed = deferred();
+    } else if (state === 'closed') {
+      w.ready = resolvedDeferred();
+      w.closed = resolvedDeferred();
+    } else {
+      w.ready = rejectedDeferred(s.storedError);
+      w.closed = rejectedDeferred(s.storedError);
+    }
+  }
+
+  function acquireWriter(s) {
+    const w = { pub: null, stream: undefined, ready: null, closed: null };
+    setUpWriter(w, s);
+    new WritableStreamDefaultWriter(constructToken, w);
+    return w;
+  }
+
+  function writerCloseWithErrorPropagation(w) {
+    const s = w.stream;
+    const state = s.state;
+    if (writableStreamCloseQueuedOrInFlight(s) || state === 'closed') return resolved();
+    if (state === 'errored') return rejected(s.storedError);
+    return writableStreamClose(s);
+  }
+
+  function writerEnsureClosedPromiseRejected(w, error) {
+    if (!w.closed.settled) w.closed.reject(error);
+    else w.closed = rejectedDeferred(error);
+    setHandled(w.closed.promise);
+  }
+
+  function writerEnsureReadyPromiseRejected(w, error) {
+    if (!w.ready.settled) w.ready.reject(error);
+    else w.ready = rejectedDeferred(error);
+    setHandled(w.ready.promise);
+  }
+
+  function writerGetDesiredSize(w) {
+    const s = w.stream;
+    const state = s.state;
+    if (state === 'errored' || state === 'erroring') return null;
+    if (state === 'closed') return 0;
+    return writableControllerGetDesiredSize(s.controller);
+  }
+
+  function writerRelease(w) {
+    const s = w.stream;
+    const releasedError = new TypeError('Writer was released and can no longer be used to monitor the stream\'s closedness');
+    writerEnsureReadyPromiseRejected(w, releasedError);
+    writerEnsureClosedPromiseRejected(w, releasedError);
+    s.writer = undefined;
+    w.stream = undefined;
+  }
+
+  function writerWrite(w, chunk) {
+    const s = w.stream;
+    const c = s.controller;
+    const chunkSize = writableControllerGetChunkSize(c, chunk);
+    if (s !== w.stream) return rejected(new TypeError('The writer has been released'));
+    const state = s.state;
+    if (state === 'errored') return rejected(s.storedError);
+    if (writableStreamCloseQueuedOrInFlight(s) || state === 'closed') {
+      return rejected(new TypeError('The stream is closing or closed and cannot be written to'));
+    }
+    if (state === 'erroring') return rejected(s.storedError);
+    const request = deferred();
+    s.writeRequests.push(request);
+    writableControllerWrite(c, chunk, chunkSize);
+    return request.promise;
+  }
+
+  // -------------------------------------------- WritableStreamDefaultController
+
+  const closeSentinel = {};
+  let wscRecord;
+
+  class WritableStreamDefaultController {
+    #c;
+
+    constructor(token = undefined, record = undefined) {
+      if (token !== constructToken) throw illegalConstructor();
+      this.#c = record;
+      record.pub = this;
+    }
+
+    static {
+      wscRecord = (value) => {
+        if (!isObject(value) || !(#c in value)) throw new TypeError('Illegal invocation');
+        return value.#c;
+      };
+    }
+
+    get signal() {
+      return wscRecord(this).abortController.signal;
+    }
+
+    error(e = undefined) {
+      const c = wscRecord(this);
+      if (c.stream.state !== 'writable') return;
+      writableControllerError(c, e);
+    }
+  }
+  webIdlClass(WritableStreamDefaultController);
+
+  function setUpWritableController(s, startAlgorithm, writeAlgorithm, closeAlgorithm, abortAlgorithm, hwm, sizeAlgorithm) {
+    const c = {
+      pub: null,
+      stream: s,
+      queue: new Queue(),
+      queueTotalSize: 0,
+      abortController: new AbortController(),
+      started: false,
+      strategySizeAlgorithm: sizeAlgorithm,
+      strategyHWM: hwm,
+      writeAlgorithm,
+      closeAlgorithm,
+      abortAlgorithm,
+    };
+    new WritableStreamDefaultController(constructToken, c);
+    s.controller = c;
+    writableStreamUpdateBackpressure(s, writableControllerGetBackpressure(c));
+    const startResult = startAlgorithm();
+    react(resolved(startResult), () => {
+      c.started = true;
+      writableControllerAdvanceQueueIfNeeded(c);
+    }, (r) => {
+      c.started = true;
+      writableStreamDealWithRejection(s, r);
+    });
+  }
+
+  function writableControllerClearAlgorithms(c) {
+    c.writeAlgorithm = undefined;
+    c.closeAlgorithm = undefined;
+    c.abortAlgorithm = undefined;
+    c.strategySizeAlgorithm = undefined;
+  }
+
+  function writableControllerClose(c) {
+    enqueueValueWithSize(c, closeSentinel, 0);
+    writableControllerAdvanceQueueIfNeeded(c);
+  }
+
+  function writableControllerGetChunkSize(c, chunk) {
+    if (c.strategySizeAlgorithm === undefined) return 1;
+    try {
+      return c.strategySizeAlgorithm(chunk);
+    } catch (error) {
+      writableControllerErrorIfNeeded(c, error);
+      return 1;
+    }
+  }
+
+  function writableControllerGetDesiredSize(c) {
+    return c.strategyHWM - c.queueTotalSize;
+  }
+
+  function writableControllerWrite(c, chunk, chunkSize) {
+    try {
+      enqueueValueWithSize(c, chunk, chunkSize);
+    } catch (error) {
+      writableControllerErrorIfNeeded(c, error);
+      return;
+    }
+    const s = c.stream;
+    if (!writableStreamCloseQueuedOrInFlight(s) && s.state === 'writable') {
+      writableStreamUpdateBackpressure(s, writableControllerGetBackpressure(c));
+    }
+    writableControllerAdvanceQueueIfNeeded(c);
+  }
+
+  function writableControllerAdvanceQueueIfNeeded(c) {
+    const s = c.stream;
+    if (!c.started) return;
+    if (s.inFlightWriteRequest !== undefined) return;
+    const state = s.state;
+    if (state === 'erroring') {
+      writableStreamFinishErroring(s);
+      return;
+    }
+    if (state !== 'writable') return;
+    if (c.queue.length === 0) return;
+    const value = c.queue.peek()[0];
+    if (value === closeSentinel) writableControllerProcessClose(c);
+    else writableControllerProcessWrite(c, value);
+  }
+
+  function writableControllerErrorIfNeeded(c, error) {
+    if (c.stream.state === 'writable') writableControllerError(c, error);
+  }
+
+  function writableControllerProcessClose(c) {
+    const s = c.stream;
+    s.inFlightCloseRequest = s.closeRequest;
+    s.closeRequest = undefined;
+    dequeueValue(c);
+    const sinkClosePromise = c.closeAlgorithm();
+    writableControllerClearAlgorithms(c);
+    react(sinkClosePromise, () => {
+      writableStreamFinishInFlightClose(s);
+    }, (reason) => {
+      writableStreamFinishInFlightCloseWithError(s, reason);
+    });
+  }
+
+  function writableControllerProcessWrite(c, chunk) {
+    const s = c.stream;
+    s.inFlightWriteRequest = s.writeRequests.shift();
+    const sinkWritePromise = c.writeAlgorithm(chunk);
+    react(sinkWritePromise, () => {
+      writableStreamFinishInFlightWrite(s);
+      const state = s.state;
+      dequeueValue(c);
+      if (!writableStreamCloseQueuedOrInFlight(s) && state === 'writable') {
+        writableStreamUpdateBackpressure(s, writableControllerGetBackpressure(c));
+      }
+      writableControllerAdvanceQueueIfNeeded(c);
+    }, (reason) => {
+      if (s.state === 'writable') writableControllerClearAlgorithms(c);
+      writableStreamFinishInFlightWriteWithError(s, reason);
+    });
+  }
+
+  function writableControllerGetBackpressure(c) {
+    return writableControllerGetDesiredSize(c) <= 0;
+  }
+
+  function writableControllerError(c, error) {
+    const s = c.stream;
+    writableControllerClearAlgorithms(c);
+    writableStreamStartErroring(s, error);
+  }
+
+  // ---------------------------------------------------------- TransformStream
+
+  let tsRecord;
+
+  class TransformStream {
+    #s;
+
+    constructor(transformer = undefined, writableStrategy = undefined, readableStrategy = undefined) {
+      const what = "Failed to construct 'TransformStream'";
+      if (transformer !== undefined && !isObject(transformer)) {
+        throw new TypeError(`${what}: parameter 1 is not of type 'object'.`);
+      }
+      const wStrat = convertStrategy(writableStrategy, what);
+      const rStrat = convertStrategy(readableStrategy, what);
+      const source = transformer === undefined ? null : transformer;
+      const dict = source ?? {};
+      const cancel = callbackMember(dict, 'cancel', what);
+      const flush = callbackMember(dict, 'flush', what);
+      const readableType = dict.readableType;
+      const start = callbackMember(dict, 'start', what);
+      const transform = callbackMember(dict, 'transform', what);
+      const writableType = dict.writableType;
+      if (readableType !== undefined) throw new RangeError(`${what}: Invalid readableType specified`);
+      if (writableType !== undefined) throw new RangeError(`${what}: Invalid writableType specified`);
+      const readableHWM = extractHighWaterMark(rStrat, 0);
+      const readableSize = extractSizeAlgorithm(rStrat.size);
+      const writableHWM = extractHighWaterMark(wStrat, 1);
+      const writableSize = extractSizeAlgorithm(wStrat.size);
+      const startPromise = deferred();
+      const s = { pub: this, readable: null, writable: null, backpressure: undefined,
+        backpressureChangePromise: undefined, controller: undefined };
+      this.#s = s;
+      initializeTransformStream(s, startPromise, writableHWM, writableSize, readableHWM, readableSize);
+      const c = {
+        pub: null,
+        stream: s,
+        transformAlgorithm: transform
+          ? (chunk) => promiseCall(transform, source, [chunk, c.pub])
+          : (chunk) => {
+            try {
+              transformControllerEnqueue(c, chunk);
+              return resolved();
+            } catch (error) {
+              return rejected(error);
+            }
+          },
+        flushAlgorithm: () => (flush ? promiseCall(flush, source, [c.pub]) : resolved()),
+        cancelAlgorithm: (reason) => (cancel ? promiseCall(cancel, source, [reason]) : resolved()),
+        finishPromise: undefined,
+      };
+      new TransformStreamDefaultController(constructToken, c);
+      s.controller = c;
+      if (start) startPromise.resolve(Reflect.apply(start, source, [c.pub]));
+      else startPromise.resolve();
+    }
+
+    static {
+      tsRecord = (value) => {
+        if (!isObject(value) || !(#s in value)) throw new TypeError('Illegal invocation');
+        return value.#s;
+      };
+    }
+
+    get readable() {
+      return tsRecord(this).readable.pub;
+    }
+
+    get writable() {
+      return tsRecord(this).writable.pub;
+    }
+  }
+  webIdlClass(TransformStream);
+
+  function initializeTransformStream(s, startPromise, writableHWM, writableSize, readableHWM, readableSize) {
+    const startAlgorithm = () => startPromise.promise;
+    s.writable = createWritableStream(startAlgorithm,
+      (chunk) => transformSinkWrite(s, chunk),
+      () => transformSinkClose(s),
+      (reason) => transformSinkAbort(s, reason),
+      writableHWM, writableSize);
+    s.readable = createReadableStream(startAlgorithm,
+      () => {
+        transformSetBackpressure(s, false);
+        return s.backpressureChangePromise.promise;
+      },
+      (reason) => transformSourceCancel(s, reason),
+      readableHWM, readableSize);
+    s.backpressure = undefined;
+    s.backpressureChangePromise = undefined;
+    transformSetBackpressure(s, true);
+    s.controller = undefined;
+  }
+
+  function transformStreamError(s, e) {
+    defaultControllerError(s.readable.controller, e);
+    transformErrorWritableAndUnblockWrite(s, e);
+  }
+
+  function transformErrorWritableAndUnblockWrite(s, e) {
+    transformControllerClearAlgorithms(s.controller);
+    writableControllerErrorIfNeeded(s.writable.controller, e);
+    transformUnblockWrite(s);
+  }
+
+  function transformUnblockWrite(s) {
+    if (s.backpressure) transformSetBackpressure(s, false);
+  }
+
+  function transformSetBackpressure(s, backpressure) {
+    if (s.backpressureChangePromise !== undefined) s.backpressureChangePromise.resolve();
+    s.backpressureChangePromise = deferred();
+    s.backpressure = backpressure;
+  }
+
+  function transformControllerClearAlgorithms(c) {
+    c.transformAlgorithm = undefined;
+    c.flushAlgorithm = undefined;
+    c.cancelAlgorithm = undefined;
+  }
+
+  function transformControllerEnqueue(c, chunk) {
+    const s = c.stream;
+    const rc = s.readable.controller;
+    if (!defaultControllerCanCloseOrEnqueue(rc)) {
+      throw new TypeError('Readable side is not in a state that permits enqueue');
+    }
+    try {
+      defaultControllerEnqueue(rc, chunk);
+    } catch (error) {
+      transformErrorWritableAndUnblockWrite(s, error);
+      throw s.readable.storedError;
+    }
+    const backpressure = defaultControllerHasBackpressure(rc);
+    if (backpressure !== s.backpressure) transformSetBackpressure(s, true);
+  }
+
+  function transformControllerTerminate(c) {
+    const s = c.stream;
+    defaultControllerClose(s.readable.controller);
+    transformErrorWritableAndUnblockWrite(s, new TypeError('TransformStream terminated'));
+  }
+
+  function transformPerformTransform(c, chunk) {
+    return c.transformAlgorithm(chunk).then(undefined, (r) => {
+      transformStreamError(c.stream, r);
+      throw r;
+    });
+  }
+
+  function transformSinkWrite(s, chunk) {
+    const c = s.controller;
+    if (s.backpressure) {
+      return s.backpressureChangePromise.promise.then(() => {
+        const writable = s.writable;
+        if (writable.state === 'erroring') throw writable.storedError;
+        return transformPerformTransform(c, chunk);
+      });
+    }
+    return transformPerformTransform(c, chunk);
+  }
+
+  function transformSinkAbort(s, reason) {
+    const c = s.controller;
+    if (c.finishPromise !== undefined) return c.finishPromise.promise;
+    const readable = s.readable;
+    c.finishPromise = deferred();
+    const cancelPromise = c.cancelAlgorithm(reason);
+    transformControllerClearAlgorithms(c);
+    react(cancelPromise, () => {
+      if (readable.state === 'errored') {
+        c.finishPromise.reject(readable.storedError);
+      } else {
+        defaultControllerError(readable.controller, reason);
+        c.finishPromise.resolve();
+      }
+    }, (r) => {
+      defaultControllerError(readable.controller, r);
+      c.finishPromise.reject(r);
+    });
+    return c.finishPromise.promise;
+  }
+
+  function transformSinkClose(s) {
+    const c = s.controller;
+    if (c.finishPromise !== undefined) return c.finishPromise.promise;
+    const readable = s.readable;
+    c.finishPromise = deferred();
+    const flushPromise = c.flushAlgorithm();
+    transformControllerClearAlgorithms(c);
+    react(flushPromise, () => {
+      if (readable.state === 'errored') {
+        c.finishPromise.reject(readable.storedError);
+      } else {
+        defaultControllerClose(readable.controller);
+        c.finishPromise.resolve();
+      }
+    }, (r) => {
+      defaultControllerError(readable.controller, r);
+      c.finishPromise.reject(r);
+    });
+    return c.finishPromise.promise;
+  }
+
+  function transformSourceCancel(s, reason) {
+    const c = s.controller;
+    if (c.finishPromise !== undefined) return c.finishPromise.promise;
+    const writable = s.writable;
+    c.finishPromise = deferred();
+    const cancelPromise = c.cancelAlgorithm(reason);
+    transformControllerClearAlgorithms(c);
+    react(cancelPromise, () => {
+      if (writable.state === 'errored') {
+        c.finishPromise.reject(writable.storedError);
+      } else {
+        writableControllerErrorIfNeeded(writable.controller, reason);
+        transformUnblockWrite(s);
+        c.finishPromise.resolve();
+      }
+    }, (r) => {
+      writableControllerErrorIfNeeded(writable.controller, r);
+      transformUnblockWrite(s);
+      c.finishPromise.reject(r);
+    });
+    return c.finishPromise.promise;
+  }
+
+  let tscRecord;
+
+  class TransformStreamDefaultController {
+    #c;
+
+    constructor(token = undefined, record = undefined) {
+      if (token !== constructToken) throw illegalConstructor();
+      this.#c = record;
+      record.pub = this;
+    }
+
+    static {
+      tscRecord = (value) => {
+        if (!isObject(value) || !(#c in value)) throw new TypeError('Illegal invocation');
+        return value.#c;
+      };
+    }
+
+    get desiredSize() {
+      const c = tscRecord(this);
+      return defaultControllerGetDesiredSize(c.stream.readable.controller);
+    }
+
+    enqueue(chunk = undefined) {
+      transformControllerEnqueue(tscRecord(this), chunk);
+    }
+
+    error(reason = undefined) {
+      transformStreamError(tscRecord(this).stream, reason);
+    }
+
+    terminate() {
+      transformControllerTerminate(tscRecord(this));
+    }
+  }
+  webIdlClass(TransformStreamDefaultController);
+
+  // ------------------------------------------------------- queuing strategies
+
+  function strategyInit(init, what) {
+    requireArguments(init === undefined ? 0 : 1, 1, what);
+    if (!isObject(init)) throw new TypeError(`${what}: The provided value is not of type 'QueuingStrategyInit'.`);
+    const hwm = init.highWaterMark;
+    if (hwm === undefined) {
+      throw new TypeError(`${what}: Failed to read the 'highWaterMark' property from 'QueuingStrategyInit': Required member is undefined.`);
+    }
+    return Number(hwm);
+  }
+
+  const byteLengthSize = {
+    size(chunk) {
+      return chunk.byteLength;
+    },
+  }.size;
+  const countSize = {
+    size() {
+      return 1;
+    },
+  }.size;
+
+  class ByteLengthQueuingStrategy {
+    #hwm;
+
+    constructor(init) {
+      this.#hwm = strategyInit(init, "Failed to construct 'ByteLengthQueuingStrategy'");
+    }
+
+    get highWaterMark() {
+      return this.#hwm;
+    }
+
+    get size() {
+      this.#hwm;
+      return byteLengthSize;
+    }
+  }
+  webIdlClass(ByteLengthQueuingStrategy);
+
+  class CountQueuingStrategy {
+    #hwm;
+
+    constructor(init) {
+      this.#hwm = strategyInit(init, "Failed to construct 'CountQueuingStrategy'");
+    }
+
+    get highWaterMark() {
+      return this.#hwm;
+    }
+
+    get size() {
+      this.#hwm;
+      return countSize;
+    }
+  }
+  webIdlClass(CountQueuingStrategy);
+
+  defineGlobal('ReadableStream', ReadableStream);
+  defineGlobal('ReadableStreamDefaultReader', ReadableStreamDefaultReader);
+  defineGlobal('ReadableStreamDefaultController', ReadableStreamDefaultController);
+  defineGlobal('ReadableByteStreamController', ReadableByteStreamController);
+  defineGlobal('WritableStream', WritableStream);
+  defineGlobal('WritableStreamDefaultWriter', WritableStreamDefaultWriter);
+  defineGlobal('WritableStreamDefaultController', WritableStreamDefaultController);
+  defineGlobal('TransformStream', TransformStream);
+  defineGlobal('TransformStreamDefaultController', TransformStreamDefaultController);
+  defineGlobal('ByteLengthQueuingStrategy', ByteLengthQueuingStrategy);
+  defineGlobal('CountQueuingStrategy', CountQueuingStrategy);
+}
+
+// Shared: reads a stream to its end and concatenates the chunks, which must
+// be BufferSources (fetch's body reading); other chunks reject with TypeError.
+async function readAllBytes(stream) {
+  const reader = stream.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    let bytes;
+    if (value instanceof Uint8Array) {
+      bytes = value;
+    } else if (ArrayBuffer.isView(value)) {
+      bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    } else if (value !== null && typeof value === 'object' && readAllBytes_isArrayBuffer(value)) {
+      bytes = new Uint8Array(value);
+    } else {
+      const error = new TypeError('Received non-Uint8Array chunk');
+      reader.cancel(error).catch(() => {});
+      throw error;
+    }
+    chunks.push(bytes);
+    total += bytes.length;
+  }
+  const result = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    result.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return result;
+}
+
+function readAllBytes_isArrayBuffer(value) {
+  try {
+    readAllBytes_abByteLength.call(value);
+    return true;
+  } catch {
+    try {
+      readAllBytes_sabByteLength?.call(value);
+      return readAllBytes_sabByteLength !== undefined;
+    } catch {
+      return false;
+    }
+  }
+}
+const readAllBytes_abByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
+const readAllBytes_sabByteLength = typeof SharedArrayBuffer === 'function'
+  ? Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get : undefined;

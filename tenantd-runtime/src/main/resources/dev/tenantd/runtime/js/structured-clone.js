@@ -1,0 +1,373 @@
+// structuredClone() per HTML. Like the spec it first serializes the whole
+// value into records (so a non-cloneable value throws before any transfer
+// detaches a buffer), then transfers, then deserializes.
+
+{
+  const getter = (proto, name) => Object.getOwnPropertyDescriptor(proto, name).get;
+  const abByteLength = getter(ArrayBuffer.prototype, 'byteLength');
+  const abResizable = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'resizable')
+    ? getter(ArrayBuffer.prototype, 'resizable') : null;
+  const abMaxByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'maxByteLength')
+    ? getter(ArrayBuffer.prototype, 'maxByteLength') : null;
+  const abDetached = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'detached')
+    ? getter(ArrayBuffer.prototype, 'detached') : null;
+  const abTransfer = ArrayBuffer.prototype.transfer;
+  const sabByteLength = typeof SharedArrayBuffer === 'function'
+    ? getter(SharedArrayBuffer.prototype, 'byteLength') : null;
+  const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
+  const typedArrayName = getter(TypedArrayPrototype, Symbol.toStringTag);
+  const typedArrayBuffer = getter(TypedArrayPrototype, 'buffer');
+  const typedArrayByteOffset = getter(TypedArrayPrototype, 'byteOffset');
+  const typedArrayLength = getter(TypedArrayPrototype, 'length');
+  const dataViewBuffer = getter(DataView.prototype, 'buffer');
+  const dataViewByteOffset = getter(DataView.prototype, 'byteOffset');
+  const dataViewByteLength = getter(DataView.prototype, 'byteLength');
+  const mapSize = getter(Map.prototype, 'size');
+  const setSize = getter(Set.prototype, 'size');
+  const regExpSource = getter(RegExp.prototype, 'source');
+  const regExpFlagGetters = [
+    ['hasIndices', 'd'], ['global', 'g'], ['ignoreCase', 'i'], ['multiline', 'm'],
+    ['dotAll', 's'], ['unicode', 'u'], ['unicodeSets', 'v'], ['sticky', 'y'],
+  ].filter(([name]) => Object.getOwnPropertyDescriptor(RegExp.prototype, name))
+    .map(([name, flag]) => [getter(RegExp.prototype, name), flag]);
+  const errorConstructors = {
+    Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError,
+  };
+  const typedArrayConstructors = {
+    Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array,
+    Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+  };
+  if (typeof Float16Array === 'function') typedArrayConstructors.Float16Array = Float16Array;
+  // Web API classes that are platform objects but not serializable.
+  const platformNames = [
+    'Event', 'EventTarget', 'AbortController', 'TextEncoder', 'TextDecoder', 'ReadableStream',
+    'WritableStream', 'TransformStream', 'ReadableStreamDefaultReader',
+    'ReadableStreamDefaultController', 'WritableStreamDefaultWriter',
+    'WritableStreamDefaultController', 'TransformStreamDefaultController',
+    'ByteLengthQueuingStrategy', 'CountQueuingStrategy', 'Headers', 'Request', 'Response',
+    'FormData', 'URL', 'URLSearchParams', 'Crypto', 'SubtleCrypto',
+  ];
+
+  const brand = (fn, value) => {
+    try {
+      fn.call(value);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const cloneError = (message) => domException(message, 'DataCloneError');
+  const describe = (value) => {
+    try {
+      return typeof value === 'function' ? `${value.name || 'anonymous'}() {}` : String(value);
+    } catch {
+      return 'value';
+    }
+  };
+
+  const isArrayBuffer = (value) => brand(abByteLength, value);
+  const isDetached = (buffer) => {
+    if (abDetached) return abDetached.call(buffer);
+    // Without the accessor, only a zero length can mean detached.
+    return false;
+  };
+
+  function serialize(value, memory) {
+    const type = typeof value;
+    if (value === null || (type !== 'object' && type !== 'function')) {
+      if (type === 'symbol') throw cloneError(`${describe(value)} could not be cloned.`);
+      return { t: 'primitive', value };
+    }
+    const existing = memory.get(value);
+    if (existing) return existing;
+    if (type === 'function') throw cloneError(`${describe(value)} could not be cloned.`);
+
+    let record;
+    if (brand(Boolean.prototype.valueOf, value)) {
+      record = { t: 'Boolean', value: Boolean.prototype.valueOf.call(value) };
+    } else if (brand(Number.prototype.valueOf, value)) {
+      record = { t: 'Number', value: Number.prototype.valueOf.call(value) };
+    } else if (brand(BigInt.prototype.valueOf, value)) {
+      record = { t: 'BigInt', value: BigInt.prototype.valueOf.call(value) };
+    } else if (brand(String.prototype.valueOf, value)) {
+      record = { t: 'String', value: String.prototype.valueOf.call(value) };
+    } else if (brand(Symbol.prototype.valueOf, value)) {
+      throw cloneError('Symbol object could not be cloned.');
+    } else if (brand(Date.prototype.getTime, value)) {
+      record = { t: 'Date', value: Date.prototype.getTime.call(value) };
+    } else if (value !== RegExp.prototype && brand(regExpSource, value)) {
+      let flags = '';
+      for (const [get, flag] of regExpFlagGetters) if (get.call(value)) flags += flag;
+      record = { t: 'RegExp', source: regExpSource.call(value), flags };
+    } else if (isArrayBuffer(value)) {
+      if (isDetached(value)) throw cloneError('An ArrayBuffer is detached and could not be cloned.');
+      const resizable = abResizable !== null && abResizable.call(value);
+      record = {
+        t: 'ArrayBuffer',
+        bytes: new Uint8Array(ArrayBuffer.prototype.slice.call(value, 0)),
+        maxByteLength: resizable ? abMaxByteLength.call(value) : undefined,
+      };
+    } else if (sabByteLength !== null && brand(sabByteLength, value)) {
+      throw cloneError('SharedArrayBuffer could not be cloned.');
+    } else if (ArrayBuffer.isView(value)) {
+      const name = typedArrayName.call(value);
+      let buffer;
+      if (name !== undefined) {
+        buffer = typedArrayBuffer.call(value);
+        record = {
+          t: 'view', name, buffer: null,
+          byteOffset: typedArrayByteOffset.call(value),
+          length: typedArrayLength.call(value),
+        };
+      } else {
+        buffer = dataViewBuffer.call(value);
+        record = {
+          t: 'view', name: 'DataView', buffer: null,
+          byteOffset: dataViewByteOffset.call(value),
+          length: dataViewByteLength.call(value),
+        };
+      }
+      memory.set(value, record);
+      record.buffer = serialize(buffer, memory);
+      return record;
+    } else if (brand(mapSize, value)) {
+      record = { t: 'Map', entries: [] };
+      memory.set(value, record);
+      const copied = [...Map.prototype.entries.call(value)];
+      for (const [k, v] of copied) record.entries.push([serialize(k, memory), serialize(v, memory)]);
+      return record;
+    } else if (brand(setSize, value)) {
+      record = { t: 'Set', entries: [] };
+      memory.set(value, record);
+      const copied = [...Set.prototype.values.call(value)];
+      for (const v of copied) record.entries.push(serialize(v, memory));
+      return record;
+    } else if (typeof DOMException === 'function' && value instanceof DOMException
+        && brand(Object.getOwnPropertyDescriptor(DOMException.prototype, 'name').get, value)) {
+      record = { t: 'DOMException', name: value.name, message: value.message, stack: undefined };
+      const stack = Object.getOwnPropertyDescriptor(value, 'stack');
+      if (stack && 'value' in stack && typeof stack.value === 'string') record.stack = stack.value;
+      else if (stack && stack.get) record.stack = String(value.stack);
+    } else if (isError(value)) {
+      return serializeError(value, memory);
+    } else if (typeof Blob === 'function' && value instanceof Blob) {
+      record = { t: 'Blob', blob: value };
+      if (typeof File === 'function' && value instanceof File) {
+        record.t = 'File';
+      }
+    } else if (Array.isArray(value)) {
+      record = { t: 'Array', length: value.length, props: [] };
+      memory.set(value, record);
+      serializeProps(value, record.props, memory);
+      return record;
+    } else {
+      checkOrdinary(value);
+      record = { t: 'Object', props: [] };
+      memory.set(value, record);
+      serializeProps(value, record.props, memory);
+      return record;
+    }
+    memory.set(value, record);
+    return record;
+  }
+
+  function isError(value) {
+    if (typeof Error.isError === 'function') return Error.isError(value);
+    return Object.prototype.toString.call(value) === '[object Error]' || value instanceof Error;
+  }
+
+  function serializeError(value, memory) {
+    const record = { t: 'Error', name: 'Error', message: undefined, stack: undefined, cause: undefined };
+    memory.set(value, record);
+    const name = value.name;
+    if (Object.hasOwn(errorConstructors, name)) record.name = name;
+    const messageDesc = Object.getOwnPropertyDescriptor(value, 'message');
+    if (messageDesc && 'value' in messageDesc) record.message = String(messageDesc.value);
+    const stackDesc = Object.getOwnPropertyDescriptor(value, 'stack');
+    if (stackDesc) {
+      const stack = 'value' in stackDesc ? stackDesc.value : value.stack;
+      if (typeof stack === 'string') record.stack = stack;
+    }
+    if (Object.hasOwn(value, 'cause')) record.cause = serialize(value.cause, memory);
+    return record;
+  }
+
+  function checkOrdinary(value) {
+    const tag = Object.prototype.toString.call(value);
+    if (tag !== '[object Object]' && tag !== '[object Arguments]') {
+      const brands = [
+        [WeakMap.prototype.has, 'WeakMap'], [WeakSet.prototype.has, 'WeakSet'],
+      ];
+      if (typeof WeakRef === 'function') brands.push([WeakRef.prototype.deref, 'WeakRef']);
+      for (const [fn, what] of brands) {
+        if (brand(fn, value)) throw cloneError(`#<${what}> could not be cloned.`);
+      }
+      if (/^\[object (Promise|Generator|AsyncGenerator|.* Iterator|Module|FinalizationRegistry)\]$/.test(tag)) {
+        throw cloneError(`${tag.slice(8, -1)} object could not be cloned.`);
+      }
+    }
+    if (value instanceof Promise) throw cloneError('#<Promise> could not be cloned.');
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) {
+      for (const name of platformNames) {
+        const ctor = globalThis[name];
+        if (typeof ctor === 'function' && value instanceof ctor) {
+          throw cloneError(`${name} object could not be cloned.`);
+        }
+      }
+    }
+  }
+
+  function serializeProps(value, props, memory) {
+    for (const key of Object.keys(value)) {
+      if (!Object.hasOwn(value, key)) continue;
+      props.push(key, serialize(value[key], memory));
+    }
+  }
+
+  function deserialize(record, memory) {
+    if (record.t === 'primitive') return record.value;
+    if (memory.has(record)) return memory.get(record);
+    let value;
+    switch (record.t) {
+      case 'Boolean': value = Object(record.value); break;
+      case 'Number': value = Object(record.value); break;
+      case 'BigInt': value = Object(record.value); break;
+      case 'String': value = Object(record.value); break;
+      case 'Date': value = new Date(record.value); break;
+      case 'RegExp': value = new RegExp(record.source, record.flags); break;
+      case 'ArrayBuffer': {
+        const options = record.maxByteLength !== undefined ? { maxByteLength: record.maxByteLength } : undefined;
+        value = new ArrayBuffer(record.bytes.length, options);
+        new Uint8Array(value).set(record.bytes);
+        break;
+      }
+      case 'transferred': value = record.buffer; break;
+      case 'view': {
+        const buffer = deserialize(record.buffer, memory);
+        value = record.name === 'DataView'
+          ? new DataView(buffer, record.byteOffset, record.length)
+          : new typedArrayConstructors[record.name](buffer, record.byteOffset, record.length);
+        break;
+      }
+      case 'Map': {
+        value = new Map();
+        memory.set(record, value);
+        for (const [k, v] of record.entries) value.set(deserialize(k, memory), deserialize(v, memory));
+        return value;
+      }
+      case 'Set': {
+        value = new Set();
+        memory.set(record, value);
+        for (const v of record.entries) value.add(deserialize(v, memory));
+        return value;
+      }
+      case 'Error': {
+        const Ctor = errorConstructors[record.name];
+        value = record.message === undefined ? new Ctor() : new Ctor(record.message);
+        memory.set(record, value);
+        if (record.stack !== undefined) {
+          Object.defineProperty(value, 'stack', {
+            value: record.stack, writable: true, enumerable: false, configurable: true,
+          });
+        } else {
+          delete value.stack;
+        }
+        if (record.cause !== undefined) {
+          Object.defineProperty(value, 'cause', {
+            value: deserialize(record.cause, memory), writable: true, enumerable: false, configurable: true,
+          });
+        }
+        return value;
+      }
+      case 'DOMException': {
+        value = new DOMException(record.message, record.name);
+        if (record.stack !== undefined) {
+          Object.defineProperty(value, 'stack', {
+            value: record.stack, writable: true, enumerable: false, configurable: true,
+          });
+        }
+        break;
+      }
+      case 'Blob': value = new Blob([record.blob], { type: record.blob.type }); break;
+      case 'File':
+        value = new File([record.blob], record.blob.name,
+          { type: record.blob.type, lastModified: record.blob.lastModified });
+        break;
+      case 'Array': {
+        value = new Array(record.length);
+        memory.set(record, value);
+        setProps(value, record.props, memory);
+        return value;
+      }
+      case 'Object': {
+        value = {};
+        memory.set(record, value);
+        setProps(value, record.props, memory);
+        return value;
+      }
+      default:
+        throw cloneError('Unknown serialized value.');
+    }
+    memory.set(record, value);
+    return value;
+  }
+
+  function setProps(target, props, memory) {
+    for (let i = 0; i < props.length; i += 2) {
+      Object.defineProperty(target, props[i], {
+        value: deserialize(props[i + 1], memory), writable: true, enumerable: true, configurable: true,
+      });
+    }
+  }
+
+  function structuredClone(value, options = undefined) {
+    requireArguments(arguments.length, 1, "Failed to execute 'structuredClone'");
+    let transferList = [];
+    if (options !== undefined && options !== null) {
+      if (typeof options !== 'object' && typeof options !== 'function') {
+        throw new TypeError("Failed to execute 'structuredClone': The provided value is not of type 'StructuredSerializeOptions'.");
+      }
+      const transfer = options.transfer;
+      if (transfer !== undefined) {
+        if (transfer === null || typeof transfer !== 'object' || typeof transfer[Symbol.iterator] !== 'function') {
+          throw new TypeError("Failed to execute 'structuredClone': The provided value cannot be converted to a sequence.");
+        }
+        transferList = [...transfer];
+        for (const item of transferList) {
+          if (item === null || (typeof item !== 'object' && typeof item !== 'function')) {
+            throw new TypeError("Failed to execute 'structuredClone': Value is not of type 'object'.");
+          }
+        }
+      }
+    }
+    const memory = new Map();
+    const transferRecords = [];
+    for (const item of transferList) {
+      if (!isArrayBuffer(item)) {
+        throw cloneError('Value not transferable.');
+      }
+      if (memory.has(item)) throw cloneError('ArrayBuffer at index 1 is a duplicate of an earlier ArrayBuffer.');
+      if (isDetached(item)) throw cloneError('An ArrayBuffer is detached and could not be cloned.');
+      const record = { t: 'transferred', buffer: null };
+      memory.set(item, record);
+      transferRecords.push([item, record]);
+    }
+    const serialized = serialize(value, memory);
+    for (const [buffer, record] of transferRecords) {
+      if (typeof abTransfer === 'function') {
+        try {
+          record.buffer = abTransfer.call(buffer);
+        } catch {
+          throw cloneError('ArrayBuffer could not be transferred.');
+        }
+      } else {
+        // Engines without ArrayBuffer.prototype.transfer cannot detach.
+        record.buffer = ArrayBuffer.prototype.slice.call(buffer, 0);
+      }
+    }
+    return deserialize(serialized, new Map());
+  }
+
+  defineGlobal('structuredClone', structuredClone);
+}

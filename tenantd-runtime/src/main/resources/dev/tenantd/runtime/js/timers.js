@@ -1,0 +1,67 @@
+// Timers and microtasks. A timer is scheduled by the host, which posts a turn
+// back to this isolate when it is due; the callback runs in that turn.
+
+const timers_pending = new Map();
+let timers_nextId = 0;
+
+function timers_arm(callback, delay, args, repeat) {
+  if (typeof callback !== 'function') {
+    throw new TypeError('The "callback" argument must be of type function.');
+  }
+  const id = ++timers_nextId;
+  const ms = Math.max(0, Number(delay) || 0);
+  timers_pending.set(id, { callback, args, repeat, ms });
+  host.setTimer(id, ms);
+  return id;
+}
+
+function timers_cancel(id) {
+  const key = Number(id);
+  if (timers_pending.delete(key)) host.clearTimer(key);
+}
+
+function timers_fire(id) {
+  const timer = timers_pending.get(id);
+  if (!timer) return;
+  if (timer.repeat) {
+    host.setTimer(id, timer.ms);
+  } else {
+    timers_pending.delete(id);
+  }
+  try {
+    timer.callback(...timer.args);
+  } catch (error) {
+    reportError(error);
+  }
+}
+
+defineGlobal('setTimeout', function setTimeout(callback, delay = 0, ...args) {
+  return timers_arm(callback, delay, args, false);
+});
+defineGlobal('setInterval', function setInterval(callback, delay = 0, ...args) {
+  return timers_arm(callback, delay, args, true);
+});
+defineGlobal('clearTimeout', function clearTimeout(id) { timers_cancel(id); });
+defineGlobal('clearInterval', function clearInterval(id) { timers_cancel(id); });
+defineGlobal('queueMicrotask', function queueMicrotask(callback) {
+  if (typeof callback !== 'function') {
+    throw new TypeError("Failed to execute 'queueMicrotask': parameter 1 is not of type 'Function'.");
+  }
+  Promise.resolve().then(() => {
+    try {
+      callback();
+    } catch (error) {
+      reportError(error);
+    }
+  });
+});
+
+const timers_origin = Date.now();
+defineGlobal('performance', Object.freeze({
+  now() { return Date.now() - timers_origin; },
+  get timeOrigin() { return timers_origin; },
+}));
+
+defineGlobal('scheduler', Object.freeze({
+  wait(ms) { return new Promise((resolve) => timers_arm(resolve, ms, [], false)); },
+}));

@@ -1,0 +1,214 @@
+package dev.tenantd.runtime;
+
+import static dev.tenantd.runtime.Engines.esm;
+import static dev.tenantd.runtime.Engines.get;
+import static dev.tenantd.runtime.Engines.load;
+import static dev.tenantd.runtime.Engines.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WorkerTest {
+
+    @Test
+    void es_module_worker_answers_with_request_details() {
+        Worker w = load(Engines.module("""
+                export default {
+                  async fetch(request, env, ctx) {
+                    const body = await request.text();
+                    return new Response(`${request.method} ${new URL(request.url).pathname} ${body} ${request.headers.get('x-a')}`,
+                      { status: 201, headers: { 'x-out': 'yes' } });
+                  }
+                };"""));
+        WorkerResponse r = get(w.fetch(new WorkerRequest("POST", "http://a.test/p?q=1", List.of("x-a", "hdr"),
+                "data".getBytes(StandardCharsets.UTF_8))));
+        assertThat(r.status()).isEqualTo(201);
+        assertThat(text(r)).isEqualTo("POST /p data hdr");
+        assertThat(r.header("x-out")).contains("yes");
+    }
+
+    @Test
+    void service_worker_script_responds_through_respond_with() {
+        Worker w = load(Engines.serviceWorker("""
+                addEventListener('fetch', (event) => {
+                  event.respondWith(new Response('hello from ' + event.request.method));
+                });"""));
+        assertThat(text(get(w, "http://x/"))).isEqualTo("hello from GET");
+    }
+
+    @Test
+    void several_modules_resolve_by_file_name_with_text_and_data_modules() {
+        Worker w = load(Engines.modules("src/index.js", List.of(
+                esm("src/index.js", """
+                        import { greet } from './lib/greet.js';
+                        import template from '../templates/page.txt';
+                        import bytes from '../blob.bin';
+                        import config from 'config.json';
+                        export default { fetch() { return new Response(greet(template) + ' ' + new Uint8Array(bytes).length + ' ' + config.n); } };"""),
+                esm("src/lib/greet.js", "export function greet(t) { return t.replace('NAME', 'world'); }"),
+                new WorkerModule("templates/page.txt", ModuleType.TEXT, "hello NAME".getBytes(StandardCharsets.UTF_8)),
+                new WorkerModule("blob.bin", ModuleType.DATA, new byte[] {1, 2, 3}),
+                new WorkerModule("config.json", ModuleType.JSON, "{\"n\": 7}".getBytes(StandardCharsets.UTF_8))),
+                List.of()));
+        assertThat(text(get(w, "http://x/"))).isEqualTo("hello world 3 7");
+    }
+
+    @Test
+    void eval_and_new_function_throw_eval_error() {
+        Worker w = load(Engines.module("""
+                export default { fetch() {
+                  const out = [];
+                  try { eval('1'); out.push('eval ran'); } catch (e) { out.push(e.constructor.name); }
+                  try { new Function('return 1')(); out.push('function ran'); } catch (e) { out.push(e.constructor.name); }
+                  return new Response(out.join(','));
+                } };"""));
+        assertThat(text(get(w, "http://x/"))).isEqualTo("EvalError,EvalError");
+    }
+
+    @Test
+    void no_java_or_host_object_is_reachable() {
+        Worker w = load(Engines.module("""
+                export default { fetch() {
+                  const names = ['java', 'javet', 'Packages', '__tenantd_host', 'host', 'require', 'process', 'Buffer', 'entryPoints'];
+                  return new Response(names.map((n) => typeof globalThis[n]).join(','));
+                } };"""));
+        assertThat(text(get(w, "http://x/"))).isEqualTo(String.join(",", java.util.Collections.nCopies(9, "undefined")));
+    }
+
+    @Test
+    void workers_do_not_share_globals_or_env() {
+        Worker a = load(Engines.modules("w.js", List.of(esm("w.js", """
+                globalThis.secret = 'a-secret';
+                export default { fetch(r, env) { return new Response(env.NAME + ':' + globalThis.secret); } };""")),
+                List.of(new Binding.Text("NAME", "a"))));
+        Worker b = load(Engines.modules("w.js", List.of(esm("w.js", """
+                export default { fetch(r, env) { return new Response(String(env.NAME) + ':' + typeof globalThis.secret); } };""")),
+                List.of()));
+        assertThat(text(get(a, "http://x/"))).isEqualTo("a:a-secret");
+        assertThat(text(get(b, "http://x/"))).isEqualTo("undefined:undefined");
+    }
+
+    @Test
+    void syntax_error_reports_module_and_line() {
+        assertThatThrownBy(() -> load(Engines.module("export default {\n  fetch() {\n    return new Response('x'\n  }\n};")))
+                .isInstanceOf(ScriptException.class)
+                .hasMessageContaining("SyntaxError")
+                .hasMessageContaining("worker.js:3");
+    }
+
+    @Test
+    void module_without_fetch_handler_is_refused() {
+        assertThatThrownBy(() -> load(Engines.module("export default { scheduled() {} };")))
+                .isInstanceOf(ScriptException.class).hasMessageContaining("fetch");
+        assertThatThrownBy(() -> load(Engines.module("export const x = 1;")))
+                .isInstanceOf(ScriptException.class).hasMessageContaining("No event handlers");
+        assertThatThrownBy(() -> load(Engines.serviceWorker("const x = 1;")))
+                .isInstanceOf(ScriptException.class).hasMessageContaining("No event handlers");
+    }
+
+    @Test
+    void import_of_missing_module_is_refused() {
+        assertThatThrownBy(() -> load(Engines.module("import x from './nope.js';\nexport default { fetch() { return new Response(x); } };")))
+                .isInstanceOf(ScriptException.class).hasMessageContaining("nope.js");
+    }
+
+    @Test
+    void top_level_throw_is_reported() {
+        assertThatThrownBy(() -> load(Engines.module("throw new Error('boom at start');\nexport default { fetch() {} };")))
+                .isInstanceOf(ScriptException.class).hasMessageContaining("boom at start");
+    }
+
+    @Test
+    void handler_exception_fails_the_invocation_with_its_message() {
+        Worker w = load(Engines.module("export default { async fetch() { throw new TypeError('bad thing'); } };"));
+        assertThatThrownBy(() -> get(w, "http://x/"))
+                .isInstanceOfSatisfying(InvocationException.class, e -> {
+                    assertThat(e.outcome()).isEqualTo(Outcome.EXCEPTION);
+                    assertThat(e.errorName()).isEqualTo("TypeError");
+                    assertThat(e.getMessage()).isEqualTo("bad thing");
+                });
+        // the isolate keeps serving
+        assertThatThrownBy(() -> get(w, "http://x/")).isInstanceOf(InvocationException.class);
+    }
+
+    @Test
+    void returning_something_other_than_a_response_is_an_exception() {
+        Worker w = load(Engines.module("export default { fetch() { return 'text'; } };"));
+        assertThatThrownBy(() -> get(w, "http://x/"))
+                .isInstanceOf(InvocationException.class).hasMessageContaining("Response");
+    }
+
+    @Test
+    void fetch_goes_through_the_host_and_timers_fire() {
+        Engines.RecordingHost host = new Engines.RecordingHost();
+        Worker w = load(Engines.module("""
+                export default { async fetch() {
+                  await new Promise((resolve) => setTimeout(resolve, 5));
+                  const r = await fetch('https://example.com/x', { method: 'POST', body: 'hi', headers: { 'x-h': '1' } });
+                  return new Response((await r.text()) + ' ' + r.status + ' ' + r.headers.get('x-echo-method'));
+                } };"""), host);
+        assertThat(text(get(w, "http://x/"))).isEqualTo("POST https://example.com/x hi 200 POST");
+        assertThat(host.fetched).singleElement().satisfies(r -> assertThat(r.header("x-h")).contains("1"));
+    }
+
+    @Test
+    void wait_until_and_console_logs_reach_the_host() throws Exception {
+        Engines.RecordingHost host = new Engines.RecordingHost();
+        Worker w = load(Engines.module("""
+                export default { fetch(request, env, ctx) {
+                  console.log('handling', { a: 1 });
+                  ctx.waitUntil(new Promise((resolve) => setTimeout(() => { console.warn('later'); resolve(); }, 10)));
+                  return new Response('now');
+                } };"""), host);
+        assertThat(text(get(w, "http://x/"))).isEqualTo("now");
+        long deadline = System.currentTimeMillis() + 5000;
+        while (host.logs.size() < 2 && System.currentTimeMillis() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(host.logs).extracting(LogLine::level, LogLine::message)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("log", "handling { a: 1 }"),
+                        org.assertj.core.groups.Tuple.tuple("warn", "later"));
+    }
+
+    @Test
+    void pass_through_on_exception_fetches_the_origin() {
+        Engines.RecordingHost host = new Engines.RecordingHost();
+        Worker w = load(Engines.module("""
+                export default { fetch(request, env, ctx) { ctx.passThroughOnException(); throw new Error('oops'); } };"""), host);
+        assertThat(text(get(w, "http://origin.test/a"))).isEqualTo("GET http://origin.test/a ");
+    }
+
+    @Test
+    void dispatch_binding_lazy_and_eager_not_found() {
+        String dispatcher = """
+                export default { async fetch(request, env) {
+                  try {
+                    const name = new URL(request.url).searchParams.get('to');
+                    const stub = env.DISPATCHER.get(name);
+                    const r = await stub.fetch(request);
+                    return new Response(await r.text());
+                  } catch (e) {
+                    return new Response('caught:' + e.message);
+                  }
+                } };""";
+        Worker modern = load(Engines.modules("d.js", List.of(esm("d.js", dispatcher)),
+                List.of(new Binding.DispatchNamespace("DISPATCHER"))));
+        assertThat(text(get(modern, "http://x/?to=known"))).isEqualTo("dispatched to known");
+        assertThat(text(get(modern, "http://x/?to=missing"))).isEqualTo("caught:Worker not found.");
+
+        Worker launch = load(new WorkerSource("d", "d.js", List.of(esm("d.js", dispatcher)), "2022-05-01", List.of(),
+                List.of(new Binding.DispatchNamespace("DISPATCHER"))));
+        assertThat(text(get(launch, "http://x/?to=missing"))).isEqualTo("caught:Error: Worker not found.");
+    }
+
+    @Test
+    void deep_recursion_is_a_range_error_not_a_crash() {
+        Worker w = load(Engines.module("""
+                function down(n) { return down(n + 1) + 1; }
+                export default { fetch() { try { down(0); } catch (e) { return new Response(e.constructor.name); } } };"""));
+        assertThat(text(get(w, "http://x/"))).isEqualTo("RangeError");
+    }
+}

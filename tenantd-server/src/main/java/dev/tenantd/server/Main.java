@@ -1,0 +1,166 @@
+package dev.tenantd.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.tenantd.platform.Route;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code tenantd} command line. */
+@Command(name = "tenantd", mixinStandardHelpOptions = true, version = "tenantd 0.1.0",
+        description = "Self-hostable Workers for Platforms.",
+        subcommands = {Main.Serve.class})
+public final class Main implements Callable<Integer> {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return 0;
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Run tenantd: worker traffic and the Cloudflare-compatible API.")
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "Where state lives (default ./data).")
+        Path dataDir;
+
+        @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Worker traffic (default 127.0.0.1:8787).")
+        String listen;
+
+        @Option(names = "--api-listen", paramLabel = "HOST:PORT", description = "API and health check (default 127.0.0.1:8788).")
+        String apiListen;
+
+        @Option(names = "--account-id", paramLabel = "ID", description = "The default account's id (default: made once, kept in the data dir).")
+        String accountId;
+
+        @Option(names = "--api-token", paramLabel = "TOKEN", description = "Bootstrap API token (also env TENANTD_API_TOKEN; default: made once, kept in the data dir).")
+        String apiToken;
+
+        @Option(names = "--route", paramLabel = "PATTERN=SCRIPT", description = "Send a host/path pattern to a plain worker, e.g. '*.example.com/*=dispatcher'. Repeatable.")
+        List<String> routes = new ArrayList<>();
+
+        @Option(names = "--config", paramLabel = "FILE", description = "A tenantd.toml; flags override it.")
+        Path configFile;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            ServerConfig config;
+            try {
+                config = resolve();
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println("tenantd serve: " + e.getMessage());
+                return 2;
+            }
+            TenantdServer server = TenantdServer.start(config);
+            System.out.printf("tenantd is serving%n  workers: http://%s:%d%n  API:     http://%s:%d/client/v4%n"
+                            + "  account: %s%n  token:   %s%n",
+                    config.listen().host(), server.port(), config.apiListen().host(), server.apiPort(),
+                    config.accountId(), tokenHint(config.apiToken()));
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                stop.countDown();
+            }));
+            stop.await();
+            return 0;
+        }
+
+        private String tokenHint(String token) {
+            return apiToken != null || System.getenv("TENANTD_API_TOKEN") != null
+                    ? "(as given)" : token + "  (kept in " + config("data-dir") + ")";
+        }
+
+        private String config(String ignored) {
+            return String.valueOf(dataDir == null ? Path.of("data") : dataDir);
+        }
+
+        ServerConfig resolve() throws Exception {
+            JsonNode file = null;
+            if (configFile != null) {
+                if (!Files.isReadable(configFile)) {
+                    throw new IllegalArgumentException("--config: cannot read " + configFile);
+                }
+                try {
+                    file = new TomlMapper().readTree(configFile.toFile());
+                } catch (Exception e) {
+                    throw new IllegalArgumentException("--config: " + configFile + " is not valid TOML: "
+                            + e.getMessage().lines().findFirst().orElse(""));
+                }
+            }
+            Path dir = dataDir != null ? dataDir : Path.of(text(file, "data-dir", "data"));
+            Files.createDirectories(dir);
+            ServerConfig.HostPort worker = ServerConfig.HostPort.parse(
+                    listen != null ? listen : text(file, "listen", "127.0.0.1:8787"), "--listen");
+            ServerConfig.HostPort api = ServerConfig.HostPort.parse(
+                    apiListen != null ? apiListen : text(file, "api-listen", "127.0.0.1:8788"), "--api-listen");
+            String account = accountId != null ? accountId : text(file, "account-id", null);
+            if (account == null) {
+                account = kept(dir.resolve("account-id"), 16);
+            }
+            if (!account.matches("[A-Za-z0-9_-]{1,64}")) {
+                throw new IllegalArgumentException("--account-id must be 1 to 64 letters, digits, '-' or '_'");
+            }
+            String token = apiToken != null ? apiToken : System.getenv("TENANTD_API_TOKEN");
+            if (token == null) {
+                token = text(file, "api-token", null);
+            }
+            if (token == null) {
+                token = kept(dir.resolve("api-token"), 20);
+            }
+            List<Route> allRoutes = new ArrayList<>();
+            if (file != null && file.has("routes")) {
+                for (JsonNode r : file.get("routes")) {
+                    if (!r.path("pattern").isTextual() || !r.path("script").isTextual()) {
+                        throw new IllegalArgumentException("--config: every [[routes]] needs pattern and script strings");
+                    }
+                    allRoutes.add(Route.parse(r.get("pattern").asText() + "=" + r.get("script").asText()));
+                }
+            }
+            for (String r : routes) {
+                try {
+                    allRoutes.add(Route.parse(r));
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("--route: " + e.getMessage());
+                }
+            }
+            long size = file != null && file.path("limits").has("script-size-bytes")
+                    ? file.path("limits").get("script-size-bytes").asLong() : 10L * 1024 * 1024;
+            int threads = file != null && file.has("js-threads") ? file.get("js-threads").asInt()
+                    : Runtime.getRuntime().availableProcessors();
+            return new ServerConfig(dir, worker, api, account, token, allRoutes,
+                    text(file, "workers-dev-domain", "localhost"), size, threads);
+        }
+
+        private static String text(JsonNode file, String key, String fallback) {
+            return file != null && file.path(key).isTextual() ? file.get(key).asText() : fallback;
+        }
+
+        /** A random value made on first start and kept in a file, so restarts keep it. */
+        private static String kept(Path file, int bytes) throws Exception {
+            if (Files.exists(file)) {
+                return Files.readString(file).strip();
+            }
+            byte[] random = new byte[bytes];
+            new SecureRandom().nextBytes(random);
+            String value = HexFormat.of().formatHex(random);
+            Files.writeString(file, value + "\n");
+            return value;
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.tenantd.server;
+
+import dev.tenantd.api.ControlApi;
+import dev.tenantd.platform.Egress;
+import dev.tenantd.platform.Limits;
+import dev.tenantd.platform.Platform;
+import dev.tenantd.platform.Secrets;
+import dev.tenantd.platform.store.BlobStore;
+import dev.tenantd.runtime.EngineOptions;
+import dev.tenantd.runtime.JsEngine;
+import dev.tenantd.store.sqlite.SqliteStore;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running tenantd: the worker listener, the API listener and everything behind them. */
+public final class TenantdServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TenantdServer.class);
+
+    private final ServerConfig config;
+    private final Vertx vertx;
+    private final SqliteStore store;
+    private final JsEngine engine;
+    private final Platform platform;
+    private HttpServer workerServer;
+    private HttpServer apiServer;
+
+    private TenantdServer(ServerConfig config) {
+        this.config = config;
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors())));
+        this.store = SqliteStore.open(config.dataDir());
+        store.ensureAccount(config.accountId(), "default");
+        store.putToken(config.accountId(), BlobStore.sha256(config.apiToken().getBytes(StandardCharsets.UTF_8)), "bootstrap");
+        this.engine = JsEngine.start(EngineOptions.defaults()
+                .withJsThreads(config.jsThreads())
+                .withNativeCacheDir(nativeCacheDir(config.dataDir())));
+        this.platform = Platform.builder()
+                .store(store)
+                .blobs(new BlobStore(config.dataDir().resolve("blobs")))
+                .engine(engine)
+                .secrets(new Secrets(secretKey(config.dataDir())))
+                .limits(new Limits(config.scriptSizeBytes(), Limits.defaults().liveIsolates()))
+                .defaultAccountId(config.accountId())
+                .routes(config.routes())
+                .workersDevDomain(config.workersDevDomain())
+                .egress(new Egress(vertx, this::apiAddress))
+                .build();
+    }
+
+    /** Starts both listeners; ports of 0 are chosen by the OS (see {@link #port()} and {@link #apiPort()}). */
+    public static TenantdServer start(ServerConfig config) {
+        TenantdServer server = new TenantdServer(config);
+        try {
+            server.listen();
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private void listen() {
+        Router api = Router.router(vertx);
+        api.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
+                .end("{\"status\":\"ok\"}"));
+        ControlApi.mount(api, vertx, platform, config.dataDir().resolve("tmp").resolve("uploads"));
+        api.route().handler(ctx -> ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
+                .end("{\"success\":false,\"errors\":[{\"code\":7000,\"message\":\"No route for that URI: the API is under /client/v4\"}],\"messages\":[],\"result\":null}"));
+        apiServer = await(vertx.createHttpServer(new HttpServerOptions().setHost(config.apiListen().host())
+                .setPort(config.apiListen().port())).requestHandler(api).listen(), "API listener " + config.apiListen());
+        workerServer = await(vertx.createHttpServer(new HttpServerOptions().setHost(config.listen().host())
+                .setPort(config.listen().port())).requestHandler(new WorkerIngress(vertx, platform)).listen(),
+                "worker listener " + config.listen());
+        LOG.info("tenantd serving workers on http://{}:{} and the API on http://{}:{}/client/v4 (account {})",
+                config.listen().host(), port(), config.apiListen().host(), apiPort(), config.accountId());
+    }
+
+    private static <T> T await(io.vertx.core.Future<T> future, String what) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException("cannot start the " + what + ": " + cause.getMessage(), cause);
+        }
+    }
+
+    public int port() {
+        return workerServer.actualPort();
+    }
+
+    public int apiPort() {
+        return apiServer.actualPort();
+    }
+
+    public Platform platform() {
+        return platform;
+    }
+
+    private String apiAddress() {
+        String host = config.apiListen().host();
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            host = "127.0.0.1";
+        }
+        return host + ":" + apiPort();
+    }
+
+    private static Path nativeCacheDir(Path dataDir) {
+        String env = System.getenv("TENANTD_NATIVE_CACHE");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "tenantd", "native");
+    }
+
+    /** The key that seals secrets at rest: {@code TENANTD_SECRET_KEY} (base64), else a key file made once. */
+    private static byte[] secretKey(Path dataDir) {
+        String env = System.getenv("TENANTD_SECRET_KEY");
+        if (env != null && !env.isBlank()) {
+            return Base64.getDecoder().decode(env.strip());
+        }
+        Path file = dataDir.resolve("secret.key");
+        try {
+            if (Files.exists(file)) {
+                return Base64.getDecoder().decode(Files.readString(file).strip());
+            }
+            byte[] key = Secrets.newKey();
+            Files.writeString(file, Base64.getEncoder().encodeToString(key));
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system
+            }
+            return key;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create " + file, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (workerServer != null) {
+                workerServer.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            }
+            if (apiServer != null) {
+                apiServer.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            LOG.warn("closing listeners: {}", e.toString());
+        }
+        platform.close();
+        engine.close();
+        store.close();
+        vertx.close();
+    }
+}

@@ -1,0 +1,117 @@
+package dev.tenantd.server;
+
+import dev.tenantd.platform.Platform;
+import dev.tenantd.platform.ScriptRef;
+import dev.tenantd.runtime.InvocationException;
+import dev.tenantd.runtime.WorkerRequest;
+import dev.tenantd.runtime.WorkerResponse;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Worker traffic: picks the worker by host and path, runs it, writes its response. */
+final class WorkerIngress implements Handler<HttpServerRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerIngress.class);
+    private static final long MAX_BODY = 100L * 1024 * 1024;
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "upgrade",
+            "content-length", "proxy-connection", "te", "trailer");
+
+    private final Vertx vertx;
+    private final Platform platform;
+
+    WorkerIngress(Vertx vertx, Platform platform) {
+        this.vertx = vertx;
+        this.platform = platform;
+    }
+
+    @Override
+    public void handle(HttpServerRequest request) {
+        String host = request.authority() == null ? "" : request.authority().host();
+        Optional<ScriptRef> target = platform.routeFor(host, request.path());
+        if (target.isEmpty()) {
+            request.response().setStatusCode(404).putHeader("content-type", "text/plain;charset=UTF-8")
+                    .end("No worker is routed for host '" + host + "'. Add a route (--route 'PATTERN=SCRIPT') "
+                            + "or use <script>.localhost for a plain worker.\n");
+            return;
+        }
+        Context context = vertx.getOrCreateContext();
+        request.body().onFailure(e -> request.response().setStatusCode(400).end())
+                .onSuccess(body -> {
+                    if (body.length() > MAX_BODY) {
+                        request.response().setStatusCode(413).end("Request body too large\n");
+                        return;
+                    }
+                    List<String> headers = new ArrayList<>(request.headers().size() * 2 + 2);
+                    request.headers().forEach(e -> {
+                        headers.add(e.getKey().toLowerCase(Locale.ROOT));
+                        headers.add(e.getValue());
+                    });
+                    if (request.remoteAddress() != null && request.getHeader("cf-connecting-ip") == null) {
+                        headers.add("cf-connecting-ip");
+                        headers.add(request.remoteAddress().hostAddress());
+                    }
+                    String url = (request.isSSL() ? "https://" : "http://") + request.authority() + request.uri();
+                    WorkerRequest workerRequest = new WorkerRequest(request.method().name(), url, headers, body.getBytes());
+                    platform.invoke(target.get(), workerRequest).whenComplete((response, error) ->
+                            context.runOnContext(v -> write(request.response(), target.get(), response, error)));
+                });
+    }
+
+    private void write(HttpServerResponse out, ScriptRef script, WorkerResponse response, Throwable error) {
+        if (out.closed() || out.ended()) {
+            return;
+        }
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            int status = 500;
+            String body = "Worker threw exception";
+            if (cause instanceof InvocationException ie) {
+                switch (ie.outcome()) {
+                    case SCRIPT_NOT_FOUND -> {
+                        status = 404;
+                        body = "Worker '" + script.name() + "' not found";
+                    }
+                    case EXCEEDED_CPU -> {
+                        status = 503;
+                        body = "Worker exceeded CPU time limit.";
+                    }
+                    case EXCEEDED_MEMORY -> {
+                        status = 503;
+                        body = "Worker exceeded memory limit.";
+                    }
+                    case EXCEEDED_WALL_TIME, EXCEEDED_SUBREQUESTS, CANCELED -> {
+                        status = 503;
+                        body = ie.getMessage();
+                    }
+                    default -> LOG.info("worker {} threw: {}: {}", script, ie.errorName(), ie.getMessage());
+                }
+            } else {
+                LOG.error("invoking {} failed", script, cause);
+            }
+            out.setStatusCode(status).putHeader("content-type", "text/plain;charset=UTF-8").end(body + "\n");
+            return;
+        }
+        out.setStatusCode(response.status());
+        if (!response.statusText().isEmpty()) {
+            out.setStatusMessage(response.statusText());
+        }
+        List<String> h = response.headers();
+        for (int i = 0; i + 1 < h.size(); i += 2) {
+            if (!HOP_BY_HOP.contains(h.get(i))) {
+                out.headers().add(h.get(i), h.get(i + 1));
+            }
+        }
+        out.end(Buffer.buffer(response.body()));
+    }
+}

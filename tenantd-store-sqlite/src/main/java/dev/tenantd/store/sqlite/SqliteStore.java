@@ -1,0 +1,390 @@
+package dev.tenantd.store.sqlite;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tenantd.platform.Account;
+import dev.tenantd.platform.BindingSpec;
+import dev.tenantd.platform.ModuleRef;
+import dev.tenantd.platform.Namespace;
+import dev.tenantd.platform.Script;
+import dev.tenantd.platform.ScriptRef;
+import dev.tenantd.platform.ScriptVersion;
+import dev.tenantd.platform.store.Store;
+import dev.tenantd.runtime.ModuleType;
+import dev.tenantd.runtime.TenantdException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The embedded store: one SQLite database in WAL mode. One connection serves
+ * every call, one call at a time; SQLite serializes writers anyway, and the
+ * platform keeps hot reads in memory.
+ */
+public final class SqliteStore implements Store {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Connection db;
+
+    private SqliteStore(Connection db) {
+        this.db = db;
+    }
+
+    /** Opens (creating and migrating if needed) {@code tenantd.db} in a directory. */
+    public static SqliteStore open(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            String url = "jdbc:sqlite:" + dataDir.resolve("tenantd.db").toAbsolutePath();
+            SQLiteConfig config = new SQLiteConfig();
+            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+            config.enforceForeignKeys(true);
+            config.setBusyTimeout(10_000);
+            SQLiteDataSource dataSource = new SQLiteDataSource(config);
+            dataSource.setUrl(url);
+            Flyway.configure(SqliteStore.class.getClassLoader())
+                    .dataSource(dataSource)
+                    .locations("classpath:db/tenantd/sqlite")
+                    .load()
+                    .migrate();
+            return new SqliteStore(DriverManager.getConnection(url, config.toProperties()));
+        } catch (Exception e) {
+            throw new TenantdException("cannot open the database in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run() throws Exception;
+    }
+
+    private synchronized <T> T read(Work<T> work) {
+        try {
+            return work.run();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new TenantdException("database error: " + e.getMessage(), e);
+        }
+    }
+
+    private synchronized <T> T transaction(Work<T> work) {
+        try {
+            db.setAutoCommit(false);
+            try {
+                T result = work.run();
+                db.commit();
+                return result;
+            } catch (Exception e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new TenantdException("database error: " + e.getMessage(), e);
+        }
+    }
+
+    private PreparedStatement prepare(String sql, Object... params) throws SQLException {
+        PreparedStatement st = db.prepareStatement(sql);
+        for (int i = 0; i < params.length; i++) {
+            st.setObject(i + 1, params[i]);
+        }
+        return st;
+    }
+
+    private int update(String sql, Object... params) throws SQLException {
+        try (PreparedStatement st = prepare(sql, params)) {
+            return st.executeUpdate();
+        }
+    }
+
+    // ---- accounts
+
+    @Override
+    public Account ensureAccount(String id, String name) {
+        return transaction(() -> {
+            update("INSERT OR IGNORE INTO accounts (id, name, created_on) VALUES (?, ?, ?)", id, name, now());
+            return accountRow(id).orElseThrow();
+        });
+    }
+
+    @Override
+    public Optional<Account> account(String id) {
+        return read(() -> accountRow(id));
+    }
+
+    private Optional<Account> accountRow(String id) throws SQLException {
+        try (PreparedStatement st = prepare("SELECT id, name, created_on FROM accounts WHERE id = ?", id);
+                ResultSet rs = st.executeQuery()) {
+            return rs.next() ? Optional.of(new Account(rs.getString(1), rs.getString(2), rs.getString(3))) : Optional.empty();
+        }
+    }
+
+    @Override
+    public List<Account> accounts() {
+        return read(() -> {
+            List<Account> out = new ArrayList<>();
+            try (PreparedStatement st = prepare("SELECT id, name, created_on FROM accounts ORDER BY created_on");
+                    ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Account(rs.getString(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void putToken(String accountId, String tokenSha256, String name) {
+        transaction(() -> update("INSERT OR REPLACE INTO api_tokens (token_sha256, account_id, name, created_on) "
+                + "VALUES (?, ?, ?, ?)", tokenSha256, accountId, name, now()));
+    }
+
+    @Override
+    public Optional<String> tokenAccount(String tokenSha256) {
+        return read(() -> {
+            try (PreparedStatement st = prepare("SELECT account_id FROM api_tokens WHERE token_sha256 = ?", tokenSha256);
+                    ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        });
+    }
+
+    // ---- namespaces
+
+    private static final String NAMESPACE_COLUMNS = "n.id, n.account_id, n.name, n.created_on, n.modified_on, "
+            + "n.trusted_workers, (SELECT COUNT(*) FROM scripts s WHERE s.namespace_id = n.id)";
+
+    private List<Namespace> namespaceRows(String where, Object... params) throws SQLException {
+        List<Namespace> out = new ArrayList<>();
+        try (PreparedStatement st = prepare("SELECT " + NAMESPACE_COLUMNS + " FROM namespaces n WHERE " + where
+                + " ORDER BY n.created_on, n.name", params); ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Namespace(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getInt(6) != 0, rs.getInt(7)));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<Namespace> namespaces(String accountId) {
+        return read(() -> namespaceRows("n.account_id = ?", accountId));
+    }
+
+    @Override
+    public Optional<Namespace> namespace(String accountId, String name) {
+        return read(() -> namespaceRows("n.account_id = ? AND n.name = ?", accountId, name).stream().findFirst());
+    }
+
+    @Override
+    public Optional<Namespace> namespaceById(String namespaceId) {
+        return read(() -> namespaceRows("n.id = ?", namespaceId).stream().findFirst());
+    }
+
+    @Override
+    public Optional<Namespace> createNamespace(String accountId, String name) {
+        return transaction(() -> {
+            if (!namespaceRows("n.account_id = ? AND n.name = ?", accountId, name).isEmpty()) {
+                return Optional.empty();
+            }
+            String id = UUID.randomUUID().toString();
+            String now = now();
+            update("INSERT INTO namespaces (id, account_id, name, created_on, modified_on) VALUES (?, ?, ?, ?, ?)",
+                    id, accountId, name, now, now);
+            return namespaceRows("n.id = ?", id).stream().findFirst();
+        });
+    }
+
+    @Override
+    public Optional<Namespace> renameNamespace(String namespaceId, String newName) {
+        return transaction(() -> {
+            Namespace ns = namespaceRows("n.id = ?", namespaceId).stream().findFirst().orElseThrow();
+            if (!namespaceRows("n.account_id = ? AND n.name = ?", ns.accountId(), newName).isEmpty()) {
+                return Optional.empty();
+            }
+            update("UPDATE namespaces SET name = ?, modified_on = ? WHERE id = ?", newName, now(), namespaceId);
+            return namespaceRows("n.id = ?", namespaceId).stream().findFirst();
+        });
+    }
+
+    @Override
+    public boolean deleteNamespace(String namespaceId) {
+        return transaction(() -> {
+            update("DELETE FROM script_versions WHERE script_id IN (SELECT id FROM scripts WHERE namespace_id = ?)",
+                    namespaceId);
+            update("DELETE FROM scripts WHERE namespace_id = ?", namespaceId);
+            return update("DELETE FROM namespaces WHERE id = ?", namespaceId) > 0;
+        });
+    }
+
+    // ---- scripts
+
+    private static final String SCRIPT_COLUMNS = "s.id, s.account_id, s.namespace_id, s.name, s.tags, s.created_on, "
+            + "s.modified_on, v.id, v.number, v.main_module, v.service_worker, v.compatibility_date, "
+            + "v.compatibility_flags, v.modules, v.bindings, v.etag, v.startup_time_ms, v.created_on";
+
+    private List<Script> scriptRows(String where, Object... params) throws Exception {
+        List<Script> out = new ArrayList<>();
+        try (PreparedStatement st = prepare("SELECT " + SCRIPT_COLUMNS + " FROM scripts s JOIN script_versions v "
+                + "ON v.id = s.current_version_id WHERE " + where + " ORDER BY s.created_on, s.name", params);
+                ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                ScriptVersion version = new ScriptVersion(rs.getString(8), rs.getString(1), rs.getInt(9),
+                        rs.getString(10), rs.getInt(11) != 0, rs.getString(12),
+                        JSON.readValue(rs.getString(13), new TypeReference<List<String>>() { }),
+                        modules(rs.getString(14)), bindings(rs.getString(15)), rs.getString(16), rs.getLong(17),
+                        rs.getString(18));
+                out.add(new Script(rs.getString(1), new ScriptRef(rs.getString(2), rs.getString(3), rs.getString(4)),
+                        rs.getString(6), rs.getString(7),
+                        JSON.readValue(rs.getString(5), new TypeReference<List<String>>() { }), version));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<Script> script(ScriptRef ref) {
+        return read(() -> scriptRows("s.account_id = ? AND s.namespace_id = ? AND s.name = ?",
+                ref.accountId(), ref.namespaceId(), ref.name()).stream().findFirst());
+    }
+
+    @Override
+    public List<Script> scripts(String accountId, String namespaceId) {
+        return read(() -> scriptRows("s.account_id = ? AND s.namespace_id = ?", accountId, namespaceId));
+    }
+
+    @Override
+    public Script saveVersion(ScriptRef ref, ScriptVersion version) {
+        return transaction(() -> {
+            String now = now();
+            String scriptId;
+            try (PreparedStatement st = prepare("SELECT id FROM scripts WHERE account_id = ? AND namespace_id = ? AND name = ?",
+                    ref.accountId(), ref.namespaceId(), ref.name()); ResultSet rs = st.executeQuery()) {
+                scriptId = rs.next() ? rs.getString(1) : null;
+            }
+            if (scriptId == null) {
+                scriptId = UUID.randomUUID().toString();
+                update("INSERT INTO scripts (id, account_id, namespace_id, name, created_on, modified_on) "
+                        + "VALUES (?, ?, ?, ?, ?, ?)", scriptId, ref.accountId(), ref.namespaceId(), ref.name(), now, now);
+            }
+            update("INSERT INTO script_versions (id, script_id, number, main_module, service_worker, compatibility_date, "
+                            + "compatibility_flags, modules, bindings, etag, startup_time_ms, created_on) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    version.id(), scriptId, version.number(), version.mainModule(), version.serviceWorker() ? 1 : 0,
+                    version.compatibilityDate(), JSON.writeValueAsString(version.compatibilityFlags()),
+                    modulesJson(version.modules()), bindingsJson(version.bindings()), version.etag(),
+                    version.startupTimeMs(), version.createdOn());
+            update("UPDATE scripts SET current_version_id = ?, modified_on = ? WHERE id = ?", version.id(), now, scriptId);
+            return scriptRows("s.id = ?", scriptId).getFirst();
+        });
+    }
+
+    @Override
+    public Optional<ScriptVersion> version(String versionId) {
+        return read(() -> {
+            try (PreparedStatement st = prepare("SELECT s.id FROM scripts s JOIN script_versions v ON v.script_id = s.id "
+                    + "WHERE v.id = ?", versionId); ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+            }
+            try (PreparedStatement st = prepare("SELECT id, script_id, number, main_module, service_worker, "
+                    + "compatibility_date, compatibility_flags, modules, bindings, etag, startup_time_ms, created_on "
+                    + "FROM script_versions WHERE id = ?", versionId); ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return Optional.of(new ScriptVersion(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4),
+                        rs.getInt(5) != 0, rs.getString(6),
+                        JSON.readValue(rs.getString(7), new TypeReference<List<String>>() { }),
+                        modules(rs.getString(8)), bindings(rs.getString(9)), rs.getString(10), rs.getLong(11),
+                        rs.getString(12)));
+            }
+        });
+    }
+
+    @Override
+    public boolean deleteScript(ScriptRef ref) {
+        return transaction(() -> {
+            update("DELETE FROM script_versions WHERE script_id IN (SELECT id FROM scripts WHERE account_id = ? "
+                    + "AND namespace_id = ? AND name = ?)", ref.accountId(), ref.namespaceId(), ref.name());
+            return update("DELETE FROM scripts WHERE account_id = ? AND namespace_id = ? AND name = ?",
+                    ref.accountId(), ref.namespaceId(), ref.name()) > 0;
+        });
+    }
+
+    // ---- JSON columns
+
+    private static String modulesJson(List<ModuleRef> modules) throws Exception {
+        ArrayNode array = JSON.createArrayNode();
+        for (ModuleRef m : modules) {
+            array.addObject().put("name", m.name()).put("type", m.type().name()).put("sha256", m.sha256())
+                    .put("size", m.size());
+        }
+        return JSON.writeValueAsString(array);
+    }
+
+    private static List<ModuleRef> modules(String json) throws Exception {
+        List<ModuleRef> out = new ArrayList<>();
+        for (JsonNode m : JSON.readTree(json)) {
+            out.add(new ModuleRef(m.get("name").asText(), ModuleType.valueOf(m.get("type").asText()),
+                    m.get("sha256").asText(), m.get("size").asLong()));
+        }
+        return out;
+    }
+
+    private static String bindingsJson(List<BindingSpec> bindings) throws Exception {
+        ArrayNode array = JSON.createArrayNode();
+        for (BindingSpec b : bindings) {
+            ObjectNode o = array.addObject();
+            o.put("type", b.type()).put("name", b.name());
+            o.set("fields", b.fields());
+        }
+        return JSON.writeValueAsString(array);
+    }
+
+    private static List<BindingSpec> bindings(String json) throws Exception {
+        List<BindingSpec> out = new ArrayList<>();
+        for (JsonNode b : JSON.readTree(json)) {
+            out.add(new BindingSpec(b.get("type").asText(), b.get("name").asText(), (ObjectNode) b.get("fields")));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        try (Statement st = db.createStatement()) {
+            st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        } catch (SQLException ignored) {
+            // closing anyway
+        }
+        try {
+            db.close();
+        } catch (SQLException ignored) {
+            // nothing left to do
+        }
+    }
+}
