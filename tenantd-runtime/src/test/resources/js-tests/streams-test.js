@@ -711,3 +711,66 @@ export async function manyChunksStayFast() {
   assertEquals(count, n);
   assert(Date.now() - start < 5000);
 }
+
+export async function autoAllocateChunkSizeGivesByobRequest() {
+  const source = new Uint8Array(10).map((_, i) => i);
+  let offset = 0;
+  let sawNull = false;
+  const rs = new ReadableStream({
+    type: 'bytes',
+    autoAllocateChunkSize: 4,
+    pull(controller) {
+      const request = controller.byobRequest;
+      if (request === null) {
+        sawNull = true;
+        return;
+      }
+      assert(request instanceof ReadableStreamBYOBRequest);
+      const view = request.view;
+      assertEquals(view.byteLength, 4);
+      const n = Math.min(view.byteLength, source.length - offset);
+      view.set(source.subarray(offset, offset + n));
+      offset += n;
+      request.respond(n);
+      assertEquals(request.view, null, 'request is invalidated after respond');
+      assertThrows(() => request.respond(1), TypeError);
+      if (offset >= source.length) controller.close();
+    },
+  });
+  const chunks = await readAll(rs);
+  assert(!sawNull);
+  assertDeepEquals(chunks.map((c) => c.length), [4, 4, 2]);
+  assertDeepEquals(chunks.map((c) => Array.from(c)).flat(), Array.from(source));
+  assertThrows(() => new ReadableStream({ type: 'bytes', autoAllocateChunkSize: 0 }), TypeError);
+}
+
+export async function autoAllocateWithEnqueueInstead() {
+  let n = 0;
+  const rs = new ReadableStream({
+    type: 'bytes',
+    autoAllocateChunkSize: 16,
+    pull(controller) {
+      assert(controller.byobRequest !== null);
+      controller.enqueue(new Uint8Array([++n]));
+      if (n === 2) controller.close();
+    },
+  });
+  const chunks = await readAll(rs);
+  assertDeepEquals(chunks.map((c) => c[0]), [1, 2]);
+}
+
+export async function respondWithNewView() {
+  const rs = new ReadableStream({
+    type: 'bytes',
+    autoAllocateChunkSize: 8,
+    pull(controller) {
+      const view = controller.byobRequest.view;
+      const replacement = new Uint8Array(view.buffer, view.byteOffset, 3);
+      replacement.set([9, 8, 7]);
+      assertThrows(() => controller.byobRequest.respondWithNewView(new Uint8Array(3)), RangeError);
+      controller.byobRequest.respondWithNewView(replacement);
+      controller.close();
+    },
+  });
+  assertDeepEquals(await readAll(rs), [new Uint8Array([9, 8, 7])]);
+}

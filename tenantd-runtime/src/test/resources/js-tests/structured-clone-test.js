@@ -180,6 +180,8 @@ export function uncloneableValuesThrow() {
     new EventTarget(), new AbortController(), new Event('x'),
   ];
   if (typeof WeakRef === 'function') bad.push(new WeakRef({}));
+  bad.push((function* () {})(), new Map().keys(), new ReadableStream());
+  if (typeof Headers === 'function') bad.push(new Headers());
   for (const value of bad) {
     assertThrows(() => structuredClone(value), DOMException, 'DataCloneError');
   }
@@ -228,4 +230,9 @@ export function blobsAreCloned() {
   assert(fc instanceof File);
   assertEquals(fc.name, 'a.txt');
   assertEquals(fc.lastModified, 5);
+}
+
+export function plainObjectWithToStringTagIsCloned() {
+  const c = structuredClone({ [Symbol.toStringTag]: 'Promise', a: 1 });
+  assertEquals(c.a, 1);
 }

@@ -2,7 +2,8 @@
 // per the Streams Standard. Each public object keeps one private record
 // holding the spec's internal slots; the abstract operations below work on
 // those records and are named after the spec's. Byte streams are supported
-// for default readers; BYOB readers are not.
+// for default readers (including autoAllocateChunkSize and byobRequest);
+// BYOB readers are not.
 
 {
   // ---------------------------------------------------------------- helpers
@@ -178,13 +179,15 @@
           throw new RangeError(`${what}: The strategy for a byte stream cannot have a size function.`);
         }
         const hwm = extractHighWaterMark(strat, 0);
+        let chunkSize;
         if (autoAllocateChunkSize !== undefined) {
           const n = Number(autoAllocateChunkSize);
-          if (!Number.isFinite(n) || Math.trunc(n) <= 0) {
+          if (!Number.isFinite(n) || Math.trunc(n) <= 0 || Math.trunc(n) > Number.MAX_SAFE_INTEGER) {
             throw new TypeError(`${what}: autoAllocateChunkSize must be greater than 0.`);
           }
+          chunkSize = Math.trunc(n);
         }
-        setUpByteController(s, startAlgorithm, pullAlgorithm, cancelAlgorithm, hwm);
+        setUpByteController(s, startAlgorithm, pullAlgorithm, cancelAlgorithm, hwm, chunkSize);
       } else {
         const sizeAlgorithm = extractSizeAlgorithm(strat.size);
         const hwm = extractHighWaterMark(strat, 1);
@@ -581,10 +584,10 @@
       };
     }
 
-    // Only BYOB readers make pull-into requests, and they are not supported.
+    // Pull-into requests come only from autoAllocateChunkSize, since BYOB
+    // readers are not supported.
     get byobRequest() {
-      rbcRecord(this);
-      return null;
+      return byteControllerGetBYOBRequest(rbcRecord(this));
     }
 
     get desiredSize() {
@@ -616,8 +619,11 @@
   }
   webIdlClass(ReadableByteStreamController);
 
-  function setUpByteController(s, startAlgorithm, pullAlgorithm, cancelAlgorithm, hwm) {
+  function setUpByteController(s, startAlgorithm, pullAlgorithm, cancelAlgorithm, hwm, autoAllocateChunkSize) {
     const c = {
+      autoAllocateChunkSize,
+      pendingPullIntos: [],
+      byobRequest: null,
       pub: null,
       isByte: true,
       stream: s,
@@ -631,6 +637,7 @@
       pullAlgorithm,
       cancelAlgorithm,
       cancelSteps(reason) {
+        byteControllerClearPendingPullIntos(c);
         resetQueue(c);
         const result = c.cancelAlgorithm(reason);
         byteControllerClearAlgorithms(c);
@@ -648,10 +655,30 @@
           readRequest.chunkSteps(view);
           return;
         }
+        if (c.autoAllocateChunkSize !== undefined) {
+          let buffer;
+          try {
+            buffer = new ArrayBuffer(c.autoAllocateChunkSize);
+          } catch (error) {
+            readRequest.errorSteps(error);
+            return;
+          }
+          c.pendingPullIntos.push({
+            buffer, byteOffset: 0, byteLength: c.autoAllocateChunkSize, bytesFilled: 0, readerType: 'default',
+          });
+        }
         s.reader.readRequests.push(readRequest);
         byteControllerCallPullIfNeeded(c);
       },
-      releaseSteps: noop,
+      releaseSteps() {
+        // A pending auto-allocated request survives the reader; whatever the
+        // source writes into it goes to the queue.
+        if (c.pendingPullIntos.length > 0) {
+          const first = c.pendingPullIntos[0];
+          first.readerType = 'none';
+          c.pendingPullIntos = [first];
+        }
+      },
     };
     new ReadableByteStreamController(constructToken, c);
     s.controller = c;
@@ -715,8 +742,15 @@
     } catch {
       throw new TypeError("Failed to execute 'enqueue' on 'ReadableByteStreamController': chunk's buffer cannot be transferred.");
     }
+    if (c.pendingPullIntos.length > 0) {
+      const first = c.pendingPullIntos[0];
+      byteControllerInvalidateBYOBRequest(c);
+      first.buffer = transferArrayBuffer(first.buffer);
+      if (first.readerType === 'none') byteControllerEnqueueDetachedPullInto(c, first);
+    }
     const view = new Uint8Array(buffer, byteOffset, byteLength);
     if (isLocked(s) && numReadRequests(s) > 0) {
+      if (c.pendingPullIntos.length > 0) c.pendingPullIntos.shift();
       fulfillReadRequest(s, view, false);
     } else {
       c.queue.push([view, byteLength]);
@@ -728,10 +762,138 @@
   function byteControllerError(c, e) {
     const s = c.stream;
     if (s.state !== 'readable') return;
+    byteControllerClearPendingPullIntos(c);
     resetQueue(c);
     byteControllerClearAlgorithms(c);
     readableStreamError(s, e);
   }
+
+  function byteControllerClearPendingPullIntos(c) {
+    byteControllerInvalidateBYOBRequest(c);
+    c.pendingPullIntos = [];
+  }
+
+  function byteControllerInvalidateBYOBRequest(c) {
+    if (c.byobRequest === null) return;
+    byobRequestRecord(c.byobRequest).controller = undefined;
+    byobRequestRecord(c.byobRequest).view = null;
+    c.byobRequest = null;
+  }
+
+  function byteControllerGetBYOBRequest(c) {
+    if (c.byobRequest === null && c.pendingPullIntos.length > 0) {
+      const first = c.pendingPullIntos[0];
+      const view = new Uint8Array(first.buffer, first.byteOffset + first.bytesFilled,
+        first.byteLength - first.bytesFilled);
+      c.byobRequest = new ReadableStreamBYOBRequest(constructToken, { controller: c, view });
+    }
+    return c.byobRequest;
+  }
+
+  // Bytes written into a request whose reader went away are queued.
+  function byteControllerEnqueueDetachedPullInto(c, descriptor) {
+    if (descriptor.bytesFilled > 0) {
+      const copy = ArrayBuffer.prototype.slice.call(descriptor.buffer, descriptor.byteOffset,
+        descriptor.byteOffset + descriptor.bytesFilled);
+      c.queue.push([new Uint8Array(copy), copy.byteLength]);
+      c.queueTotalSize += copy.byteLength;
+    }
+    c.pendingPullIntos.shift();
+  }
+
+  function byteControllerRespond(c, bytesWritten) {
+    const first = c.pendingPullIntos[0];
+    const state = c.stream.state;
+    if (state === 'closed') {
+      if (bytesWritten !== 0) throw new TypeError('bytesWritten must be 0 when calling respond() on a closed stream');
+    } else {
+      if (bytesWritten === 0) throw new TypeError('bytesWritten must be greater than 0 when calling respond() on a readable stream');
+      if (first.bytesFilled + bytesWritten > first.byteLength) throw new RangeError('bytesWritten out of range');
+    }
+    first.buffer = transferArrayBuffer(first.buffer);
+    byteControllerRespondInternal(c, bytesWritten);
+  }
+
+  function byteControllerRespondInternal(c, bytesWritten) {
+    const first = c.pendingPullIntos[0];
+    const s = c.stream;
+    byteControllerInvalidateBYOBRequest(c);
+    if (s.state === 'closed') {
+      if (first.readerType === 'none') c.pendingPullIntos.shift();
+    } else {
+      first.bytesFilled += bytesWritten;
+      if (first.readerType === 'none') {
+        byteControllerEnqueueDetachedPullInto(c, first);
+      } else {
+        c.pendingPullIntos.shift();
+        const filled = new Uint8Array(first.buffer, first.byteOffset, first.bytesFilled);
+        if (numReadRequests(s) > 0) fulfillReadRequest(s, filled, false);
+        else {
+          c.queue.push([filled, filled.byteLength]);
+          c.queueTotalSize += filled.byteLength;
+        }
+      }
+    }
+    byteControllerCallPullIfNeeded(c);
+  }
+
+  let byobRequestRecord;
+
+  class ReadableStreamBYOBRequest {
+    #r;
+
+    constructor(token = undefined, record = undefined) {
+      if (token !== constructToken) throw illegalConstructor();
+      this.#r = record;
+    }
+
+    static {
+      byobRequestRecord = (value) => {
+        if (!isObject(value) || !(#r in value)) throw new TypeError('Illegal invocation');
+        return value.#r;
+      };
+    }
+
+    get view() {
+      return byobRequestRecord(this).view;
+    }
+
+    respond(bytesWritten) {
+      const r = byobRequestRecord(this);
+      const what = "Failed to execute 'respond' on 'ReadableStreamBYOBRequest'";
+      requireArguments(arguments.length, 1, what);
+      const n = Number(bytesWritten);
+      if (!Number.isFinite(n) || Math.trunc(n) < 0 || Math.trunc(n) > Number.MAX_SAFE_INTEGER) {
+        throw new TypeError(`${what}: Value is outside the 'unsigned long long' value range.`);
+      }
+      if (r.controller === undefined) throw new TypeError(`${what}: This BYOB request has been invalidated`);
+      if (r.view.buffer.byteLength === 0) throw new TypeError(`${what}: The view's buffer has been detached.`);
+      byteControllerRespond(r.controller, Math.trunc(n));
+    }
+
+    respondWithNewView(view) {
+      const r = byobRequestRecord(this);
+      const what = "Failed to execute 'respondWithNewView' on 'ReadableStreamBYOBRequest'";
+      requireArguments(arguments.length, 1, what);
+      if (!ArrayBuffer.isView(view)) throw new TypeError(`${what}: parameter 1 is not of type 'ArrayBufferView'.`);
+      if (r.controller === undefined) throw new TypeError(`${what}: This BYOB request has been invalidated`);
+      if (view.buffer.byteLength === 0) throw new TypeError(`${what}: The view's buffer has been detached.`);
+      const c = r.controller;
+      const first = c.pendingPullIntos[0];
+      if (c.stream.state === 'closed') {
+        if (view.byteLength !== 0) throw new TypeError(`${what}: The view's length must be 0 on a closed stream`);
+      } else if (view.byteLength === 0) {
+        throw new TypeError(`${what}: The view's length must be greater than 0`);
+      }
+      if (first.byteOffset + first.bytesFilled !== view.byteOffset) throw new RangeError(`${what}: The region specified by view does not match byobRequest`);
+      if (first.buffer.byteLength !== view.buffer.byteLength) throw new RangeError(`${what}: The buffer of view has different capacity than byobRequest`);
+      if (first.bytesFilled + view.byteLength > first.byteLength) throw new RangeError(`${what}: The region specified by view is larger than byobRequest`);
+      const length = view.byteLength;
+      first.buffer = transferArrayBuffer(view.buffer);
+      byteControllerRespondInternal(c, length);
+    }
+  }
+  webIdlClass(ReadableStreamBYOBRequest);
 
   function byteControllerGetDesiredSize(c) {
     const state = c.stream.state;
@@ -2140,6 +2302,7 @@
   defineGlobal('ReadableStreamDefaultReader', ReadableStreamDefaultReader);
   defineGlobal('ReadableStreamDefaultController', ReadableStreamDefaultController);
   defineGlobal('ReadableByteStreamController', ReadableByteStreamController);
+  defineGlobal('ReadableStreamBYOBRequest', ReadableStreamBYOBRequest);
   defineGlobal('WritableStream', WritableStream);
   defineGlobal('WritableStreamDefaultWriter', WritableStreamDefaultWriter);
   defineGlobal('WritableStreamDefaultController', WritableStreamDefaultController);

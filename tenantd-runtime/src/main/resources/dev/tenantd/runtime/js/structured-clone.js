@@ -192,28 +192,25 @@
     return record;
   }
 
+  // Objects with internal slots other than an ordinary object's, and platform
+  // objects that are not serializable, cannot be cloned.
   function checkOrdinary(value) {
-    const tag = Object.prototype.toString.call(value);
-    if (tag !== '[object Object]' && tag !== '[object Arguments]') {
-      const brands = [
-        [WeakMap.prototype.has, 'WeakMap'], [WeakSet.prototype.has, 'WeakSet'],
-      ];
-      if (typeof WeakRef === 'function') brands.push([WeakRef.prototype.deref, 'WeakRef']);
-      for (const [fn, what] of brands) {
-        if (brand(fn, value)) throw cloneError(`#<${what}> could not be cloned.`);
-      }
-      if (/^\[object (Promise|Generator|AsyncGenerator|.* Iterator|Module|FinalizationRegistry)\]$/.test(tag)) {
-        throw cloneError(`${tag.slice(8, -1)} object could not be cloned.`);
-      }
+    if (brand(WeakMap.prototype.has, value)) throw cloneError('#<WeakMap> could not be cloned.');
+    if (brand(WeakSet.prototype.has, value)) throw cloneError('#<WeakSet> could not be cloned.');
+    if (typeof WeakRef === 'function' && brand(WeakRef.prototype.deref, value)) {
+      throw cloneError('#<WeakRef> could not be cloned.');
     }
-    if (value instanceof Promise) throw cloneError('#<Promise> could not be cloned.');
     const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) {
-      for (const name of platformNames) {
-        const ctor = globalThis[name];
-        if (typeof ctor === 'function' && value instanceof ctor) {
-          throw cloneError(`${name} object could not be cloned.`);
-        }
+    if (proto === Object.prototype || proto === null) return;
+    if (value instanceof Promise) throw cloneError('#<Promise> could not be cloned.');
+    const tag = Object.prototype.toString.call(value);
+    if (/^\[object (Promise|Generator|AsyncGenerator|.* Iterator|Module|FinalizationRegistry)\]$/.test(tag)) {
+      throw cloneError(`${tag.slice(8, -1)} object could not be cloned.`);
+    }
+    for (const name of platformNames) {
+      const ctor = globalThis[name];
+      if (typeof ctor === 'function' && value instanceof ctor) {
+        throw cloneError(`${name} object could not be cloned.`);
       }
     }
   }

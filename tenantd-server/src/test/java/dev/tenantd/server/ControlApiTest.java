@@ -1,0 +1,272 @@
+package dev.tenantd.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tenantd.platform.Route;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The control API over real HTTP, as curl would use it: uploads, metadata, deletes and every bad input. */
+class ControlApiTest {
+    @TempDir
+    static Path dir;
+    static TestServer t;
+
+    static final String NS = "/workers/dispatch/namespaces";
+
+    @BeforeAll
+    static void start() {
+        t = new TestServer(dir, List.of(Route.parse("*.shop.test/*=router")), 256 * 1024);
+        t.createNamespace("prod");
+        String router = """
+                export default { async fetch(request, env) {
+                  try { return await env.NS.get(new URL(request.url).hostname.split('.')[0]).fetch(request); }
+                  catch (e) { return new Response(e.message, { status: e.message.startsWith('Worker not found') ? 404 : 500 }); }
+                } };""";
+        assertThat(t.putModule(t.accountApi("/workers/scripts/router"),
+                "{\"main_module\":\"r.js\",\"compatibility_date\":\"2024-01-01\",\"bindings\":[{\"type\":\"dispatch_namespace\",\"name\":\"NS\",\"namespace\":\"prod\"}]}",
+                "r.js", router).status()).isEqualTo(200);
+        assertThat(t.putJs(t.accountApi(NS + "/prod/scripts/stable"),
+                "addEventListener('fetch', (e) => e.respondWith(new Response('stable v1')));").status()).isEqualTo(200);
+    }
+
+    @AfterAll
+    static void stop() {
+        t.close();
+    }
+
+    static String stableEtag() {
+        return t.get(t.accountApi(NS + "/prod/scripts/stable")).json().path("result").path("script").path("etag").asText();
+    }
+
+    @Test
+    void namespaces_list_create_get_rename_delete() {
+        t.createNamespace("temp-ns");
+        JsonNode list = t.get(t.accountApi(NS)).json();
+        assertThat(list.path("success").asBoolean()).isTrue();
+        assertThat(list.path("result").findValuesAsText("namespace_name")).contains("prod", "temp-ns");
+        JsonNode one = t.get(t.accountApi(NS + "/temp-ns")).json().path("result");
+        assertThat(one.path("namespace_id").asText()).hasSize(36);
+        assertThat(one.path("script_count").asInt()).isZero();
+
+        TestServer.Reply renamed = t.send(t.authed(t.accountApi(NS + "/temp-ns")).header("content-type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"name\":\"renamed-ns\"}")));
+        assertThat(renamed.json().path("result").path("namespace_name").asText()).isEqualTo("renamed-ns");
+        assertThat(t.get(t.accountApi(NS + "/temp-ns")).status()).isEqualTo(404);
+
+        assertThat(t.delete(t.accountApi(NS + "/renamed-ns")).status()).isEqualTo(200);
+        assertThat(t.get(t.accountApi(NS + "/renamed-ns")).status()).isEqualTo(404);
+    }
+
+    @Test
+    void duplicate_namespace_is_a_conflict() {
+        TestServer.Reply r = t.postJson(t.accountApi(NS), "{\"name\":\"prod\"}");
+        assertThat(r.status()).isEqualTo(409);
+        assertThat(r.message()).contains("already exists");
+    }
+
+    @Test
+    void raw_service_worker_upload_then_get_then_delete() {
+        TestServer.Reply up = t.putJs(t.accountApi(NS + "/prod/scripts/raw-one"),
+                "addEventListener('fetch', (e) => e.respondWith(new Response('raw ok')));");
+        assertThat(up.status()).isEqualTo(200);
+        assertThat(up.json().path("result").path("etag").asText()).isNotEmpty();
+        assertThat(up.json().path("result").path("startup_time_ms").isNumber()).isTrue();
+        assertThat(t.worker("GET", "raw-one.shop.test", "/", null).body()).isEqualTo("raw ok");
+
+        JsonNode meta = t.get(t.accountApi(NS + "/prod/scripts/raw-one")).json().path("result");
+        assertThat(meta.path("dispatch_namespace").asText()).isEqualTo("prod");
+        assertThat(meta.path("script").path("id").asText()).isEqualTo("raw-one");
+        assertThat(meta.path("script").path("has_modules").asBoolean()).isFalse();
+
+        assertThat(t.delete(t.accountApi(NS + "/prod/scripts/raw-one")).status()).isEqualTo(200);
+        TestServer.Reply gone = t.worker("GET", "raw-one.shop.test", "/", null);
+        assertThat(gone.status()).isEqualTo(404);
+        assertThat(gone.body()).startsWith("Worker not found");
+        assertThat(t.get(t.accountApi(NS + "/prod/scripts/raw-one")).code()).isEqualTo(10007);
+    }
+
+    @Test
+    void multipart_es_modules_with_two_js_modules_and_a_text_module() {
+        TestServer.Multipart body = new TestServer.Multipart()
+                .json("metadata", "{\"main_module\":\"main.js\",\"compatibility_date\":\"2024-06-01\","
+                        + "\"bindings\":[{\"type\":\"plain_text\",\"name\":\"GREETING\",\"text\":\"Hi\"},"
+                        + "{\"type\":\"json\",\"name\":\"CONF\",\"json\":{\"n\":2}},"
+                        + "{\"type\":\"secret_text\",\"name\":\"KEY\",\"text\":\"s3cret\"}]}")
+                .file("main.js", "main.js", "application/javascript+module", """
+                        import { shout } from './util.js';
+                        import motd from './motd.txt';
+                        export default { fetch(request, env) {
+                          return new Response(shout(env.GREETING) + ' ' + motd + ' ' + env.CONF.n + ' ' + env.KEY.length);
+                        } };""")
+                .file("util", "util.js", "application/javascript+module", "export const shout = (s) => s.toUpperCase() + '!';")
+                .file("motd.txt", "motd.txt", "text/plain", "have a nice day");
+        TestServer.Reply up = t.putMultipart(t.accountApi(NS + "/prod/scripts/modular"), body);
+        assertThat(up.status()).as(up.body()).isEqualTo(200);
+        assertThat(t.worker("GET", "modular.shop.test", "/", null).body()).isEqualTo("HI! have a nice day 2 6");
+
+        JsonNode script = t.get(t.accountApi(NS + "/prod/scripts/modular")).json().path("result").path("script");
+        assertThat(script.path("has_modules").asBoolean()).isTrue();
+        assertThat(script.path("compatibility_date").asText()).isEqualTo("2024-06-01");
+        assertThat(script.path("modules").findValuesAsText("name")).containsExactlyInAnyOrder("main.js", "util.js", "motd.txt");
+        assertThat(script.toString()).doesNotContain("s3cret");
+        assertThat(t.get(t.accountApi(NS + "/prod/scripts")).json().path("result").findValuesAsText("id")).contains("modular", "stable");
+    }
+
+    @Test
+    void plain_worker_put_get_delete() {
+        TestServer.Reply up = t.putModule(t.accountApi("/workers/scripts/plain-one"),
+                "{\"main_module\":\"p.js\"}", "p.js", "export default { fetch() { return new Response('plain'); } };");
+        assertThat(up.status()).isEqualTo(200);
+        assertThat(t.worker("GET", "plain-one.localhost", "/", null).body()).isEqualTo("plain");
+        TestServer.Reply content = t.get(t.accountApi("/workers/scripts/plain-one"));
+        assertThat(content.headers().firstValue("content-type").orElse("")).startsWith("multipart/form-data");
+        assertThat(content.body()).contains("return new Response('plain')");
+        assertThat(t.delete(t.accountApi("/workers/scripts/plain-one")).status()).isEqualTo(200);
+        assertThat(t.worker("GET", "plain-one.localhost", "/", null).status()).isEqualTo(404);
+    }
+
+    // ---- bad input: each a clear error, nothing stored changes
+
+    void assertRefused(TestServer.Reply r, int status, int code, String messagePart) {
+        assertThat(r.status()).as(r.body()).isEqualTo(status);
+        assertThat(r.json().path("success").asBoolean()).isFalse();
+        assertThat(r.code()).as(r.body()).isEqualTo(code);
+        assertThat(r.message()).contains(messagePart);
+    }
+
+    void assertStableUnchanged(String etagBefore) {
+        assertThat(stableEtag()).isEqualTo(etagBefore);
+        assertThat(t.worker("GET", "stable.shop.test", "/", null).body()).isEqualTo("stable v1");
+    }
+
+    @Test
+    void unknown_namespace() {
+        assertRefused(t.putJs(t.accountApi(NS + "/nope/scripts/x"), "addEventListener('fetch', e => e.respondWith(new Response('')));"),
+                404, 100119, "nope");
+        assertRefused(t.get(t.accountApi(NS + "/nope")), 404, 100119, "nope");
+    }
+
+    @Test
+    void invalid_script_name() {
+        assertRefused(t.putJs(t.accountApi(NS + "/prod/scripts/Bad.Name"), "addEventListener('fetch', e => {});"),
+                400, 10016, "Invalid script name");
+    }
+
+    @Test
+    void syntax_error_is_10021_with_line_and_changes_nothing() {
+        String etag = stableEtag();
+        TestServer.Reply r = t.putJs(t.accountApi(NS + "/prod/scripts/stable"),
+                "addEventListener('fetch', (e) => {\n  e.respondWith(new Response('x');\n});");
+        assertRefused(r, 400, 10021, "SyntaxError");
+        assertThat(r.message()).contains("worker.js:2");
+        assertStableUnchanged(etag);
+    }
+
+    @Test
+    void script_without_fetch_handler() {
+        String etag = stableEtag();
+        assertRefused(t.putJs(t.accountApi(NS + "/prod/scripts/stable"), "const nothing = 1;"), 400, 10021,
+                "No event handlers");
+        assertRefused(t.putModule(t.accountApi(NS + "/prod/scripts/stable"), "{\"main_module\":\"a.js\"}", "a.js",
+                "export default {};"), 400, 10021, "fetch");
+        assertStableUnchanged(etag);
+    }
+
+    @Test
+    void multipart_without_metadata() {
+        String etag = stableEtag();
+        assertRefused(t.putMultipart(t.accountApi(NS + "/prod/scripts/stable"), new TestServer.Multipart()
+                .file("a.js", "a.js", "application/javascript+module", "export default { fetch() {} };")),
+                400, 10014, "metadata");
+        assertStableUnchanged(etag);
+    }
+
+    @Test
+    void metadata_that_is_not_json() {
+        String etag = stableEtag();
+        assertRefused(t.putMultipart(t.accountApi(NS + "/prod/scripts/stable"), new TestServer.Multipart()
+                .json("metadata", "{main_module: a.js")
+                .file("a.js", "a.js", "application/javascript+module", "export default { fetch() {} };")),
+                400, 10014, "not valid JSON");
+        assertStableUnchanged(etag);
+    }
+
+    @Test
+    void main_module_naming_no_part() {
+        String etag = stableEtag();
+        assertRefused(t.putModule(t.accountApi(NS + "/prod/scripts/stable"), "{\"main_module\":\"missing.js\"}", "a.js",
+                "export default { fetch() { return new Response('') } };"), 400, 10014, "missing.js");
+        assertStableUnchanged(etag);
+    }
+
+    @Test
+    void script_over_the_size_limit() {
+        String etag = stableEtag();
+        String big = "addEventListener('fetch', e => e.respondWith(new Response('')));\n//" + "x".repeat(300 * 1024);
+        assertRefused(t.putJs(t.accountApi(NS + "/prod/scripts/stable"), big), 413, 10027, "limit");
+        String huge = "//" + "x".repeat(2 * 1024 * 1024);
+        TestServer.Reply r = t.putJs(t.accountApi(NS + "/prod/scripts/stable"), huge);
+        assertRefused(r, 413, 10027, "limit");
+        assertStableUnchanged(etag);
+    }
+
+    @Test
+    void unsupported_binding_type_is_named() {
+        assertRefused(t.putModule(t.accountApi(NS + "/prod/scripts/kv-user"),
+                "{\"main_module\":\"a.js\",\"bindings\":[{\"type\":\"kv_namespace\",\"name\":\"KV\",\"namespace_id\":\"x\"}]}",
+                "a.js", "export default { fetch() { return new Response('') } };"), 400, 10021, "kv_namespace");
+    }
+
+    @Test
+    void missing_invalid_token_and_wrong_account() {
+        TestServer.Reply missing = t.send(HttpRequest.newBuilder(URI.create(t.accountApi(NS))).GET());
+        assertRefused(missing, 401, 9106, "Authorization");
+        TestServer.Reply invalid = t.send(HttpRequest.newBuilder(URI.create(t.accountApi(NS)))
+                .header("Authorization", "Bearer wrong").GET());
+        assertRefused(invalid, 403, 10000, "Authentication");
+        TestServer.Reply legacy = t.send(HttpRequest.newBuilder(URI.create(t.accountApi(NS)))
+                .header("X-Auth-Email", "a@b.test").header("X-Auth-Key", TestServer.TOKEN).GET());
+        assertThat(legacy.status()).isEqualTo(200);
+        assertRefused(t.get(t.api("/accounts/someone-else" + NS)), 403, 9109, "someone-else");
+    }
+
+    @Test
+    void unknown_api_path_and_unknown_route_host() {
+        assertRefused(t.get(t.api("/nothing/here")), 404, 7000, "No route");
+        TestServer.Reply r = t.worker("GET", "unrouted.example.org", "/", null);
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.body()).contains("No worker is routed");
+        assertThat(t.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + t.server.apiPort() + "/healthz")).GET())
+                .status()).isEqualTo(200);
+    }
+
+    @Test
+    void concurrent_uploads_of_one_script_all_land_as_versions() throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<TestServer.Reply>> replies = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                int n = i;
+                replies.add(pool.submit(() -> t.putJs(t.accountApi(NS + "/prod/scripts/busy"),
+                        "addEventListener('fetch', e => e.respondWith(new Response('v" + n + "')));")));
+            }
+            for (var f : replies) {
+                assertThat(f.get().status()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        String body = t.worker("GET", "busy.shop.test", "/", null).body();
+        assertThat(body).matches("v[0-5]");
+        assertThat(t.get(t.accountApi(NS + "/prod/scripts/busy")).json().path("result").path("script")
+                .path("etag").asText()).isNotEmpty();
+    }
+}

@@ -1,0 +1,165 @@
+package dev.tenantd.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tenantd.platform.Route;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/** A real tenantd on random loopback ports, and an HTTP client for it. */
+final class TestServer implements AutoCloseable {
+    static {
+        // Worker traffic is routed by Host; the JDK client sends a custom Host only when allowed.
+        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
+    }
+
+    static final String ACCOUNT = "acct-test";
+    static final String TOKEN = "test-token-" + UUID.randomUUID();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final Path dataDir;
+    final TenantdServer server;
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+
+    TestServer(Path dataDir, List<Route> routes) {
+        this(dataDir, routes, 10L * 1024 * 1024);
+    }
+
+    TestServer(Path dataDir, List<Route> routes, long scriptSize) {
+        this.dataDir = dataDir;
+        this.server = TenantdServer.start(new ServerConfig(dataDir, new ServerConfig.HostPort("127.0.0.1", 0),
+                new ServerConfig.HostPort("127.0.0.1", 0), ACCOUNT, TOKEN, routes, "localhost", scriptSize, 2));
+    }
+
+    String api(String path) {
+        return "http://127.0.0.1:" + server.apiPort() + "/client/v4" + path;
+    }
+
+    String accountApi(String path) {
+        return api("/accounts/" + ACCOUNT + path);
+    }
+
+    record Reply(int status, String body, java.net.http.HttpHeaders headers) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (Exception e) {
+                throw new AssertionError("not JSON (" + status + "): " + body, e);
+            }
+        }
+
+        int code() {
+            return json().path("errors").path(0).path("code").asInt();
+        }
+
+        String message() {
+            return json().path("errors").path(0).path("message").asText();
+        }
+    }
+
+    Reply send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Reply(r.statusCode(), r.body(), r.headers());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    HttpRequest.Builder authed(String url) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN);
+    }
+
+    Reply get(String url) {
+        return send(authed(url).GET());
+    }
+
+    Reply delete(String url) {
+        return send(authed(url).DELETE());
+    }
+
+    Reply postJson(String url, String json) {
+        return send(authed(url).header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    Reply putJs(String url, String script) {
+        return send(authed(url).header("content-type", "application/javascript")
+                .PUT(HttpRequest.BodyPublishers.ofString(script)));
+    }
+
+    Reply putMultipart(String url, Multipart body) {
+        return send(authed(url).header("content-type", body.contentType()).PUT(HttpRequest.BodyPublishers.ofByteArray(body.bytes())));
+    }
+
+    /** Worker traffic for a host name, through the worker listener. */
+    Reply worker(String method, String host, String path, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .header("Host", host);
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return send(b);
+    }
+
+    void createNamespace(String name) {
+        Reply r = postJson(accountApi("/workers/dispatch/namespaces"), "{\"name\":\"" + name + "\"}");
+        if (r.status() != 200) {
+            throw new AssertionError(r.body());
+        }
+    }
+
+    /** Uploads an ES-module worker with metadata JSON. */
+    Reply putModule(String url, String metadataJson, String mainName, String code) {
+        return putMultipart(url, new Multipart().json("metadata", metadataJson)
+                .file(mainName, mainName, "application/javascript+module", code));
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    /** A multipart/form-data body as wrangler and the SDK send it. */
+    static final class Multipart {
+        private final String boundary = "----tenantd" + UUID.randomUUID();
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        Multipart json(String name, String json) {
+            return part("form-data; name=\"" + name + "\"", "application/json", json);
+        }
+
+        Multipart file(String name, String filename, String type, String content) {
+            return part("form-data; name=\"" + name + "\"; filename=\"" + filename + "\"", type, content);
+        }
+
+        Multipart part(String disposition, String type, String content) {
+            write("--" + boundary + "\r\nContent-Disposition: " + disposition + "\r\n"
+                    + (type == null ? "" : "Content-Type: " + type + "\r\n") + "\r\n");
+            write(content);
+            write("\r\n");
+            return this;
+        }
+
+        private void write(String s) {
+            out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+        }
+
+        String contentType() {
+            return "multipart/form-data; boundary=" + boundary;
+        }
+
+        byte[] bytes() {
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            all.writeBytes(out.toByteArray());
+            all.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+            return all.toByteArray();
+        }
+    }
+}
