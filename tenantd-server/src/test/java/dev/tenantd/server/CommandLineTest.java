@@ -1,0 +1,69 @@
+package dev.tenantd.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI contract: bad flags exit 2 with a message; config and flags merge with flags winning. */
+class CommandLineTest {
+    @TempDir
+    Path dir;
+
+    private int run(StringWriter err, String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setErr(new PrintWriter(err));
+        return cli.execute(args);
+    }
+
+    @Test
+    void unknown_flag_exits_2_with_a_message() {
+        StringWriter err = new StringWriter();
+        assertThat(run(err, "serve", "--no-such-flag")).isEqualTo(2);
+        assertThat(err.toString()).contains("--no-such-flag");
+    }
+
+    @Test
+    void invalid_listen_address_and_route_exit_2() {
+        StringWriter err = new StringWriter();
+        assertThat(run(err, "serve", "--data-dir", dir.toString(), "--listen", "nonsense")).isEqualTo(2);
+        assertThat(err.toString()).contains("--listen must be HOST:PORT");
+        StringWriter err2 = new StringWriter();
+        assertThat(run(err2, "serve", "--data-dir", dir.toString(), "--route", "no-equals-sign")).isEqualTo(2);
+        assertThat(err2.toString()).contains("PATTERN=SCRIPT");
+    }
+
+    @Test
+    void config_file_supplies_routes_and_flags_override_it() throws Exception {
+        Path toml = dir.resolve("tenantd.toml");
+        Files.writeString(toml, """
+                listen = "127.0.0.1:9000"
+                account-id = "from-file"
+                [[routes]]
+                pattern = "*.localhost/*"
+                script = "dispatcher"
+                """);
+        Main.Serve serve = new Main.Serve();
+        new CommandLine(serve).parseArgs("--config", toml.toString(), "--data-dir", dir.toString(),
+                "--listen", "127.0.0.1:9100", "--api-token", "t");
+        ServerConfig config = serve.resolve();
+        assertThat(config.listen().port()).isEqualTo(9100);
+        assertThat(config.accountId()).isEqualTo("from-file");
+        assertThat(config.apiListen().port()).isEqualTo(8788);
+        assertThat(config.routes()).extracting(r -> r.pattern() + "=" + r.script()).containsExactly("*.localhost/*=dispatcher");
+    }
+
+    @Test
+    void bad_config_file_exits_2() throws Exception {
+        Path toml = dir.resolve("broken.toml");
+        Files.writeString(toml, "listen = [unclosed");
+        StringWriter err = new StringWriter();
+        assertThat(run(err, "serve", "--config", toml.toString(), "--data-dir", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("not valid TOML");
+    }
+}
