@@ -66,11 +66,16 @@ public final class JsEngine implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the native library cache " + options.nativeCacheDir(), e);
             }
-            File libDir = options.nativeCacheDir().toFile();
+            File libDir = unpackNativeLibrary(options.nativeCacheDir()).toFile();
             JavetLibLoader.setLibLoadingListener(new IJavetLibLoadingListener() {
                 @Override
                 public File getLibPath(JSRuntimeType jsRuntimeType) {
                     return libDir;
+                }
+
+                @Override
+                public boolean isDeploy(JSRuntimeType jsRuntimeType) {
+                    return false;
                 }
             });
             V8RuntimeOptions.V8_FLAGS
@@ -79,6 +84,41 @@ public final class JsEngine implements AutoCloseable {
                     .setCustomFlags("--disallow-code-generation-from-strings");
             V8Host.getV8Instance();
             v8ConfiguredWith = options;
+        }
+    }
+
+    /**
+     * Copies V8's native library out of its jar into the cache directory once
+     * (temporary file, then an atomic rename), so that starts reuse one copy
+     * instead of unpacking ~40 MB into a fresh temporary directory each time.
+     */
+    private static java.nio.file.Path unpackNativeLibrary(java.nio.file.Path cacheDir) {
+        try {
+            JavetLibLoader loader = new JavetLibLoader(JSRuntimeType.V8);
+            java.nio.file.Path target = cacheDir.resolve(loader.getLibFileName());
+            if (Files.exists(target)) {
+                return cacheDir;
+            }
+            java.nio.file.Path tmp = Files.createTempFile(cacheDir, "javet", ".part");
+            try (var in = JavetLibLoader.class.getResourceAsStream(loader.getResourceFileName())) {
+                if (in == null) {
+                    throw new IllegalStateException("the V8 native library " + loader.getResourceFileName()
+                            + " is not on the classpath (javet-v8-linux-x86_64)");
+                }
+                Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            tmp.toFile().setExecutable(true);
+            try {
+                Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                Files.deleteIfExists(tmp);
+                if (!Files.exists(target)) {
+                    throw e;
+                }
+            }
+            return cacheDir;
+        } catch (IOException | com.caoccao.javet.exceptions.JavetException e) {
+            throw new IllegalStateException("cannot unpack the V8 native library into " + cacheDir + ": " + e.getMessage(), e);
         }
     }
 

@@ -153,6 +153,10 @@ public final class Worker implements AutoCloseable {
 
     private void createIsolate() throws JavetException {
         runtime = V8Host.getV8Instance().createV8Runtime();
+        runtime.setLogger(EngineLog.INSTANCE);
+        // Unhandled rejections are the worker's business (reported through its logs), not the engine's.
+        runtime.setPromiseRejectCallback((event, promise, value) -> {
+        });
         runtime.setNearHeapLimitCallback((current, initial) -> {
             outOfMemory = true;
             runtime.terminateExecution();
