@@ -211,4 +211,46 @@ class WorkerTest {
                 export default { fetch() { try { down(0); } catch (e) { return new Response(e.constructor.name); } } };"""));
         assertThat(text(get(w, "http://x/"))).isEqualTo("RangeError");
     }
+
+    @Test
+    void responds_with_a_stream_and_reads_a_request_body_as_a_stream() {
+        Worker w = load(Engines.module("""
+                export default { async fetch(request) {
+                  const reader = request.body.getReader();
+                  let total = 0;
+                  for (;;) { const { done, value } = await reader.read(); if (done) break; total += value.length; }
+                  const { readable, writable } = new TransformStream();
+                  const writer = writable.getWriter();
+                  const encoder = new TextEncoder();
+                  (async () => {
+                    for (const part of ['got ', String(total), ' bytes']) await writer.write(encoder.encode(part));
+                    await writer.close();
+                  })();
+                  return new Response(readable, { headers: { 'content-type': 'text/plain' } });
+                } };"""));
+        WorkerResponse r = get(w.fetch(new WorkerRequest("POST", "http://x/", List.of(), new byte[12345])));
+        assertThat(text(r)).isEqualTo("got 12345 bytes");
+    }
+
+    @Test
+    void module_state_persists_across_requests_of_one_isolate() {
+        Worker w = load(Engines.module("let n = 0; export default { fetch() { n++; return new Response(String(n)); } };"));
+        get(w, "http://x/");
+        assertThat(text(get(w, "http://x/"))).isEqualTo("2");
+    }
+
+    @Test
+    void many_concurrent_invocations_interleave_on_one_isolate() {
+        Worker w = load(Engines.module("""
+                export default { async fetch(request) {
+                  const ms = Number(new URL(request.url).searchParams.get('ms'));
+                  await new Promise((resolve) => setTimeout(resolve, ms));
+                  return new Response(String(ms));
+                } };"""));
+        var slow = w.fetch(new WorkerRequest("GET", "http://x/?ms=300", List.of(), null));
+        var fast = w.fetch(new WorkerRequest("GET", "http://x/?ms=1", List.of(), null));
+        assertThat(text(get(fast))).isEqualTo("1");
+        assertThat(slow).isNotDone();
+        assertThat(text(get(slow))).isEqualTo("300");
+    }
 }
