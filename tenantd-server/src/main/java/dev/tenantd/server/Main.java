@@ -2,6 +2,7 @@ package dev.tenantd.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.tenantd.platform.Limits;
 import dev.tenantd.platform.Route;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,10 +142,15 @@ public final class Main implements Callable<Integer> {
             }
             long size = file != null && file.path("limits").has("script-size-bytes")
                     ? file.path("limits").get("script-size-bytes").asLong() : 10L * 1024 * 1024;
+            int live = file != null && file.path("limits").has("live-isolates")
+                    ? file.path("limits").get("live-isolates").asInt() : Limits.defaults().liveIsolates();
+            if (live < 1) {
+                throw new IllegalArgumentException("--config: [limits] live-isolates must be at least 1");
+            }
             int threads = file != null && file.has("js-threads") ? file.get("js-threads").asInt()
                     : Runtime.getRuntime().availableProcessors();
             return new ServerConfig(dir, worker, api, account, token, allRoutes,
-                    text(file, "workers-dev-domain", "localhost"), size, threads);
+                    text(file, "workers-dev-domain", "localhost"), size, live, threads);
         }
 
         private static String text(JsonNode file, String key, String fallback) {

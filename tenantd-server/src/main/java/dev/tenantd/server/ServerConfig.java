@@ -17,6 +17,7 @@ public record ServerConfig(
         List<Route> routes,
         String workersDevDomain,
         long scriptSizeBytes,
+        int liveIsolates,
         int jsThreads) {
 
     public ServerConfig {

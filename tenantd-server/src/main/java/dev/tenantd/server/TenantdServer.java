@@ -51,7 +51,7 @@ public final class TenantdServer implements AutoCloseable {
                 .blobs(new BlobStore(config.dataDir().resolve("blobs")))
                 .engine(engine)
                 .secrets(new Secrets(secretKey(config.dataDir())))
-                .limits(new Limits(config.scriptSizeBytes(), Limits.defaults().liveIsolates()))
+                .limits(new Limits(config.scriptSizeBytes(), config.liveIsolates()))
                 .defaultAccountId(config.accountId())
                 .routes(config.routes())
                 .workersDevDomain(config.workersDevDomain())
