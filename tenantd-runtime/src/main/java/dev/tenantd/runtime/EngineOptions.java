@@ -9,12 +9,16 @@ import java.util.Objects;
  * @param jsThreads      threads that run isolates (one per core is right: a turn never blocks)
  * @param heapLimitMb    heap cap of each isolate; V8 applies it per isolate
  * @param nativeCacheDir where the V8 native library is unpacked once and reused
+ * @param startupCpuMs   CPU time a worker's top-level code may take when it is loaded
  */
-public record EngineOptions(int jsThreads, int heapLimitMb, Path nativeCacheDir) {
+public record EngineOptions(int jsThreads, int heapLimitMb, Path nativeCacheDir, long startupCpuMs) {
     public EngineOptions {
         Objects.requireNonNull(nativeCacheDir, "nativeCacheDir");
         if (jsThreads < 1) {
             throw new IllegalArgumentException("jsThreads must be at least 1");
+        }
+        if (startupCpuMs < 1) {
+            throw new IllegalArgumentException("startupCpuMs must be positive");
         }
         if (heapLimitMb < 16) {
             throw new IllegalArgumentException("heapLimitMb must be at least 16");
@@ -23,14 +27,22 @@ public record EngineOptions(int jsThreads, int heapLimitMb, Path nativeCacheDir)
 
     public static EngineOptions defaults() {
         return new EngineOptions(Runtime.getRuntime().availableProcessors(), 128,
-                Path.of(System.getProperty("user.home"), ".cache", "tenantd", "native"));
+                Path.of(System.getProperty("user.home"), ".cache", "tenantd", "native"), 1000);
     }
 
     public EngineOptions withJsThreads(int threads) {
-        return new EngineOptions(threads, heapLimitMb, nativeCacheDir);
+        return new EngineOptions(threads, heapLimitMb, nativeCacheDir, startupCpuMs);
     }
 
     public EngineOptions withNativeCacheDir(Path dir) {
-        return new EngineOptions(jsThreads, heapLimitMb, dir);
+        return new EngineOptions(jsThreads, heapLimitMb, dir, startupCpuMs);
+    }
+
+    public EngineOptions withHeapLimitMb(int mb) {
+        return new EngineOptions(jsThreads, mb, nativeCacheDir, startupCpuMs);
+    }
+
+    public EngineOptions withStartupCpuMs(long ms) {
+        return new EngineOptions(jsThreads, heapLimitMb, nativeCacheDir, ms);
     }
 }

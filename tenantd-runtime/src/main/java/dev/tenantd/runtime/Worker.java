@@ -27,8 +27,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,11 +42,17 @@ import org.slf4j.LoggerFactory;
  * Every touch of V8 happens in a turn on the isolate's {@link Mailbox}; callers
  * on other threads only post turns and receive futures. An isolate serves many
  * invocations at once: while one awaits a host call, others take turns.
+ *
+ * <p>Each turn is charged to the invocation that caused it: the invocation a
+ * request started, or the one whose host call or timer is being answered. The
+ * CPU time of a turn counts against that invocation's budget, and the
+ * {@link CpuWatchdog} terminates a turn that runs past it.
  */
 public final class Worker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     private static final byte[] EMPTY = new byte[0];
     private static final long HEAP_HEADROOM_BYTES = 32L * 1024 * 1024;
+    private static final long NANOS_PER_MS = 1_000_000L;
 
     private final JsEngine engine;
     private final WorkerSource source;
@@ -54,14 +62,49 @@ public final class Worker implements AutoCloseable {
     // Touched only inside turns.
     private V8Runtime runtime;
     private V8ValueObject entry;
-    private final Map<Integer, CompletableFuture<WorkerResponse>> invocations = new HashMap<>();
+    private final Map<Integer, Invocation> invocations = new HashMap<>();
+    private final Map<Integer, Invocation> callOwners = new HashMap<>();
     private final Map<Integer, ScheduledFuture<?>> timers = new HashMap<>();
+    private final Map<Integer, Invocation> timerOwners = new HashMap<>();
     private final Map<String, IV8Module> modules = new HashMap<>();
     private int nextInvocationId;
+    private Invocation current;
     private boolean outOfMemory;
+
+    // The running turn, shared with the watchdog and wall-time timers.
+    private final Object turnLock = new Object();
+    private boolean turnActive;
+    private Invocation turnOwner;
+    private Outcome terminatedFor;
 
     private volatile boolean closed;
     private volatile long startupNanos;
+
+    /** The state of one request through this isolate, from start to its last waitUntil. */
+    private static final class Invocation {
+        final int id;
+        final CompletableFuture<WorkerResponse> result;
+        final InvocationLimits limits;
+        final long startNanos = System.nanoTime();
+        final Set<Integer> timers = new HashSet<>();
+        long cpuNanos;
+        int subrequests;
+        int logBytes;
+        boolean logTruncated;
+        boolean hitSubrequestLimit;
+        boolean responded;
+        boolean failed;
+        boolean finished;
+        int status;
+        Outcome outcome;
+        ScheduledFuture<?> wallTimer;
+
+        Invocation(int id, CompletableFuture<WorkerResponse> result, InvocationLimits limits) {
+            this.id = id;
+            this.result = result;
+            this.limits = limits;
+        }
+    }
 
     Worker(JsEngine engine, WorkerSource source, WorkerHost host, Mailbox mailbox) {
         this.engine = engine;
@@ -92,23 +135,33 @@ public final class Worker implements AutoCloseable {
         CompletableFuture<Void> started = new CompletableFuture<>();
         mailbox.execute(() -> {
             long begin = System.nanoTime();
+            long cpuStart = CpuWatchdog.threadCpuNanos();
+            beginTurn(null);
+            CpuWatchdog.INSTANCE.arm(cpuStart + engine.options().startupCpuMs() * NANOS_PER_MS,
+                    () -> expire(null, Outcome.EXCEEDED_CPU));
             try {
                 createIsolate();
                 loadScript();
                 startupNanos = System.nanoTime() - begin;
+                endTurn(false);
                 started.complete(null);
             } catch (ScriptException e) {
+                endTurn(false);
                 discard();
                 started.completeExceptionally(e);
             } catch (JavetTerminatedException e) {
+                Outcome why = endTurn(true);
                 discard();
                 started.completeExceptionally(new ScriptException(outOfMemory
                         ? "Script startup exceeded memory limits."
+                        : why == Outcome.EXCEEDED_CPU ? "Script startup exceeded CPU time limit."
                         : "Script startup was terminated."));
             } catch (BaseJavetScriptingException e) {
+                endTurn(false);
                 discard();
                 started.completeExceptionally(new ScriptException(describe(e.getScriptingError(), source.mainModule())));
             } catch (Throwable e) {
+                endTurn(false);
                 discard();
                 started.completeExceptionally(new ScriptException("the script could not be loaded: " + e.getMessage()));
             }
@@ -116,22 +169,28 @@ public final class Worker implements AutoCloseable {
         return started;
     }
 
+    /** Runs the worker's fetch handler within the default limits. */
+    public CompletableFuture<WorkerResponse> fetch(WorkerRequest request) {
+        return fetch(request, InvocationLimits.defaults());
+    }
+
     /**
      * Runs the worker's fetch handler. The future completes with the response, or
      * exceptionally with an {@link InvocationException} naming the outcome.
      */
-    public CompletableFuture<WorkerResponse> fetch(WorkerRequest request) {
+    public CompletableFuture<WorkerResponse> fetch(WorkerRequest request, InvocationLimits limits) {
         CompletableFuture<WorkerResponse> result = new CompletableFuture<>();
         mailbox.execute(() -> {
             if (closed) {
-                result.completeExceptionally(new InvocationException(Outcome.CANCELED, "the worker was unloaded"));
+                result.completeExceptionally(new InvocationException(Outcome.CANCELED, "The worker was unloaded."));
                 return;
             }
-            int id = ++nextInvocationId;
-            invocations.put(id, result);
-            inTurn(() -> {
+            Invocation inv = new Invocation(++nextInvocationId, result, limits);
+            invocations.put(inv.id, inv);
+            inv.wallTimer = engine.timers().schedule(() -> wallTimeUp(inv), limits.wallTimeMs(), TimeUnit.MILLISECONDS);
+            turn(inv, () -> {
                 try (V8ValueTypedArray body = bytes(request.body())) {
-                    entry.invokeVoid("invoke", runtime.createV8ValueInteger(id),
+                    entry.invokeVoid("invoke", runtime.createV8ValueInteger(inv.id),
                             runtime.createV8ValueString(request.method()),
                             runtime.createV8ValueString(request.url()),
                             runtime.createV8ValueString(joinHeaders(request.headers())),
@@ -147,6 +206,148 @@ public final class Worker implements AutoCloseable {
         if (!closed) {
             mailbox.execute(this::discard);
         }
+    }
+
+    // ---- turns and limits
+
+    @FunctionalInterface
+    private interface JsCall {
+        void run() throws JavetException;
+    }
+
+    private void beginTurn(Invocation owner) {
+        synchronized (turnLock) {
+            turnActive = true;
+            turnOwner = owner;
+            terminatedFor = null;
+        }
+        current = owner;
+    }
+
+    /**
+     * Ends a turn; returns why it was terminated, if it was. A termination that
+     * was requested just as the turn finished on its own is withdrawn, so it
+     * cannot hit the isolate's next turn.
+     */
+    private Outcome endTurn(boolean sawTermination) {
+        CpuWatchdog.INSTANCE.disarm();
+        Outcome why;
+        synchronized (turnLock) {
+            turnActive = false;
+            turnOwner = null;
+            why = terminatedFor;
+            terminatedFor = null;
+        }
+        current = null;
+        if (why != null && !sawTermination && runtime != null && !closed) {
+            runtime.cancelTerminateExecution();
+        }
+        return why;
+    }
+
+    /** Called from the watchdog or a wall-time timer: stops the running turn if it belongs to {@code owner}. */
+    private void expire(Invocation owner, Outcome why) {
+        synchronized (turnLock) {
+            if (turnActive && turnOwner == owner && terminatedFor == null && runtime != null) {
+                terminatedFor = why;
+                runtime.terminateExecution();
+            }
+        }
+    }
+
+    /** Runs a call into JS on behalf of an invocation, charging its CPU time and enforcing its budget. */
+    private void turn(Invocation owner, JsCall call) {
+        if (closed) {
+            return;
+        }
+        long cpuStart = CpuWatchdog.threadCpuNanos();
+        beginTurn(owner);
+        if (owner != null) {
+            long budget = owner.limits.cpuMs() * NANOS_PER_MS - owner.cpuNanos;
+            CpuWatchdog.INSTANCE.arm(cpuStart + Math.max(0, budget), () -> expire(owner, Outcome.EXCEEDED_CPU));
+        }
+        boolean terminated = false;
+        try {
+            call.run();
+        } catch (JavetTerminatedException e) {
+            terminated = true;
+        } catch (JavetException e) {
+            LOG.warn("worker {}: call into the isolate failed: {}", source.scriptName(), e.getMessage());
+            if (owner != null) {
+                end(owner, Outcome.EXCEPTION, e.getMessage());
+            }
+        } finally {
+            Outcome why = endTurn(terminated);
+            if (owner != null) {
+                owner.cpuNanos += CpuWatchdog.threadCpuNanos() - cpuStart;
+            }
+            if (terminated || why != null) {
+                afterTermination(owner, why);
+            }
+        }
+    }
+
+    private void afterTermination(Invocation owner, Outcome why) {
+        if (outOfMemory) {
+            for (Invocation inv : new ArrayList<>(invocations.values())) {
+                end(inv, Outcome.EXCEEDED_MEMORY, "Worker exceeded memory limit.");
+            }
+            discard();
+            return;
+        }
+        if (owner == null) {
+            return;
+        }
+        Outcome outcome = why == null ? Outcome.CANCELED : why;
+        end(owner, outcome, switch (outcome) {
+            case EXCEEDED_CPU -> "Worker exceeded CPU time limit.";
+            case EXCEEDED_WALL_TIME -> "Worker exceeded its wall time limit.";
+            default -> "Worker was terminated.";
+        });
+    }
+
+    private void wallTimeUp(Invocation inv) {
+        expire(inv, Outcome.EXCEEDED_WALL_TIME);
+        mailbox.execute(() -> end(inv, Outcome.EXCEEDED_WALL_TIME, "Worker exceeded its wall time limit."));
+    }
+
+    /**
+     * Ends an invocation early (a limit, an engine failure): the caller gets the
+     * error if no response was sent yet, its timers stop, and the outcome is reported.
+     */
+    private void end(Invocation inv, Outcome outcome, String message) {
+        if (inv.finished) {
+            return;
+        }
+        if (!inv.responded && !inv.failed) {
+            inv.failed = true;
+            inv.result.completeExceptionally(new InvocationException(outcome, message));
+        }
+        inv.outcome = outcome;
+        finish(inv);
+    }
+
+    /** The invocation is over: response sent or failed, and every waitUntil promise settled. */
+    private void finish(Invocation inv) {
+        if (inv.finished) {
+            return;
+        }
+        inv.finished = true;
+        invocations.remove(inv.id);
+        if (inv.wallTimer != null) {
+            inv.wallTimer.cancel(false);
+        }
+        for (Integer id : inv.timers) {
+            ScheduledFuture<?> t = timers.remove(id);
+            timerOwners.remove(id);
+            if (t != null) {
+                t.cancel(false);
+            }
+        }
+        callOwners.values().removeIf(owner -> owner == inv);
+        Outcome outcome = inv.outcome != null ? inv.outcome : inv.failed ? Outcome.EXCEPTION : Outcome.OK;
+        host.invocationEnded(new InvocationRecord(source.scriptName(), outcome, inv.cpuNanos,
+                System.nanoTime() - inv.startNanos, inv.subrequests, inv.status));
     }
 
     // ---- isolate setup, inside turns
@@ -289,9 +490,11 @@ public final class Worker implements AutoCloseable {
 
     // ---- host functions: the only Java the worker's JavaScript can reach
 
+    // ---- host functions: the only Java the worker's JavaScript can reach
+
     private void bindHostFunctions(V8ValueObject hostObject) throws JavetException {
         result(hostObject, "log", args -> {
-            host.log(new LogLine(source.scriptName(), string(args[0]), string(args[1]), System.currentTimeMillis()));
+            log(current, string(args[0]), string(args[1]));
             return null;
         });
         result(hostObject, "randomBytes", args -> {
@@ -302,43 +505,67 @@ public final class Worker implements AutoCloseable {
         result(hostObject, "setTimer", args -> {
             int id = integer(args[0]);
             long delay = Math.max(0, (long) number(args[1]));
+            Invocation owner = current;
+            if (owner != null) {
+                owner.timers.add(id);
+                timerOwners.put(id, owner);
+            }
             timers.put(id, engine.timers().schedule(() -> mailbox.execute(() -> {
                 if (timers.remove(id) != null) {
-                    inTurn(() -> entry.invokeVoid("fireTimer", runtime.createV8ValueInteger(id)));
+                    Invocation by = timerOwners.remove(id);
+                    if (by != null) {
+                        by.timers.remove(id);
+                    }
+                    turn(by, () -> entry.invokeVoid("fireTimer", runtime.createV8ValueInteger(id)));
                 }
             }), delay, TimeUnit.MILLISECONDS));
             return null;
         });
         result(hostObject, "clearTimer", args -> {
-            ScheduledFuture<?> timer = timers.remove(integer(args[0]));
+            int id = integer(args[0]);
+            ScheduledFuture<?> timer = timers.remove(id);
+            Invocation by = timerOwners.remove(id);
+            if (by != null) {
+                by.timers.remove(id);
+            }
             if (timer != null) {
                 timer.cancel(false);
             }
             return null;
         });
         result(hostObject, "complete", args -> {
-            CompletableFuture<WorkerResponse> done = invocations.remove(integer(args[0]));
-            if (done != null) {
-                done.complete(new WorkerResponse(integer(args[1]), string(args[2]),
+            Invocation inv = invocations.get(integer(args[0]));
+            if (inv != null && !inv.responded && !inv.failed) {
+                inv.responded = true;
+                inv.status = integer(args[1]);
+                inv.result.complete(new WorkerResponse(inv.status, string(args[2]),
                         splitHeaders(string(args[3])), bytesOf(args[4])));
             }
             return null;
         });
         result(hostObject, "fail", args -> {
-            CompletableFuture<WorkerResponse> done = invocations.remove(integer(args[0]));
-            if (done != null) {
-                done.completeExceptionally(new InvocationException(Outcome.EXCEPTION, string(args[1]), string(args[2])));
+            Invocation inv = invocations.get(integer(args[0]));
+            if (inv != null && !inv.responded && !inv.failed) {
+                inv.failed = true;
+                inv.status = 500;
+                Outcome outcome = inv.hitSubrequestLimit ? Outcome.EXCEEDED_SUBREQUESTS : Outcome.EXCEPTION;
+                inv.outcome = outcome;
+                inv.result.completeExceptionally(new InvocationException(outcome, string(args[1]), string(args[2])));
+                log(inv, "error", "Uncaught " + string(args[3]));
             }
-            if (args.length > 3) {
-                host.log(new LogLine(source.scriptName(), "error", "Uncaught " + string(args[3]),
-                        System.currentTimeMillis()));
+            return null;
+        });
+        result(hostObject, "finished", args -> {
+            Invocation inv = invocations.get(integer(args[0]));
+            if (inv != null) {
+                finish(inv);
             }
             return null;
         });
         result(hostObject, "fetch", args -> {
             int call = integer(args[0]);
             WorkerRequest request = request(args, 1);
-            reply(call, host.fetch(request));
+            reply(call, admitSubrequest(call) ? host.fetch(request) : tooManySubrequests());
             return null;
         });
         result(hostObject, "dispatch", args -> {
@@ -346,16 +573,53 @@ public final class Worker implements AutoCloseable {
             String binding = string(args[1]);
             String script = string(args[2]);
             String options = string(args[3]);
-            reply(call, host.dispatch(binding, script, request(args, 4), options));
+            WorkerRequest request = request(args, 4);
+            reply(call, admitSubrequest(call) ? host.dispatch(binding, script, request, options) : tooManySubrequests());
             return null;
         });
         result(hostObject, "service", args -> {
             int call = integer(args[0]);
-            reply(call, host.service(string(args[1]), request(args, 2)));
+            WorkerRequest request = request(args, 2);
+            reply(call, admitSubrequest(call) ? host.service(string(args[1]), request) : tooManySubrequests());
             return null;
         });
         result(hostObject, "dispatchTargetExists", args ->
                 runtime.createV8ValueBoolean(host.dispatchTargetExists(string(args[0]), string(args[1]))));
+    }
+
+    /** Counts a subrequest against the current invocation; false once its budget is spent. */
+    private boolean admitSubrequest(int call) {
+        Invocation owner = current;
+        if (owner == null) {
+            return true;
+        }
+        callOwners.put(call, owner);
+        if (owner.subrequests >= owner.limits.subrequests()) {
+            owner.hitSubrequestLimit = true;
+            return false;
+        }
+        owner.subrequests++;
+        return true;
+    }
+
+    private static CompletableFuture<WorkerResponse> tooManySubrequests() {
+        return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEEDED_SUBREQUESTS,
+                "Too many subrequests."));
+    }
+
+    private void log(Invocation owner, String level, String message) {
+        if (owner != null) {
+            if (owner.logTruncated) {
+                return;
+            }
+            owner.logBytes += message.length();
+            if (owner.logBytes > owner.limits.logBytes()) {
+                owner.logTruncated = true;
+                message = "Log size limit exceeded: further console output of this invocation is dropped.";
+                level = "warn";
+            }
+        }
+        host.log(new LogLine(source.scriptName(), level, message, System.currentTimeMillis()));
     }
 
     private WorkerRequest request(V8Value[] args, int from) throws JavetException {
@@ -363,26 +627,29 @@ public final class Worker implements AutoCloseable {
                 splitHeaders(string(args[from + 2])), bytesOf(args[from + 3]));
     }
 
-    /** Posts a host call's outcome back into the isolate as a turn. */
+    /** Posts a host call's outcome back into the isolate as a turn of the invocation that made the call. */
     private void reply(int call, CompletableFuture<WorkerResponse> pending) {
-        pending.whenComplete((response, error) -> mailbox.execute(() -> inTurn(() -> {
-            if (error == null) {
-                try (V8ValueTypedArray body = bytes(response.body())) {
-                    entry.invokeVoid("settle", runtime.createV8ValueInteger(call),
-                            runtime.createV8ValueInteger(response.status()),
-                            runtime.createV8ValueString(response.statusText()),
-                            runtime.createV8ValueString(joinHeaders(response.headers())),
-                            body);
+        pending.whenComplete((response, error) -> mailbox.execute(() -> {
+            Invocation owner = callOwners.remove(call);
+            turn(owner, () -> {
+                if (error == null) {
+                    try (V8ValueTypedArray body = bytes(response.body())) {
+                        entry.invokeVoid("settle", runtime.createV8ValueInteger(call),
+                                runtime.createV8ValueInteger(response.status()),
+                                runtime.createV8ValueString(response.statusText()),
+                                runtime.createV8ValueString(joinHeaders(response.headers())),
+                                body);
+                    }
+                } else {
+                    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    String name = cause instanceof InvocationException ie ? ie.errorName() : "Error";
+                    String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+                    entry.invokeVoid("reject", runtime.createV8ValueInteger(call),
+                            runtime.createV8ValueString(name), runtime.createV8ValueString(message));
                 }
-            } else {
-                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
-                String name = cause instanceof InvocationException ie ? ie.errorName() : "Error";
-                String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-                entry.invokeVoid("reject", runtime.createV8ValueInteger(call),
-                        runtime.createV8ValueString(name), runtime.createV8ValueString(message));
-            }
-        })));
+            });
+        }));
     }
 
     @FunctionalInterface
@@ -398,45 +665,14 @@ public final class Worker implements AutoCloseable {
         target.bindFunction(new JavetCallbackContext(name, JavetCallbackType.DirectCallNoThisAndResult, callable));
     }
 
-    // ---- turns
-
-    @FunctionalInterface
-    private interface JsCall {
-        void run() throws JavetException;
-    }
-
-    /** Runs a call into JS; a terminated or failed isolate fails what it was serving. */
-    private void inTurn(JsCall call) {
-        if (closed) {
-            return;
-        }
-        try {
-            call.run();
-        } catch (JavetTerminatedException e) {
-            Outcome outcome = outOfMemory ? Outcome.EXCEEDED_MEMORY : Outcome.CANCELED;
-            String message = outOfMemory ? "Worker exceeded memory limit." : "Worker was terminated.";
-            failAll(outcome, message);
-            discard();
-        } catch (JavetException e) {
-            LOG.warn("worker {}: call into the isolate failed: {}", source.scriptName(), e.getMessage());
-            failAll(Outcome.EXCEPTION, e.getMessage());
-        }
-    }
-
-    private void failAll(Outcome outcome, String message) {
-        List<CompletableFuture<WorkerResponse>> pending = new ArrayList<>(invocations.values());
-        invocations.clear();
-        for (CompletableFuture<WorkerResponse> f : pending) {
-            f.completeExceptionally(new InvocationException(outcome, message));
-        }
-    }
-
     private void discard() {
         if (closed) {
             return;
         }
         closed = true;
-        failAll(Outcome.CANCELED, "the worker was unloaded");
+        for (Invocation inv : new ArrayList<>(invocations.values())) {
+            end(inv, Outcome.CANCELED, "The worker was unloaded.");
+        }
         timers.values().forEach(t -> t.cancel(false));
         timers.clear();
         try {

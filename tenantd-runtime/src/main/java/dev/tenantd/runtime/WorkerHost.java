@@ -25,6 +25,10 @@ public interface WorkerHost {
     /** A console line written by the worker. */
     void log(LogLine line);
 
+    /** An invocation is over; its outcome and what it spent. */
+    default void invocationEnded(InvocationRecord record) {
+    }
+
     /** A host that refuses every call: used to validate uploads. */
     static WorkerHost refusing() {
         return new WorkerHost() {

@@ -115,16 +115,17 @@ class CrashDuringUploadTest {
         Proc second = launch();
         try {
             assertThat(serve(second)).isEqualTo("version one");
-            // The whole upload has arrived and is being validated (its start-up takes seconds) when the process dies.
+            // The whole upload has arrived and is being validated (its start-up takes most of the
+            // one-second start-up budget) when the process dies.
             Thread uploader = new Thread(() -> {
                 try {
-                    upload(second, "const end = Date.now() + 4000; while (Date.now() < end) {}\n" + version("version three"));
+                    upload(second, "const end = Date.now() + 900; while (Date.now() < end) {}\n" + version("version three"));
                 } catch (Exception expected) {
                     // the server died under it
                 }
             });
             uploader.start();
-            Thread.sleep(1000);
+            Thread.sleep(400);
             kill(second);
             uploader.join(30_000);
         } finally {

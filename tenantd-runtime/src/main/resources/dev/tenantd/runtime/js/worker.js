@@ -175,12 +175,14 @@ const entryPoints = {
       request = requestFromHost(method, url, fetch_splitHeaders(headers), body.length === 0 ? null : body);
       result = worker_run(request, pending);
     } catch (error) {
-      worker_finishWithError(id, error, pending, method, url, headers, body);
+      Promise.resolve(worker_finishWithError(id, error, pending, method, url, headers, body))
+        .finally(() => worker_whenSettled(id, pending));
       return;
     }
     Promise.resolve(result)
       .then((response) => worker_respond(id, response))
-      .catch((error) => worker_finishWithError(id, error, pending, method, url, headers, body));
+      .catch((error) => worker_finishWithError(id, error, pending, method, url, headers, body))
+      .finally(() => worker_whenSettled(id, pending));
   },
 
   settle: fetch_settle,
@@ -188,14 +190,26 @@ const entryPoints = {
   fireTimer: timers_fire,
 };
 
+// The invocation is over once its response is out and every waitUntil promise
+// has settled (promises added by waitUntil while waiting are waited for too).
+async function worker_whenSettled(id, pending) {
+  let seen = 0;
+  while (seen < pending.waitUntil.length) {
+    const batch = pending.waitUntil.slice(seen);
+    seen = pending.waitUntil.length;
+    await Promise.allSettled(batch);
+  }
+  host.finished(id);
+}
+
 // With passThroughOnException() the request goes on to its origin instead of
 // failing: the same request, fetched through the platform's egress.
 function worker_finishWithError(id, error, pending, method, url, headers, body) {
   if (!pending.passThrough) {
     worker_fail(id, error);
-    return;
+    return undefined;
   }
-  fetch_hostCall(null, (callId) => host.fetch(callId, method, url, headers, body.length ? body : null))
+  return fetch_hostCall(null, (callId) => host.fetch(callId, method, url, headers, body.length ? body : null))
     .then((response) => worker_respond(id, response))
     .catch((fetchError) => worker_fail(id, fetchError));
 }
