@@ -3,6 +3,7 @@ package dev.tenantd.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantd.platform.BindingSpec;
+import dev.tenantd.platform.ScriptLimits;
 import dev.tenantd.platform.ScriptUpload;
 import dev.tenantd.runtime.ModuleType;
 import dev.tenantd.runtime.WorkerModule;
@@ -38,7 +39,7 @@ final class UploadParser {
             }
             return new ScriptUpload(RAW_SCRIPT_NAME,
                     List.of(new WorkerModule(RAW_SCRIPT_NAME, ModuleType.SERVICE_WORKER, script)),
-                    DATE_WHEN_ABSENT, List.of(), List.of(), List.of());
+                    DATE_WHEN_ABSENT, List.of(), List.of(), ScriptLimits.NONE, List.of());
         }
         if (!type.startsWith("multipart/form-data")) {
             throw new ApiError(400, 10014, "Unsupported Content-Type '" + contentType
@@ -92,7 +93,7 @@ final class UploadParser {
         }
         String date = text(metadata, "compatibility_date");
         return new ScriptUpload(entry, modules, date == null ? DATE_WHEN_ABSENT : date,
-                strings(metadata, "compatibility_flags"), bindings(metadata), strings(metadata, "tags"));
+                strings(metadata, "compatibility_flags"), bindings(metadata), limits(metadata), strings(metadata, "tags"));
     }
 
     private static ModuleType moduleType(String name, String contentType, boolean modules, boolean isEntry) {
@@ -144,6 +145,31 @@ final class UploadParser {
             out.add(item.asText());
         }
         return out;
+    }
+
+    private static ScriptLimits limits(JsonNode metadata) {
+        JsonNode v = metadata.get("limits");
+        if (v == null || v.isNull()) {
+            return ScriptLimits.NONE;
+        }
+        if (!v.isObject()) {
+            throw new ApiError(400, 10014, "metadata.limits must be an object like {\"cpu_ms\": 50, \"subrequests\": 10}.");
+        }
+        long cpu = 0;
+        int sub = -1;
+        if (v.has("cpu_ms")) {
+            if (!v.get("cpu_ms").canConvertToLong() || v.get("cpu_ms").asLong() < 1) {
+                throw new ApiError(400, 10014, "metadata.limits.cpu_ms must be a positive whole number of milliseconds.");
+            }
+            cpu = v.get("cpu_ms").asLong();
+        }
+        if (v.has("subrequests")) {
+            if (!v.get("subrequests").canConvertToInt() || v.get("subrequests").asInt() < 0) {
+                throw new ApiError(400, 10014, "metadata.limits.subrequests must be a whole number, 0 or more.");
+            }
+            sub = v.get("subrequests").asInt();
+        }
+        return new ScriptLimits(cpu, sub);
     }
 
     private static List<BindingSpec> bindings(JsonNode metadata) {

@@ -1,14 +1,51 @@
 package dev.tenantd.platform;
 
+import dev.tenantd.runtime.InvocationLimits;
+
 /**
- * Platform-wide limits. Narrower per-script and per-call values are applied
- * on top; a value here is never widened.
+ * Every limit of the platform, with its default, in one record. Scripts
+ * ({@code metadata.limits}) and calls ({@code get(name, args, {limits})})
+ * may narrow the per-invocation ones; nothing widens them.
  *
+ * @param cpuMs            CPU time per invocation, summed over its turns
+ * @param memoryMb         heap per isolate (process-wide in V8: set once at start)
+ * @param subrequests      fetch() and binding calls per invocation
  * @param scriptSizeBytes  largest upload, all modules together
- * @param liveIsolates     how many isolates stay loaded before the least recently used is evicted
+ * @param startupMs        CPU time a script's top-level code may take
+ * @param logBytes         console output kept per invocation
+ * @param wallTimeMs       time an invocation may take, waitUntil included
+ * @param liveIsolates     isolates kept loaded before the least recently used is evicted
  */
-public record Limits(long scriptSizeBytes, int liveIsolates) {
+public record Limits(long cpuMs, int memoryMb, int subrequests, long scriptSizeBytes, long startupMs, int logBytes,
+        long wallTimeMs, int liveIsolates) {
+
+    public Limits {
+        if (cpuMs < 1 || memoryMb < 16 || subrequests < 0 || scriptSizeBytes < 1 || startupMs < 1 || logBytes < 0
+                || wallTimeMs < 1 || liveIsolates < 1) {
+            throw new IllegalArgumentException("invalid limits: " + cpuMsText(cpuMs) + ", memory " + memoryMb
+                    + " MB, " + subrequests + " subrequests, script " + scriptSizeBytes + " bytes, startup " + startupMs
+                    + " ms, logs " + logBytes + " bytes, wall " + wallTimeMs + " ms, " + liveIsolates + " live isolates");
+        }
+    }
+
+    private static String cpuMsText(long cpuMs) {
+        return "CPU " + cpuMs + " ms";
+    }
+
     public static Limits defaults() {
-        return new Limits(10L * 1024 * 1024, 2000);
+        return new Limits(30_000, 128, 1_000, 10L * 1024 * 1024, 1_000, 128 * 1024, 300_000, 2_000);
+    }
+
+    /** The per-invocation part, before any script or call narrows it. */
+    public InvocationLimits invocation() {
+        return new InvocationLimits(cpuMs, subrequests, wallTimeMs, logBytes);
+    }
+
+    public Limits withScriptSizeBytes(long bytes) {
+        return new Limits(cpuMs, memoryMb, subrequests, bytes, startupMs, logBytes, wallTimeMs, liveIsolates);
+    }
+
+    public Limits withLiveIsolates(int count) {
+        return new Limits(cpuMs, memoryMb, subrequests, scriptSizeBytes, startupMs, logBytes, wallTimeMs, count);
     }
 }

@@ -7,6 +7,7 @@ import dev.tenantd.platform.store.Store;
 import dev.tenantd.runtime.Binding;
 import dev.tenantd.runtime.CompatibilityFlags;
 import dev.tenantd.runtime.InvocationException;
+import dev.tenantd.runtime.InvocationLimits;
 import dev.tenantd.runtime.JsEngine;
 import dev.tenantd.runtime.ModuleType;
 import dev.tenantd.runtime.Outcome;
@@ -220,7 +221,7 @@ public final class Platform implements AutoCloseable {
             int number = findScript(ref).map(s -> s.current().number() + 1).orElse(1);
             ScriptVersion version = new ScriptVersion(versionId, "", number, upload.mainModule(),
                     source.isServiceWorker(), upload.compatibilityDate(), upload.compatibilityFlags(), modules,
-                    stored, etag, startupMs, now());
+                    stored, upload.limits(), etag, startupMs, now());
             Script saved = store.saveVersion(ref, version);
             scriptCache.put(ref, Optional.of(saved));
             return saved;
@@ -350,6 +351,14 @@ public final class Platform implements AutoCloseable {
 
     /** Runs a script's current version on a request. Fails with {@link InvocationException}. */
     public CompletableFuture<WorkerResponse> invoke(ScriptRef ref, WorkerRequest request) {
+        return invoke(ref, request, limits.invocation());
+    }
+
+    /**
+     * Runs a script's current version within the narrowest of the platform's limits,
+     * the script's own and {@code callLimits}.
+     */
+    public CompletableFuture<WorkerResponse> invoke(ScriptRef ref, WorkerRequest request, InvocationLimits callLimits) {
         Optional<Script> script;
         try {
             script = findScript(ref);
@@ -359,7 +368,9 @@ public final class Platform implements AutoCloseable {
         if (script.isEmpty()) {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.SCRIPT_NOT_FOUND, "Worker not found."));
         }
-        return pool.worker(script.get()).thenCompose(worker -> worker.fetch(request));
+        ScriptLimits own = script.get().current().limits();
+        InvocationLimits effective = limits.invocation().narrow(own.cpuMs(), own.subrequests()).narrow(callLimits);
+        return pool.worker(script.get()).thenCompose(worker -> worker.fetch(request, effective));
     }
 
     /** Whether a user worker exists behind a dispatch namespace binding; answered from memory once warm. */
@@ -370,13 +381,13 @@ public final class Platform implements AutoCloseable {
     }
 
     CompletableFuture<WorkerResponse> invokeUserWorker(String accountId, String namespace, String script,
-            WorkerRequest request) {
+            WorkerRequest request, InvocationLimits callLimits) {
         Optional<Namespace> ns = findNamespace(accountId, namespace);
         if (ns.isEmpty()) {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.SCRIPT_NOT_FOUND,
                     "Worker not found."));
         }
-        return invoke(new ScriptRef(accountId, ns.get().id(), script), request);
+        return invoke(new ScriptRef(accountId, ns.get().id(), script), request, callLimits);
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.tenantd.platform;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tenantd.runtime.InvocationException;
+import dev.tenantd.runtime.InvocationLimits;
 import dev.tenantd.runtime.LogLine;
 import dev.tenantd.runtime.Outcome;
 import dev.tenantd.runtime.WorkerHost;
@@ -45,7 +47,13 @@ final class PlatformWorkerHost implements WorkerHost {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION,
                     "'" + binding + "' is not a dispatch namespace binding"));
         }
-        return platform.invokeUserWorker(script.ref().accountId(), ns.get(), target, request);
+        InvocationLimits callLimits;
+        try {
+            callLimits = callLimits(optionsJson);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError", e.getMessage()));
+        }
+        return platform.invokeUserWorker(script.ref().accountId(), ns.get(), target, request, callLimits);
     }
 
     @Override
@@ -61,6 +69,25 @@ final class PlatformWorkerHost implements WorkerHost {
     @Override
     public void log(LogLine line) {
         WORKER_LOG.info("[{}] {}: {}", script.ref(), line.level(), line.message());
+    }
+
+    /** {@code get(name, args, {limits: {cpuMs, subRequests}})}: narrows, never widens. */
+    private InvocationLimits callLimits(String optionsJson) {
+        InvocationLimits base = InvocationLimits.defaults();
+        try {
+            JsonNode limits = Platform.JSON.readTree(optionsJson).path("limits");
+            if (limits.isMissingNode() || limits.isNull()) {
+                return base;
+            }
+            long cpu = limits.path("cpuMs").asLong(0);
+            int sub = limits.has("subRequests") ? limits.get("subRequests").asInt(-1) : -1;
+            if (limits.has("cpuMs") && cpu < 1) {
+                throw new IllegalArgumentException("limits.cpuMs must be a positive number of milliseconds");
+            }
+            return base.narrow(cpu, sub);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("invalid options for get(): " + e.getMessage());
+        }
     }
 
     private Optional<String> namespaceOf(String binding) {

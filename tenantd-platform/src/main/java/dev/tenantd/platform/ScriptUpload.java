@@ -11,11 +11,13 @@ public record ScriptUpload(
         String compatibilityDate,
         List<String> compatibilityFlags,
         List<BindingSpec> bindings,
+        ScriptLimits limits,
         List<String> tags) {
 
     public ScriptUpload {
         Objects.requireNonNull(mainModule, "mainModule");
         Objects.requireNonNull(compatibilityDate, "compatibilityDate");
+        Objects.requireNonNull(limits, "limits");
         modules = List.copyOf(modules);
         compatibilityFlags = List.copyOf(compatibilityFlags);
         bindings = List.copyOf(bindings);

@@ -13,6 +13,7 @@ public record ScriptVersion(
         List<String> compatibilityFlags,
         List<ModuleRef> modules,
         List<BindingSpec> bindings,
+        ScriptLimits limits,
         String etag,
         long startupTimeMs,
         String createdOn) {

@@ -65,7 +65,7 @@ final class Engines {
      * A host whose subrequests answer with a description of the request they got
      * (the network beyond this machine is out of reach in tests), and that records logs.
      */
-    static final class RecordingHost implements WorkerHost {
+    static class RecordingHost implements WorkerHost {
         final List<LogLine> logs = new CopyOnWriteArrayList<>();
         final List<WorkerRequest> fetched = new CopyOnWriteArrayList<>();
 

@@ -140,17 +140,42 @@ public final class Main implements Callable<Integer> {
                     throw new IllegalArgumentException("--route: " + e.getMessage());
                 }
             }
-            long size = file != null && file.path("limits").has("script-size-bytes")
-                    ? file.path("limits").get("script-size-bytes").asLong() : 10L * 1024 * 1024;
-            int live = file != null && file.path("limits").has("live-isolates")
-                    ? file.path("limits").get("live-isolates").asInt() : Limits.defaults().liveIsolates();
-            if (live < 1) {
-                throw new IllegalArgumentException("--config: [limits] live-isolates must be at least 1");
-            }
+            Limits limits = limits(file == null ? null : file.get("limits"));
             int threads = file != null && file.has("js-threads") ? file.get("js-threads").asInt()
                     : Runtime.getRuntime().availableProcessors();
             return new ServerConfig(dir, worker, api, account, token, allRoutes,
-                    text(file, "workers-dev-domain", "localhost"), size, live, threads);
+                    text(file, "workers-dev-domain", "localhost"), limits, threads);
+        }
+
+        /** {@code [limits]} of tenantd.toml over the defaults. */
+        static Limits limits(JsonNode table) {
+            Limits d = Limits.defaults();
+            if (table == null || table.isNull()) {
+                return d;
+            }
+            if (!table.isObject()) {
+                throw new IllegalArgumentException("--config: [limits] must be a table");
+            }
+            java.util.Set<String> known = java.util.Set.of("cpu-ms", "memory-mb", "subrequests", "script-size-bytes",
+                    "startup-ms", "log-bytes", "wall-time-ms", "live-isolates");
+            table.fieldNames().forEachRemaining(k -> {
+                if (!known.contains(k)) {
+                    throw new IllegalArgumentException("--config: unknown key [limits] " + k + "; known: " + known);
+                }
+                if (!table.get(k).canConvertToLong()) {
+                    throw new IllegalArgumentException("--config: [limits] " + k + " must be a whole number");
+                }
+            });
+            try {
+                return new Limits(table.path("cpu-ms").asLong(d.cpuMs()), table.path("memory-mb").asInt(d.memoryMb()),
+                        table.path("subrequests").asInt(d.subrequests()),
+                        table.path("script-size-bytes").asLong(d.scriptSizeBytes()),
+                        table.path("startup-ms").asLong(d.startupMs()), table.path("log-bytes").asInt(d.logBytes()),
+                        table.path("wall-time-ms").asLong(d.wallTimeMs()),
+                        table.path("live-isolates").asInt(d.liveIsolates()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--config: " + e.getMessage());
+            }
         }
 
         private static String text(JsonNode file, String key, String fallback) {

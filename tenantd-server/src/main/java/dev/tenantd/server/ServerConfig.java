@@ -1,5 +1,6 @@
 package dev.tenantd.server;
 
+import dev.tenantd.platform.Limits;
 import dev.tenantd.platform.Route;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,8 +17,7 @@ public record ServerConfig(
         String apiToken,
         List<Route> routes,
         String workersDevDomain,
-        long scriptSizeBytes,
-        int liveIsolates,
+        Limits limits,
         int jsThreads) {
 
     public ServerConfig {

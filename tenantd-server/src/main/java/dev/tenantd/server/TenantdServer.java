@@ -2,7 +2,6 @@ package dev.tenantd.server;
 
 import dev.tenantd.api.ControlApi;
 import dev.tenantd.platform.Egress;
-import dev.tenantd.platform.Limits;
 import dev.tenantd.platform.Platform;
 import dev.tenantd.platform.Secrets;
 import dev.tenantd.platform.store.BlobStore;
@@ -45,13 +44,15 @@ public final class TenantdServer implements AutoCloseable {
         store.putToken(config.accountId(), BlobStore.sha256(config.apiToken().getBytes(StandardCharsets.UTF_8)), "bootstrap");
         this.engine = JsEngine.start(EngineOptions.defaults()
                 .withJsThreads(config.jsThreads())
+                .withHeapLimitMb(config.limits().memoryMb())
+                .withStartupCpuMs(config.limits().startupMs())
                 .withNativeCacheDir(nativeCacheDir(config.dataDir())));
         this.platform = Platform.builder()
                 .store(store)
                 .blobs(new BlobStore(config.dataDir().resolve("blobs")))
                 .engine(engine)
                 .secrets(new Secrets(secretKey(config.dataDir())))
-                .limits(new Limits(config.scriptSizeBytes(), config.liveIsolates()))
+                .limits(config.limits())
                 .defaultAccountId(config.accountId())
                 .routes(config.routes())
                 .workersDevDomain(config.workersDevDomain())

@@ -84,15 +84,23 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
                     }
                     case EXCEEDED_CPU -> {
                         status = 503;
-                        body = "Worker exceeded CPU time limit.";
+                        body = "Error 1102: Worker exceeded CPU time limit.";
                     }
                     case EXCEEDED_MEMORY -> {
                         status = 503;
-                        body = "Worker exceeded memory limit.";
+                        body = "Error 1102: Worker exceeded memory limit.";
                     }
-                    case EXCEEDED_WALL_TIME, EXCEEDED_SUBREQUESTS, CANCELED -> {
+                    case EXCEEDED_WALL_TIME -> {
                         status = 503;
-                        body = ie.getMessage();
+                        body = "Worker exceeded its wall time limit.";
+                    }
+                    case EXCEEDED_SUBREQUESTS -> {
+                        status = 503;
+                        body = "Worker exceeded its subrequest limit (Too many subrequests).";
+                    }
+                    case CANCELED -> {
+                        status = 503;
+                        body = "Worker invocation was canceled.";
                     }
                     default -> LOG.info("worker {} threw: {}: {}", script, ie.errorName(), ie.getMessage());
                 }

@@ -36,7 +36,8 @@ final class TestServer implements AutoCloseable {
     TestServer(Path dataDir, List<Route> routes, long scriptSize) {
         this.dataDir = dataDir;
         this.server = TenantdServer.start(new ServerConfig(dataDir, new ServerConfig.HostPort("127.0.0.1", 0),
-                new ServerConfig.HostPort("127.0.0.1", 0), ACCOUNT, TOKEN, routes, "localhost", scriptSize, 2000, 2));
+                new ServerConfig.HostPort("127.0.0.1", 0), ACCOUNT, TOKEN, routes, "localhost",
+                dev.tenantd.platform.Limits.defaults().withScriptSizeBytes(scriptSize), 2));
     }
 
     String api(String path) {

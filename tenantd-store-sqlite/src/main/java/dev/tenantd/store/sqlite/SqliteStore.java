@@ -10,6 +10,7 @@ import dev.tenantd.platform.BindingSpec;
 import dev.tenantd.platform.ModuleRef;
 import dev.tenantd.platform.Namespace;
 import dev.tenantd.platform.Script;
+import dev.tenantd.platform.ScriptLimits;
 import dev.tenantd.platform.ScriptRef;
 import dev.tenantd.platform.ScriptVersion;
 import dev.tenantd.platform.store.Store;
@@ -246,7 +247,7 @@ public final class SqliteStore implements Store {
 
     private static final String SCRIPT_COLUMNS = "s.id, s.account_id, s.namespace_id, s.name, s.tags, s.created_on, "
             + "s.modified_on, v.id, v.number, v.main_module, v.service_worker, v.compatibility_date, "
-            + "v.compatibility_flags, v.modules, v.bindings, v.etag, v.startup_time_ms, v.created_on";
+            + "v.compatibility_flags, v.modules, v.bindings, v.etag, v.startup_time_ms, v.created_on, v.limits";
 
     private List<Script> scriptRows(String where, Object... params) throws Exception {
         List<Script> out = new ArrayList<>();
@@ -257,8 +258,8 @@ public final class SqliteStore implements Store {
                 ScriptVersion version = new ScriptVersion(rs.getString(8), rs.getString(1), rs.getInt(9),
                         rs.getString(10), rs.getInt(11) != 0, rs.getString(12),
                         JSON.readValue(rs.getString(13), new TypeReference<List<String>>() { }),
-                        modules(rs.getString(14)), bindings(rs.getString(15)), rs.getString(16), rs.getLong(17),
-                        rs.getString(18));
+                        modules(rs.getString(14)), bindings(rs.getString(15)), limits(rs.getString(19)),
+                        rs.getString(16), rs.getLong(17), rs.getString(18));
                 out.add(new Script(rs.getString(1), new ScriptRef(rs.getString(2), rs.getString(3), rs.getString(4)),
                         rs.getString(6), rs.getString(7),
                         JSON.readValue(rs.getString(5), new TypeReference<List<String>>() { }), version));
@@ -293,12 +294,12 @@ public final class SqliteStore implements Store {
                         + "VALUES (?, ?, ?, ?, ?, ?)", scriptId, ref.accountId(), ref.namespaceId(), ref.name(), now, now);
             }
             update("INSERT INTO script_versions (id, script_id, number, main_module, service_worker, compatibility_date, "
-                            + "compatibility_flags, modules, bindings, etag, startup_time_ms, created_on) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            + "compatibility_flags, modules, bindings, etag, startup_time_ms, created_on, limits) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     version.id(), scriptId, version.number(), version.mainModule(), version.serviceWorker() ? 1 : 0,
                     version.compatibilityDate(), JSON.writeValueAsString(version.compatibilityFlags()),
                     modulesJson(version.modules()), bindingsJson(version.bindings()), version.etag(),
-                    version.startupTimeMs(), version.createdOn());
+                    version.startupTimeMs(), version.createdOn(), limitsJson(version.limits()));
             update("UPDATE scripts SET current_version_id = ?, modified_on = ? WHERE id = ?", version.id(), now, scriptId);
             return scriptRows("s.id = ?", scriptId).getFirst();
         });
@@ -314,14 +315,14 @@ public final class SqliteStore implements Store {
                 }
             }
             try (PreparedStatement st = prepare("SELECT id, script_id, number, main_module, service_worker, "
-                    + "compatibility_date, compatibility_flags, modules, bindings, etag, startup_time_ms, created_on "
+                    + "compatibility_date, compatibility_flags, modules, bindings, etag, startup_time_ms, created_on, limits "
                     + "FROM script_versions WHERE id = ?", versionId); ResultSet rs = st.executeQuery()) {
                 rs.next();
                 return Optional.of(new ScriptVersion(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4),
                         rs.getInt(5) != 0, rs.getString(6),
                         JSON.readValue(rs.getString(7), new TypeReference<List<String>>() { }),
-                        modules(rs.getString(8)), bindings(rs.getString(9)), rs.getString(10), rs.getLong(11),
-                        rs.getString(12)));
+                        modules(rs.getString(8)), bindings(rs.getString(9)), limits(rs.getString(13)),
+                        rs.getString(10), rs.getLong(11), rs.getString(12)));
             }
         });
     }
@@ -354,6 +355,22 @@ public final class SqliteStore implements Store {
                     m.get("sha256").asText(), m.get("size").asLong()));
         }
         return out;
+    }
+
+    private static String limitsJson(ScriptLimits limits) throws Exception {
+        ObjectNode o = JSON.createObjectNode();
+        if (limits.cpuMs() > 0) {
+            o.put("cpu_ms", limits.cpuMs());
+        }
+        if (limits.subrequests() >= 0) {
+            o.put("subrequests", limits.subrequests());
+        }
+        return JSON.writeValueAsString(o);
+    }
+
+    private static ScriptLimits limits(String json) throws Exception {
+        JsonNode o = JSON.readTree(json);
+        return new ScriptLimits(o.path("cpu_ms").asLong(0), o.has("subrequests") ? o.get("subrequests").asInt() : -1);
     }
 
     private static String bindingsJson(List<BindingSpec> bindings) throws Exception {

@@ -1,0 +1,199 @@
+package dev.tenantd.runtime;
+
+import static dev.tenantd.runtime.Engines.get;
+import static dev.tenantd.runtime.Engines.load;
+import static dev.tenantd.runtime.Engines.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Limits are enforced inside real isolates and every invocation ends with one outcome. */
+class LimitsTest {
+
+    static final class Recorder extends Engines.RecordingHost {
+        final List<InvocationRecord> records = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void invocationEnded(InvocationRecord record) {
+            records.add(record);
+        }
+
+        InvocationRecord awaitRecord(int index) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (records.size() <= index && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            return records.get(index);
+        }
+    }
+
+    private static InvocationLimits limits(long cpuMs, int subrequests, long wallMs) {
+        return new InvocationLimits(cpuMs, subrequests, wallMs, 128 * 1024);
+    }
+
+    private static WorkerRequest req(String url) {
+        return new WorkerRequest("GET", url, List.of(), null);
+    }
+
+    @Test
+    void infinite_loop_ends_within_its_cpu_budget_and_the_worker_keeps_serving() {
+        Recorder host = new Recorder();
+        Worker w = load(Engines.module("""
+                export default { fetch(request) {
+                  if (new URL(request.url).pathname === '/loop') { for (;;) {} }
+                  return new Response('fine');
+                } };"""), host);
+        assertThatThrownBy(() -> get(w.fetch(req("http://x/loop"), limits(50, 10, 60_000))))
+                .isInstanceOfSatisfying(InvocationException.class, e -> {
+                    assertThat(e.outcome()).isEqualTo(Outcome.EXCEEDED_CPU);
+                    assertThat(e.getMessage()).contains("CPU time limit");
+                });
+        InvocationRecord record = host.awaitRecord(0);
+        assertThat(record.outcome()).isEqualTo(Outcome.EXCEEDED_CPU);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(record.cpuNanos())).isBetween(50L, 70L);
+        assertThat(text(get(w.fetch(req("http://x/ok"), limits(50, 10, 60_000))))).isEqualTo("fine");
+        assertThat(host.awaitRecord(1).outcome()).isEqualTo(Outcome.OK);
+    }
+
+    @Test
+    void cpu_is_summed_over_the_turns_of_an_invocation() {
+        Recorder host = new Recorder();
+        Worker w = load(Engines.module("""
+                function spin(ms) { const end = Date.now() + ms; while (Date.now() < end) {} }
+                export default { async fetch() {
+                  for (let i = 0; i < 10; i++) { spin(15); await new Promise((r) => setTimeout(r, 1)); }
+                  return new Response('done');
+                } };"""), host);
+        assertThatThrownBy(() -> get(w.fetch(req("http://x/"), limits(60, 10, 60_000))))
+                .isInstanceOfSatisfying(InvocationException.class,
+                        e -> assertThat(e.outcome()).isEqualTo(Outcome.EXCEEDED_CPU));
+        assertThat(TimeUnit.NANOSECONDS.toMillis(host.awaitRecord(0).cpuNanos())).isBetween(60L, 85L);
+    }
+
+    @Test
+    void async_loop_of_microtasks_is_stopped_too() {
+        Worker w = load(Engines.module("""
+                export default { async fetch() { for (;;) { await null; } } };"""));
+        assertThatThrownBy(() -> get(w.fetch(req("http://x/"), limits(30, 10, 60_000))))
+                .isInstanceOfSatisfying(InvocationException.class,
+                        e -> assertThat(e.outcome()).isEqualTo(Outcome.EXCEEDED_CPU));
+    }
+
+    @Test
+    void a_busy_invocation_does_not_use_up_the_budget_of_another() {
+        Worker w = load(Engines.module("""
+                export default { async fetch(request) {
+                  if (new URL(request.url).pathname === '/slow') {
+                    await new Promise((r) => setTimeout(r, 100));
+                    return new Response('slow done');
+                  }
+                  const end = Date.now() + 30; while (Date.now() < end) {}
+                  return new Response('busy done');
+                } };"""));
+        CompletableFuture<WorkerResponse> slow = w.fetch(req("http://x/slow"), limits(20, 10, 60_000));
+        CompletableFuture<WorkerResponse> busy = w.fetch(req("http://x/busy"), limits(1000, 10, 60_000));
+        assertThat(text(get(busy))).isEqualTo("busy done");
+        assertThat(text(get(slow))).isEqualTo("slow done");
+    }
+
+    @Test
+    void wall_time_limit_ends_a_hanging_invocation() {
+        Recorder host = new Recorder();
+        Worker w = load(Engines.module("export default { fetch() { return new Promise(() => {}); } };"), host);
+        assertThatThrownBy(() -> get(w.fetch(req("http://x/"), limits(1000, 10, 100))))
+                .isInstanceOfSatisfying(InvocationException.class,
+                        e -> assertThat(e.outcome()).isEqualTo(Outcome.EXCEEDED_WALL_TIME));
+        assertThat(host.awaitRecord(0).outcome()).isEqualTo(Outcome.EXCEEDED_WALL_TIME);
+    }
+
+    @Test
+    void the_subrequest_after_the_last_allowed_one_rejects() {
+        Recorder host = new Recorder();
+        Worker w = load(Engines.module("""
+                export default { async fetch() {
+                  const results = [];
+                  for (let i = 0; i < 4; i++) {
+                    try { await fetch('https://example.com/' + i); results.push('ok'); }
+                    catch (e) { results.push(e.message); }
+                  }
+                  return new Response(results.join(','));
+                } };"""), host);
+        assertThat(text(get(w.fetch(req("http://x/"), limits(1000, 3, 60_000)))))
+                .isEqualTo("ok,ok,ok,Too many subrequests.");
+        assertThat(host.fetched).hasSize(3);
+        assertThat(host.awaitRecord(0).subrequests()).isEqualTo(3);
+    }
+
+    @Test
+    void uncaught_subrequest_limit_is_the_outcome() {
+        Recorder host = new Recorder();
+        Worker w = load(Engines.module("""
+                export default { async fetch() { await fetch('https://example.com/'); return new Response('x'); } };"""), host);
+        assertThatThrownBy(() -> get(w.fetch(req("http://x/"), limits(1000, 0, 60_000))))
+                .isInstanceOfSatisfying(InvocationException.class,
+                        e -> assertThat(e.outcome()).isEqualTo(Outcome.EXCEEDED_SUBREQUESTS));
+    }
+
+    @Test
+    void timers_of_a_finished_invocation_stop() throws Exception {
+        Recorder host = new Recorder();
+        Worker w = load(Engines.module("""
+                let ticks = 0;
+                export default { fetch(request) {
+                  if (new URL(request.url).pathname === '/count') return new Response(String(ticks));
+                  setInterval(() => { ticks++; }, 1);
+                  return new Response('started');
+                } };"""), host);
+        assertThat(text(get(w, "http://x/start"))).isEqualTo("started");
+        host.awaitRecord(0);
+        String first = text(get(w, "http://x/count"));
+        Thread.sleep(50);
+        assertThat(text(get(w, "http://x/count"))).isEqualTo(first);
+    }
+
+    @Test
+    void console_output_beyond_the_log_limit_is_dropped_with_a_note() {
+        Recorder host = new Recorder();
+        Worker w = load(Engines.module("""
+                export default { fetch() { for (let i = 0; i < 100; i++) console.log('x'.repeat(100)); return new Response('ok'); } };"""),
+                host);
+        get(w.fetch(req("http://x/"), new InvocationLimits(1000, 10, 60_000, 1000)));
+        host.awaitRecord(0);
+        // 1,000 bytes hold exactly ten 100-byte lines; the eleventh is replaced by the note.
+        assertThat(host.logs).hasSize(11);
+        assertThat(host.logs.subList(0, 10)).allSatisfy(l -> assertThat(l.message()).hasSize(100));
+        assertThat(host.logs.getLast().message()).contains("Log size limit exceeded");
+    }
+
+    @Test
+    void start_up_that_runs_too_long_is_refused() {
+        assertThatThrownBy(() -> load(Engines.module("for (;;) {}\nexport default { fetch() {} };")))
+                .isInstanceOf(ScriptException.class)
+                .hasMessage("Script startup exceeded CPU time limit.");
+    }
+
+    @Test
+    void heap_bomb_ends_as_exceeded_memory_while_another_isolate_keeps_serving() {
+        Worker bomb = load(Engines.module("""
+                export default { fetch() { const hoard = []; for (;;) { hoard.push(new Array(100000).fill(Math.random())); } } };"""));
+        Worker bystander = load(Engines.module("export default { fetch() { return new Response('alive'); } };"));
+        CompletableFuture<WorkerResponse> boom = bomb.fetch(req("http://x/"), limits(60_000, 10, 60_000));
+        List<CompletableFuture<WorkerResponse>> served = new ArrayList<>();
+        while (!boom.isDone()) {
+            CompletableFuture<WorkerResponse> r = bystander.fetch(req("http://y/"));
+            served.add(r);
+            get(r);
+        }
+        assertThatThrownBy(() -> get(boom)).isInstanceOfSatisfying(InvocationException.class,
+                e -> assertThat(e.outcome()).isEqualTo(Outcome.EXCEEDED_MEMORY));
+        assertThat(served).allSatisfy(f -> assertThat(text(f.join())).isEqualTo("alive"));
+        assertThat(bomb.isAlive()).isFalse();
+        assertThat(text(get(bystander, "http://y/"))).isEqualTo("alive");
+    }
+}
