@@ -58,19 +58,3 @@ export function coldScript(id) {
 };`);
   return lines.join('\n') + '\n';
 }
-
-// (c) The ~1 KB JSON document POSTed to the JSON worker.
-export function jsonDocument() {
-  const doc = {
-    id: 'order-20260426-0001',
-    user: { id: 4711, name: 'ada lovelace', email: 'ada@example.com', plan: 'pro' },
-    items: [],
-    tags: ['priority', 'gift', 'eu', 'returning', 'newsletter'],
-    shipping: { street: '12 Analytical Engine Way', city: 'London', zip: 'NW1 6XE', country: 'GB' },
-    visits: 41,
-  };
-  for (let i = 0; i < 12; i++) {
-    doc.items.push({ sku: 'SKU-' + (1000 + i * 37), name: 'widget model ' + i, price: 3.5 + i, qty: 1 + (i % 3) });
-  }
-  return JSON.stringify(doc);
-}

@@ -34,10 +34,13 @@ final class TestServer implements AutoCloseable {
     }
 
     TestServer(Path dataDir, List<Route> routes, long scriptSize) {
+        this(dataDir, routes, dev.tenantd.platform.Limits.defaults().withScriptSizeBytes(scriptSize));
+    }
+
+    TestServer(Path dataDir, List<Route> routes, dev.tenantd.platform.Limits limits) {
         this.dataDir = dataDir;
         this.server = TenantdServer.start(new ServerConfig(dataDir, new ServerConfig.HostPort("127.0.0.1", 0),
-                new ServerConfig.HostPort("127.0.0.1", 0), ACCOUNT, TOKEN, routes, "localhost",
-                dev.tenantd.platform.Limits.defaults().withScriptSizeBytes(scriptSize), 2));
+                new ServerConfig.HostPort("127.0.0.1", 0), ACCOUNT, TOKEN, routes, "localhost", limits, 2));
     }
 
     String api(String path) {
