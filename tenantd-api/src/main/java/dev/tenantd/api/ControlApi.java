@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantd.platform.BindingSpec;
+import dev.tenantd.platform.EgressPolicy;
 import dev.tenantd.platform.ModuleRef;
 import dev.tenantd.platform.Namespace;
 import dev.tenantd.platform.Platform;
@@ -79,23 +80,14 @@ public final class ControlApi {
             if (name == null) {
                 throw new ApiError(400, 10014, "Send a JSON body with the namespace's name: {\"name\": \"my-namespace\"}.");
             }
-            return namespaceJson(platform.createNamespace(account(ctx), name));
+            String accountId = account(ctx);
+            EgressPolicy policy = EgressPolicy.fromJson(body.get("egress"), "egress");
+            Namespace created = platform.createNamespace(accountId, name);
+            return namespaceJson(policy.isOpen() ? created : platform.setNamespaceEgress(accountId, name, policy));
         });
         get(router, ns + "/:ns", ctx -> namespaceJson(platform.namespace(account(ctx), ctx.pathParam("ns"))));
-        handle(router, HttpMethod.PUT, ns + "/:ns", ctx -> {
-            JsonNode body = jsonBody(ctx);
-            if (!body.path("name").isTextual()) {
-                throw new ApiError(400, 10014, "Send a JSON body with the new name: {\"name\": \"new-name\"}.");
-            }
-            return namespaceJson(platform.renameNamespace(account(ctx), ctx.pathParam("ns"), body.get("name").asText()));
-        });
-        handle(router, HttpMethod.PATCH, ns + "/:ns", ctx -> {
-            JsonNode body = jsonBody(ctx);
-            if (!body.path("name").isTextual()) {
-                throw new ApiError(400, 10014, "Send a JSON body with the new name: {\"name\": \"new-name\"}.");
-            }
-            return namespaceJson(platform.renameNamespace(account(ctx), ctx.pathParam("ns"), body.get("name").asText()));
-        });
+        handle(router, HttpMethod.PUT, ns + "/:ns", this::updateNamespace);
+        handle(router, HttpMethod.PATCH, ns + "/:ns", this::updateNamespace);
         handle(router, HttpMethod.DELETE, ns + "/:ns", ctx -> {
             platform.deleteNamespace(account(ctx), ctx.pathParam("ns"));
             return null;
@@ -166,6 +158,27 @@ public final class ControlApi {
         });
     }
 
+    /** Renames ({@code name}) and/or sets the egress policy ({@code egress}, a tenantd extension). */
+    private JsonNode updateNamespace(RoutingContext ctx) {
+        JsonNode body = jsonBody(ctx);
+        if (!body.path("name").isTextual() && !body.has("egress")) {
+            throw new ApiError(400, 10014, "Send a JSON body with the new name, {\"name\": \"new-name\"}, "
+                    + "and/or an egress policy, {\"egress\": {\"allow\": [], \"block\": []}}.");
+        }
+        String accountId = account(ctx);
+        String name = ctx.pathParam("ns");
+        EgressPolicy policy = body.has("egress") ? EgressPolicy.fromJson(body.get("egress"), "egress") : null;
+        Namespace result = platform.namespace(accountId, name);
+        if (body.path("name").isTextual()) {
+            result = platform.renameNamespace(accountId, name, body.get("name").asText());
+            name = result.name();
+        }
+        if (policy != null) {
+            result = platform.setNamespaceEgress(accountId, name, policy);
+        }
+        return namespaceJson(result);
+    }
+
     private String account(RoutingContext ctx) {
         String accountId = ctx.pathParam("account");
         if (!accountId.equals(ctx.get("account"))) {
@@ -203,6 +216,7 @@ public final class ControlApi {
         o.put("namespace_id", n.id()).put("namespace_name", n.name()).put("created_on", n.createdOn())
                 .put("created_by", n.accountId()).put("modified_on", n.modifiedOn()).put("modified_by", n.accountId())
                 .put("script_count", n.scriptCount()).put("trusted_workers", n.trustedWorkers());
+        o.set("egress", n.egress().toJson());
         return o;
     }
 

@@ -3,6 +3,7 @@ package dev.tenantd.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantd.platform.BindingSpec;
+import dev.tenantd.platform.EgressPolicy;
 import dev.tenantd.platform.ScriptLimits;
 import dev.tenantd.platform.ScriptUpload;
 import dev.tenantd.runtime.ModuleType;
@@ -39,7 +40,7 @@ final class UploadParser {
             }
             return new ScriptUpload(RAW_SCRIPT_NAME,
                     List.of(new WorkerModule(RAW_SCRIPT_NAME, ModuleType.SERVICE_WORKER, script)),
-                    DATE_WHEN_ABSENT, List.of(), List.of(), ScriptLimits.NONE, List.of());
+                    DATE_WHEN_ABSENT, List.of(), List.of(), ScriptLimits.NONE, EgressPolicy.OPEN, List.of());
         }
         if (!type.startsWith("multipart/form-data")) {
             throw new ApiError(400, 10014, "Unsupported Content-Type '" + contentType
@@ -93,7 +94,8 @@ final class UploadParser {
         }
         String date = text(metadata, "compatibility_date");
         return new ScriptUpload(entry, modules, date == null ? DATE_WHEN_ABSENT : date,
-                strings(metadata, "compatibility_flags"), bindings(metadata), limits(metadata), strings(metadata, "tags"));
+                strings(metadata, "compatibility_flags"), bindings(metadata), limits(metadata),
+                egress(metadata), strings(metadata, "tags"));
     }
 
     private static ModuleType moduleType(String name, String contentType, boolean modules, boolean isEntry) {
@@ -145,6 +147,15 @@ final class UploadParser {
             out.add(item.asText());
         }
         return out;
+    }
+
+    /** tenantd's extension: {@code egress: {allow: [...], block: [...]}} for this script's subrequests. */
+    private static EgressPolicy egress(JsonNode metadata) {
+        try {
+            return EgressPolicy.fromJson(metadata.get("egress"), "metadata.egress");
+        } catch (dev.tenantd.platform.PlatformException e) {
+            throw new ApiError(400, 10014, e.getMessage());
+        }
     }
 
     private static ScriptLimits limits(JsonNode metadata) {

@@ -55,11 +55,22 @@ public final class Egress implements AutoCloseable {
                 .setKeepAlive(true));
     }
 
-    public CompletableFuture<WorkerResponse> fetch(WorkerRequest request) {
-        return send(request, 0).toCompletionStage().toCompletableFuture();
+    /** Sends a worker's subrequest under the given policies (platform, namespace, script). */
+    public CompletableFuture<WorkerResponse> fetch(WorkerRequest request, List<EgressPolicy> policies) {
+        // Compose the exchange on an event loop: a response's body must be read on the thread
+        // that delivers it, or its end can be missed when the isolate's thread attaches late.
+        CompletableFuture<WorkerResponse> result = new CompletableFuture<>();
+        vertx.getOrCreateContext().runOnContext(v -> send(request, policies, 0).onComplete(ar -> {
+            if (ar.succeeded()) {
+                result.complete(ar.result());
+            } else {
+                result.completeExceptionally(ar.cause());
+            }
+        }));
+        return result;
     }
 
-    private Future<WorkerResponse> send(WorkerRequest request, int redirects) {
+    private Future<WorkerResponse> send(WorkerRequest request, List<EgressPolicy> policies, int redirects) {
         URI uri;
         try {
             uri = URI.create(request.url());
@@ -74,16 +85,21 @@ public final class Egress implements AutoCloseable {
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
 
         if (host.equals(CLOUDFLARE_API_HOST) && target.startsWith("/client/v4")) {
+            java.util.Optional<String> refused = EgressPolicy.refusal(policies, host, null, true);
+            if (refused.isPresent()) {
+                return Future.failedFuture(blocked(host, refused.get()));
+            }
             String[] api = apiAddress.get().split(":");
             return exchange(request, api[0], Integer.parseInt(api[1]), false,
-                    InetAddressHolder.loopback(), CLOUDFLARE_API_HOST, target, redirects);
+                    InetAddressHolder.loopback(), CLOUDFLARE_API_HOST, target, policies, redirects);
         }
-        return vertx.<InetAddress>executeBlocking(() -> resolveAllowed(host))
-                .compose(address -> exchange(request, host, port, https, address, host + (uri.getPort() > 0 ? ":" + port : ""), target, redirects));
+        return vertx.<InetAddress>executeBlocking(() -> resolveAllowed(host, policies))
+                .compose(address -> exchange(request, host, port, https, address,
+                        host + (uri.getPort() > 0 ? ":" + port : ""), target, policies, redirects));
     }
 
     private Future<WorkerResponse> exchange(WorkerRequest request, String host, int port, boolean https,
-            InetAddress address, String hostHeader, String target, int redirects) {
+            InetAddress address, String hostHeader, String target, List<EgressPolicy> policies, int redirects) {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.valueOf(request.method()))
                 .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
@@ -111,13 +127,14 @@ public final class Egress implements AutoCloseable {
                     return new WorkerResponse(resp.statusCode(), resp.statusMessage() == null ? "" : resp.statusMessage(),
                             flat, body.getBytes());
                 }))
-                .compose(response -> followRedirect(request, response, redirects))
+                .compose(response -> followRedirect(request, response, policies, redirects))
                 .recover(error -> Future.failedFuture(error instanceof InvocationException ? error
                         : new InvocationException(Outcome.EXCEPTION, "TypeError", "Network connection lost: "
                                 + (error.getMessage() == null ? error.toString() : error.getMessage()))));
     }
 
-    private Future<WorkerResponse> followRedirect(WorkerRequest request, WorkerResponse response, int redirects) {
+    private Future<WorkerResponse> followRedirect(WorkerRequest request, WorkerResponse response,
+            List<EgressPolicy> policies, int redirects) {
         int status = response.status();
         if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) {
             return Future.succeededFuture(response);
@@ -133,7 +150,7 @@ public final class Egress implements AutoCloseable {
         boolean keepBody = status == 307 || status == 308;
         String method = keepBody || request.method().equals("HEAD") ? request.method() : "GET";
         List<String> headers = keepBody ? request.headers() : withoutContentHeaders(request.headers());
-        return send(new WorkerRequest(method, next, headers, keepBody ? request.body() : null), redirects + 1);
+        return send(new WorkerRequest(method, next, headers, keepBody ? request.body() : null), policies, redirects + 1);
     }
 
     private static List<String> withoutContentHeaders(List<String> headers) {
@@ -147,7 +164,12 @@ public final class Egress implements AutoCloseable {
         return out;
     }
 
-    private static InetAddress resolveAllowed(String host) {
+    private static InvocationException blocked(String host, String reason) {
+        return new InvocationException(Outcome.EXCEPTION, "TypeError",
+                "fetch to " + host + " was blocked by the egress policy: " + reason + ".");
+    }
+
+    private static InetAddress resolveAllowed(String host, List<EgressPolicy> policies) {
         if (host.isEmpty()) {
             throw new InvocationException(Outcome.EXCEPTION, "TypeError", "Fetch API cannot load: the URL has no host.");
         }
@@ -157,11 +179,11 @@ public final class Egress implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new InvocationException(Outcome.EXCEPTION, "TypeError", "DNS lookup failed for " + host + ".");
         }
+        String name = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         for (InetAddress a : all) {
-            if (!isPublic(a)) {
-                throw new InvocationException(Outcome.EXCEPTION, "TypeError", "fetch to " + host
-                        + " was blocked by the egress policy: " + a.getHostAddress()
-                        + " is a loopback, private or link-local address.");
+            java.util.Optional<String> refused = EgressPolicy.refusal(policies, name, a, isPublic(a));
+            if (refused.isPresent()) {
+                throw blocked(host, refused.get());
             }
         }
         return all[0];

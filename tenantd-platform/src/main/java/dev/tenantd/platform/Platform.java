@@ -8,6 +8,7 @@ import dev.tenantd.runtime.Binding;
 import dev.tenantd.runtime.CompatibilityFlags;
 import dev.tenantd.runtime.InvocationException;
 import dev.tenantd.runtime.InvocationLimits;
+import dev.tenantd.runtime.InvocationOptions;
 import dev.tenantd.runtime.JsEngine;
 import dev.tenantd.runtime.ModuleType;
 import dev.tenantd.runtime.Outcome;
@@ -50,11 +51,13 @@ public final class Platform implements AutoCloseable {
     private final String defaultAccountId;
     private final WorkerPool pool;
     private final Egress egress;
+    private final EgressPolicy egressPolicy;
     private volatile List<Route> routes;
     private final String workersDevDomain;
 
     private final ConcurrentHashMap<ScriptRef, Optional<Script>> scriptCache = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Optional<Namespace>> namespaceCache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Optional<Namespace>> namespaceByIdCache = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ScriptRef, ReentrantLock> uploadLocks = new ConcurrentHashMap<>();
 
     private Platform(Builder b) {
@@ -67,6 +70,7 @@ public final class Platform implements AutoCloseable {
         this.routes = List.copyOf(b.routes);
         this.workersDevDomain = b.workersDevDomain;
         this.egress = b.egress;
+        this.egressPolicy = b.egressPolicy;
         this.pool = new WorkerPool(engine, limits.liveIsolates(), this::loadSource, this::hostFor);
     }
 
@@ -135,7 +139,7 @@ public final class Platform implements AutoCloseable {
         }
         Namespace renamed = store.renameNamespace(ns.id(), newName).orElseThrow(() -> new PlatformException(
                 Problem.NAMESPACE_EXISTS, "A dispatch namespace named '" + newName + "' already exists."));
-        namespaceCache.remove(accountId + "/" + name);
+        forgetNamespace(accountId, name, ns.id());
         namespaceCache.remove(accountId + "/" + newName);
         return renamed;
     }
@@ -143,8 +147,25 @@ public final class Platform implements AutoCloseable {
     public void deleteNamespace(String accountId, String name) {
         Namespace ns = namespace(accountId, name);
         store.deleteNamespace(ns.id());
-        namespaceCache.remove(accountId + "/" + name);
+        forgetNamespace(accountId, name, ns.id());
         scriptCache.keySet().removeIf(ref -> ref.namespaceId().equals(ns.id()));
+    }
+
+    private Optional<Namespace> namespaceById(String namespaceId) {
+        return namespaceByIdCache.computeIfAbsent(namespaceId, store::namespaceById);
+    }
+
+    /** Replaces a namespace's egress policy; its user workers' next subrequests obey it. */
+    public Namespace setNamespaceEgress(String accountId, String name, EgressPolicy policy) {
+        Namespace ns = namespace(accountId, name);
+        Namespace updated = store.setNamespaceEgress(ns.id(), policy).orElseThrow();
+        forgetNamespace(accountId, name, ns.id());
+        return updated;
+    }
+
+    private void forgetNamespace(String accountId, String name, String id) {
+        namespaceCache.remove(accountId + "/" + name);
+        namespaceByIdCache.remove(id);
     }
 
     private Optional<Namespace> findNamespace(String accountId, String name) {
@@ -221,7 +242,7 @@ public final class Platform implements AutoCloseable {
             int number = findScript(ref).map(s -> s.current().number() + 1).orElse(1);
             ScriptVersion version = new ScriptVersion(versionId, "", number, upload.mainModule(),
                     source.isServiceWorker(), upload.compatibilityDate(), upload.compatibilityFlags(), modules,
-                    stored, upload.limits(), etag, startupMs, now());
+                    stored, upload.limits(), upload.egress(), etag, startupMs, now());
             Script saved = store.saveVersion(ref, version);
             scriptCache.put(ref, Optional.of(saved));
             return saved;
@@ -301,6 +322,7 @@ public final class Platform implements AutoCloseable {
                     requireText(b, fields, "namespace");
                     // The namespace may be created after the dispatch worker; it is looked up per request.
                     Names.namespace(fields.get("namespace").asText());
+                    validateOutbound(b, fields.get("outbound"));
                 }
                 case "service" -> requireText(b, fields, "service");
                 default -> throw new PlatformException(Problem.INVALID_BINDING, "Binding type '" + b.type()
@@ -309,6 +331,31 @@ public final class Platform implements AutoCloseable {
             out.add(new BindingSpec(b.type(), b.name(), fields));
         }
         return out;
+    }
+
+    /** {@code outbound: {worker: {service: "name"}, params: [{name: "customer"}]}}, all optional but the service. */
+    private static void validateOutbound(BindingSpec b, com.fasterxml.jackson.databind.JsonNode outbound) {
+        if (outbound == null || outbound.isNull()) {
+            return;
+        }
+        String where = "Binding '" + b.name() + "': outbound";
+        if (!outbound.isObject() || !outbound.path("worker").path("service").isTextual()) {
+            throw new PlatformException(Problem.INVALID_BINDING, where
+                    + " must be {\"worker\": {\"service\": \"outbound-worker\"}, \"params\": [{\"name\": \"...\"}]}.");
+        }
+        Names.script(outbound.path("worker").path("service").asText());
+        com.fasterxml.jackson.databind.JsonNode params = outbound.path("params");
+        if (!params.isMissingNode() && !params.isNull()) {
+            if (!params.isArray()) {
+                throw new PlatformException(Problem.INVALID_BINDING, where + ".params must be an array of {\"name\": ...}.");
+            }
+            for (com.fasterxml.jackson.databind.JsonNode p : params) {
+                if (!p.path("name").isTextual() || !p.path("name").asText().matches("[A-Za-z_$][A-Za-z0-9_$]*")) {
+                    throw new PlatformException(Problem.INVALID_BINDING, where
+                            + ".params entries need a 'name' that is a JavaScript identifier.");
+                }
+            }
+        }
     }
 
     private static void requireText(BindingSpec b, ObjectNode fields, String field) {
@@ -359,6 +406,11 @@ public final class Platform implements AutoCloseable {
      * the script's own and {@code callLimits}.
      */
     public CompletableFuture<WorkerResponse> invoke(ScriptRef ref, WorkerRequest request, InvocationLimits callLimits) {
+        return invoke(ref, request, callLimits, "", Optional.empty());
+    }
+
+    private CompletableFuture<WorkerResponse> invoke(ScriptRef ref, WorkerRequest request, InvocationLimits callLimits,
+            String envJson, Optional<Object> hostContext) {
         Optional<Script> script;
         try {
             script = findScript(ref);
@@ -370,7 +422,8 @@ public final class Platform implements AutoCloseable {
         }
         ScriptLimits own = script.get().current().limits();
         InvocationLimits effective = limits.invocation().narrow(own.cpuMs(), own.subrequests()).narrow(callLimits);
-        return pool.worker(script.get()).thenCompose(worker -> worker.fetch(request, effective));
+        InvocationOptions options = new InvocationOptions(effective, envJson, hostContext);
+        return pool.worker(script.get()).thenCompose(worker -> worker.fetch(request, options));
     }
 
     /** Whether a user worker exists behind a dispatch namespace binding; answered from memory once warm. */
@@ -381,13 +434,33 @@ public final class Platform implements AutoCloseable {
     }
 
     CompletableFuture<WorkerResponse> invokeUserWorker(String accountId, String namespace, String script,
-            WorkerRequest request, InvocationLimits callLimits) {
+            WorkerRequest request, InvocationLimits callLimits, Optional<Outbound> outbound) {
         Optional<Namespace> ns = findNamespace(accountId, namespace);
         if (ns.isEmpty()) {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.SCRIPT_NOT_FOUND,
                     "Worker not found."));
         }
-        return invoke(new ScriptRef(accountId, ns.get().id(), script), request, callLimits);
+        return invoke(new ScriptRef(accountId, ns.get().id(), script), request, callLimits, "",
+                outbound.map(o -> (Object) o));
+    }
+
+    /** A user worker's subrequest, handed to its outbound worker with the call's parameters as env. */
+    CompletableFuture<WorkerResponse> invokeOutbound(Outbound outbound, WorkerRequest request) {
+        ScriptRef ref = ScriptRef.plain(outbound.accountId(), outbound.service());
+        if (findScript(ref).isEmpty()) {
+            return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
+                    "The outbound worker '" + outbound.service() + "' does not exist."));
+        }
+        return invoke(ref, request, limits.invocation(), outbound.paramsJson(), Optional.empty());
+    }
+
+    /** The egress policies a script's subrequests obey: the platform's, its namespace's, its own. */
+    List<EgressPolicy> egressPolicies(Script script) {
+        List<EgressPolicy> policies = new ArrayList<>(3);
+        policies.add(egressPolicy);
+        script.ref().namespace().flatMap(this::namespaceById).ifPresent(ns -> policies.add(ns.egress()));
+        policies.add(script.current().egress());
+        return policies;
     }
 
     /**
@@ -434,6 +507,13 @@ public final class Platform implements AutoCloseable {
         private List<Route> routes = List.of();
         private String workersDevDomain = "localhost";
         private Egress egress;
+        private EgressPolicy egressPolicy = EgressPolicy.OPEN;
+
+        /** The platform-wide egress policy; namespaces and scripts add theirs to it. */
+        public Builder egressPolicy(EgressPolicy policy) {
+            this.egressPolicy = policy;
+            return this;
+        }
 
         public Builder store(Store store) {
             this.store = store;

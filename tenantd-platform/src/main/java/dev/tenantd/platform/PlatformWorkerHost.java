@@ -28,8 +28,11 @@ final class PlatformWorkerHost implements WorkerHost {
     }
 
     @Override
-    public CompletableFuture<WorkerResponse> fetch(WorkerRequest request) {
-        return egress.fetch(request);
+    public CompletableFuture<WorkerResponse> fetch(WorkerRequest request, Optional<Object> context) {
+        if (context.isPresent() && context.get() instanceof Outbound outbound) {
+            return platform.invokeOutbound(outbound, request);
+        }
+        return egress.fetch(request, platform.egressPolicies(script));
     }
 
     @Override
@@ -53,7 +56,13 @@ final class PlatformWorkerHost implements WorkerHost {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError", e.getMessage()));
         }
-        return platform.invokeUserWorker(script.ref().accountId(), ns.get(), target, request, callLimits);
+        Optional<Outbound> outbound;
+        try {
+            outbound = outbound(binding, optionsJson);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError", e.getMessage()));
+        }
+        return platform.invokeUserWorker(script.ref().accountId(), ns.get(), target, request, callLimits, outbound);
     }
 
     @Override
@@ -69,6 +78,34 @@ final class PlatformWorkerHost implements WorkerHost {
     @Override
     public void log(LogLine line) {
         WORKER_LOG.info("[{}] {}: {}", script.ref(), line.level(), line.message());
+    }
+
+    /**
+     * The binding's outbound worker, if it declares one, with the values of its declared
+     * parameters taken from {@code get(..., {outbound: {...}})}; undeclared values are ignored.
+     */
+    private Optional<Outbound> outbound(String binding, String optionsJson) {
+        JsonNode declared = script.current().bindings().stream()
+                .filter(b -> b.name().equals(binding) && b.type().equals("dispatch_namespace"))
+                .map(b -> b.fields().path("outbound"))
+                .findFirst().orElse(null);
+        if (declared == null || !declared.isObject()) {
+            return Optional.empty();
+        }
+        String service = declared.path("worker").path("service").asText();
+        JsonNode given;
+        try {
+            given = Platform.JSON.readTree(optionsJson).path("outbound");
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("invalid options for get(): " + e.getMessage());
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode params = Platform.JSON.createObjectNode();
+        for (JsonNode p : declared.path("params")) {
+            String name = p.path("name").asText();
+            JsonNode value = given.path(name);
+            params.set(name, value.isMissingNode() ? Platform.JSON.nullNode() : value);
+        }
+        return Optional.of(new Outbound(script.ref().accountId(), service, params.toString()));
     }
 
     /** {@code get(name, args, {limits: {cpuMs, subRequests}})}: narrows, never widens. */

@@ -12,6 +12,7 @@ public record ScriptUpload(
         List<String> compatibilityFlags,
         List<BindingSpec> bindings,
         ScriptLimits limits,
+        EgressPolicy egress,
         List<String> tags) {
 
     public ScriptUpload {

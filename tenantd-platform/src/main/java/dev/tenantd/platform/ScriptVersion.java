@@ -14,6 +14,7 @@ public record ScriptVersion(
         List<ModuleRef> modules,
         List<BindingSpec> bindings,
         ScriptLimits limits,
+        EgressPolicy egress,
         String etag,
         long startupTimeMs,
         String createdOn) {

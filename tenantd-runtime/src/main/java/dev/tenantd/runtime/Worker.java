@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -85,6 +86,7 @@ public final class Worker implements AutoCloseable {
         final int id;
         final CompletableFuture<WorkerResponse> result;
         final InvocationLimits limits;
+        final Optional<Object> hostContext;
         final long startNanos = System.nanoTime();
         final Set<Integer> timers = new HashSet<>();
         long cpuNanos;
@@ -99,10 +101,11 @@ public final class Worker implements AutoCloseable {
         Outcome outcome;
         ScheduledFuture<?> wallTimer;
 
-        Invocation(int id, CompletableFuture<WorkerResponse> result, InvocationLimits limits) {
+        Invocation(int id, CompletableFuture<WorkerResponse> result, InvocationOptions options) {
             this.id = id;
             this.result = result;
-            this.limits = limits;
+            this.limits = options.limits();
+            this.hostContext = options.hostContext();
         }
     }
 
@@ -179,13 +182,22 @@ public final class Worker implements AutoCloseable {
      * exceptionally with an {@link InvocationException} naming the outcome.
      */
     public CompletableFuture<WorkerResponse> fetch(WorkerRequest request, InvocationLimits limits) {
+        return fetch(request, InvocationOptions.of(limits));
+    }
+
+    /**
+     * Runs the worker's fetch handler with per-invocation options. The future completes
+     * with the response, or exceptionally with an {@link InvocationException} naming the outcome.
+     */
+    public CompletableFuture<WorkerResponse> fetch(WorkerRequest request, InvocationOptions options) {
+        InvocationLimits limits = options.limits();
         CompletableFuture<WorkerResponse> result = new CompletableFuture<>();
         mailbox.execute(() -> {
             if (closed) {
                 result.completeExceptionally(new InvocationException(Outcome.CANCELED, "The worker was unloaded."));
                 return;
             }
-            Invocation inv = new Invocation(++nextInvocationId, result, limits);
+            Invocation inv = new Invocation(++nextInvocationId, result, options);
             invocations.put(inv.id, inv);
             inv.wallTimer = engine.timers().schedule(() -> wallTimeUp(inv), limits.wallTimeMs(), TimeUnit.MILLISECONDS);
             turn(inv, () -> {
@@ -194,7 +206,8 @@ public final class Worker implements AutoCloseable {
                             runtime.createV8ValueString(request.method()),
                             runtime.createV8ValueString(request.url()),
                             runtime.createV8ValueString(joinHeaders(request.headers())),
-                            body);
+                            body,
+                            runtime.createV8ValueString(options.envJson()));
                 }
             });
         });
@@ -565,7 +578,10 @@ public final class Worker implements AutoCloseable {
         result(hostObject, "fetch", args -> {
             int call = integer(args[0]);
             WorkerRequest request = request(args, 1);
-            reply(call, admitSubrequest(call) ? host.fetch(request) : tooManySubrequests());
+            Invocation owner = current;
+            reply(call, admitSubrequest(call)
+                    ? host.fetch(request, owner == null ? Optional.empty() : owner.hostContext)
+                    : tooManySubrequests());
             return null;
         });
         result(hostObject, "dispatch", args -> {

@@ -10,8 +10,11 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface WorkerHost {
 
-    /** {@code fetch()} made by the worker: the platform applies egress rules. */
-    CompletableFuture<WorkerResponse> fetch(WorkerRequest request);
+    /**
+     * {@code fetch()} made by the worker: the platform applies egress rules.
+     * {@code context} is the invocation's {@link InvocationOptions#hostContext()}.
+     */
+    CompletableFuture<WorkerResponse> fetch(WorkerRequest request, java.util.Optional<Object> context);
 
     /** Whether {@code script} exists behind the dispatch binding, answered at once from memory. */
     boolean dispatchTargetExists(String binding, String script);
@@ -33,7 +36,11 @@ public interface WorkerHost {
     static WorkerHost refusing() {
         return new WorkerHost() {
             @Override
-            public CompletableFuture<WorkerResponse> fetch(WorkerRequest request) {
+            public CompletableFuture<WorkerResponse> fetch(WorkerRequest request, java.util.Optional<Object> context) {
+                return refused();
+            }
+
+            private CompletableFuture<WorkerResponse> refused() {
                 return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION,
                         "fetch is not available while a script is validated"));
             }
@@ -46,12 +53,12 @@ public interface WorkerHost {
             @Override
             public CompletableFuture<WorkerResponse> dispatch(String binding, String script, WorkerRequest request,
                     String optionsJson) {
-                return fetch(request);
+                return refused();
             }
 
             @Override
             public CompletableFuture<WorkerResponse> service(String binding, WorkerRequest request) {
-                return fetch(request);
+                return refused();
             }
 
             @Override

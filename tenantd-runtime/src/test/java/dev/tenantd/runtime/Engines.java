@@ -70,7 +70,7 @@ final class Engines {
         final List<WorkerRequest> fetched = new CopyOnWriteArrayList<>();
 
         @Override
-        public CompletableFuture<WorkerResponse> fetch(WorkerRequest request) {
+        public CompletableFuture<WorkerResponse> fetch(WorkerRequest request, java.util.Optional<Object> context) {
             fetched.add(request);
             List<String> headers = new ArrayList<>(List.of("content-type", "text/plain", "x-echo-method", request.method()));
             String body = request.method() + " " + request.url() + " " + new String(request.body(), StandardCharsets.UTF_8);

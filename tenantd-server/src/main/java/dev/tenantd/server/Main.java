@@ -2,6 +2,7 @@ package dev.tenantd.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.tenantd.platform.EgressPolicy;
 import dev.tenantd.platform.Limits;
 import dev.tenantd.platform.Route;
 import java.nio.file.Files;
@@ -143,8 +144,14 @@ public final class Main implements Callable<Integer> {
             Limits limits = limits(file == null ? null : file.get("limits"));
             int threads = file != null && file.has("js-threads") ? file.get("js-threads").asInt()
                     : Runtime.getRuntime().availableProcessors();
+            EgressPolicy egress;
+            try {
+                egress = EgressPolicy.fromJson(file == null ? null : file.get("egress"), "[egress]");
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("--config: " + e.getMessage());
+            }
             return new ServerConfig(dir, worker, api, account, token, allRoutes,
-                    text(file, "workers-dev-domain", "localhost"), limits, threads);
+                    text(file, "workers-dev-domain", "localhost"), limits, egress, threads);
         }
 
         /** {@code [limits]} of tenantd.toml over the defaults. */

@@ -1,5 +1,6 @@
 package dev.tenantd.server;
 
+import dev.tenantd.platform.EgressPolicy;
 import dev.tenantd.platform.Limits;
 import dev.tenantd.platform.Route;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ public record ServerConfig(
         List<Route> routes,
         String workersDevDomain,
         Limits limits,
+        EgressPolicy egress,
         int jsThreads) {
 
     public ServerConfig {

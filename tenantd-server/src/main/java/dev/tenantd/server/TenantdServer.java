@@ -57,6 +57,7 @@ public final class TenantdServer implements AutoCloseable {
                 .routes(config.routes())
                 .workersDevDomain(config.workersDevDomain())
                 .egress(new Egress(vertx, this::apiAddress))
+                .egressPolicy(config.egress())
                 .build();
     }
 

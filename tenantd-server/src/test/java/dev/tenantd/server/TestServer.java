@@ -38,9 +38,13 @@ final class TestServer implements AutoCloseable {
     }
 
     TestServer(Path dataDir, List<Route> routes, dev.tenantd.platform.Limits limits) {
+        this(dataDir, routes, limits, dev.tenantd.platform.EgressPolicy.OPEN);
+    }
+
+    TestServer(Path dataDir, List<Route> routes, dev.tenantd.platform.Limits limits, dev.tenantd.platform.EgressPolicy egress) {
         this.dataDir = dataDir;
         this.server = TenantdServer.start(new ServerConfig(dataDir, new ServerConfig.HostPort("127.0.0.1", 0),
-                new ServerConfig.HostPort("127.0.0.1", 0), ACCOUNT, TOKEN, routes, "localhost", limits, 2));
+                new ServerConfig.HostPort("127.0.0.1", 0), ACCOUNT, TOKEN, routes, "localhost", limits, egress, 2));
     }
 
     String api(String path) {

@@ -4,7 +4,6 @@ import dev.tenantd.runtime.Binding;
 import dev.tenantd.runtime.CompatibilityFlags;
 import dev.tenantd.runtime.EngineOptions;
 import dev.tenantd.runtime.JsEngine;
-import dev.tenantd.runtime.LogLine;
 import dev.tenantd.runtime.ModuleType;
 import dev.tenantd.runtime.Worker;
 import dev.tenantd.runtime.WorkerHost;
@@ -15,6 +14,8 @@ import dev.tenantd.runtime.WorkerSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code responseOut} - the smallest request in, a 1 KB response with 8 headers out;
  *   <li>{@code jsonEcho} - benchmark (c)'s worker: 1 KB of JSON parsed, changed and returned;
  *   <li>{@code dispatchHop} - dispatcher isolate, {@code env.dispatcher.get('user').fetch(request)},
- *       through the {@link WorkerHost} into a second isolate and back.
+ *       through the {@link WorkerHost} into a second isolate and back;
+ *   <li>{@code coldLoad} - a new isolate for a distinct ~12 KB module, its first request, and its close.
  * </ul>
  *
  * The workers are bench/workers/*.js (copied onto the classpath by the pom).
@@ -68,6 +70,8 @@ public class BoundaryBench {
     private WorkerRequest heavy;
     private WorkerRequest jsonRequest;
     private WorkerRequest dispatched;
+    private String coldTemplate;
+    private long coldCounter;
 
     @Setup
     public void setUp() {
@@ -98,7 +102,7 @@ public class BoundaryBench {
         json = load(esm("json", "json.js", resource("json.js"), List.of()), none);
         user = load(esm("user", "hello.js", resource("hello.js"), List.of()), none);
         dispatcher = load(esm("dispatcher", "dispatcher.js", resource("dispatcher-tenantd.js"),
-                List.of(new Binding.DispatchNamespace("dispatcher"))), new DispatchHost(user));
+                List.of(new Binding.DispatchNamespace("dispatcher"))), dispatchingTo(user));
 
         minimal = new WorkerRequest("GET", "http://hello.bench.test/", List.of(), null);
         List<String> headers = new ArrayList<>();
@@ -111,12 +115,14 @@ public class BoundaryBench {
         jsonRequest = new WorkerRequest("POST", "http://json.bench.test/",
                 List.of("content-type", "application/json"), resource("order.json").getBytes(StandardCharsets.UTF_8));
         dispatched = new WorkerRequest("GET", "http://user.bench.test/", List.of(), null);
+        coldTemplate = resource("cold-sample.js");
 
         expect(roundTrip(), 200, "Hello World");
         expect(requestIn(), 200, "ok");
         expect(responseOut(), 200, "x".repeat(1024));
         expect(jsonEcho(), 200, null);
         expect(dispatchHop(), 200, "Hello World");
+        expect(coldLoad(), 200, "cold cold-sample");
     }
 
     @TearDown
@@ -152,39 +158,57 @@ public class BoundaryBench {
         return dispatcher.fetch(dispatched).join();
     }
 
-    /** The platform's part of a dispatch, reduced to its minimum: forward to the one user worker. */
-    private static final class DispatchHost implements WorkerHost {
-        private final Worker target;
-        private final WorkerHost refusing = WorkerHost.refusing();
-
-        DispatchHost(Worker target) {
-            this.target = target;
+    @Benchmark
+    public WorkerResponse coldLoad() {
+        long n = ++coldCounter;
+        // A distinct source every time, so nothing compiled before can be reused.
+        String code = "const COLD_RUN = " + n + ";\n" + coldTemplate;
+        Worker worker = engine.load(esm("cold-" + n, "main.js", code, List.of()), WorkerHost.refusing()).join();
+        try {
+            return worker.fetch(minimal).join();
+        } finally {
+            worker.close();
         }
+    }
 
-        @Override
-        public CompletableFuture<WorkerResponse> fetch(WorkerRequest request) {
-            return refusing.fetch(request);
-        }
-
-        @Override
-        public boolean dispatchTargetExists(String binding, String script) {
-            return script.equals("user");
-        }
-
-        @Override
-        public CompletableFuture<WorkerResponse> dispatch(String binding, String script, WorkerRequest request,
-                String optionsJson) {
-            return target.fetch(request);
-        }
-
-        @Override
-        public CompletableFuture<WorkerResponse> service(String binding, WorkerRequest request) {
-            return refusing.service(binding, request);
-        }
-
-        @Override
-        public void log(LogLine line) {
-        }
+    /**
+     * The platform's part of a dispatch, reduced to its minimum: {@code dispatch} forwards
+     * to the one user worker, everything else is refused. A dynamic proxy rather than a
+     * class, so that host methods this benchmark does not use can change their signatures
+     * without breaking it (the reflective call costs well under a microsecond).
+     */
+    private static WorkerHost dispatchingTo(Worker target) {
+        InvocationHandler handler = (proxy, method, args) -> {
+            switch (method.getName()) {
+                case "dispatchTargetExists":
+                    return "user".equals(args[1]);
+                case "dispatch":
+                    for (Object arg : args) {
+                        if (arg instanceof WorkerRequest request) {
+                            return target.fetch(request);
+                        }
+                    }
+                    throw new IllegalStateException("dispatch without a WorkerRequest argument");
+                case "hashCode":
+                    return System.identityHashCode(proxy);
+                case "equals":
+                    return proxy == args[0];
+                case "toString":
+                    return "DispatchHost";
+                default:
+                    break;
+            }
+            if (method.isDefault()) {
+                return InvocationHandler.invokeDefault(proxy, method, args);
+            }
+            Class<?> type = method.getReturnType();
+            if (CompletableFuture.class.isAssignableFrom(type)) {
+                return CompletableFuture.failedFuture(new IllegalStateException(method.getName() + " is not available here"));
+            }
+            return type == boolean.class ? Boolean.FALSE : null;
+        };
+        return (WorkerHost) Proxy.newProxyInstance(WorkerHost.class.getClassLoader(), new Class<?>[] {WorkerHost.class},
+                handler);
     }
 
     private Worker load(WorkerSource source, WorkerHost host) {

@@ -42,6 +42,9 @@ public interface Store extends AutoCloseable {
     /** Renames a namespace; empty if the new name is taken. */
     Optional<Namespace> renameNamespace(String namespaceId, String newName);
 
+    /** Replaces a namespace's egress policy. */
+    Optional<Namespace> setNamespaceEgress(String namespaceId, dev.tenantd.platform.EgressPolicy policy);
+
     /** Deletes a namespace and every script in it. */
     boolean deleteNamespace(String namespaceId);
 

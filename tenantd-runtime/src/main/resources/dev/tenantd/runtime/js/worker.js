@@ -113,9 +113,9 @@ async function worker_respond(id, response) {
   host.complete(id, out.status, out.statusText, fetch_headersString(out.headers), out.body ?? null);
 }
 
-function worker_run(request, pending) {
+function worker_run(request, pending, env) {
   if (worker_format === 'modules') {
-    return worker_handler.fetch(request, worker_env, new ExecutionContext(pending));
+    return worker_handler.fetch(request, env, new ExecutionContext(pending));
   }
   const event = new FetchEvent('fetch', { request, pending });
   for (const listener of worker_fetchListeners) {
@@ -167,13 +167,15 @@ const entryPoints = {
     return JSON.parse(text);
   },
 
-  invoke(id, method, url, headers, body) {
+  invoke(id, method, url, headers, body, envJson) {
     const pending = { waitUntil: [], passThrough: false, responded: false, response: undefined };
     let request;
     let result;
     try {
       request = requestFromHost(method, url, fetch_splitHeaders(headers), body.length === 0 ? null : body);
-      result = worker_run(request, pending);
+      // Values given for this invocation only (an outbound worker's parameters) sit over the worker's env.
+      const env = envJson === '' ? worker_env : Object.freeze({ ...worker_env, ...JSON.parse(envJson) });
+      result = worker_run(request, pending, env);
     } catch (error) {
       Promise.resolve(worker_finishWithError(id, error, pending, method, url, headers, body))
         .finally(() => worker_whenSettled(id, pending));

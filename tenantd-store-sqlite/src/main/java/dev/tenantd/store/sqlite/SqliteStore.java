@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantd.platform.Account;
 import dev.tenantd.platform.BindingSpec;
+import dev.tenantd.platform.EgressPolicy;
 import dev.tenantd.platform.ModuleRef;
 import dev.tenantd.platform.Namespace;
 import dev.tenantd.platform.Script;
@@ -178,15 +179,15 @@ public final class SqliteStore implements Store {
     // ---- namespaces
 
     private static final String NAMESPACE_COLUMNS = "n.id, n.account_id, n.name, n.created_on, n.modified_on, "
-            + "n.trusted_workers, (SELECT COUNT(*) FROM scripts s WHERE s.namespace_id = n.id)";
+            + "n.trusted_workers, (SELECT COUNT(*) FROM scripts s WHERE s.namespace_id = n.id), n.egress";
 
-    private List<Namespace> namespaceRows(String where, Object... params) throws SQLException {
+    private List<Namespace> namespaceRows(String where, Object... params) throws Exception {
         List<Namespace> out = new ArrayList<>();
         try (PreparedStatement st = prepare("SELECT " + NAMESPACE_COLUMNS + " FROM namespaces n WHERE " + where
                 + " ORDER BY n.created_on, n.name", params); ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 out.add(new Namespace(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getInt(6) != 0, rs.getInt(7)));
+                        rs.getString(5), rs.getInt(6) != 0, rs.getInt(7), egress(rs.getString(8))));
             }
         }
         return out;
@@ -234,6 +235,15 @@ public final class SqliteStore implements Store {
     }
 
     @Override
+    public Optional<Namespace> setNamespaceEgress(String namespaceId, EgressPolicy policy) {
+        return transaction(() -> {
+            update("UPDATE namespaces SET egress = ?, modified_on = ? WHERE id = ?",
+                    JSON.writeValueAsString(policy.toJson()), now(), namespaceId);
+            return namespaceRows("n.id = ?", namespaceId).stream().findFirst();
+        });
+    }
+
+    @Override
     public boolean deleteNamespace(String namespaceId) {
         return transaction(() -> {
             update("DELETE FROM script_versions WHERE script_id IN (SELECT id FROM scripts WHERE namespace_id = ?)",
@@ -247,7 +257,7 @@ public final class SqliteStore implements Store {
 
     private static final String SCRIPT_COLUMNS = "s.id, s.account_id, s.namespace_id, s.name, s.tags, s.created_on, "
             + "s.modified_on, v.id, v.number, v.main_module, v.service_worker, v.compatibility_date, "
-            + "v.compatibility_flags, v.modules, v.bindings, v.etag, v.startup_time_ms, v.created_on, v.limits";
+            + "v.compatibility_flags, v.modules, v.bindings, v.etag, v.startup_time_ms, v.created_on, v.limits, v.egress";
 
     private List<Script> scriptRows(String where, Object... params) throws Exception {
         List<Script> out = new ArrayList<>();
@@ -259,7 +269,7 @@ public final class SqliteStore implements Store {
                         rs.getString(10), rs.getInt(11) != 0, rs.getString(12),
                         JSON.readValue(rs.getString(13), new TypeReference<List<String>>() { }),
                         modules(rs.getString(14)), bindings(rs.getString(15)), limits(rs.getString(19)),
-                        rs.getString(16), rs.getLong(17), rs.getString(18));
+                        egress(rs.getString(20)), rs.getString(16), rs.getLong(17), rs.getString(18));
                 out.add(new Script(rs.getString(1), new ScriptRef(rs.getString(2), rs.getString(3), rs.getString(4)),
                         rs.getString(6), rs.getString(7),
                         JSON.readValue(rs.getString(5), new TypeReference<List<String>>() { }), version));
@@ -294,12 +304,13 @@ public final class SqliteStore implements Store {
                         + "VALUES (?, ?, ?, ?, ?, ?)", scriptId, ref.accountId(), ref.namespaceId(), ref.name(), now, now);
             }
             update("INSERT INTO script_versions (id, script_id, number, main_module, service_worker, compatibility_date, "
-                            + "compatibility_flags, modules, bindings, etag, startup_time_ms, created_on, limits) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            + "compatibility_flags, modules, bindings, etag, startup_time_ms, created_on, limits, egress) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     version.id(), scriptId, version.number(), version.mainModule(), version.serviceWorker() ? 1 : 0,
                     version.compatibilityDate(), JSON.writeValueAsString(version.compatibilityFlags()),
                     modulesJson(version.modules()), bindingsJson(version.bindings()), version.etag(),
-                    version.startupTimeMs(), version.createdOn(), limitsJson(version.limits()));
+                    version.startupTimeMs(), version.createdOn(), limitsJson(version.limits()),
+                    JSON.writeValueAsString(version.egress().toJson()));
             update("UPDATE scripts SET current_version_id = ?, modified_on = ? WHERE id = ?", version.id(), now, scriptId);
             return scriptRows("s.id = ?", scriptId).getFirst();
         });
@@ -315,14 +326,14 @@ public final class SqliteStore implements Store {
                 }
             }
             try (PreparedStatement st = prepare("SELECT id, script_id, number, main_module, service_worker, "
-                    + "compatibility_date, compatibility_flags, modules, bindings, etag, startup_time_ms, created_on, limits "
+                    + "compatibility_date, compatibility_flags, modules, bindings, etag, startup_time_ms, created_on, limits, egress "
                     + "FROM script_versions WHERE id = ?", versionId); ResultSet rs = st.executeQuery()) {
                 rs.next();
                 return Optional.of(new ScriptVersion(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4),
                         rs.getInt(5) != 0, rs.getString(6),
                         JSON.readValue(rs.getString(7), new TypeReference<List<String>>() { }),
                         modules(rs.getString(8)), bindings(rs.getString(9)), limits(rs.getString(13)),
-                        rs.getString(10), rs.getLong(11), rs.getString(12)));
+                        egress(rs.getString(14)), rs.getString(10), rs.getLong(11), rs.getString(12)));
             }
         });
     }
@@ -355,6 +366,10 @@ public final class SqliteStore implements Store {
                     m.get("sha256").asText(), m.get("size").asLong()));
         }
         return out;
+    }
+
+    private static EgressPolicy egress(String json) throws Exception {
+        return EgressPolicy.fromJson(JSON.readTree(json), "stored egress policy");
     }
 
     private static String limitsJson(ScriptLimits limits) throws Exception {

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# tenantd benchmark suite, side by side with workerd (see bench/README.md).
+#
+#   bash bench/run.sh           full run (~10 min): prints the tables, writes bench/results/<date>.md
+#   bash bench/run.sh --quick   smoke run (< 1 min): tiny sizes, writes bench/.cache/results/<date>-quick.md
+#   bash bench/run.sh --build   rebuild tenantd first (mvn -DskipTests install), then the full run
+#
+# Installs what is missing: wrk (apt-get), workerd (npm, into bench/.cache/workerd),
+# JMH (Maven Central, when bench/jmh is built). Exits non-zero on any error
+# (non-2xx answers, socket errors, failed uploads, a failed JMH build or run).
+# Everything listens on and talks to 127.0.0.1 only.
+set -euo pipefail
+
+bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$bench")"
+cache="$bench/.cache"
+workerd_version="1.20260426.1"
+quick=0
+build=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    --build) build=1 ;;
+    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench/run.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+say() { echo "bench: $*" >&2; }
+mkdir -p "$cache"
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
+    say "need root to run: $*"; return 1; fi
+}
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" -eq 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# ---- JDK 21+ (the newest found; JMH and tenantd both run on it)
+java_major() {
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1 | cut -d. -f1
+}
+find_jdk() {
+  local best="" best_major=0 major home
+  for home in ${JAVA_HOME:-} /usr/lib/jvm/*; do
+    [ -x "$home/bin/java" ] && [ -x "$home/bin/javac" ] || continue
+    major="$(java_major "$home/bin/java" || echo 0)"
+    if [ "${major:-0}" -ge 21 ] && [ "$major" -gt "$best_major" ]; then best="$home"; best_major="$major"; fi
+  done
+  [ -n "$best" ] || { say "no JDK 21 or newer found (JAVA_HOME, /usr/lib/jvm/*)"; exit 1; }
+  echo "$best"
+}
+export JAVA_HOME="$(find_jdk)"
+export PATH="$JAVA_HOME/bin:$PATH"
+
+# ---- tools: node, wrk, workerd
+command -v node >/dev/null 2>&1 || { say "installing nodejs (apt-get)"; apt_install nodejs npm; }
+command -v wrk >/dev/null 2>&1 || { say "installing wrk (apt-get)"; apt_install wrk; }
+
+wd="$cache/workerd"
+if [ "$(node -p "try{require('$wd/node_modules/workerd/package.json').version}catch{''}" 2>/dev/null)" != "$workerd_version" ]; then
+  say "installing workerd@$workerd_version from npm into ${wd#$root/}"
+  mkdir -p "$wd"
+  [ -f "$wd/package.json" ] || echo '{"private":true,"description":"workerd for tenantd benchmarks"}' > "$wd/package.json"
+  (cd "$wd" && npm install --no-audit --no-fund --silent "workerd@$workerd_version" >&2)
+fi
+workerd="$wd/node_modules/workerd/bin/workerd"
+# The package's bin is replaced by the native binary at install time; if it is
+# still the JavaScript shim, use the platform package's binary (RSS must be workerd's own).
+if [ "$(head -c 4 "$workerd" | od -An -c | tr -d ' ')" != "177ELF" ]; then
+  workerd="$wd/node_modules/@cloudflare/workerd-linux-64/bin/workerd"
+fi
+[ -x "$workerd" ] || { say "workerd binary not found under $wd"; exit 1; }
+
+# ---- tenantd: use the current build; build only when there is none (or --build)
+server_jar="$root/tenantd-server/target/tenantd-server.jar"
+runtime_jar="$root/tenantd-runtime/target/tenantd-runtime-0.1.0-SNAPSHOT.jar"
+m2="${MAVEN_REPO:-$HOME/.m2/repository}/dev/tenantd"
+if [ "$build" -eq 1 ] || [ ! -f "$server_jar" ] || [ ! -f "$runtime_jar" ]; then
+  say "building tenantd (mvn -q -B -DskipTests install)"
+  (cd "$root" && mvn -q -B -DskipTests install >&2)
+elif [ -n "$(find "$root"/tenantd-*/src "$root/pom.xml" -newer "$server_jar" -print -quit 2>/dev/null)" ]; then
+  say "note: sources are newer than tenantd-server.jar; measuring the jar as built (--build rebuilds)"
+fi
+# bench/jmh resolves tenantd-runtime from ~/.m2. `./tenantd test` (mvn verify) does not
+# install, so put the jars it built there when ~/.m2 lacks them or has older ones.
+m2_runtime="$m2/tenantd-runtime/0.1.0-SNAPSHOT/tenantd-runtime-0.1.0-SNAPSHOT.jar"
+if [ ! -f "$m2/tenantd-parent/0.1.0-SNAPSHOT/tenantd-parent-0.1.0-SNAPSHOT.pom" ] || [ ! -f "$m2_runtime" ] \
+    || [ "$runtime_jar" -nt "$m2_runtime" ]; then
+  say "installing the built tenantd-parent pom and tenantd-runtime jar into ~/.m2"
+  (cd "$root" && mvn -q -B install:install-file -Dfile=pom.xml -DpomFile=pom.xml -Dpackaging=pom >&2 \
+    && mvn -q -B install:install-file -Dfile="$runtime_jar" -DpomFile=tenantd-runtime/pom.xml >&2)
+fi
+
+# ---- this run's directory, with a private copy of tenantd (a rebuild during the run cannot touch it)
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+run_dir="$cache/run-$stamp$([ "$quick" -eq 1 ] && echo -quick || true)"
+mkdir -p "$run_dir/tenantd"
+cp "$server_jar" "$run_dir/tenantd/"
+cp -r "$root/tenantd-server/target/lib" "$run_dir/tenantd/"
+# keep the five newest run directories
+ls -1dt "$cache"/run-* 2>/dev/null | tail -n +6 | while read -r old; do rm -rf "$old"; done
+
+# ---- bench/jmh: build when missing or older than its inputs
+jmh_cp=""
+jmh="$bench/jmh"
+stamp_file="$jmh/target/classes/META-INF/BenchmarkList"
+if [ ! -f "$stamp_file" ] || [ -n "$(find "$jmh/src" "$jmh/pom.xml" "$bench/workers" "$m2_runtime" -newer "$stamp_file" -print -quit 2>/dev/null)" ]; then
+  say "building bench/jmh"
+  if ! (cd "$jmh" && mvn -q -B package >&2); then
+    say "bench/jmh failed to build; JMH is skipped and the run will fail"
+    rm -f "$stamp_file"
+  fi
+fi
+if [ -f "$stamp_file" ]; then jmh_cp="$jmh/target/classes:$jmh/target/lib/*"; fi
+
+date_tag="$(date -u +%Y-%m-%d)"
+if [ "$quick" -eq 1 ]; then
+  out="$cache/results/$date_tag-quick.md"
+else
+  out="$bench/results/$date_tag.md"
+fi
+
+say "running ($([ "$quick" -eq 1 ] && echo quick || echo full)); logs in ${run_dir#$root/}"
+BENCH_JAVA="$JAVA_HOME/bin/java" BENCH_WORKERD="$workerd" BENCH_TENANTD="$run_dir/tenantd" \
+  BENCH_JMH_CP="$jmh_cp" BENCH_RUN_DIR="$run_dir" BENCH_OUT="$out" BENCH_QUICK="$quick" \
+  node "$bench/lib/bench.mjs"
