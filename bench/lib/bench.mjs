@@ -40,11 +40,13 @@ const P = QUICK ? {
   pacedDuration: 1.5, pacedWarmup: 0.5, pacedRounds: 1, pacedScenarios: ['a'],
   coldN: 20, coldWarm: 3, densityN: [50, 200], settleMs: 400, densityConcurrency: 4, uploadConcurrency: 4, retouch: 20,
   jmh: ['-f', '0', '-wi', '1', '-w', '500ms', '-i', '1', '-r', '500ms'],
+  quietWaitS: 0, quietShare: 0.1, retries: 0,
 } : {
   threads: 2, connections: 32, duration: 10, warmup: 3, rounds: 3,
   pacedDuration: 10, pacedWarmup: 2, pacedRounds: 2, pacedScenarios: ['a', 'b'],
   coldN: 200, coldWarm: 20, densityN: [1000, 10000], settleMs: 2000, densityConcurrency: 4, uploadConcurrency: 4, retouch: 100,
   jmh: [],
+  quietWaitS: 60, quietShare: 0.1, retries: 2,
 };
 for (const k of Object.keys(P)) {
   const v = process.env['BENCH_' + k.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase()];
@@ -136,6 +138,72 @@ async function freePort() {
 function rssKb(pid) {
   const m = /VmRSS:\s+(\d+)\s+kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : NaN;
+}
+
+// ---------------------------------------------------------------- other load on the machine
+// The machine may be shared (builds, tests). Foreign CPU = all busy CPU time minus
+// what this run's own processes used: node itself, the load generators it waited
+// for (counted in its children's time) and every server it started.
+
+function cpuTicks() {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, idle, iowait, irq, softirq, steal = 0] = f;
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy, total: busy + idle + iowait };
+}
+
+function procTicks(pid, withChildren) {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]) + (withChildren ? Number(f[13]) + Number(f[14]) : 0);
+  } catch {
+    return 0;
+  }
+}
+
+function ownTicks() {
+  let t = procTicks(process.pid, true);
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) t += procTicks(c.pid, true);
+  return t;
+}
+
+function cpuSnapshot() {
+  return { cpu: cpuTicks(), own: ownTicks() };
+}
+
+/** Share of the whole machine's CPU used by processes outside this run since snapshot a. */
+function foreignShare(a) {
+  const b = cpuSnapshot();
+  const total = b.cpu.total - a.cpu.total;
+  if (total <= 0) return 0;
+  return Math.max(0, (b.cpu.busy - a.cpu.busy - (b.own - a.own)) / total);
+}
+
+const noise = { waitedS: 0, repeated: 0, worst: 0, worstWhat: '' };
+
+function noteForeign(what, share) {
+  if (share > noise.worst) {
+    noise.worst = share;
+    noise.worstWhat = what;
+  }
+}
+
+/** Waits (up to P.quietWaitS in all, per call) until other processes leave the CPU alone. */
+async function awaitQuiet(what) {
+  if (P.quietWaitS <= 0) return;
+  const until = Date.now() + P.quietWaitS * 1000;
+  let warned = false;
+  while (Date.now() < until) {
+    const a = cpuSnapshot();
+    await sleep(1000);
+    const share = foreignShare(a);
+    if (share < P.quietShare) return;
+    noise.waitedS += 1;
+    if (!warned) log(`  machine busy before ${what}: ${(share * 100).toFixed(0)}% of the CPU used by other processes; waiting up to ${P.quietWaitS} s`);
+    warned = true;
+  }
+  log(`  still busy before ${what}; measuring anyway`);
 }
 
 // ---------------------------------------------------------------- HTTP client
@@ -322,6 +390,31 @@ const pct = (xs, p) => {
   return s[Math.max(0, Math.min(s.length - 1, Math.ceil(p * s.length) - 1))];
 };
 
+// One measurement on a quiet machine: wait for quiet, measure, and measure again
+// (up to P.retries times) when other processes took more than P.quietShare of the CPU.
+async function measured(what, fn) {
+  for (let attempt = 0; ; attempt++) {
+    await awaitQuiet(what);
+    const a = cpuSnapshot();
+    const r = fn();
+    const share = foreignShare(a);
+    if (share < P.quietShare || attempt >= P.retries) {
+      noteForeign(what, share);
+      return r;
+    }
+    noise.repeated++;
+    log(`  ${what}: other processes used ${(share * 100).toFixed(0)}% of the CPU meanwhile; measuring again`);
+  }
+}
+
+async function section(what, fn) {
+  await awaitQuiet(what);
+  const a = cpuSnapshot();
+  const r = await fn();
+  noteForeign(what, foreignShare(a));
+  return r;
+}
+
 // Warm-up run per system (discarded), then rounds of A B [C] A B [C] ...; medians.
 async function throughput(scenario) {
   log(`throughput (${scenario.id}) ${scenario.title}`);
@@ -329,7 +422,7 @@ async function throughput(scenario) {
   const runs = Object.fromEntries(scenario.systems.map((s) => [s.name, []]));
   for (let round = 1; round <= P.rounds; round++) {
     for (const s of scenario.systems) {
-      const r = runWrk(s, P.duration);
+      const r = await measured(`(${scenario.id}) ${s.name} round ${round}`, () => runWrk(s, P.duration));
       runs[s.name].push(r);
       log(`  ${s.name} round ${round}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms`
         + (r.non2xx || r.socketErrors ? `, non-2xx ${r.non2xx}, socket errors ${r.socketErrors}` : ''));
@@ -367,7 +460,7 @@ async function paced(classes, scenario, rate) {
   const runs = Object.fromEntries(systems.map((s) => [s.name, []]));
   for (let round = 1; round <= P.pacedRounds; round++) {
     for (const s of systems) {
-      const r = runPaced(classes, s, rate);
+      const r = await measured(`paced (${scenario.id}) ${s.name} round ${round}`, () => runPaced(classes, s, rate));
       runs[s.name].push(r);
       log(`  ${s.name} round ${round}: achieved ${r.achievedRate} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, p99.9 ${r.p999} ms`
         + (r.dropped ? `, ${r.dropped} never sent (server too far behind)` : ''));
@@ -600,6 +693,9 @@ function report(m, tp, pc, cold, dens, jmhRows, seconds) {
   L.push(`- ${m.nproc} cores (\`nproc\`), ${m.cpu}, ${m.memGb} GB RAM; ${m.os}, Linux ${m.kernel}.`);
   L.push(`- **Client and servers share the same ${m.nproc} cores**: wrk (or the paced generator) runs on the`
     + ' machine it measures and nothing is pinned, so every number includes the load generator\'s CPU use.');
+  L.push(`- Other processes: the measurement they disturbed most lost ${(noise.worst * 100).toFixed(0)}% of the machine's CPU to them`
+    + `${noise.worstWhat ? ` (${noise.worstWhat})` : ''}; ${noise.repeated} measurement(s) were repeated because of them and the run waited`
+    + ` ${noise.waitedS} s for quiet${QUICK ? ' (quick mode neither waits nor repeats)' : ''}.`);
   L.push(`- tenantd 0.1.0-SNAPSHOT (jar built ${m.tenantdJar}) on ${m.java}, \`-XX:+UseG1GC\`, default heap, defaults otherwise (1 JS thread per core).`);
   L.push(`- ${m.workerd} (npm \`workerd@1.20260426.1\`, the one wrangler 4.86.0 uses); Vert.x ceiling: the Vert.x jars tenantd ships.`);
   L.push(`- wrk ${m.wrk} (Debian); Node ${m.node} drives the run (uploads, cold-start and density requests).`);
@@ -793,13 +889,13 @@ async function main() {
     if (SECTIONS.has('throughput')) ({ tp, pc } = await httpSections(t, classes));
     if (SECTIONS.has('cold')) {
       const loader = await startWorkerd('workerd-loader', 'loader.capnp', true);
-      cold = await coldStart(t, loader);
+      cold = await section('cold start', () => coldStart(t, loader));
       await stopProcess(loader.proc);
     }
     await t.stop();
   }
-  if (SECTIONS.has('density')) dens = await density();
-  if (SECTIONS.has('jmh')) jmhRows = jmh();
+  if (SECTIONS.has('density')) dens = await section('density', density);
+  if (SECTIONS.has('jmh')) jmhRows = await section('JMH', jmh);
 
   const seconds = (Date.now() - started) / 1000;
   const md = report(m, tp, pc, cold, dens, jmhRows, seconds);

@@ -173,6 +173,10 @@ public final class Egress implements AutoCloseable {
         if (host.isEmpty()) {
             throw new InvocationException(Outcome.EXCEPTION, "TypeError", "Fetch API cannot load: the URL has no host.");
         }
+        java.util.Optional<String> byName = EgressPolicy.refusalByName(policies, host);
+        if (byName.isPresent()) {
+            throw blocked(host, byName.get());
+        }
         InetAddress[] all;
         try {
             all = InetAddress.getAllByName(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);

@@ -149,6 +149,18 @@ public record EgressPolicy(List<String> allow, List<String> block) {
         return false;
     }
 
+    /** A block-list rule naming the host refuses it before any DNS lookup. */
+    static Optional<String> refusalByName(List<EgressPolicy> policies, String host) {
+        for (EgressPolicy p : policies) {
+            for (String rule : p.block) {
+                if (!rule.contains("/") && matches(rule, host, null)) {
+                    return Optional.of(host + " matches the block-list rule '" + rule + "'");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     /**
      * Why a request to {@code host} at {@code address} is refused under all of {@code policies},
      * or empty if it may go.

@@ -22,6 +22,7 @@ import com.caoccao.javet.values.reference.V8Module;
 import com.caoccao.javet.values.reference.V8ValueArrayBuffer;
 import com.caoccao.javet.values.reference.V8ValueError;
 import com.caoccao.javet.values.reference.V8ValueObject;
+import com.caoccao.javet.values.reference.V8ValuePromise;
 import com.caoccao.javet.values.reference.V8ValueTypedArray;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -410,8 +411,14 @@ public final class Worker implements AutoCloseable {
             runtime.setV8ModuleResolver(new Resolver());
             IV8Module module = compile(main.name());
             module.instantiate();
-            try (V8Value ignored = module.evaluate()) {
+            try (V8Value evaluation = module.evaluate()) {
                 runtime.await();
+                if (evaluation instanceof V8ValuePromise promise && promise.isPending()
+                        && module.getStatus() != IV8Module.Errored) {
+                    throw new ScriptException("Disallowed operation called within global scope: the main module's "
+                            + "top-level await is still waiting at the end of start-up (fetch() and calls through "
+                            + "bindings work only while handling a request).");
+                }
             }
             if (module.getStatus() == IV8Module.Errored) {
                 try (V8ValueError error = module.getException()) {
@@ -579,9 +586,7 @@ public final class Worker implements AutoCloseable {
             int call = integer(args[0]);
             WorkerRequest request = request(args, 1);
             Invocation owner = current;
-            reply(call, admitSubrequest(call)
-                    ? host.fetch(request, owner == null ? Optional.empty() : owner.hostContext)
-                    : tooManySubrequests());
+            reply(call, admitSubrequest(call) ? host.fetch(request, owner.hostContext) : refusedSubrequest(owner));
             return null;
         });
         result(hostObject, "dispatch", args -> {
@@ -590,24 +595,27 @@ public final class Worker implements AutoCloseable {
             String script = string(args[2]);
             String options = string(args[3]);
             WorkerRequest request = request(args, 4);
-            reply(call, admitSubrequest(call) ? host.dispatch(binding, script, request, options) : tooManySubrequests());
+            reply(call, admitSubrequest(call) ? host.dispatch(binding, script, request, options) : refusedSubrequest(current));
             return null;
         });
         result(hostObject, "service", args -> {
             int call = integer(args[0]);
             WorkerRequest request = request(args, 2);
-            reply(call, admitSubrequest(call) ? host.service(string(args[1]), request) : tooManySubrequests());
+            reply(call, admitSubrequest(call) ? host.service(string(args[1]), request) : refusedSubrequest(current));
             return null;
         });
         result(hostObject, "dispatchTargetExists", args ->
                 runtime.createV8ValueBoolean(host.dispatchTargetExists(string(args[0]), string(args[1]))));
     }
 
-    /** Counts a subrequest against the current invocation; false once its budget is spent. */
+    /**
+     * Counts a subrequest against the current invocation; false once its budget is spent,
+     * or when no invocation is running (top-level code, timers it set), as on Cloudflare.
+     */
     private boolean admitSubrequest(int call) {
         Invocation owner = current;
-        if (owner == null) {
-            return true;
+        if (owner == null || owner.finished) {
+            return false;
         }
         callOwners.put(call, owner);
         if (owner.subrequests >= owner.limits.subrequests()) {
@@ -618,7 +626,12 @@ public final class Worker implements AutoCloseable {
         return true;
     }
 
-    private static CompletableFuture<WorkerResponse> tooManySubrequests() {
+    private static CompletableFuture<WorkerResponse> refusedSubrequest(Invocation owner) {
+        if (owner == null || owner.finished) {
+            return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "Error",
+                    "Disallowed operation called within global scope: fetch() and calls through bindings can only be "
+                            + "made while handling a request."));
+        }
         return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEEDED_SUBREQUESTS,
                 "Too many subrequests."));
     }

@@ -1,0 +1,96 @@
+package dev.tenantd.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tenantd.platform.Route;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every fetch() of a dispatched user worker passes through the namespace binding's outbound worker. */
+class OutboundWorkerTest {
+    @TempDir
+    static Path dir;
+    static TestServer t;
+
+    @BeforeAll
+    static void start() {
+        t = new TestServer(dir, List.of(Route.parse("*.out.test/*=front")));
+        t.createNamespace("tenants");
+        String binding = "{\"type\":\"dispatch_namespace\",\"name\":\"NS\",\"namespace\":\"tenants\","
+                + "\"outbound\":{\"worker\":{\"service\":\"gatekeeper\"},\"params\":[{\"name\":\"customer\"},{\"name\":\"plan\"}]}}";
+        assertThat(t.putModule(t.accountApi("/workers/scripts/front"),
+                "{\"main_module\":\"f.js\",\"compatibility_date\":\"2024-01-01\",\"bindings\":[" + binding + "]}", "f.js", """
+                export default { fetch(request, env) {
+                  const customer = new URL(request.url).hostname.split('.')[0];
+                  return env.NS.get(customer, {}, { outbound: { customer, plan: 'gold', smuggled: 'x' } }).fetch(request);
+                } };""").status()).isEqualTo(200);
+        assertThat(t.putModule(t.accountApi("/workers/scripts/gatekeeper"), "{\"main_module\":\"g.js\"}", "g.js", """
+                export default { async fetch(request, env) {
+                  const url = new URL(request.url);
+                  if (url.hostname.startsWith('forbidden')) {
+                    return new Response(`blocked ${url.hostname} for ${env.customer}`, { status: 403 });
+                  }
+                  return new Response(`${request.method} ${url.href} for ${env.customer} (${env.plan}) smuggled=${env.smuggled}`);
+                } };""").status()).isEqualTo(200);
+        assertThat(t.putModule(t.accountApi("/workers/dispatch/namespaces/tenants/scripts/acme"), "{\"main_module\":\"u.js\"}", "u.js", """
+                const saved = globalThis.fetch;
+                export default { async fetch(request, env, ctx) {
+                  const path = new URL(request.url).pathname;
+                  const show = async (r) => new Response(r.status + ' ' + await r.text());
+                  if (path === '/plain') return show(await fetch('https://example.com/data'));
+                  if (path === '/forbidden') return show(await fetch('https://forbidden.example/'));
+                  if (path === '/saved') return show(await saved(new Request('https://example.com/saved', { method: 'POST', body: 'x' })));
+                  if (path === '/timer') {
+                    const r = await new Promise((resolve) => setTimeout(() => resolve(fetch('https://example.com/later')), 1));
+                    return show(r);
+                  }
+                  return new Response('?');
+                } };""").status()).isEqualTo(200);
+    }
+
+    @AfterAll
+    static void stop() {
+        t.close();
+    }
+
+    @Test
+    void outbound_worker_receives_its_declared_params_and_rewrites_the_response() {
+        assertThat(t.worker("GET", "acme.out.test", "/plain", null).body())
+                .isEqualTo("200 GET https://example.com/data for acme (gold) smuggled=undefined");
+    }
+
+    @Test
+    void outbound_worker_can_block_a_request() {
+        assertThat(t.worker("GET", "acme.out.test", "/forbidden", null).body()).isEqualTo("403 blocked forbidden.example for acme");
+    }
+
+    @Test
+    void the_user_worker_cannot_get_around_it() {
+        assertThat(t.worker("GET", "acme.out.test", "/saved", null).body())
+                .isEqualTo("200 POST https://example.com/saved for acme (gold) smuggled=undefined");
+        assertThat(t.worker("GET", "acme.out.test", "/timer", null).body())
+                .isEqualTo("200 GET https://example.com/later for acme (gold) smuggled=undefined");
+    }
+
+    @Test
+    void fetch_at_top_level_is_refused() {
+        TestServer.Reply r = t.putModule(t.accountApi("/workers/dispatch/namespaces/tenants/scripts/eager"),
+                "{\"main_module\":\"e.js\"}", "e.js",
+                "await fetch('https://example.com/');\nexport default { fetch() { return new Response('x'); } };");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.message()).contains("global scope");
+    }
+
+    @Test
+    void invalid_outbound_declaration_is_refused() {
+        TestServer.Reply r = t.putModule(t.accountApi("/workers/scripts/front2"),
+                "{\"main_module\":\"f.js\",\"bindings\":[{\"type\":\"dispatch_namespace\",\"name\":\"NS\",\"namespace\":\"tenants\",\"outbound\":{\"params\":[]}}]}",
+                "f.js", "export default { fetch() { return new Response('x'); } };");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.message()).contains("outbound");
+    }
+}
