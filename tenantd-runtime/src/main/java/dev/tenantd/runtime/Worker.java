@@ -55,6 +55,8 @@ public final class Worker implements AutoCloseable {
     private static final byte[] EMPTY = new byte[0];
     private static final long HEAP_HEADROOM_BYTES = 32L * 1024 * 1024;
     private static final long NANOS_PER_MS = 1_000_000L;
+    private static final int MEMORY_CHECK_EVERY_TURNS = 8;
+    private static final long MEMORY_CHECK_AFTER_NANOS = 500_000L;
 
     private final JsEngine engine;
     private final WorkerSource source;
@@ -70,6 +72,7 @@ public final class Worker implements AutoCloseable {
     private final Map<Integer, Invocation> timerOwners = new HashMap<>();
     private final Map<String, IV8Module> modules = new HashMap<>();
     private int nextInvocationId;
+    private int turnsSinceMemoryCheck;
     private Invocation current;
     private boolean outOfMemory;
 
@@ -142,7 +145,7 @@ public final class Worker implements AutoCloseable {
             long cpuStart = CpuWatchdog.threadCpuNanos();
             beginTurn(null);
             CpuWatchdog.INSTANCE.arm(cpuStart + engine.options().startupCpuMs() * NANOS_PER_MS,
-                    () -> expire(null, Outcome.EXCEEDED_CPU));
+                    () -> expire(null, Outcome.EXCEEDED_CPU), () -> probeMemory(null));
             try {
                 createIsolate();
                 loadScript();
@@ -278,7 +281,8 @@ public final class Worker implements AutoCloseable {
         beginTurn(owner);
         if (owner != null) {
             long budget = owner.limits.cpuMs() * NANOS_PER_MS - owner.cpuNanos;
-            CpuWatchdog.INSTANCE.arm(cpuStart + Math.max(0, budget), () -> expire(owner, Outcome.EXCEEDED_CPU));
+            CpuWatchdog.INSTANCE.arm(cpuStart + Math.max(0, budget), () -> expire(owner, Outcome.EXCEEDED_CPU),
+                    () -> probeMemory(owner));
         }
         boolean terminated = false;
         try {
@@ -292,12 +296,32 @@ public final class Worker implements AutoCloseable {
             }
         } finally {
             Outcome why = endTurn(terminated);
+            long spent = CpuWatchdog.threadCpuNanos() - cpuStart;
             if (owner != null) {
-                owner.cpuNanos += CpuWatchdog.threadCpuNanos() - cpuStart;
+                owner.cpuNanos += spent;
             }
             if (terminated || why != null) {
                 afterTermination(owner, why);
+            } else if (++turnsSinceMemoryCheck >= MEMORY_CHECK_EVERY_TURNS || spent > MEMORY_CHECK_AFTER_NANOS) {
+                turnsSinceMemoryCheck = 0;
+                checkMemoryBetweenTurns();
             }
+        }
+    }
+
+    /**
+     * Between turns, memory outside the V8 heap that a quick turn allocated is checked
+     * as well; an isolate over its limit is discarded with the invocations it serves.
+     */
+    private void checkMemoryBetweenTurns() {
+        if (closed || runtime == null) {
+            return;
+        }
+        long limit = engine.options().heapLimitMb() * 1024L * 1024L;
+        var stats = runtime.getV8HeapStatistics().getNow(null);
+        if (stats != null && stats.getExternalMemory() + stats.getUsedHeapSize() > limit) {
+            outOfMemory = true;
+            afterTermination(null, Outcome.EXCEEDED_MEMORY);
         }
     }
 
@@ -317,6 +341,30 @@ public final class Worker implements AutoCloseable {
             case EXCEEDED_CPU -> "Worker exceeded CPU time limit.";
             case EXCEEDED_WALL_TIME -> "Worker exceeded its wall time limit.";
             default -> "Worker was terminated.";
+        });
+    }
+
+    /**
+     * Memory outside the V8 heap (ArrayBuffer and WebAssembly memory) counts against the
+     * isolate's memory limit too. The statistics are gathered inside the running turn
+     * through an interrupt; over the limit, the turn ends as if the heap had run out.
+     */
+    private void probeMemory(Invocation owner) {
+        V8Runtime rt = runtime;
+        if (rt == null || closed) {
+            return;
+        }
+        long limit = engine.options().heapLimitMb() * 1024L * 1024L;
+        rt.getV8HeapStatistics().thenAccept(stats -> {
+            if (stats.getExternalMemory() + stats.getUsedHeapSize() > limit) {
+                synchronized (turnLock) {
+                    if (turnActive && turnOwner == owner && terminatedFor == null) {
+                        outOfMemory = true;
+                        terminatedFor = Outcome.EXCEEDED_MEMORY;
+                        rt.terminateExecution();
+                    }
+                }
+            }
         });
     }
 

@@ -196,4 +196,43 @@ class LimitsTest {
         assertThat(bomb.isAlive()).isFalse();
         assertThat(text(get(bystander, "http://y/"))).isEqualTo("alive");
     }
+
+    @Test
+    void array_buffers_count_toward_the_memory_limit() {
+        Worker w = load(Engines.module("""
+                export default { fetch() { const held = []; for (;;) { held.push(new Uint8Array(16 * 1024 * 1024).fill(7)); } } };"""));
+        assertThatThrownBy(() -> get(w.fetch(req("http://x/"), limits(60_000, 10, 60_000))))
+                .isInstanceOfSatisfying(InvocationException.class,
+                        e -> assertThat(e.outcome()).isEqualTo(Outcome.EXCEEDED_MEMORY));
+        assertThat(w.isAlive()).isFalse();
+    }
+
+    @Test
+    void memory_held_across_quick_turns_is_noticed_between_turns() {
+        Worker w = load(Engines.module("""
+                const held = [];
+                export default { fetch() { held.push(new Uint8Array(40 * 1024 * 1024)); return new Response(String(held.length)); } };"""));
+        int served = 0;
+        for (int i = 0; i < 20 && w.isAlive(); i++) {
+            try {
+                get(w.fetch(req("http://x/")));
+                served++;
+            } catch (InvocationException e) {
+                assertThat(e.outcome()).isIn(Outcome.EXCEEDED_MEMORY, Outcome.CANCELED);
+            }
+        }
+        assertThat(w.isAlive()).isFalse();
+        assertThat(served).isLessThanOrEqualTo(4 + 8);
+    }
+
+    @Test
+    void atomics_wait_is_refused_instead_of_blocking_a_shared_thread() {
+        Worker w = load(Engines.module("""
+                export default { fetch() {
+                  const shared = new Int32Array(new SharedArrayBuffer(4));
+                  try { Atomics.wait(shared, 0, 0, 10_000); return new Response('waited'); }
+                  catch (e) { return new Response(e.name + ': ' + e.message); }
+                } };"""));
+        assertThat(text(get(w, "http://x/"))).isEqualTo("TypeError: Atomics.wait cannot be called in this context");
+    }
 }

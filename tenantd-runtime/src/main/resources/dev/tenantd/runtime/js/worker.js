@@ -215,3 +215,14 @@ function worker_finishWithError(id, error, pending, method, url, headers, body) 
     .then((response) => worker_respond(id, response))
     .catch((fetchError) => worker_fail(id, fetchError));
 }
+
+// A blocking wait would hold a JS thread that other isolates share, invisible to
+// the CPU watchdog; as on a browser's main thread, it is refused.
+Object.defineProperty(Atomics, 'wait', {
+  value: function wait() {
+    throw new TypeError('Atomics.wait cannot be called in this context');
+  },
+  writable: true,
+  configurable: true,
+  enumerable: false,
+});
