@@ -136,8 +136,12 @@ async function freePort() {
 }
 
 function rssKb(pid) {
-  const m = /VmRSS:\s+(\d+)\s+kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) : NaN;
+  try {
+    const m = /VmRSS:\s+(\d+)\s+kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : NaN;
+  } catch {
+    return NaN; // the process is gone
+  }
 }
 
 // ---------------------------------------------------------------- other load on the machine
@@ -544,7 +548,26 @@ function memAvailableKb() {
   return Number(/MemAvailable:\s+(\d+)/.exec(fs.readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? Infinity);
 }
 
-async function densityRun(system, pid, port, hostFor, pathFor) {
+function mapCount(pid) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/maps`, 'utf8').split('\n').length - 1;
+  } catch {
+    return NaN;
+  }
+}
+
+const maxMapCount = () => Number(fs.readFileSync('/proc/sys/vm/max_map_count', 'utf8').trim());
+
+// The last line of a server log that explains a crash (V8's fatal error, the JVM's).
+function crashReason(proc) {
+  const text = fs.existsSync(proc.logFile) ? fs.readFileSync(proc.logFile, 'utf8') : '';
+  const hit = text.split('\n').filter((l) => /fatal|out of memory|OutOfMemory|SIGSEGV|Check failed|abort/i.test(l));
+  const how = proc.signalCode ? `signal ${proc.signalCode}` : `exit code ${proc.exitCode}`;
+  return `${how}${hit.length ? `; its log says "${hit.slice(-2).map((l) => l.replace(/^#\s*/, '').trim()).join(' / ')}"` : ''}`;
+}
+
+async function densityRun(system, proc, port, hostFor, pathFor) {
+  const pid = proc.pid;
   const [n1, n2] = P.densityN;
   const names = Array.from({ length: n2 }, (_, i) => `d-${i}`);
   const counts = { system, requests: 0, errors: 0, reloaded: 0 };
@@ -552,45 +575,59 @@ async function densityRun(system, pid, port, hostFor, pathFor) {
   // less than this much memory is left, and report it.
   const totalKb = Number(/MemTotal:\s+(\d+)/.exec(fs.readFileSync('/proc/meminfo', 'utf8'))[1]);
   const reserveKb = Math.max(2 * 1024 * 1024, totalKb * 0.1);
+  const alive = () => proc.exitCode === null && proc.signalCode === null;
   let touched = 0;
   let stoppedEarly = null;
   const touchUpTo = async (n) => {
     while (touched < n && !stoppedEarly) {
       const avail = memAvailableKb();
       if (avail < reserveKb) {
-        stoppedEarly = `only ${fmt(avail / 1024)} MB of memory left after ${fmt(touched)} workers (RSS ${fmt(rssKb(pid) / 1024)} MB)`;
-        problem(`density ${system}: stopped at ${touched} of ${n2} workers: ${stoppedEarly}`);
-        return;
+        stoppedEarly = `stopped at ${fmt(touched)} workers: only ${fmt(avail / 1024)} MB of the machine's memory left (server RSS ${fmt(rssKb(pid) / 1024)} MB)`;
+        break;
       }
       const end = Math.min(n, touched + 250);
+      const before = { ...counts };
       await touchAll(port, names.slice(touched, end), hostFor, pathFor, 1, counts);
+      if (!alive() || (counts.errors - before.errors === end - touched && end - touched > 10)) {
+        await sleep(500);
+        stoppedEarly = alive()
+          ? `stopped at ${fmt(touched)} workers: every request of the last batch failed`
+          : `the ${system} process died after ${fmt(touched)} to ${fmt(end)} workers (${mapCount(pid)} maps?) — ${crashReason(proc)}`;
+        break;
+      }
       touched = end;
     }
+    if (stoppedEarly) problem(`density ${system}: ${stoppedEarly}`);
   };
+  const reading = () => ({ rss: rssKb(pid), maps: mapCount(pid), touched });
   await sleep(P.settleMs);
-  const before = rssKb(pid);
+  const r0 = reading();
   const t1 = await timed(() => touchUpTo(n1));
-  const done1 = touched;
   await sleep(P.settleMs / 2);
-  const after1 = rssKb(pid);
+  const r1 = alive() ? reading() : null;
   const t2 = await timed(() => touchUpTo(n2));
-  const done2 = touched;
   await sleep(P.settleMs / 2);
-  const after2 = rssKb(pid);
+  const r2 = alive() ? reading() : null;
   // Touch a spread sample again: a live isolate kept its module state and answers "<id> 2".
-  const step = Math.max(1, Math.floor(done2 / P.retouch));
-  const sample = names.slice(0, done2).filter((_, i) => i % step === 0).slice(0, P.retouch);
+  const last = r2 ?? r1;
+  let sample = [];
   const retouch = { system, requests: 0, errors: 0, reloaded: 0 };
-  await touchAll(port, sample, hostFor, pathFor, 2, retouch);
-  counts.errors += retouch.errors;
+  if (alive() && last) {
+    const step = Math.max(1, Math.floor(last.touched / P.retouch));
+    sample = names.slice(0, last.touched).filter((_, i) => i % step === 0).slice(0, P.retouch);
+    await touchAll(port, sample, hostFor, pathFor, 2, retouch);
+    counts.errors += retouch.errors;
+  }
+  const per = (r) => (r && r.touched > 0 ? (r.rss - r0.rss) / r.touched : NaN);
+  const mapsPer = (r) => (r && r.touched > 0 ? (r.maps - r0.maps) / r.touched : NaN);
   const r = {
-    system, n1: done1, n2: done2, before, after1, after2, stoppedEarly,
-    perIsolate1: (after1 - before) / done1, perIsolate2: (after2 - before) / done2,
-    touchRate: done2 / ((t1.ms + t2.ms) / 1000), errors: counts.errors, requests: counts.requests + retouch.requests,
+    system, n1: r1?.touched ?? NaN, n2: last?.touched ?? 0, before: r0.rss, after1: r1?.rss ?? NaN, after2: last?.rss ?? NaN,
+    stoppedEarly, perIsolate1: per(r1), perIsolate2: per(last), mapsPerWorker: mapsPer(last), maps: last?.maps ?? NaN,
+    touchRate: (last?.touched ?? touched) / ((t1.ms + t2.ms) / 1000), errors: counts.errors, requests: counts.requests + retouch.requests,
     sample: sample.length, stillLive: sample.length - retouch.reloaded - retouch.errors,
   };
-  log(`  ${system}: RSS ${before} -> ${after1} -> ${after2} kB; ${r.perIsolate1.toFixed(0)} / ${r.perIsolate2.toFixed(0)} kB per worker;`
-    + ` ${fmt(r.touchRate)} first touches/s; ${r.errors} errors; ${r.stillLive}/${r.sample} still live`);
+  log(`  ${system}: RSS ${r0.rss} -> ${r1?.rss} -> ${r2?.rss} kB; ${r.perIsolate1.toFixed(0)} / ${r.perIsolate2.toFixed(0)} kB per worker;`
+    + ` ${r.mapsPerWorker.toFixed(1)} maps per worker; ${fmt(r.touchRate)} first touches/s; ${r.errors} errors; ${r.stillLive}/${r.sample} still live`);
   if (r.errors) problem(`density ${system}: ${r.errors} failed requests of ${r.requests}`);
   return r;
 }
@@ -614,7 +651,7 @@ async function density() {
   const uploadRate = n2 / (up.ms / 1000);
   log(`  uploaded ${n2} scripts in ${(up.ms / 1000).toFixed(1)} s (${uploadRate.toFixed(0)}/s, ${uploadErrors} failed)`);
   for (let i = 0; i < 20; i++) await request(t.port, { host: 'nobody.bench.test' }); // warm the dispatcher (404s)
-  const tenantd = await densityRun('tenantd', t.pid, t.port, (n) => `${n}.bench.test`, () => '/');
+  const tenantd = await densityRun('tenantd', t.proc, t.port, (n) => `${n}.bench.test`, () => '/');
   if (env('BENCH_DENSITY_HOLD', '')) { log(`holding tenantd-density (pid ${t.pid}) for ${env('BENCH_DENSITY_HOLD')} s`); await sleep(Number(env('BENCH_DENSITY_HOLD')) * 1000); }
   tenantd.uploadRate = uploadRate;
   tenantd.uploadErrors = uploadErrors;
@@ -623,7 +660,7 @@ async function density() {
 
   const w = await startWorkerd('workerd-density', 'loader.capnp', true);
   for (let i = 0; i < 10; i++) await request(w.port, { path: `/warm-${i}` }); // the loader front and its first workers
-  const workerd = await densityRun('workerd', w.pid, w.port, (n) => `${n}.bench.test`, (n) => `/${n}`);
+  const workerd = await densityRun('workerd', w.proc, w.port, (n) => `${n}.bench.test`, (n) => `/${n}`);
   await stopProcess(w.proc);
   return { tenantd, workerd };
 }
@@ -780,15 +817,17 @@ function report(m, tp, pc, cold, dens, jmhRows, seconds) {
     L.push('| metric | tenantd | workerd | tenantd / workerd |');
     L.push('|---|---:|---:|---:|');
     L.push(`| VmRSS before (MB) | ${fmt(dt.before / 1024, 1)} | ${fmt(dw.before / 1024, 1)} | ${ratio(dt.before, dw.before)} |`);
-    L.push(`| KB per worker after ${fmt(dt.n1)} | ${fmt(dt.perIsolate1)} | ${fmt(dw.perIsolate1)} | ${ratio(dt.perIsolate1, dw.perIsolate1)} |`);
-    L.push(`| KB per worker after ${fmt(dt.n2)}${dw.n2 !== dt.n2 ? ` (workerd: ${fmt(dw.n2)})` : ''} | ${fmt(dt.perIsolate2)} | ${fmt(dw.perIsolate2)} | ${ratio(dt.perIsolate2, dw.perIsolate2)} |`);
+    L.push(`| KB per worker after ${fmt(P.densityN[0])} | ${fmt(dt.perIsolate1)} | ${fmt(dw.perIsolate1)} | ${ratio(dt.perIsolate1, dw.perIsolate1)} |`);
+    L.push(`| workers touched and measured (goal ${fmt(P.densityN[1])}) | ${fmt(dt.n2)} | ${fmt(dw.n2)} | – |`);
+    L.push(`| KB per worker after all of them | ${fmt(dt.perIsolate2)} | ${fmt(dw.perIsolate2)} | ${ratio(dt.perIsolate2, dw.perIsolate2)} |`);
     L.push(`| VmRSS after (MB) | ${fmt(dt.after2 / 1024, 1)} | ${fmt(dw.after2 / 1024, 1)} | ${ratio(dt.after2, dw.after2)} |`);
+    L.push(`| memory mappings per worker (limit: vm.max_map_count = ${fmt(maxMapCount())} per process) | ${fmt(dt.mapsPerWorker, 1)} | ${fmt(dw.mapsPerWorker, 1)} | ${ratio(dt.mapsPerWorker, dw.mapsPerWorker)} |`);
     L.push(`| first touches per second | ${fmt(dt.touchRate)} | ${fmt(dw.touchRate)} | ${ratio(dt.touchRate, dw.touchRate)} |`);
     L.push(`| still live when touched again (sample) | ${dt.stillLive} / ${dt.sample} | ${dw.stillLive} / ${dw.sample} | – |`);
     L.push(`| failed uploads + requests | ${fmt(dt.errors)} of ${fmt(dt.requests + P.densityN[1])} | ${fmt(dw.errors)} of ${fmt(dw.requests)} | – |`);
     L.push('');
     L.push(`tenantd took the ${fmt(P.densityN[1])} uploads at ${fmt(dt.uploadRate)} scripts/s (${P.uploadConcurrency} in parallel).`);
-    for (const d of [dt, dw]) if (d.stoppedEarly) L.push(`**${d.system} stopped at ${fmt(d.n2)} workers**: ${d.stoppedEarly}.`);
+    for (const d of [dt, dw]) if (d.stoppedEarly) L.push(`**${d.system} did not reach ${fmt(P.densityN[1])} workers**: ${d.stoppedEarly}.`);
     L.push('');
   } else skipped('density');
 

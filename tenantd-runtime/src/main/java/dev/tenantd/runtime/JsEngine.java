@@ -81,7 +81,7 @@ public final class JsEngine implements AutoCloseable {
             V8RuntimeOptions.V8_FLAGS
                     .setMaxHeapSize(options.heapLimitMb())
                     .setMaxOldSpaceSize(options.heapLimitMb())
-                    .setCustomFlags("--disallow-code-generation-from-strings");
+                    .setCustomFlags("--disallow-code-generation-from-strings --wasm-max-mem-pages=" + (options.heapLimitMb() * 16));
             V8Host.getV8Instance();
             v8ConfiguredWith = options;
         }

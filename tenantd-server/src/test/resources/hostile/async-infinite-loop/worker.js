@@ -1,0 +1,1 @@
+export default { async fetch() { for (;;) { await null; } } };

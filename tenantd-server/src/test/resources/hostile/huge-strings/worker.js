@@ -1,0 +1,1 @@
+export default { fetch() { let s = "x"; for (;;) { s += s; } } };

