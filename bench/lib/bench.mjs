@@ -592,7 +592,7 @@ async function densityRun(system, proc, port, hostFor, pathFor) {
         await sleep(500);
         stoppedEarly = alive()
           ? `stopped at ${fmt(touched)} workers: every request of the last batch failed`
-          : `the ${system} process died after ${fmt(touched)} to ${fmt(end)} workers (${mapCount(pid)} maps?) — ${crashReason(proc)}`;
+          : `the ${system} process died after ${fmt(touched)} to ${fmt(end)} workers — ${crashReason(proc)}`;
         break;
       }
       touched = end;
@@ -626,7 +626,7 @@ async function densityRun(system, proc, port, hostFor, pathFor) {
     touchRate: (last?.touched ?? touched) / ((t1.ms + t2.ms) / 1000), errors: counts.errors, requests: counts.requests + retouch.requests,
     sample: sample.length, stillLive: sample.length - retouch.reloaded - retouch.errors,
   };
-  log(`  ${system}: RSS ${r0.rss} -> ${r1?.rss} -> ${r2?.rss} kB; ${r.perIsolate1.toFixed(0)} / ${r.perIsolate2.toFixed(0)} kB per worker;`
+  log(`  ${system}: RSS ${r0.rss} -> ${r1?.rss ?? "(gone)"} -> ${r2?.rss ?? "(gone)"} kB; ${r.perIsolate1.toFixed(0)} / ${r.perIsolate2.toFixed(0)} kB per worker;`
     + ` ${r.mapsPerWorker.toFixed(1)} maps per worker; ${fmt(r.touchRate)} first touches/s; ${r.errors} errors; ${r.stillLive}/${r.sample} still live`);
   if (r.errors) problem(`density ${system}: ${r.errors} failed requests of ${r.requests}`);
   return r;

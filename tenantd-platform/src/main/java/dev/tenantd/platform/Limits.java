@@ -15,16 +15,18 @@ import dev.tenantd.runtime.InvocationLimits;
  * @param logBytes         console output kept per invocation
  * @param wallTimeMs       time an invocation may take, waitUntil included
  * @param liveIsolates     isolates kept loaded before the least recently used is evicted
+ * @param concurrentInvocations invocations one script may have in flight; more are shed with a 503
  */
 public record Limits(long cpuMs, int memoryMb, int subrequests, long scriptSizeBytes, long startupMs, int logBytes,
-        long wallTimeMs, int liveIsolates) {
+        long wallTimeMs, int liveIsolates, int concurrentInvocations) {
 
     public Limits {
         if (cpuMs < 1 || memoryMb < 16 || subrequests < 0 || scriptSizeBytes < 1 || startupMs < 1 || logBytes < 0
-                || wallTimeMs < 1 || liveIsolates < 1) {
+                || wallTimeMs < 1 || liveIsolates < 1 || concurrentInvocations < 1) {
             throw new IllegalArgumentException("invalid limits: " + cpuMsText(cpuMs) + ", memory " + memoryMb
                     + " MB, " + subrequests + " subrequests, script " + scriptSizeBytes + " bytes, startup " + startupMs
-                    + " ms, logs " + logBytes + " bytes, wall " + wallTimeMs + " ms, " + liveIsolates + " live isolates");
+                    + " ms, logs " + logBytes + " bytes, wall " + wallTimeMs + " ms, " + liveIsolates + " live isolates, "
+                    + concurrentInvocations + " concurrent invocations per script");
         }
     }
 
@@ -33,7 +35,7 @@ public record Limits(long cpuMs, int memoryMb, int subrequests, long scriptSizeB
     }
 
     public static Limits defaults() {
-        return new Limits(30_000, 128, 1_000, 10L * 1024 * 1024, 1_000, 128 * 1024, 300_000, 2_000);
+        return new Limits(30_000, 128, 1_000, 10L * 1024 * 1024, 1_000, 128 * 1024, 300_000, 2_000, 1_000);
     }
 
     /** The per-invocation part, before any script or call narrows it. */
@@ -42,10 +44,12 @@ public record Limits(long cpuMs, int memoryMb, int subrequests, long scriptSizeB
     }
 
     public Limits withScriptSizeBytes(long bytes) {
-        return new Limits(cpuMs, memoryMb, subrequests, bytes, startupMs, logBytes, wallTimeMs, liveIsolates);
+        return new Limits(cpuMs, memoryMb, subrequests, bytes, startupMs, logBytes, wallTimeMs, liveIsolates,
+                concurrentInvocations);
     }
 
     public Limits withLiveIsolates(int count) {
-        return new Limits(cpuMs, memoryMb, subrequests, scriptSizeBytes, startupMs, logBytes, wallTimeMs, count);
+        return new Limits(cpuMs, memoryMb, subrequests, scriptSizeBytes, startupMs, logBytes, wallTimeMs, count,
+                concurrentInvocations);
     }
 }

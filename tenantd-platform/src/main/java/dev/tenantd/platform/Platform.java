@@ -59,6 +59,7 @@ public final class Platform implements AutoCloseable {
     private final ConcurrentHashMap<String, Optional<Namespace>> namespaceCache = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Optional<Namespace>> namespaceByIdCache = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ScriptRef, ReentrantLock> uploadLocks = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
     private Platform(Builder b) {
         this.store = b.store;
@@ -423,7 +424,15 @@ public final class Platform implements AutoCloseable {
         ScriptLimits own = script.get().current().limits();
         InvocationLimits effective = limits.invocation().narrow(own.cpuMs(), own.subrequests()).narrow(callLimits);
         InvocationOptions options = new InvocationOptions(effective, envJson, hostContext);
-        return pool.worker(script.get()).thenCompose(worker -> worker.fetch(request, options));
+        java.util.concurrent.atomic.AtomicInteger inFlight =
+                this.inFlight.computeIfAbsent(script.get().current().id(), id -> new java.util.concurrent.atomic.AtomicInteger());
+        if (inFlight.incrementAndGet() > limits.concurrentInvocations()) {
+            inFlight.decrementAndGet();
+            return CompletableFuture.failedFuture(new InvocationException(Outcome.LOAD_SHED,
+                    "Worker is overloaded: it already has " + limits.concurrentInvocations() + " requests in flight."));
+        }
+        return pool.worker(script.get()).thenCompose(worker -> worker.fetch(request, options))
+                .whenComplete((response, error) -> inFlight.decrementAndGet());
     }
 
     /** Whether a user worker exists behind a dispatch namespace binding; answered from memory once warm. */

@@ -9,7 +9,9 @@ public enum Outcome {
     EXCEEDED_WALL_TIME("exceededWallTime"),
     EXCEEDED_SUBREQUESTS("exceededSubrequests"),
     SCRIPT_NOT_FOUND("scriptNotFound"),
-    CANCELED("canceled");
+    CANCELED("canceled"),
+    /** Refused before it started: the script already had as many invocations in flight as it may. */
+    LOAD_SHED("loadShed");
 
     private final String wireName;
 

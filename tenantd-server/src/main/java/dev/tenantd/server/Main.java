@@ -164,7 +164,7 @@ public final class Main implements Callable<Integer> {
                 throw new IllegalArgumentException("--config: [limits] must be a table");
             }
             java.util.Set<String> known = java.util.Set.of("cpu-ms", "memory-mb", "subrequests", "script-size-bytes",
-                    "startup-ms", "log-bytes", "wall-time-ms", "live-isolates");
+                    "startup-ms", "log-bytes", "wall-time-ms", "live-isolates", "concurrent-invocations");
             table.fieldNames().forEachRemaining(k -> {
                 if (!known.contains(k)) {
                     throw new IllegalArgumentException("--config: unknown key [limits] " + k + "; known: " + known);
@@ -179,7 +179,8 @@ public final class Main implements Callable<Integer> {
                         table.path("script-size-bytes").asLong(d.scriptSizeBytes()),
                         table.path("startup-ms").asLong(d.startupMs()), table.path("log-bytes").asInt(d.logBytes()),
                         table.path("wall-time-ms").asLong(d.wallTimeMs()),
-                        table.path("live-isolates").asInt(d.liveIsolates()));
+                        table.path("live-isolates").asInt(d.liveIsolates()),
+                        table.path("concurrent-invocations").asInt(d.concurrentInvocations()));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--config: " + e.getMessage());
             }

@@ -102,6 +102,10 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
                         status = 503;
                         body = "Worker invocation was canceled.";
                     }
+                    case LOAD_SHED -> {
+                        status = 503;
+                        body = ie.getMessage();
+                    }
                     default -> LOG.info("worker {} threw: {}: {}", script, ie.errorName(), ie.getMessage());
                 }
             } else {

@@ -37,7 +37,7 @@ class HostileScriptsTest {
 
     @BeforeAll
     static void start() {
-        Limits limits = new Limits(3_000, 128, 50, 10L * 1024 * 1024, 1_000, 128 * 1024, 5_000, 2_000);
+        Limits limits = new Limits(3_000, 128, 50, 10L * 1024 * 1024, 1_000, 128 * 1024, 5_000, 2_000, 1_000);
         t = new TestServer(dir, List.of(Route.parse("*.hostile.test/*=front")), limits, EgressPolicy.OPEN);
         t.createNamespace("tenants");
         assertThat(t.putModule(t.accountApi("/workers/scripts/front"),

@@ -45,7 +45,7 @@ class LimitsEndToEndTest {
 
     @BeforeAll
     static void start() {
-        Limits platform = new Limits(30_000, 128, 5, 10L * 1024 * 1024, 1_000, 128 * 1024, 300_000, 100);
+        Limits platform = new Limits(30_000, 128, 5, 10L * 1024 * 1024, 1_000, 128 * 1024, 300_000, 100, 1_000);
         t = new TestServer(dir, List.of(Route.parse("*.lim.test/*=front")), platform);
         t.createNamespace("lim");
         assertThat(t.putModule(t.accountApi("/workers/scripts/front"),
