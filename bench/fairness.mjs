@@ -1,0 +1,127 @@
+// Fairness: one tenant runs CPU-heavy requests flat out; another tenant's p99
+// latency must stay within 3x of its value on an idle server.
+//
+//   node bench/fairness.mjs [--quick]
+//
+// Starts its own tenantd (./tenantd serve, built already) on loopback ports,
+// uploads a dispatcher, a heavy and a light user worker, then measures the light
+// tenant's latency first idle, then while the heavy tenant is saturated.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const quick = process.argv.includes('--quick');
+const samples = quick ? 300 : 3000;
+const heavyClients = quick ? 4 : 8;
+const workerPort = 20000 + Math.floor(Math.random() * 20000);
+const apiPort = workerPort + 1;
+const token = 'fairness-token';
+const account = 'fair';
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantd-fairness-'));
+
+const server = spawn(path.join(root, 'tenantd'), ['serve', '--data-dir', dataDir,
+  '--listen', `127.0.0.1:${workerPort}`, '--api-listen', `127.0.0.1:${apiPort}`,
+  '--account-id', account, '--api-token', token, '--route', '*.fair.test/*=front'],
+{ stdio: ['ignore', 'ignore', 'inherit'] });
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function request(port, method, urlPath, headers, body) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, headers, agent }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    if (body) req.write(body);
+    req.end();
+  });
+}
+
+async function waitHealthy() {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await request(apiPort, 'GET', '/healthz', {})).status === 200) return;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('tenantd did not become healthy');
+}
+
+async function upload(urlPath, metadata, name, code) {
+  const boundary = 'fair' + Math.random().toString(16).slice(2);
+  const body = `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(metadata)}\r\n`
+    + `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${name}"\r\nContent-Type: application/javascript+module\r\n\r\n${code}\r\n--${boundary}--\r\n`;
+  const r = await request(apiPort, 'PUT', `/client/v4/accounts/${account}${urlPath}`,
+    { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` }, body);
+  if (r.status !== 200) throw new Error(`upload ${urlPath} failed: ${r.body}`);
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+}
+
+async function measureLight() {
+  const times = [];
+  for (let i = 0; i < samples; i++) {
+    const start = process.hrtime.bigint();
+    const r = await request(workerPort, 'GET', '/', { host: 'light.fair.test' });
+    if (r.status !== 200) throw new Error(`light tenant failed: ${r.status} ${r.body}`);
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 0.5), p99: percentile(times, 0.99) };
+}
+
+let exitCode = 0;
+try {
+  await waitHealthy();
+  const ns = await request(apiPort, 'POST', `/client/v4/accounts/${account}/workers/dispatch/namespaces`,
+    { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, JSON.stringify({ name: 'tenants' }));
+  if (ns.status !== 200) throw new Error(ns.body);
+  await upload('/workers/scripts/front', { main_module: 'f.js', compatibility_date: '2024-09-23',
+    bindings: [{ type: 'dispatch_namespace', name: 'NS', namespace: 'tenants' }] }, 'f.js',
+  "export default { fetch(r, env) { return env.NS.get(new URL(r.url).hostname.split('.')[0]).fetch(r); } };");
+  await upload('/workers/dispatch/namespaces/tenants/scripts/heavy', { main_module: 'h.js' }, 'h.js',
+    'export default { fetch() { const end = Date.now() + 20; let x = 0; while (Date.now() < end) { x++; } return new Response(String(x)); } };');
+  await upload('/workers/dispatch/namespaces/tenants/scripts/light', { main_module: 'l.js' }, 'l.js',
+    "export default { fetch() { return new Response('light'); } };");
+
+  await measureLight(); // warm-up
+  const idle = await measureLight();
+
+  let running = true;
+  let heavyDone = 0;
+  const hammers = Array.from({ length: heavyClients }, async () => {
+    while (running) {
+      await request(workerPort, 'GET', '/', { host: 'heavy.fair.test' });
+      heavyDone++;
+    }
+  });
+  await new Promise((r) => setTimeout(r, 500));
+  const loaded = await measureLight();
+  running = false;
+  await Promise.all(hammers);
+
+  const ratio = loaded.p99 / idle.p99;
+  const line = (name, m) => `| ${name} | ${m.p50.toFixed(2)} | ${m.p99.toFixed(2)} |`;
+  console.log(`Fairness (${os.cpus().length} cores, ${samples} light requests per phase, ${heavyClients} heavy clients, heavy requests served: ${heavyDone})`);
+  console.log('| light tenant | p50 ms | p99 ms |\n|---|---|---|');
+  console.log(line('idle server', idle));
+  console.log(line('heavy tenant saturating', loaded));
+  console.log(`p99 ratio loaded/idle: ${ratio.toFixed(2)} (target <= 3)`);
+  if (ratio > 3) exitCode = 1;
+} catch (e) {
+  console.error(`fairness benchmark failed: ${e.stack || e}`);
+  exitCode = 2;
+} finally {
+  server.kill('SIGTERM');
+  agent.destroy();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+process.exit(exitCode);
