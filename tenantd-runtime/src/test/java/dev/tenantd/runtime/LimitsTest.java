@@ -185,16 +185,37 @@ class LimitsTest {
         Worker bystander = load(Engines.module("export default { fetch() { return new Response('alive'); } };"));
         CompletableFuture<WorkerResponse> boom = bomb.fetch(req("http://x/"), limits(60_000, 10, 60_000));
         List<CompletableFuture<WorkerResponse>> served = new ArrayList<>();
+        long peakRss = 0;
         while (!boom.isDone()) {
             CompletableFuture<WorkerResponse> r = bystander.fetch(req("http://y/"));
             served.add(r);
             get(r);
+            peakRss = Math.max(peakRss, rssBytes());
         }
         assertThatThrownBy(() -> get(boom)).isInstanceOfSatisfying(InvocationException.class,
                 e -> assertThat(e.outcome()).isEqualTo(Outcome.EXCEEDED_MEMORY));
         assertThat(served).allSatisfy(f -> assertThat(text(f.join())).isEqualTo("alive"));
         assertThat(bomb.isAlive()).isFalse();
         assertThat(text(get(bystander, "http://y/"))).isEqualTo("alive");
+        // The discarded isolate's heap goes back to the operating system.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (rssBytes() > peakRss - 64L * 1024 * 1024 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(rssBytes()).isLessThan(peakRss - 64L * 1024 * 1024);
+    }
+
+    private static long rssBytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        throw new IllegalStateException("no VmRSS in /proc/self/status");
     }
 
     @Test
