@@ -188,17 +188,8 @@ function blob_processParts(parts, endings) {
     chunks.push(bytes);
     total += bytes.length;
   }
-  if (chunks.length === 1) {
-    // Blob parts are already immutable; other parts were copied above.
-    return chunks[0];
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  // Blob parts are already immutable and other parts were copied above, so a single chunk is kept as is.
+  return concatBytes(chunks, total);
 }
 
 function blobBytes_has(value) {

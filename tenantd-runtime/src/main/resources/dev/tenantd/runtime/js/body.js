@@ -188,7 +188,7 @@ async function body_readStream(stream) {
     total += chunk.length;
   }
   if (chunks.length === 0) return { bytes: new Uint8Array(0), owned: true };
-  return { bytes: fd_concat(chunks, total), owned: chunks.length > 1 };
+  return { bytes: concatBytes(chunks, total), owned: chunks.length > 1 };
 }
 
 // "Consume body": all of the body's bytes. `owned` says whether nobody else

@@ -77,22 +77,7 @@ class FormData {
   set(name, value, filename = undefined) {
     requireArguments(arguments.length, 2, "Failed to execute 'set' on 'FormData'");
     const [n, v] = fd_createEntry(name, value, filename, arguments.length, 'set');
-    const list = this.#list;
-    let found = false;
-    let j = 0;
-    for (let i = 0; i < list.length; i += 2) {
-      if (list[i] === n) {
-        if (found) continue;
-        found = true;
-        list[j++] = n;
-        list[j++] = v;
-      } else {
-        list[j++] = list[i];
-        list[j++] = list[i + 1];
-      }
-    }
-    list.length = j;
-    if (!found) list.push(n, v);
+    setInPairList(this.#list, n, v);
   }
 
   forEach(callback, thisArg = undefined) {
@@ -225,17 +210,6 @@ function fd_parseMime(input, backslashEscapes = true) {
 }
 
 // ---- byte helpers
-
-function fd_concat(chunks, total) {
-  if (chunks.length === 1 && chunks[0] instanceof Uint8Array) return chunks[0];
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
-}
 
 function fd_toBytes(bytes) {
   if (bytes instanceof Uint8Array) return bytes;
@@ -425,7 +399,7 @@ function serializeMultipartFormData(formData) {
   flushText();
   const contentType = `multipart/form-data; boundary=${boundary}`;
   if (!syncBytes) return { bytes: null, blob: new Blob(parts), contentType };
-  return { bytes: fd_concat(parts, total), contentType };
+  return { bytes: concatBytes(parts, total), contentType };
 }
 
 // ---- application/x-www-form-urlencoded

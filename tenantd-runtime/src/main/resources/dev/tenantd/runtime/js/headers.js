@@ -231,22 +231,7 @@ class Headers {
     const n = fetchapi_checkName(name, what);
     const v = fetchapi_checkValue(value, what);
     this.#checkMutable();
-    const list = this.#list;
-    let found = false;
-    let j = 0;
-    for (let i = 0; i < list.length; i += 2) {
-      if (list[i] === n) {
-        if (found) continue;
-        found = true;
-        list[j++] = n;
-        list[j++] = v;
-      } else {
-        list[j++] = list[i];
-        list[j++] = list[i + 1];
-      }
-    }
-    list.length = j;
-    if (!found) list.push(n, v);
+    setInPairList(this.#list, n, v);
     this.#sorted = null;
   }
 

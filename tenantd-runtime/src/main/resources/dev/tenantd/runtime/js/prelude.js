@@ -33,3 +33,36 @@ function requireArguments(count, needed, where) {
       `${where}: ${needed} argument${needed === 1 ? '' : 's'} required, but only ${count} present.`);
   }
 }
+
+// Joins byte chunks (Uint8Arrays) of `total` bytes; a single chunk is returned as is.
+function concatBytes(chunks, total) {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+// In a flat [name, value, name, value, ...] list, makes `value` the only entry
+// named `name`: the first such entry is replaced in place, later ones removed,
+// and the entry appended when there was none (Headers and FormData `set`).
+function setInPairList(list, name, value) {
+  let found = false;
+  let j = 0;
+  for (let i = 0; i < list.length; i += 2) {
+    if (list[i] === name) {
+      if (found) continue;
+      found = true;
+      list[j++] = name;
+      list[j++] = value;
+    } else {
+      list[j++] = list[i];
+      list[j++] = list[i + 1];
+    }
+  }
+  list.length = j;
+  if (!found) list.push(name, value);
+}

@@ -2336,13 +2336,8 @@ async function readAllBytes(stream) {
     chunks.push(bytes);
     total += bytes.length;
   }
-  const result = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    result.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return result;
+  // The result is always a fresh array: a stream's own chunk is never handed out.
+  return chunks.length === 1 ? chunks[0].slice() : concatBytes(chunks, total);
 }
 
 function readAllBytes_isArrayBuffer(value) {
