@@ -13,6 +13,7 @@ import dev.tenantd.runtime.JsEngine;
 import dev.tenantd.runtime.ModuleType;
 import dev.tenantd.runtime.Outcome;
 import dev.tenantd.runtime.ScriptException;
+import dev.tenantd.runtime.Worker;
 import dev.tenantd.runtime.WorkerModule;
 import dev.tenantd.runtime.WorkerRequest;
 import dev.tenantd.runtime.WorkerResponse;
@@ -229,7 +230,10 @@ public final class Platform implements AutoCloseable {
         } catch (ScriptException e) {
             throw new PlatformException(Problem.INVALID_METADATA, e.getMessage());
         }
-        long startupMs = validate(source);
+        PlatformWorkerHost host = PlatformWorkerHost.forUpload(this, egress);
+        Worker loaded = validate(source, host);
+        long startupMs = loaded.startupMillis();
+        boolean kept = false;
 
         ReentrantLock lock = uploadLocks.computeIfAbsent(ref, r -> new ReentrantLock());
         lock.lock();
@@ -246,15 +250,23 @@ public final class Platform implements AutoCloseable {
                     stored, upload.limits(), upload.egress(), etag, startupMs, now());
             Script saved = store.saveVersion(ref, version);
             scriptCache.put(ref, Optional.of(saved));
+            // The isolate that proved the upload works serves its first requests.
+            host.bind(saved);
+            pool.adopt(saved, loaded);
+            kept = true;
             return saved;
         } finally {
             lock.unlock();
+            if (!kept) {
+                loaded.close();
+            }
         }
     }
 
-    private long validate(WorkerSource source) {
+    /** Loads the upload in a real isolate: it must compile, start within its limits and define a fetch handler. */
+    private Worker validate(WorkerSource source, PlatformWorkerHost host) {
         try {
-            return engine.validate(source).get(30, TimeUnit.SECONDS);
+            return engine.load(source, host).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             throw new PlatformException(Problem.INVALID_SCRIPT, cause instanceof ScriptException

@@ -18,13 +18,26 @@ final class PlatformWorkerHost implements WorkerHost {
     private static final Logger WORKER_LOG = LoggerFactory.getLogger("tenantd.worker");
 
     private final Platform platform;
-    private final Script script;
     private final Egress egress;
+    private volatile Script script;
 
     PlatformWorkerHost(Platform platform, Script script, Egress egress) {
         this.platform = platform;
         this.script = script;
         this.egress = egress;
+    }
+
+    /**
+     * A host for a version being uploaded: the isolate that validates it is kept to serve
+     * it, and the host learns its stored script once the upload is saved. Until then the
+     * isolate runs no invocation, so only logs can arrive.
+     */
+    static PlatformWorkerHost forUpload(Platform platform, Egress egress) {
+        return new PlatformWorkerHost(platform, null, egress);
+    }
+
+    void bind(Script stored) {
+        this.script = stored;
     }
 
     @Override
@@ -77,7 +90,8 @@ final class PlatformWorkerHost implements WorkerHost {
 
     @Override
     public void log(LogLine line) {
-        WORKER_LOG.info("[{}] {}: {}", script.ref(), line.level(), line.message());
+        Script current = script;
+        WORKER_LOG.info("[{}] {}: {}", current == null ? line.scriptName() : current.ref(), line.level(), line.message());
     }
 
     /**

@@ -74,6 +74,23 @@ final class WorkerPool implements AutoCloseable {
         });
     }
 
+    /** Keeps an isolate that is already loaded (the one that validated an upload) for its version. */
+    void adopt(Script script, Worker worker) {
+        List<CompletableFuture<Worker>> evicted = new ArrayList<>();
+        synchronized (live) {
+            CompletableFuture<Worker> previous = live.put(script.current().id(), CompletableFuture.completedFuture(worker));
+            if (previous != null) {
+                evicted.add(previous);
+            }
+            Iterator<Map.Entry<String, CompletableFuture<Worker>>> it = live.entrySet().iterator();
+            while (live.size() > capacity && it.hasNext()) {
+                evicted.add(it.next().getValue());
+                it.remove();
+            }
+        }
+        evicted.forEach(f -> f.thenAccept(Worker::close));
+    }
+
     int size() {
         synchronized (live) {
             return live.size();

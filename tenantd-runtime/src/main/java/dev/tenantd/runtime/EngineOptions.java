@@ -10,12 +10,17 @@ import java.util.Objects;
  * @param heapLimitMb    heap cap of each isolate; V8 applies it per isolate
  * @param nativeCacheDir where the V8 native library is unpacked once and reused
  * @param startupCpuMs   CPU time a worker's top-level code may take when it is loaded
+ * @param prewarmedIsolates isolates kept ready with the runtime loaded, so a new worker starts faster
  */
-public record EngineOptions(int jsThreads, int heapLimitMb, Path nativeCacheDir, long startupCpuMs) {
+public record EngineOptions(int jsThreads, int heapLimitMb, Path nativeCacheDir, long startupCpuMs,
+        int prewarmedIsolates) {
     public EngineOptions {
         Objects.requireNonNull(nativeCacheDir, "nativeCacheDir");
         if (jsThreads < 1) {
             throw new IllegalArgumentException("jsThreads must be at least 1");
+        }
+        if (prewarmedIsolates < 0) {
+            throw new IllegalArgumentException("prewarmedIsolates must not be negative");
         }
         if (startupCpuMs < 1) {
             throw new IllegalArgumentException("startupCpuMs must be positive");
@@ -27,22 +32,26 @@ public record EngineOptions(int jsThreads, int heapLimitMb, Path nativeCacheDir,
 
     public static EngineOptions defaults() {
         return new EngineOptions(Runtime.getRuntime().availableProcessors(), 128,
-                Path.of(System.getProperty("user.home"), ".cache", "tenantd", "native"), 1000);
+                Path.of(System.getProperty("user.home"), ".cache", "tenantd", "native"), 1000, 4);
     }
 
     public EngineOptions withJsThreads(int threads) {
-        return new EngineOptions(threads, heapLimitMb, nativeCacheDir, startupCpuMs);
+        return new EngineOptions(threads, heapLimitMb, nativeCacheDir, startupCpuMs, prewarmedIsolates);
     }
 
     public EngineOptions withNativeCacheDir(Path dir) {
-        return new EngineOptions(jsThreads, heapLimitMb, dir, startupCpuMs);
+        return new EngineOptions(jsThreads, heapLimitMb, dir, startupCpuMs, prewarmedIsolates);
     }
 
     public EngineOptions withHeapLimitMb(int mb) {
-        return new EngineOptions(jsThreads, mb, nativeCacheDir, startupCpuMs);
+        return new EngineOptions(jsThreads, mb, nativeCacheDir, startupCpuMs, prewarmedIsolates);
     }
 
     public EngineOptions withStartupCpuMs(long ms) {
-        return new EngineOptions(jsThreads, heapLimitMb, nativeCacheDir, ms);
+        return new EngineOptions(jsThreads, heapLimitMb, nativeCacheDir, ms, prewarmedIsolates);
+    }
+
+    public EngineOptions withPrewarmedIsolates(int count) {
+        return new EngineOptions(jsThreads, heapLimitMb, nativeCacheDir, startupCpuMs, count);
     }
 }

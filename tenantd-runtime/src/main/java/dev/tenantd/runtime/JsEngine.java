@@ -37,12 +37,52 @@ public final class JsEngine implements AutoCloseable {
     private final ExecutorService threads;
     private final ScheduledExecutorService timers;
     private final String bootstrapSource;
+    private final byte[] codeCache;
+    private final java.util.concurrent.ConcurrentLinkedQueue<IsolateShell> warm = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final AtomicInteger warming = new AtomicInteger();
+    private volatile boolean closed;
 
     private JsEngine(EngineOptions options) {
         this.options = options;
         this.threads = Executors.newFixedThreadPool(options.jsThreads(), threadFactory("tenantd-js-", JS_THREAD_STACK_BYTES));
         this.timers = Executors.newSingleThreadScheduledExecutor(threadFactory("tenantd-timers-", 0));
         this.bootstrapSource = RuntimeScripts.bootstrapSource();
+        byte[] cache;
+        try {
+            cache = IsolateShell.codeCache(bootstrapSource);
+        } catch (com.caoccao.javet.exceptions.JavetException e) {
+            LOG.warn("no code cache for the runtime JavaScript; every isolate compiles it: {}", e.getMessage());
+            cache = null;
+        }
+        this.codeCache = cache;
+        refill();
+    }
+
+    /**
+     * A pre-warmed isolate if one is ready (then another is made in the background),
+     * else a new one made now. Called on a JS thread.
+     */
+    IsolateShell takeShell() throws com.caoccao.javet.exceptions.JavetException {
+        IsolateShell shell = warm.poll();
+        refill();
+        return shell != null ? shell : IsolateShell.create(bootstrapSource, codeCache);
+    }
+
+    private void refill() {
+        while (!closed && warm.size() + warming.get() < options.prewarmedIsolates()) {
+            warming.incrementAndGet();
+            threads.execute(() -> {
+                try {
+                    if (!closed) {
+                        warm.add(IsolateShell.create(bootstrapSource, codeCache));
+                    }
+                } catch (com.caoccao.javet.exceptions.JavetException | RuntimeException e) {
+                    LOG.warn("could not pre-warm an isolate: {}", e.getMessage());
+                } finally {
+                    warming.decrementAndGet();
+                }
+            });
+        }
     }
 
     /** Starts an engine; the first call in a process also loads V8 and sets its flags. */
@@ -154,6 +194,12 @@ public final class JsEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        threads.execute(() -> {
+            for (IsolateShell shell; (shell = warm.poll()) != null; ) {
+                shell.close();
+            }
+        });
         timers.shutdownNow();
         threads.shutdown();
         try {

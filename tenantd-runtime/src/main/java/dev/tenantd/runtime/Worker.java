@@ -74,7 +74,7 @@ public final class Worker implements AutoCloseable {
     private int nextInvocationId;
     private int turnsSinceMemoryCheck;
     private Invocation current;
-    private boolean outOfMemory;
+    private volatile boolean outOfMemory;
 
     // The running turn, shared with the watchdog and wall-time timers.
     private final Object turnLock = new Object();
@@ -135,7 +135,7 @@ public final class Worker implements AutoCloseable {
 
     /** False once the isolate was discarded (closed, or its heap ran out); then load a new one. */
     public boolean isAlive() {
-        return !closed;
+        return !closed && !outOfMemory;
     }
 
     CompletableFuture<Void> start() {
@@ -415,25 +415,12 @@ public final class Worker implements AutoCloseable {
     // ---- isolate setup, inside turns
 
     private void createIsolate() throws JavetException {
-        runtime = V8Host.getV8Instance().createV8Runtime();
-        runtime.setLogger(EngineLog.INSTANCE);
-        // Unhandled rejections are the worker's business (reported through its logs), not the engine's.
-        runtime.setPromiseRejectCallback((event, promise, value) -> {
-        });
-        runtime.setNearHeapLimitCallback((current, initial) -> {
-            outOfMemory = true;
-            runtime.terminateExecution();
-            return current + HEAP_HEADROOM_BYTES;
-        });
-        try (V8ValueObject hostObject = runtime.createV8ValueObject()) {
-            bindHostFunctions(hostObject);
-            runtime.getGlobalObject().set("__tenantd_host", hostObject);
-            entry = runtime.getExecutor(engine.bootstrapSource())
-                    .setResourceName(RuntimeScripts.RESOURCE_NAME)
-                    .execute();
-            runtime.getGlobalObject().delete("__tenantd_host");
-        }
-        runtime.allowEval(false);
+        IsolateShell shell = engine.takeShell();
+        runtime = shell.runtime;
+        entry = shell.entry;
+        java.util.HashMap<String, IsolateShell.HostFunction> handlers = new java.util.HashMap<>();
+        bindHostFunctions(handlers);
+        shell.adopt(handlers, () -> outOfMemory = true);
     }
 
     private void loadScript() throws JavetException {
@@ -560,7 +547,7 @@ public final class Worker implements AutoCloseable {
 
     // ---- host functions: the only Java the worker's JavaScript can reach
 
-    private void bindHostFunctions(V8ValueObject hostObject) throws JavetException {
+    private void bindHostFunctions(Map<String, IsolateShell.HostFunction> hostObject) {
         result(hostObject, "log", args -> {
             log(current, string(args[0]), string(args[1]));
             return null;
@@ -729,17 +716,8 @@ public final class Worker implements AutoCloseable {
         }));
     }
 
-    @FunctionalInterface
-    private interface HostFunction {
-        V8Value call(V8Value[] args) throws Exception;
-    }
-
-    private void result(V8ValueObject target, String name, HostFunction fn) throws JavetException {
-        IJavetDirectCallable.NoThisAndResult<Exception> callable = args -> {
-            V8Value value = fn.call(args);
-            return value == null ? runtime.createV8ValueUndefined() : value;
-        };
-        target.bindFunction(new JavetCallbackContext(name, JavetCallbackType.DirectCallNoThisAndResult, callable));
+    private static void result(Map<String, IsolateShell.HostFunction> target, String name, IsolateShell.HostFunction fn) {
+        target.put(name, fn);
     }
 
     private void discard() {

@@ -65,9 +65,10 @@ class LimitsTest {
     void cpu_is_summed_over_the_turns_of_an_invocation() {
         Recorder host = new Recorder();
         Worker w = load(Engines.module("""
-                function spin(ms) { const end = Date.now() + ms; while (Date.now() < end) {} }
+                // Work measured in iterations, not wall time, so that CPU contention cannot stretch it thin.
+                function spin() { let x = 0; for (let i = 0; i < 20_000_000; i++) { x = (x + i) % 7919; } return x; }
                 export default { async fetch() {
-                  for (let i = 0; i < 10; i++) { spin(15); await new Promise((r) => setTimeout(r, 1)); }
+                  for (let i = 0; i < 10; i++) { spin(); await new Promise((r) => setTimeout(r, 1)); }
                   return new Response('done');
                 } };"""), host);
         assertThatThrownBy(() -> get(w.fetch(req("http://x/"), limits(60, 10, 60_000))))

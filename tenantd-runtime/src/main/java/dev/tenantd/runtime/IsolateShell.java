@@ -1,0 +1,121 @@
+package dev.tenantd.runtime;
+
+import com.caoccao.javet.exceptions.JavetException;
+import com.caoccao.javet.interop.V8Host;
+import com.caoccao.javet.interop.V8Runtime;
+import com.caoccao.javet.interop.callback.IJavetDirectCallable;
+import com.caoccao.javet.interop.callback.JavetCallbackContext;
+import com.caoccao.javet.interop.callback.JavetCallbackType;
+import com.caoccao.javet.values.V8Value;
+import com.caoccao.javet.values.reference.V8Script;
+import com.caoccao.javet.values.reference.V8ValueObject;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An isolate with the runtime JavaScript already evaluated and no worker in it
+ * yet. Shells are made ahead of need (pre-warmed) so that loading a worker only
+ * compiles and evaluates the worker's own modules. The host functions a shell
+ * exposes forward to the handlers of the worker that adopts it.
+ */
+final class IsolateShell {
+    /** Every host function the runtime JavaScript may call; nothing else of Java is reachable. */
+    static final List<String> HOST_FUNCTIONS = List.of("log", "randomBytes", "setTimer", "clearTimer", "complete",
+            "fail", "finished", "fetch", "dispatch", "service", "dispatchTargetExists");
+    private static final long HEAP_HEADROOM_BYTES = 32L * 1024 * 1024;
+
+    @FunctionalInterface
+    interface HostFunction {
+        V8Value call(V8Value[] args) throws Exception;
+    }
+
+    final V8Runtime runtime;
+    final V8ValueObject entry;
+    private volatile Map<String, HostFunction> handlers = Map.of();
+    private volatile Runnable onHeapLimit = () -> {
+    };
+
+    private IsolateShell(V8Runtime runtime, V8ValueObject entry) {
+        this.runtime = runtime;
+        this.entry = entry;
+    }
+
+    /** Hands the shell to a worker: its host calls and heap-limit signal go there from now on. */
+    void adopt(Map<String, HostFunction> workerHandlers, Runnable workerOnHeapLimit) {
+        this.handlers = Map.copyOf(workerHandlers);
+        this.onHeapLimit = workerOnHeapLimit;
+    }
+
+    /** Creates an isolate and evaluates the runtime JavaScript in it, from the engine's code cache if there is one. */
+    static IsolateShell create(String bootstrapSource, byte[] codeCache) throws JavetException {
+        V8Runtime runtime = V8Host.getV8Instance().createV8Runtime();
+        try {
+            return boot(runtime, bootstrapSource, codeCache);
+        } catch (JavetException | RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    private static IsolateShell boot(V8Runtime runtime, String bootstrapSource, byte[] codeCache) throws JavetException {
+        runtime.setLogger(EngineLog.INSTANCE);
+        // Unhandled rejections are the worker's business (reported through its logs), not the engine's.
+        runtime.setPromiseRejectCallback((event, promise, value) -> {
+        });
+        IsolateShell[] self = new IsolateShell[1];
+        runtime.setNearHeapLimitCallback((current, initial) -> {
+            if (self[0] != null) {
+                self[0].onHeapLimit.run();
+            }
+            runtime.terminateExecution();
+            return current + HEAP_HEADROOM_BYTES;
+        });
+        V8ValueObject entry;
+        try (V8ValueObject hostObject = runtime.createV8ValueObject()) {
+            for (String name : HOST_FUNCTIONS) {
+                IJavetDirectCallable.NoThisAndResult<Exception> forward = args -> {
+                    HostFunction fn = self[0].handlers.get(name);
+                    V8Value value = fn == null ? null : fn.call(args);
+                    return value == null ? runtime.createV8ValueUndefined() : value;
+                };
+                hostObject.bindFunction(new JavetCallbackContext(name, JavetCallbackType.DirectCallNoThisAndResult, forward));
+            }
+            runtime.getGlobalObject().set("__tenantd_host", hostObject);
+            entry = runtime.getExecutor(bootstrapSource, codeCache)
+                    .setResourceName(RuntimeScripts.RESOURCE_NAME)
+                    .execute();
+            runtime.getGlobalObject().delete("__tenantd_host");
+        }
+        runtime.allowEval(false);
+        self[0] = new IsolateShell(runtime, entry);
+        return self[0];
+    }
+
+    /**
+     * Compiles and runs the runtime JavaScript once in a scratch isolate and returns V8's
+     * code cache for it, which later isolates deserialize instead of parsing and compiling.
+     */
+    static byte[] codeCache(String bootstrapSource) throws JavetException {
+        try (V8Runtime runtime = V8Host.getV8Instance().createV8Runtime();
+                V8ValueObject hostObject = runtime.createV8ValueObject()) {
+            runtime.setLogger(EngineLog.INSTANCE);
+            runtime.getGlobalObject().set("__tenantd_host", hostObject);
+            try (V8Script script = runtime.getExecutor(bootstrapSource)
+                    .setResourceName(RuntimeScripts.RESOURCE_NAME)
+                    .compileV8Script()) {
+                try (V8Value ignored = script.execute()) {
+                    return script.getCachedData();
+                }
+            }
+        }
+    }
+
+    void close() {
+        try {
+            entry.close();
+            runtime.close();
+        } catch (JavetException ignored) {
+            // the isolate is gone either way
+        }
+    }
+}
