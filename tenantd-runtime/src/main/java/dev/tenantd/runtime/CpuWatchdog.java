@@ -27,6 +27,8 @@ final class CpuWatchdog {
 
     private final ConcurrentHashMap<Long, Armed> armed = new ConcurrentHashMap<>();
     private final Thread thread;
+    /** True while the watchdog sleeps with nothing armed; only then does arming wake it. */
+    private volatile boolean idle;
 
     private CpuWatchdog() {
         thread = new Thread(this::run, "tenantd-cpu-watchdog");
@@ -43,7 +45,9 @@ final class CpuWatchdog {
     void arm(long cpuDeadlineNanos, Runnable onExpire, Runnable probe) {
         long id = Thread.currentThread().threadId();
         armed.put(id, new Armed(id, cpuDeadlineNanos, onExpire, probe, new long[] {System.nanoTime() + PROBE_EVERY_NANOS}));
-        LockSupport.unpark(thread);
+        if (idle) {
+            LockSupport.unpark(thread);
+        }
     }
 
     void disarm() {
@@ -53,7 +57,11 @@ final class CpuWatchdog {
     private void run() {
         while (true) {
             if (armed.isEmpty()) {
-                LockSupport.parkNanos(50_000_000);
+                idle = true;
+                if (armed.isEmpty()) {
+                    LockSupport.parkNanos(50_000_000);
+                }
+                idle = false;
                 continue;
             }
             long now = System.nanoTime();

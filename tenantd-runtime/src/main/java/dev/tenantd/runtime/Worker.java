@@ -55,7 +55,7 @@ public final class Worker implements AutoCloseable {
     private static final byte[] EMPTY = new byte[0];
     private static final long HEAP_HEADROOM_BYTES = 32L * 1024 * 1024;
     private static final long NANOS_PER_MS = 1_000_000L;
-    private static final int MEMORY_CHECK_EVERY_TURNS = 8;
+    private static final int MEMORY_CHECK_EVERY_TURNS = 32;
     private static final long MEMORY_CHECK_AFTER_NANOS = 500_000L;
 
     private final JsEngine engine;
@@ -595,6 +595,10 @@ public final class Worker implements AutoCloseable {
                 inv.status = integer(args[1]);
                 inv.result.complete(new WorkerResponse(inv.status, string(args[2]),
                         splitHeaders(string(args[3])), bytesOf(args[4])));
+                // The common case, no waitUntil work: the invocation ends with its response.
+                if (args.length > 5 && args[5] instanceof V8ValueBoolean done && done.getValue()) {
+                    finish(inv);
+                }
             }
             return null;
         });

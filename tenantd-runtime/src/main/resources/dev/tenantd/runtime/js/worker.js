@@ -108,9 +108,11 @@ function worker_fail(id, error) {
   host.fail(id, parts.name, parts.message, parts.stack);
 }
 
-async function worker_respond(id, response) {
+async function worker_respond(id, response, pending) {
   const out = await responseToHost(response);
-  host.complete(id, out.status, out.statusText, fetch_headersString(out.headers), out.body ?? null);
+  const done = pending !== undefined && pending.waitUntil.length === 0;
+  if (done) pending.finished = true;
+  host.complete(id, out.status, out.statusText, fetch_headersString(out.headers), out.body ?? null, done);
 }
 
 function worker_run(request, pending, env) {
@@ -168,7 +170,7 @@ const entryPoints = {
   },
 
   invoke(id, method, url, headers, body, envJson) {
-    const pending = { waitUntil: [], passThrough: false, responded: false, response: undefined };
+    const pending = { waitUntil: [], passThrough: false, responded: false, response: undefined, finished: false };
     let request;
     let result;
     try {
@@ -182,7 +184,7 @@ const entryPoints = {
       return;
     }
     Promise.resolve(result)
-      .then((response) => worker_respond(id, response))
+      .then((response) => worker_respond(id, response, pending))
       .catch((error) => worker_finishWithError(id, error, pending, method, url, headers, body))
       .finally(() => worker_whenSettled(id, pending));
   },
@@ -195,6 +197,7 @@ const entryPoints = {
 // The invocation is over once its response is out and every waitUntil promise
 // has settled (promises added by waitUntil while waiting are waited for too).
 async function worker_whenSettled(id, pending) {
+  if (pending.finished) return;
   let seen = 0;
   while (seen < pending.waitUntil.length) {
     const batch = pending.waitUntil.slice(seen);
