@@ -121,7 +121,8 @@ public final class JsEngine implements AutoCloseable {
             V8RuntimeOptions.V8_FLAGS
                     .setMaxHeapSize(options.heapLimitMb())
                     .setMaxOldSpaceSize(options.heapLimitMb())
-                    .setCustomFlags("--disallow-code-generation-from-strings --wasm-max-mem-pages=" + (options.heapLimitMb() * 16));
+                    .setCustomFlags("--disallow-code-generation-from-strings --wasm-max-mem-pages="
+                            + (options.heapLimitMb() * 16) + " " + System.getProperty("tenantd.v8.flags", ""));
             V8Host.getV8Instance();
             v8ConfiguredWith = options;
         }
