@@ -10,9 +10,8 @@ import java.util.concurrent.locks.LockSupport;
  * runs on and the thread-CPU time at which its budget ends; one daemon thread
  * samples registered threads every quarter millisecond and runs the turn's
  * expiry action (terminating the isolate's execution) once the budget is spent.
- * Turns that run longer than a few milliseconds also get their memory probe run
- * every few milliseconds (memory outside the V8 heap, such as ArrayBuffers, is
- * only visible that way).
+ * The watchdog never calls into V8 but to terminate execution, which V8 allows
+ * from any thread.
  */
 final class CpuWatchdog {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -20,9 +19,7 @@ final class CpuWatchdog {
 
     static final CpuWatchdog INSTANCE = new CpuWatchdog();
 
-    private static final long PROBE_EVERY_NANOS = 2_000_000;
-
-    private record Armed(long threadId, long cpuDeadlineNanos, Runnable onExpire, Runnable probe, long[] nextProbe) {
+    private record Armed(long threadId, long cpuDeadlineNanos, Runnable onExpire) {
     }
 
     private final ConcurrentHashMap<Long, Armed> armed = new ConcurrentHashMap<>();
@@ -42,9 +39,9 @@ final class CpuWatchdog {
     }
 
     /** Arms the watchdog for the calling thread; the budget ends at {@code cpuDeadlineNanos} of its CPU time. */
-    void arm(long cpuDeadlineNanos, Runnable onExpire, Runnable probe) {
+    void arm(long cpuDeadlineNanos, Runnable onExpire) {
         long id = Thread.currentThread().threadId();
-        armed.put(id, new Armed(id, cpuDeadlineNanos, onExpire, probe, new long[] {System.nanoTime() + PROBE_EVERY_NANOS}));
+        armed.put(id, new Armed(id, cpuDeadlineNanos, onExpire));
         if (idle) {
             LockSupport.unpark(thread);
         }
@@ -64,19 +61,11 @@ final class CpuWatchdog {
                 idle = false;
                 continue;
             }
-            long now = System.nanoTime();
             for (Armed a : armed.values()) {
                 long used = THREADS.getThreadCpuTime(a.threadId());
                 if (used >= a.cpuDeadlineNanos() && armed.remove(a.threadId(), a)) {
                     try {
                         a.onExpire().run();
-                    } catch (RuntimeException ignored) {
-                        // the isolate may have closed meanwhile
-                    }
-                } else if (now >= a.nextProbe()[0]) {
-                    a.nextProbe()[0] = now + PROBE_EVERY_NANOS;
-                    try {
-                        a.probe().run();
                     } catch (RuntimeException ignored) {
                         // the isolate may have closed meanwhile
                     }

@@ -34,6 +34,8 @@ final class IsolateShell {
     private volatile Map<String, HostFunction> handlers = Map.of();
     private volatile Runnable onHeapLimit = () -> {
     };
+    private volatile Runnable afterGc = () -> {
+    };
 
     private IsolateShell(V8Runtime runtime, V8ValueObject entry) {
         this.runtime = runtime;
@@ -41,9 +43,10 @@ final class IsolateShell {
     }
 
     /** Hands the shell to a worker: its host calls and heap-limit signal go there from now on. */
-    void adopt(Map<String, HostFunction> workerHandlers, Runnable workerOnHeapLimit) {
+    void adopt(Map<String, HostFunction> workerHandlers, Runnable workerOnHeapLimit, Runnable workerAfterGc) {
         this.handlers = Map.copyOf(workerHandlers);
         this.onHeapLimit = workerOnHeapLimit;
+        this.afterGc = workerAfterGc;
     }
 
     /** Creates an isolate and evaluates the runtime JavaScript in it, from the engine's code cache if there is one. */
@@ -69,6 +72,14 @@ final class IsolateShell {
             }
             runtime.terminateExecution();
             return current + HEAP_HEADROOM_BYTES;
+        });
+        // Runs on the isolate's own thread after each garbage collection; V8 collects more
+        // often as memory outside its heap (ArrayBuffers) grows, which makes this the
+        // moment to check that memory while a turn is still running.
+        runtime.addGCEpilogueCallback((types, flags) -> {
+            if (self[0] != null) {
+                self[0].afterGc.run();
+            }
         });
         V8ValueObject entry;
         try (V8ValueObject hostObject = runtime.createV8ValueObject()) {

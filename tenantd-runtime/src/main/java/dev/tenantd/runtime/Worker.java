@@ -73,6 +73,7 @@ public final class Worker implements AutoCloseable {
     private final Map<String, IV8Module> modules = new HashMap<>();
     private int nextInvocationId;
     private int turnsSinceMemoryCheck;
+    private long turnRssBaseline;
     private Invocation current;
     private volatile boolean outOfMemory;
 
@@ -145,7 +146,7 @@ public final class Worker implements AutoCloseable {
             long cpuStart = CpuWatchdog.threadCpuNanos();
             beginTurn(null);
             CpuWatchdog.INSTANCE.arm(cpuStart + engine.options().startupCpuMs() * NANOS_PER_MS,
-                    () -> expire(null, Outcome.EXCEEDED_CPU), () -> probeMemory(null));
+                    () -> expire(null, Outcome.EXCEEDED_CPU));
             try {
                 createIsolate();
                 loadScript();
@@ -233,6 +234,7 @@ public final class Worker implements AutoCloseable {
     }
 
     private void beginTurn(Invocation owner) {
+        turnRssBaseline = 0;
         synchronized (turnLock) {
             turnActive = true;
             turnOwner = owner;
@@ -281,8 +283,7 @@ public final class Worker implements AutoCloseable {
         beginTurn(owner);
         if (owner != null) {
             long budget = owner.limits.cpuMs() * NANOS_PER_MS - owner.cpuNanos;
-            CpuWatchdog.INSTANCE.arm(cpuStart + Math.max(0, budget), () -> expire(owner, Outcome.EXCEEDED_CPU),
-                    () -> probeMemory(owner));
+            CpuWatchdog.INSTANCE.arm(cpuStart + Math.max(0, budget), () -> expire(owner, Outcome.EXCEEDED_CPU));
         }
         boolean terminated = false;
         try {
@@ -345,27 +346,31 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Memory outside the V8 heap (ArrayBuffer and WebAssembly memory) counts against the
-     * isolate's memory limit too. The statistics are gathered inside the running turn
-     * through an interrupt; over the limit, the turn ends as if the heap had run out.
+     * Memory outside the V8 heap (ArrayBuffers) counts against the isolate's limit too. V8
+     * collects garbage as that memory grows; after each collection during a turn, the
+     * process's resident memory is compared with its size at the turn's first collection,
+     * and a turn that grew it by more than the limit ends as if the heap had run out.
      */
-    private void probeMemory(Invocation owner) {
-        V8Runtime rt = runtime;
-        if (rt == null || closed) {
+    private void afterGc() {
+        synchronized (turnLock) {
+            if (!turnActive || terminatedFor != null || runtime == null) {
+                return;
+            }
+        }
+        long rss = ResidentMemory.bytes();
+        if (turnRssBaseline == 0) {
+            turnRssBaseline = rss;
             return;
         }
-        long limit = engine.options().heapLimitMb() * 1024L * 1024L;
-        rt.getV8HeapStatistics().thenAccept(stats -> {
-            if (stats.getExternalMemory() + stats.getUsedHeapSize() > limit) {
-                synchronized (turnLock) {
-                    if (turnActive && turnOwner == owner && terminatedFor == null) {
-                        outOfMemory = true;
-                        terminatedFor = Outcome.EXCEEDED_MEMORY;
-                        rt.terminateExecution();
-                    }
+        if (rss - turnRssBaseline > engine.options().heapLimitMb() * 1024L * 1024L) {
+            synchronized (turnLock) {
+                if (turnActive && terminatedFor == null) {
+                    outOfMemory = true;
+                    terminatedFor = Outcome.EXCEEDED_MEMORY;
+                    runtime.terminateExecution();
                 }
             }
-        });
+        }
     }
 
     private void wallTimeUp(Invocation inv) {
@@ -420,7 +425,7 @@ public final class Worker implements AutoCloseable {
         entry = shell.entry;
         java.util.HashMap<String, IsolateShell.HostFunction> handlers = new java.util.HashMap<>();
         bindHostFunctions(handlers);
-        shell.adopt(handlers, () -> outOfMemory = true);
+        shell.adopt(handlers, () -> outOfMemory = true, this::afterGc);
     }
 
     private void loadScript() throws JavetException {

@@ -1,0 +1,23 @@
+package dev.tenantd.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The process's resident memory, read from /proc (Linux); 0 where that is not available. */
+final class ResidentMemory {
+    private static final Path STATM = Path.of("/proc/self/statm");
+    private static final long PAGE = 4096;
+
+    private ResidentMemory() {
+    }
+
+    static long bytes() {
+        try {
+            String[] fields = Files.readString(STATM).trim().split(" ");
+            return Long.parseLong(fields[1]) * PAGE;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+}
