@@ -23,7 +23,12 @@ const token = 'fairness-token';
 const account = 'fair';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantd-fairness-'));
 
-const server = spawn(path.join(root, 'tenantd'), ['serve', '--data-dir', dataDir,
+// bench/run.sh passes the build it measures (BENCH_TENANTD holds tenantd-server.jar); alone, ./tenantd is used.
+const command = process.env.BENCH_TENANTD
+  ? [process.env.BENCH_JAVA || 'java', ['--enable-native-access=ALL-UNNAMED', '-XX:+UseG1GC', '-jar',
+    path.join(process.env.BENCH_TENANTD, 'tenantd-server.jar')]]
+  : [path.join(root, 'tenantd'), []];
+const server = spawn(command[0], [...command[1], 'serve', '--data-dir', dataDir,
   '--listen', `127.0.0.1:${workerPort}`, '--api-listen', `127.0.0.1:${apiPort}`,
   '--account-id', account, '--api-token', token, '--route', '*.fair.test/*=front'],
 { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -110,6 +115,7 @@ try {
 
   const ratio = loaded.p99 / idle.p99;
   const line = (name, m) => `| ${name} | ${m.p50.toFixed(2)} | ${m.p99.toFixed(2)} |`;
+  console.log(`Method: a light tenant's requests one at a time through the dispatcher, first on an idle server, then while ${heavyClients} clients keep a heavy tenant (20 ms of CPU per request) saturated.\n`);
   console.log(`Fairness (${os.cpus().length} cores, ${samples} light requests per phase, ${heavyClients} heavy clients, heavy requests served: ${heavyDone})`);
   console.log('| light tenant | p50 ms | p99 ms |\n|---|---|---|');
   console.log(line('idle server', idle));

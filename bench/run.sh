@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # tenantd benchmark suite, side by side with workerd (see bench/README.md).
 #
-#   bash bench/run.sh           full run (~10 min): prints the tables, writes bench/results/<date>.md
+#   bash bench/run.sh           full run (~12 min): prints the tables, writes bench/results/<date>.md
 #   bash bench/run.sh --quick   smoke run (< 1 min): tiny sizes, writes bench/.cache/results/<date>-quick.md
 #   bash bench/run.sh --build   rebuild tenantd first (mvn -DskipTests install), then the full run
+#   --keep-map-count            do not raise vm.max_map_count for the density step (see below)
 #
 # Installs what is missing: wrk (apt-get), workerd (npm, into bench/.cache/workerd),
 # JMH (Maven Central, when bench/jmh is built). Exits non-zero on any error
@@ -17,10 +18,12 @@ cache="$bench/.cache"
 workerd_version="1.20260426.1"
 quick=0
 build=0
+keep_map_count=0
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
     --build) build=1 ;;
+    --keep-map-count) keep_map_count=1 ;;
     -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/run.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
   esac
@@ -99,8 +102,11 @@ fi
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 run_dir="$cache/run-$stamp$([ "$quick" -eq 1 ] && echo -quick || true)"
 mkdir -p "$run_dir/tenantd"
-cp "$server_jar" "$run_dir/tenantd/"
-cp -r "$root/tenantd-server/target/lib" "$run_dir/tenantd/"
+# BENCH_TENANTD_BUILD=DIR (holding tenantd-server.jar and lib/) measures another build, e.g. an older copy.
+build_dir="${BENCH_TENANTD_BUILD:-$root/tenantd-server/target}"
+[ -f "$build_dir/tenantd-server.jar" ] && [ -d "$build_dir/lib" ] || { say "no tenantd-server.jar and lib/ in $build_dir"; exit 1; }
+cp -p "$build_dir/tenantd-server.jar" "$run_dir/tenantd/"
+cp -p -r "$build_dir/lib" "$run_dir/tenantd/"
 # keep the five newest run directories
 ls -1dt "$cache"/run-* 2>/dev/null | tail -n +6 | while read -r old; do rm -rf "$old"; done
 
@@ -115,7 +121,10 @@ if [ ! -f "$stamp_file" ] || [ -n "$(find "$jmh/src" "$jmh/pom.xml" "$bench/work
     rm -f "$stamp_file"
   fi
 fi
-if [ -f "$stamp_file" ]; then jmh_cp="$jmh/target/classes:$jmh/target/lib/*"; fi
+# The runtime of the build being measured goes first, so JMH measures the same build as the rest.
+if [ -f "$stamp_file" ]; then
+  jmh_cp="$jmh/target/classes:$run_dir/tenantd/lib/tenantd-runtime-0.1.0-SNAPSHOT.jar:$jmh/target/lib/*"
+fi
 
 date_tag="$(date -u +%Y-%m-%d)"
 if [ "$quick" -eq 1 ]; then
@@ -124,7 +133,42 @@ else
   out="$bench/results/$date_tag.md"
 fi
 
+# V8 maps about a dozen memory regions per isolate, and Linux allows a process
+# vm.max_map_count of them (65530 by default): both tenantd and workerd abort near
+# 5,000-6,000 live isolates. For the 10,000-worker density step of the full run,
+# raise the limit while the run lasts (as root), restore it afterwards, and say so
+# in the results. --keep-map-count leaves it alone (the density step then fails).
+map_note=""
+if [ "$quick" -eq 0 ] && [ "$keep_map_count" -eq 0 ]; then
+  old_maps="$(cat /proc/sys/vm/max_map_count)"
+  if [ "$old_maps" -lt 262144 ]; then
+    if [ "$(id -u)" -eq 0 ] && (echo 262144 > /proc/sys/vm/max_map_count) 2>/dev/null; then
+      trap 'echo "$old_maps" > /proc/sys/vm/max_map_count 2>/dev/null || true' EXIT
+      map_note="vm.max_map_count was raised from $old_maps to 262144 for this run and restored afterwards"
+      say "$map_note"
+    else
+      say "vm.max_map_count is $old_maps and cannot be raised (not root): the density step will stop near 5,000 workers"
+    fi
+  fi
+fi
+
+status=0
 say "running ($([ "$quick" -eq 1 ] && echo quick || echo full)); logs in ${run_dir#$root/}"
 BENCH_JAVA="$JAVA_HOME/bin/java" BENCH_WORKERD="$workerd" BENCH_TENANTD="$run_dir/tenantd" \
-  BENCH_JMH_CP="$jmh_cp" BENCH_RUN_DIR="$run_dir" BENCH_OUT="$out" BENCH_QUICK="$quick" \
-  node "$bench/lib/bench.mjs"
+    BENCH_JMH_CP="$jmh_cp" BENCH_RUN_DIR="$run_dir" BENCH_OUT="$out" BENCH_QUICK="$quick" BENCH_MAP_NOTE="$map_note" \
+  node "$bench/lib/bench.mjs" || status=$?
+
+# ---- fairness: one tenant saturating the server, another tenant's p99 (target: within 3x of idle)
+say "fairness"
+fairness_args=()
+[ "$quick" -eq 1 ] && fairness_args+=(--quick)
+if BENCH_JAVA="$JAVA_HOME/bin/java" BENCH_TENANTD="$run_dir/tenantd" \
+    node "$bench/fairness.mjs" "${fairness_args[@]}" > "$run_dir/fairness.md" 2> "$run_dir/fairness.log"; then
+  :
+else
+  say "fairness failed (see ${run_dir#$root/}/fairness.log)"
+  status=1
+fi
+{ echo; echo "## 5. Fairness"; echo; cat "$run_dir/fairness.md"; } >> "$out"
+cat "$run_dir/fairness.md"
+exit "$status"
