@@ -25,7 +25,8 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantd-fairness-'));
 
 // bench/run.sh passes the build it measures (BENCH_TENANTD holds tenantd-server.jar); alone, ./tenantd is used.
 const command = process.env.BENCH_TENANTD
-  ? [process.env.BENCH_JAVA || 'java', ['--enable-native-access=ALL-UNNAMED', '-XX:+UseG1GC', '-jar',
+  ? [process.env.BENCH_JAVA || 'java', ['--enable-native-access=ALL-UNNAMED', '-XX:+UseG1GC',
+    ...(process.env.BENCH_TENANTD_JVM_ARGS || '').split(' ').filter(Boolean), '-jar',
     path.join(process.env.BENCH_TENANTD, 'tenantd-server.jar')]]
   : [path.join(root, 'tenantd'), []];
 const server = spawn(command[0], [...command[1], 'serve', '--data-dir', dataDir,
@@ -120,8 +121,9 @@ try {
   console.log('| light tenant | p50 ms | p99 ms |\n|---|---|---|');
   console.log(line('idle server', idle));
   console.log(line('heavy tenant saturating', loaded));
-  console.log(`p99 ratio loaded/idle: ${ratio.toFixed(2)} (target <= 3)`);
-  if (ratio > 3) exitCode = 1;
+  console.log(`p99 ratio loaded/idle: ${ratio.toFixed(2)} (target <= 3)${ratio > 3 ? ' — target missed' : ''}`);
+  // A missed target fails the full run; the quick smoke run (CI) fails only on errors.
+  if (ratio > 3 && !quick) exitCode = 1;
 } catch (e) {
   console.error(`fairness benchmark failed: ${e.stack || e}`);
   exitCode = 2;
