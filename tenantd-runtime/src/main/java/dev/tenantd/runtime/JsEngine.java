@@ -169,7 +169,8 @@ public final class JsEngine implements AutoCloseable {
 
     /** Starts an isolate for a worker and runs its top-level code. Fails with {@link ScriptException}. */
     public CompletableFuture<Worker> load(WorkerSource source, WorkerHost host) {
-        Worker worker = new Worker(this, source, host, new Mailbox(threads));
+        Worker worker = new Worker(this, source, host, new Mailbox(threads, timers,
+                () -> !((java.util.concurrent.ThreadPoolExecutor) threads).getQueue().isEmpty()));
         return worker.start().thenApply(ignored -> worker);
     }
 

@@ -595,6 +595,11 @@ public final class Worker implements AutoCloseable {
         });
         result(hostObject, "complete", args -> {
             Invocation inv = invocations.get(integer(args[0]));
+            if (inv != null && !inv.responded && !inv.failed && tooLarge(args[4])) {
+                end(inv, Outcome.EXCEEDED_MEMORY, "Worker exceeded memory limit: the response body is larger than "
+                        + engine.options().heapLimitMb() + " MB.");
+                return null;
+            }
             if (inv != null && !inv.responded && !inv.failed) {
                 inv.responded = true;
                 inv.status = integer(args[1]);
@@ -650,6 +655,12 @@ public final class Worker implements AutoCloseable {
         });
         result(hostObject, "dispatchTargetExists", args ->
                 runtime.createV8ValueBoolean(host.dispatchTargetExists(string(args[0]), string(args[1]))));
+    }
+
+    /** A body that would not fit in the isolate's memory limit is never copied out of it. */
+    private boolean tooLarge(V8Value body) throws JavetException {
+        return body instanceof V8ValueTypedArray array
+                && array.getByteLength() > engine.options().heapLimitMb() * 1024L * 1024L;
     }
 
     /**

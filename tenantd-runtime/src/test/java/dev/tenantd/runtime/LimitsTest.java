@@ -257,4 +257,27 @@ class LimitsTest {
                 } };"""));
         assertThat(text(get(w, "http://x/"))).isEqualTo("TypeError: Atomics.wait cannot be called in this context");
     }
+
+    @Test
+    void a_cpu_heavy_isolate_yields_its_thread_to_waiting_isolates() {
+        JsEngine oneThread = JsEngine.start(EngineOptions.defaults().withJsThreads(1).withPrewarmedIsolates(0));
+        try {
+            Worker heavy = Engines.get(oneThread.load(Engines.module("""
+                    export default { fetch() { let x = 0; for (let i = 0; i < 30_000_000; i++) { x = (x + i) % 7919; } return new Response(String(x)); } };"""),
+                    new Engines.RecordingHost()));
+            Worker light = Engines.get(oneThread.load(Engines.module("export default { fetch() { return new Response('light'); } };"),
+                    new Engines.RecordingHost()));
+            List<CompletableFuture<WorkerResponse>> heavyCalls = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                heavyCalls.add(heavy.fetch(req("http://heavy/")));
+            }
+            CompletableFuture<WorkerResponse> lightCall = light.fetch(req("http://light/"));
+            assertThat(text(get(lightCall))).isEqualTo("light");
+            long heavyDone = heavyCalls.stream().filter(CompletableFuture::isDone).count();
+            assertThat(heavyDone).as("heavy requests finished before the light one").isLessThan(5);
+            heavyCalls.forEach(Engines::get);
+        } finally {
+            oneThread.close();
+        }
+    }
 }
