@@ -174,22 +174,6 @@ public final class JsEngine implements AutoCloseable {
         return worker.start().thenApply(ignored -> worker);
     }
 
-    /**
-     * Loads a worker in a throw-away isolate to prove it compiles, evaluates and
-     * defines a fetch handler; returns the startup time in milliseconds.
-     */
-    public CompletableFuture<Long> validate(WorkerSource source) {
-        return load(source, WorkerHost.refusing()).thenApply(worker -> {
-            long ms = worker.startupMillis();
-            worker.close();
-            return ms;
-        });
-    }
-
-    String bootstrapSource() {
-        return bootstrapSource;
-    }
-
     ScheduledExecutorService timers() {
         return timers;
     }
