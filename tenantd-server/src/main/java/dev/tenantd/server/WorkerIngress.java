@@ -68,50 +68,38 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
                 });
     }
 
+    /** What the client sees when an invocation ends without a response. */
+    private record Failure(int status, String body) {
+    }
+
+    private static Failure failure(ScriptRef script, Throwable cause) {
+        if (!(cause instanceof InvocationException ie)) {
+            LOG.error("invoking {} failed", script, cause);
+            return new Failure(500, "Worker threw exception");
+        }
+        return switch (ie.outcome()) {
+            case SCRIPT_NOT_FOUND -> new Failure(404, "Worker '" + script.name() + "' not found");
+            case EXCEEDED_CPU -> new Failure(503, "Error 1102: Worker exceeded CPU time limit.");
+            case EXCEEDED_MEMORY -> new Failure(503, "Error 1102: Worker exceeded memory limit.");
+            case EXCEEDED_WALL_TIME -> new Failure(503, "Worker exceeded its wall time limit.");
+            case EXCEEDED_SUBREQUESTS -> new Failure(503, "Worker exceeded its subrequest limit (Too many subrequests).");
+            case CANCELED -> new Failure(503, "Worker invocation was canceled.");
+            case LOAD_SHED -> new Failure(503, ie.getMessage());
+            case OK, EXCEPTION -> {
+                LOG.info("worker {} threw: {}: {}", script, ie.errorName(), ie.getMessage());
+                yield new Failure(500, "Worker threw exception");
+            }
+        };
+    }
+
     private void write(HttpServerResponse out, ScriptRef script, WorkerResponse response, Throwable error) {
         if (out.closed() || out.ended()) {
             return;
         }
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            int status = 500;
-            String body = "Worker threw exception";
-            if (cause instanceof InvocationException ie) {
-                switch (ie.outcome()) {
-                    case SCRIPT_NOT_FOUND -> {
-                        status = 404;
-                        body = "Worker '" + script.name() + "' not found";
-                    }
-                    case EXCEEDED_CPU -> {
-                        status = 503;
-                        body = "Error 1102: Worker exceeded CPU time limit.";
-                    }
-                    case EXCEEDED_MEMORY -> {
-                        status = 503;
-                        body = "Error 1102: Worker exceeded memory limit.";
-                    }
-                    case EXCEEDED_WALL_TIME -> {
-                        status = 503;
-                        body = "Worker exceeded its wall time limit.";
-                    }
-                    case EXCEEDED_SUBREQUESTS -> {
-                        status = 503;
-                        body = "Worker exceeded its subrequest limit (Too many subrequests).";
-                    }
-                    case CANCELED -> {
-                        status = 503;
-                        body = "Worker invocation was canceled.";
-                    }
-                    case LOAD_SHED -> {
-                        status = 503;
-                        body = ie.getMessage();
-                    }
-                    default -> LOG.info("worker {} threw: {}: {}", script, ie.errorName(), ie.getMessage());
-                }
-            } else {
-                LOG.error("invoking {} failed", script, cause);
-            }
-            out.setStatusCode(status).putHeader("content-type", "text/plain;charset=UTF-8").end(body + "\n");
+            Failure failure = failure(script, cause);
+            out.setStatusCode(failure.status()).putHeader("content-type", "text/plain;charset=UTF-8").end(failure.body() + "\n");
             return;
         }
         out.setStatusCode(response.status());
