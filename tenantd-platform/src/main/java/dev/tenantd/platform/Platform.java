@@ -88,6 +88,11 @@ public final class Platform implements AutoCloseable {
         return limits;
     }
 
+    /** Isolates loaded right now (an operator's gauge). */
+    public int liveIsolates() {
+        return pool.size();
+    }
+
     public List<Route> routes() {
         return routes;
     }
@@ -244,7 +249,8 @@ public final class Platform implements AutoCloseable {
             }
             String versionId = UUID.randomUUID().toString();
             String etag = BlobStore.sha256((versionId + modules).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            int number = findScript(ref).map(s -> s.current().number() + 1).orElse(1);
+            Optional<Script> previous = findScript(ref);
+            int number = previous.map(s -> s.current().number() + 1).orElse(1);
             ScriptVersion version = new ScriptVersion(versionId, "", number, upload.mainModule(),
                     source.isServiceWorker(), upload.compatibilityDate(), upload.compatibilityFlags(), modules,
                     stored, upload.limits(), upload.egress(), etag, startupMs, now());
@@ -254,6 +260,7 @@ public final class Platform implements AutoCloseable {
             host.bind(saved);
             pool.adopt(saved, loaded);
             kept = true;
+            previous.ifPresent(old -> pool.retire(old.current().id(), limits.wallTimeMs()));
             return saved;
         } finally {
             lock.unlock();
@@ -284,8 +291,10 @@ public final class Platform implements AutoCloseable {
         ReentrantLock lock = uploadLocks.computeIfAbsent(ref, r -> new ReentrantLock());
         lock.lock();
         try {
+            Script deleted = script(ref);
             store.deleteScript(ref);
             scriptCache.put(ref, Optional.empty());
+            pool.retire(deleted.current().id(), limits.wallTimeMs());
         } finally {
             lock.unlock();
         }

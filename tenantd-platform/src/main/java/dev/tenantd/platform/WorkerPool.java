@@ -91,6 +91,22 @@ final class WorkerPool implements AutoCloseable {
         evicted.forEach(f -> f.thenAccept(Worker::close));
     }
 
+    /**
+     * A version that no longer serves new requests (replaced or deleted) keeps its isolate
+     * for {@code graceMs}, so requests already in it can finish, then it is closed.
+     */
+    void retire(String versionId, long graceMs) {
+        CompletableFuture.delayedExecutor(graceMs, java.util.concurrent.TimeUnit.MILLISECONDS, io).execute(() -> {
+            CompletableFuture<Worker> gone;
+            synchronized (live) {
+                gone = live.remove(versionId);
+            }
+            if (gone != null) {
+                gone.thenAccept(Worker::close);
+            }
+        });
+    }
+
     int size() {
         synchronized (live) {
             return live.size();
