@@ -39,22 +39,14 @@ class LaunchPostTest {
             };
             """;
 
-    /** Today's dispatcher: awaited fetch, prefix comparison. */
-    static final String MODERN_DISPATCHER = """
-            export default {
-              async fetch(request, env) {
-                const customer = new URL(request.url).hostname.split('.')[0];
-                try {
-                  return await env.dispatcher.get(customer).fetch(request);
-                } catch (e) {
-                  if (e.message.startsWith('Worker not found')) {
-                    return new Response('no such customer', { status: 404 });
-                  }
-                  return new Response(e.message, { status: 500 });
-                }
-              },
-            };
-            """;
+    /** Today's dispatcher (awaited fetch, prefix comparison): the one shipped in examples/. */
+    static String modernDispatcher() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("../examples/dispatcher.js"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     static String uploader() {
         return """
@@ -106,7 +98,7 @@ class LaunchPostTest {
                 "dispatcher.js", DISPATCHER).status()).isEqualTo(200);
         assertThat(t.putModule(t.accountApi("/workers/scripts/modern"),
                 "{\"main_module\":\"index.js\",\"compatibility_date\":\"2024-09-23\",\"bindings\":[" + BINDING + "]}",
-                "index.js", MODERN_DISPATCHER).status()).isEqualTo(200);
+                "index.js", modernDispatcher()).status()).isEqualTo(200);
         assertThat(t.putModule(t.accountApi("/workers/scripts/uploader"),
                 "{\"main_module\":\"uploader.js\",\"compatibility_date\":\"2022-05-01\"}",
                 "uploader.js", uploader()).status()).isEqualTo(200);
@@ -146,7 +138,7 @@ class LaunchPostTest {
 
         TestServer.Reply modern = t.worker("GET", "nobody.modern.test", "/", null);
         assertThat(modern.status()).isEqualTo(404);
-        assertThat(modern.body()).isEqualTo("no such customer");
+        assertThat(modern.body()).isEqualTo("No site for \"nobody\" yet.\n");
     }
 
     @Test
@@ -161,7 +153,7 @@ class LaunchPostTest {
         // The modern dispatcher awaits, catches, and answers 500 with the user worker's message.
         TestServer.Reply modern = t.worker("GET", "broken.modern.test", "/", null);
         assertThat(modern.status()).isEqualTo(500);
-        assertThat(modern.body()).isEqualTo("customer bug");
+        assertThat(modern.body()).isEqualTo("The site for \"broken\" failed: customer bug\n");
     }
 
     @Test
