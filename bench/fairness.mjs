@@ -15,7 +15,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
-const samples = quick ? 300 : 3000;
+const rounds = quick ? 2 : 5;
+const samples = quick ? 300 : 1000; // light requests per phase and round
+const warmup = 100; // unrecorded light requests at the start of each phase
 const heavyClients = quick ? 4 : 8;
 const workerPort = 20000 + Math.floor(Math.random() * 20000);
 const apiPort = workerPort + 1;
@@ -72,16 +74,38 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 }
 
-async function measureLight() {
-  const times = [];
-  for (let i = 0; i < samples; i++) {
+async function sampleLight(count, into) {
+  for (let i = 0; i < count; i++) {
     const start = process.hrtime.bigint();
     const r = await request(workerPort, 'GET', '/', { host: 'light.fair.test' });
     if (r.status !== 200) throw new Error(`light tenant failed: ${r.status} ${r.body}`);
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    into.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
-  times.sort((a, b) => a - b);
-  return { p50: percentile(times, 0.5), p99: percentile(times, 0.99) };
+}
+
+function summary(times) {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
+}
+
+// The heavy tenant's load comes from a separate process (wrk), so that the client
+// measuring the light tenant is not itself slowed by handling the heavy responses.
+async function withHeavyLoad(body) {
+  const wrk = spawn('wrk', ['-t1', `-c${heavyClients}`, '-d600s', '-H', 'Host: heavy.fair.test',
+    `http://127.0.0.1:${workerPort}/`], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  wrk.stdout.on('data', (d) => { out += d; });
+  await new Promise((r) => setTimeout(r, 500));
+  try {
+    await body();
+  } finally {
+    wrk.kill('SIGINT');
+    await new Promise((r) => wrk.on('exit', r));
+    // Requests wrk left in flight still run on the server: let them finish before
+    // the next idle phase.
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return Number((/(\d+) requests in/.exec(out) || [0, 0])[1]);
 }
 
 let exitCode = 0;
@@ -98,26 +122,26 @@ try {
   await upload('/workers/dispatch/namespaces/tenants/scripts/light', { main_module: 'l.js' }, 'l.js',
     "export default { fetch() { return new Response('light'); } };");
 
-  await measureLight(); // warm-up
-  const idle = await measureLight();
-
-  // The heavy tenant's load comes from a separate process (wrk), so that the client
-  // measuring the light tenant is not itself slowed by handling the heavy responses.
+  await sampleLight(samples, []); // warm-up
+  // Idle and loaded phases alternate, so that drift over the run (JIT, caches, other
+  // processes) falls on both alike; the percentiles are over all samples of a kind.
+  const idleTimes = [];
+  const loadedTimes = [];
   let heavyDone = 0;
-  const wrk = spawn('wrk', ['-t1', `-c${heavyClients}`, '-d600s', '-H', 'Host: heavy.fair.test',
-    `http://127.0.0.1:${workerPort}/`], { stdio: ['ignore', 'pipe', 'ignore'] });
-  let wrkOut = '';
-  wrk.stdout.on('data', (d) => { wrkOut += d; });
-  await new Promise((r) => setTimeout(r, 500));
-  const loaded = await measureLight();
-  wrk.kill('SIGINT');
-  await new Promise((r) => wrk.on('exit', r));
-  heavyDone = Number((/(\d+) requests in/.exec(wrkOut) || [0, 0])[1]);
+  // Each phase starts with a few unrecorded requests: the phases measure the steady
+  // state, not the first request after the pause between them.
+  const steady = async (into) => { await sampleLight(warmup, []); await sampleLight(samples, into); };
+  for (let round = 0; round < rounds; round++) {
+    await steady(idleTimes);
+    heavyDone += await withHeavyLoad(() => steady(loadedTimes));
+  }
+  const idle = summary(idleTimes);
+  const loaded = summary(loadedTimes);
 
   const ratio = loaded.p99 / idle.p99;
   const line = (name, m) => `| ${name} | ${m.p50.toFixed(2)} | ${m.p99.toFixed(2)} |`;
-  console.log(`Method: a light tenant's requests one at a time through the dispatcher, first on an idle server, then while wrk (a separate process) keeps ${heavyClients} connections of a heavy tenant (20 ms of CPU per request) saturated.\n`);
-  console.log(`Fairness (${os.cpus().length} cores, ${samples} light requests per phase, ${heavyClients} heavy clients, heavy requests served: ${heavyDone})`);
+  console.log(`Method: a light tenant's requests one at a time through the dispatcher, in ${rounds} rounds that each measure ${samples} requests on an idle server and ${samples} while wrk (a separate process) keeps ${heavyClients} connections of a heavy tenant (20 ms of CPU per request) saturated; percentiles over all samples of a phase.\n`);
+  console.log(`Fairness (${os.cpus().length} cores, ${idleTimes.length} light requests per phase, ${heavyClients} heavy clients, heavy requests served: ${heavyDone})`);
   console.log('| light tenant | p50 ms | p99 ms |\n|---|---|---|');
   console.log(line('idle server', idle));
   console.log(line('heavy tenant saturating', loaded));

@@ -11,17 +11,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The process's V8 engine: the fixed pool of JS threads that run isolate turns,
+ * The process's V8 engine: the fixed pools of JS threads that run isolate turns (one at
+ * normal priority, one at the lowest for isolates that ran long turns recently),
  * the timer scheduler, and the runtime JavaScript every isolate starts with.
  * V8 flags are process-global, so the first engine started sets them.
  */
@@ -33,8 +34,13 @@ public final class JsEngine implements AutoCloseable {
     /** Larger than V8's own stack limit, so deep recursion ends in a RangeError, never a crash. */
     private static final long JS_THREAD_STACK_BYTES = 16L * 1024 * 1024;
 
+    /** The nice value of the background JS threads: the lowest priority Linux offers. */
+    private static final int LOW_PRIORITY_NICE = 19;
+
     private final EngineOptions options;
-    private final ExecutorService threads;
+    private final ThreadPoolExecutor threads;
+    /** Threads for isolates that ran long turns recently: same count, lowest OS priority. */
+    private final ThreadPoolExecutor background;
     private final ScheduledExecutorService timers;
     private final String bootstrapSource;
     private final byte[] codeCache;
@@ -44,8 +50,9 @@ public final class JsEngine implements AutoCloseable {
 
     private JsEngine(EngineOptions options) {
         this.options = options;
-        this.threads = Executors.newFixedThreadPool(options.jsThreads(), threadFactory("tenantd-js-", JS_THREAD_STACK_BYTES));
-        this.timers = Executors.newSingleThreadScheduledExecutor(threadFactory("tenantd-timers-", 0));
+        this.threads = fixedPool(options.jsThreads(), threadFactory("tenantd-js-", JS_THREAD_STACK_BYTES, false));
+        this.background = fixedPool(options.jsThreads(), threadFactory("tenantd-js-bg-", JS_THREAD_STACK_BYTES, true));
+        this.timers = Executors.newSingleThreadScheduledExecutor(threadFactory("tenantd-timers-", 0, false));
         this.bootstrapSource = RuntimeScripts.bootstrapSource();
         byte[] cache;
         try {
@@ -169,8 +176,7 @@ public final class JsEngine implements AutoCloseable {
 
     /** Starts an isolate for a worker and runs its top-level code. Fails with {@link ScriptException}. */
     public CompletableFuture<Worker> load(WorkerSource source, WorkerHost host) {
-        Worker worker = new Worker(this, source, host, new Mailbox(threads, timers,
-                () -> !((java.util.concurrent.ThreadPoolExecutor) threads).getQueue().isEmpty()));
+        Worker worker = new Worker(this, source, host, new Mailbox(threads, background, timers));
         return worker.start().thenApply(ignored -> worker);
     }
 
@@ -188,17 +194,28 @@ public final class JsEngine implements AutoCloseable {
         });
         timers.shutdownNow();
         threads.shutdown();
+        background.shutdown();
         try {
             threads.awaitTermination(5, TimeUnit.SECONDS);
+            background.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private static ThreadFactory threadFactory(String prefix, long stackBytes) {
+    private static ThreadPoolExecutor fixedPool(int threads, ThreadFactory factory) {
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), factory);
+    }
+
+    private static ThreadFactory threadFactory(String prefix, long stackBytes, boolean lowPriority) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
-            Thread t = new Thread(null, r, prefix + n.incrementAndGet(), stackBytes);
+            Runnable body = lowPriority ? () -> {
+                ThreadNice.lowerCurrentThread(LOW_PRIORITY_NICE);
+                r.run();
+            } : r;
+            Thread t = new Thread(null, body, prefix + n.incrementAndGet(), stackBytes);
             t.setDaemon(true);
             return t;
         };

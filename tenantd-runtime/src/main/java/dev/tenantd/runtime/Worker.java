@@ -109,6 +109,11 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /** The isolate's queue of turns. */
+    Mailbox mailbox() {
+        return mailbox;
+    }
+
     Worker(JsEngine engine, WorkerSource source, WorkerHost host, Mailbox mailbox) {
         this.engine = engine;
         this.source = source;
