@@ -136,7 +136,7 @@ public final class ControlApi {
             return deleted;
         });
         handle(router, HttpMethod.PUT, ns + "/:ns/scripts/:script", ctx -> uploadResult(
-                platform.upload(namespaced(ctx), UploadParser.parse(vertx, ctx))));
+                platform.upload(namespaced(ctx), UploadParser.parse(vertx, ctx), source(ctx))));
         get(router, ns + "/:ns/scripts/:script", ctx -> {
             ScriptRef ref = namespaced(ctx);
             Script s = platform.script(ref);
@@ -155,7 +155,28 @@ public final class ControlApi {
 
         String plain = a + "/workers/scripts/:script";
         handle(router, HttpMethod.PUT, plain, ctx -> uploadResult(
-                platform.upload(plainRef(ctx), UploadParser.parse(vertx, ctx))));
+                platform.upload(plainRef(ctx), UploadParser.parse(vertx, ctx), source(ctx))));
+        // what wrangler asks before deleting a worker: nothing refers to it that tenantd knows of
+        get(router, plain + "/references", ctx -> {
+            platform.script(plainRef(ctx));
+            ObjectNode r = Envelope.JSON.createObjectNode();
+            ObjectNode services = r.putObject("services");
+            services.putArray("incoming");
+            services.putArray("outgoing");
+            services.put("pages_function", false);
+            r.putArray("durable_objects");
+            r.putArray("dispatch_outbounds");
+            return r;
+        });
+        get(router, a + "/workers/tails/by-consumer/:script", ctx -> {
+            account(ctx);
+            return Envelope.JSON.createArrayNode();
+        });
+        // tenantd has no KV; wrangler lists namespaces after a delete (to clean up Workers Sites)
+        get(router, a + "/storage/kv/namespaces", ctx -> {
+            account(ctx);
+            return Envelope.JSON.createArrayNode();
+        });
         scriptResources(router, plain, this::plainRef);
         get(router, a + "/workers/scripts", ctx -> {
             ArrayNode list = Envelope.JSON.createArrayNode();
@@ -207,7 +228,7 @@ public final class ControlApi {
         handle(router, HttpMethod.PUT, base + "/content", ctx -> {
             ScriptRef ref = refOf.apply(ctx);
             Script current = platform.script(ref);
-            return uploadResult(platform.upload(ref, UploadParser.parseContent(vertx, ctx, current.current())));
+            return uploadResult(platform.upload(ref, UploadParser.parseContent(vertx, ctx, current.current()), source(ctx)));
         });
         get(router, base + "/settings", ctx -> settingsJson(platform.script(refOf.apply(ctx)), true));
         handle(router, HttpMethod.PATCH, base + "/settings", ctx -> settingsJson(patchSettings(ctx, refOf.apply(ctx), true), true));
@@ -315,7 +336,7 @@ public final class ControlApi {
         handle(router, HttpMethod.POST, base + "/versions", ctx -> {
             ScriptRef ref = refOf.apply(ctx);
             UploadParser.Parsed parsed = UploadParser.parseWithAnnotations(vertx, ctx);
-            Platform.SavedVersion saved = platform.saveUpload(ref, parsed.upload(), false, parsed.message());
+            Platform.SavedVersion saved = platform.saveUpload(ref, parsed.upload(), false, parsed.message(), source(ctx));
             return versionJson(saved.script(), saved.version());
         });
         get(router, base + "/deployments", ctx -> {
@@ -345,7 +366,7 @@ public final class ControlApi {
                 splits.add(new Deployment.Split(v.get("version_id").asText(), v.get("percentage").asDouble()));
             }
             JsonNode message = body.path("annotations").path("workers/message");
-            Script s = platform.deploy(refOf.apply(ctx), splits, message.isTextual() ? message.asText() : null, "api");
+            Script s = platform.deploy(refOf.apply(ctx), splits, message.isTextual() ? message.asText() : null, source(ctx));
             return deploymentJson(s.deployment());
         });
 
@@ -471,6 +492,12 @@ public final class ControlApi {
             result = platform.setNamespaceEgress(accountId, name, policy);
         }
         return namespaceJson(result);
+    }
+
+    /** What made an upload, as versions report it: wrangler identifies itself in its User-Agent. */
+    private static String source(RoutingContext ctx) {
+        String agent = ctx.request().getHeader("user-agent");
+        return agent != null && agent.startsWith("wrangler/") ? "wrangler" : "api";
     }
 
     private String account(RoutingContext ctx) {
@@ -606,13 +633,13 @@ public final class ControlApi {
         ObjectNode o = Envelope.JSON.createObjectNode();
         o.put("id", v.id()).put("number", v.number()).put("startup_time_ms", v.startupTimeMs());
         ObjectNode meta = o.putObject("metadata");
-        meta.put("created_on", v.createdOn()).put("modified_on", v.createdOn()).put("source", "api")
+        meta.put("created_on", v.createdOn()).put("modified_on", v.createdOn()).put("source", v.source())
                 .put("author_id", s.ref().accountId()).put("author_email", s.ref().accountId() + "@tenantd.local")
                 .put("hasPreview", false);
         o.putObject("annotations");
         ObjectNode resources = o.putObject("resources");
         ObjectNode script = resources.putObject("script");
-        script.put("etag", v.etag()).put("last_deployed_from", "api");
+        script.put("etag", v.etag()).put("last_deployed_from", v.source());
         script.putArray("handlers").add("fetch");
         ObjectNode runtime = resources.putObject("script_runtime");
         runtime.put("compatibility_date", v.compatibilityDate()).put("usage_model", "standard");
@@ -629,7 +656,7 @@ public final class ControlApi {
         if (d.message() != null) {
             annotations.put("workers/message", d.message());
         }
-        annotations.put("workers/triggered_by", d.source().equals("upload") ? "upload" : "deployment");
+        annotations.put("workers/triggered_by", "deployment");
         ArrayNode versions = o.putArray("versions");
         for (Deployment.Split split : d.versions()) {
             ObjectNode v = versions.addObject().put("version_id", split.versionId());
@@ -649,7 +676,7 @@ public final class ControlApi {
         ObjectNode env = o.putObject("default_environment");
         env.put("environment", "production").put("created_on", s.createdOn()).put("modified_on", s.modifiedOn());
         ObjectNode script = scriptJson(s);
-        script.put("tag", s.id()).put("last_deployed_from", "api");
+        script.put("tag", s.id()).put("last_deployed_from", s.current().source());
         env.set("script", script);
         return o;
     }

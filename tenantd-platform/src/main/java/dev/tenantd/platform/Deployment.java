@@ -10,7 +10,7 @@ import java.util.Objects;
  * a new deployment; the newest is active.
  *
  * @param message the {@code workers/message} annotation, or null
- * @param source  what made it: {@code api}, {@code upload}, {@code secret}, {@code settings}, {@code rollback}
+ * @param source  what made it, in Cloudflare's terms: {@code wrangler} or {@code api}
  */
 public record Deployment(String id, String createdOn, List<Split> versions, String message, String source) {
 
@@ -38,9 +38,5 @@ public record Deployment(String id, String createdOn, List<Split> versions, Stri
             }
         }
         return best.versionId();
-    }
-
-    public static Deployment of(String id, String createdOn, String versionId, String source) {
-        return new Deployment(id, createdOn, List.of(new Split(versionId, 100)), null, source);
     }
 }

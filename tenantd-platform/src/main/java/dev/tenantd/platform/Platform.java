@@ -19,7 +19,6 @@ import dev.tenantd.runtime.WorkerRequest;
 import dev.tenantd.runtime.WorkerResponse;
 import dev.tenantd.runtime.WorkerSource;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -219,7 +218,12 @@ public final class Platform implements AutoCloseable {
      * deploys it to serve every request. Concurrent uploads of one script take turns.
      */
     public Script upload(ScriptRef ref, ScriptUpload upload) {
-        return saveUpload(ref, upload, true, null).script();
+        return upload(ref, upload, "api");
+    }
+
+    /** An upload whose version records what made it ({@code wrangler} or {@code api}). */
+    public Script upload(ScriptRef ref, ScriptUpload upload, String source) {
+        return saveUpload(ref, upload, true, null, source).script();
     }
 
     /** A stored version and the script after storing it. */
@@ -231,7 +235,7 @@ public final class Platform implements AutoCloseable {
      * stored: it serves once a deployment names it. A script's first version is
      * always deployed.
      */
-    public SavedVersion saveUpload(ScriptRef ref, ScriptUpload upload, boolean deploy, String message) {
+    public SavedVersion saveUpload(ScriptRef ref, ScriptUpload upload, boolean deploy, String message, String madeBy) {
         Names.script(ref.name());
         if (upload.totalSize() > limits.scriptSizeBytes()) {
             throw new PlatformException(Problem.SCRIPT_TOO_LARGE, "Script is " + upload.totalSize()
@@ -273,11 +277,11 @@ public final class Platform implements AutoCloseable {
             Optional<Script> previous = findScript(ref);
             ScriptVersion version = newVersion(ref, previous, upload.mainModule(), source.isServiceWorker(),
                     upload.compatibilityDate(), upload.compatibilityFlags(), modules, stored, upload.limits(),
-                    upload.egress(), startupMs);
+                    upload.egress(), startupMs, madeBy);
             boolean deployNow = deploy || previous.isEmpty();
             Script saved = store.saveVersion(ref, version, deployNow
                     ? Optional.of(new Deployment(UUID.randomUUID().toString(), now(),
-                            List.of(new Deployment.Split(version.id(), 100)), message, "upload"))
+                            List.of(new Deployment.Split(version.id(), 100)), message, madeBy))
                     : Optional.empty());
             if (upload.hasTags()) {
                 saved = store.setTags(ref, upload.tags());
@@ -302,13 +306,13 @@ public final class Platform implements AutoCloseable {
 
     private ScriptVersion newVersion(ScriptRef ref, Optional<Script> previous, String mainModule, boolean serviceWorker,
             String compatibilityDate, List<String> compatibilityFlags, List<ModuleRef> modules, List<BindingSpec> bindings,
-            ScriptLimits scriptLimits, EgressPolicy egressPolicy, long startupMs) {
+            ScriptLimits scriptLimits, EgressPolicy egressPolicy, long startupMs, String source) {
         String versionId = UUID.randomUUID().toString();
         String etag = BlobStore.sha256((versionId + modules).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         int number = previous.map(s -> store.versions(ref).stream().mapToInt(ScriptVersion::number).max().orElse(0) + 1)
                 .orElse(1);
         return new ScriptVersion(versionId, "", number, mainModule, serviceWorker, compatibilityDate,
-                compatibilityFlags, modules, bindings, scriptLimits, egressPolicy, etag, startupMs, now());
+                compatibilityFlags, modules, bindings, scriptLimits, egressPolicy, etag, startupMs, now(), source);
     }
 
     /** Versions the old deployment served and the new one does not: their isolates close after the grace period. */
@@ -388,14 +392,14 @@ public final class Platform implements AutoCloseable {
      */
     public Script rollback(ScriptRef ref, Optional<String> versionId, String message) {
         if (versionId.isPresent()) {
-            return deploy(ref, List.of(new Deployment.Split(versionId.get(), 100)), message, "rollback");
+            return deploy(ref, List.of(new Deployment.Split(versionId.get(), 100)), message, "api");
         }
         List<Deployment> history = deployments(ref);
         if (history.size() < 2) {
             throw new PlatformException(Problem.INVALID_REQUEST, "Worker '" + ref.name()
                     + "' has no earlier deployment to roll back to.");
         }
-        return deploy(ref, history.get(1).versions(), message, "rollback");
+        return deploy(ref, history.get(1).versions(), message, "api");
     }
 
     // ---- changes that make a new version from the current one (secrets, settings)
@@ -410,7 +414,7 @@ public final class Platform implements AutoCloseable {
             ScriptVersion changed = change.apply(from);
             ScriptVersion version = newVersion(ref, Optional.of(old), changed.mainModule(), changed.serviceWorker(),
                     changed.compatibilityDate(), changed.compatibilityFlags(), changed.modules(), changed.bindings(),
-                    changed.limits(), changed.egress(), from.startupTimeMs());
+                    changed.limits(), changed.egress(), from.startupTimeMs(), source);
             Script saved = store.saveVersion(ref, version, Optional.of(new Deployment(UUID.randomUUID().toString(),
                     now(), List.of(new Deployment.Split(version.id(), 100)), null, source)));
             scriptCache.put(ref, Optional.of(saved));
@@ -441,7 +445,7 @@ public final class Platform implements AutoCloseable {
                         + "' is not a valid JavaScript identifier.");
             }
         }
-        return deriveVersion(ref, "secret", from -> {
+        return deriveVersion(ref, "api", from -> {
             List<BindingSpec> bindings = new ArrayList<>();
             Set<String> removed = new HashSet<>();
             for (BindingSpec b : from.bindings()) {
@@ -474,7 +478,7 @@ public final class Platform implements AutoCloseable {
     private static ScriptVersion withBindings(ScriptVersion v, List<BindingSpec> bindings) {
         return new ScriptVersion(v.id(), v.scriptId(), v.number(), v.mainModule(), v.serviceWorker(),
                 v.compatibilityDate(), v.compatibilityFlags(), v.modules(), bindings, v.limits(), v.egress(), v.etag(),
-                v.startupTimeMs(), v.createdOn());
+                v.startupTimeMs(), v.createdOn(), v.source());
     }
 
     /**
@@ -508,9 +512,9 @@ public final class Platform implements AutoCloseable {
         } catch (ScriptException e) {
             throw new PlatformException(Problem.INVALID_METADATA, e.getMessage());
         }
-        return deriveVersion(ref, "settings", v -> new ScriptVersion(v.id(), v.scriptId(), v.number(), v.mainModule(),
+        return deriveVersion(ref, "api", v -> new ScriptVersion(v.id(), v.scriptId(), v.number(), v.mainModule(),
                 v.serviceWorker(), date, flags, v.modules(), stored, newLimits.orElse(v.limits()), v.egress(),
-                v.etag(), v.startupTimeMs(), v.createdOn()));
+                v.etag(), v.startupTimeMs(), v.createdOn(), v.source()));
     }
 
     // ---- tags and script-level settings
@@ -819,9 +823,13 @@ public final class Platform implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** RFC 3339 UTC with milliseconds, always the same width, so that timestamps sort as strings (wrangler sorts them so). */
     static String now() {
-        return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+        return TIMESTAMP.format(Instant.now());
     }
+
+    public static final java.time.format.DateTimeFormatter TIMESTAMP =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
     static Throwable unwrap(Throwable t) {
         return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;

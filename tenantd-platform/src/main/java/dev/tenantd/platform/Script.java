@@ -18,12 +18,6 @@ public record Script(String id, ScriptRef ref, String createdOn, String modified
         deployed = List.copyOf(deployed);
     }
 
-    /** A script served by one version (tests, and scripts whose deployment lists one version). */
-    public Script(String id, ScriptRef ref, String createdOn, String modifiedOn, List<String> tags, ScriptVersion current) {
-        this(id, ref, createdOn, modifiedOn, tags, current,
-                Deployment.of(current.id(), modifiedOn, current.id(), "upload"), List.of(current), "{}");
-    }
-
     /**
      * The script as one request sees it: with a split deployment, the version that
      * serves this request, chosen by the deployment's percentages.

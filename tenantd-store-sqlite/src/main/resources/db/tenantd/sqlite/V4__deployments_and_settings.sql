@@ -11,13 +11,15 @@ CREATE TABLE deployments (
 CREATE INDEX deployments_by_script ON deployments (script_id, created_on);
 
 ALTER TABLE scripts ADD COLUMN deployment_id TEXT;
+-- What made a version: wrangler, api, secret, settings.
+ALTER TABLE script_versions ADD COLUMN source TEXT NOT NULL DEFAULT 'api';
 -- Script-level settings that are not part of a version: logpush, observability, tail consumers, subdomain.
 ALTER TABLE scripts ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
 
 -- Scripts stored before deployments existed are served by their current version alone.
 INSERT INTO deployments (id, script_id, created_on, versions, message, source)
 SELECT current_version_id, id, modified_on,
-       json_array(json_object('version_id', current_version_id, 'percentage', 100)), NULL, 'upload'
+       json_array(json_object('version_id', current_version_id, 'percentage', 100)), NULL, 'api'
 FROM scripts WHERE current_version_id IS NOT NULL;
 
 UPDATE scripts SET deployment_id = current_version_id WHERE current_version_id IS NOT NULL;

@@ -27,7 +27,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -73,7 +72,7 @@ public final class SqliteStore implements Store {
     }
 
     private static String now() {
-        return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+        return dev.tenantd.platform.Platform.TIMESTAMP.format(Instant.now());
     }
 
     @FunctionalInterface
@@ -260,15 +259,16 @@ public final class SqliteStore implements Store {
 
     private static final String VERSION_COLUMNS = "v.id, v.script_id, v.number, v.main_module, v.service_worker, "
             + "v.compatibility_date, v.compatibility_flags, v.modules, v.bindings, v.etag, v.startup_time_ms, "
-            + "v.created_on, v.limits, v.egress";
+            + "v.created_on, v.limits, v.egress, v.source";
 
-    /** Reads the 14 {@link #VERSION_COLUMNS} starting at column {@code at}. */
+    /** Reads the 15 {@link #VERSION_COLUMNS} starting at column {@code at}. */
     private static ScriptVersion versionAt(ResultSet rs, int at) throws Exception {
         return new ScriptVersion(rs.getString(at), rs.getString(at + 1), rs.getInt(at + 2), rs.getString(at + 3),
                 rs.getInt(at + 4) != 0, rs.getString(at + 5),
                 JSON.readValue(rs.getString(at + 6), new TypeReference<List<String>>() { }),
                 modules(rs.getString(at + 7)), bindings(rs.getString(at + 8)), limits(rs.getString(at + 12)),
-                egress(rs.getString(at + 13)), rs.getString(at + 9), rs.getLong(at + 10), rs.getString(at + 11));
+                egress(rs.getString(at + 13)), rs.getString(at + 9), rs.getLong(at + 10), rs.getString(at + 11),
+                rs.getString(at + 14));
     }
 
     private static final String DEPLOYMENT_COLUMNS = "d.id, d.created_on, d.versions, d.message, d.source";
@@ -290,7 +290,7 @@ public final class SqliteStore implements Store {
                 ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 ScriptVersion current = versionAt(rs, 9);
-                Deployment deployment = deploymentAt(rs, 23);
+                Deployment deployment = deploymentAt(rs, 24);
                 out.add(new Script(rs.getString(1), new ScriptRef(rs.getString(2), rs.getString(3), rs.getString(4)),
                         rs.getString(6), rs.getString(7),
                         JSON.readValue(rs.getString(5), new TypeReference<List<String>>() { }), current, deployment,
@@ -351,13 +351,13 @@ public final class SqliteStore implements Store {
                         + "VALUES (?, ?, ?, ?, ?, ?)", scriptId, ref.accountId(), ref.namespaceId(), ref.name(), now, now);
             }
             update("INSERT INTO script_versions (id, script_id, number, main_module, service_worker, compatibility_date, "
-                            + "compatibility_flags, modules, bindings, etag, startup_time_ms, created_on, limits, egress) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            + "compatibility_flags, modules, bindings, etag, startup_time_ms, created_on, limits, egress, source) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     version.id(), scriptId, version.number(), version.mainModule(), version.serviceWorker() ? 1 : 0,
                     version.compatibilityDate(), JSON.writeValueAsString(version.compatibilityFlags()),
                     modulesJson(version.modules()), bindingsJson(version.bindings()), version.etag(),
                     version.startupTimeMs(), version.createdOn(), limitsJson(version.limits()),
-                    JSON.writeValueAsString(version.egress().toJson()));
+                    JSON.writeValueAsString(version.egress().toJson()), version.source());
             if (deployment.isPresent()) {
                 activate(scriptId, deployment.get());
             }
