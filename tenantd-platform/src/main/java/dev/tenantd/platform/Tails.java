@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Live tails of plain workers ({@code wrangler tail}). Tails live in memory only and
- * end with the server. A tail starts collecting once a client is connected to it;
+ * end with the server, when deleted, when they expire, or when their client goes
+ * away. A tail starts collecting once a client is connected to it;
  * until then, and for scripts nobody tails, an invocation costs one lookup in an
  * empty map.
  */
@@ -125,15 +126,14 @@ public final class Tails {
         return true;
     }
 
-    /** The client of a tail went away; the tail stays and another client may connect. */
+    /**
+     * The client of a tail went away. The tail ends with it, as wrangler never reconnects
+     * and its DELETE on exit may not get out before the process does.
+     */
     public void disconnected(Tail tail, TailSink sink) {
-        synchronized (this) {
-            Session session = byId.get(tail.id());
-            if (session == null || session.sink != sink) {
-                return;
-            }
-            session.sink = null;
-            rebuild();
+        Session session = byId.get(tail.id());
+        if (session != null && session.sink == sink && byId.remove(tail.id(), session)) {
+            end(session);
         }
     }
 

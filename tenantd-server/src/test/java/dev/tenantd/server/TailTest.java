@@ -228,6 +228,19 @@ class TailTest {
     }
 
     @Test
+    void a_tail_ends_when_its_client_goes_away() throws Exception {
+        JsonNode tail = createTail("chatty", "{\"filters\":[]}");
+        String id = tail.path("id").asText();
+        connectLikeWrangler(tail.path("url").asText()).close();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (t.get(t.accountApi("/workers/scripts/chatty/tails")).json().path("result").findValuesAsText("id").contains(id)) {
+            assertThat(System.currentTimeMillis()).as("the tail is gone within 10 s").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        assertThat(t.worker("GET", "chatty.localhost", "/hello", null).status()).isEqualTo(201);
+    }
+
+    @Test
     void refuses_a_wrong_or_missing_credential_before_upgrading() throws Exception {
         JsonNode tail = createTail("chatty", "{\"filters\":[]}");
         String url = tail.path("url").asText();
