@@ -52,6 +52,8 @@ public final class ControlApi {
 
     private void routes(Router router, Path uploadDir) {
         long bodyLimit = platform.limits().scriptSizeBytes() + 1024 * 1024;
+        TailApi tails = new TailApi(vertx, platform);
+        tails.mountSocket(router);
         router.route(PREFIX + "/*").handler(BodyHandler.create(uploadDir.toString())
                 .setBodyLimit(bodyLimit)
                 .setDeleteUploadedFilesOnEnd(true)
@@ -223,6 +225,9 @@ public final class ControlApi {
             platform.deleteScript(plainRef(ctx));
             return null;
         });
+        handle(router, HttpMethod.POST, plain + "/tails", ctx -> tails.create(plainRef(ctx), ctx));
+        get(router, plain + "/tails", ctx -> tails.list(plainRef(ctx), ctx));
+        handle(router, HttpMethod.DELETE, plain + "/tails/:tail", ctx -> tails.delete(plainRef(ctx), ctx));
 
         router.route(PREFIX + "/*").handler(ctx -> {
             String path = ctx.request().path();

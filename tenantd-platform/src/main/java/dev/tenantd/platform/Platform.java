@@ -61,6 +61,7 @@ public final class Platform implements AutoCloseable {
     private final ConcurrentHashMap<String, Optional<Namespace>> namespaceByIdCache = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ScriptRef, ReentrantLock> uploadLocks = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Tails tails = new Tails();
 
     private Platform(Builder b) {
         this.store = b.store;
@@ -101,6 +102,11 @@ public final class Platform implements AutoCloseable {
 
     public List<Route> routes() {
         return routes;
+    }
+
+    /** Live tails of plain workers. */
+    public Tails tails() {
+        return tails;
     }
 
     // ---- accounts and tokens
@@ -617,6 +623,7 @@ public final class Platform implements AutoCloseable {
             store.deleteScript(ref);
             scriptCache.put(ref, Optional.empty());
             deleted.deployment().versions().forEach(v -> pool.retire(v.versionId(), limits.wallTimeMs()));
+            tails.deleteAll(ref);
         } finally {
             lock.unlock();
         }
@@ -801,7 +808,8 @@ public final class Platform implements AutoCloseable {
         }
         ScriptLimits own = script.get().current().limits();
         InvocationLimits effective = limits.invocation().narrow(own.cpuMs(), own.subrequests()).narrow(callLimits);
-        InvocationOptions options = new InvocationOptions(effective, envJson, hostContext);
+        InvocationOptions options = new InvocationOptions(effective, envJson, hostContext,
+                tails.observe(ref, script.get().current().id(), request));
         java.util.concurrent.atomic.AtomicInteger inFlight =
                 this.inFlight.computeIfAbsent(script.get().current().id(), id -> new java.util.concurrent.atomic.AtomicInteger());
         if (inFlight.incrementAndGet() > limits.concurrentInvocations()) {
