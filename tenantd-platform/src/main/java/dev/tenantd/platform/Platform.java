@@ -267,8 +267,12 @@ public final class Platform implements AutoCloseable {
         }
         Optional<Script> before = findScript(ref);
         String versionAssets = assetsOf(ref, upload, before);
+        // Secrets outlive uploads (as on Cloudflare, where deployments never delete them):
+        // a new version keeps every secret it does not bind itself.
+        List<String> keep = new ArrayList<>(upload.keepBindings());
+        keep.add("secret_text");
         List<BindingSpec> stored = prepareBindings(ref.accountId(), upload.bindings(),
-                before.map(s -> s.current().bindings()).orElse(List.of()), upload.keepBindings());
+                before.map(s -> s.current().bindings()).orElse(List.of()), keep);
         WorkerSource source;
         try {
             source = new WorkerSource(ref.name(), upload.mainModule(), upload.modules(),

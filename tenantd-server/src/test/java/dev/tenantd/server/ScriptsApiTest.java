@@ -180,10 +180,14 @@ class ScriptsApiTest {
         refused(send("PUT", t.accountApi(NS + "/vault/secrets"), "application/json", "{\"name\":\"X\"}"), 400, "text");
         refused(send("DELETE", t.accountApi(NS + "/vault/secrets/MODE"), null, null), 404, "not a secret");
 
-        // an upload without keep_bindings replaces every binding
+        // an upload without keep_bindings replaces every binding but the secrets, which outlive uploads
         ok(send("PUT", t.accountApi(NS + "/vault/secrets"), "application/json", "{\"name\":\"API_KEY\",\"text\":\"k\"}"));
-        ok(upload("vault", "{\"main_module\":\"w.js\"}", "return new Response(String(env.API_KEY));"));
-        assertThat(serve("vault")).isEqualTo("undefined");
+        ok(upload("vault", "{\"main_module\":\"w.js\"}", "return new Response(env.MODE + ':' + env.API_KEY);"));
+        assertThat(serve("vault")).isEqualTo("undefined:k");
+        ok(upload("vault", "{\"main_module\":\"w.js\",\"bindings\":[{\"type\":\"plain_text\",\"name\":\"API_KEY\",\"text\":\"plain\"}]}",
+                "return new Response(env.API_KEY);"));
+        assertThat(serve("vault")).isEqualTo("plain");
+        assertThat(ok(t.get(t.accountApi(NS + "/vault/secrets"))).size()).isZero();
     }
 
     @Test
