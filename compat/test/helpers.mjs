@@ -216,14 +216,14 @@ export function isErrorEnvelope(res) {
     && j.errors.every((e) => typeof e.code === 'number' && typeof e.message === 'string');
 }
 
-/** The dispatch worker used throughout: picks the user worker by the first label of the host. */
+/** The dispatch worker used throughout: picks the user worker by `x-tenant`, else by the first label of the host. */
 export function dispatcherSource(label = 'v1') {
   return `export default {
   async fetch(request, env) {
     const url = new URL(request.url);
     if (url.pathname === '/_dispatcher/version') return new Response(${JSON.stringify(label)});
     if (url.pathname === '/_dispatcher/secret') return new Response(env.ADMIN_TOKEN ?? 'unset');
-    const name = url.hostname.split('.')[0];
+    const name = request.headers.get('x-tenant') ?? url.hostname.split('.')[0];
     try {
       const res = await env.DISPATCHER.get(name).fetch(request);
       const out = new Response(res.body, res);
