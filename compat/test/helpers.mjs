@@ -206,7 +206,8 @@ export function wranglerProcess(server, args, { cwd, env = {} } = {}) {
 
 /** Formats a wrangler result for assertion messages. */
 export function show(r) {
-  return `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+  const strip = (s) => String(s ?? '').replace(/\x1b\[[0-9;]*m/g, '');
+  return `exit ${r.code}\n--- stdout\n${strip(r.stdout)}\n--- stderr\n${strip(r.stderr)}`;
 }
 
 /** Asserts a JSON error envelope: success false, a non-empty errors array of {code, message}. */
