@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantd.platform.BindingSpec;
+import dev.tenantd.platform.Deployment;
 import dev.tenantd.platform.EgressPolicy;
 import dev.tenantd.platform.ModuleRef;
 import dev.tenantd.platform.Namespace;
@@ -19,6 +20,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -62,6 +65,23 @@ public final class ControlApi {
             r.put("id", "token").put("status", "active");
             return r;
         });
+        get(router, PREFIX + "/user", ctx -> {
+            ObjectNode r = Envelope.JSON.createObjectNode();
+            String account = ctx.get("account");
+            r.put("id", account).put("email", account + "@tenantd.local").put("first_name", (String) null)
+                    .put("last_name", (String) null).put("suspended", false);
+            return r;
+        });
+        get(router, PREFIX + "/memberships", ctx -> {
+            ArrayNode list = Envelope.JSON.createArrayNode();
+            String account = ctx.get("account");
+            platform.accounts().stream().filter(x -> x.id().equals(account)).forEach(x -> {
+                ObjectNode m = list.addObject().put("id", x.id()).put("status", "accepted");
+                m.putObject("account").put("id", x.id()).put("name", x.name());
+                m.putArray("roles").add("Administrator");
+            });
+            return list;
+        });
         get(router, PREFIX + "/accounts", ctx -> {
             ArrayNode list = Envelope.JSON.createArrayNode();
             String account = ctx.get("account");
@@ -95,12 +115,28 @@ public final class ControlApi {
         get(router, ns + "/:ns/scripts", ctx -> {
             String accountId = account(ctx);
             Namespace n = platform.namespace(accountId, ctx.pathParam("ns"));
+            List<Script> matching = TagFilter.parse(ctx.queryParams().get("tags")).apply(platform.scripts(accountId, n.id()));
             ArrayNode list = Envelope.JSON.createArrayNode();
-            platform.scripts(accountId, n.id()).forEach(s -> list.add(scriptJson(s)));
+            page(ctx, matching).forEach(s -> list.add(scriptJson(s)));
             return list;
         });
+        handle(router, HttpMethod.DELETE, ns + "/:ns/scripts", ctx -> {
+            String accountId = account(ctx);
+            Namespace n = platform.namespace(accountId, ctx.pathParam("ns"));
+            String tags = ctx.queryParams().get("tags");
+            if (tags == null || tags.isBlank()) {
+                throw new ApiError(400, 10014, "Deleting scripts in bulk needs a tag filter, e.g. ?tags=customer-1:yes.");
+            }
+            List<Script> matching = TagFilter.parse(tags).apply(platform.scripts(accountId, n.id()));
+            ArrayNode deleted = Envelope.JSON.createArrayNode();
+            for (Script s : matching) {
+                platform.deleteScript(s.ref());
+                deleted.add(s.ref().name());
+            }
+            return deleted;
+        });
         handle(router, HttpMethod.PUT, ns + "/:ns/scripts/:script", ctx -> uploadResult(
-                platform.upload(namespaced(ctx), UploadParser.parse(vertx, ctx))));
+                platform.upload(namespaced(ctx), UploadParser.parse(vertx, ctx), source(ctx))));
         get(router, ns + "/:ns/scripts/:script", ctx -> {
             ScriptRef ref = namespaced(ctx);
             Script s = platform.script(ref);
@@ -115,9 +151,49 @@ public final class ControlApi {
             return null;
         });
 
+        scriptResources(router, ns + "/:ns/scripts/:script", this::namespaced);
+
         String plain = a + "/workers/scripts/:script";
         handle(router, HttpMethod.PUT, plain, ctx -> uploadResult(
-                platform.upload(plainRef(ctx), UploadParser.parse(vertx, ctx))));
+                platform.upload(plainRef(ctx), UploadParser.parse(vertx, ctx), source(ctx))));
+        // what wrangler asks before deleting a worker: nothing refers to it that tenantd knows of
+        get(router, plain + "/references", ctx -> {
+            platform.script(plainRef(ctx));
+            ObjectNode r = Envelope.JSON.createObjectNode();
+            ObjectNode services = r.putObject("services");
+            services.putArray("incoming");
+            services.putArray("outgoing");
+            services.put("pages_function", false);
+            r.putArray("durable_objects");
+            r.putArray("dispatch_outbounds");
+            return r;
+        });
+        get(router, a + "/workers/tails/by-consumer/:script", ctx -> {
+            account(ctx);
+            return Envelope.JSON.createArrayNode();
+        });
+        // tenantd has no KV; wrangler lists namespaces after a delete (to clean up Workers Sites)
+        get(router, a + "/storage/kv/namespaces", ctx -> {
+            account(ctx);
+            return Envelope.JSON.createArrayNode();
+        });
+        scriptResources(router, plain, this::plainRef);
+        get(router, a + "/workers/scripts", ctx -> {
+            ArrayNode list = Envelope.JSON.createArrayNode();
+            page(ctx, platform.scripts(account(ctx), ScriptRef.PLAIN)).forEach(s -> list.add(scriptJson(s)));
+            return list;
+        });
+        get(router, a + "/workers/services/:script", ctx -> {
+            ScriptRef ref = plainRef(ctx);
+            Script s = platform.findScriptOrEmpty(ref).orElseThrow(() -> new ApiError(404, 10090,
+                    "This Worker does not exist on your account: '" + ref.name() + "'."));
+            return serviceJson(s);
+        });
+        handle(router, HttpMethod.DELETE, a + "/workers/services/:script", ctx -> {
+            platform.deleteScript(plainRef(ctx));
+            return null;
+        });
+        get(router, a + "/workers/subdomain", ctx -> Envelope.JSON.createObjectNode().put("subdomain", account(ctx)));
         router.get(plain).handler(ctx -> blockingRaw(ctx, () -> {
             Script s = platform.script(plainRef(ctx));
             sendContent(ctx, s);
@@ -128,9 +204,248 @@ public final class ControlApi {
             return null;
         });
 
-        router.route(PREFIX + "/*").handler(ctx ->
-                Envelope.error(ctx.response(), ApiError.noRoute(ctx.request().method().name(), ctx.request().path())));
+        router.route(PREFIX + "/*").handler(ctx -> {
+            String path = ctx.request().path();
+            String call = ctx.request().method().name() + " " + path;
+            // Cloudflare resources tenantd does not implement get a stable "not supported" refusal;
+            // paths that are no Cloudflare resource at all get Cloudflare's own "no route".
+            boolean cloudflareResource = path.startsWith(PREFIX + "/accounts/") || path.startsWith(PREFIX + "/zones")
+                    || path.startsWith(PREFIX + "/user/") || path.startsWith(PREFIX + "/graphql");
+            Envelope.error(ctx.response(), cloudflareResource
+                    ? ApiError.notSupported(call + " (docs/api.md lists the endpoints tenantd implements)")
+                    : ApiError.noRoute(ctx.request().method().name(), path));
+        });
         router.route(PREFIX + "/*").failureHandler(this::failure);
+    }
+
+    // ---- the sub-resources of one script, for user workers and plain workers alike
+
+    private void scriptResources(Router router, String base, java.util.function.Function<RoutingContext, ScriptRef> refOf) {
+        router.get(base + "/content").handler(ctx -> blockingRaw(ctx, () -> {
+            sendContent(ctx, platform.script(refOf.apply(ctx)));
+            return null;
+        }));
+        handle(router, HttpMethod.PUT, base + "/content", ctx -> {
+            ScriptRef ref = refOf.apply(ctx);
+            Script current = platform.script(ref);
+            return uploadResult(platform.upload(ref, UploadParser.parseContent(vertx, ctx, current.current()), source(ctx)));
+        });
+        get(router, base + "/settings", ctx -> settingsJson(platform.script(refOf.apply(ctx)), true));
+        handle(router, HttpMethod.PATCH, base + "/settings", ctx -> settingsJson(patchSettings(ctx, refOf.apply(ctx), true), true));
+        get(router, base + "/script-settings", ctx -> settingsJson(platform.script(refOf.apply(ctx)), false));
+        handle(router, HttpMethod.PATCH, base + "/script-settings", ctx -> settingsJson(patchSettings(ctx, refOf.apply(ctx), false), false));
+        get(router, base + "/bindings", ctx -> bindingsJson(platform.script(refOf.apply(ctx)).current()));
+
+        // secrets: stored encrypted in a new version, never returned
+        handle(router, HttpMethod.PUT, base + "/secrets", ctx -> {
+            JsonNode body = jsonBody(ctx);
+            String name = body.path("name").isTextual() ? body.get("name").asText() : null;
+            String text = body.path("text").isTextual() ? body.get("text").asText() : null;
+            String type = body.path("type").asText("secret_text");
+            if (name == null || text == null) {
+                throw new ApiError(400, 10014, "Send {\"name\": \"API_KEY\", \"text\": \"the value\", \"type\": \"secret_text\"}.");
+            }
+            if (!type.equals("secret_text")) {
+                throw ApiError.notSupported("secrets of type '" + type + "' (use secret_text)");
+            }
+            platform.putSecrets(refOf.apply(ctx), java.util.Map.of(name, Optional.of(text)));
+            return secretJson(name);
+        });
+        get(router, base + "/secrets", ctx -> {
+            ArrayNode list = Envelope.JSON.createArrayNode();
+            platform.secretNames(refOf.apply(ctx)).forEach(n -> list.add(secretJson(n)));
+            return list;
+        });
+        get(router, base + "/secrets/:secret", ctx -> {
+            String name = ctx.pathParam("secret");
+            if (!platform.secretNames(refOf.apply(ctx)).contains(name)) {
+                throw new ApiError(404, 10056, "Worker '" + ctx.pathParam("script") + "' has no secret named '" + name + "'.");
+            }
+            return secretJson(name);
+        });
+        handle(router, HttpMethod.DELETE, base + "/secrets/:secret", ctx -> {
+            Optional<String> none = Optional.empty();
+            platform.putSecrets(refOf.apply(ctx), java.util.Map.of(ctx.pathParam("secret"), none));
+            return null;
+        });
+        handle(router, HttpMethod.PATCH, base + "/secrets-bulk", ctx -> {
+            JsonNode secrets = jsonBody(ctx).path("secrets");
+            if (!secrets.isObject()) {
+                throw new ApiError(400, 10014, "Send {\"secrets\": {\"NAME\": {\"name\": \"NAME\", \"text\": \"value\", "
+                        + "\"type\": \"secret_text\"} or null to delete}}.");
+            }
+            java.util.Map<String, Optional<String>> changes = new java.util.LinkedHashMap<>();
+            for (var e : secrets.properties()) {
+                JsonNode v = e.getValue();
+                if (v.isNull()) {
+                    changes.put(e.getKey(), Optional.empty());
+                } else if (v.path("text").isTextual()) {
+                    changes.put(e.getKey(), Optional.of(v.get("text").asText()));
+                } else {
+                    throw new ApiError(400, 10014, "Secret '" + e.getKey() + "' needs a string 'text' (or null to delete it).");
+                }
+            }
+            platform.putSecrets(refOf.apply(ctx), changes);
+            ArrayNode list = Envelope.JSON.createArrayNode();
+            platform.secretNames(refOf.apply(ctx)).forEach(n -> list.add(secretJson(n)));
+            return list;
+        });
+
+        // tags
+        get(router, base + "/tags", ctx -> stringArray(platform.script(refOf.apply(ctx)).tags()));
+        handle(router, HttpMethod.PUT, base + "/tags", ctx -> {
+            JsonNode body = jsonArrayBody(ctx);
+            List<String> tags = new ArrayList<>();
+            for (JsonNode t : body) {
+                if (!t.isTextual()) {
+                    throw new ApiError(400, 10014, "Send the tags as a JSON array of strings, e.g. [\"customer-1\", \"free\"].");
+                }
+                tags.add(t.asText());
+            }
+            return stringArray(platform.setTags(refOf.apply(ctx), tags).tags());
+        });
+        handle(router, HttpMethod.PUT, base + "/tags/:tag", ctx -> {
+            ScriptRef ref = refOf.apply(ctx);
+            List<String> tags = new ArrayList<>(platform.script(ref).tags());
+            if (!tags.contains(ctx.pathParam("tag"))) {
+                tags.add(ctx.pathParam("tag"));
+            }
+            return stringArray(platform.setTags(ref, tags).tags());
+        });
+        handle(router, HttpMethod.DELETE, base + "/tags/:tag", ctx -> {
+            ScriptRef ref = refOf.apply(ctx);
+            List<String> tags = new ArrayList<>(platform.script(ref).tags());
+            tags.remove(ctx.pathParam("tag"));
+            platform.setTags(ref, tags);
+            return null;
+        });
+
+        // versions and deployments
+        get(router, base + "/versions", ctx -> {
+            ScriptRef ref = refOf.apply(ctx);
+            Script s = platform.script(ref);
+            ObjectNode r = Envelope.JSON.createObjectNode();
+            ArrayNode items = r.putArray("items");
+            page(ctx, platform.versions(ref)).forEach(v -> items.add(versionJson(s, v)));
+            return r;
+        });
+        get(router, base + "/versions/:version", ctx -> {
+            ScriptRef ref = refOf.apply(ctx);
+            return versionJson(platform.script(ref), platform.version(ref, ctx.pathParam("version")));
+        });
+        handle(router, HttpMethod.POST, base + "/versions", ctx -> {
+            ScriptRef ref = refOf.apply(ctx);
+            UploadParser.Parsed parsed = UploadParser.parseWithAnnotations(vertx, ctx);
+            Platform.SavedVersion saved = platform.saveUpload(ref, parsed.upload(), false, parsed.message(), source(ctx));
+            return versionJson(saved.script(), saved.version());
+        });
+        get(router, base + "/deployments", ctx -> {
+            ObjectNode r = Envelope.JSON.createObjectNode();
+            ArrayNode list = r.putArray("deployments");
+            platform.deployments(refOf.apply(ctx)).forEach(d -> list.add(deploymentJson(d)));
+            return r;
+        });
+        get(router, base + "/deployments/:deployment", ctx -> platform.deployments(refOf.apply(ctx)).stream()
+                .filter(d -> d.id().equals(ctx.pathParam("deployment"))).findFirst().map(ControlApi::deploymentJson)
+                .orElseThrow(() -> new ApiError(404, 10007, "Deployment '" + ctx.pathParam("deployment") + "' was not found.")));
+        handle(router, HttpMethod.POST, base + "/deployments", ctx -> {
+            JsonNode body = jsonBody(ctx);
+            String strategy = body.path("strategy").asText("percentage");
+            if (!strategy.equals("percentage")) {
+                throw ApiError.notSupported("deployment strategy '" + strategy + "' (use percentage)");
+            }
+            if (!body.path("versions").isArray() || body.get("versions").isEmpty()) {
+                throw new ApiError(400, 10014, "Send {\"strategy\": \"percentage\", \"versions\": "
+                        + "[{\"version_id\": \"...\", \"percentage\": 100}]}.");
+            }
+            List<Deployment.Split> splits = new ArrayList<>();
+            for (JsonNode v : body.get("versions")) {
+                if (!v.path("version_id").isTextual() || !v.path("percentage").isNumber()) {
+                    throw new ApiError(400, 10014, "Every entry of versions needs a string version_id and a number percentage.");
+                }
+                splits.add(new Deployment.Split(v.get("version_id").asText(), v.get("percentage").asDouble()));
+            }
+            JsonNode message = body.path("annotations").path("workers/message");
+            Script s = platform.deploy(refOf.apply(ctx), splits, message.isTextual() ? message.asText() : null, source(ctx));
+            return deploymentJson(s.deployment());
+        });
+
+        // the workers.dev subdomain switch; tenantd serves <script>.<workers-dev-domain> whatever it says
+        get(router, base + "/subdomain", ctx -> subdomainJson(platform.script(refOf.apply(ctx))));
+        handle(router, HttpMethod.POST, base + "/subdomain", ctx -> {
+            ScriptRef ref = refOf.apply(ctx);
+            JsonNode body = jsonBody(ctx);
+            ObjectNode settings = (ObjectNode) Envelope.JSON.readTree(platform.script(ref).settingsJson());
+            ObjectNode sub = settings.putObject("subdomain");
+            sub.put("enabled", body.path("enabled").asBoolean(true));
+            sub.put("previews_enabled", body.path("previews_enabled").asBoolean(body.path("enabled").asBoolean(true)));
+            return subdomainJson(platform.setScriptSettings(ref, settings));
+        });
+    }
+
+    /** Settings fields tenantd stores and returns but does not act on. */
+    private static final List<String> STORED_SETTINGS = List.of("logpush", "observability", "tail_consumers",
+            "placement", "usage_model");
+
+    /**
+     * PATCH of settings (multipart with a JSON part named {@code settings}, or a JSON
+     * body). Bindings, compatibility and limits make a new version; tags and the
+     * stored settings change the script.
+     */
+    private Script patchSettings(RoutingContext ctx, ScriptRef ref, boolean versionFields) throws Exception {
+        JsonNode body = settingsBody(ctx);
+        Script s = platform.script(ref);
+        if (versionFields && (body.has("bindings") || body.has("compatibility_date") || body.has("compatibility_flags")
+                || body.has("limits"))) {
+            s = platform.changeVersionSettings(ref,
+                    body.has("bindings") ? Optional.of(UploadParser.bindings(body)) : Optional.empty(),
+                    body.path("compatibility_date").isTextual() ? Optional.of(body.get("compatibility_date").asText()) : Optional.empty(),
+                    body.has("compatibility_flags") ? Optional.of(UploadParser.strings(body, "compatibility_flags")) : Optional.empty(),
+                    body.has("limits") ? Optional.of(UploadParser.limits(body)) : Optional.empty());
+        }
+        if (body.has("tags") && !body.get("tags").isNull()) {
+            s = platform.setTags(ref, UploadParser.strings(body, "tags"));
+        }
+        ObjectNode stored = (ObjectNode) Envelope.JSON.readTree(s.settingsJson());
+        boolean changed = false;
+        for (String field : STORED_SETTINGS) {
+            if (body.has(field)) {
+                stored.set(field, body.get(field));
+                changed = true;
+            }
+        }
+        return changed ? platform.setScriptSettings(ref, stored) : s;
+    }
+
+    private static JsonNode settingsBody(RoutingContext ctx) {
+        String type = ctx.request().getHeader("content-type");
+        if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data")) {
+            String text = ctx.request().getFormAttribute("settings");
+            if (text == null) {
+                for (io.vertx.ext.web.FileUpload f : ctx.fileUploads()) {
+                    if (f.name().equals("settings")) {
+                        try {
+                            text = java.nio.file.Files.readString(Path.of(f.uploadedFileName()));
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                }
+            }
+            if (text == null) {
+                throw new ApiError(400, 10014, "The multipart body has no part named 'settings' with the JSON settings.");
+            }
+            try {
+                JsonNode node = Envelope.JSON.readTree(text);
+                if (node != null && node.isObject()) {
+                    return node;
+                }
+            } catch (java.io.IOException e) {
+                // reported below
+            }
+            throw new ApiError(400, 10014, "The 'settings' part must be a JSON object.");
+        }
+        return jsonBody(ctx);
     }
 
     // ---- authentication: Bearer token, or X-Auth-Email + X-Auth-Key where the key is a token
@@ -179,6 +494,12 @@ public final class ControlApi {
         return namespaceJson(result);
     }
 
+    /** What made an upload, as versions report it: wrangler identifies itself in its User-Agent. */
+    private static String source(RoutingContext ctx) {
+        String agent = ctx.request().getHeader("user-agent");
+        return agent != null && agent.startsWith("wrangler/") ? "wrangler" : "api";
+    }
+
     private String account(RoutingContext ctx) {
         String accountId = ctx.pathParam("account");
         if (!accountId.equals(ctx.get("account"))) {
@@ -194,6 +515,19 @@ public final class ControlApi {
 
     private ScriptRef plainRef(RoutingContext ctx) {
         return platform.ref(account(ctx), Optional.empty(), ctx.pathParam("script"));
+    }
+
+    private static JsonNode jsonArrayBody(RoutingContext ctx) {
+        try {
+            Buffer body = ctx.body().buffer();
+            JsonNode node = body == null || body.length() == 0 ? null : Envelope.JSON.readTree(body.getBytes());
+            if (node == null || !node.isArray()) {
+                throw new ApiError(400, 10014, "The request body must be a JSON array.");
+            }
+            return node;
+        } catch (java.io.IOException e) {
+            throw new ApiError(400, 10014, "The request body is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
     }
 
     private static JsonNode jsonBody(RoutingContext ctx) {
@@ -238,15 +572,165 @@ public final class ControlApi {
         for (ModuleRef m : v.modules()) {
             modules.addObject().put("name", m.name()).put("type", m.type().name().toLowerCase()).put("size", m.size());
         }
-        ArrayNode bindings = o.putArray("bindings");
+        o.set("bindings", bindingsJson(v));
+        return o;
+    }
+
+    private static ObjectNode secretJson(String name) {
+        return Envelope.JSON.createObjectNode().put("name", name).put("type", "secret_text");
+    }
+
+    private static ArrayNode stringArray(List<String> values) {
+        ArrayNode a = Envelope.JSON.createArrayNode();
+        values.forEach(a::add);
+        return a;
+    }
+
+    private static ArrayNode bindingsJson(ScriptVersion v) {
+        ArrayNode bindings = Envelope.JSON.createArrayNode();
         for (BindingSpec b : v.bindings()) {
             ObjectNode bo = bindings.addObject().put("type", b.type()).put("name", b.name());
             if (!b.type().equals("secret_text")) {
                 bo.setAll(b.fields().deepCopy());
             }
         }
+        return bindings;
+    }
+
+    private static ObjectNode settingsJson(Script s, boolean withVersionFields) throws Exception {
+        ObjectNode stored = (ObjectNode) Envelope.JSON.readTree(s.settingsJson());
+        ObjectNode o = Envelope.JSON.createObjectNode();
+        if (withVersionFields) {
+            ScriptVersion v = s.current();
+            o.set("bindings", bindingsJson(v));
+            o.put("compatibility_date", v.compatibilityDate());
+            o.set("compatibility_flags", stringArray(v.compatibilityFlags()));
+            ObjectNode limits = o.putObject("limits");
+            if (v.limits().cpuMs() > 0) {
+                limits.put("cpu_ms", v.limits().cpuMs());
+            }
+            if (v.limits().subrequests() >= 0) {
+                limits.put("subrequests", v.limits().subrequests());
+            }
+            o.set("tags", stringArray(s.tags()));
+        }
+        o.put("logpush", stored.path("logpush").asBoolean(false));
+        o.set("observability", stored.has("observability") ? stored.get("observability")
+                : Envelope.JSON.createObjectNode().put("enabled", false));
+        o.set("tail_consumers", stored.has("tail_consumers") ? stored.get("tail_consumers") : Envelope.JSON.createArrayNode());
+        o.set("placement", stored.has("placement") ? stored.get("placement") : Envelope.JSON.createObjectNode());
+        o.put("usage_model", stored.path("usage_model").asText("standard"));
         return o;
     }
+
+    private static ObjectNode subdomainJson(Script s) throws Exception {
+        JsonNode sub = Envelope.JSON.readTree(s.settingsJson()).path("subdomain");
+        return Envelope.JSON.createObjectNode().put("enabled", sub.path("enabled").asBoolean(true))
+                .put("previews_enabled", sub.path("previews_enabled").asBoolean(true));
+    }
+
+    private static ObjectNode versionJson(Script s, ScriptVersion v) {
+        ObjectNode o = Envelope.JSON.createObjectNode();
+        o.put("id", v.id()).put("number", v.number()).put("startup_time_ms", v.startupTimeMs());
+        ObjectNode meta = o.putObject("metadata");
+        meta.put("created_on", v.createdOn()).put("modified_on", v.createdOn()).put("source", v.source())
+                .put("author_id", s.ref().accountId()).put("author_email", s.ref().accountId() + "@tenantd.local")
+                .put("hasPreview", false);
+        o.putObject("annotations");
+        ObjectNode resources = o.putObject("resources");
+        ObjectNode script = resources.putObject("script");
+        script.put("etag", v.etag()).put("last_deployed_from", v.source());
+        script.putArray("handlers").add("fetch");
+        ObjectNode runtime = resources.putObject("script_runtime");
+        runtime.put("compatibility_date", v.compatibilityDate()).put("usage_model", "standard");
+        runtime.set("compatibility_flags", stringArray(v.compatibilityFlags()));
+        resources.set("bindings", bindingsJson(v));
+        return o;
+    }
+
+    private static ObjectNode deploymentJson(Deployment d) {
+        ObjectNode o = Envelope.JSON.createObjectNode();
+        o.put("id", d.id()).put("source", d.source()).put("strategy", "percentage").put("created_on", d.createdOn())
+                .put("author_email", "api@tenantd.local");
+        ObjectNode annotations = o.putObject("annotations");
+        if (d.message() != null) {
+            annotations.put("workers/message", d.message());
+        }
+        annotations.put("workers/triggered_by", "deployment");
+        ArrayNode versions = o.putArray("versions");
+        for (Deployment.Split split : d.versions()) {
+            ObjectNode v = versions.addObject().put("version_id", split.versionId());
+            if (split.percentage() == Math.rint(split.percentage())) {
+                v.put("percentage", (long) split.percentage());
+            } else {
+                v.put("percentage", split.percentage());
+            }
+        }
+        return o;
+    }
+
+    /** The "service" wrangler reads before a deploy: the script as its production environment. */
+    private static ObjectNode serviceJson(Script s) {
+        ObjectNode o = Envelope.JSON.createObjectNode();
+        o.put("id", s.ref().name()).put("created_on", s.createdOn()).put("modified_on", s.modifiedOn());
+        ObjectNode env = o.putObject("default_environment");
+        env.put("environment", "production").put("created_on", s.createdOn()).put("modified_on", s.modifiedOn());
+        ObjectNode script = scriptJson(s);
+        script.put("tag", s.id()).put("last_deployed_from", s.current().source());
+        env.set("script", script);
+        return o;
+    }
+
+    /** One page of a list: {@code page}/{@code per_page}, or {@code limit}/{@code cursor}; sets result_info. */
+    private static <T> List<T> page(RoutingContext ctx, List<T> all) {
+        var q = ctx.queryParams();
+        ObjectNode info = Envelope.JSON.createObjectNode();
+        List<T> out;
+        if (q.contains("cursor") || q.contains("limit")) {
+            int limit = positive(q.get("limit"), all.size(), "limit");
+            int from = 0;
+            if (q.get("cursor") != null && !q.get("cursor").isEmpty()) {
+                try {
+                    from = Integer.parseInt(new String(java.util.Base64.getUrlDecoder().decode(q.get("cursor")),
+                            java.nio.charset.StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException e) {
+                    throw new ApiError(400, 10014, "The cursor is not one this server returned.");
+                }
+            }
+            from = Math.min(Math.max(from, 0), all.size());
+            int to = Math.min(all.size(), from + Math.max(limit, 1));
+            out = all.subList(from, to);
+            info.put("cursor", to < all.size() ? java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(Integer.toString(to).getBytes(java.nio.charset.StandardCharsets.UTF_8)) : "");
+            info.put("count", out.size());
+        } else {
+            int perPage = positive(q.get("per_page"), Math.max(all.size(), 1), "per_page");
+            int page = positive(q.get("page"), 1, "page");
+            int from = (int) Math.min((long) (page - 1) * perPage, all.size());
+            out = all.subList(from, Math.min(all.size(), from + perPage));
+            info.put("page", page).put("per_page", perPage).put("count", out.size()).put("total_count", all.size())
+                    .put("total_pages", (all.size() + perPage - 1) / perPage);
+        }
+        ctx.put(RESULT_INFO, info);
+        return out;
+    }
+
+    private static int positive(String value, int absent, String name) {
+        if (value == null || value.isEmpty()) {
+            return absent;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ApiError(400, 10014, "Query parameter " + name + " must be a whole number, 1 or more; got '" + value + "'.");
+    }
+
+    private static final String RESULT_INFO = "tenantd.result_info";
 
     private static ObjectNode uploadResult(Script s) {
         ObjectNode o = scriptJson(s);
@@ -289,7 +773,7 @@ public final class ControlApi {
     private void handle(Router router, HttpMethod method, String path, Action action) {
         router.route(method, path).handler(ctx -> blockingRaw(ctx, () -> {
             JsonNode result = action.run(ctx);
-            Envelope.ok(ctx.response(), result);
+            Envelope.ok(ctx.response(), 200, result, ctx.get(RESULT_INFO));
             return null;
         }));
     }

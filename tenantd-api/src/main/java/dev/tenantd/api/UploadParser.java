@@ -30,7 +30,31 @@ final class UploadParser {
     private UploadParser() {
     }
 
+    /** An upload and its {@code annotations["workers/message"]}, if any. */
+    record Parsed(ScriptUpload upload, String message) {
+    }
+
     static ScriptUpload parse(Vertx vertx, RoutingContext ctx) {
+        return parseWithAnnotations(vertx, ctx).upload();
+    }
+
+    /**
+     * A new version of the code alone ({@code PUT .../content}): bindings, compatibility
+     * and limits stay as in {@code base} unless the metadata names them. The entry
+     * module may also be named by the {@code CF-WORKER-MAIN-MODULE-PART} or
+     * {@code CF-WORKER-BODY-PART} header.
+     */
+    static ScriptUpload parseContent(Vertx vertx, RoutingContext ctx, dev.tenantd.platform.ScriptVersion base) {
+        ScriptUpload u = parseWithAnnotations(vertx, ctx, base).upload();
+        return new ScriptUpload(u.mainModule(), u.modules(), u.compatibilityDate(), u.compatibilityFlags(),
+                u.bindings(), u.limits(), u.egress(), u.tags(), List.of(ScriptUpload.KEEP_ALL), u.hasTags());
+    }
+
+    static Parsed parseWithAnnotations(Vertx vertx, RoutingContext ctx) {
+        return parseWithAnnotations(vertx, ctx, null);
+    }
+
+    private static Parsed parseWithAnnotations(Vertx vertx, RoutingContext ctx, dev.tenantd.platform.ScriptVersion base) {
         String contentType = ctx.request().getHeader("content-type");
         String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
         if (type.startsWith("application/javascript") || type.startsWith("text/javascript")) {
@@ -38,9 +62,12 @@ final class UploadParser {
             if (script.length == 0) {
                 throw new ApiError(400, 10021, "The request body is empty: send the script as the body.");
             }
-            return new ScriptUpload(RAW_SCRIPT_NAME,
+            return new Parsed(new ScriptUpload(RAW_SCRIPT_NAME,
                     List.of(new WorkerModule(RAW_SCRIPT_NAME, ModuleType.SERVICE_WORKER, script)),
-                    DATE_WHEN_ABSENT, List.of(), List.of(), ScriptLimits.NONE, EgressPolicy.OPEN, List.of());
+                    base != null ? base.compatibilityDate() : DATE_WHEN_ABSENT,
+                    base != null ? base.compatibilityFlags() : List.of(), List.of(),
+                    base != null ? base.limits() : ScriptLimits.NONE, base != null ? base.egress() : EgressPolicy.OPEN,
+                    List.of()), null);
         }
         if (!type.startsWith("multipart/form-data")) {
             throw new ApiError(400, 10014, "Unsupported Content-Type '" + contentType
@@ -60,6 +87,9 @@ final class UploadParser {
             String name = upload.fileName() == null || upload.fileName().isEmpty() ? upload.name() : upload.fileName();
             parts.put(name, upload);
         }
+        if (metadataText == null && base != null) {
+            metadataText = "{}";
+        }
         if (metadataText == null) {
             throw new ApiError(400, 10014, "The multipart upload has no 'metadata' part: add a JSON part named "
                     + "metadata with main_module (ES modules) or body_part (service worker).");
@@ -75,6 +105,14 @@ final class UploadParser {
         }
         String main = text(metadata, "main_module");
         String bodyPart = text(metadata, "body_part");
+        if (main == null && bodyPart == null && base != null) {
+            main = ctx.request().getHeader("cf-worker-main-module-part");
+            bodyPart = ctx.request().getHeader("cf-worker-body-part");
+            if (main == null && bodyPart == null) {
+                main = base.serviceWorker() ? null : base.mainModule();
+                bodyPart = base.serviceWorker() ? base.mainModule() : null;
+            }
+        }
         if (main == null && bodyPart == null) {
             throw new ApiError(400, 10014, "metadata needs main_module (ES modules) or body_part (service worker).");
         }
@@ -93,9 +131,17 @@ final class UploadParser {
                     vertx.fileSystem().readFileBlocking(e.getValue().uploadedFileName()).getBytes()));
         }
         String date = text(metadata, "compatibility_date");
-        return new ScriptUpload(entry, modules, date == null ? DATE_WHEN_ABSENT : date,
-                strings(metadata, "compatibility_flags"), bindings(metadata), limits(metadata),
-                egress(metadata), strings(metadata, "tags"));
+        if (date == null) {
+            date = base != null ? base.compatibilityDate() : DATE_WHEN_ABSENT;
+        }
+        List<String> flags = base != null && !metadata.has("compatibility_flags")
+                ? base.compatibilityFlags() : strings(metadata, "compatibility_flags");
+        ScriptLimits scriptLimits = base != null && !metadata.has("limits") ? base.limits() : limits(metadata);
+        EgressPolicy egressPolicy = base != null && !metadata.has("egress") ? base.egress() : egress(metadata);
+        JsonNode message = metadata.path("annotations").path("workers/message");
+        return new Parsed(new ScriptUpload(entry, modules, date, flags, bindings(metadata), scriptLimits, egressPolicy,
+                strings(metadata, "tags"), strings(metadata, "keep_bindings"), metadata.has("tags") && !metadata.get("tags").isNull()),
+                message.isTextual() ? message.asText() : null);
     }
 
     private static ModuleType moduleType(String name, String contentType, boolean modules, boolean isEntry) {
@@ -120,7 +166,7 @@ final class UploadParser {
         };
     }
 
-    private static String text(JsonNode node, String field) {
+    static String text(JsonNode node, String field) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             return null;
@@ -131,7 +177,7 @@ final class UploadParser {
         return v.asText();
     }
 
-    private static List<String> strings(JsonNode node, String field) {
+    static List<String> strings(JsonNode node, String field) {
         JsonNode v = node.get(field);
         List<String> out = new ArrayList<>();
         if (v == null || v.isNull()) {
@@ -158,7 +204,7 @@ final class UploadParser {
         }
     }
 
-    private static ScriptLimits limits(JsonNode metadata) {
+    static ScriptLimits limits(JsonNode metadata) {
         JsonNode v = metadata.get("limits");
         if (v == null || v.isNull()) {
             return ScriptLimits.NONE;
@@ -183,7 +229,7 @@ final class UploadParser {
         return new ScriptLimits(cpu, sub);
     }
 
-    private static List<BindingSpec> bindings(JsonNode metadata) {
+    static List<BindingSpec> bindings(JsonNode metadata) {
         JsonNode v = metadata.get("bindings");
         List<BindingSpec> out = new ArrayList<>();
         if (v == null || v.isNull()) {

@@ -19,7 +19,6 @@ import dev.tenantd.runtime.WorkerRequest;
 import dev.tenantd.runtime.WorkerResponse;
 import dev.tenantd.runtime.WorkerSource;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -199,6 +198,11 @@ public final class Platform implements AutoCloseable {
                 "Worker '" + ref.name() + "' was not found" + (ref.namespaceId().isEmpty() ? "." : " in this dispatch namespace.")));
     }
 
+    /** The script, or empty if there is none by that name. */
+    public Optional<Script> findScriptOrEmpty(ScriptRef ref) {
+        return findScript(ref);
+    }
+
     public List<Script> scripts(String accountId, String namespaceId) {
         return store.scripts(accountId, namespaceId);
     }
@@ -210,10 +214,28 @@ public final class Platform implements AutoCloseable {
 
     /**
      * Validates an upload (names, size, bindings, and that it compiles and defines a
-     * fetch handler in a real isolate), stores its modules and makes it the
-     * script's current version. Concurrent uploads of one script take turns.
+     * fetch handler in a real isolate), stores its modules as a new version and
+     * deploys it to serve every request. Concurrent uploads of one script take turns.
      */
     public Script upload(ScriptRef ref, ScriptUpload upload) {
+        return upload(ref, upload, "api");
+    }
+
+    /** An upload whose version records what made it ({@code wrangler} or {@code api}). */
+    public Script upload(ScriptRef ref, ScriptUpload upload, String source) {
+        return saveUpload(ref, upload, true, null, source).script();
+    }
+
+    /** A stored version and the script after storing it. */
+    public record SavedVersion(Script script, ScriptVersion version) {
+    }
+
+    /**
+     * Like {@link #upload}, but with {@code deploy} false the new version is only
+     * stored: it serves once a deployment names it. A script's first version is
+     * always deployed.
+     */
+    public SavedVersion saveUpload(ScriptRef ref, ScriptUpload upload, boolean deploy, String message, String madeBy) {
         Names.script(ref.name());
         if (upload.totalSize() > limits.scriptSizeBytes()) {
             throw new PlatformException(Problem.SCRIPT_TOO_LARGE, "Script is " + upload.totalSize()
@@ -227,7 +249,12 @@ public final class Platform implements AutoCloseable {
         } catch (ScriptException e) {
             throw new PlatformException(Problem.INVALID_METADATA, e.getMessage());
         }
-        List<BindingSpec> stored = prepareBindings(ref.accountId(), upload.bindings());
+        if (upload.hasTags()) {
+            validateTags(upload.tags());
+        }
+        Optional<Script> before = findScript(ref);
+        List<BindingSpec> stored = prepareBindings(ref.accountId(), upload.bindings(),
+                before.map(s -> s.current().bindings()).orElse(List.of()), upload.keepBindings());
         WorkerSource source;
         try {
             source = new WorkerSource(ref.name(), upload.mainModule(), upload.modules(),
@@ -247,27 +274,285 @@ public final class Platform implements AutoCloseable {
             for (WorkerModule m : upload.modules()) {
                 modules.add(new ModuleRef(m.name(), m.type(), blobs.put(m.content()), m.content().length));
             }
-            String versionId = UUID.randomUUID().toString();
-            String etag = BlobStore.sha256((versionId + modules).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             Optional<Script> previous = findScript(ref);
-            int number = previous.map(s -> s.current().number() + 1).orElse(1);
-            ScriptVersion version = new ScriptVersion(versionId, "", number, upload.mainModule(),
-                    source.isServiceWorker(), upload.compatibilityDate(), upload.compatibilityFlags(), modules,
-                    stored, upload.limits(), upload.egress(), etag, startupMs, now());
-            Script saved = store.saveVersion(ref, version);
+            ScriptVersion version = newVersion(ref, previous, upload.mainModule(), source.isServiceWorker(),
+                    upload.compatibilityDate(), upload.compatibilityFlags(), modules, stored, upload.limits(),
+                    upload.egress(), startupMs, madeBy);
+            boolean deployNow = deploy || previous.isEmpty();
+            Script saved = store.saveVersion(ref, version, deployNow
+                    ? Optional.of(new Deployment(UUID.randomUUID().toString(), now(),
+                            List.of(new Deployment.Split(version.id(), 100)), message, madeBy))
+                    : Optional.empty());
+            if (upload.hasTags()) {
+                saved = store.setTags(ref, upload.tags());
+            }
+            Script result = saved;
             scriptCache.put(ref, Optional.of(saved));
-            // The isolate that proved the upload works serves its first requests.
-            host.bind(saved);
-            pool.adopt(saved, loaded);
-            kept = true;
-            previous.ifPresent(old -> pool.retire(old.current().id(), limits.wallTimeMs()));
-            return saved;
+            if (deployNow) {
+                // The isolate that proved the upload works serves its first requests.
+                host.bind(result);
+                pool.adopt(result, loaded);
+                kept = true;
+                previous.ifPresent(old -> retireUndeployed(old, result));
+            }
+            return new SavedVersion(result, version);
         } finally {
             lock.unlock();
             if (!kept) {
                 loaded.close();
             }
         }
+    }
+
+    private ScriptVersion newVersion(ScriptRef ref, Optional<Script> previous, String mainModule, boolean serviceWorker,
+            String compatibilityDate, List<String> compatibilityFlags, List<ModuleRef> modules, List<BindingSpec> bindings,
+            ScriptLimits scriptLimits, EgressPolicy egressPolicy, long startupMs, String source) {
+        String versionId = UUID.randomUUID().toString();
+        String etag = BlobStore.sha256((versionId + modules).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        int number = previous.map(s -> store.versions(ref).stream().mapToInt(ScriptVersion::number).max().orElse(0) + 1)
+                .orElse(1);
+        return new ScriptVersion(versionId, "", number, mainModule, serviceWorker, compatibilityDate,
+                compatibilityFlags, modules, bindings, scriptLimits, egressPolicy, etag, startupMs, now(), source);
+    }
+
+    /** Versions the old deployment served and the new one does not: their isolates close after the grace period. */
+    private void retireUndeployed(Script old, Script now) {
+        Set<String> serving = new HashSet<>();
+        now.deployment().versions().forEach(v -> serving.add(v.versionId()));
+        for (Deployment.Split split : old.deployment().versions()) {
+            if (!serving.contains(split.versionId())) {
+                pool.retire(split.versionId(), limits.wallTimeMs());
+            }
+        }
+    }
+
+    // ---- versions and deployments
+
+    public List<ScriptVersion> versions(ScriptRef ref) {
+        script(ref);
+        return store.versions(ref);
+    }
+
+    public ScriptVersion version(ScriptRef ref, String versionId) {
+        return versions(ref).stream().filter(v -> v.id().equals(versionId)).findFirst()
+                .orElseThrow(() -> new PlatformException(Problem.VERSION_NOT_FOUND,
+                        "Version '" + versionId + "' is not a version of worker '" + ref.name() + "'."));
+    }
+
+    public List<Deployment> deployments(ScriptRef ref) {
+        script(ref);
+        return store.deployments(ref);
+    }
+
+    /**
+     * Makes a new deployment active: a percentage split over versions of the script
+     * that adds up to 100. Requests choose their version by the split from now on.
+     */
+    public Script deploy(ScriptRef ref, List<Deployment.Split> splits, String message, String source) {
+        if (splits.isEmpty() || splits.size() > 2) {
+            throw new PlatformException(Problem.INVALID_REQUEST, "A deployment names one or two versions; got "
+                    + splits.size() + ".");
+        }
+        Set<String> seen = new HashSet<>();
+        double total = 0;
+        for (Deployment.Split split : splits) {
+            if (!seen.add(split.versionId())) {
+                throw new PlatformException(Problem.INVALID_REQUEST, "Version '" + split.versionId()
+                        + "' appears twice in the deployment.");
+            }
+            if (!(split.percentage() > 0 && split.percentage() <= 100)) {
+                throw new PlatformException(Problem.INVALID_REQUEST, "Each version's percentage must be more than 0 "
+                        + "and at most 100; got " + split.percentage() + ".");
+            }
+            total += split.percentage();
+        }
+        if (Math.abs(total - 100) > 1e-9) {
+            throw new PlatformException(Problem.INVALID_REQUEST, "The versions' percentages add up to " + total
+                    + "; they must add up to 100.");
+        }
+        ReentrantLock lock = uploadLocks.computeIfAbsent(ref, r -> new ReentrantLock());
+        lock.lock();
+        try {
+            Script old = script(ref);
+            for (Deployment.Split split : splits) {
+                version(ref, split.versionId());
+            }
+            Script now = store.deploy(ref, new Deployment(UUID.randomUUID().toString(), now(), splits, message, source));
+            scriptCache.put(ref, Optional.of(now));
+            retireUndeployed(old, now);
+            return now;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Serves the versions of the deployment before the active one again (or, with a
+     * version id, that version alone), as a new deployment.
+     */
+    public Script rollback(ScriptRef ref, Optional<String> versionId, String message) {
+        if (versionId.isPresent()) {
+            return deploy(ref, List.of(new Deployment.Split(versionId.get(), 100)), message, "api");
+        }
+        List<Deployment> history = deployments(ref);
+        if (history.size() < 2) {
+            throw new PlatformException(Problem.INVALID_REQUEST, "Worker '" + ref.name()
+                    + "' has no earlier deployment to roll back to.");
+        }
+        return deploy(ref, history.get(1).versions(), message, "api");
+    }
+
+    // ---- changes that make a new version from the current one (secrets, settings)
+
+    /** Stores a copy of the current version with other bindings, compatibility or limits, and deploys it. */
+    private Script deriveVersion(ScriptRef ref, String source, java.util.function.UnaryOperator<ScriptVersion> change) {
+        ReentrantLock lock = uploadLocks.computeIfAbsent(ref, r -> new ReentrantLock());
+        lock.lock();
+        try {
+            Script old = script(ref);
+            ScriptVersion from = old.current();
+            ScriptVersion changed = change.apply(from);
+            ScriptVersion version = newVersion(ref, Optional.of(old), changed.mainModule(), changed.serviceWorker(),
+                    changed.compatibilityDate(), changed.compatibilityFlags(), changed.modules(), changed.bindings(),
+                    changed.limits(), changed.egress(), from.startupTimeMs(), source);
+            Script saved = store.saveVersion(ref, version, Optional.of(new Deployment(UUID.randomUUID().toString(),
+                    now(), List.of(new Deployment.Split(version.id(), 100)), null, source)));
+            scriptCache.put(ref, Optional.of(saved));
+            retireUndeployed(old, saved);
+            return saved;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The names of a script's secrets (values are never returned). */
+    public List<String> secretNames(ScriptRef ref) {
+        return script(ref).current().bindings().stream().filter(b -> b.type().equals("secret_text"))
+                .map(BindingSpec::name).toList();
+    }
+
+    /**
+     * Sets, replaces ({@code Optional} with a value) or removes (empty) secrets in one
+     * new version. Removing a secret that does not exist fails.
+     */
+    public Script putSecrets(ScriptRef ref, java.util.Map<String, Optional<String>> changes) {
+        if (changes.isEmpty()) {
+            throw new PlatformException(Problem.INVALID_REQUEST, "Name at least one secret to set or delete.");
+        }
+        for (var e : changes.entrySet()) {
+            if (!e.getKey().matches("[A-Za-z_$][A-Za-z0-9_$]*")) {
+                throw new PlatformException(Problem.INVALID_BINDING, "Secret name '" + e.getKey()
+                        + "' is not a valid JavaScript identifier.");
+            }
+        }
+        return deriveVersion(ref, "api", from -> {
+            List<BindingSpec> bindings = new ArrayList<>();
+            Set<String> removed = new HashSet<>();
+            for (BindingSpec b : from.bindings()) {
+                if (changes.containsKey(b.name())) {
+                    if (changes.get(b.name()).isEmpty()) {
+                        if (!b.type().equals("secret_text")) {
+                            throw new PlatformException(Problem.SECRET_NOT_FOUND, "'" + b.name()
+                                    + "' is a " + b.type() + " binding, not a secret.");
+                        }
+                        removed.add(b.name());
+                    }
+                    continue;
+                }
+                bindings.add(b);
+            }
+            for (var e : changes.entrySet()) {
+                if (e.getValue().isPresent()) {
+                    ObjectNode fields = JSON.createObjectNode();
+                    fields.put("ciphertext", secrets.encrypt(e.getValue().get()));
+                    bindings.add(new BindingSpec("secret_text", e.getKey(), fields));
+                } else if (!removed.contains(e.getKey())) {
+                    throw new PlatformException(Problem.SECRET_NOT_FOUND, "Worker '" + ref.name()
+                            + "' has no secret named '" + e.getKey() + "'.");
+                }
+            }
+            return withBindings(from, bindings);
+        });
+    }
+
+    private static ScriptVersion withBindings(ScriptVersion v, List<BindingSpec> bindings) {
+        return new ScriptVersion(v.id(), v.scriptId(), v.number(), v.mainModule(), v.serviceWorker(),
+                v.compatibilityDate(), v.compatibilityFlags(), v.modules(), bindings, v.limits(), v.egress(), v.etag(),
+                v.startupTimeMs(), v.createdOn(), v.source());
+    }
+
+    /**
+     * Changes what a version holds besides its code: bindings (secrets and bindings of
+     * type {@code inherit} keep their current values), compatibility date and flags,
+     * limits. Makes and deploys a new version; a change of bindings is checked in a
+     * real isolate first.
+     */
+    public Script changeVersionSettings(ScriptRef ref, Optional<List<BindingSpec>> bindings,
+            Optional<String> compatibilityDate, Optional<List<String>> compatibilityFlags, Optional<ScriptLimits> newLimits) {
+        Script current = script(ref);
+        ScriptVersion from = current.current();
+        List<BindingSpec> stored = bindings.isPresent()
+                ? prepareBindings(ref.accountId(), bindings.get(), from.bindings(), List.of("secret_text"))
+                : from.bindings();
+        String date = compatibilityDate.orElse(from.compatibilityDate());
+        try {
+            CompatibilityFlags.parseDate(date);
+        } catch (ScriptException e) {
+            throw new PlatformException(Problem.INVALID_METADATA, e.getMessage());
+        }
+        List<String> flags = compatibilityFlags.orElse(from.compatibilityFlags());
+        // The script must still start with its new environment.
+        List<WorkerModule> modules = new ArrayList<>();
+        for (ModuleRef m : from.modules()) {
+            modules.add(new WorkerModule(m.name(), m.type(), blobs.get(m.sha256())));
+        }
+        try {
+            validate(new WorkerSource(ref.name(), from.mainModule(), modules, date, flags, runtimeBindings(stored)),
+                    PlatformWorkerHost.forUpload(this, egress)).close();
+        } catch (ScriptException e) {
+            throw new PlatformException(Problem.INVALID_METADATA, e.getMessage());
+        }
+        return deriveVersion(ref, "api", v -> new ScriptVersion(v.id(), v.scriptId(), v.number(), v.mainModule(),
+                v.serviceWorker(), date, flags, v.modules(), stored, newLimits.orElse(v.limits()), v.egress(),
+                v.etag(), v.startupTimeMs(), v.createdOn(), v.source()));
+    }
+
+    // ---- tags and script-level settings
+
+    /** At most 8 tags, each 1–64 printable characters without commas, spaces or colons. */
+    static void validateTags(List<String> tags) {
+        if (tags.size() > MAX_TAGS) {
+            throw new PlatformException(Problem.INVALID_REQUEST, "A script can have at most " + MAX_TAGS
+                    + " tags; got " + tags.size() + ".");
+        }
+        Set<String> seen = new HashSet<>();
+        for (String tag : tags) {
+            if (tag == null || !tag.matches("[\\x21-\\x7e&&[^,:]]{1,64}")) {
+                throw new PlatformException(Problem.INVALID_REQUEST, "Tag '" + tag + "' is not valid: use 1 to 64 "
+                        + "printable characters without spaces, commas or colons.");
+            }
+            if (!seen.add(tag)) {
+                throw new PlatformException(Problem.INVALID_REQUEST, "Tag '" + tag + "' is given twice.");
+            }
+        }
+    }
+
+    public static final int MAX_TAGS = 8;
+
+    public Script setTags(ScriptRef ref, List<String> tags) {
+        validateTags(tags);
+        script(ref);
+        Script saved = store.setTags(ref, tags);
+        scriptCache.put(ref, Optional.of(saved));
+        return saved;
+    }
+
+    /** Replaces the script-level settings object (logpush, observability, tail consumers, subdomain, ...). */
+    public Script setScriptSettings(ScriptRef ref, ObjectNode settings) {
+        script(ref);
+        Script saved = store.setSettings(ref, settings.toString());
+        scriptCache.put(ref, Optional.of(saved));
+        return saved;
     }
 
     /** Loads the upload in a real isolate: it must compile, start within its limits and define a fetch handler. */
@@ -294,7 +579,7 @@ public final class Platform implements AutoCloseable {
             Script deleted = script(ref);
             store.deleteScript(ref);
             scriptCache.put(ref, Optional.empty());
-            pool.retire(deleted.current().id(), limits.wallTimeMs());
+            deleted.deployment().versions().forEach(v -> pool.retire(v.versionId(), limits.wallTimeMs()));
         } finally {
             lock.unlock();
         }
@@ -316,10 +601,27 @@ public final class Platform implements AutoCloseable {
 
     // ---- bindings
 
-    private List<BindingSpec> prepareBindings(String accountId, List<BindingSpec> bindings) {
+    /**
+     * Checks uploaded bindings and puts them in their stored form (secrets encrypted).
+     * A binding of type {@code inherit} takes the binding of that name from
+     * {@code previous}; bindings of the types in {@code keepTypes} that the upload
+     * does not name are taken over from {@code previous} as they are.
+     */
+    private List<BindingSpec> prepareBindings(String accountId, List<BindingSpec> bindings, List<BindingSpec> previous,
+            List<String> keepTypes) {
         Set<String> names = new HashSet<>();
         List<BindingSpec> out = new ArrayList<>();
         for (BindingSpec b : bindings) {
+            if (b.type().equals("inherit")) {
+                BindingSpec old = previous.stream().filter(p -> p.name().equals(b.name())).findFirst()
+                        .orElseThrow(() -> new PlatformException(Problem.INVALID_BINDING, "Binding '" + b.name()
+                                + "' of type inherit names no binding of the current version."));
+                if (!names.add(b.name())) {
+                    throw new PlatformException(Problem.INVALID_BINDING, "Binding name '" + b.name() + "' is used twice.");
+                }
+                out.add(old);
+                continue;
+            }
             if (b.name() == null || !b.name().matches("[A-Za-z_$][A-Za-z0-9_$]*")) {
                 throw new PlatformException(Problem.INVALID_BINDING, "Binding name '" + b.name()
                         + "' is not a valid JavaScript identifier.");
@@ -351,6 +653,13 @@ public final class Platform implements AutoCloseable {
                         + "' (binding '" + b.name() + "') is not supported by tenantd yet.");
             }
             out.add(new BindingSpec(b.type(), b.name(), fields));
+        }
+        for (BindingSpec old : previous) {
+            boolean keep = keepTypes.contains(ScriptUpload.KEEP_ALL) || keepTypes.contains(old.type());
+            if (keep && !names.contains(old.name())) {
+                names.add(old.name());
+                out.add(old);
+            }
         }
         return out;
     }
@@ -442,6 +751,7 @@ public final class Platform implements AutoCloseable {
         if (script.isEmpty()) {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.SCRIPT_NOT_FOUND, "Worker not found."));
         }
+        script = Optional.of(script.get().forRequest());
         ScriptLimits own = script.get().current().limits();
         InvocationLimits effective = limits.invocation().narrow(own.cpuMs(), own.subrequests()).narrow(callLimits);
         InvocationOptions options = new InvocationOptions(effective, envJson, hostContext);
@@ -513,9 +823,13 @@ public final class Platform implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** RFC 3339 UTC with milliseconds, always the same width, so that timestamps sort as strings (wrangler sorts them so). */
     static String now() {
-        return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+        return TIMESTAMP.format(Instant.now());
     }
+
+    public static final java.time.format.DateTimeFormatter TIMESTAMP =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
     static Throwable unwrap(Throwable t) {
         return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;

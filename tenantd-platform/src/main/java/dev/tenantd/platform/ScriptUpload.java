@@ -13,7 +13,19 @@ public record ScriptUpload(
         List<BindingSpec> bindings,
         ScriptLimits limits,
         EgressPolicy egress,
-        List<String> tags) {
+        List<String> tags,
+        List<String> keepBindings,
+        boolean hasTags) {
+
+    /** Binding types a new version takes over from the current one: {@code keep_bindings: ["*"]} keeps them all. */
+    public static final String KEEP_ALL = "*";
+
+    public ScriptUpload(String mainModule, List<WorkerModule> modules, String compatibilityDate,
+            List<String> compatibilityFlags, List<BindingSpec> bindings, ScriptLimits limits, EgressPolicy egress,
+            List<String> tags) {
+        this(mainModule, modules, compatibilityDate, compatibilityFlags, bindings, limits, egress, tags, List.of(),
+                !tags.isEmpty());
+    }
 
     public ScriptUpload {
         Objects.requireNonNull(mainModule, "mainModule");
@@ -23,6 +35,13 @@ public record ScriptUpload(
         compatibilityFlags = List.copyOf(compatibilityFlags);
         bindings = List.copyOf(bindings);
         tags = List.copyOf(tags);
+        keepBindings = List.copyOf(keepBindings);
+    }
+
+    /** The same upload with other modules (a content-only update keeps everything else). */
+    public ScriptUpload withKeptBindings(List<String> types) {
+        return new ScriptUpload(mainModule, modules, compatibilityDate, compatibilityFlags, bindings, limits, egress,
+                tags, types, hasTags);
     }
 
     public long totalSize() {

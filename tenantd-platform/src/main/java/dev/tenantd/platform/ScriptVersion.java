@@ -2,7 +2,10 @@ package dev.tenantd.platform;
 
 import java.util.List;
 
-/** One immutable upload of a script. */
+/**
+ * One immutable version of a script. {@code source} says what made it, in
+ * Cloudflare's terms: {@code wrangler} or {@code api}.
+ */
 public record ScriptVersion(
         String id,
         String scriptId,
@@ -17,7 +20,8 @@ public record ScriptVersion(
         EgressPolicy egress,
         String etag,
         long startupTimeMs,
-        String createdOn) {
+        String createdOn,
+        String source) {
 
     public ScriptVersion {
         compatibilityFlags = List.copyOf(compatibilityFlags);

@@ -1,6 +1,7 @@
 package dev.tenantd.platform.store;
 
 import dev.tenantd.platform.Account;
+import dev.tenantd.platform.Deployment;
 import dev.tenantd.platform.Namespace;
 import dev.tenantd.platform.Script;
 import dev.tenantd.platform.ScriptRef;
@@ -54,8 +55,25 @@ public interface Store extends AutoCloseable {
 
     List<Script> scripts(String accountId, String namespaceId);
 
-    /** Saves a new version and makes it current, creating the script if needed; returns the script. */
-    Script saveVersion(ScriptRef ref, ScriptVersion version);
+    /**
+     * Saves a new version; with a deployment, makes that deployment active. A script
+     * that does not exist yet is created, and then needs the deployment.
+     */
+    Script saveVersion(ScriptRef ref, ScriptVersion version, Optional<Deployment> deployment);
+
+    /** Makes a deployment of existing versions of the script active. */
+    Script deploy(ScriptRef ref, Deployment deployment);
+
+    /** Every version of a script, newest first. */
+    List<ScriptVersion> versions(ScriptRef ref);
+
+    /** Every deployment of a script, newest (the active one) first. */
+    List<Deployment> deployments(ScriptRef ref);
+
+    Script setTags(ScriptRef ref, List<String> tags);
+
+    /** Replaces the script-level settings (a JSON object). */
+    Script setSettings(ScriptRef ref, String settingsJson);
 
     Optional<ScriptVersion> version(String versionId);
 

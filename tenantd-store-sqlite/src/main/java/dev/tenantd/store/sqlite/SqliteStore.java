@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantd.platform.Account;
 import dev.tenantd.platform.BindingSpec;
+import dev.tenantd.platform.Deployment;
 import dev.tenantd.platform.EgressPolicy;
 import dev.tenantd.platform.ModuleRef;
 import dev.tenantd.platform.Namespace;
@@ -26,7 +27,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -72,7 +72,7 @@ public final class SqliteStore implements Store {
     }
 
     private static String now() {
-        return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+        return dev.tenantd.platform.Platform.TIMESTAMP.format(Instant.now());
     }
 
     @FunctionalInterface
@@ -246,6 +246,8 @@ public final class SqliteStore implements Store {
     @Override
     public boolean deleteNamespace(String namespaceId) {
         return transaction(() -> {
+            update("DELETE FROM deployments WHERE script_id IN (SELECT id FROM scripts WHERE namespace_id = ?)",
+                    namespaceId);
             update("DELETE FROM script_versions WHERE script_id IN (SELECT id FROM scripts WHERE namespace_id = ?)",
                     namespaceId);
             update("DELETE FROM scripts WHERE namespace_id = ?", namespaceId);
@@ -255,27 +257,73 @@ public final class SqliteStore implements Store {
 
     // ---- scripts
 
-    private static final String SCRIPT_COLUMNS = "s.id, s.account_id, s.namespace_id, s.name, s.tags, s.created_on, "
-            + "s.modified_on, v.id, v.number, v.main_module, v.service_worker, v.compatibility_date, "
-            + "v.compatibility_flags, v.modules, v.bindings, v.etag, v.startup_time_ms, v.created_on, v.limits, v.egress";
+    private static final String VERSION_COLUMNS = "v.id, v.script_id, v.number, v.main_module, v.service_worker, "
+            + "v.compatibility_date, v.compatibility_flags, v.modules, v.bindings, v.etag, v.startup_time_ms, "
+            + "v.created_on, v.limits, v.egress, v.source";
+
+    /** Reads the 15 {@link #VERSION_COLUMNS} starting at column {@code at}. */
+    private static ScriptVersion versionAt(ResultSet rs, int at) throws Exception {
+        return new ScriptVersion(rs.getString(at), rs.getString(at + 1), rs.getInt(at + 2), rs.getString(at + 3),
+                rs.getInt(at + 4) != 0, rs.getString(at + 5),
+                JSON.readValue(rs.getString(at + 6), new TypeReference<List<String>>() { }),
+                modules(rs.getString(at + 7)), bindings(rs.getString(at + 8)), limits(rs.getString(at + 12)),
+                egress(rs.getString(at + 13)), rs.getString(at + 9), rs.getLong(at + 10), rs.getString(at + 11),
+                rs.getString(at + 14));
+    }
+
+    private static final String DEPLOYMENT_COLUMNS = "d.id, d.created_on, d.versions, d.message, d.source";
+
+    private static Deployment deploymentAt(ResultSet rs, int at) throws Exception {
+        List<Deployment.Split> splits = new ArrayList<>();
+        for (JsonNode v : JSON.readTree(rs.getString(at + 2))) {
+            splits.add(new Deployment.Split(v.get("version_id").asText(), v.get("percentage").asDouble()));
+        }
+        return new Deployment(rs.getString(at), rs.getString(at + 1), splits, rs.getString(at + 3), rs.getString(at + 4));
+    }
 
     private List<Script> scriptRows(String where, Object... params) throws Exception {
         List<Script> out = new ArrayList<>();
-        try (PreparedStatement st = prepare("SELECT " + SCRIPT_COLUMNS + " FROM scripts s JOIN script_versions v "
-                + "ON v.id = s.current_version_id WHERE " + where + " ORDER BY s.created_on, s.name", params);
+        try (PreparedStatement st = prepare("SELECT s.id, s.account_id, s.namespace_id, s.name, s.tags, s.created_on, "
+                + "s.modified_on, s.settings, " + VERSION_COLUMNS + ", " + DEPLOYMENT_COLUMNS
+                + " FROM scripts s JOIN script_versions v ON v.id = s.current_version_id "
+                + "JOIN deployments d ON d.id = s.deployment_id WHERE " + where + " ORDER BY s.created_on, s.name", params);
                 ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
-                ScriptVersion version = new ScriptVersion(rs.getString(8), rs.getString(1), rs.getInt(9),
-                        rs.getString(10), rs.getInt(11) != 0, rs.getString(12),
-                        JSON.readValue(rs.getString(13), new TypeReference<List<String>>() { }),
-                        modules(rs.getString(14)), bindings(rs.getString(15)), limits(rs.getString(19)),
-                        egress(rs.getString(20)), rs.getString(16), rs.getLong(17), rs.getString(18));
+                ScriptVersion current = versionAt(rs, 9);
+                Deployment deployment = deploymentAt(rs, 24);
                 out.add(new Script(rs.getString(1), new ScriptRef(rs.getString(2), rs.getString(3), rs.getString(4)),
                         rs.getString(6), rs.getString(7),
-                        JSON.readValue(rs.getString(5), new TypeReference<List<String>>() { }), version));
+                        JSON.readValue(rs.getString(5), new TypeReference<List<String>>() { }), current, deployment,
+                        List.of(), rs.getString(8)));
             }
         }
+        // A split deployment serves more than one version: load the others too.
+        for (int i = 0; i < out.size(); i++) {
+            Script s = out.get(i);
+            List<ScriptVersion> deployed = new ArrayList<>();
+            for (Deployment.Split split : s.deployment().versions()) {
+                deployed.add(split.versionId().equals(s.current().id()) ? s.current()
+                        : versionRow(split.versionId()).orElseThrow(() -> new IllegalStateException(
+                                "deployment " + s.deployment().id() + " names a missing version " + split.versionId())));
+            }
+            out.set(i, new Script(s.id(), s.ref(), s.createdOn(), s.modifiedOn(), s.tags(), s.current(),
+                    s.deployment(), deployed, s.settingsJson()));
+        }
         return out;
+    }
+
+    private Optional<ScriptVersion> versionRow(String versionId) throws Exception {
+        try (PreparedStatement st = prepare("SELECT " + VERSION_COLUMNS + " FROM script_versions v WHERE v.id = ?",
+                versionId); ResultSet rs = st.executeQuery()) {
+            return rs.next() ? Optional.of(versionAt(rs, 1)) : Optional.empty();
+        }
+    }
+
+    private Optional<String> scriptId(ScriptRef ref) throws SQLException {
+        try (PreparedStatement st = prepare("SELECT id FROM scripts WHERE account_id = ? AND namespace_id = ? AND name = ?",
+                ref.accountId(), ref.namespaceId(), ref.name()); ResultSet rs = st.executeQuery()) {
+            return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        }
     }
 
     @Override
@@ -290,59 +338,121 @@ public final class SqliteStore implements Store {
     }
 
     @Override
-    public Script saveVersion(ScriptRef ref, ScriptVersion version) {
+    public Script saveVersion(ScriptRef ref, ScriptVersion version, Optional<Deployment> deployment) {
         return transaction(() -> {
             String now = now();
-            String scriptId;
-            try (PreparedStatement st = prepare("SELECT id FROM scripts WHERE account_id = ? AND namespace_id = ? AND name = ?",
-                    ref.accountId(), ref.namespaceId(), ref.name()); ResultSet rs = st.executeQuery()) {
-                scriptId = rs.next() ? rs.getString(1) : null;
-            }
-            if (scriptId == null) {
-                scriptId = UUID.randomUUID().toString();
+            Optional<String> existing = scriptId(ref);
+            String scriptId = existing.orElseGet(() -> UUID.randomUUID().toString());
+            if (existing.isEmpty()) {
+                if (deployment.isEmpty()) {
+                    throw new IllegalArgumentException("a new script needs a deployment for its first version");
+                }
                 update("INSERT INTO scripts (id, account_id, namespace_id, name, created_on, modified_on) "
                         + "VALUES (?, ?, ?, ?, ?, ?)", scriptId, ref.accountId(), ref.namespaceId(), ref.name(), now, now);
             }
             update("INSERT INTO script_versions (id, script_id, number, main_module, service_worker, compatibility_date, "
-                            + "compatibility_flags, modules, bindings, etag, startup_time_ms, created_on, limits, egress) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            + "compatibility_flags, modules, bindings, etag, startup_time_ms, created_on, limits, egress, source) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     version.id(), scriptId, version.number(), version.mainModule(), version.serviceWorker() ? 1 : 0,
                     version.compatibilityDate(), JSON.writeValueAsString(version.compatibilityFlags()),
                     modulesJson(version.modules()), bindingsJson(version.bindings()), version.etag(),
                     version.startupTimeMs(), version.createdOn(), limitsJson(version.limits()),
-                    JSON.writeValueAsString(version.egress().toJson()));
-            update("UPDATE scripts SET current_version_id = ?, modified_on = ? WHERE id = ?", version.id(), now, scriptId);
+                    JSON.writeValueAsString(version.egress().toJson()), version.source());
+            if (deployment.isPresent()) {
+                activate(scriptId, deployment.get());
+            }
+            return scriptRows("s.id = ?", scriptId).getFirst();
+        });
+    }
+
+    @Override
+    public Script deploy(ScriptRef ref, Deployment deployment) {
+        return transaction(() -> {
+            String scriptId = scriptId(ref).orElseThrow(() -> new IllegalArgumentException("no script " + ref));
+            activate(scriptId, deployment);
+            return scriptRows("s.id = ?", scriptId).getFirst();
+        });
+    }
+
+    private void activate(String scriptId, Deployment deployment) throws Exception {
+        ArrayNode versions = JSON.createArrayNode();
+        for (Deployment.Split split : deployment.versions()) {
+            try (PreparedStatement st = prepare("SELECT 1 FROM script_versions WHERE id = ? AND script_id = ?",
+                    split.versionId(), scriptId); ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalArgumentException("version " + split.versionId() + " is not a version of this script");
+                }
+            }
+            versions.addObject().put("version_id", split.versionId()).put("percentage", split.percentage());
+        }
+        update("INSERT INTO deployments (id, script_id, created_on, versions, message, source) VALUES (?, ?, ?, ?, ?, ?)",
+                deployment.id(), scriptId, deployment.createdOn(), JSON.writeValueAsString(versions),
+                deployment.message(), deployment.source());
+        update("UPDATE scripts SET deployment_id = ?, current_version_id = ?, modified_on = ? WHERE id = ?",
+                deployment.id(), deployment.primaryVersionId(), deployment.createdOn(), scriptId);
+    }
+
+    @Override
+    public List<ScriptVersion> versions(ScriptRef ref) {
+        return read(() -> {
+            List<ScriptVersion> out = new ArrayList<>();
+            try (PreparedStatement st = prepare("SELECT " + VERSION_COLUMNS + " FROM script_versions v JOIN scripts s "
+                    + "ON s.id = v.script_id WHERE s.account_id = ? AND s.namespace_id = ? AND s.name = ? "
+                    + "ORDER BY v.number DESC", ref.accountId(), ref.namespaceId(), ref.name());
+                    ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(versionAt(rs, 1));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<Deployment> deployments(ScriptRef ref) {
+        return read(() -> {
+            List<Deployment> out = new ArrayList<>();
+            try (PreparedStatement st = prepare("SELECT " + DEPLOYMENT_COLUMNS + " FROM deployments d JOIN scripts s "
+                    + "ON s.id = d.script_id WHERE s.account_id = ? AND s.namespace_id = ? AND s.name = ? "
+                    + "ORDER BY d.created_on DESC, d.rowid DESC", ref.accountId(), ref.namespaceId(), ref.name());
+                    ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(deploymentAt(rs, 1));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Script setTags(ScriptRef ref, List<String> tags) {
+        return transaction(() -> {
+            String scriptId = scriptId(ref).orElseThrow(() -> new IllegalArgumentException("no script " + ref));
+            update("UPDATE scripts SET tags = ?, modified_on = ? WHERE id = ?", JSON.writeValueAsString(tags), now(), scriptId);
+            return scriptRows("s.id = ?", scriptId).getFirst();
+        });
+    }
+
+    @Override
+    public Script setSettings(ScriptRef ref, String settingsJson) {
+        return transaction(() -> {
+            String scriptId = scriptId(ref).orElseThrow(() -> new IllegalArgumentException("no script " + ref));
+            update("UPDATE scripts SET settings = ?, modified_on = ? WHERE id = ?", settingsJson, now(), scriptId);
             return scriptRows("s.id = ?", scriptId).getFirst();
         });
     }
 
     @Override
     public Optional<ScriptVersion> version(String versionId) {
-        return read(() -> {
-            try (PreparedStatement st = prepare("SELECT s.id FROM scripts s JOIN script_versions v ON v.script_id = s.id "
-                    + "WHERE v.id = ?", versionId); ResultSet rs = st.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-            }
-            try (PreparedStatement st = prepare("SELECT id, script_id, number, main_module, service_worker, "
-                    + "compatibility_date, compatibility_flags, modules, bindings, etag, startup_time_ms, created_on, limits, egress "
-                    + "FROM script_versions WHERE id = ?", versionId); ResultSet rs = st.executeQuery()) {
-                rs.next();
-                return Optional.of(new ScriptVersion(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4),
-                        rs.getInt(5) != 0, rs.getString(6),
-                        JSON.readValue(rs.getString(7), new TypeReference<List<String>>() { }),
-                        modules(rs.getString(8)), bindings(rs.getString(9)), limits(rs.getString(13)),
-                        egress(rs.getString(14)), rs.getString(10), rs.getLong(11), rs.getString(12)));
-            }
-        });
+        return read(() -> versionRow(versionId));
     }
 
     @Override
     public boolean deleteScript(ScriptRef ref) {
         return transaction(() -> {
-            update("DELETE FROM script_versions WHERE script_id IN (SELECT id FROM scripts WHERE account_id = ? "
-                    + "AND namespace_id = ? AND name = ?)", ref.accountId(), ref.namespaceId(), ref.name());
+            String where = "script_id IN (SELECT id FROM scripts WHERE account_id = ? AND namespace_id = ? AND name = ?)";
+            update("DELETE FROM deployments WHERE " + where, ref.accountId(), ref.namespaceId(), ref.name());
+            update("DELETE FROM script_versions WHERE " + where, ref.accountId(), ref.namespaceId(), ref.name());
             return update("DELETE FROM scripts WHERE account_id = ? AND namespace_id = ? AND name = ?",
                     ref.accountId(), ref.namespaceId(), ref.name()) > 0;
         });

@@ -1,0 +1,309 @@
+package dev.tenantd.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tenantd.platform.Route;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The per-script API over real HTTP: versions and percentage deployments served at
+ * request time, rollback, secrets, tags (filters, paging, bulk delete), settings,
+ * bindings and content, on user workers and plain workers.
+ */
+class ScriptsApiTest {
+    @TempDir
+    static Path dir;
+    static TestServer t;
+
+    static final String NS = "/workers/dispatch/namespaces/apps/scripts";
+
+    @BeforeAll
+    static void start() {
+        t = new TestServer(dir, List.of(Route.parse("*.apps.test/*=front")));
+        t.createNamespace("apps");
+        String front = """
+                export default { async fetch(request, env) {
+                  const name = new URL(request.url).hostname.split('.')[0];
+                  try { return await env.APPS.get(name).fetch(request); }
+                  catch (e) { return new Response(e.message, { status: 404 }); }
+                } };""";
+        assertThat(t.putModule(t.accountApi("/workers/scripts/front"),
+                "{\"main_module\":\"f.js\",\"compatibility_date\":\"2024-09-01\",\"bindings\":[{\"type\":\"dispatch_namespace\",\"name\":\"APPS\",\"namespace\":\"apps\"}]}",
+                "f.js", front).status()).isEqualTo(200);
+    }
+
+    @AfterAll
+    static void stop() {
+        t.close();
+    }
+
+    static TestServer.Reply upload(String name, String metadata, String body) {
+        return t.putModule(t.accountApi(NS + "/" + name), metadata, "w.js",
+                "export default { fetch(request, env) { " + body + " } };");
+    }
+
+    static String serve(String name) {
+        TestServer.Reply r = t.worker("GET", name + ".apps.test", "/", null);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.body();
+    }
+
+    static TestServer.Reply send(String method, String url, String contentType, String body) {
+        HttpRequest.Builder b = t.authed(url);
+        if (contentType != null) {
+            b.header("content-type", contentType);
+        }
+        return t.send(b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    static JsonNode ok(TestServer.Reply r) {
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().path("success").asBoolean()).isTrue();
+        return r.json().path("result");
+    }
+
+    static void refused(TestServer.Reply r, int status, String messagePart) {
+        assertThat(r.status()).as(r.body()).isEqualTo(status);
+        assertThat(r.json().path("success").asBoolean()).isFalse();
+        assertThat(r.json().path("errors").path(0).path("code").asInt()).isPositive();
+        assertThat(r.message()).contains(messagePart);
+    }
+
+    @Test
+    void versions_deploy_by_percentage_at_request_time_and_roll_back_at_once() {
+        JsonNode first = ok(upload("split", "{\"main_module\":\"w.js\"}", "return new Response('one');"));
+        String v1 = first.path("version_id").asText();
+        assertThat(first.path("etag").asText()).isNotEmpty();
+        assertThat(first.has("startup_time_ms")).isTrue();
+
+        // a version that is stored but not deployed does not serve
+        TestServer.Reply stored = send("POST", t.accountApi(NS + "/split/versions"),
+                new TestServer.Multipart().contentType(), null);
+        refused(stored, 400, "metadata");
+        TestServer.Multipart second = new TestServer.Multipart()
+                .json("metadata", "{\"main_module\":\"w.js\",\"annotations\":{\"workers/message\":\"second\"}}")
+                .file("w.js", "w.js", "application/javascript+module", "export default { fetch() { return new Response('two'); } };");
+        JsonNode v2json = ok(t.send(t.authed(t.accountApi(NS + "/split/versions")).header("content-type", second.contentType())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(second.bytes()))));
+        String v2 = v2json.path("id").asText();
+        assertThat(v2json.path("number").asInt()).isEqualTo(2);
+        assertThat(v2json.path("resources").path("script").path("etag").asText()).isNotEmpty();
+        assertThat(serve("split")).isEqualTo("one");
+
+        JsonNode versions = ok(t.get(t.accountApi(NS + "/split/versions"))).path("items");
+        assertThat(versions.findValuesAsText("id")).containsExactly(v2, v1);
+
+        // bad deployments change nothing
+        refused(t.postJson(t.accountApi(NS + "/split/deployments"),
+                "{\"strategy\":\"percentage\",\"versions\":[{\"version_id\":\"" + v1 + "\",\"percentage\":50}]}"), 400, "add up to 100");
+        refused(t.postJson(t.accountApi(NS + "/split/deployments"),
+                "{\"strategy\":\"percentage\",\"versions\":[{\"version_id\":\"nope\",\"percentage\":100}]}"), 404, "nope");
+        assertThat(serve("split")).isEqualTo("one");
+
+        JsonNode deployment = ok(t.postJson(t.accountApi(NS + "/split/deployments"), "{\"strategy\":\"percentage\",\"versions\":["
+                + "{\"version_id\":\"" + v1 + "\",\"percentage\":50},{\"version_id\":\"" + v2 + "\",\"percentage\":50}],"
+                + "\"annotations\":{\"workers/message\":\"half and half\"}}"));
+        assertThat(deployment.path("versions").findValuesAsText("version_id")).containsExactly(v1, v2);
+        int ones = 0;
+        int twos = 0;
+        for (int i = 0; i < 1000; i++) {
+            String body = serve("split");
+            if (body.equals("one")) {
+                ones++;
+            } else if (body.equals("two")) {
+                twos++;
+            }
+        }
+        assertThat(ones + twos).isEqualTo(1000);
+        assertThat(ones).as("share of version 1 in 1,000 requests").isBetween(400, 600);
+
+        JsonNode history = ok(t.get(t.accountApi(NS + "/split/deployments"))).path("deployments");
+        assertThat(history.size()).isEqualTo(2);
+        assertThat(history.path(0).path("annotations").path("workers/message").asText()).isEqualTo("half and half");
+
+        // roll back: the deployment before serves again, from the next request on
+        ok(t.postJson(t.accountApi(NS + "/split/deployments"),
+                "{\"strategy\":\"percentage\",\"versions\":[{\"version_id\":\"" + v1 + "\",\"percentage\":100}]}"));
+        for (int i = 0; i < 50; i++) {
+            assertThat(serve("split")).isEqualTo("one");
+        }
+        assertThat(ok(t.get(t.accountApi(NS + "/split"))).path("script").path("version_id").asText()).isEqualTo(v1);
+    }
+
+    @Test
+    void secrets_are_set_listed_by_name_only_kept_across_deploys_and_deleted() throws Exception {
+        ok(upload("vault", "{\"main_module\":\"w.js\",\"bindings\":[{\"type\":\"plain_text\",\"name\":\"MODE\",\"text\":\"live\"}]}",
+                "return new Response(env.MODE + ':' + env.API_KEY + ':' + env.OTHER);"));
+        ok(send("PUT", t.accountApi(NS + "/vault/secrets"), "application/json",
+                "{\"name\":\"API_KEY\",\"text\":\"s3cr3t-value-1234\",\"type\":\"secret_text\"}"));
+        assertThat(serve("vault")).isEqualTo("live:s3cr3t-value-1234:undefined");
+
+        TestServer.Reply list = t.get(t.accountApi(NS + "/vault/secrets"));
+        assertThat(ok(list).findValuesAsText("name")).containsExactly("API_KEY");
+        assertThat(list.body()).doesNotContain("s3cr3t-value-1234");
+        assertThat(t.get(t.accountApi(NS + "/vault/secrets/API_KEY")).body()).doesNotContain("s3cr3t");
+        assertThat(t.get(t.accountApi(NS + "/vault/bindings")).body()).doesNotContain("s3cr3t").contains("MODE");
+        assertThat(t.get(t.accountApi(NS + "/vault/settings")).body()).doesNotContain("s3cr3t");
+        refused(t.get(t.accountApi(NS + "/vault/secrets/MISSING")), 404, "MISSING");
+
+        // at rest the value is encrypted: no file under the data directory holds it
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                assertThat(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1))
+                        .as(f.toString()).doesNotContain("s3cr3t-value-1234");
+            }
+        }
+
+        // a redeploy that keeps secret bindings (as wrangler asks) keeps the secret
+        ok(upload("vault", "{\"main_module\":\"w.js\",\"keep_bindings\":[\"secret_text\"],"
+                + "\"bindings\":[{\"type\":\"plain_text\",\"name\":\"MODE\",\"text\":\"test\"}]}",
+                "return new Response(env.MODE + ':' + env.API_KEY + ':' + env.OTHER);"));
+        assertThat(serve("vault")).isEqualTo("test:s3cr3t-value-1234:undefined");
+
+        ok(send("PATCH", t.accountApi(NS + "/vault/secrets-bulk"), "application/json",
+                "{\"secrets\":{\"OTHER\":{\"name\":\"OTHER\",\"text\":\"o\",\"type\":\"secret_text\"},\"API_KEY\":null}}"));
+        assertThat(serve("vault")).isEqualTo("test:undefined:o");
+
+        ok(send("DELETE", t.accountApi(NS + "/vault/secrets/OTHER"), null, null));
+        assertThat(serve("vault")).isEqualTo("test:undefined:undefined");
+        refused(send("DELETE", t.accountApi(NS + "/vault/secrets/OTHER"), null, null), 404, "OTHER");
+        refused(send("PUT", t.accountApi(NS + "/vault/secrets"), "application/json", "{\"name\":\"X\"}"), 400, "text");
+        refused(send("DELETE", t.accountApi(NS + "/vault/secrets/MODE"), null, null), 404, "not a secret");
+
+        // an upload without keep_bindings replaces every binding
+        ok(send("PUT", t.accountApi(NS + "/vault/secrets"), "application/json", "{\"name\":\"API_KEY\",\"text\":\"k\"}"));
+        ok(upload("vault", "{\"main_module\":\"w.js\"}", "return new Response(String(env.API_KEY));"));
+        assertThat(serve("vault")).isEqualTo("undefined");
+    }
+
+    @Test
+    void tags_validate_filter_page_and_bulk_delete() {
+        ok(upload("t-a", "{\"main_module\":\"w.js\",\"tags\":[\"cust-1\",\"free\"]}", "return new Response('a');"));
+        ok(upload("t-b", "{\"main_module\":\"w.js\",\"tags\":[\"cust-1\"]}", "return new Response('b');"));
+        ok(upload("t-c", "{\"main_module\":\"w.js\",\"tags\":[\"cust-2\",\"free\"]}", "return new Response('c');"));
+
+        assertThat(ok(t.get(t.accountApi(NS + "/t-a/tags"))).toString()).isEqualTo("[\"cust-1\",\"free\"]");
+        assertThat(names(t.get(t.accountApi(NS + "?tags=cust-1:yes")))).containsExactly("t-a", "t-b");
+        assertThat(names(t.get(t.accountApi(NS + "?tags=cust-1:yes,free:no")))).containsExactly("t-b");
+        assertThat(names(t.get(t.accountApi(NS + "?tags=free:yes")))).containsExactly("t-a", "t-c");
+        refused(t.get(t.accountApi(NS + "?tags=free")), 400, "tag:yes");
+
+        // tag endpoints
+        ok(send("PUT", t.accountApi(NS + "/t-b/tags/paid"), null, null));
+        ok(send("DELETE", t.accountApi(NS + "/t-b/tags/cust-1"), null, null));
+        assertThat(ok(t.get(t.accountApi(NS + "/t-b/tags"))).toString()).isEqualTo("[\"paid\"]");
+        ok(send("PUT", t.accountApi(NS + "/t-b/tags"), "application/json", "[\"cust-1\",\"paid\"]"));
+        assertThat(ok(t.get(t.accountApi(NS + "/t-b/tags"))).toString()).isEqualTo("[\"cust-1\",\"paid\"]");
+
+        // at most 8, well-formed; a refusal changes nothing
+        refused(send("PUT", t.accountApi(NS + "/t-b/tags"), "application/json",
+                "[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]"), 400, "at most 8");
+        refused(send("PUT", t.accountApi(NS + "/t-b/tags"), "application/json", "[\"has space\"]"), 400, "not valid");
+        refused(send("PUT", t.accountApi(NS + "/t-b/tags"), "application/json", "{\"tags\":[]}"), 400, "JSON array");
+        refused(upload("t-d", "{\"main_module\":\"w.js\",\"tags\":[\"a,b\"]}", "return new Response('d');"), 400, "not valid");
+        assertThat(t.get(t.accountApi(NS + "/t-d")).status()).isEqualTo(404);
+        assertThat(ok(t.get(t.accountApi(NS + "/t-b/tags"))).toString()).isEqualTo("[\"cust-1\",\"paid\"]");
+
+        // paging, by page number and by cursor
+        TestServer.Reply page2 = t.get(t.accountApi(NS + "?tags=cust-1:yes&per_page=1&page=2"));
+        assertThat(names(page2)).containsExactly("t-b");
+        assertThat(page2.json().path("result_info").path("total_count").asInt()).isEqualTo(2);
+        TestServer.Reply c1 = t.get(t.accountApi(NS + "?tags=cust-1:yes&limit=1"));
+        assertThat(names(c1)).containsExactly("t-a");
+        String cursor = c1.json().path("result_info").path("cursor").asText();
+        assertThat(cursor).isNotEmpty();
+        TestServer.Reply c2 = t.get(t.accountApi(NS + "?tags=cust-1:yes&limit=1&cursor=" + cursor));
+        assertThat(names(c2)).containsExactly("t-b");
+        assertThat(c2.json().path("result_info").path("cursor").asText()).isEmpty();
+        refused(t.get(t.accountApi(NS + "?per_page=0")), 400, "per_page");
+
+        // bulk delete by tag
+        refused(send("DELETE", t.accountApi(NS), null, null), 400, "tag filter");
+        assertThat(ok(send("DELETE", t.accountApi(NS + "?tags=free:yes"), null, null)).toString()).contains("t-a", "t-c");
+        assertThat(t.get(t.accountApi(NS + "/t-a")).status()).isEqualTo(404);
+        assertThat(t.get(t.accountApi(NS + "/t-c")).status()).isEqualTo(404);
+        assertThat(serve("t-b")).isEqualTo("b");
+    }
+
+    static List<String> names(TestServer.Reply r) {
+        List<String> out = new ArrayList<>();
+        ok(r).forEach(s -> out.add(s.path("id").asText()));
+        return out.stream().filter(n -> n.startsWith("t-")).toList();
+    }
+
+    @Test
+    void settings_bindings_and_content_round_trip() {
+        ok(upload("conf", "{\"main_module\":\"w.js\",\"compatibility_date\":\"2024-05-01\","
+                + "\"bindings\":[{\"type\":\"json\",\"name\":\"CONF\",\"json\":{\"n\":1}},{\"type\":\"secret_text\",\"name\":\"KEY\",\"text\":\"k1\"}]}",
+                "return new Response(JSON.stringify(env.CONF) + env.KEY);"));
+        JsonNode settings = ok(t.get(t.accountApi(NS + "/conf/settings")));
+        assertThat(settings.path("compatibility_date").asText()).isEqualTo("2024-05-01");
+        assertThat(settings.path("bindings").findValuesAsText("name")).containsExactly("CONF", "KEY");
+        assertThat(settings.path("logpush").asBoolean()).isFalse();
+
+        // PATCH as the SDK sends it: multipart with a JSON part named settings
+        TestServer.Multipart patch = new TestServer.Multipart().json("settings",
+                "{\"logpush\":true,\"tags\":[\"x\"],\"bindings\":[{\"type\":\"json\",\"name\":\"CONF\",\"json\":{\"n\":2}},"
+                + "{\"type\":\"inherit\",\"name\":\"KEY\"}]}");
+        JsonNode patched = ok(t.send(t.authed(t.accountApi(NS + "/conf/settings")).header("content-type", patch.contentType())
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(patch.bytes()))));
+        assertThat(patched.path("logpush").asBoolean()).isTrue();
+        assertThat(patched.path("tags").toString()).isEqualTo("[\"x\"]");
+        assertThat(serve("conf")).isEqualTo("{\"n\":2}k1");
+        JsonNode bindings = ok(t.get(t.accountApi(NS + "/conf/bindings")));
+        assertThat(bindings.findValuesAsText("name")).containsExactly("CONF", "KEY");
+        assertThat(bindings.toString()).doesNotContain("k1");
+
+        // a settings change that would break the script is refused and changes nothing
+        TestServer.Multipart bad = new TestServer.Multipart().json("settings",
+                "{\"bindings\":[{\"type\":\"inherit\",\"name\":\"NOPE\"}]}");
+        refused(t.send(t.authed(t.accountApi(NS + "/conf/settings")).header("content-type", bad.contentType())
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(bad.bytes()))), 400, "NOPE");
+        assertThat(serve("conf")).isEqualTo("{\"n\":2}k1");
+
+        // content: get it back, replace it; bindings and compatibility stay
+        TestServer.Reply content = t.get(t.accountApi(NS + "/conf/content"));
+        assertThat(content.status()).isEqualTo(200);
+        assertThat(content.headers().firstValue("cf-worker-main-module-part")).hasValue("w.js");
+        assertThat(content.body()).contains("JSON.stringify(env.CONF)");
+        TestServer.Multipart code = new TestServer.Multipart()
+                .json("metadata", "{\"main_module\":\"v2.js\"}")
+                .file("v2.js", "v2.js", "application/javascript+module",
+                        "export default { fetch(r, env) { return new Response('v2 ' + env.CONF.n + env.KEY); } };");
+        ok(t.send(t.authed(t.accountApi(NS + "/conf/content")).header("content-type", code.contentType())
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(code.bytes()))));
+        assertThat(serve("conf")).isEqualTo("v2 2k1");
+        assertThat(ok(t.get(t.accountApi(NS + "/conf/settings"))).path("compatibility_date").asText()).isEqualTo("2024-05-01");
+    }
+
+    @Test
+    void plain_worker_lookups_that_wrangler_makes_before_a_first_and_a_later_deploy() {
+        refused(t.get(t.accountApi("/workers/services/fresh")), 404, "fresh");
+        assertThat(t.get(t.accountApi("/workers/services/fresh")).json().path("errors").path(0).path("code").asInt()).isEqualTo(10090);
+        assertThat(t.get(t.accountApi("/workers/scripts/fresh/deployments")).json().path("errors").path(0).path("code").asInt())
+                .isEqualTo(10007);
+        assertThat(t.get(t.accountApi("/workers/scripts/fresh/settings")).status()).isEqualTo(404);
+
+        JsonNode service = ok(t.get(t.accountApi("/workers/services/front")));
+        assertThat(service.path("default_environment").path("script").path("etag").asText()).isNotEmpty();
+        assertThat(ok(t.get(t.accountApi("/workers/scripts/front/deployments"))).path("deployments").size()).isEqualTo(1);
+        assertThat(ok(t.get(t.accountApi("/workers/subdomain"))).path("subdomain").asText()).isNotEmpty();
+        assertThat(ok(t.postJson(t.accountApi("/workers/scripts/front/subdomain"), "{\"enabled\":false}"))
+                .path("enabled").asBoolean()).isFalse();
+        assertThat(ok(t.get(t.accountApi("/workers/scripts/front/subdomain"))).path("enabled").asBoolean()).isFalse();
+        ok(send("PATCH", t.accountApi("/workers/scripts/front/script-settings"), "application/json",
+                "{\"logpush\":false,\"observability\":{\"enabled\":true}}"));
+        assertThat(ok(t.get(t.accountApi("/workers/scripts/front/script-settings"))).path("observability")
+                .path("enabled").asBoolean()).isTrue();
+    }
+}

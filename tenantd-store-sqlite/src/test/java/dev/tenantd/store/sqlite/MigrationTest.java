@@ -1,0 +1,43 @@
+package dev.tenantd.store.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tenantd.platform.Script;
+import dev.tenantd.platform.ScriptRef;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A database written before deployments existed opens with each script served by its current version. */
+class MigrationTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void scripts_stored_before_deployments_get_one_deployment_of_their_current_version() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("tenantd.db");
+        Flyway.configure(SqliteStore.class.getClassLoader()).dataSource(url, null, null)
+                .locations("classpath:db/tenantd/sqlite").target("3").load().migrate();
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO accounts VALUES ('acct', 'acct', '2026-01-01T00:00:00Z')");
+            st.execute("INSERT INTO scripts (id, account_id, namespace_id, name, current_version_id, tags, created_on, modified_on) "
+                    + "VALUES ('s1', 'acct', '', 'old', 'v1', '[\"t\"]', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z')");
+            st.execute("INSERT INTO script_versions (id, script_id, number, main_module, service_worker, compatibility_date, "
+                    + "compatibility_flags, modules, bindings, etag, startup_time_ms, created_on) VALUES ('v1', 's1', 1, "
+                    + "'w.js', 0, '2024-01-01', '[]', '[]', '[]', 'e1', 3, '2026-01-02T00:00:00Z')");
+        }
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            Script s = store.script(ScriptRef.plain("acct", "old")).orElseThrow();
+            assertThat(s.current().id()).isEqualTo("v1");
+            assertThat(s.deployment().versions()).hasSize(1);
+            assertThat(s.deployment().versions().getFirst().versionId()).isEqualTo("v1");
+            assertThat(s.deployment().versions().getFirst().percentage()).isEqualTo(100.0);
+            assertThat(store.deployments(ScriptRef.plain("acct", "old"))).hasSize(1);
+            assertThat(s.tags()).containsExactly("t");
+        }
+    }
+}
