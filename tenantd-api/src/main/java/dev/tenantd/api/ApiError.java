@@ -33,6 +33,7 @@ public final class ApiError extends TenantdException {
             case INVALID_SCRIPT, INVALID_BINDING -> new ApiError(400, 10021, message);
             case SCRIPT_TOO_LARGE -> new ApiError(413, 10027, message);
             case INVALID_METADATA, INVALID_REQUEST -> new ApiError(400, 10014, message);
+            case UNAUTHORIZED -> new ApiError(401, 10001, message);
         };
     }
 

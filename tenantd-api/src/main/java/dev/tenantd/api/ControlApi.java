@@ -52,6 +52,8 @@ public final class ControlApi {
 
     private void routes(Router router, Path uploadDir) {
         long bodyLimit = platform.limits().scriptSizeBytes() + 1024 * 1024;
+        TailApi tails = new TailApi(vertx, platform);
+        tails.mountSocket(router);
         router.route(PREFIX + "/*").handler(BodyHandler.create(uploadDir.toString())
                 .setBodyLimit(bodyLimit)
                 .setDeleteUploadedFilesOnEnd(true)
@@ -168,6 +170,26 @@ public final class ControlApi {
             r.putArray("dispatch_outbounds");
             return r;
         });
+        router.post(a + "/workers/assets/upload").handler(ctx -> blockingRaw(ctx, () -> {
+            java.util.Map<String, byte[]> contents = new java.util.LinkedHashMap<>();
+            boolean base64 = "true".equals(ctx.queryParams().get("base64"));
+            for (io.vertx.ext.web.FileUpload f : ctx.fileUploads()) {
+                contents.put(f.name(), decodeAsset(vertx.fileSystem().readFileBlocking(f.uploadedFileName()).getBytes(), base64, f.name()));
+            }
+            for (String name : ctx.request().formAttributes().names()) {
+                contents.put(name, decodeAsset(ctx.request().getFormAttribute(name).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        base64, name));
+            }
+            Optional<String> done = platform.assets().upload(ctx.pathParam("account"), ctx.get(ASSET_TOKEN), contents);
+            ObjectNode r = Envelope.JSON.createObjectNode();
+            if (done.isPresent()) {
+                r.put("jwt", done.get());
+            } else {
+                r.putNull("jwt");
+            }
+            Envelope.ok(ctx.response(), done.isPresent() ? 201 : 200, r, null);
+            return null;
+        }));
         get(router, a + "/workers/tails/by-consumer/:script", ctx -> {
             account(ctx);
             return Envelope.JSON.createArrayNode();
@@ -203,6 +225,9 @@ public final class ControlApi {
             platform.deleteScript(plainRef(ctx));
             return null;
         });
+        handle(router, HttpMethod.POST, plain + "/tails", ctx -> tails.create(plainRef(ctx), ctx));
+        get(router, plain + "/tails", ctx -> tails.list(plainRef(ctx), ctx));
+        handle(router, HttpMethod.DELETE, plain + "/tails/:tail", ctx -> tails.delete(plainRef(ctx), ctx));
 
         router.route(PREFIX + "/*").handler(ctx -> {
             String path = ctx.request().path();
@@ -370,6 +395,15 @@ public final class ControlApi {
             return deploymentJson(s.deployment());
         });
 
+        // static assets: a session says which files the server lacks; /workers/assets/upload takes them
+        handle(router, HttpMethod.POST, base + "/assets-upload-session", ctx -> {
+            ScriptRef ref = refOf.apply(ctx);
+            dev.tenantd.platform.Assets.SessionStart started = platform.assets().startSession(ref, jsonBody(ctx).get("manifest"));
+            ObjectNode r = Envelope.JSON.createObjectNode().put("jwt", started.jwt());
+            r.set("buckets", dev.tenantd.platform.Assets.bucketsJson(started.buckets()));
+            return r;
+        });
+
         // the workers.dev subdomain switch; tenantd serves <script>.<workers-dev-domain> whatever it says
         get(router, base + "/subdomain", ctx -> subdomainJson(platform.script(refOf.apply(ctx))));
         handle(router, HttpMethod.POST, base + "/subdomain", ctx -> {
@@ -450,6 +484,19 @@ public final class ControlApi {
 
     // ---- authentication: Bearer token, or X-Auth-Email + X-Auth-Key where the key is a token
 
+    private static final String ASSET_TOKEN = "tenantd.asset_token";
+
+    private static byte[] decodeAsset(byte[] raw, boolean base64, String name) {
+        if (!base64) {
+            return raw;
+        }
+        try {
+            return java.util.Base64.getMimeDecoder().decode(raw);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, 10014, "Part '" + name + "' is not valid base64 (the upload asked for ?base64=true).");
+        }
+    }
+
     private void authenticate(RoutingContext ctx) {
         String authorization = ctx.request().getHeader("authorization");
         String token = null;
@@ -460,6 +507,13 @@ public final class ControlApi {
         }
         if (token == null || token.isEmpty()) {
             Envelope.error(ctx.response(), ApiError.missingAuth());
+            return;
+        }
+        // Asset contents are uploaded with the upload session's token instead of an API token.
+        if (ctx.request().method() == HttpMethod.POST && ctx.request().path().matches(
+                java.util.regex.Pattern.quote(PREFIX) + "/accounts/[^/]+/workers/assets/upload/?")) {
+            ctx.put(ASSET_TOKEN, token);
+            ctx.next();
             return;
         }
         String presented = token;
@@ -559,7 +613,7 @@ public final class ControlApi {
         ObjectNode o = Envelope.JSON.createObjectNode();
         o.put("id", s.ref().name()).put("etag", v.etag()).put("created_on", s.createdOn())
                 .put("modified_on", s.modifiedOn()).put("compatibility_date", v.compatibilityDate())
-                .put("has_modules", !v.serviceWorker()).put("has_assets", false).put("usage_model", "standard")
+                .put("has_modules", !v.serviceWorker()).put("has_assets", !v.assets().equals("{}")).put("usage_model", "standard")
                 .put("startup_time_ms", v.startupTimeMs()).put("version_id", v.id())
                 .put("main_module", v.mainModule());
         ArrayNode flags = o.putArray("compatibility_flags");

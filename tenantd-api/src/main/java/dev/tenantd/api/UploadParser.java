@@ -46,8 +46,7 @@ final class UploadParser {
      */
     static ScriptUpload parseContent(Vertx vertx, RoutingContext ctx, dev.tenantd.platform.ScriptVersion base) {
         ScriptUpload u = parseWithAnnotations(vertx, ctx, base).upload();
-        return new ScriptUpload(u.mainModule(), u.modules(), u.compatibilityDate(), u.compatibilityFlags(),
-                u.bindings(), u.limits(), u.egress(), u.tags(), List.of(ScriptUpload.KEEP_ALL), u.hasTags());
+        return u.withKeptBindings(List.of(ScriptUpload.KEEP_ALL));
     }
 
     static Parsed parseWithAnnotations(Vertx vertx, RoutingContext ctx) {
@@ -140,7 +139,8 @@ final class UploadParser {
         EgressPolicy egressPolicy = base != null && !metadata.has("egress") ? base.egress() : egress(metadata);
         JsonNode message = metadata.path("annotations").path("workers/message");
         return new Parsed(new ScriptUpload(entry, modules, date, flags, bindings(metadata), scriptLimits, egressPolicy,
-                strings(metadata, "tags"), strings(metadata, "keep_bindings"), metadata.has("tags") && !metadata.get("tags").isNull()),
+                strings(metadata, "tags"), strings(metadata, "keep_bindings"), metadata.has("tags") && !metadata.get("tags").isNull(),
+                metadata.get("assets"), metadata.path("keep_assets").asBoolean(false)),
                 message.isTextual() ? message.asText() : null);
     }
 

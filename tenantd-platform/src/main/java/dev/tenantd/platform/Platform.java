@@ -50,6 +50,7 @@ public final class Platform implements AutoCloseable {
     private final Limits limits;
     private final String defaultAccountId;
     private final WorkerPool pool;
+    private final Assets assets;
     private final Egress egress;
     private final EgressPolicy egressPolicy;
     private volatile List<Route> routes;
@@ -60,6 +61,7 @@ public final class Platform implements AutoCloseable {
     private final ConcurrentHashMap<String, Optional<Namespace>> namespaceByIdCache = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ScriptRef, ReentrantLock> uploadLocks = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Tails tails = new Tails();
 
     private Platform(Builder b) {
         this.store = b.store;
@@ -73,6 +75,7 @@ public final class Platform implements AutoCloseable {
         this.egress = b.egress;
         this.egressPolicy = b.egressPolicy;
         this.pool = new WorkerPool(engine, limits.liveIsolates(), this::loadSource, this::hostFor);
+        this.assets = new Assets(store, blobs);
     }
 
     public static Builder builder() {
@@ -92,8 +95,18 @@ public final class Platform implements AutoCloseable {
         return pool.size();
     }
 
+    /** Static asset upload sessions and serving. */
+    public Assets assets() {
+        return assets;
+    }
+
     public List<Route> routes() {
         return routes;
+    }
+
+    /** Live tails of plain workers. */
+    public Tails tails() {
+        return tails;
     }
 
     // ---- accounts and tokens
@@ -253,6 +266,7 @@ public final class Platform implements AutoCloseable {
             validateTags(upload.tags());
         }
         Optional<Script> before = findScript(ref);
+        String versionAssets = assetsOf(ref, upload, before);
         List<BindingSpec> stored = prepareBindings(ref.accountId(), upload.bindings(),
                 before.map(s -> s.current().bindings()).orElse(List.of()), upload.keepBindings());
         WorkerSource source;
@@ -277,7 +291,7 @@ public final class Platform implements AutoCloseable {
             Optional<Script> previous = findScript(ref);
             ScriptVersion version = newVersion(ref, previous, upload.mainModule(), source.isServiceWorker(),
                     upload.compatibilityDate(), upload.compatibilityFlags(), modules, stored, upload.limits(),
-                    upload.egress(), startupMs, madeBy);
+                    upload.egress(), startupMs, madeBy, versionAssets);
             boolean deployNow = deploy || previous.isEmpty();
             Script saved = store.saveVersion(ref, version, deployNow
                     ? Optional.of(new Deployment(UUID.randomUUID().toString(), now(),
@@ -306,13 +320,42 @@ public final class Platform implements AutoCloseable {
 
     private ScriptVersion newVersion(ScriptRef ref, Optional<Script> previous, String mainModule, boolean serviceWorker,
             String compatibilityDate, List<String> compatibilityFlags, List<ModuleRef> modules, List<BindingSpec> bindings,
-            ScriptLimits scriptLimits, EgressPolicy egressPolicy, long startupMs, String source) {
+            ScriptLimits scriptLimits, EgressPolicy egressPolicy, long startupMs, String source, String versionAssets) {
         String versionId = UUID.randomUUID().toString();
         String etag = BlobStore.sha256((versionId + modules).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         int number = previous.map(s -> store.versions(ref).stream().mapToInt(ScriptVersion::number).max().orElse(0) + 1)
                 .orElse(1);
         return new ScriptVersion(versionId, "", number, mainModule, serviceWorker, compatibilityDate,
-                compatibilityFlags, modules, bindings, scriptLimits, egressPolicy, etag, startupMs, now(), source);
+                compatibilityFlags, modules, bindings, scriptLimits, egressPolicy, etag, startupMs, now(), source,
+                versionAssets);
+    }
+
+    /**
+     * The static assets of a new version: those of a finished upload session named by
+     * {@code assets.jwt}, else (with {@code keep_assets}) the current version's, else none.
+     */
+    private String assetsOf(ScriptRef ref, ScriptUpload upload, Optional<Script> before) {
+        com.fasterxml.jackson.databind.JsonNode meta = upload.assets();
+        if (meta != null && meta.path("jwt").isTextual()) {
+            return assets.versionAssets(ref, meta.get("jwt").asText(), meta.get("config"));
+        }
+        if (meta != null && !meta.isNull() && !meta.isObject()) {
+            throw new PlatformException(Problem.INVALID_METADATA, "metadata.assets must be {\"jwt\": \"...\", \"config\": {...}}.");
+        }
+        if (upload.keepAssets() && before.isPresent()) {
+            String kept = before.get().current().assets();
+            if (meta != null && meta.get("config") != null && !kept.equals("{}")) {
+                try {
+                    ObjectNode merged = (ObjectNode) JSON.readTree(kept);
+                    merged.set("config", meta.get("config"));
+                    return merged.toString();
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return kept;
+        }
+        return "{}";
     }
 
     /** Versions the old deployment served and the new one does not: their isolates close after the grace period. */
@@ -414,7 +457,7 @@ public final class Platform implements AutoCloseable {
             ScriptVersion changed = change.apply(from);
             ScriptVersion version = newVersion(ref, Optional.of(old), changed.mainModule(), changed.serviceWorker(),
                     changed.compatibilityDate(), changed.compatibilityFlags(), changed.modules(), changed.bindings(),
-                    changed.limits(), changed.egress(), from.startupTimeMs(), source);
+                    changed.limits(), changed.egress(), from.startupTimeMs(), source, changed.assets());
             Script saved = store.saveVersion(ref, version, Optional.of(new Deployment(UUID.randomUUID().toString(),
                     now(), List.of(new Deployment.Split(version.id(), 100)), null, source)));
             scriptCache.put(ref, Optional.of(saved));
@@ -478,7 +521,7 @@ public final class Platform implements AutoCloseable {
     private static ScriptVersion withBindings(ScriptVersion v, List<BindingSpec> bindings) {
         return new ScriptVersion(v.id(), v.scriptId(), v.number(), v.mainModule(), v.serviceWorker(),
                 v.compatibilityDate(), v.compatibilityFlags(), v.modules(), bindings, v.limits(), v.egress(), v.etag(),
-                v.startupTimeMs(), v.createdOn(), v.source());
+                v.startupTimeMs(), v.createdOn(), v.source(), v.assets());
     }
 
     /**
@@ -514,7 +557,7 @@ public final class Platform implements AutoCloseable {
         }
         return deriveVersion(ref, "api", v -> new ScriptVersion(v.id(), v.scriptId(), v.number(), v.mainModule(),
                 v.serviceWorker(), date, flags, v.modules(), stored, newLimits.orElse(v.limits()), v.egress(),
-                v.etag(), v.startupTimeMs(), v.createdOn(), v.source()));
+                v.etag(), v.startupTimeMs(), v.createdOn(), v.source(), v.assets()));
     }
 
     // ---- tags and script-level settings
@@ -580,6 +623,7 @@ public final class Platform implements AutoCloseable {
             store.deleteScript(ref);
             scriptCache.put(ref, Optional.empty());
             deleted.deployment().versions().forEach(v -> pool.retire(v.versionId(), limits.wallTimeMs()));
+            tails.deleteAll(ref);
         } finally {
             lock.unlock();
         }
@@ -649,6 +693,9 @@ public final class Platform implements AutoCloseable {
                     validateOutbound(b, fields.get("outbound"));
                 }
                 case "service" -> requireText(b, fields, "service");
+                case "assets" -> {
+                    // serves the version's static assets; no fields
+                }
                 default -> throw new PlatformException(Problem.INVALID_BINDING, "Binding type '" + b.type()
                         + "' (binding '" + b.name() + "') is not supported by tenantd yet.");
             }
@@ -704,7 +751,7 @@ public final class Platform implements AutoCloseable {
                 case "secret_text" -> new Binding.Text(b.name(), secrets.decrypt(b.fields().get("ciphertext").asText()));
                 case "json" -> new Binding.Json(b.name(), b.fields().get("json").toString());
                 case "dispatch_namespace" -> new Binding.DispatchNamespace(b.name());
-                case "service" -> new Binding.Service(b.name());
+                case "service", "assets" -> new Binding.Service(b.name());
                 default -> throw new IllegalStateException("unsupported stored binding " + b.type());
             });
         }
@@ -752,9 +799,17 @@ public final class Platform implements AutoCloseable {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.SCRIPT_NOT_FOUND, "Worker not found."));
         }
         script = Optional.of(script.get().forRequest());
+        ScriptVersion serving = script.get().current();
+        if (Assets.servesFirst(serving)) {
+            Optional<WorkerResponse> asset = assets.serve(serving, request);
+            if (asset.isPresent()) {
+                return CompletableFuture.completedFuture(asset.get());
+            }
+        }
         ScriptLimits own = script.get().current().limits();
         InvocationLimits effective = limits.invocation().narrow(own.cpuMs(), own.subrequests()).narrow(callLimits);
-        InvocationOptions options = new InvocationOptions(effective, envJson, hostContext);
+        InvocationOptions options = new InvocationOptions(effective, envJson, hostContext,
+                tails.observe(ref, script.get().current().id(), request));
         java.util.concurrent.atomic.AtomicInteger inFlight =
                 this.inFlight.computeIfAbsent(script.get().current().id(), id -> new java.util.concurrent.atomic.AtomicInteger());
         if (inFlight.incrementAndGet() > limits.concurrentInvocations()) {
@@ -764,6 +819,16 @@ public final class Platform implements AutoCloseable {
         }
         return pool.worker(script.get()).thenCompose(worker -> worker.fetch(request, options))
                 .whenComplete((response, error) -> inFlight.decrementAndGet());
+    }
+
+    /** What an {@code assets} binding answers: the version's asset for the request, or 404. */
+    CompletableFuture<WorkerResponse> serveAsset(ScriptVersion version, WorkerRequest request) {
+        try {
+            return CompletableFuture.completedFuture(assets.serve(version, request)
+                    .orElseGet(() -> WorkerResponse.text(404, "Not Found")));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Whether a user worker exists behind a dispatch namespace binding; answered from memory once warm. */

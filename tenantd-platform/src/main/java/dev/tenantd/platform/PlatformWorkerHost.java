@@ -80,6 +80,9 @@ final class PlatformWorkerHost implements WorkerHost {
 
     @Override
     public CompletableFuture<WorkerResponse> service(String binding, WorkerRequest request) {
+        if (script.current().bindings().stream().anyMatch(b -> b.name().equals(binding) && b.type().equals("assets"))) {
+            return platform.serveAsset(script.current(), request);
+        }
         Optional<String> service = field(binding, "service", "service");
         if (service.isEmpty()) {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION,

@@ -15,7 +15,9 @@ public record ScriptUpload(
         EgressPolicy egress,
         List<String> tags,
         List<String> keepBindings,
-        boolean hasTags) {
+        boolean hasTags,
+        com.fasterxml.jackson.databind.JsonNode assets,
+        boolean keepAssets) {
 
     /** Binding types a new version takes over from the current one: {@code keep_bindings: ["*"]} keeps them all. */
     public static final String KEEP_ALL = "*";
@@ -24,7 +26,7 @@ public record ScriptUpload(
             List<String> compatibilityFlags, List<BindingSpec> bindings, ScriptLimits limits, EgressPolicy egress,
             List<String> tags) {
         this(mainModule, modules, compatibilityDate, compatibilityFlags, bindings, limits, egress, tags, List.of(),
-                !tags.isEmpty());
+                !tags.isEmpty(), null, false);
     }
 
     public ScriptUpload {
@@ -38,10 +40,10 @@ public record ScriptUpload(
         keepBindings = List.copyOf(keepBindings);
     }
 
-    /** The same upload with other modules (a content-only update keeps everything else). */
+    /** The same upload keeping bindings of these types, and the current assets, from the current version. */
     public ScriptUpload withKeptBindings(List<String> types) {
         return new ScriptUpload(mainModule, modules, compatibilityDate, compatibilityFlags, bindings, limits, egress,
-                tags, types, hasTags);
+                tags, types, hasTags, assets, true);
     }
 
     public long totalSize() {

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * One immutable version of a script. {@code source} says what made it, in
- * Cloudflare's terms: {@code wrangler} or {@code api}.
+ * Cloudflare's terms: {@code wrangler} or {@code api}. {@code assets} is the JSON
+ * of its static assets ({@code {"manifest": {...}, "config": {...}}}), {@code {}} for none.
  */
 public record ScriptVersion(
         String id,
@@ -21,7 +22,8 @@ public record ScriptVersion(
         String etag,
         long startupTimeMs,
         String createdOn,
-        String source) {
+        String source,
+        String assets) {
 
     public ScriptVersion {
         compatibilityFlags = List.copyOf(compatibilityFlags);

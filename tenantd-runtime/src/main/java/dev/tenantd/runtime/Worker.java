@@ -87,6 +87,7 @@ public final class Worker implements AutoCloseable {
         final CompletableFuture<WorkerResponse> result;
         final InvocationLimits limits;
         final Optional<Object> hostContext;
+        final InvocationObserver observer;
         final long startNanos = System.nanoTime();
         final Set<Integer> timers = new HashSet<>();
         long cpuNanos;
@@ -106,6 +107,7 @@ public final class Worker implements AutoCloseable {
             this.result = result;
             this.limits = options.limits();
             this.hostContext = options.hostContext();
+            this.observer = options.observer();
         }
     }
 
@@ -390,6 +392,9 @@ public final class Worker implements AutoCloseable {
             inv.failed = true;
             inv.result.completeExceptionally(new InvocationException(outcome, message));
         }
+        if (outcome == Outcome.EXCEPTION) {
+            inv.observer.exception("Error", message, System.currentTimeMillis());
+        }
         inv.outcome = outcome;
         finish(inv);
     }
@@ -413,8 +418,10 @@ public final class Worker implements AutoCloseable {
         }
         callOwners.values().removeIf(owner -> owner == inv);
         Outcome outcome = inv.outcome != null ? inv.outcome : inv.failed ? Outcome.EXCEPTION : Outcome.OK;
-        host.invocationEnded(new InvocationRecord(source.scriptName(), outcome, inv.cpuNanos,
-                System.nanoTime() - inv.startNanos, inv.subrequests, inv.status));
+        InvocationRecord record = new InvocationRecord(source.scriptName(), outcome, inv.cpuNanos,
+                System.nanoTime() - inv.startNanos, inv.subrequests, inv.status);
+        host.invocationEnded(record);
+        inv.observer.ended(record);
     }
 
     // ---- isolate setup, inside turns
@@ -553,8 +560,15 @@ public final class Worker implements AutoCloseable {
     // ---- host functions: the only Java the worker's JavaScript can reach
 
     private void bindHostFunctions(Map<String, IsolateShell.HostFunction> hostObject) {
-        result(hostObject, "log", args -> {
-            log(current, string(args[0]), string(args[1]));
+        // Returns true when the line's arguments are wanted as JSON values too: the JS
+        // side then sends them with logValues, so unwatched invocations never serialise them.
+        result(hostObject, "log", args ->
+                log(current, string(args[0]), string(args[1])) ? runtime.createV8ValueBoolean(true) : null);
+        result(hostObject, "logValues", args -> {
+            Invocation owner = current;
+            if (owner != null && owner.observer != InvocationObserver.NONE) {
+                owner.observer.log(string(args[0]), string(args[1]), System.currentTimeMillis());
+            }
             return null;
         });
         result(hostObject, "randomBytes", args -> {
@@ -603,6 +617,7 @@ public final class Worker implements AutoCloseable {
             if (inv != null && !inv.responded && !inv.failed) {
                 inv.responded = true;
                 inv.status = integer(args[1]);
+                inv.observer.responded(inv.status);
                 inv.result.complete(new WorkerResponse(inv.status, string(args[2]),
                         splitHeaders(string(args[3])), bytesOf(args[4])));
                 // The common case, no waitUntil work: the invocation ends with its response.
@@ -620,6 +635,7 @@ public final class Worker implements AutoCloseable {
                 Outcome outcome = inv.hitSubrequestLimit ? Outcome.EXCEEDED_SUBREQUESTS : Outcome.EXCEPTION;
                 inv.outcome = outcome;
                 inv.result.completeExceptionally(new InvocationException(outcome, string(args[1]), string(args[2])));
+                inv.observer.exception(string(args[1]), string(args[2]), System.currentTimeMillis());
                 log(inv, "error", "Uncaught " + string(args[3]));
             }
             return null;
@@ -691,19 +707,30 @@ public final class Worker implements AutoCloseable {
                 "Too many subrequests."));
     }
 
-    private void log(Invocation owner, String level, String message) {
+    /**
+     * Writes a console line to the host's log. Returns whether the invocation's observer
+     * wants this line; it then receives it from {@code logValues}, with the arguments as values.
+     */
+    private boolean log(Invocation owner, String level, String message) {
+        long now = System.currentTimeMillis();
+        boolean observed = owner != null && owner.observer != InvocationObserver.NONE;
         if (owner != null) {
             if (owner.logTruncated) {
-                return;
+                return false;
             }
             owner.logBytes += message.length();
             if (owner.logBytes > owner.limits.logBytes()) {
                 owner.logTruncated = true;
                 message = "Log size limit exceeded: further console output of this invocation is dropped.";
                 level = "warn";
+                if (observed) {
+                    owner.observer.log(level, "[" + Json.quote(message) + "]", now);
+                }
+                observed = false;
             }
         }
-        host.log(new LogLine(source.scriptName(), level, message, System.currentTimeMillis()));
+        host.log(new LogLine(source.scriptName(), level, message, now));
+        return observed;
     }
 
     private WorkerRequest request(V8Value[] args, int from) throws JavetException {

@@ -173,6 +173,62 @@ class WorkerTest {
                         org.assertj.core.groups.Tuple.tuple("warn", "later"));
     }
 
+    /** Records what an {@link InvocationObserver} is told, in order. */
+    static final class RecordingObserver implements InvocationObserver {
+        final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.concurrent.CompletableFuture<InvocationRecord> ended = new java.util.concurrent.CompletableFuture<>();
+
+        @Override
+        public void log(String level, String messageJson, long timestampMillis) {
+            calls.add(level + " " + messageJson);
+        }
+
+        @Override
+        public void exception(String name, String message, long timestampMillis) {
+            calls.add("exception " + name + ": " + message);
+        }
+
+        @Override
+        public void responded(int status) {
+            calls.add("responded " + status);
+        }
+
+        @Override
+        public void ended(InvocationRecord record) {
+            calls.add("ended " + record.outcome().wireName());
+            ended.complete(record);
+        }
+    }
+
+    @Test
+    void an_observer_sees_console_arguments_as_json_values_the_response_and_the_end() throws Exception {
+        Worker w = load(Engines.module("""
+                export default { fetch(request) {
+                  const loop = { name: 'loop' };
+                  loop.self = loop;
+                  console.info('text', 1.5, true, null, undefined, [1, { b: 'c' }], loop, new Map([[1, 2]]), 10n, NaN);
+                  console.debug('%s=%d', 'x', 3);
+                  if (request.url.endsWith('/throw')) throw new RangeError('out of range');
+                  return new Response('ok', { status: 203 });
+                } };"""));
+        RecordingObserver ok = new RecordingObserver();
+        get(w.fetch(new WorkerRequest("GET", "http://x/", List.of(), null),
+                new InvocationOptions(InvocationLimits.defaults(), "", java.util.Optional.empty(), ok)));
+        ok.ended.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(ok.calls).containsExactly(
+                "info [\"text\",1.5,true,null,\"undefined\",[1,{\"b\":\"c\"}],{\"name\":\"loop\",\"self\":\"[Circular]\"},"
+                        + "\"Map(1) { 1 => 2 }\",\"10n\",\"NaN\"]",
+                "debug [\"%s=%d\",\"x\",3]",
+                "responded 203",
+                "ended ok");
+
+        RecordingObserver thrown = new RecordingObserver();
+        assertThatThrownBy(() -> get(w.fetch(new WorkerRequest("GET", "http://x/throw", List.of(), null),
+                new InvocationOptions(InvocationLimits.defaults(), "", java.util.Optional.empty(), thrown))));
+        thrown.ended.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(thrown.calls).endsWith("exception RangeError: out of range", "ended exception");
+    }
+
     @Test
     void pass_through_on_exception_fetches_the_origin() {
         Engines.RecordingHost host = new Engines.RecordingHost();

@@ -80,8 +80,11 @@ public final class TenantdServer implements AutoCloseable {
         ControlApi.mount(api, vertx, platform, config.dataDir().resolve("tmp").resolve("uploads"));
         api.route().handler(ctx -> ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
                 .end("{\"success\":false,\"errors\":[{\"code\":7000,\"message\":\"No route for that URI: the API is under /client/v4\"}],\"messages\":[],\"result\":null}"));
+        // wrangler tail asks for the trace-v1 subprotocol and sends its first frame unmasked.
         apiServer = await(vertx.createHttpServer(new HttpServerOptions().setHost(config.apiListen().host())
-                .setPort(config.apiListen().port())).requestHandler(api).listen(), "API listener " + config.apiListen());
+                .setPort(config.apiListen().port())
+                .addWebSocketSubProtocol("trace-v1")
+                .setAcceptUnmaskedFrames(true)).requestHandler(api).listen(), "API listener " + config.apiListen());
         workerServer = await(vertx.createHttpServer(new HttpServerOptions().setHost(config.listen().host())
                 .setPort(config.listen().port())).requestHandler(new WorkerIngress(vertx, platform)).listen(),
                 "worker listener " + config.listen());

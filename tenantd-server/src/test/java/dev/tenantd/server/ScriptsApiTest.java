@@ -306,4 +306,61 @@ class ScriptsApiTest {
         assertThat(ok(t.get(t.accountApi("/workers/scripts/front/script-settings"))).path("observability")
                 .path("enabled").asBoolean()).isTrue();
     }
+
+    @Test
+    void static_assets_upload_in_a_session_deduplicate_and_serve_before_the_worker_and_through_a_binding() throws Exception {
+        ok(upload("site", "{\"main_module\":\"w.js\"}", "return new Response('no assets yet');"));
+        String indexHash = "0123456789abcdef0123456789abcdef";
+        String cssHash = "fedcba9876543210fedcba9876543210";
+        String manifest = "{\"manifest\":{\"/index.html\":{\"hash\":\"" + indexHash + "\",\"size\":14},"
+                + "\"/style.css\":{\"hash\":\"" + cssHash + "\",\"size\":11}}}";
+        JsonNode session = ok(t.postJson(t.accountApi(NS + "/site/assets-upload-session"), manifest));
+        assertThat(session.path("buckets").toString()).contains(indexHash, cssHash);
+        String uploadToken = session.path("jwt").asText();
+
+        // contents go up with the session's token, base64-encoded, one part per hash
+        refused(uploadAssets("not-a-session", indexHash, "<h1>home</h1>\n"), 401, "not valid");
+        TestServer.Reply first = uploadAssets(uploadToken, indexHash, "<h1>home</h1>\n");
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.json().path("result").path("jwt").isNull()).isTrue();
+        TestServer.Reply last = uploadAssets(uploadToken, cssHash, "body { a: b }");
+        assertThat(last.status()).as(last.body()).isEqualTo(201);
+        String completion = last.json().path("result").path("jwt").asText();
+        assertThat(completion).isNotEmpty();
+
+        ok(upload("site", "{\"main_module\":\"w.js\",\"assets\":{\"jwt\":\"" + completion + "\"},"
+                + "\"bindings\":[{\"type\":\"assets\",\"name\":\"ASSETS\"}]}",
+                "const url = new URL(request.url); if (url.pathname === '/via-binding') { return env.ASSETS.fetch(new Request(url.origin + '/style.css')); } return new Response('worker ' + url.pathname);"));
+        TestServer.Reply home = t.worker("GET", "site.apps.test", "/", null);
+        assertThat(home.body()).isEqualTo("<h1>home</h1>\n");
+        assertThat(home.headers().firstValue("content-type").orElse("")).startsWith("text/html");
+        assertThat(t.worker("GET", "site.apps.test", "/style.css", null).body()).isEqualTo("body { a: b }");
+        assertThat(t.worker("GET", "site.apps.test", "/elsewhere", null).body()).isEqualTo("worker /elsewhere");
+        assertThat(t.worker("GET", "site.apps.test", "/via-binding", null).body()).isEqualTo("body { a: b }");
+        assertThat(ok(t.get(t.accountApi(NS + "/site"))).path("script").path("has_assets").asBoolean()).isTrue();
+
+        // the same files again: nothing to upload, the token is the completion token
+        JsonNode again = ok(t.postJson(t.accountApi(NS + "/site/assets-upload-session"), manifest));
+        assertThat(again.path("buckets").size()).isZero();
+        ok(upload("site", "{\"main_module\":\"w.js\",\"assets\":{\"jwt\":\"" + again.path("jwt").asText() + "\"}}",
+                "return new Response('v3');"));
+        assertThat(t.worker("GET", "site.apps.test", "/index.html", null).body()).isEqualTo("<h1>home</h1>\n");
+
+        // keep_assets carries them over; a stale or foreign token is refused and changes nothing
+        ok(upload("site", "{\"main_module\":\"w.js\",\"keep_assets\":true}", "return new Response('v4');"));
+        assertThat(t.worker("GET", "site.apps.test", "/style.css", null).body()).isEqualTo("body { a: b }");
+        refused(upload("site", "{\"main_module\":\"w.js\",\"assets\":{\"jwt\":\"forged\"}}", "return new Response('v5');"),
+                400, "completion token");
+        assertThat(t.worker("GET", "site.apps.test", "/nothing-here", null).body()).isEqualTo("v4");
+        refused(t.postJson(t.accountApi(NS + "/site/assets-upload-session"), "{\"manifest\":{\"/x\":{\"hash\":\"short\",\"size\":1}}}"),
+                400, "32 lower-case hex");
+    }
+
+    static TestServer.Reply uploadAssets(String token, String hash, String content) {
+        TestServer.Multipart body = new TestServer.Multipart().file(hash, hash, "application/null",
+                java.util.Base64.getEncoder().encodeToString(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return t.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(t.accountApi("/workers/assets/upload?base64=true")))
+                .header("Authorization", "Bearer " + token).header("content-type", body.contentType())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes())));
+    }
 }

@@ -11,8 +11,19 @@ CREATE TABLE deployments (
 CREATE INDEX deployments_by_script ON deployments (script_id, created_on);
 
 ALTER TABLE scripts ADD COLUMN deployment_id TEXT;
--- What made a version: wrangler, api, secret, settings.
+-- What made a version: wrangler or api.
 ALTER TABLE script_versions ADD COLUMN source TEXT NOT NULL DEFAULT 'api';
+-- A version's static assets: {"manifest": {"/path": {"hash", "size", "sha256"}}, "config": {...}}.
+ALTER TABLE script_versions ADD COLUMN assets TEXT NOT NULL DEFAULT '{}';
+
+-- Static asset contents an account has uploaded, by the client's hash, deduplicated.
+CREATE TABLE assets (
+    account_id TEXT NOT NULL,
+    hash       TEXT NOT NULL,
+    sha256     TEXT NOT NULL,
+    size       INTEGER NOT NULL,
+    PRIMARY KEY (account_id, hash)
+);
 -- Script-level settings that are not part of a version: logpush, observability, tail consumers, subdomain.
 ALTER TABLE scripts ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
 

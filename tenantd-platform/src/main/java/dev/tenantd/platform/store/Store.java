@@ -72,6 +72,11 @@ public interface Store extends AutoCloseable {
 
     Script setTags(ScriptRef ref, List<String> tags);
 
+    /** The blob (SHA-256) holding an account's static asset with this hash, if uploaded. */
+    Optional<String> assetBlob(String accountId, String hash);
+
+    void putAsset(String accountId, String hash, String sha256, long size);
+
     /** Replaces the script-level settings (a JSON object). */
     Script setSettings(ScriptRef ref, String settingsJson);
 

@@ -72,8 +72,46 @@ function console_format(args) {
 const console_counts = new Map();
 const console_timers = new Map();
 
+// A console argument as a JSON value, for observers (live tail) that keep the
+// arguments apart: strings, numbers, booleans, null, arrays and plain objects
+// stay themselves; anything else becomes the text console_render makes of it.
+function console_value(value, depth, seen) {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean': return value;
+    case 'number': return Number.isFinite(value) ? value : String(value);
+    case 'object': break;
+    default: return console_render(value, 1, new Set());
+  }
+  if (value === null) return null;
+  const plain = Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype
+      || Object.getPrototypeOf(value) === null;
+  if (!plain || depth > 5) return console_render(value, 1, new Set());
+  if (seen.has(value)) return '[Circular]';
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((v) => console_value(v, depth + 1, seen));
+    const out = {};
+    for (const k of Object.keys(value)) out[k] = console_value(value[k], depth + 1, seen);
+    return out;
+  } catch (e) {
+    return '[Uninspectable]';
+  } finally {
+    seen.delete(value);
+  }
+}
+
 function console_emit(level, args) {
-  host.log(level, console_format(args));
+  // host.log answers true only when someone watches this invocation.
+  if (host.log(level, console_format(args))) {
+    let values;
+    try {
+      values = JSON.stringify(args.map((v) => console_value(v, 0, new Set())));
+    } catch (e) {
+      values = JSON.stringify([console_format(args)]);
+    }
+    host.logValues(level, values);
+  }
 }
 
 const console_object = {

@@ -259,16 +259,16 @@ public final class SqliteStore implements Store {
 
     private static final String VERSION_COLUMNS = "v.id, v.script_id, v.number, v.main_module, v.service_worker, "
             + "v.compatibility_date, v.compatibility_flags, v.modules, v.bindings, v.etag, v.startup_time_ms, "
-            + "v.created_on, v.limits, v.egress, v.source";
+            + "v.created_on, v.limits, v.egress, v.source, v.assets";
 
-    /** Reads the 15 {@link #VERSION_COLUMNS} starting at column {@code at}. */
+    /** Reads the 16 {@link #VERSION_COLUMNS} starting at column {@code at}. */
     private static ScriptVersion versionAt(ResultSet rs, int at) throws Exception {
         return new ScriptVersion(rs.getString(at), rs.getString(at + 1), rs.getInt(at + 2), rs.getString(at + 3),
                 rs.getInt(at + 4) != 0, rs.getString(at + 5),
                 JSON.readValue(rs.getString(at + 6), new TypeReference<List<String>>() { }),
                 modules(rs.getString(at + 7)), bindings(rs.getString(at + 8)), limits(rs.getString(at + 12)),
                 egress(rs.getString(at + 13)), rs.getString(at + 9), rs.getLong(at + 10), rs.getString(at + 11),
-                rs.getString(at + 14));
+                rs.getString(at + 14), rs.getString(at + 15));
     }
 
     private static final String DEPLOYMENT_COLUMNS = "d.id, d.created_on, d.versions, d.message, d.source";
@@ -290,7 +290,7 @@ public final class SqliteStore implements Store {
                 ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 ScriptVersion current = versionAt(rs, 9);
-                Deployment deployment = deploymentAt(rs, 24);
+                Deployment deployment = deploymentAt(rs, 25);
                 out.add(new Script(rs.getString(1), new ScriptRef(rs.getString(2), rs.getString(3), rs.getString(4)),
                         rs.getString(6), rs.getString(7),
                         JSON.readValue(rs.getString(5), new TypeReference<List<String>>() { }), current, deployment,
@@ -351,13 +351,13 @@ public final class SqliteStore implements Store {
                         + "VALUES (?, ?, ?, ?, ?, ?)", scriptId, ref.accountId(), ref.namespaceId(), ref.name(), now, now);
             }
             update("INSERT INTO script_versions (id, script_id, number, main_module, service_worker, compatibility_date, "
-                            + "compatibility_flags, modules, bindings, etag, startup_time_ms, created_on, limits, egress, source) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            + "compatibility_flags, modules, bindings, etag, startup_time_ms, created_on, limits, egress, source, assets) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     version.id(), scriptId, version.number(), version.mainModule(), version.serviceWorker() ? 1 : 0,
                     version.compatibilityDate(), JSON.writeValueAsString(version.compatibilityFlags()),
                     modulesJson(version.modules()), bindingsJson(version.bindings()), version.etag(),
                     version.startupTimeMs(), version.createdOn(), limitsJson(version.limits()),
-                    JSON.writeValueAsString(version.egress().toJson()), version.source());
+                    JSON.writeValueAsString(version.egress().toJson()), version.source(), version.assets());
             if (deployment.isPresent()) {
                 activate(scriptId, deployment.get());
             }
@@ -440,6 +440,22 @@ public final class SqliteStore implements Store {
             update("UPDATE scripts SET settings = ?, modified_on = ? WHERE id = ?", settingsJson, now(), scriptId);
             return scriptRows("s.id = ?", scriptId).getFirst();
         });
+    }
+
+    @Override
+    public Optional<String> assetBlob(String accountId, String hash) {
+        return read(() -> {
+            try (PreparedStatement st = prepare("SELECT sha256 FROM assets WHERE account_id = ? AND hash = ?", accountId, hash);
+                    ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public void putAsset(String accountId, String hash, String sha256, long size) {
+        transaction(() -> update("INSERT OR REPLACE INTO assets (account_id, hash, sha256, size) VALUES (?, ?, ?, ?)",
+                accountId, hash, sha256, size));
     }
 
     @Override

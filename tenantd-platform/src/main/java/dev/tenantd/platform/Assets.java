@@ -1,0 +1,270 @@
+package dev.tenantd.platform;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tenantd.platform.store.BlobStore;
+import dev.tenantd.platform.store.Store;
+import dev.tenantd.runtime.WorkerRequest;
+import dev.tenantd.runtime.WorkerResponse;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Static assets, uploaded the way wrangler and the SDK do it: a session names the
+ * files by path, hash and size; the client uploads the contents the server does
+ * not have yet (deduplicated by hash per account); the session's completion
+ * token then goes into the upload metadata ({@code assets.jwt}) and the version
+ * serves those files: directly for GET and HEAD requests whose path names one,
+ * and through an {@code assets} binding.
+ */
+public final class Assets {
+    /** How long an upload session and its completion token stay valid. */
+    static final long SESSION_MILLIS = 60 * 60 * 1000;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Store store;
+    private final BlobStore blobs;
+    private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+
+    /** An upload session: the manifest, the hashes still missing, and for whom. */
+    private static final class Session {
+        final String accountId;
+        final ScriptRef ref;
+        final Map<String, JsonNode> manifest;
+        final Set<String> missing;
+        final long expires;
+        volatile String completion;
+
+        Session(ScriptRef ref, Map<String, JsonNode> manifest, Set<String> missing) {
+            this.accountId = ref.accountId();
+            this.ref = ref;
+            this.manifest = manifest;
+            this.missing = missing;
+            this.expires = System.currentTimeMillis() + SESSION_MILLIS;
+        }
+    }
+
+    /** The answer to a session request: the token to upload with, and the hashes to send, in buckets. */
+    public record SessionStart(String jwt, List<List<String>> buckets) {
+    }
+
+    Assets(Store store, BlobStore blobs) {
+        this.store = store;
+        this.blobs = blobs;
+    }
+
+    /**
+     * Starts an upload session for {@code manifest} ({@code {"/path": {"hash": 32 hex, "size": n}}}).
+     * When the server has every file already, the token returned is the completion token.
+     */
+    public SessionStart startSession(ScriptRef ref, JsonNode manifest) {
+        if (manifest == null || !manifest.isObject() || manifest.isEmpty()) {
+            throw new PlatformException(Problem.INVALID_REQUEST, "Send {\"manifest\": {\"/index.html\": "
+                    + "{\"hash\": \"<32 hex digits>\", \"size\": 123}}} naming at least one file.");
+        }
+        Map<String, JsonNode> files = new LinkedHashMap<>();
+        Set<String> missing = new LinkedHashSet<>();
+        for (var e : manifest.properties()) {
+            String path = e.getKey();
+            JsonNode file = e.getValue();
+            if (!path.startsWith("/") || path.contains("\\") || path.contains("/../") || path.endsWith("/..")) {
+                throw new PlatformException(Problem.INVALID_REQUEST, "Asset path '" + path
+                        + "' must start with / and stay inside the site.");
+            }
+            String hash = file.path("hash").asText("");
+            if (!hash.matches("[0-9a-f]{32}") || !file.path("size").canConvertToLong() || file.path("size").asLong() < 0) {
+                throw new PlatformException(Problem.INVALID_REQUEST, "Asset '" + path
+                        + "' needs a 'hash' of 32 lower-case hex digits and a 'size' in bytes.");
+            }
+            files.put(path, file);
+            if (store.assetBlob(ref.accountId(), hash).isEmpty()) {
+                missing.add(hash);
+            }
+        }
+        Session session = new Session(ref, files, java.util.Collections.synchronizedSet(missing));
+        String token = token();
+        sessions.put(token, session);
+        if (missing.isEmpty()) {
+            return new SessionStart(complete(session), List.of());
+        }
+        List<List<String>> buckets = new ArrayList<>();
+        for (String hash : missing) {
+            buckets.add(List.of(hash));
+        }
+        return new SessionStart(token, buckets);
+    }
+
+    /**
+     * Stores uploaded contents (hash → bytes) for the session {@code token}; returns
+     * the completion token once every missing file has arrived.
+     */
+    public Optional<String> upload(String accountId, String token, Map<String, byte[]> contents) {
+        Session session = live(token).filter(s -> s.accountId.equals(accountId) && s.completion == null)
+                .orElseThrow(() -> new PlatformException(Problem.UNAUTHORIZED,
+                        "The asset upload token is not valid or has expired: start a new upload session."));
+        if (contents.isEmpty()) {
+            throw new PlatformException(Problem.INVALID_REQUEST, "Send one multipart part per file, named by its hash.");
+        }
+        for (var e : contents.entrySet()) {
+            if (!session.missing.contains(e.getKey())) {
+                throw new PlatformException(Problem.INVALID_REQUEST, "Hash '" + e.getKey()
+                        + "' is not one this upload session asked for.");
+            }
+        }
+        for (var e : contents.entrySet()) {
+            String sha = blobs.put(e.getValue());
+            store.putAsset(accountId, e.getKey(), sha, e.getValue().length);
+            session.missing.remove(e.getKey());
+        }
+        return session.missing.isEmpty() ? Optional.of(complete(session)) : Optional.empty();
+    }
+
+    private String complete(Session session) {
+        String completion = token();
+        session.completion = completion;
+        sessions.put(completion, session);
+        return completion;
+    }
+
+    /**
+     * The manifest a completion token stands for, with each file's stored blob, as a
+     * version keeps it: {@code {"manifest": {"/path": {"hash", "size", "sha256"}}, "config": {...}}}.
+     */
+    String versionAssets(ScriptRef ref, String completionToken, JsonNode config) {
+        Session session = live(completionToken).filter(s -> completionToken.equals(s.completion))
+                .orElseThrow(() -> new PlatformException(Problem.INVALID_METADATA, "metadata.assets.jwt is not "
+                        + "a completion token of a finished asset upload session (or it has expired)."));
+        if (!session.ref.equals(ref)) {
+            throw new PlatformException(Problem.INVALID_METADATA, "metadata.assets.jwt belongs to an upload session "
+                    + "of another worker.");
+        }
+        ObjectNode out = Platform.JSON.createObjectNode();
+        ObjectNode manifest = out.putObject("manifest");
+        for (var e : session.manifest.entrySet()) {
+            String hash = e.getValue().get("hash").asText();
+            String sha = store.assetBlob(ref.accountId(), hash).orElseThrow(() -> new PlatformException(
+                    Problem.INVALID_METADATA, "Asset '" + e.getKey() + "' was never uploaded."));
+            manifest.putObject(e.getKey()).put("hash", hash).put("size", e.getValue().get("size").asLong()).put("sha256", sha);
+        }
+        if (config != null && config.isObject()) {
+            out.set("config", config);
+        }
+        return out.toString();
+    }
+
+    private Optional<Session> live(String token) {
+        sessions.values().removeIf(s -> s.expires < System.currentTimeMillis());
+        return Optional.ofNullable(token == null ? null : sessions.get(token));
+    }
+
+    private static String token() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    // ---- serving
+
+    /** Whether a version's assets are served before its worker runs (the default) for this request. */
+    static boolean servesFirst(ScriptVersion v) {
+        if (v.assets().equals("{}")) {
+            return false;
+        }
+        JsonNode config = parse(v.assets()).path("config");
+        return !config.path("run_worker_first").asBoolean(false);
+    }
+
+    /**
+     * The asset a GET or HEAD request names, as a response: the exact path, then
+     * {@code path.html}, {@code path/index.html}, and {@code /index.html} for {@code /}.
+     */
+    Optional<WorkerResponse> serve(ScriptVersion v, WorkerRequest request) {
+        if (v.assets().equals("{}") || !(request.method().equals("GET") || request.method().equals("HEAD"))) {
+            return Optional.empty();
+        }
+        String path;
+        try {
+            path = URI.create(request.url()).getPath();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (path == null || path.isEmpty()) {
+            path = "/";
+        }
+        JsonNode manifest = parse(v.assets()).path("manifest");
+        List<String> candidates = path.endsWith("/")
+                ? List.of(path + "index.html", path + "index.htm")
+                : List.of(path, path + ".html", path + "/index.html");
+        for (String candidate : candidates) {
+            JsonNode file = manifest.get(candidate);
+            if (file != null) {
+                byte[] body = request.method().equals("HEAD") ? new byte[0] : blobs.get(file.get("sha256").asText());
+                List<String> headers = List.of("content-type", contentType(candidate),
+                        "etag", "\"" + file.get("hash").asText() + "\"");
+                return Optional.of(new WorkerResponse(200, "OK", headers, body));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static final Map<String, JsonNode> PARSED = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, JsonNode> eldest) {
+                    return size() > 256;
+                }
+            });
+
+    private static JsonNode parse(String json) {
+        return PARSED.computeIfAbsent(json, j -> {
+            try {
+                return Platform.JSON.readTree(j);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("stored assets are not JSON", e);
+            }
+        });
+    }
+
+    private static final Map<String, String> TYPES = new HashMap<>();
+
+    static {
+        String[][] types = {{"html", "text/html; charset=utf-8"}, {"htm", "text/html; charset=utf-8"},
+            {"css", "text/css; charset=utf-8"}, {"js", "text/javascript; charset=utf-8"},
+            {"mjs", "text/javascript; charset=utf-8"}, {"json", "application/json"}, {"txt", "text/plain; charset=utf-8"},
+            {"xml", "application/xml"}, {"svg", "image/svg+xml"}, {"png", "image/png"}, {"jpg", "image/jpeg"},
+            {"jpeg", "image/jpeg"}, {"gif", "image/gif"}, {"webp", "image/webp"}, {"avif", "image/avif"},
+            {"ico", "image/x-icon"}, {"wasm", "application/wasm"}, {"woff", "font/woff"}, {"woff2", "font/woff2"},
+            {"pdf", "application/pdf"}, {"map", "application/json"}, {"webmanifest", "application/manifest+json"}};
+        for (String[] t : types) {
+            TYPES.put(t[0], t[1]);
+        }
+    }
+
+    static String contentType(String path) {
+        int dot = path.lastIndexOf('.');
+        return dot < 0 ? "application/octet-stream"
+                : TYPES.getOrDefault(path.substring(dot + 1).toLowerCase(Locale.ROOT), "application/octet-stream");
+    }
+
+    /** For JSON answers: the buckets as arrays. */
+    public static ArrayNode bucketsJson(List<List<String>> buckets) {
+        ArrayNode out = Platform.JSON.createArrayNode();
+        for (List<String> bucket : buckets) {
+            ArrayNode b = out.addArray();
+            bucket.forEach(b::add);
+        }
+        return out;
+    }
+}

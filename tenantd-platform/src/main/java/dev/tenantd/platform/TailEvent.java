@@ -1,0 +1,122 @@
+package dev.tenantd.platform;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tenantd.runtime.InvocationObserver;
+import dev.tenantd.runtime.InvocationRecord;
+import dev.tenantd.runtime.WorkerRequest;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One invocation of a tailed worker, collected while it runs and published to its
+ * tails as Cloudflare's trace event once it has ended. Its calls come from the
+ * isolate's thread, one at a time.
+ */
+final class TailEvent implements InvocationObserver {
+    /** Header values a tail shows as REDACTED: credentials of the worker's clients. */
+    private static final Set<String> REDACTED = Set.of("authorization", "cookie", "proxy-authorization");
+
+    private final Tails tails;
+    private final List<Tails.Session> sessions;
+    private final ScriptRef script;
+    private final String versionId;
+    private final WorkerRequest request;
+    private final long eventTimestamp = System.currentTimeMillis();
+    private final ArrayNode logs = Platform.JSON.createArrayNode();
+    private final ArrayNode exceptions = Platform.JSON.createArrayNode();
+    private int status;
+    private String outcome = "unknown";
+
+    TailEvent(Tails tails, List<Tails.Session> sessions, ScriptRef script, String versionId, WorkerRequest request) {
+        this.tails = tails;
+        this.sessions = sessions;
+        this.script = script;
+        this.versionId = versionId;
+        this.request = request;
+    }
+
+    @Override
+    public void log(String level, String messageJson, long timestampMillis) {
+        JsonNode message;
+        try {
+            message = Platform.JSON.readTree(messageJson);
+        } catch (IOException e) {
+            message = Platform.JSON.createArrayNode().add(messageJson);
+        }
+        ObjectNode line = logs.addObject();
+        line.set("message", message);
+        line.put("level", level).put("timestamp", timestampMillis);
+    }
+
+    @Override
+    public void exception(String name, String message, long timestampMillis) {
+        exceptions.addObject().put("name", name).put("message", message).put("timestamp", timestampMillis);
+    }
+
+    @Override
+    public void responded(int status) {
+        this.status = status;
+    }
+
+    @Override
+    public void ended(InvocationRecord record) {
+        outcome = record.outcome().wireName();
+        tails.publish(this, sessions, record);
+    }
+
+    // ---- what filters look at
+
+    String outcome() {
+        return outcome;
+    }
+
+    String method() {
+        return request.method();
+    }
+
+    Optional<String> header(String lowerCaseName) {
+        return request.header(lowerCaseName);
+    }
+
+    Optional<String> clientIp() {
+        return request.header("cf-connecting-ip");
+    }
+
+    /** Whether a log line, an exception or the URL contains {@code text}. */
+    boolean mentions(String text) {
+        return request.url().contains(text) || logs.toString().contains(text) || exceptions.toString().contains(text);
+    }
+
+    /** The trace event as wrangler reads it. */
+    String toJson(InvocationRecord record) {
+        ObjectNode event = Platform.JSON.createObjectNode();
+        event.put("outcome", outcome).put("scriptName", script.name());
+        event.putObject("scriptVersion").put("id", versionId);
+        event.put("eventTimestamp", eventTimestamp)
+                .put("wallTime", record.wallNanos() / 1_000_000).put("cpuTime", record.cpuNanos() / 1_000_000)
+                .put("executionModel", "stateless").put("truncated", false);
+        event.set("logs", logs);
+        event.set("exceptions", exceptions);
+        event.putArray("diagnosticsChannelEvents");
+        ObjectNode e = event.putObject("event");
+        ObjectNode req = e.putObject("request");
+        req.put("url", request.url()).put("method", request.method());
+        ObjectNode headers = req.putObject("headers");
+        List<String> h = request.headers();
+        for (int i = 0; i + 1 < h.size(); i += 2) {
+            String name = h.get(i);
+            String value = REDACTED.contains(name) ? "REDACTED" : h.get(i + 1);
+            JsonNode previous = headers.get(name);
+            headers.put(name, previous == null ? value : previous.asText() + ", " + value);
+        }
+        req.putObject("cf");
+        if (status != 0) {
+            e.putObject("response").put("status", status);
+        }
+        return event.toString();
+    }
+}
