@@ -51,8 +51,9 @@ export async function startTenantd({ routes = [`*.${TENANT_SUFFIX}/*=${DISPATCHE
   const ready = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`tenantd did not start within 90 s:\n${log}`)), 90_000);
     const check = () => {
-      const workers = log.match(/workers:\s+(http:\/\/\S+)/);
-      const api = log.match(/API:\s+(http:\/\/\S+)/);
+      // Whole lines only: output arrives in chunks, and a URL cut short would name the wrong port.
+      const workers = log.match(/workers:\s+(http:\/\/\S+)\r?\n/);
+      const api = log.match(/API:\s+(http:\/\/\S+)\r?\n/);
       if (workers && api) { clearTimeout(timer); resolve({ workers: workers[1], api: api[1].replace(/\/$/, '') }); }
     };
     child.stdout.on('data', check);

@@ -327,8 +327,7 @@ public final class Platform implements AutoCloseable {
             ScriptLimits scriptLimits, EgressPolicy egressPolicy, long startupMs, String source, String versionAssets) {
         String versionId = UUID.randomUUID().toString();
         String etag = BlobStore.sha256((versionId + modules).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        int number = previous.map(s -> store.versions(ref).stream().mapToInt(ScriptVersion::number).max().orElse(0) + 1)
-                .orElse(1);
+        int number = previous.isPresent() ? store.latestVersionNumber(ref) + 1 : 1;
         return new ScriptVersion(versionId, "", number, mainModule, serviceWorker, compatibilityDate,
                 compatibilityFlags, modules, bindings, scriptLimits, egressPolicy, etag, startupMs, now(), source,
                 versionAssets);

@@ -64,6 +64,9 @@ public interface Store extends AutoCloseable {
     /** Makes a deployment of existing versions of the script active. */
     Script deploy(ScriptRef ref, Deployment deployment);
 
+    /** The highest version number a script has used, 0 if it has none. */
+    int latestVersionNumber(ScriptRef ref);
+
     /** Every version of a script, newest first. */
     List<ScriptVersion> versions(ScriptRef ref);
 

@@ -393,6 +393,17 @@ public final class SqliteStore implements Store {
     }
 
     @Override
+    public int latestVersionNumber(ScriptRef ref) {
+        return read(() -> {
+            try (PreparedStatement st = prepare("SELECT COALESCE(MAX(v.number), 0) FROM script_versions v JOIN scripts s "
+                    + "ON s.id = v.script_id WHERE s.account_id = ? AND s.namespace_id = ? AND s.name = ?",
+                    ref.accountId(), ref.namespaceId(), ref.name()); ResultSet rs = st.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        });
+    }
+
+    @Override
     public List<ScriptVersion> versions(ScriptRef ref) {
         return read(() -> {
             List<ScriptVersion> out = new ArrayList<>();
