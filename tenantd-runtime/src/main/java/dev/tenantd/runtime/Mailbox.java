@@ -51,6 +51,22 @@ final class Mailbox implements Executor {
         schedule();
     }
 
+    /**
+     * Queues the isolate's start-up turn (its top-level code). It has its own CPU
+     * limit and does not make the isolate count as CPU-heavy: a worker whose modules
+     * take a while to evaluate still serves its first requests at normal priority.
+     */
+    void executeStartup(Runnable turn) {
+        execute(new StartupTurn(turn));
+    }
+
+    private record StartupTurn(Runnable body) implements Runnable {
+        @Override
+        public void run() {
+            body.run();
+        }
+    }
+
     /** Whether this isolate ran a long turn recently (its turns then run on the background threads). */
     boolean heavy() {
         return System.nanoTime() - heavyUntil < 0;
@@ -90,7 +106,7 @@ final class Mailbox implements Executor {
                     LOG.error("isolate turn failed", t);
                 }
                 long spent = CpuWatchdog.threadCpuNanos() - cpuBefore;
-                if (spent > HEAVY_TURN_NANOS) {
+                if (spent > HEAVY_TURN_NANOS && !(turn instanceof StartupTurn)) {
                     heavyUntil = System.nanoTime() + HEAVY_FOR_NANOS;
                     if (!lane.getQueue().isEmpty()) {
                         pauseNanos = spent;

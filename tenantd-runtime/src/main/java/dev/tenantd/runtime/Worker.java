@@ -143,7 +143,7 @@ public final class Worker implements AutoCloseable {
 
     CompletableFuture<Void> start() {
         CompletableFuture<Void> started = new CompletableFuture<>();
-        mailbox.execute(() -> {
+        mailbox.executeStartup(() -> {
             long begin = System.nanoTime();
             long cpuStart = CpuWatchdog.threadCpuNanos();
             beginTurn(null);

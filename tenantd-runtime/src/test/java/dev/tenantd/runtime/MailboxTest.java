@@ -43,6 +43,14 @@ class MailboxTest {
     }
 
     @Test
+    void a_long_startup_turn_does_not_make_the_isolate_heavy() throws Exception {
+        Mailbox mailbox = new Mailbox(foreground, background, timers);
+        mailbox.executeStartup(() -> spinCpu(Mailbox.HEAVY_TURN_NANOS * 2));
+        assertThat(threadOfNextTurn(mailbox)).startsWith("fg-");
+        assertThat(mailbox.heavy()).isFalse();
+    }
+
+    @Test
     void turns_keep_their_order_across_the_move_to_the_background() throws Exception {
         Mailbox mailbox = new Mailbox(foreground, background, timers);
         StringBuilder order = new StringBuilder();
