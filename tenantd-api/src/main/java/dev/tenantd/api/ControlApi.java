@@ -572,26 +572,29 @@ public final class ControlApi {
     }
 
     private static JsonNode jsonArrayBody(RoutingContext ctx) {
-        try {
-            Buffer body = ctx.body().buffer();
-            JsonNode node = body == null || body.length() == 0 ? null : Envelope.JSON.readTree(body.getBytes());
-            if (node == null || !node.isArray()) {
-                throw new ApiError(400, 10014, "The request body must be a JSON array.");
-            }
-            return node;
-        } catch (java.io.IOException e) {
-            throw new ApiError(400, 10014, "The request body is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        JsonNode node = parsedBody(ctx);
+        if (node == null || !node.isArray()) {
+            throw new ApiError(400, 10014, "The request body must be a JSON array.");
         }
+        return node;
     }
 
     private static JsonNode jsonBody(RoutingContext ctx) {
+        JsonNode node = parsedBody(ctx);
+        if (node == null || !node.isObject()) {
+            throw new ApiError(400, 10014, "The request body must be a JSON object.");
+        }
+        return node;
+    }
+
+    /** The body as JSON, or null when there is none. */
+    private static JsonNode parsedBody(RoutingContext ctx) {
+        Buffer body = ctx.body().buffer();
+        if (body == null || body.length() == 0) {
+            return null;
+        }
         try {
-            Buffer body = ctx.body().buffer();
-            JsonNode node = body == null || body.length() == 0 ? null : Envelope.JSON.readTree(body.getBytes());
-            if (node == null || !node.isObject()) {
-                throw new ApiError(400, 10014, "The request body must be a JSON object.");
-            }
-            return node;
+            return Envelope.JSON.readTree(body.getBytes());
         } catch (java.io.IOException e) {
             throw new ApiError(400, 10014, "The request body is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
         }
