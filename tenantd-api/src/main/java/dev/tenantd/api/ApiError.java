@@ -28,12 +28,15 @@ public final class ApiError extends TenantdException {
             case ACCOUNT_NOT_FOUND -> new ApiError(404, 7003, message);
             case NAMESPACE_NOT_FOUND -> new ApiError(404, 100119, message);
             case NAMESPACE_EXISTS -> new ApiError(409, 100120, message);
-            case SCRIPT_NOT_FOUND, VERSION_NOT_FOUND, SECRET_NOT_FOUND -> new ApiError(404, 10007, message);
+            case SCRIPT_NOT_FOUND -> new ApiError(404, 10007, message);
+            case VERSION_NOT_FOUND -> new ApiError(404, 10223, message);
+            case SECRET_NOT_FOUND -> new ApiError(404, 10056, message);
             case INVALID_NAME -> new ApiError(400, 10016, message);
             case INVALID_SCRIPT, INVALID_BINDING -> new ApiError(400, 10021, message);
             case SCRIPT_TOO_LARGE -> new ApiError(413, 10027, message);
             case INVALID_METADATA, INVALID_REQUEST -> new ApiError(400, 10014, message);
             case UNAUTHORIZED -> new ApiError(401, 10001, message);
+            case CONFLICT -> new ApiError(409, 10409, message);
         };
     }
 

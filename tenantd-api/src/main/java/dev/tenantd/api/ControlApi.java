@@ -330,18 +330,18 @@ public final class ControlApi {
             return stringArray(platform.setTags(refOf.apply(ctx), tags).tags());
         });
         handle(router, HttpMethod.PUT, base + "/tags/:tag", ctx -> {
-            ScriptRef ref = refOf.apply(ctx);
-            List<String> tags = new ArrayList<>(platform.script(ref).tags());
-            if (!tags.contains(ctx.pathParam("tag"))) {
-                tags.add(ctx.pathParam("tag"));
-            }
-            return stringArray(platform.setTags(ref, tags).tags());
+            String tag = ctx.pathParam("tag");
+            return stringArray(platform.updateTags(refOf.apply(ctx), current -> {
+                List<String> tags = new ArrayList<>(current);
+                if (!tags.contains(tag)) {
+                    tags.add(tag);
+                }
+                return tags;
+            }).tags());
         });
         handle(router, HttpMethod.DELETE, base + "/tags/:tag", ctx -> {
-            ScriptRef ref = refOf.apply(ctx);
-            List<String> tags = new ArrayList<>(platform.script(ref).tags());
-            tags.remove(ctx.pathParam("tag"));
-            platform.setTags(ref, tags);
+            String tag = ctx.pathParam("tag");
+            platform.updateTags(refOf.apply(ctx), current -> current.stream().filter(t -> !t.equals(tag)).toList());
             return null;
         });
 
@@ -372,7 +372,7 @@ public final class ControlApi {
         });
         get(router, base + "/deployments/:deployment", ctx -> platform.deployments(refOf.apply(ctx)).stream()
                 .filter(d -> d.id().equals(ctx.pathParam("deployment"))).findFirst().map(ControlApi::deploymentJson)
-                .orElseThrow(() -> new ApiError(404, 10007, "Deployment '" + ctx.pathParam("deployment") + "' was not found.")));
+                .orElseThrow(() -> new ApiError(404, 10224, "Deployment '" + ctx.pathParam("deployment") + "' was not found.")));
         handle(router, HttpMethod.POST, base + "/deployments", ctx -> {
             JsonNode body = jsonBody(ctx);
             String strategy = body.path("strategy").asText("percentage");
@@ -407,13 +407,12 @@ public final class ControlApi {
         // the workers.dev subdomain switch; tenantd serves <script>.<workers-dev-domain> whatever it says
         get(router, base + "/subdomain", ctx -> subdomainJson(platform.script(refOf.apply(ctx))));
         handle(router, HttpMethod.POST, base + "/subdomain", ctx -> {
-            ScriptRef ref = refOf.apply(ctx);
             JsonNode body = jsonBody(ctx);
-            ObjectNode settings = (ObjectNode) Envelope.JSON.readTree(platform.script(ref).settingsJson());
-            ObjectNode sub = settings.putObject("subdomain");
-            sub.put("enabled", body.path("enabled").asBoolean(true));
-            sub.put("previews_enabled", body.path("previews_enabled").asBoolean(body.path("enabled").asBoolean(true)));
-            return subdomainJson(platform.setScriptSettings(ref, settings));
+            return subdomainJson(platform.updateScriptSettings(refOf.apply(ctx), settings -> {
+                ObjectNode sub = settings.putObject("subdomain");
+                sub.put("enabled", body.path("enabled").asBoolean(true));
+                sub.put("previews_enabled", body.path("previews_enabled").asBoolean(body.path("enabled").asBoolean(true)));
+            }));
         });
     }
 
@@ -440,15 +439,16 @@ public final class ControlApi {
         if (body.has("tags") && !body.get("tags").isNull()) {
             s = platform.setTags(ref, UploadParser.strings(body, "tags"));
         }
-        ObjectNode stored = (ObjectNode) Envelope.JSON.readTree(s.settingsJson());
-        boolean changed = false;
-        for (String field : STORED_SETTINGS) {
-            if (body.has(field)) {
-                stored.set(field, body.get(field));
-                changed = true;
-            }
+        if (STORED_SETTINGS.stream().noneMatch(body::has)) {
+            return s;
         }
-        return changed ? platform.setScriptSettings(ref, stored) : s;
+        return platform.updateScriptSettings(ref, stored -> {
+            for (String field : STORED_SETTINGS) {
+                if (body.has(field)) {
+                    stored.set(field, body.get(field));
+                }
+            }
+        });
     }
 
     private static JsonNode settingsBody(RoutingContext ctx) {
@@ -755,7 +755,7 @@ public final class ControlApi {
                 }
             }
             from = Math.min(Math.max(from, 0), all.size());
-            int to = Math.min(all.size(), from + Math.max(limit, 1));
+            int to = (int) Math.min(all.size(), (long) from + limit);
             out = all.subList(from, to);
             info.put("cursor", to < all.size() ? java.util.Base64.getUrlEncoder().withoutPadding()
                     .encodeToString(Integer.toString(to).getBytes(java.nio.charset.StandardCharsets.UTF_8)) : "");
@@ -764,9 +764,9 @@ public final class ControlApi {
             int perPage = positive(q.get("per_page"), Math.max(all.size(), 1), "per_page");
             int page = positive(q.get("page"), 1, "page");
             int from = (int) Math.min((long) (page - 1) * perPage, all.size());
-            out = all.subList(from, Math.min(all.size(), from + perPage));
+            out = all.subList(from, (int) Math.min(all.size(), (long) from + perPage));
             info.put("page", page).put("per_page", perPage).put("count", out.size()).put("total_count", all.size())
-                    .put("total_pages", (all.size() + perPage - 1) / perPage);
+                    .put("total_pages", (all.size() + (long) perPage - 1) / perPage);
         }
         ctx.put(RESULT_INFO, info);
         return out;

@@ -127,6 +127,9 @@ final class TailApi {
         ws.closeHandler(v -> tails().disconnected(tail, sink));
         if (!tails().connect(tail, sink)) {
             sink.close();
+        } else if (ws.isClosed()) {
+            // Closed before it was connected: the close handler found nothing to end.
+            tails().disconnected(tail, sink);
         }
     }
 

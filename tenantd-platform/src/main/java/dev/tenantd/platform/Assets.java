@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Static assets, uploaded the way wrangler and the SDK do it: a session names the
  * files by path, hash and size; the client uploads the contents the server does
- * not have yet (deduplicated by hash per account); the session's completion
+ * not have yet (deduplicated by hash per script); the session's completion
  * token then goes into the upload metadata ({@code assets.jwt}) and the version
  * serves those files: directly for GET and HEAD requests whose path names one,
  * and through an {@code assets} binding.
@@ -43,6 +43,7 @@ public final class Assets {
         final String accountId;
         final ScriptRef ref;
         final Map<String, JsonNode> manifest;
+        final Set<String> hashes;
         final Set<String> missing;
         final long expires;
         volatile String completion;
@@ -51,6 +52,7 @@ public final class Assets {
             this.accountId = ref.accountId();
             this.ref = ref;
             this.manifest = manifest;
+            this.hashes = Set.copyOf(missing);
             this.missing = missing;
             this.expires = System.currentTimeMillis() + SESSION_MILLIS;
         }
@@ -89,7 +91,7 @@ public final class Assets {
                         + "' needs a 'hash' of 32 lower-case hex digits and a 'size' in bytes.");
             }
             files.put(path, file);
-            if (store.assetBlob(ref.accountId(), hash).isEmpty()) {
+            if (store.assetBlob(ref, hash).isEmpty()) {
                 missing.add(hash);
             }
         }
@@ -111,31 +113,38 @@ public final class Assets {
      * the completion token once every missing file has arrived.
      */
     public Optional<String> upload(String accountId, String token, Map<String, byte[]> contents) {
-        Session session = live(token).filter(s -> s.accountId.equals(accountId) && s.completion == null)
+        Session session = live(token).filter(s -> s.accountId.equals(accountId) && !token.equals(s.completion))
                 .orElseThrow(() -> new PlatformException(Problem.UNAUTHORIZED,
                         "The asset upload token is not valid or has expired: start a new upload session."));
         if (contents.isEmpty()) {
             throw new PlatformException(Problem.INVALID_REQUEST, "Send one multipart part per file, named by its hash.");
         }
         for (var e : contents.entrySet()) {
-            if (!session.missing.contains(e.getKey())) {
+            if (!session.hashes.contains(e.getKey())) {
                 throw new PlatformException(Problem.INVALID_REQUEST, "Hash '" + e.getKey()
                         + "' is not one this upload session asked for.");
             }
         }
         for (var e : contents.entrySet()) {
             String sha = blobs.put(e.getValue());
-            store.putAsset(accountId, e.getKey(), sha, e.getValue().length);
-            session.missing.remove(e.getKey());
+            store.putAsset(session.ref, e.getKey(), sha, e.getValue().length);
         }
-        return session.missing.isEmpty() ? Optional.of(complete(session)) : Optional.empty();
+        // Buckets arrive in parallel: every caller that sees the last one arrive gets the same completion token.
+        synchronized (session) {
+            contents.keySet().forEach(session.missing::remove);
+            return session.missing.isEmpty() ? Optional.of(complete(session)) : Optional.empty();
+        }
     }
 
+    /** The session's completion token, made once. */
     private String complete(Session session) {
-        String completion = token();
-        session.completion = completion;
-        sessions.put(completion, session);
-        return completion;
+        synchronized (session) {
+            if (session.completion == null) {
+                session.completion = token();
+                sessions.put(session.completion, session);
+            }
+            return session.completion;
+        }
     }
 
     /**
@@ -154,7 +163,7 @@ public final class Assets {
         ObjectNode manifest = out.putObject("manifest");
         for (var e : session.manifest.entrySet()) {
             String hash = e.getValue().get("hash").asText();
-            String sha = store.assetBlob(ref.accountId(), hash).orElseThrow(() -> new PlatformException(
+            String sha = store.assetBlob(ref, hash).orElseThrow(() -> new PlatformException(
                     Problem.INVALID_METADATA, "Asset '" + e.getKey() + "' was never uploaded."));
             manifest.putObject(e.getKey()).put("hash", hash).put("size", e.getValue().get("size").asLong()).put("sha256", sha);
         }

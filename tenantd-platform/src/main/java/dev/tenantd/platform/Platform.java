@@ -293,9 +293,16 @@ public final class Platform implements AutoCloseable {
                 modules.add(new ModuleRef(m.name(), m.type(), blobs.put(m.content()), m.content().length));
             }
             Optional<Script> previous = findScript(ref);
+            // The kept secrets and assets were read before validation, outside the lock; if
+            // another change landed meanwhile, take them from the version it made instead
+            // (the validated isolate then saw other bindings, so it is not kept).
+            boolean stale = !previous.map(s -> s.current().id()).equals(before.map(s -> s.current().id()));
+            List<BindingSpec> bindings = stale ? prepareBindings(ref.accountId(), upload.bindings(),
+                    previous.map(s -> s.current().bindings()).orElse(List.of()), keep) : stored;
+            String assetsJson = stale ? assetsOf(ref, upload, previous) : versionAssets;
             ScriptVersion version = newVersion(ref, previous, upload.mainModule(), source.isServiceWorker(),
-                    upload.compatibilityDate(), upload.compatibilityFlags(), modules, stored, upload.limits(),
-                    upload.egress(), startupMs, madeBy, versionAssets);
+                    upload.compatibilityDate(), upload.compatibilityFlags(), modules, bindings, upload.limits(),
+                    upload.egress(), startupMs, madeBy, assetsJson);
             boolean deployNow = deploy || previous.isEmpty();
             Script saved = store.saveVersion(ref, version, deployNow
                     ? Optional.of(new Deployment(UUID.randomUUID().toString(), now(),
@@ -307,10 +314,12 @@ public final class Platform implements AutoCloseable {
             Script result = saved;
             scriptCache.put(ref, Optional.of(saved));
             if (deployNow) {
-                // The isolate that proved the upload works serves its first requests.
-                host.bind(result);
-                pool.adopt(result, loaded);
-                kept = true;
+                if (!stale) {
+                    // The isolate that proved the upload works serves its first requests.
+                    host.bind(result);
+                    pool.adopt(result, loaded);
+                    kept = true;
+                }
                 previous.ifPresent(old -> retireUndeployed(old, result));
             }
             return new SavedVersion(result, version);
@@ -367,9 +376,16 @@ public final class Platform implements AutoCloseable {
         now.deployment().versions().forEach(v -> serving.add(v.versionId()));
         for (Deployment.Split split : old.deployment().versions()) {
             if (!serving.contains(split.versionId())) {
-                pool.retire(split.versionId(), limits.wallTimeMs());
+                retire(now.ref(), split.versionId());
             }
         }
+    }
+
+    /** Closes a version's isolate after the grace period, unless a deployment serves it again by then. */
+    private void retire(ScriptRef ref, String versionId) {
+        pool.retire(versionId, limits.wallTimeMs(), () -> findScript(ref)
+                .map(s -> s.deployment().versions().stream().anyMatch(v -> v.versionId().equals(versionId)))
+                .orElse(false));
     }
 
     // ---- versions and deployments
@@ -456,6 +472,10 @@ public final class Platform implements AutoCloseable {
         lock.lock();
         try {
             Script old = script(ref);
+            if (old.deployment().versions().size() > 1) {
+                throw new PlatformException(Problem.CONFLICT, "Worker '" + ref.name() + "' is deployed as a split "
+                        + "between versions; deploy one version at 100% before changing its secrets or settings.");
+            }
             ScriptVersion from = old.current();
             ScriptVersion changed = change.apply(from);
             ScriptVersion version = newVersion(ref, Optional.of(old), changed.mainModule(), changed.serviceWorker(),
@@ -535,32 +555,35 @@ public final class Platform implements AutoCloseable {
      */
     public Script changeVersionSettings(ScriptRef ref, Optional<List<BindingSpec>> bindings,
             Optional<String> compatibilityDate, Optional<List<String>> compatibilityFlags, Optional<ScriptLimits> newLimits) {
-        Script current = script(ref);
-        ScriptVersion from = current.current();
-        List<BindingSpec> stored = bindings.isPresent()
-                ? prepareBindings(ref.accountId(), bindings.get(), from.bindings(), List.of("secret_text"))
-                : from.bindings();
-        String date = compatibilityDate.orElse(from.compatibilityDate());
-        try {
-            CompatibilityFlags.parseDate(date);
-        } catch (ScriptException e) {
-            throw new PlatformException(Problem.INVALID_METADATA, e.getMessage());
-        }
-        List<String> flags = compatibilityFlags.orElse(from.compatibilityFlags());
-        // The script must still start with its new environment.
-        List<WorkerModule> modules = new ArrayList<>();
-        for (ModuleRef m : from.modules()) {
-            modules.add(new WorkerModule(m.name(), m.type(), blobs.get(m.sha256())));
-        }
-        try {
-            validate(new WorkerSource(ref.name(), from.mainModule(), modules, date, flags, runtimeBindings(stored)),
-                    PlatformWorkerHost.forUpload(this, egress)).close();
-        } catch (ScriptException e) {
-            throw new PlatformException(Problem.INVALID_METADATA, e.getMessage());
-        }
-        return deriveVersion(ref, "api", v -> new ScriptVersion(v.id(), v.scriptId(), v.number(), v.mainModule(),
-                v.serviceWorker(), date, flags, v.modules(), stored, newLimits.orElse(v.limits()), v.egress(),
-                v.etag(), v.startupTimeMs(), v.createdOn(), v.source(), v.assets()));
+        script(ref);
+        // Everything is read from the current version inside the script's lock, so that a
+        // concurrent secret change is never lost.
+        return deriveVersion(ref, "api", from -> {
+            List<BindingSpec> stored = bindings.isPresent()
+                    ? prepareBindings(ref.accountId(), bindings.get(), from.bindings(), List.of("secret_text"))
+                    : from.bindings();
+            String date = compatibilityDate.orElse(from.compatibilityDate());
+            try {
+                CompatibilityFlags.parseDate(date);
+            } catch (ScriptException e) {
+                throw new PlatformException(Problem.INVALID_METADATA, e.getMessage());
+            }
+            List<String> flags = compatibilityFlags.orElse(from.compatibilityFlags());
+            // The script must still start with its new environment.
+            List<WorkerModule> modules = new ArrayList<>();
+            for (ModuleRef m : from.modules()) {
+                modules.add(new WorkerModule(m.name(), m.type(), blobs.get(m.sha256())));
+            }
+            try {
+                validate(new WorkerSource(ref.name(), from.mainModule(), modules, date, flags, runtimeBindings(stored)),
+                        PlatformWorkerHost.forUpload(this, egress)).close();
+            } catch (ScriptException e) {
+                throw new PlatformException(Problem.INVALID_METADATA, e.getMessage());
+            }
+            return new ScriptVersion(from.id(), from.scriptId(), from.number(), from.mainModule(), from.serviceWorker(),
+                    date, flags, from.modules(), stored, newLimits.orElse(from.limits()), from.egress(), from.etag(),
+                    from.startupTimeMs(), from.createdOn(), from.source(), from.assets());
+        });
     }
 
     // ---- tags and script-level settings
@@ -586,19 +609,47 @@ public final class Platform implements AutoCloseable {
     public static final int MAX_TAGS = 8;
 
     public Script setTags(ScriptRef ref, List<String> tags) {
-        validateTags(tags);
-        script(ref);
-        Script saved = store.setTags(ref, tags);
-        scriptCache.put(ref, Optional.of(saved));
-        return saved;
+        return updateTags(ref, current -> tags);
     }
 
-    /** Replaces the script-level settings object (logpush, observability, tail consumers, subdomain, ...). */
-    public Script setScriptSettings(ScriptRef ref, ObjectNode settings) {
-        script(ref);
-        Script saved = store.setSettings(ref, settings.toString());
-        scriptCache.put(ref, Optional.of(saved));
-        return saved;
+    /** Changes a script's tags from what they are now, under the script's lock. */
+    public Script updateTags(ScriptRef ref, java.util.function.UnaryOperator<List<String>> change) {
+        return underLock(ref, () -> {
+            List<String> tags = change.apply(script(ref).tags());
+            validateTags(tags);
+            Script saved = store.setTags(ref, tags);
+            scriptCache.put(ref, Optional.of(saved));
+            return saved;
+        });
+    }
+
+    /**
+     * Changes the script-level settings object (logpush, observability, tail consumers,
+     * subdomain, ...) from what it is now, under the script's lock.
+     */
+    public Script updateScriptSettings(ScriptRef ref, java.util.function.Consumer<ObjectNode> change) {
+        return underLock(ref, () -> {
+            ObjectNode settings;
+            try {
+                settings = (ObjectNode) JSON.readTree(script(ref).settingsJson());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("stored settings are not JSON", e);
+            }
+            change.accept(settings);
+            Script saved = store.setSettings(ref, settings.toString());
+            scriptCache.put(ref, Optional.of(saved));
+            return saved;
+        });
+    }
+
+    private <T> T underLock(ScriptRef ref, java.util.function.Supplier<T> work) {
+        ReentrantLock lock = uploadLocks.computeIfAbsent(ref, r -> new ReentrantLock());
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Loads the upload in a real isolate: it must compile, start within its limits and define a fetch handler. */
@@ -625,7 +676,7 @@ public final class Platform implements AutoCloseable {
             Script deleted = script(ref);
             store.deleteScript(ref);
             scriptCache.put(ref, Optional.empty());
-            deleted.deployment().versions().forEach(v -> pool.retire(v.versionId(), limits.wallTimeMs()));
+            deleted.deployment().versions().forEach(v -> retire(ref, v.versionId()));
             tails.deleteAll(ref);
         } finally {
             lock.unlock();
@@ -801,14 +852,20 @@ public final class Platform implements AutoCloseable {
         if (script.isEmpty()) {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.SCRIPT_NOT_FOUND, "Worker not found."));
         }
-        script = Optional.of(script.get().forRequest());
-        ScriptVersion serving = script.get().current();
-        if (Assets.servesFirst(serving)) {
-            Optional<WorkerResponse> asset = assets.serve(serving, request);
-            if (asset.isPresent()) {
-                return CompletableFuture.completedFuture(asset.get());
-            }
+        Script serving = script.get().forRequest();
+        if (Assets.servesFirst(serving.current())) {
+            // Asset files are read on the I/O threads, never on an event loop or a JS thread.
+            return CompletableFuture.supplyAsync(() -> assets.serve(serving.current(), request), pool.io())
+                    .thenCompose(asset -> asset.isPresent() ? CompletableFuture.completedFuture(asset.get())
+                            : run(ref, serving, request, callLimits, envJson, hostContext));
         }
+        return run(ref, serving, request, callLimits, envJson, hostContext);
+    }
+
+    /** Runs the version a request was given to, within the narrowest limits and the script's in-flight cap. */
+    private CompletableFuture<WorkerResponse> run(ScriptRef ref, Script serving, WorkerRequest request,
+            InvocationLimits callLimits, String envJson, Optional<Object> hostContext) {
+        Optional<Script> script = Optional.of(serving);
         ScriptLimits own = script.get().current().limits();
         InvocationLimits effective = limits.invocation().narrow(own.cpuMs(), own.subrequests()).narrow(callLimits);
         InvocationOptions options = new InvocationOptions(effective, envJson, hostContext,
@@ -826,12 +883,8 @@ public final class Platform implements AutoCloseable {
 
     /** What an {@code assets} binding answers: the version's asset for the request, or 404. */
     CompletableFuture<WorkerResponse> serveAsset(ScriptVersion version, WorkerRequest request) {
-        try {
-            return CompletableFuture.completedFuture(assets.serve(version, request)
-                    .orElseGet(() -> WorkerResponse.text(404, "Not Found")));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return CompletableFuture.supplyAsync(() -> assets.serve(version, request)
+                .orElseGet(() -> WorkerResponse.text(404, "Not Found")), pool.io());
     }
 
     /** Whether a user worker exists behind a dispatch namespace binding; answered from memory once warm. */

@@ -131,10 +131,14 @@ public final class Tails {
      * and its DELETE on exit may not get out before the process does.
      */
     public void disconnected(Tail tail, TailSink sink) {
-        Session session = byId.get(tail.id());
-        if (session != null && session.sink == sink && byId.remove(tail.id(), session)) {
-            end(session);
+        Session session;
+        synchronized (this) {
+            session = byId.get(tail.id());
+            if (session == null || session.sink != sink || !byId.remove(tail.id(), session)) {
+                return;
+            }
         }
+        end(session);
     }
 
     /** Ends the tails that have expired, closing their clients. */

@@ -12,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
@@ -26,11 +24,12 @@ final class WorkerPool implements AutoCloseable {
     private final int capacity;
     private final Function<Script, WorkerSource> sources;
     private final Function<Script, WorkerHost> hosts;
-    private final ExecutorService io = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "tenantd-load");
-        t.setDaemon(true);
-        return t;
-    });
+    private final java.util.concurrent.ThreadPoolExecutor io = new java.util.concurrent.ThreadPoolExecutor(2, 2, 0,
+            java.util.concurrent.TimeUnit.MILLISECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "tenantd-load");
+                t.setDaemon(true);
+                return t;
+            });
     private final LinkedHashMap<String, CompletableFuture<Worker>> live = new LinkedHashMap<>(64, 0.75f, true);
 
     WorkerPool(JsEngine engine, int capacity, Function<Script, WorkerSource> sources,
@@ -39,6 +38,13 @@ final class WorkerPool implements AutoCloseable {
         this.capacity = capacity;
         this.sources = sources;
         this.hosts = hosts;
+        // Started now, at normal priority: a thread created later by a background JS thread would inherit nice 19.
+        io.prestartAllCoreThreads();
+    }
+
+    /** Threads for blocking work on behalf of workers (loading sources, reading asset files). */
+    java.util.concurrent.Executor io() {
+        return io;
     }
 
     CompletableFuture<Worker> worker(Script script) {
@@ -93,10 +99,14 @@ final class WorkerPool implements AutoCloseable {
 
     /**
      * A version that no longer serves new requests (replaced or deleted) keeps its isolate
-     * for {@code graceMs}, so requests already in it can finish, then it is closed.
+     * for {@code graceMs}, so requests already in it can finish, then it is closed — unless
+     * {@code servingAgain} says a later deployment (a rollback, say) serves it once more.
      */
-    void retire(String versionId, long graceMs) {
+    void retire(String versionId, long graceMs, java.util.function.BooleanSupplier servingAgain) {
         CompletableFuture.delayedExecutor(graceMs, java.util.concurrent.TimeUnit.MILLISECONDS, io).execute(() -> {
+            if (servingAgain.getAsBoolean()) {
+                return;
+            }
             CompletableFuture<Worker> gone;
             synchronized (live) {
                 gone = live.remove(versionId);

@@ -9,9 +9,11 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -50,9 +52,18 @@ public final class JsEngine implements AutoCloseable {
 
     private JsEngine(EngineOptions options) {
         this.options = options;
-        this.threads = fixedPool(options.jsThreads(), threadFactory("tenantd-js-", JS_THREAD_STACK_BYTES, false));
-        this.background = fixedPool(options.jsThreads(), threadFactory("tenantd-js-bg-", JS_THREAD_STACK_BYTES, true));
-        this.timers = Executors.newSingleThreadScheduledExecutor(threadFactory("tenantd-timers-", 0, false));
+        this.threads = fixedPool(options.jsThreads(), threadFactory("tenantd-js-", JS_THREAD_STACK_BYTES, null));
+        java.util.concurrent.LinkedBlockingQueue<Optional<String>> backgroundIds = new java.util.concurrent.LinkedBlockingQueue<>();
+        this.background = fixedPool(options.jsThreads(), threadFactory("tenantd-js-bg-", JS_THREAD_STACK_BYTES, backgroundIds));
+        java.util.concurrent.ScheduledThreadPoolExecutor timerPool =
+                new java.util.concurrent.ScheduledThreadPoolExecutor(1, threadFactory("tenantd-timers-", 0, null));
+        timerPool.prestartAllCoreThreads();
+        this.timers = timerPool;
+        // Threads inherit their creator's OS priority: start every thread now, from this
+        // normal-priority thread, so that none is ever created by a background (nice 19) one.
+        threads.prestartAllCoreThreads();
+        background.prestartAllCoreThreads();
+        lowerPriority(backgroundIds, options.jsThreads());
         this.bootstrapSource = RuntimeScripts.bootstrapSource();
         byte[] cache;
         try {
@@ -208,11 +219,30 @@ public final class JsEngine implements AutoCloseable {
                 new java.util.concurrent.LinkedBlockingQueue<>(), factory);
     }
 
-    private static ThreadFactory threadFactory(String prefix, long stackBytes, boolean lowPriority) {
+    /** Lowers the background threads' priority from this thread, once each has said who it is. */
+    private static void lowerPriority(java.util.concurrent.BlockingQueue<Optional<String>> ids, int count) {
+        List<String> tids = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                Optional<String> id = ids.poll(10, TimeUnit.SECONDS);
+                if (id == null) {
+                    break;
+                }
+                id.ifPresent(tids::add);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ThreadNice.lower(tids, LOW_PRIORITY_NICE);
+    }
+
+    /** Threads of a pool; with {@code reportIds}, each first reports its kernel thread id there. */
+    private static ThreadFactory threadFactory(String prefix, long stackBytes,
+            java.util.concurrent.BlockingQueue<Optional<String>> reportIds) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
-            Runnable body = lowPriority ? () -> {
-                ThreadNice.lowerCurrentThread(LOW_PRIORITY_NICE);
+            Runnable body = reportIds != null ? () -> {
+                reportIds.add(ThreadNice.currentThreadId());
                 r.run();
             } : r;
             Thread t = new Thread(null, body, prefix + n.incrementAndGet(), stackBytes);

@@ -3,16 +3,23 @@ package dev.tenantd.runtime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lowers the operating-system scheduling priority of the calling thread (its
- * Linux nice value), so that the threads running CPU-heavy isolates yield the
- * cores to everything else whenever something else wants to run. Raising a nice
- * value needs no privileges; where it cannot be done (no {@code /proc}, no
- * {@code renice}), the thread keeps its priority and a warning says so once.
+ * Lowers the operating-system scheduling priority (the Linux nice value) of
+ * threads, so that the threads running CPU-heavy isolates yield the cores to
+ * everything else whenever something else wants to run. Raising a nice value
+ * needs no privileges; where it cannot be done (no {@code /proc}, no
+ * {@code renice}), the threads keep their priority and a warning says so once.
+ *
+ * <p>A thread inherits its creator's priority, so the demoted threads must never
+ * create threads: {@code renice} runs from a normal-priority thread, naming them.
  */
 final class ThreadNice {
     private static final Logger LOG = LoggerFactory.getLogger(ThreadNice.class);
@@ -21,12 +28,25 @@ final class ThreadNice {
     private ThreadNice() {
     }
 
-    /** Sets the calling thread's nice value to {@code nice} (0..19); true when it took effect. */
-    static boolean lowerCurrentThread(int nice) {
+    /** The kernel's id of the calling thread: {@code /proc/thread-self} links to {@code <pid>/task/<tid>}. */
+    static Optional<String> currentThreadId() {
         try {
-            // "/proc/thread-self" links to "<pid>/task/<tid>": the kernel's id of this thread.
-            String tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
-            Process renice = new ProcessBuilder("renice", "-n", Integer.toString(nice), "-p", tid)
+            return Optional.of(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
+        } catch (IOException | UnsupportedOperationException e) {
+            warnOnce("no /proc/thread-self: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Sets the nice value of the threads with these kernel ids to {@code nice} (0..19); true when it took effect. */
+    static boolean lower(Collection<String> threadIds, int nice) {
+        if (threadIds.isEmpty()) {
+            return false;
+        }
+        List<String> command = new ArrayList<>(List.of("renice", "-n", Integer.toString(nice), "-p"));
+        command.addAll(threadIds);
+        try {
+            Process renice = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
@@ -35,7 +55,7 @@ final class ThreadNice {
                 return warnOnce("renice did not finish");
             }
             return renice.exitValue() == 0 || warnOnce("renice exited with " + renice.exitValue());
-        } catch (IOException | UnsupportedOperationException e) {
+        } catch (IOException e) {
             return warnOnce(e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -566,8 +566,15 @@ public final class Worker implements AutoCloseable {
                 log(current, string(args[0]), string(args[1])) ? runtime.createV8ValueBoolean(true) : null);
         result(hostObject, "logValues", args -> {
             Invocation owner = current;
-            if (owner != null && owner.observer != InvocationObserver.NONE) {
-                owner.observer.log(string(args[0]), string(args[1]), System.currentTimeMillis());
+            if (owner != null && owner.observer != InvocationObserver.NONE && !owner.logTruncated) {
+                String values = string(args[1]);
+                // The values count against the log limit too: they can be larger than the printed line.
+                owner.logBytes += values.length();
+                if (owner.logBytes > owner.limits.logBytes()) {
+                    log(owner, "warn", "");
+                } else {
+                    owner.observer.log(string(args[0]), values, System.currentTimeMillis());
+                }
             }
             return null;
         });

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -67,19 +68,24 @@ class MailboxTest {
     }
 
     @Test
-    void the_calling_thread_can_lower_its_own_os_priority() throws Exception {
+    void another_threads_os_priority_can_be_lowered_by_its_kernel_id() throws Exception {
+        CompletableFuture<String> id = new CompletableFuture<>();
         CompletableFuture<Integer> nice = new CompletableFuture<>();
+        java.util.concurrent.CountDownLatch lowered = new java.util.concurrent.CountDownLatch(1);
         Thread t = new Thread(() -> {
             try {
-                assertThat(ThreadNice.lowerCurrentThread(19)).isTrue();
+                id.complete(ThreadNice.currentThreadId().orElseThrow());
+                lowered.await();
                 nice.complete(currentNice());
             } catch (Throwable e) {
                 nice.completeExceptionally(e);
             }
         });
         t.start();
+        assertThat(ThreadNice.lower(List.of(id.get(10, TimeUnit.SECONDS)), 19)).isTrue();
+        lowered.countDown();
         assertThat(nice.get(20, TimeUnit.SECONDS)).isEqualTo(19);
-        assertThat(currentNice()).as("only the calling thread changes").isEqualTo(0);
+        assertThat(currentNice()).as("only the named thread changes").isEqualTo(0);
     }
 
     @Test

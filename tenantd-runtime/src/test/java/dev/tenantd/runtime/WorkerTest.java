@@ -230,6 +230,25 @@ class WorkerTest {
     }
 
     @Test
+    void values_an_observer_gets_count_against_the_log_limit() throws Exception {
+        Worker w = load(Engines.module("""
+                export default { fetch() {
+                  const big = [[[[new Array(5000).fill('x'.repeat(50))]]]];
+                  console.log('deep', big);
+                  console.log('after');
+                  return new Response('ok');
+                } };"""));
+        RecordingObserver observed = new RecordingObserver();
+        get(w.fetch(new WorkerRequest("GET", "http://x/", List.of(), null),
+                new InvocationOptions(new InvocationLimits(1000, 10, 10_000, 64 * 1024), "", java.util.Optional.empty(), observed)));
+        observed.ended.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        // The printed line is short (nesting is elided), but its values are ~250 KB: over the 64 KB limit.
+        assertThat(observed.calls).noneMatch(c -> c.length() > 64 * 1024);
+        assertThat(observed.calls).anyMatch(c -> c.contains("Log size limit exceeded"));
+        assertThat(observed.calls).noneMatch(c -> c.contains("after"));
+    }
+
+    @Test
     void pass_through_on_exception_fetches_the_origin() {
         Engines.RecordingHost host = new Engines.RecordingHost();
         Worker w = load(Engines.module("""

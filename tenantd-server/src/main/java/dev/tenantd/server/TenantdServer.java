@@ -38,7 +38,15 @@ public final class TenantdServer implements AutoCloseable {
 
     private TenantdServer(ServerConfig config) {
         this.config = config;
-        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors())));
+        int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
+        // Start every event loop thread now, at normal priority: a thread inherits its creator's
+        // OS priority, and a loop first used by a CPU-heavy isolate's background JS thread
+        // (an egress fetch) would otherwise run at nice 19 for good. Each context made from
+        // this (non-Vert.x) thread takes the next event loop in turn.
+        for (int i = 0; i < eventLoops; i++) {
+            vertx.getOrCreateContext().runOnContext(ignored -> { });
+        }
         this.store = SqliteStore.open(config.dataDir());
         store.ensureAccount(config.accountId(), "default");
         store.putToken(config.accountId(), BlobStore.sha256(config.apiToken().getBytes(StandardCharsets.UTF_8)), "bootstrap");

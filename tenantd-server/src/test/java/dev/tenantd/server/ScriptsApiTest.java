@@ -138,6 +138,36 @@ class ScriptsApiTest {
             assertThat(serve("split")).isEqualTo("one");
         }
         assertThat(ok(t.get(t.accountApi(NS + "/split"))).path("script").path("version_id").asText()).isEqualTo(v1);
+        assertThat(t.get(t.accountApi(NS + "/split/versions/nope")).json().path("errors").path(0).path("code").asInt())
+                .as("an unknown version is not 'worker not found' (10007), which wrangler reads as a first deploy")
+                .isEqualTo(10223);
+    }
+
+    @Test
+    void secrets_and_settings_do_not_change_while_traffic_is_split() {
+        String v1 = ok(upload("canary", "{\"main_module\":\"w.js\"}", "return new Response('one');")).path("version_id").asText();
+        TestServer.Multipart second = new TestServer.Multipart().json("metadata", "{\"main_module\":\"w.js\"}")
+                .file("w.js", "w.js", "application/javascript+module", "export default { fetch() { return new Response('two'); } };");
+        String v2 = ok(t.send(t.authed(t.accountApi(NS + "/canary/versions")).header("content-type", second.contentType())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(second.bytes())))).path("id").asText();
+        ok(t.postJson(t.accountApi(NS + "/canary/deployments"), "{\"versions\":[{\"version_id\":\"" + v1
+                + "\",\"percentage\":90},{\"version_id\":\"" + v2 + "\",\"percentage\":10}]}"));
+        TestServer.Reply refused = send("PUT", t.accountApi(NS + "/canary/secrets"), "application/json", "{\"name\":\"K\",\"text\":\"v\"}");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.message()).contains("split");
+        JsonNode deployments = ok(t.get(t.accountApi(NS + "/canary/deployments"))).path("deployments");
+        assertThat(deployments.path(0).path("versions").size()).as("the split stays").isEqualTo(2);
+    }
+
+    @Test
+    void paging_with_huge_numbers_is_answered_not_failed() {
+        ok(upload("p-one", "{\"main_module\":\"w.js\"}", "return new Response('p');"));
+        String cursor = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("1".getBytes());
+        assertThat(t.get(t.accountApi(NS + "?limit=2147483647&cursor=" + cursor)).status()).isEqualTo(200);
+        TestServer.Reply far = t.get(t.accountApi(NS + "?page=2&per_page=2147483647"));
+        assertThat(far.status()).as(far.body()).isEqualTo(200);
+        assertThat(far.json().path("result").size()).isZero();
+        assertThat(far.json().path("result_info").path("total_pages").asLong()).isEqualTo(1);
     }
 
     @Test

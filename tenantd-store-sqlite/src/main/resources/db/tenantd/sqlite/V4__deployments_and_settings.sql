@@ -16,13 +16,16 @@ ALTER TABLE script_versions ADD COLUMN source TEXT NOT NULL DEFAULT 'api';
 -- A version's static assets: {"manifest": {"/path": {"hash", "size", "sha256"}}, "config": {...}}.
 ALTER TABLE script_versions ADD COLUMN assets TEXT NOT NULL DEFAULT '{}';
 
--- Static asset contents an account has uploaded, by the client's hash, deduplicated.
+-- Static asset contents a script has uploaded, by the client's hash, deduplicated per script
+-- (the hash is the client's claim, so one script's upload never stands in for another's).
 CREATE TABLE assets (
-    account_id TEXT NOT NULL,
-    hash       TEXT NOT NULL,
-    sha256     TEXT NOT NULL,
-    size       INTEGER NOT NULL,
-    PRIMARY KEY (account_id, hash)
+    account_id   TEXT NOT NULL,
+    namespace_id TEXT NOT NULL,
+    script       TEXT NOT NULL,
+    hash         TEXT NOT NULL,
+    sha256       TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    PRIMARY KEY (account_id, namespace_id, script, hash)
 );
 -- Script-level settings that are not part of a version: logpush, observability, tail consumers, subdomain.
 ALTER TABLE scripts ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';

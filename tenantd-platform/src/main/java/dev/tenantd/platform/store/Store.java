@@ -75,10 +75,10 @@ public interface Store extends AutoCloseable {
 
     Script setTags(ScriptRef ref, List<String> tags);
 
-    /** The blob (SHA-256) holding an account's static asset with this hash, if uploaded. */
-    Optional<String> assetBlob(String accountId, String hash);
+    /** The blob (SHA-256) holding a script's static asset with this hash, if uploaded. */
+    Optional<String> assetBlob(ScriptRef ref, String hash);
 
-    void putAsset(String accountId, String hash, String sha256, long size);
+    void putAsset(ScriptRef ref, String hash, String sha256, long size);
 
     /** Replaces the script-level settings (a JSON object). */
     Script setSettings(ScriptRef ref, String settingsJson);

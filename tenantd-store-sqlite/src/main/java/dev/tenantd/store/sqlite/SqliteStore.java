@@ -454,9 +454,10 @@ public final class SqliteStore implements Store {
     }
 
     @Override
-    public Optional<String> assetBlob(String accountId, String hash) {
+    public Optional<String> assetBlob(ScriptRef ref, String hash) {
         return read(() -> {
-            try (PreparedStatement st = prepare("SELECT sha256 FROM assets WHERE account_id = ? AND hash = ?", accountId, hash);
+            try (PreparedStatement st = prepare("SELECT sha256 FROM assets WHERE account_id = ? AND namespace_id = ? "
+                    + "AND script = ? AND hash = ?", ref.accountId(), ref.namespaceId(), ref.name(), hash);
                     ResultSet rs = st.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }
@@ -464,9 +465,9 @@ public final class SqliteStore implements Store {
     }
 
     @Override
-    public void putAsset(String accountId, String hash, String sha256, long size) {
-        transaction(() -> update("INSERT OR REPLACE INTO assets (account_id, hash, sha256, size) VALUES (?, ?, ?, ?)",
-                accountId, hash, sha256, size));
+    public void putAsset(ScriptRef ref, String hash, String sha256, long size) {
+        transaction(() -> update("INSERT OR REPLACE INTO assets (account_id, namespace_id, script, hash, sha256, size) "
+                + "VALUES (?, ?, ?, ?, ?, ?)", ref.accountId(), ref.namespaceId(), ref.name(), hash, sha256, size));
     }
 
     @Override
