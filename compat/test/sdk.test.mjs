@@ -156,13 +156,32 @@ describe('cloudflare SDK 6.5.0', () => {
     assert.deepEqual(await collect(ns.scripts.tags.list(NS, 'w1', A)), ['blue']);
   });
 
-  test('assetUpload.create answers with an upload jwt and the buckets still to send', async () => {
+  test('assetUpload.create starts a session; its buckets go up, the completion token goes into an upload, the assets serve', async () => {
     const hash = '0123456789abcdef0123456789abcdef';
     const session = await ns.scripts.assetUpload.create(NS, 'w1', { ...A,
       manifest: { '/index.html': { hash, size: 11 } } });
     assert.equal(typeof session.jwt, 'string');
     assert.ok(session.jwt.length > 0);
     assert.deepEqual(session.buckets, [[hash]]);
+
+    // The rest of the round trip, as wrangler does it: the bucket goes up with the session's
+    // token, the completion token goes into the next upload, and the asset is served.
+    const form = new FormData();
+    form.append(hash, new Blob([Buffer.from('<p>sdk</p>\n').toString('base64')]), hash);
+    const up = await fetch(`${server.apiBase}/accounts/${ACCOUNT}/workers/assets/upload?base64=true`,
+      { method: 'POST', headers: { authorization: `Bearer ${session.jwt}` }, body: form });
+    assert.equal(up.status, 201);
+    const completion = (await up.json()).result.jwt;
+    assert.ok(completion);
+    await ns.scripts.update(NS, 'w1', { ...A,
+      metadata: { main_module: 'w.mjs', compatibility_date: '2025-01-01', keep_bindings: ['plain_text'],
+        assets: { jwt: completion } },
+      files: files('marker-two') });
+    const page = await hit(server, `w1.${TENANT_SUFFIX}`, '/index.html');
+    assert.equal(page.text, '<p>sdk</p>\n');
+    assert.equal((await hit(server, `w1.${TENANT_SUFFIX}`, '/')).text, '<p>sdk</p>\n', '/ is /index.html');
+    assert.equal((await hit(server, `w1.${TENANT_SUFFIX}`, '/api')).text, 'hi|edited|no-s1|no-s2|marker-two',
+      'paths without an asset reach the worker');
   });
 
   test('scripts.delete removes the worker; the dispatcher no longer finds it', async () => {
