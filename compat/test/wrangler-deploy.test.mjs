@@ -251,6 +251,28 @@ namespace = "${NS}"
     assert.equal(JSON.parse(res.text).greeting, 'WELCOME BACK!');
   });
 
+  test('versions upload stores a version that does not serve; versions deploy splits traffic 50/50, then back to 100%', async () => {
+    const current = (await api(server, 'GET', `A/workers/scripts/${DISPATCHER}-wr/deployments`)).json.result.deployments[0]
+      .versions[0].version_id;
+    const up = await wrangler(server, ['versions', 'upload'], { cwd: dispatcherProject('four') });
+    assert.equal(up.code, 0, show(up));
+    const uploaded = up.stdout.match(/Worker Version ID: (\S+)/)?.[1];
+    assert.ok(isUuid(uploaded), show(up));
+    assert.equal(await versionOf(), 'three', 'an uploaded version does not serve until deployed');
+
+    const split = await wrangler(server, ['versions', 'deploy', `${current}@50%`, `${uploaded}@50%`,
+      '--name', `${DISPATCHER}-wr`, '--yes']);
+    assert.equal(split.code, 0, show(split));
+    const seen = { three: 0, four: 0 };
+    for (let i = 0; i < 400; i++) seen[await versionOf()] += 1;
+    assert.equal(seen.three + seen.four, 400, JSON.stringify(seen));
+    assert.ok(seen.four >= 140 && seen.four <= 260, `shares of 400 requests: ${JSON.stringify(seen)}`);
+
+    const whole = await wrangler(server, ['versions', 'deploy', `${uploaded}@100%`, '--name', `${DISPATCHER}-wr`, '--yes']);
+    assert.equal(whole.code, 0, show(whole));
+    for (let i = 0; i < 20; i++) assert.equal(await versionOf(), 'four');
+  });
+
   // ---- secrets on the plain worker ------------------------------------------------------------
 
   test('secret put stores the secret, the worker sees it, list shows the name only', async () => {
