@@ -396,7 +396,8 @@ public final class Platform implements AutoCloseable {
     }
 
     public ScriptVersion version(ScriptRef ref, String versionId) {
-        return versions(ref).stream().filter(v -> v.id().equals(versionId)).findFirst()
+        String scriptId = script(ref).id();
+        return store.version(versionId).filter(v -> v.scriptId().equals(scriptId))
                 .orElseThrow(() -> new PlatformException(Problem.VERSION_NOT_FOUND,
                         "Version '" + versionId + "' is not a version of worker '" + ref.name() + "'."));
     }
@@ -446,22 +447,6 @@ public final class Platform implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-    }
-
-    /**
-     * Serves the versions of the deployment before the active one again (or, with a
-     * version id, that version alone), as a new deployment.
-     */
-    public Script rollback(ScriptRef ref, Optional<String> versionId, String message) {
-        if (versionId.isPresent()) {
-            return deploy(ref, List.of(new Deployment.Split(versionId.get(), 100)), message, "api");
-        }
-        List<Deployment> history = deployments(ref);
-        if (history.size() < 2) {
-            throw new PlatformException(Problem.INVALID_REQUEST, "Worker '" + ref.name()
-                    + "' has no earlier deployment to roll back to.");
-        }
-        return deploy(ref, history.get(1).versions(), message, "api");
     }
 
     // ---- changes that make a new version from the current one (secrets, settings)
@@ -865,19 +850,19 @@ public final class Platform implements AutoCloseable {
     /** Runs the version a request was given to, within the narrowest limits and the script's in-flight cap. */
     private CompletableFuture<WorkerResponse> run(ScriptRef ref, Script serving, WorkerRequest request,
             InvocationLimits callLimits, String envJson, Optional<Object> hostContext) {
-        Optional<Script> script = Optional.of(serving);
-        ScriptLimits own = script.get().current().limits();
+        ScriptVersion version = serving.current();
+        ScriptLimits own = version.limits();
         InvocationLimits effective = limits.invocation().narrow(own.cpuMs(), own.subrequests()).narrow(callLimits);
         InvocationOptions options = new InvocationOptions(effective, envJson, hostContext,
-                tails.observe(ref, script.get().current().id(), request));
+                tails.observe(ref, version.id(), request));
         java.util.concurrent.atomic.AtomicInteger inFlight =
-                this.inFlight.computeIfAbsent(script.get().current().id(), id -> new java.util.concurrent.atomic.AtomicInteger());
+                this.inFlight.computeIfAbsent(version.id(), id -> new java.util.concurrent.atomic.AtomicInteger());
         if (inFlight.incrementAndGet() > limits.concurrentInvocations()) {
             inFlight.decrementAndGet();
             return CompletableFuture.failedFuture(new InvocationException(Outcome.LOAD_SHED,
                     "Worker is overloaded: it already has " + limits.concurrentInvocations() + " requests in flight."));
         }
-        return pool.worker(script.get()).thenCompose(worker -> worker.fetch(request, options))
+        return pool.worker(serving).thenCompose(worker -> worker.fetch(request, options))
                 .whenComplete((response, error) -> inFlight.decrementAndGet());
     }
 

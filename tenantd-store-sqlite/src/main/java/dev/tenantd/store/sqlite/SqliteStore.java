@@ -405,50 +405,52 @@ public final class SqliteStore implements Store {
 
     @Override
     public List<ScriptVersion> versions(ScriptRef ref) {
-        return read(() -> {
-            List<ScriptVersion> out = new ArrayList<>();
-            try (PreparedStatement st = prepare("SELECT " + VERSION_COLUMNS + " FROM script_versions v JOIN scripts s "
-                    + "ON s.id = v.script_id WHERE s.account_id = ? AND s.namespace_id = ? AND s.name = ? "
-                    + "ORDER BY v.number DESC", ref.accountId(), ref.namespaceId(), ref.name());
-                    ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    out.add(versionAt(rs, 1));
-                }
-            }
-            return out;
-        });
+        return read(() -> rowsOfScript(ref, "SELECT " + VERSION_COLUMNS + " FROM script_versions v JOIN scripts s "
+                + "ON s.id = v.script_id", "ORDER BY v.number DESC", rs -> versionAt(rs, 1)));
     }
 
     @Override
     public List<Deployment> deployments(ScriptRef ref) {
-        return read(() -> {
-            List<Deployment> out = new ArrayList<>();
-            try (PreparedStatement st = prepare("SELECT " + DEPLOYMENT_COLUMNS + " FROM deployments d JOIN scripts s "
-                    + "ON s.id = d.script_id WHERE s.account_id = ? AND s.namespace_id = ? AND s.name = ? "
-                    + "ORDER BY d.created_on DESC, d.rowid DESC", ref.accountId(), ref.namespaceId(), ref.name());
-                    ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    out.add(deploymentAt(rs, 1));
-                }
+        return read(() -> rowsOfScript(ref, "SELECT " + DEPLOYMENT_COLUMNS + " FROM deployments d JOIN scripts s "
+                + "ON s.id = d.script_id", "ORDER BY d.created_on DESC, d.rowid DESC", rs -> deploymentAt(rs, 1)));
+    }
+
+    @FunctionalInterface
+    private interface Row<T> {
+        T read(ResultSet rs) throws Exception;
+    }
+
+    /** The rows of {@code select} (which joins {@code scripts s}) that belong to one script. */
+    private <T> List<T> rowsOfScript(ScriptRef ref, String select, String orderBy, Row<T> row) throws Exception {
+        List<T> out = new ArrayList<>();
+        try (PreparedStatement st = prepare(select + " WHERE s.account_id = ? AND s.namespace_id = ? AND s.name = ? "
+                + orderBy, ref.accountId(), ref.namespaceId(), ref.name()); ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                out.add(row.read(rs));
             }
-            return out;
-        });
+        }
+        return out;
     }
 
     @Override
     public Script setTags(ScriptRef ref, List<String> tags) {
-        return transaction(() -> {
-            String scriptId = scriptId(ref).orElseThrow(() -> new IllegalArgumentException("no script " + ref));
-            update("UPDATE scripts SET tags = ?, modified_on = ? WHERE id = ?", JSON.writeValueAsString(tags), now(), scriptId);
-            return scriptRows("s.id = ?", scriptId).getFirst();
-        });
+        try {
+            return setScriptColumn(ref, "tags", JSON.writeValueAsString(tags));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("tags are always JSON-serialisable", e);
+        }
     }
 
     @Override
     public Script setSettings(ScriptRef ref, String settingsJson) {
+        return setScriptColumn(ref, "settings", settingsJson);
+    }
+
+    /** Sets one of the script's own columns ({@code tags}, {@code settings}); the column name is never user input. */
+    private Script setScriptColumn(ScriptRef ref, String column, String value) {
         return transaction(() -> {
             String scriptId = scriptId(ref).orElseThrow(() -> new IllegalArgumentException("no script " + ref));
-            update("UPDATE scripts SET settings = ?, modified_on = ? WHERE id = ?", settingsJson, now(), scriptId);
+            update("UPDATE scripts SET " + column + " = ?, modified_on = ? WHERE id = ?", value, now(), scriptId);
             return scriptRows("s.id = ?", scriptId).getFirst();
         });
     }
