@@ -6,12 +6,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Stops turns that run past their CPU budget. A turn registers the thread it
- * runs on and the thread-CPU time at which its budget ends; one daemon thread
- * samples registered threads every quarter millisecond and runs the turn's
- * expiry action (terminating the isolate's execution) once the budget is spent.
- * The watchdog never calls into V8 but to terminate execution, which V8 allows
- * from any thread.
+ * Watches the CPU time of running turns. A turn registers the thread it runs on and
+ * the thread-CPU time at which its budget ends; one daemon thread samples registered
+ * threads every quarter millisecond and runs the turn's expiry action (terminating the
+ * isolate's execution) once the budget is spent. Independently, the mailbox registers
+ * every turn with the CPU time from which it counts as long, so that its thread can be
+ * detached from its lane while the turn still runs. The watchdog never calls into V8
+ * but to terminate execution, which V8 allows from any thread.
  */
 final class CpuWatchdog {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -23,6 +24,7 @@ final class CpuWatchdog {
     }
 
     private final ConcurrentHashMap<Long, Armed> armed = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Armed> longTurns = new ConcurrentHashMap<>();
     private final Thread thread;
     /** True while the watchdog sleeps with nothing armed; only then does arming wake it. */
     private volatile boolean idle;
@@ -32,6 +34,11 @@ final class CpuWatchdog {
         thread.setDaemon(true);
         thread.setPriority(Thread.MAX_PRIORITY);
         thread.start();
+    }
+
+    /** Nothing but making sure the watchdog thread exists: it is started by the first caller and inherits its priority. */
+    void ensureStarted() {
+        // the constructor started it
     }
 
     static long threadCpuNanos() {
@@ -51,27 +58,45 @@ final class CpuWatchdog {
         armed.remove(Thread.currentThread().threadId());
     }
 
+    /** Runs {@code onLong} once the calling thread's CPU time reaches {@code cpuAtNanos}, unless unwatched first. */
+    void watchLongTurn(long cpuAtNanos, Runnable onLong) {
+        long id = Thread.currentThread().threadId();
+        longTurns.put(id, new Armed(id, cpuAtNanos, onLong));
+        if (idle) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    void unwatchLongTurn() {
+        longTurns.remove(Thread.currentThread().threadId());
+    }
+
     private void run() {
         while (true) {
-            if (armed.isEmpty()) {
+            if (armed.isEmpty() && longTurns.isEmpty()) {
                 idle = true;
-                if (armed.isEmpty()) {
+                if (armed.isEmpty() && longTurns.isEmpty()) {
                     LockSupport.parkNanos(50_000_000);
                 }
                 idle = false;
                 continue;
             }
-            for (Armed a : armed.values()) {
-                long used = THREADS.getThreadCpuTime(a.threadId());
-                if (used >= a.cpuDeadlineNanos() && armed.remove(a.threadId(), a)) {
-                    try {
-                        a.onExpire().run();
-                    } catch (RuntimeException ignored) {
-                        // the isolate may have closed meanwhile
-                    }
+            fire(longTurns);
+            fire(armed);
+            LockSupport.parkNanos(TICK_NANOS);
+        }
+    }
+
+    private static void fire(ConcurrentHashMap<Long, Armed> alarms) {
+        for (Armed a : alarms.values()) {
+            long used = THREADS.getThreadCpuTime(a.threadId());
+            if (used >= a.cpuDeadlineNanos() && alarms.remove(a.threadId(), a)) {
+                try {
+                    a.onExpire().run();
+                } catch (RuntimeException e) {
+                    // the isolate may have closed meanwhile
                 }
             }
-            LockSupport.parkNanos(TICK_NANOS);
         }
     }
 }

@@ -11,9 +11,11 @@ import java.util.Objects;
  * @param nativeCacheDir where the V8 native library is unpacked once and reused
  * @param startupCpuMs   CPU time a worker's top-level code may take when it is loaded
  * @param prewarmedIsolates isolates kept ready with the runtime loaded, so a new worker starts faster
+ * @param maxLongTurns   turns that may run long (more than a few milliseconds of CPU) at the same time,
+ *                       each on a thread of its own at the lowest priority; a long turn beyond it is stopped
  */
 public record EngineOptions(int jsThreads, int heapLimitMb, Path nativeCacheDir, long startupCpuMs,
-        int prewarmedIsolates) {
+        int prewarmedIsolates, int maxLongTurns) {
     public EngineOptions {
         Objects.requireNonNull(nativeCacheDir, "nativeCacheDir");
         if (jsThreads < 1) {
@@ -25,33 +27,43 @@ public record EngineOptions(int jsThreads, int heapLimitMb, Path nativeCacheDir,
         if (startupCpuMs < 1) {
             throw new IllegalArgumentException("startupCpuMs must be positive");
         }
+        if (maxLongTurns < 1) {
+            throw new IllegalArgumentException("maxLongTurns must be at least 1");
+        }
         if (heapLimitMb < 16) {
             throw new IllegalArgumentException("heapLimitMb must be at least 16");
         }
     }
 
+    /** Enough for many CPU-heavy tenants at once; each long turn holds a thread (and its stack) while it runs. */
+    public static final int DEFAULT_MAX_LONG_TURNS = 64;
+
     public static EngineOptions defaults() {
         return new EngineOptions(Runtime.getRuntime().availableProcessors(), 128,
-                Path.of(System.getProperty("user.home"), ".cache", "tenantd", "native"), 1000, 4);
+                Path.of(System.getProperty("user.home"), ".cache", "tenantd", "native"), 1000, 4, DEFAULT_MAX_LONG_TURNS);
     }
 
     public EngineOptions withJsThreads(int threads) {
-        return new EngineOptions(threads, heapLimitMb, nativeCacheDir, startupCpuMs, prewarmedIsolates);
+        return new EngineOptions(threads, heapLimitMb, nativeCacheDir, startupCpuMs, prewarmedIsolates, maxLongTurns);
     }
 
     public EngineOptions withNativeCacheDir(Path dir) {
-        return new EngineOptions(jsThreads, heapLimitMb, dir, startupCpuMs, prewarmedIsolates);
+        return new EngineOptions(jsThreads, heapLimitMb, dir, startupCpuMs, prewarmedIsolates, maxLongTurns);
     }
 
     public EngineOptions withHeapLimitMb(int mb) {
-        return new EngineOptions(jsThreads, mb, nativeCacheDir, startupCpuMs, prewarmedIsolates);
+        return new EngineOptions(jsThreads, mb, nativeCacheDir, startupCpuMs, prewarmedIsolates, maxLongTurns);
     }
 
     public EngineOptions withStartupCpuMs(long ms) {
-        return new EngineOptions(jsThreads, heapLimitMb, nativeCacheDir, ms, prewarmedIsolates);
+        return new EngineOptions(jsThreads, heapLimitMb, nativeCacheDir, ms, prewarmedIsolates, maxLongTurns);
     }
 
     public EngineOptions withPrewarmedIsolates(int count) {
-        return new EngineOptions(jsThreads, heapLimitMb, nativeCacheDir, startupCpuMs, count);
+        return new EngineOptions(jsThreads, heapLimitMb, nativeCacheDir, startupCpuMs, count, maxLongTurns);
+    }
+
+    public EngineOptions withMaxLongTurns(int count) {
+        return new EngineOptions(jsThreads, heapLimitMb, nativeCacheDir, startupCpuMs, prewarmedIsolates, count);
     }
 }

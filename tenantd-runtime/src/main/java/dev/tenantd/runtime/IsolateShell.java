@@ -21,7 +21,8 @@ import java.util.Map;
 final class IsolateShell {
     /** Every host function the runtime JavaScript may call; nothing else of Java is reachable. */
     static final List<String> HOST_FUNCTIONS = List.of("log", "randomBytes", "setTimer", "clearTimer", "complete",
-            "fail", "finished", "fetch", "dispatch", "service", "dispatchTargetExists", "logValues");
+            "fail", "finished", "fetch", "dispatch", "service", "dispatchTargetExists", "logValues", "collectGarbage",
+            "memoryExceeded", "memoryGrew");
     private static final long HEAP_HEADROOM_BYTES = 32L * 1024 * 1024;
 
     @FunctionalInterface

@@ -9,22 +9,17 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The process's V8 engine: the fixed pools of JS threads that run isolate turns (one at
- * normal priority, one at the lowest for isolates that ran long turns recently),
+ * The process's V8 engine: the JS threads that run isolate turns (see {@link JsThreads}),
  * the timer scheduler, and the runtime JavaScript every isolate starts with.
  * V8 flags are process-global, so the first engine started sets them.
  */
@@ -36,13 +31,8 @@ public final class JsEngine implements AutoCloseable {
     /** Larger than V8's own stack limit, so deep recursion ends in a RangeError, never a crash. */
     private static final long JS_THREAD_STACK_BYTES = 16L * 1024 * 1024;
 
-    /** The nice value of the background JS threads: the lowest priority Linux offers. */
-    private static final int LOW_PRIORITY_NICE = 19;
-
     private final EngineOptions options;
-    private final ThreadPoolExecutor threads;
-    /** Threads for isolates that ran long turns recently: same count, lowest OS priority. */
-    private final ThreadPoolExecutor background;
+    private final JsThreads threads;
     private final ScheduledExecutorService timers;
     private final String bootstrapSource;
     private final byte[] codeCache;
@@ -52,18 +42,14 @@ public final class JsEngine implements AutoCloseable {
 
     private JsEngine(EngineOptions options) {
         this.options = options;
-        this.threads = fixedPool(options.jsThreads(), threadFactory("tenantd-js-", JS_THREAD_STACK_BYTES, null));
-        java.util.concurrent.LinkedBlockingQueue<Optional<String>> backgroundIds = new java.util.concurrent.LinkedBlockingQueue<>();
-        this.background = fixedPool(options.jsThreads(), threadFactory("tenantd-js-bg-", JS_THREAD_STACK_BYTES, backgroundIds));
-        java.util.concurrent.ScheduledThreadPoolExecutor timerPool =
-                new java.util.concurrent.ScheduledThreadPoolExecutor(1, threadFactory("tenantd-timers-", 0, null));
-        timerPool.prestartAllCoreThreads();
-        this.timers = timerPool;
         // Threads inherit their creator's OS priority: start every thread now, from this
         // normal-priority thread, so that none is ever created by a background (nice 19) one.
-        threads.prestartAllCoreThreads();
-        background.prestartAllCoreThreads();
-        lowerPriority(backgroundIds, options.jsThreads());
+        CpuWatchdog.INSTANCE.ensureStarted();
+        this.threads = new JsThreads(options.jsThreads(), options.maxLongTurns(), JS_THREAD_STACK_BYTES);
+        java.util.concurrent.ScheduledThreadPoolExecutor timerPool =
+                new java.util.concurrent.ScheduledThreadPoolExecutor(1, threadFactory("tenantd-timers-", 0));
+        timerPool.prestartAllCoreThreads();
+        this.timers = timerPool;
         this.bootstrapSource = RuntimeScripts.bootstrapSource();
         byte[] cache;
         try {
@@ -89,7 +75,7 @@ public final class JsEngine implements AutoCloseable {
     private void refill() {
         while (!closed && warm.size() + warming.get() < options.prewarmedIsolates()) {
             warming.incrementAndGet();
-            threads.execute(() -> {
+            threads.execute(JsThreads.Lane.FOREGROUND, () -> {
                 try {
                     if (!closed) {
                         warm.add(IsolateShell.create(bootstrapSource, codeCache));
@@ -187,7 +173,7 @@ public final class JsEngine implements AutoCloseable {
 
     /** Starts an isolate for a worker and runs its top-level code. Fails with {@link ScriptException}. */
     public CompletableFuture<Worker> load(WorkerSource source, WorkerHost host) {
-        Worker worker = new Worker(this, source, host, new Mailbox(threads, background, timers));
+        Worker worker = new Worker(this, source, host, new Mailbox(threads, timers));
         return worker.start().thenApply(ignored -> worker);
     }
 
@@ -198,54 +184,28 @@ public final class JsEngine implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        threads.execute(() -> {
-            for (IsolateShell shell; (shell = warm.poll()) != null; ) {
-                shell.close();
-            }
-        });
+        try {
+            threads.execute(JsThreads.Lane.FOREGROUND, () -> {
+                for (IsolateShell shell; (shell = warm.poll()) != null; ) {
+                    shell.close();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException alreadyClosed) {
+            // closed twice
+        }
         timers.shutdownNow();
         threads.shutdown();
-        background.shutdown();
         try {
-            threads.awaitTermination(5, TimeUnit.SECONDS);
-            background.awaitTermination(5, TimeUnit.SECONDS);
+            threads.awaitTermination(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private static ThreadPoolExecutor fixedPool(int threads, ThreadFactory factory) {
-        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-                new java.util.concurrent.LinkedBlockingQueue<>(), factory);
-    }
-
-    /** Lowers the background threads' priority from this thread, once each has said who it is. */
-    private static void lowerPriority(java.util.concurrent.BlockingQueue<Optional<String>> ids, int count) {
-        List<String> tids = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                Optional<String> id = ids.poll(10, TimeUnit.SECONDS);
-                if (id == null) {
-                    break;
-                }
-                id.ifPresent(tids::add);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        ThreadNice.lower(tids, LOW_PRIORITY_NICE);
-    }
-
-    /** Threads of a pool; with {@code reportIds}, each first reports its kernel thread id there. */
-    private static ThreadFactory threadFactory(String prefix, long stackBytes,
-            java.util.concurrent.BlockingQueue<Optional<String>> reportIds) {
+    private static ThreadFactory threadFactory(String prefix, long stackBytes) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
-            Runnable body = reportIds != null ? () -> {
-                reportIds.add(ThreadNice.currentThreadId());
-                r.run();
-            } : r;
-            Thread t = new Thread(null, body, prefix + n.incrementAndGet(), stackBytes);
+            Thread t = new Thread(null, r, prefix + n.incrementAndGet(), stackBytes);
             t.setDaemon(true);
             return t;
         };

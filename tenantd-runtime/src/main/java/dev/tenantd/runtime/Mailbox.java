@@ -4,45 +4,54 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The serial queue of turns of one isolate. Turns run on the shared JS threads,
+ * The serial queue of turns of one isolate. Turns run on the engine's JS threads,
  * one at a time per isolate, in submission order; a busy isolate yields its
  * thread after a batch so that other isolates get their turns.
  *
- * <p>Two things keep a CPU-heavy tenant from starving the others. An isolate that
- * ran a long turn recently is drained on the engine's background threads, which
- * run at a lower operating-system priority: they get the cores whenever nothing
- * else wants them, and give them up at once when another tenant's request, an
+ * <p>Three things keep a CPU-heavy tenant from stalling the others. A turn that runs
+ * long has its thread detached from its lane while it runs (see {@link JsThreads}): the
+ * lane gets a new thread at once and the long turn goes on at the lowest priority. An
+ * isolate that ran a long turn recently is drained on the background lane, whose
+ * threads run at the lowest operating-system priority: they get the cores whenever
+ * nothing else wants them, and give them up at once when another tenant's request, an
  * event loop or the network needs them. And when other isolates are waiting for a
- * thread of the same lane, an isolate whose turn ran long rests for as long as
- * that turn ran before its next one; on an otherwise idle engine it runs unhindered.
+ * thread of the same lane, an isolate whose turn ran long rests for as long as that
+ * turn ran before its next one; on an otherwise idle engine it runs unhindered.
  */
 final class Mailbox implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(Mailbox.class);
     private static final int BATCH = 32;
-    /** A turn that uses more CPU than this marks its isolate CPU-heavy. */
+    /** A turn that uses more CPU than this is long: it marks its isolate CPU-heavy and is detached. */
     static final long HEAVY_TURN_NANOS = 5_000_000;
     /** How long after its last long turn an isolate stays on the background threads. */
     static final long HEAVY_FOR_NANOS = 1_000_000_000;
 
-    private final ThreadPoolExecutor foreground;
-    private final ThreadPoolExecutor background;
+    private final JsThreads threads;
     private final ScheduledExecutorService timers;
     private final ConcurrentLinkedQueue<Runnable> turns = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     /** {@link System#nanoTime()} until which this isolate counts as CPU-heavy. */
     private volatile long heavyUntil = System.nanoTime();
+    /** Stops the running turn when no thread may be detached for it (the engine's cap on long turns). */
+    private volatile Runnable stopRunningTurn = () -> {
+    };
+    /** The turn running now, so that a late alarm for an earlier turn stops nothing. */
+    private volatile Runnable running;
 
-    Mailbox(ThreadPoolExecutor foreground, ThreadPoolExecutor background, ScheduledExecutorService timers) {
-        this.foreground = foreground;
-        this.background = background;
+    Mailbox(JsThreads threads, ScheduledExecutorService timers) {
+        this.threads = threads;
         this.timers = timers;
+    }
+
+    /** What stops this isolate's running turn when a long turn finds no thread to detach to. */
+    void whenNoThreadForLongTurn(Runnable stop) {
+        this.stopRunningTurn = stop;
     }
 
     @Override
@@ -72,22 +81,24 @@ final class Mailbox implements Executor {
         return System.nanoTime() - heavyUntil < 0;
     }
 
-    private ThreadPoolExecutor lane() {
-        return heavy() ? background : foreground;
+    private JsThreads.Lane lane() {
+        return heavy() ? JsThreads.Lane.BACKGROUND : JsThreads.Lane.FOREGROUND;
     }
 
     private void schedule() {
         if (scheduled.compareAndSet(false, true)) {
             try {
-                lane().execute(this::drain);
+                threads.execute(lane(), this::drain);
             } catch (RejectedExecutionException engineClosed) {
                 turns.clear(); // the engine is shutting down: its isolates take no more turns
+                scheduled.set(false);
             }
         }
     }
 
     private void drain() {
-        ThreadPoolExecutor lane = lane();
+        JsThreads.Lane lane = lane();
+        java.util.Optional<JsThreads.JsThread> thread = JsThreads.current();
         long pauseNanos = 0;
         try {
             for (int i = 0; i < BATCH; i++) {
@@ -96,6 +107,9 @@ final class Mailbox implements Executor {
                     break;
                 }
                 long cpuBefore = CpuWatchdog.threadCpuNanos();
+                running = turn;
+                thread.ifPresent(t -> CpuWatchdog.INSTANCE.watchLongTurn(cpuBefore + HEAVY_TURN_NANOS,
+                        () -> longTurn(t, turn)));
                 try {
                     turn.run();
                 } catch (RejectedExecutionException e) {
@@ -104,24 +118,36 @@ final class Mailbox implements Executor {
                     } // else the engine is shutting down and refused a timer
                 } catch (Throwable t) {
                     LOG.error("isolate turn failed", t);
+                } finally {
+                    CpuWatchdog.INSTANCE.unwatchLongTurn();
+                    running = null;
                 }
                 long spent = CpuWatchdog.threadCpuNanos() - cpuBefore;
                 if (spent > HEAVY_TURN_NANOS && !(turn instanceof StartupTurn)) {
                     heavyUntil = System.nanoTime() + HEAVY_FOR_NANOS;
-                    if (!lane.getQueue().isEmpty()) {
+                    if (threads.hasWaiting(lane)) {
                         pauseNanos = spent;
                         break;
                     }
-                    if (lane != background) {
+                    if (lane != JsThreads.Lane.BACKGROUND) {
                         break; // the next turns go to the background threads
                     }
+                }
+                if (thread.isPresent() && thread.get().detached()) {
+                    break; // this thread ends; the next turns go to a thread of the lane
                 }
             }
         } finally {
             if (pauseNanos > 0 && !turns.isEmpty()) {
                 // Still scheduled: nobody else may start a drain while the isolate rests.
                 try {
-                    timers.schedule(() -> lane().execute(this::drain), pauseNanos, TimeUnit.NANOSECONDS);
+                    timers.schedule(() -> {
+                        try {
+                            threads.execute(lane(), this::drain);
+                        } catch (RejectedExecutionException engineClosed) {
+                            turns.clear();
+                        }
+                    }, pauseNanos, TimeUnit.NANOSECONDS);
                     return;
                 } catch (RejectedExecutionException shuttingDown) {
                     // fall through and release the mailbox
@@ -131,6 +157,14 @@ final class Mailbox implements Executor {
             if (!turns.isEmpty()) {
                 schedule();
             }
+        }
+    }
+
+    /** Called by the watchdog when a turn has run long: detach its thread, or stop the turn at the cap. */
+    private void longTurn(JsThreads.JsThread thread, Runnable turn) {
+        if (!threads.detach(thread) && running == turn) {
+            LOG.warn("{} long turns run already (the engine's cap); stopping another one", threads.maxLongTurns());
+            stopRunningTurn.run();
         }
     }
 }

@@ -63,6 +63,31 @@ final class ThreadNice {
         }
     }
 
+    /**
+     * Lowers one running thread; a thread that has ended meanwhile (its long turn was
+     * over before {@code renice} ran) is no failure.
+     */
+    static void lowerIfAlive(String threadId, int nice) {
+        if (!Files.exists(Path.of("/proc/self/task", threadId))) {
+            return;
+        }
+        List<String> command = List.of("renice", "-n", Integer.toString(nice), "-p", threadId);
+        try {
+            Process renice = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!renice.waitFor(10, TimeUnit.SECONDS)) {
+                renice.destroyForcibly();
+                warnOnce("renice did not finish");
+            } else if (renice.exitValue() != 0 && Files.exists(Path.of("/proc/self/task", threadId))) {
+                warnOnce("renice exited with " + renice.exitValue());
+            }
+        } catch (IOException e) {
+            warnOnce(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static boolean warnOnce(String why) {
         if (!warned) {
             warned = true;

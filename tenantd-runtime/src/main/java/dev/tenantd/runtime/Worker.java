@@ -1,6 +1,5 @@
 package dev.tenantd.runtime;
 
-import com.caoccao.javet.enums.V8ValueReferenceType;
 import com.caoccao.javet.exceptions.BaseJavetScriptingException;
 import com.caoccao.javet.exceptions.JavetException;
 import com.caoccao.javet.exceptions.JavetScriptingError;
@@ -52,6 +51,9 @@ public final class Worker implements AutoCloseable {
     private static final long NANOS_PER_MS = 1_000_000L;
     private static final int MEMORY_CHECK_EVERY_TURNS = 32;
     private static final long MEMORY_CHECK_AFTER_NANOS = 500_000L;
+    /** Bodies the host hands in from this size on are checked against the memory limit first. */
+    private static final long HOST_BYTES_CHECKED_FROM = 64 * 1024;
+    private static final String OVERLOADED = "Server overloaded: it runs its maximum of CPU-heavy requests at once; try again later.";
 
     private final JsEngine engine;
     private final WorkerSource source;
@@ -69,6 +71,8 @@ public final class Worker implements AutoCloseable {
     private int nextInvocationId;
     private int turnsSinceMemoryCheck;
     private long turnRssBaseline;
+    /** The runtime JavaScript counted a few megabytes of new buffers since memory was last measured. */
+    private boolean measureBeforeNextTurn;
     private Invocation current;
     private volatile boolean outOfMemory;
 
@@ -121,6 +125,7 @@ public final class Worker implements AutoCloseable {
         this.source = source;
         this.host = host;
         this.mailbox = mailbox;
+        mailbox.whenNoThreadForLongTurn(this::shedRunningTurn);
     }
 
     public String scriptName() {
@@ -162,9 +167,10 @@ public final class Worker implements AutoCloseable {
             } catch (JavetTerminatedException e) {
                 Outcome why = endTurn(true);
                 discard();
-                started.completeExceptionally(new ScriptException(outOfMemory
+                started.completeExceptionally(new ScriptException(outOfMemory || why == Outcome.EXCEEDED_MEMORY
                         ? "Script startup exceeded memory limits."
                         : why == Outcome.EXCEEDED_CPU ? "Script startup exceeded CPU time limit."
+                        : why == Outcome.LOAD_SHED ? "Script startup was stopped: " + OVERLOADED
                         : "Script startup was terminated."));
             } catch (BaseJavetScriptingException e) {
                 endTurn(false);
@@ -208,7 +214,15 @@ public final class Worker implements AutoCloseable {
             invocations.put(inv.id, inv);
             inv.wallTimer = engine.timers().schedule(() -> wallTimeUp(inv), limits.wallTimeMs(), TimeUnit.MILLISECONDS);
             turn(inv, () -> {
-                try (V8ValueTypedArray body = bytes(request.body())) {
+                if (!fitsAfterCollecting(request.body().length)) {
+                    end(inv, Outcome.EXCEEDED_MEMORY, "Worker exceeded memory limit: the request body ("
+                            + request.body().length + " bytes) does not fit in it.");
+                    return;
+                }
+                try (V8ValueArrayBuffer body = bytes(request.body())) {
+                    if (request.body().length >= HOST_BYTES_CHECKED_FROM) {
+                        measureMemory();
+                    }
                     entry.invokeVoid("invoke", runtime.createV8ValueInteger(inv.id),
                             runtime.createV8ValueString(request.method()),
                             runtime.createV8ValueString(request.url()),
@@ -276,6 +290,19 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /**
+     * Called from the watchdog when the engine already runs its maximum of long turns:
+     * stops whatever turn runs now rather than let it hold a thread other tenants need.
+     */
+    private void shedRunningTurn() {
+        synchronized (turnLock) {
+            if (turnActive && terminatedFor == null && runtime != null) {
+                terminatedFor = Outcome.LOAD_SHED;
+                runtime.terminateExecution();
+            }
+        }
+    }
+
     /** Runs a call into JS on behalf of an invocation, charging its CPU time and enforcing its budget. */
     private void turn(Invocation owner, JsCall call) {
         if (closed) {
@@ -289,6 +316,9 @@ public final class Worker implements AutoCloseable {
         }
         boolean terminated = false;
         try {
+            if (measureBeforeNextTurn) {
+                measureMemory();
+            }
             call.run();
         } catch (JavetTerminatedException e) {
             terminated = true;
@@ -343,15 +373,77 @@ public final class Worker implements AutoCloseable {
         end(owner, outcome, switch (outcome) {
             case EXCEEDED_CPU -> "Worker exceeded CPU time limit.";
             case EXCEEDED_WALL_TIME -> "Worker exceeded its wall time limit.";
+            case LOAD_SHED -> OVERLOADED;
+            case EXCEEDED_MEMORY -> "Worker exceeded memory limit.";
             default -> "Worker was terminated.";
         });
     }
 
     /**
-     * Memory outside the V8 heap (ArrayBuffers) counts against the isolate's limit too. V8
-     * collects garbage as that memory grows; after each collection during a turn, the
-     * process's resident memory is compared with its size at the turn's first collection,
-     * and a turn that grew it by more than the limit ends as if the heap had run out.
+     * Collects garbage in the middle of a turn, for an allocation that does not fit yet, and
+     * returns how many bytes that gave back. The engine reports its statistics only between
+     * turns, so what the collection freed is read from the process's resident memory.
+     */
+    private double collectGarbage() {
+        long before = ResidentMemory.bytes();
+        runtime.lowMemoryNotification();
+        return Math.max(0, before - ResidentMemory.bytes());
+    }
+
+    /**
+     * Tells the runtime JavaScript what the isolate holds (heap and buffers), measured by
+     * the engine before the turn enters JavaScript; when that is over half the limit,
+     * garbage is collected first so that the measure leaves out what is no longer used.
+     */
+    private void measureMemory() throws JavetException {
+        measureBeforeNextTurn = false;
+        long half = engine.options().heapLimitMb() * 512L * 1024L;
+        long held = heldBytes();
+        if (held > half) {
+            runtime.lowMemoryNotification();
+            held = heldBytes();
+        }
+        entry.invokeVoid("measured", runtime.createV8ValueDouble(held));
+    }
+
+    private long heldBytes() {
+        var stats = runtime.getV8HeapStatistics().getNow(null);
+        return stats == null ? 0 : stats.getUsedHeapSize() + stats.getExternalMemory();
+    }
+
+    /**
+     * An allocation would take the isolate over its memory limit: the running turn's
+     * invocation ends as having exceeded it. Nothing was allocated, so the isolate stays.
+     */
+    private void memoryExceeded() {
+        synchronized (turnLock) {
+            if (turnActive && terminatedFor == null) {
+                terminatedFor = Outcome.EXCEEDED_MEMORY;
+                runtime.terminateExecution();
+            }
+        }
+    }
+
+    /** Whether bytes the host hands in fit, checked before a turn enters JavaScript (then the engine reports). */
+    private boolean fitsAfterCollecting(long bytes) {
+        if (bytes < HOST_BYTES_CHECKED_FROM || fitsInMemory(bytes)) {
+            return true;
+        }
+        runtime.lowMemoryNotification();
+        return fitsInMemory(bytes);
+    }
+
+    private boolean fitsInMemory(long more) {
+        return heldBytes() + more <= engine.options().heapLimitMb() * 1024L * 1024L;
+    }
+
+    /**
+     * Memory outside the V8 heap counts against the isolate's limit too. The runtime counts
+     * the buffers a worker makes before it makes them; as a second line, V8 collects garbage
+     * as that memory grows, and after each collection during a turn (when the engine cannot
+     * report its statistics) the process's resident memory is compared with its size at the
+     * turn's first collection: a turn that grew it by more than the limit ends as if the
+     * heap had run out. Between turns, heap and buffers are compared with the limit exactly.
      */
     private void afterGc() {
         synchronized (turnLock) {
@@ -442,7 +534,8 @@ public final class Worker implements AutoCloseable {
                 runtime.createV8ValueString(source.scriptName()),
                 runtime.createV8ValueString(bindingsJson()),
                 runtime.createV8ValueString(flags),
-                runtime.createV8ValueString(format));
+                runtime.createV8ValueString(format),
+                runtime.createV8ValueDouble(engine.options().heapLimitMb() * 1024.0 * 1024.0));
         if (!problem.isEmpty()) {
             throw new ScriptException(problem);
         }
@@ -576,6 +669,15 @@ public final class Worker implements AutoCloseable {
                     owner.observer.log(string(args[0]), values, System.currentTimeMillis());
                 }
             }
+            return null;
+        });
+        result(hostObject, "collectGarbage", args -> runtime.createV8ValueDouble(collectGarbage()));
+        result(hostObject, "memoryGrew", args -> {
+            measureBeforeNextTurn = true;
+            return null;
+        });
+        result(hostObject, "memoryExceeded", args -> {
+            memoryExceeded();
             return null;
         });
         result(hostObject, "randomBytes", args -> {
@@ -750,8 +852,14 @@ public final class Worker implements AutoCloseable {
         pending.whenComplete((response, error) -> mailbox.execute(() -> {
             Invocation owner = callOwners.remove(call);
             turn(owner, () -> {
-                if (error == null) {
-                    try (V8ValueTypedArray body = bytes(response.body())) {
+                if (error == null && owner != null && !fitsAfterCollecting(response.body().length)) {
+                    end(owner, Outcome.EXCEEDED_MEMORY, "Worker exceeded memory limit: a subrequest's response body ("
+                            + response.body().length + " bytes) does not fit in it.");
+                } else if (error == null) {
+                    try (V8ValueArrayBuffer body = bytes(response.body())) {
+                        if (response.body().length >= HOST_BYTES_CHECKED_FROM) {
+                            measureMemory();
+                        }
                         entry.invokeVoid("settle", runtime.createV8ValueInteger(call),
                                 runtime.createV8ValueInteger(response.status()),
                                 runtime.createV8ValueString(response.statusText()),
@@ -803,12 +911,17 @@ public final class Worker implements AutoCloseable {
 
     // ---- value conversion
 
-    private V8ValueTypedArray bytes(byte[] data) throws JavetException {
-        V8ValueTypedArray array = runtime.createV8ValueTypedArray(V8ValueReferenceType.Uint8Array, data.length);
+    /**
+     * Bytes for the isolate, as an ArrayBuffer the runtime JavaScript views as a Uint8Array
+     * (made natively: looking up the global {@code Uint8Array} would use whatever a worker
+     * put there).
+     */
+    private V8ValueArrayBuffer bytes(byte[] data) throws JavetException {
+        V8ValueArrayBuffer buffer = runtime.createV8ValueArrayBuffer(data.length);
         if (data.length > 0) {
-            array.fromBytes(data);
+            buffer.fromBytes(data);
         }
-        return array;
+        return buffer;
     }
 
     private static byte[] bytesOf(V8Value value) throws JavetException {

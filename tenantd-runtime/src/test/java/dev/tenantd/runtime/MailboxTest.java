@@ -8,52 +8,48 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class MailboxTest {
-    private final ThreadPoolExecutor foreground = pool("fg-");
-    private final ThreadPoolExecutor background = pool("bg-");
+    private final JsThreads threads = new JsThreads(1, 2, 0);
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
 
     @AfterEach
-    void stop() {
-        foreground.shutdownNow();
-        background.shutdownNow();
+    void stop() throws InterruptedException {
+        threads.shutdown();
         timers.shutdownNow();
+        threads.awaitTermination(10_000);
     }
 
     @Test
     void an_isolate_that_ran_a_long_turn_moves_to_the_background_threads_and_a_light_one_stays() throws Exception {
-        Mailbox heavy = new Mailbox(foreground, background, timers);
-        Mailbox light = new Mailbox(foreground, background, timers);
+        Mailbox heavy = new Mailbox(threads, timers);
+        Mailbox light = new Mailbox(threads, timers);
 
-        assertThat(threadOfNextTurn(heavy)).startsWith("fg-");
+        assertThat(threadOfNextTurn(heavy)).startsWith("tenantd-js-").doesNotContain("-bg-");
         heavy.execute(() -> spinCpu(Mailbox.HEAVY_TURN_NANOS * 2));
-        assertThat(threadOfNextTurn(heavy)).startsWith("bg-");
+        assertThat(threadOfNextTurn(heavy)).startsWith("tenantd-js-bg-");
         assertThat(heavy.heavy()).isTrue();
 
         light.execute(() -> spinCpu(Mailbox.HEAVY_TURN_NANOS / 5));
-        assertThat(threadOfNextTurn(light)).startsWith("fg-");
+        assertThat(threadOfNextTurn(light)).startsWith("tenantd-js-").doesNotContain("-bg-");
         assertThat(light.heavy()).isFalse();
     }
 
     @Test
     void a_long_startup_turn_does_not_make_the_isolate_heavy() throws Exception {
-        Mailbox mailbox = new Mailbox(foreground, background, timers);
+        Mailbox mailbox = new Mailbox(threads, timers);
         mailbox.executeStartup(() -> spinCpu(Mailbox.HEAVY_TURN_NANOS * 2));
-        assertThat(threadOfNextTurn(mailbox)).startsWith("fg-");
+        assertThat(threadOfNextTurn(mailbox)).startsWith("tenantd-js-").doesNotContain("-bg-");
         assertThat(mailbox.heavy()).isFalse();
     }
 
     @Test
     void turns_keep_their_order_across_the_move_to_the_background() throws Exception {
-        Mailbox mailbox = new Mailbox(foreground, background, timers);
+        Mailbox mailbox = new Mailbox(threads, timers);
         StringBuilder order = new StringBuilder();
         CompletableFuture<String> done = new CompletableFuture<>();
         mailbox.execute(() -> order.append('a'));
@@ -65,6 +61,77 @@ class MailboxTest {
         mailbox.execute(() -> order.append('d'));
         mailbox.execute(() -> done.complete(order.toString()));
         assertThat(done.get(10, TimeUnit.SECONDS)).isEqualTo("abcd");
+    }
+
+    @Test
+    void a_turn_that_runs_long_gives_up_its_place_in_the_lane_while_it_still_runs() throws Exception {
+        Mailbox looping = new Mailbox(threads, timers);
+        Mailbox other = new Mailbox(threads, timers);
+        java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+        CompletableFuture<String> loopingThread = new CompletableFuture<>();
+        CompletableFuture<Void> loopEnded = new CompletableFuture<>();
+        looping.execute(() -> {
+            loopingThread.complete(ThreadNice.currentThreadId().orElseThrow());
+            while (!release.get()) {
+                Thread.onSpinWait();
+            }
+            loopEnded.complete(null);
+        });
+        String tid = loopingThread.get(10, TimeUnit.SECONDS);
+        try {
+            // The lane has one thread, and it is busy with the loop: the other isolate's turn
+            // still runs, on the thread that took the looping one's place.
+            assertThat(threadOfNextTurn(other)).startsWith("tenantd-js-").doesNotContain("-bg-");
+            assertThat(loopEnded).isNotDone();
+            assertThat(threads.detachedCount()).isEqualTo(1);
+            // The looping thread goes on at the lowest priority.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (niceOf(tid) != 19 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(niceOf(tid)).isEqualTo(19);
+        } finally {
+            release.set(true);
+        }
+        loopEnded.get(10, TimeUnit.SECONDS);
+        // Its thread ends after the turn; the isolate's next turns go to the background lane.
+        assertThat(threadOfNextTurn(looping)).startsWith("tenantd-js-bg-");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (threads.detachedCount() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(threads.detachedCount()).isZero();
+    }
+
+    @Test
+    void at_the_cap_on_long_turns_a_further_long_turn_is_stopped_and_the_others_keep_running() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+        List<CompletableFuture<Void>> stopped = new java.util.ArrayList<>();
+        List<CompletableFuture<Void>> started = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                Mailbox mailbox = new Mailbox(threads, timers);
+                CompletableFuture<Void> stop = new CompletableFuture<>();
+                CompletableFuture<Void> start = new CompletableFuture<>();
+                mailbox.whenNoThreadForLongTurn(() -> stop.complete(null));
+                stopped.add(stop);
+                started.add(start);
+                mailbox.execute(() -> {
+                    start.complete(null);
+                    while (!release.get() && !stop.isDone()) {
+                        Thread.onSpinWait();
+                    }
+                });
+                start.get(20, TimeUnit.SECONDS); // each loop gets a thread: the one before was detached
+            }
+            // The cap is two: the third long turn is the one stopped.
+            stopped.get(2).get(20, TimeUnit.SECONDS);
+            assertThat(stopped.get(0)).isNotDone();
+            assertThat(stopped.get(1)).isNotDone();
+            assertThat(threads.detachedCount()).isEqualTo(2);
+        } finally {
+            release.set(true);
+        }
     }
 
     @Test
@@ -93,12 +160,17 @@ class MailboxTest {
         JsEngine engine = JsEngine.start(EngineOptions.defaults().withJsThreads(1).withPrewarmedIsolates(0));
         try {
             Worker worker = Engines.get(engine.load(Engines.module("""
-                    export default { fetch() { const end = Date.now() + 15; while (Date.now() < end) {} return new Response('done'); } };"""),
+                    export default { fetch() {
+                      // A fixed amount of work, not a span of time: on a busy machine a timed loop
+                      // gets less CPU and would not count as a long turn.
+                      let x = 0; for (let i = 0; i < 50_000_000; i++) { x = (x + i) % 7919; }
+                      return new Response(String(x));
+                    } };"""),
                     new Engines.RecordingHost()));
             Engines.get(worker, "http://heavy/");
             CompletableFuture<String> where = new CompletableFuture<>();
             worker.mailbox().execute(() -> where.complete(Thread.currentThread().getName() + " nice " + niceOrFail()));
-            assertThat(where.get(10, TimeUnit.SECONDS)).isEqualTo("tenantd-js-bg-1 nice 19");
+            assertThat(where.get(10, TimeUnit.SECONDS)).startsWith("tenantd-js-bg-").endsWith(" nice 19");
         } finally {
             engine.close();
         }
@@ -132,9 +204,10 @@ class MailboxTest {
         return Integer.parseInt(afterName[19 - 3]);
     }
 
-    private static ThreadPoolExecutor pool(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                r -> new Thread(r, prefix + n.incrementAndGet()));
+    /** The nice value of a thread of this process, field 19 of its stat file. */
+    private static int niceOf(String tid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/task/" + tid + "/stat"));
+        String[] afterName = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Integer.parseInt(afterName[19 - 3]);
     }
 }

@@ -14,13 +14,13 @@ class Crypto {
       throw domException(`The ArrayBufferView's byte length (${array.byteLength}) exceeds the number of bytes of entropy available via this API (65536)`,
         'QuotaExceededError');
     }
-    const random = host.randomBytes(array.byteLength);
+    const random = memory_fromHost(host.randomBytes(array.byteLength));
     new Uint8Array(array.buffer, array.byteOffset, array.byteLength).set(random);
     return array;
   }
 
   randomUUID() {
-    const b = host.randomBytes(16);
+    const b = memory_fromHost(host.randomBytes(16));
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let hex = '';

@@ -40,14 +40,14 @@ function fetch_hostCall(signal, start) {
   });
 }
 
-function fetch_settle(id, status, statusText, headers, body) {
+function fetch_settle(id, status, statusText, headers, buffer) {
   const entry = fetch_pending.get(id);
   if (!entry) return;
   fetch_pending.delete(id);
   if (entry.signal) entry.signal.removeEventListener('abort', entry.onAbort);
   try {
     entry.resolve(responseFromHost(status, statusText, fetch_splitHeaders(headers),
-      body.length === 0 ? null : body, '', false));
+      buffer.byteLength === 0 ? null : memory_fromHost(buffer), '', false));
   } catch (error) {
     entry.reject(error);
   }

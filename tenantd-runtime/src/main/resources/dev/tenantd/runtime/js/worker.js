@@ -131,7 +131,8 @@ function worker_run(request, pending, env) {
 }
 
 const entryPoints = {
-  configure(scriptName, bindingsJson, flagsJson, format) {
+  configure(scriptName, bindingsJson, flagsJson, format, memoryLimitBytes) {
+    memory_startCounting(memoryLimitBytes);
     try {
       worker_flags = JSON.parse(flagsJson);
       worker_format = format;
@@ -169,7 +170,8 @@ const entryPoints = {
     return JSON.parse(text);
   },
 
-  invoke(id, method, url, headers, body, envJson) {
+  invoke(id, method, url, headers, buffer, envJson) {
+    const body = memory_fromHost(buffer);
     const pending = { waitUntil: [], passThrough: false, responded: false, response: undefined, finished: false };
     let request;
     let result;
@@ -189,6 +191,7 @@ const entryPoints = {
       .finally(() => worker_whenSettled(id, pending));
   },
 
+  measured: memory_measured,
   settle: fetch_settle,
   reject: fetch_reject,
   fireTimer: timers_fire,

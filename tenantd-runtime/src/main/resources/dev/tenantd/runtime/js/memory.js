@@ -1,0 +1,233 @@
+// Memory outside the V8 heap — ArrayBuffer and WebAssembly memory — counts against
+// the isolate's memory limit before it is taken. Every way a worker can allocate it
+// goes through this file. At the start of a turn the host tells what the isolate holds
+// (heap and buffers, measured by the engine, after a collection when it is high);
+// within the turn every allocation is added to that, and one that would go over the
+// limit first has the host collect garbage (which reports what the collection gave
+// back) and then, if it still does not fit, ends the invocation (exceededMemory)
+// without taking the memory. The runtime's own buffers (bodies, encoders) are made
+// through the same constructors and are counted alike; bytes the host hands in are
+// counted by the host.
+//
+// Defines for others:
+//   memory_startCounting(limitBytes)  once a worker adopts the isolate (the runtime's own
+//                                     start-up allocations are not a worker's)
+//   memory_measured(bytes)            the host measured what the isolate holds
+//   memory_fromHost(arrayBuffer)      the Uint8Array over bytes the host made
+// It replaces the allocating constructors and methods on the global object before any
+// other file or any worker code runs.
+
+const memory_Uint8Array = Uint8Array;
+const memory_construct = Reflect.construct;
+const memory_apply = Reflect.apply;
+const memory_isArray = Array.isArray;
+const memory_arrayFrom = Array.from;
+const memory_defineProperty = Object.defineProperty;
+const memory_getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+const memory_typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
+const memory_typedArrayLength = memory_getOwnPropertyDescriptor(memory_typedArrayPrototype, 'length').get;
+const memory_typedArrayByteLength = memory_getOwnPropertyDescriptor(memory_typedArrayPrototype, 'byteLength').get;
+const memory_arrayBufferByteLength = memory_getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
+const memory_sharedByteLength = typeof SharedArrayBuffer === 'function'
+  ? memory_getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get : undefined;
+
+// Allocations smaller than this are not counted one by one: the host's checks after
+// each garbage collection and between turns cover them.
+const memory_countedBytes = 16 * 1024;
+// The host is told of growth in steps of this size, so that it measures again.
+const memory_reportStep = 4 * 1024 * 1024;
+let memory_limit = Infinity;
+let memory_held = 0; // what the host last measured
+let memory_since = 0; // allocated since then
+let memory_reported = 0;
+
+function memory_startCounting(limitBytes) {
+  memory_limit = limitBytes;
+}
+
+function memory_measured(bytes) {
+  memory_held = bytes;
+  memory_since = 0;
+  memory_reported = 0;
+}
+
+function memory_fromHost(buffer) {
+  return new memory_Uint8Array(buffer);
+}
+
+// Makes room for `bytes` more, or ends the invocation.
+function memory_request(bytes) {
+  if (!(bytes >= memory_countedBytes) || memory_held + memory_since + bytes <= memory_limit) return;
+  const freed = host.collectGarbage();
+  memory_since = memory_since > freed ? memory_since - freed : 0;
+  if (memory_held + memory_since + bytes <= memory_limit) return;
+  host.memoryExceeded(bytes);
+  // The host has ended the invocation; this stops the allocation in case the
+  // termination is noticed only later.
+  throw new RangeError(`Array buffer allocation failed: ${bytes} more bytes would exceed the worker's memory limit`);
+}
+
+// `bytes` were allocated (or released, when negative).
+function memory_count(bytes) {
+  if (!(bytes >= memory_countedBytes)) return;
+  memory_since += bytes;
+  if (memory_since - memory_reported >= memory_reportStep) {
+    memory_reported = memory_since;
+    host.memoryGrew();
+  }
+}
+
+function memory_isTypedArray(value) {
+  try {
+    memory_apply(memory_typedArrayLength, value, []);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function memory_isArrayBuffer(value) {
+  try {
+    memory_apply(memory_arrayBufferByteLength, value, []);
+    return true;
+  } catch {
+    if (memory_sharedByteLength === undefined) return false;
+  }
+  try {
+    memory_apply(memory_sharedByteLength, value, []);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// A length argument converted once: a value whose valueOf answers differently on
+// each call cannot tell the count one size and the engine another.
+function memory_length(value) {
+  return value === undefined ? 0 : +value;
+}
+
+// Replaces a global constructor by one that asks first. `prepare(args)` returns the
+// arguments to construct with and the bytes they allocate.
+function memory_gate(name, prepare) {
+  const original = globalThis[name];
+  if (typeof original !== 'function') return;
+  const gated = new Proxy(original, {
+    construct(target, args, newTarget) {
+      const { constructArgs, bytes } = prepare(args);
+      memory_request(bytes);
+      const made = memory_construct(target, constructArgs, newTarget);
+      memory_count(bytes);
+      return made;
+    },
+  });
+  defineGlobal(name, gated);
+  memory_defineProperty(original.prototype, 'constructor',
+    { value: gated, writable: true, configurable: true, enumerable: false });
+}
+
+// Replaces a method by one that asks for `bytesOf(this, args)` first.
+function memory_gateMethod(holder, name, bytesOf) {
+  const descriptor = memory_getOwnPropertyDescriptor(holder, name);
+  if (descriptor === undefined || typeof descriptor.value !== 'function') return;
+  const original = descriptor.value;
+  const gated = {
+    [name](...args) {
+      const bytes = bytesOf(this, args);
+      memory_request(bytes);
+      const result = memory_apply(original, this, args);
+      memory_count(bytes);
+      return result;
+    },
+  }[name];
+  memory_defineProperty(gated, 'length', { value: original.length });
+  memory_defineProperty(holder, name, { ...descriptor, value: gated });
+}
+
+function memory_bufferArgs(args) {
+  const constructArgs = [...args];
+  constructArgs[0] = memory_length(args[0]);
+  return { constructArgs, bytes: constructArgs[0] };
+}
+
+for (const name of ['ArrayBuffer', 'SharedArrayBuffer']) {
+  memory_gate(name, memory_bufferArgs);
+}
+
+const memory_typedArrays = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array',
+  'Int32Array', 'Uint32Array', 'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array'];
+
+for (const name of memory_typedArrays) {
+  const original = globalThis[name];
+  if (typeof original !== 'function') continue;
+  const bytesPerElement = original.BYTES_PER_ELEMENT;
+  memory_gate(name, (args) => {
+    const source = args[0];
+    if (source === null || (typeof source !== 'object' && typeof source !== 'function')) {
+      const constructArgs = [...args];
+      constructArgs[0] = memory_length(source);
+      return { constructArgs, bytes: constructArgs[0] * bytesPerElement };
+    }
+    if (memory_isArrayBuffer(source)) return { constructArgs: args, bytes: 0 }; // a view
+    if (memory_isTypedArray(source)) {
+      return { constructArgs: args, bytes: memory_apply(memory_typedArrayLength, source, []) * bytesPerElement };
+    }
+    // An array, an iterable or an array-like: its elements are taken once into an
+    // array (on the heap, which has its own limit), whose length is then counted.
+    const list = memory_isArray(source) ? source : memory_arrayFrom(source);
+    return { constructArgs: [list], bytes: list.length * bytesPerElement };
+  });
+}
+
+// Static constructors that allocate a Uint8Array of their own.
+memory_gateMethod(memory_Uint8Array, 'fromBase64', (self, args) => typeof args[0] === 'string' ? args[0].length * 3 / 4 : 0);
+memory_gateMethod(memory_Uint8Array, 'fromHex', (self, args) => typeof args[0] === 'string' ? args[0].length / 2 : 0);
+
+// Copies made with the typed array's own type rather than through its constructor.
+for (const name of ['toReversed', 'toSorted', 'with']) {
+  memory_gateMethod(memory_typedArrayPrototype, name, (self) => memory_apply(memory_typedArrayByteLength, self, []));
+}
+
+// Growing or replacing a buffer.
+memory_gateMethod(ArrayBuffer.prototype, 'resize',
+  (self, args) => memory_length(args[0]) - memory_apply(memory_arrayBufferByteLength, self, []));
+for (const name of ['transfer', 'transferToFixedLength']) {
+  memory_gateMethod(ArrayBuffer.prototype, name, (self, args) =>
+    args[0] === undefined ? 0 : memory_length(args[0]) - memory_apply(memory_arrayBufferByteLength, self, []));
+}
+if (memory_sharedByteLength !== undefined) {
+  memory_gateMethod(SharedArrayBuffer.prototype, 'grow',
+    (self, args) => memory_length(args[0]) - memory_apply(memory_sharedByteLength, self, []));
+}
+
+// WebAssembly memory: 64 KiB pages, taken when the memory is made and when it grows.
+if (typeof WebAssembly === 'object') {
+  const wasmPage = 64 * 1024;
+  const OriginalMemory = WebAssembly.Memory;
+  const GatedMemory = new Proxy(OriginalMemory, {
+    construct(target, args, newTarget) {
+      const given = args[0];
+      if (given === null || typeof given !== 'object') return memory_construct(target, args, newTarget);
+      // Read the descriptor once, and hand the engine exactly what was counted.
+      const descriptor = {};
+      for (const key of ['initial', 'maximum', 'shared', 'address']) {
+        const value = given[key];
+        if (value !== undefined) descriptor[key] = value;
+      }
+      let bytes = 0;
+      if (descriptor.initial !== undefined && typeof descriptor.initial !== 'bigint') {
+        descriptor.initial = memory_length(descriptor.initial);
+        bytes = descriptor.initial * wasmPage;
+      }
+      memory_request(bytes);
+      const made = memory_construct(target, [descriptor, ...args.slice(1)], newTarget);
+      memory_count(bytes);
+      return made;
+    },
+  });
+  memory_defineProperty(WebAssembly, 'Memory', { value: GatedMemory, writable: true, configurable: true, enumerable: false });
+  memory_defineProperty(OriginalMemory.prototype, 'constructor',
+    { value: GatedMemory, writable: true, configurable: true, enumerable: false });
+  memory_gateMethod(OriginalMemory.prototype, 'grow',
+    (self, args) => (typeof args[0] === 'bigint' ? Number(args[0]) : memory_length(args[0])) * wasmPage);
+}

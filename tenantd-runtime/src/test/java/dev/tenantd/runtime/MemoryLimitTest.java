@@ -1,0 +1,147 @@
+package dev.tenantd.runtime;
+
+import static dev.tenantd.runtime.Engines.get;
+import static dev.tenantd.runtime.Engines.load;
+import static dev.tenantd.runtime.Engines.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Memory outside the V8 heap counts against the isolate's limit (128 MB in tests) before it
+ * is taken: an allocation that would go over ends the invocation as exceededMemory, whatever
+ * path the worker takes to it, and the memory is never committed.
+ */
+class MemoryLimitTest {
+    private static final long MB = 1024 * 1024;
+
+    static Stream<Arguments> allocations() {
+        return Stream.of(
+                Arguments.of("typed arrays kept in a loop (a gigabyte each)",
+                        "const k = []; for (let i = 0; i < 3; i++) k.push(new Uint8Array(1 << 30).fill(1));"),
+                Arguments.of("one ArrayBuffer", "new Uint8Array(new ArrayBuffer(512 * 1024 * 1024)).fill(1);"),
+                Arguments.of("a SharedArrayBuffer", "new Uint8Array(new SharedArrayBuffer(512 * 1024 * 1024)).fill(1);"),
+                Arguments.of("a Float64Array by length", "new Float64Array(64 * 1024 * 1024).fill(1);"),
+                Arguments.of("a length whose valueOf grows", """
+                        let calls = 0; const n = { valueOf() { return calls++ === 0 ? 512 * 1024 * 1024 : 16; } };
+                        new Uint8Array(new ArrayBuffer(n)).fill(1);"""),
+                Arguments.of("the constructor reached through an instance",
+                        "const C = new Uint8Array(1).constructor; new C(512 * 1024 * 1024).fill(1);"),
+                Arguments.of("the constructor reached through the prototype chain",
+                        "const C = Object.getPrototypeOf(new Uint8Array(1)).constructor; new C(512 * 1024 * 1024).fill(1);"),
+                Arguments.of("a subclass", "class Big extends Uint8Array {} new Big(512 * 1024 * 1024).fill(1);"),
+                Arguments.of("Uint8Array.from", "Uint8Array.from({ length: 512 * 1024 * 1024 });"),
+                Arguments.of("copies of a buffer by slice", """
+                        const a = new Uint8Array(100 * 1024 * 1024); const k = [];
+                        for (let i = 0; i < 4; i++) k.push(a.buffer.slice(0));"""),
+                Arguments.of("copies of a typed array by toReversed", """
+                        const a = new Uint8Array(100 * 1024 * 1024); const k = [];
+                        for (let i = 0; i < 4; i++) k.push(a.toReversed());"""),
+                Arguments.of("a resizable buffer grown", """
+                        const b = new ArrayBuffer(16, { maxByteLength: 1 << 30 }); b.resize(1 << 30); new Uint8Array(b).fill(1);"""),
+                Arguments.of("a buffer transferred to a larger one",
+                        "const b = new ArrayBuffer(16).transfer(1 << 30); new Uint8Array(b).fill(1);"),
+                Arguments.of("WebAssembly memory made large",
+                        "new Uint8Array(new WebAssembly.Memory({ initial: 8192 }).buffer).fill(1);"),
+                Arguments.of("WebAssembly memories grown", """
+                        const kept = [];
+                        for (let i = 0; i < 3; i++) {
+                          const m = new WebAssembly.Memory({ initial: 1, maximum: 2048 }); m.grow(1500);
+                          new Uint8Array(m.buffer).fill(1); kept.push(m);
+                        }"""),
+                Arguments.of("many small buffers kept", """
+                        const k = []; for (let i = 0; i < 4000; i++) k.push(new Uint8Array(60 * 1024).fill(1));"""),
+                Arguments.of("text encoded many times and kept", """
+                        const s = 'x'.repeat(8 * 1024 * 1024); const k = []; const e = new TextEncoder();
+                        for (let i = 0; i < 40; i++) k.push(e.encode(s));"""));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("allocations")
+    void an_allocation_over_the_limit_ends_the_invocation_before_the_memory_is_taken(String what, String code) {
+        LimitsTest.Recorder host = new LimitsTest.Recorder();
+        Worker w = load(Engines.module("""
+                export default { fetch(request) {
+                  if (new URL(request.url).pathname === '/ok') return new Response('still here');
+                  try { %s } catch (e) { return new Response('caught ' + e); }
+                  return new Response('kept');
+                } };""".formatted(code)), host);
+        long rssBefore = ResidentMemory.bytes();
+        assertThatThrownBy(() -> get(w.fetch(new WorkerRequest("GET", "http://x/", List.of(), null))))
+                .as(what)
+                .isInstanceOfSatisfying(InvocationException.class, e -> {
+                    assertThat(e.outcome()).isEqualTo(Outcome.EXCEEDED_MEMORY);
+                    assertThat(e.getMessage()).contains("memory limit");
+                });
+        assertThat(host.awaitRecord(0).outcome()).isEqualTo(Outcome.EXCEEDED_MEMORY);
+        assertThat(ResidentMemory.bytes() - rssBefore).as("memory the process took").isLessThan(256 * MB);
+        assertThat(text(get(w, "http://x/ok"))).isEqualTo("still here");
+        w.close();
+    }
+
+    @Test
+    void memory_that_is_let_go_can_be_allocated_again_and_again() {
+        // Within one turn (collections in between) and across requests.
+        Worker w = load(Engines.module("""
+                export default { fetch() {
+                  let total = 0;
+                  for (let i = 0; i < 12; i++) { const a = new Uint8Array(60 * 1024 * 1024); a.fill(1); total += a.length; }
+                  return new Response(String(total / 1024 / 1024));
+                } };"""));
+        for (int i = 0; i < 5; i++) {
+            assertThat(text(get(w, "http://x/"))).isEqualTo("720");
+        }
+    }
+
+    @Test
+    void a_length_is_read_once_so_the_engine_allocates_what_was_counted() {
+        Worker w = load(Engines.module("""
+                export default { fetch() {
+                  let calls = 0; const n = { valueOf() { return calls++ === 0 ? 16 : 512 * 1024 * 1024; } };
+                  let reads = 0; const like = { get length() { return reads++ === 0 ? 1 : 64 * 1024 * 1024; } };
+                  return new Response(new ArrayBuffer(n).byteLength + ' ' + calls + ' ' + new Float64Array(like).length + ' ' + reads);
+                } };"""));
+        assertThat(text(get(w, "http://x/"))).isEqualTo("16 1 1 1");
+    }
+
+    @Test
+    void views_of_an_existing_buffer_take_nothing_new() {
+        Worker w = load(Engines.module("""
+                export default { fetch() {
+                  const buffer = new ArrayBuffer(100 * 1024 * 1024); const views = [];
+                  for (let i = 0; i < 1000; i++) views.push(new Uint8Array(buffer), new Float64Array(buffer, 8, 1024), new DataView(buffer));
+                  return new Response(String(views.length));
+                } };"""));
+        assertThat(text(get(w, "http://x/"))).isEqualTo("3000");
+    }
+
+    @Test
+    void the_allocating_constructors_still_behave_as_the_standard_says() {
+        Worker w = load(Engines.module("""
+                export default { fetch() {
+                  const checks = [
+                    new Uint8Array(4) instanceof Uint8Array,
+                    Uint8Array.name === 'Uint8Array' && Uint8Array.BYTES_PER_ELEMENT === 1,
+                    new Uint8Array([1, 2, 3]).length === 3,
+                    new Uint16Array(new Set([1, 2])).length === 2,
+                    Object.getPrototypeOf(new Int32Array(2)) === Int32Array.prototype,
+                    new Uint8Array(2).subarray(1) instanceof Uint8Array,
+                    new ArrayBuffer(8).slice(2).byteLength === 6,
+                    new (class X extends Uint8Array {})(3) instanceof Uint8Array,
+                    Uint8Array.of(1, 2).length === 2,
+                    new Float64Array(new Float64Array([1.5]))[0] === 1.5,
+                    (() => { try { new Uint8Array(-1); return false; } catch (e) { return e instanceof RangeError; } })(),
+                    (() => { try { Uint8Array(2); return false; } catch (e) { return e instanceof TypeError; } })(),
+                    new WebAssembly.Memory({ initial: 1 }).buffer.byteLength === 65536,
+                  ];
+                  return new Response(checks.map((ok, i) => ok ? '' : 'check ' + i + ' failed').join(''));
+                } };"""));
+        assertThat(text(get(w, "http://x/"))).isEmpty();
+    }
+}
