@@ -900,13 +900,11 @@ public final class Platform implements AutoCloseable {
         return invoke(ref, request, limits.invocation(), outbound.paramsJson(), Optional.empty());
     }
 
-    /** The egress policies a script's subrequests obey: the platform's, its namespace's, its own. */
-    List<EgressPolicy> egressPolicies(Script script) {
-        List<EgressPolicy> policies = new ArrayList<>(3);
-        policies.add(egressPolicy);
-        script.ref().namespace().flatMap(this::namespaceById).ifPresent(ns -> policies.add(ns.egress()));
-        policies.add(script.current().egress());
-        return policies;
+    /** The egress policies a script's subrequests obey: the platform's, narrowed by its namespace's and its own. */
+    EgressPolicies egressPolicies(Script script) {
+        EgressPolicy namespace = script.ref().namespace().flatMap(this::namespaceById).map(Namespace::egress)
+                .orElse(EgressPolicy.OPEN);
+        return new EgressPolicies(egressPolicy, namespace, script.current().egress());
     }
 
     /**
@@ -959,7 +957,7 @@ public final class Platform implements AutoCloseable {
         private Egress egress;
         private EgressPolicy egressPolicy = EgressPolicy.OPEN;
 
-        /** The platform-wide egress policy; namespaces and scripts add theirs to it. */
+        /** The platform-wide egress policy; namespaces and scripts can only narrow it. */
         public Builder egressPolicy(EgressPolicy policy) {
             this.egressPolicy = policy;
             return this;

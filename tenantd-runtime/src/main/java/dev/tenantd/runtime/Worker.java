@@ -756,7 +756,9 @@ public final class Worker implements AutoCloseable {
                                 runtime.createV8ValueInteger(response.status()),
                                 runtime.createV8ValueString(response.statusText()),
                                 runtime.createV8ValueString(joinHeaders(response.headers())),
-                                body);
+                                body,
+                                runtime.createV8ValueString(response.url()),
+                                runtime.createV8ValueInteger(response.redirects()));
                     }
                 } else {
                     Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null

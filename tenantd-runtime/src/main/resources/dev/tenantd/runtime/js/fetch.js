@@ -40,14 +40,16 @@ function fetch_hostCall(signal, start) {
   });
 }
 
-function fetch_settle(id, status, statusText, headers, body) {
+// `url` is where the response came from after `redirects` redirects ('' and 0 for
+// answers of other workers), which Response.url and Response.redirected report.
+function fetch_settle(id, status, statusText, headers, body, url, redirects) {
   const entry = fetch_pending.get(id);
   if (!entry) return;
   fetch_pending.delete(id);
   if (entry.signal) entry.signal.removeEventListener('abort', entry.onAbort);
   try {
     entry.resolve(responseFromHost(status, statusText, fetch_splitHeaders(headers),
-      body.length === 0 ? null : body, '', false));
+      body.length === 0 ? null : body, url, redirects > 0));
   } catch (error) {
     entry.reject(error);
   }
