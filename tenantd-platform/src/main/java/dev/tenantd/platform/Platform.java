@@ -852,7 +852,7 @@ public final class Platform implements AutoCloseable {
             InvocationLimits callLimits, String envJson, Optional<Object> hostContext) {
         ScriptVersion version = serving.current();
         ScriptLimits own = version.limits();
-        InvocationLimits effective = limits.invocation().narrow(own.cpuMs(), own.subrequests()).narrow(callLimits);
+        InvocationLimits effective = limits.forInvocation(own, callLimits);
         InvocationOptions options = new InvocationOptions(effective, envJson, hostContext,
                 tails.observe(ref, version.id(), request));
         java.util.concurrent.atomic.AtomicInteger inFlight =
