@@ -370,7 +370,7 @@ public final class Platform implements AutoCloseable {
         return "{}";
     }
 
-    /** Versions the old deployment served and the new one does not: their isolates close after the grace period. */
+    /** Versions the old deployment served and the new one does not: their isolates close once idle. */
     private void retireUndeployed(Script old, Script now) {
         Set<String> serving = new HashSet<>();
         now.deployment().versions().forEach(v -> serving.add(v.versionId()));
@@ -381,7 +381,10 @@ public final class Platform implements AutoCloseable {
         }
     }
 
-    /** Closes a version's isolate after the grace period, unless a deployment serves it again by then. */
+    /**
+     * Closes a version's isolate as soon as no request is in it, and at the latest after the
+     * grace period (the wall-time limit), unless a deployment serves it again by then.
+     */
     private void retire(ScriptRef ref, String versionId) {
         pool.retire(versionId, limits.wallTimeMs(), () -> findScript(ref)
                 .map(s -> s.deployment().versions().stream().anyMatch(v -> v.versionId().equals(versionId)))
@@ -862,7 +865,7 @@ public final class Platform implements AutoCloseable {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.LOAD_SHED,
                     "Worker is overloaded: it already has " + limits.concurrentInvocations() + " requests in flight."));
         }
-        return pool.worker(serving).thenCompose(worker -> worker.fetch(request, options))
+        return pool.call(serving, worker -> worker.fetch(request, options))
                 .whenComplete((response, error) -> inFlight.decrementAndGet());
     }
 
