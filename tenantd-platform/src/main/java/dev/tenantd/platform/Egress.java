@@ -13,8 +13,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -28,15 +26,24 @@ import java.util.function.Supplier;
 /**
  * Every {@code fetch()} a worker makes leaves through here. Requests to the
  * Cloudflare API host are answered by this server's own API. Everything else is
- * resolved first and refused when any address is loopback, private, link-local
- * (cloud metadata) or otherwise not public; the connection then goes to the
- * checked address, and every redirect is checked again.
+ * resolved first and refused when any address is refused by the worker's
+ * {@link EgressPolicies} (non-public addresses unless the platform's allow list
+ * names them); the connection then goes to the checked address, and every
+ * redirect is checked again.
  */
 public final class Egress implements AutoCloseable {
     public static final String CLOUDFLARE_API_HOST = "api.cloudflare.com";
     private static final int MAX_REDIRECTS = 20;
     private static final Set<String> NO_FORWARD = Set.of("host", "connection", "keep-alive", "transfer-encoding",
             "upgrade", "proxy-connection", "te", "trailer", "content-length");
+    /** Request-body header names: dropped with the body when a redirect turns a request into a GET. */
+    private static final Set<String> BODY_HEADERS = Set.of("content-encoding", "content-language", "content-location",
+            "content-type");
+    /**
+     * Credentials that never follow a redirect to another origin: the Fetch standard removes
+     * {@code Authorization}; browsers and undici remove cookies and proxy credentials too.
+     */
+    private static final Set<String> CREDENTIALS = Set.of("authorization", "cookie", "proxy-authorization");
 
     private final Vertx vertx;
     private final HttpClient client;
@@ -55,8 +62,11 @@ public final class Egress implements AutoCloseable {
                 .setKeepAlive(true));
     }
 
-    /** Sends a worker's subrequest under the given policies (platform, namespace, script). */
-    public CompletableFuture<WorkerResponse> fetch(WorkerRequest request, List<EgressPolicy> policies) {
+    /**
+     * Sends a worker's subrequest under the given policies, following redirects as the Fetch
+     * standard does; the response carries the final URL and the number of redirects followed.
+     */
+    public CompletableFuture<WorkerResponse> fetch(WorkerRequest request, EgressPolicies policies) {
         // Compose the exchange on an event loop: a response's body must be read on the thread
         // that delivers it, or its end can be missed when the isolate's thread attaches late.
         CompletableFuture<WorkerResponse> result = new CompletableFuture<>();
@@ -70,7 +80,7 @@ public final class Egress implements AutoCloseable {
         return result;
     }
 
-    private Future<WorkerResponse> send(WorkerRequest request, List<EgressPolicy> policies, int redirects) {
+    private Future<WorkerResponse> send(WorkerRequest request, EgressPolicies policies, int redirects) {
         URI uri;
         try {
             uri = URI.create(request.url());
@@ -78,14 +88,19 @@ public final class Egress implements AutoCloseable {
             return Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
                     "Fetch API cannot load: " + request.url()));
         }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            return Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
+                    "Fetch API cannot load: " + request.url()));
+        }
         String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-        boolean https = "https".equalsIgnoreCase(uri.getScheme());
+        boolean https = scheme.equals("https");
         int port = uri.getPort() > 0 ? uri.getPort() : (https ? 443 : 80);
         String target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
 
         if (host.equals(CLOUDFLARE_API_HOST) && target.startsWith("/client/v4")) {
-            java.util.Optional<String> refused = EgressPolicy.refusal(policies, host, null, true);
+            java.util.Optional<String> refused = policies.refusal(host);
             if (refused.isPresent()) {
                 return Future.failedFuture(blocked(host, refused.get()));
             }
@@ -99,7 +114,7 @@ public final class Egress implements AutoCloseable {
     }
 
     private Future<WorkerResponse> exchange(WorkerRequest request, String host, int port, boolean https,
-            InetAddress address, String hostHeader, String target, List<EgressPolicy> policies, int redirects) {
+            InetAddress address, String hostHeader, String target, EgressPolicies policies, int redirects) {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.valueOf(request.method()))
                 .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
@@ -134,34 +149,60 @@ public final class Egress implements AutoCloseable {
     }
 
     private Future<WorkerResponse> followRedirect(WorkerRequest request, WorkerResponse response,
-            List<EgressPolicy> policies, int redirects) {
+            EgressPolicies policies, int redirects) {
         int status = response.status();
-        if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) {
-            return Future.succeededFuture(response);
-        }
-        String location = response.header("location").orElse(null);
-        if (location == null) {
-            return Future.succeededFuture(response);
+        java.util.Optional<String> location = response.header("location");
+        boolean redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+        if (!redirect || location.isEmpty()) {
+            return Future.succeededFuture(response.fetchedFrom(withoutFragment(request.url()), redirects));
         }
         if (redirects >= MAX_REDIRECTS) {
             return Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError", "Too many redirects."));
         }
-        String next = URI.create(request.url()).resolve(location).toString();
-        boolean keepBody = status == 307 || status == 308;
-        String method = keepBody || request.method().equals("HEAD") ? request.method() : "GET";
-        List<String> headers = keepBody ? request.headers() : withoutContentHeaders(request.headers());
-        return send(new WorkerRequest(method, next, headers, keepBody ? request.body() : null), policies, redirects + 1);
+        URI from = URI.create(request.url());
+        URI next;
+        try {
+            next = from.resolve(location.get());
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
+                    "The redirect location '" + location.get() + "' is not a valid URL."));
+        }
+        return send(redirected(request, status, from, next), policies, redirects + 1);
     }
 
-    private static List<String> withoutContentHeaders(List<String> headers) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i + 1 < headers.size(); i += 2) {
-            if (!headers.get(i).startsWith("content-")) {
-                out.add(headers.get(i));
-                out.add(headers.get(i + 1));
+    /**
+     * The request a redirect leads to, by the Fetch standard's HTTP-redirect fetch: a 301 or
+     * 302 answer to a POST, and a 303 answer to anything but GET or HEAD, become a GET
+     * without body or body headers; any other keeps its method and body. Credentials are
+     * dropped once the request leaves its origin.
+     */
+    static WorkerRequest redirected(WorkerRequest request, int status, URI from, URI next) {
+        String method = request.method();
+        boolean toGet = ((status == 301 || status == 302) && method.equals("POST"))
+                || (status == 303 && !method.equals("GET") && !method.equals("HEAD"));
+        boolean crossOrigin = !origin(from).equals(origin(next));
+        List<String> headers = new ArrayList<>();
+        for (int i = 0; i + 1 < request.headers().size(); i += 2) {
+            String name = request.headers().get(i).toLowerCase(Locale.ROOT);
+            if (!(toGet && BODY_HEADERS.contains(name)) && !(crossOrigin && CREDENTIALS.contains(name))) {
+                headers.add(request.headers().get(i));
+                headers.add(request.headers().get(i + 1));
             }
         }
-        return out;
+        return new WorkerRequest(toGet ? "GET" : method, next.toString(), headers, toGet ? null : request.body());
+    }
+
+    /** Scheme, host and port (the default port filled in): what the Fetch standard compares as an origin. */
+    private static String origin(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        int port = uri.getPort() > 0 ? uri.getPort() : scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
+        return scheme + "://" + (uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT)) + ":" + port;
+    }
+
+    /** A response's URL never carries the request's fragment. */
+    private static String withoutFragment(String url) {
+        int hash = url.indexOf('#');
+        return hash < 0 ? url : url.substring(0, hash);
     }
 
     private static InvocationException blocked(String host, String reason) {
@@ -169,11 +210,11 @@ public final class Egress implements AutoCloseable {
                 "fetch to " + host + " was blocked by the egress policy: " + reason + ".");
     }
 
-    private static InetAddress resolveAllowed(String host, List<EgressPolicy> policies) {
+    private static InetAddress resolveAllowed(String host, EgressPolicies policies) {
         if (host.isEmpty()) {
             throw new InvocationException(Outcome.EXCEPTION, "TypeError", "Fetch API cannot load: the URL has no host.");
         }
-        java.util.Optional<String> byName = EgressPolicy.refusalByName(policies, host);
+        java.util.Optional<String> byName = policies.refusalByName(host);
         if (byName.isPresent()) {
             throw blocked(host, byName.get());
         }
@@ -185,45 +226,12 @@ public final class Egress implements AutoCloseable {
         }
         String name = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         for (InetAddress a : all) {
-            java.util.Optional<String> refused = EgressPolicy.refusal(policies, name, a, isPublic(a));
+            java.util.Optional<String> refused = policies.refusal(name, a);
             if (refused.isPresent()) {
                 throw blocked(host, refused.get());
             }
         }
         return all[0];
-    }
-
-    /** Public unicast only: no loopback, private, link-local, CGNAT, unique-local, multicast or unspecified. */
-    static boolean isPublic(InetAddress a) {
-        if (a.isLoopbackAddress() || a.isAnyLocalAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
-                || a.isMulticastAddress()) {
-            return false;
-        }
-        byte[] b = a.getAddress();
-        if (a instanceof Inet4Address) {
-            int first = b[0] & 0xff;
-            int second = b[1] & 0xff;
-            return !(first == 0 || (first == 100 && second >= 64 && second < 128) || (first == 192 && second == 0)
-                    || (first == 198 && (second == 18 || second == 19)) || first >= 240);
-        }
-        if (a instanceof Inet6Address) {
-            int first = b[0] & 0xff;
-            if ((first & 0xfe) == 0xfc) {
-                return false;
-            }
-            boolean mapped = true;
-            for (int i = 0; i < 10; i++) {
-                mapped &= b[i] == 0;
-            }
-            if (mapped && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
-                try {
-                    return isPublic(InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]}));
-                } catch (UnknownHostException e) {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -14,10 +15,8 @@ import java.util.Optional;
 /**
  * Where workers' subrequests may go: allow and block lists of host names
  * ({@code api.example.com}, {@code *.example.com}) and CIDR ranges
- * ({@code 10.0.0.0/8}, {@code ::1/128}). Policies of the platform, a namespace
- * and a script combine: every block list applies, and every non-empty allow
- * list must allow. Loopback, private, link-local and other non-public
- * addresses are refused unless an allow list names them (or their host).
+ * ({@code 10.0.0.0/8}, {@code ::1/128}). How the policies of the platform, a
+ * namespace and a script combine is {@link EgressPolicies}'s job.
  */
 public record EgressPolicy(List<String> allow, List<String> block) {
     public static final EgressPolicy OPEN = new EgressPolicy(List.of(), List.of());
@@ -92,44 +91,45 @@ public record EgressPolicy(List<String> allow, List<String> block) {
     private record Cidr(byte[] network, int bits) {
         boolean contains(InetAddress address) {
             byte[] a = address.getAddress();
-            if (a.length != network.length) {
-                return false;
-            }
-            int full = bits / 8;
-            for (int i = 0; i < full; i++) {
-                if (a[i] != network[i]) {
-                    return false;
-                }
-            }
-            int rest = bits % 8;
-            if (rest == 0) {
-                return true;
-            }
-            int mask = (0xff << (8 - rest)) & 0xff;
-            return (a[full] & mask) == (network[full] & mask);
+            return a.length == network.length && SpecialAddresses.prefixMatches(a, network, bits);
         }
     }
 
     private static Cidr cidr(String rule) {
         String[] parts = rule.split("/", 2);
+        // Only literals: a rule never makes the platform look a name up.
+        byte[] network = parts[0].matches("[0-9a-f.:\\[\\]]+")
+                ? NetUtil.createByteArrayFromIpAddressString(parts[0].replace("[", "").replace("]", "")) : null;
+        if (network == null) {
+            throw new IllegalArgumentException("'" + rule + "' is not a CIDR range (an address/prefix)");
+        }
+        if (network.length == 16 && isMapped(network)) {
+            // ::ffff:a.b.c.d/N names IPv4 addresses, which is how they are seen at connection time.
+            network = java.util.Arrays.copyOfRange(network, 12, 16);
+        }
         try {
-            InetAddress network = InetAddress.getByName(parts[0].replace("[", "").replace("]", ""));
-            if (!parts[0].matches("[0-9a-f.:\\[\\]]+")) {
-                throw new IllegalArgumentException("'" + rule + "' is not a CIDR range (an address/prefix)");
-            }
             int bits = Integer.parseInt(parts[1]);
-            if (bits < 0 || bits > network.getAddress().length * 8) {
+            if (bits < 0 || bits > network.length * 8) {
                 throw new IllegalArgumentException("'" + rule + "' has an invalid prefix length");
             }
-            return new Cidr(network.getAddress(), bits);
-        } catch (UnknownHostException | NumberFormatException e) {
+            return new Cidr(network, bits);
+        } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + rule + "' is not a CIDR range (an address/prefix)");
         }
     }
 
-    private static boolean matches(String rule, String host, InetAddress address) {
+    private static boolean isMapped(byte[] address) {
+        for (int i = 0; i < 10; i++) {
+            if (address[i] != 0) {
+                return false;
+            }
+        }
+        return (address[10] & 0xff) == 0xff && (address[11] & 0xff) == 0xff;
+    }
+
+    private static boolean matches(String rule, String host, Optional<InetAddress> address) {
         if (rule.contains("/")) {
-            return address != null && cidr(rule).contains(address);
+            return address.isPresent() && cidr(rule).contains(address.get());
         }
         String bare = rule.replace("[", "").replace("]", "");
         if (bare.startsWith("*.")) {
@@ -139,9 +139,10 @@ public record EgressPolicy(List<String> allow, List<String> block) {
             return true;
         }
         // An address written as a rule matches that address however the host was named.
-        if (address != null && bare.matches("[0-9a-f.:]+") && (bare.contains(".") || bare.contains(":"))) {
+        byte[] literal = NetUtil.createByteArrayFromIpAddressString(bare);
+        if (address.isPresent() && literal != null) {
             try {
-                return InetAddress.getByName(bare).equals(address);
+                return InetAddress.getByAddress(literal).equals(address.get());
             } catch (UnknownHostException e) {
                 return false;
             }
@@ -149,41 +150,23 @@ public record EgressPolicy(List<String> allow, List<String> block) {
         return false;
     }
 
-    /** A block-list rule naming the host refuses it before any DNS lookup. */
-    static Optional<String> refusalByName(List<EgressPolicy> policies, String host) {
-        for (EgressPolicy p : policies) {
-            for (String rule : p.block) {
-                if (!rule.contains("/") && matches(rule, host, null)) {
-                    return Optional.of(host + " matches the block-list rule '" + rule + "'");
-                }
-            }
-        }
-        return Optional.empty();
+    /** The first block-list rule naming {@code host} (by name, before any lookup), if any. */
+    Optional<String> blockingRuleByName(String host) {
+        return block.stream().filter(rule -> !rule.contains("/") && matches(rule, host, Optional.empty())).findFirst();
     }
 
-    /**
-     * Why a request to {@code host} at {@code address} is refused under all of {@code policies},
-     * or empty if it may go.
-     */
-    static Optional<String> refusal(List<EgressPolicy> policies, String host, InetAddress address, boolean isPublic) {
-        boolean explicitlyAllowed = false;
-        for (EgressPolicy p : policies) {
-            for (String rule : p.block) {
-                if (matches(rule, host, address)) {
-                    return Optional.of(host + " matches the block-list rule '" + rule + "'");
-                }
-            }
-            if (!p.allow.isEmpty()) {
-                if (p.allow.stream().noneMatch(rule -> matches(rule, host, address))) {
-                    return Optional.of(host + " is not on the allow list");
-                }
-                explicitlyAllowed = true;
-            }
-        }
-        if (!isPublic && !explicitlyAllowed) {
-            return Optional.of(address.getHostAddress()
-                    + " is a loopback, private or link-local address (allow it explicitly to reach it)");
-        }
-        return Optional.empty();
+    /** The first block-list rule matching {@code host} or {@code address}, if any. */
+    Optional<String> blockingRule(String host, Optional<InetAddress> address) {
+        return block.stream().filter(rule -> matches(rule, host, address)).findFirst();
+    }
+
+    /** True when the allow list is empty (no opinion) or one of its rules matches. */
+    boolean allows(String host, Optional<InetAddress> address) {
+        return allow.isEmpty() || names(host, address);
+    }
+
+    /** True when one of the allow list's rules matches: the host or address is named explicitly. */
+    boolean names(String host, Optional<InetAddress> address) {
+        return allow.stream().anyMatch(rule -> matches(rule, host, address));
     }
 }

@@ -5,7 +5,7 @@ import dev.tenantd.runtime.InvocationLimits;
 /**
  * Every limit of the platform, with its default, in one record. Scripts
  * ({@code metadata.limits}) and calls ({@code get(name, args, {limits})})
- * may narrow the per-invocation ones; nothing widens them.
+ * may narrow the per-invocation ones ({@link #forInvocation}); nothing widens them.
  *
  * @param cpuMs            CPU time per invocation, summed over its turns
  * @param memoryMb         heap per isolate (process-wide in V8: set once at start)
@@ -41,6 +41,15 @@ public record Limits(long cpuMs, int memoryMb, int subrequests, long scriptSizeB
     /** The per-invocation part, before any script or call narrows it. */
     public InvocationLimits invocation() {
         return new InvocationLimits(cpuMs, subrequests, wallTimeMs, logBytes);
+    }
+
+    /**
+     * What one invocation may spend: the platform's per-invocation limits narrowed by the
+     * script's ({@code metadata.limits}) and then by the call's ({@code get(..., {limits})});
+     * each value is the smallest any level sets, so no level can widen another's.
+     */
+    public InvocationLimits forInvocation(ScriptLimits script, InvocationLimits call) {
+        return invocation().narrow(script.cpuMs(), script.subrequests()).narrow(call);
     }
 
     public Limits withScriptSizeBytes(long bytes) {

@@ -370,7 +370,7 @@ public final class Platform implements AutoCloseable {
         return "{}";
     }
 
-    /** Versions the old deployment served and the new one does not: their isolates close after the grace period. */
+    /** Versions the old deployment served and the new one does not: their isolates close once idle. */
     private void retireUndeployed(Script old, Script now) {
         Set<String> serving = new HashSet<>();
         now.deployment().versions().forEach(v -> serving.add(v.versionId()));
@@ -381,7 +381,10 @@ public final class Platform implements AutoCloseable {
         }
     }
 
-    /** Closes a version's isolate after the grace period, unless a deployment serves it again by then. */
+    /**
+     * Closes a version's isolate as soon as no request is in it, and at the latest after the
+     * grace period (the wall-time limit), unless a deployment serves it again by then.
+     */
     private void retire(ScriptRef ref, String versionId) {
         pool.retire(versionId, limits.wallTimeMs(), () -> findScript(ref)
                 .map(s -> s.deployment().versions().stream().anyMatch(v -> v.versionId().equals(versionId)))
@@ -852,7 +855,7 @@ public final class Platform implements AutoCloseable {
             InvocationLimits callLimits, String envJson, Optional<Object> hostContext) {
         ScriptVersion version = serving.current();
         ScriptLimits own = version.limits();
-        InvocationLimits effective = limits.invocation().narrow(own.cpuMs(), own.subrequests()).narrow(callLimits);
+        InvocationLimits effective = limits.forInvocation(own, callLimits);
         InvocationOptions options = new InvocationOptions(effective, envJson, hostContext,
                 tails.observe(ref, version.id(), request));
         java.util.concurrent.atomic.AtomicInteger inFlight =
@@ -862,7 +865,7 @@ public final class Platform implements AutoCloseable {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.LOAD_SHED,
                     "Worker is overloaded: it already has " + limits.concurrentInvocations() + " requests in flight."));
         }
-        return pool.worker(serving).thenCompose(worker -> worker.fetch(request, options))
+        return pool.call(serving, worker -> worker.fetch(request, options))
                 .whenComplete((response, error) -> inFlight.decrementAndGet());
     }
 
@@ -900,13 +903,11 @@ public final class Platform implements AutoCloseable {
         return invoke(ref, request, limits.invocation(), outbound.paramsJson(), Optional.empty());
     }
 
-    /** The egress policies a script's subrequests obey: the platform's, its namespace's, its own. */
-    List<EgressPolicy> egressPolicies(Script script) {
-        List<EgressPolicy> policies = new ArrayList<>(3);
-        policies.add(egressPolicy);
-        script.ref().namespace().flatMap(this::namespaceById).ifPresent(ns -> policies.add(ns.egress()));
-        policies.add(script.current().egress());
-        return policies;
+    /** The egress policies a script's subrequests obey: the platform's, narrowed by its namespace's and its own. */
+    EgressPolicies egressPolicies(Script script) {
+        EgressPolicy namespace = script.ref().namespace().flatMap(this::namespaceById).map(Namespace::egress)
+                .orElse(EgressPolicy.OPEN);
+        return new EgressPolicies(egressPolicy, namespace, script.current().egress());
     }
 
     /**
@@ -959,7 +960,7 @@ public final class Platform implements AutoCloseable {
         private Egress egress;
         private EgressPolicy egressPolicy = EgressPolicy.OPEN;
 
-        /** The platform-wide egress policy; namespaces and scripts add theirs to it. */
+        /** The platform-wide egress policy; namespaces and scripts can only narrow it. */
         public Builder egressPolicy(EgressPolicy policy) {
             this.egressPolicy = policy;
             return this;

@@ -65,7 +65,7 @@ final class PlatformWorkerHost implements WorkerHost {
         }
         InvocationLimits callLimits;
         try {
-            callLimits = callLimits(optionsJson);
+            callLimits = callLimits(platform.limits(), optionsJson);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError", e.getMessage()));
         }
@@ -125,9 +125,12 @@ final class PlatformWorkerHost implements WorkerHost {
         return Optional.of(new Outbound(script.ref().accountId(), service, params.toString()));
     }
 
-    /** {@code get(name, args, {limits: {cpuMs, subRequests}})}: narrows, never widens. */
-    private InvocationLimits callLimits(String optionsJson) {
-        InvocationLimits base = InvocationLimits.defaults();
+    /**
+     * {@code get(name, args, {limits: {cpuMs, subRequests}})}: the platform's per-invocation
+     * limits narrowed by the values the call gives; never wider than the platform's.
+     */
+    static InvocationLimits callLimits(Limits platform, String optionsJson) {
+        InvocationLimits base = platform.invocation();
         try {
             JsonNode limits = Platform.JSON.readTree(optionsJson).path("limits");
             if (limits.isMissingNode() || limits.isNull()) {

@@ -5,19 +5,30 @@ import dev.tenantd.runtime.JsEngine;
 import dev.tenantd.runtime.Outcome;
 import dev.tenantd.runtime.Worker;
 import dev.tenantd.runtime.WorkerHost;
+import dev.tenantd.runtime.WorkerResponse;
 import dev.tenantd.runtime.WorkerSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
  * Live isolates, one per script version, loaded on first use and evicted least
  * recently used first. A version is immutable, so an isolate never goes stale;
  * a new upload simply gets a new isolate.
+ *
+ * <p>Each request holds its version's isolate from lookup until its response; a
+ * version that stops serving (replaced or deleted) is closed as soon as no request
+ * holds it and its last invocation (waitUntil included) has ended, and at the latest
+ * when its grace period is over.
  */
 final class WorkerPool implements AutoCloseable {
     private final JsEngine engine;
@@ -30,7 +41,25 @@ final class WorkerPool implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-    private final LinkedHashMap<String, CompletableFuture<Worker>> live = new LinkedHashMap<>(64, 0.75f, true);
+
+    /** An isolate, loaded or loading, and how many requests hold it right now. */
+    private static final class Entry {
+        final CompletableFuture<Worker> worker;
+        int holders;
+
+        Entry(CompletableFuture<Worker> worker) {
+            this.worker = worker;
+        }
+    }
+
+    private final LinkedHashMap<String, Entry> live = new LinkedHashMap<>(64, 0.75f, true);
+    /**
+     * Versions that stopped serving and are still in their grace period, each with the check
+     * that says whether a later deployment (a rollback) serves it again. Guarded by {@code live}.
+     */
+    private final Map<String, BooleanSupplier> retired = new HashMap<>();
+    /** Isolates taken out of the pool that close once their last invocation ends. */
+    private final Set<Worker> draining = ConcurrentHashMap.newKeySet();
 
     WorkerPool(JsEngine engine, int capacity, Function<Script, WorkerSource> sources,
             Function<Script, WorkerHost> hosts) {
@@ -47,30 +76,42 @@ final class WorkerPool implements AutoCloseable {
         return io;
     }
 
-    CompletableFuture<Worker> worker(Script script) {
+    /**
+     * Runs {@code call} on the isolate of the script's current version, loading it if needed.
+     * The isolate is held until the call's future completes, so a retirement meanwhile waits for it.
+     */
+    CompletableFuture<WorkerResponse> call(Script script, Function<Worker, CompletableFuture<WorkerResponse>> call) {
         String key = script.current().id();
-        List<CompletableFuture<Worker>> evicted = new ArrayList<>();
-        CompletableFuture<Worker> result;
+        Entry entry = hold(script);
+        return loaded(key, entry).thenCompose(call).whenComplete((response, error) -> release(key, entry));
+    }
+
+    private Entry hold(Script script) {
+        String key = script.current().id();
+        List<Entry> evicted = new ArrayList<>();
+        Entry entry;
         synchronized (live) {
-            CompletableFuture<Worker> existing = live.get(key);
-            if (existing != null && !(existing.isDone() && !existing.isCompletedExceptionally()
-                    && !existing.join().isAlive())) {
+            Entry existing = live.get(key);
+            if (existing != null && !(existing.worker.isDone() && !existing.worker.isCompletedExceptionally()
+                    && !existing.worker.join().isAlive())) {
+                existing.holders++;
                 return existing;
             }
-            result = CompletableFuture.supplyAsync(() -> sources.apply(script), io)
-                    .thenCompose(source -> engine.load(source, hosts.apply(script)));
-            live.put(key, result);
-            Iterator<Map.Entry<String, CompletableFuture<Worker>>> it = live.entrySet().iterator();
-            while (live.size() > capacity && it.hasNext()) {
-                evicted.add(it.next().getValue());
-                it.remove();
-            }
+            entry = new Entry(CompletableFuture.supplyAsync(() -> sources.apply(script), io)
+                    .thenCompose(source -> engine.load(source, hosts.apply(script))));
+            entry.holders = 1;
+            live.put(key, entry);
+            evictOverCapacity(evicted);
         }
-        evicted.forEach(f -> f.thenAccept(Worker::close));
-        return result.handle((worker, error) -> {
+        evicted.forEach(e -> e.worker.thenAccept(Worker::close));
+        return entry;
+    }
+
+    private CompletableFuture<Worker> loaded(String key, Entry entry) {
+        return entry.worker.handle((worker, error) -> {
             if (error != null) {
                 synchronized (live) {
-                    live.remove(key, result);
+                    live.remove(key, entry);
                 }
                 Throwable cause = Platform.unwrap(error);
                 throw new java.util.concurrent.CompletionException(cause instanceof InvocationException
@@ -80,55 +121,119 @@ final class WorkerPool implements AutoCloseable {
         });
     }
 
+    private void release(String key, Entry entry) {
+        boolean retiredAndFree;
+        synchronized (live) {
+            entry.holders--;
+            retiredAndFree = entry.holders == 0 && retired.containsKey(key);
+        }
+        if (retiredAndFree) {
+            // Off the thread that completed the response: the check may read the store.
+            io.execute(() -> closeIfUnused(key));
+        }
+    }
+
     /** Keeps an isolate that is already loaded (the one that validated an upload) for its version. */
     void adopt(Script script, Worker worker) {
-        List<CompletableFuture<Worker>> evicted = new ArrayList<>();
+        List<Entry> evicted = new ArrayList<>();
         synchronized (live) {
-            CompletableFuture<Worker> previous = live.put(script.current().id(), CompletableFuture.completedFuture(worker));
+            Entry previous = live.put(script.current().id(), new Entry(CompletableFuture.completedFuture(worker)));
             if (previous != null) {
                 evicted.add(previous);
             }
-            Iterator<Map.Entry<String, CompletableFuture<Worker>>> it = live.entrySet().iterator();
-            while (live.size() > capacity && it.hasNext()) {
-                evicted.add(it.next().getValue());
-                it.remove();
-            }
+            evictOverCapacity(evicted);
         }
-        evicted.forEach(f -> f.thenAccept(Worker::close));
+        evicted.forEach(e -> e.worker.thenAccept(Worker::close));
+    }
+
+    private void evictOverCapacity(List<Entry> evicted) {
+        Iterator<Map.Entry<String, Entry>> it = live.entrySet().iterator();
+        while (live.size() > capacity && it.hasNext()) {
+            evicted.add(it.next().getValue());
+            it.remove();
+        }
     }
 
     /**
-     * A version that no longer serves new requests (replaced or deleted) keeps its isolate
-     * for {@code graceMs}, so requests already in it can finish, then it is closed — unless
-     * {@code servingAgain} says a later deployment (a rollback, say) serves it once more.
+     * A version that no longer serves new requests (replaced or deleted): its isolate closes
+     * once no request holds it and its last invocation has ended — at once if it is idle —
+     * and at the latest after {@code graceMs}; unless {@code servingAgain} says a later
+     * deployment (a rollback, say) serves it once more, in which case the open isolate stays.
      */
-    void retire(String versionId, long graceMs, java.util.function.BooleanSupplier servingAgain) {
-        CompletableFuture.delayedExecutor(graceMs, java.util.concurrent.TimeUnit.MILLISECONDS, io).execute(() -> {
-            if (servingAgain.getAsBoolean()) {
+    void retire(String versionId, long graceMs, BooleanSupplier servingAgain) {
+        synchronized (live) {
+            retired.put(versionId, servingAgain);
+        }
+        io.execute(() -> closeIfUnused(versionId));
+        CompletableFuture.delayedExecutor(graceMs, TimeUnit.MILLISECONDS, io)
+                .execute(() -> graceOver(versionId, servingAgain));
+    }
+
+    private void closeIfUnused(String versionId) {
+        BooleanSupplier servingAgain;
+        synchronized (live) {
+            servingAgain = retired.get(versionId);
+            Entry entry = live.get(versionId);
+            if (servingAgain == null || entry == null || entry.holders > 0) {
                 return;
             }
-            CompletableFuture<Worker> gone;
+        }
+        if (servingAgain.getAsBoolean()) {
             synchronized (live) {
-                gone = live.remove(versionId);
+                retired.remove(versionId, servingAgain);
             }
-            if (gone != null) {
-                gone.thenAccept(Worker::close);
+            return;
+        }
+        Entry gone;
+        synchronized (live) {
+            gone = live.get(versionId);
+            if (gone == null || gone.holders > 0 || retired.get(versionId) != servingAgain) {
+                return;
             }
+            live.remove(versionId);
+        }
+        gone.worker.thenAccept(worker -> {
+            draining.add(worker);
+            worker.closeWhenIdle();
         });
     }
 
-    int size() {
+    /** The end of a retired version's grace period: whatever still holds its isolate has had its wall time. */
+    private void graceOver(String versionId, BooleanSupplier servingAgain) {
         synchronized (live) {
-            return live.size();
+            if (!retired.remove(versionId, servingAgain)) {
+                return;
+            }
+        }
+        if (servingAgain.getAsBoolean()) {
+            return;
+        }
+        Entry gone;
+        synchronized (live) {
+            gone = live.remove(versionId);
+        }
+        if (gone != null) {
+            gone.worker.thenAccept(Worker::close);
+        }
+    }
+
+    /** Open isolates: those in the pool and those finishing their last invocations before closing. */
+    int size() {
+        draining.removeIf(worker -> !worker.isAlive());
+        synchronized (live) {
+            return live.size() + draining.size();
         }
     }
 
     @Override
     public void close() {
         synchronized (live) {
-            live.values().forEach(f -> f.thenAccept(Worker::close));
+            live.values().forEach(e -> e.worker.thenAccept(Worker::close));
             live.clear();
+            retired.clear();
         }
+        draining.forEach(Worker::close);
+        draining.clear();
         io.shutdownNow();
     }
 }

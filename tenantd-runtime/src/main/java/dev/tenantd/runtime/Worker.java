@@ -84,6 +84,8 @@ public final class Worker implements AutoCloseable {
 
     private volatile boolean closed;
     private volatile long startupNanos;
+    // Touched only inside turns: close once the last invocation in flight ends.
+    private boolean closeWhenIdle;
 
     /** The state of one request through this isolate, from start to its last waitUntil. */
     private static final class Invocation {
@@ -239,6 +241,23 @@ public final class Worker implements AutoCloseable {
     public void close() {
         if (!closed) {
             mailbox.execute(this::discard);
+        }
+    }
+
+    /**
+     * Closes the isolate once no invocation is in flight: at once if none is, otherwise
+     * when the last one ends (its response sent and its waitUntil work settled).
+     */
+    public void closeWhenIdle() {
+        mailbox.execute(() -> {
+            closeWhenIdle = true;
+            discardIfIdle();
+        });
+    }
+
+    private void discardIfIdle() {
+        if (invocations.isEmpty()) {
+            discard();
         }
     }
 
@@ -514,6 +533,10 @@ public final class Worker implements AutoCloseable {
                 System.nanoTime() - inv.startNanos, inv.subrequests, inv.status);
         host.invocationEnded(record);
         inv.observer.ended(record);
+        if (closeWhenIdle) {
+            // Not from here: this may run inside a call from JavaScript into the host.
+            mailbox.execute(this::discardIfIdle);
+        }
     }
 
     // ---- isolate setup, inside turns
@@ -864,7 +887,9 @@ public final class Worker implements AutoCloseable {
                                 runtime.createV8ValueInteger(response.status()),
                                 runtime.createV8ValueString(response.statusText()),
                                 runtime.createV8ValueString(joinHeaders(response.headers())),
-                                body);
+                                body,
+                                runtime.createV8ValueString(response.url()),
+                                runtime.createV8ValueInteger(response.redirects()));
                     }
                 } else {
                     Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null

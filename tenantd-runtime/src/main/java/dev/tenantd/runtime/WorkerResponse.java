@@ -3,14 +3,32 @@ package dev.tenantd.runtime;
 import java.util.List;
 import java.util.Objects;
 
-/** An HTTP response as it crosses out of or into an isolate. */
-public record WorkerResponse(int status, String statusText, List<String> headers, byte[] body) {
+/**
+ * An HTTP response as it crosses out of or into an isolate.
+ *
+ * @param url       where a {@code fetch()} got it from, after redirects and without fragment
+ *                  ({@code Response.url}); empty for responses that come from no URL
+ * @param redirects how many redirects the fetch followed ({@code Response.redirected} when above 0)
+ */
+public record WorkerResponse(int status, String statusText, List<String> headers, byte[] body, String url,
+        int redirects) {
     private static final byte[] EMPTY = new byte[0];
 
     public WorkerResponse {
         Objects.requireNonNull(statusText, "statusText");
+        Objects.requireNonNull(url, "url");
         headers = List.copyOf(headers);
         body = body == null ? EMPTY : body;
+    }
+
+    /** A response that comes from no URL (a worker's answer). */
+    public WorkerResponse(int status, String statusText, List<String> headers, byte[] body) {
+        this(status, statusText, headers, body, "", 0);
+    }
+
+    /** The same response, as fetched from {@code url} after {@code redirects} redirects. */
+    public WorkerResponse fetchedFrom(String url, int redirects) {
+        return new WorkerResponse(status, statusText, headers, body, url, redirects);
     }
 
     public static WorkerResponse text(int status, String text) {

@@ -97,4 +97,83 @@ class EgressPolicyTest {
             assertThat(bad.message()).contains("10.0.0.0/99");
         }
     }
+
+    /** A dispatch worker that sends {@code <script>.<namespace>.ns.test} to that script in that namespace. */
+    static final String FRONT = """
+            export default { fetch(r, env) {
+              const [script, ns] = new URL(r.url).hostname.split('.');
+              return env[ns].get(script).fetch(r);
+            } };""";
+
+    private static void namespace(TestServer t, String name, String egressJson) {
+        TestServer.Reply r = t.postJson(t.accountApi("/workers/dispatch/namespaces"),
+                "{\"name\":\"" + name + "\",\"egress\":" + egressJson + "}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    private static void front(TestServer t, String... namespaces) {
+        StringBuilder bindings = new StringBuilder();
+        for (String ns : namespaces) {
+            bindings.append(bindings.isEmpty() ? "" : ",").append("{\"type\":\"dispatch_namespace\",\"name\":\"")
+                    .append(ns).append("\",\"namespace\":\"").append(ns).append("\"}");
+        }
+        assertThat(t.putModule(t.accountApi("/workers/scripts/front"), "{\"main_module\":\"f.js\",\"compatibility_date\":"
+                + "\"2024-01-01\",\"bindings\":[" + bindings + "]}", "f.js", FRONT).status()).isEqualTo(200);
+    }
+
+    private static void userWorker(TestServer t, String ns, String name, String egressJson) {
+        assertThat(t.putModule(t.accountApi("/workers/dispatch/namespaces/" + ns + "/scripts/" + name),
+                "{\"main_module\":\"p.js\",\"egress\":" + egressJson + "}", "p.js", PROBE).status()).isEqualTo(200);
+    }
+
+    @Test
+    void a_script_or_namespace_allow_list_cannot_open_what_the_platform_refuses() {
+        try (TestServer t = new TestServer(dir, List.of(dev.tenantd.platform.Route.parse("*.ns.test/*=front")))) {
+            String healthz = "http://127.0.0.1:" + t.server.apiPort() + "/healthz";
+            assertThat(t.putModule(t.accountApi("/workers/scripts/widen"),
+                    "{\"main_module\":\"p.js\",\"egress\":{\"allow\":[\"127.0.0.1\",\"127.0.0.0/8\",\"localhost\"]}}",
+                    "p.js", PROBE).status()).isEqualTo(200);
+            namespace(t, "opened", "{\"allow\":[\"127.0.0.1\",\"localhost\"]}");
+            front(t, "opened");
+            userWorker(t, "opened", "plain", "{}");
+            userWorker(t, "opened", "both", "{\"allow\":[\"127.0.0.1\"]}");
+
+            for (String[] probe : new String[][] {{"widen.localhost", healthz},
+                    {"widen.localhost", "http://localhost:" + t.server.apiPort() + "/healthz"},
+                    {"plain.opened.ns.test", healthz}, {"both.opened.ns.test", healthz}}) {
+                assertThat(probe(t, probe[0], probe[1])).as(probe[0] + " → " + probe[1])
+                        .startsWith("TypeError: ").contains("blocked by the egress policy")
+                        .contains("127.0.0.1 is loopback").contains("only the platform's egress allow list can open it");
+            }
+        }
+    }
+
+    @Test
+    void representative_rows_of_the_narrowing_table_end_to_end() {
+        try (Origin origin = new Origin();
+                TestServer t = new TestServer(dir, List.of(dev.tenantd.platform.Route.parse("*.ns.test/*=front")),
+                        Limits.defaults(), new EgressPolicy(List.of("127.0.0.1"), List.of()))) {
+            String hello = "http://127.0.0.1:" + origin.port() + "/hello";
+            namespace(t, "unset", "{}");
+            namespace(t, "narrowed", "{\"allow\":[\"127.0.0.0/8\"]}");
+            namespace(t, "elsewhere", "{\"allow\":[\"8.8.8.8\"]}");
+            namespace(t, "closed", "{\"block\":[\"127.0.0.1\"]}");
+            front(t, "unset", "narrowed", "elsewhere", "closed");
+            for (String ns : List.of("unset", "narrowed", "elsewhere", "closed")) {
+                userWorker(t, ns, "free", "{}");
+                userWorker(t, ns, "allowing", "{\"allow\":[\"127.0.0.1\"]}");
+                userWorker(t, ns, "blocking", "{\"block\":[\"127.0.0.0/8\"]}");
+            }
+
+            assertThat(probe(t, "free.unset.ns.test", hello)).as("platform opens, nothing below").startsWith("reached 200");
+            assertThat(probe(t, "allowing.unset.ns.test", hello)).as("script names it too").startsWith("reached 200");
+            assertThat(probe(t, "free.narrowed.ns.test", hello)).as("namespace narrows to it").startsWith("reached 200");
+            assertThat(probe(t, "blocking.narrowed.ns.test", hello)).as("script blocks")
+                    .contains("block-list rule '127.0.0.0/8' of the script");
+            assertThat(probe(t, "allowing.elsewhere.ns.test", hello)).as("namespace allows only another address")
+                    .contains("not on the allow list of the namespace");
+            assertThat(probe(t, "allowing.closed.ns.test", hello)).as("script cannot undo the namespace's block")
+                    .contains("block-list rule '127.0.0.1' of the namespace");
+        }
+    }
 }

@@ -106,4 +106,32 @@ class LimitsEndToEndTest {
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.message()).contains("cpu_ms");
     }
+
+    /** Counts the subrequests that get past the limit; each goes to a refused address, so none connects. */
+    static final String MANY_FETCHES = """
+            export default { async fetch() {
+              let admitted = 0;
+              for (let i = 0; i < 1010; i++) {
+                try { await fetch('http://127.0.0.1:1/'); admitted++; }
+                catch (e) { if (e.message === 'Too many subrequests.') break; admitted++; }
+              }
+              return new Response(String(admitted));
+            } };""";
+
+    @Test
+    void an_operator_limit_above_the_cloudflare_default_holds_for_dispatched_workers() {
+        Limits wide = new Limits(60_000, 128, 1_003, 10L * 1024 * 1024, 1_000, 128 * 1024, 300_000, 100, 1_000);
+        try (TestServer w = new TestServer(dir.resolve("wide"), List.of(Route.parse("*.lim.test/*=front")), wide)) {
+            w.createNamespace("lim");
+            assertThat(w.putModule(w.accountApi("/workers/scripts/front"),
+                    "{\"main_module\":\"f.js\",\"compatibility_date\":\"2024-01-01\",\"bindings\":[{\"type\":\"dispatch_namespace\",\"name\":\"NS\",\"namespace\":\"lim\"}]}",
+                    "f.js", DISPATCHER).status()).isEqualTo(200);
+            assertThat(w.putModule(w.accountApi(NS + "many"), "{\"main_module\":\"m.js\"}", "m.js", MANY_FETCHES)
+                    .status()).isEqualTo(200);
+            assertThat(w.worker("GET", "many.lim.test", "/", null).body()).as("the platform's 1,003, not 1,000")
+                    .isEqualTo("1003");
+            assertThat(w.worker("GET", "many.lim.test", "/?sub=1200", null).body()).as("a wider call stays at 1,003")
+                    .isEqualTo("1003");
+        }
+    }
 }

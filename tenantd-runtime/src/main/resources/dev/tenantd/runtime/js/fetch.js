@@ -40,14 +40,16 @@ function fetch_hostCall(signal, start) {
   });
 }
 
-function fetch_settle(id, status, statusText, headers, buffer) {
+// `url` is where the response came from after `redirects` redirects ('' and 0 for
+// answers of other workers), which Response.url and Response.redirected report.
+function fetch_settle(id, status, statusText, headers, buffer, url, redirects) {
   const entry = fetch_pending.get(id);
   if (!entry) return;
   fetch_pending.delete(id);
   if (entry.signal) entry.signal.removeEventListener('abort', entry.onAbort);
   try {
     entry.resolve(responseFromHost(status, statusText, fetch_splitHeaders(headers),
-      buffer.byteLength === 0 ? null : memory_fromHost(buffer), '', false));
+      buffer.byteLength === 0 ? null : memory_fromHost(buffer), url, redirects > 0));
   } catch (error) {
     entry.reject(error);
   }

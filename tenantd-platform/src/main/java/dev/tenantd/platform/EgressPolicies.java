@@ -1,0 +1,84 @@
+package dev.tenantd.platform;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The egress policies one worker's subrequests obey, widest first: the operator's
+ * ({@code [egress]} in tenantd.toml), the dispatch namespace's and the script's own.
+ * A level below the platform can only narrow what the levels above it let through:
+ * every block list applies, every non-empty allow list must name the host or address,
+ * and a non-public address (see {@link SpecialAddresses}) is reachable only when the
+ * platform's allow list names it. A namespace or script allow list that names such an
+ * address restricts the worker to it but does not open it.
+ *
+ * @param platform  the operator's policy, the only one that can open non-public addresses
+ * @param namespace the dispatch namespace's policy ({@link EgressPolicy#OPEN} for plain workers)
+ * @param script    the script version's policy from its upload metadata
+ */
+public record EgressPolicies(EgressPolicy platform, EgressPolicy namespace, EgressPolicy script) {
+
+    public EgressPolicies {
+        Objects.requireNonNull(platform, "platform");
+        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(script, "script");
+    }
+
+    private record Level(String name, EgressPolicy policy) {
+    }
+
+    private List<Level> levels() {
+        return List.of(new Level("platform", platform), new Level("namespace", namespace), new Level("script", script));
+    }
+
+    /** Why {@code host} is refused by a block-list rule naming it, checked before any DNS lookup. */
+    Optional<String> refusalByName(String host) {
+        for (Level level : levels()) {
+            Optional<String> rule = level.policy().blockingRuleByName(host);
+            if (rule.isPresent()) {
+                return Optional.of(blockedBy(host, rule.get(), level));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why a request to {@code host} is refused when it is answered without a connection
+     * (the Cloudflare API host served by this server), or empty if it may go.
+     */
+    Optional<String> refusal(String host) {
+        return listRefusal(host, Optional.empty());
+    }
+
+    /** Why a connection to {@code host} at {@code address} is refused, or empty if it may go. */
+    Optional<String> refusal(String host, InetAddress address) {
+        Optional<String> listed = listRefusal(host, Optional.of(address));
+        if (listed.isPresent()) {
+            return listed;
+        }
+        Optional<String> special = SpecialAddresses.whyNotPublic(address);
+        if (special.isPresent() && !platform.names(host, Optional.of(address))) {
+            return Optional.of(special.get() + "; only the platform's egress allow list can open it");
+        }
+        return Optional.empty();
+    }
+
+    private Optional<String> listRefusal(String host, Optional<InetAddress> address) {
+        for (Level level : levels()) {
+            Optional<String> rule = level.policy().blockingRule(host, address);
+            if (rule.isPresent()) {
+                return Optional.of(blockedBy(host, rule.get(), level));
+            }
+            if (!level.policy().allows(host, address)) {
+                return Optional.of(host + " is not on the allow list of the " + level.name());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String blockedBy(String host, String rule, Level level) {
+        return host + " matches the block-list rule '" + rule + "' of the " + level.name();
+    }
+}
