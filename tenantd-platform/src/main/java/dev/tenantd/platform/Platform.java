@@ -257,6 +257,7 @@ public final class Platform implements AutoCloseable {
         if (upload.modules().isEmpty()) {
             throw new PlatformException(Problem.INVALID_SCRIPT, "The upload contains no script.");
         }
+        upload.modules().forEach(m -> Names.module(m.name()));
         try {
             CompatibilityFlags.parseDate(upload.compatibilityDate());
         } catch (ScriptException e) {
