@@ -301,12 +301,13 @@ public final class Platform implements AutoCloseable {
             List<BindingSpec> bindings = stale ? prepareBindings(ref.accountId(), upload.bindings(),
                     previous.map(s -> s.current().bindings()).orElse(List.of()), keep) : stored;
             String assetsJson = stale ? assetsOf(ref, upload, previous) : versionAssets;
+            String at = now();
             ScriptVersion version = newVersion(ref, previous, upload.mainModule(), source.isServiceWorker(),
                     upload.compatibilityDate(), upload.compatibilityFlags(), modules, bindings, upload.limits(),
-                    upload.egress(), startupMs, madeBy, assetsJson);
+                    upload.egress(), startupMs, madeBy, assetsJson, at);
             boolean deployNow = deploy || previous.isEmpty();
             Script saved = store.saveVersion(ref, version, deployNow
-                    ? Optional.of(new Deployment(UUID.randomUUID().toString(), now(),
+                    ? Optional.of(new Deployment(UUID.randomUUID().toString(), at,
                             List.of(new Deployment.Split(version.id(), 100)), message, madeBy))
                     : Optional.empty());
             if (upload.hasTags()) {
@@ -334,12 +335,13 @@ public final class Platform implements AutoCloseable {
 
     private ScriptVersion newVersion(ScriptRef ref, Optional<Script> previous, String mainModule, boolean serviceWorker,
             String compatibilityDate, List<String> compatibilityFlags, List<ModuleRef> modules, List<BindingSpec> bindings,
-            ScriptLimits scriptLimits, EgressPolicy egressPolicy, long startupMs, String source, String versionAssets) {
+            ScriptLimits scriptLimits, EgressPolicy egressPolicy, long startupMs, String source, String versionAssets,
+            String createdOn) {
         String versionId = UUID.randomUUID().toString();
         String etag = BlobStore.sha256((versionId + modules).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         int number = previous.isPresent() ? store.latestVersionNumber(ref) + 1 : 1;
         return new ScriptVersion(versionId, "", number, mainModule, serviceWorker, compatibilityDate,
-                compatibilityFlags, modules, bindings, scriptLimits, egressPolicy, etag, startupMs, now(), source,
+                compatibilityFlags, modules, bindings, scriptLimits, egressPolicy, etag, startupMs, createdOn, source,
                 versionAssets);
     }
 
@@ -464,11 +466,12 @@ public final class Platform implements AutoCloseable {
             }
             ScriptVersion from = old.current();
             ScriptVersion changed = change.apply(from);
+            String at = now();
             ScriptVersion version = newVersion(ref, Optional.of(old), changed.mainModule(), changed.serviceWorker(),
                     changed.compatibilityDate(), changed.compatibilityFlags(), changed.modules(), changed.bindings(),
-                    changed.limits(), changed.egress(), from.startupTimeMs(), source, changed.assets());
+                    changed.limits(), changed.egress(), from.startupTimeMs(), source, changed.assets(), at);
             Script saved = store.saveVersion(ref, version, Optional.of(new Deployment(UUID.randomUUID().toString(),
-                    now(), List.of(new Deployment.Split(version.id(), 100)), null, source)));
+                    at, List.of(new Deployment.Split(version.id(), 100)), null, source)));
             scriptCache.put(ref, Optional.of(saved));
             retireUndeployed(old, saved);
             return saved;
