@@ -14,11 +14,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -166,22 +164,8 @@ public final class TenantdServer implements AutoCloseable {
         if (env != null && !env.isBlank()) {
             return Base64.getDecoder().decode(env.strip());
         }
-        Path file = dataDir.resolve("secret.key");
-        try {
-            if (Files.exists(file)) {
-                return Base64.getDecoder().decode(Files.readString(file).strip());
-            }
-            byte[] key = Secrets.newKey();
-            Files.writeString(file, Base64.getEncoder().encodeToString(key));
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system
-            }
-            return key;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create " + file, e);
-        }
+        return Base64.getDecoder().decode(SecretFiles.readOrCreate(dataDir.resolve("secret.key"),
+                () -> Base64.getEncoder().encodeToString(Secrets.newKey())));
     }
 
     @Override
