@@ -37,6 +37,8 @@ public final class ApiError extends TenantdException {
             case INVALID_METADATA, INVALID_REQUEST -> new ApiError(400, 10014, message);
             case UNAUTHORIZED -> new ApiError(401, 10001, message);
             case CONFLICT -> new ApiError(409, 10409, message);
+            case STORAGE_FULL -> new ApiError(507, 10507, message);
+            case STORAGE_DAMAGED -> new ApiError(500, 10013, message);
         };
     }
 

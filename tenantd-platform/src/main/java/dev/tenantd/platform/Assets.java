@@ -138,7 +138,7 @@ public final class Assets {
             }
         }
         for (var e : contents.entrySet()) {
-            String sha = blobs.put(e.getValue());
+            String sha = blobs.put(e.getValue(), "static assets");
             store.putAsset(session.ref, e.getKey(), sha, e.getValue().length);
         }
         // Buckets arrive in parallel: every caller that sees the last one arrive gets the same completion token.

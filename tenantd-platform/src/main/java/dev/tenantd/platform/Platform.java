@@ -291,7 +291,7 @@ public final class Platform implements AutoCloseable {
         try {
             List<ModuleRef> modules = new ArrayList<>();
             for (WorkerModule m : upload.modules()) {
-                modules.add(new ModuleRef(m.name(), m.type(), blobs.put(m.content()), m.content().length));
+                modules.add(new ModuleRef(m.name(), m.type(), blobs.put(m.content(), "the worker's modules"), m.content().length));
             }
             Optional<Script> previous = findScript(ref);
             // The kept secrets and assets were read before validation, outside the lock; if
@@ -561,7 +561,7 @@ public final class Platform implements AutoCloseable {
             // The script must still start with its new environment.
             List<WorkerModule> modules = new ArrayList<>();
             for (ModuleRef m : from.modules()) {
-                modules.add(new WorkerModule(m.name(), m.type(), blobs.get(m.sha256())));
+                modules.add(new WorkerModule(m.name(), m.type(), storedModule(ref, m)));
             }
             try {
                 validate(new WorkerSource(ref.name(), from.mainModule(), modules, date, flags, runtimeBindings(stored)),
@@ -674,6 +674,33 @@ public final class Platform implements AutoCloseable {
 
     public byte[] moduleContent(ModuleRef module) {
         return blobs.get(module.sha256());
+    }
+
+    /** A module's content from the blob store; a damaged one is reported with the worker and module it belongs to. */
+    private byte[] storedModule(ScriptRef ref, ModuleRef module) {
+        try {
+            return blobs.get(module.sha256());
+        } catch (PlatformException e) {
+            throw new PlatformException(e.problem(), "Module '" + module.name() + "' of worker '" + ref.name() + "': "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * What a caller of a worker sees when the worker could not be run: the invocation's own
+     * failure, a 503-style {@link Outcome#UNAVAILABLE} when its stored code or assets are
+     * damaged (the blob store has logged which file), or an exception with the message.
+     */
+    static InvocationException asInvocationFailure(ScriptRef ref, Throwable error) {
+        Throwable cause = unwrap(error);
+        if (cause instanceof InvocationException invocation) {
+            return invocation;
+        }
+        if (cause instanceof PlatformException p && p.problem() == Problem.STORAGE_DAMAGED) {
+            return new InvocationException(Outcome.UNAVAILABLE, "Worker '" + ref.name()
+                    + "' is unavailable: its stored code or assets are damaged (the server log has the details).");
+        }
+        return new InvocationException(Outcome.EXCEPTION, cause.getMessage());
     }
 
     private Optional<Script> findScript(ScriptRef ref) {
@@ -807,7 +834,7 @@ public final class Platform implements AutoCloseable {
         ScriptVersion v = script.current();
         List<WorkerModule> modules = new ArrayList<>();
         for (ModuleRef m : v.modules()) {
-            modules.add(new WorkerModule(m.name(), m.type(), blobs.get(m.sha256())));
+            modules.add(new WorkerModule(m.name(), m.type(), storedModule(script.ref(), m)));
         }
         return new WorkerSource(script.ref().name(), v.mainModule(), modules, v.compatibilityDate(),
                 v.compatibilityFlags(), runtimeBindings(v.bindings()));
@@ -845,6 +872,7 @@ public final class Platform implements AutoCloseable {
         if (Assets.servesFirst(serving.current())) {
             // Asset files are read on the I/O threads, never on an event loop or a JS thread.
             return CompletableFuture.supplyAsync(() -> assets.serve(serving.current(), request), pool.io())
+                    .exceptionallyCompose(error -> CompletableFuture.failedFuture(asInvocationFailure(ref, error)))
                     .thenCompose(asset -> asset.isPresent() ? CompletableFuture.completedFuture(asset.get())
                             : run(ref, serving, request, callLimits, envJson, hostContext));
         }

@@ -1,0 +1,66 @@
+package dev.tenantd.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.tenantd.platform.store.BlobStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** A stored module changed on disk is never run or returned; the client and the log say what happened. */
+class BlobIntegrityTest {
+    @TempDir
+    Path dir;
+
+    static final String GENUINE = "export default { fetch() { return new Response('genuine'); } };";
+    static final String META = "{\"main_module\":\"main.js\",\"compatibility_date\":\"2024-09-23\"}";
+
+    @Test
+    void a_module_edited_on_disk_is_not_served_after_a_restart_and_an_upload_of_the_same_code_repairs_it() throws Exception {
+        try (TestServer t = new TestServer(dir, List.of())) {
+            assertThat(t.putModule(t.accountApi("/workers/scripts/victim"), META, "main.js", GENUINE).status()).isEqualTo(200);
+            assertThat(t.putJs(t.accountApi("/workers/scripts/bystander"),
+                    "addEventListener('fetch', (e) => e.respondWith(new Response('bystander')));").status()).isEqualTo(200);
+            assertThat(t.worker("GET", "victim.localhost", "/", null).body()).isEqualTo("genuine");
+        }
+        String hash = BlobStore.sha256(GENUINE.getBytes(StandardCharsets.UTF_8));
+        Path blob = dir.resolve("blobs").resolve(hash.substring(0, 2)).resolve(hash);
+        Files.writeString(blob, "export default { fetch() { return new Response('tampered'); } };");
+        Path unfinished = dir.resolve("blobs").resolve("tmp").resolve(hash + "123.part");
+        Files.writeString(unfinished, "");
+
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger blobLog = (Logger) LoggerFactory.getLogger(BlobStore.class);
+        blobLog.addAppender(log);
+        try (TestServer t = new TestServer(dir, List.of())) {
+            assertThat(unfinished).as("a write a crash interrupted is removed at start").doesNotExist();
+            TestServer.Reply served = t.worker("GET", "victim.localhost", "/", null);
+            assertThat(served.status()).isEqualTo(503);
+            assertThat(served.body()).contains("'victim' is unavailable").contains("damaged").doesNotContain("tampered");
+            assertThat(log.list).anySatisfy(e -> assertThat(e.getFormattedMessage())
+                    .contains("damaged").contains(blob.toAbsolutePath().toString()));
+
+            TestServer.Reply content = t.get(t.accountApi("/workers/scripts/victim/content"));
+            assertThat(content.status()).isEqualTo(500);
+            assertThat(content.code()).isEqualTo(10013);
+            assertThat(content.message()).contains(hash).contains("damaged");
+            assertThat(content.body()).doesNotContain("tampered");
+
+            assertThat(t.worker("GET", "bystander.localhost", "/", null).body()).isEqualTo("bystander");
+
+            assertThat(t.putModule(t.accountApi("/workers/scripts/victim"), META, "main.js", GENUINE).status()).isEqualTo(200);
+            assertThat(t.worker("GET", "victim.localhost", "/", null).body()).isEqualTo("genuine");
+            assertThat(Files.readString(blob)).isEqualTo(GENUINE);
+        } finally {
+            blobLog.detachAppender(log);
+        }
+    }
+}
