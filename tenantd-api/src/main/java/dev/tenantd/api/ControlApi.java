@@ -860,8 +860,6 @@ public final class ControlApi {
     private void failure(RoutingContext ctx) {
         if (ctx.failure() != null) {
             respondError(ctx, ctx.failure());
-        } else if (ctx.statusCode() == 413) {
-            Envelope.error(ctx.response(), ApiError.uploadTooLarge(platform.limits().scriptSizeBytes()));
         } else {
             int status = ctx.statusCode() < 400 ? 500 : ctx.statusCode();
             Envelope.error(ctx.response(), new ApiError(status, status == 400 ? 10014 : 10013,
