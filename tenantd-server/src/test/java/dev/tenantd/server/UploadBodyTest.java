@@ -136,6 +136,36 @@ class UploadBodyTest {
         }
     }
 
+    /** What curl does for larger uploads: the body follows only once the server says 100 Continue. */
+    @Test
+    void a_client_that_expects_100_continue_is_told_to_continue_only_with_a_valid_token() throws Exception {
+        TestServer.Multipart body = new TestServer.Multipart().json("metadata", "{\"main_module\":\"a.js\"}")
+                .file("a.js", "a.js", "application/javascript+module", MODULE);
+        byte[] bytes = body.bytes();
+        for (String token : List.of(TestServer.TOKEN, "wrong-token")) {
+            try (Socket s = new Socket("127.0.0.1", t.server.apiPort())) {
+                s.setSoTimeout(30_000);
+                OutputStream out = s.getOutputStream();
+                out.write(("PUT /client/v4/accounts/" + TestServer.ACCOUNT + NS + "/customers/scripts/continued HTTP/1.1\r\n"
+                        + "Host: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\nContent-Type: " + body.contentType()
+                        + "\r\nContent-Length: " + bytes.length + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                InputStream in = s.getInputStream();
+                String first = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
+                if (token.equals(TestServer.TOKEN)) {
+                    assertThat(first).isEqualTo("HTTP/1.1 100");
+                    out.write(bytes);
+                    out.flush();
+                    assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("HTTP/1.1 200");
+                } else {
+                    assertThat(first).isEqualTo("HTTP/1.1 403");
+                }
+            }
+        }
+        assertThat(t.delete(t.accountApi(NS + "/customers/scripts/continued")).status()).isEqualTo(200);
+    }
+
     // ---- the number of parts
 
     @Test
