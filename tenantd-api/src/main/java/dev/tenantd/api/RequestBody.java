@@ -125,13 +125,17 @@ final class RequestBody {
      * Answers {@code error} to a request whose body has not been read (all of it, or
      * the rest). The unread body is read and dropped, up to {@code drainLimit} bytes,
      * so that a client still sending it gets to read the answer instead of a reset
-     * connection; beyond that the connection is closed.
+     * connection; beyond that (or at once, when the declared length is beyond it) the
+     * connection is closed.
      */
     static void refuse(RoutingContext ctx, ApiError error, long drainLimit) {
         HttpServerRequest request = ctx.request();
         boolean unread = hasBody(request) && !request.isEnded();
         if (unread) {
             ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+            if (contentLength(request) > drainLimit) {
+                ctx.response().endHandler(written -> request.connection().close());
+            }
         }
         Envelope.error(ctx.response(), error);
         if (request.isEnded()) {

@@ -166,6 +166,21 @@ class UploadBodyTest {
         assertThat(t.delete(t.accountApi(NS + "/customers/scripts/continued")).status()).isEqualTo(200);
     }
 
+    @Test
+    void a_body_declared_far_beyond_the_limit_is_refused_at_once_and_its_connection_closed() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", t.server.apiPort())) {
+            s.setSoTimeout(30_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("PUT /client/v4/accounts/" + TestServer.ACCOUNT + NS + "/customers/scripts/huge HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1\r\nAuthorization: Bearer " + TestServer.TOKEN + "\r\nContent-Type: application/javascript"
+                    + "\r\nContent-Length: " + (1L << 40) + "\r\n\r\n// the rest never comes").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 413").contains("\"code\":10027").contains("script size limit");
+        }
+        assertNotStored("huge");
+    }
+
     // ---- the number of parts
 
     @Test
