@@ -688,19 +688,24 @@ public final class Platform implements AutoCloseable {
 
     /**
      * What a caller of a worker sees when the worker could not be run: the invocation's own
-     * failure, a 503-style {@link Outcome#UNAVAILABLE} when its stored code or assets are
-     * damaged (the blob store has logged which file), or an exception with the message.
+     * failure, {@link #unavailableIfDamaged}, or an exception with the message.
      */
     static InvocationException asInvocationFailure(ScriptRef ref, Throwable error) {
-        Throwable cause = unwrap(error);
-        if (cause instanceof InvocationException invocation) {
-            return invocation;
-        }
+        Throwable cause = unavailableIfDamaged(ref, unwrap(error));
+        return cause instanceof InvocationException invocation ? invocation
+                : new InvocationException(Outcome.EXCEPTION, cause.getMessage());
+    }
+
+    /**
+     * A worker whose stored code or assets are damaged is {@link Outcome#UNAVAILABLE} (a 503;
+     * the blob store has logged which file); any other failure is returned as it is.
+     */
+    static Throwable unavailableIfDamaged(ScriptRef ref, Throwable cause) {
         if (cause instanceof PlatformException p && p.problem() == Problem.STORAGE_DAMAGED) {
             return new InvocationException(Outcome.UNAVAILABLE, "Worker '" + ref.name()
                     + "' is unavailable: its stored code or assets are damaged (the server log has the details).");
         }
-        return new InvocationException(Outcome.EXCEPTION, cause.getMessage());
+        return cause;
     }
 
     private Optional<Script> findScript(ScriptRef ref) {
@@ -872,7 +877,7 @@ public final class Platform implements AutoCloseable {
         if (Assets.servesFirst(serving.current())) {
             // Asset files are read on the I/O threads, never on an event loop or a JS thread.
             return CompletableFuture.supplyAsync(() -> assets.serve(serving.current(), request), pool.io())
-                    .exceptionallyCompose(error -> CompletableFuture.failedFuture(asInvocationFailure(ref, error)))
+                    .exceptionallyCompose(error -> CompletableFuture.failedFuture(unavailableIfDamaged(ref, unwrap(error))))
                     .thenCompose(asset -> asset.isPresent() ? CompletableFuture.completedFuture(asset.get())
                             : run(ref, serving, request, callLimits, envJson, hostContext));
         }

@@ -40,6 +40,34 @@ class BlobIntegrityTest {
     }
 
     @Test
+    void a_static_asset_edited_on_disk_is_not_served() throws Exception {
+        String hash = "0123456789abcdef0123456789abcdef";
+        String page = "<h1>genuine</h1>\n";
+        try (TestServer t = new TestServer(dir, List.of())) {
+            TestServer.Reply session = t.postJson(t.accountApi("/workers/scripts/site/assets-upload-session"),
+                    "{\"manifest\":{\"/index.html\":{\"hash\":\"" + hash + "\",\"size\":" + page.length() + "}}}");
+            assertThat(session.status()).as(session.body()).isEqualTo(200);
+            TestServer.Multipart files = new TestServer.Multipart().file(hash, hash, "application/octet-stream",
+                    java.util.Base64.getEncoder().encodeToString(page.getBytes(StandardCharsets.UTF_8)));
+            TestServer.Reply uploaded = t.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(t.accountApi("/workers/assets/upload?base64=true")))
+                    .header("Authorization", "Bearer " + session.json().path("result").path("jwt").asText())
+                    .header("content-type", files.contentType())
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(files.bytes())));
+            String completion = uploaded.json().path("result").path("jwt").asText();
+            assertThat(t.putModule(t.accountApi("/workers/scripts/site"), "{\"main_module\":\"main.js\",\"assets\":{\"jwt\":\""
+                    + completion + "\"}}", "main.js", GENUINE).status()).isEqualTo(200);
+            assertThat(t.worker("GET", "site.localhost", "/index.html", null).body()).isEqualTo(page);
+
+            String sha = BlobStore.sha256(page.getBytes(StandardCharsets.UTF_8));
+            Files.writeString(dir.resolve("blobs").resolve(sha.substring(0, 2)).resolve(sha), "<h1>tampered</h1>\n");
+            TestServer.Reply served = t.worker("GET", "site.localhost", "/index.html", null);
+            assertThat(served.status()).isEqualTo(503);
+            assertThat(served.body()).contains("'site' is unavailable").doesNotContain("tampered");
+        }
+    }
+
+    @Test
     void a_module_edited_on_disk_is_not_served_after_a_restart_and_an_upload_of_the_same_code_repairs_it() throws Exception {
         try (TestServer t = new TestServer(dir, List.of())) {
             assertThat(t.putModule(t.accountApi("/workers/scripts/victim"), META, "main.js", GENUINE).status()).isEqualTo(200);
