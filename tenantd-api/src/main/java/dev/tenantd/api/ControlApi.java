@@ -455,7 +455,7 @@ public final class ControlApi {
         String type = ctx.request().getHeader("content-type");
         if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data")) {
             RequestBody multipart = RequestBody.of(ctx);
-            multipart.requireDistinctNames();
+            multipart.requireAtMostOnce("settings");
             String text = multipart.field("settings").orElse(null);
             if (text == null) {
                 for (RequestBody.Part f : multipart.files()) {

@@ -81,7 +81,22 @@ final class RequestBody {
         return List.copyOf(fields.names());
     }
 
-    /** Refuses a body in which two parts (files or fields) have one name: which one counts would be a guess. */
+    /**
+     * Refuses a body in which the part {@code name} (a field or a file part) appears more
+     * than once: which one counts would be a guess.
+     */
+    void requireAtMostOnce(String name) {
+        long count = files.stream().filter(p -> p.name().equals(name)).count() + fields.getAll(name).size();
+        if (count > 1) {
+            throw ApiError.partGivenTwice(name);
+        }
+    }
+
+    /**
+     * Refuses a body in which two parts (files or fields) have one name, for bodies whose
+     * parts are keyed by name. (Script uploads are not: the SDK sends every module as a
+     * part named {@code files}, told apart by file name.)
+     */
     void requireDistinctNames() {
         Set<String> seen = new HashSet<>();
         for (Part p : files) {

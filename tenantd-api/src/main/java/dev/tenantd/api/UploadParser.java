@@ -77,7 +77,7 @@ final class UploadParser {
             throw new ApiError(400, 10014, "Bracket-flattened form fields (metadata[...]) are not a valid upload: "
                     + "send 'metadata' as one JSON part (cloudflare SDK 6.x or wrangler do).");
         }
-        body.requireDistinctNames();
+        body.requireAtMostOnce("metadata");
         Map<String, RequestBody.Part> parts = new LinkedHashMap<>();
         String metadataText = body.field("metadata").orElse(null);
         for (RequestBody.Part upload : body.files()) {

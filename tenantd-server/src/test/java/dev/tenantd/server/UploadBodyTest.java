@@ -236,6 +236,42 @@ class UploadBodyTest {
         assertNotStored("twice");
     }
 
+    /** The cloudflare SDK's shape: every module is a part named "files", told apart by its file name. */
+    @Test
+    void modules_sent_as_parts_of_one_name_with_distinct_file_names_are_fine() {
+        TestServer.Multipart body = new TestServer.Multipart().json("metadata", "{\"main_module\":\"a.js\"}")
+                .file("files", "a.js", "application/javascript+module",
+                        "import { b } from './b.js'; export default { fetch() { return new Response(b); } };")
+                .file("files", "b.js", "application/javascript+module", "export const b = 'from b';");
+        TestServer.Reply r = t.putMultipart(t.accountApi(NS + "/customers/scripts/sdk-shape"), body);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().path("result").path("modules").findValuesAsText("name")).containsExactlyInAnyOrder("a.js", "b.js");
+        assertThat(t.delete(t.accountApi(NS + "/customers/scripts/sdk-shape")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void metadata_given_once_as_a_field_and_once_as_a_file_is_refused() {
+        TestServer.Multipart body = new TestServer.Multipart().json("metadata", "{\"main_module\":\"a.js\"}")
+                .file("metadata", "metadata.json", "application/json", "{\"main_module\":\"a.js\",\"compatibility_date\":\"2024-01-01\"}")
+                .file("a.js", "a.js", "application/javascript+module", MODULE);
+        assertRefused(t.putMultipart(t.accountApi(NS + "/customers/scripts/twice"), body), 400, 10014, "'metadata'");
+        assertNotStored("twice");
+    }
+
+    /** Asset contents are keyed by part name (the hash): one name twice is ambiguous whatever the file names. */
+    @Test
+    void an_asset_hash_given_twice_is_refused() {
+        TestServer.Reply session = t.postJson(t.accountApi(NS + "/customers/scripts/assets-twice/assets-upload-session"),
+                "{\"manifest\":{\"/a.txt\":{\"hash\":\"0123456789abcdef0123456789abcdef\",\"size\":1}}}");
+        String hash = "0123456789abcdef0123456789abcdef";
+        TestServer.Multipart files = new TestServer.Multipart().file(hash, "one", "application/octet-stream", "YQ==")
+                .file(hash, "two", "application/octet-stream", "Yg==");
+        TestServer.Reply r = t.send(put(t.accountApi("/workers/assets/upload?base64=true"), files)
+                .method("POST", HttpRequest.BodyPublishers.ofByteArray(files.bytes()))
+                .header("Authorization", "Bearer " + session.json().path("result").path("jwt").asText()));
+        assertRefused(r, 400, 10014, "'" + hash + "'");
+    }
+
     @Test
     void a_file_name_given_twice_is_refused() {
         TestServer.Multipart body = new TestServer.Multipart().json("metadata", "{\"main_module\":\"a.js\"}")
