@@ -18,11 +18,27 @@ document.getElementById('f').onsubmit = async (e) => {
 };
 </script>`;
 
+// A customer ID becomes a script name inside the API URL, so it must be exactly a
+// script name (the platform's rule: 1 to 63 lowercase letters, digits, '-' or '_').
+// Anything else could change which endpoint the request reaches: URL parsing
+// resolves '..' segments, so "../../../../scripts/dispatcher" would replace the
+// platform's own dispatch worker instead of a customer's script, and '/', '?', '#'
+// or '%' would alter the path or the query.
+const SCRIPT_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+function isScriptName(value) {
+  return typeof value === 'string' && SCRIPT_NAME.test(value);
+}
+
 export default {
   async fetch(request, env) {
     try {
       if (request.method === 'POST') {
         const { customerID, script } = await request.json();
+        if (!isScriptName(customerID)) {
+          return new Response('customerID must be 1 to 63 lowercase letters, digits, "-" or "_", '
+            + 'starting with a letter or digit.\n', { status: 400 });
+        }
         await publish(env, customerID, script);
       }
       return new Response(form, { headers: { 'Content-Type': 'text/html' } });
@@ -33,7 +49,7 @@ export default {
 };
 
 async function publish(env, customerID, script) {
-  const url = `https://api.cloudflare.com/client/v4/accounts/${env.ACCOUNT_ID}/workers/dispatch/namespaces/customers/scripts/${customerID}`;
+  const url = `https://api.cloudflare.com/client/v4/accounts/${env.ACCOUNT_ID}/workers/dispatch/namespaces/customers/scripts/${encodeURIComponent(customerID)}`;
   const response = await fetch(url, {
     method: 'PUT',
     body: script,

@@ -37,6 +37,8 @@ public final class ApiError extends TenantdException {
             case INVALID_METADATA, INVALID_REQUEST -> new ApiError(400, 10014, message);
             case UNAUTHORIZED -> new ApiError(401, 10001, message);
             case CONFLICT -> new ApiError(409, 10409, message);
+            case STORAGE_FULL -> new ApiError(507, 10507, message);
+            case STORAGE_DAMAGED -> new ApiError(500, 10013, message);
         };
     }
 
@@ -56,6 +58,31 @@ public final class ApiError extends TenantdException {
 
     public static ApiError noRoute(String method, String path) {
         return new ApiError(404, 7000, "No route for that URI: " + method + " " + path);
+    }
+
+    public static ApiError uploadTooLarge(long scriptSizeBytes) {
+        return new ApiError(413, 10027, "The upload is larger than the " + scriptSizeBytes + "-byte script size limit.");
+    }
+
+    public static ApiError tooManyParts(int maxParts) {
+        return new ApiError(400, 10014, "The multipart body has more than " + maxParts + " parts, the most an upload may have.");
+    }
+
+    public static ApiError partGivenTwice(String name) {
+        return new ApiError(400, 10014, "The multipart body has two parts named '" + name + "': send each part once.");
+    }
+
+    public static ApiError moduleGivenTwice(String name) {
+        return new ApiError(400, 10014, "Two parts of the upload are module '" + name + "': send each module once.");
+    }
+
+    public static ApiError unreadableMultipart(String why) {
+        return new ApiError(400, 10014, "The multipart body could not be read: " + why);
+    }
+
+    public static ApiError invalidPathSegment(String segment, String why) {
+        return new ApiError(400, 10016, "Invalid name in the URL path ('" + segment + "'): " + why
+                + ". Names of scripts, namespaces and the like are single path segments without dots of their own.");
     }
 
     public static ApiError notSupported(String what) {

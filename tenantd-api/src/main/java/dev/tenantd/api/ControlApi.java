@@ -18,8 +18,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -45,20 +43,20 @@ public final class ControlApi {
         this.platform = platform;
     }
 
-    /** Mounts the API on a router; uploads are buffered under {@code uploadDir}. */
-    public static void mount(Router router, Vertx vertx, Platform platform, Path uploadDir) {
-        new ControlApi(vertx, platform).routes(router, uploadDir);
+    /** Mounts the API on a router. Request bodies are held in memory; nothing is written to disk for them. */
+    public static void mount(Router router, Vertx vertx, Platform platform) {
+        new ControlApi(vertx, platform).routes(router);
     }
 
-    private void routes(Router router, Path uploadDir) {
-        long bodyLimit = platform.limits().scriptSizeBytes() + 1024 * 1024;
+    private void routes(Router router) {
         TailApi tails = new TailApi(vertx, platform);
         tails.mountSocket(router);
-        router.route(PREFIX + "/*").handler(BodyHandler.create(uploadDir.toString())
-                .setBodyLimit(bodyLimit)
-                .setDeleteUploadedFilesOnEnd(true)
-                .setMergeFormAttributes(true));
+        // In this order: a path that would resolve to another endpoint is refused, then the
+        // token is checked, and only then is the body read.
+        router.route(PREFIX + "/*").handler(ctx -> PathSegments.problem(ctx.request().path()).ifPresentOrElse(
+                problem -> RequestBody.refuse(ctx, problem, drainLimit()), ctx::next));
         router.route(PREFIX + "/*").handler(this::authenticate);
+        router.route(PREFIX + "/*").handler(RequestBody.reader(platform.limits().scriptSizeBytes(), drainLimit()));
 
         String a = PREFIX + "/accounts/:account";
         String ns = a + "/workers/dispatch/namespaces";
@@ -138,7 +136,7 @@ public final class ControlApi {
             return deleted;
         });
         handle(router, HttpMethod.PUT, ns + "/:ns/scripts/:script", ctx -> uploadResult(
-                platform.upload(namespaced(ctx), UploadParser.parse(vertx, ctx), source(ctx))));
+                platform.upload(namespaced(ctx), UploadParser.parse(ctx), source(ctx))));
         get(router, ns + "/:ns/scripts/:script", ctx -> {
             ScriptRef ref = namespaced(ctx);
             Script s = platform.script(ref);
@@ -157,7 +155,7 @@ public final class ControlApi {
 
         String plain = a + "/workers/scripts/:script";
         handle(router, HttpMethod.PUT, plain, ctx -> uploadResult(
-                platform.upload(plainRef(ctx), UploadParser.parse(vertx, ctx), source(ctx))));
+                platform.upload(plainRef(ctx), UploadParser.parse(ctx), source(ctx))));
         // what wrangler asks before deleting a worker: nothing refers to it that tenantd knows of
         get(router, plain + "/references", ctx -> {
             platform.script(plainRef(ctx));
@@ -173,11 +171,13 @@ public final class ControlApi {
         router.post(a + "/workers/assets/upload").handler(ctx -> blockingRaw(ctx, () -> {
             java.util.Map<String, byte[]> contents = new java.util.LinkedHashMap<>();
             boolean base64 = "true".equals(ctx.queryParams().get("base64"));
-            for (io.vertx.ext.web.FileUpload f : ctx.fileUploads()) {
-                contents.put(f.name(), decodeAsset(vertx.fileSystem().readFileBlocking(f.uploadedFileName()).getBytes(), base64, f.name()));
+            RequestBody body = RequestBody.of(ctx);
+            body.requireDistinctNames();
+            for (RequestBody.Part f : body.files()) {
+                contents.put(f.name(), decodeAsset(f.content(), base64, f.name()));
             }
-            for (String name : ctx.request().formAttributes().names()) {
-                contents.put(name, decodeAsset(ctx.request().getFormAttribute(name).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            for (String name : body.fieldNames()) {
+                contents.put(name, decodeAsset(body.field(name).orElseThrow().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                         base64, name));
             }
             Optional<String> done = platform.assets().upload(ctx.pathParam("account"), ctx.get(ASSET_TOKEN), contents);
@@ -253,7 +253,7 @@ public final class ControlApi {
         handle(router, HttpMethod.PUT, base + "/content", ctx -> {
             ScriptRef ref = refOf.apply(ctx);
             Script current = platform.script(ref);
-            return uploadResult(platform.upload(ref, UploadParser.parseContent(vertx, ctx, current.current()), source(ctx)));
+            return uploadResult(platform.upload(ref, UploadParser.parseContent(ctx, current.current()), source(ctx)));
         });
         get(router, base + "/settings", ctx -> settingsJson(platform.script(refOf.apply(ctx)), true));
         handle(router, HttpMethod.PATCH, base + "/settings", ctx -> settingsJson(patchSettings(ctx, refOf.apply(ctx), true), true));
@@ -360,7 +360,7 @@ public final class ControlApi {
         });
         handle(router, HttpMethod.POST, base + "/versions", ctx -> {
             ScriptRef ref = refOf.apply(ctx);
-            UploadParser.Parsed parsed = UploadParser.parseWithAnnotations(vertx, ctx);
+            UploadParser.Parsed parsed = UploadParser.parseWithAnnotations(ctx);
             Platform.SavedVersion saved = platform.saveUpload(ref, parsed.upload(), false, parsed.message(), source(ctx));
             return versionJson(saved.script(), saved.version());
         });
@@ -454,15 +454,13 @@ public final class ControlApi {
     private static JsonNode settingsBody(RoutingContext ctx) {
         String type = ctx.request().getHeader("content-type");
         if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data")) {
-            String text = ctx.request().getFormAttribute("settings");
+            RequestBody multipart = RequestBody.of(ctx);
+            multipart.requireAtMostOnce("settings");
+            String text = multipart.field("settings").orElse(null);
             if (text == null) {
-                for (io.vertx.ext.web.FileUpload f : ctx.fileUploads()) {
+                for (RequestBody.Part f : multipart.files()) {
                     if (f.name().equals("settings")) {
-                        try {
-                            text = java.nio.file.Files.readString(Path.of(f.uploadedFileName()));
-                        } catch (java.io.IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
+                        text = new String(f.content(), java.nio.charset.StandardCharsets.UTF_8);
                     }
                 }
             }
@@ -497,7 +495,21 @@ public final class ControlApi {
         }
     }
 
+    /**
+     * How much of a refused request's unread body is read and dropped before its
+     * connection is closed: twice the largest body the API accepts, so that a client
+     * that sent a little too much still reads the refusal.
+     */
+    private long drainLimit() {
+        return 2 * (platform.limits().scriptSizeBytes() + RequestBody.FRAMING_BYTES);
+    }
+
+    private static final java.util.regex.Pattern ASSET_UPLOAD = java.util.regex.Pattern.compile(
+            java.util.regex.Pattern.quote(PREFIX) + "/accounts/([^/]+)/workers/assets/upload/?");
+
+    /** Checks the token with the request paused: no byte of the body is read before the token is good. */
     private void authenticate(RoutingContext ctx) {
+        ctx.request().pause();
         String authorization = ctx.request().getHeader("authorization");
         String token = null;
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -506,12 +518,18 @@ public final class ControlApi {
             token = ctx.request().getHeader("x-auth-key").strip();
         }
         if (token == null || token.isEmpty()) {
-            Envelope.error(ctx.response(), ApiError.missingAuth());
+            RequestBody.refuse(ctx, ApiError.missingAuth(), drainLimit());
             return;
         }
         // Asset contents are uploaded with the upload session's token instead of an API token.
-        if (ctx.request().method() == HttpMethod.POST && ctx.request().path().matches(
-                java.util.regex.Pattern.quote(PREFIX) + "/accounts/[^/]+/workers/assets/upload/?")) {
+        java.util.regex.Matcher assetUpload = ASSET_UPLOAD.matcher(ctx.request().path());
+        if (ctx.request().method() == HttpMethod.POST && assetUpload.matches()) {
+            try {
+                platform.assets().requireSession(assetUpload.group(1), token);
+            } catch (PlatformException e) {
+                RequestBody.refuse(ctx, ApiError.of(e.problem(), e.getMessage()), drainLimit());
+                return;
+            }
             ctx.put(ASSET_TOKEN, token);
             ctx.next();
             return;
@@ -519,7 +537,7 @@ public final class ControlApi {
         String presented = token;
         vertx.executeBlocking(() -> platform.authenticate(presented), false).onComplete(result -> {
             if (result.failed() || result.result().isEmpty()) {
-                Envelope.error(ctx.response(), ApiError.badAuth());
+                RequestBody.refuse(ctx, ApiError.badAuth(), drainLimit());
                 return;
             }
             ctx.put("account", result.result().get());
@@ -589,12 +607,12 @@ public final class ControlApi {
 
     /** The body as JSON, or null when there is none. */
     private static JsonNode parsedBody(RoutingContext ctx) {
-        Buffer body = ctx.body().buffer();
-        if (body == null || body.length() == 0) {
+        byte[] body = RequestBody.of(ctx).bytes();
+        if (body.length == 0) {
             return null;
         }
         try {
-            return Envelope.JSON.readTree(body.getBytes());
+            return Envelope.JSON.readTree(body);
         } catch (java.io.IOException e) {
             throw new ApiError(400, 10014, "The request body is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
         }
@@ -842,9 +860,6 @@ public final class ControlApi {
     private void failure(RoutingContext ctx) {
         if (ctx.failure() != null) {
             respondError(ctx, ctx.failure());
-        } else if (ctx.statusCode() == 413) {
-            Envelope.error(ctx.response(), new ApiError(413, 10027, "The upload is larger than the "
-                    + platform.limits().scriptSizeBytes() + "-byte script size limit."));
         } else {
             int status = ctx.statusCode() < 400 ? 500 : ctx.statusCode();
             Envelope.error(ctx.response(), new ApiError(status, status == 400 ? 10014 : 10013,

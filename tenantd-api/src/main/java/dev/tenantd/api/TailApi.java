@@ -9,7 +9,6 @@ import dev.tenantd.platform.Tail;
 import dev.tenantd.platform.TailSink;
 import dev.tenantd.platform.Tails;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -56,10 +55,10 @@ final class TailApi {
     JsonNode create(ScriptRef script, RoutingContext ctx) {
         platform.script(script);
         JsonNode filters = null;
-        Buffer body = ctx.body().buffer();
-        if (body != null && body.length() > 0) {
+        byte[] body = RequestBody.of(ctx).bytes();
+        if (body.length > 0) {
             try {
-                JsonNode node = Envelope.JSON.readTree(body.getBytes());
+                JsonNode node = Envelope.JSON.readTree(body);
                 if (node != null && !node.isObject()) {
                     throw new ApiError(400, 10014, "The body must be a JSON object such as {\"filters\": []}.");
                 }

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantd.platform.BindingSpec;
 import dev.tenantd.platform.EgressPolicy;
+import dev.tenantd.platform.Names;
 import dev.tenantd.platform.ScriptLimits;
 import dev.tenantd.platform.ScriptUpload;
 import dev.tenantd.runtime.ModuleType;
 import dev.tenantd.runtime.WorkerModule;
-import io.vertx.core.Vertx;
-import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,8 +34,8 @@ final class UploadParser {
     record Parsed(ScriptUpload upload, String message) {
     }
 
-    static ScriptUpload parse(Vertx vertx, RoutingContext ctx) {
-        return parseWithAnnotations(vertx, ctx).upload();
+    static ScriptUpload parse(RoutingContext ctx) {
+        return parseWithAnnotations(ctx).upload();
     }
 
     /**
@@ -44,20 +44,20 @@ final class UploadParser {
      * module may also be named by the {@code CF-WORKER-MAIN-MODULE-PART} or
      * {@code CF-WORKER-BODY-PART} header.
      */
-    static ScriptUpload parseContent(Vertx vertx, RoutingContext ctx, dev.tenantd.platform.ScriptVersion base) {
-        ScriptUpload u = parseWithAnnotations(vertx, ctx, base).upload();
+    static ScriptUpload parseContent(RoutingContext ctx, dev.tenantd.platform.ScriptVersion base) {
+        ScriptUpload u = parseWithAnnotations(ctx, base).upload();
         return u.withKeptBindings(List.of(ScriptUpload.KEEP_ALL));
     }
 
-    static Parsed parseWithAnnotations(Vertx vertx, RoutingContext ctx) {
-        return parseWithAnnotations(vertx, ctx, null);
+    static Parsed parseWithAnnotations(RoutingContext ctx) {
+        return parseWithAnnotations(ctx, null);
     }
 
-    private static Parsed parseWithAnnotations(Vertx vertx, RoutingContext ctx, dev.tenantd.platform.ScriptVersion base) {
+    private static Parsed parseWithAnnotations(RoutingContext ctx, dev.tenantd.platform.ScriptVersion base) {
         String contentType = ctx.request().getHeader("content-type");
         String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
         if (type.startsWith("application/javascript") || type.startsWith("text/javascript")) {
-            byte[] script = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+            byte[] script = RequestBody.of(ctx).bytes();
             if (script.length == 0) {
                 throw new ApiError(400, 10021, "The request body is empty: send the script as the body.");
             }
@@ -72,19 +72,23 @@ final class UploadParser {
             throw new ApiError(400, 10014, "Unsupported Content-Type '" + contentType
                     + "': upload multipart/form-data with a metadata part, or a raw application/javascript script.");
         }
-        if (ctx.request().formAttributes().names().stream().anyMatch(n -> n.startsWith("metadata["))) {
+        RequestBody body = RequestBody.of(ctx);
+        if (body.fieldNames().stream().anyMatch(n -> n.startsWith("metadata["))) {
             throw new ApiError(400, 10014, "Bracket-flattened form fields (metadata[...]) are not a valid upload: "
                     + "send 'metadata' as one JSON part (cloudflare SDK 6.x or wrangler do).");
         }
-        Map<String, FileUpload> parts = new LinkedHashMap<>();
-        String metadataText = ctx.request().getFormAttribute("metadata");
-        for (FileUpload upload : ctx.fileUploads()) {
+        body.requireAtMostOnce("metadata");
+        Map<String, RequestBody.Part> parts = new LinkedHashMap<>();
+        String metadataText = body.field("metadata").orElse(null);
+        for (RequestBody.Part upload : body.files()) {
             if (upload.name().equals("metadata")) {
-                metadataText = vertx.fileSystem().readFileBlocking(upload.uploadedFileName()).toString();
+                metadataText = new String(upload.content(), StandardCharsets.UTF_8);
                 continue;
             }
-            String name = upload.fileName() == null || upload.fileName().isEmpty() ? upload.name() : upload.fileName();
-            parts.put(name, upload);
+            String name = Names.module(upload.fileName().isEmpty() ? upload.name() : upload.fileName());
+            if (parts.putIfAbsent(name, upload) != null) {
+                throw ApiError.moduleGivenTwice(name);
+            }
         }
         if (metadataText == null && base != null) {
             metadataText = "{}";
@@ -126,8 +130,7 @@ final class UploadParser {
             if (moduleType == null) {
                 continue;
             }
-            modules.add(new WorkerModule(e.getKey(), moduleType,
-                    vertx.fileSystem().readFileBlocking(e.getValue().uploadedFileName()).getBytes()));
+            modules.add(new WorkerModule(e.getKey(), moduleType, e.getValue().content()));
         }
         String date = text(metadata, "compatibility_date");
         if (date == null) {

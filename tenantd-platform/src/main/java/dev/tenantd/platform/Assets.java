@@ -109,13 +109,25 @@ public final class Assets {
     }
 
     /**
+     * Checks that {@code token} opens an upload session of the account that is still
+     * waiting for files; the API asks before it reads an upload's body.
+     */
+    public void requireSession(String accountId, String token) {
+        session(accountId, token);
+    }
+
+    private Session session(String accountId, String token) {
+        return live(token).filter(s -> s.accountId.equals(accountId) && !token.equals(s.completion))
+                .orElseThrow(() -> new PlatformException(Problem.UNAUTHORIZED,
+                        "The asset upload token is not valid or has expired: start a new upload session."));
+    }
+
+    /**
      * Stores uploaded contents (hash → bytes) for the session {@code token}; returns
      * the completion token once every missing file has arrived.
      */
     public Optional<String> upload(String accountId, String token, Map<String, byte[]> contents) {
-        Session session = live(token).filter(s -> s.accountId.equals(accountId) && !token.equals(s.completion))
-                .orElseThrow(() -> new PlatformException(Problem.UNAUTHORIZED,
-                        "The asset upload token is not valid or has expired: start a new upload session."));
+        Session session = session(accountId, token);
         if (contents.isEmpty()) {
             throw new PlatformException(Problem.INVALID_REQUEST, "Send one multipart part per file, named by its hash.");
         }
@@ -126,7 +138,7 @@ public final class Assets {
             }
         }
         for (var e : contents.entrySet()) {
-            String sha = blobs.put(e.getValue());
+            String sha = blobs.put(e.getValue(), "static assets");
             store.putAsset(session.ref, e.getKey(), sha, e.getValue().length);
         }
         // Buckets arrive in parallel: every caller that sees the last one arrive gets the same completion token.

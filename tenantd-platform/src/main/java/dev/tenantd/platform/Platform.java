@@ -257,6 +257,7 @@ public final class Platform implements AutoCloseable {
         if (upload.modules().isEmpty()) {
             throw new PlatformException(Problem.INVALID_SCRIPT, "The upload contains no script.");
         }
+        upload.modules().forEach(m -> Names.module(m.name()));
         try {
             CompatibilityFlags.parseDate(upload.compatibilityDate());
         } catch (ScriptException e) {
@@ -290,7 +291,7 @@ public final class Platform implements AutoCloseable {
         try {
             List<ModuleRef> modules = new ArrayList<>();
             for (WorkerModule m : upload.modules()) {
-                modules.add(new ModuleRef(m.name(), m.type(), blobs.put(m.content()), m.content().length));
+                modules.add(new ModuleRef(m.name(), m.type(), blobs.put(m.content(), "the worker's modules"), m.content().length));
             }
             Optional<Script> previous = findScript(ref);
             // The kept secrets and assets were read before validation, outside the lock; if
@@ -300,12 +301,13 @@ public final class Platform implements AutoCloseable {
             List<BindingSpec> bindings = stale ? prepareBindings(ref.accountId(), upload.bindings(),
                     previous.map(s -> s.current().bindings()).orElse(List.of()), keep) : stored;
             String assetsJson = stale ? assetsOf(ref, upload, previous) : versionAssets;
+            String at = now();
             ScriptVersion version = newVersion(ref, previous, upload.mainModule(), source.isServiceWorker(),
                     upload.compatibilityDate(), upload.compatibilityFlags(), modules, bindings, upload.limits(),
-                    upload.egress(), startupMs, madeBy, assetsJson);
+                    upload.egress(), startupMs, madeBy, assetsJson, at);
             boolean deployNow = deploy || previous.isEmpty();
             Script saved = store.saveVersion(ref, version, deployNow
-                    ? Optional.of(new Deployment(UUID.randomUUID().toString(), now(),
+                    ? Optional.of(new Deployment(UUID.randomUUID().toString(), at,
                             List.of(new Deployment.Split(version.id(), 100)), message, madeBy))
                     : Optional.empty());
             if (upload.hasTags()) {
@@ -333,12 +335,13 @@ public final class Platform implements AutoCloseable {
 
     private ScriptVersion newVersion(ScriptRef ref, Optional<Script> previous, String mainModule, boolean serviceWorker,
             String compatibilityDate, List<String> compatibilityFlags, List<ModuleRef> modules, List<BindingSpec> bindings,
-            ScriptLimits scriptLimits, EgressPolicy egressPolicy, long startupMs, String source, String versionAssets) {
+            ScriptLimits scriptLimits, EgressPolicy egressPolicy, long startupMs, String source, String versionAssets,
+            String createdOn) {
         String versionId = UUID.randomUUID().toString();
         String etag = BlobStore.sha256((versionId + modules).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         int number = previous.isPresent() ? store.latestVersionNumber(ref) + 1 : 1;
         return new ScriptVersion(versionId, "", number, mainModule, serviceWorker, compatibilityDate,
-                compatibilityFlags, modules, bindings, scriptLimits, egressPolicy, etag, startupMs, now(), source,
+                compatibilityFlags, modules, bindings, scriptLimits, egressPolicy, etag, startupMs, createdOn, source,
                 versionAssets);
     }
 
@@ -466,11 +469,12 @@ public final class Platform implements AutoCloseable {
             }
             ScriptVersion from = old.current();
             ScriptVersion changed = change.apply(from);
+            String at = now();
             ScriptVersion version = newVersion(ref, Optional.of(old), changed.mainModule(), changed.serviceWorker(),
                     changed.compatibilityDate(), changed.compatibilityFlags(), changed.modules(), changed.bindings(),
-                    changed.limits(), changed.egress(), from.startupTimeMs(), source, changed.assets());
+                    changed.limits(), changed.egress(), from.startupTimeMs(), source, changed.assets(), at);
             Script saved = store.saveVersion(ref, version, Optional.of(new Deployment(UUID.randomUUID().toString(),
-                    now(), List.of(new Deployment.Split(version.id(), 100)), null, source)));
+                    at, List.of(new Deployment.Split(version.id(), 100)), null, source)));
             scriptCache.put(ref, Optional.of(saved));
             retireUndeployed(old, saved);
             return saved;
@@ -560,7 +564,7 @@ public final class Platform implements AutoCloseable {
             // The script must still start with its new environment.
             List<WorkerModule> modules = new ArrayList<>();
             for (ModuleRef m : from.modules()) {
-                modules.add(new WorkerModule(m.name(), m.type(), blobs.get(m.sha256())));
+                modules.add(new WorkerModule(m.name(), m.type(), storedModule(ref, m)));
             }
             try {
                 validate(new WorkerSource(ref.name(), from.mainModule(), modules, date, flags, runtimeBindings(stored)),
@@ -673,6 +677,38 @@ public final class Platform implements AutoCloseable {
 
     public byte[] moduleContent(ModuleRef module) {
         return blobs.get(module.sha256());
+    }
+
+    /** A module's content from the blob store; a damaged one is reported with the worker and module it belongs to. */
+    private byte[] storedModule(ScriptRef ref, ModuleRef module) {
+        try {
+            return blobs.get(module.sha256());
+        } catch (PlatformException e) {
+            throw new PlatformException(e.problem(), "Module '" + module.name() + "' of worker '" + ref.name() + "': "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * What a caller of a worker sees when the worker could not be run: the invocation's own
+     * failure, {@link #unavailableIfDamaged}, or an exception with the message.
+     */
+    static InvocationException asInvocationFailure(ScriptRef ref, Throwable error) {
+        Throwable cause = unavailableIfDamaged(ref, unwrap(error));
+        return cause instanceof InvocationException invocation ? invocation
+                : new InvocationException(Outcome.EXCEPTION, cause.getMessage());
+    }
+
+    /**
+     * A worker whose stored code or assets are damaged is {@link Outcome#UNAVAILABLE} (a 503;
+     * the blob store has logged which file); any other failure is returned as it is.
+     */
+    static Throwable unavailableIfDamaged(ScriptRef ref, Throwable cause) {
+        if (cause instanceof PlatformException p && p.problem() == Problem.STORAGE_DAMAGED) {
+            return new InvocationException(Outcome.UNAVAILABLE, "Worker '" + ref.name()
+                    + "' is unavailable: its stored code or assets are damaged (the server log has the details).");
+        }
+        return cause;
     }
 
     private Optional<Script> findScript(ScriptRef ref) {
@@ -806,7 +842,7 @@ public final class Platform implements AutoCloseable {
         ScriptVersion v = script.current();
         List<WorkerModule> modules = new ArrayList<>();
         for (ModuleRef m : v.modules()) {
-            modules.add(new WorkerModule(m.name(), m.type(), blobs.get(m.sha256())));
+            modules.add(new WorkerModule(m.name(), m.type(), storedModule(script.ref(), m)));
         }
         return new WorkerSource(script.ref().name(), v.mainModule(), modules, v.compatibilityDate(),
                 v.compatibilityFlags(), runtimeBindings(v.bindings()));
@@ -844,6 +880,7 @@ public final class Platform implements AutoCloseable {
         if (Assets.servesFirst(serving.current())) {
             // Asset files are read on the I/O threads, never on an event loop or a JS thread.
             return CompletableFuture.supplyAsync(() -> assets.serve(serving.current(), request), pool.io())
+                    .exceptionallyCompose(error -> CompletableFuture.failedFuture(unavailableIfDamaged(ref, unwrap(error))))
                     .thenCompose(asset -> asset.isPresent() ? CompletableFuture.completedFuture(asset.get())
                             : run(ref, serving, request, callLimits, envJson, hostContext));
         }

@@ -15,5 +15,9 @@ public enum Problem {
     INVALID_BINDING,
     INVALID_REQUEST,
     UNAUTHORIZED,
-    CONFLICT
+    CONFLICT,
+    /** A write failed because a file system or the database is full. */
+    STORAGE_FULL,
+    /** Stored data no longer is what was written (a blob whose content does not match its hash). */
+    STORAGE_DAMAGED
 }

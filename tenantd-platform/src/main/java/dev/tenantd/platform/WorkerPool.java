@@ -113,9 +113,7 @@ final class WorkerPool implements AutoCloseable {
                 synchronized (live) {
                     live.remove(key, entry);
                 }
-                Throwable cause = Platform.unwrap(error);
-                throw new java.util.concurrent.CompletionException(cause instanceof InvocationException
-                        ? cause : new InvocationException(Outcome.EXCEPTION, cause.getMessage()));
+                throw new java.util.concurrent.CompletionException(Platform.asInvocationFailure(script.ref(), error));
             }
             return worker;
         });

@@ -11,7 +11,9 @@ public enum Outcome {
     SCRIPT_NOT_FOUND("scriptNotFound"),
     CANCELED("canceled"),
     /** Refused before it started: the script already had as many invocations in flight as it may. */
-    LOAD_SHED("loadShed");
+    LOAD_SHED("loadShed"),
+    /** Not started: the platform could not load the worker (its stored code is damaged); the log has details. */
+    UNAVAILABLE("unknown");
 
     private final String wireName;
 

@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -60,6 +61,9 @@ public final class Main implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        /** The file that holds the API token when tenantd made it (no flag, variable or config gave one). */
+        private Optional<Path> keptTokenFile = Optional.empty();
+
         @Override
         public Integer call() throws Exception {
             ServerConfig config;
@@ -70,10 +74,12 @@ public final class Main implements Callable<Integer> {
                 return 2;
             }
             TenantdServer server = TenantdServer.start(config);
+            // The token itself is never printed: terminal scrollback and service logs are read by more people than the data dir.
             System.out.printf("tenantd is serving%n  workers: http://%s:%d%n  API:     http://%s:%d/client/v4%n"
                             + "  account: %s%n  token:   %s%n",
                     config.listen().host(), server.port(), config.apiListen().host(), server.apiPort(),
-                    config.accountId(), tokenHint(config.apiToken()));
+                    config.accountId(), keptTokenFile.map(f -> "in " + f.toAbsolutePath() + " (readable by its owner only)")
+                            .orElse("as given"));
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();
@@ -81,15 +87,6 @@ public final class Main implements Callable<Integer> {
             }));
             stop.await();
             return 0;
-        }
-
-        private String tokenHint(String token) {
-            return apiToken != null || System.getenv("TENANTD_API_TOKEN") != null
-                    ? "(as given)" : token + "  (kept in " + config("data-dir") + ")";
-        }
-
-        private String config(String ignored) {
-            return String.valueOf(dataDir == null ? Path.of("data") : dataDir);
         }
 
         ServerConfig resolve() throws Exception {
@@ -113,7 +110,7 @@ public final class Main implements Callable<Integer> {
                     apiListen != null ? apiListen : text(file, "api-listen", "127.0.0.1:8788"), "--api-listen");
             String account = accountId != null ? accountId : text(file, "account-id", null);
             if (account == null) {
-                account = kept(dir.resolve("account-id"), 16);
+                account = kept(dir.resolve("account-id"));
             }
             if (!account.matches("[A-Za-z0-9_-]{1,64}")) {
                 throw new IllegalArgumentException("--account-id must be 1 to 64 letters, digits, '-' or '_'");
@@ -123,7 +120,9 @@ public final class Main implements Callable<Integer> {
                 token = text(file, "api-token", null);
             }
             if (token == null) {
-                token = kept(dir.resolve("api-token"), 20);
+                Path tokenFile = dir.resolve("api-token");
+                token = SecretFiles.readOrCreate(tokenFile, () -> random(20));
+                keptTokenFile = Optional.of(tokenFile);
             }
             List<Route> allRoutes = new ArrayList<>();
             if (file != null && file.has("routes")) {
@@ -191,15 +190,19 @@ public final class Main implements Callable<Integer> {
         }
 
         /** A random value made on first start and kept in a file, so restarts keep it. */
-        private static String kept(Path file, int bytes) throws Exception {
+        private static String kept(Path file) throws Exception {
             if (Files.exists(file)) {
                 return Files.readString(file).strip();
             }
-            byte[] random = new byte[bytes];
-            new SecureRandom().nextBytes(random);
-            String value = HexFormat.of().formatHex(random);
+            String value = random(16);
             Files.writeString(file, value + "\n");
             return value;
+        }
+
+        private static String random(int bytes) {
+            byte[] random = new byte[bytes];
+            new SecureRandom().nextBytes(random);
+            return HexFormat.of().formatHex(random);
         }
     }
 }

@@ -14,12 +14,11 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +46,7 @@ public final class TenantdServer implements AutoCloseable {
         for (int i = 0; i < eventLoops; i++) {
             vertx.getOrCreateContext().runOnContext(ignored -> { });
         }
+        removeLeftoverUploads(config.dataDir());
         this.store = SqliteStore.open(config.dataDir());
         store.ensureAccount(config.accountId(), "default");
         store.putToken(config.accountId(), BlobStore.sha256(config.apiToken().getBytes(StandardCharsets.UTF_8)), "bootstrap");
@@ -85,7 +85,7 @@ public final class TenantdServer implements AutoCloseable {
         Router api = Router.router(vertx);
         api.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
                 .end("{\"status\":\"ok\"}"));
-        ControlApi.mount(api, vertx, platform, config.dataDir().resolve("tmp").resolve("uploads"));
+        ControlApi.mount(api, vertx, platform);
         api.route().handler(ctx -> ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
                 .end("{\"success\":false,\"errors\":[{\"code\":7000,\"message\":\"No route for that URI: the API is under /client/v4\"}],\"messages\":[],\"result\":null}"));
         // wrangler tail asks for the trace-v1 subprotocol and sends its first frame unmasked.
@@ -129,6 +129,27 @@ public final class TenantdServer implements AutoCloseable {
         return host + ":" + apiPort();
     }
 
+    /**
+     * Deletes {@code tmp/uploads} in the data directory: earlier versions of tenantd
+     * buffered multipart uploads there and could leave files behind. Request bodies
+     * are held in memory now, so everything in it is a leftover.
+     */
+    private static void removeLeftoverUploads(Path dataDir) {
+        Path uploads = dataDir.resolve("tmp").resolve("uploads");
+        if (!Files.isDirectory(uploads, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(uploads)) {
+            List<Path> paths = all.sorted(java.util.Comparator.reverseOrder()).toList();
+            for (Path p : paths) {
+                Files.delete(p);
+            }
+            LOG.info("removed {} leftover upload file(s) from {}", paths.size() - 1, uploads);
+        } catch (IOException e) {
+            LOG.warn("cannot remove leftover uploads in {}: {}", uploads, e.toString());
+        }
+    }
+
     private static Path nativeCacheDir(Path dataDir) {
         String env = System.getenv("TENANTD_NATIVE_CACHE");
         if (env != null && !env.isBlank()) {
@@ -143,22 +164,8 @@ public final class TenantdServer implements AutoCloseable {
         if (env != null && !env.isBlank()) {
             return Base64.getDecoder().decode(env.strip());
         }
-        Path file = dataDir.resolve("secret.key");
-        try {
-            if (Files.exists(file)) {
-                return Base64.getDecoder().decode(Files.readString(file).strip());
-            }
-            byte[] key = Secrets.newKey();
-            Files.writeString(file, Base64.getEncoder().encodeToString(key));
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system
-            }
-            return key;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create " + file, e);
-        }
+        return Base64.getDecoder().decode(SecretFiles.readOrCreate(dataDir.resolve("secret.key"),
+                () -> Base64.getEncoder().encodeToString(Secrets.newKey())));
     }
 
     @Override

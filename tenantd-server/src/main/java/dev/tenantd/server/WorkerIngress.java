@@ -84,7 +84,7 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
             case EXCEEDED_WALL_TIME -> new Failure(503, "Worker exceeded its wall time limit.");
             case EXCEEDED_SUBREQUESTS -> new Failure(503, "Worker exceeded its subrequest limit (Too many subrequests).");
             case CANCELED -> new Failure(503, "Worker invocation was canceled.");
-            case LOAD_SHED -> new Failure(503, ie.getMessage());
+            case LOAD_SHED, UNAVAILABLE -> new Failure(503, ie.getMessage());
             case OK, EXCEPTION -> {
                 LOG.info("worker {} threw: {}: {}", script, ie.errorName(), ie.getMessage());
                 yield new Failure(500, "Worker threw exception");

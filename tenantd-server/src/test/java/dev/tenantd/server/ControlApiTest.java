@@ -121,6 +121,20 @@ class ControlApiTest {
     }
 
     @Test
+    void a_first_upload_is_created_and_modified_at_one_moment() {
+        for (int i = 0; i < 5; i++) {
+            TestServer.Reply up = t.putJs(t.accountApi(NS + "/prod/scripts/fresh-" + i),
+                    "addEventListener('fetch', (e) => e.respondWith(new Response('fresh')));");
+            JsonNode result = up.json().path("result");
+            assertThat(result.path("created_on").asText()).isNotEmpty().isEqualTo(result.path("modified_on").asText());
+            JsonNode version = t.get(t.accountApi(NS + "/prod/scripts/fresh-" + i + "/versions")).json()
+                    .path("result").path("items").path(0).path("metadata");
+            assertThat(version.path("created_on").asText()).isEqualTo(result.path("created_on").asText());
+            assertThat(t.delete(t.accountApi(NS + "/prod/scripts/fresh-" + i)).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void plain_worker_put_get_delete() {
         TestServer.Reply up = t.putModule(t.accountApi("/workers/scripts/plain-one"),
                 "{\"main_module\":\"p.js\"}", "p.js", "export default { fetch() { return new Response('plain'); } };");

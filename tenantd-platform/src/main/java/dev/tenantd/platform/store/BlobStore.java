@@ -1,23 +1,34 @@
 package dev.tenantd.platform.store;
 
+import dev.tenantd.platform.PlatformException;
+import dev.tenantd.platform.Problem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Content-addressed files: a blob is stored once under its SHA-256 and never
  * changed. Writes go to a temporary file, are fsynced, then renamed into place,
- * so a crash leaves either no blob or a whole one.
+ * so a crash leaves either no blob or a whole one (and at most a temporary file,
+ * removed at the next start). A failed write removes its temporary file. Reads
+ * check the content against its hash: a blob changed on disk is never used.
  */
 public final class BlobStore {
+    private static final Logger LOG = LoggerFactory.getLogger(BlobStore.class);
     private final Path root;
 
     public BlobStore(Path root) {
@@ -27,6 +38,7 @@ public final class BlobStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create blob directory " + root, e);
         }
+        removeUnfinishedWrites();
     }
 
     public static String sha256(byte[] content) {
@@ -37,18 +49,30 @@ public final class BlobStore {
         }
     }
 
-    /** Stores content and returns its hash. */
-    public String put(byte[] content) {
+    /**
+     * Stores content and returns its hash. {@code what} says what the content is
+     * ({@code "the worker's modules"}), for the error a full disk gives.
+     */
+    public String put(byte[] content, String what) {
         String hash = sha256(content);
         Path target = path(hash);
         if (Files.exists(target)) {
-            return hash;
+            if (intact(target, hash)) {
+                return hash;
+            }
+            LOG.warn("blob {} at {} is damaged; the same content is being stored again and replaces it", hash, target);
         }
+        Path tmp = null;
         try {
             Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(root.resolve("tmp"), hash, ".part");
+            tmp = Files.createTempFile(root.resolve("tmp"), hash, ".part");
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                channel.write(java.nio.ByteBuffer.wrap(content));
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                // A write may take only part of the buffer (a file size limit does that): write until
+                // everything is written or the file system refuses with an error.
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
                 channel.force(true);
             }
             try {
@@ -58,15 +82,95 @@ public final class BlobStore {
             }
             return hash;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot store blob " + hash, e);
+            deleteQuietly(tmp);
+            if (isFull(e, content.length)) {
+                LOG.error("cannot store {} ({} bytes) under {}: {}", what, content.length, root, e.toString());
+                throw new PlatformException(Problem.STORAGE_FULL, "Cannot store " + what + ": the file system under "
+                        + root.toAbsolutePath() + " refused the write (" + reason(e) + "). Free space there or raise "
+                        + "the limit, then try again; everything stored before is unchanged.");
+            }
+            throw new UncheckedIOException("cannot store " + what + " under " + root.toAbsolutePath() + ": " + reason(e), e);
         }
     }
 
+    /** The content stored under {@code hash}, checked against it. */
     public byte[] get(String hash) {
+        Path file = path(hash);
+        byte[] content;
         try {
-            return Files.readAllBytes(path(hash));
+            content = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            LOG.error("blob {} is missing: {} does not exist", hash, file.toAbsolutePath());
+            throw new PlatformException(Problem.STORAGE_DAMAGED, "Stored content " + hash + " is missing from the "
+                    + "blob store; restore it from a backup or upload again.");
         } catch (IOException e) {
-            throw new UncheckedIOException("blob " + hash + " is missing", e);
+            throw new UncheckedIOException("cannot read blob " + file.toAbsolutePath() + ": " + reason(e), e);
+        }
+        String actual = sha256(content);
+        if (!actual.equals(hash)) {
+            LOG.error("blob {} is damaged: {} holds {} bytes whose SHA-256 is {}; it is not used", hash,
+                    file.toAbsolutePath(), content.length, actual);
+            throw new PlatformException(Problem.STORAGE_DAMAGED, "Stored content " + hash + " is damaged: it no "
+                    + "longer matches its SHA-256, so it is not used (the server log names the file). Restore it "
+                    + "from a backup or upload again.");
+        }
+        return content;
+    }
+
+    private static boolean intact(Path file, String hash) {
+        try {
+            return sha256(Files.readAllBytes(file)).equals(hash);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Removes the temporary files of writes that a crash interrupted. */
+    private void removeUnfinishedWrites() {
+        int removed = 0;
+        try (DirectoryStream<Path> left = Files.newDirectoryStream(root.resolve("tmp"), "*.part")) {
+            for (Path p : left) {
+                Files.deleteIfExists(p);
+                removed++;
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot remove unfinished blob writes in {}: {}", root.resolve("tmp"), e.toString());
+        }
+        if (removed > 0) {
+            LOG.info("removed {} unfinished blob write(s) from {}", removed, root.resolve("tmp"));
+        }
+    }
+
+    /**
+     * Whether a failed write means there is no room: ENOSPC, EDQUOT or EFBIG (a file
+     * size limit), which Java reports only by their message, or too little usable
+     * space left for the content.
+     */
+    private boolean isFull(IOException e, long needed) {
+        String message = reason(e).toLowerCase(Locale.ROOT);
+        if (message.contains("no space left") || message.contains("quota") || message.contains("file too large")) {
+            return true;
+        }
+        try {
+            return Files.getFileStore(root).getUsableSpace() < needed;
+        } catch (IOException unknown) {
+            return false;
+        }
+    }
+
+    private static String reason(IOException e) {
+        return e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null ? fs.getReason()
+                : String.valueOf(e.getMessage());
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("cannot remove the unfinished blob write {}: {}", file, e.toString());
         }
     }
 

@@ -340,15 +340,18 @@ public final class SqliteStore implements Store {
     @Override
     public Script saveVersion(ScriptRef ref, ScriptVersion version, Optional<Deployment> deployment) {
         return transaction(() -> {
-            String now = now();
             Optional<String> existing = scriptId(ref);
             String scriptId = existing.orElseGet(() -> UUID.randomUUID().toString());
             if (existing.isEmpty()) {
                 if (deployment.isEmpty()) {
                     throw new IllegalArgumentException("a new script needs a deployment for its first version");
                 }
+                // A new script comes into being with its first deployment: one timestamp for both,
+                // so that created_on is never later than modified_on.
+                String createdOn = deployment.get().createdOn();
                 update("INSERT INTO scripts (id, account_id, namespace_id, name, created_on, modified_on) "
-                        + "VALUES (?, ?, ?, ?, ?, ?)", scriptId, ref.accountId(), ref.namespaceId(), ref.name(), now, now);
+                        + "VALUES (?, ?, ?, ?, ?, ?)", scriptId, ref.accountId(), ref.namespaceId(), ref.name(),
+                        createdOn, createdOn);
             }
             update("INSERT INTO script_versions (id, script_id, number, main_module, service_worker, compatibility_date, "
                             + "compatibility_flags, modules, bindings, etag, startup_time_ms, created_on, limits, egress, source, assets) "

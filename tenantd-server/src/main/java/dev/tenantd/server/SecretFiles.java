@@ -1,0 +1,69 @@
+package dev.tenantd.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Files in the data directory that hold secrets (the generated API token, the key
+ * that seals secrets at rest): readable and writable by their owner only. A new
+ * file is created with those permissions, so it is never readable by others, not
+ * even between its creation and a later change of mode; an existing file that
+ * others may read is tightened when tenantd starts.
+ */
+final class SecretFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(SecretFiles.class);
+    static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    private SecretFiles() {
+    }
+
+    /** The file's content (stripped); when it does not exist yet, {@code make}'s value, written to it first. */
+    static String readOrCreate(Path file, Supplier<String> make) {
+        try {
+            if (Files.exists(file)) {
+                tighten(file);
+                return Files.readString(file).strip();
+            }
+            String value = make.get();
+            try {
+                create(file);
+            } catch (FileAlreadyExistsException raced) {
+                return readOrCreate(file, make);
+            }
+            Files.writeString(file, value + "\n");
+            return value;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create " + file, e);
+        }
+    }
+
+    private static void create(Path file) throws IOException {
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(file);
+        }
+    }
+
+    private static void tighten(Path file) throws IOException {
+        try {
+            Set<PosixFilePermission> now = Files.getPosixFilePermissions(file);
+            if (!OWNER_ONLY.containsAll(now)) {
+                Files.setPosixFilePermissions(file, OWNER_ONLY);
+                LOG.warn("{} could be read by other users ({}); it is readable by its owner only now", file,
+                        PosixFilePermissions.toString(now));
+            }
+        } catch (UnsupportedOperationException notPosix) {
+            // A file system without POSIX permissions: nothing to tighten.
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.tenantd.store.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tenantd.platform.Deployment;
+import dev.tenantd.platform.EgressPolicy;
+import dev.tenantd.platform.Script;
+import dev.tenantd.platform.ScriptLimits;
+import dev.tenantd.platform.ScriptRef;
+import dev.tenantd.platform.ScriptVersion;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the embedded store records about a script's life. */
+class SqliteStoreTest {
+    @TempDir
+    Path dir;
+
+    static ScriptVersion version(String id, int number, String createdOn) {
+        return new ScriptVersion(id, "", number, "w.js", true, "2024-01-01", List.of(), List.of(), List.of(),
+                ScriptLimits.NONE, EgressPolicy.OPEN, "etag-" + id, 1, createdOn, "api", "{}");
+    }
+
+    static Deployment deployment(String id, String versionId, String createdOn) {
+        return new Deployment(id, createdOn, List.of(new Deployment.Split(versionId, 100)), null, "api");
+    }
+
+    @Test
+    void a_new_script_is_created_and_modified_at_the_moment_of_its_first_deployment() {
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            store.ensureAccount("acct", "acct");
+            ScriptRef ref = ScriptRef.plain("acct", "site");
+            String at = "2026-03-04T05:06:07.089Z";
+            Script created = store.saveVersion(ref, version("v1", 1, at), Optional.of(deployment("d1", "v1", at)));
+            assertThat(created.createdOn()).isEqualTo(at);
+            assertThat(created.modifiedOn()).isEqualTo(at);
+            assertThat(store.script(ref).orElseThrow().createdOn()).isEqualTo(at);
+
+            String later = "2026-03-04T05:07:00.000Z";
+            Script updated = store.saveVersion(ref, version("v2", 2, later), Optional.of(deployment("d2", "v2", later)));
+            assertThat(updated.createdOn()).isEqualTo(at);
+            assertThat(updated.modifiedOn()).isEqualTo(later);
+        }
+    }
+}
