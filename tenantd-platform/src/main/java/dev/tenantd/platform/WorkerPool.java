@@ -83,7 +83,7 @@ final class WorkerPool implements AutoCloseable {
     CompletableFuture<WorkerResponse> call(Script script, Function<Worker, CompletableFuture<WorkerResponse>> call) {
         String key = script.current().id();
         Entry entry = hold(script);
-        return loaded(key, entry).thenCompose(call).whenComplete((response, error) -> release(key, entry));
+        return loaded(script.ref(), key, entry).thenCompose(call).whenComplete((response, error) -> release(key, entry));
     }
 
     private Entry hold(Script script) {
@@ -107,13 +107,13 @@ final class WorkerPool implements AutoCloseable {
         return entry;
     }
 
-    private CompletableFuture<Worker> loaded(String key, Entry entry) {
+    private CompletableFuture<Worker> loaded(ScriptRef ref, String key, Entry entry) {
         return entry.worker.handle((worker, error) -> {
             if (error != null) {
                 synchronized (live) {
                     live.remove(key, entry);
                 }
-                throw new java.util.concurrent.CompletionException(Platform.asInvocationFailure(script.ref(), error));
+                throw new java.util.concurrent.CompletionException(Platform.asInvocationFailure(ref, error));
             }
             return worker;
         });
