@@ -20,7 +20,8 @@ import java.util.Map;
 /**
  * Turns a script upload request into a {@link ScriptUpload}: a raw
  * {@code application/javascript} service-worker body, or multipart/form-data
- * with a {@code metadata} JSON part and one part per module, keyed by filename.
+ * with a {@code metadata} JSON part and one part per module, named by part name or file name
+ * (see {@link #modulesByName}).
  */
 final class UploadParser {
     /** Scripts uploaded without a compatibility date get the oldest behaviour, as on Cloudflare. */
@@ -76,15 +77,14 @@ final class UploadParser {
             throw new ApiError(400, 10014, "Bracket-flattened form fields (metadata[...]) are not a valid upload: "
                     + "send 'metadata' as one JSON part (cloudflare SDK 6.x or wrangler do).");
         }
-        Map<String, FileUpload> parts = new LinkedHashMap<>();
+        List<FileUpload> files = new ArrayList<>();
         String metadataText = ctx.request().getFormAttribute("metadata");
         for (FileUpload upload : ctx.fileUploads()) {
             if (upload.name().equals("metadata")) {
                 metadataText = vertx.fileSystem().readFileBlocking(upload.uploadedFileName()).toString();
                 continue;
             }
-            String name = upload.fileName() == null || upload.fileName().isEmpty() ? upload.name() : upload.fileName();
-            parts.put(name, upload);
+            files.add(upload);
         }
         if (metadataText == null && base != null) {
             metadataText = "{}";
@@ -116,10 +116,7 @@ final class UploadParser {
             throw new ApiError(400, 10014, "metadata needs main_module (ES modules) or body_part (service worker).");
         }
         String entry = main != null ? main : bodyPart;
-        if (!parts.containsKey(entry)) {
-            throw new ApiError(400, 10014, (main != null ? "main_module" : "body_part") + " '" + entry
-                    + "' names no part of the upload; parts: " + parts.keySet());
-        }
+        Map<String, FileUpload> parts = modulesByName(files, entry, main != null ? "main_module" : "body_part");
         List<WorkerModule> modules = new ArrayList<>();
         for (var e : parts.entrySet()) {
             ModuleType moduleType = moduleType(e.getKey(), e.getValue().contentType(), main != null, e.getKey().equals(entry));
@@ -142,6 +139,34 @@ final class UploadParser {
                 strings(metadata, "tags"), strings(metadata, "keep_bindings"), metadata.has("tags") && !metadata.get("tags").isNull(),
                 metadata.get("assets"), metadata.path("keep_assets").asBoolean(false)),
                 message.isTextual() ? message.asText() : null);
+    }
+
+    /**
+     * The upload's modules by the names they import each other by. Wrangler and the SDK send
+     * part name = file name; the public example app names its part {@code script} and the entry
+     * by its file name; Cloudflare defines the entry as a part name, and curl's
+     * {@code -F 'd.js=@dispatcher.js'} sends a part name that differs from its file name. So
+     * the file names are the module names when the entry names a file, and the part names
+     * are when it names only a part.
+     */
+    private static Map<String, FileUpload> modulesByName(List<FileUpload> files, String entry, String field) {
+        boolean byPartName = files.stream().noneMatch(f -> fileName(f).equals(entry));
+        Map<String, FileUpload> parts = new LinkedHashMap<>();
+        for (FileUpload f : files) {
+            parts.put(byPartName ? f.name() : fileName(f), f);
+        }
+        if (!parts.containsKey(entry)) {
+            List<String> described = files.stream()
+                    .map(f -> f.name().equals(fileName(f)) ? "'" + f.name() + "'" : "'" + f.name() + "' (file '" + fileName(f) + "')")
+                    .toList();
+            throw new ApiError(400, 10014, field + " '" + entry + "' names no part of the upload: give the name or "
+                    + "the file name of one of its parts: " + (described.isEmpty() ? "none" : String.join(", ", described)));
+        }
+        return parts;
+    }
+
+    private static String fileName(FileUpload f) {
+        return f.fileName() == null || f.fileName().isEmpty() ? f.name() : f.fileName();
     }
 
     private static ModuleType moduleType(String name, String contentType, boolean modules, boolean isEntry) {
