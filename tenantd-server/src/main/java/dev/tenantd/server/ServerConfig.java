@@ -20,10 +20,19 @@ public record ServerConfig(
         String workersDevDomain,
         Limits limits,
         EgressPolicy egress,
-        int jsThreads) {
+        int jsThreads,
+        ListenerLimits listenerLimits) {
 
     public ServerConfig {
         routes = List.copyOf(routes);
+        java.util.Objects.requireNonNull(listenerLimits, "listenerLimits");
+    }
+
+    /** A configuration with the default {@link ListenerLimits}. */
+    public ServerConfig(Path dataDir, HostPort listen, HostPort apiListen, String accountId, String apiToken,
+            List<Route> routes, String workersDevDomain, Limits limits, EgressPolicy egress, int jsThreads) {
+        this(dataDir, listen, apiListen, accountId, apiToken, routes, workersDevDomain, limits, egress, jsThreads,
+                ListenerLimits.defaults());
     }
 
     public record HostPort(String host, int port) {

@@ -1,0 +1,257 @@
+package dev.tenantd.server;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The deadlines of one HTTP/1.1 connection, kept where the connection's messages pass
+ * (between Netty's HTTP codec and Vert.x, on the connection's event loop):
+ * <ul>
+ * <li>waiting for a request: its headers must be complete within the header timeout of the
+ *     connection's start, or of the first byte after the previous response; a kept-alive
+ *     connection that gets no byte within the idle timeout is closed;</li>
+ * <li>receiving a body: the body timeout plus one second per {@code bodyMinBytesPerSecond}
+ *     bytes received, so a large body sent steadily is never cut while a trickle is;</li>
+ * <li>while the handler works on a received request there is no deadline here: the worker's
+ *     own limits (CPU, wall time) end it.</li>
+ * </ul>
+ * A request that was begun but not finished in time gets a 408 before the close; a
+ * connection that never began one is closed silently, as idle connections are. After a
+ * WebSocket upgrade the connection is no longer HTTP and the clock stops.
+ */
+final class ConnectionClock extends ChannelDuplexHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionClock.class);
+    private static final long NONE = Long.MAX_VALUE;
+
+    private final ListenerLimits limits;
+    private final ListenerReplies replies;
+
+    private ChannelHandlerContext ctx;
+    private int requestsStarted;
+    private int requestsEnded;
+    private int responsesStarted;
+    private int responsesEnded;
+    private boolean upgraded;
+    private boolean expired;
+    /** Whether any byte of the awaited request arrived. */
+    private boolean requestBegun;
+    /** Whether the current read ended a request that was answered already: its bytes begin no new one. */
+    private boolean readEndedAnsweredRequest;
+    private long waitingSince;
+    private long headersSince;
+    private long bodySince;
+    private long bodyBytes;
+    private ScheduledFuture<?> timer;
+    private long timerAt;
+
+    ConnectionClock(ListenerLimits limits, ListenerReplies replies) {
+        this.limits = limits;
+        this.replies = replies;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        long now = System.nanoTime();
+        waitingSince = now;
+        headersSince = now;
+        rearm(now);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelTimer();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cancelTimer();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (!upgraded) {
+            if (msg instanceof HttpRequest) {
+                requestsStarted++;
+                bodySince = System.nanoTime();
+                bodyBytes = 0;
+            }
+            if (msg instanceof HttpContent content) {
+                bodyBytes += content.content().readableBytes();
+            }
+            if (msg instanceof LastHttpContent) {
+                requestsEnded++;
+                if (waitingForRequest()) {
+                    readEndedAnsweredRequest = true;
+                    startWaiting(System.nanoTime());
+                }
+            }
+        }
+        super.channelRead(ctx, msg);
+    }
+
+    /** Fires after every read from the socket, also one that completed no message: the sign a request has begun. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        if (!upgraded) {
+            long now = System.nanoTime();
+            if (readEndedAnsweredRequest) {
+                readEndedAnsweredRequest = false;
+            } else if (!requestBegun && waitingForRequest()) {
+                requestBegun = true;
+                if (requestsStarted > 0) {
+                    // a later request's header clock starts with its first byte; the first one's with the connection
+                    headersSince = now;
+                }
+            }
+            rearm(now);
+        }
+        super.channelReadComplete(ctx);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (!upgraded) {
+            boolean informational = false;
+            if (msg instanceof HttpResponse response) {
+                int status = response.status().code();
+                if (status == 101) {
+                    upgraded = true;
+                    cancelTimer();
+                }
+                informational = status < 200;
+                if (!informational) {
+                    responsesStarted++;
+                }
+            }
+            if (msg instanceof LastHttpContent && !informational && !upgraded) {
+                responsesEnded++;
+                if (waitingForRequest()) {
+                    startWaiting(System.nanoTime());
+                }
+            }
+        }
+        super.write(ctx, msg, promise);
+    }
+
+    /** Every request so far is read and answered: the connection now waits for the next one. */
+    private void startWaiting(long now) {
+        waitingSince = now;
+        requestBegun = false;
+        rearm(now);
+    }
+
+    private boolean receivingBody() {
+        return requestsStarted > requestsEnded;
+    }
+
+    private boolean waitingForRequest() {
+        return requestsStarted == requestsEnded && responsesEnded >= requestsStarted;
+    }
+
+    private long deadline() {
+        if (upgraded || expired) {
+            return NONE;
+        }
+        if (receivingBody()) {
+            long allowedMs = limits.bodyTimeoutMs() + bodyBytes * 1000 / limits.bodyMinBytesPerSecond();
+            return bodySince + TimeUnit.MILLISECONDS.toNanos(allowedMs);
+        }
+        if (!waitingForRequest()) {
+            return NONE;
+        }
+        return requestBegun || requestsStarted == 0 ? headersSince + TimeUnit.MILLISECONDS.toNanos(limits.headerTimeoutMs())
+                : waitingSince + TimeUnit.MILLISECONDS.toNanos(limits.idleTimeoutMs());
+    }
+
+    /**
+     * Makes sure a timer fires at the current deadline or before it. A later deadline keeps
+     * the timer already set (it looks again when it fires), so a busy connection does not
+     * reschedule on every message.
+     */
+    private void rearm(long now) {
+        long deadline = deadline();
+        if (deadline == NONE || (timer != null && timerAt <= deadline)) {
+            return;
+        }
+        cancelTimer();
+        schedule(deadline, now);
+    }
+
+    private void schedule(long at, long now) {
+        timerAt = at;
+        timer = ctx.executor().schedule(this::fire, Math.max(0, at - now), TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void fire() {
+        timer = null;
+        long now = System.nanoTime();
+        if (receivingBody() && !ctx.channel().config().isAutoRead()) {
+            // The server stopped reading (it is busy with an earlier pipelined request, or its
+            // handler applies backpressure): that time is not the client's, so the body's clock restarts.
+            bodySince = now;
+            bodyBytes = 0;
+        }
+        long deadline = deadline();
+        if (deadline == NONE) {
+            return;
+        }
+        if (now - deadline < 0) {
+            schedule(deadline, now);
+            return;
+        }
+        expire(now);
+    }
+
+    private void expire(long now) {
+        String message = null;
+        if (receivingBody()) {
+            if (responsesStarted < requestsStarted) {
+                message = "The request body did not arrive in time: " + bodyBytes + " bytes in "
+                        + TimeUnit.NANOSECONDS.toMillis(now - bodySince) + " ms, where " + limits.bodyTimeoutMs()
+                        + " ms plus 1 s per " + limits.bodyMinBytesPerSecond() + " bytes received are allowed. "
+                        + "Send the body without pauses.";
+            }
+        } else if (requestBegun) {
+            message = "The request headers did not arrive within " + limits.headerTimeoutMs()
+                    + " ms. Send the request line and headers without pauses.";
+        }
+        if (message == null) {
+            LOG.debug("closing {} ({})", ctx.channel(), receivingBody() ? "slow body after the response began" : "idle");
+            expired = true;
+            ctx.close();
+            return;
+        }
+        LOG.debug("closing {}: {}", ctx.channel(), message);
+        closeWith(replies.reply(ListenerProblem.REQUEST_TIMEOUT, message));
+    }
+
+    /**
+     * Answers and closes the connection, when no response is under way on it. The answer
+     * leaves from here, in front of Vert.x, through Netty's HTTP encoder.
+     */
+    void closeWith(ListenerReplies.Reply reply) {
+        expired = true;
+        cancelTimer();
+        ctx.channel().config().setAutoRead(false);
+        ctx.writeAndFlush(reply.toResponse()).addListener(ChannelFutureListener.CLOSE);
+    }
+}
