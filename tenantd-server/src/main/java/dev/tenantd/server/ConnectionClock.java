@@ -3,6 +3,7 @@ package dev.tenantd.server;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
@@ -22,16 +23,20 @@ import org.slf4j.LoggerFactory;
  *     connection that gets no byte within the idle timeout is closed;</li>
  * <li>receiving a body: the body timeout plus one second per {@code bodyMinBytesPerSecond}
  *     bytes received, so a large body sent steadily is never cut while a trickle is;</li>
+ * <li>sending a response: the client must take some of it within each idle timeout, so a
+ *     slow download goes on while a client that stopped reading is let go;</li>
  * <li>while the handler works on a received request there is no deadline here: the worker's
  *     own limits (CPU, wall time) end it.</li>
  * </ul>
- * A request that was begun but not finished in time gets a 408 before the close; a
- * connection that never began one is closed silently, as idle connections are. After a
- * WebSocket upgrade the connection is no longer HTTP and the clock stops.
+ * A request that was begun but not finished in time gets a 408 before the close; any other
+ * connection is closed silently, as idle connections are. After a WebSocket upgrade the
+ * connection is no longer HTTP and the clock stops.
  */
 final class ConnectionClock extends ChannelDuplexHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionClock.class);
     private static final long NONE = Long.MAX_VALUE;
+
+    private enum Phase { WAITING, RECEIVING_BODY, WORKING, SENDING, DONE }
 
     private final ListenerLimits limits;
     private final ListenerReplies replies;
@@ -40,9 +45,10 @@ final class ConnectionClock extends ChannelDuplexHandler {
     private int requestsStarted;
     private int requestsEnded;
     private int responsesStarted;
-    private int responsesEnded;
+    /** Responses whose last byte reached the socket. */
+    private int responsesSent;
     private boolean upgraded;
-    private boolean expired;
+    private boolean done;
     /** Whether any byte of the awaited request arrived. */
     private boolean requestBegun;
     /** Whether the current read ended a request that was answered already: its bytes begin no new one. */
@@ -51,8 +57,14 @@ final class ConnectionClock extends ChannelDuplexHandler {
     private long headersSince;
     private long bodySince;
     private long bodyBytes;
+    private long sendingProgressAt;
+    private SendState lastSendState;
     private ScheduledFuture<?> timer;
     private long timerAt;
+
+    /** Where the sending of responses stands, to tell whether the client took any since the last look. */
+    private record SendState(Object current, long progress, long pending) {
+    }
 
     ConnectionClock(ListenerLimits limits, ListenerReplies replies) {
         this.limits = limits;
@@ -75,6 +87,7 @@ final class ConnectionClock extends ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        done = true;
         cancelTimer();
         super.channelInactive(ctx);
     }
@@ -92,7 +105,7 @@ final class ConnectionClock extends ChannelDuplexHandler {
             }
             if (msg instanceof LastHttpContent) {
                 requestsEnded++;
-                if (waitingForRequest()) {
+                if (phase() == Phase.WAITING) {
                     readEndedAnsweredRequest = true;
                     startWaiting(System.nanoTime());
                 }
@@ -108,7 +121,7 @@ final class ConnectionClock extends ChannelDuplexHandler {
             long now = System.nanoTime();
             if (readEndedAnsweredRequest) {
                 readEndedAnsweredRequest = false;
-            } else if (!requestBegun && waitingForRequest()) {
+            } else if (!requestBegun && phase() == Phase.WAITING) {
                 requestBegun = true;
                 if (requestsStarted > 0) {
                     // a later request's header clock starts with its first byte; the first one's with the connection
@@ -122,27 +135,40 @@ final class ConnectionClock extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        if (!upgraded) {
-            boolean informational = false;
-            if (msg instanceof HttpResponse response) {
-                int status = response.status().code();
-                if (status == 101) {
-                    upgraded = true;
-                    cancelTimer();
-                }
-                informational = status < 200;
-                if (!informational) {
-                    responsesStarted++;
-                }
+        if (upgraded) {
+            super.write(ctx, msg, promise);
+            return;
+        }
+        boolean informational = false;
+        if (msg instanceof HttpResponse response) {
+            int status = response.status().code();
+            if (status == 101) {
+                upgraded = true;
+                cancelTimer();
             }
-            if (msg instanceof LastHttpContent && !informational && !upgraded) {
-                responsesEnded++;
-                if (waitingForRequest()) {
-                    startWaiting(System.nanoTime());
-                }
+            informational = status < 200;
+            if (!informational) {
+                responsesStarted++;
             }
         }
-        super.write(ctx, msg, promise);
+        if (!(msg instanceof LastHttpContent) || informational || upgraded) {
+            super.write(ctx, msg, promise);
+            return;
+        }
+        long now = System.nanoTime();
+        sendingProgressAt = now;
+        lastSendState = null;
+        ChannelPromise sent = promise.unvoid();
+        sent.addListener(written -> responseSent());
+        super.write(ctx, msg, sent);
+        rearm(now);
+    }
+
+    private void responseSent() {
+        responsesSent++;
+        if (phase() == Phase.WAITING) {
+            startWaiting(System.nanoTime());
+        }
     }
 
     /** Every request so far is read and answered: the connection now waits for the next one. */
@@ -152,27 +178,34 @@ final class ConnectionClock extends ChannelDuplexHandler {
         rearm(now);
     }
 
-    private boolean receivingBody() {
-        return requestsStarted > requestsEnded;
+    private Phase phase() {
+        if (upgraded || done) {
+            return Phase.DONE;
+        }
+        if (requestsStarted > requestsEnded) {
+            return Phase.RECEIVING_BODY;
+        }
+        if (responsesSent < requestsStarted) {
+            return pendingWriteBytes() > 0 ? Phase.SENDING : Phase.WORKING;
+        }
+        return Phase.WAITING;
     }
 
-    private boolean waitingForRequest() {
-        return requestsStarted == requestsEnded && responsesEnded >= requestsStarted;
+    private long pendingWriteBytes() {
+        ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
     private long deadline() {
-        if (upgraded || expired) {
-            return NONE;
-        }
-        if (receivingBody()) {
-            long allowedMs = limits.bodyTimeoutMs() + bodyBytes * 1000 / limits.bodyMinBytesPerSecond();
-            return bodySince + TimeUnit.MILLISECONDS.toNanos(allowedMs);
-        }
-        if (!waitingForRequest()) {
-            return NONE;
-        }
-        return requestBegun || requestsStarted == 0 ? headersSince + TimeUnit.MILLISECONDS.toNanos(limits.headerTimeoutMs())
-                : waitingSince + TimeUnit.MILLISECONDS.toNanos(limits.idleTimeoutMs());
+        return switch (phase()) {
+            case DONE, WORKING -> NONE;
+            case RECEIVING_BODY -> bodySince + TimeUnit.MILLISECONDS.toNanos(
+                    limits.bodyTimeoutMs() + bodyBytes * 1000 / limits.bodyMinBytesPerSecond());
+            case SENDING -> sendingProgressAt + TimeUnit.MILLISECONDS.toNanos(limits.idleTimeoutMs());
+            case WAITING -> requestBegun || requestsStarted == 0
+                    ? headersSince + TimeUnit.MILLISECONDS.toNanos(limits.headerTimeoutMs())
+                    : waitingSince + TimeUnit.MILLISECONDS.toNanos(limits.idleTimeoutMs());
+        };
     }
 
     /**
@@ -204,11 +237,21 @@ final class ConnectionClock extends ChannelDuplexHandler {
     private void fire() {
         timer = null;
         long now = System.nanoTime();
-        if (receivingBody() && !ctx.channel().config().isAutoRead()) {
+        Phase phase = phase();
+        if (phase == Phase.RECEIVING_BODY && !ctx.channel().config().isAutoRead()) {
             // The server stopped reading (it is busy with an earlier pipelined request, or its
             // handler applies backpressure): that time is not the client's, so the body's clock restarts.
             bodySince = now;
             bodyBytes = 0;
+        }
+        if (phase == Phase.SENDING) {
+            ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
+            SendState state = buffer == null ? null
+                    : new SendState(buffer.current(), buffer.currentProgress(), buffer.totalPendingWriteBytes());
+            if (state != null && !state.equals(lastSendState)) {
+                sendingProgressAt = now;
+            }
+            lastSendState = state;
         }
         long deadline = deadline();
         if (deadline == NONE) {
@@ -218,25 +261,27 @@ final class ConnectionClock extends ChannelDuplexHandler {
             schedule(deadline, now);
             return;
         }
-        expire(now);
+        expire(phase, now);
     }
 
-    private void expire(long now) {
+    private void expire(Phase phase, long now) {
         String message = null;
-        if (receivingBody()) {
-            if (responsesStarted < requestsStarted) {
-                message = "The request body did not arrive in time: " + bodyBytes + " bytes in "
-                        + TimeUnit.NANOSECONDS.toMillis(now - bodySince) + " ms, where " + limits.bodyTimeoutMs()
-                        + " ms plus 1 s per " + limits.bodyMinBytesPerSecond() + " bytes received are allowed. "
-                        + "Send the body without pauses.";
-            }
-        } else if (requestBegun) {
+        if (phase == Phase.RECEIVING_BODY && responsesStarted < requestsStarted) {
+            message = "The request body did not arrive in time: " + bodyBytes + " bytes in "
+                    + TimeUnit.NANOSECONDS.toMillis(now - bodySince) + " ms, where " + limits.bodyTimeoutMs()
+                    + " ms plus 1 s per " + limits.bodyMinBytesPerSecond() + " bytes received are allowed. "
+                    + "Send the body without pauses.";
+        } else if (phase == Phase.WAITING && requestBegun) {
             message = "The request headers did not arrive within " + limits.headerTimeoutMs()
                     + " ms. Send the request line and headers without pauses.";
         }
         if (message == null) {
-            LOG.debug("closing {} ({})", ctx.channel(), receivingBody() ? "slow body after the response began" : "idle");
-            expired = true;
+            LOG.debug("closing {} ({})", ctx.channel(), switch (phase) {
+                case RECEIVING_BODY -> "slow body after its response began";
+                case SENDING -> "the client stopped reading its response";
+                default -> "idle";
+            });
+            done = true;
             ctx.close();
             return;
         }
@@ -249,7 +294,7 @@ final class ConnectionClock extends ChannelDuplexHandler {
      * leaves from here, in front of Vert.x, through Netty's HTTP encoder.
      */
     void closeWith(ListenerReplies.Reply reply) {
-        expired = true;
+        done = true;
         cancelTimer();
         ctx.channel().config().setAutoRead(false);
         ctx.writeAndFlush(reply.toResponse()).addListener(ChannelFutureListener.CLOSE);

@@ -6,7 +6,8 @@ package dev.tenantd.server;
  * Each listener (worker traffic, API) applies them on its own, so a flood of one never
  * locks the operator out of the other. {@code [server]} in tenantd.toml.
  *
- * @param idleTimeoutMs          a kept-alive connection waiting for the first byte of its next request
+ * @param idleTimeoutMs          a kept-alive connection waiting for the first byte of its next request,
+ *                               or a response its client takes nothing of
  * @param headerTimeoutMs        from the connection's start, or the first byte of a later request,
  *                               until that request's headers are complete
  * @param bodyTimeoutMs          a request body may take this long ...

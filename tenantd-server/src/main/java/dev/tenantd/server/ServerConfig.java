@@ -28,13 +28,6 @@ public record ServerConfig(
         java.util.Objects.requireNonNull(listenerLimits, "listenerLimits");
     }
 
-    /** A configuration with the default {@link ListenerLimits}. */
-    public ServerConfig(Path dataDir, HostPort listen, HostPort apiListen, String accountId, String apiToken,
-            List<Route> routes, String workersDevDomain, Limits limits, EgressPolicy egress, int jsThreads) {
-        this(dataDir, listen, apiListen, accountId, apiToken, routes, workersDevDomain, limits, egress, jsThreads,
-                ListenerLimits.defaults());
-    }
-
     public record HostPort(String host, int port) {
         public static HostPort parse(String text, String flag) {
             int colon = text.lastIndexOf(':');

@@ -48,6 +48,16 @@ final class RawHttp implements AutoCloseable {
         return connect(port, "127.0.0.1");
     }
 
+    /** Connects with a small receive buffer, so a response the test does not read stays with the server. */
+    static RawHttp connectWithSmallReceiveBuffer(int port, String fromAddress) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(16 * 1024);
+        socket.bind(new InetSocketAddress(fromAddress, 0));
+        socket.connect(new InetSocketAddress("127.0.0.1", port), PATIENCE_MS);
+        socket.setSoTimeout(PATIENCE_MS);
+        return new RawHttp(socket);
+    }
+
     RawHttp send(String text) throws IOException {
         socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
@@ -73,6 +83,37 @@ final class RawHttp implements AutoCloseable {
         }
         byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
         return new Response(status, headers, new String(body, StandardCharsets.UTF_8));
+    }
+
+    /** A response's status and how many bytes of its body arrived before it ended or the connection did. */
+    record Download(int status, long contentLength, long received) {
+    }
+
+    /** Reads one response, {@code chunk} bytes of its body at a time with a pause after each (so at most chunk/pause). */
+    Download download(int chunk, long pauseMs) throws IOException, InterruptedException {
+        String statusLine = line();
+        int status = Integer.parseInt(statusLine.split(" ")[1]);
+        long length = 0;
+        for (String line = line(); !line.isEmpty(); line = line()) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                length = Long.parseLong(line.substring("content-length:".length()).strip());
+            }
+        }
+        byte[] buf = new byte[chunk];
+        long received = 0;
+        try {
+            while (received < length) {
+                int n = in.readNBytes(buf, 0, (int) Math.min(chunk, length - received));
+                received += n;
+                if (n < Math.min(chunk, length - received + n)) {
+                    break;
+                }
+                Thread.sleep(pauseMs);
+            }
+        } catch (SocketException reset) {
+            // the server ended the connection; what arrived before counts
+        }
+        return new Download(status, length, received);
     }
 
     /**
