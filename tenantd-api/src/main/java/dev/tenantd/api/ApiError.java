@@ -88,4 +88,37 @@ public final class ApiError extends TenantdException {
     public static ApiError notSupported(String what) {
         return new ApiError(501, 10501, "not supported by tenantd: " + what);
     }
+
+    /** A request that is not HTTP the server can read: a path with a broken %-escape, a header without a colon. */
+    public static ApiError malformedRequest(String message) {
+        return new ApiError(400, 10014, message);
+    }
+
+    /** A request whose headers or body did not arrive in time; the connection closes after it. */
+    public static ApiError requestTimeout(String message) {
+        return new ApiError(408, 10408, message);
+    }
+
+    public static ApiError uriTooLong(String message) {
+        return new ApiError(414, 10414, message);
+    }
+
+    public static ApiError headersTooLarge(String message) {
+        return new ApiError(431, 10431, message);
+    }
+
+    /** One client address holds as many connections as it may. */
+    public static ApiError tooManyConnectionsFromAddress(String message) {
+        return new ApiError(429, 10429, message);
+    }
+
+    /** The listener holds as many connections as it may. */
+    public static ApiError tooManyConnections(String message) {
+        return new ApiError(503, 10503, message);
+    }
+
+    /** This error as the body of a response: Cloudflare's envelope. */
+    public String envelopeJson() {
+        return Envelope.errorBody(this).toString();
+    }
 }

@@ -50,6 +50,7 @@ public final class ControlApi {
 
     private void routes(Router router) {
         TailApi tails = new TailApi(vertx, platform);
+        router.errorHandler(400, ControlApi::unroutable);
         tails.mountSocket(router);
         // In this order: a path that would resolve to another endpoint is refused, then the
         // token is checked, and only then is the body read.
@@ -866,6 +867,24 @@ public final class ControlApi {
                     status == 400 ? "The request could not be parsed." : "The request failed."));
         }
     }
+
+    /** A request the router refuses before any route sees it: a broken %-escape, no Host header. */
+    private static void unroutable(RoutingContext ctx) {
+        String uri = ctx.request().uri();
+        java.util.regex.Matcher bad = BROKEN_ESCAPE.matcher(uri == null ? "" : uri);
+        String message;
+        if (bad.find()) {
+            message = "The request URI has '" + bad.group() + "' where a '%' must start an escape of two hexadecimal "
+                    + "digits (write a literal '%' as %25).";
+        } else {
+            message = "The request could not be routed"
+                    + (ctx.failure() == null || ctx.failure().getMessage() == null ? "" : ": " + ctx.failure().getMessage())
+                    + ". Check its path, query string and Host header.";
+        }
+        Envelope.error(ctx.response(), ApiError.malformedRequest(message));
+    }
+
+    private static final java.util.regex.Pattern BROKEN_ESCAPE = java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2}).{0,2}");
 
     private void respondError(RoutingContext ctx, Throwable error) {
         if (error instanceof ApiError api) {

@@ -30,13 +30,17 @@ final class Envelope {
     }
 
     static void error(HttpServerResponse response, ApiError error) {
+        send(response, error.status(), errorBody(error));
+    }
+
+    static ObjectNode errorBody(ApiError error) {
         ObjectNode body = JSON.createObjectNode();
         body.put("success", false);
         ArrayNode errors = body.putArray("errors");
         errors.addObject().put("code", error.code()).put("message", error.getMessage());
         body.putArray("messages");
         body.putNull("result");
-        send(response, error.status(), body);
+        return body;
     }
 
     private static void send(HttpServerResponse response, int status, ObjectNode body) {

@@ -20,7 +20,8 @@ import java.util.Map;
 /**
  * Turns a script upload request into a {@link ScriptUpload}: a raw
  * {@code application/javascript} service-worker body, or multipart/form-data
- * with a {@code metadata} JSON part and one part per module, keyed by filename.
+ * with a {@code metadata} JSON part and one part per module, named by part name or file name
+ * (see {@link #modulesByName}).
  */
 final class UploadParser {
     /** Scripts uploaded without a compatibility date get the oldest behaviour, as on Cloudflare. */
@@ -78,17 +79,14 @@ final class UploadParser {
                     + "send 'metadata' as one JSON part (cloudflare SDK 6.x or wrangler do).");
         }
         body.requireAtMostOnce("metadata");
-        Map<String, RequestBody.Part> parts = new LinkedHashMap<>();
+        List<RequestBody.Part> files = new ArrayList<>();
         String metadataText = body.field("metadata").orElse(null);
         for (RequestBody.Part upload : body.files()) {
             if (upload.name().equals("metadata")) {
                 metadataText = new String(upload.content(), StandardCharsets.UTF_8);
                 continue;
             }
-            String name = Names.module(upload.fileName().isEmpty() ? upload.name() : upload.fileName());
-            if (parts.putIfAbsent(name, upload) != null) {
-                throw ApiError.moduleGivenTwice(name);
-            }
+            files.add(upload);
         }
         if (metadataText == null && base != null) {
             metadataText = "{}";
@@ -120,10 +118,7 @@ final class UploadParser {
             throw new ApiError(400, 10014, "metadata needs main_module (ES modules) or body_part (service worker).");
         }
         String entry = main != null ? main : bodyPart;
-        if (!parts.containsKey(entry)) {
-            throw new ApiError(400, 10014, (main != null ? "main_module" : "body_part") + " '" + entry
-                    + "' names no part of the upload; parts: " + parts.keySet());
-        }
+        Map<String, RequestBody.Part> parts = modulesByName(files, entry, main != null ? "main_module" : "body_part");
         List<WorkerModule> modules = new ArrayList<>();
         for (var e : parts.entrySet()) {
             ModuleType moduleType = moduleType(e.getKey(), e.getValue().contentType(), main != null, e.getKey().equals(entry));
@@ -145,6 +140,37 @@ final class UploadParser {
                 strings(metadata, "tags"), strings(metadata, "keep_bindings"), metadata.has("tags") && !metadata.get("tags").isNull(),
                 metadata.get("assets"), metadata.path("keep_assets").asBoolean(false)),
                 message.isTextual() ? message.asText() : null);
+    }
+
+    /**
+     * The upload's modules by the names they import each other by. Wrangler and the SDK send
+     * part name = file name; the public example app names its part {@code script} and the entry
+     * by its file name; Cloudflare defines the entry as a part name, and curl's
+     * {@code -F 'd.js=@dispatcher.js'} sends a part name that differs from its file name. So
+     * the file names are the module names when the entry names a file, and the part names
+     * are when it names only a part.
+     */
+    private static Map<String, RequestBody.Part> modulesByName(List<RequestBody.Part> files, String entry, String field) {
+        boolean byPartName = files.stream().noneMatch(f -> fileName(f).equals(entry));
+        Map<String, RequestBody.Part> parts = new LinkedHashMap<>();
+        for (RequestBody.Part f : files) {
+            String name = Names.module(byPartName ? f.name() : fileName(f));
+            if (parts.putIfAbsent(name, f) != null) {
+                throw ApiError.moduleGivenTwice(name);
+            }
+        }
+        if (!parts.containsKey(entry)) {
+            List<String> described = files.stream()
+                    .map(f -> f.name().equals(fileName(f)) ? "'" + f.name() + "'" : "'" + f.name() + "' (file '" + fileName(f) + "')")
+                    .toList();
+            throw new ApiError(400, 10014, field + " '" + entry + "' names no part of the upload: give the name or "
+                    + "the file name of one of its parts: " + (described.isEmpty() ? "none" : String.join(", ", described)));
+        }
+        return parts;
+    }
+
+    private static String fileName(RequestBody.Part f) {
+        return f.fileName() == null || f.fileName().isEmpty() ? f.name() : f.fileName();
     }
 
     private static ModuleType moduleType(String name, String contentType, boolean modules, boolean isEntry) {

@@ -57,6 +57,8 @@ public final class Platform implements AutoCloseable {
     private final String workersDevDomain;
 
     private final ConcurrentHashMap<ScriptRef, Optional<Script>> scriptCache = new ConcurrentHashMap<>();
+    // Namespaces for the request path, which needs their id and egress policy (dropped on every
+    // change to either); their script count goes stale with uploads, so nothing reads it from here.
     private final ConcurrentHashMap<String, Optional<Namespace>> namespaceCache = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Optional<Namespace>> namespaceByIdCache = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ScriptRef, ReentrantLock> uploadLocks = new ConcurrentHashMap<>();
@@ -135,10 +137,18 @@ public final class Platform implements AutoCloseable {
         return store.namespaces(accountId);
     }
 
+    /**
+     * A namespace as stored now. It is read from the store rather than the request path's
+     * cache because its script count changes with every script upload and delete.
+     */
     public Namespace namespace(String accountId, String name) {
         account(accountId);
-        return findNamespace(accountId, name).orElseThrow(() -> new PlatformException(Problem.NAMESPACE_NOT_FOUND,
-                "Dispatch namespace '" + name + "' was not found in this account."));
+        return store.namespace(accountId, name).orElseThrow(() -> namespaceNotFound(name));
+    }
+
+    private static PlatformException namespaceNotFound(String name) {
+        return new PlatformException(Problem.NAMESPACE_NOT_FOUND,
+                "Dispatch namespace '" + name + "' was not found in this account.");
     }
 
     public Namespace createNamespace(String accountId, String name) {
@@ -202,7 +212,8 @@ public final class Platform implements AutoCloseable {
     /** The script in a namespace, or a plain worker when {@code namespace} is empty. */
     public ScriptRef ref(String accountId, Optional<String> namespace, String name) {
         account(accountId);
-        String nsId = namespace.map(n -> namespace(accountId, n).id()).orElse(ScriptRef.PLAIN);
+        String nsId = namespace.map(n -> findNamespace(accountId, n).orElseThrow(() -> namespaceNotFound(n)).id())
+                .orElse(ScriptRef.PLAIN);
         return new ScriptRef(accountId, nsId, name);
     }
 

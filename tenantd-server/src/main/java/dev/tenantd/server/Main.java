@@ -150,7 +150,39 @@ public final class Main implements Callable<Integer> {
                 throw new IllegalArgumentException("--config: " + e.getMessage());
             }
             return new ServerConfig(dir, worker, api, account, token, allRoutes,
-                    text(file, "workers-dev-domain", "localhost"), limits, egress, threads);
+                    text(file, "workers-dev-domain", "localhost"), limits, egress, threads,
+                    listenerLimits(file == null ? null : file.get("server")));
+        }
+
+        /** {@code [server]} of tenantd.toml over the defaults: timeouts and connection caps of each listener. */
+        static ListenerLimits listenerLimits(JsonNode table) {
+            ListenerLimits d = ListenerLimits.defaults();
+            if (table == null || table.isNull()) {
+                return d;
+            }
+            if (!table.isObject()) {
+                throw new IllegalArgumentException("--config: [server] must be a table");
+            }
+            java.util.Set<String> known = java.util.Set.of("idle-timeout-ms", "header-timeout-ms", "body-timeout-ms",
+                    "body-min-bytes-per-second", "max-connections", "max-connections-per-ip");
+            table.fieldNames().forEachRemaining(k -> {
+                if (!known.contains(k)) {
+                    throw new IllegalArgumentException("--config: unknown key [server] " + k + "; known: " + known);
+                }
+                if (!table.get(k).canConvertToInt()) {
+                    throw new IllegalArgumentException("--config: [server] " + k + " must be a whole number");
+                }
+            });
+            try {
+                return new ListenerLimits(table.path("idle-timeout-ms").asLong(d.idleTimeoutMs()),
+                        table.path("header-timeout-ms").asLong(d.headerTimeoutMs()),
+                        table.path("body-timeout-ms").asLong(d.bodyTimeoutMs()),
+                        table.path("body-min-bytes-per-second").asLong(d.bodyMinBytesPerSecond()),
+                        table.path("max-connections").asInt(d.maxConnections()),
+                        table.path("max-connections-per-ip").asInt(d.maxConnectionsPerIp()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--config: " + e.getMessage());
+            }
         }
 
         /** {@code [limits]} of tenantd.toml over the defaults. */

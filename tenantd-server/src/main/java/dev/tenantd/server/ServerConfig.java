@@ -20,10 +20,12 @@ public record ServerConfig(
         String workersDevDomain,
         Limits limits,
         EgressPolicy egress,
-        int jsThreads) {
+        int jsThreads,
+        ListenerLimits listenerLimits) {
 
     public ServerConfig {
         routes = List.copyOf(routes);
+        java.util.Objects.requireNonNull(listenerLimits, "listenerLimits");
     }
 
     public record HostPort(String host, int port) {

@@ -89,15 +89,31 @@ public final class TenantdServer implements AutoCloseable {
         api.route().handler(ctx -> ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
                 .end("{\"success\":false,\"errors\":[{\"code\":7000,\"message\":\"No route for that URI: the API is under /client/v4\"}],\"messages\":[],\"result\":null}"));
         // wrangler tail asks for the trace-v1 subprotocol and sends its first frame unmasked.
-        apiServer = await(vertx.createHttpServer(new HttpServerOptions().setHost(config.apiListen().host())
+        HttpServerOptions apiOptions = new HttpServerOptions().setHost(config.apiListen().host())
                 .setPort(config.apiListen().port())
+                .setHttp2ClearTextEnabled(false)
                 .addWebSocketSubProtocol("trace-v1")
-                .setAcceptUnmaskedFrames(true)).requestHandler(api).listen(), "API listener " + config.apiListen());
-        workerServer = await(vertx.createHttpServer(new HttpServerOptions().setHost(config.listen().host())
-                .setPort(config.listen().port())).requestHandler(new WorkerIngress(vertx, platform)).listen(),
-                "worker listener " + config.listen());
+                .setAcceptUnmaskedFrames(true);
+        apiServer = await(guarded(vertx.createHttpServer(apiOptions), "API", apiOptions, ListenerReplies.ENVELOPE)
+                .requestHandler(api).listen(), "API listener " + config.apiListen());
+        HttpServerOptions workerOptions = new HttpServerOptions().setHost(config.listen().host())
+                .setPort(config.listen().port())
+                .setHttp2ClearTextEnabled(false);
+        workerServer = await(guarded(vertx.createHttpServer(workerOptions), "worker", workerOptions, ListenerReplies.TEXT)
+                .requestHandler(new WorkerIngress(vertx, platform)).listen(), "worker listener " + config.listen());
         LOG.info("tenantd serving workers on http://{}:{} and the API on http://{}:{}/client/v4 (account {})",
                 config.listen().host(), port(), config.apiListen().host(), apiPort(), config.accountId());
+    }
+
+    /**
+     * Timeouts and connection caps of {@code [server]}, and clear answers to requests that are
+     * not HTTP. Both listeners speak HTTP/1.1 only: with cleartext HTTP/2 on, Vert.x would set a
+     * connection up only after its first bytes (so a silent one escapes the caps and clocks), and
+     * an {@code Upgrade: h2c} would leave the HTTP/1.1 pipeline the clock watches.
+     */
+    private HttpServer guarded(HttpServer server, String name, HttpServerOptions options, ListenerReplies replies) {
+        return server.connectionHandler(new ConnectionGuard(name, config.listenerLimits(), replies))
+                .invalidRequestHandler(InvalidRequests.handler(replies, options));
     }
 
     private static <T> T await(io.vertx.core.Future<T> future, String what) {

@@ -59,6 +59,37 @@ class CommandLineTest {
     }
 
     @Test
+    void server_table_sets_listener_timeouts_and_caps_over_the_defaults() throws Exception {
+        Path toml = dir.resolve("server.toml");
+        Files.writeString(toml, """
+                [server]
+                header-timeout-ms = 5000
+                max-connections-per-ip = 32
+                """);
+        Main.Serve serve = new Main.Serve();
+        new CommandLine(serve).parseArgs("--config", toml.toString(), "--data-dir", dir.toString(), "--api-token", "t");
+        ListenerLimits limits = serve.resolve().listenerLimits();
+        assertThat(limits.headerTimeoutMs()).isEqualTo(5000);
+        assertThat(limits.maxConnectionsPerIp()).isEqualTo(32);
+        assertThat(limits.idleTimeoutMs()).isEqualTo(ListenerLimits.defaults().idleTimeoutMs());
+        assertThat(limits.maxConnections()).isEqualTo(ListenerLimits.defaults().maxConnections());
+    }
+
+    @Test
+    void bad_server_table_exits_2_naming_the_key() throws Exception {
+        for (String[] bad : new String[][] {
+                {"idle-timeout = 5", "unknown key [server] idle-timeout"},
+                {"body-timeout-ms = 0", "body-timeout-ms must be 1 or more"},
+                {"max-connections = \"many\"", "max-connections must be a whole number"}}) {
+            Path toml = dir.resolve("bad-server.toml");
+            Files.writeString(toml, "[server]\n" + bad[0] + "\n");
+            StringWriter err = new StringWriter();
+            assertThat(run(err, "serve", "--config", toml.toString(), "--data-dir", dir.toString())).isEqualTo(2);
+            assertThat(err.toString()).contains(bad[1]);
+        }
+    }
+
+    @Test
     void bad_config_file_exits_2() throws Exception {
         Path toml = dir.resolve("broken.toml");
         Files.writeString(toml, "listen = [unclosed");

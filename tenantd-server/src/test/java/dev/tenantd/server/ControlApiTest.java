@@ -66,6 +66,34 @@ class ControlApiTest {
     }
 
     @Test
+    void namespace_script_count_follows_uploads_and_deletes() {
+        t.createNamespace("counted");
+        assertThat(scriptCount("counted")).isZero();
+        for (String name : List.of("one", "two")) {
+            assertThat(t.putJs(t.accountApi(NS + "/counted/scripts/" + name),
+                    "addEventListener('fetch', (e) => e.respondWith(new Response('" + name + "')));").status()).isEqualTo(200);
+        }
+        assertThat(t.get(t.accountApi(NS + "/counted/scripts")).json().path("result").size()).isEqualTo(2);
+        assertThat(scriptCount("counted")).isEqualTo(2);
+        assertThat(t.delete(t.accountApi(NS + "/counted/scripts/one")).status()).isEqualTo(200);
+        assertThat(scriptCount("counted")).isEqualTo(1);
+        JsonNode listed = null;
+        for (JsonNode n : t.get(t.accountApi(NS)).json().path("result")) {
+            if (n.path("namespace_name").asText().equals("counted")) {
+                listed = n;
+            }
+        }
+        assertThat(listed).isNotNull();
+        assertThat(listed.path("script_count").asInt()).isEqualTo(1);
+    }
+
+    static int scriptCount(String namespace) {
+        TestServer.Reply r = t.get(t.accountApi(NS + "/" + namespace));
+        assertThat(r.status()).isEqualTo(200);
+        return r.json().path("result").path("script_count").asInt(-1);
+    }
+
+    @Test
     void duplicate_namespace_is_a_conflict() {
         TestServer.Reply r = t.postJson(t.accountApi(NS), "{\"name\":\"prod\"}");
         assertThat(r.status()).isEqualTo(409);

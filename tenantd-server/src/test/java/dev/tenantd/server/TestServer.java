@@ -42,9 +42,19 @@ final class TestServer implements AutoCloseable {
     }
 
     TestServer(Path dataDir, List<Route> routes, dev.tenantd.platform.Limits limits, dev.tenantd.platform.EgressPolicy egress) {
+        this(dataDir, routes, limits, egress, ListenerLimits.defaults());
+    }
+
+    TestServer(Path dataDir, List<Route> routes, ListenerLimits listenerLimits) {
+        this(dataDir, routes, dev.tenantd.platform.Limits.defaults(), dev.tenantd.platform.EgressPolicy.OPEN, listenerLimits);
+    }
+
+    TestServer(Path dataDir, List<Route> routes, dev.tenantd.platform.Limits limits, dev.tenantd.platform.EgressPolicy egress,
+            ListenerLimits listenerLimits) {
         this.dataDir = dataDir;
         this.server = TenantdServer.start(new ServerConfig(dataDir, new ServerConfig.HostPort("127.0.0.1", 0),
-                new ServerConfig.HostPort("127.0.0.1", 0), ACCOUNT, TOKEN, routes, "localhost", limits, egress, 2));
+                new ServerConfig.HostPort("127.0.0.1", 0), ACCOUNT, TOKEN, routes, "localhost", limits, egress, 2,
+                listenerLimits));
     }
 
     String api(String path) {

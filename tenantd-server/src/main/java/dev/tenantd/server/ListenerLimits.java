@@ -1,0 +1,44 @@
+package dev.tenantd.server;
+
+/**
+ * What one client may cost a listener: how long it may take to send a request, how long a
+ * kept-alive connection may wait for its next one, and how many connections it may hold.
+ * Each listener (worker traffic, API) applies them on its own, so a flood of one never
+ * locks the operator out of the other. {@code [server]} in tenantd.toml.
+ *
+ * @param idleTimeoutMs          a kept-alive connection waiting for the first byte of its next request,
+ *                               or a response its client takes nothing of
+ * @param headerTimeoutMs        from the connection's start, or the first byte of a later request,
+ *                               until that request's headers are complete
+ * @param bodyTimeoutMs          a request body may take this long ...
+ * @param bodyMinBytesPerSecond  ... plus one second for every this many bytes of it that arrived
+ * @param maxConnections         open connections to the listener
+ * @param maxConnectionsPerIp    open connections from one client address (one IPv6 /64)
+ */
+public record ListenerLimits(long idleTimeoutMs, long headerTimeoutMs, long bodyTimeoutMs, long bodyMinBytesPerSecond,
+        int maxConnections, int maxConnectionsPerIp) {
+
+    public ListenerLimits {
+        positive("idle-timeout-ms", idleTimeoutMs);
+        positive("header-timeout-ms", headerTimeoutMs);
+        positive("body-timeout-ms", bodyTimeoutMs);
+        positive("body-min-bytes-per-second", bodyMinBytesPerSecond);
+        positive("max-connections", maxConnections);
+        positive("max-connections-per-ip", maxConnectionsPerIp);
+    }
+
+    /**
+     * Kept-alive connections outlive the 60 s idle timeout common in load balancers, so the
+     * balancer closes first; honest clients send headers in one packet and bodies far faster
+     * than 1 KB/s; 256 connections from one address are more than browsers open.
+     */
+    public static ListenerLimits defaults() {
+        return new ListenerLimits(75_000, 20_000, 20_000, 1024, 10_000, 256);
+    }
+
+    private static void positive(String key, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("[server] " + key + " must be 1 or more (got " + value + ")");
+        }
+    }
+}
