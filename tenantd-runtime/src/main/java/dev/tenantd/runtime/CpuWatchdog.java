@@ -6,13 +6,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Watches the CPU time of running turns. A turn registers the thread it runs on and
- * the thread-CPU time at which its budget ends; one daemon thread samples registered
- * threads every quarter millisecond and runs the turn's expiry action (terminating the
- * isolate's execution) once the budget is spent. Independently, the mailbox registers
- * every turn with the CPU time from which it counts as long, so that its thread can be
- * detached from its lane while the turn still runs. The watchdog never calls into V8
- * but to terminate execution, which V8 allows from any thread.
+ * Watches the CPU time of running turns. A turn sets alarms on the thread it runs on, each
+ * at a thread-CPU time: its budget (the action terminates the isolate's execution), the
+ * point past its budget where a turn stuck in one native call is given up, and (set by the
+ * mailbox for every turn) the point from which the turn counts as long and its thread is
+ * detached from its lane. One daemon thread samples the threads with alarms every quarter
+ * millisecond and runs each action once its time is reached. The watchdog never calls into
+ * V8 but to terminate execution, which V8 allows from any thread.
  */
 final class CpuWatchdog {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -20,16 +20,29 @@ final class CpuWatchdog {
 
     static final CpuWatchdog INSTANCE = new CpuWatchdog();
 
+    /** The alarms a thread can have, one of each at a time. */
+    enum Alarm {
+        /** The running turn has spent its invocation's CPU budget. */
+        BUDGET,
+        /** The turn ran so far past its budget that termination cannot reach it (a long native call). */
+        OVERRUN,
+        /** The turn is long: its thread leaves its lane. */
+        LONG_TURN
+    }
+
     private record Armed(long threadId, long cpuDeadlineNanos, Runnable onExpire) {
     }
 
-    private final ConcurrentHashMap<Long, Armed> armed = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Long, Armed> longTurns = new ConcurrentHashMap<>();
+    @SuppressWarnings("unchecked")
+    private final ConcurrentHashMap<Long, Armed>[] alarms = new ConcurrentHashMap[Alarm.values().length];
     private final Thread thread;
     /** True while the watchdog sleeps with nothing armed; only then does arming wake it. */
     private volatile boolean idle;
 
     private CpuWatchdog() {
+        for (int i = 0; i < alarms.length; i++) {
+            alarms[i] = new ConcurrentHashMap<>();
+        }
         thread = new Thread(this::run, "tenantd-cpu-watchdog");
         thread.setDaemon(true);
         thread.setPriority(Thread.MAX_PRIORITY);
@@ -45,44 +58,41 @@ final class CpuWatchdog {
         return THREADS.getCurrentThreadCpuTime();
     }
 
-    /** Arms the watchdog for the calling thread; the budget ends at {@code cpuDeadlineNanos} of its CPU time. */
-    void arm(long cpuDeadlineNanos, Runnable onExpire) {
+    /** Runs {@code action} once the calling thread's CPU time reaches {@code cpuAtNanos}, unless cleared first. */
+    void set(Alarm alarm, long cpuAtNanos, Runnable action) {
         long id = Thread.currentThread().threadId();
-        armed.put(id, new Armed(id, cpuDeadlineNanos, onExpire));
+        alarms[alarm.ordinal()].put(id, new Armed(id, cpuAtNanos, action));
         if (idle) {
             LockSupport.unpark(thread);
         }
     }
 
-    void disarm() {
-        armed.remove(Thread.currentThread().threadId());
+    void clear(Alarm alarm) {
+        alarms[alarm.ordinal()].remove(Thread.currentThread().threadId());
     }
 
-    /** Runs {@code onLong} once the calling thread's CPU time reaches {@code cpuAtNanos}, unless unwatched first. */
-    void watchLongTurn(long cpuAtNanos, Runnable onLong) {
-        long id = Thread.currentThread().threadId();
-        longTurns.put(id, new Armed(id, cpuAtNanos, onLong));
-        if (idle) {
-            LockSupport.unpark(thread);
+    private boolean nothingSet() {
+        for (ConcurrentHashMap<Long, Armed> set : alarms) {
+            if (!set.isEmpty()) {
+                return false;
+            }
         }
-    }
-
-    void unwatchLongTurn() {
-        longTurns.remove(Thread.currentThread().threadId());
+        return true;
     }
 
     private void run() {
         while (true) {
-            if (armed.isEmpty() && longTurns.isEmpty()) {
+            if (nothingSet()) {
                 idle = true;
-                if (armed.isEmpty() && longTurns.isEmpty()) {
+                if (nothingSet()) {
                     LockSupport.parkNanos(50_000_000);
                 }
                 idle = false;
                 continue;
             }
-            fire(longTurns);
-            fire(armed);
+            for (ConcurrentHashMap<Long, Armed> set : alarms) {
+                fire(set);
+            }
             LockSupport.parkNanos(TICK_NANOS);
         }
     }

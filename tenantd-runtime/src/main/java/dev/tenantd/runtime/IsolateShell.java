@@ -23,7 +23,13 @@ final class IsolateShell {
     static final List<String> HOST_FUNCTIONS = List.of("log", "randomBytes", "setTimer", "clearTimer", "complete",
             "fail", "finished", "fetch", "dispatch", "service", "dispatchTargetExists", "logValues", "collectGarbage",
             "memoryExceeded", "memoryGrew");
-    private static final long HEAP_HEADROOM_BYTES = 32L * 1024 * 1024;
+    /**
+     * How far the heap limit is raised when it is reached (the isolate is terminated at the
+     * same moment). It must fit the largest single object V8 can be asked to allocate (an
+     * array or a string of up to 1 GB): with less, that allocation fails and V8 aborts the
+     * whole process. Only the allocation in flight uses it before the termination lands.
+     */
+    private static final long HEAP_HEADROOM_BYTES = 1280L * 1024 * 1024;
 
     @FunctionalInterface
     interface HostFunction {

@@ -108,7 +108,7 @@ final class Mailbox implements Executor {
                 }
                 long cpuBefore = CpuWatchdog.threadCpuNanos();
                 running = turn;
-                thread.ifPresent(t -> CpuWatchdog.INSTANCE.watchLongTurn(cpuBefore + HEAVY_TURN_NANOS,
+                thread.ifPresent(t -> CpuWatchdog.INSTANCE.set(CpuWatchdog.Alarm.LONG_TURN, cpuBefore + HEAVY_TURN_NANOS,
                         () -> longTurn(t, turn)));
                 try {
                     turn.run();
@@ -119,7 +119,7 @@ final class Mailbox implements Executor {
                 } catch (Throwable t) {
                     LOG.error("isolate turn failed", t);
                 } finally {
-                    CpuWatchdog.INSTANCE.unwatchLongTurn();
+                    CpuWatchdog.INSTANCE.clear(CpuWatchdog.Alarm.LONG_TURN);
                     running = null;
                 }
                 long spent = CpuWatchdog.threadCpuNanos() - cpuBefore;

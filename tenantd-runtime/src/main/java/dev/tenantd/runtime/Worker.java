@@ -75,10 +75,14 @@ public final class Worker implements AutoCloseable {
     private boolean measureBeforeNextTurn;
     private Invocation current;
     private volatile boolean outOfMemory;
+    /** A turn stuck in a native call past twice its budget was given up: discard the isolate once it returns. */
+    private volatile boolean abandoned;
+    private volatile CompletableFuture<Void> startup;
 
     // The running turn, shared with the watchdog and wall-time timers.
     private final Object turnLock = new Object();
     private boolean turnActive;
+    private long turnSeq;
     private Invocation turnOwner;
     private Outcome terminatedFor;
 
@@ -145,17 +149,18 @@ public final class Worker implements AutoCloseable {
 
     /** False once the isolate was discarded (closed, or its heap ran out); then load a new one. */
     public boolean isAlive() {
-        return !closed && !outOfMemory;
+        return !closed && !outOfMemory && !abandoned;
     }
 
     CompletableFuture<Void> start() {
         CompletableFuture<Void> started = new CompletableFuture<>();
+        startup = started;
         mailbox.executeStartup(() -> {
             long begin = System.nanoTime();
             long cpuStart = CpuWatchdog.threadCpuNanos();
             beginTurn(null);
-            CpuWatchdog.INSTANCE.arm(cpuStart + engine.options().startupCpuMs() * NANOS_PER_MS,
-                    () -> expire(null, Outcome.EXCEEDED_CPU));
+            long budget = engine.options().startupCpuMs() * NANOS_PER_MS;
+            armCpu(null, cpuStart + budget, cpuStart + 2 * budget);
             try {
                 createIsolate();
                 loadScript();
@@ -271,6 +276,7 @@ public final class Worker implements AutoCloseable {
     private void beginTurn(Invocation owner) {
         turnRssBaseline = 0;
         synchronized (turnLock) {
+            turnSeq++;
             turnActive = true;
             turnOwner = owner;
             terminatedFor = null;
@@ -284,7 +290,8 @@ public final class Worker implements AutoCloseable {
      * cannot hit the isolate's next turn.
      */
     private Outcome endTurn(boolean sawTermination) {
-        CpuWatchdog.INSTANCE.disarm();
+        CpuWatchdog.INSTANCE.clear(CpuWatchdog.Alarm.BUDGET);
+        CpuWatchdog.INSTANCE.clear(CpuWatchdog.Alarm.OVERRUN);
         Outcome why;
         synchronized (turnLock) {
             turnActive = false;
@@ -310,6 +317,42 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
+     * Sets the running turn's CPU alarms: at {@code budgetAt} its execution is terminated; at
+     * {@code overrunAt} (twice the invocation's budget) a turn that termination could not
+     * reach, because it is inside one long native call, is given up.
+     */
+    private void armCpu(Invocation owner, long budgetAt, long overrunAt) {
+        long seq = turnSeq;
+        CpuWatchdog.INSTANCE.set(CpuWatchdog.Alarm.BUDGET, budgetAt, () -> expire(owner, Outcome.EXCEEDED_CPU));
+        CpuWatchdog.INSTANCE.set(CpuWatchdog.Alarm.OVERRUN, overrunAt, () -> abandon(owner, seq));
+    }
+
+    /**
+     * Called from the watchdog when a turn ran on to twice its budget after being told to
+     * stop: it is inside a native call that checks for termination only when it returns.
+     * Its invocation ends now, as over its CPU limit, so the client waits no longer; the
+     * thread, long since detached at the lowest priority, finishes the call on its own, and
+     * the isolate is discarded when it does. New requests get a new isolate meanwhile.
+     */
+    private void abandon(Invocation owner, long seq) {
+        synchronized (turnLock) {
+            if (!turnActive || turnSeq != seq || abandoned) {
+                return;
+            }
+            abandoned = true;
+        }
+        LOG.warn("worker {}: a turn ran on to twice its CPU budget inside one native call; its invocation ends now "
+                + "and the isolate is discarded when the call returns", source.scriptName());
+        engine.timers().execute(() -> {
+            if (owner != null) {
+                owner.result.completeExceptionally(new InvocationException(Outcome.EXCEEDED_CPU, "Worker exceeded CPU time limit."));
+            } else {
+                startup.completeExceptionally(new ScriptException("Script startup exceeded CPU time limit."));
+            }
+        });
+    }
+
+    /**
      * Called from the watchdog when the engine already runs its maximum of long turns:
      * stops whatever turn runs now rather than let it hold a thread other tenants need.
      */
@@ -330,8 +373,8 @@ public final class Worker implements AutoCloseable {
         long cpuStart = CpuWatchdog.threadCpuNanos();
         beginTurn(owner);
         if (owner != null) {
-            long budget = owner.limits.cpuMs() * NANOS_PER_MS - owner.cpuNanos;
-            CpuWatchdog.INSTANCE.arm(cpuStart + Math.max(0, budget), () -> expire(owner, Outcome.EXCEEDED_CPU));
+            long limit = owner.limits.cpuMs() * NANOS_PER_MS;
+            armCpu(owner, cpuStart + Math.max(0, limit - owner.cpuNanos), cpuStart + Math.max(0, 2 * limit - owner.cpuNanos));
         }
         boolean terminated = false;
         try {
@@ -354,6 +397,9 @@ public final class Worker implements AutoCloseable {
             }
             if (terminated || why != null) {
                 afterTermination(owner, why);
+                if (abandoned) {
+                    discard();
+                }
             } else if (++turnsSinceMemoryCheck >= MEMORY_CHECK_EVERY_TURNS || spent > MEMORY_CHECK_AFTER_NANOS) {
                 turnsSinceMemoryCheck = 0;
                 checkMemoryBetweenTurns();

@@ -313,4 +313,25 @@ class LimitsTest {
             engine.close();
         }
     }
+
+    @Test
+    void a_turn_stuck_in_one_native_call_ends_its_invocation_at_twice_the_budget() {
+        Recorder host = new Recorder();
+        // Flattening a rope of 256 M characters is one native call that checks for
+        // termination only when it returns, far past a 10 ms budget.
+        Worker w = load(Engines.module("""
+                export default { fetch() {
+                  let s = 'x'; for (let i = 0; i < 28; i++) s += s;
+                  return new Response(String(s.indexOf('y')));
+                } };"""), host);
+        CompletableFuture<WorkerResponse> call = w.fetch(req("http://x/"), limits(10, 10, 60_000));
+        assertThatThrownBy(() -> get(call)).isInstanceOfSatisfying(InvocationException.class, e -> {
+            assertThat(e.outcome()).isEqualTo(Outcome.EXCEEDED_CPU);
+            // The client has its answer while the call still runs: the invocation's record,
+            // written when the turn returns, is not there yet.
+            assertThat(host.records).isEmpty();
+        });
+        assertThat(w.isAlive()).as("the isolate is given up").isFalse();
+        assertThat(host.awaitRecord(0).outcome()).isEqualTo(Outcome.EXCEEDED_CPU);
+    }
 }

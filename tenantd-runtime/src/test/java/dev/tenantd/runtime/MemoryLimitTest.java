@@ -85,6 +85,43 @@ class MemoryLimitTest {
         w.close();
     }
 
+    /**
+     * Arrays whose elements alone exceed the limit are refused before the engine fills their
+     * backing store in one native call: {@code new Array(2 ** 26).fill(0)} used to ask V8 for
+     * 512 MB at once, more than the heap could grow by, and V8 aborted the whole process.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "new Array(2 ** 26).fill(0)",
+            "Array(2 ** 26).fill(0)",
+            "Array.from({ length: 2 ** 26 })",
+            "(() => { const a = []; a.length = 2 ** 26; return a.fill(0); })()",
+            "new (class Big extends Array {})(2 ** 26).fill(0)",
+            "Array.prototype.fill.call({ length: 2 ** 26 }, 0)"})
+    void an_array_too_long_for_the_memory_limit_is_refused_before_it_is_filled(String code) {
+        Worker w = load(Engines.module("""
+                export default { fetch(request) {
+                  if (new URL(request.url).pathname === '/ok') return new Response('still here');
+                  try { return new Response(String(%s.length)); }
+                  catch (e) { return new Response(e.name + ': ' + e.message); }
+                } };""".formatted(code)));
+        assertThat(text(get(w, "http://x/"))).startsWith("RangeError: Invalid array length");
+        assertThat(text(get(w, "http://x/ok"))).isEqualTo("still here");
+        w.close();
+    }
+
+    @Test
+    void arrays_that_fit_are_made_as_usual() {
+        Worker w = load(Engines.module("""
+                export default { fetch() {
+                  const a = new Array(1000).fill(7); const b = Array(3); const c = Array.from({ length: 4 }, (_, i) => i);
+                  const d = Array.of(1, 2); const e = new Array('x', 'y'); const f = [1, 2, 3].map((x) => x * 2);
+                  return new Response([a.length, a[999], b.length, c.join(''), d.length, e.join(''), f.join(','),
+                    Array.isArray(a), a instanceof Array, a.constructor === Array, Array.name].join(' '));
+                } };"""));
+        assertThat(text(get(w, "http://x/"))).isEqualTo("1000 7 3 0123 2 xy 2,4,6 true true true Array");
+    }
+
     @Test
     void memory_that_is_let_go_can_be_allocated_again_and_again() {
         // Within one turn (collections in between) and across requests.

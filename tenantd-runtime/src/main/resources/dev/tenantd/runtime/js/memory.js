@@ -231,3 +231,36 @@ if (typeof WebAssembly === 'object') {
   memory_gateMethod(OriginalMemory.prototype, 'grow',
     (self, args) => (typeof args[0] === 'bigint' ? Number(args[0]) : memory_length(args[0])) * wasmPage);
 }
+
+// Arrays: filling an array whose elements alone would not fit in the memory limit is
+// refused before the engine allocates its backing store in one native call (which
+// termination cannot interrupt). `new Array(n)` itself allocates nothing for large n, and
+// the Array constructor is left alone: a wrapped one would slow down every map, filter
+// and slice (the engine's fast paths rely on it being the original).
+{
+  const OriginalArray = Array;
+  const arrayFrom = Array.from;
+  const arrayFill = Array.prototype.fill;
+  const tooLong = (length) => length * 8 > memory_limit;
+  const refuse = () => {
+    throw new RangeError('Invalid array length: the elements would not fit in the worker\'s memory limit');
+  };
+  memory_defineProperty(OriginalArray, 'from', {
+    value: function from(items, ...rest) {
+      if (items !== null && typeof items === 'object' && !(Symbol.iterator in items) && tooLong(+items.length)) refuse();
+      return memory_apply(arrayFrom, this, [items, ...rest]);
+    },
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+  memory_defineProperty(OriginalArray.prototype, 'fill', {
+    value: function fill(...args) {
+      if (this !== null && typeof this === 'object' && tooLong(+this.length)) refuse();
+      return memory_apply(arrayFill, this, args);
+    },
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+}
