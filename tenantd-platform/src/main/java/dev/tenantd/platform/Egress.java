@@ -7,6 +7,7 @@ import dev.tenantd.runtime.WorkerResponse;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import dev.tenantd.runtime.BodyBudget;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -48,13 +49,19 @@ public final class Egress implements AutoCloseable {
     private final Vertx vertx;
     private final HttpClient client;
     private final Supplier<String> apiAddress;
+    private final BodyBudget bodies;
+    private final long maxBodyBytes;
 
     /**
-     * @param apiAddress host:port of this server's API listener (for requests to {@value #CLOUDFLARE_API_HOST})
+     * @param apiAddress   host:port of this server's API listener (for requests to {@value #CLOUDFLARE_API_HOST})
+     * @param bodies       the process's budget for bodies in flight; response bodies are read within it
+     * @param maxBodyBytes the largest response body read (a worker could not hold a larger one)
      */
-    public Egress(Vertx vertx, Supplier<String> apiAddress) {
+    public Egress(Vertx vertx, Supplier<String> apiAddress, BodyBudget bodies, long maxBodyBytes) {
         this.vertx = vertx;
         this.apiAddress = apiAddress;
+        this.bodies = bodies;
+        this.maxBodyBytes = maxBodyBytes;
         this.client = vertx.createHttpClient(new HttpClientOptions()
                 .setForceSni(true)
                 .setConnectTimeout(10_000)
@@ -133,19 +140,25 @@ public final class Egress implements AutoCloseable {
         options.setHeaders(headers);
         return client.request(options)
                 .compose(req -> req.send(Buffer.buffer(request.body())))
-                .compose(resp -> resp.body().map(body -> {
-                    List<String> flat = new ArrayList<>();
-                    resp.headers().forEach(e -> {
-                        flat.add(e.getKey().toLowerCase(Locale.ROOT));
-                        flat.add(e.getValue());
-                    });
-                    return new WorkerResponse(resp.statusCode(), resp.statusMessage() == null ? "" : resp.statusMessage(),
-                            flat, body.getBytes());
-                }))
+                .compose(resp -> BoundedBody.read(resp, BoundedBody.declaredLength(resp.getHeader("content-length")), maxBodyBytes, bodies)
+                        .map(body -> {
+                            List<String> flat = new ArrayList<>();
+                            resp.headers().forEach(e -> {
+                                flat.add(e.getKey().toLowerCase(Locale.ROOT));
+                                flat.add(e.getValue());
+                            });
+                            return new WorkerResponse(resp.statusCode(),
+                                    resp.statusMessage() == null ? "" : resp.statusMessage(), flat, body);
+                        }))
                 .compose(response -> followRedirect(request, response, policies, redirects))
-                .recover(error -> Future.failedFuture(error instanceof InvocationException ? error
-                        : new InvocationException(Outcome.EXCEPTION, "TypeError", "Network connection lost: "
-                                + (error.getMessage() == null ? error.toString() : error.getMessage()))));
+                .recover(error -> Future.failedFuture(switch (error) {
+                    case InvocationException refused -> refused;
+                    case BoundedBody.TooLarge tooLarge -> new InvocationException(Outcome.EXCEPTION, "TypeError",
+                            "The response body is larger than " + tooLarge.limit() + " bytes, more than a worker can hold.");
+                    case BoundedBody.Busy busy -> new InvocationException(Outcome.EXCEPTION, "Error", busy.getMessage());
+                    default -> new InvocationException(Outcome.EXCEPTION, "TypeError", "Network connection lost: "
+                            + (error.getMessage() == null ? error.toString() : error.getMessage()));
+                }));
     }
 
     private Future<WorkerResponse> followRedirect(WorkerRequest request, WorkerResponse response,

@@ -33,6 +33,7 @@ public final class JsEngine implements AutoCloseable {
 
     private final EngineOptions options;
     private final JsThreads threads;
+    private final BodyBudget bodies;
     private final ScheduledExecutorService timers;
     private final String bootstrapSource;
     private final byte[] codeCache;
@@ -42,6 +43,7 @@ public final class JsEngine implements AutoCloseable {
 
     private JsEngine(EngineOptions options) {
         this.options = options;
+        this.bodies = new BodyBudget(options.bufferedBodyBytes());
         // Threads inherit their creator's OS priority: start every thread now, from this
         // normal-priority thread, so that none is ever created by a background (nice 19) one.
         CpuWatchdog.INSTANCE.ensureStarted();
@@ -169,6 +171,11 @@ public final class JsEngine implements AutoCloseable {
 
     public EngineOptions options() {
         return options;
+    }
+
+    /** The budget for bodies in flight between sockets and isolates, shared by the whole process. */
+    public BodyBudget bodies() {
+        return bodies;
     }
 
     /** Starts an isolate for a worker and runs its top-level code. Fails with {@link ScriptException}. */

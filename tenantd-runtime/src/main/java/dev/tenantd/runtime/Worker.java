@@ -227,6 +227,7 @@ public final class Worker implements AutoCloseable {
                     return;
                 }
                 try (V8ValueArrayBuffer body = bytes(request.body())) {
+                    engine.bodies().release(request.body());
                     if (request.body().length >= HOST_BYTES_CHECKED_FROM) {
                         measureMemory();
                     }
@@ -792,12 +793,19 @@ public final class Worker implements AutoCloseable {
                         + engine.options().heapLimitMb() + " MB.");
                 return null;
             }
+            long size = byteLength(args[4]);
+            if (inv != null && !inv.responded && !inv.failed && !engine.bodies().admits(size)) {
+                end(inv, Outcome.LOAD_SHED, engine.bodies().refusal(size));
+                return null;
+            }
             if (inv != null && !inv.responded && !inv.failed) {
                 inv.responded = true;
                 inv.status = integer(args[1]);
                 inv.observer.responded(inv.status);
+                byte[] body = bytesOf(args[4]);
+                engine.bodies().hold(body);
                 inv.result.complete(new WorkerResponse(inv.status, string(args[2]),
-                        splitHeaders(string(args[3])), bytesOf(args[4])));
+                        splitHeaders(string(args[3])), body));
                 // The common case, no waitUntil work: the invocation ends with its response.
                 if (args.length > 5 && args[5] instanceof V8ValueBoolean done && done.getValue()) {
                     finish(inv);
@@ -853,8 +861,11 @@ public final class Worker implements AutoCloseable {
 
     /** A body that would not fit in the isolate's memory limit is never copied out of it. */
     private boolean tooLarge(V8Value body) throws JavetException {
-        return body instanceof V8ValueTypedArray array
-                && array.getByteLength() > engine.options().heapLimitMb() * 1024L * 1024L;
+        return byteLength(body) > engine.options().heapLimitMb() * 1024L * 1024L;
+    }
+
+    private static long byteLength(V8Value body) throws JavetException {
+        return body instanceof V8ValueTypedArray array ? array.getByteLength() : 0;
     }
 
     /**
@@ -926,6 +937,7 @@ public final class Worker implements AutoCloseable {
                             + response.body().length + " bytes) does not fit in it.");
                 } else if (error == null) {
                     try (V8ValueArrayBuffer body = bytes(response.body())) {
+                        engine.bodies().release(response.body());
                         if (response.body().length >= HOST_BYTES_CHECKED_FROM) {
                             measureMemory();
                         }

@@ -151,7 +151,7 @@ public final class Main implements Callable<Integer> {
             }
             return new ServerConfig(dir, worker, api, account, token, allRoutes,
                     text(file, "workers-dev-domain", "localhost"), limits, egress, threads,
-                    listenerLimits(file == null ? null : file.get("server")));
+                    listenerLimits(file == null ? null : file.get("server")), capacity(file == null ? null : file.get("limits")));
         }
 
         /** {@code [server]} of tenantd.toml over the defaults: timeouts and connection caps of each listener. */
@@ -195,7 +195,8 @@ public final class Main implements Callable<Integer> {
                 throw new IllegalArgumentException("--config: [limits] must be a table");
             }
             java.util.Set<String> known = java.util.Set.of("cpu-ms", "memory-mb", "subrequests", "script-size-bytes",
-                    "startup-ms", "log-bytes", "wall-time-ms", "live-isolates", "concurrent-invocations");
+                    "startup-ms", "log-bytes", "wall-time-ms", "live-isolates", "concurrent-invocations",
+                    "long-turns", "buffered-bodies-mb");
             table.fieldNames().forEachRemaining(k -> {
                 if (!known.contains(k)) {
                     throw new IllegalArgumentException("--config: unknown key [limits] " + k + "; known: " + known);
@@ -212,6 +213,21 @@ public final class Main implements Callable<Integer> {
                         table.path("wall-time-ms").asLong(d.wallTimeMs()),
                         table.path("live-isolates").asInt(d.liveIsolates()),
                         table.path("concurrent-invocations").asInt(d.concurrentInvocations()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--config: " + e.getMessage());
+            }
+        }
+
+        /** The process-wide part of {@code [limits]} (checked for unknown keys by {@link #limits}). */
+        static ServerConfig.Capacity capacity(JsonNode table) {
+            ServerConfig.Capacity d = ServerConfig.Capacity.defaults();
+            if (table == null || !table.isObject()) {
+                return d;
+            }
+            try {
+                return new ServerConfig.Capacity(table.path("long-turns").asInt(d.longTurns()),
+                        table.has("buffered-bodies-mb") ? table.get("buffered-bodies-mb").asLong() * 1024 * 1024
+                                : d.bufferedBodyBytes());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--config: " + e.getMessage());
             }

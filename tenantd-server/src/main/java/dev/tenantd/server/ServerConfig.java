@@ -21,11 +21,45 @@ public record ServerConfig(
         Limits limits,
         EgressPolicy egress,
         int jsThreads,
-        ListenerLimits listenerLimits) {
+        ListenerLimits listenerLimits,
+        Capacity capacity) {
 
     public ServerConfig {
         routes = List.copyOf(routes);
         java.util.Objects.requireNonNull(listenerLimits, "listenerLimits");
+        java.util.Objects.requireNonNull(capacity, "capacity");
+    }
+
+    /** A configuration with the default {@link Capacity}. */
+    public ServerConfig(Path dataDir, HostPort listen, HostPort apiListen, String accountId, String apiToken,
+            List<Route> routes, String workersDevDomain, Limits limits, EgressPolicy egress, int jsThreads,
+            ListenerLimits listenerLimits) {
+        this(dataDir, listen, apiListen, accountId, apiToken, routes, workersDevDomain, limits, egress, jsThreads,
+                listenerLimits, Capacity.defaults());
+    }
+
+    /**
+     * What the whole process allows at once, across all tenants ({@code [limits]} of tenantd.toml).
+     *
+     * @param longTurns         turns running long (over 5 ms of CPU) at once, each on its own
+     *                          lowest-priority thread; a long turn beyond them is stopped with a 503
+     * @param bufferedBodyBytes request and response bodies held in memory at once on their way
+     *                          between sockets and isolates; a body beyond it gets a 503
+     */
+    public record Capacity(int longTurns, long bufferedBodyBytes) {
+        public Capacity {
+            if (longTurns < 1) {
+                throw new IllegalArgumentException("[limits] long-turns must be at least 1");
+            }
+            if (bufferedBodyBytes < 1024 * 1024) {
+                throw new IllegalArgumentException("[limits] buffered-bodies-mb must be at least 1");
+            }
+        }
+
+        public static Capacity defaults() {
+            return new Capacity(dev.tenantd.runtime.EngineOptions.DEFAULT_MAX_LONG_TURNS,
+                    dev.tenantd.runtime.EngineOptions.DEFAULT_BUFFERED_BODY_BYTES);
+        }
     }
 
     public record HostPort(String host, int port) {

@@ -54,7 +54,9 @@ public final class TenantdServer implements AutoCloseable {
                 .withJsThreads(config.jsThreads())
                 .withHeapLimitMb(config.limits().memoryMb())
                 .withStartupCpuMs(config.limits().startupMs())
-                .withNativeCacheDir(nativeCacheDir(config.dataDir())));
+                .withNativeCacheDir(nativeCacheDir(config.dataDir()))
+                .withMaxLongTurns(config.capacity().longTurns())
+                .withBufferedBodyBytes(config.capacity().bufferedBodyBytes()));
         this.platform = Platform.builder()
                 .store(store)
                 .blobs(new BlobStore(config.dataDir().resolve("blobs")))
@@ -64,7 +66,7 @@ public final class TenantdServer implements AutoCloseable {
                 .defaultAccountId(config.accountId())
                 .routes(config.routes())
                 .workersDevDomain(config.workersDevDomain())
-                .egress(new Egress(vertx, this::apiAddress))
+                .egress(new Egress(vertx, this::apiAddress, engine.bodies(), config.limits().memoryMb() * 1024L * 1024L))
                 .egressPolicy(config.egress())
                 .build();
     }
@@ -100,7 +102,7 @@ public final class TenantdServer implements AutoCloseable {
                 .setPort(config.listen().port())
                 .setHttp2ClearTextEnabled(false);
         workerServer = await(guarded(vertx.createHttpServer(workerOptions), "worker", workerOptions, ListenerReplies.TEXT)
-                .requestHandler(new WorkerIngress(vertx, platform)).listen(), "worker listener " + config.listen());
+                .requestHandler(new WorkerIngress(vertx, platform, engine.bodies())).listen(), "worker listener " + config.listen());
         LOG.info("tenantd serving workers on http://{}:{} and the API on http://{}:{}/client/v4 (account {})",
                 config.listen().host(), port(), config.apiListen().host(), apiPort(), config.accountId());
     }

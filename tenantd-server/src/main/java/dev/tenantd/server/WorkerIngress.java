@@ -1,7 +1,9 @@
 package dev.tenantd.server;
 
+import dev.tenantd.platform.BoundedBody;
 import dev.tenantd.platform.Platform;
 import dev.tenantd.platform.ScriptRef;
+import dev.tenantd.runtime.BodyBudget;
 import dev.tenantd.runtime.InvocationException;
 import dev.tenantd.runtime.WorkerRequest;
 import dev.tenantd.runtime.WorkerResponse;
@@ -29,10 +31,12 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
 
     private final Vertx vertx;
     private final Platform platform;
+    private final BodyBudget bodies;
 
-    WorkerIngress(Vertx vertx, Platform platform) {
+    WorkerIngress(Vertx vertx, Platform platform, BodyBudget bodies) {
         this.vertx = vertx;
         this.platform = platform;
+        this.bodies = bodies;
     }
 
     @Override
@@ -46,12 +50,9 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
             return;
         }
         Context context = vertx.getOrCreateContext();
-        request.body().onFailure(e -> request.response().setStatusCode(400).end())
+        BoundedBody.read(request, BoundedBody.declaredLength(request.getHeader("content-length")), MAX_BODY, bodies)
+                .onFailure(e -> refuseBody(request, e))
                 .onSuccess(body -> {
-                    if (body.length() > MAX_BODY) {
-                        request.response().setStatusCode(413).end("Request body too large\n");
-                        return;
-                    }
                     List<String> headers = new ArrayList<>(request.headers().size() * 2 + 2);
                     request.headers().forEach(e -> {
                         headers.add(e.getKey().toLowerCase(Locale.ROOT));
@@ -62,10 +63,28 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
                         headers.add(request.remoteAddress().hostAddress());
                     }
                     String url = (request.isSSL() ? "https://" : "http://") + request.authority() + request.uri();
-                    WorkerRequest workerRequest = new WorkerRequest(request.method().name(), url, headers, body.getBytes());
-                    platform.invoke(target.get(), workerRequest).whenComplete((response, error) ->
-                            context.runOnContext(v -> write(request.response(), target.get(), response, error)));
+                    WorkerRequest workerRequest = new WorkerRequest(request.method().name(), url, headers, body);
+                    platform.invoke(target.get(), workerRequest).whenComplete((response, error) -> {
+                        bodies.release(body);
+                        context.runOnContext(v -> write(request.response(), target.get(), response, error));
+                    });
                 });
+    }
+
+    /** A request body that is too large, or does not fit in the budget for bodies now: the connection closes. */
+    private static void refuseBody(HttpServerRequest request, Throwable cause) {
+        HttpServerResponse out = request.response();
+        if (out.ended() || out.closed()) {
+            return;
+        }
+        String text = switch (cause) {
+            case BoundedBody.TooLarge tooLarge -> "Request body too large: the limit is " + tooLarge.limit() + " bytes.";
+            case BoundedBody.Busy busy -> busy.getMessage();
+            default -> "The request body could not be read: " + cause.getMessage();
+        };
+        int status = cause instanceof BoundedBody.TooLarge ? 413 : cause instanceof BoundedBody.Busy ? 503 : 400;
+        out.setStatusCode(status).putHeader("content-type", "text/plain;charset=UTF-8").putHeader("connection", "close")
+                .end(text + "\n").onComplete(ignored -> request.connection().close());
     }
 
     /** What the client sees when an invocation ends without a response. */
@@ -112,6 +131,7 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
                 out.headers().add(h.get(i), h.get(i + 1));
             }
         }
-        out.end(Buffer.buffer(response.body()));
+        byte[] body = response.body();
+        out.end(Buffer.buffer(body)).onComplete(ignored -> bodies.release(body));
     }
 }

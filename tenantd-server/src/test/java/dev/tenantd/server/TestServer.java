@@ -51,10 +51,20 @@ final class TestServer implements AutoCloseable {
 
     TestServer(Path dataDir, List<Route> routes, dev.tenantd.platform.Limits limits, dev.tenantd.platform.EgressPolicy egress,
             ListenerLimits listenerLimits) {
+        this(dataDir, routes, limits, egress, listenerLimits, ServerConfig.Capacity.defaults());
+    }
+
+    TestServer(Path dataDir, List<Route> routes, ServerConfig.Capacity capacity) {
+        this(dataDir, routes, dev.tenantd.platform.Limits.defaults(), dev.tenantd.platform.EgressPolicy.OPEN,
+                ListenerLimits.defaults(), capacity);
+    }
+
+    TestServer(Path dataDir, List<Route> routes, dev.tenantd.platform.Limits limits, dev.tenantd.platform.EgressPolicy egress,
+            ListenerLimits listenerLimits, ServerConfig.Capacity capacity) {
         this.dataDir = dataDir;
         this.server = TenantdServer.start(new ServerConfig(dataDir, new ServerConfig.HostPort("127.0.0.1", 0),
                 new ServerConfig.HostPort("127.0.0.1", 0), ACCOUNT, TOKEN, routes, "localhost", limits, egress, 2,
-                listenerLimits));
+                listenerLimits, capacity));
     }
 
     String api(String path) {

@@ -1,0 +1,86 @@
+package dev.tenantd.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bodies on their way between sockets and isolates share one budget for the whole process
+ * ({@code [limits] buffered-bodies-mb}): while it is taken, another large body is refused
+ * with a 503 saying why, instead of piling up in memory; once the bodies leave, it serves again.
+ */
+class BodyBudgetTest {
+    private static final int MB = 1024 * 1024;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void a_large_response_that_does_not_fit_in_the_budget_is_refused_while_another_is_in_flight() throws Exception {
+        try (TestServer t = new TestServer(dir, List.of(), new ServerConfig.Capacity(64, 24L * MB))) {
+            assertThat(t.putModule(t.accountApi("/workers/scripts/big"), "{\"main_module\":\"b.js\"}", "b.js", """
+                    export default { fetch() { return new Response(new Uint8Array(20 * 1024 * 1024).fill(65)); } };""")
+                    .status()).isEqualTo(200);
+            // A client that asks and then reads nothing: the 20 MB stay with the server.
+            try (RawHttp stalled = RawHttp.connectWithSmallReceiveBuffer(t.server.port(), "127.0.0.1")) {
+                stalled.get("big.localhost", "/");
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                TestServer.Reply second;
+                do {
+                    second = t.worker("GET", "big.localhost", "/", null);
+                } while (second.status() == 200 && System.nanoTime() < deadline);
+                assertThat(second.status()).isEqualTo(503);
+                assertThat(second.body()).contains("Server busy").contains("24 MB");
+                // Small answers are not held back.
+                assertThat(t.putModule(t.accountApi("/workers/scripts/small"), "{\"main_module\":\"s.js\"}", "s.js",
+                        "export default { fetch() { return new Response('small'); } };").status()).isEqualTo(200);
+                assertThat(t.worker("GET", "small.localhost", "/", null).body()).isEqualTo("small");
+            }
+            // The stalled client is gone: its body leaves the budget and large answers are served again.
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            TestServer.Reply again;
+            do {
+                again = t.worker("GET", "big.localhost", "/", null);
+            } while (again.status() != 200 && System.nanoTime() < deadline);
+            assertThat(again.status()).isEqualTo(200);
+            assertThat(again.body()).hasSize(20 * MB);
+        }
+    }
+
+    @Test
+    void a_request_body_that_does_not_fit_is_refused_before_it_is_read() throws Exception {
+        try (TestServer t = new TestServer(dir, List.of(), new ServerConfig.Capacity(64, 8L * MB))) {
+            assertThat(t.putModule(t.accountApi("/workers/scripts/echo"), "{\"main_module\":\"e.js\"}", "e.js", """
+                    export default { async fetch(request) { return new Response(String((await request.arrayBuffer()).byteLength)); } };""")
+                    .status()).isEqualTo(200);
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", t.server.port()));
+                socket.setSoTimeout(60_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST / HTTP/1.1\r\nHost: echo.localhost\r\nContent-Length: " + (16 * MB) + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(answer).startsWith("HTTP/1.1 503").contains("Server busy");
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", t.server.port()));
+                socket.setSoTimeout(60_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST / HTTP/1.1\r\nHost: echo.localhost\r\nContent-Length: " + (200L * MB) + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(answer).startsWith("HTTP/1.1 413").contains("Request body too large");
+            }
+            assertThat(t.worker("POST", "echo.localhost", "/", "x".repeat(1000)).body()).isEqualTo("1000");
+        }
+    }
+}
