@@ -171,4 +171,18 @@ else
 fi
 { echo; echo "## 5. Fairness"; echo; cat "$run_dir/fairness.md"; } >> "$out"
 cat "$run_dir/fairness.md"
+
+# ---- hostile tenants: a bystander measured through each attack (fails the run when a bound is missed)
+say "hostile tenants"
+hostile_args=()
+[ "$quick" -eq 1 ] && hostile_args+=(--quick)
+if BENCH_JAVA="$JAVA_HOME/bin/java" BENCH_TENANTD="$run_dir/tenantd" \
+    node "$bench/hostile.mjs" "${hostile_args[@]}" > "$run_dir/hostile.md" 2> "$run_dir/hostile.log"; then
+  :
+else
+  say "hostile tenants failed (see ${run_dir#$root/}/hostile.md and hostile.log)"
+  status=1
+fi
+{ echo; echo "## 6. Hostile tenants"; echo; cat "$run_dir/hostile.md"; } >> "$out"
+cat "$run_dir/hostile.md"
 exit "$status"
