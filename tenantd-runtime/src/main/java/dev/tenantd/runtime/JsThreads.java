@@ -198,7 +198,8 @@ final class JsThreads {
         try {
             spawn(thread.lane);
             if (thread.lane == Lane.FOREGROUND) {
-                thread.kernelId.ifPresent(id -> normalSpawner.execute(() -> ThreadNice.lowerIfAlive(id, LOW_PRIORITY_NICE)));
+                thread.kernelId.ifPresent(id -> normalSpawner.execute(
+                        () -> ThreadNice.lowerIfAlive(id, thread.getName(), LOW_PRIORITY_NICE)));
             }
         } catch (RejectedExecutionException engineClosed) {
             // no replacement when the engine shuts down

@@ -31,6 +31,9 @@ final class Mailbox implements Executor {
     static final long HEAVY_TURN_NANOS = 5_000_000;
     /** How long after its last long turn an isolate stays on the background threads. */
     static final long HEAVY_FOR_NANOS = 1_000_000_000;
+    private static final long CAP_WARNING_EVERY_NANOS = 10_000_000_000L;
+    /** When the cap on long turns was last reported, so that a flood of them is one line per interval. */
+    private static volatile long lastCapWarning = System.nanoTime() - CAP_WARNING_EVERY_NANOS;
 
     private final JsThreads threads;
     private final ScheduledExecutorService timers;
@@ -163,7 +166,12 @@ final class Mailbox implements Executor {
     /** Called by the watchdog when a turn has run long: detach its thread, or stop the turn at the cap. */
     private void longTurn(JsThreads.JsThread thread, Runnable turn) {
         if (!threads.detach(thread) && running == turn) {
-            LOG.warn("{} long turns run already (the engine's cap); stopping another one", threads.maxLongTurns());
+            long now = System.nanoTime();
+            if (now - lastCapWarning > CAP_WARNING_EVERY_NANOS) {
+                lastCapWarning = now;
+                LOG.warn("{} long turns run already ([limits] long-turns); further ones are stopped with a 503",
+                        threads.maxLongTurns());
+            }
             stopRunningTurn.run();
         }
     }

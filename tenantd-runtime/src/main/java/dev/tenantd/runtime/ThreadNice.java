@@ -64,11 +64,17 @@ final class ThreadNice {
     }
 
     /**
-     * Lowers one running thread; a thread that has ended meanwhile (its long turn was
-     * over before {@code renice} ran) is no failure.
+     * Lowers one running thread, named {@code name}; a thread that has ended meanwhile (its
+     * long turn was over before {@code renice} ran) is no failure, and a kernel id that now
+     * belongs to another thread is left alone.
      */
-    static void lowerIfAlive(String threadId, int nice) {
-        if (!Files.exists(Path.of("/proc/self/task", threadId))) {
+    static void lowerIfAlive(String threadId, String name, int nice) {
+        try {
+            String comm = Files.readString(Path.of("/proc/self/task", threadId, "comm")).strip();
+            if (!name.startsWith(comm)) {
+                return;
+            }
+        } catch (IOException gone) {
             return;
         }
         List<String> command = List.of("renice", "-n", Integer.toString(nice), "-p", threadId);
