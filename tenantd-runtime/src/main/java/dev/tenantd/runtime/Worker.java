@@ -2,24 +2,17 @@ package dev.tenantd.runtime;
 
 import com.caoccao.javet.exceptions.BaseJavetScriptingException;
 import com.caoccao.javet.exceptions.JavetException;
-import com.caoccao.javet.exceptions.JavetScriptingError;
 import com.caoccao.javet.exceptions.JavetTerminatedException;
 import com.caoccao.javet.interop.V8Runtime;
-import com.caoccao.javet.interop.callback.IV8ModuleResolver;
 import com.caoccao.javet.values.V8Value;
 import com.caoccao.javet.values.primitive.V8ValueBoolean;
 import com.caoccao.javet.values.primitive.V8ValueDouble;
 import com.caoccao.javet.values.primitive.V8ValueInteger;
 import com.caoccao.javet.values.primitive.V8ValueLong;
 import com.caoccao.javet.values.primitive.V8ValueString;
-import com.caoccao.javet.values.reference.IV8Module;
-import com.caoccao.javet.values.reference.V8Module;
 import com.caoccao.javet.values.reference.V8ValueArrayBuffer;
-import com.caoccao.javet.values.reference.V8ValueError;
 import com.caoccao.javet.values.reference.V8ValueObject;
-import com.caoccao.javet.values.reference.V8ValuePromise;
 import com.caoccao.javet.values.reference.V8ValueTypedArray;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -51,8 +44,6 @@ public final class Worker implements AutoCloseable {
     private static final long NANOS_PER_MS = 1_000_000L;
     private static final int MEMORY_CHECK_EVERY_TURNS = 32;
     private static final long MEMORY_CHECK_AFTER_NANOS = 500_000L;
-    /** Bodies the host hands in from this size on are checked against the memory limit first. */
-    private static final long HOST_BYTES_CHECKED_FROM = 64 * 1024;
     private static final String OVERLOADED = "Server overloaded: it runs its maximum of CPU-heavy requests at once; try again later.";
 
     private final JsEngine engine;
@@ -67,12 +58,10 @@ public final class Worker implements AutoCloseable {
     private final Map<Integer, Invocation> callOwners = new HashMap<>();
     private final Map<Integer, ScheduledFuture<?>> timers = new HashMap<>();
     private final Map<Integer, Invocation> timerOwners = new HashMap<>();
-    private final Map<String, IV8Module> modules = new HashMap<>();
+    private ScriptLoader loader;
     private int nextInvocationId;
     private int turnsSinceMemoryCheck;
-    private long turnRssBaseline;
-    /** The runtime JavaScript counted a few megabytes of new buffers since memory was last measured. */
-    private boolean measureBeforeNextTurn;
+    private final IsolateMemory memory;
     private Invocation current;
     private volatile boolean outOfMemory;
     /** A turn stuck in a native call past twice its budget was given up: discard the isolate once it returns. */
@@ -131,6 +120,7 @@ public final class Worker implements AutoCloseable {
         this.source = source;
         this.host = host;
         this.mailbox = mailbox;
+        this.memory = new IsolateMemory(engine.options().heapLimitMb() * 1024L * 1024L);
         mailbox.whenNoThreadForLongTurn(this::shedRunningTurn);
     }
 
@@ -163,7 +153,8 @@ public final class Worker implements AutoCloseable {
             armCpu(null, cpuStart + budget, cpuStart + 2 * budget);
             try {
                 createIsolate();
-                loadScript();
+                loader = new ScriptLoader(source, runtime, entry);
+                loader.load(memory.limitBytes());
                 startupNanos = System.nanoTime() - begin;
                 endTurn(false);
                 started.complete(null);
@@ -182,7 +173,7 @@ public final class Worker implements AutoCloseable {
             } catch (BaseJavetScriptingException e) {
                 endTurn(false);
                 discard();
-                started.completeExceptionally(new ScriptException(describe(e.getScriptingError(), source.mainModule())));
+                started.completeExceptionally(new ScriptException(ScriptLoader.describe(e.getScriptingError(), source.mainModule())));
             } catch (Throwable e) {
                 endTurn(false);
                 discard();
@@ -221,14 +212,14 @@ public final class Worker implements AutoCloseable {
             invocations.put(inv.id, inv);
             inv.wallTimer = engine.timers().schedule(() -> wallTimeUp(inv), limits.wallTimeMs(), TimeUnit.MILLISECONDS);
             turn(inv, () -> {
-                if (!fitsAfterCollecting(request.body().length)) {
+                if (!memory.fitsAfterCollecting(runtime, request.body().length)) {
                     end(inv, Outcome.EXCEEDED_MEMORY, "Worker exceeded memory limit: the request body ("
                             + request.body().length + " bytes) does not fit in it.");
                     return;
                 }
                 try (V8ValueArrayBuffer body = bytes(request.body())) {
                     engine.bodies().release(request.body());
-                    if (request.body().length >= HOST_BYTES_CHECKED_FROM) {
+                    if (request.body().length >= IsolateMemory.HOST_BYTES_CHECKED_FROM) {
                         measureMemory();
                     }
                     entry.invokeVoid("invoke", runtime.createV8ValueInteger(inv.id),
@@ -275,7 +266,7 @@ public final class Worker implements AutoCloseable {
     }
 
     private void beginTurn(Invocation owner) {
-        turnRssBaseline = 0;
+        memory.turnStarted();
         synchronized (turnLock) {
             turnSeq++;
             turnActive = true;
@@ -379,7 +370,7 @@ public final class Worker implements AutoCloseable {
         }
         boolean terminated = false;
         try {
-            if (measureBeforeNextTurn) {
+            if (memory.measureBeforeNextTurn()) {
                 measureMemory();
             }
             call.run();
@@ -416,9 +407,7 @@ public final class Worker implements AutoCloseable {
         if (closed || runtime == null) {
             return;
         }
-        long limit = engine.options().heapLimitMb() * 1024L * 1024L;
-        var stats = runtime.getV8HeapStatistics().getNow(null);
-        if (stats != null && stats.getExternalMemory() + stats.getUsedHeapSize() > limit) {
+        if (memory.overLimit(runtime)) {
             outOfMemory = true;
             afterTermination(null, Outcome.EXCEEDED_MEMORY);
         }
@@ -445,36 +434,9 @@ public final class Worker implements AutoCloseable {
         });
     }
 
-    /**
-     * Collects garbage in the middle of a turn, for an allocation that does not fit yet, and
-     * returns how many bytes that gave back. The engine reports its statistics only between
-     * turns, so what the collection freed is read from the process's resident memory.
-     */
-    private double collectGarbage() {
-        long before = ResidentMemory.bytes();
-        runtime.lowMemoryNotification();
-        return Math.max(0, before - ResidentMemory.bytes());
-    }
-
-    /**
-     * Tells the runtime JavaScript what the isolate holds (heap and buffers), measured by
-     * the engine before the turn enters JavaScript; when that is over half the limit,
-     * garbage is collected first so that the measure leaves out what is no longer used.
-     */
+    /** Tells the runtime JavaScript what the isolate holds, before the turn enters it. */
     private void measureMemory() throws JavetException {
-        measureBeforeNextTurn = false;
-        long half = engine.options().heapLimitMb() * 512L * 1024L;
-        long held = heldBytes();
-        if (held > half) {
-            runtime.lowMemoryNotification();
-            held = heldBytes();
-        }
-        entry.invokeVoid("measured", runtime.createV8ValueDouble(held));
-    }
-
-    private long heldBytes() {
-        var stats = runtime.getV8HeapStatistics().getNow(null);
-        return stats == null ? 0 : stats.getUsedHeapSize() + stats.getExternalMemory();
+        entry.invokeVoid("measured", runtime.createV8ValueDouble(memory.measure(runtime)));
     }
 
     /**
@@ -488,19 +450,6 @@ public final class Worker implements AutoCloseable {
                 runtime.terminateExecution();
             }
         }
-    }
-
-    /** Whether bytes the host hands in fit, checked before a turn enters JavaScript (then the engine reports). */
-    private boolean fitsAfterCollecting(long bytes) {
-        if (bytes < HOST_BYTES_CHECKED_FROM || fitsInMemory(bytes)) {
-            return true;
-        }
-        runtime.lowMemoryNotification();
-        return fitsInMemory(bytes);
-    }
-
-    private boolean fitsInMemory(long more) {
-        return heldBytes() + more <= engine.options().heapLimitMb() * 1024L * 1024L;
     }
 
     /**
@@ -517,12 +466,7 @@ public final class Worker implements AutoCloseable {
                 return;
             }
         }
-        long rss = ResidentMemory.bytes();
-        if (turnRssBaseline == 0) {
-            turnRssBaseline = rss;
-            return;
-        }
-        if (rss - turnRssBaseline > engine.options().heapLimitMb() * 1024L * 1024L) {
+        if (memory.grewPastLimitInTurn()) {
             synchronized (turnLock) {
                 if (turnActive && terminatedFor == null) {
                     outOfMemory = true;
@@ -597,127 +541,6 @@ public final class Worker implements AutoCloseable {
         shell.adopt(handlers, () -> outOfMemory = true, this::afterGc);
     }
 
-    private void loadScript() throws JavetException {
-        String flags = CompatibilityFlags.resolveJson(source.compatibilityDate(), source.compatibilityFlags());
-        String format = source.isServiceWorker() ? "service-worker" : "modules";
-        String problem = entry.invokeString("configure",
-                runtime.createV8ValueString(source.scriptName()),
-                runtime.createV8ValueString(bindingsJson()),
-                runtime.createV8ValueString(flags),
-                runtime.createV8ValueString(format),
-                runtime.createV8ValueDouble(engine.options().heapLimitMb() * 1024.0 * 1024.0));
-        if (!problem.isEmpty()) {
-            throw new ScriptException(problem);
-        }
-        WorkerModule main = source.main();
-        if (source.isServiceWorker()) {
-            try {
-                runtime.getExecutor(utf8(main.content())).setResourceName(main.name()).executeVoid();
-            } catch (BaseJavetScriptingException e) {
-                throw new ScriptException(describe(e.getScriptingError(), main.name()));
-            }
-            problem = entry.invokeString("checkServiceWorker");
-        } else {
-            runtime.setV8ModuleResolver(new Resolver());
-            IV8Module module = compile(main.name());
-            module.instantiate();
-            try (V8Value evaluation = module.evaluate()) {
-                runtime.await();
-                if (evaluation instanceof V8ValuePromise promise && promise.isPending()
-                        && module.getStatus() != IV8Module.Errored) {
-                    throw new ScriptException("Disallowed operation called within global scope: the main module's "
-                            + "top-level await is still waiting at the end of start-up (fetch() and calls through "
-                            + "bindings work only while handling a request).");
-                }
-            }
-            if (module.getStatus() == IV8Module.Errored) {
-                try (V8ValueError error = module.getException()) {
-                    throw new ScriptException("Uncaught " + error.getStack());
-                }
-            }
-            try (V8Value namespace = module.getNamespace()) {
-                problem = entry.invokeString("setModuleExports", namespace);
-            }
-        }
-        if (!problem.isEmpty()) {
-            throw new ScriptException(problem);
-        }
-    }
-
-    private IV8Module compile(String name) throws JavetException {
-        IV8Module cached = modules.get(name);
-        if (cached != null) {
-            return cached;
-        }
-        WorkerModule module = source.module(name).orElseThrow(() -> new ScriptException(
-                "No such module \"" + name + "\" among the uploaded modules"));
-        IV8Module compiled = switch (module.type()) {
-            case ES_MODULE -> {
-                try {
-                    yield runtime.getExecutor(utf8(module.content()))
-                            .setResourceName(name).setModule(true).compileV8Module();
-                } catch (BaseJavetScriptingException e) {
-                    throw new ScriptException(describe(e.getScriptingError(), name));
-                }
-            }
-            case SERVICE_WORKER -> throw new ScriptException(
-                    "module \"" + name + "\" is a service-worker script and cannot be imported");
-            case TEXT -> synthetic(name, runtime.createV8ValueString(utf8(module.content())));
-            case DATA -> {
-                V8ValueArrayBuffer buffer = runtime.createV8ValueArrayBuffer(module.content().length);
-                buffer.fromBytes(module.content());
-                yield synthetic(name, buffer);
-            }
-            case JSON -> synthetic(name, entry.invoke("parseJson", runtime.createV8ValueString(utf8(module.content()))));
-        };
-        modules.put(name, compiled);
-        return compiled;
-    }
-
-    private V8Module synthetic(String name, V8Value value) throws JavetException {
-        try (V8ValueObject exports = runtime.createV8ValueObject()) {
-            exports.set("default", value);
-            value.close();
-            return runtime.createV8Module(name, exports);
-        }
-    }
-
-    private final class Resolver implements IV8ModuleResolver {
-        @Override
-        public String getAbsoluteResourceName(V8Runtime v8Runtime, String specifier, IV8Module referrer)
-                throws JavetException {
-            return ModuleNames.resolve(referrer == null ? "" : referrer.getResourceName(), specifier);
-        }
-
-        @Override
-        public IV8Module resolve(V8Runtime v8Runtime, String specifier, IV8Module referrer) throws JavetException {
-            String name = ModuleNames.resolve(referrer == null ? "" : referrer.getResourceName(), specifier);
-            if (source.module(name).isEmpty()) {
-                throw new ScriptException("No such module \"" + specifier + "\" imported from \""
-                        + (referrer == null ? "?" : referrer.getResourceName()) + "\"");
-            }
-            return compile(name);
-        }
-    }
-
-    private String bindingsJson() {
-        StringBuilder json = new StringBuilder("[");
-        for (Binding b : source.bindings()) {
-            if (json.length() > 1) {
-                json.append(',');
-            }
-            json.append("{\"name\":").append(Json.quote(b.name())).append(',');
-            switch (b) {
-                case Binding.Text t -> json.append("\"type\":\"text\",\"value\":").append(Json.quote(t.text()));
-                case Binding.Json j -> json.append("\"type\":\"json\",\"value\":").append(j.json());
-                case Binding.DispatchNamespace d -> json.append("\"type\":\"dispatch\"");
-                case Binding.Service s -> json.append("\"type\":\"service\"");
-            }
-            json.append('}');
-        }
-        return json.append(']').toString();
-    }
-
     // ---- host functions: the only Java the worker's JavaScript can reach
 
     // ---- host functions: the only Java the worker's JavaScript can reach
@@ -741,9 +564,9 @@ public final class Worker implements AutoCloseable {
             }
             return null;
         });
-        result(hostObject, "collectGarbage", args -> runtime.createV8ValueDouble(collectGarbage()));
+        result(hostObject, "collectGarbage", args -> runtime.createV8ValueDouble(memory.collectInTurn(runtime)));
         result(hostObject, "memoryGrew", args -> {
-            measureBeforeNextTurn = true;
+            memory.grew();
             return null;
         });
         result(hostObject, "memoryExceeded", args -> {
@@ -861,7 +684,7 @@ public final class Worker implements AutoCloseable {
 
     /** A body that would not fit in the isolate's memory limit is never copied out of it. */
     private boolean tooLarge(V8Value body) throws JavetException {
-        return byteLength(body) > engine.options().heapLimitMb() * 1024L * 1024L;
+        return byteLength(body) > memory.limitBytes();
     }
 
     private static long byteLength(V8Value body) throws JavetException {
@@ -932,13 +755,13 @@ public final class Worker implements AutoCloseable {
         pending.whenComplete((response, error) -> mailbox.execute(() -> {
             Invocation owner = callOwners.remove(call);
             turn(owner, () -> {
-                if (error == null && owner != null && !fitsAfterCollecting(response.body().length)) {
+                if (error == null && owner != null && !memory.fitsAfterCollecting(runtime, response.body().length)) {
                     end(owner, Outcome.EXCEEDED_MEMORY, "Worker exceeded memory limit: a subrequest's response body ("
                             + response.body().length + " bytes) does not fit in it.");
                 } else if (error == null) {
                     try (V8ValueArrayBuffer body = bytes(response.body())) {
                         engine.bodies().release(response.body());
-                        if (response.body().length >= HOST_BYTES_CHECKED_FROM) {
+                        if (response.body().length >= IsolateMemory.HOST_BYTES_CHECKED_FROM) {
                             measureMemory();
                         }
                         entry.invokeVoid("settle", runtime.createV8ValueInteger(call),
@@ -976,10 +799,9 @@ public final class Worker implements AutoCloseable {
         timers.values().forEach(t -> t.cancel(false));
         timers.clear();
         try {
-            for (IV8Module module : modules.values()) {
-                module.close();
+            if (loader != null) {
+                loader.close();
             }
-            modules.clear();
             if (entry != null) {
                 entry.close();
             }
@@ -1035,10 +857,6 @@ public final class Worker implements AutoCloseable {
         return 0;
     }
 
-    private static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
-
     /** Headers cross the boundary as one string: name NUL value NUL ... (neither may contain NUL). */
     static String joinHeaders(List<String> headers) {
         return String.join("\0", headers);
@@ -1049,18 +867,6 @@ public final class Worker implements AutoCloseable {
             return List.of();
         }
         return Arrays.asList(joined.split("\0", -1));
-    }
-
-    /** The engine's message with the module and line, e.g. {@code Uncaught SyntaxError: ... at worker.js:4:3}. */
-    static String describe(JavetScriptingError error, String moduleName) {
-        String message = error.getDetailedMessage() == null || error.getDetailedMessage().isBlank()
-                ? String.valueOf(error.getMessage()) : error.getDetailedMessage();
-        if (message.startsWith("Uncaught ")) {
-            message = message.substring("Uncaught ".length());
-        }
-        String resource = error.getResourceName() == null || error.getResourceName().isEmpty()
-                ? moduleName : error.getResourceName();
-        return "Uncaught " + message + " at " + resource + ":" + error.getLineNumber() + ":" + (error.getStartColumn() + 1);
     }
 
     private static final class SecureRandomHolder {

@@ -1,0 +1,104 @@
+package dev.tenantd.runtime;
+
+import com.caoccao.javet.interop.V8Runtime;
+
+/**
+ * What one isolate holds against its memory limit: the V8 heap and the memory outside it
+ * (ArrayBuffers, WebAssembly memory). The engine reports its statistics only between
+ * calls into the isolate; within a turn the runtime JavaScript counts the buffers a
+ * worker makes ({@code memory.js}), starting from the measure taken here before the turn
+ * entered JavaScript, and the process's resident memory stands in for the rest. The
+ * worker decides what a breach ends; this class only measures.
+ */
+final class IsolateMemory {
+    /** Bodies the host hands in from this size on are checked against the limit first. */
+    static final long HOST_BYTES_CHECKED_FROM = 64 * 1024;
+
+    private final long limitBytes;
+    /** The runtime JavaScript counted a few megabytes of new buffers since memory was last measured. */
+    private boolean measureBeforeNextTurn;
+    /** Resident memory at the running turn's first garbage collection, or 0 before it. */
+    private long turnRssBaseline;
+
+    IsolateMemory(long limitBytes) {
+        this.limitBytes = limitBytes;
+    }
+
+    long limitBytes() {
+        return limitBytes;
+    }
+
+    void turnStarted() {
+        turnRssBaseline = 0;
+    }
+
+    /** The runtime JavaScript reports growth: measure again before the next turn. */
+    void grew() {
+        measureBeforeNextTurn = true;
+    }
+
+    boolean measureBeforeNextTurn() {
+        return measureBeforeNextTurn;
+    }
+
+    /**
+     * What the isolate holds now, measured between calls into it; when that is over half the
+     * limit, garbage is collected first so that the measure leaves out what is no longer used.
+     */
+    long measure(V8Runtime runtime) {
+        measureBeforeNextTurn = false;
+        long held = held(runtime);
+        if (held > limitBytes / 2) {
+            runtime.lowMemoryNotification();
+            held = held(runtime);
+        }
+        return held;
+    }
+
+    /**
+     * Collects garbage in the middle of a turn, for an allocation that does not fit yet, and
+     * returns how many bytes that gave back, read from the process's resident memory.
+     */
+    double collectInTurn(V8Runtime runtime) {
+        long before = ResidentMemory.bytes();
+        runtime.lowMemoryNotification();
+        return Math.max(0, before - ResidentMemory.bytes());
+    }
+
+    /** Whether bytes the host hands in fit, checked between calls into the isolate (after a collection if needed). */
+    boolean fitsAfterCollecting(V8Runtime runtime, long bytes) {
+        if (bytes < HOST_BYTES_CHECKED_FROM || fits(runtime, bytes)) {
+            return true;
+        }
+        runtime.lowMemoryNotification();
+        return fits(runtime, bytes);
+    }
+
+    /** Whether heap and buffers together are over the limit, measured between calls into the isolate. */
+    boolean overLimit(V8Runtime runtime) {
+        return !fits(runtime, 0);
+    }
+
+    /**
+     * Called after each garbage collection during a turn (when the engine cannot report its
+     * statistics): whether the process's resident memory grew by more than the limit since
+     * the turn's first collection.
+     */
+    boolean grewPastLimitInTurn() {
+        long rss = ResidentMemory.bytes();
+        if (turnRssBaseline == 0) {
+            turnRssBaseline = rss;
+            return false;
+        }
+        return rss - turnRssBaseline > limitBytes;
+    }
+
+    private boolean fits(V8Runtime runtime, long more) {
+        return held(runtime) + more <= limitBytes;
+    }
+
+    private static long held(V8Runtime runtime) {
+        var stats = runtime.getV8HeapStatistics().getNow(null);
+        return stats == null ? 0 : stats.getUsedHeapSize() + stats.getExternalMemory();
+    }
+}

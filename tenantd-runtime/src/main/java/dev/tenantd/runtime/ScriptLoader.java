@@ -1,0 +1,184 @@
+package dev.tenantd.runtime;
+
+import com.caoccao.javet.exceptions.BaseJavetScriptingException;
+import com.caoccao.javet.exceptions.JavetException;
+import com.caoccao.javet.exceptions.JavetScriptingError;
+import com.caoccao.javet.interop.V8Runtime;
+import com.caoccao.javet.interop.callback.IV8ModuleResolver;
+import com.caoccao.javet.values.V8Value;
+import com.caoccao.javet.values.reference.IV8Module;
+import com.caoccao.javet.values.reference.V8Module;
+import com.caoccao.javet.values.reference.V8ValueArrayBuffer;
+import com.caoccao.javet.values.reference.V8ValueError;
+import com.caoccao.javet.values.reference.V8ValueObject;
+import com.caoccao.javet.values.reference.V8ValuePromise;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Puts a worker's code into an isolate that has the runtime JavaScript: configures the
+ * runtime for the worker (bindings, compatibility flags, script format, memory limit),
+ * then runs its service-worker script or compiles, links and evaluates its ES modules
+ * (and their Text, Data and JSON modules), resolved by name among the uploaded ones.
+ * Runs inside the isolate's start-up turn; failures are {@link ScriptException}s with
+ * the engine's message and the module and line.
+ */
+final class ScriptLoader {
+    private final WorkerSource source;
+    private final V8Runtime runtime;
+    private final V8ValueObject entry;
+    private final Map<String, IV8Module> modules = new HashMap<>();
+
+    ScriptLoader(WorkerSource source, V8Runtime runtime, V8ValueObject entry) {
+        this.source = source;
+        this.runtime = runtime;
+        this.entry = entry;
+    }
+
+    void load(long memoryLimitBytes) throws JavetException {
+        String flags = CompatibilityFlags.resolveJson(source.compatibilityDate(), source.compatibilityFlags());
+        String format = source.isServiceWorker() ? "service-worker" : "modules";
+        String problem = entry.invokeString("configure",
+                runtime.createV8ValueString(source.scriptName()),
+                runtime.createV8ValueString(bindingsJson()),
+                runtime.createV8ValueString(flags),
+                runtime.createV8ValueString(format),
+                runtime.createV8ValueDouble(memoryLimitBytes));
+        if (!problem.isEmpty()) {
+            throw new ScriptException(problem);
+        }
+        WorkerModule main = source.main();
+        if (source.isServiceWorker()) {
+            try {
+                runtime.getExecutor(utf8(main.content())).setResourceName(main.name()).executeVoid();
+            } catch (BaseJavetScriptingException e) {
+                throw new ScriptException(describe(e.getScriptingError(), main.name()));
+            }
+            problem = entry.invokeString("checkServiceWorker");
+        } else {
+            runtime.setV8ModuleResolver(new Resolver());
+            IV8Module module = compile(main.name());
+            module.instantiate();
+            try (V8Value evaluation = module.evaluate()) {
+                runtime.await();
+                if (evaluation instanceof V8ValuePromise promise && promise.isPending()
+                        && module.getStatus() != IV8Module.Errored) {
+                    throw new ScriptException("Disallowed operation called within global scope: the main module's "
+                            + "top-level await is still waiting at the end of start-up (fetch() and calls through "
+                            + "bindings work only while handling a request).");
+                }
+            }
+            if (module.getStatus() == IV8Module.Errored) {
+                try (V8ValueError error = module.getException()) {
+                    throw new ScriptException("Uncaught " + error.getStack());
+                }
+            }
+            try (V8Value namespace = module.getNamespace()) {
+                problem = entry.invokeString("setModuleExports", namespace);
+            }
+        }
+        if (!problem.isEmpty()) {
+            throw new ScriptException(problem);
+        }
+    }
+
+    private IV8Module compile(String name) throws JavetException {
+        IV8Module cached = modules.get(name);
+        if (cached != null) {
+            return cached;
+        }
+        WorkerModule module = source.module(name).orElseThrow(() -> new ScriptException(
+                "No such module \"" + name + "\" among the uploaded modules"));
+        IV8Module compiled = switch (module.type()) {
+            case ES_MODULE -> {
+                try {
+                    yield runtime.getExecutor(utf8(module.content()))
+                            .setResourceName(name).setModule(true).compileV8Module();
+                } catch (BaseJavetScriptingException e) {
+                    throw new ScriptException(describe(e.getScriptingError(), name));
+                }
+            }
+            case SERVICE_WORKER -> throw new ScriptException(
+                    "module \"" + name + "\" is a service-worker script and cannot be imported");
+            case TEXT -> synthetic(name, runtime.createV8ValueString(utf8(module.content())));
+            case DATA -> {
+                V8ValueArrayBuffer buffer = runtime.createV8ValueArrayBuffer(module.content().length);
+                buffer.fromBytes(module.content());
+                yield synthetic(name, buffer);
+            }
+            case JSON -> synthetic(name, entry.invoke("parseJson", runtime.createV8ValueString(utf8(module.content()))));
+        };
+        modules.put(name, compiled);
+        return compiled;
+    }
+
+    private V8Module synthetic(String name, V8Value value) throws JavetException {
+        try (V8ValueObject exports = runtime.createV8ValueObject()) {
+            exports.set("default", value);
+            value.close();
+            return runtime.createV8Module(name, exports);
+        }
+    }
+
+    private final class Resolver implements IV8ModuleResolver {
+        @Override
+        public String getAbsoluteResourceName(V8Runtime v8Runtime, String specifier, IV8Module referrer)
+                throws JavetException {
+            return ModuleNames.resolve(referrer == null ? "" : referrer.getResourceName(), specifier);
+        }
+
+        @Override
+        public IV8Module resolve(V8Runtime v8Runtime, String specifier, IV8Module referrer) throws JavetException {
+            String name = ModuleNames.resolve(referrer == null ? "" : referrer.getResourceName(), specifier);
+            if (source.module(name).isEmpty()) {
+                throw new ScriptException("No such module \"" + specifier + "\" imported from \""
+                        + (referrer == null ? "?" : referrer.getResourceName()) + "\"");
+            }
+            return compile(name);
+        }
+    }
+
+    private String bindingsJson() {
+        StringBuilder json = new StringBuilder("[");
+        for (Binding b : source.bindings()) {
+            if (json.length() > 1) {
+                json.append(',');
+            }
+            json.append("{\"name\":").append(Json.quote(b.name())).append(',');
+            switch (b) {
+                case Binding.Text t -> json.append("\"type\":\"text\",\"value\":").append(Json.quote(t.text()));
+                case Binding.Json j -> json.append("\"type\":\"json\",\"value\":").append(j.json());
+                case Binding.DispatchNamespace d -> json.append("\"type\":\"dispatch\"");
+                case Binding.Service s -> json.append("\"type\":\"service\"");
+            }
+            json.append('}');
+        }
+        return json.append(']').toString();
+    }
+
+    /** Closes the compiled modules (the isolate is being discarded). */
+    void close() throws JavetException {
+        for (IV8Module module : modules.values()) {
+            module.close();
+        }
+        modules.clear();
+    }
+
+    private static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** The engine's message with the module and line, e.g. {@code Uncaught SyntaxError: ... at worker.js:4:3}. */
+    static String describe(JavetScriptingError error, String moduleName) {
+        String message = error.getDetailedMessage() == null || error.getDetailedMessage().isBlank()
+                ? String.valueOf(error.getMessage()) : error.getDetailedMessage();
+        if (message.startsWith("Uncaught ")) {
+            message = message.substring("Uncaught ".length());
+        }
+        String resource = error.getResourceName() == null || error.getResourceName().isEmpty()
+                ? moduleName : error.getResourceName();
+        return "Uncaught " + message + " at " + resource + ":" + error.getLineNumber() + ":" + (error.getStartColumn() + 1);
+    }
+
+}
