@@ -799,13 +799,19 @@ public final class Worker implements AutoCloseable {
                 return null;
             }
             if (inv != null && !inv.responded && !inv.failed) {
-                inv.responded = true;
-                inv.status = integer(args[1]);
-                inv.observer.responded(inv.status);
-                byte[] body = bytesOf(args[4]);
-                engine.bodies().hold(body);
-                inv.result.complete(new WorkerResponse(inv.status, string(args[2]),
-                        splitHeaders(string(args[3])), body));
+                WorkerResponse response = new WorkerResponse(integer(args[1]), string(args[2]),
+                        splitHeaders(string(args[3])), bytesOf(args[4]));
+                Optional<String> problem = HeaderRules.statusProblem(response.status(), response.statusText())
+                        .or(() -> HeaderRules.problem(response.headers()));
+                if (problem.isPresent()) {
+                    refuseResponse(inv, problem.get());
+                } else {
+                    inv.responded = true;
+                    inv.status = response.status();
+                    inv.observer.responded(inv.status);
+                    engine.bodies().hold(response.body());
+                    inv.result.complete(response);
+                }
                 // The common case, no waitUntil work: the invocation ends with its response.
                 if (args.length > 5 && args[5] instanceof V8ValueBoolean done && done.getValue()) {
                     finish(inv);
@@ -837,7 +843,9 @@ public final class Worker implements AutoCloseable {
             int call = integer(args[0]);
             WorkerRequest request = request(args, 1);
             Invocation owner = current;
-            reply(call, admitSubrequest(call) ? host.fetch(request, owner.hostContext) : refusedSubrequest(owner));
+            if (!refusedRequest(call, request)) {
+                reply(call, admitSubrequest(call) ? host.fetch(request, owner.hostContext) : refusedSubrequest(owner));
+            }
             return null;
         });
         result(hostObject, "dispatch", args -> {
@@ -846,17 +854,54 @@ public final class Worker implements AutoCloseable {
             String script = string(args[2]);
             String options = string(args[3]);
             WorkerRequest request = request(args, 4);
-            reply(call, admitSubrequest(call) ? host.dispatch(binding, script, request, options) : refusedSubrequest(current));
+            if (!refusedRequest(call, request)) {
+                reply(call, admitSubrequest(call) ? host.dispatch(binding, script, request, options) : refusedSubrequest(current));
+            }
             return null;
         });
         result(hostObject, "service", args -> {
             int call = integer(args[0]);
             WorkerRequest request = request(args, 2);
-            reply(call, admitSubrequest(call) ? host.service(string(args[1]), request) : refusedSubrequest(current));
+            if (!refusedRequest(call, request)) {
+                reply(call, admitSubrequest(call) ? host.service(string(args[1]), request) : refusedSubrequest(current));
+            }
             return null;
         });
         result(hostObject, "dispatchTargetExists", args ->
                 runtime.createV8ValueBoolean(host.dispatchTargetExists(string(args[0]), string(args[1]))));
+    }
+
+    /**
+     * A response whose status line or headers could not go on the wire (the runtime JavaScript
+     * checks them, but a worker can change its own built-ins): the invocation fails as an
+     * exception, so the client gets a 500, and both the host's log and the worker's name the header.
+     */
+    private void refuseResponse(Invocation inv, String problem) {
+        String message = "The worker's response cannot be sent: " + problem + ".";
+        LOG.warn("worker {}: invalid response, answering 500: {}", source.scriptName(), problem);
+        log(inv, "error", "Uncaught TypeError: " + message);
+        inv.observer.exception("TypeError", message, System.currentTimeMillis());
+        inv.failed = true;
+        inv.status = 500;
+        inv.outcome = Outcome.EXCEPTION;
+        inv.result.completeExceptionally(new InvocationException(Outcome.EXCEPTION, "TypeError", message));
+    }
+
+    /**
+     * Refuses a request the worker sends out whose headers could not go on the wire: its
+     * fetch() rejects with a TypeError, and no subrequest is counted. Returns whether it did.
+     */
+    private boolean refusedRequest(int call, WorkerRequest request) {
+        Optional<String> problem = HeaderRules.problem(request.headers());
+        if (problem.isEmpty()) {
+            return false;
+        }
+        if (current != null) {
+            callOwners.put(call, current);
+        }
+        reply(call, CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
+                "The request cannot be sent: " + problem.get() + ".")));
+        return true;
     }
 
     /** A body that would not fit in the isolate's memory limit is never copied out of it. */
