@@ -33,6 +33,9 @@ const host = {
   },
   clearTimer(id) { clearTimeout(timers.get(id)); timers.delete(id); },
   now() { return Date.now(); },
+  memoryGrew() {},
+  collectGarbage() { return 0; },
+  memoryExceeded() {},
 };
 context.__tenantd_host = host;
 const source = '(function (host) {\n"use strict";\n'

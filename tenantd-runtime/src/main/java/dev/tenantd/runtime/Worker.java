@@ -18,7 +18,6 @@ import com.caoccao.javet.values.reference.V8ValueArrayBuffer;
 import com.caoccao.javet.values.reference.V8ValueError;
 import com.caoccao.javet.values.reference.V8ValueObject;
 import com.caoccao.javet.values.reference.V8ValuePromise;
-import com.caoccao.javet.values.reference.V8ValueTypedArray;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -905,12 +904,16 @@ public final class Worker implements AutoCloseable {
     }
 
     /** A body that would not fit in the isolate's memory limit is never copied out of it. */
-    private boolean tooLarge(V8Value body) throws JavetException {
+    private boolean tooLarge(V8Value body) {
         return byteLength(body) > engine.options().heapLimitMb() * 1024L * 1024L;
     }
 
-    private static long byteLength(V8Value body) throws JavetException {
-        return body instanceof V8ValueTypedArray array ? array.getByteLength() : 0;
+    /**
+     * The size of bytes the runtime JavaScript hands out (always an ArrayBuffer), read from
+     * its memory: a property read could run a getter the worker defined, inside a host call.
+     */
+    private static long byteLength(V8Value body) {
+        return body instanceof V8ValueArrayBuffer buffer ? buffer.getByteBuffer().capacity() : 0;
     }
 
     /**
@@ -1052,8 +1055,13 @@ public final class Worker implements AutoCloseable {
         return buffer;
     }
 
-    private static byte[] bytesOf(V8Value value) throws JavetException {
-        return value instanceof V8ValueTypedArray array ? array.toBytes() : EMPTY;
+    /**
+     * Bytes the runtime JavaScript hands out: always an ArrayBuffer holding exactly them,
+     * copied from its memory (a view's length and offset would be read through properties
+     * a worker can redefine).
+     */
+    private static byte[] bytesOf(V8Value value) {
+        return value instanceof V8ValueArrayBuffer buffer ? buffer.toBytes() : EMPTY;
     }
 
     private static String string(V8Value value) {

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What leaves an isolate is checked on the Java side, whatever the runtime JavaScript let
- * through: header names and values of a worker's response and of the requests it sends.
+ * through: header names and values of a worker's response and of the requests it sends,
+ * and exactly the bytes of a body.
  * The runtime JavaScript trusts headers a host hands in, so a host that answers with a line
  * break in a header stands in here for any way such a value could reach the boundary.
  */
@@ -108,5 +109,15 @@ class HostBoundaryTest {
         assertThat(outcomes).hasSize(3).allSatisfy(o -> assertThat(o)
                 .startsWith("TypeError: The request cannot be sent: the value of header \"x-bad\""));
         assertThat(host.fetched).hasSize(1);
+    }
+
+    @Test
+    void a_body_goes_out_as_exactly_its_bytes_even_from_a_slice_of_a_larger_buffer() {
+        Worker w = load(Engines.module("""
+                export default { async fetch() {
+                  const blob = new Blob(['secret:public']);
+                  return new Response(blob.slice(7));
+                } };"""));
+        assertThat(new String(get(w, "http://x/").body(), StandardCharsets.UTF_8)).isEqualTo("public");
     }
 }

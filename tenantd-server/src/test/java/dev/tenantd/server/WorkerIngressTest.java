@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-/** What the worker listener puts on the wire: the client's address, and always an answer. */
+/** What the worker listener puts on the wire: the headers a worker set, the client's address, always an answer. */
 class WorkerIngressTest {
     @TempDir
     static Path dir;
@@ -36,6 +36,14 @@ class WorkerIngressTest {
                 export default { fetch(request) {
                   return new Response(JSON.stringify(request.headers.get('cf-connecting-ip')));
                 } };""").status()).isEqualTo(200);
+        assertThat(t.putModule(t.accountApi("/workers/scripts/joiner"), "{\"main_module\":\"j.js\"}", "j.js", """
+                const join = Array.prototype.join;
+                Array.prototype.join = function (separator) {
+                  const joined = join.call(this, separator);
+                  return separator === '\\0' ? joined + '\\0x-injected\\0yes\\0x-split\\0a\\r\\nx-evil: 1' : joined;
+                };
+                export default { fetch() { return new Response('joined', { headers: { 'x-set': 'mine' } }); } };
+                """).status()).isEqualTo(200);
     }
 
     @AfterAll
@@ -55,12 +63,25 @@ class WorkerIngressTest {
         }
     }
 
+    private static List<String> headerLines(String response) {
+        return response.substring(0, response.indexOf("\r\n\r\n")).lines().skip(1).toList();
+    }
+
     @Test
     void a_client_sent_cf_connecting_ip_is_replaced_by_the_address_of_the_connection() throws Exception {
         String response = raw(t.server.port(), "GET / HTTP/1.1\r\nHost: echo-ip.localhost\r\n"
                 + "CF-Connecting-IP: 203.0.113.7\r\ncf-connecting-ip: 198.51.100.1\r\nConnection: close\r\n\r\n");
         assertThat(response).startsWith("HTTP/1.1 200");
         assertThat(response.substring(response.indexOf("\r\n\r\n") + 4)).isEqualTo("\"127.0.0.1\"");
+    }
+
+    @Test
+    void a_worker_that_changes_how_its_arrays_join_sends_exactly_the_headers_it_set() throws Exception {
+        String response = raw(t.server.port(), "GET / HTTP/1.1\r\nHost: joiner.localhost\r\nConnection: close\r\n\r\n");
+        assertThat(response).startsWith("HTTP/1.1 200");
+        assertThat(headerLines(response)).filteredOn(line -> !line.toLowerCase().startsWith("content-")
+                && !line.toLowerCase().startsWith("connection:")).containsExactly("x-set: mine");
+        assertThat(response).endsWith("joined");
     }
 
     @Test
