@@ -29,7 +29,7 @@ const host = {
   log(level, message) { console.log(`  [${level}] ${message}`); },
   randomBytes(n) { return new context.Uint8Array(crypto.randomBytes(n)); },
   setTimer(id, delay) {
-    timers.set(id, setTimeout(() => { timers.delete(id); entry.fireTimer(id); }, delay));
+    timers.set(id, setTimeout(() => { timers.delete(id); entry.fireTimer(Date.now(), 0, id); }, delay));
   },
   clearTimer(id) { clearTimeout(timers.get(id)); timers.delete(id); },
   now() { return Date.now(); },

@@ -98,6 +98,8 @@ public final class Worker implements AutoCloseable {
         final Optional<Object> hostContext;
         final InvocationObserver observer;
         final long startNanos = System.nanoTime();
+        /** The invocation's start on the wall clock; its turns' clock counts on from here with {@link #startNanos}. */
+        final long startEpochMillis = System.currentTimeMillis();
         final Set<Integer> timers = new HashSet<>();
         long cpuNanos;
         int subrequests;
@@ -230,7 +232,8 @@ public final class Worker implements AutoCloseable {
                     if (request.body().length >= HOST_BYTES_CHECKED_FROM) {
                         measureMemory();
                     }
-                    entry.invokeVoid("invoke", runtime.createV8ValueInteger(inv.id),
+                    entry.invokeVoid("invoke", runtime.createV8ValueDouble(inv.startEpochMillis),
+                            runtime.createV8ValueInteger(inv.id),
                             runtime.createV8ValueString(request.method()),
                             runtime.createV8ValueString(request.url()),
                             runtime.createV8ValueString(joinHeaders(request.headers())),
@@ -600,6 +603,7 @@ public final class Worker implements AutoCloseable {
         String flags = CompatibilityFlags.resolveJson(source.compatibilityDate(), source.compatibilityFlags());
         String format = source.isServiceWorker() ? "service-worker" : "modules";
         String problem = entry.invokeString("configure",
+                runtime.createV8ValueDouble(System.currentTimeMillis()),
                 runtime.createV8ValueString(source.scriptName()),
                 runtime.createV8ValueString(bindingsJson()),
                 runtime.createV8ValueString(flags),
@@ -768,7 +772,11 @@ public final class Worker implements AutoCloseable {
                     if (by != null) {
                         by.timers.remove(id);
                     }
-                    turn(by, () -> entry.invokeVoid("fireTimer", runtime.createV8ValueInteger(id)));
+                    turn(by, () -> {
+                        long since = millisSinceStart(by);
+                        entry.invokeVoid("fireTimer", runtime.createV8ValueDouble(epochMillis(by, since)),
+                                runtime.createV8ValueDouble(since), runtime.createV8ValueInteger(id));
+                    });
                 }
             }), delay, TimeUnit.MILLISECONDS));
             return null;
@@ -989,7 +997,9 @@ public final class Worker implements AutoCloseable {
                         if (response.body().length >= HOST_BYTES_CHECKED_FROM) {
                             measureMemory();
                         }
-                        entry.invokeVoid("settle", runtime.createV8ValueInteger(call),
+                        long since = millisSinceStart(owner);
+                        entry.invokeVoid("settle", runtime.createV8ValueDouble(epochMillis(owner, since)),
+                                runtime.createV8ValueDouble(since), runtime.createV8ValueInteger(call),
                                 runtime.createV8ValueInteger(response.status()),
                                 runtime.createV8ValueString(response.statusText()),
                                 runtime.createV8ValueString(joinHeaders(response.headers())),
@@ -1002,11 +1012,27 @@ public final class Worker implements AutoCloseable {
                             ? error.getCause() : error;
                     String name = cause instanceof InvocationException ie ? ie.errorName() : "Error";
                     String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-                    entry.invokeVoid("reject", runtime.createV8ValueInteger(call),
+                    long since = millisSinceStart(owner);
+                    entry.invokeVoid("reject", runtime.createV8ValueDouble(epochMillis(owner, since)),
+                            runtime.createV8ValueDouble(since), runtime.createV8ValueInteger(call),
                             runtime.createV8ValueString(name), runtime.createV8ValueString(message));
                 }
             });
         }));
+    }
+
+    /**
+     * The clock of a turn that begins now, for the runtime JavaScript (clock.js): whole
+     * milliseconds since the owner's invocation began (0 without one), and the time since
+     * the epoch that makes, so that the worker's Date.now() never runs backwards within an
+     * invocation.
+     */
+    private static long millisSinceStart(Invocation owner) {
+        return owner == null ? 0 : (System.nanoTime() - owner.startNanos) / NANOS_PER_MS;
+    }
+
+    private static long epochMillis(Invocation owner, long sinceStart) {
+        return owner == null ? System.currentTimeMillis() : owner.startEpochMillis + sinceStart;
     }
 
     private static void result(Map<String, IsolateShell.HostFunction> target, String name, IsolateShell.HostFunction fn) {

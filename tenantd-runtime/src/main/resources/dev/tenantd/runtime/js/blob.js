@@ -223,7 +223,7 @@ class File extends Blob {
     super(parts, dict);
     this.#name = webIdlToString(fileName, 'fileName');
     const lastModified = dict.lastModified;
-    this.#lastModified = lastModified === undefined ? DateNow() : blob_toLongLong(lastModified);
+    this.#lastModified = lastModified === undefined ? clock_now() : blob_toLongLong(lastModified);
   }
 
   get name() {

@@ -254,18 +254,18 @@ const console_object = {
     console_emit('log', [`${key}: ${n}`]);
   },
   countReset(label = 'default') { console_counts.delete(console_label(label)); },
-  time(label = 'default') { console_timers.set(console_label(label), DateNow()); },
+  time(label = 'default') { console_timers.set(console_label(label), clock_now()); },
   timeEnd(label = 'default') {
     const key = console_label(label);
     const start = console_timers.get(key);
     console_timers.delete(key);
-    if (start !== undefined) console_emit('log', [`${key}: ${DateNow() - start}ms`]);
+    if (start !== undefined) console_emit('log', [`${key}: ${clock_now() - start}ms`]);
   },
   timeLog(label = 'default', ...args) {
     const key = console_label(label);
     const start = console_timers.get(key);
     if (start === undefined) return;
-    const line = [`${key}: ${DateNow() - start}ms`];
+    const line = [`${key}: ${clock_now() - start}ms`];
     for (let i = 0; i < args.length; i++) line[line.length] = args[i];
     console_emit('log', line);
   },

@@ -22,7 +22,6 @@ function reportError(error) {
   }
 }
 
-const events_timeOrigin = DateNow();
 // Gives dispatch access to an event's internal state.
 let events_state;
 
@@ -55,7 +54,7 @@ class Event {
       inPassiveListener: false,
       dispatching: false,
       initialized: true,
-      timeStamp: DateNow() - events_timeOrigin,
+      timeStamp: clock_elapsed(),
     };
     ObjectDefineProperty(this, 'isTrusted', events_isTrustedDescriptor);
   }

@@ -62,12 +62,6 @@ defineGlobal('queueMicrotask', function queueMicrotask(callback) {
   });
 });
 
-const timers_origin = DateNow();
-defineGlobal('performance', ObjectFreeze({
-  now() { return DateNow() - timers_origin; },
-  get timeOrigin() { return timers_origin; },
-}));
-
 defineGlobal('scheduler', ObjectFreeze({
   wait(ms) { return new Promise((resolve) => timers_arm(resolve, ms, [], false)); },
 }));

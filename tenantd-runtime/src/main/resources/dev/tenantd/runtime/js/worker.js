@@ -1,6 +1,7 @@
 // The worker glue: builds env from bindings, finds the fetch handler (ES module
 // default export or service-worker listeners), and runs invocations. Java calls
 // only the functions in `entryPoints`; every result goes back in one host call.
+// An entry point that starts a turn takes the turn's clock first (see clock.js).
 
 let worker_flags = {};
 let worker_format = 'modules';
@@ -178,7 +179,8 @@ async function worker_serve(id, method, url, headers, body, envJson) {
 }
 
 const entryPoints = {
-  configure(scriptName, bindingsJson, flagsJson, format, memoryLimitBytes) {
+  configure(epochMs, scriptName, bindingsJson, flagsJson, format, memoryLimitBytes) {
+    clock_turn(epochMs, 0);
     memory_startCounting(memoryLimitBytes);
     try {
       worker_flags = JSONParse(flagsJson);
@@ -219,15 +221,27 @@ const entryPoints = {
     return JSONParse(text);
   },
 
-  invoke(id, method, url, headers, buffer, envJson) {
+  invoke(epochMs, id, method, url, headers, buffer, envJson) {
+    clock_turn(epochMs, 0);
     worker_serve(id, method, url, headers, memory_fromHost(buffer), envJson);
   },
 
   measured: memory_measured,
 
-  settle: fetch_settle,
-  reject: fetch_reject,
-  fireTimer: timers_fire,
+  settle(epochMs, sinceStartMs, id, status, statusText, headers, buffer, url, redirects) {
+    clock_turn(epochMs, sinceStartMs);
+    fetch_settle(id, status, statusText, headers, buffer, url, redirects);
+  },
+
+  reject(epochMs, sinceStartMs, id, name, message) {
+    clock_turn(epochMs, sinceStartMs);
+    fetch_reject(id, name, message);
+  },
+
+  fireTimer(epochMs, sinceStartMs, id) {
+    clock_turn(epochMs, sinceStartMs);
+    timers_fire(id);
+  },
 };
 
 // The invocation is over once its response is out and every waitUntil promise
