@@ -6,10 +6,14 @@
 // Promise.prototype.then, JSON.stringify, String.prototype.split, a global such as
 // Map or Uint8Array ...), and that must not break the runtime under it: a request
 // would hang or answer with what the worker's patch made up. So the runtime takes
-// what it uses here, before any worker code runs, and its files use only these:
-//   - the global constructors and namespaces below are bindings of this scope, not
-//     look-ups on the global object (the typed arrays are bound in memory.js, which
-//     gates them);
+// what it uses here, before any worker code runs. Code on the request path (the
+// worker glue, fetch and host calls, Headers, Request, Response and bodies, URL,
+// encoding, events, timers, console, the core of streams) follows these rules, and
+// new code everywhere should; code that runs only at start-up may use anything:
+//   - the global constructors below are bindings of this scope, not look-ups on
+//     the global object (the typed arrays are bound in memory.js, which gates
+//     them); static methods are taken one by one (ObjectKeys, JSONParse), since a
+//     worker can replace Object.keys or JSON.parse on the object itself;
 //   - a method is called through its uncurried form: StringPrototypeSlice(s, 1)
 //     instead of s.slice(1), ArrayPrototypePush(list, x) instead of list.push(x);
 //   - Map, Set, WeakMap and WeakSet the runtime keeps are Safe* instances, whose
