@@ -27,6 +27,7 @@ class PatchedBuiltinsTest {
             const fetchFn = fetch;
             const log = console.log;
             const timeout = setTimeout;
+            const uuid = crypto.randomUUID.bind(crypto);
             const Err = Error;
             const RangeErr = RangeError;
             function breakAll() {
@@ -112,7 +113,7 @@ class PatchedBuiltinsTest {
               await new Prom((resolve) => timeout(resolve, 1, 'ignored'));
               ctx.waitUntil(new Prom((resolve) => timeout(resolve, 1)));
               const body = await request.text();
-              return new Res('ok ' + body + ' ' + request.headers.get('x-in'),
+              return new Res('ok ' + body + ' ' + request.headers.get('x-in') + ' ' + uuid(),
                 { status: 201, statusText: 'Made', headers: { 'x-a': '1', 'x-b': 'two words', 'content-type': 'text/plain' } });
             } };""";
 
@@ -125,7 +126,7 @@ class PatchedBuiltinsTest {
                     "body".getBytes(StandardCharsets.UTF_8))));
             assertThat(r.status()).isEqualTo(201);
             assertThat(r.statusText()).isEqualTo("Made");
-            assertThat(text(r)).isEqualTo("ok body hello");
+            assertThat(text(r)).matches("ok body hello [0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
             assertThat(r.headers()).containsExactly("content-type", "text/plain", "x-a", "1", "x-b", "two words");
         }
         assertThat(host.logs).extracting(LogLine::message).contains("handling POST { n: 1 }");
