@@ -36,50 +36,41 @@ const {
 
 const {
   apply: ReflectApply, construct: ReflectConstruct, defineProperty: ReflectDefineProperty,
-  getOwnPropertyDescriptor: ReflectGetOwnPropertyDescriptor, getPrototypeOf: ReflectGetPrototypeOf,
-  ownKeys: ReflectOwnKeys,
+  getOwnPropertyDescriptor: ReflectGetOwnPropertyDescriptor, ownKeys: ReflectOwnKeys,
 } = Reflect;
 const { parse: JSONParse, stringify: JSONStringify } = JSON;
-const { abs: MathAbs, floor: MathFloor, max: MathMax, min: MathMin, trunc: MathTrunc } = Math;
+const { floor: MathFloor, max: MathMax, min: MathMin, trunc: MathTrunc } = Math;
 const {
-  assign: ObjectAssign, create: ObjectCreate, defineProperties: ObjectDefineProperties,
-  defineProperty: ObjectDefineProperty, entries: ObjectEntries, freeze: ObjectFreeze,
-  getOwnPropertyDescriptor: ObjectGetOwnPropertyDescriptor,
+  create: ObjectCreate, defineProperties: ObjectDefineProperties, defineProperty: ObjectDefineProperty,
+  freeze: ObjectFreeze, getOwnPropertyDescriptor: ObjectGetOwnPropertyDescriptor,
   getOwnPropertyDescriptors: ObjectGetOwnPropertyDescriptors, getPrototypeOf: ObjectGetPrototypeOf,
-  hasOwn: ObjectHasOwn, is: ObjectIs, keys: ObjectKeys, setPrototypeOf: ObjectSetPrototypeOf,
+  keys: ObjectKeys, setPrototypeOf: ObjectSetPrototypeOf,
 } = Object;
 const ObjectPrototypeToString = uncurryThis(Object.prototype.toString);
 const { isArray: ArrayIsArray } = Array;
 const ArrayPrototypeIncludes = uncurryThis(Array.prototype.includes);
 const ArrayPrototypeIndexOf = uncurryThis(Array.prototype.indexOf);
 const ArrayPrototypeJoin = uncurryThis(Array.prototype.join);
-const ArrayPrototypePop = uncurryThis(Array.prototype.pop);
 const ArrayPrototypePush = uncurryThis(Array.prototype.push);
 const ArrayPrototypeShift = uncurryThis(Array.prototype.shift);
 const ArrayPrototypeSort = uncurryThis(Array.prototype.sort);
-const ArrayPrototypeSplice = uncurryThis(Array.prototype.splice);
-const ArrayPrototypeUnshift = uncurryThis(Array.prototype.unshift);
-const ArrayPrototypeSymbolIterator = Array.prototype[Symbol.iterator];
-const { isFinite: NumberIsFinite, isInteger: NumberIsInteger, isNaN: NumberIsNaN, parseInt: NumberParseInt } = Number;
+const { isFinite: NumberIsFinite, parseInt: NumberParseInt } = Number;
 const NumberPrototypeToString = uncurryThis(Number.prototype.toString);
 const { fromCharCode: StringFromCharCode, fromCodePoint: StringFromCodePoint } = String;
 const StringPrototypeCharCodeAt = uncurryThis(String.prototype.charCodeAt);
 const StringPrototypeCodePointAt = uncurryThis(String.prototype.codePointAt);
-const StringPrototypeEndsWith = uncurryThis(String.prototype.endsWith);
 const StringPrototypeIncludes = uncurryThis(String.prototype.includes);
 const StringPrototypeIndexOf = uncurryThis(String.prototype.indexOf);
 const StringPrototypeLastIndexOf = uncurryThis(String.prototype.lastIndexOf);
 const StringPrototypeNormalize = uncurryThis(String.prototype.normalize);
-const StringPrototypeRepeat = uncurryThis(String.prototype.repeat);
 const StringPrototypeSlice = uncurryThis(String.prototype.slice);
 const StringPrototypeStartsWith = uncurryThis(String.prototype.startsWith);
 const StringPrototypeToLowerCase = uncurryThis(String.prototype.toLowerCase);
 const StringPrototypeToUpperCase = uncurryThis(String.prototype.toUpperCase);
 const StringPrototypeToWellFormed = uncurryThis(String.prototype.toWellFormed);
 const SymbolPrototypeToString = uncurryThis(Symbol.prototype.toString);
-const { iterator: SymbolIterator, asyncIterator: SymbolAsyncIterator, toStringTag: SymbolToStringTag } = Symbol;
+const { iterator: SymbolIterator, toStringTag: SymbolToStringTag } = Symbol;
 const RegExpPrototypeExec = uncurryThis(RegExp.prototype.exec);
-const FunctionPrototypeToString = uncurryThis(Function.prototype.toString);
 const ErrorCaptureStackTrace = Error.captureStackTrace;
 const ErrorIsError = Error.isError ?? ((value) => value instanceof Error);
 const PromisePrototypeThen = uncurryThis(Promise.prototype.then);
@@ -95,7 +86,6 @@ const TypedArrayPrototypeGetBuffer = uncurryThis(ObjectGetOwnPropertyDescriptor(
 const TypedArrayPrototypeGetSymbolToStringTag = uncurryThis(ObjectGetOwnPropertyDescriptor(TypedArrayPrototype, SymbolToStringTag).get);
 const TypedArrayPrototypeSet = uncurryThis(TypedArrayPrototype.set);
 const TypedArrayPrototypeSubarray = uncurryThis(TypedArrayPrototype.subarray);
-const TypedArrayPrototypeFill = uncurryThis(TypedArrayPrototype.fill);
 const DataViewPrototypeGetBuffer = uncurryThis(ObjectGetOwnPropertyDescriptor(DataView.prototype, 'buffer').get);
 const DataViewPrototypeGetByteOffset = uncurryThis(ObjectGetOwnPropertyDescriptor(DataView.prototype, 'byteOffset').get);
 const DataViewPrototypeGetByteLength = uncurryThis(ObjectGetOwnPropertyDescriptor(DataView.prototype, 'byteLength').get);
