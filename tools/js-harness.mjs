@@ -29,10 +29,13 @@ const host = {
   log(level, message) { console.log(`  [${level}] ${message}`); },
   randomBytes(n) { return new context.Uint8Array(crypto.randomBytes(n)); },
   setTimer(id, delay) {
-    timers.set(id, setTimeout(() => { timers.delete(id); entry.fireTimer(id); }, delay));
+    timers.set(id, setTimeout(() => { timers.delete(id); entry.fireTimer(Date.now(), 0, id); }, delay));
   },
   clearTimer(id) { clearTimeout(timers.get(id)); timers.delete(id); },
   now() { return Date.now(); },
+  memoryGrew() {},
+  collectGarbage() { return 0; },
+  memoryExceeded() {},
 };
 context.__tenantd_host = host;
 const source = '(function (host) {\n"use strict";\n'

@@ -40,6 +40,7 @@ final class ScriptLoader {
         String flags = CompatibilityFlags.resolveJson(source.compatibilityDate(), source.compatibilityFlags());
         String format = source.isServiceWorker() ? "service-worker" : "modules";
         String problem = entry.invokeString("configure",
+                runtime.createV8ValueDouble(System.currentTimeMillis()),
                 runtime.createV8ValueString(source.scriptName()),
                 runtime.createV8ValueString(bindingsJson()),
                 runtime.createV8ValueString(flags),

@@ -12,7 +12,6 @@ import com.caoccao.javet.values.primitive.V8ValueLong;
 import com.caoccao.javet.values.primitive.V8ValueString;
 import com.caoccao.javet.values.reference.V8ValueArrayBuffer;
 import com.caoccao.javet.values.reference.V8ValueObject;
-import com.caoccao.javet.values.reference.V8ValueTypedArray;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -88,6 +87,8 @@ public final class Worker implements AutoCloseable {
         final Optional<Object> hostContext;
         final InvocationObserver observer;
         final long startNanos = System.nanoTime();
+        /** The invocation's start on the wall clock; its turns' clock counts on from here with {@link #startNanos}. */
+        final long startEpochMillis = System.currentTimeMillis();
         final Set<Integer> timers = new HashSet<>();
         long cpuNanos;
         int subrequests;
@@ -222,7 +223,8 @@ public final class Worker implements AutoCloseable {
                     if (request.body().length >= IsolateMemory.HOST_BYTES_CHECKED_FROM) {
                         measureMemory();
                     }
-                    entry.invokeVoid("invoke", runtime.createV8ValueInteger(inv.id),
+                    entry.invokeVoid("invoke", runtime.createV8ValueDouble(inv.startEpochMillis),
+                            runtime.createV8ValueInteger(inv.id),
                             runtime.createV8ValueString(request.method()),
                             runtime.createV8ValueString(request.url()),
                             runtime.createV8ValueString(joinHeaders(request.headers())),
@@ -592,7 +594,11 @@ public final class Worker implements AutoCloseable {
                     if (by != null) {
                         by.timers.remove(id);
                     }
-                    turn(by, () -> entry.invokeVoid("fireTimer", runtime.createV8ValueInteger(id)));
+                    turn(by, () -> {
+                        long since = millisSinceStart(by);
+                        entry.invokeVoid("fireTimer", runtime.createV8ValueDouble(epochMillis(by, since)),
+                                runtime.createV8ValueDouble(since), runtime.createV8ValueInteger(id));
+                    });
                 }
             }), delay, TimeUnit.MILLISECONDS));
             return null;
@@ -622,13 +628,19 @@ public final class Worker implements AutoCloseable {
                 return null;
             }
             if (inv != null && !inv.responded && !inv.failed) {
-                inv.responded = true;
-                inv.status = integer(args[1]);
-                inv.observer.responded(inv.status);
-                byte[] body = bytesOf(args[4]);
-                engine.bodies().hold(body);
-                inv.result.complete(new WorkerResponse(inv.status, string(args[2]),
-                        splitHeaders(string(args[3])), body));
+                WorkerResponse response = new WorkerResponse(integer(args[1]), string(args[2]),
+                        splitHeaders(string(args[3])), bytesOf(args[4]));
+                Optional<String> problem = HeaderRules.statusProblem(response.status(), response.statusText())
+                        .or(() -> HeaderRules.problem(response.headers()));
+                if (problem.isPresent()) {
+                    refuseResponse(inv, problem.get());
+                } else {
+                    inv.responded = true;
+                    inv.status = response.status();
+                    inv.observer.responded(inv.status);
+                    engine.bodies().hold(response.body());
+                    inv.result.complete(response);
+                }
                 // The common case, no waitUntil work: the invocation ends with its response.
                 if (args.length > 5 && args[5] instanceof V8ValueBoolean done && done.getValue()) {
                     finish(inv);
@@ -660,7 +672,9 @@ public final class Worker implements AutoCloseable {
             int call = integer(args[0]);
             WorkerRequest request = request(args, 1);
             Invocation owner = current;
-            reply(call, admitSubrequest(call) ? host.fetch(request, owner.hostContext) : refusedSubrequest(owner));
+            if (!refusedRequest(call, request)) {
+                reply(call, admitSubrequest(call) ? host.fetch(request, owner.hostContext) : refusedSubrequest(owner));
+            }
             return null;
         });
         result(hostObject, "dispatch", args -> {
@@ -669,26 +683,67 @@ public final class Worker implements AutoCloseable {
             String script = string(args[2]);
             String options = string(args[3]);
             WorkerRequest request = request(args, 4);
-            reply(call, admitSubrequest(call) ? host.dispatch(binding, script, request, options) : refusedSubrequest(current));
+            if (!refusedRequest(call, request)) {
+                reply(call, admitSubrequest(call) ? host.dispatch(binding, script, request, options) : refusedSubrequest(current));
+            }
             return null;
         });
         result(hostObject, "service", args -> {
             int call = integer(args[0]);
             WorkerRequest request = request(args, 2);
-            reply(call, admitSubrequest(call) ? host.service(string(args[1]), request) : refusedSubrequest(current));
+            if (!refusedRequest(call, request)) {
+                reply(call, admitSubrequest(call) ? host.service(string(args[1]), request) : refusedSubrequest(current));
+            }
             return null;
         });
         result(hostObject, "dispatchTargetExists", args ->
                 runtime.createV8ValueBoolean(host.dispatchTargetExists(string(args[0]), string(args[1]))));
     }
 
+    /**
+     * A response whose status line or headers could not go on the wire (the runtime JavaScript
+     * checks them, but a worker can change its own built-ins): the invocation fails as an
+     * exception, so the client gets a 500, and both the host's log and the worker's name the header.
+     */
+    private void refuseResponse(Invocation inv, String problem) {
+        String message = "The worker's response cannot be sent: " + problem + ".";
+        LOG.warn("worker {}: invalid response, answering 500: {}", source.scriptName(), problem);
+        log(inv, "error", "Uncaught TypeError: " + message);
+        inv.observer.exception("TypeError", message, System.currentTimeMillis());
+        inv.failed = true;
+        inv.status = 500;
+        inv.outcome = Outcome.EXCEPTION;
+        inv.result.completeExceptionally(new InvocationException(Outcome.EXCEPTION, "TypeError", message));
+    }
+
+    /**
+     * Refuses a request the worker sends out whose headers could not go on the wire: its
+     * fetch() rejects with a TypeError, and no subrequest is counted. Returns whether it did.
+     */
+    private boolean refusedRequest(int call, WorkerRequest request) {
+        Optional<String> problem = HeaderRules.problem(request.headers());
+        if (problem.isEmpty()) {
+            return false;
+        }
+        if (current != null) {
+            callOwners.put(call, current);
+        }
+        reply(call, CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
+                "The request cannot be sent: " + problem.get() + ".")));
+        return true;
+    }
+
     /** A body that would not fit in the isolate's memory limit is never copied out of it. */
-    private boolean tooLarge(V8Value body) throws JavetException {
+    private boolean tooLarge(V8Value body) {
         return byteLength(body) > memory.limitBytes();
     }
 
-    private static long byteLength(V8Value body) throws JavetException {
-        return body instanceof V8ValueTypedArray array ? array.getByteLength() : 0;
+    /**
+     * The size of bytes the runtime JavaScript hands out (always an ArrayBuffer), read from
+     * its memory: a property read could run a getter the worker defined, inside a host call.
+     */
+    private static long byteLength(V8Value body) {
+        return body instanceof V8ValueArrayBuffer buffer ? buffer.getByteBuffer().capacity() : 0;
     }
 
     /**
@@ -764,7 +819,9 @@ public final class Worker implements AutoCloseable {
                         if (response.body().length >= IsolateMemory.HOST_BYTES_CHECKED_FROM) {
                             measureMemory();
                         }
-                        entry.invokeVoid("settle", runtime.createV8ValueInteger(call),
+                        long since = millisSinceStart(owner);
+                        entry.invokeVoid("settle", runtime.createV8ValueDouble(epochMillis(owner, since)),
+                                runtime.createV8ValueDouble(since), runtime.createV8ValueInteger(call),
                                 runtime.createV8ValueInteger(response.status()),
                                 runtime.createV8ValueString(response.statusText()),
                                 runtime.createV8ValueString(joinHeaders(response.headers())),
@@ -777,11 +834,27 @@ public final class Worker implements AutoCloseable {
                             ? error.getCause() : error;
                     String name = cause instanceof InvocationException ie ? ie.errorName() : "Error";
                     String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-                    entry.invokeVoid("reject", runtime.createV8ValueInteger(call),
+                    long since = millisSinceStart(owner);
+                    entry.invokeVoid("reject", runtime.createV8ValueDouble(epochMillis(owner, since)),
+                            runtime.createV8ValueDouble(since), runtime.createV8ValueInteger(call),
                             runtime.createV8ValueString(name), runtime.createV8ValueString(message));
                 }
             });
         }));
+    }
+
+    /**
+     * The clock of a turn that begins now, for the runtime JavaScript (clock.js): whole
+     * milliseconds since the owner's invocation began (0 without one), and the time since
+     * the epoch that makes, so that the worker's Date.now() never runs backwards within an
+     * invocation.
+     */
+    private static long millisSinceStart(Invocation owner) {
+        return owner == null ? 0 : (System.nanoTime() - owner.startNanos) / NANOS_PER_MS;
+    }
+
+    private static long epochMillis(Invocation owner, long sinceStart) {
+        return owner == null ? System.currentTimeMillis() : owner.startEpochMillis + sinceStart;
     }
 
     private static void result(Map<String, IsolateShell.HostFunction> target, String name, IsolateShell.HostFunction fn) {
@@ -829,8 +902,13 @@ public final class Worker implements AutoCloseable {
         return buffer;
     }
 
-    private static byte[] bytesOf(V8Value value) throws JavetException {
-        return value instanceof V8ValueTypedArray array ? array.toBytes() : EMPTY;
+    /**
+     * Bytes the runtime JavaScript hands out: always an ArrayBuffer holding exactly them,
+     * copied from its memory (a view's length and offset would be read through properties
+     * a worker can redefine).
+     */
+    private static byte[] bytesOf(V8Value value) {
+        return value instanceof V8ValueArrayBuffer buffer ? buffer.toBytes() : EMPTY;
     }
 
     private static String string(V8Value value) {

@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
 final class WorkerIngress implements Handler<HttpServerRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerIngress.class);
     private static final long MAX_BODY = 100L * 1024 * 1024;
+    /**
+     * Headers only the platform sets: a client's copy is dropped, so a worker can trust
+     * {@code cf-connecting-ip} to be the address the connection came from.
+     */
+    private static final Set<String> SET_BY_PLATFORM = Set.of("cf-connecting-ip");
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "upgrade",
             "content-length", "proxy-connection", "te", "trailer");
 
@@ -55,10 +60,13 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
                 .onSuccess(body -> {
                     List<String> headers = new ArrayList<>(request.headers().size() * 2 + 2);
                     request.headers().forEach(e -> {
-                        headers.add(e.getKey().toLowerCase(Locale.ROOT));
-                        headers.add(e.getValue());
+                        String name = e.getKey().toLowerCase(Locale.ROOT);
+                        if (!SET_BY_PLATFORM.contains(name)) {
+                            headers.add(name);
+                            headers.add(e.getValue());
+                        }
                     });
-                    if (request.remoteAddress() != null && request.getHeader("cf-connecting-ip") == null) {
+                    if (request.remoteAddress() != null) {
                         headers.add("cf-connecting-ip");
                         headers.add(request.remoteAddress().hostAddress());
                     }
@@ -66,7 +74,7 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
                     WorkerRequest workerRequest = new WorkerRequest(request.method().name(), url, headers, body);
                     platform.invoke(target.get(), workerRequest).whenComplete((response, error) -> {
                         bodies.release(body);
-                        context.runOnContext(v -> write(request.response(), target.get(), response, error));
+                        context.runOnContext(v -> answer(request.response(), target.get(), response, error, bodies));
                     });
                 });
     }
@@ -111,7 +119,42 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
         };
     }
 
-    private void write(HttpServerResponse out, ScriptRef script, WorkerResponse response, Throwable error) {
+    /**
+     * Writes the outcome of an invocation, and never leaves the client without an answer:
+     * whatever fails while the response is written (the runtime checks status and headers,
+     * this is the last line) is logged, and the client gets a 500 if nothing was sent yet,
+     * or a closed connection if the head was already out.
+     */
+    static void answer(HttpServerResponse out, ScriptRef script, WorkerResponse response, Throwable error,
+            BodyBudget bodies) {
+        try {
+            write(out, script, response, error, bodies);
+        } catch (RuntimeException e) {
+            LOG.error("writing the response of worker {} failed; answering 500: {}", script, e.toString());
+            if (response != null) {
+                bodies.release(response.body());
+            }
+            if (out.closed() || out.ended()) {
+                return;
+            }
+            if (out.headWritten()) {
+                out.reset();
+                return;
+            }
+            try {
+                out.headers().clear();
+                // The message first: setting the code keeps whatever message is set, the refused one included.
+                out.setStatusMessage("Internal Server Error").setStatusCode(500)
+                        .putHeader("content-type", "text/plain;charset=UTF-8").end("Worker threw exception\n");
+            } catch (RuntimeException again) {
+                LOG.error("answering 500 for worker {} failed too; closing the connection: {}", script, again.toString());
+                out.reset();
+            }
+        }
+    }
+
+    private static void write(HttpServerResponse out, ScriptRef script, WorkerResponse response, Throwable error,
+            BodyBudget bodies) {
         if (out.closed() || out.ended()) {
             return;
         }

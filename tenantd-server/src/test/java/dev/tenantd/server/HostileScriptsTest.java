@@ -26,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the server still serves, another tenant's worker is unaffected, and its
  * built-ins are clean. {@code expect.json} holds the expected status (or list of
  * acceptable ones), text the body contains (any of a list), optional script
- * {@code limits}, or {@code upload}/{@code messageContains} for uploads refused.
+ * {@code limits}, or {@code upload}/{@code messageContains} for uploads refused;
+ * {@code headers} (name to exact value) and {@code absentHeaders} are checked on
+ * a 200 answer.
  */
 class HostileScriptsTest {
     private static final Path SCENARIOS = Path.of("src/test/resources/hostile");
@@ -111,6 +113,13 @@ class HostileScriptsTest {
             List<String> contains = strings(expect.get("bodyContains"));
             if (!contains.isEmpty()) {
                 assertThat(contains).as("body %s", shown).anySatisfy(part -> assertThat(r.body().contains(part)).as(part).isTrue());
+            }
+            if (r.status() == 200 && expect.has("headers")) {
+                expect.get("headers").properties().forEach(e ->
+                        assertThat(r.headers().allValues(e.getKey())).as(e.getKey()).containsExactly(e.getValue().asText()));
+            }
+            for (String absent : strings(expect.get("absentHeaders"))) {
+                assertThat(r.headers().firstValue(absent)).as("header " + absent).isEmpty();
             }
         }
         TestServer.Reply bystander = t.worker("GET", "bystander.hostile.test", "/", null);

@@ -1,8 +1,13 @@
 // Blob and File per the File API. Bytes live in memory as one Uint8Array that
 // is never mutated, so slices share it.
 
-// Shared: the blob's bytes, without a copy; callers must not mutate them.
+// Shared with other files:
+//   blobBytes(blob)     the blob's bytes, without a copy; callers must not mutate them
+//   blobBytes_has(value) whether value is a Blob
+//   blobType(blob)      its type
+//   blobOfBytes(bytes, type)  a Blob that takes `bytes` (nobody else may hold them)
 let blobBytes;
+let blobType;
 
 class Blob {
   #bytes;
@@ -30,10 +35,11 @@ class Blob {
       }
       return blob.#bytes;
     };
+    blobType = (blob) => blob.#type;
   }
 
   get size() {
-    return this.#bytes.length;
+    return TypedArrayPrototypeGetLength(this.#bytes);
   }
 
   get type() {
@@ -42,64 +48,64 @@ class Blob {
 
   slice(start = undefined, end = undefined, contentType = undefined) {
     const bytes = this.#bytes;
-    const size = bytes.length;
+    const size = TypedArrayPrototypeGetLength(bytes);
     let relativeStart = 0;
     if (start !== undefined) {
       const s = blob_clampLongLong(start);
-      relativeStart = s < 0 ? Math.max(size + s, 0) : Math.min(s, size);
+      relativeStart = s < 0 ? MathMax(size + s, 0) : MathMin(s, size);
     }
     let relativeEnd = size;
     if (end !== undefined) {
       const e = blob_clampLongLong(end);
-      relativeEnd = e < 0 ? Math.max(size + e, 0) : Math.min(e, size);
+      relativeEnd = e < 0 ? MathMax(size + e, 0) : MathMin(e, size);
     }
     const type = contentType === undefined ? '' : blob_normalizeType(webIdlToString(contentType, 'contentType'));
-    const span = Math.max(relativeEnd - relativeStart, 0);
-    return new Blob(blob_token, { bytes: bytes.subarray(relativeStart, relativeStart + span), type });
+    const span = MathMax(relativeEnd - relativeStart, 0);
+    return new Blob(blob_token, { bytes: bytesView(bytes, relativeStart, relativeStart + span), type });
   }
 
   text() {
     try {
-      return Promise.resolve(utf8Decode(this.#bytes));
+      return PromiseResolve(utf8Decode(this.#bytes));
     } catch (error) {
-      return Promise.reject(error);
+      return PromiseReject(error);
     }
   }
 
   arrayBuffer() {
     try {
-      const bytes = this.#bytes;
-      return Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+      return PromiseResolve(TypedArrayPrototypeGetBuffer(new Uint8Array(this.#bytes)));
     } catch (error) {
-      return Promise.reject(error);
+      return PromiseReject(error);
     }
   }
 
   bytes() {
     try {
-      return Promise.resolve(this.#bytes.slice());
+      return PromiseResolve(new Uint8Array(this.#bytes));
     } catch (error) {
-      return Promise.reject(error);
+      return PromiseReject(error);
     }
   }
 
   stream() {
     const bytes = this.#bytes;
+    const size = TypedArrayPrototypeGetLength(bytes);
     let offset = 0;
-    return new ReadableStream({
+    return streams_newReadable({
       type: 'bytes',
       pull(controller) {
-        if (offset >= bytes.length) {
-          controller.close();
+        if (offset >= size) {
+          streams_close(controller);
           return;
         }
-        const end = Math.min(offset + blob_STREAM_CHUNK, bytes.length);
+        const end = MathMin(offset + blob_STREAM_CHUNK, size);
         // A copy: the stream transfers the chunk's buffer.
-        controller.enqueue(bytes.slice(offset, end));
+        streams_enqueue(controller, new Uint8Array(bytesView(bytes, offset, end)));
         offset = end;
-        if (offset >= bytes.length) controller.close();
+        if (offset >= size) streams_close(controller);
       },
-    });
+    }, undefined);
   }
 }
 webIdlClass(Blob);
@@ -136,10 +142,10 @@ function blob_endings(value, what) {
 // ASCII-lowercased.
 function blob_normalizeType(type) {
   for (let i = 0; i < type.length; i++) {
-    const c = type.charCodeAt(i);
+    const c = StringPrototypeCharCodeAt(type, i);
     if (c < 0x20 || c > 0x7E) return '';
   }
-  return type.toLowerCase();
+  return StringPrototypeToLowerCase(type);
 }
 
 // [Clamp] long long: NaN is 0, values round half to even within range.
@@ -176,7 +182,7 @@ function blob_processParts(parts, endings) {
     let bytes;
     if (part !== null && typeof part === 'object' && blobBytes_has(part)) {
       bytes = blobBytes(part);
-    } else if (ArrayBuffer.isView(part)) {
+    } else if (ArrayBufferIsView(part)) {
       bytes = new Uint8Array(part.buffer, part.byteOffset, part.byteLength).slice();
     } else if (blob_isBuffer(part, blob_abByteLength) || blob_isBuffer(part, blob_sabByteLength)) {
       bytes = new Uint8Array(part).slice();
@@ -190,6 +196,10 @@ function blob_processParts(parts, endings) {
   }
   // Blob parts are already immutable and other parts were copied above, so a single chunk is kept as is.
   return concatBytes(chunks, total);
+}
+
+function blobOfBytes(bytes, type) {
+  return new Blob(blob_token, { bytes, type: blob_normalizeType(type) });
 }
 
 function blobBytes_has(value) {
@@ -213,7 +223,7 @@ class File extends Blob {
     super(parts, dict);
     this.#name = webIdlToString(fileName, 'fileName');
     const lastModified = dict.lastModified;
-    this.#lastModified = lastModified === undefined ? Date.now() : blob_toLongLong(lastModified);
+    this.#lastModified = lastModified === undefined ? clock_now() : blob_toLongLong(lastModified);
   }
 
   get name() {

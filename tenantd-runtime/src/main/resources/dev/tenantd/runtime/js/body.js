@@ -7,8 +7,11 @@
 //   requestToHost(request) -> Promise<{ method, url, headers, body, redirect }>
 //   responseFromHost(status, statusText, headersFlat, bodyBytes, url, redirected) -> Response
 //   responseToHost(response) -> Promise<{ status, statusText, headers, body }>
+//   bodyToHost(bytes) -> ArrayBuffer
+//   isRequest(value), requestSignal(request) -> AbortSignal or null
 // Headers crossing the boundary are flat [name, value, ...] arrays; bodies
-// are Uint8Array or null. Objects coming from the host get immutable headers.
+// come in as Uint8Array or null and go out as ArrayBuffer or null. Objects
+// coming from the host get immutable headers.
 //
 // Bodies keep their bytes (or Blob) as long as nobody asks for a stream, so
 // the common paths (host bytes -> text(), or `new Response(request.body)` ->
@@ -22,9 +25,7 @@ const body_NULL_BODY_STATUSES = [101, 204, 205, 304];
 const body_REDIRECT_STATUSES = [301, 302, 303, 307, 308];
 const body_REASON_PHRASE = /^[\t\x20-\x7E\x80-\xFF]*$/;
 const body_NORMALIZED_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
-const body_INTERNAL = Object.freeze({});
-const body_arrayBufferByteLength =
-  Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
+const body_INTERNAL = ObjectFreeze({});
 
 // The data behind a body. Several bodies share one source when a stream
 // handed out by one body becomes another's body, so that reading either marks
@@ -39,7 +40,7 @@ class body_Source {
 }
 
 // Every stream that is or became a body, to find its source again.
-const body_streamSources = new WeakMap();
+const body_streamSources = new SafeWeakMap();
 
 // The body of one Request or Response.
 class body_Body {
@@ -59,15 +60,6 @@ function body_fromStream(stream) {
   return source;
 }
 
-function body_isArrayBuffer(value) {
-  try {
-    Reflect.apply(body_arrayBufferByteLength, value, []);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 // "Extract a body": returns { source, type } where type is the Content-Type
 // the body implies, or null.
 function body_extract(object, what) {
@@ -75,21 +67,21 @@ function body_extract(object, what) {
     return { source: new body_Source(fetchapi_encode(object), null, null), type: 'text/plain;charset=UTF-8' };
   }
   if (typeof object === 'object' && object !== null) {
-    if (object instanceof ReadableStream) {
+    if (streams_isReadableStream(object)) {
       const known = body_streamSources.get(object);
-      if (object.locked || (known !== undefined && known.disturbed)) {
+      if (streams_isLocked(object) || (known !== undefined && known.disturbed)) {
         throw new TypeError(`${what}: The ReadableStream body is locked or has already been read.`);
       }
       return { source: body_fromStream(object), type: null };
     }
-    if (object instanceof Blob) {
-      return { source: new body_Source(null, object, null), type: object.type === '' ? null : object.type };
+    if (blobBytes_has(object)) {
+      const type = blobType(object);
+      return { source: new body_Source(null, object, null), type: type === '' ? null : type };
     }
-    if (ArrayBuffer.isView(object)) {
-      const copy = new Uint8Array(new Uint8Array(object.buffer, object.byteOffset, object.byteLength));
-      return { source: new body_Source(copy, null, null), type: null };
+    if (ArrayBufferIsView(object)) {
+      return { source: new body_Source(new Uint8Array(viewBytes(object)), null, null), type: null };
     }
-    if (body_isArrayBuffer(object)) {
+    if (isArrayBuffer(object)) {
       return { source: new body_Source(new Uint8Array(new Uint8Array(object)), null, null), type: null };
     }
     if (object instanceof FormData) {
@@ -99,9 +91,10 @@ function body_extract(object, what) {
         type: encoded.contentType,
       };
     }
-    if (object instanceof URLSearchParams) {
+    const form = urlSearchParamsString(object);
+    if (form !== null) {
       return {
-        source: new body_Source(fetchapi_encode(object.toString()), null, null),
+        source: new body_Source(fetchapi_encode(form), null, null),
         type: 'application/x-www-form-urlencoded;charset=UTF-8',
       };
     }
@@ -112,33 +105,25 @@ function body_extract(object, what) {
 
 // A source's bytes for a stream: a private copy, since enqueueing into a byte
 // stream transfers (detaches) the chunk's buffer.
-async function body_sourceChunk(source) {
-  if (source.bytes !== null) return new Uint8Array(source.bytes);
-  if (typeof blobBytes === 'function') return new Uint8Array(blobBytes(source.blob));
-  return new Uint8Array(await source.blob.arrayBuffer());
+function body_sourceChunk(source) {
+  return new Uint8Array(source.bytes !== null ? source.bytes : blobBytes(source.blob));
 }
 
 // Makes the stream of a bytes/blob source. Nothing is produced until a read
 // asks for it, and that read is what marks the source disturbed.
 function body_makeStream(source) {
   const underlying = {
-    async pull(controller) {
+    pull(controller) {
       source.disturbed = true;
-      const chunk = await body_sourceChunk(source);
-      if (chunk.length > 0) controller.enqueue(chunk);
-      controller.close();
+      const chunk = body_sourceChunk(source);
+      if (TypedArrayPrototypeGetLength(chunk) > 0) streams_enqueue(controller, chunk);
+      streams_close(controller);
     },
     cancel() {
       source.disturbed = true;
     },
   };
-  let stream;
-  try {
-    stream = new ReadableStream({ type: 'bytes', ...underlying }, { highWaterMark: 0 });
-  } catch {
-    // A stream implementation without byte streams still gets a body.
-    stream = new ReadableStream(underlying, { highWaterMark: 0 });
-  }
+  const stream = streams_newReadable({ type: 'bytes', ...underlying }, { highWaterMark: 0 });
   body_streamSources.set(stream, source);
   return stream;
 }
@@ -158,59 +143,30 @@ function body_isUsed(body) {
 function body_isUnusable(body) {
   const source = body.source;
   return body.transferred
-    || (source !== null && (source.disturbed || (source.stream !== null && source.stream.locked)));
-}
-
-// Reads a stream to its end. Chunks may be any BufferSource, as Workers
-// accept; anything else rejects with a TypeError.
-async function body_readStream(stream) {
-  // The shared reader returns a fresh concatenation.
-  if (typeof readAllBytes === 'function') return { bytes: await readAllBytes(stream), owned: true };
-  const reader = stream.getReader();
-  const chunks = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    let chunk;
-    if (value instanceof Uint8Array) {
-      chunk = value;
-    } else if (ArrayBuffer.isView(value)) {
-      chunk = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-    } else if (value !== null && typeof value === 'object' && body_isArrayBuffer(value)) {
-      chunk = new Uint8Array(value);
-    } else {
-      const error = new TypeError('This ReadableStream did not return bytes.');
-      reader.cancel(error).catch(() => {});
-      throw error;
-    }
-    chunks.push(chunk);
-    total += chunk.length;
-  }
-  if (chunks.length === 0) return { bytes: new Uint8Array(0), owned: true };
-  return { bytes: concatBytes(chunks, total), owned: chunks.length > 1 };
+    || (source !== null && (source.disturbed || (source.stream !== null && streams_isLocked(source.stream))));
 }
 
 // "Consume body": all of the body's bytes. `owned` says whether nobody else
 // holds them, so callers handing bytes to user code know whether to copy.
 // The used/locked checks and the marking happen synchronously, before the
-// first await, so bodyUsed is true as soon as a read method returns.
+// first await, so bodyUsed is true as soon as a read method returns. A stream's
+// chunks may be any BufferSource, as Workers accept.
 async function body_readAll(body) {
   const source = body.source;
   if (source === null) return { bytes: new Uint8Array(0), owned: true };
   if (body.transferred || source.disturbed) throw new TypeError(body_USED);
   const stream = source.stream;
-  if (stream !== null && stream.locked) throw new TypeError(body_LOCKED);
+  if (stream !== null && streams_isLocked(stream)) throw new TypeError(body_LOCKED);
   source.disturbed = true;
   if (source.bytes !== null || source.blob !== null) {
     // A stream handed out but never read is left locked, as a read to the
     // end would leave it.
-    if (stream !== null) stream.getReader();
+    if (stream !== null) streams_lock(stream);
     if (source.bytes !== null) return { bytes: source.bytes, owned: false };
-    if (typeof blobBytes === 'function') return { bytes: blobBytes(source.blob), owned: false };
-    return { bytes: new Uint8Array(await source.blob.arrayBuffer()), owned: true };
+    return { bytes: blobBytes(source.blob), owned: false };
   }
-  return body_readStream(stream);
+  // The shared reader returns a fresh concatenation.
+  return { bytes: await readAllBytes(stream), owned: true };
 }
 
 function body_clone(body, headers) {
@@ -221,13 +177,13 @@ function body_clone(body, headers) {
   }
   // The original gets its own source for its half of the tee: the old source
   // (and whatever else shares it) keeps the now locked stream.
-  const [mine, theirs] = source.stream.tee();
-  body.source = body_fromStream(mine);
-  return new body_Body(body_fromStream(theirs), headers);
+  const branches = streams_tee(source.stream);
+  body.source = body_fromStream(branches[0]);
+  return new body_Body(body_fromStream(branches[1]), headers);
 }
 
 function body_contentType(body) {
-  return body.headers.get('content-type');
+  return headersGet(body.headers, 'content-type');
 }
 
 // The Body mixin, made once per interface so each prototype has its own
@@ -242,15 +198,17 @@ function body_mixin(bodyOf) {
     },
     async arrayBuffer() {
       const { bytes, owned } = await body_readAll(bodyOf(this));
-      if (owned && bytes instanceof Uint8Array && bytes.byteOffset === 0
-        && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) {
-        return bytes.buffer;
+      if (owned && isUint8Array(bytes) && TypedArrayPrototypeGetByteOffset(bytes) === 0) {
+        const buffer = TypedArrayPrototypeGetBuffer(bytes);
+        if (isArrayBuffer(buffer) && ArrayBufferPrototypeGetByteLength(buffer) === TypedArrayPrototypeGetByteLength(bytes)) {
+          return buffer;
+        }
       }
-      return new Uint8Array(bytes).buffer;
+      return TypedArrayPrototypeGetBuffer(new Uint8Array(bytes));
     },
     async bytes() {
       const { bytes, owned } = await body_readAll(bodyOf(this));
-      return owned && bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+      return owned && isUint8Array(bytes) ? bytes : new Uint8Array(bytes);
     },
     async text() {
       const { bytes } = await body_readAll(bodyOf(this));
@@ -258,7 +216,7 @@ function body_mixin(bodyOf) {
     },
     async json() {
       const { bytes } = await body_readAll(bodyOf(this));
-      return JSON.parse(fetchapi_decode(bytes, true));
+      return JSONParse(fetchapi_decode(bytes, true));
     },
     async formData() {
       const body = bodyOf(this);
@@ -276,18 +234,19 @@ function body_mixin(bodyOf) {
     },
     async blob() {
       const body = bodyOf(this);
-      const { bytes } = await body_readAll(body);
-      return new Blob([bytes], { type: body_contentType(body) ?? '' });
+      const { bytes, owned } = await body_readAll(body);
+      return blobOfBytes(owned ? bytes : new Uint8Array(bytes), body_contentType(body) ?? '');
     },
   };
 }
 
 function body_installMixin(cls, bodyOf) {
-  const descriptors = Object.getOwnPropertyDescriptors(body_mixin(bodyOf));
-  for (const key of Object.keys(descriptors)) {
-    descriptors[key].enumerable = false;
+  const descriptors = ObjectGetOwnPropertyDescriptors(body_mixin(bodyOf));
+  const keys = ObjectKeys(descriptors);
+  for (let i = 0; i < keys.length; i++) {
+    descriptors[keys[i]].enumerable = false;
   }
-  Object.defineProperties(cls.prototype, descriptors);
+  ObjectDefineProperties(cls.prototype, descriptors);
 }
 
 function body_checkInit(init, what, type) {
@@ -300,34 +259,33 @@ function body_checkInit(init, what, type) {
 
 function body_normalizeMethod(value, what) {
   const method = fetchapi_byteString(value, what);
-  if (!fetchapi_TOKEN.test(method)) throw new TypeError(`${what}: '${method}' is not a valid HTTP method.`);
-  const upper = method.toUpperCase();
+  if (!regExpTest(fetchapi_TOKEN, method)) throw new TypeError(`${what}: '${method}' is not a valid HTTP method.`);
+  const upper = StringPrototypeToUpperCase(method);
   if (upper === 'CONNECT' || upper === 'TRACE' || upper === 'TRACK') {
     throw new TypeError(`${what}: '${method}' HTTP method is unsupported.`);
   }
-  return body_NORMALIZED_METHODS.includes(upper) ? upper : method;
+  return ArrayPrototypeIncludes(body_NORMALIZED_METHODS, upper) ? upper : method;
 }
 
 // Web IDL unsigned short (without [EnforceRange]): wraps modulo 2^16.
 function body_toUnsignedShort(value) {
   const n = Number(value);
-  if (!Number.isFinite(n)) return 0;
-  const t = Math.trunc(n) % 65536;
+  if (!NumberIsFinite(n)) return 0;
+  const t = MathTrunc(n) % 65536;
   return t < 0 ? t + 65536 : t;
 }
 
 function body_parseUrl(value, what) {
   const href = fetchapi_usvString(value, what);
-  try {
-    return new URL(href).href;
-  } catch {
-    throw new TypeError(`${what}: Invalid URL: ${href}`);
-  }
+  const parsed = urlHref(href);
+  if (parsed === null) throw new TypeError(`${what}: Invalid URL: ${href}`);
+  return parsed;
 }
 
 let body_ofRequest;
 let body_makeRequest;
 let body_requestParts;
+let requestSignal;
 
 class Request {
   #body = null;
@@ -378,7 +336,7 @@ class Request {
       this.#redirect = redirect;
     }
     if (initSignal !== undefined) {
-      if (initSignal !== null && !(initSignal instanceof AbortSignal)) {
+      if (initSignal !== null && !events_isAbortSignal(initSignal)) {
         throw new TypeError(`${what}: member signal is not of type AbortSignal.`);
       }
       this.#signal = initSignal;
@@ -397,7 +355,9 @@ class Request {
     if (initBody != null) {
       const extracted = body_extract(initBody, what);
       source = extracted.source;
-      if (extracted.type !== null && !headers.has('content-type')) headers.append('content-type', extracted.type);
+      if (extracted.type !== null && !headersHas(headers, 'content-type')) {
+        headersAppend(headers, 'content-type', extracted.type);
+      }
     } else if (hasInputBody) {
       if (body_isUnusable(inputBody)) {
         throw new TypeError(`${what}: Cannot construct a Request with a Request object that has already been used.`);
@@ -426,7 +386,7 @@ class Request {
 
   get signal() {
     if (!(#signal in this)) throw new TypeError('Illegal invocation');
-    this.#signal ??= new AbortController().signal;
+    this.#signal ??= events_newSignal();
     return this.#signal;
   }
 
@@ -472,6 +432,7 @@ class Request {
       request.#body = new body_Body(source, headers);
       return request;
     };
+    requestSignal = (request) => request.#signal;
     body_requestParts = (request) => ({
       method: request.#method,
       url: request.#url,
@@ -523,7 +484,7 @@ class Response {
       throw new RangeError(`${what}: The status provided (${status}) is outside the range [200, 599].`);
     }
     const statusText = initStatusText === undefined ? '' : fetchapi_byteString(initStatusText, what);
-    if (!body_REASON_PHRASE.test(statusText)) throw new TypeError(`${what}: Invalid statusText.`);
+    if (!regExpTest(body_REASON_PHRASE, statusText)) throw new TypeError(`${what}: Invalid statusText.`);
     const headers = new Headers(initHeaders);
     this.#status = status;
     this.#statusText = statusText;
@@ -531,11 +492,13 @@ class Response {
     this.#cf = initCf;
     let source = null;
     if (extracted !== null) {
-      if (body_NULL_BODY_STATUSES.includes(status)) {
+      if (ArrayPrototypeIncludes(body_NULL_BODY_STATUSES, status)) {
         throw new TypeError(`${what}: Response with null body status (${status}) cannot have a body.`);
       }
       source = extracted.source;
-      if (extracted.type !== null && !headers.has('content-type')) headers.append('content-type', extracted.type);
+      if (extracted.type !== null && !headersHas(headers, 'content-type')) {
+        headersAppend(headers, 'content-type', extracted.type);
+      }
     }
     this.#body = new body_Body(source, headers);
   }
@@ -554,7 +517,7 @@ class Response {
     requireArguments(arguments.length, 1, what);
     const location = body_parseUrl(url, what);
     const code = body_toUnsignedShort(status);
-    if (!body_REDIRECT_STATUSES.includes(code)) throw new RangeError(`${what}: Invalid status code ${code}.`);
+    if (!ArrayPrototypeIncludes(body_REDIRECT_STATUSES, code)) throw new RangeError(`${what}: Invalid status code ${code}.`);
     const response = new Response(body_INTERNAL);
     response.#status = code;
     response.#headers = hdr_create(['location', location], 'immutable');
@@ -565,7 +528,7 @@ class Response {
   static json(data, init = undefined) {
     const what = "Failed to execute 'json' on 'Response'";
     requireArguments(arguments.length, 1, what);
-    const text = JSON.stringify(data);
+    const text = JSONStringify(data);
     if (text === undefined) throw new TypeError(`${what}: The data is not JSON serializable.`);
     const response = new Response(body_INTERNAL);
     response.#initialize(init, {
@@ -659,10 +622,10 @@ body_installMixin(Response, (value) => {
 });
 webIdlClass(Response);
 
-// Host bytes become a body source without a copy; the host hands them over.
+// Host bytes (a Uint8Array the host handed over) become a body source without a copy.
 function body_hostSource(bodyBytes) {
   if (bodyBytes === null || bodyBytes === undefined) return null;
-  return new body_Source(fd_toBytes(bodyBytes), null, null);
+  return new body_Source(bodyBytes, null, null);
 }
 
 // An incoming request: trusted values, immutable headers. A GET or HEAD
@@ -670,8 +633,12 @@ function body_hostSource(bodyBytes) {
 function requestFromHost(method, url, headersFlat, bodyBytes, cf = undefined) {
   const m = String(method);
   let source = body_hostSource(bodyBytes);
-  if (source !== null && source.bytes.length === 0 && (m === 'GET' || m === 'HEAD')) source = null;
+  if (source !== null && TypedArrayPrototypeGetLength(source.bytes) === 0 && (m === 'GET' || m === 'HEAD')) source = null;
   return body_makeRequest(m, String(url), headersFromFlat(headersFlat, 'immutable'), source, cf);
+}
+
+function isRequest(value) {
+  return body_ofRequest(value) !== undefined;
 }
 
 // A Request going out through the host (fetch): consumes its body. The body
@@ -680,7 +647,7 @@ async function requestToHost(request) {
   const body = body_ofRequest(request);
   if (body === undefined) throw new TypeError('Expected a Request.');
   const parts = body_requestParts(request);
-  if (body.source !== null) parts.body = (await body_readAll(body)).bytes;
+  if (body.source !== null) parts.body = bodyToHost((await body_readAll(body)).bytes);
   return parts;
 }
 
@@ -688,7 +655,7 @@ async function requestToHost(request) {
 // null body whatever bytes came with them.
 function responseFromHost(status, statusText, headersFlat, bodyBytes, url = '', redirected = false) {
   const code = Number(status);
-  const source = body_NULL_BODY_STATUSES.includes(code) ? null : body_hostSource(bodyBytes);
+  const source = ArrayPrototypeIncludes(body_NULL_BODY_STATUSES, code) ? null : body_hostSource(bodyBytes);
   return body_makeResponse(code, statusText == null ? '' : String(statusText),
     headersFromFlat(headersFlat, 'immutable'), source, url == null ? '' : String(url), Boolean(redirected));
 }
@@ -700,8 +667,20 @@ async function responseToHost(response) {
     throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
   }
   const parts = body_responseParts(response);
-  if (body.source !== null) parts.body = (await body_readAll(body)).bytes;
+  if (body.source !== null) parts.body = bodyToHost((await body_readAll(body)).bytes);
   return parts;
+}
+
+// Body bytes for the host: an ArrayBuffer holding exactly them. The host copies a
+// buffer's memory directly, where reading a view would go through properties a
+// worker can redefine; a view of part of a larger buffer is copied first.
+function bodyToHost(bytes) {
+  const buffer = TypedArrayPrototypeGetBuffer(bytes);
+  if (TypedArrayPrototypeGetByteOffset(bytes) === 0 && isArrayBuffer(buffer)
+      && ArrayBufferPrototypeGetByteLength(buffer) === TypedArrayPrototypeGetByteLength(bytes)) {
+    return buffer;
+  }
+  return TypedArrayPrototypeGetBuffer(new Uint8Array(bytes));
 }
 
 defineGlobal('Request', Request);

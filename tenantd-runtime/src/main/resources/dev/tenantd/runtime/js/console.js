@@ -1,44 +1,108 @@
 // console: each call becomes one host log line. Values are rendered the way a
 // developer expects to read them in a log (strings raw, objects as JSON-like
 // text, errors with their stack), never by calling back into Java per value.
+// Rendering reads the worker's values (their getters, their toString), and a
+// value that cannot be rendered becomes '[Uninspectable]': a console call never
+// throws into the worker.
+
+const console_IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const console_SPEC = /%[sdifjoOc%]/;
+const console_mapSize = uncurryThis(ObjectGetOwnPropertyDescriptor(Map.prototype, 'size').get);
+const console_setSize = uncurryThis(ObjectGetOwnPropertyDescriptor(Set.prototype, 'size').get);
+const console_mapForEach = uncurryThis(Map.prototype.forEach);
+const console_setForEach = uncurryThis(Set.prototype.forEach);
+const console_errorStack = (value) => {
+  try {
+    const stack = value.stack;
+    if (typeof stack === 'string' && stack !== '') return stack;
+  } catch {
+    // falls through to name and message
+  }
+  return `${value.name}: ${value.message}`;
+};
+
+function console_isMap(value) {
+  try {
+    console_mapSize(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function console_isSet(value) {
+  try {
+    console_setSize(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function console_isDate(value) {
+  try {
+    DatePrototypeGetTime(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function console_render(value, depth, seen) {
   switch (typeof value) {
-    case 'string': return depth === 0 ? value : JSON.stringify(value);
+    case 'string': return depth === 0 ? value : JSONStringify(value);
     case 'number':
     case 'boolean':
     case 'undefined': return String(value);
     case 'bigint': return `${value}n`;
-    case 'symbol': return value.toString();
+    case 'symbol': return SymbolPrototypeToString(value);
     case 'function': return `[Function: ${value.name || '(anonymous)'}]`;
   }
   if (value === null) return 'null';
-  if (value instanceof Error) return value.stack || `${value.name}: ${value.message}`;
   if (seen.has(value)) return '[Circular]';
-  if (depth > 3) return Array.isArray(value) ? '[Array]' : '[Object]';
-  seen.add(value);
   try {
-    if (Array.isArray(value)) {
-      return `[ ${value.map((v) => console_render(v, depth + 1, seen)).join(', ')} ]`;
+    if (ErrorIsError(value)) return console_errorStack(value);
+    if (depth > 3) return ArrayIsArray(value) ? '[Array]' : '[Object]';
+    seen.add(value);
+    if (ArrayIsArray(value)) {
+      let out = '';
+      for (let i = 0; i < value.length; i++) out += (i > 0 ? ', ' : '') + console_render(value[i], depth + 1, seen);
+      return `[ ${out} ]`;
     }
-    if (value instanceof Map) {
-      const items = [...value].map(([k, v]) => `${console_render(k, depth + 1, seen)} => ${console_render(v, depth + 1, seen)}`);
-      return `Map(${value.size}) { ${items.join(', ')} }`;
+    if (console_isMap(value)) {
+      let out = '';
+      console_mapForEach(value, (v, k) => {
+        out += `${out === '' ? '' : ', '}${console_render(k, depth + 1, seen)} => ${console_render(v, depth + 1, seen)}`;
+      });
+      return `Map(${console_mapSize(value)}) { ${out} }`;
     }
-    if (value instanceof Set) {
-      return `Set(${value.size}) { ${[...value].map((v) => console_render(v, depth + 1, seen)).join(', ')} }`;
+    if (console_isSet(value)) {
+      let out = '';
+      console_setForEach(value, (v) => {
+        out += `${out === '' ? '' : ', '}${console_render(v, depth + 1, seen)}`;
+      });
+      return `Set(${console_setSize(value)}) { ${out} }`;
     }
-    if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-      return `${value.constructor.name}(${value.length}) [ ${Array.prototype.slice.call(value, 0, 50).join(', ')}${value.length > 50 ? ', ...' : ''} ]`;
+    if (ArrayBufferIsView(value) && TypedArrayPrototypeGetSymbolToStringTag(value) !== undefined) {
+      const length = TypedArrayPrototypeGetLength(value);
+      let out = '';
+      for (let i = 0; i < length && i < 50; i++) out += (i > 0 ? ', ' : '') + value[i];
+      return `${TypedArrayPrototypeGetSymbolToStringTag(value)}(${length}) [ ${out}${length > 50 ? ', ...' : ''} ]`;
     }
-    if (value instanceof Date) return value.toISOString();
-    if (value instanceof RegExp) return String(value);
-    if (typeof URL === 'function' && value instanceof URL) return value.href;
-    const tag = value[Symbol.toStringTag];
-    const keys = Object.keys(value);
-    const body = keys.map((k) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${console_render(value[k], depth + 1, seen)}`);
+    if (console_isDate(value)) return DatePrototypeToISOString(value);
+    if (ObjectPrototypeToString(value) === '[object RegExp]') return String(value);
+    const href = urlHrefOf(value);
+    if (href !== null) return href;
+    const tag = value[SymbolToStringTag];
+    const keys = ObjectKeys(value);
+    let body = '';
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      const name = regExpTest(console_IDENTIFIER, k) ? k : JSONStringify(k);
+      body += `${i > 0 ? ', ' : ''}${name}: ${console_render(value[k], depth + 1, seen)}`;
+    }
     const prefix = tag ? `${tag} ` : '';
-    return body.length ? `${prefix}{ ${body.join(', ')} }` : `${prefix}{}`;
+    return keys.length ? `${prefix}{ ${body} }` : `${prefix}{}`;
   } catch (e) {
     return '[Uninspectable]';
   } finally {
@@ -46,31 +110,60 @@ function console_render(value, depth, seen) {
   }
 }
 
-function console_format(args) {
-  const parts = [];
-  let i = 0;
-  if (typeof args[0] === 'string' && args[0].includes('%') && args.length > 1) {
-    i = 1;
-    parts.push(args[0].replace(/%[sdifjoOc%]/g, (spec) => {
-      if (spec === '%%') return '%';
-      if (i >= args.length) return spec;
-      const arg = args[i++];
-      switch (spec) {
-        case '%s': return typeof arg === 'string' ? arg : console_render(arg, 1, new Set());
-        case '%d':
-        case '%i': return typeof arg === 'bigint' ? `${arg}n` : String(spec === '%i' ? Math.trunc(Number(arg)) : Number(arg));
-        case '%f': return String(Number(arg));
-        case '%c': return '';
-        default: return console_render(arg, 1, new Set());
-      }
-    }));
+// printf-style substitutions in the first argument when it is a string.
+function console_substitute(format, args, next) {
+  let out = '';
+  let from = 0;
+  let i = next;
+  for (;;) {
+    const at = StringPrototypeIndexOf(format, '%', from);
+    if (at < 0 || at + 1 >= format.length) break;
+    const spec = StringPrototypeSlice(format, at, at + 2);
+    if (!regExpTest(console_SPEC, spec)) {
+      out += StringPrototypeSlice(format, from, at + 1);
+      from = at + 1;
+      continue;
+    }
+    out += StringPrototypeSlice(format, from, at);
+    from = at + 2;
+    if (spec === '%%') {
+      out += '%';
+      continue;
+    }
+    if (i >= args.length) {
+      out += spec;
+      continue;
+    }
+    const arg = args[i++];
+    switch (spec) {
+      case '%s': out += typeof arg === 'string' ? arg : console_render(arg, 1, new SafeSet()); break;
+      case '%d':
+      case '%i': out += typeof arg === 'bigint' ? `${arg}n` : String(spec === '%i' ? MathTrunc(Number(arg)) : Number(arg)); break;
+      case '%f': out += String(Number(arg)); break;
+      case '%c': break;
+      default: out += console_render(arg, 1, new SafeSet());
+    }
   }
-  for (; i < args.length; i++) parts.push(console_render(args[i], 0, new Set()));
-  return parts.join(' ');
+  return { text: out + StringPrototypeSlice(format, from), next: i };
 }
 
-const console_counts = new Map();
-const console_timers = new Map();
+function console_format(args) {
+  let line = '';
+  let i = 0;
+  if (typeof args[0] === 'string' && StringPrototypeIncludes(args[0], '%') && args.length > 1) {
+    const substituted = console_substitute(args[0], args, 1);
+    line = substituted.text;
+    i = substituted.next;
+  }
+  for (; i < args.length; i++) {
+    const part = console_render(args[i], 0, new SafeSet());
+    line = line === '' && i === 0 ? part : `${line} ${part}`;
+  }
+  return line;
+}
+
+const console_counts = new SafeMap();
+const console_timers = new SafeMap();
 
 // A console argument as a JSON value, for observers (live tail) that keep the
 // arguments apart: strings, numbers, booleans, null, arrays and plain objects
@@ -79,20 +172,25 @@ function console_value(value, depth, seen) {
   switch (typeof value) {
     case 'string':
     case 'boolean': return value;
-    case 'number': return Number.isFinite(value) ? value : String(value);
+    case 'number': return NumberIsFinite(value) ? value : String(value);
     case 'object': break;
-    default: return console_render(value, 1, new Set());
+    default: return console_render(value, 1, new SafeSet());
   }
   if (value === null) return null;
-  const plain = Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype
-      || Object.getPrototypeOf(value) === null;
-  if (!plain || depth > 5) return console_render(value, 1, new Set());
   if (seen.has(value)) return '[Circular]';
-  seen.add(value);
   try {
-    if (Array.isArray(value)) return value.map((v) => console_value(v, depth + 1, seen));
+    const plain = ArrayIsArray(value) || ObjectGetPrototypeOf(value) === Object.prototype
+      || ObjectGetPrototypeOf(value) === null;
+    if (!plain || depth > 5) return console_render(value, 1, new SafeSet());
+    seen.add(value);
+    if (ArrayIsArray(value)) {
+      const out = [];
+      for (let i = 0; i < value.length; i++) out[i] = console_value(value[i], depth + 1, seen);
+      return out;
+    }
     const out = {};
-    for (const k of Object.keys(value)) out[k] = console_value(value[k], depth + 1, seen);
+    const keys = ObjectKeys(value);
+    for (let i = 0; i < keys.length; i++) out[keys[i]] = console_value(value[keys[i]], depth + 1, seen);
     return out;
   } catch (e) {
     return '[Uninspectable]';
@@ -102,15 +200,31 @@ function console_value(value, depth, seen) {
 }
 
 function console_emit(level, args) {
+  let line;
+  try {
+    line = console_format(args);
+  } catch {
+    line = '[Uninspectable]';
+  }
   // host.log answers true only when someone watches this invocation.
-  if (host.log(level, console_format(args))) {
+  if (host.log(level, line)) {
     let values;
     try {
-      values = JSON.stringify(args.map((v) => console_value(v, 0, new Set())));
+      const list = [];
+      for (let i = 0; i < args.length; i++) list[i] = console_value(args[i], 0, new SafeSet());
+      values = JSONStringify(list);
     } catch (e) {
-      values = JSON.stringify([console_format(args)]);
+      values = JSONStringify([line]);
     }
     host.logValues(level, values);
+  }
+}
+
+function console_label(label) {
+  try {
+    return String(label);
+  } catch {
+    return '[Uninspectable]';
   }
 }
 
@@ -120,27 +234,40 @@ const console_object = {
   warn(...args) { console_emit('warn', args); },
   error(...args) { console_emit('error', args); },
   debug(...args) { console_emit('debug', args); },
-  trace(...args) { console_emit('debug', [...args, new Error('Trace').stack.replace(/^Error: /, '')]); },
+  trace(...args) {
+    const stack = new Error('Trace').stack;
+    args[args.length] = StringPrototypeStartsWith(stack, 'Error: ') ? StringPrototypeSlice(stack, 7) : stack;
+    console_emit('debug', args);
+  },
   dir(value) { console_emit('log', [value]); },
   table(value) { console_emit('log', [value]); },
   assert(condition, ...args) {
-    if (!condition) console_emit('error', ['Assertion failed' + (args.length ? ':' : ''), ...args]);
+    if (condition) return;
+    const line = ['Assertion failed' + (args.length ? ':' : '')];
+    for (let i = 0; i < args.length; i++) line[line.length] = args[i];
+    console_emit('error', line);
   },
   count(label = 'default') {
-    const n = (console_counts.get(label) ?? 0) + 1;
-    console_counts.set(label, n);
-    console_emit('log', [`${label}: ${n}`]);
+    const key = console_label(label);
+    const n = (console_counts.get(key) ?? 0) + 1;
+    console_counts.set(key, n);
+    console_emit('log', [`${key}: ${n}`]);
   },
-  countReset(label = 'default') { console_counts.delete(label); },
-  time(label = 'default') { console_timers.set(label, Date.now()); },
+  countReset(label = 'default') { console_counts.delete(console_label(label)); },
+  time(label = 'default') { console_timers.set(console_label(label), clock_now()); },
   timeEnd(label = 'default') {
-    const start = console_timers.get(label);
-    console_timers.delete(label);
-    if (start !== undefined) console_emit('log', [`${label}: ${Date.now() - start}ms`]);
+    const key = console_label(label);
+    const start = console_timers.get(key);
+    console_timers.delete(key);
+    if (start !== undefined) console_emit('log', [`${key}: ${clock_now() - start}ms`]);
   },
   timeLog(label = 'default', ...args) {
-    const start = console_timers.get(label);
-    if (start !== undefined) console_emit('log', [`${label}: ${Date.now() - start}ms`, ...args]);
+    const key = console_label(label);
+    const start = console_timers.get(key);
+    if (start === undefined) return;
+    const line = [`${key}: ${clock_now() - start}ms`];
+    for (let i = 0; i < args.length; i++) line[line.length] = args[i];
+    console_emit('log', line);
   },
   group(...args) { if (args.length) console_emit('log', args); },
   groupCollapsed(...args) { if (args.length) console_emit('log', args); },

@@ -41,7 +41,7 @@ function domException_check(value) {
 }
 
 // Legacy error codes of the Web IDL error names table.
-const domException_codes = new Map([
+const domException_codes = safeMapOf([
   ['IndexSizeError', 1], ['HierarchyRequestError', 3], ['WrongDocumentError', 4],
   ['InvalidCharacterError', 5], ['NoModificationAllowedError', 7], ['NotFoundError', 8],
   ['NotSupportedError', 9], ['InUseAttributeError', 10], ['InvalidStateError', 11],
@@ -78,8 +78,8 @@ const domException_codes = new Map([
 // The stack starts at the caller rather than inside this helper.
 function domException(message, name) {
   const error = new DOMException(message, name);
-  if (typeof Error.captureStackTrace === 'function') {
-    Error.captureStackTrace(error, domException);
+  if (typeof ErrorCaptureStackTrace === 'function') {
+    ErrorCaptureStackTrace(error, domException);
   }
   return error;
 }

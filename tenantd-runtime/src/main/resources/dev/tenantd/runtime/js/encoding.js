@@ -3,8 +3,8 @@
 // run on the request path, so decoders write code units into a reused
 // Uint16Array and turn it into strings in chunks instead of char by char.
 
-// Code units turned into a string per String.fromCharCode.apply call; well
-// under V8's argument limits.
+// Code units turned into a string per String.fromCharCode call; well under
+// V8's argument limits.
 const enc_CHUNK = 8192;
 
 // Number of UTF-8 bytes for `string` with lone surrogates counted as U+FFFD.
@@ -12,12 +12,12 @@ function enc_utf8Length(string) {
   const n = string.length;
   let length = n;
   for (let i = 0; i < n; i++) {
-    const c = string.charCodeAt(i);
+    const c = StringPrototypeCharCodeAt(string, i);
     if (c < 0x80) continue;
     if (c < 0x800) {
       length += 1;
     } else if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n) {
-      const d = string.charCodeAt(i + 1);
+      const d = StringPrototypeCharCodeAt(string, i + 1);
       if (d >= 0xDC00 && d <= 0xDFFF) {
         // Two code units become four bytes.
         length += 2;
@@ -33,14 +33,14 @@ function enc_utf8Length(string) {
 }
 
 // Writes UTF-8 for string[from..] into out[at..] while whole code points fit.
-// Returns [codeUnitsRead, bytesWritten].
+// Returns { read: codeUnitsRead, written: bytesWritten }.
 function enc_utf8Write(string, from, out, at) {
   const n = string.length;
-  const end = out.length;
+  const end = TypedArrayPrototypeGetLength(out);
   let i = from;
   let o = at;
   while (i < n) {
-    let c = string.charCodeAt(i);
+    let c = StringPrototypeCharCodeAt(string, i);
     if (c < 0x80) {
       if (o >= end) break;
       out[o++] = c;
@@ -56,7 +56,7 @@ function enc_utf8Write(string, from, out, at) {
     }
     let units = 1;
     if (c >= 0xD800 && c <= 0xDFFF) {
-      const d = c <= 0xDBFF && i + 1 < n ? string.charCodeAt(i + 1) : 0;
+      const d = c <= 0xDBFF && i + 1 < n ? StringPrototypeCharCodeAt(string, i + 1) : 0;
       if (d >= 0xDC00 && d <= 0xDFFF) {
         if (o + 4 > end) break;
         const cp = 0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00);
@@ -76,7 +76,7 @@ function enc_utf8Write(string, from, out, at) {
     out[o++] = 0x80 | (c & 0x3F);
     i += units;
   }
-  return [i - from, o - at];
+  return { read: i - from, written: o - at };
 }
 
 // Shared: UTF-8 encoding of a string (lone surrogates become U+FFFD).
@@ -91,14 +91,16 @@ function utf8Encode(string) {
 function enc_unitsToString(units, length, prefix) {
   let result = prefix;
   for (let i = 0; i < length; i += enc_CHUNK) {
-    const j = Math.min(i + enc_CHUNK, length);
-    result += String.fromCharCode.apply(null, units.subarray(i, j));
+    const j = MathMin(i + enc_CHUNK, length);
+    result += ReflectApply(StringFromCharCode, null, TypedArrayPrototypeSubarray(units, i, j));
   }
   return result;
 }
 
-// Scratch output buffer: each decoder call fills it and flushes when full.
+// Scratch output buffer: each decoder call fills it and flushes when full. With no
+// constructor of its own to look up, its subarrays are always Uint16Arrays.
 const enc_scratch = new Uint16Array(enc_CHUNK * 4 + 8);
+ObjectDefineProperty(enc_scratch, 'constructor', { value: undefined });
 const enc_FLUSH_AT = enc_CHUNK * 4;
 
 function enc_decodeError(fatal) {
@@ -117,7 +119,7 @@ function enc_utf8DecodeInto(bytes, state, fatal, flush) {
   let seen = state.seen;
   let lower = state.lower;
   let upper = state.upper;
-  const n = bytes.length;
+  const n = TypedArrayPrototypeGetLength(bytes);
   let i = 0;
   while (i < n) {
     if (o >= enc_FLUSH_AT) {
@@ -200,7 +202,7 @@ function enc_newUtf8State() {
 // TextDecoder does by default.
 function utf8Decode(bytes) {
   const string = enc_utf8DecodeInto(bytes, enc_newUtf8State(), false, true);
-  return string.charCodeAt(0) === 0xFEFF ? string.slice(1) : string;
+  return StringPrototypeCharCodeAt(string, 0) === 0xFEFF ? StringPrototypeSlice(string, 1) : string;
 }
 
 // UTF-16 decoder of the Encoding Standard; state: {lead, surrogate}, with -1
@@ -211,7 +213,7 @@ function enc_utf16DecodeInto(bytes, state, fatal, flush, bigEndian) {
   let o = 0;
   let lead = state.lead;
   let surrogate = state.surrogate;
-  const n = bytes.length;
+  const n = TypedArrayPrototypeGetLength(bytes);
   for (let i = 0; i < n; i++) {
     if (o >= enc_FLUSH_AT) {
       result = enc_unitsToString(out, o, result);
@@ -263,7 +265,8 @@ function enc_windows1252Decode(bytes) {
   const out = enc_scratch;
   let result = '';
   let o = 0;
-  for (let i = 0; i < bytes.length; i++) {
+  const n = TypedArrayPrototypeGetLength(bytes);
+  for (let i = 0; i < n; i++) {
     if (o >= enc_FLUSH_AT) {
       result = enc_unitsToString(out, o, result);
       o = 0;
@@ -274,7 +277,7 @@ function enc_windows1252Decode(bytes) {
   return enc_unitsToString(out, o, result);
 }
 
-const enc_labels = new Map();
+const enc_labels = new SafeMap();
 {
   const table = {
     'utf-8': ['unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'utf-8', 'utf8', 'x-unicode20utf8'],
@@ -291,37 +294,34 @@ const enc_labels = new Map();
 
 // Bytes of an AllowSharedBufferSource, without copying.
 function enc_bufferSourceBytes(input, what) {
-  if (ArrayBuffer.isView(input)) {
-    return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  }
-  if (enc_isArrayBuffer(input) || enc_isSharedArrayBuffer(input)) {
+  if (ArrayBufferIsView(input)) return viewBytes(input);
+  if (isArrayBuffer(input) || enc_isSharedArrayBuffer(input)) {
     return new Uint8Array(input);
   }
   throw new TypeError(`${what}: The provided value is not of type '(ArrayBuffer or ArrayBufferView)'.`);
 }
 
-const enc_abByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
 const enc_sabByteLength = typeof SharedArrayBuffer === 'function'
-  ? Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get : null;
+  ? ObjectGetOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get : null;
 
-function enc_isArrayBuffer(value) {
-  if (value === null || typeof value !== 'object') return false;
+function enc_isSharedArrayBuffer(value) {
+  if (enc_sabByteLength === null || value === null || typeof value !== 'object') return false;
   try {
-    enc_abByteLength.call(value);
+    ReflectApply(enc_sabByteLength, value, []);
     return true;
   } catch {
     return false;
   }
 }
 
-function enc_isSharedArrayBuffer(value) {
-  if (enc_sabByteLength === null || value === null || typeof value !== 'object') return false;
-  try {
-    enc_sabByteLength.call(value);
-    return true;
-  } catch {
-    return false;
-  }
+// The label without leading and trailing ASCII whitespace, lowercased.
+function enc_normalizeLabel(label) {
+  const isSpace = (c) => c === 0x09 || c === 0x0A || c === 0x0C || c === 0x0D || c === 0x20;
+  let start = 0;
+  let end = label.length;
+  while (start < end && isSpace(StringPrototypeCharCodeAt(label, start))) start++;
+  while (end > start && isSpace(StringPrototypeCharCodeAt(label, end - 1))) end--;
+  return StringPrototypeToLowerCase(StringPrototypeSlice(label, start, end));
 }
 
 function enc_dictionary(value, what) {
@@ -350,11 +350,11 @@ class TextEncoder {
     this.#brand;
     requireArguments(arguments.length, 2, "Failed to execute 'encodeInto' on 'TextEncoder'");
     source = webIdlToString(source, 'TextEncoder.encodeInto');
-    if (!(destination instanceof Uint8Array)) {
+    if (!isUint8Array(destination)) {
       throw new TypeError(
         "Failed to execute 'encodeInto' on 'TextEncoder': parameter 2 is not of type 'Uint8Array'.");
     }
-    const [read, written] = enc_utf8Write(source, 0, destination, 0);
+    const { read, written } = enc_utf8Write(source, 0, destination, 0);
     return { read, written };
   }
 }
@@ -373,7 +373,7 @@ class TextDecoder {
     const dict = enc_dictionary(options, "Failed to construct 'TextDecoder'");
     const fatal = !!dict.fatal;
     const ignoreBOM = !!dict.ignoreBOM;
-    const name = enc_labels.get(label.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '').toLowerCase());
+    const name = enc_labels.get(enc_normalizeLabel(label));
     if (name === undefined) {
       throw new RangeError(`Failed to construct 'TextDecoder': The encoding label provided ('${label}') is invalid.`);
     }
@@ -415,7 +415,7 @@ class TextDecoder {
     }
     if (!this.#ignoreBOM && !this.#bomSeen && output.length > 0) {
       this.#bomSeen = true;
-      if (output.charCodeAt(0) === 0xFEFF) output = output.slice(1);
+      if (StringPrototypeCharCodeAt(output, 0) === 0xFEFF) output = StringPrototypeSlice(output, 1);
     }
     return output;
   }

@@ -1,6 +1,14 @@
 // Event, CustomEvent, EventTarget, AbortController and AbortSignal per the DOM
 // Standard, plus the global reportError(). Our targets have no parents, so an
 // event's path is just its target and dispatch runs the at-target phase only.
+//
+// Shared with other files (the runtime's own use of signals, which a worker
+// changing AbortSignal.prototype or EventTarget.prototype does not reach):
+//   reportError(error)
+//   events_newSignal()                        a new AbortSignal
+//   events_isAbortSignal(value)
+//   events_signalAborted(signal), events_signalReason(signal)
+//   events_addAbortAlgorithm(signal, fn), events_removeAbortAlgorithm(signal, fn)
 
 // Shared: reports an exception the way listener errors are reported; the
 // runtime has no global error event, so it goes to the console. Never throws.
@@ -14,7 +22,6 @@ function reportError(error) {
   }
 }
 
-const events_timeOrigin = Date.now();
 // Gives dispatch access to an event's internal state.
 let events_state;
 
@@ -47,9 +54,9 @@ class Event {
       inPassiveListener: false,
       dispatching: false,
       initialized: true,
-      timeStamp: events_now(),
+      timeStamp: clock_elapsed(),
     };
-    Object.defineProperty(this, 'isTrusted', events_isTrustedDescriptor);
+    ObjectDefineProperty(this, 'isTrusted', events_isTrustedDescriptor);
   }
 
   static {
@@ -116,12 +123,6 @@ class Event {
   }
 }
 
-function events_now() {
-  const performance = globalThis.performance;
-  if (performance && typeof performance.now === 'function') return performance.now();
-  return Date.now() - events_timeOrigin;
-}
-
 function events_cancel(s) {
   if (s.cancelable && !s.inPassiveListener) s.canceled = true;
 }
@@ -138,11 +139,11 @@ const events_isTrustedDescriptor = {
 };
 
 {
-  const phases = { NONE: 0, CAPTURING_PHASE: 1, AT_TARGET: 2, BUBBLING_PHASE: 3 };
-  for (const [name, value] of Object.entries(phases)) {
+  const phases = ['NONE', 'CAPTURING_PHASE', 'AT_TARGET', 'BUBBLING_PHASE'];
+  for (let value = 0; value < phases.length; value++) {
     const desc = { value, writable: false, enumerable: true, configurable: false };
-    Object.defineProperty(Event, name, desc);
-    Object.defineProperty(Event.prototype, name, desc);
+    ObjectDefineProperty(Event, phases[value], desc);
+    ObjectDefineProperty(Event.prototype, phases[value], desc);
   }
   webIdlClass(Event);
   defineGlobal('Event', Event);
@@ -179,7 +180,7 @@ class EventTarget {
   // Map of type -> array of listener records {callback, capture, once,
   // passive, signal, removed}; arrays are replaced, never mutated in place,
   // so a dispatch in progress keeps its snapshot.
-  #listeners = new Map();
+  #listeners = new SafeMap();
 
   static {
     events_listeners = (target) => {
@@ -200,10 +201,10 @@ class EventTarget {
       throw new TypeError(
         "Failed to execute 'addEventListener' on 'EventTarget': parameter 2 is not of type 'Object'.");
     }
-    if (flags.signal && flags.signal.aborted) return;
+    if (flags.signal && events_signalAborted(flags.signal)) return;
     const list = map.get(type) ?? [];
-    for (const l of list) {
-      if (l.callback === callback && l.capture === flags.capture) return;
+    for (let i = 0; i < list.length; i++) {
+      if (list[i].callback === callback && list[i].capture === flags.capture) return;
     }
     const listener = {
       callback,
@@ -212,7 +213,9 @@ class EventTarget {
       passive: flags.passive,
       removed: false,
     };
-    map.set(type, [...list, listener]);
+    const next = copyList(list);
+    next[next.length] = listener;
+    map.set(type, next);
     if (flags.signal) {
       events_addAbortAlgorithm(flags.signal, () => events_removeListener(this, type, listener));
     }
@@ -225,9 +228,9 @@ class EventTarget {
     const { capture } = events_flattenOptions(options, false);
     const list = map.get(type);
     if (!list) return;
-    for (const l of list) {
-      if (l.callback === callback && l.capture === capture) {
-        events_removeListener(this, type, l);
+    for (let i = 0; i < list.length; i++) {
+      if (list[i].callback === callback && list[i].capture === capture) {
+        events_removeListener(this, type, list[i]);
         return;
       }
     }
@@ -247,6 +250,8 @@ class EventTarget {
 }
 webIdlClass(EventTarget);
 defineGlobal('EventTarget', EventTarget);
+const events_addEventListener = EventTarget.prototype.addEventListener;
+const events_removeEventListener = EventTarget.prototype.removeEventListener;
 
 function events_flattenOptions(options, full) {
   const result = { capture: false, once: false, passive: false, signal: null };
@@ -275,7 +280,10 @@ function events_removeListener(target, type, listener) {
   const list = map.get(type);
   listener.removed = true;
   if (!list) return;
-  const next = list.filter((l) => l !== listener);
+  const next = [];
+  for (let i = 0; i < list.length; i++) {
+    if (list[i] !== listener) next[next.length] = list[i];
+  }
   if (next.length) map.set(type, next);
   else map.delete(type);
 }
@@ -304,20 +312,21 @@ function events_dispatch(target, event, s) {
 
 function events_invoke(target, event, s, list, capturePhase) {
   if (s.stopPropagation) return;
-  for (const listener of list) {
+  for (let i = 0; i < list.length; i++) {
+    const listener = list[i];
     if (listener.removed || listener.capture !== capturePhase) continue;
     if (listener.once) events_removeListener(target, s.type, listener);
     if (listener.passive) s.inPassiveListener = true;
     try {
       const callback = listener.callback;
       if (typeof callback === 'function') {
-        Reflect.apply(callback, target, [event]);
+        ReflectApply(callback, target, [event]);
       } else {
         const handleEvent = callback.handleEvent;
         if (typeof handleEvent !== 'function') {
           throw new TypeError("The provided callback's 'handleEvent' property is not callable.");
         }
-        Reflect.apply(handleEvent, callback, [event]);
+        ReflectApply(handleEvent, callback, [event]);
       }
     } catch (error) {
       reportError(error);
@@ -330,9 +339,9 @@ function events_invoke(target, event, s, list, capturePhase) {
 // Event handler IDL attributes (onabort): the handler is one listener that is
 // registered when first set and keeps its place while replaced.
 function events_defineHandler(cls, name) {
-  const type = name.slice(2);
-  const handlers = new WeakMap();
-  Object.defineProperty(cls.prototype, name, {
+  const type = StringPrototypeSlice(name, 2);
+  const handlers = new SafeWeakMap();
+  ObjectDefineProperty(cls.prototype, name, {
     get() {
       events_listeners(this);
       return handlers.get(this)?.value ?? null;
@@ -343,7 +352,7 @@ function events_defineHandler(cls, name) {
       let record = handlers.get(this);
       if (fn === null) {
         if (record) {
-          this.removeEventListener(type, record.listener);
+          ReflectApply(events_removeEventListener, this, [type, record.listener]);
           handlers.delete(this);
         }
         return;
@@ -353,11 +362,11 @@ function events_defineHandler(cls, name) {
         record.listener = function (event) {
           const handler = record.value;
           if (typeof handler !== 'function') return;
-          const result = Reflect.apply(handler, this, [event]);
+          const result = ReflectApply(handler, this, [event]);
           if (result === false) event.preventDefault();
         };
         handlers.set(this, record);
-        EventTarget.prototype.addEventListener.call(this, type, record.listener);
+        ReflectApply(events_addEventListener, this, [type, record.listener]);
       } else {
         record.value = fn;
       }
@@ -368,7 +377,7 @@ function events_defineHandler(cls, name) {
 }
 
 // Internal state of AbortSignals; only this file creates them.
-const events_signals = new WeakMap();
+const events_signals = new SafeWeakMap();
 const events_constructToken = Symbol('AbortSignal');
 
 class AbortSignal extends EventTarget {
@@ -397,17 +406,16 @@ class AbortSignal extends EventTarget {
     requireArguments(arguments.length, 1, "Failed to execute 'timeout' on 'AbortSignal'");
     const ms = events_enforceRangeULL(milliseconds, "Failed to execute 'timeout' on 'AbortSignal'");
     const signal = events_newSignal();
-    const setTimeoutFn = globalThis.setTimeout;
-    setTimeoutFn(() => {
+    timers_arm(() => {
       events_signalAbort(signal, domException('signal timed out', 'TimeoutError'));
-    }, ms);
+    }, ms, [], false);
     return signal;
   }
 
   static any(signals) {
     requireArguments(arguments.length, 1, "Failed to execute 'any' on 'AbortSignal'");
     if (signals === null || (typeof signals !== 'object' && typeof signals !== 'function')
-        || typeof signals[Symbol.iterator] !== 'function') {
+        || typeof signals[SymbolIterator] !== 'function') {
       throw new TypeError("Failed to execute 'any' on 'AbortSignal': The provided value cannot be converted to a sequence.");
     }
     const list = [];
@@ -415,12 +423,12 @@ class AbortSignal extends EventTarget {
       if (!events_signals.has(signal)) {
         throw new TypeError("Failed to execute 'any' on 'AbortSignal': Failed to convert value to 'AbortSignal'.");
       }
-      list.push(signal);
+      list[list.length] = signal;
     }
     const result = events_newSignal();
     const rs = events_signals.get(result);
-    for (const signal of list) {
-      const s = events_signals.get(signal);
+    for (let i = 0; i < list.length; i++) {
+      const s = events_signals.get(list[i]);
       if (s.aborted) {
         rs.aborted = true;
         rs.reason = s.reason;
@@ -428,13 +436,15 @@ class AbortSignal extends EventTarget {
       }
     }
     rs.dependent = true;
-    for (const signal of list) {
-      const s = events_signals.get(signal);
-      const sources = s.dependent ? s.sources : [signal];
-      for (const source of sources) {
-        if (rs.sources.includes(source)) continue;
-        rs.sources.push(source);
-        events_signals.get(source).dependents.push(result);
+    for (let i = 0; i < list.length; i++) {
+      const s = events_signals.get(list[i]);
+      const sources = s.dependent ? s.sources : [list[i]];
+      for (let j = 0; j < sources.length; j++) {
+        const source = sources[j];
+        if (ArrayPrototypeIncludes(rs.sources, source)) continue;
+        rs.sources[rs.sources.length] = source;
+        const dependents = events_signals.get(source).dependents;
+        dependents[dependents.length] = result;
       }
     }
     return result;
@@ -473,8 +483,8 @@ function events_defaultAbortReason() {
 
 function events_enforceRangeULL(value, what) {
   const n = Number(value);
-  if (!Number.isFinite(n)) throw new TypeError(`${what}: Value is not a finite number.`);
-  const t = Math.trunc(n);
+  if (!NumberIsFinite(n)) throw new TypeError(`${what}: Value is not a finite number.`);
+  const t = MathTrunc(n);
   if (t < 0 || t > Number.MAX_SAFE_INTEGER) {
     throw new TypeError(`${what}: Value is outside the 'unsigned long long' value range.`);
   }
@@ -484,7 +494,25 @@ function events_enforceRangeULL(value, what) {
 function events_addAbortAlgorithm(signal, algorithm) {
   const s = events_signals.get(signal);
   if (s.aborted) return;
-  s.algorithms.push(algorithm);
+  s.algorithms[s.algorithms.length] = algorithm;
+}
+
+function events_removeAbortAlgorithm(signal, algorithm) {
+  const algorithms = events_signals.get(signal).algorithms;
+  const at = ArrayPrototypeIndexOf(algorithms, algorithm);
+  if (at >= 0) removeFromList(algorithms, at);
+}
+
+function events_isAbortSignal(value) {
+  return events_signals.has(value);
+}
+
+function events_signalAborted(signal) {
+  return events_signalState(signal).aborted;
+}
+
+function events_signalReason(signal) {
+  return events_signalState(signal).reason;
 }
 
 function events_signalAbort(signal, reason) {
@@ -493,37 +521,40 @@ function events_signalAbort(signal, reason) {
   s.aborted = true;
   s.reason = reason !== undefined ? reason : events_defaultAbortReason();
   const toAbort = [];
-  for (const dependent of s.dependents) {
-    const d = events_signals.get(dependent);
+  const dependents = s.dependents;
+  for (let i = 0; i < dependents.length; i++) {
+    const d = events_signals.get(dependents[i]);
     if (!d.aborted) {
       d.aborted = true;
       d.reason = s.reason;
-      toAbort.push(dependent);
+      toAbort[toAbort.length] = dependents[i];
     }
   }
   s.dependents = [];
   events_runAbortSteps(signal);
-  for (const dependent of toAbort) events_runAbortSteps(dependent);
+  for (let i = 0; i < toAbort.length; i++) events_runAbortSteps(toAbort[i]);
 }
 
 function events_runAbortSteps(signal) {
   const s = events_signals.get(signal);
   const algorithms = s.algorithms;
   s.algorithms = [];
-  for (const algorithm of algorithms) {
+  for (let i = 0; i < algorithms.length; i++) {
     try {
-      algorithm();
+      algorithms[i]();
     } catch (error) {
       reportError(error);
     }
   }
   // A dependent signal no longer needs its sources once aborted.
-  for (const source of s.sources) {
-    const ss = events_signals.get(source);
-    ss.dependents = ss.dependents.filter((d) => d !== signal);
+  for (let i = 0; i < s.sources.length; i++) {
+    const ss = events_signals.get(s.sources[i]);
+    const at = ArrayPrototypeIndexOf(ss.dependents, signal);
+    if (at >= 0) removeFromList(ss.dependents, at);
   }
   s.sources = [];
-  signal.dispatchEvent(new Event('abort'));
+  const event = new Event('abort');
+  events_dispatch(signal, event, events_state(event));
 }
 
 class AbortController {

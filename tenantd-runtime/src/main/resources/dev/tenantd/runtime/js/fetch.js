@@ -3,17 +3,34 @@
 // request flattened to primitives; the answer arrives in a later turn through
 // entryPoints.settle / entryPoints.reject.
 
-const fetch_pending = new Map();
+const fetch_pending = new SafeMap();
 let fetch_nextCallId = 0;
 
-const fetch_errorTypes = { TypeError, RangeError, SyntaxError, ReferenceError, Error };
+const fetch_errorTypes = { __proto__: null, TypeError, RangeError, SyntaxError, ReferenceError, Error };
 
+// Headers cross the boundary as one string, name NUL value NUL ...; joined and split
+// here by hand, so that nothing a worker does to its arrays or strings can change
+// where one header ends (the host checks every name and value again).
 function fetch_headersString(flat) {
-  return flat.join('\0');
+  const n = flat.length;
+  if (n === 0) return '';
+  let joined = flat[0];
+  for (let i = 1; i < n; i++) joined += '\0' + flat[i];
+  return joined;
 }
 
 function fetch_splitHeaders(joined) {
-  return joined === '' ? [] : joined.split('\0');
+  const out = [];
+  if (joined === '') return out;
+  let from = 0;
+  for (;;) {
+    const at = StringPrototypeIndexOf(joined, '\0', from);
+    if (at < 0) break;
+    out[out.length] = StringPrototypeSlice(joined, from, at);
+    from = at + 1;
+  }
+  out[out.length] = StringPrototypeSlice(joined, from);
+  return out;
 }
 
 // Starts a host call and returns a promise of its Response. `start(id)` makes
@@ -26,15 +43,16 @@ function fetch_hostCall(signal, start) {
       entry.signal = signal;
       entry.onAbort = () => {
         fetch_pending.delete(id);
-        reject(signal.reason);
+        reject(abortSignal_reason(signal));
       };
-      signal.addEventListener('abort', entry.onAbort, { once: true });
+      abortSignal_addAlgorithm(signal, entry.onAbort);
     }
     fetch_pending.set(id, entry);
     try {
       start(id);
     } catch (error) {
       fetch_pending.delete(id);
+      if (entry.signal) abortSignal_removeAlgorithm(entry.signal, entry.onAbort);
       reject(error);
     }
   });
@@ -46,10 +64,10 @@ function fetch_settle(id, status, statusText, headers, buffer, url, redirects) {
   const entry = fetch_pending.get(id);
   if (!entry) return;
   fetch_pending.delete(id);
-  if (entry.signal) entry.signal.removeEventListener('abort', entry.onAbort);
+  if (entry.signal) abortSignal_removeAlgorithm(entry.signal, entry.onAbort);
   try {
     entry.resolve(responseFromHost(status, statusText, fetch_splitHeaders(headers),
-      buffer.byteLength === 0 ? null : memory_fromHost(buffer), url, redirects > 0));
+      ArrayBufferPrototypeGetByteLength(buffer) === 0 ? null : memory_fromHost(buffer), url, redirects > 0));
   } catch (error) {
     entry.reject(error);
   }
@@ -59,24 +77,26 @@ function fetch_reject(id, name, message) {
   const entry = fetch_pending.get(id);
   if (!entry) return;
   fetch_pending.delete(id);
-  if (entry.signal) entry.signal.removeEventListener('abort', entry.onAbort);
+  if (entry.signal) abortSignal_removeAlgorithm(entry.signal, entry.onAbort);
   const Type = fetch_errorTypes[name] ?? Error;
   entry.reject(new Type(message));
 }
 
 async function fetch_prepare(input, init) {
-  const request = input instanceof Request && init === undefined ? input : new Request(input, init);
-  if (request.signal.aborted) throw request.signal.reason;
-  return { request, flat: await requestToHost(request) };
+  const request = init === undefined && isRequest(input) ? input : new Request(input, init);
+  const signal = requestSignal(request);
+  if (signal !== null && abortSignal_aborted(signal)) throw abortSignal_reason(signal);
+  return { request, signal, flat: await requestToHost(request) };
 }
 
 async function fetch(input, init = undefined) {
-  const { request, flat } = await fetch_prepare(input, init);
-  const protocol = new URL(flat.url).protocol;
+  const { signal, flat } = await fetch_prepare(input, init);
+  // The URL is serialized already: its scheme is everything before the first colon.
+  const protocol = StringPrototypeSlice(flat.url, 0, StringPrototypeIndexOf(flat.url, ':') + 1);
   if (protocol !== 'http:' && protocol !== 'https:') {
     throw new TypeError(`Fetch API cannot load: ${flat.url}`);
   }
-  return fetch_hostCall(request.signal, (id) => host.fetch(id, flat.method, flat.url,
+  return await fetch_hostCall(signal, (id) => host.fetch(id, flat.method, flat.url,
     fetch_headersString(flat.headers), flat.body ?? null));
 }
 defineGlobal('fetch', fetch);
@@ -91,8 +111,9 @@ class Fetcher {
   }
 
   async fetch(input, init = undefined) {
-    const { request, flat } = await fetch_prepare(input, init);
-    return fetch_hostCall(request.signal, (id) => this.#send(id, flat));
+    const send = this.#send;
+    const { signal, flat } = await fetch_prepare(input, init);
+    return await fetch_hostCall(signal, (id) => send(id, flat));
   }
 }
 webIdlClass(Fetcher);
@@ -112,7 +133,7 @@ class DispatchNamespace {
       // Dispatchers written for the launch API compare e.message with exactly this text.
       throw new Error('Error: Worker not found.');
     }
-    const optionsJson = JSON.stringify({ args: args ?? null, ...(options ?? {}) });
+    const optionsJson = JSONStringify({ args: args ?? null, ...(options ?? {}) });
     return new Fetcher((id, flat) => host.dispatch(id, binding, script, optionsJson,
       flat.method, flat.url, fetch_headersString(flat.headers), flat.body ?? null));
   }

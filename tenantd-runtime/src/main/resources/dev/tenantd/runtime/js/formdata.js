@@ -213,7 +213,7 @@ function fd_parseMime(input, backslashEscapes = true) {
 
 function fd_toBytes(bytes) {
   if (bytes instanceof Uint8Array) return bytes;
-  if (ArrayBuffer.isView(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (ArrayBufferIsView(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (Object.prototype.toString.call(bytes) === '[object ArrayBuffer]') return new Uint8Array(bytes);
   throw new TypeError('Expected bytes.');
 }

@@ -12,16 +12,19 @@
 //                                 sorted and combined as iteration sees them,
 //                                 one entry per set-cookie value
 //   setHeadersGuard(headers, guard)  guard is 'none' | 'immutable'
+//   headersGet(headers, name), headersHas(headers, name),
+//   headersAppend(headers, name, value)  the methods, for the runtime's own use
+//                                 (a worker can change Headers.prototype)
 // Helpers with the fetchapi_ prefix are used by formdata.js and body.js too.
 
 const fetchapi_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const fetchapi_NOT_BYTE = /[^\x00-\xFF]/;
-const fetchapi_ITERATOR_PROTOTYPE = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
+const fetchapi_ITERATOR_PROTOTYPE = ObjectGetPrototypeOf(ObjectGetPrototypeOf([][SymbolIterator]()));
 
 // Web IDL ByteString conversion.
 function fetchapi_byteString(value, what) {
   const s = webIdlToString(value, what);
-  if (fetchapi_NOT_BYTE.test(s)) {
+  if (regExpTest(fetchapi_NOT_BYTE, s)) {
     throw new TypeError(`${what}: value is not a ByteString (contains characters above U+00FF).`);
   }
   return s;
@@ -29,19 +32,13 @@ function fetchapi_byteString(value, what) {
 
 // Web IDL USVString conversion: lone surrogates become U+FFFD.
 function fetchapi_usvString(value, what) {
-  return webIdlToString(value, what).toWellFormed();
+  return StringPrototypeToWellFormed(webIdlToString(value, what));
 }
 
-// UTF-8 encoding through the shared encoder when encoding.js provides it.
+// UTF-8 encoding through the shared encoder of encoding.js.
 function fetchapi_encode(string) {
-  if (typeof utf8Encode === 'function') return utf8Encode(string);
-  const out = new TextEncoder().encode(string);
-  // A TextEncoder from another realm returns that realm's Uint8Array; a view of
-  // the same buffer keeps callers in this realm.
-  return out instanceof Uint8Array ? out : new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  return utf8Encode(string);
 }
-
-let fetchapi_decoder = null;
 
 // UTF-8 decoding with replacement. stripBom removes one leading BOM (the
 // "UTF-8 decode" algorithm); otherwise every BOM is kept ("UTF-8 decode
@@ -54,19 +51,17 @@ function fetchapi_decode(bytes, stripBom) {
     prefix += '\uFEFF';
     start += 3;
   }
-  const text = fetchapi_decodeRaw(start === 0 ? bytes : bytes.subarray(start));
+  const text = fetchapi_decodeRaw(start === 0 ? bytes : bytesView(bytes, start, TypedArrayPrototypeGetLength(bytes)));
   return prefix === '' ? text : prefix + text;
 }
 
 function fetchapi_isBomAt(bytes, i) {
-  return bytes.length >= i + 3 && bytes[i] === 0xEF && bytes[i + 1] === 0xBB && bytes[i + 2] === 0xBF;
+  return TypedArrayPrototypeGetLength(bytes) >= i + 3 && bytes[i] === 0xEF && bytes[i + 1] === 0xBB && bytes[i + 2] === 0xBF;
 }
 
 function fetchapi_decodeRaw(bytes) {
-  if (bytes.length === 0) return '';
-  if (typeof utf8Decode === 'function') return utf8Decode(bytes);
-  fetchapi_decoder ??= new TextDecoder('utf-8', { ignoreBOM: true });
-  return fetchapi_decoder.decode(bytes);
+  if (TypedArrayPrototypeGetLength(bytes) === 0) return '';
+  return utf8Decode(bytes);
 }
 
 function fetchapi_isHttpWhitespace(c) {
@@ -75,8 +70,8 @@ function fetchapi_isHttpWhitespace(c) {
 
 function fetchapi_checkName(name, what) {
   const s = fetchapi_byteString(name, what);
-  if (!fetchapi_TOKEN.test(s)) throw new TypeError(`${what}: Invalid header name "${s}".`);
-  return s.toLowerCase();
+  if (!regExpTest(fetchapi_TOKEN, s)) throw new TypeError(`${what}: Invalid header name "${s}".`);
+  return StringPrototypeToLowerCase(s);
 }
 
 // Normalizes (strips leading and trailing HTTP whitespace) and validates a
@@ -84,15 +79,16 @@ function fetchapi_checkName(name, what) {
 function fetchapi_checkValue(value, what) {
   let s = fetchapi_byteString(value, what);
   const n = s.length;
-  if (n > 0 && (fetchapi_isHttpWhitespace(s.charCodeAt(0)) || fetchapi_isHttpWhitespace(s.charCodeAt(n - 1)))) {
+  if (n > 0 && (fetchapi_isHttpWhitespace(StringPrototypeCharCodeAt(s, 0))
+      || fetchapi_isHttpWhitespace(StringPrototypeCharCodeAt(s, n - 1)))) {
     let start = 0;
     let end = n;
-    while (start < end && fetchapi_isHttpWhitespace(s.charCodeAt(start))) start++;
-    while (end > start && fetchapi_isHttpWhitespace(s.charCodeAt(end - 1))) end--;
-    s = s.slice(start, end);
+    while (start < end && fetchapi_isHttpWhitespace(StringPrototypeCharCodeAt(s, start))) start++;
+    while (end > start && fetchapi_isHttpWhitespace(StringPrototypeCharCodeAt(s, end - 1))) end--;
+    s = StringPrototypeSlice(s, start, end);
   }
   for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
+    const c = StringPrototypeCharCodeAt(s, i);
     if (c === 0x00 || c === 0x0A || c === 0x0D) {
       throw new TypeError(`${what}: Invalid header value.`);
     }
@@ -104,6 +100,9 @@ let hdr_sortedOf;
 let hdr_setGuard;
 let hdr_guardOf;
 let hdr_create;
+let headersGet;
+let headersHas;
+let headersAppend;
 
 class Headers {
   #list = [];
@@ -113,29 +112,31 @@ class Headers {
   constructor(init = undefined) {
     if (init === undefined) return;
     if (init !== null && typeof init === 'object' && #list in init) {
-      this.#list = init.#list.slice();
+      this.#list = copyList(init.#list);
       return;
     }
     if (init === null || (typeof init !== 'object' && typeof init !== 'function')) {
       throw new TypeError("Failed to construct 'Headers': The provided value is not of type "
         + "'(record<ByteString, ByteString> or sequence<sequence<ByteString>>)'.");
     }
-    const method = init[Symbol.iterator];
+    const method = init[SymbolIterator];
     if (method !== undefined && method !== null) {
       if (typeof method !== 'function') {
         throw new TypeError("Failed to construct 'Headers': The object's @@iterator is not callable.");
       }
+      // The sequence is the worker's: it is iterated the way its iterators say.
       const pairs = [];
-      for (const pair of { [Symbol.iterator]: () => method.call(init) }) {
+      for (const pair of { [SymbolIterator]: () => ReflectApply(method, init, []) }) {
         if (pair === null || (typeof pair !== 'object' && typeof pair !== 'function')
-          || typeof pair[Symbol.iterator] !== 'function') {
+          || typeof pair[SymbolIterator] !== 'function') {
           throw new TypeError("Failed to construct 'Headers': The provided value cannot be converted to a sequence.");
         }
         const items = [];
-        for (const item of pair) items.push(fetchapi_byteString(item, "Failed to construct 'Headers'"));
-        pairs.push(items);
+        for (const item of pair) items[items.length] = fetchapi_byteString(item, "Failed to construct 'Headers'");
+        pairs[pairs.length] = items;
       }
-      for (const items of pairs) {
+      for (let i = 0; i < pairs.length; i++) {
+        const items = pairs[i];
         if (items.length !== 2) {
           throw new TypeError("Failed to construct 'Headers': Invalid value: header pairs must contain exactly two items.");
         }
@@ -144,11 +145,14 @@ class Headers {
       return;
     }
     const entries = [];
-    for (const key of Reflect.ownKeys(init)) {
-      const desc = Reflect.getOwnPropertyDescriptor(init, key);
+    const keys = ReflectOwnKeys(init);
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k];
+      const desc = ReflectGetOwnPropertyDescriptor(init, key);
       if (desc === undefined || !desc.enumerable) continue;
       const name = fetchapi_byteString(key, "Failed to construct 'Headers'");
-      entries.push(name, fetchapi_byteString(init[key], "Failed to construct 'Headers'"));
+      entries[entries.length] = name;
+      entries[entries.length] = fetchapi_byteString(init[key], "Failed to construct 'Headers'");
     }
     for (let i = 0; i < entries.length; i += 2) {
       this.#append(entries[i], entries[i + 1], "Failed to construct 'Headers'");
@@ -159,7 +163,9 @@ class Headers {
     const n = fetchapi_checkName(name, what);
     const v = fetchapi_checkValue(value, what);
     this.#checkMutable();
-    this.#list.push(n, v);
+    const list = this.#list;
+    list[list.length] = n;
+    list[list.length] = v;
     this.#sorted = null;
   }
 
@@ -200,7 +206,7 @@ class Headers {
     const list = this.#list;
     const out = [];
     for (let i = 0; i < list.length; i += 2) {
-      if (list[i] === 'set-cookie') out.push(list[i + 1]);
+      if (list[i] === 'set-cookie') out[out.length] = list[i + 1];
     }
     return out;
   }
@@ -245,7 +251,7 @@ class Headers {
     for (let i = 0; ; i += 2) {
       const pairs = this.#sortedList();
       if (i >= pairs.length) break;
-      callback.call(thisArg, pairs[i + 1], pairs[i], this);
+      ReflectApply(callback, thisArg, [pairs[i + 1], pairs[i], this]);
     }
   }
 
@@ -267,17 +273,22 @@ class Headers {
     const list = this.#list;
     const names = [];
     for (let i = 0; i < list.length; i += 2) {
-      if (!names.includes(list[i])) names.push(list[i]);
+      if (!ArrayPrototypeIncludes(names, list[i])) names[names.length] = list[i];
     }
-    names.sort();
+    ArrayPrototypeSort(names);
     const out = [];
-    for (const name of names) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[k];
       if (name === 'set-cookie') {
         for (let i = 0; i < list.length; i += 2) {
-          if (list[i] === name) out.push(name, list[i + 1]);
+          if (list[i] === name) {
+            out[out.length] = name;
+            out[out.length] = list[i + 1];
+          }
         }
       } else {
-        out.push(name, hdr_get(list, name));
+        out[out.length] = name;
+        out[out.length] = hdr_get(list, name);
       }
     }
     this.#sorted = out;
@@ -296,6 +307,15 @@ class Headers {
       headers.#guard = guard;
       return headers;
     };
+    headersGet = (headers, name) => hdr_get(headers.#list, name);
+    headersHas = (headers, name) => {
+      const list = headers.#list;
+      for (let i = 0; i < list.length; i += 2) {
+        if (list[i] === name) return true;
+      }
+      return false;
+    };
+    headersAppend = (headers, name, value) => headers.#append(name, value, "Failed to execute 'append' on 'Headers'");
   }
 }
 
@@ -307,7 +327,7 @@ function hdr_get(list, name) {
   return result;
 }
 
-Object.defineProperty(Headers.prototype, Symbol.iterator, {
+ObjectDefineProperty(Headers.prototype, SymbolIterator, {
   value: Headers.prototype.entries,
   writable: true,
   configurable: true,
@@ -336,8 +356,8 @@ class hdr_HeadersIterator {
     return { value, done: false };
   }
 }
-Object.setPrototypeOf(hdr_HeadersIterator.prototype, fetchapi_ITERATOR_PROTOTYPE);
-Object.defineProperty(hdr_HeadersIterator.prototype, Symbol.toStringTag, {
+ObjectSetPrototypeOf(hdr_HeadersIterator.prototype, fetchapi_ITERATOR_PROTOTYPE);
+ObjectDefineProperty(hdr_HeadersIterator.prototype, SymbolToStringTag, {
   value: 'Headers Iterator',
   configurable: true,
 });
@@ -349,7 +369,7 @@ function headersFromFlat(flat, guard = 'none') {
   const n = flat == null ? 0 : flat.length;
   const list = new Array(n);
   for (let i = 0; i < n; i += 2) {
-    list[i] = String(flat[i]).toLowerCase();
+    list[i] = StringPrototypeToLowerCase(String(flat[i]));
     list[i + 1] = String(flat[i + 1]);
   }
   return hdr_create(list, guard === 'immutable' ? 'immutable' : 'none');

@@ -17,19 +17,20 @@
 // It replaces the allocating constructors and methods on the global object before any
 // other file or any worker code runs.
 
-const memory_Uint8Array = Uint8Array;
-const memory_construct = Reflect.construct;
-const memory_apply = Reflect.apply;
-const memory_isArray = Array.isArray;
+// The ungated constructor: bytes the host hands in are counted by the host.
+const memory_Uint8Array = globalThis.Uint8Array;
+const memory_construct = ReflectConstruct;
+const memory_apply = ReflectApply;
+const memory_isArray = ArrayIsArray;
 const memory_arrayFrom = Array.from;
-const memory_defineProperty = Object.defineProperty;
-const memory_getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
-const memory_typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
+const memory_defineProperty = ObjectDefineProperty;
+const memory_getOwnPropertyDescriptor = ObjectGetOwnPropertyDescriptor;
+const memory_typedArrayPrototype = TypedArrayPrototype;
 const memory_typedArrayLength = memory_getOwnPropertyDescriptor(memory_typedArrayPrototype, 'length').get;
 const memory_typedArrayByteLength = memory_getOwnPropertyDescriptor(memory_typedArrayPrototype, 'byteLength').get;
-const memory_arrayBufferByteLength = memory_getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
-const memory_sharedByteLength = typeof SharedArrayBuffer === 'function'
-  ? memory_getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get : undefined;
+const memory_arrayBufferByteLength = memory_getOwnPropertyDescriptor(globalThis.ArrayBuffer.prototype, 'byteLength').get;
+const memory_sharedByteLength = typeof globalThis.SharedArrayBuffer === 'function'
+  ? memory_getOwnPropertyDescriptor(globalThis.SharedArrayBuffer.prototype, 'byteLength').get : undefined;
 
 // Allocations smaller than this are not counted one by one: the host's checks after
 // each garbage collection and between turns cover them.
@@ -113,6 +114,7 @@ function memory_gate(name, prepare) {
   const original = globalThis[name];
   if (typeof original !== 'function') return;
   const gated = new Proxy(original, {
+    __proto__: null,
     construct(target, args, newTarget) {
       const { constructArgs, bytes } = prepare(args);
       memory_request(bytes);
@@ -145,26 +147,26 @@ function memory_gateMethod(holder, name, bytesOf) {
 }
 
 function memory_bufferArgs(args) {
-  const constructArgs = [...args];
+  const constructArgs = copyList(args);
   constructArgs[0] = memory_length(args[0]);
   return { constructArgs, bytes: constructArgs[0] };
 }
 
-for (const name of ['ArrayBuffer', 'SharedArrayBuffer']) {
-  memory_gate(name, memory_bufferArgs);
-}
+memory_gate('ArrayBuffer', memory_bufferArgs);
+memory_gate('SharedArrayBuffer', memory_bufferArgs);
 
 const memory_typedArrays = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array',
   'Int32Array', 'Uint32Array', 'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array'];
 
-for (const name of memory_typedArrays) {
+for (let i = 0; i < memory_typedArrays.length; i++) {
+  const name = memory_typedArrays[i];
   const original = globalThis[name];
   if (typeof original !== 'function') continue;
   const bytesPerElement = original.BYTES_PER_ELEMENT;
   memory_gate(name, (args) => {
     const source = args[0];
     if (source === null || (typeof source !== 'object' && typeof source !== 'function')) {
-      const constructArgs = [...args];
+      const constructArgs = copyList(args);
       constructArgs[0] = memory_length(source);
       return { constructArgs, bytes: constructArgs[0] * bytesPerElement };
     }
@@ -184,19 +186,19 @@ memory_gateMethod(memory_Uint8Array, 'fromBase64', (self, args) => typeof args[0
 memory_gateMethod(memory_Uint8Array, 'fromHex', (self, args) => typeof args[0] === 'string' ? args[0].length / 2 : 0);
 
 // Copies made with the typed array's own type rather than through its constructor.
-for (const name of ['toReversed', 'toSorted', 'with']) {
-  memory_gateMethod(memory_typedArrayPrototype, name, (self) => memory_apply(memory_typedArrayByteLength, self, []));
-}
+memory_gateMethod(memory_typedArrayPrototype, 'toReversed', (self) => memory_apply(memory_typedArrayByteLength, self, []));
+memory_gateMethod(memory_typedArrayPrototype, 'toSorted', (self) => memory_apply(memory_typedArrayByteLength, self, []));
+memory_gateMethod(memory_typedArrayPrototype, 'with', (self) => memory_apply(memory_typedArrayByteLength, self, []));
 
 // Growing or replacing a buffer.
-memory_gateMethod(ArrayBuffer.prototype, 'resize',
+memory_gateMethod(globalThis.ArrayBuffer.prototype, 'resize',
   (self, args) => memory_length(args[0]) - memory_apply(memory_arrayBufferByteLength, self, []));
-for (const name of ['transfer', 'transferToFixedLength']) {
-  memory_gateMethod(ArrayBuffer.prototype, name, (self, args) =>
-    args[0] === undefined ? 0 : memory_length(args[0]) - memory_apply(memory_arrayBufferByteLength, self, []));
-}
+const memory_transferBytes = (self, args) =>
+  args[0] === undefined ? 0 : memory_length(args[0]) - memory_apply(memory_arrayBufferByteLength, self, []);
+memory_gateMethod(globalThis.ArrayBuffer.prototype, 'transfer', memory_transferBytes);
+memory_gateMethod(globalThis.ArrayBuffer.prototype, 'transferToFixedLength', memory_transferBytes);
 if (memory_sharedByteLength !== undefined) {
-  memory_gateMethod(SharedArrayBuffer.prototype, 'grow',
+  memory_gateMethod(globalThis.SharedArrayBuffer.prototype, 'grow',
     (self, args) => memory_length(args[0]) - memory_apply(memory_sharedByteLength, self, []));
 }
 
@@ -205,14 +207,16 @@ if (typeof WebAssembly === 'object') {
   const wasmPage = 64 * 1024;
   const OriginalMemory = WebAssembly.Memory;
   const GatedMemory = new Proxy(OriginalMemory, {
+    __proto__: null,
     construct(target, args, newTarget) {
       const given = args[0];
       if (given === null || typeof given !== 'object') return memory_construct(target, args, newTarget);
       // Read the descriptor once, and hand the engine exactly what was counted.
       const descriptor = {};
-      for (const key of ['initial', 'maximum', 'shared', 'address']) {
-        const value = given[key];
-        if (value !== undefined) descriptor[key] = value;
+      const keys = ['initial', 'maximum', 'shared', 'address'];
+      for (let i = 0; i < keys.length; i++) {
+        const value = given[keys[i]];
+        if (value !== undefined) descriptor[keys[i]] = value;
       }
       let bytes = 0;
       if (descriptor.initial !== undefined && typeof descriptor.initial !== 'bigint') {
@@ -220,7 +224,9 @@ if (typeof WebAssembly === 'object') {
         bytes = descriptor.initial * wasmPage;
       }
       memory_request(bytes);
-      const made = memory_construct(target, [descriptor, ...args.slice(1)], newTarget);
+      const constructArgs = copyList(args);
+      constructArgs[0] = descriptor;
+      const made = memory_construct(target, constructArgs, newTarget);
       memory_count(bytes);
       return made;
     },
@@ -264,3 +270,10 @@ if (typeof WebAssembly === 'object') {
     enumerable: false,
   });
 }
+
+// The gated constructors, bound for the runtime's own allocations: they are counted
+// like a worker's, and a worker replacing the globals does not reach them.
+const {
+  ArrayBuffer, SharedArrayBuffer, Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array,
+  Int32Array, Uint32Array, Float16Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+} = globalThis;

@@ -4,13 +4,32 @@
 // those records and are named after the spec's. Byte streams are supported
 // for default readers (including autoAllocateChunkSize and byobRequest);
 // BYOB readers are not.
+//
+// Shared with other files (the runtime's own use of streams, which a worker
+// changing the streams' prototypes does not reach; assigned inside the block):
+//   streams_isReadableStream(value), streams_isLocked(stream)
+//   streams_newReadable(underlyingSource, strategy)   new ReadableStream(...)
+//   streams_enqueue(controller, chunk), streams_close(controller)
+//                                    for the controller a source's pull() gets
+//   streams_lock(stream)             locks it to a reader nobody reads from
+//   streams_tee(stream)              [branch1, branch2]
+//   readAllBytes(stream)             all of its chunks (BufferSources) as one new
+//                                    Uint8Array; other chunks reject with TypeError
+let streams_isReadableStream;
+let streams_isLocked;
+let streams_newReadable;
+let streams_enqueue;
+let streams_close;
+let streams_lock;
+let streams_tee;
+let readAllBytes;
 
 {
   // ---------------------------------------------------------------- helpers
 
   const noop = () => {};
-  const resolved = (value) => Promise.resolve(value);
-  const rejected = (reason) => Promise.reject(reason);
+  const resolved = (value) => PromiseResolve(value);
+  const rejected = (reason) => PromiseReject(reason);
   function deferred() {
     const d = { promise: null, resolve: null, reject: null, settled: false };
     d.promise = new Promise((resolve, reject) => {
@@ -32,16 +51,16 @@
   }
   // Marks a promise as handled, like the spec's [[PromiseIsHandled]].
   function setHandled(promise) {
-    promise.then(undefined, noop);
+    PromisePrototypeThen(promise, undefined, noop);
   }
   // "Upon fulfillment / rejection": reactions whose own result is unused.
   function react(promise, onFulfilled, onRejected) {
-    promise.then(onFulfilled, onRejected).then(undefined, reportError);
+    PromisePrototypeThen(PromisePrototypeThen(promise, onFulfilled, onRejected), undefined, reportError);
   }
   // Calls a user callback and always returns a promise.
   function promiseCall(fn, thisArg, args) {
     try {
-      return resolved(Reflect.apply(fn, thisArg, args));
+      return resolved(ReflectApply(fn, thisArg, args));
     } catch (error) {
       return rejected(error);
     }
@@ -65,10 +84,11 @@
   }
 
   const abTransfer = ArrayBuffer.prototype.transfer;
+  const abSlice = ArrayBuffer.prototype.slice;
   function transferArrayBuffer(buffer) {
-    if (typeof abTransfer === 'function') return abTransfer.call(buffer);
+    if (typeof abTransfer === 'function') return ReflectApply(abTransfer, buffer, []);
     // Engines without transfer cannot detach; a copy keeps the semantics we rely on.
-    return ArrayBuffer.prototype.slice.call(buffer, 0);
+    return ReflectApply(abSlice, buffer, [0]);
   }
 
   // A FIFO of [value, size] pairs that dequeues in O(1).
@@ -78,13 +98,13 @@
       this.head = 0;
     }
     get length() { return this.items.length - this.head; }
-    push(item) { this.items.push(item); }
+    push(item) { this.items[this.items.length] = item; }
     peek() { return this.items[this.head]; }
     shift() {
       const item = this.items[this.head];
       this.items[this.head++] = undefined;
       if (this.head > 1024 && this.head * 2 > this.items.length) {
-        this.items = this.items.slice(this.head);
+        this.items = copyList(this.items, this.head);
         this.head = 0;
       }
       return item;
@@ -96,7 +116,9 @@
   }
 
   function dequeueValue(container) {
-    const [value, size] = container.queue.shift();
+    const pair = container.queue.shift();
+    const value = pair[0];
+    const size = pair[1];
     container.queueTotalSize -= size;
     if (container.queueTotalSize < 0) container.queueTotalSize = 0;
     return value;
@@ -122,7 +144,7 @@
   }
   function extractSizeAlgorithm(size) {
     if (size === undefined) return () => 1;
-    return (chunk) => Reflect.apply(size, undefined, [chunk]);
+    return (chunk) => ReflectApply(size, undefined, [chunk]);
   }
   // Reads a QueuingStrategy dictionary in IDL member order.
   function convertStrategy(strategy, what) {
@@ -171,7 +193,7 @@
       }
       const s = newReadableStreamRecord(this);
       this.#s = s;
-      const startAlgorithm = () => (start ? Reflect.apply(start, source, [s.controller.pub]) : undefined);
+      const startAlgorithm = () => (start ? ReflectApply(start, source, [s.controller.pub]) : undefined);
       const pullAlgorithm = () => (pull ? promiseCall(pull, source, [s.controller.pub]) : resolved());
       const cancelAlgorithm = (reason) => (cancel ? promiseCall(cancel, source, [reason]) : resolved());
       if (type === 'bytes') {
@@ -275,7 +297,8 @@
 
     tee() {
       const s = rsRecord(this);
-      return readableStreamTee(s, s.controller.isByte).map((branch) => branch.pub);
+      const branches = readableStreamTee(s, s.controller.isByte);
+      return [branches[0].pub, branches[1].pub];
     }
 
     values(options = undefined) {
@@ -305,10 +328,7 @@
     const preventClose = !!dict.preventClose;
     const signal = dict.signal;
     if (signal !== undefined) {
-      const aborted = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted').get;
-      try {
-        aborted.call(signal);
-      } catch {
+      if (!events_isAbortSignal(signal)) {
         throw new TypeError(`${what}: Failed to read the 'signal' property: not an AbortSignal.`);
       }
     }
@@ -343,7 +363,7 @@
     if (s.state === 'errored') return rejected(s.storedError);
     readableStreamClose(s);
     const sourceCancelPromise = s.controller.cancelSteps(reason);
-    return sourceCancelPromise.then(noop);
+    return PromisePrototypeThen(sourceCancelPromise, noop);
   }
 
   function readableStreamClose(s) {
@@ -605,7 +625,7 @@
       const c = rbcRecord(this);
       const what = "Failed to execute 'enqueue' on 'ReadableByteStreamController'";
       requireArguments(arguments.length, 1, what);
-      if (!ArrayBuffer.isView(chunk)) throw new TypeError(`${what}: parameter 1 is not of type 'ArrayBufferView'.`);
+      if (!ArrayBufferIsView(chunk)) throw new TypeError(`${what}: parameter 1 is not of type 'ArrayBufferView'.`);
       if (chunk.byteLength === 0) throw new TypeError(`${what}: chunk is empty.`);
       if (chunk.buffer.byteLength === 0) throw new TypeError(`${what}: chunk's buffer is detached.`);
       if (c.closeRequested) throw new TypeError(`${what}: stream is closed.`);
@@ -663,9 +683,9 @@
             readRequest.errorSteps(error);
             return;
           }
-          c.pendingPullIntos.push({
+          c.pendingPullIntos[c.pendingPullIntos.length] = {
             buffer, byteOffset: 0, byteLength: c.autoAllocateChunkSize, bytesFilled: 0, readerType: 'default',
-          });
+          };
         }
         s.reader.readRequests.push(readRequest);
         byteControllerCallPullIfNeeded(c);
@@ -750,7 +770,7 @@
     }
     const view = new Uint8Array(buffer, byteOffset, byteLength);
     if (isLocked(s) && numReadRequests(s) > 0) {
-      if (c.pendingPullIntos.length > 0) c.pendingPullIntos.shift();
+      if (c.pendingPullIntos.length > 0) ArrayPrototypeShift(c.pendingPullIntos);
       fulfillReadRequest(s, view, false);
     } else {
       c.queue.push([view, byteLength]);
@@ -793,12 +813,12 @@
   // Bytes written into a request whose reader went away are queued.
   function byteControllerEnqueueDetachedPullInto(c, descriptor) {
     if (descriptor.bytesFilled > 0) {
-      const copy = ArrayBuffer.prototype.slice.call(descriptor.buffer, descriptor.byteOffset,
-        descriptor.byteOffset + descriptor.bytesFilled);
+      const copy = ReflectApply(abSlice, descriptor.buffer, [descriptor.byteOffset,
+        descriptor.byteOffset + descriptor.bytesFilled]);
       c.queue.push([new Uint8Array(copy), copy.byteLength]);
       c.queueTotalSize += copy.byteLength;
     }
-    c.pendingPullIntos.shift();
+    ArrayPrototypeShift(c.pendingPullIntos);
   }
 
   function byteControllerRespond(c, bytesWritten) {
@@ -819,13 +839,13 @@
     const s = c.stream;
     byteControllerInvalidateBYOBRequest(c);
     if (s.state === 'closed') {
-      if (first.readerType === 'none') c.pendingPullIntos.shift();
+      if (first.readerType === 'none') ArrayPrototypeShift(c.pendingPullIntos);
     } else {
       first.bytesFilled += bytesWritten;
       if (first.readerType === 'none') {
         byteControllerEnqueueDetachedPullInto(c, first);
       } else {
-        c.pendingPullIntos.shift();
+        ArrayPrototypeShift(c.pendingPullIntos);
         const filled = new Uint8Array(first.buffer, first.byteOffset, first.bytesFilled);
         if (numReadRequests(s) > 0) fulfillReadRequest(s, filled, false);
         else {
@@ -875,7 +895,7 @@
       const r = byobRequestRecord(this);
       const what = "Failed to execute 'respondWithNewView' on 'ReadableStreamBYOBRequest'";
       requireArguments(arguments.length, 1, what);
-      if (!ArrayBuffer.isView(view)) throw new TypeError(`${what}: parameter 1 is not of type 'ArrayBufferView'.`);
+      if (!ArrayBufferIsView(view)) throw new TypeError(`${what}: parameter 1 is not of type 'ArrayBufferView'.`);
       if (r.controller === undefined) throw new TypeError(`${what}: This BYOB request has been invalidated`);
       if (view.buffer.byteLength === 0) throw new TypeError(`${what}: The view's buffer has been detached.`);
       const c = r.controller;
@@ -1028,7 +1048,7 @@
   // ---------------------------------------------------------- async iteration
 
   const AsyncIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf((async function* () {}).prototype));
-  const iteratorState = new WeakMap();
+  const iteratorState = new SafeWeakMap();
   const ReadableStreamAsyncIteratorPrototype = Object.create(AsyncIteratorPrototype, {
     next: {
       value: function next() {
@@ -1038,7 +1058,7 @@
           if (it.finished) return resolved({ value: undefined, done: true });
           return iteratorNext(it);
         };
-        it.ongoing = it.ongoing ? it.ongoing.then(nextSteps, nextSteps) : nextSteps();
+        it.ongoing = it.ongoing ? PromisePrototypeThen(it.ongoing, nextSteps, nextSteps) : nextSteps();
         return it.ongoing;
       },
       writable: true, enumerable: true, configurable: true,
@@ -1050,9 +1070,9 @@
         const returnSteps = () => {
           if (it.finished) return resolved({ value, done: true });
           it.finished = true;
-          return iteratorReturn(it, value).then(() => ({ value, done: true }));
+          return PromisePrototypeThen(iteratorReturn(it, value), () => ({ value, done: true }));
         };
-        it.ongoing = it.ongoing ? it.ongoing.then(returnSteps, returnSteps) : returnSteps();
+        it.ongoing = it.ongoing ? PromisePrototypeThen(it.ongoing, returnSteps, returnSteps) : returnSteps();
         return it.ongoing;
       },
       writable: true, enumerable: true, configurable: true,
@@ -1061,7 +1081,7 @@
   });
 
   function createAsyncIterator(reader, preventCancel) {
-    const iterator = Object.create(ReadableStreamAsyncIteratorPrototype);
+    const iterator = ObjectCreate(ReadableStreamAsyncIteratorPrototype);
     iteratorState.set(iterator, { reader, preventCancel, ongoing: null, finished: false });
     return iterator;
   }
@@ -1112,23 +1132,23 @@
       if (typeof syncMethod !== 'function') {
         throw new TypeError("Failed to execute 'from' on 'ReadableStream': The provided value is not async iterable.");
       }
-      const syncIterator = Reflect.apply(syncMethod, asyncIterable, []);
+      const syncIterator = ReflectApply(syncMethod, asyncIterable, []);
       if (!isObject(syncIterator)) throw new TypeError('The iterator is not an object.');
       iterator = asyncFromSyncIterator(syncIterator);
     } else {
       if (typeof method !== 'function') throw new TypeError('Symbol.asyncIterator is not a function.');
-      iterator = Reflect.apply(method, asyncIterable, []);
+      iterator = ReflectApply(method, asyncIterable, []);
       if (!isObject(iterator)) throw new TypeError('The iterator is not an object.');
     }
     const nextMethod = iterator.next;
     const pullAlgorithm = () => {
       let nextResult;
       try {
-        nextResult = Reflect.apply(nextMethod, iterator, []);
+        nextResult = ReflectApply(nextMethod, iterator, []);
       } catch (error) {
         return rejected(error);
       }
-      return resolved(nextResult).then((result) => {
+      return PromisePrototypeThen(resolved(nextResult), (result) => {
         if (!isObject(result)) throw new TypeError('The iterator result is not an object.');
         if (result.done) {
           defaultControllerClose(s.controller);
@@ -1146,7 +1166,7 @@
       } catch (error) {
         return rejected(error);
       }
-      return promiseCall(returnMethod, iterator, [reason]).then((result) => {
+      return PromisePrototypeThen(promiseCall(returnMethod, iterator, [reason]), (result) => {
         if (!isObject(result)) throw new TypeError('The iterator result is not an object.');
       });
     };
@@ -1159,12 +1179,12 @@
     const continuation = (result) => {
       if (!isObject(result)) throw new TypeError('The iterator result is not an object.');
       const done = !!result.done;
-      return resolved(result.value).then((value) => ({ value, done }));
+      return PromisePrototypeThen(resolved(result.value), (value) => ({ value, done }));
     };
     return {
       next() {
         try {
-          return continuation(Reflect.apply(nextMethod, syncIterator, []));
+          return continuation(ReflectApply(nextMethod, syncIterator, []));
         } catch (error) {
           return rejected(error);
         }
@@ -1173,7 +1193,7 @@
         try {
           const returnMethod = syncIterator.return;
           if (returnMethod === undefined || returnMethod === null) return resolved({ value, done: true });
-          return continuation(Reflect.apply(returnMethod, syncIterator, [value]));
+          return continuation(ReflectApply(returnMethod, syncIterator, [value]));
         } catch (error) {
           return rejected(error);
         }
@@ -1184,7 +1204,7 @@
   // ---------------------------------------------------------------------- tee
 
   function cloneChunk(chunk) {
-    if (ArrayBuffer.isView(chunk)) {
+    if (ArrayBufferIsView(chunk)) {
       const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       return new Uint8Array(bytes);
     }
@@ -1266,7 +1286,7 @@
   }
 
   function queueMicrotaskShim(fn) {
-    resolved().then(fn).then(undefined, reportError);
+    PromisePrototypeThen(PromisePrototypeThen(resolved(), fn), undefined, reportError);
   }
 
   // --------------------------------------------------------------------- pipe
@@ -1282,7 +1302,7 @@
 
     const waitForWritesToFinish = () => {
       const old = currentWrite;
-      return currentWrite.then(() => (old !== currentWrite ? waitForWritesToFinish() : undefined));
+      return PromisePrototypeThen(currentWrite, () => (old !== currentWrite ? waitForWritesToFinish() : undefined));
     };
 
     const finalize = (isError, error) => {
@@ -1321,12 +1341,16 @@
         const error = signal.reason;
         const actions = [];
         if (!preventAbort) {
-          actions.push(() => (dest.state === 'writable' ? writableStreamAbort(dest, error) : resolved()));
+          actions[actions.length] = () => (dest.state === 'writable' ? writableStreamAbort(dest, error) : resolved());
         }
         if (!preventCancel) {
-          actions.push(() => (source.state === 'readable' ? readableStreamCancel(source, error) : resolved()));
+          actions[actions.length] = () => (source.state === 'readable' ? readableStreamCancel(source, error) : resolved());
         }
-        shutdownWithAction(() => Promise.all(actions.map((action) => action())), true, error);
+        shutdownWithAction(() => {
+          const results = [];
+          for (let i = 0; i < actions.length; i++) results[i] = actions[i]();
+          return promiseAll(results);
+        }, true, error);
       };
       if (signal.aborted) {
         abortAlgorithm();
@@ -1364,12 +1388,12 @@
 
     const pipeStep = () => {
       if (shuttingDown) return resolved(true);
-      return writer.ready.promise.then(() => {
+      return PromisePrototypeThen(writer.ready.promise, () => {
         if (shuttingDown) return true;
         return new Promise((resolve, reject) => {
           defaultReaderRead(reader, {
             chunkSteps: (chunk) => {
-              currentWrite = writerWrite(writer, chunk).then(undefined, noop);
+              currentWrite = PromisePrototypeThen(writerWrite(writer, chunk), undefined, noop);
               resolve(false);
             },
             closeSteps: () => resolve(true),
@@ -1379,7 +1403,7 @@
       });
     };
     const pipeLoop = () => {
-      pipeStep().then((finished) => {
+      PromisePrototypeThen(pipeStep(), (finished) => {
         if (!finished) pipeLoop();
       }, noop);
     };
@@ -1418,7 +1442,7 @@
       const sizeAlgorithm = extractSizeAlgorithm(strat.size);
       const hwm = extractHighWaterMark(strat, 1);
       setUpWritableController(s,
-        () => (start ? Reflect.apply(start, sink, [s.controller.pub]) : undefined),
+        () => (start ? ReflectApply(start, sink, [s.controller.pub]) : undefined),
         (chunk) => (write ? promiseCall(write, sink, [chunk, s.controller.pub]) : resolved()),
         () => (close ? promiseCall(close, sink, []) : resolved()),
         (reason) => (abort ? promiseCall(abort, sink, [reason]) : resolved()),
@@ -2028,7 +2052,7 @@
       };
       new TransformStreamDefaultController(constructToken, c);
       s.controller = c;
-      if (start) startPromise.resolve(Reflect.apply(start, source, [c.pub]));
+      if (start) startPromise.resolve(ReflectApply(start, source, [c.pub]));
       else startPromise.resolve();
     }
 
@@ -2119,7 +2143,7 @@
   }
 
   function transformPerformTransform(c, chunk) {
-    return c.transformAlgorithm(chunk).then(undefined, (r) => {
+    return PromisePrototypeThen(c.transformAlgorithm(chunk), undefined, (r) => {
       transformStreamError(c.stream, r);
       throw r;
     });
@@ -2128,7 +2152,7 @@
   function transformSinkWrite(s, chunk) {
     const c = s.controller;
     if (s.backpressure) {
-      return s.backpressureChangePromise.promise.then(() => {
+      return PromisePrototypeThen(s.backpressureChangePromise.promise, () => {
         const writable = s.writable;
         if (writable.state === 'erroring') throw writable.storedError;
         return transformPerformTransform(c, chunk);
@@ -2298,6 +2322,69 @@
   }
   webIdlClass(CountQueuingStrategy);
 
+  streams_isReadableStream = (value) => tryRecord(rsRecord, value) !== null;
+  streams_isLocked = (stream) => isLocked(rsRecord(stream));
+  streams_newReadable = (underlyingSource, strategy) => new ReadableStream(underlyingSource, strategy);
+  streams_enqueue = (controller, chunk) => {
+    const c = tryRecord(rbcRecord, controller);
+    if (c !== null) byteControllerEnqueue(c, chunk);
+    else defaultControllerEnqueue(rscRecord(controller), chunk);
+  };
+  streams_close = (controller) => {
+    const c = tryRecord(rbcRecord, controller);
+    if (c !== null) byteControllerClose(c);
+    else defaultControllerClose(rscRecord(controller));
+  };
+  streams_lock = (stream) => {
+    acquireDefaultReader(rsRecord(stream));
+  };
+  streams_tee = (stream) => {
+    const s = rsRecord(stream);
+    const branches = readableStreamTee(s, s.controller.isByte);
+    return [branches[0].pub, branches[1].pub];
+  };
+  readAllBytes = async (stream) => {
+    const r = acquireDefaultReader(rsRecord(stream));
+    const chunks = [];
+    let total = 0;
+    for (;;) {
+      const step = await new Promise((resolve, reject) => {
+        defaultReaderRead(r, {
+          chunkSteps: (value) => resolve({ value, done: false }),
+          closeSteps: () => resolve({ value: undefined, done: true }),
+          errorSteps: reject,
+        });
+      });
+      if (step.done) break;
+      const value = step.value;
+      let bytes;
+      if (ArrayBufferIsView(value)) {
+        bytes = viewBytes(value);
+      } else if (isArrayBuffer(value) || readAllBytes_isSharedArrayBuffer(value)) {
+        bytes = new Uint8Array(value);
+      } else {
+        const error = new TypeError('Received non-Uint8Array chunk');
+        setHandled(readableStreamCancel(r.stream, error));
+        throw error;
+      }
+      chunks[chunks.length] = bytes;
+      total += TypedArrayPrototypeGetLength(bytes);
+    }
+    // The result is always a fresh array: a stream's own chunk is never handed out.
+    return chunks.length === 1 ? new Uint8Array(chunks[0]) : concatBytes(chunks, total);
+  };
+  const readAllBytes_sabByteLength = typeof SharedArrayBuffer === 'function'
+    ? ObjectGetOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get : undefined;
+  function readAllBytes_isSharedArrayBuffer(value) {
+    if (readAllBytes_sabByteLength === undefined) return false;
+    try {
+      ReflectApply(readAllBytes_sabByteLength, value, []);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   defineGlobal('ReadableStream', ReadableStream);
   defineGlobal('ReadableStreamDefaultReader', ReadableStreamDefaultReader);
   defineGlobal('ReadableStreamDefaultController', ReadableStreamDefaultController);
@@ -2312,47 +2399,3 @@
   defineGlobal('CountQueuingStrategy', CountQueuingStrategy);
 }
 
-// Shared: reads a stream to its end and concatenates the chunks, which must
-// be BufferSources (fetch's body reading); other chunks reject with TypeError.
-async function readAllBytes(stream) {
-  const reader = stream.getReader();
-  const chunks = [];
-  let total = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    let bytes;
-    if (value instanceof Uint8Array) {
-      bytes = value;
-    } else if (ArrayBuffer.isView(value)) {
-      bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-    } else if (value !== null && typeof value === 'object' && readAllBytes_isArrayBuffer(value)) {
-      bytes = new Uint8Array(value);
-    } else {
-      const error = new TypeError('Received non-Uint8Array chunk');
-      reader.cancel(error).catch(() => {});
-      throw error;
-    }
-    chunks.push(bytes);
-    total += bytes.length;
-  }
-  // The result is always a fresh array: a stream's own chunk is never handed out.
-  return chunks.length === 1 ? chunks[0].slice() : concatBytes(chunks, total);
-}
-
-function readAllBytes_isArrayBuffer(value) {
-  try {
-    readAllBytes_abByteLength.call(value);
-    return true;
-  } catch {
-    try {
-      readAllBytes_sabByteLength?.call(value);
-      return readAllBytes_sabByteLength !== undefined;
-    } catch {
-      return false;
-    }
-  }
-}
-const readAllBytes_abByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
-const readAllBytes_sabByteLength = typeof SharedArrayBuffer === 'function'
-  ? Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get : undefined;

@@ -109,7 +109,7 @@
       };
     } else if (sabByteLength !== null && brand(sabByteLength, value)) {
       throw cloneError('SharedArrayBuffer could not be cloned.');
-    } else if (ArrayBuffer.isView(value)) {
+    } else if (ArrayBufferIsView(value)) {
       const name = typedArrayName.call(value);
       let buffer;
       if (name !== undefined) {

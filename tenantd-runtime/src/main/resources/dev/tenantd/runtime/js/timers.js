@@ -1,7 +1,9 @@
 // Timers and microtasks. A timer is scheduled by the host, which posts a turn
 // back to this isolate when it is due; the callback runs in that turn.
+//
+// Shared with other files: timers_arm(callback, delay, args, repeat), timers_fire(id).
 
-const timers_pending = new Map();
+const timers_pending = new SafeMap();
 let timers_nextId = 0;
 
 function timers_arm(callback, delay, args, repeat) {
@@ -9,7 +11,7 @@ function timers_arm(callback, delay, args, repeat) {
     throw new TypeError('The "callback" argument must be of type function.');
   }
   const id = ++timers_nextId;
-  const ms = Math.max(0, Number(delay) || 0);
+  const ms = MathMax(0, Number(delay) || 0);
   timers_pending.set(id, { callback, args, repeat, ms });
   host.setTimer(id, ms);
   return id;
@@ -29,7 +31,7 @@ function timers_fire(id) {
     timers_pending.delete(id);
   }
   try {
-    timer.callback(...timer.args);
+    ReflectApply(timer.callback, undefined, timer.args);
   } catch (error) {
     reportError(error);
   }
@@ -43,11 +45,15 @@ defineGlobal('setInterval', function setInterval(callback, delay = 0, ...args) {
 });
 defineGlobal('clearTimeout', function clearTimeout(id) { timers_cancel(id); });
 defineGlobal('clearInterval', function clearInterval(id) { timers_cancel(id); });
+
+// Without a constructor of its own to look up, then() on it always makes a native promise.
+const timers_resolved = PromiseResolve();
+ObjectDefineProperty(timers_resolved, 'constructor', { value: undefined });
 defineGlobal('queueMicrotask', function queueMicrotask(callback) {
   if (typeof callback !== 'function') {
     throw new TypeError("Failed to execute 'queueMicrotask': parameter 1 is not of type 'Function'.");
   }
-  Promise.resolve().then(() => {
+  PromisePrototypeThen(timers_resolved, () => {
     try {
       callback();
     } catch (error) {
@@ -56,12 +62,6 @@ defineGlobal('queueMicrotask', function queueMicrotask(callback) {
   });
 });
 
-const timers_origin = Date.now();
-defineGlobal('performance', Object.freeze({
-  now() { return Date.now() - timers_origin; },
-  get timeOrigin() { return timers_origin; },
-}));
-
-defineGlobal('scheduler', Object.freeze({
+defineGlobal('scheduler', ObjectFreeze({
   wait(ms) { return new Promise((resolve) => timers_arm(resolve, ms, [], false)); },
 }));

@@ -1,16 +1,22 @@
 // WHATWG URL Standard: the URL and URLSearchParams interfaces, the basic URL
 // parser, host parsing (IDNA, IPv4, IPv6, opaque hosts) and the
 // application/x-www-form-urlencoded parser and serializer.
-// Everything but the two globals stays inside this block; UTF-8 is handled
-// privately so this file depends on nothing but prelude.js.
+// Everything but the two globals and the helpers below stays inside this block;
+// UTF-8 is handled privately so this file depends on nothing but prelude.js.
+//
+// Shared with other files (assigned inside the block):
+//   urlHref(input)                the href the URL parser makes of a string, or null
+//   urlHrefOf(value)              a URL object's href, or null for anything else
+//   urlSearchParamsString(value)  a URLSearchParams' serialization, or null
+let urlHref;
+let urlHrefOf;
+let urlSearchParamsString;
 {
   // ---------------------------------------------------------------------
   // Strings and UTF-8
 
   // IDL USVString conversion: lone surrogates become U+FFFD.
-  const url_toWellFormed = typeof String.prototype.toWellFormed === 'function'
-    ? (s) => s.toWellFormed()
-    : (s) => s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  const url_toWellFormed = (s) => StringPrototypeToWellFormed(s);
 
   function url_usv(value, what) {
     return url_toWellFormed(webIdlToString(value, what));
@@ -18,24 +24,86 @@
 
   // Appends the UTF-8 bytes of one code point to `out`.
   function url_utf8Push(cp, out) {
+    let o = out.length;
     if (cp < 0x80) {
-      out.push(cp);
+      out[o] = cp;
     } else if (cp < 0x800) {
-      out.push(0xC0 | (cp >> 6), 0x80 | (cp & 0x3F));
+      out[o++] = 0xC0 | (cp >> 6);
+      out[o] = 0x80 | (cp & 0x3F);
     } else if (cp < 0x10000) {
       if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;
-      out.push(0xE0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3F), 0x80 | (cp & 0x3F));
+      out[o++] = 0xE0 | (cp >> 12);
+      out[o++] = 0x80 | ((cp >> 6) & 0x3F);
+      out[o] = 0x80 | (cp & 0x3F);
     } else {
-      out.push(0xF0 | (cp >> 18), 0x80 | ((cp >> 12) & 0x3F), 0x80 | ((cp >> 6) & 0x3F),
-        0x80 | (cp & 0x3F));
+      out[o++] = 0xF0 | (cp >> 18);
+      out[o++] = 0x80 | ((cp >> 12) & 0x3F);
+      out[o++] = 0x80 | ((cp >> 6) & 0x3F);
+      out[o] = 0x80 | (cp & 0x3F);
     }
     return out;
   }
 
   function url_utf8Encode(str) {
     const out = [];
-    for (const ch of str) url_utf8Push(ch.codePointAt(0), out);
+    for (let i = 0; i < str.length; i++) {
+      const cp = StringPrototypeCodePointAt(str, i);
+      url_utf8Push(cp, out);
+      if (cp > 0xFFFF) i++;
+    }
     return out;
+  }
+
+  // The code points of `str` as one-code-point strings (what Array.from(str) gives).
+  function url_codePoints(str) {
+    const out = [];
+    for (let i = 0; i < str.length; i++) {
+      const cp = StringPrototypeCodePointAt(str, i);
+      if (cp > 0xFFFF) {
+        out[out.length] = StringPrototypeSlice(str, i, i + 2);
+        i++;
+      } else {
+        out[out.length] = str[i];
+      }
+    }
+    return out;
+  }
+
+  function url_codePointCount(str) {
+    let count = 0;
+    for (let i = 0; i < str.length; i++) {
+      if (StringPrototypeCodePointAt(str, i) > 0xFFFF) i++;
+      count++;
+    }
+    return count;
+  }
+
+  // `str` split at every `separator` (a one-character string).
+  function url_split(str, separator) {
+    const out = [];
+    let from = 0;
+    for (;;) {
+      const at = StringPrototypeIndexOf(str, separator, from);
+      if (at < 0) break;
+      out[out.length] = StringPrototypeSlice(str, from, at);
+      from = at + 1;
+    }
+    out[out.length] = StringPrototypeSlice(str, from);
+    return out;
+  }
+
+  // `str` with every character that `map(code)` answers for replaced by that answer
+  // (a string), the others kept.
+  function url_mapChars(str, map) {
+    let out = '';
+    let from = 0;
+    for (let i = 0; i < str.length; i++) {
+      const replacement = map(StringPrototypeCharCodeAt(str, i));
+      if (replacement === undefined) continue;
+      out += StringPrototypeSlice(str, from, i) + replacement;
+      from = i + 1;
+    }
+    return from === 0 ? str : out + StringPrototypeSlice(str, from);
   }
 
   // UTF-8 decode without BOM handling, replacing each maximal invalid
@@ -49,9 +117,9 @@
     let lower = 0x80;
     let upper = 0xBF;
     const emit = (value) => {
-      chunk.push(value);
+      chunk[chunk.length] = value;
       if (chunk.length >= 4096) {
-        result += String.fromCodePoint(...chunk);
+        result += ReflectApply(StringFromCodePoint, null, chunk);
         chunk.length = 0;
       }
     };
@@ -95,14 +163,19 @@
       }
     }
     if (needed !== 0) emit(0xFFFD);
-    return result + String.fromCodePoint(...chunk);
+    return result + ReflectApply(StringFromCodePoint, null, chunk);
   }
 
   // ---------------------------------------------------------------------
   // Percent-encoding
 
+  const url_HEX_CHAR = /^[0-9A-Fa-f]$/;
   function url_isHex(ch) {
-    return ch !== undefined && /^[0-9A-Fa-f]$/.test(ch);
+    return ch !== undefined && regExpTest(url_HEX_CHAR, ch);
+  }
+
+  function url_hexValue(b) {
+    return b <= 0x39 ? b - 0x30 : (b | 0x20) - 0x61 + 10;
   }
 
   // Percent-decodes a string: its UTF-8 bytes, with %XX sequences replaced.
@@ -112,10 +185,10 @@
     for (let i = 0; i < bytes.length; i++) {
       const b = bytes[i];
       if (b === 0x25 && i + 2 < bytes.length && url_isHexByte(bytes[i + 1]) && url_isHexByte(bytes[i + 2])) {
-        out.push(parseInt(String.fromCharCode(bytes[i + 1], bytes[i + 2]), 16));
+        out[out.length] = url_hexValue(bytes[i + 1]) * 16 + url_hexValue(bytes[i + 2]);
         i += 2;
       } else {
-        out.push(b);
+        out[out.length] = b;
       }
     }
     return out;
@@ -149,7 +222,7 @@
 
   function url_encodeCodePoint(cp, out) {
     const bytes = url_utf8Push(cp, []);
-    for (const b of bytes) out += '%' + url_HEX[b >> 4] + url_HEX[b & 15];
+    for (let i = 0; i < bytes.length; i++) out += '%' + url_HEX[bytes[i] >> 4] + url_HEX[bytes[i] & 15];
     return out;
   }
 
@@ -160,13 +233,13 @@
     const n = str.length;
     // Most input needs no encoding: return it untouched.
     for (; i < n; i++) {
-      const c = str.charCodeAt(i);
+      const c = StringPrototypeCharCodeAt(str, i);
       if (c >= 0x80 || set[c] || (spaceAsPlus && c === 0x20)) break;
     }
     if (i === n) return str;
-    let out = str.slice(0, i);
+    let out = StringPrototypeSlice(str, 0, i);
     for (; i < n; i++) {
-      let cp = str.charCodeAt(i);
+      let cp = StringPrototypeCharCodeAt(str, i);
       if (cp < 0x80) {
         if (spaceAsPlus && cp === 0x20) out += '+';
         else if (set[cp]) out += '%' + url_HEX[cp >> 4] + url_HEX[cp & 15];
@@ -174,7 +247,7 @@
         continue;
       }
       if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < n) {
-        const next = str.charCodeAt(i + 1);
+        const next = StringPrototypeCharCodeAt(str, i + 1);
         if (next >= 0xDC00 && next <= 0xDFFF) {
           cp = 0x10000 + ((cp - 0xD800) << 10) + (next - 0xDC00);
           i++;
@@ -189,20 +262,22 @@
   // application/x-www-form-urlencoded
 
   function url_formDecode(str) {
-    if (str.indexOf('+') !== -1) str = str.replace(/\+/g, ' ');
-    if (str.indexOf('%') === -1) return str;
+    if (StringPrototypeIndexOf(str, '+') !== -1) str = url_mapChars(str, (c) => (c === 0x2B ? ' ' : undefined));
+    if (StringPrototypeIndexOf(str, '%') === -1) return str;
     return url_utf8Decode(url_percentDecode(str));
   }
 
   function url_formParse(input) {
     const list = [];
     if (input === '') return list;
-    for (const sequence of input.split('&')) {
+    const sequences = url_split(input, '&');
+    for (let i = 0; i < sequences.length; i++) {
+      const sequence = sequences[i];
       if (sequence === '') continue;
-      const eq = sequence.indexOf('=');
-      const name = eq === -1 ? sequence : sequence.slice(0, eq);
-      const value = eq === -1 ? '' : sequence.slice(eq + 1);
-      list.push([url_formDecode(name), url_formDecode(value)]);
+      const eq = StringPrototypeIndexOf(sequence, '=');
+      const name = eq === -1 ? sequence : StringPrototypeSlice(sequence, 0, eq);
+      const value = eq === -1 ? '' : StringPrototypeSlice(sequence, eq + 1);
+      list[list.length] = [url_formDecode(name), url_formDecode(value)];
     }
     return list;
   }
@@ -228,14 +303,14 @@
   const url_PC_MAXINT = 0x7FFFFFFF;
 
   function url_pcAdapt(delta, numPoints, first) {
-    delta = first ? Math.floor(delta / url_PC_DAMP) : Math.floor(delta / 2);
-    delta += Math.floor(delta / numPoints);
+    delta = first ? MathFloor(delta / url_PC_DAMP) : MathFloor(delta / 2);
+    delta += MathFloor(delta / numPoints);
     let k = 0;
     while (delta > ((url_PC_BASE - url_PC_TMIN) * url_PC_TMAX) >> 1) {
-      delta = Math.floor(delta / (url_PC_BASE - url_PC_TMIN));
+      delta = MathFloor(delta / (url_PC_BASE - url_PC_TMIN));
       k += url_PC_BASE;
     }
-    return k + Math.floor(((url_PC_BASE - url_PC_TMIN + 1) * delta) / (delta + url_PC_SKEW));
+    return k + MathFloor(((url_PC_BASE - url_PC_TMIN + 1) * delta) / (delta + url_PC_SKEW));
   }
 
   function url_pcThreshold(k, bias) {
@@ -245,13 +320,18 @@
   }
 
   function url_pcDigit(d) {
-    return String.fromCharCode(d < 26 ? 0x61 + d : 0x30 + d - 26);
+    return StringFromCharCode(d < 26 ? 0x61 + d : 0x30 + d - 26);
   }
 
   function url_punycodeEncode(str) {
-    const input = Array.from(str, (ch) => ch.codePointAt(0));
+    const input = [];
+    for (let i = 0; i < str.length; i++) {
+      const cp = StringPrototypeCodePointAt(str, i);
+      input[input.length] = cp;
+      if (cp > 0xFFFF) i++;
+    }
     let output = '';
-    for (const cp of input) if (cp < 0x80) output += String.fromCharCode(cp);
+    for (let i = 0; i < input.length; i++) if (input[i] < 0x80) output += StringFromCharCode(input[i]);
     const basic = output.length;
     let handled = basic;
     if (basic > 0) output += '-';
@@ -260,10 +340,11 @@
     let bias = 72;
     while (handled < input.length) {
       let m = 0x10FFFF + 1;
-      for (const cp of input) if (cp >= n && cp < m) m = cp;
+      for (let i = 0; i < input.length; i++) if (input[i] >= n && input[i] < m) m = input[i];
       delta += (m - n) * (handled + 1);
       n = m;
-      for (const cp of input) {
+      for (let i = 0; i < input.length; i++) {
+        const cp = input[i];
         if (cp < n) delta++;
         if (cp === n) {
           let q = delta;
@@ -271,7 +352,7 @@
             const t = url_pcThreshold(k, bias);
             if (q < t) break;
             output += url_pcDigit(t + ((q - t) % (url_PC_BASE - t)));
-            q = Math.floor((q - t) / (url_PC_BASE - t));
+            q = MathFloor((q - t) / (url_PC_BASE - t));
           }
           output += url_pcDigit(q);
           bias = url_pcAdapt(delta, handled + 1, handled === basic);
@@ -288,12 +369,12 @@
   // Returns the decoded label, or null when `str` is not valid Punycode.
   function url_punycodeDecode(str) {
     const output = [];
-    let b = str.lastIndexOf('-');
+    let b = StringPrototypeLastIndexOf(str, '-');
     if (b < 0) b = 0;
     for (let j = 0; j < b; j++) {
-      const c = str.charCodeAt(j);
+      const c = StringPrototypeCharCodeAt(str, j);
       if (c >= 0x80) return null;
-      output.push(c);
+      output[output.length] = c;
     }
     let n = 0x80;
     let i = 0;
@@ -304,29 +385,30 @@
       let w = 1;
       for (let k = url_PC_BASE; ; k += url_PC_BASE) {
         if (pos >= str.length) return null;
-        const c = str.charCodeAt(pos++);
+        const c = StringPrototypeCharCodeAt(str, pos++);
         let digit;
         if (c >= 0x30 && c <= 0x39) digit = c - 0x30 + 26;
         else if (c >= 0x41 && c <= 0x5A) digit = c - 0x41;
         else if (c >= 0x61 && c <= 0x7A) digit = c - 0x61;
         else return null;
-        if (digit > Math.floor((url_PC_MAXINT - i) / w)) return null;
+        if (digit > MathFloor((url_PC_MAXINT - i) / w)) return null;
         i += digit * w;
         const t = url_pcThreshold(k, bias);
         if (digit < t) break;
-        if (w > Math.floor(url_PC_MAXINT / (url_PC_BASE - t))) return null;
+        if (w > MathFloor(url_PC_MAXINT / (url_PC_BASE - t))) return null;
         w *= url_PC_BASE - t;
       }
       const count = output.length + 1;
       bias = url_pcAdapt(i - oldi, count, oldi === 0);
-      if (Math.floor(i / count) > url_PC_MAXINT - n) return null;
-      n += Math.floor(i / count);
+      if (MathFloor(i / count) > url_PC_MAXINT - n) return null;
+      n += MathFloor(i / count);
       i %= count;
       if (n > 0x10FFFF || (n >= 0xD800 && n <= 0xDFFF)) return null;
-      output.splice(i, 0, n);
+      for (let k = output.length; k > i; k--) output[k] = output[k - 1];
+      output[i] = n;
       i++;
     }
-    return String.fromCodePoint(...output);
+    return ReflectApply(StringFromCodePoint, null, output);
   }
 
   // ---------------------------------------------------------------------
@@ -348,7 +430,7 @@
   // it the string is used as given.
   function url_normalize(str, form) {
     try {
-      return str.normalize(form);
+      return StringPrototypeNormalize(str, form);
     } catch {
       return str;
     }
@@ -361,49 +443,69 @@
   // fullwidth ASCII forms and the Latin ligatures, so that a fullwidth '％' or
   // '．' can never slip past host validation.
   const url_HAS_NFKC = '\uFF21'.normalize('NFKC') === 'A';
-  const url_LIGATURES = { '\uFB00': 'ff', '\uFB01': 'fi', '\uFB02': 'fl', '\uFB03': 'ffi', '\uFB04': 'ffl', '\uFB05': 'st', '\uFB06': 'st' };
+  const url_LIGATURES = ['ff', 'fi', 'fl', 'ffi', 'ffl', 'st', 'st'];
   function url_foldCompat(str) {
     if (url_HAS_NFKC) return str;
-    return str.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0))
-      .replace(/\u3000/g, ' ')
-      .replace(/[\uFB00-\uFB06]/g, (c) => url_LIGATURES[c]);
+    return url_mapChars(str, (c) => {
+      if (c >= 0xFF01 && c <= 0xFF5E) return StringFromCharCode(c - 0xFEE0);
+      if (c === 0x3000) return ' ';
+      if (c >= 0xFB00 && c <= 0xFB06) return url_LIGATURES[c - 0xFB00];
+      return undefined;
+    });
+  }
+
+  // Removes what url_IDNA_IGNORED matches (a global search-and-replace would look up
+  // methods a worker can change).
+  function url_removeIgnored(str) {
+    let out = '';
+    let from = 0;
+    for (;;) {
+      url_IDNA_IGNORED.lastIndex = from;
+      const match = RegExpPrototypeExec(url_IDNA_IGNORED, str);
+      if (match === null) break;
+      out += StringPrototypeSlice(str, from, match.index);
+      from = match.index + match[0].length;
+    }
+    return from === 0 ? str : out + StringPrototypeSlice(str, from);
   }
 
   function url_idnaMap(str) {
-    return url_normalize(url_normalize(url_foldCompat(str.replace(url_IDNA_IGNORED, '')), 'NFKC').toLowerCase(), 'NFKC')
-      .replace(/[\u3002\uFF0E\uFF61]/g, '.');
+    const mapped = url_normalize(StringPrototypeToLowerCase(
+      url_normalize(url_foldCompat(url_removeIgnored(str)), 'NFKC')), 'NFKC');
+    return url_mapChars(mapped, (c) => (c === 0x3002 || c === 0xFF0E || c === 0xFF61 ? '.' : undefined));
   }
 
   function url_idnaValidLabel(label) {
     if (label === '') return true;
     if (url_normalize(label, 'NFC') !== label) return false;
-    if (url_COMBINING_MARK_START.test(label)) return false;
-    if (label.indexOf('.') !== -1) return false;
-    return !url_IDNA_DISALLOWED.test(label);
+    if (regExpTest(url_COMBINING_MARK_START, label)) return false;
+    if (StringPrototypeIndexOf(label, '.') !== -1) return false;
+    return !regExpTest(url_IDNA_DISALLOWED, label);
   }
 
   // Domain to ASCII with beStrict false: UTS #46 ToASCII, non-transitional,
   // CheckHyphens and VerifyDnsLength off. Returns null on failure.
+  const url_PUNYCODE_LABEL = /(^|\.)xn--/;
   function url_domainToAscii(domain) {
-    if (!url_NON_ASCII.test(domain)) {
-      const lower = domain.toLowerCase();
-      if (!/(^|\.)xn--/.test(lower)) return lower;
+    if (!regExpTest(url_NON_ASCII, domain)) {
+      const lower = StringPrototypeToLowerCase(domain);
+      if (!regExpTest(url_PUNYCODE_LABEL, lower)) return lower;
     }
     const mapped = url_idnaMap(domain);
-    const labels = mapped.split('.');
+    const labels = url_split(mapped, '.');
     for (let i = 0; i < labels.length; i++) {
       const label = labels[i];
-      if (label.startsWith('xn--')) {
-        if (url_NON_ASCII.test(label)) return null;
-        const decoded = url_punycodeDecode(label.slice(4));
-        if (decoded === null || decoded === '' || !url_NON_ASCII.test(decoded)) return null;
+      if (StringPrototypeStartsWith(label, 'xn--')) {
+        if (regExpTest(url_NON_ASCII, label)) return null;
+        const decoded = url_punycodeDecode(StringPrototypeSlice(label, 4));
+        if (decoded === null || decoded === '' || !regExpTest(url_NON_ASCII, decoded)) return null;
         if (!url_idnaValidLabel(decoded) || url_idnaMap(decoded) !== decoded) return null;
-      } else if (url_NON_ASCII.test(label)) {
+      } else if (regExpTest(url_NON_ASCII, label)) {
         if (!url_idnaValidLabel(label)) return null;
         labels[i] = 'xn--' + url_punycodeEncode(label);
       }
     }
-    const result = labels.join('.');
+    const result = ArrayPrototypeJoin(labels, '.');
     return result === '' ? null : result;
   }
 
@@ -411,38 +513,41 @@
     if (input === '') return null;
     let radix = 10;
     if (input.length >= 2 && (input[1] === 'x' || input[1] === 'X') && input[0] === '0') {
-      input = input.slice(2);
+      input = StringPrototypeSlice(input, 2);
       radix = 16;
     } else if (input.length >= 2 && input[0] === '0') {
-      input = input.slice(1);
+      input = StringPrototypeSlice(input, 1);
       radix = 8;
     }
     if (input === '') return 0;
-    const valid = radix === 10 ? /^[0-9]+$/ : radix === 16 ? /^[0-9A-Fa-f]+$/ : /^[0-7]+$/;
-    if (!valid.test(input)) return null;
-    return parseInt(input, radix);
+    const valid = radix === 10 ? url_DECIMAL : radix === 16 ? url_HEXADECIMAL : url_OCTAL;
+    if (!regExpTest(valid, input)) return null;
+    return NumberParseInt(input, radix);
   }
+  const url_DECIMAL = /^[0-9]+$/;
+  const url_HEXADECIMAL = /^[0-9A-Fa-f]+$/;
+  const url_OCTAL = /^[0-7]+$/;
 
   function url_endsInANumber(input) {
-    const parts = input.split('.');
+    const parts = url_split(input, '.');
     if (parts[parts.length - 1] === '') {
       if (parts.length === 1) return false;
-      parts.pop();
+      parts.length--;
     }
     const last = parts[parts.length - 1];
-    if (/^[0-9]+$/.test(last)) return true;
+    if (regExpTest(url_DECIMAL, last)) return true;
     return url_parseIPv4Number(last) !== null;
   }
 
   function url_parseIPv4(input) {
-    const parts = input.split('.');
-    if (parts[parts.length - 1] === '' && parts.length > 1) parts.pop();
+    const parts = url_split(input, '.');
+    if (parts[parts.length - 1] === '' && parts.length > 1) parts.length--;
     if (parts.length > 4) return null;
     const numbers = [];
-    for (const part of parts) {
-      const n = url_parseIPv4Number(part);
+    for (let i = 0; i < parts.length; i++) {
+      const n = url_parseIPv4Number(parts[i]);
       if (n === null) return null;
-      numbers.push(n);
+      numbers[numbers.length] = n;
     }
     const count = numbers.length;
     for (let i = 0; i < count - 1; i++) if (numbers[i] > 255) return null;
@@ -453,16 +558,16 @@
   }
 
   function url_serializeIPv4(address) {
-    const out = [];
+    let out = '';
     for (let i = 0; i < 4; i++) {
-      out.unshift(String(address % 256));
-      address = Math.floor(address / 256);
+      out = String(address % 256) + (i === 0 ? '' : '.') + out;
+      address = MathFloor(address / 256);
     }
-    return out.join('.');
+    return out;
   }
 
   function url_parseIPv6(str) {
-    const input = Array.from(str);
+    const input = url_codePoints(str);
     const address = [0, 0, 0, 0, 0, 0, 0, 0];
     let pieceIndex = 0;
     let compress = null;
@@ -486,7 +591,7 @@
       let value = 0;
       let length = 0;
       while (length < 4 && url_isHex(input[pointer])) {
-        value = value * 16 + parseInt(input[pointer], 16);
+        value = value * 16 + url_hexValue(StringPrototypeCharCodeAt(input[pointer], 0));
         pointer++;
         length++;
       }
@@ -503,7 +608,7 @@
           }
           if (!isDigit(input[pointer])) return null;
           while (isDigit(input[pointer])) {
-            const number = input[pointer].charCodeAt(0) - 0x30;
+            const number = StringPrototypeCharCodeAt(input[pointer], 0) - 0x30;
             if (ipv4Piece === null) ipv4Piece = number;
             else if (ipv4Piece === 0) return null;
             else ipv4Piece = ipv4Piece * 10 + number;
@@ -568,7 +673,7 @@
         ignore0 = true;
         continue;
       }
-      output += address[i].toString(16);
+      output += NumberPrototypeToString(address[i], 16);
       if (i !== 7) output += ':';
     }
     return output;
@@ -578,16 +683,16 @@
   function url_parseHost(input, isOpaque) {
     if (input[0] === '[') {
       if (input[input.length - 1] !== ']') return null;
-      const address = url_parseIPv6(input.slice(1, -1));
+      const address = url_parseIPv6(StringPrototypeSlice(input, 1, -1));
       return address === null ? null : '[' + url_serializeIPv6(address) + ']';
     }
     if (isOpaque) {
-      if (url_FORBIDDEN_HOST.test(input)) return null;
+      if (regExpTest(url_FORBIDDEN_HOST, input)) return null;
       return url_percentEncode(input, url_C0_SET);
     }
-    const domain = input.indexOf('%') === -1 ? input : url_utf8Decode(url_percentDecode(input));
+    const domain = StringPrototypeIndexOf(input, '%') === -1 ? input : url_utf8Decode(url_percentDecode(input));
     const asciiDomain = url_domainToAscii(domain);
-    if (asciiDomain === null || url_FORBIDDEN_DOMAIN.test(asciiDomain)) return null;
+    if (asciiDomain === null || regExpTest(url_FORBIDDEN_DOMAIN, asciiDomain)) return null;
     if (url_endsInANumber(asciiDomain)) {
       const ipv4 = url_parseIPv4(asciiDomain);
       return ipv4 === null ? null : url_serializeIPv4(ipv4);
@@ -598,7 +703,7 @@
   // ---------------------------------------------------------------------
   // URL records and the basic URL parser
 
-  const url_SPECIAL = new Map([
+  const url_SPECIAL = safeMapOf([
     ['ftp', 21], ['file', null], ['http', 80], ['https', 443], ['ws', 80], ['wss', 443],
   ]);
 
@@ -617,17 +722,18 @@
   const url_includesCredentials = (r) => r.username !== '' || r.password !== '';
   const url_cannotHaveCredentialsOrPort = (r) => r.host === null || r.host === '' || r.scheme === 'file';
 
-  const url_isAlpha = (c) => c !== undefined && /^[A-Za-z]$/.test(c);
+  const url_ALPHA = /^[A-Za-z]$/;
+  const url_isAlpha = (c) => c !== undefined && regExpTest(url_ALPHA, c);
   const url_isDigit = (c) => c !== undefined && c >= '0' && c <= '9';
   const url_isWindowsDriveLetter = (s) => s.length === 2 && url_isAlpha(s[0]) && (s[1] === ':' || s[1] === '|');
   const url_isNormalizedWindowsDriveLetter = (s) => typeof s === 'string' && s.length === 2
     && url_isAlpha(s[0]) && s[1] === ':';
-  const url_isSingleDot = (s) => s === '.' || s.toLowerCase() === '%2e';
+  const url_isSingleDot = (s) => s === '.' || StringPrototypeToLowerCase(s) === '%2e';
   const url_isDoubleDot = (s) => {
     switch (s.length) {
       case 2: return s === '..';
-      case 4: { const l = s.toLowerCase(); return l === '.%2e' || l === '%2e.'; }
-      case 6: return s.toLowerCase() === '%2e%2e';
+      case 4: { const l = StringPrototypeToLowerCase(s); return l === '.%2e' || l === '%2e.'; }
+      case 6: return StringPrototypeToLowerCase(s) === '%2e%2e';
       default: return false;
     }
   };
@@ -643,7 +749,7 @@
   function url_shortenPath(r) {
     const path = r.path;
     if (r.scheme === 'file' && path.length === 1 && url_isNormalizedWindowsDriveLetter(path[0])) return;
-    path.pop();
+    if (path.length > 0) path.length--;
   }
 
   const S_SCHEME_START = 1;
@@ -678,12 +784,12 @@
       // regular expression anchored at the end backtracks quadratically).
       let start = 0;
       let end = input.length;
-      while (start < end && input.charCodeAt(start) <= 0x20) start++;
-      while (end > start && input.charCodeAt(end - 1) <= 0x20) end--;
-      input = input.slice(start, end);
+      while (start < end && StringPrototypeCharCodeAt(input, start) <= 0x20) start++;
+      while (end > start && StringPrototypeCharCodeAt(input, end - 1) <= 0x20) end--;
+      input = StringPrototypeSlice(input, start, end);
     }
-    input = input.replace(/[\t\n\r]/g, '');
-    const cps = Array.from(input);
+    input = url_mapChars(input, (c) => (c === 0x09 || c === 0x0A || c === 0x0D ? '' : undefined));
+    const cps = url_codePoints(input);
     const len = cps.length;
     let state = stateOverride || S_SCHEME_START;
     let buffer = '';
@@ -697,7 +803,7 @@
       switch (state) {
         case S_SCHEME_START:
           if (url_isAlpha(c)) {
-            buffer += c.toLowerCase();
+            buffer += StringPrototypeToLowerCase(c);
             state = S_SCHEME;
           } else if (!stateOverride) {
             state = S_NO_SCHEME;
@@ -709,7 +815,7 @@
 
         case S_SCHEME:
           if (c !== undefined && (url_isAlpha(c) || url_isDigit(c) || c === '+' || c === '-' || c === '.')) {
-            buffer += c.toLowerCase();
+            buffer += StringPrototypeToLowerCase(c);
           } else if (c === ':') {
             if (stateOverride) {
               if (url_isSpecial(url) !== url_SPECIAL.has(buffer)) return url;
@@ -786,7 +892,7 @@
             url.password = base.password;
             url.host = base.host;
             url.port = base.port;
-            url.path = base.path.slice();
+            url.path = copyList(base.path);
             url.query = base.query;
             if (c === '?') {
               url.query = '';
@@ -835,7 +941,9 @@
           if (c === '@') {
             if (atSignSeen) buffer = '%40' + buffer;
             atSignSeen = true;
-            for (const ch of buffer) {
+            const chars = url_codePoints(buffer);
+            for (let k = 0; k < chars.length; k++) {
+              const ch = chars[k];
               if (ch === ':' && !passwordTokenSeen) {
                 passwordTokenSeen = true;
                 continue;
@@ -848,7 +956,7 @@
           } else if (c === undefined || c === '/' || c === '?' || c === '#'
               || (c === '\\' && url_isSpecial(url))) {
             if (atSignSeen && buffer === '') return null;
-            pointer -= Array.from(buffer).length + 1;
+            pointer -= url_codePointCount(buffer) + 1;
             buffer = '';
             state = S_HOST;
           } else {
@@ -895,7 +1003,7 @@
           } else if (c === undefined || c === '/' || c === '?' || c === '#'
               || (c === '\\' && url_isSpecial(url)) || stateOverride) {
             if (buffer !== '') {
-              const port = parseInt(buffer, 10);
+              const port = NumberParseInt(buffer, 10);
               if (port > 65535) return null;
               url.port = port === url_defaultPort(url.scheme) ? null : port;
               buffer = '';
@@ -916,7 +1024,7 @@
             state = S_FILE_SLASH;
           } else if (base && base.scheme === 'file') {
             url.host = base.host;
-            url.path = base.path.slice();
+            url.path = copyList(base.path);
             url.query = base.query;
             if (c === '?') {
               url.query = '';
@@ -945,7 +1053,7 @@
               url.host = base.host;
               if (!url_startsWithWindowsDriveLetter(cps, pointer)
                   && url_isNormalizedWindowsDriveLetter(base.path[0])) {
-                url.path.push(base.path[0]);
+                url.path[url.path.length] = base.path[0];
               }
             }
             state = S_PATH;
@@ -991,23 +1099,24 @@
             state = S_PATH;
             if (c !== '/') pointer--;
           } else if (stateOverride && url.host === null) {
-            url.path.push('');
+            url.path[url.path.length] = '';
           }
           break;
 
         case S_PATH: {
           const slash = c === '/' || (c === '\\' && url_isSpecial(url));
           if (c === undefined || slash || (!stateOverride && (c === '?' || c === '#'))) {
+            const path = url.path;
             if (url_isDoubleDot(buffer)) {
               url_shortenPath(url);
-              if (!slash) url.path.push('');
+              if (!slash) path[path.length] = '';
             } else if (url_isSingleDot(buffer)) {
-              if (!slash) url.path.push('');
+              if (!slash) path[path.length] = '';
             } else {
-              if (url.scheme === 'file' && url.path.length === 0 && url_isWindowsDriveLetter(buffer)) {
+              if (url.scheme === 'file' && path.length === 0 && url_isWindowsDriveLetter(buffer)) {
                 buffer = buffer[0] + ':';
               }
-              url.path.push(buffer);
+              path[path.length] = buffer;
             }
             buffer = '';
             if (c === '?') {
@@ -1067,7 +1176,8 @@
   function url_serializePath(r) {
     if (url_hasOpaquePath(r)) return r.path;
     let out = '';
-    for (const segment of r.path) out += '/' + segment;
+    const path = r.path;
+    for (let i = 0; i < path.length; i++) out += '/' + path[i];
     return out;
   }
 
@@ -1138,18 +1248,18 @@
       throw new TypeError(`${what}: The provided value cannot be converted to a sequence.`);
     }
     const out = [];
-    const iterator = method.call(value);
+    const iterator = ReflectApply(method, value, []);
     if (iterator === null || (typeof iterator !== 'object' && typeof iterator !== 'function')) {
       throw new TypeError(`${what}: Result of the Symbol.iterator method is not an object`);
     }
     const next = iterator.next;
     for (;;) {
-      const step = next.call(iterator);
+      const step = ReflectApply(next, iterator, []);
       if (step === null || (typeof step !== 'object' && typeof step !== 'function')) {
         throw new TypeError(`${what}: Iterator result is not an object`);
       }
       if (step.done) return out;
-      out.push(step.value);
+      out[out.length] = step.value;
     }
   }
 
@@ -1163,7 +1273,9 @@
       const what = "Failed to construct 'URLSearchParams'";
       if (url_isObject(init)) {
         if (init[Symbol.iterator] !== undefined) {
-          for (const pair of url_toSequence(init, what)) {
+          const pairs = url_toSequence(init, what);
+          for (let i = 0; i < pairs.length; i++) {
+            const pair = pairs[i];
             if (!url_isObject(pair)) {
               throw new TypeError(`${what}: The provided value cannot be converted to a sequence.`);
             }
@@ -1171,23 +1283,28 @@
             if (items.length !== 2) {
               throw new TypeError(`${what}: Sequence initializer must only contain pair elements`);
             }
-            this.#list.push([url_usv(items[0], what), url_usv(items[1], what)]);
+            const list = this.#list;
+            list[list.length] = [url_usv(items[0], what), url_usv(items[1], what)];
           }
         } else {
           // record<USVString, USVString>: later duplicates of a converted key
           // overwrite the value in place.
-          const record = new Map();
-          for (const key of Reflect.ownKeys(init)) {
-            const desc = Reflect.getOwnPropertyDescriptor(init, key);
+          const record = new SafeMap();
+          const keys = ReflectOwnKeys(init);
+          for (let i = 0; i < keys.length; i++) {
+            const desc = ReflectGetOwnPropertyDescriptor(init, keys[i]);
             if (desc === undefined || !desc.enumerable) continue;
-            const typedKey = url_usv(key, what);
-            record.set(typedKey, url_usv(init[key], what));
+            const typedKey = url_usv(keys[i], what);
+            record.set(typedKey, url_usv(init[keys[i]], what));
           }
-          for (const [name, value] of record) this.#list.push([name, value]);
+          const list = this.#list;
+          record.forEach((value, name) => {
+            list[list.length] = [name, value];
+          });
         }
       } else {
         let s = url_usv(init, what);
-        if (s[0] === '?') s = s.slice(1);
+        if (s[0] === '?') s = StringPrototypeSlice(s, 1);
         this.#list = url_formParse(s);
       }
     }
@@ -1203,6 +1320,7 @@
         params.#list = list;
       };
       url_spList = (params) => params.#list;
+      urlSearchParamsString = (value) => (url_isObject(value) && #list in value ? url_formSerialize(value.#list) : null);
     }
 
     static #brandCheck(object) {
@@ -1223,7 +1341,7 @@
     append(name, value) {
       const list = this.#list;
       requireArguments(arguments.length, 2, "Failed to execute 'append' on 'URLSearchParams'");
-      list.push([url_usv(name, 'name'), url_usv(value, 'value')]);
+      list[list.length] = [url_usv(name, 'name'), url_usv(value, 'value')];
       this.#update();
     }
 
@@ -1231,12 +1349,13 @@
       const list = this.#list;
       requireArguments(arguments.length, 1, "Failed to execute 'delete' on 'URLSearchParams'");
       name = url_usv(name, 'name');
-      if (value !== undefined) {
-        value = url_usv(value, 'value');
-        this.#list = list.filter((pair) => pair[0] !== name || pair[1] !== value);
-      } else {
-        this.#list = list.filter((pair) => pair[0] !== name);
+      if (value !== undefined) value = url_usv(value, 'value');
+      const kept = [];
+      for (let i = 0; i < list.length; i++) {
+        const pair = list[i];
+        if (pair[0] !== name || (value !== undefined && pair[1] !== value)) kept[kept.length] = pair;
       }
+      this.#list = kept;
       this.#update();
     }
 
@@ -1244,7 +1363,7 @@
       const list = this.#list;
       requireArguments(arguments.length, 1, "Failed to execute 'get' on 'URLSearchParams'");
       name = url_usv(name, 'name');
-      for (const pair of list) if (pair[0] === name) return pair[1];
+      for (let i = 0; i < list.length; i++) if (list[i][0] === name) return list[i][1];
       return null;
     }
 
@@ -1253,7 +1372,7 @@
       requireArguments(arguments.length, 1, "Failed to execute 'getAll' on 'URLSearchParams'");
       name = url_usv(name, 'name');
       const out = [];
-      for (const pair of list) if (pair[0] === name) out.push(pair[1]);
+      for (let i = 0; i < list.length; i++) if (list[i][0] === name) out[out.length] = list[i][1];
       return out;
     }
 
@@ -1261,11 +1380,11 @@
       const list = this.#list;
       requireArguments(arguments.length, 1, "Failed to execute 'has' on 'URLSearchParams'");
       name = url_usv(name, 'name');
-      if (value !== undefined) {
-        value = url_usv(value, 'value');
-        return list.some((pair) => pair[0] === name && pair[1] === value);
+      if (value !== undefined) value = url_usv(value, 'value');
+      for (let i = 0; i < list.length; i++) {
+        if (list[i][0] === name && (value === undefined || list[i][1] === value)) return true;
       }
-      return list.some((pair) => pair[0] === name);
+      return false;
     }
 
     set(name, value) {
@@ -1273,19 +1392,24 @@
       requireArguments(arguments.length, 2, "Failed to execute 'set' on 'URLSearchParams'");
       name = url_usv(name, 'name');
       value = url_usv(value, 'value');
-      const index = list.findIndex((pair) => pair[0] === name);
+      let index = -1;
+      for (let i = 0; i < list.length && index === -1; i++) if (list[i][0] === name) index = i;
       if (index === -1) {
-        list.push([name, value]);
+        list[list.length] = [name, value];
       } else {
         list[index] = [name, value];
-        this.#list = list.filter((pair, i) => i <= index || pair[0] !== name);
+        const kept = [];
+        for (let i = 0; i < list.length; i++) {
+          if (i <= index || list[i][0] !== name) kept[kept.length] = list[i];
+        }
+        this.#list = kept;
       }
       this.#update();
     }
 
     sort() {
       // Array.prototype.sort is stable; names compare by UTF-16 code units.
-      this.#list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      ArrayPrototypeSort(this.#list, (a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       this.#update();
     }
 
@@ -1299,7 +1423,7 @@
       // are observed, as Web IDL iteration requires.
       for (let i = 0; i < this.#list.length; i++) {
         const pair = this.#list[i];
-        callback.call(thisArg, pair[1], pair[0], this);
+        ReflectApply(callback, thisArg, [pair[1], pair[0], this]);
       }
     }
 
@@ -1386,6 +1510,7 @@
 
     static {
       url_recordOf = (urlObject) => urlObject.#url;
+      urlHrefOf = (value) => (url_isObject(value) && #url in value ? url_serialize(value.#url) : null);
     }
 
     static parse(url, base = undefined) {
@@ -1504,7 +1629,7 @@
         url_spSetList(this.#query, []);
         return;
       }
-      const input = value[0] === '?' ? value.slice(1) : value;
+      const input = value[0] === '?' ? StringPrototypeSlice(value, 1) : value;
       this.#url.query = '';
       url_basicParse(input, null, this.#url, S_QUERY);
       url_spSetList(this.#query, url_formParse(input));
@@ -1525,7 +1650,7 @@
         this.#url.fragment = null;
         return;
       }
-      const input = value[0] === '#' ? value.slice(1) : value;
+      const input = value[0] === '#' ? StringPrototypeSlice(value, 1) : value;
       this.#url.fragment = '';
       url_basicParse(input, null, this.#url, S_FRAGMENT);
     }
@@ -1539,6 +1664,11 @@
     }
   }
   webIdlClass(URL);
+
+  urlHref = (input) => {
+    const record = url_basicParse(input, null);
+    return record === null ? null : url_serialize(record);
+  };
 
   defineGlobal('URL', URL);
   defineGlobal('URLSearchParams', URLSearchParams);

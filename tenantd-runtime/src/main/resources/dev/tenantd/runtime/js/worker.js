@@ -1,6 +1,7 @@
 // The worker glue: builds env from bindings, finds the fetch handler (ES module
 // default export or service-worker listeners), and runs invocations. Java calls
 // only the functions in `entryPoints`; every result goes back in one host call.
+// An entry point that starts a turn takes the turn's clock first (see clock.js).
 
 let worker_flags = {};
 let worker_format = 'modules';
@@ -31,7 +32,7 @@ class ExecutionContext {
 
   waitUntil(promise) {
     requireArguments(arguments.length, 1, "Failed to execute 'waitUntil' on 'ExecutionContext'");
-    this.#pending.waitUntil.push(Promise.resolve(promise).catch((error) => reportError(error)));
+    worker_waitUntil(this.#pending, promise);
   }
 
   passThroughOnException() {
@@ -68,7 +69,7 @@ class FetchEvent extends Event {
   }
 
   waitUntil(promise) {
-    this.#pending.waitUntil.push(Promise.resolve(promise).catch((error) => reportError(error)));
+    worker_waitUntil(this.#pending, promise);
   }
 
   passThroughOnException() {
@@ -80,21 +81,21 @@ defineGlobal('FetchEvent', FetchEvent);
 defineGlobal('ExecutionContext', ExecutionContext);
 
 defineGlobal('self', globalThis);
-defineGlobal('navigator', Object.freeze({ userAgent: 'Cloudflare-Workers', hardwareConcurrency: 1 }));
+defineGlobal('navigator', ObjectFreeze({ userAgent: 'Cloudflare-Workers', hardwareConcurrency: 1 }));
 
 // Service-worker syntax registers its handler on the global scope.
 defineGlobal('addEventListener', function addEventListener(type, listener) {
   if (type === 'fetch' && (typeof listener === 'function' || (listener && typeof listener.handleEvent === 'function'))) {
-    worker_fetchListeners.push(listener);
+    ArrayPrototypePush(worker_fetchListeners, listener);
   }
 });
 defineGlobal('removeEventListener', function removeEventListener(type, listener) {
-  const at = worker_fetchListeners.indexOf(listener);
-  if (type === 'fetch' && at >= 0) worker_fetchListeners.splice(at, 1);
+  const at = ArrayPrototypeIndexOf(worker_fetchListeners, listener);
+  if (type === 'fetch' && at >= 0) removeFromList(worker_fetchListeners, at);
 });
 
 function worker_errorParts(error) {
-  if (error instanceof Error || (error && typeof error === 'object' && 'message' in error)) {
+  if (error !== null && typeof error === 'object' && 'message' in error) {
     const name = String(error.name ?? 'Error');
     const message = String(error.message ?? '');
     return { name, message, stack: String(error.stack ?? `${name}: ${message}`) };
@@ -103,9 +104,32 @@ function worker_errorParts(error) {
   return { name: 'Error', message: text, stack: text };
 }
 
+// Reports the invocation's error; what the worker threw is read with its own getters
+// and toString, and one that throws in turn is reported as such.
 function worker_fail(id, error) {
-  const parts = worker_errorParts(error);
+  let parts;
+  try {
+    parts = worker_errorParts(error);
+  } catch {
+    const text = 'An exception was thrown whose message could not be read.';
+    parts = { name: 'Error', message: text, stack: text };
+  }
   host.fail(id, parts.name, parts.message, parts.stack);
+}
+
+// waitUntil work: settled quietly (a rejection is reported, never rethrown), so the
+// invocation can wait for it with a plain await.
+function worker_waitUntil(pending, promise) {
+  const list = pending.waitUntil;
+  list[list.length] = worker_quietly(promise);
+}
+
+async function worker_quietly(promise) {
+  try {
+    await promise;
+  } catch (error) {
+    reportError(error);
+  }
 }
 
 async function worker_respond(id, response, pending) {
@@ -120,8 +144,10 @@ function worker_run(request, pending, env) {
     return worker_handler.fetch(request, env, new ExecutionContext(pending));
   }
   const event = new FetchEvent('fetch', { request, pending });
-  for (const listener of worker_fetchListeners) {
-    if (typeof listener === 'function') listener.call(globalThis, event);
+  const listeners = copyList(worker_fetchListeners);
+  for (let i = 0; i < listeners.length; i++) {
+    const listener = listeners[i];
+    if (typeof listener === 'function') ReflectApply(listener, globalThis, [event]);
     else listener.handleEvent(event);
   }
   if (!pending.responded) {
@@ -130,18 +156,43 @@ function worker_run(request, pending, env) {
   return pending.response;
 }
 
+// One invocation, from the handler's call to the end of its waitUntil work. It never
+// rejects: every failure becomes the invocation's error response.
+async function worker_serve(id, method, url, headers, body, envJson) {
+  const pending = { waitUntil: [], passThrough: false, responded: false, response: undefined, finished: false };
+  try {
+    const request = requestFromHost(method, url, fetch_splitHeaders(headers),
+      TypedArrayPrototypeGetLength(body) === 0 ? null : body);
+    // Values given for this invocation only (an outbound worker's parameters) sit over the worker's env.
+    const env = envJson === '' ? worker_env : ObjectFreeze({ ...worker_env, ...JSONParse(envJson) });
+    const response = await worker_run(request, pending, env);
+    await worker_respond(id, response, pending);
+  } catch (error) {
+    try {
+      await worker_finishWithError(id, error, pending, method, url, headers, body);
+    } catch (failure) {
+      worker_fail(id, failure);
+    }
+  } finally {
+    await worker_whenSettled(id, pending);
+  }
+}
+
 const entryPoints = {
-  configure(scriptName, bindingsJson, flagsJson, format, memoryLimitBytes) {
+  configure(epochMs, scriptName, bindingsJson, flagsJson, format, memoryLimitBytes) {
+    clock_turn(epochMs, 0);
     memory_startCounting(memoryLimitBytes);
     try {
-      worker_flags = JSON.parse(flagsJson);
+      worker_flags = JSONParse(flagsJson);
       worker_format = format;
       const env = {};
-      for (const binding of JSON.parse(bindingsJson)) {
+      const bindings = JSONParse(bindingsJson);
+      for (let i = 0; i < bindings.length; i++) {
+        const binding = bindings[i];
         env[binding.name] = worker_bindingValue(binding);
         if (format === 'service-worker') defineGlobal(binding.name, env[binding.name]);
       }
-      worker_env = Object.freeze(env);
+      worker_env = ObjectFreeze(env);
       return '';
     } catch (error) {
       return `Invalid bindings: ${error.message}`;
@@ -167,64 +218,63 @@ const entryPoints = {
   },
 
   parseJson(text) {
-    return JSON.parse(text);
+    return JSONParse(text);
   },
 
-  invoke(id, method, url, headers, buffer, envJson) {
-    const body = memory_fromHost(buffer);
-    const pending = { waitUntil: [], passThrough: false, responded: false, response: undefined, finished: false };
-    let request;
-    let result;
-    try {
-      request = requestFromHost(method, url, fetch_splitHeaders(headers), body.length === 0 ? null : body);
-      // Values given for this invocation only (an outbound worker's parameters) sit over the worker's env.
-      const env = envJson === '' ? worker_env : Object.freeze({ ...worker_env, ...JSON.parse(envJson) });
-      result = worker_run(request, pending, env);
-    } catch (error) {
-      Promise.resolve(worker_finishWithError(id, error, pending, method, url, headers, body))
-        .finally(() => worker_whenSettled(id, pending));
-      return;
-    }
-    Promise.resolve(result)
-      .then((response) => worker_respond(id, response, pending))
-      .catch((error) => worker_finishWithError(id, error, pending, method, url, headers, body))
-      .finally(() => worker_whenSettled(id, pending));
+  invoke(epochMs, id, method, url, headers, buffer, envJson) {
+    clock_turn(epochMs, 0);
+    worker_serve(id, method, url, headers, memory_fromHost(buffer), envJson);
   },
 
   measured: memory_measured,
-  settle: fetch_settle,
-  reject: fetch_reject,
-  fireTimer: timers_fire,
+
+  settle(epochMs, sinceStartMs, id, status, statusText, headers, buffer, url, redirects) {
+    clock_turn(epochMs, sinceStartMs);
+    fetch_settle(id, status, statusText, headers, buffer, url, redirects);
+  },
+
+  reject(epochMs, sinceStartMs, id, name, message) {
+    clock_turn(epochMs, sinceStartMs);
+    fetch_reject(id, name, message);
+  },
+
+  fireTimer(epochMs, sinceStartMs, id) {
+    clock_turn(epochMs, sinceStartMs);
+    timers_fire(id);
+  },
 };
 
 // The invocation is over once its response is out and every waitUntil promise
 // has settled (promises added by waitUntil while waiting are waited for too).
+// Each is settled quietly, so awaiting them in turn is waiting for them all.
 async function worker_whenSettled(id, pending) {
   if (pending.finished) return;
-  let seen = 0;
-  while (seen < pending.waitUntil.length) {
-    const batch = pending.waitUntil.slice(seen);
-    seen = pending.waitUntil.length;
-    await Promise.allSettled(batch);
-  }
+  const list = pending.waitUntil;
+  for (let i = 0; i < list.length; i++) await list[i];
   host.finished(id);
 }
 
 // With passThroughOnException() the request goes on to its origin instead of
 // failing: the same request, fetched through the platform's egress.
-function worker_finishWithError(id, error, pending, method, url, headers, body) {
+async function worker_finishWithError(id, error, pending, method, url, headers, body) {
   if (!pending.passThrough) {
     worker_fail(id, error);
-    return undefined;
+    return;
   }
-  return fetch_hostCall(null, (callId) => host.fetch(callId, method, url, headers, body.length ? body : null))
-    .then((response) => worker_respond(id, response))
-    .catch((fetchError) => worker_fail(id, fetchError));
+  let response;
+  try {
+    response = await fetch_hostCall(null, (callId) => host.fetch(callId, method, url, headers,
+      TypedArrayPrototypeGetLength(body) > 0 ? bodyToHost(body) : null));
+  } catch (fetchError) {
+    worker_fail(id, fetchError);
+    return;
+  }
+  await worker_respond(id, response);
 }
 
 // A blocking wait would hold a JS thread that other isolates share, invisible to
 // the CPU watchdog; as on a browser's main thread, it is refused.
-Object.defineProperty(Atomics, 'wait', {
+ObjectDefineProperty(Atomics, 'wait', {
   value: function wait() {
     throw new TypeError('Atomics.wait cannot be called in this context');
   },

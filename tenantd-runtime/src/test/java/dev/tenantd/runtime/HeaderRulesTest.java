@@ -1,0 +1,49 @@
+package dev.tenantd.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class HeaderRulesTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"x-a", "Content-Type", "!#$%&'*+-.^_`|~09az"})
+    void tokens_are_header_names(String name) {
+        assertThat(HeaderRules.problem(List.of(name, "v"))).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "x a", "x:a", "x\r\ny", "x\u0000", "é", "(x)", "x\"", "x/y", "x@y"})
+    void anything_else_is_not(String name) {
+        assertThat(HeaderRules.problem(List.of(name, "v"))).hasValueSatisfying(p -> assertThat(p).contains("not an HTTP token"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "a b", "a\tb", "\u00ff obs-text \u0080", "\"quoted\", list; q=1"})
+    void values_may_hold_spaces_tabs_inside_and_bytes_up_to_ff(String value) {
+        assertThat(HeaderRules.problem(List.of("x", value))).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a\rb", "a\nb", "a\r\nx-evil: 1", "a\u0000b", " lead", "trail\t", "\u0100", "\u20ac"})
+    void values_with_line_breaks_nul_outer_whitespace_or_wide_characters_are_not_allowed(String value) {
+        assertThat(HeaderRules.problem(List.of("x-ok", "1", "x-bad", value)))
+                .hasValueSatisfying(p -> assertThat(p).contains("\"x-bad\""));
+    }
+
+    @Test
+    void a_name_without_a_value_is_named() {
+        assertThat(HeaderRules.problem(List.of("x-a", "1", "x-dangling"))).hasValueSatisfying(p -> assertThat(p).contains("x-dangling"));
+    }
+
+    @Test
+    void status_lines_are_checked_too() {
+        assertThat(HeaderRules.statusProblem(200, "OK")).isEmpty();
+        assertThat(HeaderRules.statusProblem(101, "")).isEmpty();
+        assertThat(HeaderRules.statusProblem(0, "")).isPresent();
+        assertThat(HeaderRules.statusProblem(600, "")).isPresent();
+        assertThat(HeaderRules.statusProblem(200, "OK\r\nx-evil: 1")).hasValueSatisfying(p -> assertThat(p).contains("\\u000d"));
+    }
+}

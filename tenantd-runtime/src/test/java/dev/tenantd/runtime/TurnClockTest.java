@@ -1,0 +1,119 @@
+package dev.tenantd.runtime;
+
+import static dev.tenantd.runtime.Engines.get;
+import static dev.tenantd.runtime.Engines.load;
+import static dev.tenantd.runtime.Engines.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The clock a worker sees: frozen while a turn runs, advancing across I/O, and
+ * performance.now() counting from 0 at the start of each request.
+ */
+class TurnClockTest {
+    /** Answers subrequests 40 ms later, so that awaiting one takes time. */
+    static final class SlowHost extends Engines.RecordingHost {
+        @Override
+        public CompletableFuture<WorkerResponse> fetch(WorkerRequest request, Optional<Object> context) {
+            return CompletableFuture.supplyAsync(() -> WorkerResponse.text(200, "later"),
+                    CompletableFuture.delayedExecutor(40, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    static final String WORKER = """
+            const startUp = Date.now();
+            export default { async fetch(request) {
+              const path = new URL(request.url).pathname;
+              const p0 = performance.now();
+              const d0 = Date.now();
+              const origin = performance.timeOrigin;
+              // Some 20 ms of work: nothing the clock shows.
+              let x = 0;
+              for (let i = 0; i < 4e7; i++) x = (x + i) | 0;
+              const p1 = performance.now();
+              const d1 = Date.now();
+              const sameDate = new Date().getTime() === d0 && Date.parse(Date()) === d0 - (d0 % 1000);
+              let p2 = p1;
+              let d2 = d1;
+              if (path === '/fetch') {
+                await fetch('https://slow.test/');
+                p2 = performance.now();
+                d2 = Date.now();
+              } else if (path === '/timer') {
+                await new Promise((resolve) => setTimeout(resolve, 30));
+                p2 = performance.now();
+                d2 = Date.now();
+              }
+              const values = { p0, p1, p2, d0, d1, d2, origin, sameDate, afterStartUp: d0 >= startUp, worked: x !== 0.5,
+                consistent: origin + p2 === d2 };
+              return new Response(Object.entries(values).map(([k, v]) => k + '=' + v).join('\\n'));
+            } };""";
+
+    /** What the worker saw, by name. */
+    record Seen(java.util.Map<String, String> values) {
+        double number(String name) {
+            return Double.parseDouble(values.get(name));
+        }
+
+        boolean yes(String name) {
+            return Boolean.parseBoolean(values.get(name));
+        }
+    }
+
+    private static Seen clock(Worker w, String path) {
+        WorkerResponse r = get(w.fetch(new WorkerRequest("GET", "http://x" + path, List.of(), null)));
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        text(r).lines().forEach(line -> values.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1)));
+        return new Seen(values);
+    }
+
+    @Test
+    void the_clock_does_not_advance_while_a_turn_runs_and_starts_at_zero_for_each_request() {
+        Worker w = load(Engines.module(WORKER), new SlowHost());
+        for (String path : List.of("/", "/", "/timer", "/")) {
+            Seen c = clock(w, path);
+            assertThat(c.number("p0")).as(path).isZero();
+            assertThat(c.number("p1")).as(path).isZero();
+            assertThat(c.number("d1")).as(path).isEqualTo(c.number("d0"));
+            assertThat(c.yes("sameDate")).as(path).isTrue();
+            assertThat(c.yes("afterStartUp")).as(path).isTrue();
+            assertThat(c.yes("consistent")).as(path).isTrue();
+            assertThat(c.yes("worked")).as(path).isTrue();
+            assertThat(c.number("origin")).as(path).isEqualTo(c.number("d0"));
+        }
+    }
+
+    @Test
+    void awaited_io_advances_the_clock() {
+        Worker w = load(Engines.module(WORKER), new SlowHost());
+        Seen timer = clock(w, "/timer");
+        assertThat(timer.number("p2")).isGreaterThanOrEqualTo(30);
+        assertThat(timer.number("d2") - timer.number("d0")).isGreaterThanOrEqualTo(30);
+        assertThat(timer.yes("consistent")).isTrue();
+        Seen fetched = clock(w, "/fetch");
+        assertThat(fetched.number("p2")).isGreaterThanOrEqualTo(40);
+        assertThat(fetched.number("d2") - fetched.number("d0")).isGreaterThanOrEqualTo(40);
+        assertThat(fetched.yes("consistent")).isTrue();
+    }
+
+    @Test
+    void concurrent_requests_each_count_from_their_own_start() throws Exception {
+        Worker w = load(Engines.module("""
+                export default { async fetch(request) {
+                  const wait = Number(new URL(request.url).searchParams.get('wait'));
+                  const start = performance.now();
+                  await new Promise((resolve) => setTimeout(resolve, wait));
+                  return new Response(String(start) + ' ' + String(performance.now() >= wait));
+                } };"""));
+        var slow = w.fetch(new WorkerRequest("GET", "http://x/?wait=200", List.of(), null));
+        Thread.sleep(50);
+        var fast = w.fetch(new WorkerRequest("GET", "http://x/?wait=1", List.of(), null));
+        assertThat(text(get(fast))).isEqualTo("0 true");
+        assertThat(text(get(slow))).isEqualTo("0 true");
+    }
+}

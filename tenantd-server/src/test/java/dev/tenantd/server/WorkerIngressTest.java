@@ -1,0 +1,120 @@
+package dev.tenantd.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.tenantd.platform.ScriptRef;
+import dev.tenantd.runtime.BodyBudget;
+import dev.tenantd.runtime.WorkerResponse;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** What the worker listener puts on the wire: the headers a worker set, the client's address, always an answer. */
+class WorkerIngressTest {
+    @TempDir
+    static Path dir;
+    static TestServer t;
+
+    @BeforeAll
+    static void start() {
+        t = new TestServer(dir, List.of());
+        assertThat(t.putModule(t.accountApi("/workers/scripts/echo-ip"), "{\"main_module\":\"e.js\"}", "e.js", """
+                export default { fetch(request) {
+                  return new Response(JSON.stringify(request.headers.get('cf-connecting-ip')));
+                } };""").status()).isEqualTo(200);
+        assertThat(t.putModule(t.accountApi("/workers/scripts/joiner"), "{\"main_module\":\"j.js\"}", "j.js", """
+                const join = Array.prototype.join;
+                Array.prototype.join = function (separator) {
+                  const joined = join.call(this, separator);
+                  return separator === '\\0' ? joined + '\\0x-injected\\0yes\\0x-split\\0a\\r\\nx-evil: 1' : joined;
+                };
+                export default { fetch() { return new Response('joined', { headers: { 'x-set': 'mine' } }); } };
+                """).status()).isEqualTo(200);
+    }
+
+    @AfterAll
+    static void stop() {
+        t.close();
+    }
+
+    /** A request sent byte for byte as written, with a timeout: a response that never comes fails the test. */
+    static String raw(int port, String request) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            OutputStream out = s.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = s.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private static List<String> headerLines(String response) {
+        return response.substring(0, response.indexOf("\r\n\r\n")).lines().skip(1).toList();
+    }
+
+    @Test
+    void a_client_sent_cf_connecting_ip_is_replaced_by_the_address_of_the_connection() throws Exception {
+        String response = raw(t.server.port(), "GET / HTTP/1.1\r\nHost: echo-ip.localhost\r\n"
+                + "CF-Connecting-IP: 203.0.113.7\r\ncf-connecting-ip: 198.51.100.1\r\nConnection: close\r\n\r\n");
+        assertThat(response).startsWith("HTTP/1.1 200");
+        assertThat(response.substring(response.indexOf("\r\n\r\n") + 4)).isEqualTo("\"127.0.0.1\"");
+    }
+
+    @Test
+    void a_worker_that_changes_how_its_arrays_join_sends_exactly_the_headers_it_set() throws Exception {
+        String response = raw(t.server.port(), "GET / HTTP/1.1\r\nHost: joiner.localhost\r\nConnection: close\r\n\r\n");
+        assertThat(response).startsWith("HTTP/1.1 200");
+        assertThat(headerLines(response)).filteredOn(line -> !line.toLowerCase().startsWith("content-")
+                && !line.toLowerCase().startsWith("connection:")).containsExactly("x-set: mine");
+        assertThat(response).endsWith("joined");
+    }
+
+    @Test
+    void a_response_that_cannot_go_on_the_wire_is_answered_with_500_and_logged() throws Exception {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger ingressLog = (Logger) LoggerFactory.getLogger(WorkerIngress.class);
+        ingressLog.addAppender(log);
+        Vertx vertx = Vertx.vertx();
+        try {
+            BodyBudget budget = new BodyBudget(1 << 20);
+            List<WorkerResponse> unwritable = List.of(
+                    new WorkerResponse(200, "", List.of("x-a", "b\r\nx-evil: 1"), "body".getBytes(StandardCharsets.UTF_8)),
+                    new WorkerResponse(200, "", List.of("bad name", "v"), new byte[0]),
+                    new WorkerResponse(200, "OK\r\nx-evil: 1", List.of(), new byte[0]));
+            for (WorkerResponse response : unwritable) {
+                HttpServer server = vertx.createHttpServer().requestHandler(request ->
+                        WorkerIngress.answer(request.response(), ScriptRef.plain("acct", "broken"), response, null, budget));
+                int port = server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS).actualPort();
+                try {
+                    String answer = raw(port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                    assertThat(answer).startsWith("HTTP/1.1 500").doesNotContainIgnoringCase("x-evil")
+                            .endsWith("Worker threw exception\n");
+                } finally {
+                    server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                }
+            }
+            assertThat(log.list).hasSize(3).allSatisfy(e -> assertThat(e.getFormattedMessage())
+                    .contains("writing the response of worker broken failed"));
+        } finally {
+            ingressLog.detachAppender(log);
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+}
