@@ -35,6 +35,7 @@ const host = {
   now() { return Date.now(); },
   memoryGrew() {},
   collectGarbage() { return 0; },
+  takeBody() { return null; },
   memoryExceeded() {},
 };
 context.__tenantd_host = host;

@@ -22,7 +22,7 @@ final class IsolateShell {
     /** Every host function the runtime JavaScript may call; nothing else of Java is reachable. */
     static final List<String> HOST_FUNCTIONS = List.of("log", "randomBytes", "setTimer", "clearTimer", "complete",
             "fail", "finished", "fetch", "dispatch", "service", "dispatchTargetExists", "logValues", "collectGarbage",
-            "memoryExceeded", "memoryGrew");
+            "memoryExceeded", "memoryGrew", "takeBody");
     /**
      * How far the heap limit is raised when it is reached (the isolate is terminated at the
      * same moment). It must fit the largest single object V8 can be asked to allocate (an

@@ -61,6 +61,15 @@ public final class Worker implements AutoCloseable {
     private int nextInvocationId;
     private int turnsSinceMemoryCheck;
     private final IsolateMemory memory;
+    /** Large bodies of subrequest answers kept with the host until the worker reads them or hands them on. */
+    private final Map<Integer, HeldBody> heldBodies = new HashMap<>();
+    private int nextHeldBody;
+
+    private record HeldBody(byte[] bytes, Invocation owner) {
+    }
+
+    /** Subrequest answers with bodies from this size on are kept with the host until read. */
+    private static final int HELD_FROM = 64 * 1024;
     private Invocation current;
     private volatile boolean outOfMemory;
     /** A turn stuck in a native call past twice its budget was given up: discard the isolate once it returns. */
@@ -510,6 +519,14 @@ public final class Worker implements AutoCloseable {
         }
         inv.finished = true;
         invocations.remove(inv.id);
+        // Bodies held for this invocation that it neither read nor handed on are let go.
+        heldBodies.values().removeIf(held -> {
+            if (held.owner() == inv) {
+                engine.bodies().release(held.bytes());
+                return true;
+            }
+            return false;
+        });
         if (inv.wallTimer != null) {
             inv.wallTimer.cancel(false);
         }
@@ -615,6 +632,15 @@ public final class Worker implements AutoCloseable {
             }
             return null;
         });
+        result(hostObject, "takeBody", args -> {
+            HeldBody body = heldBodies.remove(integer(args[0]));
+            if (body == null) {
+                return null; // the request it came in for has ended
+            }
+            V8ValueArrayBuffer buffer = bytes(body.bytes());
+            engine.bodies().release(body.bytes());
+            return buffer;
+        });
         result(hostObject, "complete", args -> {
             Invocation inv = invocations.get(integer(args[0]));
             if (inv != null && !inv.responded && !inv.failed && tooLarge(args[4])) {
@@ -628,8 +654,9 @@ public final class Worker implements AutoCloseable {
                 return null;
             }
             if (inv != null && !inv.responded && !inv.failed) {
+                HeldBody handedOn = args.length > 6 ? heldBodies.remove(integer(args[6])) : null;
                 WorkerResponse response = new WorkerResponse(integer(args[1]), string(args[2]),
-                        splitHeaders(string(args[3])), bytesOf(args[4]));
+                        splitHeaders(string(args[3])), handedOn != null ? handedOn.bytes() : bytesOf(args[4]));
                 Optional<String> problem = HeaderRules.statusProblem(response.status(), response.statusText())
                         .or(() -> HeaderRules.problem(response.headers()));
                 if (problem.isPresent()) {
@@ -638,7 +665,9 @@ public final class Worker implements AutoCloseable {
                     inv.responded = true;
                     inv.status = response.status();
                     inv.observer.responded(inv.status);
-                    engine.bodies().hold(response.body());
+                    if (handedOn == null) {
+                        engine.bodies().hold(response.body());
+                    }
                     inv.result.complete(response);
                 }
                 // The common case, no waitUntil work: the invocation ends with its response.
@@ -810,14 +839,18 @@ public final class Worker implements AutoCloseable {
         pending.whenComplete((response, error) -> mailbox.execute(() -> {
             Invocation owner = callOwners.remove(call);
             turn(owner, () -> {
-                if (error == null && owner != null && !memory.fitsAfterCollecting(runtime, response.body().length)) {
+                boolean held = error == null && owner != null && response.body().length >= HELD_FROM;
+                if (error == null && !held && owner != null && !memory.fitsAfterCollecting(runtime, response.body().length)) {
                     end(owner, Outcome.EXCEEDED_MEMORY, "Worker exceeded memory limit: a subrequest's response body ("
                             + response.body().length + " bytes) does not fit in it.");
                 } else if (error == null) {
-                    try (V8ValueArrayBuffer body = bytes(response.body())) {
-                        engine.bodies().release(response.body());
-                        if (response.body().length >= IsolateMemory.HOST_BYTES_CHECKED_FROM) {
-                            measureMemory();
+                    // A large body stays with the host until the worker reads it: handed on
+                    // unread (a dispatcher returning a user worker's response), it never
+                    // enters this isolate at all.
+                    int heldId = held ? holdBody(owner, response.body()) : 0;
+                    try (V8ValueArrayBuffer body = bytes(held ? EMPTY : response.body())) {
+                        if (!held) {
+                            engine.bodies().release(response.body());
                         }
                         long since = millisSinceStart(owner);
                         entry.invokeVoid("settle", runtime.createV8ValueDouble(epochMillis(owner, since)),
@@ -827,7 +860,9 @@ public final class Worker implements AutoCloseable {
                                 runtime.createV8ValueString(joinHeaders(response.headers())),
                                 body,
                                 runtime.createV8ValueString(response.url()),
-                                runtime.createV8ValueInteger(response.redirects()));
+                                runtime.createV8ValueInteger(response.redirects()),
+                                runtime.createV8ValueInteger(heldId),
+                                runtime.createV8ValueDouble(held ? response.body().length : 0));
                     }
                 } else {
                     Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
@@ -841,6 +876,13 @@ public final class Worker implements AutoCloseable {
                 }
             });
         }));
+    }
+
+    /** Keeps a body with the host for the worker to read later (or hand on unread); its id. */
+    private int holdBody(Invocation owner, byte[] body) {
+        int id = ++nextHeldBody;
+        heldBodies.put(id, new HeldBody(body, owner));
+        return id;
     }
 
     /**

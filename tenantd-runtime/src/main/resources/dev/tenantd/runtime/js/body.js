@@ -36,7 +36,33 @@ class body_Source {
     this.blob = blob; // Blob or null
     this.stream = stream; // ReadableStream: the caller's, or one made from bytes/blob on demand
     this.disturbed = false;
+    this.held = 0; // the host's id of bytes it keeps until they are needed (body_heldSource), or 0
+    this.heldLength = 0;
   }
+}
+
+// A large body the host keeps until the worker reads it: handed on unread (a dispatcher
+// returning what a user worker answered), it never enters the isolate.
+function body_heldSource(id, length) {
+  const source = new body_Source(null, null, null);
+  source.held = id;
+  source.heldLength = length;
+  return source;
+}
+
+// Brings a held body's bytes into the isolate, counted against its memory limit.
+function body_materialize(source) {
+  if (source.held === 0) return;
+  const id = source.held;
+  source.held = 0;
+  memory_request(source.heldLength);
+  const buffer = host.takeBody(id);
+  if (buffer === undefined || buffer === null) {
+    throw new TypeError('The body of this response is no longer available: it came in for a request that has '
+      + 'ended. Read it while that request is handled.');
+  }
+  memory_count(source.heldLength);
+  source.bytes = memory_fromHost(buffer);
 }
 
 // Every stream that is or became a body, to find its source again.
@@ -106,6 +132,7 @@ function body_extract(object, what) {
 // A source's bytes for a stream: a private copy, since enqueueing into a byte
 // stream transfers (detaches) the chunk's buffer.
 function body_sourceChunk(source) {
+  body_materialize(source);
   return new Uint8Array(source.bytes !== null ? source.bytes : blobBytes(source.blob));
 }
 
@@ -157,6 +184,7 @@ async function body_readAll(body) {
   if (body.transferred || source.disturbed) throw new TypeError(body_USED);
   const stream = source.stream;
   if (stream !== null && streams_isLocked(stream)) throw new TypeError(body_LOCKED);
+  body_materialize(source);
   source.disturbed = true;
   if (source.bytes !== null || source.blob !== null) {
     // A stream handed out but never read is left locked, as a read to the
@@ -172,6 +200,7 @@ async function body_readAll(body) {
 function body_clone(body, headers) {
   const source = body.source;
   if (source === null) return new body_Body(null, headers);
+  body_materialize(source);
   if (source.bytes !== null || source.blob !== null) {
     return new body_Body(new body_Source(source.bytes, source.blob, null), headers);
   }
@@ -625,6 +654,7 @@ webIdlClass(Response);
 // Host bytes (a Uint8Array the host handed over) become a body source without a copy.
 function body_hostSource(bodyBytes) {
   if (bodyBytes === null || bodyBytes === undefined) return null;
+  if (bodyBytes instanceof body_Source) return bodyBytes;
   return new body_Source(bodyBytes, null, null);
 }
 
@@ -667,7 +697,15 @@ async function responseToHost(response) {
     throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
   }
   const parts = body_responseParts(response);
-  if (body.source !== null) parts.body = bodyToHost((await body_readAll(body)).bytes);
+  const source = body.source;
+  if (source !== null && source.held !== 0 && !source.disturbed && source.stream === null && !body.transferred) {
+    // Handed on unread: the host passes on the bytes it kept.
+    source.disturbed = true;
+    parts.held = source.held;
+    source.held = 0;
+  } else if (source !== null) {
+    parts.body = bodyToHost((await body_readAll(body)).bytes);
+  }
   return parts;
 }
 

@@ -60,14 +60,16 @@ function fetch_hostCall(signal, start) {
 
 // `url` is where the response came from after `redirects` redirects ('' and 0 for
 // answers of other workers), which Response.url and Response.redirected report.
-function fetch_settle(id, status, statusText, headers, buffer, url, redirects) {
+// `heldId` names a large body the host keeps until it is read (`heldLength` bytes).
+function fetch_settle(id, status, statusText, headers, buffer, url, redirects, heldId, heldLength) {
   const entry = fetch_pending.get(id);
   if (!entry) return;
   fetch_pending.delete(id);
   if (entry.signal) abortSignal_removeAlgorithm(entry.signal, entry.onAbort);
   try {
-    entry.resolve(responseFromHost(status, statusText, fetch_splitHeaders(headers),
-      ArrayBufferPrototypeGetByteLength(buffer) === 0 ? null : memory_fromHost(buffer), url, redirects > 0));
+    const body = heldId > 0 ? body_heldSource(heldId, heldLength)
+      : ArrayBufferPrototypeGetByteLength(buffer) === 0 ? null : memory_fromHost(buffer);
+    entry.resolve(responseFromHost(status, statusText, fetch_splitHeaders(headers), body, url, redirects > 0));
   } catch (error) {
     entry.reject(error);
   }

@@ -136,7 +136,8 @@ async function worker_respond(id, response, pending) {
   const out = await responseToHost(response);
   const done = pending !== undefined && pending.waitUntil.length === 0;
   if (done) pending.finished = true;
-  host.complete(id, out.status, out.statusText, fetch_headersString(out.headers), out.body ?? null, done);
+  host.complete(id, out.status, out.statusText, fetch_headersString(out.headers), out.body ?? null, done,
+    out.held ?? 0);
 }
 
 function worker_run(request, pending, env) {
@@ -228,9 +229,9 @@ const entryPoints = {
 
   measured: memory_measured,
 
-  settle(epochMs, sinceStartMs, id, status, statusText, headers, buffer, url, redirects) {
+  settle(epochMs, sinceStartMs, id, status, statusText, headers, buffer, url, redirects, heldId, heldLength) {
     clock_turn(epochMs, sinceStartMs);
-    fetch_settle(id, status, statusText, headers, buffer, url, redirects);
+    fetch_settle(id, status, statusText, headers, buffer, url, redirects, heldId, heldLength);
   },
 
   reject(epochMs, sinceStartMs, id, name, message) {
