@@ -66,10 +66,3 @@ export async function assertRejects(fnOrPromise, type, name) {
   throw new AssertionError(`expected ${type ? type.name : 'a rejection'}`);
 }
 
-// The time in a later turn. The clock does not advance while a turn runs (only
-// across I/O), so a test that measures how long some work took reads the end
-// time after a timer has fired.
-export async function timeAfterIo() {
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  return Date.now();
-}

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertThrows, timeAfterIo } from './assert.js';
+import { assert, assertEquals, assertThrows } from './assert.js';
 
 export function btoaBasics() {
   assertEquals(btoa(''), '');
@@ -64,11 +64,10 @@ export function roundTripAllBytes() {
 export async function largeRoundTrip() {
   const chunk = 'abc\u00ff\u0000xyz';
   const big = chunk.repeat(200000);
-  const start = Date.now();
+  // Linear time is checked by the harness's CPU budget for each test.
   const encoded = btoa(big);
   const decoded = atob(encoded);
   assert(decoded === big, 'round trip');
-  assert((await timeAfterIo()) - start < 3000, 'fast enough');
 }
 
 export function globalsAreNonEnumerable() {

@@ -39,6 +39,9 @@ class WorkerScriptTests {
             };
             """;
 
+    /** CPU time a single worker-script test may take: far more than any needs, far less than a quadratic blow-up. */
+    private static final InvocationLimits TEST_LIMITS = new InvocationLimits(5_000, 1_000, 120_000, 128 * 1024);
+
     @TestFactory
     Stream<DynamicNode> workerScripts() throws IOException {
         List<WorkerModule> files = new ArrayList<>();
@@ -61,7 +64,10 @@ class WorkerScriptTests {
             String listing = Engines.text(Engines.get(worker, "http://test/"));
             List<DynamicTest> tests = listing.lines().filter(l -> !l.isBlank()).map(name ->
                     DynamicTest.dynamicTest(name, () -> {
-                        WorkerResponse r = Engines.get(worker, "http://test/?test=" + name);
+                        // Every test runs within a CPU budget, so that an algorithm that grows
+                        // out of proportion fails the test however busy the machine is.
+                        WorkerResponse r = Engines.get(worker.fetch(
+                                new WorkerRequest("GET", "http://test/?test=" + name, List.of(), null), TEST_LIMITS));
                         assertThat(r.status()).as(Engines.text(r)).isEqualTo(200);
                     })).toList();
             assertThat(tests).as("tests exported by " + suite).isNotEmpty();
