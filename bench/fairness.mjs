@@ -7,72 +7,18 @@
 // uploads a dispatcher, a heavy and a light user worker, then measures the light
 // tenant's latency first idle, then while the heavy tenant is saturated.
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { percentile, startTenantd } from './lib/server.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
 const rounds = quick ? 2 : 5;
 const samples = quick ? 300 : 1000; // light requests per phase and round
 const warmup = 100; // unrecorded light requests at the start of each phase
 const heavyClients = quick ? 4 : 8;
-const workerPort = 20000 + Math.floor(Math.random() * 20000);
-const apiPort = workerPort + 1;
 const token = 'fairness-token';
 const account = 'fair';
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantd-fairness-'));
-
-// bench/run.sh passes the build it measures (BENCH_TENANTD holds tenantd-server.jar); alone, ./tenantd is used.
-const command = process.env.BENCH_TENANTD
-  ? [process.env.BENCH_JAVA || 'java', ['--enable-native-access=ALL-UNNAMED', '-XX:+UseG1GC',
-    ...(process.env.BENCH_TENANTD_JVM_ARGS || '').split(' ').filter(Boolean), '-jar',
-    path.join(process.env.BENCH_TENANTD, 'tenantd-server.jar')]]
-  : [path.join(root, 'tenantd'), []];
-const server = spawn(command[0], [...command[1], 'serve', '--data-dir', dataDir,
-  '--listen', `127.0.0.1:${workerPort}`, '--api-listen', `127.0.0.1:${apiPort}`,
-  '--account-id', account, '--api-token', token, '--route', '*.fair.test/*=front'],
-{ stdio: ['ignore', 'ignore', 'inherit'] });
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-
-function request(port, method, urlPath, headers, body) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, headers, agent }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    if (body) req.write(body);
-    req.end();
-  });
-}
-
-async function waitHealthy() {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await request(apiPort, 'GET', '/healthz', {})).status === 200) return;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('tenantd did not become healthy');
-}
-
-async function upload(urlPath, metadata, name, code) {
-  const boundary = 'fair' + Math.random().toString(16).slice(2);
-  const body = `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(metadata)}\r\n`
-    + `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${name}"\r\nContent-Type: application/javascript+module\r\n\r\n${code}\r\n--${boundary}--\r\n`;
-  const r = await request(apiPort, 'PUT', `/client/v4/accounts/${account}${urlPath}`,
-    { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` }, body);
-  if (r.status !== 200) throw new Error(`upload ${urlPath} failed: ${r.body}`);
-}
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-}
+const t = startTenantd({ name: 'fairness', account, token, route: '*.fair.test/*=front' });
+const { workerPort, request } = t;
 
 async function sampleLight(count, into) {
   for (let i = 0; i < count; i++) {
@@ -110,17 +56,16 @@ async function withHeavyLoad(body) {
 
 let exitCode = 0;
 try {
-  await waitHealthy();
-  const ns = await request(apiPort, 'POST', `/client/v4/accounts/${account}/workers/dispatch/namespaces`,
-    { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, JSON.stringify({ name: 'tenants' }));
+  await t.waitHealthy();
+  const ns = await t.api('POST', '/workers/dispatch/namespaces', { name: 'tenants' });
   if (ns.status !== 200) throw new Error(ns.body);
-  await upload('/workers/scripts/front', { main_module: 'f.js', compatibility_date: '2024-09-23',
+  await t.upload('/workers/scripts/front', { main_module: 'f.js', compatibility_date: '2024-09-23',
     bindings: [{ type: 'dispatch_namespace', name: 'NS', namespace: 'tenants' }] }, 'f.js',
   "export default { fetch(r, env) { return env.NS.get(new URL(r.url).hostname.split('.')[0]).fetch(r); } };");
-  await upload('/workers/dispatch/namespaces/tenants/scripts/heavy', { main_module: 'h.js' }, 'h.js',
+  await t.upload('/workers/dispatch/namespaces/tenants/scripts/heavy', { main_module: 'h.js' }, 'h.js',
     // Some 20 ms of work per request, counted: a worker's clock does not advance while it runs.
     'export default { fetch() { let x = 0; for (let i = 0; i < 4e7; i++) { x = (x + i) | 0; } return new Response(String(x)); } };');
-  await upload('/workers/dispatch/namespaces/tenants/scripts/light', { main_module: 'l.js' }, 'l.js',
+  await t.upload('/workers/dispatch/namespaces/tenants/scripts/light', { main_module: 'l.js' }, 'l.js',
     "export default { fetch() { return new Response('light'); } };");
 
   await sampleLight(samples, []); // warm-up
@@ -153,8 +98,6 @@ try {
   console.error(`fairness benchmark failed: ${e.stack || e}`);
   exitCode = 2;
 } finally {
-  server.kill('SIGTERM');
-  agent.destroy();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await t.stop();
 }
 process.exit(exitCode);

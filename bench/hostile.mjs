@@ -13,78 +13,29 @@
 // reading attack responses never slows the client that measures the bystander.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { percentile, startTenantd } from './lib/server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
 const quick = process.argv.includes('--quick');
 const idleSamples = quick ? 200 : 1000; // bystander requests on the idle server before each attack
 const minSamples = quick ? 150 : 500; // bystander requests measured at least, per attack
-const workerPort = 20000 + Math.floor(Math.random() * 20000);
-const apiPort = workerPort + 1;
 const token = 'hostile-token';
 const account = 'hostile';
 const memoryMb = 128;
 const bodiesMb = 512;
 const jsThreads = os.cpus().length;
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantd-hostile-'));
-const config = path.join(dataDir, 'tenantd.toml');
+const config = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tenantd-hostile-config-')), 'tenantd.toml');
 fs.writeFileSync(config, `[limits]\nmemory-mb = ${memoryMb}\nbuffered-bodies-mb = ${bodiesMb}\n\n`
   + '[server]\nheader-timeout-ms = 2000\n');
-
-const command = process.env.BENCH_TENANTD
-  ? [process.env.BENCH_JAVA || 'java', ['--enable-native-access=ALL-UNNAMED', '-XX:+UseG1GC', '-jar',
-    path.join(process.env.BENCH_TENANTD, 'tenantd-server.jar')]]
-  : [path.join(root, 'tenantd'), []];
-const server = spawn(command[0], [...command[1], 'serve', '--data-dir', path.join(dataDir, 'data'),
-  '--listen', `127.0.0.1:${workerPort}`, '--api-listen', `127.0.0.1:${apiPort}`, '--config', config,
-  '--account-id', account, '--api-token', token, '--route', '*.hostile.test/*=front'],
-{ stdio: ['ignore', 'ignore', fs.openSync(path.join(dataDir, 'server.log'), 'w')] });
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
-
-function request(port, method, urlPath, headers, body) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, headers, agent }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    if (body) req.write(body);
-    req.end();
-  });
-}
-
-async function waitHealthy() {
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await request(apiPort, 'GET', '/healthz', {})).status === 200) return;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('tenantd did not become healthy');
-}
+const t = startTenantd({ name: 'hostile', account, token, route: '*.hostile.test/*=front',
+  extraArgs: ['--config', config], stderr: (dir) => fs.openSync(path.join(dir, 'server.log'), 'w'), agentSockets: 4 });
+const { workerPort, request } = t;
 
 async function upload(urlPath, metadata, code) {
-  const boundary = 'hostile' + Math.random().toString(16).slice(2);
-  const body = `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ main_module: 'w.js', ...metadata })}\r\n`
-    + `--${boundary}\r\nContent-Disposition: form-data; name="w.js"; filename="w.js"\r\nContent-Type: application/javascript+module\r\n\r\n${code}\r\n--${boundary}--\r\n`;
-  const r = await request(apiPort, 'PUT', `/client/v4/accounts/${account}${urlPath}`,
-    { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` }, body);
-  if (r.status !== 200) throw new Error(`upload ${urlPath} failed: ${r.body}`);
-}
-
-function rssBytes() {
-  const status = fs.readFileSync(`/proc/${server.pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) * 1024;
-}
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+  await t.upload(urlPath, { main_module: 'w.js', ...metadata }, 'w.js', code);
 }
 
 // One bystander request through the dispatcher; its latency in ms, or an error.
@@ -165,9 +116,8 @@ const scenarios = [
 let failures = 0;
 const rows = [];
 try {
-  await waitHealthy();
-  const ns = await request(apiPort, 'POST', `/client/v4/accounts/${account}/workers/dispatch/namespaces`,
-    { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, JSON.stringify({ name: 'tenants' }));
+  await t.waitHealthy();
+  const ns = await t.api('POST', '/workers/dispatch/namespaces', { name: 'tenants' });
   if (ns.status !== 200) throw new Error(ns.body);
   await upload('/workers/scripts/front', { compatibility_date: '2024-09-23',
     bindings: [{ type: 'dispatch_namespace', name: 'NS', namespace: 'tenants' }] },
@@ -186,9 +136,9 @@ try {
     const hosts = scenario.slowloris ? [] : await scenario.prepare(scenario.isolates);
     for (let i = 0; i < 50; i++) await bystander();
     for (let i = 0; i < idleSamples; i++) idle.push(await bystander());
-    const baseline = rssBytes();
+    const baseline = t.rssBytes();
     let peak = baseline;
-    const sampler = setInterval(() => { try { peak = Math.max(peak, rssBytes()); } catch { /* exited */ } }, 20);
+    const sampler = setInterval(() => { try { peak = Math.max(peak, t.rssBytes()); } catch { /* exited */ } }, 20);
     const attack = scenario.slowloris ? startAttack('slowloris', scenario.slowloris) : startAttack('requests', hosts);
     let attackDone = false;
     let result;
@@ -244,9 +194,7 @@ try {
   console.error(`hostile benchmark failed: ${e.stack || e}`);
   failures++;
 } finally {
-  server.kill('SIGTERM');
-  agent.destroy();
-  await new Promise((r) => setTimeout(r, 500));
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await t.stop();
+  fs.rmSync(path.dirname(config), { recursive: true, force: true });
 }
 process.exit(failures ? 1 : 0);
