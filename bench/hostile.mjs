@@ -1,7 +1,8 @@
 // Hostile tenants under load: for each attack, a bystander tenant is measured through the
 // dispatcher while the attack runs, and the run fails unless
 //   - the bystander is served throughout, with no error,
-//   - its p99 stays within 3x its p99 on the idle server,
+//   - its p99 stays within 3x its p99 on the idle server (enforced by the full run; the
+//     quick run reports it),
 //   - the server's resident memory stays within its baseline plus the limits that apply
 //     (memory limit x attacking isolates, the budget for bodies in flight) plus 512 MB,
 //   - and every attack request gets the answer the platform gives for its limit.
@@ -180,8 +181,12 @@ try {
   const idleP99 = percentile(idle, 0.99);
   for (const { scenario, times, peak, rssBound, answers, problems } of measured) {
     const p99 = times.length ? percentile(times, 0.99) : NaN;
-    if (!(p99 <= 3 * idleP99)) problems.push(`bystander p99 ${p99.toFixed(2)} ms > 3x idle (${(3 * idleP99).toFixed(2)} ms)`);
-    if (problems.length) failures++;
+    // As in fairness.mjs: a missed latency target fails the full run; the quick run (CI,
+    // a few hundred samples per attack) reports it and fails only on the other bounds.
+    const slow = !(p99 <= 3 * idleP99);
+    if (slow) problems.push(`bystander p99 ${p99.toFixed(2)} ms > 3x idle (${(3 * idleP99).toFixed(2)} ms)`
+      + (quick ? ' (reported; the full run enforces it)' : ''));
+    if (problems.length > (slow && quick ? 1 : 0)) failures++;
     rows.push(`| ${scenario.name} | ${times.length} | ${p99.toFixed(2)} | ${(p99 / idleP99).toFixed(2)} | `
       + `${(peak / 2 ** 20).toFixed(0)} / ${(rssBound / 2 ** 20).toFixed(0)} | ${answers} | ${problems.length ? problems.join('; ') : 'ok'} |`);
   }
