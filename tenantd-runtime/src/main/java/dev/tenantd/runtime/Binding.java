@@ -10,6 +10,29 @@ import java.util.Objects;
 public sealed interface Binding {
     String name();
 
+    /** A value copied into the isolate: {@code json} is its JSON text (a string's is quoted). */
+    record Value(String name, String json) implements Binding {
+        public Value {
+            Objects.requireNonNull(name);
+            Objects.requireNonNull(json);
+        }
+    }
+
+    /**
+     * A capability: the worker sees the object that the JS wrapper registered for
+     * {@code kind} makes, and each call on it reaches the host as a {@link ChannelCall}
+     * carrying {@code channel}.
+     *
+     * @param config JSON handed to the wrapper as it makes the object ({@code "{}"} when it needs none)
+     */
+    record Channel(String name, String kind, int channel, String config) implements Binding {
+        public Channel {
+            Objects.requireNonNull(name);
+            Objects.requireNonNull(kind);
+            Objects.requireNonNull(config);
+        }
+    }
+
     /** A string: {@code plain_text} and {@code secret_text}. */
     record Text(String name, String text) implements Binding {
         public Text {

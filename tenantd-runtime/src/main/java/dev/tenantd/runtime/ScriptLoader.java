@@ -152,6 +152,8 @@ final class ScriptLoader {
                 case Binding.Json j -> json.append("\"type\":\"json\",\"value\":").append(j.json());
                 case Binding.DispatchNamespace d -> json.append("\"type\":\"dispatch\"");
                 case Binding.Service s -> json.append("\"type\":\"service\"");
+                case Binding.Value v -> json.append("\"type\":\"json\",\"value\":").append(v.json());
+                case Binding.Channel c -> throw new IllegalStateException("channel bindings are not wired yet");
             }
             json.append('}');
         }
