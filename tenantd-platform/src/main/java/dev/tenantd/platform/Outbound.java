@@ -5,5 +5,5 @@ package dev.tenantd.platform;
  * worker makes goes to this plain worker instead of the network, with the
  * declared parameters' values from {@code get(..., {outbound: {...}})} as env.
  */
-record Outbound(String accountId, String service, String paramsJson) {
+public record Outbound(String accountId, String service, String paramsJson) {
 }

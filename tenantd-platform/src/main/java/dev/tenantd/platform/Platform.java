@@ -2,6 +2,16 @@ package dev.tenantd.platform;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tenantd.platform.binding.AssetsKind;
+import dev.tenantd.platform.binding.BindingKind;
+import dev.tenantd.platform.binding.BindingKinds;
+import dev.tenantd.platform.binding.BindingScope;
+import dev.tenantd.platform.binding.DispatchNamespaceKind;
+import dev.tenantd.platform.binding.JsonKind;
+import dev.tenantd.platform.binding.PlainTextKind;
+import dev.tenantd.platform.binding.SecretTextKind;
+import dev.tenantd.platform.binding.ServiceKind;
+import dev.tenantd.platform.binding.WorkerCalls;
 import dev.tenantd.platform.store.BlobStore;
 import dev.tenantd.platform.store.Store;
 import dev.tenantd.runtime.Binding;
@@ -12,6 +22,7 @@ import dev.tenantd.runtime.InvocationOptions;
 import dev.tenantd.runtime.JsEngine;
 import dev.tenantd.runtime.ModuleType;
 import dev.tenantd.runtime.Outcome;
+import dev.tenantd.runtime.OutboundFetch;
 import dev.tenantd.runtime.ScriptException;
 import dev.tenantd.runtime.Worker;
 import dev.tenantd.runtime.WorkerModule;
@@ -40,7 +51,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * in-memory directory of current scripts so that serving a request never
  * touches the database.
  */
-public final class Platform implements AutoCloseable {
+public final class Platform implements AutoCloseable, WorkerCalls {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final Store store;
@@ -64,6 +75,7 @@ public final class Platform implements AutoCloseable {
     private final ConcurrentHashMap<ScriptRef, ReentrantLock> uploadLocks = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final Tails tails = new Tails();
+    private final BindingKinds bindingKinds;
 
     private Platform(Builder b) {
         this.store = b.store;
@@ -78,6 +90,7 @@ public final class Platform implements AutoCloseable {
         this.egressPolicy = b.egressPolicy;
         this.pool = new WorkerPool(engine, limits.liveIsolates(), this::loadSource, this::hostFor);
         this.assets = new Assets(store, blobs);
+        this.bindingKinds = BindingKinds.of(kinds(b.bindingKinds));
     }
 
     public static Builder builder() {
@@ -88,6 +101,7 @@ public final class Platform implements AutoCloseable {
         return defaultAccountId;
     }
 
+    @Override
     public Limits limits() {
         return limits;
     }
@@ -283,12 +297,12 @@ public final class Platform implements AutoCloseable {
         // a new version keeps every secret it does not bind itself.
         List<String> keep = new ArrayList<>(upload.keepBindings());
         keep.add("secret_text");
-        List<BindingSpec> stored = prepareBindings(ref.accountId(), upload.bindings(),
+        List<BindingSpec> stored = prepareBindings(ref, upload.bindings(),
                 before.map(s -> s.current().bindings()).orElse(List.of()), keep);
         WorkerSource source;
         try {
             source = new WorkerSource(ref.name(), upload.mainModule(), upload.modules(),
-                    upload.compatibilityDate(), upload.compatibilityFlags(), runtimeBindings(stored));
+                    upload.compatibilityDate(), upload.compatibilityFlags(), runtimeBindings(ref, stored));
         } catch (ScriptException e) {
             throw new PlatformException(Problem.INVALID_METADATA, e.getMessage());
         }
@@ -309,7 +323,7 @@ public final class Platform implements AutoCloseable {
             // another change landed meanwhile, take them from the version it made instead
             // (the validated isolate then saw other bindings, so it is not kept).
             boolean stale = !previous.map(s -> s.current().id()).equals(before.map(s -> s.current().id()));
-            List<BindingSpec> bindings = stale ? prepareBindings(ref.accountId(), upload.bindings(),
+            List<BindingSpec> bindings = stale ? prepareBindings(ref, upload.bindings(),
                     previous.map(s -> s.current().bindings()).orElse(List.of()), keep) : stored;
             String assetsJson = stale ? assetsOf(ref, upload, previous) : versionAssets;
             String at = now();
@@ -563,7 +577,7 @@ public final class Platform implements AutoCloseable {
         // concurrent secret change is never lost.
         return deriveVersion(ref, "api", from -> {
             List<BindingSpec> stored = bindings.isPresent()
-                    ? prepareBindings(ref.accountId(), bindings.get(), from.bindings(), List.of("secret_text"))
+                    ? prepareBindings(ref, bindings.get(), from.bindings(), List.of("secret_text"))
                     : from.bindings();
             String date = compatibilityDate.orElse(from.compatibilityDate());
             try {
@@ -578,7 +592,7 @@ public final class Platform implements AutoCloseable {
                 modules.add(new WorkerModule(m.name(), m.type(), storedModule(ref, m)));
             }
             try {
-                validate(new WorkerSource(ref.name(), from.mainModule(), modules, date, flags, runtimeBindings(stored)),
+                validate(new WorkerSource(ref.name(), from.mainModule(), modules, date, flags, runtimeBindings(ref, stored)),
                         PlatformWorkerHost.forUpload(this, egress)).close();
             } catch (ScriptException e) {
                 throw new PlatformException(Problem.INVALID_METADATA, e.getMessage());
@@ -734,117 +748,45 @@ public final class Platform implements AutoCloseable {
 
     // ---- bindings
 
-    /**
-     * Checks uploaded bindings and puts them in their stored form (secrets encrypted).
-     * A binding of type {@code inherit} takes the binding of that name from
-     * {@code previous}; bindings of the types in {@code keepTypes} that the upload
-     * does not name are taken over from {@code previous} as they are.
-     */
-    private List<BindingSpec> prepareBindings(String accountId, List<BindingSpec> bindings, List<BindingSpec> previous,
+    private List<BindingSpec> prepareBindings(ScriptRef ref, List<BindingSpec> bindings, List<BindingSpec> previous,
             List<String> keepTypes) {
-        Set<String> names = new HashSet<>();
-        List<BindingSpec> out = new ArrayList<>();
-        for (BindingSpec b : bindings) {
-            if (b.type().equals("inherit")) {
-                BindingSpec old = previous.stream().filter(p -> p.name().equals(b.name())).findFirst()
-                        .orElseThrow(() -> new PlatformException(Problem.INVALID_BINDING, "Binding '" + b.name()
-                                + "' of type inherit names no binding of the current version."));
-                if (!names.add(b.name())) {
-                    throw new PlatformException(Problem.INVALID_BINDING, "Binding name '" + b.name() + "' is used twice.");
-                }
-                out.add(old);
-                continue;
-            }
-            if (b.name() == null || !b.name().matches("[A-Za-z_$][A-Za-z0-9_$]*")) {
-                throw new PlatformException(Problem.INVALID_BINDING, "Binding name '" + b.name()
-                        + "' is not a valid JavaScript identifier.");
-            }
-            if (!names.add(b.name())) {
-                throw new PlatformException(Problem.INVALID_BINDING, "Binding name '" + b.name() + "' is used twice.");
-            }
-            ObjectNode fields = b.fields().deepCopy();
-            switch (b.type()) {
-                case "plain_text" -> requireText(b, fields, "text");
-                case "secret_text" -> {
-                    requireText(b, fields, "text");
-                    fields.put("ciphertext", secrets.encrypt(fields.get("text").asText()));
-                    fields.remove("text");
-                }
-                case "json" -> {
-                    if (!fields.has("json")) {
-                        throw new PlatformException(Problem.INVALID_BINDING, "Binding '" + b.name() + "' of type json needs a 'json' field.");
-                    }
-                }
-                case "dispatch_namespace" -> {
-                    requireText(b, fields, "namespace");
-                    // The namespace may be created after the dispatch worker; it is looked up per request.
-                    Names.namespace(fields.get("namespace").asText());
-                    validateOutbound(b, fields.get("outbound"));
-                }
-                case "service" -> requireText(b, fields, "service");
-                case "assets" -> {
-                    // serves the version's static assets; no fields
-                }
-                default -> throw new PlatformException(Problem.INVALID_BINDING, "Binding type '" + b.type()
-                        + "' (binding '" + b.name() + "') is not supported by tenantd yet.");
-            }
-            out.add(new BindingSpec(b.type(), b.name(), fields));
-        }
-        for (BindingSpec old : previous) {
-            boolean keep = keepTypes.contains(ScriptUpload.KEEP_ALL) || keepTypes.contains(old.type());
-            if (keep && !names.contains(old.name())) {
-                names.add(old.name());
-                out.add(old);
-            }
-        }
-        return out;
+        return bindingKinds.prepare(bindings, previous, keepTypes, new BindingScope(ref.accountId(), ref));
     }
 
-    /** {@code outbound: {worker: {service: "name"}, params: [{name: "customer"}]}}, all optional but the service. */
-    private static void validateOutbound(BindingSpec b, com.fasterxml.jackson.databind.JsonNode outbound) {
-        if (outbound == null || outbound.isNull()) {
-            return;
-        }
-        String where = "Binding '" + b.name() + "': outbound";
-        if (!outbound.isObject() || !outbound.path("worker").path("service").isTextual()) {
-            throw new PlatformException(Problem.INVALID_BINDING, where
-                    + " must be {\"worker\": {\"service\": \"outbound-worker\"}, \"params\": [{\"name\": \"...\"}]}.");
-        }
-        Names.script(outbound.path("worker").path("service").asText());
-        com.fasterxml.jackson.databind.JsonNode params = outbound.path("params");
-        if (!params.isMissingNode() && !params.isNull()) {
-            if (!params.isArray()) {
-                throw new PlatformException(Problem.INVALID_BINDING, where + ".params must be an array of {\"name\": ...}.");
-            }
-            for (com.fasterxml.jackson.databind.JsonNode p : params) {
-                if (!p.path("name").isTextual() || !p.path("name").asText().matches("[A-Za-z_$][A-Za-z0-9_$]*")) {
-                    throw new PlatformException(Problem.INVALID_BINDING, where
-                            + ".params entries need a 'name' that is a JavaScript identifier.");
-                }
-            }
-        }
+    private List<Binding> runtimeBindings(ScriptRef ref, List<BindingSpec> stored) {
+        return bindingKinds.toRuntime(stored, new BindingScope(ref.accountId(), ref));
     }
 
-    private static void requireText(BindingSpec b, ObjectNode fields, String field) {
-        if (!fields.hasNonNull(field) || !fields.get(field).isTextual()) {
-            throw new PlatformException(Problem.INVALID_BINDING, "Binding '" + b.name() + "' of type " + b.type()
-                    + " needs a string field '" + field + "'.");
-        }
+    /** The binding kinds every platform has, then {@code extra}. */
+    private List<BindingKind> kinds(List<BindingKind> extra) {
+        List<BindingKind> all = new ArrayList<>(List.of(new PlainTextKind(), new JsonKind(), new SecretTextKind(secrets),
+                new ServiceKind(this), new AssetsKind(this), new DispatchNamespaceKind(this)));
+        all.addAll(extra);
+        return all;
     }
 
-    private List<Binding> runtimeBindings(List<BindingSpec> stored) {
-        List<Binding> out = new ArrayList<>();
-        for (BindingSpec b : stored) {
-            out.add(switch (b.type()) {
-                case "plain_text" -> new Binding.Text(b.name(), b.fields().get("text").asText());
-                case "secret_text" -> new Binding.Text(b.name(), secrets.decrypt(b.fields().get("ciphertext").asText()));
-                case "json" -> new Binding.Json(b.name(), b.fields().get("json").toString());
-                case "dispatch_namespace" -> new Binding.DispatchNamespace(b.name());
-                case "service", "assets" -> new Binding.Service(b.name());
-                default -> throw new IllegalStateException("unsupported stored binding " + b.type());
-            });
-        }
-        return out;
+    /**
+     * The JavaScript the engine must run in every isolate for the platform's binding kinds
+     * and {@code extra}: give it to {@link JsEngine#start(dev.tenantd.runtime.EngineOptions, List)}.
+     */
+    public static List<String> bindingScripts(List<BindingKind> extra) {
+        List<String> resources = new ArrayList<>(List.of(DispatchNamespaceKind.SCRIPT));
+        extra.forEach(kind -> kind.script().ifPresent(resources::add));
+        return BindingKinds.scripts(resources);
+    }
+
+    /** Serves a call on a version's channel binding. */
+    CompletableFuture<dev.tenantd.runtime.ChannelReply> callBinding(Script script, dev.tenantd.runtime.ChannelCall call) {
+        ScriptVersion version = script.current();
+        return bindingKinds.call(version.bindings(), call,
+                new BindingScope(script.ref().accountId(), script.ref(), Optional.of(version)));
+    }
+
+    /** Answers a call on a version's channel binding at once. */
+    String callBindingNow(Script script, dev.tenantd.runtime.ChannelCall call) {
+        ScriptVersion version = script.current();
+        return bindingKinds.callNow(version.bindings(), call,
+                new BindingScope(script.ref().accountId(), script.ref(), Optional.of(version)));
     }
 
     // ---- serving
@@ -856,7 +798,7 @@ public final class Platform implements AutoCloseable {
             modules.add(new WorkerModule(m.name(), m.type(), storedModule(script.ref(), m)));
         }
         return new WorkerSource(script.ref().name(), v.mainModule(), modules, v.compatibilityDate(),
-                v.compatibilityFlags(), runtimeBindings(v.bindings()));
+                v.compatibilityFlags(), runtimeBindings(script.ref(), v.bindings()));
     }
 
     PlatformWorkerHost hostFor(Script script) {
@@ -877,7 +819,7 @@ public final class Platform implements AutoCloseable {
     }
 
     private CompletableFuture<WorkerResponse> invoke(ScriptRef ref, WorkerRequest request, InvocationLimits callLimits,
-            String envJson, Optional<Object> hostContext) {
+            String envJson, Optional<OutboundFetch> outbound) {
         Optional<Script> script;
         try {
             script = findScript(ref);
@@ -893,18 +835,18 @@ public final class Platform implements AutoCloseable {
             return CompletableFuture.supplyAsync(() -> assets.serve(serving.current(), request), pool.io())
                     .exceptionallyCompose(error -> CompletableFuture.failedFuture(unavailableIfDamaged(ref, unwrap(error))))
                     .thenCompose(asset -> asset.isPresent() ? CompletableFuture.completedFuture(asset.get())
-                            : run(ref, serving, request, callLimits, envJson, hostContext));
+                            : run(ref, serving, request, callLimits, envJson, outbound));
         }
-        return run(ref, serving, request, callLimits, envJson, hostContext);
+        return run(ref, serving, request, callLimits, envJson, outbound);
     }
 
     /** Runs the version a request was given to, within the narrowest limits and the script's in-flight cap. */
     private CompletableFuture<WorkerResponse> run(ScriptRef ref, Script serving, WorkerRequest request,
-            InvocationLimits callLimits, String envJson, Optional<Object> hostContext) {
+            InvocationLimits callLimits, String envJson, Optional<OutboundFetch> outbound) {
         ScriptVersion version = serving.current();
         ScriptLimits own = version.limits();
         InvocationLimits effective = limits.forInvocation(own, callLimits);
-        InvocationOptions options = new InvocationOptions(effective, envJson, hostContext,
+        InvocationOptions options = new InvocationOptions(effective, envJson, outbound,
                 tails.observe(ref, version.id(), request));
         java.util.concurrent.atomic.AtomicInteger inFlight =
                 this.inFlight.computeIfAbsent(version.id(), id -> new java.util.concurrent.atomic.AtomicInteger());
@@ -917,20 +859,28 @@ public final class Platform implements AutoCloseable {
                 .whenComplete((response, error) -> inFlight.decrementAndGet());
     }
 
+    @Override
+    public CompletableFuture<WorkerResponse> invokePlain(String accountId, String script, WorkerRequest request) {
+        return invoke(ScriptRef.plain(accountId, script), request);
+    }
+
     /** What an {@code assets} binding answers: the version's asset for the request, or 404. */
-    CompletableFuture<WorkerResponse> serveAsset(ScriptVersion version, WorkerRequest request) {
+    @Override
+    public CompletableFuture<WorkerResponse> serveAsset(ScriptVersion version, WorkerRequest request) {
         return CompletableFuture.supplyAsync(() -> assets.serve(version, request)
                 .orElseGet(() -> WorkerResponse.text(404, "Not Found")), pool.io());
     }
 
     /** Whether a user worker exists behind a dispatch namespace binding; answered from memory once warm. */
-    boolean userWorkerExists(String accountId, String namespace, String script) {
+    @Override
+    public boolean userWorkerExists(String accountId, String namespace, String script) {
         return findNamespace(accountId, namespace)
                 .flatMap(ns -> findScript(new ScriptRef(accountId, ns.id(), script)))
                 .isPresent();
     }
 
-    CompletableFuture<WorkerResponse> invokeUserWorker(String accountId, String namespace, String script,
+    @Override
+    public CompletableFuture<WorkerResponse> invokeUserWorker(String accountId, String namespace, String script,
             WorkerRequest request, InvocationLimits callLimits, Optional<Outbound> outbound) {
         Optional<Namespace> ns = findNamespace(accountId, namespace);
         if (ns.isEmpty()) {
@@ -938,7 +888,7 @@ public final class Platform implements AutoCloseable {
                     "Worker not found."));
         }
         return invoke(new ScriptRef(accountId, ns.get().id(), script), request, callLimits, "",
-                outbound.map(o -> (Object) o));
+                outbound.map(o -> req -> invokeOutbound(o, req)));
     }
 
     /** A user worker's subrequest, handed to its outbound worker with the call's parameters as env. */
@@ -1007,6 +957,16 @@ public final class Platform implements AutoCloseable {
         private String workersDevDomain = "localhost";
         private Egress egress;
         private EgressPolicy egressPolicy = EgressPolicy.OPEN;
+        private List<BindingKind> bindingKinds = List.of();
+
+        /**
+         * Binding kinds besides the platform's own (plain_text, json, secret_text, service,
+         * assets, dispatch_namespace). Their scripts must be in the engine: see {@link #bindingScripts}.
+         */
+        public Builder bindingKinds(List<BindingKind> kinds) {
+            this.bindingKinds = List.copyOf(kinds);
+            return this;
+        }
 
         /** The platform-wide egress policy; namespaces and scripts can only narrow it. */
         public Builder egressPolicy(EgressPolicy policy) {

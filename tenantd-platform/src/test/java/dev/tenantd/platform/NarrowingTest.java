@@ -74,8 +74,9 @@ class NarrowingTest {
 
     @ParameterizedTest(name = "script {0}, call {1}")
     @MethodSource("limitRows")
-    void cpu_time_and_subrequests_are_the_narrowest_any_level_sets(Setting script, Setting call) {
-        InvocationLimits callLimits = PlatformWorkerHost.callLimits(PLATFORM, call.asCallOptions());
+    void cpu_time_and_subrequests_are_the_narrowest_any_level_sets(Setting script, Setting call) throws Exception {
+        InvocationLimits callLimits = dev.tenantd.platform.binding.DispatchNamespaceKind.callLimits(PLATFORM,
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(call.asCallOptions()));
         InvocationLimits effective = PLATFORM.forInvocation(script.asScript(), callLimits);
 
         assertThat(effective.cpuMs()).isEqualTo(narrowest(PLATFORM.cpuMs(), script.cpuMs(), call.cpuMs()));

@@ -3,9 +3,10 @@ package dev.tenantd.runtime;
 import java.util.Objects;
 
 /**
- * What a worker finds on {@code env} (or as globals in service-worker syntax).
- * Values are copied in; capabilities are thin JS clients over host calls that
- * the {@link WorkerHost} answers.
+ * What a worker finds on {@code env} (or as globals in service-worker syntax):
+ * a value copied in, or a capability, a thin JS object whose calls go to the
+ * {@link WorkerHost} over a numbered channel. The runtime knows no binding types;
+ * a channel's JS wrapper is registered by the script that defines its kind.
  */
 public sealed interface Binding {
     String name();
@@ -33,33 +34,8 @@ public sealed interface Binding {
         }
     }
 
-    /** A string: {@code plain_text} and {@code secret_text}. */
-    record Text(String name, String text) implements Binding {
-        public Text {
-            Objects.requireNonNull(name);
-            Objects.requireNonNull(text);
-        }
-    }
-
-    /** A JSON value, given as its serialized text. */
-    record Json(String name, String json) implements Binding {
-        public Json {
-            Objects.requireNonNull(name);
-            Objects.requireNonNull(json);
-        }
-    }
-
-    /** A dispatch namespace: {@code env.NAME.get(script, args, options)}. */
-    record DispatchNamespace(String name) implements Binding {
-        public DispatchNamespace {
-            Objects.requireNonNull(name);
-        }
-    }
-
-    /** Another worker reached with {@code env.NAME.fetch(request)}. */
-    record Service(String name) implements Binding {
-        public Service {
-            Objects.requireNonNull(name);
-        }
+    /** A string value. */
+    static Binding text(String name, String text) {
+        return new Value(name, Json.quote(text));
     }
 }

@@ -9,7 +9,6 @@ import com.caoccao.javet.interop.callback.JavetCallbackType;
 import com.caoccao.javet.values.V8Value;
 import com.caoccao.javet.values.reference.V8Script;
 import com.caoccao.javet.values.reference.V8ValueObject;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,10 +18,6 @@ import java.util.Map;
  * exposes forward to the handlers of the worker that adopts it.
  */
 final class IsolateShell {
-    /** Every host function the runtime JavaScript may call; nothing else of Java is reachable. */
-    static final List<String> HOST_FUNCTIONS = List.of("log", "randomBytes", "setTimer", "clearTimer", "complete",
-            "fail", "finished", "fetch", "dispatch", "service", "dispatchTargetExists", "logValues", "collectGarbage",
-            "memoryExceeded", "memoryGrew", "takeBody");
     /**
      * How far the heap limit is raised when it is reached (the isolate is terminated at the
      * same moment). It must fit the largest single object V8 can be asked to allocate (an
@@ -38,7 +33,7 @@ final class IsolateShell {
 
     final V8Runtime runtime;
     final V8ValueObject entry;
-    private volatile Map<String, HostFunction> handlers = Map.of();
+    private volatile Map<HostCall, HostFunction> handlers = Map.of();
     private volatile Runnable onHeapLimit = () -> {
     };
     private volatile Runnable afterGc = () -> {
@@ -50,8 +45,11 @@ final class IsolateShell {
     }
 
     /** Hands the shell to a worker: its host calls and heap-limit signal go there from now on. */
-    void adopt(Map<String, HostFunction> workerHandlers, Runnable workerOnHeapLimit, Runnable workerAfterGc) {
-        this.handlers = Map.copyOf(workerHandlers);
+    void adopt(Map<HostCall, HostFunction> workerHandlers, Runnable workerOnHeapLimit, Runnable workerAfterGc) {
+        if (workerHandlers.size() != HostCall.values().length) {
+            throw new IllegalStateException("a worker must answer every host call; it answers " + workerHandlers.keySet());
+        }
+        this.handlers = new java.util.EnumMap<>(workerHandlers);
         this.onHeapLimit = workerOnHeapLimit;
         this.afterGc = workerAfterGc;
     }
@@ -90,13 +88,13 @@ final class IsolateShell {
         });
         V8ValueObject entry;
         try (V8ValueObject hostObject = runtime.createV8ValueObject()) {
-            for (String name : HOST_FUNCTIONS) {
+            for (HostCall call : HostCall.values()) {
                 IJavetDirectCallable.NoThisAndResult<Exception> forward = args -> {
-                    HostFunction fn = self[0].handlers.get(name);
+                    HostFunction fn = self[0].handlers.get(call);
                     V8Value value = fn == null ? null : fn.call(args);
                     return value == null ? runtime.createV8ValueUndefined() : value;
                 };
-                hostObject.bindFunction(new JavetCallbackContext(name, JavetCallbackType.DirectCallNoThisAndResult, forward));
+                hostObject.bindFunction(new JavetCallbackContext(call.jsName, JavetCallbackType.DirectCallNoThisAndResult, forward));
             }
             runtime.getGlobalObject().set("__tenantd_host", hostObject);
             entry = runtime.getExecutor(bootstrapSource, codeCache)

@@ -9,6 +9,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,7 +42,7 @@ public final class JsEngine implements AutoCloseable {
     private final AtomicInteger warming = new AtomicInteger();
     private volatile boolean closed;
 
-    private JsEngine(EngineOptions options) {
+    private JsEngine(EngineOptions options, List<String> bindingScripts) {
         this.options = options;
         this.bodies = new BodyBudget(options.bufferedBodyBytes());
         // Threads inherit their creator's OS priority: start every thread now, from this
@@ -52,7 +53,7 @@ public final class JsEngine implements AutoCloseable {
                 new java.util.concurrent.ScheduledThreadPoolExecutor(1, threadFactory("tenantd-timers-", 0));
         timerPool.prestartAllCoreThreads();
         this.timers = timerPool;
-        this.bootstrapSource = RuntimeScripts.bootstrapSource();
+        this.bootstrapSource = RuntimeScripts.bootstrapSource(bindingScripts);
         byte[] cache;
         try {
             cache = IsolateShell.codeCache(bootstrapSource);
@@ -93,9 +94,17 @@ public final class JsEngine implements AutoCloseable {
 
     /** Starts an engine; the first call in a process also loads V8 and sets its flags. */
     public static JsEngine start(EngineOptions options) {
+        return start(options, List.of());
+    }
+
+    /**
+     * Starts an engine whose isolates also run {@code bindingScripts}: the JavaScript of the
+     * binding kinds, each of which registers its wrapper with {@code bindings_define(kind, make)}.
+     */
+    public static JsEngine start(EngineOptions options, List<String> bindingScripts) {
         Objects.requireNonNull(options, "options");
         configureV8(options);
-        return new JsEngine(options);
+        return new JsEngine(options, List.copyOf(bindingScripts));
     }
 
     private static void configureV8(EngineOptions options) {

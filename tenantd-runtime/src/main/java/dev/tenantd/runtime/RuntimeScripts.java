@@ -16,7 +16,8 @@ final class RuntimeScripts {
     private RuntimeScripts() {
     }
 
-    static String bootstrapSource() {
+    /** The runtime's scripts, then {@code bindingScripts}, in one function scope that returns the entry points. */
+    static String bootstrapSource(java.util.List<String> bindingScripts) {
         StringBuilder source = new StringBuilder(256 * 1024);
         source.append("(function (host) {\n\"use strict\";\n");
         for (String line : read("bootstrap.txt").split("\n")) {
@@ -25,6 +26,9 @@ final class RuntimeScripts {
                 continue;
             }
             source.append("// ---- ").append(file).append('\n').append(read(file)).append('\n');
+        }
+        for (String script : bindingScripts) {
+            source.append("// ---- binding kind\n{\n").append(script).append("\n}\n");
         }
         source.append("return entryPoints;\n})(globalThis.__tenantd_host);\n");
         return source.toString();

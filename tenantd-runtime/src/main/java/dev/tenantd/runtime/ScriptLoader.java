@@ -148,12 +148,10 @@ final class ScriptLoader {
             }
             json.append("{\"name\":").append(Json.quote(b.name())).append(',');
             switch (b) {
-                case Binding.Text t -> json.append("\"type\":\"text\",\"value\":").append(Json.quote(t.text()));
-                case Binding.Json j -> json.append("\"type\":\"json\",\"value\":").append(j.json());
-                case Binding.DispatchNamespace d -> json.append("\"type\":\"dispatch\"");
-                case Binding.Service s -> json.append("\"type\":\"service\"");
-                case Binding.Value v -> json.append("\"type\":\"json\",\"value\":").append(v.json());
-                case Binding.Channel c -> throw new IllegalStateException("channel bindings are not wired yet");
+                case Binding.Value v -> json.append("\"value\":").append(v.json());
+                case Binding.Channel c -> json.append("\"kind\":").append(Json.quote(c.kind()))
+                        .append(",\"channel\":").append(c.channel())
+                        .append(",\"config\":").append(c.config());
             }
             json.append('}');
         }

@@ -93,7 +93,7 @@ public final class Worker implements AutoCloseable {
         final int id;
         final CompletableFuture<WorkerResponse> result;
         final InvocationLimits limits;
-        final Optional<Object> hostContext;
+        final Optional<OutboundFetch> outbound;
         final InvocationObserver observer;
         final long startNanos = System.nanoTime();
         /** The invocation's start on the wall clock; its turns' clock counts on from here with {@link #startNanos}. */
@@ -115,7 +115,7 @@ public final class Worker implements AutoCloseable {
             this.id = id;
             this.result = result;
             this.limits = options.limits();
-            this.hostContext = options.hostContext();
+            this.outbound = options.outbound();
             this.observer = options.observer();
         }
     }
@@ -555,21 +555,19 @@ public final class Worker implements AutoCloseable {
         IsolateShell shell = engine.takeShell();
         runtime = shell.runtime;
         entry = shell.entry;
-        java.util.HashMap<String, IsolateShell.HostFunction> handlers = new java.util.HashMap<>();
+        java.util.EnumMap<HostCall, IsolateShell.HostFunction> handlers = new java.util.EnumMap<>(HostCall.class);
         bindHostFunctions(handlers);
         shell.adopt(handlers, () -> outOfMemory = true, this::afterGc);
     }
 
     // ---- host functions: the only Java the worker's JavaScript can reach
 
-    // ---- host functions: the only Java the worker's JavaScript can reach
-
-    private void bindHostFunctions(Map<String, IsolateShell.HostFunction> hostObject) {
+    private void bindHostFunctions(Map<HostCall, IsolateShell.HostFunction> hostObject) {
         // Returns true when the line's arguments are wanted as JSON values too: the JS
         // side then sends them with logValues, so unwatched invocations never serialise them.
-        result(hostObject, "log", args ->
+        result(hostObject, HostCall.LOG, args ->
                 log(current, string(args[0]), string(args[1])) ? runtime.createV8ValueBoolean(true) : null);
-        result(hostObject, "logValues", args -> {
+        result(hostObject, HostCall.LOG_VALUES, args -> {
             Invocation owner = current;
             if (owner != null && owner.observer != InvocationObserver.NONE && !owner.logTruncated) {
                 String values = string(args[1]);
@@ -583,21 +581,21 @@ public final class Worker implements AutoCloseable {
             }
             return null;
         });
-        result(hostObject, "collectGarbage", args -> runtime.createV8ValueDouble(memory.collectInTurn(runtime)));
-        result(hostObject, "memoryGrew", args -> {
+        result(hostObject, HostCall.COLLECT_GARBAGE, args -> runtime.createV8ValueDouble(memory.collectInTurn(runtime)));
+        result(hostObject, HostCall.MEMORY_GREW, args -> {
             memory.grew();
             return null;
         });
-        result(hostObject, "memoryExceeded", args -> {
+        result(hostObject, HostCall.MEMORY_EXCEEDED, args -> {
             memoryExceeded();
             return null;
         });
-        result(hostObject, "randomBytes", args -> {
+        result(hostObject, HostCall.RANDOM_BYTES, args -> {
             byte[] random = new byte[Math.max(0, Math.min(65536, integer(args[0])))];
             SecureRandomHolder.RANDOM.nextBytes(random);
             return bytes(random);
         });
-        result(hostObject, "setTimer", args -> {
+        result(hostObject, HostCall.SET_TIMER, args -> {
             int id = integer(args[0]);
             long delay = Math.max(0, (long) number(args[1]));
             Invocation owner = current;
@@ -620,7 +618,7 @@ public final class Worker implements AutoCloseable {
             }), delay, TimeUnit.MILLISECONDS));
             return null;
         });
-        result(hostObject, "clearTimer", args -> {
+        result(hostObject, HostCall.CLEAR_TIMER, args -> {
             int id = integer(args[0]);
             ScheduledFuture<?> timer = timers.remove(id);
             Invocation by = timerOwners.remove(id);
@@ -632,7 +630,7 @@ public final class Worker implements AutoCloseable {
             }
             return null;
         });
-        result(hostObject, "takeBody", args -> {
+        result(hostObject, HostCall.TAKE_BODY, args -> {
             HeldBody body = heldBodies.remove(integer(args[0]));
             if (body == null) {
                 return null; // the request it came in for has ended
@@ -641,7 +639,7 @@ public final class Worker implements AutoCloseable {
             engine.bodies().release(body.bytes());
             return buffer;
         });
-        result(hostObject, "complete", args -> {
+        result(hostObject, HostCall.COMPLETE, args -> {
             Invocation inv = invocations.get(integer(args[0]));
             if (inv != null && !inv.responded && !inv.failed && tooLarge(args[4])) {
                 end(inv, Outcome.EXCEEDED_MEMORY, "Worker exceeded memory limit: the response body is larger than "
@@ -677,7 +675,7 @@ public final class Worker implements AutoCloseable {
             }
             return null;
         });
-        result(hostObject, "fail", args -> {
+        result(hostObject, HostCall.FAIL, args -> {
             Invocation inv = invocations.get(integer(args[0]));
             if (inv != null && !inv.responded && !inv.failed) {
                 inv.failed = true;
@@ -690,43 +688,55 @@ public final class Worker implements AutoCloseable {
             }
             return null;
         });
-        result(hostObject, "finished", args -> {
+        result(hostObject, HostCall.FINISHED, args -> {
             Invocation inv = invocations.get(integer(args[0]));
             if (inv != null) {
                 finish(inv);
             }
             return null;
         });
-        result(hostObject, "fetch", args -> {
+        result(hostObject, HostCall.FETCH, args -> {
             int call = integer(args[0]);
             WorkerRequest request = request(args, 1);
             Invocation owner = current;
             if (!refusedRequest(call, request)) {
-                reply(call, admitSubrequest(call) ? host.fetch(request, owner.hostContext) : refusedSubrequest(owner));
+                reply(call, admitSubrequest(call) ? owner.outbound.map(o -> o.fetch(request)).orElseGet(() -> host.fetch(request))
+                        .thenApply(ChannelReply::response) : refusedSubrequest(owner));
             }
             return null;
         });
-        result(hostObject, "dispatch", args -> {
+        // A call on a channel binding: (id, channel, operation, args, bytes).
+        result(hostObject, HostCall.CALL, args -> {
             int call = integer(args[0]);
-            String binding = string(args[1]);
-            String script = string(args[2]);
-            String options = string(args[3]);
+            ChannelCall channelCall = ChannelCall.of(integer(args[1]), string(args[2]), string(args[3]), bytesOf(args[4]));
+            reply(call, admitSubrequest(call) ? host.call(channelCall) : refusedSubrequest(current));
+            return null;
+        });
+        // A call on a channel binding that sends a request: (id, channel, operation, args, method, url, headers, body).
+        result(hostObject, HostCall.CALL_FETCH, args -> {
+            int call = integer(args[0]);
             WorkerRequest request = request(args, 4);
             if (!refusedRequest(call, request)) {
-                reply(call, admitSubrequest(call) ? host.dispatch(binding, script, request, options) : refusedSubrequest(current));
+                ChannelCall channelCall = new ChannelCall(integer(args[1]), string(args[2]), string(args[3]), null,
+                        Optional.of(request));
+                reply(call, admitSubrequest(call) ? host.call(channelCall) : refusedSubrequest(current));
             }
             return null;
         });
-        result(hostObject, "service", args -> {
-            int call = integer(args[0]);
-            WorkerRequest request = request(args, 2);
-            if (!refusedRequest(call, request)) {
-                reply(call, admitSubrequest(call) ? host.service(string(args[1]), request) : refusedSubrequest(current));
+        // A call on a channel binding answered at once: (channel, operation, args) -> string.
+        // A failure comes back as NUL, the error's name, NUL, its message: bindings.js throws it.
+        result(hostObject, HostCall.CALL_NOW, args -> {
+            String answer;
+            try {
+                answer = host.callNow(ChannelCall.of(integer(args[0]), string(args[1]), string(args[2]), null));
+            } catch (InvocationException e) {
+                answer = "\0" + e.errorName() + "\0" + e.getMessage();
+            } catch (RuntimeException e) {
+                LOG.warn("worker {}: a binding call failed", source.scriptName(), e);
+                answer = "\0Error\0" + "The binding call failed.";
             }
-            return null;
+            return runtime.createV8ValueString(answer);
         });
-        result(hostObject, "dispatchTargetExists", args ->
-                runtime.createV8ValueBoolean(host.dispatchTargetExists(string(args[0]), string(args[1]))));
     }
 
     /**
@@ -793,7 +803,7 @@ public final class Worker implements AutoCloseable {
         return true;
     }
 
-    private static CompletableFuture<WorkerResponse> refusedSubrequest(Invocation owner) {
+    private static CompletableFuture<ChannelReply> refusedSubrequest(Invocation owner) {
         if (owner == null || owner.finished) {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "Error",
                     "Disallowed operation called within global scope: fetch() and calls through bindings can only be "
@@ -835,36 +845,11 @@ public final class Worker implements AutoCloseable {
     }
 
     /** Posts a host call's outcome back into the isolate as a turn of the invocation that made the call. */
-    private void reply(int call, CompletableFuture<WorkerResponse> pending) {
-        pending.whenComplete((response, error) -> mailbox.execute(() -> {
+    private void reply(int call, CompletableFuture<ChannelReply> pending) {
+        pending.whenComplete((reply, error) -> mailbox.execute(() -> {
             Invocation owner = callOwners.remove(call);
             turn(owner, () -> {
-                boolean held = error == null && owner != null && response.body().length >= HELD_FROM;
-                if (error == null && !held && owner != null && !memory.fitsAfterCollecting(runtime, response.body().length)) {
-                    end(owner, Outcome.EXCEEDED_MEMORY, "Worker exceeded memory limit: a subrequest's response body ("
-                            + response.body().length + " bytes) does not fit in it.");
-                } else if (error == null) {
-                    // A large body stays with the host until the worker reads it: handed on
-                    // unread (a dispatcher returning a user worker's response), it never
-                    // enters this isolate at all.
-                    int heldId = held ? holdBody(owner, response.body()) : 0;
-                    try (V8ValueArrayBuffer body = bytes(held ? EMPTY : response.body())) {
-                        if (!held) {
-                            engine.bodies().release(response.body());
-                        }
-                        long since = millisSinceStart(owner);
-                        entry.invokeVoid("settle", runtime.createV8ValueDouble(epochMillis(owner, since)),
-                                runtime.createV8ValueDouble(since), runtime.createV8ValueInteger(call),
-                                runtime.createV8ValueInteger(response.status()),
-                                runtime.createV8ValueString(response.statusText()),
-                                runtime.createV8ValueString(joinHeaders(response.headers())),
-                                body,
-                                runtime.createV8ValueString(response.url()),
-                                runtime.createV8ValueInteger(response.redirects()),
-                                runtime.createV8ValueInteger(heldId),
-                                runtime.createV8ValueDouble(held ? response.body().length : 0));
-                    }
-                } else {
+                if (error != null) {
                     Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                             ? error.getCause() : error;
                     String name = cause instanceof InvocationException ie ? ie.errorName() : "Error";
@@ -873,9 +858,59 @@ public final class Worker implements AutoCloseable {
                     entry.invokeVoid("reject", runtime.createV8ValueDouble(epochMillis(owner, since)),
                             runtime.createV8ValueDouble(since), runtime.createV8ValueInteger(call),
                             runtime.createV8ValueString(name), runtime.createV8ValueString(message));
+                    return;
+                }
+                switch (reply) {
+                    case ChannelReply.Response r -> settle(owner, call, r.response());
+                    case ChannelReply.Data d -> answer(owner, call, d);
                 }
             });
         }));
+    }
+
+    /** A call's data answer reaches the binding's JS wrapper as {text, bytes}. */
+    private void answer(Invocation owner, int call, ChannelReply.Data data) throws JavetException {
+        if (owner != null && !memory.fitsAfterCollecting(runtime, data.bytes().length)) {
+            end(owner, Outcome.EXCEEDED_MEMORY, "Worker exceeded memory limit: a binding's answer ("
+                    + data.bytes().length + " bytes) does not fit in it.");
+            return;
+        }
+        try (V8ValueArrayBuffer bytes = bytes(data.bytes())) {
+            long since = millisSinceStart(owner);
+            entry.invokeVoid("answer", runtime.createV8ValueDouble(epochMillis(owner, since)),
+                    runtime.createV8ValueDouble(since), runtime.createV8ValueInteger(call),
+                    runtime.createV8ValueString(data.text()), bytes);
+        }
+    }
+
+    /** A response (of a subrequest, another worker, a binding) reaches the worker as a Response. */
+    private void settle(Invocation owner, int call, WorkerResponse response) throws JavetException {
+        boolean held = owner != null && response.body().length >= HELD_FROM;
+        if (!held && owner != null && !memory.fitsAfterCollecting(runtime, response.body().length)) {
+            end(owner, Outcome.EXCEEDED_MEMORY, "Worker exceeded memory limit: a subrequest's response body ("
+                    + response.body().length + " bytes) does not fit in it.");
+            return;
+        }
+        // A large body stays with the host until the worker reads it: handed on
+        // unread (a dispatcher returning a user worker's response), it never
+        // enters this isolate at all.
+        int heldId = held ? holdBody(owner, response.body()) : 0;
+        try (V8ValueArrayBuffer body = bytes(held ? EMPTY : response.body())) {
+            if (!held) {
+                engine.bodies().release(response.body());
+            }
+            long since = millisSinceStart(owner);
+            entry.invokeVoid("settle", runtime.createV8ValueDouble(epochMillis(owner, since)),
+                    runtime.createV8ValueDouble(since), runtime.createV8ValueInteger(call),
+                    runtime.createV8ValueInteger(response.status()),
+                    runtime.createV8ValueString(response.statusText()),
+                    runtime.createV8ValueString(joinHeaders(response.headers())),
+                    body,
+                    runtime.createV8ValueString(response.url()),
+                    runtime.createV8ValueInteger(response.redirects()),
+                    runtime.createV8ValueInteger(heldId),
+                    runtime.createV8ValueDouble(held ? response.body().length : 0));
+        }
     }
 
     /** Keeps a body with the host for the worker to read later (or hand on unread); its id. */
@@ -899,7 +934,7 @@ public final class Worker implements AutoCloseable {
         return owner == null ? System.currentTimeMillis() : owner.startEpochMillis + sinceStart;
     }
 
-    private static void result(Map<String, IsolateShell.HostFunction> target, String name, IsolateShell.HostFunction fn) {
+    private static void result(Map<HostCall, IsolateShell.HostFunction> target, HostCall name, IsolateShell.HostFunction fn) {
         target.put(name, fn);
     }
 

@@ -3,27 +3,27 @@ package dev.tenantd.runtime;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What a worker's isolate asks of the platform: subrequests, dispatch and
- * service calls, logs. Futures may complete on any thread; the isolate posts
- * the result back to its own mailbox. Failures should be
- * {@link InvocationException}s, whose message reaches the worker as an Error.
+ * What a worker's isolate asks of the platform: subrequests, calls through its channel
+ * bindings, logs. Futures may complete on any thread; the isolate posts the result back
+ * to its own mailbox. Failures should be {@link InvocationException}s, whose error name
+ * and message reach the worker as a JS error.
  */
 public interface WorkerHost {
 
     /**
-     * {@code fetch()} made by the worker: the platform applies egress rules.
-     * {@code context} is the invocation's {@link InvocationOptions#hostContext()}.
+     * {@code fetch()} made by the worker, when its invocation has no
+     * {@link InvocationOptions#outbound() outbound}: the platform applies egress rules.
      */
-    CompletableFuture<WorkerResponse> fetch(WorkerRequest request, java.util.Optional<Object> context);
+    CompletableFuture<WorkerResponse> fetch(WorkerRequest request);
 
-    /** Whether {@code script} exists behind the dispatch binding, answered at once from memory. */
-    boolean dispatchTargetExists(String binding, String script);
+    /** A call on one of the worker's {@link Binding.Channel channel bindings}. */
+    CompletableFuture<ChannelReply> call(ChannelCall call);
 
-    /** {@code env[binding].get(script, args, options).fetch(request)}; options are JSON. */
-    CompletableFuture<WorkerResponse> dispatch(String binding, String script, WorkerRequest request, String optionsJson);
-
-    /** {@code env[binding].fetch(request)} for a service binding. */
-    CompletableFuture<WorkerResponse> service(String binding, WorkerRequest request);
+    /**
+     * A call on a channel binding that is answered at once, without waiting on I/O (from
+     * memory); it runs on the isolate's thread, so it must never block.
+     */
+    String callNow(ChannelCall call);
 
     /** A console line written by the worker. */
     void log(LogLine line);
@@ -36,29 +36,22 @@ public interface WorkerHost {
     static WorkerHost refusing() {
         return new WorkerHost() {
             @Override
-            public CompletableFuture<WorkerResponse> fetch(WorkerRequest request, java.util.Optional<Object> context) {
-                return refused();
-            }
-
-            private CompletableFuture<WorkerResponse> refused() {
-                return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION,
-                        "fetch is not available while a script is validated"));
+            public CompletableFuture<WorkerResponse> fetch(WorkerRequest request) {
+                return CompletableFuture.failedFuture(refusal());
             }
 
             @Override
-            public boolean dispatchTargetExists(String binding, String script) {
-                return false;
+            public CompletableFuture<ChannelReply> call(ChannelCall call) {
+                return CompletableFuture.failedFuture(refusal());
             }
 
             @Override
-            public CompletableFuture<WorkerResponse> dispatch(String binding, String script, WorkerRequest request,
-                    String optionsJson) {
-                return refused();
+            public String callNow(ChannelCall call) {
+                throw refusal();
             }
 
-            @Override
-            public CompletableFuture<WorkerResponse> service(String binding, WorkerRequest request) {
-                return refused();
+            private InvocationException refusal() {
+                return new InvocationException(Outcome.EXCEPTION, "I/O is not available while a script is validated");
             }
 
             @Override

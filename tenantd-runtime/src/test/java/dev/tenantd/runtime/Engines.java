@@ -9,7 +9,42 @@ import java.util.concurrent.TimeUnit;
 
 /** One engine for the whole test JVM (V8 flags are process-wide), and helpers to load workers. */
 final class Engines {
-    static final JsEngine ENGINE = JsEngine.start(EngineOptions.defaults().withJsThreads(2));
+    /**
+     * Two binding kinds for tests of the channel machinery: {@code test-dispatch} (a namespace
+     * of workers, {@code get(name)} checks at once that the worker exists unless the lookup is
+     * lazy) and {@code test-echo} (a data call whose answer the worker returns as it got it).
+     */
+    static final String TEST_KINDS = """
+            bindings_define('test-dispatch', (channel, config, name, flags) => ({
+              get(script) {
+                if (!flags.lazy_dispatch_lookup && bindings_callNow(channel, 'exists', script) !== 'yes') {
+                  throw new Error('Error: Worker not found.');
+                }
+                return bindings_fetcher(channel, 'dispatch', script);
+              },
+            }));
+            bindings_define('test-fail', (channel) => ({
+              async fail(name) {
+                return await bindings_call(channel, 'fail', name, null);
+              },
+              now(args) {
+                return bindings_callNow(channel, 'now', args);
+              },
+              nowFail(args) {
+                return bindings_callNow(channel, 'fail', args);
+              },
+            }));
+            bindings_define('test-echo', (channel, config) => ({
+              config,
+              async echo(args, bytes = null) {
+                return await bindings_call(channel, 'echo', args, bytes);
+              },
+              now(args) {
+                return bindings_callNow(channel, 'now', args);
+              },
+            }));
+            """;
+    static final JsEngine ENGINE = JsEngine.start(EngineOptions.defaults().withJsThreads(2), List.of(TEST_KINDS));
 
     private Engines() {
     }
@@ -70,7 +105,7 @@ final class Engines {
         final List<WorkerRequest> fetched = new CopyOnWriteArrayList<>();
 
         @Override
-        public CompletableFuture<WorkerResponse> fetch(WorkerRequest request, java.util.Optional<Object> context) {
+        public CompletableFuture<WorkerResponse> fetch(WorkerRequest request) {
             fetched.add(request);
             List<String> headers = new ArrayList<>(List.of("content-type", "text/plain", "x-echo-method", request.method()));
             String body = request.method() + " " + request.url() + " " + new String(request.body(), StandardCharsets.UTF_8);
@@ -78,23 +113,39 @@ final class Engines {
                     body.getBytes(StandardCharsets.UTF_8)));
         }
 
+        /**
+         * Requests on a channel: {@code dispatch} reaches the worker named by the args (only
+         * "known" exists), any other operation answers as a service. Data calls are echoed:
+         * text "operation:channel:args" and the same bytes; operation "fail" fails with the
+         * error named by the args.
+         */
         @Override
-        public boolean dispatchTargetExists(String binding, String script) {
-            return script.equals("known");
-        }
-
-        @Override
-        public CompletableFuture<WorkerResponse> dispatch(String binding, String script, WorkerRequest request,
-                String optionsJson) {
-            if (!script.equals("known")) {
-                return CompletableFuture.failedFuture(new InvocationException(Outcome.SCRIPT_NOT_FOUND, "Worker not found."));
+        public CompletableFuture<ChannelReply> call(ChannelCall call) {
+            if (call.request().isPresent()) {
+                if (call.operation().equals("dispatch")) {
+                    return call.args().equals("known")
+                            ? CompletableFuture.completedFuture(ChannelReply.response(WorkerResponse.text(200, "dispatched to known")))
+                            : CompletableFuture.failedFuture(new InvocationException(Outcome.SCRIPT_NOT_FOUND, "Worker not found."));
+                }
+                return CompletableFuture.completedFuture(ChannelReply.response(
+                        WorkerResponse.text(200, "service " + call.channel() + " " + call.request().get().url())));
             }
-            return CompletableFuture.completedFuture(WorkerResponse.text(200, "dispatched to " + script));
+            if (call.operation().equals("fail")) {
+                return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, call.args(), "refused"));
+            }
+            return CompletableFuture.completedFuture(ChannelReply.data(
+                    call.operation() + ":" + call.channel() + ":" + call.args(), call.bytes()));
         }
 
         @Override
-        public CompletableFuture<WorkerResponse> service(String binding, WorkerRequest request) {
-            return CompletableFuture.completedFuture(WorkerResponse.text(200, "service " + binding));
+        public String callNow(ChannelCall call) {
+            if (call.operation().equals("exists")) {
+                return call.args().equals("known") ? "yes" : "no";
+            }
+            if (call.operation().equals("fail")) {
+                throw new InvocationException(Outcome.EXCEPTION, "RangeError", "out of range: " + call.args());
+            }
+            return "now:" + call.args();
         }
 
         @Override

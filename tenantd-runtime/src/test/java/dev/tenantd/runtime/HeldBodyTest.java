@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +30,7 @@ class HeldBodyTest {
         }
 
         @Override
-        public CompletableFuture<WorkerResponse> fetch(WorkerRequest request, Optional<Object> context) {
+        public CompletableFuture<WorkerResponse> fetch(WorkerRequest request) {
             return CompletableFuture.completedFuture(new WorkerResponse(200, "OK", List.of("x-from", "origin"), body));
         }
     }

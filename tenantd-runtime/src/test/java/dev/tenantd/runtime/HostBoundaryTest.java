@@ -35,7 +35,7 @@ class HostBoundaryTest {
         }
 
         @Override
-        public CompletableFuture<WorkerResponse> fetch(WorkerRequest request, java.util.Optional<Object> context) {
+        public CompletableFuture<WorkerResponse> fetch(WorkerRequest request) {
             fetched.add(request);
             return CompletableFuture.completedFuture(new WorkerResponse(200, statusText, headers,
                     "upstream".getBytes(StandardCharsets.UTF_8)));
@@ -104,7 +104,7 @@ class HostBoundaryTest {
                     }
                   }
                   return new Response(outcomes.join('\\n'));
-                } };""")), List.of(new Binding.Service("SVC"), new Binding.DispatchNamespace("NS"))), host);
+                } };""")), List.of(new Binding.Channel("SVC", "fetcher", 0, "{}"), new Binding.Channel("NS", "test-dispatch", 1, "{}"))), host);
         List<String> outcomes = text(get(w, "http://x/")).lines().toList();
         assertThat(outcomes).hasSize(3).allSatisfy(o -> assertThat(o)
                 .startsWith("TypeError: The request cannot be sent: the value of header \"x-bad\""));

@@ -6,7 +6,6 @@ import static dev.tenantd.runtime.Engines.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -19,7 +18,7 @@ class TurnClockTest {
     /** Answers subrequests 40 ms later, so that awaiting one takes time. */
     static final class SlowHost extends Engines.RecordingHost {
         @Override
-        public CompletableFuture<WorkerResponse> fetch(WorkerRequest request, Optional<Object> context) {
+        public CompletableFuture<WorkerResponse> fetch(WorkerRequest request) {
             return CompletableFuture.supplyAsync(() -> WorkerResponse.text(200, "later"),
                     CompletableFuture.delayedExecutor(40, TimeUnit.MILLISECONDS));
         }

@@ -83,7 +83,7 @@ class WorkerTest {
         Worker a = load(Engines.modules("w.js", List.of(esm("w.js", """
                 globalThis.secret = 'a-secret';
                 export default { fetch(r, env) { return new Response(env.NAME + ':' + globalThis.secret); } };""")),
-                List.of(new Binding.Text("NAME", "a"))));
+                List.of(Binding.text("NAME", "a"))));
         Worker b = load(Engines.modules("w.js", List.of(esm("w.js", """
                 export default { fetch(r, env) { return new Response(String(env.NAME) + ':' + typeof globalThis.secret); } };""")),
                 List.of()));
@@ -270,12 +270,12 @@ class WorkerTest {
                   }
                 } };""";
         Worker modern = load(Engines.modules("d.js", List.of(esm("d.js", dispatcher)),
-                List.of(new Binding.DispatchNamespace("DISPATCHER"))));
+                List.of(new Binding.Channel("DISPATCHER", "test-dispatch", 0, "{}"))));
         assertThat(text(get(modern, "http://x/?to=known"))).isEqualTo("dispatched to known");
         assertThat(text(get(modern, "http://x/?to=missing"))).isEqualTo("caught:Worker not found.");
 
         Worker launch = load(new WorkerSource("d", "d.js", List.of(esm("d.js", dispatcher)), "2022-05-01", List.of(),
-                List.of(new Binding.DispatchNamespace("DISPATCHER"))));
+                List.of(new Binding.Channel("DISPATCHER", "test-dispatch", 0, "{}"))));
         assertThat(text(get(launch, "http://x/?to=missing"))).isEqualTo("caught:Error: Worker not found.");
     }
 

@@ -56,7 +56,7 @@ public final class TenantdServer implements AutoCloseable {
                 .withStartupCpuMs(config.limits().startupMs())
                 .withNativeCacheDir(nativeCacheDir(config.dataDir()))
                 .withMaxLongTurns(config.capacity().longTurns())
-                .withBufferedBodyBytes(config.capacity().bufferedBodyBytes()));
+                .withBufferedBodyBytes(config.capacity().bufferedBodyBytes()), Platform.bindingScripts(List.of()));
         this.platform = Platform.builder()
                 .store(store)
                 .blobs(new BlobStore(config.dataDir().resolve("blobs")))

@@ -39,4 +39,41 @@ class LayersTest {
                 .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "java.sql..", "dev.tenantd.platform..")
                 .check(CLASSES);
     }
+
+    /**
+     * The runtime knows values and channels only: every binding type lives in the platform
+     * (a kind and its JS wrapper), so adding one never touches the runtime's classes or scripts.
+     */
+    @Test
+    void the_runtime_knows_no_binding_types() throws Exception {
+        org.assertj.core.api.Assertions.assertThat(dev.tenantd.runtime.Binding.class.getPermittedSubclasses())
+                .extracting(Class::getSimpleName).containsExactlyInAnyOrder("Value", "Channel");
+        for (String name : java.util.List.of("Dispatch", "Service", "Assets", "Kv", "D1")) {
+            com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses()
+                    .that().resideInAPackage("dev.tenantd.runtime..")
+                    .should().haveSimpleNameContaining(name)
+                    .check(CLASSES);
+        }
+        java.util.List<String> bindingWords = java.util.List.of("dispatch_namespace", "DispatchNamespace", "kv_namespace",
+                "KVNamespace", "D1Database", "secret_text", "plain_text", "'service'", "'assets'");
+        String runtimeScripts;
+        try (java.io.InputStream list = dev.tenantd.runtime.Binding.class.getResourceAsStream("js/bootstrap.txt")) {
+            StringBuilder all = new StringBuilder();
+            for (String line : new String(list.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                String file = line.strip();
+                if (file.isEmpty() || file.startsWith("#")) {
+                    continue;
+                }
+                try (java.io.InputStream in = dev.tenantd.runtime.Binding.class.getResourceAsStream("js/" + file)) {
+                    all.append(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+            runtimeScripts = all.toString();
+        }
+        org.assertj.core.api.Assertions.assertThat(runtimeScripts).isNotEmpty();
+        for (String word : bindingWords) {
+            org.assertj.core.api.Assertions.assertThat(runtimeScripts).as("runtime JavaScript mentions %s", word)
+                    .doesNotContain(word);
+        }
+    }
 }

@@ -1,6 +1,8 @@
 package dev.tenantd.bench;
 
 import dev.tenantd.runtime.Binding;
+import dev.tenantd.runtime.ChannelCall;
+import dev.tenantd.runtime.ChannelReply;
 import dev.tenantd.runtime.CompatibilityFlags;
 import dev.tenantd.runtime.EngineOptions;
 import dev.tenantd.runtime.JsEngine;
@@ -73,9 +75,18 @@ public class BoundaryBench {
     private String coldTemplate;
     private long coldCounter;
 
+    /** The dispatch namespace's worker-side wrapper as the platform defines it, in brief: get(name).fetch(request). */
+    private static final String DISPATCH_KIND = """
+            bindings_define('dispatch_namespace', (channel) => ({
+              get(name, args = undefined, options = undefined) {
+                return bindings_fetcher(channel, 'dispatch', JSONStringify({ args: args ?? null, ...(options ?? {}), script: name }));
+              },
+            }));
+            """;
+
     @Setup
     public void setUp() {
-        engine = JsEngine.start(EngineOptions.defaults().withJsThreads(1));
+        engine = JsEngine.start(EngineOptions.defaults().withJsThreads(1), List.of(DISPATCH_KIND));
         WorkerHost none = WorkerHost.refusing();
         hello = load(esm("hello", "hello.js", resource("hello.js"), List.of()), none);
         reader = load(esm("reader", "reader.js", """
@@ -102,7 +113,7 @@ public class BoundaryBench {
         json = load(esm("json", "json.js", resource("json.js"), List.of()), none);
         user = load(esm("user", "hello.js", resource("hello.js"), List.of()), none);
         dispatcher = load(esm("dispatcher", "dispatcher.js", resource("dispatcher-tenantd.js"),
-                List.of(new Binding.DispatchNamespace("dispatcher"))), dispatchingTo(user));
+                List.of(new Binding.Channel("dispatcher", "dispatch_namespace", 0, "{}"))), dispatchingTo(user));
 
         minimal = new WorkerRequest("GET", "http://hello.bench.test/", List.of(), null);
         List<String> headers = new ArrayList<>();
@@ -180,15 +191,13 @@ public class BoundaryBench {
     private static WorkerHost dispatchingTo(Worker target) {
         InvocationHandler handler = (proxy, method, args) -> {
             switch (method.getName()) {
-                case "dispatchTargetExists":
-                    return "user".equals(args[1]);
-                case "dispatch":
-                    for (Object arg : args) {
-                        if (arg instanceof WorkerRequest request) {
-                            return target.fetch(request);
-                        }
-                    }
-                    throw new IllegalStateException("dispatch without a WorkerRequest argument");
+                case "callNow":
+                    return "user".equals(((ChannelCall) args[0]).args()) ? "yes" : "no";
+                case "call":
+                    ChannelCall call = (ChannelCall) args[0];
+                    WorkerRequest request = call.request()
+                            .orElseThrow(() -> new IllegalStateException("dispatch without a request"));
+                    return target.fetch(request).thenApply(ChannelReply::response);
                 case "hashCode":
                     return System.identityHashCode(proxy);
                 case "equals":

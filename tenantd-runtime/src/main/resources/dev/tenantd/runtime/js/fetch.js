@@ -1,7 +1,7 @@
-// fetch() and the calls that leave the isolate through the host: subrequests,
-// dispatch to user workers and service bindings. Each is one host call with the
-// request flattened to primitives; the answer arrives in a later turn through
-// entryPoints.settle / entryPoints.reject.
+// fetch() and the calls that leave the isolate through the host: subrequests and
+// calls on channel bindings. Each is one host call with the request flattened to
+// primitives; the answer arrives in a later turn through entryPoints.settle (a
+// response), entryPoints.answer (data for a binding's wrapper) or entryPoints.reject.
 
 const fetch_pending = new SafeMap();
 let fetch_nextCallId = 0;
@@ -75,6 +75,19 @@ function fetch_settle(id, status, statusText, headers, buffer, url, redirects, h
   }
 }
 
+// A channel call's data answer: the binding's wrapper gets {text, bytes}.
+function fetch_answer(id, text, buffer) {
+  const entry = fetch_pending.get(id);
+  if (!entry) return;
+  fetch_pending.delete(id);
+  if (entry.signal) abortSignal_removeAlgorithm(entry.signal, entry.onAbort);
+  try {
+    entry.resolve({ text, bytes: ArrayBufferPrototypeGetByteLength(buffer) === 0 ? null : memory_fromHost(buffer) });
+  } catch (error) {
+    entry.reject(error);
+  }
+}
+
 function fetch_reject(id, name, message) {
   const entry = fetch_pending.get(id);
   if (!entry) return;
@@ -103,46 +116,36 @@ async function fetch(input, init = undefined) {
 }
 defineGlobal('fetch', fetch);
 
-// A Fetcher calls another worker: a user worker behind a dispatch namespace or
-// a service binding. `send(id, flat)` makes the host call.
-class Fetcher {
-  #send;
+// A Fetcher sends requests through a channel binding: to another worker (a service
+// binding, a user worker behind a dispatch namespace), or to whatever the binding's
+// host side does with a request. `operation` and `args` go with each request.
+// Only the runtime makes Fetchers (fetch_fetcher): a worker that reaches the class
+// through a binding's constructor property cannot make one over another channel.
+const fetch_fetcherKey = Symbol('Fetcher');
 
-  constructor(send) {
-    this.#send = send;
+class Fetcher {
+  #channel;
+  #operation;
+  #args;
+
+  constructor(key, channel, operation, args) {
+    if (key !== fetch_fetcherKey) throw new TypeError('Illegal constructor');
+    this.#channel = channel;
+    this.#operation = operation;
+    this.#args = args;
   }
 
   async fetch(input, init = undefined) {
-    const send = this.#send;
+    const channel = this.#channel;
+    const operation = this.#operation;
+    const args = this.#args;
     const { signal, flat } = await fetch_prepare(input, init);
-    return await fetch_hostCall(signal, (id) => send(id, flat));
+    return await fetch_hostCall(signal, (id) => host.callFetch(id, channel, operation, args, flat.method, flat.url,
+      fetch_headersString(flat.headers), flat.body ?? null));
   }
 }
 webIdlClass(Fetcher);
 
-class DispatchNamespace {
-  #binding;
-
-  constructor(binding) {
-    this.#binding = binding;
-  }
-
-  get(name, args = undefined, options = undefined) {
-    requireArguments(arguments.length, 1, "Failed to execute 'get' on 'DispatchNamespace'");
-    const script = webIdlToString(name, 'name');
-    const binding = this.#binding;
-    if (!worker_flags.lazy_dispatch_lookup && !host.dispatchTargetExists(binding, script)) {
-      // Dispatchers written for the launch API compare e.message with exactly this text.
-      throw new Error('Error: Worker not found.');
-    }
-    const optionsJson = JSONStringify({ args: args ?? null, ...(options ?? {}) });
-    return new Fetcher((id, flat) => host.dispatch(id, binding, script, optionsJson,
-      flat.method, flat.url, fetch_headersString(flat.headers), flat.body ?? null));
-  }
-}
-webIdlClass(DispatchNamespace);
-
-function fetch_serviceBinding(binding) {
-  return new Fetcher((id, flat) => host.service(id, binding, flat.method, flat.url,
-    fetch_headersString(flat.headers), flat.body ?? null));
+function fetch_fetcher(channel, operation, args) {
+  return new Fetcher(fetch_fetcherKey, channel, operation, args);
 }

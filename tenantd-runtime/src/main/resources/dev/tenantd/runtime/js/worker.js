@@ -9,20 +9,6 @@ let worker_env = {};
 let worker_handler = null;
 const worker_fetchListeners = [];
 
-function worker_bindingValue(binding) {
-  switch (binding.type) {
-    case 'text':
-    case 'json':
-      return binding.value;
-    case 'dispatch':
-      return new DispatchNamespace(binding.name);
-    case 'service':
-      return fetch_serviceBinding(binding.name);
-    default:
-      throw new TypeError(`unknown binding type ${binding.type}`);
-  }
-}
-
 class ExecutionContext {
   #pending;
 
@@ -190,7 +176,7 @@ const entryPoints = {
       const bindings = JSONParse(bindingsJson);
       for (let i = 0; i < bindings.length; i++) {
         const binding = bindings[i];
-        env[binding.name] = worker_bindingValue(binding);
+        env[binding.name] = bindings_make(binding, worker_flags);
         if (format === 'service-worker') defineGlobal(binding.name, env[binding.name]);
       }
       worker_env = ObjectFreeze(env);
@@ -232,6 +218,11 @@ const entryPoints = {
   settle(epochMs, sinceStartMs, id, status, statusText, headers, buffer, url, redirects, heldId, heldLength) {
     clock_turn(epochMs, sinceStartMs);
     fetch_settle(id, status, statusText, headers, buffer, url, redirects, heldId, heldLength);
+  },
+
+  answer(epochMs, sinceStartMs, id, text, buffer) {
+    clock_turn(epochMs, sinceStartMs);
+    fetch_answer(id, text, buffer);
   },
 
   reject(epochMs, sinceStartMs, id, name, message) {

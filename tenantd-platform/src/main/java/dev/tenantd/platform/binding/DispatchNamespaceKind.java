@@ -1,0 +1,160 @@
+package dev.tenantd.platform.binding;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tenantd.platform.BindingSpec;
+import dev.tenantd.platform.Limits;
+import dev.tenantd.platform.Names;
+import dev.tenantd.platform.Outbound;
+import dev.tenantd.platform.PlatformException;
+import dev.tenantd.platform.Problem;
+import dev.tenantd.runtime.Binding;
+import dev.tenantd.runtime.ChannelCall;
+import dev.tenantd.runtime.ChannelReply;
+import dev.tenantd.runtime.InvocationException;
+import dev.tenantd.runtime.InvocationLimits;
+import dev.tenantd.runtime.Outcome;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code dispatch_namespace}: {@code env.NAME.get(script, args, {limits, outbound}).fetch(request)}
+ * runs a user worker of the namespace, within limits the call can only narrow, its
+ * subrequests going through the binding's outbound worker if it declares one.
+ */
+public final class DispatchNamespaceKind implements BindingKind {
+    /** The worker-side wrapper, {@code DispatchNamespace}. */
+    public static final String SCRIPT = "/dev/tenantd/platform/binding/dispatch-namespace.js";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final WorkerCalls workers;
+
+    public DispatchNamespaceKind(WorkerCalls workers) {
+        this.workers = Objects.requireNonNull(workers);
+    }
+
+    @Override
+    public String type() {
+        return "dispatch_namespace";
+    }
+
+    @Override
+    public ObjectNode prepare(String name, ObjectNode fields, BindingScope scope) {
+        // The namespace may be created after the dispatch worker; it is looked up per request.
+        Names.namespace(BindingKinds.requireText(name, type(), fields, "namespace"));
+        validateOutbound(name, fields.get("outbound"));
+        return fields;
+    }
+
+    @Override
+    public Binding toRuntime(BindingSpec stored, int channel, BindingScope scope) {
+        return new Binding.Channel(stored.name(), "dispatch_namespace", channel, "{}");
+    }
+
+    @Override
+    public Optional<String> script() {
+        return Optional.of(SCRIPT);
+    }
+
+    /** {@code exists}: whether the script named by the args is in the namespace now. */
+    @Override
+    public String callNow(BindingSpec stored, ChannelCall call, BindingScope scope) {
+        if (!call.operation().equals("exists")) {
+            return BindingKind.super.callNow(stored, call, scope);
+        }
+        return workers.userWorkerExists(scope.accountId(), namespace(stored), call.args()) ? "yes" : "no";
+    }
+
+    /** {@code dispatch}: args are {@code {script, args, limits, outbound}} as JSON; the call carries the request. */
+    @Override
+    public CompletableFuture<ChannelReply> call(BindingSpec stored, ChannelCall call, BindingScope scope) {
+        if (!call.operation().equals("dispatch") || call.request().isEmpty()) {
+            return BindingKind.super.call(stored, call, scope);
+        }
+        JsonNode options;
+        InvocationLimits callLimits;
+        Optional<Outbound> outbound;
+        try {
+            options = JSON.readTree(call.args());
+            if (options == null || !options.path("script").isTextual()) {
+                throw new IllegalArgumentException("get() needs the name of a worker");
+            }
+            callLimits = callLimits(workers.limits(), options);
+            outbound = outbound(stored, scope, options);
+        } catch (IOException | IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
+                    e instanceof IOException ? "invalid options for get(): " + e.getMessage() : e.getMessage()));
+        }
+        return workers.invokeUserWorker(scope.accountId(), namespace(stored), options.get("script").asText(),
+                call.request().get(), callLimits, outbound).thenApply(ChannelReply::response);
+    }
+
+    private static String namespace(BindingSpec stored) {
+        return stored.fields().path("namespace").asText();
+    }
+
+    /**
+     * {@code get(name, args, {limits: {cpuMs, subRequests}})}: the platform's per-invocation
+     * limits narrowed by the values the call gives; never wider than the platform's.
+     */
+    public static InvocationLimits callLimits(Limits platform, JsonNode options) {
+        InvocationLimits base = platform.invocation();
+        JsonNode limits = options.path("limits");
+        if (limits.isMissingNode() || limits.isNull()) {
+            return base;
+        }
+        long cpu = limits.path("cpuMs").asLong(0);
+        int sub = limits.has("subRequests") ? limits.get("subRequests").asInt(-1) : -1;
+        if (limits.has("cpuMs") && cpu < 1) {
+            throw new IllegalArgumentException("limits.cpuMs must be a positive number of milliseconds");
+        }
+        return base.narrow(cpu, sub);
+    }
+
+    /**
+     * The binding's outbound worker, if it declares one, with the values of its declared
+     * parameters taken from {@code get(..., {outbound: {...}})}; undeclared values are ignored.
+     */
+    private static Optional<Outbound> outbound(BindingSpec stored, BindingScope scope, JsonNode options) {
+        JsonNode declared = stored.fields().path("outbound");
+        if (!declared.isObject()) {
+            return Optional.empty();
+        }
+        String service = declared.path("worker").path("service").asText();
+        JsonNode given = options.path("outbound");
+        ObjectNode params = JSON.createObjectNode();
+        for (JsonNode p : declared.path("params")) {
+            String name = p.path("name").asText();
+            JsonNode value = given.path(name);
+            params.set(name, value.isMissingNode() ? JSON.nullNode() : value);
+        }
+        return Optional.of(new Outbound(scope.accountId(), service, params.toString()));
+    }
+
+    /** {@code outbound: {worker: {service: "name"}, params: [{name: "customer"}]}}, all optional but the service. */
+    private static void validateOutbound(String binding, JsonNode outbound) {
+        if (outbound == null || outbound.isNull()) {
+            return;
+        }
+        String where = "Binding '" + binding + "': outbound";
+        if (!outbound.isObject() || !outbound.path("worker").path("service").isTextual()) {
+            throw new PlatformException(Problem.INVALID_BINDING, where
+                    + " must be {\"worker\": {\"service\": \"outbound-worker\"}, \"params\": [{\"name\": \"...\"}]}.");
+        }
+        Names.script(outbound.path("worker").path("service").asText());
+        JsonNode params = outbound.path("params");
+        if (!params.isMissingNode() && !params.isNull()) {
+            if (!params.isArray()) {
+                throw new PlatformException(Problem.INVALID_BINDING, where + ".params must be an array of {\"name\": ...}.");
+            }
+            for (JsonNode p : params) {
+                if (!p.path("name").isTextual() || !p.path("name").asText().matches("[A-Za-z_$][A-Za-z0-9_$]*")) {
+                    throw new PlatformException(Problem.INVALID_BINDING, where
+                            + ".params entries need a 'name' that is a JavaScript identifier.");
+                }
+            }
+        }
+    }
+}

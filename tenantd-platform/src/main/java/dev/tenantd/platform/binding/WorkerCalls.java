@@ -1,0 +1,30 @@
+package dev.tenantd.platform.binding;
+
+import dev.tenantd.platform.Limits;
+import dev.tenantd.platform.Outbound;
+import dev.tenantd.platform.ScriptVersion;
+import dev.tenantd.runtime.InvocationLimits;
+import dev.tenantd.runtime.WorkerRequest;
+import dev.tenantd.runtime.WorkerResponse;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** What the bindings that reach other workers (service, dispatch namespace, assets) ask of the platform. */
+public interface WorkerCalls {
+
+    /** The platform's limits, which a call can only narrow. */
+    Limits limits();
+
+    /** Runs a plain worker of the account. Fails with an {@link dev.tenantd.runtime.InvocationException}. */
+    CompletableFuture<WorkerResponse> invokePlain(String accountId, String script, WorkerRequest request);
+
+    /** Whether a user worker exists in a dispatch namespace; answered from memory once warm, never blocking long. */
+    boolean userWorkerExists(String accountId, String namespace, String script);
+
+    /** Runs a user worker of a dispatch namespace within {@code callLimits}, its subrequests going to {@code outbound} if given. */
+    CompletableFuture<WorkerResponse> invokeUserWorker(String accountId, String namespace, String script,
+            WorkerRequest request, InvocationLimits callLimits, Optional<Outbound> outbound);
+
+    /** The version's static asset for the request, or a 404. */
+    CompletableFuture<WorkerResponse> serveAsset(ScriptVersion version, WorkerRequest request);
+}

@@ -1,0 +1,47 @@
+package dev.tenantd.runtime;
+
+/**
+ * Every function the runtime JavaScript may call on {@code host}; nothing else of Java is
+ * reachable from an isolate. Each isolate binds exactly these, and the worker that adopts
+ * it must answer every one ({@link IsolateShell#adopt}).
+ */
+enum HostCall {
+    /** (level, message) -> whether the invocation's observer wants the values too. */
+    LOG("log"),
+    /** (level, valuesJson): a console line's arguments as JSON, for an observer. */
+    LOG_VALUES("logValues"),
+    /** () -> bytes freed: a garbage collection in the middle of a turn. */
+    COLLECT_GARBAGE("collectGarbage"),
+    /** (): the isolate's memory outside its heap grew; measured at the next turn. */
+    MEMORY_GREW("memoryGrew"),
+    /** (): an allocation would exceed the memory limit; the invocation ends. */
+    MEMORY_EXCEEDED("memoryExceeded"),
+    /** (count) -> ArrayBuffer of random bytes. */
+    RANDOM_BYTES("randomBytes"),
+    /** (id, delayMs). */
+    SET_TIMER("setTimer"),
+    /** (id). */
+    CLEAR_TIMER("clearTimer"),
+    /** (heldId) -> ArrayBuffer: a large subrequest body kept with the host until read. */
+    TAKE_BODY("takeBody"),
+    /** (invocation, status, statusText, headers, body, done, heldId): the invocation's response. */
+    COMPLETE("complete"),
+    /** (invocation, name, message, stack): the invocation failed with an uncaught exception. */
+    FAIL("fail"),
+    /** (invocation): the response is out and every waitUntil promise settled. */
+    FINISHED("finished"),
+    /** (call, method, url, headers, body): a subrequest. */
+    FETCH("fetch"),
+    /** (call, channel, operation, args, bytes): a call on a channel binding. */
+    CALL("call"),
+    /** (call, channel, operation, args, method, url, headers, body): a channel call that sends a request. */
+    CALL_FETCH("callFetch"),
+    /** (channel, operation, args) -> string: a channel call answered at once. */
+    CALL_NOW("callNow");
+
+    final String jsName;
+
+    HostCall(String jsName) {
+        this.jsName = jsName;
+    }
+}
