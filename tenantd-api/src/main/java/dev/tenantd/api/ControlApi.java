@@ -76,7 +76,7 @@ public final class ControlApi {
         get(router, PREFIX + "/memberships", ctx -> {
             ArrayNode list = Envelope.JSON.createArrayNode();
             String account = ctx.get("account");
-            platform.accounts().stream().filter(x -> x.id().equals(account)).forEach(x -> {
+            platform.accounts().all().stream().filter(x -> x.id().equals(account)).forEach(x -> {
                 ObjectNode m = list.addObject().put("id", x.id()).put("status", "accepted");
                 m.putObject("account").put("id", x.id()).put("name", x.name());
                 m.putArray("roles").add("Administrator");
@@ -86,13 +86,13 @@ public final class ControlApi {
         get(router, PREFIX + "/accounts", ctx -> {
             ArrayNode list = Envelope.JSON.createArrayNode();
             String account = ctx.get("account");
-            platform.accounts().stream().filter(x -> x.id().equals(account))
+            platform.accounts().all().stream().filter(x -> x.id().equals(account))
                     .forEach(x -> list.addObject().put("id", x.id()).put("name", x.name()).put("created_on", x.createdOn()));
             return list;
         });
         get(router, ns, ctx -> {
             ArrayNode list = Envelope.JSON.createArrayNode();
-            platform.namespaces(account(ctx)).forEach(n -> list.add(namespaceJson(n)));
+            platform.namespaces().list(account(ctx)).forEach(n -> list.add(namespaceJson(n)));
             return list;
         });
         handle(router, HttpMethod.POST, ns, ctx -> {
@@ -103,44 +103,44 @@ public final class ControlApi {
             }
             String accountId = account(ctx);
             EgressPolicy policy = EgressPolicy.fromJson(body.get("egress"), "egress");
-            Namespace created = platform.createNamespace(accountId, name);
-            return namespaceJson(policy.isOpen() ? created : platform.setNamespaceEgress(accountId, name, policy));
+            Namespace created = platform.namespaces().create(accountId, name);
+            return namespaceJson(policy.isOpen() ? created : platform.namespaces().setEgress(accountId, name, policy));
         });
-        get(router, ns + "/:ns", ctx -> namespaceJson(platform.namespace(account(ctx), ctx.pathParam("ns"))));
+        get(router, ns + "/:ns", ctx -> namespaceJson(platform.namespaces().get(account(ctx), ctx.pathParam("ns"))));
         handle(router, HttpMethod.PUT, ns + "/:ns", this::updateNamespace);
         handle(router, HttpMethod.PATCH, ns + "/:ns", this::updateNamespace);
         handle(router, HttpMethod.DELETE, ns + "/:ns", ctx -> {
-            platform.deleteNamespace(account(ctx), ctx.pathParam("ns"));
+            platform.namespaces().delete(account(ctx), ctx.pathParam("ns"));
             return null;
         });
         get(router, ns + "/:ns/scripts", ctx -> {
             String accountId = account(ctx);
-            Namespace n = platform.namespace(accountId, ctx.pathParam("ns"));
-            List<Script> matching = TagFilter.parse(ctx.queryParams().get("tags")).apply(platform.scripts(accountId, n.id()));
+            Namespace n = platform.namespaces().get(accountId, ctx.pathParam("ns"));
+            List<Script> matching = TagFilter.parse(ctx.queryParams().get("tags")).apply(platform.scripts().list(accountId, n.id()));
             ArrayNode list = Envelope.JSON.createArrayNode();
             page(ctx, matching).forEach(s -> list.add(scriptJson(s)));
             return list;
         });
         handle(router, HttpMethod.DELETE, ns + "/:ns/scripts", ctx -> {
             String accountId = account(ctx);
-            Namespace n = platform.namespace(accountId, ctx.pathParam("ns"));
+            Namespace n = platform.namespaces().get(accountId, ctx.pathParam("ns"));
             String tags = ctx.queryParams().get("tags");
             if (tags == null || tags.isBlank()) {
                 throw new ApiError(400, 10014, "Deleting scripts in bulk needs a tag filter, e.g. ?tags=customer-1:yes.");
             }
-            List<Script> matching = TagFilter.parse(tags).apply(platform.scripts(accountId, n.id()));
+            List<Script> matching = TagFilter.parse(tags).apply(platform.scripts().list(accountId, n.id()));
             ArrayNode deleted = Envelope.JSON.createArrayNode();
             for (Script s : matching) {
-                platform.deleteScript(s.ref());
+                platform.scripts().delete(s.ref());
                 deleted.add(s.ref().name());
             }
             return deleted;
         });
         handle(router, HttpMethod.PUT, ns + "/:ns/scripts/:script", ctx -> uploadResult(
-                platform.upload(namespaced(ctx), UploadParser.parse(ctx), source(ctx))));
+                platform.scripts().upload(namespaced(ctx), UploadParser.parse(ctx), source(ctx))));
         get(router, ns + "/:ns/scripts/:script", ctx -> {
             ScriptRef ref = namespaced(ctx);
-            Script s = platform.script(ref);
+            Script s = platform.scripts().get(ref);
             ObjectNode r = Envelope.JSON.createObjectNode();
             r.put("created_on", s.createdOn()).put("modified_on", s.modifiedOn())
                     .put("dispatch_namespace", ctx.pathParam("ns"));
@@ -148,7 +148,7 @@ public final class ControlApi {
             return r;
         });
         handle(router, HttpMethod.DELETE, ns + "/:ns/scripts/:script", ctx -> {
-            platform.deleteScript(namespaced(ctx));
+            platform.scripts().delete(namespaced(ctx));
             return null;
         });
 
@@ -156,10 +156,10 @@ public final class ControlApi {
 
         String plain = a + "/workers/scripts/:script";
         handle(router, HttpMethod.PUT, plain, ctx -> uploadResult(
-                platform.upload(plainRef(ctx), UploadParser.parse(ctx), source(ctx))));
+                platform.scripts().upload(plainRef(ctx), UploadParser.parse(ctx), source(ctx))));
         // what wrangler asks before deleting a worker: nothing refers to it that tenantd knows of
         get(router, plain + "/references", ctx -> {
-            platform.script(plainRef(ctx));
+            platform.scripts().get(plainRef(ctx));
             ObjectNode r = Envelope.JSON.createObjectNode();
             ObjectNode services = r.putObject("services");
             services.putArray("incoming");
@@ -203,27 +203,27 @@ public final class ControlApi {
         scriptResources(router, plain, this::plainRef);
         get(router, a + "/workers/scripts", ctx -> {
             ArrayNode list = Envelope.JSON.createArrayNode();
-            page(ctx, platform.scripts(account(ctx), ScriptRef.PLAIN)).forEach(s -> list.add(scriptJson(s)));
+            page(ctx, platform.scripts().list(account(ctx), ScriptRef.PLAIN)).forEach(s -> list.add(scriptJson(s)));
             return list;
         });
         get(router, a + "/workers/services/:script", ctx -> {
             ScriptRef ref = plainRef(ctx);
-            Script s = platform.findScriptOrEmpty(ref).orElseThrow(() -> new ApiError(404, 10090,
+            Script s = platform.scripts().find(ref).orElseThrow(() -> new ApiError(404, 10090,
                     "This Worker does not exist on your account: '" + ref.name() + "'."));
             return serviceJson(s);
         });
         handle(router, HttpMethod.DELETE, a + "/workers/services/:script", ctx -> {
-            platform.deleteScript(plainRef(ctx));
+            platform.scripts().delete(plainRef(ctx));
             return null;
         });
         get(router, a + "/workers/subdomain", ctx -> Envelope.JSON.createObjectNode().put("subdomain", account(ctx)));
         router.get(plain).handler(ctx -> blockingRaw(ctx, () -> {
-            Script s = platform.script(plainRef(ctx));
+            Script s = platform.scripts().get(plainRef(ctx));
             sendContent(ctx, s);
             return null;
         }));
         handle(router, HttpMethod.DELETE, plain, ctx -> {
-            platform.deleteScript(plainRef(ctx));
+            platform.scripts().delete(plainRef(ctx));
             return null;
         });
         handle(router, HttpMethod.POST, plain + "/tails", ctx -> tails.create(plainRef(ctx), ctx));
@@ -248,19 +248,19 @@ public final class ControlApi {
 
     private void scriptResources(Router router, String base, java.util.function.Function<RoutingContext, ScriptRef> refOf) {
         router.get(base + "/content").handler(ctx -> blockingRaw(ctx, () -> {
-            sendContent(ctx, platform.script(refOf.apply(ctx)));
+            sendContent(ctx, platform.scripts().get(refOf.apply(ctx)));
             return null;
         }));
         handle(router, HttpMethod.PUT, base + "/content", ctx -> {
             ScriptRef ref = refOf.apply(ctx);
-            Script current = platform.script(ref);
-            return uploadResult(platform.upload(ref, UploadParser.parseContent(ctx, current.current()), source(ctx)));
+            Script current = platform.scripts().get(ref);
+            return uploadResult(platform.scripts().upload(ref, UploadParser.parseContent(ctx, current.current()), source(ctx)));
         });
-        get(router, base + "/settings", ctx -> settingsJson(platform.script(refOf.apply(ctx)), true));
+        get(router, base + "/settings", ctx -> settingsJson(platform.scripts().get(refOf.apply(ctx)), true));
         handle(router, HttpMethod.PATCH, base + "/settings", ctx -> settingsJson(patchSettings(ctx, refOf.apply(ctx), true), true));
-        get(router, base + "/script-settings", ctx -> settingsJson(platform.script(refOf.apply(ctx)), false));
+        get(router, base + "/script-settings", ctx -> settingsJson(platform.scripts().get(refOf.apply(ctx)), false));
         handle(router, HttpMethod.PATCH, base + "/script-settings", ctx -> settingsJson(patchSettings(ctx, refOf.apply(ctx), false), false));
-        get(router, base + "/bindings", ctx -> bindingsJson(platform.script(refOf.apply(ctx)).current()));
+        get(router, base + "/bindings", ctx -> bindingsJson(platform.scripts().get(refOf.apply(ctx)).current()));
 
         // secrets: stored encrypted in a new version, never returned
         handle(router, HttpMethod.PUT, base + "/secrets", ctx -> {
@@ -274,24 +274,24 @@ public final class ControlApi {
             if (!type.equals("secret_text")) {
                 throw ApiError.notSupported("secrets of type '" + type + "' (use secret_text)");
             }
-            platform.putSecrets(refOf.apply(ctx), java.util.Map.of(name, Optional.of(text)));
+            platform.scripts().putSecrets(refOf.apply(ctx), java.util.Map.of(name, Optional.of(text)));
             return secretJson(name);
         });
         get(router, base + "/secrets", ctx -> {
             ArrayNode list = Envelope.JSON.createArrayNode();
-            platform.secretNames(refOf.apply(ctx)).forEach(n -> list.add(secretJson(n)));
+            platform.scripts().secretNames(refOf.apply(ctx)).forEach(n -> list.add(secretJson(n)));
             return list;
         });
         get(router, base + "/secrets/:secret", ctx -> {
             String name = ctx.pathParam("secret");
-            if (!platform.secretNames(refOf.apply(ctx)).contains(name)) {
+            if (!platform.scripts().secretNames(refOf.apply(ctx)).contains(name)) {
                 throw new ApiError(404, 10056, "Worker '" + ctx.pathParam("script") + "' has no secret named '" + name + "'.");
             }
             return secretJson(name);
         });
         handle(router, HttpMethod.DELETE, base + "/secrets/:secret", ctx -> {
             Optional<String> none = Optional.empty();
-            platform.putSecrets(refOf.apply(ctx), java.util.Map.of(ctx.pathParam("secret"), none));
+            platform.scripts().putSecrets(refOf.apply(ctx), java.util.Map.of(ctx.pathParam("secret"), none));
             return null;
         });
         handle(router, HttpMethod.PATCH, base + "/secrets-bulk", ctx -> {
@@ -311,14 +311,14 @@ public final class ControlApi {
                     throw new ApiError(400, 10014, "Secret '" + e.getKey() + "' needs a string 'text' (or null to delete it).");
                 }
             }
-            platform.putSecrets(refOf.apply(ctx), changes);
+            platform.scripts().putSecrets(refOf.apply(ctx), changes);
             ArrayNode list = Envelope.JSON.createArrayNode();
-            platform.secretNames(refOf.apply(ctx)).forEach(n -> list.add(secretJson(n)));
+            platform.scripts().secretNames(refOf.apply(ctx)).forEach(n -> list.add(secretJson(n)));
             return list;
         });
 
         // tags
-        get(router, base + "/tags", ctx -> stringArray(platform.script(refOf.apply(ctx)).tags()));
+        get(router, base + "/tags", ctx -> stringArray(platform.scripts().get(refOf.apply(ctx)).tags()));
         handle(router, HttpMethod.PUT, base + "/tags", ctx -> {
             JsonNode body = jsonArrayBody(ctx);
             List<String> tags = new ArrayList<>();
@@ -328,11 +328,11 @@ public final class ControlApi {
                 }
                 tags.add(t.asText());
             }
-            return stringArray(platform.setTags(refOf.apply(ctx), tags).tags());
+            return stringArray(platform.scripts().setTags(refOf.apply(ctx), tags).tags());
         });
         handle(router, HttpMethod.PUT, base + "/tags/:tag", ctx -> {
             String tag = ctx.pathParam("tag");
-            return stringArray(platform.updateTags(refOf.apply(ctx), current -> {
+            return stringArray(platform.scripts().updateTags(refOf.apply(ctx), current -> {
                 List<String> tags = new ArrayList<>(current);
                 if (!tags.contains(tag)) {
                     tags.add(tag);
@@ -342,36 +342,36 @@ public final class ControlApi {
         });
         handle(router, HttpMethod.DELETE, base + "/tags/:tag", ctx -> {
             String tag = ctx.pathParam("tag");
-            platform.updateTags(refOf.apply(ctx), current -> current.stream().filter(t -> !t.equals(tag)).toList());
+            platform.scripts().updateTags(refOf.apply(ctx), current -> current.stream().filter(t -> !t.equals(tag)).toList());
             return null;
         });
 
         // versions and deployments
         get(router, base + "/versions", ctx -> {
             ScriptRef ref = refOf.apply(ctx);
-            Script s = platform.script(ref);
+            Script s = platform.scripts().get(ref);
             ObjectNode r = Envelope.JSON.createObjectNode();
             ArrayNode items = r.putArray("items");
-            page(ctx, platform.versions(ref)).forEach(v -> items.add(versionJson(s, v)));
+            page(ctx, platform.scripts().versions(ref)).forEach(v -> items.add(versionJson(s, v)));
             return r;
         });
         get(router, base + "/versions/:version", ctx -> {
             ScriptRef ref = refOf.apply(ctx);
-            return versionJson(platform.script(ref), platform.version(ref, ctx.pathParam("version")));
+            return versionJson(platform.scripts().get(ref), platform.scripts().version(ref, ctx.pathParam("version")));
         });
         handle(router, HttpMethod.POST, base + "/versions", ctx -> {
             ScriptRef ref = refOf.apply(ctx);
             UploadParser.Parsed parsed = UploadParser.parseWithAnnotations(ctx);
-            Platform.SavedVersion saved = platform.saveUpload(ref, parsed.upload(), false, parsed.message(), source(ctx));
+            dev.tenantd.platform.Scripts.SavedVersion saved = platform.scripts().saveUpload(ref, parsed.upload(), false, parsed.message(), source(ctx));
             return versionJson(saved.script(), saved.version());
         });
         get(router, base + "/deployments", ctx -> {
             ObjectNode r = Envelope.JSON.createObjectNode();
             ArrayNode list = r.putArray("deployments");
-            platform.deployments(refOf.apply(ctx)).forEach(d -> list.add(deploymentJson(d)));
+            platform.scripts().deployments(refOf.apply(ctx)).forEach(d -> list.add(deploymentJson(d)));
             return r;
         });
-        get(router, base + "/deployments/:deployment", ctx -> platform.deployments(refOf.apply(ctx)).stream()
+        get(router, base + "/deployments/:deployment", ctx -> platform.scripts().deployments(refOf.apply(ctx)).stream()
                 .filter(d -> d.id().equals(ctx.pathParam("deployment"))).findFirst().map(ControlApi::deploymentJson)
                 .orElseThrow(() -> new ApiError(404, 10224, "Deployment '" + ctx.pathParam("deployment") + "' was not found.")));
         handle(router, HttpMethod.POST, base + "/deployments", ctx -> {
@@ -392,7 +392,7 @@ public final class ControlApi {
                 splits.add(new Deployment.Split(v.get("version_id").asText(), v.get("percentage").asDouble()));
             }
             JsonNode message = body.path("annotations").path("workers/message");
-            Script s = platform.deploy(refOf.apply(ctx), splits, message.isTextual() ? message.asText() : null, source(ctx));
+            Script s = platform.scripts().deploy(refOf.apply(ctx), splits, message.isTextual() ? message.asText() : null, source(ctx));
             return deploymentJson(s.deployment());
         });
 
@@ -406,10 +406,10 @@ public final class ControlApi {
         });
 
         // the workers.dev subdomain switch; tenantd serves <script>.<workers-dev-domain> whatever it says
-        get(router, base + "/subdomain", ctx -> subdomainJson(platform.script(refOf.apply(ctx))));
+        get(router, base + "/subdomain", ctx -> subdomainJson(platform.scripts().get(refOf.apply(ctx))));
         handle(router, HttpMethod.POST, base + "/subdomain", ctx -> {
             JsonNode body = jsonBody(ctx);
-            return subdomainJson(platform.updateScriptSettings(refOf.apply(ctx), settings -> {
+            return subdomainJson(platform.scripts().updateScriptSettings(refOf.apply(ctx), settings -> {
                 ObjectNode sub = settings.putObject("subdomain");
                 sub.put("enabled", body.path("enabled").asBoolean(true));
                 sub.put("previews_enabled", body.path("previews_enabled").asBoolean(body.path("enabled").asBoolean(true)));
@@ -428,22 +428,22 @@ public final class ControlApi {
      */
     private Script patchSettings(RoutingContext ctx, ScriptRef ref, boolean versionFields) throws Exception {
         JsonNode body = settingsBody(ctx);
-        Script s = platform.script(ref);
+        Script s = platform.scripts().get(ref);
         if (versionFields && (body.has("bindings") || body.has("compatibility_date") || body.has("compatibility_flags")
                 || body.has("limits"))) {
-            s = platform.changeVersionSettings(ref,
+            s = platform.scripts().changeVersionSettings(ref,
                     body.has("bindings") ? Optional.of(UploadParser.bindings(body)) : Optional.empty(),
                     body.path("compatibility_date").isTextual() ? Optional.of(body.get("compatibility_date").asText()) : Optional.empty(),
                     body.has("compatibility_flags") ? Optional.of(UploadParser.strings(body, "compatibility_flags")) : Optional.empty(),
                     body.has("limits") ? Optional.of(UploadParser.limits(body)) : Optional.empty());
         }
         if (body.has("tags") && !body.get("tags").isNull()) {
-            s = platform.setTags(ref, UploadParser.strings(body, "tags"));
+            s = platform.scripts().setTags(ref, UploadParser.strings(body, "tags"));
         }
         if (STORED_SETTINGS.stream().noneMatch(body::has)) {
             return s;
         }
-        return platform.updateScriptSettings(ref, stored -> {
+        return platform.scripts().updateScriptSettings(ref, stored -> {
             for (String field : STORED_SETTINGS) {
                 if (body.has(field)) {
                     stored.set(field, body.get(field));
@@ -536,7 +536,7 @@ public final class ControlApi {
             return;
         }
         String presented = token;
-        vertx.executeBlocking(() -> platform.authenticate(presented), false).onComplete(result -> {
+        vertx.executeBlocking(() -> platform.accounts().authenticate(presented), false).onComplete(result -> {
             if (result.failed() || result.result().isEmpty()) {
                 RequestBody.refuse(ctx, ApiError.badAuth(), drainLimit());
                 return;
@@ -556,13 +556,13 @@ public final class ControlApi {
         String accountId = account(ctx);
         String name = ctx.pathParam("ns");
         EgressPolicy policy = body.has("egress") ? EgressPolicy.fromJson(body.get("egress"), "egress") : null;
-        Namespace result = platform.namespace(accountId, name);
+        Namespace result = platform.namespaces().get(accountId, name);
         if (body.path("name").isTextual()) {
-            result = platform.renameNamespace(accountId, name, body.get("name").asText());
+            result = platform.namespaces().rename(accountId, name, body.get("name").asText());
             name = result.name();
         }
         if (policy != null) {
-            result = platform.setNamespaceEgress(accountId, name, policy);
+            result = platform.namespaces().setEgress(accountId, name, policy);
         }
         return namespaceJson(result);
     }
@@ -578,16 +578,16 @@ public final class ControlApi {
         if (!accountId.equals(ctx.get("account"))) {
             throw ApiError.wrongAccount(accountId);
         }
-        platform.account(accountId);
+        platform.accounts().account(accountId);
         return accountId;
     }
 
     private ScriptRef namespaced(RoutingContext ctx) {
-        return platform.ref(account(ctx), Optional.of(ctx.pathParam("ns")), ctx.pathParam("script"));
+        return platform.scripts().ref(account(ctx), Optional.of(ctx.pathParam("ns")), ctx.pathParam("script"));
     }
 
     private ScriptRef plainRef(RoutingContext ctx) {
-        return platform.ref(account(ctx), Optional.empty(), ctx.pathParam("script"));
+        return platform.scripts().ref(account(ctx), Optional.empty(), ctx.pathParam("script"));
     }
 
     private static JsonNode jsonArrayBody(RoutingContext ctx) {
@@ -827,7 +827,7 @@ public final class ControlApi {
             };
             out.appendString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + m.name()
                     + "\"; filename=\"" + m.name() + "\"\r\nContent-Type: " + type + "\r\n\r\n");
-            out.appendBytes(platform.moduleContent(m)).appendString("\r\n");
+            out.appendBytes(platform.scripts().moduleContent(m)).appendString("\r\n");
         }
         out.appendString("--" + boundary + "--\r\n");
         String entryHeader = s.current().serviceWorker() ? "cf-worker-body-part" : "cf-worker-main-module-part";

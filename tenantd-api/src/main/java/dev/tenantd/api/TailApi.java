@@ -53,7 +53,7 @@ final class TailApi {
     // ---- REST, behind the token check; ControlApi resolves the script reference
 
     JsonNode create(ScriptRef script, RoutingContext ctx) {
-        platform.script(script);
+        platform.scripts().get(script);
         JsonNode filters = null;
         byte[] body = RequestBody.of(ctx).bytes();
         if (body.length > 0) {
@@ -72,7 +72,7 @@ final class TailApi {
     }
 
     JsonNode list(ScriptRef script, RoutingContext ctx) {
-        platform.script(script);
+        platform.scripts().get(script);
         ArrayNode list = Envelope.JSON.createArrayNode();
         tails().list(script, Instant.now()).forEach(t -> list.add(tailJson(t, ctx)));
         return list;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantd.platform.store.BlobStore;
-import dev.tenantd.platform.store.Store;
+import dev.tenantd.platform.store.ScriptStore;
 import dev.tenantd.runtime.WorkerRequest;
 import dev.tenantd.runtime.WorkerResponse;
 import java.net.URI;
@@ -34,7 +34,7 @@ public final class Assets {
     static final long SESSION_MILLIS = 60 * 60 * 1000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Store store;
+    private final ScriptStore store;
     private final BlobStore blobs;
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
 
@@ -62,7 +62,7 @@ public final class Assets {
     public record SessionStart(String jwt, List<List<String>> buckets) {
     }
 
-    Assets(Store store, BlobStore blobs) {
+    Assets(ScriptStore store, BlobStore blobs) {
         this.store = store;
         this.blobs = blobs;
     }

@@ -17,11 +17,11 @@ import org.slf4j.LoggerFactory;
 final class PlatformWorkerHost implements WorkerHost {
     private static final Logger WORKER_LOG = LoggerFactory.getLogger("tenantd.worker");
 
-    private final Platform platform;
+    private final Invoker platform;
     private final Egress egress;
     private volatile Script script;
 
-    PlatformWorkerHost(Platform platform, Script script, Egress egress) {
+    PlatformWorkerHost(Invoker platform, Script script, Egress egress) {
         this.platform = platform;
         this.script = script;
         this.egress = egress;
@@ -32,7 +32,7 @@ final class PlatformWorkerHost implements WorkerHost {
      * it, and the host learns its stored script once the upload is saved. Until then the
      * isolate runs no invocation, so only logs can arrive.
      */
-    static PlatformWorkerHost forUpload(Platform platform, Egress egress) {
+    static PlatformWorkerHost forUpload(Invoker platform, Egress egress) {
         return new PlatformWorkerHost(platform, null, egress);
     }
 

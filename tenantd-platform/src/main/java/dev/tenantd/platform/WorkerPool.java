@@ -113,7 +113,7 @@ final class WorkerPool implements AutoCloseable {
                 synchronized (live) {
                     live.remove(key, entry);
                 }
-                throw new java.util.concurrent.CompletionException(Platform.asInvocationFailure(ref, error));
+                throw new java.util.concurrent.CompletionException(Invoker.asInvocationFailure(ref, error));
             }
             return worker;
         });

@@ -47,7 +47,7 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
     @Override
     public void handle(HttpServerRequest request) {
         String host = request.authority() == null ? "" : request.authority().host();
-        Optional<ScriptRef> target = platform.routeFor(host, request.path());
+        Optional<ScriptRef> target = platform.directory().routeFor(host, request.path());
         if (target.isEmpty()) {
             request.response().setStatusCode(404).putHeader("content-type", "text/plain;charset=UTF-8")
                     .end("No worker is routed for host '" + host + "'. Add a route (--route 'PATTERN=SCRIPT') "
@@ -72,7 +72,7 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
                     }
                     String url = (request.isSSL() ? "https://" : "http://") + request.authority() + request.uri();
                     WorkerRequest workerRequest = new WorkerRequest(request.method().name(), url, headers, body);
-                    platform.invoke(target.get(), workerRequest).whenComplete((response, error) -> {
+                    platform.invoker().invoke(target.get(), workerRequest).whenComplete((response, error) -> {
                         bodies.release(body);
                         context.runOnContext(v -> answer(request.response(), target.get(), response, error, bodies));
                     });

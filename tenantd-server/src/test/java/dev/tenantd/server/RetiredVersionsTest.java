@@ -24,7 +24,7 @@ class RetiredVersionsTest {
 
     static void awaitLive(TestServer t, int expected) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (t.server.platform().liveIsolates() != expected && System.nanoTime() < deadline) {
+        while (t.server.platform().invoker().liveIsolates() != expected && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
@@ -32,7 +32,7 @@ class RetiredVersionsTest {
                 throw new AssertionError(e);
             }
         }
-        assertThat(t.server.platform().liveIsolates()).isEqualTo(expected);
+        assertThat(t.server.platform().invoker().liveIsolates()).isEqualTo(expected);
     }
 
     /** Sends worker traffic without waiting for the answer. */

@@ -11,6 +11,8 @@ import dev.tenantd.platform.Deployment;
 import dev.tenantd.platform.EgressPolicy;
 import dev.tenantd.platform.ModuleRef;
 import dev.tenantd.platform.Namespace;
+import dev.tenantd.platform.PlatformException;
+import dev.tenantd.platform.Problem;
 import dev.tenantd.platform.Script;
 import dev.tenantd.platform.ScriptLimits;
 import dev.tenantd.platform.ScriptRef;
@@ -99,7 +101,7 @@ public final class SqliteStore implements Store {
                 return result;
             } catch (Exception e) {
                 db.rollback();
-                throw e;
+                throw conflictIfUnique(e);
             } finally {
                 db.setAutoCommit(true);
             }
@@ -108,6 +110,20 @@ public final class SqliteStore implements Store {
         } catch (Exception e) {
             throw new TenantdException("database error: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A write that broke a unique key lost a race with another writer (two uploads that
+     * both took the next version number): a conflict the client can retry.
+     */
+    private static Exception conflictIfUnique(Exception e) {
+        if (e instanceof org.sqlite.SQLiteException sqlite
+                && (sqlite.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE
+                        || sqlite.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY)) {
+            return new PlatformException(Problem.CONFLICT,
+                    "Another change to the same script was stored at the same moment; send the request again.");
+        }
+        return e;
     }
 
     private PreparedStatement prepare(String sql, Object... params) throws SQLException {

@@ -1,0 +1,110 @@
+package dev.tenantd.platform;
+
+import dev.tenantd.platform.store.Store;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The read model of the request path: every account's namespaces and scripts as the store
+ * has them, all held in memory (loaded at start), and the routes. Serving a request never
+ * reads the store, so no event loop or JS thread waits on it, and a request for a name that
+ * does not exist costs nothing. Commands write to the store and then tell the directory what
+ * changed ({@link #apply}); it reads just that again, on the command's thread. A namespace's
+ * script count is not served from here (it changes with every upload): listings read the store.
+ */
+public final class Directory {
+    private final Store store;
+    private final String defaultAccountId;
+    private final String workersDevDomain;
+    private final List<Route> routes;
+
+    private final ConcurrentHashMap<ScriptRef, Script> scripts = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Namespace> namespaces = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Namespace> namespacesById = new ConcurrentHashMap<>();
+
+    Directory(Store store, String defaultAccountId, String workersDevDomain, List<Route> routes) {
+        this.store = store;
+        this.defaultAccountId = defaultAccountId;
+        this.workersDevDomain = workersDevDomain;
+        this.routes = List.copyOf(routes);
+        for (Account account : store.accounts()) {
+            store.scripts(account.id(), ScriptRef.PLAIN).forEach(s -> scripts.put(s.ref(), s));
+            for (Namespace ns : store.namespaces(account.id())) {
+                namespaces.put(key(account.id(), ns.name()), ns);
+                namespacesById.put(ns.id(), ns);
+                store.scripts(account.id(), ns.id()).forEach(s -> scripts.put(s.ref(), s));
+            }
+        }
+    }
+
+    /** Reads again what a change touched. Changes to one entry are applied one at a time, each reading the latest state. */
+    public void apply(Change change) {
+        switch (change) {
+            case Change.Script s -> scripts.compute(s.ref(), (ref, old) -> store.script(ref).orElse(null));
+            case Change.Namespace n -> namespacesById.compute(n.namespaceId(), (id, old) -> {
+                namespaces.remove(key(n.accountId(), n.name()));
+                if (old != null) {
+                    namespaces.remove(key(n.accountId(), old.name()));
+                }
+                Namespace now = store.namespaceById(id).orElse(null);
+                if (now != null) {
+                    namespaces.put(key(n.accountId(), now.name()), now);
+                }
+                return now;
+            });
+            case Change.NamespaceDeleted n -> {
+                namespacesById.remove(n.namespaceId());
+                namespaces.remove(key(n.accountId(), n.name()));
+                scripts.keySet().removeIf(ref -> ref.namespaceId().equals(n.namespaceId()));
+            }
+        }
+    }
+
+    /** The script, or empty if there is none by that name. */
+    public Optional<Script> script(ScriptRef ref) {
+        return Optional.ofNullable(scripts.get(ref));
+    }
+
+    /** A namespace by name, for the request path (its script count may be stale). */
+    public Optional<Namespace> namespace(String accountId, String name) {
+        return Optional.ofNullable(namespaces.get(key(accountId, name)));
+    }
+
+    public Optional<Namespace> namespaceById(String namespaceId) {
+        return Optional.ofNullable(namespacesById.get(namespaceId));
+    }
+
+    public String defaultAccountId() {
+        return defaultAccountId;
+    }
+
+    public List<Route> routes() {
+        return routes;
+    }
+
+    /**
+     * Serves worker traffic: the most specific route for the host and path, else
+     * {@code <script>.<workers-dev-domain>} for a plain worker.
+     */
+    public Optional<ScriptRef> routeFor(String host, String path) {
+        String h = host == null ? "" : host.replaceFirst(":\\d+$", "").toLowerCase(Locale.ROOT);
+        Optional<Route> route = Route.match(routes, h, path);
+        if (route.isPresent()) {
+            return Optional.of(ScriptRef.plain(defaultAccountId, route.get().script()));
+        }
+        String suffix = "." + workersDevDomain;
+        if (h.endsWith(suffix)) {
+            String name = h.substring(0, h.length() - suffix.length());
+            if (!name.contains(".")) {
+                return Optional.of(ScriptRef.plain(defaultAccountId, name));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String key(String accountId, String name) {
+        return accountId + "/" + name;
+    }
+}

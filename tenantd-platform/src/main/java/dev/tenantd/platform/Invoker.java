@@ -1,0 +1,255 @@
+package dev.tenantd.platform;
+
+import dev.tenantd.platform.binding.BindingKinds;
+import dev.tenantd.platform.binding.BindingScope;
+import dev.tenantd.platform.binding.WorkerCalls;
+import dev.tenantd.platform.store.BlobStore;
+import dev.tenantd.runtime.Binding;
+import dev.tenantd.runtime.ChannelCall;
+import dev.tenantd.runtime.ChannelReply;
+import dev.tenantd.runtime.InvocationException;
+import dev.tenantd.runtime.InvocationLimits;
+import dev.tenantd.runtime.InvocationOptions;
+import dev.tenantd.runtime.JsEngine;
+import dev.tenantd.runtime.OutboundFetch;
+import dev.tenantd.runtime.Outcome;
+import dev.tenantd.runtime.Worker;
+import dev.tenantd.runtime.WorkerModule;
+import dev.tenantd.runtime.WorkerRequest;
+import dev.tenantd.runtime.WorkerResponse;
+import dev.tenantd.runtime.WorkerSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs workers: finds the version a request goes to in the {@link Directory}, applies the
+ * narrowest limits and the per-version cap on requests in flight, keeps isolates in the
+ * {@link WorkerPool}, and serves what the isolates ask of the host (egress, bindings).
+ */
+public final class Invoker implements WorkerCalls, AutoCloseable {
+    private final Directory directory;
+    private final BlobStore blobs;
+    private final Limits limits;
+    private final Assets assets;
+    private final Egress egress;
+    private final EgressPolicy egressPolicy;
+    private final BindingKinds bindingKinds;
+    private final Tails tails;
+    private final WorkerPool pool;
+    private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+
+    Invoker(Directory directory, BlobStore blobs, JsEngine engine, Limits limits, Assets assets, Egress egress,
+            EgressPolicy egressPolicy, java.util.function.Function<WorkerCalls, BindingKinds> kinds, Tails tails) {
+        this.directory = directory;
+        this.blobs = blobs;
+        this.limits = limits;
+        this.assets = assets;
+        this.egress = egress;
+        this.egressPolicy = egressPolicy;
+        this.tails = tails;
+        this.bindingKinds = kinds.apply(this);
+        this.pool = new WorkerPool(engine, limits.liveIsolates(), this::loadSource, this::hostFor);
+    }
+
+    BindingKinds bindingKinds() {
+        return bindingKinds;
+    }
+
+    WorkerPool pool() {
+        return pool;
+    }
+
+    /** Isolates loaded right now (an operator's gauge). */
+    public int liveIsolates() {
+        return pool.size();
+    }
+
+    @Override
+    public Limits limits() {
+        return limits;
+    }
+
+    /** Runs a script's current version on a request. Fails with {@link InvocationException}. */
+    public CompletableFuture<WorkerResponse> invoke(ScriptRef ref, WorkerRequest request) {
+        return invoke(ref, request, limits.invocation(), "", Optional.empty());
+    }
+
+    /**
+     * Runs a script's current version within the narrowest of the platform's limits,
+     * the script's own and {@code callLimits}.
+     */
+    public CompletableFuture<WorkerResponse> invoke(ScriptRef ref, WorkerRequest request, InvocationLimits callLimits) {
+        return invoke(ref, request, callLimits, "", Optional.empty());
+    }
+
+    private CompletableFuture<WorkerResponse> invoke(ScriptRef ref, WorkerRequest request, InvocationLimits callLimits,
+            String envJson, Optional<OutboundFetch> outbound) {
+        Optional<Script> script;
+        try {
+            script = directory.script(ref);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (script.isEmpty()) {
+            return CompletableFuture.failedFuture(new InvocationException(Outcome.SCRIPT_NOT_FOUND, "Worker not found."));
+        }
+        Script serving = script.get().forRequest();
+        if (Assets.servesFirst(serving.current())) {
+            // Asset files are read on the I/O threads, never on an event loop or a JS thread.
+            return CompletableFuture.supplyAsync(() -> assets.serve(serving.current(), request), pool.io())
+                    .exceptionallyCompose(error -> CompletableFuture.failedFuture(unavailableIfDamaged(ref, unwrap(error))))
+                    .thenCompose(asset -> asset.isPresent() ? CompletableFuture.completedFuture(asset.get())
+                            : run(ref, serving, request, callLimits, envJson, outbound));
+        }
+        return run(ref, serving, request, callLimits, envJson, outbound);
+    }
+
+    /** Runs the version a request was given to, within the narrowest limits and the script's in-flight cap. */
+    private CompletableFuture<WorkerResponse> run(ScriptRef ref, Script serving, WorkerRequest request,
+            InvocationLimits callLimits, String envJson, Optional<OutboundFetch> outbound) {
+        ScriptVersion version = serving.current();
+        InvocationLimits effective = limits.forInvocation(version.limits(), callLimits);
+        InvocationOptions options = new InvocationOptions(effective, envJson, outbound,
+                tails.observe(ref, version.id(), request));
+        AtomicInteger count = inFlight.computeIfAbsent(version.id(), id -> new AtomicInteger());
+        if (count.incrementAndGet() > limits.concurrentInvocations()) {
+            count.decrementAndGet();
+            return CompletableFuture.failedFuture(new InvocationException(Outcome.LOAD_SHED,
+                    "Worker is overloaded: it already has " + limits.concurrentInvocations() + " requests in flight."));
+        }
+        return pool.call(serving, worker -> worker.fetch(request, options))
+                .whenComplete((response, error) -> count.decrementAndGet());
+    }
+
+    @Override
+    public CompletableFuture<WorkerResponse> invokePlain(String accountId, String script, WorkerRequest request) {
+        return invoke(ScriptRef.plain(accountId, script), request);
+    }
+
+    /** What an {@code assets} binding answers: the version's asset for the request, or 404. */
+    @Override
+    public CompletableFuture<WorkerResponse> serveAsset(ScriptVersion version, WorkerRequest request) {
+        return CompletableFuture.supplyAsync(() -> assets.serve(version, request)
+                .orElseGet(() -> WorkerResponse.text(404, "Not Found")), pool.io());
+    }
+
+    @Override
+    public boolean userWorkerExists(String accountId, String namespace, String script) {
+        return directory.namespace(accountId, namespace)
+                .flatMap(ns -> directory.script(new ScriptRef(accountId, ns.id(), script)))
+                .isPresent();
+    }
+
+    @Override
+    public CompletableFuture<WorkerResponse> invokeUserWorker(String accountId, String namespace, String script,
+            WorkerRequest request, InvocationLimits callLimits, Optional<Outbound> outbound) {
+        Optional<Namespace> ns = directory.namespace(accountId, namespace);
+        if (ns.isEmpty()) {
+            return CompletableFuture.failedFuture(new InvocationException(Outcome.SCRIPT_NOT_FOUND, "Worker not found."));
+        }
+        return invoke(new ScriptRef(accountId, ns.get().id(), script), request, callLimits, "",
+                outbound.map(o -> req -> invokeOutbound(o, req)));
+    }
+
+    /** A user worker's subrequest, handed to its outbound worker with the call's parameters as env. */
+    private CompletableFuture<WorkerResponse> invokeOutbound(Outbound outbound, WorkerRequest request) {
+        ScriptRef ref = ScriptRef.plain(outbound.accountId(), outbound.service());
+        if (directory.script(ref).isEmpty()) {
+            return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
+                    "The outbound worker '" + outbound.service() + "' does not exist."));
+        }
+        return invoke(ref, request, limits.invocation(), outbound.paramsJson(), Optional.empty());
+    }
+
+    /** Serves a call on a version's channel binding. */
+    CompletableFuture<ChannelReply> callBinding(Script script, ChannelCall call) {
+        ScriptVersion version = script.current();
+        return bindingKinds.call(version.bindings(), call,
+                new BindingScope(script.ref().accountId(), script.ref(), Optional.of(version)));
+    }
+
+    /** Answers a call on a version's channel binding at once. */
+    String callBindingNow(Script script, ChannelCall call) {
+        ScriptVersion version = script.current();
+        return bindingKinds.callNow(version.bindings(), call,
+                new BindingScope(script.ref().accountId(), script.ref(), Optional.of(version)));
+    }
+
+    /** What a worker of {@code ref} sees for these stored bindings. */
+    List<Binding> runtimeBindings(ScriptRef ref, List<BindingSpec> stored) {
+        return bindingKinds.toRuntime(stored, new BindingScope(ref.accountId(), ref));
+    }
+
+    /** The egress policies a script's subrequests obey: the platform's, narrowed by its namespace's and its own. */
+    EgressPolicies egressPolicies(Script script) {
+        EgressPolicy namespace = script.ref().namespace().flatMap(directory::namespaceById).map(Namespace::egress)
+                .orElse(EgressPolicy.OPEN);
+        return new EgressPolicies(egressPolicy, namespace, script.current().egress());
+    }
+
+    WorkerSource loadSource(Script script) {
+        ScriptVersion v = script.current();
+        List<WorkerModule> modules = new ArrayList<>();
+        for (ModuleRef m : v.modules()) {
+            modules.add(new WorkerModule(m.name(), m.type(), storedModule(script.ref(), m)));
+        }
+        return new WorkerSource(script.ref().name(), v.mainModule(), modules, v.compatibilityDate(),
+                v.compatibilityFlags(), runtimeBindings(script.ref(), v.bindings()));
+    }
+
+    PlatformWorkerHost hostFor(Script script) {
+        return new PlatformWorkerHost(this, script, egress);
+    }
+
+    /** A host for a version being validated; it learns its script once stored. */
+    PlatformWorkerHost hostForUpload() {
+        return PlatformWorkerHost.forUpload(this, egress);
+    }
+
+    /** A module's content from the blob store; a damaged one is reported with the worker and module it belongs to. */
+    byte[] storedModule(ScriptRef ref, ModuleRef module) {
+        try {
+            return blobs.get(module.sha256());
+        } catch (PlatformException e) {
+            throw new PlatformException(e.problem(), "Module '" + module.name() + "' of worker '" + ref.name() + "': "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * What a caller of a worker sees when the worker could not be run: the invocation's own
+     * failure, {@link #unavailableIfDamaged}, or an exception with the message.
+     */
+    static InvocationException asInvocationFailure(ScriptRef ref, Throwable error) {
+        Throwable cause = unavailableIfDamaged(ref, unwrap(error));
+        return cause instanceof InvocationException invocation ? invocation
+                : new InvocationException(Outcome.EXCEPTION, cause.getMessage());
+    }
+
+    /**
+     * A worker whose stored code or assets are damaged is {@link Outcome#UNAVAILABLE} (a 503;
+     * the blob store has logged which file); any other failure is returned as it is.
+     */
+    static Throwable unavailableIfDamaged(ScriptRef ref, Throwable cause) {
+        if (cause instanceof PlatformException p && p.problem() == Problem.STORAGE_DAMAGED) {
+            return new InvocationException(Outcome.UNAVAILABLE, "Worker '" + ref.name()
+                    + "' is unavailable: its stored code or assets are damaged (the server log has the details).");
+        }
+        return cause;
+    }
+
+    static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        egress.close();
+    }
+}

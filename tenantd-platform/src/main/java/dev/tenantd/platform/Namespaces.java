@@ -1,0 +1,78 @@
+package dev.tenantd.platform;
+
+import dev.tenantd.platform.store.NamespaceStore;
+import java.util.List;
+
+/** Dispatch namespaces of an account: listed and read from the store, changed by commands that tell the directory. */
+public final class Namespaces {
+    private final NamespaceStore store;
+    private final Accounts accounts;
+    private final Directory directory;
+
+    Namespaces(NamespaceStore store, Accounts accounts, Directory directory) {
+        this.store = store;
+        this.accounts = accounts;
+        this.directory = directory;
+    }
+
+    public List<Namespace> list(String accountId) {
+        accounts.account(accountId);
+        return store.namespaces(accountId);
+    }
+
+    /**
+     * A namespace as stored now. It is read from the store rather than the directory
+     * because its script count changes with every script upload and delete.
+     */
+    public Namespace get(String accountId, String name) {
+        accounts.account(accountId);
+        return store.namespace(accountId, name).orElseThrow(() -> notFound(name));
+    }
+
+    static PlatformException notFound(String name) {
+        return new PlatformException(Problem.NAMESPACE_NOT_FOUND,
+                "Dispatch namespace '" + name + "' was not found in this account.");
+    }
+
+    public Namespace create(String accountId, String name) {
+        accounts.account(accountId);
+        Names.namespace(name);
+        Namespace created = store.createNamespace(accountId, name).orElseThrow(() -> new PlatformException(
+                Problem.NAMESPACE_EXISTS, "A dispatch namespace named '" + name + "' already exists."));
+        directory.apply(new Change.Namespace(accountId, name, created.id()));
+        return created;
+    }
+
+    public Namespace rename(String accountId, String name, String newName) {
+        Namespace ns = get(accountId, name);
+        Names.namespace(newName);
+        if (newName.equals(name)) {
+            return ns;
+        }
+        Namespace renamed = store.renameNamespace(ns.id(), newName).orElseThrow(() -> new PlatformException(
+                Problem.NAMESPACE_EXISTS, "A dispatch namespace named '" + newName + "' already exists."));
+        directory.apply(new Change.Namespace(accountId, name, ns.id()));
+        directory.apply(new Change.Namespace(accountId, newName, ns.id()));
+        return renamed;
+    }
+
+    public void delete(String accountId, String name) {
+        Namespace ns = get(accountId, name);
+        store.deleteNamespace(ns.id());
+        directory.apply(new Change.NamespaceDeleted(accountId, name, ns.id()));
+    }
+
+    /** Replaces a namespace's egress policy; its user workers' next subrequests obey it. */
+    public Namespace setEgress(String accountId, String name, EgressPolicy policy) {
+        Namespace ns = get(accountId, name);
+        Namespace updated = store.setNamespaceEgress(ns.id(), policy).orElseThrow();
+        directory.apply(new Change.Namespace(accountId, name, ns.id()));
+        return updated;
+    }
+
+    /** The namespace a user worker is in. */
+    public Namespace of(ScriptRef ref) {
+        return store.namespaceById(ref.namespaceId()).orElseThrow(() -> new PlatformException(
+                Problem.NAMESPACE_NOT_FOUND, "Dispatch namespace was not found."));
+    }
+}

@@ -1,0 +1,479 @@
+package dev.tenantd.platform;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tenantd.platform.store.BlobStore;
+import dev.tenantd.platform.store.ScriptStore;
+import dev.tenantd.runtime.CompatibilityFlags;
+import dev.tenantd.runtime.JsEngine;
+import dev.tenantd.runtime.ScriptException;
+import dev.tenantd.runtime.Worker;
+import dev.tenantd.runtime.WorkerModule;
+import dev.tenantd.runtime.WorkerSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The commands on scripts: uploads, versions and deployments, secrets, settings, tags,
+ * deletion. Each writes to the store, then tells the {@link Directory} what changed.
+ * Reads for the API come from the directory too.
+ */
+public final class Scripts {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = Platform.JSON;
+
+    private final ScriptStore store;
+    private final BlobStore blobs;
+    private final JsEngine engine;
+    private final Secrets secrets;
+    private final Limits limits;
+    private final Accounts accounts;
+    private final Directory directory;
+    private final Invoker invoker;
+    private final Assets assets;
+    private final Tails tails;
+    private final Versions versions;
+
+    Scripts(ScriptStore store, BlobStore blobs, JsEngine engine, Secrets secrets, Limits limits, Accounts accounts,
+            Directory directory, Invoker invoker, Assets assets, Tails tails) {
+        this.store = store;
+        this.blobs = blobs;
+        this.engine = engine;
+        this.secrets = secrets;
+        this.limits = limits;
+        this.accounts = accounts;
+        this.directory = directory;
+        this.invoker = invoker;
+        this.assets = assets;
+        this.tails = tails;
+        this.versions = new Versions(store, engine, limits, directory, invoker);
+    }
+
+    /** The script in a namespace, or a plain worker when {@code namespace} is empty. */
+    public ScriptRef ref(String accountId, Optional<String> namespace, String name) {
+        accounts.account(accountId);
+        String nsId = namespace.map(n -> directory.namespace(accountId, n).orElseThrow(() -> Namespaces.notFound(n)).id())
+                .orElse(ScriptRef.PLAIN);
+        return new ScriptRef(accountId, nsId, name);
+    }
+
+    public Script get(ScriptRef ref) {
+        return directory.script(ref).orElseThrow(() -> new PlatformException(Problem.SCRIPT_NOT_FOUND,
+                "Worker '" + ref.name() + "' was not found" + (ref.namespaceId().isEmpty() ? "." : " in this dispatch namespace.")));
+    }
+
+    /** The script, or empty if there is none by that name. */
+    public Optional<Script> find(ScriptRef ref) {
+        return directory.script(ref);
+    }
+
+    public List<Script> list(String accountId, String namespaceId) {
+        return store.scripts(accountId, namespaceId);
+    }
+
+    /**
+     * Validates an upload (names, size, bindings, and that it compiles and defines a
+     * fetch handler in a real isolate), stores its modules as a new version and
+     * deploys it to serve every request. Concurrent uploads of one script take turns.
+     */
+    public Script upload(ScriptRef ref, ScriptUpload upload) {
+        return upload(ref, upload, "api");
+    }
+
+    /** An upload whose version records what made it ({@code wrangler} or {@code api}). */
+    public Script upload(ScriptRef ref, ScriptUpload upload, String source) {
+        return saveUpload(ref, upload, true, null, source).script();
+    }
+
+    /** A stored version and the script after storing it. */
+    public record SavedVersion(Script script, ScriptVersion version) {
+    }
+
+    /**
+     * Like {@link #upload}, but with {@code deploy} false the new version is only
+     * stored: it serves once a deployment names it. A script's first version is
+     * always deployed.
+     */
+    public SavedVersion saveUpload(ScriptRef ref, ScriptUpload upload, boolean deploy, String message, String madeBy) {
+        Names.script(ref.name());
+        if (upload.totalSize() > limits.scriptSizeBytes()) {
+            throw new PlatformException(Problem.SCRIPT_TOO_LARGE, "Script is " + upload.totalSize()
+                    + " bytes; the limit is " + limits.scriptSizeBytes() + " bytes.");
+        }
+        if (upload.modules().isEmpty()) {
+            throw new PlatformException(Problem.INVALID_SCRIPT, "The upload contains no script.");
+        }
+        upload.modules().forEach(m -> Names.module(m.name()));
+        try {
+            CompatibilityFlags.parseDate(upload.compatibilityDate());
+        } catch (ScriptException e) {
+            throw new PlatformException(Problem.INVALID_METADATA, e.getMessage());
+        }
+        if (upload.hasTags()) {
+            validateTags(upload.tags());
+        }
+        Optional<Script> before = directory.script(ref);
+        String versionAssets = assetsOf(ref, upload, before);
+        // Secrets outlive uploads (as on Cloudflare, where deployments never delete them):
+        // a new version keeps every secret it does not bind itself.
+        List<String> keep = new ArrayList<>(upload.keepBindings());
+        keep.add("secret_text");
+        List<BindingSpec> stored = versions.prepareBindings(ref, upload.bindings(),
+                before.map(s -> s.current().bindings()).orElse(List.of()), keep);
+        WorkerSource source;
+        try {
+            source = new WorkerSource(ref.name(), upload.mainModule(), upload.modules(),
+                    upload.compatibilityDate(), upload.compatibilityFlags(), invoker.runtimeBindings(ref, stored));
+        } catch (ScriptException e) {
+            throw new PlatformException(Problem.INVALID_METADATA, e.getMessage());
+        }
+        PlatformWorkerHost host = invoker.hostForUpload();
+        Worker loaded = versions.validate(source, host);
+        long startupMs = loaded.startupMillis();
+        boolean kept = false;
+
+        ReentrantLock lock = versions.lock(ref);
+        lock.lock();
+        try {
+            List<ModuleRef> modules = new ArrayList<>();
+            for (WorkerModule m : upload.modules()) {
+                modules.add(new ModuleRef(m.name(), m.type(), blobs.put(m.content(), "the worker's modules"), m.content().length));
+            }
+            Optional<Script> previous = directory.script(ref);
+            // The kept secrets and assets were read before validation, outside the lock; if
+            // another change landed meanwhile, take them from the version it made instead
+            // (the validated isolate then saw other bindings, so it is not kept).
+            boolean stale = !previous.map(s -> s.current().id()).equals(before.map(s -> s.current().id()));
+            List<BindingSpec> bindings = stale ? versions.prepareBindings(ref, upload.bindings(),
+                    previous.map(s -> s.current().bindings()).orElse(List.of()), keep) : stored;
+            String assetsJson = stale ? assetsOf(ref, upload, previous) : versionAssets;
+            String at = now();
+            ScriptVersion version = versions.newVersion(ref, previous, upload.mainModule(), source.isServiceWorker(),
+                    upload.compatibilityDate(), upload.compatibilityFlags(), modules, bindings, upload.limits(),
+                    upload.egress(), startupMs, madeBy, assetsJson, at);
+            boolean deployNow = deploy || previous.isEmpty();
+            Script saved = store.saveVersion(ref, version, deployNow
+                    ? Optional.of(new Deployment(UUID.randomUUID().toString(), at,
+                            List.of(new Deployment.Split(version.id(), 100)), message, madeBy))
+                    : Optional.empty());
+            if (upload.hasTags()) {
+                saved = store.setTags(ref, upload.tags());
+            }
+            Script result = saved;
+            directory.apply(new Change.Script(ref));
+            if (deployNow) {
+                if (!stale) {
+                    // The isolate that proved the upload works serves its first requests.
+                    host.bind(result);
+                    invoker.pool().adopt(result, loaded);
+                    kept = true;
+                }
+                previous.ifPresent(old -> versions.retireUndeployed(old, result));
+            }
+            return new SavedVersion(result, version);
+        } finally {
+            lock.unlock();
+            if (!kept) {
+                loaded.close();
+            }
+        }
+    }
+
+    /**
+     * The static assets of a new version: those of a finished upload session named by
+     * {@code assets.jwt}, else (with {@code keep_assets}) the current version's, else none.
+     */
+    private String assetsOf(ScriptRef ref, ScriptUpload upload, Optional<Script> before) {
+        com.fasterxml.jackson.databind.JsonNode meta = upload.assets();
+        if (meta != null && meta.path("jwt").isTextual()) {
+            return assets.versionAssets(ref, meta.get("jwt").asText(), meta.get("config"));
+        }
+        if (meta != null && !meta.isNull() && !meta.isObject()) {
+            throw new PlatformException(Problem.INVALID_METADATA, "metadata.assets must be {\"jwt\": \"...\", \"config\": {...}}.");
+        }
+        if (upload.keepAssets() && before.isPresent()) {
+            String kept = before.get().current().assets();
+            if (meta != null && meta.get("config") != null && !kept.equals("{}")) {
+                try {
+                    ObjectNode merged = (ObjectNode) JSON.readTree(kept);
+                    merged.set("config", meta.get("config"));
+                    return merged.toString();
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return kept;
+        }
+        return "{}";
+    }
+
+    // ---- versions and deployments
+
+    public List<ScriptVersion> versions(ScriptRef ref) {
+        get(ref);
+        return store.versions(ref);
+    }
+
+    public ScriptVersion version(ScriptRef ref, String versionId) {
+        String scriptId = get(ref).id();
+        return store.version(versionId).filter(v -> v.scriptId().equals(scriptId))
+                .orElseThrow(() -> new PlatformException(Problem.VERSION_NOT_FOUND,
+                        "Version '" + versionId + "' is not a version of worker '" + ref.name() + "'."));
+    }
+
+    public List<Deployment> deployments(ScriptRef ref) {
+        get(ref);
+        return store.deployments(ref);
+    }
+
+    /**
+     * Makes a new deployment active: a percentage split over versions of the script
+     * that adds up to 100. Requests choose their version by the split from now on.
+     */
+    public Script deploy(ScriptRef ref, List<Deployment.Split> splits, String message, String source) {
+        if (splits.isEmpty() || splits.size() > 2) {
+            throw new PlatformException(Problem.INVALID_REQUEST, "A deployment names one or two versions; got "
+                    + splits.size() + ".");
+        }
+        Set<String> seen = new HashSet<>();
+        double total = 0;
+        for (Deployment.Split split : splits) {
+            if (!seen.add(split.versionId())) {
+                throw new PlatformException(Problem.INVALID_REQUEST, "Version '" + split.versionId()
+                        + "' appears twice in the deployment.");
+            }
+            if (!(split.percentage() > 0 && split.percentage() <= 100)) {
+                throw new PlatformException(Problem.INVALID_REQUEST, "Each version's percentage must be more than 0 "
+                        + "and at most 100; got " + split.percentage() + ".");
+            }
+            total += split.percentage();
+        }
+        if (Math.abs(total - 100) > 1e-9) {
+            throw new PlatformException(Problem.INVALID_REQUEST, "The versions' percentages add up to " + total
+                    + "; they must add up to 100.");
+        }
+        ReentrantLock lock = versions.lock(ref);
+        lock.lock();
+        try {
+            Script old = get(ref);
+            for (Deployment.Split split : splits) {
+                version(ref, split.versionId());
+            }
+            Script now = store.deploy(ref, new Deployment(UUID.randomUUID().toString(), now(), splits, message, source));
+            directory.apply(new Change.Script(ref));
+            versions.retireUndeployed(old, now);
+            return now;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- changes that make a new version from the current one (secrets, settings)
+
+    /** Stores a copy of the current version with other bindings, compatibility or limits, and deploys it. */
+    private Script deriveVersion(ScriptRef ref, String source, java.util.function.UnaryOperator<ScriptVersion> change) {
+        ReentrantLock lock = versions.lock(ref);
+        lock.lock();
+        try {
+            Script old = get(ref);
+            if (old.deployment().versions().size() > 1) {
+                throw new PlatformException(Problem.CONFLICT, "Worker '" + ref.name() + "' is deployed as a split "
+                        + "between versions; deploy one version at 100% before changing its secrets or settings.");
+            }
+            ScriptVersion from = old.current();
+            ScriptVersion changed = change.apply(from);
+            String at = now();
+            ScriptVersion version = versions.newVersion(ref, Optional.of(old), changed.mainModule(), changed.serviceWorker(),
+                    changed.compatibilityDate(), changed.compatibilityFlags(), changed.modules(), changed.bindings(),
+                    changed.limits(), changed.egress(), from.startupTimeMs(), source, changed.assets(), at);
+            Script saved = store.saveVersion(ref, version, Optional.of(new Deployment(UUID.randomUUID().toString(),
+                    at, List.of(new Deployment.Split(version.id(), 100)), null, source)));
+            directory.apply(new Change.Script(ref));
+            versions.retireUndeployed(old, saved);
+            return saved;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The names of a script's secrets (values are never returned). */
+    public List<String> secretNames(ScriptRef ref) {
+        return get(ref).current().bindings().stream().filter(b -> b.type().equals("secret_text"))
+                .map(BindingSpec::name).toList();
+    }
+
+    /**
+     * Sets, replaces ({@code Optional} with a value) or removes (empty) secrets in one
+     * new version. Removing a secret that does not exist fails.
+     */
+    public Script putSecrets(ScriptRef ref, java.util.Map<String, Optional<String>> changes) {
+        if (changes.isEmpty()) {
+            throw new PlatformException(Problem.INVALID_REQUEST, "Name at least one secret to set or delete.");
+        }
+        for (var e : changes.entrySet()) {
+            if (!e.getKey().matches("[A-Za-z_$][A-Za-z0-9_$]*")) {
+                throw new PlatformException(Problem.INVALID_BINDING, "Secret name '" + e.getKey()
+                        + "' is not a valid JavaScript identifier.");
+            }
+        }
+        return deriveVersion(ref, "api", from -> {
+            List<BindingSpec> bindings = new ArrayList<>();
+            Set<String> removed = new HashSet<>();
+            for (BindingSpec b : from.bindings()) {
+                if (changes.containsKey(b.name())) {
+                    if (changes.get(b.name()).isEmpty()) {
+                        if (!b.type().equals("secret_text")) {
+                            throw new PlatformException(Problem.SECRET_NOT_FOUND, "'" + b.name()
+                                    + "' is a " + b.type() + " binding, not a secret.");
+                        }
+                        removed.add(b.name());
+                    }
+                    continue;
+                }
+                bindings.add(b);
+            }
+            for (var e : changes.entrySet()) {
+                if (e.getValue().isPresent()) {
+                    ObjectNode fields = JSON.createObjectNode();
+                    fields.put("ciphertext", secrets.encrypt(e.getValue().get()));
+                    bindings.add(new BindingSpec("secret_text", e.getKey(), fields));
+                } else if (!removed.contains(e.getKey())) {
+                    throw new PlatformException(Problem.SECRET_NOT_FOUND, "Worker '" + ref.name()
+                            + "' has no secret named '" + e.getKey() + "'.");
+                }
+            }
+            return withBindings(from, bindings);
+        });
+    }
+
+    private static ScriptVersion withBindings(ScriptVersion v, List<BindingSpec> bindings) {
+        return new ScriptVersion(v.id(), v.scriptId(), v.number(), v.mainModule(), v.serviceWorker(),
+                v.compatibilityDate(), v.compatibilityFlags(), v.modules(), bindings, v.limits(), v.egress(), v.etag(),
+                v.startupTimeMs(), v.createdOn(), v.source(), v.assets());
+    }
+
+    /**
+     * Changes what a version holds besides its code: bindings (secrets and bindings of
+     * type {@code inherit} keep their current values), compatibility date and flags,
+     * limits. Makes and deploys a new version; a change of bindings is checked in a
+     * real isolate first.
+     */
+    public Script changeVersionSettings(ScriptRef ref, Optional<List<BindingSpec>> bindings,
+            Optional<String> compatibilityDate, Optional<List<String>> compatibilityFlags, Optional<ScriptLimits> newLimits) {
+        get(ref);
+        // Everything is read from the current version inside the script's lock, so that a
+        // concurrent secret change is never lost.
+        return deriveVersion(ref, "api", from -> {
+            List<BindingSpec> stored = bindings.isPresent()
+                    ? versions.prepareBindings(ref, bindings.get(), from.bindings(), List.of("secret_text"))
+                    : from.bindings();
+            String date = compatibilityDate.orElse(from.compatibilityDate());
+            try {
+                CompatibilityFlags.parseDate(date);
+            } catch (ScriptException e) {
+                throw new PlatformException(Problem.INVALID_METADATA, e.getMessage());
+            }
+            List<String> flags = compatibilityFlags.orElse(from.compatibilityFlags());
+            // The script must still start with its new environment.
+            List<WorkerModule> modules = new ArrayList<>();
+            for (ModuleRef m : from.modules()) {
+                modules.add(new WorkerModule(m.name(), m.type(), invoker.storedModule(ref, m)));
+            }
+            try {
+                versions.validate(new WorkerSource(ref.name(), from.mainModule(), modules, date, flags, invoker.runtimeBindings(ref, stored)),
+                        invoker.hostForUpload()).close();
+            } catch (ScriptException e) {
+                throw new PlatformException(Problem.INVALID_METADATA, e.getMessage());
+            }
+            return new ScriptVersion(from.id(), from.scriptId(), from.number(), from.mainModule(), from.serviceWorker(),
+                    date, flags, from.modules(), stored, newLimits.orElse(from.limits()), from.egress(), from.etag(),
+                    from.startupTimeMs(), from.createdOn(), from.source(), from.assets());
+        });
+    }
+
+    // ---- tags and script-level settings
+
+    /** At most 8 tags, each 1–64 printable characters without commas, spaces or colons. */
+    static void validateTags(List<String> tags) {
+        if (tags.size() > MAX_TAGS) {
+            throw new PlatformException(Problem.INVALID_REQUEST, "A script can have at most " + MAX_TAGS
+                    + " tags; got " + tags.size() + ".");
+        }
+        Set<String> seen = new HashSet<>();
+        for (String tag : tags) {
+            if (tag == null || !tag.matches("[\\x21-\\x7e&&[^,:]]{1,64}")) {
+                throw new PlatformException(Problem.INVALID_REQUEST, "Tag '" + tag + "' is not valid: use 1 to 64 "
+                        + "printable characters without spaces, commas or colons.");
+            }
+            if (!seen.add(tag)) {
+                throw new PlatformException(Problem.INVALID_REQUEST, "Tag '" + tag + "' is given twice.");
+            }
+        }
+    }
+
+    public static final int MAX_TAGS = 8;
+
+    public Script setTags(ScriptRef ref, List<String> tags) {
+        return updateTags(ref, current -> tags);
+    }
+
+    /** Changes a script's tags from what they are now, under the script's lock. */
+    public Script updateTags(ScriptRef ref, java.util.function.UnaryOperator<List<String>> change) {
+        return versions.underLock(ref, () -> {
+            List<String> tags = change.apply(get(ref).tags());
+            validateTags(tags);
+            Script saved = store.setTags(ref, tags);
+            directory.apply(new Change.Script(ref));
+            return saved;
+        });
+    }
+
+    /**
+     * Changes the script-level settings object (logpush, observability, tail consumers,
+     * subdomain, ...) from what it is now, under the script's lock.
+     */
+    public Script updateScriptSettings(ScriptRef ref, java.util.function.Consumer<ObjectNode> change) {
+        return versions.underLock(ref, () -> {
+            ObjectNode settings;
+            try {
+                settings = (ObjectNode) JSON.readTree(get(ref).settingsJson());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("stored settings are not JSON", e);
+            }
+            change.accept(settings);
+            Script saved = store.setSettings(ref, settings.toString());
+            directory.apply(new Change.Script(ref));
+            return saved;
+        });
+    }
+
+    public void delete(ScriptRef ref) {
+        get(ref);
+        ReentrantLock lock = versions.lock(ref);
+        lock.lock();
+        try {
+            Script deleted = get(ref);
+            store.deleteScript(ref);
+            directory.apply(new Change.Script(ref));
+            deleted.deployment().versions().forEach(v -> versions.retire(ref, v.versionId()));
+            tails.deleteAll(ref);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public byte[] moduleContent(ModuleRef module) {
+        return blobs.get(module.sha256());
+    }
+
+    private static String now() {
+        return Platform.now();
+    }
+}

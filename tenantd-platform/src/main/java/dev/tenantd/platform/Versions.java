@@ -1,0 +1,109 @@
+package dev.tenantd.platform;
+
+import dev.tenantd.platform.store.BlobStore;
+import dev.tenantd.platform.store.ScriptStore;
+import dev.tenantd.runtime.JsEngine;
+import dev.tenantd.runtime.ScriptException;
+import dev.tenantd.runtime.Worker;
+import dev.tenantd.runtime.WorkerSource;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * How the script commands make versions: each script's lock (changes to one script take
+ * turns), a new version's number and etag, its bindings in stored form, the check that it
+ * starts in a real isolate, and the retirement of versions a deployment no longer serves.
+ */
+final class Versions {
+    private final ScriptStore store;
+    private final JsEngine engine;
+    private final Limits limits;
+    private final Directory directory;
+    private final Invoker invoker;
+    private final ConcurrentHashMap<ScriptRef, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    Versions(ScriptStore store, JsEngine engine, Limits limits, Directory directory, Invoker invoker) {
+        this.store = store;
+        this.engine = engine;
+        this.limits = limits;
+        this.directory = directory;
+        this.invoker = invoker;
+    }
+
+    ReentrantLock lock(ScriptRef ref) {
+        return locks.computeIfAbsent(ref, r -> new ReentrantLock());
+    }
+
+    ScriptVersion newVersion(ScriptRef ref, Optional<Script> previous, String mainModule, boolean serviceWorker,
+            String compatibilityDate, List<String> compatibilityFlags, List<ModuleRef> modules, List<BindingSpec> bindings,
+            ScriptLimits scriptLimits, EgressPolicy egressPolicy, long startupMs, String source, String versionAssets,
+            String createdOn) {
+        String versionId = UUID.randomUUID().toString();
+        String etag = BlobStore.sha256((versionId + modules).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        int number = previous.isPresent() ? store.latestVersionNumber(ref) + 1 : 1;
+        return new ScriptVersion(versionId, "", number, mainModule, serviceWorker, compatibilityDate,
+                compatibilityFlags, modules, bindings, scriptLimits, egressPolicy, etag, startupMs, createdOn, source,
+                versionAssets);
+    }
+
+    /** Versions the old deployment served and the new one does not: their isolates close once idle. */
+    void retireUndeployed(Script old, Script now) {
+        Set<String> serving = new HashSet<>();
+        now.deployment().versions().forEach(v -> serving.add(v.versionId()));
+        for (Deployment.Split split : old.deployment().versions()) {
+            if (!serving.contains(split.versionId())) {
+                retire(now.ref(), split.versionId());
+            }
+        }
+    }
+
+    /**
+     * Closes a version's isolate as soon as no request is in it, and at the latest after the
+     * grace period (the wall-time limit), unless a deployment serves it again by then.
+     */
+    void retire(ScriptRef ref, String versionId) {
+        invoker.pool().retire(versionId, limits.wallTimeMs(), () -> directory.script(ref)
+                .map(s -> s.deployment().versions().stream().anyMatch(v -> v.versionId().equals(versionId)))
+                .orElse(false));
+    }
+
+    <T> T underLock(ScriptRef ref, java.util.function.Supplier<T> work) {
+        ReentrantLock lock = lock(ref);
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Loads the upload in a real isolate: it must compile, start within its limits and define a fetch handler. */
+    Worker validate(WorkerSource source, PlatformWorkerHost host) {
+        try {
+            return engine.load(source, host).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new PlatformException(Problem.INVALID_SCRIPT, cause instanceof ScriptException
+                    ? cause.getMessage() : "the script could not be loaded: " + cause);
+        } catch (TimeoutException e) {
+            throw new PlatformException(Problem.INVALID_SCRIPT, "Script startup took longer than 30 s.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PlatformException(Problem.INVALID_SCRIPT, "validation was interrupted");
+        }
+    }
+
+    List<BindingSpec> prepareBindings(ScriptRef ref, List<BindingSpec> bindings, List<BindingSpec> previous,
+            List<String> keepTypes) {
+        return invoker.bindingKinds().prepare(bindings, previous, keepTypes,
+                new dev.tenantd.platform.binding.BindingScope(ref.accountId(), ref));
+    }
+}

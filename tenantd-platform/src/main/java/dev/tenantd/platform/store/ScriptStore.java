@@ -1,0 +1,50 @@
+package dev.tenantd.platform.store;
+
+import dev.tenantd.platform.Deployment;
+import dev.tenantd.platform.Script;
+import dev.tenantd.platform.ScriptRef;
+import dev.tenantd.platform.ScriptVersion;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Scripts with their versions, deployments, tags, settings and asset index, as stored.
+ * Every method is atomic.
+ */
+public interface ScriptStore {
+    Optional<Script> script(ScriptRef ref);
+
+    List<Script> scripts(String accountId, String namespaceId);
+
+    /**
+     * Saves a new version; with a deployment, makes that deployment active. A script
+     * that does not exist yet is created, and then needs the deployment.
+     */
+    Script saveVersion(ScriptRef ref, ScriptVersion version, Optional<Deployment> deployment);
+
+    /** Makes a deployment of existing versions of the script active. */
+    Script deploy(ScriptRef ref, Deployment deployment);
+
+    /** The highest version number a script has used, 0 if it has none. */
+    int latestVersionNumber(ScriptRef ref);
+
+    /** Every version of a script, newest first. */
+    List<ScriptVersion> versions(ScriptRef ref);
+
+    /** Every deployment of a script, newest (the active one) first. */
+    List<Deployment> deployments(ScriptRef ref);
+
+    Script setTags(ScriptRef ref, List<String> tags);
+
+    /** The blob (SHA-256) holding a script's static asset with this hash, if uploaded. */
+    Optional<String> assetBlob(ScriptRef ref, String hash);
+
+    void putAsset(ScriptRef ref, String hash, String sha256, long size);
+
+    /** Replaces the script-level settings (a JSON object). */
+    Script setSettings(ScriptRef ref, String settingsJson);
+
+    Optional<ScriptVersion> version(String versionId);
+
+    boolean deleteScript(ScriptRef ref);
+}

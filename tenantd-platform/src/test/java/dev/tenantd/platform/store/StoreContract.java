@@ -1,0 +1,168 @@
+package dev.tenantd.platform.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tenantd.platform.Deployment;
+import dev.tenantd.platform.EgressPolicy;
+import dev.tenantd.platform.Namespace;
+import dev.tenantd.platform.PlatformException;
+import dev.tenantd.platform.Problem;
+import dev.tenantd.platform.Script;
+import dev.tenantd.platform.ScriptLimits;
+import dev.tenantd.platform.ScriptRef;
+import dev.tenantd.platform.ScriptVersion;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link Store} must do, whatever it is built on: each store implementation's
+ * tests extend this class and say how to open a fresh store and reopen it on the same data.
+ * Concurrency rules live in the store (unique names, unique version numbers), so several
+ * nodes sharing one database cannot break them.
+ */
+public abstract class StoreContract {
+    protected Store store;
+
+    /** A new, empty store. */
+    protected abstract Store open() throws Exception;
+
+    /** The same data, after closing the store and opening it again. */
+    protected abstract Store reopen() throws Exception;
+
+    @BeforeEach
+    void openStore() throws Exception {
+        store = open();
+        store.ensureAccount("acct", "acct");
+        store.ensureAccount("other", "other");
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    protected static ScriptVersion version(int number) {
+        String at = "2026-01-01T00:00:0" + Math.min(number, 9) + ".000Z";
+        return new ScriptVersion(UUID.randomUUID().toString(), "", number, "w.js", false, "2024-01-01", List.of(),
+                List.of(), List.of(), ScriptLimits.NONE, EgressPolicy.OPEN, "etag-" + number, 1, at, "api", "{}");
+    }
+
+    protected static Optional<Deployment> deploying(ScriptVersion v) {
+        return Optional.of(new Deployment(UUID.randomUUID().toString(), v.createdOn(),
+                List.of(new Deployment.Split(v.id(), 100)), null, "api"));
+    }
+
+    @Test
+    void accounts_are_made_once_and_tokens_name_their_account() {
+        store.ensureAccount("acct", "renamed?");
+        assertThat(store.accounts()).extracting(a -> a.id()).containsExactlyInAnyOrder("acct", "other");
+        store.putToken("acct", "hash-1", "ci");
+        assertThat(store.tokenAccount("hash-1")).contains("acct");
+        assertThat(store.tokenAccount("hash-2")).isEmpty();
+        assertThat(store.account("nobody")).isEmpty();
+    }
+
+    @Test
+    void namespace_names_are_unique_per_account_and_renames_cannot_take_a_used_name() {
+        Namespace a = store.createNamespace("acct", "prod").orElseThrow();
+        assertThat(store.createNamespace("acct", "prod")).isEmpty();
+        assertThat(store.createNamespace("other", "prod")).isPresent();
+        Namespace b = store.createNamespace("acct", "staging").orElseThrow();
+        assertThat(store.renameNamespace(b.id(), "prod")).isEmpty();
+        assertThat(store.renameNamespace(b.id(), "preview")).map(Namespace::name).contains("preview");
+        assertThat(store.namespace("acct", "staging")).isEmpty();
+        assertThat(store.namespaceById(a.id())).map(Namespace::name).contains("prod");
+        assertThat(store.namespaces("acct")).extracting(Namespace::name).containsExactlyInAnyOrder("prod", "preview");
+    }
+
+    @Test
+    void a_new_script_needs_a_deployment_and_versions_are_listed_newest_first() {
+        Namespace ns = store.createNamespace("acct", "prod").orElseThrow();
+        ScriptRef ref = new ScriptRef("acct", ns.id(), "site");
+        assertThatThrownBy(() -> store.saveVersion(ref, version(1), Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.script(ref)).isEmpty();
+        ScriptVersion v1 = version(1);
+        Script created = store.saveVersion(ref, v1, deploying(v1));
+        assertThat(created.current().id()).isEqualTo(v1.id());
+        ScriptVersion v2 = version(2);
+        store.saveVersion(ref, v2, Optional.empty());
+        assertThat(store.script(ref).orElseThrow().current().id()).as("undeployed versions do not serve").isEqualTo(v1.id());
+        assertThat(store.versions(ref)).extracting(ScriptVersion::number).containsExactly(2, 1);
+        assertThat(store.latestVersionNumber(ref)).isEqualTo(2);
+        Script deployed = store.deploy(ref, deploying(v2).orElseThrow());
+        assertThat(deployed.current().id()).isEqualTo(v2.id());
+        assertThat(store.deployments(ref)).hasSize(2);
+        assertThat(store.version(v1.id())).isPresent();
+    }
+
+    @Test
+    void a_version_number_is_used_once_per_script_even_when_two_writers_race_for_it() {
+        ScriptRef ref = ScriptRef.plain("acct", "site");
+        ScriptVersion v1 = version(1);
+        store.saveVersion(ref, v1, deploying(v1));
+        store.saveVersion(ref, version(2), Optional.empty());
+        // A second writer that read the same latest number makes the same next number.
+        assertThatThrownBy(() -> store.saveVersion(ref, version(2), Optional.empty()))
+                .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.problem()).isEqualTo(Problem.CONFLICT));
+        assertThat(store.versions(ref)).hasSize(2);
+        // Another script may use the same numbers.
+        ScriptRef other = ScriptRef.plain("acct", "blog");
+        ScriptVersion o1 = version(1);
+        assertThat(store.saveVersion(other, o1, deploying(o1)).current().number()).isEqualTo(1);
+    }
+
+    @Test
+    void plain_workers_namespaces_and_accounts_keep_their_scripts_apart() {
+        Namespace ns = store.createNamespace("acct", "prod").orElseThrow();
+        ScriptRef plain = ScriptRef.plain("acct", "site");
+        ScriptRef user = new ScriptRef("acct", ns.id(), "site");
+        ScriptRef foreign = ScriptRef.plain("other", "site");
+        for (ScriptRef ref : List.of(plain, user, foreign)) {
+            ScriptVersion v = version(1);
+            store.saveVersion(ref, v, deploying(v));
+        }
+        assertThat(store.scripts("acct", ScriptRef.PLAIN)).extracting(Script::ref).containsExactly(plain);
+        assertThat(store.scripts("acct", ns.id())).extracting(Script::ref).containsExactly(user);
+        assertThat(store.scripts("other", ScriptRef.PLAIN)).extracting(Script::ref).containsExactly(foreign);
+        store.deleteNamespace(ns.id());
+        assertThat(store.script(user)).as("deleting a namespace deletes its scripts").isEmpty();
+        assertThat(store.script(plain)).isPresent();
+        assertThat(store.deleteScript(plain)).isTrue();
+        assertThat(store.script(plain)).isEmpty();
+        assertThat(store.script(foreign)).isPresent();
+    }
+
+    @Test
+    void tags_settings_and_assets_are_kept_with_the_script() {
+        ScriptRef ref = ScriptRef.plain("acct", "site");
+        ScriptVersion v = version(1);
+        store.saveVersion(ref, v, deploying(v));
+        assertThat(store.setTags(ref, List.of("customer-1", "pro")).tags()).containsExactly("customer-1", "pro");
+        assertThat(store.setSettings(ref, "{\"logpush\":true}").settingsJson()).contains("logpush");
+        store.putAsset(ref, "0123456789abcdef0123456789abcdef", "sha-1", 10);
+        assertThat(store.assetBlob(ref, "0123456789abcdef0123456789abcdef")).contains("sha-1");
+        assertThat(store.assetBlob(ScriptRef.plain("other", "site"), "0123456789abcdef0123456789abcdef")).isEmpty();
+    }
+
+    @Test
+    void everything_written_is_there_after_a_restart() throws Exception {
+        Namespace ns = store.createNamespace("acct", "prod").orElseThrow();
+        ScriptRef ref = new ScriptRef("acct", ns.id(), "site");
+        ScriptVersion v = version(1);
+        store.saveVersion(ref, v, deploying(v));
+        store.setTags(ref, List.of("t"));
+        store.putToken("acct", "hash", "ci");
+        store = reopen();
+        assertThat(store.namespace("acct", "prod")).map(Namespace::id).contains(ns.id());
+        Script again = store.script(ref).orElseThrow();
+        assertThat(again.current().id()).isEqualTo(v.id());
+        assertThat(again.tags()).containsExactly("t");
+        assertThat(store.tokenAccount("hash")).contains("acct");
+    }
+}
