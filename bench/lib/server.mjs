@@ -13,17 +13,18 @@ export function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 }
 
-// Starts tenantd: the build bench/run.sh measures (BENCH_TENANTD holds tenantd-server.jar),
-// or ./tenantd when the script runs alone. `extraArgs` go after `serve`; `stderr` is where
+// Starts tenantd: `build` (a directory holding tenantd-server.jar and its lib/; by default the
+// build bench/run.sh measures, BENCH_TENANTD), or ./tenantd when there is none. `extraArgs` go after `serve`; `stderr` is where
 // the server's log goes ('inherit' or a file descriptor).
-export function startTenantd({ name, account, token, route, extraArgs = [], stderr = 'inherit', agentSockets = 64 }) {
+export function startTenantd({ name, account, token, route, extraArgs = [], stderr = 'inherit', agentSockets = 64,
+  build = process.env.BENCH_TENANTD }) {
   const workerPort = 20000 + Math.floor(Math.random() * 20000);
   const apiPort = workerPort + 1;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `tenantd-${name}-`));
-  const command = process.env.BENCH_TENANTD
+  const command = build
     ? [process.env.BENCH_JAVA || 'java', ['--enable-native-access=ALL-UNNAMED', '-XX:+UseG1GC',
       ...(process.env.BENCH_TENANTD_JVM_ARGS || '').split(' ').filter(Boolean), '-jar',
-      path.join(process.env.BENCH_TENANTD, 'tenantd-server.jar')]]
+      path.join(build, 'tenantd-server.jar')]]
     : [path.join(root, 'tenantd'), []];
   const proc = spawn(command[0], [...command[1], 'serve', '--data-dir', path.join(dataDir, 'data'),
     '--listen', `127.0.0.1:${workerPort}`, '--api-listen', `127.0.0.1:${apiPort}`,
