@@ -4,6 +4,8 @@ import dev.tenantd.api.ControlApi;
 import dev.tenantd.platform.Egress;
 import dev.tenantd.platform.Platform;
 import dev.tenantd.platform.Secrets;
+import dev.tenantd.platform.binding.BindingKind;
+import dev.tenantd.platform.kv.KvBindingKind;
 import dev.tenantd.platform.kv.KvService;
 import dev.tenantd.platform.store.BlobStore;
 import dev.tenantd.runtime.EngineOptions;
@@ -53,13 +55,15 @@ public final class TenantdServer implements AutoCloseable {
         this.store = SqliteStore.open(config.dataDir());
         store.ensureAccount(config.accountId(), "default");
         store.putToken(config.accountId(), BlobStore.sha256(config.apiToken().getBytes(StandardCharsets.UTF_8)), "bootstrap");
+        this.kv = KvService.create(SqliteKvStore.open(config.dataDir(), KV_THREADS), java.time.Clock.systemUTC(), KV_THREADS);
+        List<BindingKind> kinds = List.of(new KvBindingKind(kv));
         this.engine = JsEngine.start(EngineOptions.defaults()
                 .withJsThreads(config.jsThreads())
                 .withHeapLimitMb(config.limits().memoryMb())
                 .withStartupCpuMs(config.limits().startupMs())
                 .withNativeCacheDir(nativeCacheDir(config.dataDir()))
                 .withMaxLongTurns(config.capacity().longTurns())
-                .withBufferedBodyBytes(config.capacity().bufferedBodyBytes()), Platform.bindingScripts(List.of()));
+                .withBufferedBodyBytes(config.capacity().bufferedBodyBytes()), Platform.bindingScripts(kinds));
         this.platform = Platform.builder()
                 .store(store)
                 .blobs(new BlobStore(config.dataDir().resolve("blobs")))
@@ -71,8 +75,8 @@ public final class TenantdServer implements AutoCloseable {
                 .workersDevDomain(config.workersDevDomain())
                 .egress(new Egress(vertx, this::apiAddress, engine.bodies(), config.limits().memoryMb() * 1024L * 1024L))
                 .egressPolicy(config.egress())
+                .bindingKinds(kinds)
                 .build();
-        this.kv = KvService.create(SqliteKvStore.open(config.dataDir(), KV_THREADS), java.time.Clock.systemUTC(), KV_THREADS);
     }
 
     /** Threads (and read connections) of the KV executor. */
