@@ -185,21 +185,19 @@ final class KvApi {
     }
 
     private void getValue(RoutingContext ctx) {
-        vertx.executeBlocking(() -> account.apply(ctx), false)
-                .onFailure(error -> respondError(ctx, error))
-                .onSuccess(accountId -> guarded(() -> kv.get(accountId, ctx.pathParam("ns"), ctx.pathParam("key")))
-                        .whenComplete((found, error) -> {
-                            if (error != null) {
-                                respondError(ctx, error);
-                            } else if (found.isEmpty()) {
-                                Envelope.error(ctx.response(), ApiError.kvKeyNotFound());
-                            } else if (!ctx.response().ended() && !ctx.response().closed()) {
-                                KvEntry entry = found.get();
-                                ctx.response().putHeader("content-type", "application/octet-stream");
-                                entry.expiration().ifPresent(e -> ctx.response().putHeader("expiration", Long.toString(e)));
-                                ctx.response().end(Buffer.buffer(entry.value()));
-                            }
-                        }));
+        offLoop(ctx, accountId -> kv.get(accountId, ctx.pathParam("ns"), ctx.pathParam("key")))
+                .whenComplete((found, error) -> {
+                    if (error != null) {
+                        respondError(ctx, error);
+                    } else if (found.isEmpty()) {
+                        Envelope.error(ctx.response(), ApiError.kvKeyNotFound());
+                    } else if (!ctx.response().ended() && !ctx.response().closed()) {
+                        KvEntry entry = found.get();
+                        ctx.response().putHeader("content-type", "application/octet-stream");
+                        entry.expiration().ifPresent(e -> ctx.response().putHeader("expiration", Long.toString(e)));
+                        ctx.response().end(Buffer.buffer(entry.value()));
+                    }
+                });
     }
 
     private CompletableFuture<Reply> putValue(RoutingContext ctx, String accountId) {
@@ -308,24 +306,37 @@ final class KvApi {
     }
 
     private void handle(Router router, HttpMethod method, String path, long bodyLimit, Action action) {
-        router.route(method, path).handler(reader(bodyLimit)).handler(ctx -> vertx.executeBlocking(() -> account.apply(ctx), false)
-                .onFailure(error -> respondError(ctx, error))
-                .onSuccess(accountId -> guarded(() -> action.run(ctx, accountId)).whenComplete((reply, error) -> {
+        router.route(method, path).handler(reader(bodyLimit)).handler(ctx -> offLoop(ctx, accountId -> action.run(ctx, accountId))
+                .whenComplete((reply, error) -> {
                     if (error != null) {
                         respondError(ctx, error);
                     } else {
                         Envelope.ok(ctx.response(), 200, reply.result(), reply.info().orElse(null));
                     }
-                })));
+                }));
     }
 
-    /** Runs an action, turning what it throws before it has a future into a failed future. */
-    private static <T> CompletableFuture<T> guarded(java.util.function.Supplier<CompletableFuture<T>> action) {
-        try {
-            return action.get();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+    /**
+     * Checks the account and starts the KV call on a worker thread, not the event loop: both
+     * may take time (the account lookup reads the database; a bulk body of up to 100 MiB is
+     * parsed and checked before the call). Anything thrown becomes the failed future.
+     */
+    private <T> CompletableFuture<T> offLoop(RoutingContext ctx, Function<String, CompletableFuture<T>> call) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        vertx.executeBlocking(() -> call.apply(account.apply(ctx)), false).onComplete(started -> {
+            if (started.failed()) {
+                result.completeExceptionally(started.cause());
+            } else {
+                started.result().whenComplete((value, error) -> {
+                    if (error != null) {
+                        result.completeExceptionally(error);
+                    } else {
+                        result.complete(value);
+                    }
+                });
+            }
+        });
+        return result;
     }
 
     private static void respondError(RoutingContext ctx, Throwable error) {
