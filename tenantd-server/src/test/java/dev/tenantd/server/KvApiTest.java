@@ -124,6 +124,18 @@ class KvApiTest {
     }
 
     @Test
+    void kv_needs_a_valid_token_before_any_body_is_read() {
+        String id = create("guarded");
+        TestServer.Reply none = s.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ns("/" + id + "/values/k")))
+                .PUT(HttpRequest.BodyPublishers.ofString("v")));
+        refused(none, 401, 9106, "Authorization");
+        TestServer.Reply wrong = s.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ns("")))
+                .header("Authorization", "Bearer not-the-token").GET());
+        refused(wrong, 403, 10000, "not valid");
+        assertThat(keys(id)).isEmpty();
+    }
+
+    @Test
     void another_accounts_namespace_is_not_found_and_untouched() {
         String theirs = s.server.kv().createNamespace("someone-else", "private").join().id();
         refused(s.get(ns("/" + theirs)), 404, 10013, "namespace not found");
@@ -250,6 +262,8 @@ class KvApiTest {
         refused(putJson(ns("/" + id + "/bulk"), "{\"key\":\"d\"}"), 400, 10014, "JSON array");
         refused(putJson(ns("/" + id + "/bulk"), "[{\"key\":"), 400, 10014, "not valid JSON");
         refused(putJson(ns("/" + id + "/bulk"), "[1]"), 400, 10014, "Entry 0");
+        refused(putJson(ns("/" + id + "/bulk"), IntStream.range(0, 10_001).mapToObj(i -> "{\"key\":\"n" + i + "\",\"value\":\"v\"}")
+                .collect(java.util.stream.Collectors.joining(",", "[", "]"))), 400, 10014, "at most 10000 entries");
         assertThat(keys(id)).containsExactly("a", "b", "c");
         assertThat(new String(getBytes(ns("/" + id + "/values/a")), StandardCharsets.UTF_8)).isEqualTo("alpha");
     }
