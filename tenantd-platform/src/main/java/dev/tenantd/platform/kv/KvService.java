@@ -173,7 +173,10 @@ public final class KvService implements AutoCloseable {
         });
     }
 
-    /** Several keys at once (at most 100), in the order asked, each with its entry if it exists. */
+    /**
+     * Several keys at once (at most 100, their values together at most 25 MiB), in the order
+     * asked, each with its entry if it exists.
+     */
     public CompletableFuture<Map<String, Optional<KvEntry>>> getMany(String accountId, String namespaceId, List<String> keys) {
         return checked(() -> {
             if (keys.isEmpty()) {
@@ -189,8 +192,16 @@ public final class KvService implements AutoCloseable {
                 require(accountId, namespaceId);
                 long now = now();
                 Map<String, Optional<KvEntry>> found = new LinkedHashMap<>();
+                long total = 0;
                 for (String key : distinct) {
-                    found.put(key, store.get(namespaceId, key, now));
+                    Optional<KvEntry> entry = store.get(namespaceId, key, now);
+                    total += entry.map(e -> (long) e.value().length).orElse(0L);
+                    // Checked as the values come in, so that one call never holds more than the limit and one value.
+                    if (total > KvLimits.MAX_VALUE_BYTES) {
+                        throw new KvException(KvProblem.VALUE_TOO_LARGE, "Total size of request exceeds the limit of "
+                                + KvLimits.MAX_VALUE_BYTES / (1024 * 1024) + "MB");
+                    }
+                    found.put(key, entry);
                 }
                 return found;
             });

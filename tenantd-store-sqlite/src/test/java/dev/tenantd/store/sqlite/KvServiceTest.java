@@ -155,6 +155,17 @@ class KvServiceTest {
     }
 
     @Test
+    void several_keys_at_once_may_bring_at_most_25_mib_of_values() {
+        byte[] half = new byte[13 * 1024 * 1024];
+        kv.put("acct", ns, List.of(kv.write("a", half, KvExpiry.NEVER, Optional.empty()),
+                kv.write("b", half, KvExpiry.NEVER, Optional.empty()), kv.write("c", new byte[10], KvExpiry.NEVER, Optional.empty())))
+                .join();
+        assertThat(kv.getMany("acct", ns, List.of("a", "c", "missing")).join()).hasSize(3);
+        refusedWith(kv.getMany("acct", ns, List.of("a", "b")), KvProblem.VALUE_TOO_LARGE,
+                "Total size of request exceeds the limit of 25MB");
+    }
+
+    @Test
     void a_listing_pages_with_cursors_until_it_is_complete() {
         kv.put("acct", ns, IntStream.range(0, 7).mapToObj(i -> kv.write("k" + i, new byte[] {(byte) i}, KvExpiry.NEVER,
                 Optional.empty())).toList()).join();
