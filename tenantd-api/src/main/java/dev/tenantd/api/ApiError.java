@@ -1,6 +1,7 @@
 package dev.tenantd.api;
 
 import dev.tenantd.platform.Problem;
+import dev.tenantd.platform.kv.KvException;
 import dev.tenantd.runtime.TenantdException;
 
 /** An API refusal with its HTTP status and Cloudflare error code. */
@@ -40,6 +41,50 @@ public final class ApiError extends TenantdException {
             case STORAGE_FULL -> new ApiError(507, 10507, message);
             case STORAGE_DAMAGED -> new ApiError(500, 10013, message);
         };
+    }
+
+    /** The one table from KV's refusals to HTTP status and Cloudflare code. */
+    public static ApiError kv(KvException e) {
+        String message = e.getMessage();
+        return switch (e.problem()) {
+            case NAMESPACE_NOT_FOUND -> new ApiError(404, 10013, message);
+            case TITLE_EXISTS -> new ApiError(400, 10014, message);
+            case INVALID_TITLE -> new ApiError(400, 10019, message);
+            case KEY_NOT_FOUND -> new ApiError(404, 10009, message);
+            case INVALID_KEY -> new ApiError(400, 10020, message);
+            case KEY_TOO_LONG -> new ApiError(414, 10020, message);
+            case VALUE_TOO_LARGE -> new ApiError(413, 10011, message);
+            case METADATA_TOO_LARGE -> new ApiError(413, 10012, message);
+            case INVALID_METADATA -> new ApiError(400, 10012, message);
+            case INVALID_EXPIRATION, INVALID_EXPIRATION_TTL -> new ApiError(400, 10033, message);
+            case INVALID_LIMIT, INVALID_CURSOR, TOO_MANY_KEYS, INVALID_REQUEST -> new ApiError(400, 10014, message);
+            case OVERLOADED -> new ApiError(503, 10503, message);
+        };
+    }
+
+    /** A failure that is the server's, not the request's; the log has the details. */
+    public static ApiError internal() {
+        return new ApiError(500, 10013, "An internal error occurred; the server log has the details.");
+    }
+
+    /** A GET of a KV key that does not exist (or has expired), worded as Cloudflare words it. */
+    public static ApiError kvKeyNotFound() {
+        return new ApiError(404, 10009, "get: 'key not found'");
+    }
+
+    /** A KV request body beyond what KV takes in one request. */
+    public static ApiError kvBodyTooLarge(long limitBytes) {
+        return new ApiError(413, 10011, "The request body is larger than KV accepts in one request (" + limitBytes + " bytes).");
+    }
+
+    /** A body that must be JSON of a given shape and is not. */
+    public static ApiError invalidJsonBody(String what) {
+        return new ApiError(400, 10014, what);
+    }
+
+    /** A query parameter that is not what the endpoint takes. */
+    public static ApiError invalidQuery(String name, String value, String expected) {
+        return new ApiError(400, 10014, "Invalid " + name + " '" + value + "': " + expected + ".");
     }
 
     public static ApiError missingAuth() {

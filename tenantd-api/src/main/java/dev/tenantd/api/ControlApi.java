@@ -13,6 +13,7 @@ import dev.tenantd.platform.PlatformException;
 import dev.tenantd.platform.Script;
 import dev.tenantd.platform.ScriptRef;
 import dev.tenantd.platform.ScriptVersion;
+import dev.tenantd.platform.kv.KvService;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -37,15 +38,17 @@ public final class ControlApi {
 
     private final Vertx vertx;
     private final Platform platform;
+    private final KvService kv;
 
-    private ControlApi(Vertx vertx, Platform platform) {
+    private ControlApi(Vertx vertx, Platform platform, KvService kv) {
         this.vertx = vertx;
         this.platform = platform;
+        this.kv = kv;
     }
 
     /** Mounts the API on a router. Request bodies are held in memory; nothing is written to disk for them. */
-    public static void mount(Router router, Vertx vertx, Platform platform) {
-        new ControlApi(vertx, platform).routes(router);
+    public static void mount(Router router, Vertx vertx, Platform platform, KvService kv) {
+        new ControlApi(vertx, platform, kv).routes(router);
     }
 
     private void routes(Router router) {
@@ -57,6 +60,7 @@ public final class ControlApi {
         router.route(PREFIX + "/*").handler(ctx -> PathSegments.problem(ctx.request().path()).ifPresentOrElse(
                 problem -> RequestBody.refuse(ctx, problem, drainLimit()), ctx::next));
         router.route(PREFIX + "/*").handler(this::authenticate);
+        KvApi.mount(router, vertx, kv, this::account, drainLimit());
         router.route(PREFIX + "/*").handler(RequestBody.reader(platform.limits().scriptSizeBytes(), drainLimit()));
 
         String a = PREFIX + "/accounts/:account";
@@ -192,11 +196,6 @@ public final class ControlApi {
             return null;
         }));
         get(router, a + "/workers/tails/by-consumer/:script", ctx -> {
-            account(ctx);
-            return Envelope.JSON.createArrayNode();
-        });
-        // tenantd has no KV; wrangler lists namespaces after a delete (to clean up Workers Sites)
-        get(router, a + "/storage/kv/namespaces", ctx -> {
             account(ctx);
             return Envelope.JSON.createArrayNode();
         });

@@ -33,6 +33,9 @@ final class PathSegments {
             if (name.equals(".") || name.equals("..")) {
                 return Optional.of(ApiError.invalidPathSegment(raw, "'.' and '..' are not names"));
             }
+            if (KvApi.isKeySegment(segments, i)) {
+                continue;
+            }
             if (name.indexOf('/') >= 0 || name.indexOf('\\') >= 0) {
                 return Optional.of(ApiError.invalidPathSegment(raw, "a name contains '/' or '\\'"));
             }

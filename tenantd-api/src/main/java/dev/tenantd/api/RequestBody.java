@@ -118,7 +118,11 @@ final class RequestBody {
      * when it arrives here (the authentication does that).
      */
     static Handler<RoutingContext> reader(long scriptSizeBytes, long drainLimit) {
-        long limit = scriptSizeBytes + FRAMING_BYTES;
+        return reader(scriptSizeBytes + FRAMING_BYTES, ApiError.uploadTooLarge(scriptSizeBytes), drainLimit);
+    }
+
+    /** The same for a body of at most {@code limit} bytes, refused with {@code tooLarge} beyond it. */
+    static Handler<RoutingContext> reader(long limit, ApiError tooLarge, long drainLimit) {
         return ctx -> {
             HttpServerRequest request = ctx.request();
             if (!hasBody(request)) {
@@ -129,10 +133,10 @@ final class RequestBody {
             }
             long declared = contentLength(request);
             if (declared > limit) {
-                refuse(ctx, ApiError.uploadTooLarge(scriptSizeBytes), drainLimit);
+                refuse(ctx, tooLarge, drainLimit);
                 return;
             }
-            new Reading(ctx, limit, scriptSizeBytes, drainLimit).start();
+            new Reading(ctx, limit, tooLarge, drainLimit).start();
         };
     }
 
@@ -190,7 +194,7 @@ final class RequestBody {
         private final RoutingContext ctx;
         private final HttpServerRequest request;
         private final long limit;
-        private final long scriptSizeBytes;
+        private final ApiError tooLarge;
         private final long drainLimit;
         private final boolean multipart;
         private final Buffer raw = Buffer.buffer();
@@ -203,11 +207,11 @@ final class RequestBody {
         private record PartBuffer(String name, String fileName, String contentType, Buffer content) {
         }
 
-        Reading(RoutingContext ctx, long limit, long scriptSizeBytes, long drainLimit) {
+        Reading(RoutingContext ctx, long limit, ApiError tooLarge, long drainLimit) {
             this.ctx = ctx;
             this.request = ctx.request();
             this.limit = limit;
-            this.scriptSizeBytes = scriptSizeBytes;
+            this.tooLarge = tooLarge;
             this.drainLimit = drainLimit;
             String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
             this.multipart = type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data");
@@ -242,7 +246,7 @@ final class RequestBody {
             }
             received += chunk.length();
             if (received > limit) {
-                refuse(ApiError.uploadTooLarge(scriptSizeBytes));
+                refuse(tooLarge);
             } else if (!multipart) {
                 raw.appendBuffer(chunk);
             }

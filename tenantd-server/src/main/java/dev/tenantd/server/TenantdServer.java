@@ -4,9 +4,13 @@ import dev.tenantd.api.ControlApi;
 import dev.tenantd.platform.Egress;
 import dev.tenantd.platform.Platform;
 import dev.tenantd.platform.Secrets;
+import dev.tenantd.platform.binding.BindingKind;
+import dev.tenantd.platform.kv.KvBindingKind;
+import dev.tenantd.platform.kv.KvService;
 import dev.tenantd.platform.store.BlobStore;
 import dev.tenantd.runtime.EngineOptions;
 import dev.tenantd.runtime.JsEngine;
+import dev.tenantd.store.sqlite.SqliteKvStore;
 import dev.tenantd.store.sqlite.SqliteStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -32,6 +36,7 @@ public final class TenantdServer implements AutoCloseable {
     private final SqliteStore store;
     private final JsEngine engine;
     private final Platform platform;
+    private final KvService kv;
     private HttpServer workerServer;
     private HttpServer apiServer;
 
@@ -50,13 +55,15 @@ public final class TenantdServer implements AutoCloseable {
         this.store = SqliteStore.open(config.dataDir());
         store.ensureAccount(config.accountId(), "default");
         store.putToken(config.accountId(), BlobStore.sha256(config.apiToken().getBytes(StandardCharsets.UTF_8)), "bootstrap");
+        this.kv = KvService.create(SqliteKvStore.open(config.dataDir(), KV_THREADS), java.time.Clock.systemUTC(), KV_THREADS);
+        List<BindingKind> kinds = List.of(new KvBindingKind(kv));
         this.engine = JsEngine.start(EngineOptions.defaults()
                 .withJsThreads(config.jsThreads())
                 .withHeapLimitMb(config.limits().memoryMb())
                 .withStartupCpuMs(config.limits().startupMs())
                 .withNativeCacheDir(nativeCacheDir(config.dataDir()))
                 .withMaxLongTurns(config.capacity().longTurns())
-                .withBufferedBodyBytes(config.capacity().bufferedBodyBytes()), Platform.bindingScripts(List.of()));
+                .withBufferedBodyBytes(config.capacity().bufferedBodyBytes()), Platform.bindingScripts(kinds));
         this.platform = Platform.builder()
                 .store(store)
                 .blobs(new BlobStore(config.dataDir().resolve("blobs")))
@@ -68,8 +75,12 @@ public final class TenantdServer implements AutoCloseable {
                 .workersDevDomain(config.workersDevDomain())
                 .egress(new Egress(vertx, this::apiAddress, engine.bodies(), config.limits().memoryMb() * 1024L * 1024L))
                 .egressPolicy(config.egress())
+                .bindingKinds(kinds)
                 .build();
     }
+
+    /** Threads (and read connections) of the KV executor. */
+    private static final int KV_THREADS = 4;
 
     /** Starts both listeners; ports of 0 are chosen by the OS (see {@link #port()} and {@link #apiPort()}). */
     public static TenantdServer start(ServerConfig config) {
@@ -87,7 +98,7 @@ public final class TenantdServer implements AutoCloseable {
         Router api = Router.router(vertx);
         api.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
                 .end("{\"status\":\"ok\"}"));
-        ControlApi.mount(api, vertx, platform);
+        ControlApi.mount(api, vertx, platform, kv);
         api.route().handler(ctx -> ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
                 .end("{\"success\":false,\"errors\":[{\"code\":7000,\"message\":\"No route for that URI: the API is under /client/v4\"}],\"messages\":[],\"result\":null}"));
         // wrangler tail asks for the trace-v1 subprotocol and sends its first frame unmasked.
@@ -137,6 +148,10 @@ public final class TenantdServer implements AutoCloseable {
 
     public Platform platform() {
         return platform;
+    }
+
+    public KvService kv() {
+        return kv;
     }
 
     private String apiAddress() {
@@ -199,6 +214,7 @@ public final class TenantdServer implements AutoCloseable {
             LOG.warn("closing listeners: {}", e.toString());
         }
         platform.close();
+        kv.close();
         engine.close();
         store.close();
         vertx.close();

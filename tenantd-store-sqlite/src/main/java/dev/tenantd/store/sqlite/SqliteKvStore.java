@@ -1,0 +1,308 @@
+package dev.tenantd.store.sqlite;
+
+import dev.tenantd.platform.kv.KvEntry;
+import dev.tenantd.platform.kv.KvException;
+import dev.tenantd.platform.kv.KvKey;
+import dev.tenantd.platform.kv.KvNamespace;
+import dev.tenantd.platform.kv.KvProblem;
+import dev.tenantd.platform.kv.KvStore;
+import dev.tenantd.platform.kv.KvWrite;
+import dev.tenantd.runtime.TenantdException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * KV in its own SQLite database ({@code kv.sqlite}, WAL). One connection writes, one call
+ * at a time (SQLite has one writer anyway); a few more read, concurrently with the writer
+ * and with each other, so that reading a large value does not hold up other readers.
+ */
+public final class SqliteKvStore implements KvStore {
+    private final Connection writer;
+    private final BlockingQueue<Connection> readers;
+
+    private SqliteKvStore(Connection writer, BlockingQueue<Connection> readers) {
+        this.writer = writer;
+        this.readers = readers;
+    }
+
+    /** Opens (creating and migrating if needed) {@code kv.sqlite} in a directory, with {@code readers} read connections. */
+    public static SqliteKvStore open(Path dataDir, int readers) {
+        try {
+            Files.createDirectories(dataDir);
+            String url = "jdbc:sqlite:" + dataDir.resolve("kv.sqlite").toAbsolutePath();
+            SQLiteConfig config = new SQLiteConfig();
+            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+            config.enforceForeignKeys(true);
+            config.setBusyTimeout(10_000);
+            SQLiteDataSource dataSource = new SQLiteDataSource(config);
+            dataSource.setUrl(url);
+            Flyway.configure(SqliteKvStore.class.getClassLoader())
+                    .dataSource(dataSource)
+                    .locations("classpath:db/kv/sqlite")
+                    .load()
+                    .migrate();
+            BlockingQueue<Connection> pool = new ArrayBlockingQueue<>(Math.max(1, readers));
+            for (int i = 0; i < Math.max(1, readers); i++) {
+                pool.add(dataSource.getConnection());
+            }
+            return new SqliteKvStore(dataSource.getConnection(), pool);
+        } catch (Exception e) {
+            throw new TenantdException("cannot open the KV database in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection db) throws SQLException;
+    }
+
+    private <T> T read(Work<T> work) {
+        Connection db;
+        try {
+            db = readers.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TenantdException("interrupted while waiting for a KV database connection");
+        }
+        try {
+            return work.run(db);
+        } catch (SQLException e) {
+            throw new TenantdException("KV database error: " + e.getMessage(), e);
+        } finally {
+            readers.add(db);
+        }
+    }
+
+    private synchronized <T> T transaction(Work<T> work) {
+        try {
+            writer.setAutoCommit(false);
+            try {
+                T result = work.run(writer);
+                writer.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                writer.rollback();
+                throw e;
+            } finally {
+                writer.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw refusal(e).orElseGet(() -> new TenantdException("KV database error: " + e.getMessage(), e));
+        }
+    }
+
+    /** The constraint violations that are answers, not failures. */
+    private static Optional<RuntimeException> refusal(SQLException e) {
+        if (e instanceof SQLiteException sqlite) {
+            if (sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE
+                    || sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY) {
+                return Optional.of(new KvException(KvProblem.TITLE_EXISTS,
+                        "a namespace with this account ID and title already exists"));
+            }
+            if (sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY) {
+                return Optional.of(new KvException(KvProblem.NAMESPACE_NOT_FOUND, "namespace not found"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static PreparedStatement prepare(Connection db, String sql, Object... params) throws SQLException {
+        PreparedStatement st = db.prepareStatement(sql);
+        for (int i = 0; i < params.length; i++) {
+            st.setObject(i + 1, params[i]);
+        }
+        return st;
+    }
+
+    private static byte[] bytes(String key) {
+        return key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    // ---- namespaces
+
+    @Override
+    public KvNamespace createNamespace(KvNamespace namespace) {
+        return transaction(db -> {
+            try (PreparedStatement st = prepare(db, "INSERT INTO kv_namespaces (id, account_id, title) VALUES (?, ?, ?)",
+                    namespace.id(), namespace.accountId(), namespace.title())) {
+                st.executeUpdate();
+            }
+            return namespace;
+        });
+    }
+
+    @Override
+    public List<KvNamespace> namespaces(String accountId) {
+        return read(db -> {
+            try (PreparedStatement st = prepare(db, "SELECT id, account_id, title FROM kv_namespaces WHERE account_id = ?"
+                    + " ORDER BY title, id", accountId); ResultSet rs = st.executeQuery()) {
+                List<KvNamespace> all = new ArrayList<>();
+                while (rs.next()) {
+                    all.add(new KvNamespace(rs.getString(1), rs.getString(2), rs.getString(3)));
+                }
+                return all;
+            }
+        });
+    }
+
+    @Override
+    public Optional<KvNamespace> namespace(String accountId, String namespaceId) {
+        return read(db -> namespaceRow(db, accountId, namespaceId));
+    }
+
+    private static Optional<KvNamespace> namespaceRow(Connection db, String accountId, String namespaceId) throws SQLException {
+        try (PreparedStatement st = prepare(db, "SELECT id, account_id, title FROM kv_namespaces WHERE account_id = ? AND id = ?",
+                accountId, namespaceId); ResultSet rs = st.executeQuery()) {
+            return rs.next() ? Optional.of(new KvNamespace(rs.getString(1), rs.getString(2), rs.getString(3))) : Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<KvNamespace> renameNamespace(String accountId, String namespaceId, String title) {
+        return transaction(db -> {
+            try (PreparedStatement st = prepare(db, "UPDATE kv_namespaces SET title = ? WHERE account_id = ? AND id = ?",
+                    title, accountId, namespaceId)) {
+                st.executeUpdate();
+            }
+            return namespaceRow(db, accountId, namespaceId);
+        });
+    }
+
+    @Override
+    public boolean deleteNamespace(String accountId, String namespaceId) {
+        return transaction(db -> {
+            try (PreparedStatement st = prepare(db, "DELETE FROM kv_namespaces WHERE account_id = ? AND id = ?",
+                    accountId, namespaceId)) {
+                return st.executeUpdate() > 0;
+            }
+        });
+    }
+
+    // ---- entries
+
+    @Override
+    public Optional<KvEntry> get(String namespaceId, String key, long now) {
+        return read(db -> {
+            try (PreparedStatement st = prepare(db, "SELECT value, metadata, expiration FROM kv_entries"
+                    + " WHERE namespace_id = ? AND key = ? AND (expiration IS NULL OR expiration > ?)",
+                    namespaceId, bytes(key), now); ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                byte[] value = rs.getBytes(1);
+                return Optional.of(new KvEntry(key, value == null ? new byte[0] : value,
+                        Optional.ofNullable(rs.getString(2)), expiration(rs, 3)));
+            }
+        });
+    }
+
+    private static OptionalLong expiration(ResultSet rs, int column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(value);
+    }
+
+    @Override
+    public void put(String namespaceId, List<KvWrite> writes) {
+        transaction(db -> {
+            try (PreparedStatement st = db.prepareStatement("INSERT INTO kv_entries (namespace_id, key, value, metadata, expiration)"
+                    + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (namespace_id, key) DO UPDATE SET value = excluded.value,"
+                    + " metadata = excluded.metadata, expiration = excluded.expiration")) {
+                for (KvWrite w : writes) {
+                    st.setString(1, namespaceId);
+                    st.setBytes(2, bytes(w.key()));
+                    st.setBytes(3, w.value());
+                    if (w.metadata().isPresent()) {
+                        st.setString(4, w.metadata().get());
+                    } else {
+                        st.setNull(4, Types.VARCHAR);
+                    }
+                    if (w.expiration().isPresent()) {
+                        st.setLong(5, w.expiration().getAsLong());
+                    } else {
+                        st.setNull(5, Types.INTEGER);
+                    }
+                    st.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public int delete(String namespaceId, Collection<String> keys) {
+        return transaction(db -> {
+            int deleted = 0;
+            try (PreparedStatement st = db.prepareStatement("DELETE FROM kv_entries WHERE namespace_id = ? AND key = ?")) {
+                for (String key : keys) {
+                    st.setString(1, namespaceId);
+                    st.setBytes(2, bytes(key));
+                    deleted += st.executeUpdate();
+                }
+            }
+            return deleted;
+        });
+    }
+
+    @Override
+    public List<KvKey> list(String namespaceId, String prefix, Optional<String> after, int limit, long now) {
+        byte[] prefixBytes = bytes(prefix);
+        // Start after the cursor's key when it lies within the prefix's range, else at the prefix.
+        Optional<byte[]> afterBytes = after.map(SqliteKvStore::bytes).filter(a -> Arrays.compareUnsigned(a, prefixBytes) >= 0);
+        byte[] from = afterBytes.orElse(prefixBytes);
+        String comparison = afterBytes.isPresent() ? ">" : ">=";
+        return read(db -> {
+            try (PreparedStatement st = prepare(db, "SELECT key, metadata, expiration FROM kv_entries"
+                    + " WHERE namespace_id = ? AND key " + comparison + " ? AND substr(key, 1, ?) = ?"
+                    + " AND (expiration IS NULL OR expiration > ?) ORDER BY key LIMIT ?",
+                    namespaceId, from, prefixBytes.length, prefixBytes, now, limit); ResultSet rs = st.executeQuery()) {
+                List<KvKey> keys = new ArrayList<>();
+                while (rs.next()) {
+                    keys.add(new KvKey(new String(rs.getBytes(1), StandardCharsets.UTF_8), Optional.ofNullable(rs.getString(2)),
+                            expiration(rs, 3)));
+                }
+                return keys;
+            }
+        });
+    }
+
+    @Override
+    public int purgeExpired(long now) {
+        return transaction(db -> {
+            try (PreparedStatement st = prepare(db, "DELETE FROM kv_entries WHERE expiration IS NOT NULL AND expiration <= ?", now)) {
+                return st.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            writer.close();
+            for (Connection c : readers) {
+                c.close();
+            }
+        } catch (SQLException e) {
+            throw new TenantdException("closing the KV database: " + e.getMessage(), e);
+        }
+    }
+}
