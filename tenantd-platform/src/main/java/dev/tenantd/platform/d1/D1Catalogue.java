@@ -1,0 +1,26 @@
+package dev.tenantd.platform.d1;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The list of D1 databases per account. Every lookup names the account, so one account's
+ * id never reaches another account's database. Implementations make each method atomic
+ * and keep names unique per account in the database itself (a unique key), not in memory.
+ * {@code D1CatalogueContract} in this module's tests is what every implementation passes.
+ */
+public interface D1Catalogue {
+
+    /** Records a new database; empty when the account already has one of that name. */
+    Optional<D1Database> create(D1Database database);
+
+    /** The account's databases, oldest first. */
+    List<D1Database> list(String accountId);
+
+    Optional<D1Database> byId(String accountId, String uuid);
+
+    Optional<D1Database> byName(String accountId, String name);
+
+    /** Removes a database from the catalogue; false when the account has no such database. */
+    boolean delete(String accountId, String uuid);
+}

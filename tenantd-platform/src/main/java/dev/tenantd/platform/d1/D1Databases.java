@@ -1,0 +1,167 @@
+package dev.tenantd.platform.d1;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+
+/**
+ * D1: SQLite databases per account, one file each under {@code <data-dir>/d1/<uuid>.sqlite},
+ * listed in a {@link D1Catalogue}. Every method names the account, and a database is found
+ * only in its own account. Every method returns at once; the work runs on the
+ * {@code tenantd-d1} threads, so callers on an event loop or a JS thread never block.
+ */
+public final class D1Databases implements AutoCloseable {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    private static final java.time.format.DateTimeFormatter TIMESTAMP =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
+    private final D1Catalogue catalogue;
+    private final D1Engine engine;
+    private final D1Limits limits;
+    private final D1Imports imports;
+
+    private D1Databases(Path dir, D1Catalogue catalogue, D1Limits limits) {
+        this.catalogue = catalogue;
+        this.limits = limits;
+        this.engine = new D1Engine(dir, limits);
+        this.imports = new D1Imports(dir.resolve("imports"), limits);
+    }
+
+    /** D1 with its files in {@code <dataDir>/d1}. */
+    public static D1Databases open(Path dataDir, D1Catalogue catalogue, D1Limits limits) {
+        Objects.requireNonNull(catalogue, "catalogue");
+        Objects.requireNonNull(limits, "limits");
+        return new D1Databases(dataDir.resolve("d1"), catalogue, limits);
+    }
+
+    public D1Limits limits() {
+        return limits;
+    }
+
+    /** What {@code exec()} reports: how many statements ran, and for how long in all. */
+    public record ExecResult(int count, double durationMs) {
+    }
+
+    /** A database with the size of its file and its number of tables. */
+    public record Info(D1Database database, long fileSize, long numTables) {
+    }
+
+    public CompletableFuture<D1Database> create(String accountId, String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            return CompletableFuture.failedFuture(new D1Exception(D1Exception.Kind.INVALID, "a database name is 1 to 64 "
+                    + "letters, digits, '-' and '_', starting with a letter or digit; got '" + name + "'"));
+        }
+        String uuid = UUID.randomUUID().toString();
+        String now = TIMESTAMP.format(Instant.now());
+        return engine.background(() -> catalogue.create(new D1Database(uuid, accountId, name, now, D1Database.PRODUCTION))
+                        .orElseThrow(() -> new D1Exception(D1Exception.Kind.NAME_TAKEN,
+                                "A database with that name already exists: '" + name + "'")))
+                .thenCompose(db -> engine.create(uuid).handle((ok, error) -> {
+                    if (error != null) {
+                        catalogue.delete(accountId, uuid);
+                        throw new java.util.concurrent.CompletionException(error);
+                    }
+                    return db;
+                }));
+    }
+
+    /** The account's databases, oldest first. */
+    public CompletableFuture<List<D1Database>> list(String accountId) {
+        return engine.background(() -> catalogue.list(accountId));
+    }
+
+    /** A database by id, or by name (as wrangler looks databases up). */
+    public CompletableFuture<D1Database> get(String accountId, String idOrName) {
+        return engine.background(() -> find(accountId, idOrName));
+    }
+
+    /** A database and the size of its file, its tables counted. */
+    public CompletableFuture<Info> info(String accountId, String idOrName) {
+        return get(accountId, idOrName).thenCompose(db -> engine.withDatabase(db.uuid(), open -> {
+            try {
+                return new Info(db, open.size(), open.tableCount());
+            } catch (java.sql.SQLException e) {
+                throw OpenDatabase.sqlError(e);
+            }
+        }));
+    }
+
+    /** Looks a database up without waiting for the D1 threads: for checks at upload time, which run off the event loop. */
+    public Optional<D1Database> findNow(String accountId, String uuid) {
+        return catalogue.byId(accountId, uuid);
+    }
+
+    public CompletableFuture<Void> delete(String accountId, String idOrName) {
+        return engine.background(() -> {
+            D1Database db = find(accountId, idOrName);
+            if (!catalogue.delete(accountId, db.uuid())) {
+                throw notFound(idOrName);
+            }
+            return db;
+        }).thenCompose(db -> engine.delete(db.uuid()));
+    }
+
+    /**
+     * Runs statements in one transaction, all or nothing: per statement, the results of the
+     * SQL statements its text holds (one, unless it holds several and no parameters).
+     */
+    public CompletableFuture<List<List<D1Result>>> query(String accountId, String uuid, List<D1Statement> statements) {
+        return existing(accountId, uuid).thenCompose(db -> engine.withDatabase(db.uuid(),
+                open -> open.run(statements, OpenDatabase.Mode.QUERY)));
+    }
+
+    /** D1's {@code exec()}: a script of statements, in one transaction. */
+    public CompletableFuture<ExecResult> exec(String accountId, String uuid, String sql) {
+        return existing(accountId, uuid).thenCompose(db -> engine.withDatabase(db.uuid(), open -> open.exec(sql)));
+    }
+
+    /** The import flow of {@code wrangler d1 execute --file}: first a place to upload the file to. */
+    public CompletableFuture<D1Imports.Ticket> beginImport(String accountId, String uuid, String etag) {
+        return existing(accountId, uuid).thenApply(db -> imports.begin(db, etag));
+    }
+
+    /** Takes an uploaded SQL file by its upload secret; the result is its MD5 (hex), the upload's etag. */
+    public CompletableFuture<String> acceptUpload(String secret, byte[] content) {
+        return engine.background(() -> imports.accept(secret, content));
+    }
+
+    /** Runs an uploaded SQL file as one transaction and forgets it. */
+    public CompletableFuture<D1Imports.Outcome> ingest(String accountId, String uuid, String filename, String etag) {
+        return existing(accountId, uuid).thenCompose(db -> engine.background(() -> imports.take(db, filename, etag)))
+                .thenCompose(sql -> engine.withDatabase(uuid, open -> {
+                    long started = System.nanoTime();
+                    List<D1Result> results = open.run(List.of(new D1Statement(sql, List.of())), OpenDatabase.Mode.IMPORT)
+                            .getFirst();
+                    return D1Imports.Outcome.of(results, (System.nanoTime() - started) / 1e6);
+                }));
+    }
+
+    private CompletableFuture<D1Database> existing(String accountId, String uuid) {
+        if (uuid == null || !ID.matcher(uuid).matches()) {
+            return CompletableFuture.failedFuture(notFound(String.valueOf(uuid)));
+        }
+        return engine.background(() -> catalogue.byId(accountId, uuid).orElseThrow(() -> notFound(uuid)));
+    }
+
+    private D1Database find(String accountId, String idOrName) {
+        Optional<D1Database> byId = ID.matcher(idOrName).matches() ? catalogue.byId(accountId, idOrName) : Optional.empty();
+        return byId.or(() -> catalogue.byName(accountId, idOrName)).orElseThrow(() -> notFound(idOrName));
+    }
+
+    private static D1Exception notFound(String idOrName) {
+        return new D1Exception(D1Exception.Kind.NOT_FOUND, "no D1 database '" + idOrName + "' in this account; "
+                + "'wrangler d1 list' shows the account's databases");
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}

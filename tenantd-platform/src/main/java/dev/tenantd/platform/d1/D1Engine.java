@@ -1,0 +1,249 @@
+package dev.tenantd.platform.d1;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The database files and the threads that use them. Each database has a lane: its calls
+ * run one after another (SQLite has one writer per file anyway), on a bounded pool of
+ * threads named {@code tenantd-d1-N} that never is an event loop or a JS thread. A lane
+ * keeps its file open between calls; when more than {@link D1Limits#openDatabases()} are
+ * open, the least recently used is closed by a task on its own lane, after its last call.
+ */
+final class D1Engine implements AutoCloseable {
+    private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    private final Path dir;
+    private final D1Limits limits;
+    private final ThreadPoolExecutor pool;
+    /** Lanes by database id, in order of last use (access order). */
+    private final LinkedHashMap<String, Lane> lanes = new LinkedHashMap<>(16, 0.75f, true);
+    private int openCount;
+
+    D1Engine(Path dir, D1Limits limits) {
+        this.dir = dir;
+        this.limits = limits;
+        AtomicInteger ids = new AtomicInteger();
+        // One slot per database that may wait, and a few more for the catalogue's own work.
+        this.pool = new ThreadPoolExecutor(limits.threads(), limits.threads(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(10_000), r -> {
+                    Thread t = new Thread(r, "tenantd-d1-" + ids.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    Path file(String uuid) {
+        if (!UUID.matcher(uuid).matches()) {
+            throw new IllegalArgumentException("not a database id: " + uuid);
+        }
+        return dir.resolve(uuid + ".sqlite");
+    }
+
+    /** Runs work on the pool, off any lane (catalogue reads and writes). */
+    <T> CompletableFuture<T> background(java.util.concurrent.Callable<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            pool.execute(() -> {
+                try {
+                    result.complete(work.call());
+                } catch (Throwable e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(overloaded());
+        }
+        return result;
+    }
+
+    /** Runs work with the database's open file, after the database's earlier calls. */
+    <T> CompletableFuture<T> withDatabase(String uuid, Function<OpenDatabase, T> work) {
+        Path file = file(uuid);
+        return lane(uuid).submit(lane -> {
+            if (lane.db != null && !lane.db.isOpen()) {
+                lane.closeFile();
+            }
+            if (lane.db == null) {
+                lane.db = OpenDatabase.open(file, limits, OpenDatabase.OpenMode.EXISTING);
+                opened(uuid);
+            }
+            return work.apply(lane.db);
+        });
+    }
+
+    /** Creates the database's file (empty, in WAL mode). */
+    CompletableFuture<Void> create(String uuid) {
+        Path file = file(uuid);
+        return lane(uuid).submit(lane -> {
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new D1Exception(D1Exception.Kind.INVALID, "cannot create the D1 directory: " + e.getMessage());
+            }
+            lane.db = OpenDatabase.open(file, limits, OpenDatabase.OpenMode.CREATE);
+            opened(uuid);
+            return null;
+        });
+    }
+
+    /** Closes the database and deletes its files, after its earlier calls. */
+    CompletableFuture<Void> delete(String uuid) {
+        Path file = file(uuid);
+        CompletableFuture<Void> done = lane(uuid).submit(lane -> {
+            lane.closeFile();
+            for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
+                try {
+                    Files.deleteIfExists(file.resolveSibling(file.getFileName() + suffix));
+                } catch (IOException e) {
+                    throw new D1Exception(D1Exception.Kind.INVALID, "cannot delete the database file: " + e.getMessage());
+                }
+            }
+            return null;
+        });
+        return done.whenComplete((r, e) -> {
+            synchronized (lanes) {
+                lanes.remove(uuid);
+            }
+        });
+    }
+
+    private Lane lane(String uuid) {
+        synchronized (lanes) {
+            return lanes.computeIfAbsent(uuid, id -> new Lane());
+        }
+    }
+
+    /** Counts a newly opened file and closes the least recently used ones beyond the limit. */
+    private void opened(String uuid) {
+        synchronized (lanes) {
+            openCount++;
+            int excess = openCount - limits.openDatabases();
+            for (Map.Entry<String, Lane> e : lanes.entrySet()) {
+                if (excess <= 0) {
+                    break;
+                }
+                Lane lane = e.getValue();
+                if (!e.getKey().equals(uuid) && lane.hasOpenFile && !lane.closing) {
+                    lane.closing = true;
+                    excess--;
+                    lane.submit(l -> {
+                        l.closeFile();
+                        return null;
+                    });
+                }
+            }
+        }
+    }
+
+    private D1Exception overloaded() {
+        return new D1Exception(D1Exception.Kind.OVERLOADED, "too many D1 queries are waiting; try again shortly");
+    }
+
+    @Override
+    public void close() {
+        pool.shutdown();
+        try {
+            pool.awaitTermination(limits.queryTime().toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (lanes) {
+            lanes.values().forEach(l -> {
+                if (l.db != null) {
+                    l.db.close();
+                }
+            });
+            lanes.clear();
+        }
+    }
+
+    /** One database's calls, run one at a time in order on the pool. */
+    private final class Lane {
+        private final Queue<Task> queue = new ArrayDeque<>();
+        private boolean running;
+        /** Touched only by the task the lane is running. */
+        private OpenDatabase db;
+        private volatile boolean hasOpenFile;
+        private volatile boolean closing;
+
+        <T> CompletableFuture<T> submit(Function<Lane, T> work) {
+            CompletableFuture<T> result = new CompletableFuture<>();
+            Task task = new Task(() -> {
+                try {
+                    T value = work.apply(this);
+                    hasOpenFile = db != null && db.isOpen();
+                    result.complete(value);
+                } catch (Throwable e) {
+                    hasOpenFile = db != null && db.isOpen();
+                    result.completeExceptionally(e);
+                }
+            }, () -> result.completeExceptionally(overloaded()));
+            synchronized (this) {
+                if (queue.size() >= limits.queuedPerDatabase()) {
+                    result.completeExceptionally(overloaded());
+                    return result;
+                }
+                queue.add(task);
+                if (!running) {
+                    running = true;
+                    schedule();
+                }
+            }
+            return result;
+        }
+
+        /** Hands the next task to the pool; called with the lane's lock held. */
+        private void schedule() {
+            Task next = queue.poll();
+            if (next == null) {
+                running = false;
+                return;
+            }
+            try {
+                pool.execute(() -> {
+                    try {
+                        next.run().run();
+                    } finally {
+                        synchronized (this) {
+                            schedule();
+                        }
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                running = false;
+                next.reject().run();
+                queue.forEach(t -> t.reject().run());
+                queue.clear();
+            }
+        }
+
+        void closeFile() {
+            if (db != null) {
+                db.close();
+                db = null;
+                synchronized (lanes) {
+                    openCount--;
+                }
+            }
+            closing = false;
+        }
+    }
+
+    /** A lane's call, and what tells its caller when the pool refuses it. */
+    private record Task(Runnable run, Runnable reject) {
+    }
+}
