@@ -1,0 +1,247 @@
+package dev.tenantd.platform.d1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** D1 over real SQLite files: types, meta, atomic batches, exec, the time limit, and what a query may not do. */
+class D1DatabasesTest {
+    static final String ACCOUNT = "acct-a";
+
+    @TempDir
+    Path dir;
+    D1Databases d1;
+    String id;
+
+    @BeforeEach
+    void open() {
+        d1 = D1Databases.open(dir, new MemoryD1Catalogue(), D1Limits.defaults().withQueryTime(Duration.ofMillis(500)));
+        id = await(d1.create(ACCOUNT, "main")).uuid();
+    }
+
+    @AfterEach
+    void close() {
+        d1.close();
+    }
+
+    static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new CompletionException(e.getCause());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    List<D1Result> run(D1Statement... statements) {
+        return await(d1.query(ACCOUNT, id, List.of(statements))).stream().map(List::getLast).toList();
+    }
+
+    D1Result one(String sql, SqlValue... params) {
+        return run(D1Statement.of(sql, params)).getFirst();
+    }
+
+    @Test
+    void the_database_is_a_sqlite_file_in_the_data_dir() {
+        assertThat(dir.resolve("d1").resolve(id + ".sqlite")).isRegularFile();
+    }
+
+    @Test
+    void values_keep_their_sqlite_types_both_ways() {
+        one("CREATE TABLE t (v)");
+        one("INSERT INTO t VALUES (?), (?), (?), (?), (?)", SqlValue.integer(9007199254740991L), SqlValue.real(1.5),
+                SqlValue.text("héllo"), SqlValue.blob(new byte[] {0, 1, (byte) 255}), SqlValue.NULL);
+        D1Result r = one("SELECT v, typeof(v) AS t FROM t ORDER BY rowid");
+        assertThat(r.columns()).containsExactly("v", "t");
+        assertThat(r.rows()).extracting(row -> row.get(1)).containsExactly(SqlValue.text("integer"),
+                SqlValue.text("real"), SqlValue.text("text"), SqlValue.text("blob"), SqlValue.text("null"));
+        assertThat(r.rows()).extracting(row -> row.get(0)).containsExactly(SqlValue.integer(9007199254740991L),
+                SqlValue.real(1.5), SqlValue.text("héllo"), SqlValue.blob(new byte[] {0, 1, (byte) 255}), SqlValue.NULL);
+    }
+
+    @Test
+    void positional_and_numbered_parameters_bind_by_index() {
+        D1Result r = one("SELECT ?2 AS b, ?1 AS a, ?2 AS b2", SqlValue.text("first"), SqlValue.text("second"));
+        assertThat(r.rows().getFirst()).containsExactly(SqlValue.text("second"), SqlValue.text("first"),
+                SqlValue.text("second"));
+    }
+
+    @Test
+    void meta_reports_changes_last_row_id_and_size() {
+        one("CREATE TABLE t (id INTEGER PRIMARY KEY, v)");
+        D1Result insert = one("INSERT INTO t (v) VALUES (1), (2), (3)");
+        assertThat(insert.meta().changes()).isEqualTo(3);
+        assertThat(insert.meta().lastRowId()).isEqualTo(3);
+        assertThat(insert.meta().changedDb()).isTrue();
+        assertThat(insert.meta().rowsWritten()).isEqualTo(3);
+        assertThat(insert.meta().sizeAfter()).isPositive();
+        D1Result select = one("SELECT * FROM t");
+        assertThat(select.meta().changes()).isZero();
+        assertThat(select.meta().changedDb()).isFalse();
+        assertThat(select.meta().rowsRead()).isEqualTo(3);
+        assertThat(one("CREATE TABLE u (x)").meta().changedDb()).isTrue();
+    }
+
+    @Test
+    void sql_errors_read_as_d1_writes_them() {
+        assertThatThrownBy(() -> one("SELECT * FROM missing")).isInstanceOf(D1Exception.class)
+                .hasMessage("no such table: missing: SQLITE_ERROR");
+        one("CREATE TABLE t (k TEXT UNIQUE)");
+        one("INSERT INTO t VALUES ('a')");
+        assertThatThrownBy(() -> one("INSERT INTO t VALUES ('a')"))
+                .hasMessage("UNIQUE constraint failed: t.k: SQLITE_CONSTRAINT");
+        assertThatThrownBy(() -> one("SELEC 1")).hasMessageContaining("syntax error").hasMessageEndingWith(": SQLITE_ERROR");
+        assertThatThrownBy(() -> one("SELECT ?, ?", SqlValue.integer(1)))
+                .hasMessageContaining("Wrong number of parameter bindings");
+        assertThatThrownBy(() -> one("  -- nothing\n")).hasMessage("No SQL statements detected.");
+    }
+
+    @Test
+    void a_batch_is_all_or_nothing() {
+        one("CREATE TABLE t (k TEXT PRIMARY KEY)");
+        assertThatThrownBy(() -> run(D1Statement.of("INSERT INTO t VALUES ('one')"),
+                D1Statement.of("INSERT INTO t VALUES ('two')"), D1Statement.of("INSERT INTO t VALUES ('one')")))
+                .isInstanceOf(D1Exception.class).hasMessageContaining("UNIQUE constraint failed");
+        assertThat(one("SELECT count(*) AS n FROM t").rows().getFirst()).containsExactly(SqlValue.integer(0));
+        List<D1Result> ok = run(D1Statement.of("INSERT INTO t VALUES ('one')"), D1Statement.of("SELECT k FROM t"));
+        assertThat(ok.get(1).rows()).hasSize(1);
+    }
+
+    @Test
+    void exec_runs_a_script_and_names_the_failing_line() {
+        D1Databases.ExecResult r = await(d1.exec(ACCOUNT, id,
+                "CREATE TABLE t (a);\nINSERT INTO t VALUES (1); INSERT INTO t VALUES (2);\nCREATE TABLE u (\n  b\n);"));
+        assertThat(r.count()).isEqualTo(4);
+        assertThatThrownBy(() -> await(d1.exec(ACCOUNT, id, "INSERT INTO t VALUES (3);\n\nINSERT INTO nope VALUES (1);")))
+                .isInstanceOf(D1Exception.class)
+                .hasMessage("Error in line 3: INSERT INTO nope VALUES (1): no such table: nope: SQLITE_ERROR")
+                .satisfies(e -> assertThat(((D1Exception) e).workerMessage()).startsWith("D1_EXEC_ERROR: "));
+        assertThat(one("SELECT count(*) FROM t").rows().getFirst()).containsExactly(SqlValue.integer(2));
+    }
+
+    @Test
+    void a_query_that_runs_forever_is_stopped_and_rolled_back() {
+        one("CREATE TABLE t (a)");
+        assertThatThrownBy(() -> run(D1Statement.of("INSERT INTO t VALUES (1)"), D1Statement.of(
+                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c")))
+                .isInstanceOf(D1Exception.class)
+                .hasMessageContaining("exceeded its time limit of 500 ms")
+                .hasMessageEndingWith("SQLITE_INTERRUPT");
+        assertThat(one("SELECT count(*) FROM t").rows().getFirst()).containsExactly(SqlValue.integer(0));
+    }
+
+    @Test
+    void attach_and_file_pragmas_are_refused_and_no_file_appears() throws Exception {
+        Path outside = dir.resolve("outside.db");
+        for (String sql : List.of("ATTACH '" + outside + "' AS x", "/**/attach database '" + outside + "' as x",
+                "VACUUM INTO '" + outside + "'", "PRAGMA journal_mode = DELETE", "PRAGMA writable_schema = 1")) {
+            assertThatThrownBy(() -> one(sql)).as(sql).isInstanceOf(D1Exception.class)
+                    .hasMessageStartingWith("not authorized").hasMessageEndingWith("SQLITE_AUTH");
+        }
+        assertThat(outside).doesNotExist();
+        assertThat(Files.list(dir).map(p -> p.getFileName().toString()).toList()).containsExactly("d1");
+    }
+
+    @Test
+    void a_refused_statement_leaves_the_batch_unwritten() {
+        one("CREATE TABLE t (a)");
+        assertThatThrownBy(() -> run(D1Statement.of("INSERT INTO t VALUES (1)"), D1Statement.of("COMMIT"),
+                D1Statement.of("INSERT INTO t VALUES (2)"))).hasMessageEndingWith("SQLITE_AUTH");
+        assertThat(one("SELECT count(*) FROM t").rows().getFirst()).containsExactly(SqlValue.integer(0));
+    }
+
+    @Test
+    void another_accounts_id_is_not_found() {
+        assertThatThrownBy(() -> await(d1.query("acct-b", id, List.of(D1Statement.of("SELECT 1")))))
+                .isInstanceOf(D1Exception.class).extracting(e -> ((D1Exception) e).kind())
+                .isEqualTo(D1Exception.Kind.NOT_FOUND);
+        assertThatThrownBy(() -> await(d1.delete("acct-b", id))).isInstanceOf(D1Exception.class);
+        assertThat(one("SELECT 1 AS one").rows()).hasSize(1);
+    }
+
+    @Test
+    void names_are_unique_per_account_and_checked() {
+        assertThatThrownBy(() -> await(d1.create(ACCOUNT, "main"))).extracting(e -> ((D1Exception) e).kind())
+                .isEqualTo(D1Exception.Kind.NAME_TAKEN);
+        assertThat(await(d1.create("acct-b", "main")).accountId()).isEqualTo("acct-b");
+        for (String bad : new String[] {"", "../x", "a b", "x".repeat(65), "-x"}) {
+            assertThatThrownBy(() -> await(d1.create(ACCOUNT, bad))).as(bad)
+                    .extracting(e -> ((D1Exception) e).kind()).isEqualTo(D1Exception.Kind.INVALID);
+        }
+    }
+
+    @Test
+    void a_deleted_database_loses_its_file_and_a_new_one_starts_empty() {
+        one("CREATE TABLE t (a)");
+        await(d1.delete(ACCOUNT, "main"));
+        assertThat(dir.resolve("d1").resolve(id + ".sqlite")).doesNotExist();
+        assertThatThrownBy(() -> one("SELECT 1")).extracting(e -> ((D1Exception) e).kind())
+                .isEqualTo(D1Exception.Kind.NOT_FOUND);
+        id = await(d1.create(ACCOUNT, "main")).uuid();
+        assertThat(one("SELECT count(*) FROM sqlite_schema").rows().getFirst()).containsExactly(SqlValue.integer(0));
+    }
+
+    @Test
+    void data_outlives_closing_and_reopening() {
+        MemoryD1Catalogue catalogue = new MemoryD1Catalogue();
+        d1.close();
+        d1 = D1Databases.open(dir, catalogue, D1Limits.defaults());
+        id = await(d1.create(ACCOUNT, "kept")).uuid();
+        one("CREATE TABLE t (a)");
+        one("INSERT INTO t VALUES ('still here')");
+        d1.close();
+        d1 = D1Databases.open(dir, catalogue, D1Limits.defaults());
+        assertThat(one("SELECT a FROM t").rows().getFirst()).containsExactly(SqlValue.text("still here"));
+    }
+
+    @Test
+    void many_databases_share_a_few_open_files() {
+        d1.close();
+        d1 = D1Databases.open(dir, new MemoryD1Catalogue(), D1Limits.defaults().withOpenDatabases(2));
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            id = await(d1.create(ACCOUNT, "db" + i)).uuid();
+            ids.add(id);
+            one("CREATE TABLE t (a)");
+            one("INSERT INTO t VALUES (" + i + ")");
+        }
+        for (int i = 0; i < 5; i++) {
+            id = ids.get(i);
+            assertThat(one("SELECT a FROM t").rows().getFirst()).containsExactly(SqlValue.integer(i));
+        }
+    }
+
+    @Test
+    void a_result_larger_than_the_limit_is_refused() {
+        d1.close();
+        d1 = D1Databases.open(dir, new MemoryD1Catalogue(), D1Limits.defaults().withResultBytes(10_000));
+        id = await(d1.create(ACCOUNT, "big")).uuid();
+        assertThatThrownBy(() -> one("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000) "
+                + "SELECT x, 'some text' FROM c")).hasMessageContaining("the result is larger than 10000 bytes");
+    }
+
+    @Test
+    void a_database_cannot_grow_past_its_size_limit() {
+        d1.close();
+        d1 = D1Databases.open(dir, new MemoryD1Catalogue(), D1Limits.defaults().withDatabaseBytes(64 * 4096));
+        id = await(d1.create(ACCOUNT, "small")).uuid();
+        one("CREATE TABLE t (a)");
+        assertThatThrownBy(() -> one("INSERT INTO t SELECT randomblob(100000) FROM (WITH RECURSIVE c(x) AS "
+                + "(SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10) SELECT x FROM c)"))
+                .hasMessageEndingWith("SQLITE_FULL");
+        assertThat(one("SELECT count(*) FROM t").rows().getFirst()).containsExactly(SqlValue.integer(0));
+    }
+}
