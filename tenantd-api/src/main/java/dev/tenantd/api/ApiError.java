@@ -162,6 +162,37 @@ public final class ApiError extends TenantdException {
         return new ApiError(503, 10503, message);
     }
 
+    /** A D1 database id or name the account does not have. */
+    public static ApiError d1NotFound(String message) {
+        return new ApiError(404, 7404, message);
+    }
+
+    /** {@code wrangler d1 create} branches on code 7502. */
+    public static ApiError d1NameTaken(String message) {
+        return new ApiError(409, 7502, message);
+    }
+
+    /** SQL that SQLite refused or that failed, in D1's words ({@code no such table: x: SQLITE_ERROR}). */
+    public static ApiError d1QueryFailed(String message) {
+        return new ApiError(400, 7500, message);
+    }
+
+    /** A D1 request that is not well formed: a bad name, bad parameters, a missing field. */
+    public static ApiError d1BadRequest(String message) {
+        return new ApiError(400, 7400, message);
+    }
+
+    /** Too many queries wait for the database; the client may retry. */
+    public static ApiError d1Busy(String message) {
+        return new ApiError(503, 7429, message);
+    }
+
+    /** An SQL file for import larger than the operator allows. */
+    public static ApiError d1ImportTooLarge(long maxBytes) {
+        return new ApiError(413, 7413, "The SQL file is larger than " + maxBytes + " bytes, the most this server imports "
+                + "at once; split it into smaller files.");
+    }
+
     /** This error as the body of a response: Cloudflare's envelope. */
     public String envelopeJson() {
         return Envelope.errorBody(this).toString();

@@ -13,6 +13,7 @@ import dev.tenantd.platform.PlatformException;
 import dev.tenantd.platform.Script;
 import dev.tenantd.platform.ScriptRef;
 import dev.tenantd.platform.ScriptVersion;
+import dev.tenantd.platform.d1.D1Databases;
 import dev.tenantd.platform.kv.KvService;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -40,21 +41,26 @@ public final class ControlApi {
     private final Platform platform;
     private final KvService kv;
 
-    private ControlApi(Vertx vertx, Platform platform, KvService kv) {
+    private final D1Databases d1;
+
+    private ControlApi(Vertx vertx, Platform platform, KvService kv, D1Databases d1) {
         this.vertx = vertx;
         this.platform = platform;
         this.kv = kv;
+        this.d1 = d1;
     }
 
     /** Mounts the API on a router. Request bodies are held in memory; nothing is written to disk for them. */
-    public static void mount(Router router, Vertx vertx, Platform platform, KvService kv) {
-        new ControlApi(vertx, platform, kv).routes(router);
+    public static void mount(Router router, Vertx vertx, Platform platform, KvService kv, D1Databases d1) {
+        new ControlApi(vertx, platform, kv, d1).routes(router);
     }
 
     private void routes(Router router) {
         TailApi tails = new TailApi(vertx, platform);
         router.errorHandler(400, ControlApi::unroutable);
         tails.mountSocket(router);
+        D1Api d1Api = new D1Api(vertx, d1, this::account);
+        d1Api.mountUpload(router);
         // In this order: a path that would resolve to another endpoint is refused, then the
         // token is checked, and only then is the body read.
         router.route(PREFIX + "/*").handler(ctx -> PathSegments.problem(ctx.request().path()).ifPresentOrElse(
@@ -64,6 +70,7 @@ public final class ControlApi {
         router.route(PREFIX + "/*").handler(RequestBody.reader(platform.limits().scriptSizeBytes(), drainLimit()));
 
         String a = PREFIX + "/accounts/:account";
+        d1Api.mount(router, a + "/d1/database");
         String ns = a + "/workers/dispatch/namespaces";
         get(router, PREFIX + "/user/tokens/verify", ctx -> {
             ObjectNode r = Envelope.JSON.createObjectNode();

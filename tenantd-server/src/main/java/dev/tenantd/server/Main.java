@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.tenantd.platform.EgressPolicy;
 import dev.tenantd.platform.Limits;
+import dev.tenantd.platform.d1.D1Limits;
 import dev.tenantd.platform.Route;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -151,7 +152,36 @@ public final class Main implements Callable<Integer> {
             }
             return new ServerConfig(dir, worker, api, account, token, allRoutes,
                     text(file, "workers-dev-domain", "localhost"), limits, egress, threads,
-                    listenerLimits(file == null ? null : file.get("server")), capacity(file == null ? null : file.get("limits")));
+                    listenerLimits(file == null ? null : file.get("server")), capacity(file == null ? null : file.get("limits")))
+                    .withD1(d1Limits(file == null ? null : file.get("d1")));
+        }
+
+        /** {@code [d1]} of tenantd.toml over the defaults: how long a query may run, how large things may grow. */
+        static D1Limits d1Limits(JsonNode table) {
+            D1Limits d = D1Limits.defaults();
+            if (table == null || table.isNull()) {
+                return d;
+            }
+            if (!table.isObject()) {
+                throw new IllegalArgumentException("--config: [d1] must be a table");
+            }
+            java.util.Set<String> known = java.util.Set.of("query-time-ms", "result-mb", "database-mb", "import-mb",
+                    "open-databases", "threads", "queued-per-database");
+            table.fieldNames().forEachRemaining(k -> {
+                if (!known.contains(k)) {
+                    throw new IllegalArgumentException("--config: unknown key [d1] " + k + "; known: " + known);
+                }
+                if (!table.get(k).canConvertToInt() || table.get(k).asLong() < 1) {
+                    throw new IllegalArgumentException("--config: [d1] " + k + " must be a whole number, 1 or more");
+                }
+            });
+            long mb = 1024L * 1024;
+            return new D1Limits(java.time.Duration.ofMillis(table.path("query-time-ms").asLong(d.queryTime().toMillis())),
+                    table.has("result-mb") ? table.get("result-mb").asLong() * mb : d.resultBytes(),
+                    table.has("database-mb") ? table.get("database-mb").asLong() * mb : d.databaseBytes(),
+                    table.has("import-mb") ? table.get("import-mb").asLong() * mb : d.importBytes(),
+                    table.path("open-databases").asInt(d.openDatabases()), table.path("threads").asInt(d.threads()),
+                    table.path("queued-per-database").asInt(d.queuedPerDatabase()));
         }
 
         /** {@code [server]} of tenantd.toml over the defaults: timeouts and connection caps of each listener. */

@@ -3,6 +3,7 @@ package dev.tenantd.server;
 import dev.tenantd.platform.EgressPolicy;
 import dev.tenantd.platform.Limits;
 import dev.tenantd.platform.Route;
+import dev.tenantd.platform.d1.D1Limits;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -22,12 +23,28 @@ public record ServerConfig(
         EgressPolicy egress,
         int jsThreads,
         ListenerLimits listenerLimits,
-        Capacity capacity) {
+        Capacity capacity,
+        D1Limits d1) {
 
     public ServerConfig {
         routes = List.copyOf(routes);
         java.util.Objects.requireNonNull(listenerLimits, "listenerLimits");
         java.util.Objects.requireNonNull(capacity, "capacity");
+        java.util.Objects.requireNonNull(d1, "d1");
+    }
+
+    /** A configuration with the default {@link D1Limits}. */
+    public ServerConfig(Path dataDir, HostPort listen, HostPort apiListen, String accountId, String apiToken,
+            List<Route> routes, String workersDevDomain, Limits limits, EgressPolicy egress, int jsThreads,
+            ListenerLimits listenerLimits, Capacity capacity) {
+        this(dataDir, listen, apiListen, accountId, apiToken, routes, workersDevDomain, limits, egress, jsThreads,
+                listenerLimits, capacity, D1Limits.defaults());
+    }
+
+    /** This configuration with other D1 limits ({@code [d1]} of tenantd.toml). */
+    public ServerConfig withD1(D1Limits limits) {
+        return new ServerConfig(dataDir, listen, apiListen, accountId, apiToken, routes, workersDevDomain, this.limits,
+                egress, jsThreads, listenerLimits, capacity, limits);
     }
 
     /** A configuration with the default {@link Capacity}. */

@@ -5,11 +5,14 @@ import dev.tenantd.platform.Egress;
 import dev.tenantd.platform.Platform;
 import dev.tenantd.platform.Secrets;
 import dev.tenantd.platform.binding.BindingKind;
+import dev.tenantd.platform.d1.D1BindingKind;
+import dev.tenantd.platform.d1.D1Databases;
 import dev.tenantd.platform.kv.KvBindingKind;
 import dev.tenantd.platform.kv.KvService;
 import dev.tenantd.platform.store.BlobStore;
 import dev.tenantd.runtime.EngineOptions;
 import dev.tenantd.runtime.JsEngine;
+import dev.tenantd.store.sqlite.SqliteD1Catalogue;
 import dev.tenantd.store.sqlite.SqliteKvStore;
 import dev.tenantd.store.sqlite.SqliteStore;
 import io.vertx.core.Vertx;
@@ -37,6 +40,8 @@ public final class TenantdServer implements AutoCloseable {
     private final JsEngine engine;
     private final Platform platform;
     private final KvService kv;
+    private final SqliteD1Catalogue d1Catalogue;
+    private final D1Databases d1;
     private HttpServer workerServer;
     private HttpServer apiServer;
 
@@ -56,7 +61,9 @@ public final class TenantdServer implements AutoCloseable {
         store.ensureAccount(config.accountId(), "default");
         store.putToken(config.accountId(), BlobStore.sha256(config.apiToken().getBytes(StandardCharsets.UTF_8)), "bootstrap");
         this.kv = KvService.create(SqliteKvStore.open(config.dataDir(), KV_THREADS), java.time.Clock.systemUTC(), KV_THREADS);
-        List<BindingKind> kinds = List.of(new KvBindingKind(kv));
+        this.d1Catalogue = SqliteD1Catalogue.open(config.dataDir());
+        this.d1 = D1Databases.open(config.dataDir(), d1Catalogue, config.d1());
+        List<BindingKind> kinds = List.of(new KvBindingKind(kv), new D1BindingKind(d1));
         this.engine = JsEngine.start(EngineOptions.defaults()
                 .withJsThreads(config.jsThreads())
                 .withHeapLimitMb(config.limits().memoryMb())
@@ -98,7 +105,7 @@ public final class TenantdServer implements AutoCloseable {
         Router api = Router.router(vertx);
         api.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
                 .end("{\"status\":\"ok\"}"));
-        ControlApi.mount(api, vertx, platform, kv);
+        ControlApi.mount(api, vertx, platform, kv, d1);
         api.route().handler(ctx -> ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
                 .end("{\"success\":false,\"errors\":[{\"code\":7000,\"message\":\"No route for that URI: the API is under /client/v4\"}],\"messages\":[],\"result\":null}"));
         // wrangler tail asks for the trace-v1 subprotocol and sends its first frame unmasked.
@@ -216,6 +223,8 @@ public final class TenantdServer implements AutoCloseable {
         platform.close();
         kv.close();
         engine.close();
+        d1.close();
+        d1Catalogue.close();
         store.close();
         vertx.close();
     }
