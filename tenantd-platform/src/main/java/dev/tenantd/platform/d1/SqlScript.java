@@ -18,9 +18,15 @@ import java.util.Set;
  * name cannot hide an {@code ATTACH} from the check.
  */
 final class SqlScript {
-    /** A statement's text (without its semicolon), the line it starts on, and its first tokens. */
-    record Statement(String sql, int line, List<String> head) {
+    /**
+     * A statement's text (without its semicolon), the line it starts on, its first tokens, and
+     * whether it names a function D1 refuses anywhere in it (as a word or a quoted name).
+     */
+    record Statement(String sql, int line, List<String> head, boolean namesRefusedFunction) {
     }
+
+    /** FTS3's {@code fts3_tokenizer(name)} answers with a C pointer: an address inside the server. */
+    private static final String REFUSED_FUNCTION = "FTS3_TOKENIZER";
 
     /** PRAGMAs a worker may run, as D1 allows them: none of them reaches the file system. */
     static final Set<String> ALLOWED_PRAGMAS = Set.of("TABLE_LIST", "TABLE_INFO", "TABLE_XINFO", "INDEX_LIST",
@@ -64,6 +70,7 @@ final class SqlScript {
         int startLine = 1;
         int line = 1;
         List<String> head = new ArrayList<>();
+        boolean refusedFunction = false;
         int i = 0;
         int n = sql.length();
         while (i < n) {
@@ -88,6 +95,9 @@ final class SqlScript {
                 i = end < 0 ? n : end + 1;
                 token = Token.OTHER;
                 word = QUOTED;
+                if (c != '\'' && sql.substring(tokenStart + 1, end < 0 ? n : end).equalsIgnoreCase(REFUSED_FUNCTION)) {
+                    refusedFunction = true;
+                }
             } else if (c == ';') {
                 i++;
                 token = Token.SEMI;
@@ -96,6 +106,7 @@ final class SqlScript {
                     i++;
                 }
                 word = sql.substring(tokenStart, i).toUpperCase(Locale.ROOT);
+                refusedFunction |= word.equals(REFUSED_FUNCTION);
                 token = switch (word) {
                     case "EXPLAIN" -> Token.EXPLAIN;
                     case "CREATE" -> Token.CREATE;
@@ -112,9 +123,11 @@ final class SqlScript {
             state = NEXT[state][token.ordinal()];
             if (token == Token.SEMI && state == START) {
                 if (!head.isEmpty()) {
-                    out.add(new Statement(sql.substring(start, tokenStart).strip(), startLine, List.copyOf(head)));
+                    out.add(new Statement(sql.substring(start, tokenStart).strip(), startLine, List.copyOf(head),
+                            refusedFunction));
                 }
                 head.clear();
+                refusedFunction = false;
                 start = i;
             } else if (token != Token.WS && token != Token.SEMI) {
                 if (head.isEmpty()) {
@@ -128,7 +141,7 @@ final class SqlScript {
             line += newlines(sql, tokenStart, i);
         }
         if (!head.isEmpty()) {
-            out.add(new Statement(sql.substring(start).strip(), startLine, List.copyOf(head)));
+            out.add(new Statement(sql.substring(start).strip(), startLine, List.copyOf(head), refusedFunction));
         }
         return out;
     }
@@ -150,6 +163,9 @@ final class SqlScript {
 
     /** Why D1 refuses a statement, if it does: it reaches other files, the file system, or the transaction D1 runs it in. */
     static Optional<String> refusal(Statement statement) {
+        if (statement.namesRefusedFunction()) {
+            return Optional.of("fts3_tokenizer() is not allowed in D1");
+        }
         List<String> head = statement.head();
         int k = 0;
         if (k < head.size() && head.get(k).equals("EXPLAIN")) {

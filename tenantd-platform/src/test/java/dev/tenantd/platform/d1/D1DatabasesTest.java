@@ -156,6 +156,45 @@ class D1DatabasesTest {
     }
 
     @Test
+    void extensions_and_pointer_leaking_functions_are_not_there() {
+        assertThatThrownBy(() -> one("SELECT load_extension('/tmp/nothing.so')")).hasMessageContaining("not authorized");
+        assertThatThrownBy(() -> one("SELECT fts3_tokenizer('simple')")).hasMessageContaining("not authorized");
+        assertThatThrownBy(() -> one("SELECT fts3_tokenizer('simple', x'0000000000000000')"))
+                .hasMessageContaining("not authorized");
+    }
+
+    @Test
+    void sqlite_itself_refuses_attach_on_a_d1_connection() throws Exception {
+        Path outside = dir.resolve("outside.db");
+        // Past the statement check, straight on the connection: SQLite's attached-database limit is 0.
+        OpenDatabase open = OpenDatabase.open(dir.resolve("d1").resolve(id + ".sqlite"), D1Limits.defaults(),
+                OpenDatabase.OpenMode.EXISTING);
+        try {
+            java.lang.reflect.Field field = OpenDatabase.class.getDeclaredField("db");
+            field.setAccessible(true);
+            java.sql.Connection raw = (java.sql.Connection) field.get(open);
+            assertThatThrownBy(() -> raw.createStatement().execute("ATTACH '" + outside + "' AS x"))
+                    .hasMessageContaining("too many attached databases");
+        } finally {
+            open.close();
+        }
+        assertThat(outside).doesNotExist();
+    }
+
+    @Test
+    void a_call_on_a_database_whose_file_is_gone_does_not_make_a_new_file() {
+        D1Engine engine = new D1Engine(dir.resolve("elsewhere"), D1Limits.defaults());
+        try {
+            String missing = java.util.UUID.randomUUID().toString();
+            assertThatThrownBy(() -> await(engine.withDatabase(missing, db -> db.run(List.of(D1Statement.of("SELECT 1")),
+                    OpenDatabase.Mode.QUERY)))).extracting(e -> ((D1Exception) e).kind()).isEqualTo(D1Exception.Kind.NOT_FOUND);
+            assertThat(dir.resolve("elsewhere").resolve(missing + ".sqlite")).doesNotExist();
+        } finally {
+            engine.close();
+        }
+    }
+
+    @Test
     void a_refused_statement_leaves_the_batch_unwritten() {
         one("CREATE TABLE t (a)");
         assertThatThrownBy(() -> run(D1Statement.of("INSERT INTO t VALUES (1)"), D1Statement.of("COMMIT"),

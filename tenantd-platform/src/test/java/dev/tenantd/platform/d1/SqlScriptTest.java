@@ -45,7 +45,8 @@ class SqlScriptTest {
                 "\fATTACH'x'AS x", "DETACH x", "VACUUM INTO '/tmp/x'", "vacuum", "PRAGMA journal_mode = DELETE",
                 "pragma main.journal_mode=off", "PRAGMA \"writable_schema\" = 1", "PRAGMA temp_store_directory = '/tmp'",
                 "PRAGMA main . mmap_size = 1", "BEGIN", "COMMIT", "ROLLBACK", "END TRANSACTION", "SAVEPOINT a",
-                "RELEASE a")) {
+                "RELEASE a", "SELECT fts3_tokenizer('simple')", "SELECT \"FTS3_Tokenizer\"('simple')",
+                "SELECT [fts3_tokenizer]('simple')", "SELECT `fts3_tokenizer`('x')")) {
             assertThat(SqlScript.refusal(SqlScript.split(sql).getFirst())).as(sql).isPresent();
         }
     }
@@ -54,7 +55,7 @@ class SqlScriptTest {
     void ordinary_statements_and_allowed_pragmas_pass() {
         for (String sql : List.of("SELECT 'ATTACH'", "SELECT attach FROM t", "INSERT INTO attach VALUES (1)",
                 "PRAGMA table_info(users)", "PRAGMA main.table_list", "pragma foreign_keys = on",
-                "CREATE TABLE vacuum_log (x)", "EXPLAIN QUERY PLAN SELECT 1")) {
+                "CREATE TABLE vacuum_log (x)", "EXPLAIN QUERY PLAN SELECT 1", "SELECT 'fts3_tokenizer'")) {
             assertThat(SqlScript.refusal(SqlScript.split(sql).getFirst())).as(sql).isEmpty();
         }
     }
