@@ -86,6 +86,14 @@ class D1WorkerTest {
               async forever(db) {
                 return await db.prepare('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c').first();
               },
+              async insert(db) {
+                await db.exec('CREATE TABLE IF NOT EXISTS w (n INTEGER)');
+                await db.prepare('INSERT INTO w VALUES ((SELECT count(*) FROM w))').run();
+                return await db.prepare('SELECT count(*) AS n FROM w').first('n');
+              },
+              async written(db) {
+                return (await db.prepare('SELECT n FROM w ORDER BY n').raw()).map((r) => r[0]);
+              },
               async count(db) {
                 return await db.prepare("SELECT count(*) AS n FROM sqlite_schema").first('n');
               },
@@ -185,6 +193,30 @@ class D1WorkerTest {
                 + "\"Error: D1_ERROR: not authorized: PRAGMA journal_mode is not allowed in D1: SQLITE_AUTH\","
                 + "\"D1_DUMP_ERROR\"]");
         assertThat(call("app", "session").path("ok").toString()).isEqualTo("{\"bookmark\":null,\"one\":1}");
+    }
+
+    @Test
+    void concurrent_writers_are_serialized_and_every_write_is_kept_across_a_restart() throws Exception {
+        deploy("app", createDatabase("db"));
+        List<CompletableFuture<JsonNode>> writers = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            writers.add(CompletableFuture.supplyAsync(() -> call("app", "insert")));
+        }
+        for (CompletableFuture<JsonNode> w : writers) {
+            assertThat(w.get().path("ok").isInt()).as(w.get().toString()).isTrue();
+        }
+        // each insert counted the rows before it inside its own transaction: 0..19, no number twice
+        List<Integer> expected = java.util.stream.IntStream.range(0, 20).boxed().toList();
+        assertThat(numbers(call("app", "written").path("ok"))).isEqualTo(expected);
+        server.close();
+        server = new TestServer(dir, List.of());
+        assertThat(numbers(call("app", "written").path("ok"))).isEqualTo(expected);
+    }
+
+    static List<Integer> numbers(JsonNode array) {
+        List<Integer> out = new java.util.ArrayList<>();
+        array.forEach(n -> out.add(n.asInt()));
+        return out;
     }
 
     @Test
