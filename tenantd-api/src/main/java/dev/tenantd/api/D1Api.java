@@ -93,7 +93,7 @@ final class D1Api {
                         + UPLOAD_PATH.replace(":secret", ticket.secret()));
                 return r;
             });
-            case "ingest" -> d1.ingest(accountId, db, body.path("filename").asText(null), body.path("etag").asText(null))
+            case "ingest" -> d1.ingest(accountId, db, body.path("filename").asText(""), body.path("etag").asText(""))
                     .thenApply(D1Api::importJson);
             case "poll" -> CompletableFuture.failedFuture(ApiError.d1BadRequest("No import is running: tenantd runs an "
                     + "import to its end when it is ingested, and the ingest answer is final."));

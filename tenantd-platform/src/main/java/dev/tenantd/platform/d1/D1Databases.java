@@ -132,8 +132,10 @@ public final class D1Databases implements AutoCloseable {
         return engine.background(() -> imports.accept(secret, content));
     }
 
-    /** Runs an uploaded SQL file as one transaction and forgets it. */
+    /** Runs an uploaded SQL file (named as {@link #beginImport} named it, with its MD5 in hex) as one transaction, and forgets it. */
     public CompletableFuture<D1Imports.Outcome> ingest(String accountId, String uuid, String filename, String etag) {
+        Objects.requireNonNull(filename, "filename");
+        Objects.requireNonNull(etag, "etag");
         return existing(accountId, uuid).thenCompose(db -> engine.background(() -> imports.take(db, filename, etag)))
                 .thenCompose(sql -> engine.withDatabase(uuid, open -> {
                     long started = System.nanoTime();

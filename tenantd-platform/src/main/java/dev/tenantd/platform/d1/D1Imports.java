@@ -108,7 +108,7 @@ public final class D1Imports {
 
     /** The SQL of an uploaded file, once: it must belong to this database and have the MD5 given. */
     String take(D1Database db, String filename, String etag) {
-        Pending p = filename == null ? null : byFilename.get(filename);
+        Pending p = byFilename.get(filename);
         if (p == null || !p.accountId().equals(db.accountId()) || !p.uuid().equals(db.uuid())) {
             throw new D1Exception(D1Exception.Kind.INVALID, "no uploaded file '" + filename + "' for this database; "
                     + "start with action 'init'");
@@ -119,7 +119,7 @@ public final class D1Imports {
                 throw new D1Exception(D1Exception.Kind.INVALID, "the file '" + filename + "' has not been uploaded yet");
             }
             byte[] content = Files.readAllBytes(file);
-            if (etag != null && !etag.equalsIgnoreCase(md5(content))) {
+            if (!etag.equalsIgnoreCase(md5(content))) {
                 throw new D1Exception(D1Exception.Kind.INVALID, "the uploaded file's MD5 is not the etag given; upload it again");
             }
             forget(p);
