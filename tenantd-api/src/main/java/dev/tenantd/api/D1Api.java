@@ -148,6 +148,7 @@ final class D1Api {
             body.appendBuffer(chunk);
         });
         ctx.request().exceptionHandler(e -> LOG.debug("D1 upload broke off: {}", e.toString()));
+        ctx.request().resume();
         ctx.request().endHandler(v -> {
             if (over[0]) {
                 return;

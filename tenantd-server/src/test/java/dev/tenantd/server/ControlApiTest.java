@@ -283,7 +283,7 @@ class ControlApiTest {
     @Test
     void unknown_api_path_and_unknown_route_host() {
         assertRefused(t.get(t.api("/nothing/here")), 404, 7000, "No route");
-        assertRefused(t.get(t.accountApi("/d1/database")), 501, 10501, "not supported by tenantd: GET /client/v4/accounts/");
+        assertRefused(t.get(t.accountApi("/r2/buckets")), 501, 10501, "not supported by tenantd: GET /client/v4/accounts/");
         assertRefused(t.get(t.accountApi("/workers/scripts/x/schedules")), 501, 10501, "not supported by tenantd");
         TestServer.Reply r = t.worker("GET", "unrouted.example.org", "/", null);
         assertThat(r.status()).isEqualTo(404);
