@@ -276,7 +276,7 @@ describe('REST', () => {
 
   describe('what tenantd does not do', () => {
     test('unimplemented Cloudflare endpoints answer with a JSON envelope saying so, never HTML or 500', async () => {
-      for (const [method, path] of [['GET', 'A/d1/database'], ['POST', 'A/d1/database'], ['GET', 'A/r2/buckets'],
+      for (const [method, path] of [['GET', 'A/r2/buckets'], ['POST', 'A/r2/buckets'],
         ['GET', 'A/queues'], ['GET', 'A/workers/durable_objects/namespaces'], ['GET', 'A/hyperdrive/configs'],
         ['GET', '/zones'], ['POST', '/graphql-not-here']]) {
         const r = await api(server, method, path, method === 'POST' ? { json: { name: 'x' } } : {});

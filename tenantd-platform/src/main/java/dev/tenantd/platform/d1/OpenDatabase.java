@@ -113,6 +113,8 @@ final class OpenDatabase implements AutoCloseable {
             }
             db.commit();
             long size = size();
+            // ends the read that measuring began, so no snapshot stays open between calls
+            db.commit();
             return out.stream().map(rs -> rs.stream().map(r -> new D1Result(r.columns(), r.rows(),
                     r.meta().withSizeAfter(size))).toList()).toList();
         } catch (SQLException e) {
@@ -265,6 +267,7 @@ final class OpenDatabase implements AutoCloseable {
 
     /** How many tables of the user's the database has. */
     long tableCount() throws SQLException {
+        // tables named _cf_* are Cloudflare's own in D1, not the user's
         long n = pragmaQuery("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
                 + "AND name NOT LIKE '_cf_%'");
         db.commit();
