@@ -63,7 +63,7 @@ public final class D1Databases implements AutoCloseable {
         return engine.background(() -> catalogue.create(new D1Database(uuid, accountId, name, now, D1Database.PRODUCTION))
                         .orElseThrow(() -> new D1Exception(D1Exception.Kind.NAME_TAKEN,
                                 "A database with that name already exists: '" + name + "'")))
-                .thenCompose(db -> engine.create(uuid).handle((ok, error) -> {
+                .thenCompose(db -> engine.create(accountId, uuid).handle((ok, error) -> {
                     if (error != null) {
                         catalogue.delete(accountId, uuid);
                         throw new java.util.concurrent.CompletionException(error);
@@ -84,7 +84,7 @@ public final class D1Databases implements AutoCloseable {
 
     /** A database and the size of its file, its tables counted. */
     public CompletableFuture<Info> info(String accountId, String idOrName) {
-        return get(accountId, idOrName).thenCompose(db -> engine.withDatabase(db.uuid(), open -> {
+        return get(accountId, idOrName).thenCompose(db -> engine.withDatabase(accountId, db.uuid(), open -> {
             try {
                 return new Info(db, open.size(), open.tableCount());
             } catch (java.sql.SQLException e) {
@@ -105,7 +105,7 @@ public final class D1Databases implements AutoCloseable {
                 throw notFound(idOrName);
             }
             return db;
-        }).thenCompose(db -> engine.delete(db.uuid()));
+        }).thenCompose(db -> engine.delete(accountId, db.uuid()));
     }
 
     /**
@@ -113,13 +113,13 @@ public final class D1Databases implements AutoCloseable {
      * SQL statements its text holds (one, unless it holds several and no parameters).
      */
     public CompletableFuture<List<List<D1Result>>> query(String accountId, String uuid, List<D1Statement> statements) {
-        return existing(accountId, uuid).thenCompose(db -> engine.withDatabase(db.uuid(),
+        return existing(accountId, uuid).thenCompose(db -> engine.withDatabase(accountId, db.uuid(),
                 open -> open.run(statements, OpenDatabase.Mode.QUERY)));
     }
 
     /** D1's {@code exec()}: a script of statements, in one transaction. */
     public CompletableFuture<ExecResult> exec(String accountId, String uuid, String sql) {
-        return existing(accountId, uuid).thenCompose(db -> engine.withDatabase(db.uuid(), open -> open.exec(sql)));
+        return existing(accountId, uuid).thenCompose(db -> engine.withDatabase(accountId, db.uuid(), open -> open.exec(sql)));
     }
 
     /** The import flow of {@code wrangler d1 execute --file}: first a place to upload the file to. */
@@ -137,7 +137,7 @@ public final class D1Databases implements AutoCloseable {
         Objects.requireNonNull(filename, "filename");
         Objects.requireNonNull(etag, "etag");
         return existing(accountId, uuid).thenCompose(db -> engine.background(() -> imports.take(db, filename, etag)))
-                .thenCompose(sql -> engine.withDatabase(uuid, open -> {
+                .thenCompose(sql -> engine.withDatabase(accountId, uuid, open -> {
                     long started = System.nanoTime();
                     List<D1Result> results = open.run(List.of(new D1Statement(sql, List.of())), OpenDatabase.Mode.IMPORT)
                             .getFirst();

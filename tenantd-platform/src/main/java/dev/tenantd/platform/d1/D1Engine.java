@@ -29,6 +29,8 @@ final class D1Engine implements AutoCloseable {
     private final Path dir;
     private final D1Limits limits;
     private final ThreadPoolExecutor pool;
+    /** One account's calls hold at most half the threads (at least one). */
+    private final AccountShares<Lane> shares;
     /** Lanes by database id, in order of last use (access order). */
     private final LinkedHashMap<String, Lane> lanes = new LinkedHashMap<>(16, 0.75f, true);
     private int openCount;
@@ -36,6 +38,7 @@ final class D1Engine implements AutoCloseable {
     D1Engine(Path dir, D1Limits limits) {
         this.dir = dir;
         this.limits = limits;
+        this.shares = new AccountShares<>(Math.max(1, limits.threads() / 2));
         AtomicInteger ids = new AtomicInteger();
         // One slot per database that may wait, and a few more for the catalogue's own work.
         this.pool = new ThreadPoolExecutor(limits.threads(), limits.threads(), 60, TimeUnit.SECONDS,
@@ -71,9 +74,9 @@ final class D1Engine implements AutoCloseable {
     }
 
     /** Runs work with the database's open file, after the database's earlier calls. */
-    <T> CompletableFuture<T> withDatabase(String uuid, Function<OpenDatabase, T> work) {
+    <T> CompletableFuture<T> withDatabase(String accountId, String uuid, Function<OpenDatabase, T> work) {
         Path file = file(uuid);
-        return lane(uuid).submit(lane -> {
+        return lane(accountId, uuid).submit(lane -> {
             if (lane.db != null && !lane.db.isOpen()) {
                 lane.closeFile();
             }
@@ -86,9 +89,9 @@ final class D1Engine implements AutoCloseable {
     }
 
     /** Creates the database's file (empty, in WAL mode). */
-    CompletableFuture<Void> create(String uuid) {
+    CompletableFuture<Void> create(String accountId, String uuid) {
         Path file = file(uuid);
-        return lane(uuid).submit(lane -> {
+        return lane(accountId, uuid).submit(lane -> {
             try {
                 Files.createDirectories(dir);
             } catch (IOException e) {
@@ -101,9 +104,9 @@ final class D1Engine implements AutoCloseable {
     }
 
     /** Closes the database and deletes its files, after its earlier calls. */
-    CompletableFuture<Void> delete(String uuid) {
+    CompletableFuture<Void> delete(String accountId, String uuid) {
         Path file = file(uuid);
-        CompletableFuture<Void> done = lane(uuid).submit(lane -> {
+        CompletableFuture<Void> done = lane(accountId, uuid).submit(lane -> {
             lane.closeFile();
             for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
                 try {
@@ -121,9 +124,9 @@ final class D1Engine implements AutoCloseable {
         });
     }
 
-    private Lane lane(String uuid) {
+    private Lane lane(String accountId, String uuid) {
         synchronized (lanes) {
-            return lanes.computeIfAbsent(uuid, id -> new Lane());
+            return lanes.computeIfAbsent(uuid, id -> new Lane(accountId));
         }
     }
 
@@ -171,14 +174,23 @@ final class D1Engine implements AutoCloseable {
         }
     }
 
-    /** One database's calls, run one at a time in order on the pool. */
+    /**
+     * One database's calls, run one at a time in order on the pool. A lane with calls is
+     * "running" from its first call until its queue is empty, whether a call is on a thread
+     * or the lane waits for its account's share of the threads.
+     */
     private final class Lane {
+        private final String accountId;
         private final Queue<Task> queue = new ArrayDeque<>();
         private boolean running;
         /** Touched only by the task the lane is running. */
         private OpenDatabase db;
         private volatile boolean hasOpenFile;
         private volatile boolean closing;
+
+        Lane(String accountId) {
+            this.accountId = accountId;
+        }
 
         <T> CompletableFuture<T> submit(Function<Lane, T> work) {
             CompletableFuture<T> result = new CompletableFuture<>();
@@ -200,34 +212,48 @@ final class D1Engine implements AutoCloseable {
                 queue.add(task);
                 if (!running) {
                     running = true;
-                    schedule();
+                    next();
                 }
             }
             return result;
         }
 
-        /** Hands the next task to the pool; called with the lane's lock held. */
-        private void schedule() {
-            Task next = queue.poll();
-            if (next == null) {
+        /** Starts the next call once the account has a thread to spare; called with the lane's lock held. */
+        private void next() {
+            if (queue.isEmpty()) {
                 running = false;
-                return;
+            } else if (shares.takeOrWait(accountId, this)) {
+                dispatch();
             }
+        }
+
+        /** The account's share passed to this lane, which was waiting for it. */
+        void resume() {
+            synchronized (this) {
+                dispatch();
+            }
+        }
+
+        /** Runs the next call on the pool, holding one of the account's shares; called with the lane's lock held. */
+        private void dispatch() {
+            Task task = queue.poll();
             try {
                 pool.execute(() -> {
                     try {
-                        next.run().run();
+                        task.run().run();
                     } finally {
+                        shares.giveBack(accountId).ifPresent(Lane::resume);
                         synchronized (this) {
-                            schedule();
+                            next();
                         }
                     }
                 });
             } catch (RejectedExecutionException e) {
                 running = false;
-                next.reject().run();
+                task.reject().run();
                 queue.forEach(t -> t.reject().run());
                 queue.clear();
+                shares.giveBack(accountId).ifPresent(Lane::resume);
             }
         }
 

@@ -186,7 +186,7 @@ class D1DatabasesTest {
         D1Engine engine = new D1Engine(dir.resolve("elsewhere"), D1Limits.defaults());
         try {
             String missing = java.util.UUID.randomUUID().toString();
-            assertThatThrownBy(() -> await(engine.withDatabase(missing, db -> db.run(List.of(D1Statement.of("SELECT 1")),
+            assertThatThrownBy(() -> await(engine.withDatabase(ACCOUNT, missing, db -> db.run(List.of(D1Statement.of("SELECT 1")),
                     OpenDatabase.Mode.QUERY)))).extracting(e -> ((D1Exception) e).kind()).isEqualTo(D1Exception.Kind.NOT_FOUND);
             assertThat(dir.resolve("elsewhere").resolve(missing + ".sqlite")).doesNotExist();
         } finally {
@@ -261,6 +261,23 @@ class D1DatabasesTest {
             id = ids.get(i);
             assertThat(one("SELECT a FROM t").rows().getFirst()).containsExactly(SqlValue.integer(i));
         }
+    }
+
+    @Test
+    void an_account_with_slow_queries_on_many_databases_leaves_threads_for_the_others() {
+        d1.close();
+        D1Limits two = new D1Limits(Duration.ofSeconds(8), 1 << 20, 1L << 30, 1 << 20, 8, 2, 100);
+        d1 = D1Databases.open(dir, new MemoryD1Catalogue(), two);
+        String forever = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+        List<String> hogs = List.of(await(d1.create("hog", "hog0")).uuid(), await(d1.create("hog", "hog1")).uuid());
+        String other = await(d1.create("bystander", "quick")).uuid();
+        List<CompletableFuture<List<List<D1Result>>>> slow = hogs.stream()
+                .map(db -> d1.query("hog", db, List.of(D1Statement.of(forever)))).toList();
+        // Two threads, one account's calls hold at most one: the bystander's query runs while the hog's still do.
+        assertThat(await(d1.query("bystander", other, List.of(D1Statement.of("SELECT 1 AS one")))).getFirst().getFirst()
+                .rows()).hasSize(1);
+        assertThat(slow).noneMatch(CompletableFuture::isDone);
+        slow.forEach(f -> f.cancel(false));
     }
 
     @Test
