@@ -26,6 +26,12 @@ public final class D1Databases implements AutoCloseable {
     private final D1Engine engine;
     private final D1Limits limits;
     private final D1Imports imports;
+    /**
+     * Databases looked up before, by id, so that a query needs no catalogue read. A database
+     * deleted meanwhile is still refused: its lane opens only files that exist.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, D1Database> known =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private D1Databases(Path dir, D1Catalogue catalogue, D1Limits limits) {
         this.catalogue = catalogue;
@@ -101,6 +107,7 @@ public final class D1Databases implements AutoCloseable {
     public CompletableFuture<Void> delete(String accountId, String idOrName) {
         return engine.background(() -> {
             D1Database db = find(accountId, idOrName);
+            known.remove(db.uuid());
             if (!catalogue.delete(accountId, db.uuid())) {
                 throw notFound(idOrName);
             }
@@ -149,7 +156,15 @@ public final class D1Databases implements AutoCloseable {
         if (uuid == null || !ID.matcher(uuid).matches()) {
             return CompletableFuture.failedFuture(notFound(String.valueOf(uuid)));
         }
-        return engine.background(() -> catalogue.byId(accountId, uuid).orElseThrow(() -> notFound(uuid)));
+        D1Database cached = known.get(uuid);
+        if (cached != null && cached.accountId().equals(accountId)) {
+            return CompletableFuture.completedFuture(cached);
+        }
+        return engine.background(() -> {
+            D1Database db = catalogue.byId(accountId, uuid).orElseThrow(() -> notFound(uuid));
+            known.put(uuid, db);
+            return db;
+        });
     }
 
     private D1Database find(String accountId, String idOrName) {

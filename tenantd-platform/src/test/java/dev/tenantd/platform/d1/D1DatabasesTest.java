@@ -204,6 +204,7 @@ class D1DatabasesTest {
 
     @Test
     void another_accounts_id_is_not_found() {
+        one("SELECT 1");
         assertThatThrownBy(() -> await(d1.query("acct-b", id, List.of(D1Statement.of("SELECT 1")))))
                 .isInstanceOf(D1Exception.class).extracting(e -> ((D1Exception) e).kind())
                 .isEqualTo(D1Exception.Kind.NOT_FOUND);
