@@ -97,7 +97,7 @@ describe('platform application walkthrough', () => {
   step('wrangler kv namespace create', async () => {
     const created = await wrangler(server, ['kv', 'namespace', 'create', 'platform-routes'], inDir('router'));
     assert.equal(created.code, 0, show(created));
-    const id = created.stdout.match(/"?id"?\s*[:=]\s*"([^"]+)"/)?.[1];
+    const id = created.stdout.match(/"id":\s*"([^"]+)"|\bid\s*=\s*"([^"]+)"/)?.slice(1).find(Boolean);
     assert.ok(id, `kv namespace create prints the namespace id\n${show(created)}`);
     fillIn('router/wrangler.jsonc', 'KV_NAMESPACE_ID', id);
   });
