@@ -257,8 +257,8 @@ describe('platform application walkthrough', () => {
     const rows = JSON.parse(r.stdout.slice(r.stdout.indexOf('[')))[0].results;
     assert.deepEqual(rows, [
       { script_name: 'acme-blog', customer_id: 'acme', cpu_ms: 50, sub_requests: 50 },
-      { script_name: 'storefront', customer_id: 'globex', cpu_ms: 10, sub_requests: 5 },
       { script_name: 'hello', customer_id: 'acme', cpu_ms: 50, sub_requests: 50 },
+      { script_name: 'storefront', customer_id: 'globex', cpu_ms: 10, sub_requests: 5 },
     ]);
   });
 });
