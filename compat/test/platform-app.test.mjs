@@ -152,7 +152,7 @@ describe('platform application walkthrough', () => {
   step('a customer uploads a script: the app claims the name in D1 and uploads it through api.cloudflare.com', async () => {
     const res = await app('PUT', '/scripts/hello', { token: tokens.acme, body: customerScript('hello v1') });
     assert.equal(res.status, 201, res.text);
-    assert.deepEqual(json(res).limits, { cpuMs: 50, subRequests: 50 });
+    assert.deepEqual(json(res).limits, { cpuMs: 500, subRequests: 50 });
     assert.equal(json(res).created, true);
 
     const stored = await api(server, 'GET', `A/workers/dispatch/namespaces/${NS}/scripts/hello`);
@@ -256,9 +256,9 @@ describe('platform application walkthrough', () => {
     assert.equal(r.code, 0, show(r));
     const rows = JSON.parse(r.stdout.slice(r.stdout.indexOf('[')))[0].results;
     assert.deepEqual(rows, [
-      { script_name: 'acme-blog', customer_id: 'acme', cpu_ms: 50, sub_requests: 50 },
-      { script_name: 'hello', customer_id: 'acme', cpu_ms: 50, sub_requests: 50 },
-      { script_name: 'storefront', customer_id: 'globex', cpu_ms: 10, sub_requests: 5 },
+      { script_name: 'acme-blog', customer_id: 'acme', cpu_ms: 500, sub_requests: 50 },
+      { script_name: 'hello', customer_id: 'acme', cpu_ms: 500, sub_requests: 50 },
+      { script_name: 'storefront', customer_id: 'globex', cpu_ms: 100, sub_requests: 5 },
     ]);
   });
 });
