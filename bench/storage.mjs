@@ -29,8 +29,8 @@ if (only !== undefined && only !== 'tenantd' && only !== 'miniflare') {
   process.exit(2);
 }
 // The throughput step's wrk settings; quick mode keeps each side to a few seconds.
-const P = quick ? { threads: 2, connections: 32, warmup: 1, duration: 2, rounds: 1 }
-  : { threads: 2, connections: 32, warmup: 3, duration: 10, rounds: 3 };
+const P = quick ? { threads: 2, connections: 32, timeout: 10, warmup: 1, duration: 2, rounds: 1 }
+  : { threads: 2, connections: 32, timeout: 10, warmup: 3, duration: 10, rounds: 3 };
 const COMPAT_DATE = '2025-01-01';
 const ROWS = 1000;
 const HOT_VALUE = JSON.stringify({ plan: 'pro', features: ['kv', 'd1', 'dispatch'], quota: 125000, note: 'x'.repeat(64) });
@@ -149,9 +149,12 @@ function get(side, host) {
 }
 
 // wrk runs as a child process while this process stays responsive (miniflare lives in it).
+// miniflare's slowest answers under this load take a few seconds: with wrk's default
+// timeout of 2 s they would count as socket errors, though they are only slow.
 function wrk(side, host, seconds) {
   return new Promise((resolve, reject) => {
-    const args = [`-t${P.threads}`, `-c${P.connections}`, `-d${seconds}s`, '--latency', '-H', `Host: ${host}`,
+    const args = [`-t${P.threads}`, `-c${P.connections}`, `-d${seconds}s`, '--timeout', `${P.timeout}s`, '--latency',
+      '-H', `Host: ${host}`,
       `http://127.0.0.1:${side.port}/`];
     const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -225,7 +228,7 @@ try {
 
 const cell = (m) => (m ? `${Math.round(m.rps)} (${m.all.join(', ')})` : 'not measured');
 const p99 = (m) => (m && !Number.isNaN(m.p99) ? m.p99.toFixed(2) : '–');
-console.log(`Method: \`wrk -t${P.threads} -c${P.connections} -d${P.duration}s\` through a dispatch worker, after a ${P.warmup} s warm-up per side; `
+console.log(`Method: \`wrk -t${P.threads} -c${P.connections} -d${P.duration}s --timeout ${P.timeout}s\` through a dispatch worker, after a ${P.warmup} s warm-up per side; `
   + `${P.rounds} round(s) alternating tenantd and miniflare; medians (each round in brackets). tenantd: dispatcher → dispatch namespace → `
   + 'user worker; miniflare 4.20260426.0 (the local runtime of wrangler 4.86, KV and D1 persisted on disk as `wrangler dev` keeps them): '
   + `dispatcher → service binding → user worker, as miniflare has no local dispatch namespaces. The hot KV value is ${HOT_VALUE.length} bytes; `
