@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # tenantd benchmark suite, side by side with workerd (see bench/README.md).
 #
-#   bash bench/run.sh           full run (~12 min): prints the tables, writes bench/results/<date>.md
+#   bash bench/run.sh           full run (~14 min): prints the tables, writes bench/results/<date>.md
 #   bash bench/run.sh --quick   smoke run (< 1 min): tiny sizes, writes bench/.cache/results/<date>-quick.md
 #   bash bench/run.sh --build   rebuild tenantd first (mvn -DskipTests install), then the full run
 #   --keep-map-count            do not raise vm.max_map_count for the density step (see below)
 #
-# Installs what is missing: wrk (apt-get), workerd (npm, into bench/.cache/workerd),
+# Installs what is missing: wrk (apt-get), workerd and miniflare (npm, into bench/.cache/),
 # JMH (Maven Central, when bench/jmh is built). Exits non-zero on any error
 # (non-2xx answers, socket errors, failed uploads, a failed JMH build or run).
 # Everything listens on and talks to 127.0.0.1 only.
@@ -16,6 +16,7 @@ bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$bench")"
 cache="$bench/.cache"
 workerd_version="1.20260426.1"
+miniflare_version="4.20260426.0" # what wrangler 4.86.0 runs for `wrangler dev`
 quick=0
 build=0
 keep_map_count=0
@@ -77,6 +78,14 @@ if [ "$(head -c 4 "$workerd" | od -An -c | tr -d ' ')" != "177ELF" ]; then
   workerd="$wd/node_modules/@cloudflare/workerd-linux-64/bin/workerd"
 fi
 [ -x "$workerd" ] || { say "workerd binary not found under $wd"; exit 1; }
+
+mf="$cache/miniflare"
+if [ "$(node -p "try{require('$mf/node_modules/miniflare/package.json').version}catch{''}" 2>/dev/null)" != "$miniflare_version" ]; then
+  say "installing miniflare@$miniflare_version from npm into ${mf#$root/}"
+  mkdir -p "$mf"
+  [ -f "$mf/package.json" ] || echo '{"private":true,"description":"miniflare for tenantd benchmarks"}' > "$mf/package.json"
+  (cd "$mf" && npm install --no-audit --no-fund --silent "miniflare@$miniflare_version" >&2)
+fi
 
 # ---- tenantd: use the current build; build only when there is none (or --build)
 server_jar="$root/tenantd-server/target/tenantd-server.jar"
@@ -185,4 +194,18 @@ else
 fi
 { echo; echo "## 6. Hostile tenants"; echo; cat "$run_dir/hostile.md"; } >> "$out"
 cat "$run_dir/hostile.md"
+
+# ---- KV and D1 through the dispatcher, tenantd next to miniflare (the same workers on both)
+say "KV and D1 (tenantd and miniflare)"
+storage_args=()
+[ "$quick" -eq 1 ] && storage_args+=(--quick)
+if BENCH_JAVA="$JAVA_HOME/bin/java" BENCH_TENANTD="$run_dir/tenantd" BENCH_MINIFLARE="$mf" BENCH_RUN_DIR="$run_dir" \
+    node "$bench/storage.mjs" "${storage_args[@]}" > "$run_dir/storage.md" 2> "$run_dir/storage.log"; then
+  :
+else
+  say "KV and D1 failed (see ${run_dir#$root/}/storage.md and storage.log)"
+  status=1
+fi
+{ echo; echo "## 7. KV and D1 through the dispatcher"; echo; cat "$run_dir/storage.md"; } >> "$out"
+cat "$run_dir/storage.md"
 exit "$status"

@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { coldScript, densityScript } from './scripts.mjs';
+import { parseWrk } from './wrk.mjs';
 
 const BENCH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ROOT = path.resolve(BENCH, '..');
@@ -366,29 +367,12 @@ async function startVertx(classes) {
 
 // ---------------------------------------------------------------- wrk
 
-function parseDuration(s) {
-  const m = /^([\d.]+)(us|ms|s|m)$/.exec(s.trim());
-  if (!m) return NaN;
-  return Math.round(Number(m[1]) * { us: 0.001, ms: 1, s: 1000, m: 60000 }[m[2]] * 1000) / 1000;
-}
-
 function runWrk(target, duration) {
   const args = [`-t${P.threads}`, `-c${P.connections}`, `-d${duration}s`, '--latency', '-H', `Host: ${target.host}`];
   if (target.lua) args.push('-s', target.lua);
   args.push(`http://127.0.0.1:${target.port}/`);
   const out = execFileSync('wrk', args, { encoding: 'utf8', env: { ...process.env, BENCH_BODY_FILE: ORDER_JSON }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const num = (re) => { const m = re.exec(out); return m ? Number(m[1]) : 0; };
-  const lat = (p) => { const m = new RegExp(`^\\s+${p}%\\s+(\\S+)`, 'm').exec(out); return m ? parseDuration(m[1]) : NaN; };
-  const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
-  const r = {
-    rps: num(/Requests\/sec:\s+([\d.]+)/),
-    requests: num(/(\d+) requests in/),
-    p50: lat(50), p99: lat(99),
-    non2xx: num(/Non-2xx or 3xx responses: (\d+)/),
-    socketErrors: sock ? sock.slice(1).map(Number).reduce((a, b) => a + b, 0) : 0,
-  };
-  if (r.requests === 0 || !(r.rps > 0)) r.socketErrors += 1;
-  return r;
+  return parseWrk(out);
 }
 
 const median = (xs) => {
