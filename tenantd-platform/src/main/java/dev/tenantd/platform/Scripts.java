@@ -15,10 +15,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -31,7 +27,6 @@ public final class Scripts {
 
     private final ScriptStore store;
     private final BlobStore blobs;
-    private final JsEngine engine;
     private final Secrets secrets;
     private final Limits limits;
     private final Accounts accounts;
@@ -45,7 +40,6 @@ public final class Scripts {
             Directory directory, Invoker invoker, Assets assets, Tails tails) {
         this.store = store;
         this.blobs = blobs;
-        this.engine = engine;
         this.secrets = secrets;
         this.limits = limits;
         this.accounts = accounts;
