@@ -30,3 +30,46 @@ export function getRandomValuesRefusesWhatItShould() {
   assertThrows(() => crypto.getRandomValues(new Uint8Array(65537)), DOMException, 'QuotaExceededError');
   assertThrows(() => crypto.getRandomValues(), TypeError);
 }
+
+const hex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
+const abc = new TextEncoder().encode('abc');
+
+export async function digestGivesTheStandardTestVectorsAsAnArrayBuffer() {
+  // FIPS 180 and RFC 1321 test vectors for "abc" and the empty message.
+  const sha256 = await crypto.subtle.digest('SHA-256', abc);
+  assert(sha256 instanceof ArrayBuffer, 'an ArrayBuffer');
+  assertEquals(hex(sha256), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  assertEquals(hex(await crypto.subtle.digest({ name: 'sha-1' }, abc)), 'a9993e364706816aba3e25717850c26c9cd0d89d');
+  assertEquals(hex(await crypto.subtle.digest('SHA-384', abc.buffer)),
+    'cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7');
+  assertEquals(hex(await crypto.subtle.digest('SHA-512', new DataView(abc.buffer))),
+    'ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f');
+  assertEquals(hex(await crypto.subtle.digest('MD5', abc)), '900150983cd24fb0d6963f7d28e17f72');
+  assertEquals(hex(await crypto.subtle.digest('SHA-256', new Uint8Array(0))),
+    'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  // Only the view's bytes count, not the rest of its buffer.
+  const padded = new Uint8Array([0, 0x61, 0x62, 0x63, 0]);
+  assertEquals(hex(await crypto.subtle.digest('SHA-256', padded.subarray(1, 4))), hex(sha256));
+}
+
+export async function digestRefusesUnknownAlgorithmsAndDataThatIsNoBuffer() {
+  const outcomes = [];
+  for (const [algorithm, data] of [['SHA-3', abc], ['SHA-256', 'abc'], [{}, abc], [null, abc]]) {
+    try {
+      await crypto.subtle.digest(algorithm, data);
+      outcomes.push('digested');
+    } catch (e) {
+      outcomes.push(e.name);
+    }
+  }
+  assertEquals(outcomes.join(','), 'NotSupportedError,TypeError,TypeError,TypeError');
+}
+
+export function timingSafeEqualComparesBuffersOfTheSameLength() {
+  assertEquals(crypto.subtle.timingSafeEqual(new Uint8Array([1, 2, 3]), new Uint8Array([1, 2, 3]).buffer), true);
+  assertEquals(crypto.subtle.timingSafeEqual(new Uint8Array([1, 2, 3]), new Uint8Array([1, 2, 4])), false);
+  assertThrows(() => crypto.subtle.timingSafeEqual(new Uint8Array(2), new Uint8Array(3)), RangeError);
+  assertThrows(() => crypto.subtle.timingSafeEqual('ab', 'ab'), TypeError);
+  assertThrows(() => new SubtleCrypto(), TypeError);
+  assert(crypto.subtle instanceof SubtleCrypto, 'crypto.subtle is a SubtleCrypto');
+}

@@ -18,6 +18,8 @@ enum HostCall {
     MEMORY_EXCEEDED("memoryExceeded"),
     /** (count) -> ArrayBuffer of random bytes. */
     RANDOM_BYTES("randomBytes"),
+    /** (algorithm, bytes) -> ArrayBuffer: the digest of the bytes (SHA-1, SHA-256, SHA-384, SHA-512, MD5). */
+    DIGEST("digest"),
     /** (id, delayMs). */
     SET_TIMER("setTimer"),
     /** (id). */

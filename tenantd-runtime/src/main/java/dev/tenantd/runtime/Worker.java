@@ -595,6 +595,13 @@ public final class Worker implements AutoCloseable {
             SecureRandomHolder.RANDOM.nextBytes(random);
             return bytes(random);
         });
+        result(hostObject, HostCall.DIGEST, args -> {
+            String algorithm = string(args[0]);
+            if (!DIGESTS.contains(algorithm)) {
+                return null; // crypto.js names only these; anything else is refused there
+            }
+            return bytes(java.security.MessageDigest.getInstance(algorithm).digest(bytesOf(args[1])));
+        });
         result(hostObject, HostCall.SET_TIMER, args -> {
             int id = integer(args[0]);
             long delay = Math.max(0, (long) number(args[1]));
@@ -1023,6 +1030,9 @@ public final class Worker implements AutoCloseable {
         }
         return Arrays.asList(joined.split("\0", -1));
     }
+
+    /** The digests crypto.subtle.digest offers, by their JCA names (the same as Web Crypto's). */
+    private static final Set<String> DIGESTS = Set.of("SHA-1", "SHA-256", "SHA-384", "SHA-512", "MD5");
 
     private static final class SecureRandomHolder {
         static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();

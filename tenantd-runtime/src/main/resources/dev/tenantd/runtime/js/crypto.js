@@ -1,10 +1,75 @@
-// crypto.getRandomValues and randomUUID, backed by the host's SecureRandom.
+// crypto.getRandomValues and randomUUID, backed by the host's SecureRandom, and
+// crypto.subtle: digest (computed by the host) and Workers' timingSafeEqual.
 
 const crypto_integerArrays = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array',
   'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array'];
 const crypto_HEX = '0123456789abcdef';
 
+// Web Crypto's digest names, matched without regard to ASCII case; MD5 as Workers allow it.
+const crypto_digests = { __proto__: null, 'SHA-1': 'SHA-1', 'SHA-256': 'SHA-256', 'SHA-384': 'SHA-384',
+  'SHA-512': 'SHA-512', 'MD5': 'MD5' };
+
+// The bytes of a BufferSource (an ArrayBuffer or a view of one), copied: the caller may
+// change them while the operation runs.
+function crypto_bufferSource(data, what) {
+  if (isArrayBuffer(data)) return new Uint8Array(new Uint8Array(data));
+  if (ArrayBufferIsView(data)) return new Uint8Array(viewBytes(data));
+  throw new TypeError(`Failed to execute '${what}' on 'SubtleCrypto': parameter is not of type 'ArrayBuffer' or 'ArrayBufferView'.`);
+}
+
+function crypto_algorithmName(algorithm, what) {
+  let name;
+  if (typeof algorithm === 'string') {
+    name = algorithm;
+  } else if (algorithm !== null && typeof algorithm === 'object') {
+    if (algorithm.name === undefined) {
+      throw new TypeError(`Failed to execute '${what}' on 'SubtleCrypto': Algorithm: name: Missing or not a string`);
+    }
+    name = webIdlToString(algorithm.name, 'name');
+  } else {
+    throw new TypeError(`Failed to execute '${what}' on 'SubtleCrypto': Algorithm must be a string or an object with a name`);
+  }
+  return StringPrototypeToUpperCase(name);
+}
+
+class SubtleCrypto {
+  constructor(key) {
+    if (key !== crypto_subtleKey) throw new TypeError('Illegal constructor');
+  }
+
+  async digest(algorithm, data) {
+    requireArguments(arguments.length, 2, "Failed to execute 'digest' on 'SubtleCrypto'");
+    const name = crypto_digests[crypto_algorithmName(algorithm, 'digest')];
+    const bytes = crypto_bufferSource(data, 'digest');
+    if (name === undefined) {
+      throw domException('Unrecognized or unimplemented digest algorithm requested.', 'NotSupportedError');
+    }
+    return host.digest(name, bodyToHost(bytes));
+  }
+
+  // Compares two buffers of the same length in time that depends only on their length.
+  timingSafeEqual(a, b) {
+    requireArguments(arguments.length, 2, "Failed to execute 'timingSafeEqual' on 'SubtleCrypto'");
+    const left = crypto_bufferSource(a, 'timingSafeEqual');
+    const right = crypto_bufferSource(b, 'timingSafeEqual');
+    const length = TypedArrayPrototypeGetLength(left);
+    if (length !== TypedArrayPrototypeGetLength(right)) {
+      throw new RangeError('Input buffers must have the same byte length');
+    }
+    let difference = 0;
+    for (let i = 0; i < length; i++) difference |= left[i] ^ right[i];
+    return difference === 0;
+  }
+}
+webIdlClass(SubtleCrypto);
+const crypto_subtleKey = Symbol('SubtleCrypto');
+const crypto_subtle = new SubtleCrypto(crypto_subtleKey);
+
 class Crypto {
+  get subtle() {
+    return crypto_subtle;
+  }
+
   getRandomValues(array) {
     requireArguments(arguments.length, 1, "Failed to execute 'getRandomValues' on 'Crypto'");
     const type = ArrayBufferIsView(array) ? TypedArrayPrototypeGetSymbolToStringTag(array) : undefined;
@@ -35,4 +100,5 @@ class Crypto {
 }
 webIdlClass(Crypto);
 defineGlobal('Crypto', Crypto);
+defineGlobal('SubtleCrypto', SubtleCrypto);
 defineGlobal('crypto', new Crypto());
