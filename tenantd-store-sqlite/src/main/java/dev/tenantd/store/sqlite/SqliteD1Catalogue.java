@@ -3,18 +3,14 @@ package dev.tenantd.store.sqlite;
 import dev.tenantd.platform.d1.D1Catalogue;
 import dev.tenantd.platform.d1.D1Database;
 import dev.tenantd.runtime.TenantdException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.flywaydb.core.Flyway;
-import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -33,20 +29,9 @@ public final class SqliteD1Catalogue implements D1Catalogue, AutoCloseable {
     /** Opens the catalogue in {@code tenantd.db} under the data directory, migrating the schema if needed. */
     public static SqliteD1Catalogue open(Path dataDir) {
         try {
-            Files.createDirectories(dataDir);
-            String url = "jdbc:sqlite:" + dataDir.resolve("tenantd.db").toAbsolutePath();
-            SQLiteConfig config = new SQLiteConfig();
-            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-            config.setBusyTimeout(10_000);
-            SQLiteDataSource dataSource = new SQLiteDataSource(config);
-            dataSource.setUrl(url);
-            Flyway.configure(SqliteD1Catalogue.class.getClassLoader())
-                    .dataSource(dataSource)
-                    .locations("classpath:db/tenantd/sqlite")
-                    .load()
-                    .migrate();
-            return new SqliteD1Catalogue(DriverManager.getConnection(url, config.toProperties()));
+            // The catalogue's table is part of tenantd.db's schema; migrating again is a no-op.
+            SQLiteDataSource dataSource = SqliteFiles.migrated(dataDir.resolve("tenantd.db"), "classpath:db/tenantd/sqlite");
+            return new SqliteD1Catalogue(dataSource.getConnection());
         } catch (Exception e) {
             throw new TenantdException("cannot open the D1 catalogue in " + dataDir + ": " + e.getMessage(), e);
         }

@@ -9,7 +9,6 @@ import dev.tenantd.platform.kv.KvStore;
 import dev.tenantd.platform.kv.KvWrite;
 import dev.tenantd.runtime.TenantdException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,8 +23,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import org.flywaydb.core.Flyway;
-import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -47,20 +44,7 @@ public final class SqliteKvStore implements KvStore {
     /** Opens (creating and migrating if needed) {@code kv.sqlite} in a directory, with {@code readers} read connections. */
     public static SqliteKvStore open(Path dataDir, int readers) {
         try {
-            Files.createDirectories(dataDir);
-            String url = "jdbc:sqlite:" + dataDir.resolve("kv.sqlite").toAbsolutePath();
-            SQLiteConfig config = new SQLiteConfig();
-            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-            config.enforceForeignKeys(true);
-            config.setBusyTimeout(10_000);
-            SQLiteDataSource dataSource = new SQLiteDataSource(config);
-            dataSource.setUrl(url);
-            Flyway.configure(SqliteKvStore.class.getClassLoader())
-                    .dataSource(dataSource)
-                    .locations("classpath:db/kv/sqlite")
-                    .load()
-                    .migrate();
+            SQLiteDataSource dataSource = SqliteFiles.migrated(dataDir.resolve("kv.sqlite"), "classpath:db/kv/sqlite");
             BlockingQueue<Connection> pool = new ArrayBlockingQueue<>(Math.max(1, readers));
             for (int i = 0; i < Math.max(1, readers); i++) {
                 pool.add(dataSource.getConnection());

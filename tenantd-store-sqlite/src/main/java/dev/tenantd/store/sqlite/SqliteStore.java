@@ -20,10 +20,8 @@ import dev.tenantd.platform.ScriptVersion;
 import dev.tenantd.platform.store.Store;
 import dev.tenantd.runtime.ModuleType;
 import dev.tenantd.runtime.TenantdException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -33,8 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
-import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -53,21 +49,8 @@ public final class SqliteStore implements Store {
     /** Opens (creating and migrating if needed) {@code tenantd.db} in a directory. */
     public static SqliteStore open(Path dataDir) {
         try {
-            Files.createDirectories(dataDir);
-            String url = "jdbc:sqlite:" + dataDir.resolve("tenantd.db").toAbsolutePath();
-            SQLiteConfig config = new SQLiteConfig();
-            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-            config.enforceForeignKeys(true);
-            config.setBusyTimeout(10_000);
-            SQLiteDataSource dataSource = new SQLiteDataSource(config);
-            dataSource.setUrl(url);
-            Flyway.configure(SqliteStore.class.getClassLoader())
-                    .dataSource(dataSource)
-                    .locations("classpath:db/tenantd/sqlite")
-                    .load()
-                    .migrate();
-            return new SqliteStore(DriverManager.getConnection(url, config.toProperties()));
+            SQLiteDataSource dataSource = SqliteFiles.migrated(dataDir.resolve("tenantd.db"), "classpath:db/tenantd/sqlite");
+            return new SqliteStore(dataSource.getConnection());
         } catch (Exception e) {
             throw new TenantdException("cannot open the database in " + dataDir + ": " + e.getMessage(), e);
         }

@@ -1,0 +1,34 @@
+package dev.tenantd.store.sqlite;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * How every embedded database file is opened: WAL journal, normal sync, foreign keys
+ * enforced, a 10 s busy timeout, and its schema migrated with Flyway before first use.
+ */
+final class SqliteFiles {
+    private SqliteFiles() {
+    }
+
+    /** A data source for {@code file} (its directory created if needed) whose schema is migrated from {@code migrations}. */
+    static SQLiteDataSource migrated(Path file, String migrations) throws Exception {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        config.enforceForeignKeys(true);
+        config.setBusyTimeout(10_000);
+        SQLiteDataSource dataSource = new SQLiteDataSource(config);
+        dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        Flyway.configure(SqliteFiles.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations(migrations)
+                .load()
+                .migrate();
+        return dataSource;
+    }
+}
