@@ -178,6 +178,11 @@ public final class ApiError extends TenantdException {
     }
 
     /** A D1 request that is not well formed: a bad name, bad parameters, a missing field. */
+    /** A page, per_page, cursor or limit query parameter that cannot be used. */
+    public static ApiError badPaging(String message) {
+        return new ApiError(400, 10014, message);
+    }
+
     public static ApiError d1BadRequest(String message) {
         return new ApiError(400, 7400, message);
     }

@@ -129,7 +129,7 @@ public final class ControlApi {
             Namespace n = platform.namespaces().get(accountId, ctx.pathParam("ns"));
             List<Script> matching = TagFilter.parse(ctx.queryParams().get("tags")).apply(platform.scripts().list(accountId, n.id()));
             ArrayNode list = Envelope.JSON.createArrayNode();
-            page(ctx, matching).forEach(s -> list.add(scriptJson(s)));
+            Paging.page(ctx, matching).forEach(s -> list.add(scriptJson(s)));
             return list;
         });
         handle(router, HttpMethod.DELETE, ns + "/:ns/scripts", ctx -> {
@@ -209,7 +209,7 @@ public final class ControlApi {
         scriptResources(router, plain, this::plainRef);
         get(router, a + "/workers/scripts", ctx -> {
             ArrayNode list = Envelope.JSON.createArrayNode();
-            page(ctx, platform.scripts().list(account(ctx), ScriptRef.PLAIN)).forEach(s -> list.add(scriptJson(s)));
+            Paging.page(ctx, platform.scripts().list(account(ctx), ScriptRef.PLAIN)).forEach(s -> list.add(scriptJson(s)));
             return list;
         });
         get(router, a + "/workers/services/:script", ctx -> {
@@ -358,7 +358,7 @@ public final class ControlApi {
             Script s = platform.scripts().get(ref);
             ObjectNode r = Envelope.JSON.createObjectNode();
             ArrayNode items = r.putArray("items");
-            page(ctx, platform.scripts().versions(ref)).forEach(v -> items.add(versionJson(s, v)));
+            Paging.page(ctx, platform.scripts().versions(ref)).forEach(v -> items.add(versionJson(s, v)));
             return r;
         });
         get(router, base + "/versions/:version", ctx -> {
@@ -763,56 +763,6 @@ public final class ControlApi {
         return o;
     }
 
-    /** One page of a list: {@code page}/{@code per_page}, or {@code limit}/{@code cursor}; sets result_info. */
-    private static <T> List<T> page(RoutingContext ctx, List<T> all) {
-        var q = ctx.queryParams();
-        ObjectNode info = Envelope.JSON.createObjectNode();
-        List<T> out;
-        if (q.contains("cursor") || q.contains("limit")) {
-            int limit = positive(q.get("limit"), all.size(), "limit");
-            int from = 0;
-            if (q.get("cursor") != null && !q.get("cursor").isEmpty()) {
-                try {
-                    from = Integer.parseInt(new String(java.util.Base64.getUrlDecoder().decode(q.get("cursor")),
-                            java.nio.charset.StandardCharsets.UTF_8));
-                } catch (IllegalArgumentException e) {
-                    throw new ApiError(400, 10014, "The cursor is not one this server returned.");
-                }
-            }
-            from = Math.min(Math.max(from, 0), all.size());
-            int to = (int) Math.min(all.size(), (long) from + limit);
-            out = all.subList(from, to);
-            info.put("cursor", to < all.size() ? java.util.Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(Integer.toString(to).getBytes(java.nio.charset.StandardCharsets.UTF_8)) : "");
-            info.put("count", out.size());
-        } else {
-            int perPage = positive(q.get("per_page"), Math.max(all.size(), 1), "per_page");
-            int page = positive(q.get("page"), 1, "page");
-            int from = (int) Math.min((long) (page - 1) * perPage, all.size());
-            out = all.subList(from, (int) Math.min(all.size(), (long) from + perPage));
-            info.put("page", page).put("per_page", perPage).put("count", out.size()).put("total_count", all.size())
-                    .put("total_pages", (all.size() + (long) perPage - 1) / perPage);
-        }
-        ctx.put(RESULT_INFO, info);
-        return out;
-    }
-
-    private static int positive(String value, int absent, String name) {
-        if (value == null || value.isEmpty()) {
-            return absent;
-        }
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ApiError(400, 10014, "Query parameter " + name + " must be a whole number, 1 or more; got '" + value + "'.");
-    }
-
-    private static final String RESULT_INFO = "tenantd.result_info";
 
     private static ObjectNode uploadResult(Script s) {
         ObjectNode o = scriptJson(s);
@@ -855,7 +805,7 @@ public final class ControlApi {
     private void handle(Router router, HttpMethod method, String path, Action action) {
         router.route(method, path).handler(ctx -> blockingRaw(ctx, () -> {
             JsonNode result = action.run(ctx);
-            Envelope.ok(ctx.response(), 200, result, ctx.get(RESULT_INFO));
+            Envelope.ok(ctx.response(), 200, result, ctx.get(Paging.RESULT_INFO));
             return null;
         }));
     }

@@ -63,7 +63,7 @@ final class D1Api {
             List<D1Database> matching = name == null || name.isEmpty() ? all
                     : all.stream().filter(db -> db.name().contains(name)).toList();
             ArrayNode list = Envelope.JSON.createArrayNode();
-            page(ctx, matching).forEach(db -> list.add(databaseJson(db)));
+            Paging.page(ctx, matching).forEach(db -> list.add(databaseJson(db)));
             return list;
         }));
         route(router, HttpMethod.GET, base + "/:db", (ctx, a) -> d1.info(a, ctx.pathParam("db")).thenApply(info -> {
@@ -217,33 +217,6 @@ final class D1Api {
         }
     }
 
-    /** {@code page} and {@code per_page} (wrangler asks for 10 at a time, until a page is short). */
-    private static <T> List<T> page(RoutingContext ctx, List<T> all) {
-        int perPage = positive(ctx.queryParams().get("per_page"), Math.max(all.size(), 1), "per_page");
-        int page = positive(ctx.queryParams().get("page"), 1, "page");
-        int from = (int) Math.min((long) (page - 1) * perPage, all.size());
-        List<T> out = all.subList(from, (int) Math.min(all.size(), (long) from + perPage));
-        ctx.put(RESULT_INFO, Envelope.JSON.createObjectNode().put("page", page).put("per_page", perPage)
-                .put("count", out.size()).put("total_count", all.size()));
-        return out;
-    }
-
-    private static int positive(String value, int absent, String name) {
-        if (value == null || value.isEmpty()) {
-            return absent;
-        }
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // refused below
-        }
-        throw ApiError.d1BadRequest("Query parameter " + name + " must be a whole number, 1 or more; got '" + value + "'.");
-    }
-
-    private static final String RESULT_INFO = "tenantd.d1.result_info";
 
     @FunctionalInterface
     private interface Action {
@@ -259,7 +232,7 @@ final class D1Api {
                     if (error != null) {
                         respondError(ctx, error);
                     } else {
-                        Envelope.ok(ctx.response(), 200, result, ctx.get(RESULT_INFO));
+                        Envelope.ok(ctx.response(), 200, result, ctx.get(Paging.RESULT_INFO));
                     }
                 }));
     }
