@@ -208,6 +208,10 @@ const entryPoints = {
     return JSONParse(text);
   },
 
+  builtinModule(specifier) {
+    return builtins_module(specifier, worker_flags);
+  },
+
   invoke(epochMs, id, method, url, headers, buffer, envJson) {
     clock_turn(epochMs, 0);
     worker_serve(id, method, url, headers, memory_fromHost(buffer), envJson);
