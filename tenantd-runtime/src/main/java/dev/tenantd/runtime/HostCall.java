@@ -39,7 +39,9 @@ enum HostCall {
     /** (call, channel, operation, args, method, url, headers, body): a channel call that sends a request. */
     CALL_FETCH("callFetch"),
     /** (channel, operation, args) -> string: a channel call answered at once. */
-    CALL_NOW("callNow");
+    CALL_NOW("callNow"),
+    /** (call, operation, socket, text, bytes): connect, read, write, end, startTls or close a TCP socket. */
+    SOCKET("socket");
 
     final String jsName;
 

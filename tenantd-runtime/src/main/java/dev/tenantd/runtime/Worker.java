@@ -48,6 +48,7 @@ public final class Worker implements AutoCloseable {
     private final JsEngine engine;
     private final WorkerSource source;
     private final WorkerHost host;
+    private final WorkerSockets sockets;
     private final Mailbox mailbox;
 
     // Touched only inside turns.
@@ -129,6 +130,7 @@ public final class Worker implements AutoCloseable {
         this.engine = engine;
         this.source = source;
         this.host = host;
+        this.sockets = new WorkerSockets(host);
         this.mailbox = mailbox;
         this.memory = new IsolateMemory(engine.options().heapLimitMb() * 1024L * 1024L);
         mailbox.whenNoThreadForLongTurn(this::shedRunningTurn);
@@ -538,6 +540,7 @@ public final class Worker implements AutoCloseable {
             }
         }
         callOwners.values().removeIf(owner -> owner == inv);
+        sockets.closeOwnedBy(inv);
         Outcome outcome = inv.outcome != null ? inv.outcome : inv.failed ? Outcome.EXCEPTION : Outcome.OK;
         InvocationRecord record = new InvocationRecord(source.scriptName(), outcome, inv.cpuNanos,
                 System.nanoTime() - inv.startNanos, inv.subrequests, inv.status);
@@ -727,6 +730,27 @@ public final class Worker implements AutoCloseable {
                 ChannelCall channelCall = new ChannelCall(integer(args[1]), string(args[2]), string(args[3]), null,
                         Optional.of(request));
                 reply(call, admitSubrequest(call) ? host.call(channelCall) : refusedSubrequest(current));
+            }
+            return null;
+        });
+        // A TCP socket: (id, operation, socket, text, bytes). Opening one is a subrequest, refused
+        // to invocations whose fetch() goes through an outbound worker, which sees only HTTP.
+        result(hostObject, HostCall.SOCKET, args -> {
+            int call = integer(args[0]);
+            String operation = string(args[1]);
+            Invocation owner = current;
+            if (!operation.equals("connect")) {
+                if (owner != null) {
+                    callOwners.put(call, owner);
+                }
+                reply(call, sockets.operate(owner, operation, integer(args[2]), bytesOf(args[4])));
+            } else if (owner != null && owner.outbound.isPresent() && !owner.finished) {
+                callOwners.put(call, owner);
+                reply(call, CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "Error",
+                        "connect() is not available to this worker: its requests leave through an outbound worker, "
+                                + "which sees HTTP requests only.")));
+            } else {
+                reply(call, admitSubrequest(call) ? sockets.connect(owner, string(args[3])) : refusedSubrequest(owner));
             }
             return null;
         });
@@ -955,6 +979,7 @@ public final class Worker implements AutoCloseable {
         }
         timers.values().forEach(t -> t.cancel(false));
         timers.clear();
+        sockets.closeAll();
         try {
             if (loader != null) {
                 loader.close();

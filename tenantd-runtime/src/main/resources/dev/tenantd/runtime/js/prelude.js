@@ -90,6 +90,7 @@ const DataViewPrototypeGetBuffer = uncurryThis(ObjectGetOwnPropertyDescriptor(Da
 const DataViewPrototypeGetByteOffset = uncurryThis(ObjectGetOwnPropertyDescriptor(DataView.prototype, 'byteOffset').get);
 const DataViewPrototypeGetByteLength = uncurryThis(ObjectGetOwnPropertyDescriptor(DataView.prototype, 'byteLength').get);
 const ArrayBufferIsView = globalThis.ArrayBuffer.isView;
+const NumberIsInteger = Number.isInteger;
 const ArrayBufferPrototypeGetByteLength = uncurryThis(ObjectGetOwnPropertyDescriptor(globalThis.ArrayBuffer.prototype, 'byteLength').get);
 
 // The typed array constructors and ArrayBuffer are bound in memory.js, after it gates them.

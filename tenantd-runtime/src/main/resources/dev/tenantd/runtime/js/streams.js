@@ -9,8 +9,10 @@
 // changing the streams' prototypes does not reach; assigned inside the block):
 //   streams_isReadableStream(value), streams_isLocked(stream)
 //   streams_newReadable(underlyingSource, strategy)   new ReadableStream(...)
-//   streams_enqueue(controller, chunk), streams_close(controller)
-//                                    for the controller a source's pull() gets
+//   streams_newWritable(underlyingSink, strategy)     new WritableStream(...)
+//   streams_enqueue(controller, chunk), streams_close(controller),
+//   streams_error(controller, error) for the controller a source's pull() gets
+//   streams_errorWritable(controller, error)  for the controller a sink's start() gets
 //   streams_lock(stream)             locks it to a reader nobody reads from
 //   streams_tee(stream)              [branch1, branch2]
 //   readAllBytes(stream)             all of its chunks (BufferSources) as one new
@@ -18,8 +20,11 @@
 let streams_isReadableStream;
 let streams_isLocked;
 let streams_newReadable;
+let streams_newWritable;
 let streams_enqueue;
 let streams_close;
+let streams_error;
+let streams_errorWritable;
 let streams_lock;
 let streams_tee;
 let readAllBytes;
@@ -2335,6 +2340,13 @@ let readAllBytes;
     if (c !== null) byteControllerClose(c);
     else defaultControllerClose(rscRecord(controller));
   };
+  streams_error = (controller, error) => {
+    const c = tryRecord(rbcRecord, controller);
+    if (c !== null) byteControllerError(c, error);
+    else defaultControllerError(rscRecord(controller), error);
+  };
+  streams_newWritable = (underlyingSink, strategy) => new WritableStream(underlyingSink, strategy);
+  streams_errorWritable = (controller, error) => writableControllerErrorIfNeeded(wscRecord(controller), error);
   streams_lock = (stream) => {
     acquireDefaultReader(rsRecord(stream));
   };
