@@ -67,7 +67,6 @@ defineGlobal('FetchEvent', FetchEvent);
 defineGlobal('ExecutionContext', ExecutionContext);
 
 defineGlobal('self', globalThis);
-defineGlobal('navigator', ObjectFreeze({ userAgent: 'Cloudflare-Workers', hardwareConcurrency: 1 }));
 
 // Service-worker syntax registers its handler on the global scope.
 defineGlobal('addEventListener', function addEventListener(type, listener) {
