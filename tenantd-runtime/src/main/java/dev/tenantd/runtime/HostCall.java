@@ -36,7 +36,7 @@ enum HostCall {
     FETCH("fetch"),
     /** (call, channel, operation, args, bytes): a call on a channel binding. */
     CALL("call"),
-    /** (call, channel, operation, args, method, url, headers, body): a channel call that sends a request. */
+    /** (call, channel, operation, args, method, url, headers, body, cf): a channel call that sends a request. */
     CALL_FETCH("callFetch"),
     /** (channel, operation, args) -> string: a channel call answered at once. */
     CALL_NOW("callNow"),

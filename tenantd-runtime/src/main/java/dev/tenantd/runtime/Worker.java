@@ -240,7 +240,8 @@ public final class Worker implements AutoCloseable {
                             runtime.createV8ValueString(request.url()),
                             runtime.createV8ValueString(joinHeaders(request.headers())),
                             body,
-                            runtime.createV8ValueString(options.envJson()));
+                            runtime.createV8ValueString(options.envJson()),
+                            runtime.createV8ValueString(request.cf()));
                 }
             });
         });
@@ -722,10 +723,13 @@ public final class Worker implements AutoCloseable {
             reply(call, admitSubrequest(call) ? host.call(channelCall) : refusedSubrequest(current));
             return null;
         });
-        // A call on a channel binding that sends a request: (id, channel, operation, args, method, url, headers, body).
+        // A call on a channel binding that sends a request: (id, channel, operation, args, method, url, headers, body, cf).
         result(hostObject, HostCall.CALL_FETCH, args -> {
             int call = integer(args[0]);
             WorkerRequest request = request(args, 4);
+            if (args.length > 8 && args[8] instanceof V8ValueString cf) {
+                request = new WorkerRequest(request.method(), request.url(), request.headers(), request.body(), cf.getValue());
+            }
             if (!refusedRequest(call, request)) {
                 ChannelCall channelCall = new ChannelCall(integer(args[1]), string(args[2]), string(args[3]), null,
                         Optional.of(request));
