@@ -24,6 +24,9 @@ public sealed interface Binding {
      * {@code kind} makes, and each call on it reaches the host as a {@link ChannelCall}
      * carrying {@code channel}.
      *
+     * <p>A channel with an empty name is the platform's own service rather than a binding the
+     * script named: no env entry holds it, and its wrapper installs what it offers as globals.
+     *
      * @param config JSON handed to the wrapper as it makes the object ({@code "{}"} when it needs none)
      */
     record Channel(String name, String kind, int channel, String config) implements Binding {
@@ -32,6 +35,14 @@ public sealed interface Binding {
             Objects.requireNonNull(kind);
             Objects.requireNonNull(config);
         }
+    }
+
+    /**
+     * A channel the platform gives a worker without a name on {@code env}: its wrapper, made
+     * once as the worker loads, installs what it offers as globals.
+     */
+    static Channel unnamed(String kind, int channel, String config) {
+        return new Channel("", kind, channel, config);
     }
 
     /** A string value. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.tenantd.platform.EgressPolicy;
 import dev.tenantd.platform.Limits;
+import dev.tenantd.platform.cache.CacheLimits;
 import dev.tenantd.platform.d1.D1Limits;
 import dev.tenantd.platform.Route;
 import java.nio.file.Files;
@@ -153,7 +154,8 @@ public final class Main implements Callable<Integer> {
             return new ServerConfig(dir, worker, api, account, token, allRoutes,
                     text(file, "workers-dev-domain", "localhost"), limits, egress, threads,
                     listenerLimits(file == null ? null : file.get("server")), capacity(file == null ? null : file.get("limits")))
-                    .withD1(d1Limits(file == null ? null : file.get("d1")));
+                    .withD1(d1Limits(file == null ? null : file.get("d1")))
+                    .withCache(cacheLimits(file == null ? null : file.get("cache")));
         }
 
         /** {@code [d1]} of tenantd.toml over the defaults: how long a query may run, how large things may grow. */
@@ -182,6 +184,34 @@ public final class Main implements Callable<Integer> {
                     table.has("import-mb") ? table.get("import-mb").asLong() * mb : d.importBytes(),
                     table.path("open-databases").asInt(d.openDatabases()), table.path("threads").asInt(d.threads()),
                     table.path("queued-per-database").asInt(d.queuedPerDatabase()));
+        }
+
+        /** {@code [cache]} of tenantd.toml over the defaults: the Cache API's disk cap and largest response. */
+        static CacheLimits cacheLimits(JsonNode table) {
+            CacheLimits d = CacheLimits.defaults();
+            if (table == null || table.isNull()) {
+                return d;
+            }
+            if (!table.isObject()) {
+                throw new IllegalArgumentException("--config: [cache] must be a table");
+            }
+            java.util.Set<String> known = java.util.Set.of("max-size-mb", "max-object-mb", "threads");
+            table.fieldNames().forEachRemaining(k -> {
+                if (!known.contains(k)) {
+                    throw new IllegalArgumentException("--config: unknown key [cache] " + k + "; known: " + known);
+                }
+                if (!table.get(k).canConvertToInt() || table.get(k).asLong() < 1) {
+                    throw new IllegalArgumentException("--config: [cache] " + k + " must be a whole number, 1 or more");
+                }
+            });
+            long mb = 1024L * 1024;
+            try {
+                return new CacheLimits(table.has("max-size-mb") ? table.get("max-size-mb").asLong() * mb : d.maxTotalBytes(),
+                        table.has("max-object-mb") ? table.get("max-object-mb").asLong() * mb : d.maxObjectBytes(),
+                        table.path("threads").asInt(d.threads()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--config: " + e.getMessage());
+            }
         }
 
         /** {@code [server]} of tenantd.toml over the defaults: timeouts and connection caps of each listener. */

@@ -3,6 +3,7 @@ package dev.tenantd.server;
 import dev.tenantd.platform.EgressPolicy;
 import dev.tenantd.platform.Limits;
 import dev.tenantd.platform.Route;
+import dev.tenantd.platform.cache.CacheLimits;
 import dev.tenantd.platform.d1.D1Limits;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,13 +25,29 @@ public record ServerConfig(
         int jsThreads,
         ListenerLimits listenerLimits,
         Capacity capacity,
-        D1Limits d1) {
+        D1Limits d1,
+        CacheLimits cache) {
 
     public ServerConfig {
         routes = List.copyOf(routes);
         java.util.Objects.requireNonNull(listenerLimits, "listenerLimits");
         java.util.Objects.requireNonNull(capacity, "capacity");
         java.util.Objects.requireNonNull(d1, "d1");
+        java.util.Objects.requireNonNull(cache, "cache");
+    }
+
+    /** A configuration with the default {@link CacheLimits}. */
+    public ServerConfig(Path dataDir, HostPort listen, HostPort apiListen, String accountId, String apiToken,
+            List<Route> routes, String workersDevDomain, Limits limits, EgressPolicy egress, int jsThreads,
+            ListenerLimits listenerLimits, Capacity capacity, D1Limits d1) {
+        this(dataDir, listen, apiListen, accountId, apiToken, routes, workersDevDomain, limits, egress, jsThreads,
+                listenerLimits, capacity, d1, CacheLimits.defaults());
+    }
+
+    /** This configuration with other cache limits ({@code [cache]} of tenantd.toml). */
+    public ServerConfig withCache(CacheLimits limits) {
+        return new ServerConfig(dataDir, listen, apiListen, accountId, apiToken, routes, workersDevDomain, this.limits,
+                egress, jsThreads, listenerLimits, capacity, d1, limits);
     }
 
     /** A configuration with the default {@link D1Limits}. */
@@ -44,7 +61,7 @@ public record ServerConfig(
     /** This configuration with other D1 limits ({@code [d1]} of tenantd.toml). */
     public ServerConfig withD1(D1Limits limits) {
         return new ServerConfig(dataDir, listen, apiListen, accountId, apiToken, routes, workersDevDomain, this.limits,
-                egress, jsThreads, listenerLimits, capacity, limits);
+                egress, jsThreads, listenerLimits, capacity, limits, cache);
     }
 
     /** A configuration with the default {@link Capacity}. */

@@ -5,6 +5,8 @@ import dev.tenantd.platform.Egress;
 import dev.tenantd.platform.Platform;
 import dev.tenantd.platform.Secrets;
 import dev.tenantd.platform.binding.BindingKind;
+import dev.tenantd.platform.cache.CacheKind;
+import dev.tenantd.platform.cache.CacheService;
 import dev.tenantd.platform.d1.D1BindingKind;
 import dev.tenantd.platform.d1.D1Databases;
 import dev.tenantd.platform.kv.KvBindingKind;
@@ -42,6 +44,7 @@ public final class TenantdServer implements AutoCloseable {
     private final KvService kv;
     private final SqliteD1Catalogue d1Catalogue;
     private final D1Databases d1;
+    private final CacheService cache;
     private HttpServer workerServer;
     private HttpServer apiServer;
 
@@ -63,7 +66,9 @@ public final class TenantdServer implements AutoCloseable {
         this.kv = KvService.create(SqliteKvStore.open(config.dataDir(), KV_THREADS), java.time.Clock.systemUTC(), KV_THREADS);
         this.d1Catalogue = SqliteD1Catalogue.open(config.dataDir());
         this.d1 = D1Databases.open(config.dataDir(), d1Catalogue, config.d1());
-        List<BindingKind> kinds = List.of(new KvBindingKind(kv), new D1BindingKind(d1));
+        this.cache = CacheService.open(config.dataDir().resolve("cache"), config.cache(), java.time.Clock.systemUTC());
+        List<BindingKind> kinds = List.of(new KvBindingKind(kv), new D1BindingKind(d1),
+                new CacheKind(cache, this::trustedNamespace));
         this.engine = JsEngine.start(EngineOptions.defaults()
                 .withJsThreads(config.jsThreads())
                 .withHeapLimitMb(config.limits().memoryMb())
@@ -84,6 +89,12 @@ public final class TenantdServer implements AutoCloseable {
                 .egressPolicy(config.egress())
                 .bindingKinds(kinds)
                 .build();
+    }
+
+    /** Whether a dispatch namespace shares one cache among its workers; asked on cache calls, once the platform exists. */
+    private boolean trustedNamespace(String namespaceId) {
+        return platform.directory().namespaceById(namespaceId).map(dev.tenantd.platform.Namespace::trustedWorkers)
+                .orElse(false);
     }
 
     /** Threads (and read connections) of the KV executor. */
@@ -225,6 +236,7 @@ public final class TenantdServer implements AutoCloseable {
         engine.close();
         d1.close();
         d1Catalogue.close();
+        cache.close();
         store.close();
         vertx.close();
     }

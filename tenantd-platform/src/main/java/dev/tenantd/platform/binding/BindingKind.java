@@ -52,6 +52,16 @@ public interface BindingKind {
     }
 
     /**
+     * Whether every script has this kind's channel without naming it in its upload: a service of
+     * the platform that the worker reaches through globals (its wrapper installs them), not a
+     * binding type. Such a kind is never offered to uploads; {@link #toRuntime} gets a stored
+     * form with an empty name and no fields, and returns {@link Binding#unnamed}.
+     */
+    default boolean unnamed() {
+        return false;
+    }
+
+    /**
      * The JavaScript that defines the worker-side object of a channel kind, as a classpath
      * resource path; evaluated in every isolate after the runtime's own scripts, where it
      * registers its wrapper with {@code bindings_define(kind, make)}.

@@ -28,30 +28,44 @@ import java.util.regex.Pattern;
  * The registry of binding kinds: the one place that maps a binding's type to the code
  * that checks, builds and serves it. Bindings of a version are numbered in their stored
  * order; a channel binding's number is its position, so a call names its binding by it.
+ * The channels of {@link BindingKind#unnamed() unnamed} kinds, which every script has,
+ * come after the version's own bindings, in registration order.
  */
 public final class BindingKinds {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
 
-    private final Map<String, BindingKind> kinds;
+    private static final ObjectNode NO_FIELDS = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
 
-    private BindingKinds(Map<String, BindingKind> kinds) {
+    private final Map<String, BindingKind> kinds;
+    private final List<BindingKind> unnamed;
+
+    private BindingKinds(Map<String, BindingKind> kinds, List<BindingKind> unnamed) {
         this.kinds = kinds;
+        this.unnamed = unnamed;
     }
 
     /** A registry of these kinds; a type given twice is a programming error. */
     public static BindingKinds of(List<BindingKind> kinds) {
         Map<String, BindingKind> byType = new LinkedHashMap<>();
+        Set<String> types = new HashSet<>();
+        List<BindingKind> unnamed = new ArrayList<>();
         for (BindingKind kind : kinds) {
-            if (byType.put(kind.type(), kind) != null) {
+            if (!types.add(kind.type())) {
                 throw new IllegalArgumentException("binding type registered twice: " + kind.type());
             }
+            if (kind.unnamed()) {
+                unnamed.add(kind);
+            } else {
+                byType.put(kind.type(), kind);
+            }
         }
-        return new BindingKinds(Map.copyOf(byType));
+        return new BindingKinds(Map.copyOf(byType), List.copyOf(unnamed));
     }
 
     /** The JavaScript of every channel kind, for the engine to run in each isolate. */
     public List<String> scripts() {
-        return scripts(kinds.values().stream().map(BindingKind::script).flatMap(Optional::stream).toList());
+        return scripts(java.util.stream.Stream.concat(kinds.values().stream(), unnamed.stream())
+                .map(BindingKind::script).flatMap(Optional::stream).toList());
     }
 
     /** The JavaScript of these classpath resources, each once, in a stable order. */
@@ -99,23 +113,40 @@ public final class BindingKinds {
         return out;
     }
 
-    /** What the worker sees for each stored binding, channels numbered by position. */
+    /** What the worker sees for each stored binding, channels numbered by position, then the unnamed channels. */
     public List<Binding> toRuntime(List<BindingSpec> stored, BindingScope scope) {
-        List<Binding> out = new ArrayList<>(stored.size());
+        List<Binding> out = new ArrayList<>(stored.size() + unnamed.size());
         for (int i = 0; i < stored.size(); i++) {
             BindingSpec b = stored.get(i);
             out.add(stored(b).toRuntime(b, i, scope));
         }
+        for (int i = 0; i < unnamed.size(); i++) {
+            BindingKind kind = unnamed.get(i);
+            out.add(kind.toRuntime(unnamedSpec(kind), stored.size() + i, scope));
+        }
         return out;
+    }
+
+    private static BindingSpec unnamedSpec(BindingKind kind) {
+        return new BindingSpec(kind.type(), "", NO_FIELDS.deepCopy());
+    }
+
+    private Optional<BindingKind> unnamedChannel(List<BindingSpec> stored, int channel) {
+        int at = channel - stored.size();
+        return at >= 0 && at < unnamed.size() ? Optional.of(unnamed.get(at)) : Optional.empty();
     }
 
     /** Serves a call on channel {@code call.channel()} of a version whose bindings are {@code stored}. */
     public CompletableFuture<ChannelReply> call(List<BindingSpec> stored, ChannelCall call, BindingScope scope) {
         Optional<BindingSpec> binding = channel(stored, call.channel());
-        if (binding.isEmpty()) {
+        Optional<BindingKind> service = unnamedChannel(stored, call.channel());
+        if (binding.isEmpty() && service.isEmpty()) {
             return CompletableFuture.failedFuture(noChannel(call));
         }
         try {
+            if (service.isPresent()) {
+                return service.get().call(unnamedSpec(service.get()), call, scope);
+            }
             return stored(binding.get()).call(binding.get(), call, scope);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -124,6 +155,10 @@ public final class BindingKinds {
 
     /** Answers a call at once, as {@link BindingKind#callNow}. */
     public String callNow(List<BindingSpec> stored, ChannelCall call, BindingScope scope) {
+        Optional<BindingKind> service = unnamedChannel(stored, call.channel());
+        if (service.isPresent()) {
+            return service.get().callNow(unnamedSpec(service.get()), call, scope);
+        }
         BindingSpec binding = channel(stored, call.channel()).orElseThrow(() -> noChannel(call));
         return stored(binding).callNow(binding, call, scope);
     }

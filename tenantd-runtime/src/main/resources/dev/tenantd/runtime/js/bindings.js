@@ -13,6 +13,8 @@
 //   bindings_fetcher(channel, operation, args) -> a Fetcher: its fetch(request) is a call
 //       that carries the request, answered with a Response
 //   bindings_make(binding, flags)  (worker.js) the env value for one configured binding
+// A channel with an empty name is a platform service, not on env: its maker installs
+// globals with defineGlobal() and its return value is dropped.
 
 const bindings_makers = new SafeMap();
 

@@ -175,7 +175,10 @@ const entryPoints = {
       const bindings = JSONParse(bindingsJson);
       for (let i = 0; i < bindings.length; i++) {
         const binding = bindings[i];
-        env[binding.name] = bindings_make(binding, worker_flags);
+        const value = bindings_make(binding, worker_flags);
+        // An unnamed channel is a platform service whose wrapper installed its globals itself.
+        if (binding.name === '') continue;
+        env[binding.name] = value;
         if (format === 'service-worker') defineGlobal(binding.name, env[binding.name]);
       }
       worker_env = ObjectFreeze(env);

@@ -1,0 +1,136 @@
+package dev.tenantd.platform.cache;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cache the workers' Cache API reaches: {@link CachePolicy} decides what is kept,
+ * {@link CacheStore} keeps it under {@code <data-dir>/cache}, {@link CacheAnswers} shapes
+ * what a match returns. Every call runs on the bounded {@code tenantd-cache} threads, never
+ * on the caller's (a JS thread). Expired entries and, past the size cap, the least recently
+ * used ones are removed in the background: once a minute, and after a put that passes the cap.
+ */
+public final class CacheService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CacheService.class);
+    private static final int QUEUE = 1_000;
+
+    private final CacheStore store;
+    private final Clock clock;
+    private final CacheLimits limits;
+    private final ThreadPoolExecutor executor;
+    private final ScheduledExecutorService evictor;
+    private final AtomicBoolean evictionQueued = new AtomicBoolean();
+
+    private CacheService(CacheStore store, Clock clock, CacheLimits limits) {
+        this.store = store;
+        this.clock = clock;
+        this.limits = limits;
+        AtomicInteger count = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(limits.threads(), limits.threads(), 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(QUEUE), r -> {
+                    Thread t = new Thread(r, "tenantd-cache-" + count.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.evictor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tenantd-cache-evict");
+            t.setDaemon(true);
+            return t;
+        });
+        evictor.scheduleWithFixedDelay(this::evictNow, 1, 60, TimeUnit.SECONDS);
+    }
+
+    /** Opens the cache in {@code dir} (its index and bodies), with these limits and this clock for expiry. */
+    public static CacheService open(Path dir, CacheLimits limits, Clock clock) {
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(clock, "clock");
+        return new CacheService(CacheStore.open(dir, limits.maxTotalBytes()), clock, limits);
+    }
+
+    public CacheLimits limits() {
+        return limits;
+    }
+
+    /** What {@code cache.match} resolves to: empty on a miss (nothing stored, expired, or kept for other Vary values). */
+    CompletableFuture<Optional<CacheAnswers.Answer>> match(CacheKey key, HttpFields request) {
+        return run(() -> store.get(key, clock.instant())
+                .filter(entry -> CachePolicy.varyMatches(entry.vary(), request))
+                .map(entry -> CacheAnswers.answer(entry, request)));
+    }
+
+    /** {@code cache.put}: stores the response if its headers allow, for as long as they say; whether it was stored. */
+    CompletableFuture<Boolean> put(CacheKey key, HttpFields request, int status, String statusText, HttpFields headers,
+            byte[] body) {
+        if (body.length > limits.maxObjectBytes()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("Cannot cache a response of " + body.length
+                    + " bytes: this server caches responses of at most " + limits.maxObjectBytes() + " bytes."));
+        }
+        return run(() -> {
+            CachePolicy.Decision decision = CachePolicy.decide(status, headers, request, clock.instant());
+            if (!(decision instanceof CachePolicy.Store keep)) {
+                return false;
+            }
+            store.put(key, new CachedResponse(status, statusText, keep.headers(), body, keep.expires(), keep.vary()));
+            if (store.overCap() && evictionQueued.compareAndSet(false, true)) {
+                evictor.execute(this::evictNow);
+            }
+            return true;
+        });
+    }
+
+    /** {@code cache.delete}: whether a live entry was there. */
+    CompletableFuture<Boolean> delete(CacheKey key) {
+        return run(() -> store.delete(key, clock.instant()));
+    }
+
+    /** Removes expired entries and, past the cap, the least recently used; how many went. */
+    int evictNow() {
+        evictionQueued.set(false);
+        try {
+            return store.evict(clock.instant());
+        } catch (RuntimeException e) {
+            LOG.warn("cache eviction failed: {}", e.toString());
+            return 0;
+        }
+    }
+
+    /** Bytes the cached responses take (bodies and their headers). */
+    public long totalBytes() {
+        return store.totalBytes();
+    }
+
+    private <T> CompletableFuture<T> run(Supplier<T> work) {
+        try {
+            return CompletableFuture.supplyAsync(work, executor);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "The cache is busy: too many cache operations are waiting. Try again later."));
+        }
+    }
+
+    @Override
+    public void close() {
+        evictor.shutdownNow();
+        executor.shutdown();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        store.close();
+    }
+}
