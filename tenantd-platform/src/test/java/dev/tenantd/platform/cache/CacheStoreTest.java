@@ -1,0 +1,128 @@
+package dev.tenantd.platform.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The on-disk cache: entries by key, expiry, LRU under the size cap, and what survives a restart. */
+class CacheStoreTest {
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private static CachedResponse entry(String body, Instant expires) {
+        return new CachedResponse(200, "OK", HttpFields.parse("content-type\0text/plain"),
+                body.getBytes(StandardCharsets.UTF_8), expires, Map.of());
+    }
+
+    private static CacheKey key(String url) {
+        return CacheKey.of("account:a", Optional.empty(), url);
+    }
+
+    private static String body(Optional<CachedResponse> found) {
+        return new String(found.orElseThrow().body(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void stores_replaces_and_deletes_entries_by_key() {
+        try (CacheStore store = CacheStore.open(dir, 1 << 20)) {
+            store.put(key("https://x/a"), entry("one", T0.plusSeconds(60)));
+            assertThat(body(store.get(key("https://x/a"), T0))).isEqualTo("one");
+            assertThat(store.get(key("https://x/a"), T0).orElseThrow().headers().get("content-type")).contains("text/plain");
+            store.put(key("https://x/a"), entry("two", T0.plusSeconds(60)));
+            assertThat(body(store.get(key("https://x/a"), T0))).isEqualTo("two");
+            assertThat(store.get(key("https://x/b"), T0)).isEmpty();
+            assertThat(store.delete(key("https://x/a"), T0)).isTrue();
+            assertThat(store.delete(key("https://x/a"), T0)).isFalse();
+            assertThat(store.get(key("https://x/a"), T0)).isEmpty();
+            assertThat(store.totalBytes()).isZero();
+        }
+    }
+
+    @Test
+    void caches_and_scopes_never_share_entries() {
+        try (CacheStore store = CacheStore.open(dir, 1 << 20)) {
+            store.put(CacheKey.of("script:a/ns/one", Optional.of("c"), "https://x/"), entry("one", T0.plusSeconds(60)));
+            assertThat(store.get(CacheKey.of("script:a/ns/two", Optional.of("c"), "https://x/"), T0)).isEmpty();
+            assertThat(store.get(CacheKey.of("script:a/ns/one", Optional.of("other"), "https://x/"), T0)).isEmpty();
+            assertThat(store.get(CacheKey.of("script:a/ns/one", Optional.empty(), "https://x/"), T0)).isEmpty();
+            assertThat(store.get(CacheKey.of("script:a/ns/one", Optional.of("c"), "https://x/"), T0)).isPresent();
+        }
+    }
+
+    @Test
+    void an_expired_entry_is_a_miss_and_is_removed() {
+        try (CacheStore store = CacheStore.open(dir, 1 << 20)) {
+            store.put(key("https://x/a"), entry("soon gone", T0.plusSeconds(10)));
+            store.put(key("https://x/b"), entry("stays", T0.plusSeconds(100)));
+            assertThat(store.get(key("https://x/a"), T0.plusSeconds(9))).isPresent();
+            assertThat(store.get(key("https://x/a"), T0.plusSeconds(10))).isEmpty();
+            assertThat(store.delete(key("https://x/b"), T0.plusSeconds(100))).as("deleting an expired entry finds nothing")
+                    .isFalse();
+        }
+    }
+
+    @Test
+    void eviction_removes_expired_entries_then_the_least_recently_used_until_under_the_cap() throws Exception {
+        String kb = "x".repeat(1000);
+        try (CacheStore store = CacheStore.open(dir, 3500)) {
+            store.put(key("https://x/expired"), entry(kb, T0.plusSeconds(1)));
+            store.put(key("https://x/1"), entry(kb, T0.plusSeconds(100)));
+            store.put(key("https://x/2"), entry(kb, T0.plusSeconds(100)));
+            store.put(key("https://x/3"), entry(kb, T0.plusSeconds(100)));
+            assertThat(store.overCap()).isTrue();
+            store.get(key("https://x/1"), T0.plusSeconds(2));
+            assertThat(store.evict(T0.plusSeconds(2))).isEqualTo(1);
+            assertThat(store.overCap()).isFalse();
+            store.put(key("https://x/4"), entry(kb, T0.plusSeconds(100)));
+            assertThat(store.evict(T0.plusSeconds(2))).isEqualTo(1);
+            assertThat(store.get(key("https://x/2"), T0.plusSeconds(2))).as("least recently used").isEmpty();
+            assertThat(store.get(key("https://x/1"), T0.plusSeconds(2))).as("read recently").isPresent();
+            assertThat(store.get(key("https://x/3"), T0.plusSeconds(2))).isPresent();
+            assertThat(store.get(key("https://x/4"), T0.plusSeconds(2))).isPresent();
+            assertThat(store.totalBytes()).isLessThanOrEqualTo(3500);
+        }
+        try (Stream<Path> files = Files.list(dir.resolve("bodies"))) {
+            assertThat(files.count()).as("evicted bodies are deleted").isEqualTo(3);
+        }
+    }
+
+    @Test
+    void entries_survive_a_restart_and_leftover_body_files_are_removed() throws Exception {
+        try (CacheStore store = CacheStore.open(dir, 1 << 20)) {
+            store.put(key("https://x/kept"), entry("kept", T0.plusSeconds(60)));
+        }
+        Files.writeString(dir.resolve("bodies").resolve("0123abcd.tmp"), "half-written");
+        try (CacheStore store = CacheStore.open(dir, 1 << 20)) {
+            assertThat(body(store.get(key("https://x/kept"), T0))).isEqualTo("kept");
+            assertThat(store.totalBytes()).isPositive();
+        }
+        try (Stream<Path> files = Files.list(dir.resolve("bodies"))) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).hasSize(1).noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+
+    @Test
+    void vary_values_and_headers_round_trip() {
+        try (CacheStore store = CacheStore.open(dir, 1 << 20)) {
+            CachedResponse e = new CachedResponse(404, "Not Found", HttpFields.parse("a\0one\0set-thing\0x, y"),
+                    new byte[0], T0.plusSeconds(5), Map.of("accept-language", "de"));
+            store.put(key("https://x/v"), e);
+            CachedResponse back = store.get(key("https://x/v"), T0).orElseThrow();
+            assertThat(back.status()).isEqualTo(404);
+            assertThat(back.statusText()).isEqualTo("Not Found");
+            assertThat(back.vary()).isEqualTo(Map.of("accept-language", "de"));
+            assertThat(back.headers().list()).extracting(HttpFields.Header::name).isEqualTo(List.of("a", "set-thing"));
+        }
+    }
+}
