@@ -78,6 +78,11 @@ public final class ApiError extends TenantdException {
     }
 
     /** A body that must be JSON of a given shape and is not. */
+    /** A dispatch namespace body field with a value it cannot take. */
+    public static ApiError invalidNamespaceField(String message) {
+        return new ApiError(400, 10014, message);
+    }
+
     public static ApiError invalidJsonBody(String what) {
         return new ApiError(400, 10014, what);
     }

@@ -114,7 +114,11 @@ public final class ControlApi {
             }
             String accountId = account(ctx);
             EgressPolicy policy = EgressPolicy.fromJson(body.get("egress"), "egress");
+            Optional<Boolean> trusted = trustedWorkers(body);
             Namespace created = platform.namespaces().create(accountId, name);
+            if (trusted.orElse(false)) {
+                created = platform.namespaces().trustWorkers(accountId, name);
+            }
             return namespaceJson(policy.isOpen() ? created : platform.namespaces().setEgress(accountId, name, policy));
         });
         get(router, ns + "/:ns", ctx -> namespaceJson(platform.namespaces().get(account(ctx), ctx.pathParam("ns"))));
@@ -552,11 +556,28 @@ public final class ControlApi {
         });
     }
 
-    /** Renames ({@code name}) and/or sets the egress policy ({@code egress}, a tenantd extension). */
+    /** {@code trusted_workers} of a namespace body, if given; anything but a boolean is refused. */
+    private static Optional<Boolean> trustedWorkers(JsonNode body) {
+        if (!body.has("trusted_workers") || body.get("trusted_workers").isNull()) {
+            return Optional.empty();
+        }
+        if (!body.get("trusted_workers").isBoolean()) {
+            throw ApiError.invalidNamespaceField("trusted_workers must be true or false, not "
+                    + body.get("trusted_workers") + ".");
+        }
+        return Optional.of(body.get("trusted_workers").asBoolean());
+    }
+
+    /**
+     * Renames ({@code name}), sets {@code trusted_workers}, and/or sets the egress policy
+     * ({@code egress}, a tenantd extension).
+     */
     private JsonNode updateNamespace(RoutingContext ctx) {
         JsonNode body = jsonBody(ctx);
-        if (!body.path("name").isTextual() && !body.has("egress")) {
+        Optional<Boolean> trusted = trustedWorkers(body);
+        if (!body.path("name").isTextual() && !body.has("egress") && trusted.isEmpty()) {
             throw new ApiError(400, 10014, "Send a JSON body with the new name, {\"name\": \"new-name\"}, "
+                    + "trusted_workers, {\"trusted_workers\": true}, "
                     + "and/or an egress policy, {\"egress\": {\"allow\": [], \"block\": []}}.");
         }
         String accountId = account(ctx);
@@ -569,6 +590,10 @@ public final class ControlApi {
         }
         if (policy != null) {
             result = platform.namespaces().setEgress(accountId, name, policy);
+        }
+        if (trusted.isPresent()) {
+            result = trusted.get() ? platform.namespaces().trustWorkers(accountId, name)
+                    : platform.namespaces().isolateWorkers(accountId, name);
         }
         return namespaceJson(result);
     }

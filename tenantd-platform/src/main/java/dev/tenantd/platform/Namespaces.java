@@ -70,6 +70,26 @@ public final class Namespaces {
         return updated;
     }
 
+    /**
+     * Marks a namespace's workers as trusted ({@code trusted_workers: true}): they share one
+     * cache space, {@code caches.default} included.
+     */
+    public Namespace trustWorkers(String accountId, String name) {
+        return setTrustedWorkers(accountId, name, true);
+    }
+
+    /** Isolates a namespace's workers again ({@code trusted_workers: false}, the default): each has its own cache. */
+    public Namespace isolateWorkers(String accountId, String name) {
+        return setTrustedWorkers(accountId, name, false);
+    }
+
+    private Namespace setTrustedWorkers(String accountId, String name, boolean trusted) {
+        Namespace ns = get(accountId, name);
+        Namespace updated = store.setNamespaceTrustedWorkers(ns.id(), trusted).orElseThrow();
+        directory.apply(new Change.Namespace(accountId, name, ns.id()));
+        return updated;
+    }
+
     /** The namespace a user worker is in. */
     public Namespace of(ScriptRef ref) {
         return store.namespaceById(ref.namespaceId()).orElseThrow(() -> new PlatformException(

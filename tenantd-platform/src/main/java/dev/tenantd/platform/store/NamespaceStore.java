@@ -21,6 +21,9 @@ public interface NamespaceStore {
     /** Replaces a namespace's egress policy. */
     Optional<Namespace> setNamespaceEgress(String namespaceId, dev.tenantd.platform.EgressPolicy policy);
 
+    /** Sets whether a namespace's workers are trusted ({@code trusted_workers}). */
+    Optional<Namespace> setNamespaceTrustedWorkers(String namespaceId, boolean trusted);
+
     /** Deletes a namespace and every script in it. */
     boolean deleteNamespace(String namespaceId);
 }

@@ -81,6 +81,15 @@ public abstract class StoreContract {
     }
 
     @Test
+    void a_namespace_is_untrusted_until_its_workers_are_trusted() {
+        Namespace ns = store.createNamespace("acct", "prod").orElseThrow();
+        assertThat(ns.trustedWorkers()).isFalse();
+        assertThat(store.setNamespaceTrustedWorkers(ns.id(), true)).map(Namespace::trustedWorkers).contains(true);
+        assertThat(store.namespaceById(ns.id())).map(Namespace::trustedWorkers).contains(true);
+        assertThat(store.setNamespaceTrustedWorkers(ns.id(), false)).map(Namespace::trustedWorkers).contains(false);
+    }
+
+    @Test
     void a_new_script_needs_a_deployment_and_versions_are_listed_newest_first() {
         Namespace ns = store.createNamespace("acct", "prod").orElseThrow();
         ScriptRef ref = new ScriptRef("acct", ns.id(), "site");

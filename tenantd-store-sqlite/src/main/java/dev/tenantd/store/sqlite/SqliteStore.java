@@ -243,6 +243,15 @@ public final class SqliteStore implements Store {
     }
 
     @Override
+    public Optional<Namespace> setNamespaceTrustedWorkers(String namespaceId, boolean trusted) {
+        return transaction(() -> {
+            update("UPDATE namespaces SET trusted_workers = ?, modified_on = ? WHERE id = ?", trusted ? 1 : 0, now(),
+                    namespaceId);
+            return namespaceRows("n.id = ?", namespaceId).stream().findFirst();
+        });
+    }
+
+    @Override
     public boolean deleteNamespace(String namespaceId) {
         return transaction(() -> {
             update("DELETE FROM deployments WHERE script_id IN (SELECT id FROM scripts WHERE namespace_id = ?)",
