@@ -50,6 +50,15 @@ class ChannelBindingTest {
     }
 
     @Test
+    void an_unnamed_channel_is_not_on_env_and_its_wrapper_installs_globals_over_it() {
+        Worker w = worker("""
+                export default { async fetch(request, env) {
+                  return Response.json({ keys: Object.keys(env), answer: (await platformEcho('hi')).text });
+                } };""", List.of(Binding.text("NAME", "v"), Binding.unnamed("test-global", 3, "{}")));
+        assertThat(text(get(w, "http://x/"))).isEqualTo("{\"keys\":[\"NAME\"],\"answer\":\"echo:3:hi\"}");
+    }
+
+    @Test
     void a_host_failure_rejects_with_the_error_type_the_host_names_and_unknown_names_become_error() {
         Worker w = worker("""
                 export default { async fetch(request, env) {

@@ -36,6 +36,10 @@ final class Engines {
             }));
             builtins_define('tenantd-test:gated', () => ({ default: 'the default', answer: 42, made: Symbol('made') }),
               (flags) => !flags.lazy_dispatch_lookup, 'turn on the eager_dispatch_lookup compatibility flag');
+            bindings_define('test-global', (channel) => {
+              defineGlobal('platformEcho', async (args) => await bindings_call(channel, 'echo', args, null));
+              return 'never on env';
+            });
             bindings_define('test-echo', (channel, config) => ({
               config,
               async echo(args, bytes = null) {
