@@ -176,6 +176,14 @@ class CacheWorkerTest {
     }
 
     @Test
+    void an_upload_cannot_name_the_cache_as_a_binding() {
+        TestServer.Reply r = s.putModule(s.accountApi("/workers/scripts/sneaky"),
+                "{\"main_module\":\"w.js\",\"bindings\":[{\"type\":\"cache\",\"name\":\"C\"}]}", "w.js", KEEPER);
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.message()).contains("Binding type 'cache'", "not supported");
+    }
+
+    @Test
     void entries_survive_a_restart(@TempDir Path own) {
         TestServer first = new TestServer(own, List.of(), LIMITS);
         try {

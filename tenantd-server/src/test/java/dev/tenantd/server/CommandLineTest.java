@@ -76,6 +76,25 @@ class CommandLineTest {
     }
 
     @Test
+    void cache_table_sets_the_cache_caps_and_bad_values_exit_2() throws Exception {
+        Path toml = dir.resolve("cache.toml");
+        Files.writeString(toml, "[cache]\nmax-size-mb = 50\nmax-object-mb = 5\n");
+        Main.Serve serve = new Main.Serve();
+        new CommandLine(serve).parseArgs("--config", toml.toString(), "--data-dir", dir.toString(), "--api-token", "t");
+        assertThat(serve.resolve().cache()).isEqualTo(new dev.tenantd.platform.cache.CacheLimits(50L << 20, 5L << 20, 2));
+        for (String[] bad : new String[][] {
+                {"max-size = 5", "unknown key [cache] max-size"},
+                {"max-size-mb = 0", "max-size-mb must be a whole number, 1 or more"},
+                {"max-size-mb = 10\nmax-object-mb = 20", "max-object-mb cannot be larger than max-size-mb"}}) {
+            Path badToml = dir.resolve("bad-cache.toml");
+            Files.writeString(badToml, "[cache]\n" + bad[0] + "\n");
+            StringWriter err = new StringWriter();
+            assertThat(run(err, "serve", "--config", badToml.toString(), "--data-dir", dir.toString())).isEqualTo(2);
+            assertThat(err.toString()).contains(bad[1]);
+        }
+    }
+
+    @Test
     void bad_server_table_exits_2_naming_the_key() throws Exception {
         for (String[] bad : new String[][] {
                 {"idle-timeout = 5", "unknown key [server] idle-timeout"},
