@@ -30,8 +30,9 @@ import java.util.stream.Stream;
 /**
  * Cached responses on disk: an SQLite index ({@code index.sqlite}: key, expiry, size, last
  * use, status and headers) and one file per body under {@code bodies/}. Bodies live in files
- * rather than in the index so that a large one never passes through SQLite's page cache
- * and removing one gives its space back at once. A body is written in full before its row
+ * rather than in the index: from a few hundred KiB up, writing, reading and deleting a body
+ * as a blob costs several times what a file does, and the pages a deleted blob frees stay
+ * in the database file until it is vacuumed, where removing a file gives its space back at once. A body is written in full before its row
  * points at it; files no row names (left by a crash) are removed when the store opens.
  *
  * <p>Index calls are serialized on this object; bodies are read outside the lock. Blocking:

@@ -1,0 +1,108 @@
+package dev.tenantd.platform.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The service as the binding uses it: policy, store and answers together, on its own threads, with a clock the test moves. */
+class CacheServiceTest {
+    @TempDir
+    Path dir;
+
+    /** A clock that stands still until the test moves it. */
+    static final class TestClock extends Clock {
+        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    private static final HttpFields NONE = HttpFields.parse("");
+
+    private static CacheKey key(String path) {
+        return CacheKey.of("account:a", Optional.of("c"), "https://x/" + path);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void an_entry_lives_as_long_as_its_max_age_says() {
+        TestClock clock = new TestClock();
+        try (CacheService cache = CacheService.open(dir, CacheLimits.defaults(), clock)) {
+            assertThat(cache.put(key("a"), NONE, 200, "OK", HttpFields.parse("cache-control\0max-age=10"), bytes("a")).join())
+                    .isTrue();
+            clock.advance(Duration.ofSeconds(9));
+            assertThat(cache.match(key("a"), NONE).join()).isPresent();
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(cache.match(key("a"), NONE).join()).isEmpty();
+        }
+    }
+
+    @Test
+    void a_response_the_policy_refuses_is_not_stored_and_leaves_the_old_entry() {
+        try (CacheService cache = CacheService.open(dir, CacheLimits.defaults(), new TestClock())) {
+            cache.put(key("a"), NONE, 200, "OK", NONE, bytes("old")).join();
+            assertThat(cache.put(key("a"), NONE, 200, "OK", HttpFields.parse("cache-control\0no-store"), bytes("new")).join())
+                    .isFalse();
+            assertThat(new String(cache.match(key("a"), NONE).join().orElseThrow().body(), StandardCharsets.UTF_8))
+                    .isEqualTo("old");
+        }
+    }
+
+    @Test
+    void a_body_over_the_object_limit_is_refused_with_the_limit_in_the_message() {
+        try (CacheService cache = CacheService.open(dir, new CacheLimits(1 << 20, 10, 1), new TestClock())) {
+            assertThatThrownBy(() -> cache.put(key("a"), NONE, 200, "OK", NONE, new byte[11]).join())
+                    .isInstanceOf(CompletionException.class).hasMessageContaining("at most 10 bytes");
+            assertThat(cache.match(key("a"), NONE).join()).isEmpty();
+        }
+    }
+
+    @Test
+    void a_put_past_the_size_cap_evicts_the_least_recently_used_in_the_background() throws Exception {
+        TestClock clock = new TestClock();
+        try (CacheService cache = CacheService.open(dir, new CacheLimits(3500, 1000, 1), clock)) {
+            for (String path : new String[] {"1", "2", "3"}) {
+                cache.put(key(path), NONE, 200, "OK", NONE, new byte[1000]).join();
+            }
+            cache.match(key("1"), NONE).join();
+            cache.put(key("4"), NONE, 200, "OK", NONE, new byte[1000]).join();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (cache.totalBytes() > 3500 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(cache.totalBytes()).isLessThanOrEqualTo(3500);
+            assertThat(cache.match(key("2"), NONE).join()).as("least recently used").isEmpty();
+            assertThat(cache.match(key("1"), NONE).join()).isPresent();
+            assertThat(cache.match(key("4"), NONE).join()).isPresent();
+        }
+    }
+}
