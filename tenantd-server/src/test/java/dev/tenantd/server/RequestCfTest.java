@@ -26,16 +26,22 @@ class RequestCfTest {
     static void start() {
         t = new TestServer(dir, List.of(Route.parse("*.cf.test/*=front"), Route.parse("plain.test/*=plain")));
         t.createNamespace("tenants");
-        String binding = "{\"type\":\"dispatch_namespace\",\"name\":\"NS\",\"namespace\":\"tenants\"}";
+        assertThat(t.postJson(t.accountApi("/workers/dispatch/namespaces"),
+                "{\"name\":\"inner\",\"trusted_workers\":true}").status()).isEqualTo(200);
+        String bindings = "{\"type\":\"dispatch_namespace\",\"name\":\"NS\",\"namespace\":\"tenants\"},"
+                + "{\"type\":\"dispatch_namespace\",\"name\":\"TRUSTED\",\"namespace\":\"inner\"}";
         assertThat(t.putModule(t.accountApi("/workers/scripts/front"),
-                "{\"main_module\":\"f.js\",\"bindings\":[" + binding + "]}", "f.js", """
+                "{\"main_module\":\"f.js\",\"bindings\":[" + bindings + "]}", "f.js", """
                 export default { async fetch(request, env) {
                   const mine = JSON.stringify(request.cf);
                   const theirs = await env.NS.get('acme').fetch(request);
-                  return new Response(`${mine}\\n${await theirs.text()}`);
+                  const trusted = await env.TRUSTED.get('acme').fetch(request);
+                  return new Response(`${mine}\\n${await theirs.text()}\\n${await trusted.text()}`);
                 } };""").status()).isEqualTo(200);
-        assertThat(t.putModule(t.accountApi("/workers/dispatch/namespaces/tenants/scripts/acme"),
-                "{\"main_module\":\"u.js\"}", "u.js", SHOW_CF).status()).isEqualTo(200);
+        for (String ns : List.of("tenants", "inner")) {
+            assertThat(t.putModule(t.accountApi("/workers/dispatch/namespaces/" + ns + "/scripts/acme"),
+                    "{\"main_module\":\"u.js\"}", "u.js", SHOW_CF).status()).isEqualTo(200);
+        }
         assertThat(t.putModule(t.accountApi("/workers/scripts/plain"), "{\"main_module\":\"p.js\"}", "p.js", SHOW_CF)
                 .status()).isEqualTo(200);
     }
@@ -54,9 +60,10 @@ class RequestCfTest {
     }
 
     @Test
-    void a_user_worker_of_an_untrusted_namespace_does_not_see_the_dispatchers_cf() throws Exception {
+    void only_user_workers_of_a_trusted_namespace_see_the_dispatchers_cf() throws Exception {
         String[] lines = t.worker("GET", "acme.cf.test", "/", null).body().split("\n");
         assertThat(TestServer.JSON.readTree(lines[0]).path("httpProtocol").asText()).isEqualTo("HTTP/1.1");
-        assertThat(lines[1]).isEqualTo("no cf");
+        assertThat(lines[1]).as("untrusted").isEqualTo("no cf");
+        assertThat(lines[2]).as("trusted").isEqualTo(lines[0]);
     }
 }
