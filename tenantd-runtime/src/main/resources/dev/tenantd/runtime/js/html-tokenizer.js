@@ -1,0 +1,434 @@
+// The streaming HTML tokenizer behind HTMLRewriter. It is fed decoded text chunk
+// by chunk, keeps back only a markup token that is not complete yet (never text),
+// tracks the open elements (with the simplified rules of a streaming rewriter: an
+// end tag closes up to the nearest open element of its name, void elements and
+// self-closing foreign elements have no content, nothing is reparented), matches
+// start tags against the selectors, and returns the tokens somebody has a handler
+// for. Everything between those tokens passes through untouched.
+//
+// Shared with other files:
+//   HtmlTokenizer(registrations)   registrations: [{ selector (null for onDocument),
+//                                    element, comments, text, doctype, end, active }]
+//   tokenizer.feed(text, final) -> { buf, tokens, consumed }: tokens cover ranges of
+//     buf; buf[0..consumed) is done, the rest is kept for the next call.
+//   HTML_START, HTML_END, HTML_TEXT, HTML_COMMENT, HTML_DOCTYPE, HTML_EOF  token types
+//   HTML_NS_HTML                      the HTML namespace URI
+const HTML_START = 1;
+const HTML_END = 2;
+const HTML_TEXT = 3;
+const HTML_COMMENT = 4;
+const HTML_DOCTYPE = 5;
+const HTML_EOF = 6;
+const HTML_NS_HTML = 'http://www.w3.org/1999/xhtml';
+let HtmlTokenizer;
+
+{
+  const NS_SVG = 'http://www.w3.org/2000/svg';
+  const NS_MATHML = 'http://www.w3.org/1998/Math/MathML';
+  const VOID = new SafeSet();
+  const RAW_TEXT = new SafeSet();
+  {
+    const voids = ['area', 'base', 'basefont', 'bgsound', 'br', 'col', 'embed', 'frame', 'hr', 'img', 'input',
+      'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr'];
+    for (let i = 0; i < voids.length; i++) VOID.add(voids[i]);
+    const raw = ['script', 'style', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes'];
+    for (let i = 0; i < raw.length; i++) RAW_TEXT.add(raw[i]);
+  }
+  // Markup not finished within this many characters is refused rather than kept
+  // growing (a tag or comment that never ends).
+  const MAX_PENDING = 3 * 1024 * 1024;
+  const INCOMPLETE = -1;
+  const NOT_MARKUP = -2;
+  const DATA = 0;
+  const RAW = 1;
+  const PLAINTEXT = 2;
+  const DOCTYPE_PARTS = /^\s*([^\s>]*)\s*(?:(?:public\s*(?:"([^"]*)"|'([^']*)'))?\s*(?:"([^"]*)"|'([^']*)')?|system\s*(?:"([^"]*)"|'([^']*)'))?/i;
+
+  function isSpace(c) {
+    return c === 0x20 || c === 0x0A || c === 0x09 || c === 0x0C || c === 0x0D;
+  }
+
+  function isLetter(c) {
+    return (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A);
+  }
+
+  function lower(text) {
+    return StringPrototypeToLowerCase(text);
+  }
+
+  function newEntry(name, ns, attrs, parent) {
+    return {
+      name, ns, attrs, parent, index: 0, typeIndex: 0, childCount: 0, typeCounts: null, memo: null,
+      regs: null, mutations: null, canHaveContent: true,
+    };
+  }
+
+  HtmlTokenizer = class HtmlTokenizer {
+    constructor(registrations) {
+      this.regs = registrations;
+      this.elementRegs = [];
+      this.wants = { text: false, comments: false, doctype: false };
+      for (let i = 0; i < registrations.length; i++) {
+        const reg = registrations[i];
+        if (reg.selector !== null) ArrayPrototypePush(this.elementRegs, reg);
+        else {
+          if (reg.text !== undefined) this.wants.text = true;
+          if (reg.comments !== undefined) this.wants.comments = true;
+          if (reg.doctype !== undefined) this.wants.doctype = true;
+        }
+      }
+      this.activeText = 0; // open matched elements with a text handler
+      this.activeComments = 0;
+      this.pending = '';
+      this.mode = DATA;
+      this.rawName = '';
+      this.root = newEntry(null, HTML_NS_HTML, [], null);
+      this.stack = [this.root];
+      this.textOpen = false;
+      this.tokens = null;
+    }
+
+    // Handlers of `kind` ('text' or 'comments') that apply now, in registration order.
+    handlersFor(kind) {
+      const list = [];
+      const regs = this.regs;
+      for (let i = 0; i < regs.length; i++) {
+        const reg = regs[i];
+        if (reg[kind] !== undefined && (reg.selector === null || reg.active > 0)) ArrayPrototypePush(list, reg);
+      }
+      return list;
+    }
+
+    wantsText() {
+      return this.wants.text || this.activeText > 0;
+    }
+
+    feed(chunk, final) {
+      const buf = this.pending === '' ? chunk : this.pending + chunk;
+      this.tokens = [];
+      const n = buf.length;
+      let at = 0;
+      let textStart = 0;
+      let consumed = n;
+      while (at < n) {
+        let lt;
+        if (this.mode === DATA) {
+          lt = StringPrototypeIndexOf(buf, '<', at);
+        } else if (this.mode === RAW) {
+          lt = StringPrototypeIndexOf(buf, '</', at);
+        } else {
+          lt = -1;
+        }
+        if (lt === -1) {
+          // A '<' at the very end may begin the end tag of raw text in the next chunk.
+          if (this.mode === RAW && !final && buf[n - 1] === '<') consumed = n - 1;
+          at = n;
+          break;
+        }
+        const token = this.mode === RAW ? this.rawTextEnd(buf, lt, final) : this.markup(buf, lt, final);
+        if (token === INCOMPLETE) {
+          if (n - lt > MAX_PENDING) throw new TypeError('Parser error: The memory limit has been exceeded.');
+          consumed = lt;
+          break;
+        }
+        if (token === NOT_MARKUP) {
+          at = lt + 1;
+          continue;
+        }
+        this.text(textStart, lt);
+        this.endText(lt);
+        this.take(token);
+        at = textStart = token.end;
+      }
+      this.text(textStart, consumed);
+      if (final) {
+        this.endText(consumed);
+        const open = [];
+        for (let i = this.stack.length - 1; i > 0; i--) ArrayPrototypePush(open, this.stack[i]);
+        this.close(open);
+        ArrayPrototypePush(this.tokens, { type: HTML_EOF, start: consumed, end: consumed, implicit: open });
+      }
+      this.pending = consumed < n ? StringPrototypeSlice(buf, consumed) : '';
+      return { buf, tokens: this.tokens, consumed };
+    }
+
+    text(start, end) {
+      if (end > start && this.wantsText()) {
+        this.textOpen = true;
+        ArrayPrototypePush(this.tokens, { type: HTML_TEXT, start, end, last: false, handlers: this.handlersFor('text') });
+      }
+    }
+
+    endText(at) {
+      if (this.textOpen) {
+        this.textOpen = false;
+        ArrayPrototypePush(this.tokens, { type: HTML_TEXT, start: at, end: at, last: true, handlers: this.handlersFor('text') });
+      }
+    }
+
+    // Applies a complete markup token to the open elements and queues it if anyone handles it.
+    take(token) {
+      const type = token.type;
+      if (type === HTML_START) {
+        this.open(token);
+        ArrayPrototypePush(this.tokens, token);
+      } else if (type === HTML_END) {
+        if (this.mode === RAW) this.mode = DATA;
+        const stack = this.stack;
+        let j = stack.length - 1;
+        while (j > 0 && stack[j].name !== token.name) j--;
+        if (j === 0) return;
+        const closed = [];
+        for (let i = stack.length - 1; i >= j; i--) ArrayPrototypePush(closed, stack[i]);
+        this.close(closed);
+        token.entry = closed[closed.length - 1];
+        closed.length--;
+        token.implicit = closed;
+        let needed = token.entry.regs !== null;
+        for (let i = 0; i < closed.length && !needed; i++) needed = closed[i].regs !== null;
+        if (needed) ArrayPrototypePush(this.tokens, token);
+      } else if (type === HTML_COMMENT) {
+        if (this.wants.comments || this.activeComments > 0) {
+          token.handlers = this.handlersFor('comments');
+          ArrayPrototypePush(this.tokens, token);
+        }
+      } else if (type === HTML_DOCTYPE) {
+        if (this.wants.doctype) ArrayPrototypePush(this.tokens, token);
+      } else if (this.wantsText()) {
+        // Character data of foreign content: a text node of its own.
+        ArrayPrototypePush(this.tokens, { type: HTML_TEXT, start: token.start, end: token.end, last: false, handlers: this.handlersFor('text') });
+        ArrayPrototypePush(this.tokens, { type: HTML_TEXT, start: token.end, end: token.end, last: true, handlers: this.handlersFor('text') });
+      }
+    }
+
+    open(token) {
+      const parent = this.stack[this.stack.length - 1];
+      const name = token.name;
+      let ns;
+      if (name === 'svg') ns = NS_SVG;
+      else if (name === 'math') ns = NS_MATHML;
+      else if (parent.ns === NS_SVG && (parent.name === 'foreignobject' || parent.name === 'desc' || parent.name === 'title')) ns = HTML_NS_HTML;
+      else if (parent.ns === NS_MATHML && (parent.name === 'mi' || parent.name === 'mo' || parent.name === 'mn'
+        || parent.name === 'ms' || parent.name === 'mtext')) ns = HTML_NS_HTML;
+      else ns = parent.ns;
+      const entry = newEntry(name, ns, token.attrs, parent);
+      entry.index = ++parent.childCount;
+      if (parent.typeCounts === null) parent.typeCounts = new SafeMap();
+      entry.typeIndex = (parent.typeCounts.get(name) ?? 0) + 1;
+      parent.typeCounts.set(name, entry.typeIndex);
+      entry.canHaveContent = ns === HTML_NS_HTML ? !VOID.has(name) : !token.selfClosing;
+      token.entry = entry;
+      const regs = this.elementRegs;
+      for (let i = 0; i < regs.length; i++) {
+        if (htmlSelectorMatches(regs[i].selector, entry)) {
+          if (entry.regs === null) entry.regs = [];
+          ArrayPrototypePush(entry.regs, regs[i]);
+        }
+      }
+      if (!entry.canHaveContent) return;
+      ArrayPrototypePush(this.stack, entry);
+      if (entry.regs !== null) {
+        for (let i = 0; i < entry.regs.length; i++) {
+          const reg = entry.regs[i];
+          reg.active++;
+          if (reg.text !== undefined) this.activeText++;
+          if (reg.comments !== undefined) this.activeComments++;
+        }
+      }
+      if (ns === HTML_NS_HTML) {
+        if (RAW_TEXT.has(name)) {
+          this.mode = RAW;
+          this.rawName = name;
+        } else if (name === 'plaintext') {
+          this.mode = PLAINTEXT;
+        }
+      }
+    }
+
+    // Pops `entries` (innermost first, the top of the stack).
+    close(entries) {
+      for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i];
+        this.stack.length--;
+        if (entry.regs === null) continue;
+        for (let r = 0; r < entry.regs.length; r++) {
+          const reg = entry.regs[r];
+          reg.active--;
+          if (reg.text !== undefined) this.activeText--;
+          if (reg.comments !== undefined) this.activeComments--;
+        }
+      }
+    }
+
+    // Inside script, style and the like only the end tag of the element is markup.
+    rawTextEnd(buf, p, final) {
+      const nameEnd = p + 2 + this.rawName.length;
+      if (nameEnd >= buf.length) return final ? NOT_MARKUP : INCOMPLETE;
+      const c = StringPrototypeCharCodeAt(buf, nameEnd);
+      if (!(isSpace(c) || c === 0x2F || c === 0x3E) || lower(StringPrototypeSlice(buf, p + 2, nameEnd)) !== this.rawName) {
+        return NOT_MARKUP;
+      }
+      return this.markup(buf, p, final);
+    }
+
+    // The markup token starting with the '<' at buf[p], INCOMPLETE when buf ends
+    // before it does, or NOT_MARKUP when the '<' is text.
+    markup(buf, p, final) {
+      const result = this.scanMarkup(buf, p);
+      // At the end of the input, what never became markup is text.
+      return result === INCOMPLETE && final ? NOT_MARKUP : result;
+    }
+
+    scanMarkup(buf, p) {
+      const n = buf.length;
+      if (p + 1 >= n) return INCOMPLETE;
+      const c = StringPrototypeCharCodeAt(buf, p + 1);
+      if (isLetter(c)) return this.tag(buf, p, p + 1, HTML_START);
+      if (c === 0x2F) { // '/'
+        if (p + 2 >= n) return INCOMPLETE;
+        const c2 = StringPrototypeCharCodeAt(buf, p + 2);
+        if (isLetter(c2)) return this.tag(buf, p, p + 2, HTML_END);
+        if (c2 === 0x3E) return NOT_MARKUP;
+        return this.bogusComment(buf, p, p + 2);
+      }
+      if (c === 0x21) { // '!'
+        return this.declaration(buf, p);
+      }
+      if (c === 0x3F) return this.bogusComment(buf, p, p + 1); // '?'
+      return NOT_MARKUP;
+    }
+
+    declaration(buf, p) {
+      const n = buf.length;
+      const head = StringPrototypeSlice(buf, p, p + 9);
+      if (StringPrototypeStartsWith(head, '<!--')) return this.comment(buf, p);
+      if (StringPrototypeStartsWith('<!--', head)) return INCOMPLETE;
+      const lowered = lower(head);
+      if (lowered === '<!doctype') return this.doctype(buf, p);
+      if (head === '<![CDATA[' && this.stack[this.stack.length - 1].ns !== HTML_NS_HTML) {
+        const close = StringPrototypeIndexOf(buf, ']]>', p + 9);
+        if (close === -1) return INCOMPLETE;
+        return { type: 0, start: p, end: close + 3 };
+      }
+      if (head.length < 9 && (StringPrototypeStartsWith('<!doctype', lowered) || StringPrototypeStartsWith('<![CDATA[', head))) {
+        return p + head.length >= n ? INCOMPLETE : this.bogusComment(buf, p, p + 2);
+      }
+      return this.bogusComment(buf, p, p + 2);
+    }
+
+    comment(buf, p) {
+      const n = buf.length;
+      if (p + 4 >= n) return INCOMPLETE;
+      if (buf[p + 4] === '>') return { type: HTML_COMMENT, start: p, end: p + 5, text: '', handlers: null };
+      if (p + 5 >= n) return INCOMPLETE;
+      if (buf[p + 4] === '-' && buf[p + 5] === '>') return { type: HTML_COMMENT, start: p, end: p + 6, text: '', handlers: null };
+      let close = StringPrototypeIndexOf(buf, '--', p + 4);
+      while (close !== -1) {
+        if (close + 2 < n && buf[close + 2] === '>') {
+          return { type: HTML_COMMENT, start: p, end: close + 3, text: StringPrototypeSlice(buf, p + 4, close), handlers: null };
+        }
+        if (close + 3 < n && buf[close + 2] === '!' && buf[close + 3] === '>') {
+          return { type: HTML_COMMENT, start: p, end: close + 4, text: StringPrototypeSlice(buf, p + 4, close), handlers: null };
+        }
+        if (close + 3 >= n) return INCOMPLETE;
+        close = StringPrototypeIndexOf(buf, '--', close + 1);
+      }
+      return INCOMPLETE;
+    }
+
+    bogusComment(buf, p, textStart) {
+      const close = StringPrototypeIndexOf(buf, '>', textStart);
+      if (close === -1) return INCOMPLETE;
+      return { type: HTML_COMMENT, start: p, end: close + 1, text: StringPrototypeSlice(buf, textStart, close), handlers: null };
+    }
+
+    doctype(buf, p) {
+      const close = StringPrototypeIndexOf(buf, '>', p + 9);
+      if (close === -1) return INCOMPLETE;
+      const m = RegExpPrototypeExec(DOCTYPE_PARTS, StringPrototypeSlice(buf, p + 9, close));
+      const name = m === null || m[1] === '' ? null : lower(m[1]);
+      let publicId = null;
+      let systemId = null;
+      if (m !== null) {
+        publicId = m[2] ?? m[3] ?? null;
+        systemId = m[4] ?? m[5] ?? m[6] ?? m[7] ?? null;
+      }
+      return { type: HTML_DOCTYPE, start: p, end: close + 1, name, publicId, systemId };
+    }
+
+    // A start or end tag: the name from `at`, then attributes as the HTML tokenizer reads them.
+    tag(buf, p, at, type) {
+      const n = buf.length;
+      let i = at;
+      while (i < n) {
+        const c = StringPrototypeCharCodeAt(buf, i);
+        if (isSpace(c) || c === 0x2F || c === 0x3E) break;
+        i++;
+      }
+      if (i >= n) return INCOMPLETE;
+      const name = lower(StringPrototypeSlice(buf, at, i));
+      const attrs = [];
+      let selfClosing = false;
+      for (;;) {
+        while (i < n && isSpace(StringPrototypeCharCodeAt(buf, i))) i++;
+        if (i >= n) return INCOMPLETE;
+        let c = StringPrototypeCharCodeAt(buf, i);
+        if (c === 0x3E) {
+          i++;
+          break;
+        }
+        if (c === 0x2F) {
+          if (i + 1 >= n) return INCOMPLETE;
+          if (StringPrototypeCharCodeAt(buf, i + 1) === 0x3E) {
+            selfClosing = true;
+            i += 2;
+            break;
+          }
+          i++;
+          continue;
+        }
+        const attrStart = i;
+        i++;
+        while (i < n) {
+          c = StringPrototypeCharCodeAt(buf, i);
+          if (isSpace(c) || c === 0x2F || c === 0x3E || c === 0x3D) break;
+          i++;
+        }
+        if (i >= n) return INCOMPLETE;
+        const attrName = lower(StringPrototypeSlice(buf, attrStart, i));
+        let j = i;
+        while (j < n && isSpace(StringPrototypeCharCodeAt(buf, j))) j++;
+        if (j >= n) return INCOMPLETE;
+        let value = '';
+        if (StringPrototypeCharCodeAt(buf, j) === 0x3D) {
+          j++;
+          while (j < n && isSpace(StringPrototypeCharCodeAt(buf, j))) j++;
+          if (j >= n) return INCOMPLETE;
+          c = StringPrototypeCharCodeAt(buf, j);
+          if (c === 0x22 || c === 0x27) {
+            const close = StringPrototypeIndexOf(buf, c === 0x22 ? '"' : "'", j + 1);
+            if (close === -1) return INCOMPLETE;
+            value = StringPrototypeSlice(buf, j + 1, close);
+            i = close + 1;
+          } else if (c === 0x3E) {
+            i = j;
+          } else {
+            const valueStart = j;
+            while (j < n) {
+              c = StringPrototypeCharCodeAt(buf, j);
+              if (isSpace(c) || c === 0x3E) break;
+              j++;
+            }
+            if (j >= n) return INCOMPLETE;
+            value = StringPrototypeSlice(buf, valueStart, j);
+            i = j;
+          }
+        }
+        if (type === HTML_START) {
+          ArrayPrototypePush(attrs, { name: attrName, value, raw: StringPrototypeSlice(buf, attrStart, i) });
+        }
+      }
+      return { type, start: p, end: i, name, attrs, selfClosing, entry: null, implicit: null };
+    }
+  };
+}
