@@ -134,12 +134,12 @@
 
   function attributesOf(entry) {
     const m = entry.mutations;
-    return m !== null && m.attrs !== null ? m.attrs : entry.attrs;
+    return m !== null && m.attrs !== null ? m.attrs : htmlAttributes(entry);
   }
 
   function changeAttributes(entry) {
     const m = mutationsOf(entry);
-    if (m.attrs === null) m.attrs = copyList(entry.attrs);
+    if (m.attrs === null) m.attrs = copyList(htmlAttributes(entry));
     m.attrsVersion++;
     return m.attrs;
   }
@@ -176,7 +176,7 @@
     get tagName() {
       const { entry } = live(this);
       const m = entry.mutations;
-      return m !== null && m.name !== null ? StringPrototypeToLowerCase(m.name) : entry.name;
+      return m !== null && m.name !== null ? StringPrototypeToLowerCase(m.name) : entry.decode(entry.name);
     }
 
     set tagName(value) {
@@ -337,7 +337,7 @@
     get name() {
       const { entry } = live(this);
       const m = entry.mutations;
-      return m !== null && m.endName !== null ? StringPrototypeToLowerCase(m.endName) : entry.name;
+      return m !== null && m.endName !== null ? StringPrototypeToLowerCase(m.endName) : entry.decode(entry.name);
     }
 
     set name(value) {
@@ -568,6 +568,20 @@
     return concatBytes(parts, total);
   }
 
+  const NON_ASCII = /[\x80-\xff]/;
+
+  // A byte string (one character per byte) as bytes.
+  function bytesOfByteString(text) {
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = StringPrototypeCharCodeAt(text, i);
+    return bytes;
+  }
+
+  function byteStringOf(bytes) {
+    return enc_unitsToString(bytes, TypedArrayPrototypeGetLength(bytes), '');
+  }
+
+  // How the document's bytes become the strings handlers see, and inserted strings bytes.
   function codecFor(contentType) {
     let label = 'utf-8';
     if (contentType !== null) {
@@ -575,17 +589,23 @@
       if (m !== null) label = m[1] ?? m[2];
     }
     const encoding = enc_labels.get(enc_normalizeLabel(label));
+    let decodeBytes;
+    let encode;
     if (encoding === 'utf-8') {
-      const state = enc_newUtf8State();
-      return {
-        decode: (bytes, flush) => enc_utf8DecodeInto(bytes, state, false, flush),
-        encode: utf8Encode,
-      };
+      decodeBytes = (bytes) => enc_utf8DecodeInto(bytes, enc_newUtf8State(), false, true);
+      encode = utf8Encode;
+    } else if (encoding === 'windows-1252') {
+      decodeBytes = enc_windows1252Decode;
+      encode = windows1252Encode;
+    } else {
+      throw new TypeError('Parser error: Unknown character encoding has been provided.');
     }
-    if (encoding === 'windows-1252') {
-      return { decode: (bytes) => enc_windows1252Decode(bytes), encode: windows1252Encode };
-    }
-    throw new TypeError('Parser error: Unknown character encoding has been provided.');
+    return {
+      utf8: encoding === 'utf-8',
+      encode,
+      // ASCII reads the same in every encoding supported here, and is the common case.
+      decode: (byteString) => (regExpTest(NON_ASCII, byteString) ? decodeBytes(bytesOfByteString(byteString)) : byteString),
+    };
   }
 
   // ---------------------------------------------------------------- the run
@@ -629,10 +649,11 @@
   // One transformation: pulls the input as its output is read. The handling of a
   // token has two steps: its handlers are called (each awaited if it returns a
   // promise), then its output is written from the mutations they made. Output is a
-  // list of strings and of streams to insert, which are read when the chunk is done.
+  // list of byte ranges of the input (what passes through), strings (what was
+  // inserted or rewritten) and streams to insert, read when the chunk is done.
   class Run {
     constructor(registrations, codec, reader) {
-      this.tokenizer = new HtmlTokenizer(registrations);
+      this.tokenizer = new HtmlTokenizer(registrations, codec.decode, codec.utf8);
       this.registrations = registrations;
       this.codec = codec;
       this.reader = reader;
@@ -640,11 +661,17 @@
       this.streams = false;
       this.suppress = 0;
       this.buf = '';
+      this.bytes = null;
+      this.pending = null;
       this.finished = false;
     }
 
     push(text) {
       if (this.suppress === 0 && text.length > 0) ArrayPrototypePush(this.out, text);
+    }
+
+    pushRaw(start, end) {
+      if (this.suppress === 0 && end > start) ArrayPrototypePush(this.out, bytesView(this.bytes, start, end));
     }
 
     emit(list) {
@@ -660,43 +687,56 @@
       }
     }
 
+    // The output so far as one new Uint8Array (a fresh one: enqueueing it detaches it).
     async takeOutput() {
       const out = this.out;
-      if (this.streams) {
-        this.streams = false;
-        for (let i = 0; i < out.length; i++) {
-          if (typeof out[i] !== 'string') out[i] = await streamText(out[i]);
-        }
+      let total = 0;
+      for (let i = 0; i < out.length; i++) {
+        let item = out[i];
+        if (typeof item === 'object' && !ArrayBufferIsView(item)) item = await streamText(item);
+        if (typeof item === 'string') item = this.codec.encode(item);
+        out[i] = item;
+        total += TypedArrayPrototypeGetLength(item);
       }
-      const text = ArrayPrototypeJoin(out, '');
+      const bytes = new Uint8Array(total);
+      let at = 0;
+      for (let i = 0; i < out.length; i++) {
+        TypedArrayPrototypeSet(bytes, out[i], at);
+        at += TypedArrayPrototypeGetLength(out[i]);
+      }
       out.length = 0;
-      return text;
+      this.streams = false;
+      return bytes;
     }
 
     async pull(controller) {
       try {
         for (;;) {
           const step = await ReaderRead(this.reader);
-          let text;
+          let bytes;
           if (step.done) {
-            text = this.codec.decode(new Uint8Array(0), true);
+            bytes = new Uint8Array(0);
           } else {
             const value = step.value;
-            let bytes;
             if (ArrayBufferIsView(value)) bytes = viewBytes(value);
             else if (isArrayBuffer(value)) bytes = new Uint8Array(value);
             else throw new TypeError('HTMLRewriter: the body to transform must be a stream of bytes (Uint8Array chunks).');
-            text = this.codec.decode(bytes, false);
           }
-          await this.process(this.tokenizer.feed(text, step.done));
+          const parsed = this.tokenizer.feed(byteStringOf(bytes), step.done);
+          this.bytes = this.pending === null ? bytes
+            : concatBytes([this.pending, bytes], TypedArrayPrototypeGetLength(this.pending) + TypedArrayPrototypeGetLength(bytes));
+          await this.process(parsed);
+          const left = TypedArrayPrototypeGetLength(this.bytes) - parsed.consumed;
+          this.pending = left > 0 ? new Uint8Array(bytesView(this.bytes, parsed.consumed, parsed.consumed + left)) : null;
           const output = await this.takeOutput();
-          if (output.length > 0) streams_enqueue(controller, this.codec.encode(output));
+          const length = TypedArrayPrototypeGetLength(output);
+          if (length > 0) streams_enqueue(controller, output);
           if (step.done) {
             this.finished = true;
             streams_close(controller);
             return;
           }
-          if (output.length > 0) return;
+          if (length > 0) return;
         }
       } catch (error) {
         this.finished = true;
@@ -718,7 +758,7 @@
       for (let t = 0; t < tokens.length; t++) {
         const token = tokens[t];
         if (token.type === HTML_START && token.entry.regs === null) continue;
-        if (token.start > copyFrom) this.push(StringPrototypeSlice(buf, copyFrom, token.start));
+        this.pushRaw(copyFrom, token.start);
         const calls = this.prepare(token);
         for (let i = 0; i < calls.length; i += 3) {
           const pending = invoke(calls[i], calls[i + 1], calls[i + 2]);
@@ -727,12 +767,13 @@
         this.output(token);
         copyFrom = token.end;
       }
-      if (consumed > copyFrom) this.push(StringPrototypeSlice(buf, copyFrom, consumed));
+      this.pushRaw(copyFrom, consumed);
     }
 
     // The handler calls a token asks for, as [fn, this, token, ...].
     prepare(token) {
       const calls = [];
+      const decode = this.codec.decode;
       switch (token.type) {
         case HTML_START: {
           const entry = token.entry;
@@ -756,8 +797,8 @@
         case HTML_COMMENT: {
           const text = token.type === HTML_TEXT;
           const state = text
-            ? { text: StringPrototypeSlice(this.buf, token.start, token.end), last: token.last, m: null, streams: true }
-            : { text: token.text, m: null, streams: false };
+            ? { text: decode(StringPrototypeSlice(this.buf, token.start, token.end)), last: token.last, m: null, streams: true }
+            : { text: decode(token.text), m: null, streams: false };
           token.state = state;
           const handlers = token.handlers;
           for (let i = 0; i < handlers.length; i++) {
@@ -769,10 +810,11 @@
         }
         case HTML_DOCTYPE: {
           const regs = this.registrations;
+          const orNull = (value) => (value === null ? null : decode(value));
           for (let i = 0; i < regs.length; i++) {
             if (regs[i].selector === null && regs[i].doctype !== undefined) {
-              ArrayPrototypePush(calls, regs[i].doctype, regs[i].thisArg,
-                new Doctype(KEY, { name: token.name, publicId: token.publicId, systemId: token.systemId }));
+              ArrayPrototypePush(calls, regs[i].doctype, regs[i].thisArg, new Doctype(KEY,
+                { name: orNull(token.name), publicId: orNull(token.publicId), systemId: orNull(token.systemId) }));
             }
           }
           break;
@@ -793,38 +835,42 @@
     }
 
     output(token) {
-      const raw = token.type === HTML_TEXT ? token.state.text : StringPrototypeSlice(this.buf, token.start, token.end);
       switch (token.type) {
-        case HTML_START: this.startOutput(token, raw); break;
-        case HTML_END: this.endOutput(token, raw); break;
+        case HTML_START: this.startOutput(token); break;
+        case HTML_END: this.endOutput(token); break;
         case HTML_TEXT:
         case HTML_COMMENT: {
           const m = token.state.m;
           if (m === null) {
-            this.push(raw);
+            this.pushRaw(token.start, token.end);
             break;
           }
           this.emit(m.before);
-          if (!m.removed) this.push(m.text === null ? raw : `<!--${m.text}-->`);
-          else if (m.replacement !== null) this.emit([m.replacement]);
+          if (!m.removed) {
+            if (m.text === null) this.pushRaw(token.start, token.end);
+            else this.push(`<!--${m.text}-->`);
+          } else if (m.replacement !== null) {
+            this.emit([m.replacement]);
+          }
           this.emit(m.after);
           break;
         }
-        case HTML_DOCTYPE: this.push(raw); break;
+        case HTML_DOCTYPE: this.pushRaw(token.start, token.end); break;
         default: this.emit(token.appended);
       }
     }
 
-    startOutput(token, raw) {
+    startOutput(token) {
       const entry = token.entry;
       const m = entry.mutations;
       if (m === null) {
-        this.push(raw);
+        this.pushRaw(token.start, token.end);
         return;
       }
       this.emit(m.before);
       if (!m.startRemoved) {
-        this.push(m.name === null && m.attrs === null ? raw : this.startTag(token, entry, m));
+        if (m.name === null && m.attrs === null) this.pushRaw(token.start, token.end);
+        else this.push(this.startTag(token, entry, m));
       } else if (m.replacement !== null) {
         this.emit([m.replacement]);
       }
@@ -833,11 +879,12 @@
     }
 
     startTag(token, entry, m) {
-      let tag = `<${m.name ?? StringPrototypeSlice(this.buf, token.start + 1, token.start + 1 + entry.name.length)}`;
+      const decode = this.codec.decode;
+      let tag = `<${m.name ?? decode(StringPrototypeSlice(this.buf, token.start + 1, token.start + 1 + entry.name.length))}`;
       const attrs = attributesOf(entry);
       for (let i = 0; i < attrs.length; i++) {
         const attr = attrs[i];
-        tag += attr.raw !== null ? ` ${attr.raw}` : ` ${attr.name}="${escapeQuotes(attr.value)}"`;
+        tag += attr.raw !== null ? ` ${decode(attr.raw)}` : ` ${attr.name}="${escapeQuotes(attr.value)}"`;
       }
       return tag + (token.selfClosing ? ' />' : '>');
     }
@@ -853,15 +900,18 @@
       this.emit(m.after);
     }
 
-    endOutput(token, raw) {
+    endOutput(token) {
       const m = token.entry.mutations;
       if (m === null) {
-        this.push(raw);
+        this.pushRaw(token.start, token.end);
         return;
       }
       this.emit(m.append);
       this.emit(m.endBefore);
-      if (!m.endRemoved) this.push(m.endName === null ? raw : `</${m.endName}>`);
+      if (!m.endRemoved) {
+        if (m.endName === null) this.pushRaw(token.start, token.end);
+        else this.push(`</${m.endName}>`);
+      }
       this.emit(m.endAfter);
       this.emit(m.after);
     }

@@ -5,10 +5,12 @@
 // Shared with other files:
 //   htmlSelectorParse(text) -> selector    throws TypeError for what is not supported
 //   htmlSelectorMatches(selector, entry)   entry: an open element of html-tokenizer.js
-//                                          { name, attrs: [{ name, value }], index,
-//                                            typeIndex, parent (null for the root), memo }
+//                                          { name, index, typeIndex, parent (null for
+//                                            the root), memo }, attributes by htmlAttributes
+//   htmlSelectorCountsTypes(selector)      whether it needs typeIndex (:nth-of-type...)
 let htmlSelectorParse;
 let htmlSelectorMatches;
+let htmlSelectorCountsTypes;
 
 {
   const WHITESPACE = ' \t\n\r\f';
@@ -256,7 +258,7 @@ let htmlSelectorMatches;
   };
 
   function attributeOf(entry, name) {
-    const attrs = entry.attrs;
+    const attrs = htmlAttributes(entry);
     for (let i = 0; i < attrs.length; i++) if (attrs[i].name === name) return attrs[i].value;
     return null;
   }
@@ -346,6 +348,20 @@ let htmlSelectorMatches;
     }
     return result;
   }
+
+  function countsTypes(compound) {
+    for (let i = 0; i < compound.nth.length; i++) if (compound.nth[i].ofType) return true;
+    for (let i = 0; i < compound.not.length; i++) if (countsTypes(compound.not[i])) return true;
+    return false;
+  }
+
+  htmlSelectorCountsTypes = (selector) => {
+    for (let i = 0; i < selector.length; i++) {
+      const parts = selector[i].parts;
+      for (let k = 0; k < parts.length; k++) if (countsTypes(parts[k])) return true;
+    }
+    return false;
+  };
 
   htmlSelectorMatches = (selector, entry) => {
     for (let i = 0; i < selector.length; i++) if (matchesFrom(selector[i], 0, entry)) return true;

@@ -1,5 +1,7 @@
-// The streaming HTML tokenizer behind HTMLRewriter. It is fed decoded text chunk
-// by chunk, keeps back only a markup token that is not complete yet (never text),
+// The streaming HTML tokenizer behind HTMLRewriter. It is fed the document chunk by
+// chunk as a byte string (one character per byte, so offsets are byte offsets and
+// what passes through untouched is copied as bytes, never decoded and encoded
+// again), keeps back only a markup token that is not complete yet (never text),
 // tracks the open elements (with the simplified rules of a streaming rewriter: an
 // end tag closes up to the nearest open element of its name, void elements and
 // self-closing foreign elements have no content, nothing is reparented), matches
@@ -7,8 +9,13 @@
 // for. Everything between those tokens passes through untouched.
 //
 // Shared with other files:
-//   HtmlTokenizer(registrations)   registrations: [{ selector (null for onDocument),
-//                                    element, comments, text, doctype, end, active }]
+//   HtmlTokenizer(registrations, decode, utf8)
+//                                    registrations: [{ selector (null for onDocument),
+//                                    element, comments, text, doctype, end, active }];
+//                                    decode(byteString) -> string in the document's encoding;
+//                                    utf8: whether text chunks must not split a UTF-8 sequence
+//   htmlAttributes(entry) -> [{ name, value, raw }] of an open element (parsed when first
+//                                    asked for; raw is the attribute's source, a byte string)
 //   tokenizer.feed(text, final) -> { buf, tokens, consumed }: tokens cover ranges of
 //     buf; buf[0..consumed) is done, the rest is kept for the next call.
 //   HTML_START, HTML_END, HTML_TEXT, HTML_COMMENT, HTML_DOCTYPE, HTML_EOF  token types
@@ -21,6 +28,7 @@ const HTML_DOCTYPE = 5;
 const HTML_EOF = 6;
 const HTML_NS_HTML = 'http://www.w3.org/1999/xhtml';
 let HtmlTokenizer;
+let htmlAttributes;
 
 {
   const NS_SVG = 'http://www.w3.org/2000/svg';
@@ -52,25 +60,125 @@ let HtmlTokenizer;
     return (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A);
   }
 
+  const ASCII_UPPER = /[A-Z]/;
+
+  // ASCII lowercase only: a byte string's other characters are parts of UTF-8 sequences.
   function lower(text) {
-    return StringPrototypeToLowerCase(text);
+    if (!regExpTest(ASCII_UPPER, text)) return text;
+    let out = '';
+    for (let i = 0; i < text.length; i++) {
+      const c = StringPrototypeCharCodeAt(text, i);
+      out += c >= 0x41 && c <= 0x5A ? StringFromCharCode(c + 32) : text[i];
+    }
+    return out;
   }
 
-  function newEntry(name, ns, attrs, parent) {
+  function newEntry(name, ns, attrSource, parent, decode) {
     return {
-      name, ns, attrs, parent, index: 0, typeIndex: 0, childCount: 0, typeCounts: null, memo: null,
-      regs: null, mutations: null, canHaveContent: true,
+      name, ns, attrs: null, attrSource, decode, parent, index: 0, typeIndex: 0, childCount: 0, typeCounts: null,
+      memo: null, regs: null, mutations: null, canHaveContent: true,
     };
   }
 
+  // Reads the attributes of a tag from buf[i..] up to its '>'. Returns the index after
+  // the tag or INCOMPLETE; `scan.selfClosing` tells whether it ended with '/>' and
+  // `scan.attrsEnd` where the attributes end. With a list, the attributes are
+  // collected into it as name, value, raw (byte strings).
+  const scan = { selfClosing: false, attrsEnd: 0 };
+  function scanAttributes(buf, i, list) {
+    const n = buf.length;
+    for (;;) {
+      while (i < n && isSpace(StringPrototypeCharCodeAt(buf, i))) i++;
+      if (i >= n) return INCOMPLETE;
+      let c = StringPrototypeCharCodeAt(buf, i);
+      if (c === 0x3E) {
+        scan.selfClosing = false;
+        scan.attrsEnd = i;
+        return i + 1;
+      }
+      if (c === 0x2F) {
+        if (i + 1 >= n) return INCOMPLETE;
+        if (StringPrototypeCharCodeAt(buf, i + 1) === 0x3E) {
+          scan.selfClosing = true;
+          scan.attrsEnd = i;
+          return i + 2;
+        }
+        i++;
+        continue;
+      }
+      const attrStart = i;
+      i++;
+      while (i < n) {
+        c = StringPrototypeCharCodeAt(buf, i);
+        if (isSpace(c) || c === 0x2F || c === 0x3E || c === 0x3D) break;
+        i++;
+      }
+      if (i >= n) return INCOMPLETE;
+      const nameEnd = i;
+      let j = i;
+      while (j < n && isSpace(StringPrototypeCharCodeAt(buf, j))) j++;
+      if (j >= n) return INCOMPLETE;
+      let valueStart = -1;
+      let valueEnd = -1;
+      if (StringPrototypeCharCodeAt(buf, j) === 0x3D) {
+        j++;
+        while (j < n && isSpace(StringPrototypeCharCodeAt(buf, j))) j++;
+        if (j >= n) return INCOMPLETE;
+        c = StringPrototypeCharCodeAt(buf, j);
+        if (c === 0x22 || c === 0x27) {
+          const close = StringPrototypeIndexOf(buf, c === 0x22 ? '"' : "'", j + 1);
+          if (close === -1) return INCOMPLETE;
+          valueStart = j + 1;
+          valueEnd = close;
+          i = close + 1;
+        } else if (c === 0x3E) {
+          i = j;
+        } else {
+          valueStart = j;
+          while (j < n) {
+            c = StringPrototypeCharCodeAt(buf, j);
+            if (isSpace(c) || c === 0x3E) break;
+            j++;
+          }
+          if (j >= n) return INCOMPLETE;
+          valueEnd = j;
+          i = j;
+        }
+      }
+      if (list !== null) {
+        ArrayPrototypePush(list, StringPrototypeSlice(buf, attrStart, nameEnd),
+          valueStart === -1 ? '' : StringPrototypeSlice(buf, valueStart, valueEnd), StringPrototypeSlice(buf, attrStart, i));
+      }
+    }
+  }
+
+  htmlAttributes = (entry) => {
+    if (entry.attrs !== null) return entry.attrs;
+    const found = [];
+    scanAttributes(`${entry.attrSource}>`, 0, found);
+    const attrs = [];
+    const decode = entry.decode;
+    for (let i = 0; i < found.length; i += 3) {
+      ArrayPrototypePush(attrs, { name: decode(lower(found[i])), value: decode(found[i + 1]), raw: found[i + 2] });
+    }
+    entry.attrs = attrs;
+    return attrs;
+  };
+
   HtmlTokenizer = class HtmlTokenizer {
-    constructor(registrations) {
+    constructor(registrations, decode, utf8) {
       this.regs = registrations;
+      this.decode = decode;
+      this.utf8 = utf8;
       this.elementRegs = [];
       this.wants = { text: false, comments: false, doctype: false };
+      this.countTypes = false;
       for (let i = 0; i < registrations.length; i++) {
         const reg = registrations[i];
-        if (reg.selector !== null) ArrayPrototypePush(this.elementRegs, reg);
+        if (reg.selector !== null) {
+          ArrayPrototypePush(this.elementRegs, reg);
+          if (htmlSelectorCountsTypes(reg.selector)) this.countTypes = true;
+        }
         else {
           if (reg.text !== undefined) this.wants.text = true;
           if (reg.comments !== undefined) this.wants.comments = true;
@@ -82,8 +190,9 @@ let HtmlTokenizer;
       this.pending = '';
       this.mode = DATA;
       this.rawName = '';
-      this.root = newEntry(null, HTML_NS_HTML, [], null);
+      this.root = newEntry(null, HTML_NS_HTML, '', null, decode);
       this.stack = [this.root];
+      this.depth = 1;
       this.textOpen = false;
       this.tokens = null;
     }
@@ -140,16 +249,28 @@ let HtmlTokenizer;
         this.take(token);
         at = textStart = token.end;
       }
+      if (!final && this.utf8 && consumed > textStart && this.wantsText()) consumed = this.wholeSequences(buf, textStart, consumed);
       this.text(textStart, consumed);
       if (final) {
         this.endText(consumed);
         const open = [];
-        for (let i = this.stack.length - 1; i > 0; i--) ArrayPrototypePush(open, this.stack[i]);
+        for (let i = this.depth - 1; i > 0; i--) ArrayPrototypePush(open, this.stack[i]);
         this.close(open);
         ArrayPrototypePush(this.tokens, { type: HTML_EOF, start: consumed, end: consumed, implicit: open });
       }
       this.pending = consumed < n ? StringPrototypeSlice(buf, consumed) : '';
       return { buf, tokens: this.tokens, consumed };
+    }
+
+    // `end`, or where a UTF-8 sequence that `end` would cut begins: a text chunk
+    // handed to a handler holds whole characters.
+    wholeSequences(buf, start, end) {
+      for (let back = 1; back <= 3 && end - back >= start; back++) {
+        const c = StringPrototypeCharCodeAt(buf, end - back);
+        if (c < 0x80) return end;
+        if (c >= 0xC0) return (c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2) > back ? end - back : end;
+      }
+      return end;
     }
 
     text(start, end) {
@@ -175,11 +296,18 @@ let HtmlTokenizer;
       } else if (type === HTML_END) {
         if (this.mode === RAW) this.mode = DATA;
         const stack = this.stack;
-        let j = stack.length - 1;
+        const top = this.depth - 1;
+        if (top > 0 && stack[top].name === token.name && stack[top].regs === null) {
+          // The common case, an element nobody asked about closing itself.
+          stack[top] = undefined;
+          this.depth = top;
+          return;
+        }
+        let j = top;
         while (j > 0 && stack[j].name !== token.name) j--;
         if (j === 0) return;
         const closed = [];
-        for (let i = stack.length - 1; i >= j; i--) ArrayPrototypePush(closed, stack[i]);
+        for (let i = top; i >= j; i--) ArrayPrototypePush(closed, stack[i]);
         this.close(closed);
         token.entry = closed[closed.length - 1];
         closed.length--;
@@ -202,7 +330,7 @@ let HtmlTokenizer;
     }
 
     open(token) {
-      const parent = this.stack[this.stack.length - 1];
+      const parent = this.stack[this.depth - 1];
       const name = token.name;
       let ns;
       if (name === 'svg') ns = NS_SVG;
@@ -211,11 +339,13 @@ let HtmlTokenizer;
       else if (parent.ns === NS_MATHML && (parent.name === 'mi' || parent.name === 'mo' || parent.name === 'mn'
         || parent.name === 'ms' || parent.name === 'mtext')) ns = HTML_NS_HTML;
       else ns = parent.ns;
-      const entry = newEntry(name, ns, token.attrs, parent);
+      const entry = newEntry(name, ns, token.attrSource, parent, this.decode);
       entry.index = ++parent.childCount;
-      if (parent.typeCounts === null) parent.typeCounts = new SafeMap();
-      entry.typeIndex = (parent.typeCounts.get(name) ?? 0) + 1;
-      parent.typeCounts.set(name, entry.typeIndex);
+      if (this.countTypes) {
+        if (parent.typeCounts === null) parent.typeCounts = new SafeMap();
+        entry.typeIndex = (parent.typeCounts.get(name) ?? 0) + 1;
+        parent.typeCounts.set(name, entry.typeIndex);
+      }
       entry.canHaveContent = ns === HTML_NS_HTML ? !VOID.has(name) : !token.selfClosing;
       token.entry = entry;
       const regs = this.elementRegs;
@@ -226,7 +356,7 @@ let HtmlTokenizer;
         }
       }
       if (!entry.canHaveContent) return;
-      ArrayPrototypePush(this.stack, entry);
+      this.stack[this.depth++] = entry;
       if (entry.regs !== null) {
         for (let i = 0; i < entry.regs.length; i++) {
           const reg = entry.regs[i];
@@ -249,7 +379,7 @@ let HtmlTokenizer;
     close(entries) {
       for (let i = 0; i < entries.length; i++) {
         const entry = entries[i];
-        this.stack.length--;
+        this.stack[--this.depth] = undefined;
         if (entry.regs === null) continue;
         for (let r = 0; r < entry.regs.length; r++) {
           const reg = entry.regs[r];
@@ -305,7 +435,7 @@ let HtmlTokenizer;
       if (StringPrototypeStartsWith('<!--', head)) return INCOMPLETE;
       const lowered = lower(head);
       if (lowered === '<!doctype') return this.doctype(buf, p);
-      if (head === '<![CDATA[' && this.stack[this.stack.length - 1].ns !== HTML_NS_HTML) {
+      if (head === '<![CDATA[' && this.stack[this.depth - 1].ns !== HTML_NS_HTML) {
         const close = StringPrototypeIndexOf(buf, ']]>', p + 9);
         if (close === -1) return INCOMPLETE;
         return { type: 0, start: p, end: close + 3 };
@@ -356,7 +486,8 @@ let HtmlTokenizer;
       return { type: HTML_DOCTYPE, start: p, end: close + 1, name, publicId, systemId };
     }
 
-    // A start or end tag: the name from `at`, then attributes as the HTML tokenizer reads them.
+    // A start or end tag: the name from `at`, then attributes as the HTML tokenizer
+    // reads them (kept as source, parsed only if somebody asks).
     tag(buf, p, at, type) {
       const n = buf.length;
       let i = at;
@@ -367,68 +498,10 @@ let HtmlTokenizer;
       }
       if (i >= n) return INCOMPLETE;
       const name = lower(StringPrototypeSlice(buf, at, i));
-      const attrs = [];
-      let selfClosing = false;
-      for (;;) {
-        while (i < n && isSpace(StringPrototypeCharCodeAt(buf, i))) i++;
-        if (i >= n) return INCOMPLETE;
-        let c = StringPrototypeCharCodeAt(buf, i);
-        if (c === 0x3E) {
-          i++;
-          break;
-        }
-        if (c === 0x2F) {
-          if (i + 1 >= n) return INCOMPLETE;
-          if (StringPrototypeCharCodeAt(buf, i + 1) === 0x3E) {
-            selfClosing = true;
-            i += 2;
-            break;
-          }
-          i++;
-          continue;
-        }
-        const attrStart = i;
-        i++;
-        while (i < n) {
-          c = StringPrototypeCharCodeAt(buf, i);
-          if (isSpace(c) || c === 0x2F || c === 0x3E || c === 0x3D) break;
-          i++;
-        }
-        if (i >= n) return INCOMPLETE;
-        const attrName = lower(StringPrototypeSlice(buf, attrStart, i));
-        let j = i;
-        while (j < n && isSpace(StringPrototypeCharCodeAt(buf, j))) j++;
-        if (j >= n) return INCOMPLETE;
-        let value = '';
-        if (StringPrototypeCharCodeAt(buf, j) === 0x3D) {
-          j++;
-          while (j < n && isSpace(StringPrototypeCharCodeAt(buf, j))) j++;
-          if (j >= n) return INCOMPLETE;
-          c = StringPrototypeCharCodeAt(buf, j);
-          if (c === 0x22 || c === 0x27) {
-            const close = StringPrototypeIndexOf(buf, c === 0x22 ? '"' : "'", j + 1);
-            if (close === -1) return INCOMPLETE;
-            value = StringPrototypeSlice(buf, j + 1, close);
-            i = close + 1;
-          } else if (c === 0x3E) {
-            i = j;
-          } else {
-            const valueStart = j;
-            while (j < n) {
-              c = StringPrototypeCharCodeAt(buf, j);
-              if (isSpace(c) || c === 0x3E) break;
-              j++;
-            }
-            if (j >= n) return INCOMPLETE;
-            value = StringPrototypeSlice(buf, valueStart, j);
-            i = j;
-          }
-        }
-        if (type === HTML_START) {
-          ArrayPrototypePush(attrs, { name: attrName, value, raw: StringPrototypeSlice(buf, attrStart, i) });
-        }
-      }
-      return { type, start: p, end: i, name, attrs, selfClosing, entry: null, implicit: null };
+      const end = scanAttributes(buf, i, null);
+      if (end === INCOMPLETE) return INCOMPLETE;
+      const attrSource = type === HTML_START ? StringPrototypeSlice(buf, i, scan.attrsEnd) : '';
+      return { type, start: p, end, name, attrSource, selfClosing: scan.selfClosing, entry: null, implicit: null };
     }
   };
 }
