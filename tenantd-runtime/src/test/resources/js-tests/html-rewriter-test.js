@@ -291,13 +291,11 @@ export async function supportsTheSelectorsWorkersSupport() {
 
 export function refusesUnsupportedSelectorsAtOn() {
   const bad = ['', 'a + b', 'a ~ b', 'li:last-child', 'p::before', 'a:hover', '[', '[=x]', 'a >', '.', '#',
-    ':not(:not(a))', 'svg|a', 'a:nth-child(x)', '[a="unterminated'];
+    'svg|a', 'a:nth-child(x)', 'a:not()', 'a b !', 'a:nth-child(2'];
   for (const selector of bad) {
     const error = assertThrows(() => new HTMLRewriter().on(selector, {}), TypeError);
     assert(error.message.startsWith('Parser error: '), `${selector}: ${error.message}`);
   }
-  assertThrows(() => new HTMLRewriter().on('a + b', {}), TypeError).message === 'Parser error: Unsupported combinator `+`.'
-    || assert(false, 'combinator message');
   assertThrows(() => new HTMLRewriter().on('a', { element: 'not a function' }), TypeError);
   assertThrows(() => new HTMLRewriter().on('a'), TypeError);
 }
@@ -380,7 +378,8 @@ export async function givesTheSameOutputWhereverTheInputIsSplit() {
   assert(whole.includes('href="https://example.com/x?a=1&b=2"'), whole);
   assert(whole.includes('CAF\u00c9 \u{1F600} &AMP; '), whole);
   assert(whole.includes('<!--img--><img src="i.png"/>'), whole);
-  assert(whole.endsWith('<div>TAIL!<end>') || whole.endsWith('<div>tail!<end>'), whole);
+  // The div never ends, so what it appends has no end tag to go before (as in Workers).
+  assert(whole.endsWith('<div>tail<end>'), whole);
   for (let i = 1; i < bytes.length; i++) {
     const parts = [bytes.slice(0, i), bytes.slice(i)];
     const split = await trickyRewriter().transform(new Response(chunked(parts))).text();
@@ -529,4 +528,87 @@ export async function refusesATagThatNeverEnds() {
   const error = await assertRejects(new HTMLRewriter().on('a', { element() {} })
     .transform(new Response(chunked([huge, '">']))).text(), TypeError);
   assertEquals(error.message, 'Parser error: The memory limit has been exceeded.');
+}
+
+// Outputs and messages of Cloudflare's runtime (workerd) for the same documents and handlers.
+export async function behavesAsWorkersDoOnReferenceCases() {
+  const cases = [
+    ['<p><? pi ?><!x><![CDATA[y]]></ p>z</p>', new HTMLRewriter().on('p', { comments(c) { c.text += '!'; } }),
+      '<p><!--? pi ?!--><!--x!--><!--[CDATA[y]]!--><!-- p!-->z</p>'],
+    ['<div a=1 B="2" c>x</div>', new HTMLRewriter().on('div', { element(e) { e.setAttribute('a', 'x"y'); e.setAttribute('d', ''); } }),
+      '<div a="x&quot;y" B="2" c d="">x</div>'],
+    ['<DIV Id=1>x</DIV>', new HTMLRewriter().on('div', { element(e) { e.tagName = 'Section'; } }), '<Section Id=1>x</Section>'],
+    ['<br><p>x', new HTMLRewriter().on('br, p', { element(e) { e.append('[A]'); e.prepend('[P]'); e.after('[F]'); } }), '<br>[F]<p>[P]x'],
+    ['<div><span>a</div>b', new HTMLRewriter().on('span', { element(e) { e.append('[A]'); e.prepend('[P]'); e.after('[F]'); } }),
+      '<div><span>[P]a[A]</div>[F]b'],
+    ['<p>x</p>', new HTMLRewriter().on('p', { element(e) {
+      e.after('1'); e.after('2'); e.before('3'); e.before('4'); e.prepend('5'); e.prepend('6'); e.append('7'); e.append('8');
+    } }), '34<p>65x78</p>21'],
+    ['<p><!--a--></p>', new HTMLRewriter().on('p', { comments(c) { c.replace('<b>', { html: true }); } }), '<p><b></p>'],
+    ['<div><p>x</div>', new HTMLRewriter().on('p', { element(e) { e.onEndTag((t) => { t.after(`!${t.name}`); }); } }), '<div><p>x</div>!div'],
+    ['<div><p>x', new HTMLRewriter().on('p', { element(e) { e.onEndTag((t) => t.after('!')); e.append('A'); } }), '<div><p>x'],
+    ['<p><!-- x', new HTMLRewriter().onDocument({ comments(c) { if (c.text === ' x') c.text = 'y'; } }), '<p><!--y-->'],
+    ['<p><a href="x', new HTMLRewriter().on('a', { element(e) { e.setAttribute('x', '1'); } }), '<p><a href="x'],
+    ['<a x="1">y</a>', new HTMLRewriter().on('a', { element(e) { e.setAttribute('x', `a"b'c&d<`); } }), '<a x="a&quot;b\'c&d<">y</a>'],
+  ];
+  for (const [html, rewriter, expected] of cases) {
+    assertEquals(await rewrite(rewriter, html), expected, html);
+  }
+  const order = [];
+  await rewrite(new HTMLRewriter().on('div', { text(t) { order.push(`div ${t.text}`); } })
+    .on('p', { text(t) { order.push(`p ${t.text}`); } })
+    .onDocument({ text(t) { order.push(`doc ${t.text}`); } }), '<div>a<p>b</p>c</div>');
+  assertDeepEquals(order, ['div a', 'doc a', 'div ', 'doc ', 'div b', 'p b', 'doc b', 'div ', 'p ', 'doc ',
+    'div c', 'doc c', 'div ', 'doc ']);
+  const selectors = [
+    ['a:not(b c)', '3'], ['[a="x', '1,i'], ['*|p', '1,2,i'], ['p:nth-child( 2n + 1 )', '1'], ['p:NTH-CHILD(odd)', '1'],
+    ['P', '1,2,i'], ['p:first-child:first-of-type', '1'], ['#i', 'i'], ['.c', '1'], ['[data-X]', ''], ['[data-x="Y" s]', '1'],
+  ];
+  for (const [selector, expected] of selectors) {
+    const ids = [];
+    await rewrite(new HTMLRewriter().on(selector, { element(e) { ids.push(e.getAttribute('id')); } }),
+      '<div><p id=1 class="c" data-x="Y" a="x">1</p><p id=2>2</p><b><a id=3></a></b><p id=i a="x">3</p></div>');
+    assertEquals(ids.join(','), expected, selector);
+  }
+  const messages = [
+    ['', 'The selector is empty.'], ['a + b', 'Unsupported combinator `+` in selector.'],
+    ['a ~ b', 'Unsupported combinator `~` in selector.'],
+    ['li:last-child', 'Unsupported pseudo-class or pseudo-element in selector.'],
+    ['p::before', 'Unsupported pseudo-class or pseudo-element in selector.'], ['[', 'Unexpected end of selector.'],
+    ['[=x]', 'Missing attribute name in attribute selector.'], ['a >', 'Dangling combinator in selector.'],
+    ['.', 'Unexpected end of selector.'], ['#', 'The selector is empty.'], ['a,', 'The selector is empty.'],
+    ['svg|a', 'Selectors with explicit namespaces are not supported.'], ['a:nth-child(x)', 'Unexpected token in selector.'],
+  ];
+  for (const [selector, message] of messages) {
+    const error = assertThrows(() => new HTMLRewriter().on(selector, {}), TypeError);
+    assertEquals(error.message, `Parser error: ${message}`, selector);
+  }
+  assertEquals(assertThrows(() => new HTMLRewriter().on('p', { element: 'x' }), TypeError).message,
+    "Incorrect type for the 'element' field on 'ElementContentHandlers': the provided value is not of type 'function'.");
+  const elementErrors = [];
+  await rewrite(new HTMLRewriter().on('br', { element(e) {
+    for (const f of [() => { e.tagName = ''; }, () => { e.tagName = 'a>b'; }, () => e.setAttribute('', 'x'),
+      () => e.setAttribute('a b', 'x'), () => e.setAttribute('a=b', 'x'), () => e.setAttribute('a"', 'x'),
+      () => e.onEndTag(() => {}), () => e.onEndTag('x'), () => e.before('x', 'y')]) {
+      try {
+        f();
+        elementErrors.push('ok');
+      } catch (error) {
+        elementErrors.push(error.message);
+      }
+    }
+  } }), '<br>');
+  assertDeepEquals(elementErrors, [
+    "Parser error: Tag name can't be empty.", 'Parser error: `>` character is forbidden in the tag name',
+    "Parser error: Attribute name can't be empty.", 'Parser error: ` ` character is forbidden in the attribute name',
+    'Parser error: `=` character is forbidden in the attribute name', 'ok', 'Parser error: No end tag.',
+    "Failed to execute 'onEndTag' on 'Element': parameter 1 is not of type 'function'.",
+    "Failed to execute 'before' on 'Element': parameter 2 is not of type 'ContentOptions'.",
+  ]);
+  assertEquals(assertThrows(() => new HTMLRewriter().transform(new Response('x', {
+    headers: { 'content-type': 'text/html; charset=utf-16' },
+  })), TypeError).message, 'Parser error: Expected ASCII-compatible encoding.');
+  const notBytes = new ReadableStream({ start(c) { c.enqueue('str'); c.close(); } });
+  assertEquals((await assertRejects(new HTMLRewriter().on('*', {}).transform(new Response(notBytes)).text(), TypeError)).message,
+    'This ReadableStream did not return bytes.');
 }

@@ -45,18 +45,18 @@
     return last === 0 ? value : out + StringPrototypeSlice(value, last);
   }
 
-  function isHtml(options) {
+  function isHtml(options, what) {
     if (options === undefined || options === null) return false;
     if (typeof options !== 'object' && typeof options !== 'function') {
-      throw new TypeError('ContentOptions must be an object.');
+      throw new TypeError(`Failed to execute '${what}': parameter 2 is not of type 'ContentOptions'.`);
     }
     return !!options.html;
   }
 
   // What before(), after(), replace() and the like insert: a string (escaped unless
   // it is HTML), or a stream whose text is read when the output reaches it.
-  function contentOf(content, options, streamsAllowed) {
-    const html = isHtml(options);
+  function contentOf(content, options, streamsAllowed, what) {
+    const html = isHtml(options, what);
     let stream = null;
     if (typeof content === 'object' && content !== null) {
       if (streams_isReadableStream(content)) {
@@ -90,7 +90,7 @@
     for (let i = 0; i < name.length; i++) {
       const ch = name[i];
       if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || ch === '\f' || ch === '/' || ch === '>'
-        || (what === 'Attribute' && (ch === '=' || ch === '"' || ch === "'" || ch === '<'))) {
+        || (what === 'Attribute' && ch === '=')) {
         throw new TypeError(`Parser error: \`${ch}\` character is forbidden in the ${StringPrototypeToLowerCase(what) === 'tag' ? 'tag' : 'attribute'} name`);
       }
     }
@@ -253,33 +253,33 @@
 
     before(content, options = undefined) {
       const { entry } = live(this);
-      ArrayPrototypePush(mutationsOf(entry).before, contentOf(content, options, true));
+      ArrayPrototypePush(mutationsOf(entry).before, contentOf(content, options, true, "before' on 'Element"));
       return this;
     }
 
     after(content, options = undefined) {
       const { entry } = live(this);
-      unshift(mutationsOf(entry).after, contentOf(content, options, true));
+      unshift(mutationsOf(entry).after, contentOf(content, options, true, "after' on 'Element"));
       return this;
     }
 
     prepend(content, options = undefined) {
       const { entry } = live(this);
-      const item = contentOf(content, options, true);
+      const item = contentOf(content, options, true, "prepend' on 'Element");
       if (entry.canHaveContent) unshift(mutationsOf(entry).prepend, item);
       return this;
     }
 
     append(content, options = undefined) {
       const { entry } = live(this);
-      const item = contentOf(content, options, true);
+      const item = contentOf(content, options, true, "append' on 'Element");
       if (entry.canHaveContent) ArrayPrototypePush(mutationsOf(entry).append, item);
       return this;
     }
 
     replace(content, options = undefined) {
       const { entry } = live(this);
-      const item = contentOf(content, options, true);
+      const item = contentOf(content, options, true, "replace' on 'Element");
       const m = mutationsOf(entry);
       m.replacement = item;
       m.startRemoved = true;
@@ -292,7 +292,7 @@
 
     setInnerContent(content, options = undefined) {
       const { entry } = live(this);
-      const item = contentOf(content, options, true);
+      const item = contentOf(content, options, true, "setInnerContent' on 'Element");
       if (!entry.canHaveContent) return this;
       const m = mutationsOf(entry);
       m.prepend.length = 0;
@@ -324,7 +324,7 @@
       requireArguments(arguments.length, 1, "Failed to execute 'onEndTag' on 'Element'");
       const { entry } = live(this);
       if (typeof handler !== 'function') {
-        throw new TypeError("Failed to execute 'onEndTag' on 'Element': parameter 1 is not a function.");
+        throw new TypeError("Failed to execute 'onEndTag' on 'Element': parameter 1 is not of type 'function'.");
       }
       if (!entry.canHaveContent) throw new TypeError('Parser error: No end tag.');
       // As in Workers, an element has one end tag handler: the last one given.
@@ -335,9 +335,9 @@
 
   class EndTag extends Token {
     get name() {
-      const { entry } = live(this);
+      const { entry, closing } = live(this);
       const m = entry.mutations;
-      return m !== null && m.endName !== null ? StringPrototypeToLowerCase(m.endName) : entry.decode(entry.name);
+      return m !== null && m.endName !== null ? StringPrototypeToLowerCase(m.endName) : entry.decode(closing);
     }
 
     set name(value) {
@@ -348,12 +348,12 @@
     }
 
     before(content, options = undefined) {
-      ArrayPrototypePush(mutationsOf(live(this).entry).endBefore, contentOf(content, options, true));
+      ArrayPrototypePush(mutationsOf(live(this).entry).endBefore, contentOf(content, options, true, "before' on 'EndTag"));
       return this;
     }
 
     after(content, options = undefined) {
-      unshift(mutationsOf(live(this).entry).endAfter, contentOf(content, options, true));
+      unshift(mutationsOf(live(this).entry).endAfter, contentOf(content, options, true, "after' on 'EndTag"));
       return this;
     }
 
@@ -378,20 +378,20 @@
 
     before(content, options = undefined) {
       const state = live(this);
-      ArrayPrototypePush(chunkMutations(state).before, contentOf(content, options, state.streams));
+      ArrayPrototypePush(chunkMutations(state).before, contentOf(content, options, state.streams, "before' on 'Text"));
       return this;
     }
 
     after(content, options = undefined) {
       const state = live(this);
-      unshift(chunkMutations(state).after, contentOf(content, options, state.streams));
+      unshift(chunkMutations(state).after, contentOf(content, options, state.streams, "after' on 'Text"));
       return this;
     }
 
     replace(content, options = undefined) {
       const state = live(this);
       const m = chunkMutations(state);
-      m.replacement = contentOf(content, options, state.streams);
+      m.replacement = contentOf(content, options, state.streams, "replace' on 'Text");
       m.removed = true;
       return this;
     }
@@ -449,7 +449,7 @@
 
   class DocumentEnd extends Token {
     append(content, options = undefined) {
-      ArrayPrototypePush(live(this).append, contentOf(content, options, false));
+      ArrayPrototypePush(live(this).append, contentOf(content, options, false, "append' on 'DocumentEnd"));
       return this;
     }
   }
@@ -457,16 +457,18 @@
 
   let rewriteRun;
 
-  function handlersOf(handlers, names, what) {
+  function handlersOf(handlers, names, type) {
     if (handlers === undefined || handlers === null) return {};
     if (typeof handlers !== 'object' && typeof handlers !== 'function') {
-      throw new TypeError(`${what}: parameter is not of type 'object'.`);
+      throw new TypeError(`Incorrect type: the provided value is not of type '${type}'.`);
     }
     const found = {};
     for (let i = 0; i < names.length; i++) {
       const fn = handlers[names[i]];
       if (fn === undefined) continue;
-      if (typeof fn !== 'function') throw new TypeError(`${what}: the ${names[i]} handler is not a function.`);
+      if (typeof fn !== 'function') {
+        throw new TypeError(`Incorrect type for the '${names[i]}' field on '${type}': the provided value is not of type 'function'.`);
+      }
       found[names[i]] = fn;
     }
     return found;
@@ -486,7 +488,7 @@
       const what = "Failed to execute 'on' on 'HTMLRewriter'";
       requireArguments(arguments.length, 2, what);
       const parsed = htmlSelectorParse(webIdlToString(selector, what));
-      const fns = handlersOf(handlers, ['element', 'comments', 'text'], what);
+      const fns = handlersOf(handlers, ['element', 'comments', 'text'], 'ElementContentHandlers');
       ArrayPrototypePush(this.#registrations, registration(parsed, handlers, fns));
       return this;
     }
@@ -494,7 +496,7 @@
     onDocument(handlers) {
       const what = "Failed to execute 'onDocument' on 'HTMLRewriter'";
       requireArguments(arguments.length, 1, what);
-      const fns = handlersOf(handlers, ['doctype', 'comments', 'text', 'end'], what);
+      const fns = handlersOf(handlers, ['doctype', 'comments', 'text', 'end'], 'DocumentContentHandlers');
       ArrayPrototypePush(this.#registrations, registration(null, handlers, fns));
       return this;
     }
@@ -597,6 +599,8 @@
     } else if (encoding === 'windows-1252') {
       decodeBytes = enc_windows1252Decode;
       encode = windows1252Encode;
+    } else if (encoding === 'utf-16le' || encoding === 'utf-16be') {
+      throw new TypeError('Parser error: Expected ASCII-compatible encoding.');
     } else {
       throw new TypeError('Parser error: Unknown character encoding has been provided.');
     }
@@ -663,19 +667,37 @@
       this.buf = '';
       this.bytes = null;
       this.pending = null;
+      this.rawStart = -1;
+      this.rawEnd = -1;
       this.finished = false;
     }
 
     push(text) {
-      if (this.suppress === 0 && text.length > 0) ArrayPrototypePush(this.out, text);
+      if (this.suppress === 0 && text.length > 0) {
+        this.flushRaw();
+        ArrayPrototypePush(this.out, text);
+      }
     }
 
+    // Input bytes to copy: adjacent ranges are joined, so that a chunk nobody changed
+    // is copied at once.
     pushRaw(start, end) {
-      if (this.suppress === 0 && end > start) ArrayPrototypePush(this.out, bytesView(this.bytes, start, end));
+      if (this.suppress > 0 || end <= start) return;
+      if (start !== this.rawEnd) {
+        this.flushRaw();
+        this.rawStart = start;
+      }
+      this.rawEnd = end;
+    }
+
+    flushRaw() {
+      if (this.rawEnd > this.rawStart) ArrayPrototypePush(this.out, bytesView(this.bytes, this.rawStart, this.rawEnd));
+      this.rawStart = this.rawEnd = -1;
     }
 
     emit(list) {
       if (this.suppress > 0) return;
+      this.flushRaw();
       for (let i = 0; i < list.length; i++) {
         const item = list[i];
         if (typeof item === 'string') {
@@ -689,6 +711,7 @@
 
     // The output so far as one new Uint8Array (a fresh one: enqueueing it detaches it).
     async takeOutput() {
+      this.flushRaw();
       const out = this.out;
       let total = 0;
       for (let i = 0; i < out.length; i++) {
@@ -720,7 +743,7 @@
             const value = step.value;
             if (ArrayBufferIsView(value)) bytes = viewBytes(value);
             else if (isArrayBuffer(value)) bytes = new Uint8Array(value);
-            else throw new TypeError('HTMLRewriter: the body to transform must be a stream of bytes (Uint8Array chunks).');
+            else throw new TypeError('This ReadableStream did not return bytes.');
           }
           const parsed = this.tokenizer.feed(byteStringOf(bytes), step.done);
           this.bytes = this.pending === null ? bytes
@@ -784,12 +807,19 @@
           break;
         }
         case HTML_END: {
-          for (let i = 0; i < token.implicit.length; i++) this.closeImplicitly(token.implicit[i]);
-          const m = token.entry.mutations;
-          if (m !== null && m.removeContent) this.suppress--;
-          if (m !== null && m.endTagHandler !== null) {
-            ArrayPrototypePush(calls, m.endTagHandler, undefined, new EndTag(KEY, { entry: token.entry }));
-            m.endTagHandler = null;
+          // Elements the end tag closes without being theirs (`<div><p>x</div>`) take it as
+          // their end tag too: their end tag handlers see it, and what they append and put
+          // after go around it.
+          const implicit = token.implicit;
+          for (let i = 0; i <= implicit.length; i++) {
+            const entry = i < implicit.length ? implicit[i] : token.entry;
+            const m = entry.mutations;
+            if (m === null) continue;
+            if (m.removeContent) this.suppress--;
+            if (m.endTagHandler !== null) {
+              ArrayPrototypePush(calls, m.endTagHandler, undefined, new EndTag(KEY, { entry, closing: token.name }));
+              m.endTagHandler = null;
+            }
           }
           break;
         }
@@ -820,7 +850,7 @@
           break;
         }
         default: {
-          for (let i = 0; i < token.implicit.length; i++) this.closeImplicitly(token.implicit[i]);
+          // Elements still open at the end have no end tag: what they would put at it is dropped.
           this.suppress = 0;
           token.appended = [];
           const regs = this.registrations;
@@ -889,31 +919,27 @@
       return tag + (token.selfClosing ? ' />' : '>');
     }
 
-    // An element closed without an end tag of its own (by an ancestor's end tag or
-    // the end of the document): what was to go before its end tag and after it
-    // goes here.
-    closeImplicitly(entry) {
-      const m = entry.mutations;
-      if (m === null) return;
-      if (m.removeContent) this.suppress--;
-      this.emit(m.append);
-      this.emit(m.after);
-    }
-
     endOutput(token) {
-      const m = token.entry.mutations;
-      if (m === null) {
-        this.pushRaw(token.start, token.end);
-        return;
+      const implicit = token.implicit;
+      let removed = false;
+      for (let i = 0; i <= implicit.length; i++) {
+        const m = (i < implicit.length ? implicit[i] : token.entry).mutations;
+        if (m === null) continue;
+        this.emit(m.append);
+        this.emit(m.endBefore);
+        if (m.endRemoved && i === implicit.length) removed = true;
       }
-      this.emit(m.append);
-      this.emit(m.endBefore);
-      if (!m.endRemoved) {
-        if (m.endName === null) this.pushRaw(token.start, token.end);
-        else this.push(`</${m.endName}>`);
+      const own = token.entry.mutations;
+      if (!removed) {
+        if (own === null || own.endName === null) this.pushRaw(token.start, token.end);
+        else this.push(`</${own.endName}>`);
       }
-      this.emit(m.endAfter);
-      this.emit(m.after);
+      for (let i = implicit.length; i >= 0; i--) {
+        const m = (i < implicit.length ? implicit[i] : token.entry).mutations;
+        if (m === null) continue;
+        this.emit(m.endAfter);
+        this.emit(m.after);
+      }
     }
   }
 

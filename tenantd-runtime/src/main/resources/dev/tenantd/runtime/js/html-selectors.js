@@ -47,7 +47,7 @@ let htmlSelectorCountsTypes;
       while (this.at < this.text.length) {
         const c = StringPrototypeCharCodeAt(this.text, this.at);
         if (c === 0x5C) {
-          if (this.at + 1 >= this.text.length) throw selectorError('Unexpected end of the selector.');
+          if (this.at + 1 >= this.text.length) throw selectorError('Unexpected end of selector.');
           out += this.text[this.at + 1];
           this.at += 2;
         } else if (isIdentChar(c)) {
@@ -64,7 +64,7 @@ let htmlSelectorCountsTypes;
       const quote = this.text[this.at++];
       let out = '';
       for (;;) {
-        if (this.at >= this.text.length) throw selectorError('Unexpected end of the selector.');
+        if (this.at >= this.text.length) return out;
         const ch = this.text[this.at++];
         if (ch === quote) return out;
         if (ch === '\\' && this.at < this.text.length) out += this.text[this.at++];
@@ -81,7 +81,7 @@ let htmlSelectorCountsTypes;
     if (text === 'even') return { a: 2, b: 0 };
     if (regExpTest(/^[+-]?\d+$/, text)) return { a: 0, b: NumberParseInt(text, 10) };
     const m = RegExpPrototypeExec(NTH, text);
-    if (m === null) throw selectorError('Unexpected token in the selector.');
+    if (m === null) throw selectorError('Unexpected token in selector.');
     const a = m[1] === '' || m[1] === '+' ? 1 : m[1] === '-' ? -1 : NumberParseInt(m[1], 10);
     const b = m[2] === undefined ? 0 : (m[2] === '-' ? -1 : 1) * NumberParseInt(m[3], 10);
     return { a, b };
@@ -95,7 +95,7 @@ let htmlSelectorCountsTypes;
 
   // The text inside the parentheses of a functional pseudo-class.
   function argumentOf(reader) {
-    if (reader.peek() !== '(') throw selectorError('Unexpected token in the selector.');
+    if (reader.peek() !== '(') throw selectorError('Unexpected token in selector.');
     let depth = 0;
     const start = reader.at + 1;
     for (; reader.at < reader.text.length; reader.at++) {
@@ -106,7 +106,7 @@ let htmlSelectorCountsTypes;
         return StringPrototypeSlice(reader.text, start, reader.at - 1);
       }
     }
-    throw selectorError('Unexpected end of the selector.');
+    throw selectorError('Unexpected end of selector.');
   }
 
   const ATTRIBUTE_OPERATORS = ['=', '~=', '|=', '^=', '$=', '*='];
@@ -114,23 +114,25 @@ let htmlSelectorCountsTypes;
   function parseAttribute(reader, compound) {
     reader.at++;
     reader.skipSpace();
-    if (reader.peek() === '' || reader.peek() === ']') throw selectorError('Missing attribute name in attribute selector.');
+    if (reader.peek() === '') throw selectorError('Unexpected end of selector.');
+    if (reader.peek() === ']') throw selectorError('Missing attribute name in attribute selector.');
     if (reader.peek() === '|' || reader.peek() === '*') throw selectorError('Selectors with explicit namespaces are not supported.');
-    const name = StringPrototypeToLowerCase(reader.ident('Missing attribute name in attribute selector.'));
+    // Kept as written: the document's attribute names are lowercase, so `[data-X]` matches none.
+    const name = reader.ident('Missing attribute name in attribute selector.');
     reader.skipSpace();
     if (reader.peek() === '|' && reader.text[reader.at + 1] !== '=') {
       throw selectorError('Selectors with explicit namespaces are not supported.');
     }
     const test = { name, operator: null, value: '', caseInsensitive: false };
-    if (reader.peek() !== ']') {
+    if (reader.peek() !== ']' && reader.peek() !== '') {
       let operator = reader.peek();
       if (operator !== '=') operator += reader.text[reader.at + 1] ?? '';
-      if (!ArrayPrototypeIncludes(ATTRIBUTE_OPERATORS, operator)) throw selectorError('Unexpected token in the selector.');
+      if (!ArrayPrototypeIncludes(ATTRIBUTE_OPERATORS, operator)) throw selectorError('Unexpected token in selector.');
       reader.at += operator.length;
       reader.skipSpace();
       const quote = reader.peek();
       test.operator = operator;
-      test.value = quote === '"' || quote === "'" ? reader.string() : reader.ident('Unexpected token in the selector.');
+      test.value = quote === '"' || quote === "'" ? reader.string() : reader.ident('Unexpected token in selector.');
       reader.skipSpace();
       const flag = StringPrototypeToLowerCase(reader.peek());
       if (flag === 'i' || flag === 's') {
@@ -140,15 +142,20 @@ let htmlSelectorCountsTypes;
       }
       if (test.caseInsensitive) test.value = StringPrototypeToLowerCase(test.value);
     }
-    if (reader.peek() !== ']') throw selectorError(reader.peek() === '' ? 'Unexpected end of the selector.' : 'Unexpected token in the selector.');
+    if (reader.peek() === '') return addAttribute(compound, test);
+    if (reader.peek() !== ']') throw selectorError('Unexpected token in selector.');
     reader.at++;
+    addAttribute(compound, test);
+  }
+
+  function addAttribute(compound, test) {
     ArrayPrototypePush(compound.attributes, test);
   }
 
-  function parsePseudo(reader, compound, insideNot) {
+  function parsePseudo(reader, compound) {
     reader.at++;
     if (reader.peek() === ':') throw selectorError('Unsupported pseudo-class or pseudo-element in selector.');
-    const name = StringPrototypeToLowerCase(reader.ident('Unexpected token in the selector.'));
+    const name = StringPrototypeToLowerCase(reader.ident('Unexpected token in selector.'));
     if (name === 'first-child') {
       ArrayPrototypePush(compound.nth, { ofType: false, a: 0, b: 1 });
     } else if (name === 'first-of-type') {
@@ -157,12 +164,9 @@ let htmlSelectorCountsTypes;
       const nth = parseNth(trimSpace(argumentOf(reader)));
       ArrayPrototypePush(compound.nth, { ofType: name === 'nth-of-type', a: nth.a, b: nth.b });
     } else if (name === 'not') {
-      if (insideNot) throw selectorError('Nested negation in selector.');
-      const inner = new Reader(trimSpace(argumentOf(reader)));
-      if (inner.text === '') throw selectorError('Empty negation in selector.');
-      const negated = parseCompound(inner, true);
-      if (inner.at !== inner.text.length) throw selectorError('Unsupported selector syntax.');
-      ArrayPrototypePush(compound.not, negated);
+      const inner = trimSpace(argumentOf(reader));
+      if (inner === '') throw selectorError('Empty negation in selector.');
+      ArrayPrototypePush(compound.not, parseList(inner));
     } else {
       throw selectorError('Unsupported pseudo-class or pseudo-element in selector.');
     }
@@ -177,15 +181,19 @@ let htmlSelectorCountsTypes;
   }
 
   // type? (#id | .class | [attr] | :pseudo)*, at least one of them.
-  function parseCompound(reader, insideNot) {
+  function parseCompound(reader) {
     const compound = { tag: null, ids: [], classes: [], attributes: [], nth: [], not: [] };
     const start = reader.at;
     const first = reader.peek();
+    if (first === '*' && reader.text[reader.at + 1] === '|') {
+      // `*|type`: any namespace, the same as no namespace at all.
+      reader.at += 2;
+      return parseCompound(reader);
+    }
     if (first === '*') {
       reader.at++;
-      if (reader.peek() === '|') throw selectorError('Selectors with explicit namespaces are not supported.');
     } else if (first !== '' && isIdentChar(StringPrototypeCharCodeAt(first, 0))) {
-      compound.tag = StringPrototypeToLowerCase(reader.ident('Unexpected token in the selector.'));
+      compound.tag = StringPrototypeToLowerCase(reader.ident('Unexpected token in selector.'));
       if (reader.peek() === '|') throw selectorError('Selectors with explicit namespaces are not supported.');
     } else if (first === '|') {
       throw selectorError('Selectors with explicit namespaces are not supported.');
@@ -194,21 +202,21 @@ let htmlSelectorCountsTypes;
       const ch = reader.peek();
       if (ch === '#') {
         reader.at++;
-        ArrayPrototypePush(compound.ids, reader.ident('Unexpected token in the selector.'));
+        ArrayPrototypePush(compound.ids, reader.ident(reader.peek() === '' ? 'The selector is empty.' : 'Unexpected token in selector.'));
       } else if (ch === '.') {
         reader.at++;
-        ArrayPrototypePush(compound.classes, reader.ident('Invalid or unescaped class name in selector.'));
+        ArrayPrototypePush(compound.classes, reader.ident(reader.peek() === '' ? 'Unexpected end of selector.' : 'Invalid or unescaped class name in selector.'));
       } else if (ch === '[') {
         parseAttribute(reader, compound);
       } else if (ch === ':') {
-        parsePseudo(reader, compound, insideNot);
+        parsePseudo(reader, compound);
       } else {
         break;
       }
     }
     if (reader.at === start) {
-      if (reader.peek() === '') throw selectorError('Unexpected end of the selector.');
-      throw selectorError('Unexpected token in the selector.');
+      if (reader.peek() === '') throw selectorError('Unexpected end of selector.');
+      throw selectorError('Unexpected token in selector.');
     }
     return compound;
   }
@@ -220,21 +228,21 @@ let htmlSelectorCountsTypes;
     const combinators = [];
     reader.skipSpace();
     for (;;) {
-      ArrayPrototypePush(parts, parseCompound(reader, false));
+      ArrayPrototypePush(parts, parseCompound(reader));
       const spaced = reader.skipSpace();
       const ch = reader.peek();
       if (ch === '' || ch === ',') break;
       if (ch === '>') {
         reader.at++;
         reader.skipSpace();
-        if (reader.peek() === '' || reader.peek() === ',') throw selectorError('The selector has a dangling combinator.');
+        if (reader.peek() === '' || reader.peek() === ',') throw selectorError('Dangling combinator in selector.');
         ArrayPrototypePush(combinators, '>');
       } else if (ch === '+' || ch === '~') {
-        throw selectorError(`Unsupported combinator \`${ch}\`.`);
+        throw selectorError(`Unsupported combinator \`${ch}\` in selector.`);
       } else if (spaced) {
         ArrayPrototypePush(combinators, ' ');
       } else {
-        throw selectorError('Unexpected token in the selector.');
+        throw selectorError('Unexpected token in selector.');
       }
     }
     if (parts.length > 200) throw selectorError('Unsupported selector syntax.');
@@ -245,17 +253,20 @@ let htmlSelectorCountsTypes;
     return { id: nextId++, parts: rightToLeft, combinators: joins };
   }
 
-  htmlSelectorParse = (text) => {
-    if (trimSpace(text) === '') throw selectorError('The selector is empty.');
+  function parseList(text) {
     const reader = new Reader(text);
     const list = [];
     for (;;) {
+      reader.skipSpace();
+      if (reader.peek() === '') throw selectorError('The selector is empty.');
       ArrayPrototypePush(list, parseComplex(reader));
       if (reader.peek() === '') break;
       reader.at++;
     }
     return list;
-  };
+  }
+
+  htmlSelectorParse = (text) => parseList(text);
 
   function attributeOf(entry, name) {
     const attrs = htmlAttributes(entry);
@@ -310,7 +321,7 @@ let htmlSelectorCountsTypes;
       const nth = compound.nth[i];
       if (!nthMatches(nth, nth.ofType ? entry.typeIndex : entry.index)) return false;
     }
-    for (let i = 0; i < compound.not.length; i++) if (compoundMatches(compound.not[i], entry)) return false;
+    for (let i = 0; i < compound.not.length; i++) if (listMatches(compound.not[i], entry)) return false;
     return true;
   }
 
@@ -351,20 +362,24 @@ let htmlSelectorCountsTypes;
 
   function countsTypes(compound) {
     for (let i = 0; i < compound.nth.length; i++) if (compound.nth[i].ofType) return true;
-    for (let i = 0; i < compound.not.length; i++) if (countsTypes(compound.not[i])) return true;
+    for (let i = 0; i < compound.not.length; i++) if (listCountsTypes(compound.not[i])) return true;
     return false;
   }
 
-  htmlSelectorCountsTypes = (selector) => {
+  function listCountsTypes(selector) {
     for (let i = 0; i < selector.length; i++) {
       const parts = selector[i].parts;
       for (let k = 0; k < parts.length; k++) if (countsTypes(parts[k])) return true;
     }
     return false;
-  };
+  }
 
-  htmlSelectorMatches = (selector, entry) => {
+  htmlSelectorCountsTypes = listCountsTypes;
+
+  function listMatches(selector, entry) {
     for (let i = 0; i < selector.length; i++) if (matchesFrom(selector[i], 0, entry)) return true;
     return false;
-  };
+  }
+
+  htmlSelectorMatches = listMatches;
 }

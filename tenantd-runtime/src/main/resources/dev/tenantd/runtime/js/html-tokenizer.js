@@ -405,8 +405,19 @@ let htmlAttributes;
     // before it does, or NOT_MARKUP when the '<' is text.
     markup(buf, p, final) {
       const result = this.scanMarkup(buf, p);
-      // At the end of the input, what never became markup is text.
-      return result === INCOMPLETE && final ? NOT_MARKUP : result;
+      if (result !== INCOMPLETE || !final) return result;
+      // At the end of the input a comment ends with it, as in HTML; other unfinished
+      // markup is text.
+      const n = buf.length;
+      if (StringPrototypeStartsWith(buf, '<!--', p)) {
+        return { type: HTML_COMMENT, start: p, end: n, text: StringPrototypeSlice(buf, p + 4), handlers: null };
+      }
+      const next = p + 1 < n ? buf[p + 1] : '';
+      if (next === '?' || (next === '!' && !StringPrototypeStartsWith('<!--', StringPrototypeSlice(buf, p)))
+        || (next === '/' && p + 2 < n && !isLetter(StringPrototypeCharCodeAt(buf, p + 2)))) {
+        return { type: HTML_COMMENT, start: p, end: n, text: StringPrototypeSlice(buf, p + (next === '?' ? 1 : 2)), handlers: null };
+      }
+      return NOT_MARKUP;
     }
 
     scanMarkup(buf, p) {
@@ -491,13 +502,15 @@ let htmlAttributes;
     tag(buf, p, at, type) {
       const n = buf.length;
       let i = at;
+      let upper = false;
       while (i < n) {
         const c = StringPrototypeCharCodeAt(buf, i);
         if (isSpace(c) || c === 0x2F || c === 0x3E) break;
+        if (c >= 0x41 && c <= 0x5A) upper = true;
         i++;
       }
       if (i >= n) return INCOMPLETE;
-      const name = lower(StringPrototypeSlice(buf, at, i));
+      const name = upper ? lower(StringPrototypeSlice(buf, at, i)) : StringPrototypeSlice(buf, at, i);
       const end = scanAttributes(buf, i, null);
       if (end === INCOMPLETE) return INCOMPLETE;
       const attrSource = type === HTML_START ? StringPrototypeSlice(buf, i, scan.attrsEnd) : '';
