@@ -714,18 +714,25 @@
       this.flushRaw();
       const out = this.out;
       let total = 0;
+      // UTF-8 strings are written straight into the result rather than encoded one by one.
+      const utf8 = this.codec.utf8;
       for (let i = 0; i < out.length; i++) {
         let item = out[i];
         if (typeof item === 'object' && !ArrayBufferIsView(item)) item = await streamText(item);
-        if (typeof item === 'string') item = this.codec.encode(item);
+        if (typeof item === 'string' && !utf8) item = this.codec.encode(item);
         out[i] = item;
-        total += TypedArrayPrototypeGetLength(item);
+        total += typeof item === 'string' ? enc_utf8Length(item) : TypedArrayPrototypeGetLength(item);
       }
       const bytes = new Uint8Array(total);
       let at = 0;
       for (let i = 0; i < out.length; i++) {
-        TypedArrayPrototypeSet(bytes, out[i], at);
-        at += TypedArrayPrototypeGetLength(out[i]);
+        const item = out[i];
+        if (typeof item === 'string') {
+          at += enc_utf8Write(item, 0, bytes, at).written;
+        } else {
+          TypedArrayPrototypeSet(bytes, item, at);
+          at += TypedArrayPrototypeGetLength(item);
+        }
       }
       out.length = 0;
       this.streams = false;

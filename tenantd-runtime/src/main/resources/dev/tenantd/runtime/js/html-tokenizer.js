@@ -80,6 +80,13 @@ let htmlAttributes;
     };
   }
 
+  function copyTag(tag) {
+    return {
+      type: tag.type, start: tag.start, end: tag.end, name: tag.name, attrSource: tag.attrSource,
+      selfClosing: tag.selfClosing, entry: tag.entry, implicit: tag.implicit,
+    };
+  }
+
   // Reads the attributes of a tag from buf[i..] up to its '>'. Returns the index after
   // the tag or INCOMPLETE; `scan.selfClosing` tells whether it ended with '/>' and
   // `scan.attrsEnd` where the attributes end. With a list, the attributes are
@@ -195,6 +202,7 @@ let htmlAttributes;
       this.depth = 1;
       this.textOpen = false;
       this.tokens = null;
+      this.scratch = copyTag({ type: 0, start: 0, end: 0, name: '', attrSource: '', selfClosing: false, entry: null, implicit: null });
     }
 
     // Handlers of `kind` ('text' or 'comments') that apply now, in registration order.
@@ -292,7 +300,7 @@ let htmlAttributes;
       const type = token.type;
       if (type === HTML_START) {
         this.open(token);
-        ArrayPrototypePush(this.tokens, token);
+        if (token.entry.regs !== null) ArrayPrototypePush(this.tokens, copyTag(token));
       } else if (type === HTML_END) {
         if (this.mode === RAW) this.mode = DATA;
         const stack = this.stack;
@@ -314,7 +322,7 @@ let htmlAttributes;
         token.implicit = closed;
         let needed = token.entry.regs !== null;
         for (let i = 0; i < closed.length && !needed; i++) needed = closed[i].regs !== null;
-        if (needed) ArrayPrototypePush(this.tokens, token);
+        if (needed) ArrayPrototypePush(this.tokens, copyTag(token));
       } else if (type === HTML_COMMENT) {
         if (this.wants.comments || this.activeComments > 0) {
           token.handlers = this.handlersFor('comments');
@@ -498,7 +506,9 @@ let htmlAttributes;
     }
 
     // A start or end tag: the name from `at`, then attributes as the HTML tokenizer
-    // reads them (kept as source, parsed only if somebody asks).
+    // reads them (kept as source, parsed only if somebody asks). Tags are the most
+    // common tokens and most concern nobody, so the result is one reused object,
+    // copied only when the tag is queued.
     tag(buf, p, at, type) {
       const n = buf.length;
       let i = at;
@@ -514,7 +524,16 @@ let htmlAttributes;
       const end = scanAttributes(buf, i, null);
       if (end === INCOMPLETE) return INCOMPLETE;
       const attrSource = type === HTML_START ? StringPrototypeSlice(buf, i, scan.attrsEnd) : '';
-      return { type, start: p, end, name, attrSource, selfClosing: scan.selfClosing, entry: null, implicit: null };
+      const tag = this.scratch;
+      tag.type = type;
+      tag.start = p;
+      tag.end = end;
+      tag.name = name;
+      tag.attrSource = attrSource;
+      tag.selfClosing = scan.selfClosing;
+      tag.entry = null;
+      tag.implicit = null;
+      return tag;
     }
   };
 }
