@@ -612,3 +612,47 @@ export async function behavesAsWorkersDoOnReferenceCases() {
   assertEquals((await assertRejects(new HTMLRewriter().on('*', {}).transform(new Response(notBytes)).text(), TypeError)).message,
     'This ReadableStream did not return bytes.');
 }
+
+// A worker that changes the built-ins it sees does not change how its pages are rewritten.
+export async function keepsWorkingWhenTheWorkerPatchesBuiltIns() {
+  const patched = [
+    [Array.prototype, 'push'], [Array.prototype, 'join'], [String.prototype, 'slice'], [String.prototype, 'indexOf'],
+    [String.prototype, 'charCodeAt'], [String.prototype, 'toLowerCase'], [String.prototype, 'startsWith'],
+    [Map.prototype, 'get'], [Set.prototype, 'has'], [RegExp.prototype, 'exec'], [Object.getPrototypeOf(Uint8Array.prototype), 'subarray'],
+    [Promise.prototype, 'then'], [ReadableStreamDefaultReader.prototype, 'read'], [ReadableStream.prototype, 'getReader'],
+  ];
+  const saved = patched.map(([object, name]) => Object.getOwnPropertyDescriptor(object, name));
+  const rewriter = new HTMLRewriter().on('a[href^="/"]:not(.skip)', {
+    element(e) { e.setAttribute('href', `https://example.com${e.getAttribute('href')}`); },
+    text(t) { if (t.text) t.replace(t.text.toUpperCase()); },
+  });
+  const body = '<p><a href="/x">x</a><a class="skip" href="/y">y</a><!--c--></p>';
+  let result;
+  try {
+    for (const [object, name] of patched) {
+      Object.defineProperty(object, name, { value() { throw new Error(`patched ${name} was called`); }, configurable: true, writable: true });
+    }
+    result = rewriter.transform(new Response(body)).arrayBuffer();
+  } finally {
+    patched.forEach(([object, name], i) => Object.defineProperty(object, name, saved[i]));
+  }
+  assertEquals(new TextDecoder().decode(await result),
+    '<p><a href="https://example.com/x">X</a><a class="skip" href="/y">y</a><!--c--></p>');
+}
+
+export async function cancellingTheRewrittenBodyCancelsTheOriginal() {
+  let cancelled = null;
+  let pulls = 0;
+  const input = new ReadableStream({
+    pull(controller) {
+      pulls++;
+      controller.enqueue(encoder.encode('<p>more</p>'));
+    },
+    cancel(reason) { cancelled = reason; },
+  });
+  const reader = new HTMLRewriter().on('p', { element() {} }).transform(new Response(input)).body.getReader();
+  assertEquals(new TextDecoder().decode((await reader.read()).value), '<p>more</p>');
+  await reader.cancel('enough');
+  assertEquals(cancelled, 'enough');
+  assert(pulls <= 2, `the input is read as the output is, not ahead of it (${pulls} pulls)`);
+}
