@@ -76,8 +76,24 @@ let htmlAttributes;
   function newEntry(name, ns, attrSource, parent, decode) {
     return {
       name, ns, attrs: null, attrSource, decode, parent, index: 0, typeIndex: 0, childCount: 0, typeCounts: null,
-      memo: null, regs: null, mutations: null, canHaveContent: true,
+      memo: null, regs: null, mutations: null, canHaveContent: true, fresh: true,
     };
+  }
+
+  // A copy of `text` that holds no reference to the string it was cut from. An element
+  // that stays open past its chunk keeps its attributes; a slice would keep the whole
+  // chunk alive with them, and a deep document every chunk.
+  function detached(text) {
+    if (text.length < 13) return text;
+    let out = '';
+    const codes = [];
+    for (let i = 0; i < text.length; i += 4096) {
+      const end = MathMin(i + 4096, text.length);
+      codes.length = 0;
+      for (let j = i; j < end; j++) codes[j - i] = StringPrototypeCharCodeAt(text, j);
+      out += ReflectApply(StringFromCharCode, null, codes);
+    }
+    return out;
   }
 
   function copyTag(tag) {
@@ -267,7 +283,24 @@ let htmlAttributes;
         ArrayPrototypePush(this.tokens, { type: HTML_EOF, start: consumed, end: consumed, implicit: open });
       }
       this.pending = consumed < n ? StringPrototypeSlice(buf, consumed) : '';
+      this.detachOpenElements();
       return { buf, tokens: this.tokens, consumed };
+    }
+
+    // The elements opened in this chunk that are still open keep copies of their names
+    // and attributes rather than slices of the chunk.
+    detachOpenElements() {
+      for (let i = this.depth - 1; i > 0 && this.stack[i].fresh; i--) {
+        const entry = this.stack[i];
+        entry.fresh = false;
+        entry.name = detached(entry.name);
+        entry.attrSource = detached(entry.attrSource);
+        const attrs = entry.attrs;
+        if (attrs === null) continue;
+        for (let a = 0; a < attrs.length; a++) {
+          attrs[a] = { name: detached(attrs[a].name), value: detached(attrs[a].value), raw: detached(attrs[a].raw) };
+        }
+      }
     }
 
     // `end`, or where a UTF-8 sequence that `end` would cut begins: a text chunk
