@@ -39,7 +39,15 @@ enum HostCall {
     /** (call, channel, operation, args, method, url, headers, body): a channel call that sends a request. */
     CALL_FETCH("callFetch"),
     /** (channel, operation, args) -> string: a channel call answered at once. */
-    CALL_NOW("callNow");
+    CALL_NOW("callNow"),
+    /** (format, direction, level, strict) -> handle or error string: a compression stream ({@link ZlibHostCalls}). */
+    ZLIB_OPEN("zlibOpen"),
+    /** (handle, bytes, flush) -> nothing or error string. */
+    ZLIB_WRITE("zlibWrite"),
+    /** (handle) -> ArrayBuffer of at most 64 KiB, null at the end, or error string. */
+    ZLIB_READ("zlibRead"),
+    /** (handle): frees the stream. */
+    ZLIB_CLOSE("zlibClose");
 
     final String jsName;
 

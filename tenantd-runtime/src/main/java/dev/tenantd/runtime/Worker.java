@@ -63,6 +63,8 @@ public final class Worker implements AutoCloseable {
     private final IsolateMemory memory;
     /** Large bodies of subrequest answers kept with the host until the worker reads them or hands them on. */
     private final Map<Integer, HeldBody> heldBodies = new HashMap<>();
+    /** Compression streams in progress (CompressionStream, DecompressionStream, encoded bodies). */
+    private final ZlibHandles zlib = new ZlibHandles();
     private int nextHeldBody;
 
     private record HeldBody(byte[] bytes, Invocation owner) {
@@ -130,7 +132,7 @@ public final class Worker implements AutoCloseable {
         this.source = source;
         this.host = host;
         this.mailbox = mailbox;
-        this.memory = new IsolateMemory(engine.options().heapLimitMb() * 1024L * 1024L);
+        this.memory = new IsolateMemory(engine.options().heapLimitMb() * 1024L * 1024L, zlib::nativeBytes);
         mailbox.whenNoThreadForLongTurn(this::shedRunningTurn);
     }
 
@@ -538,6 +540,7 @@ public final class Worker implements AutoCloseable {
             }
         }
         callOwners.values().removeIf(owner -> owner == inv);
+        zlib.closeOwnedBy(inv);
         Outcome outcome = inv.outcome != null ? inv.outcome : inv.failed ? Outcome.EXCEPTION : Outcome.OK;
         InvocationRecord record = new InvocationRecord(source.scriptName(), outcome, inv.cpuNanos,
                 System.nanoTime() - inv.startNanos, inv.subrequests, inv.status);
@@ -744,6 +747,8 @@ public final class Worker implements AutoCloseable {
             }
             return runtime.createV8ValueString(answer);
         });
+        // Streams opened by top-level code belong to the isolate, not to an invocation.
+        ZlibHostCalls.bind(hostObject, runtime, zlib, () -> current != null ? current : this);
     }
 
     /**
@@ -955,6 +960,7 @@ public final class Worker implements AutoCloseable {
         }
         timers.values().forEach(t -> t.cancel(false));
         timers.clear();
+        zlib.close();
         try {
             if (loader != null) {
                 loader.close();

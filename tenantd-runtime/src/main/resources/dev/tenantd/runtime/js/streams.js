@@ -15,6 +15,10 @@
 //   streams_tee(stream)              [branch1, branch2]
 //   readAllBytes(stream)             all of its chunks (BufferSources) as one new
 //                                    Uint8Array; other chunks reject with TypeError
+//   streams_error(controller, e)     errors a readable stream through its controller
+//   streams_desiredSize(controller)  a readable controller's desiredSize
+//   streams_newWritable(underlyingSink, strategy)   new WritableStream(...)
+//   streams_errorWritable(controller, e)            errors a writable stream (if writable)
 let streams_isReadableStream;
 let streams_isLocked;
 let streams_newReadable;
@@ -23,6 +27,10 @@ let streams_close;
 let streams_lock;
 let streams_tee;
 let readAllBytes;
+let streams_error;
+let streams_desiredSize;
+let streams_newWritable;
+let streams_errorWritable;
 
 {
   // ---------------------------------------------------------------- helpers
@@ -2334,6 +2342,20 @@ let readAllBytes;
     const c = tryRecord(rbcRecord, controller);
     if (c !== null) byteControllerClose(c);
     else defaultControllerClose(rscRecord(controller));
+  };
+  streams_error = (controller, e) => {
+    const c = tryRecord(rbcRecord, controller);
+    if (c !== null) byteControllerError(c, e);
+    else defaultControllerError(rscRecord(controller), e);
+  };
+  streams_desiredSize = (controller) => {
+    const c = tryRecord(rbcRecord, controller);
+    return c !== null ? byteControllerGetDesiredSize(c) : defaultControllerGetDesiredSize(rscRecord(controller));
+  };
+  streams_newWritable = (underlyingSink, strategy) => new WritableStream(underlyingSink, strategy);
+  streams_errorWritable = (controller, e) => {
+    const c = wscRecord(controller);
+    if (c.stream.state === 'writable') writableControllerError(c, e);
   };
   streams_lock = (stream) => {
     acquireDefaultReader(rsRecord(stream));
