@@ -247,6 +247,13 @@ public final class Worker implements AutoCloseable {
         return result;
     }
 
+    /** How many compression streams the isolate holds open, counted on its own thread. */
+    CompletableFuture<Integer> openCompressionStreams() {
+        CompletableFuture<Integer> count = new CompletableFuture<>();
+        mailbox.execute(() -> count.complete(zlib.size()));
+        return count;
+    }
+
     @Override
     public void close() {
         if (!closed) {
