@@ -15,8 +15,8 @@
 //   compression_close(handle)                 frees the host's stream; harmless twice
 //   compression_processAll(format, direction, bytes, level, strict) -> Uint8Array
 //       the whole output for the whole input, in one go (node:zlib's *Sync calls)
-//   compression_decodingStream(format, bytes) -> ReadableStream of the decoded bytes
-//       (a body that arrived with a Content-Encoding)
+//   compression_decodingStream(format, encodedBytes) -> ReadableStream of the decoded bytes
+//       of a body that arrived with a Content-Encoding; encodedBytes() is called on the first read
 // The host frees a stream when it fails, when the invocation that opened it ends, and when
 // the isolate goes; a stream used after that fails with a TypeError.
 
@@ -99,6 +99,7 @@ class compression_Codec {
     this.pendingBytes = 0;
     this.wanted = false; // a read waits for output
     this.roomWaiter = null; // resolves when the reader took output
+    this.onFirstPull = null; // starts the input of a decoding stream when it is first read
     const codec = this;
     this.readable = streams_newReadable({
       __proto__: null,
@@ -107,6 +108,11 @@ class compression_Codec {
       },
       pull() {
         codec.wanted = true;
+        if (codec.onFirstPull !== null) {
+          const start = codec.onFirstPull;
+          codec.onFirstPull = null;
+          start();
+        }
         codec.deliver();
       },
       cancel(reason) {
@@ -304,13 +310,23 @@ webIdlClass(DecompressionStream);
 defineGlobal('CompressionStream', CompressionStream);
 defineGlobal('DecompressionStream', DecompressionStream);
 
-// The decoded bytes of a body that arrived encoded: the encoded bytes go in as the decoded
-// ones are read. A body that does not decode errors the stream with a TypeError.
-function compression_decodingStream(format, bytes) {
+// The decoded bytes of a body that arrived encoded. Nothing happens until the stream is
+// first read: then `encodedBytes()` gives the encoded bytes, which go in as the decoded ones
+// are read. A body that does not decode errors the stream with a TypeError.
+function compression_decodingStream(format, encodedBytes) {
   const codec = new compression_Codec(format, 'decompress', false);
-  PromisePrototypeThen((async () => {
-    await codec.write(bytes);
-    await codec.finish();
-  })(), undefined, () => {});
+  codec.onFirstPull = () => {
+    PromisePrototypeThen((async () => {
+      let bytes;
+      try {
+        bytes = encodedBytes();
+      } catch (error) {
+        codec.fail(error);
+        return;
+      }
+      await codec.write(bytes);
+      await codec.finish();
+    })(), undefined, () => {});
+  };
   return codec.readable;
 }
