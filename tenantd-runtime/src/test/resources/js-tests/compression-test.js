@@ -162,6 +162,11 @@ export function refusesUnknownFormats() {
   }
   assertThrows(() => new CompressionStream(), TypeError);
   try {
+    new CompressionStream();
+  } catch (e) {
+    assertEquals(e.message, "Failed to construct 'CompressionStream': constructor parameter 1 is not of type 'string'.");
+  }
+  try {
     new DecompressionStream('br');
   } catch (e) {
     assertEquals(e.message, "The compression format must be either 'deflate', 'deflate-raw' or 'gzip'.");
@@ -174,6 +179,12 @@ export async function refusesChunksThatAreNotBuffers() {
     const writer = stream.writable.getWriter();
     await assertRejects(writer.write(chunk), TypeError);
     await assertRejects(stream.readable.getReader().read(), TypeError);
+  }
+  const writer = new CompressionStream('gzip').writable.getWriter();
+  try {
+    await writer.write('text');
+  } catch (e) {
+    assert(e.message.includes('received a string on its writable side'), e.message);
   }
 }
 

@@ -24,6 +24,8 @@ const compression_FORMATS = ['gzip', 'deflate', 'deflate-raw'];
 const compression_BAD_FORMAT = "The compression format must be either 'deflate', 'deflate-raw' or 'gzip'.";
 const compression_BAD_CHUNK = 'This TransformStream is being used as a byte stream, but received an object of '
   + 'non-ArrayBuffer/ArrayBufferView type on its writable side.';
+const compression_STRING_CHUNK = 'This TransformStream is being used as a byte stream, but received a string on its '
+  + "writable side. If you wish to write a string, you'll probably want to explicitly UTF-8-encode it with TextEncoder.";
 const compression_READ_BYTES = 64 * 1024;
 const compression_QUEUE_LIMIT = 16 * 1024 * 1024;
 const compression_FINISH = 4;
@@ -79,7 +81,7 @@ function compression_processAll(format, direction, bytes, level = -1, strict = t
 function compression_chunkBytes(chunk) {
   if (ArrayBufferIsView(chunk)) return viewBytes(chunk);
   if (isArrayBuffer(chunk)) return new Uint8Array(chunk);
-  throw new TypeError(compression_BAD_CHUNK);
+  throw new TypeError(typeof chunk === 'string' ? compression_STRING_CHUNK : compression_BAD_CHUNK);
 }
 
 // One stream through the host and the readable side its output goes to. write() and
@@ -228,6 +230,7 @@ class compression_Codec {
 
 // The Web IDL body of both classes: a readable and a writable over one codec.
 function compression_streams(direction, format, what) {
+  if (format === undefined) throw new TypeError(`${what}: constructor parameter 1 is not of type 'string'.`);
   const name = webIdlToString(format, 'format');
   if (!ArrayPrototypeIncludes(compression_FORMATS, name)) throw new TypeError(compression_BAD_FORMAT);
   const strict = direction === 'decompress' && worker_flags.strict_compression_checks !== false;
@@ -263,7 +266,6 @@ class CompressionStream {
 
   constructor(format) {
     const what = "Failed to construct 'CompressionStream'";
-    requireArguments(arguments.length, 1, what);
     const pair = compression_streams('compress', format, what);
     this.#readable = pair.readable;
     this.#writable = pair.writable;
@@ -284,7 +286,6 @@ class DecompressionStream {
 
   constructor(format) {
     const what = "Failed to construct 'DecompressionStream'";
-    requireArguments(arguments.length, 1, what);
     const pair = compression_streams('decompress', format, what);
     this.#readable = pair.readable;
     this.#writable = pair.writable;
