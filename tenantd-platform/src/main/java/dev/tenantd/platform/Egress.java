@@ -51,6 +51,7 @@ public final class Egress implements AutoCloseable {
     private final Supplier<String> apiAddress;
     private final BodyBudget bodies;
     private final long maxBodyBytes;
+    private final TcpEgress tcp;
 
     /**
      * @param apiAddress   host:port of this server's API listener (for requests to {@value #CLOUDFLARE_API_HOST})
@@ -58,7 +59,17 @@ public final class Egress implements AutoCloseable {
      * @param maxBodyBytes the largest response body read (a worker could not hold a larger one)
      */
     public Egress(Vertx vertx, Supplier<String> apiAddress, BodyBudget bodies, long maxBodyBytes) {
+        this(vertx, apiAddress, bodies, maxBodyBytes, java.util.Optional.empty());
+    }
+
+    /**
+     * @param socketTrust certificates trusted for TLS on workers' TCP sockets besides the
+     *                    JDK's trust store (an operator's private CA)
+     */
+    public Egress(Vertx vertx, Supplier<String> apiAddress, BodyBudget bodies, long maxBodyBytes,
+            java.util.Optional<io.vertx.core.net.TrustOptions> socketTrust) {
         this.vertx = vertx;
+        this.tcp = new TcpEgress(vertx, socketTrust);
         this.apiAddress = apiAddress;
         this.bodies = bodies;
         this.maxBodyBytes = maxBodyBytes;
@@ -109,7 +120,7 @@ public final class Egress implements AutoCloseable {
         if (host.equals(CLOUDFLARE_API_HOST) && target.startsWith("/client/v4")) {
             java.util.Optional<String> refused = policies.refusal(host);
             if (refused.isPresent()) {
-                return Future.failedFuture(blocked(host, refused.get()));
+                return Future.failedFuture(blocked("fetch to " + host, refused.get()));
             }
             String[] api = apiAddress.get().split(":");
             return exchange(request, api[0], Integer.parseInt(api[1]), false,
@@ -218,18 +229,27 @@ public final class Egress implements AutoCloseable {
         return hash < 0 ? url : url.substring(0, hash);
     }
 
-    private static InvocationException blocked(String host, String reason) {
+    private static InvocationException blocked(String what, String reason) {
         return new InvocationException(Outcome.EXCEPTION, "TypeError",
-                "fetch to " + host + " was blocked by the egress policy: " + reason + ".");
+                what + " was blocked by the egress policy: " + reason + ".");
     }
 
     private static InetAddress resolveAllowed(String host, EgressPolicies policies) {
         if (host.isEmpty()) {
             throw new InvocationException(Outcome.EXCEPTION, "TypeError", "Fetch API cannot load: the URL has no host.");
         }
+        return resolveAllowed(host, policies, "fetch to " + host);
+    }
+
+    /**
+     * The address to connect to for {@code host} (a name, an IP literal, or an IPv6 literal in
+     * brackets), resolved here so that the connection goes to the address that was checked.
+     * Refused when the name or any of its addresses is refused; {@code what} starts the message.
+     */
+    static InetAddress resolveAllowed(String host, EgressPolicies policies, String what) {
         java.util.Optional<String> byName = policies.refusalByName(host);
         if (byName.isPresent()) {
-            throw blocked(host, byName.get());
+            throw blocked(what, byName.get());
         }
         InetAddress[] all;
         try {
@@ -241,15 +261,22 @@ public final class Egress implements AutoCloseable {
         for (InetAddress a : all) {
             java.util.Optional<String> refused = policies.refusal(name, a);
             if (refused.isPresent()) {
-                throw blocked(host, refused.get());
+                throw blocked(what, refused.get());
             }
         }
         return all[0];
     }
 
+    /** A TCP connection for a worker's {@code connect()}, under the same policies as its {@code fetch()}. */
+    public CompletableFuture<dev.tenantd.runtime.HostSocket> connect(dev.tenantd.runtime.SocketRequest request,
+            EgressPolicies policies) {
+        return tcp.connect(request, policies);
+    }
+
     @Override
     public void close() {
         client.close();
+        tcp.close();
     }
 
     private static final class InetAddressHolder {

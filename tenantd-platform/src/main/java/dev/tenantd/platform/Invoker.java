@@ -152,7 +152,9 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         if (ns.isEmpty()) {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.SCRIPT_NOT_FOUND, "Worker not found."));
         }
-        return invoke(new ScriptRef(accountId, ns.get().id(), script), request, callLimits, "",
+        // Workers of an untrusted namespace do not see request.cf (Cloudflare's isolation rule).
+        WorkerRequest forwarded = ns.get().trustedWorkers() ? request : request.withoutCf();
+        return invoke(new ScriptRef(accountId, ns.get().id(), script), forwarded, callLimits, "",
                 outbound.map(o -> req -> invokeOutbound(o, req)));
     }
 

@@ -2,7 +2,9 @@ package dev.tenantd.platform;
 
 import dev.tenantd.runtime.ChannelCall;
 import dev.tenantd.runtime.ChannelReply;
+import dev.tenantd.runtime.HostSocket;
 import dev.tenantd.runtime.LogLine;
+import dev.tenantd.runtime.SocketRequest;
 import dev.tenantd.runtime.WorkerHost;
 import dev.tenantd.runtime.WorkerRequest;
 import dev.tenantd.runtime.WorkerResponse;
@@ -43,6 +45,11 @@ final class PlatformWorkerHost implements WorkerHost {
     @Override
     public CompletableFuture<WorkerResponse> fetch(WorkerRequest request) {
         return egress.fetch(request, platform.egressPolicies(script));
+    }
+
+    @Override
+    public CompletableFuture<HostSocket> connect(SocketRequest request) {
+        return egress.connect(request, platform.egressPolicies(script));
     }
 
     @Override

@@ -36,10 +36,12 @@ enum HostCall {
     FETCH("fetch"),
     /** (call, channel, operation, args, bytes): a call on a channel binding. */
     CALL("call"),
-    /** (call, channel, operation, args, method, url, headers, body): a channel call that sends a request. */
+    /** (call, channel, operation, args, method, url, headers, body, cf): a channel call that sends a request. */
     CALL_FETCH("callFetch"),
     /** (channel, operation, args) -> string: a channel call answered at once. */
     CALL_NOW("callNow"),
+    /** (call, operation, socket, text, bytes): connect, read, write, end, startTls or close a TCP socket. */
+    SOCKET("socket"),
     /** (format, direction, level, strict) -> handle or error string: a compression stream ({@link ZlibHostCalls}). */
     ZLIB_OPEN("zlibOpen"),
     /** (handle, bytes, flush) -> nothing or error string. */

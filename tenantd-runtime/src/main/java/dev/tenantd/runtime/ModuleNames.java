@@ -8,6 +8,16 @@ final class ModuleNames {
     private ModuleNames() {
     }
 
+    /**
+     * Whether a specifier names one of the runtime's modules ({@code cloudflare:sockets},
+     * {@code node:buffer}): a scheme before any path separator.
+     */
+    static boolean isBuiltin(String specifier) {
+        int colon = specifier.indexOf(':');
+        int slash = specifier.indexOf('/');
+        return colon > 0 && (slash < 0 || colon < slash);
+    }
+
     static String resolve(String referrer, String specifier) {
         String path;
         if (specifier.startsWith("./") || specifier.startsWith("../")) {

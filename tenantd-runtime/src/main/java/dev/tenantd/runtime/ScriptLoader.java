@@ -6,6 +6,7 @@ import com.caoccao.javet.exceptions.JavetScriptingError;
 import com.caoccao.javet.interop.V8Runtime;
 import com.caoccao.javet.interop.callback.IV8ModuleResolver;
 import com.caoccao.javet.values.V8Value;
+import com.caoccao.javet.values.primitive.V8ValueString;
 import com.caoccao.javet.values.reference.IV8Module;
 import com.caoccao.javet.values.reference.V8Module;
 import com.caoccao.javet.values.reference.V8ValueArrayBuffer;
@@ -114,6 +115,28 @@ final class ScriptLoader {
         return compiled;
     }
 
+    /**
+     * The runtime's module of that name, made once per isolate; null when the runtime has none,
+     * so that an uploaded module of the same name is looked for.
+     */
+    private IV8Module builtin(String specifier) throws JavetException {
+        IV8Module cached = modules.get(specifier);
+        if (cached != null) {
+            return cached;
+        }
+        try (V8Value exports = entry.invoke("builtinModule", runtime.createV8ValueString(specifier))) {
+            if (exports instanceof V8ValueString problem) {
+                throw new ScriptException(problem.getValue());
+            }
+            if (!(exports instanceof V8ValueObject object)) {
+                return null;
+            }
+            V8Module module = runtime.createV8Module(specifier, object);
+            modules.put(specifier, module);
+            return module;
+        }
+    }
+
     private V8Module synthetic(String name, V8Value value) throws JavetException {
         try (V8ValueObject exports = runtime.createV8ValueObject()) {
             exports.set("default", value);
@@ -126,11 +149,18 @@ final class ScriptLoader {
         @Override
         public String getAbsoluteResourceName(V8Runtime v8Runtime, String specifier, IV8Module referrer)
                 throws JavetException {
-            return ModuleNames.resolve(referrer == null ? "" : referrer.getResourceName(), specifier);
+            return ModuleNames.isBuiltin(specifier) ? specifier
+                    : ModuleNames.resolve(referrer == null ? "" : referrer.getResourceName(), specifier);
         }
 
         @Override
         public IV8Module resolve(V8Runtime v8Runtime, String specifier, IV8Module referrer) throws JavetException {
+            if (ModuleNames.isBuiltin(specifier)) {
+                IV8Module builtin = builtin(specifier);
+                if (builtin != null) {
+                    return builtin;
+                }
+            }
             String name = ModuleNames.resolve(referrer == null ? "" : referrer.getResourceName(), specifier);
             if (source.module(name).isEmpty()) {
                 throw new ScriptException("No such module \"" + specifier + "\" imported from \""

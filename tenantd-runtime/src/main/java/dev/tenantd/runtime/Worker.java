@@ -48,6 +48,7 @@ public final class Worker implements AutoCloseable {
     private final JsEngine engine;
     private final WorkerSource source;
     private final WorkerHost host;
+    private final WorkerSockets sockets;
     private final Mailbox mailbox;
 
     // Touched only inside turns.
@@ -131,6 +132,7 @@ public final class Worker implements AutoCloseable {
         this.engine = engine;
         this.source = source;
         this.host = host;
+        this.sockets = new WorkerSockets(host);
         this.mailbox = mailbox;
         this.memory = new IsolateMemory(engine.options().heapLimitMb() * 1024L * 1024L, zlib::nativeBytes);
         mailbox.whenNoThreadForLongTurn(this::shedRunningTurn);
@@ -240,7 +242,8 @@ public final class Worker implements AutoCloseable {
                             runtime.createV8ValueString(request.url()),
                             runtime.createV8ValueString(joinHeaders(request.headers())),
                             body,
-                            runtime.createV8ValueString(options.envJson()));
+                            runtime.createV8ValueString(options.envJson()),
+                            runtime.createV8ValueString(request.cf()));
                 }
             });
         });
@@ -547,6 +550,7 @@ public final class Worker implements AutoCloseable {
             }
         }
         callOwners.values().removeIf(owner -> owner == inv);
+        sockets.closeOwnedBy(inv);
         zlib.closeOwnedBy(inv);
         Outcome outcome = inv.outcome != null ? inv.outcome : inv.failed ? Outcome.EXCEPTION : Outcome.OK;
         InvocationRecord record = new InvocationRecord(source.scriptName(), outcome, inv.cpuNanos,
@@ -729,14 +733,38 @@ public final class Worker implements AutoCloseable {
             reply(call, admitSubrequest(call) ? host.call(channelCall) : refusedSubrequest(current));
             return null;
         });
-        // A call on a channel binding that sends a request: (id, channel, operation, args, method, url, headers, body).
+        // A call on a channel binding that sends a request: (id, channel, operation, args, method, url, headers, body, cf).
         result(hostObject, HostCall.CALL_FETCH, args -> {
             int call = integer(args[0]);
             WorkerRequest request = request(args, 4);
+            if (args.length > 8 && args[8] instanceof V8ValueString cf) {
+                request = new WorkerRequest(request.method(), request.url(), request.headers(), request.body(), cf.getValue());
+            }
             if (!refusedRequest(call, request)) {
                 ChannelCall channelCall = new ChannelCall(integer(args[1]), string(args[2]), string(args[3]), null,
                         Optional.of(request));
                 reply(call, admitSubrequest(call) ? host.call(channelCall) : refusedSubrequest(current));
+            }
+            return null;
+        });
+        // A TCP socket: (id, operation, socket, text, bytes). Opening one is a subrequest, refused
+        // to invocations whose fetch() goes through an outbound worker, which sees only HTTP.
+        result(hostObject, HostCall.SOCKET, args -> {
+            int call = integer(args[0]);
+            String operation = string(args[1]);
+            Invocation owner = current;
+            if (!operation.equals("connect")) {
+                if (owner != null) {
+                    callOwners.put(call, owner);
+                }
+                reply(call, sockets.operate(owner, operation, integer(args[2]), bytesOf(args[4])));
+            } else if (owner != null && owner.outbound.isPresent() && !owner.finished) {
+                callOwners.put(call, owner);
+                reply(call, CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "Error",
+                        "connect() is not available to this worker: its requests leave through an outbound worker, "
+                                + "which sees HTTP requests only.")));
+            } else {
+                reply(call, admitSubrequest(call) ? sockets.connect(owner, string(args[3])) : refusedSubrequest(owner));
             }
             return null;
         });
@@ -967,6 +995,7 @@ public final class Worker implements AutoCloseable {
         }
         timers.values().forEach(t -> t.cancel(false));
         timers.clear();
+        sockets.closeAll();
         zlib.close();
         try {
             if (loader != null) {

@@ -25,6 +25,15 @@ public interface WorkerHost {
      */
     String callNow(ChannelCall call);
 
+    /**
+     * A TCP connection for {@code connect()} of {@code cloudflare:sockets}; the platform applies
+     * its egress rules. Hosts that offer no sockets refuse.
+     */
+    default CompletableFuture<HostSocket> connect(SocketRequest request) {
+        return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "Error",
+                "TCP sockets are not available here."));
+    }
+
     /** A console line written by the worker. */
     void log(LogLine line);
 

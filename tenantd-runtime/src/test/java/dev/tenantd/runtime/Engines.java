@@ -34,6 +34,8 @@ final class Engines {
                 return bindings_callNow(channel, 'fail', args);
               },
             }));
+            builtins_define('tenantd-test:gated', () => ({ default: 'the default', answer: 42, made: Symbol('made') }),
+              (flags) => !flags.lazy_dispatch_lookup, 'turn on the eager_dispatch_lookup compatibility flag');
             bindings_define('test-echo', (channel, config) => ({
               config,
               async echo(args, bytes = null) {

@@ -71,7 +71,8 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
                         headers.add(request.remoteAddress().hostAddress());
                     }
                     String url = (request.isSSL() ? "https://" : "http://") + request.authority() + request.uri();
-                    WorkerRequest workerRequest = new WorkerRequest(request.method().name(), url, headers, body);
+                    WorkerRequest workerRequest = new WorkerRequest(request.method().name(), url, headers, body,
+                            RequestCf.of(request));
                     Optional<String> acceptEncoding = Optional.ofNullable(request.getHeader("accept-encoding"));
                     platform.invoker().invoke(target.get(), workerRequest).whenComplete((response, error) -> {
                         bodies.release(body);

@@ -37,6 +37,7 @@ class OutboundWorkerTest {
                   return new Response(`${request.method} ${url.href} for ${env.customer} (${env.plan}) smuggled=${env.smuggled}`);
                 } };""").status()).isEqualTo(200);
         assertThat(t.putModule(t.accountApi("/workers/dispatch/namespaces/tenants/scripts/acme"), "{\"main_module\":\"u.js\"}", "u.js", """
+                import { connect } from 'cloudflare:sockets';
                 const saved = globalThis.fetch;
                 export default { async fetch(request, env, ctx) {
                   const path = new URL(request.url).pathname;
@@ -44,6 +45,10 @@ class OutboundWorkerTest {
                   if (path === '/plain') return show(await fetch('https://example.com/data'));
                   if (path === '/forbidden') return show(await fetch('https://forbidden.example/'));
                   if (path === '/saved') return show(await saved(new Request('https://example.com/saved', { method: 'POST', body: 'x' })));
+                  if (path === '/socket') {
+                    try { await connect('example.com:5432').opened; return new Response('connected'); }
+                    catch (e) { return new Response(`${e.name}: ${e.message}`); }
+                  }
                   if (path === '/timer') {
                     const r = await new Promise((resolve) => setTimeout(() => resolve(fetch('https://example.com/later')), 1));
                     return show(r);
@@ -61,6 +66,13 @@ class OutboundWorkerTest {
     void outbound_worker_receives_its_declared_params_and_rewrites_the_response() {
         assertThat(t.worker("GET", "acme.out.test", "/plain", null).body())
                 .isEqualTo("200 GET https://example.com/data for acme (gold) smuggled=undefined");
+    }
+
+    @Test
+    void tcp_sockets_are_refused_where_an_outbound_worker_watches_the_requests() {
+        assertThat(t.worker("GET", "acme.out.test", "/socket", null).body())
+                .isEqualTo("Error: connect() is not available to this worker: its requests leave through an outbound "
+                        + "worker, which sees HTTP requests only.");
     }
 
     @Test

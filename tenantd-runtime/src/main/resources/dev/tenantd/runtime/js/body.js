@@ -336,6 +336,7 @@ function body_parseUrl(value, what) {
 
 let body_ofRequest;
 let body_makeRequest;
+let body_requestCf;
 let body_requestParts;
 let requestSignal;
 
@@ -492,6 +493,7 @@ class Request {
       return request;
     };
     requestSignal = (request) => request.#signal;
+    body_requestCf = (request) => request.#cf;
     body_requestParts = (request) => ({
       method: request.#method,
       url: request.#url,

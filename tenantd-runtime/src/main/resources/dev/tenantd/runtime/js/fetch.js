@@ -138,6 +138,17 @@ defineGlobal('fetch', fetch);
 // through a binding's constructor property cannot make one over another channel.
 const fetch_fetcherKey = Symbol('Fetcher');
 
+// A request's cf object as JSON for another worker ('' when it has none).
+function fetch_cfJson(request) {
+  const cf = body_requestCf(request);
+  if (cf === undefined || cf === null) return '';
+  try {
+    return JSONStringify(cf) ?? '';
+  } catch (error) {
+    throw new TypeError(`The request's cf object cannot be sent to another worker: ${error.message}`);
+  }
+}
+
 class Fetcher {
   #channel;
   #operation;
@@ -154,9 +165,10 @@ class Fetcher {
     const channel = this.#channel;
     const operation = this.#operation;
     const args = this.#args;
-    const { signal, flat } = await fetch_prepare(input, init);
+    const { request, signal, flat } = await fetch_prepare(input, init);
+    const cf = fetch_cfJson(request);
     return await fetch_hostCall(signal, (id) => host.callFetch(id, channel, operation, args, flat.method, flat.url,
-      fetch_headersString(flat.headers), flat.body ?? null), flat.encodeResponseBody);
+      fetch_headersString(flat.headers), flat.body ?? null, cf), flat.encodeResponseBody);
   }
 }
 webIdlClass(Fetcher);

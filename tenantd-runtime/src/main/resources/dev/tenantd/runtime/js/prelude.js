@@ -51,6 +51,8 @@ const { isArray: ArrayIsArray } = Array;
 const ArrayPrototypeIncludes = uncurryThis(Array.prototype.includes);
 const ArrayPrototypeIndexOf = uncurryThis(Array.prototype.indexOf);
 const ArrayPrototypeJoin = uncurryThis(Array.prototype.join);
+const ArrayPrototypeSlice = uncurryThis(Array.prototype.slice);
+const ArrayFrom = Array.from;
 const ArrayPrototypePush = uncurryThis(Array.prototype.push);
 const ArrayPrototypeShift = uncurryThis(Array.prototype.shift);
 const ArrayPrototypeSort = uncurryThis(Array.prototype.sort);
@@ -90,6 +92,7 @@ const DataViewPrototypeGetBuffer = uncurryThis(ObjectGetOwnPropertyDescriptor(Da
 const DataViewPrototypeGetByteOffset = uncurryThis(ObjectGetOwnPropertyDescriptor(DataView.prototype, 'byteOffset').get);
 const DataViewPrototypeGetByteLength = uncurryThis(ObjectGetOwnPropertyDescriptor(DataView.prototype, 'byteLength').get);
 const ArrayBufferIsView = globalThis.ArrayBuffer.isView;
+const NumberIsInteger = Number.isInteger;
 const ArrayBufferPrototypeGetByteLength = uncurryThis(ObjectGetOwnPropertyDescriptor(globalThis.ArrayBuffer.prototype, 'byteLength').get);
 
 // The typed array constructors and ArrayBuffer are bound in memory.js, after it gates them.

@@ -9,28 +9,27 @@
 // changing the streams' prototypes does not reach; assigned inside the block):
 //   streams_isReadableStream(value), streams_isLocked(stream)
 //   streams_newReadable(underlyingSource, strategy)   new ReadableStream(...)
-//   streams_enqueue(controller, chunk), streams_close(controller)
-//                                    for the controller a source's pull() gets
+//   streams_newWritable(underlyingSink, strategy)     new WritableStream(...)
+//   streams_enqueue(controller, chunk), streams_close(controller),
+//   streams_error(controller, error) for the controller a source's pull() gets
+//   streams_errorWritable(controller, error)  for the controller a sink's start() gets
 //   streams_lock(stream)             locks it to a reader nobody reads from
 //   streams_tee(stream)              [branch1, branch2]
 //   readAllBytes(stream)             all of its chunks (BufferSources) as one new
 //                                    Uint8Array; other chunks reject with TypeError
-//   streams_error(controller, e)     errors a readable stream through its controller
 //   streams_desiredSize(controller)  a readable controller's desiredSize
-//   streams_newWritable(underlyingSink, strategy)   new WritableStream(...)
-//   streams_errorWritable(controller, e)            errors a writable stream (if writable)
 let streams_isReadableStream;
 let streams_isLocked;
 let streams_newReadable;
+let streams_newWritable;
 let streams_enqueue;
 let streams_close;
+let streams_error;
+let streams_errorWritable;
 let streams_lock;
 let streams_tee;
 let readAllBytes;
-let streams_error;
 let streams_desiredSize;
-let streams_newWritable;
-let streams_errorWritable;
 
 {
   // ---------------------------------------------------------------- helpers
@@ -2343,20 +2342,17 @@ let streams_errorWritable;
     if (c !== null) byteControllerClose(c);
     else defaultControllerClose(rscRecord(controller));
   };
-  streams_error = (controller, e) => {
+  streams_error = (controller, error) => {
     const c = tryRecord(rbcRecord, controller);
-    if (c !== null) byteControllerError(c, e);
-    else defaultControllerError(rscRecord(controller), e);
+    if (c !== null) byteControllerError(c, error);
+    else defaultControllerError(rscRecord(controller), error);
   };
   streams_desiredSize = (controller) => {
     const c = tryRecord(rbcRecord, controller);
     return c !== null ? byteControllerGetDesiredSize(c) : defaultControllerGetDesiredSize(rscRecord(controller));
   };
   streams_newWritable = (underlyingSink, strategy) => new WritableStream(underlyingSink, strategy);
-  streams_errorWritable = (controller, e) => {
-    const c = wscRecord(controller);
-    if (c.stream.state === 'writable') writableControllerError(c, e);
-  };
+  streams_errorWritable = (controller, error) => writableControllerErrorIfNeeded(wscRecord(controller), error);
   streams_lock = (stream) => {
     acquireDefaultReader(rsRecord(stream));
   };

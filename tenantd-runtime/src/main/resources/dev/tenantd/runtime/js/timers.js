@@ -62,6 +62,28 @@ defineGlobal('queueMicrotask', function queueMicrotask(callback) {
   });
 });
 
+// scheduler.wait(ms, {signal}): a promise that resolves after ms, or rejects with the
+// signal's reason when it aborts first.
 defineGlobal('scheduler', ObjectFreeze({
-  wait(ms) { return new Promise((resolve) => timers_arm(resolve, ms, [], false)); },
+  wait(ms, options = undefined) {
+    const signal = options === undefined || options === null ? undefined : options.signal;
+    if (signal !== undefined && !events_isAbortSignal(signal)) {
+      return PromiseReject(new TypeError("Failed to execute 'wait' on 'Scheduler': member signal is not of type 'AbortSignal'."));
+    }
+    if (signal !== undefined && events_signalAborted(signal)) return PromiseReject(events_signalReason(signal));
+    return new Promise((resolve, reject) => {
+      let onAbort;
+      const id = timers_arm(() => {
+        if (signal !== undefined) events_removeAbortAlgorithm(signal, onAbort);
+        resolve(undefined);
+      }, ms, [], false);
+      if (signal !== undefined) {
+        onAbort = () => {
+          timers_cancel(id);
+          reject(events_signalReason(signal));
+        };
+        events_addAbortAlgorithm(signal, onAbort);
+      }
+    });
+  },
 }));

@@ -8,9 +8,19 @@
 //   urlHref(input)                the href the URL parser makes of a string, or null
 //   urlHrefOf(value)              a URL object's href, or null for anything else
 //   urlSearchParamsString(value)  a URLSearchParams' serialization, or null
+//   urlPatternCanonical(kind, value, protocol)
+//                                 URL Pattern's "canonicalize a protocol | username | password |
+//                                 hostname | port | pathname | opaque pathname | search | hash":
+//                                 the basic parser run with a state override on a fresh record;
+//                                 throws TypeError where the parser fails
+//   urlPatternComponents(input, base)
+//                                 the eight components of a parsed URL as URL Pattern reads them
+//                                 (plus `opaquePath`), or null when it does not parse
 let urlHref;
 let urlHrefOf;
 let urlSearchParamsString;
+let urlPatternCanonical;
+let urlPatternComponents;
 {
   // ---------------------------------------------------------------------
   // Strings and UTF-8
@@ -1668,6 +1678,53 @@ let urlSearchParamsString;
   urlHref = (input) => {
     const record = url_basicParse(input, null);
     return record === null ? null : url_serialize(record);
+  };
+
+  const url_patternStates = {
+    __proto__: null, hostname: S_HOSTNAME, port: S_PORT, pathname: S_PATH_START,
+    'opaque pathname': S_OPAQUE_PATH, search: S_QUERY, hash: S_FRAGMENT,
+  };
+  urlPatternCanonical = (kind, value, protocol) => {
+    if (value === '') return '';
+    const invalid = () => new TypeError(`Invalid ${kind} '${value}'`);
+    if (kind === 'protocol') {
+      const record = url_basicParse(value + '://dummy.test', null);
+      if (record === null) throw invalid();
+      return record.scheme;
+    }
+    const record = url_newRecord();
+    if (kind === 'username' || kind === 'password') {
+      record[kind] = url_percentEncode(value, url_USERINFO_SET);
+      return record[kind];
+    }
+    if (kind === 'port' && protocol !== undefined && protocol !== '') record.scheme = protocol;
+    if (kind === 'opaque pathname') record.path = '';
+    if (kind === 'search') record.query = '';
+    if (kind === 'hash') record.fragment = '';
+    if (url_basicParse(value, null, record, url_patternStates[kind]) === null) throw invalid();
+    switch (kind) {
+      case 'hostname': return record.host ?? '';
+      case 'port': return record.port === null ? '' : String(record.port);
+      case 'pathname':
+      case 'opaque pathname': return url_serializePath(record);
+      case 'search': return record.query ?? '';
+      default: return record.fragment ?? '';
+    }
+  };
+  urlPatternComponents = (input, base) => {
+    const record = url_parseWithBase(input, base);
+    if (record === null) return null;
+    return {
+      protocol: record.scheme,
+      username: record.username,
+      password: record.password,
+      hostname: record.host ?? '',
+      port: record.port === null ? '' : String(record.port),
+      pathname: url_serializePath(record),
+      search: record.query ?? '',
+      hash: record.fragment ?? '',
+      opaquePath: url_hasOpaquePath(record),
+    };
   };
 
   defineGlobal('URL', URL);

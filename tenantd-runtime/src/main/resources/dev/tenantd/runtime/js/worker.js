@@ -67,7 +67,6 @@ defineGlobal('FetchEvent', FetchEvent);
 defineGlobal('ExecutionContext', ExecutionContext);
 
 defineGlobal('self', globalThis);
-defineGlobal('navigator', ObjectFreeze({ userAgent: 'Cloudflare-Workers', hardwareConcurrency: 1 }));
 
 // Service-worker syntax registers its handler on the global scope.
 defineGlobal('addEventListener', function addEventListener(type, listener) {
@@ -145,11 +144,11 @@ function worker_run(request, pending, env) {
 
 // One invocation, from the handler's call to the end of its waitUntil work. It never
 // rejects: every failure becomes the invocation's error response.
-async function worker_serve(id, method, url, headers, body, envJson) {
+async function worker_serve(id, method, url, headers, body, envJson, cfJson) {
   const pending = { waitUntil: [], passThrough: false, responded: false, response: undefined, finished: false };
   try {
     const request = requestFromHost(method, url, fetch_splitHeaders(headers),
-      TypedArrayPrototypeGetLength(body) === 0 ? null : body);
+      TypedArrayPrototypeGetLength(body) === 0 ? null : body, cfJson ? JSONParse(cfJson) : undefined);
     // Values given for this invocation only (an outbound worker's parameters) sit over the worker's env.
     const env = envJson === '' ? worker_env : ObjectFreeze({ ...worker_env, ...JSONParse(envJson) });
     const response = await worker_run(request, pending, env);
@@ -208,9 +207,13 @@ const entryPoints = {
     return JSONParse(text);
   },
 
-  invoke(epochMs, id, method, url, headers, buffer, envJson) {
+  builtinModule(specifier) {
+    return builtins_module(specifier, worker_flags);
+  },
+
+  invoke(epochMs, id, method, url, headers, buffer, envJson, cfJson) {
     clock_turn(epochMs, 0);
-    worker_serve(id, method, url, headers, memory_fromHost(buffer), envJson);
+    worker_serve(id, method, url, headers, memory_fromHost(buffer), envJson, cfJson);
   },
 
   measured: memory_measured,

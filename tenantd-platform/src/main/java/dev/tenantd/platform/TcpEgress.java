@@ -1,0 +1,111 @@
+package dev.tenantd.platform;
+
+import dev.tenantd.runtime.HostSocket;
+import dev.tenantd.runtime.InvocationException;
+import dev.tenantd.runtime.Outcome;
+import dev.tenantd.runtime.SocketRequest;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.ConnectOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.TrustOptions;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Every TCP connection a worker opens with {@code connect()} leaves through here, under the
+ * same egress policies as {@code fetch()}: the name and each of its addresses are checked,
+ * and the connection goes to the checked address. TLS peers are verified against the JDK's
+ * trust store (and an operator's extra trust, if given) for the host name the worker named.
+ */
+final class TcpEgress implements AutoCloseable {
+    /** Ports no worker may connect to, as on Workers: SMTP, a spam vector. */
+    private static final Set<Integer> BLOCKED_PORTS = Set.of(25);
+    private static final int CONNECT_TIMEOUT_MS = 10_000;
+
+    private final Vertx vertx;
+    private final NetClient client;
+    private final ClientSSLOptions tls;
+
+    TcpEgress(Vertx vertx, Optional<TrustOptions> extraTrust) {
+        this.vertx = vertx;
+        this.client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS));
+        ClientSSLOptions options = new ClientSSLOptions().setHostnameVerificationAlgorithm("HTTPS");
+        extraTrust.ifPresent(options::setTrustOptions);
+        this.tls = options;
+    }
+
+    CompletableFuture<HostSocket> connect(SocketRequest request, EgressPolicies policies) {
+        String host = request.hostname();
+        String what = "connect() to " + host + ":" + request.port();
+        if (BLOCKED_PORTS.contains(request.port())) {
+            return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "Error",
+                    what + " was refused: connections to port " + request.port() + " are not allowed."));
+        }
+        CompletableFuture<HostSocket> result = new CompletableFuture<>();
+        Context context = vertx.getOrCreateContext();
+        context.runOnContext(v -> vertx.<InetAddress>executeBlocking(() -> Egress.resolveAllowed(host, policies, what))
+                .compose(address -> {
+                    String name = unbracketed(host);
+                    boolean tlsNow = request.secureTransport() == SocketRequest.SecureTransport.ON;
+                    ConnectOptions options = new ConnectOptions()
+                            .setRemoteAddress(SocketAddress.inetSocketAddress(
+                                    new InetSocketAddress(named(name, address), request.port())))
+                            .setTimeout(CONNECT_TIMEOUT_MS)
+                            .setSsl(tlsNow);
+                    if (tlsNow) {
+                        options.setSslOptions(tls);
+                        if (!isLiteral(name)) {
+                            options.setSniServerName(name);
+                        }
+                    }
+                    return client.connect(options);
+                })
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        result.complete(new VertxHostSocket(ar.result(), host + ":" + request.port(),
+                                unbracketed(host), tls));
+                    } else {
+                        result.completeExceptionally(ar.cause() instanceof InvocationException refused ? refused
+                                : new InvocationException(Outcome.EXCEPTION, "Error",
+                                        "proxy request failed, cannot connect to the specified address ("
+                                                + describe(ar.cause()) + ")"));
+                    }
+                }));
+        return result;
+    }
+
+    /** The checked address carrying the worker's host name, so that TLS verifies that name and nothing resolves it again. */
+    private static InetAddress named(String name, InetAddress address) {
+        try {
+            return InetAddress.getByAddress(name, address.getAddress());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("an address of a resolved name has an invalid length", e);
+        }
+    }
+
+    private static String unbracketed(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    private static boolean isLiteral(String name) {
+        return io.netty.util.NetUtil.isValidIpV4Address(name) || io.netty.util.NetUtil.isValidIpV6Address(name);
+    }
+
+    static String describe(Throwable error) {
+        String message = error.getMessage();
+        return message == null || message.isBlank() ? error.getClass().getSimpleName() : message;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,213 @@
+package dev.tenantd.platform;
+
+import dev.tenantd.runtime.HostSocket;
+import dev.tenantd.runtime.InvocationException;
+import dev.tenantd.runtime.Outcome;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DuplexChannel;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.NetSocket;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A worker's TCP connection on a Vert.x socket. Received data waits here up to
+ * {@link #READ_AHEAD} bytes, then the socket stops reading until the worker reads: the
+ * peer is held back by TCP flow control, never by memory. Every state change happens on
+ * the socket's event loop.
+ */
+final class VertxHostSocket implements HostSocket {
+    /** Bytes received ahead of the worker's reads; also the most one read returns. */
+    static final int READ_AHEAD = 64 * 1024;
+    private static final byte[] END = new byte[0];
+
+    private final NetSocket socket;
+    private final Context context;
+    private final String remoteAddress;
+    private final String hostname;
+    private final ClientSSLOptions tls;
+    // On the event loop only.
+    private final ArrayDeque<Buffer> received = new ArrayDeque<>();
+    private int receivedBytes;
+    private boolean ended;
+    private boolean closed;
+    private Throwable failure;
+    private CompletableFuture<byte[]> pendingRead;
+
+    VertxHostSocket(NetSocket socket, String remoteAddress, String hostname, ClientSSLOptions tls) {
+        this.socket = socket;
+        this.context = Vertx.currentContext();
+        this.remoteAddress = remoteAddress;
+        this.hostname = hostname;
+        this.tls = tls;
+        socket.handler(this::received);
+        socket.endHandler(v -> ended());
+        socket.closeHandler(v -> ended());
+        socket.exceptionHandler(this::failed);
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public CompletableFuture<byte[]> read() {
+        CompletableFuture<byte[]> read = new CompletableFuture<>();
+        context.runOnContext(v -> {
+            if (!received.isEmpty()) {
+                read.complete(take());
+            } else if (failure != null) {
+                read.completeExceptionally(lost(failure));
+            } else if (ended || closed) {
+                read.complete(END);
+            } else if (pendingRead != null) {
+                read.completeExceptionally(new InvocationException(Outcome.EXCEPTION, "TypeError",
+                        "The socket is already being read."));
+            } else {
+                pendingRead = read;
+            }
+        });
+        return read;
+    }
+
+    @Override
+    public CompletableFuture<Void> write(byte[] bytes) {
+        return onLoop(() -> closed ? Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "Error",
+                "The socket is closed.")) : socket.write(Buffer.buffer(bytes)));
+    }
+
+    @Override
+    public CompletableFuture<Void> shutdownOutput() {
+        return onLoop(() -> {
+            Channel channel = ((NetSocketInternal) socket).channelHandlerContext().channel();
+            if (channel instanceof DuplexChannel duplex) {
+                io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+                duplex.shutdownOutput().addListener(f -> {
+                    if (f.isSuccess()) {
+                        done.complete();
+                    } else {
+                        done.fail(f.cause());
+                    }
+                });
+                return done.future();
+            }
+            return socket.end();
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> startTls() {
+        return onLoop(() -> socket.upgradeToSsl(tls, hostname, null));
+    }
+
+    @Override
+    public void close() {
+        context.runOnContext(v -> {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            received.clear();
+            receivedBytes = 0;
+            completePending(END);
+            socket.close();
+        });
+    }
+
+    private void received(Buffer buffer) {
+        if (closed) {
+            return;
+        }
+        received.add(buffer);
+        receivedBytes += buffer.length();
+        if (pendingRead != null) {
+            CompletableFuture<byte[]> read = pendingRead;
+            pendingRead = null;
+            read.complete(take());
+        }
+        if (receivedBytes >= READ_AHEAD) {
+            socket.pause();
+        }
+    }
+
+    /** Up to {@link #READ_AHEAD} bytes of what was received, in order. */
+    private byte[] take() {
+        Buffer first = received.peek();
+        if (first.length() > READ_AHEAD) {
+            byte[] part = first.getBytes(0, READ_AHEAD);
+            received.poll();
+            received.addFirst(first.getBuffer(READ_AHEAD, first.length()));
+            receivedBytes -= READ_AHEAD;
+            if (receivedBytes < READ_AHEAD && !closed) {
+                socket.resume();
+            }
+            return part;
+        }
+        Buffer out = Buffer.buffer();
+        while (!received.isEmpty() && out.length() + received.peek().length() <= READ_AHEAD) {
+            Buffer next = received.poll();
+            out.appendBuffer(next);
+            receivedBytes -= next.length();
+        }
+        if (receivedBytes < READ_AHEAD && !closed) {
+            socket.resume();
+        }
+        return out.getBytes();
+    }
+
+    private void ended() {
+        ended = true;
+        if (received.isEmpty()) {
+            completePending(END);
+        }
+    }
+
+    private void failed(Throwable error) {
+        if (failure == null) {
+            failure = error;
+        }
+        CompletableFuture<byte[]> read = pendingRead;
+        if (read != null && received.isEmpty()) {
+            pendingRead = null;
+            read.completeExceptionally(lost(error));
+        }
+    }
+
+    private void completePending(byte[] bytes) {
+        CompletableFuture<byte[]> read = pendingRead;
+        if (read != null) {
+            pendingRead = null;
+            read.complete(bytes);
+        }
+    }
+
+    private static InvocationException lost(Throwable error) {
+        return new InvocationException(Outcome.EXCEPTION, "Error", "Network connection lost: " + TcpEgress.describe(error));
+    }
+
+    private CompletableFuture<Void> onLoop(java.util.function.Supplier<Future<Void>> action) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        context.runOnContext(v -> {
+            Future<Void> future;
+            try {
+                future = action.get();
+            } catch (RuntimeException e) {
+                future = Future.failedFuture(e);
+            }
+            future.onComplete(ar -> {
+                if (ar.succeeded()) {
+                    done.complete(null);
+                } else {
+                    done.completeExceptionally(ar.cause() instanceof InvocationException known ? known : lost(ar.cause()));
+                }
+            });
+        });
+        return done;
+    }
+}

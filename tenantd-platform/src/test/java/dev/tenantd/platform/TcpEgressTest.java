@@ -1,0 +1,212 @@
+package dev.tenantd.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tenantd.runtime.HostSocket;
+import dev.tenantd.runtime.InvocationException;
+import dev.tenantd.runtime.SocketRequest;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SelfSignedCertificate;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The platform's TCP connections for workers: real Vert.x sockets on loopback, egress rules, TLS, flow control. */
+class TcpEgressTest {
+    private static final EgressPolicies LOOPBACK_ALLOWED = new EgressPolicies(
+            new EgressPolicy(List.of("localhost", "127.0.0.1/32"), List.of()), EgressPolicy.OPEN, EgressPolicy.OPEN);
+    private static final EgressPolicies DEFAULTS = new EgressPolicies(EgressPolicy.OPEN, EgressPolicy.OPEN, EgressPolicy.OPEN);
+
+    private static Vertx vertx;
+    private static SelfSignedCertificate certificate;
+    private static TcpEgress egress;
+    private final List<NetServer> servers = new java.util.ArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+        certificate = SelfSignedCertificate.create("localhost");
+        egress = new TcpEgress(vertx, Optional.of(certificate.trustOptions()));
+    }
+
+    @AfterEach
+    void closeServers() throws Exception {
+        for (NetServer server : servers) {
+            server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        egress.close();
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        certificate.delete();
+    }
+
+    private NetServer server(NetServerOptions options, Consumer<NetSocket> serve) throws Exception {
+        NetServer server = vertx.createNetServer(options.setHost("127.0.0.1").setPort(0)).connectHandler(serve::accept)
+                .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        servers.add(server);
+        return server;
+    }
+
+    private static <T> T await(CompletableFuture<T> future) throws Exception {
+        return future.get(30, TimeUnit.SECONDS);
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Reads until {@code expected} bytes have arrived. */
+    private static String readFully(HostSocket socket, int expected) throws Exception {
+        StringBuilder out = new StringBuilder();
+        while (out.length() < expected) {
+            byte[] got = await(socket.read());
+            if (got.length == 0) {
+                break;
+            }
+            out.append(text(got));
+        }
+        return out.toString();
+    }
+
+    @Test
+    void a_plain_connection_to_an_allowed_address_carries_bytes_both_ways() throws Exception {
+        NetServer server = server(new NetServerOptions(), socket -> socket.handler(socket::write));
+        HostSocket socket = await(egress.connect(new SocketRequest("localhost", server.actualPort(),
+                SocketRequest.SecureTransport.OFF), LOOPBACK_ALLOWED));
+        assertThat(socket.remoteAddress()).isEqualTo("localhost:" + server.actualPort());
+        await(socket.write(bytes("ping")));
+        assertThat(readFully(socket, 4)).isEqualTo("ping");
+        socket.close();
+        assertThat(await(socket.read())).isEmpty();
+    }
+
+    @Test
+    void non_public_addresses_need_the_platform_allow_list_and_port_25_is_never_reachable() throws Exception {
+        NetServer server = server(new NetServerOptions(), socket -> socket.handler(socket::write));
+        assertThatThrownBy(() -> await(egress.connect(new SocketRequest("127.0.0.1", server.actualPort(),
+                SocketRequest.SecureTransport.OFF), DEFAULTS)))
+                .hasCauseInstanceOf(InvocationException.class)
+                .cause().hasMessageContaining("connect() to 127.0.0.1:" + server.actualPort()
+                        + " was blocked by the egress policy");
+        assertThatThrownBy(() -> await(egress.connect(new SocketRequest("169.254.169.254", 80,
+                SocketRequest.SecureTransport.OFF), LOOPBACK_ALLOWED)))
+                .cause().hasMessageContaining("blocked by the egress policy");
+        assertThatThrownBy(() -> await(egress.connect(new SocketRequest("localhost", 25,
+                SocketRequest.SecureTransport.OFF), LOOPBACK_ALLOWED)))
+                .cause().hasMessageContaining("port 25 are not allowed");
+    }
+
+    @Test
+    void a_closed_port_is_a_clear_connection_error() throws Exception {
+        NetServer server = server(new NetServerOptions(), socket -> { });
+        int port = server.actualPort();
+        server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> await(egress.connect(new SocketRequest("127.0.0.1", port,
+                SocketRequest.SecureTransport.OFF), LOOPBACK_ALLOWED)))
+                .isInstanceOf(ExecutionException.class)
+                .cause().hasMessageStartingWith("proxy request failed, cannot connect to the specified address");
+    }
+
+    @Test
+    void a_peer_that_sends_faster_than_the_worker_reads_is_held_back() throws Exception {
+        AtomicLong written = new AtomicLong();
+        CompletableFuture<Void> stalled = new CompletableFuture<>();
+        byte[] block = new byte[64 * 1024];
+        NetServer server = server(new NetServerOptions(), socket -> {
+            Runnable[] pump = new Runnable[1];
+            pump[0] = () -> {
+                while (!socket.writeQueueFull() && written.get() < 256L * 1024 * 1024) {
+                    socket.write(Buffer.buffer(block));
+                    written.addAndGet(block.length);
+                }
+                if (socket.writeQueueFull()) {
+                    stalled.complete(null);
+                    socket.drainHandler(v -> pump[0].run());
+                }
+            };
+            pump[0].run();
+        });
+        HostSocket socket = await(egress.connect(new SocketRequest("127.0.0.1", server.actualPort(),
+                SocketRequest.SecureTransport.OFF), LOOPBACK_ALLOWED));
+        await(stalled);
+        long before = written.get();
+        // Nothing is read: what the peer manages to send is bounded by the read-ahead and the
+        // TCP buffers of both ends, far below the 256 MB it wants to send.
+        for (int i = 0; i < 20 && written.get() == before; i++) {
+            Thread.sleep(50);
+        }
+        assertThat(written.get()).isLessThan(64L * 1024 * 1024);
+        long received = 0;
+        for (int i = 0; i < 200; i++) {
+            byte[] got = await(socket.read());
+            assertThat(got.length).isBetween(1, VertxHostSocket.READ_AHEAD);
+            received += got.length;
+        }
+        assertThat(received).isGreaterThan(0);
+        socket.close();
+    }
+
+    @Test
+    void tls_from_the_start_verifies_the_certificate_for_the_name_the_worker_gave() throws Exception {
+        NetServer server = server(new NetServerOptions().setSsl(true).setKeyCertOptions(certificate.keyCertOptions()),
+                socket -> socket.handler(b -> socket.write(Buffer.buffer("tls:" + b))));
+        HostSocket socket = await(egress.connect(new SocketRequest("localhost", server.actualPort(),
+                SocketRequest.SecureTransport.ON), LOOPBACK_ALLOWED));
+        await(socket.write(bytes("hello")));
+        assertThat(readFully(socket, 9)).isEqualTo("tls:hello");
+        socket.close();
+
+        TcpEgress untrusting = new TcpEgress(vertx, Optional.empty());
+        try {
+            assertThatThrownBy(() -> await(untrusting.connect(new SocketRequest("localhost", server.actualPort(),
+                    SocketRequest.SecureTransport.ON), LOOPBACK_ALLOWED)))
+                    .as("a certificate nobody vouches for").isInstanceOf(ExecutionException.class)
+                    .cause().hasMessageStartingWith("proxy request failed");
+        } finally {
+            untrusting.close();
+        }
+        assertThatThrownBy(() -> await(egress.connect(new SocketRequest("127.0.0.1", server.actualPort(),
+                SocketRequest.SecureTransport.ON), LOOPBACK_ALLOWED)))
+                .as("the certificate names localhost, not 127.0.0.1").isInstanceOf(ExecutionException.class);
+    }
+
+    @Test
+    void starttls_upgrades_a_plain_connection() throws Exception {
+        NetServer server = server(new NetServerOptions().setKeyCertOptions(certificate.keyCertOptions()),
+                socket -> socket.handler(b -> {
+                    if (b.toString().equals("STARTTLS")) {
+                        socket.write("GO").onSuccess(v -> socket.upgradeToSsl().onSuccess(u ->
+                                socket.handler(secure -> socket.write(Buffer.buffer("secure:" + secure)))));
+                    }
+                }));
+        HostSocket socket = await(egress.connect(new SocketRequest("localhost", server.actualPort(),
+                SocketRequest.SecureTransport.STARTTLS), LOOPBACK_ALLOWED));
+        await(socket.write(bytes("STARTTLS")));
+        assertThat(readFully(socket, 2)).isEqualTo("GO");
+        await(socket.startTls());
+        await(socket.write(bytes("data")));
+        assertThat(readFully(socket, 11)).isEqualTo("secure:data");
+        socket.close();
+    }
+}

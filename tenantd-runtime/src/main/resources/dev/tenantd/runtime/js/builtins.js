@@ -1,0 +1,37 @@
+// Built-in modules: what `import … from 'cloudflare:…'` or `'node:…'` finds. Each is
+// defined by the file that implements it and made the first time a worker imports it,
+// once per isolate, after the worker's bindings and flags are known.
+//
+// Defined for others:
+//   builtins_define(specifier, make, enabledBy)
+//       make(flags) -> an object whose own properties are the module's exports
+//       (`default` among them if it has one); enabledBy: undefined when the module is
+//       always there, else a function (flags) -> whether the worker may import it,
+//       and the hint to show when it may not (e.g. the flag to turn on)
+//   builtins_module(specifier) (worker.js's builtinModule entry point)
+//       -> the exports, a string saying why the worker may not import it, or
+//          undefined when no built-in module has that name
+
+const builtins_defined = new SafeMap();
+const builtins_made = new SafeMap();
+
+function builtins_define(specifier, make, enabledBy, hint) {
+  builtins_defined.set(specifier, { make, enabledBy, hint });
+}
+
+function builtins_module(specifier, flags) {
+  const made = builtins_made.get(specifier);
+  if (made !== undefined) return made;
+  const definition = builtins_defined.get(specifier);
+  if (definition === undefined) return undefined;
+  if (definition.enabledBy !== undefined && !definition.enabledBy(flags)) {
+    return `No such module "${specifier}": ${definition.hint}`;
+  }
+  const exports = definition.make(flags);
+  builtins_made.set(specifier, exports);
+  return exports;
+}
+
+// cloudflare:workers: what the Workers runtime exports for every worker. `env` is the
+// worker's bindings, readable at module scope as well as in handlers.
+builtins_define('cloudflare:workers', () => ({ env: worker_env }));
