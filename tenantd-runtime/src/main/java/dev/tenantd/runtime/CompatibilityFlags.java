@@ -27,11 +27,20 @@ public final class CompatibilityFlags {
      */
     public static final String LAZY_DISPATCH_LOOKUP = "lazy_dispatch_lookup";
 
+    /**
+     * {@code strict_compression_checks}: a DecompressionStream fails with a TypeError on bytes after
+     * the end of the compressed data and on input that ends before it; before 2023-08-01 both are
+     * ignored.
+     */
+    public static final String STRICT_COMPRESSION_CHECKS = "strict_compression_checks";
+
     private static final Map<String, Flag> TABLE = new LinkedHashMap<>();
 
     static {
         TABLE.put(LAZY_DISPATCH_LOOKUP,
                 new Flag(LAZY_DISPATCH_LOOKUP, "eager_dispatch_lookup", LocalDate.of(2023, 1, 1)));
+        TABLE.put(STRICT_COMPRESSION_CHECKS, new Flag(STRICT_COMPRESSION_CHECKS, "no_strict_compression_checks",
+                LocalDate.of(2023, 8, 1)));
     }
 
     private CompatibilityFlags() {

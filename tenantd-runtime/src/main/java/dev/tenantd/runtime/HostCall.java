@@ -41,7 +41,15 @@ enum HostCall {
     /** (channel, operation, args) -> string: a channel call answered at once. */
     CALL_NOW("callNow"),
     /** (call, operation, socket, text, bytes): connect, read, write, end, startTls or close a TCP socket. */
-    SOCKET("socket");
+    SOCKET("socket"),
+    /** (format, direction, level, strict) -> handle or error string: a compression stream ({@link ZlibHostCalls}). */
+    ZLIB_OPEN("zlibOpen"),
+    /** (handle, bytes, flush) -> nothing or error string. */
+    ZLIB_WRITE("zlibWrite"),
+    /** (handle) -> ArrayBuffer of at most 64 KiB, null at the end, or error string. */
+    ZLIB_READ("zlibRead"),
+    /** (handle): frees the stream. */
+    ZLIB_CLOSE("zlibClose");
 
     final String jsName;
 

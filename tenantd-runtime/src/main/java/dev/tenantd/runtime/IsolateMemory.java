@@ -15,13 +15,16 @@ final class IsolateMemory {
     static final long HOST_BYTES_CHECKED_FROM = 64 * 1024;
 
     private final long limitBytes;
+    /** Memory the host holds for the isolate outside V8 (compression streams' zlib state). */
+    private final java.util.function.LongSupplier hostBytes;
     /** The runtime JavaScript counted a few megabytes of new buffers since memory was last measured. */
     private boolean measureBeforeNextTurn;
     /** Resident memory at the running turn's first garbage collection, or 0 before it. */
     private long turnRssBaseline;
 
-    IsolateMemory(long limitBytes) {
+    IsolateMemory(long limitBytes, java.util.function.LongSupplier hostBytes) {
         this.limitBytes = limitBytes;
+        this.hostBytes = hostBytes;
     }
 
     long limitBytes() {
@@ -97,8 +100,8 @@ final class IsolateMemory {
         return held(runtime) + more <= limitBytes;
     }
 
-    private static long held(V8Runtime runtime) {
+    private long held(V8Runtime runtime) {
         var stats = runtime.getV8HeapStatistics().getNow(null);
-        return stats == null ? 0 : stats.getUsedHeapSize() + stats.getExternalMemory();
+        return (stats == null ? 0 : stats.getUsedHeapSize() + stats.getExternalMemory()) + hostBytes.getAsLong();
     }
 }

@@ -64,6 +64,8 @@ public final class Worker implements AutoCloseable {
     private final IsolateMemory memory;
     /** Large bodies of subrequest answers kept with the host until the worker reads them or hands them on. */
     private final Map<Integer, HeldBody> heldBodies = new HashMap<>();
+    /** Compression streams in progress (CompressionStream, DecompressionStream, encoded bodies). */
+    private final ZlibHandles zlib = new ZlibHandles();
     private int nextHeldBody;
 
     private record HeldBody(byte[] bytes, Invocation owner) {
@@ -132,7 +134,7 @@ public final class Worker implements AutoCloseable {
         this.host = host;
         this.sockets = new WorkerSockets(host);
         this.mailbox = mailbox;
-        this.memory = new IsolateMemory(engine.options().heapLimitMb() * 1024L * 1024L);
+        this.memory = new IsolateMemory(engine.options().heapLimitMb() * 1024L * 1024L, zlib::nativeBytes);
         mailbox.whenNoThreadForLongTurn(this::shedRunningTurn);
     }
 
@@ -246,6 +248,13 @@ public final class Worker implements AutoCloseable {
             });
         });
         return result;
+    }
+
+    /** How many compression streams the isolate holds open, counted on its own thread. */
+    CompletableFuture<Integer> openCompressionStreams() {
+        CompletableFuture<Integer> count = new CompletableFuture<>();
+        mailbox.execute(() -> count.complete(zlib.size()));
+        return count;
     }
 
     @Override
@@ -542,6 +551,7 @@ public final class Worker implements AutoCloseable {
         }
         callOwners.values().removeIf(owner -> owner == inv);
         sockets.closeOwnedBy(inv);
+        zlib.closeOwnedBy(inv);
         Outcome outcome = inv.outcome != null ? inv.outcome : inv.failed ? Outcome.EXCEPTION : Outcome.OK;
         InvocationRecord record = new InvocationRecord(source.scriptName(), outcome, inv.cpuNanos,
                 System.nanoTime() - inv.startNanos, inv.subrequests, inv.status);
@@ -772,6 +782,8 @@ public final class Worker implements AutoCloseable {
             }
             return runtime.createV8ValueString(answer);
         });
+        // Streams opened by top-level code belong to the isolate, not to an invocation.
+        ZlibHostCalls.bind(hostObject, runtime, zlib, () -> current != null ? current : this);
     }
 
     /**
@@ -984,6 +996,7 @@ public final class Worker implements AutoCloseable {
         timers.values().forEach(t -> t.cancel(false));
         timers.clear();
         sockets.closeAll();
+        zlib.close();
         try {
             if (loader != null) {
                 loader.close();

@@ -149,7 +149,8 @@ class PatchedBuiltinsTest {
         assertThat(host.fetched).singleElement().satisfies(sent -> {
             assertThat(sent.method()).isEqualTo("PUT");
             assertThat(sent.url()).isEqualTo("https://example.com/path?q=1");
-            assertThat(sent.headers()).containsExactly("content-type", "text/plain;charset=UTF-8", "x-out", "v");
+            assertThat(sent.headers()).containsExactly("content-type", "text/plain;charset=UTF-8", "x-out", "v",
+                    "accept-encoding", "gzip");
         });
     }
 

@@ -73,9 +73,11 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
                     String url = (request.isSSL() ? "https://" : "http://") + request.authority() + request.uri();
                     WorkerRequest workerRequest = new WorkerRequest(request.method().name(), url, headers, body,
                             RequestCf.of(request));
+                    Optional<String> acceptEncoding = Optional.ofNullable(request.getHeader("accept-encoding"));
                     platform.invoker().invoke(target.get(), workerRequest).whenComplete((response, error) -> {
                         bodies.release(body);
-                        context.runOnContext(v -> answer(request.response(), target.get(), response, error, bodies));
+                        context.runOnContext(v -> answer(request.response(), target.get(), response, error, bodies,
+                                workerRequest.method(), acceptEncoding));
                     });
                 });
     }
@@ -128,8 +130,14 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
      */
     static void answer(HttpServerResponse out, ScriptRef script, WorkerResponse response, Throwable error,
             BodyBudget bodies) {
+        answer(out, script, response, error, bodies, "GET", Optional.empty());
+    }
+
+    /** As above, for a request with this method and Accept-Encoding (which decide the content coding sent). */
+    static void answer(HttpServerResponse out, ScriptRef script, WorkerResponse response, Throwable error,
+            BodyBudget bodies, String method, Optional<String> acceptEncoding) {
         try {
-            write(out, script, response, error, bodies);
+            write(out, script, response, error, bodies, method, acceptEncoding);
         } catch (RuntimeException e) {
             LOG.error("writing the response of worker {} failed; answering 500: {}", script, e.toString());
             if (response != null) {
@@ -155,7 +163,7 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
     }
 
     private static void write(HttpServerResponse out, ScriptRef script, WorkerResponse response, Throwable error,
-            BodyBudget bodies) {
+            BodyBudget bodies, String method, Optional<String> acceptEncoding) {
         if (out.closed() || out.ended()) {
             return;
         }
@@ -169,13 +177,19 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
         if (!response.statusText().isEmpty()) {
             out.setStatusMessage(response.statusText());
         }
-        List<String> h = response.headers();
+        ResponseEncoding.Choice coding = ResponseEncoding.choose(method, acceptEncoding, response);
+        List<String> h = coding == ResponseEncoding.Choice.AS_IS ? response.headers()
+                : ResponseEncoding.headers(coding, response.headers());
         for (int i = 0; i + 1 < h.size(); i += 2) {
             if (!HOP_BY_HOP.contains(h.get(i))) {
                 out.headers().add(h.get(i), h.get(i + 1));
             }
         }
         byte[] body = response.body();
-        out.end(Buffer.buffer(body)).onComplete(ignored -> bodies.release(body));
+        if (coding == ResponseEncoding.Choice.AS_IS) {
+            out.end(Buffer.buffer(body)).onComplete(ignored -> bodies.release(body));
+        } else {
+            ResponseEncoding.send(Vertx.currentContext(), out, coding, body, () -> bodies.release(body));
+        }
     }
 }

@@ -8,6 +8,10 @@
 //   responseFromHost(status, statusText, headersFlat, bodyBytes, url, redirected) -> Response
 //   responseToHost(response) -> Promise<{ status, statusText, headers, body }>
 //   bodyToHost(bytes) -> ArrayBuffer
+// A response body that arrived with Content-Encoding: gzip (and the default encodeBody
+// 'automatic') keeps its encoded bytes and is decoded as it is read; handed on unread
+// under the same encoding it leaves as it came. A worker's response with Content-Encoding:
+// gzip is compressed on its way out unless its encodeBody is 'manual', as in Workers.
 //   isRequest(value), requestSignal(request) -> AbortSignal or null
 // Headers crossing the boundary are flat [name, value, ...] arrays; bodies
 // come in as Uint8Array or null and go out as ArrayBuffer or null. Objects
@@ -38,6 +42,7 @@ class body_Source {
     this.disturbed = false;
     this.held = 0; // the host's id of bytes it keeps until they are needed (body_heldSource), or 0
     this.heldLength = 0;
+    this.encoding = null; // 'gzip' when bytes (or held) are encoded and read decoded
   }
 }
 
@@ -139,6 +144,14 @@ function body_sourceChunk(source) {
 // Makes the stream of a bytes/blob source. Nothing is produced until a read
 // asks for it, and that read is what marks the source disturbed.
 function body_makeStream(source) {
+  if (source.encoding !== null) {
+    const stream = compression_decodingStream(source.encoding, () => {
+      source.disturbed = true;
+      return body_sourceChunk(source);
+    });
+    body_streamSources.set(stream, source);
+    return stream;
+  }
   const underlying = {
     pull(controller) {
       source.disturbed = true;
@@ -186,6 +199,7 @@ async function body_readAll(body) {
   if (stream !== null && streams_isLocked(stream)) throw new TypeError(body_LOCKED);
   body_materialize(source);
   source.disturbed = true;
+  if (source.encoding !== null) return { bytes: await readAllBytes(body_stream(body)), owned: true };
   if (source.bytes !== null || source.blob !== null) {
     // A stream handed out but never read is left locked, as a read to the
     // end would leave it.
@@ -202,7 +216,9 @@ function body_clone(body, headers) {
   if (source === null) return new body_Body(null, headers);
   body_materialize(source);
   if (source.bytes !== null || source.blob !== null) {
-    return new body_Body(new body_Source(source.bytes, source.blob, null), headers);
+    const copy = new body_Source(source.bytes, source.blob, null);
+    copy.encoding = source.encoding;
+    return new body_Body(copy, headers);
   }
   // The original gets its own source for its half of the tee: the old source
   // (and whatever else shares it) keeps the now locked stream.
@@ -286,6 +302,13 @@ function body_checkInit(init, what, type) {
   return init;
 }
 
+// encodeBody and encodeResponseBody: 'automatic' (the default) or 'manual'.
+function body_encodingOption(value, member) {
+  const option = webIdlToString(value, member);
+  if (option !== 'automatic' && option !== 'manual') throw new TypeError(`${member}: unexpected value: ${option}`);
+  return option;
+}
+
 function body_normalizeMethod(value, what) {
   const method = fetchapi_byteString(value, what);
   if (!regExpTest(fetchapi_TOKEN, method)) throw new TypeError(`${what}: '${method}' is not a valid HTTP method.`);
@@ -326,6 +349,7 @@ class Request {
   #signal = null; // made on first access when none was given
   #cf = undefined;
   #integrity = '';
+  #encodeResponseBody = 'automatic';
 
   constructor(input, init = undefined) {
     if (input === body_INTERNAL) return;
@@ -341,6 +365,7 @@ class Request {
     // Dictionary members are read in Web IDL (lexicographic) order.
     const initBody = options.body;
     const initCf = options.cf;
+    const initEncodeResponseBody = options.encodeResponseBody;
     const initHeaders = options.headers;
     const initIntegrity = options.integrity;
     const initMethod = options.method;
@@ -354,8 +379,12 @@ class Request {
       this.#signal = inputRequest.#signal;
       this.#cf = inputRequest.#cf;
       this.#integrity = inputRequest.#integrity;
+      this.#encodeResponseBody = inputRequest.#encodeResponseBody;
     }
     if (initCf !== undefined) this.#cf = initCf;
+    if (initEncodeResponseBody !== undefined) {
+      this.#encodeResponseBody = body_encodingOption(initEncodeResponseBody, 'encodeResponseBody');
+    }
     if (initIntegrity !== undefined) this.#integrity = webIdlToString(initIntegrity, what);
     if (initMethod !== undefined) this.#method = body_normalizeMethod(initMethod, what);
     if (initRedirect !== undefined) {
@@ -447,6 +476,7 @@ class Request {
     copy.#signal = this.#signal;
     copy.#cf = this.#cf;
     copy.#integrity = this.#integrity;
+    copy.#encodeResponseBody = this.#encodeResponseBody;
     copy.#body = body_clone(this.#body, headers);
     return copy;
   }
@@ -470,6 +500,7 @@ class Request {
       headers: headersToFlat(request.#headers),
       body: null,
       redirect: request.#redirect,
+      encodeResponseBody: request.#encodeResponseBody,
     });
   }
 }
@@ -494,6 +525,7 @@ class Response {
   #url = '';
   #redirected = false;
   #cf = undefined;
+  #encodeBody = 'automatic';
 
   constructor(body = null, init = undefined) {
     if (body === body_INTERNAL) return;
@@ -506,6 +538,7 @@ class Response {
   #initialize(init, extracted, what) {
     const options = body_checkInit(init, what, 'ResponseInit');
     const initCf = options.cf;
+    const initEncodeBody = options.encodeBody;
     const initHeaders = options.headers;
     const initStatus = options.status;
     const initStatusText = options.statusText;
@@ -516,7 +549,9 @@ class Response {
     }
     const statusText = initStatusText === undefined ? '' : fetchapi_byteString(initStatusText, what);
     if (!regExpTest(body_REASON_PHRASE, statusText)) throw new TypeError(`${what}: Invalid statusText.`);
+    const encodeBody = initEncodeBody === undefined ? 'automatic' : body_encodingOption(initEncodeBody, 'encodeBody');
     const headers = new Headers(initHeaders);
+    this.#encodeBody = encodeBody;
     this.#status = status;
     this.#statusText = statusText;
     this.#headers = headers;
@@ -621,14 +656,16 @@ class Response {
     copy.#url = this.#url;
     copy.#redirected = this.#redirected;
     copy.#cf = this.#cf;
+    copy.#encodeBody = this.#encodeBody;
     copy.#body = body_clone(this.#body, headers);
     return copy;
   }
 
   static {
     body_ofResponse = (value) => (value !== null && typeof value === 'object' && #body in value ? value.#body : undefined);
-    body_makeResponse = (status, statusText, headers, source, url, redirected) => {
+    body_makeResponse = (status, statusText, headers, source, url, redirected, encodeBody) => {
       const response = new Response(body_INTERNAL);
+      response.#encodeBody = encodeBody;
       response.#status = status;
       response.#statusText = statusText;
       response.#headers = headers;
@@ -642,6 +679,7 @@ class Response {
       statusText: response.#statusText,
       headers: headersToFlat(response.#headers),
       body: null,
+      encodeBody: response.#encodeBody,
     });
   }
 }
@@ -685,11 +723,16 @@ async function requestToHost(request) {
 
 // A response the host fetched: immutable headers. Null-body statuses get a
 // null body whatever bytes came with them.
-function responseFromHost(status, statusText, headersFlat, bodyBytes, url = '', redirected = false) {
+function responseFromHost(status, statusText, headersFlat, bodyBytes, url = '', redirected = false,
+  encodeBody = 'automatic') {
   const code = Number(status);
   const source = ArrayPrototypeIncludes(body_NULL_BODY_STATUSES, code) ? null : body_hostSource(bodyBytes);
-  return body_makeResponse(code, statusText == null ? '' : String(statusText),
-    headersFromFlat(headersFlat, 'immutable'), source, url == null ? '' : String(url), Boolean(redirected));
+  const headers = headersFromFlat(headersFlat, 'immutable');
+  if (source !== null && encodeBody === 'automatic' && headersGet(headers, 'content-encoding') === 'gzip') {
+    source.encoding = 'gzip';
+  }
+  return body_makeResponse(code, statusText == null ? '' : String(statusText), headers, source,
+    url == null ? '' : String(url), Boolean(redirected), encodeBody);
 }
 
 // The worker's answer going back to the host: consumes its body.
@@ -700,15 +743,35 @@ async function responseToHost(response) {
   }
   const parts = body_responseParts(response);
   const source = body.source;
-  if (source !== null && source.held !== 0 && !source.disturbed && source.stream === null && !body.transferred) {
-    // Handed on unread: the host passes on the bytes it kept.
+  const gzip = parts.encodeBody === 'automatic' && body_flatGet(parts.headers, 'content-encoding') === 'gzip';
+  if (source === null) return parts;
+  const unread = !source.disturbed && !body.transferred
+    && (source.stream === null || (source.encoding !== null && !streams_isLocked(source.stream)));
+  if (unread && source.encoding === (gzip ? 'gzip' : null) && (source.held !== 0 || source.encoding !== null)) {
+    // Handed on unread, in the encoding it came in: the bytes leave as they arrived (the host
+    // passes on those it kept).
     source.disturbed = true;
-    parts.held = source.held;
-    source.held = 0;
-  } else if (source !== null) {
-    parts.body = bodyToHost((await body_readAll(body)).bytes);
+    if (source.stream !== null) streams_lock(source.stream);
+    if (source.held !== 0) {
+      parts.held = source.held;
+      source.held = 0;
+    } else {
+      parts.body = bodyToHost(source.bytes);
+    }
+  } else {
+    const bytes = (await body_readAll(body)).bytes;
+    parts.body = bodyToHost(gzip ? compression_processAll('gzip', 'compress', bytes) : bytes);
   }
   return parts;
+}
+
+// A header's value in a flat list of lowercased names, combined as Headers combines them; null if absent.
+function body_flatGet(flat, name) {
+  let value = null;
+  for (let i = 0; i < flat.length; i += 2) {
+    if (flat[i] === name) value = value === null ? flat[i + 1] : `${value}, ${flat[i + 1]}`;
+  }
+  return value;
 }
 
 // Body bytes for the host: an ArrayBuffer holding exactly them. The host copies a

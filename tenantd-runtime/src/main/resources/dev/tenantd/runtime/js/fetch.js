@@ -33,12 +33,20 @@ function fetch_splitHeaders(joined) {
   return out;
 }
 
+function fetch_hasHeader(flat, name) {
+  for (let i = 0; i < flat.length; i += 2) {
+    if (flat[i] === name) return true;
+  }
+  return false;
+}
+
 // Starts a host call and returns a promise of its Response. `start(id)` makes
 // the host call; an aborted signal rejects at once and ignores the late answer.
-function fetch_hostCall(signal, start) {
+// `encodeBody` is the request's encodeResponseBody: 'manual' leaves an encoded body as it is.
+function fetch_hostCall(signal, start, encodeBody = 'automatic') {
   return new Promise((resolve, reject) => {
     const id = ++fetch_nextCallId;
-    const entry = { resolve, reject, signal: null, onAbort: null };
+    const entry = { resolve, reject, signal: null, onAbort: null, encodeBody };
     if (signal) {
       entry.signal = signal;
       entry.onAbort = () => {
@@ -69,7 +77,8 @@ function fetch_settle(id, status, statusText, headers, buffer, url, redirects, h
   try {
     const body = heldId > 0 ? body_heldSource(heldId, heldLength)
       : ArrayBufferPrototypeGetByteLength(buffer) === 0 ? null : memory_fromHost(buffer);
-    entry.resolve(responseFromHost(status, statusText, fetch_splitHeaders(headers), body, url, redirects > 0));
+    entry.resolve(responseFromHost(status, statusText, fetch_splitHeaders(headers), body, url, redirects > 0,
+      entry.encodeBody));
   } catch (error) {
     entry.reject(error);
   }
@@ -111,8 +120,14 @@ async function fetch(input, init = undefined) {
   if (protocol !== 'http:' && protocol !== 'https:') {
     throw new TypeError(`Fetch API cannot load: ${flat.url}`);
   }
-  return await fetch_hostCall(signal, (id) => host.fetch(id, flat.method, flat.url,
-    fetch_headersString(flat.headers), flat.body ?? null));
+  // As in Workers, a subrequest asks for gzip unless the worker chose an encoding itself;
+  // what comes back gzipped is decoded as the worker reads it.
+  let headers = fetch_headersString(flat.headers);
+  if (!fetch_hasHeader(flat.headers, 'accept-encoding')) {
+    headers = headers === '' ? 'accept-encoding\0gzip' : `${headers}\0accept-encoding\0gzip`;
+  }
+  return await fetch_hostCall(signal, (id) => host.fetch(id, flat.method, flat.url, headers, flat.body ?? null),
+    flat.encodeResponseBody);
 }
 defineGlobal('fetch', fetch);
 
@@ -153,7 +168,7 @@ class Fetcher {
     const { request, signal, flat } = await fetch_prepare(input, init);
     const cf = fetch_cfJson(request);
     return await fetch_hostCall(signal, (id) => host.callFetch(id, channel, operation, args, flat.method, flat.url,
-      fetch_headersString(flat.headers), flat.body ?? null, cf));
+      fetch_headersString(flat.headers), flat.body ?? null, cf), flat.encodeResponseBody);
   }
 }
 webIdlClass(Fetcher);

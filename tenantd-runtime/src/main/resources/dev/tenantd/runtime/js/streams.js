@@ -17,6 +17,7 @@
 //   streams_tee(stream)              [branch1, branch2]
 //   readAllBytes(stream)             all of its chunks (BufferSources) as one new
 //                                    Uint8Array; other chunks reject with TypeError
+//   streams_desiredSize(controller)  a readable controller's desiredSize
 let streams_isReadableStream;
 let streams_isLocked;
 let streams_newReadable;
@@ -28,6 +29,7 @@ let streams_errorWritable;
 let streams_lock;
 let streams_tee;
 let readAllBytes;
+let streams_desiredSize;
 
 {
   // ---------------------------------------------------------------- helpers
@@ -2344,6 +2346,10 @@ let readAllBytes;
     const c = tryRecord(rbcRecord, controller);
     if (c !== null) byteControllerError(c, error);
     else defaultControllerError(rscRecord(controller), error);
+  };
+  streams_desiredSize = (controller) => {
+    const c = tryRecord(rbcRecord, controller);
+    return c !== null ? byteControllerGetDesiredSize(c) : defaultControllerGetDesiredSize(rscRecord(controller));
   };
   streams_newWritable = (underlyingSink, strategy) => new WritableStream(underlyingSink, strategy);
   streams_errorWritable = (controller, error) => writableControllerErrorIfNeeded(wscRecord(controller), error);

@@ -1,0 +1,86 @@
+package dev.tenantd.runtime;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An isolate's compression streams in progress, by the handle its JavaScript knows them by.
+ * JavaScript never holds a Java object: it names a stream by a number, and a number that is
+ * not (or no longer) in the table is refused. A stream belongs to the invocation that opened
+ * it and is freed when that invocation ends, even if the worker abandoned it unclosed; streams
+ * opened outside an invocation (in top-level code) live until the isolate is discarded. The
+ * table holds at most {@link #MAX_OPEN} streams, so native memory per isolate stays bounded.
+ * Used only on the isolate's thread.
+ */
+final class ZlibHandles implements AutoCloseable {
+    /** Streams open at once per isolate: about 64 MB of zlib state if all of them compress. */
+    static final int MAX_OPEN = 256;
+    /** The most output one read hands to JavaScript. */
+    static final int READ_BYTES = 64 * 1024;
+
+    private record Entry(ZlibStream stream, Object owner) {
+    }
+
+    private final Map<Integer, Entry> open = new HashMap<>();
+    private int nextHandle;
+    private long nativeBytes;
+
+    /** Opens a stream for {@code owner} (an invocation, or a placeholder for the isolate itself). */
+    int open(ZlibStream stream, Object owner) {
+        if (open.size() >= MAX_OPEN) {
+            stream.close();
+            throw new ZlibStream.DataException("Too many compression streams are open at once (at most " + MAX_OPEN
+                    + " per worker); close or finish reading the ones in use.");
+        }
+        int handle = ++nextHandle;
+        open.put(handle, new Entry(stream, owner));
+        nativeBytes += stream.nativeBytes();
+        return handle;
+    }
+
+    Optional<ZlibStream> get(int handle) {
+        Entry entry = open.get(handle);
+        return entry == null ? Optional.empty() : Optional.of(entry.stream());
+    }
+
+    void close(int handle) {
+        Entry entry = open.remove(handle);
+        if (entry != null) {
+            free(entry);
+        }
+    }
+
+    /** Frees every stream the owner opened: its invocation ended. */
+    void closeOwnedBy(Object owner) {
+        Iterator<Entry> it = open.values().iterator();
+        while (it.hasNext()) {
+            Entry entry = it.next();
+            if (entry.owner() == owner) {
+                it.remove();
+                free(entry);
+            }
+        }
+    }
+
+    int size() {
+        return open.size();
+    }
+
+    /** The native memory the open streams hold, counted against the isolate's memory limit. */
+    long nativeBytes() {
+        return nativeBytes;
+    }
+
+    private void free(Entry entry) {
+        nativeBytes -= entry.stream().nativeBytes();
+        entry.stream().close();
+    }
+
+    @Override
+    public void close() {
+        open.values().forEach(this::free);
+        open.clear();
+    }
+}

@@ -1,0 +1,217 @@
+package dev.tenantd.runtime;
+
+import java.util.Arrays;
+import java.util.zip.CRC32;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * Decompression with the JDK's zlib. The zlib and raw formats are zlib's own; a gzip member's
+ * header and trailer are read here (the JDK's Inflater has no gzip mode) and its CRC-32 and
+ * length checked as zlib checks them. One member is read, as Workers read one: what follows
+ * it is trailing data.
+ */
+final class ZlibInflating implements ZlibStream {
+    /** zlib's inflate state with a 32 KiB window. */
+    private static final long NATIVE_BYTES = 40 * 1024;
+    private static final String FAILED = "Decompression failed.";
+    private static final String TRAILING = "Trailing bytes after end of compressed data";
+    private static final String INCOMPLETE = "Called close() on a decompression stream with incomplete data";
+
+    private enum State { HEADER, BODY, TRAILER, DONE }
+
+    private final Format format;
+    private final Strictness strictness;
+    private final Inflater inflater;
+    private final CRC32 crc = new CRC32();
+    private long totalOut;
+    private State state;
+    /** Input not consumed yet: in[inAt..]. */
+    private byte[] in = new byte[0];
+    private int inAt;
+    private boolean finishing;
+    private boolean truncated;
+    private static final byte[] NOTHING = new byte[0];
+    private boolean closed;
+    private byte[] outBuffer = new byte[0];
+
+    ZlibInflating(Format format, Strictness strictness) {
+        this.format = format;
+        this.strictness = strictness;
+        this.inflater = new Inflater(format != Format.DEFLATE);
+        this.state = format == Format.GZIP ? State.HEADER : State.BODY;
+    }
+
+    @Override
+    public void write(byte[] input, Flush flush) {
+        open();
+        if (input.length > 0) {
+            if (finishing) {
+                throw new DataException("Cannot write to a decompression stream after it was closed.");
+            }
+            int left = in.length - inAt;
+            in = left == 0 ? input : ZlibDeflating.concat(Arrays.copyOfRange(in, inAt, in.length), input);
+            inAt = 0;
+        }
+        if (flush == Flush.FINISH) {
+            finishing = true;
+        }
+    }
+
+    @Override
+    public byte[] read(int max) {
+        open();
+        byte[] out = buffer(max);
+        int n = 0;
+        while (n < out.length) {
+            switch (state) {
+                case HEADER -> {
+                    int length = gzipHeaderLength();
+                    if (length < 0) {
+                        return endOfInput(out, n);
+                    }
+                    inAt += length;
+                    state = State.BODY;
+                }
+                case BODY -> {
+                    int got = inflate(out, n);
+                    n += got;
+                    if (inflater.finished()) {
+                        state = format == Format.GZIP ? State.TRAILER : State.DONE;
+                    } else if (got == 0) {
+                        return endOfInput(out, n);
+                    }
+                }
+                case TRAILER -> {
+                    if (in.length - inAt < 8) {
+                        return endOfInput(out, n);
+                    }
+                    if (int32(inAt) != (int) crc.getValue() || int32(inAt + 4) != (int) totalOut) {
+                        throw new DataException(FAILED);
+                    }
+                    inAt += 8;
+                    state = State.DONE;
+                }
+                case DONE -> {
+                    if (inAt < in.length) {
+                        if (strictness == Strictness.STRICT) {
+                            throw new DataException(TRAILING);
+                        }
+                        inAt = in.length;
+                    }
+                    return copy(out, n);
+                }
+            }
+        }
+        return copy(out, n);
+    }
+
+    private int inflate(byte[] out, int at) {
+        inflater.setInput(in, inAt, in.length - inAt);
+        int before = inflater.getRemaining();
+        int got;
+        try {
+            got = inflater.inflate(out, at, out.length - at);
+        } catch (DataFormatException e) {
+            throw new DataException(FAILED);
+        }
+        if (inflater.needsDictionary()) {
+            throw new DataException(FAILED);
+        }
+        inAt += before - inflater.getRemaining();
+        if (got > 0 && format == Format.GZIP) {
+            crc.update(out, at, got);
+            totalOut += got;
+        }
+        return got;
+    }
+
+    /** The read ran out of input: wait for more, or, once the input is finished, end (or fail) as the data was cut short. */
+    private byte[] endOfInput(byte[] out, int n) {
+        if (finishing && n == 0) {
+            if (strictness == Strictness.STRICT) {
+                throw new DataException(INCOMPLETE);
+            }
+            truncated = true;
+        }
+        return copy(out, n);
+    }
+
+    /** The length of the gzip header at the input's start, -1 if it is not all there yet; fails if it is not one. */
+    private int gzipHeaderLength() {
+        int available = in.length - inAt;
+        if (available >= 1 && (in[inAt] & 0xff) != 0x1f
+                || available >= 2 && (in[inAt + 1] & 0xff) != 0x8b
+                || available >= 3 && in[inAt + 2] != 8
+                || available >= 4 && (in[inAt + 3] & 0xe0) != 0) {
+            throw new DataException(FAILED);
+        }
+        if (available < 10) {
+            return -1;
+        }
+        int flags = in[inAt + 3];
+        int at = 10;
+        if ((flags & 4) != 0) {
+            if (available < at + 2) {
+                return -1;
+            }
+            at += 2 + ((in[inAt + at] & 0xff) | (in[inAt + at + 1] & 0xff) << 8);
+        }
+        for (int bit : new int[] {8, 16}) {
+            if ((flags & bit) != 0) {
+                while (at < available && in[inAt + at] != 0) {
+                    at++;
+                }
+                if (at >= available) {
+                    return -1;
+                }
+                at++;
+            }
+        }
+        if ((flags & 2) != 0) {
+            at += 2;
+        }
+        return at <= available ? at : -1;
+    }
+
+    private int int32(int at) {
+        return (in[at] & 0xff) | (in[at + 1] & 0xff) << 8 | (in[at + 2] & 0xff) << 16 | (in[at + 3] & 0xff) << 24;
+    }
+
+    @Override
+    public boolean ended() {
+        return !closed && (state == State.DONE || truncated);
+    }
+
+    @Override
+    public long nativeBytes() {
+        return closed ? 0 : NATIVE_BYTES;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            inflater.end();
+            in = new byte[0];
+        }
+    }
+
+    private static byte[] copy(byte[] out, int n) {
+        return n == 0 ? NOTHING : Arrays.copyOf(out, n);
+    }
+
+    /** The stream's own output buffer, reused by every read: reads make no garbage beyond what they return. */
+    private byte[] buffer(int max) {
+        if (outBuffer.length != Math.max(1, max)) {
+            outBuffer = new byte[Math.max(1, max)];
+        }
+        return outBuffer;
+    }
+
+    private void open() {
+        if (closed) {
+            throw new IllegalStateException("the decompression stream is closed");
+        }
+    }
+}

@@ -1,0 +1,333 @@
+// CompressionStream and DecompressionStream (Compression Streams standard, as Workers
+// have them), and the codec behind bodies with a Content-Encoding. The host does the zlib
+// work: JavaScript holds a number naming a stream in the host's table, hands it input, and
+// reads its output back in pieces of at most 64 KiB, each counted against the memory limit
+// before it is taken. Output is taken only while the readable side has less than
+// compression_QUEUE_LIMIT bytes waiting, so a small input that expands to gigabytes is
+// produced as fast as it is read, never all at once.
+//
+// Defines for others:
+//   compression_open(format, direction, level, strict) -> handle; TypeError when refused
+//       format 'gzip' | 'deflate' | 'deflate-raw', direction 'compress' | 'decompress',
+//       level zlib's 0-9 or -1 (default), strict: trailing or missing input is an error
+//   compression_write(handle, bytes, flush)   bytes a Uint8Array; flush zlib's 0, 2, 3 or 4
+//   compression_read(handle) -> Uint8Array (empty: write more) or null (no more output)
+//   compression_close(handle)                 frees the host's stream; harmless twice
+//   compression_processAll(format, direction, bytes, level, strict) -> Uint8Array
+//       the whole output for the whole input, in one go (node:zlib's *Sync calls)
+//   compression_decodingStream(format, encodedBytes) -> ReadableStream of the decoded bytes
+//       of a body that arrived with a Content-Encoding; encodedBytes() is called on the first read
+// The host frees a stream when it fails, when the invocation that opened it ends, and when
+// the isolate goes; a stream used after that fails with a TypeError.
+
+const compression_FORMATS = ['gzip', 'deflate', 'deflate-raw'];
+const compression_BAD_FORMAT = "The compression format must be either 'deflate', 'deflate-raw' or 'gzip'.";
+const compression_BAD_CHUNK = 'This TransformStream is being used as a byte stream, but received an object of '
+  + 'non-ArrayBuffer/ArrayBufferView type on its writable side.';
+const compression_STRING_CHUNK = 'This TransformStream is being used as a byte stream, but received a string on its '
+  + "writable side. If you wish to write a string, you'll probably want to explicitly UTF-8-encode it with TextEncoder.";
+const compression_READ_BYTES = 64 * 1024;
+const compression_QUEUE_LIMIT = 16 * 1024 * 1024;
+const compression_FINISH = 4;
+const compression_TransformStreamPrototype = globalThis.TransformStream.prototype;
+const compression_TransformStream = globalThis.TransformStream;
+
+function compression_open(format, direction, level, strict) {
+  const handle = host.zlibOpen(format, direction, level, strict);
+  if (typeof handle === 'string') throw new TypeError(handle);
+  return handle;
+}
+
+function compression_write(handle, bytes, flush) {
+  const problem = host.zlibWrite(handle, bodyToHost(bytes), flush);
+  if (typeof problem === 'string') throw new TypeError(problem);
+}
+
+function compression_read(handle) {
+  memory_request(compression_READ_BYTES);
+  const out = host.zlibRead(handle);
+  if (out === null) return null;
+  if (typeof out === 'string') throw new TypeError(out);
+  const bytes = memory_fromHost(out);
+  memory_count(TypedArrayPrototypeGetLength(bytes));
+  return bytes;
+}
+
+function compression_close(handle) {
+  host.zlibClose(handle);
+}
+
+function compression_processAll(format, direction, bytes, level = -1, strict = true) {
+  const handle = compression_open(format, direction, level, strict);
+  try {
+    compression_write(handle, bytes, compression_FINISH);
+    const chunks = [];
+    let total = 0;
+    for (;;) {
+      const out = compression_read(handle);
+      if (out === null) break;
+      const length = TypedArrayPrototypeGetLength(out);
+      if (length === 0) throw new TypeError('Called close() on a decompression stream with incomplete data');
+      chunks[chunks.length] = out;
+      total += length;
+    }
+    return chunks.length === 0 ? new Uint8Array(0) : concatBytes(chunks, total);
+  } finally {
+    compression_close(handle);
+  }
+}
+
+// The bytes of a chunk written to a compression stream: any BufferSource, as Workers take.
+function compression_chunkBytes(chunk) {
+  if (ArrayBufferIsView(chunk)) return viewBytes(chunk);
+  if (isArrayBuffer(chunk)) return new Uint8Array(chunk);
+  throw new TypeError(typeof chunk === 'string' ? compression_STRING_CHUNK : compression_BAD_CHUNK);
+}
+
+// One stream through the host and the readable side its output goes to. write() and
+// finish() resolve once their input is turned into output held for the reader; each read
+// gets what is held (up to 64 KiB at once), so a small output comes out in one chunk as
+// in Workers, whatever pieces zlib made it in.
+class compression_Codec {
+  constructor(format, direction, strict) {
+    this.handle = compression_open(format, direction, -1, strict);
+    this.controller = null; // the readable side's
+    this.writableController = null;
+    this.done = false; // the host stream is closed: ended, failed or cancelled
+    this.ended = false; // the host has no more output
+    this.finishing = false; // the input is complete
+    this.closedReadable = false;
+    this.pending = []; // output not read yet
+    this.pendingBytes = 0;
+    this.wanted = false; // a read waits for output
+    this.roomWaiter = null; // resolves when the reader took output
+    this.onFirstPull = null; // starts the input of a decoding stream when it is first read
+    const codec = this;
+    this.readable = streams_newReadable({
+      __proto__: null,
+      start(controller) {
+        codec.controller = controller;
+      },
+      pull() {
+        codec.wanted = true;
+        if (codec.onFirstPull !== null) {
+          const start = codec.onFirstPull;
+          codec.onFirstPull = null;
+          start();
+        }
+        codec.deliver();
+      },
+      cancel(reason) {
+        codec.stop();
+        codec.pending = [];
+        codec.pendingBytes = 0;
+        if (codec.writableController !== null) streams_errorWritable(codec.writableController, reason);
+      },
+    }, { __proto__: null, highWaterMark: 0 });
+  }
+
+  // Hands held output to a waiting read, or closes the readable side once all is read.
+  deliver() {
+    if (!this.wanted || this.closedReadable) return;
+    const pending = this.pending;
+    if (pending.length > 0) {
+      const chunks = [];
+      let total = 0;
+      let taken = 0;
+      while (taken < pending.length
+          && (taken === 0 || total + TypedArrayPrototypeGetLength(pending[taken]) <= compression_READ_BYTES)) {
+        total += TypedArrayPrototypeGetLength(pending[taken]);
+        chunks[chunks.length] = pending[taken++];
+      }
+      this.pending = copyList(pending, taken);
+      this.pendingBytes -= total;
+      this.wanted = false;
+      streams_enqueue(this.controller, concatBytes(chunks, total));
+      this.wake();
+    } else if (this.ended && this.finishing) {
+      this.closedReadable = true;
+      streams_close(this.controller);
+    }
+  }
+
+  wake() {
+    const waiter = this.roomWaiter;
+    this.roomWaiter = null;
+    if (waiter !== null) waiter();
+  }
+
+  stop() {
+    if (this.done) return;
+    this.done = true;
+    compression_close(this.handle);
+    this.wake();
+  }
+
+  fail(error) {
+    this.stop();
+    this.pending = [];
+    this.pendingBytes = 0;
+    streams_error(this.controller, error);
+    if (this.writableController !== null) streams_errorWritable(this.writableController, error);
+  }
+
+  async write(bytes) {
+    if (this.done) throw new TypeError('This compression stream is closed.');
+    try {
+      compression_write(this.handle, bytes, 0);
+    } catch (error) {
+      this.fail(error);
+      throw error;
+    }
+    await this.drain();
+  }
+
+  async finish() {
+    if (this.done) return;
+    try {
+      compression_write(this.handle, new Uint8Array(0), compression_FINISH);
+    } catch (error) {
+      this.fail(error);
+      throw error;
+    }
+    this.finishing = true;
+    await this.drain();
+  }
+
+  // Takes output from the host until it wants more input or has no more output; waits for
+  // the reader whenever compression_QUEUE_LIMIT bytes are held.
+  async drain() {
+    for (;;) {
+      if (this.done) return;
+      if (this.pendingBytes >= compression_QUEUE_LIMIT) {
+        await new Promise((resolve) => { this.roomWaiter = resolve; });
+        continue;
+      }
+      let out;
+      try {
+        out = compression_read(this.handle);
+      } catch (error) {
+        this.fail(error);
+        throw error;
+      }
+      if (out === null) {
+        // Until the input is complete the stream stays open: more input is trailing data.
+        this.ended = true;
+        if (this.finishing) this.stop();
+        this.deliver();
+        return;
+      }
+      const length = TypedArrayPrototypeGetLength(out);
+      if (length === 0) return;
+      this.pending[this.pending.length] = out;
+      this.pendingBytes += length;
+      this.deliver();
+      // A reader waiting on this stream runs before the next piece is made.
+      await undefined;
+    }
+  }
+}
+
+// The Web IDL body of both classes: a readable and a writable over one codec.
+function compression_streams(direction, format, what) {
+  if (format === undefined) throw new TypeError(`${what}: constructor parameter 1 is not of type 'string'.`);
+  const name = webIdlToString(format, 'format');
+  if (!ArrayPrototypeIncludes(compression_FORMATS, name)) throw new TypeError(compression_BAD_FORMAT);
+  const strict = direction === 'decompress' && worker_flags.strict_compression_checks !== false;
+  const codec = new compression_Codec(name, direction, strict);
+  const writable = streams_newWritable({
+    __proto__: null,
+    start(controller) {
+      codec.writableController = controller;
+    },
+    async write(chunk) {
+      let bytes;
+      try {
+        bytes = compression_chunkBytes(chunk);
+      } catch (error) {
+        codec.fail(error);
+        throw error;
+      }
+      await codec.write(bytes);
+    },
+    async close() {
+      await codec.finish();
+    },
+    abort(reason) {
+      codec.fail(reason);
+    },
+  }, { __proto__: null, highWaterMark: 1 });
+  return { readable: codec.readable, writable, what };
+}
+
+class CompressionStream {
+  #readable;
+  #writable;
+
+  constructor(format) {
+    const what = "Failed to construct 'CompressionStream'";
+    const pair = compression_streams('compress', format, what);
+    this.#readable = pair.readable;
+    this.#writable = pair.writable;
+  }
+
+  get readable() {
+    return this.#readable;
+  }
+
+  get writable() {
+    return this.#writable;
+  }
+}
+
+class DecompressionStream {
+  #readable;
+  #writable;
+
+  constructor(format) {
+    const what = "Failed to construct 'DecompressionStream'";
+    const pair = compression_streams('decompress', format, what);
+    this.#readable = pair.readable;
+    this.#writable = pair.writable;
+  }
+
+  get readable() {
+    return this.#readable;
+  }
+
+  get writable() {
+    return this.#writable;
+  }
+}
+
+// As in Workers, both are TransformStreams: instanceof holds, and the own accessors above
+// answer for the readable and writable sides.
+ObjectSetPrototypeOf(CompressionStream.prototype, compression_TransformStreamPrototype);
+ObjectSetPrototypeOf(CompressionStream, compression_TransformStream);
+ObjectSetPrototypeOf(DecompressionStream.prototype, compression_TransformStreamPrototype);
+ObjectSetPrototypeOf(DecompressionStream, compression_TransformStream);
+webIdlClass(CompressionStream);
+webIdlClass(DecompressionStream);
+defineGlobal('CompressionStream', CompressionStream);
+defineGlobal('DecompressionStream', DecompressionStream);
+
+// The decoded bytes of a body that arrived encoded. Nothing happens until the stream is
+// first read: then `encodedBytes()` gives the encoded bytes, which go in as the decoded ones
+// are read. A body that does not decode errors the stream with a TypeError.
+function compression_decodingStream(format, encodedBytes) {
+  const codec = new compression_Codec(format, 'decompress', false);
+  codec.onFirstPull = () => {
+    PromisePrototypeThen((async () => {
+      let bytes;
+      try {
+        bytes = encodedBytes();
+      } catch (error) {
+        codec.fail(error);
+        return;
+      }
+      await codec.write(bytes);
+      await codec.finish();
+    })(), undefined, () => {});
+  };
+  return codec.readable;
+}
