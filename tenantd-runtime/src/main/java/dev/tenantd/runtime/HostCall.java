@@ -41,7 +41,15 @@ enum HostCall {
     /** (channel, operation, args) -> string: a channel call answered at once. */
     CALL_NOW("callNow"),
     /** (call, operation, socket, text, bytes): connect, read, write, end, startTls or close a TCP socket. */
-    SOCKET("socket");
+    SOCKET("socket"),
+    /** () -> id of the first end of a new WebSocketPair (the second is the next id), 0 past the limit. */
+    WS_PAIR("wsPair"),
+    /** (id) -> whether the WebSocket is accepted: its events run in this isolate from now on. */
+    WS_ACCEPT("wsAccept"),
+    /** (id, text, bytes): sends a message (text when not null, else the bytes). */
+    WS_SEND("wsSend"),
+    /** (id, code, reason): sends the close. */
+    WS_CLOSE("wsClose");
 
     final String jsName;
 

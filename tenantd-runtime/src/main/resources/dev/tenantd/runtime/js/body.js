@@ -5,8 +5,8 @@
 // Shared with other files:
 //   requestFromHost(method, url, headersFlat, bodyBytes, cf?) -> Request
 //   requestToHost(request) -> Promise<{ method, url, headers, body, redirect }>
-//   responseFromHost(status, statusText, headersFlat, bodyBytes, url, redirected) -> Response
-//   responseToHost(response) -> Promise<{ status, statusText, headers, body }>
+//   responseFromHost(status, statusText, headersFlat, bodyBytes, url, redirected, webSocket) -> Response
+//   responseToHost(response) -> Promise<{ status, statusText, headers, body, webSocket }>
 //   bodyToHost(bytes) -> ArrayBuffer
 //   isRequest(value), requestSignal(request) -> AbortSignal or null
 // Headers crossing the boundary are flat [name, value, ...] arrays; bodies
@@ -494,6 +494,7 @@ class Response {
   #url = '';
   #redirected = false;
   #cf = undefined;
+  #webSocket = null;
 
   constructor(body = null, init = undefined) {
     if (body === body_INTERNAL) return;
@@ -509,6 +510,7 @@ class Response {
     const initHeaders = options.headers;
     const initStatus = options.status;
     const initStatusText = options.statusText;
+    const initWebSocket = options.webSocket;
     const status = initStatus === undefined ? 200 : body_toUnsignedShort(initStatus);
     // 101 stays possible because Workers answer WebSocket upgrades with it.
     if ((status < 200 && status !== 101) || status > 599) {
@@ -516,6 +518,11 @@ class Response {
     }
     const statusText = initStatusText === undefined ? '' : fetchapi_byteString(initStatusText, what);
     if (!regExpTest(body_REASON_PHRASE, statusText)) throw new TypeError(`${what}: Invalid statusText.`);
+    if (initWebSocket !== undefined && initWebSocket !== null) {
+      if (!ws_isWebSocket(initWebSocket)) throw new TypeError(`${what}: webSocket must be a WebSocket.`);
+      if (status !== 101) throw new RangeError(`${what}: Responses with a WebSocket must have status code 101.`);
+      this.#webSocket = initWebSocket;
+    }
     const headers = new Headers(initHeaders);
     this.#status = status;
     this.#statusText = statusText;
@@ -601,13 +608,16 @@ class Response {
     return this.#cf;
   }
 
-  // Workers' WebSocket handshake responses carry one; none are made here.
+  // The WebSocket of a handshake response (status 101), or null.
   get webSocket() {
     if (!(#type in this)) throw new TypeError('Illegal invocation');
-    return null;
+    return this.#webSocket;
   }
 
   clone() {
+    if (this.#webSocket !== null) {
+      throw new TypeError("Failed to execute 'clone' on 'Response': a WebSocket handshake response cannot be cloned.");
+    }
     if (body_isUnusable(this.#body)) {
       throw new TypeError("Failed to execute 'clone' on 'Response': Response body is already used.");
     }
@@ -627,8 +637,9 @@ class Response {
 
   static {
     body_ofResponse = (value) => (value !== null && typeof value === 'object' && #body in value ? value.#body : undefined);
-    body_makeResponse = (status, statusText, headers, source, url, redirected) => {
+    body_makeResponse = (status, statusText, headers, source, url, redirected, webSocket = null) => {
       const response = new Response(body_INTERNAL);
+      response.#webSocket = webSocket;
       response.#status = status;
       response.#statusText = statusText;
       response.#headers = headers;
@@ -642,6 +653,7 @@ class Response {
       statusText: response.#statusText,
       headers: headersToFlat(response.#headers),
       body: null,
+      webSocket: response.#webSocket,
     });
   }
 }
@@ -685,11 +697,11 @@ async function requestToHost(request) {
 
 // A response the host fetched: immutable headers. Null-body statuses get a
 // null body whatever bytes came with them.
-function responseFromHost(status, statusText, headersFlat, bodyBytes, url = '', redirected = false) {
+function responseFromHost(status, statusText, headersFlat, bodyBytes, url = '', redirected = false, webSocket = null) {
   const code = Number(status);
   const source = ArrayPrototypeIncludes(body_NULL_BODY_STATUSES, code) ? null : body_hostSource(bodyBytes);
   return body_makeResponse(code, statusText == null ? '' : String(statusText),
-    headersFromFlat(headersFlat, 'immutable'), source, url == null ? '' : String(url), Boolean(redirected));
+    headersFromFlat(headersFlat, 'immutable'), source, url == null ? '' : String(url), Boolean(redirected), webSocket);
 }
 
 // The worker's answer going back to the host: consumes its body.
