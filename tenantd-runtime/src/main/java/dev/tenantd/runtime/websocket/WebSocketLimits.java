@@ -7,6 +7,12 @@ public final class WebSocketLimits {
     /** The largest message a worker receives or sends: 1 MiB. A larger one closes the connection with 1009. */
     public static final int MAX_MESSAGE_BYTES = 1024 * 1024;
     /**
+     * The largest message a connection's decoder reads whole: messages between this and
+     * {@link #MAX_MESSAGE_BYTES} are read and refused with a close frame (1009) the peer
+     * sees; larger ones end the connection as soon as their length is known.
+     */
+    public static final int DECODED_MESSAGE_BYTES = 2 * MAX_MESSAGE_BYTES;
+    /**
      * Messages for an isolate that it has not handled yet, per socket: when this many wait,
      * the host stops reading from the client until the isolate catches up.
      */

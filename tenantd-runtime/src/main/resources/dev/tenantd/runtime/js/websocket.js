@@ -86,7 +86,7 @@ class WebSocket extends EventTarget {
       throw domException(`${what}The url scheme must be ws or wss.`, 'SyntaxError');
     }
     if (parsed.hash !== '') throw domException(`${what}The url fragment must be empty.`, 'SyntaxError');
-    const headers = ['upgrade', 'websocket'];
+    const headers = [['upgrade', 'websocket']];
     const list = protocols === undefined ? [] : typeof protocols === 'string' ? [protocols] : copyList(protocols);
     for (let i = 0; i < list.length; i++) {
       const token = String(list[i]);
@@ -97,7 +97,7 @@ class WebSocket extends EventTarget {
         throw domException(`${what}The protocols header cannot have repeating values.`, 'SyntaxError');
       }
     }
-    if (list.length > 0) ArrayPrototypePush(headers, 'sec-websocket-protocol', ArrayPrototypeJoin(list, ', '));
+    if (list.length > 0) ArrayPrototypePush(headers, ['sec-websocket-protocol', ArrayPrototypeJoin(list, ', ')]);
     const href = (parsed.protocol === 'ws:' ? 'http:' : 'https:') + StringPrototypeSlice(parsed.href, parsed.protocol.length);
     this.#s = ws_newState(0, 'connecting');
     this.#s.url = parsed.href;
