@@ -100,7 +100,8 @@ public final class Worker implements AutoCloseable {
         final InvocationOptions options;
         final InvocationLimits limits;
         final Optional<OutboundFetch> outbound;
-        final InvocationObserver observer;
+        /** Who watches it; an accepted WebSocket's invocation gets one per event. */
+        InvocationObserver observer;
         final long startNanos = System.nanoTime();
         /** The invocation's start on the wall clock; its turns' clock counts on from here with {@link #startNanos}. */
         final long startEpochMillis = System.currentTimeMillis();
@@ -1058,6 +1059,8 @@ public final class Worker implements AutoCloseable {
             }
             inv.cpuNanos = 0;
             inv.subrequests = 0;
+            long begin = System.nanoTime();
+            inv.observer = host.observeWebSocketEvent(event.kind() == IsolateSockets.Event.CLOSE ? "close" : "message");
             ScheduledFuture<?> wall = engine.timers().schedule(() -> expire(inv, Outcome.EXCEEDED_WALL_TIME),
                     inv.limits.wallTimeMs(), TimeUnit.MILLISECONDS);
             try {
@@ -1074,6 +1077,12 @@ public final class Worker implements AutoCloseable {
                 });
             } finally {
                 wall.cancel(false);
+            }
+            // An event that hit a limit has ended the invocation, and its observer was told then.
+            if (!inv.finished && inv.observer != InvocationObserver.NONE) {
+                inv.observer.ended(new InvocationRecord(source.scriptName(), Outcome.OK, inv.cpuNanos,
+                        System.nanoTime() - begin, inv.subrequests, 0));
+                inv.observer = InvocationObserver.NONE;
             }
         }
 

@@ -35,6 +35,7 @@ class WebSocketsTest {
               server.accept();
               server.addEventListener('message', (event) => {
                 if (event.data === 'throw') throw new Error('the handler failed');
+                if (event.data === 'spin') for (;;) {}
                 if (event.data === 'close-me') return server.close(4002, 'asked to');
                 if (event.data === 'bad-code') {
                   try { server.close(1006); } catch (e) { return server.send(e.name + ': ' + e.message); }
@@ -95,8 +96,10 @@ class WebSocketsTest {
         assertThat(t.putModule(t.accountApi("/workers/scripts/front"),
                 "{\"main_module\":\"f.js\",\"compatibility_date\":\"2024-01-01\",\"bindings\":[" + binding + "]}", "f.js", """
                 export default { fetch(request, env) {
-                  const name = new URL(request.url).hostname.split('.')[0];
-                  return env.DISPATCHER.get(name).fetch(request);
+                  const url = new URL(request.url);
+                  const name = url.hostname.split('.')[0];
+                  const options = url.pathname === '/limited' ? { limits: { cpuMs: 50 } } : {};
+                  return env.DISPATCHER.get(name, {}, options).fetch(request);
                 } };""").status()).isEqualTo(200);
         for (String[] worker : new String[][] {{"echo", ECHO}, {"chat", CHAT}}) {
             assertThat(t.putModule(t.accountApi("/workers/dispatch/namespaces/tenants/scripts/" + worker[0]),
@@ -189,6 +192,21 @@ class WebSocketsTest {
             ws.send("throw");
             ws.send("after");
             assertThat(ws.next()).isEqualTo("echo: after");
+        }
+    }
+
+    @Test
+    void a_message_handler_over_its_cpu_limit_closes_its_socket_with_1011_and_others_go_on() {
+        try (WsClient spinning = WsClient.connect(vertx, t.server.port(), "echo.ws.test", "/limited");
+                WsClient other = connect("echo.ws.test")) {
+            spinning.send("spin");
+            assertThat(spinning.awaitClose().code()).isEqualTo(1011);
+            other.send("still here");
+            assertThat(other.next()).isEqualTo("echo: still here");
+        }
+        try (WsClient again = connect("echo.ws.test")) {
+            again.send("again");
+            assertThat(again.next()).isEqualTo("echo: again");
         }
     }
 
