@@ -91,3 +91,22 @@ export function eventClassesCarryTheirFields() {
   assertEquals(close.reason, 'r');
   assertEquals(close.wasClean, true);
 }
+
+export function theNumberOfOpenSocketsIsBounded() {
+  const pairs = [];
+  let error = null;
+  try {
+    for (let i = 0; i < 1000; i++) {
+      const pair = new WebSocketPair();
+      pair[0].accept();
+      pairs.push(pair);
+    }
+  } catch (e) {
+    error = e;
+  }
+  assert(error instanceof RangeError, `a RangeError, not ${error}`);
+  assert(error.message.includes('Too many WebSockets'), error.message);
+  assert(pairs.length > 0 && pairs.length <= 256, `${pairs.length} pairs`);
+  for (const pair of pairs) pair[0].close(1000);
+  for (const pair of pairs) pair[1].accept();
+}

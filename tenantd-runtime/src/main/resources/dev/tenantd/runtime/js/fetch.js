@@ -63,11 +63,8 @@ function fetch_hostCall(signal, start) {
 // `heldId` names a large body the host keeps until it is read (`heldLength` bytes).
 function fetch_settle(id, status, statusText, headers, buffer, url, redirects, heldId, heldLength, socketId) {
   const entry = fetch_pending.get(id);
-  if (!entry) {
-    // Nobody waits for this response any more: its WebSocket is closed, not left open.
-    if (socketId > 0) ws_abandon(ws_state(ws_fromHost(socketId)));
-    return;
-  }
+  // Nobody waits for this response any more: a WebSocket it brought is closed when the invocation ends.
+  if (!entry) return;
   fetch_pending.delete(id);
   if (entry.signal) abortSignal_removeAlgorithm(entry.signal, entry.onAbort);
   try {

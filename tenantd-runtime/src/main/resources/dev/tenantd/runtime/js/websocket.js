@@ -305,11 +305,10 @@ class ErrorEventLike extends Event {
 }
 webIdlClass(ErrorEventLike, 'ErrorEvent');
 
-// An end nobody will use: closed so that the other side learns of it.
+// An end nobody will use: closed at once, so that the other side learns of it.
 function ws_abandon(s) {
   if (s.phase === 'pending') {
     s.phase = 'gone';
-    host.wsAccept(s.id);
     host.wsClose(s.id, 1006, '');
   }
 }
