@@ -95,10 +95,23 @@ class WebSocketsTest {
         String binding = "{\"type\":\"dispatch_namespace\",\"name\":\"DISPATCHER\",\"namespace\":\"tenants\"}";
         assertThat(t.putModule(t.accountApi("/workers/scripts/front"),
                 "{\"main_module\":\"f.js\",\"compatibility_date\":\"2024-01-01\",\"bindings\":[" + binding + "]}", "f.js", """
-                export default { fetch(request, env) {
+                export default { async fetch(request, env) {
                   const url = new URL(request.url);
                   const name = url.hostname.split('.')[0];
                   const options = url.pathname === '/limited' ? { limits: { cpuMs: 50 } } : {};
+                  if (url.pathname === '/rewrap') {
+                    const r = await env.DISPATCHER.get(name).fetch(request);
+                    return new Response(null, { status: 101, webSocket: r.webSocket });
+                  }
+                  if (url.pathname === '/relay') {
+                    const upstream = (await env.DISPATCHER.get(name).fetch(request)).webSocket;
+                    upstream.accept();
+                    const [client, server] = new WebSocketPair();
+                    server.accept();
+                    server.addEventListener('message', (e) => upstream.send('via dispatcher ' + e.data));
+                    upstream.addEventListener('message', (e) => server.send(e.data));
+                    return new Response(null, { status: 101, webSocket: client });
+                  }
                   return env.DISPATCHER.get(name, {}, options).fetch(request);
                 } };""").status()).isEqualTo(200);
         for (String[] worker : new String[][] {{"echo", ECHO}, {"chat", CHAT}}) {
@@ -143,6 +156,18 @@ class WebSocketsTest {
             for (int i = 0; i < 50; i++) {
                 assertThat(ws.next()).as("in order").isEqualTo("echo: message " + i);
             }
+        }
+    }
+
+    @Test
+    void a_dispatcher_may_rewrap_the_socket_or_terminate_and_relay_it() {
+        try (WsClient ws = WsClient.connect(vertx, t.server.port(), "echo.ws.test", "/rewrap")) {
+            ws.send("rewrapped");
+            assertThat(ws.next()).isEqualTo("echo: rewrapped");
+        }
+        try (WsClient ws = WsClient.connect(vertx, t.server.port(), "echo.ws.test", "/relay")) {
+            ws.send("relayed");
+            assertThat(ws.next()).isEqualTo("echo: via dispatcher relayed");
         }
     }
 
