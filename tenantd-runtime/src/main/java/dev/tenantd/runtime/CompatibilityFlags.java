@@ -27,11 +27,20 @@ public final class CompatibilityFlags {
      */
     public static final String LAZY_DISPATCH_LOOKUP = "lazy_dispatch_lookup";
 
+    /**
+     * {@code websocket_standard_binary_type}: a WebSocket's {@code binaryType} starts as {@code "blob"}
+     * (binary messages arrive as Blobs), as the WHATWG standard says; before, it starts as
+     * {@code "arraybuffer"}.
+     */
+    public static final String WEBSOCKET_STANDARD_BINARY_TYPE = "websocket_standard_binary_type";
+
     private static final Map<String, Flag> TABLE = new LinkedHashMap<>();
 
     static {
         TABLE.put(LAZY_DISPATCH_LOOKUP,
                 new Flag(LAZY_DISPATCH_LOOKUP, "eager_dispatch_lookup", LocalDate.of(2023, 1, 1)));
+        TABLE.put(WEBSOCKET_STANDARD_BINARY_TYPE, new Flag(WEBSOCKET_STANDARD_BINARY_TYPE,
+                "no_" + WEBSOCKET_STANDARD_BINARY_TYPE, LocalDate.of(2026, 3, 17)));
     }
 
     private CompatibilityFlags() {

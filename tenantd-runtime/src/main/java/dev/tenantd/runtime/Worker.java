@@ -1065,6 +1065,11 @@ public final class Worker implements AutoCloseable {
                     inv.limits.wallTimeMs(), TimeUnit.MILLISECONDS);
             try {
                 turn(inv, () -> {
+                    if (event.bytes() != null && !memory.fitsAfterCollecting(runtime, event.bytes().length)) {
+                        end(inv, Outcome.EXCEEDED_MEMORY, "Worker exceeded memory limit: a WebSocket message ("
+                                + event.bytes().length + " bytes) does not fit in it.");
+                        return;
+                    }
                     try (V8ValueArrayBuffer bytes = event.bytes() == null ? null : bytes(event.bytes())) {
                         long since = millisSinceStart(inv);
                         entry.invokeVoid("socketEvent", runtime.createV8ValueDouble(epochMillis(inv, since)),

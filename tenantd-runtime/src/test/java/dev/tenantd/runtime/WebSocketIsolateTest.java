@@ -111,6 +111,17 @@ class WebSocketIsolateTest {
     }
 
     @Test
+    void binary_type_starts_as_blob_from_the_standard_binary_type_date() {
+        String code = "export default { fetch() { return new Response(new WebSocketPair()[0].binaryType); } };";
+        for (String[] dateAndType : new String[][] {{"2026-03-16", "arraybuffer"}, {"2026-03-17", "blob"}}) {
+            Worker worker = Engines.load(new WorkerSource("test-worker", "worker.js", List.of(Engines.esm("worker.js", code)),
+                    dateAndType[0], List.of(), List.of()));
+            assertThat(Engines.text(Engines.get(worker, "http://ws.test/"))).as(dateAndType[0]).isEqualTo(dateAndType[1]);
+            worker.close();
+        }
+    }
+
+    @Test
     void a_message_over_one_mebibyte_between_isolates_closes_with_1009() throws Exception {
         Worker worker = Engines.load(Engines.module(ECHO));
         WebSocketEnd end = open(worker);

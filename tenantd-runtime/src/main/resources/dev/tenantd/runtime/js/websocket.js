@@ -241,7 +241,7 @@ defineGlobal('WebSocketPair', WebSocketPair);
 function ws_newState(id, phase) {
   return {
     id, phase, readyState: phase === 'connecting' ? ws_CONNECTING : ws_OPEN, url: null, protocol: '',
-    binaryType: 'arraybuffer', closedOutgoing: false, closedIncoming: false, fromConstructor: phase === 'connecting',
+    binaryType: worker_flags.websocket_standard_binary_type ? 'blob' : 'arraybuffer', closedOutgoing: false, closedIncoming: false, fromConstructor: phase === 'connecting',
     attachment: undefined,
   };
 }
