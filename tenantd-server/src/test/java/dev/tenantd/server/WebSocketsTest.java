@@ -67,6 +67,7 @@ class WebSocketsTest {
                 if (how === 'fetch') {
                   const response = await fetch(target.replace('ws', 'http'), { headers: { Upgrade: 'websocket' } });
                   const ws = response.webSocket;
+                  if (ws === null) return new Response('no WebSocket: ' + response.status + ' ' + await response.text());
                   ws.accept();
                   const reply = new Promise((resolve) => ws.addEventListener('message', (e) => resolve(e.data)));
                   ws.send('via fetch');
@@ -247,6 +248,13 @@ class WebSocketsTest {
         int port = echoServer.actualPort();
         assertThat(dial("fetch", "ws://localhost:" + port + "/")).isEqualTo("101 origin got via fetch");
         assertThat(dial("ctor", "ws://localhost:" + port + "/")).isEqualTo("open origin got via constructor");
+    }
+
+    @Test
+    void an_upgrade_the_server_refuses_gives_its_plain_response() {
+        assertThat(dial("fetch", "ws://localhost:" + t.server.port() + "/"))
+                .isEqualTo("no WebSocket: 404 No worker is routed for host 'localhost'. Add a route (--route 'PATTERN=SCRIPT') "
+                        + "or use <script>.localhost for a plain worker.\n");
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.tenantd.runtime.websocket.WebSocketLimits;
 import dev.tenantd.runtime.websocket.WebSocketPipe;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -85,9 +86,21 @@ public final class OutboundWebSockets implements AutoCloseable {
                 headers.add(socket.subProtocol());
             }
             return WorkerResponse.switchingProtocols(headers, pipe.second());
-        }).recover(error -> Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
-                "The WebSocket connection to " + hostHeader + " failed: "
-                        + (error.getMessage() == null ? error.toString() : error.getMessage()))));
+        }).recover(error -> {
+            if (error instanceof UpgradeRejectedException rejected) {
+                // The server answered without switching protocols: the worker gets that answer, without a WebSocket.
+                List<String> headers = new ArrayList<>();
+                rejected.getHeaders().forEach(e -> {
+                    headers.add(e.getKey().toLowerCase(Locale.ROOT));
+                    headers.add(e.getValue());
+                });
+                byte[] body = rejected.getBody() == null ? null : rejected.getBody().getBytes();
+                return Future.succeededFuture(new WorkerResponse(rejected.getStatus(), "", headers, body));
+            }
+            return Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
+                    "The WebSocket connection to " + hostHeader + " failed: "
+                            + (error.getMessage() == null ? error.toString() : error.getMessage())));
+        });
     }
 
     @Override
