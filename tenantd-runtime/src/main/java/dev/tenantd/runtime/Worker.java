@@ -684,6 +684,7 @@ public final class Worker implements AutoCloseable {
                 Optional<String> problem = HeaderRules.statusProblem(response.status(), response.statusText())
                         .or(() -> HeaderRules.problem(response.headers()));
                 if (problem.isPresent()) {
+                    socket.ifPresent(end -> end.close(WebSocketLimits.INTERNAL_ERROR, "The worker's response could not be sent."));
                     refuseResponse(inv, problem.get());
                 } else {
                     inv.responded = true;
