@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import dev.tenantd.runtime.BodyBudget;
+import dev.tenantd.platform.websocket.OutboundWebSockets;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -52,6 +53,7 @@ public final class Egress implements AutoCloseable {
     private final BodyBudget bodies;
     private final long maxBodyBytes;
     private final TcpEgress tcp;
+    private final OutboundWebSockets webSockets;
 
     /**
      * @param apiAddress   host:port of this server's API listener (for requests to {@value #CLOUDFLARE_API_HOST})
@@ -73,6 +75,7 @@ public final class Egress implements AutoCloseable {
         this.apiAddress = apiAddress;
         this.bodies = bodies;
         this.maxBodyBytes = maxBodyBytes;
+        this.webSockets = new OutboundWebSockets(vertx);
         this.client = vertx.createHttpClient(new HttpClientOptions()
                 .setForceSni(true)
                 .setConnectTimeout(10_000)
@@ -125,6 +128,12 @@ public final class Egress implements AutoCloseable {
             String[] api = apiAddress.get().split(":");
             return exchange(request, api[0], Integer.parseInt(api[1]), false,
                     InetAddressHolder.loopback(), CLOUDFLARE_API_HOST, target, policies, redirects);
+        }
+        if (OutboundWebSockets.isUpgrade(request)) {
+            // A WebSocket goes to the address checked as for any request; it follows no redirect.
+            return vertx.<InetAddress>executeBlocking(() -> resolveAllowed(host, policies))
+                    .compose(address -> webSockets.connect(request, host, port, https, address,
+                            host + (uri.getPort() > 0 ? ":" + port : ""), target));
         }
         return vertx.<InetAddress>executeBlocking(() -> resolveAllowed(host, policies))
                 .compose(address -> exchange(request, host, port, https, address,
@@ -277,6 +286,7 @@ public final class Egress implements AutoCloseable {
     public void close() {
         client.close();
         tcp.close();
+        webSockets.close();
     }
 
     private static final class InetAddressHolder {

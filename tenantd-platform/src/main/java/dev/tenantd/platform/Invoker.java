@@ -9,6 +9,7 @@ import dev.tenantd.runtime.ChannelCall;
 import dev.tenantd.runtime.ChannelReply;
 import dev.tenantd.runtime.InvocationException;
 import dev.tenantd.runtime.InvocationLimits;
+import dev.tenantd.runtime.InvocationObserver;
 import dev.tenantd.runtime.InvocationOptions;
 import dev.tenantd.runtime.JsEngine;
 import dev.tenantd.runtime.OutboundFetch;
@@ -166,6 +167,11 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
                     "The outbound worker '" + outbound.service() + "' does not exist."));
         }
         return invoke(ref, request, limits.invocation(), outbound.paramsJson(), Optional.empty());
+    }
+
+    /** The observer of one event of a WebSocket a script's isolate accepted: a tail of the script sees it. */
+    InvocationObserver observeWebSocketEvent(Script script, String type) {
+        return tails.observeWebSocketEvent(script.ref(), script.current().id(), type);
     }
 
     /** Serves a call on a version's channel binding. */

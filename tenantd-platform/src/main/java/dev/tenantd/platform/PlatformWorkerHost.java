@@ -3,6 +3,7 @@ package dev.tenantd.platform;
 import dev.tenantd.runtime.ChannelCall;
 import dev.tenantd.runtime.ChannelReply;
 import dev.tenantd.runtime.HostSocket;
+import dev.tenantd.runtime.InvocationObserver;
 import dev.tenantd.runtime.LogLine;
 import dev.tenantd.runtime.SocketRequest;
 import dev.tenantd.runtime.WorkerHost;
@@ -60,6 +61,12 @@ final class PlatformWorkerHost implements WorkerHost {
     @Override
     public String callNow(ChannelCall call) {
         return platform.callBindingNow(script, call);
+    }
+
+    @Override
+    public InvocationObserver observeWebSocketEvent(String type) {
+        Script current = script;
+        return current == null ? InvocationObserver.NONE : platform.observeWebSocketEvent(current, type);
     }
 
     @Override

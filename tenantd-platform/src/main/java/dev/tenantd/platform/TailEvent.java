@@ -30,6 +30,8 @@ final class TailEvent implements InvocationObserver {
     private final ArrayNode exceptions = Platform.JSON.createArrayNode();
     private int status;
     private String outcome = "unknown";
+    /** For an event of an open WebSocket: its type (message, close); the request is the placeholder then. */
+    private Optional<String> webSocketEventType = Optional.empty();
 
     TailEvent(Tails tails, List<Tails.Session> sessions, ScriptRef script, String versionId, WorkerRequest request) {
         this.tails = tails;
@@ -37,6 +39,13 @@ final class TailEvent implements InvocationObserver {
         this.script = script;
         this.versionId = versionId;
         this.request = request;
+    }
+
+    /** An event of an open WebSocket, shown as Cloudflare shows them: {@code getWebSocketEvent}. */
+    static TailEvent webSocket(Tails tails, List<Tails.Session> sessions, ScriptRef script, String versionId, String type) {
+        TailEvent event = new TailEvent(tails, sessions, script, versionId, new WorkerRequest("", "", List.of(), null));
+        event.webSocketEventType = Optional.of(type);
+        return event;
     }
 
     @Override
@@ -103,6 +112,10 @@ final class TailEvent implements InvocationObserver {
         event.set("exceptions", exceptions);
         event.putArray("diagnosticsChannelEvents");
         ObjectNode e = event.putObject("event");
+        if (webSocketEventType.isPresent()) {
+            e.putObject("getWebSocketEvent").put("webSocketEventType", webSocketEventType.get());
+            return event.toString();
+        }
         ObjectNode req = e.putObject("request");
         req.put("url", request.url()).put("method", request.method());
         ObjectNode headers = req.putObject("headers");

@@ -188,6 +188,16 @@ public final class Tails {
         return sessions == null ? InvocationObserver.NONE : new TailEvent(this, sessions, script, versionId, request);
     }
 
+    /**
+     * The observer for one event of an open WebSocket ({@code message} or {@code close}), as
+     * cheap as {@link #observe} when nobody tails the script.
+     */
+    InvocationObserver observeWebSocketEvent(ScriptRef script, String versionId, String type) {
+        Map<ScriptRef, List<Session>> current = watched;
+        List<Session> sessions = current.isEmpty() ? null : current.get(script);
+        return sessions == null ? InvocationObserver.NONE : TailEvent.webSocket(this, sessions, script, versionId, type);
+    }
+
     /** Sends a finished invocation to each of its tails whose filters it passes. */
     void publish(TailEvent event, List<Session> sessions, InvocationRecord record) {
         String json = null;

@@ -103,7 +103,7 @@ final class WorkerPool implements AutoCloseable {
             live.put(key, entry);
             evictOverCapacity(evicted);
         }
-        evicted.forEach(e -> e.worker.thenAccept(Worker::close));
+        evicted.forEach(e -> e.worker.thenAccept(this::evicted));
         return entry;
     }
 
@@ -141,7 +141,20 @@ final class WorkerPool implements AutoCloseable {
             }
             evictOverCapacity(evicted);
         }
-        evicted.forEach(e -> e.worker.thenAccept(Worker::close));
+        evicted.forEach(e -> e.worker.thenAccept(this::evicted));
+    }
+
+    /**
+     * An isolate evicted to make room: closed now, unless it holds open WebSockets; then it
+     * serves no new request and closes once they are closed.
+     */
+    private void evicted(Worker worker) {
+        if (worker.openWebSockets() > 0) {
+            draining.add(worker);
+            worker.closeWhenIdle();
+        } else {
+            worker.close();
+        }
     }
 
     private void evictOverCapacity(List<Entry> evicted) {

@@ -34,6 +34,13 @@ public final class CompatibilityFlags {
      */
     public static final String STRICT_COMPRESSION_CHECKS = "strict_compression_checks";
 
+    /**
+     * {@code websocket_standard_binary_type}: a WebSocket's {@code binaryType} starts as {@code "blob"}
+     * (binary messages arrive as Blobs), as the WHATWG standard says; before, it starts as
+     * {@code "arraybuffer"}.
+     */
+    public static final String WEBSOCKET_STANDARD_BINARY_TYPE = "websocket_standard_binary_type";
+
     private static final Map<String, Flag> TABLE = new LinkedHashMap<>();
 
     static {
@@ -41,6 +48,8 @@ public final class CompatibilityFlags {
                 new Flag(LAZY_DISPATCH_LOOKUP, "eager_dispatch_lookup", LocalDate.of(2023, 1, 1)));
         TABLE.put(STRICT_COMPRESSION_CHECKS, new Flag(STRICT_COMPRESSION_CHECKS, "no_strict_compression_checks",
                 LocalDate.of(2023, 8, 1)));
+        TABLE.put(WEBSOCKET_STANDARD_BINARY_TYPE, new Flag(WEBSOCKET_STANDARD_BINARY_TYPE,
+                "no_" + WEBSOCKET_STANDARD_BINARY_TYPE, LocalDate.of(2026, 3, 17)));
     }
 
     private CompatibilityFlags() {

@@ -49,7 +49,15 @@ enum HostCall {
     /** (handle) -> ArrayBuffer of at most 64 KiB, null at the end, or error string. */
     ZLIB_READ("zlibRead"),
     /** (handle): frees the stream. */
-    ZLIB_CLOSE("zlibClose");
+    ZLIB_CLOSE("zlibClose"),
+    /** () -> id of the first end of a new WebSocketPair (the second is the next id), 0 past the limit. */
+    WS_PAIR("wsPair"),
+    /** (id) -> whether the WebSocket is accepted: its events run in this isolate from now on. */
+    WS_ACCEPT("wsAccept"),
+    /** (id, text, bytes): sends a message (text when not null, else the bytes). */
+    WS_SEND("wsSend"),
+    /** (id, code, reason): sends the close. */
+    WS_CLOSE("wsClose");
 
     final String jsName;
 

@@ -12,6 +12,9 @@ import com.caoccao.javet.values.primitive.V8ValueLong;
 import com.caoccao.javet.values.primitive.V8ValueString;
 import com.caoccao.javet.values.reference.V8ValueArrayBuffer;
 import com.caoccao.javet.values.reference.V8ValueObject;
+import dev.tenantd.runtime.websocket.WebSocketEnd;
+import dev.tenantd.runtime.websocket.WebSocketLimits;
+import dev.tenantd.runtime.websocket.WebSocketMessage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -67,6 +70,7 @@ public final class Worker implements AutoCloseable {
     /** Compression streams in progress (CompressionStream, DecompressionStream, encoded bodies). */
     private final ZlibHandles zlib = new ZlibHandles();
     private int nextHeldBody;
+    private final IsolateSockets webSockets = new IsolateSockets(new SocketHost());
 
     private record HeldBody(byte[] bytes, Invocation owner) {
     }
@@ -95,9 +99,11 @@ public final class Worker implements AutoCloseable {
     private static final class Invocation {
         final int id;
         final CompletableFuture<WorkerResponse> result;
+        final InvocationOptions options;
         final InvocationLimits limits;
         final Optional<OutboundFetch> outbound;
-        final InvocationObserver observer;
+        /** Who watches it; an accepted WebSocket's invocation gets one per event. */
+        InvocationObserver observer;
         final long startNanos = System.nanoTime();
         /** The invocation's start on the wall clock; its turns' clock counts on from here with {@link #startNanos}. */
         final long startEpochMillis = System.currentTimeMillis();
@@ -117,6 +123,7 @@ public final class Worker implements AutoCloseable {
         Invocation(int id, CompletableFuture<WorkerResponse> result, InvocationOptions options) {
             this.id = id;
             this.result = result;
+            this.options = options;
             this.limits = options.limits();
             this.outbound = options.outbound();
             this.observer = options.observer();
@@ -149,6 +156,11 @@ public final class Worker implements AutoCloseable {
     /** Milliseconds from the isolate's creation to the end of the worker's top-level code. */
     public long startupMillis() {
         return TimeUnit.NANOSECONDS.toMillis(startupNanos);
+    }
+
+    /** WebSockets the isolate holds open now (made, accepted or received, and not closed). */
+    public int openWebSockets() {
+        return webSockets.open();
     }
 
     /** False once the isolate was discarded (closed, or its heap ran out); then load a new one. */
@@ -552,6 +564,7 @@ public final class Worker implements AutoCloseable {
         callOwners.values().removeIf(owner -> owner == inv);
         sockets.closeOwnedBy(inv);
         zlib.closeOwnedBy(inv);
+        webSockets.invocationEnded(inv.id);
         Outcome outcome = inv.outcome != null ? inv.outcome : inv.failed ? Outcome.EXCEPTION : Outcome.OK;
         InvocationRecord record = new InvocationRecord(source.scriptName(), outcome, inv.cpuNanos,
                 System.nanoTime() - inv.startNanos, inv.subrequests, inv.status);
@@ -674,11 +687,14 @@ public final class Worker implements AutoCloseable {
             }
             if (inv != null && !inv.responded && !inv.failed) {
                 HeldBody handedOn = args.length > 6 ? heldBodies.remove(integer(args[6])) : null;
+                Optional<WebSocketEnd> socket = args.length > 7 ? webSockets.release(integer(args[7])) : Optional.empty();
                 WorkerResponse response = new WorkerResponse(integer(args[1]), string(args[2]),
-                        splitHeaders(string(args[3])), handedOn != null ? handedOn.bytes() : bytesOf(args[4]));
+                        splitHeaders(string(args[3])), handedOn != null ? handedOn.bytes() : bytesOf(args[4]), "", 0,
+                        socket);
                 Optional<String> problem = HeaderRules.statusProblem(response.status(), response.statusText())
                         .or(() -> HeaderRules.problem(response.headers()));
                 if (problem.isPresent()) {
+                    socket.ifPresent(end -> end.close(WebSocketLimits.INTERNAL_ERROR, "The worker's response could not be sent."));
                     refuseResponse(inv, problem.get());
                 } else {
                     inv.responded = true;
@@ -766,6 +782,17 @@ public final class Worker implements AutoCloseable {
             } else {
                 reply(call, admitSubrequest(call) ? sockets.connect(owner, string(args[3])) : refusedSubrequest(owner));
             }
+            return null;
+        });
+        result(hostObject, HostCall.WS_PAIR, args -> runtime.createV8ValueInteger(webSockets.pair()));
+        result(hostObject, HostCall.WS_ACCEPT, args -> runtime.createV8ValueBoolean(webSockets.accept(integer(args[0]))));
+        result(hostObject, HostCall.WS_SEND, args -> {
+            webSockets.send(integer(args[0]), args[1] instanceof V8ValueString text ? new WebSocketMessage.Text(text.getValue())
+                    : new WebSocketMessage.Binary(bytesOf(args[2])));
+            return null;
+        });
+        result(hostObject, HostCall.WS_CLOSE, args -> {
+            webSockets.close(integer(args[0]), integer(args[1]), string(args[2]));
             return null;
         });
         // A call on a channel binding answered at once: (channel, operation, args) -> string.
@@ -956,7 +983,8 @@ public final class Worker implements AutoCloseable {
                     runtime.createV8ValueString(response.url()),
                     runtime.createV8ValueInteger(response.redirects()),
                     runtime.createV8ValueInteger(heldId),
-                    runtime.createV8ValueDouble(held ? response.body().length : 0));
+                    runtime.createV8ValueDouble(held ? response.body().length : 0),
+                    runtime.createV8ValueInteger(webSockets.adopt(response.webSocket())));
         }
     }
 
@@ -990,6 +1018,8 @@ public final class Worker implements AutoCloseable {
             return;
         }
         closed = true;
+        webSockets.closeAll(outOfMemory || abandoned ? WebSocketLimits.INTERNAL_ERROR : WebSocketLimits.GOING_AWAY,
+                "The worker was unloaded.");
         for (Invocation inv : new ArrayList<>(invocations.values())) {
             end(inv, Outcome.CANCELED, "The worker was unloaded.");
         }
@@ -1010,6 +1040,82 @@ public final class Worker implements AutoCloseable {
             }
         } catch (JavetException e) {
             LOG.warn("worker {}: closing the isolate failed", source.scriptName(), e);
+        }
+    }
+
+    /**
+     * What the isolate's WebSockets run on: an accepted socket's events form an invocation of
+     * their own, with the limits of the invocation that accepted it; each event is a turn of
+     * it with a fresh CPU budget, subrequest count and wall time.
+     */
+    private final class SocketHost implements IsolateSockets.Isolate {
+        @Override
+        public int currentInvocation() {
+            return current == null ? 0 : current.id;
+        }
+
+        @Override
+        public int openInvocation() {
+            InvocationOptions by = current != null ? current.options : InvocationOptions.of(InvocationLimits.defaults());
+            InvocationOptions options = new InvocationOptions(by.limits(), by.envJson(), by.outbound(), InvocationObserver.NONE);
+            Invocation inv = new Invocation(++nextInvocationId, new CompletableFuture<>(), options);
+            inv.responded = true;
+            inv.status = 101;
+            invocations.put(inv.id, inv);
+            return inv.id;
+        }
+
+        @Override
+        public void event(int invocation, IsolateSockets.Event event) {
+            Invocation inv = invocations.get(invocation);
+            if (inv == null || closed) {
+                return;
+            }
+            inv.cpuNanos = 0;
+            inv.subrequests = 0;
+            long begin = System.nanoTime();
+            inv.observer = host.observeWebSocketEvent(event.kind() == IsolateSockets.Event.CLOSE ? "close" : "message");
+            ScheduledFuture<?> wall = engine.timers().schedule(() -> expire(inv, Outcome.EXCEEDED_WALL_TIME),
+                    inv.limits.wallTimeMs(), TimeUnit.MILLISECONDS);
+            try {
+                turn(inv, () -> {
+                    if (event.bytes() != null && !memory.fitsAfterCollecting(runtime, event.bytes().length)) {
+                        end(inv, Outcome.EXCEEDED_MEMORY, "Worker exceeded memory limit: a WebSocket message ("
+                                + event.bytes().length + " bytes) does not fit in it.");
+                        return;
+                    }
+                    try (V8ValueArrayBuffer bytes = event.bytes() == null ? null : bytes(event.bytes())) {
+                        long since = millisSinceStart(inv);
+                        entry.invokeVoid("socketEvent", runtime.createV8ValueDouble(epochMillis(inv, since)),
+                                runtime.createV8ValueDouble(since), runtime.createV8ValueInteger(event.socket()),
+                                runtime.createV8ValueInteger(event.kind()),
+                                event.text() == null ? runtime.createV8ValueNull() : runtime.createV8ValueString(event.text()),
+                                bytes == null ? runtime.createV8ValueNull() : bytes,
+                                runtime.createV8ValueInteger(event.code()), runtime.createV8ValueBoolean(event.clean()));
+                    }
+                });
+            } finally {
+                wall.cancel(false);
+            }
+            // An event that hit a limit has ended the invocation, and its observer was told then.
+            if (!inv.finished && inv.observer != InvocationObserver.NONE) {
+                inv.observer.ended(new InvocationRecord(source.scriptName(), Outcome.OK, inv.cpuNanos,
+                        System.nanoTime() - begin, inv.subrequests, 0));
+                inv.observer = InvocationObserver.NONE;
+            }
+        }
+
+        @Override
+        public void endInvocation(int invocation) {
+            Invocation inv = invocations.get(invocation);
+            if (inv != null) {
+                finish(inv);
+            }
+        }
+
+        @Override
+        public void post(Runnable work) {
+            mailbox.execute(work);
         }
     }
 

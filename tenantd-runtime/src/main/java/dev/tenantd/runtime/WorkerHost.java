@@ -41,6 +41,14 @@ public interface WorkerHost {
     default void invocationEnded(InvocationRecord record) {
     }
 
+    /**
+     * The observer of one event of a WebSocket the worker accepted ({@code message} or
+     * {@code close}), which runs as an invocation of its own: a tail sees each.
+     */
+    default InvocationObserver observeWebSocketEvent(String type) {
+        return InvocationObserver.NONE;
+    }
+
     /** A host that refuses every call: used to validate uploads. */
     static WorkerHost refusing() {
         return new WorkerHost() {

@@ -1,7 +1,9 @@
 package dev.tenantd.runtime;
 
+import dev.tenantd.runtime.websocket.WebSocketEnd;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An HTTP response as it crosses out of or into an isolate.
@@ -9,16 +11,22 @@ import java.util.Objects;
  * @param url       where a {@code fetch()} got it from, after redirects and without fragment
  *                  ({@code Response.url}); empty for responses that come from no URL
  * @param redirects how many redirects the fetch followed ({@code Response.redirected} when above 0)
+ * @param webSocket the WebSocket of a handshake response (status 101): the end its receiver talks to
  */
 public record WorkerResponse(int status, String statusText, List<String> headers, byte[] body, String url,
-        int redirects) {
+        int redirects, Optional<WebSocketEnd> webSocket) {
     private static final byte[] EMPTY = new byte[0];
 
     public WorkerResponse {
         Objects.requireNonNull(statusText, "statusText");
         Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(webSocket, "webSocket");
         headers = List.copyOf(headers);
         body = body == null ? EMPTY : body;
+    }
+
+    public WorkerResponse(int status, String statusText, List<String> headers, byte[] body, String url, int redirects) {
+        this(status, statusText, headers, body, url, redirects, Optional.empty());
     }
 
     /** A response that comes from no URL (a worker's answer). */
@@ -28,7 +36,12 @@ public record WorkerResponse(int status, String statusText, List<String> headers
 
     /** The same response, as fetched from {@code url} after {@code redirects} redirects. */
     public WorkerResponse fetchedFrom(String url, int redirects) {
-        return new WorkerResponse(status, statusText, headers, body, url, redirects);
+        return new WorkerResponse(status, statusText, headers, body, url, redirects, webSocket);
+    }
+
+    /** A handshake response (101) whose WebSocket is {@code end}. */
+    public static WorkerResponse switchingProtocols(List<String> headers, WebSocketEnd end) {
+        return new WorkerResponse(101, "Switching Protocols", headers, null, "", 0, Optional.of(end));
     }
 
     public static WorkerResponse text(int status, String text) {

@@ -129,7 +129,10 @@ public final class TenantdServer implements AutoCloseable {
                 .requestHandler(api).listen(), "API listener " + config.apiListen());
         HttpServerOptions workerOptions = new HttpServerOptions().setHost(config.listen().host())
                 .setPort(config.listen().port())
-                .setHttp2ClearTextEnabled(false);
+                .setHttp2ClearTextEnabled(false)
+                // WebSocket messages over the limit are refused with close code 1009 (WebSocketBridge).
+                .setMaxWebSocketFrameSize(dev.tenantd.runtime.websocket.WebSocketLimits.DECODED_MESSAGE_BYTES)
+                .setMaxWebSocketMessageSize(dev.tenantd.runtime.websocket.WebSocketLimits.DECODED_MESSAGE_BYTES);
         workerServer = await(guarded(vertx.createHttpServer(workerOptions), "worker", workerOptions, ListenerReplies.TEXT)
                 .requestHandler(new WorkerIngress(vertx, platform, engine.bodies())).listen(), "worker listener " + config.listen());
         LOG.info("tenantd serving workers on http://{}:{} and the API on http://{}:{}/client/v4 (account {})",

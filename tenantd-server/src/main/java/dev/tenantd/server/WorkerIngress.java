@@ -7,6 +7,11 @@ import dev.tenantd.runtime.BodyBudget;
 import dev.tenantd.runtime.InvocationException;
 import dev.tenantd.runtime.WorkerRequest;
 import dev.tenantd.runtime.WorkerResponse;
+import dev.tenantd.runtime.Outcome;
+import dev.tenantd.runtime.websocket.WebSocketEnd;
+import dev.tenantd.runtime.websocket.WebSocketLimits;
+import dev.tenantd.platform.websocket.WebSocketBridge;
+import io.vertx.core.Future;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -55,7 +60,13 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
             return;
         }
         Context context = vertx.getOrCreateContext();
-        BoundedBody.read(request, BoundedBody.declaredLength(request.getHeader("content-length")), MAX_BODY, bodies)
+        // An upgrade request has no body; it stays unread so that it can become a WebSocket.
+        boolean upgrade = request.canUpgradeToWebSocket();
+        if (upgrade) {
+            request.pause();
+        }
+        (upgrade ? Future.succeededFuture(new byte[0])
+                : BoundedBody.read(request, BoundedBody.declaredLength(request.getHeader("content-length")), MAX_BODY, bodies))
                 .onFailure(e -> refuseBody(request, e))
                 .onSuccess(body -> {
                     List<String> headers = new ArrayList<>(request.headers().size() * 2 + 2);
@@ -76,10 +87,46 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
                     Optional<String> acceptEncoding = Optional.ofNullable(request.getHeader("accept-encoding"));
                     platform.invoker().invoke(target.get(), workerRequest).whenComplete((response, error) -> {
                         bodies.release(body);
-                        context.runOnContext(v -> answer(request.response(), target.get(), response, error, bodies,
-                                workerRequest.method(), acceptEncoding));
+                        context.runOnContext(v -> {
+                            if (response != null && response.webSocket().isPresent()) {
+                                upgradeOrRefuse(request, target.get(), response, upgrade);
+                                return;
+                            }
+                            if (upgrade) {
+                                request.resume();
+                            }
+                            answer(request.response(), target.get(), response, error, bodies,
+                                    workerRequest.method(), acceptEncoding);
+                        });
                     });
                 });
+    }
+
+    /**
+     * A worker's 101 with a WebSocket: the client's connection becomes that WebSocket. Given
+     * to a request that did not ask for an upgrade, the WebSocket is closed and the client
+     * gets a 500, as for any response that cannot be sent.
+     */
+    private void upgradeOrRefuse(HttpServerRequest request, ScriptRef script, WorkerResponse response, boolean upgrade) {
+        WebSocketEnd end = response.webSocket().orElseThrow();
+        if (upgrade && response.status() == 101) {
+            request.toWebSocket().onComplete(ar -> {
+                if (ar.succeeded()) {
+                    WebSocketBridge.bridge(vertx, ar.result(), end);
+                } else {
+                    LOG.debug("WebSocket handshake with the client failed: {}", ar.cause().toString());
+                    end.close(WebSocketLimits.ABNORMAL, "The client's WebSocket handshake failed.");
+                }
+            });
+            return;
+        }
+        end.close(WebSocketLimits.INTERNAL_ERROR, "The request was not a WebSocket upgrade.");
+        LOG.info("worker {} answered a request that is not a WebSocket upgrade with a WebSocket", script);
+        if (upgrade) {
+            request.resume();
+        }
+        answer(request.response(), script, null, new InvocationException(Outcome.EXCEPTION, "TypeError",
+                "A WebSocket can only be returned for a WebSocket upgrade request."), bodies);
     }
 
     /** A request body that is too large, or does not fit in the budget for bodies now: the connection closes. */

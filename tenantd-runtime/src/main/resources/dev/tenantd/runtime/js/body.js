@@ -5,8 +5,8 @@
 // Shared with other files:
 //   requestFromHost(method, url, headersFlat, bodyBytes, cf?) -> Request
 //   requestToHost(request) -> Promise<{ method, url, headers, body, redirect }>
-//   responseFromHost(status, statusText, headersFlat, bodyBytes, url, redirected) -> Response
-//   responseToHost(response) -> Promise<{ status, statusText, headers, body }>
+//   responseFromHost(status, statusText, headersFlat, bodyBytes, url, redirected, encodeBody, webSocket) -> Response
+//   responseToHost(response) -> Promise<{ status, statusText, headers, body, webSocket }>
 //   bodyToHost(bytes) -> ArrayBuffer
 // A response body that arrived with Content-Encoding: gzip (and the default encodeBody
 // 'automatic') keeps its encoded bytes and is decoded as it is read; handed on unread
@@ -526,6 +526,7 @@ class Response {
   #redirected = false;
   #cf = undefined;
   #encodeBody = 'automatic';
+  #webSocket = null;
 
   constructor(body = null, init = undefined) {
     if (body === body_INTERNAL) return;
@@ -542,6 +543,7 @@ class Response {
     const initHeaders = options.headers;
     const initStatus = options.status;
     const initStatusText = options.statusText;
+    const initWebSocket = options.webSocket;
     const status = initStatus === undefined ? 200 : body_toUnsignedShort(initStatus);
     // 101 stays possible because Workers answer WebSocket upgrades with it.
     if ((status < 200 && status !== 101) || status > 599) {
@@ -550,6 +552,11 @@ class Response {
     const statusText = initStatusText === undefined ? '' : fetchapi_byteString(initStatusText, what);
     if (!regExpTest(body_REASON_PHRASE, statusText)) throw new TypeError(`${what}: Invalid statusText.`);
     const encodeBody = initEncodeBody === undefined ? 'automatic' : body_encodingOption(initEncodeBody, 'encodeBody');
+    if (initWebSocket !== undefined && initWebSocket !== null) {
+      if (!ws_isWebSocket(initWebSocket)) throw new TypeError(`${what}: webSocket must be a WebSocket.`);
+      if (status !== 101) throw new RangeError(`${what}: Responses with a WebSocket must have status code 101.`);
+      this.#webSocket = initWebSocket;
+    }
     const headers = new Headers(initHeaders);
     this.#encodeBody = encodeBody;
     this.#status = status;
@@ -636,13 +643,16 @@ class Response {
     return this.#cf;
   }
 
-  // Workers' WebSocket handshake responses carry one; none are made here.
+  // The WebSocket of a handshake response (status 101), or null.
   get webSocket() {
     if (!(#type in this)) throw new TypeError('Illegal invocation');
-    return null;
+    return this.#webSocket;
   }
 
   clone() {
+    if (this.#webSocket !== null) {
+      throw new TypeError("Failed to execute 'clone' on 'Response': a WebSocket handshake response cannot be cloned.");
+    }
     if (body_isUnusable(this.#body)) {
       throw new TypeError("Failed to execute 'clone' on 'Response': Response body is already used.");
     }
@@ -663,9 +673,11 @@ class Response {
 
   static {
     body_ofResponse = (value) => (value !== null && typeof value === 'object' && #body in value ? value.#body : undefined);
-    body_makeResponse = (status, statusText, headers, source, url, redirected, encodeBody) => {
+    body_makeResponse = (status, statusText, headers, source, url, redirected, encodeBody = 'automatic',
+      webSocket = null) => {
       const response = new Response(body_INTERNAL);
       response.#encodeBody = encodeBody;
+      response.#webSocket = webSocket;
       response.#status = status;
       response.#statusText = statusText;
       response.#headers = headers;
@@ -680,6 +692,7 @@ class Response {
       headers: headersToFlat(response.#headers),
       body: null,
       encodeBody: response.#encodeBody,
+      webSocket: response.#webSocket,
     });
   }
 }
@@ -724,7 +737,7 @@ async function requestToHost(request) {
 // A response the host fetched: immutable headers. Null-body statuses get a
 // null body whatever bytes came with them.
 function responseFromHost(status, statusText, headersFlat, bodyBytes, url = '', redirected = false,
-  encodeBody = 'automatic') {
+  encodeBody = 'automatic', webSocket = null) {
   const code = Number(status);
   const source = ArrayPrototypeIncludes(body_NULL_BODY_STATUSES, code) ? null : body_hostSource(bodyBytes);
   const headers = headersFromFlat(headersFlat, 'immutable');
@@ -732,7 +745,7 @@ function responseFromHost(status, statusText, headersFlat, bodyBytes, url = '', 
     source.encoding = 'gzip';
   }
   return body_makeResponse(code, statusText == null ? '' : String(statusText), headers, source,
-    url == null ? '' : String(url), Boolean(redirected), encodeBody);
+    url == null ? '' : String(url), Boolean(redirected), encodeBody, webSocket);
 }
 
 // The worker's answer going back to the host: consumes its body.

@@ -69,8 +69,9 @@ function fetch_hostCall(signal, start, encodeBody = 'automatic') {
 // `url` is where the response came from after `redirects` redirects ('' and 0 for
 // answers of other workers), which Response.url and Response.redirected report.
 // `heldId` names a large body the host keeps until it is read (`heldLength` bytes).
-function fetch_settle(id, status, statusText, headers, buffer, url, redirects, heldId, heldLength) {
+function fetch_settle(id, status, statusText, headers, buffer, url, redirects, heldId, heldLength, socketId) {
   const entry = fetch_pending.get(id);
+  // Nobody waits for this response any more: a WebSocket it brought is closed when the invocation ends.
   if (!entry) return;
   fetch_pending.delete(id);
   if (entry.signal) abortSignal_removeAlgorithm(entry.signal, entry.onAbort);
@@ -78,7 +79,7 @@ function fetch_settle(id, status, statusText, headers, buffer, url, redirects, h
     const body = heldId > 0 ? body_heldSource(heldId, heldLength)
       : ArrayBufferPrototypeGetByteLength(buffer) === 0 ? null : memory_fromHost(buffer);
     entry.resolve(responseFromHost(status, statusText, fetch_splitHeaders(headers), body, url, redirects > 0,
-      entry.encodeBody));
+      entry.encodeBody, socketId > 0 ? ws_fromHost(socketId) : null));
   } catch (error) {
     entry.reject(error);
   }

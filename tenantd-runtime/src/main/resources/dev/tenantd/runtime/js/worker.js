@@ -122,7 +122,7 @@ async function worker_respond(id, response, pending) {
   const done = pending !== undefined && pending.waitUntil.length === 0;
   if (done) pending.finished = true;
   host.complete(id, out.status, out.statusText, fetch_headersString(out.headers), out.body ?? null, done,
-    out.held ?? 0);
+    out.held ?? 0, out.webSocket === null ? 0 : ws_release(out.webSocket));
 }
 
 function worker_run(request, pending, env) {
@@ -221,9 +221,9 @@ const entryPoints = {
 
   measured: memory_measured,
 
-  settle(epochMs, sinceStartMs, id, status, statusText, headers, buffer, url, redirects, heldId, heldLength) {
+  settle(epochMs, sinceStartMs, id, status, statusText, headers, buffer, url, redirects, heldId, heldLength, socketId) {
     clock_turn(epochMs, sinceStartMs);
-    fetch_settle(id, status, statusText, headers, buffer, url, redirects, heldId, heldLength);
+    fetch_settle(id, status, statusText, headers, buffer, url, redirects, heldId, heldLength, socketId);
   },
 
   answer(epochMs, sinceStartMs, id, text, buffer) {

@@ -1,0 +1,291 @@
+package dev.tenantd.runtime;
+
+import dev.tenantd.runtime.websocket.WebSocketEnd;
+import dev.tenantd.runtime.websocket.WebSocketLimits;
+import dev.tenantd.runtime.websocket.WebSocketMessage;
+import dev.tenantd.runtime.websocket.WebSocketPipe;
+import dev.tenantd.runtime.websocket.WebSocketReceiver;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The WebSockets of one isolate, by the ids its JavaScript knows them by. Each is an
+ * {@link WebSocketEnd}: one end of a pair the worker made, or an end that came in with a
+ * response. An accepted socket gets an invocation of its own; every message and its close
+ * run as a turn of it, with a fresh CPU budget each. What arrives waits in the isolate's
+ * mailbox, at most {@link WebSocketLimits#QUEUED_MESSAGES} per socket: past that the
+ * sender is told to stop reading until the isolate catches up.
+ *
+ * <p>Touched only inside the isolate's turns, but for the receivers, which are called
+ * from the threads that deliver messages and only post turns.
+ */
+final class IsolateSockets {
+
+    /** What the sockets need of their isolate. */
+    interface Isolate {
+        /** The running invocation, if any: the one a socket is created or accepted by. */
+        int currentInvocation();
+
+        /** Opens an invocation for an accepted socket's events, with the limits of the current one. */
+        int openInvocation();
+
+        /** Runs one event of a socket as a turn of its invocation (posted to the mailbox by the caller). */
+        void event(int invocation, Event event);
+
+        /** The socket's invocation is over. */
+        void endInvocation(int invocation);
+
+        /** Posts work to the isolate's mailbox. */
+        void post(Runnable turn);
+    }
+
+    /** One event for the JavaScript: a text or binary message, or the close (kind 2). */
+    record Event(int socket, int kind, String text, byte[] bytes, int code, boolean clean) {
+        static final int TEXT = 0;
+        static final int BINARY = 1;
+        static final int CLOSE = 2;
+    }
+
+    private static final class Slot {
+        final int id;
+        final WebSocketEnd end;
+        final int creator;
+        int invocation;
+        boolean accepted;
+        boolean closedOutgoing;
+        boolean closedIncoming;
+        final AtomicInteger queued = new AtomicInteger();
+        final List<Runnable> drained = new ArrayList<>();
+
+        Slot(int id, WebSocketEnd end, int creator) {
+            this.id = id;
+            this.end = end;
+            this.creator = creator;
+        }
+    }
+
+    private final Isolate isolate;
+    private final Map<Integer, Slot> slots = new HashMap<>();
+    private int nextId;
+    private volatile int open;
+
+    IsolateSockets(Isolate isolate) {
+        this.isolate = isolate;
+    }
+
+    /** Sockets this isolate holds now. */
+    int open() {
+        return open;
+    }
+
+    /** {@code new WebSocketPair()}: the id of its first end (the second is the next id), or 0 past the limit. */
+    int pair() {
+        if (slots.size() + 2 > WebSocketLimits.SOCKETS_PER_ISOLATE) {
+            return 0;
+        }
+        WebSocketPipe pipe = new WebSocketPipe();
+        int first = add(pipe.first());
+        add(pipe.second());
+        return first;
+    }
+
+    /** An end that came in with a response: its id, or 0 (and the end closed) past the limit. */
+    int adopt(Optional<WebSocketEnd> end) {
+        if (end.isEmpty()) {
+            return 0;
+        }
+        if (slots.size() + 1 > WebSocketLimits.SOCKETS_PER_ISOLATE) {
+            end.get().close(WebSocketLimits.INTERNAL_ERROR, "Too many WebSockets are open in the worker.");
+            return 0;
+        }
+        return add(end.get());
+    }
+
+    private int add(WebSocketEnd end) {
+        int id = ++nextId;
+        slots.put(id, new Slot(id, end, isolate.currentInvocation()));
+        open = slots.size();
+        return id;
+    }
+
+    /** A socket handed on in a response: it leaves the isolate. */
+    Optional<WebSocketEnd> release(int id) {
+        Slot slot = slots.get(id);
+        if (slot == null || slot.accepted) {
+            return Optional.empty();
+        }
+        remove(slot);
+        return Optional.of(slot.end);
+    }
+
+    /** {@code accept()}: from now on the socket's events run here. */
+    boolean accept(int id) {
+        Slot slot = slots.get(id);
+        if (slot == null) {
+            return false;
+        }
+        if (slot.accepted) {
+            return true;
+        }
+        slot.accepted = true;
+        slot.invocation = isolate.openInvocation();
+        slot.end.attach(receiver(slot));
+        return true;
+    }
+
+    void send(int id, WebSocketMessage message) {
+        Slot slot = slots.get(id);
+        if (slot != null && slot.accepted && !slot.closedOutgoing) {
+            slot.end.send(message);
+        }
+    }
+
+    void close(int id, int code, String reason) {
+        Slot slot = slots.get(id);
+        if (slot == null || slot.closedOutgoing) {
+            return;
+        }
+        slot.closedOutgoing = true;
+        slot.end.close(code, reason);
+        if (slot.closedIncoming || !slot.accepted) {
+            finish(slot);
+        }
+    }
+
+    /**
+     * An invocation ended: the sockets it made that nobody accepted or handed on are closed
+     * (their other side learns of it), and a socket whose own invocation it was (ended by a
+     * limit, or the isolate going away) is closed with 1011.
+     */
+    void invocationEnded(int invocation) {
+        for (Slot slot : new ArrayList<>(slots.values())) {
+            if (slot.accepted && slot.invocation == invocation) {
+                if (!slot.closedOutgoing) {
+                    slot.closedOutgoing = true;
+                    slot.end.close(WebSocketLimits.INTERNAL_ERROR, "The worker's handling of this WebSocket ended.");
+                }
+                remove(slot);
+            } else if (!slot.accepted && slot.creator == invocation) {
+                slot.end.close(WebSocketLimits.ABNORMAL, "");
+                remove(slot);
+            }
+        }
+    }
+
+    /** The isolate goes away: every socket is closed with {@code code} (1001, or 1011 after a failure). */
+    void closeAll(int code, String reason) {
+        for (Slot slot : new ArrayList<>(slots.values())) {
+            if (!slot.closedOutgoing) {
+                slot.closedOutgoing = true;
+                slot.end.close(code, reason);
+            }
+            remove(slot);
+        }
+    }
+
+    private void remove(Slot slot) {
+        slots.remove(slot.id);
+        open = slots.size();
+        runDrained(slot);
+    }
+
+    private void finish(Slot slot) {
+        remove(slot);
+        if (slot.accepted) {
+            isolate.endInvocation(slot.invocation);
+        }
+    }
+
+    private WebSocketReceiver receiver(Slot slot) {
+        return new WebSocketReceiver() {
+            @Override
+            public void message(WebSocketMessage message) {
+                if (message.size() > WebSocketLimits.MAX_MESSAGE_BYTES) {
+                    isolate.post(() -> tooBig(slot));
+                    return;
+                }
+                slot.queued.incrementAndGet();
+                isolate.post(() -> {
+                    try {
+                        if (slots.get(slot.id) == slot && !slot.closedIncoming) {
+                            isolate.event(slot.invocation, switch (message) {
+                                case WebSocketMessage.Text t -> new Event(slot.id, Event.TEXT, t.text(), null, 0, false);
+                                case WebSocketMessage.Binary b -> new Event(slot.id, Event.BINARY, null, b.bytes(), 0, false);
+                            });
+                        }
+                    } finally {
+                        if (slot.queued.decrementAndGet() < WebSocketLimits.QUEUED_MESSAGES) {
+                            runDrained(slot);
+                        }
+                    }
+                });
+            }
+
+            @Override
+            public void closed(int code, String reason) {
+                isolate.post(() -> closedByPeer(slot, code, reason));
+            }
+
+            @Override
+            public boolean full() {
+                return slot.queued.get() >= WebSocketLimits.QUEUED_MESSAGES;
+            }
+
+            @Override
+            public void whenDrained(Runnable then) {
+                synchronized (slot.drained) {
+                    if (slot.queued.get() >= WebSocketLimits.QUEUED_MESSAGES) {
+                        slot.drained.add(then);
+                        return;
+                    }
+                }
+                then.run();
+            }
+        };
+    }
+
+    private static void runDrained(Slot slot) {
+        List<Runnable> waiting;
+        synchronized (slot.drained) {
+            waiting = new ArrayList<>(slot.drained);
+            slot.drained.clear();
+        }
+        waiting.forEach(Runnable::run);
+    }
+
+    /** A message over the size limit: the connection closes with 1009 both ways. */
+    private void tooBig(Slot slot) {
+        if (slots.get(slot.id) != slot) {
+            return;
+        }
+        String reason = "Message too big: the limit is " + WebSocketLimits.MAX_MESSAGE_BYTES + " bytes.";
+        if (!slot.closedOutgoing) {
+            slot.closedOutgoing = true;
+            slot.end.close(WebSocketLimits.TOO_BIG, reason);
+        }
+        closedByPeer(slot, WebSocketLimits.TOO_BIG, reason);
+    }
+
+    /**
+     * The other side closed: the close event runs, and if the worker did not close its side
+     * in it, the close is answered with the same code, as a WebSocket endpoint must.
+     */
+    private void closedByPeer(Slot slot, int code, String reason) {
+        if (slots.get(slot.id) != slot || slot.closedIncoming) {
+            return;
+        }
+        slot.closedIncoming = true;
+        isolate.event(slot.invocation, new Event(slot.id, Event.CLOSE, reason, null, code,
+                code != WebSocketLimits.ABNORMAL));
+        if (!slot.closedOutgoing) {
+            slot.closedOutgoing = true;
+            slot.end.close(code == WebSocketLimits.NO_STATUS || code == WebSocketLimits.ABNORMAL
+                    ? WebSocketLimits.NORMAL : code, reason);
+        }
+        finish(slot);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.tenantd.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tenantd.runtime.websocket.WebSocketEnd;
+import dev.tenantd.runtime.websocket.WebSocketMessage;
+import dev.tenantd.runtime.websocket.WebSocketReceiver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A worker's WebSocket seen from the host: the end in its 101 response, as the ingress holds it. */
+class WebSocketIsolateTest {
+    static final String ECHO = """
+            export default { fetch(request) {
+              const [client, server] = new WebSocketPair();
+              server.accept();
+              server.addEventListener('message', (event) => {
+                if (event.data === 'slow') { let n = 0; while (n < 2e8) n++; }
+                server.send('echo: ' + event.data);
+              });
+              return new Response(null, { status: 101, webSocket: client });
+            } };""";
+
+    /** What a client of the worker's socket receives. */
+    static final class Client implements WebSocketReceiver {
+        final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+        final CompletableFuture<Integer> closed = new CompletableFuture<>();
+
+        @Override
+        public void message(WebSocketMessage message) {
+            messages.add(message instanceof WebSocketMessage.Text t ? t.text() : "binary");
+        }
+
+        @Override
+        public void closed(int code, String reason) {
+            closed.complete(code);
+        }
+
+        String next() throws InterruptedException {
+            String message = messages.poll(30, TimeUnit.SECONDS);
+            assertThat(message).as("a message").isNotNull();
+            return message;
+        }
+    }
+
+    private static WebSocketEnd open(Worker worker) {
+        WorkerResponse response = Engines.get(worker, "http://ws.test/");
+        assertThat(response.status()).isEqualTo(101);
+        assertThat(response.webSocket()).isPresent();
+        return response.webSocket().get();
+    }
+
+    @Test
+    void reading_pauses_while_the_isolate_is_busy_and_resumes_when_it_catches_up() throws Exception {
+        Worker worker = Engines.load(Engines.module(ECHO));
+        WebSocketEnd end = open(worker);
+        Client client = new Client();
+        end.attach(client);
+        end.send(new WebSocketMessage.Text("slow"));
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 40 && !end.full(); i++) {
+            end.send(new WebSocketMessage.Text("m" + i));
+            sent.add("echo: m" + i);
+        }
+        assertThat(end.full()).as("the isolate's queue for this socket fills while it is busy").isTrue();
+        CompletableFuture<Void> drained = new CompletableFuture<>();
+        end.whenDrained(() -> drained.complete(null));
+        drained.get(30, TimeUnit.SECONDS);
+        assertThat(client.next()).isEqualTo("echo: slow");
+        for (String expected : sent) {
+            assertThat(client.next()).isEqualTo(expected);
+        }
+        worker.close();
+    }
+
+    @Test
+    void an_isolate_that_goes_away_closes_its_sockets_with_1001() throws Exception {
+        Worker worker = Engines.load(Engines.module(ECHO));
+        WebSocketEnd end = open(worker);
+        Client client = new Client();
+        end.attach(client);
+        end.send(new WebSocketMessage.Text("hello"));
+        assertThat(client.next()).isEqualTo("echo: hello");
+        assertThat(worker.openWebSockets()).isEqualTo(1);
+        worker.close();
+        assertThat(client.closed.get(30, TimeUnit.SECONDS)).isEqualTo(1001);
+    }
+
+    @Test
+    void an_isolate_closing_when_idle_waits_for_its_sockets() throws Exception {
+        Worker worker = Engines.load(Engines.module(ECHO));
+        WebSocketEnd end = open(worker);
+        Client client = new Client();
+        end.attach(client);
+        worker.closeWhenIdle();
+        end.send(new WebSocketMessage.Text("still served"));
+        assertThat(client.next()).isEqualTo("echo: still served");
+        assertThat(worker.isAlive()).isTrue();
+        end.close(1000, "done");
+        assertThat(client.closed.get(30, TimeUnit.SECONDS)).isEqualTo(1000);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (worker.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(worker.isAlive()).as("closed once its last socket closed").isFalse();
+    }
+
+    @Test
+    void binary_type_starts_as_blob_from_the_standard_binary_type_date() {
+        String code = "export default { fetch() { return new Response(new WebSocketPair()[0].binaryType); } };";
+        for (String[] dateAndType : new String[][] {{"2026-03-16", "arraybuffer"}, {"2026-03-17", "blob"}}) {
+            Worker worker = Engines.load(new WorkerSource("test-worker", "worker.js", List.of(Engines.esm("worker.js", code)),
+                    dateAndType[0], List.of(), List.of()));
+            assertThat(Engines.text(Engines.get(worker, "http://ws.test/"))).as(dateAndType[0]).isEqualTo(dateAndType[1]);
+            worker.close();
+        }
+    }
+
+    @Test
+    void a_message_over_one_mebibyte_between_isolates_closes_with_1009() throws Exception {
+        Worker worker = Engines.load(Engines.module(ECHO));
+        WebSocketEnd end = open(worker);
+        Client client = new Client();
+        end.attach(client);
+        end.send(new WebSocketMessage.Binary(new byte[1024 * 1024 + 1]));
+        assertThat(client.closed.get(30, TimeUnit.SECONDS)).isEqualTo(1009);
+        worker.close();
+    }
+}
