@@ -9,10 +9,12 @@ import dev.tenantd.runtime.ChannelCall;
 import dev.tenantd.runtime.ChannelReply;
 import dev.tenantd.runtime.InvocationException;
 import dev.tenantd.runtime.InvocationLimits;
+import dev.tenantd.runtime.InvocationObserver;
 import dev.tenantd.runtime.InvocationOptions;
 import dev.tenantd.runtime.JsEngine;
 import dev.tenantd.runtime.OutboundFetch;
 import dev.tenantd.runtime.Outcome;
+import dev.tenantd.runtime.RpcCall;
 import dev.tenantd.runtime.Worker;
 import dev.tenantd.runtime.WorkerModule;
 import dev.tenantd.runtime.WorkerRequest;
@@ -42,6 +44,11 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
     private final Tails tails;
     private final WorkerPool pool;
     private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    /**
+     * How many workers calling workers (JS RPC through service bindings and dispatch stubs)
+     * one chain may pass through; a deeper call fails, so recursion between workers ends.
+     */
+    static final int MAX_CALL_DEPTH = 16;
 
     Invoker(Directory directory, BlobStore blobs, JsEngine engine, Limits limits, Assets assets, Egress egress,
             EgressPolicy egressPolicy, java.util.function.Function<WorkerCalls, BindingKinds> kinds, Tails tails) {
@@ -124,6 +131,57 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         }
         return pool.call(serving, worker -> worker.fetch(request, options))
                 .whenComplete((response, error) -> count.decrementAndGet());
+    }
+
+    @Override
+    public CompletableFuture<ChannelReply> callPlain(String accountId, String script, RpcCall call, int depth) {
+        return callEntrypoint(ScriptRef.plain(accountId, script), call, limits.invocation(), Optional.empty(), depth);
+    }
+
+    @Override
+    public CompletableFuture<ChannelReply> callUserWorker(String accountId, String namespace, String script, RpcCall call,
+            InvocationLimits callLimits, Optional<Outbound> outbound, int depth) {
+        Optional<Namespace> ns = directory.namespace(accountId, namespace);
+        if (ns.isEmpty()) {
+            return CompletableFuture.failedFuture(new InvocationException(Outcome.SCRIPT_NOT_FOUND, "Worker not found."));
+        }
+        return callEntrypoint(new ScriptRef(accountId, ns.get().id(), script), call, callLimits,
+                outbound.map(o -> req -> invokeOutbound(o, req)), depth);
+    }
+
+    /**
+     * A JS RPC call: a new invocation of the script's current version, with its own limits and
+     * the script's in-flight cap, at one more level of workers calling workers than its caller.
+     */
+    private CompletableFuture<ChannelReply> callEntrypoint(ScriptRef ref, RpcCall call, InvocationLimits callLimits,
+            Optional<OutboundFetch> outbound, int depth) {
+        if (depth > MAX_CALL_DEPTH) {
+            return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "Error",
+                    "Subrequest depth limit exceeded: this call went through more than " + MAX_CALL_DEPTH
+                            + " workers calling workers. A worker that calls itself or another worker recursively "
+                            + "must stop at a smaller depth."));
+        }
+        Optional<Script> script;
+        try {
+            script = directory.script(ref);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (script.isEmpty()) {
+            return CompletableFuture.failedFuture(new InvocationException(Outcome.SCRIPT_NOT_FOUND, "Worker not found."));
+        }
+        Script serving = script.get().forRequest();
+        ScriptVersion version = serving.current();
+        InvocationOptions options = new InvocationOptions(limits.forInvocation(version.limits(), callLimits), "",
+                outbound, InvocationObserver.NONE, depth);
+        AtomicInteger count = inFlight.computeIfAbsent(version.id(), id -> new AtomicInteger());
+        if (count.incrementAndGet() > limits.concurrentInvocations()) {
+            count.decrementAndGet();
+            return CompletableFuture.failedFuture(new InvocationException(Outcome.LOAD_SHED,
+                    "Worker is overloaded: it already has " + limits.concurrentInvocations() + " requests in flight."));
+        }
+        return pool.call(serving, worker -> worker.rpc(call, options).<ChannelReply>thenApply(data -> data))
+                .whenComplete((reply, error) -> count.decrementAndGet());
     }
 
     @Override

@@ -14,8 +14,10 @@ import java.util.Optional;
  * @param args      the operation's arguments, as the wrapper encoded them (often JSON); may be empty
  * @param bytes     raw bytes that go with the call; empty when there are none
  * @param request   the request a fetch-shaped call carries
+ * @param depth     the {@link InvocationOptions#depth() depth} of the invocation that made the call
  */
-public record ChannelCall(int channel, String operation, String args, byte[] bytes, Optional<WorkerRequest> request) {
+public record ChannelCall(int channel, String operation, String args, byte[] bytes, Optional<WorkerRequest> request,
+        int depth) {
     private static final byte[] EMPTY = new byte[0];
 
     public ChannelCall {
@@ -23,6 +25,11 @@ public record ChannelCall(int channel, String operation, String args, byte[] byt
         Objects.requireNonNull(args, "args");
         Objects.requireNonNull(request, "request");
         bytes = bytes == null ? EMPTY : bytes;
+    }
+
+    /** A call made by an invocation of depth 0. */
+    public ChannelCall(int channel, String operation, String args, byte[] bytes, Optional<WorkerRequest> request) {
+        this(channel, operation, args, bytes, request, 0);
     }
 
     /** A call with arguments and bytes and no request. */

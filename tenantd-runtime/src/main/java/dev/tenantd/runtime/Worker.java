@@ -98,6 +98,7 @@ public final class Worker implements AutoCloseable {
         final InvocationLimits limits;
         final Optional<OutboundFetch> outbound;
         final InvocationObserver observer;
+        final int depth;
         final long startNanos = System.nanoTime();
         /** The invocation's start on the wall clock; its turns' clock counts on from here with {@link #startNanos}. */
         final long startEpochMillis = System.currentTimeMillis();
@@ -120,6 +121,7 @@ public final class Worker implements AutoCloseable {
             this.limits = options.limits();
             this.outbound = options.outbound();
             this.observer = options.observer();
+            this.depth = options.depth();
         }
     }
 
@@ -215,7 +217,64 @@ public final class Worker implements AutoCloseable {
      * with the response, or exceptionally with an {@link InvocationException} naming the outcome.
      */
     public CompletableFuture<WorkerResponse> fetch(WorkerRequest request, InvocationOptions options) {
-        InvocationLimits limits = options.limits();
+        return begin(options, inv -> {
+            if (!memory.fitsAfterCollecting(runtime, request.body().length)) {
+                end(inv, Outcome.EXCEEDED_MEMORY, "Worker exceeded memory limit: the request body ("
+                        + request.body().length + " bytes) does not fit in it.");
+                return;
+            }
+            try (V8ValueArrayBuffer body = bytes(request.body())) {
+                engine.bodies().release(request.body());
+                if (request.body().length >= IsolateMemory.HOST_BYTES_CHECKED_FROM) {
+                    measureMemory();
+                }
+                entry.invokeVoid("invoke", runtime.createV8ValueDouble(inv.startEpochMillis),
+                        runtime.createV8ValueInteger(inv.id),
+                        runtime.createV8ValueString(request.method()),
+                        runtime.createV8ValueString(request.url()),
+                        runtime.createV8ValueString(joinHeaders(request.headers())),
+                        body,
+                        runtime.createV8ValueString(options.envJson()),
+                        runtime.createV8ValueString(request.cf()));
+            }
+        });
+    }
+
+    /**
+     * Calls a method of one of the worker's entrypoints (JS RPC), as an invocation of its own
+     * with the options' limits. The future completes with {@code ok} and the result's bytes, or
+     * {@code error} and the bytes of the error the method threw (both as rpc.js writes values),
+     * or exceptionally with an {@link InvocationException} when the invocation itself failed.
+     */
+    public CompletableFuture<ChannelReply.Data> rpc(RpcCall call, InvocationOptions options) {
+        return begin(options, inv -> {
+            if (!memory.fitsAfterCollecting(runtime, call.args().length)) {
+                end(inv, Outcome.EXCEEDED_MEMORY, "Worker exceeded memory limit: the arguments of an RPC call ("
+                        + call.args().length + " bytes) do not fit in it.");
+                return;
+            }
+            try (V8ValueArrayBuffer args = bytes(call.args())) {
+                entry.invokeVoid("rpc", runtime.createV8ValueDouble(inv.startEpochMillis),
+                        runtime.createV8ValueInteger(inv.id),
+                        runtime.createV8ValueString(call.entrypoint().orElse("")),
+                        runtime.createV8ValueString(call.method()),
+                        args,
+                        runtime.createV8ValueString(call.propsJson()));
+            }
+        }).thenApply(result -> {
+            // The result is handed on as data, never held as a response body.
+            engine.bodies().release(result.body());
+            return new ChannelReply.Data(result.status() == 200 ? "ok" : "error", result.body());
+        });
+    }
+
+    @FunctionalInterface
+    private interface InvocationStart {
+        void run(Invocation inv) throws JavetException;
+    }
+
+    /** Starts an invocation in a turn of its own: registered, its wall time running, then {@code start}. */
+    private CompletableFuture<WorkerResponse> begin(InvocationOptions options, InvocationStart start) {
         CompletableFuture<WorkerResponse> result = new CompletableFuture<>();
         mailbox.execute(() -> {
             if (closed) {
@@ -224,28 +283,9 @@ public final class Worker implements AutoCloseable {
             }
             Invocation inv = new Invocation(++nextInvocationId, result, options);
             invocations.put(inv.id, inv);
-            inv.wallTimer = engine.timers().schedule(() -> wallTimeUp(inv), limits.wallTimeMs(), TimeUnit.MILLISECONDS);
-            turn(inv, () -> {
-                if (!memory.fitsAfterCollecting(runtime, request.body().length)) {
-                    end(inv, Outcome.EXCEEDED_MEMORY, "Worker exceeded memory limit: the request body ("
-                            + request.body().length + " bytes) does not fit in it.");
-                    return;
-                }
-                try (V8ValueArrayBuffer body = bytes(request.body())) {
-                    engine.bodies().release(request.body());
-                    if (request.body().length >= IsolateMemory.HOST_BYTES_CHECKED_FROM) {
-                        measureMemory();
-                    }
-                    entry.invokeVoid("invoke", runtime.createV8ValueDouble(inv.startEpochMillis),
-                            runtime.createV8ValueInteger(inv.id),
-                            runtime.createV8ValueString(request.method()),
-                            runtime.createV8ValueString(request.url()),
-                            runtime.createV8ValueString(joinHeaders(request.headers())),
-                            body,
-                            runtime.createV8ValueString(options.envJson()),
-                            runtime.createV8ValueString(request.cf()));
-                }
-            });
+            inv.wallTimer = engine.timers().schedule(() -> wallTimeUp(inv), options.limits().wallTimeMs(),
+                    TimeUnit.MILLISECONDS);
+            turn(inv, () -> start.run(inv));
         });
         return result;
     }
@@ -729,7 +769,8 @@ public final class Worker implements AutoCloseable {
         // A call on a channel binding: (id, channel, operation, args, bytes).
         result(hostObject, HostCall.CALL, args -> {
             int call = integer(args[0]);
-            ChannelCall channelCall = ChannelCall.of(integer(args[1]), string(args[2]), string(args[3]), bytesOf(args[4]));
+            ChannelCall channelCall = new ChannelCall(integer(args[1]), string(args[2]), string(args[3]), bytesOf(args[4]),
+                    Optional.empty(), depthOf(current));
             reply(call, admitSubrequest(call) ? host.call(channelCall) : refusedSubrequest(current));
             return null;
         });
@@ -742,7 +783,7 @@ public final class Worker implements AutoCloseable {
             }
             if (!refusedRequest(call, request)) {
                 ChannelCall channelCall = new ChannelCall(integer(args[1]), string(args[2]), string(args[3]), null,
-                        Optional.of(request));
+                        Optional.of(request), depthOf(current));
                 reply(call, admitSubrequest(call) ? host.call(channelCall) : refusedSubrequest(current));
             }
             return null;
@@ -848,6 +889,10 @@ public final class Worker implements AutoCloseable {
         }
         owner.subrequests++;
         return true;
+    }
+
+    private static int depthOf(Invocation owner) {
+        return owner == null ? 0 : owner.depth;
     }
 
     private static CompletableFuture<ChannelReply> refusedSubrequest(Invocation owner) {

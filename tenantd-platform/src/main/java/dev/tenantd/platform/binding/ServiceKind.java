@@ -5,10 +5,16 @@ import dev.tenantd.platform.BindingSpec;
 import dev.tenantd.runtime.Binding;
 import dev.tenantd.runtime.ChannelCall;
 import dev.tenantd.runtime.ChannelReply;
+import dev.tenantd.runtime.InvocationException;
+import dev.tenantd.runtime.RpcCall;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
-/** {@code service}: another plain worker of the account, {@code env.NAME.fetch(request)}. */
+/**
+ * {@code service}: another plain worker of the account, {@code env.NAME.fetch(request)}, and its
+ * methods over JS RPC ({@code await env.NAME.method(...)}) on the default export or the named
+ * {@code entrypoint}, whose {@code ctx.props} are the binding's {@code props}.
+ */
 public final class ServiceKind implements BindingKind {
     private final WorkerCalls workers;
 
@@ -24,6 +30,8 @@ public final class ServiceKind implements BindingKind {
     @Override
     public ObjectNode prepare(String name, ObjectNode fields, BindingScope scope) {
         BindingKinds.requireText(name, type(), fields, "service");
+        EntrypointCall.checkEntrypoint(name, fields);
+        EntrypointCall.checkProps(name, fields);
         return fields;
     }
 
@@ -34,6 +42,16 @@ public final class ServiceKind implements BindingKind {
 
     @Override
     public CompletableFuture<ChannelReply> call(BindingSpec stored, ChannelCall call, BindingScope scope) {
+        if (call.operation().equals(EntrypointCall.OPERATION)) {
+            EntrypointCall target;
+            try {
+                target = EntrypointCall.of(call);
+            } catch (InvocationException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            RpcCall rpc = target.call(call, EntrypointCall.entrypoint(stored.fields()), EntrypointCall.props(stored.fields()));
+            return workers.callPlain(scope.accountId(), stored.fields().path("service").asText(), rpc, call.depth() + 1);
+        }
         if (!call.operation().equals("fetch") || call.request().isEmpty()) {
             return BindingKind.super.call(stored, call, scope);
         }

@@ -3,7 +3,9 @@ package dev.tenantd.platform.binding;
 import dev.tenantd.platform.Limits;
 import dev.tenantd.platform.Outbound;
 import dev.tenantd.platform.ScriptVersion;
+import dev.tenantd.runtime.ChannelReply;
 import dev.tenantd.runtime.InvocationLimits;
+import dev.tenantd.runtime.RpcCall;
 import dev.tenantd.runtime.WorkerRequest;
 import dev.tenantd.runtime.WorkerResponse;
 import java.util.Optional;
@@ -24,6 +26,17 @@ public interface WorkerCalls {
     /** Runs a user worker of a dispatch namespace within {@code callLimits}, its subrequests going to {@code outbound} if given. */
     CompletableFuture<WorkerResponse> invokeUserWorker(String accountId, String namespace, String script,
             WorkerRequest request, InvocationLimits callLimits, Optional<Outbound> outbound);
+
+    /**
+     * Calls a method of an entrypoint of a plain worker of the account (JS RPC), as an
+     * invocation at {@code depth}: {@code ok} or {@code error} with the bytes rpc.js reads.
+     * Fails with an {@link dev.tenantd.runtime.InvocationException}.
+     */
+    CompletableFuture<ChannelReply> callPlain(String accountId, String script, RpcCall call, int depth);
+
+    /** Calls a method of a user worker of a dispatch namespace (JS RPC), as {@link #invokeUserWorker} runs it. */
+    CompletableFuture<ChannelReply> callUserWorker(String accountId, String namespace, String script, RpcCall call,
+            InvocationLimits callLimits, Optional<Outbound> outbound, int depth);
 
     /** The version's static asset for the request, or a 404. */
     CompletableFuture<WorkerResponse> serveAsset(ScriptVersion version, WorkerRequest request);

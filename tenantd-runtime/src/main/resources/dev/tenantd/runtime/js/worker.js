@@ -7,13 +7,17 @@ let worker_flags = {};
 let worker_format = 'modules';
 let worker_env = {};
 let worker_handler = null;
+// The main module's namespace: its named exports are the worker's other entrypoints.
+let worker_exports = null;
 const worker_fetchListeners = [];
 
 class ExecutionContext {
   #pending;
+  #props;
 
-  constructor(pending) {
+  constructor(pending, props = {}) {
     this.#pending = pending;
+    this.#props = props;
   }
 
   waitUntil(promise) {
@@ -25,8 +29,9 @@ class ExecutionContext {
     this.#pending.passThrough = true;
   }
 
+  // What the caller's binding gives this entrypoint (a service binding's `props`).
   get props() {
-    return {};
+    return this.#props;
   }
 }
 webIdlClass(ExecutionContext);
@@ -127,6 +132,11 @@ async function worker_respond(id, response, pending) {
 
 function worker_run(request, pending, env) {
   if (worker_format === 'modules') {
+    if (rpc_isEntrypointClass(worker_handler)) {
+      const entrypoint = new worker_handler(new ExecutionContext(pending), env);
+      if (typeof entrypoint.fetch !== 'function') throw new Error('Handler does not export a fetch() function.');
+      return entrypoint.fetch(request);
+    }
     return worker_handler.fetch(request, env, new ExecutionContext(pending));
   }
   const event = new FetchEvent('fetch', { request, pending });
@@ -193,7 +203,9 @@ const entryPoints = {
     if (handler === undefined || handler === null) {
       return 'No event handlers were registered. This script does nothing. (The main module has no default export; export default { fetch(request, env, ctx) { ... } })';
     }
-    if (typeof handler.fetch !== 'function') {
+    worker_exports = namespace;
+    // A WorkerEntrypoint class may offer RPC methods only; its fetch() is looked for per request.
+    if (!rpc_isEntrypointClass(handler) && typeof handler.fetch !== 'function') {
       return 'No fetch handler was registered: the default export of the main module has no fetch() method.';
     }
     worker_handler = handler;
@@ -236,11 +248,29 @@ const entryPoints = {
     fetch_reject(id, name, message);
   },
 
+  rpc(epochMs, id, entrypoint, method, buffer, propsJson) {
+    clock_turn(epochMs, 0);
+    rpc_serve(id, entrypoint, method, memory_fromHost(buffer), propsJson);
+  },
+
   fireTimer(epochMs, sinceStartMs, id) {
     clock_turn(epochMs, sinceStartMs);
     timers_fire(id);
   },
 };
+
+// The export an RPC call names: '' for the default export, else a named export of the main module.
+function worker_entrypoint(name) {
+  if (worker_format !== 'modules' || worker_exports === null) {
+    throw new TypeError('The worker is written in service-worker syntax, which has no entrypoints to call over RPC.');
+  }
+  if (name === '') return worker_handler;
+  const exported = ReflectGetOwnPropertyDescriptor(worker_exports, name);
+  if (exported === undefined || exported.value === undefined || exported.value === null) {
+    throw new TypeError(`The worker has no entrypoint named "${name}".`);
+  }
+  return exported.value;
+}
 
 // The invocation is over once its response is out and every waitUntil promise
 // has settled (promises added by waitUntil while waiting are waited for too).
