@@ -5,6 +5,7 @@ import dev.tenantd.platform.binding.BindingScope;
 import dev.tenantd.platform.binding.WorkerCalls;
 import dev.tenantd.platform.store.BlobStore;
 import dev.tenantd.runtime.Binding;
+import dev.tenantd.runtime.Caller;
 import dev.tenantd.runtime.ChannelCall;
 import dev.tenantd.runtime.ChannelReply;
 import dev.tenantd.runtime.InvocationException;
@@ -134,19 +135,19 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<ChannelReply> callPlain(String accountId, String script, RpcCall call, int depth) {
-        return callEntrypoint(ScriptRef.plain(accountId, script), call, limits.invocation(), Optional.empty(), depth);
+    public CompletableFuture<ChannelReply> callPlain(String accountId, String script, RpcCall call, Caller caller) {
+        return callEntrypoint(ScriptRef.plain(accountId, script), call, limits.invocation(), Optional.empty(), caller);
     }
 
     @Override
     public CompletableFuture<ChannelReply> callUserWorker(String accountId, String namespace, String script, RpcCall call,
-            InvocationLimits callLimits, Optional<Outbound> outbound, int depth) {
+            InvocationLimits callLimits, Optional<Outbound> outbound, Caller caller) {
         Optional<Namespace> ns = directory.namespace(accountId, namespace);
         if (ns.isEmpty()) {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.SCRIPT_NOT_FOUND, "Worker not found."));
         }
         return callEntrypoint(new ScriptRef(accountId, ns.get().id(), script), call, callLimits,
-                outbound.map(o -> req -> invokeOutbound(o, req)), depth);
+                outbound.map(o -> req -> invokeOutbound(o, req)), caller);
     }
 
     /**
@@ -154,8 +155,8 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
      * the script's in-flight cap, at one more level of workers calling workers than its caller.
      */
     private CompletableFuture<ChannelReply> callEntrypoint(ScriptRef ref, RpcCall call, InvocationLimits callLimits,
-            Optional<OutboundFetch> outbound, int depth) {
-        if (depth > MAX_CALL_DEPTH) {
+            Optional<OutboundFetch> outbound, Caller caller) {
+        if (caller.depth() > MAX_CALL_DEPTH) {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "Error",
                     "Subrequest depth limit exceeded: this call went through more than " + MAX_CALL_DEPTH
                             + " workers calling workers. A worker that calls itself or another worker recursively "
@@ -173,7 +174,7 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         Script serving = script.get().forRequest();
         ScriptVersion version = serving.current();
         InvocationOptions options = new InvocationOptions(limits.forInvocation(version.limits(), callLimits), "",
-                outbound, InvocationObserver.NONE, depth);
+                outbound, InvocationObserver.NONE, caller);
         AtomicInteger count = inFlight.computeIfAbsent(version.id(), id -> new AtomicInteger());
         if (count.incrementAndGet() > limits.concurrentInvocations()) {
             count.decrementAndGet();

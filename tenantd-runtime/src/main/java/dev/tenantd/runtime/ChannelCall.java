@@ -14,22 +14,23 @@ import java.util.Optional;
  * @param args      the operation's arguments, as the wrapper encoded them (often JSON); may be empty
  * @param bytes     raw bytes that go with the call; empty when there are none
  * @param request   the request a fetch-shaped call carries
- * @param depth     the {@link InvocationOptions#depth() depth} of the invocation that made the call
+ * @param caller    the invocation that made the call: its depth, and the way back to what it passed
  */
 public record ChannelCall(int channel, String operation, String args, byte[] bytes, Optional<WorkerRequest> request,
-        int depth) {
+        Caller caller) {
     private static final byte[] EMPTY = new byte[0];
 
     public ChannelCall {
         Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(args, "args");
         Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(caller, "caller");
         bytes = bytes == null ? EMPTY : bytes;
     }
 
-    /** A call made by an invocation of depth 0. */
+    /** A call made by an invocation for a request from outside. */
     public ChannelCall(int channel, String operation, String args, byte[] bytes, Optional<WorkerRequest> request) {
-        this(channel, operation, args, bytes, request, 0);
+        this(channel, operation, args, bytes, request, Caller.OUTSIDE);
     }
 
     /** A call with arguments and bytes and no request. */

@@ -49,7 +49,11 @@ enum HostCall {
     /** (handle) -> ArrayBuffer of at most 64 KiB, null at the end, or error string. */
     ZLIB_READ("zlibRead"),
     /** (handle): frees the stream. */
-    ZLIB_CLOSE("zlibClose");
+    ZLIB_CLOSE("zlibClose"),
+    /** (call, invocation, position, method, bytes): an RPC target calls a function or RpcTarget its caller passed. */
+    CALL_BACK("callBack"),
+    /** (id, ok, bytes): what a function or RpcTarget passed to an RPC target answered. */
+    EXPORT_RETURNED("exportReturned");
 
     final String jsName;
 

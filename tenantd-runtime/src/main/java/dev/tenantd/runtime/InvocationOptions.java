@@ -11,25 +11,23 @@ import java.util.Optional;
  * @param envJson  a JSON object merged over the worker's env for this invocation, or empty
  * @param outbound where the invocation's {@code fetch()} calls go instead of the host's egress
  * @param observer told about the invocation's logs, exception, response and end
- * @param depth    how many invocations of workers calling workers lead to this one (0 for a
- *                 request from outside); the calls it makes through bindings carry it on
+ * @param caller   who started the invocation: the calls it makes through bindings carry its
+ *                 depth on, and an RPC target reaches back the functions it was passed through it
  */
 public record InvocationOptions(InvocationLimits limits, String envJson, Optional<OutboundFetch> outbound,
-        InvocationObserver observer, int depth) {
+        InvocationObserver observer, Caller caller) {
     public InvocationOptions {
         Objects.requireNonNull(limits);
         Objects.requireNonNull(envJson);
         Objects.requireNonNull(outbound);
         Objects.requireNonNull(observer);
-        if (depth < 0) {
-            throw new IllegalArgumentException("depth must not be negative");
-        }
+        Objects.requireNonNull(caller);
     }
 
-    /** An invocation for a request from outside (depth 0). */
+    /** An invocation for a request from outside. */
     public InvocationOptions(InvocationLimits limits, String envJson, Optional<OutboundFetch> outbound,
             InvocationObserver observer) {
-        this(limits, envJson, outbound, observer, 0);
+        this(limits, envJson, outbound, observer, Caller.OUTSIDE);
     }
 
     public static InvocationOptions of(InvocationLimits limits) {

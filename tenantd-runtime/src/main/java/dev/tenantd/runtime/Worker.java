@@ -71,6 +71,13 @@ public final class Worker implements AutoCloseable {
     private record HeldBody(byte[] bytes, Invocation owner) {
     }
 
+    /** Calls of RPC targets into functions this isolate passed them, waiting for their answer. */
+    private final Map<Integer, ExportCall> exportCalls = new HashMap<>();
+    private int nextExportCall;
+
+    private record ExportCall(CompletableFuture<ChannelReply.Data> result, Invocation owner) {
+    }
+
     /** Subrequest answers with bodies from this size on are kept with the host until read. */
     private static final int HELD_FROM = 64 * 1024;
     private Invocation current;
@@ -98,7 +105,7 @@ public final class Worker implements AutoCloseable {
         final InvocationLimits limits;
         final Optional<OutboundFetch> outbound;
         final InvocationObserver observer;
-        final int depth;
+        final Caller caller;
         final long startNanos = System.nanoTime();
         /** The invocation's start on the wall clock; its turns' clock counts on from here with {@link #startNanos}. */
         final long startEpochMillis = System.currentTimeMillis();
@@ -121,7 +128,7 @@ public final class Worker implements AutoCloseable {
             this.limits = options.limits();
             this.outbound = options.outbound();
             this.observer = options.observer();
-            this.depth = options.depth();
+            this.caller = options.caller();
         }
     }
 
@@ -592,6 +599,14 @@ public final class Worker implements AutoCloseable {
         callOwners.values().removeIf(owner -> owner == inv);
         sockets.closeOwnedBy(inv);
         zlib.closeOwnedBy(inv);
+        exportCalls.values().removeIf(call -> {
+            if (call.owner() == inv) {
+                call.result().completeExceptionally(new InvocationException(Outcome.EXCEPTION, "Error",
+                        "The RPC stub is no longer usable: the call it was passed with has ended."));
+                return true;
+            }
+            return false;
+        });
         Outcome outcome = inv.outcome != null ? inv.outcome : inv.failed ? Outcome.EXCEPTION : Outcome.OK;
         InvocationRecord record = new InvocationRecord(source.scriptName(), outcome, inv.cpuNanos,
                 System.nanoTime() - inv.startNanos, inv.subrequests, inv.status);
@@ -770,7 +785,7 @@ public final class Worker implements AutoCloseable {
         result(hostObject, HostCall.CALL, args -> {
             int call = integer(args[0]);
             ChannelCall channelCall = new ChannelCall(integer(args[1]), string(args[2]), string(args[3]), bytesOf(args[4]),
-                    Optional.empty(), depthOf(current));
+                    Optional.empty(), rpcCaller(current, call));
             reply(call, admitSubrequest(call) ? host.call(channelCall) : refusedSubrequest(current));
             return null;
         });
@@ -783,7 +798,7 @@ public final class Worker implements AutoCloseable {
             }
             if (!refusedRequest(call, request)) {
                 ChannelCall channelCall = new ChannelCall(integer(args[1]), string(args[2]), string(args[3]), null,
-                        Optional.of(request), depthOf(current));
+                        Optional.of(request), new Caller(depthOf(current), Optional.empty()));
                 reply(call, admitSubrequest(call) ? host.call(channelCall) : refusedSubrequest(current));
             }
             return null;
@@ -806,6 +821,36 @@ public final class Worker implements AutoCloseable {
                                 + "which sees HTTP requests only.")));
             } else {
                 reply(call, admitSubrequest(call) ? sockets.connect(owner, string(args[3])) : refusedSubrequest(owner));
+            }
+            return null;
+        });
+        // A call of a function or RpcTarget that the RPC caller of an invocation passed it:
+        // (id, invocation, position, method, bytes). It goes to that invocation's caller, while
+        // that invocation lasts, and counts as a subrequest of the invocation making it.
+        result(hostObject, HostCall.CALL_BACK, args -> {
+            int call = integer(args[0]);
+            Invocation owner = current;
+            Invocation receiver = invocations.get(integer(args[1]));
+            Optional<RpcCallbacks> callbacks = receiver == null ? Optional.empty() : receiver.caller.callbacks();
+            if (callbacks.isEmpty()) {
+                if (owner != null) {
+                    callOwners.put(call, owner);
+                }
+                reply(call, CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "Error",
+                        "The RPC stub is no longer usable: it can only be called while the call it came with lasts.")));
+            } else {
+                reply(call, admitSubrequest(call)
+                        ? callbacks.get().call(integer(args[2]), string(args[3]), bytesOf(args[4])).thenApply(data -> data)
+                        : refusedSubrequest(owner));
+            }
+            return null;
+        });
+        // The answer of a function or RpcTarget this isolate passed: (id, ok, bytes).
+        result(hostObject, HostCall.EXPORT_RETURNED, args -> {
+            ExportCall call = exportCalls.remove(integer(args[0]));
+            if (call != null) {
+                boolean ok = args[1] instanceof V8ValueBoolean b && b.getValue();
+                call.result().complete(new ChannelReply.Data(ok ? "ok" : "error", bytesOf(args[2])));
             }
             return null;
         });
@@ -892,7 +937,49 @@ public final class Worker implements AutoCloseable {
     }
 
     private static int depthOf(Invocation owner) {
-        return owner == null ? 0 : owner.depth;
+        return owner == null ? 0 : owner.caller.depth();
+    }
+
+    /**
+     * The caller of a channel call that may be an RPC call: the way back into this isolate goes
+     * with it, to what that one call passed.
+     */
+    private Caller rpcCaller(Invocation owner, int call) {
+        return owner == null ? Caller.OUTSIDE : new Caller(owner.caller.depth(),
+                Optional.of((position, method, args) -> callExport(owner, call, position, method, args)));
+    }
+
+    /**
+     * Calls a function or RpcTarget this isolate passed to an RPC target, in a turn of the
+     * invocation that passed it (charged to it), while that invocation lasts.
+     */
+    private CompletableFuture<ChannelReply.Data> callExport(Invocation owner, int call, int position, String method,
+            byte[] args) {
+        CompletableFuture<ChannelReply.Data> result = new CompletableFuture<>();
+        mailbox.execute(() -> {
+            if (closed || owner.finished) {
+                result.completeExceptionally(new InvocationException(Outcome.EXCEPTION, "Error",
+                        "The RPC stub is no longer usable: the call it was passed with has ended."));
+                return;
+            }
+            int id = ++nextExportCall;
+            exportCalls.put(id, new ExportCall(result, owner));
+            turn(owner, () -> {
+                if (!memory.fitsAfterCollecting(runtime, args.length)) {
+                    end(owner, Outcome.EXCEEDED_MEMORY, "Worker exceeded memory limit: the arguments of an RPC call ("
+                            + args.length + " bytes) do not fit in it.");
+                    return;
+                }
+                try (V8ValueArrayBuffer bytes = bytes(args)) {
+                    long since = millisSinceStart(owner);
+                    entry.invokeVoid("callExport", runtime.createV8ValueDouble(epochMillis(owner, since)),
+                            runtime.createV8ValueDouble(since), runtime.createV8ValueInteger(id),
+                            runtime.createV8ValueInteger(call), runtime.createV8ValueInteger(position),
+                            runtime.createV8ValueString(method), bytes);
+                }
+            });
+        });
+        return result;
     }
 
     private static CompletableFuture<ChannelReply> refusedSubrequest(Invocation owner) {

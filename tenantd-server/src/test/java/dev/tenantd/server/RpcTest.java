@@ -23,7 +23,14 @@ class RpcTest {
 
     /** The front worker answers each path with {ok: result} or {error, message, ...} of one call. */
     private static final String FRONT = """
+            import { RpcTarget } from 'cloudflare:workers';
             class Local { constructor() { this.x = 1; } }
+            class Counter extends RpcTarget {
+              #n = 0;
+              field = 'own';
+              inc(by) { this.#n += by; return this.#n; }
+              get count() { return this.#n; }
+            }
             const run = async (fn) => {
               try {
                 return Response.json({ ok: await fn() });
@@ -64,7 +71,20 @@ class RpcTest {
                 case '/symbol': return run(() => env.CALC.echo(Symbol('s')));
                 case '/class-instance': return run(() => env.CALC.echo(new Local()));
                 case '/returns-instance': return run(() => env.CALC.makeInstance());
-                case '/function': return run(() => env.CALC.echo(() => 1));
+                case '/callback': return run(() => env.CALC.applyTwice((x) => x * 2, 5));
+                case '/callback-error': return run(() => env.CALC.applyTwice(() => { throw new TypeError('nope from callback'); }, 1));
+                case '/rpc-target': return run(async () => {
+                  const counter = new Counter();
+                  const remote = await env.CALC.useCounter(counter);
+                  return { remote, local: counter.count };
+                });
+                case '/rpc-target-field': return run(() => env.CALC.callOn(new Counter(), 'field'));
+                case '/rpc-target-constructor': return run(() => env.CALC.callOn(new Counter(), 'constructor'));
+                case '/returns-function': return run(() => env.CALC.giveFunction());
+                case '/stale-stub': return run(async () => {
+                  await env.CALC.keep((x) => x + 1);
+                  return await env.CALC.callKept();
+                });
                 case '/plain': return run(() => env.PLAIN.hello('you'));
                 case '/plain-two-args': return run(() => env.PLAIN.hello('you', 'me'));
                 case '/plain-no-fetch': return run(() => env.PLAIN.fetch('https://plain/'));
@@ -90,6 +110,12 @@ class RpcTest {
                 throw new TypeError('bad input');
               }
               makeInstance() { return new Thing(); }
+              async applyTwice(fn, value) { return await fn(await fn(value)); }
+              async useCounter(counter) { await counter.inc(1); await counter.inc(2); return await counter.inc(3); }
+              async callOn(target, method) { return await target[method](); }
+              giveFunction() { return () => 1; }
+              keep(fn) { globalThis.kept = fn; return 'kept'; }
+              callKept() { return globalThis.kept(1); }
               #secret() { return 'secret'; }
               later() { this.ctx.waitUntil(new Promise((resolve) => setTimeout(resolve, 10))); return 'soon'; }
               fetch(request) { return new Response('calc fetch ' + new URL(request.url).pathname); }
@@ -243,6 +269,31 @@ class RpcTest {
         assertThat(returned.path("error").asText()).isEqualTo("DataCloneError");
         assertThat(returned.path("message").asText())
                 .isEqualTo("Could not serialize object of type \"Thing\". This type does not support serialization.");
+    }
+
+    @Test
+    void a_function_argument_becomes_a_stub_that_calls_back_into_the_caller() {
+        assertThat(call("/callback").path("ok").asInt()).isEqualTo(20);
+        JsonNode failed = call("/callback-error");
+        assertThat(failed.path("error").asText()).isEqualTo("TypeError");
+        assertThat(failed.path("message").asText()).isEqualTo("nope from callback");
+    }
+
+    @Test
+    void an_rpc_target_argument_is_called_in_the_isolate_that_owns_it() {
+        JsonNode both = call("/rpc-target").path("ok");
+        assertThat(both.path("remote").asInt()).isEqualTo(6);
+        assertThat(both.path("local").asInt()).isEqualTo(6);
+        assertThat(call("/rpc-target-field").path("message").asText())
+                .isEqualTo("The RPC receiver does not implement the method \"field\".");
+        assertThat(call("/rpc-target-constructor").path("message").asText())
+                .isEqualTo("'constructor' is a reserved method and cannot be called over RPC.");
+    }
+
+    @Test
+    void a_stub_is_usable_only_while_the_call_it_came_with_lasts() {
+        assertThat(call("/stale-stub").path("message").asText()).startsWith("The RPC stub is no longer usable");
+        assertThat(call("/returns-function").path("error").asText()).isEqualTo("DataCloneError");
     }
 
     @Test

@@ -100,7 +100,7 @@ public final class DispatchNamespaceKind implements BindingKind {
         }
         if (rpc) {
             return workers.callUserWorker(scope.accountId(), namespace(stored), options.get("script").asText(),
-                    target.call(call, Optional.empty(), "{}"), callLimits, outbound, call.depth() + 1);
+                    target.call(call, Optional.empty(), "{}"), callLimits, outbound, call.caller().next());
         }
         return workers.invokeUserWorker(scope.accountId(), namespace(stored), options.get("script").asText(),
                 call.request().get(), callLimits, outbound).thenApply(ChannelReply::response);

@@ -50,7 +50,7 @@ public final class ServiceKind implements BindingKind {
                 return CompletableFuture.failedFuture(e);
             }
             RpcCall rpc = target.call(call, EntrypointCall.entrypoint(stored.fields()), EntrypointCall.props(stored.fields()));
-            return workers.callPlain(scope.accountId(), stored.fields().path("service").asText(), rpc, call.depth() + 1);
+            return workers.callPlain(scope.accountId(), stored.fields().path("service").asText(), rpc, call.caller().next());
         }
         if (!call.operation().equals("fetch") || call.request().isEmpty()) {
             return BindingKind.super.call(stored, call, scope);

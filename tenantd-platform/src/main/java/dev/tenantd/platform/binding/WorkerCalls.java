@@ -3,6 +3,7 @@ package dev.tenantd.platform.binding;
 import dev.tenantd.platform.Limits;
 import dev.tenantd.platform.Outbound;
 import dev.tenantd.platform.ScriptVersion;
+import dev.tenantd.runtime.Caller;
 import dev.tenantd.runtime.ChannelReply;
 import dev.tenantd.runtime.InvocationLimits;
 import dev.tenantd.runtime.RpcCall;
@@ -29,14 +30,14 @@ public interface WorkerCalls {
 
     /**
      * Calls a method of an entrypoint of a plain worker of the account (JS RPC), as an
-     * invocation at {@code depth}: {@code ok} or {@code error} with the bytes rpc.js reads.
+     * invocation started by {@code caller}: {@code ok} or {@code error} with the bytes rpc.js reads.
      * Fails with an {@link dev.tenantd.runtime.InvocationException}.
      */
-    CompletableFuture<ChannelReply> callPlain(String accountId, String script, RpcCall call, int depth);
+    CompletableFuture<ChannelReply> callPlain(String accountId, String script, RpcCall call, Caller caller);
 
     /** Calls a method of a user worker of a dispatch namespace (JS RPC), as {@link #invokeUserWorker} runs it. */
     CompletableFuture<ChannelReply> callUserWorker(String accountId, String namespace, String script, RpcCall call,
-            InvocationLimits callLimits, Optional<Outbound> outbound, int depth);
+            InvocationLimits callLimits, Optional<Outbound> outbound, Caller caller);
 
     /** The version's static asset for the request, or a 404. */
     CompletableFuture<WorkerResponse> serveAsset(ScriptVersion version, WorkerRequest request);

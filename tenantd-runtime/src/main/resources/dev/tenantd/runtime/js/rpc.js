@@ -13,7 +13,8 @@
 //   rpc_serve(id, entrypoint, method, bytes, propsJson) (worker.js's rpc entry point): one
 //       call of this worker's entrypoint; answers with host.complete, status 200 and the
 //       result's bytes, or 500 and the bytes of the error the method threw
-//   rpc_serialize(value) -> bytes, rpc_deserialize(bytes) -> value: RPC's rules of cloning
+//   rpc_serveExport(id, call, position, method, bytes) (worker.js's callExport entry point): a target
+//       calls a function or RpcTarget this isolate passed it; answers with host.exportReturned
 
 class WorkerEntrypoint {
   constructor(ctx, env) {
@@ -82,25 +83,66 @@ function rpc_typeName(value) {
   }
 }
 
-// RPC clones plain data only: functions and RpcTarget instances cannot cross (yet), and
-// instances of other classes are refused rather than flattened into plain objects.
-const rpc_hooks = {
-  replace(value) {
-    if (typeof value === 'function') {
-      throw rpc_cloneError(`${value.name || 'anonymous'}() {} could not be cloned: functions cannot be passed over RPC.`);
-    }
-    if (rpc_isRpcTarget(value)) {
-      throw rpc_cloneError(`Could not serialize object of type "${rpc_typeName(value)}": RpcTarget instances cannot be passed over RPC.`);
-    }
-    return undefined;
-  },
-  classInstance(value) {
-    throw rpc_cloneError(`Could not serialize object of type "${rpc_typeName(value)}". This type does not support serialization.`);
-  },
-  revive() {
-    throw rpc_cloneError('Unknown serialized value.');
-  },
-};
+// RPC clones data, and instances of classes other than RpcTarget are refused rather than
+// flattened into plain objects. Functions and RpcTargets cross only as arguments of a call
+// to another worker (rpc_exportingHooks): the target gets stubs that call back into this
+// isolate while the call lasts. Anywhere else (results, errors, the arguments of such a
+// call back) they are refused.
+function rpc_refuseStub(value) {
+  if (typeof value === 'function') {
+    throw rpc_cloneError(`${value.name || 'anonymous'}() {} could not be cloned: functions can be passed over RPC `
+      + 'only as arguments of a call to another worker.');
+  }
+  if (rpc_isRpcTarget(value)) {
+    throw rpc_cloneError(`Could not serialize object of type "${rpc_typeName(value)}": an RpcTarget can be passed over `
+      + 'RPC only as an argument of a call to another worker.');
+  }
+  return undefined;
+}
+
+function rpc_refuseInstance(value) {
+  throw rpc_cloneError(`Could not serialize object of type "${rpc_typeName(value)}". This type does not support serialization.`);
+}
+
+function rpc_refuseRevive() {
+  throw rpc_cloneError('The value sent over RPC could not be read.');
+}
+
+const rpc_hooks = { replace: rpc_refuseStub, classInstance: rpc_refuseInstance, revive: rpc_refuseRevive };
+
+// Functions and RpcTargets this isolate passed to RPC targets while their call lasts: by
+// the call's host call id, the list of what that call passed. A target reaches only the
+// list of the call it serves, by position.
+const rpc_exports = new SafeMap();
+
+// Serializing the arguments of a call to another worker: each function or RpcTarget is
+// added to `exported`, and the target gets its position there.
+function rpc_exportingHooks(exported) {
+  return {
+    replace(value) {
+      const isFunction = typeof value === 'function';
+      if (!isFunction && !rpc_isRpcTarget(value)) return undefined;
+      ArrayPrototypePush(exported, value);
+      return { t: 'stub', id: exported.length - 1, fn: isFunction };
+    },
+    classInstance: rpc_refuseInstance,
+    revive: rpc_refuseRevive,
+  };
+}
+
+// Reading the arguments of a call from another worker (invocation `invocation` of this
+// isolate): its functions and RpcTargets become stubs that call back into the caller's
+// isolate, through that invocation's caller only.
+function rpc_revivingHooks(invocation) {
+  return {
+    replace: rpc_refuseStub,
+    classInstance: rpc_refuseInstance,
+    revive(record) {
+      if (record.t !== 'stub') rpc_refuseRevive();
+      return record.fn ? rpc_functionStub(invocation, record.id) : rpc_targetStub(invocation, record.id);
+    },
+  };
+}
 
 // ---- records <-> JSON. A record seen again (a shared or cyclic reference) is written as
 // {r: n}, n counting records in the order they are first written; primitives JSON cannot
@@ -150,6 +192,8 @@ function rpc_write(record, seen) {
       };
     case 'DOMException':
       return { t: 'DOMException', name: `${record.name}`, message: `${record.message}` };
+    case 'stub':
+      return { t: 'stub', i: record.id, f: record.fn ? 1 : 0 };
     case 'Array': case 'Object': {
       const props = [];
       for (let i = 0; i < record.props.length; i += 2) {
@@ -260,6 +304,10 @@ function rpc_read(node, table) {
       record.message = rpc_string(node.message);
       record.stack = undefined;
       break;
+    case 'stub':
+      record.id = rpc_count(node.i);
+      record.fn = node.f === 1;
+      break;
     case 'Array': case 'Object': {
       if (!ArrayIsArray(node.p) || node.p.length % 2 !== 0) throw new TypeError('bad properties');
       if (node.t === 'Array') record.length = rpc_count(node.l);
@@ -276,19 +324,19 @@ function rpc_read(node, table) {
   return record;
 }
 
-function rpc_serialize(value) {
-  const record = structuredClone_serialize(value, rpc_hooks);
+function rpc_serialize(value, hooks = rpc_hooks) {
+  const record = structuredClone_serialize(value, hooks);
   return utf8Encode(JSONStringify(rpc_write(record, new SafeMap())));
 }
 
-function rpc_deserialize(bytes) {
+function rpc_deserialize(bytes, hooks = rpc_hooks) {
   let record;
   try {
     record = rpc_read(JSONParse(utf8Decode(bytes)), []);
   } catch {
-    throw rpc_cloneError('The value sent over RPC could not be read.');
+    rpc_refuseRevive();
   }
-  return structuredClone_deserialize(record, rpc_hooks);
+  return structuredClone_deserialize(record, hooks);
 }
 
 // What the target threw, as the caller will see it; an error that cannot be cloned is
@@ -311,14 +359,81 @@ function rpc_serializeError(error) {
 
 // A method of the other worker: each call is one channel call and one invocation there.
 async function rpc_call(channel, target, method, args) {
-  const bytes = rpc_serialize(args);
-  const answer = await bindings_call(channel, 'rpc', JSONStringify({ target, method }), bytes);
+  const exported = [];
+  const bytes = bodyToHost(rpc_serialize(args, rpc_exportingHooks(exported)));
+  const json = JSONStringify({ target, method });
+  let callId = 0;
+  try {
+    return rpc_result(await fetch_hostCall(null, (id) => {
+      callId = id;
+      if (exported.length > 0) rpc_exports.set(id, exported);
+      host.call(id, channel, 'rpc', json, bytes);
+    }));
+  } finally {
+    rpc_exports.delete(callId);
+  }
+}
+
+// What a call answered: its result, or the error it threw, thrown here with a stack of
+// this isolate's own.
+function rpc_result(answer) {
   const value = rpc_deserialize(answer.bytes ?? new Uint8Array(0));
   if (answer.text === 'error') {
-    if (ErrorIsError(value) && typeof ErrorCaptureStackTrace === 'function') ErrorCaptureStackTrace(value, rpc_call);
+    if (ErrorIsError(value) && typeof ErrorCaptureStackTrace === 'function') ErrorCaptureStackTrace(value, rpc_result);
     throw value;
   }
   return value;
+}
+
+// A function or RpcTarget the caller of this invocation passed: calls go back to its isolate.
+async function rpc_callBack(invocation, position, method, args) {
+  const bytes = bodyToHost(rpc_serialize(args));
+  return rpc_result(await fetch_hostCall(null, (call) => host.callBack(call, invocation, position, method, bytes)));
+}
+
+function rpc_functionStub(invocation, position) {
+  return function (...args) {
+    return rpc_callBack(invocation, position, '', args);
+  };
+}
+
+function rpc_targetStub(invocation, position) {
+  return new Proxy(ObjectCreate(null), {
+    get(object, name) {
+      if (typeof name === 'symbol' || name === 'then') return undefined;
+      return function (...args) {
+        return rpc_callBack(invocation, position, name, args);
+      };
+    },
+  });
+}
+
+// A call back from a target into a function or RpcTarget this isolate passed it; the
+// answer goes back with host.exportReturned.
+async function rpc_serveExport(id, callId, position, method, bytes) {
+  let ok = true;
+  let out;
+  try {
+    const exported = rpc_exports.get(callId);
+    const value = exported === undefined ? undefined : exported[position];
+    if (value === undefined) {
+      throw new Error('The RPC stub is no longer usable: the call it was passed with has ended.');
+    }
+    const args = rpc_deserialize(bytes);
+    if (!ArrayIsArray(args)) rpc_refuseRevive();
+    let result;
+    if (typeof value === 'function') {
+      if (method !== '') rpc_notImplemented(method);
+      result = await ReflectApply(value, undefined, args);
+    } else {
+      result = await ReflectApply(rpc_method(value, method), value, args);
+    }
+    out = rpc_serialize(result);
+  } catch (error) {
+    ok = false;
+    out = rpc_serializeError(error);
+  }
+  host.exportReturned(id, ok, bodyToHost(out));
 }
 
 // The Fetcher's own members (fetch) keep working; `then` is left out so that a stub is
@@ -347,12 +462,7 @@ function rpc_lookup(exported, method, ctx, env) {
   }
   if (rpc_isEntrypointClass(exported)) {
     const instance = new exported(ctx, env);
-    // Only what the class defines is callable: never fields set on the instance
-    // (env and ctx among them), nor what every object inherits.
-    if (rpc_ObjectHasOwn(instance, method)) rpc_notImplemented(method);
-    const fn = instance[method];
-    if (fn === undefined || fn === rpc_ObjectPrototype[method]) rpc_notImplemented(method);
-    if (typeof fn !== 'function') throw new TypeError(`"${method}" is not a function.`);
+    const fn = rpc_method(instance, method);
     return (args) => ReflectApply(fn, instance, args);
   }
   if (exported !== null && typeof exported === 'object') {
@@ -378,6 +488,20 @@ function rpc_lookup(exported, method, ctx, env) {
   rpc_notImplemented(method);
 }
 
+// A method of a class instance (an entrypoint, an RpcTarget): only what the class defines
+// is callable, never fields set on the instance (env and ctx among them), nor what every
+// object inherits.
+function rpc_method(instance, method) {
+  if (rpc_reserved.has(method)) {
+    throw new TypeError(`'${method}' is a reserved method and cannot be called over RPC.`);
+  }
+  if (rpc_ObjectHasOwn(instance, method)) rpc_notImplemented(method);
+  const fn = instance[method];
+  if (fn === undefined || fn === rpc_ObjectPrototype[method]) rpc_notImplemented(method);
+  if (typeof fn !== 'function') throw new TypeError(`"${method}" is not a function.`);
+  return fn;
+}
+
 function rpc_notImplemented(method) {
   throw new TypeError(`The RPC receiver does not implement the method "${method}".`);
 }
@@ -388,8 +512,8 @@ async function rpc_serve(id, entrypoint, method, bytes, propsJson) {
   let out;
   try {
     const exported = worker_entrypoint(entrypoint);
-    const args = rpc_deserialize(bytes);
-    if (!ArrayIsArray(args)) throw rpc_cloneError('The arguments sent over RPC could not be read.');
+    const args = rpc_deserialize(bytes, rpc_revivingHooks(id));
+    if (!ArrayIsArray(args)) rpc_refuseRevive();
     const ctx = new ExecutionContext(pending, JSONParse(propsJson));
     const invoke = rpc_lookup(exported, method, ctx, worker_env);
     out = rpc_serialize(await invoke(args));

@@ -253,6 +253,11 @@ const entryPoints = {
     rpc_serve(id, entrypoint, method, memory_fromHost(buffer), propsJson);
   },
 
+  callExport(epochMs, sinceStartMs, id, callId, position, method, buffer) {
+    clock_turn(epochMs, sinceStartMs);
+    rpc_serveExport(id, callId, position, method, memory_fromHost(buffer));
+  },
+
   fireTimer(epochMs, sinceStartMs, id) {
     clock_turn(epochMs, sinceStartMs);
     timers_fire(id);
