@@ -1,22 +1,17 @@
 package dev.tenantd.runtime;
 
 import java.util.Objects;
-import java.util.Optional;
 
 /**
- * A JS RPC call into a worker: a method of one of its entrypoints, with arguments as the
- * caller's runtime wrote them (rpc.js) and the props the caller's binding gives.
+ * A JS RPC call into a worker: a method of the entrypoint its invocation enters
+ * ({@link InvocationOptions#entrypoint()}), with arguments as the caller's runtime wrote them.
  *
- * @param entrypoint a named export of the main module, or empty for the default export
- * @param method     the method's name
- * @param args       the arguments, as bytes rpc.js reads; checked there, as coming from another tenant
- * @param propsJson  {@code ctx.props} as a JSON object
+ * @param method the method's name
+ * @param args   the arguments, as bytes rpc.js reads; checked there, as coming from another tenant
  */
-public record RpcCall(Optional<String> entrypoint, String method, byte[] args, String propsJson) {
+public record RpcCall(String method, byte[] args) {
     public RpcCall {
-        Objects.requireNonNull(entrypoint, "entrypoint");
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(args, "args");
-        Objects.requireNonNull(propsJson, "propsJson");
     }
 }

@@ -242,13 +242,15 @@ public final class Worker implements AutoCloseable {
                         runtime.createV8ValueString(joinHeaders(request.headers())),
                         body,
                         runtime.createV8ValueString(options.envJson()),
-                        runtime.createV8ValueString(request.cf()));
+                        runtime.createV8ValueString(request.cf()),
+                        runtime.createV8ValueString(options.entrypoint().name().orElse("")),
+                        runtime.createV8ValueString(options.entrypoint().propsJson()));
             }
         });
     }
 
     /**
-     * Calls a method of one of the worker's entrypoints (JS RPC), as an invocation of its own
+     * Calls a method of the entrypoint the options name (JS RPC), as an invocation of its own
      * with the options' limits. The future completes with {@code ok} and the result's bytes, or
      * {@code error} and the bytes of the error the method threw (both as rpc.js writes values),
      * or exceptionally with an {@link InvocationException} when the invocation itself failed.
@@ -263,10 +265,10 @@ public final class Worker implements AutoCloseable {
             try (V8ValueArrayBuffer args = bytes(call.args())) {
                 entry.invokeVoid("rpc", runtime.createV8ValueDouble(inv.startEpochMillis),
                         runtime.createV8ValueInteger(inv.id),
-                        runtime.createV8ValueString(call.entrypoint().orElse("")),
+                        runtime.createV8ValueString(options.entrypoint().name().orElse("")),
                         runtime.createV8ValueString(call.method()),
                         args,
-                        runtime.createV8ValueString(call.propsJson()));
+                        runtime.createV8ValueString(options.entrypoint().propsJson()));
             }
         }).thenApply(result -> {
             // The result is handed on as data, never held as a response body.

@@ -62,6 +62,8 @@ class RpcTest {
                 case '/type-error': return run(() => env.CALC.fail('type'));
                 case '/admin': return run(() => env.ADMIN.whoami());
                 case '/fetch': return env.CALC.fetch('https://calc/hello');
+                case '/admin-fetch': return env.ADMIN.fetch('https://calc/admin');
+                case '/loop-fetch': return env.LOOP.fetch('https://loop/');
                 case '/unknown': return run(() => env.CALC.nope());
                 case '/private': return run(() => env.CALC.secret());
                 case '/constructor': return run(() => env.CALC.constructor.name);
@@ -101,6 +103,7 @@ class RpcTest {
             class Thing { constructor() { this.a = 1; } }
             export class Admin extends WorkerEntrypoint {
               whoami() { return { props: this.ctx.props, envIsObject: typeof this.env === 'object' }; }
+              fetch(request) { return new Response('admin fetch ' + this.ctx.props.role); }
             }
             export default class Calc extends WorkerEntrypoint {
               add(a, b) { return a + b; }
@@ -136,6 +139,13 @@ class RpcTest {
                 import { WorkerEntrypoint } from 'cloudflare:workers';
                 export default class extends WorkerEntrypoint {
                   async down(n) { return n === 0 ? 0 : 1 + await this.env.SELF.down(n - 1); }
+                  async fetch(request) {
+                    try {
+                      return await this.env.SELF.fetch(request);
+                    } catch (e) {
+                      return new Response('stopped: ' + e.message);
+                    }
+                  }
                 }""");
         put("/workers/scripts/front", "{\"main_module\":\"f.js\",\"bindings\":["
                 + "{\"type\":\"service\",\"name\":\"CALC\",\"service\":\"calc\"},"
@@ -240,6 +250,16 @@ class RpcTest {
     void fetch_through_the_binding_still_reaches_the_fetch_handler() {
         TestServer.Reply r = t.worker("GET", "x.rpc.test", "/fetch", null);
         assertThat(r.body()).isEqualTo("calc fetch /hello");
+    }
+
+    @Test
+    void fetch_through_a_binding_with_an_entrypoint_reaches_that_entrypoint_with_its_props() {
+        assertThat(t.worker("GET", "x.rpc.test", "/admin-fetch", null).body()).isEqualTo("admin fetch ops");
+    }
+
+    @Test
+    void fetch_recursion_through_service_bindings_is_bounded_too() {
+        assertThat(t.worker("GET", "x.rpc.test", "/loop-fetch", null).body()).startsWith("stopped: Subrequest depth limit exceeded");
     }
 
     @Test

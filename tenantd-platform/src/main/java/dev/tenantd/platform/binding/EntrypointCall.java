@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantd.platform.PlatformException;
 import dev.tenantd.platform.Problem;
 import dev.tenantd.runtime.ChannelCall;
+import dev.tenantd.runtime.Entrypoint;
 import dev.tenantd.runtime.InvocationException;
 import dev.tenantd.runtime.Outcome;
 import dev.tenantd.runtime.RpcCall;
@@ -45,9 +46,9 @@ record EntrypointCall(String target, String method) {
                 "An RPC call needs the name of a method (1 to " + METHOD_MAX + " characters).");
     }
 
-    /** The call for the target worker, with the binding's entrypoint and props. */
-    RpcCall call(ChannelCall channelCall, Optional<String> entrypoint, String propsJson) {
-        return new RpcCall(entrypoint, method, channelCall.bytes(), propsJson);
+    /** The call for the target worker: the method, and the arguments' bytes the channel call carries. */
+    RpcCall call(ChannelCall channelCall) {
+        return new RpcCall(method, channelCall.bytes());
     }
 
     /** A service binding's optional {@code entrypoint}: a named export of the target's main module. */
@@ -68,14 +69,11 @@ record EntrypointCall(String target, String method) {
         }
     }
 
-    static Optional<String> entrypoint(ObjectNode fields) {
+    /** The entrypoint a service binding's calls enter ({@code "default"} is the default export) and its props. */
+    static Entrypoint entrypoint(ObjectNode fields) {
         JsonNode entrypoint = fields.get("entrypoint");
-        return entrypoint != null && entrypoint.isTextual() && !entrypoint.asText().equals("default")
-                ? Optional.of(entrypoint.asText()) : Optional.empty();
-    }
-
-    static String props(ObjectNode fields) {
         JsonNode props = fields.get("props");
-        return props != null && props.isObject() ? props.toString() : "{}";
+        return new Entrypoint(entrypoint != null && entrypoint.isTextual() && !entrypoint.asText().equals("default")
+                ? Optional.of(entrypoint.asText()) : Optional.empty(), props != null && props.isObject() ? props.toString() : "{}");
     }
 }

@@ -6,7 +6,6 @@ import dev.tenantd.runtime.Binding;
 import dev.tenantd.runtime.ChannelCall;
 import dev.tenantd.runtime.ChannelReply;
 import dev.tenantd.runtime.InvocationException;
-import dev.tenantd.runtime.RpcCall;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -49,13 +48,14 @@ public final class ServiceKind implements BindingKind {
             } catch (InvocationException e) {
                 return CompletableFuture.failedFuture(e);
             }
-            RpcCall rpc = target.call(call, EntrypointCall.entrypoint(stored.fields()), EntrypointCall.props(stored.fields()));
-            return workers.callPlain(scope.accountId(), stored.fields().path("service").asText(), rpc, call.caller().next());
+            return workers.callPlain(scope.accountId(), stored.fields().path("service").asText(),
+                    EntrypointCall.entrypoint(stored.fields()), target.call(call), call.caller().next());
         }
         if (!call.operation().equals("fetch") || call.request().isEmpty()) {
             return BindingKind.super.call(stored, call, scope);
         }
         String service = stored.fields().path("service").asText();
-        return workers.invokePlain(scope.accountId(), service, call.request().get()).thenApply(ChannelReply::response);
+        return workers.invokePlain(scope.accountId(), service, call.request().get(), EntrypointCall.entrypoint(stored.fields()),
+                call.caller().next()).thenApply(ChannelReply::response);
     }
 }

@@ -130,14 +130,19 @@ async function worker_respond(id, response, pending) {
     out.held ?? 0);
 }
 
-function worker_run(request, pending, env) {
+function worker_run(request, pending, env, entrypoint, propsJson) {
   if (worker_format === 'modules') {
-    if (rpc_isEntrypointClass(worker_handler)) {
-      const entrypoint = new worker_handler(new ExecutionContext(pending), env);
-      if (typeof entrypoint.fetch !== 'function') throw new Error('Handler does not export a fetch() function.');
-      return entrypoint.fetch(request);
+    const handler = worker_entrypoint(entrypoint);
+    const ctx = new ExecutionContext(pending, JSONParse(propsJson));
+    if (rpc_isEntrypointClass(handler)) {
+      const instance = new handler(ctx, env);
+      if (typeof instance.fetch !== 'function') throw new Error('Handler does not export a fetch() function.');
+      return instance.fetch(request);
     }
-    return worker_handler.fetch(request, env, new ExecutionContext(pending));
+    if (handler === null || typeof handler !== 'object' || typeof handler.fetch !== 'function') {
+      throw new Error('Handler does not export a fetch() function.');
+    }
+    return handler.fetch(request, env, ctx);
   }
   const event = new FetchEvent('fetch', { request, pending });
   const listeners = copyList(worker_fetchListeners);
@@ -154,14 +159,14 @@ function worker_run(request, pending, env) {
 
 // One invocation, from the handler's call to the end of its waitUntil work. It never
 // rejects: every failure becomes the invocation's error response.
-async function worker_serve(id, method, url, headers, body, envJson, cfJson) {
+async function worker_serve(id, method, url, headers, body, envJson, cfJson, entrypoint, propsJson) {
   const pending = { waitUntil: [], passThrough: false, responded: false, response: undefined, finished: false };
   try {
     const request = requestFromHost(method, url, fetch_splitHeaders(headers),
       TypedArrayPrototypeGetLength(body) === 0 ? null : body, cfJson ? JSONParse(cfJson) : undefined);
     // Values given for this invocation only (an outbound worker's parameters) sit over the worker's env.
     const env = envJson === '' ? worker_env : ObjectFreeze({ ...worker_env, ...JSONParse(envJson) });
-    const response = await worker_run(request, pending, env);
+    const response = await worker_run(request, pending, env, entrypoint, propsJson);
     await worker_respond(id, response, pending);
   } catch (error) {
     try {
@@ -226,9 +231,9 @@ const entryPoints = {
     return builtins_module(specifier, worker_flags);
   },
 
-  invoke(epochMs, id, method, url, headers, buffer, envJson, cfJson) {
+  invoke(epochMs, id, method, url, headers, buffer, envJson, cfJson, entrypoint, propsJson) {
     clock_turn(epochMs, 0);
-    worker_serve(id, method, url, headers, memory_fromHost(buffer), envJson, cfJson);
+    worker_serve(id, method, url, headers, memory_fromHost(buffer), envJson, cfJson, entrypoint, propsJson);
   },
 
   measured: memory_measured,
