@@ -292,6 +292,34 @@ class RpcTest {
     }
 
     @Test
+    void a_service_binding_with_a_bad_entrypoint_or_props_is_refused_at_upload() {
+        TestServer.Reply entrypoint = t.putModule(t.accountApi("/workers/scripts/bad1"),
+                "{\"main_module\":\"b.js\",\"bindings\":[{\"type\":\"service\",\"name\":\"S\",\"service\":\"calc\","
+                        + "\"entrypoint\":\"not an export\"}]}", "b.js", "export default { fetch() { return new Response('x'); } };");
+        assertThat(entrypoint.status()).isEqualTo(400);
+        assertThat(entrypoint.message()).contains("entrypoint must be the name of an export");
+        TestServer.Reply props = t.putModule(t.accountApi("/workers/scripts/bad2"),
+                "{\"main_module\":\"b.js\",\"bindings\":[{\"type\":\"service\",\"name\":\"S\",\"service\":\"calc\","
+                        + "\"props\":[1]}]}", "b.js", "export default { fetch() { return new Response('x'); } };");
+        assertThat(props.status()).isEqualTo(400);
+        assertThat(props.message()).contains("props must be a JSON object");
+    }
+
+    @Test
+    void an_entrypoint_class_without_fetch_serves_rpc_and_refuses_fetch() {
+        put("/workers/scripts/rpc-only", "{\"main_module\":\"r.js\"}", "r.js", """
+                import { WorkerEntrypoint } from 'cloudflare:workers';
+                export default class extends WorkerEntrypoint { ping() { return 'pong'; } }""");
+        put("/workers/scripts/rpc-caller", "{\"main_module\":\"c.js\",\"bindings\":["
+                + "{\"type\":\"service\",\"name\":\"R\",\"service\":\"rpc-only\"}]}", "c.js", """
+                export default { async fetch(request, env) {
+                  const fetched = await env.R.fetch('https://r/').then((r) => r.status, (e) => e.message);
+                  return new Response(await env.R.ping() + ' / ' + fetched);
+                } };""");
+        assertThat(t.worker("GET", "rpc-caller.localhost", "/", null).body()).isEqualTo("pong / Handler does not export a fetch() function.");
+    }
+
+    @Test
     void a_function_argument_becomes_a_stub_that_calls_back_into_the_caller() {
         assertThat(call("/callback").path("ok").asInt()).isEqualTo(20);
         JsonNode failed = call("/callback-error");
