@@ -62,6 +62,11 @@ class RpcTest {
                 case '/type-error': return run(() => env.CALC.fail('type'));
                 case '/admin': return run(() => env.ADMIN.whoami());
                 case '/fetch': return env.CALC.fetch('https://calc/hello');
+                case '/stream': return run(async () => {
+                  const body = new Response('streamed ' + 'x'.repeat(70000)).body;
+                  const back = await env.CALC.upper(body);
+                  return { back: (await new Response(back.stream).text()).slice(0, 12), length: back.length, used: body.locked };
+                });
                 case '/admin-fetch': return env.ADMIN.fetch('https://calc/admin');
                 case '/loop-fetch': return env.LOOP.fetch('https://loop/');
                 case '/unknown': return run(() => env.CALC.nope());
@@ -113,6 +118,10 @@ class RpcTest {
                 throw new TypeError('bad input');
               }
               makeInstance() { return new Thing(); }
+              async upper(stream) {
+                const text = await new Response(stream).text();
+                return { stream: new Response(text.toUpperCase()).body, length: text.length };
+              }
               async applyTwice(fn, value) { return await fn(await fn(value)); }
               async useCounter(counter) { await counter.inc(1); await counter.inc(2); return await counter.inc(3); }
               async callOn(target, method) { return await target[method](); }
@@ -342,6 +351,14 @@ class RpcTest {
     void a_stub_is_usable_only_while_the_call_it_came_with_lasts() {
         assertThat(call("/stale-stub").path("message").asText()).startsWith("The RPC stub is no longer usable");
         assertThat(call("/returns-function").path("error").asText()).isEqualTo("DataCloneError");
+    }
+
+    @Test
+    void readable_streams_cross_as_their_bytes_both_ways() {
+        JsonNode back = call("/stream").path("ok");
+        assertThat(back.path("back").asText()).isEqualTo("STREAMED XXX");
+        assertThat(back.path("length").asInt()).isEqualTo(70009);
+        assertThat(back.path("used").asBoolean()).isTrue();
     }
 
     @Test

@@ -108,7 +108,41 @@ function rpc_refuseRevive() {
   throw rpc_cloneError('The value sent over RPC could not be read.');
 }
 
-const rpc_hooks = { replace: rpc_refuseStub, classInstance: rpc_refuseInstance, revive: rpc_refuseRevive };
+// A ReadableStream crosses as its bytes: read to the end by the side that sends it (so it is
+// used up there, as a transferred stream is), and a new stream of them on the other side.
+function rpc_streamRecord(value, streams) {
+  const record = { t: 'stream', stream: value, bytes: null };
+  ArrayPrototypePush(streams, record);
+  return record;
+}
+
+function rpc_streamFrom(bytes) {
+  return streams_newReadable({
+    start(controller) {
+      if (bytes.length > 0) streams_enqueue(controller, bytes);
+      streams_close(controller);
+    },
+  });
+}
+
+function rpc_reviveData(record) {
+  if (record.t !== 'stream') rpc_refuseRevive();
+  return rpc_streamFrom(record.bytes);
+}
+
+// Plain data, and streams when `streams` collects them (null: refused, as in errors).
+function rpc_dataHooks(streams) {
+  return {
+    replace(value) {
+      if (streams !== null && streams_isReadableStream(value)) return rpc_streamRecord(value, streams);
+      return rpc_refuseStub(value);
+    },
+    classInstance: rpc_refuseInstance,
+    revive: rpc_reviveData,
+  };
+}
+
+const rpc_hooks = rpc_dataHooks(null);
 
 // Functions and RpcTargets this isolate passed to RPC targets while their call lasts: by
 // the call's host call id, the list of what that call passed. A target reaches only the
@@ -117,9 +151,10 @@ const rpc_exports = new SafeMap();
 
 // Serializing the arguments of a call to another worker: each function or RpcTarget is
 // added to `exported`, and the target gets its position there.
-function rpc_exportingHooks(exported) {
+function rpc_exportingHooks(exported, streams) {
   return {
     replace(value) {
+      if (streams_isReadableStream(value)) return rpc_streamRecord(value, streams);
       const isFunction = typeof value === 'function';
       if (!isFunction && !rpc_isRpcTarget(value)) return undefined;
       ArrayPrototypePush(exported, value);
@@ -138,7 +173,7 @@ function rpc_revivingHooks(invocation) {
     replace: rpc_refuseStub,
     classInstance: rpc_refuseInstance,
     revive(record) {
-      if (record.t !== 'stub') rpc_refuseRevive();
+      if (record.t !== 'stub') return rpc_reviveData(record);
       return record.fn ? rpc_functionStub(invocation, record.id) : rpc_targetStub(invocation, record.id);
     },
   };
@@ -194,6 +229,8 @@ function rpc_write(record, seen) {
       return { t: 'DOMException', name: `${record.name}`, message: `${record.message}` };
     case 'stub':
       return { t: 'stub', i: record.id, f: record.fn ? 1 : 0 };
+    case 'stream':
+      return { t: 'stream', b: base64Encode(record.bytes) };
     case 'Array': case 'Object': {
       const props = [];
       for (let i = 0; i < record.props.length; i += 2) {
@@ -308,6 +345,9 @@ function rpc_read(node, table) {
       record.id = rpc_count(node.i);
       record.fn = node.f === 1;
       break;
+    case 'stream':
+      record.bytes = base64Decode(rpc_string(node.b));
+      break;
     case 'Array': case 'Object': {
       if (!ArrayIsArray(node.p) || node.p.length % 2 !== 0) throw new TypeError('bad properties');
       if (node.t === 'Array') record.length = rpc_count(node.l);
@@ -326,6 +366,16 @@ function rpc_read(node, table) {
 
 function rpc_serialize(value, hooks = rpc_hooks) {
   const record = structuredClone_serialize(value, hooks);
+  return utf8Encode(JSONStringify(rpc_write(record, new SafeMap())));
+}
+
+// Arguments and results: streams are read to the end first. `exported` collects the
+// functions and RpcTargets of a call to another worker; null refuses them.
+async function rpc_encode(value, exported = null) {
+  const streams = [];
+  const hooks = exported === null ? rpc_dataHooks(streams) : rpc_exportingHooks(exported, streams);
+  const record = structuredClone_serialize(value, hooks);
+  for (let i = 0; i < streams.length; i++) streams[i].bytes = await readAllBytes(streams[i].stream);
   return utf8Encode(JSONStringify(rpc_write(record, new SafeMap())));
 }
 
@@ -360,7 +410,7 @@ function rpc_serializeError(error) {
 // A method of the other worker: each call is one channel call and one invocation there.
 async function rpc_call(channel, target, method, args) {
   const exported = [];
-  const bytes = bodyToHost(rpc_serialize(args, rpc_exportingHooks(exported)));
+  const bytes = bodyToHost(await rpc_encode(args, exported));
   const json = JSONStringify({ target, method });
   let callId = 0;
   try {
@@ -387,7 +437,7 @@ function rpc_result(answer) {
 
 // A function or RpcTarget the caller of this invocation passed: calls go back to its isolate.
 async function rpc_callBack(invocation, position, method, args) {
-  const bytes = bodyToHost(rpc_serialize(args));
+  const bytes = bodyToHost(await rpc_encode(args));
   return rpc_result(await fetch_hostCall(null, (call) => host.callBack(call, invocation, position, method, bytes)));
 }
 
@@ -428,7 +478,7 @@ async function rpc_serveExport(id, callId, position, method, bytes) {
     } else {
       result = await ReflectApply(rpc_method(value, method), value, args);
     }
-    out = rpc_serialize(result);
+    out = await rpc_encode(result);
   } catch (error) {
     ok = false;
     out = rpc_serializeError(error);
@@ -516,7 +566,7 @@ async function rpc_serve(id, entrypoint, method, bytes, propsJson) {
     if (!ArrayIsArray(args)) rpc_refuseRevive();
     const ctx = new ExecutionContext(pending, JSONParse(propsJson));
     const invoke = rpc_lookup(exported, method, ctx, worker_env);
-    out = rpc_serialize(await invoke(args));
+    out = await rpc_encode(await invoke(args));
   } catch (error) {
     status = 500;
     out = rpc_serializeError(error);
