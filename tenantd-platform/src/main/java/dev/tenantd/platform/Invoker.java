@@ -5,6 +5,8 @@ import dev.tenantd.platform.binding.BindingScope;
 import dev.tenantd.platform.binding.WorkerCalls;
 import dev.tenantd.platform.store.BlobStore;
 import dev.tenantd.runtime.Binding;
+import dev.tenantd.runtime.Caller;
+import dev.tenantd.runtime.Entrypoint;
 import dev.tenantd.runtime.ChannelCall;
 import dev.tenantd.runtime.ChannelReply;
 import dev.tenantd.runtime.InvocationException;
@@ -14,6 +16,7 @@ import dev.tenantd.runtime.InvocationOptions;
 import dev.tenantd.runtime.JsEngine;
 import dev.tenantd.runtime.OutboundFetch;
 import dev.tenantd.runtime.Outcome;
+import dev.tenantd.runtime.RpcCall;
 import dev.tenantd.runtime.Worker;
 import dev.tenantd.runtime.WorkerModule;
 import dev.tenantd.runtime.WorkerRequest;
@@ -43,6 +46,11 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
     private final Tails tails;
     private final WorkerPool pool;
     private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    /**
+     * How many workers calling workers (JS RPC through service bindings and dispatch stubs)
+     * one chain may pass through; a deeper call fails, so recursion between workers ends.
+     */
+    static final int MAX_CALL_DEPTH = 16;
 
     Invoker(Directory directory, BlobStore blobs, JsEngine engine, Limits limits, Assets assets, Egress egress,
             EgressPolicy egressPolicy, java.util.function.Function<WorkerCalls, BindingKinds> kinds, Tails tails) {
@@ -77,7 +85,7 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
 
     /** Runs a script's current version on a request. Fails with {@link InvocationException}. */
     public CompletableFuture<WorkerResponse> invoke(ScriptRef ref, WorkerRequest request) {
-        return invoke(ref, request, limits.invocation(), "", Optional.empty());
+        return invoke(ref, request, Call.of(limits.invocation()));
     }
 
     /**
@@ -85,19 +93,27 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
      * the script's own and {@code callLimits}.
      */
     public CompletableFuture<WorkerResponse> invoke(ScriptRef ref, WorkerRequest request, InvocationLimits callLimits) {
-        return invoke(ref, request, callLimits, "", Optional.empty());
+        return invoke(ref, request, Call.of(callLimits));
     }
 
-    private CompletableFuture<WorkerResponse> invoke(ScriptRef ref, WorkerRequest request, InvocationLimits callLimits,
-            String envJson, Optional<OutboundFetch> outbound) {
+    /**
+     * How one worker is called: the call's limits, env values for this invocation only (an
+     * outbound worker's parameters), where its subrequests go, the entrypoint it enters, and
+     * who calls it.
+     */
+    private record Call(InvocationLimits limits, String envJson, Optional<OutboundFetch> outbound, Entrypoint entrypoint,
+            Caller caller) {
+        static Call of(InvocationLimits limits) {
+            return new Call(limits, "", Optional.empty(), Entrypoint.DEFAULT, Caller.OUTSIDE);
+        }
+    }
+
+    private CompletableFuture<WorkerResponse> invoke(ScriptRef ref, WorkerRequest request, Call call) {
         Optional<Script> script;
         try {
-            script = directory.script(ref);
+            script = target(ref, call.caller());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
-        }
-        if (script.isEmpty()) {
-            return CompletableFuture.failedFuture(new InvocationException(Outcome.SCRIPT_NOT_FOUND, "Worker not found."));
         }
         Script serving = script.get().forRequest();
         if (Assets.servesFirst(serving.current())) {
@@ -105,31 +121,74 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
             return CompletableFuture.supplyAsync(() -> assets.serve(serving.current(), request), pool.io())
                     .exceptionallyCompose(error -> CompletableFuture.failedFuture(unavailableIfDamaged(ref, unwrap(error))))
                     .thenCompose(asset -> asset.isPresent() ? CompletableFuture.completedFuture(asset.get())
-                            : run(ref, serving, request, callLimits, envJson, outbound));
+                            : run(serving, call, tails.observe(ref, serving.current().id(), request),
+                                    (worker, options) -> worker.fetch(request, options)));
         }
-        return run(ref, serving, request, callLimits, envJson, outbound);
+        return run(serving, call, tails.observe(ref, serving.current().id(), request),
+                (worker, options) -> worker.fetch(request, options));
     }
 
-    /** Runs the version a request was given to, within the narrowest limits and the script's in-flight cap. */
-    private CompletableFuture<WorkerResponse> run(ScriptRef ref, Script serving, WorkerRequest request,
-            InvocationLimits callLimits, String envJson, Optional<OutboundFetch> outbound) {
+    /**
+     * The script a call goes to. Throws {@link InvocationException}: a call deeper than
+     * {@link #MAX_CALL_DEPTH} in workers calling workers, or a script that does not exist.
+     */
+    private Optional<Script> target(ScriptRef ref, Caller caller) {
+        if (caller.depth() > MAX_CALL_DEPTH) {
+            throw new InvocationException(Outcome.EXCEPTION, "Error", "Subrequest depth limit exceeded: this call went "
+                    + "through more than " + MAX_CALL_DEPTH + " workers calling workers. A worker that calls itself or "
+                    + "another worker recursively must stop at a smaller depth.");
+        }
+        Optional<Script> script = directory.script(ref);
+        if (script.isEmpty()) {
+            throw new InvocationException(Outcome.SCRIPT_NOT_FOUND, "Worker not found.");
+        }
+        return script;
+    }
+
+    /** Runs the version a call was given to, within the narrowest limits and the script's in-flight cap. */
+    private <T> CompletableFuture<T> run(Script serving, Call call, InvocationObserver observer,
+            java.util.function.BiFunction<Worker, InvocationOptions, CompletableFuture<T>> start) {
         ScriptVersion version = serving.current();
-        InvocationLimits effective = limits.forInvocation(version.limits(), callLimits);
-        InvocationOptions options = new InvocationOptions(effective, envJson, outbound,
-                tails.observe(ref, version.id(), request));
+        InvocationLimits effective = limits.forInvocation(version.limits(), call.limits());
+        InvocationOptions options = new InvocationOptions(effective, call.envJson(), call.outbound(), observer,
+                call.caller(), call.entrypoint());
         AtomicInteger count = inFlight.computeIfAbsent(version.id(), id -> new AtomicInteger());
         if (count.incrementAndGet() > limits.concurrentInvocations()) {
             count.decrementAndGet();
             return CompletableFuture.failedFuture(new InvocationException(Outcome.LOAD_SHED,
                     "Worker is overloaded: it already has " + limits.concurrentInvocations() + " requests in flight."));
         }
-        return pool.call(serving, worker -> worker.fetch(request, options))
-                .whenComplete((response, error) -> count.decrementAndGet());
+        return pool.call(serving, worker -> start.apply(worker, options))
+                .whenComplete((result, error) -> count.decrementAndGet());
+    }
+
+    /**
+     * A JS RPC call: a new invocation of the script's current version, with its own limits and
+     * the script's in-flight cap.
+     */
+    private CompletableFuture<ChannelReply> callEntrypoint(ScriptRef ref, RpcCall rpc, Call call) {
+        Optional<Script> script;
+        try {
+            script = target(ref, call.caller());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return run(script.get().forRequest(), call, InvocationObserver.NONE,
+                (worker, options) -> worker.rpc(rpc, options).thenApply(data -> data));
     }
 
     @Override
-    public CompletableFuture<WorkerResponse> invokePlain(String accountId, String script, WorkerRequest request) {
-        return invoke(ScriptRef.plain(accountId, script), request);
+    public CompletableFuture<WorkerResponse> invokePlain(String accountId, String script, WorkerRequest request,
+            Entrypoint entrypoint, Caller caller) {
+        return invoke(ScriptRef.plain(accountId, script), request,
+                new Call(limits.invocation(), "", Optional.empty(), entrypoint, caller));
+    }
+
+    @Override
+    public CompletableFuture<ChannelReply> callPlain(String accountId, String script, Entrypoint entrypoint, RpcCall call,
+            Caller caller) {
+        return callEntrypoint(ScriptRef.plain(accountId, script), call,
+                new Call(limits.invocation(), "", Optional.empty(), entrypoint, caller));
     }
 
     /** What an {@code assets} binding answers: the version's asset for the request, or 404. */
@@ -148,15 +207,31 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
 
     @Override
     public CompletableFuture<WorkerResponse> invokeUserWorker(String accountId, String namespace, String script,
-            WorkerRequest request, InvocationLimits callLimits, Optional<Outbound> outbound) {
+            WorkerRequest request, InvocationLimits callLimits, Optional<Outbound> outbound, Caller caller) {
         Optional<Namespace> ns = directory.namespace(accountId, namespace);
         if (ns.isEmpty()) {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.SCRIPT_NOT_FOUND, "Worker not found."));
         }
         // Workers of an untrusted namespace do not see request.cf (Cloudflare's isolation rule).
         WorkerRequest forwarded = ns.get().trustedWorkers() ? request : request.withoutCf();
-        return invoke(new ScriptRef(accountId, ns.get().id(), script), forwarded, callLimits, "",
-                outbound.map(o -> req -> invokeOutbound(o, req)));
+        return invoke(new ScriptRef(accountId, ns.get().id(), script), forwarded,
+                userWorkerCall(callLimits, outbound, caller));
+    }
+
+    @Override
+    public CompletableFuture<ChannelReply> callUserWorker(String accountId, String namespace, String script, RpcCall call,
+            InvocationLimits callLimits, Optional<Outbound> outbound, Caller caller) {
+        Optional<Namespace> ns = directory.namespace(accountId, namespace);
+        if (ns.isEmpty()) {
+            return CompletableFuture.failedFuture(new InvocationException(Outcome.SCRIPT_NOT_FOUND, "Worker not found."));
+        }
+        return callEntrypoint(new ScriptRef(accountId, ns.get().id(), script), call,
+                userWorkerCall(callLimits, outbound, caller));
+    }
+
+    /** A call of a user worker: its subrequests go to the binding's outbound worker, if it has one. */
+    private Call userWorkerCall(InvocationLimits callLimits, Optional<Outbound> outbound, Caller caller) {
+        return new Call(callLimits, "", outbound.map(o -> req -> invokeOutbound(o, req)), Entrypoint.DEFAULT, caller);
     }
 
     /** A user worker's subrequest, handed to its outbound worker with the call's parameters as env. */
@@ -166,7 +241,8 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
                     "The outbound worker '" + outbound.service() + "' does not exist."));
         }
-        return invoke(ref, request, limits.invocation(), outbound.paramsJson(), Optional.empty());
+        return invoke(ref, request, new Call(limits.invocation(), outbound.paramsJson(), Optional.empty(),
+                Entrypoint.DEFAULT, Caller.OUTSIDE));
     }
 
     /** The observer of one event of a WebSocket a script's isolate accepted: a tail of the script sees it. */

@@ -80,7 +80,7 @@ final class WorkerPool implements AutoCloseable {
      * Runs {@code call} on the isolate of the script's current version, loading it if needed.
      * The isolate is held until the call's future completes, so a retirement meanwhile waits for it.
      */
-    CompletableFuture<WorkerResponse> call(Script script, Function<Worker, CompletableFuture<WorkerResponse>> call) {
+    <T> CompletableFuture<T> call(Script script, Function<Worker, CompletableFuture<T>> call) {
         String key = script.current().id();
         Entry entry = hold(script);
         return loaded(script.ref(), key, entry).thenCompose(call).whenComplete((response, error) -> release(key, entry));

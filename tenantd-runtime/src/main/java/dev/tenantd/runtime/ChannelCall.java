@@ -14,15 +14,23 @@ import java.util.Optional;
  * @param args      the operation's arguments, as the wrapper encoded them (often JSON); may be empty
  * @param bytes     raw bytes that go with the call; empty when there are none
  * @param request   the request a fetch-shaped call carries
+ * @param caller    the invocation that made the call: its depth, and the way back to what it passed
  */
-public record ChannelCall(int channel, String operation, String args, byte[] bytes, Optional<WorkerRequest> request) {
+public record ChannelCall(int channel, String operation, String args, byte[] bytes, Optional<WorkerRequest> request,
+        Caller caller) {
     private static final byte[] EMPTY = new byte[0];
 
     public ChannelCall {
         Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(args, "args");
         Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(caller, "caller");
         bytes = bytes == null ? EMPTY : bytes;
+    }
+
+    /** A call made by an invocation for a request from outside. */
+    public ChannelCall(int channel, String operation, String args, byte[] bytes, Optional<WorkerRequest> request) {
+        this(channel, operation, args, bytes, request, Caller.OUTSIDE);
     }
 
     /** A call with arguments and bytes and no request. */

@@ -57,7 +57,11 @@ enum HostCall {
     /** (id, text, bytes): sends a message (text when not null, else the bytes). */
     WS_SEND("wsSend"),
     /** (id, code, reason): sends the close. */
-    WS_CLOSE("wsClose");
+    WS_CLOSE("wsClose"),
+    /** (call, invocation, position, method, bytes): an RPC target calls a function or RpcTarget its caller passed. */
+    CALL_BACK("callBack"),
+    /** (id, ok, bytes): what a function or RpcTarget passed to an RPC target answered. */
+    EXPORT_RETURNED("exportReturned");
 
     final String jsName;
 

@@ -75,6 +75,13 @@ public final class Worker implements AutoCloseable {
     private record HeldBody(byte[] bytes, Invocation owner) {
     }
 
+    /** Calls of RPC targets into functions this isolate passed them, waiting for their answer. */
+    private final Map<Integer, ExportCall> exportCalls = new HashMap<>();
+    private int nextExportCall;
+
+    private record ExportCall(CompletableFuture<ChannelReply.Data> result, Invocation owner) {
+    }
+
     /** Subrequest answers with bodies from this size on are kept with the host until read. */
     private static final int HELD_FROM = 64 * 1024;
     private Invocation current;
@@ -104,6 +111,7 @@ public final class Worker implements AutoCloseable {
         final Optional<OutboundFetch> outbound;
         /** Who watches it; an accepted WebSocket's invocation gets one per event. */
         InvocationObserver observer;
+        final Caller caller;
         final long startNanos = System.nanoTime();
         /** The invocation's start on the wall clock; its turns' clock counts on from here with {@link #startNanos}. */
         final long startEpochMillis = System.currentTimeMillis();
@@ -127,6 +135,7 @@ public final class Worker implements AutoCloseable {
             this.limits = options.limits();
             this.outbound = options.outbound();
             this.observer = options.observer();
+            this.caller = options.caller();
         }
     }
 
@@ -227,7 +236,66 @@ public final class Worker implements AutoCloseable {
      * with the response, or exceptionally with an {@link InvocationException} naming the outcome.
      */
     public CompletableFuture<WorkerResponse> fetch(WorkerRequest request, InvocationOptions options) {
-        InvocationLimits limits = options.limits();
+        return begin(options, inv -> {
+            if (!memory.fitsAfterCollecting(runtime, request.body().length)) {
+                end(inv, Outcome.EXCEEDED_MEMORY, "Worker exceeded memory limit: the request body ("
+                        + request.body().length + " bytes) does not fit in it.");
+                return;
+            }
+            try (V8ValueArrayBuffer body = bytes(request.body())) {
+                engine.bodies().release(request.body());
+                if (request.body().length >= IsolateMemory.HOST_BYTES_CHECKED_FROM) {
+                    measureMemory();
+                }
+                entry.invokeVoid("invoke", runtime.createV8ValueDouble(inv.startEpochMillis),
+                        runtime.createV8ValueInteger(inv.id),
+                        runtime.createV8ValueString(request.method()),
+                        runtime.createV8ValueString(request.url()),
+                        runtime.createV8ValueString(joinHeaders(request.headers())),
+                        body,
+                        runtime.createV8ValueString(options.envJson()),
+                        runtime.createV8ValueString(request.cf()),
+                        runtime.createV8ValueString(options.entrypoint().name().orElse("")),
+                        runtime.createV8ValueString(options.entrypoint().propsJson()));
+            }
+        });
+    }
+
+    /**
+     * Calls a method of the entrypoint the options name (JS RPC), as an invocation of its own
+     * with the options' limits. The future completes with {@code ok} and the result's bytes, or
+     * {@code error} and the bytes of the error the method threw (both as rpc.js writes values),
+     * or exceptionally with an {@link InvocationException} when the invocation itself failed.
+     */
+    public CompletableFuture<ChannelReply.Data> rpc(RpcCall call, InvocationOptions options) {
+        return begin(options, inv -> {
+            if (!memory.fitsAfterCollecting(runtime, call.args().length)) {
+                end(inv, Outcome.EXCEEDED_MEMORY, "Worker exceeded memory limit: the arguments of an RPC call ("
+                        + call.args().length + " bytes) do not fit in it.");
+                return;
+            }
+            try (V8ValueArrayBuffer args = bytes(call.args())) {
+                entry.invokeVoid("rpc", runtime.createV8ValueDouble(inv.startEpochMillis),
+                        runtime.createV8ValueInteger(inv.id),
+                        runtime.createV8ValueString(options.entrypoint().name().orElse("")),
+                        runtime.createV8ValueString(call.method()),
+                        args,
+                        runtime.createV8ValueString(options.entrypoint().propsJson()));
+            }
+        }).thenApply(result -> {
+            // The result is handed on as data, never held as a response body.
+            engine.bodies().release(result.body());
+            return new ChannelReply.Data(result.status() == 200 ? "ok" : "error", result.body());
+        });
+    }
+
+    @FunctionalInterface
+    private interface InvocationStart {
+        void run(Invocation inv) throws JavetException;
+    }
+
+    /** Starts an invocation in a turn of its own: registered, its wall time running, then {@code start}. */
+    private CompletableFuture<WorkerResponse> begin(InvocationOptions options, InvocationStart start) {
         CompletableFuture<WorkerResponse> result = new CompletableFuture<>();
         mailbox.execute(() -> {
             if (closed) {
@@ -236,28 +304,9 @@ public final class Worker implements AutoCloseable {
             }
             Invocation inv = new Invocation(++nextInvocationId, result, options);
             invocations.put(inv.id, inv);
-            inv.wallTimer = engine.timers().schedule(() -> wallTimeUp(inv), limits.wallTimeMs(), TimeUnit.MILLISECONDS);
-            turn(inv, () -> {
-                if (!memory.fitsAfterCollecting(runtime, request.body().length)) {
-                    end(inv, Outcome.EXCEEDED_MEMORY, "Worker exceeded memory limit: the request body ("
-                            + request.body().length + " bytes) does not fit in it.");
-                    return;
-                }
-                try (V8ValueArrayBuffer body = bytes(request.body())) {
-                    engine.bodies().release(request.body());
-                    if (request.body().length >= IsolateMemory.HOST_BYTES_CHECKED_FROM) {
-                        measureMemory();
-                    }
-                    entry.invokeVoid("invoke", runtime.createV8ValueDouble(inv.startEpochMillis),
-                            runtime.createV8ValueInteger(inv.id),
-                            runtime.createV8ValueString(request.method()),
-                            runtime.createV8ValueString(request.url()),
-                            runtime.createV8ValueString(joinHeaders(request.headers())),
-                            body,
-                            runtime.createV8ValueString(options.envJson()),
-                            runtime.createV8ValueString(request.cf()));
-                }
-            });
+            inv.wallTimer = engine.timers().schedule(() -> wallTimeUp(inv), options.limits().wallTimeMs(),
+                    TimeUnit.MILLISECONDS);
+            turn(inv, () -> start.run(inv));
         });
         return result;
     }
@@ -565,6 +614,14 @@ public final class Worker implements AutoCloseable {
         sockets.closeOwnedBy(inv);
         zlib.closeOwnedBy(inv);
         webSockets.invocationEnded(inv.id);
+        exportCalls.values().removeIf(call -> {
+            if (call.owner() == inv) {
+                call.result().completeExceptionally(new InvocationException(Outcome.EXCEPTION, "Error",
+                        "The RPC stub is no longer usable: the call it was passed with has ended."));
+                return true;
+            }
+            return false;
+        });
         Outcome outcome = inv.outcome != null ? inv.outcome : inv.failed ? Outcome.EXCEPTION : Outcome.OK;
         InvocationRecord record = new InvocationRecord(source.scriptName(), outcome, inv.cpuNanos,
                 System.nanoTime() - inv.startNanos, inv.subrequests, inv.status);
@@ -745,7 +802,8 @@ public final class Worker implements AutoCloseable {
         // A call on a channel binding: (id, channel, operation, args, bytes).
         result(hostObject, HostCall.CALL, args -> {
             int call = integer(args[0]);
-            ChannelCall channelCall = ChannelCall.of(integer(args[1]), string(args[2]), string(args[3]), bytesOf(args[4]));
+            ChannelCall channelCall = new ChannelCall(integer(args[1]), string(args[2]), string(args[3]), bytesOf(args[4]),
+                    Optional.empty(), rpcCaller(current, call));
             reply(call, admitSubrequest(call) ? host.call(channelCall) : refusedSubrequest(current));
             return null;
         });
@@ -758,7 +816,7 @@ public final class Worker implements AutoCloseable {
             }
             if (!refusedRequest(call, request)) {
                 ChannelCall channelCall = new ChannelCall(integer(args[1]), string(args[2]), string(args[3]), null,
-                        Optional.of(request));
+                        Optional.of(request), new Caller(depthOf(current), Optional.empty()));
                 reply(call, admitSubrequest(call) ? host.call(channelCall) : refusedSubrequest(current));
             }
             return null;
@@ -793,6 +851,36 @@ public final class Worker implements AutoCloseable {
         });
         result(hostObject, HostCall.WS_CLOSE, args -> {
             webSockets.close(integer(args[0]), integer(args[1]), string(args[2]));
+            return null;
+        });
+        // A call of a function or RpcTarget that the RPC caller of an invocation passed it:
+        // (id, invocation, position, method, bytes). It goes to that invocation's caller, while
+        // that invocation lasts, and counts as a subrequest of the invocation making it.
+        result(hostObject, HostCall.CALL_BACK, args -> {
+            int call = integer(args[0]);
+            Invocation owner = current;
+            Invocation receiver = invocations.get(integer(args[1]));
+            Optional<RpcCallbacks> callbacks = receiver == null ? Optional.empty() : receiver.caller.callbacks();
+            if (callbacks.isEmpty()) {
+                if (owner != null) {
+                    callOwners.put(call, owner);
+                }
+                reply(call, CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "Error",
+                        "The RPC stub is no longer usable: it can only be called while the call it came with lasts.")));
+            } else {
+                reply(call, admitSubrequest(call)
+                        ? callbacks.get().call(integer(args[2]), string(args[3]), bytesOf(args[4])).thenApply(data -> data)
+                        : refusedSubrequest(owner));
+            }
+            return null;
+        });
+        // The answer of a function or RpcTarget this isolate passed: (id, ok, bytes).
+        result(hostObject, HostCall.EXPORT_RETURNED, args -> {
+            ExportCall call = exportCalls.remove(integer(args[0]));
+            if (call != null) {
+                boolean ok = args[1] instanceof V8ValueBoolean b && b.getValue();
+                call.result().complete(new ChannelReply.Data(ok ? "ok" : "error", bytesOf(args[2])));
+            }
             return null;
         });
         // A call on a channel binding answered at once: (channel, operation, args) -> string.
@@ -875,6 +963,52 @@ public final class Worker implements AutoCloseable {
         }
         owner.subrequests++;
         return true;
+    }
+
+    private static int depthOf(Invocation owner) {
+        return owner == null ? 0 : owner.caller.depth();
+    }
+
+    /**
+     * The caller of a channel call that may be an RPC call: the way back into this isolate goes
+     * with it, to what that one call passed.
+     */
+    private Caller rpcCaller(Invocation owner, int call) {
+        return owner == null ? Caller.OUTSIDE : new Caller(owner.caller.depth(),
+                Optional.of((position, method, args) -> callExport(owner, call, position, method, args)));
+    }
+
+    /**
+     * Calls a function or RpcTarget this isolate passed to an RPC target, in a turn of the
+     * invocation that passed it (charged to it), while that invocation lasts.
+     */
+    private CompletableFuture<ChannelReply.Data> callExport(Invocation owner, int call, int position, String method,
+            byte[] args) {
+        CompletableFuture<ChannelReply.Data> result = new CompletableFuture<>();
+        mailbox.execute(() -> {
+            if (closed || owner.finished) {
+                result.completeExceptionally(new InvocationException(Outcome.EXCEPTION, "Error",
+                        "The RPC stub is no longer usable: the call it was passed with has ended."));
+                return;
+            }
+            int id = ++nextExportCall;
+            exportCalls.put(id, new ExportCall(result, owner));
+            turn(owner, () -> {
+                if (!memory.fitsAfterCollecting(runtime, args.length)) {
+                    end(owner, Outcome.EXCEEDED_MEMORY, "Worker exceeded memory limit: the arguments of an RPC call ("
+                            + args.length + " bytes) do not fit in it.");
+                    return;
+                }
+                try (V8ValueArrayBuffer bytes = bytes(args)) {
+                    long since = millisSinceStart(owner);
+                    entry.invokeVoid("callExport", runtime.createV8ValueDouble(epochMillis(owner, since)),
+                            runtime.createV8ValueDouble(since), runtime.createV8ValueInteger(id),
+                            runtime.createV8ValueInteger(call), runtime.createV8ValueInteger(position),
+                            runtime.createV8ValueString(method), bytes);
+                }
+            });
+        });
+        return result;
     }
 
     private static CompletableFuture<ChannelReply> refusedSubrequest(Invocation owner) {

@@ -67,17 +67,26 @@ public final class DispatchNamespaceKind implements BindingKind {
         return workers.userWorkerExists(scope.accountId(), namespace(stored), call.args()) ? "yes" : "no";
     }
 
-    /** {@code dispatch}: args are {@code {script, args, limits, outbound}} as JSON; the call carries the request. */
+    /**
+     * {@code dispatch}: args are {@code {script, args, limits, outbound}} as JSON; the call carries
+     * the request. {@code rpc}: a method of the user worker's default export (JS RPC), its
+     * target those same options.
+     */
     @Override
     public CompletableFuture<ChannelReply> call(BindingSpec stored, ChannelCall call, BindingScope scope) {
-        if (!call.operation().equals("dispatch") || call.request().isEmpty()) {
+        boolean rpc = call.operation().equals(EntrypointCall.OPERATION);
+        if (!rpc && (!call.operation().equals("dispatch") || call.request().isEmpty())) {
             return BindingKind.super.call(stored, call, scope);
         }
         JsonNode options;
         InvocationLimits callLimits;
         Optional<Outbound> outbound;
+        EntrypointCall target = null;
         try {
-            options = JSON.readTree(call.args());
+            if (rpc) {
+                target = EntrypointCall.of(call);
+            }
+            options = JSON.readTree(rpc ? target.target() : call.args());
             if (options == null || !options.path("script").isTextual()) {
                 throw new IllegalArgumentException("get() needs the name of a worker");
             }
@@ -86,9 +95,15 @@ public final class DispatchNamespaceKind implements BindingKind {
         } catch (IOException | IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
                     e instanceof IOException ? "invalid options for get(): " + e.getMessage() : e.getMessage()));
+        } catch (InvocationException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (rpc) {
+            return workers.callUserWorker(scope.accountId(), namespace(stored), options.get("script").asText(),
+                    target.call(call), callLimits, outbound, call.caller().next());
         }
         return workers.invokeUserWorker(scope.accountId(), namespace(stored), options.get("script").asText(),
-                call.request().get(), callLimits, outbound).thenApply(ChannelReply::response);
+                call.request().get(), callLimits, outbound, call.caller().next()).thenApply(ChannelReply::response);
     }
 
     private static String namespace(BindingSpec stored) {

@@ -11,7 +11,8 @@
 //       the answer's bytes are a Uint8Array or null; a failure rejects with the host's error
 //   bindings_callNow(channel, operation, args) -> string, answered without waiting
 //   bindings_fetcher(channel, operation, args) -> a Fetcher: its fetch(request) is a call
-//       that carries the request, answered with a Response
+//       that carries the request, answered with a Response; any other method is an RPC
+//       call (operation 'rpc', args {target: args, method}), see rpc.js
 //   bindings_make(binding, flags)  (worker.js) the env value for one configured binding
 // A channel with an empty name is a platform service, not on env: its maker installs
 // globals with defineGlobal() and its return value is dropped.
@@ -45,7 +46,7 @@ function bindings_callNow(channel, operation, args) {
 }
 
 function bindings_fetcher(channel, operation = 'fetch', args = '') {
-  return fetch_fetcher(channel, operation, args);
+  return rpc_stub(fetch_fetcher(channel, operation, args), channel, args);
 }
 
 // Another worker reached with env.NAME.fetch(request): a service binding, static assets.

@@ -33,5 +33,6 @@ function builtins_module(specifier, flags) {
 }
 
 // cloudflare:workers: what the Workers runtime exports for every worker. `env` is the
-// worker's bindings, readable at module scope as well as in handlers.
-builtins_define('cloudflare:workers', () => ({ env: worker_env }));
+// worker's bindings, readable at module scope as well as in handlers; the base classes
+// of entrypoints and RPC targets come from rpc.js.
+builtins_define('cloudflare:workers', () => ({ env: worker_env, WorkerEntrypoint, RpcTarget, DurableObject }));

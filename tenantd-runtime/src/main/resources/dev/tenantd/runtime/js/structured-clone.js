@@ -1,6 +1,17 @@
 // structuredClone() per HTML. Like the spec it first serializes the whole
 // value into records (so a non-cloneable value throws before any transfer
 // detaches a buffer), then transfers, then deserializes.
+//
+// Defined for others (RPC, rpc.js, sends values to other isolates as these records):
+//   structuredClone_serialize(value, hooks) -> a record graph (shared and cyclic
+//       references are the same record object)
+//   structuredClone_deserialize(record, hooks) -> the value
+//   hooks: { replace(value) -> a record standing for a function or object, or undefined;
+//            classInstance(value): called for an object of a class not cloned by its own
+//            rules (throw to refuse it); revive(record) -> the value of a record that
+//            replace made }; null for structuredClone's own rules.
+let structuredClone_serialize;
+let structuredClone_deserialize;
 
 {
   const getter = (proto, name) => Object.getOwnPropertyDescriptor(proto, name).get;
@@ -72,6 +83,9 @@
     return false;
   };
 
+  // The hooks of the serialization running now (RPC's), or null.
+  let hooks = null;
+
   function serialize(value, memory) {
     const type = typeof value;
     if (value === null || (type !== 'object' && type !== 'function')) {
@@ -80,6 +94,13 @@
     }
     const existing = memory.get(value);
     if (existing) return existing;
+    if (hooks !== null) {
+      const replaced = hooks.replace(value);
+      if (replaced !== undefined) {
+        memory.set(value, replaced);
+        return replaced;
+      }
+    }
     if (type === 'function') throw cloneError(`${describe(value)} could not be cloned.`);
 
     let record;
@@ -161,6 +182,8 @@
       serializeProps(value, record.props, memory);
       return record;
     } else {
+      const proto = Object.getPrototypeOf(value);
+      if (hooks !== null && proto !== Object.prototype) hooks.classInstance(value);
       checkOrdinary(value);
       record = { t: 'Object', props: [] };
       memory.set(value, record);
@@ -304,7 +327,9 @@
         return value;
       }
       default:
-        throw cloneError('Unknown serialized value.');
+        if (hooks === null) throw cloneError('Unknown serialized value.');
+        value = hooks.revive(record);
+        break;
     }
     memory.set(record, value);
     return value;
@@ -320,6 +345,10 @@
 
   function structuredClone(value, options = undefined) {
     requireArguments(arguments.length, 1, "Failed to execute 'structuredClone'");
+    return withHooks(null, () => cloneValue(value, options));
+  }
+
+  function cloneValue(value, options) {
     let transferList = [];
     if (options !== undefined && options !== null) {
       if (typeof options !== 'object' && typeof options !== 'function') {
@@ -365,6 +394,20 @@
     }
     return deserialize(serialized, new Map());
   }
+
+  // Runs `work` with `using` as the hooks, and whatever hooks ran before again after
+  // it: a getter the value's owner wrote may call structuredClone in the middle.
+  const withHooks = (using, work) => {
+    const saved = hooks;
+    hooks = using;
+    try {
+      return work();
+    } finally {
+      hooks = saved;
+    }
+  };
+  structuredClone_serialize = (value, using) => withHooks(using, () => serialize(value, new Map()));
+  structuredClone_deserialize = (record, using) => withHooks(using, () => deserialize(record, new Map()));
 
   defineGlobal('structuredClone', structuredClone);
 }

@@ -7,13 +7,17 @@ let worker_flags = {};
 let worker_format = 'modules';
 let worker_env = {};
 let worker_handler = null;
+// The main module's namespace: its named exports are the worker's other entrypoints.
+let worker_exports = null;
 const worker_fetchListeners = [];
 
 class ExecutionContext {
   #pending;
+  #props;
 
-  constructor(pending) {
+  constructor(pending, props = {}) {
     this.#pending = pending;
+    this.#props = props;
   }
 
   waitUntil(promise) {
@@ -25,8 +29,9 @@ class ExecutionContext {
     this.#pending.passThrough = true;
   }
 
+  // What the caller's binding gives this entrypoint (a service binding's `props`).
   get props() {
-    return {};
+    return this.#props;
   }
 }
 webIdlClass(ExecutionContext);
@@ -125,9 +130,19 @@ async function worker_respond(id, response, pending) {
     out.held ?? 0, out.webSocket === null ? 0 : ws_release(out.webSocket));
 }
 
-function worker_run(request, pending, env) {
+function worker_run(request, pending, env, entrypoint, propsJson) {
   if (worker_format === 'modules') {
-    return worker_handler.fetch(request, env, new ExecutionContext(pending));
+    const handler = worker_entrypoint(entrypoint);
+    const ctx = new ExecutionContext(pending, JSONParse(propsJson));
+    if (rpc_isEntrypointClass(handler)) {
+      const instance = new handler(ctx, env);
+      if (typeof instance.fetch !== 'function') throw new Error('Handler does not export a fetch() function.');
+      return instance.fetch(request);
+    }
+    if (handler === null || typeof handler !== 'object' || typeof handler.fetch !== 'function') {
+      throw new Error('Handler does not export a fetch() function.');
+    }
+    return handler.fetch(request, env, ctx);
   }
   const event = new FetchEvent('fetch', { request, pending });
   const listeners = copyList(worker_fetchListeners);
@@ -144,14 +159,14 @@ function worker_run(request, pending, env) {
 
 // One invocation, from the handler's call to the end of its waitUntil work. It never
 // rejects: every failure becomes the invocation's error response.
-async function worker_serve(id, method, url, headers, body, envJson, cfJson) {
+async function worker_serve(id, method, url, headers, body, envJson, cfJson, entrypoint, propsJson) {
   const pending = { waitUntil: [], passThrough: false, responded: false, response: undefined, finished: false };
   try {
     const request = requestFromHost(method, url, fetch_splitHeaders(headers),
       TypedArrayPrototypeGetLength(body) === 0 ? null : body, cfJson ? JSONParse(cfJson) : undefined);
     // Values given for this invocation only (an outbound worker's parameters) sit over the worker's env.
     const env = envJson === '' ? worker_env : ObjectFreeze({ ...worker_env, ...JSONParse(envJson) });
-    const response = await worker_run(request, pending, env);
+    const response = await worker_run(request, pending, env, entrypoint, propsJson);
     await worker_respond(id, response, pending);
   } catch (error) {
     try {
@@ -193,7 +208,9 @@ const entryPoints = {
     if (handler === undefined || handler === null) {
       return 'No event handlers were registered. This script does nothing. (The main module has no default export; export default { fetch(request, env, ctx) { ... } })';
     }
-    if (typeof handler.fetch !== 'function') {
+    worker_exports = namespace;
+    // A WorkerEntrypoint class may offer RPC methods only; its fetch() is looked for per request.
+    if (!rpc_isEntrypointClass(handler) && typeof handler.fetch !== 'function') {
       return 'No fetch handler was registered: the default export of the main module has no fetch() method.';
     }
     worker_handler = handler;
@@ -214,9 +231,9 @@ const entryPoints = {
     return builtins_module(specifier, worker_flags);
   },
 
-  invoke(epochMs, id, method, url, headers, buffer, envJson, cfJson) {
+  invoke(epochMs, id, method, url, headers, buffer, envJson, cfJson, entrypoint, propsJson) {
     clock_turn(epochMs, 0);
-    worker_serve(id, method, url, headers, memory_fromHost(buffer), envJson, cfJson);
+    worker_serve(id, method, url, headers, memory_fromHost(buffer), envJson, cfJson, entrypoint, propsJson);
   },
 
   measured: memory_measured,
@@ -236,11 +253,34 @@ const entryPoints = {
     fetch_reject(id, name, message);
   },
 
+  rpc(epochMs, id, entrypoint, method, buffer, propsJson) {
+    clock_turn(epochMs, 0);
+    rpc_serve(id, entrypoint, method, memory_fromHost(buffer), propsJson);
+  },
+
+  callExport(epochMs, sinceStartMs, id, callId, position, method, buffer) {
+    clock_turn(epochMs, sinceStartMs);
+    rpc_serveExport(id, callId, position, method, memory_fromHost(buffer));
+  },
+
   fireTimer(epochMs, sinceStartMs, id) {
     clock_turn(epochMs, sinceStartMs);
     timers_fire(id);
   },
 };
+
+// The export an RPC call names: '' for the default export, else a named export of the main module.
+function worker_entrypoint(name) {
+  if (worker_format !== 'modules' || worker_exports === null) {
+    throw new TypeError('The worker is written in service-worker syntax, which has no entrypoints to call over RPC.');
+  }
+  if (name === '') return worker_handler;
+  const exported = ReflectGetOwnPropertyDescriptor(worker_exports, name);
+  if (exported === undefined || exported.value === undefined || exported.value === null) {
+    throw new TypeError(`The worker has no entrypoint named "${name}".`);
+  }
+  return exported.value;
+}
 
 // The invocation is over once its response is out and every waitUntil promise
 // has settled (promises added by waitUntil while waiting are waited for too).
