@@ -22,10 +22,12 @@ function node_makeAssert(strictMode) {
 
   function fail(actual, expected, message, operator, defaultMessage) {
     if (ErrorIsError(message)) throw message;
-    throw new AssertionError({
+    const error = new AssertionError({
       message: message !== undefined ? message : defaultMessage,
       actual, expected, operator,
     });
+    error.generatedMessage = message === undefined;
+    throw error;
   }
 
   function ok(...args) {

@@ -275,7 +275,7 @@ node_define('stream', () => {
       state.sync = false;
     }
     let chunk = null;
-    if (state.length > 0) {
+    if (state.length > 0 && n !== 0) {
       if (state.objectMode) chunk = takeFromBuffer(state);
       else if (n === undefined || Number.isNaN(n)) chunk = takeFromBuffer(state, state.flowing ? state.buffer[0].length : undefined);
       else if (n <= state.length) chunk = takeFromBuffer(state, n);
@@ -771,10 +771,10 @@ node_define('stream', () => {
     nextTick(() => {
       if (state.errored || state.destroyed && !state.finished) return;
       stream.emit('prefinish');
-      stream.emit('finish');
       const callbacks = state.finishCallbacks;
       state.finishCallbacks = [];
       for (let i = 0; i < callbacks.length; i++) callbacks[i](null);
+      stream.emit('finish');
       const r = stream._readableState;
       if (state.autoDestroy && (r === undefined || r.endEmitted || r.readable === false)) stream.destroy();
     });

@@ -157,7 +157,6 @@ function node_constructorName(value) {
 
 function node_formatValue(ctx, value, depth, nested) {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
-    if (typeof value === 'string' && !nested) return value;
     return node_formatPrimitive(value);
   }
   if (ctx.customInspect) {
@@ -182,6 +181,9 @@ function node_formatValue(ctx, value, depth, nested) {
 
 function node_formatObject(ctx, value, depth) {
   const types = node_types;
+  // The depth of the object whose entries were formatted last: an object with entries
+  // nested `compact` levels deep or more is written over several lines, as Node does.
+  if (depth <= ctx.depth) ctx.currentDepth = depth;
   const name = node_constructorName(value);
   let keys = ObjectKeys(value);
   const symbols = ReflectOwnKeys(value);
@@ -317,7 +319,7 @@ function node_formatObject(ctx, value, depth) {
     total += entries[i].length;
     if (StringPrototypeIncludes(entries[i], '\n')) multiline = true;
   }
-  if (!multiline && total + 2 <= ctx.breakLength) {
+  if (!multiline && total + 2 <= ctx.breakLength && (ctx.currentDepth ?? depth) - depth < ctx.compact) {
     return `${start} ${ArrayPrototypeJoin(entries, ', ')} ${braces[1]}`;
   }
   const indent = '  ';
