@@ -127,3 +127,31 @@ export function modules_without_an_implementation_load_and_throw_when_used() {
   assertDeepEquals(messages, ['hi']);
   assert(c.hasSubscribers);
 }
+
+function responseOf(req) {
+  return new Promise((resolve, reject) => {
+    req.on('error', reject);
+    req.on('response', (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => { body += chunk; });
+      res.on('end', () => resolve({ res, body }));
+    });
+  });
+}
+
+export async function http_client_requests_go_out_through_fetch() {
+  const { res, body } = await responseOf(http.get('http://example.com/path?q=1'));
+  assertEquals(res.statusCode, 200);
+  assertEquals(res.headers['content-type'], 'text/plain');
+  assertEquals(res.headers['x-echo-method'], 'GET');
+  assertEquals(body, 'GET http://example.com/path?q=1 ');
+  const post = http.request({ method: 'POST', hostname: 'api.example.com', port: 8080, path: '/items',
+    headers: { 'content-type': 'text/plain' } });
+  assertEquals(post.getHeader('Content-Type'), 'text/plain');
+  post.write('a');
+  post.end('bc');
+  const posted = await responseOf(post);
+  assertEquals(posted.body, 'POST http://api.example.com:8080/items abc');
+  assertEquals(assertThrows(() => http.request('ftp://x/'), TypeError).code, 'ERR_INVALID_PROTOCOL');
+}

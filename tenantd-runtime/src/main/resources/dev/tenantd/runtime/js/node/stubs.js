@@ -61,6 +61,12 @@ const node_stubFinishers = {
     const keys = ObjectKeys(facts);
     for (let i = 0; i < keys.length; i++) os[keys[i]] = facts[keys[i]];
   },
+  http(module) {
+    node_httpFinish(module, 'http:');
+  },
+  https(module) {
+    node_httpFinish(module, 'https:');
+  },
   perf_hooks(hooks) {
     hooks.performance = globalThis.performance;
     if (globalThis.Performance !== undefined) hooks.Performance = globalThis.Performance;
