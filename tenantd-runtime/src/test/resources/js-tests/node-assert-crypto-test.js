@@ -127,3 +127,16 @@ export function random_values_and_comparisons() {
   assertEquals(crypto.subtle, globalThis.crypto.subtle);
   assertEquals(crypto.getRandomValues(new Uint8Array(4)).length, 4);
 }
+
+export async function a_hash_is_also_a_stream() {
+  const hash = createHash('sha256');
+  const digest = await new Promise((resolve) => {
+    hash.on('readable', () => {
+      const data = hash.read();
+      if (data) resolve(data.toString('hex'));
+    });
+    hash.write('hel');
+    hash.end('lo');
+  });
+  assertEquals(digest, '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824');
+}

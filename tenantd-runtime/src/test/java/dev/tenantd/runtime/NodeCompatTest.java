@@ -61,8 +61,9 @@ class NodeCompatTest {
         assertThat(answer("2024-06-01", List.of("nodejs_compat"), """
                 import { Buffer } from 'node:buffer';
                 export default { fetch() {
-                  return new Response([Buffer.from('hi').toString('hex'), typeof globalThis.Buffer, typeof process].join());
-                } };""")).isEqualTo("6869,undefined,undefined");
+                  return new Response([Buffer.from('hi').toString('hex'), typeof globalThis.Buffer, typeof process,
+                    typeof setImmediate].join());
+                } };""")).isEqualTo("6869,undefined,undefined,undefined");
         assertThatThrownBy(() -> worker("2024-06-01", List.of("nodejs_compat"), esm("w.js", """
                 import { Buffer } from 'buffer';
                 export default { fetch() { return new Response('x'); } };""")))

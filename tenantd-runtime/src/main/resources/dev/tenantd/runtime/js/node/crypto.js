@@ -52,9 +52,21 @@ node_define('crypto', () => {
     return encoding === undefined || encoding === 'buffer' ? buffer : buffer.toString(encoding);
   }
 
-  const EventEmitter = node_require('events');
+  // Like Node's, a Hash or Hmac is also a stream: what is written is hashed, and the
+  // digest is what it reads once the writing ends.
+  const { Transform } = node_require('stream');
+  const streaming = {
+    _transform(chunk, encoding, callback) {
+      this.update(chunk, encoding);
+      callback();
+    },
+    _flush(callback) {
+      this.push(this.digest());
+      callback();
+    },
+  };
 
-  class Hash extends EventEmitter {
+  class Hash extends Transform {
     #algorithm;
     #chunks = [];
     #length = 0;
@@ -106,7 +118,7 @@ node_define('crypto', () => {
     return padded;
   }
 
-  class Hmac extends EventEmitter {
+  class Hmac extends Transform {
     #algorithm;
     #key;
     #chunks;
@@ -144,6 +156,9 @@ node_define('crypto', () => {
       return output(digestOf(this.#algorithm[0], outer), outputEncoding);
     }
   }
+
+  ObjectDefineProperties(Hash.prototype, ObjectGetOwnPropertyDescriptors(streaming));
+  ObjectDefineProperties(Hmac.prototype, ObjectGetOwnPropertyDescriptors(streaming));
 
   function hmacOnce(algorithm, key, data) {
     return new Hmac(algorithm, key).update(data).digest();

@@ -48,10 +48,6 @@ node_define('events', () => {
     return maxListeners(this);
   };
 
-  function listenerOf(entry) {
-    return entry.listener !== undefined && typeof entry === 'function' && entry.onceWrapper ? entry.listener : entry;
-  }
-
   EventEmitter.prototype.emit = function emit(type, ...args) {
     const all = events(this);
     if (type === 'error') {

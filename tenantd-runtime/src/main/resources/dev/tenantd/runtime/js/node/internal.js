@@ -115,7 +115,7 @@ function node_notImplemented(what) {
 }
 
 // Globals per workerd: with nodejs_compat_v2 semantics (nodejs_compat from 2024-09-23)
-// Buffer, process and global are globals; setImmediate/clearImmediate come with nodejs_compat.
+// Buffer, process, global, setImmediate and clearImmediate are globals.
 function node_configure(flags, bindings) {
   if (!node_enabled(flags) && flags.nodejs_als !== true) return;
   if (flags.nodejs_als === true && !node_enabled(flags)) {
@@ -129,13 +129,13 @@ function node_configure(flags, bindings) {
       if (typeof bindings[i].value === 'string') node_processEnv[bindings[i].name] = bindings[i].value;
     }
   }
-  defineGlobal('setImmediate', function setImmediate(callback, ...args) {
-    return node_require('timers').setImmediate(callback, ...args);
-  });
-  defineGlobal('clearImmediate', function clearImmediate(immediate) {
-    node_require('timers').clearImmediate(immediate);
-  });
   if (flags.nodejs_compat_v2 === true) {
+    defineGlobal('setImmediate', function setImmediate(callback, ...args) {
+      return node_require('timers').setImmediate(callback, ...args);
+    });
+    defineGlobal('clearImmediate', function clearImmediate(immediate) {
+      node_require('timers').clearImmediate(immediate);
+    });
     defineGlobal('global', globalThis);
     defineGlobal('Buffer', node_require('buffer').Buffer);
     defineGlobal('process', node_require('process'));
