@@ -109,7 +109,7 @@ function node_makeAssert(strictMode) {
       }
       return;
     }
-    if (node_types.isRegExp(expected)) {
+    if (node_types().isRegExp(expected)) {
       if (!regExpTest(expected, String(error))) {
         fail(error, expected, message, operator, `The input did not match the regular expression ${String(expected)}. Input:\n\n${node_inspect(String(error))}\n`);
       }
@@ -122,7 +122,7 @@ function node_makeAssert(strictMode) {
         const key = keys[i];
         const want = expected[key];
         const have = error === null || error === undefined ? undefined : error[key];
-        const same = node_types.isRegExp(want) && typeof have === 'string' ? regExpTest(want, have)
+        const same = node_types().isRegExp(want) && typeof have === 'string' ? regExpTest(want, have)
           : node_deepEqual(have, want, true);
         if (!same) {
           fail(error, expected, message, operator,

@@ -1,10 +1,17 @@
 // node:util (format, inspect, promisify, callbackify, inherits, deprecate, types,
 // isDeepStrictEqual, TextEncoder/TextDecoder …) and node:util/types.
 //
-// Shared: node_types (the util.types checks), node_inspect(value, options),
+// Shared: node_types() (the util.types checks), node_inspect(value, options),
 //         node_format(args), node_deepEqual(a, b, strict)
 
-const node_types = (() => {
+// Made the first time a module needs them, not in every isolate's start-up.
+let node_typesMade;
+function node_types() {
+  if (node_typesMade === undefined) node_typesMade = node_makeTypes();
+  return node_typesMade;
+}
+
+function node_makeTypes() {
   const brand = (fn) => (value) => {
     if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
     try {
@@ -79,7 +86,7 @@ const node_types = (() => {
   for (let i = 0; i < tags.length; i++) types[`is${tags[i]}`] = typedArrayTag(tags[i]);
   types.isGeneratorObject = (v) => v !== null && typeof v === 'object' && ObjectPrototypeToString(v) === '[object Generator]';
   return ObjectFreeze(types);
-})();
+}
 
 // ---- inspect
 
@@ -180,7 +187,7 @@ function node_formatValue(ctx, value, depth, nested) {
 }
 
 function node_formatObject(ctx, value, depth) {
-  const types = node_types;
+  const types = node_types();
   // The depth of the object whose entries were formatted last: an object with entries
   // nested `compact` levels deep or more is written over several lines, as Node does.
   if (depth <= ctx.depth) ctx.currentDepth = depth;
@@ -438,7 +445,7 @@ function node_deepEqual(a, b, strict, memo) {
     if (typeof a === 'function' || typeof b === 'function') return false;
     return false;
   }
-  const types = node_types;
+  const types = node_types();
   if (strict && ObjectGetPrototypeOf(a) !== ObjectGetPrototypeOf(b)) return false;
   const tagA = ObjectPrototypeToString(a);
   if (tagA !== ObjectPrototypeToString(b)) return false;
@@ -525,7 +532,7 @@ function node_ownEnumerable(value, strict) {
   return keys;
 }
 
-node_define('util/types', () => ({ ...node_types }));
+node_define('util/types', () => ({ ...node_types() }));
 
 node_define('util', () => {
   const customPromisify = Symbol.for('nodejs.util.promisify.custom');
@@ -675,9 +682,9 @@ node_define('util', () => {
     isString: (v) => typeof v === 'string',
     isSymbol: (v) => typeof v === 'symbol',
     isUndefined: (v) => v === undefined,
-    isRegExp: node_types.isRegExp,
+    isRegExp: node_types().isRegExp,
     isObject: (v) => v !== null && typeof v === 'object',
-    isDate: node_types.isDate,
+    isDate: node_types().isDate,
     isError: (v) => ErrorIsError(v),
     isFunction: (v) => typeof v === 'function',
     isPrimitive: (v) => v === null || (typeof v !== 'object' && typeof v !== 'function'),
