@@ -18,6 +18,12 @@ final class ModuleNames {
         return colon > 0 && (slash < 0 || colon < slash);
     }
 
+    /** Whether a specifier is a bare name ({@code buffer}), neither relative nor absolute nor with a scheme. */
+    static boolean isBare(String specifier) {
+        return !specifier.isEmpty() && !specifier.startsWith("./") && !specifier.startsWith("../")
+                && !specifier.startsWith("/") && !isBuiltin(specifier);
+    }
+
     static String resolve(String referrer, String specifier) {
         String path;
         if (specifier.startsWith("./") || specifier.startsWith("../")) {

@@ -162,6 +162,13 @@ final class ScriptLoader {
                 }
             }
             String name = ModuleNames.resolve(referrer == null ? "" : referrer.getResourceName(), specifier);
+            if (source.module(name).isEmpty() && ModuleNames.isBare(specifier)) {
+                // An uploaded module of that name comes first; then `buffer` may be `node:buffer`.
+                IV8Module builtin = builtin(specifier);
+                if (builtin != null) {
+                    return builtin;
+                }
+            }
             if (source.module(name).isEmpty()) {
                 throw new ScriptException("No such module \"" + specifier + "\" imported from \""
                         + (referrer == null ? "?" : referrer.getResourceName()) + "\"");

@@ -10,7 +10,8 @@
 //       and the hint to show when it may not (e.g. the flag to turn on)
 //   builtins_module(specifier) (worker.js's builtinModule entry point)
 //       -> the exports, a string saying why the worker may not import it, or
-//          undefined when no built-in module has that name
+//          undefined when no built-in module has that name. A bare name (`buffer`)
+//          is `node:buffer` when the nodejs_compat_v2 behaviour is on, as in workerd.
 
 const builtins_defined = new SafeMap();
 const builtins_made = new SafeMap();
@@ -20,6 +21,10 @@ function builtins_define(specifier, make, enabledBy, hint) {
 }
 
 function builtins_module(specifier, flags) {
+  if (!StringPrototypeIncludes(specifier, ':')) {
+    if (flags.nodejs_compat_v2 !== true || !builtins_defined.has(`node:${specifier}`)) return undefined;
+    specifier = `node:${specifier}`;
+  }
   const made = builtins_made.get(specifier);
   if (made !== undefined) return made;
   const definition = builtins_defined.get(specifier);

@@ -197,6 +197,7 @@ const entryPoints = {
         if (format === 'service-worker') defineGlobal(binding.name, env[binding.name]);
       }
       worker_env = ObjectFreeze(env);
+      node_configure(worker_flags, bindings);
       return '';
     } catch (error) {
       return `Invalid bindings: ${error.message}`;

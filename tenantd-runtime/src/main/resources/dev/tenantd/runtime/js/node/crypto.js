@@ -1,0 +1,334 @@
+// node:crypto: createHash and createHmac (md5, sha1, sha256, sha384, sha512), hash(),
+// pbkdf2/pbkdf2Sync, randomBytes, randomUUID, randomInt, randomFillSync,
+// timingSafeEqual, getRandomValues, and webcrypto/subtle (the global crypto).
+//
+// Digests are computed by the host's `digest` call, which takes the whole input at
+// once: a Hash keeps what update() gave it until digest() (its memory grows with the
+// input, counted like any other bytes of the isolate) and copy() copies that list.
+// HMAC is computed here from two digests (RFC 2104), so it needs no host call of its own.
+
+node_define('crypto', () => {
+  const { Buffer } = node_require('buffer');
+  // Node's names (and OpenSSL's aliases) -> [host digest name, block size in bytes].
+  const algorithms = {
+    __proto__: null,
+    md5: ['MD5', 64],
+    sha1: ['SHA-1', 64],
+    'sha-1': ['SHA-1', 64],
+    sha256: ['SHA-256', 64],
+    'sha-256': ['SHA-256', 64],
+    sha384: ['SHA-384', 128],
+    'sha-384': ['SHA-384', 128],
+    sha512: ['SHA-512', 128],
+    'sha-512': ['SHA-512', 128],
+    rsa_md5: ['MD5', 64],
+    'rsa-sha1': ['SHA-1', 64],
+    'rsa-sha256': ['SHA-256', 64],
+    'rsa-sha384': ['SHA-384', 128],
+    'rsa-sha512': ['SHA-512', 128],
+  };
+
+  function algorithmOf(name) {
+    node_validateString(name, 'algorithm');
+    const found = algorithms[StringPrototypeToLowerCase(name)];
+    if (found === undefined) throw node_error(Error, 'ERR_OSSL_EVP_UNSUPPORTED', 'Digest method not supported');
+    return found;
+  }
+
+  function digestOf(hostName, bytes) {
+    return memory_fromHost(host.digest(hostName, bodyToHost(bytes)));
+  }
+
+  function toBytes(data, encoding, name) {
+    if (typeof data === 'string') return node_bufferEncode(data, node_encodingOrThrow(encoding));
+    if (ArrayBufferIsView(data)) return new Uint8Array(viewBytes(data));
+    if (isArrayBuffer(data)) return new Uint8Array(new Uint8Array(data));
+    throw node_invalidArgType(name, 'of type string or an instance of Buffer, TypedArray, or DataView', data);
+  }
+
+  function output(bytes, encoding) {
+    const buffer = Buffer.from(TypedArrayPrototypeGetBuffer(bytes), TypedArrayPrototypeGetByteOffset(bytes),
+      TypedArrayPrototypeGetLength(bytes));
+    return encoding === undefined || encoding === 'buffer' ? buffer : buffer.toString(encoding);
+  }
+
+  // Like Node's, a Hash or Hmac is also a stream: what is written is hashed, and the
+  // digest is what it reads once the writing ends.
+  const { Transform } = node_require('stream');
+  const streaming = {
+    _transform(chunk, encoding, callback) {
+      this.update(chunk, encoding);
+      callback();
+    },
+    _flush(callback) {
+      this.push(this.digest());
+      callback();
+    },
+  };
+
+  class Hash extends Transform {
+    #algorithm;
+    #chunks = [];
+    #length = 0;
+    #finished = false;
+
+    constructor(algorithm) {
+      super();
+      this.#algorithm = algorithmOf(algorithm);
+    }
+
+    update(data, inputEncoding) {
+      if (this.#finished) throw node_error(Error, 'ERR_CRYPTO_HASH_FINALIZED', 'Digest already called');
+      const bytes = toBytes(data, inputEncoding, 'data');
+      ArrayPrototypePush(this.#chunks, bytes);
+      this.#length += bytes.length;
+      return this;
+    }
+
+    digest(outputEncoding) {
+      if (this.#finished) throw node_error(Error, 'ERR_CRYPTO_HASH_FINALIZED', 'Digest already called');
+      this.#finished = true;
+      const bytes = concatBytes(this.#chunks.length === 0 ? [new Uint8Array(0)] : this.#chunks, this.#length);
+      this.#chunks = [];
+      return output(digestOf(this.#algorithm[0], bytes), outputEncoding);
+    }
+
+    copy() {
+      if (this.#finished) throw node_error(Error, 'ERR_CRYPTO_HASH_FINALIZED', 'Digest already called');
+      const copy = new Hash(StringPrototypeToLowerCase(this.#algorithm[0]));
+      for (let i = 0; i < this.#chunks.length; i++) copy.update(this.#chunks[i]);
+      return copy;
+    }
+  }
+
+  function hmacKey(algorithm, key) {
+    let bytes;
+    if (typeof key === 'string') bytes = node_bufferEncode(key, 'utf8');
+    else if (ArrayBufferIsView(key)) bytes = viewBytes(key);
+    else if (isArrayBuffer(key)) bytes = new Uint8Array(key);
+    else if (key !== null && typeof key === 'object' && key.type === 'secret' && typeof key.export === 'function') {
+      bytes = viewBytes(key.export());
+    } else {
+      throw node_invalidArgType('key', 'of type string or an instance of ArrayBuffer, Buffer, TypedArray, DataView, KeyObject, or CryptoKey', key);
+    }
+    const block = algorithm[1];
+    if (bytes.length > block) bytes = digestOf(algorithm[0], bytes);
+    const padded = new Uint8Array(block);
+    TypedArrayPrototypeSet(padded, bytes);
+    return padded;
+  }
+
+  class Hmac extends Transform {
+    #algorithm;
+    #key;
+    #chunks;
+    #length;
+    #finished = false;
+
+    constructor(algorithm, key) {
+      super();
+      this.#algorithm = algorithmOf(algorithm);
+      this.#key = hmacKey(this.#algorithm, key);
+      const inner = new Uint8Array(this.#key.length);
+      for (let i = 0; i < inner.length; i++) inner[i] = this.#key[i] ^ 0x36;
+      this.#chunks = [inner];
+      this.#length = inner.length;
+    }
+
+    update(data, inputEncoding) {
+      if (this.#finished) throw node_error(Error, 'ERR_CRYPTO_HASH_FINALIZED', 'Digest already called');
+      const bytes = toBytes(data, inputEncoding, 'data');
+      ArrayPrototypePush(this.#chunks, bytes);
+      this.#length += bytes.length;
+      return this;
+    }
+
+    digest(outputEncoding) {
+      if (this.#finished) {
+        return output(new Uint8Array(0), outputEncoding);
+      }
+      this.#finished = true;
+      const inner = digestOf(this.#algorithm[0], concatBytes(this.#chunks, this.#length));
+      this.#chunks = [];
+      const outer = new Uint8Array(this.#key.length + inner.length);
+      for (let i = 0; i < this.#key.length; i++) outer[i] = this.#key[i] ^ 0x5c;
+      TypedArrayPrototypeSet(outer, inner, this.#key.length);
+      return output(digestOf(this.#algorithm[0], outer), outputEncoding);
+    }
+  }
+
+  ObjectDefineProperties(Hash.prototype, ObjectGetOwnPropertyDescriptors(streaming));
+  ObjectDefineProperties(Hmac.prototype, ObjectGetOwnPropertyDescriptors(streaming));
+
+  function hmacOnce(algorithm, key, data) {
+    return new Hmac(algorithm, key).update(data).digest();
+  }
+
+  function pbkdf2Sync(password, salt, iterations, keylen, digest) {
+    const passwordBytes = toBytes(password, 'utf8', 'password');
+    const saltBytes = toBytes(salt, 'utf8', 'salt');
+    if (typeof iterations !== 'number' || !node_NumberIsInteger(iterations) || iterations < 1) {
+      throw node_outOfRange('iterations', '>= 1 && <= 2147483647', iterations);
+    }
+    if (typeof keylen !== 'number' || !node_NumberIsInteger(keylen) || keylen < 0) {
+      throw node_outOfRange('keylen', '>= 0 && <= 2147483647', keylen);
+    }
+    node_validateString(digest, 'digest');
+    const out = Buffer.alloc(keylen);
+    let filled = 0;
+    for (let block = 1; filled < keylen; block++) {
+      const first = new Uint8Array(saltBytes.length + 4);
+      TypedArrayPrototypeSet(first, saltBytes);
+      first[saltBytes.length] = block >>> 24;
+      first[saltBytes.length + 1] = (block >>> 16) & 255;
+      first[saltBytes.length + 2] = (block >>> 8) & 255;
+      first[saltBytes.length + 3] = block & 255;
+      let u = hmacOnce(digest, passwordBytes, first);
+      const t = new Uint8Array(u);
+      for (let i = 1; i < iterations; i++) {
+        u = hmacOnce(digest, passwordBytes, u);
+        for (let j = 0; j < t.length; j++) t[j] ^= u[j];
+      }
+      const take = MathMin(t.length, keylen - filled);
+      TypedArrayPrototypeSet(out, bytesView(t, 0, take), filled);
+      filled += take;
+    }
+    return out;
+  }
+
+  function pbkdf2(password, salt, iterations, keylen, digest, callback) {
+    node_validateFunction(callback, 'callback');
+    const result = pbkdf2Sync(password, salt, iterations, keylen, digest);
+    node_require('process').nextTick(callback, null, result);
+  }
+
+  function randomBytes(size, callback) {
+    if (typeof size !== 'number' || !(size >= 0 && size <= 2 ** 31 - 1)) {
+      throw node_outOfRange('size', '>= 0 && <= 2147483647', size);
+    }
+    const out = Buffer.alloc(size);
+    for (let at = 0; at < size; at += 65536) {
+      TypedArrayPrototypeSet(out, memory_fromHost(host.randomBytes(MathMin(65536, size - at))), at);
+    }
+    if (typeof callback === 'function') {
+      node_require('process').nextTick(callback, null, out);
+      return undefined;
+    }
+    return out;
+  }
+
+  function randomFillSync(target, offset = 0, size = undefined) {
+    const bytes = viewBytes(ArrayBufferIsView(target) ? target : new Uint8Array(target));
+    const end = size === undefined ? bytes.length : offset + size;
+    if (offset < 0 || end > bytes.length) throw node_outOfRange('offset', `>= 0 && <= ${bytes.length}`, offset);
+    TypedArrayPrototypeSet(bytes, randomBytes(end - offset), offset);
+    return target;
+  }
+
+  function randomFill(target, offset, size, callback) {
+    if (typeof offset === 'function') {
+      callback = offset;
+      offset = 0;
+      size = undefined;
+    } else if (typeof size === 'function') {
+      callback = size;
+      size = undefined;
+    }
+    node_validateFunction(callback, 'callback');
+    randomFillSync(target, offset, size);
+    node_require('process').nextTick(callback, null, target);
+  }
+
+  // A uniformly random integer in [min, max), by rejection sampling of 48-bit values.
+  function randomInt(min, max, callback) {
+    if (max === undefined || typeof max === 'function') {
+      callback = max;
+      max = min;
+      min = 0;
+    }
+    if (!node_NumberIsSafeInteger(min)) throw node_invalidArgType('min', 'a safe integer', min);
+    if (!node_NumberIsSafeInteger(max)) throw node_invalidArgType('max', 'a safe integer', max);
+    if (max <= min) {
+      throw node_outOfRange('max', `greater than the value of "min" (${min})`, max);
+    }
+    const range = max - min;
+    if (range > 2 ** 48) throw node_outOfRange('max - min', '<= 281474976710655', range);
+    const limit = 2 ** 48 - (2 ** 48 % range);
+    let value;
+    do {
+      const b = memory_fromHost(host.randomBytes(6));
+      value = ((b[0] * 256 + b[1]) * 256 + b[2]) * 16777216 + ((b[3] << 16) | (b[4] << 8) | b[5]);
+    } while (value >= limit);
+    const result = min + (value % range);
+    if (typeof callback === 'function') {
+      node_require('process').nextTick(callback, null, result);
+      return undefined;
+    }
+    return result;
+  }
+
+  function timingSafeEqual(a, b) {
+    if (!ArrayBufferIsView(a) && !isArrayBuffer(a)) {
+      throw node_invalidArgType('buf1', 'an instance of ArrayBuffer, Buffer, TypedArray, or DataView', a);
+    }
+    if (!ArrayBufferIsView(b) && !isArrayBuffer(b)) {
+      throw node_invalidArgType('buf2', 'an instance of ArrayBuffer, Buffer, TypedArray, or DataView', b);
+    }
+    const x = ArrayBufferIsView(a) ? viewBytes(a) : new Uint8Array(a);
+    const y = ArrayBufferIsView(b) ? viewBytes(b) : new Uint8Array(b);
+    if (x.length !== y.length) {
+      throw node_error(RangeError, 'ERR_CRYPTO_TIMING_SAFE_EQUAL_LENGTH', 'Input buffers must have the same byte length');
+    }
+    let difference = 0;
+    for (let i = 0; i < x.length; i++) difference |= x[i] ^ y[i];
+    return difference === 0;
+  }
+
+  const webcrypto = globalThis.crypto;
+  return {
+    createHash: (algorithm, options) => new Hash(algorithm),
+    createHmac: (algorithm, key, options) => new Hmac(algorithm, key),
+    hash: (algorithm, data, outputEncoding = 'hex') => new Hash(algorithm).update(data).digest(outputEncoding),
+    Hash,
+    Hmac,
+    getHashes: () => ['md5', 'sha1', 'sha256', 'sha384', 'sha512'],
+    getCiphers: () => [],
+    getCurves: () => [],
+    pbkdf2,
+    pbkdf2Sync,
+    randomBytes,
+    pseudoRandomBytes: randomBytes,
+    randomFill,
+    randomFillSync,
+    randomInt,
+    randomUUID: () => webcrypto.randomUUID(),
+    getRandomValues: (array) => webcrypto.getRandomValues(array),
+    timingSafeEqual,
+    webcrypto,
+    subtle: webcrypto.subtle,
+    constants: ObjectFreeze({ __proto__: null }),
+    createCipheriv: node_notImplemented('crypto.createCipheriv'),
+    createDecipheriv: node_notImplemented('crypto.createDecipheriv'),
+    createSign: node_notImplemented('crypto.createSign'),
+    createVerify: node_notImplemented('crypto.createVerify'),
+    createPrivateKey: node_notImplemented('crypto.createPrivateKey'),
+    createPublicKey: node_notImplemented('crypto.createPublicKey'),
+    createSecretKey: node_notImplemented('crypto.createSecretKey'),
+    generateKeyPair: node_notImplemented('crypto.generateKeyPair'),
+    generateKeyPairSync: node_notImplemented('crypto.generateKeyPairSync'),
+    scrypt: node_notImplemented('crypto.scrypt'),
+    scryptSync: node_notImplemented('crypto.scryptSync'),
+    hkdf: node_notImplemented('crypto.hkdf'),
+    hkdfSync: node_notImplemented('crypto.hkdfSync'),
+    createDiffieHellman: node_notImplemented('crypto.createDiffieHellman'),
+    createECDH: node_notImplemented('crypto.createECDH'),
+    sign: node_notImplemented('crypto.sign'),
+    verify: node_notImplemented('crypto.verify'),
+    publicEncrypt: node_notImplemented('crypto.publicEncrypt'),
+    privateDecrypt: node_notImplemented('crypto.privateDecrypt'),
+    getFips: () => 0,
+    setFips: node_notImplemented('crypto.setFips'),
+  };
+});
+
+const node_NumberIsSafeInteger = Number.isSafeInteger;
