@@ -233,6 +233,13 @@ class EventSource extends EventTarget {
   }
 
   async #run(stream, reconnect) {
+    // Opened after the caller's turn, so that listeners added right after from() hear it.
+    const reader = stream.getReader();
+    await PromiseResolve();
+    if (this.#readyState === es_CLOSED) {
+      reader.cancel();
+      return;
+    }
     this.#readyState = es_OPEN;
     this.#dispatch(new Event('open'), this.#onopen);
     const parser = new es_Parser((type, data, id) => {
@@ -244,7 +251,6 @@ class EventSource extends EventTarget {
       this.#retryMs = MathMin(MathMax(ms, es_MIN_RETRY_MS), es_MAX_RETRY_MS);
     }, this.#lastEventId);
     const decoder = new TextDecoder();
-    const reader = stream.getReader();
     try {
       for (;;) {
         const { value, done } = await reader.read();
