@@ -51,16 +51,16 @@ function fetch_hostCall(signal, start, encodeBody = 'automatic') {
       entry.signal = signal;
       entry.onAbort = () => {
         fetch_pending.delete(id);
-        reject(abortSignal_reason(signal));
+        reject(events_signalReason(signal));
       };
-      abortSignal_addAlgorithm(signal, entry.onAbort);
+      events_addAbortAlgorithm(signal, entry.onAbort);
     }
     fetch_pending.set(id, entry);
     try {
       start(id);
     } catch (error) {
       fetch_pending.delete(id);
-      if (entry.signal) abortSignal_removeAlgorithm(entry.signal, entry.onAbort);
+      if (entry.signal) events_removeAbortAlgorithm(entry.signal, entry.onAbort);
       reject(error);
     }
   });
@@ -74,7 +74,7 @@ function fetch_settle(id, status, statusText, headers, buffer, url, redirects, h
   // Nobody waits for this response any more: a WebSocket it brought is closed when the invocation ends.
   if (!entry) return;
   fetch_pending.delete(id);
-  if (entry.signal) abortSignal_removeAlgorithm(entry.signal, entry.onAbort);
+  if (entry.signal) events_removeAbortAlgorithm(entry.signal, entry.onAbort);
   try {
     const body = heldId > 0 ? body_heldSource(heldId, heldLength)
       : ArrayBufferPrototypeGetByteLength(buffer) === 0 ? null : memory_fromHost(buffer);
@@ -90,7 +90,7 @@ function fetch_answer(id, text, buffer) {
   const entry = fetch_pending.get(id);
   if (!entry) return;
   fetch_pending.delete(id);
-  if (entry.signal) abortSignal_removeAlgorithm(entry.signal, entry.onAbort);
+  if (entry.signal) events_removeAbortAlgorithm(entry.signal, entry.onAbort);
   try {
     entry.resolve({ text, bytes: ArrayBufferPrototypeGetByteLength(buffer) === 0 ? null : memory_fromHost(buffer) });
   } catch (error) {
@@ -102,7 +102,7 @@ function fetch_reject(id, name, message) {
   const entry = fetch_pending.get(id);
   if (!entry) return;
   fetch_pending.delete(id);
-  if (entry.signal) abortSignal_removeAlgorithm(entry.signal, entry.onAbort);
+  if (entry.signal) events_removeAbortAlgorithm(entry.signal, entry.onAbort);
   const Type = fetch_errorTypes[name] ?? Error;
   entry.reject(new Type(message));
 }
@@ -110,7 +110,7 @@ function fetch_reject(id, name, message) {
 async function fetch_prepare(input, init) {
   const request = init === undefined && isRequest(input) ? input : new Request(input, init);
   const signal = requestSignal(request);
-  if (signal !== null && abortSignal_aborted(signal)) throw abortSignal_reason(signal);
+  if (signal !== null && events_signalAborted(signal)) throw events_signalReason(signal);
   return { request, signal, flat: await requestToHost(request) };
 }
 

@@ -20,15 +20,36 @@ let ws_state;
 
 class MessageEvent extends Event {
   #data;
+  #origin;
+  #lastEventId;
 
   constructor(type, init = undefined) {
     requireArguments(arguments.length, 1, "Failed to construct 'MessageEvent'");
     super(type, init);
-    this.#data = init === undefined || init === null || init.data === undefined ? null : init.data;
+    const options = init ?? {};
+    this.#data = options.data === undefined ? null : options.data;
+    this.#origin = options.origin === undefined ? '' : webIdlToString(options.origin, 'origin');
+    this.#lastEventId = options.lastEventId === undefined ? '' : webIdlToString(options.lastEventId, 'lastEventId');
   }
 
   get data() {
     return this.#data;
+  }
+
+  get origin() {
+    return this.#origin;
+  }
+
+  get lastEventId() {
+    return this.#lastEventId;
+  }
+
+  get source() {
+    return null;
+  }
+
+  get ports() {
+    return [];
   }
 }
 webIdlClass(MessageEvent);
