@@ -45,6 +45,11 @@ function fetch_hasHeader(flat, name) {
 // `encodeBody` is the request's encodeResponseBody: 'manual' leaves an encoded body as it is.
 function fetch_hostCall(signal, start, encodeBody = 'automatic') {
   return new Promise((resolve, reject) => {
+    // Aborted while the request was being prepared: nothing is sent.
+    if (signal && events_signalAborted(signal)) {
+      reject(events_signalReason(signal));
+      return;
+    }
     const id = ++fetch_nextCallId;
     const entry = { resolve, reject, signal: null, onAbort: null, encodeBody };
     if (signal) {
