@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { presignInput } from './s3-input.mjs';
-import { expectedRewrite } from './origin.mjs';
+import { expectedPage, expectedRewrite } from './origin.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const fx = JSON.parse(fs.readFileSync(path.join(here, '..', 'fixtures', 'jose.json'), 'utf8'));
@@ -22,6 +22,8 @@ const json = (r) => {
   const body = r.body.toString('utf8');
   try { return { status: r.status, json: JSON.parse(body) }; } catch { return { status: r.status, body }; }
 };
+/** The start of a failed answer's body, so a report says why instead of only a hash. */
+const failure = (r) => (r.status === 200 ? {} : { answer: r.body.subarray(0, 300).toString('utf8') });
 const header = (alg) => (alg === 'HS256' ? { alg, typ: 'JWT' } : { alg, kid: fx.keys[alg].private.kid, typ: 'JWT' });
 const BAD_SIGNATURE = { status: 200, json: { error: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' } };
 
@@ -262,11 +264,19 @@ export const cases = [
     expect: () => ({ status: 200, type: 'text/event-stream', body: SSE }),
   },
   {
+    id: 'fetch/stream-10MB', worker: 'rewriter', what: 'a 10 MB page from a local origin passed through while it streams',
+    run: async (t) => {
+      const r = await t.call('rewriter', '/plain', { timeoutMs: 90_000, onFirstBytes: t.origin.clientSawFirstBytes });
+      return { status: r.status, bytes: r.body.length, sha256: crypto.createHash('sha256').update(r.body).digest('hex'), ...failure(r) };
+    },
+    expect: () => ({ status: 200, ...expectedPage() }),
+  },
+  {
     id: 'htmlrewriter/10MB', worker: 'rewriter', what: 'links of a 10 MB page from a local origin rewritten while it streams',
     run: async (t) => {
       const r = await t.call('rewriter', '/', { timeoutMs: 90_000, onFirstBytes: t.origin.clientSawFirstBytes });
       const m = /<!-- (\d+) links -->$/.exec(r.body.subarray(-40).toString());
-      return { status: r.status, bytes: r.body.length, sha256: crypto.createHash('sha256').update(r.body).digest('hex'), links: m ? Number(m[1]) : null };
+      return { status: r.status, bytes: r.body.length, sha256: crypto.createHash('sha256').update(r.body).digest('hex'), links: m ? Number(m[1]) : null, ...failure(r) };
     },
     expect: () => ({ status: 200, ...expectedRewrite() }),
   },

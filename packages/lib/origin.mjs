@@ -23,6 +23,12 @@ export function pageText() {
   return HEAD + [...blocks()].join('') + TAIL;
 }
 
+/** The page itself: sha256 and length. */
+export function expectedPage() {
+  const page = Buffer.from(pageText());
+  return { bytes: page.length, sha256: crypto.createHash('sha256').update(page).digest('hex') };
+}
+
 /** What the rewriter worker must answer for the page: sha256, length and the number of rewritten links. */
 export function expectedRewrite() {
   let links = 0;
