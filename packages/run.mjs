@@ -167,9 +167,9 @@ async function runCases(target, origin) {
     }
     let pass = false;
     if (error === undefined) {
-      try { assert.deepStrictEqual(actual, expected); pass = true; } catch { error = `expected ${JSON.stringify(expected).slice(0, 300)}`; }
+      try { assert.deepStrictEqual(actual, expected); pass = true; } catch { error = 'the answer differs from the expected one'; }
     }
-    results[c.id] = { pass, actual, error };
+    results[c.id] = { pass, actual, expected, error };
     log(`${target.name} ${c.id}: ${pass ? 'passed' : 'FAILED'}`);
   }
   return results;
@@ -262,7 +262,10 @@ function report(results, rates) {
       const r = results[name]?.[c.id];
       if (r && !r.pass) {
         details.push(`- ${name} ${c.id}${NOT_YET_SUPPORTED[c.id] && name === 'tenantd' ? ` [NOT YET SUPPORTED: ${NOT_YET_SUPPORTED[c.id]}]` : ''}: ${short(r.error)}`);
-        if (r.actual !== undefined) details.push(`    saw: ${JSON.stringify(r.actual).slice(0, 400)}`);
+        if (r.actual !== undefined) {
+          details.push(`    saw:      ${JSON.stringify(r.actual).slice(0, 400)}`);
+          details.push(`    expected: ${JSON.stringify(r.expected).slice(0, 400)}`);
+        }
       }
     }
   }
