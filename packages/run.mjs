@@ -58,6 +58,10 @@ const log = (...a) => console.error(`[${((Date.now() - started) / 1000).toFixed(
 
 const selected = cases.filter((c) => ONLY.length === 0 || ONLY.includes(c.id) || ONLY.includes(c.worker));
 const workerNames = [...new Set(selected.map((c) => c.worker))];
+for (const id of Object.keys(NOT_YET_SUPPORTED)) {
+  if (!cases.some((c) => c.id === id)) throw new Error(`NOT_YET_SUPPORTED names ${id}, which is no case`);
+}
+if (selected.length === 0) throw new Error(`PACKAGES_ONLY=${ONLY.join(',')} selects no case; the cases are ${cases.map((c) => c.id).join(' ')}`);
 
 // ---------------------------------------------------------------- bundling with wrangler
 
