@@ -304,4 +304,6 @@ function report(results, rates) {
   return problems.length ? 1 : 0;
 }
 
-process.exitCode = await main().catch((e) => { console.error(e.stack ?? e); return 1; });
+// Exit at once: a connection a failed case left behind (a worker still fetching the origin's
+// page, say) must not hold the run open once the report is out.
+process.exit(await main().catch((e) => { console.error(e.stack ?? e); return 1; }));
