@@ -35,7 +35,7 @@ const NOT_YET_SUPPORTED = {
   'hono/compress': `${WEB_CRYPTO}: the worker's jwt middleware checks for importKey at start-up; then automatic Content-Encoding`,
   'stripe/webhook': `${NODEJS_COMPAT}; HMAC in ${WEB_CRYPTO}`,
   's3/presign': `${NODEJS_COMPAT}; HMAC in ${WEB_CRYPTO}`,
-  postgres: NODEJS_COMPAT,
+  postgres: `${NODEJS_COMPAT}; dynamic import() (postgres.js loads cloudflare:sockets with await import())`,
   'websocket/echo': 'WebSocketPair and 101 responses with a webSocket',
   'websocket/chat': 'WebSocketPair and 101 responses with a webSocket',
   'fetch/stream-10MB': FETCH_STREAMING,
