@@ -36,11 +36,12 @@ export function tempDir(prefix) {
 /**
  * Starts tenantd on random loopback ports with a temp data dir, the known account and token,
  * and `*.tenants.test` routed to the dispatch worker. Resolves once both listeners are up.
+ * `extraArgs` go to `tenantd serve` as they are (e.g. `['--config', file]`).
  */
-export async function startTenantd({ routes = [`*.${TENANT_SUFFIX}/*=${DISPATCHER}`] } = {}) {
+export async function startTenantd({ routes = [`*.${TENANT_SUFFIX}/*=${DISPATCHER}`], extraArgs = [] } = {}) {
   const dataDir = tempDir('data');
   const args = ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--api-listen', '127.0.0.1:0',
-    '--account-id', ACCOUNT, '--api-token', TOKEN, ...routes.flatMap((r) => ['--route', r])];
+    '--account-id', ACCOUNT, '--api-token', TOKEN, ...routes.flatMap((r) => ['--route', r]), ...extraArgs];
   const child = spawn(path.join(repoDir, 'tenantd'), args, {
     cwd: repoDir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TENANTD_API_TOKEN: TOKEN },
   });
