@@ -127,7 +127,8 @@ public record EgressPolicy(List<String> allow, List<String> block) {
         return (address[10] & 0xff) == 0xff && (address[11] & 0xff) == 0xff;
     }
 
-    private static boolean matches(String rule, String host, Optional<InetAddress> address) {
+    private static boolean matches(String rule, String spelled, Optional<InetAddress> address) {
+        String host = canonicalName(spelled);
         if (rule.contains("/")) {
             return address.isPresent() && cidr(rule).contains(address.get());
         }
@@ -151,6 +152,15 @@ public record EgressPolicy(List<String> allow, List<String> block) {
     }
 
     /** The first block-list rule naming {@code host} (by name, before any lookup), if any. */
+    /**
+     * {@code host} as rules spell names: DNS ignores letter case and the root's trailing dot,
+     * so {@code EVIL.example.} reaches the same place as {@code evil.example} and meets its rules.
+     */
+    private static String canonicalName(String host) {
+        String lower = host.toLowerCase(Locale.ROOT);
+        return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+    }
+
     Optional<String> blockingRuleByName(String host) {
         return block.stream().filter(rule -> !rule.contains("/") && matches(rule, host, Optional.empty())).findFirst();
     }
