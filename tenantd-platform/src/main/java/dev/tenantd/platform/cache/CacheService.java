@@ -1,5 +1,6 @@
 package dev.tenantd.platform.cache;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
@@ -33,6 +34,9 @@ public final class CacheService implements AutoCloseable {
     private final CacheLimits limits;
     private final ThreadPoolExecutor executor;
     private final ScheduledExecutorService evictor;
+    /** The longest URL an entry is kept under: Workers' URL size limit, 16 KiB. */
+    static final int MAX_URL_BYTES = 16 * 1024;
+
     private final AtomicBoolean evictionQueued = new AtomicBoolean();
 
     private CacheService(CacheStore store, Clock clock, CacheLimits limits) {
@@ -75,6 +79,10 @@ public final class CacheService implements AutoCloseable {
     /** {@code cache.put}: stores the response if its headers allow, for as long as they say; whether it was stored. */
     CompletableFuture<Boolean> put(CacheKey key, HttpFields request, int status, String statusText, HttpFields headers,
             byte[] body) {
+        if (key.url().getBytes(StandardCharsets.UTF_8).length > MAX_URL_BYTES) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("Cannot cache a response for a URL of more than "
+                    + MAX_URL_BYTES + " bytes (Workers' URL size limit)."));
+        }
         if (body.length > limits.maxObjectBytes()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("Cannot cache a response of " + body.length
                     + " bytes: this server caches responses of at most " + limits.maxObjectBytes() + " bytes."));

@@ -108,7 +108,8 @@ final class CacheStore implements AutoCloseable {
             throw new UncheckedIOException("cannot write a cached body", e);
         }
         String meta = meta(entry);
-        long size = entry.body().length + (long) meta.length();
+        // The key takes room in the index as the body does on disk: a worker's long URLs count too.
+        long size = entry.body().length + (long) meta.length() + key.url().length() + key.cache().length();
         Optional<String> replaced;
         synchronized (this) {
             replaced = remove(key);

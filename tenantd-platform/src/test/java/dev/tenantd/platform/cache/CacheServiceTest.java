@@ -87,6 +87,18 @@ class CacheServiceTest {
     }
 
     @Test
+    void a_url_longer_than_workers_allow_is_refused_and_nothing_is_stored() {
+        try (CacheService cache = CacheService.open(dir, CacheLimits.defaults(), new TestClock())) {
+            CacheKey huge = key("a".repeat(CacheService.MAX_URL_BYTES));
+            assertThatThrownBy(() -> cache.put(huge, NONE, 200, "OK", NONE, bytes("x")).join())
+                    .isInstanceOf(CompletionException.class).hasMessageContaining("URL");
+            assertThat(cache.totalBytes()).isZero();
+            assertThat(cache.put(key("a".repeat(CacheService.MAX_URL_BYTES - 20)), NONE, 200, "OK", NONE, bytes("x"))
+                    .join()).isTrue();
+        }
+    }
+
+    @Test
     void a_put_past_the_size_cap_evicts_the_least_recently_used_in_the_background() throws Exception {
         TestClock clock = new TestClock();
         try (CacheService cache = CacheService.open(dir, new CacheLimits(3500, 1000, 1), clock)) {

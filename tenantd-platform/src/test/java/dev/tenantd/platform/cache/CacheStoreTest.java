@@ -34,6 +34,18 @@ class CacheStoreTest {
     }
 
     @Test
+    void the_key_counts_toward_the_size_cap() {
+        try (CacheStore store = CacheStore.open(dir, 1 << 20)) {
+            String url = "https://x/" + "k".repeat(10_000);
+            store.put(key(url), entry("", T0.plusSeconds(60)));
+            assertThat(store.totalBytes()).isGreaterThanOrEqualTo(url.length());
+        }
+        try (CacheStore store = CacheStore.open(dir, 1 << 20)) {
+            assertThat(store.totalBytes()).isGreaterThanOrEqualTo(10_000);
+        }
+    }
+
+    @Test
     void stores_replaces_and_deletes_entries_by_key() {
         try (CacheStore store = CacheStore.open(dir, 1 << 20)) {
             store.put(key("https://x/a"), entry("one", T0.plusSeconds(60)));
