@@ -133,3 +133,40 @@ export function hostnameGroupsAndSearch() {
   assertEquals(match.search.groups.n, '3');
   assert(!pattern.test('https://a.b.example.com/?page=3'), 'a hostname group stops at a dot');
 }
+
+export function hostileInputsFailAsTypeErrorsOrTheirOwnErrors() {
+  const boom = new Error('boom');
+  const hostile = { get pathname() { throw boom; } };
+  let caught;
+  try { new URLPattern(hostile); } catch (e) { caught = e; }
+  assertEquals(caught, boom);
+  assertThrows(() => new URLPattern({ pathname: Symbol('s') }), TypeError);
+  assertThrows(() => new URLPattern(Symbol('s')), TypeError);
+  assertThrows(() => new URLPattern({ pathname: '(' }), TypeError);
+  assertThrows(() => new URLPattern({ pathname: '/:a/:a' }), TypeError);
+  const pattern = new URLPattern({ pathname: '/x/:id' });
+  assertEquals(pattern.test({ get pathname() { return '/x/1'; } }), true);
+  assertThrows(() => pattern.exec(Symbol('s')), TypeError);
+}
+
+export function patchedBuiltInsDoNotChangeMatching() {
+  const exec = RegExp.prototype.exec;
+  const test = RegExp.prototype.test;
+  const replace = String.prototype.replace;
+  const push = Array.prototype.push;
+  try {
+    RegExp.prototype.exec = () => null;
+    RegExp.prototype.test = () => false;
+    String.prototype.replace = () => 'patched';
+    Array.prototype.push = () => { throw new Error('patched push'); };
+    const pattern = new URLPattern({ hostname: '{:sub.}?example.com', pathname: '/books/:id' });
+    const match = pattern.exec('https://www.example.com/books/7');
+    assertEquals(match.pathname.groups.id, '7');
+    assertEquals(match.hostname.groups.sub, 'www');
+  } finally {
+    RegExp.prototype.exec = exec;
+    RegExp.prototype.test = test;
+    String.prototype.replace = replace;
+    Array.prototype.push = push;
+  }
+}
