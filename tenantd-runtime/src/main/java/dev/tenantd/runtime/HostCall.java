@@ -41,7 +41,12 @@ enum HostCall {
     /** (channel, operation, args) -> string: a channel call answered at once. */
     CALL_NOW("callNow"),
     /** (call, operation, socket, text, bytes): connect, read, write, end, startTls or close a TCP socket. */
-    SOCKET("socket");
+    SOCKET("socket"),
+    /**
+     * (operation, params, key, data, extra1, extra2) -> ArrayBuffer, or a string: the
+     * {@code name=value} lines of a key, or "\0name\0message" for a failure. Web Crypto.
+     */
+    CRYPTO("crypto");
 
     final String jsName;
 
