@@ -40,40 +40,68 @@ final class EcPoints {
         return new ECPoint(x, y);
     }
 
+    /**
+     * {@code scalar} times the curve's generator, by double-and-add in Jacobian coordinates
+     * (X, Y, Z stand for X / Z^2, Y / Z^3), so that only the final conversion divides.
+     */
     static ECPoint multiplyGenerator(ECParameterSpec spec, BigInteger scalar) {
-        ECPoint result = ECPoint.POINT_INFINITY;
-        ECPoint addend = spec.getGenerator();
-        for (int i = 0; i < scalar.bitLength(); i++) {
-            if (scalar.testBit(i)) {
-                result = add(spec, result, addend);
+        BigInteger p = prime(spec);
+        BigInteger a = spec.getCurve().getA();
+        BigInteger gx = spec.getGenerator().getAffineX();
+        BigInteger gy = spec.getGenerator().getAffineY();
+        BigInteger[] point = null;
+        for (int i = scalar.bitLength() - 1; i >= 0; i--) {
+            if (point != null) {
+                point = doubled(point, a, p);
             }
-            addend = add(spec, addend, addend);
+            if (scalar.testBit(i)) {
+                point = point == null ? new BigInteger[] {gx, gy, BigInteger.ONE} : plusAffine(point, gx, gy, a, p);
+            }
         }
-        return result;
+        if (point == null || point[2].signum() == 0) {
+            return ECPoint.POINT_INFINITY;
+        }
+        BigInteger zInverse = point[2].modInverse(p);
+        BigInteger zInverse2 = zInverse.multiply(zInverse).mod(p);
+        return new ECPoint(point[0].multiply(zInverse2).mod(p), point[1].multiply(zInverse2).multiply(zInverse).mod(p));
     }
 
-    private static ECPoint add(ECParameterSpec spec, ECPoint a, ECPoint b) {
-        if (a.equals(ECPoint.POINT_INFINITY)) {
-            return b;
+    private static BigInteger[] doubled(BigInteger[] point, BigInteger a, BigInteger p) {
+        BigInteger x = point[0];
+        BigInteger y = point[1];
+        BigInteger z = point[2];
+        if (y.signum() == 0 || z.signum() == 0) {
+            return new BigInteger[] {BigInteger.ONE, BigInteger.ONE, BigInteger.ZERO};
         }
-        if (b.equals(ECPoint.POINT_INFINITY)) {
-            return a;
+        BigInteger y2 = y.multiply(y).mod(p);
+        BigInteger s = x.multiply(y2).shiftLeft(2).mod(p);
+        BigInteger z2 = z.multiply(z).mod(p);
+        BigInteger m = x.multiply(x).multiply(THREE).add(a.multiply(z2).multiply(z2)).mod(p);
+        BigInteger x3 = m.multiply(m).subtract(s.shiftLeft(1)).mod(p);
+        BigInteger y3 = m.multiply(s.subtract(x3)).subtract(y2.multiply(y2).shiftLeft(3)).mod(p);
+        BigInteger z3 = y.multiply(z).shiftLeft(1).mod(p);
+        return new BigInteger[] {x3, y3, z3};
+    }
+
+    private static BigInteger[] plusAffine(BigInteger[] point, BigInteger x2, BigInteger y2, BigInteger a, BigInteger p) {
+        BigInteger x = point[0];
+        BigInteger y = point[1];
+        BigInteger z = point[2];
+        if (z.signum() == 0) {
+            return new BigInteger[] {x2, y2, BigInteger.ONE};
         }
-        BigInteger p = prime(spec);
-        BigInteger lambda;
-        if (a.getAffineX().equals(b.getAffineX())) {
-            if (!a.getAffineY().equals(b.getAffineY()) || a.getAffineY().signum() == 0) {
-                return ECPoint.POINT_INFINITY;
-            }
-            lambda = a.getAffineX().pow(2).multiply(THREE).add(spec.getCurve().getA())
-                    .multiply(a.getAffineY().shiftLeft(1).modInverse(p)).mod(p);
-        } else {
-            lambda = b.getAffineY().subtract(a.getAffineY())
-                    .multiply(b.getAffineX().subtract(a.getAffineX()).modInverse(p)).mod(p);
+        BigInteger z2 = z.multiply(z).mod(p);
+        BigInteger h = x2.multiply(z2).subtract(x).mod(p);
+        BigInteger r = y2.multiply(z2).multiply(z).subtract(y).mod(p);
+        if (h.signum() == 0) {
+            return r.signum() == 0 ? doubled(point, a, p) : new BigInteger[] {BigInteger.ONE, BigInteger.ONE, BigInteger.ZERO};
         }
-        BigInteger x = lambda.pow(2).subtract(a.getAffineX()).subtract(b.getAffineX()).mod(p);
-        BigInteger y = lambda.multiply(a.getAffineX().subtract(x)).subtract(a.getAffineY()).mod(p);
-        return new ECPoint(x, y);
+        BigInteger h2 = h.multiply(h).mod(p);
+        BigInteger h3 = h2.multiply(h).mod(p);
+        BigInteger xh2 = x.multiply(h2).mod(p);
+        BigInteger x3 = r.multiply(r).subtract(h3).subtract(xh2.shiftLeft(1)).mod(p);
+        BigInteger y3 = r.multiply(xh2.subtract(x3)).subtract(y.multiply(h3)).mod(p);
+        return new BigInteger[] {x3, y3, z.multiply(h).mod(p)};
     }
 
     private static BigInteger rightSide(ECParameterSpec spec, BigInteger x) {

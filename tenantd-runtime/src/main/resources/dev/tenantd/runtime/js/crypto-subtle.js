@@ -129,14 +129,8 @@ async function subtle_generateKey(algorithm, extractable, keyUsages) {
   const keyAlg = subtle_asymmetricAlgorithm(alg);
   const params = { alg: subtle_hostName(name), namedCurve: keyAlg.namedCurve, modulusLength: alg.modulusLength };
   if (alg.publicExponent !== undefined) params.publicExponent = cryptoKey_toBase64url(alg.publicExponent);
-  const privateUsages = cryptoKey_usages(usages, cryptoKey_allowed(name, 'private'), name, 'generate');
-  const publicUsages = [];
-  const publicAllowed = cryptoKey_allowed(name, 'public');
-  for (let i = 0; i < usages.length; i++) {
-    if (ArrayPrototypeIncludes(publicAllowed, usages[i]) && !ArrayPrototypeIncludes(publicUsages, usages[i])) {
-      ArrayPrototypePush(publicUsages, usages[i]);
-    }
-  }
+  const privateUsages = subtle_usagesFor(usages, cryptoKey_allowed(name, 'private'), name);
+  const publicUsages = subtle_usagesFor(usages, cryptoKey_allowed(name, 'public'), name);
   // Checked before the work: generating an RSA key takes long.
   if (privateUsages.length === 0) {
     throw domException('Attempt to generate asymmetric keys with no valid private key usages.', 'SyntaxError');
@@ -147,10 +141,19 @@ async function subtle_generateKey(algorithm, extractable, keyUsages) {
     keyAlg.publicExponent = cryptoKey_fromBase64url(made.publicExponent, 'publicExponent');
   }
   return {
-    publicKey: cryptoKey_new('public', true, keyAlg, cryptoKey_usages(publicUsages, publicAllowed, name, 'generate'),
+    publicKey: cryptoKey_new('public', true, keyAlg, publicUsages,
       cryptoKey_fromBase64url(made.public, 'public')),
     privateKey: cryptoKey_new('private', !!extractable, keyAlg, privateUsages, cryptoKey_fromBase64url(made.private, 'private')),
   };
+}
+
+// Of the usages asked for a key pair, those one of its keys takes.
+function subtle_usagesFor(usages, allowed, name) {
+  const taken = [];
+  for (let i = 0; i < usages.length; i++) {
+    if (ArrayPrototypeIncludes(allowed, usages[i])) ArrayPrototypePush(taken, usages[i]);
+  }
+  return cryptoKey_usages(taken, allowed, name, 'generate');
 }
 
 // The key algorithm record of an asymmetric key, before the host fills in RSA's numbers.
@@ -443,8 +446,8 @@ function subtle_export(form, parts) {
       : suffix === '1' ? 'RSA-OAEP' : `RSA-OAEP-${suffix}`;
   } else if (name === 'ECDSA' || name === 'ECDH') {
     jwk.kty = 'EC';
+    // As in Workers, an EC JWK names its curve but no "alg".
     jwk.crv = parts.alg.namedCurve;
-    if (name === 'ECDSA') jwk.alg = subtle_EC_JWK_ALG[parts.alg.namedCurve];
   } else {
     jwk.kty = 'OKP';
     jwk.crv = name === 'X25519' ? 'X25519' : 'Ed25519';
@@ -542,7 +545,10 @@ class DigestStream extends subtle_WritableStream {
     super({
       write(chunk) {
         if (!isArrayBuffer(chunk) && !ArrayBufferIsView(chunk)) {
-          throw new TypeError('DigestStream accepts only ArrayBuffer or ArrayBufferView chunks.');
+          // The stream errors, and so does the digest it will never have.
+          const error = new TypeError('DigestStream accepts only ArrayBuffer or ArrayBufferView chunks.');
+          settle.reject(error);
+          throw error;
         }
         const bytes = cryptoKey_bytes(chunk, 'chunk');
         ArrayPrototypePush(chunks, bytes);
