@@ -186,6 +186,10 @@ export async function badCipherParametersAndTamperedDataAreOperationErrors() {
     ['hkdf no length', () => subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(), info: new Uint8Array() }, hkdf), 'OperationError'],
     ['hkdf odd length', () => subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(), info: new Uint8Array() }, hkdf, 12), 'OperationError'],
     ['hkdf too long', () => subtle.deriveBits({ name: 'HKDF', hash: 'SHA-1', salt: new Uint8Array(), info: new Uint8Array() }, hkdf, 255 * 160 + 8), 'OperationError'],
+    ['pbkdf2 too many iterations', () => subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: new Uint8Array(), iterations: 100001 },
+      pbkdf2, 256), 'NotSupportedError'],
+    ['pbkdf2 too long', () => subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-1', salt: new Uint8Array(), iterations: 1 }, pbkdf2, 255 * 160 + 8),
+      'OperationError'],
     ['pbkdf2 no iterations', () => subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: new Uint8Array(), iterations: 0 }, pbkdf2, 256), 'OperationError'],
     ['unwrap jwk not json', () => subtle.unwrapKey('jwk', notJson, gcmJwk, { name: 'AES-GCM', iv }, 'AES-GCM', false, ['encrypt']), 'DataError'],
   ]);

@@ -94,6 +94,12 @@ final class AesOps {
         BigInteger whole = new BigInteger(1, counter);
         BigInteger high = whole.subtract(whole.mod(modulus));
         BigInteger low = whole.mod(modulus);
+        if (low.add(BigInteger.valueOf(blocks)).compareTo(modulus) <= 0) {
+            // The counter does not wrap within the data: the JCA's whole-block counter is the same.
+            Cipher cipher = Cipher.getInstance("AES/CTR/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(counter));
+            return cipher.doFinal(data);
+        }
         Cipher block = Cipher.getInstance("AES/ECB/NoPadding");
         block.init(Cipher.ENCRYPT_MODE, key);
         byte[] out = new byte[data.length];

@@ -12,6 +12,9 @@ import javax.crypto.spec.SecretKeySpec;
  * allows, and it has no HKDF before JDK 24's preview API.
  */
 final class SecretOps {
+    /** The most PBKDF2 iterations one derivation may ask for, as in Cloudflare Workers. */
+    static final int MAX_PBKDF2_ITERATIONS = 100_000;
+
     private SecretOps() {
     }
 
@@ -46,8 +49,17 @@ final class SecretOps {
         if (iterations < 1) {
             throw CryptoFailure.operation("PBKDF2 requires iterations to be greater than 0.");
         }
+        // The work runs on the isolate's thread in Java, where the CPU limit cannot stop it,
+        // so it is bounded up front, at the limits Cloudflare Workers apply.
+        if (iterations > MAX_PBKDF2_ITERATIONS) {
+            throw CryptoFailure.notSupported("Pbkdf2 failed: iteration counts above " + MAX_PBKDF2_ITERATIONS
+                    + " are not supported (requested " + iterations + ").");
+        }
         Mac mac = hmac(hash, password);
         int hashLength = mac.getMacLength();
+        if (length > 255 * hashLength) {
+            throw CryptoFailure.operation("Pbkdf2 failed: derived key length exceeds maximum for this hash.");
+        }
         byte[] out = new byte[length];
         for (int block = 1, done = 0; done < length; block++) {
             mac.update(salt);
