@@ -31,6 +31,14 @@ export async function cryptoKeyIsOnlyMadeByTheRuntime() {
   const mac = await subtle.sign('HMAC', key, message);
   assertEquals(mac.byteLength, 32);
   await assertRejects(subtle.exportKey('raw', key), DOMException, 'InvalidAccessError');
+  // As in Workers, a key cannot be cloned (and so not posted or stored).
+  let cloneError = '';
+  try {
+    structuredClone(key);
+  } catch (e) {
+    cloneError = e.name;
+  }
+  assertEquals(cloneError, 'DataCloneError');
 }
 
 export async function rsaPkcs1KeysSignVerifyAndTravelInEveryFormat() {

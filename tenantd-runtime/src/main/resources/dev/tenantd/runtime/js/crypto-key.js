@@ -260,7 +260,12 @@ function cryptoKey_usageList(value) {
     throw new TypeError("Failed to read the 'keyUsages' argument: it is not a sequence.");
   }
   const out = [];
-  for (const usage of value) ArrayPrototypePush(out, webIdlToString(usage, 'keyUsages'));
+  if (ArrayIsArray(value)) {
+    // An array is read by index, as Workers do, not through an iterator the worker may have replaced.
+    for (let i = 0; i < value.length; i++) ArrayPrototypePush(out, webIdlToString(value[i], 'keyUsages'));
+  } else {
+    for (const usage of value) ArrayPrototypePush(out, webIdlToString(usage, 'keyUsages'));
+  }
   return out;
 }
 
@@ -320,26 +325,42 @@ function cryptoKey_toHost(bytes) {
 }
 
 // ---- base64url (RFC 4648, section 5, without padding: JWK's form)
+// Written out here with index loops: the shared base64 helpers call built-ins a worker can replace.
+
+const cryptoKey_B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 function cryptoKey_fromBase64url(text, member) {
-  if (typeof text !== 'string' || !regExpTest(/^[A-Za-z0-9_-]*$/, text) || text.length % 4 === 1) {
-    throw domException(`The JWK member "${member}" is not valid base64url.`, 'DataError');
-  }
-  let standard = '';
+  const invalid = () => domException(`The JWK member "${member}" is not valid base64url.`, 'DataError');
+  if (typeof text !== 'string' || text.length % 4 === 1) throw invalid();
+  const out = new Uint8Array((text.length * 3) >> 2);
+  let buffer = 0;
+  let bits = 0;
+  let at = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    standard += c === '-' ? '+' : c === '_' ? '/' : c;
+    const value = StringPrototypeIndexOf(cryptoKey_B64URL, text[i]);
+    if (value < 0) throw invalid();
+    buffer = ((buffer << 6) | value) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[at++] = (buffer >> bits) & 0xff;
+    }
   }
-  return b64_forgivingDecode(standard);
+  return out;
 }
 
 function cryptoKey_toBase64url(bytes) {
-  const standard = base64Encode(bytes);
+  const length = TypedArrayPrototypeGetLength(bytes);
   let out = '';
-  for (let i = 0; i < standard.length; i++) {
-    const c = standard[i];
-    if (c === '=') break;
-    out += c === '+' ? '-' : c === '/' ? '_' : c;
+  let i = 0;
+  for (; i + 2 < length; i += 3) {
+    const v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    out += cryptoKey_B64URL[v >> 18] + cryptoKey_B64URL[(v >> 12) & 63] + cryptoKey_B64URL[(v >> 6) & 63] + cryptoKey_B64URL[v & 63];
+  }
+  if (i < length) {
+    const v = (bytes[i] << 16) | (i + 1 < length ? bytes[i + 1] << 8 : 0);
+    out += cryptoKey_B64URL[v >> 18] + cryptoKey_B64URL[(v >> 12) & 63];
+    if (i + 1 < length) out += cryptoKey_B64URL[(v >> 6) & 63];
   }
   return out;
 }

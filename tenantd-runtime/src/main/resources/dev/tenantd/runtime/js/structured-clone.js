@@ -45,7 +45,7 @@
     'ReadableStreamDefaultController', 'WritableStreamDefaultWriter',
     'WritableStreamDefaultController', 'TransformStreamDefaultController',
     'ByteLengthQueuingStrategy', 'CountQueuingStrategy', 'Headers', 'Request', 'Response',
-    'FormData', 'URL', 'URLSearchParams', 'Crypto', 'SubtleCrypto',
+    'FormData', 'URL', 'URLSearchParams', 'Crypto', 'SubtleCrypto', 'CryptoKey',
   ];
 
   const brand = (fn, value) => {
