@@ -71,10 +71,13 @@ export async function unknownAlgorithmsAndMalformedArgumentsAreRefused() {
   const key = await hmacKey();
   await expectAll([
     ['unknown algorithm', () => subtle.generateKey({ name: 'AES-XTS', length: 128 }, false, ['encrypt']), 'NotSupportedError'],
-    ['sign with a cipher', () => subtle.sign('AES-GCM', key, utf8('m')), 'NotSupportedError'],
+    ['sign with a cipher', () => subtle.sign('AES-GCM', key, utf8('m')), 'InvalidAccessError'],
+    ['sign with an unknown name', () => subtle.sign('ROT13', key, utf8('m')), 'InvalidAccessError'],
     ['unknown hash', () => subtle.importKey('raw', utf8('k'), { name: 'HMAC', hash: 'SHA-3' }, false, ['sign']), 'NotSupportedError'],
     ['missing hash', () => subtle.importKey('raw', utf8('k'), { name: 'HMAC' }, false, ['sign']), 'TypeError'],
-    ['missing name', () => subtle.sign({}, key, utf8('m')), 'TypeError'],
+    ['missing name', () => subtle.sign({}, key, utf8('m')), 'InvalidAccessError'],
+    ['algorithm null', () => subtle.sign(null, key, utf8('m')), 'TypeError'],
+    ['missing name to import', () => subtle.importKey('raw', utf8('k'), {}, false, ['sign']), 'TypeError'],
     ['data not a buffer', () => subtle.sign('HMAC', key, 'message'), 'TypeError'],
     ['missing iv', async () => subtle.encrypt({ name: 'AES-GCM' }, await aesKey('AES-GCM'), utf8('m')), 'TypeError'],
     ['negative length', async () => subtle.encrypt({ name: 'AES-CTR', counter: new Uint8Array(16), length: -1 },
@@ -127,7 +130,8 @@ export async function badJwksAreDataErrors() {
   await expectAll([
     ['no kty', () => subtle.importKey('jwk', { k }, hmac, false, ['sign']), 'DataError'],
     ['wrong kty', () => subtle.importKey('jwk', { kty: 'RSA', k }, hmac, false, ['sign']), 'DataError'],
-    ['bad base64url', () => subtle.importKey('jwk', { kty: 'oct', k: 'a+b/' }, hmac, false, ['sign']), 'DataError'],
+    ['bad base64url', () => subtle.importKey('jwk', { kty: 'oct', k: 'a*b!' }, hmac, false, ['sign']), 'DataError'],
+    ['lone trailing character', () => subtle.importKey('jwk', { kty: 'oct', k: 'AAAAA' }, hmac, false, ['sign']), 'DataError'],
     ['missing k', () => subtle.importKey('jwk', { kty: 'oct' }, hmac, false, ['sign']), 'DataError'],
     ['alg for another hash', () => subtle.importKey('jwk', { kty: 'oct', k, alg: 'HS512' }, hmac, false, ['sign']), 'DataError'],
     ['ext false', () => subtle.importKey('jwk', { kty: 'oct', k, ext: false }, hmac, true, ['sign']), 'DataError'],

@@ -42,39 +42,20 @@ let cryptoKey_parts;
 const cryptoKey_token = Symbol('CryptoKey');
 
 class CryptoKey {
-  #type;
-  #extractable;
-  #algorithm;
-  #usages;
   #parts;
 
+  // As in Workers, usages, algorithm, extractable and type are read-only properties of the
+  // instance itself (so JSON.stringify and spreading show them), and algorithm and usages
+  // are new objects on every read: what a worker does to one changes nothing about the key.
   constructor(token, parts) {
     if (token !== cryptoKey_token) throw new TypeError('Illegal constructor');
     this.#parts = parts;
-    this.#type = parts.type;
-    this.#extractable = parts.extractable;
-    this.#algorithm = cryptoKey_exposeAlgorithm(parts.alg);
-    this.#usages = copyList(parts.usages);
-  }
-
-  get type() {
-    return cryptoKey_parts(this).type;
-  }
-
-  get extractable() {
-    return cryptoKey_parts(this).extractable;
-  }
-
-  // The same object on every read, as the spec has it; what a worker does to it changes
-  // nothing about the key, whose own record is kept apart.
-  get algorithm() {
-    cryptoKey_parts(this);
-    return this.#algorithm;
-  }
-
-  get usages() {
-    cryptoKey_parts(this);
-    return this.#usages;
+    ObjectDefineProperties(this, {
+      usages: { get: () => copyList(parts.usages), enumerable: true },
+      algorithm: { get: () => cryptoKey_exposeAlgorithm(parts.alg), enumerable: true },
+      extractable: { get: () => parts.extractable, enumerable: true },
+      type: { get: () => parts.type, enumerable: true },
+    });
   }
 
   static {
@@ -331,13 +312,17 @@ const cryptoKey_B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 
 function cryptoKey_fromBase64url(text, member) {
   const invalid = () => domException(`The JWK member "${member}" is not valid base64url.`, 'DataError');
-  if (typeof text !== 'string' || text.length % 4 === 1) throw invalid();
+  if (typeof text !== 'string') throw invalid();
   const out = new Uint8Array((text.length * 3) >> 2);
   let buffer = 0;
   let bits = 0;
   let at = 0;
-  for (let i = 0; i < text.length; i++) {
-    const value = StringPrototypeIndexOf(cryptoKey_B64URL, text[i]);
+  // Like Workers, the standard alphabet's + and / are taken for - and _, and padding is ignored.
+  let end = text.length;
+  while (end > 0 && text[end - 1] === '=') end--;
+  for (let i = 0; i < end; i++) {
+    const c = text[i];
+    const value = StringPrototypeIndexOf(cryptoKey_B64URL, c === '+' ? '-' : c === '/' ? '_' : c);
     if (value < 0) throw invalid();
     buffer = ((buffer << 6) | value) & 0xffffff;
     bits += 6;
@@ -346,7 +331,8 @@ function cryptoKey_fromBase64url(text, member) {
       out[at++] = (buffer >> bits) & 0xff;
     }
   }
-  return out;
+  if (bits >= 6) throw invalid(); // a lone trailing character carries no whole byte
+  return TypedArrayPrototypeSubarray(out, 0, at);
 }
 
 function cryptoKey_toBase64url(bytes) {

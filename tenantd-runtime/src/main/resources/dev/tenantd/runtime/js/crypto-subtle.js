@@ -16,11 +16,18 @@ function subtle_isAsymmetric(name) {
   return !StringPrototypeStartsWith(name, 'AES') && name !== 'HMAC' && name !== 'HKDF' && name !== 'PBKDF2';
 }
 
-// The key must be for this algorithm and allow this usage (InvalidAccessError otherwise).
-function subtle_checkKey(alg, key, usage) {
+// The key must be for the algorithm named and allow this usage (InvalidAccessError otherwise).
+// As in Workers, this is checked before the algorithm's parameters are read, so a key used
+// with another algorithm's name is an InvalidAccessError whether or not that name exists.
+function subtle_checkKey(algorithm, key, usage) {
+  if (typeof algorithm !== 'string' && (algorithm === null || typeof algorithm !== 'object')) {
+    throw new TypeError('Algorithm must be a string or an object with a name.');
+  }
   const parts = cryptoKey_parts(key);
-  if (StringPrototypeToUpperCase(parts.alg.name) !== StringPrototypeToUpperCase(alg.name)) {
-    throw domException(`Requested algorithm "${alg.name}" does not match this CryptoKey's algorithm "${parts.alg.name}".`,
+  const given = typeof algorithm === 'string' ? algorithm
+    : algorithm.name === undefined ? '' : webIdlToString(algorithm.name, 'name');
+  if (StringPrototypeToUpperCase(given) !== StringPrototypeToUpperCase(parts.alg.name)) {
+    throw domException(`Requested algorithm "${given}" does not match this CryptoKey's algorithm "${parts.alg.name}".`,
       'InvalidAccessError');
   }
   if (!ArrayPrototypeIncludes(parts.usages, usage)) {
@@ -37,18 +44,18 @@ function subtle_requireType(parts, type, what) {
 // ---- sign, verify
 
 async function subtle_sign(algorithm, key, data) {
-  const alg = cryptoKey_normalize('sign', algorithm);
   const bytes = cryptoKey_bytes(data, 'data');
-  const parts = subtle_checkKey(alg, key, 'sign');
+  const parts = subtle_checkKey(algorithm, key, 'sign');
+  const alg = cryptoKey_normalize('sign', algorithm);
   if (parts.alg.name !== 'HMAC') subtle_requireType(parts, 'private', 'Asymmetric signing');
   return cryptoKey_host('sign', subtle_signParams(alg, parts), parts.material, bytes);
 }
 
 async function subtle_verify(algorithm, key, signature, data) {
-  const alg = cryptoKey_normalize('verify', algorithm);
   const signatureBytes = cryptoKey_bytes(signature, 'signature');
   const bytes = cryptoKey_bytes(data, 'data');
-  const parts = subtle_checkKey(alg, key, 'verify');
+  const parts = subtle_checkKey(algorithm, key, 'verify');
+  const alg = cryptoKey_normalize('verify', algorithm);
   if (parts.alg.name !== 'HMAC') subtle_requireType(parts, 'public', 'Asymmetric verification');
   if (subtle_hostName(parts.alg.name) === 'Ed25519' && TypedArrayPrototypeGetLength(signatureBytes) !== 64) {
     throw domException(`Invalid ${parts.alg.name} signature length ${TypedArrayPrototypeGetLength(signatureBytes)}.`,
@@ -70,13 +77,15 @@ function subtle_signParams(alg, parts) {
 // ---- encrypt, decrypt (and the wrapping of wrapKey / unwrapKey)
 
 async function subtle_encrypt(algorithm, key, data) {
-  const alg = cryptoKey_normalize('encrypt', algorithm);
-  return subtle_cipher('encrypt', alg, subtle_checkKey(alg, key, 'encrypt'), cryptoKey_bytes(data, 'data'));
+  const bytes = cryptoKey_bytes(data, 'data');
+  const parts = subtle_checkKey(algorithm, key, 'encrypt');
+  return subtle_cipher('encrypt', cryptoKey_normalize('encrypt', algorithm), parts, bytes);
 }
 
 async function subtle_decrypt(algorithm, key, data) {
-  const alg = cryptoKey_normalize('decrypt', algorithm);
-  return subtle_cipher('decrypt', alg, subtle_checkKey(alg, key, 'decrypt'), cryptoKey_bytes(data, 'data'));
+  const bytes = cryptoKey_bytes(data, 'data');
+  const parts = subtle_checkKey(algorithm, key, 'decrypt');
+  return subtle_cipher('decrypt', cryptoKey_normalize('decrypt', algorithm), parts, bytes);
 }
 
 function subtle_cipher(operation, alg, parts, bytes) {
@@ -187,9 +196,9 @@ function subtle_random(length) {
 // ---- deriveBits, deriveKey
 
 async function subtle_deriveBits(algorithm, baseKey, length) {
-  const alg = cryptoKey_normalize('deriveBits', algorithm);
   const bits = length === undefined || length === null ? null : cryptoKey_integer(length, 'length', 4294967295);
-  return subtle_derive(alg, subtle_checkKey(alg, baseKey, 'deriveBits'), bits);
+  const parts = subtle_checkKey(algorithm, baseKey, 'deriveBits');
+  return subtle_derive(cryptoKey_normalize('deriveBits', algorithm), parts, bits);
 }
 
 function subtle_derive(alg, parts, bits) {
@@ -223,11 +232,11 @@ function subtle_derive(alg, parts, bits) {
 }
 
 async function subtle_deriveKey(algorithm, baseKey, derivedKeyType, extractable, keyUsages) {
+  const usages = cryptoKey_usageList(keyUsages);
+  const parts = subtle_checkKey(algorithm, baseKey, 'deriveKey');
   const alg = cryptoKey_normalize('deriveBits', algorithm);
   const derived = cryptoKey_normalize('importKey', derivedKeyType);
   const lengthAlg = cryptoKey_normalize('get key length', derivedKeyType);
-  const usages = cryptoKey_usageList(keyUsages);
-  const parts = subtle_checkKey(alg, baseKey, 'deriveKey');
   let bits = null;
   if (StringPrototypeStartsWith(lengthAlg.name, 'AES')) {
     bits = lengthAlg.length;
@@ -478,8 +487,8 @@ function subtle_wrapAlgorithm(op, algorithm) {
 
 async function subtle_wrapKey(format, key, wrappingKey, wrapAlgorithm) {
   const form = webIdlToString(format, 'format');
+  const wrapping = subtle_checkKey(wrapAlgorithm, wrappingKey, 'wrapKey');
   const alg = subtle_wrapAlgorithm('wrapKey', wrapAlgorithm);
-  const wrapping = subtle_checkKey(alg, wrappingKey, 'wrapKey');
   const parts = cryptoKey_parts(key);
   if (!ArrayPrototypeIncludes(subtle_FORMATS, form)) {
     throw domException(`Unrecognized key export format "${form}".`, 'NotSupportedError');
@@ -497,10 +506,10 @@ async function subtle_unwrapKey(format, wrappedKey, unwrappingKey, unwrapAlgorit
   extractable, keyUsages) {
   const form = webIdlToString(format, 'format');
   const wrapped = cryptoKey_bytes(wrappedKey, 'wrappedKey');
+  const usages = cryptoKey_usageList(keyUsages);
+  const unwrapping = subtle_checkKey(unwrapAlgorithm, unwrappingKey, 'unwrapKey');
   const alg = subtle_wrapAlgorithm('unwrapKey', unwrapAlgorithm);
   const keyAlg = cryptoKey_normalize('importKey', unwrappedKeyAlgorithm);
-  const usages = cryptoKey_usageList(keyUsages);
-  const unwrapping = subtle_checkKey(alg, unwrappingKey, 'unwrapKey');
   if (!ArrayPrototypeIncludes(subtle_FORMATS, form)) {
     throw domException(`Unrecognized key import format "${form}".`, 'NotSupportedError');
   }
@@ -525,37 +534,84 @@ async function subtle_unwrapKey(format, wrappedKey, unwrappingKey, unwrapAlgorit
 
 const subtle_WritableStream = globalThis.WritableStream;
 
+// Reflected CRC-32 tables: IEEE 802.3 (crc32) and Castagnoli (crc32c).
+function subtle_crcTable(polynomial) {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? polynomial ^ (c >>> 1) : c >>> 1;
+    table[n] = c;
+  }
+  return table;
+}
+const subtle_CRC_TABLES = { __proto__: null, CRC32: subtle_crcTable(0xedb88320), CRC32C: subtle_crcTable(0x82f63b78) };
+
+// How a DigestStream hashes: a CRC as the bytes come, or a hash of all of them at the end.
+function subtle_digester(algorithm) {
+  const upper = crypto_algorithmName(algorithm, 'DigestStream');
+  const table = subtle_CRC_TABLES[upper];
+  if (table !== undefined) {
+    let crc = 0xffffffff;
+    return {
+      write(bytes) {
+        const length = TypedArrayPrototypeGetLength(bytes);
+        for (let i = 0; i < length; i++) crc = table[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+      },
+      close() {
+        const value = (crc ^ 0xffffffff) >>> 0;
+        return TypedArrayPrototypeGetBuffer(new Uint8Array([value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff]));
+      },
+    };
+  }
+  const name = crypto_digests[upper];
+  if (name === undefined) {
+    throw domException('Unrecognized or unimplemented digest algorithm requested.', 'NotSupportedError');
+  }
+  // The host keeps nothing between calls, so the chunks wait here and are hashed in one call.
+  const chunks = [];
+  let total = 0;
+  return {
+    write(bytes) {
+      ArrayPrototypePush(chunks, bytes);
+      total += TypedArrayPrototypeGetLength(bytes);
+    },
+    close: () => host.digest(name, bodyToHost(concatBytes(chunks, total))),
+  };
+}
+
 // A WritableStream whose `digest` promise gives the hash of everything written to it once
-// it is closed. The chunks are kept in the isolate until then and hashed in one host call.
+// it is closed. Chunks are BufferSources or strings (hashed as UTF-8), as in Workers.
 class DigestStream extends subtle_WritableStream {
   #digest;
+  #written;
 
   constructor(algorithm) {
     requireArguments(arguments.length, 1, "Failed to construct 'DigestStream'");
-    const name = crypto_digests[crypto_algorithmName(algorithm, 'DigestStream')];
-    if (name === undefined) {
-      throw domException('Unrecognized or unimplemented digest algorithm requested.', 'NotSupportedError');
-    }
-    const chunks = [];
-    let total = 0;
+    const digester = subtle_digester(algorithm);
     let settle;
     const digest = new Promise((resolve, reject) => {
       settle = { resolve, reject };
     });
+    const counter = { bytes: 0 };
     super({
       write(chunk) {
-        if (!isArrayBuffer(chunk) && !ArrayBufferIsView(chunk)) {
+        let bytes;
+        if (typeof chunk === 'string') {
+          bytes = utf8Encode(chunk);
+        } else if (isArrayBuffer(chunk) || ArrayBufferIsView(chunk)) {
+          bytes = cryptoKey_bytes(chunk, 'chunk');
+        } else {
           // The stream errors, and so does the digest it will never have.
-          const error = new TypeError('DigestStream accepts only ArrayBuffer or ArrayBufferView chunks.');
+          const error = new TypeError('DigestStream is a byte stream but received an object of '
+            + 'non-ArrayBuffer/ArrayBufferView/string type on its writable side.');
           settle.reject(error);
           throw error;
         }
-        const bytes = cryptoKey_bytes(chunk, 'chunk');
-        ArrayPrototypePush(chunks, bytes);
-        total += TypedArrayPrototypeGetLength(bytes);
+        digester.write(bytes);
+        counter.bytes += TypedArrayPrototypeGetLength(bytes);
       },
       close() {
-        settle.resolve(host.digest(name, bodyToHost(concatBytes(chunks, total))));
+        settle.resolve(digester.close());
       },
       abort(reason) {
         settle.reject(reason);
@@ -564,10 +620,15 @@ class DigestStream extends subtle_WritableStream {
     // A digest nobody awaits must not surface as an unhandled rejection when the stream is aborted.
     PromisePrototypeThen(digest, undefined, () => {});
     this.#digest = digest;
+    this.#written = counter;
   }
 
   get digest() {
     return this.#digest;
+  }
+
+  get bytesWritten() {
+    return BigInt(this.#written.bytes); // a bigint, as in Workers
   }
 }
 webIdlClass(DigestStream);
