@@ -279,7 +279,11 @@ function cryptoKey_host(operation, params, key, data, extra1, extra2) {
   let text = '';
   const names = ObjectKeys(params);
   for (let i = 0; i < names.length; i++) {
-    if (params[names[i]] !== undefined) text += `${names[i]}=${params[names[i]]}\n`;
+    const value = params[names[i]];
+    if (value === undefined) continue;
+    // Every value is checked before it gets here; a line break would still forge a parameter.
+    if (StringPrototypeIncludes(`${value}`, '\n')) throw new TypeError(`Invalid ${names[i]}.`);
+    text += `${names[i]}=${value}\n`;
   }
   const result = host.crypto(operation, text, cryptoKey_toHost(key), cryptoKey_toHost(data),
     cryptoKey_toHost(extra1), cryptoKey_toHost(extra2));
@@ -358,6 +362,6 @@ function cryptoKey_jwkMember(jwk, member, required) {
     if (required) throw domException(`The JWK lacks the member "${member}".`, 'DataError');
     return undefined;
   }
-  cryptoKey_fromBase64url(value, member);
-  return value;
+  // Sent in its canonical form: the host reads strict base64url, whatever spelling came in.
+  return cryptoKey_toBase64url(cryptoKey_fromBase64url(value, member));
 }
