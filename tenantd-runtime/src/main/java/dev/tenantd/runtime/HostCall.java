@@ -61,7 +61,12 @@ enum HostCall {
     /** (call, invocation, position, method, bytes): an RPC target calls a function or RpcTarget its caller passed. */
     CALL_BACK("callBack"),
     /** (id, ok, bytes): what a function or RpcTarget passed to an RPC target answered. */
-    EXPORT_RETURNED("exportReturned");
+    EXPORT_RETURNED("exportReturned"),
+    /**
+     * (operation, params, key, data, extra1, extra2) -> ArrayBuffer, or a string: the
+     * {@code name=value} lines of a key, or "\0name\0message" for a failure. Web Crypto.
+     */
+    CRYPTO("crypto");
 
     final String jsName;
 

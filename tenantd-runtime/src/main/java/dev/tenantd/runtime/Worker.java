@@ -686,6 +686,14 @@ public final class Worker implements AutoCloseable {
             }
             return bytes(java.security.MessageDigest.getInstance(algorithm).digest(bytesOf(args[1])));
         });
+        // Web Crypto runs on this thread: its CPU time is the invocation's.
+        result(hostObject, HostCall.CRYPTO, args -> args.length < 6 ? null : switch (dev.tenantd.runtime.crypto.SubtleHost.run(
+                string(args[0]), string(args[1]), bytesOf(args[2]), bytesOf(args[3]), bytesOf(args[4]), bytesOf(args[5]))) {
+            case dev.tenantd.runtime.crypto.CryptoResult.Bytes b -> bytes(b.value());
+            case dev.tenantd.runtime.crypto.CryptoResult.Text t -> runtime.createV8ValueString(t.value());
+            case dev.tenantd.runtime.crypto.CryptoResult.Failure f ->
+                    runtime.createV8ValueString("\0" + f.name() + "\0" + f.message());
+        });
         result(hostObject, HostCall.SET_TIMER, args -> {
             int id = integer(args[0]);
             long delay = Math.max(0, (long) number(args[1]));

@@ -56,7 +56,7 @@ let structuredClone_deserialize;
     'ReadableStreamDefaultController', 'WritableStreamDefaultWriter',
     'WritableStreamDefaultController', 'TransformStreamDefaultController',
     'ByteLengthQueuingStrategy', 'CountQueuingStrategy', 'Headers', 'Request', 'Response',
-    'FormData', 'URL', 'URLSearchParams', 'Crypto', 'SubtleCrypto',
+    'FormData', 'URL', 'URLSearchParams', 'Crypto', 'SubtleCrypto', 'CryptoKey',
   ];
 
   const brand = (fn, value) => {

@@ -1,0 +1,129 @@
+package dev.tenantd.runtime.crypto;
+
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.BadPaddingException;
+import javax.crypto.Cipher;
+import javax.crypto.IllegalBlockSizeException;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/** AES-GCM, AES-CBC, AES-CTR and AES-KW (RFC 3394) over a raw key of 16, 24 or 32 bytes. */
+final class AesOps {
+    private AesOps() {
+    }
+
+    static CryptoResult run(String alg, SubtleHost.Request request) throws CryptoFailure, GeneralSecurityException {
+        int length = request.key().length;
+        if (length != 16 && length != 24 && length != 32) {
+            throw CryptoFailure.data("AES keys must be 128, 192 or 256 bits long.");
+        }
+        boolean encrypt = switch (request.operation()) {
+            case "encrypt" -> true;
+            case "decrypt" -> false;
+            default -> throw request.unsupported();
+        };
+        SecretKeySpec key = new SecretKeySpec(request.key(), "AES");
+        return SubtleHost.bytes(switch (alg) {
+            case "AES-GCM" -> gcm(encrypt, key, request);
+            case "AES-CBC" -> cbc(encrypt, key, request);
+            case "AES-CTR" -> ctr(key, request);
+            default -> kw(encrypt, key, request.data());
+        });
+    }
+
+    private static byte[] gcm(boolean encrypt, SecretKeySpec key, SubtleHost.Request request)
+            throws CryptoFailure, GeneralSecurityException {
+        int tagLength = request.params().integer("tagLength");
+        if (tagLength < 96) {
+            // The JCA's GCM implements the tag lengths of 96 bits and more only.
+            throw CryptoFailure.notSupported("AES-GCM tag lengths below 96 bits are not supported.");
+        }
+        if (request.extra1().length == 0) {
+            throw CryptoFailure.operation("AES-GCM requires a non-empty iv.");
+        }
+        if (!encrypt && request.data().length < tagLength / 8) {
+            throw CryptoFailure.operation("The ciphertext is shorter than the authentication tag.");
+        }
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(encrypt ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, key, new GCMParameterSpec(tagLength, request.extra1()));
+        cipher.updateAAD(request.extra2());
+        try {
+            return cipher.doFinal(request.data());
+        } catch (AEADBadTagException e) {
+            throw CryptoFailure.operation("Decryption failed. This could be due to a ciphertext authentication failure, bad padding, incorrect CryptoKey, or another algorithm-specific reason.");
+        }
+    }
+
+    private static byte[] cbc(boolean encrypt, SecretKeySpec key, SubtleHost.Request request)
+            throws CryptoFailure, GeneralSecurityException {
+        if (request.extra1().length != 16) {
+            throw CryptoFailure.operation("AES-CBC requires an iv of exactly 16 bytes.");
+        }
+        Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
+        cipher.init(encrypt ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, key, new IvParameterSpec(request.extra1()));
+        try {
+            return cipher.doFinal(request.data());
+        } catch (BadPaddingException | IllegalBlockSizeException e) {
+            throw CryptoFailure.operation("Decryption failed. This could be due to a ciphertext authentication failure, bad padding, incorrect CryptoKey, or another algorithm-specific reason.");
+        }
+    }
+
+    /**
+     * Counter mode in which only the rightmost {@code length} bits of the counter block
+     * count up (and wrap), as Web Crypto defines it; the JCA's CTR carries into the whole
+     * block, so the key stream is made here from single-block encryptions.
+     */
+    private static byte[] ctr(SecretKeySpec key, SubtleHost.Request request) throws CryptoFailure, GeneralSecurityException {
+        byte[] counter = request.extra1();
+        int bits = request.params().integer("length");
+        if (counter.length != 16) {
+            throw CryptoFailure.operation("AES-CTR requires a counter of exactly 16 bytes.");
+        }
+        if (bits < 1 || bits > 128) {
+            throw CryptoFailure.operation("AES-CTR requires a counter length between 1 and 128 bits.");
+        }
+        byte[] data = request.data();
+        long blocks = (data.length + 15L) / 16;
+        BigInteger modulus = BigInteger.ONE.shiftLeft(bits);
+        if (BigInteger.valueOf(blocks).compareTo(modulus) > 0) {
+            throw CryptoFailure.operation("The data is too long for the counter length: the counter would repeat.");
+        }
+        BigInteger whole = new BigInteger(1, counter);
+        BigInteger high = whole.subtract(whole.mod(modulus));
+        BigInteger low = whole.mod(modulus);
+        if (low.add(BigInteger.valueOf(blocks)).compareTo(modulus) <= 0) {
+            // The counter does not wrap within the data: the JCA's whole-block counter is the same.
+            Cipher cipher = Cipher.getInstance("AES/CTR/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(counter));
+            return cipher.doFinal(data);
+        }
+        Cipher block = Cipher.getInstance("AES/ECB/NoPadding");
+        block.init(Cipher.ENCRYPT_MODE, key);
+        byte[] out = new byte[data.length];
+        for (int offset = 0; offset < data.length; offset += 16) {
+            byte[] stream = block.doFinal(Lines.fixedBytes(high.add(low), 16));
+            for (int i = 0; i < 16 && offset + i < data.length; i++) {
+                out[offset + i] = (byte) (data[offset + i] ^ stream[i]);
+            }
+            low = low.add(BigInteger.ONE).mod(modulus);
+        }
+        return out;
+    }
+
+    private static byte[] kw(boolean encrypt, SecretKeySpec key, byte[] data) throws CryptoFailure, GeneralSecurityException {
+        if (data.length % 8 != 0 || data.length < (encrypt ? 16 : 24)) {
+            throw CryptoFailure.operation("AES-KW works on data that is a multiple of 8 bytes and at least "
+                    + (encrypt ? 16 : 24) + " bytes long.");
+        }
+        Cipher cipher = Cipher.getInstance("AES/KW/NoPadding");
+        cipher.init(encrypt ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, key);
+        try {
+            return cipher.doFinal(data);
+        } catch (BadPaddingException | IllegalBlockSizeException e) {
+            throw CryptoFailure.operation("Unwrapping failed: the wrapped key does not check out with this key.");
+        }
+    }
+}
