@@ -94,6 +94,18 @@ export async function unknownAlgorithmsAndMalformedArgumentsAreRefused() {
   ]);
 }
 
+export async function rsaKeysLargerThan4096BitsAreNotGenerated() {
+  let error;
+  try {
+    await subtle.generateKey({ name: 'RSA-PSS', modulusLength: 4104, publicExponent: new Uint8Array([1, 0, 1]),
+      hash: 'SHA-256' }, false, ['sign', 'verify']);
+  } catch (e) {
+    error = e;
+  }
+  assertEquals(error.name, 'OperationError');
+  assertEquals(error.message, 'tenantd generates RSA keys of at most 4096 bits (a larger key takes minutes to generate); import a larger key instead.');
+}
+
 export async function keyMaterialOfTheWrongSizeOrShapeIsADataError() {
   const pair = await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign']);
   const spki = await subtle.exportKey('spki', pair.publicKey);

@@ -90,6 +90,9 @@ final class RsaOps {
         }
     }
 
+    /** The largest RSA modulus generateKey makes. */
+    static final int MAX_GENERATED_BITS = 4096;
+
     private static CryptoResult generate(Params params) throws CryptoFailure, GeneralSecurityException {
         int bits = params.integer("modulusLength");
         BigInteger exponent = params.unsigned("publicExponent");
@@ -98,6 +101,12 @@ final class RsaOps {
         }
         if (bits < 256 || bits > 16384 || bits % 8 != 0) {
             throw CryptoFailure.operation("The modulus length must be a multiple of 8 between 256 and 16384.");
+        }
+        // Generating a key cannot be interrupted, and past 4096 bits it takes minutes of a thread
+        // after the worker's CPU limit has ended the request; larger keys can still be imported.
+        if (bits > MAX_GENERATED_BITS) {
+            throw CryptoFailure.operation("tenantd generates RSA keys of at most " + MAX_GENERATED_BITS
+                    + " bits (a larger key takes minutes to generate); import a larger key instead.");
         }
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(new RSAKeyGenParameterSpec(bits, exponent), new SecureRandom());
