@@ -261,12 +261,16 @@ public final class Egress implements AutoCloseable {
             throw blocked(what, byName.get());
         }
         InetAddress[] all;
+        if (unbracketed(host).isEmpty() || (host.startsWith("[") != host.endsWith("]"))) {
+            // The JDK resolves an empty name to loopback; nothing resolves a half-bracketed one.
+            throw new InvocationException(Outcome.EXCEPTION, "TypeError", "DNS lookup failed for " + host + ".");
+        }
         try {
-            all = InetAddress.getAllByName(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
+            all = InetAddress.getAllByName(unbracketed(host));
         } catch (UnknownHostException e) {
             throw new InvocationException(Outcome.EXCEPTION, "TypeError", "DNS lookup failed for " + host + ".");
         }
-        String name = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        String name = unbracketed(host);
         for (InetAddress a : all) {
             java.util.Optional<String> refused = policies.refusal(name, a);
             if (refused.isPresent()) {
@@ -280,6 +284,11 @@ public final class Egress implements AutoCloseable {
     public CompletableFuture<dev.tenantd.runtime.HostSocket> connect(dev.tenantd.runtime.SocketRequest request,
             EgressPolicies policies) {
         return tcp.connect(request, policies);
+    }
+
+    /** An IPv6 literal without its brackets; anything else as it is. */
+    private static String unbracketed(String host) {
+        return host.length() >= 2 && host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     @Override

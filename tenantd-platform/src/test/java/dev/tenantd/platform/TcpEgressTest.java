@@ -118,6 +118,16 @@ class TcpEgressTest {
     }
 
     @Test
+    void a_malformed_ipv6_literal_is_a_clear_lookup_error() {
+        for (String host : List.of("[", "[]", "[::1")) {
+            assertThatThrownBy(() -> await(egress.connect(new SocketRequest(host, 5432,
+                    SocketRequest.SecureTransport.OFF), LOOPBACK_ALLOWED)))
+                    .as(host).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(InvocationException.class).hasMessageContaining("DNS lookup failed for " + host);
+        }
+    }
+
+    @Test
     void a_closed_port_is_a_clear_connection_error() throws Exception {
         NetServer server = server(new NetServerOptions(), socket -> { });
         int port = server.actualPort();
