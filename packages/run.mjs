@@ -22,26 +22,11 @@ import { startWorkerd } from './lib/workerd.mjs';
 // Cases that need a runtime feature tenantd does not have yet, with the feature. They still
 // run; a failure among them is reported as NOT YET SUPPORTED instead of FAILED, and one that
 // passes must be taken off this list (the run fails until it is, so the list stays true).
-const WEB_CRYPTO = 'crypto.subtle importKey/sign/verify (Web Crypto)';
-const NODEJS_COMPAT = 'nodejs_compat (node:buffer, node:events, node:stream, process.getBuiltinModule)';
 const FETCH_STREAMING = 'fetch() streaming its response body (the whole upstream body is read before fetch() resolves)';
 const NOT_YET_SUPPORTED = {
-  'jose/HS256': WEB_CRYPTO,
-  'jose/RS256': WEB_CRYPTO,
-  'jose/ES256': WEB_CRYPTO,
-  'jose/EdDSA': WEB_CRYPTO,
-  'jose/jwks': WEB_CRYPTO,
-  'hono/jwt': WEB_CRYPTO,
-  'hono/compress': `${WEB_CRYPTO}: the worker's jwt middleware checks for importKey at start-up; then automatic Content-Encoding`,
-  'stripe/webhook': `${NODEJS_COMPAT}; HMAC in ${WEB_CRYPTO}`,
-  's3/presign': `${NODEJS_COMPAT}; HMAC in ${WEB_CRYPTO}`,
-  postgres: `${NODEJS_COMPAT}; dynamic import() (postgres.js loads cloudflare:sockets with await import())`,
-  'websocket/echo': 'WebSocketPair and 101 responses with a webSocket',
-  'websocket/chat': 'WebSocketPair and 101 responses with a webSocket',
+  postgres: 'dynamic import() (postgres.js loads cloudflare:sockets with await import(); the engine binding has no hook for it)',
   'fetch/stream-10MB': FETCH_STREAMING,
   'htmlrewriter/10MB': `${FETCH_STREAMING}; and HTMLRewriter within the memory limit on a 10 MB page (given the whole page at once it stops with "Worker exceeded memory limit.")`,
-  'bench-jwt': WEB_CRYPTO,
-  'bench-gzip': 'CompressionStream',
 };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
