@@ -316,16 +316,25 @@ class WorkerTest {
 
     @Test
     void many_concurrent_invocations_interleave_on_one_isolate() {
-        Worker w = load(Engines.module("""
+        // The slow invocation waits on a subrequest the test answers only after the fast one is done.
+        java.util.concurrent.CompletableFuture<WorkerResponse> held = new java.util.concurrent.CompletableFuture<>();
+        Engines.RecordingHost host = new Engines.RecordingHost() {
+            @Override
+            public java.util.concurrent.CompletableFuture<WorkerResponse> fetch(WorkerRequest request) {
+                return request.url().endsWith("/held") ? held : super.fetch(request);
+            }
+        };
+        Worker w = Engines.get(Engines.ENGINE.load(Engines.module("""
                 export default { async fetch(request) {
-                  const ms = Number(new URL(request.url).searchParams.get('ms'));
-                  await new Promise((resolve) => setTimeout(resolve, ms));
-                  return new Response(String(ms));
-                } };"""));
-        var slow = w.fetch(new WorkerRequest("GET", "http://x/?ms=300", List.of(), null));
-        var fast = w.fetch(new WorkerRequest("GET", "http://x/?ms=1", List.of(), null));
-        assertThat(text(get(fast))).isEqualTo("1");
+                  const slow = new URL(request.url).searchParams.has('slow');
+                  if (slow) await (await fetch('https://origin.test/held')).text();
+                  return new Response(slow ? 'slow' : 'fast');
+                } };"""), host));
+        var slow = w.fetch(new WorkerRequest("GET", "http://x/?slow", List.of(), null));
+        var fast = w.fetch(new WorkerRequest("GET", "http://x/", List.of(), null));
+        assertThat(text(get(fast))).isEqualTo("fast");
         assertThat(slow).isNotDone();
-        assertThat(text(get(slow))).isEqualTo("300");
+        held.complete(WorkerResponse.text(200, "answer"));
+        assertThat(text(get(slow))).isEqualTo("slow");
     }
 }
