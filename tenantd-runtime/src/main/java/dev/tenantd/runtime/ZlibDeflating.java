@@ -25,9 +25,8 @@ final class ZlibDeflating implements ZlibStream {
     private int framingAt;
     private boolean finishing;
     private boolean trailerQueued;
-    private static final byte[] NOTHING = new byte[0];
     private boolean closed;
-    private byte[] outBuffer = new byte[0];
+    private final ZlibOutput output = new ZlibOutput();
     private int flushMode = Deflater.NO_FLUSH;
     /** The input the deflater reads from; its position is how far it has read. */
     private ByteBuffer pendingInput = ByteBuffer.allocate(0);
@@ -78,7 +77,7 @@ final class ZlibDeflating implements ZlibStream {
     @Override
     public byte[] read(int max) {
         open();
-        byte[] out = buffer(max);
+        byte[] out = output.buffer(max);
         int n = 0;
         while (n < out.length) {
             if (framing != null) {
@@ -109,7 +108,7 @@ final class ZlibDeflating implements ZlibStream {
                 }
             }
         }
-        return copy(out, n);
+        return ZlibOutput.copy(out, n);
     }
 
     private byte[] gzipTrailer() {
@@ -137,18 +136,6 @@ final class ZlibDeflating implements ZlibStream {
             deflater.end();
             pendingInput = ByteBuffer.allocate(0);
         }
-    }
-
-    private static byte[] copy(byte[] out, int n) {
-        return n == 0 ? NOTHING : Arrays.copyOf(out, n);
-    }
-
-    /** The stream's own output buffer, reused by every read: reads make no garbage beyond what they return. */
-    private byte[] buffer(int max) {
-        if (outBuffer.length != Math.max(1, max)) {
-            outBuffer = new byte[Math.max(1, max)];
-        }
-        return outBuffer;
     }
 
     private void open() {

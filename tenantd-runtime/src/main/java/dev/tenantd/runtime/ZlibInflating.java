@@ -31,9 +31,8 @@ final class ZlibInflating implements ZlibStream {
     private int inAt;
     private boolean finishing;
     private boolean truncated;
-    private static final byte[] NOTHING = new byte[0];
     private boolean closed;
-    private byte[] outBuffer = new byte[0];
+    private final ZlibOutput output = new ZlibOutput();
 
     ZlibInflating(Format format, Strictness strictness) {
         this.format = format;
@@ -61,7 +60,7 @@ final class ZlibInflating implements ZlibStream {
     @Override
     public byte[] read(int max) {
         open();
-        byte[] out = buffer(max);
+        byte[] out = output.buffer(max);
         int n = 0;
         while (n < out.length) {
             switch (state) {
@@ -99,11 +98,11 @@ final class ZlibInflating implements ZlibStream {
                         }
                         inAt = in.length;
                     }
-                    return copy(out, n);
+                    return ZlibOutput.copy(out, n);
                 }
             }
         }
-        return copy(out, n);
+        return ZlibOutput.copy(out, n);
     }
 
     private int inflate(byte[] out, int at) {
@@ -134,7 +133,7 @@ final class ZlibInflating implements ZlibStream {
             }
             truncated = true;
         }
-        return copy(out, n);
+        return ZlibOutput.copy(out, n);
     }
 
     /** The length of the gzip header at the input's start, -1 if it is not all there yet; fails if it is not one. */
@@ -195,18 +194,6 @@ final class ZlibInflating implements ZlibStream {
             inflater.end();
             in = new byte[0];
         }
-    }
-
-    private static byte[] copy(byte[] out, int n) {
-        return n == 0 ? NOTHING : Arrays.copyOf(out, n);
-    }
-
-    /** The stream's own output buffer, reused by every read: reads make no garbage beyond what they return. */
-    private byte[] buffer(int max) {
-        if (outBuffer.length != Math.max(1, max)) {
-            outBuffer = new byte[Math.max(1, max)];
-        }
-        return outBuffer;
     }
 
     private void open() {
