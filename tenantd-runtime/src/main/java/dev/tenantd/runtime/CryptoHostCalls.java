@@ -1,0 +1,53 @@
+package dev.tenantd.runtime;
+
+import static dev.tenantd.runtime.JsValues.bytes;
+import static dev.tenantd.runtime.JsValues.bytesOf;
+import static dev.tenantd.runtime.JsValues.integer;
+import static dev.tenantd.runtime.JsValues.string;
+
+import com.caoccao.javet.interop.V8Runtime;
+import dev.tenantd.runtime.crypto.CryptoResult;
+import dev.tenantd.runtime.crypto.SubtleHost;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The host calls behind {@code crypto}: random bytes, digests and Web Crypto's operations
+ * ({@link SubtleHost}). They keep nothing between calls and run on the isolate's thread, so
+ * their CPU time is the invocation's.
+ */
+final class CryptoHostCalls {
+    /** The digests crypto.subtle.digest offers, by their JCA names (the same as Web Crypto's). */
+    private static final Set<String> DIGESTS = Set.of("SHA-1", "SHA-256", "SHA-384", "SHA-512", "MD5");
+    private static final int MAX_RANDOM_BYTES = 65536;
+
+    private CryptoHostCalls() {
+    }
+
+    static void bind(Map<HostCall, IsolateShell.HostFunction> target, V8Runtime runtime) {
+        target.put(HostCall.RANDOM_BYTES, args -> {
+            byte[] random = new byte[Math.max(0, Math.min(MAX_RANDOM_BYTES, integer(args[0])))];
+            RandomHolder.RANDOM.nextBytes(random);
+            return bytes(runtime, random);
+        });
+        target.put(HostCall.DIGEST, args -> {
+            String algorithm = string(args[0]);
+            if (!DIGESTS.contains(algorithm)) {
+                return null; // crypto.js names only these; anything else is refused there
+            }
+            return bytes(runtime, MessageDigest.getInstance(algorithm).digest(bytesOf(args[1])));
+        });
+        target.put(HostCall.CRYPTO, args -> args.length < 6 ? null : switch (SubtleHost.run(
+                string(args[0]), string(args[1]), bytesOf(args[2]), bytesOf(args[3]), bytesOf(args[4]), bytesOf(args[5]))) {
+            case CryptoResult.Bytes b -> bytes(runtime, b.value());
+            case CryptoResult.Text t -> runtime.createV8ValueString(t.value());
+            case CryptoResult.Failure f -> runtime.createV8ValueString("\0" + f.name() + "\0" + f.message());
+        });
+    }
+
+    private static final class RandomHolder {
+        static final SecureRandom RANDOM = new SecureRandom();
+    }
+}

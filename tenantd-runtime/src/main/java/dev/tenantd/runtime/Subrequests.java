@@ -1,0 +1,301 @@
+package dev.tenantd.runtime;
+
+import static dev.tenantd.runtime.JsValues.EMPTY;
+import static dev.tenantd.runtime.JsValues.bytes;
+import static dev.tenantd.runtime.JsValues.bytesOf;
+import static dev.tenantd.runtime.JsValues.integer;
+import static dev.tenantd.runtime.JsValues.joinHeaders;
+import static dev.tenantd.runtime.JsValues.splitHeaders;
+import static dev.tenantd.runtime.JsValues.string;
+
+import com.caoccao.javet.exceptions.JavetException;
+import com.caoccao.javet.interop.V8Runtime;
+import com.caoccao.javet.values.V8Value;
+import com.caoccao.javet.values.primitive.V8ValueString;
+import com.caoccao.javet.values.reference.V8ValueArrayBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls that leave an isolate and whose answers come back as turns: {@code fetch()}
+ * subrequests, calls on channel bindings, TCP sockets. Each counts against the subrequest
+ * limit of the invocation making it, and its answer is charged to that invocation. Large
+ * response bodies stay with the host until the worker reads them (or hands them on unread).
+ * Touched only inside the isolate's turns.
+ */
+final class Subrequests {
+    private static final Logger LOG = LoggerFactory.getLogger(Subrequests.class);
+    /** Subrequest answers with bodies from this size on are kept with the host until read. */
+    private static final int HELD_FROM = 64 * 1024;
+
+    private final IsolateTurns isolate;
+    private final WorkerHost host;
+    private final BodyBudget bodies;
+    private final WorkerSockets sockets;
+    private final IsolateSockets webSockets;
+    private final BiFunction<Invocation, Integer, Caller> rpcCaller;
+    private final String scriptName;
+    /** Who made each call still waiting for its answer. */
+    private final Map<Integer, Invocation> callOwners = new HashMap<>();
+    /** Large bodies of subrequest answers kept with the host until the worker reads them or hands them on. */
+    private final Map<Integer, HeldBody> heldBodies = new HashMap<>();
+    private int nextHeldBody;
+
+    private record HeldBody(byte[] bytes, Invocation owner) {
+    }
+
+    Subrequests(IsolateTurns isolate, WorkerHost host, BodyBudget bodies, IsolateSockets webSockets,
+            BiFunction<Invocation, Integer, Caller> rpcCaller, String scriptName) {
+        this.isolate = isolate;
+        this.host = host;
+        this.bodies = bodies;
+        this.sockets = new WorkerSockets(host);
+        this.webSockets = webSockets;
+        this.rpcCaller = rpcCaller;
+        this.scriptName = scriptName;
+    }
+
+    void bind(Map<HostCall, IsolateShell.HostFunction> target) {
+        target.put(HostCall.TAKE_BODY, args -> {
+            Optional<byte[]> body = takeHeld(integer(args[0]));
+            if (body.isEmpty()) {
+                return null; // the request it came in for has ended
+            }
+            V8ValueArrayBuffer buffer = bytes(isolate.runtime(), body.get());
+            bodies.release(body.get());
+            return buffer;
+        });
+        target.put(HostCall.FETCH, args -> {
+            int call = integer(args[0]);
+            WorkerRequest request = request(args, 1);
+            Invocation owner = isolate.current();
+            if (!refusedRequest(call, request)) {
+                reply(call, admit(call) ? owner.outbound.map(o -> o.fetch(request)).orElseGet(() -> host.fetch(request))
+                        .thenApply(ChannelReply::response) : refused(owner));
+            }
+            return null;
+        });
+        // A call on a channel binding: (id, channel, operation, args, bytes).
+        target.put(HostCall.CALL, args -> {
+            int call = integer(args[0]);
+            Invocation owner = isolate.current();
+            ChannelCall channelCall = new ChannelCall(integer(args[1]), string(args[2]), string(args[3]), bytesOf(args[4]),
+                    Optional.empty(), rpcCaller.apply(owner, call));
+            reply(call, admit(call) ? host.call(channelCall) : refused(owner));
+            return null;
+        });
+        // A call on a channel binding that sends a request: (id, channel, operation, args, method, url, headers, body, cf).
+        target.put(HostCall.CALL_FETCH, args -> {
+            int call = integer(args[0]);
+            WorkerRequest request = request(args, 4);
+            if (args.length > 8 && args[8] instanceof V8ValueString cf) {
+                request = new WorkerRequest(request.method(), request.url(), request.headers(), request.body(), cf.getValue());
+            }
+            if (!refusedRequest(call, request)) {
+                Invocation owner = isolate.current();
+                ChannelCall channelCall = new ChannelCall(integer(args[1]), string(args[2]), string(args[3]), null,
+                        Optional.of(request), new Caller(Invocation.depthOf(owner), Optional.empty()));
+                reply(call, admit(call) ? host.call(channelCall) : refused(owner));
+            }
+            return null;
+        });
+        // A TCP socket: (id, operation, socket, text, bytes). Opening one is a subrequest, refused
+        // to invocations whose fetch() goes through an outbound worker, which sees only HTTP.
+        target.put(HostCall.SOCKET, args -> {
+            int call = integer(args[0]);
+            String operation = string(args[1]);
+            Invocation owner = isolate.current();
+            if (!operation.equals("connect")) {
+                if (owner != null) {
+                    callOwners.put(call, owner);
+                }
+                reply(call, sockets.operate(owner, operation, integer(args[2]), bytesOf(args[4])));
+            } else if (owner != null && owner.outbound.isPresent() && !owner.finished) {
+                callOwners.put(call, owner);
+                reply(call, CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "Error",
+                        "connect() is not available to this worker: its requests leave through an outbound worker, "
+                                + "which sees HTTP requests only.")));
+            } else {
+                reply(call, admit(call) ? sockets.connect(owner, string(args[3])) : refused(owner));
+            }
+            return null;
+        });
+        // A call on a channel binding answered at once: (channel, operation, args) -> string.
+        // A failure comes back as NUL, the error's name, NUL, its message: bindings.js throws it.
+        target.put(HostCall.CALL_NOW, args -> {
+            String answer;
+            try {
+                answer = host.callNow(ChannelCall.of(integer(args[0]), string(args[1]), string(args[2]), null));
+            } catch (InvocationException e) {
+                answer = "\0" + e.errorName() + "\0" + e.getMessage();
+            } catch (RuntimeException e) {
+                LOG.warn("worker {}: a binding call failed", scriptName, e);
+                answer = "\0Error\0" + "The binding call failed.";
+            }
+            return isolate.runtime().createV8ValueString(answer);
+        });
+    }
+
+    /**
+     * Counts a subrequest against the current invocation; false once its budget is spent,
+     * or when no invocation is running (top-level code, timers it set), as on Cloudflare.
+     */
+    boolean admit(int call) {
+        Invocation owner = isolate.current();
+        if (owner == null || owner.finished) {
+            return false;
+        }
+        callOwners.put(call, owner);
+        if (owner.subrequests >= owner.limits.subrequests()) {
+            owner.hitSubrequestLimit = true;
+            return false;
+        }
+        owner.subrequests++;
+        return true;
+    }
+
+    /** Notes who waits for a call that is answered without being a subrequest. */
+    void ownedBy(int call, Invocation owner) {
+        if (owner != null) {
+            callOwners.put(call, owner);
+        }
+    }
+
+    /** Why a call that {@link #admit} refused fails. */
+    static CompletableFuture<ChannelReply> refused(Invocation owner) {
+        if (owner == null || owner.finished) {
+            return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "Error",
+                    "Disallowed operation called within global scope: fetch() and calls through bindings can only be "
+                            + "made while handling a request."));
+        }
+        return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEEDED_SUBREQUESTS,
+                "Too many subrequests."));
+    }
+
+    /**
+     * Refuses a request the worker sends out whose headers could not go on the wire: its
+     * fetch() rejects with a TypeError, and no subrequest is counted. Returns whether it did.
+     */
+    private boolean refusedRequest(int call, WorkerRequest request) {
+        Optional<String> problem = HeaderRules.problem(request.headers());
+        if (problem.isEmpty()) {
+            return false;
+        }
+        ownedBy(call, isolate.current());
+        reply(call, CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
+                "The request cannot be sent: " + problem.get() + ".")));
+        return true;
+    }
+
+    private static WorkerRequest request(V8Value[] args, int from) {
+        return new WorkerRequest(string(args[from]), string(args[from + 1]),
+                splitHeaders(string(args[from + 2])), bytesOf(args[from + 3]));
+    }
+
+    /** Posts a host call's outcome back into the isolate as a turn of the invocation that made the call. */
+    void reply(int call, CompletableFuture<ChannelReply> pending) {
+        pending.whenComplete((reply, error) -> isolate.post(() -> {
+            Invocation owner = callOwners.remove(call);
+            isolate.turn(owner, () -> {
+                V8Runtime runtime = isolate.runtime();
+                if (error != null) {
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    String name = cause instanceof InvocationException ie ? ie.errorName() : "Error";
+                    String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+                    long since = Invocation.millisSinceStart(owner);
+                    isolate.entry().invokeVoid("reject", runtime.createV8ValueDouble(Invocation.epochMillis(owner, since)),
+                            runtime.createV8ValueDouble(since), runtime.createV8ValueInteger(call),
+                            runtime.createV8ValueString(name), runtime.createV8ValueString(message));
+                    return;
+                }
+                switch (reply) {
+                    case ChannelReply.Response r -> settle(owner, call, r.response());
+                    case ChannelReply.Data d -> answer(owner, call, d);
+                }
+            });
+        }));
+    }
+
+    /** A call's data answer reaches the binding's JS wrapper as {text, bytes}. */
+    private void answer(Invocation owner, int call, ChannelReply.Data data) throws JavetException {
+        if (owner != null && !isolate.admitsBytes(owner, data.bytes().length,
+                "a binding's answer (" + data.bytes().length + " bytes)")) {
+            return;
+        }
+        V8Runtime runtime = isolate.runtime();
+        try (V8ValueArrayBuffer bytes = bytes(runtime, data.bytes())) {
+            long since = Invocation.millisSinceStart(owner);
+            isolate.entry().invokeVoid("answer", runtime.createV8ValueDouble(Invocation.epochMillis(owner, since)),
+                    runtime.createV8ValueDouble(since), runtime.createV8ValueInteger(call),
+                    runtime.createV8ValueString(data.text()), bytes);
+        }
+    }
+
+    /** A response (of a subrequest, another worker, a binding) reaches the worker as a Response. */
+    private void settle(Invocation owner, int call, WorkerResponse response) throws JavetException {
+        boolean held = owner != null && response.body().length >= HELD_FROM;
+        if (!held && owner != null && !isolate.admitsBytes(owner, response.body().length,
+                "a subrequest's response body (" + response.body().length + " bytes)")) {
+            return;
+        }
+        // A large body stays with the host until the worker reads it: handed on
+        // unread (a dispatcher returning a user worker's response), it never
+        // enters this isolate at all.
+        int heldId = held ? hold(owner, response.body()) : 0;
+        V8Runtime runtime = isolate.runtime();
+        try (V8ValueArrayBuffer body = bytes(runtime, held ? EMPTY : response.body())) {
+            if (!held) {
+                bodies.release(response.body());
+            }
+            long since = Invocation.millisSinceStart(owner);
+            isolate.entry().invokeVoid("settle", runtime.createV8ValueDouble(Invocation.epochMillis(owner, since)),
+                    runtime.createV8ValueDouble(since), runtime.createV8ValueInteger(call),
+                    runtime.createV8ValueInteger(response.status()),
+                    runtime.createV8ValueString(response.statusText()),
+                    runtime.createV8ValueString(joinHeaders(response.headers())),
+                    body,
+                    runtime.createV8ValueString(response.url()),
+                    runtime.createV8ValueInteger(response.redirects()),
+                    runtime.createV8ValueInteger(heldId),
+                    runtime.createV8ValueDouble(held ? response.body().length : 0),
+                    runtime.createV8ValueInteger(webSockets.adopt(response.webSocket())));
+        }
+    }
+
+    /** Keeps a body with the host for the worker to read later (or hand on unread); its id. */
+    private int hold(Invocation owner, byte[] body) {
+        int id = ++nextHeldBody;
+        heldBodies.put(id, new HeldBody(body, owner));
+        return id;
+    }
+
+    /** A held body, taken: read by the worker, or handed on as its response's body. */
+    Optional<byte[]> takeHeld(int id) {
+        HeldBody body = heldBodies.remove(id);
+        return body == null ? Optional.empty() : Optional.of(body.bytes());
+    }
+
+    /** The invocation ended: what it held or opened is let go. */
+    void invocationEnded(Invocation inv) {
+        heldBodies.values().removeIf(held -> {
+            if (held.owner() == inv) {
+                bodies.release(held.bytes());
+                return true;
+            }
+            return false;
+        });
+        callOwners.values().removeIf(owner -> owner == inv);
+        sockets.closeOwnedBy(inv);
+    }
+
+    void closeAll() {
+        sockets.closeAll();
+    }
+}
