@@ -22,11 +22,8 @@ import { startWorkerd } from './lib/workerd.mjs';
 // Cases that need a runtime feature tenantd does not have yet, with the feature. They still
 // run; a failure among them is reported as NOT YET SUPPORTED instead of FAILED, and one that
 // passes must be taken off this list (the run fails until it is, so the list stays true).
-const FETCH_STREAMING = 'fetch() streaming its response body (the whole upstream body is read before fetch() resolves)';
 const NOT_YET_SUPPORTED = {
   postgres: 'dynamic import() (postgres.js loads cloudflare:sockets with await import(); the engine binding has no hook for it)',
-  'fetch/stream-10MB': FETCH_STREAMING,
-  'htmlrewriter/10MB': `${FETCH_STREAMING}; and HTMLRewriter within the memory limit on a 10 MB page (given the whole page at once it stops with "Worker exceeded memory limit.")`,
 };
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -52,6 +52,8 @@ public final class Egress implements AutoCloseable {
     private final Supplier<String> apiAddress;
     private final BodyBudget bodies;
     private final long maxBodyBytes;
+    /** Response bodies of a known length up to this are read whole; longer or unknown ones stream. */
+    static final long WHOLE_UP_TO = 64 * 1024;
     private final TcpEgress tcp;
     private final OutboundWebSockets webSockets;
 
@@ -160,16 +162,22 @@ public final class Egress implements AutoCloseable {
         options.setHeaders(headers);
         return client.request(options)
                 .compose(req -> req.send(Buffer.buffer(request.body())))
-                .compose(resp -> BoundedBody.read(resp, BoundedBody.declaredLength(resp.getHeader("content-length")), maxBodyBytes, bodies)
-                        .map(body -> {
-                            List<String> flat = new ArrayList<>();
-                            resp.headers().forEach(e -> {
-                                flat.add(e.getKey().toLowerCase(Locale.ROOT));
-                                flat.add(e.getValue());
-                            });
-                            return new WorkerResponse(resp.statusCode(),
-                                    resp.statusMessage() == null ? "" : resp.statusMessage(), flat, body);
-                        }))
+                .compose(resp -> {
+                    List<String> flat = new ArrayList<>();
+                    resp.headers().forEach(e -> {
+                        flat.add(e.getKey().toLowerCase(Locale.ROOT));
+                        flat.add(e.getValue());
+                    });
+                    String statusText = resp.statusMessage() == null ? "" : resp.statusMessage();
+                    long declared = BoundedBody.declaredLength(resp.getHeader("content-length"));
+                    if (readWhole(request.method(), resp.statusCode(), declared, resp.getHeader("location") != null)) {
+                        return BoundedBody.read(resp, declared, maxBodyBytes, bodies)
+                                .map(body -> new WorkerResponse(resp.statusCode(), statusText, flat, body));
+                    }
+                    // Streamed as the worker reads it: the first byte reaches it before the last arrives.
+                    return Future.succeededFuture(WorkerResponse.streamed(resp.statusCode(), statusText, flat,
+                            new ReadStreamBody(Vertx.currentContext(), resp, declared)));
+                })
                 .compose(response -> followRedirect(request, response, policies, redirects))
                 .recover(error -> Future.failedFuture(switch (error) {
                     case InvocationException refused -> refused;
@@ -179,6 +187,16 @@ public final class Egress implements AutoCloseable {
                     default -> new InvocationException(Outcome.EXCEPTION, "TypeError", "Network connection lost: "
                             + (error.getMessage() == null ? error.toString() : error.getMessage()));
                 }));
+    }
+
+    /**
+     * Whether a response body is read whole before the worker sees the response: one of known
+     * small size, a redirect the fetch follows, or the answer to a HEAD. Any other streams.
+     */
+    static boolean readWhole(String method, int status, long declaredLength, boolean hasLocation) {
+        boolean redirect = (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) && hasLocation;
+        return method.equals("HEAD") || redirect || status == 204 || status == 304
+                || declaredLength >= 0 && declaredLength <= WHOLE_UP_TO;
     }
 
     private Future<WorkerResponse> followRedirect(WorkerRequest request, WorkerResponse response,

@@ -26,12 +26,22 @@ enum HostCall {
     CLEAR_TIMER("clearTimer"),
     /** (heldId) -> ArrayBuffer: a large subrequest body kept with the host until read. */
     TAKE_BODY("takeBody"),
-    /** (invocation, status, statusText, headers, body, done, heldId): the invocation's response. */
+    /**
+     * (invocation, status, statusText, headers, body, done, heldId, webSocket, streamId, jsStream): the
+     * invocation's response. {@code streamId} names a streamed body handed on unread, {@code jsStream}
+     * a ReadableStream the body is read from ({@link BodyStreams}).
+     */
     COMPLETE("complete"),
     /** (invocation, name, message, stack): the invocation failed with an uncaught exception. */
     FAIL("fail"),
     /** (invocation): the response is out and every waitUntil promise settled. */
     FINISHED("finished"),
+    /** (call, streamId): the next chunk of a streamed body, answered as data: "chunk" and its bytes, or "end". */
+    READ_BODY("readBody"),
+    /** (streamId): nobody reads a streamed body on. */
+    CANCEL_BODY("cancelBody"),
+    /** (jsStream, bytes, state, error): a chunk (0), the end (1) or the error (2) of a response body's stream. */
+    BODY_CHUNK("bodyChunk"),
     /** (call, method, url, headers, body): a subrequest. */
     FETCH("fetch"),
     /** (call, channel, operation, args, bytes): a call on a channel binding. */

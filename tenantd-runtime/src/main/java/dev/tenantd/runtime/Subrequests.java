@@ -40,6 +40,7 @@ final class Subrequests {
     private final WorkerSockets sockets;
     private final IsolateSockets webSockets;
     private final BiFunction<Invocation, Integer, Caller> rpcCaller;
+    private final BodyStreams streams;
     private final String scriptName;
     /** Who made each call still waiting for its answer. */
     private final Map<Integer, Invocation> callOwners = new HashMap<>();
@@ -59,9 +60,16 @@ final class Subrequests {
         this.webSockets = webSockets;
         this.rpcCaller = rpcCaller;
         this.scriptName = scriptName;
+        this.streams = new BodyStreams(isolate, this);
+    }
+
+    /** The streamed bodies going into and out of the isolate. */
+    BodyStreams streams() {
+        return streams;
     }
 
     void bind(Map<HostCall, IsolateShell.HostFunction> target) {
+        streams.bind(target);
         target.put(HostCall.TAKE_BODY, args -> {
             Optional<byte[]> body = takeHeld(integer(args[0]));
             if (body.isEmpty()) {
@@ -240,6 +248,10 @@ final class Subrequests {
 
     /** A response (of a subrequest, another worker, a binding) reaches the worker as a Response. */
     private void settle(Invocation owner, int call, WorkerResponse response) throws JavetException {
+        if (owner == null) {
+            response.discardBody();
+        }
+        int streamId = owner == null ? 0 : response.stream().map(stream -> streams.adopt(stream, owner)).orElse(0);
         boolean held = owner != null && response.body().length >= HELD_FROM;
         if (!held && owner != null && !isolate.admitsBytes(owner, response.body().length,
                 "a subrequest's response body (" + response.body().length + " bytes)")) {
@@ -265,7 +277,9 @@ final class Subrequests {
                     runtime.createV8ValueInteger(response.redirects()),
                     runtime.createV8ValueInteger(heldId),
                     runtime.createV8ValueDouble(held ? response.body().length : 0),
-                    runtime.createV8ValueInteger(webSockets.adopt(response.webSocket())));
+                    runtime.createV8ValueInteger(webSockets.adopt(response.webSocket())),
+                    runtime.createV8ValueInteger(streamId),
+                    runtime.createV8ValueDouble(response.stream().map(BodyStream::length).orElse(-1L)));
         }
     }
 
@@ -293,9 +307,11 @@ final class Subrequests {
         });
         callOwners.values().removeIf(owner -> owner == inv);
         sockets.closeOwnedBy(inv);
+        streams.invocationEnded(inv);
     }
 
     void closeAll() {
         sockets.closeAll();
+        streams.closeAll();
     }
 }

@@ -14,6 +14,7 @@ import dev.tenantd.runtime.websocket.WebSocketEnd;
 import dev.tenantd.runtime.websocket.WebSocketLimits;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -669,6 +670,9 @@ public final class Worker implements AutoCloseable, IsolateTurns {
      */
     private void complete(Invocation inv, V8Value[] args) {
         if (inv == null || !inv.awaitingResponse()) {
+            if (args.length > 9 && integer(args[9]) > 0) {
+                subrequests.streams().drop(integer(args[9]));
+            }
             return;
         }
         if (tooLarge(args[4])) {
@@ -683,13 +687,18 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         }
         Optional<byte[]> handedOn = args.length > 6 ? subrequests.takeHeld(integer(args[6])) : Optional.empty();
         Optional<WebSocketEnd> socket = args.length > 7 ? webSockets.sockets().release(integer(args[7])) : Optional.empty();
-        WorkerResponse response = new WorkerResponse(integer(args[1]), string(args[2]),
-                JsValues.splitHeaders(string(args[3])), handedOn.orElseGet(() -> JsValues.bytesOf(args[4])), "", 0,
-                socket);
+        Optional<BodyStream> stream = args.length > 8 ? subrequests.streams().take(integer(args[8])) : Optional.empty();
+        List<String> headers = JsValues.splitHeaders(string(args[3]));
+        if (stream.isEmpty() && args.length > 9 && integer(args[9]) > 0) {
+            stream = Optional.of(subrequests.streams().fromIsolate(integer(args[9]), inv, declaredLength(headers)));
+        }
+        WorkerResponse response = new WorkerResponse(integer(args[1]), string(args[2]), headers,
+                handedOn.orElseGet(() -> JsValues.bytesOf(args[4])), "", 0, socket, stream);
         Optional<String> problem = HeaderRules.statusProblem(response.status(), response.statusText())
                 .or(() -> HeaderRules.problem(response.headers()));
         if (problem.isPresent()) {
             socket.ifPresent(end -> end.close(WebSocketLimits.INTERNAL_ERROR, "The worker's response could not be sent."));
+            response.discardBody();
             refuseResponse(inv, problem.get());
         } else {
             inv.responded = true;
@@ -720,6 +729,20 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         inv.status = 500;
         inv.outcome = Outcome.EXCEPTION;
         inv.result.completeExceptionally(new InvocationException(Outcome.EXCEPTION, "TypeError", message));
+    }
+
+    /** The Content-Length a worker's response states, or -1. */
+    private static long declaredLength(List<String> headers) {
+        for (int i = 0; i + 1 < headers.size(); i += 2) {
+            if (headers.get(i).equalsIgnoreCase("content-length")) {
+                try {
+                    return Long.parseLong(headers.get(i + 1).strip());
+                } catch (NumberFormatException e) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
     }
 
     /** A body that would not fit in the isolate's memory limit is never copied out of it. */

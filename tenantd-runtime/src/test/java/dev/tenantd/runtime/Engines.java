@@ -99,7 +99,20 @@ final class Engines {
     }
 
     static String text(WorkerResponse response) {
-        return new String(response.body(), StandardCharsets.UTF_8);
+        return new String(bytes(response), StandardCharsets.UTF_8);
+    }
+
+    /** The whole body of a response, sent whole or streamed (then read to its end). */
+    static byte[] bytes(WorkerResponse response) {
+        if (response.stream().isEmpty()) {
+            return response.body();
+        }
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (java.util.Optional<byte[]> chunk = get(response.stream().get().read()); chunk.isPresent();
+                chunk = get(response.stream().get().read())) {
+            all.writeBytes(chunk.get());
+        }
+        return all.toByteArray();
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.tenantd.server;
 
+import dev.tenantd.runtime.BodyStream;
 import dev.tenantd.runtime.WorkerResponse;
 import dev.tenantd.runtime.ZlibStream;
 import io.vertx.core.Context;
@@ -46,7 +47,8 @@ final class ResponseEncoding {
     }
 
     static Choice choose(String method, Optional<String> acceptEncoding, WorkerResponse response) {
-        if (method.equals("HEAD") || response.body().length == 0) {
+        long length = response.stream().map(BodyStream::length).orElse((long) response.body().length);
+        if (method.equals("HEAD") || length == 0) {
             return Choice.AS_IS;
         }
         boolean accepts = acceptEncoding.map(ResponseEncoding::acceptsGzip).orElse(false);
@@ -56,7 +58,7 @@ final class ResponseEncoding {
         }
         int status = response.status();
         boolean compressible = accepts && status >= 200 && status < 300 && status != 204 && status != 206
-                && response.body().length >= SMALLEST_COMPRESSED
+                && (length < 0 || length >= SMALLEST_COMPRESSED)
                 && response.header("content-type").map(ResponseEncoding::compressibleType).orElse(false)
                 && !response.header("cache-control").map(c -> c.toLowerCase(Locale.ROOT).contains("no-transform")).orElse(false);
         return compressible ? Choice.ENCODE : Choice.AS_IS;
@@ -93,6 +95,15 @@ final class ResponseEncoding {
         int semicolon = contentType.indexOf(';');
         String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
         return type.startsWith("text/") || COMPRESSIBLE.contains(type) || type.endsWith("+json") || type.endsWith("+xml");
+    }
+
+    /** A streamed body as the choice sends it. */
+    static BodyStream coded(Choice choice, BodyStream body) {
+        return switch (choice) {
+            case AS_IS -> body;
+            case ENCODE -> CodedBodyStream.encoding(body);
+            case DECODE -> CodedBodyStream.decoding(body);
+        };
     }
 
     /** The headers to send with the body once it is re-coded (the response's own headers, adjusted). */

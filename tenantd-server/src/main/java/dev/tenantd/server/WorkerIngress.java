@@ -189,6 +189,7 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
             LOG.error("writing the response of worker {} failed; answering 500: {}", script, e.toString());
             if (response != null) {
                 bodies.release(response.body());
+                response.discardBody();
             }
             if (out.closed() || out.ended()) {
                 return;
@@ -212,6 +213,9 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
     private static void write(HttpServerResponse out, ScriptRef script, WorkerResponse response, Throwable error,
             BodyBudget bodies, String method, Optional<String> acceptEncoding) {
         if (out.closed() || out.ended()) {
+            if (response != null) {
+                response.discardBody();
+            }
             return;
         }
         if (error != null) {
@@ -231,6 +235,16 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
             if (!HOP_BY_HOP.contains(h.get(i))) {
                 out.headers().add(h.get(i), h.get(i + 1));
             }
+        }
+        if (response.stream().isPresent()) {
+            if (method.equals("HEAD")) {
+                response.discardBody();
+                out.end();
+            } else {
+                StreamedResponse.send(Vertx.currentContext(), out, ResponseEncoding.coded(coding, response.stream().get()),
+                        "worker " + script);
+            }
+            return;
         }
         byte[] body = response.body();
         if (coding == ResponseEncoding.Choice.AS_IS) {

@@ -6,7 +6,10 @@
 //   requestFromHost(method, url, headersFlat, bodyBytes, cf?) -> Request
 //   requestToHost(request) -> Promise<{ method, url, headers, body, redirect }>
 //   responseFromHost(status, statusText, headersFlat, bodyBytes, url, redirected, encodeBody, webSocket) -> Response
-//   responseToHost(response) -> Promise<{ status, statusText, headers, body, webSocket }>
+//   responseToHost(response) -> Promise<{ status, statusText, headers, body, held, stream, jsStream, webSocket }>
+//   body_hostStreamSource(id, length) -> the source of a body the host streams (fetch_settle)
+//   body_pullOut(id), body_cancelOut(id), body_dropOut(id): the host reads a response body that
+//     leaves as a stream, cancels it, or lets go of it
 //   bodyToHost(bytes) -> ArrayBuffer
 // A response body that arrived with Content-Encoding: gzip (and the default encodeBody
 // 'automatic') keeps its encoded bytes and is decoded as it is read; handed on unread
@@ -43,7 +46,55 @@ class body_Source {
     this.held = 0; // the host's id of bytes it keeps until they are needed (body_heldSource), or 0
     this.heldLength = 0;
     this.encoding = null; // 'gzip' when bytes (or held) are encoded and read decoded
+    this.hostStream = 0; // the host's id of a body it streams in chunks as they are read, or 0
+    this.hostLength = -1; // that body's length, when known
   }
+}
+
+// A body the host streams: each read of its stream asks the host for the next chunk, so
+// it enters the isolate no faster than the worker reads it. Handed on unread, it never does.
+function body_hostStreamSource(id, length) {
+  const source = new body_Source(null, null, null);
+  source.hostStream = id;
+  source.hostLength = length;
+  return source;
+}
+
+// The next chunk of a streamed body: a Uint8Array, or null at its end.
+async function body_hostRead(id) {
+  const answer = await fetch_hostCall(null, (callId) => host.readBody(callId, id));
+  return answer.text === 'chunk' && answer.bytes !== null ? answer.bytes : null;
+}
+
+// The stream of a body the host streams. Its first read makes the body the worker's: from
+// then on it can no longer be handed on unread.
+function body_makeHostStream(source) {
+  const id = source.hostStream;
+  const cancel = () => {
+    source.disturbed = true;
+    host.cancelBody(id);
+  };
+  if (source.encoding !== null) {
+    return compression_decodingStream(source.encoding, async (write) => {
+      source.disturbed = true;
+      for (;;) {
+        const bytes = await body_hostRead(id);
+        if (bytes === null) return;
+        await write(bytes);
+      }
+    }, cancel);
+  }
+  return streams_newReadable({
+    __proto__: null,
+    type: 'bytes',
+    async pull(controller) {
+      source.disturbed = true;
+      const bytes = await body_hostRead(id);
+      if (bytes === null) streams_close(controller);
+      else streams_enqueue(controller, bytes);
+    },
+    cancel,
+  }, { __proto__: null, highWaterMark: 0 });
 }
 
 // A large body the host keeps until the worker reads it: handed on unread (a dispatcher
@@ -144,10 +195,15 @@ function body_sourceChunk(source) {
 // Makes the stream of a bytes/blob source. Nothing is produced until a read
 // asks for it, and that read is what marks the source disturbed.
 function body_makeStream(source) {
+  if (source.hostStream !== 0) {
+    const stream = body_makeHostStream(source);
+    body_streamSources.set(stream, source);
+    return stream;
+  }
   if (source.encoding !== null) {
-    const stream = compression_decodingStream(source.encoding, () => {
+    const stream = compression_decodingStream(source.encoding, async (write) => {
       source.disturbed = true;
-      return body_sourceChunk(source);
+      await write(body_sourceChunk(source));
     });
     body_streamSources.set(stream, source);
     return stream;
@@ -197,6 +253,11 @@ async function body_readAll(body) {
   if (body.transferred || source.disturbed) throw new TypeError(body_USED);
   const stream = source.stream;
   if (stream !== null && streams_isLocked(stream)) throw new TypeError(body_LOCKED);
+  if (source.hostStream !== 0) {
+    const streamed = body_stream(body);
+    source.disturbed = true;
+    return { bytes: await readAllBytes(streamed), owned: true };
+  }
   body_materialize(source);
   source.disturbed = true;
   if (source.encoding !== null) return { bytes: await readAllBytes(body_stream(body)), owned: true };
@@ -215,6 +276,7 @@ function body_clone(body, headers) {
   const source = body.source;
   if (source === null) return new body_Body(null, headers);
   body_materialize(source);
+  if (source.hostStream !== 0) body_stream(body);
   if (source.bytes !== null || source.blob !== null) {
     const copy = new body_Source(source.bytes, source.blob, null);
     copy.encoding = source.encoding;
@@ -760,22 +822,116 @@ async function responseToHost(response) {
   if (source === null) return parts;
   const unread = !source.disturbed && !body.transferred
     && (source.stream === null || (source.encoding !== null && !streams_isLocked(source.stream)));
-  if (unread && source.encoding === (gzip ? 'gzip' : null) && (source.held !== 0 || source.encoding !== null)) {
+  if (unread && source.encoding === (gzip ? 'gzip' : null)
+      && (source.held !== 0 || source.hostStream !== 0 || source.encoding !== null)) {
     // Handed on unread, in the encoding it came in: the bytes leave as they arrived (the host
-    // passes on those it kept).
+    // passes on those it kept, or the stream it reads them from).
     source.disturbed = true;
     if (source.stream !== null) streams_lock(source.stream);
-    if (source.held !== 0) {
+    if (source.hostStream !== 0) {
+      parts.stream = source.hostStream;
+      source.hostStream = 0;
+    } else if (source.held !== 0) {
       parts.held = source.held;
       source.held = 0;
     } else {
       parts.body = bodyToHost(source.bytes);
     }
+  } else if (source.bytes === null && source.blob === null && source.held === 0) {
+    // A body that is a stream leaves as one: the host reads it chunk by chunk, as fast as
+    // its own reader takes them.
+    if (body.transferred || source.disturbed) throw new TypeError(body_USED);
+    if (source.stream !== null && streams_isLocked(source.stream)) throw new TypeError(body_LOCKED);
+    let stream = body_stream(body);
+    source.disturbed = true;
+    if (gzip) stream = compression_encodingStream('gzip', stream);
+    const out = body_registerOut(stream);
+    parts.jsStream = out.id;
+    parts.streamDone = out.done;
   } else {
     const bytes = (await body_readAll(body)).bytes;
     parts.body = bodyToHost(gzip ? compression_processAll('gzip', 'compress', bytes) : bytes);
   }
   return parts;
+}
+
+// Response bodies leaving as streams, by the id the host reads them by.
+const body_outStreams = new SafeMap();
+let body_nextOutStream = 0;
+const body_OUT_CHUNK = 64 * 1024;
+
+function body_registerOut(stream) {
+  const id = ++body_nextOutStream;
+  let finish;
+  const done = new Promise((resolve) => {
+    finish = resolve;
+  });
+  body_outStreams.set(id, { reader: streams_byteReader(stream), rest: null, finish });
+  return { id, done };
+}
+
+// The next piece of an outgoing body: at most body_OUT_CHUNK bytes, never empty; null at the end.
+async function body_nextOut(out) {
+  for (;;) {
+    let bytes = out.rest;
+    out.rest = null;
+    if (bytes === null) bytes = await out.reader.read();
+    if (bytes === null) return null;
+    const length = TypedArrayPrototypeGetLength(bytes);
+    if (length > body_OUT_CHUNK) {
+      out.rest = TypedArrayPrototypeSubarray(bytes, body_OUT_CHUNK, length);
+      return TypedArrayPrototypeSubarray(bytes, 0, body_OUT_CHUNK);
+    }
+    if (length > 0) return bytes;
+  }
+}
+
+// The host wants the next chunk of outgoing body `id`: answered with host.bodyChunk, now or
+// when the stream has one.
+function body_pullOut(id) {
+  const out = body_outStreams.get(id);
+  if (out === undefined) {
+    host.bodyChunk(id, null, 2, 'The response body is no longer available.');
+    return;
+  }
+  PromisePrototypeThen(body_nextOut(out), (bytes) => {
+    if (bytes !== null) {
+      host.bodyChunk(id, bodyToHost(bytes), 0, '');
+      return;
+    }
+    body_outStreams.delete(id);
+    host.bodyChunk(id, null, 1, '');
+    out.finish();
+  }, (error) => {
+    body_outStreams.delete(id);
+    let message;
+    try {
+      message = String(error);
+    } catch {
+      message = 'an error whose message could not be read';
+    }
+    host.bodyChunk(id, null, 2, message);
+    reportError(error);
+    out.finish();
+  });
+}
+
+// Outgoing body `id` is over for the host (its request ended first): forgotten, and the
+// invocation's wait for it ends, without running any of the stream's code.
+function body_dropOut(id) {
+  const out = body_outStreams.get(id);
+  if (out === undefined) return;
+  body_outStreams.delete(id);
+  out.finish();
+}
+
+// Nobody reads outgoing body `id` on (the client went away): its stream is cancelled.
+function body_cancelOut(id) {
+  const out = body_outStreams.get(id);
+  if (out === undefined) return;
+  body_outStreams.delete(id);
+  out.reader.cancel(new TypeError('The response body was cancelled: nobody reads it any more.'));
+  out.finish();
 }
 
 // A header's value in a flat list of lowercased names, combined as Headers combines them; null if absent.

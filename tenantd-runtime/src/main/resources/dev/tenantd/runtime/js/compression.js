@@ -15,7 +15,11 @@
 //   compression_close(handle)                 frees the host's stream; harmless twice
 //   compression_processAll(format, direction, bytes, level, strict) -> Uint8Array
 //       the whole output for the whole input, in one go (node:zlib's *Sync calls)
-//   compression_decodingStream(format, encodedBytes) -> ReadableStream of the decoded bytes
+//   compression_decodingStream(format, feed) -> ReadableStream of the decoded bytes, where
+//     feed(write) is an async function that writes the encoded bytes in pieces with
+//     `await write(bytes)`; it is started by the first read, and onCancel(reason) is
+//     called when nobody reads on
+//   compression_encodingStream(format, stream) -> ReadableStream of `stream`'s bytes compressed
 //       of a body that arrived with a Content-Encoding; encodedBytes() is called on the first read
 // The host frees a stream when it fails, when the invocation that opened it ends, and when
 // the isolate goes; a stream used after that fails with a TypeError.
@@ -102,6 +106,7 @@ class compression_Codec {
     this.wanted = false; // a read waits for output
     this.roomWaiter = null; // resolves when the reader took output
     this.onFirstPull = null; // starts the input of a decoding stream when it is first read
+    this.onCancel = null; // tells the input of an encoding or decoding stream that nobody reads on
     const codec = this;
     this.readable = streams_newReadable({
       __proto__: null,
@@ -122,6 +127,7 @@ class compression_Codec {
         codec.pending = [];
         codec.pendingBytes = 0;
         if (codec.writableController !== null) streams_errorWritable(codec.writableController, reason);
+        if (codec.onCancel !== null) codec.onCancel(reason);
       },
     }, { __proto__: null, highWaterMark: 0 });
   }
@@ -314,18 +320,41 @@ defineGlobal('DecompressionStream', DecompressionStream);
 // The decoded bytes of a body that arrived encoded. Nothing happens until the stream is
 // first read: then `encodedBytes()` gives the encoded bytes, which go in as the decoded ones
 // are read. A body that does not decode errors the stream with a TypeError.
-function compression_decodingStream(format, encodedBytes) {
+function compression_decodingStream(format, feed, onCancel = null) {
   const codec = new compression_Codec(format, 'decompress', false);
+  codec.onCancel = onCancel;
   codec.onFirstPull = () => {
     PromisePrototypeThen((async () => {
-      let bytes;
       try {
-        bytes = encodedBytes();
+        await feed((bytes) => codec.write(bytes));
       } catch (error) {
         codec.fail(error);
         return;
       }
-      await codec.write(bytes);
+      await codec.finish();
+    })(), undefined, () => {});
+  };
+  return codec.readable;
+}
+
+// A stream's bytes compressed as they are read: the source is read only as fast as the
+// compressed side is.
+function compression_encodingStream(format, stream) {
+  const codec = new compression_Codec(format, 'compress', false);
+  const reader = streams_byteReader(stream);
+  codec.onCancel = (reason) => reader.cancel(reason);
+  codec.onFirstPull = () => {
+    PromisePrototypeThen((async () => {
+      try {
+        for (;;) {
+          const bytes = await reader.read();
+          if (bytes === null) break;
+          await codec.write(bytes);
+        }
+      } catch (error) {
+        codec.fail(error);
+        return;
+      }
       await codec.finish();
     })(), undefined, () => {});
   };

@@ -73,15 +73,21 @@ function fetch_hostCall(signal, start, encodeBody = 'automatic') {
 
 // `url` is where the response came from after `redirects` redirects ('' and 0 for
 // answers of other workers), which Response.url and Response.redirected report.
-// `heldId` names a large body the host keeps until it is read (`heldLength` bytes).
-function fetch_settle(id, status, statusText, headers, buffer, url, redirects, heldId, heldLength, socketId) {
+// `heldId` names a large body the host keeps until it is read (`heldLength` bytes);
+// `streamId` a body the host streams as it is read (`streamLength` bytes, -1 if unknown).
+function fetch_settle(id, status, statusText, headers, buffer, url, redirects, heldId, heldLength, socketId, streamId,
+  streamLength) {
   const entry = fetch_pending.get(id);
   // Nobody waits for this response any more: a WebSocket it brought is closed when the invocation ends.
-  if (!entry) return;
+  if (!entry) {
+    if (streamId > 0) host.cancelBody(streamId);
+    return;
+  }
   fetch_pending.delete(id);
   if (entry.signal) events_removeAbortAlgorithm(entry.signal, entry.onAbort);
   try {
-    const body = heldId > 0 ? body_heldSource(heldId, heldLength)
+    const body = streamId > 0 ? body_hostStreamSource(streamId, streamLength)
+      : heldId > 0 ? body_heldSource(heldId, heldLength)
       : ArrayBufferPrototypeGetByteLength(buffer) === 0 ? null : memory_fromHost(buffer);
     entry.resolve(responseFromHost(status, statusText, fetch_splitHeaders(headers), body, url, redirects > 0,
       entry.encodeBody, socketId > 0 ? ws_fromHost(socketId) : null));

@@ -17,6 +17,10 @@
 //   streams_tee(stream)              [branch1, branch2]
 //   readAllBytes(stream)             all of its chunks (BufferSources) as one new
 //                                    Uint8Array; other chunks reject with TypeError
+//   streams_byteReader(stream)       locks it to a reader of its chunks as bytes:
+//                                    { read() -> Promise<Uint8Array or null at the end>,
+//                                      cancel(reason) }; a chunk that is no BufferSource
+//                                    cancels the stream and rejects with TypeError
 //   streams_desiredSize(controller)  a readable controller's desiredSize
 let streams_isReadableStream;
 let streams_isLocked;
@@ -29,6 +33,7 @@ let streams_errorWritable;
 let streams_lock;
 let streams_tee;
 let readAllBytes;
+let streams_byteReader;
 let streams_desiredSize;
 
 {
@@ -2361,30 +2366,38 @@ let streams_desiredSize;
     const branches = readableStreamTee(s, s.controller.isByte);
     return [branches[0].pub, branches[1].pub];
   };
-  readAllBytes = async (stream) => {
+  streams_byteReader = (stream) => {
     const r = acquireDefaultReader(rsRecord(stream));
-    const chunks = [];
-    let total = 0;
-    for (;;) {
-      const step = await new Promise((resolve, reject) => {
-        defaultReaderRead(r, {
-          chunkSteps: (value) => resolve({ value, done: false }),
-          closeSteps: () => resolve({ value: undefined, done: true }),
-          errorSteps: reject,
+    return {
+      __proto__: null,
+      async read() {
+        const step = await new Promise((resolve, reject) => {
+          defaultReaderRead(r, {
+            chunkSteps: (value) => resolve({ value, done: false }),
+            closeSteps: () => resolve({ value: undefined, done: true }),
+            errorSteps: reject,
+          });
         });
-      });
-      if (step.done) break;
-      const value = step.value;
-      let bytes;
-      if (ArrayBufferIsView(value)) {
-        bytes = viewBytes(value);
-      } else if (isArrayBuffer(value) || readAllBytes_isSharedArrayBuffer(value)) {
-        bytes = new Uint8Array(value);
-      } else {
+        if (step.done) return null;
+        const value = step.value;
+        if (ArrayBufferIsView(value)) return viewBytes(value);
+        if (isArrayBuffer(value) || readAllBytes_isSharedArrayBuffer(value)) return new Uint8Array(value);
         const error = new TypeError('Received non-Uint8Array chunk');
         setHandled(readableStreamCancel(r.stream, error));
         throw error;
-      }
+      },
+      cancel(reason) {
+        if (r.stream !== undefined && r.stream !== null) setHandled(readableStreamCancel(r.stream, reason));
+      },
+    };
+  };
+  readAllBytes = async (stream) => {
+    const reader = streams_byteReader(stream);
+    const chunks = [];
+    let total = 0;
+    for (;;) {
+      const bytes = await reader.read();
+      if (bytes === null) break;
       chunks[chunks.length] = bytes;
       total += TypedArrayPrototypeGetLength(bytes);
     }

@@ -124,10 +124,12 @@ async function worker_quietly(promise) {
 
 async function worker_respond(id, response, pending) {
   const out = await responseToHost(response);
+  // A body that leaves as a stream keeps the invocation going until it is read to its end.
+  if (out.streamDone !== undefined && pending !== undefined) worker_waitUntil(pending, out.streamDone);
   const done = pending !== undefined && pending.waitUntil.length === 0;
   if (done) pending.finished = true;
   host.complete(id, out.status, out.statusText, fetch_headersString(out.headers), out.body ?? null, done,
-    out.held ?? 0, out.webSocket === null ? 0 : ws_release(out.webSocket));
+    out.held ?? 0, out.webSocket === null ? 0 : ws_release(out.webSocket), out.stream ?? 0, out.jsStream ?? 0);
 }
 
 function worker_run(request, pending, env, entrypoint, propsJson) {
@@ -239,10 +241,24 @@ const entryPoints = {
 
   measured: memory_measured,
 
-  settle(epochMs, sinceStartMs, id, status, statusText, headers, buffer, url, redirects, heldId, heldLength, socketId) {
+  settle(epochMs, sinceStartMs, id, status, statusText, headers, buffer, url, redirects, heldId, heldLength, socketId,
+    streamId, streamLength) {
     clock_turn(epochMs, sinceStartMs);
-    fetch_settle(id, status, statusText, headers, buffer, url, redirects, heldId, heldLength, socketId);
+    fetch_settle(id, status, statusText, headers, buffer, url, redirects, heldId, heldLength, socketId, streamId,
+      streamLength);
   },
+
+  pullBody(epochMs, sinceStartMs, id) {
+    clock_turn(epochMs, sinceStartMs);
+    body_pullOut(id);
+  },
+
+  cancelBody(epochMs, sinceStartMs, id) {
+    clock_turn(epochMs, sinceStartMs);
+    body_cancelOut(id);
+  },
+
+  dropBody: body_dropOut,
 
   answer(epochMs, sinceStartMs, id, text, buffer) {
     clock_turn(epochMs, sinceStartMs);

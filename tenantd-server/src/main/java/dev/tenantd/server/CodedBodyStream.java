@@ -1,0 +1,90 @@
+package dev.tenantd.server;
+
+import dev.tenantd.runtime.BodyStream;
+import dev.tenantd.runtime.ZlibStream;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A streamed body passed through zlib on its way to the client, chunk by chunk: gzipped for a
+ * client that accepts gzip (each chunk flushed, so an event stream's events are not held back),
+ * or gunzipped for one that does not. One read of the source at a time, as its reader asks.
+ */
+final class CodedBodyStream implements BodyStream {
+    private final BodyStream source;
+    private final ZlibStream zlib;
+    private final ZlibStream.Flush eachChunk;
+    private boolean finished;
+    private boolean closed;
+
+    private CodedBodyStream(BodyStream source, ZlibStream zlib, ZlibStream.Flush eachChunk) {
+        this.source = source;
+        this.zlib = zlib;
+        this.eachChunk = eachChunk;
+    }
+
+    static BodyStream encoding(BodyStream source) {
+        return new CodedBodyStream(source, ZlibStream.compressor(ZlibStream.Format.GZIP, ZlibStream.DEFAULT_LEVEL),
+                ZlibStream.Flush.SYNC);
+    }
+
+    static BodyStream decoding(BodyStream source) {
+        return new CodedBodyStream(source, ZlibStream.decompressor(ZlibStream.Format.GZIP, ZlibStream.Strictness.LENIENT),
+                ZlibStream.Flush.NONE);
+    }
+
+    @Override
+    public synchronized CompletableFuture<Optional<byte[]>> read() {
+        if (closed) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        byte[] out;
+        try {
+            out = zlib.read(CHUNK_BYTES);
+        } catch (ZlibStream.DataException e) {
+            close();
+            source.cancel();
+            return CompletableFuture.failedFuture(new BrokenBody(e.getMessage()));
+        }
+        if (out.length > 0) {
+            return CompletableFuture.completedFuture(Optional.of(out));
+        }
+        if (finished || zlib.ended()) {
+            close();
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return source.read().thenCompose(chunk -> {
+            synchronized (this) {
+                if (closed) {
+                    return CompletableFuture.completedFuture(Optional.<byte[]>empty());
+                }
+                if (chunk.isEmpty()) {
+                    finished = true;
+                    zlib.write(new byte[0], ZlibStream.Flush.FINISH);
+                } else {
+                    zlib.write(chunk.get(), eachChunk);
+                }
+            }
+            return read();
+        }).whenComplete((chunk, error) -> {
+            if (error != null) {
+                synchronized (this) {
+                    close();
+                }
+            }
+        });
+    }
+
+    @Override
+    public synchronized void cancel() {
+        close();
+        source.cancel();
+    }
+
+    private void close() {
+        if (!closed) {
+            closed = true;
+            zlib.close();
+        }
+    }
+}
