@@ -227,19 +227,38 @@ function body_makeStream(source) {
 function body_stream(body) {
   const source = body.source;
   if (source === null) return null;
-  if (source.stream === null) source.stream = body_makeStream(source);
+  if (source.stream === null) source.stream = source.disturbed ? body_spentStream() : body_makeStream(source);
   return source.stream;
 }
 
+// The stream of a body read to its end without one (text(), arrayBuffer(), ...): closed,
+// disturbed and locked, as the read would have left it.
+function body_spentStream() {
+  const stream = streams_newReadable({
+    __proto__: null,
+    start(controller) {
+      streams_close(controller);
+    },
+  }, undefined);
+  // Reading the closed stream once marks it disturbed and leaves it locked.
+  streams_byteReader(stream).read();
+  return stream;
+}
+
+// A source is used once anybody read from or cancelled it, by a read method or its stream.
+function body_sourceDisturbed(source) {
+  return source.disturbed || (source.stream !== null && streams_isDisturbed(source.stream));
+}
+
 function body_isUsed(body) {
-  return body.transferred || (body.source !== null && body.source.disturbed);
+  return body.transferred || (body.source !== null && body_sourceDisturbed(body.source));
 }
 
 // Disturbed or locked: such a body can be neither read nor cloned.
 function body_isUnusable(body) {
   const source = body.source;
   return body.transferred
-    || (source !== null && (source.disturbed || (source.stream !== null && streams_isLocked(source.stream))));
+    || (source !== null && (body_sourceDisturbed(source) || (source.stream !== null && streams_isLocked(source.stream))));
 }
 
 // "Consume body": all of the body's bytes. `owned` says whether nobody else
@@ -250,7 +269,7 @@ function body_isUnusable(body) {
 async function body_readAll(body) {
   const source = body.source;
   if (source === null) return { bytes: new Uint8Array(0), owned: true };
-  if (body.transferred || source.disturbed) throw new TypeError(body_USED);
+  if (body.transferred || body_sourceDisturbed(source)) throw new TypeError(body_USED);
   const stream = source.stream;
   if (stream !== null && streams_isLocked(stream)) throw new TypeError(body_LOCKED);
   if (source.hostStream !== 0) {
@@ -820,7 +839,7 @@ async function responseToHost(response) {
   const source = body.source;
   const gzip = parts.encodeBody === 'automatic' && body_flatGet(parts.headers, 'content-encoding') === 'gzip';
   if (source === null) return parts;
-  const unread = !source.disturbed && !body.transferred
+  const unread = !body_sourceDisturbed(source) && !body.transferred
     && (source.stream === null || (source.encoding !== null && !streams_isLocked(source.stream)));
   if (unread && source.encoding === (gzip ? 'gzip' : null)
       && (source.held !== 0 || source.hostStream !== 0 || source.encoding !== null)) {
@@ -840,7 +859,7 @@ async function responseToHost(response) {
   } else if (source.bytes === null && source.blob === null && source.held === 0) {
     // A body that is a stream leaves as one: the host reads it chunk by chunk, as fast as
     // its own reader takes them.
-    if (body.transferred || source.disturbed) throw new TypeError(body_USED);
+    if (body.transferred || body_sourceDisturbed(source)) throw new TypeError(body_USED);
     if (source.stream !== null && streams_isLocked(source.stream)) throw new TypeError(body_LOCKED);
     let stream = body_stream(body);
     source.disturbed = true;

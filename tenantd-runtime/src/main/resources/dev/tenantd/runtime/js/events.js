@@ -54,6 +54,7 @@ class Event {
       inPassiveListener: false,
       dispatching: false,
       initialized: true,
+      trusted: false,
       timeStamp: clock_elapsed(),
     };
     ObjectDefineProperty(this, 'isTrusted', events_isTrustedDescriptor);
@@ -128,11 +129,11 @@ function events_cancel(s) {
 }
 
 // isTrusted is [LegacyUnforgeable]: an own accessor on every instance. Events
-// made by scripts are never trusted.
+// made by scripts are never trusted; those the runtime dispatches itself (an
+// AbortSignal's abort) are.
 const events_isTrustedDescriptor = {
   get: function isTrusted() {
-    events_state(this);
-    return false;
+    return events_state(this).trusted;
   },
   enumerable: true,
   configurable: false,
@@ -554,7 +555,9 @@ function events_runAbortSteps(signal) {
   }
   s.sources = [];
   const event = new Event('abort');
-  events_dispatch(signal, event, events_state(event));
+  const state = events_state(event);
+  state.trusted = true;
+  events_dispatch(signal, event, state);
 }
 
 class AbortController {

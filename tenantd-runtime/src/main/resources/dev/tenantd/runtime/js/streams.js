@@ -7,7 +7,7 @@
 //
 // Shared with other files (the runtime's own use of streams, which a worker
 // changing the streams' prototypes does not reach; assigned inside the block):
-//   streams_isReadableStream(value), streams_isLocked(stream)
+//   streams_isReadableStream(value), streams_isLocked(stream), streams_isDisturbed(stream)
 //   streams_newReadable(underlyingSource, strategy)   new ReadableStream(...)
 //   streams_newWritable(underlyingSink, strategy)     new WritableStream(...)
 //   streams_enqueue(controller, chunk), streams_close(controller),
@@ -24,6 +24,7 @@
 //   streams_desiredSize(controller)  a readable controller's desiredSize
 let streams_isReadableStream;
 let streams_isLocked;
+let streams_isDisturbed;
 let streams_newReadable;
 let streams_newWritable;
 let streams_enqueue;
@@ -2336,6 +2337,7 @@ let streams_desiredSize;
 
   streams_isReadableStream = (value) => tryRecord(rsRecord, value) !== null;
   streams_isLocked = (stream) => isLocked(rsRecord(stream));
+  streams_isDisturbed = (stream) => rsRecord(stream).disturbed === true;
   streams_newReadable = (underlyingSource, strategy) => new ReadableStream(underlyingSource, strategy);
   streams_enqueue = (controller, chunk) => {
     const c = tryRecord(rbcRecord, controller);
