@@ -282,4 +282,22 @@ class StreamedBodyTest {
         BodyStream again = get(w, "http://x/").stream().orElseThrow();
         assertThat(get(again.read())).as("the isolate serves on").contains(new byte[] {1});
     }
+
+    @Test
+    void an_event_source_hears_each_event_as_the_server_sends_it() {
+        StreamingOrigin host = new StreamingOrigin();
+        host.headers = List.of("content-type", "text/event-stream");
+        FedBody events = new FedBody();
+        host.bodies.put("events", events);
+        Worker w = load(Engines.module("""
+                export default { fetch() {
+                  const source = new EventSource('https://origin.example/events');
+                  return new Promise((resolve) => {
+                    source.onmessage = (event) => { source.close(); resolve(new Response('heard ' + event.data)); };
+                  });
+                } };"""), host);
+        events.offer("data: first\n\n");
+        assertThat(text(get(w, "http://x/"))).as("the first event, while the stream is still open").isEqualTo("heard first");
+        waitFor(() -> events.cancelled, "the closed EventSource to cancel its stream");
+    }
 }
