@@ -278,8 +278,13 @@ async function body_readAll(body) {
     return { bytes: await readAllBytes(streamed), owned: true };
   }
   body_materialize(source);
+  if (source.encoding !== null) {
+    // Decoded through its stream, made before the source counts as read.
+    const decoded = body_stream(body);
+    source.disturbed = true;
+    return { bytes: await readAllBytes(decoded), owned: true };
+  }
   source.disturbed = true;
-  if (source.encoding !== null) return { bytes: await readAllBytes(body_stream(body)), owned: true };
   if (source.bytes !== null || source.blob !== null) {
     // A stream handed out but never read is left locked, as a read to the
     // end would leave it.

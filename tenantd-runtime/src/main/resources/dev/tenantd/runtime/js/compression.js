@@ -317,11 +317,10 @@ webIdlClass(DecompressionStream);
 defineGlobal('CompressionStream', CompressionStream);
 defineGlobal('DecompressionStream', DecompressionStream);
 
-// The decoded bytes of a body that arrived encoded. Nothing happens until the stream is
-// first read: then `encodedBytes()` gives the encoded bytes, which go in as the decoded ones
-// are read. A body that does not decode errors the stream with a TypeError.
-function compression_decodingStream(format, feed, onCancel = null) {
-  const codec = new compression_Codec(format, 'decompress', false);
+// A codec's readable side whose input is fed by `feed(write)` once it is first read: a
+// failure of the input errors the stream with it.
+function compression_fedStream(format, direction, feed, onCancel) {
+  const codec = new compression_Codec(format, direction, false);
   codec.onCancel = onCancel;
   codec.onFirstPull = () => {
     PromisePrototypeThen((async () => {
@@ -337,26 +336,22 @@ function compression_decodingStream(format, feed, onCancel = null) {
   return codec.readable;
 }
 
+// The decoded bytes of a body that arrived encoded. Nothing happens until the stream is
+// first read: then `feed` writes the encoded bytes, which go in as the decoded ones are
+// read. A body that does not decode errors the stream with a TypeError.
+function compression_decodingStream(format, feed, onCancel = null) {
+  return compression_fedStream(format, 'decompress', feed, onCancel);
+}
+
 // A stream's bytes compressed as they are read: the source is read only as fast as the
 // compressed side is.
 function compression_encodingStream(format, stream) {
-  const codec = new compression_Codec(format, 'compress', false);
   const reader = streams_byteReader(stream);
-  codec.onCancel = (reason) => reader.cancel(reason);
-  codec.onFirstPull = () => {
-    PromisePrototypeThen((async () => {
-      try {
-        for (;;) {
-          const bytes = await reader.read();
-          if (bytes === null) break;
-          await codec.write(bytes);
-        }
-      } catch (error) {
-        codec.fail(error);
-        return;
-      }
-      await codec.finish();
-    })(), undefined, () => {});
-  };
-  return codec.readable;
+  return compression_fedStream(format, 'compress', async (write) => {
+    for (;;) {
+      const bytes = await reader.read();
+      if (bytes === null) return;
+      await write(bytes);
+    }
+  }, (reason) => reader.cancel(reason));
 }
