@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  * TypeError JavaScript throws) and frees the stream, so a broken stream holds no native memory.
  *
  * <ul>
- *   <li>{@code zlibOpen(format, direction, level, strict)} → handle, or an error string</li>
+ *   <li>{@code zlibOpen(format, direction, level, strict)} → handle, or an error string; strict is
+ *       true ({@link ZlibStream.Strictness#STRICT}), false (lenient) or {@code "node"} (node:zlib's rules)</li>
  *   <li>{@code zlibWrite(handle, ArrayBuffer, flush)} → nothing, or an error string; flush is
  *       zlib's number (0 none, 2 sync, 3 full, 4 finish)</li>
  *   <li>{@code zlibRead(handle)} → an ArrayBuffer of at most {@link ZlibHandles#READ_BYTES}
@@ -61,10 +62,9 @@ final class ZlibHostCalls {
         if (level != ZlibStream.DEFAULT_LEVEL && (level < 0 || level > 9)) {
             return runtime.createV8ValueString("The compression level must be between 0 and 9, or -1; got " + level + ".");
         }
-        boolean strict = args.length > 3 && args[3] instanceof V8ValueBoolean b && b.getValue();
         ZlibStream stream = direction.get() == ZlibStream.Direction.COMPRESS
                 ? ZlibStream.compressor(format.get(), level)
-                : ZlibStream.decompressor(format.get(), strict ? ZlibStream.Strictness.STRICT : ZlibStream.Strictness.LENIENT);
+                : ZlibStream.decompressor(format.get(), strictness(args));
         try {
             return runtime.createV8ValueInteger(handles.open(stream, owner.get()));
         } catch (ZlibStream.DataException e) {
@@ -120,6 +120,14 @@ final class ZlibHostCalls {
     private V8Value close(V8Value[] args) {
         handles.close(handle(args));
         return null;
+    }
+
+    private static ZlibStream.Strictness strictness(V8Value[] args) {
+        if (args.length > 3 && args[3] instanceof V8ValueString s && s.getValue().equals("node")) {
+            return ZlibStream.Strictness.NODE;
+        }
+        boolean strict = args.length > 3 && args[3] instanceof V8ValueBoolean b && b.getValue();
+        return strict ? ZlibStream.Strictness.STRICT : ZlibStream.Strictness.LENIENT;
     }
 
     private static int handle(V8Value[] args) {

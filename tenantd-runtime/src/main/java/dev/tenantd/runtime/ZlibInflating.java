@@ -9,7 +9,7 @@ import java.util.zip.Inflater;
  * Decompression with the JDK's zlib. The zlib and raw formats are zlib's own; a gzip member's
  * header and trailer are read here (the JDK's Inflater has no gzip mode) and its CRC-32 and
  * length checked as zlib checks them. One member is read, as Workers read one: what follows
- * it is trailing data.
+ * it is trailing data; with {@link Strictness#NODE} further members are read as Node reads them.
  */
 final class ZlibInflating implements ZlibStream {
     /** zlib's inflate state with a 32 KiB window. */
@@ -86,12 +86,15 @@ final class ZlibInflating implements ZlibStream {
                         return endOfInput(out, n);
                     }
                     if (int32(inAt) != (int) crc.getValue() || int32(inAt + 4) != (int) totalOut) {
-                        throw new DataException(FAILED);
+                        throw failure("incorrect data check");
                     }
                     inAt += 8;
                     state = State.DONE;
                 }
                 case DONE -> {
+                    if (inAt < in.length && nextMember()) {
+                        continue;
+                    }
                     if (inAt < in.length) {
                         if (strictness == Strictness.STRICT) {
                             throw new DataException(TRAILING);
@@ -112,10 +115,10 @@ final class ZlibInflating implements ZlibStream {
         try {
             got = inflater.inflate(out, at, out.length - at);
         } catch (DataFormatException e) {
-            throw new DataException(FAILED);
+            throw failure(e.getMessage() == null ? "invalid data" : e.getMessage());
         }
         if (inflater.needsDictionary()) {
-            throw new DataException(FAILED);
+            throw failure("Missing dictionary");
         }
         inAt += before - inflater.getRemaining();
         if (got > 0 && format == Format.GZIP) {
@@ -125,9 +128,32 @@ final class ZlibInflating implements ZlibStream {
         return got;
     }
 
+    /**
+     * Whether the bytes after a gzip member start another one, as Node reads them: anything but a
+     * zero byte is taken for a header (and fails as one if it is not).
+     */
+    private boolean nextMember() {
+        if (strictness != Strictness.NODE || format != Format.GZIP || in[inAt] == 0) {
+            return false;
+        }
+        inflater.reset();
+        crc.reset();
+        totalOut = 0;
+        state = State.HEADER;
+        return true;
+    }
+
+    /** A failure of the data: in Workers' words, or zlib's for Node. */
+    private DataException failure(String zlibWords) {
+        return new DataException(strictness == Strictness.NODE ? zlibWords : FAILED);
+    }
+
     /** The read ran out of input: wait for more, or, once the input is finished, end (or fail) as the data was cut short. */
     private byte[] endOfInput(byte[] out, int n) {
         if (finishing && n == 0) {
+            if (strictness == Strictness.NODE) {
+                throw new DataException("unexpected end of file");
+            }
             if (strictness == Strictness.STRICT) {
                 throw new DataException(INCOMPLETE);
             }
@@ -140,10 +166,14 @@ final class ZlibInflating implements ZlibStream {
     private int gzipHeaderLength() {
         int available = in.length - inAt;
         if (available >= 1 && (in[inAt] & 0xff) != 0x1f
-                || available >= 2 && (in[inAt + 1] & 0xff) != 0x8b
-                || available >= 3 && in[inAt + 2] != 8
-                || available >= 4 && (in[inAt + 3] & 0xe0) != 0) {
-            throw new DataException(FAILED);
+                || available >= 2 && (in[inAt + 1] & 0xff) != 0x8b) {
+            throw failure("incorrect header check");
+        }
+        if (available >= 3 && in[inAt + 2] != 8) {
+            throw failure("unknown compression method");
+        }
+        if (available >= 4 && (in[inAt + 3] & 0xe0) != 0) {
+            throw failure("unknown header flags set");
         }
         if (available < 10) {
             return -1;

@@ -87,7 +87,14 @@ public sealed interface ZlibStream extends AutoCloseable permits ZlibDeflating, 
          */
         STRICT,
         /** Trailing bytes are ignored, and input that ends early gives what it decoded. */
-        LENIENT
+        LENIENT,
+        /**
+         * As Node's zlib: gzip members that follow one another are decoded one after the other,
+         * zero bytes after a member and trailing bytes after zlib or raw data are ignored, input
+         * that ends early is an error, and failures carry zlib's own words ("incorrect header
+         * check", "unexpected end of file"...).
+         */
+        NODE
     }
 
     /** zlib's default level (6), what Workers and browsers compress with. */

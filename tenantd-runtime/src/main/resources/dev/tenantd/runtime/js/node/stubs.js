@@ -67,6 +67,9 @@ const node_stubFinishers = {
   https(module) {
     node_httpFinish(module, 'https:');
   },
+  zlib(zlib) {
+    node_zlibFinish(zlib);
+  },
   perf_hooks(hooks) {
     hooks.performance = globalThis.performance;
     if (globalThis.Performance !== undefined) hooks.Performance = globalThis.Performance;
