@@ -1,0 +1,765 @@
+// node:crypto's key objects (createSecretKey, createPublicKey, createPrivateKey, KeyObject),
+// signatures (sign, verify, createSign, createVerify) and AES ciphers (createCipheriv,
+// createDecipheriv for aes-*-gcm/cbc/ctr), synchronously on the Web Crypto host
+// (crypto-key.js's cryptoKey_host): a KeyObject holds the host's material (raw bytes, PKCS #8
+// or SPKI DER) in a private field, and each operation hands it over for one call.
+//
+// Keys come as PEM, DER or JWK. PKCS #1 and SEC 1 keys, and the public key of an X.509
+// certificate, are rewrapped here into PKCS #8 / SPKI, the forms the host reads. ECDSA
+// signatures are DER (Node's default) or IEEE P1363 (dsaEncoding), converted here from and
+// to the host's P1363. A cipher collects what update() gives and does the work at final().
+//
+// node_cryptoKeys(Buffer, toBytes) -> the exports to add to node:crypto.
+
+const node_keysFloor = Math.floor;
+const node_keysCeil = Math.ceil;
+const node_keysBigInt = BigInt;
+const node_keysUnshift = uncurryThis(Array.prototype.unshift);
+const node_keysSlice = uncurryThis(TypedArrayPrototype.slice);
+const node_keysReplace = uncurryThis(String.prototype.replace);
+const node_keysEndsWith = uncurryThis(String.prototype.endsWith);
+
+function node_cryptoKeys(Buffer, toBytes) {
+  const OID = {
+    __proto__: null,
+    '2a864886f70d010101': 'rsa',
+    '2a864886f70d01010a': 'rsa-pss',
+    '2a8648ce3d0201': 'ec',
+    '2b6570': 'ed25519',
+    '2b656e': 'x25519',
+  };
+  const CURVES = {
+    __proto__: null,
+    '2a8648ce3d030107': ['P-256', 'prime256v1', 32],
+    '2b81040022': ['P-384', 'secp384r1', 48],
+    '2b81040023': ['P-521', 'secp521r1', 66],
+  };
+  const HOST_ALG = { __proto__: null, rsa: 'RSASSA-PKCS1-v1_5', ec: 'ECDSA', ed25519: 'Ed25519', x25519: 'X25519' };
+  const DIGESTS = { __proto__: null, sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
+  const DIGEST_BYTES = { __proto__: null, 'SHA-1': 20, 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 };
+
+  const unsupportedKey = () => node_error(Error, 'ERR_OSSL_UNSUPPORTED', 'error:1E08010C:DECODER routines::unsupported');
+
+  // ---- DER: what the key forms need of it
+  function derRead(bytes, at) {
+    if (at + 2 > bytes.length) throw unsupportedKey();
+    const tag = bytes[at];
+    let length = bytes[at + 1];
+    let start = at + 2;
+    if (length & 0x80) {
+      const count = length & 0x7f;
+      if (count === 0 || count > 4 || start + count > bytes.length) throw unsupportedKey();
+      length = 0;
+      for (let i = 0; i < count; i++) length = length * 256 + bytes[start + i];
+      start += count;
+    }
+    if (start + length > bytes.length) throw unsupportedKey();
+    return { tag, start, end: start + length };
+  }
+
+  function derChildren(bytes, node) {
+    const children = [];
+    for (let at = node.start; at < node.end;) {
+      const child = derRead(bytes, at);
+      ArrayPrototypePush(children, child);
+      at = child.end;
+    }
+    return children;
+  }
+
+  function derEncode(tag, parts) {
+    let length = 0;
+    for (let i = 0; i < parts.length; i++) length += parts[i].length;
+    const head = [tag];
+    if (length < 128) ArrayPrototypePush(head, length);
+    else {
+      const digits = [];
+      for (let n = length; n > 0; n = node_keysFloor(n / 256)) node_keysUnshift(digits, n % 256);
+      ArrayPrototypePush(head, 0x80 | digits.length, ...digits);
+    }
+    const out = new Uint8Array(head.length + length);
+    TypedArrayPrototypeSet(out, head);
+    let at = head.length;
+    for (let i = 0; i < parts.length; i++) {
+      TypedArrayPrototypeSet(out, parts[i], at);
+      at += parts[i].length;
+    }
+    return out;
+  }
+
+  const slice = (bytes, node) => TypedArrayPrototypeSubarray(bytes, node.start, node.end);
+  const hex = (bytes) => Buffer.from(bytes).toString('hex');
+  const fromHex = (text) => new Uint8Array(Buffer.from(text, 'hex'));
+
+  // The algorithm of a PKCS #8 or SPKI key: [kind, curve entry or undefined].
+  function algorithmOf(bytes, identifier) {
+    const [oid, parameters] = derChildren(bytes, identifier);
+    const kind = oid && oid.tag === 6 ? OID[hex(slice(bytes, oid))] : undefined;
+    if (kind === undefined || kind === 'rsa-pss') throw unsupportedKey();
+    let curve;
+    if (kind === 'ec') {
+      curve = parameters && parameters.tag === 6 ? CURVES[hex(slice(bytes, parameters))] : undefined;
+      if (curve === undefined) throw unsupportedKey();
+    }
+    return [kind, curve];
+  }
+
+  function pkcs8Info(bytes) {
+    const top = derRead(bytes, 0);
+    const children = derChildren(bytes, top);
+    if (top.tag !== 0x30 || children.length < 3 || children[1].tag !== 0x30 || children[2].tag !== 4) throw unsupportedKey();
+    return algorithmOf(bytes, children[1]);
+  }
+
+  function spkiInfo(bytes) {
+    const top = derRead(bytes, 0);
+    const children = derChildren(bytes, top);
+    if (top.tag !== 0x30 || children.length !== 2 || children[0].tag !== 0x30 || children[1].tag !== 3) throw unsupportedKey();
+    return algorithmOf(bytes, children[0]);
+  }
+
+  const RSA_ID = () => derEncode(0x30, [derEncode(6, [fromHex('2a864886f70d010101')]), new Uint8Array([5, 0])]);
+
+  function pkcs1PrivateToPkcs8(bytes) {
+    return derEncode(0x30, [new Uint8Array([2, 1, 0]), RSA_ID(), derEncode(4, [bytes])]);
+  }
+
+  function pkcs1PublicToSpki(bytes) {
+    return derEncode(0x30, [RSA_ID(), derEncode(3, [new Uint8Array([0]), bytes])]);
+  }
+
+  // SEC 1's ECPrivateKey names its curve in [0]; PKCS #8 names it in the algorithm and, as
+  // OpenSSL writes it, leaves [0] out of the key it wraps.
+  function sec1ToPkcs8(bytes) {
+    const top = derRead(bytes, 0);
+    const children = derChildren(bytes, top);
+    let curve;
+    const kept = [];
+    for (let i = 0; i < children.length; i++) {
+      if (children[i].tag === 0xa0) curve = derRead(bytes, children[i].start);
+      else ArrayPrototypePush(kept, TypedArrayPrototypeSubarray(bytes, derStart(bytes, children[i]), children[i].end));
+    }
+    if (top.tag !== 0x30 || curve === undefined || curve.tag !== 6) throw unsupportedKey();
+    const identifier = derEncode(0x30, [derEncode(6, [fromHex('2a8648ce3d0201')]),
+      TypedArrayPrototypeSubarray(bytes, derStart(bytes, curve), curve.end)]);
+    return derEncode(0x30, [new Uint8Array([2, 1, 0]), identifier, derEncode(4, [derEncode(0x30, kept)])]);
+  }
+
+  // The SubjectPublicKeyInfo inside an X.509 certificate.
+  function certificateSpki(bytes) {
+    const certificate = derRead(bytes, 0);
+    const tbs = derChildren(bytes, certificate)[0];
+    if (tbs === undefined || tbs.tag !== 0x30) throw unsupportedKey();
+    const fields = derChildren(bytes, tbs);
+    const spki = fields[fields[0] && fields[0].tag === 0xa0 ? 6 : 5];
+    if (spki === undefined || spki.tag !== 0x30) throw unsupportedKey();
+    return new Uint8Array(TypedArrayPrototypeSubarray(bytes, derStart(bytes, spki), spki.end));
+  }
+
+  // Where a node's tag starts (its content start less the tag and length bytes).
+  function derStart(bytes, node) {
+    const length = node.end - node.start;
+    const lengthBytes = length < 128 ? 1 : 1 + (length < 256 ? 1 : length < 65536 ? 2 : length < 16777216 ? 3 : 4);
+    return node.start - lengthBytes - 1;
+  }
+
+  // ---- PEM
+  function pemOf(text) {
+    const begin = StringPrototypeIndexOf(text, '-----BEGIN ');
+    if (begin < 0) return undefined;
+    const labelEnd = StringPrototypeIndexOf(text, '-----', begin + 11);
+    if (labelEnd < 0) throw unsupportedKey();
+    const label = StringPrototypeSlice(text, begin + 11, labelEnd);
+    const end = StringPrototypeIndexOf(text, `-----END ${label}-----`, labelEnd);
+    if (end < 0) throw unsupportedKey();
+    const body = StringPrototypeSlice(text, labelEnd + 5, end);
+    if (StringPrototypeIncludes(body, 'Proc-Type') || label === 'ENCRYPTED PRIVATE KEY') {
+      throw node_error(TypeError, 'ERR_MISSING_PASSPHRASE', 'Passphrase required for encrypted key (encrypted keys are not supported here)');
+    }
+    return { label, der: new Uint8Array(Buffer.from(body, 'base64')) };
+  }
+
+  function pemText(label, der) {
+    const base64 = Buffer.from(der).toString('base64');
+    let text = `-----BEGIN ${label}-----\n`;
+    for (let i = 0; i < base64.length; i += 64) text += `${StringPrototypeSlice(base64, i, i + 64)}\n`;
+    return `${text}-----END ${label}-----\n`;
+  }
+
+  // ---- KeyObject
+  const token = Symbol('KeyObject');
+
+  function hostCall(operation, params, key, data, extra1, extra2) {
+    try {
+      return cryptoKey_host(operation, params, key, data, extra1, extra2);
+    } catch (error) {
+      if (domException_isInstance(error) && error.name === 'DataError') throw unsupportedKey();
+      throw error;
+    }
+  }
+
+  let makeKey;
+  let partsOf;
+
+  class KeyObject {
+    #type;
+    #material;
+    #kind;
+    #curve;
+    #details;
+
+    constructor(type, handle) {
+      if (handle !== token) {
+        throw node_error(TypeError, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor: use createSecretKey, '
+          + 'createPublicKey or createPrivateKey');
+      }
+      this.#type = type;
+    }
+
+    static from(key) {
+      let parts;
+      try {
+        parts = cryptoKey_parts(key);
+      } catch {
+        parts = undefined;
+      }
+      if (parts !== undefined) {
+        if (parts.type === 'secret') return secretKey(new Uint8Array(parts.material));
+        return parts.type === 'private' ? privateFromDer(parts.material) : publicFromDer(parts.material);
+      }
+      throw node_invalidArgType('key', 'an instance of CryptoKey', key);
+    }
+
+    get type() {
+      return this.#type;
+    }
+
+    get asymmetricKeyType() {
+      return this.#kind;
+    }
+
+    get symmetricKeySize() {
+      return this.#type === 'secret' ? this.#material.length : undefined;
+    }
+
+    get asymmetricKeyDetails() {
+      if (this.#type === 'secret') return undefined;
+      return { ...this.#details };
+    }
+
+    equals(other) {
+      if (!(other instanceof KeyObject)) throw node_invalidArgType('otherKeyObject', 'an instance of KeyObject', other);
+      if (other.type !== this.#type) return false;
+      const a = this.#material;
+      const b = node_keyMaterial(other);
+      if (a.length !== b.length) return false;
+      let difference = 0;
+      for (let i = 0; i < a.length; i++) difference |= a[i] ^ b[i];
+      return difference === 0;
+    }
+
+    export(options) {
+      if (this.#type === 'secret') {
+        if (options && options.format === 'jwk') return { kty: 'oct', k: cryptoKey_toBase64url(this.#material) };
+        return Buffer.from(this.#material);
+      }
+      node_validateObject(options, 'options');
+      const format = options.format;
+      if (format === 'jwk') return this.#jwk();
+      if (format !== 'pem' && format !== 'der') {
+        throw node_error(TypeError, 'ERR_INVALID_ARG_VALUE', `The property 'options.format' must be one of: 'pem', 'der', 'jwk'. Received ${node_describe(format)}`);
+      }
+      if (options.cipher !== undefined) {
+        throw node_error(Error, 'ERR_METHOD_NOT_IMPLEMENTED', 'Exporting encrypted private keys is not implemented');
+      }
+      const type = options.type;
+      let der;
+      let label;
+      if (this.#type === 'public' && type === 'spki') {
+        der = this.#material;
+        label = 'PUBLIC KEY';
+      } else if (this.#type === 'private' && type === 'pkcs8') {
+        der = this.#material;
+        label = 'PRIVATE KEY';
+      } else if (type === 'pkcs1' && this.#kind === 'rsa') {
+        der = this.#inner();
+        label = this.#type === 'public' ? 'RSA PUBLIC KEY' : 'RSA PRIVATE KEY';
+      } else {
+        throw node_error(TypeError, 'ERR_INVALID_ARG_VALUE',
+          `The property 'options.type' is invalid for a ${this.#kind} ${this.#type} key. Received ${node_describe(type)}`);
+      }
+      return format === 'pem' ? pemText(label, der) : Buffer.from(der);
+    }
+
+    // The key inside the PKCS #8 octet string or the SPKI bit string (PKCS #1 for RSA).
+    #inner() {
+      const bytes = this.#material;
+      const children = derChildren(bytes, derRead(bytes, 0));
+      if (this.#type === 'private') return new Uint8Array(slice(bytes, children[2]));
+      return new Uint8Array(TypedArrayPrototypeSubarray(bytes, children[1].start + 1, children[1].end));
+    }
+
+    #jwk() {
+      const out = hostCall('export', { alg: HOST_ALG[this.#kind], format: 'jwk', type: this.#type }, this.#material);
+      const jwk = {};
+      if (this.#kind === 'rsa') {
+        jwk.kty = 'RSA';
+      } else if (this.#kind === 'ec') {
+        jwk.kty = 'EC';
+      } else {
+        jwk.crv = this.#kind === 'ed25519' ? 'Ed25519' : 'X25519';
+      }
+      const members = ObjectKeys(out);
+      for (let i = 0; i < members.length; i++) jwk[members[i]] = out[members[i]];
+      if (this.#kind === 'ec') {
+        const d = jwk.d;
+        delete jwk.d;
+        jwk.crv = this.#curve[0];
+        if (d !== undefined) jwk.d = d;
+      }
+      if (this.#kind === 'ed25519' || this.#kind === 'x25519') jwk.kty = 'OKP';
+      return jwk;
+    }
+
+    static {
+      makeKey = (type, material, kind, curve, details) => {
+        const key = new KeyObject(type, token);
+        key.#material = material;
+        key.#kind = kind;
+        key.#curve = curve;
+        key.#details = details;
+        return key;
+      };
+      partsOf = (key) => ({ type: key.#type, material: key.#material, kind: key.#kind, curve: key.#curve,
+        details: key.#details });
+    }
+  }
+  const node_keyMaterial = (key) => partsOf(key).material;
+
+  function secretKey(bytes) {
+    return makeKey('secret', new Uint8Array(bytes));
+  }
+
+  // The key as the host reads it; the host checks that it parses.
+  function asymmetric(type, der, info) {
+    const [kind, curve] = info;
+    const made = hostCall('import', { alg: HOST_ALG[kind], format: type === 'private' ? 'pkcs8' : 'spki',
+      namedCurve: curve && curve[0] }, der);
+    const details = {};
+    if (made.modulusLength !== undefined) {
+      details.modulusLength = +made.modulusLength;
+      let exponent = 0n;
+      const e = cryptoKey_fromBase64url(made.publicExponent, 'publicExponent');
+      for (let i = 0; i < e.length; i++) exponent = exponent * 256n + node_keysBigInt(e[i]);
+      details.publicExponent = exponent;
+    }
+    if (curve !== undefined) details.namedCurve = curve[1];
+    return makeKey(type, cryptoKey_fromBase64url(made.material, 'material'), kind, curve, details);
+  }
+
+  const privateFromDer = (der) => asymmetric('private', der, pkcs8Info(der));
+  const publicFromDer = (der) => asymmetric('public', der, spkiInfo(der));
+
+  function fromJwk(jwk, wantPrivate) {
+    node_validateObject(jwk, 'key.key');
+    const kty = jwk.kty;
+    let kind;
+    let curve;
+    const members = [];
+    if (kty === 'RSA') {
+      kind = 'rsa';
+      ArrayPrototypePush(members, 'n', 'e');
+      if (wantPrivate) ArrayPrototypePush(members, 'd', 'p', 'q', 'dp', 'dq', 'qi');
+    } else if (kty === 'EC') {
+      kind = 'ec';
+      const names = ObjectKeys(CURVES);
+      for (let i = 0; i < names.length; i++) if (CURVES[names[i]][0] === jwk.crv) curve = CURVES[names[i]];
+      if (curve === undefined) throw node_error(TypeError, 'ERR_CRYPTO_INVALID_JWK', 'Invalid JWK EC key');
+      ArrayPrototypePush(members, 'x', 'y');
+      if (wantPrivate) ArrayPrototypePush(members, 'd');
+    } else if (kty === 'OKP' && (jwk.crv === 'Ed25519' || jwk.crv === 'X25519')) {
+      kind = jwk.crv === 'Ed25519' ? 'ed25519' : 'x25519';
+      ArrayPrototypePush(members, 'x');
+      if (wantPrivate) ArrayPrototypePush(members, 'd');
+    } else {
+      throw node_error(TypeError, 'ERR_CRYPTO_INVALID_JWK', 'Invalid JWK data');
+    }
+    const params = { alg: HOST_ALG[kind], format: 'jwk', namedCurve: curve && curve[0] };
+    for (let i = 0; i < members.length; i++) {
+      const value = jwk[members[i]];
+      if (typeof value !== 'string' || StringPrototypeIncludes(value, '\n')) {
+        throw node_error(TypeError, 'ERR_CRYPTO_INVALID_JWK', `Invalid JWK ${kty} key`);
+      }
+      params[members[i]] = value;
+    }
+    const made = hostCall('import', params);
+    const material = cryptoKey_fromBase64url(made.material, 'material');
+    return wantPrivate ? privateFromDer(material) : publicFromDer(material);
+  }
+
+  // The public key of a private one: its JWK without the private members.
+  function publicOf(privateKey) {
+    const jwk = privateKey.export({ format: 'jwk' });
+    return fromJwk(jwk, false);
+  }
+
+  // createPrivateKey / createPublicKey's argument: [data (string or bytes), format, type].
+  function keyInput(key) {
+    if (typeof key === 'string' || ArrayBufferIsView(key) || isArrayBuffer(key)) return [key, 'pem', undefined, undefined];
+    if (key !== null && typeof key === 'object') {
+      if (key.passphrase !== undefined) {
+        throw node_error(Error, 'ERR_METHOD_NOT_IMPLEMENTED', 'Encrypted private keys are not implemented');
+      }
+      return [key.key, key.format ?? 'pem', key.type, key.encoding];
+    }
+    throw node_invalidArgType('key', 'of type string or an instance of ArrayBuffer, Buffer, TypedArray, DataView, or object', key);
+  }
+
+  function keyText(data, encoding) {
+    if (typeof data === 'string') return data;
+    return Buffer.from(toBytes(data, encoding, 'key')).toString('latin1');
+  }
+
+  function derBytes(data, encoding) {
+    return new Uint8Array(toBytes(data, encoding, 'key.key'));
+  }
+
+  function createPrivateKey(key) {
+    const [data, format, type, encoding] = keyInput(key);
+    if (format === 'jwk') return fromJwk(data, true);
+    if (format === 'der') {
+      const der = derBytes(data, encoding);
+      if (type === 'pkcs8') return privateFromDer(der);
+      if (type === 'pkcs1') return privateFromDer(pkcs1PrivateToPkcs8(der));
+      if (type === 'sec1') return privateFromDer(sec1ToPkcs8(der));
+      throw node_error(TypeError, 'ERR_INVALID_ARG_VALUE', `The property 'key.type' is invalid. Received ${node_describe(type)}`);
+    }
+    const pem = pemOf(keyText(data, encoding));
+    if (pem === undefined) throw unsupportedKey();
+    if (pem.label === 'PRIVATE KEY') return privateFromDer(pem.der);
+    if (pem.label === 'RSA PRIVATE KEY') return privateFromDer(pkcs1PrivateToPkcs8(pem.der));
+    if (pem.label === 'EC PRIVATE KEY') return privateFromDer(sec1ToPkcs8(pem.der));
+    throw unsupportedKey();
+  }
+
+  function createPublicKey(key) {
+    if (key instanceof KeyObject) {
+      if (key.type === 'private') return publicOf(key);
+      if (key.type === 'public') return key;
+      throw node_error(TypeError, 'ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE', 'Invalid key object type secret, expected private.');
+    }
+    if (key !== null && typeof key === 'object' && key.key instanceof KeyObject) return createPublicKey(key.key);
+    const [data, format, type, encoding] = keyInput(key);
+    if (format === 'jwk') return fromJwk(data, false);
+    if (format === 'der') {
+      const der = derBytes(data, encoding);
+      if (type === 'spki') return publicFromDer(der);
+      if (type === 'pkcs1') return publicFromDer(pkcs1PublicToSpki(der));
+      if (type === 'pkcs8' || type === 'sec1') return publicOf(createPrivateKey(key));
+      throw node_error(TypeError, 'ERR_INVALID_ARG_VALUE', `The property 'key.type' is invalid. Received ${node_describe(type)}`);
+    }
+    const pem = pemOf(keyText(data, encoding));
+    if (pem === undefined) throw unsupportedKey();
+    if (pem.label === 'PUBLIC KEY') return publicFromDer(pem.der);
+    if (pem.label === 'RSA PUBLIC KEY') return publicFromDer(pkcs1PublicToSpki(pem.der));
+    if (pem.label === 'CERTIFICATE') return publicFromDer(certificateSpki(pem.der));
+    if (node_keysEndsWith(pem.label, 'PRIVATE KEY')) return publicOf(createPrivateKey(key));
+    throw unsupportedKey();
+  }
+
+  function createSecretKey(key, encoding) {
+    if (typeof key === 'string') return secretKey(toBytes(key, encoding, 'key'));
+    if (ArrayBufferIsView(key) || isArrayBuffer(key)) return secretKey(toBytes(key, undefined, 'key'));
+    throw node_invalidArgType('key', 'of type string or an instance of ArrayBuffer, Buffer, TypedArray, or DataView', key);
+  }
+
+  // ---- sign, verify
+
+  function digestName(algorithm) {
+    if (algorithm === undefined || algorithm === null) return undefined;
+    node_validateString(algorithm, 'algorithm');
+    let name = StringPrototypeToLowerCase(algorithm);
+    if (StringPrototypeStartsWith(name, 'rsa-')) name = StringPrototypeSlice(name, 4);
+    name = node_keysReplace(name, '-', '');
+    const found = DIGESTS[name];
+    if (found === undefined) throw node_error(TypeError, 'ERR_CRYPTO_INVALID_DIGEST', 'Invalid digest');
+    return found;
+  }
+
+  // The key and options of a sign or verify call.
+  function signingKey(key, wanted) {
+    let options = {};
+    let keyObject = key;
+    if (!(key instanceof KeyObject)) {
+      if (key !== null && typeof key === 'object' && !ArrayBufferIsView(key) && !isArrayBuffer(key)) {
+        options = key;
+        keyObject = key.key instanceof KeyObject ? key.key : undefined;
+      }
+      if (keyObject === undefined || !(keyObject instanceof KeyObject)) {
+        keyObject = wanted === 'private' ? createPrivateKey(key) : createPublicKey(key);
+      }
+    }
+    if (wanted === 'public' && keyObject.type === 'private') keyObject = publicOf(keyObject);
+    if (keyObject.type !== wanted) {
+      throw node_error(TypeError, 'ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE',
+        `Invalid key object type ${keyObject.type}, expected ${wanted}.`);
+    }
+    return [partsOf(keyObject), options];
+  }
+
+  function signParams(parts, hash, options) {
+    if (parts.kind === 'ed25519') {
+      if (hash !== undefined) throw node_error(Error, 'ERR_OSSL_INVALID_DIGEST', 'error:1C80007A:Provider routines::invalid digest');
+      return [{ alg: 'Ed25519' }];
+    }
+    if (parts.kind === 'x25519') throw node_error(Error, 'ERR_OSSL_EVP_OPERATION_NOT_SUPPORTED_FOR_THIS_KEYTYPE', 'operation not supported for this keytype');
+    const digest = hash ?? 'SHA-256';
+    if (parts.kind === 'ec') return [{ alg: 'ECDSA', hash: digest }];
+    const padding = options.padding ?? 1;
+    if (padding === 1) return [{ alg: 'RSASSA-PKCS1-v1_5', hash: digest }];
+    if (padding !== 6) throw node_error(Error, 'ERR_OSSL_RSA_UNKNOWN_PADDING_TYPE', 'unknown padding type');
+    // Node's special salt lengths: -1 the digest's length, -2 the largest (signing) or any (verifying).
+    const largest = node_keysCeil(parts.details.modulusLength / 8) - DIGEST_BYTES[digest] - 2;
+    const salt = options.saltLength ?? -2;
+    if (salt === -1) return [{ alg: 'RSA-PSS', hash: digest, saltLength: DIGEST_BYTES[digest] }];
+    if (salt === -2) {
+      return [{ alg: 'RSA-PSS', hash: digest, saltLength: largest }, { alg: 'RSA-PSS', hash: digest, saltLength: DIGEST_BYTES[digest] }];
+    }
+    return [{ alg: 'RSA-PSS', hash: digest, saltLength: salt }];
+  }
+
+  function sign(algorithm, data, key, callback) {
+    const hash = digestName(algorithm);
+    const bytes = toBytes(data, undefined, 'data');
+    const [parts, options] = signingKey(key, 'private');
+    const params = signParams(parts, hash, options);
+    let signature = memory_fromHost(cryptoKey_host('sign', params[0], parts.material, bytes));
+    if (parts.kind === 'ec' && options.dsaEncoding !== 'ieee-p1363') signature = p1363ToDer(signature);
+    const result = Buffer.from(signature);
+    if (typeof callback === 'function') {
+      node_require('process').nextTick(callback, null, result);
+      return undefined;
+    }
+    return result;
+  }
+
+  function verify(algorithm, data, key, signature, callback) {
+    const hash = digestName(algorithm);
+    const bytes = toBytes(data, undefined, 'data');
+    let signatureBytes = toBytes(signature, undefined, 'signature');
+    const [parts, options] = signingKey(key, 'public');
+    const params = signParams(parts, hash, options);
+    if (parts.kind === 'ec' && options.dsaEncoding !== 'ieee-p1363') {
+      signatureBytes = derToP1363(signatureBytes, parts.curve[2]);
+      if (signatureBytes === undefined) return answer(false, callback);
+    }
+    for (let i = 0; i < params.length; i++) {
+      const verdict = memory_fromHost(cryptoKey_host('verify', params[i], parts.material, bytes, signatureBytes));
+      if (verdict[0] === 1) return answer(true, callback);
+    }
+    return answer(false, callback);
+  }
+
+  function answer(value, callback) {
+    if (typeof callback !== 'function') return value;
+    node_require('process').nextTick(callback, null, value);
+    return undefined;
+  }
+
+  // ECDSA's r || s (each the field's size) as DER's SEQUENCE { INTEGER r, INTEGER s }, and back.
+  function p1363ToDer(raw) {
+    const half = raw.length / 2;
+    const integer = (bytes) => {
+      let at = 0;
+      while (at < bytes.length - 1 && bytes[at] === 0) at++;
+      const trimmed = TypedArrayPrototypeSubarray(bytes, at);
+      return derEncode(2, trimmed[0] & 0x80 ? [new Uint8Array([0]), trimmed] : [trimmed]);
+    };
+    return derEncode(0x30, [integer(TypedArrayPrototypeSubarray(raw, 0, half)), integer(TypedArrayPrototypeSubarray(raw, half))]);
+  }
+
+  function derToP1363(der, size) {
+    try {
+      const top = derRead(der, 0);
+      const children = derChildren(der, top);
+      if (top.tag !== 0x30 || top.end !== der.length || children.length !== 2) return undefined;
+      const out = new Uint8Array(2 * size);
+      for (let i = 0; i < 2; i++) {
+        if (children[i].tag !== 2) return undefined;
+        let value = slice(der, children[i]);
+        while (value.length > size && value[0] === 0) value = TypedArrayPrototypeSubarray(value, 1);
+        if (value.length > size) return undefined;
+        TypedArrayPrototypeSet(out, value, (i + 1) * size - value.length);
+      }
+      return out;
+    } catch {
+      return undefined;
+    }
+  }
+
+  // Sign and Verify collect what update() gives; the work happens at sign() / verify().
+  let collected;
+
+  class Collector {
+    #hash;
+    #chunks = [];
+    #length = 0;
+
+    constructor(algorithm) {
+      this.#hash = digestName(algorithm);
+    }
+
+    update(data, encoding) {
+      const bytes = toBytes(data, encoding, 'data');
+      ArrayPrototypePush(this.#chunks, bytes);
+      this.#length += bytes.length;
+      return this;
+    }
+
+    static {
+      collected = (self) => [self.#hash,
+        concatBytes(self.#chunks.length === 0 ? [new Uint8Array(0)] : self.#chunks, self.#length)];
+    }
+  }
+
+  class Sign extends Collector {
+    sign(key, outputEncoding) {
+      const [hash, bytes] = collected(this);
+      const signature = sign(hash, bytes, key);
+      return outputEncoding === undefined || outputEncoding === 'buffer' ? signature : signature.toString(outputEncoding);
+    }
+  }
+
+  class Verify extends Collector {
+    verify(key, signature, signatureEncoding) {
+      const [hash, bytes] = collected(this);
+      const signatureBytes = typeof signature === 'string' ? Buffer.from(signature, signatureEncoding) : signature;
+      return verify(hash, bytes, key, signatureBytes);
+    }
+  }
+
+  // ---- ciphers
+
+  function cipherSpec(name) {
+    node_validateString(name, 'cipher');
+    const match = RegExpPrototypeExec(/^(?:aes-?(128|192|256)-(gcm|cbc|ctr)|id-aes(128|192|256)-gcm)$/, StringPrototypeToLowerCase(name));
+    if (match === null) throw node_error(Error, 'ERR_CRYPTO_UNKNOWN_CIPHER', 'Unknown cipher');
+    return { bits: +(match[1] ?? match[3]), mode: match[2] ?? 'gcm' };
+  }
+
+  function cipherKey(key, bits) {
+    const bytes = key instanceof KeyObject ? partsOf(key).material : toBytes(key, undefined, 'key');
+    if (bytes.length * 8 !== bits) throw node_error(RangeError, 'ERR_CRYPTO_INVALID_KEYLEN', 'Invalid key length');
+    return bytes;
+  }
+
+  class Cipheriv {
+    #spec;
+    #key;
+    #iv;
+    #decrypt;
+    #chunks = [];
+    #length = 0;
+    #aad;
+    #tag;
+    #tagLength;
+    #done = false;
+
+    constructor(decrypt, algorithm, key, iv, options) {
+      this.#spec = cipherSpec(algorithm);
+      this.#key = cipherKey(key, this.#spec.bits);
+      this.#iv = iv === null || iv === undefined ? undefined : toBytes(iv, undefined, 'iv');
+      const ivOk = this.#spec.mode === 'gcm' ? this.#iv !== undefined && this.#iv.length > 0 : this.#iv !== undefined && this.#iv.length === 16;
+      if (!ivOk) throw node_error(TypeError, 'ERR_CRYPTO_INVALID_IV', 'Invalid initialization vector');
+      this.#decrypt = decrypt;
+      this.#tagLength = options && options.authTagLength !== undefined ? options.authTagLength : 16;
+    }
+
+    update(data, inputEncoding, outputEncoding) {
+      if (this.#done) throw node_error(Error, 'ERR_CRYPTO_INVALID_STATE', 'Invalid state for operation update');
+      const bytes = toBytes(data, inputEncoding, 'data');
+      ArrayPrototypePush(this.#chunks, bytes);
+      this.#length += bytes.length;
+      const nothing = Buffer.alloc(0);
+      return outputEncoding === undefined || outputEncoding === 'buffer' ? nothing : '';
+    }
+
+    setAAD(buffer) {
+      this.#aad = toBytes(buffer, undefined, 'buffer');
+      return this;
+    }
+
+    setAutoPadding(autoPadding) {
+      if (autoPadding === false) {
+        throw node_error(Error, 'ERR_METHOD_NOT_IMPLEMENTED', 'Ciphers without padding are not implemented');
+      }
+      return this;
+    }
+
+    getAuthTag() {
+      if (this.#decrypt || this.#tag === undefined) {
+        throw node_error(Error, 'ERR_CRYPTO_INVALID_STATE', 'Invalid state for operation getAuthTag');
+      }
+      return Buffer.from(this.#tag);
+    }
+
+    setAuthTag(tag) {
+      if (!this.#decrypt || this.#done) {
+        throw node_error(Error, 'ERR_CRYPTO_INVALID_STATE', 'Invalid state for operation setAuthTag');
+      }
+      this.#tag = toBytes(tag, undefined, 'buffer');
+      return this;
+    }
+
+    final(outputEncoding) {
+      if (this.#done) throw node_error(Error, 'ERR_CRYPTO_INVALID_STATE', 'Invalid state for operation final');
+      this.#done = true;
+      const input = concatBytes(this.#chunks.length === 0 ? [new Uint8Array(0)] : this.#chunks, this.#length);
+      this.#chunks = [];
+      const out = Buffer.from(this.#run(input));
+      return outputEncoding === undefined || outputEncoding === 'buffer' ? out : out.toString(outputEncoding);
+    }
+
+    #run(input) {
+      const operation = this.#decrypt ? 'decrypt' : 'encrypt';
+      const mode = this.#spec.mode;
+      try {
+        if (mode === 'cbc') return memory_fromHost(cryptoKey_host(operation, { alg: 'AES-CBC' }, this.#key, input, this.#iv));
+        if (mode === 'ctr') {
+          return memory_fromHost(cryptoKey_host(operation, { alg: 'AES-CTR', length: 128 }, this.#key, input, this.#iv));
+        }
+        if (this.#decrypt) {
+          if (this.#tag === undefined) throw new TypeError('no tag');
+          const sealed = concatBytes([input, this.#tag], input.length + this.#tag.length);
+          return memory_fromHost(cryptoKey_host('decrypt', { alg: 'AES-GCM', tagLength: this.#tag.length * 8 }, this.#key,
+            sealed, this.#iv, this.#aad));
+        }
+        const sealed = memory_fromHost(cryptoKey_host('encrypt', { alg: 'AES-GCM', tagLength: this.#tagLength * 8 }, this.#key,
+          input, this.#iv, this.#aad));
+        this.#tag = node_keysSlice(sealed, sealed.length - this.#tagLength);
+        return TypedArrayPrototypeSubarray(sealed, 0, sealed.length - this.#tagLength);
+      } catch (error) {
+        if (!this.#decrypt) throw error;
+        if (mode === 'gcm') throw new Error('Unsupported state or unable to authenticate data');
+        throw node_error(Error, 'ERR_OSSL_BAD_DECRYPT', 'error:1C800064:Provider routines::bad decrypt');
+      }
+    }
+  }
+
+  return {
+    KeyObject,
+    createSecretKey,
+    createPublicKey,
+    createPrivateKey,
+    sign,
+    verify,
+    createSign: (algorithm) => new Sign(algorithm),
+    createVerify: (algorithm) => new Verify(algorithm),
+    Sign,
+    Verify,
+    createCipheriv: (algorithm, key, iv, options) => new Cipheriv(false, algorithm, key, iv, options),
+    createDecipheriv: (algorithm, key, iv, options) => new Cipheriv(true, algorithm, key, iv, options),
+    getCiphers: () => ['aes-128-cbc', 'aes-128-ctr', 'aes-128-gcm', 'aes-192-cbc', 'aes-192-ctr', 'aes-192-gcm',
+      'aes-256-cbc', 'aes-256-ctr', 'aes-256-gcm', 'id-aes128-GCM', 'id-aes192-GCM', 'id-aes256-GCM'],
+  };
+}
