@@ -2,7 +2,7 @@
 // signatures and ciphertexts are what Node 20 made; Node 20 passes every test here too.
 import {
   KeyObject, createPrivateKey, createPublicKey, createSecretKey, sign, verify, createSign, createVerify,
-  createCipheriv, createDecipheriv, constants,
+  createCipheriv, createDecipheriv, constants, generateKeyPairSync,
 } from 'node:crypto';
 import { assertEquals, assertDeepEquals } from './assert.js';
 
@@ -178,4 +178,62 @@ export function aes_ciphers_match_node() {
   assertEquals(keylen instanceof RangeError, true);
   assertEquals(keylen.code, 'ERR_CRYPTO_INVALID_KEYLEN');
   assertEquals(failure(() => createCipheriv('aes-128-cbc', Buffer.alloc(16), Buffer.alloc(15))).code, 'ERR_CRYPTO_INVALID_IV');
+}
+
+export function cipher_updates_give_output_at_once_as_node_does() {
+  const key = Buffer.from('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f', 'hex');
+  const iv16 = Buffer.alloc(16, 7);
+  const text = 'secret message, longer than a block';
+  // CBC: whole blocks from update(), the padded rest from final(); decryption holds the last block back.
+  const cbc = createCipheriv('aes-128-cbc', key.subarray(0, 16), iv16);
+  const first = cbc.update(text.slice(0, 20));
+  const second = cbc.update(text.slice(20));
+  const last = cbc.final();
+  assertEquals([first.length, second.length, last.length].join(), '16,16,16');
+  assertEquals(Buffer.concat([first, second, last]).toString('hex'), V.cbc);
+  const back = createDecipheriv('aes-128-cbc', key.subarray(0, 16), iv16);
+  const sealed = Buffer.from(V.cbc, 'hex');
+  const parts = [back.update(sealed.subarray(0, 7)), back.update(sealed.subarray(7, 32)), back.update(sealed.subarray(32))];
+  assertEquals(parts.map((p) => p.length).join(), '0,16,16');
+  assertEquals(Buffer.concat([...parts, back.final()]).toString(), text);
+  const short = createDecipheriv('aes-128-cbc', key.subarray(0, 16), iv16);
+  short.update(sealed.subarray(0, 20));
+  assertEquals(failure(() => short.final()).code, 'ERR_OSSL_WRONG_FINAL_BLOCK_LENGTH');
+  // CTR and GCM: every byte comes out of update(), across block boundaries.
+  const counter = Buffer.from('ffffffffffffffffffffffffffffffff', 'hex');
+  const ctr = createCipheriv('aes-192-ctr', key.subarray(0, 24), counter);
+  const message = 'counter wraps around here!!!!!!!!!!';
+  const pieces = [ctr.update(message.slice(0, 5)), ctr.update(message.slice(5, 21)), ctr.update(message.slice(21))];
+  assertEquals(pieces.map((p) => p.length).join(), '5,16,14');
+  assertEquals(ctr.final().length, 0);
+  assertEquals(Buffer.concat(pieces).toString('base64'), V.ctr);
+  const iv12 = Buffer.from('000102030405060708090a0b', 'hex');
+  const gcm = createCipheriv('aes-256-gcm', key, iv12);
+  gcm.setAAD(Buffer.from('aad'));
+  const out = [gcm.update('secret '), gcm.update('message')];
+  assertEquals(gcm.final().length, 0);
+  assertEquals(Buffer.concat(out).toString('base64'), V.gcm);
+  assertEquals(gcm.getAuthTag().toString('base64'), V.gcmTag);
+  const open = createDecipheriv('aes-256-gcm', key, iv12);
+  open.setAAD(Buffer.from('aad'));
+  open.setAuthTag(Buffer.from(V.gcmTag, 'base64'));
+  assertEquals(open.update(Buffer.from(V.gcm, 'base64')).toString(), 'secret message');
+  assertEquals(open.final().length, 0);
+}
+
+export function generated_key_pairs_sign_and_verify() {
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+  assertEquals(privateKey.asymmetricKeyType, 'ec');
+  assertEquals(publicKey.asymmetricKeyDetails.namedCurve, 'secp384r1');
+  assertEquals(verify('sha384', hello, publicKey, sign('sha384', hello, privateKey)), true);
+  const ed = generateKeyPairSync('ed25519', {
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  assertEquals(ed.publicKey.startsWith('-----BEGIN PUBLIC KEY-----\n'), true);
+  assertEquals(verify(null, hello, ed.publicKey, sign(null, hello, ed.privateKey)), true);
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 });
+  assertEquals(rsa.privateKey.asymmetricKeyDetails.modulusLength, 1024);
+  assertEquals(verify('sha256', hello, rsa.publicKey, sign('sha256', hello, rsa.privateKey)), true);
+  assertEquals(failure(() => generateKeyPairSync('ec', { namedCurve: 'nope' })).code, 'ERR_CRYPTO_INVALID_CURVE');
 }

@@ -1,15 +1,13 @@
-// node:crypto's key objects (createSecretKey, createPublicKey, createPrivateKey, KeyObject),
-// signatures (sign, verify, createSign, createVerify) and AES ciphers (createCipheriv,
-// createDecipheriv for aes-*-gcm/cbc/ctr), synchronously on the Web Crypto host
-// (crypto-key.js's cryptoKey_host): a KeyObject holds the host's material (raw bytes, PKCS #8
-// or SPKI DER) in a private field, and each operation hands it over for one call.
+// node:crypto's key objects (createSecretKey, createPublicKey, createPrivateKey, KeyObject,
+// generateKeyPair(Sync)), synchronously on the Web Crypto host (crypto-key.js's
+// cryptoKey_host): a KeyObject holds the host's material (raw bytes, PKCS #8 or SPKI DER) in a
+// private field, and each operation hands it over for one call. Keys come as PEM, DER or JWK;
+// PKCS #1 and SEC 1 keys, and the public key of an X.509 certificate, are rewrapped here into
+// PKCS #8 / SPKI, the forms the host reads.
 //
-// Keys come as PEM, DER or JWK. PKCS #1 and SEC 1 keys, and the public key of an X.509
-// certificate, are rewrapped here into PKCS #8 / SPKI, the forms the host reads. ECDSA
-// signatures are DER (Node's default) or IEEE P1363 (dsaEncoding), converted here from and
-// to the host's P1363. A cipher collects what update() gives and does the work at final().
-//
-// node_cryptoKeys(Buffer, toBytes) -> the exports to add to node:crypto.
+// node_cryptoKeys(Buffer, toBytes) -> [the exports to add to node:crypto, what
+//     crypto-sign.js and crypto-cipher.js use: { KeyObject, partsOf, createPrivateKey,
+//     createPublicKey, publicOf, derRead, derChildren, derEncode, slice }]
 
 const node_keysFloor = Math.floor;
 const node_keysCeil = Math.ceil;
@@ -35,8 +33,6 @@ function node_cryptoKeys(Buffer, toBytes) {
     '2b81040023': ['P-521', 'secp521r1', 66],
   };
   const HOST_ALG = { __proto__: null, rsa: 'RSASSA-PKCS1-v1_5', ec: 'ECDSA', ed25519: 'Ed25519', x25519: 'X25519' };
-  const DIGESTS = { __proto__: null, sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
-  const DIGEST_BYTES = { __proto__: null, 'SHA-1': 20, 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 };
 
   const unsupportedKey = () => node_error(Error, 'ERR_OSSL_UNSUPPORTED', 'error:1E08010C:DECODER routines::unsupported');
 
@@ -473,293 +469,64 @@ function node_cryptoKeys(Buffer, toBytes) {
     throw node_invalidArgType('key', 'of type string or an instance of ArrayBuffer, Buffer, TypedArray, or DataView', key);
   }
 
-  // ---- sign, verify
-
-  function digestName(algorithm) {
-    if (algorithm === undefined || algorithm === null) return undefined;
-    node_validateString(algorithm, 'algorithm');
-    let name = StringPrototypeToLowerCase(algorithm);
-    if (StringPrototypeStartsWith(name, 'rsa-')) name = StringPrototypeSlice(name, 4);
-    name = node_keysReplace(name, '-', '');
-    const found = DIGESTS[name];
-    if (found === undefined) throw node_error(TypeError, 'ERR_CRYPTO_INVALID_DIGEST', 'Invalid digest');
-    return found;
-  }
-
-  // The key and options of a sign or verify call.
-  function signingKey(key, wanted) {
-    let options = {};
-    let keyObject = key;
-    if (!(key instanceof KeyObject)) {
-      if (key !== null && typeof key === 'object' && !ArrayBufferIsView(key) && !isArrayBuffer(key)) {
-        options = key;
-        keyObject = key.key instanceof KeyObject ? key.key : undefined;
+  // The key pairs the host generates: RSA (at most the host's size), EC on its curves, Ed25519, X25519.
+  function generateKeyPairSync(type, options) {
+    node_validateString(type, 'type');
+    if (options === undefined) options = {};
+    node_validateObject(options, 'options');
+    const params = { alg: HOST_ALG[type] };
+    if (params.alg === undefined) {
+      throw node_error(TypeError, 'ERR_INVALID_ARG_VALUE', `The argument 'type' must be a supported key type. Received '${type}'`);
+    }
+    if (type === 'rsa') {
+      node_validateNumber(options.modulusLength, 'options.modulusLength');
+      params.modulusLength = options.modulusLength;
+      const exponent = options.publicExponent ?? 65537;
+      node_validateNumber(exponent, 'options.publicExponent');
+      const bytes = [];
+      for (let n = exponent; n > 0; n = node_keysFloor(n / 256)) node_keysUnshift(bytes, n % 256);
+      params.publicExponent = cryptoKey_toBase64url(new Uint8Array(bytes));
+    } else if (type === 'ec') {
+      node_validateString(options.namedCurve, 'options.namedCurve');
+      const names = ObjectKeys(CURVES);
+      for (let i = 0; i < names.length; i++) {
+        const curve = CURVES[names[i]];
+        if (curve[0] === options.namedCurve || curve[1] === options.namedCurve) params.namedCurve = curve[0];
       }
-      if (keyObject === undefined || !(keyObject instanceof KeyObject)) {
-        keyObject = wanted === 'private' ? createPrivateKey(key) : createPublicKey(key);
-      }
+      if (params.namedCurve === undefined) throw node_error(TypeError, 'ERR_CRYPTO_INVALID_CURVE', 'Invalid EC curve name');
     }
-    if (wanted === 'public' && keyObject.type === 'private') keyObject = publicOf(keyObject);
-    if (keyObject.type !== wanted) {
-      throw node_error(TypeError, 'ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE',
-        `Invalid key object type ${keyObject.type}, expected ${wanted}.`);
-    }
-    return [partsOf(keyObject), options];
-  }
-
-  function signParams(parts, hash, options) {
-    if (parts.kind === 'ed25519') {
-      if (hash !== undefined) throw node_error(Error, 'ERR_OSSL_INVALID_DIGEST', 'error:1C80007A:Provider routines::invalid digest');
-      return [{ alg: 'Ed25519' }];
-    }
-    if (parts.kind === 'x25519') throw node_error(Error, 'ERR_OSSL_EVP_OPERATION_NOT_SUPPORTED_FOR_THIS_KEYTYPE', 'operation not supported for this keytype');
-    const digest = hash ?? 'SHA-256';
-    if (parts.kind === 'ec') return [{ alg: 'ECDSA', hash: digest }];
-    const padding = options.padding ?? 1;
-    if (padding === 1) return [{ alg: 'RSASSA-PKCS1-v1_5', hash: digest }];
-    if (padding !== 6) throw node_error(Error, 'ERR_OSSL_RSA_UNKNOWN_PADDING_TYPE', 'unknown padding type');
-    // Node's special salt lengths: -1 the digest's length, -2 the largest (signing) or any (verifying).
-    const largest = node_keysCeil(parts.details.modulusLength / 8) - DIGEST_BYTES[digest] - 2;
-    const salt = options.saltLength ?? -2;
-    if (salt === -1) return [{ alg: 'RSA-PSS', hash: digest, saltLength: DIGEST_BYTES[digest] }];
-    if (salt === -2) {
-      return [{ alg: 'RSA-PSS', hash: digest, saltLength: largest }, { alg: 'RSA-PSS', hash: digest, saltLength: DIGEST_BYTES[digest] }];
-    }
-    return [{ alg: 'RSA-PSS', hash: digest, saltLength: salt }];
-  }
-
-  function sign(algorithm, data, key, callback) {
-    const hash = digestName(algorithm);
-    const bytes = toBytes(data, undefined, 'data');
-    const [parts, options] = signingKey(key, 'private');
-    const params = signParams(parts, hash, options);
-    let signature = memory_fromHost(cryptoKey_host('sign', params[0], parts.material, bytes));
-    if (parts.kind === 'ec' && options.dsaEncoding !== 'ieee-p1363') signature = p1363ToDer(signature);
-    const result = Buffer.from(signature);
-    if (typeof callback === 'function') {
-      node_require('process').nextTick(callback, null, result);
-      return undefined;
-    }
-    return result;
-  }
-
-  function verify(algorithm, data, key, signature, callback) {
-    const hash = digestName(algorithm);
-    const bytes = toBytes(data, undefined, 'data');
-    let signatureBytes = toBytes(signature, undefined, 'signature');
-    const [parts, options] = signingKey(key, 'public');
-    const params = signParams(parts, hash, options);
-    if (parts.kind === 'ec' && options.dsaEncoding !== 'ieee-p1363') {
-      signatureBytes = derToP1363(signatureBytes, parts.curve[2]);
-      if (signatureBytes === undefined) return answer(false, callback);
-    }
-    for (let i = 0; i < params.length; i++) {
-      const verdict = memory_fromHost(cryptoKey_host('verify', params[i], parts.material, bytes, signatureBytes));
-      if (verdict[0] === 1) return answer(true, callback);
-    }
-    return answer(false, callback);
-  }
-
-  function answer(value, callback) {
-    if (typeof callback !== 'function') return value;
-    node_require('process').nextTick(callback, null, value);
-    return undefined;
-  }
-
-  // ECDSA's r || s (each the field's size) as DER's SEQUENCE { INTEGER r, INTEGER s }, and back.
-  function p1363ToDer(raw) {
-    const half = raw.length / 2;
-    const integer = (bytes) => {
-      let at = 0;
-      while (at < bytes.length - 1 && bytes[at] === 0) at++;
-      const trimmed = TypedArrayPrototypeSubarray(bytes, at);
-      return derEncode(2, trimmed[0] & 0x80 ? [new Uint8Array([0]), trimmed] : [trimmed]);
-    };
-    return derEncode(0x30, [integer(TypedArrayPrototypeSubarray(raw, 0, half)), integer(TypedArrayPrototypeSubarray(raw, half))]);
-  }
-
-  function derToP1363(der, size) {
+    let made;
     try {
-      const top = derRead(der, 0);
-      const children = derChildren(der, top);
-      if (top.tag !== 0x30 || top.end !== der.length || children.length !== 2) return undefined;
-      const out = new Uint8Array(2 * size);
-      for (let i = 0; i < 2; i++) {
-        if (children[i].tag !== 2) return undefined;
-        let value = slice(der, children[i]);
-        while (value.length > size && value[0] === 0) value = TypedArrayPrototypeSubarray(value, 1);
-        if (value.length > size) return undefined;
-        TypedArrayPrototypeSet(out, value, (i + 1) * size - value.length);
-      }
-      return out;
-    } catch {
-      return undefined;
+      made = cryptoKey_host('generate', params);
+    } catch (error) {
+      throw node_error(Error, 'ERR_CRYPTO_OPERATION_FAILED', error.message);
     }
+    const publicKey = publicFromDer(cryptoKey_fromBase64url(made.public, 'public'));
+    const privateKey = privateFromDer(cryptoKey_fromBase64url(made.private, 'private'));
+    return {
+      publicKey: options.publicKeyEncoding ? publicKey.export(options.publicKeyEncoding) : publicKey,
+      privateKey: options.privateKeyEncoding ? privateKey.export(options.privateKeyEncoding) : privateKey,
+    };
   }
 
-  // Sign and Verify collect what update() gives; the work happens at sign() / verify().
-  let collected;
-
-  class Collector {
-    #hash;
-    #chunks = [];
-    #length = 0;
-
-    constructor(algorithm) {
-      this.#hash = digestName(algorithm);
+  function generateKeyPair(type, options, callback) {
+    if (typeof options === 'function') {
+      callback = options;
+      options = undefined;
     }
-
-    update(data, encoding) {
-      const bytes = toBytes(data, encoding, 'data');
-      ArrayPrototypePush(this.#chunks, bytes);
-      this.#length += bytes.length;
-      return this;
+    node_validateFunction(callback, 'callback');
+    let pair;
+    try {
+      pair = generateKeyPairSync(type, options);
+    } catch (error) {
+      node_require('process').nextTick(callback, error);
+      return;
     }
-
-    static {
-      collected = (self) => [self.#hash,
-        concatBytes(self.#chunks.length === 0 ? [new Uint8Array(0)] : self.#chunks, self.#length)];
-    }
+    node_require('process').nextTick(callback, null, pair.publicKey, pair.privateKey);
   }
 
-  class Sign extends Collector {
-    sign(key, outputEncoding) {
-      const [hash, bytes] = collected(this);
-      const signature = sign(hash, bytes, key);
-      return outputEncoding === undefined || outputEncoding === 'buffer' ? signature : signature.toString(outputEncoding);
-    }
-  }
-
-  class Verify extends Collector {
-    verify(key, signature, signatureEncoding) {
-      const [hash, bytes] = collected(this);
-      const signatureBytes = typeof signature === 'string' ? Buffer.from(signature, signatureEncoding) : signature;
-      return verify(hash, bytes, key, signatureBytes);
-    }
-  }
-
-  // ---- ciphers
-
-  function cipherSpec(name) {
-    node_validateString(name, 'cipher');
-    const match = RegExpPrototypeExec(/^(?:aes-?(128|192|256)-(gcm|cbc|ctr)|id-aes(128|192|256)-gcm)$/, StringPrototypeToLowerCase(name));
-    if (match === null) throw node_error(Error, 'ERR_CRYPTO_UNKNOWN_CIPHER', 'Unknown cipher');
-    return { bits: +(match[1] ?? match[3]), mode: match[2] ?? 'gcm' };
-  }
-
-  function cipherKey(key, bits) {
-    const bytes = key instanceof KeyObject ? partsOf(key).material : toBytes(key, undefined, 'key');
-    if (bytes.length * 8 !== bits) throw node_error(RangeError, 'ERR_CRYPTO_INVALID_KEYLEN', 'Invalid key length');
-    return bytes;
-  }
-
-  class Cipheriv {
-    #spec;
-    #key;
-    #iv;
-    #decrypt;
-    #chunks = [];
-    #length = 0;
-    #aad;
-    #tag;
-    #tagLength;
-    #done = false;
-
-    constructor(decrypt, algorithm, key, iv, options) {
-      this.#spec = cipherSpec(algorithm);
-      this.#key = cipherKey(key, this.#spec.bits);
-      this.#iv = iv === null || iv === undefined ? undefined : toBytes(iv, undefined, 'iv');
-      const ivOk = this.#spec.mode === 'gcm' ? this.#iv !== undefined && this.#iv.length > 0 : this.#iv !== undefined && this.#iv.length === 16;
-      if (!ivOk) throw node_error(TypeError, 'ERR_CRYPTO_INVALID_IV', 'Invalid initialization vector');
-      this.#decrypt = decrypt;
-      this.#tagLength = options && options.authTagLength !== undefined ? options.authTagLength : 16;
-    }
-
-    update(data, inputEncoding, outputEncoding) {
-      if (this.#done) throw node_error(Error, 'ERR_CRYPTO_INVALID_STATE', 'Invalid state for operation update');
-      const bytes = toBytes(data, inputEncoding, 'data');
-      ArrayPrototypePush(this.#chunks, bytes);
-      this.#length += bytes.length;
-      const nothing = Buffer.alloc(0);
-      return outputEncoding === undefined || outputEncoding === 'buffer' ? nothing : '';
-    }
-
-    setAAD(buffer) {
-      this.#aad = toBytes(buffer, undefined, 'buffer');
-      return this;
-    }
-
-    setAutoPadding(autoPadding) {
-      if (autoPadding === false) {
-        throw node_error(Error, 'ERR_METHOD_NOT_IMPLEMENTED', 'Ciphers without padding are not implemented');
-      }
-      return this;
-    }
-
-    getAuthTag() {
-      if (this.#decrypt || this.#tag === undefined) {
-        throw node_error(Error, 'ERR_CRYPTO_INVALID_STATE', 'Invalid state for operation getAuthTag');
-      }
-      return Buffer.from(this.#tag);
-    }
-
-    setAuthTag(tag) {
-      if (!this.#decrypt || this.#done) {
-        throw node_error(Error, 'ERR_CRYPTO_INVALID_STATE', 'Invalid state for operation setAuthTag');
-      }
-      this.#tag = toBytes(tag, undefined, 'buffer');
-      return this;
-    }
-
-    final(outputEncoding) {
-      if (this.#done) throw node_error(Error, 'ERR_CRYPTO_INVALID_STATE', 'Invalid state for operation final');
-      this.#done = true;
-      const input = concatBytes(this.#chunks.length === 0 ? [new Uint8Array(0)] : this.#chunks, this.#length);
-      this.#chunks = [];
-      const out = Buffer.from(this.#run(input));
-      return outputEncoding === undefined || outputEncoding === 'buffer' ? out : out.toString(outputEncoding);
-    }
-
-    #run(input) {
-      const operation = this.#decrypt ? 'decrypt' : 'encrypt';
-      const mode = this.#spec.mode;
-      try {
-        if (mode === 'cbc') return memory_fromHost(cryptoKey_host(operation, { alg: 'AES-CBC' }, this.#key, input, this.#iv));
-        if (mode === 'ctr') {
-          return memory_fromHost(cryptoKey_host(operation, { alg: 'AES-CTR', length: 128 }, this.#key, input, this.#iv));
-        }
-        if (this.#decrypt) {
-          if (this.#tag === undefined) throw new TypeError('no tag');
-          const sealed = concatBytes([input, this.#tag], input.length + this.#tag.length);
-          return memory_fromHost(cryptoKey_host('decrypt', { alg: 'AES-GCM', tagLength: this.#tag.length * 8 }, this.#key,
-            sealed, this.#iv, this.#aad));
-        }
-        const sealed = memory_fromHost(cryptoKey_host('encrypt', { alg: 'AES-GCM', tagLength: this.#tagLength * 8 }, this.#key,
-          input, this.#iv, this.#aad));
-        this.#tag = node_keysSlice(sealed, sealed.length - this.#tagLength);
-        return TypedArrayPrototypeSubarray(sealed, 0, sealed.length - this.#tagLength);
-      } catch (error) {
-        if (!this.#decrypt) throw error;
-        if (mode === 'gcm') throw new Error('Unsupported state or unable to authenticate data');
-        throw node_error(Error, 'ERR_OSSL_BAD_DECRYPT', 'error:1C800064:Provider routines::bad decrypt');
-      }
-    }
-  }
-
-  return {
-    KeyObject,
-    createSecretKey,
-    createPublicKey,
-    createPrivateKey,
-    sign,
-    verify,
-    createSign: (algorithm) => new Sign(algorithm),
-    createVerify: (algorithm) => new Verify(algorithm),
-    Sign,
-    Verify,
-    createCipheriv: (algorithm, key, iv, options) => new Cipheriv(false, algorithm, key, iv, options),
-    createDecipheriv: (algorithm, key, iv, options) => new Cipheriv(true, algorithm, key, iv, options),
-    getCiphers: () => ['aes-128-cbc', 'aes-128-ctr', 'aes-128-gcm', 'aes-192-cbc', 'aes-192-ctr', 'aes-192-gcm',
-      'aes-256-cbc', 'aes-256-ctr', 'aes-256-gcm', 'id-aes128-GCM', 'id-aes192-GCM', 'id-aes256-GCM'],
-  };
+  return [
+    { KeyObject, createSecretKey, createPublicKey, createPrivateKey, generateKeyPair, generateKeyPairSync },
+    { KeyObject, partsOf, createPrivateKey, createPublicKey, publicOf, derRead, derChildren, derEncode, slice },
+  ];
 }

@@ -1,6 +1,7 @@
 // node:crypto: createHash and createHmac (md5, sha1, sha256, sha384, sha512), hash(),
 // pbkdf2/pbkdf2Sync, randomBytes, randomUUID, randomInt, randomFillSync,
-// timingSafeEqual, getRandomValues, and webcrypto/subtle (the global crypto).
+// timingSafeEqual, getRandomValues, and webcrypto/subtle (the global crypto); key objects
+// (crypto-keys.js), signatures (crypto-sign.js) and AES ciphers (crypto-cipher.js) join them.
 //
 // Digests are computed by the host's `digest` call, which takes the whole input at
 // once: a Hash keeps what update() gave it until digest() (its memory grows with the
@@ -285,8 +286,11 @@ node_define('crypto', () => {
   }
 
   const webcrypto = globalThis.crypto;
+  const [keyExports, keys] = node_cryptoKeys(Buffer, toBytes);
   return {
-    ...node_cryptoKeys(Buffer, toBytes),
+    ...keyExports,
+    ...node_cryptoSigning(Buffer, toBytes, keys),
+    ...node_cryptoCiphers(Buffer, toBytes, keys),
     createHash: (algorithm, options) => new Hash(algorithm),
     createHmac: (algorithm, key, options) => new Hmac(algorithm, key),
     hash: (algorithm, data, outputEncoding = 'hex') => new Hash(algorithm).update(data).digest(outputEncoding),
@@ -312,8 +316,6 @@ node_define('crypto', () => {
       RSA_PSS_SALTLEN_DIGEST: -1, RSA_PSS_SALTLEN_MAX_SIGN: -2, RSA_PSS_SALTLEN_AUTO: -2,
       POINT_CONVERSION_COMPRESSED: 2, POINT_CONVERSION_UNCOMPRESSED: 4, POINT_CONVERSION_HYBRID: 6,
     }),
-    generateKeyPair: node_notImplemented('crypto.generateKeyPair'),
-    generateKeyPairSync: node_notImplemented('crypto.generateKeyPairSync'),
     scrypt: node_notImplemented('crypto.scrypt'),
     scryptSync: node_notImplemented('crypto.scryptSync'),
     hkdf: node_notImplemented('crypto.hkdf'),
