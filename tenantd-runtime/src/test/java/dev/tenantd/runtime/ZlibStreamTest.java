@@ -110,6 +110,40 @@ class ZlibStreamTest {
     }
 
     @Test
+    void node_rules_read_gzip_members_in_a_row_and_fail_in_zlibs_words() throws IOException {
+        byte[] first = sample(20_000);
+        byte[] second = "and the second member".getBytes(StandardCharsets.UTF_8);
+        byte[] members = concat(jdkGzip(first), jdkGzip(second));
+        for (int step : new int[] {1, 777, members.length}) {
+            assertThat(run(ZlibStream.decompressor(ZlibStream.Format.GZIP, ZlibStream.Strictness.NODE), members, step, 4096))
+                    .isEqualTo(concat(first, second));
+        }
+        byte[] zeros = concat(jdkGzip(second), new byte[5]);
+        assertThat(run(ZlibStream.decompressor(ZlibStream.Format.GZIP, ZlibStream.Strictness.NODE), zeros, 3, 4096))
+                .isEqualTo(second);
+        byte[] garbage = concat(jdkGzip(second), "garbage".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> run(ZlibStream.decompressor(ZlibStream.Format.GZIP, ZlibStream.Strictness.NODE), garbage,
+                100, 4096)).isInstanceOf(ZlibStream.DataException.class).hasMessage("incorrect header check");
+        byte[] gzip = jdkGzip(first);
+        assertThatThrownBy(() -> run(ZlibStream.decompressor(ZlibStream.Format.GZIP, ZlibStream.Strictness.NODE),
+                Arrays.copyOf(gzip, gzip.length - 3), 100, 4096))
+                .isInstanceOf(ZlibStream.DataException.class).hasMessage("unexpected end of file");
+        byte[] badCrc = gzip.clone();
+        badCrc[gzip.length - 8] ^= 1;
+        assertThatThrownBy(() -> run(ZlibStream.decompressor(ZlibStream.Format.GZIP, ZlibStream.Strictness.NODE), badCrc,
+                100, 4096)).isInstanceOf(ZlibStream.DataException.class).hasMessage("incorrect data check");
+        // Workers' streams keep Workers' words for the same failure.
+        assertThatThrownBy(() -> run(ZlibStream.decompressor(ZlibStream.Format.GZIP, ZlibStream.Strictness.STRICT), badCrc,
+                100, 4096)).isInstanceOf(ZlibStream.DataException.class).hasMessage("Decompression failed.");
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void a_gzip_header_with_every_optional_field_is_read() {
         byte[] body = run(ZlibStream.compressor(ZlibStream.Format.DEFLATE_RAW, ZlibStream.DEFAULT_LEVEL),
                 "fields".getBytes(StandardCharsets.UTF_8), 100, 100);
