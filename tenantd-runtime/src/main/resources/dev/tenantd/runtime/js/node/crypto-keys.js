@@ -3,7 +3,8 @@
 // cryptoKey_host): a KeyObject holds the host's material (raw bytes, PKCS #8 or SPKI DER) in a
 // private field, and each operation hands it over for one call. Keys come as PEM, DER or JWK;
 // PKCS #1 and SEC 1 keys, and the public key of an X.509 certificate, are rewrapped here into
-// PKCS #8 / SPKI, the forms the host reads.
+// PKCS #8 / SPKI, the forms the host reads; an encrypted PKCS #8 key (PBES2) is decrypted with
+// the host's PBKDF2 and AES-CBC.
 //
 // node_cryptoKeys(Buffer, toBytes) -> [the exports to add to node:crypto, what
 //     crypto-sign.js and crypto-cipher.js use: { KeyObject, partsOf, createPrivateKey,
@@ -32,6 +33,17 @@ function node_cryptoKeys(Buffer, toBytes) {
     '2b81040022': ['P-384', 'secp384r1', 48],
     '2b81040023': ['P-521', 'secp521r1', 66],
   };
+  const PBES2 = '2a864886f70d01050d';
+  const PBKDF2 = '2a864886f70d01050c';
+  const PRF = {
+    __proto__: null,
+    '2a864886f70d0207': 'SHA-1',
+    '2a864886f70d0209': 'SHA-256',
+    '2a864886f70d020a': 'SHA-384',
+    '2a864886f70d020b': 'SHA-512',
+  };
+  // AES-CBC's object identifiers -> key bytes.
+  const AES_CBC = { __proto__: null, '608648016503040102': 16, '608648016503040116': 24, '60864801650304012a': 32 };
   const HOST_ALG = { __proto__: null, rsa: 'RSASSA-PKCS1-v1_5', ec: 'ECDSA', ed25519: 'Ed25519', x25519: 'X25519' };
 
   const unsupportedKey = () => node_error(Error, 'ERR_OSSL_UNSUPPORTED', 'error:1E08010C:DECODER routines::unsupported');
@@ -169,8 +181,9 @@ function node_cryptoKeys(Buffer, toBytes) {
     const end = StringPrototypeIndexOf(text, `-----END ${label}-----`, labelEnd);
     if (end < 0) throw unsupportedKey();
     const body = StringPrototypeSlice(text, labelEnd + 5, end);
-    if (StringPrototypeIncludes(body, 'Proc-Type') || label === 'ENCRYPTED PRIVATE KEY') {
-      throw node_error(TypeError, 'ERR_MISSING_PASSPHRASE', 'Passphrase required for encrypted key (encrypted keys are not supported here)');
+    if (StringPrototypeIncludes(body, 'Proc-Type')) {
+      throw node_error(Error, 'ERR_METHOD_NOT_IMPLEMENTED',
+        'PEM keys encrypted in the legacy (Proc-Type) form are not implemented; use an ENCRYPTED PRIVATE KEY (PKCS #8)');
     }
     return { label, der: new Uint8Array(Buffer.from(body, 'base64')) };
   }
@@ -399,14 +412,11 @@ function node_cryptoKeys(Buffer, toBytes) {
     return fromJwk(jwk, false);
   }
 
-  // createPrivateKey / createPublicKey's argument: [data (string or bytes), format, type].
+  // createPrivateKey / createPublicKey's argument: [data (string or bytes), format, type, encoding, passphrase].
   function keyInput(key) {
     if (typeof key === 'string' || ArrayBufferIsView(key) || isArrayBuffer(key)) return [key, 'pem', undefined, undefined];
     if (key !== null && typeof key === 'object') {
-      if (key.passphrase !== undefined) {
-        throw node_error(Error, 'ERR_METHOD_NOT_IMPLEMENTED', 'Encrypted private keys are not implemented');
-      }
-      return [key.key, key.format ?? 'pem', key.type, key.encoding];
+      return [key.key, key.format ?? 'pem', key.type, key.encoding, key.passphrase];
     }
     throw node_invalidArgType('key', 'of type string or an instance of ArrayBuffer, Buffer, TypedArray, DataView, or object', key);
   }
@@ -420,12 +430,66 @@ function node_cryptoKeys(Buffer, toBytes) {
     return new Uint8Array(toBytes(data, encoding, 'key.key'));
   }
 
+  // PKCS #8's EncryptedPrivateKeyInfo with PBES2 (PBKDF2 and AES-CBC), what OpenSSL and Node
+  // write: the key is derived and the data decrypted on the host.
+  function decryptPkcs8(der, passphrase) {
+    if (passphrase === undefined || passphrase === null) {
+      throw node_error(Error, 'ERR_OSSL_CRYPTO_INTERRUPTED_OR_CANCELLED',
+        'error:07880109:common libcrypto routines::interrupted or cancelled');
+    }
+    const password = toBytes(passphrase, undefined, 'key.passphrase');
+    const at = (node, index, tag) => {
+      const child = derChildren(der, node)[index];
+      if (child === undefined || child.tag !== tag) throw unsupportedKey();
+      return child;
+    };
+    const top = derRead(der, 0);
+    const algorithm = at(top, 0, 0x30);
+    const encrypted = slice(der, at(top, 1, 4));
+    if (hex(slice(der, at(algorithm, 0, 6))) !== PBES2) throw unsupportedKey();
+    const pbes2 = at(algorithm, 1, 0x30);
+    const kdf = at(pbes2, 0, 0x30);
+    if (hex(slice(der, at(kdf, 0, 6))) !== PBKDF2) throw unsupportedKey();
+    const kdfParams = derChildren(der, at(kdf, 1, 0x30));
+    const scheme = at(pbes2, 1, 0x30);
+    const keyBytes = AES_CBC[hex(slice(der, at(scheme, 0, 6)))];
+    if (keyBytes === undefined || kdfParams.length < 2 || kdfParams[0].tag !== 4 || kdfParams[1].tag !== 2) {
+      throw unsupportedKey();
+    }
+    let iterations = 0;
+    const count = slice(der, kdfParams[1]);
+    for (let i = 0; i < count.length; i++) iterations = iterations * 256 + count[i];
+    let hash = 'SHA-1';
+    const prf = kdfParams[kdfParams.length - 1];
+    if (prf.tag === 0x30) {
+      hash = PRF[hex(slice(der, at(prf, 0, 6)))];
+      if (hash === undefined) throw unsupportedKey();
+    }
+    const iv = slice(der, at(scheme, 1, 4));
+    try {
+      const aesKey = memory_fromHost(cryptoKey_host('deriveBits', { alg: 'PBKDF2', hash, length: keyBytes * 8, iterations },
+        password, null, slice(der, kdfParams[0])));
+      const plain = memory_fromHost(cryptoKey_host('decrypt', { alg: 'AES-CBC' }, aesKey, encrypted, iv));
+      pkcs8Info(plain);
+      return plain;
+    } catch (error) {
+      if (error && error.code === 'ERR_OSSL_UNSUPPORTED') throw error;
+      throw node_error(Error, 'ERR_OSSL_BAD_DECRYPT', 'error:1C800064:Provider routines::bad decrypt');
+    }
+  }
+
+  // Whether DER given as pkcs8 is an EncryptedPrivateKeyInfo (its algorithm comes first).
+  function isEncrypted(der) {
+    const first = derChildren(der, derRead(der, 0))[0];
+    return first !== undefined && first.tag === 0x30;
+  }
+
   function createPrivateKey(key) {
-    const [data, format, type, encoding] = keyInput(key);
+    const [data, format, type, encoding, passphrase] = keyInput(key);
     if (format === 'jwk') return fromJwk(data, true);
     if (format === 'der') {
       const der = derBytes(data, encoding);
-      if (type === 'pkcs8') return privateFromDer(der);
+      if (type === 'pkcs8') return privateFromDer(isEncrypted(der) ? decryptPkcs8(der, passphrase) : der);
       if (type === 'pkcs1') return privateFromDer(pkcs1PrivateToPkcs8(der));
       if (type === 'sec1') return privateFromDer(sec1ToPkcs8(der));
       throw node_error(TypeError, 'ERR_INVALID_ARG_VALUE', `The property 'key.type' is invalid. Received ${node_describe(type)}`);
@@ -433,6 +497,7 @@ function node_cryptoKeys(Buffer, toBytes) {
     const pem = pemOf(keyText(data, encoding));
     if (pem === undefined) throw unsupportedKey();
     if (pem.label === 'PRIVATE KEY') return privateFromDer(pem.der);
+    if (pem.label === 'ENCRYPTED PRIVATE KEY') return privateFromDer(decryptPkcs8(pem.der, passphrase));
     if (pem.label === 'RSA PRIVATE KEY') return privateFromDer(pkcs1PrivateToPkcs8(pem.der));
     if (pem.label === 'EC PRIVATE KEY') return privateFromDer(sec1ToPkcs8(pem.der));
     throw unsupportedKey();
