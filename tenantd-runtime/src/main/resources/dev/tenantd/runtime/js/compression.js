@@ -10,6 +10,7 @@
 //   compression_open(format, direction, level, strict) -> handle; TypeError when refused
 //       format 'gzip' | 'deflate' | 'deflate-raw', direction 'compress' | 'decompress',
 //       level zlib's 0-9 or -1 (default), strict: trailing or missing input is an error
+//       (true), is not (false), or 'node': node:zlib's rules and zlib's words for failures
 //   compression_write(handle, bytes, flush)   bytes a Uint8Array; flush zlib's 0, 2, 3 or 4
 //   compression_read(handle) -> Uint8Array (empty: write more) or null (no more output)
 //   compression_close(handle)                 frees the host's stream; harmless twice
