@@ -10,6 +10,8 @@
 //   WPT_TIMEOUT_SECONDS=20      time per file (three times that for META: timeout=long)
 //   WPT_CONCURRENCY=2           files run at once on one runtime
 //   WPT_RESULTS_JSON=/tmp/r.json  also write every runtime's raw report of every file there
+//   WPT_KEEP_LOGS=1             keep tenantd's log in the temp folder (its path is printed)
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -171,6 +173,15 @@ function describe(r) {
 
 // ---------------------------------------------------------------- main
 
+/** The copy's commit and its subject when WPT_DIR is a git checkout, so a report says what it measured. */
+function wptRevision() {
+  try {
+    return execFileSync('git', ['-C', WPT_DIR, 'log', '-1', '--format=%H %cs %s'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'not a git checkout';
+  }
+}
+
 async function main() {
   if (!fs.existsSync(path.join(WPT_DIR, 'resources', 'testharness.js'))) {
     throw new Error(`WPT_DIR=${WPT_DIR} has no resources/testharness.js; point WPT_DIR (or the first argument) at a copy of the web-platform-tests`);
@@ -183,6 +194,7 @@ async function main() {
     results[target] = target === 'tenantd' ? await runTenantd(runs) : await runWorkerd(runs);
   }
   const summary = summarize({ files, runs, results, targets: TARGETS, domSubtests: DOM_SUBTESTS });
+  summary.wptRevision = wptRevision();
   console.log(renderReport(summary, { markdown: false }));
   if (process.env.WPT_RESULTS_JSON) fs.writeFileSync(process.env.WPT_RESULTS_JSON, JSON.stringify({ runs, results }, null, 1));
   if (WRITE) {

@@ -5,8 +5,13 @@
 export function category(message) {
   return String(message || '(no message)')
     .replace(/\s+/g, ' ')
+    .replace(/(Invalid URL:?) \S*/g, '$1 …')
+    // assert_throws_js names the classes in parentheses, ("RangeError"): those stay, they tell
+    // failures apart.
+    .replace(/\("(\w{1,30})"\)/g, '(\u0000$1\u0000)')
     .replace(/"(?:[^"\\]|\\.)*"/g, '"…"')
     .replace(/'(?:[^'\\]|\\.)*'/g, "'…'")
+    .replace(/\u0000/g, '"')
     .replace(/\b\d+(\.\d+)?\b/g, 'N')
     .slice(0, 160);
 }
@@ -86,7 +91,7 @@ export function renderReport(summary, { markdown, compatDate, wptDir }) {
       `Worker-compatible tests of each suite, run inside a service worker at compatibility date ${compatDate} on both`
       + ' runtimes, from the same generated scripts (wpt/run.sh). A subtest counts when either runtime reports it;'
       + ' a file that does not load or does not answer fails all of its subtests on that runtime.', '',
-      `Tests: ${wptDir}`, '');
+      `Tests: ${wptDir} (${summary.wptRevision})`, '');
   }
   L.push('', `| suite | files (variants) | skipped files | ${targets.map((t) => `${t} passed / total`).join(' | ')} |${both ? ' workerd only | tenantd only |' : ''}`,
     `|---|---|---|${targets.map(() => '---|').join('')}${both ? '---|---|' : ''}`);
