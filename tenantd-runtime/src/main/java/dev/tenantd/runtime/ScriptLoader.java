@@ -4,18 +4,28 @@ import com.caoccao.javet.exceptions.BaseJavetScriptingException;
 import com.caoccao.javet.exceptions.JavetException;
 import com.caoccao.javet.exceptions.JavetScriptingError;
 import com.caoccao.javet.interop.V8Runtime;
+import com.caoccao.javet.interop.callback.IJavetDirectCallable;
 import com.caoccao.javet.interop.callback.IV8ModuleResolver;
+import com.caoccao.javet.interop.callback.JavetCallbackContext;
+import com.caoccao.javet.interop.callback.JavetCallbackType;
 import com.caoccao.javet.values.V8Value;
 import com.caoccao.javet.values.primitive.V8ValueString;
 import com.caoccao.javet.values.reference.IV8Module;
 import com.caoccao.javet.values.reference.V8Module;
+import com.caoccao.javet.values.reference.V8ValueArray;
 import com.caoccao.javet.values.reference.V8ValueArrayBuffer;
 import com.caoccao.javet.values.reference.V8ValueError;
+import com.caoccao.javet.values.reference.V8ValueFunction;
 import com.caoccao.javet.values.reference.V8ValueObject;
 import com.caoccao.javet.values.reference.V8ValuePromise;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Puts a worker's code into an isolate that has the runtime JavaScript: configures the
@@ -24,12 +34,22 @@ import java.util.Map;
  * (and their Text, Data and JSON modules), resolved by name among the uploaded ones.
  * Runs inside the isolate's start-up turn; failures are {@link ScriptException}s with
  * the engine's message and the module and line.
+ *
+ * <p>{@code import(...)} in an ES module calls, after {@link DynamicImports} rewrote it, the
+ * default export of a synthetic module made for that module alone, whose name holds a random
+ * part no worker code can know. That function (worker.js's {@code dynamicImporter}) asks
+ * {@link #importModule} to resolve the specifier exactly as a static import of the same module
+ * would, then to link and evaluate what it found, at most once per isolate like any module.
  */
 final class ScriptLoader {
+    private static final Pattern ERROR_NAME = Pattern.compile("^(SyntaxError|TypeError|ReferenceError|RangeError|Error): ");
+
     private final WorkerSource source;
     private final V8Runtime runtime;
     private final V8ValueObject entry;
     private final Map<String, IV8Module> modules = new HashMap<>();
+    private final Map<String, IV8Module> importers = new HashMap<>();
+    private final String importerPrefix = "tenantd-import-" + HexFormat.of().formatHex(randomBytes()) + "/";
 
     ScriptLoader(WorkerSource source, V8Runtime runtime, V8ValueObject entry) {
         this.source = source;
@@ -94,9 +114,15 @@ final class ScriptLoader {
                 "No such module \"" + name + "\" among the uploaded modules"));
         IV8Module compiled = switch (module.type()) {
             case ES_MODULE -> {
+                String code = utf8(module.content());
+                String importer = importerPrefix + importers.size();
+                Optional<String> rewritten = DynamicImports.rewrite(code, importer);
+                if (rewritten.isPresent()) {
+                    importers.put(importer, importer(importer, name));
+                    code = rewritten.get();
+                }
                 try {
-                    yield runtime.getExecutor(utf8(module.content()))
-                            .setResourceName(name).setModule(true).compileV8Module();
+                    yield runtime.getExecutor(code).setResourceName(name).setModule(true).compileV8Module();
                 } catch (BaseJavetScriptingException e) {
                     throw new ScriptException(describe(e.getScriptingError(), name));
                 }
@@ -137,6 +163,44 @@ final class ScriptLoader {
         }
     }
 
+    /** The synthetic module whose default export is the {@code import()} of the module named {@code referrer}. */
+    private IV8Module importer(String specifier, String referrer) throws JavetException {
+        IJavetDirectCallable.NoThisAndResult<Exception> load = args -> importModule(referrer,
+                args.length > 0 && args[0] instanceof V8ValueString text ? text.getValue() : "");
+        try (V8ValueFunction function = runtime.createV8ValueFunction(
+                new JavetCallbackContext("importModule", JavetCallbackType.DirectCallNoThisAndResult, load))) {
+            return synthetic(specifier, entry.invoke("dynamicImporter", function));
+        }
+    }
+
+    /**
+     * {@code import(specifier)} from the module {@code referrer}, at call time: [the promise of
+     * its evaluation, its namespace], or [error name, message] when it cannot be found, compiled
+     * or linked (what a static import would refuse at start-up).
+     */
+    private V8Value importModule(String referrer, String specifier) throws JavetException {
+        String failure;
+        try {
+            IV8Module module = resolve(referrer, specifier);
+            module.instantiate();
+            try (V8Value evaluation = module.evaluate(); V8Value namespace = module.getNamespace()) {
+                V8ValueArray result = runtime.createV8ValueArray();
+                result.push(evaluation, namespace);
+                return result;
+            }
+        } catch (ScriptException e) {
+            failure = e.getMessage();
+        } catch (BaseJavetScriptingException e) {
+            JavetScriptingError error = e.getScriptingError();
+            failure = describe(error, referrer).substring("Uncaught ".length());
+        }
+        Matcher named = ERROR_NAME.matcher(failure);
+        boolean typed = named.find();
+        V8ValueArray result = runtime.createV8ValueArray();
+        result.push(typed ? named.group(1) : "Error", typed ? failure.substring(named.end()) : failure);
+        return result;
+    }
+
     private V8Module synthetic(String name, V8Value value) throws JavetException {
         try (V8ValueObject exports = runtime.createV8ValueObject()) {
             exports.set("default", value);
@@ -145,35 +209,44 @@ final class ScriptLoader {
         }
     }
 
+    /** The module a static import of {@code specifier} in the module named {@code referrer} finds. */
+    private IV8Module resolve(String referrer, String specifier) throws JavetException {
+        IV8Module importer = importers.get(specifier);
+        if (importer != null) {
+            return importer;
+        }
+        if (ModuleNames.isBuiltin(specifier)) {
+            IV8Module builtin = builtin(specifier);
+            if (builtin != null) {
+                return builtin;
+            }
+        }
+        String name = ModuleNames.resolve(referrer, specifier);
+        if (source.module(name).isEmpty() && ModuleNames.isBare(specifier)) {
+            // An uploaded module of that name comes first; then `buffer` may be `node:buffer`.
+            IV8Module builtin = builtin(specifier);
+            if (builtin != null) {
+                return builtin;
+            }
+        }
+        if (source.module(name).isEmpty()) {
+            throw new ScriptException("No such module \"" + specifier + "\" imported from \""
+                    + (referrer.isEmpty() ? "?" : referrer) + "\"");
+        }
+        return compile(name);
+    }
+
     private final class Resolver implements IV8ModuleResolver {
         @Override
         public String getAbsoluteResourceName(V8Runtime v8Runtime, String specifier, IV8Module referrer)
                 throws JavetException {
-            return ModuleNames.isBuiltin(specifier) ? specifier
+            return importers.containsKey(specifier) || ModuleNames.isBuiltin(specifier) ? specifier
                     : ModuleNames.resolve(referrer == null ? "" : referrer.getResourceName(), specifier);
         }
 
         @Override
         public IV8Module resolve(V8Runtime v8Runtime, String specifier, IV8Module referrer) throws JavetException {
-            if (ModuleNames.isBuiltin(specifier)) {
-                IV8Module builtin = builtin(specifier);
-                if (builtin != null) {
-                    return builtin;
-                }
-            }
-            String name = ModuleNames.resolve(referrer == null ? "" : referrer.getResourceName(), specifier);
-            if (source.module(name).isEmpty() && ModuleNames.isBare(specifier)) {
-                // An uploaded module of that name comes first; then `buffer` may be `node:buffer`.
-                IV8Module builtin = builtin(specifier);
-                if (builtin != null) {
-                    return builtin;
-                }
-            }
-            if (source.module(name).isEmpty()) {
-                throw new ScriptException("No such module \"" + specifier + "\" imported from \""
-                        + (referrer == null ? "?" : referrer.getResourceName()) + "\"");
-            }
-            return compile(name);
+            return ScriptLoader.this.resolve(referrer == null ? "" : referrer.getResourceName(), specifier);
         }
     }
 
@@ -201,6 +274,16 @@ final class ScriptLoader {
             module.close();
         }
         modules.clear();
+        for (IV8Module importer : importers.values()) {
+            importer.close();
+        }
+        importers.clear();
+    }
+
+    private static byte[] randomBytes() {
+        byte[] bytes = new byte[16];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
     }
 
     private static String utf8(byte[] bytes) {

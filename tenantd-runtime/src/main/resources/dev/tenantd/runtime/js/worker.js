@@ -234,6 +234,13 @@ const entryPoints = {
     return builtins_module(specifier, worker_flags);
   },
 
+  // import() of one ES module: the loader rewrites the module's import(...) calls into calls of
+  // the function made here, and `load` (Java) resolves a specifier as a static import in that
+  // module would, then links and evaluates the module it found.
+  dynamicImporter(load) {
+    return (specifier, options) => worker_import(load, specifier, options);
+  },
+
   invoke(epochMs, id, method, url, headers, buffer, envJson, cfJson, entrypoint, propsJson) {
     clock_turn(epochMs, 0);
     worker_serve(id, method, url, headers, memory_fromHost(buffer), envJson, cfJson, entrypoint, propsJson);
@@ -285,6 +292,41 @@ const entryPoints = {
     timers_fire(id);
   },
 };
+
+// What import(specifier, options) does after the parse: the specifier becomes a string and
+// the options are checked at once (a failure rejects the promise), the module is loaded and
+// evaluated once the code that called import() has run to its end, and the promise fulfils
+// with the module's namespace. Import attributes are accepted and not needed: a module's
+// type is fixed when it is uploaded.
+async function worker_import(load, specifier, options) {
+  const name = `${specifier}`;
+  if (options !== undefined) {
+    if (options === null || (typeof options !== 'object' && typeof options !== 'function')) {
+      throw new TypeError('The second argument of import() must be an object');
+    }
+    const attributes = options.with;
+    if (attributes !== undefined && (attributes === null || typeof attributes !== 'object')) {
+      throw new TypeError("The 'with' option of import() must be an object");
+    }
+  }
+  await undefined;
+  const loaded = load(name);
+  if (typeof loaded[0] === 'string') {
+    throw worker_importError(loaded[0], loaded[1]);
+  }
+  await loaded[0];
+  return loaded[1];
+}
+
+function worker_importError(name, message) {
+  switch (name) {
+    case 'SyntaxError': return new SyntaxError(message);
+    case 'TypeError': return new TypeError(message);
+    case 'ReferenceError': return new ReferenceError(message);
+    case 'RangeError': return new RangeError(message);
+    default: return new Error(message);
+  }
+}
 
 // The export an RPC call names: '' for the default export, else a named export of the main module.
 function worker_entrypoint(name) {
