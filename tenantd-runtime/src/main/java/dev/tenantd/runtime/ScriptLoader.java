@@ -49,6 +49,13 @@ final class ScriptLoader {
     private final V8ValueObject entry;
     private final Map<String, IV8Module> modules = new HashMap<>();
     private final Map<String, IV8Module> importers = new HashMap<>();
+    /**
+     * The promise of each evaluation a dynamic import started: importing the module again gets
+     * the same one (the engine evaluates a module once and answers later calls with nothing).
+     */
+    private final Map<IV8Module, V8Value> evaluations = new HashMap<>();
+    /** Why the engine's last call of the resolver failed: the engine reports it as its own error. */
+    private ScriptException unresolved;
     private final String importerPrefix = "tenantd-import-" + HexFormat.of().formatHex(randomBytes()) + "/";
 
     ScriptLoader(WorkerSource source, V8Runtime runtime, V8ValueObject entry) {
@@ -180,19 +187,42 @@ final class ScriptLoader {
      */
     private V8Value importModule(String referrer, String specifier) throws JavetException {
         String failure;
+        unresolved = null;
         try {
             IV8Module module = resolve(referrer, specifier);
             module.instantiate();
-            try (V8Value evaluation = module.evaluate(); V8Value namespace = module.getNamespace()) {
-                V8ValueArray result = runtime.createV8ValueArray();
-                result.push(evaluation, namespace);
+            V8Value evaluation = evaluations.get(module);
+            if (evaluation == null) {
+                V8Value started = module.evaluate();
+                if (started instanceof V8ValuePromise) {
+                    evaluations.put(module, started);
+                    evaluation = started;
+                } else {
+                    started.close();
+                }
+            }
+            V8ValueArray result = runtime.createV8ValueArray();
+            if (evaluation == null && module.getStatus() == IV8Module.Errored) {
+                // Evaluated (and failed) as part of another module's graph: the error it threw.
+                try (V8Value error = module.getException()) {
+                    result.push(runtime.createV8ValueNull(), error);
+                } catch (ClassCastException notAnError) {
+                    result.push("Error", "module \"" + module.getResourceName() + "\" threw when it was evaluated");
+                }
                 return result;
             }
+            try (V8Value namespace = module.getNamespace()) {
+                result.push(evaluation == null ? runtime.createV8ValueUndefined() : evaluation, namespace);
+            }
+            return result;
         } catch (ScriptException e) {
             failure = e.getMessage();
         } catch (BaseJavetScriptingException e) {
-            JavetScriptingError error = e.getScriptingError();
-            failure = describe(error, referrer).substring("Uncaught ".length());
+            failure = unresolved != null ? unresolved.getMessage() : describe(e.getScriptingError(), referrer);
+        }
+        // A compile error reads as it would at start-up ("Uncaught SyntaxError: ... at b.js:1:5").
+        if (failure.startsWith("Uncaught ")) {
+            failure = failure.substring("Uncaught ".length());
         }
         Matcher named = ERROR_NAME.matcher(failure);
         boolean typed = named.find();
@@ -246,7 +276,12 @@ final class ScriptLoader {
 
         @Override
         public IV8Module resolve(V8Runtime v8Runtime, String specifier, IV8Module referrer) throws JavetException {
-            return ScriptLoader.this.resolve(referrer == null ? "" : referrer.getResourceName(), specifier);
+            try {
+                return ScriptLoader.this.resolve(referrer == null ? "" : referrer.getResourceName(), specifier);
+            } catch (ScriptException e) {
+                unresolved = e;
+                throw e;
+            }
         }
     }
 
@@ -274,6 +309,10 @@ final class ScriptLoader {
             module.close();
         }
         modules.clear();
+        for (V8Value evaluation : evaluations.values()) {
+            evaluation.close();
+        }
+        evaluations.clear();
         for (IV8Module importer : importers.values()) {
             importer.close();
         }

@@ -314,6 +314,7 @@ async function worker_import(load, specifier, options) {
   if (typeof loaded[0] === 'string') {
     throw worker_importError(loaded[0], loaded[1]);
   }
+  if (loaded[0] === null) throw loaded[1];
   await loaded[0];
   return loaded[1];
 }
