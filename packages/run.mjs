@@ -22,9 +22,7 @@ import { startWorkerd } from './lib/workerd.mjs';
 // Cases that need a runtime feature tenantd does not have yet, with the feature. They still
 // run; a failure among them is reported as NOT YET SUPPORTED instead of FAILED, and one that
 // passes must be taken off this list (the run fails until it is, so the list stays true).
-const NOT_YET_SUPPORTED = {
-  postgres: 'dynamic import() (postgres.js loads cloudflare:sockets with await import(); the engine binding has no hook for it)',
-};
+const NOT_YET_SUPPORTED = {};
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const workersDir = path.join(here, 'workers');

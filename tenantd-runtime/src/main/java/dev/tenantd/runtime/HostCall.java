@@ -2,8 +2,9 @@ package dev.tenantd.runtime;
 
 /**
  * Every function the runtime JavaScript may call on {@code host}; nothing else of Java is
- * reachable from an isolate. Each isolate binds exactly these, and the worker that adopts
- * it must answer every one ({@link IsolateShell#adopt}).
+ * reachable from an isolate but the {@code import()} function {@link ScriptLoader} makes for
+ * each module it rewrote, which only that module can name. Each isolate binds exactly these,
+ * and the worker that adopts it must answer every one ({@link IsolateShell#adopt}).
  */
 enum HostCall {
     /** (level, message) -> whether the invocation's observer wants the values too. */
