@@ -25,6 +25,9 @@ final class DynamicImports {
      * could not follow it to the end (then it does not compile anyway, and the engine says why).
      */
     static Optional<String> rewrite(String source, String importerSpecifier) {
+        if (!mayCallImport(source)) {
+            return Optional.empty();
+        }
         ImportCallLexer.Lexed lexed = ImportCallLexer.lex(source);
         if (lexed.importCalls().isEmpty() || lexed.problem().isPresent()) {
             return Optional.empty();
@@ -40,6 +43,23 @@ final class DynamicImports {
         // After a final line comment (a sourceMappingURL, say) the declaration needs a line of its own.
         out.append('\n').append("import ").append(name).append(" from ").append(Json.quote(importerSpecifier)).append(';');
         return Optional.of(out.toString());
+    }
+
+    /**
+     * Whether some {@code import} in the text is followed, after white space, by a parenthesis
+     * or a comment: most modules have none, and need no lexing.
+     */
+    static boolean mayCallImport(String source) {
+        for (int at = source.indexOf("import"); at >= 0; at = source.indexOf("import", at + 1)) {
+            int next = at + KEYWORD_LENGTH;
+            while (next < source.length() && Character.isWhitespace(source.charAt(next))) {
+                next++;
+            }
+            if (next < source.length() && (source.charAt(next) == '(' || source.charAt(next) == '/')) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -25,6 +25,16 @@ class DynamicImportsTest {
     }
 
     @Test
+    void only_an_import_before_a_parenthesis_or_a_comment_calls_for_lexing() {
+        assertThat(DynamicImports.mayCallImport("import x from 'y'; import {a} from 'b'; x.imported; import.meta")).isFalse();
+        assertThat(DynamicImports.mayCallImport("await import('x')")).isTrue();
+        assertThat(DynamicImports.mayCallImport("await import \n ('x')")).isTrue();
+        assertThat(DynamicImports.mayCallImport("await import /* c */ ('x')")).isTrue();
+        assertThat(DynamicImports.mayCallImport("const s = 'import('")).isTrue();
+        assertThat(DynamicImports.mayCallImport("import")).isFalse();
+    }
+
+    @Test
     void the_name_is_the_first_one_the_module_does_not_use() {
         assertThat(DynamicImports.unusedName(Set.of())).isEqualTo("$00000");
         assertThat(DynamicImports.unusedName(Set.of("$00000", "$00001", "$00003"))).isEqualTo("$00002");
