@@ -113,16 +113,16 @@ final class ImportCallLexer {
                 calls.add(importAt);
             }
             if (c == '"' || c == '\'') {
-                problem = string(c);
+                problem = string();
             } else if (c == '`') {
                 pos++;
                 problem = template();
             } else if (c == '/' && regexAllowed) {
                 problem = regex();
-            } else if (isIdentifierStart(c) || c == '#') {
+            } else if (JsLiterals.isIdentifierStart(c) || c == '#') {
                 identifier();
                 problem = Optional.empty();
-            } else if (isDigit(c) || (c == '.' && pos + 1 < n && isDigit(s.charAt(pos + 1)))) {
+            } else if (JsLiterals.isDigit(c) || (c == '.' && pos + 1 < n && JsLiterals.isDigit(s.charAt(pos + 1)))) {
                 number();
                 problem = Optional.empty();
             } else {
@@ -154,125 +154,55 @@ final class ImportCallLexer {
         word = "";
     }
 
-    private Optional<String> string(char quote) {
-        int start = pos++;
-        while (pos < n) {
-            char c = s.charAt(pos);
-            if (c == quote) {
-                pos++;
-                operand();
-                return Optional.empty();
-            } else if (c == '\\') {
-                pos += s.startsWith("\r\n", pos + 1) ? 3 : 2;
-            } else if (c == '\n' || c == '\r') {
-                break;
-            } else {
-                pos++;
-            }
+    private Optional<String> string() {
+        int start = pos;
+        int end = JsLiterals.stringEnd(s, pos);
+        if (end == JsLiterals.UNTERMINATED) {
+            return Optional.of("an unterminated string at offset " + start);
         }
-        return Optional.of("an unterminated string at offset " + start);
+        pos = end;
+        operand();
+        return Optional.empty();
     }
 
     /** Reads template characters up to the closing backtick or a {@code ${}, which opens a level. */
     private Optional<String> template() {
         int start = pos;
-        while (pos < n) {
-            char c = s.charAt(pos);
-            if (c == '`') {
-                pos++;
-                operand();
-                return Optional.empty();
-            } else if (c == '\\') {
-                pos += 2;
-            } else if (c == '$' && pos + 1 < n && s.charAt(pos + 1) == '{') {
-                pos += 2;
-                push(TEMPLATE);
-                operator();
-                return Optional.empty();
-            } else {
-                pos++;
-            }
+        JsLiterals.TemplateStop stop = JsLiterals.templateStop(s, pos);
+        if (stop == null) {
+            return Optional.of("an unterminated template literal near offset " + start);
         }
-        return Optional.of("an unterminated template literal near offset " + start);
+        pos = stop.end();
+        if (stop.substitution()) {
+            push(TEMPLATE);
+            operator();
+        } else {
+            operand();
+        }
+        return Optional.empty();
     }
 
     private Optional<String> regex() {
-        int start = pos++;
-        boolean inClass = false;
-        while (pos < n) {
-            char c = s.charAt(pos);
-            if (isLineTerminator(c)) {
-                break;
-            } else if (c == '\\') {
-                if (pos + 1 < n && isLineTerminator(s.charAt(pos + 1))) {
-                    break;
-                }
-                pos += 2;
-            } else if (c == '[') {
-                inClass = true;
-                pos++;
-            } else if (c == ']') {
-                inClass = false;
-                pos++;
-            } else if (c == '/' && !inClass) {
-                pos++;
-                while (pos < n && isIdentifierPart(s.charAt(pos))) {
-                    pos++;
-                }
-                operand();
-                return Optional.empty();
-            } else {
-                pos++;
-            }
+        int start = pos;
+        int end = JsLiterals.regexEnd(s, pos);
+        if (end == JsLiterals.UNTERMINATED) {
+            return Optional.of("an unterminated regular expression at offset " + start);
         }
-        return Optional.of("an unterminated regular expression at offset " + start);
+        pos = end;
+        operand();
+        return Optional.empty();
     }
 
     private void number() {
-        // 0x, 0o and 0b literals have no exponent: their e is a digit and a sign after it is an operator.
-        boolean radix = s.charAt(pos) == '0' && pos + 1 < n && "xXoObB".indexOf(s.charAt(pos + 1)) >= 0;
-        while (pos < n) {
-            char c = s.charAt(pos);
-            if (!radix && (c == 'e' || c == 'E') && pos + 1 < n && (s.charAt(pos + 1) == '+' || s.charAt(pos + 1) == '-')) {
-                pos += 2;
-            } else if (isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '.') {
-                pos++;
-            } else {
-                break;
-            }
-        }
+        pos = JsLiterals.numberEnd(s, pos);
         operand();
     }
 
     private void identifier() {
         int start = pos;
         boolean privateName = s.charAt(pos) == '#';
-        if (privateName) {
-            pos++;
-        }
-        StringBuilder decoded = null;
-        while (pos < n) {
-            char c = s.charAt(pos);
-            if (c == '\\') {
-                if (decoded == null) {
-                    decoded = new StringBuilder(s.substring(start, pos));
-                }
-                pos = escape(decoded);
-            } else if (Character.isHighSurrogate(c) && pos + 1 < n
-                    && Character.isUnicodeIdentifierPart(s.codePointAt(pos))) {
-                if (decoded != null) {
-                    decoded.appendCodePoint(s.codePointAt(pos));
-                }
-                pos += 2;
-            } else if (isIdentifierPart(c)) {
-                if (decoded != null) {
-                    decoded.append(c);
-                }
-                pos++;
-            } else {
-                break;
-            }
-        }
+        JsLiterals.Name name = JsLiterals.name(s, pos);
+        pos = name.end();
         if (pos == start || (privateName && pos == start + 1)) {
             // A character that begins no name (a lone # or a symbol outside identifiers): an
             // operator, read so that the lexer advances.
@@ -280,46 +210,12 @@ final class ImportCallLexer {
             operator();
             return;
         }
-        String raw = s.substring(start, pos);
-        String name = decoded == null ? raw : decoded.toString();
-        identifiers.add(name);
-        if (privateName || afterDot || decoded != null) {
+        identifiers.add(name.decoded());
+        if (privateName || afterDot || name.escaped()) {
             operand();
             return;
         }
-        word(raw);
-    }
-
-    /** Decodes {@code \\uXXXX} or {@code \\u{X...}} at {@code pos} into {@code into}; returns where it ends. */
-    private int escape(StringBuilder into) {
-        int at = pos + 1;
-        if (at < n && s.charAt(at) == 'u') {
-            at++;
-            if (at < n && s.charAt(at) == '{') {
-                int close = at + 1;
-                int value = 0;
-                while (close < n && close - at <= 8 && Character.digit(s.charAt(close), 16) >= 0) {
-                    value = value * 16 + Character.digit(s.charAt(close), 16);
-                    close++;
-                }
-                if (close < n && s.charAt(close) == '}' && Character.isValidCodePoint(value)) {
-                    into.appendCodePoint(value);
-                    return close + 1;
-                }
-            } else if (at + 4 <= n) {
-                int value = 0;
-                int i = at;
-                for (; i < at + 4 && Character.digit(s.charAt(i), 16) >= 0; i++) {
-                    value = value * 16 + Character.digit(s.charAt(i), 16);
-                }
-                if (i == at + 4) {
-                    into.append((char) value);
-                    return at + 4;
-                }
-            }
-        }
-        into.append('\\');
-        return pos + 1;
+        word(name.raw());
     }
 
     private void word(String raw) {
@@ -416,7 +312,7 @@ final class ImportCallLexer {
                 }
             }
             case '?' -> {
-                if (s.startsWith("?.", pos) && !(pos + 2 < n && isDigit(s.charAt(pos + 2)))) {
+                if (s.startsWith("?.", pos) && !(pos + 2 < n && JsLiterals.isDigit(s.charAt(pos + 2)))) {
                     pos += 2;
                     operator();
                     afterDot = true;
@@ -561,39 +457,11 @@ final class ImportCallLexer {
     }
 
     private void skipLineComment() {
-        while (pos < n && !isLineTerminator(s.charAt(pos))) {
-            pos++;
-        }
+        pos = JsLiterals.lineEnd(s, pos);
     }
 
     private void skipWhitespace() {
-        while (pos < n) {
-            char c = s.charAt(pos);
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\u000B' || c == '\f' || c == '\uFEFF'
-                    || c == '\u2028' || c == '\u2029' || (c > 127 && Character.isSpaceChar(c))) {
-                pos++;
-            } else {
-                return;
-            }
-        }
+        pos = JsLiterals.skipWhitespace(s, pos);
     }
 
-    private static boolean isLineTerminator(char c) {
-        return c == '\n' || c == '\r' || c == '\u2028' || c == '\u2029';
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
-    }
-
-    private static boolean isIdentifierStart(char c) {
-        return c == '$' || c == '_' || c == '\\' || (c < 128 ? Character.isLetter(c)
-                : Character.isUnicodeIdentifierStart(c) || Character.isHighSurrogate(c));
-    }
-
-    private static boolean isIdentifierPart(char c) {
-        return c == '$' || c == '_' || c == '\u200C' || c == '\u200D'
-                || (c < 128 ? Character.isLetterOrDigit(c) : Character.isUnicodeIdentifierPart(c)
-                        && !Character.isIdentifierIgnorable(c));
-    }
 }
