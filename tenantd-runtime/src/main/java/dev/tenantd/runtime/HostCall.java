@@ -4,7 +4,8 @@ package dev.tenantd.runtime;
  * Every function the runtime JavaScript may call on {@code host}; nothing else of Java is
  * reachable from an isolate but the {@code import()} function {@link ScriptLoader} makes for
  * each module it rewrote, which only that module can name. Each isolate binds exactly these,
- * and the worker that adopts it must answer every one ({@link IsolateShell#adopt}).
+ * and the worker that adopts it must answer every one that the shell does not answer itself
+ * ({@link IsolateShell#adopt}).
  */
 enum HostCall {
     /** (level, message) -> whether the invocation's observer wants the values too. */
@@ -77,7 +78,12 @@ enum HostCall {
      * (operation, params, key, data, extra1, extra2) -> ArrayBuffer, or a string: the
      * {@code name=value} lines of a key, or "\0name\0message" for a failure. Web Crypto.
      */
-    CRYPTO("crypto");
+    CRYPTO("crypto"),
+    /**
+     * (name) -> function: a part of the runtime JavaScript compiled from the runtime's own
+     * text ({@code lazy.js}). Answered by the {@link IsolateShell}, not by the worker.
+     */
+    LOAD_PART("loadPart");
 
     final String jsName;
 

@@ -33,20 +33,22 @@ final class IsolateShell {
 
     final V8Runtime runtime;
     final V8ValueObject entry;
+    private final Map<String, RuntimeScripts.Part> parts;
     private volatile Map<HostCall, HostFunction> handlers = Map.of();
     private volatile Runnable onHeapLimit = () -> {
     };
     private volatile Runnable afterGc = () -> {
     };
 
-    private IsolateShell(V8Runtime runtime, V8ValueObject entry) {
+    private IsolateShell(V8Runtime runtime, V8ValueObject entry, Map<String, RuntimeScripts.Part> parts) {
         this.runtime = runtime;
         this.entry = entry;
+        this.parts = parts;
     }
 
     /** Hands the shell to a worker: its host calls and heap-limit signal go there from now on. */
     void adopt(Map<HostCall, HostFunction> workerHandlers, Runnable workerOnHeapLimit, Runnable workerAfterGc) {
-        if (workerHandlers.size() != HostCall.values().length) {
+        if (workerHandlers.size() != HostCall.values().length - 1 || workerHandlers.containsKey(HostCall.LOAD_PART)) {
             throw new IllegalStateException("a worker must answer every host call; it answers " + workerHandlers.keySet());
         }
         this.handlers = new java.util.EnumMap<>(workerHandlers);
@@ -55,17 +57,18 @@ final class IsolateShell {
     }
 
     /** Creates an isolate and evaluates the runtime JavaScript in it, from the engine's code cache if there is one. */
-    static IsolateShell create(String bootstrapSource, byte[] codeCache) throws JavetException {
+    static IsolateShell create(RuntimeScripts.Bootstrap bootstrap, byte[] codeCache) throws JavetException {
         V8Runtime runtime = V8Host.getV8Instance().createV8Runtime();
         try {
-            return boot(runtime, bootstrapSource, codeCache);
+            return boot(runtime, bootstrap, codeCache);
         } catch (JavetException | RuntimeException e) {
             runtime.close();
             throw e;
         }
     }
 
-    private static IsolateShell boot(V8Runtime runtime, String bootstrapSource, byte[] codeCache) throws JavetException {
+    private static IsolateShell boot(V8Runtime runtime, RuntimeScripts.Bootstrap bootstrap, byte[] codeCache)
+            throws JavetException {
         runtime.setLogger(EngineLog.INSTANCE);
         // Unhandled rejections are the worker's business (reported through its logs), not the engine's.
         runtime.setPromiseRejectCallback((event, promise, value) -> {
@@ -89,7 +92,9 @@ final class IsolateShell {
         V8ValueObject entry;
         try (V8ValueObject hostObject = runtime.createV8ValueObject()) {
             for (HostCall call : HostCall.values()) {
-                IJavetDirectCallable.NoThisAndResult<Exception> forward = args -> {
+                IJavetDirectCallable.NoThisAndResult<Exception> forward = call == HostCall.LOAD_PART
+                        ? args -> self[0].loadPart(args)
+                        : args -> {
                     HostFunction fn = self[0].handlers.get(call);
                     V8Value value = fn == null ? null : fn.call(args);
                     return value == null ? runtime.createV8ValueUndefined() : value;
@@ -97,13 +102,13 @@ final class IsolateShell {
                 hostObject.bindFunction(new JavetCallbackContext(call.jsName, JavetCallbackType.DirectCallNoThisAndResult, forward));
             }
             runtime.getGlobalObject().set("__tenantd_host", hostObject);
-            entry = runtime.getExecutor(bootstrapSource, codeCache)
+            entry = runtime.getExecutor(bootstrap.source(), codeCache)
                     .setResourceName(RuntimeScripts.RESOURCE_NAME)
                     .execute();
             runtime.getGlobalObject().delete("__tenantd_host");
         }
         runtime.allowEval(false);
-        self[0] = new IsolateShell(runtime, entry);
+        self[0] = new IsolateShell(runtime, entry, bootstrap.parts());
         return self[0];
     }
 
@@ -124,6 +129,28 @@ final class IsolateShell {
                 }
             }
         }
+    }
+
+    /**
+     * Compiles the part {@code args[0]} names into a function of this isolate. Only the
+     * runtime's own parts exist here: a name that is not one of them is refused, so nothing
+     * a worker says can choose what is compiled.
+     */
+    private V8Value loadPart(V8Value[] args) throws JavetException {
+        RuntimeScripts.Part part = args.length == 1 && args[0] instanceof com.caoccao.javet.values.primitive.V8ValueString name
+                ? parts.get(name.getValue())
+                : null;
+        if (part == null) {
+            throw new IllegalArgumentException("no such runtime part");
+        }
+        byte[] cache = part.codeCache().get();
+        var function = runtime.getExecutor(part.source(), cache)
+                .setResourceName(part.resourceName())
+                .compileV8ValueFunction(part.parameters().toArray(String[]::new));
+        if (cache == null) {
+            part.codeCache().compareAndSet(null, function.getCachedData());
+        }
+        return function;
     }
 
     void close() {

@@ -36,7 +36,7 @@ public final class JsEngine implements AutoCloseable {
     private final JsThreads threads;
     private final BodyBudget bodies;
     private final ScheduledExecutorService timers;
-    private final String bootstrapSource;
+    private final RuntimeScripts.Bootstrap bootstrap;
     private final byte[] codeCache;
     private final java.util.concurrent.ConcurrentLinkedQueue<IsolateShell> warm = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicInteger warming = new AtomicInteger();
@@ -53,10 +53,10 @@ public final class JsEngine implements AutoCloseable {
                 new java.util.concurrent.ScheduledThreadPoolExecutor(1, threadFactory("tenantd-timers-", 0));
         timerPool.prestartAllCoreThreads();
         this.timers = timerPool;
-        this.bootstrapSource = RuntimeScripts.bootstrapSource(bindingScripts);
+        this.bootstrap = RuntimeScripts.bootstrap(bindingScripts);
         byte[] cache;
         try {
-            cache = IsolateShell.codeCache(bootstrapSource);
+            cache = IsolateShell.codeCache(bootstrap.source());
         } catch (com.caoccao.javet.exceptions.JavetException e) {
             LOG.warn("no code cache for the runtime JavaScript; every isolate compiles it: {}", e.getMessage());
             cache = null;
@@ -72,7 +72,7 @@ public final class JsEngine implements AutoCloseable {
     IsolateShell takeShell() throws com.caoccao.javet.exceptions.JavetException {
         IsolateShell shell = warm.poll();
         refill();
-        return shell != null ? shell : IsolateShell.create(bootstrapSource, codeCache);
+        return shell != null ? shell : IsolateShell.create(bootstrap, codeCache);
     }
 
     private void refill() {
@@ -81,7 +81,7 @@ public final class JsEngine implements AutoCloseable {
             threads.execute(JsThreads.Lane.FOREGROUND, () -> {
                 try {
                     if (!closed) {
-                        warm.add(IsolateShell.create(bootstrapSource, codeCache));
+                        warm.add(IsolateShell.create(bootstrap, codeCache));
                     }
                 } catch (com.caoccao.javet.exceptions.JavetException | RuntimeException e) {
                     LOG.warn("could not pre-warm an isolate: {}", e.getMessage());

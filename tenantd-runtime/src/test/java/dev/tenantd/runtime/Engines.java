@@ -10,9 +10,10 @@ import java.util.concurrent.TimeUnit;
 /** One engine for the whole test JVM (V8 flags are process-wide), and helpers to load workers. */
 final class Engines {
     /**
-     * Two binding kinds for tests of the channel machinery: {@code test-dispatch} (a namespace
+     * Binding kinds for tests of the channel machinery: {@code test-dispatch} (a namespace
      * of workers, {@code get(name)} checks at once that the worker exists unless the lookup is
-     * lazy) and {@code test-echo} (a data call whose answer the worker returns as it got it).
+     * lazy), {@code test-echo} (a data call whose answer the worker returns as it got it) and
+     * {@code test-parts} ({@code loaded(name)}: whether the isolate has loaded a lazy part of the runtime).
      */
     static final String TEST_KINDS = """
             bindings_define('test-dispatch', (channel, config, name, flags) => ({
@@ -40,6 +41,11 @@ final class Engines {
               defineGlobal('platformEcho', async (args) => await bindings_call(channel, 'echo', args, null));
               return 'never on env';
             });
+            bindings_define('test-parts', () => ({
+              loaded(name) {
+                return lazy_isLoaded(name);
+              },
+            }));
             bindings_define('test-echo', (channel, config) => ({
               config,
               async echo(args, bytes = null) {

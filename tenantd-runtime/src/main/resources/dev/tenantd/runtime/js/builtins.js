@@ -1,4 +1,4 @@
-// Built-in modules: what `import … from 'cloudflare:…'` or `'node:…'` finds. Each is
+// Built-in modules: what `import ... from 'cloudflare:...'` or `'node:...'` finds. Each is
 // defined by the file that implements it and made the first time a worker imports it,
 // once per isolate, after the worker's bindings and flags are known.
 //
@@ -21,6 +21,12 @@ function builtins_define(specifier, make, enabledBy, hint) {
 }
 
 function builtins_module(specifier, flags) {
+  // The node:* modules are defined by the node part (bootstrap.txt), loaded the first
+  // time a worker asks for one (or at start-up, by worker.js, when its flags turn them on).
+  if (StringPrototypeStartsWith(specifier, 'node:') || (flags.nodejs_compat_v2 === true
+      && !StringPrototypeIncludes(specifier, ':'))) {
+    lazy_load('node');
+  }
   if (!StringPrototypeIncludes(specifier, ':')) {
     if (flags.nodejs_compat_v2 !== true || !builtins_defined.has(`node:${specifier}`)) return undefined;
     specifier = `node:${specifier}`;

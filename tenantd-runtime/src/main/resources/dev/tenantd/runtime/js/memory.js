@@ -1,4 +1,4 @@
-// Memory outside the V8 heap — ArrayBuffer and WebAssembly memory — counts against
+// Memory outside the V8 heap (ArrayBuffer and WebAssembly memory) counts against
 // the isolate's memory limit before it is taken. Every way a worker can allocate it
 // goes through this file. At the start of a turn the host tells what the isolate holds
 // (heap and buffers, measured by the engine, after a collection when it is high);

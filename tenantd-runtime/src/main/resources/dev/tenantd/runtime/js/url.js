@@ -450,8 +450,8 @@ let urlPatternComponents;
   // UTS #46 mapping approximated by compatibility normalization plus case
   // folding; ideographic full stops become label separators.
   // Without ICU, compatibility normalization is a no-op; fold at least the
-  // fullwidth ASCII forms and the Latin ligatures, so that a fullwidth '％' or
-  // '．' can never slip past host validation.
+  // fullwidth ASCII forms and the Latin ligatures, so that a fullwidth '\uFF05' or
+  // '\uFF0E' can never slip past host validation.
   const url_HAS_NFKC = '\uFF21'.normalize('NFKC') === 'A';
   const url_LIGATURES = ['ff', 'fi', 'fl', 'ffi', 'ffl', 'st', 'st'];
   function url_foldCompat(str) {

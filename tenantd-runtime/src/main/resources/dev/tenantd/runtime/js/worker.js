@@ -199,7 +199,11 @@ const entryPoints = {
         if (format === 'service-worker') defineGlobal(binding.name, env[binding.name]);
       }
       worker_env = ObjectFreeze(env);
-      node_configure(worker_flags, bindings);
+      // The flags node_configure answers to; without them the node part stays unloaded.
+      if (worker_flags.nodejs_compat === true || worker_flags.nodejs_compat_v2 === true
+          || worker_flags.nodejs_als === true) {
+        lazy_load('node').node_configure(worker_flags, bindings);
+      }
       return '';
     } catch (error) {
       return `Invalid bindings: ${error.message}`;

@@ -189,7 +189,7 @@ node_define('buffer', () => {
     }
   }
 
-  // Buffer(…) without `new` is deprecated in Node but still works; it makes the same as Buffer.from/alloc.
+  // Buffer(...) without `new` is deprecated in Node but still works; it makes the same as Buffer.from/alloc.
   function Buffer(arg, encodingOrOffset, length) {
     if (typeof arg === 'number') {
       if (typeof encodingOrOffset === 'string') {

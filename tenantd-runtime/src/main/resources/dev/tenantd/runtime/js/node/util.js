@@ -1,5 +1,5 @@
 // node:util (format, inspect, promisify, callbackify, inherits, deprecate, types,
-// isDeepStrictEqual, TextEncoder/TextDecoder …) and node:util/types.
+// isDeepStrictEqual, TextEncoder/TextDecoder ...) and node:util/types.
 //
 // Shared: node_types() (the util.types checks), node_inspect(value, options),
 //         node_format(args), node_deepEqual(a, b, strict)

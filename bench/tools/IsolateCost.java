@@ -1,0 +1,168 @@
+import com.caoccao.javet.interop.V8Host;
+import com.caoccao.javet.interop.V8Runtime;
+import com.caoccao.javet.interop.options.V8RuntimeOptions;
+import com.caoccao.javet.values.V8Value;
+import com.caoccao.javet.values.reference.V8Script;
+import com.caoccao.javet.values.reference.V8ValueObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the runtime JavaScript costs per isolate. Two modes, run from the repository root
+ * with a build's jars on the class path:
+ *
+ *   java -cp 'tenantd-server/target/lib/*' bench/tools/IsolateCost.java files [N] [group ...]
+ *     boots N bare isolates (no worker) with the files of bootstrap.txt minus one group at a
+ *     time, from a code cache as tenantd does, and prints V8 heap used per isolate, RSS per
+ *     live isolate and boot time. A group is a comma-separated list of file-name prefixes
+ *     (html-, node/, crypto-subtle.js ...); "all" keeps every file, "eager" leaves out the
+ *     files of the [part] sections. -Dascii=true writes non-ASCII characters as escapes.
+ *
+ *   java -cp 'DIR/lib/*' bench/tools/IsolateCost.java engine [N] [flag ...]
+ *     loads N distinct tiny workers (the density benchmark's) through the build's public
+ *     JsEngine with no pre-warmed isolates, one request each, and prints RSS per live
+ *     worker and mean time from load to loaded; flags are compatibility flags
+ *     (nodejs_compat). Compare two builds by pointing -cp at each.
+ */
+public final class IsolateCost {
+    static final Path DIR = Path.of("tenantd-runtime/src/main/resources/dev/tenantd/runtime/js");
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("engine")) {
+            engine(args.length > 1 ? Integer.parseInt(args[1]) : 500,
+                    args.length > 2 ? List.of(args).subList(2, args.length) : List.of());
+            return;
+        }
+        int n = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        List<String> groups = args.length > 2 ? List.of(args).subList(2, args.length)
+                : List.of("all", "node/", "html-", "crypto-key.js,crypto-subtle.js", "urlpattern.js", "eventsource.js",
+                        "websocket.js", "rpc.js", "streams.js", "url.js");
+        V8RuntimeOptions.V8_FLAGS.setCustomFlags("--disallow-code-generation-from-strings");
+        V8Host.getV8Instance();
+        System.out.printf("%-34s %8s %10s %12s %10s%n", "without", "src KB", "heap KB/iso", "RSS KB/iso", "boot ms");
+        for (String group : groups) {
+            String source = bootstrap(group);
+            byte[] cache = codeCache(source);
+            measure(group, source, cache, Math.min(20, n));
+            measure(group, source, cache, n);
+        }
+    }
+
+    static void measure(String group, String source, byte[] cache, int n) throws Exception {
+        System.gc();
+        long rssBefore = rssKb();
+        List<V8Runtime> live = new ArrayList<>();
+        long heap = 0;
+        long nanos = 0;
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            V8Runtime runtime = V8Host.getV8Instance().createV8Runtime();
+            try (V8ValueObject host = runtime.createV8ValueObject()) {
+                runtime.getGlobalObject().set("__tenantd_host", host);
+                runtime.getExecutor(source, cache).setResourceName("tenantd:runtime.js").execute().close();
+                runtime.getGlobalObject().delete("__tenantd_host");
+            }
+            nanos += System.nanoTime() - t0;
+            runtime.lowMemoryNotification();
+            heap += runtime.getV8HeapStatistics().get().getUsedHeapSize();
+            live.add(runtime);
+        }
+        long rssAfter = rssKb();
+        if (n >= 50) {
+            System.out.printf("%-34s %8d %10d %12d %10.2f%n", group, source.length() / 1024, heap / n / 1024,
+                    (rssAfter - rssBefore) / n, nanos / 1e6 / n);
+        }
+        for (V8Runtime runtime : live) runtime.close();
+    }
+
+    static byte[] codeCache(String source) throws Exception {
+        try (V8Runtime runtime = V8Host.getV8Instance().createV8Runtime();
+                V8ValueObject host = runtime.createV8ValueObject()) {
+            runtime.getGlobalObject().set("__tenantd_host", host);
+            try (V8Script script = runtime.getExecutor(source).setResourceName("tenantd:runtime.js").compileV8Script()) {
+                try (V8Value ignored = script.execute()) {
+                    return script.getCachedData();
+                }
+            }
+        }
+    }
+
+    static String bootstrap(String without) throws Exception {
+        List<String> skip = List.of(without.split(","));
+        StringBuilder source = new StringBuilder("(function (host) {\n\"use strict\";\n");
+        boolean inPart = false;
+        for (String line : Files.readAllLines(DIR.resolve("bootstrap.txt"))) {
+            String file = line.strip();
+            inPart |= file.startsWith("[");
+            if (file.isEmpty() || file.startsWith("#") || file.startsWith("[") || (inPart && without.equals("eager"))
+                    || skip.stream().anyMatch(file::startsWith)) continue;
+            source.append(Files.readString(DIR.resolve(file))).append('\n');
+        }
+        source.append("return entryPoints;\n})(globalThis.__tenantd_host);\n");
+        return Boolean.getBoolean("ascii") ? source.toString().replaceAll("[^\\x00-\\x7F]", "?") : source.toString();
+    }
+
+    static void engine(int n, List<String> flags) throws Exception {
+        var engine = dev.tenantd.runtime.JsEngine.start(dev.tenantd.runtime.EngineOptions.defaults()
+                .withJsThreads(1).withPrewarmedIsolates(0));
+        var host = new dev.tenantd.runtime.WorkerHost() {
+            @Override
+            public java.util.concurrent.CompletableFuture<dev.tenantd.runtime.WorkerResponse> fetch(
+                    dev.tenantd.runtime.WorkerRequest request) {
+                return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("no network"));
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<dev.tenantd.runtime.ChannelReply> call(
+                    dev.tenantd.runtime.ChannelCall call) {
+                return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("no channels"));
+            }
+
+            @Override
+            public String callNow(dev.tenantd.runtime.ChannelCall call) {
+                throw new IllegalStateException("no channels");
+            }
+
+            @Override
+            public void log(dev.tenantd.runtime.LogLine line) {
+            }
+        };
+        List<dev.tenantd.runtime.Worker> live = new ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            int count = round == 0 ? Math.min(50, n) : n;
+            System.gc();
+            Thread.sleep(200);
+            long rssBefore = rssKb();
+            long nanos = 0;
+            for (int i = 0; i < count; i++) {
+                String code = "const ID = 'w" + round + "-" + i + "';\nlet hits = 0;\n"
+                        + "export default { fetch() { hits++; return new Response(ID + ' ' + hits); } };\n";
+                var source = new dev.tenantd.runtime.WorkerSource("w" + i, "w.js", List.of(new dev.tenantd.runtime.WorkerModule(
+                        "w.js", dev.tenantd.runtime.ModuleType.ES_MODULE, code.getBytes())), "2026-11-01", flags, List.of());
+                long t0 = System.nanoTime();
+                var worker = engine.load(source, host).get();
+                nanos += System.nanoTime() - t0;
+                worker.fetch(new dev.tenantd.runtime.WorkerRequest("GET", "http://x/", List.of(), null)).get();
+                live.add(worker);
+            }
+            Thread.sleep(500);
+            long rssAfter = rssKb();
+            if (round == 1) {
+                System.out.printf("flags %s: %d live workers, RSS %d KB per worker, load %.2f ms per worker%n",
+                        flags, count, (rssAfter - rssBefore) / count, nanos / 1e6 / count);
+            }
+            for (var worker : live) worker.close();
+            live.clear();
+        }
+        engine.close();
+    }
+
+    static long rssKb() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+        return 0;
+    }
+}
