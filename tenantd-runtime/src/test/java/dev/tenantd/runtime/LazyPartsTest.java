@@ -1,0 +1,136 @@
+package dev.tenantd.runtime;
+
+import static dev.tenantd.runtime.Engines.esm;
+import static dev.tenantd.runtime.Engines.get;
+import static dev.tenantd.runtime.Engines.load;
+import static dev.tenantd.runtime.Engines.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The parts of the runtime JavaScript an isolate loads only when it uses them (lazy.js):
+ * {@code node} for the node:* modules and {@code html} behind HTMLRewriter. The workers ask
+ * the test binding {@code test-parts} whether their isolate has loaded a part.
+ */
+class LazyPartsTest {
+    private static final Binding PARTS = new Binding.Channel("PARTS", "test-parts", 0, "{}");
+
+    // Rewrites a small page, answering what the handler saw (the Element class of the part).
+    private static final String REWRITE = """
+            async function rewrite(tag) {
+              let proto;
+              const response = new HTMLRewriter().on('p', {
+                element(e) {
+                  proto = Object.getPrototypeOf(e);
+                  e.setAttribute('class', tag);
+                },
+              }).transform(new Response('<p>hi</p>', { headers: { 'content-type': 'text/html' } }));
+              const body = await response.text();
+              globalThis.firstProto ??= proto;
+              return `${body} same-class=${globalThis.firstProto === proto}`;
+            }
+            """;
+
+    private static Worker worker(List<String> flags, String code) {
+        return worker(flags, code, new Engines.RecordingHost());
+    }
+
+    private static Worker worker(List<String> flags, String code, WorkerHost host) {
+        return load(new WorkerSource("lazy-parts", "w.js", List.of(esm("w.js", code)), "2026-11-01", flags,
+                List.of(PARTS)), host);
+    }
+
+    @Test
+    void an_isolate_that_uses_neither_part_loads_neither_and_html_rewriter_looks_as_before() {
+        Worker w = worker(List.of(), """
+                export default { fetch(request, env) {
+                  const d = Object.getOwnPropertyDescriptor(globalThis, 'HTMLRewriter');
+                  const shape = [typeof HTMLRewriter, HTMLRewriter.name, 'HTMLRewriter' in globalThis, d.writable,
+                    d.enumerable, d.configurable, d.value === HTMLRewriter, typeof HTMLRewriter.prototype.transform];
+                  return new Response([env.PARTS.loaded('node'), env.PARTS.loaded('html'), ...shape].join());
+                } };""");
+        assertThat(text(get(w, "http://x/")))
+                .isEqualTo("false,false,function,HTMLRewriter,true,true,false,true,true,function");
+    }
+
+    @Test
+    void nodejs_compat_loads_the_node_part_at_start_and_leaves_html_alone() {
+        Worker w = worker(List.of("nodejs_compat"), """
+                import { Buffer } from 'node:buffer';
+                export default { fetch(request, env) {
+                  return new Response([env.PARTS.loaded('node'), env.PARTS.loaded('html'),
+                    Buffer.from('hi').toString('hex')].join());
+                } };""");
+        assertThat(text(get(w, "http://x/"))).isEqualTo("true,false,6869");
+    }
+
+    @Test
+    void html_loads_on_first_use_from_inside_a_nested_call() {
+        Worker w = worker(List.of(), REWRITE + """
+                function outer(env, depth) {
+                  return depth === 0 ? rewrite('nested') : outer(env, depth - 1);
+                }
+                export default { async fetch(request, env) {
+                  const before = env.PARTS.loaded('html');
+                  const body = await outer(env, 50);
+                  return new Response(`${before} ${env.PARTS.loaded('html')} ${body}`);
+                } };""");
+        assertThat(text(get(w, "http://x/"))).isEqualTo("false true <p class=\"nested\">hi</p> same-class=true");
+    }
+
+    @Test
+    void html_loads_on_first_use_from_inside_a_microtask() {
+        Worker w = worker(List.of(), REWRITE + """
+                export default { async fetch(request, env) {
+                  const before = env.PARTS.loaded('html');
+                  const body = await new Promise((resolve, reject) => {
+                    queueMicrotask(() => rewrite('microtask').then(resolve, reject));
+                  });
+                  return new Response(`${before} ${env.PARTS.loaded('html')} ${body}`);
+                } };""");
+        assertThat(text(get(w, "http://x/"))).isEqualTo("false true <p class=\"microtask\">hi</p> same-class=true");
+    }
+
+    @Test
+    void two_invocations_in_flight_on_one_isolate_both_get_the_one_loaded_part() throws Exception {
+        CompletableFuture<WorkerResponse> gate = new CompletableFuture<>();
+        List<WorkerRequest> waiting = new CopyOnWriteArrayList<>();
+        Engines.RecordingHost host = new Engines.RecordingHost() {
+            @Override
+            public CompletableFuture<WorkerResponse> fetch(WorkerRequest request) {
+                waiting.add(request);
+                return gate;
+            }
+        };
+        Worker w = worker(List.of(), REWRITE + """
+                export default { async fetch(request, env) {
+                  const before = env.PARTS.loaded('html');
+                  await fetch('http://origin.test/');
+                  return new Response(`${before} ${await rewrite(new URL(request.url).pathname.slice(1))}`);
+                } };""", host);
+        CompletableFuture<WorkerResponse> a = w.fetch(new WorkerRequest("GET", "http://x/a", List.of(), null));
+        CompletableFuture<WorkerResponse> b = w.fetch(new WorkerRequest("GET", "http://x/b", List.of(), null));
+        while (waiting.size() < 2) {
+            Thread.sleep(1);
+            assertThat(a.isDone() || b.isDone()).as("both invocations wait for the gate").isFalse();
+        }
+        gate.complete(WorkerResponse.text(200, "ok"));
+        assertThat(text(get(a))).isEqualTo("false <p class=\"a\">hi</p> same-class=true");
+        assertThat(text(get(b))).isEqualTo("false <p class=\"b\">hi</p> same-class=true");
+    }
+
+    @Test
+    void a_worker_that_changes_the_reader_before_the_first_transform_does_not_reach_the_part() {
+        Worker w = worker(List.of(), REWRITE + """
+                export default { async fetch(request, env) {
+                  ReadableStreamDefaultReader.prototype.read = () => { throw new Error('patched read'); };
+                  ReadableStream.prototype.getReader = () => { throw new Error('patched getReader'); };
+                  return new Response(`${env.PARTS.loaded('html')} ${await rewrite('safe')}`);
+                } };""");
+        assertThat(text(get(w, "http://x/"))).isEqualTo("false <p class=\"safe\">hi</p> same-class=true");
+    }
+}
