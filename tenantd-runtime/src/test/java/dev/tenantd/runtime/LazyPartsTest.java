@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The parts of the runtime JavaScript an isolate loads only when it uses them (lazy.js):
- * {@code node} for the node:* modules and {@code html} behind HTMLRewriter. The workers ask
+ * {@code node} for the node:* modules, {@code html} behind HTMLRewriter, {@code subtle} behind
+ * crypto.subtle's key operations and {@code urlpattern} behind URLPattern. The workers ask
  * the test binding {@code test-parts} whether their isolate has loaded a part.
  */
 class LazyPartsTest {
@@ -51,10 +52,13 @@ class LazyPartsTest {
                   const d = Object.getOwnPropertyDescriptor(globalThis, 'HTMLRewriter');
                   const shape = [typeof HTMLRewriter, HTMLRewriter.name, 'HTMLRewriter' in globalThis, d.writable,
                     d.enumerable, d.configurable, d.value === HTMLRewriter, typeof HTMLRewriter.prototype.transform];
-                  return new Response([env.PARTS.loaded('node'), env.PARTS.loaded('html'), ...shape].join());
+                  const u = Object.getOwnPropertyDescriptor(globalThis, 'URLPattern');
+                  shape.push(URLPattern.name, u.writable, u.enumerable, u.configurable, typeof crypto.subtle.sign);
+                  const loaded = ['node', 'html', 'subtle', 'urlpattern'].map((name) => env.PARTS.loaded(name));
+                  return new Response([...loaded, ...shape].join());
                 } };""");
-        assertThat(text(get(w, "http://x/")))
-                .isEqualTo("false,false,function,HTMLRewriter,true,true,false,true,true,function");
+        assertThat(text(get(w, "http://x/"))).isEqualTo("false,false,false,false,"
+                + "function,HTMLRewriter,true,true,false,true,true,function,URLPattern,true,false,true,function");
     }
 
     @Test
@@ -121,6 +125,29 @@ class LazyPartsTest {
         gate.complete(WorkerResponse.text(200, "ok"));
         assertThat(text(get(a))).isEqualTo("false <p class=\"a\">hi</p> same-class=true");
         assertThat(text(get(b))).isEqualTo("false <p class=\"b\">hi</p> same-class=true");
+    }
+
+    @Test
+    void web_crypto_keys_and_url_patterns_load_their_parts_on_first_use_and_digest_needs_none() {
+        Worker w = worker(List.of(), """
+                export default { async fetch(request, env) {
+                  const seen = [];
+                  const note = () => seen.push(env.PARTS.loaded('subtle') + '/' + env.PARTS.loaded('urlpattern'));
+                  await crypto.subtle.digest('SHA-256', new Uint8Array(1));
+                  note();
+                  const exec = RegExp.prototype.exec;
+                  RegExp.prototype.exec = () => null;
+                  const pattern = new URLPattern({ pathname: '/books/:id' });
+                  const id = pattern.exec('https://x.test/books/7').pathname.groups.id;
+                  RegExp.prototype.exec = exec;
+                  note();
+                  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode('k'),
+                    { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+                  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode('m')));
+                  note();
+                  return new Response(`${seen.join(' ')} ${id} ${mac.length}`);
+                } };""");
+        assertThat(text(get(w, "http://x/"))).isEqualTo("false/false false/true true/true 7 32");
     }
 
     @Test

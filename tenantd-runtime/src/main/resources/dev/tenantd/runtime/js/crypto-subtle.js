@@ -1,6 +1,7 @@
 // SubtleCrypto's key operations (W3C Web Crypto, with Cloudflare Workers' behaviour where
 // the two differ): the checks the spec makes before any cryptography happen here, the
-// cryptography on the host. crypto.js's SubtleCrypto methods call these.
+// cryptography on the host. crypto.js's SubtleCrypto methods call these; they are the
+// [subtle] part of bootstrap.txt, loaded the first time a worker calls one of them.
 
 const subtle_JWK_HASH = { __proto__: null, 'SHA-1': '1', 'SHA-256': '256', 'SHA-384': '384', 'SHA-512': '512' };
 const subtle_EC_JWK_ALG = { __proto__: null, 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' };

@@ -50,57 +50,57 @@ class SubtleCrypto {
 
   async encrypt(algorithm, key, data) {
     requireArguments(arguments.length, 3, "Failed to execute 'encrypt' on 'SubtleCrypto'");
-    return await subtle_encrypt(algorithm, key, data);
+    return await lazy_load('subtle').subtle_encrypt(algorithm, key, data);
   }
 
   async decrypt(algorithm, key, data) {
     requireArguments(arguments.length, 3, "Failed to execute 'decrypt' on 'SubtleCrypto'");
-    return await subtle_decrypt(algorithm, key, data);
+    return await lazy_load('subtle').subtle_decrypt(algorithm, key, data);
   }
 
   async sign(algorithm, key, data) {
     requireArguments(arguments.length, 3, "Failed to execute 'sign' on 'SubtleCrypto'");
-    return await subtle_sign(algorithm, key, data);
+    return await lazy_load('subtle').subtle_sign(algorithm, key, data);
   }
 
   async verify(algorithm, key, signature, data) {
     requireArguments(arguments.length, 4, "Failed to execute 'verify' on 'SubtleCrypto'");
-    return await subtle_verify(algorithm, key, signature, data);
+    return await lazy_load('subtle').subtle_verify(algorithm, key, signature, data);
   }
 
   async generateKey(algorithm, extractable, keyUsages) {
     requireArguments(arguments.length, 3, "Failed to execute 'generateKey' on 'SubtleCrypto'");
-    return await subtle_generateKey(algorithm, extractable, keyUsages);
+    return await lazy_load('subtle').subtle_generateKey(algorithm, extractable, keyUsages);
   }
 
   async deriveKey(algorithm, baseKey, derivedKeyType, extractable, keyUsages) {
     requireArguments(arguments.length, 5, "Failed to execute 'deriveKey' on 'SubtleCrypto'");
-    return await subtle_deriveKey(algorithm, baseKey, derivedKeyType, extractable, keyUsages);
+    return await lazy_load('subtle').subtle_deriveKey(algorithm, baseKey, derivedKeyType, extractable, keyUsages);
   }
 
   async deriveBits(algorithm, baseKey, length = null) {
     requireArguments(arguments.length, 2, "Failed to execute 'deriveBits' on 'SubtleCrypto'");
-    return await subtle_deriveBits(algorithm, baseKey, length);
+    return await lazy_load('subtle').subtle_deriveBits(algorithm, baseKey, length);
   }
 
   async importKey(format, keyData, algorithm, extractable, keyUsages) {
     requireArguments(arguments.length, 5, "Failed to execute 'importKey' on 'SubtleCrypto'");
-    return await subtle_importKey(format, keyData, algorithm, extractable, keyUsages);
+    return await lazy_load('subtle').subtle_importKey(format, keyData, algorithm, extractable, keyUsages);
   }
 
   async exportKey(format, key) {
     requireArguments(arguments.length, 2, "Failed to execute 'exportKey' on 'SubtleCrypto'");
-    return await subtle_exportKey(format, key);
+    return await lazy_load('subtle').subtle_exportKey(format, key);
   }
 
   async wrapKey(format, key, wrappingKey, wrapAlgorithm) {
     requireArguments(arguments.length, 4, "Failed to execute 'wrapKey' on 'SubtleCrypto'");
-    return await subtle_wrapKey(format, key, wrappingKey, wrapAlgorithm);
+    return await lazy_load('subtle').subtle_wrapKey(format, key, wrappingKey, wrapAlgorithm);
   }
 
   async unwrapKey(format, wrappedKey, unwrappingKey, unwrapAlgorithm, unwrappedKeyAlgorithm, extractable, keyUsages) {
     requireArguments(arguments.length, 7, "Failed to execute 'unwrapKey' on 'SubtleCrypto'");
-    return await subtle_unwrapKey(format, wrappedKey, unwrappingKey, unwrapAlgorithm, unwrappedKeyAlgorithm, extractable, keyUsages);
+    return await lazy_load('subtle').subtle_unwrapKey(format, wrappedKey, unwrappingKey, unwrapAlgorithm, unwrappedKeyAlgorithm, extractable, keyUsages);
   }
 
   // Compares two buffers of the same length in time that depends only on their length.
