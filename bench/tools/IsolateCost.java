@@ -16,18 +16,22 @@ import java.util.List;
  *   java -cp 'tenantd-server/target/lib/*' bench/tools/IsolateCost.java files [N] [group ...]
  *     boots N bare isolates (no worker) with the files of bootstrap.txt minus one group at a
  *     time, from a code cache as tenantd does, and prints V8 heap used per isolate, RSS per
- *     live isolate and boot time. A group is a comma-separated list of file-name prefixes
+ *     live isolate and the CPU time of a boot. A group is a comma-separated list of file-name prefixes
  *     (html-, node/, crypto-subtle.js ...); "all" keeps every file, "eager" leaves out the
- *     files of the [part] sections. -Dascii=true writes non-ASCII characters as escapes.
+ *     files of the [part] sections. -Dascii=true writes non-ASCII characters as escapes;
+ *     -Djs=DIR reads the files from DIR (another build's, unpacked) instead of the sources.
  *
  *   java -cp 'DIR/lib/*' bench/tools/IsolateCost.java engine [N] [flag ...]
  *     loads N distinct tiny workers (the density benchmark's) through the build's public
  *     JsEngine with no pre-warmed isolates, one request each, and prints RSS per live
- *     worker and mean time from load to loaded; flags are compatibility flags
+ *     worker, mean wall time from load to loaded and process CPU time per worker; flags are compatibility flags
  *     (nodejs_compat). Compare two builds by pointing -cp at each.
  */
 public final class IsolateCost {
-    static final Path DIR = Path.of("tenantd-runtime/src/main/resources/dev/tenantd/runtime/js");
+    static final java.lang.management.ThreadMXBean THREAD = java.lang.management.ManagementFactory.getThreadMXBean();
+    static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    static final Path DIR = Path.of(System.getProperty("js", "tenantd-runtime/src/main/resources/dev/tenantd/runtime/js"));
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("engine")) {
@@ -41,7 +45,7 @@ public final class IsolateCost {
                         "websocket.js", "rpc.js", "streams.js", "url.js");
         V8RuntimeOptions.V8_FLAGS.setCustomFlags("--disallow-code-generation-from-strings");
         V8Host.getV8Instance();
-        System.out.printf("%-34s %8s %10s %12s %10s%n", "without", "src KB", "heap KB/iso", "RSS KB/iso", "boot ms");
+        System.out.printf("%-34s %8s %10s %12s %14s%n", "without", "src KB", "heap KB/iso", "RSS KB/iso", "boot CPU ms");
         for (String group : groups) {
             String source = bootstrap(group);
             byte[] cache = codeCache(source);
@@ -57,21 +61,21 @@ public final class IsolateCost {
         long heap = 0;
         long nanos = 0;
         for (int i = 0; i < n; i++) {
-            long t0 = System.nanoTime();
+            long t0 = THREAD.getCurrentThreadCpuTime();
             V8Runtime runtime = V8Host.getV8Instance().createV8Runtime();
             try (V8ValueObject host = runtime.createV8ValueObject()) {
                 runtime.getGlobalObject().set("__tenantd_host", host);
                 runtime.getExecutor(source, cache).setResourceName("tenantd:runtime.js").execute().close();
                 runtime.getGlobalObject().delete("__tenantd_host");
             }
-            nanos += System.nanoTime() - t0;
+            nanos += THREAD.getCurrentThreadCpuTime() - t0;
             runtime.lowMemoryNotification();
             heap += runtime.getV8HeapStatistics().get().getUsedHeapSize();
             live.add(runtime);
         }
         long rssAfter = rssKb();
         if (n >= 50) {
-            System.out.printf("%-34s %8d %10d %12d %10.2f%n", group, source.length() / 1024, heap / n / 1024,
+            System.out.printf("%-34s %8d %10d %12d %14.2f%n", group, source.length() / 1024, heap / n / 1024,
                     (rssAfter - rssBefore) / n, nanos / 1e6 / n);
         }
         for (V8Runtime runtime : live) runtime.close();
@@ -96,7 +100,7 @@ public final class IsolateCost {
         for (String line : Files.readAllLines(DIR.resolve("bootstrap.txt"))) {
             String file = line.strip();
             inPart |= file.startsWith("[");
-            if (file.isEmpty() || file.startsWith("#") || file.startsWith("[") || (inPart && without.equals("eager"))
+            if (file.isEmpty() || file.startsWith("#") || file.startsWith("[") || (inPart && skip.contains("eager"))
                     || skip.stream().anyMatch(file::startsWith)) continue;
             source.append(Files.readString(DIR.resolve(file))).append('\n');
         }
@@ -136,6 +140,7 @@ public final class IsolateCost {
             Thread.sleep(200);
             long rssBefore = rssKb();
             long nanos = 0;
+            long cpuBefore = OS.getProcessCpuTime();
             for (int i = 0; i < count; i++) {
                 String code = "const ID = 'w" + round + "-" + i + "';\nlet hits = 0;\n"
                         + "export default { fetch() { hits++; return new Response(ID + ' ' + hits); } };\n";
@@ -147,11 +152,13 @@ public final class IsolateCost {
                 worker.fetch(new dev.tenantd.runtime.WorkerRequest("GET", "http://x/", List.of(), null)).get();
                 live.add(worker);
             }
+            long cpu = OS.getProcessCpuTime() - cpuBefore;
             Thread.sleep(500);
             long rssAfter = rssKb();
             if (round == 1) {
-                System.out.printf("flags %s: %d live workers, RSS %d KB per worker, load %.2f ms per worker%n",
-                        flags, count, (rssAfter - rssBefore) / count, nanos / 1e6 / count);
+                System.out.printf("flags %s: %d live workers, RSS %d KB per worker, load %.2f ms wall and %.2f ms"
+                        + " process CPU per worker (load and one request)%n",
+                        flags, count, (rssAfter - rssBefore) / count, nanos / 1e6 / count, cpu / 1e6 / count);
             }
             for (var worker : live) worker.close();
             live.clear();
