@@ -61,7 +61,8 @@ class LayersTest {
             StringBuilder all = new StringBuilder();
             for (String line : new String(list.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
                 String file = line.strip();
-                if (file.isEmpty() || file.startsWith("#")) {
+                // A "[name]" line starts a part loaded on demand; its files follow it.
+                if (file.isEmpty() || file.startsWith("#") || file.startsWith("[")) {
                     continue;
                 }
                 try (java.io.InputStream in = dev.tenantd.runtime.Binding.class.getResourceAsStream("js/" + file)) {
