@@ -1,7 +1,6 @@
 package dev.tenantd.runtime;
 
 import com.caoccao.javet.exceptions.JavetException;
-import com.caoccao.javet.interop.V8Host;
 import com.caoccao.javet.interop.V8Runtime;
 import com.caoccao.javet.interop.callback.IJavetDirectCallable;
 import com.caoccao.javet.interop.callback.JavetCallbackContext;
@@ -58,7 +57,7 @@ final class IsolateShell {
 
     /** Creates an isolate and evaluates the runtime JavaScript in it, from the engine's code cache if there is one. */
     static IsolateShell create(RuntimeScripts.Bootstrap bootstrap, byte[] codeCache) throws JavetException {
-        V8Runtime runtime = V8Host.getV8Instance().createV8Runtime();
+        V8Runtime runtime = V8Native.host().createV8Runtime();
         try {
             return boot(runtime, bootstrap, codeCache);
         } catch (JavetException | RuntimeException e) {
@@ -117,7 +116,7 @@ final class IsolateShell {
      * code cache for it, which later isolates deserialize instead of parsing and compiling.
      */
     static byte[] codeCache(String bootstrapSource) throws JavetException {
-        try (V8Runtime runtime = V8Host.getV8Instance().createV8Runtime();
+        try (V8Runtime runtime = V8Native.host().createV8Runtime();
                 V8ValueObject hostObject = runtime.createV8ValueObject()) {
             runtime.setLogger(EngineLog.INSTANCE);
             runtime.getGlobalObject().set("__tenantd_host", hostObject);

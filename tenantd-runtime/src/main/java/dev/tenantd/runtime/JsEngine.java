@@ -1,7 +1,6 @@
 package dev.tenantd.runtime;
 
 import com.caoccao.javet.enums.JSRuntimeType;
-import com.caoccao.javet.interop.V8Host;
 import com.caoccao.javet.interop.loader.IJavetLibLoadingListener;
 import com.caoccao.javet.interop.loader.JavetLibLoader;
 import com.caoccao.javet.interop.options.V8RuntimeOptions;
@@ -121,7 +120,10 @@ public final class JsEngine implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the native library cache " + options.nativeCacheDir(), e);
             }
-            File libDir = unpackNativeLibrary(options.nativeCacheDir()).toFile();
+            IcuDefaults.apply();
+            V8Native.unpackLibrary(options.nativeCacheDir());
+            java.nio.file.Path icuData = V8Native.unpackIcuData(options.nativeCacheDir());
+            File libDir = options.nativeCacheDir().toFile();
             JavetLibLoader.setLibLoadingListener(new IJavetLibLoadingListener() {
                 @Override
                 public File getLibPath(JSRuntimeType jsRuntimeType) {
@@ -134,47 +136,13 @@ public final class JsEngine implements AutoCloseable {
                 }
             });
             V8RuntimeOptions.V8_FLAGS
+                    .setIcuDataFile(icuData.toString())
                     .setMaxHeapSize(options.heapLimitMb())
                     .setMaxOldSpaceSize(options.heapLimitMb())
                     .setCustomFlags("--disallow-code-generation-from-strings --wasm-max-mem-pages="
                             + (options.heapLimitMb() * 16) + " " + System.getProperty("tenantd.v8.flags", ""));
-            V8Host.getV8Instance();
+            V8Native.host();
             v8ConfiguredWith = options;
-        }
-    }
-
-    /**
-     * Copies V8's native library out of its jar into the cache directory once
-     * (temporary file, then an atomic rename), so that starts reuse one copy
-     * instead of unpacking ~40 MB into a fresh temporary directory each time.
-     */
-    private static java.nio.file.Path unpackNativeLibrary(java.nio.file.Path cacheDir) {
-        try {
-            JavetLibLoader loader = new JavetLibLoader(JSRuntimeType.V8);
-            java.nio.file.Path target = cacheDir.resolve(loader.getLibFileName());
-            if (Files.exists(target)) {
-                return cacheDir;
-            }
-            java.nio.file.Path tmp = Files.createTempFile(cacheDir, "javet", ".part");
-            try (var in = JavetLibLoader.class.getResourceAsStream(loader.getResourceFileName())) {
-                if (in == null) {
-                    throw new IllegalStateException("the V8 native library " + loader.getResourceFileName()
-                            + " is not on the classpath (javet-v8-linux-x86_64)");
-                }
-                Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp.toFile().setExecutable(true);
-            try {
-                Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                Files.deleteIfExists(tmp);
-                if (!Files.exists(target)) {
-                    throw e;
-                }
-            }
-            return cacheDir;
-        } catch (IOException | com.caoccao.javet.exceptions.JavetException e) {
-            throw new IllegalStateException("cannot unpack the V8 native library into " + cacheDir + ": " + e.getMessage(), e);
         }
     }
 
