@@ -12,8 +12,10 @@
 //   clock_now()                        milliseconds since the epoch (Date.now())
 //   clock_elapsed()                    milliseconds since the invocation began
 //                                      (performance.now())
-// It replaces Date (its `now`, and construction without arguments) and defines
-// `performance` before any worker code runs.
+// It replaces Date (its `now`, and construction without arguments), the other
+// readers of the current time (Intl.DateTimeFormat's format() and formatToParts()
+// without a date, Temporal.Now) and defines `performance` before any worker code
+// runs. Temporal.Now's time zone is UTC, the time zone a worker sees.
 
 let clock_epoch = DateNow();
 let clock_sinceStart = 0;
@@ -57,6 +59,67 @@ function clock_elapsed() {
     enumerable: false,
   });
   defineGlobal('Date', FrozenDate);
+}
+
+{
+  const dateTimeFormat = Intl.DateTimeFormat.prototype;
+  const formatGetter = ObjectGetOwnPropertyDescriptor(dateTimeFormat, 'format').get;
+  const formatToParts = dateTimeFormat.formatToParts;
+  // The getter hands out one bound function per formatter, as the original does.
+  const frozenFormats = new SafeWeakMap();
+  const accessors = {
+    get format() {
+      const format = ReflectApply(formatGetter, this, []);
+      let frozen = frozenFormats.get(format);
+      if (frozen === undefined) {
+        frozen = [(date) => format(date === undefined ? clock_epoch : date)][0];
+        frozenFormats.set(format, frozen);
+      }
+      return frozen;
+    },
+    formatToParts(date) {
+      return ReflectApply(formatToParts, this, [date === undefined ? clock_epoch : date]);
+    },
+  };
+  ObjectDefineProperty(dateTimeFormat, 'format', {
+    get: ObjectGetOwnPropertyDescriptor(accessors, 'format').get,
+    enumerable: false,
+    configurable: true,
+  });
+  ObjectDefineProperty(dateTimeFormat, 'formatToParts', {
+    value: accessors.formatToParts,
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
+}
+
+{
+  const { Instant, ZonedDateTime } = Temporal;
+  const instantFromEpochMilliseconds = Instant.fromEpochMilliseconds;
+  const instantToZonedDateTimeISO = uncurryThis(Instant.prototype.toZonedDateTimeISO);
+  const zonedToPlainDateTime = uncurryThis(ZonedDateTime.prototype.toPlainDateTime);
+  const zonedToPlainDate = uncurryThis(ZonedDateTime.prototype.toPlainDate);
+  const zonedToPlainTime = uncurryThis(ZonedDateTime.prototype.toPlainTime);
+  const zoned = (timeZone) =>
+    instantToZonedDateTimeISO(instantFromEpochMilliseconds(clock_epoch), timeZone === undefined ? 'UTC' : timeZone);
+  const now = {
+    instant() { return instantFromEpochMilliseconds(clock_epoch); },
+    timeZoneId() { return 'UTC'; },
+    zonedDateTimeISO(timeZone) { return zoned(timeZone); },
+    plainDateTimeISO(timeZone) { return zonedToPlainDateTime(zoned(timeZone)); },
+    plainDateISO(timeZone) { return zonedToPlainDate(zoned(timeZone)); },
+    plainTimeISO(timeZone) { return zonedToPlainTime(zoned(timeZone)); },
+  };
+  const names = ObjectKeys(now);
+  for (let i = 0; i < names.length; i++) {
+    ObjectDefineProperty(Temporal.Now, names[i], {
+      value: now[names[i]],
+      writable: true,
+      enumerable: false,
+      configurable: true,
+    });
+  }
 }
 
 class Performance {
