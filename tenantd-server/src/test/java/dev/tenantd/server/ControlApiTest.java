@@ -203,6 +203,24 @@ class ControlApiTest {
     }
 
     @Test
+    void upload_with_unicode_property_escapes_is_accepted_and_runs() {
+        // The top-level regular expressions of a Markdown parser, and a slug made the usual way:
+        // both need the engine's ICU (the upload was refused with 10021 without it).
+        TestServer.Reply up = t.putModule(t.accountApi(NS + "/prod/scripts/unicode"), "{\"main_module\":\"u.js\"}", "u.js", """
+                const wordChar = /[\\p{L}\\p{N}]/u;
+                const punctuation = /[\\p{P}\\p{S}]/u;
+                const slug = (s) => s.normalize('NFD').replace(/\\p{M}/gu, '').toLowerCase()
+                  .split(/[^\\p{L}\\p{N}]+/u).filter(Boolean).join('-');
+                export default { fetch() {
+                  const price = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(12.5);
+                  return new Response([slug('Crème brûlée à Paris!'), wordChar.test('é'), punctuation.test('¿'), price].join(' '));
+                } };""");
+        assertThat(up.status()).as(up.body()).isEqualTo(200);
+        assertThat(t.worker("GET", "unicode.shop.test", "/", null).body())
+                .isEqualTo("creme-brulee-a-paris true true 12,50\u00a0€");
+    }
+
+    @Test
     void syntax_error_is_10021_with_line_and_changes_nothing() {
         String etag = stableEtag();
         TestServer.Reply r = t.putJs(t.accountApi(NS + "/prod/scripts/stable"),
