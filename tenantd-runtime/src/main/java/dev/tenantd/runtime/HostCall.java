@@ -18,6 +18,13 @@ enum HostCall {
     MEMORY_GREW("memoryGrew"),
     /** (): an allocation would exceed the memory limit; the invocation ends. */
     MEMORY_EXCEEDED("memoryExceeded"),
+    /**
+     * (now): the isolate holds memory its engine does not measure (ICU's, behind Intl objects)
+     * past half its limit: it takes no new requests and is discarded once idle; with
+     * {@code now}, past the whole limit: the invocation ends as over its memory limit and the
+     * isolate is discarded at once.
+     */
+    RETIRE("retire"),
     /** (count) -> ArrayBuffer of random bytes. */
     RANDOM_BYTES("randomBytes"),
     /** (algorithm, bytes) -> ArrayBuffer: the digest of the bytes (SHA-1, SHA-256, SHA-384, SHA-512, MD5). */

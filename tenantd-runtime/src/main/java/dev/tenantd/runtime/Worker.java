@@ -65,6 +65,8 @@ public final class Worker implements AutoCloseable, IsolateTurns {
     private volatile boolean outOfMemory;
     /** A turn stuck in a native call past twice its budget was given up: discard the isolate once it returns. */
     private volatile boolean abandoned;
+    /** The isolate takes no new requests: it is discarded once the ones it serves are done. */
+    private volatile boolean retiring;
     private volatile CompletableFuture<Void> startup;
 
     // The running turn, shared with the watchdog and wall-time timers.
@@ -119,7 +121,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
 
     /** False once the isolate was discarded (closed, or its heap ran out); then load a new one. */
     public boolean isAlive() {
-        return !closed && !outOfMemory && !abandoned;
+        return !closed && !outOfMemory && !abandoned && !retiring;
     }
 
     CompletableFuture<Void> start() {
@@ -625,6 +627,18 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         hostObject.put(HostCall.COLLECT_GARBAGE, args -> runtime.createV8ValueDouble(memory.collectInTurn(runtime)));
         hostObject.put(HostCall.MEMORY_GREW, args -> {
             memory.grew();
+            return null;
+        });
+        hostObject.put(HostCall.RETIRE, args -> {
+            if (JsValues.isTrue(args[0])) {
+                outOfMemory = true;
+                memoryExceeded();
+            } else if (!retiring) {
+                retiring = true;
+                LOG.info("worker {}: the memory behind its Intl objects passed half its limit; a fresh isolate takes "
+                        + "its next requests", source.scriptName());
+                closeWhenIdle();
+            }
             return null;
         });
         hostObject.put(HostCall.MEMORY_EXCEEDED, args -> {
