@@ -302,3 +302,16 @@ export function subclassesWork() {
   assertEquals(h.extra(), 'b');
   assert(h instanceof Headers);
 }
+
+export function iteratorPrototypeFollowsWebIdl() {
+  const iteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
+  for (const it of [new Headers().keys(), new Headers().values(), new Headers().entries()]) {
+    const prototype = Object.getPrototypeOf(it);
+    assertEquals(Object.getPrototypeOf(prototype), iteratorPrototype);
+    const next = Object.getOwnPropertyDescriptor(prototype, 'next');
+    assert(next.configurable && next.enumerable && next.writable, 'next is configurable, enumerable and writable');
+    assertEquals(Object.prototype.toString.call(it), '[object Headers Iterator]');
+  }
+  const h = new Headers({ b: '2', a: '1' });
+  assertDeepEquals([...h.keys()], ['a', 'b']);
+}

@@ -357,6 +357,10 @@ class hdr_HeadersIterator {
   }
 }
 ObjectSetPrototypeOf(hdr_HeadersIterator.prototype, fetchapi_ITERATOR_PROTOTYPE);
+// Web IDL's iterator prototype objects have an enumerable `next`, unlike class methods.
+ObjectDefineProperty(hdr_HeadersIterator.prototype, 'next', {
+  value: hdr_HeadersIterator.prototype.next, writable: true, enumerable: true, configurable: true,
+});
 ObjectDefineProperty(hdr_HeadersIterator.prototype, SymbolToStringTag, {
   value: 'Headers Iterator',
   configurable: true,

@@ -1,9 +1,9 @@
 // ReadableStream, WritableStream, TransformStream and the queuing strategies
 // per the Streams Standard. Each public object keeps one private record
 // holding the spec's internal slots; the abstract operations below work on
-// those records and are named after the spec's. Byte streams are supported
-// for default readers (including autoAllocateChunkSize and byobRequest);
-// BYOB readers are not.
+// those records and are named after the spec's. Byte streams have default and
+// BYOB readers (read(view, { min }), element-sized pull-into requests,
+// autoAllocateChunkSize, byobRequest).
 //
 // Shared with other files (the runtime's own use of streams, which a worker
 // changing the streams' prototypes does not reach; assigned inside the block):
@@ -266,7 +266,7 @@ let streams_desiredSize;
       if (mode !== 'byob') {
         throw new TypeError(`Failed to execute 'getReader' on 'ReadableStream': The provided value '${mode}' is not a valid enum value of type ReadableStreamReaderMode.`);
       }
-      throw new TypeError("Failed to execute 'getReader' on 'ReadableStream': BYOB readers are not supported.");
+      return acquireBYOBReader(s).pub;
     }
 
     pipeThrough(transform, options = undefined) {
@@ -366,6 +366,13 @@ let streams_desiredSize;
     return s;
   }
 
+  function createByteStream(startAlgorithm, pullAlgorithm, cancelAlgorithm) {
+    const s = newReadableStreamRecord(null);
+    new ReadableStream(constructToken, s);
+    setUpByteController(s, startAlgorithm, pullAlgorithm, cancelAlgorithm, 0, undefined);
+    return s;
+  }
+
   function isLocked(s) {
     return s.reader !== undefined;
   }
@@ -375,6 +382,12 @@ let streams_desiredSize;
     if (s.state === 'closed') return resolved();
     if (s.state === 'errored') return rejected(s.storedError);
     readableStreamClose(s);
+    const reader = s.reader;
+    if (reader !== undefined && reader.byob) {
+      const requests = reader.readIntoRequests;
+      reader.readIntoRequests = new Queue();
+      while (requests.length > 0) requests.shift().closeSteps(undefined);
+    }
     const sourceCancelPromise = s.controller.cancelSteps(reason);
     return PromisePrototypeThen(sourceCancelPromise, noop);
   }
@@ -384,6 +397,7 @@ let streams_desiredSize;
     const reader = s.reader;
     if (reader === undefined) return;
     reader.closed.resolve();
+    if (reader.byob) return;
     const requests = reader.readRequests;
     reader.readRequests = new Queue();
     while (requests.length > 0) requests.shift().closeSteps();
@@ -400,9 +414,28 @@ let streams_desiredSize;
   }
 
   function readerErrorReadRequests(reader, e) {
-    const requests = reader.readRequests;
-    reader.readRequests = new Queue();
+    const requests = reader.byob ? reader.readIntoRequests : reader.readRequests;
+    if (reader.byob) reader.readIntoRequests = new Queue();
+    else reader.readRequests = new Queue();
     while (requests.length > 0) requests.shift().errorSteps(e);
+  }
+
+  function fulfillReadIntoRequest(s, chunk, done) {
+    const request = s.reader.readIntoRequests.shift();
+    if (done) request.closeSteps(chunk);
+    else request.chunkSteps(chunk);
+  }
+
+  function hasDefaultReader(s) {
+    return s.reader !== undefined && !s.reader.byob;
+  }
+
+  function hasBYOBReader(s) {
+    return s.reader !== undefined && s.reader.byob;
+  }
+
+  function numReadIntoRequests(s) {
+    return hasBYOBReader(s) ? s.reader.readIntoRequests.length : 0;
   }
 
   function fulfillReadRequest(s, chunk, done) {
@@ -412,7 +445,7 @@ let streams_desiredSize;
   }
 
   function numReadRequests(s) {
-    return s.reader === undefined ? 0 : s.reader.readRequests.length;
+    return hasDefaultReader(s) ? s.reader.readRequests.length : 0;
   }
 
   // ------------------------------------------- ReadableStreamDefaultController
@@ -599,6 +632,36 @@ let streams_desiredSize;
 
   // ---------------------------------------------- ReadableByteStreamController
 
+  // Views of byte streams, read through the built-ins' own getters so that a
+  // worker redefining `buffer` or `byteLength` on a prototype does not steer them.
+  const abDetached = ObjectGetOwnPropertyDescriptor(ArrayBuffer.prototype, 'detached');
+  const abDetachedGet = abDetached === undefined ? undefined : abDetached.get;
+  function isDetached(buffer) {
+    if (abDetachedGet !== undefined) return ReflectApply(abDetachedGet, buffer, []);
+    return ArrayBufferPrototypeGetByteLength(buffer) === 0;
+  }
+  function isTypedArray(view) {
+    return TypedArrayPrototypeGetSymbolToStringTag(view) !== undefined;
+  }
+  function viewBuffer(view) {
+    return isTypedArray(view) ? TypedArrayPrototypeGetBuffer(view) : DataViewPrototypeGetBuffer(view);
+  }
+  function viewByteOffset(view) {
+    return isTypedArray(view) ? TypedArrayPrototypeGetByteOffset(view) : DataViewPrototypeGetByteOffset(view);
+  }
+  function viewByteLength(view) {
+    return isTypedArray(view) ? TypedArrayPrototypeGetByteLength(view) : DataViewPrototypeGetByteLength(view);
+  }
+  // The constructor a filled view is made with, by the typed array's name.
+  const viewConstructors = {
+    __proto__: null,
+    Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+    Float16Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+  };
+  function cloneArrayBuffer(buffer, byteOffset, byteLength) {
+    return ReflectApply(abSlice, buffer, [byteOffset, byteOffset + byteLength]);
+  }
+
   let rbcRecord;
 
   class ReadableByteStreamController {
@@ -617,8 +680,6 @@ let streams_desiredSize;
       };
     }
 
-    // Pull-into requests come only from autoAllocateChunkSize, since BYOB
-    // readers are not supported.
     get byobRequest() {
       return byteControllerGetBYOBRequest(rbcRecord(this));
     }
@@ -639,8 +700,8 @@ let streams_desiredSize;
       const what = "Failed to execute 'enqueue' on 'ReadableByteStreamController'";
       requireArguments(arguments.length, 1, what);
       if (!ArrayBufferIsView(chunk)) throw new TypeError(`${what}: parameter 1 is not of type 'ArrayBufferView'.`);
-      if (chunk.byteLength === 0) throw new TypeError(`${what}: chunk is empty.`);
-      if (chunk.buffer.byteLength === 0) throw new TypeError(`${what}: chunk's buffer is detached.`);
+      if (viewByteLength(chunk) === 0) throw new TypeError(`${what}: chunk is empty.`);
+      if (ArrayBufferPrototypeGetByteLength(viewBuffer(chunk)) === 0) throw new TypeError(`${what}: chunk's buffer is detached.`);
       if (c.closeRequested) throw new TypeError(`${what}: stream is closed.`);
       if (c.stream.state !== 'readable') throw new TypeError(`${what}: stream is not readable.`);
       byteControllerEnqueue(c, chunk);
@@ -652,7 +713,7 @@ let streams_desiredSize;
   }
   webIdlClass(ReadableByteStreamController);
 
-  function setUpByteController(s, startAlgorithm, pullAlgorithm, cancelAlgorithm, hwm, autoAllocateChunkSize) {
+  function newByteControllerRecord(s, pullAlgorithm, cancelAlgorithm, hwm, autoAllocateChunkSize) {
     const c = {
       autoAllocateChunkSize,
       pendingPullIntos: [],
@@ -660,6 +721,7 @@ let streams_desiredSize;
       pub: null,
       isByte: true,
       stream: s,
+      // Entries are { buffer, byteOffset, byteLength }.
       queue: new Queue(),
       queueTotalSize: 0,
       started: false,
@@ -678,34 +740,29 @@ let streams_desiredSize;
       },
       pullSteps(readRequest) {
         if (c.queueTotalSize > 0) {
-          const view = dequeueValue(c);
-          if (c.queueTotalSize === 0 && c.closeRequested) {
-            byteControllerClearAlgorithms(c);
-            readableStreamClose(s);
-          } else {
-            byteControllerCallPullIfNeeded(c);
-          }
-          readRequest.chunkSteps(view);
+          byteControllerFillReadRequestFromQueue(c, readRequest);
           return;
         }
-        if (c.autoAllocateChunkSize !== undefined) {
+        const size = c.autoAllocateChunkSize;
+        if (size !== undefined) {
           let buffer;
           try {
-            buffer = new ArrayBuffer(c.autoAllocateChunkSize);
+            buffer = new ArrayBuffer(size);
           } catch (error) {
             readRequest.errorSteps(error);
             return;
           }
           c.pendingPullIntos[c.pendingPullIntos.length] = {
-            buffer, byteOffset: 0, byteLength: c.autoAllocateChunkSize, bytesFilled: 0, readerType: 'default',
+            buffer, bufferByteLength: size, byteOffset: 0, byteLength: size, bytesFilled: 0,
+            minimumFill: 1, elementSize: 1, viewConstructor: Uint8Array, readerType: 'default',
           };
         }
         s.reader.readRequests.push(readRequest);
         byteControllerCallPullIfNeeded(c);
       },
       releaseSteps() {
-        // A pending auto-allocated request survives the reader; whatever the
-        // source writes into it goes to the queue.
+        // A pending request survives its reader; whatever the source writes into it
+        // goes to the queue.
         if (c.pendingPullIntos.length > 0) {
           const first = c.pendingPullIntos[0];
           first.readerType = 'none';
@@ -715,6 +772,11 @@ let streams_desiredSize;
     };
     new ReadableByteStreamController(constructToken, c);
     s.controller = c;
+    return c;
+  }
+
+  function setUpByteController(s, startAlgorithm, pullAlgorithm, cancelAlgorithm, hwm, autoAllocateChunkSize) {
+    const c = newByteControllerRecord(s, pullAlgorithm, cancelAlgorithm, hwm, autoAllocateChunkSize);
     const startResult = startAlgorithm();
     react(resolved(startResult), () => {
       c.started = true;
@@ -727,7 +789,7 @@ let streams_desiredSize;
   function byteControllerShouldCallPull(c) {
     const s = c.stream;
     if (s.state !== 'readable' || c.closeRequested || !c.started) return false;
-    if (isLocked(s) && numReadRequests(s) > 0) return true;
+    if (isLocked(s) && (numReadRequests(s) > 0 || numReadIntoRequests(s) > 0)) return true;
     return byteControllerGetDesiredSize(c) > 0;
   }
 
@@ -761,35 +823,78 @@ let streams_desiredSize;
       c.closeRequested = true;
       return;
     }
+    if (c.pendingPullIntos.length > 0) {
+      const first = c.pendingPullIntos[0];
+      if (first.bytesFilled % first.elementSize !== 0) {
+        const e = new TypeError('Insufficient bytes to fill elements in the given buffer');
+        byteControllerError(c, e);
+        throw e;
+      }
+    }
     byteControllerClearAlgorithms(c);
     readableStreamClose(s);
   }
 
   function byteControllerEnqueue(c, chunk) {
     const s = c.stream;
-    const byteOffset = chunk.byteOffset;
-    const byteLength = chunk.byteLength;
-    let buffer;
+    if (c.closeRequested || s.state !== 'readable') return;
+    const what = "Failed to execute 'enqueue' on 'ReadableByteStreamController'";
+    const buffer = viewBuffer(chunk);
+    const byteOffset = viewByteOffset(chunk);
+    const byteLength = viewByteLength(chunk);
+    if (isDetached(buffer)) throw new TypeError(`${what}: chunk's buffer is detached.`);
+    let transferred;
     try {
-      buffer = transferArrayBuffer(chunk.buffer);
+      transferred = transferArrayBuffer(buffer);
     } catch {
-      throw new TypeError("Failed to execute 'enqueue' on 'ReadableByteStreamController': chunk's buffer cannot be transferred.");
+      throw new TypeError(`${what}: chunk's buffer cannot be transferred.`);
     }
     if (c.pendingPullIntos.length > 0) {
       const first = c.pendingPullIntos[0];
+      if (isDetached(first.buffer)) throw new TypeError(`${what}: the BYOB request's buffer is detached.`);
       byteControllerInvalidateBYOBRequest(c);
       first.buffer = transferArrayBuffer(first.buffer);
       if (first.readerType === 'none') byteControllerEnqueueDetachedPullInto(c, first);
     }
-    const view = new Uint8Array(buffer, byteOffset, byteLength);
-    if (isLocked(s) && numReadRequests(s) > 0) {
-      if (c.pendingPullIntos.length > 0) ArrayPrototypeShift(c.pendingPullIntos);
-      fulfillReadRequest(s, view, false);
+    if (hasDefaultReader(s)) {
+      byteControllerProcessReadRequestsUsingQueue(c);
+      if (numReadRequests(s) === 0) {
+        byteControllerEnqueueChunk(c, transferred, byteOffset, byteLength);
+      } else {
+        if (c.pendingPullIntos.length > 0) byteControllerShiftPendingPullInto(c);
+        fulfillReadRequest(s, new Uint8Array(transferred, byteOffset, byteLength), false);
+      }
+    } else if (hasBYOBReader(s)) {
+      byteControllerEnqueueChunk(c, transferred, byteOffset, byteLength);
+      byteControllerCommitAll(c, byteControllerProcessPullIntosUsingQueue(c));
     } else {
-      c.queue.push([view, byteLength]);
-      c.queueTotalSize += byteLength;
+      byteControllerEnqueueChunk(c, transferred, byteOffset, byteLength);
     }
     byteControllerCallPullIfNeeded(c);
+  }
+
+  function byteControllerEnqueueChunk(c, buffer, byteOffset, byteLength) {
+    c.queue.push({ buffer, byteOffset, byteLength });
+    c.queueTotalSize += byteLength;
+  }
+
+  function byteControllerEnqueueClonedChunk(c, buffer, byteOffset, byteLength) {
+    let clone;
+    try {
+      clone = cloneArrayBuffer(buffer, byteOffset, byteLength);
+    } catch (error) {
+      byteControllerError(c, error);
+      throw error;
+    }
+    byteControllerEnqueueChunk(c, clone, 0, byteLength);
+  }
+
+  // Bytes written into a request whose reader went away are queued.
+  function byteControllerEnqueueDetachedPullInto(c, descriptor) {
+    if (descriptor.bytesFilled > 0) {
+      byteControllerEnqueueClonedChunk(c, descriptor.buffer, descriptor.byteOffset, descriptor.bytesFilled);
+    }
+    byteControllerShiftPendingPullInto(c);
   }
 
   function byteControllerError(c, e) {
@@ -808,8 +913,9 @@ let streams_desiredSize;
 
   function byteControllerInvalidateBYOBRequest(c) {
     if (c.byobRequest === null) return;
-    byobRequestRecord(c.byobRequest).controller = undefined;
-    byobRequestRecord(c.byobRequest).view = null;
+    const r = byobRequestRecord(c.byobRequest);
+    r.controller = undefined;
+    r.view = null;
     c.byobRequest = null;
   }
 
@@ -823,21 +929,155 @@ let streams_desiredSize;
     return c.byobRequest;
   }
 
-  // Bytes written into a request whose reader went away are queued.
-  function byteControllerEnqueueDetachedPullInto(c, descriptor) {
-    if (descriptor.bytesFilled > 0) {
-      const copy = ReflectApply(abSlice, descriptor.buffer, [descriptor.byteOffset,
-        descriptor.byteOffset + descriptor.bytesFilled]);
-      c.queue.push([new Uint8Array(copy), copy.byteLength]);
-      c.queueTotalSize += copy.byteLength;
+  function byteControllerGetDesiredSize(c) {
+    const state = c.stream.state;
+    if (state === 'errored') return null;
+    if (state === 'closed') return 0;
+    return c.strategyHWM - c.queueTotalSize;
+  }
+
+  function byteControllerShiftPendingPullInto(c) {
+    return ArrayPrototypeShift(c.pendingPullIntos);
+  }
+
+  function byteControllerHandleQueueDrain(c) {
+    if (c.queueTotalSize === 0 && c.closeRequested) {
+      byteControllerClearAlgorithms(c);
+      readableStreamClose(c.stream);
+    } else {
+      byteControllerCallPullIfNeeded(c);
     }
-    ArrayPrototypeShift(c.pendingPullIntos);
+  }
+
+  function byteControllerFillReadRequestFromQueue(c, readRequest) {
+    const entry = c.queue.shift();
+    c.queueTotalSize -= entry.byteLength;
+    byteControllerHandleQueueDrain(c);
+    readRequest.chunkSteps(new Uint8Array(entry.buffer, entry.byteOffset, entry.byteLength));
+  }
+
+  function byteControllerProcessReadRequestsUsingQueue(c) {
+    const reader = c.stream.reader;
+    while (reader.readRequests.length > 0) {
+      if (c.queueTotalSize === 0) return;
+      byteControllerFillReadRequestFromQueue(c, reader.readRequests.shift());
+    }
+  }
+
+  // Copies queued bytes into a pull-into request, whole elements only unless the
+  // queue runs dry; answers whether the request now holds at least its minimum.
+  function byteControllerFillPullIntoFromQueue(c, descriptor) {
+    const maxBytesToCopy = Math.min(c.queueTotalSize, descriptor.byteLength - descriptor.bytesFilled);
+    const maxBytesFilled = descriptor.bytesFilled + maxBytesToCopy;
+    let remaining = maxBytesToCopy;
+    let ready = false;
+    const maxAlignedBytes = maxBytesFilled - (maxBytesFilled % descriptor.elementSize);
+    if (maxAlignedBytes >= descriptor.minimumFill) {
+      remaining = maxAlignedBytes - descriptor.bytesFilled;
+      ready = true;
+    }
+    while (remaining > 0) {
+      const head = c.queue.peek();
+      const bytesToCopy = Math.min(remaining, head.byteLength);
+      const destStart = descriptor.byteOffset + descriptor.bytesFilled;
+      TypedArrayPrototypeSet(new Uint8Array(descriptor.buffer, destStart, bytesToCopy),
+        new Uint8Array(head.buffer, head.byteOffset, bytesToCopy), 0);
+      if (head.byteLength === bytesToCopy) {
+        c.queue.shift();
+      } else {
+        head.byteOffset += bytesToCopy;
+        head.byteLength -= bytesToCopy;
+      }
+      c.queueTotalSize -= bytesToCopy;
+      descriptor.bytesFilled += bytesToCopy;
+      remaining -= bytesToCopy;
+    }
+    return ready;
+  }
+
+  function byteControllerProcessPullIntosUsingQueue(c) {
+    const filled = [];
+    while (c.pendingPullIntos.length > 0) {
+      if (c.queueTotalSize === 0) break;
+      const descriptor = c.pendingPullIntos[0];
+      if (byteControllerFillPullIntoFromQueue(c, descriptor)) {
+        byteControllerShiftPendingPullInto(c);
+        filled[filled.length] = descriptor;
+      }
+    }
+    return filled;
+  }
+
+  function convertPullIntoDescriptor(descriptor) {
+    const buffer = transferArrayBuffer(descriptor.buffer);
+    return new descriptor.viewConstructor(buffer, descriptor.byteOffset,
+      descriptor.bytesFilled / descriptor.elementSize);
+  }
+
+  function commitPullIntoDescriptor(s, descriptor) {
+    const done = s.state === 'closed';
+    const filledView = convertPullIntoDescriptor(descriptor);
+    if (descriptor.readerType === 'default') fulfillReadRequest(s, filledView, done);
+    else fulfillReadIntoRequest(s, filledView, done);
+  }
+
+  function byteControllerCommitAll(c, descriptors) {
+    for (let i = 0; i < descriptors.length; i++) commitPullIntoDescriptor(c.stream, descriptors[i]);
+  }
+
+  function byteControllerPullInto(c, view, min, readIntoRequest) {
+    const s = c.stream;
+    let elementSize = 1;
+    let viewConstructor = DataView;
+    const name = TypedArrayPrototypeGetSymbolToStringTag(view);
+    if (name !== undefined) {
+      viewConstructor = viewConstructors[name];
+      elementSize = viewConstructor.BYTES_PER_ELEMENT;
+    }
+    const byteOffset = viewByteOffset(view);
+    const byteLength = viewByteLength(view);
+    let buffer;
+    try {
+      buffer = transferArrayBuffer(viewBuffer(view));
+    } catch (error) {
+      readIntoRequest.errorSteps(error);
+      return;
+    }
+    const descriptor = {
+      buffer, bufferByteLength: ArrayBufferPrototypeGetByteLength(buffer), byteOffset, byteLength,
+      bytesFilled: 0, minimumFill: min * elementSize, elementSize, viewConstructor, readerType: 'byob',
+    };
+    if (c.pendingPullIntos.length > 0) {
+      c.pendingPullIntos[c.pendingPullIntos.length] = descriptor;
+      s.reader.readIntoRequests.push(readIntoRequest);
+      return;
+    }
+    if (s.state === 'closed') {
+      readIntoRequest.closeSteps(new viewConstructor(descriptor.buffer, byteOffset, 0));
+      return;
+    }
+    if (c.queueTotalSize > 0) {
+      if (byteControllerFillPullIntoFromQueue(c, descriptor)) {
+        const filledView = convertPullIntoDescriptor(descriptor);
+        byteControllerHandleQueueDrain(c);
+        readIntoRequest.chunkSteps(filledView);
+        return;
+      }
+      if (c.closeRequested) {
+        const e = new TypeError('Insufficient bytes to fill elements in the given buffer');
+        byteControllerError(c, e);
+        readIntoRequest.errorSteps(e);
+        return;
+      }
+    }
+    c.pendingPullIntos[c.pendingPullIntos.length] = descriptor;
+    s.reader.readIntoRequests.push(readIntoRequest);
+    byteControllerCallPullIfNeeded(c);
   }
 
   function byteControllerRespond(c, bytesWritten) {
     const first = c.pendingPullIntos[0];
-    const state = c.stream.state;
-    if (state === 'closed') {
+    if (c.stream.state === 'closed') {
       if (bytesWritten !== 0) throw new TypeError('bytesWritten must be 0 when calling respond() on a closed stream');
     } else {
       if (bytesWritten === 0) throw new TypeError('bytesWritten must be greater than 0 when calling respond() on a readable stream');
@@ -847,27 +1087,58 @@ let streams_desiredSize;
     byteControllerRespondInternal(c, bytesWritten);
   }
 
+  function byteControllerRespondInClosedState(c, first) {
+    if (first.readerType === 'none') byteControllerShiftPendingPullInto(c);
+    const s = c.stream;
+    if (hasBYOBReader(s)) {
+      const filled = [];
+      while (filled.length < numReadIntoRequests(s)) filled[filled.length] = byteControllerShiftPendingPullInto(c);
+      byteControllerCommitAll(c, filled);
+    }
+  }
+
+  function byteControllerRespondInReadableState(c, bytesWritten, descriptor) {
+    descriptor.bytesFilled += bytesWritten;
+    if (descriptor.readerType === 'none') {
+      byteControllerEnqueueDetachedPullInto(c, descriptor);
+      byteControllerCommitAll(c, byteControllerProcessPullIntosUsingQueue(c));
+      return;
+    }
+    if (descriptor.bytesFilled < descriptor.minimumFill) return;
+    byteControllerShiftPendingPullInto(c);
+    const remainder = descriptor.bytesFilled % descriptor.elementSize;
+    if (remainder > 0) {
+      const end = descriptor.byteOffset + descriptor.bytesFilled;
+      byteControllerEnqueueClonedChunk(c, descriptor.buffer, end - remainder, remainder);
+    }
+    descriptor.bytesFilled -= remainder;
+    const filled = byteControllerProcessPullIntosUsingQueue(c);
+    commitPullIntoDescriptor(c.stream, descriptor);
+    byteControllerCommitAll(c, filled);
+  }
+
   function byteControllerRespondInternal(c, bytesWritten) {
     const first = c.pendingPullIntos[0];
-    const s = c.stream;
     byteControllerInvalidateBYOBRequest(c);
-    if (s.state === 'closed') {
-      if (first.readerType === 'none') ArrayPrototypeShift(c.pendingPullIntos);
-    } else {
-      first.bytesFilled += bytesWritten;
-      if (first.readerType === 'none') {
-        byteControllerEnqueueDetachedPullInto(c, first);
-      } else {
-        ArrayPrototypeShift(c.pendingPullIntos);
-        const filled = new Uint8Array(first.buffer, first.byteOffset, first.bytesFilled);
-        if (numReadRequests(s) > 0) fulfillReadRequest(s, filled, false);
-        else {
-          c.queue.push([filled, filled.byteLength]);
-          c.queueTotalSize += filled.byteLength;
-        }
-      }
-    }
+    if (c.stream.state === 'closed') byteControllerRespondInClosedState(c, first);
+    else byteControllerRespondInReadableState(c, bytesWritten, first);
     byteControllerCallPullIfNeeded(c);
+  }
+
+  function byteControllerRespondWithNewView(c, view, what) {
+    const first = c.pendingPullIntos[0];
+    const length = viewByteLength(view);
+    if (c.stream.state === 'closed') {
+      if (length !== 0) throw new TypeError(`${what}: The view's length must be 0 on a closed stream`);
+    } else if (length === 0) {
+      throw new TypeError(`${what}: The view's length must be greater than 0`);
+    }
+    const buffer = viewBuffer(view);
+    if (first.byteOffset + first.bytesFilled !== viewByteOffset(view)) throw new RangeError(`${what}: The region specified by view does not match byobRequest`);
+    if (first.bufferByteLength !== ArrayBufferPrototypeGetByteLength(buffer)) throw new RangeError(`${what}: The buffer of view has different capacity than byobRequest`);
+    if (first.bytesFilled + length > first.byteLength) throw new RangeError(`${what}: The region specified by view is larger than byobRequest`);
+    first.buffer = transferArrayBuffer(buffer);
+    byteControllerRespondInternal(c, length);
   }
 
   let byobRequestRecord;
@@ -895,13 +1166,10 @@ let streams_desiredSize;
       const r = byobRequestRecord(this);
       const what = "Failed to execute 'respond' on 'ReadableStreamBYOBRequest'";
       requireArguments(arguments.length, 1, what);
-      const n = Number(bytesWritten);
-      if (!Number.isFinite(n) || Math.trunc(n) < 0 || Math.trunc(n) > Number.MAX_SAFE_INTEGER) {
-        throw new TypeError(`${what}: Value is outside the 'unsigned long long' value range.`);
-      }
+      const n = enforceRangeUnsigned(bytesWritten, what);
       if (r.controller === undefined) throw new TypeError(`${what}: This BYOB request has been invalidated`);
-      if (r.view.buffer.byteLength === 0) throw new TypeError(`${what}: The view's buffer has been detached.`);
-      byteControllerRespond(r.controller, Math.trunc(n));
+      if (isDetached(TypedArrayPrototypeGetBuffer(r.view))) throw new TypeError(`${what}: The view's buffer has been detached.`);
+      byteControllerRespond(r.controller, n);
     }
 
     respondWithNewView(view) {
@@ -910,29 +1178,19 @@ let streams_desiredSize;
       requireArguments(arguments.length, 1, what);
       if (!ArrayBufferIsView(view)) throw new TypeError(`${what}: parameter 1 is not of type 'ArrayBufferView'.`);
       if (r.controller === undefined) throw new TypeError(`${what}: This BYOB request has been invalidated`);
-      if (view.buffer.byteLength === 0) throw new TypeError(`${what}: The view's buffer has been detached.`);
-      const c = r.controller;
-      const first = c.pendingPullIntos[0];
-      if (c.stream.state === 'closed') {
-        if (view.byteLength !== 0) throw new TypeError(`${what}: The view's length must be 0 on a closed stream`);
-      } else if (view.byteLength === 0) {
-        throw new TypeError(`${what}: The view's length must be greater than 0`);
-      }
-      if (first.byteOffset + first.bytesFilled !== view.byteOffset) throw new RangeError(`${what}: The region specified by view does not match byobRequest`);
-      if (first.buffer.byteLength !== view.buffer.byteLength) throw new RangeError(`${what}: The buffer of view has different capacity than byobRequest`);
-      if (first.bytesFilled + view.byteLength > first.byteLength) throw new RangeError(`${what}: The region specified by view is larger than byobRequest`);
-      const length = view.byteLength;
-      first.buffer = transferArrayBuffer(view.buffer);
-      byteControllerRespondInternal(c, length);
+      if (isDetached(viewBuffer(view))) throw new TypeError(`${what}: The view's buffer has been detached.`);
+      byteControllerRespondWithNewView(r.controller, view, what);
     }
   }
   webIdlClass(ReadableStreamBYOBRequest);
 
-  function byteControllerGetDesiredSize(c) {
-    const state = c.stream.state;
-    if (state === 'errored') return null;
-    if (state === 'closed') return 0;
-    return c.strategyHWM - c.queueTotalSize;
+  // Web IDL [EnforceRange] unsigned long long.
+  function enforceRangeUnsigned(value, what) {
+    const n = Number(value);
+    if (!Number.isFinite(n)) throw new TypeError(`${what}: Value is not a finite number.`);
+    const t = Math.trunc(n);
+    if (t < 0 || t > Number.MAX_SAFE_INTEGER) throw new TypeError(`${what}: Value is outside the 'unsigned long long' value range.`);
+    return t === 0 ? 0 : t;
   }
 
   // --------------------------------------------- ReadableStreamDefaultReader
@@ -1013,7 +1271,7 @@ let streams_desiredSize;
   webIdlClass(ReadableStreamDefaultReader);
 
   function newReaderRecord() {
-    return { pub: null, stream: undefined, closed: null, readRequests: new Queue() };
+    return { pub: null, byob: false, stream: undefined, closed: null, readRequests: new Queue(), readIntoRequests: null };
   }
 
   function setUpDefaultReader(r, s) {
@@ -1043,7 +1301,8 @@ let streams_desiredSize;
     else s.controller.pullSteps(readRequest);
   }
 
-  function defaultReaderRelease(r) {
+  // Releases a default or a BYOB reader: its pending reads fail.
+  function readerRelease(r) {
     const s = r.stream;
     const error = new TypeError('Reader was released');
     if (s.state === 'readable') {
@@ -1056,6 +1315,134 @@ let streams_desiredSize;
     s.reader = undefined;
     r.stream = undefined;
     readerErrorReadRequests(r, error);
+  }
+
+  function defaultReaderRelease(r) {
+    readerRelease(r);
+  }
+
+  // ----------------------------------------------- ReadableStreamBYOBReader
+
+  let byobReaderRecord;
+
+  class ReadableStreamBYOBReader {
+    #r;
+
+    constructor(stream) {
+      requireArguments(arguments.length, 1, "Failed to construct 'ReadableStreamBYOBReader'");
+      if (stream === constructToken) {
+        this.#r = arguments[1];
+        this.#r.pub = this;
+        return;
+      }
+      const s = tryRecord(rsRecord, stream);
+      if (!s) {
+        throw new TypeError("Failed to construct 'ReadableStreamBYOBReader': parameter 1 is not of type 'ReadableStream'.");
+      }
+      const r = newReaderRecord();
+      this.#r = r;
+      r.pub = this;
+      setUpBYOBReader(r, s);
+    }
+
+    static {
+      byobReaderRecord = (value) => {
+        if (!isObject(value) || !(#r in value)) throw new TypeError('Illegal invocation');
+        return value.#r;
+      };
+    }
+
+    get closed() {
+      let r;
+      try {
+        r = byobReaderRecord(this);
+      } catch (error) {
+        return rejected(error);
+      }
+      return r.closed.promise;
+    }
+
+    read(view, options = undefined) {
+      const what = "Failed to execute 'read' on 'ReadableStreamBYOBReader'";
+      let r;
+      let min;
+      try {
+        r = byobReaderRecord(this);
+        requireArguments(arguments.length, 1, what);
+        if (!ArrayBufferIsView(view)) throw new TypeError(`${what}: parameter 1 is not of type 'ArrayBufferView'.`);
+        const dict = dictionary(options, what);
+        min = dict.min === undefined ? 1 : enforceRangeUnsigned(dict.min, `${what}: Failed to read the 'min' property`);
+      } catch (error) {
+        return rejected(error);
+      }
+      if (viewByteLength(view) === 0) return rejected(new TypeError(`${what}: This view has a zero byte length.`));
+      const buffer = viewBuffer(view);
+      if (ArrayBufferPrototypeGetByteLength(buffer) === 0 || isDetached(buffer)) {
+        return rejected(new TypeError(`${what}: This view's buffer is detached or has zero length.`));
+      }
+      if (min === 0) return rejected(new TypeError(`${what}: options.min must be greater than 0.`));
+      if (isTypedArray(view)) {
+        if (min > TypedArrayPrototypeGetLength(view)) return rejected(new RangeError(`${what}: options.min must be at most the view's length.`));
+      } else if (min > DataViewPrototypeGetByteLength(view)) {
+        return rejected(new RangeError(`${what}: options.min must be at most the view's byteLength.`));
+      }
+      if (r.stream === undefined) return rejected(new TypeError('This readable stream reader has been released and cannot be used to read from its previous owner stream'));
+      return new Promise((resolve, reject) => {
+        byobReaderRead(r, view, min, {
+          chunkSteps: (value) => resolve({ value, done: false }),
+          closeSteps: (value) => resolve({ value, done: true }),
+          errorSteps: reject,
+        });
+      });
+    }
+
+    releaseLock() {
+      const r = byobReaderRecord(this);
+      if (r.stream === undefined) return;
+      readerRelease(r);
+    }
+
+    cancel(reason = undefined) {
+      let r;
+      try {
+        r = byobReaderRecord(this);
+      } catch (error) {
+        return rejected(error);
+      }
+      if (r.stream === undefined) return rejected(new TypeError('This readable stream reader has been released and cannot be used to cancel its previous owner stream'));
+      return readableStreamCancel(r.stream, reason);
+    }
+  }
+  webIdlClass(ReadableStreamBYOBReader);
+
+  function setUpBYOBReader(r, s) {
+    if (isLocked(s)) {
+      throw new TypeError('ReadableStreamBYOBReader constructor can only accept readable streams that are not yet locked to a reader');
+    }
+    if (!s.controller.isByte) {
+      throw new TypeError("Cannot construct a ReadableStreamBYOBReader for a stream not constructed with a byte source");
+    }
+    r.byob = true;
+    r.stream = s;
+    s.reader = r;
+    if (s.state === 'readable') r.closed = deferred();
+    else if (s.state === 'closed') r.closed = resolvedDeferred();
+    else r.closed = rejectedDeferred(s.storedError);
+    r.readIntoRequests = new Queue();
+  }
+
+  function acquireBYOBReader(s) {
+    const r = newReaderRecord();
+    setUpBYOBReader(r, s);
+    new ReadableStreamBYOBReader(constructToken, r);
+    return r;
+  }
+
+  function byobReaderRead(r, view, min, readIntoRequest) {
+    const s = r.stream;
+    s.disturbed = true;
+    if (s.state === 'errored') readIntoRequest.errorSteps(s.storedError);
+    else byteControllerPullInto(s.controller, view, min, readIntoRequest);
   }
 
   // ---------------------------------------------------------- async iteration
@@ -1224,8 +1611,32 @@ let streams_desiredSize;
     return structuredClone(chunk);
   }
 
+  // The branches of a byte stream are byte streams (with hwm 0, so that they pull
+  // only when read), each chunk copied for the second branch; a BYOB read that a
+  // branch still waits for when the source closes is answered empty.
   function readableStreamTee(s, cloneForBranch2) {
     const reader = acquireDefaultReader(s);
+    const byte = s.controller.isByte;
+    const enqueueBranch = (c, chunk) => {
+      if (byte) byteControllerEnqueue(c, chunk);
+      else defaultControllerEnqueue(c, chunk);
+    };
+    const closeBranch = (c) => {
+      if (!byte) {
+        defaultControllerClose(c);
+        return;
+      }
+      try {
+        byteControllerClose(c);
+      } catch {
+        return; // the branch is errored: its pending read cannot be whole elements
+      }
+      if (c.pendingPullIntos.length > 0) byteControllerRespond(c, 0);
+    };
+    const errorBranch = (c, e) => {
+      if (byte) byteControllerError(c, e);
+      else defaultControllerError(c, e);
+    };
     let reading = false;
     let readAgain = false;
     let canceled1 = false;
@@ -1252,22 +1663,22 @@ let streams_desiredSize;
               try {
                 chunk2 = cloneChunk(chunk);
               } catch (error) {
-                defaultControllerError(branch1.controller, error);
-                defaultControllerError(branch2.controller, error);
+                errorBranch(branch1.controller, error);
+                errorBranch(branch2.controller, error);
                 cancelPromise.resolve(readableStreamCancel(s, error));
                 return;
               }
             }
-            if (!canceled1) defaultControllerEnqueue(branch1.controller, chunk1);
-            if (!canceled2) defaultControllerEnqueue(branch2.controller, chunk2);
+            if (!canceled1) enqueueBranch(branch1.controller, chunk1);
+            if (!canceled2) enqueueBranch(branch2.controller, chunk2);
             reading = false;
             if (readAgain) pullAlgorithm();
           });
         },
         closeSteps: () => {
           reading = false;
-          if (!canceled1) defaultControllerClose(branch1.controller);
-          if (!canceled2) defaultControllerClose(branch2.controller);
+          if (!canceled1) closeBranch(branch1.controller);
+          if (!canceled2) closeBranch(branch2.controller);
           if (!canceled1 || !canceled2) cancelPromise.resolve();
         },
         errorSteps: () => {
@@ -1288,11 +1699,12 @@ let streams_desiredSize;
       if (canceled1) cancelPromise.resolve(readableStreamCancel(s, [reason1, reason2]));
       return cancelPromise.promise;
     };
-    branch1 = createReadableStream(noop, pullAlgorithm, cancel1Algorithm);
-    branch2 = createReadableStream(noop, pullAlgorithm, cancel2Algorithm);
+    const create = byte ? createByteStream : createReadableStream;
+    branch1 = create(noop, pullAlgorithm, cancel1Algorithm);
+    branch2 = create(noop, pullAlgorithm, cancel2Algorithm);
     react(reader.closed.promise, noop, (r) => {
-      defaultControllerError(branch1.controller, r);
-      defaultControllerError(branch2.controller, r);
+      errorBranch(branch1.controller, r);
+      errorBranch(branch2.controller, r);
       if (!canceled1 || !canceled2) cancelPromise.resolve();
     });
     return [branch1, branch2];
@@ -2420,6 +2832,7 @@ let streams_desiredSize;
 
   defineGlobal('ReadableStream', ReadableStream);
   defineGlobal('ReadableStreamDefaultReader', ReadableStreamDefaultReader);
+  defineGlobal('ReadableStreamBYOBReader', ReadableStreamBYOBReader);
   defineGlobal('ReadableStreamDefaultController', ReadableStreamDefaultController);
   defineGlobal('ReadableByteStreamController', ReadableByteStreamController);
   defineGlobal('ReadableStreamBYOBRequest', ReadableStreamBYOBRequest);
