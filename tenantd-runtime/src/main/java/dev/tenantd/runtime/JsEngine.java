@@ -135,7 +135,11 @@ public final class JsEngine implements AutoCloseable {
                     return false;
                 }
             });
+            // Javet turns on --use-strict by default, which would run service-worker scripts
+            // (classic scripts, sloppy unless they say otherwise, as on workerd) as strict code.
+            // The runtime's own JavaScript is strict by its directive, modules are strict anyway.
             V8RuntimeOptions.V8_FLAGS
+                    .setUseStrict(false)
                     .setIcuDataFile(icuData.toString())
                     .setMaxHeapSize(options.heapLimitMb())
                     .setMaxOldSpaceSize(options.heapLimitMb())
