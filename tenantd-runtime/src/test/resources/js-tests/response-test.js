@@ -325,3 +325,13 @@ export async function subclassesWork() {
   assertEquals(r.extra, 202);
   assertEquals(await r.text(), 'sub');
 }
+
+export async function aDisturbedStreamIsNoBody() {
+  const stream = new ReadableStream({ pull: (c) => c.enqueue(new Uint8Array()) });
+  const reader = stream.getReader();
+  await reader.read();
+  reader.releaseLock();
+  assertThrows(() => new Response(stream), TypeError);
+  const untouched = new ReadableStream({ start: (c) => { c.enqueue(new Uint8Array([104, 105])); c.close(); } });
+  assertEquals(await new Response(untouched).text(), 'hi');
+}

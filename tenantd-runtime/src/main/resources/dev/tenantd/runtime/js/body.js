@@ -151,7 +151,7 @@ function body_extract(object, what) {
   if (typeof object === 'object' && object !== null) {
     if (streams_isReadableStream(object)) {
       const known = body_streamSources.get(object);
-      if (streams_isLocked(object) || (known !== undefined && known.disturbed)) {
+      if (streams_isLocked(object) || streams_isDisturbed(object) || (known !== undefined && known.disturbed)) {
         throw new TypeError(`${what}: The ReadableStream body is locked or has already been read.`);
       }
       return { source: body_fromStream(object), type: null };
