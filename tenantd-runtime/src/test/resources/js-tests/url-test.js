@@ -16,29 +16,9 @@ function parseOrNull(input, base) {
 const COMPONENTS = ['href', 'origin', 'protocol', 'username', 'password', 'host', 'hostname',
   'port', 'pathname', 'search', 'hash'];
 
-// Host parsing of these inputs depends on Unicode normalization (NFC/NFKC)
-// tables. The V8 build tenantd embeds has no ICU, so String.prototype.normalize
-// is the identity there; these cases are checked only on an engine with ICU,
-// and the gap is documented in the runtime's README.
-const NEEDS_NORMALIZATION_TABLES = new Set(['file://loC\u{1D400}\u{1D40B}\u{1D407}\u{1D428}\u{1D42C}\u{1D42D}/usr/bin',
-  'http://a.b.c.xn--pokxncvks', 'http://10.0.0.xn--pokxncvks', 'http://a.b.c.XN--pokxncvks',
-  'http://a.b.c.Xn--pokxncvks', 'http://10.0.0.XN--pokxncvks', 'http://10.0.0.xN--pokxncvks',
-  'http://a\u0301.com']);
-const HAS_NORMALIZATION_TABLES = 'a\u0301'.normalize('NFC') === '\u00E1';
-
-function parseCases() {
-  return PARSE_CASES.filter(([input]) => HAS_NORMALIZATION_TABLES || !NEEDS_NORMALIZATION_TABLES.has(input));
-}
-
-export function normalizationIndependentCasesAreMostOfTheData() {
-  // Guards the exclusion above from growing silently.
-  assert(PARSE_CASES.length - parseCases().length <= NEEDS_NORMALIZATION_TABLES.size, 'too many cases excluded');
-  assert(parseCases().length > 400, `only ${parseCases().length} parse cases run`);
-}
-
 export function parsesUrlTestData() {
   const failures = [];
-  for (const [input, base, expected] of parseCases()) {
+  for (const [input, base, expected] of PARSE_CASES) {
     const url = parseOrNull(input, base);
     const actual = url === null ? null : url.href;
     if (actual !== expected) {

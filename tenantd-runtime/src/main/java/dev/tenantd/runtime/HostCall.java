@@ -69,6 +69,8 @@ enum HostCall {
     ZLIB_READ("zlibRead"),
     /** (handle): frees the stream. */
     ZLIB_CLOSE("zlibClose"),
+    /** (domain) -> the domain by UTS #46 ToASCII as the URL Standard runs it, or null: not a valid domain ({@link IdnaHostCalls}). */
+    IDNA_TO_ASCII("idnaToAscii"),
     /** () -> id of the first end of a new WebSocketPair (the second is the next id), 0 past the limit. */
     WS_PAIR("wsPair"),
     /** (id) -> whether the WebSocket is accepted: its events run in this isolate from now on. */

@@ -303,219 +303,26 @@ let urlPatternComponents;
   }
 
   // ---------------------------------------------------------------------
-  // Punycode (RFC 3492)
-
-  const url_PC_BASE = 36;
-  const url_PC_TMIN = 1;
-  const url_PC_TMAX = 26;
-  const url_PC_SKEW = 38;
-  const url_PC_DAMP = 700;
-  const url_PC_MAXINT = 0x7FFFFFFF;
-
-  function url_pcAdapt(delta, numPoints, first) {
-    delta = first ? MathFloor(delta / url_PC_DAMP) : MathFloor(delta / 2);
-    delta += MathFloor(delta / numPoints);
-    let k = 0;
-    while (delta > ((url_PC_BASE - url_PC_TMIN) * url_PC_TMAX) >> 1) {
-      delta = MathFloor(delta / (url_PC_BASE - url_PC_TMIN));
-      k += url_PC_BASE;
-    }
-    return k + MathFloor(((url_PC_BASE - url_PC_TMIN + 1) * delta) / (delta + url_PC_SKEW));
-  }
-
-  function url_pcThreshold(k, bias) {
-    if (k <= bias) return url_PC_TMIN;
-    if (k >= bias + url_PC_TMAX) return url_PC_TMAX;
-    return k - bias;
-  }
-
-  function url_pcDigit(d) {
-    return StringFromCharCode(d < 26 ? 0x61 + d : 0x30 + d - 26);
-  }
-
-  function url_punycodeEncode(str) {
-    const input = [];
-    for (let i = 0; i < str.length; i++) {
-      const cp = StringPrototypeCodePointAt(str, i);
-      input[input.length] = cp;
-      if (cp > 0xFFFF) i++;
-    }
-    let output = '';
-    for (let i = 0; i < input.length; i++) if (input[i] < 0x80) output += StringFromCharCode(input[i]);
-    const basic = output.length;
-    let handled = basic;
-    if (basic > 0) output += '-';
-    let n = 0x80;
-    let delta = 0;
-    let bias = 72;
-    while (handled < input.length) {
-      let m = 0x10FFFF + 1;
-      for (let i = 0; i < input.length; i++) if (input[i] >= n && input[i] < m) m = input[i];
-      delta += (m - n) * (handled + 1);
-      n = m;
-      for (let i = 0; i < input.length; i++) {
-        const cp = input[i];
-        if (cp < n) delta++;
-        if (cp === n) {
-          let q = delta;
-          for (let k = url_PC_BASE; ; k += url_PC_BASE) {
-            const t = url_pcThreshold(k, bias);
-            if (q < t) break;
-            output += url_pcDigit(t + ((q - t) % (url_PC_BASE - t)));
-            q = MathFloor((q - t) / (url_PC_BASE - t));
-          }
-          output += url_pcDigit(q);
-          bias = url_pcAdapt(delta, handled + 1, handled === basic);
-          delta = 0;
-          handled++;
-        }
-      }
-      delta++;
-      n++;
-    }
-    return output;
-  }
-
-  // Returns the decoded label, or null when `str` is not valid Punycode.
-  function url_punycodeDecode(str) {
-    const output = [];
-    let b = StringPrototypeLastIndexOf(str, '-');
-    if (b < 0) b = 0;
-    for (let j = 0; j < b; j++) {
-      const c = StringPrototypeCharCodeAt(str, j);
-      if (c >= 0x80) return null;
-      output[output.length] = c;
-    }
-    let n = 0x80;
-    let i = 0;
-    let bias = 72;
-    let pos = b > 0 ? b + 1 : 0;
-    while (pos < str.length) {
-      const oldi = i;
-      let w = 1;
-      for (let k = url_PC_BASE; ; k += url_PC_BASE) {
-        if (pos >= str.length) return null;
-        const c = StringPrototypeCharCodeAt(str, pos++);
-        let digit;
-        if (c >= 0x30 && c <= 0x39) digit = c - 0x30 + 26;
-        else if (c >= 0x41 && c <= 0x5A) digit = c - 0x41;
-        else if (c >= 0x61 && c <= 0x7A) digit = c - 0x61;
-        else return null;
-        if (digit > MathFloor((url_PC_MAXINT - i) / w)) return null;
-        i += digit * w;
-        const t = url_pcThreshold(k, bias);
-        if (digit < t) break;
-        if (w > MathFloor(url_PC_MAXINT / (url_PC_BASE - t))) return null;
-        w *= url_PC_BASE - t;
-      }
-      const count = output.length + 1;
-      bias = url_pcAdapt(i - oldi, count, oldi === 0);
-      if (MathFloor(i / count) > url_PC_MAXINT - n) return null;
-      n += MathFloor(i / count);
-      i %= count;
-      if (n > 0x10FFFF || (n >= 0xD800 && n <= 0xDFFF)) return null;
-      for (let k = output.length; k > i; k--) output[k] = output[k - 1];
-      output[i] = n;
-      i++;
-    }
-    return ReflectApply(StringFromCodePoint, null, output);
-  }
-
-  // ---------------------------------------------------------------------
   // Hosts
 
   const url_FORBIDDEN_HOST = /[\0\t\n\r #/:<>?@[\\\]^|]/;
   const url_FORBIDDEN_DOMAIN = /[\0-\x20#%/:<>?@[\\\]^|\x7F]/;
-  // Code points UTS #46 maps to nothing (soft hyphen, ZWSP, word joiner,
-  // variation selectors, BOM, ...).
-  const url_IDNA_IGNORED = /[\u00AD\u034F\u180B-\u180D\u180F\u200B\u2060-\u2064\uFE00-\uFE0F\uFEFF\u{1BCA0}-\u{1BCA3}\u{E0100}-\u{E01EF}]/gu;
-  // Approximates UTS #46 "disallowed": controls, format characters (ZWJ and
-  // ZWNJ included, as their contextual rules are not implemented), spaces,
-  // surrogates, private use and U+FFFC/U+FFFD. Written as explicit ranges: the
-  // engine is built without ICU, so Unicode property escapes are unavailable.
-  const url_IDNA_DISALLOWED = /[\0-\x1F\x7F-\xA0\u00AD\u0600-\u0605\u061C\u06DD\u070F\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u206F\u3000\uD800-\uDFFF\uE000-\uF8FF\uFEFF\uFDD0-\uFDEF\uFFF9-\uFFFF\u{F0000}-\u{10FFFF}]/u;
-  const url_COMBINING_MARK_START = /^[\u0300-\u036F\u0483-\u0489\u0591-\u05BD\u0610-\u061A\u064B-\u065F\u0E31\u0E34-\u0E3A\u1AB0-\u1AFF\u1DC0-\u1DFF\u20D0-\u20FF\uFE20-\uFE2F]/;
-
-  // String.prototype.normalize needs ICU for the compatibility forms; without
-  // it the string is used as given.
-  function url_normalize(str, form) {
-    try {
-      return StringPrototypeNormalize(str, form);
-    } catch {
-      return str;
-    }
-  }
   const url_NON_ASCII = /[^\x00-\x7F]/;
-
-  // UTS #46 mapping approximated by compatibility normalization plus case
-  // folding; ideographic full stops become label separators.
-  // Without ICU, compatibility normalization is a no-op; fold at least the
-  // fullwidth ASCII forms and the Latin ligatures, so that a fullwidth '\uFF05' or
-  // '\uFF0E' can never slip past host validation.
-  const url_HAS_NFKC = '\uFF21'.normalize('NFKC') === 'A';
-  const url_LIGATURES = ['ff', 'fi', 'fl', 'ffi', 'ffl', 'st', 'st'];
-  function url_foldCompat(str) {
-    if (url_HAS_NFKC) return str;
-    return url_mapChars(str, (c) => {
-      if (c >= 0xFF01 && c <= 0xFF5E) return StringFromCharCode(c - 0xFEE0);
-      if (c === 0x3000) return ' ';
-      if (c >= 0xFB00 && c <= 0xFB06) return url_LIGATURES[c - 0xFB00];
-      return undefined;
-    });
-  }
-
-  // Removes what url_IDNA_IGNORED matches (a global search-and-replace would look up
-  // methods a worker can change).
-  function url_removeIgnored(str) {
-    let out = '';
-    let from = 0;
-    for (;;) {
-      url_IDNA_IGNORED.lastIndex = from;
-      const match = RegExpPrototypeExec(url_IDNA_IGNORED, str);
-      if (match === null) break;
-      out += StringPrototypeSlice(str, from, match.index);
-      from = match.index + match[0].length;
-    }
-    return from === 0 ? str : out + StringPrototypeSlice(str, from);
-  }
-
-  function url_idnaMap(str) {
-    const mapped = url_normalize(StringPrototypeToLowerCase(
-      url_normalize(url_foldCompat(url_removeIgnored(str)), 'NFKC')), 'NFKC');
-    return url_mapChars(mapped, (c) => (c === 0x3002 || c === 0xFF0E || c === 0xFF61 ? '.' : undefined));
-  }
-
-  function url_idnaValidLabel(label) {
-    if (label === '') return true;
-    if (url_normalize(label, 'NFC') !== label) return false;
-    if (regExpTest(url_COMBINING_MARK_START, label)) return false;
-    if (StringPrototypeIndexOf(label, '.') !== -1) return false;
-    return !regExpTest(url_IDNA_DISALLOWED, label);
-  }
-
-  // Domain to ASCII with beStrict false: UTS #46 ToASCII, non-transitional,
-  // CheckHyphens and VerifyDnsLength off. Returns null on failure.
   const url_PUNYCODE_LABEL = /(^|\.)xn--/;
+  // The host side refuses longer domains (Chromium's bound for hosts that need IDNA); such a
+  // domain fails here without crossing to it.
+  const url_IDNA_MAX_LENGTH = 253 * 5;
+
+  // Domain to ASCII with beStrict false. A domain of ASCII without an "xn--" label comes out
+  // lowercased, as UTS #46 would leave it; any other goes through UTS #46 ToASCII on the host
+  // (ICU4J), in one call. Returns null on failure.
   function url_domainToAscii(domain) {
     if (!regExpTest(url_NON_ASCII, domain)) {
       const lower = StringPrototypeToLowerCase(domain);
       if (!regExpTest(url_PUNYCODE_LABEL, lower)) return lower;
     }
-    const mapped = url_idnaMap(domain);
-    const labels = url_split(mapped, '.');
-    for (let i = 0; i < labels.length; i++) {
-      const label = labels[i];
-      if (StringPrototypeStartsWith(label, 'xn--')) {
-        if (regExpTest(url_NON_ASCII, label)) return null;
-        const decoded = url_punycodeDecode(StringPrototypeSlice(label, 4));
-        if (decoded === null || decoded === '' || !regExpTest(url_NON_ASCII, decoded)) return null;
-        if (!url_idnaValidLabel(decoded) || url_idnaMap(decoded) !== decoded) return null;
-      } else if (regExpTest(url_NON_ASCII, label)) {
-        if (!url_idnaValidLabel(label)) return null;
-        labels[i] = 'xn--' + url_punycodeEncode(label);
-      }
-    }
-    const result = ArrayPrototypeJoin(labels, '.');
+    if (domain.length > url_IDNA_MAX_LENGTH) return null;
+    const result = host.idnaToAscii(domain);
     return result === '' ? null : result;
   }
 
