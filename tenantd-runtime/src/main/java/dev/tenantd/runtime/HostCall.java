@@ -71,6 +71,11 @@ enum HostCall {
     ZLIB_CLOSE("zlibClose"),
     /** (domain) -> the domain by UTS #46 ToASCII as the URL Standard runs it, or null: not a valid domain ({@link IdnaHostCalls}). */
     IDNA_TO_ASCII("idnaToAscii"),
+    /**
+     * (encoding, bytes, fatal, flush) -> string (first code unit: trailing bytes kept) or a negative
+     * number: a TextDecoder chunk in a multi-byte legacy encoding ({@link TextCodecHostCalls}).
+     */
+    TEXT_DECODE("textDecode"),
     /** () -> id of the first end of a new WebSocketPair (the second is the next id), 0 past the limit. */
     WS_PAIR("wsPair"),
     /** (id) -> whether the WebSocket is accepted: its events run in this isolate from now on. */

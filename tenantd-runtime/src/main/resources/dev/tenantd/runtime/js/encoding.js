@@ -1,5 +1,6 @@
-// TextEncoder and TextDecoder per the Encoding Standard (UTF-8, UTF-16LE/BE
-// and windows-1252), plus the UTF-8 helpers other runtime files share. These
+// TextEncoder and TextDecoder per the Encoding Standard (every encoding it names:
+// UTF-8 and UTF-16 here, the single-byte ones from encoding-tables.js, the multi-byte
+// legacy ones on the host), TextEncoderStream and TextDecoderStream, plus the UTF-8 helpers other runtime files share. These
 // run on the request path, so decoders write code units into a reused
 // Uint16Array and turn it into strings in chunks instead of char by char.
 
@@ -253,15 +254,24 @@ function enc_utf16DecodeInto(bytes, state, fatal, flush, bigEndian) {
   return enc_unitsToString(out, o, result);
 }
 
-// windows-1252 bytes 0x80..0x9F; the rest map to the same code point.
-const enc_windows1252 = new Uint16Array([
-  0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-  0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
-  0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-  0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
-]);
+// Single-byte decoders: bytes below 0x80 are ASCII, the rest come from the encoding's
+// table in encoding-tables.js (U+FFFD where the standard has no code point: an error).
+// A table becomes a Uint16Array the first time its encoding decodes.
+const enc_singleByteUnits = new SafeMap();
 
-function enc_windows1252Decode(bytes) {
+function enc_singleByteUnitsOf(name) {
+  let units = enc_singleByteUnits.get(name);
+  if (units === undefined) {
+    const table = enc_singleByteTable[name === 'ISO-8859-8-I' ? 'ISO-8859-8' : name];
+    units = new Uint16Array(128);
+    for (let i = 0; i < 128; i++) units[i] = StringPrototypeCharCodeAt(table, i);
+    enc_singleByteUnits.set(name, units);
+  }
+  return units;
+}
+
+function enc_singleByteDecode(bytes, name, fatal) {
+  const table = enc_singleByteUnitsOf(name);
   const out = enc_scratch;
   let result = '';
   let o = 0;
@@ -272,25 +282,77 @@ function enc_windows1252Decode(bytes) {
       o = 0;
     }
     const b = bytes[i];
-    out[o++] = b >= 0x80 && b <= 0x9F ? enc_windows1252[b - 0x80] : b;
+    if (b < 0x80) {
+      out[o++] = b;
+      continue;
+    }
+    const unit = table[b - 0x80];
+    out[o++] = unit === 0xFFFD ? enc_decodeError(fatal) : unit;
   }
   return enc_unitsToString(out, o, result);
 }
 
-const enc_labels = new SafeMap();
-{
-  const table = {
-    'utf-8': ['unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'utf-8', 'utf8', 'x-unicode20utf8'],
-    'utf-16be': ['unicodefffe', 'utf-16be'],
-    'utf-16le': ['csunicode', 'iso-10646-ucs-2', 'ucs-2', 'unicode', 'unicodefeff', 'utf-16', 'utf-16le'],
-    'windows-1252': ['ansi_x3.4-1968', 'ascii', 'cp1252', 'cp819', 'csisolatin1', 'ibm819',
-      'iso-8859-1', 'iso-ir-100', 'iso8859-1', 'iso88591', 'iso_8859-1', 'iso_8859-1:1987', 'l1',
-      'latin1', 'us-ascii', 'windows-1252', 'x-cp1252'],
-  };
-  for (const [name, labels] of Object.entries(table)) {
-    for (const label of labels) enc_labels.set(label, name);
-  }
+// Shared with the HTML rewriter: windows-1252's code points of bytes 0x80..0x9F, and its decoder.
+const enc_windows1252 = TypedArrayPrototypeSubarray(enc_singleByteUnitsOf('windows-1252'), 0, 32);
+
+function enc_windows1252Decode(bytes) {
+  return enc_singleByteDecode(bytes, 'windows-1252', false);
 }
+
+// x-user-defined: bytes 0x80..0xFF are U+F780..U+F7FF.
+function enc_userDefinedDecode(bytes) {
+  const out = enc_scratch;
+  let result = '';
+  let o = 0;
+  const n = TypedArrayPrototypeGetLength(bytes);
+  for (let i = 0; i < n; i++) {
+    if (o >= enc_FLUSH_AT) {
+      result = enc_unitsToString(out, o, result);
+      o = 0;
+    }
+    const b = bytes[i];
+    out[o++] = b < 0x80 ? b : 0xF780 + b - 0x80;
+  }
+  return enc_unitsToString(out, o, result);
+}
+
+// Multi-byte legacy encodings decode on the host, one call per chunk; state.pending holds
+// the bytes of a sequence that a streaming chunk left incomplete.
+const enc_multiByte = new SafeMap();
+for (const name of ['gbk', 'gb18030', 'big5', 'euc-jp', 'iso-2022-jp', 'shift_jis', 'euc-kr']) enc_multiByte.set(name, true);
+
+function enc_multiByteDecode(bytes, name, state, fatal, flush) {
+  let input = bytes;
+  const pending = state.pending;
+  if (pending !== null) {
+    input = new Uint8Array(TypedArrayPrototypeGetLength(pending) + TypedArrayPrototypeGetLength(bytes));
+    TypedArrayPrototypeSet(input, pending, 0);
+    TypedArrayPrototypeSet(input, bytes, TypedArrayPrototypeGetLength(pending));
+  }
+  state.pending = null;
+  const length = TypedArrayPrototypeGetLength(input);
+  if (length === 0) return '';
+  // The decoded string takes up to two bytes per input byte on the heap.
+  memory_request(length * 2);
+  const answer = host.textDecode(name, bodyToHost(input), fatal, flush);
+  if (answer === -1) return enc_decodeError(true);
+  if (typeof answer !== 'string') {
+    throw new RangeError(`Failed to execute 'decode' on 'TextDecoder': the input (${length} bytes) is too large to decode within the worker's memory limit.`);
+  }
+  const kept = StringPrototypeCharCodeAt(answer, 0);
+  if (kept > 0) state.pending = new Uint8Array(TypedArrayPrototypeSubarray(input, length - kept, length));
+  return StringPrototypeSlice(answer, 1);
+}
+
+const enc_labels = new SafeMap();
+for (const name of Object.keys(enc_labelTable)) {
+  const lower = StringPrototypeToLowerCase(name);
+  for (const label of enc_labelTable[name]) enc_labels.set(label, lower);
+}
+// The lowercase names the single-byte tables are found under.
+const enc_singleByteNames = new SafeMap();
+for (const name of Object.keys(enc_singleByteTable)) enc_singleByteNames.set(StringPrototypeToLowerCase(name), name);
+enc_singleByteNames.set('iso-8859-8-i', 'ISO-8859-8-I');
 
 // Bytes of an AllowSharedBufferSource, without copying.
 function enc_bufferSourceBytes(input, what) {
@@ -374,7 +436,8 @@ class TextDecoder {
     const fatal = !!dict.fatal;
     const ignoreBOM = !!dict.ignoreBOM;
     const name = enc_labels.get(enc_normalizeLabel(label));
-    if (name === undefined) {
+    // The replacement encoding has labels but is never a TextDecoder's.
+    if (name === undefined || name === 'replacement') {
       throw new RangeError(`Failed to construct 'TextDecoder': The encoding label provided ('${label}') is invalid.`);
     }
     this.#encoding = name;
@@ -402,11 +465,16 @@ class TextDecoder {
       if (encoding === 'utf-8') {
         this.#state ??= enc_newUtf8State();
         output = enc_utf8DecodeInto(bytes, this.#state, this.#fatal, !stream);
-      } else if (encoding === 'windows-1252') {
-        return enc_windows1252Decode(bytes);
-      } else {
+      } else if (encoding === 'utf-16le' || encoding === 'utf-16be') {
         this.#state ??= { lead: -1, surrogate: -1 };
         output = enc_utf16DecodeInto(bytes, this.#state, this.#fatal, !stream, encoding === 'utf-16be');
+      } else if (enc_multiByte.has(encoding)) {
+        this.#state ??= { pending: null };
+        return enc_multiByteDecode(bytes, encoding, this.#state, this.#fatal, !stream);
+      } else if (encoding === 'x-user-defined') {
+        return enc_userDefinedDecode(bytes);
+      } else {
+        return enc_singleByteDecode(bytes, enc_singleByteNames.get(encoding), this.#fatal);
       }
     } catch (error) {
       // A fatal error ends the stream: the next call starts afresh.
