@@ -187,3 +187,11 @@ export async function textEncoderStreamJoinsSplitSurrogates() {
   const getter = Object.getOwnPropertyDescriptor(TextDecoderStream.prototype, 'readable').get;
   assertThrows(() => getter.call(stream), TypeError);
 }
+
+export function iso2022jpStreamingKeepsItsMode() {
+  const decoder = new TextDecoder('iso-2022-jp');
+  assertEquals(decoder.decode(bytes(0x1B, 0x24, 0x42, 0x24), { stream: true }), '');
+  assertEquals(decoder.decode(bytes(0x22, 0x24), { stream: true }), 'あ');
+  assertEquals(decoder.decode(bytes(0x24, 0x1B, 0x28), { stream: true }), 'い');
+  assertEquals(decoder.decode(bytes(0x42, 0x41)), 'A');
+}

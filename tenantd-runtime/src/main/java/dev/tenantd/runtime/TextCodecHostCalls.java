@@ -21,9 +21,10 @@ import java.util.Optional;
  * indexes are tens of thousands of entries each, too large to carry in every isolate, and the
  * JDK has decoders for all of them. One call decodes one chunk and keeps nothing.
  *
- * <p>{@code textDecode(encoding, bytes, fatal, flush)} answers a string whose first code unit is
- * the number of trailing bytes left undecoded (an incomplete sequence the caller keeps for its
- * next call when not flushing) followed by the text; {@link #FATAL} when {@code fatal} is true
+ * <p>{@code textDecode(encoding, bytes, fatal, flush)} answers a string: its first code unit is a
+ * count n, the next n code units are bytes for the caller to put before its next chunk (an
+ * incomplete sequence at the end, and for ISO-2022-JP the escape sequence of the mode the chunk
+ * ended in, since the next call starts a fresh decoder), and the rest is the text; {@link #FATAL} when {@code fatal} is true
  * and the input holds an error; {@link #TOO_LARGE} when the input is larger than the isolate's
  * memory limit could hold once decoded.
  *
@@ -75,11 +76,17 @@ final class TextCodecHostCalls {
         if (decoded.isEmpty()) {
             return runtime.createV8ValueInteger(FATAL);
         }
-        return runtime.createV8ValueString((char) decoded.get().kept() + decoded.get().text());
+        byte[] carry = decoded.get().carry();
+        StringBuilder answer = new StringBuilder(1 + carry.length + decoded.get().text().length());
+        answer.append((char) carry.length);
+        for (byte b : carry) {
+            answer.append((char) (b & 0xFF));
+        }
+        return runtime.createV8ValueString(answer.append(decoded.get().text()).toString());
     }
 
-    /** The text of {@code input} and how many trailing bytes were left for the next call. */
-    record Decoded(String text, int kept) {
+    /** The text of {@code input} and the bytes to put before the next chunk. */
+    record Decoded(String text, byte[] carry) {
     }
 
     static Optional<Charset> charset(String encoding) {
@@ -123,7 +130,24 @@ final class TextCodecHostCalls {
             }
         }
         out.flip();
-        return Optional.of(new Decoded(out.toString(), flush ? 0 : in.remaining()));
+        if (flush) {
+            return Optional.of(new Decoded(out.toString(), new byte[0]));
+        }
+        byte[] mode = charset.name().equals("ISO-2022-JP") ? lastEscape(input, in.position()) : new byte[0];
+        byte[] carry = java.util.Arrays.copyOf(mode, mode.length + in.remaining());
+        in.get(carry, mode.length, in.remaining());
+        return Optional.of(new Decoded(out.toString(), carry));
+    }
+
+    /** The last ISO-2022-JP escape sequence (ESC, then "(B", "(J", "(I", "$@" or "$B") before {@code end}. */
+    private static byte[] lastEscape(byte[] input, int end) {
+        for (int i = end - 3; i >= 0; i--) {
+            if (input[i] == 0x1B && ((input[i + 1] == '(' && (input[i + 2] == 'B' || input[i + 2] == 'J'
+                    || input[i + 2] == 'I')) || (input[i + 1] == '$' && (input[i + 2] == '@' || input[i + 2] == 'B')))) {
+                return new byte[] {input[i], input[i + 1], input[i + 2]};
+            }
+        }
+        return new byte[0];
     }
 
     private static CharBuffer grow(CharBuffer out, int more) {

@@ -317,7 +317,8 @@ function enc_userDefinedDecode(bytes) {
 }
 
 // Multi-byte legacy encodings decode on the host, one call per chunk; state.pending holds
-// the bytes of a sequence that a streaming chunk left incomplete.
+// the bytes the host gave back for the next chunk: a sequence the last one left incomplete
+// (and for ISO-2022-JP the escape sequence of the mode it ended in).
 const enc_multiByte = new SafeMap();
 for (const name of ['gbk', 'gb18030', 'big5', 'euc-jp', 'iso-2022-jp', 'shift_jis', 'euc-kr']) enc_multiByte.set(name, true);
 
@@ -339,9 +340,13 @@ function enc_multiByteDecode(bytes, name, state, fatal, flush) {
   if (typeof answer !== 'string') {
     throw new RangeError(`Failed to execute 'decode' on 'TextDecoder': the input (${length} bytes) is too large to decode within the worker's memory limit.`);
   }
-  const kept = StringPrototypeCharCodeAt(answer, 0);
-  if (kept > 0) state.pending = new Uint8Array(TypedArrayPrototypeSubarray(input, length - kept, length));
-  return StringPrototypeSlice(answer, 1);
+  const carried = StringPrototypeCharCodeAt(answer, 0);
+  if (carried > 0) {
+    const pendingBytes = new Uint8Array(carried);
+    for (let i = 0; i < carried; i++) pendingBytes[i] = StringPrototypeCharCodeAt(answer, 1 + i);
+    state.pending = pendingBytes;
+  }
+  return StringPrototypeSlice(answer, 1 + carried);
 }
 
 const enc_labels = new SafeMap();
