@@ -195,3 +195,22 @@ export function iso2022jpStreamingKeepsItsMode() {
   assertEquals(decoder.decode(bytes(0x24, 0x1B, 0x28), { stream: true }), 'い');
   assertEquals(decoder.decode(bytes(0x42, 0x41)), 'A');
 }
+
+export function gb18030AndIso2022jpFollowTheStandardsStateMachines() {
+  assertEquals(decode('gb18030', bytes(0x80)), '\u20AC');
+  assertEquals(decode('gbk', bytes(0x80)), '\u20AC');
+  assertEquals(decode('gb18030', bytes(0x81, 0x30)), '\uFFFD');
+  assertEquals(decode('gb18030', bytes(0xFE, 0x39, 0xFE, 0x39)), '\uFFFD');
+  assertEquals(decode('gb18030', bytes(0xE3, 0x32, 0x9A, 0x35)), '\u{10FFFF}');
+  assertThrows(() => decode('gb18030', bytes(0xE3, 0x32, 0x9A, 0x36), { fatal: true }), TypeError);
+  assertEquals(decode('iso-2022-jp', bytes(0x1B, 0x24)), '\uFFFD$');
+  assertEquals(decode('iso-2022-jp', bytes(0x0D, 0x0E, 0x0F, 0x10)), '\r\uFFFD\uFFFD\x10');
+  assertEquals(decode('iso-2022-jp', bytes(0x1B, 0x28, 0x49, 0x1B, 0x24, 0x40, 0x50, 0x50)), '\uFFFD\u4F69');
+  assertThrows(() => decode('iso-2022-jp', bytes(0x0E), { fatal: true }), TypeError);
+  // An escape sequence split across streaming chunks, with the output flag kept.
+  const d = new TextDecoder('iso-2022-jp');
+  assertEquals(d.decode(bytes(0x1B, 0x28), { stream: true }), '');
+  assertEquals(d.decode(bytes(0x49), { stream: true }), '');
+  assertEquals(d.decode(bytes(0x1B), { stream: true }), '');
+  assertEquals(d.decode(bytes(0x28, 0x42, 0x50)), '\uFFFDP');
+}

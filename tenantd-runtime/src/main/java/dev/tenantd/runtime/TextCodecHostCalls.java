@@ -7,6 +7,7 @@ import com.caoccao.javet.exceptions.JavetException;
 import com.caoccao.javet.interop.V8Runtime;
 import com.caoccao.javet.values.V8Value;
 import com.caoccao.javet.values.primitive.V8ValueBoolean;
+import com.caoccao.javet.values.primitive.V8ValueInteger;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.Charset;
@@ -21,15 +22,17 @@ import java.util.Optional;
  * indexes are tens of thousands of entries each, too large to carry in every isolate, and the
  * JDK has decoders for all of them. One call decodes one chunk and keeps nothing.
  *
- * <p>{@code textDecode(encoding, bytes, fatal, flush)} answers a string: its first code unit is a
- * count n, the next n code units are bytes for the caller to put before its next chunk (an
- * incomplete sequence at the end, and for ISO-2022-JP the escape sequence of the mode the chunk
- * ended in, since the next call starts a fresh decoder), and the rest is the text; {@link #FATAL} when {@code fatal} is true
+ * <p>{@code textDecode(encoding, bytes, fatal, flush, state)} answers a string: its first code
+ * unit is the state the next chunk starts in (ISO-2022-JP's mode; 0 for the others), the second
+ * a count n, the next n code units are bytes for the caller to put before its next chunk (an
+ * incomplete sequence at the end), and the rest is the text; {@link #FATAL} when {@code fatal} is true
  * and the input holds an error; {@link #TOO_LARGE} when the input is larger than the isolate's
  * memory limit could hold once decoded.
  *
- * <p>Errors follow the Encoding Standard's decoders: each becomes one U+FFFD, and a byte after
- * the first of a broken sequence that is ASCII is decoded again rather than swallowed.
+ * <p>Errors follow the Encoding Standard's decoders: gb18030 (and GBK), ISO-2022-JP and EUC-JP
+ * run as the standard's state machines ({@link Gb18030Decoding}, {@link Iso2022JpDecoding},
+ * {@link EucJpDecoding}) over tables taken from the JDK; the others use the JDK's decoders, where each error becomes one U+FFFD and an
+ * ASCII byte after a broken lead is decoded again rather than swallowed.
  */
 final class TextCodecHostCalls {
     static final int FATAL = -1;
@@ -72,21 +75,25 @@ final class TextCodecHostCalls {
         byte[] input = bytesOf(args[1]);
         boolean fatal = args[2] instanceof V8ValueBoolean b && b.getValue();
         boolean flush = args[3] instanceof V8ValueBoolean b && b.getValue();
-        Optional<Decoded> decoded = decode(charset.get(), input, fatal, flush);
+        int state = args.length > 4 && args[4] instanceof V8ValueInteger i ? i.getValue() & 7 : 0;
+        Optional<Decoded> decoded = decode(charset.get(), input, state, fatal, flush);
         if (decoded.isEmpty()) {
             return runtime.createV8ValueInteger(FATAL);
         }
         byte[] carry = decoded.get().carry();
-        StringBuilder answer = new StringBuilder(1 + carry.length + decoded.get().text().length());
-        answer.append((char) carry.length);
+        StringBuilder answer = new StringBuilder(2 + carry.length + decoded.get().text().length());
+        answer.append((char) decoded.get().state()).append((char) carry.length);
         for (byte b : carry) {
             answer.append((char) (b & 0xFF));
         }
         return runtime.createV8ValueString(answer.append(decoded.get().text()).toString());
     }
 
-    /** The text of {@code input} and the bytes to put before the next chunk. */
-    record Decoded(String text, byte[] carry) {
+    /**
+     * The text of {@code input}, the bytes to put before the next chunk, and the state the next
+     * chunk starts in (0 but for ISO-2022-JP).
+     */
+    record Decoded(String text, byte[] carry, int state) {
     }
 
     static Optional<Charset> charset(String encoding) {
@@ -94,8 +101,18 @@ final class TextCodecHostCalls {
         return name != null && Charset.isSupported(name) ? Optional.of(Charset.forName(name)) : Optional.empty();
     }
 
-    /** Decodes in one pass; empty when {@code fatal} and the input holds an error. */
-    static Optional<Decoded> decode(Charset charset, byte[] input, boolean fatal, boolean flush) {
+    /** Decodes one chunk; empty when {@code fatal} and the input holds an error. */
+    static Optional<Decoded> decode(Charset charset, byte[] input, int state, boolean fatal, boolean flush) {
+        return switch (charset.name()) {
+            case "GB18030" -> Gb18030Decoding.decode(input, fatal, flush);
+            case "ISO-2022-JP" -> Iso2022JpDecoding.decode(input, state, fatal, flush);
+            case "EUC-JP" -> EucJpDecoding.decode(input, fatal, flush);
+            default -> jdkDecode(charset, input, fatal, flush);
+        };
+    }
+
+    /** Decodes with the JDK's decoder; empty when {@code fatal} and the input holds an error. */
+    private static Optional<Decoded> jdkDecode(Charset charset, byte[] input, boolean fatal, boolean flush) {
         CharsetDecoder decoder = charset.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -130,24 +147,9 @@ final class TextCodecHostCalls {
             }
         }
         out.flip();
-        if (flush) {
-            return Optional.of(new Decoded(out.toString(), new byte[0]));
-        }
-        byte[] mode = charset.name().equals("ISO-2022-JP") ? lastEscape(input, in.position()) : new byte[0];
-        byte[] carry = java.util.Arrays.copyOf(mode, mode.length + in.remaining());
-        in.get(carry, mode.length, in.remaining());
-        return Optional.of(new Decoded(out.toString(), carry));
-    }
-
-    /** The last ISO-2022-JP escape sequence (ESC, then "(B", "(J", "(I", "$@" or "$B") before {@code end}. */
-    private static byte[] lastEscape(byte[] input, int end) {
-        for (int i = end - 3; i >= 0; i--) {
-            if (input[i] == 0x1B && ((input[i + 1] == '(' && (input[i + 2] == 'B' || input[i + 2] == 'J'
-                    || input[i + 2] == 'I')) || (input[i + 1] == '$' && (input[i + 2] == '@' || input[i + 2] == 'B')))) {
-                return new byte[] {input[i], input[i + 1], input[i + 2]};
-            }
-        }
-        return new byte[0];
+        byte[] carry = new byte[flush ? 0 : in.remaining()];
+        in.get(carry);
+        return Optional.of(new Decoded(out.toString(), carry, 0));
     }
 
     private static CharBuffer grow(CharBuffer out, int more) {

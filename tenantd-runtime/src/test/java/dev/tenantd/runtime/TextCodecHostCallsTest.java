@@ -19,12 +19,8 @@ class TextCodecHostCallsTest {
     private static final long MB = 1024 * 1024;
 
     private static TextCodecHostCalls.Decoded decode(String encoding, boolean flush, int... input) {
-        byte[] bytes = new byte[input.length];
-        for (int i = 0; i < input.length; i++) {
-            bytes[i] = (byte) input[i];
-        }
         Charset charset = TextCodecHostCalls.charset(encoding).orElseThrow();
-        return TextCodecHostCalls.decode(charset, bytes, false, flush).orElseThrow();
+        return TextCodecHostCalls.decode(charset, bytes(input), 0, false, flush).orElseThrow();
     }
 
     @Test
@@ -39,19 +35,82 @@ class TextCodecHostCallsTest {
 
     @Test
     void an_incomplete_sequence_is_handed_back_unless_flushing() {
-        TextCodecHostCalls.Decoded partial = decode("gbk", false, 0x41, 0xC4);
+        TextCodecHostCalls.Decoded partial = decode("shift_jis", false, 0x41, 0x82);
         assertThat(partial.text()).isEqualTo("A");
-        assertThat(partial.carry()).containsExactly((byte) 0xC4);
-        TextCodecHostCalls.Decoded flushed = decode("gbk", true, 0x41, 0xC4);
+        assertThat(partial.carry()).containsExactly((byte) 0x82);
+        TextCodecHostCalls.Decoded flushed = decode("shift_jis", true, 0x41, 0x82);
         assertThat(flushed.text()).isEqualTo("A\uFFFD");
         assertThat(flushed.carry()).isEmpty();
     }
 
     @Test
-    void iso_2022_jp_hands_back_the_escape_sequence_of_its_mode() {
-        TextCodecHostCalls.Decoded partial = decode("iso-2022-jp", false, 0x1B, 0x24, 0x42, 0x24, 0x22, 0x24);
+    void iso_2022_jp_hands_back_its_mode_and_an_unfinished_character() {
+        Charset iso = TextCodecHostCalls.charset("iso-2022-jp").orElseThrow();
+        byte[] chunk = {0x1B, 0x24, 0x42, 0x24, 0x22, 0x24};
+        TextCodecHostCalls.Decoded partial = Iso2022JpDecoding.decode(chunk, 0, false, false).orElseThrow();
         assertThat(partial.text()).isEqualTo("あ");
-        assertThat(partial.carry()).containsExactly(0x1B, 0x24, 0x42, 0x24);
+        assertThat(partial.carry()).containsExactly(0x24);
+        TextCodecHostCalls.Decoded rest = Iso2022JpDecoding.decode(new byte[] {0x24, 0x24}, partial.state(), false, true)
+                .orElseThrow();
+        assertThat(rest.text()).isEqualTo("い");
+        assertThat(iso.name()).isEqualTo("ISO-2022-JP");
+    }
+
+    @Test
+    void iso_2022_jp_follows_the_standards_errors() {
+        assertThat(iso2022jp(0x1B, 0x24)).isEqualTo("\uFFFD$");
+        assertThat(iso2022jp(0x1B, 0x28, 0x42, 0x1B, 0x28, 0x42, 0x50)).isEqualTo("\uFFFDP");
+        assertThat(iso2022jp(0x0D, 0x0E, 0x0F, 0x10)).isEqualTo("\r\uFFFD\uFFFD\u0010");
+        assertThat(iso2022jp(0x1B, 0x28, 0x4A, 0x5C, 0x7E)).isEqualTo("\u00A5\u203E");
+        assertThat(iso2022jp(0x1B, 0x28, 0x49, 0x50)).isEqualTo("\uFF90");
+        assertThat(iso2022jp(0x1B, 0x24, 0x40, 0x50, 0x50, 0x1B, 0x24, 0x42, 0x50)).isEqualTo("\u4F69\uFFFD");
+    }
+
+    @Test
+    void gb18030_follows_the_standards_errors_and_ranges() {
+        assertThat(gb18030(0x80)).isEqualTo("\u20AC");
+        assertThat(gb18030(0x81, 0x30)).isEqualTo("\uFFFD");
+        assertThat(gb18030(0x81, 0x30, 0xFE)).isEqualTo("\uFFFD");
+        assertThat(gb18030(0x81, 0x30, 0x81, 0x41)).isEqualTo("\uFFFD0\u4E04");
+        assertThat(gb18030(0xFE, 0x39, 0xFE, 0x39)).isEqualTo("\uFFFD");
+        assertThat(gb18030(0x84, 0x31, 0xA4, 0x39)).isEqualTo("\uFFFF");
+        assertThat(gb18030(0x90, 0x30, 0x81, 0x30)).isEqualTo("\uD800\uDC00");
+        assertThat(gb18030(0xE3, 0x32, 0x9A, 0x35)).isEqualTo("\uDBFF\uDFFF");
+        assertThat(gb18030(0xE3, 0x32, 0x9A, 0x36)).isEqualTo("\uFFFD");
+        assertThat(gb18030(0xC4, 0xE3)).isEqualTo("\u4F60");
+        assertThat(gb18030(0xC4, 0x0A)).isEqualTo("\uFFFD\n");
+    }
+
+    @Test
+    void euc_jp_reads_the_standards_jis0208_and_jis0212() {
+        Charset eucJp = TextCodecHostCalls.charset("euc-jp").orElseThrow();
+        // The standard maps these as Shift_JIS does (the JDK's EUC-JP gives U+301C and U+2212).
+        assertThat(TextCodecHostCalls.decode(eucJp, bytes(0xA1, 0xC1, 0xA1, 0xDD), 0, false, true).orElseThrow().text())
+                .isEqualTo("\uFF5E\uFF0D");
+        assertThat(TextCodecHostCalls.decode(eucJp, bytes(0x8E, 0xB1, 0x8F, 0xB0, 0xA1), 0, false, true).orElseThrow()
+                .text()).isEqualTo("\uFF71\u4E02");
+        assertThat(TextCodecHostCalls.decode(eucJp, bytes(0xA4, 0x41, 0x8E, 0xE0), 0, false, true).orElseThrow().text())
+                .isEqualTo("\uFFFDA\uFFFD");
+        TextCodecHostCalls.Decoded partial = TextCodecHostCalls.decode(eucJp, bytes(0x41, 0x8F, 0xB0), 0, false, false)
+                .orElseThrow();
+        assertThat(partial.text()).isEqualTo("A");
+        assertThat(partial.carry()).containsExactly(0x8F, 0xB0);
+    }
+
+    private static String iso2022jp(int... input) {
+        return Iso2022JpDecoding.decode(bytes(input), 0, false, true).orElseThrow().text();
+    }
+
+    private static String gb18030(int... input) {
+        return Gb18030Decoding.decode(bytes(input), false, true).orElseThrow().text();
+    }
+
+    private static byte[] bytes(int... input) {
+        byte[] bytes = new byte[input.length];
+        for (int i = 0; i < input.length; i++) {
+            bytes[i] = (byte) input[i];
+        }
+        return bytes;
     }
 
     @Test
@@ -63,8 +122,8 @@ class TextCodecHostCallsTest {
     @Test
     void fatal_decoding_answers_nothing_on_an_error() {
         Charset sjis = TextCodecHostCalls.charset("shift_jis").orElseThrow();
-        assertThat(TextCodecHostCalls.decode(sjis, new byte[] {(byte) 0x82, 0x41}, true, true)).isEmpty();
-        assertThat(TextCodecHostCalls.decode(sjis, new byte[] {(byte) 0x82, (byte) 0xA0}, true, true))
+        assertThat(TextCodecHostCalls.decode(sjis, new byte[] {(byte) 0x82, 0x41}, 0, true, true)).isEmpty();
+        assertThat(TextCodecHostCalls.decode(sjis, new byte[] {(byte) 0x82, (byte) 0xA0}, 0, true, true))
                 .hasValueSatisfying(d -> assertThat(d.text()).isEqualTo("あ"));
     }
 

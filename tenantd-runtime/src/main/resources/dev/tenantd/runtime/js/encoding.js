@@ -317,8 +317,8 @@ function enc_userDefinedDecode(bytes) {
 }
 
 // Multi-byte legacy encodings decode on the host, one call per chunk; state.pending holds
-// the bytes the host gave back for the next chunk: a sequence the last one left incomplete
-// (and for ISO-2022-JP the escape sequence of the mode it ended in).
+// the bytes the host gave back for the next chunk (a sequence the last one left incomplete),
+// state.mode the state it starts in (ISO-2022-JP's mode and output flag).
 const enc_multiByte = new SafeMap();
 for (const name of ['gbk', 'gb18030', 'big5', 'euc-jp', 'iso-2022-jp', 'shift_jis', 'euc-kr']) enc_multiByte.set(name, true);
 
@@ -335,18 +335,19 @@ function enc_multiByteDecode(bytes, name, state, fatal, flush) {
   if (length === 0) return '';
   // The decoded string takes up to two bytes per input byte on the heap.
   memory_request(length * 2);
-  const answer = host.textDecode(name, bodyToHost(input), fatal, flush);
+  const answer = host.textDecode(name, bodyToHost(input), fatal, flush, state.mode);
   if (answer === -1) return enc_decodeError(true);
   if (typeof answer !== 'string') {
     throw new RangeError(`Failed to execute 'decode' on 'TextDecoder': the input (${length} bytes) is too large to decode within the worker's memory limit.`);
   }
-  const carried = StringPrototypeCharCodeAt(answer, 0);
+  state.mode = StringPrototypeCharCodeAt(answer, 0);
+  const carried = StringPrototypeCharCodeAt(answer, 1);
   if (carried > 0) {
     const pendingBytes = new Uint8Array(carried);
-    for (let i = 0; i < carried; i++) pendingBytes[i] = StringPrototypeCharCodeAt(answer, 1 + i);
+    for (let i = 0; i < carried; i++) pendingBytes[i] = StringPrototypeCharCodeAt(answer, 2 + i);
     state.pending = pendingBytes;
   }
-  return StringPrototypeSlice(answer, 1 + carried);
+  return StringPrototypeSlice(answer, 2 + carried);
 }
 
 const enc_labels = new SafeMap();
@@ -474,7 +475,7 @@ class TextDecoder {
         this.#state ??= { lead: -1, surrogate: -1 };
         output = enc_utf16DecodeInto(bytes, this.#state, this.#fatal, !stream, encoding === 'utf-16be');
       } else if (enc_multiByte.has(encoding)) {
-        this.#state ??= { pending: null };
+        this.#state ??= { pending: null, mode: 0 };
         return enc_multiByteDecode(bytes, encoding, this.#state, this.#fatal, !stream);
       } else if (encoding === 'x-user-defined') {
         return enc_userDefinedDecode(bytes);
