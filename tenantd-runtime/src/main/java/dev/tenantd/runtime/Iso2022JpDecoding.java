@@ -26,7 +26,8 @@ final class Iso2022JpDecoding {
     private static final int TRAIL = 4;
     private static final int ESCAPE_START = 5;
     private static final int ESCAPE = 6;
-    private static final int JIS0208_POINTERS = 94 * 94;
+    /** Pointers of index jis0208 that Shift_JIS can reach (ISO-2022-JP and EUC-JP reach 94 × 94). */
+    private static final int JIS0208_POINTERS = 60 * 188;
 
     private Iso2022JpDecoding() {
     }
@@ -147,7 +148,7 @@ final class Iso2022JpDecoding {
         return b == 0x40 || b == 0x42 ? LEAD : -1;
     }
 
-    /** The index jis0208 code point of a pointer below 94 × 94, or -1. */
+    /** The index jis0208 code point of a pointer below 11280, or -1. */
     static int jis0208(int pointer) {
         char c = Tables.JIS0208[pointer];
         return c == 0 ? -1 : c; // U+0000 marks a pointer without a code point

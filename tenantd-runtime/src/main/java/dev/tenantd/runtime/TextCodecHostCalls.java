@@ -29,10 +29,12 @@ import java.util.Optional;
  * and the input holds an error; {@link #TOO_LARGE} when the input is larger than the isolate's
  * memory limit could hold once decoded.
  *
- * <p>Errors follow the Encoding Standard's decoders: gb18030 (and GBK), ISO-2022-JP and EUC-JP
- * run as the standard's state machines ({@link Gb18030Decoding}, {@link Iso2022JpDecoding},
- * {@link EucJpDecoding}) over tables taken from the JDK; the others use the JDK's decoders, where each error becomes one U+FFFD and an
- * ASCII byte after a broken lead is decoded again rather than swallowed.
+ * <p>Every encoding but Big5 runs as the Encoding Standard's state machine ({@link Gb18030Decoding}
+ * for gb18030 and GBK, {@link Iso2022JpDecoding}, {@link EucJpDecoding}, {@link ShiftJisDecoding}
+ * for Shift_JIS and EUC-KR) over index tables taken once from the JDK's charsets. Big5 uses the
+ * JDK's Big5-HKSCS decoder, where each error becomes one U+FFFD and an ASCII byte after a broken
+ * lead is decoded again rather than swallowed, as in the standard; its index lacks some 140 of
+ * the standard's code points.
  */
 final class TextCodecHostCalls {
     static final int FATAL = -1;
@@ -107,6 +109,8 @@ final class TextCodecHostCalls {
             case "GB18030" -> Gb18030Decoding.decode(input, fatal, flush);
             case "ISO-2022-JP" -> Iso2022JpDecoding.decode(input, state, fatal, flush);
             case "EUC-JP" -> EucJpDecoding.decode(input, fatal, flush);
+            case "windows-31j" -> ShiftJisDecoding.shiftJis(input, fatal, flush);
+            case "x-windows-949" -> ShiftJisDecoding.eucKr(input, fatal, flush);
             default -> jdkDecode(charset, input, fatal, flush);
         };
     }

@@ -97,6 +97,14 @@ class TextCodecHostCallsTest {
         assertThat(partial.carry()).containsExactly(0x8F, 0xB0);
     }
 
+    @Test
+    void shift_jis_and_euc_kr_read_the_standards_indexes() {
+        assertThat(decode("shift_jis", true, 0x80, 0xA1, 0xF0, 0x40, 0x82, 0xA0).text()).isEqualTo("\u0080\uFF61\uE000\u3042");
+        assertThat(decode("shift_jis", true, 0xA0, 0xFD).text()).isEqualTo("\uFFFD\uFFFD");
+        // The JDK's x-windows-949 has U+E000 here; the standard's index euc-kr has nothing.
+        assertThat(decode("euc-kr", true, 0xC9, 0xA1, 0xB0, 0xA1, 0xFF).text()).isEqualTo("\uFFFD\uAC00\uFFFD");
+    }
+
     private static String iso2022jp(int... input) {
         return Iso2022JpDecoding.decode(bytes(input), 0, false, true).orElseThrow().text();
     }
