@@ -202,6 +202,10 @@ export function gb18030AndIso2022jpFollowTheStandardsStateMachines() {
   assertEquals(decode('gb18030', bytes(0x81, 0x30)), '\uFFFD');
   assertEquals(decode('gb18030', bytes(0xFE, 0x39, 0xFE, 0x39)), '\uFFFD');
   assertEquals(decode('gb18030', bytes(0xE3, 0x32, 0x9A, 0x35)), '\u{10FFFF}');
+  // GB18030-2022: two-byte forms of U+FE10 and U+9FB4, the four-byte ones now private use.
+  assertEquals(decode('gb18030', bytes(0xA6, 0xD9, 0xFE, 0x59)), '\uFE10\u9FB4');
+  assertEquals(decode('gb18030', bytes(0x82, 0x35, 0x90, 0x37, 0x84, 0x31, 0x82, 0x36)), '\uE81E\uE78D');
+  assertEquals(decode('gb18030', bytes(0xA3, 0xA0)), '\u3000');
   assertThrows(() => decode('gb18030', bytes(0xE3, 0x32, 0x9A, 0x36), { fatal: true }), TypeError);
   assertEquals(decode('iso-2022-jp', bytes(0x1B, 0x24)), '\uFFFD$');
   assertEquals(decode('iso-2022-jp', bytes(0x0D, 0x0E, 0x0F, 0x10)), '\r\uFFFD\uFFFD\x10');

@@ -13,7 +13,8 @@ import java.util.Optional;
  * The Encoding Standard's gb18030 decoder (also its GBK decoder), written as the standard's
  * state machine: the JDK's GB18030 decoder gives up differently on broken four-byte sequences
  * and does not know byte 0x80. The JDK answers only the index lookups, through two tables built
- * from it once per process (two-byte pointers, and four-byte pointers below U+10000).
+ * from it once per process (two-byte pointers, and four-byte pointers below U+10000), which match
+ * the standard's indexes but for one pointer.
  */
 final class Gb18030Decoding {
     private static final int TWO_BYTE_POINTERS = 126 * 190;
@@ -134,15 +135,9 @@ final class Gb18030Decoding {
                 FOUR_BYTE[pointer] = single(decoder, (byte) (pointer / 12600 + 0x81), (byte) (pointer / 1260 % 10 + 0x30),
                         (byte) (pointer / 10 % 126 + 0x81), (byte) (pointer % 10 + 0x30));
             }
-            // Where the JDK keeps GB18030-2005's private-use mappings, the standard's index follows
-            // GB18030-2022: U+3000's second two-byte form, U+9FB4..U+9FBB and U+FE10..U+FE19.
+            // The JDK follows GB18030-2022 as the standard does, but for 0xA3 0xA0, which the
+            // standard's index maps to U+3000 rather than to the private use area.
             TWO_BYTE[6555] = '\u3000';
-            for (int i = 0; i < 8; i++) {
-                FOUR_BYTE[19057 + i] = (char) (0x9FB4 + i);
-            }
-            for (int i = 0; i < 10; i++) {
-                FOUR_BYTE[39076 + i] = (char) (0xFE10 + i);
-            }
         }
 
         private static char single(CharsetDecoder decoder, byte... bytes) {

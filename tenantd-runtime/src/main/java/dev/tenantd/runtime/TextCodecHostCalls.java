@@ -67,10 +67,10 @@ final class TextCodecHostCalls {
     private V8Value decode(V8Value[] args) throws JavetException {
         Optional<Charset> charset = charset(args.length > 0 ? string(args[0]) : "");
         if (charset.isEmpty() || args.length < 4) {
-            return runtime.createV8ValueString("\0");
+            return runtime.createV8ValueString("\0\0"); // encoding.js names only the encodings above
         }
-        // A decoded string takes two bytes per code unit, at most one code unit per input byte
-        // plus one U+FFFD per error: refused before anything is allocated for it.
+        // A decoded string takes two bytes per code unit and has about one code unit per input
+        // byte: an input it could not fit into the limit is refused before anything is allocated.
         if (JsValues.byteLength(args[1]) * 2 > limitBytes) {
             return runtime.createV8ValueInteger(TOO_LARGE);
         }
