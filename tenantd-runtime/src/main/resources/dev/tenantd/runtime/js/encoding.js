@@ -1,6 +1,6 @@
 // TextEncoder and TextDecoder per the Encoding Standard (every encoding it names:
 // UTF-8 and UTF-16 here, the single-byte ones from encoding-tables.js, the multi-byte
-// legacy ones on the host), TextEncoderStream and TextDecoderStream, plus the UTF-8 helpers other runtime files share. These
+// legacy ones on the host), plus the UTF-8 helpers other runtime files share. These
 // run on the request path, so decoders write code units into a reused
 // Uint16Array and turn it into strings in chunks instead of char by char.
 
@@ -333,7 +333,8 @@ function enc_multiByteDecode(bytes, name, state, fatal, flush) {
   state.pending = null;
   const length = TypedArrayPrototypeGetLength(input);
   if (length === 0) return '';
-  // The decoded string takes up to two bytes per input byte on the heap.
+  // The decoded string takes about two bytes per input byte on the heap: room is made first,
+  // and what it took is counted, as for any allocation.
   memory_request(length * 2);
   const answer = host.textDecode(name, bodyToHost(input), fatal, flush, state.mode);
   if (answer === -1) return enc_decodeError(true);
@@ -347,6 +348,7 @@ function enc_multiByteDecode(bytes, name, state, fatal, flush) {
     for (let i = 0; i < carried; i++) pendingBytes[i] = StringPrototypeCharCodeAt(answer, 2 + i);
     state.pending = pendingBytes;
   }
+  memory_count(answer.length * 2);
   return StringPrototypeSlice(answer, 2 + carried);
 }
 
