@@ -80,7 +80,15 @@ function memory_fromHost(buffer) {
 function memory_request(bytes) {
   if (!(bytes >= memory_countedBytes) || memory_held + memory_since + memory_intl + bytes <= memory_limit) return;
   const freed = host.collectGarbage();
-  memory_since = memory_since > freed ? memory_since - freed : 0;
+  // What the host measured before the turn may include garbage (buffers of earlier requests
+  // that no collection had freed yet): what the collection gave back beyond this turn's own
+  // allocations came out of that.
+  if (freed > memory_since) {
+    memory_held = memory_held > freed - memory_since ? memory_held - (freed - memory_since) : 0;
+    memory_since = 0;
+  } else {
+    memory_since -= freed;
+  }
   if (memory_held + memory_since + memory_intl + bytes <= memory_limit) return;
   host.memoryExceeded(bytes);
   // The host has ended the invocation; this stops the allocation in case the
