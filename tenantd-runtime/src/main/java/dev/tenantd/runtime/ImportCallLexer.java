@@ -155,10 +155,13 @@ final class ImportCallLexer {
     }
 
     private Optional<String> string() {
-        int start = pos;
-        int end = JsLiterals.stringEnd(s, pos);
+        return operandEndingAt(JsLiterals.stringEnd(s, pos), "string");
+    }
+
+    /** Moves past a literal operand that ends at {@code end}, or says which literal does not end. */
+    private Optional<String> operandEndingAt(int end, String what) {
         if (end == JsLiterals.UNTERMINATED) {
-            return Optional.of("an unterminated string at offset " + start);
+            return Optional.of("an unterminated " + what + " at offset " + pos);
         }
         pos = end;
         operand();
@@ -183,14 +186,7 @@ final class ImportCallLexer {
     }
 
     private Optional<String> regex() {
-        int start = pos;
-        int end = JsLiterals.regexEnd(s, pos);
-        if (end == JsLiterals.UNTERMINATED) {
-            return Optional.of("an unterminated regular expression at offset " + start);
-        }
-        pos = end;
-        operand();
-        return Optional.empty();
+        return operandEndingAt(JsLiterals.regexEnd(s, pos), "regular expression");
     }
 
     private void number() {
