@@ -103,13 +103,14 @@ final class Mailbox implements Executor {
         JsThreads.Lane lane = lane();
         java.util.Optional<JsThreads.JsThread> thread = JsThreads.current();
         long pauseNanos = 0;
+        TurnCpuClock.read();
         try {
             for (int i = 0; i < BATCH; i++) {
                 Runnable turn = turns.poll();
                 if (turn == null) {
                     break;
                 }
-                long cpuBefore = CpuWatchdog.threadCpuNanos();
+                long cpuBefore = TurnCpuClock.lastReading();
                 running = turn;
                 thread.ifPresent(t -> CpuWatchdog.INSTANCE.set(CpuWatchdog.Alarm.LONG_TURN, cpuBefore + HEAVY_TURN_NANOS,
                         () -> longTurn(t, turn)));
@@ -125,7 +126,11 @@ final class Mailbox implements Executor {
                     CpuWatchdog.INSTANCE.clear(CpuWatchdog.Alarm.LONG_TURN);
                     running = null;
                 }
-                long spent = CpuWatchdog.threadCpuNanos() - cpuBefore;
+                long cpuAfter = TurnCpuClock.lastReading();
+                if (cpuAfter == cpuBefore) {
+                    cpuAfter = TurnCpuClock.read(); // a turn that did not enter the isolate through Worker.turn
+                }
+                long spent = cpuAfter - cpuBefore;
                 if (spent > HEAVY_TURN_NANOS && !(turn instanceof StartupTurn)) {
                     heavyUntil = System.nanoTime() + HEAVY_FOR_NANOS;
                     if (threads.hasWaiting(lane)) {
@@ -141,6 +146,7 @@ final class Mailbox implements Executor {
                 }
             }
         } finally {
+            TurnCpuClock.forget();
             if (pauseNanos > 0 && !turns.isEmpty()) {
                 // Still scheduled: nobody else may start a drain while the isolate rests.
                 try {

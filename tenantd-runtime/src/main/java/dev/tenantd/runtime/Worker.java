@@ -442,7 +442,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         if (closed) {
             return;
         }
-        long cpuStart = CpuWatchdog.threadCpuNanos();
+        long cpuStart = TurnCpuClock.lastReading();
         beginTurn(owner);
         if (owner != null) {
             long limit = owner.limits.cpuMs() * NANOS_PER_MS;
@@ -463,7 +463,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             }
         } finally {
             Outcome why = endTurn(terminated);
-            long spent = CpuWatchdog.threadCpuNanos() - cpuStart;
+            long spent = TurnCpuClock.read() - cpuStart;
             if (owner != null) {
                 owner.cpuNanos += spent;
             }
