@@ -126,10 +126,60 @@ export function segmenterSplitsGraphemesWordsAndSentences() {
     (s) => [s.segment, s.isWordLike]),
   [['Hello', true], [',', false], [' ', false], ['world', true], ['!', false], [' ', false], ['42', true]]);
   assertDeepEquals(segments('th', 'word', 'สวัสดีครับ'), ['สวัสดี', 'ครับ']);
-  // Chinese and Japanese words are not split: this ICU build finds no break engine for Han
-  // and kana with this data (workerd gives ['今日', 'は', '良い', '天気']).
-  assertDeepEquals(segments('ja', 'word', '今日は良い天気'), ['今日は良い天気']);
+  assertDeepEquals(segments('ja', 'word', '今日は良い天気'), ['今日', 'は', '良い', '天気']);
   assertDeepEquals(segments('en', 'sentence', 'Hi there. How are you? Fine.'), ['Hi there. ', 'How are you? ', 'Fine.']);
+}
+
+// Expected values are Node's (ICU 78) and workerd's.
+export function segmenterSplitsChineseAndJapaneseWords() {
+  const words = (locale, text) => Array.from(new Intl.Segmenter(locale, { granularity: 'word' }).segment(text),
+    (s) => [s.segment, s.index, s.isWordLike]);
+  assertDeepEquals(words('zh', '我喜欢吃苹果。'),
+    [['我', 0, true], ['喜欢', 1, true], ['吃', 3, true], ['苹果', 4, true], ['。', 6, false]]);
+  assertDeepEquals(words('en', 'Hello 世界! 東京タワーへ行く'),
+    [['Hello', 0, true], [' ', 5, false], ['世界', 6, true], ['!', 8, false], [' ', 9, false], ['東京タワー', 10, true],
+      ['へ', 15, true], ['行く', 16, true]]);
+  assertDeepEquals(words('ja', ''), []);
+
+  const segments = new Intl.Segmenter('ja', { granularity: 'word' }).segment('今日は良い天気');
+  const at = (index) => {
+    const found = segments.containing(index);
+    return found === undefined ? undefined : [found.segment, found.index, found.input, found.isWordLike];
+  };
+  assertDeepEquals(at(0), ['今日', 0, '今日は良い天気', true]);
+  assertDeepEquals(at(2), ['は', 2, '今日は良い天気', true]);
+  assertDeepEquals(at(6), ['天気', 5, '今日は良い天気', true]);
+  assertDeepEquals(at('3'), ['良い', 3, '今日は良い天気', true]);
+  assertDeepEquals(at(NaN), ['今日', 0, '今日は良い天気', true]);
+  assertEquals(at(7), undefined);
+  assertEquals(at(-1), undefined);
+  assertThrows(() => segments.containing(1n), TypeError);
+  assertDeepEquals(Object.keys(segments.containing(0)), ['segment', 'index', 'input', 'isWordLike']);
+
+  const iterator = segments[Symbol.iterator]();
+  assertEquals(Object.prototype.toString.call(iterator), '[object Segmenter String Iterator]');
+  assertEquals(Object.getPrototypeOf(Object.getPrototypeOf(iterator)),
+    Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())));
+  assertDeepEquals(iterator.next().value.segment, '今日');
+  assertThrows(() => Intl.Segmenter.prototype.segment.call({}, '今日'), TypeError);
+  assertThrows(() => new Intl.Segmenter('ja', { granularity: 'word' }).segment(Symbol('x')), TypeError);
+  // Graphemes and sentences of the same text stay with the engine.
+  assertDeepEquals(Array.from(new Intl.Segmenter('ja').segment('今日'), (s) => s.segment), ['今', '日']);
+}
+
+export function segmenterSplitsLongJapaneseTextAsItsParts() {
+  // Longer than one host window (16,384 units): the words of each sentence are the same
+  // wherever a window ends, and containing() reaches past the first window.
+  const sentence = '東京都は日本の首都です。';
+  const words = ['東京', '都', 'は', '日本', 'の', '首都', 'です', '。'];
+  const segmenter = new Intl.Segmenter('ja', { granularity: 'word' });
+  const all = Array.from(segmenter.segment(sentence.repeat(3000)), (s) => s.segment);
+  assertEquals(all.length, words.length * 3000);
+  for (let i = 0; i < all.length; i++) {
+    if (all[i] !== words[i % words.length]) throw new Error(`word ${i} is ${all[i]}, expected ${words[i % words.length]}`);
+  }
+  const found = segmenter.segment(sentence.repeat(3000)).containing(sentence.length * 2000 + 7);
+  assertDeepEquals([found.segment, found.index], ['首都', sentence.length * 2000 + 7]);
 }
 
 export function pluralRules() {

@@ -72,6 +72,11 @@ enum HostCall {
     /** (domain) -> the domain by UTS #46 ToASCII as the URL Standard runs it, or null: not a valid domain ({@link IdnaHostCalls}). */
     IDNA_TO_ASCII("idnaToAscii"),
     /**
+     * (locale, text, whole) -> ArrayBuffer of little-endian int32s, one per word segment: its end
+     * times two, plus one when it is word-like ({@link WordSegmentHostCalls}).
+     */
+    SEGMENT_WORDS("segmentWords"),
+    /**
      * (encoding, bytes, fatal, flush) -> string (first code unit: trailing bytes kept) or a negative
      * number: a TextDecoder chunk in a multi-byte legacy encoding ({@link TextCodecHostCalls}).
      */

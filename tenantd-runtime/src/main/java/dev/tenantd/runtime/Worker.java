@@ -677,6 +677,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         // Streams opened by top-level code belong to the isolate, not to an invocation.
         ZlibHostCalls.bind(hostObject, runtime, zlib, () -> current != null ? current : this);
         IdnaHostCalls.bind(hostObject, runtime);
+        WordSegmentHostCalls.bind(hostObject, runtime);
         TextCodecHostCalls.bind(hostObject, runtime, memory.limitBytes());
     }
 
