@@ -6,7 +6,6 @@ import static dev.tenantd.runtime.Engines.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.Charset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,18 +18,17 @@ class TextCodecHostCallsTest {
     private static final long MB = 1024 * 1024;
 
     private static TextCodecHostCalls.Decoded decode(String encoding, boolean flush, int... input) {
-        Charset charset = TextCodecHostCalls.charset(encoding).orElseThrow();
-        return TextCodecHostCalls.decode(charset, bytes(input), 0, false, flush).orElseThrow();
+        return TextCodecHostCalls.decoding(encoding).orElseThrow().decode(bytes(input), 0, false, flush).orElseThrow();
     }
 
     @Test
     void every_multi_byte_encoding_has_a_decoder_and_nothing_else_does() {
         for (String name : List.of("gbk", "gb18030", "big5", "euc-jp", "iso-2022-jp", "shift_jis", "euc-kr")) {
-            assertThat(TextCodecHostCalls.charset(name)).as(name).isPresent();
+            assertThat(TextCodecHostCalls.decoding(name)).as(name).isPresent();
         }
-        assertThat(TextCodecHostCalls.charset("utf-8")).isEmpty();
-        assertThat(TextCodecHostCalls.charset("GBK")).isEmpty();
-        assertThat(TextCodecHostCalls.charset("x-java-object")).isEmpty();
+        assertThat(TextCodecHostCalls.decoding("utf-8")).isEmpty();
+        assertThat(TextCodecHostCalls.decoding("GBK")).isEmpty();
+        assertThat(TextCodecHostCalls.decoding("x-java-object")).isEmpty();
     }
 
     @Test
@@ -45,15 +43,14 @@ class TextCodecHostCallsTest {
 
     @Test
     void iso_2022_jp_hands_back_its_mode_and_an_unfinished_character() {
-        Charset iso = TextCodecHostCalls.charset("iso-2022-jp").orElseThrow();
+        TextCodecHostCalls.Decoding iso = TextCodecHostCalls.decoding("iso-2022-jp").orElseThrow();
         byte[] chunk = {0x1B, 0x24, 0x42, 0x24, 0x22, 0x24};
-        TextCodecHostCalls.Decoded partial = Iso2022JpDecoding.decode(chunk, 0, false, false).orElseThrow();
+        TextCodecHostCalls.Decoded partial = iso.decode(chunk, 0, false, false).orElseThrow();
         assertThat(partial.text()).isEqualTo("あ");
         assertThat(partial.carry()).containsExactly(0x24);
-        TextCodecHostCalls.Decoded rest = Iso2022JpDecoding.decode(new byte[] {0x24, 0x24}, partial.state(), false, true)
+        TextCodecHostCalls.Decoded rest = iso.decode(new byte[] {0x24, 0x24}, partial.state(), false, true)
                 .orElseThrow();
         assertThat(rest.text()).isEqualTo("い");
-        assertThat(iso.name()).isEqualTo("ISO-2022-JP");
     }
 
     @Test
@@ -83,15 +80,15 @@ class TextCodecHostCallsTest {
 
     @Test
     void euc_jp_reads_the_standards_jis0208_and_jis0212() {
-        Charset eucJp = TextCodecHostCalls.charset("euc-jp").orElseThrow();
+        TextCodecHostCalls.Decoding eucJp = TextCodecHostCalls.decoding("euc-jp").orElseThrow();
         // The standard maps these as Shift_JIS does (the JDK's EUC-JP gives U+301C and U+2212).
-        assertThat(TextCodecHostCalls.decode(eucJp, bytes(0xA1, 0xC1, 0xA1, 0xDD), 0, false, true).orElseThrow().text())
+        assertThat(eucJp.decode(bytes(0xA1, 0xC1, 0xA1, 0xDD), 0, false, true).orElseThrow().text())
                 .isEqualTo("\uFF5E\uFF0D");
-        assertThat(TextCodecHostCalls.decode(eucJp, bytes(0x8E, 0xB1, 0x8F, 0xB0, 0xA1), 0, false, true).orElseThrow()
+        assertThat(eucJp.decode(bytes(0x8E, 0xB1, 0x8F, 0xB0, 0xA1), 0, false, true).orElseThrow()
                 .text()).isEqualTo("\uFF71\u4E02");
-        assertThat(TextCodecHostCalls.decode(eucJp, bytes(0xA4, 0x41, 0x8E, 0xE0), 0, false, true).orElseThrow().text())
+        assertThat(eucJp.decode(bytes(0xA4, 0x41, 0x8E, 0xE0), 0, false, true).orElseThrow().text())
                 .isEqualTo("\uFFFDA\uFFFD");
-        TextCodecHostCalls.Decoded partial = TextCodecHostCalls.decode(eucJp, bytes(0x41, 0x8F, 0xB0), 0, false, false)
+        TextCodecHostCalls.Decoded partial = eucJp.decode(bytes(0x41, 0x8F, 0xB0), 0, false, false)
                 .orElseThrow();
         assertThat(partial.text()).isEqualTo("A");
         assertThat(partial.carry()).containsExactly(0x8F, 0xB0);
@@ -128,10 +125,28 @@ class TextCodecHostCallsTest {
     }
 
     @Test
+    void big5_reads_the_standards_index() {
+        // Hong Kong code points the JDK's Big5-HKSCS does not map (pointers 2082, 19748), one it
+        // maps elsewhere (5120: U+203E there, U+00AF in the standard), and a supplementary one.
+        assertThat(decode("big5", true, 0x8E, 0x69, 0xFE, 0xDD, 0xA1, 0xC2).text()).isEqualTo("\u7BB8\u7809\u00AF");
+        assertThat(decode("big5", true, 0x87, 0x40).text()).isEqualTo("\u43F0");
+        assertThat(decode("big5", true, 0x87, 0x45).text()).isEqualTo(new String(Character.toChars(0x27267)));
+        // The four pointers that decode to two code points.
+        assertThat(decode("big5", true, 0x88, 0x62, 0x88, 0x64, 0x88, 0xA3, 0x88, 0xA5).text())
+                .isEqualTo("\u00CA\u0304\u00CA\u030C\u00EA\u0304\u00EA\u030C");
+        // An ASCII byte after a lead is decoded again; a lead at the end is handed back or an error.
+        assertThat(decode("big5", true, 0xA4, 0x0A, 0x41).text()).isEqualTo("\uFFFD\nA");
+        assertThat(decode("big5", false, 0x41, 0xA4).carry()).containsExactly(0xA4);
+        assertThat(decode("big5", true, 0x41, 0xA4).text()).isEqualTo("A\uFFFD");
+        assertThat(TextCodecHostCalls.decoding("big5").orElseThrow().decode(new byte[] {(byte) 0xA1, 0x7F}, 0, true, true))
+                .isEmpty();
+    }
+
+    @Test
     void fatal_decoding_answers_nothing_on_an_error() {
-        Charset sjis = TextCodecHostCalls.charset("shift_jis").orElseThrow();
-        assertThat(TextCodecHostCalls.decode(sjis, new byte[] {(byte) 0x82, 0x41}, 0, true, true)).isEmpty();
-        assertThat(TextCodecHostCalls.decode(sjis, new byte[] {(byte) 0x82, (byte) 0xA0}, 0, true, true))
+        TextCodecHostCalls.Decoding sjis = TextCodecHostCalls.decoding("shift_jis").orElseThrow();
+        assertThat(sjis.decode(new byte[] {(byte) 0x82, 0x41}, 0, true, true)).isEmpty();
+        assertThat(sjis.decode(new byte[] {(byte) 0x82, (byte) 0xA0}, 0, true, true))
                 .hasValueSatisfying(d -> assertThat(d.text()).isEqualTo("あ"));
     }
 
