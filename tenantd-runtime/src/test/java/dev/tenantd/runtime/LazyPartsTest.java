@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The parts of the runtime JavaScript an isolate loads only when it uses them (lazy.js):
  * {@code node} for the node:* modules, {@code html} behind HTMLRewriter, {@code subtle} behind
- * crypto.subtle's key operations and {@code urlpattern} behind URLPattern. The workers ask
+ * crypto.subtle's key operations, {@code urlpattern} behind URLPattern and {@code encodings}
+ * behind TextDecoder's labels and single-byte encodings. The workers ask
  * the test binding {@code test-parts} whether their isolate has loaded a part.
  */
 class LazyPartsTest {
@@ -54,11 +55,26 @@ class LazyPartsTest {
                     d.enumerable, d.configurable, d.value === HTMLRewriter, typeof HTMLRewriter.prototype.transform];
                   const u = Object.getOwnPropertyDescriptor(globalThis, 'URLPattern');
                   shape.push(URLPattern.name, u.writable, u.enumerable, u.configurable, typeof crypto.subtle.sign);
-                  const loaded = ['node', 'html', 'subtle', 'urlpattern'].map((name) => env.PARTS.loaded(name));
+                  const loaded = ['node', 'html', 'subtle', 'urlpattern', 'encodings'].map((name) => env.PARTS.loaded(name));
                   return new Response([...loaded, ...shape].join());
                 } };""");
-        assertThat(text(get(w, "http://x/"))).isEqualTo("false,false,false,false,"
+        assertThat(text(get(w, "http://x/"))).isEqualTo("false,false,false,false,false,"
                 + "function,HTMLRewriter,true,true,false,true,true,function,URLPattern,true,false,true,function");
+    }
+
+    @Test
+    void utf_8_decoding_leaves_the_encoding_tables_unloaded_and_another_label_loads_them() {
+        Worker w = worker(List.of(), """
+                export default { fetch(request, env) {
+                  const seen = [];
+                  const utf8 = new TextDecoder(' UTF8 ').decode(new Uint8Array([0x68, 0xC3, 0xA9]));
+                  seen.push(utf8, new TextDecoder().encoding, env.PARTS.loaded('encodings'));
+                  const latin = new TextDecoder('latin2').decode(new Uint8Array([0xA3, 0x41]));
+                  seen.push(latin, env.PARTS.loaded('encodings'));
+                  try { new TextDecoder('no-such-label'); } catch (e) { seen.push(e.name); }
+                  return new Response(seen.join());
+                } };""");
+        assertThat(text(get(w, "http://x/"))).isEqualTo("hé,utf-8,false,ŁA,true,RangeError");
     }
 
     @Test

@@ -262,7 +262,7 @@ const enc_singleByteUnits = new SafeMap();
 function enc_singleByteUnitsOf(name) {
   let units = enc_singleByteUnits.get(name);
   if (units === undefined) {
-    const table = enc_singleByteTable[name === 'ISO-8859-8-I' ? 'ISO-8859-8' : name];
+    const table = lazy_load('encodings').enc_singleByteTable[name === 'ISO-8859-8-I' ? 'ISO-8859-8' : name];
     units = new Uint16Array(128);
     for (let i = 0; i < 128; i++) units[i] = StringPrototypeCharCodeAt(table, i);
     enc_singleByteUnits.set(name, units);
@@ -293,7 +293,9 @@ function enc_singleByteDecode(bytes, name, fatal) {
 }
 
 // Shared with the HTML rewriter: windows-1252's code points of bytes 0x80..0x9F, and its decoder.
-const enc_windows1252 = TypedArrayPrototypeSubarray(enc_singleByteUnitsOf('windows-1252'), 0, 32);
+function enc_windows1252() {
+  return TypedArrayPrototypeSubarray(enc_singleByteUnitsOf('windows-1252'), 0, 32);
+}
 
 function enc_windows1252Decode(bytes) {
   return enc_singleByteDecode(bytes, 'windows-1252', false);
@@ -352,15 +354,34 @@ function enc_multiByteDecode(bytes, name, state, fatal, flush) {
   return StringPrototypeSlice(answer, 2 + carried);
 }
 
-const enc_labels = new SafeMap();
-for (const name of Object.keys(enc_labelTable)) {
-  const lower = StringPrototypeToLowerCase(name);
-  for (const label of enc_labelTable[name]) enc_labels.set(label, lower);
+// Labels to encodings (lowercase names), and lowercase names to the names the
+// single-byte tables are found under: built from the [encodings] part the first time a
+// label other than UTF-8's is looked up, so most isolates never hold the tables.
+let enc_labels = null;
+let enc_singleByteNames = null;
+
+function enc_loadLabels() {
+  const { enc_labelTable, enc_singleByteTable } = lazy_load('encodings');
+  const labels = new SafeMap();
+  for (const name of ObjectKeys(enc_labelTable)) {
+    const lower = StringPrototypeToLowerCase(name);
+    const names = enc_labelTable[name];
+    for (let i = 0; i < names.length; i++) labels.set(names[i], lower);
+  }
+  const singleByteNames = new SafeMap();
+  for (const name of ObjectKeys(enc_singleByteTable)) singleByteNames.set(StringPrototypeToLowerCase(name), name);
+  singleByteNames.set('iso-8859-8-i', 'ISO-8859-8-I');
+  enc_singleByteNames = singleByteNames;
+  enc_labels = labels;
 }
-// The lowercase names the single-byte tables are found under.
-const enc_singleByteNames = new SafeMap();
-for (const name of Object.keys(enc_singleByteTable)) enc_singleByteNames.set(StringPrototypeToLowerCase(name), name);
-enc_singleByteNames.set('iso-8859-8-i', 'ISO-8859-8-I');
+
+// The encoding (lowercase name) of a label, or undefined.
+function enc_encodingOf(label) {
+  const normalized = enc_normalizeLabel(label);
+  if (normalized === 'utf-8' || normalized === 'utf8') return 'utf-8';
+  if (enc_labels === null) enc_loadLabels();
+  return enc_labels.get(normalized);
+}
 
 // Bytes of an AllowSharedBufferSource, without copying.
 function enc_bufferSourceBytes(input, what) {
@@ -443,7 +464,7 @@ class TextDecoder {
     const dict = enc_dictionary(options, "Failed to construct 'TextDecoder'");
     const fatal = !!dict.fatal;
     const ignoreBOM = !!dict.ignoreBOM;
-    const name = enc_labels.get(enc_normalizeLabel(label));
+    const name = enc_encodingOf(label);
     // The replacement encoding has labels but is never a TextDecoder's.
     if (name === undefined || name === 'replacement') {
       throw new RangeError(`Failed to construct 'TextDecoder': The encoding label provided ('${label}') is invalid.`);

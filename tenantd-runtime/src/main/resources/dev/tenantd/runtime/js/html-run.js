@@ -16,7 +16,8 @@ let HtmlRun;
   // ---------------------------------------------------------------- encodings
 
   const WINDOWS_1252_BYTES = new SafeMap();
-  for (let i = 0; i < 32; i++) WINDOWS_1252_BYTES.set(enc_windows1252[i], 0x80 + i);
+  const WINDOWS_1252_UNITS = enc_windows1252();
+  for (let i = 0; i < 32; i++) WINDOWS_1252_BYTES.set(WINDOWS_1252_UNITS[i], 0x80 + i);
 
   function windows1252Encode(text) {
     const parts = [];
@@ -68,7 +69,7 @@ let HtmlRun;
       const m = RegExpPrototypeExec(CHARSET, contentType);
       if (m !== null) label = m[1] ?? m[2];
     }
-    const encoding = enc_labels.get(enc_normalizeLabel(label));
+    const encoding = enc_encodingOf(label);
     let decodeBytes;
     let encode;
     if (encoding === 'utf-8') {
