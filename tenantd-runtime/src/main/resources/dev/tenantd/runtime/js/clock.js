@@ -14,8 +14,8 @@
 //                                      (performance.now())
 // It replaces Date (its `now`, and construction without arguments), the other
 // readers of the current time (Intl.DateTimeFormat's format() and formatToParts()
-// without a date, Temporal.Now) and defines `performance` before any worker code
-// runs. Temporal.Now's time zone is UTC, the time zone a worker sees.
+// without a date) and defines `performance` before any worker code runs. (Temporal,
+// the other reader, is off: JsEngine's flags.)
 
 let clock_epoch = DateNow();
 let clock_sinceStart = 0;
@@ -92,34 +92,6 @@ function clock_elapsed() {
     enumerable: false,
     configurable: true,
   });
-}
-
-{
-  const { Instant, ZonedDateTime } = Temporal;
-  const instantFromEpochMilliseconds = Instant.fromEpochMilliseconds;
-  const instantToZonedDateTimeISO = uncurryThis(Instant.prototype.toZonedDateTimeISO);
-  const zonedToPlainDateTime = uncurryThis(ZonedDateTime.prototype.toPlainDateTime);
-  const zonedToPlainDate = uncurryThis(ZonedDateTime.prototype.toPlainDate);
-  const zonedToPlainTime = uncurryThis(ZonedDateTime.prototype.toPlainTime);
-  const zoned = (timeZone) =>
-    instantToZonedDateTimeISO(instantFromEpochMilliseconds(clock_epoch), timeZone === undefined ? 'UTC' : timeZone);
-  const now = {
-    instant() { return instantFromEpochMilliseconds(clock_epoch); },
-    timeZoneId() { return 'UTC'; },
-    zonedDateTimeISO(timeZone) { return zoned(timeZone); },
-    plainDateTimeISO(timeZone) { return zonedToPlainDateTime(zoned(timeZone)); },
-    plainDateISO(timeZone) { return zonedToPlainDate(zoned(timeZone)); },
-    plainTimeISO(timeZone) { return zonedToPlainTime(zoned(timeZone)); },
-  };
-  const names = ObjectKeys(now);
-  for (let i = 0; i < names.length; i++) {
-    ObjectDefineProperty(Temporal.Now, names[i], {
-      value: now[names[i]],
-      writable: true,
-      enumerable: false,
-      configurable: true,
-    });
-  }
 }
 
 class Performance {
