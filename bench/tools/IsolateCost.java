@@ -14,11 +14,12 @@ import java.util.List;
  * with a build's jars on the class path:
  *
  *   java -cp 'tenantd-server/target/lib/*' bench/tools/IsolateCost.java files [N] [group ...]
- *     boots N bare isolates (no worker) with the files of bootstrap.txt minus one group at a
- *     time, from a code cache as tenantd does, and prints V8 heap used per isolate, RSS per
- *     live isolate and the CPU time of a boot. A group is a comma-separated list of file-name prefixes
- *     (html-, node/, crypto-subtle.js ...); "all" keeps every file, "eager" leaves out the
- *     files of the [part] sections. -Dascii=true writes non-ASCII characters as escapes;
+ *     boots N bare isolates (no worker) with the eager files of bootstrap.txt minus one group
+ *     at a time, from a code cache as tenantd does, and prints V8 heap used per isolate, RSS per
+ *     live isolate and the CPU time of a boot. A group is a comma-separated list of file-name
+ *     prefixes (streams.js, url.js ...); "eager" leaves nothing out. The [part] sections are
+ *     never booted here (they load through the host, which this mode does not have): measure
+ *     them with the engine mode and a worker that uses them. -Dascii=true writes non-ASCII characters as escapes;
  *     -Djs=DIR reads the files from DIR (another build's, unpacked) instead of the sources.
  *
  *   java -cp 'DIR/lib/*' bench/tools/IsolateCost.java engine [N] [flag ...]
@@ -41,10 +42,18 @@ public final class IsolateCost {
         }
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         List<String> groups = args.length > 2 ? List.of(args).subList(2, args.length)
-                : List.of("all", "node/", "html-", "crypto-key.js,crypto-subtle.js", "urlpattern.js", "eventsource.js",
-                        "websocket.js", "rpc.js", "streams.js", "url.js");
-        V8RuntimeOptions.V8_FLAGS.setCustomFlags("--disallow-code-generation-from-strings");
-        V8Host.getV8Instance();
+                : List.of("eager", "crypto-key.js", "urlpattern.js", "eventsource.js", "websocket.js", "rpc.js",
+                        "streams.js", "url.js");
+        // The engine tenantd runs: Javet's i18n build with the ICU data the runtime jar carries.
+        Path icu = Files.createTempFile("isolate-cost", ".dat");
+        icu.toFile().deleteOnExit();
+        try (var in = IsolateCost.class.getClassLoader().getResourceAsStream("dev/tenantd/runtime/icu/icudt77l.dat")) {
+            if (in == null) throw new IllegalStateException("no ICU data on the class path (tenantd-runtime's jar has it)");
+            Files.copy(in, icu, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        V8RuntimeOptions.V8_FLAGS.setIcuDataFile(icu.toString())
+                .setCustomFlags("--disallow-code-generation-from-strings --no-harmony-temporal");
+        host();
         System.out.printf("%-34s %8s %10s %12s %14s%n", "without", "src KB", "heap KB/iso", "RSS KB/iso", "boot CPU ms");
         for (String group : groups) {
             String source = bootstrap(group);
@@ -52,6 +61,10 @@ public final class IsolateCost {
             measure(group, source, cache, Math.min(20, n));
             measure(group, source, cache, n);
         }
+    }
+
+    static V8Host host() throws Exception {
+        return V8Host.getInstance(com.caoccao.javet.enums.JSRuntimeType.V8I18n);
     }
 
     static void measure(String group, String source, byte[] cache, int n) throws Exception {
@@ -62,7 +75,7 @@ public final class IsolateCost {
         long nanos = 0;
         for (int i = 0; i < n; i++) {
             long t0 = THREAD.getCurrentThreadCpuTime();
-            V8Runtime runtime = V8Host.getV8Instance().createV8Runtime();
+            V8Runtime runtime = host().createV8Runtime();
             try (V8ValueObject host = runtime.createV8ValueObject()) {
                 runtime.getGlobalObject().set("__tenantd_host", host);
                 runtime.getExecutor(source, cache).setResourceName("tenantd:runtime.js").execute().close();
@@ -82,7 +95,7 @@ public final class IsolateCost {
     }
 
     static byte[] codeCache(String source) throws Exception {
-        try (V8Runtime runtime = V8Host.getV8Instance().createV8Runtime();
+        try (V8Runtime runtime = host().createV8Runtime();
                 V8ValueObject host = runtime.createV8ValueObject()) {
             runtime.getGlobalObject().set("__tenantd_host", host);
             try (V8Script script = runtime.getExecutor(source).setResourceName("tenantd:runtime.js").compileV8Script()) {
@@ -100,7 +113,7 @@ public final class IsolateCost {
         for (String line : Files.readAllLines(DIR.resolve("bootstrap.txt"))) {
             String file = line.strip();
             inPart |= file.startsWith("[");
-            if (file.isEmpty() || file.startsWith("#") || file.startsWith("[") || (inPart && skip.contains("eager"))
+            if (file.isEmpty() || file.startsWith("#") || file.startsWith("[") || inPart
                     || skip.stream().anyMatch(file::startsWith)) continue;
             source.append(Files.readString(DIR.resolve(file))).append('\n');
         }
