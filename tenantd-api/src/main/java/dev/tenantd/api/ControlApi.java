@@ -132,6 +132,11 @@ public final class ControlApi {
             String accountId = account(ctx);
             Namespace n = platform.namespaces().get(accountId, ctx.pathParam("ns"));
             List<Script> matching = TagFilter.parse(ctx.queryParams().get("tags")).apply(platform.scripts().list(accountId, n.id()));
+            // tenantd's own addition for the dashboard's search: ?prefix= keeps names that start with it
+            String prefix = ctx.queryParams().get("prefix");
+            if (prefix != null && !prefix.isEmpty()) {
+                matching = matching.stream().filter(s -> s.ref().name().startsWith(prefix)).toList();
+            }
             ArrayNode list = Envelope.JSON.createArrayNode();
             Paging.page(ctx, matching).forEach(s -> list.add(scriptJson(s)));
             return list;

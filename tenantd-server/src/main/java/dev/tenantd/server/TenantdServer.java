@@ -1,6 +1,7 @@
 package dev.tenantd.server;
 
 import dev.tenantd.api.ControlApi;
+import dev.tenantd.dashboard.Dashboard;
 import dev.tenantd.platform.Egress;
 import dev.tenantd.platform.Platform;
 import dev.tenantd.platform.Secrets;
@@ -117,6 +118,7 @@ public final class TenantdServer implements AutoCloseable {
         api.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
                 .end("{\"status\":\"ok\"}"));
         ControlApi.mount(api, vertx, platform, kv, d1);
+        Dashboard.load().mount(api);
         api.route().handler(ctx -> ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
                 .end("{\"success\":false,\"errors\":[{\"code\":7000,\"message\":\"No route for that URI: the API is under /client/v4\"}],\"messages\":[],\"result\":null}"));
         // wrangler tail asks for the trace-v1 subprotocol and sends its first frame unmasked.
