@@ -20,9 +20,11 @@ class LayersTest {
                 .layer("Platform").definedBy("dev.tenantd.platform..")
                 .layer("Store").definedBy("dev.tenantd.store..")
                 .layer("Api").definedBy("dev.tenantd.api..")
+                .layer("Dashboard").definedBy("dev.tenantd.dashboard..")
                 .layer("Server").definedBy("dev.tenantd.server..")
                 .whereLayer("Server").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Api").mayOnlyBeAccessedByLayers("Server")
+                .whereLayer("Dashboard").mayOnlyBeAccessedByLayers("Server")
                 .whereLayer("Store").mayOnlyBeAccessedByLayers("Server")
                 .whereLayer("Platform").mayOnlyBeAccessedByLayers("Store", "Api", "Server")
                 .check(CLASSES);
