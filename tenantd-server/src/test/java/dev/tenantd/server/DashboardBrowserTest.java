@@ -162,6 +162,9 @@ class DashboardBrowserTest {
         signIn(TestServer.TOKEN);
         waitFor(By.linkText("customers")).click();
         waitUntilText(By.id("page-info"), "1–50 of 2,000");
+        driver.findElement(By.xpath("//nav[@class='pager']/button[contains(., 'Next')]")).click();
+        waitUntilText(By.id("page-info"), "51–100 of 2,000");
+        assertThat(driver.findElements(By.cssSelector("#scripts tbody tr"))).hasSize(50);
 
         driver.findElement(By.id("search-prefix")).sendKeys("cust-19");
         waitUntilText(By.id("page-info"), "1–50 of 100");
@@ -236,6 +239,14 @@ class DashboardBrowserTest {
         waitUntilText(By.id("notice"), "Deleted doomed.");
         assertThat(t.get(t.accountApi("/workers/dispatch/namespaces/uploads/scripts/doomed")).status()).isEqualTo(404);
         assertThat(t.worker("GET", "dispatcher.localhost", "/doomed", null).body()).isEqualTo("no worker doomed");
+    }
+
+    @Test
+    void a_script_that_does_not_exist_gets_a_clear_message() {
+        signIn(TestServer.TOKEN);
+        driver.get(base + "/#/ns/customers/scripts/no-such-script");
+        assertThat(waitFor(By.cssSelector("main p.error")).getText()).containsIgnoringCase("not");
+        assertThat(driver.findElement(By.linkText("Back to the namespaces")).isDisplayed()).isTrue();
     }
 
     @Test

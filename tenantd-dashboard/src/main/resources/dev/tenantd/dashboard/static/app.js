@@ -51,7 +51,7 @@ function failed(e) {
     }
     return;
   }
-  main.append(h('p', { class: 'error', role: 'alert' }, e.message));
+  replace(main, h('p', { class: 'error', role: 'alert' }, e.message), h('p', {}, link([], 'Back to the namespaces')));
 }
 
 function header(s) {
@@ -201,7 +201,7 @@ function pagerFor(pager, info, go) {
 
 /** The announcement's upload form: a customer id and a script, published into this namespace. */
 function uploadForm(namespace, reload) {
-  const id = h('input', { id: 'upload-id', name: 'customer', required: true, pattern: SCRIPT_NAME.source.slice(1, -1),
+  const id = h('input', { id: 'upload-id', name: 'customer', required: true, pattern: '[a-z0-9][a-z0-9_\\-]{0,62}',
     placeholder: 'customer id', autocomplete: 'off' });
   const code = h('textarea', { id: 'upload-script', name: 'script', rows: 8, spellcheck: 'false' },
     "addEventListener('fetch', (event) => {\n  event.respondWith(new Response('Hello from my own worker!'));\n});\n");
