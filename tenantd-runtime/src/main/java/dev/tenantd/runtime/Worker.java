@@ -232,6 +232,22 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         });
     }
 
+    /**
+     * Runs the worker's {@code tail} handler on the trace events of another worker's
+     * invocations ({@code eventsJson}, a JSON array), as an invocation of its own with the
+     * options' limits. The future completes once the handler's promise settles, or
+     * exceptionally with an {@link InvocationException} naming how it failed.
+     */
+    public CompletableFuture<WorkerResponse> tail(String eventsJson, InvocationOptions options) {
+        return begin(options, inv -> {
+            if (!admitsBytes(inv, 2L * eventsJson.length(), "the tail events (" + eventsJson.length() + " characters)")) {
+                return;
+            }
+            entry.invokeVoid("tail", runtime.createV8ValueDouble(inv.startEpochMillis),
+                    runtime.createV8ValueInteger(inv.id), runtime.createV8ValueString(eventsJson));
+        });
+    }
+
     @FunctionalInterface
     private interface InvocationStart {
         void run(Invocation inv) throws JavetException;

@@ -10,6 +10,7 @@ let worker_handler = null;
 // The main module's namespace: its named exports are the worker's other entrypoints.
 let worker_exports = null;
 const worker_fetchListeners = [];
+const worker_tailListeners = [];
 
 class ExecutionContext {
   #pending;
@@ -69,19 +70,48 @@ class FetchEvent extends Event {
 }
 webIdlClass(FetchEvent);
 defineGlobal('FetchEvent', FetchEvent);
+
+// What a service worker's 'tail' listeners receive: the trace items of the invocations it
+// consumes, under both names Cloudflare gives them.
+class TailEvent extends Event {
+  #events;
+  #pending;
+
+  constructor(type, init) {
+    super(type);
+    this.#events = init.events;
+    this.#pending = init.pending;
+  }
+
+  get events() {
+    return this.#events;
+  }
+
+  get traces() {
+    return this.#events;
+  }
+
+  waitUntil(promise) {
+    worker_waitUntil(this.#pending, promise);
+  }
+}
+webIdlClass(TailEvent);
 defineGlobal('ExecutionContext', ExecutionContext);
 
 defineGlobal('self', globalThis);
 
 // Service-worker syntax registers its handler on the global scope.
 defineGlobal('addEventListener', function addEventListener(type, listener) {
-  if (type === 'fetch' && (typeof listener === 'function' || (listener && typeof listener.handleEvent === 'function'))) {
-    ArrayPrototypePush(worker_fetchListeners, listener);
+  const list = type === 'fetch' ? worker_fetchListeners : type === 'tail' ? worker_tailListeners : null;
+  if (list !== null && (typeof listener === 'function' || (listener && typeof listener.handleEvent === 'function'))) {
+    ArrayPrototypePush(list, listener);
   }
 });
 defineGlobal('removeEventListener', function removeEventListener(type, listener) {
-  const at = ArrayPrototypeIndexOf(worker_fetchListeners, listener);
-  if (type === 'fetch' && at >= 0) removeFromList(worker_fetchListeners, at);
+  const list = type === 'fetch' ? worker_fetchListeners : type === 'tail' ? worker_tailListeners : null;
+  if (list === null) return;
+  const at = ArrayPrototypeIndexOf(list, listener);
+  if (at >= 0) removeFromList(list, at);
 });
 
 function worker_errorParts(error) {
@@ -181,6 +211,45 @@ async function worker_serve(id, method, url, headers, body, envJson, cfJson, ent
   }
 }
 
+// The tail handler of a worker named as another's tail consumer, on that worker's trace
+// items. Like a fetch invocation it never rejects: a failure becomes the invocation's error.
+async function worker_tail(id, eventsJson) {
+  const pending = { waitUntil: [], passThrough: false, responded: false, response: undefined, finished: false };
+  try {
+    const events = JSONParse(eventsJson);
+    if (worker_format === 'modules') {
+      const handler = worker_handler;
+      const ctx = new ExecutionContext(pending);
+      if (rpc_isEntrypointClass(handler)) {
+        const instance = new handler(ctx, worker_env);
+        if (typeof instance.tail !== 'function') throw new Error('Handler does not export a tail() function.');
+        await instance.tail(events);
+      } else {
+        if (handler === null || typeof handler !== 'object' || typeof handler.tail !== 'function') {
+          throw new Error('Handler does not export a tail() function.');
+        }
+        await handler.tail(events, worker_env, ctx);
+      }
+    } else {
+      if (worker_tailListeners.length === 0) throw new Error("No tail event listener was registered (addEventListener('tail', ...)).");
+      const event = new TailEvent('tail', { events, pending });
+      const listeners = copyList(worker_tailListeners);
+      for (let i = 0; i < listeners.length; i++) {
+        const listener = listeners[i];
+        if (typeof listener === 'function') ReflectApply(listener, globalThis, [event]);
+        else listener.handleEvent(event);
+      }
+    }
+    const done = pending.waitUntil.length === 0;
+    if (done) pending.finished = true;
+    host.complete(id, 200, '', '', null, done, 0);
+  } catch (error) {
+    worker_fail(id, error);
+  } finally {
+    await worker_whenSettled(id, pending);
+  }
+}
+
 const entryPoints = {
   configure(epochMs, scriptName, bindingsJson, flagsJson, format, memoryLimitBytes) {
     clock_turn(epochMs, 0);
@@ -217,7 +286,8 @@ const entryPoints = {
     }
     worker_exports = namespace;
     // A WorkerEntrypoint class may offer RPC methods only; its fetch() is looked for per request.
-    if (!rpc_isEntrypointClass(handler) && typeof handler.fetch !== 'function') {
+    // A Tail Worker may have a tail() handler alone.
+    if (!rpc_isEntrypointClass(handler) && typeof handler.fetch !== 'function' && typeof handler.tail !== 'function') {
       return 'No fetch handler was registered: the default export of the main module has no fetch() method.';
     }
     worker_handler = handler;
@@ -225,7 +295,7 @@ const entryPoints = {
   },
 
   checkServiceWorker() {
-    return worker_fetchListeners.length > 0
+    return worker_fetchListeners.length > 0 || worker_tailListeners.length > 0
       ? ''
       : "No event handlers were registered. This script does nothing. (Call addEventListener('fetch', ...))";
   },
@@ -279,6 +349,11 @@ const entryPoints = {
   reject(epochMs, sinceStartMs, id, name, message) {
     clock_turn(epochMs, sinceStartMs);
     fetch_reject(id, name, message);
+  },
+
+  tail(epochMs, id, eventsJson) {
+    clock_turn(epochMs, 0);
+    worker_tail(id, eventsJson);
   },
 
   rpc(epochMs, id, entrypoint, method, buffer, propsJson) {
