@@ -432,7 +432,7 @@ public final class ControlApi {
         });
     }
 
-    /** Settings fields tenantd stores and returns but does not act on. */
+    /** Settings fields tenantd stores and returns; tail_consumers is checked before it is stored. */
     private static final List<String> STORED_SETTINGS = List.of("logpush", "observability", "tail_consumers",
             "placement", "usage_model");
 
@@ -457,6 +457,9 @@ public final class ControlApi {
         }
         if (STORED_SETTINGS.stream().noneMatch(body::has)) {
             return s;
+        }
+        if (body.has("tail_consumers")) {
+            ((ObjectNode) body).set("tail_consumers", platform.scripts().tailConsumersSetting(ref, body.get("tail_consumers")));
         }
         return platform.scripts().updateScriptSettings(ref, stored -> {
             for (String field : STORED_SETTINGS) {

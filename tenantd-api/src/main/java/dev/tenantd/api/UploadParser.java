@@ -7,6 +7,7 @@ import dev.tenantd.platform.EgressPolicy;
 import dev.tenantd.platform.Names;
 import dev.tenantd.platform.ScriptLimits;
 import dev.tenantd.platform.ScriptUpload;
+import dev.tenantd.platform.TailConsumers;
 import dev.tenantd.runtime.ModuleType;
 import dev.tenantd.runtime.WorkerModule;
 import io.vertx.ext.web.RoutingContext;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turns a script upload request into a {@link ScriptUpload}: a raw
@@ -47,7 +49,7 @@ final class UploadParser {
      */
     static ScriptUpload parseContent(RoutingContext ctx, dev.tenantd.platform.ScriptVersion base) {
         ScriptUpload u = parseWithAnnotations(ctx, base).upload();
-        return u.withKeptBindings(List.of(ScriptUpload.KEEP_ALL));
+        return u.withKeptBindings(List.of(ScriptUpload.KEEP_ALL)).keepingTailConsumers();
     }
 
     static Parsed parseWithAnnotations(RoutingContext ctx) {
@@ -138,7 +140,9 @@ final class UploadParser {
         JsonNode message = metadata.path("annotations").path("workers/message");
         return new Parsed(new ScriptUpload(entry, modules, date, flags, bindings(metadata), scriptLimits, egressPolicy,
                 strings(metadata, "tags"), strings(metadata, "keep_bindings"), metadata.has("tags") && !metadata.get("tags").isNull(),
-                metadata.get("assets"), metadata.path("keep_assets").asBoolean(false)),
+                metadata.get("assets"), metadata.path("keep_assets").asBoolean(false),
+                // A deploy whose wrangler.toml no longer names tail consumers sends none: that removes them.
+                Optional.of(TailConsumers.parse(metadata.get(TailConsumers.FIELD)))),
                 message.isTextual() ? message.asText() : null);
     }
 

@@ -44,6 +44,7 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
     private final EgressPolicy egressPolicy;
     private final BindingKinds bindingKinds;
     private final Tails tails;
+    private final TailDelivery tailDelivery;
     private final WorkerPool pool;
     private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     /**
@@ -61,6 +62,7 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         this.egress = egress;
         this.egressPolicy = egressPolicy;
         this.tails = tails;
+        this.tailDelivery = new TailDelivery(tails, directory, this::invokeTail);
         this.bindingKinds = kinds.apply(this);
         this.pool = new WorkerPool(engine, limits.liveIsolates(), this::loadSource, this::hostFor);
     }
@@ -121,11 +123,26 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
             return CompletableFuture.supplyAsync(() -> assets.serve(serving.current(), request), pool.io())
                     .exceptionallyCompose(error -> CompletableFuture.failedFuture(unavailableIfDamaged(ref, unwrap(error))))
                     .thenCompose(asset -> asset.isPresent() ? CompletableFuture.completedFuture(asset.get())
-                            : run(serving, call, tails.observe(ref, serving.current().id(), request),
+                            : run(serving, call, tailDelivery.observe(serving, request),
                                     (worker, options) -> worker.fetch(request, options)));
         }
-        return run(serving, call, tails.observe(ref, serving.current().id(), request),
+        return run(serving, call, tailDelivery.observe(serving, request),
                 (worker, options) -> worker.fetch(request, options));
+    }
+
+    /**
+     * Runs a Tail Worker's {@code tail()} handler on a producer's trace items, within the
+     * platform's limits. Its own invocation is observed by nobody, so no tail feeds itself.
+     */
+    private CompletableFuture<WorkerResponse> invokeTail(ScriptRef consumer, String eventsJson) {
+        Optional<Script> script;
+        try {
+            script = target(consumer, Caller.OUTSIDE);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return run(script.get().forRequest(), Call.of(limits.invocation()), InvocationObserver.NONE,
+                (worker, options) -> worker.tail(eventsJson, options));
     }
 
     /**
@@ -333,6 +350,7 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
 
     @Override
     public void close() {
+        tailDelivery.close();
         pool.close();
         egress.close();
     }

@@ -113,6 +113,7 @@ public final class Scripts {
         if (upload.hasTags()) {
             validateTags(upload.tags());
         }
+        upload.tailConsumers().ifPresent(consumers -> TailConsumers.check(directory, ref, consumers));
         Optional<Script> before = directory.script(ref);
         String versionAssets = assetsOf(ref, upload, before);
         // Secrets outlive uploads (as on Cloudflare, where deployments never delete them):
@@ -159,6 +160,10 @@ public final class Scripts {
                     : Optional.empty());
             if (upload.hasTags()) {
                 saved = store.setTags(ref, upload.tags());
+            }
+            if (deployNow && upload.tailConsumers().isPresent()
+                    && !TailConsumers.of(saved).equals(upload.tailConsumers().get())) {
+                saved = store.setSettings(ref, TailConsumers.withConsumers(saved.settingsJson(), upload.tailConsumers().get()));
             }
             Script result = saved;
             directory.apply(new Change.Script(ref));
@@ -427,6 +432,17 @@ public final class Scripts {
             directory.apply(new Change.Script(ref));
             return saved;
         });
+    }
+
+    /**
+     * {@code tail_consumers} as a settings change names them for {@code ref}, checked as an
+     * upload's are, in the form the settings store them. Throws {@link Problem#INVALID_METADATA}.
+     */
+    public com.fasterxml.jackson.databind.JsonNode tailConsumersSetting(ScriptRef ref,
+            com.fasterxml.jackson.databind.JsonNode value) {
+        List<String> consumers = TailConsumers.parse(value);
+        TailConsumers.check(directory, ref, consumers);
+        return TailConsumers.toJson(consumers);
     }
 
     /**

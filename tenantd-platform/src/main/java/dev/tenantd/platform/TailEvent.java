@@ -13,10 +13,20 @@ import java.util.Set;
 
 /**
  * One invocation of a tailed worker, collected while it runs and published to its
- * tails as Cloudflare's trace event once it has ended. Its calls come from the
- * isolate's thread, one at a time.
+ * tails as Cloudflare's trace event once it has ended: to the live tails' clients, and
+ * to its Tail Workers through {@link Delivery}. Its calls come from the isolate's
+ * thread, one at a time.
  */
 final class TailEvent implements InvocationObserver {
+    /** Where a finished event goes besides the live tails: the script's Tail Workers. */
+    @FunctionalInterface
+    interface Delivery {
+        Delivery NONE = (event, record) -> { };
+
+        /** Called once, on the isolate's thread, when the invocation has ended; must return at once. */
+        void deliver(TailEvent event, InvocationRecord record);
+    }
+
     /** Header values a tail shows as REDACTED: credentials of the worker's clients. */
     private static final Set<String> REDACTED = Set.of("authorization", "cookie", "proxy-authorization");
 
@@ -32,13 +42,20 @@ final class TailEvent implements InvocationObserver {
     private String outcome = "unknown";
     /** For an event of an open WebSocket: its type (message, close); the request is the placeholder then. */
     private Optional<String> webSocketEventType = Optional.empty();
+    private final Delivery delivery;
 
     TailEvent(Tails tails, List<Tails.Session> sessions, ScriptRef script, String versionId, WorkerRequest request) {
+        this(tails, sessions, script, versionId, request, Delivery.NONE);
+    }
+
+    TailEvent(Tails tails, List<Tails.Session> sessions, ScriptRef script, String versionId, WorkerRequest request,
+            Delivery delivery) {
         this.tails = tails;
         this.sessions = sessions;
         this.script = script;
         this.versionId = versionId;
         this.request = request;
+        this.delivery = delivery;
     }
 
     /** An event of an open WebSocket, shown as Cloudflare shows them: {@code getWebSocketEvent}. */
@@ -74,7 +91,10 @@ final class TailEvent implements InvocationObserver {
     @Override
     public void ended(InvocationRecord record) {
         outcome = record.outcome().wireName();
-        tails.publish(this, sessions, record);
+        if (!sessions.isEmpty()) {
+            tails.publish(this, sessions, record);
+        }
+        delivery.deliver(this, record);
     }
 
     // ---- what filters look at
@@ -100,8 +120,28 @@ final class TailEvent implements InvocationObserver {
         return request.url().contains(text) || logs.toString().contains(text) || exceptions.toString().contains(text);
     }
 
+    ScriptRef script() {
+        return script;
+    }
+
     /** The trace event as wrangler reads it. */
     String toJson(InvocationRecord record) {
+        return traceItem(record).toString();
+    }
+
+    /**
+     * The trace item a Tail Worker's handler gets: the live tail's event with what a
+     * {@code TraceItem} adds, the script's tags and, for a user worker, its dispatch namespace.
+     */
+    ObjectNode traceItem(InvocationRecord record, Optional<String> dispatchNamespace, List<String> scriptTags) {
+        ObjectNode item = traceItem(record);
+        dispatchNamespace.ifPresent(name -> item.put("dispatchNamespace", name));
+        ArrayNode tags = item.putArray("scriptTags");
+        scriptTags.forEach(tags::add);
+        return item;
+    }
+
+    private ObjectNode traceItem(InvocationRecord record) {
         ObjectNode event = Platform.JSON.createObjectNode();
         event.put("outcome", outcome).put("scriptName", script.name());
         event.putObject("scriptVersion").put("id", versionId);
@@ -114,7 +154,7 @@ final class TailEvent implements InvocationObserver {
         ObjectNode e = event.putObject("event");
         if (webSocketEventType.isPresent()) {
             e.putObject("getWebSocketEvent").put("webSocketEventType", webSocketEventType.get());
-            return event.toString();
+            return event;
         }
         ObjectNode req = e.putObject("request");
         req.put("url", request.url()).put("method", request.method());
@@ -130,6 +170,6 @@ final class TailEvent implements InvocationObserver {
         if (status != 0) {
             e.putObject("response").put("status", status);
         }
-        return event.toString();
+        return event;
     }
 }

@@ -189,6 +189,15 @@ public final class Tails {
     }
 
     /**
+     * The observer for an invocation of a script with Tail Workers: the event is collected
+     * whether or not a client tails the script, and handed to {@code delivery} once it ends.
+     */
+    InvocationObserver observe(ScriptRef script, String versionId, WorkerRequest request, TailEvent.Delivery delivery) {
+        List<Session> sessions = watched.get(script);
+        return new TailEvent(this, sessions == null ? List.of() : sessions, script, versionId, request, delivery);
+    }
+
+    /**
      * The observer for one event of an open WebSocket ({@code message} or {@code close}), as
      * cheap as {@link #observe} when nobody tails the script.
      */

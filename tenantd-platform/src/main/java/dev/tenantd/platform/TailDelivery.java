@@ -1,0 +1,129 @@
+package dev.tenantd.platform;
+
+import dev.tenantd.runtime.InvocationObserver;
+import dev.tenantd.runtime.InvocationRecord;
+import dev.tenantd.runtime.WorkerRequest;
+import dev.tenantd.runtime.WorkerResponse;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a script's Tail Workers after each of its invocations: the invocation's trace item
+ * goes, as a batch of one, to the {@code tail()} handler of every consumer the script names.
+ * Delivery happens after the producer's invocation has ended, on a thread of its own, and
+ * only starts the consumers' invocations; a consumer that fails, is slow, shed or missing
+ * costs the producer nothing. A consumer's own invocations are never tailed, so consumers
+ * that name each other cannot loop.
+ */
+final class TailDelivery implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TailDelivery.class);
+    /** Finished invocations waiting for delivery; past this, events are dropped and counted. */
+    static final int QUEUE_CAPACITY = 10_000;
+
+    /** Starts a consumer's tail invocation on a batch of trace items (a JSON array). */
+    @FunctionalInterface
+    interface Runner {
+        CompletableFuture<WorkerResponse> tail(ScriptRef consumer, String eventsJson);
+    }
+
+    private final Tails tails;
+    private final Directory directory;
+    private final Runner runner;
+    private final ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(QUEUE_CAPACITY), r -> {
+                Thread t = new Thread(r, "tenantd-tail-delivery");
+                t.setDaemon(true);
+                return t;
+            });
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+
+    TailDelivery(Tails tails, Directory directory, Runner runner) {
+        this.tails = tails;
+        this.directory = directory;
+        this.runner = runner;
+    }
+
+    /**
+     * The observer of an invocation that starts now: the live tails' when the script has no
+     * Tail Workers (the common case, as cheap as before), else one that also delivers.
+     */
+    InvocationObserver observe(Script serving, WorkerRequest request) {
+        List<String> consumers = TailConsumers.of(serving);
+        String versionId = serving.current().id();
+        if (consumers.isEmpty()) {
+            return tails.observe(serving.ref(), versionId, request);
+        }
+        return tails.observe(serving.ref(), versionId, request, (event, record) -> enqueue(serving, consumers, event, record));
+    }
+
+    /** Events dropped because delivery fell {@link #QUEUE_CAPACITY} invocations behind. */
+    long dropped() {
+        return dropped.get();
+    }
+
+    /** Tail invocations that failed: the consumer threw, was missing, shed or over a limit. */
+    long failed() {
+        return failed.get();
+    }
+
+    private void enqueue(Script producer, List<String> consumers, TailEvent event, InvocationRecord record) {
+        try {
+            executor.execute(() -> deliver(producer, consumers, event, record));
+        } catch (RejectedExecutionException e) {
+            long n = dropped.incrementAndGet();
+            if (n == 1 || n % 1000 == 0) {
+                LOG.warn("tail workers of {} are {} invocations behind; {} event(s) dropped so far",
+                        producer.ref(), QUEUE_CAPACITY, n);
+            }
+        }
+    }
+
+    private void deliver(Script producer, List<String> consumers, TailEvent event, InvocationRecord record) {
+        String events;
+        try {
+            Optional<String> namespace = producer.ref().namespace().flatMap(directory::namespaceById).map(Namespace::name);
+            events = "[" + event.traceItem(record, namespace, producer.tags()) + "]";
+        } catch (RuntimeException e) {
+            LOG.warn("the trace item of {} could not be made for its tail workers", producer.ref(), e);
+            return;
+        }
+        for (String consumer : consumers) {
+            ScriptRef ref = ScriptRef.plain(producer.ref().accountId(), consumer);
+            if (ref.equals(producer.ref())) {
+                continue;
+            }
+            CompletableFuture<WorkerResponse> run;
+            try {
+                run = runner.tail(ref, events);
+            } catch (RuntimeException e) {
+                run = CompletableFuture.failedFuture(e);
+            }
+            run.whenComplete((response, error) -> {
+                if (response != null) {
+                    response.discardBody();
+                }
+                if (error != null) {
+                    long n = failed.incrementAndGet();
+                    if (n == 1 || n % 100 == 0) {
+                        LOG.warn("tail worker {} of {} failed ({} failure(s) so far): {}", consumer, producer.ref(), n,
+                                Invoker.unwrap(error).getMessage());
+                    }
+                }
+            });
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}
