@@ -86,7 +86,8 @@ class TailWorkersTest {
 
     /** The trace item the sink stored under {@code key}, once it has arrived. */
     static JsonNode received(String key) throws Exception {
-        String url = t.accountApi("/storage/kv/namespaces/" + kv + "/values/" + key.replace("/", "%2F"));
+        String url = t.accountApi("/storage/kv/namespaces/" + kv + "/values/"
+                + java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
         for (int attempt = 0; attempt < 600; attempt++) {
             TestServer.Reply r = t.get(url);
             if (r.status() == 200) {
@@ -208,13 +209,54 @@ class TailWorkersTest {
             m.set("tail_consumers", TestServer.JSON.valueToTree(parse(c.tailConsumers())));
             TestServer.Reply r = t.putModule(url, m.toString(), "w.js", "export default { fetch() { return new Response('replaced'); } };");
             assertThat(r.status()).as(r.body()).isEqualTo(400);
+            assertThat(r.code()).isEqualTo(10014);
             assertThat(r.message()).contains("tail_consumers").contains(c.message());
             assertThat(t.worker("GET", "steady.localhost", "/still", null).body()).isEqualTo("produced /still");
         }
         TestServer.Reply patched = t.send(t.authed(url + "/script-settings").header("content-type", "application/json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"tail_consumers\":[{\"service\":\"ghost\"}]}")));
         assertThat(patched.status()).as(patched.body()).isEqualTo(400);
+        assertThat(patched.message()).contains("'ghost', which does not exist");
         assertThat(t.get(url + "/script-settings").json().path("result").path("tail_consumers").toString()).isEqualTo("[]");
+    }
+
+    @Test
+    void consumers_that_name_each_other_get_only_the_others_own_invocations() throws Exception {
+        ObjectNode a = metadata();
+        a.putArray("bindings").addObject().put("type", "kv_namespace").put("name", "KV").put("namespace_id", kv);
+        upload("/workers/scripts/loop-a", a, loopWorker("loop-a"));
+        ObjectNode b = consumers(metadata(), "loop-a");
+        b.putArray("bindings").addObject().put("type", "kv_namespace").put("name", "KV").put("namespace_id", kv);
+        upload("/workers/scripts/loop-b", b, loopWorker("loop-b"));
+        TestServer.Reply patched = t.send(t.authed(t.accountApi("/workers/scripts/loop-a/script-settings"))
+                .header("content-type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"tail_consumers\":[{\"service\":\"loop-b\"}]}")));
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+
+        assertThat(t.worker("GET", "loop-a.localhost", "/one", null).body()).isEqualTo("loop-a");
+        received("loop-b<-loop-a/one");
+        assertThat(t.worker("GET", "loop-b.localhost", "/two", null).body()).isEqualTo("loop-b");
+        received("loop-a<-loop-b/two");
+        assertThat(t.worker("GET", "loop-a.localhost", "/three", null).body()).isEqualTo("loop-a");
+        received("loop-b<-loop-a/three");
+        JsonNode keys = t.get(t.accountApi("/storage/kv/namespaces/" + kv + "/keys?prefix=loop-")).json().path("result");
+        assertThat(keys.findValuesAsText("name"))
+                .containsExactlyInAnyOrder("loop-b<-loop-a/one", "loop-a<-loop-b/two", "loop-b<-loop-a/three");
+    }
+
+    /** A worker that answers its name and records, per trace item, whose invocation of which path it got. */
+    static String loopWorker(String name) {
+        return """
+                const NAME = '%s';
+                export default {
+                  fetch() { return new Response(NAME); },
+                  async tail(events, env) {
+                    for (const e of events) {
+                      const path = e.event && e.event.request ? new URL(e.event.request.url).pathname : '(no request)';
+                      await env.KV.put(`${NAME}<-${e.scriptName}${path}`, '1');
+                    }
+                  },
+                };""".formatted(name);
     }
 
     private static JsonNode parse(String json) {
