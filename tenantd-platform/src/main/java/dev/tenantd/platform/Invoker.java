@@ -80,6 +80,16 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         return pool.size();
     }
 
+    /** Trace items dropped because Tail Worker delivery fell behind (an operator's counter). */
+    public long tailEventsDropped() {
+        return tailDelivery.dropped();
+    }
+
+    /** Tail Worker invocations that failed: the consumer threw, was missing, shed or over a limit. */
+    public long tailInvocationsFailed() {
+        return tailDelivery.failed();
+    }
+
     @Override
     public Limits limits() {
         return limits;

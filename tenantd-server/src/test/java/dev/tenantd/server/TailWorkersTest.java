@@ -152,6 +152,13 @@ class TailWorkersTest {
             assertThat(received("crowded/n" + i).path("outcome").asText()).isEqualTo("ok");
         }
         assertThat(received("crowded/boom-crowded").path("outcome").asText()).isEqualTo("exception");
+        // The throwing consumer's failures are counted for operators, one per producer invocation.
+        var invoker = t.server.platform().invoker();
+        for (int attempt = 0; attempt < 600 && invoker.tailInvocationsFailed() < 6; attempt++) {
+            Thread.sleep(50);
+        }
+        assertThat(invoker.tailInvocationsFailed()).isGreaterThanOrEqualTo(6);
+        assertThat(invoker.tailEventsDropped()).isZero();
     }
 
     @Test
@@ -204,7 +211,8 @@ class TailWorkersTest {
                 new Case("[{\"service\":\"steady\"}]", "cannot be its own tail consumer"),
                 new Case("\"tail-sink\"", "must be an array"),
                 new Case("[{\"name\":\"tail-sink\"}]", "\"service\" string"),
-                new Case("[{\"service\":\"../etc\"}]", "invalid worker"))) {
+                new Case("[{\"service\":\"../etc\"}]", "invalid worker"),
+                new Case(seventeenConsumers(), "at most 16"))) {
             ObjectNode m = metadata();
             m.set("tail_consumers", TestServer.JSON.valueToTree(parse(c.tailConsumers())));
             TestServer.Reply r = t.putModule(url, m.toString(), "w.js", "export default { fetch() { return new Response('replaced'); } };");
@@ -257,6 +265,14 @@ class TailWorkersTest {
                     }
                   },
                 };""".formatted(name);
+    }
+
+    private static String seventeenConsumers() {
+        ArrayNode list = TestServer.JSON.createArrayNode();
+        for (int i = 0; i < 17; i++) {
+            list.addObject().put("service", "sink-" + i);
+        }
+        return list.toString();
     }
 
     private static JsonNode parse(String json) {
