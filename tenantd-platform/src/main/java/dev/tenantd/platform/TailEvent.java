@@ -120,10 +120,6 @@ final class TailEvent implements InvocationObserver {
         return request.url().contains(text) || logs.toString().contains(text) || exceptions.toString().contains(text);
     }
 
-    ScriptRef script() {
-        return script;
-    }
-
     /** The trace event as wrangler reads it. */
     String toJson(InvocationRecord record) {
         return traceItem(record).toString();
