@@ -25,6 +25,15 @@ public interface InvocationObserver {
     default void exception(String name, String message, long timestampMillis) {
     }
 
+    /**
+     * An exception the worker did not catch, with its stack as V8 formats it ({@code name:
+     * message} then one {@code at ...} line per frame). Observers that do not want the stack
+     * get {@link #exception(String, String, long)}.
+     */
+    default void exception(String name, String message, String stack, long timestampMillis) {
+        exception(name, message, timestampMillis);
+    }
+
     /** The worker returned a response with this status. */
     default void responded(int status) {
     }

@@ -675,7 +675,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
                 Outcome outcome = inv.hitSubrequestLimit ? Outcome.EXCEEDED_SUBREQUESTS : Outcome.EXCEPTION;
                 inv.outcome = outcome;
                 inv.result.completeExceptionally(new InvocationException(outcome, string(args[1]), string(args[2])));
-                inv.observer.exception(string(args[1]), string(args[2]), System.currentTimeMillis());
+                inv.observer.exception(string(args[1]), string(args[2]), string(args[3]), System.currentTimeMillis());
                 console.log(inv, "error", "Uncaught " + string(args[3]));
             }
             return null;

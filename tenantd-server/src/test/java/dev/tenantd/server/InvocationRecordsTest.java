@@ -207,6 +207,8 @@ class InvocationRecordsTest {
         JsonNode exception = boom.get("exceptions").get(0);
         assertThat(exception.get("name").asText()).isEqualTo("TypeError");
         assertThat(exception.get("message").asText()).isEqualTo("acme broke at /boom");
+        assertThat(exception.get("stack").asText()).startsWith("TypeError: acme broke at /boom\n")
+                .contains("a.js:").doesNotContain("tenantd:");
     }
 
     @Test

@@ -46,10 +46,24 @@ final class InvocationCollector implements InvocationObserver {
 
     @Override
     public void exception(String name, String message, long timestampMillis) {
+        exception(name, message, "", timestampMillis);
+    }
+
+    @Override
+    public void exception(String name, String message, String stack, long timestampMillis) {
         if (exception.isEmpty()) {
             exception = Optional.of(new InvocationEntry.ExceptionInfo(cap(name, 200), cap(message, MAX_EXCEPTION_CHARS),
-                    "", timestampMillis));
+                    cap(workerFrames(stack), MAX_EXCEPTION_CHARS), timestampMillis));
         }
+    }
+
+    /** A V8 stack without the runtime's own frames ({@code tenantd:...}), which say nothing about the worker. */
+    static String workerFrames(String stack) {
+        if (stack == null || stack.isEmpty()) {
+            return "";
+        }
+        return stack.lines().filter(line -> !line.contains("(tenantd:") && !line.trim().startsWith("at tenantd:"))
+                .collect(java.util.stream.Collectors.joining("\n"));
     }
 
     @Override

@@ -34,6 +34,12 @@ public final class Observers {
             }
 
             @Override
+            public void exception(String name, String message, String stack, long timestampMillis) {
+                first.exception(name, message, stack, timestampMillis);
+                second.exception(name, message, stack, timestampMillis);
+            }
+
+            @Override
             public void responded(int status) {
                 first.responded(status);
                 second.responded(status);
