@@ -3,6 +3,8 @@ package dev.tenantd.platform;
 import dev.tenantd.platform.binding.BindingKinds;
 import dev.tenantd.platform.binding.BindingScope;
 import dev.tenantd.platform.binding.WorkerCalls;
+import dev.tenantd.platform.observability.InvocationRecorder;
+import dev.tenantd.platform.observability.Observers;
 import dev.tenantd.platform.store.BlobStore;
 import dev.tenantd.runtime.Binding;
 import dev.tenantd.runtime.Caller;
@@ -44,6 +46,7 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
     private final EgressPolicy egressPolicy;
     private final BindingKinds bindingKinds;
     private final Tails tails;
+    private final InvocationRecords records;
     private final WorkerPool pool;
     private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     /**
@@ -53,7 +56,8 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
     static final int MAX_CALL_DEPTH = 16;
 
     Invoker(Directory directory, BlobStore blobs, JsEngine engine, Limits limits, Assets assets, Egress egress,
-            EgressPolicy egressPolicy, java.util.function.Function<WorkerCalls, BindingKinds> kinds, Tails tails) {
+            EgressPolicy egressPolicy, java.util.function.Function<WorkerCalls, BindingKinds> kinds, Tails tails,
+            InvocationRecorder recorder) {
         this.directory = directory;
         this.blobs = blobs;
         this.limits = limits;
@@ -61,6 +65,7 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         this.egress = egress;
         this.egressPolicy = egressPolicy;
         this.tails = tails;
+        this.records = new InvocationRecords(recorder, directory);
         this.bindingKinds = kinds.apply(this);
         this.pool = new WorkerPool(engine, limits.liveIsolates(), this::loadSource, this::hostFor);
     }
@@ -106,9 +111,16 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         static Call of(InvocationLimits limits) {
             return new Call(limits, "", Optional.empty(), Entrypoint.DEFAULT, Caller.OUTSIDE);
         }
+
+        /** This call, serving a client request: a new one when it comes from outside. */
+        Call withRequestId() {
+            Caller identified = InvocationRecords.withRequestId(caller);
+            return identified == caller ? this : new Call(limits, envJson, outbound, entrypoint, identified);
+        }
     }
 
-    private CompletableFuture<WorkerResponse> invoke(ScriptRef ref, WorkerRequest request, Call call) {
+    private CompletableFuture<WorkerResponse> invoke(ScriptRef ref, WorkerRequest request, Call given) {
+        Call call = given.withRequestId();
         Optional<Script> script;
         try {
             script = target(ref, call.caller());
@@ -121,11 +133,16 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
             return CompletableFuture.supplyAsync(() -> assets.serve(serving.current(), request), pool.io())
                     .exceptionallyCompose(error -> CompletableFuture.failedFuture(unavailableIfDamaged(ref, unwrap(error))))
                     .thenCompose(asset -> asset.isPresent() ? CompletableFuture.completedFuture(asset.get())
-                            : run(serving, call, tails.observe(ref, serving.current().id(), request),
+                            : run(serving, call, observe(serving, request, call),
                                     (worker, options) -> worker.fetch(request, options)));
         }
-        return run(serving, call, tails.observe(ref, serving.current().id(), request),
-                (worker, options) -> worker.fetch(request, options));
+        return run(serving, call, observe(serving, request, call), (worker, options) -> worker.fetch(request, options));
+    }
+
+    /** The observer of a fetch invocation: its live tails and its record, each only if wanted. */
+    private InvocationObserver observe(Script serving, WorkerRequest request, Call call) {
+        return Observers.both(tails.observe(serving.ref(), serving.current().id(), request),
+                records.observe(serving, request, call.caller()));
     }
 
     /**
@@ -155,6 +172,7 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         AtomicInteger count = inFlight.computeIfAbsent(version.id(), id -> new AtomicInteger());
         if (count.incrementAndGet() > limits.concurrentInvocations()) {
             count.decrementAndGet();
+            observer.ended(new dev.tenantd.runtime.InvocationRecord(serving.ref().name(), Outcome.LOAD_SHED, 0, 0, 0, 503));
             return CompletableFuture.failedFuture(new InvocationException(Outcome.LOAD_SHED,
                     "Worker is overloaded: it already has " + limits.concurrentInvocations() + " requests in flight."));
         }
@@ -166,14 +184,16 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
      * A JS RPC call: a new invocation of the script's current version, with its own limits and
      * the script's in-flight cap.
      */
-    private CompletableFuture<ChannelReply> callEntrypoint(ScriptRef ref, RpcCall rpc, Call call) {
+    private CompletableFuture<ChannelReply> callEntrypoint(ScriptRef ref, RpcCall rpc, Call given) {
+        Call call = given.withRequestId();
         Optional<Script> script;
         try {
             script = target(ref, call.caller());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return run(script.get().forRequest(), call, InvocationObserver.NONE,
+        Script serving = script.get().forRequest();
+        return run(serving, call, records.observe(serving, InvocationRecords.RPC_REQUEST, call.caller()),
                 (worker, options) -> worker.rpc(rpc, options).thenApply(data -> data));
     }
 
@@ -231,18 +251,21 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
 
     /** A call of a user worker: its subrequests go to the binding's outbound worker, if it has one. */
     private Call userWorkerCall(InvocationLimits callLimits, Optional<Outbound> outbound, Caller caller) {
-        return new Call(callLimits, "", outbound.map(o -> req -> invokeOutbound(o, req)), Entrypoint.DEFAULT, caller);
+        return new Call(callLimits, "", outbound.map(o -> req -> invokeOutbound(o, req, caller)), Entrypoint.DEFAULT, caller);
     }
 
-    /** A user worker's subrequest, handed to its outbound worker with the call's parameters as env. */
-    private CompletableFuture<WorkerResponse> invokeOutbound(Outbound outbound, WorkerRequest request) {
+    /**
+     * A user worker's subrequest, handed to its outbound worker with the call's parameters as
+     * env; it serves the same client request as the user worker.
+     */
+    private CompletableFuture<WorkerResponse> invokeOutbound(Outbound outbound, WorkerRequest request, Caller caller) {
         ScriptRef ref = ScriptRef.plain(outbound.accountId(), outbound.service());
         if (directory.script(ref).isEmpty()) {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
                     "The outbound worker '" + outbound.service() + "' does not exist."));
         }
         return invoke(ref, request, new Call(limits.invocation(), outbound.paramsJson(), Optional.empty(),
-                Entrypoint.DEFAULT, Caller.OUTSIDE));
+                Entrypoint.DEFAULT, Caller.OUTSIDE.withRequestId(caller.requestId())));
     }
 
     /** The observer of one event of a WebSocket a script's isolate accepted: a tail of the script sees it. */

@@ -10,6 +10,7 @@ import dev.tenantd.platform.binding.PlainTextKind;
 import dev.tenantd.platform.binding.SecretTextKind;
 import dev.tenantd.platform.binding.ServiceKind;
 import dev.tenantd.platform.binding.WorkerCalls;
+import dev.tenantd.platform.observability.InvocationRecorder;
 import dev.tenantd.platform.store.BlobStore;
 import dev.tenantd.platform.store.Store;
 import dev.tenantd.runtime.JsEngine;
@@ -34,6 +35,7 @@ public final class Platform implements AutoCloseable {
     private final Invoker invoker;
     private final Assets assets;
     private final Tails tails = new Tails();
+    private final InvocationRecorder invocations;
 
     private Platform(Builder b) {
         this.limits = b.limits;
@@ -41,8 +43,9 @@ public final class Platform implements AutoCloseable {
         this.directory = new Directory(b.store, b.defaultAccountId, b.workersDevDomain, b.routes);
         this.namespaces = new Namespaces(b.store, accounts, directory);
         this.assets = new Assets(b.store, b.blobs);
+        this.invocations = b.invocations;
         this.invoker = new Invoker(directory, b.blobs, b.engine, limits, assets, b.egress, b.egressPolicy,
-                calls -> BindingKinds.of(kinds(calls, b.secrets, b.bindingKinds)), tails);
+                calls -> BindingKinds.of(kinds(calls, b.secrets, b.bindingKinds)), tails, b.invocations);
         this.scripts = new Scripts(b.store, b.blobs, b.engine, b.secrets, limits, accounts, directory, invoker, assets, tails);
     }
 
@@ -82,6 +85,11 @@ public final class Platform implements AutoCloseable {
     /** Live tails of plain workers. */
     public Tails tails() {
         return tails;
+    }
+
+    /** Invocation records: where finished invocations go, and where they are read from. */
+    public InvocationRecorder invocations() {
+        return invocations;
     }
 
     /** The binding kinds every platform has, then {@code extra}. */
@@ -127,6 +135,13 @@ public final class Platform implements AutoCloseable {
         private Egress egress;
         private EgressPolicy egressPolicy = EgressPolicy.OPEN;
         private List<BindingKind> bindingKinds = List.of();
+        private InvocationRecorder invocations = InvocationRecorder.off();
+
+        /** Where invocation records go; by default none are kept. The caller closes it after the platform. */
+        public Builder invocations(InvocationRecorder recorder) {
+            this.invocations = Objects.requireNonNull(recorder);
+            return this;
+        }
 
         /**
          * Binding kinds besides the platform's own (plain_text, json, secret_text, service,

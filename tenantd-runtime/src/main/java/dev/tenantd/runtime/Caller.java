@@ -6,21 +6,34 @@ import java.util.Optional;
 /**
  * Who an invocation, or a call through a binding, comes from: how many workers calling
  * workers lead to it (0 for a request from outside), and, for a JS RPC call, the way back to
- * the functions and {@code RpcTarget}s the caller passed as arguments.
+ * the functions and {@code RpcTarget}s the caller passed as arguments. {@code requestId} names
+ * the client request the whole chain serves, so that every invocation it causes can be
+ * linked; it is empty until the platform gives a request from outside one.
  */
-public record Caller(int depth, Optional<RpcCallbacks> callbacks) {
+public record Caller(int depth, Optional<RpcCallbacks> callbacks, String requestId) {
     /** A request from outside. */
     public static final Caller OUTSIDE = new Caller(0, Optional.empty());
 
     public Caller {
         Objects.requireNonNull(callbacks, "callbacks");
+        Objects.requireNonNull(requestId, "requestId");
         if (depth < 0) {
             throw new IllegalArgumentException("depth must not be negative");
         }
     }
 
-    /** The caller of an invocation that this call starts: one level deeper, with the same way back. */
+    /** A caller with no request id yet. */
+    public Caller(int depth, Optional<RpcCallbacks> callbacks) {
+        this(depth, callbacks, "");
+    }
+
+    /** The caller of an invocation that this call starts: one level deeper, with the same way back and request. */
     public Caller next() {
-        return new Caller(depth + 1, callbacks);
+        return new Caller(depth + 1, callbacks, requestId);
+    }
+
+    /** This caller, serving the client request {@code id}. */
+    public Caller withRequestId(String id) {
+        return new Caller(depth, callbacks, id);
     }
 }

@@ -70,4 +70,9 @@ final class Invocation {
     static int depthOf(Invocation owner) {
         return owner == null ? 0 : owner.caller.depth();
     }
+
+    /** The client request an invocation serves; empty outside one. */
+    static String requestIdOf(Invocation owner) {
+        return owner == null ? "" : owner.caller.requestId();
+    }
 }

@@ -73,7 +73,8 @@ final class RpcExports {
      */
     Caller caller(Invocation owner, int call) {
         return owner == null ? Caller.OUTSIDE : new Caller(owner.caller.depth(),
-                Optional.of((position, method, args) -> callExport(owner, call, position, method, args)));
+                Optional.of((position, method, args) -> callExport(owner, call, position, method, args)),
+                owner.caller.requestId());
     }
 
     /**

@@ -108,7 +108,8 @@ final class Subrequests {
             if (!refusedRequest(call, request)) {
                 Invocation owner = isolate.current();
                 ChannelCall channelCall = new ChannelCall(integer(args[1]), string(args[2]), string(args[3]), null,
-                        Optional.of(request), new Caller(Invocation.depthOf(owner), Optional.empty()));
+                        Optional.of(request), new Caller(Invocation.depthOf(owner), Optional.empty(),
+                                Invocation.requestIdOf(owner)));
                 reply(call, admit(call) ? host.call(channelCall) : refused(owner));
             }
             return null;

@@ -1,0 +1,93 @@
+package dev.tenantd.platform;
+
+import dev.tenantd.platform.observability.InvocationRecorder;
+import dev.tenantd.platform.observability.InvocationSubject;
+import dev.tenantd.platform.observability.ScriptObservability;
+import dev.tenantd.runtime.Caller;
+import dev.tenantd.runtime.InvocationObserver;
+import dev.tenantd.runtime.InvocationRecord;
+import dev.tenantd.runtime.Outcome;
+import dev.tenantd.runtime.WorkerRequest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Where the invoker's invocations meet the {@link InvocationRecorder}: gives each request from
+ * outside its request id, and each sampled invocation an observer that describes it (account,
+ * namespace name, script, version, tags, method, host and path without the query string).
+ */
+final class InvocationRecords {
+    /** What a JS RPC call's record shows for a request: no URL, method RPC. */
+    static final WorkerRequest RPC_REQUEST = new WorkerRequest("RPC", "", List.of(), null);
+    private final InvocationRecorder recorder;
+    private final Directory directory;
+
+    InvocationRecords(InvocationRecorder recorder, Directory directory) {
+        this.recorder = recorder;
+        this.directory = directory;
+    }
+
+    /**
+     * The caller with a request id: a caller from outside starts a new client request (16 hex
+     * digits, as a Ray ID); a worker's call keeps the id of the request it serves.
+     */
+    static Caller withRequestId(Caller caller) {
+        if (!caller.requestId().isEmpty()) {
+            return caller;
+        }
+        return caller.withRequestId(HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
+    }
+
+    /** The observer that records an invocation of {@code script} starting now, or NONE when it is not sampled. */
+    InvocationObserver observe(Script script, WorkerRequest request, Caller caller) {
+        if (!recorder.samples(ScriptObservability.ofSettings(script.settingsJson()))) {
+            return InvocationObserver.NONE;
+        }
+        return recorder.collect(subject(script.ref(), script.current().id(), script.tags(), request.method(),
+                request.url(), caller));
+    }
+
+    /** Records an invocation that was refused before it started (load shed), if sampled. */
+    void refused(Script script, WorkerRequest request, Caller caller, Outcome outcome, int status) {
+        InvocationObserver observer = observe(script, request, caller);
+        observer.ended(new InvocationRecord(script.ref().name(), outcome, 0, 0, 0, status));
+    }
+
+    private InvocationSubject subject(ScriptRef ref, String versionId, List<String> tags, String method, String url,
+            Caller caller) {
+        String namespace = ref.namespace().flatMap(directory::namespaceById).map(Namespace::name).orElse("");
+        return new InvocationSubject(caller.requestId(), ref.accountId(), namespace, ref.name(), versionId, tags, method,
+                host(url), path(url));
+    }
+
+    /** The URL's host (with port), without user information. */
+    static String host(String url) {
+        int start = url.indexOf("://");
+        if (start < 0) {
+            return "";
+        }
+        start += 3;
+        int end = start;
+        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        String authority = url.substring(start, end);
+        int at = authority.lastIndexOf('@');
+        return at < 0 ? authority : authority.substring(at + 1);
+    }
+
+    /** The URL's path, without the query string or fragment. */
+    static String path(String url) {
+        int start = url.indexOf("://");
+        int from = start < 0 ? 0 : url.indexOf('/', start + 3);
+        if (from < 0) {
+            return "/";
+        }
+        int end = from;
+        while (end < url.length() && url.charAt(end) != '?' && url.charAt(end) != '#') {
+            end++;
+        }
+        return url.substring(from, end);
+    }
+}

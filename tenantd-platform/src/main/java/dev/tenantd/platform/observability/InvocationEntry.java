@@ -1,0 +1,90 @@
+package dev.tenantd.platform.observability;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One stored invocation of a script: who ran, for which client request, how it ended, and
+ * what it logged. {@code namespace} is the dispatch namespace's name, empty for a plain
+ * worker; {@code path} never carries the query string and no header is kept.
+ *
+ * @param id          this record's own id (hex)
+ * @param timeMillis  when the invocation started, milliseconds since the epoch
+ * @param requestId   shared by every invocation one client request caused
+ * @param outcome     the outcome's wire name ({@code ok}, {@code exceededCpu}, ...)
+ * @param status      the HTTP status the worker answered with, 0 when it answered none
+ * @param logsTruncated whether console lines beyond the per-invocation cap were dropped
+ */
+public record InvocationEntry(
+        String id,
+        long timeMillis,
+        String requestId,
+        String accountId,
+        String namespace,
+        String script,
+        String versionId,
+        List<String> tags,
+        String outcome,
+        int status,
+        double cpuMs,
+        double wallMs,
+        int subrequests,
+        String method,
+        String host,
+        String path,
+        List<LogLine> logs,
+        boolean logsTruncated,
+        Optional<ExceptionInfo> exception) {
+
+    public InvocationEntry {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(accountId, "accountId");
+        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(script, "script");
+        Objects.requireNonNull(versionId, "versionId");
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(exception, "exception");
+        tags = List.copyOf(tags);
+        logs = List.copyOf(logs);
+    }
+
+    /**
+     * A console call.
+     *
+     * @param messageJson the call's arguments as a JSON array
+     */
+    public record LogLine(String level, String messageJson, long timestampMillis) {
+        public LogLine {
+            Objects.requireNonNull(level, "level");
+            Objects.requireNonNull(messageJson, "messageJson");
+        }
+    }
+
+    /** An exception the worker did not catch; {@code stack} is empty when the runtime does not report one. */
+    public record ExceptionInfo(String name, String message, String stack, long timestampMillis) {
+        public ExceptionInfo {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(message, "message");
+            Objects.requireNonNull(stack, "stack");
+        }
+    }
+
+    /** Roughly what the record takes in a store: what the size cap counts. */
+    public long approximateBytes() {
+        long n = 200L + id.length() + requestId.length() + accountId.length() + namespace.length() + script.length()
+                + versionId.length() + method.length() + host.length() + path.length();
+        for (String t : tags) {
+            n += t.length() + 3;
+        }
+        for (LogLine l : logs) {
+            n += l.level().length() + l.messageJson().length() + 40;
+        }
+        n += exception.map(e -> e.name().length() + e.message().length() + e.stack().length() + 40).orElse(0);
+        return n;
+    }
+}

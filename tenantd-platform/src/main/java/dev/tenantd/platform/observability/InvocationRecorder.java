@@ -1,0 +1,178 @@
+package dev.tenantd.platform.observability;
+
+import dev.tenantd.platform.store.InvocationStore;
+import dev.tenantd.runtime.InvocationObserver;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Invocation records, off the request path: a finished invocation's record goes into a
+ * bounded queue (never waiting: a full queue drops the record and counts it), and one
+ * writer thread ({@code tenantd-invocations}) stores what has queued up in batches, every
+ * {@link ObservabilitySettings#flushEvery()} or {@link #BATCH} records. The same thread removes
+ * records past the retention and beyond the size cap. A store that fails loses the batch
+ * (counted as dropped); no request ever waits for or fails because of the store.
+ */
+public final class InvocationRecorder implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(InvocationRecorder.class);
+    /** The most records one transaction stores. */
+    static final int BATCH = 500;
+    private static final long SWEEP_EVERY_MS = 5 * 60_000;
+
+    private final Optional<InvocationStore> store;
+    private final ObservabilitySettings settings;
+    private final Clock clock;
+    private final BlockingQueue<InvocationEntry> queue;
+    private final Optional<ScheduledExecutorService> writer;
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+
+    private InvocationRecorder(Optional<InvocationStore> store, ObservabilitySettings settings, Clock clock) {
+        this.store = store;
+        this.settings = settings;
+        this.clock = clock;
+        this.queue = new ArrayBlockingQueue<>(settings.queueSize());
+        this.writer = store.map(s -> Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tenantd-invocations");
+            t.setDaemon(true);
+            return t;
+        }));
+        writer.ifPresent(w -> {
+            long flushMs = settings.flushEvery().toMillis();
+            w.scheduleWithFixedDelay(this::flushQuietly, flushMs, flushMs, TimeUnit.MILLISECONDS);
+            w.scheduleWithFixedDelay(this::sweepQuietly, SWEEP_EVERY_MS, SWEEP_EVERY_MS, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    /** Records nothing. */
+    public static InvocationRecorder off() {
+        return new InvocationRecorder(Optional.empty(), ObservabilitySettings.off(), Clock.systemUTC());
+    }
+
+    /**
+     * Records into {@code store} as {@code settings} say, reading time from {@code clock}.
+     * With {@code settings} disabled nothing is recorded, but stored records can still be read.
+     */
+    public static InvocationRecorder start(InvocationStore store, ObservabilitySettings settings, Clock clock) {
+        return new InvocationRecorder(Optional.of(Objects.requireNonNull(store)), settings, clock);
+    }
+
+    public ObservabilitySettings settings() {
+        return settings;
+    }
+
+    /** The store records are read from; empty when this server keeps none. */
+    public Optional<InvocationStore> store() {
+        return store;
+    }
+
+    /**
+     * Whether an invocation starting now is recorded, for a script that chose {@code script}:
+     * the operator's switch, then the narrower of the two sampling rates, decided by chance.
+     */
+    public boolean samples(ScriptObservability script) {
+        if (!settings.enabled() || !script.enabled() || store.isEmpty()) {
+            return false;
+        }
+        double rate = Math.min(settings.headSamplingRate(), script.headSamplingRate());
+        return rate >= 1.0 || (rate > 0 && ThreadLocalRandom.current().nextDouble() < rate);
+    }
+
+    /** The observer that collects an invocation of {@code subject} starting now into a record. */
+    public InvocationObserver collect(InvocationSubject subject) {
+        return new InvocationCollector(this, subject, clock.millis());
+    }
+
+    /** Queues a finished record for the writer; a full queue drops it. Never blocks. */
+    public void offer(InvocationEntry entry) {
+        if (!queue.offer(entry)) {
+            long n = dropped.incrementAndGet();
+            if (n == 1 || n % 10_000 == 0) {
+                LOG.warn("invocation records: the queue of {} is full; {} record(s) dropped so far", settings.queueSize(), n);
+            }
+        }
+    }
+
+    /** Records dropped so far: the queue was full or the store failed. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Records stored so far. */
+    public long written() {
+        return written.get();
+    }
+
+    /** Stores what has queued up now, in batches; runs on the writer thread. */
+    void flush() {
+        InvocationStore target = store.orElseThrow();
+        List<InvocationEntry> batch = new ArrayList<>(Math.min(BATCH, settings.queueSize()));
+        while (queue.drainTo(batch, BATCH) > 0) {
+            try {
+                target.insert(batch);
+                written.addAndGet(batch.size());
+            } catch (RuntimeException e) {
+                long n = dropped.addAndGet(batch.size());
+                LOG.warn("invocation records: storing {} record(s) failed ({} dropped so far): {}", batch.size(), n,
+                        e.toString());
+            }
+            batch.clear();
+        }
+    }
+
+    /**
+     * Removes records (and aggregates) older than the retention, then the oldest records
+     * beyond the size cap. Returns how many records went.
+     */
+    public int sweep() {
+        InvocationStore target = store.orElseThrow();
+        int removed = target.deleteBefore(clock.millis() - settings.retention().toMillis());
+        return removed + target.trimTo(settings.maxBytes());
+    }
+
+    private void flushQuietly() {
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            LOG.warn("invocation records: flush failed: {}", e.toString());
+        }
+    }
+
+    private void sweepQuietly() {
+        try {
+            int removed = sweep();
+            if (removed > 0) {
+                LOG.info("invocation records: removed {} past the retention or the size cap", removed);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("invocation records: retention sweep failed: {}", e.toString());
+        }
+    }
+
+    /** Stores what is still queued, then stops the writer. The store stays open: its owner closes it. */
+    @Override
+    public void close() {
+        writer.ifPresent(w -> {
+            w.shutdown();
+            try {
+                if (w.awaitTermination(5, TimeUnit.SECONDS)) {
+                    flushQuietly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+}

@@ -1,0 +1,79 @@
+package dev.tenantd.platform.observability;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A script's own choice about its invocation records: the {@code observability} block of its
+ * upload metadata or settings ({@code {"enabled": true, "head_sampling_rate": 0.1}}), as
+ * Cloudflare's Workers Logs takes it. It can only narrow what the operator allows: a script
+ * turns its records off or samples fewer of them, never more.
+ */
+public record ScriptObservability(boolean enabled, double headSamplingRate) {
+    /** A script that says nothing. */
+    public static final ScriptObservability DEFAULT = new ScriptObservability(true, 1.0);
+    private static final Set<String> KNOWN = Set.of("enabled", "head_sampling_rate", "logs", "traces");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Parsed settings by their JSON text: scripts mostly share a few, and the request path reads them. */
+    private static final ConcurrentHashMap<String, ScriptObservability> PARSED = new ConcurrentHashMap<>();
+
+    /**
+     * Checks an {@code observability} block; empty when it is valid, else what to fix.
+     * {@code logs} and {@code traces} are accepted as Cloudflare accepts them and not acted on.
+     */
+    public static Optional<String> problem(JsonNode block) {
+        if (block == null || block.isNull()) {
+            return Optional.empty();
+        }
+        if (!block.isObject()) {
+            return Optional.of("observability must be an object such as {\"enabled\": true, \"head_sampling_rate\": 0.1}");
+        }
+        for (var it = block.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!KNOWN.contains(k)) {
+                return Optional.of("observability has an unknown field '" + k + "'; known: enabled, head_sampling_rate");
+            }
+        }
+        JsonNode enabled = block.get("enabled");
+        if (enabled != null && !enabled.isBoolean()) {
+            return Optional.of("observability.enabled must be true or false");
+        }
+        JsonNode rate = block.get("head_sampling_rate");
+        if (rate != null && (!rate.isNumber() || !(rate.asDouble() >= 0 && rate.asDouble() <= 1))) {
+            return Optional.of("observability.head_sampling_rate must be a number from 0 to 1");
+        }
+        return Optional.empty();
+    }
+
+    /** The block, valid per {@link #problem}; a missing field keeps its default. */
+    public static ScriptObservability of(JsonNode block) {
+        if (block == null || !block.isObject() || problem(block).isPresent()) {
+            return DEFAULT;
+        }
+        return new ScriptObservability(block.path("enabled").asBoolean(true),
+                block.path("head_sampling_rate").asDouble(1.0));
+    }
+
+    /** The choice held in a script's stored settings JSON ({@code {"observability": {...}}}). */
+    public static ScriptObservability ofSettings(String settingsJson) {
+        ScriptObservability known = PARSED.get(settingsJson);
+        if (known != null) {
+            return known;
+        }
+        ScriptObservability parsed;
+        try {
+            parsed = of(JSON.readTree(settingsJson).get("observability"));
+        } catch (IOException e) {
+            parsed = DEFAULT;
+        }
+        if (PARSED.size() > 10_000) {
+            PARSED.clear();
+        }
+        PARSED.put(settingsJson, parsed);
+        return parsed;
+    }
+}
