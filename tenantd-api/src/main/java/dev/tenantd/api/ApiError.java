@@ -203,6 +203,23 @@ public final class ApiError extends TenantdException {
                 + "at once; split it into smaller files.");
     }
 
+    /** An invocation record the account does not have (never stored, or removed by retention). */
+    public static ApiError invocationNotFound(String id) {
+        return new ApiError(404, 10404, "No invocation record '" + id + "' in this account: it was never recorded "
+                + "or is older than the server's retention.");
+    }
+
+    /** A query parameter the invocations endpoint does not take. */
+    public static ApiError unknownInvocationFilter(String name) {
+        return new ApiError(400, 10014, "Unknown query parameter '" + name + "': the invocation filters are namespace, "
+                + "script, tag, outcome, status, since, until, q, request_id, limit and cursor.");
+    }
+
+    /** An {@code observability} block of upload metadata or settings that is not valid. */
+    public static ApiError invalidObservability(String message) {
+        return new ApiError(400, 10021, message);
+    }
+
     /** This error as the body of a response: Cloudflare's envelope. */
     public String envelopeJson() {
         return Envelope.errorBody(this).toString();

@@ -67,6 +67,7 @@ public final class ControlApi {
                 problem -> RequestBody.refuse(ctx, problem, drainLimit()), ctx::next));
         router.route(PREFIX + "/*").handler(this::authenticate);
         KvApi.mount(router, vertx, kv, this::account, drainLimit());
+        InvocationsApi.mount(router, vertx, platform, this::account);
         router.route(PREFIX + "/*").handler(RequestBody.reader(platform.limits().scriptSizeBytes(), drainLimit()));
 
         String a = PREFIX + "/accounts/:account";
@@ -151,8 +152,7 @@ public final class ControlApi {
             }
             return deleted;
         });
-        handle(router, HttpMethod.PUT, ns + "/:ns/scripts/:script", ctx -> uploadResult(
-                platform.scripts().upload(namespaced(ctx), UploadParser.parse(ctx), source(ctx))));
+        handle(router, HttpMethod.PUT, ns + "/:ns/scripts/:script", ctx -> uploadResult(upload(ctx, namespaced(ctx))));
         get(router, ns + "/:ns/scripts/:script", ctx -> {
             ScriptRef ref = namespaced(ctx);
             Script s = platform.scripts().get(ref);
@@ -170,8 +170,7 @@ public final class ControlApi {
         scriptResources(router, ns + "/:ns/scripts/:script", this::namespaced);
 
         String plain = a + "/workers/scripts/:script";
-        handle(router, HttpMethod.PUT, plain, ctx -> uploadResult(
-                platform.scripts().upload(plainRef(ctx), UploadParser.parse(ctx), source(ctx))));
+        handle(router, HttpMethod.PUT, plain, ctx -> uploadResult(upload(ctx, plainRef(ctx))));
         // what wrangler asks before deleting a worker: nothing refers to it that tenantd knows of
         get(router, plain + "/references", ctx -> {
             platform.scripts().get(plainRef(ctx));
@@ -438,6 +437,10 @@ public final class ControlApi {
      */
     private Script patchSettings(RoutingContext ctx, ScriptRef ref, boolean versionFields) throws Exception {
         JsonNode body = settingsBody(ctx);
+        dev.tenantd.platform.observability.ScriptObservability.problem(body.get("observability"))
+                .ifPresent(problem -> {
+                    throw ApiError.invalidObservability(problem);
+                });
         Script s = platform.scripts().get(ref);
         if (versionFields && (body.has("bindings") || body.has("compatibility_date") || body.has("compatibility_flags")
                 || body.has("limits"))) {
@@ -596,6 +599,14 @@ public final class ControlApi {
                     : platform.namespaces().isolateWorkers(accountId, name);
         }
         return namespaceJson(result);
+    }
+
+    /** Stores an uploaded script; its metadata's {@code observability} block goes into the script's settings. */
+    private Script upload(RoutingContext ctx, ScriptRef ref) {
+        Script s = platform.scripts().upload(ref, UploadParser.parse(ctx), source(ctx));
+        JsonNode observability = ctx.get(UploadParser.OBSERVABILITY);
+        return observability == null ? s
+                : platform.scripts().updateScriptSettings(ref, stored -> stored.set("observability", observability));
     }
 
     /** What made an upload, as versions report it: wrangler identifies itself in its User-Agent. */

@@ -7,6 +7,7 @@ import dev.tenantd.platform.EgressPolicy;
 import dev.tenantd.platform.Names;
 import dev.tenantd.platform.ScriptLimits;
 import dev.tenantd.platform.ScriptUpload;
+import dev.tenantd.platform.observability.ScriptObservability;
 import dev.tenantd.runtime.ModuleType;
 import dev.tenantd.runtime.WorkerModule;
 import io.vertx.ext.web.RoutingContext;
@@ -34,6 +35,9 @@ final class UploadParser {
     /** An upload and its {@code annotations["workers/message"]}, if any. */
     record Parsed(ScriptUpload upload, String message) {
     }
+
+    /** Where a parsed upload leaves its metadata's {@code observability} block, for the script's settings. */
+    static final String OBSERVABILITY = "tenantd.observability";
 
     static ScriptUpload parse(RoutingContext ctx) {
         return parseWithAnnotations(ctx).upload();
@@ -103,6 +107,12 @@ final class UploadParser {
         }
         if (metadata == null || !metadata.isObject()) {
             throw new ApiError(400, 10014, "The metadata part must be a JSON object.");
+        }
+        ScriptObservability.problem(metadata.get("observability")).ifPresent(problem -> {
+            throw ApiError.invalidObservability(problem);
+        });
+        if (metadata.hasNonNull("observability")) {
+            ctx.put(OBSERVABILITY, metadata.get("observability"));
         }
         String main = text(metadata, "main_module");
         String bodyPart = text(metadata, "body_part");

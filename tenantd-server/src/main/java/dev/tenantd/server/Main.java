@@ -155,7 +155,8 @@ public final class Main implements Callable<Integer> {
                     text(file, "workers-dev-domain", "localhost"), limits, egress, threads,
                     listenerLimits(file == null ? null : file.get("server")), capacity(file == null ? null : file.get("limits")))
                     .withD1(d1Limits(file == null ? null : file.get("d1")))
-                    .withCache(cacheLimits(file == null ? null : file.get("cache")));
+                    .withCache(cacheLimits(file == null ? null : file.get("cache")))
+                    .withObservability(observability(file == null ? null : file.get("observability")));
         }
 
         /** {@code [d1]} of tenantd.toml over the defaults: how long a query may run, how large things may grow. */
@@ -184,6 +185,15 @@ public final class Main implements Callable<Integer> {
                     table.has("import-mb") ? table.get("import-mb").asLong() * mb : d.importBytes(),
                     table.path("open-databases").asInt(d.openDatabases()), table.path("threads").asInt(d.threads()),
                     table.path("queued-per-database").asInt(d.queuedPerDatabase()));
+        }
+
+        /** {@code [observability]} of tenantd.toml over the defaults: invocation records, their retention and sampling. */
+        static dev.tenantd.platform.observability.ObservabilitySettings observability(JsonNode table) {
+            try {
+                return dev.tenantd.platform.observability.ObservabilitySettings.fromToml(table);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--config: " + e.getMessage());
+            }
         }
 
         /** {@code [cache]} of tenantd.toml over the defaults: the Cache API's disk cap and largest response. */

@@ -11,10 +11,12 @@ import dev.tenantd.platform.d1.D1BindingKind;
 import dev.tenantd.platform.d1.D1Databases;
 import dev.tenantd.platform.kv.KvBindingKind;
 import dev.tenantd.platform.kv.KvService;
+import dev.tenantd.platform.observability.InvocationRecorder;
 import dev.tenantd.platform.store.BlobStore;
 import dev.tenantd.runtime.EngineOptions;
 import dev.tenantd.runtime.JsEngine;
 import dev.tenantd.store.sqlite.SqliteD1Catalogue;
+import dev.tenantd.store.sqlite.SqliteInvocationStore;
 import dev.tenantd.store.sqlite.SqliteKvStore;
 import dev.tenantd.store.sqlite.SqliteStore;
 import io.vertx.core.Vertx;
@@ -45,6 +47,8 @@ public final class TenantdServer implements AutoCloseable {
     private final SqliteD1Catalogue d1Catalogue;
     private final D1Databases d1;
     private final CacheService cache;
+    private final SqliteInvocationStore invocationStore;
+    private final InvocationRecorder invocations;
     private HttpServer workerServer;
     private HttpServer apiServer;
 
@@ -67,6 +71,8 @@ public final class TenantdServer implements AutoCloseable {
         this.d1Catalogue = SqliteD1Catalogue.open(config.dataDir());
         this.d1 = D1Databases.open(config.dataDir(), d1Catalogue, config.d1());
         this.cache = CacheService.open(config.dataDir().resolve("cache"), config.cache(), java.time.Clock.systemUTC());
+        this.invocationStore = SqliteInvocationStore.open(config.dataDir(), 2);
+        this.invocations = InvocationRecorder.start(invocationStore, config.observability(), java.time.Clock.systemUTC());
         List<BindingKind> kinds = List.of(new KvBindingKind(kv), new D1BindingKind(d1),
                 new CacheKind(cache, this::trustedNamespace));
         this.engine = JsEngine.start(EngineOptions.defaults()
@@ -88,6 +94,7 @@ public final class TenantdServer implements AutoCloseable {
                 .egress(new Egress(vertx, this::apiAddress, engine.bodies(), config.limits().memoryMb() * 1024L * 1024L))
                 .egressPolicy(config.egress())
                 .bindingKinds(kinds)
+                .invocations(invocations)
                 .build();
     }
 
@@ -235,6 +242,8 @@ public final class TenantdServer implements AutoCloseable {
             LOG.warn("closing listeners: {}", e.toString());
         }
         platform.close();
+        invocations.close();
+        invocationStore.close();
         kv.close();
         engine.close();
         d1.close();
