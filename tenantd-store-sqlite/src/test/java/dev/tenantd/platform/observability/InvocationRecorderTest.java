@@ -1,0 +1,138 @@
+package dev.tenantd.platform.observability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tenantd.store.sqlite.SqliteInvocationStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The recorder over a real SQLite store, with a clock the test moves. */
+class InvocationRecorderTest {
+    @TempDir
+    Path dir;
+
+    /** A clock the test sets. */
+    static final class TestClock extends Clock {
+        Instant now = Instant.parse("2026-01-10T12:00:00Z");
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private static InvocationEntry at(Instant time, String script) {
+        return new InvocationEntry(InvocationCollector.newId(), time.toEpochMilli(), "r", "a", "", script, "v", List.of(),
+                "ok", 200, 1, 2, 0, "GET", "h", "/", List.of(), false, Optional.empty());
+    }
+
+    @Test
+    void retention_removes_records_and_minutes_older_than_the_configured_days() {
+        TestClock clock = new TestClock();
+        try (SqliteInvocationStore store = SqliteInvocationStore.open(dir, 1);
+                InvocationRecorder recorder = InvocationRecorder.start(store,
+                        ObservabilitySettings.defaults().withQueue(100, Duration.ofHours(1)), clock)) {
+            recorder.offer(at(clock.now.minus(Duration.ofDays(8)), "ancient"));
+            recorder.offer(at(clock.now.minus(Duration.ofDays(6)), "recent"));
+            recorder.offer(at(clock.now, "fresh"));
+            recorder.flush();
+            assertThat(recorder.written()).isEqualTo(3);
+            assertThat(recorder.sweep()).isEqualTo(1);
+            assertThat(store.query(InvocationQuery.all("a")).entries()).extracting(InvocationEntry::script)
+                    .containsExactly("fresh", "recent");
+            assertThat(store.aggregates("a", 0, Long.MAX_VALUE)).extracting(MinuteAggregate::script)
+                    .containsExactly("recent", "fresh");
+            clock.now = clock.now.plus(Duration.ofDays(2));
+            assertThat(recorder.sweep()).isEqualTo(1);
+            assertThat(store.query(InvocationQuery.all("a")).entries()).extracting(InvocationEntry::script)
+                    .containsExactly("fresh");
+        }
+    }
+
+    @Test
+    void sampling_follows_the_narrower_of_the_operator_and_the_script() {
+        try (SqliteInvocationStore store = SqliteInvocationStore.open(dir, 1);
+                InvocationRecorder none = InvocationRecorder.start(store,
+                        ObservabilitySettings.defaults().withHeadSamplingRate(0), Clock.systemUTC());
+                InvocationRecorder all = InvocationRecorder.start(store, ObservabilitySettings.defaults(), Clock.systemUTC());
+                InvocationRecorder off = InvocationRecorder.start(store, ObservabilitySettings.off(), Clock.systemUTC())) {
+            for (int i = 0; i < 1000; i++) {
+                assertThat(none.samples(ScriptObservability.DEFAULT)).isFalse();
+                assertThat(none.samples(new ScriptObservability(true, 1.0))).as("a script cannot widen").isFalse();
+                assertThat(off.samples(ScriptObservability.DEFAULT)).isFalse();
+                assertThat(all.samples(ScriptObservability.DEFAULT)).isTrue();
+                assertThat(all.samples(new ScriptObservability(false, 1.0))).isFalse();
+                assertThat(all.samples(new ScriptObservability(true, 0.0))).isFalse();
+            }
+            int sampled = 0;
+            for (int i = 0; i < 10_000; i++) {
+                sampled += all.samples(new ScriptObservability(true, 0.1)) ? 1 : 0;
+            }
+            assertThat(sampled).isBetween(700, 1300);
+            assertThat(InvocationRecorder.off().samples(ScriptObservability.DEFAULT)).isFalse();
+        }
+    }
+
+    @Test
+    void a_failing_store_loses_the_batch_and_counts_it() {
+        SqliteInvocationStore store = SqliteInvocationStore.open(dir, 1);
+        store.close();
+        try (InvocationRecorder recorder = InvocationRecorder.start(store,
+                ObservabilitySettings.defaults().withQueue(100, Duration.ofHours(1)), Clock.systemUTC())) {
+            recorder.offer(at(Instant.now(), "lost"));
+            recorder.offer(at(Instant.now(), "lost"));
+            recorder.flush();
+            assertThat(recorder.dropped()).isEqualTo(2);
+            assertThat(recorder.written()).isZero();
+        }
+    }
+
+    @Test
+    void the_size_cap_is_applied_by_the_sweep() {
+        TestClock clock = new TestClock();
+        ObservabilitySettings tiny = new ObservabilitySettings(true, Duration.ofDays(7), 1, 1.0, 100, Duration.ofHours(1));
+        try (SqliteInvocationStore store = SqliteInvocationStore.open(dir, 1);
+                InvocationRecorder recorder = InvocationRecorder.start(store, tiny, clock)) {
+            recorder.offer(at(clock.now, "one"));
+            recorder.offer(at(clock.now, "two"));
+            recorder.flush();
+            assertThat(recorder.sweep()).isEqualTo(2);
+            assertThat(store.storedBytes()).isZero();
+        }
+    }
+
+    @Test
+    void toml_settings_are_checked() {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertThat(ObservabilitySettings.fromToml(null)).isEqualTo(ObservabilitySettings.defaults());
+        ObservabilitySettings s = ObservabilitySettings.fromToml(json.createObjectNode().put("enabled", false)
+                .put("retention-days", 3).put("max-size-mb", 5).put("head-sampling-rate", 0.25));
+        assertThat(s.enabled()).isFalse();
+        assertThat(s.retention()).isEqualTo(Duration.ofDays(3));
+        assertThat(s.maxBytes()).isEqualTo(5L << 20);
+        assertThat(s.headSamplingRate()).isEqualTo(0.25);
+        for (var bad : List.of(json.createObjectNode().put("retention-days", 0),
+                json.createObjectNode().put("head-sampling-rate", 1.5), json.createObjectNode().put("enabled", "yes"),
+                json.createObjectNode().put("retention", 3), json.createObjectNode().put("max-size-mb", 2.5))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ObservabilitySettings.fromToml(bad))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[observability]");
+        }
+    }
+}
