@@ -32,7 +32,7 @@ class InvocationRecordsTest {
 
     @BeforeAll
     static void start() {
-        t = new TestServer(dir, List.of(Route.parse("*.rec.test/*=front")),
+        t = new TestServer(dir, List.of(Route.parse("*.out.test/*=front2"), Route.parse("*.rec.test/*=front")),
                 ObservabilitySettings.defaults().withQueue(10_000, Duration.ofMillis(50)));
         t.createNamespace("tenants");
         assertThat(t.putModule(t.accountApi("/workers/scripts/front"),
@@ -53,6 +53,24 @@ class InvocationRecordsTest {
                   if (path.startsWith('/chatty')) { for (let i = 0; i < 150; i++) console.log('line', i); }
                   return new Response('hello from acme');
                 } };""";
+        t.createNamespace("guarded");
+        assertThat(t.putModule(t.accountApi("/workers/scripts/front2"),
+                "{\"main_module\":\"f.js\",\"compatibility_date\":\"2024-01-01\",\"bindings\":[{\"type\":\"dispatch_namespace\","
+                        + "\"name\":\"NS\",\"namespace\":\"guarded\",\"outbound\":{\"worker\":{\"service\":\"gate\"}}}]}", "f.js", """
+                export default { async fetch(request, env) {
+                  return env.NS.get(new URL(request.url).hostname.split('.')[0]).fetch(request);
+                } };""").status()).isEqualTo(200);
+        assertThat(t.putModule(t.accountApi("/workers/scripts/gate"), "{\"main_module\":\"g.js\"}", "g.js", """
+                export default { fetch(request) {
+                  console.log('gate saw', new URL(request.url).pathname);
+                  return new Response('from the gate');
+                } };""").status()).isEqualTo(200);
+        assertThat(t.putModule(t.accountApi("/workers/dispatch/namespaces/guarded/scripts/caller"), "{\"main_module\":\"c.js\"}",
+                "c.js", """
+                export default { async fetch(request) {
+                  const r = await fetch('https://example.com' + new URL(request.url).pathname);
+                  return new Response('caller got: ' + await r.text());
+                } };""").status()).isEqualTo(200);
         String ns = "/workers/dispatch/namespaces/tenants/scripts/";
         assertThat(t.putModule(t.accountApi(ns + "acme"),
                 "{\"main_module\":\"a.js\",\"tags\":[\"gold\",\"customer-1\"],\"limits\":{\"cpu_ms\":50}}", "a.js", acme)
@@ -129,6 +147,19 @@ class InvocationRecordsTest {
         JsonNode one = t.get(t.accountApi(LOGS + "/" + user.get("id").asText())).json().get("result");
         assertThat(one.get("id").asText()).isEqualTo(user.get("id").asText());
         assertThat(one.get("chain").findValuesAsText("script_name")).containsExactlyInAnyOrder("front", "acme");
+    }
+
+    @Test
+    void an_outbound_worker_shares_the_request_id_of_the_user_worker_it_serves() {
+        String marker = UUID.randomUUID().toString();
+        assertThat(t.worker("GET", "caller.out.test", "/out-" + marker, null).body()).isEqualTo("caller got: from the gate");
+        JsonNode gate = awaitRecords("script=gate&q=" + marker, 1).get(0);
+        JsonNode chain = awaitRecords("request_id=" + gate.get("request_id").asText(), 3);
+        assertThat(chain.findValuesAsText("script_name")).containsExactlyInAnyOrder("front2", "caller", "gate");
+        assertThat(gate.get("request").get("host").asText()).isEqualTo("example.com");
+        JsonNode caller = awaitRecords("script=caller&request_id=" + gate.get("request_id").asText(), 1).get(0);
+        assertThat(caller.get("subrequests").asInt()).isEqualTo(1);
+        assertThat(caller.get("dispatch_namespace").asText()).isEqualTo("guarded");
     }
 
     @Test
@@ -213,7 +244,7 @@ class InvocationRecordsTest {
         awaitRecords("script=acme&q=" + marker, 1);
         assertThat(logs("script=quiet").get("result").size()).isZero();
         assertThat(logs("script=sampled").get("result").size()).isZero();
-        assertThat(logs("q=" + marker).get("result").findValuesAsText("script_name")).containsOnly("front", "acme");
+        assertThat(logs("q=" + marker).get("result").findValuesAsText("script_name")).containsOnly("acme");
     }
 
     @Test
