@@ -3,6 +3,7 @@ package dev.tenantd.platform.observability;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,7 +24,7 @@ public record ScriptObservability(boolean enabled, double headSamplingRate) {
 
     /**
      * Checks an {@code observability} block; empty when it is valid, else what to fix.
-     * {@code logs} and {@code traces} are accepted as Cloudflare accepts them and not acted on.
+     * {@code logs} is checked as the block itself is; {@code traces} is accepted and not acted on.
      */
     public static Optional<String> problem(JsonNode block) {
         if (block == null || block.isNull()) {
@@ -35,27 +36,47 @@ public record ScriptObservability(boolean enabled, double headSamplingRate) {
         for (var it = block.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!KNOWN.contains(k)) {
-                return Optional.of("observability has an unknown field '" + k + "'; known: enabled, head_sampling_rate");
+                return Optional.of("observability has an unknown field '" + k
+                        + "'; known: enabled, head_sampling_rate, logs, traces");
             }
         }
+        Optional<String> own = switches(block, "observability");
+        if (own.isPresent()) {
+            return own;
+        }
+        for (String part : List.of("logs", "traces")) {
+            JsonNode sub = block.get(part);
+            if (sub != null && !sub.isNull() && !sub.isObject()) {
+                return Optional.of("observability." + part + " must be an object such as {\"enabled\": true}");
+            }
+        }
+        return block.hasNonNull("logs") ? switches(block.get("logs"), "observability.logs") : Optional.empty();
+    }
+
+    /** Checks the {@code enabled} and {@code head_sampling_rate} fields of a block named {@code where}. */
+    private static Optional<String> switches(JsonNode block, String where) {
         JsonNode enabled = block.get("enabled");
         if (enabled != null && !enabled.isBoolean()) {
-            return Optional.of("observability.enabled must be true or false");
+            return Optional.of(where + ".enabled must be true or false");
         }
         JsonNode rate = block.get("head_sampling_rate");
         if (rate != null && (!rate.isNumber() || !(rate.asDouble() >= 0 && rate.asDouble() <= 1))) {
-            return Optional.of("observability.head_sampling_rate must be a number from 0 to 1");
+            return Optional.of(where + ".head_sampling_rate must be a number from 0 to 1");
         }
         return Optional.empty();
     }
 
-    /** The block, valid per {@link #problem}; a missing field keeps its default. */
+    /**
+     * The block, valid per {@link #problem}; a missing field keeps its default. Its {@code logs}
+     * part (as newer wrangler sends it) narrows further: records are what Workers Logs keeps.
+     */
     public static ScriptObservability of(JsonNode block) {
         if (block == null || !block.isObject() || problem(block).isPresent()) {
             return DEFAULT;
         }
-        return new ScriptObservability(block.path("enabled").asBoolean(true),
-                block.path("head_sampling_rate").asDouble(1.0));
+        JsonNode logs = block.path("logs");
+        return new ScriptObservability(block.path("enabled").asBoolean(true) && logs.path("enabled").asBoolean(true),
+                Math.min(block.path("head_sampling_rate").asDouble(1.0), logs.path("head_sampling_rate").asDouble(1.0)));
     }
 
     /** The choice held in a script's stored settings JSON ({@code {"observability": {...}}}). */
