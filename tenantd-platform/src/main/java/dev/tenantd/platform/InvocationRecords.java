@@ -48,10 +48,12 @@ final class InvocationRecords {
                 request.url(), caller));
     }
 
-    /** Records an invocation that was refused before it started (load shed), if sampled. */
-    void refused(Script script, WorkerRequest request, Caller caller, Outcome outcome, int status) {
-        InvocationObserver observer = observe(script, request, caller);
-        observer.ended(new InvocationRecord(script.ref().name(), outcome, 0, 0, 0, status));
+    /** Records a call of a script that does not exist (outcome scriptNotFound), if sampled. */
+    void notFound(ScriptRef ref, WorkerRequest request, Caller caller) {
+        if (recorder.samples(ScriptObservability.DEFAULT)) {
+            recorder.collect(subject(ref, "", List.of(), request.method(), request.url(), caller))
+                    .ended(new InvocationRecord(ref.name(), Outcome.SCRIPT_NOT_FOUND, 0, 0, 0, 0));
+        }
     }
 
     private InvocationSubject subject(ScriptRef ref, String versionId, List<String> tags, String method, String url,

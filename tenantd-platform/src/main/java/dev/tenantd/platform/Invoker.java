@@ -125,6 +125,9 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         try {
             script = target(ref, call.caller());
         } catch (RuntimeException e) {
+            if (e instanceof InvocationException missing && missing.outcome() == Outcome.SCRIPT_NOT_FOUND) {
+                records.notFound(ref, request, call.caller());
+            }
             return CompletableFuture.failedFuture(e);
         }
         Script serving = script.get().forRequest();

@@ -163,6 +163,19 @@ class InvocationRecordsTest {
     }
 
     @Test
+    void a_dispatch_to_a_missing_user_worker_is_recorded_as_script_not_found() {
+        TestServer.Reply r = t.worker("GET", "nobody.rec.test", "/who", null);
+        assertThat(r.body()).startsWith("caught: Worker not found");
+        JsonNode missing = await(() -> {
+            JsonNode result = logs("script=nobody&outcome=scriptNotFound").get("result");
+            return result.size() > 0 ? result.get(0) : null;
+        }, "a scriptNotFound record");
+        assertThat(missing.get("dispatch_namespace").asText()).isEqualTo("tenants");
+        assertThat(awaitRecords("request_id=" + missing.get("request_id").asText(), 2).findValuesAsText("script_name"))
+                .containsExactlyInAnyOrder("front", "nobody");
+    }
+
+    @Test
     void another_request_gets_another_request_id() {
         String marker = UUID.randomUUID().toString();
         t.worker("GET", "acme.rec.test", "/a-" + marker, null);
