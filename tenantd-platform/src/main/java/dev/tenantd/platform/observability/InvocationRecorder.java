@@ -43,7 +43,7 @@ public final class InvocationRecorder implements AutoCloseable {
         this.store = store;
         this.settings = settings;
         this.clock = clock;
-        this.queue = new ArrayBlockingQueue<>(settings.queueSize());
+        this.queue = new ArrayBlockingQueue<>(store.isPresent() ? settings.queueSize() : 1);
         this.writer = store.map(s -> Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tenantd-invocations");
             t.setDaemon(true);
