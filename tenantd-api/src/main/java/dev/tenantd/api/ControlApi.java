@@ -245,6 +245,10 @@ public final class ControlApi {
             platform.scripts().delete(plainRef(ctx));
             return null;
         });
+        // The dashboard's live logs tail a namespace's script the way wrangler tails a plain worker.
+        handle(router, HttpMethod.POST, ns + "/:ns/scripts/:script/tails", ctx -> tails.create(namespaced(ctx), ctx));
+        get(router, ns + "/:ns/scripts/:script/tails", ctx -> tails.list(namespaced(ctx), ctx));
+        handle(router, HttpMethod.DELETE, ns + "/:ns/scripts/:script/tails/:tail", ctx -> tails.delete(namespaced(ctx), ctx));
         handle(router, HttpMethod.POST, plain + "/tails", ctx -> tails.create(plainRef(ctx), ctx));
         get(router, plain + "/tails", ctx -> tails.list(plainRef(ctx), ctx));
         handle(router, HttpMethod.DELETE, plain + "/tails/:tail", ctx -> tails.delete(plainRef(ctx), ctx));

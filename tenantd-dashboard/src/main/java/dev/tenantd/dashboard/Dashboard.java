@@ -50,6 +50,8 @@ public final class Dashboard {
                 "api.js", asset("api.js", "text/javascript; charset=utf-8"),
                 "dom.js", asset("dom.js", "text/javascript; charset=utf-8"),
                 "highlight.js", asset("highlight.js", "text/javascript; charset=utf-8"),
+                "logs.js", asset("logs.js", "text/javascript; charset=utf-8"),
+                "charts.js", asset("charts.js", "text/javascript; charset=utf-8"),
                 "app.css", asset("app.css", "text/css; charset=utf-8")));
     }
 

@@ -50,8 +50,8 @@ export function accountPath(...segments) {
 }
 
 /** Calls the API and returns its envelope; refusals become AuthError or ApiError. */
-export async function call(path, { method = 'GET', body, headers = {}, token } = {}) {
-  const response = await send(path, { method, body, headers, token });
+export async function call(path, { method = 'GET', body, headers = {}, token, keepalive = false } = {}) {
+  const response = await send(path, { method, body, headers, token, keepalive });
   return envelope(response);
 }
 
@@ -62,7 +62,7 @@ export async function raw(path) {
   return response;
 }
 
-async function send(path, { method = 'GET', body, headers = {}, token }) {
+async function send(path, { method = 'GET', body, headers = {}, token, keepalive = false }) {
   const bearer = token ?? session()?.token;
   if (!bearer) throw new AuthError('Sign in with an API token.');
   return fetch('/client/v4' + path, {
@@ -71,6 +71,7 @@ async function send(path, { method = 'GET', body, headers = {}, token }) {
     headers: { ...headers, Authorization: `Bearer ${bearer}` },
     cache: 'no-store',
     credentials: 'omit',
+    keepalive,
   });
 }
 

@@ -4,6 +4,8 @@
 import { AuthError, accountPath, call, raw, session, signIn, signOut } from './api.js';
 import { h, link, replace, route, when, json } from './dom.js';
 import { highlight } from './highlight.js';
+import { analyticsView } from './charts.js';
+import { liveView, logsView } from './logs.js';
 
 const main = document.getElementById('main');
 const PER_PAGE = 50;
@@ -170,6 +172,7 @@ async function namespaceView(namespace) {
     h('form', { class: 'search', role: 'search', onsubmit: (e) => { e.preventDefault(); search(); } },
       h('label', {}, 'Name ', prefix), h('label', {}, 'Tag ', tag)),
     results, pager,
+    section('Analytics', 'analytics', analyticsView(namespace, null, failed)),
     uploadForm(namespace, load));
   await load();
 }
@@ -276,12 +279,9 @@ async function scriptView(namespace, name) {
     section('Deployments', 'deployments', deploymentsTable(deployments.result.deployments ?? deployments.result ?? [])),
     section('Settings', 'settings', json({ limits: s.limits, observability: s.observability, logpush: s.logpush,
       tail_consumers: s.tail_consumers, placement: s.placement, usage_model: s.usage_model })),
-    // Analytics (requests, errors, CPU p50/p99) and logs are read from the observability APIs
-    // of tenantd's invocation records; their views go into these two sections.
-    section('Analytics', 'analytics', h('p', { class: 'muted', 'data-pending': 'analytics' },
-      'Analytics for this script are not available in this version of tenantd.')),
-    section('Logs', 'logs', h('p', { class: 'muted', 'data-pending': 'logs' },
-      'Logs for this script are not available in this version of tenantd.')));
+    section('Analytics', 'analytics', analyticsView(namespace, name, failed)),
+    section('Live logs', 'live', liveView(namespace, name, failed)),
+    section('Logs', 'logs', logsView(namespace, name, failed)));
 }
 
 function section(title, id, ...body) {

@@ -1,0 +1,232 @@
+package dev.tenantd.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tenantd.platform.observability.InvocationEntry;
+import dev.tenantd.store.sqlite.SqliteInvocationStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A script's logs, live logs and analytics in the dashboard, in a real headless Chromium against
+ * a real tenantd whose dispatch worker routes to a customer's worker that logs. An hour-old
+ * invocation is written into invocations.sqlite before the server starts.
+ */
+class DashboardLogsBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final long HOUR_AGO = System.currentTimeMillis() - 61 * 60_000L;
+
+    @TempDir
+    static Path dir;
+    static TestServer t;
+    static WebDriver driver;
+    static String base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "Chromium is not installed (/usr/bin/chromium and /usr/bin/chromedriver): the dashboard's browser tests "
+                        + "are skipped. Install them with: apt-get install chromium chromium-driver (.ci/run does).");
+        try (SqliteInvocationStore store = SqliteInvocationStore.open(dir, 1)) {
+            store.insert(List.of(new InvocationEntry("old-1", HOUR_AGO, "0123456789abcdef", TestServer.ACCOUNT, "shop",
+                    "acme", "v-old", List.of("plan-gold"), "ok", 200, 1.5, 2.5, 0, "GET", "acme.example", "/cart",
+                    List.of(new InvocationEntry.LogLine("log", "[\"an hour ago: cart of\",{\"items\":3}]", HOUR_AGO)),
+                    false, Optional.empty())));
+        }
+        t = new TestServer(dir, List.of());
+        base = "http://127.0.0.1:" + t.server.apiPort();
+        t.createNamespace("shop");
+        TestServer.Reply acme = t.putModule(t.accountApi("/workers/dispatch/namespaces/shop/scripts/acme"),
+                "{\"main_module\":\"w.js\",\"compatibility_date\":\"2024-09-23\"}", "w.js", """
+                        export default {
+                          fetch(request) {
+                            const path = new URL(request.url).pathname;
+                            console.log('served', path);
+                            if (path.endsWith('/boom')) throw new TypeError('the cart is gone');
+                            return new Response('acme ' + path);
+                          },
+                        };
+                        """);
+        assertThat(acme.status()).as(acme.body()).isEqualTo(200);
+        TestServer.Reply dispatcher = t.putModule(t.accountApi("/workers/scripts/dispatcher"),
+                "{\"main_module\":\"d.js\",\"compatibility_date\":\"2024-09-23\",\"bindings\":["
+                        + "{\"type\":\"dispatch_namespace\",\"name\":\"shop\",\"namespace\":\"shop\"}]}",
+                "d.js", "export default { fetch: (request, env) => env.shop.get('acme').fetch(request) };");
+        assertThat(dispatcher.status()).as(dispatcher.body()).isEqualTo(200);
+        driver = browser();
+    }
+
+    private static WebDriver browser() {
+        // The driver and the browser are named outright, so Selenium Manager never runs (and never downloads).
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-dev-shm-usage", "--window-size=1100,1400", "--no-first-run", "--lang=en-US");
+        return new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (t != null) {
+            t.close();
+        }
+    }
+
+    @BeforeEach
+    void signIn() {
+        driver.get(base + "/#/signin");
+        ((JavascriptExecutor) driver).executeScript("sessionStorage.clear();");
+        driver.get(base + "/#/signin");
+        waitFor(By.id("token")).sendKeys(TestServer.TOKEN);
+        driver.findElement(By.cssSelector("#signin button[type=submit]")).click();
+        waitFor(By.id("namespaces"));
+    }
+
+    @Test
+    void a_scripts_logs_show_an_hour_old_console_line_and_filter_by_text_and_outcome() throws Exception {
+        assertThat(t.worker("GET", "dispatcher.localhost", "/boom", null).status()).isEqualTo(500);
+        awaitStored("q=cart%20is%20gone");
+        driver.get(base + "/#/ns/shop/scripts/acme");
+        waitUntilText(By.id("logs-list"), "an hour ago: cart of {\"items\":3}");
+        waitUntilText(By.id("logs-list"), "TypeError: the cart is gone");
+        // newest first: the exception of a moment ago comes before the hour-old line
+        List<WebElement> records = driver.findElements(By.cssSelector("#logs-list article"));
+        assertThat(records.get(0).getText()).contains("exception", "500", "/boom");
+        assertThat(records.get(records.size() - 1).getText()).contains("an hour ago", "/cart", "CPU 1.50 ms");
+        screenshot("dashboard-logs.png");
+
+        driver.findElement(By.id("logs-q")).sendKeys("hour ago");
+        waitUntilCount(By.cssSelector("#logs-list article"), 1);
+        assertThat(driver.findElement(By.id("logs-list")).getText()).contains("an hour ago").doesNotContain("TypeError");
+
+        driver.findElement(By.id("logs-q")).clear();
+        new Select(driver.findElement(By.id("logs-outcome"))).selectByValue("exception");
+        waitUntilCount(By.cssSelector("#logs-list article"), 1);
+        assertThat(driver.findElement(By.id("logs-list")).getText()).contains("TypeError").doesNotContain("an hour ago");
+    }
+
+    @Test
+    void live_logs_show_a_new_invocation_as_it_happens_and_delete_the_tail_when_left() throws Exception {
+        driver.get(base + "/#/ns/shop/scripts/acme");
+        waitFor(By.id("live-start")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(
+                ExpectedConditions.attributeToBe(By.id("live-state"), "data-connected", "true"));
+        assertThat(tails()).contains("\"id\"");
+
+        assertThat(t.worker("GET", "dispatcher.localhost", "/live-one", null).body()).isEqualTo("acme /live-one");
+        waitUntilText(By.id("live-events"), "served /live-one");
+        assertThat(driver.findElement(By.id("live-events")).getText()).contains("ok", "200 GET /live-one");
+        screenshot("dashboard-live.png");
+
+        driver.get(base + "/#/ns/shop");
+        waitFor(By.id("search-prefix"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (tails().contains("\"id\"") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(tails()).as("the tail is deleted when the page is left").doesNotContain("\"id\"");
+    }
+
+    @Test
+    void the_request_chart_moves_after_traffic() throws Exception {
+        driver.get(base + "/#/ns/shop/scripts/acme");
+        WebElement chart = waitFor(By.id("chart-requests"));
+        int before = Integer.parseInt(chart.getAttribute("data-requests"));
+        for (int i = 0; i < 5; i++) {
+            assertThat(t.worker("GET", "dispatcher.localhost", "/chart-" + i, null).status()).isEqualTo(200);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        int after = before;
+        while (after < before + 5 && System.nanoTime() < deadline) {
+            driver.findElement(By.id("analytics-refresh")).click();
+            Thread.sleep(300);
+            after = Integer.parseInt(driver.findElement(By.id("chart-requests")).getAttribute("data-requests"));
+        }
+        assertThat(after).isGreaterThanOrEqualTo(before + 5);
+        assertThat(driver.findElements(By.cssSelector("#chart-requests svg polyline"))).hasSize(1);
+        assertThat(driver.findElements(By.cssSelector("#chart-cpu svg polyline"))).hasSize(2);
+        screenshot("dashboard-analytics.png");
+
+        // the hour-old invocation is outside the last hour and inside the last day
+        new Select(driver.findElement(By.id("analytics-range"))).selectByValue("day");
+        int hour = after;
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d ->
+                Integer.parseInt(d.findElement(By.id("chart-requests")).getAttribute("data-requests")) >= hour + 1);
+
+        // the namespace's page charts its scripts together
+        driver.get(base + "/#/ns/shop");
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d ->
+                Integer.parseInt(d.findElement(By.id("chart-requests")).getAttribute("data-requests")) >= hour);
+    }
+
+    // ---- helpers
+
+    /** Records are written a moment after the invocation ends; waits until the logs API has one matching. */
+    private static void awaitStored(String query) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            TestServer.Reply page = t.get(t.accountApi("/workers/observability/invocations?namespace=shop&" + query));
+            if (page.status() == 200 && page.body().contains("\"script_name\":\"acme\"")) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no record matching " + query + " was stored within 30 s");
+    }
+
+    private static String tails() {
+        TestServer.Reply list = t.get(t.accountApi("/workers/dispatch/namespaces/shop/scripts/acme/tails"));
+        assertThat(list.status()).as(list.body()).isEqualTo(200);
+        return list.body();
+    }
+
+    private static WebElement waitFor(By by) {
+        return new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    private static void waitUntilText(By by, String text) {
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.textToBePresentInElementLocated(by, text));
+    }
+
+    private static void waitUntilCount(By by, int count) {
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.numberOfElementsToBe(by, count));
+    }
+
+    private static void screenshot(String name) throws Exception {
+        byte[] png = ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
+        Path out = Path.of("target", "screenshots", name);
+        Files.createDirectories(out.getParent());
+        Files.write(out, png);
+        if (Boolean.getBoolean("tenantd.docs.screenshots")) {
+            Path docs = Path.of("..", "docs", "images", name);
+            Files.createDirectories(docs.getParent());
+            Files.write(docs, png);
+        }
+    }
+}
