@@ -109,16 +109,28 @@ class DashboardLogsBrowserTest {
     }
 
     @Test
-    void a_scripts_logs_show_an_hour_old_console_line_and_filter_by_text_and_outcome() throws Exception {
+    void a_scripts_logs_page_back_to_an_hour_old_console_line_and_filter_by_text_and_outcome() throws Exception {
+        // 25 newer invocations fill the first page: the hour-old one is on the second
+        for (int i = 0; i < 25; i++) {
+            assertThat(t.worker("GET", "dispatcher.localhost", "/page-" + i, null).status()).isEqualTo(200);
+        }
         assertThat(t.worker("GET", "dispatcher.localhost", "/boom", null).status()).isEqualTo(500);
         awaitStored("q=cart%20is%20gone");
         driver.get(base + "/#/ns/shop/scripts/acme");
-        waitUntilText(By.id("logs-list"), "an hour ago: cart of {\"items\":3}");
         waitUntilText(By.id("logs-list"), "TypeError: the cart is gone");
-        // newest first: the exception of a moment ago comes before the hour-old line
         List<WebElement> records = driver.findElements(By.cssSelector("#logs-list article"));
-        assertThat(records.get(0).getText()).contains("exception", "500", "/boom");
-        assertThat(records.get(records.size() - 1).getText()).contains("an hour ago", "/cart", "CPU 1.50 ms");
+        assertThat(records).hasSize(25);
+        // newest first: the exception of a moment ago leads
+        assertThat(records.get(0).getText()).contains("exception", "500 GET /boom", "served /boom");
+        assertThat(driver.findElement(By.id("logs-list")).getText()).doesNotContain("an hour ago");
+
+        WebElement older = waitFor(By.id("logs-older"));
+        scrollTo(older);
+        older.click();
+        waitUntilText(By.id("logs-list"), "an hour ago: cart of {\"items\":3}");
+        records = driver.findElements(By.cssSelector("#logs-list article"));
+        assertThat(records.get(records.size() - 1).getText()).contains("an hour ago", "200 GET /cart", "CPU 1.50 ms");
+        scrollTo(records.get(records.size() - 1));
         screenshot("dashboard-logs.png");
 
         driver.findElement(By.id("logs-q")).sendKeys("hour ago");
@@ -141,6 +153,7 @@ class DashboardLogsBrowserTest {
 
         assertThat(t.worker("GET", "dispatcher.localhost", "/live-one", null).body()).isEqualTo("acme /live-one");
         waitUntilText(By.id("live-events"), "served /live-one");
+        scrollTo(driver.findElement(By.id("section-live")));
         assertThat(driver.findElement(By.id("live-events")).getText()).contains("ok", "200 GET /live-one");
         screenshot("dashboard-live.png");
 
@@ -150,7 +163,19 @@ class DashboardLogsBrowserTest {
         while (tails().contains("\"id\"") && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertThat(tails()).as("the tail is deleted when the page is left").doesNotContain("\"id\"");
+        assertThat(tails()).as("the tail is deleted when the view is left").doesNotContain("\"id\"");
+
+        driver.get(base + "/#/ns/shop/scripts/acme");
+        waitFor(By.id("live-start")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(
+                ExpectedConditions.attributeToBe(By.id("live-state"), "data-connected", "true"));
+        assertThat(tails()).contains("\"id\"");
+        driver.get("about:blank");
+        deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (tails().contains("\"id\"") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(tails()).as("the tail is deleted when the page is closed").doesNotContain("\"id\"");
     }
 
     @Test
@@ -171,6 +196,7 @@ class DashboardLogsBrowserTest {
         assertThat(after).isGreaterThanOrEqualTo(before + 5);
         assertThat(driver.findElements(By.cssSelector("#chart-requests svg polyline"))).hasSize(1);
         assertThat(driver.findElements(By.cssSelector("#chart-cpu svg polyline"))).hasSize(2);
+        scrollTo(driver.findElement(By.id("section-analytics")));
         screenshot("dashboard-analytics.png");
 
         // the hour-old invocation is outside the last hour and inside the last day
@@ -204,6 +230,10 @@ class DashboardLogsBrowserTest {
         TestServer.Reply list = t.get(t.accountApi("/workers/dispatch/namespaces/shop/scripts/acme/tails"));
         assertThat(list.status()).as(list.body()).isEqualTo(200);
         return list.body();
+    }
+
+    private static void scrollTo(WebElement element) {
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
     }
 
     private static WebElement waitFor(By by) {
