@@ -58,7 +58,7 @@ class DashboardLogsBrowserTest {
         base = "http://127.0.0.1:" + t.server.apiPort();
         t.createNamespace("shop");
         TestServer.Reply acme = t.putModule(t.accountApi("/workers/dispatch/namespaces/shop/scripts/acme"),
-                "{\"main_module\":\"w.js\",\"compatibility_date\":\"2024-09-23\"}", "w.js", """
+                "{\"main_module\":\"w.js\",\"compatibility_date\":\"2024-09-23\",\"tags\":[\"plan-gold\"]}", "w.js", """
                         export default {
                           fetch(request) {
                             const path = new URL(request.url).pathname;
@@ -205,8 +205,15 @@ class DashboardLogsBrowserTest {
         new WebDriverWait(driver, Duration.ofSeconds(30)).until(d ->
                 Integer.parseInt(d.findElement(By.id("chart-requests")).getAttribute("data-requests")) >= hour + 1);
 
-        // the namespace's page charts its scripts together
+        // the namespace's page charts its scripts together, or those carrying a tag
         driver.get(base + "/#/ns/shop");
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d ->
+                Integer.parseInt(d.findElement(By.id("chart-requests")).getAttribute("data-requests")) >= hour);
+        driver.findElement(By.id("analytics-tag")).sendKeys("no-such-tag");
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d ->
+                d.findElement(By.id("chart-requests")).getAttribute("data-requests").equals("0"));
+        driver.findElement(By.id("analytics-tag")).clear();
+        driver.findElement(By.id("analytics-tag")).sendKeys("plan-gold");
         new WebDriverWait(driver, Duration.ofSeconds(30)).until(d ->
                 Integer.parseInt(d.findElement(By.id("chart-requests")).getAttribute("data-requests")) >= hour);
     }

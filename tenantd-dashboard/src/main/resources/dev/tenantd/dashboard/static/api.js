@@ -55,6 +55,20 @@ export async function call(path, { method = 'GET', body, headers = {}, token, ke
   return envelope(response);
 }
 
+/**
+ * Runs a GraphQL Analytics query and returns its data. GraphQL answers 200 with an errors list;
+ * a refused token still gets the v4 envelope.
+ */
+export async function graphql(query, variables) {
+  const response = await send('/graphql', { method: 'POST', body: JSON.stringify({ query, variables }),
+    headers: { 'Content-Type': 'application/json' } });
+  if (!response.ok) await envelope(response);
+  const parsed = await response.json();
+  const errors = parsed.errors ?? [];
+  if (errors.length > 0) throw new ApiError(response.status, errors.map((e) => e.message).join('; '));
+  return parsed.data;
+}
+
 /** Calls the API and returns the raw response (for script content, which is multipart). */
 export async function raw(path) {
   const response = await send(path, {});

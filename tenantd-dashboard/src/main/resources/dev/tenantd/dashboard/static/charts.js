@@ -1,33 +1,33 @@
-// Analytics: requests, errors and CPU time p50/p99 of a namespace or a script over the last hour,
-// day or week, drawn as small SVG charts built element by element (no chart library, no markup
-// strings).
-import { AuthError, accountPath, call } from './api.js';
+// Analytics: requests, errors and CPU time p50/p99 of a namespace, of its scripts carrying a tag,
+// or of one script, over the last hour, day or week, read from the GraphQL Analytics API
+// (workersInvocationsAdaptive) and drawn as small SVG charts built element by element (no chart
+// library, no markup strings).
+import { AuthError, graphql, session } from './api.js';
 import { h, replace } from './dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const MINUTE = 60_000;
+/** Each range is read grouped by one of the dataset's time dimensions. */
 export const RANGES = {
-  hour: { label: 'Last hour', span: 60 * MINUTE, step: MINUTE },
-  day: { label: 'Last day', span: 24 * 60 * MINUTE, step: 30 * MINUTE },
-  week: { label: 'Last week', span: 7 * 24 * 60 * MINUTE, step: 4 * 60 * MINUTE },
+  hour: { label: 'Last hour', span: 60 * MINUTE, step: MINUTE, dimension: 'datetimeMinute' },
+  day: { label: 'Last day', span: 24 * 60 * MINUTE, step: 15 * MINUTE, dimension: 'datetimeFifteenMinutes' },
+  week: { label: 'Last week', span: 7 * 24 * 60 * MINUTE, step: 60 * MINUTE, dimension: 'datetimeHour' },
 };
-/** Records read per chart at most (pages of 1,000); beyond that the charts say they are partial. */
-const MAX_RECORDS = 5000;
 
-/** The analytics of a namespace (script absent) or of one of its scripts, with a range picker. */
+/** The analytics of a namespace (script null: with a tag filter) or of one of its scripts, with a range picker. */
 export function analyticsView(namespace, script, onAuthError) {
   const range = h('select', { id: 'analytics-range' },
     Object.entries(RANGES).map(([key, r]) => h('option', { value: key }, r.label)));
+  const tag = script ? null : h('input', { type: 'search', id: 'analytics-tag', placeholder: 'all scripts' });
   const charts = h('div', { id: 'analytics-charts', class: 'charts' });
   const note = h('p', { class: 'muted', id: 'analytics-note', role: 'status' });
   let ticket = 0;
 
   async function load() {
     const mine = ++ticket;
-    const r = RANGES[range.value];
-    let data;
+    let buckets;
     try {
-      data = await fromRecords(namespace, script, r);
+      buckets = await series(RANGES[range.value], namespace, script, tag ? tag.value.trim() : '');
     } catch (e) {
       if (mine !== ticket) return;
       if (e instanceof AuthError) return onAuthError(e);
@@ -36,7 +36,6 @@ export function analyticsView(namespace, script, onAuthError) {
       return;
     }
     if (mine !== ticket) return;
-    const { buckets, partial } = data;
     replace(charts,
       chart('requests', 'Requests', buckets, [{ key: 'requests', label: 'requests', cls: 'series-a' }], (v) => String(v)),
       chart('errors', 'Errors', buckets, [{ key: 'errors', label: 'errors', cls: 'series-bad' }], (v) => String(v)),
@@ -44,56 +43,59 @@ export function analyticsView(namespace, script, onAuthError) {
         { key: 'p50', label: 'p50', cls: 'series-a' },
         { key: 'p99', label: 'p99', cls: 'series-b' }], (v) => `${v.toFixed(v < 10 ? 1 : 0)} ms`));
     note.className = 'muted';
-    replace(note, partial ? `Drawn from the newest ${MAX_RECORDS.toLocaleString()} invocation records of the range only.` : '');
+    replace(note);
     charts.dataset.loaded = String(mine);
   }
 
+  let typing = null;
   range.addEventListener('change', load);
+  tag?.addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(load, 250);
+  });
   load();
   return h('div', { class: 'analytics' },
     h('p', {}, h('label', { class: 'inline' }, 'Range ', range), ' ',
+      tag ? h('label', { class: 'inline' }, ' Scripts with tag ', tag) : null, ' ',
       h('button', { type: 'button', id: 'analytics-refresh', class: 'plain', onclick: load }, 'Refresh')),
     charts, note);
 }
 
 /**
- * The series read from the logs API: every record of the range (up to MAX_RECORDS), counted
- * into buckets of the range's step, with CPU percentiles per bucket.
+ * One bucket per step of the range, from one GraphQL query grouped by the range's time
+ * dimension. Every value goes in as a variable, never into the query's text.
  */
-async function fromRecords(namespace, script, r) {
-  const now = Date.now();
-  const first = Math.floor((now - r.span) / r.step) * r.step + r.step;
+async function series(r, namespace, script, tag) {
+  const first = Math.floor((Date.now() - r.span) / r.step) * r.step + r.step;
   const count = Math.round(r.span / r.step);
-  const cpu = Array.from({ length: count }, () => []);
   const buckets = Array.from({ length: count }, (_, i) => ({ t: first + i * r.step, requests: 0, errors: 0, p50: 0, p99: 0 }));
-  const params = new URLSearchParams({ namespace, since: new Date(first).toISOString(), limit: '1000' });
-  if (script) params.set('script', script);
-  let read = 0;
-  let cursor = null;
-  do {
-    if (cursor) params.set('cursor', cursor);
-    const answer = await call(`${accountPath('workers', 'observability', 'invocations')}?${params}`);
-    for (const rec of answer.result) {
-      const i = Math.floor((Date.parse(rec.timestamp) - first) / r.step);
-      if (i < 0 || i >= count) continue;
-      buckets[i].requests += 1;
-      if (rec.outcome !== 'ok' || rec.status >= 500) buckets[i].errors += 1;
-      cpu[i].push(Number(rec.cpu_time_ms) || 0);
-    }
-    read += answer.result.length;
-    cursor = answer.result_info?.cursor ?? null;
-  } while (cursor && read < MAX_RECORDS);
-  cpu.forEach((values, i) => {
-    values.sort((a, b) => a - b);
-    buckets[i].p50 = percentile(values, 0.5);
-    buckets[i].p99 = percentile(values, 0.99);
-  });
-  return { buckets, partial: cursor !== null };
-}
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+  const variables = { accountTag: session()?.account ?? '', since: new Date(first).toISOString(), namespace };
+  const declared = ['$accountTag: string', '$since: Time', '$namespace: string'];
+  const filter = ['dispatchNamespaceName: $namespace', 'datetime_geq: $since'];
+  if (script) {
+    variables.script = script;
+    declared.push('$script: string');
+    filter.push('scriptName: $script');
+  }
+  if (tag) {
+    variables.tag = tag;
+    declared.push('$tag: string');
+    filter.push('scriptTag: $tag');
+  }
+  const query = `query DashboardCharts(${declared.join(', ')}) { viewer { accounts(filter: {accountTag: $accountTag}) {
+    workersInvocationsAdaptive(limit: 10000, filter: {${filter.join(', ')}}, orderBy: [${r.dimension}_ASC]) {
+      sum { requests errors } quantiles { cpuTimeP50 cpuTimeP99 } dimensions { ${r.dimension} } } } } }`;
+  const data = await graphql(query, variables);
+  for (const row of data?.viewer?.accounts?.[0]?.workersInvocationsAdaptive ?? []) {
+    const i = Math.floor((Date.parse(row.dimensions[r.dimension]) - first) / r.step);
+    if (!(i >= 0 && i < count)) continue;
+    buckets[i].requests = Number(row.sum.requests) || 0;
+    buckets[i].errors = Number(row.sum.errors) || 0;
+    // the dataset's quantiles are in microseconds
+    buckets[i].p50 = (Number(row.quantiles.cpuTimeP50) || 0) / 1000;
+    buckets[i].p99 = (Number(row.quantiles.cpuTimeP99) || 0) / 1000;
+  }
+  return buckets;
 }
 
 /** One chart: a line per series over the buckets, the y axis from 0 to the largest value. */
