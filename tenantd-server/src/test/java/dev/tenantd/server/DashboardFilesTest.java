@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The dashboard's files on the API listener, and the script list's name-prefix search it relies on. */
+/** The dashboard's files on the API listener, and the API additions it relies on: name-prefix search, a namespace script's tails. */
 class DashboardFilesTest {
     @TempDir
     static Path dir;
@@ -50,6 +50,10 @@ class DashboardFilesTest {
 
     @Test
     void each_file_is_served_with_its_type_and_an_etag() {
+        for (String file : List.of("api.js", "dom.js", "highlight.js", "logs.js", "charts.js")) {
+            assertThat(plain("/dashboard/" + file).headers().firstValue("content-type")).as(file)
+                    .hasValue("text/javascript; charset=utf-8");
+        }
         TestServer.Reply js = plain("/dashboard/app.js");
         assertThat(js.status()).isEqualTo(200);
         assertThat(js.headers().firstValue("content-type")).hasValue("text/javascript; charset=utf-8");
@@ -89,5 +93,26 @@ class DashboardFilesTest {
         TestServer.Reply none = t.get(t.accountApi("/workers/dispatch/namespaces/shop/scripts?prefix=%3Cscript%3E"));
         assertThat(none.status()).isEqualTo(200);
         assertThat(none.json().path("result")).isEmpty();
+    }
+
+    @Test
+    void a_namespace_script_can_be_tailed_and_its_tail_deleted_only_through_its_own_path() {
+        String alpha = t.accountApi("/workers/dispatch/namespaces/shop/scripts/alpha-1/tails");
+        TestServer.Reply created = t.postJson(alpha, "{\"filters\":[]}");
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        String id = created.json().path("result").path("id").asText();
+        assertThat(created.json().path("result").path("url").asText()).startsWith("ws://").contains("/tails/" + id + "/");
+        assertThat(t.get(alpha).json().path("result").findValuesAsText("id")).containsExactly(id);
+
+        // another script's path does not reach this tail
+        TestServer.Reply wrong = t.delete(t.accountApi("/workers/dispatch/namespaces/shop/scripts/alps/tails/" + id));
+        assertThat(wrong.status()).isEqualTo(404);
+        assertThat(t.get(alpha).json().path("result").findValuesAsText("id")).containsExactly(id);
+
+        assertThat(t.delete(alpha + "/" + id).status()).isEqualTo(200);
+        assertThat(t.get(alpha).json().path("result")).isEmpty();
+        TestServer.Reply missing = t.postJson(t.accountApi("/workers/dispatch/namespaces/shop/scripts/nobody/tails"), "{}");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.body()).contains("nobody");
     }
 }
