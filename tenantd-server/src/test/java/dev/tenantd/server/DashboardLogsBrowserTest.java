@@ -51,7 +51,7 @@ class DashboardLogsBrowserTest {
         try (SqliteInvocationStore store = SqliteInvocationStore.open(dir, 1)) {
             store.insert(List.of(new InvocationEntry("old-1", HOUR_AGO, "0123456789abcdef", TestServer.ACCOUNT, "shop",
                     "acme", "v-old", List.of("plan-gold"), "ok", 200, 1.5, 2.5, 0, "GET", "acme.example", "/cart",
-                    List.of(new InvocationEntry.LogLine("log", "[\"an hour ago: cart of\",{\"items\":3}]", HOUR_AGO)),
+                    List.of(new InvocationEntry.LogLine("log", "[\"an hour ago: cart of\",{\"items\":3},\"<img id=pwned src=x onerror=window.pwned=1>\"]", HOUR_AGO)),
                     false, Optional.empty())));
         }
         t = new TestServer(dir, List.of());
@@ -132,6 +132,10 @@ class DashboardLogsBrowserTest {
         assertThat(records.get(records.size() - 1).getText()).contains("an hour ago", "200 GET /cart", "CPU 1.50 ms");
         scrollTo(records.get(records.size() - 1));
         screenshot("dashboard-logs.png");
+        // a console line is text, never markup
+        assertThat(driver.findElement(By.id("logs-list")).getText()).contains("<img id=pwned src=x onerror=window.pwned=1>");
+        assertThat(driver.findElements(By.id("pwned"))).isEmpty();
+        assertThat(((JavascriptExecutor) driver).executeScript("return window.pwned === undefined")).isEqualTo(true);
 
         driver.findElement(By.id("logs-q")).sendKeys("hour ago");
         waitUntilCount(By.cssSelector("#logs-list article"), 1);

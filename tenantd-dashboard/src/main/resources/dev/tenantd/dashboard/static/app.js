@@ -1,5 +1,5 @@
-// The dashboard's views: sign-in, namespaces, one namespace's scripts (search, paging, upload
-// form) and one script's page. Views are chosen by the URL's hash:
+// The dashboard's views: sign-in, namespaces, one namespace's scripts (search, paging, analytics,
+// upload form) and one script's page (with its analytics, live logs and logs). Views are chosen by the URL's hash:
 //   #/signin   #/   #/ns/<namespace>   #/ns/<namespace>/scripts/<script>
 import { AuthError, accountPath, call, raw, session, signIn, signOut } from './api.js';
 import { h, link, replace, route, when, json } from './dom.js';
