@@ -29,13 +29,14 @@ export function analyticsView(namespace, script, onAuthError) {
     try {
       buckets = await series(RANGES[range.value], namespace, script, tag ? tag.value.trim() : '');
     } catch (e) {
-      if (mine !== ticket) return;
+      // a view that has been left (or a newer range) ignores what arrives late
+      if (mine !== ticket || !charts.isConnected) return;
       if (e instanceof AuthError) return onAuthError(e);
       note.className = 'error';
       replace(note, e.message);
       return;
     }
-    if (mine !== ticket) return;
+    if (mine !== ticket || !charts.isConnected) return;
     replace(charts,
       chart('requests', 'Requests', buckets, [{ key: 'requests', label: 'requests', cls: 'series-a' }], (v) => String(v)),
       chart('errors', 'Errors', buckets, [{ key: 'errors', label: 'errors', cls: 'series-bad' }], (v) => String(v)),

@@ -30,13 +30,14 @@ export function logsView(namespace, script, onAuthError) {
     try {
       answer = await call(`${accountPath('workers', 'observability', 'invocations')}?${params}`);
     } catch (e) {
-      if (mine !== ticket) return;
+      // a view that has been left (or a newer filter) ignores what arrives late
+      if (mine !== ticket || !list.isConnected) return;
       if (e instanceof AuthError) return onAuthError(e);
       replace(status, e.message);
       status.className = 'error';
       return;
     }
-    if (mine !== ticket) return; // a newer filter has been chosen meanwhile
+    if (mine !== ticket || !list.isConnected) return;
     if (fresh) replace(list);
     list.append(...answer.result.map(recordView));
     cursor = answer.result_info?.cursor ?? null;
@@ -113,8 +114,13 @@ export function liveView(namespace, script, onAuthError) {
         headers: { 'Content-Type': 'application/json' } })).result;
     } catch (e) {
       start.disabled = false;
+      if (!events.isConnected) return;
       if (e instanceof AuthError) return onAuthError(e);
       replace(state, `Live logs could not start: ${e.message}`);
+      return;
+    }
+    if (!events.isConnected) {
+      end(); // the view was left while the tail was being created
       return;
     }
     socket = new WebSocket(tail.url, 'trace-v1');
