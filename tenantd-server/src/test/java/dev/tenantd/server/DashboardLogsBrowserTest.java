@@ -190,14 +190,19 @@ class DashboardLogsBrowserTest {
         for (int i = 0; i < 5; i++) {
             assertThat(t.worker("GET", "dispatcher.localhost", "/chart-" + i, null).status()).isEqualTo(200);
         }
+        int errorsBefore = Integer.parseInt(driver.findElement(By.id("chart-errors")).getAttribute("data-errors"));
+        assertThat(t.worker("GET", "dispatcher.localhost", "/boom", null).status()).isEqualTo(500);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         int after = before;
-        while (after < before + 5 && System.nanoTime() < deadline) {
+        int errors = errorsBefore;
+        while ((after < before + 6 || errors < errorsBefore + 1) && System.nanoTime() < deadline) {
             driver.findElement(By.id("analytics-refresh")).click();
             Thread.sleep(300);
             after = Integer.parseInt(driver.findElement(By.id("chart-requests")).getAttribute("data-requests"));
+            errors = Integer.parseInt(driver.findElement(By.id("chart-errors")).getAttribute("data-errors"));
         }
-        assertThat(after).isGreaterThanOrEqualTo(before + 5);
+        assertThat(after).isGreaterThanOrEqualTo(before + 6);
+        assertThat(errors).isEqualTo(errorsBefore + 1);
         assertThat(driver.findElements(By.cssSelector("#chart-requests svg polyline"))).hasSize(1);
         assertThat(driver.findElements(By.cssSelector("#chart-cpu svg polyline"))).hasSize(2);
         scrollTo(driver.findElement(By.id("section-analytics")));
