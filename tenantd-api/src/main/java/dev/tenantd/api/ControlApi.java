@@ -42,17 +42,21 @@ public final class ControlApi {
     private final KvService kv;
 
     private final D1Databases d1;
+    private final dev.tenantd.platform.store.InvocationAnalytics analytics;
 
-    private ControlApi(Vertx vertx, Platform platform, KvService kv, D1Databases d1) {
+    private ControlApi(Vertx vertx, Platform platform, KvService kv, D1Databases d1,
+            dev.tenantd.platform.store.InvocationAnalytics analytics) {
         this.vertx = vertx;
         this.platform = platform;
         this.kv = kv;
         this.d1 = d1;
+        this.analytics = analytics;
     }
 
     /** Mounts the API on a router. Request bodies are held in memory; nothing is written to disk for them. */
-    public static void mount(Router router, Vertx vertx, Platform platform, KvService kv, D1Databases d1) {
-        new ControlApi(vertx, platform, kv, d1).routes(router);
+    public static void mount(Router router, Vertx vertx, Platform platform, KvService kv, D1Databases d1,
+            dev.tenantd.platform.store.InvocationAnalytics analytics) {
+        new ControlApi(vertx, platform, kv, d1, analytics).routes(router);
     }
 
     private void routes(Router router) {
@@ -69,6 +73,7 @@ public final class ControlApi {
         KvApi.mount(router, vertx, kv, this::account, drainLimit());
         InvocationsApi.mount(router, vertx, platform, this::account);
         router.route(PREFIX + "/*").handler(RequestBody.reader(platform.limits().scriptSizeBytes(), drainLimit()));
+        GraphqlApi.mount(router, vertx, platform, analytics);
 
         String a = PREFIX + "/accounts/:account";
         d1Api.mount(router, a + "/d1/database");

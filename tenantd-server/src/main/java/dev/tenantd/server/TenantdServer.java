@@ -17,6 +17,7 @@ import dev.tenantd.platform.store.BlobStore;
 import dev.tenantd.runtime.EngineOptions;
 import dev.tenantd.runtime.JsEngine;
 import dev.tenantd.store.sqlite.SqliteD1Catalogue;
+import dev.tenantd.store.sqlite.SqliteInvocationAnalytics;
 import dev.tenantd.store.sqlite.SqliteInvocationStore;
 import dev.tenantd.store.sqlite.SqliteKvStore;
 import dev.tenantd.store.sqlite.SqliteStore;
@@ -50,6 +51,7 @@ public final class TenantdServer implements AutoCloseable {
     private final CacheService cache;
     private final SqliteInvocationStore invocationStore;
     private final InvocationRecorder invocations;
+    private final SqliteInvocationAnalytics analytics;
     private HttpServer workerServer;
     private HttpServer apiServer;
 
@@ -73,6 +75,7 @@ public final class TenantdServer implements AutoCloseable {
         this.d1 = D1Databases.open(config.dataDir(), d1Catalogue, config.d1());
         this.cache = CacheService.open(config.dataDir().resolve("cache"), config.cache(), java.time.Clock.systemUTC());
         this.invocationStore = SqliteInvocationStore.open(config.dataDir(), 2);
+        this.analytics = SqliteInvocationAnalytics.open(config.dataDir(), 2);
         this.invocations = InvocationRecorder.start(invocationStore, config.observability(), java.time.Clock.systemUTC());
         List<BindingKind> kinds = List.of(new KvBindingKind(kv), new D1BindingKind(d1),
                 new CacheKind(cache, this::trustedNamespace));
@@ -124,7 +127,7 @@ public final class TenantdServer implements AutoCloseable {
         Router api = Router.router(vertx);
         api.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
                 .end("{\"status\":\"ok\"}"));
-        ControlApi.mount(api, vertx, platform, kv, d1);
+        ControlApi.mount(api, vertx, platform, kv, d1, analytics);
         Dashboard.load().mount(api);
         api.route().handler(ctx -> ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
                 .end("{\"success\":false,\"errors\":[{\"code\":7000,\"message\":\"No route for that URI: the API is under /client/v4\"}],\"messages\":[],\"result\":null}"));
@@ -246,6 +249,7 @@ public final class TenantdServer implements AutoCloseable {
         platform.close();
         invocations.close();
         invocationStore.close();
+        analytics.close();
         kv.close();
         engine.close();
         d1.close();
