@@ -203,8 +203,11 @@ final class GraphqlApi {
         int limit = GraphqlFilters.whole(env.getArgument("limit"), "limit", 1, AnalyticsQuery.MAX_LIMIT)
                 .orElse((long) AnalyticsQuery.MAX_LIMIT).intValue();
         Optional<List<ScriptKey>> scripts = filters.tags().map(tags -> tagged(accountId, tags));
+        java.util.Set<AnalyticsQuery.Histogram> histograms = java.util.EnumSet.noneOf(AnalyticsQuery.Histogram.class);
+        env.getSelectionSet().getFields("quantiles/*").forEach(f -> histograms.add(
+                f.getName().startsWith("cpu") ? AnalyticsQuery.Histogram.CPU : AnalyticsQuery.Histogram.WALL));
         AnalyticsQuery query = new AnalyticsQuery(accountId, filters.fromMillis(), filters.toMillis(), filters.conditions(),
-                scripts, groupBy, order, limit);
+                scripts, groupBy, order, histograms, limit);
         List<Map<String, Object>> rows = new ArrayList<>();
         for (AnalyticsGroup g : analytics.groups(query)) {
             rows.add(row(g, dims));

@@ -28,7 +28,7 @@ import org.sqlite.SQLiteDataSource;
  * connections of its own so that analytics never waits for the logs API or the writer.
  */
 public final class SqliteInvocationAnalytics implements InvocationAnalytics, AutoCloseable {
-    private static final String SUMS = sums();
+    private static final String SUMS = "sum(requests), sum(errors), sum(subrequests), sum(cpu_ms_sum), sum(wall_ms_sum)";
 
     private final BlockingQueue<Connection> readers;
 
@@ -51,12 +51,15 @@ public final class SqliteInvocationAnalytics implements InvocationAnalytics, Aut
         }
     }
 
-    private static String sums() {
-        StringBuilder s = new StringBuilder("sum(requests), sum(errors), sum(subrequests), sum(cpu_ms_sum), sum(wall_ms_sum)");
-        for (String kind : List.of("cpu", "wall")) {
-            for (int i = 0; i < LatencyBuckets.COUNT; i++) {
-                s.append(", sum(").append(kind).append("_b").append(i).append(')');
-            }
+    /** The sums of one histogram's bucket columns, or nothing when the query does not want it. */
+    private static String histogram(AnalyticsQuery q, AnalyticsQuery.Histogram h) {
+        if (!q.histograms().contains(h)) {
+            return "";
+        }
+        StringBuilder s = new StringBuilder();
+        String kind = h == AnalyticsQuery.Histogram.CPU ? "cpu" : "wall";
+        for (int i = 0; i < LatencyBuckets.COUNT; i++) {
+            s.append(", sum(").append(kind).append("_b").append(i).append(')');
         }
         return s.toString();
     }
@@ -110,7 +113,8 @@ public final class SqliteInvocationAnalytics implements InvocationAnalytics, Aut
         for (Dimension d : q.groupBy()) {
             sql.append(expression(d)).append(", ");
         }
-        sql.append(SUMS).append(" FROM invocation_minutes WHERE account_id = ? AND minute_ms >= ? AND minute_ms <= ?");
+        sql.append(SUMS).append(histogram(q, AnalyticsQuery.Histogram.CPU)).append(histogram(q, AnalyticsQuery.Histogram.WALL))
+                .append(" FROM invocation_minutes WHERE account_id = ? AND minute_ms >= ? AND minute_ms <= ?");
         args.add(q.accountId());
         args.add(q.fromMillis());
         args.add(q.toMillis());
@@ -162,7 +166,7 @@ public final class SqliteInvocationAnalytics implements InvocationAnalytics, Aut
                 }
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
-                        AnalyticsGroup g = group(rs, q.groupBy());
+                        AnalyticsGroup g = group(rs, q);
                         if (g.requests() > 0 || !q.groupBy().isEmpty()) {
                             groups.add(g);
                         }
@@ -173,10 +177,10 @@ public final class SqliteInvocationAnalytics implements InvocationAnalytics, Aut
         });
     }
 
-    private static AnalyticsGroup group(ResultSet rs, List<Dimension> groupBy) throws SQLException {
+    private static AnalyticsGroup group(ResultSet rs, AnalyticsQuery q) throws SQLException {
         Map<Dimension, Object> dims = new EnumMap<>(Dimension.class);
         int col = 1;
-        for (Dimension d : groupBy) {
+        for (Dimension d : q.groupBy()) {
             dims.put(d, d.isTime() || d == Dimension.HTTP_STATUS ? (Object) rs.getLong(col) : rs.getString(col));
             col++;
         }
@@ -185,13 +189,15 @@ public final class SqliteInvocationAnalytics implements InvocationAnalytics, Aut
         long subrequests = rs.getLong(col++);
         double cpu = rs.getDouble(col++);
         double wall = rs.getDouble(col++);
+        boolean cpuSummed = q.histograms().contains(AnalyticsQuery.Histogram.CPU);
+        boolean wallSummed = q.histograms().contains(AnalyticsQuery.Histogram.WALL);
         List<Long> cpuBuckets = new ArrayList<>(LatencyBuckets.COUNT);
         for (int i = 0; i < LatencyBuckets.COUNT; i++) {
-            cpuBuckets.add(rs.getLong(col++));
+            cpuBuckets.add(cpuSummed ? rs.getLong(col++) : 0L);
         }
         List<Long> wallBuckets = new ArrayList<>(LatencyBuckets.COUNT);
         for (int i = 0; i < LatencyBuckets.COUNT; i++) {
-            wallBuckets.add(rs.getLong(col++));
+            wallBuckets.add(wallSummed ? rs.getLong(col++) : 0L);
         }
         return new AnalyticsGroup(dims, requests, errors, subrequests, cpu, wall, cpuBuckets, wallBuckets);
     }
