@@ -16,8 +16,11 @@ import graphql.GraphQL;
 import graphql.GraphQLError;
 import graphql.GraphqlErrorBuilder;
 import graphql.ParseAndValidate;
+import graphql.analysis.MaxQueryComplexityInstrumentation;
+import graphql.analysis.MaxQueryDepthInstrumentation;
 import graphql.execution.DataFetcherExceptionHandler;
 import graphql.execution.DataFetcherExceptionHandlerResult;
+import graphql.execution.instrumentation.ChainedInstrumentation;
 import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.RuntimeWiring;
@@ -58,6 +61,16 @@ final class GraphqlApi {
      */
     private static final Predicate<OperationValidationRule> RULES = rule -> rule != OperationValidationRule.VARIABLE_TYPES_MATCH;
 
+    /** The longest query text taken. */
+    private static final int MAX_QUERY_CHARS = 64 * 1024;
+    private static final int MAX_DEPTH = 12;
+    /**
+     * Each dataset field in a query runs a statement over the aggregates; aliases could repeat
+     * one hundreds of times, so a query may hold about ten (a field costs 1, a dataset 50).
+     */
+    private static final int DATASET_COST = 50;
+    private static final int MAX_COMPLEXITY = 550;
+
     private final Vertx vertx;
     private final Platform platform;
     private final InvocationAnalytics analytics;
@@ -74,7 +87,11 @@ final class GraphqlApi {
         wiring.type("Account", t -> t.dataFetcher("workersInvocationsAdaptive", this::invocations));
         GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(GraphqlSchema.sdl()),
                 wiring.build());
-        this.graphql = GraphQL.newGraphQL(schema).defaultDataFetcherExceptionHandler(new Problems()).build();
+        this.graphql = GraphQL.newGraphQL(schema).defaultDataFetcherExceptionHandler(new Problems())
+                .instrumentation(new ChainedInstrumentation(new MaxQueryDepthInstrumentation(MAX_DEPTH),
+                        new MaxQueryComplexityInstrumentation(MAX_COMPLEXITY, (env, children) ->
+                                (env.getField().getName().equals("workersInvocationsAdaptive") ? DATASET_COST : 1) + children)))
+                .build();
     }
 
     /** Mounts the endpoint; the token check and the body reader are already in front of it. */
@@ -137,6 +154,10 @@ final class GraphqlApi {
     }
 
     private void execute(RoutingContext ctx, Request request) {
+        if (request.query().length() > MAX_QUERY_CHARS) {
+            answer(ctx, problem("The query is longer than " + MAX_QUERY_CHARS + " characters; split it into smaller queries."));
+            return;
+        }
         String account = ctx.get("account");
         vertx.executeBlocking(() -> {
             ExecutionInput.Builder input = ExecutionInput.newExecutionInput().query(request.query())

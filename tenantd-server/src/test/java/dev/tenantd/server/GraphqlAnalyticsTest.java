@@ -223,6 +223,13 @@ class GraphqlAnalyticsTest {
             assertThat(answer.get("errors").get(0).get("message").asText()).as(bad).isNotBlank()
                     .doesNotContain("Exception while fetching").doesNotContain("Internal error");
         }
+        StringBuilder many = new StringBuilder("{ viewer { accounts(filter: {accountTag: \"" + TestServer.ACCOUNT + "\"}) { ");
+        for (int i = 0; i < 50; i++) {
+            many.append("a").append(i).append(": workersInvocationsAdaptive(limit: 10000) { sum { requests } } ");
+        }
+        JsonNode tooMany = query(many.append("} } }").toString(), Map.of());
+        assertThat(tooMany.get("errors").get(0).get("message").asText()).containsIgnoringCase("complexity");
+        assertThat(tooMany.get("data").isNull()).isTrue();
         JsonNode time = query(invocations("limit: 10, filter: {datetime_geq: \"yesterday\"}", "sum { requests }"), Map.of());
         assertThat(time.get("errors").get(0).get("message").asText()).contains("RFC 3339");
         TestServer.Reply notJson = t.postJson(t.api("/graphql"), "{not json");
