@@ -38,8 +38,7 @@ record GraphqlFilters(List<AnalyticsFilter> conditions, Optional<List<String>> t
         add(filter, conditions, tagSets, 0);
         Optional<List<String>> tags = Optional.empty();
         for (List<String> set : tagSets) {
-            // Several tag conditions all hold: a script must carry a tag of each set; the store takes
-            // one set, so the narrowest (a single tag) is sent and more than one set is refused.
+            // The store takes one list of scripts, so a query names its tags in one place.
             if (tags.isPresent()) {
                 throw new GraphqlApi.QueryProblem("Give scriptTag or scriptTag_in once per query.");
             }

@@ -191,6 +191,15 @@ class GraphqlAnalyticsTest {
         assertThat(first.at("/quantiles/cpuTimeP50").asDouble()).isPositive();
         assertThat(first.at("/quantiles/cpuTimeP99").asDouble()).isGreaterThanOrEqualTo(first.at("/quantiles/cpuTimeP50").asDouble());
 
+        // Variables declared with GraphQL's own String and Cloudflare's Time, and an hourly range, as scripts also write them.
+        String standard = "query($a:String!,$n:String!,$s:Time!,$u:Time!){viewer{accounts(filter:{accountTag:$a}){"
+                + "workersInvocationsAdaptive(limit:1,filter:{scriptName:$n,datetimeHour_geq:$s,datetimeHour_leq:$u}){"
+                + "sum{requests errors}quantiles{cpuTimeP50 cpuTimeP99}}}}}";
+        JsonNode hourly = rows(query(standard, Map.of("a", TestServer.ACCOUNT, "n", "gamma",
+                "s", java.time.Instant.now().minus(Duration.ofHours(2)).toString(),
+                "u", java.time.Instant.now().plus(Duration.ofHours(1)).toString())));
+        assertThat(hourly.get(0).at("/sum/requests").asLong()).isEqualTo(4);
+
         // A range that ended before the traffic counts nothing.
         Map<String, Object> past = new HashMap<>(variables);
         past.put("datetimeEnd", "2020-01-01T00:00:00Z");
