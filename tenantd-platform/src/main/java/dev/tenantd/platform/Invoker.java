@@ -47,6 +47,8 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
     private final TailDelivery tailDelivery;
     private final WorkerPool pool;
     private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    /** Set once by {@link Platform} while it is built, before any invocation. */
+    private InvocationMetrics metrics = InvocationMetrics.NONE;
     /**
      * How many workers calling workers (JS RPC through service bindings and dispatch stubs)
      * one chain may pass through; a deeper call fails, so recursion between workers ends.
@@ -88,6 +90,38 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
     /** Tail Worker invocations that failed: the consumer threw, was missing, shed or over a limit. */
     public long tailInvocationsFailed() {
         return tailDelivery.failed();
+    }
+
+    /** Isolates started since the server started (an operator's counter). */
+    public long isolatesStarted() {
+        return pool.started();
+    }
+
+    /** Isolates evicted from the pool to make room for others since the server started. */
+    public long isolatesEvicted() {
+        return pool.evicted();
+    }
+
+    /** The executor that loads workers' code and reads asset files. */
+    public NamedExecutor loadExecutor() {
+        return new NamedExecutor("load", pool.io());
+    }
+
+    void meterWith(InvocationMetrics metrics) {
+        this.metrics = java.util.Objects.requireNonNull(metrics);
+    }
+
+    /** An invocation of {@code ref} ended in its isolate: counted by namespace name and script. */
+    void invocationEnded(ScriptRef ref, dev.tenantd.runtime.InvocationRecord record) {
+        metrics.ended(namespaceLabel(ref), ref.name(), record);
+    }
+
+    private String namespaceLabel(ScriptRef ref) {
+        if (ref.namespaceId().isEmpty()) {
+            return InvocationMetrics.PLAIN;
+        }
+        Namespace ns = directory.namespaceById(ref.namespaceId()).orElse(null);
+        return ns == null ? InvocationMetrics.PLAIN : ns.name();
     }
 
     @Override
@@ -167,6 +201,7 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         }
         Optional<Script> script = directory.script(ref);
         if (script.isEmpty()) {
+            metrics.refused(namespaceLabel(ref), "", Outcome.SCRIPT_NOT_FOUND);
             throw new InvocationException(Outcome.SCRIPT_NOT_FOUND, "Worker not found.");
         }
         return script;
@@ -182,6 +217,7 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         AtomicInteger count = inFlight.computeIfAbsent(version.id(), id -> new AtomicInteger());
         if (count.incrementAndGet() > limits.concurrentInvocations()) {
             count.decrementAndGet();
+            metrics.refused(namespaceLabel(serving.ref()), serving.ref().name(), Outcome.LOAD_SHED);
             return CompletableFuture.failedFuture(new InvocationException(Outcome.LOAD_SHED,
                     "Worker is overloaded: it already has " + limits.concurrentInvocations() + " requests in flight."));
         }

@@ -43,6 +43,7 @@ public final class Platform implements AutoCloseable {
         this.assets = new Assets(b.store, b.blobs);
         this.invoker = new Invoker(directory, b.blobs, b.engine, limits, assets, b.egress, b.egressPolicy,
                 calls -> BindingKinds.of(kinds(calls, b.secrets, b.bindingKinds)), tails);
+        invoker.meterWith(b.metrics);
         this.scripts = new Scripts(b.store, b.blobs, b.engine, b.secrets, limits, accounts, directory, invoker, assets, tails);
     }
 
@@ -127,6 +128,13 @@ public final class Platform implements AutoCloseable {
         private Egress egress;
         private EgressPolicy egressPolicy = EgressPolicy.OPEN;
         private List<BindingKind> bindingKinds = List.of();
+        private InvocationMetrics metrics = InvocationMetrics.NONE;
+
+        /** Where invocations are counted for the operator's metrics; none by default. */
+        public Builder metrics(InvocationMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics);
+            return this;
+        }
 
         /**
          * Binding kinds besides the platform's own (plain_text, json, secret_text, service,

@@ -60,6 +60,9 @@ final class WorkerPool implements AutoCloseable {
     private final Map<String, BooleanSupplier> retired = new HashMap<>();
     /** Isolates taken out of the pool that close once their last invocation ends. */
     private final Set<Worker> draining = ConcurrentHashMap.newKeySet();
+    /** Isolates started and isolates evicted for room, for the operator's metrics; guarded by {@code live}. */
+    private long started;
+    private long evictedCount;
 
     WorkerPool(JsEngine engine, int capacity, Function<Script, WorkerSource> sources,
             Function<Script, WorkerHost> hosts) {
@@ -72,7 +75,7 @@ final class WorkerPool implements AutoCloseable {
     }
 
     /** Threads for blocking work on behalf of workers (loading sources, reading asset files). */
-    java.util.concurrent.Executor io() {
+    java.util.concurrent.ThreadPoolExecutor io() {
         return io;
     }
 
@@ -100,6 +103,7 @@ final class WorkerPool implements AutoCloseable {
             entry = new Entry(CompletableFuture.supplyAsync(() -> sources.apply(script), io)
                     .thenCompose(source -> engine.load(source, hosts.apply(script))));
             entry.holders = 1;
+            started++;
             live.put(key, entry);
             evictOverCapacity(evicted);
         }
@@ -160,6 +164,7 @@ final class WorkerPool implements AutoCloseable {
     private void evictOverCapacity(List<Entry> evicted) {
         Iterator<Map.Entry<String, Entry>> it = live.entrySet().iterator();
         while (live.size() > capacity && it.hasNext()) {
+            evictedCount++;
             evicted.add(it.next().getValue());
             it.remove();
         }
@@ -225,6 +230,18 @@ final class WorkerPool implements AutoCloseable {
         }
         if (gone != null) {
             gone.worker.thenAccept(Worker::close);
+        }
+    }
+
+    long started() {
+        synchronized (live) {
+            return started;
+        }
+    }
+
+    long evicted() {
+        synchronized (live) {
+            return evictedCount;
         }
     }
 

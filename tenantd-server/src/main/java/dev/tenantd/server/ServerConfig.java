@@ -5,6 +5,7 @@ import dev.tenantd.platform.Limits;
 import dev.tenantd.platform.Route;
 import dev.tenantd.platform.cache.CacheLimits;
 import dev.tenantd.platform.d1.D1Limits;
+import dev.tenantd.server.metrics.MetricsConfig;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -26,7 +27,8 @@ public record ServerConfig(
         ListenerLimits listenerLimits,
         Capacity capacity,
         D1Limits d1,
-        CacheLimits cache) {
+        CacheLimits cache,
+        MetricsConfig metrics) {
 
     public ServerConfig {
         routes = List.copyOf(routes);
@@ -34,6 +36,21 @@ public record ServerConfig(
         java.util.Objects.requireNonNull(capacity, "capacity");
         java.util.Objects.requireNonNull(d1, "d1");
         java.util.Objects.requireNonNull(cache, "cache");
+        java.util.Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** A configuration with the default {@link MetricsConfig}. */
+    public ServerConfig(Path dataDir, HostPort listen, HostPort apiListen, String accountId, String apiToken,
+            List<Route> routes, String workersDevDomain, Limits limits, EgressPolicy egress, int jsThreads,
+            ListenerLimits listenerLimits, Capacity capacity, D1Limits d1, CacheLimits cache) {
+        this(dataDir, listen, apiListen, accountId, apiToken, routes, workersDevDomain, limits, egress, jsThreads,
+                listenerLimits, capacity, d1, cache, MetricsConfig.defaults());
+    }
+
+    /** This configuration with other metrics settings ({@code [metrics]} of tenantd.toml). */
+    public ServerConfig withMetrics(MetricsConfig metrics) {
+        return new ServerConfig(dataDir, listen, apiListen, accountId, apiToken, routes, workersDevDomain, limits,
+                egress, jsThreads, listenerLimits, capacity, d1, cache, metrics);
     }
 
     /** A configuration with the default {@link CacheLimits}. */
@@ -47,7 +64,7 @@ public record ServerConfig(
     /** This configuration with other cache limits ({@code [cache]} of tenantd.toml). */
     public ServerConfig withCache(CacheLimits limits) {
         return new ServerConfig(dataDir, listen, apiListen, accountId, apiToken, routes, workersDevDomain, this.limits,
-                egress, jsThreads, listenerLimits, capacity, d1, limits);
+                egress, jsThreads, listenerLimits, capacity, d1, limits, metrics);
     }
 
     /** A configuration with the default {@link D1Limits}. */
@@ -61,7 +78,7 @@ public record ServerConfig(
     /** This configuration with other D1 limits ({@code [d1]} of tenantd.toml). */
     public ServerConfig withD1(D1Limits limits) {
         return new ServerConfig(dataDir, listen, apiListen, accountId, apiToken, routes, workersDevDomain, this.limits,
-                egress, jsThreads, listenerLimits, capacity, limits, cache);
+                egress, jsThreads, listenerLimits, capacity, limits, cache, metrics);
     }
 
     /** A configuration with the default {@link Capacity}. */

@@ -14,6 +14,8 @@ import dev.tenantd.platform.kv.KvBindingKind;
 import dev.tenantd.platform.kv.KvService;
 import dev.tenantd.platform.store.BlobStore;
 import dev.tenantd.runtime.EngineOptions;
+import dev.tenantd.server.metrics.MetricsRoute;
+import dev.tenantd.server.metrics.ServerMetrics;
 import dev.tenantd.runtime.JsEngine;
 import dev.tenantd.store.sqlite.SqliteD1Catalogue;
 import dev.tenantd.store.sqlite.SqliteKvStore;
@@ -46,6 +48,7 @@ public final class TenantdServer implements AutoCloseable {
     private final SqliteD1Catalogue d1Catalogue;
     private final D1Databases d1;
     private final CacheService cache;
+    private final ServerMetrics metrics;
     private HttpServer workerServer;
     private HttpServer apiServer;
 
@@ -77,7 +80,9 @@ public final class TenantdServer implements AutoCloseable {
                 .withNativeCacheDir(nativeCacheDir(config.dataDir()))
                 .withMaxLongTurns(config.capacity().longTurns())
                 .withBufferedBodyBytes(config.capacity().bufferedBodyBytes()), Platform.bindingScripts(kinds));
+        this.metrics = new ServerMetrics(config.metrics());
         this.platform = Platform.builder()
+                .metrics(metrics.invocations())
                 .store(store)
                 .blobs(new BlobStore(config.dataDir().resolve("blobs")))
                 .engine(engine)
@@ -90,6 +95,8 @@ public final class TenantdServer implements AutoCloseable {
                 .egressPolicy(config.egress())
                 .bindingKinds(kinds)
                 .build();
+        metrics.bind(engine, platform.invoker(), List.of(platform.invoker().loadExecutor(), kv.executor(), d1.executor(),
+                cache.executor()));
     }
 
     /** Whether a dispatch namespace shares one cache among its workers; asked on cache calls, once the platform exists. */
@@ -117,6 +124,7 @@ public final class TenantdServer implements AutoCloseable {
         Router api = Router.router(vertx);
         api.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
                 .end("{\"status\":\"ok\"}"));
+        MetricsRoute.mount(api, vertx, metrics, config.apiToken());
         ControlApi.mount(api, vertx, platform, kv, d1);
         Dashboard.load().mount(api);
         api.route().handler(ctx -> ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
@@ -243,6 +251,7 @@ public final class TenantdServer implements AutoCloseable {
         d1Catalogue.close();
         cache.close();
         store.close();
+        metrics.close();
         vertx.close();
     }
 }

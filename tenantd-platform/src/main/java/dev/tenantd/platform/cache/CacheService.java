@@ -65,6 +65,11 @@ public final class CacheService implements AutoCloseable {
         return new CacheService(CacheStore.open(dir, limits.maxTotalBytes()), clock, limits);
     }
 
+    /** The bounded executor that reads and writes cached responses, for the operator's metrics. */
+    public dev.tenantd.platform.NamedExecutor executor() {
+        return new dev.tenantd.platform.NamedExecutor("cache", executor);
+    }
+
     public CacheLimits limits() {
         return limits;
     }

@@ -310,6 +310,11 @@ public final class KvService implements AutoCloseable {
         });
     }
 
+    /** The bounded executor that runs KV's store calls, for the operator's metrics. */
+    public dev.tenantd.platform.NamedExecutor executor() {
+        return new dev.tenantd.platform.NamedExecutor("kv", executor);
+    }
+
     @Override
     public void close() {
         purger.shutdownNow();
