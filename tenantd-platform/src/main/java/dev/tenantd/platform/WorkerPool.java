@@ -139,6 +139,8 @@ final class WorkerPool implements AutoCloseable {
     void adopt(Script script, Worker worker) {
         List<Entry> evicted = new ArrayList<>();
         synchronized (live) {
+            // Started to validate the upload: counted here, where it joins the pool.
+            started++;
             Entry previous = live.put(script.current().id(), new Entry(CompletableFuture.completedFuture(worker)));
             if (previous != null) {
                 evicted.add(previous);
