@@ -129,6 +129,32 @@ class MetricsTest {
         assertThat(s.sum("process_resident_memory_bytes", Map.of())).isGreaterThan(10_000_000);
     }
 
+    /** docs/metrics.md names every tenantd_ metric a scrape has, and every metric it names in its tables exists. */
+    @Test
+    void the_documentation_lists_every_tenantd_metric() throws Exception {
+        String docs = Files.readString(Path.of("..", "docs", "metrics.md"));
+        java.util.Set<String> documented = new java.util.TreeSet<>();
+        Matcher m = Pattern.compile("`((?:tenantd|executor)_[a-z_]+|process_resident_memory_bytes)[`{]").matcher(docs);
+        while (m.find()) {
+            documented.add(m.group(1));
+        }
+        assertThat(documented).contains("tenantd_requests_total", "executor_queued_tasks");
+        t.worker("GET", "acme.shop.test", "/", null);
+        Scrape s = awaitScrape(t, x -> x.sum("tenantd_invocation_wall_seconds_count", Map.of()) >= 1);
+        java.util.Set<String> scraped = new java.util.TreeSet<>();
+        s.samples().forEach(sample -> scraped.add(sample.name()));
+        for (String name : documented) {
+            assertThat(scraped).as("documented metric " + name)
+                    .anyMatch(n -> n.equals(name) || n.startsWith(name + "_"));
+        }
+        for (String name : scraped) {
+            if (name.startsWith("tenantd_") || name.startsWith("executor_")) {
+                assertThat(documented).as("undocumented metric " + name)
+                        .anyMatch(d -> name.equals(d) || name.startsWith(d + "_"));
+            }
+        }
+    }
+
     @Test
     void metrics_need_the_operator_token() {
         String url = "http://127.0.0.1:" + t.server.apiPort() + "/metrics";
