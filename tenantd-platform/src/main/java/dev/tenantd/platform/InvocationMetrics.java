@@ -25,9 +25,10 @@ public interface InvocationMetrics {
     }
 
     /**
-     * An invocation that never reached an isolate: refused ({@link Outcome#LOAD_SHED}) or
-     * aimed at a worker that does not exist ({@link Outcome#SCRIPT_NOT_FOUND}; then
-     * {@code script} is empty, since a missing name is whatever a client sent).
+     * An invocation that never reached an isolate: refused ({@link Outcome#LOAD_SHED}), aimed
+     * at a worker that does not exist ({@link Outcome#SCRIPT_NOT_FOUND}; then {@code script}
+     * is empty, since a missing name is whatever a client sent), or whose isolate could not
+     * be loaded ({@link Outcome#UNAVAILABLE} for damaged stored code, else the load's outcome).
      */
     default void refused(String namespace, String script, Outcome outcome) {
     }

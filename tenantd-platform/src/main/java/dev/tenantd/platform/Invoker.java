@@ -109,6 +109,8 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
 
     void meterWith(InvocationMetrics metrics) {
         this.metrics = java.util.Objects.requireNonNull(metrics);
+        // A worker whose code cannot be loaded (damaged blobs, a top-level error) never reaches an isolate.
+        pool.onLoadFailure((ref, outcome) -> metrics.refused(namespaceLabel(ref), ref.name(), outcome));
     }
 
     /** An invocation of {@code ref} ended in its isolate: counted by namespace name and script. */

@@ -63,6 +63,8 @@ final class WorkerPool implements AutoCloseable {
     /** Isolates started and isolates evicted for room, for the operator's metrics; guarded by {@code live}. */
     private long started;
     private long evictedCount;
+    /** Told of each call that fails because its isolate could not be loaded; set once, before any call. */
+    private java.util.function.BiConsumer<ScriptRef, dev.tenantd.runtime.Outcome> loadFailed = (ref, outcome) -> { };
 
     WorkerPool(JsEngine engine, int capacity, Function<Script, WorkerSource> sources,
             Function<Script, WorkerHost> hosts) {
@@ -117,7 +119,9 @@ final class WorkerPool implements AutoCloseable {
                 synchronized (live) {
                     live.remove(key, entry);
                 }
-                throw new java.util.concurrent.CompletionException(Invoker.asInvocationFailure(ref, error));
+                dev.tenantd.runtime.InvocationException failure = Invoker.asInvocationFailure(ref, error);
+                loadFailed.accept(ref, failure.outcome());
+                throw new java.util.concurrent.CompletionException(failure);
             }
             return worker;
         });
@@ -233,6 +237,10 @@ final class WorkerPool implements AutoCloseable {
         if (gone != null) {
             gone.worker.thenAccept(Worker::close);
         }
+    }
+
+    void onLoadFailure(java.util.function.BiConsumer<ScriptRef, dev.tenantd.runtime.Outcome> listener) {
+        this.loadFailed = listener;
     }
 
     long started() {

@@ -197,6 +197,24 @@ class MetricsTest {
     }
 
     @Test
+    void a_worker_whose_stored_code_is_damaged_counts_as_unavailable(@TempDir Path other) throws Exception {
+        String code = "export default { fetch() { return new Response('genuine'); } };";
+        try (TestServer s = new TestServer(other, List.of(), MetricsConfig.defaults())) {
+            assertThat(s.putModule(s.accountApi("/workers/scripts/victim"), "{\"main_module\":\"main.js\"}", "main.js", code)
+                    .status()).isEqualTo(200);
+        }
+        String hash = dev.tenantd.platform.store.BlobStore.sha256(code.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Files.writeString(other.resolve("blobs").resolve(hash.substring(0, 2)).resolve(hash), "tampered");
+        try (TestServer s = new TestServer(other, List.of(), MetricsConfig.defaults())) {
+            assertThat(s.worker("GET", "victim.localhost", "/", null).status()).isEqualTo(503);
+            Scrape after = awaitScrape(s, x -> x.sum("tenantd_invocations_total",
+                    Map.of("namespace", "-", "outcome", "unknown")) == 1);
+            assertThat(after.sum("tenantd_errors_total", Map.of("namespace", "-"))).isEqualTo(1);
+            assertThat(after.sum("tenantd_invocation_cpu_seconds_count", Map.of("namespace", "-"))).isZero();
+        }
+    }
+
+    @Test
     void a_bad_metrics_table_exits_2_naming_the_key() throws Exception {
         Path good = scratch.resolve("good.toml");
         Files.writeString(good, "[metrics]\npublic = true\nper-script = true\nmax-label-values = 50\n");
