@@ -97,6 +97,8 @@ public final class TenantdServer implements AutoCloseable {
                 .build();
         metrics.bind(engine, platform.invoker(), List.of(platform.invoker().loadExecutor(), kv.executor(), d1.executor(),
                 cache.executor()));
+        kv.timeCallsWith(metrics.timing("kv"));
+        cache.timeCallsWith(metrics.timing("cache"));
     }
 
     /** Whether a dispatch namespace shares one cache among its workers; asked on cache calls, once the platform exists. */

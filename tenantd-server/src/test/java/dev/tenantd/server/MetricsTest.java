@@ -123,6 +123,13 @@ class MetricsTest {
             assertThat(s.sum("executor_completed_tasks_total", Map.of("name", executor))).as(executor)
                     .isGreaterThanOrEqualTo(0);
         }
+        // KV and cache calls are timed: how long each waited for a thread and how long it ran.
+        assertThat(t.postJson(t.accountApi("/storage/kv/namespaces"), "{\"title\":\"metrics-kv\"}").status()).isEqualTo(200);
+        Scrape kv = awaitScrape(t, x -> x.sum("executor_seconds_count", Map.of("name", "kv")) >= 1);
+        assertThat(kv.sum("executor_idle_seconds_count", Map.of("name", "kv"))).isGreaterThanOrEqualTo(1);
+        assertThat(kv.sum("executor_seconds_sum", Map.of("name", "kv"))).isPositive();
+        assertThat(kv.sum("executor_completed_tasks_total", Map.of("name", "kv"))).isGreaterThanOrEqualTo(1);
+        assertThat(kv.sum("executor_seconds_count", Map.of("name", "cache"))).isGreaterThanOrEqualTo(0);
         assertThat(s.sum("jvm_memory_used_bytes", Map.of("area", "heap"))).isPositive();
         assertThat(s.sum("jvm_threads_live_threads", Map.of())).isPositive();
         assertThat(s.text()).contains("jvm_gc_");

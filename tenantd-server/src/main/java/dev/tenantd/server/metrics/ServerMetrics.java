@@ -20,6 +20,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.UnaryOperator;
 
 /**
  * The process's metrics registry, scraped as Prometheus text at {@code /metrics}: invocations
@@ -76,6 +78,15 @@ public final class ServerMetrics implements AutoCloseable {
         for (NamedExecutor e : executors) {
             new ExecutorServiceMetrics(e.executor(), e.name(), Tags.empty()).bindTo(registry);
         }
+    }
+
+    /**
+     * Wraps a bounded executor so that each task's wait in the queue and its run are timed
+     * ({@code executor_idle_seconds} and {@code executor_seconds} with {@code name}): the
+     * latency of store calls as their callers see it.
+     */
+    public UnaryOperator<Executor> timing(String name) {
+        return executor -> ExecutorServiceMetrics.monitor(registry, executor, name, Tags.empty());
     }
 
     /** The Prometheus text exposition of every meter. */
