@@ -115,6 +115,8 @@ class MetricsTest {
         assertThat(s.sum("tenantd_isolates_started_total", Map.of())).isGreaterThanOrEqualTo(2);
         assertThat(s.sum("tenantd_isolates_evicted_total", Map.of())).isGreaterThanOrEqualTo(0);
         assertThat(s.sum("tenantd_js_queued", Map.of("lane", "foreground"))).isGreaterThanOrEqualTo(0);
+        assertThat(s.sum("tenantd_tail_events_dropped_total", Map.of())).isZero();
+        assertThat(s.sum("tenantd_tail_invocations_failed_total", Map.of())).isZero();
         assertThat(s.sum("tenantd_js_queued", Map.of("lane", "background"))).isGreaterThanOrEqualTo(0);
         for (String executor : List.of("load", "kv", "d1", "cache")) {
             assertThat(s.sum("executor_pool_max_threads", Map.of("name", executor))).as(executor).isGreaterThanOrEqualTo(1);

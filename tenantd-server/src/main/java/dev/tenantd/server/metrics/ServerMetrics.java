@@ -75,6 +75,11 @@ public final class ServerMetrics implements AutoCloseable {
                 .description("Isolates started").register(registry);
         FunctionCounter.builder("tenantd.isolates.evicted", invoker, Invoker::isolatesEvicted)
                 .description("Isolates evicted, least recently used first, to make room for others").register(registry);
+        FunctionCounter.builder("tenantd.tail.events.dropped", invoker, Invoker::tailEventsDropped)
+                .description("Trace items for Tail Workers dropped because delivery fell behind").register(registry);
+        FunctionCounter.builder("tenantd.tail.invocations.failed", invoker, Invoker::tailInvocationsFailed)
+                .description("Tail Worker invocations that failed (threw, missing, shed or over a limit)")
+                .register(registry);
         for (NamedExecutor e : executors) {
             new ExecutorServiceMetrics(e.executor(), e.name(), Tags.empty()).bindTo(registry);
         }
