@@ -50,6 +50,8 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
     private final InvocationRecords records;
     private final WorkerPool pool;
     private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    /** Set once by {@link Platform} while it is built, before any invocation. */
+    private InvocationMetrics metrics = InvocationMetrics.NONE;
     /**
      * How many workers calling workers (JS RPC through service bindings and dispatch stubs)
      * one chain may pass through; a deeper call fails, so recursion between workers ends.
@@ -93,6 +95,40 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
     /** Tail Worker invocations that failed: the consumer threw, was missing, shed or over a limit. */
     public long tailInvocationsFailed() {
         return tailDelivery.failed();
+    }
+
+    /** Isolates started since the server started (an operator's counter). */
+    public long isolatesStarted() {
+        return pool.started();
+    }
+
+    /** Isolates evicted from the pool to make room for others since the server started. */
+    public long isolatesEvicted() {
+        return pool.evicted();
+    }
+
+    /** The executor that loads workers' code and reads asset files. */
+    public NamedExecutor loadExecutor() {
+        return new NamedExecutor("load", pool.io());
+    }
+
+    void meterWith(InvocationMetrics metrics) {
+        this.metrics = java.util.Objects.requireNonNull(metrics);
+        // A worker whose code cannot be loaded (damaged blobs, a top-level error) never reaches an isolate.
+        pool.onLoadFailure((ref, outcome) -> metrics.refused(namespaceLabel(ref), ref.name(), outcome));
+    }
+
+    /** An invocation of {@code ref} ended in its isolate: counted by namespace name and script. */
+    void invocationEnded(ScriptRef ref, dev.tenantd.runtime.InvocationRecord record) {
+        metrics.ended(namespaceLabel(ref), ref.name(), record);
+    }
+
+    private String namespaceLabel(ScriptRef ref) {
+        if (ref.namespaceId().isEmpty()) {
+            return InvocationMetrics.PLAIN;
+        }
+        Namespace ns = directory.namespaceById(ref.namespaceId()).orElse(null);
+        return ns == null ? InvocationMetrics.PLAIN : ns.name();
     }
 
     @Override
@@ -187,6 +223,7 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         }
         Optional<Script> script = directory.script(ref);
         if (script.isEmpty()) {
+            metrics.refused(namespaceLabel(ref), "", Outcome.SCRIPT_NOT_FOUND);
             throw new InvocationException(Outcome.SCRIPT_NOT_FOUND, "Worker not found.");
         }
         return script;
@@ -203,6 +240,7 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         if (count.incrementAndGet() > limits.concurrentInvocations()) {
             count.decrementAndGet();
             observer.ended(new dev.tenantd.runtime.InvocationRecord(serving.ref().name(), Outcome.LOAD_SHED, 0, 0, 0, 503));
+            metrics.refused(namespaceLabel(serving.ref()), serving.ref().name(), Outcome.LOAD_SHED);
             return CompletableFuture.failedFuture(new InvocationException(Outcome.LOAD_SHED,
                     "Worker is overloaded: it already has " + limits.concurrentInvocations() + " requests in flight."));
         }

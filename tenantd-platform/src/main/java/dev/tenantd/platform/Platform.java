@@ -46,6 +46,7 @@ public final class Platform implements AutoCloseable {
         this.invocations = b.invocations;
         this.invoker = new Invoker(directory, b.blobs, b.engine, limits, assets, b.egress, b.egressPolicy,
                 calls -> BindingKinds.of(kinds(calls, b.secrets, b.bindingKinds)), tails, b.invocations);
+        invoker.meterWith(b.metrics);
         this.scripts = new Scripts(b.store, b.blobs, b.engine, b.secrets, limits, accounts, directory, invoker, assets, tails);
     }
 
@@ -136,10 +137,17 @@ public final class Platform implements AutoCloseable {
         private EgressPolicy egressPolicy = EgressPolicy.OPEN;
         private List<BindingKind> bindingKinds = List.of();
         private InvocationRecorder invocations = InvocationRecorder.off();
+        private InvocationMetrics metrics = InvocationMetrics.NONE;
 
         /** Where invocation records go; by default none are kept. The caller closes it after the platform. */
         public Builder invocations(InvocationRecorder recorder) {
             this.invocations = Objects.requireNonNull(recorder);
+            return this;
+        }
+
+        /** Where invocations are counted for the operator's metrics; none by default. */
+        public Builder metrics(InvocationMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics);
             return this;
         }
 

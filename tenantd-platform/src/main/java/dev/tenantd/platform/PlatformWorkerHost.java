@@ -44,6 +44,14 @@ final class PlatformWorkerHost implements WorkerHost {
     }
 
     @Override
+    public void invocationEnded(dev.tenantd.runtime.InvocationRecord record) {
+        Script current = script;
+        if (current != null) {
+            platform.invocationEnded(current.ref(), record);
+        }
+    }
+
+    @Override
     public CompletableFuture<WorkerResponse> fetch(WorkerRequest request) {
         return egress.fetch(request, platform.egressPolicies(script));
     }

@@ -60,6 +60,11 @@ final class WorkerPool implements AutoCloseable {
     private final Map<String, BooleanSupplier> retired = new HashMap<>();
     /** Isolates taken out of the pool that close once their last invocation ends. */
     private final Set<Worker> draining = ConcurrentHashMap.newKeySet();
+    /** Isolates started and isolates evicted for room, for the operator's metrics; guarded by {@code live}. */
+    private long started;
+    private long evictedCount;
+    /** Told of each call that fails because its isolate could not be loaded; set once, before any call. */
+    private java.util.function.BiConsumer<ScriptRef, dev.tenantd.runtime.Outcome> loadFailed = (ref, outcome) -> { };
 
     WorkerPool(JsEngine engine, int capacity, Function<Script, WorkerSource> sources,
             Function<Script, WorkerHost> hosts) {
@@ -72,7 +77,7 @@ final class WorkerPool implements AutoCloseable {
     }
 
     /** Threads for blocking work on behalf of workers (loading sources, reading asset files). */
-    java.util.concurrent.Executor io() {
+    java.util.concurrent.ThreadPoolExecutor io() {
         return io;
     }
 
@@ -100,6 +105,7 @@ final class WorkerPool implements AutoCloseable {
             entry = new Entry(CompletableFuture.supplyAsync(() -> sources.apply(script), io)
                     .thenCompose(source -> engine.load(source, hosts.apply(script))));
             entry.holders = 1;
+            started++;
             live.put(key, entry);
             evictOverCapacity(evicted);
         }
@@ -113,7 +119,9 @@ final class WorkerPool implements AutoCloseable {
                 synchronized (live) {
                     live.remove(key, entry);
                 }
-                throw new java.util.concurrent.CompletionException(Invoker.asInvocationFailure(ref, error));
+                dev.tenantd.runtime.InvocationException failure = Invoker.asInvocationFailure(ref, error);
+                loadFailed.accept(ref, failure.outcome());
+                throw new java.util.concurrent.CompletionException(failure);
             }
             return worker;
         });
@@ -135,6 +143,8 @@ final class WorkerPool implements AutoCloseable {
     void adopt(Script script, Worker worker) {
         List<Entry> evicted = new ArrayList<>();
         synchronized (live) {
+            // Started to validate the upload: counted here, where it joins the pool.
+            started++;
             Entry previous = live.put(script.current().id(), new Entry(CompletableFuture.completedFuture(worker)));
             if (previous != null) {
                 evicted.add(previous);
@@ -160,6 +170,7 @@ final class WorkerPool implements AutoCloseable {
     private void evictOverCapacity(List<Entry> evicted) {
         Iterator<Map.Entry<String, Entry>> it = live.entrySet().iterator();
         while (live.size() > capacity && it.hasNext()) {
+            evictedCount++;
             evicted.add(it.next().getValue());
             it.remove();
         }
@@ -225,6 +236,22 @@ final class WorkerPool implements AutoCloseable {
         }
         if (gone != null) {
             gone.worker.thenAccept(Worker::close);
+        }
+    }
+
+    void onLoadFailure(java.util.function.BiConsumer<ScriptRef, dev.tenantd.runtime.Outcome> listener) {
+        this.loadFailed = listener;
+    }
+
+    long started() {
+        synchronized (live) {
+            return started;
+        }
+    }
+
+    long evicted() {
+        synchronized (live) {
+            return evictedCount;
         }
     }
 

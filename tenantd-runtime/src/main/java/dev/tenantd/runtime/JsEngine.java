@@ -168,6 +168,21 @@ public final class JsEngine implements AutoCloseable {
         return worker.start().thenApply(ignored -> worker);
     }
 
+    /** Isolates with turns (requests, callbacks, timers) waiting for a JS thread. */
+    public int queuedTurns() {
+        return threads.queued(JsThreads.Lane.FOREGROUND);
+    }
+
+    /** Isolates that ran a long turn recently, with turns waiting for a thread of the lowest-priority lane. */
+    public int queuedBackgroundTurns() {
+        return threads.queued(JsThreads.Lane.BACKGROUND);
+    }
+
+    /** Turns running long (over their first slice of CPU) on threads of their own right now. */
+    public int longTurns() {
+        return threads.detachedCount();
+    }
+
     ScheduledExecutorService timers() {
         return timers;
     }

@@ -168,6 +168,11 @@ final class JsThreads {
         return !queue(lane).isEmpty();
     }
 
+    /** Turns waiting for a thread of this lane. */
+    int queued(Lane lane) {
+        return queue(lane).size();
+    }
+
     /** Threads that run long turns right now, outside the lanes. */
     int detachedCount() {
         return detachedNow.get();

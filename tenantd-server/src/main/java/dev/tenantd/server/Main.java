@@ -156,7 +156,8 @@ public final class Main implements Callable<Integer> {
                     listenerLimits(file == null ? null : file.get("server")), capacity(file == null ? null : file.get("limits")))
                     .withD1(d1Limits(file == null ? null : file.get("d1")))
                     .withCache(cacheLimits(file == null ? null : file.get("cache")))
-                    .withObservability(observability(file == null ? null : file.get("observability")));
+                    .withObservability(observability(file == null ? null : file.get("observability")))
+                    .withMetrics(dev.tenantd.server.metrics.MetricsConfig.fromToml(file == null ? null : file.get("metrics")));
         }
 
         /** {@code [d1]} of tenantd.toml over the defaults: how long a query may run, how large things may grow. */

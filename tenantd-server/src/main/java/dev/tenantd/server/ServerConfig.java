@@ -6,6 +6,7 @@ import dev.tenantd.platform.Route;
 import dev.tenantd.platform.cache.CacheLimits;
 import dev.tenantd.platform.d1.D1Limits;
 import dev.tenantd.platform.observability.ObservabilitySettings;
+import dev.tenantd.server.metrics.MetricsConfig;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -28,7 +29,8 @@ public record ServerConfig(
         Capacity capacity,
         D1Limits d1,
         CacheLimits cache,
-        ObservabilitySettings observability) {
+        ObservabilitySettings observability,
+        MetricsConfig metrics) {
 
     public ServerConfig {
         routes = List.copyOf(routes);
@@ -37,20 +39,27 @@ public record ServerConfig(
         java.util.Objects.requireNonNull(d1, "d1");
         java.util.Objects.requireNonNull(cache, "cache");
         java.util.Objects.requireNonNull(observability, "observability");
+        java.util.Objects.requireNonNull(metrics, "metrics");
     }
 
-    /** A configuration with the default {@link ObservabilitySettings}. */
+    /** A configuration with the default {@link ObservabilitySettings} and {@link MetricsConfig}. */
     public ServerConfig(Path dataDir, HostPort listen, HostPort apiListen, String accountId, String apiToken,
             List<Route> routes, String workersDevDomain, Limits limits, EgressPolicy egress, int jsThreads,
             ListenerLimits listenerLimits, Capacity capacity, D1Limits d1, CacheLimits cache) {
         this(dataDir, listen, apiListen, accountId, apiToken, routes, workersDevDomain, limits, egress, jsThreads,
-                listenerLimits, capacity, d1, cache, ObservabilitySettings.defaults());
+                listenerLimits, capacity, d1, cache, ObservabilitySettings.defaults(), MetricsConfig.defaults());
     }
 
     /** This configuration with other invocation record settings ({@code [observability]} of tenantd.toml). */
     public ServerConfig withObservability(ObservabilitySettings settings) {
         return new ServerConfig(dataDir, listen, apiListen, accountId, apiToken, routes, workersDevDomain, limits,
-                egress, jsThreads, listenerLimits, capacity, d1, cache, settings);
+                egress, jsThreads, listenerLimits, capacity, d1, cache, settings, metrics);
+    }
+
+    /** This configuration with other metrics settings ({@code [metrics]} of tenantd.toml). */
+    public ServerConfig withMetrics(MetricsConfig metrics) {
+        return new ServerConfig(dataDir, listen, apiListen, accountId, apiToken, routes, workersDevDomain, limits,
+                egress, jsThreads, listenerLimits, capacity, d1, cache, observability, metrics);
     }
 
     /** A configuration with the default {@link CacheLimits}. */
@@ -64,7 +73,7 @@ public record ServerConfig(
     /** This configuration with other cache limits ({@code [cache]} of tenantd.toml). */
     public ServerConfig withCache(CacheLimits limits) {
         return new ServerConfig(dataDir, listen, apiListen, accountId, apiToken, routes, workersDevDomain, this.limits,
-                egress, jsThreads, listenerLimits, capacity, d1, limits, observability);
+                egress, jsThreads, listenerLimits, capacity, d1, limits, observability, metrics);
     }
 
     /** A configuration with the default {@link D1Limits}. */
@@ -78,7 +87,7 @@ public record ServerConfig(
     /** This configuration with other D1 limits ({@code [d1]} of tenantd.toml). */
     public ServerConfig withD1(D1Limits limits) {
         return new ServerConfig(dataDir, listen, apiListen, accountId, apiToken, routes, workersDevDomain, this.limits,
-                egress, jsThreads, listenerLimits, capacity, limits, cache, observability);
+                egress, jsThreads, listenerLimits, capacity, limits, cache, observability, metrics);
     }
 
     /** A configuration with the default {@link Capacity}. */

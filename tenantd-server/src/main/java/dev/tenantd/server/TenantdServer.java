@@ -15,6 +15,8 @@ import dev.tenantd.platform.kv.KvService;
 import dev.tenantd.platform.observability.InvocationRecorder;
 import dev.tenantd.platform.store.BlobStore;
 import dev.tenantd.runtime.EngineOptions;
+import dev.tenantd.server.metrics.MetricsRoute;
+import dev.tenantd.server.metrics.ServerMetrics;
 import dev.tenantd.runtime.JsEngine;
 import dev.tenantd.store.sqlite.SqliteD1Catalogue;
 import dev.tenantd.store.sqlite.SqliteInvocationAnalytics;
@@ -52,6 +54,7 @@ public final class TenantdServer implements AutoCloseable {
     private final SqliteInvocationStore invocationStore;
     private final InvocationRecorder invocations;
     private final SqliteInvocationAnalytics analytics;
+    private final ServerMetrics metrics;
     private HttpServer workerServer;
     private HttpServer apiServer;
 
@@ -86,7 +89,9 @@ public final class TenantdServer implements AutoCloseable {
                 .withNativeCacheDir(nativeCacheDir(config.dataDir()))
                 .withMaxLongTurns(config.capacity().longTurns())
                 .withBufferedBodyBytes(config.capacity().bufferedBodyBytes()), Platform.bindingScripts(kinds));
+        this.metrics = new ServerMetrics(config.metrics());
         this.platform = Platform.builder()
+                .metrics(metrics.invocations())
                 .store(store)
                 .blobs(new BlobStore(config.dataDir().resolve("blobs")))
                 .engine(engine)
@@ -100,6 +105,11 @@ public final class TenantdServer implements AutoCloseable {
                 .bindingKinds(kinds)
                 .invocations(invocations)
                 .build();
+        metrics.bind(engine, platform.invoker(), List.of(platform.invoker().loadExecutor(), kv.executor(), d1.executor(),
+                cache.executor()));
+        metrics.bindRecords(invocations);
+        kv.timeCallsWith(metrics.timing("kv"));
+        cache.timeCallsWith(metrics.timing("cache"));
     }
 
     /** Whether a dispatch namespace shares one cache among its workers; asked on cache calls, once the platform exists. */
@@ -127,6 +137,7 @@ public final class TenantdServer implements AutoCloseable {
         Router api = Router.router(vertx);
         api.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
                 .end("{\"status\":\"ok\"}"));
+        MetricsRoute.mount(api, vertx, metrics, config.apiToken());
         ControlApi.mount(api, vertx, platform, kv, d1, analytics);
         Dashboard.load().mount(api);
         api.route().handler(ctx -> ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
@@ -256,6 +267,7 @@ public final class TenantdServer implements AutoCloseable {
         d1Catalogue.close();
         cache.close();
         store.close();
+        metrics.close();
         vertx.close();
     }
 }

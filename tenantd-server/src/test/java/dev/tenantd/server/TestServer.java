@@ -94,6 +94,15 @@ final class TestServer implements AutoCloseable {
                 ServerConfig.Capacity.defaults()).withObservability(observability));
     }
 
+    /** A server with these metrics settings and every other setting at its default. */
+    TestServer(Path dataDir, List<Route> routes, dev.tenantd.server.metrics.MetricsConfig metrics) {
+        this.dataDir = dataDir;
+        this.server = TenantdServer.start(new ServerConfig(dataDir, new ServerConfig.HostPort("127.0.0.1", 0),
+                new ServerConfig.HostPort("127.0.0.1", 0), ACCOUNT, TOKEN, routes, "localhost",
+                dev.tenantd.platform.Limits.defaults(), dev.tenantd.platform.EgressPolicy.OPEN, 2, ListenerLimits.defaults(),
+                ServerConfig.Capacity.defaults()).withMetrics(metrics));
+    }
+
     String api(String path) {
         return "http://127.0.0.1:" + server.apiPort() + "/client/v4" + path;
     }

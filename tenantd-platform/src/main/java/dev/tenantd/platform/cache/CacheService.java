@@ -33,6 +33,8 @@ public final class CacheService implements AutoCloseable {
     private final Clock clock;
     private final CacheLimits limits;
     private final ThreadPoolExecutor executor;
+    /** Where calls are submitted: the executor, or the executor wrapped to time each call. */
+    private volatile java.util.concurrent.Executor calls;
     private final ScheduledExecutorService evictor;
     /** The longest URL an entry is kept under: Workers' URL size limit, 16 KiB. */
     static final int MAX_URL_BYTES = 16 * 1024;
@@ -50,6 +52,7 @@ public final class CacheService implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
+        this.calls = executor;
         this.evictor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tenantd-cache-evict");
             t.setDaemon(true);
@@ -63,6 +66,19 @@ public final class CacheService implements AutoCloseable {
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(clock, "clock");
         return new CacheService(CacheStore.open(dir, limits.maxTotalBytes()), clock, limits);
+    }
+
+    /**
+     * Times every cache operation from now on: {@code timing} wraps the executor (the server's metrics
+     * record how long each call waited and ran). Called once, at start.
+     */
+    public void timeCallsWith(java.util.function.UnaryOperator<java.util.concurrent.Executor> timing) {
+        this.calls = java.util.Objects.requireNonNull(timing.apply(executor));
+    }
+
+    /** The bounded executor that reads and writes cached responses, for the operator's metrics. */
+    public dev.tenantd.platform.NamedExecutor executor() {
+        return new dev.tenantd.platform.NamedExecutor("cache", executor);
     }
 
     public CacheLimits limits() {
@@ -123,7 +139,7 @@ public final class CacheService implements AutoCloseable {
 
     private <T> CompletableFuture<T> run(Supplier<T> work) {
         try {
-            return CompletableFuture.supplyAsync(work, executor);
+            return CompletableFuture.supplyAsync(work, calls);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(new IllegalStateException(
                     "The cache is busy: too many cache operations are waiting. Try again later."));

@@ -47,6 +47,11 @@ public final class D1Databases implements AutoCloseable {
         return new D1Databases(dataDir.resolve("d1"), catalogue, limits);
     }
 
+    /** The bounded executor that runs D1 queries, for the operator's metrics. */
+    public dev.tenantd.platform.NamedExecutor executor() {
+        return new dev.tenantd.platform.NamedExecutor("d1", engine.pool());
+    }
+
     public D1Limits limits() {
         return limits;
     }

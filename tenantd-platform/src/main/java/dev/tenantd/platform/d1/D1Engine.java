@@ -49,6 +49,10 @@ final class D1Engine implements AutoCloseable {
                 });
     }
 
+    ThreadPoolExecutor pool() {
+        return pool;
+    }
+
     Path file(String uuid) {
         if (!UUID.matcher(uuid).matches()) {
             throw new IllegalArgumentException("not a database id: " + uuid);

@@ -41,6 +41,8 @@ public final class KvService implements AutoCloseable {
     private final KvStore store;
     private final Clock clock;
     private final ThreadPoolExecutor executor;
+    /** Where calls are submitted: the executor, or the executor wrapped to time each call. */
+    private volatile java.util.concurrent.Executor calls;
     private final ScheduledExecutorService purger;
 
     private KvService(KvStore store, Clock clock, int threads) {
@@ -52,6 +54,7 @@ public final class KvService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.calls = executor;
         this.purger = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tenantd-kv-purge");
             t.setDaemon(true);
@@ -288,7 +291,7 @@ public final class KvService implements AutoCloseable {
 
     private <T> CompletableFuture<T> run(Supplier<T> work) {
         try {
-            return CompletableFuture.supplyAsync(work, executor);
+            return CompletableFuture.supplyAsync(work, calls);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(new KvException(KvProblem.OVERLOADED,
                     "KV is busy: too many requests are waiting; try again."));
@@ -308,6 +311,19 @@ public final class KvService implements AutoCloseable {
                 LOG.debug("purged {} expired KV entries", count);
             }
         });
+    }
+
+    /**
+     * Times every KV store call from now on: {@code timing} wraps the executor (the server's metrics
+     * record how long each call waited and ran). Called once, at start.
+     */
+    public void timeCallsWith(java.util.function.UnaryOperator<java.util.concurrent.Executor> timing) {
+        this.calls = java.util.Objects.requireNonNull(timing.apply(executor));
+    }
+
+    /** The bounded executor that runs KV's store calls, for the operator's metrics. */
+    public dev.tenantd.platform.NamedExecutor executor() {
+        return new dev.tenantd.platform.NamedExecutor("kv", executor);
     }
 
     @Override
