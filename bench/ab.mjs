@@ -5,8 +5,11 @@
 // a time and interleaved: upload, then the first request through the dispatch worker, timed.
 //
 //   node bench/ab.mjs A_DIR B_DIR [--rounds N] [--seconds S] [--cold N] [--dispatch-only]
+//                    [--config-a FILE] [--config-b FILE]
 //
-// --cold 0 leaves cold start out; --dispatch-only measures only scenario (b).
+// --cold 0 leaves cold start out; --dispatch-only measures only scenario (b). --config-a and
+// --config-b give one side a tenantd.toml: one build against itself with two settings (say,
+// invocation records off and on) is measured the same way.
 //
 // A_DIR and B_DIR each hold a tenantd-server.jar with its lib/ (copy tenantd-server/target
 // of each build). Needs wrk. Prints requests/s per build and scenario, cold-start p50 and p99,
@@ -27,9 +30,21 @@ const option = (name, fallback) => {
 const rounds = option('--rounds', 5);
 const seconds = option('--seconds', 8);
 const coldN = option('--cold', 100);
+const textOption = (name) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? path.resolve(args.splice(at, 2)[1]) : null;
+};
+const configs = [textOption('--config-a'), textOption('--config-b')];
+for (const file of configs) {
+  if (file !== null && !fs.existsSync(file)) {
+    console.error(`ab: no such configuration file: ${file}`);
+    process.exit(2);
+  }
+}
 const only = args.includes('--dispatch-only') ? args.splice(args.indexOf('--dispatch-only'), 1) && 'dispatch' : null;
 if (args.length !== 2) {
-  console.error('usage: node bench/ab.mjs A_DIR B_DIR [--rounds N] [--seconds S]');
+  console.error('usage: node bench/ab.mjs A_DIR B_DIR [--rounds N] [--seconds S] [--cold N] [--dispatch-only] '
+    + '[--config-a FILE] [--config-b FILE]');
   process.exit(2);
 }
 const builds = args.map((dir) => path.resolve(dir));
@@ -47,9 +62,9 @@ const dispatcher = fs.readFileSync(path.join(here, 'workers', 'dispatcher-tenant
 
 const meta = (main, bindings = []) => ({ main_module: main, compatibility_date: '2024-09-23', bindings });
 
-async function start(build, label) {
+async function start(build, label, config) {
   const server = startTenantd({ name: `ab-${label}`, account: ACCOUNT, token: TOKEN, route: '*.bench.test/*=dispatcher',
-    build, stderr: 'ignore' });
+    build, stderr: 'ignore', extraArgs: config === null ? [] : ['--config', config] });
   await server.waitHealthy();
   await server.api('POST', '/workers/dispatch/namespaces', { name: 'bench' });
   await server.upload('/workers/scripts/hello', meta('hello.js'), 'hello.js', hello);
@@ -73,7 +88,7 @@ const median = (xs) => {
 
 const servers = [];
 try {
-  servers.push(await start(builds[0], 'a'), await start(builds[1], 'b'));
+  servers.push(await start(builds[0], 'a', configs[0]), await start(builds[1], 'b', configs[1]));
   // Cold start first, while the API client's kept-alive connections are fresh: upload
   // through the API, then the first request, timed alone.
   if (coldN > 0) servers.forEach((s) => wrk(s.workerPort, 'hello.bench.test', 3)); // the JIT warms up first

@@ -15,6 +15,8 @@ import dev.tenantd.platform.ScriptRef;
 import dev.tenantd.platform.ScriptVersion;
 import dev.tenantd.platform.d1.D1Databases;
 import dev.tenantd.platform.kv.KvService;
+import dev.tenantd.platform.store.ScriptPage;
+import dev.tenantd.platform.store.ScriptQuery;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -137,14 +139,14 @@ public final class ControlApi {
         get(router, ns + "/:ns/scripts", ctx -> {
             String accountId = account(ctx);
             Namespace n = platform.namespaces().get(accountId, ctx.pathParam("ns"));
-            List<Script> matching = TagFilter.parse(ctx.queryParams().get("tags")).apply(platform.scripts().list(accountId, n.id()));
+            TagFilter tags = TagFilter.parse(ctx.queryParams().get("tags"));
             // tenantd's own addition for the dashboard's search: ?prefix= keeps names that start with it
-            String prefix = ctx.queryParams().get("prefix");
-            if (prefix != null && !prefix.isEmpty()) {
-                matching = matching.stream().filter(s -> s.ref().name().startsWith(prefix)).toList();
-            }
+            Optional<String> prefix = Optional.ofNullable(ctx.queryParams().get("prefix")).filter(p -> !p.isEmpty());
+            Paging.Window window = Paging.window(ctx);
+            ScriptPage page = platform.scripts().search(accountId, n.id(),
+                    new ScriptQuery(prefix, tags.required(), tags.excluded(), window.offset(), window.limit()));
             ArrayNode list = Envelope.JSON.createArrayNode();
-            Paging.page(ctx, matching).forEach(s -> list.add(scriptJson(s)));
+            Paging.finish(ctx, window, page.scripts(), page.total()).forEach(s -> list.add(scriptJson(s)));
             return list;
         });
         handle(router, HttpMethod.DELETE, ns + "/:ns/scripts", ctx -> {
@@ -154,7 +156,9 @@ public final class ControlApi {
             if (tags == null || tags.isBlank()) {
                 throw new ApiError(400, 10014, "Deleting scripts in bulk needs a tag filter, e.g. ?tags=customer-1:yes.");
             }
-            List<Script> matching = TagFilter.parse(tags).apply(platform.scripts().list(accountId, n.id()));
+            TagFilter filter = TagFilter.parse(tags);
+            List<Script> matching = platform.scripts().search(accountId, n.id(), new ScriptQuery(Optional.empty(),
+                    filter.required(), filter.excluded(), 0, Integer.MAX_VALUE)).scripts();
             ArrayNode deleted = Envelope.JSON.createArrayNode();
             for (Script s : matching) {
                 platform.scripts().delete(s.ref());
@@ -222,7 +226,10 @@ public final class ControlApi {
         scriptResources(router, plain, this::plainRef);
         get(router, a + "/workers/scripts", ctx -> {
             ArrayNode list = Envelope.JSON.createArrayNode();
-            Paging.page(ctx, platform.scripts().list(account(ctx), ScriptRef.PLAIN)).forEach(s -> list.add(scriptJson(s)));
+            Paging.Window window = Paging.window(ctx);
+            ScriptPage page = platform.scripts().search(account(ctx), ScriptRef.PLAIN,
+                    new ScriptQuery(Optional.empty(), List.of(), List.of(), window.offset(), window.limit()));
+            Paging.finish(ctx, window, page.scripts(), page.total()).forEach(s -> list.add(scriptJson(s)));
             return list;
         });
         get(router, a + "/workers/services/:script", ctx -> {

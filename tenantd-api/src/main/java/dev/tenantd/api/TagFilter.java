@@ -1,6 +1,5 @@
 package dev.tenantd.api;
 
-import dev.tenantd.platform.Script;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,12 +9,19 @@ import java.util.List;
  * tag and none of the {@code no} tags.
  */
 record TagFilter(List<String> required, List<String> excluded) {
+    /** More terms than any script can carry tags (8) twice over make no sense and only cost the store. */
+    static final int MAX_TERMS = 16;
 
     static TagFilter parse(String query) {
         List<String> yes = new ArrayList<>();
         List<String> no = new ArrayList<>();
         if (query != null && !query.isBlank()) {
-            for (String term : query.split(",")) {
+            String[] terms = query.split(",");
+            if (terms.length > MAX_TERMS) {
+                throw new ApiError(400, 10014, "Tag filter has " + terms.length + " terms; at most " + MAX_TERMS
+                        + " are allowed (a script carries at most 8 tags).");
+            }
+            for (String term : terms) {
                 int colon = term.lastIndexOf(':');
                 String tag = colon < 0 ? "" : term.substring(0, colon).strip();
                 String want = colon < 0 ? "" : term.substring(colon + 1).strip();
@@ -27,11 +33,5 @@ record TagFilter(List<String> required, List<String> excluded) {
             }
         }
         return new TagFilter(yes, no);
-    }
-
-    List<Script> apply(List<Script> scripts) {
-        return scripts.stream()
-                .filter(s -> s.tags().containsAll(required) && excluded.stream().noneMatch(s.tags()::contains))
-                .toList();
     }
 }

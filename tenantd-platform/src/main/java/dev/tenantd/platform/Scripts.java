@@ -2,6 +2,8 @@ package dev.tenantd.platform;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantd.platform.store.BlobStore;
+import dev.tenantd.platform.store.ScriptPage;
+import dev.tenantd.platform.store.ScriptQuery;
 import dev.tenantd.platform.store.ScriptStore;
 import dev.tenantd.runtime.CompatibilityFlags;
 import dev.tenantd.runtime.JsEngine;
@@ -70,6 +72,11 @@ public final class Scripts {
 
     public List<Script> list(String accountId, String namespaceId) {
         return store.scripts(accountId, namespaceId);
+    }
+
+    /** A window of the namespace's scripts that match a query, and how many match in all. */
+    public ScriptPage search(String accountId, String namespaceId, ScriptQuery query) {
+        return store.scripts(accountId, namespaceId, query);
     }
 
     /**

@@ -231,6 +231,10 @@ class ScriptsApiTest {
         assertThat(names(t.get(t.accountApi(NS + "?tags=cust-1:yes,free:no")))).containsExactly("t-b");
         assertThat(names(t.get(t.accountApi(NS + "?tags=free:yes")))).containsExactly("t-a", "t-c");
         refused(t.get(t.accountApi(NS + "?tags=free")), 400, "tag:yes");
+        refused(t.get(t.accountApi(NS + "?tags=" + "x:no,".repeat(16) + "free:yes")), 400, "at most 16");
+        assertThat(names(t.get(t.accountApi(NS + "?prefix=t-&tags=free:yes&per_page=1&page=2")))).containsExactly("t-c");
+        assertThat(names(t.get(t.accountApi(NS + "?prefix=t-b")))).containsExactly("t-b");
+        assertThat(names(t.get(t.accountApi(NS + "?prefix=t_")))).isEmpty();
 
         // tag endpoints
         ok(send("PUT", t.accountApi(NS + "/t-b/tags/paid"), null, null));

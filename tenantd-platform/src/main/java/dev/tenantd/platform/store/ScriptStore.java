@@ -17,6 +17,17 @@ public interface ScriptStore {
     List<Script> scripts(String accountId, String namespaceId);
 
     /**
+     * The scripts of a namespace that match a query, one window of them, and how many match
+     * in all. A store should answer from an index; this default filters the whole list.
+     */
+    default ScriptPage scripts(String accountId, String namespaceId, ScriptQuery query) {
+        List<Script> matching = scripts(accountId, namespaceId).stream().filter(query::matches).toList();
+        int from = Math.min(query.offset(), matching.size());
+        int to = (int) Math.min(matching.size(), (long) from + query.limit());
+        return new ScriptPage(matching.subList(from, to), matching.size());
+    }
+
+    /**
      * Saves a new version; with a deployment, makes that deployment active. A script
      * that does not exist yet is created, and then needs the deployment.
      */

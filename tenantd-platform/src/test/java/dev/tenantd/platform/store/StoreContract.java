@@ -52,6 +52,11 @@ public abstract class StoreContract {
                 List.of(), List.of(), ScriptLimits.NONE, EgressPolicy.OPEN, "etag-" + number, 1, at, "api", "{}");
     }
 
+    protected static ScriptVersion version(int number, String createdOn) {
+        return new ScriptVersion(UUID.randomUUID().toString(), "", number, "w.js", false, "2024-01-01", List.of(),
+                List.of(), List.of(), ScriptLimits.NONE, EgressPolicy.OPEN, "etag-" + number, 1, createdOn, "api", "{}");
+    }
+
     protected static Optional<Deployment> deploying(ScriptVersion v) {
         return Optional.of(new Deployment(UUID.randomUUID().toString(), v.createdOn(),
                 List.of(new Deployment.Split(v.id(), 100)), null, "api"));
@@ -145,6 +150,65 @@ public abstract class StoreContract {
         assertThat(store.deleteScript(plain)).isTrue();
         assertThat(store.script(plain)).isEmpty();
         assertThat(store.script(foreign)).isPresent();
+    }
+
+    @Test
+    void a_script_query_filters_by_name_prefix_and_tags_in_creation_order_and_counts_every_match() {
+        Namespace ns = store.createNamespace("acct", "prod").orElseThrow();
+        Namespace otherNs = store.createNamespace("acct", "staging").orElseThrow();
+        String[][] scripts = {{"shop-b", "pro"}, {"shop-a", "pro,eu"}, {"shopx", "free"}, {"blog-1", "pro"},
+                {"café", "eu"}, {"shop%", ""}};
+        for (int i = 0; i < scripts.length; i++) {
+            ScriptRef ref = new ScriptRef("acct", ns.id(), scripts[i][0]);
+            ScriptVersion v = version(1, "2026-01-01T00:00:0" + i + ".000Z");
+            store.saveVersion(ref, v, deploying(v));
+            if (!scripts[i][1].isEmpty()) {
+                store.setTags(ref, List.of(scripts[i][1].split(",")));
+            }
+        }
+        for (ScriptRef elsewhere : List.of(new ScriptRef("acct", otherNs.id(), "shop-c"), ScriptRef.plain("acct", "shop-d"),
+                new ScriptRef("other", ns.id(), "shop-e"))) {
+            ScriptVersion v = version(1);
+            store.saveVersion(elsewhere, v, deploying(v));
+            store.setTags(elsewhere, List.of("pro"));
+        }
+
+        assertThat(names(ScriptQuery.all(), ns)).containsExactly("shop-b", "shop-a", "shopx", "blog-1", "café", "shop%");
+        assertThat(names(query(Optional.of("shop"), List.of(), List.of(), 0, 100), ns))
+                .containsExactly("shop-b", "shop-a", "shopx", "shop%");
+        assertThat(names(query(Optional.of("shop-"), List.of(), List.of(), 0, 100), ns)).containsExactly("shop-b", "shop-a");
+        assertThat(names(query(Optional.of("shop%"), List.of(), List.of(), 0, 100), ns))
+                .as("a prefix is text, not a pattern").containsExactly("shop%");
+        assertThat(names(query(Optional.of("_"), List.of(), List.of(), 0, 100), ns)).isEmpty();
+        assertThat(names(query(Optional.of("caf"), List.of(), List.of(), 0, 100), ns)).containsExactly("café");
+        assertThat(names(query(Optional.of("café"), List.of(), List.of(), 0, 100), ns)).containsExactly("café");
+        assertThat(names(query(Optional.empty(), List.of("pro"), List.of(), 0, 100), ns))
+                .containsExactly("shop-b", "shop-a", "blog-1");
+        assertThat(names(query(Optional.empty(), List.of("pro", "eu"), List.of(), 0, 100), ns)).containsExactly("shop-a");
+        assertThat(names(query(Optional.empty(), List.of(), List.of("pro"), 0, 100), ns))
+                .containsExactly("shopx", "café", "shop%");
+        assertThat(names(query(Optional.of("shop"), List.of("pro"), List.of("eu"), 0, 100), ns)).containsExactly("shop-b");
+
+        ScriptPage window = store.scripts("acct", ns.id(), query(Optional.empty(), List.of(), List.of(), 1, 2));
+        assertThat(window.scripts()).extracting(s -> s.ref().name()).containsExactly("shop-a", "shopx");
+        assertThat(window.total()).isEqualTo(6);
+        ScriptPage past = store.scripts("acct", ns.id(), query(Optional.of("shop"), List.of(), List.of(), 10, 2));
+        assertThat(past.scripts()).isEmpty();
+        assertThat(past.total()).isEqualTo(4);
+        ScriptPage tagged = store.scripts("acct", ns.id(), query(Optional.empty(), List.of("pro"), List.of(), 2, 5));
+        assertThat(tagged.scripts()).extracting(s -> s.ref().name()).containsExactly("blog-1");
+        assertThat(tagged.total()).isEqualTo(3);
+        assertThat(store.scripts("acct", ns.id(), query(Optional.empty(), List.of("pro"), List.of(), 0, 5)).scripts())
+                .as("a page holds whole scripts").allSatisfy(s -> assertThat(s.deployed()).isNotEmpty());
+    }
+
+    private List<String> names(ScriptQuery query, Namespace ns) {
+        return store.scripts("acct", ns.id(), query).scripts().stream().map(s -> s.ref().name()).toList();
+    }
+
+    private static ScriptQuery query(Optional<String> prefix, List<String> required, List<String> excluded, int offset,
+            int limit) {
+        return new ScriptQuery(prefix, required, excluded, offset, limit);
     }
 
     @Test

@@ -17,6 +17,8 @@ import dev.tenantd.platform.Script;
 import dev.tenantd.platform.ScriptLimits;
 import dev.tenantd.platform.ScriptRef;
 import dev.tenantd.platform.ScriptVersion;
+import dev.tenantd.platform.store.ScriptPage;
+import dev.tenantd.platform.store.ScriptQuery;
 import dev.tenantd.platform.store.Store;
 import dev.tenantd.runtime.ModuleType;
 import dev.tenantd.runtime.TenantdException;
@@ -290,11 +292,17 @@ public final class SqliteStore implements Store {
     }
 
     private List<Script> scriptRows(String where, Object... params) throws Exception {
+        return scriptWindow(where, "", params);
+    }
+
+    /** Scripts matching {@code where} in creation order; {@code window} may add LIMIT and OFFSET. */
+    private List<Script> scriptWindow(String where, String window, Object... params) throws Exception {
         List<Script> out = new ArrayList<>();
         try (PreparedStatement st = prepare("SELECT s.id, s.account_id, s.namespace_id, s.name, s.tags, s.created_on, "
                 + "s.modified_on, s.settings, " + VERSION_COLUMNS + ", " + DEPLOYMENT_COLUMNS
                 + " FROM scripts s JOIN script_versions v ON v.id = s.current_version_id "
-                + "JOIN deployments d ON d.id = s.deployment_id WHERE " + where + " ORDER BY s.created_on, s.name", params);
+                + "JOIN deployments d ON d.id = s.deployment_id WHERE " + where + " ORDER BY s.created_on, s.name"
+                + window, params);
                 ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 ScriptVersion current = versionAt(rs, 9);
@@ -343,6 +351,39 @@ public final class SqliteStore implements Store {
     @Override
     public List<Script> scripts(String accountId, String namespaceId) {
         return read(() -> scriptRows("s.account_id = ? AND s.namespace_id = ?", accountId, namespaceId));
+    }
+
+    @Override
+    public ScriptPage scripts(String accountId, String namespaceId, ScriptQuery query) {
+        StringBuilder where = new StringBuilder("s.account_id = ? AND s.namespace_id = ?");
+        List<Object> params = new ArrayList<>(List.of(accountId, namespaceId));
+        query.namePrefix().ifPresent(prefix -> {
+            // The range lets the (account, namespace, name) index find the names; substr makes it exact.
+            where.append(" AND s.name >= ? AND s.name < ? AND substr(s.name, 1, length(?)) = ?");
+            params.addAll(List.of(prefix, prefix + "\uDBFF\uDFFF", prefix, prefix));
+        });
+        for (String tag : query.requiredTags()) {
+            where.append(" AND EXISTS (SELECT 1 FROM json_each(s.tags) t WHERE t.value = ?)");
+            params.add(tag);
+        }
+        for (String tag : query.excludedTags()) {
+            where.append(" AND NOT EXISTS (SELECT 1 FROM json_each(s.tags) t WHERE t.value = ?)");
+            params.add(tag);
+        }
+        return read(() -> {
+            int total;
+            try (PreparedStatement st = prepare("SELECT COUNT(*) FROM scripts s WHERE s.current_version_id IS NOT NULL "
+                    + "AND s.deployment_id IS NOT NULL AND " + where, params.toArray()); ResultSet rs = st.executeQuery()) {
+                total = rs.next() ? rs.getInt(1) : 0;
+            }
+            if (query.limit() == 0 || query.offset() >= total) {
+                return new ScriptPage(List.of(), total);
+            }
+            List<Object> windowed = new ArrayList<>(params);
+            windowed.add(query.limit());
+            windowed.add(query.offset());
+            return new ScriptPage(scriptWindow(where.toString(), " LIMIT ? OFFSET ?", windowed.toArray()), total);
+        });
     }
 
     @Override
