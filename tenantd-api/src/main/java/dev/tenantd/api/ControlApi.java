@@ -739,7 +739,7 @@ public final class ControlApi {
         return bindings;
     }
 
-    private static ObjectNode settingsJson(Script s, boolean withVersionFields) throws Exception {
+    private ObjectNode settingsJson(Script s, boolean withVersionFields) throws Exception {
         ObjectNode stored = (ObjectNode) Envelope.JSON.readTree(s.settingsJson());
         ObjectNode o = Envelope.JSON.createObjectNode();
         if (withVersionFields) {
@@ -757,8 +757,11 @@ public final class ControlApi {
             o.set("tags", stringArray(s.tags()));
         }
         o.put("logpush", stored.path("logpush").asBoolean(false));
+        // A script that never set its own shows what applies to it: the platform's default.
+        var platformDefault = platform.invocations().settings();
         o.set("observability", stored.has("observability") ? stored.get("observability")
-                : Envelope.JSON.createObjectNode().put("enabled", false));
+                : Envelope.JSON.createObjectNode().put("enabled", platformDefault.enabled())
+                        .put("head_sampling_rate", platformDefault.headSamplingRate()));
         o.set("tail_consumers", stored.has("tail_consumers") ? stored.get("tail_consumers") : Envelope.JSON.createArrayNode());
         o.set("placement", stored.has("placement") ? stored.get("placement") : Envelope.JSON.createObjectNode());
         o.put("usage_model", stored.path("usage_model").asText("standard"));

@@ -3,14 +3,13 @@ package dev.tenantd.platform;
 import dev.tenantd.platform.observability.InvocationRecorder;
 import dev.tenantd.platform.observability.InvocationSubject;
 import dev.tenantd.platform.observability.ScriptObservability;
+import dev.tenantd.platform.observability.TimeOrderedIds;
 import dev.tenantd.runtime.Caller;
 import dev.tenantd.runtime.InvocationObserver;
 import dev.tenantd.runtime.InvocationRecord;
 import dev.tenantd.runtime.Outcome;
 import dev.tenantd.runtime.WorkerRequest;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Where the invoker's invocations meet the {@link InvocationRecorder}: gives each request from
@@ -29,14 +28,14 @@ final class InvocationRecords {
     }
 
     /**
-     * The caller with a request id: a caller from outside starts a new client request (16 hex
-     * digits, as a Ray ID); a worker's call keeps the id of the request it serves.
+     * The caller with a request id: a caller from outside starts a new client request (20 hex
+     * digits that sort by time); a worker's call keeps the id of the request it serves.
      */
     static Caller withRequestId(Caller caller) {
         if (!caller.requestId().isEmpty()) {
             return caller;
         }
-        return caller.withRequestId(HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
+        return caller.withRequestId(TimeOrderedIds.requestId(System.currentTimeMillis()));
     }
 
     /** The observer that records an invocation of {@code script} starting now, or NONE when it is not sampled. */

@@ -263,6 +263,16 @@ class InvocationRecordsTest {
     }
 
     @Test
+    void script_settings_show_the_observability_that_applies() {
+        String ns = "/workers/dispatch/namespaces/tenants/scripts/";
+        JsonNode platformDefault = t.get(t.accountApi(ns + "acme/settings")).json().path("result").path("observability");
+        assertThat(platformDefault.path("enabled").asBoolean(false)).as("records are on by default").isTrue();
+        assertThat(platformDefault.path("head_sampling_rate").asDouble(-1)).isEqualTo(1.0);
+        JsonNode own = t.get(t.accountApi(ns + "quiet/settings")).json().path("result").path("observability");
+        assertThat(own.path("enabled").asBoolean(true)).isFalse();
+    }
+
+    @Test
     void bad_filters_get_a_400_naming_what_to_fix() {
         String[][] cases = {
                 {"outcome=bogus", "outcome"},

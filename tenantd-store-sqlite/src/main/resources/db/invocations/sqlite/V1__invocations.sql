@@ -1,4 +1,6 @@
 -- Invocation records: one row per recorded invocation, newest found by (account, time).
+-- Rows are stored in the order invocations end, so retention walks them by position and
+-- needs no index of its own; ids and request ids grow with time, so their indexes grow at the end.
 CREATE TABLE invocations (
     position INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
@@ -25,7 +27,6 @@ CREATE TABLE invocations (
 CREATE INDEX invocations_by_account_time ON invocations (account_id, time_ms, position);
 CREATE INDEX invocations_by_script_time ON invocations (account_id, script, time_ms, position);
 CREATE INDEX invocations_by_request ON invocations (account_id, request_id);
-CREATE INDEX invocations_by_time ON invocations (time_ms);
 
 -- The tags an invocation's script had, one row each, for the tag filter.
 CREATE TABLE invocation_tags (

@@ -3,10 +3,8 @@ package dev.tenantd.platform.observability;
 import dev.tenantd.runtime.InvocationObserver;
 import dev.tenantd.runtime.InvocationRecord;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Collects one recorded invocation while it runs and hands the finished record to the
@@ -73,7 +71,7 @@ final class InvocationCollector implements InvocationObserver {
 
     @Override
     public void ended(InvocationRecord record) {
-        recorder.offer(new InvocationEntry(newId(), startMillis, subject.requestId(), subject.accountId(),
+        recorder.offer(new InvocationEntry(TimeOrderedIds.recordId(startMillis), startMillis, subject.requestId(), subject.accountId(),
                 subject.namespace(), subject.script(), subject.versionId(), subject.tags(), record.outcome().wireName(),
                 record.status() != 0 ? record.status() : status, record.cpuNanos() / 1e6, record.wallNanos() / 1e6,
                 record.subrequests(), subject.method(), subject.host(), subject.path(), logs, truncated, exception));
@@ -83,9 +81,4 @@ final class InvocationCollector implements InvocationObserver {
         return text == null ? "" : text.length() <= max ? text : text.substring(0, max);
     }
 
-    /** A record's id: 128 random bits in hex. */
-    static String newId() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        return HexFormat.of().toHexDigits(r.nextLong()) + HexFormat.of().toHexDigits(r.nextLong());
-    }
 }

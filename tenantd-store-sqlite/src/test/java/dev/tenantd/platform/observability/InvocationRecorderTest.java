@@ -39,7 +39,7 @@ class InvocationRecorderTest {
     }
 
     private static InvocationEntry at(Instant time, String script) {
-        return new InvocationEntry(InvocationCollector.newId(), time.toEpochMilli(), "r", "a", "", script, "v", List.of(),
+        return new InvocationEntry(TimeOrderedIds.recordId(time.toEpochMilli()), time.toEpochMilli(), "r", "a", "", script, "v", List.of(),
                 "ok", 200, 1, 2, 0, "GET", "h", "/", List.of(), false, Optional.empty());
     }
 
