@@ -1,0 +1,319 @@
+package dev.tenantd.platform.sourcemap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A decoded Source Map v3: for each generated line, its segments sorted by generated column.
+ * A map is hostile input, so decoding never throws: a map that is not a well-formed v3 map
+ * decodes to nothing ({@link #decode} is empty), and a segment whose indexes point outside
+ * the map's {@code sources} or lines or columns below zero maps nothing.
+ *
+ * <p>Segments are held as five ints (generated column, source, original line, original
+ * column, name), absolute and 0-based, with -1 for "absent", in one array per line.
+ */
+public final class SourceMap {
+    /** Bigger maps are refused at upload and never decoded. */
+    public static final int MAX_BYTES = 16 * 1024 * 1024;
+    /** Segments beyond this many are refused: they would hold more memory than a worker's map needs. */
+    static final int MAX_SEGMENTS = 2_000_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int[] NO_SEGMENTS = new int[0];
+
+    private final List<String> sources;
+    private final List<String> names;
+    private final int[][] lines;
+
+    private SourceMap(List<String> sources, List<String> names, int[][] lines) {
+        this.sources = sources;
+        this.names = names;
+        this.lines = lines;
+    }
+
+    /** Where a generated position came from; {@code line} and {@code column} are 1-based, as in V8's stacks. */
+    public record Original(String source, int line, int column, Optional<String> name) {
+    }
+
+    /** The map in {@code json}, or empty when it is not a Source Map v3 this decoder can use. */
+    public static Optional<SourceMap> decode(byte[] json) {
+        if (json.length > MAX_BYTES) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode map = JSON.readTree(json);
+            if (problem(map).isPresent()) {
+                return Optional.empty();
+            }
+            String root = map.path("sourceRoot").isTextual() ? map.get("sourceRoot").asText() : "";
+            List<String> sources = new ArrayList<>();
+            for (JsonNode s : map.get("sources")) {
+                String name = s.isTextual() ? s.asText() : "";
+                sources.add(root.isEmpty() || name.isEmpty() ? name : (root.endsWith("/") ? root : root + "/") + name);
+            }
+            List<String> names = new ArrayList<>();
+            for (JsonNode n : map.path("names")) {
+                names.add(n.isTextual() ? n.asText() : "");
+            }
+            return Mappings.decode(map.get("mappings").asText()).map(lines -> new SourceMap(sources, names, lines));
+        } catch (java.io.IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * What is wrong with {@code json} as a Source Map v3, in words for the uploader: empty when
+     * it is a JSON object with {@code version} 3, a string {@code mappings} of valid Base64 VLQ,
+     * and an array {@code sources}.
+     */
+    public static Optional<String> check(byte[] json) {
+        if (json.length > MAX_BYTES) {
+            return Optional.of("it is " + json.length + " bytes; a source map may have at most " + MAX_BYTES);
+        }
+        JsonNode map;
+        try {
+            map = JSON.readTree(new String(json, StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            return Optional.of("it is not valid JSON");
+        }
+        return problem(map).or(() -> Mappings.decode(map.get("mappings").asText()).isPresent() ? Optional.empty()
+                : Optional.of("its mappings are not valid Base64 VLQ segments of 1, 4 or 5 fields (or have more than "
+                        + MAX_SEGMENTS + " segments)"));
+    }
+
+    private static Optional<String> problem(JsonNode map) {
+        if (map == null || !map.isObject()) {
+            return Optional.of("it is not a JSON object");
+        }
+        if (!map.path("version").isInt() || map.get("version").asInt() != 3) {
+            return Optional.of("its version is not 3 (only Source Map v3 is read)");
+        }
+        if (!map.path("mappings").isTextual()) {
+            return Optional.of("its mappings is not a string (index maps with sections are not read)");
+        }
+        if (!map.path("sources").isArray()) {
+            return Optional.of("its sources is not an array");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The original position of the generated 1-based {@code line} and {@code column}: the
+     * segment of that line with the greatest generated column not after it. Empty when the
+     * line has no such segment, or the segment names no source.
+     */
+    public Optional<Original> original(int line, int column) {
+        if (line < 1 || line > lines.length || column < 1) {
+            return Optional.empty();
+        }
+        int[] segments = lines[line - 1];
+        int found = -1;
+        int low = 0;
+        int high = segments.length / Mappings.FIELDS - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            if (segments[mid * Mappings.FIELDS] <= column - 1) {
+                found = mid;
+                low = mid + 1;
+            } else {
+                high = mid - 1;
+            }
+        }
+        if (found < 0) {
+            return Optional.empty();
+        }
+        int at = found * Mappings.FIELDS;
+        int source = segments[at + 1];
+        int originalLine = segments[at + 2];
+        int originalColumn = segments[at + 3];
+        int name = segments[at + 4];
+        if (source < 0 || source >= sources.size() || originalLine < 0 || originalColumn < 0) {
+            return Optional.empty();
+        }
+        Optional<String> original = name >= 0 && name < names.size() && !names.get(name).isEmpty()
+                ? Optional.of(names.get(name)) : Optional.empty();
+        return Optional.of(new Original(sources.get(source), originalLine + 1, originalColumn + 1, original));
+    }
+
+    /** Roughly the memory this map holds, in ints: what the cache of maps counts. */
+    long weight() {
+        long n = 16L * (sources.size() + names.size());
+        for (int[] line : lines) {
+            n += line.length + 4;
+        }
+        return n;
+    }
+
+    /** The {@code mappings} string's decoder (Base64 VLQ, as the Source Map v3 specification defines it). */
+    static final class Mappings {
+        static final int FIELDS = 5;
+        private static final int[] DIGITS = new int[128];
+
+        static {
+            Arrays.fill(DIGITS, -1);
+            String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            for (int i = 0; i < alphabet.length(); i++) {
+                DIGITS[alphabet.charAt(i)] = i;
+            }
+        }
+
+        private final String text;
+        private int pos;
+
+        private Mappings(String text) {
+            this.text = text;
+        }
+
+        /** The segments of every line, or empty when the text is not well-formed. */
+        static Optional<int[][]> decode(String text) {
+            return new Mappings(text).lines();
+        }
+
+        private Optional<int[][]> lines() {
+            List<int[]> lines = new ArrayList<>();
+            int[] current = new int[FIELDS * 8];
+            int used = 0;
+            int segments = 0;
+            // Source, original line and column, and name are relative to the previous segment
+            // anywhere in the map; the generated column only within its line.
+            long source = 0;
+            long originalLine = 0;
+            long originalColumn = 0;
+            long name = 0;
+            long column = 0;
+            boolean sorted = true;
+            long[] fields = new long[FIELDS];
+            while (pos <= text.length()) {
+                char c = pos < text.length() ? text.charAt(pos) : ';';
+                if (c == ';' || c == ',') {
+                    pos++;
+                    if (c == ';') {
+                        lines.add(finish(current, used, sorted));
+                        used = 0;
+                        column = 0;
+                        sorted = true;
+                    }
+                    continue;
+                }
+                int count = 0;
+                while (pos < text.length() && text.charAt(pos) != ',' && text.charAt(pos) != ';') {
+                    if (count == FIELDS) {
+                        return Optional.empty();
+                    }
+                    OptionalLong value = vlq();
+                    if (value.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    fields[count++] = value.get();
+                }
+                if (count != 1 && count != 4 && count != FIELDS) {
+                    return Optional.empty();
+                }
+                if (++segments > MAX_SEGMENTS) {
+                    return Optional.empty();
+                }
+                long previousColumn = column;
+                column += fields[0];
+                sorted &= column >= previousColumn;
+                if (used + FIELDS > current.length) {
+                    current = Arrays.copyOf(current, current.length * 2);
+                }
+                current[used] = clamp(column);
+                current[used + 1] = -1;
+                current[used + 2] = -1;
+                current[used + 3] = -1;
+                current[used + 4] = -1;
+                if (count >= 4) {
+                    source += fields[1];
+                    originalLine += fields[2];
+                    originalColumn += fields[3];
+                    current[used + 1] = clamp(source);
+                    current[used + 2] = clamp(originalLine);
+                    current[used + 3] = clamp(originalColumn);
+                    if (count == FIELDS) {
+                        name += fields[4];
+                        current[used + 4] = clamp(name);
+                    }
+                }
+                used += FIELDS;
+            }
+            return Optional.of(lines.toArray(int[][]::new));
+        }
+
+        /** One line's segments, sorted by generated column (a map may list them out of order). */
+        private static int[] finish(int[] segments, int used, boolean sorted) {
+            if (used == 0) {
+                return NO_SEGMENTS;
+            }
+            int[] line = Arrays.copyOf(segments, used);
+            if (sorted) {
+                return line;
+            }
+            Integer[] order = new Integer[used / FIELDS];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> Integer.compare(line[a * FIELDS], line[b * FIELDS]));
+            int[] out = new int[used];
+            for (int i = 0; i < order.length; i++) {
+                System.arraycopy(line, order[i] * FIELDS, out, i * FIELDS, FIELDS);
+            }
+            return out;
+        }
+
+        /** A value out of int range is absurd in a map: it becomes -1, which maps nothing. */
+        private static int clamp(long value) {
+            return value < 0 || value > Integer.MAX_VALUE ? -1 : (int) value;
+        }
+
+        /**
+         * One Base64 VLQ value: 5 data bits per digit, least significant first, the digit's
+         * sixth bit saying another follows; the lowest bit of the whole is the sign. Empty for a
+         * character outside the alphabet, a value cut off, or one longer than 32 bits.
+         */
+        private OptionalLong vlq() {
+            long result = 0;
+            int shift = 0;
+            while (true) {
+                if (pos >= text.length()) {
+                    return OptionalLong.empty();
+                }
+                char c = text.charAt(pos++);
+                int digit = c < 128 ? DIGITS[c] : -1;
+                if (digit < 0 || shift > 30) {
+                    return OptionalLong.empty();
+                }
+                result |= (long) (digit & 31) << shift;
+                shift += 5;
+                if ((digit & 32) == 0) {
+                    break;
+                }
+            }
+            long magnitude = result >>> 1;
+            return OptionalLong.of((result & 1) == 1 ? -magnitude : magnitude);
+        }
+
+        /** A long or nothing, without boxing on the decoder's hot path. */
+        private record OptionalLong(boolean present, long value) {
+            static OptionalLong of(long value) {
+                return new OptionalLong(true, value);
+            }
+
+            static OptionalLong empty() {
+                return new OptionalLong(false, 0);
+            }
+
+            boolean isEmpty() {
+                return !present;
+            }
+
+            long get() {
+                return value;
+            }
+        }
+    }
+}
