@@ -21,7 +21,7 @@ public final class SourceMap {
     /** Bigger maps are refused at upload and never decoded. */
     public static final int MAX_BYTES = 16 * 1024 * 1024;
     /** Segments beyond this many are refused: they would hold more memory than a worker's map needs. */
-    static final int MAX_SEGMENTS = 2_000_000;
+    static final int MAX_SEGMENTS = 1_000_000;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int[] NO_SEGMENTS = new int[0];
 
