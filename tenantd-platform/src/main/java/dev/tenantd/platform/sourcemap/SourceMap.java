@@ -53,7 +53,8 @@ public final class SourceMap {
             List<String> sources = new ArrayList<>();
             for (JsonNode s : map.get("sources")) {
                 String name = s.isTextual() ? s.asText() : "";
-                sources.add(root.isEmpty() || name.isEmpty() ? name : (root.endsWith("/") ? root : root + "/") + name);
+                sources.add(root.isEmpty() || name.isEmpty() || name.contains(":") ? name
+                        : normalized((root.endsWith("/") ? root : root + "/") + name));
             }
             List<String> names = new ArrayList<>();
             for (JsonNode n : map.path("names")) {
@@ -63,6 +64,26 @@ public final class SourceMap {
         } catch (java.io.IOException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * A relative path without {@code .} and without {@code ..} that a directory before it
+     * cancels: bundlers write a {@code sourceRoot} of their output directory and sources
+     * relative to it ({@code out} and {@code ../src/index.ts} are {@code src/index.ts}).
+     */
+    static String normalized(String path) {
+        java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+        for (String part : path.split("/", -1)) {
+            if (part.equals(".") || (part.isEmpty() && !parts.isEmpty())) {
+                continue;
+            }
+            if (part.equals("..") && !parts.isEmpty() && !parts.peekLast().equals("..") && !parts.peekLast().isEmpty()) {
+                parts.removeLast();
+            } else {
+                parts.addLast(part);
+            }
+        }
+        return String.join("/", parts);
     }
 
     /**

@@ -91,6 +91,15 @@ class SourceMapTest {
     }
 
     @Test
+    void a_source_root_of_the_output_directory_cancels_against_sources_relative_to_it() {
+        byte[] json = "{\"version\":3,\"sourceRoot\":\"out\",\"sources\":[\"../src/index.ts\",\"../../up.ts\"],\"mappings\":\"AAAA,CCAA\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(decoded(json).original(1, 1)).contains(new Original("src/index.ts", 1, 1, Optional.empty()));
+        assertThat(decoded(json).original(1, 2)).contains(new Original("../up.ts", 1, 1, Optional.empty()));
+        assertThat(SourceMap.normalized("./a/./b/../c.ts")).isEqualTo("a/c.ts");
+    }
+
+    @Test
     void bad_vlq_makes_the_map_unusable_without_throwing() {
         assertThat(SourceMap.decode(map("[\"a\"]", "[]", "AA!A"))).as("a character outside the alphabet").isEmpty();
         assertThat(SourceMap.decode(map("[\"a\"]", "[]", "AAAg"))).as("a value cut off").isEmpty();
