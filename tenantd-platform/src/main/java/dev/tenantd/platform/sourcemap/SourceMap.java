@@ -22,6 +22,8 @@ public final class SourceMap {
     public static final int MAX_BYTES = 16 * 1024 * 1024;
     /** Segments beyond this many are refused: they would hold more memory than a worker's map needs. */
     static final int MAX_SEGMENTS = 1_000_000;
+    /** Generated lines beyond this many are refused too: a map of nothing but {@code ;} is not a map of a worker. */
+    static final int MAX_LINES = 1_000_000;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int[] NO_SEGMENTS = new int[0];
 
@@ -103,7 +105,7 @@ public final class SourceMap {
         }
         return problem(map).or(() -> Mappings.decode(map.get("mappings").asText()).isPresent() ? Optional.empty()
                 : Optional.of("its mappings are not valid Base64 VLQ segments of 1, 4 or 5 fields (or have more than "
-                        + MAX_SEGMENTS + " segments)"));
+                        + MAX_SEGMENTS + " segments or " + MAX_LINES + " lines)"));
     }
 
     private static Optional<String> problem(JsonNode map) {
@@ -213,6 +215,9 @@ public final class SourceMap {
                 if (c == ';' || c == ',') {
                     pos++;
                     if (c == ';') {
+                        if (lines.size() == MAX_LINES) {
+                            return Optional.empty();
+                        }
                         lines.add(finish(current, used, sorted));
                         used = 0;
                         column = 0;

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SourceMappedStacks implements StackMapping {
     private static final Logger LOG = LoggerFactory.getLogger(SourceMappedStacks.class);
-    static final int MAX_VERSIONS = 64;
+    /** Versions held at most; one without maps holds almost nothing, and remembering it saves reading it again. */
+    static final int MAX_VERSIONS = 1024;
     /** Decoded segments held at most, in ints (about 32 MB); one map never needs more than a fifth of it. */
     static final long MAX_WEIGHT = 8_000_000;
     /** {@code    at name (file:line:column)} or {@code    at file:line:column}. */

@@ -107,6 +107,8 @@ class SourceMapTest {
         assertThat(SourceMap.decode(map("[\"a\"]", "[]", "AA"))).as("a segment of two fields").isEmpty();
         assertThat(SourceMap.decode(map("[\"a\"]", "[]", "AAAAAA"))).as("a segment of six fields").isEmpty();
         assertThat(SourceMap.decode(map("[\"a\"]", "[]", "AAé"))).isEmpty();
+        assertThat(SourceMap.decode(map("[\"a\"]", "[]", ";".repeat(SourceMap.MAX_LINES + 1)))).as("absurdly many lines").isEmpty();
+        assertThat(SourceMap.decode(map("[\"a\"]", "[]", ";".repeat(1000) + "AAAA"))).isPresent();
     }
 
     @Test
