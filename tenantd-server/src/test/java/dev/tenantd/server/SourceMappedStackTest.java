@@ -119,6 +119,17 @@ class SourceMappedStackTest {
         assertThat(t.worker("GET", "v.ver.test", "/boom-" + after, null).status()).isEqualTo(500);
         assertThat(exceptionStack("script=versioned&q=" + after)).contains("(src/index.ts:40:5)");
         assertThat(exceptionStack("script=versioned&q=" + before)).contains("(src/index.ts:20:5)");
+
+        // Rolling back to the first version maps its new records through the first version's map again.
+        JsonNode versions = t.get(t.accountApi("/workers/scripts/versioned/versions")).json().path("result").path("items");
+        String first = versions.get(versions.size() - 1).path("id").asText();
+        TestServer.Reply rollback = t.postJson(t.accountApi("/workers/scripts/versioned/deployments"),
+                "{\"strategy\":\"percentage\",\"versions\":[{\"version_id\":\"" + first + "\",\"percentage\":100}]}");
+        assertThat(rollback.status()).as(rollback.body()).isEqualTo(200);
+        assertThat(t.worker("GET", "v.ver.test", "/hello", null).body()).isEqualTo("one");
+        String rolledBack = UUID.randomUUID().toString();
+        assertThat(t.worker("GET", "v.ver.test", "/boom-" + rolledBack, null).status()).isEqualTo(500);
+        assertThat(exceptionStack("script=versioned&q=" + rolledBack)).contains("(src/index.ts:20:5)");
     }
 
     @Test
