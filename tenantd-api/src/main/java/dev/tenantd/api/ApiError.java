@@ -220,6 +220,12 @@ public final class ApiError extends TenantdException {
         return new ApiError(400, 10021, message);
     }
 
+    public static ApiError invalidSourceMap(String part, String problem) {
+        return new ApiError(400, 10021, "Part '" + part + "' is not a usable source map: " + problem
+                + ". Upload the Source Map v3 your bundler wrote (a JSON object with version 3, mappings and sources), "
+                + "or leave the part out.");
+    }
+
     /** This error as the body of a response: Cloudflare's envelope. */
     public String envelopeJson() {
         return Envelope.errorBody(this).toString();

@@ -9,6 +9,8 @@ import dev.tenantd.platform.ScriptLimits;
 import dev.tenantd.platform.ScriptUpload;
 import dev.tenantd.platform.TailConsumers;
 import dev.tenantd.platform.observability.ScriptObservability;
+import dev.tenantd.platform.sourcemap.SourceMap;
+import dev.tenantd.platform.sourcemap.SourceMapLinks;
 import dev.tenantd.runtime.ModuleType;
 import dev.tenantd.runtime.WorkerModule;
 import io.vertx.ext.web.RoutingContext;
@@ -132,11 +134,16 @@ final class UploadParser {
         String entry = main != null ? main : bodyPart;
         Map<String, RequestBody.Part> parts = modulesByName(files, entry, main != null ? "main_module" : "body_part");
         List<WorkerModule> modules = new ArrayList<>();
+        Map<String, byte[]> sourceMaps = new LinkedHashMap<>();
         for (var e : parts.entrySet()) {
-            ModuleType moduleType = moduleType(e.getKey(), e.getValue().contentType(), main != null, e.getKey().equals(entry));
-            if (moduleType == null) {
+            if (isSourceMap(e.getValue())) {
+                SourceMap.check(e.getValue().content()).ifPresent(problem -> {
+                    throw ApiError.invalidSourceMap(e.getKey(), problem);
+                });
+                sourceMaps.put(e.getKey(), e.getValue().content());
                 continue;
             }
+            ModuleType moduleType = moduleType(e.getKey(), e.getValue().contentType(), main != null, e.getKey().equals(entry));
             modules.add(new WorkerModule(e.getKey(), moduleType, e.getValue().content()));
         }
         String date = text(metadata, "compatibility_date");
@@ -152,7 +159,8 @@ final class UploadParser {
                 strings(metadata, "tags"), strings(metadata, "keep_bindings"), metadata.has("tags") && !metadata.get("tags").isNull(),
                 metadata.get("assets"), metadata.path("keep_assets").asBoolean(false),
                 // A deploy whose wrangler.toml no longer names tail consumers sends none: that removes them.
-                Optional.of(TailConsumers.parse(metadata.get(TailConsumers.FIELD)))),
+                Optional.of(TailConsumers.parse(metadata.get(TailConsumers.FIELD))))
+                .withSourceMaps(SourceMapLinks.link(modules, sourceMaps)),
                 message.isTextual() ? message.asText() : null);
     }
 
@@ -183,6 +191,12 @@ final class UploadParser {
         return parts;
     }
 
+    /** wrangler's {@code upload_source_maps} sends each map as a part of this type. */
+    private static boolean isSourceMap(RequestBody.Part part) {
+        String t = part.contentType() == null ? "" : part.contentType().toLowerCase(Locale.ROOT).split(";")[0].strip();
+        return t.equals("application/source-map");
+    }
+
     private static String fileName(RequestBody.Part f) {
         return f.fileName() == null || f.fileName().isEmpty() ? f.name() : f.fileName();
     }
@@ -196,7 +210,6 @@ final class UploadParser {
             case "text/plain" -> ModuleType.TEXT;
             case "application/octet-stream" -> ModuleType.DATA;
             case "application/json" -> ModuleType.JSON;
-            case "application/source-map" -> null;
             case "application/wasm" -> throw new ApiError(400, 10021,
                     "not supported by tenantd: WebAssembly modules (part '" + name + "')");
             default -> {

@@ -11,6 +11,7 @@ import dev.tenantd.platform.binding.SecretTextKind;
 import dev.tenantd.platform.binding.ServiceKind;
 import dev.tenantd.platform.binding.WorkerCalls;
 import dev.tenantd.platform.observability.InvocationRecorder;
+import dev.tenantd.platform.sourcemap.SourceMappedStacks;
 import dev.tenantd.platform.store.BlobStore;
 import dev.tenantd.platform.store.Store;
 import dev.tenantd.runtime.JsEngine;
@@ -44,6 +45,7 @@ public final class Platform implements AutoCloseable {
         this.namespaces = new Namespaces(b.store, accounts, directory);
         this.assets = new Assets(b.store, b.blobs);
         this.invocations = b.invocations;
+        invocations.mapStacksWith(new SourceMappedStacks(b.store, b.blobs));
         this.invoker = new Invoker(directory, b.blobs, b.engine, limits, assets, b.egress, b.egressPolicy,
                 calls -> BindingKinds.of(kinds(calls, b.secrets, b.bindingKinds)), tails, b.invocations);
         invoker.meterWith(b.metrics);

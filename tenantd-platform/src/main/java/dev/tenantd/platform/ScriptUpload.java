@@ -2,6 +2,7 @@ package dev.tenantd.platform;
 
 import dev.tenantd.runtime.WorkerModule;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -23,7 +24,8 @@ public record ScriptUpload(
         boolean hasTags,
         com.fasterxml.jackson.databind.JsonNode assets,
         boolean keepAssets,
-        Optional<List<String>> tailConsumers) {
+        Optional<List<String>> tailConsumers,
+        Map<String, byte[]> sourceMaps) {
 
     /** Binding types a new version takes over from the current one: {@code keep_bindings: ["*"]} keeps them all. */
     public static final String KEEP_ALL = "*";
@@ -32,7 +34,16 @@ public record ScriptUpload(
             List<String> compatibilityFlags, List<BindingSpec> bindings, ScriptLimits limits, EgressPolicy egress,
             List<String> tags) {
         this(mainModule, modules, compatibilityDate, compatibilityFlags, bindings, limits, egress, tags, List.of(),
-                !tags.isEmpty(), null, false, Optional.of(List.of()));
+                !tags.isEmpty(), null, false, Optional.of(List.of()), Map.of());
+    }
+
+    /** An upload without source maps. */
+    public ScriptUpload(String mainModule, List<WorkerModule> modules, String compatibilityDate,
+            List<String> compatibilityFlags, List<BindingSpec> bindings, ScriptLimits limits, EgressPolicy egress,
+            List<String> tags, List<String> keepBindings, boolean hasTags, com.fasterxml.jackson.databind.JsonNode assets,
+            boolean keepAssets, Optional<List<String>> tailConsumers) {
+        this(mainModule, modules, compatibilityDate, compatibilityFlags, bindings, limits, egress, tags, keepBindings,
+                hasTags, assets, keepAssets, tailConsumers, Map.of());
     }
 
     public ScriptUpload {
@@ -45,21 +56,33 @@ public record ScriptUpload(
         tags = List.copyOf(tags);
         keepBindings = List.copyOf(keepBindings);
         tailConsumers = tailConsumers.map(List::copyOf);
+        sourceMaps = Map.copyOf(sourceMaps);
     }
 
     /** The same upload keeping bindings of these types, and the current assets, from the current version. */
     public ScriptUpload withKeptBindings(List<String> types) {
         return new ScriptUpload(mainModule, modules, compatibilityDate, compatibilityFlags, bindings, limits, egress,
-                tags, types, hasTags, assets, true, tailConsumers);
+                tags, types, hasTags, assets, true, tailConsumers, sourceMaps);
     }
 
     /** The same upload leaving the script's Tail Workers as they are. */
     public ScriptUpload keepingTailConsumers() {
         return new ScriptUpload(mainModule, modules, compatibilityDate, compatibilityFlags, bindings, limits, egress,
-                tags, keepBindings, hasTags, assets, keepAssets, Optional.empty());
+                tags, keepBindings, hasTags, assets, keepAssets, Optional.empty(), sourceMaps);
     }
 
+    /**
+     * The same upload with source maps, by the name of the module each maps: see
+     * {@link dev.tenantd.platform.sourcemap.SourceMapLinks}.
+     */
+    public ScriptUpload withSourceMaps(Map<String, byte[]> maps) {
+        return new ScriptUpload(mainModule, modules, compatibilityDate, compatibilityFlags, bindings, limits, egress,
+                tags, keepBindings, hasTags, assets, keepAssets, tailConsumers, maps);
+    }
+
+    /** What counts toward the script size limit: the modules and their source maps. */
     public long totalSize() {
-        return modules.stream().mapToLong(m -> m.content().length).sum();
+        return modules.stream().mapToLong(m -> m.content().length).sum()
+                + sourceMaps.values().stream().mapToLong(m -> m.length).sum();
     }
 }

@@ -146,7 +146,10 @@ public final class Scripts {
         try {
             List<ModuleRef> modules = new ArrayList<>();
             for (WorkerModule m : upload.modules()) {
-                modules.add(new ModuleRef(m.name(), m.type(), blobs.put(m.content(), "the worker's modules"), m.content().length));
+                Optional<String> map = Optional.ofNullable(upload.sourceMaps().get(m.name()))
+                        .map(content -> blobs.put(content, "the worker's source maps"));
+                modules.add(new ModuleRef(m.name(), m.type(), blobs.put(m.content(), "the worker's modules"), m.content().length,
+                        map));
             }
             Optional<Script> previous = directory.script(ref);
             // The kept secrets and assets were read before validation, outside the lock; if

@@ -74,6 +74,13 @@ public record InvocationEntry(
         }
     }
 
+    /** The same record with its exception's stack replaced (mapped through source maps). */
+    public InvocationEntry withStack(String stack) {
+        Optional<ExceptionInfo> mapped = exception.map(e -> new ExceptionInfo(e.name(), e.message(), stack, e.timestampMillis()));
+        return new InvocationEntry(id, timeMillis, requestId, accountId, namespace, script, versionId, tags, outcome, status,
+                cpuMs, wallMs, subrequests, method, host, path, logs, logsTruncated, mapped);
+    }
+
     /** Roughly what the record takes in a store: what the size cap counts. */
     public long approximateBytes() {
         long n = 200L + id.length() + requestId.length() + accountId.length() + namespace.length() + script.length()

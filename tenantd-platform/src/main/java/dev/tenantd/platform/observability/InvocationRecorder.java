@@ -38,6 +38,7 @@ public final class InvocationRecorder implements AutoCloseable {
     private final Optional<ScheduledExecutorService> writer;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
+    private volatile StackMapping stacks = StackMapping.NONE;
 
     private InvocationRecorder(Optional<InvocationStore> store, ObservabilitySettings settings, Clock clock) {
         this.store = store;
@@ -95,6 +96,14 @@ public final class InvocationRecorder implements AutoCloseable {
         return new InvocationCollector(this, subject, clock.millis());
     }
 
+    /**
+     * Maps the stacks of uncaught exceptions with {@code mapping} before records are stored,
+     * on the writer thread: the platform sets its source maps here once it exists.
+     */
+    public void mapStacksWith(StackMapping mapping) {
+        this.stacks = Objects.requireNonNull(mapping);
+    }
+
     /** Queues a finished record for the writer; a full queue drops it. Never blocks. */
     public void offer(InvocationEntry entry) {
         if (!queue.offer(entry)) {
@@ -120,6 +129,7 @@ public final class InvocationRecorder implements AutoCloseable {
         InvocationStore target = store.orElseThrow();
         List<InvocationEntry> batch = new ArrayList<>(Math.min(BATCH, settings.queueSize()));
         while (queue.drainTo(batch, BATCH) > 0) {
+            batch.replaceAll(this::mapped);
             try {
                 target.insert(batch);
                 written.addAndGet(batch.size());
@@ -129,6 +139,21 @@ public final class InvocationRecorder implements AutoCloseable {
                         e.toString());
             }
             batch.clear();
+        }
+    }
+
+    /** The entry with its exception's stack mapped; as it was when mapping fails, which never costs the record. */
+    private InvocationEntry mapped(InvocationEntry entry) {
+        if (entry.exception().isEmpty() || entry.exception().get().stack().isEmpty()) {
+            return entry;
+        }
+        try {
+            String stack = entry.exception().get().stack();
+            String mapped = stacks.map(entry.versionId(), stack);
+            return mapped.equals(stack) ? entry : entry.withStack(mapped);
+        } catch (RuntimeException e) {
+            LOG.debug("invocation records: a stack could not be mapped: {}", e.toString());
+            return entry;
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tenantd.platform.Deployment;
 import dev.tenantd.platform.EgressPolicy;
+import dev.tenantd.platform.ModuleRef;
 import dev.tenantd.platform.Namespace;
 import dev.tenantd.platform.PlatformException;
 import dev.tenantd.platform.Problem;
@@ -12,6 +13,7 @@ import dev.tenantd.platform.Script;
 import dev.tenantd.platform.ScriptLimits;
 import dev.tenantd.platform.ScriptRef;
 import dev.tenantd.platform.ScriptVersion;
+import dev.tenantd.runtime.ModuleType;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -92,6 +94,20 @@ public abstract class StoreContract {
         assertThat(store.setNamespaceTrustedWorkers(ns.id(), true)).map(Namespace::trustedWorkers).contains(true);
         assertThat(store.namespaceById(ns.id())).map(Namespace::trustedWorkers).contains(true);
         assertThat(store.setNamespaceTrustedWorkers(ns.id(), false)).map(Namespace::trustedWorkers).contains(false);
+    }
+
+    @Test
+    void a_version_keeps_each_module_with_or_without_its_source_map() {
+        String code = "a".repeat(64);
+        String map = "b".repeat(64);
+        ScriptVersion plain = version(1);
+        ScriptVersion v = new ScriptVersion(plain.id(), "", 1, "w.js", false, "2024-01-01", List.of(),
+                List.of(new ModuleRef("w.js", ModuleType.ES_MODULE, code, 10, Optional.of(map)),
+                        new ModuleRef("lib.js", ModuleType.ES_MODULE, code, 10)),
+                List.of(), ScriptLimits.NONE, EgressPolicy.OPEN, "etag-1", 1, plain.createdOn(), "api", "{}");
+        store.saveVersion(ScriptRef.plain("acct", "mapped"), v, deploying(v));
+        assertThat(store.version(v.id()).orElseThrow().modules()).extracting(ModuleRef::sourceMapSha256)
+                .containsExactly(Optional.of(map), Optional.empty());
     }
 
     @Test

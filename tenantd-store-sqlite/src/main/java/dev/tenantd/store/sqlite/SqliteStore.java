@@ -545,8 +545,9 @@ public final class SqliteStore implements Store {
     private static String modulesJson(List<ModuleRef> modules) throws Exception {
         ArrayNode array = JSON.createArrayNode();
         for (ModuleRef m : modules) {
-            array.addObject().put("name", m.name()).put("type", m.type().name()).put("sha256", m.sha256())
+            var module = array.addObject().put("name", m.name()).put("type", m.type().name()).put("sha256", m.sha256())
                     .put("size", m.size());
+            m.sourceMapSha256().ifPresent(map -> module.put("source_map_sha256", map));
         }
         return JSON.writeValueAsString(array);
     }
@@ -555,7 +556,8 @@ public final class SqliteStore implements Store {
         List<ModuleRef> out = new ArrayList<>();
         for (JsonNode m : JSON.readTree(json)) {
             out.add(new ModuleRef(m.get("name").asText(), ModuleType.valueOf(m.get("type").asText()),
-                    m.get("sha256").asText(), m.get("size").asLong()));
+                    m.get("sha256").asText(), m.get("size").asLong(),
+                    m.path("source_map_sha256").isTextual() ? Optional.of(m.get("source_map_sha256").asText()) : Optional.empty()));
         }
         return out;
     }

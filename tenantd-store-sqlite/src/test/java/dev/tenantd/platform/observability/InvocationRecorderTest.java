@@ -66,6 +66,35 @@ class InvocationRecorderTest {
         }
     }
 
+    private static InvocationEntry thrown(String script, String stack) {
+        return new InvocationEntry(InvocationCollector.newId(), System.currentTimeMillis(), "r", "a", "", script, "v-" + script,
+                List.of(), "exception", 500, 1, 2, 0, "GET", "h", "/", List.of(), false,
+                Optional.of(new InvocationEntry.ExceptionInfo("Error", "x", stack, 1)));
+    }
+
+    @Test
+    void stacks_are_mapped_on_the_writer_and_a_failing_mapping_keeps_the_record_as_it_was() {
+        try (SqliteInvocationStore store = SqliteInvocationStore.open(dir, 1);
+                InvocationRecorder recorder = InvocationRecorder.start(store,
+                        ObservabilitySettings.defaults().withQueue(100, Duration.ofHours(1)), Clock.systemUTC())) {
+            recorder.mapStacksWith((versionId, stack) -> {
+                if (versionId.equals("v-broken")) {
+                    throw new IllegalStateException("a map that cannot be read");
+                }
+                return stack.replace("index.js:1:1", "src/index.ts:9:3 of " + versionId);
+            });
+            recorder.offer(thrown("mapped", "Error: x\n    at f (index.js:1:1)"));
+            recorder.offer(thrown("broken", "Error: x\n    at f (index.js:1:1)"));
+            recorder.offer(at(Instant.now(), "fine"));
+            recorder.flush();
+            assertThat(recorder.written()).isEqualTo(3);
+            assertThat(store.query(InvocationQuery.all("a")).entries()).filteredOn(e -> e.exception().isPresent())
+                    .extracting(e -> e.script() + ": " + e.exception().orElseThrow().stack())
+                    .containsExactlyInAnyOrder("mapped: Error: x\n    at f (src/index.ts:9:3 of v-mapped)",
+                            "broken: Error: x\n    at f (index.js:1:1)");
+        }
+    }
+
     @Test
     void sampling_follows_the_narrower_of_the_operator_and_the_script() {
         try (SqliteInvocationStore store = SqliteInvocationStore.open(dir, 1);

@@ -1,0 +1,123 @@
+package dev.tenantd.platform.sourcemap;
+
+import dev.tenantd.platform.ModuleRef;
+import dev.tenantd.platform.ScriptVersion;
+import dev.tenantd.platform.observability.StackMapping;
+import dev.tenantd.platform.store.BlobStore;
+import dev.tenantd.platform.store.ScriptStore;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Maps V8 stack frames ({@code at fn (index.js:12:5)}) of a version's modules through the
+ * source maps uploaded with that version, so they name the original file, line and column.
+ * A version's maps are read and decoded once, the first time one of its stacks is mapped, and
+ * kept in a cache bounded by versions and by decoded size (least recently used go first).
+ * The function name stays V8's: a map's name at a position is the identifier written there,
+ * not the function the position is in. Frames of other files, and positions the map does not
+ * cover, stay as they are.
+ */
+public final class SourceMappedStacks implements StackMapping {
+    private static final Logger LOG = LoggerFactory.getLogger(SourceMappedStacks.class);
+    /** Versions held at most; one without maps holds almost nothing, and remembering it saves reading it again. */
+    static final int MAX_VERSIONS = 1024;
+    /** Decoded segments held at most, in ints (about 32 MB); one map never needs more than a fifth of it. */
+    static final long MAX_WEIGHT = 8_000_000;
+    /** {@code    at name (file:line:column)} or {@code    at file:line:column}. */
+    private static final Pattern FRAME = Pattern.compile("^(\\s*at (?:.* \\()?)(.+?):(\\d{1,9}):(\\d{1,9})(\\)?)\\s*$");
+
+    private final ScriptStore store;
+    private final BlobStore blobs;
+    private final LinkedHashMap<String, VersionMaps> cache = new LinkedHashMap<>(16, 0.75f, true);
+    private long weight;
+
+    public SourceMappedStacks(ScriptStore store, BlobStore blobs) {
+        this.store = Objects.requireNonNull(store);
+        this.blobs = Objects.requireNonNull(blobs);
+    }
+
+    /** The decoded maps of one version, by module name; empty when it has none. */
+    private record VersionMaps(Map<String, SourceMap> maps, long weight) {
+    }
+
+    @Override
+    public String map(String versionId, String stack) {
+        Optional<VersionMaps> maps = maps(versionId);
+        if (maps.isEmpty() || maps.get().maps().isEmpty()) {
+            return stack;
+        }
+        return stack.lines().map(line -> frame(maps.get().maps(), line)).collect(Collectors.joining("\n"));
+    }
+
+    /** One line of a stack, mapped when it is a frame of a module with a map that covers its position. */
+    static String frame(Map<String, SourceMap> maps, String line) {
+        Matcher m = FRAME.matcher(line);
+        if (!m.matches()) {
+            return line;
+        }
+        SourceMap map = maps.get(m.group(2));
+        if (map == null) {
+            return line;
+        }
+        return map.original(Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)))
+                .map(o -> m.group(1) + o.source() + ":" + o.line() + ":" + o.column() + m.group(5))
+                .orElse(line);
+    }
+
+    /** The version's decoded maps, from the cache or read now; empty when they cannot be read at the moment. */
+    private synchronized Optional<VersionMaps> maps(String versionId) {
+        VersionMaps cached = cache.get(versionId);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        VersionMaps loaded;
+        try {
+            loaded = load(versionId);
+        } catch (RuntimeException e) {
+            LOG.warn("source maps of version {} could not be read; its stacks stay unmapped: {}", versionId, e.toString());
+            return Optional.empty();
+        }
+        cache.put(versionId, loaded);
+        weight += loaded.weight();
+        var eldest = cache.entrySet().iterator();
+        while ((cache.size() > MAX_VERSIONS || weight > MAX_WEIGHT) && eldest.hasNext()) {
+            var e = eldest.next();
+            if (e.getKey().equals(versionId)) {
+                continue;
+            }
+            weight -= e.getValue().weight();
+            eldest.remove();
+        }
+        return Optional.of(loaded);
+    }
+
+    private VersionMaps load(String versionId) {
+        Optional<ScriptVersion> version = store.version(versionId);
+        Map<String, SourceMap> maps = new HashMap<>();
+        long total = 1;
+        for (ModuleRef module : version.map(ScriptVersion::modules).orElse(java.util.List.of())) {
+            if (module.sourceMapSha256().isEmpty()) {
+                continue;
+            }
+            Optional<SourceMap> map = SourceMap.decode(blobs.get(module.sourceMapSha256().get()));
+            if (map.isPresent()) {
+                maps.put(module.name(), map.get());
+                total += map.get().weight();
+            }
+        }
+        return new VersionMaps(Map.copyOf(maps), total);
+    }
+
+    /** Versions whose maps are held decoded now. */
+    synchronized int cachedVersions() {
+        return cache.size();
+    }
+}

@@ -1,0 +1,104 @@
+package dev.tenantd.platform.sourcemap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tenantd.platform.EgressPolicy;
+import dev.tenantd.platform.ModuleRef;
+import dev.tenantd.platform.ScriptLimits;
+import dev.tenantd.platform.ScriptVersion;
+import dev.tenantd.platform.store.BlobStore;
+import dev.tenantd.platform.store.ScriptStore;
+import dev.tenantd.runtime.ModuleType;
+import dev.tenantd.runtime.WorkerModule;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Frames of V8 stacks through a decoded map, and which uploaded map belongs to which module. */
+class SourceMappedStacksTest {
+    // Line 1: column 0 -> src/a.ts 1:1; column 10 -> src/a.ts 3:5. Line 2: no segments.
+    static final Map<String, SourceMap> MAPS = Map.of("index.js", SourceMap.decode(
+            "{\"version\":3,\"sources\":[\"src/a.ts\"],\"names\":[],\"mappings\":\"AAAA,UAEI;\"}"
+                    .getBytes(StandardCharsets.UTF_8)).orElseThrow());
+
+    @Test
+    void frames_of_a_mapped_module_point_at_the_original_position() {
+        assertThat(SourceMappedStacks.frame(MAPS, "    at checkout (index.js:1:12)")).isEqualTo("    at checkout (src/a.ts:3:5)");
+        assertThat(SourceMappedStacks.frame(MAPS, "    at async Object.fetch (index.js:1:3)"))
+                .isEqualTo("    at async Object.fetch (src/a.ts:1:1)");
+        assertThat(SourceMappedStacks.frame(MAPS, "    at index.js:1:11")).isEqualTo("    at src/a.ts:3:5");
+    }
+
+    @Test
+    void other_lines_stay_as_they_are() {
+        assertThat(SourceMappedStacks.frame(MAPS, "Error: at index.js:1:1")).isEqualTo("Error: at index.js:1:1");
+        assertThat(SourceMappedStacks.frame(MAPS, "    at other (lib.js:1:1)")).isEqualTo("    at other (lib.js:1:1)");
+        assertThat(SourceMappedStacks.frame(MAPS, "    at f (index.js:2:1)")).as("a line without segments")
+                .isEqualTo("    at f (index.js:2:1)");
+        assertThat(SourceMappedStacks.frame(MAPS, "    at f (index.js:99999999999:1)")).isEqualTo("    at f (index.js:99999999999:1)");
+        assertThat(SourceMappedStacks.frame(MAPS, "    at new Promise (<anonymous>)")).isEqualTo("    at new Promise (<anonymous>)");
+    }
+
+    @Test
+    void a_version_is_read_and_decoded_once_and_the_cache_stays_bounded(@TempDir Path dir) {
+        BlobStore blobs = new BlobStore(dir);
+        String map = blobs.put("{\"version\":3,\"sources\":[\"src/a.ts\"],\"mappings\":\"AAAA,UAEI\"}"
+                .getBytes(StandardCharsets.UTF_8), "a map");
+        String damaged = blobs.put("{\"version\":3,\"sources\":[],\"mappings\":\"!\"}".getBytes(StandardCharsets.UTF_8), "bad");
+        AtomicInteger reads = new AtomicInteger();
+        ScriptStore store = (ScriptStore) Proxy.newProxyInstance(ScriptStore.class.getClassLoader(),
+                new Class<?>[] {ScriptStore.class}, (proxy, method, args) -> {
+                    if (!method.getName().equals("version")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    reads.incrementAndGet();
+                    String id = (String) args[0];
+                    Optional<String> sourceMap = id.startsWith("mapped") ? Optional.of(map)
+                            : id.startsWith("damaged") ? Optional.of(damaged) : Optional.empty();
+                    return Optional.of(new ScriptVersion(id, "", 1, "index.js", false, "2024-01-01", List.of(),
+                            List.of(new ModuleRef("index.js", ModuleType.ES_MODULE, map, 1, sourceMap)), List.of(),
+                            ScriptLimits.NONE, EgressPolicy.OPEN, "e", 1, "now", "api", "{}"));
+                });
+        SourceMappedStacks stacks = new SourceMappedStacks(store, blobs);
+        String stack = "Error: x\n    at f (index.js:1:12)";
+        assertThat(stacks.map("mapped-1", stack)).isEqualTo("Error: x\n    at f (src/a.ts:3:5)");
+        assertThat(stacks.map("mapped-1", stack)).isEqualTo("Error: x\n    at f (src/a.ts:3:5)");
+        assertThat(reads.get()).as("read once").isEqualTo(1);
+        assertThat(stacks.map("plain-1", stack)).isEqualTo(stack);
+        assertThat(stacks.map("damaged-1", stack)).as("a map that does not decode maps nothing").isEqualTo(stack);
+        for (int i = 0; i < SourceMappedStacks.MAX_VERSIONS + 10; i++) {
+            stacks.map("plain-" + i, stack);
+        }
+        assertThat(stacks.cachedVersions()).isEqualTo(SourceMappedStacks.MAX_VERSIONS);
+        assertThat(stacks.map("mapped-1", stack)).as("read again after eviction").contains("src/a.ts:3:5");
+    }
+
+    static WorkerModule js(String name, String code) {
+        return new WorkerModule(name, ModuleType.ES_MODULE, code.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void a_map_belongs_to_the_module_whose_comment_names_it_or_whose_name_it_extends() {
+        byte[] a = {1};
+        byte[] b = {2};
+        byte[] c = {3};
+        Map<String, byte[]> linked = SourceMapLinks.link(List.of(
+                js("index.js", "export default {};\n//# sourceMappingURL=maps/index.map\n\n"),
+                js("lib/util.js", "export const x = 1;\n//# sourceMappingURL=../maps/util.map"),
+                js("plain.js", "export const y = 2;"),
+                js("data.js", "export const z = 3;\n//# sourceMappingURL=data:application/json;base64,e30=")),
+                Map.of("maps/index.map", a, "maps/util.map", b, "plain.js.map", c, "unused.map", new byte[] {4}));
+        assertThat(linked).containsOnlyKeys("index.js", "lib/util.js", "plain.js");
+        assertThat(linked.get("index.js")).isSameAs(a);
+        assertThat(linked.get("lib/util.js")).isSameAs(b);
+        assertThat(linked.get("plain.js")).isSameAs(c);
+        assertThat(SourceMapLinks.resolve("a.js", "../../x.map")).isEmpty();
+        assertThat(SourceMapLinks.resolve("a.js", "https://example.com/x.map")).isEmpty();
+    }
+}
