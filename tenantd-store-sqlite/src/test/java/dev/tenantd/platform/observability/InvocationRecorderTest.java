@@ -67,7 +67,7 @@ class InvocationRecorderTest {
     }
 
     private static InvocationEntry thrown(String script, String stack) {
-        return new InvocationEntry(InvocationCollector.newId(), System.currentTimeMillis(), "r", "a", "", script, "v-" + script,
+        return new InvocationEntry(TimeOrderedIds.recordId(System.currentTimeMillis()), System.currentTimeMillis(), "r", "a", "", script, "v-" + script,
                 List.of(), "exception", 500, 1, 2, 0, "GET", "h", "/", List.of(), false,
                 Optional.of(new InvocationEntry.ExceptionInfo("Error", "x", stack, 1)));
     }
