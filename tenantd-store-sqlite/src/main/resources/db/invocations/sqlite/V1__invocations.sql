@@ -1,40 +1,28 @@
--- Invocation records: one row per recorded invocation, newest found by (account, time).
--- Rows are stored in the order invocations end, so retention walks them by position and
--- needs no index of its own; ids and request ids grow with time, so their indexes grow at the end.
-CREATE TABLE invocations (
+-- Invocation records, a chunk per script per stored batch: the records themselves are one
+-- encoded value (RecordChunk), so a batch costs a row and its index entries per script, not per
+-- record. A record's position is its chunk's position and its index in the chunk (16 bits).
+-- first_ms/last_ms bound the records' start times, min_request/max_request their request ids
+-- (which grow with time), tags and outcomes are the union of the records', for filtering chunks
+-- before decoding them.
+CREATE TABLE invocation_chunks (
     position INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
-    time_ms INTEGER NOT NULL,
-    request_id TEXT NOT NULL,
     account_id TEXT NOT NULL,
     namespace TEXT NOT NULL,
     script TEXT NOT NULL,
-    version_id TEXT NOT NULL,
+    first_ms INTEGER NOT NULL,
+    last_ms INTEGER NOT NULL,
+    min_request TEXT NOT NULL,
+    max_request TEXT NOT NULL,
     tags TEXT NOT NULL,
-    outcome TEXT NOT NULL,
-    status INTEGER NOT NULL,
-    cpu_ms REAL NOT NULL,
-    wall_ms REAL NOT NULL,
-    subrequests INTEGER NOT NULL,
-    method TEXT NOT NULL,
-    host TEXT NOT NULL,
-    path TEXT NOT NULL,
-    logs TEXT NOT NULL,
-    logs_truncated INTEGER NOT NULL,
-    exception TEXT,
-    size_bytes INTEGER NOT NULL
+    outcomes TEXT NOT NULL,
+    records_count INTEGER NOT NULL,
+    size_bytes INTEGER NOT NULL,
+    records BLOB NOT NULL
 );
-CREATE INDEX invocations_by_account_time ON invocations (account_id, time_ms, position);
-CREATE INDEX invocations_by_script_time ON invocations (account_id, script, time_ms, position);
-CREATE INDEX invocations_by_request ON invocations (account_id, request_id);
-
--- The tags an invocation's script had, one row each, for the tag filter.
-CREATE TABLE invocation_tags (
-    position INTEGER NOT NULL REFERENCES invocations (position) ON DELETE CASCADE,
-    tag TEXT NOT NULL,
-    PRIMARY KEY (tag, position)
-) WITHOUT ROWID;
-CREATE INDEX invocation_tags_by_position ON invocation_tags (position);
+CREATE INDEX invocation_chunks_by_account ON invocation_chunks (account_id, last_ms, position);
+CREATE INDEX invocation_chunks_by_script ON invocation_chunks (account_id, script, last_ms, position);
+CREATE INDEX invocation_chunks_by_namespace ON invocation_chunks (account_id, namespace, last_ms, position);
+CREATE INDEX invocation_chunks_by_time ON invocation_chunks (last_ms);
 
 -- Per-minute totals of one script, outcome and status, with CPU and wall time histograms
 -- (LatencyBuckets: bucket i counts durations up to its bound).

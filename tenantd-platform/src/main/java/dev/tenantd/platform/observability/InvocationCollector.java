@@ -71,7 +71,7 @@ final class InvocationCollector implements InvocationObserver {
 
     @Override
     public void ended(InvocationRecord record) {
-        recorder.offer(new InvocationEntry(TimeOrderedIds.recordId(startMillis), startMillis, subject.requestId(), subject.accountId(),
+        recorder.offer(new InvocationEntry("", startMillis, subject.requestId(), subject.accountId(),
                 subject.namespace(), subject.script(), subject.versionId(), subject.tags(), record.outcome().wireName(),
                 record.status() != 0 ? record.status() : status, record.cpuNanos() / 1e6, record.wallNanos() / 1e6,
                 record.subrequests(), subject.method(), subject.host(), subject.path(), logs, truncated, exception));

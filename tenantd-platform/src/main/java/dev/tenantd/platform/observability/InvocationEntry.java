@@ -9,7 +9,7 @@ import java.util.Optional;
  * what it logged. {@code namespace} is the dispatch namespace's name, empty for a plain
  * worker; {@code path} never carries the query string and no header is kept.
  *
- * @param id          this record's own id (hex)
+ * @param id          this record's id, given by the store: empty until the record is stored
  * @param timeMillis  when the invocation started, milliseconds since the epoch
  * @param requestId   shared by every invocation one client request caused
  * @param outcome     the outcome's wire name ({@code ok}, {@code exceededCpu}, ...)

@@ -44,7 +44,7 @@ public abstract class InvocationStoreContract {
     protected InvocationEntry entry(String account, String namespace, String script, long time, String outcome, int status,
             List<String> tags, String log) {
         serial++;
-        return new InvocationEntry(String.format("id-%06d", serial), time, String.format("req-%06d", serial), account, namespace, script, "v1", tags, outcome,
+        return new InvocationEntry("", time, String.format("req-%06d", serial), account, namespace, script, "v1", tags, outcome,
                 status, 1.5, 3.0, 1, "GET", "example.com", "/p", log.isEmpty() ? List.of()
                         : List.of(new InvocationEntry.LogLine("log", JSON.createArrayNode().add(log).toString(), time)), false,
                 outcome.equals("exception") ? Optional.of(new InvocationEntry.ExceptionInfo("TypeError", "boom " + log, "", time))
@@ -64,10 +64,18 @@ public abstract class InvocationStoreContract {
         InvocationEntry old = entry("a", "", "w1", 1_000, "ok", 200, List.of("t1", "t2"), "hello \"you\"");
         store.insert(List.of(old, entry("a", "ns", "w2", 3_000, "ok", 200, List.of(), ""),
                 entry("a", "ns", "w3", 2_000, "ok", 200, List.of(), "")));
-        assertThat(scripts(store.query(q("a")))).containsExactly("w2", "w3", "w1");
-        InvocationEntry back = store.get("a", old.id()).orElseThrow();
-        assertThat(back).isEqualTo(old);
-        assertThat(store.get("b", old.id())).isEmpty();
+        InvocationPage page = store.query(q("a"));
+        assertThat(scripts(page)).containsExactly("w2", "w3", "w1");
+        InvocationEntry stored = page.entries().get(2);
+        assertThat(stored.id()).as("the store gives each record an id").isNotEmpty();
+        assertThat(stored).isEqualTo(new InvocationEntry(stored.id(), old.timeMillis(), old.requestId(), old.accountId(),
+                old.namespace(), old.script(), old.versionId(), old.tags(), old.outcome(), old.status(), old.cpuMs(),
+                old.wallMs(), old.subrequests(), old.method(), old.host(), old.path(), old.logs(), old.logsTruncated(),
+                old.exception()));
+        assertThat(page.entries().stream().map(InvocationEntry::id).distinct()).hasSize(3);
+        assertThat(store.get("a", stored.id())).contains(stored);
+        assertThat(store.get("b", stored.id())).isEmpty();
+        assertThat(store.get("a", "not-an-id")).isEmpty();
     }
 
     @Test
@@ -115,6 +123,36 @@ public abstract class InvocationStoreContract {
     void text_with_quotes_is_found_as_the_worker_logged_it() {
         store.insert(List.of(entry("a", "", "w", 1, "ok", 200, List.of(), "say \"hi\" now")));
         assertThat(scripts(store.query(q("a").withText("say \"hi\" now")))).containsExactly("w");
+    }
+
+    @Test
+    void records_stored_out_of_time_order_across_batches_and_scripts_are_listed_by_time() {
+        // Long invocations end (and are stored) after shorter ones that started later.
+        long[][] batches = {{500, 90, 300}, {700, 100, 650}, {80, 910, 400}, {905, 5, 640}};
+        List<Long> all = new ArrayList<>();
+        int n = 0;
+        for (long[] times : batches) {
+            List<InvocationEntry> batch = new ArrayList<>();
+            for (long t : times) {
+                batch.add(entry("a", n % 2 == 0 ? "ns" : "", "s" + (n % 3), t, "ok", 200, List.of(), "line " + t));
+                all.add(t);
+                n++;
+            }
+            store.insert(batch);
+        }
+        List<Long> listed = new ArrayList<>();
+        InvocationQuery query = q("a").withLimit(4);
+        while (true) {
+            InvocationPage page = store.query(query);
+            page.entries().forEach(e -> listed.add(e.timeMillis()));
+            if (page.next().isEmpty()) {
+                break;
+            }
+            query = query.after(page.next().get());
+        }
+        assertThat(listed).containsExactlyElementsOf(all.stream().sorted(java.util.Comparator.reverseOrder()).toList());
+        assertThat(store.query(q("a").withLimit(1000)).entries()).extracting(InvocationEntry::timeMillis)
+                .containsExactlyElementsOf(listed);
     }
 
     @Test

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 class TimeOrderedIdsTest {
     @Test
     void ids_are_hex_of_a_fixed_length_and_sort_by_their_time() {
-        String early = TimeOrderedIds.recordId(1_000L);
-        String late = TimeOrderedIds.recordId(2_000L);
-        assertThat(early).matches("[0-9a-f]{32}").startsWith("0000000003e8");
+        String early = TimeOrderedIds.requestId(1_000L);
+        String late = TimeOrderedIds.requestId(2_000L);
+        assertThat(early).matches("[0-9a-f]{20}").startsWith("0000000003e8");
         assertThat(late).startsWith("0000000007d0").isGreaterThan(early);
         String request = TimeOrderedIds.requestId(1_764_720_000_000L);
         assertThat(request).matches("[0-9a-f]{20}").startsWith(String.format("%012x", 1_764_720_000_000L));
@@ -25,8 +25,7 @@ class TimeOrderedIdsTest {
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             threads.add(Thread.ofPlatform().start(() -> {
-                for (int i = 0; i < 25_000; i++) {
-                    ids.add(TimeOrderedIds.recordId(42L));
+                for (int i = 0; i < 50_000; i++) {
                     ids.add(TimeOrderedIds.requestId(42L));
                 }
             }));

@@ -1,9 +1,7 @@
 package dev.tenantd.store.sqlite;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantd.platform.observability.InvocationCursor;
 import dev.tenantd.platform.observability.InvocationEntry;
 import dev.tenantd.platform.observability.InvocationPage;
@@ -30,16 +28,19 @@ import org.sqlite.SQLiteDataSource;
 /**
  * Invocation records in their own SQLite database ({@code invocations.sqlite}, WAL), so that
  * their steady stream of writes never contends with the platform's store. One connection
- * writes (the recorder's single thread); a few read for the logs API. Per-minute aggregates
- * are added to in the same transaction as the records they count.
+ * writes (the recorder's single thread); a few read for the logs API. A batch is stored as one
+ * chunk per script ({@link RecordChunk}); queries pick chunks by their columns and filter the
+ * decoded records, newest stored first. Per-minute aggregates are added to in the same
+ * transaction as the records they count.
  */
 public final class SqliteInvocationStore implements InvocationStore {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String COLUMNS = "position, id, time_ms, request_id, account_id, namespace, script, version_id, "
-            + "tags, outcome, status, cpu_ms, wall_ms, subrequests, method, host, path, logs, logs_truncated, exception";
-    private static final String INSERT = "INSERT INTO invocations (id, time_ms, request_id, account_id, namespace, script, "
-            + "version_id, tags, outcome, status, cpu_ms, wall_ms, subrequests, method, host, path, logs, logs_truncated, "
-            + "exception, size_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT = "INSERT INTO invocation_chunks (account_id, namespace, script, first_ms, last_ms, "
+            + "min_request, max_request, tags, outcomes, records_count, size_bytes, records) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String CHUNK_COLUMNS = "position, account_id, namespace, script, records, last_ms";
+    /** How many chunks a query reads at a time while it fills a page. */
+    private static final int CHUNKS_PER_READ = 64;
     private static final String ADD_MINUTE = addMinuteSql();
 
     private final Connection writer;
@@ -164,27 +165,22 @@ public final class SqliteInvocationStore implements InvocationStore {
             m.cpuBuckets[LatencyBuckets.of(e.cpuMs())]++;
             m.wallBuckets[LatencyBuckets.of(e.wallMs())]++;
         }
+        // One chunk per script of the batch, its records in the order they came.
+        Map<ChunkKey, List<InvocationEntry>> chunks = new LinkedHashMap<>();
+        for (InvocationEntry e : batch) {
+            chunks.computeIfAbsent(new ChunkKey(e.accountId(), e.namespace(), e.script()), k -> new ArrayList<>()).add(e);
+        }
         transaction(db -> {
-            // The driver's generated keys cost a query per row: the last row id is read only when tags need it.
-            try (PreparedStatement st = db.prepareStatement(INSERT);
-                    PreparedStatement lastRow = db.prepareStatement("SELECT last_insert_rowid()");
-                    PreparedStatement tag = db.prepareStatement("INSERT OR IGNORE INTO invocation_tags (position, tag) VALUES (?, ?)")) {
-                for (InvocationEntry e : batch) {
-                    bindEntry(st, e);
-                    st.executeUpdate();
-                    if (!e.tags().isEmpty()) {
-                        long position;
-                        try (ResultSet keys = lastRow.executeQuery()) {
-                            keys.next();
-                            position = keys.getLong(1);
-                        }
-                        for (String t : e.tags()) {
-                            tag.setLong(1, position);
-                            tag.setString(2, t);
-                            tag.executeUpdate();
-                        }
+            try (PreparedStatement st = db.prepareStatement(INSERT)) {
+                for (Map.Entry<ChunkKey, List<InvocationEntry>> chunk : chunks.entrySet()) {
+                    List<InvocationEntry> records = chunk.getValue();
+                    for (int from = 0; from < records.size(); from += RecordChunk.MAX_RECORDS) {
+                        bindChunk(st, chunk.getKey(), records.subList(from,
+                                Math.min(records.size(), from + RecordChunk.MAX_RECORDS)));
+                        st.addBatch();
                     }
                 }
+                st.executeBatch();
             }
             try (PreparedStatement st = db.prepareStatement(ADD_MINUTE)) {
                 for (Map.Entry<MinuteKey, Minute> me : minutes.entrySet()) {
@@ -216,54 +212,53 @@ public final class SqliteInvocationStore implements InvocationStore {
         });
     }
 
-    private static void bindEntry(PreparedStatement st, InvocationEntry e) throws SQLException {
-        ArrayNode tags = JSON.createArrayNode();
-        e.tags().forEach(tags::add);
-        ArrayNode logs = JSON.createArrayNode();
-        for (InvocationEntry.LogLine l : e.logs()) {
-            ObjectNode line = logs.addObject().put("level", l.level());
-            line.set("message", message(l.messageJson()));
-            line.put("timestamp", l.timestampMillis());
-        }
-        int i = 1;
-        st.setString(i++, e.id());
-        st.setLong(i++, e.timeMillis());
-        st.setString(i++, e.requestId());
-        st.setString(i++, e.accountId());
-        st.setString(i++, e.namespace());
-        st.setString(i++, e.script());
-        st.setString(i++, e.versionId());
-        st.setString(i++, tags.toString());
-        st.setString(i++, e.outcome());
-        st.setInt(i++, e.status());
-        st.setDouble(i++, e.cpuMs());
-        st.setDouble(i++, e.wallMs());
-        st.setInt(i++, e.subrequests());
-        st.setString(i++, e.method());
-        st.setString(i++, e.host());
-        st.setString(i++, e.path());
-        st.setString(i++, logs.toString());
-        st.setInt(i++, e.logsTruncated() ? 1 : 0);
-        st.setString(i++, e.exception().map(x -> JSON.createObjectNode().put("name", x.name()).put("message", x.message())
-                .put("stack", x.stack()).put("timestamp", x.timestampMillis()).toString()).orElse(null));
-        st.setLong(i, e.approximateBytes());
+    private record ChunkKey(String account, String namespace, String script) {
     }
 
-    /** A console line's arguments as JSON, kept as JSON so that text in them is escaped once, as the text filter expects. */
-    private static JsonNode message(String messageJson) {
-        try {
-            JsonNode node = JSON.readTree(messageJson);
-            return node == null ? JSON.getNodeFactory().textNode(messageJson) : node;
-        } catch (IOException e) {
-            return JSON.createArrayNode().add(messageJson);
+    private static void bindChunk(PreparedStatement st, ChunkKey key, List<InvocationEntry> records) throws SQLException {
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        String minRequest = null;
+        String maxRequest = null;
+        long bytes = 0;
+        java.util.Set<String> tags = new java.util.TreeSet<>();
+        java.util.Set<String> outcomes = new java.util.TreeSet<>();
+        for (InvocationEntry e : records) {
+            first = Math.min(first, e.timeMillis());
+            last = Math.max(last, e.timeMillis());
+            minRequest = minRequest == null || e.requestId().compareTo(minRequest) < 0 ? e.requestId() : minRequest;
+            maxRequest = maxRequest == null || e.requestId().compareTo(maxRequest) > 0 ? e.requestId() : maxRequest;
+            bytes += e.approximateBytes();
+            tags.addAll(e.tags());
+            outcomes.add(e.outcome());
         }
+        int i = 1;
+        st.setString(i++, key.account());
+        st.setString(i++, key.namespace());
+        st.setString(i++, key.script());
+        st.setLong(i++, first);
+        st.setLong(i++, last);
+        st.setString(i++, minRequest);
+        st.setString(i++, maxRequest);
+        st.setString(i++, jsonArray(tags));
+        st.setString(i++, jsonArray(outcomes));
+        st.setInt(i++, records.size());
+        st.setLong(i++, bytes);
+        st.setBytes(i, RecordChunk.encode(records));
+    }
+
+    private static String jsonArray(java.util.Collection<String> values) {
+        ArrayNode a = JSON.createArrayNode();
+        values.forEach(a::add);
+        return a.toString();
     }
 
     // ---- reading
 
     @Override
     public InvocationPage query(InvocationQuery q) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM invocations WHERE account_id = ?");
+        // Chunks that may hold a match, newest first; their records are decoded and filtered here.
+        StringBuilder sql = new StringBuilder("SELECT " + CHUNK_COLUMNS + " FROM invocation_chunks WHERE account_id = ?");
         List<Object> args = new ArrayList<>();
         args.add(q.accountId());
         q.namespace().ifPresent(v -> {
@@ -275,113 +270,125 @@ public final class SqliteInvocationStore implements InvocationStore {
             args.add(v);
         });
         q.tag().ifPresent(v -> {
-            sql.append(" AND position IN (SELECT position FROM invocation_tags WHERE tag = ?)");
+            sql.append(" AND EXISTS (SELECT 1 FROM json_each(tags) WHERE value = ?)");
             args.add(v);
         });
         q.outcome().ifPresent(v -> {
-            sql.append(" AND outcome = ?");
-            args.add(v);
-        });
-        q.status().ifPresent(v -> {
-            sql.append(" AND status = ?");
+            sql.append(" AND EXISTS (SELECT 1 FROM json_each(outcomes) WHERE value = ?)");
             args.add(v);
         });
         q.sinceMillis().ifPresent(v -> {
-            sql.append(" AND time_ms >= ?");
+            sql.append(" AND last_ms >= ?");
             args.add(v);
         });
         q.untilMillis().ifPresent(v -> {
-            sql.append(" AND time_ms <= ?");
+            sql.append(" AND first_ms <= ?");
             args.add(v);
         });
         q.requestId().ifPresent(v -> {
-            sql.append(" AND request_id = ?");
+            sql.append(" AND min_request <= ? AND max_request >= ?");
+            args.add(v);
             args.add(v);
         });
-        q.text().ifPresent(v -> {
-            // Matched in the stored JSON, where quotes and backslashes in a line are escaped the same way.
-            String quoted = JSON.getNodeFactory().textNode(v).toString();
-            String pattern = "%" + likeEscaped(quoted.substring(1, quoted.length() - 1)) + "%";
-            sql.append(" AND (logs LIKE ? ESCAPE '\\' OR exception LIKE ? ESCAPE '\\')");
-            args.add(pattern);
-            args.add(pattern);
-        });
         q.after().ifPresent(c -> {
-            sql.append(" AND (time_ms < ? OR (time_ms = ? AND position < ?))");
+            sql.append(" AND first_ms <= ?");
             args.add(c.timeMillis());
-            args.add(c.timeMillis());
-            args.add(c.position());
         });
-        sql.append(" ORDER BY time_ms DESC, position DESC LIMIT ?");
-        args.add(q.limit() + 1);
+        // Chunks come newest record first; a record is final once no chunk still to read can
+        // hold a later one, that is once its time is past the next chunk's last_ms.
+        sql.append(" AND (last_ms < ? OR (last_ms = ? AND position < ?)) ORDER BY last_ms DESC, position DESC LIMIT ")
+                .append(CHUNKS_PER_READ);
+        java.util.function.Predicate<InvocationEntry> matches = RecordFilter.of(q);
         return read(db -> {
-            List<InvocationEntry> entries = new ArrayList<>();
-            long lastTime = 0;
-            long lastPosition = 0;
-            boolean more = false;
+            java.util.PriorityQueue<Positioned> pending = new java.util.PriorityQueue<>(NEWEST_FIRST);
+            List<Positioned> page = new ArrayList<>();
+            long lastMs = Long.MAX_VALUE;
+            long position = Long.MAX_VALUE;
             try (PreparedStatement st = db.prepareStatement(sql.toString())) {
-                for (int i = 0; i < args.size(); i++) {
-                    st.setObject(i + 1, args.get(i));
-                }
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        if (entries.size() == q.limit()) {
-                            more = true;
-                            break;
+                while (page.size() <= q.limit()) {
+                    for (int i = 0; i < args.size(); i++) {
+                        st.setObject(i + 1, args.get(i));
+                    }
+                    st.setLong(args.size() + 1, lastMs);
+                    st.setLong(args.size() + 2, lastMs);
+                    st.setLong(args.size() + 3, position);
+                    int read = 0;
+                    try (ResultSet rs = st.executeQuery()) {
+                        while (rs.next() && page.size() <= q.limit()) {
+                            read++;
+                            position = rs.getLong(1);
+                            lastMs = rs.getLong(6);
+                            while (!pending.isEmpty() && pending.peek().entry().timeMillis() > lastMs
+                                    && page.size() <= q.limit()) {
+                                page.add(pending.poll());
+                            }
+                            List<InvocationEntry> records = decode(rs);
+                            for (int i = 0; i < records.size(); i++) {
+                                Positioned p = new Positioned(records.get(i), RecordChunk.position(position, i));
+                                if (p.isBefore(q.after()) && matches.test(p.entry())) {
+                                    pending.add(p);
+                                }
+                            }
                         }
-                        entries.add(entry(rs));
-                        lastPosition = rs.getLong("position");
-                        lastTime = rs.getLong("time_ms");
+                    }
+                    if (read < CHUNKS_PER_READ) {
+                        while (!pending.isEmpty() && page.size() <= q.limit()) {
+                            page.add(pending.poll());
+                        }
+                        break;
                     }
                 }
             }
-            return new InvocationPage(entries, more ? Optional.of(new InvocationCursor(lastTime, lastPosition))
-                    : Optional.empty());
+            if (page.size() <= q.limit()) {
+                return new InvocationPage(page.stream().map(Positioned::entry).toList(), Optional.empty());
+            }
+            Positioned last = page.get(q.limit() - 1);
+            return new InvocationPage(page.subList(0, q.limit()).stream().map(Positioned::entry).toList(),
+                    Optional.of(new InvocationCursor(last.entry().timeMillis(), last.position())));
         });
     }
 
-    private static String likeEscaped(String text) {
-        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    /** A decoded record and its position, ordered newest first (by time, then by position). */
+    private record Positioned(InvocationEntry entry, long position) {
+        boolean isBefore(Optional<InvocationCursor> cursor) {
+            return cursor.isEmpty() || entry.timeMillis() < cursor.get().timeMillis()
+                    || (entry.timeMillis() == cursor.get().timeMillis() && position < cursor.get().position());
+        }
+    }
+
+    private static final java.util.Comparator<Positioned> NEWEST_FIRST = java.util.Comparator
+            .comparingLong((Positioned p) -> p.entry().timeMillis()).thenComparingLong(Positioned::position).reversed();
+
+    private static List<InvocationEntry> decode(ResultSet rs) throws SQLException {
+        try {
+            return RecordChunk.decode(rs.getBytes(5), rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4));
+        } catch (IOException e) {
+            throw new SQLException("stored invocation records at chunk " + rs.getLong(1) + " are damaged: "
+                    + e.getMessage(), e);
+        }
     }
 
     @Override
     public Optional<InvocationEntry> get(String accountId, String id) {
+        Optional<Long> position = RecordChunk.parseId(id);
+        if (position.isEmpty()) {
+            return Optional.empty();
+        }
         return read(db -> {
-            try (PreparedStatement st = db.prepareStatement("SELECT " + COLUMNS
-                    + " FROM invocations WHERE account_id = ? AND id = ?")) {
-                st.setString(1, accountId);
-                st.setString(2, id);
+            try (PreparedStatement st = db.prepareStatement("SELECT " + CHUNK_COLUMNS
+                    + " FROM invocation_chunks WHERE position = ? AND account_id = ?")) {
+                st.setLong(1, RecordChunk.chunkOf(position.get()));
+                st.setString(2, accountId);
                 try (ResultSet rs = st.executeQuery()) {
-                    return rs.next() ? Optional.of(entry(rs)) : Optional.empty();
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    List<InvocationEntry> records = decode(rs);
+                    int index = RecordChunk.indexOf(position.get());
+                    return index < records.size() ? Optional.of(records.get(index)) : Optional.empty();
                 }
             }
         });
-    }
-
-    private static InvocationEntry entry(ResultSet rs) throws SQLException {
-        try {
-            List<String> tags = new ArrayList<>();
-            JSON.readTree(rs.getString("tags")).forEach(t -> tags.add(t.asText()));
-            List<InvocationEntry.LogLine> logs = new ArrayList<>();
-            for (JsonNode l : JSON.readTree(rs.getString("logs"))) {
-                logs.add(new InvocationEntry.LogLine(l.path("level").asText(), l.path("message").toString(),
-                        l.path("timestamp").asLong()));
-            }
-            String exceptionText = rs.getString("exception");
-            Optional<InvocationEntry.ExceptionInfo> exception = Optional.empty();
-            if (exceptionText != null) {
-                ObjectNode x = (ObjectNode) JSON.readTree(exceptionText);
-                exception = Optional.of(new InvocationEntry.ExceptionInfo(x.path("name").asText(),
-                        x.path("message").asText(), x.path("stack").asText(), x.path("timestamp").asLong()));
-            }
-            return new InvocationEntry(rs.getString("id"), rs.getLong("time_ms"), rs.getString("request_id"),
-                    rs.getString("account_id"), rs.getString("namespace"), rs.getString("script"),
-                    rs.getString("version_id"), tags, rs.getString("outcome"), rs.getInt("status"), rs.getDouble("cpu_ms"),
-                    rs.getDouble("wall_ms"), rs.getInt("subrequests"), rs.getString("method"), rs.getString("host"),
-                    rs.getString("path"), logs, rs.getInt("logs_truncated") != 0, exception);
-        } catch (IOException e) {
-            throw new SQLException("a stored invocation record is not valid JSON: " + e.getMessage(), e);
-        }
     }
 
     @Override
@@ -416,19 +423,8 @@ public final class SqliteInvocationStore implements InvocationStore {
 
     @Override
     public int deleteBefore(long beforeMillis) {
-        // Rows are stored as invocations end, so time grows with position: the old rows are the
-        // first ones, up to the first row at or after the cutoff. (A row of a long invocation
-        // stored after newer ones goes once the rows before it have gone.)
-        long boundary = read(db -> {
-            try (PreparedStatement st = db.prepareStatement(
-                    "SELECT position FROM invocations WHERE time_ms >= ? ORDER BY position LIMIT 1")) {
-                st.setLong(1, beforeMillis);
-                try (ResultSet rs = st.executeQuery()) {
-                    return rs.next() ? rs.getLong(1) : Long.MAX_VALUE;
-                }
-            }
-        });
-        int removed = deleteUpTo(boundary == Long.MAX_VALUE ? Long.MAX_VALUE : boundary - 1);
+        // A chunk goes when its newest record is older than the cutoff.
+        int removed = deleteChunks("last_ms < ?", beforeMillis);
         transaction(db -> {
             try (PreparedStatement st = db.prepareStatement("DELETE FROM invocation_minutes WHERE minute_ms < ?")) {
                 st.setLong(1, beforeMillis - Math.floorMod(beforeMillis, 60_000L));
@@ -440,10 +436,10 @@ public final class SqliteInvocationStore implements InvocationStore {
 
     @Override
     public int trimTo(long maxBytes) {
-        // The newest record that no longer fits: it and every older one go, a chunk per transaction.
+        // The newest chunk that no longer fits: it and every older one go.
         long cutoff = read(db -> {
             try (PreparedStatement st = db.prepareStatement("SELECT position FROM (SELECT position, sum(size_bytes) "
-                    + "OVER (ORDER BY position DESC) AS running FROM invocations) WHERE running > ? "
+                    + "OVER (ORDER BY position DESC) AS running FROM invocation_chunks) WHERE running > ? "
                     + "ORDER BY position DESC LIMIT 1")) {
                 st.setLong(1, maxBytes);
                 try (ResultSet rs = st.executeQuery()) {
@@ -451,21 +447,36 @@ public final class SqliteInvocationStore implements InvocationStore {
                 }
             }
         });
-        return cutoff < 0 ? 0 : deleteUpTo(cutoff);
+        return cutoff < 0 ? 0 : deleteChunks("position <= ?", cutoff);
     }
 
-    /** Deletes every record at or before {@code position}, a chunk per transaction so readers are not held up. */
-    private int deleteUpTo(long position) {
+    /** Deletes the chunks matching {@code where}, some at a time so readers are not held up; returns their records. */
+    private int deleteChunks(String where, long value) {
         int removed = 0;
         while (true) {
             int gone = transaction(db -> {
-                try (PreparedStatement st = db.prepareStatement("DELETE FROM invocations WHERE position IN "
-                        + "(SELECT position FROM invocations WHERE position <= ? ORDER BY position LIMIT 2000)")) {
-                    st.setLong(1, position);
-                    return st.executeUpdate();
+                int records = 0;
+                List<Long> chunks = new ArrayList<>();
+                try (PreparedStatement st = db.prepareStatement("SELECT position, records_count FROM invocation_chunks WHERE "
+                        + where + " ORDER BY position LIMIT 500")) {
+                    st.setLong(1, value);
+                    try (ResultSet rs = st.executeQuery()) {
+                        while (rs.next()) {
+                            chunks.add(rs.getLong(1));
+                            records += rs.getInt(2);
+                        }
+                    }
                 }
+                try (PreparedStatement st = db.prepareStatement("DELETE FROM invocation_chunks WHERE position = ?")) {
+                    for (long chunk : chunks) {
+                        st.setLong(1, chunk);
+                        st.addBatch();
+                    }
+                    st.executeBatch();
+                }
+                return chunks.isEmpty() ? -1 : records;
             });
-            if (gone == 0) {
+            if (gone < 0) {
                 return removed;
             }
             removed += gone;
@@ -475,7 +486,7 @@ public final class SqliteInvocationStore implements InvocationStore {
     @Override
     public long storedBytes() {
         return read(db -> {
-            try (PreparedStatement st = db.prepareStatement("SELECT coalesce(sum(size_bytes), 0) FROM invocations");
+            try (PreparedStatement st = db.prepareStatement("SELECT coalesce(sum(size_bytes), 0) FROM invocation_chunks");
                     ResultSet rs = st.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0L;
             }

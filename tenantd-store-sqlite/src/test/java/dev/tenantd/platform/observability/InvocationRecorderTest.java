@@ -39,7 +39,7 @@ class InvocationRecorderTest {
     }
 
     private static InvocationEntry at(Instant time, String script) {
-        return new InvocationEntry(TimeOrderedIds.recordId(time.toEpochMilli()), time.toEpochMilli(), "r", "a", "", script, "v", List.of(),
+        return new InvocationEntry("", time.toEpochMilli(), "r", "a", "", script, "v", List.of(),
                 "ok", 200, 1, 2, 0, "GET", "h", "/", List.of(), false, Optional.empty());
     }
 
@@ -67,7 +67,7 @@ class InvocationRecorderTest {
     }
 
     private static InvocationEntry thrown(String script, String stack) {
-        return new InvocationEntry(TimeOrderedIds.recordId(System.currentTimeMillis()), System.currentTimeMillis(), "r", "a", "", script, "v-" + script,
+        return new InvocationEntry("", System.currentTimeMillis(), "r", "a", "", script, "v-" + script,
                 List.of(), "exception", 500, 1, 2, 0, "GET", "h", "/", List.of(), false,
                 Optional.of(new InvocationEntry.ExceptionInfo("Error", "x", stack, 1)));
     }
