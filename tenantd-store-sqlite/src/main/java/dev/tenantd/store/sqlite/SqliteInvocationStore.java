@@ -34,6 +34,7 @@ import org.sqlite.SQLiteDataSource;
  * transaction as the records they count.
  */
 public final class SqliteInvocationStore implements InvocationStore {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SqliteInvocationStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String INSERT = "INSERT INTO invocation_chunks (account_id, namespace, script, first_ms, last_ms, "
             + "min_request, max_request, tags, outcomes, records_count, size_bytes, records) "
@@ -359,12 +360,13 @@ public final class SqliteInvocationStore implements InvocationStore {
     private static final java.util.Comparator<Positioned> NEWEST_FIRST = java.util.Comparator
             .comparingLong((Positioned p) -> p.entry().timeMillis()).thenComparingLong(Positioned::position).reversed();
 
+    /** A chunk's records; a damaged chunk is skipped (and logged) so that it never hides the others. */
     private static List<InvocationEntry> decode(ResultSet rs) throws SQLException {
         try {
             return RecordChunk.decode(rs.getBytes(5), rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4));
-        } catch (IOException e) {
-            throw new SQLException("stored invocation records at chunk " + rs.getLong(1) + " are damaged: "
-                    + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("invocation records: chunk {} is damaged and is skipped: {}", rs.getLong(1), e.toString());
+            return List.of();
         }
     }
 
