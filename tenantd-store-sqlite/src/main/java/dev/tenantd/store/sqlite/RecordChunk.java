@@ -2,12 +2,11 @@ package dev.tenantd.store.sqlite;
 
 import dev.tenantd.platform.observability.InvocationEntry;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -61,46 +60,112 @@ final class RecordChunk {
         if (records.isEmpty() || records.size() > MAX_RECORDS) {
             throw new IllegalArgumentException("a chunk holds 1 to " + MAX_RECORDS + " records");
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(records.size() * 160);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT);
-            out.writeInt(records.size());
-            for (InvocationEntry e : records) {
-                out.writeLong(e.timeMillis());
-                text(out, e.requestId());
-                text(out, e.versionId());
-                out.writeShort(e.tags().size());
-                for (String tag : e.tags()) {
-                    text(out, tag);
-                }
-                text(out, e.outcome());
-                out.writeInt(e.status());
-                out.writeDouble(e.cpuMs());
-                out.writeDouble(e.wallMs());
-                out.writeInt(e.subrequests());
-                text(out, e.method());
-                text(out, e.host());
-                text(out, e.path());
-                out.writeInt(e.logs().size());
-                for (InvocationEntry.LogLine l : e.logs()) {
-                    text(out, l.level());
-                    text(out, l.messageJson());
-                    out.writeLong(l.timestampMillis());
-                }
-                out.writeBoolean(e.logsTruncated());
-                out.writeBoolean(e.exception().isPresent());
-                if (e.exception().isPresent()) {
-                    InvocationEntry.ExceptionInfo x = e.exception().get();
-                    text(out, x.name());
-                    text(out, x.message());
-                    text(out, x.stack());
-                    out.writeLong(x.timestampMillis());
-                }
+        Writer out = new Writer(records.size() * 160);
+        out.putByte(FORMAT);
+        out.putInt(records.size());
+        for (InvocationEntry e : records) {
+            out.putLong(e.timeMillis());
+            out.putText(e.requestId());
+            out.putText(e.versionId());
+            out.putShort(e.tags().size());
+            for (String tag : e.tags()) {
+                out.putText(tag);
             }
-        } catch (IOException e) {
-            throw new IllegalStateException("writing to memory failed", e);
+            out.putText(e.outcome());
+            out.putInt(e.status());
+            out.putLong(Double.doubleToRawLongBits(e.cpuMs()));
+            out.putLong(Double.doubleToRawLongBits(e.wallMs()));
+            out.putInt(e.subrequests());
+            out.putText(e.method());
+            out.putText(e.host());
+            out.putText(e.path());
+            out.putInt(e.logs().size());
+            for (InvocationEntry.LogLine l : e.logs()) {
+                out.putText(l.level());
+                out.putText(l.messageJson());
+                out.putLong(l.timestampMillis());
+            }
+            out.putByte(e.logsTruncated() ? 1 : 0);
+            out.putByte(e.exception().isPresent() ? 1 : 0);
+            if (e.exception().isPresent()) {
+                InvocationEntry.ExceptionInfo x = e.exception().get();
+                out.putText(x.name());
+                out.putText(x.message());
+                out.putText(x.stack());
+                out.putLong(x.timestampMillis());
+            }
         }
-        return bytes.toByteArray();
+        return out.bytes();
+    }
+
+    /**
+     * Big-endian values into a growing array, as {@link DataInputStream} reads them back; the
+     * writer thread encodes every record, so this avoids a stream's per-call locking.
+     */
+    private static final class Writer {
+        private byte[] buf;
+        private int size;
+
+        Writer(int capacity) {
+            buf = new byte[Math.max(64, capacity)];
+        }
+
+        private void room(int n) {
+            if (size + n > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
+            }
+        }
+
+        void putByte(int v) {
+            room(1);
+            buf[size++] = (byte) v;
+        }
+
+        void putShort(int v) {
+            room(2);
+            buf[size++] = (byte) (v >>> 8);
+            buf[size++] = (byte) v;
+        }
+
+        void putInt(int v) {
+            room(4);
+            for (int shift = 24; shift >= 0; shift -= 8) {
+                buf[size++] = (byte) (v >>> shift);
+            }
+        }
+
+        void putLong(long v) {
+            room(8);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                buf[size++] = (byte) (v >>> shift);
+            }
+        }
+
+        /** A length in bytes, then the text in UTF-8; ASCII text is copied without an intermediate array. */
+        void putText(String s) {
+            int n = s.length();
+            boolean ascii = true;
+            for (int i = 0; i < n && ascii; i++) {
+                ascii = s.charAt(i) < 0x80;
+            }
+            if (ascii) {
+                putInt(n);
+                room(n);
+                for (int i = 0; i < n; i++) {
+                    buf[size++] = (byte) s.charAt(i);
+                }
+                return;
+            }
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            putInt(utf8.length);
+            room(utf8.length);
+            System.arraycopy(utf8, 0, buf, size, utf8.length);
+            size += utf8.length;
+        }
+
+        byte[] bytes() {
+            return Arrays.copyOf(buf, size);
+        }
     }
 
     /**
@@ -152,12 +217,6 @@ final class RecordChunk {
                     exception));
         }
         return records;
-    }
-
-    private static void text(DataOutputStream out, String s) throws IOException {
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(utf8.length);
-        out.write(utf8);
     }
 
     private static String text(DataInputStream in) throws IOException {
