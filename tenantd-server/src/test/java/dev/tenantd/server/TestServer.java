@@ -69,38 +69,34 @@ final class TestServer implements AutoCloseable {
 
     /** A server with these D1 limits and every other setting at its default. */
     TestServer(Path dataDir, List<Route> routes, dev.tenantd.platform.d1.D1Limits d1) {
-        this.dataDir = dataDir;
-        this.server = TenantdServer.start(new ServerConfig(dataDir, new ServerConfig.HostPort("127.0.0.1", 0),
-                new ServerConfig.HostPort("127.0.0.1", 0), ACCOUNT, TOKEN, routes, "localhost",
-                dev.tenantd.platform.Limits.defaults(), dev.tenantd.platform.EgressPolicy.OPEN, 2, ListenerLimits.defaults(),
-                ServerConfig.Capacity.defaults(), d1));
+        this(dataDir, defaults(dataDir, routes).withD1(d1));
     }
 
     /** A server with these cache limits and every other setting at its default. */
     TestServer(Path dataDir, List<Route> routes, dev.tenantd.platform.cache.CacheLimits cache) {
-        this.dataDir = dataDir;
-        this.server = TenantdServer.start(new ServerConfig(dataDir, new ServerConfig.HostPort("127.0.0.1", 0),
-                new ServerConfig.HostPort("127.0.0.1", 0), ACCOUNT, TOKEN, routes, "localhost",
-                dev.tenantd.platform.Limits.defaults(), dev.tenantd.platform.EgressPolicy.OPEN, 2, ListenerLimits.defaults(),
-                ServerConfig.Capacity.defaults()).withCache(cache));
+        this(dataDir, defaults(dataDir, routes).withCache(cache));
     }
 
     /** A server with these invocation record settings and every other setting at its default. */
     TestServer(Path dataDir, List<Route> routes, dev.tenantd.platform.observability.ObservabilitySettings observability) {
-        this.dataDir = dataDir;
-        this.server = TenantdServer.start(new ServerConfig(dataDir, new ServerConfig.HostPort("127.0.0.1", 0),
-                new ServerConfig.HostPort("127.0.0.1", 0), ACCOUNT, TOKEN, routes, "localhost",
-                dev.tenantd.platform.Limits.defaults(), dev.tenantd.platform.EgressPolicy.OPEN, 2, ListenerLimits.defaults(),
-                ServerConfig.Capacity.defaults()).withObservability(observability));
+        this(dataDir, defaults(dataDir, routes).withObservability(observability));
     }
 
     /** A server with these metrics settings and every other setting at its default. */
     TestServer(Path dataDir, List<Route> routes, dev.tenantd.server.metrics.MetricsConfig metrics) {
+        this(dataDir, defaults(dataDir, routes).withMetrics(metrics));
+    }
+
+    private TestServer(Path dataDir, ServerConfig config) {
         this.dataDir = dataDir;
-        this.server = TenantdServer.start(new ServerConfig(dataDir, new ServerConfig.HostPort("127.0.0.1", 0),
-                new ServerConfig.HostPort("127.0.0.1", 0), ACCOUNT, TOKEN, routes, "localhost",
-                dev.tenantd.platform.Limits.defaults(), dev.tenantd.platform.EgressPolicy.OPEN, 2, ListenerLimits.defaults(),
-                ServerConfig.Capacity.defaults()).withMetrics(metrics));
+        this.server = TenantdServer.start(config);
+    }
+
+    /** Loopback on free ports, the test account and token, and every setting at its default. */
+    private static ServerConfig defaults(Path dataDir, List<Route> routes) {
+        return new ServerConfig(dataDir, new ServerConfig.HostPort("127.0.0.1", 0), new ServerConfig.HostPort("127.0.0.1", 0),
+                ACCOUNT, TOKEN, routes, "localhost", dev.tenantd.platform.Limits.defaults(),
+                dev.tenantd.platform.EgressPolicy.OPEN, 2, ListenerLimits.defaults(), ServerConfig.Capacity.defaults());
     }
 
     String api(String path) {

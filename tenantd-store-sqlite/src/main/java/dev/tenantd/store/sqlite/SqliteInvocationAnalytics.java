@@ -10,7 +10,6 @@ import dev.tenantd.platform.observability.LatencyBuckets;
 import dev.tenantd.platform.store.InvocationAnalytics;
 import dev.tenantd.runtime.TenantdException;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,8 +17,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -30,10 +27,10 @@ import org.sqlite.SQLiteDataSource;
 public final class SqliteInvocationAnalytics implements InvocationAnalytics, AutoCloseable {
     private static final String SUMS = "sum(requests), sum(errors), sum(subrequests), sum(cpu_ms_sum), sum(wall_ms_sum)";
 
-    private final BlockingQueue<Connection> readers;
+    private final SqliteConnections db;
 
-    private SqliteInvocationAnalytics(BlockingQueue<Connection> readers) {
-        this.readers = readers;
+    private SqliteInvocationAnalytics(SqliteConnections db) {
+        this.db = db;
     }
 
     /** Opens (creating and migrating if needed) {@code invocations.sqlite} in a directory, with {@code readers} connections. */
@@ -41,11 +38,7 @@ public final class SqliteInvocationAnalytics implements InvocationAnalytics, Aut
         try {
             SQLiteDataSource dataSource = SqliteFiles.migrated(dataDir.resolve("invocations.sqlite"),
                     "classpath:db/invocations/sqlite");
-            BlockingQueue<Connection> pool = new ArrayBlockingQueue<>(Math.max(1, readers));
-            for (int i = 0; i < Math.max(1, readers); i++) {
-                pool.add(dataSource.getConnection());
-            }
-            return new SqliteInvocationAnalytics(pool);
+            return new SqliteInvocationAnalytics(SqliteConnections.readingOnly(dataSource, readers, "invocations database"));
         } catch (Exception e) {
             throw new TenantdException("cannot open the invocations database in " + dataDir + ": " + e.getMessage(), e);
         }
@@ -228,36 +221,12 @@ public final class SqliteInvocationAnalytics implements InvocationAnalytics, Aut
         return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.textNode(text).toString();
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection db) throws SQLException;
-    }
-
-    private <T> T read(Work<T> work) {
-        Connection db;
-        try {
-            db = readers.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TenantdException("interrupted while waiting for an invocations database connection");
-        }
-        try {
-            return work.run(db);
-        } catch (SQLException e) {
-            throw new TenantdException("invocations database error: " + e.getMessage(), e);
-        } finally {
-            readers.add(db);
-        }
+    private <T> T read(SqliteConnections.Work<T> work) {
+        return db.read(work);
     }
 
     @Override
     public void close() {
-        try {
-            for (Connection c : readers) {
-                c.close();
-            }
-        } catch (SQLException e) {
-            throw new TenantdException("closing the invocations database: " + e.getMessage(), e);
-        }
+        db.close();
     }
 }

@@ -12,7 +12,6 @@ import dev.tenantd.platform.store.InvocationStore;
 import dev.tenantd.runtime.TenantdException;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,8 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -44,12 +41,10 @@ public final class SqliteInvocationStore implements InvocationStore {
     private static final int CHUNKS_PER_READ = 64;
     private static final String ADD_MINUTE = addMinuteSql();
 
-    private final Connection writer;
-    private final BlockingQueue<Connection> readers;
+    private final SqliteConnections db;
 
-    private SqliteInvocationStore(Connection writer, BlockingQueue<Connection> readers) {
-        this.writer = writer;
-        this.readers = readers;
+    private SqliteInvocationStore(SqliteConnections db) {
+        this.db = db;
     }
 
     /** Opens (creating and migrating if needed) {@code invocations.sqlite} in a directory, with {@code readers} read connections. */
@@ -57,17 +52,13 @@ public final class SqliteInvocationStore implements InvocationStore {
         try {
             SQLiteDataSource dataSource = SqliteFiles.migrated(dataDir.resolve("invocations.sqlite"),
                     "classpath:db/invocations/sqlite");
-            BlockingQueue<Connection> pool = new ArrayBlockingQueue<>(Math.max(1, readers));
-            for (int i = 0; i < Math.max(1, readers); i++) {
-                pool.add(dataSource.getConnection());
-            }
-            Connection writer = dataSource.getConnection();
-            try (java.sql.Statement st = writer.createStatement()) {
+            SqliteConnections db = SqliteConnections.readingAndWriting(dataSource, readers, "invocations database");
+            try (java.sql.Statement st = db.writer().createStatement()) {
                 // The writer touches the ends of every index on each batch: keeping those pages
                 // cached (up to 32 MB, filled only as used) spares a read system call per page.
                 st.execute("PRAGMA cache_size = -32768");
             }
-            return new SqliteInvocationStore(writer, pool);
+            return new SqliteInvocationStore(db);
         } catch (Exception e) {
             throw new TenantdException("cannot open the invocations database in " + dataDir + ": " + e.getMessage(), e);
         }
@@ -93,44 +84,12 @@ public final class SqliteInvocationStore implements InvocationStore {
                 + "wall_ms_sum = wall_ms_sum + excluded.wall_ms_sum" + sums;
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection db) throws SQLException;
+    private <T> T read(SqliteConnections.Work<T> work) {
+        return db.read(work);
     }
 
-    private <T> T read(Work<T> work) {
-        Connection db;
-        try {
-            db = readers.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TenantdException("interrupted while waiting for an invocations database connection");
-        }
-        try {
-            return work.run(db);
-        } catch (SQLException e) {
-            throw new TenantdException("invocations database error: " + e.getMessage(), e);
-        } finally {
-            readers.add(db);
-        }
-    }
-
-    private synchronized <T> T transaction(Work<T> work) {
-        try {
-            writer.setAutoCommit(false);
-            try {
-                T result = work.run(writer);
-                writer.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                writer.rollback();
-                throw e;
-            } finally {
-                writer.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new TenantdException("invocations database error: " + e.getMessage(), e);
-        }
+    private <T> T transaction(SqliteConnections.Work<T> work) {
+        return db.transaction(work);
     }
 
     // ---- writing
@@ -496,14 +455,7 @@ public final class SqliteInvocationStore implements InvocationStore {
     }
 
     @Override
-    public synchronized void close() {
-        try {
-            writer.close();
-            for (Connection c : readers) {
-                c.close();
-            }
-        } catch (SQLException e) {
-            throw new TenantdException("closing the invocations database: " + e.getMessage(), e);
-        }
+    public void close() {
+        db.close();
     }
 }

@@ -21,8 +21,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import org.sqlite.SQLiteDataSource;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -33,66 +31,28 @@ import org.sqlite.SQLiteException;
  * and with each other, so that reading a large value does not hold up other readers.
  */
 public final class SqliteKvStore implements KvStore {
-    private final Connection writer;
-    private final BlockingQueue<Connection> readers;
+    private final SqliteConnections db;
 
-    private SqliteKvStore(Connection writer, BlockingQueue<Connection> readers) {
-        this.writer = writer;
-        this.readers = readers;
+    private SqliteKvStore(SqliteConnections db) {
+        this.db = db;
     }
 
     /** Opens (creating and migrating if needed) {@code kv.sqlite} in a directory, with {@code readers} read connections. */
     public static SqliteKvStore open(Path dataDir, int readers) {
         try {
             SQLiteDataSource dataSource = SqliteFiles.migrated(dataDir.resolve("kv.sqlite"), "classpath:db/kv/sqlite");
-            BlockingQueue<Connection> pool = new ArrayBlockingQueue<>(Math.max(1, readers));
-            for (int i = 0; i < Math.max(1, readers); i++) {
-                pool.add(dataSource.getConnection());
-            }
-            return new SqliteKvStore(dataSource.getConnection(), pool);
+            return new SqliteKvStore(SqliteConnections.readingAndWriting(dataSource, readers, "KV database"));
         } catch (Exception e) {
             throw new TenantdException("cannot open the KV database in " + dataDir + ": " + e.getMessage(), e);
         }
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection db) throws SQLException;
+    private <T> T read(SqliteConnections.Work<T> work) {
+        return db.read(work);
     }
 
-    private <T> T read(Work<T> work) {
-        Connection db;
-        try {
-            db = readers.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TenantdException("interrupted while waiting for a KV database connection");
-        }
-        try {
-            return work.run(db);
-        } catch (SQLException e) {
-            throw new TenantdException("KV database error: " + e.getMessage(), e);
-        } finally {
-            readers.add(db);
-        }
-    }
-
-    private synchronized <T> T transaction(Work<T> work) {
-        try {
-            writer.setAutoCommit(false);
-            try {
-                T result = work.run(writer);
-                writer.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                writer.rollback();
-                throw e;
-            } finally {
-                writer.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw refusal(e).orElseGet(() -> new TenantdException("KV database error: " + e.getMessage(), e));
-        }
+    private <T> T transaction(SqliteConnections.Work<T> work) {
+        return db.transaction(work, SqliteKvStore::refusal);
     }
 
     /** The constraint violations that are answers, not failures. */
@@ -279,14 +239,7 @@ public final class SqliteKvStore implements KvStore {
     }
 
     @Override
-    public synchronized void close() {
-        try {
-            writer.close();
-            for (Connection c : readers) {
-                c.close();
-            }
-        } catch (SQLException e) {
-            throw new TenantdException("closing the KV database: " + e.getMessage(), e);
-        }
+    public void close() {
+        db.close();
     }
 }
