@@ -21,7 +21,6 @@ import dev.tenantd.platform.store.BlobStore;
 import dev.tenantd.runtime.ModuleType;
 import dev.tenantd.store.sqlite.SqliteStore;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,9 +31,6 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -44,8 +40,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * when the build runs with {@code -Dtenantd.docs.screenshots=true}.
  */
 class DashboardBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final int SCRIPTS = 2000;
 
     @TempDir
@@ -56,9 +50,7 @@ class DashboardBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "Chromium is not installed (/usr/bin/chromium and /usr/bin/chromedriver): the dashboard's browser tests "
-                        + "are skipped. Install them with: apt-get install chromium chromium-driver (.ci/run does).");
+        HeadlessChromium.assumeInstalled();
         seedCustomers();
         t = new TestServer(dir, List.of());
         base = "http://127.0.0.1:" + t.server.apiPort();
@@ -83,7 +75,7 @@ class DashboardBrowserTest {
                         };
                         """);
         assertThat(dispatcher.status()).as(dispatcher.body()).isEqualTo(200);
-        driver = browser();
+        driver = HeadlessChromium.open(1100, 800);
     }
 
     /**
@@ -119,17 +111,6 @@ class DashboardBrowserTest {
     private static String moduleOf(String name) {
         return "// the worker of " + name + "\nexport default {\n  fetch() {\n    return new Response('hello from "
                 + name + "');\n  },\n};\n";
-    }
-
-    private static WebDriver browser() {
-        // The driver and the browser are named outright, so Selenium Manager never runs (and never downloads).
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-dev-shm-usage", "--window-size=1100,800", "--no-first-run", "--lang=en-US");
-        return new ChromeDriver(service, options);
     }
 
     @AfterAll

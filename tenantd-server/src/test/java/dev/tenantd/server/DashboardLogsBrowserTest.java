@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,9 +19,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -33,8 +29,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * invocation is written into invocations.sqlite before the server starts.
  */
 class DashboardLogsBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final long HOUR_AGO = System.currentTimeMillis() - 61 * 60_000L;
 
     @TempDir
@@ -45,9 +39,7 @@ class DashboardLogsBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "Chromium is not installed (/usr/bin/chromium and /usr/bin/chromedriver): the dashboard's browser tests "
-                        + "are skipped. Install them with: apt-get install chromium chromium-driver (.ci/run does).");
+        HeadlessChromium.assumeInstalled();
         try (SqliteInvocationStore store = SqliteInvocationStore.open(dir, 1)) {
             store.insert(List.of(new InvocationEntry("old-1", HOUR_AGO, "0123456789abcdef", TestServer.ACCOUNT, "shop",
                     "acme", "v-old", List.of("plan-gold"), "ok", 200, 1.5, 2.5, 0, "GET", "acme.example", "/cart",
@@ -74,18 +66,7 @@ class DashboardLogsBrowserTest {
                         + "{\"type\":\"dispatch_namespace\",\"name\":\"shop\",\"namespace\":\"shop\"}]}",
                 "d.js", "export default { fetch: (request, env) => env.shop.get('acme').fetch(request) };");
         assertThat(dispatcher.status()).as(dispatcher.body()).isEqualTo(200);
-        driver = browser();
-    }
-
-    private static WebDriver browser() {
-        // The driver and the browser are named outright, so Selenium Manager never runs (and never downloads).
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-dev-shm-usage", "--window-size=1100,1400", "--no-first-run", "--lang=en-US");
-        return new ChromeDriver(service, options);
+        driver = HeadlessChromium.open(1100, 1400);
     }
 
     @AfterAll
