@@ -2,6 +2,8 @@ package dev.tenantd.runtime;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
@@ -10,13 +12,18 @@ import java.util.concurrent.locks.LockSupport;
  * at a thread-CPU time: its budget (the action terminates the isolate's execution), the
  * point past its budget where a turn stuck in one native call is given up, and (set by the
  * mailbox for every turn) the point from which the turn counts as long and its thread is
- * detached from its lane. One daemon thread samples the threads with alarms every quarter
- * millisecond and runs each action once its time is reached. The watchdog never calls into
- * V8 but to terminate execution, which V8 allows from any thread.
+ * detached from its lane. One daemon thread samples the threads with alarms and runs each
+ * action once its time is reached. A thread cannot spend CPU time faster than time passes, so
+ * after each sample the watchdog sleeps until the nearest alarm could first be due, at most a
+ * millisecond (an alarm set meanwhile is seen within that) and at least 50 µs; each thread's
+ * clock is read once per sample however many alarms it has. The watchdog never calls into V8
+ * but to terminate execution, which V8 allows from any thread.
  */
 final class CpuWatchdog {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private static final long TICK_NANOS = 250_000;
+    /** The longest sleep between samples while any alarm is set: how late an alarm set meanwhile can be seen. */
+    private static final long MAX_SLEEP_NANOS = 1_000_000;
+    private static final long MIN_SLEEP_NANOS = 50_000;
 
     static final CpuWatchdog INSTANCE = new CpuWatchdog();
 
@@ -90,23 +97,35 @@ final class CpuWatchdog {
                 idle = false;
                 continue;
             }
+            Map<Long, Long> used = new HashMap<>();
+            long soonest = MAX_SLEEP_NANOS;
             for (ConcurrentHashMap<Long, Armed> set : alarms) {
-                fire(set);
+                soonest = Math.min(soonest, fire(set, used));
             }
-            LockSupport.parkNanos(TICK_NANOS);
+            LockSupport.parkNanos(Math.max(MIN_SLEEP_NANOS, soonest));
         }
     }
 
-    private static void fire(ConcurrentHashMap<Long, Armed> alarms) {
+    /**
+     * Runs the actions of the alarms whose time has come; returns the CPU time until the nearest
+     * of the others. {@code used} holds the threads' CPU times read in this sample.
+     */
+    private static long fire(ConcurrentHashMap<Long, Armed> alarms, Map<Long, Long> used) {
+        long soonest = Long.MAX_VALUE;
         for (Armed a : alarms.values()) {
-            long used = THREADS.getThreadCpuTime(a.threadId());
-            if (used >= a.cpuDeadlineNanos() && alarms.remove(a.threadId(), a)) {
-                try {
-                    a.onExpire().run();
-                } catch (RuntimeException e) {
-                    // the isolate may have closed meanwhile
+            long cpu = used.computeIfAbsent(a.threadId(), THREADS::getThreadCpuTime);
+            if (cpu >= a.cpuDeadlineNanos()) {
+                if (alarms.remove(a.threadId(), a)) {
+                    try {
+                        a.onExpire().run();
+                    } catch (RuntimeException e) {
+                        // the isolate may have closed meanwhile
+                    }
                 }
+            } else {
+                soonest = Math.min(soonest, cpu < 0 ? MAX_SLEEP_NANOS : a.cpuDeadlineNanos() - cpu);
             }
         }
+        return soonest;
     }
 }
