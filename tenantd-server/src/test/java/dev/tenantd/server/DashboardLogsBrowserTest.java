@@ -218,16 +218,11 @@ class DashboardLogsBrowserTest {
     // ---- helpers
 
     /** Records are written a moment after the invocation ends; waits until the logs API has one matching. */
-    private static void awaitStored(String query) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
+    private static void awaitStored(String query) {
+        Await.value(() -> {
             TestServer.Reply page = t.get(t.accountApi("/workers/observability/invocations?namespace=shop&" + query));
-            if (page.status() == 200 && page.body().contains("\"script_name\":\"acme\"")) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no record matching " + query + " was stored within 30 s");
+            return page.status() == 200 && page.body().contains("\"script_name\":\"acme\"") ? page : null;
+        }, "a record matching " + query);
     }
 
     private static String tails() {

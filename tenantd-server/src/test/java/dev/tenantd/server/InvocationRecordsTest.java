@@ -14,7 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,26 +98,10 @@ class InvocationRecordsTest {
 
     /** Waits until the logs API answers {@code query} with exactly {@code count} records, and returns them. */
     private static JsonNode awaitRecords(String query, int count) {
-        return await(() -> {
+        return Await.value(() -> {
             JsonNode result = logs(query).get("result");
             return result.size() == count ? result : null;
         }, "records for " + query + " to number " + count);
-    }
-
-    private static <T> T await(Supplier<T> condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            T value = condition.get();
-            if (value != null) {
-                return value;
-            }
-            try {
-                Thread.sleep(25);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError("timed out waiting for " + what);
     }
 
     @Test
@@ -166,7 +149,7 @@ class InvocationRecordsTest {
     void a_dispatch_to_a_missing_user_worker_is_recorded_as_script_not_found() {
         TestServer.Reply r = t.worker("GET", "nobody.rec.test", "/who", null);
         assertThat(r.body()).startsWith("caught: Worker not found");
-        JsonNode missing = await(() -> {
+        JsonNode missing = Await.value(() -> {
             JsonNode result = logs("script=nobody&outcome=scriptNotFound").get("result");
             return result.size() > 0 ? result.get(0) : null;
         }, "a scriptNotFound record");
@@ -189,7 +172,7 @@ class InvocationRecordsTest {
     void a_cpu_limit_breach_is_recorded_as_exceeded_cpu() {
         TestServer.Reply r = t.worker("GET", "acme.rec.test", "/spin", null);
         assertThat(r.body()).isEqualTo("caught: Worker exceeded CPU time limit.");
-        JsonNode spin = await(() -> {
+        JsonNode spin = Await.value(() -> {
             JsonNode result = logs("script=acme&outcome=exceededCpu").get("result");
             return result.size() > 0 ? result.get(0) : null;
         }, "an exceededCpu record");
@@ -200,7 +183,7 @@ class InvocationRecordsTest {
     @Test
     void an_uncaught_exception_is_recorded_with_its_name_and_message() {
         t.worker("GET", "acme.rec.test", "/boom", null);
-        JsonNode boom = await(() -> {
+        JsonNode boom = Await.value(() -> {
             JsonNode result = logs("script=acme&outcome=exception&q=" + enc("acme broke")).get("result");
             return result.size() > 0 ? result.get(0) : null;
         }, "an exception record");

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -143,26 +142,11 @@ class SourceMappedStackTest {
     }
 
     private static String exceptionStack(String query) {
-        JsonNode record = await(() -> {
+        JsonNode record = Await.value(() -> {
             JsonNode result = t.get(t.accountApi(LOGS + "?" + query)).json().get("result");
             return result != null && result.size() > 0 ? result.get(0) : null;
         }, "a record for " + query);
         return record.get("exceptions").get(0).get("stack").asText();
     }
 
-    private static <T> T await(Supplier<T> condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            T value = condition.get();
-            if (value != null) {
-                return value;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError("timed out waiting for " + what);
-    }
 }
