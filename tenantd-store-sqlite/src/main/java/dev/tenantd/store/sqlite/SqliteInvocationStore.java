@@ -2,7 +2,6 @@ package dev.tenantd.store.sqlite;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.tenantd.platform.observability.InvocationCursor;
 import dev.tenantd.platform.observability.InvocationEntry;
 import dev.tenantd.platform.observability.InvocationPage;
 import dev.tenantd.platform.observability.InvocationQuery;
@@ -10,16 +9,19 @@ import dev.tenantd.platform.observability.LatencyBuckets;
 import dev.tenantd.platform.observability.MinuteAggregate;
 import dev.tenantd.platform.store.InvocationStore;
 import dev.tenantd.runtime.TenantdException;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -31,14 +33,10 @@ import org.sqlite.SQLiteDataSource;
  * transaction as the records they count.
  */
 public final class SqliteInvocationStore implements InvocationStore {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SqliteInvocationStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String INSERT = "INSERT INTO invocation_chunks (account_id, namespace, script, first_ms, last_ms, "
             + "min_request, max_request, tags, outcomes, records_count, size_bytes, records) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String CHUNK_COLUMNS = "position, account_id, namespace, script, records, last_ms";
-    /** How many chunks a query reads at a time while it fills a page. */
-    private static final int CHUNKS_PER_READ = 64;
     private static final String ADD_MINUTE = addMinuteSql();
 
     private final SqliteConnections db;
@@ -53,7 +51,7 @@ public final class SqliteInvocationStore implements InvocationStore {
             SQLiteDataSource dataSource = SqliteFiles.migrated(dataDir.resolve("invocations.sqlite"),
                     "classpath:db/invocations/sqlite");
             SqliteConnections db = SqliteConnections.readingAndWriting(dataSource, readers, "invocations database");
-            try (java.sql.Statement st = db.writer().createStatement()) {
+            try (Statement st = db.writer().createStatement()) {
                 // The writer touches the ends of every index on each batch: keeping those pages
                 // cached (up to 32 MB, filled only as used) spares a read system call per page.
                 st.execute("PRAGMA cache_size = -32768");
@@ -181,8 +179,8 @@ public final class SqliteInvocationStore implements InvocationStore {
         String minRequest = null;
         String maxRequest = null;
         long bytes = 0;
-        java.util.Set<String> tags = new java.util.TreeSet<>();
-        java.util.Set<String> outcomes = new java.util.TreeSet<>();
+        Set<String> tags = new TreeSet<>();
+        Set<String> outcomes = new TreeSet<>();
         for (InvocationEntry e : records) {
             first = Math.min(first, e.timeMillis());
             last = Math.max(last, e.timeMillis());
@@ -207,7 +205,7 @@ public final class SqliteInvocationStore implements InvocationStore {
         st.setBytes(i, RecordChunk.encode(records));
     }
 
-    private static String jsonArray(java.util.Collection<String> values) {
+    private static String jsonArray(Collection<String> values) {
         ArrayNode a = JSON.createArrayNode();
         values.forEach(a::add);
         return a.toString();
@@ -217,116 +215,7 @@ public final class SqliteInvocationStore implements InvocationStore {
 
     @Override
     public InvocationPage query(InvocationQuery q) {
-        // Chunks that may hold a match, newest first; their records are decoded and filtered here.
-        StringBuilder sql = new StringBuilder("SELECT " + CHUNK_COLUMNS + " FROM invocation_chunks WHERE account_id = ?");
-        List<Object> args = new ArrayList<>();
-        args.add(q.accountId());
-        q.namespace().ifPresent(v -> {
-            sql.append(" AND namespace = ?");
-            args.add(v);
-        });
-        q.script().ifPresent(v -> {
-            sql.append(" AND script = ?");
-            args.add(v);
-        });
-        q.tag().ifPresent(v -> {
-            sql.append(" AND EXISTS (SELECT 1 FROM json_each(tags) WHERE value = ?)");
-            args.add(v);
-        });
-        q.outcome().ifPresent(v -> {
-            sql.append(" AND EXISTS (SELECT 1 FROM json_each(outcomes) WHERE value = ?)");
-            args.add(v);
-        });
-        q.sinceMillis().ifPresent(v -> {
-            sql.append(" AND last_ms >= ?");
-            args.add(v);
-        });
-        q.untilMillis().ifPresent(v -> {
-            sql.append(" AND first_ms <= ?");
-            args.add(v);
-        });
-        q.requestId().ifPresent(v -> {
-            sql.append(" AND min_request <= ? AND max_request >= ?");
-            args.add(v);
-            args.add(v);
-        });
-        q.after().ifPresent(c -> {
-            sql.append(" AND first_ms <= ?");
-            args.add(c.timeMillis());
-        });
-        // Chunks come newest record first; a record is final once no chunk still to read can
-        // hold a later one, that is once its time is past the next chunk's last_ms.
-        sql.append(" AND (last_ms < ? OR (last_ms = ? AND position < ?)) ORDER BY last_ms DESC, position DESC LIMIT ")
-                .append(CHUNKS_PER_READ);
-        java.util.function.Predicate<InvocationEntry> matches = RecordFilter.of(q);
-        return read(db -> {
-            java.util.PriorityQueue<Positioned> pending = new java.util.PriorityQueue<>(NEWEST_FIRST);
-            List<Positioned> page = new ArrayList<>();
-            long lastMs = Long.MAX_VALUE;
-            long position = Long.MAX_VALUE;
-            try (PreparedStatement st = db.prepareStatement(sql.toString())) {
-                while (page.size() <= q.limit()) {
-                    for (int i = 0; i < args.size(); i++) {
-                        st.setObject(i + 1, args.get(i));
-                    }
-                    st.setLong(args.size() + 1, lastMs);
-                    st.setLong(args.size() + 2, lastMs);
-                    st.setLong(args.size() + 3, position);
-                    int read = 0;
-                    try (ResultSet rs = st.executeQuery()) {
-                        while (rs.next() && page.size() <= q.limit()) {
-                            read++;
-                            position = rs.getLong(1);
-                            lastMs = rs.getLong(6);
-                            while (!pending.isEmpty() && pending.peek().entry().timeMillis() > lastMs
-                                    && page.size() <= q.limit()) {
-                                page.add(pending.poll());
-                            }
-                            List<InvocationEntry> records = decode(rs);
-                            for (int i = 0; i < records.size(); i++) {
-                                Positioned p = new Positioned(records.get(i), RecordChunk.position(position, i));
-                                if (p.isBefore(q.after()) && matches.test(p.entry())) {
-                                    pending.add(p);
-                                }
-                            }
-                        }
-                    }
-                    if (read < CHUNKS_PER_READ) {
-                        while (!pending.isEmpty() && page.size() <= q.limit()) {
-                            page.add(pending.poll());
-                        }
-                        break;
-                    }
-                }
-            }
-            if (page.size() <= q.limit()) {
-                return new InvocationPage(page.stream().map(Positioned::entry).toList(), Optional.empty());
-            }
-            Positioned last = page.get(q.limit() - 1);
-            return new InvocationPage(page.subList(0, q.limit()).stream().map(Positioned::entry).toList(),
-                    Optional.of(new InvocationCursor(last.entry().timeMillis(), last.position())));
-        });
-    }
-
-    /** A decoded record and its position, ordered newest first (by time, then by position). */
-    private record Positioned(InvocationEntry entry, long position) {
-        boolean isBefore(Optional<InvocationCursor> cursor) {
-            return cursor.isEmpty() || entry.timeMillis() < cursor.get().timeMillis()
-                    || (entry.timeMillis() == cursor.get().timeMillis() && position < cursor.get().position());
-        }
-    }
-
-    private static final java.util.Comparator<Positioned> NEWEST_FIRST = java.util.Comparator
-            .comparingLong((Positioned p) -> p.entry().timeMillis()).thenComparingLong(Positioned::position).reversed();
-
-    /** A chunk's records; a damaged chunk is skipped (and logged) so that it never hides the others. */
-    private static List<InvocationEntry> decode(ResultSet rs) throws SQLException {
-        try {
-            return RecordChunk.decode(rs.getBytes(5), rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4));
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("invocation records: chunk {} is damaged and is skipped: {}", rs.getLong(1), e.toString());
-            return List.of();
-        }
+        return read(db -> RecordQuery.run(db, q));
     }
 
     @Override
@@ -336,7 +225,7 @@ public final class SqliteInvocationStore implements InvocationStore {
             return Optional.empty();
         }
         return read(db -> {
-            try (PreparedStatement st = db.prepareStatement("SELECT " + CHUNK_COLUMNS
+            try (PreparedStatement st = db.prepareStatement("SELECT " + RecordQuery.CHUNK_COLUMNS
                     + " FROM invocation_chunks WHERE position = ? AND account_id = ?")) {
                 st.setLong(1, RecordChunk.chunkOf(position.get()));
                 st.setString(2, accountId);
@@ -344,7 +233,7 @@ public final class SqliteInvocationStore implements InvocationStore {
                     if (!rs.next()) {
                         return Optional.empty();
                     }
-                    List<InvocationEntry> records = decode(rs);
+                    List<InvocationEntry> records = RecordQuery.decode(rs);
                     int index = RecordChunk.indexOf(position.get());
                     return index < records.size() ? Optional.of(records.get(index)) : Optional.empty();
                 }

@@ -1,0 +1,146 @@
+package dev.tenantd.store.sqlite;
+
+import dev.tenantd.platform.observability.InvocationCursor;
+import dev.tenantd.platform.observability.InvocationEntry;
+import dev.tenantd.platform.observability.InvocationPage;
+import dev.tenantd.platform.observability.InvocationQuery;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A logs query over {@code invocation_chunks}: the chunks that can hold a match, read by their
+ * newest record first, decoded and filtered ({@link RecordFilter}), and merged into one list
+ * newest first by start time with a cursor to continue from.
+ */
+final class RecordQuery {
+    private static final Logger LOG = LoggerFactory.getLogger(RecordQuery.class);
+    static final String CHUNK_COLUMNS = "position, account_id, namespace, script, records, last_ms";
+    /** How many chunks a query reads at a time while it fills a page. */
+    private static final int CHUNKS_PER_READ = 64;
+
+    private RecordQuery() {
+    }
+
+    /** A page of the records matching {@code q}, newest first by start time. */
+    static InvocationPage run(Connection db, InvocationQuery q) throws SQLException {
+        // Chunks that may hold a match, newest first; their records are decoded and filtered here.
+        StringBuilder sql = new StringBuilder("SELECT " + CHUNK_COLUMNS + " FROM invocation_chunks WHERE account_id = ?");
+        List<Object> args = new ArrayList<>();
+        args.add(q.accountId());
+        q.namespace().ifPresent(v -> {
+            sql.append(" AND namespace = ?");
+            args.add(v);
+        });
+        q.script().ifPresent(v -> {
+            sql.append(" AND script = ?");
+            args.add(v);
+        });
+        q.tag().ifPresent(v -> {
+            sql.append(" AND EXISTS (SELECT 1 FROM json_each(tags) WHERE value = ?)");
+            args.add(v);
+        });
+        q.outcome().ifPresent(v -> {
+            sql.append(" AND EXISTS (SELECT 1 FROM json_each(outcomes) WHERE value = ?)");
+            args.add(v);
+        });
+        q.sinceMillis().ifPresent(v -> {
+            sql.append(" AND last_ms >= ?");
+            args.add(v);
+        });
+        q.untilMillis().ifPresent(v -> {
+            sql.append(" AND first_ms <= ?");
+            args.add(v);
+        });
+        q.requestId().ifPresent(v -> {
+            sql.append(" AND min_request <= ? AND max_request >= ?");
+            args.add(v);
+            args.add(v);
+        });
+        q.after().ifPresent(c -> {
+            sql.append(" AND first_ms <= ?");
+            args.add(c.timeMillis());
+        });
+        // Chunks come newest record first; a record is final once no chunk still to read can
+        // hold a later one, that is once its time is past the next chunk's last_ms.
+        sql.append(" AND (last_ms < ? OR (last_ms = ? AND position < ?)) ORDER BY last_ms DESC, position DESC LIMIT ")
+                .append(CHUNKS_PER_READ);
+        Predicate<InvocationEntry> matches = RecordFilter.of(q);
+        PriorityQueue<Positioned> pending = new PriorityQueue<>(NEWEST_FIRST);
+        List<Positioned> page = new ArrayList<>();
+        long lastMs = Long.MAX_VALUE;
+        long position = Long.MAX_VALUE;
+        try (PreparedStatement st = db.prepareStatement(sql.toString())) {
+            while (page.size() <= q.limit()) {
+                for (int i = 0; i < args.size(); i++) {
+                    st.setObject(i + 1, args.get(i));
+                }
+                st.setLong(args.size() + 1, lastMs);
+                st.setLong(args.size() + 2, lastMs);
+                st.setLong(args.size() + 3, position);
+                int read = 0;
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next() && page.size() <= q.limit()) {
+                        read++;
+                        position = rs.getLong(1);
+                        lastMs = rs.getLong(6);
+                        while (!pending.isEmpty() && pending.peek().entry().timeMillis() > lastMs
+                                && page.size() <= q.limit()) {
+                            page.add(pending.poll());
+                        }
+                        List<InvocationEntry> records = decode(rs);
+                        for (int i = 0; i < records.size(); i++) {
+                            Positioned p = new Positioned(records.get(i), RecordChunk.position(position, i));
+                            if (p.isBefore(q.after()) && matches.test(p.entry())) {
+                                pending.add(p);
+                            }
+                        }
+                    }
+                }
+                if (read < CHUNKS_PER_READ) {
+                    while (!pending.isEmpty() && page.size() <= q.limit()) {
+                        page.add(pending.poll());
+                    }
+                    break;
+                }
+            }
+        }
+        if (page.size() <= q.limit()) {
+            return new InvocationPage(page.stream().map(Positioned::entry).toList(), Optional.empty());
+        }
+        Positioned last = page.get(q.limit() - 1);
+        return new InvocationPage(page.subList(0, q.limit()).stream().map(Positioned::entry).toList(),
+                Optional.of(new InvocationCursor(last.entry().timeMillis(), last.position())));
+    }
+
+    /** A decoded record and its position, ordered newest first (by time, then by position). */
+    private record Positioned(InvocationEntry entry, long position) {
+        boolean isBefore(Optional<InvocationCursor> cursor) {
+            return cursor.isEmpty() || entry.timeMillis() < cursor.get().timeMillis()
+                    || (entry.timeMillis() == cursor.get().timeMillis() && position < cursor.get().position());
+        }
+    }
+
+    private static final Comparator<Positioned> NEWEST_FIRST = Comparator
+            .comparingLong((Positioned p) -> p.entry().timeMillis()).thenComparingLong(Positioned::position).reversed();
+
+    /** A chunk's records; a damaged chunk is skipped (and logged) so that it never hides the others. */
+    static List<InvocationEntry> decode(ResultSet rs) throws SQLException {
+        try {
+            return RecordChunk.decode(rs.getBytes(5), rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("invocation records: chunk {} is damaged and is skipped: {}", rs.getLong(1), e.toString());
+            return List.of();
+        }
+    }
+}
