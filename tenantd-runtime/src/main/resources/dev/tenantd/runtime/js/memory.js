@@ -79,17 +79,22 @@ function memory_fromHost(buffer) {
 // Makes room for `bytes` more, or ends the invocation.
 function memory_request(bytes) {
   if (!(bytes >= memory_countedBytes) || memory_held + memory_since + memory_intl + bytes <= memory_limit) return;
-  const freed = host.collectGarbage();
-  // What the host measured before the turn may include garbage (buffers of earlier requests
-  // that no collection had freed yet): what the collection gave back beyond this turn's own
-  // allocations came out of that.
-  if (freed > memory_since) {
-    memory_held = memory_held > freed - memory_since ? memory_held - (freed - memory_since) : 0;
-    memory_since = 0;
-  } else {
-    memory_since -= freed;
+  // A second collection when the first gave back too little: a buffer that was still
+  // reachable when a collection cycle already under way marked it survives that cycle (on a
+  // busy machine the engine's background marking starts such cycles early) and goes in the next.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const freed = host.collectGarbage();
+    // What the host measured before the turn may include garbage (buffers of earlier requests
+    // that no collection had freed yet): what the collection gave back beyond this turn's own
+    // allocations came out of that.
+    if (freed > memory_since) {
+      memory_held = memory_held > freed - memory_since ? memory_held - (freed - memory_since) : 0;
+      memory_since = 0;
+    } else {
+      memory_since -= freed;
+    }
+    if (memory_held + memory_since + memory_intl + bytes <= memory_limit) return;
   }
-  if (memory_held + memory_since + memory_intl + bytes <= memory_limit) return;
   host.memoryExceeded(bytes);
   // The host has ended the invocation; this stops the allocation in case the
   // termination is noticed only later.
