@@ -1,6 +1,9 @@
 package dev.tenantd.runtime;
 
+import com.caoccao.javet.exceptions.JavetException;
 import com.caoccao.javet.interop.V8Runtime;
+import com.caoccao.javet.interop.monitoring.V8HeapStatistics;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What one isolate holds against its memory limit: the V8 heap and the memory outside it
@@ -60,12 +63,27 @@ final class IsolateMemory {
 
     /**
      * Collects garbage in the middle of a turn, for an allocation that does not fit yet, and
-     * returns how many bytes that gave back, read from the process's resident memory.
+     * returns what the isolate holds after it, or -1 if the engine did not tell. The engine
+     * answers a request for its statistics while JavaScript runs only at its next interrupt
+     * check, so a constant expression is run to reach one. The answer is exact: the collection
+     * also finished freeing the buffers it found dead. It goes unanswered only when the turn is
+     * being terminated already.
      */
     double collectInTurn(V8Runtime runtime) {
-        long before = ResidentMemory.bytes();
         runtime.lowMemoryNotification();
-        return Math.max(0, before - ResidentMemory.bytes());
+        try {
+            CompletableFuture<V8HeapStatistics> statistics = runtime.getV8HeapStatistics();
+            if (!statistics.isDone()) {
+                runtime.getExecutor("0").executeVoid();
+            }
+            V8HeapStatistics answered = statistics.getNow(null);
+            if (answered != null) {
+                return answered.getUsedHeapSize() + answered.getExternalMemory() + hostBytes.getAsLong();
+            }
+        } catch (JavetException e) {
+            // Terminating: the runtime keeps its own count until the turn ends.
+        }
+        return -1;
     }
 
     /** Whether bytes the host hands in fit, checked between calls into the isolate (after a collection if needed). */

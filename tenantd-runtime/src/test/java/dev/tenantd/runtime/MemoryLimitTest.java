@@ -137,6 +137,48 @@ class MemoryLimitTest {
     }
 
     @Test
+    void webassembly_memory_a_worker_keeps_counts_in_its_later_requests() {
+        // The engine's statistics leave WebAssembly memory out: counted only in the turn that
+        // made it, memories kept across requests would grow past any limit.
+        Worker w = load(Engines.module("""
+                const kept = [];
+                export default { fetch() {
+                  const m = new WebAssembly.Memory({ initial: 1, maximum: 2048 }); m.grow(480);
+                  new Uint8Array(m.buffer).fill(1); kept.push(m);
+                  return new Response(String(kept.length));
+                } };"""));
+        long rssBefore = ResidentMemory.bytes();
+        for (int i = 1; i <= 3; i++) {
+            assertThat(text(get(w, "http://x/"))).isEqualTo(String.valueOf(i));
+        }
+        Outcome ended = null;
+        for (int i = 4; i <= 6 && ended == null; i++) {
+            try {
+                get(w, "http://x/");
+            } catch (InvocationException e) {
+                ended = e.outcome();
+            }
+        }
+        assertThat(ended).as("the request that would take the memories past 128 MB").isEqualTo(Outcome.EXCEEDED_MEMORY);
+        assertThat(ResidentMemory.bytes() - rssBefore).as("memory the process took").isLessThan(192 * MB);
+    }
+
+    @Test
+    void memory_let_go_counts_as_free_whether_or_not_it_was_ever_written() {
+        // Buffers never written take no resident pages, so the process's resident memory
+        // does not drop when they are freed: what a collection gave back is measured by the engine.
+        Worker w = load(Engines.module("""
+                export default { fetch() {
+                  let total = 0;
+                  for (let i = 0; i < 12; i++) { const a = new Uint8Array(60 * 1024 * 1024); total += a.length; }
+                  return new Response(String(total / 1024 / 1024));
+                } };"""));
+        for (int i = 0; i < 3; i++) {
+            assertThat(text(get(w, "http://x/"))).isEqualTo("720");
+        }
+    }
+
+    @Test
     void a_length_is_read_once_so_the_engine_allocates_what_was_counted() {
         Worker w = load(Engines.module("""
                 export default { fetch() {

@@ -3,8 +3,8 @@
 // goes through this file. At the start of a turn the host tells what the isolate holds
 // (heap and buffers, measured by the engine, after a collection when it is high);
 // within the turn every allocation is added to that, and one that would go over the
-// limit first has the host collect garbage (which reports what the collection gave
-// back) and then, if it still does not fit, ends the invocation (exceededMemory)
+// limit first has the host collect garbage (and measure what the isolate holds after
+// it) and then, if it still does not fit, ends the invocation (exceededMemory)
 // without taking the memory. The runtime's own buffers (bodies, encoders) are made
 // through the same constructors and are counted alike; bytes the host hands in are
 // counted by the host.
@@ -12,7 +12,8 @@
 // Defines for others:
 //   memory_startCounting(limitBytes)  once a worker adopts the isolate (the runtime's own
 //                                     start-up allocations are not a worker's)
-//   memory_measured(bytes)            the host measured what the isolate holds
+//   memory_measured(bytes)            the host measured what the isolate holds (the engine's
+//                                     statistics leave out WebAssembly memory, added here)
 //   memory_fromHost(arrayBuffer)      the Uint8Array over bytes the host made
 // It replaces the allocating constructors and methods on the global object before any
 // other file or any worker code runs.
@@ -67,7 +68,7 @@ function memory_startCounting(limitBytes) {
 }
 
 function memory_measured(bytes) {
-  memory_held = bytes;
+  memory_held = bytes + memory_wasmBytes();
   memory_since = 0;
   memory_reported = 0;
 }
@@ -76,25 +77,46 @@ function memory_fromHost(buffer) {
   return new memory_Uint8Array(buffer);
 }
 
+// WebAssembly memories: the engine's statistics do not count them, so each one made is
+// kept here by a weak reference and those still alive count at their current size (one
+// made in the running job stays alive until the job ends, which counts it a little long).
+const memory_WeakRef = globalThis.WeakRef;
+const memory_weakRefDeref = WeakRef.prototype.deref;
+const memory_wasmMemories = { __proto__: null };
+let memory_wasmMemoryCount = 0;
+let memory_wasmBuffer;
+
+function memory_wasmMade(memory) {
+  memory_wasmMemories[memory_wasmMemoryCount++] = memory_construct(memory_WeakRef, [memory]);
+}
+
+function memory_wasmBytes() {
+  let total = 0;
+  let alive = 0;
+  for (let i = 0; i < memory_wasmMemoryCount; i++) {
+    const ref = memory_wasmMemories[i];
+    const memory = memory_apply(memory_weakRefDeref, ref, []);
+    if (memory === undefined) continue;
+    memory_wasmMemories[alive++] = ref;
+    const buffer = memory_apply(memory_wasmBuffer, memory, []);
+    total += memory_isArrayBuffer(buffer)
+      ? memory_apply(memory_arrayBufferByteLength, buffer, [])
+      : memory_apply(memory_sharedByteLength, buffer, []);
+  }
+  for (let i = alive; i < memory_wasmMemoryCount; i++) delete memory_wasmMemories[i];
+  memory_wasmMemoryCount = alive;
+  return total;
+}
+
 // Makes room for `bytes` more, or ends the invocation.
 function memory_request(bytes) {
   if (!(bytes >= memory_countedBytes) || memory_held + memory_since + memory_intl + bytes <= memory_limit) return;
-  // A second collection when the first gave back too little: a buffer that was still
-  // reachable when a collection cycle already under way marked it survives that cycle (on a
-  // busy machine the engine's background marking starts such cycles early) and goes in the next.
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const freed = host.collectGarbage();
-    // What the host measured before the turn may include garbage (buffers of earlier requests
-    // that no collection had freed yet): what the collection gave back beyond this turn's own
-    // allocations came out of that.
-    if (freed > memory_since) {
-      memory_held = memory_held > freed - memory_since ? memory_held - (freed - memory_since) : 0;
-      memory_since = 0;
-    } else {
-      memory_since -= freed;
-    }
-    if (memory_held + memory_since + memory_intl + bytes <= memory_limit) return;
-  }
+  // The host collects garbage and measures what the isolate holds after it; that measure
+  // replaces the count (which may have included garbage of earlier requests). Without a
+  // measure (the invocation is being ended already) the count stands.
+  const measured = host.collectGarbage();
+  if (measured >= 0) memory_measured(measured);
+  if (memory_held + memory_since + memory_intl + bytes <= memory_limit) return;
   host.memoryExceeded(bytes);
   // The host has ended the invocation; this stops the allocation in case the
   // termination is noticed only later.
@@ -239,6 +261,7 @@ if (memory_sharedByteLength !== undefined) {
 if (typeof WebAssembly === 'object') {
   const wasmPage = 64 * 1024;
   const OriginalMemory = WebAssembly.Memory;
+  memory_wasmBuffer = memory_getOwnPropertyDescriptor(OriginalMemory.prototype, 'buffer').get;
   const GatedMemory = new Proxy(OriginalMemory, {
     __proto__: null,
     construct(target, args, newTarget) {
@@ -261,6 +284,7 @@ if (typeof WebAssembly === 'object') {
       constructArgs[0] = descriptor;
       const made = memory_construct(target, constructArgs, newTarget);
       memory_count(bytes);
+      memory_wasmMade(made);
       return made;
     },
   });
