@@ -21,7 +21,7 @@ public final class BoundedBody {
     public static final class TooLarge extends RuntimeException {
         private final long limit;
 
-        TooLarge(long limit) {
+        public TooLarge(long limit) {
             super("the body is larger than " + limit + " bytes", null, false, false);
             this.limit = limit;
         }

@@ -4,6 +4,8 @@ import dev.tenantd.runtime.InvocationException;
 import dev.tenantd.runtime.Outcome;
 import dev.tenantd.runtime.WorkerRequest;
 import dev.tenantd.runtime.WorkerResponse;
+import dev.tenantd.runtime.BodyStream;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -12,6 +14,8 @@ import dev.tenantd.platform.websocket.OutboundWebSockets;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
@@ -161,7 +165,8 @@ public final class Egress implements AutoCloseable {
         headers.set("host", hostHeader);
         options.setHeaders(headers);
         return client.request(options)
-                .compose(req -> req.send(Buffer.buffer(request.body())))
+                .compose(req -> request.stream().isPresent() ? sendStreamed(req, request.stream().get())
+                        : req.send(Buffer.buffer(request.body())))
                 .compose(resp -> {
                     List<String> flat = new ArrayList<>();
                     resp.headers().forEach(e -> {
@@ -187,6 +192,43 @@ public final class Egress implements AutoCloseable {
                     default -> new InvocationException(Outcome.EXCEPTION, "TypeError", "Network connection lost: "
                             + (error.getMessage() == null ? error.toString() : error.getMessage()));
                 }));
+    }
+
+    /**
+     * Sends a body that arrives in chunks: the next chunk is asked for only once the connection
+     * has taken the last, so a slow origin slows the sender down. A body that breaks off resets
+     * the request, so the origin can tell a cut body from a whole one.
+     */
+    private static Future<HttpClientResponse> sendStreamed(HttpClientRequest req, BodyStream body) {
+        if (body.length() >= 0) {
+            req.putHeader("content-length", Long.toString(body.length()));
+        } else {
+            req.setChunked(true);
+        }
+        pump(Vertx.currentContext(), req, body);
+        return req.response();
+    }
+
+    private static void pump(Context context, HttpClientRequest req, BodyStream body) {
+        body.read().whenComplete((chunk, error) -> context.runOnContext(ignored -> {
+            if (error != null) {
+                req.reset(0, error);
+                return;
+            }
+            if (chunk.isEmpty()) {
+                req.end();
+                return;
+            }
+            req.write(Buffer.buffer(chunk.get())).onFailure(failed -> body.cancel());
+            if (req.writeQueueFull()) {
+                req.drainHandler(drained -> {
+                    req.drainHandler(null);
+                    pump(context, req, body);
+                });
+            } else {
+                pump(context, req, body);
+            }
+        }));
     }
 
     /**
@@ -218,7 +260,15 @@ public final class Egress implements AutoCloseable {
             return Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
                     "The redirect location '" + location.get() + "' is not a valid URL."));
         }
-        return send(redirected(request, status, from, next), policies, redirects + 1);
+        WorkerRequest again = redirected(request, status, from, next);
+        if (again.stream().isPresent()) {
+            // The Fetch standard's rule: a body read from a stream cannot be sent a second time.
+            again.discardBody();
+            return Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError", "The response "
+                    + "redirects (" + status + ") with the request's body, which was a stream and cannot be sent again. "
+                    + "Send the body as bytes, or use redirect: 'manual'."));
+        }
+        return send(again, policies, redirects + 1);
     }
 
     /**
@@ -240,7 +290,11 @@ public final class Egress implements AutoCloseable {
                 headers.add(request.headers().get(i + 1));
             }
         }
-        return new WorkerRequest(toGet ? "GET" : method, next.toString(), headers, toGet ? null : request.body());
+        if (toGet) {
+            request.discardBody();
+            return new WorkerRequest("GET", next.toString(), headers, null);
+        }
+        return new WorkerRequest(method, next.toString(), headers, request.body(), "", request.stream());
     }
 
     /** Scheme, host and port (the default port filled in): what the Fetch standard compares as an origin. */

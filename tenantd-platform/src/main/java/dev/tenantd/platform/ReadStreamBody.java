@@ -4,23 +4,29 @@ import dev.tenantd.runtime.BodyStream;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.streams.ReadStream;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The body of an HTTP response read from its connection as the worker reads it: at most
- * {@link #READ_AHEAD} bytes are read ahead of the reader, then the connection is left unread
- * (TCP backpressure reaches the origin) until the reader takes them. Cancelling closes the
- * connection.
+ * An HTTP body read from its connection as the worker reads it (a {@code fetch()} answer, or a
+ * client's request body): at most {@link #READ_AHEAD} bytes are read ahead of the reader, then
+ * the connection is left unread (TCP backpressure reaches the sender) until the reader takes
+ * them. A body longer than its limit breaks off there.
  */
-final class ReadStreamBody implements BodyStream {
+public final class ReadStreamBody implements BodyStream {
     /** Bytes read from the connection ahead of the reader at most (plus one network read). */
     static final int READ_AHEAD = 64 * 1024;
 
     private final Context context;
-    private final HttpClientResponse response;
+    private final ReadStream<Buffer> source;
     private final long length;
+    private final long limit;
+    /** Run on the context when the body is cancelled before its end. */
+    private final Runnable onCancel;
+    private final Runnable onTooLong;
+    private long received;
     // Guarded by this.
     private final ArrayDeque<Buffer> queued = new ArrayDeque<>();
     private int queuedBytes;
@@ -30,16 +36,41 @@ final class ReadStreamBody implements BodyStream {
     private Throwable failure;
     private CompletableFuture<Optional<byte[]>> pending;
 
-    /** Takes over {@code response}'s body; call on its context, before any of it was delivered. */
+    /** Takes over {@code response}'s body (cancelling resets its connection); call on its context, before any of it was delivered. */
     ReadStreamBody(Context context, HttpClientResponse response, long length) {
+        this(context, response, length, Long.MAX_VALUE, () -> response.request().reset(), () -> { });
+    }
+
+    /**
+     * Takes over the body {@code source} delivers; call on its context, before any of it was
+     * delivered. Past {@code limit} bytes the body breaks off ({@link TooLong}) and {@code onTooLong}
+     * runs on the context; {@code onCancel} runs there when the reader lets go of the body before its end.
+     */
+    public ReadStreamBody(Context context, ReadStream<Buffer> source, long length, long limit, Runnable onCancel,
+            Runnable onTooLong) {
         this.context = context;
-        this.response = response;
+        this.source = source;
         this.length = length;
-        response.pause();
-        response.handler(this::arrived);
-        response.endHandler(ignored -> ended());
-        response.exceptionHandler(this::failed);
+        this.limit = limit;
+        this.onCancel = onCancel;
+        this.onTooLong = onTooLong;
+        source.pause();
+        source.handler(this::arrived);
+        source.endHandler(ignored -> ended());
+        source.exceptionHandler(this::failed);
         demand();
+    }
+
+    /** The body went on past its limit. */
+    public static final class TooLong extends RuntimeException {
+        public TooLong(long limit) {
+            super("the body is longer than " + limit + " bytes, the most this server takes", null, false, false);
+        }
+    }
+
+    /** Whether the body was read to its end, or cancelled. */
+    public synchronized boolean finished() {
+        return cancelled || ended && queued.isEmpty();
     }
 
     @Override
@@ -79,7 +110,7 @@ final class ReadStreamBody implements BodyStream {
     @Override
     public void cancel() {
         synchronized (this) {
-            if (cancelled || ended && queued.isEmpty()) {
+            if (cancelled || ended && queued.isEmpty() || failure instanceof TooLong) {
                 cancelled = true;
                 return;
             }
@@ -87,7 +118,7 @@ final class ReadStreamBody implements BodyStream {
             queued.clear();
             queuedBytes = 0;
         }
-        context.runOnContext(ignored -> response.request().reset());
+        context.runOnContext(ignored -> onCancel.run());
     }
 
     /** On the context: asks the connection for one more piece if the reader is not far enough behind. */
@@ -98,7 +129,7 @@ final class ReadStreamBody implements BodyStream {
             }
             demanded = true;
         }
-        response.fetch(1);
+        source.fetch(1);
     }
 
     private boolean wantsMore() {
@@ -108,10 +139,19 @@ final class ReadStreamBody implements BodyStream {
     private void arrived(Buffer chunk) {
         CompletableFuture<Optional<byte[]>> read = null;
         byte[] bytes = null;
+        boolean tooLong = false;
         synchronized (this) {
             demanded = false;
-            if (cancelled || chunk.length() == 0) {
+            if (cancelled || failure != null || chunk.length() == 0) {
                 // nothing to keep
+            } else if ((received += chunk.length()) > limit) {
+                // Nothing more is read: the sender learns of it when the connection ends.
+                tooLong = true;
+                failure = new TooLong(limit);
+                queued.clear();
+                queuedBytes = 0;
+                read = pending;
+                pending = null;
             } else {
                 queued.add(chunk);
                 queuedBytes += chunk.length();
@@ -121,6 +161,13 @@ final class ReadStreamBody implements BodyStream {
                     bytes = drain();
                 }
             }
+        }
+        if (tooLong) {
+            if (read != null) {
+                read.completeExceptionally(new BrokenBody(new TooLong(limit).getMessage()));
+            }
+            onTooLong.run();
+            return;
         }
         if (read != null) {
             read.complete(Optional.of(bytes));
@@ -143,7 +190,7 @@ final class ReadStreamBody implements BodyStream {
     private void failed(Throwable error) {
         CompletableFuture<Optional<byte[]>> read;
         synchronized (this) {
-            if (ended || cancelled) {
+            if (ended || cancelled || failure != null) {
                 return;
             }
             failure = error;

@@ -81,8 +81,8 @@ final class Subrequests {
         });
         target.put(HostCall.FETCH, args -> {
             int call = integer(args[0]);
-            WorkerRequest request = request(args, 1);
             Invocation owner = isolate.current();
+            WorkerRequest request = withStream(request(args, 1), args, 5, owner);
             if (!refusedRequest(call, request)) {
                 reply(call, admit(call) ? owner.outbound.map(o -> o.fetch(request)).orElseGet(() -> host.fetch(request))
                         .thenApply(ChannelReply::response) : refused(owner));
@@ -101,9 +101,9 @@ final class Subrequests {
         // A call on a channel binding that sends a request: (id, channel, operation, args, method, url, headers, body, cf).
         target.put(HostCall.CALL_FETCH, args -> {
             int call = integer(args[0]);
-            WorkerRequest request = request(args, 4);
+            WorkerRequest request = withStream(request(args, 4), args, 9, isolate.current());
             if (args.length > 8 && args[8] instanceof V8ValueString cf) {
-                request = new WorkerRequest(request.method(), request.url(), request.headers(), request.body(), cf.getValue());
+                request = request.withCf(cf.getValue());
             }
             if (!refusedRequest(call, request)) {
                 Invocation owner = isolate.current();
@@ -200,6 +200,25 @@ final class Subrequests {
         reply(call, CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
                 "The request cannot be sent: " + problem.get() + ".")));
         return true;
+    }
+
+    /**
+     * The request with the streamed body {@code args[index]} names, if any: a positive number is a
+     * body that came in streamed and is handed on unread, a negative one a stream of the worker's
+     * that the receiver reads through the isolate.
+     */
+    private WorkerRequest withStream(WorkerRequest request, V8Value[] args, int index, Invocation owner) {
+        int ref = args.length > index && args[index] instanceof com.caoccao.javet.values.primitive.V8ValueInteger n
+                ? n.getValue() : 0;
+        if (ref > 0) {
+            return streams.take(ref).map(stream -> WorkerRequest.streamed(request.method(), request.url(),
+                    request.headers(), stream, request.cf())).orElse(request);
+        }
+        if (ref < 0 && owner != null) {
+            return WorkerRequest.streamed(request.method(), request.url(), request.headers(),
+                    streams.fromIsolate(-ref, owner, Worker.declaredLength(request.headers())), request.cf());
+        }
+        return request;
     }
 
     private static WorkerRequest request(V8Value[] args, int from) {

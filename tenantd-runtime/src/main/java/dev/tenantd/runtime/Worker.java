@@ -183,10 +183,12 @@ public final class Worker implements AutoCloseable, IsolateTurns {
      * with the response, or exceptionally with an {@link InvocationException} naming the outcome.
      */
     public CompletableFuture<WorkerResponse> fetch(WorkerRequest request, InvocationOptions options) {
-        return begin(options, inv -> {
+        CompletableFuture<WorkerResponse> result = begin(options, inv -> {
             if (!admitsBytes(inv, request.body().length, "the request body (" + request.body().length + " bytes)")) {
                 return;
             }
+            // A streamed body is the invocation's from here: read as the worker reads it, cancelled when it ends.
+            int streamId = request.stream().map(stream -> subrequests.streams().adopt(stream, inv)).orElse(0);
             try (V8ValueArrayBuffer body = JsValues.bytes(runtime, request.body())) {
                 engine.bodies().release(request.body());
                 if (request.body().length >= IsolateMemory.HOST_BYTES_CHECKED_FROM) {
@@ -201,9 +203,18 @@ public final class Worker implements AutoCloseable, IsolateTurns {
                         runtime.createV8ValueString(options.envJson()),
                         runtime.createV8ValueString(request.cf()),
                         runtime.createV8ValueString(options.entrypoint().name().orElse("")),
-                        runtime.createV8ValueString(options.entrypoint().propsJson()));
+                        runtime.createV8ValueString(options.entrypoint().propsJson()),
+                        runtime.createV8ValueInteger(streamId),
+                        runtime.createV8ValueDouble(request.stream().map(BodyStream::length).orElse(-1L)));
             }
         });
+        // Refused before it began (an unloaded worker, load shed): nobody will read the body.
+        result.whenComplete((response, error) -> {
+            if (error != null) {
+                request.discardBody();
+            }
+        });
+        return result;
     }
 
     /**
@@ -764,8 +775,8 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         inv.result.completeExceptionally(new InvocationException(Outcome.EXCEPTION, "TypeError", message));
     }
 
-    /** The Content-Length a worker's response states, or -1. */
-    private static long declaredLength(List<String> headers) {
+    /** The Content-Length the headers state, or -1. */
+    static long declaredLength(List<String> headers) {
         for (int i = 0; i + 1 < headers.size(); i += 2) {
             if (headers.get(i).equalsIgnoreCase("content-length")) {
                 try {

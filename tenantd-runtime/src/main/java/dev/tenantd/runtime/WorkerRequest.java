@@ -2,21 +2,46 @@ package dev.tenantd.runtime;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An HTTP request as it crosses into or out of an isolate: headers as a flat
  * list of name, value pairs (names lower-case), body as bytes, and {@code cf}: the
  * request's {@code request.cf} object as JSON, or empty when it has none.
+ *
+ * @param stream a body that arrives in chunks as it is read; {@code body} is then empty.
+ *               Whoever takes the request reads it to the end or cancels it.
  */
-public record WorkerRequest(String method, String url, List<String> headers, byte[] body, String cf) {
+public record WorkerRequest(String method, String url, List<String> headers, byte[] body, String cf,
+        Optional<BodyStream> stream) {
     private static final byte[] EMPTY = new byte[0];
 
     public WorkerRequest {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(stream, "stream");
         headers = List.copyOf(headers);
         body = body == null ? EMPTY : body;
         cf = cf == null ? "" : cf;
+    }
+
+    public WorkerRequest(String method, String url, List<String> headers, byte[] body, String cf) {
+        this(method, url, headers, body, cf, Optional.empty());
+    }
+
+    /** A request whose body arrives in chunks from {@code stream}. */
+    public static WorkerRequest streamed(String method, String url, List<String> headers, BodyStream stream, String cf) {
+        return new WorkerRequest(method, url, headers, null, cf, Optional.of(stream));
+    }
+
+    /** The same request with {@code cf} as its {@code cf} object. */
+    public WorkerRequest withCf(String cf) {
+        return new WorkerRequest(method, url, headers, body, cf, stream);
+    }
+
+    /** Lets go of the body without reading it: a streamed one is cancelled. */
+    public void discardBody() {
+        stream.ifPresent(BodyStream::cancel);
     }
 
     /** A request without a {@code cf} object. */
@@ -26,7 +51,7 @@ public record WorkerRequest(String method, String url, List<String> headers, byt
 
     /** The same request without its {@code cf} object (for a worker that may not see it). */
     public WorkerRequest withoutCf() {
-        return cf.isEmpty() ? this : new WorkerRequest(method, url, headers, body, "");
+        return cf.isEmpty() ? this : withCf("");
     }
 
     public java.util.Optional<String> header(String name) {

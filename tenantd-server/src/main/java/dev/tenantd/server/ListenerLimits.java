@@ -14,9 +14,14 @@ package dev.tenantd.server;
  * @param bodyMinBytesPerSecond  ... plus one second for every this many bytes of it that arrived
  * @param maxConnections         open connections to the listener
  * @param maxConnectionsPerIp    open connections from one client address (one IPv6 /64)
+ * @param maxRequestBodyMb       the longest request body a client may send; longer ones are cut
+ *                               with a 413 (worker listener)
  */
 public record ListenerLimits(long idleTimeoutMs, long headerTimeoutMs, long bodyTimeoutMs, long bodyMinBytesPerSecond,
-        int maxConnections, int maxConnectionsPerIp) {
+        int maxConnections, int maxConnectionsPerIp, long maxRequestBodyMb) {
+
+    /** The default longest request body, in MB: what Workers takes on most plans. */
+    public static final long DEFAULT_MAX_REQUEST_BODY_MB = 100;
 
     public ListenerLimits {
         positive("idle-timeout-ms", idleTimeoutMs);
@@ -25,6 +30,17 @@ public record ListenerLimits(long idleTimeoutMs, long headerTimeoutMs, long body
         positive("body-min-bytes-per-second", bodyMinBytesPerSecond);
         positive("max-connections", maxConnections);
         positive("max-connections-per-ip", maxConnectionsPerIp);
+        positive("max-request-body-mb", maxRequestBodyMb);
+    }
+
+    public ListenerLimits(long idleTimeoutMs, long headerTimeoutMs, long bodyTimeoutMs, long bodyMinBytesPerSecond,
+            int maxConnections, int maxConnectionsPerIp) {
+        this(idleTimeoutMs, headerTimeoutMs, bodyTimeoutMs, bodyMinBytesPerSecond, maxConnections, maxConnectionsPerIp,
+                DEFAULT_MAX_REQUEST_BODY_MB);
+    }
+
+    public long maxRequestBodyBytes() {
+        return maxRequestBodyMb * 1024 * 1024;
     }
 
     /**

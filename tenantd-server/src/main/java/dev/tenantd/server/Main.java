@@ -235,7 +235,7 @@ public final class Main implements Callable<Integer> {
                 throw new IllegalArgumentException("--config: [server] must be a table");
             }
             java.util.Set<String> known = java.util.Set.of("idle-timeout-ms", "header-timeout-ms", "body-timeout-ms",
-                    "body-min-bytes-per-second", "max-connections", "max-connections-per-ip");
+                    "body-min-bytes-per-second", "max-connections", "max-connections-per-ip", "max-request-body-mb");
             table.fieldNames().forEachRemaining(k -> {
                 if (!known.contains(k)) {
                     throw new IllegalArgumentException("--config: unknown key [server] " + k + "; known: " + known);
@@ -250,7 +250,8 @@ public final class Main implements Callable<Integer> {
                         table.path("body-timeout-ms").asLong(d.bodyTimeoutMs()),
                         table.path("body-min-bytes-per-second").asLong(d.bodyMinBytesPerSecond()),
                         table.path("max-connections").asInt(d.maxConnections()),
-                        table.path("max-connections-per-ip").asInt(d.maxConnectionsPerIp()));
+                        table.path("max-connections-per-ip").asInt(d.maxConnectionsPerIp()),
+                        table.path("max-request-body-mb").asLong(d.maxRequestBodyMb()));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--config: " + e.getMessage());
             }

@@ -157,7 +157,7 @@ public final class TenantdServer implements AutoCloseable {
                 .setMaxWebSocketFrameSize(dev.tenantd.runtime.websocket.WebSocketLimits.DECODED_MESSAGE_BYTES)
                 .setMaxWebSocketMessageSize(dev.tenantd.runtime.websocket.WebSocketLimits.DECODED_MESSAGE_BYTES);
         workerServer = await(guarded(vertx.createHttpServer(workerOptions), "worker", workerOptions, ListenerReplies.TEXT)
-                .requestHandler(new WorkerIngress(vertx, platform, engine.bodies())).listen(), "worker listener " + config.listen());
+                .requestHandler(new WorkerIngress(vertx, platform, engine.bodies(), config.listenerLimits())).listen(), "worker listener " + config.listen());
         LOG.info("tenantd serving workers on http://{}:{} and the API on http://{}:{}/client/v4 (account {})",
                 config.listen().host(), port(), config.apiListen().host(), apiPort(), config.accountId());
     }

@@ -2,8 +2,10 @@ package dev.tenantd.server;
 
 import dev.tenantd.platform.BoundedBody;
 import dev.tenantd.platform.Platform;
+import dev.tenantd.platform.ReadStreamBody;
 import dev.tenantd.platform.ScriptRef;
 import dev.tenantd.runtime.BodyBudget;
+import dev.tenantd.runtime.BodyStream;
 import dev.tenantd.runtime.InvocationException;
 import dev.tenantd.runtime.WorkerRequest;
 import dev.tenantd.runtime.WorkerResponse;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
 /** Worker traffic: picks the worker by host and path, runs it, writes its response. */
 final class WorkerIngress implements Handler<HttpServerRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerIngress.class);
-    private static final long MAX_BODY = 100L * 1024 * 1024;
+    /** Request bodies up to this declared length are read whole before the worker runs; any other streams. */
+    static final long WHOLE_UP_TO = 64 * 1024;
     /**
      * Headers only the platform sets: a client's copy is dropped, so a worker can trust
      * {@code cf-connecting-ip} to be the address the connection came from.
@@ -42,11 +45,13 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
     private final Vertx vertx;
     private final Platform platform;
     private final BodyBudget bodies;
+    private final long maxBody;
 
-    WorkerIngress(Vertx vertx, Platform platform, BodyBudget bodies) {
+    WorkerIngress(Vertx vertx, Platform platform, BodyBudget bodies, ListenerLimits limits) {
         this.vertx = vertx;
         this.platform = platform;
         this.bodies = bodies;
+        this.maxBody = limits.maxRequestBodyBytes();
     }
 
     @Override
@@ -65,41 +70,101 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
         if (upgrade) {
             request.pause();
         }
-        (upgrade ? Future.succeededFuture(new byte[0])
-                : BoundedBody.read(request, BoundedBody.declaredLength(request.getHeader("content-length")), MAX_BODY, bodies))
+        long declared = BoundedBody.declaredLength(request.getHeader("content-length"));
+        if (!upgrade && declared > maxBody) {
+            refuseBody(request, new BoundedBody.TooLarge(maxBody));
+            return;
+        }
+        if (!upgrade && (declared < 0 && hasBody(request) || declared > WHOLE_UP_TO)) {
+            // Long or of unknown length: the worker reads it as it arrives.
+            ReadStreamBody body = new ReadStreamBody(context, request, declared, maxBody,
+                    () -> drainThenClose(request), () -> refuseStreamedBody(request));
+            request.response().endHandler(ignored -> body.cancel());
+            request.response().closeHandler(ignored -> body.cancel());
+            invoke(request, context, target.get(), upgrade, null, Optional.of(body));
+            return;
+        }
+        (upgrade ? Future.succeededFuture(new byte[0]) : BoundedBody.read(request, declared, maxBody, bodies))
                 .onFailure(e -> refuseBody(request, e))
-                .onSuccess(body -> {
-                    List<String> headers = new ArrayList<>(request.headers().size() * 2 + 2);
-                    request.headers().forEach(e -> {
-                        String name = e.getKey().toLowerCase(Locale.ROOT);
-                        if (!SET_BY_PLATFORM.contains(name)) {
-                            headers.add(name);
-                            headers.add(e.getValue());
-                        }
-                    });
-                    if (request.remoteAddress() != null) {
-                        headers.add("cf-connecting-ip");
-                        headers.add(request.remoteAddress().hostAddress());
-                    }
-                    String url = (request.isSSL() ? "https://" : "http://") + request.authority() + request.uri();
-                    WorkerRequest workerRequest = new WorkerRequest(request.method().name(), url, headers, body,
-                            RequestCf.of(request));
-                    Optional<String> acceptEncoding = Optional.ofNullable(request.getHeader("accept-encoding"));
-                    platform.invoker().invoke(target.get(), workerRequest).whenComplete((response, error) -> {
-                        bodies.release(body);
-                        context.runOnContext(v -> {
-                            if (response != null && response.webSocket().isPresent()) {
-                                upgradeOrRefuse(request, target.get(), response, upgrade);
-                                return;
-                            }
-                            if (upgrade) {
-                                request.resume();
-                            }
-                            answer(request.response(), target.get(), response, error, bodies,
-                                    workerRequest.method(), acceptEncoding);
-                        });
-                    });
-                });
+                .onSuccess(body -> invoke(request, context, target.get(), upgrade, body, Optional.empty()));
+    }
+
+    /** Whether a request without a Content-Length has a body: one sent in chunks. */
+    private static boolean hasBody(HttpServerRequest request) {
+        String coding = request.getHeader("transfer-encoding");
+        return coding != null && coding.toLowerCase(Locale.ROOT).contains("chunked");
+    }
+
+    /**
+     * Nobody reads the rest of a streamed request body: what still comes is let through unread
+     * (so the client gets to read the answer, and the connection can serve its next request),
+     * up to the listener's body limit more, past which the connection closes.
+     */
+    private void drainThenClose(HttpServerRequest request) {
+        if (request.isEnded()) {
+            return;
+        }
+        long[] drained = {0};
+        request.handler(chunk -> {
+            drained[0] += chunk.length();
+            if (drained[0] > maxBody) {
+                request.connection().close();
+            }
+        });
+        request.exceptionHandler(ignored -> { });
+        request.endHandler(ignored -> { });
+        request.resume();
+    }
+
+    /** A streamed request body went past the listener's limit: 413, unless the response is on its way already. */
+    private void refuseStreamedBody(HttpServerRequest request) {
+        HttpServerResponse out = request.response();
+        if (out.ended() || out.closed()) {
+            return;
+        }
+        if (out.headWritten()) {
+            request.connection().close();
+            return;
+        }
+        out.setStatusCode(413).putHeader("content-type", "text/plain;charset=UTF-8")
+                .end("Request body too large: the limit is " + maxBody + " bytes.\n");
+        drainThenClose(request);
+    }
+
+    private void invoke(HttpServerRequest request, Context context, ScriptRef target, boolean upgrade, byte[] body,
+            Optional<BodyStream> stream) {
+        List<String> headers = new ArrayList<>(request.headers().size() * 2 + 2);
+        request.headers().forEach(e -> {
+            String name = e.getKey().toLowerCase(Locale.ROOT);
+            if (!SET_BY_PLATFORM.contains(name)) {
+                headers.add(name);
+                headers.add(e.getValue());
+            }
+        });
+        if (request.remoteAddress() != null) {
+            headers.add("cf-connecting-ip");
+            headers.add(request.remoteAddress().hostAddress());
+        }
+        String url = (request.isSSL() ? "https://" : "http://") + request.authority() + request.uri();
+        WorkerRequest workerRequest = stream.isPresent()
+                ? WorkerRequest.streamed(request.method().name(), url, headers, stream.get(), RequestCf.of(request))
+                : new WorkerRequest(request.method().name(), url, headers, body, RequestCf.of(request));
+        Optional<String> acceptEncoding = Optional.ofNullable(request.getHeader("accept-encoding"));
+        platform.invoker().invoke(target, workerRequest).whenComplete((response, error) -> {
+            if (body != null) {
+                bodies.release(body);
+            }
+            context.runOnContext(v -> {
+                if (response != null && response.webSocket().isPresent()) {
+                    upgradeOrRefuse(request, target, response, upgrade);
+                    return;
+                }
+                if (upgrade) {
+                    request.resume();
+                }
+                answer(request.response(), target, response, error, bodies, workerRequest.method(), acceptEncoding);
+            });
+        });
     }
 
     /**

@@ -4,7 +4,8 @@
 //
 // Shared with other files:
 //   requestFromHost(method, url, headersFlat, bodyBytes, cf?) -> Request
-//   requestToHost(request) -> Promise<{ method, url, headers, body, redirect }>
+//   requestToHost(request) -> Promise<{ method, url, headers, body, redirect, stream }> (stream: the
+//     host's id of a body handed on unread, minus the id of a body the host reads from a stream, or 0)
 //   responseFromHost(status, statusText, headersFlat, bodyBytes, url, redirected, encodeBody, webSocket) -> Response
 //   responseToHost(response) -> Promise<{ status, statusText, headers, body, held, stream, jsStream, webSocket }>
 //   body_hostStreamSource(id, length) -> the source of a body the host streams (fetch_settle)
@@ -802,7 +803,8 @@ function body_hostSource(bodyBytes) {
 function requestFromHost(method, url, headersFlat, bodyBytes, cf = undefined) {
   const m = String(method);
   let source = body_hostSource(bodyBytes);
-  if (source !== null && TypedArrayPrototypeGetLength(source.bytes) === 0 && (m === 'GET' || m === 'HEAD')) source = null;
+  if (source !== null && source.hostStream === 0 && TypedArrayPrototypeGetLength(source.bytes) === 0
+    && (m === 'GET' || m === 'HEAD')) source = null;
   return body_makeRequest(m, String(url), headersFromFlat(headersFlat, 'immutable'), source, cf);
 }
 
@@ -816,7 +818,26 @@ async function requestToHost(request) {
   const body = body_ofRequest(request);
   if (body === undefined) throw new TypeError('Expected a Request.');
   const parts = body_requestParts(request);
-  if (body.source !== null) parts.body = bodyToHost((await body_readAll(body)).bytes);
+  parts.stream = 0;
+  const source = body.source;
+  if (source === null) return parts;
+  if (source.hostStream !== 0 && source.encoding === null && source.stream === null
+    && !body.transferred && !body_sourceDisturbed(source)) {
+    // A streamed body handed on unread: the host passes the stream itself along.
+    source.disturbed = true;
+    parts.stream = source.hostStream;
+    source.hostStream = 0;
+  } else if (source.bytes === null && source.blob === null && source.held === 0) {
+    // A body that is a stream (the worker's own, or one it began to read) leaves as one: the
+    // host reads it chunk by chunk as the receiver takes them. The host knows it by its negative id.
+    if (body.transferred || body_sourceDisturbed(source)) throw new TypeError(body_USED);
+    if (source.stream !== null && streams_isLocked(source.stream)) throw new TypeError(body_LOCKED);
+    const stream = body_stream(body);
+    source.disturbed = true;
+    parts.stream = -body_registerOut(stream).id;
+  } else {
+    parts.body = bodyToHost((await body_readAll(body)).bytes);
+  }
   return parts;
 }
 

@@ -138,8 +138,8 @@ async function fetch(input, init = undefined) {
   if (!fetch_hasHeader(flat.headers, 'accept-encoding')) {
     headers = headers === '' ? 'accept-encoding\0gzip' : `${headers}\0accept-encoding\0gzip`;
   }
-  return await fetch_hostCall(signal, (id) => host.fetch(id, flat.method, flat.url, headers, flat.body ?? null),
-    flat.encodeResponseBody);
+  return await fetch_hostCall(signal, (id) => host.fetch(id, flat.method, flat.url, headers, flat.body ?? null,
+    flat.stream), flat.encodeResponseBody);
 }
 defineGlobal('fetch', fetch);
 
@@ -180,7 +180,7 @@ class Fetcher {
     const { request, signal, flat } = await fetch_prepare(input, init);
     const cf = fetch_cfJson(request);
     return await fetch_hostCall(signal, (id) => host.callFetch(id, channel, operation, args, flat.method, flat.url,
-      fetch_headersString(flat.headers), flat.body ?? null, cf), flat.encodeResponseBody);
+      fetch_headersString(flat.headers), flat.body ?? null, cf, flat.stream), flat.encodeResponseBody);
   }
 }
 webIdlClass(Fetcher);

@@ -195,7 +195,8 @@ async function worker_serve(id, method, url, headers, body, envJson, cfJson, ent
   const pending = { waitUntil: [], passThrough: false, responded: false, response: undefined, finished: false };
   try {
     const request = requestFromHost(method, url, fetch_splitHeaders(headers),
-      TypedArrayPrototypeGetLength(body) === 0 ? null : body, cfJson ? JSONParse(cfJson) : undefined);
+      body instanceof body_Source || TypedArrayPrototypeGetLength(body) > 0 ? body : null,
+      cfJson ? JSONParse(cfJson) : undefined);
     // Values given for this invocation only (an outbound worker's parameters) sit over the worker's env.
     const env = envJson === '' ? worker_env : ObjectFreeze({ ...worker_env, ...JSONParse(envJson) });
     const response = await worker_run(request, pending, env, entrypoint, propsJson);
@@ -315,9 +316,10 @@ const entryPoints = {
     return (specifier, options) => worker_import(load, specifier, options);
   },
 
-  invoke(epochMs, id, method, url, headers, buffer, envJson, cfJson, entrypoint, propsJson) {
+  invoke(epochMs, id, method, url, headers, buffer, envJson, cfJson, entrypoint, propsJson, streamId, streamLength) {
     clock_turn(epochMs, 0);
-    worker_serve(id, method, url, headers, memory_fromHost(buffer), envJson, cfJson, entrypoint, propsJson);
+    const body = streamId > 0 ? body_hostStreamSource(streamId, streamLength) : memory_fromHost(buffer);
+    worker_serve(id, method, url, headers, body, envJson, cfJson, entrypoint, propsJson);
   },
 
   measured: memory_measured,
@@ -440,8 +442,16 @@ async function worker_finishWithError(id, error, pending, method, url, headers, 
   }
   let response;
   try {
+    // A streamed body goes on to the origin only if the worker never started reading it.
+    let stream = 0;
+    if (body instanceof body_Source) {
+      if (body.hostStream === 0 || body_sourceDisturbed(body) || body.stream !== null) throw new TypeError('The request cannot be passed through to its origin: the worker read its body already.');
+      stream = body.hostStream;
+      body.hostStream = 0;
+      body.disturbed = true;
+    }
     response = await fetch_hostCall(null, (callId) => host.fetch(callId, method, url, headers,
-      TypedArrayPrototypeGetLength(body) > 0 ? bodyToHost(body) : null));
+      stream === 0 && TypedArrayPrototypeGetLength(body) > 0 ? bodyToHost(body) : null, stream));
   } catch (fetchError) {
     worker_fail(id, fetchError);
     return;
