@@ -86,7 +86,9 @@ public final class Egress implements AutoCloseable {
                 .setForceSni(true)
                 .setConnectTimeout(10_000)
                 .setIdleTimeout(60)
-                .setKeepAlive(true));
+                .setKeepAlive(true)
+                // A streamed answer reaches the worker in chunks of this size at most.
+                .setMaxChunkSize(BodyStream.CHUNK_BYTES));
     }
 
     /**

@@ -153,6 +153,9 @@ public final class TenantdServer implements AutoCloseable {
         HttpServerOptions workerOptions = new HttpServerOptions().setHost(config.listen().host())
                 .setPort(config.listen().port())
                 .setHttp2ClearTextEnabled(false)
+                // A streamed request body reaches the worker in pieces of this size at most (Vert.x's
+                // default, 8 KiB, would cost a hand-off per 8 KiB); it is the chunk size of BodyStream.
+                .setMaxChunkSize(dev.tenantd.runtime.BodyStream.CHUNK_BYTES)
                 // WebSocket messages over the limit are refused with close code 1009 (WebSocketBridge).
                 .setMaxWebSocketFrameSize(dev.tenantd.runtime.websocket.WebSocketLimits.DECODED_MESSAGE_BYTES)
                 .setMaxWebSocketMessageSize(dev.tenantd.runtime.websocket.WebSocketLimits.DECODED_MESSAGE_BYTES);

@@ -821,10 +821,12 @@ async function requestToHost(request) {
   parts.stream = 0;
   const source = body.source;
   if (source === null) return parts;
-  if (source.hostStream !== 0 && source.encoding === null && source.stream === null
-    && !body.transferred && !body_sourceDisturbed(source)) {
-    // A streamed body handed on unread: the host passes the stream itself along.
+  if (source.hostStream !== 0 && source.encoding === null && !body.transferred && !body_sourceDisturbed(source)
+    && (source.stream === null || !streams_isLocked(source.stream))) {
+    // A streamed body handed on unread (its stream, if made, never read): the host passes the
+    // stream itself along, and the one made here is left locked.
     source.disturbed = true;
+    if (source.stream !== null) streams_lock(source.stream);
     parts.stream = source.hostStream;
     source.hostStream = 0;
   } else if (source.bytes === null && source.blob === null && source.held === 0) {
@@ -866,7 +868,7 @@ async function responseToHost(response) {
   const gzip = parts.encodeBody === 'automatic' && body_flatGet(parts.headers, 'content-encoding') === 'gzip';
   if (source === null) return parts;
   const unread = !body_sourceDisturbed(source) && !body.transferred
-    && (source.stream === null || (source.encoding !== null && !streams_isLocked(source.stream)));
+    && (source.stream === null || ((source.encoding !== null || source.hostStream !== 0) && !streams_isLocked(source.stream)));
   if (unread && source.encoding === (gzip ? 'gzip' : null)
       && (source.held !== 0 || source.hostStream !== 0 || source.encoding !== null)) {
     // Handed on unread, in the encoding it came in: the bytes leave as they arrived (the host
