@@ -1,15 +1,24 @@
 // Streamed bodies: a large request body goes client -> dispatch worker -> user worker ->
-// client (the user worker answers with `request.body`), side by side with workerd
-// (dispatcher -> echo worker through a service binding).
+// client (the user worker answers with `request.body`), and many server-sent-event streams
+// stay open at once, side by side with workerd (dispatcher -> the same user worker through a
+// service binding, bench/workerd/echo.capnp).
 //
-//   node bench/stream.mjs [--quick] [--size-mb N]
+//   node bench/stream.mjs [--quick] [--size-mb N] [--streams N]
 //
 // For each system: one upload of N MiB (1024; quick: 64) sent in 64 KiB chunks as fast as
 // the connection takes them (Transfer-Encoding: chunked), the echo read at the same time.
 // Reported: MB/s (bytes / time from the first byte sent to the last byte back), when the
 // first byte came back and when the last was sent, and the server's RSS growth (VmRSS
 // sampled every 20 ms, peak minus before). It fails when the echo differs from what was
-// sent, or comes back short. Needs a build (./tenantd builds one) and workerd
+// sent, or comes back short.
+//
+// Server-sent events: N streams (1000; quick: 100) opened at once, ten events each, 200 ms
+// apart (bench/workers/echo.js). For each event after the first, how much later than 200 ms
+// after the one before it arrived (timer and delivery together); p50, p99 and the largest.
+// It fails when a stream ends short.
+//
+// Targets (tenantd): RSS growth under 64 MB for the echo, and every event within 50 ms. As in
+// fairness.mjs, a missed target fails the full run; the quick run reports it. Needs a build (./tenantd builds one) and workerd
 // (BENCH_WORKERD, or bench/.cache/workerd as bench/run.sh installs it).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,6 +34,10 @@ const quick = process.argv.includes('--quick');
 const sizeArg = process.argv.indexOf('--size-mb');
 const sizeMb = sizeArg > 0 ? Number(process.argv[sizeArg + 1]) : quick ? 64 : 1024;
 const CHUNK = 64 * 1024;
+const streamsArg = process.argv.indexOf('--streams');
+const streamCount = streamsArg > 0 ? Number(process.argv[streamsArg + 1]) : quick ? 100 : 1000;
+const SSE_EVENTS = 10;
+const SSE_INTERVAL_MS = 200;
 
 function findWorkerd() {
   const candidates = [process.env.BENCH_WORKERD,
@@ -90,6 +103,35 @@ function echo(port, host, pid) {
   });
 }
 
+// `count` event streams at once; resolves with every event's lateness (ms) and the streams that ended short.
+async function events(port, host, count) {
+  const agent = new http.Agent({ keepAlive: false, maxSockets: count + 10 });
+  const late = [];
+  let short = 0;
+  await Promise.all(Array.from({ length: count }, () => new Promise((resolve) => {
+    const arrivals = [];
+    let text = '';
+    const req = http.get({ host: '127.0.0.1', port, path: '/sse', agent, headers: { host } }, (res) => {
+      res.setEncoding('utf8');
+      res.on('data', (d) => {
+        text += d;
+        const now = Number(process.hrtime.bigint()) / 1e6;
+        for (let at; (at = text.indexOf('\n\n')) >= 0; text = text.slice(at + 2)) arrivals.push(now);
+      });
+      res.on('end', () => {
+        if (arrivals.length !== SSE_EVENTS || res.statusCode !== 200) short++;
+        for (let i = 1; i < arrivals.length; i++) late.push(arrivals[i] - arrivals[i - 1] - SSE_INTERVAL_MS);
+        resolve();
+      });
+    });
+    req.on('error', () => { short++; resolve(); });
+  })));
+  agent.destroy();
+  late.sort((a, b) => a - b);
+  const at = (p) => late[Math.min(late.length - 1, Math.floor(late.length * p))];
+  return { p50: at(0.5), p99: at(0.99), max: late[late.length - 1], short, count };
+}
+
 function startWorkerd(bin) {
   return new Promise((resolve, reject) => {
     const port = 40000 + Math.floor(Math.random() * 20000);
@@ -104,7 +146,8 @@ function startWorkerd(bin) {
 
 const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 const config = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'stream-bench-')), 'tenantd.toml');
-fs.writeFileSync(config, `[server]\nmax-request-body-mb = ${sizeMb * 2}\n`);
+// Every stream comes from 127.0.0.1: the per-address cap must let them all in.
+fs.writeFileSync(config, `[server]\nmax-request-body-mb = ${sizeMb * 2}\nmax-connections-per-ip = ${streamCount + 100}\n`);
 const token = 'stream-token';
 const t = startTenantd({ name: 'stream', account: 'stream', token, route: '*.stream.test/*=front',
   extraArgs: ['--config', config] });
@@ -125,6 +168,7 @@ try {
     ['workerd', workerd.port, 'echo.stream.test', workerd.proc.pid]]) {
     await echo(port, host, pid).catch(() => null);
     results[name] = await echo(port, host, pid);
+    results[name].events = await events(port, host, streamCount);
   }
   console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0].model}; body ${sizeMb} MiB, 64 KiB chunks`);
   console.log('| | tenantd | workerd |');
@@ -135,8 +179,19 @@ try {
   row('last byte sent (ms)', (r) => fmt(r.lastSent));
   row('server RSS growth (MB, peak - before)', (r) => fmt(r.growthKb / 1024));
   row('echo complete and identical', (r) => (r.same && r.status === 200 ? 'yes' : `NO (status ${r.status}, ${r.received} bytes)`));
+  row(`${streamCount} event streams at once: lateness p50 / p99 / max (ms)`,
+    (r) => `${fmt(r.events.p50)} / ${fmt(r.events.p99)} / ${fmt(r.events.max)}`);
+  row('event streams that ended short', (r) => String(r.events.short));
   for (const [name, r] of Object.entries(results)) {
     if (!(r.same && r.status === 200)) failed = true;
+    if (name === 'tenantd' && r.events.short > 0) failed = true;
+    if (name === 'tenantd') {
+      const missed = [];
+      if (r.growthKb >= 64 * 1024) missed.push(`RSS grew ${fmt(r.growthKb / 1024)} MB during the echo (target < 64)`);
+      if (!(r.events.max <= 50)) missed.push(`an event came ${fmt(r.events.max)} ms late (target <= 50)`);
+      for (const m of missed) console.log(`target missed: ${m}`);
+      if (missed.length > 0 && !quick) failed = true;
+    }
     if (!(r.firstBack < r.lastSent)) {
       console.log(`${name}: the first byte came back after the last was sent`);
       if (name === 'tenantd') failed = true;
