@@ -10,6 +10,16 @@ final class Await {
     private Await() {
     }
 
+    /** Whether {@code latch} was released within 30 s (a server-side step that never came gives false). */
+    static boolean released(java.util.concurrent.CountDownLatch latch) {
+        try {
+            return latch.await(LIMIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** The first non-null value {@code condition} gives, asked again every few milliseconds for up to 30 s. */
     static <T> T value(Supplier<T> condition, String what) {
         long deadline = System.nanoTime() + LIMIT.toNanos();

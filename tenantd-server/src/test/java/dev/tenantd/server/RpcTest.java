@@ -137,13 +137,13 @@ class RpcTest {
     static void start() {
         t = new TestServer(dir, List.of(Route.parse("*.rpc.test/*=front"), Route.parse("*.wfp.test/*=dispatcher")));
         t.createNamespace("tenants");
-        put("/workers/scripts/calc", "{\"main_module\":\"calc.js\"}", "calc.js", CALC);
-        put("/workers/scripts/plain", "{\"main_module\":\"p.js\"}", "p.js", """
+        t.deploy("/workers/scripts/calc", "{\"main_module\":\"calc.js\"}", "calc.js", CALC);
+        t.deploy("/workers/scripts/plain", "{\"main_module\":\"p.js\"}", "p.js", """
                 export default {
                   hello(name, env, ctx) { return 'hello ' + name; },
                   fetch() { return new Response('plain'); },
                 };""");
-        put("/workers/scripts/loop", "{\"main_module\":\"l.js\",\"bindings\":[{\"type\":\"service\",\"name\":\"SELF\",\"service\":\"loop\"}]}",
+        t.deploy("/workers/scripts/loop", "{\"main_module\":\"l.js\",\"bindings\":[{\"type\":\"service\",\"name\":\"SELF\",\"service\":\"loop\"}]}",
                 "l.js", """
                 import { WorkerEntrypoint } from 'cloudflare:workers';
                 export default class extends WorkerEntrypoint {
@@ -156,12 +156,12 @@ class RpcTest {
                     }
                   }
                 }""");
-        put("/workers/scripts/front", "{\"main_module\":\"f.js\",\"bindings\":["
+        t.deploy("/workers/scripts/front", "{\"main_module\":\"f.js\",\"bindings\":["
                 + "{\"type\":\"service\",\"name\":\"CALC\",\"service\":\"calc\"},"
                 + "{\"type\":\"service\",\"name\":\"ADMIN\",\"service\":\"calc\",\"entrypoint\":\"Admin\",\"props\":{\"role\":\"ops\",\"n\":2}},"
                 + "{\"type\":\"service\",\"name\":\"PLAIN\",\"service\":\"plain\"},"
                 + "{\"type\":\"service\",\"name\":\"LOOP\",\"service\":\"loop\"}]}", "f.js", FRONT);
-        put("/workers/dispatch/namespaces/tenants/scripts/acme", "{\"main_module\":\"u.js\",\"bindings\":["
+        t.deploy("/workers/dispatch/namespaces/tenants/scripts/acme", "{\"main_module\":\"u.js\",\"bindings\":["
                 + "{\"type\":\"service\",\"name\":\"CALC\",\"service\":\"calc\"}]}", "u.js", """
                 import { WorkerEntrypoint } from 'cloudflare:workers';
                 export default class extends WorkerEntrypoint {
@@ -174,7 +174,7 @@ class RpcTest {
                   spin() { for (;;) {} }
                   fetch() { return new Response('acme'); }
                 }""");
-        put("/workers/scripts/dispatcher", "{\"main_module\":\"d.js\",\"compatibility_date\":\"2024-01-01\",\"bindings\":["
+        t.deploy("/workers/scripts/dispatcher", "{\"main_module\":\"d.js\",\"compatibility_date\":\"2024-01-01\",\"bindings\":["
                 + "{\"type\":\"dispatch_namespace\",\"name\":\"NS\",\"namespace\":\"tenants\"}]}", "d.js", """
                 export default { async fetch(request, env) {
                   const path = new URL(request.url).pathname;
@@ -192,10 +192,6 @@ class RpcTest {
                 } };""");
     }
 
-    private static void put(String path, String metadata, String file, String code) {
-        TestServer.Reply r = t.putModule(t.accountApi(path), metadata, file, code);
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-    }
 
     @AfterAll
     static void stop() {
@@ -316,10 +312,10 @@ class RpcTest {
 
     @Test
     void an_entrypoint_class_without_fetch_serves_rpc_and_refuses_fetch() {
-        put("/workers/scripts/rpc-only", "{\"main_module\":\"r.js\"}", "r.js", """
+        t.deploy("/workers/scripts/rpc-only", "{\"main_module\":\"r.js\"}", "r.js", """
                 import { WorkerEntrypoint } from 'cloudflare:workers';
                 export default class extends WorkerEntrypoint { ping() { return 'pong'; } }""");
-        put("/workers/scripts/rpc-caller", "{\"main_module\":\"c.js\",\"bindings\":["
+        t.deploy("/workers/scripts/rpc-caller", "{\"main_module\":\"c.js\",\"bindings\":["
                 + "{\"type\":\"service\",\"name\":\"R\",\"service\":\"rpc-only\"}]}", "c.js", """
                 export default { async fetch(request, env) {
                   const fetched = await env.R.fetch('https://r/').then((r) => r.status, (e) => e.message);

@@ -55,7 +55,7 @@ class StreamedBodiesEndToEndTest {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(FIRST.getBytes(StandardCharsets.UTF_8));
                 out.flush();
-                if (!released(clientHasFirstBytes)) {
+                if (!Await.released(clientHasFirstBytes)) {
                     // The client never saw the first line: the page ends cut off, and the test fails.
                     exchange.close();
                     return;
@@ -68,7 +68,7 @@ class StreamedBodiesEndToEndTest {
             }
         });
         origin.createContext("/gate", exchange -> {
-            byte[] ok = (released(gate) ? "open" : "timed out").getBytes(StandardCharsets.UTF_8);
+            byte[] ok = (Await.released(gate) ? "open" : "timed out").getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, ok.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(ok);
@@ -77,7 +77,7 @@ class StreamedBodiesEndToEndTest {
         origin.start();
         t = new TestServer(dir, List.of(), Limits.defaults(), new EgressPolicy(List.of("localhost"), List.of()));
         t.createNamespace("tenants");
-        put("/workers/dispatch/namespaces/tenants/scripts/pages", "{\"main_module\":\"u.js\"}", "u.js", """
+        t.deploy("/workers/dispatch/namespaces/tenants/scripts/pages", "{\"main_module\":\"u.js\"}", "u.js", """
                 let pulls = 0, cancelled = '';
                 export default { async fetch(request) {
                   const url = new URL(request.url);
@@ -105,7 +105,7 @@ class StreamedBodiesEndToEndTest {
                     cancel() { cancelled = 'cancelled'; },
                   }, { highWaterMark: 0 }), { headers: { 'content-type': 'application/octet-stream' } });
                 } };""");
-        put("/workers/scripts/dispatcher", "{\"main_module\":\"d.js\",\"bindings\":["
+        t.deploy("/workers/scripts/dispatcher", "{\"main_module\":\"d.js\",\"bindings\":["
                 + "{\"type\":\"dispatch_namespace\",\"name\":\"NS\",\"namespace\":\"tenants\"}]}", "d.js", """
                 export default { fetch(request, env) { return env.NS.get('pages').fetch(request); } };""");
     }
@@ -116,20 +116,7 @@ class StreamedBodiesEndToEndTest {
         origin.stop(0);
     }
 
-    private static void put(String path, String metadata, String file, String code) {
-        TestServer.Reply r = t.putModule(t.accountApi(path), metadata, file, code);
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-    }
 
-    /** Whether the test released the latch within 30 seconds. */
-    private static boolean released(CountDownLatch latch) {
-        try {
-            return latch.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
 
     private static HttpResponse<InputStream> open(String path, String acceptEncoding) throws Exception {
         String originUrl = "http://localhost:" + origin.getAddress().getPort();

@@ -19,7 +19,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,7 +76,7 @@ class StreamedRequestBodiesTest {
             exchange.close();
         });
         origin.createContext("/gate", exchange -> {
-            boolean open = released(originHasFirstPart);
+            boolean open = Await.released(originHasFirstPart);
             gateTimedOut = !open;
             exchange.sendResponseHeaders(204, -1);
             exchange.close();
@@ -86,7 +85,7 @@ class StreamedRequestBodiesTest {
         t = new TestServer(dir, List.of(), Limits.defaults(), new EgressPolicy(List.of("localhost"), List.of()),
                 new ListenerLimits(75_000, 20_000, 20_000, 1024, 10_000, 256, 8));
         t.createNamespace("tenants");
-        put("/workers/dispatch/namespaces/tenants/scripts/uploads", "{\"main_module\":\"u.js\"}", "u.js", """
+        t.deploy("/workers/dispatch/namespaces/tenants/scripts/uploads", "{\"main_module\":\"u.js\"}", "u.js", """
                 export default { async fetch(request) {
                   const url = new URL(request.url);
                   const to = url.searchParams.get('origin');
@@ -110,7 +109,7 @@ class StreamedRequestBodiesTest {
                   }
                   return new Response('unknown path', { status: 404 });
                 } };""".formatted(FIRST));
-        put("/workers/scripts/dispatcher", "{\"main_module\":\"d.js\",\"bindings\":["
+        t.deploy("/workers/scripts/dispatcher", "{\"main_module\":\"d.js\",\"bindings\":["
                 + "{\"type\":\"dispatch_namespace\",\"name\":\"NS\",\"namespace\":\"tenants\"}]}", "d.js", """
                 export default { fetch(request, env) { return env.NS.get('uploads').fetch(request); } };""");
     }
@@ -121,19 +120,7 @@ class StreamedRequestBodiesTest {
         origin.stop(0);
     }
 
-    private static void put(String path, String metadata, String file, String code) {
-        TestServer.Reply r = t.putModule(t.accountApi(path), metadata, file, code);
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-    }
 
-    private static boolean released(CountDownLatch latch) {
-        try {
-            return latch.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
 
     private static MessageDigest sha256() {
         try {
@@ -256,7 +243,7 @@ class StreamedRequestBodiesTest {
         byte[] rest = part(REST, 5);
         try (Client client = new Client("/forward?origin=" + originUrl())) {
             client.chunk(first);
-            assertThat(released(originHasFirstPart)).as("the origin had the first part before the rest was sent").isTrue();
+            assertThat(Await.released(originHasFirstPart)).as("the origin had the first part before the rest was sent").isTrue();
             client.chunk(rest);
             client.end();
             String head = client.head();

@@ -181,6 +181,14 @@ final class TestServer implements AutoCloseable {
                 .file(mainName, mainName, "application/javascript+module", code));
     }
 
+    /** Uploads one ES module at {@code accountPath} (under the account's API) and fails the test unless it is accepted. */
+    void deploy(String accountPath, String metadataJson, String mainName, String code) {
+        Reply r = putModule(accountApi(accountPath), metadataJson, mainName, code);
+        if (r.status() != 200) {
+            throw new AssertionError("uploading " + accountPath + " answered " + r.status() + ": " + r.body());
+        }
+    }
+
     @Override
     public void close() {
         server.close();
