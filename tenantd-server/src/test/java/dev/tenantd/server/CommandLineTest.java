@@ -65,12 +65,15 @@ class CommandLineTest {
                 [server]
                 header-timeout-ms = 5000
                 max-connections-per-ip = 32
+                max-request-body-mb = 2048
                 """);
         Main.Serve serve = new Main.Serve();
         new CommandLine(serve).parseArgs("--config", toml.toString(), "--data-dir", dir.toString(), "--api-token", "t");
         ListenerLimits limits = serve.resolve().listenerLimits();
         assertThat(limits.headerTimeoutMs()).isEqualTo(5000);
         assertThat(limits.maxConnectionsPerIp()).isEqualTo(32);
+        assertThat(limits.maxRequestBodyBytes()).isEqualTo(2048L * 1024 * 1024);
+        assertThat(ListenerLimits.defaults().maxRequestBodyMb()).isEqualTo(100);
         assertThat(limits.idleTimeoutMs()).isEqualTo(ListenerLimits.defaults().idleTimeoutMs());
         assertThat(limits.maxConnections()).isEqualTo(ListenerLimits.defaults().maxConnections());
     }
@@ -99,6 +102,7 @@ class CommandLineTest {
         for (String[] bad : new String[][] {
                 {"idle-timeout = 5", "unknown key [server] idle-timeout"},
                 {"body-timeout-ms = 0", "body-timeout-ms must be 1 or more"},
+                {"max-request-body-mb = 0", "max-request-body-mb must be 1 or more"},
                 {"max-connections = \"many\"", "max-connections must be a whole number"}}) {
             Path toml = dir.resolve("bad-server.toml");
             Files.writeString(toml, "[server]\n" + bad[0] + "\n");
