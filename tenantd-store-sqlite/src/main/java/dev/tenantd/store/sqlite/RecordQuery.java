@@ -32,45 +32,39 @@ final class RecordQuery {
     private RecordQuery() {
     }
 
+    /** Adds {@code condition} (one {@code ?}) with the value, when there is one. */
+    private static void where(StringBuilder sql, List<Object> args, java.util.Optional<?> value, String condition) {
+        value.ifPresent(v -> {
+            sql.append(condition);
+            args.add(v);
+        });
+    }
+
+    private static void where(StringBuilder sql, List<Object> args, java.util.OptionalLong value, String condition) {
+        value.ifPresent(v -> {
+            sql.append(condition);
+            args.add(v);
+        });
+    }
+
     /** A page of the records matching {@code q}, newest first by start time. */
     static InvocationPage run(Connection db, InvocationQuery q) throws SQLException {
         // Chunks that may hold a match, newest first; their records are decoded and filtered here.
         StringBuilder sql = new StringBuilder("SELECT " + CHUNK_COLUMNS + " FROM invocation_chunks WHERE account_id = ?");
         List<Object> args = new ArrayList<>();
         args.add(q.accountId());
-        q.namespace().ifPresent(v -> {
-            sql.append(" AND namespace = ?");
-            args.add(v);
-        });
-        q.script().ifPresent(v -> {
-            sql.append(" AND script = ?");
-            args.add(v);
-        });
-        q.tag().ifPresent(v -> {
-            sql.append(" AND EXISTS (SELECT 1 FROM json_each(tags) WHERE value = ?)");
-            args.add(v);
-        });
-        q.outcome().ifPresent(v -> {
-            sql.append(" AND EXISTS (SELECT 1 FROM json_each(outcomes) WHERE value = ?)");
-            args.add(v);
-        });
-        q.sinceMillis().ifPresent(v -> {
-            sql.append(" AND last_ms >= ?");
-            args.add(v);
-        });
-        q.untilMillis().ifPresent(v -> {
-            sql.append(" AND first_ms <= ?");
-            args.add(v);
-        });
+        where(sql, args, q.namespace(), " AND namespace = ?");
+        where(sql, args, q.script(), " AND script = ?");
+        where(sql, args, q.tag(), " AND EXISTS (SELECT 1 FROM json_each(tags) WHERE value = ?)");
+        where(sql, args, q.outcome(), " AND EXISTS (SELECT 1 FROM json_each(outcomes) WHERE value = ?)");
+        where(sql, args, q.sinceMillis(), " AND last_ms >= ?");
+        where(sql, args, q.untilMillis(), " AND first_ms <= ?");
         q.requestId().ifPresent(v -> {
             sql.append(" AND min_request <= ? AND max_request >= ?");
             args.add(v);
             args.add(v);
         });
-        q.after().ifPresent(c -> {
-            sql.append(" AND first_ms <= ?");
-            args.add(c.timeMillis());
-        });
+        where(sql, args, q.after().map(c -> c.timeMillis()), " AND first_ms <= ?");
         // Chunks come newest record first; a record is final once no chunk still to read can
         // hold a later one, that is once its time is past the next chunk's last_ms.
         sql.append(" AND (last_ms < ? OR (last_ms = ? AND position < ?)) ORDER BY last_ms DESC, position DESC LIMIT ")
