@@ -28,6 +28,9 @@ import java.util.concurrent.CompletableFuture;
 final class BodyStreams {
     private static final String GONE = "The body of this response is no longer available: it came in for a request "
             + "that has ended. Read it while that request is handled.";
+    /** Why a streamed body cannot be sent on by the request trying to. */
+    static final String NOT_THIS_REQUESTS = "This body cannot be sent: it came in for another request, which has ended "
+            + "or still holds it. Send or read a body while the request it came in for is handled.";
 
     private final IsolateTurns isolate;
     private final Subrequests subrequests;
@@ -75,10 +78,18 @@ final class BodyStreams {
         return id;
     }
 
-    /** A streamed body handed on unread: it leaves with the response, and the isolate lets go of it. */
-    Optional<BodyStream> take(int id) {
-        Incoming body = incoming.remove(id);
-        return body == null ? Optional.empty() : Optional.of(body.stream());
+    /**
+     * A streamed body handed on unread by {@code owner}: it leaves with the response or request,
+     * and the isolate lets go of it. Empty when it is gone (its request ended) or is another
+     * request's, which keeps it.
+     */
+    Optional<BodyStream> take(int id, Invocation owner) {
+        Incoming body = incoming.get(id);
+        if (body == null || body.owner() != owner) {
+            return Optional.empty();
+        }
+        incoming.remove(id);
+        return Optional.of(body.stream());
     }
 
     /** The body of {@code owner}'s response, read from the JavaScript stream it registered as {@code id}. */

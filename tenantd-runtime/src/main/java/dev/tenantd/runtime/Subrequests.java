@@ -83,7 +83,9 @@ final class Subrequests {
             int call = integer(args[0]);
             Invocation owner = isolate.current();
             WorkerRequest request = withStream(request(args, 1), args, 5, owner);
-            if (!refusedRequest(call, request)) {
+            if (request == null) {
+                refuseStream(call);
+            } else if (!refusedRequest(call, request)) {
                 reply(call, admit(call) ? owner.outbound.map(o -> o.fetch(request)).orElseGet(() -> host.fetch(request))
                         .thenApply(ChannelReply::response) : refused(owner));
             }
@@ -102,10 +104,12 @@ final class Subrequests {
         target.put(HostCall.CALL_FETCH, args -> {
             int call = integer(args[0]);
             WorkerRequest request = withStream(request(args, 4), args, 9, isolate.current());
-            if (args.length > 8 && args[8] instanceof V8ValueString cf) {
+            if (request != null && args.length > 8 && args[8] instanceof V8ValueString cf) {
                 request = request.withCf(cf.getValue());
             }
-            if (!refusedRequest(call, request)) {
+            if (request == null) {
+                refuseStream(call);
+            } else if (!refusedRequest(call, request)) {
                 Invocation owner = isolate.current();
                 ChannelCall channelCall = new ChannelCall(integer(args[1]), string(args[2]), string(args[3]), null,
                         Optional.of(request), new Caller(Invocation.depthOf(owner), Optional.empty(),
@@ -191,6 +195,12 @@ final class Subrequests {
      * Refuses a request the worker sends out whose headers could not go on the wire: its
      * fetch() rejects with a TypeError, and no subrequest is counted. Returns whether it did.
      */
+    private void refuseStream(int call) {
+        ownedBy(call, isolate.current());
+        reply(call, CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
+                BodyStreams.NOT_THIS_REQUESTS)));
+    }
+
     private boolean refusedRequest(int call, WorkerRequest request) {
         Optional<String> problem = HeaderRules.problem(request.headers());
         if (problem.isEmpty()) {
@@ -205,14 +215,15 @@ final class Subrequests {
     /**
      * The request with the streamed body {@code args[index]} names, if any: a positive number is a
      * body that came in streamed and is handed on unread, a negative one a stream of the worker's
-     * that the receiver reads through the isolate.
+     * that the receiver reads through the isolate. Null when the body named is not this
+     * invocation's to send.
      */
     private WorkerRequest withStream(WorkerRequest request, V8Value[] args, int index, Invocation owner) {
         int ref = args.length > index && args[index] instanceof com.caoccao.javet.values.primitive.V8ValueInteger n
                 ? n.getValue() : 0;
         if (ref > 0) {
-            return streams.take(ref).map(stream -> WorkerRequest.streamed(request.method(), request.url(),
-                    request.headers(), stream, request.cf())).orElse(request);
+            return streams.take(ref, owner).map(stream -> WorkerRequest.streamed(request.method(), request.url(),
+                    request.headers(), stream, request.cf())).orElse(null);
         }
         if (ref < 0 && owner != null) {
             return WorkerRequest.streamed(request.method(), request.url(), request.headers(),

@@ -731,7 +731,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         }
         Optional<byte[]> handedOn = args.length > 6 ? subrequests.takeHeld(integer(args[6])) : Optional.empty();
         Optional<WebSocketEnd> socket = args.length > 7 ? webSockets.sockets().release(integer(args[7])) : Optional.empty();
-        Optional<BodyStream> stream = args.length > 8 ? subrequests.streams().take(integer(args[8])) : Optional.empty();
+        Optional<BodyStream> stream = args.length > 8 ? subrequests.streams().take(integer(args[8]), inv) : Optional.empty();
         List<String> headers = JsValues.splitHeaders(string(args[3]));
         if (stream.isEmpty() && args.length > 9 && integer(args[9]) > 0) {
             stream = Optional.of(subrequests.streams().fromIsolate(integer(args[9]), inv, declaredLength(headers)));

@@ -86,6 +86,7 @@ class StreamedRequestBodiesTest {
                 new ListenerLimits(75_000, 20_000, 20_000, 1024, 10_000, 256, 8));
         t.createNamespace("tenants");
         t.deploy("/workers/dispatch/namespaces/tenants/scripts/uploads", "{\"main_module\":\"u.js\"}", "u.js", """
+                let stashed = null;
                 export default { async fetch(request) {
                   const url = new URL(request.url);
                   const to = url.searchParams.get('origin');
@@ -93,6 +94,11 @@ class StreamedRequestBodiesTest {
                   if (url.pathname === '/forward') return fetch(to + '/upload', { method: 'POST', body: request.body });
                   if (url.pathname === '/moved') {
                     try { return await fetch(to + '/moved', { method: 'POST', body: request.body }); }
+                    catch (e) { return new Response(e.name + ': ' + e.message, { status: 502 }); }
+                  }
+                  if (url.pathname === '/stash') { stashed = request; return new Response('kept'); }
+                  if (url.pathname === '/replay') {
+                    try { return await fetch(to + '/upload', { method: 'POST', body: stashed.body }); }
                     catch (e) { return new Response(e.name + ': ' + e.message, { status: 502 }); }
                   }
                   if (url.pathname === '/count') return new Response(String((await request.arrayBuffer()).byteLength));
@@ -316,6 +322,20 @@ class StreamedRequestBodiesTest {
             assertThat(new String(body(client, head), StandardCharsets.UTF_8))
                     .startsWith("TypeError: The response redirects (307) with the request's body, which was a stream");
         }
+    }
+
+    @Test
+    void a_body_kept_from_an_ended_request_cannot_be_sent_by_a_later_one() throws Exception {
+        try (Client client = new Client("/stash")) {
+            client.chunk(part(FIRST, 4));
+            client.end();
+            String head = client.head();
+            assertThat(head).startsWith("http/1.1 200");
+            assertThat(new String(body(client, head), StandardCharsets.UTF_8)).isEqualTo("kept");
+        }
+        TestServer.Reply replay = t.worker("GET", "dispatcher.localhost", "/replay?origin=" + originUrl(), null);
+        assertThat(replay.status()).isEqualTo(502);
+        assertThat(replay.body()).startsWith("TypeError: This body cannot be sent: it came in for another request");
     }
 
     /** The response body after {@code head}: Content-Length bytes, or chunks to the last. */
