@@ -68,10 +68,6 @@ public final class ReadStreamBody implements BodyStream {
         }
     }
 
-    /** Whether the body was read to its end, or cancelled. */
-    public synchronized boolean finished() {
-        return cancelled || ended && queued.isEmpty();
-    }
 
     @Override
     public long length() {

@@ -208,12 +208,14 @@ public final class Worker implements AutoCloseable, IsolateTurns {
                         runtime.createV8ValueDouble(request.stream().map(BodyStream::length).orElse(-1L)));
             }
         });
-        // Refused before it began (an unloaded worker, load shed): nobody will read the body.
-        result.whenComplete((response, error) -> {
-            if (error != null) {
-                request.discardBody();
-            }
-        });
+        if (request.stream().isPresent()) {
+            // Refused before it began (an unloaded worker, load shed): nobody will read the body.
+            result.whenComplete((response, error) -> {
+                if (error != null) {
+                    request.discardBody();
+                }
+            });
+        }
         return result;
     }
 
