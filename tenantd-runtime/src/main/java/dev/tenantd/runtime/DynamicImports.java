@@ -28,7 +28,7 @@ final class DynamicImports {
         if (!mayCallImport(source)) {
             return Optional.empty();
         }
-        ImportCallLexer.Lexed lexed = ImportCallLexer.lex(source);
+        JsLexer.Lexed lexed = JsLexer.lex(source);
         if (lexed.importCalls().isEmpty() || lexed.problem().isPresent()) {
             return Optional.empty();
         }

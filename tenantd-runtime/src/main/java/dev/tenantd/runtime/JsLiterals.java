@@ -5,7 +5,7 @@ package dev.tenantd.runtime;
  * strings, template characters, regular expressions, numbers, names (with their Unicode
  * escapes decoded), comments and white space. Each method reads every character it passes
  * once and never looks back; {@link #UNTERMINATED} says a literal runs past its line or the
- * text. What a token means in its context is {@link ImportCallLexer}'s business.
+ * text. What a token means in its context is {@link JsLexer}'s business.
  */
 final class JsLiterals {
     /** Returned for a literal that does not end where it must. */

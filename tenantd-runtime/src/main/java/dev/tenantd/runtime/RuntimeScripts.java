@@ -90,7 +90,7 @@ final class RuntimeScripts {
             source.append("// ---- binding kind\n{\n").append(script).append("\n}\n");
         }
         source.append("return entryPoints;\n})(globalThis.__tenantd_host);\n");
-        return new Bootstrap(ascii(source), Map.copyOf(parts));
+        return new Bootstrap(ascii(CompactSource.of(source.toString(), "the runtime's JavaScript")), Map.copyOf(parts));
     }
 
     private static Part part(String name, List<String> files, Map<String, String> eagerNames) {
@@ -119,7 +119,8 @@ final class RuntimeScripts {
             }
         }
         body.append("return { ").append(String.join(", ", own.keySet())).append(" };\n");
-        return new Part(name, ascii(body), List.copyOf(used), new AtomicReference<>());
+        return new Part(name, ascii(CompactSource.of(body.toString(), "runtime part " + name)), List.copyOf(used),
+                new AtomicReference<>());
     }
 
     /** The top-level names a runtime file declares, with the kind of each declaration. */

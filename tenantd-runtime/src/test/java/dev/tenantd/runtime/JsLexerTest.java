@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Which {@code import} keywords of a module's text begin {@code import(...)} calls. */
-class ImportCallLexerTest {
+class JsLexerTest {
 
     /** The offsets of the occurrences of "import" in the text whose numbers (from 0) are given. */
     private static List<Integer> occurrences(String source, int... which) {
@@ -24,13 +24,13 @@ class ImportCallLexerTest {
     }
 
     private static void assertCalls(String source, int... which) {
-        ImportCallLexer.Lexed lexed = ImportCallLexer.lex(source);
+        JsLexer.Lexed lexed = JsLexer.lex(source);
         assertThat(lexed.problem()).as("problem lexing %s", source).isEmpty();
         assertThat(lexed.importCalls()).as(source).isEqualTo(occurrences(source, which));
     }
 
     private static void assertProblem(String source) {
-        assertThat(ImportCallLexer.lex(source).problem()).as(source).isPresent();
+        assertThat(JsLexer.lex(source).problem()).as(source).isPresent();
     }
 
     @Test
@@ -142,7 +142,7 @@ class ImportCallLexerTest {
 
     @Test
     void collects_identifiers_with_escapes_decoded() {
-        ImportCallLexer.Lexed lexed = ImportCallLexer.lex("let $00000 = 1, \\u0024\\u{30}0001 = 2; o.prop; 'notAName'");
+        JsLexer.Lexed lexed = JsLexer.lex("let $00000 = 1, \\u0024\\u{30}0001 = 2; o.prop; 'notAName'");
         assertThat(lexed.identifiers()).contains("$00000", "$00001", "prop", "let", "o").doesNotContain("notAName");
     }
 
@@ -158,8 +158,8 @@ class ImportCallLexerTest {
         assertProblem("f(a]");
         assertProblem("f(a");
         assertProblem("}");
-        assertThat(ImportCallLexer.lex("").problem()).isEmpty();
-        assertThat(ImportCallLexer.lex("#").problem()).isEmpty();
+        assertThat(JsLexer.lex("").problem()).isEmpty();
+        assertThat(JsLexer.lex("#").problem()).isEmpty();
     }
 
     @Test
@@ -167,7 +167,7 @@ class ImportCallLexerTest {
         for (String odd : List.of("@", "#", "\\", "\u0000", "\uD83D\uDE00", "\uDE00", "\uD83D", "\u00A0", "\u2028", "\\u{", "\\u12",
                 "\\u{110000}", "0x", "1e", "1e+", "?.", "?.5", "...", "=>", "#!", "`", "'", "\"", "/")) {
             for (String text : List.of(odd, "a " + odd, odd + " import('x')", "(" + odd + ")", "{" + odd)) {
-                ImportCallLexer.lex(text); // must return, whatever it says
+                JsLexer.lex(text); // must return, whatever it says
             }
         }
     }
@@ -176,18 +176,18 @@ class ImportCallLexerTest {
     @Timeout(10)
     void hostile_inputs_take_linear_time_and_no_stack() {
         int n = 2_000_000;
-        assertThat(ImportCallLexer.lex("(".repeat(n) + ")".repeat(n)).problem()).isEmpty();
-        assertThat(ImportCallLexer.lex("[{(".repeat(n / 3)).problem()).isPresent();
-        assertThat(ImportCallLexer.lex("`${".repeat(n / 3) + "}`".repeat(n / 3)).problem()).isEmpty();
+        assertThat(JsLexer.lex("(".repeat(n) + ")".repeat(n)).problem()).isEmpty();
+        assertThat(JsLexer.lex("[{(".repeat(n / 3)).problem()).isPresent();
+        assertThat(JsLexer.lex("`${".repeat(n / 3) + "}`".repeat(n / 3)).problem()).isEmpty();
         assertProblem("`${".repeat(n / 3));
-        assertThat(ImportCallLexer.lex("import(".repeat(n / 7) + ")".repeat(n / 7)).importCalls()).hasSize(n / 7);
+        assertThat(JsLexer.lex("import(".repeat(n / 7) + ")".repeat(n / 7)).importCalls()).hasSize(n / 7);
         assertProblem("'" + "\\'".repeat(n));
         assertProblem("/" + "[".repeat(n));
         assertProblem("/*" + "*".repeat(n));
-        assertThat(ImportCallLexer.lex("0e+e+".repeat(n / 5)).problem()).isEmpty();
-        assertThat(ImportCallLexer.lex("a/".repeat(n / 2) + "a").problem()).isEmpty();
-        assertThat(ImportCallLexer.lex("x?".repeat(n / 2) + "1" + ":1".repeat(n / 2)).problem()).isEmpty();
-        assertThat(ImportCallLexer.lex("\\u0061".repeat(n / 6)).identifiers()).hasSize(1);
-        assertThat(ImportCallLexer.lex("import import ".repeat(n / 14)).importCalls()).isEmpty();
+        assertThat(JsLexer.lex("0e+e+".repeat(n / 5)).problem()).isEmpty();
+        assertThat(JsLexer.lex("a/".repeat(n / 2) + "a").problem()).isEmpty();
+        assertThat(JsLexer.lex("x?".repeat(n / 2) + "1" + ":1".repeat(n / 2)).problem()).isEmpty();
+        assertThat(JsLexer.lex("\\u0061".repeat(n / 6)).identifiers()).hasSize(1);
+        assertThat(JsLexer.lex("import import ".repeat(n / 14)).importCalls()).isEmpty();
     }
 }

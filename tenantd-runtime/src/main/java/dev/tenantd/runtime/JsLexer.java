@@ -8,11 +8,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads an ES module's text as tokens, only as far as needed to find its {@code import(...)}
- * calls: strings, template literals (with nested {@code ${}}), comments and regular-expression
- * literals are skipped whole, so an {@code import(} inside them is not a call; neither is a
- * property access ({@code x.import(}), {@code import.meta}, a static import, or a property or
- * method named {@code import} in an object literal or class body.
+ * Reads JavaScript text as tokens, only as far as its callers need: where an ES module's
+ * {@code import(...)} calls are, which identifiers it names, and (on request) where its
+ * comments and literals lie. Strings, template literals (with nested {@code ${}}), comments
+ * and regular-expression literals are skipped whole, so an {@code import(} inside them is not
+ * a call; neither is a property access ({@code x.import(}), {@code import.meta}, a static
+ * import, or a property or method named {@code import} in an object literal or class body.
  *
  * <p>Whether a {@code /} starts a regular expression or divides depends on the token before
  * it; for {@code )} and {@code }} that depends on what the matching bracket opened (an
@@ -22,13 +23,22 @@ import java.util.Set;
  * its end (an unterminated literal or comment, brackets that do not match) gives a
  * {@link Lexed#problem()}, and then no call should be trusted.
  */
-final class ImportCallLexer {
+final class JsLexer {
     /** What one pass found. */
     record Lexed(List<Integer> importCalls, Set<String> identifiers, Optional<String> problem) {
         Lexed {
             importCalls = List.copyOf(importCalls);
             identifiers = Set.copyOf(identifiers);
         }
+    }
+
+    /**
+     * Where the text's comments and literals lie, in order, as {@code [start, end)} pairs of
+     * offsets in one array each. A literal is a string, a regular expression, or a piece of a
+     * template literal between its backtick or {@code }} and its backtick or {@code ${}: the
+     * text in which every character, white space included, means itself.
+     */
+    record Spans(int[] comments, int[] literals, Optional<String> problem) {
     }
 
     // What a bracket on the stack opened.
@@ -70,17 +80,58 @@ final class ImportCallLexer {
 
     private final List<Integer> calls = new ArrayList<>();
     private final Set<String> identifiers = new HashSet<>();
+    private final boolean keepSpans;
+    private final Ranges comments = new Ranges();
+    private final Ranges literals = new Ranges();
 
-    private ImportCallLexer(String source) {
+    /** {@code [start, end)} pairs, in the order found. */
+    private static final class Ranges {
+        private int[] ends = new int[0];
+        private int size;
+
+        void add(int start, int end) {
+            if (size + 2 > ends.length) {
+                ends = Arrays.copyOf(ends, Math.max(64, ends.length * 2));
+            }
+            ends[size++] = start;
+            ends[size++] = end;
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(ends, size);
+        }
+    }
+
+    private JsLexer(String source, boolean keepSpans) {
         this.s = source;
         this.n = source.length();
+        this.keepSpans = keepSpans;
     }
 
     /** The offsets of the {@code import} keywords that begin {@code import(...)} calls, and every identifier. */
     static Lexed lex(String source) {
-        ImportCallLexer lexer = new ImportCallLexer(source);
+        JsLexer lexer = new JsLexer(source, false);
         Optional<String> problem = lexer.run();
         return new Lexed(lexer.calls, lexer.identifiers, problem);
+    }
+
+    /** Where the comments and literals of {@code source} lie. */
+    static Spans spans(String source) {
+        JsLexer lexer = new JsLexer(source, true);
+        Optional<String> problem = lexer.run();
+        return new Spans(lexer.comments.toArray(), lexer.literals.toArray(), problem);
+    }
+
+    private void comment(int start, int end) {
+        if (keepSpans) {
+            comments.add(start, end);
+        }
+    }
+
+    private void literal(int start, int end) {
+        if (keepSpans) {
+            literals.add(start, end);
+        }
     }
 
     private Optional<String> run() {
@@ -95,7 +146,9 @@ final class ImportCallLexer {
             char c = s.charAt(pos);
             Optional<String> problem;
             if (c == '/' && pos + 1 < n && s.charAt(pos + 1) == '/') {
+                int start = pos;
                 skipLineComment();
+                comment(start, pos);
                 continue;
             } else if (c == '/' && pos + 1 < n && s.charAt(pos + 1) == '*') {
                 int start = pos;
@@ -104,6 +157,7 @@ final class ImportCallLexer {
                     return Optional.of("an unterminated comment at offset " + start);
                 }
                 pos = end + 2;
+                comment(start, pos);
                 continue;
             }
             boolean wasImport = pendingImport >= 0;
@@ -134,14 +188,10 @@ final class ImportCallLexer {
         }
     }
 
+    /** After an operand a slash divides; after an operator it starts a regular expression. */
     private void operand() {
+        operator();
         regexAllowed = false;
-        statementStart = false;
-        afterDot = false;
-        afterArrow = false;
-        keyPosition = false;
-        closedParen = -1;
-        word = "";
     }
 
     private void operator() {
@@ -155,14 +205,15 @@ final class ImportCallLexer {
     }
 
     private Optional<String> string() {
-        return operandEndingAt(JsLiterals.stringEnd(s, pos), "string");
+        return literalEndingAt(JsLiterals.stringEnd(s, pos), "string");
     }
 
     /** Moves past a literal operand that ends at {@code end}, or says which literal does not end. */
-    private Optional<String> operandEndingAt(int end, String what) {
+    private Optional<String> literalEndingAt(int end, String what) {
         if (end == JsLiterals.UNTERMINATED) {
             return Optional.of("an unterminated " + what + " at offset " + pos);
         }
+        literal(pos, end);
         pos = end;
         operand();
         return Optional.empty();
@@ -175,6 +226,7 @@ final class ImportCallLexer {
         if (stop == null) {
             return Optional.of("an unterminated template literal near offset " + start);
         }
+        literal(start - 1, stop.end());
         pos = stop.end();
         if (stop.substitution()) {
             push(TEMPLATE);
@@ -186,7 +238,7 @@ final class ImportCallLexer {
     }
 
     private Optional<String> regex() {
-        return operandEndingAt(JsLiterals.regexEnd(s, pos), "regular expression");
+        return literalEndingAt(JsLiterals.regexEnd(s, pos), "regular expression");
     }
 
     private void number() {
