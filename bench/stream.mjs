@@ -20,7 +20,6 @@
 // Targets (tenantd): RSS growth under 64 MB for the echo, and every event within 50 ms. As in
 // fairness.mjs, a missed target fails the full run; the quick run reports it. Needs a build (./tenantd builds one) and workerd
 // (BENCH_WORKERD, or bench/.cache/workerd as bench/run.sh installs it).
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -28,6 +27,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { startTenantd } from './lib/server.mjs';
+import { startWorkerd } from './lib/workerd.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
@@ -38,15 +38,6 @@ const streamsArg = process.argv.indexOf('--streams');
 const streamCount = streamsArg > 0 ? Number(process.argv[streamsArg + 1]) : quick ? 100 : 1000;
 const SSE_EVENTS = 10;
 const SSE_INTERVAL_MS = 200;
-
-function findWorkerd() {
-  const candidates = [process.env.BENCH_WORKERD,
-    path.join(BENCH, '.cache/workerd/node_modules/@cloudflare/workerd-linux-64/bin/workerd'),
-    path.join(BENCH, '.cache/workerd/node_modules/workerd/bin/workerd')];
-  const found = candidates.find((c) => c && fs.existsSync(c));
-  if (!found) throw new Error('no workerd: run bash bench/run.sh --quick once (it installs it), or set BENCH_WORKERD');
-  return found;
-}
 
 function rssKb(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
@@ -132,18 +123,6 @@ async function events(port, host, count) {
   return { p50: at(0.5), p99: at(0.99), max: late[late.length - 1], short, count };
 }
 
-function startWorkerd(bin) {
-  return new Promise((resolve, reject) => {
-    const port = 40000 + Math.floor(Math.random() * 20000);
-    const proc = spawn(bin, ['serve', path.join(BENCH, 'workerd', 'echo.capnp'), '--socket-addr', `http=127.0.0.1:${port}`],
-      { stdio: ['ignore', 'ignore', 'inherit'] });
-    const deadline = Date.now() + 30_000;
-    const probe = () => http.get({ host: '127.0.0.1', port, path: '/__ready' }, (res) => { res.resume(); resolve({ proc, port }); })
-      .on('error', () => (Date.now() > deadline ? reject(new Error('workerd did not start')) : setTimeout(probe, 200)));
-    probe();
-  });
-}
-
 const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 const config = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'stream-bench-')), 'tenantd.toml');
 // Every stream comes from 127.0.0.1: the per-address cap must let them all in.
@@ -161,7 +140,7 @@ try {
   await t.upload('/workers/scripts/front', { main_module: 'front.js', compatibility_date: '2025-01-01',
     bindings: [{ type: 'dispatch_namespace', name: 'NS', namespace: 'tenants' }] }, 'front.js',
   'export default { fetch(request, env) { return env.NS.get("echo").fetch(request); } };');
-  workerd = await startWorkerd(findWorkerd());
+  workerd = await startWorkerd('echo.capnp');
   // One unmeasured upload each (JIT, connection pools), then the measured one.
   const results = {};
   for (const [name, port, host, pid] of [['tenantd', t.workerPort, 'echo.stream.test', t.proc.pid],

@@ -26,11 +26,12 @@ export function startTenantd({ name, account, token, route, extraArgs = [], stde
       ...(process.env.BENCH_TENANTD_JVM_ARGS || '').split(' ').filter(Boolean), '-jar',
       path.join(build, 'tenantd-server.jar')]]
     : [path.join(root, 'tenantd'), []];
-  const proc = spawn(command[0], [...command[1], 'serve', '--data-dir', path.join(dataDir, 'data'),
+  const spawnServer = () => spawn(command[0], [...command[1], 'serve', '--data-dir', path.join(dataDir, 'data'),
     '--listen', `127.0.0.1:${workerPort}`, '--api-listen', `127.0.0.1:${apiPort}`,
     '--account-id', account, '--api-token', token, '--route', route, ...extraArgs],
   { stdio: ['ignore', 'ignore', typeof stderr === 'function' ? stderr(dataDir) : stderr] });
-  const agent = new http.Agent({ keepAlive: true, maxSockets: agentSockets });
+  let proc = spawnServer();
+  let agent = new http.Agent({ keepAlive: true, maxSockets: agentSockets });
 
   function request(port, method, urlPath, headers, body) {
     return new Promise((resolve, reject) => {
@@ -45,8 +46,20 @@ export function startTenantd({ name, account, token, route, extraArgs = [], stde
     });
   }
 
-  return {
+  const server = {
     proc, workerPort, apiPort, dataDir, request,
+    // Stops the server (SIGTERM, waiting for it to exit) and starts it again on the same data
+    // directory and ports: nothing of the old process is left in memory.
+    async restart() {
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await exited;
+      agent.destroy();
+      agent = new http.Agent({ keepAlive: true, maxSockets: agentSockets });
+      proc = spawnServer();
+      server.proc = proc;
+      await server.waitHealthy();
+    },
     async waitHealthy() {
       for (let i = 0; i < 600; i++) {
         try {
@@ -80,4 +93,5 @@ export function startTenantd({ name, account, token, route, extraArgs = [], stde
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return server;
 }
