@@ -18,7 +18,9 @@ export function percentile(sorted, p) {
 // the server's log goes ('inherit' or a file descriptor).
 export function startTenantd({ name, account, token, route, extraArgs = [], stderr = 'inherit', agentSockets = 64,
   build = process.env.BENCH_TENANTD }) {
-  const workerPort = 20000 + Math.floor(Math.random() * 20000);
+  // Below Linux's ephemeral range (32768-60999), which outgoing connections draw from: a port
+  // there can be held by some client's connection at the moment the server binds it.
+  const workerPort = 10000 + 2 * Math.floor(Math.random() * 6000);
   const apiPort = workerPort + 1;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `tenantd-${name}-`));
   const command = build

@@ -20,7 +20,8 @@ export function findWorkerd() {
 // Serves bench/workerd/<capnp>; resolves with {proc, port} once it answers.
 export function startWorkerd(capnp, { experimental = false } = {}) {
   return new Promise((resolve, reject) => {
-    const port = 40000 + Math.floor(Math.random() * 20000);
+    // Below the ephemeral range, and apart from the ports lib/server.mjs gives tenantd (10000-21999).
+    const port = 22000 + Math.floor(Math.random() * 10000);
     const proc = spawn(findWorkerd(), ['serve', path.join(BENCH, 'workerd', capnp), '--socket-addr', `http=127.0.0.1:${port}`,
       ...(experimental ? ['--experimental'] : [])], { stdio: ['ignore', 'ignore', 'inherit'] });
     const deadline = Date.now() + 30_000;
