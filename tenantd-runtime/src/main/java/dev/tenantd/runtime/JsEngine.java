@@ -50,6 +50,10 @@ public final class JsEngine implements AutoCloseable {
         this.threads = new JsThreads(options.jsThreads(), options.maxLongTurns(), JS_THREAD_STACK_BYTES);
         java.util.concurrent.ScheduledThreadPoolExecutor timerPool =
                 new java.util.concurrent.ScheduledThreadPoolExecutor(1, threadFactory("tenantd-timers-", 0));
+        // Every invocation schedules its wall-time limit and cancels it when it ends, long before
+        // it is due: a cancelled task must leave the queue at once, or each would stay there, and
+        // keep its invocation reachable, for the whole wall time (30 s of traffic by default).
+        timerPool.setRemoveOnCancelPolicy(true);
         timerPool.prestartAllCoreThreads();
         this.timers = timerPool;
         this.bootstrap = RuntimeScripts.bootstrap(bindingScripts);
