@@ -4,7 +4,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the default time zone and locale that V8's ICU reads UTC and en-US, as on Workers,
+ * Where V8's ICU finds its data, and the defaults it reads from the process environment.
+ *
+ * <p>Makes the default time zone and locale that V8's ICU reads UTC and en-US, as on Workers,
  * whatever the machine's settings: without it a worker's {@code Date} and {@code Intl} would show
  * the host's time zone (and so where it runs) and its language.
  *
@@ -38,6 +40,21 @@ final class IcuDefaults {
         } catch (Throwable e) {
             LOG.warn("cannot set the time zone and locale isolates see to UTC and en-US ({}); workers see the"
                     + " host's unless the JVM runs on Java 22 or later, or is started with TZ=UTC and LC_ALL=C.UTF-8", e.toString());
+        }
+    }
+
+    /**
+     * Points ICU at the directory of {@code dataFile} (its {@code ICU_DATA} variable), where it
+     * finds the file by name and maps it into memory when V8 first needs it. Answers false when
+     * the variable cannot be set (Java 21); then V8 must be given the file, which it copies.
+     */
+    static boolean mapData(java.nio.file.Path dataFile) {
+        try {
+            Libc.load().call("setenv", "ICU_DATA", dataFile.toAbsolutePath().getParent().toString(), 1);
+            return true;
+        } catch (Throwable e) {
+            LOG.debug("ICU_DATA not set ({}); V8 reads the ICU data into memory", e.toString());
+            return false;
         }
     }
 }

@@ -127,6 +127,10 @@ public final class JsEngine implements AutoCloseable {
             IcuDefaults.apply();
             V8Native.unpackLibrary(options.nativeCacheDir());
             java.nio.file.Path icuData = V8Native.unpackIcuData(options.nativeCacheDir());
+            // Given a path, V8 reads the whole file into memory (31 MB in every process). When ICU
+            // can find the file itself, it maps it instead and only the pages in use are resident;
+            // then V8 gets an empty path (Javet needs a string), opens nothing and leaves ICU be.
+            String icuDataFile = IcuDefaults.mapData(icuData) ? "" : icuData.toString();
             File libDir = options.nativeCacheDir().toFile();
             JavetLibLoader.setLibLoadingListener(new IJavetLibLoadingListener() {
                 @Override
@@ -147,7 +151,7 @@ public final class JsEngine implements AutoCloseable {
             // whole namespace in every isolate (about 450 KB each).
             V8RuntimeOptions.V8_FLAGS
                     .setUseStrict(false)
-                    .setIcuDataFile(icuData.toString())
+                    .setIcuDataFile(icuDataFile)
                     .setMaxHeapSize(options.heapLimitMb())
                     .setMaxOldSpaceSize(options.heapLimitMb())
                     .setCustomFlags("--disallow-code-generation-from-strings --no-harmony-temporal --wasm-max-mem-pages="
