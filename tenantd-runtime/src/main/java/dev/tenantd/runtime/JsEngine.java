@@ -30,6 +30,7 @@ public final class JsEngine implements AutoCloseable {
 
     /** Larger than V8's own stack limit, so deep recursion ends in a RangeError, never a crash. */
     private static final long JS_THREAD_STACK_BYTES = 16L * 1024 * 1024;
+    private static final long NATIVE_TRIM_SECONDS = 60;
 
     private final EngineOptions options;
     private final JsThreads threads;
@@ -66,6 +67,19 @@ public final class JsEngine implements AutoCloseable {
         }
         this.codeCache = cache;
         refill();
+        // Isolates that come and go, and the JIT compilers, leave freed memory in the C library's
+        // arenas; it goes back to the system once a minute, off the timer thread that JavaScript
+        // timers and wall-time limits share.
+        timers.scheduleWithFixedDelay(() -> CompletableFuture.runAsync(NativeHeap::trim),
+                NATIVE_TRIM_SECONDS, NATIVE_TRIM_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Gives memory that native code freed back to the system (see {@link NativeHeap}); answers
+     * whether there was any. For quiet moments, such as the end of the server's start-up.
+     */
+    public boolean releaseFreeNativeMemory() {
+        return NativeHeap.trim();
     }
 
     /**

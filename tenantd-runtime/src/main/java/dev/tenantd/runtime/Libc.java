@@ -55,8 +55,23 @@ record Libc(Object linker, Object lookup, Object arena, Class<?> layoutClass, Cl
         return handle(function, intLayout, layouts);
     }
 
+    /**
+     * A handle on the C function {@code function}: {@code result} and {@code args} name
+     * {@code ValueLayout} constants ({@code "JAVA_INT"}, {@code "JAVA_LONG"}, ...); {@code null}
+     * as the result for a function that answers nothing.
+     */
+    MethodHandle function(String function, String result, String... args) throws ReflectiveOperationException {
+        Object[] layouts = (Object[]) Array.newInstance(layoutClass, args.length);
+        for (int i = 0; i < args.length; i++) {
+            layouts[i] = valueLayout.getField(args[i]).get(null);
+        }
+        return handle(function, result == null ? null : valueLayout.getField(result).get(null), layouts);
+    }
+
     private MethodHandle handle(String function, Object result, Object[] layouts) throws ReflectiveOperationException {
-        Object descriptor = descriptorClass.getMethod("of", layoutClass, layouts.getClass()).invoke(null, result, layouts);
+        Object descriptor = result == null
+                ? descriptorClass.getMethod("ofVoid", layouts.getClass()).invoke(null, (Object) layouts)
+                : descriptorClass.getMethod("of", layoutClass, layouts.getClass()).invoke(null, result, layouts);
         Optional<?> symbol = (Optional<?>) Class.forName("java.lang.foreign.SymbolLookup")
                 .getMethod("find", String.class).invoke(lookup, function);
         Object address = symbol.orElseThrow(() -> new IllegalStateException("no C function " + function));
