@@ -30,6 +30,7 @@ public final class JsEngine implements AutoCloseable {
 
     /** Larger than V8's own stack limit, so deep recursion ends in a RangeError, never a crash. */
     private static final long JS_THREAD_STACK_BYTES = 16L * 1024 * 1024;
+    private static final long FIRST_NATIVE_TRIM_SECONDS = 15;
     private static final long NATIVE_TRIM_SECONDS = 60;
 
     private final EngineOptions options;
@@ -67,11 +68,11 @@ public final class JsEngine implements AutoCloseable {
         }
         this.codeCache = cache;
         refill();
-        // Isolates that come and go, and the JIT compilers, leave freed memory in the C library's
-        // arenas; it goes back to the system once a minute, off the timer thread that JavaScript
-        // timers and wall-time limits share.
+        // Isolates that come and go, and the JIT compilers (busiest in the first seconds), leave
+        // freed memory in the C library's arenas; it goes back to the system 15 s after start and
+        // then once a minute, off the timer thread that JavaScript timers and wall-time limits share.
         timers.scheduleWithFixedDelay(() -> CompletableFuture.runAsync(NativeHeap::trim),
-                NATIVE_TRIM_SECONDS, NATIVE_TRIM_SECONDS, TimeUnit.SECONDS);
+                FIRST_NATIVE_TRIM_SECONDS, NATIVE_TRIM_SECONDS, TimeUnit.SECONDS);
     }
 
     /**
