@@ -39,6 +39,9 @@ public final class JsEngine implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final RuntimeScripts.Bootstrap bootstrap;
     private final byte[] codeCache;
+    /** Code caches of workers' modules, written by {@link #cacheWriter} (at most 64 waiting; more are dropped). */
+    private final ModuleCodeCache moduleCodeCache;
+    private final java.util.concurrent.ExecutorService cacheWriter;
     private final java.util.concurrent.ConcurrentLinkedQueue<IsolateShell> warm = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicInteger warming = new AtomicInteger();
     private volatile boolean closed;
@@ -67,6 +70,12 @@ public final class JsEngine implements AutoCloseable {
             cache = null;
         }
         this.codeCache = cache;
+        java.util.concurrent.ThreadPoolExecutor cacheWriter = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
+                TimeUnit.MILLISECONDS, new java.util.concurrent.ArrayBlockingQueue<>(64), threadFactory("tenantd-code-cache-", 0),
+                new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
+        this.cacheWriter = cacheWriter;
+        this.moduleCodeCache = new ModuleCodeCache(options.nativeCacheDir().resolve("code-cache"),
+                "javet " + com.caoccao.javet.interop.loader.JavetLibLoader.LIB_VERSION, cacheWriter, ModuleCodeCache.MAX_BYTES);
         refill();
         // Isolates that come and go, and the JIT compilers (busiest in the first seconds), leave
         // freed memory in the C library's arenas; it goes back to the system 15 s after start and
@@ -206,6 +215,10 @@ public final class JsEngine implements AutoCloseable {
         return threads.detachedCount();
     }
 
+    ModuleCodeCache moduleCodeCache() {
+        return moduleCodeCache;
+    }
+
     ScheduledExecutorService timers() {
         return timers;
     }
@@ -223,6 +236,7 @@ public final class JsEngine implements AutoCloseable {
             // closed twice
         }
         timers.shutdownNow();
+        cacheWriter.shutdown();
         threads.shutdown();
         try {
             threads.awaitTermination(5_000);

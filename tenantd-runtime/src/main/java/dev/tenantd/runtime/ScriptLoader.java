@@ -58,10 +58,36 @@ final class ScriptLoader {
     private ScriptException unresolved;
     private final String importerPrefix = "tenantd-import-" + HexFormat.of().formatHex(randomBytes()) + "/";
 
-    ScriptLoader(WorkerSource source, V8Runtime runtime, V8ValueObject entry) {
+    /** Where compiled modules' code caches are kept. */
+    private final ModuleCodeCache codeCaches;
+    /** Modules compiled from source, by their cache key: their caches are written after the first invocation. */
+    private final Map<String, IV8Module> uncached = new HashMap<>();
+
+    ScriptLoader(WorkerSource source, V8Runtime runtime, V8ValueObject entry, ModuleCodeCache codeCaches) {
         this.source = source;
         this.runtime = runtime;
         this.entry = entry;
+        this.codeCaches = codeCaches;
+    }
+
+    /** Whether some module was compiled from source and has no code cache yet. */
+    boolean hasUncachedModules() {
+        return !uncached.isEmpty();
+    }
+
+    /**
+     * Hands the code caches of the modules compiled from source to {@link ModuleCodeCache}: made
+     * now, they also hold the functions start-up and the invocations so far have compiled.
+     */
+    void writeCodeCaches() {
+        uncached.forEach((key, module) -> {
+            try {
+                codeCaches.write(key, ((com.caoccao.javet.values.reference.V8Module) module).getCachedData());
+            } catch (JavetException | RuntimeException e) {
+                // no cache then; the module compiles from source next time
+            }
+        });
+        uncached.clear();
     }
 
     void load(long memoryLimitBytes) throws JavetException {
@@ -128,8 +154,18 @@ final class ScriptLoader {
                     importers.put(importer, importer(importer, name));
                     code = rewritten.get();
                 }
+                // Rewritten code holds this isolate's random importer name: never the same twice.
+                String key = rewritten.isEmpty() && ModuleCodeCache.worthCaching(code)
+                        ? codeCaches.key(source.scriptName(), name, code)
+                        : null;
+                byte[] cacheData = key == null ? null : codeCaches.read(key).orElse(null);
                 try {
-                    yield runtime.getExecutor(code).setResourceName(name).setModule(true).compileV8Module();
+                    IV8Module compiledModule = runtime.getExecutor(code, cacheData).setResourceName(name).setModule(true)
+                            .compileV8Module();
+                    if (key != null && cacheData == null) {
+                        uncached.put(key, compiledModule);
+                    }
+                    yield compiledModule;
                 } catch (BaseJavetScriptingException e) {
                     throw new ScriptException(describe(e.getScriptingError(), name));
                 }

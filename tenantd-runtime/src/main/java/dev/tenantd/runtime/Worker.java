@@ -135,7 +135,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             armCpu(null, cpuStart + budget, cpuStart + 2 * budget);
             try {
                 createIsolate();
-                loader = new ScriptLoader(source, runtime, entry);
+                loader = new ScriptLoader(source, runtime, entry, engine.moduleCodeCache());
                 loader.load(memory.limitBytes());
                 startupNanos = System.nanoTime() - begin;
                 endTurn(false);
@@ -632,6 +632,14 @@ public final class Worker implements AutoCloseable, IsolateTurns {
                 System.nanoTime() - inv.startNanos, inv.subrequests, inv.status);
         host.invocationEnded(record);
         inv.observer.ended(record);
+        if (loader != null && loader.hasUncachedModules()) {
+            // Not from here either: after this invocation, in a task of its own.
+            mailbox.execute(() -> {
+                if (!closed && loader != null) {
+                    loader.writeCodeCaches();
+                }
+            });
+        }
         if (closeWhenIdle) {
             // Not from here: this may run inside a call from JavaScript into the host.
             mailbox.execute(this::discardIfIdle);

@@ -1,0 +1,181 @@
+package dev.tenantd.runtime;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * V8's code cache of workers' ES modules, kept on disk: an isolate that starts a module whose
+ * cache is here deserializes the functions instead of parsing and compiling them, and so
+ * also skips compiling the functions its first request runs.
+ *
+ * <p>A cache is made once per module source, after the first invocation of the first isolate
+ * that compiled it (then it holds the functions start-up and that request compiled), and is
+ * written off the JS thread. Files are named by a SHA-256 of the engine build, the script's and
+ * the module's names and the module's source; each starts with a SHA-256 of its contents, checked on every read, so
+ * a file cut short or changed is ignored and replaced. Only the server writes these files
+ * (never anything a worker sends), and V8 itself refuses a cache made for other source or
+ * flags. A cache holds what the source alone determines, no state of any isolate. The
+ * directory is kept under {@link #MAX_BYTES}: the least recently written files go first.
+ */
+final class ModuleCodeCache {
+    private static final Logger LOG = LoggerFactory.getLogger(ModuleCodeCache.class);
+    /** Caches of code shorter than this are not worth a file read. */
+    static final int MIN_SOURCE_BYTES = 4 * 1024;
+    static final long MAX_BYTES = 512L * 1024 * 1024;
+    private static final int DIGEST_BYTES = 32;
+    private static final String SUFFIX = ".v8cache";
+
+    private final Path dir;
+    private final String engineBuild;
+    private final Executor writer;
+    private final long maxBytes;
+    private final AtomicLong hits = new AtomicLong();
+    private final AtomicLong writes = new AtomicLong();
+    private final AtomicLong bytesSinceTrim = new AtomicLong();
+
+    /**
+     * @param engineBuild names the engine and its flags: caches of another build are never read
+     * @param writer      where files are written (not a JS thread)
+     */
+    ModuleCodeCache(Path dir, String engineBuild, Executor writer, long maxBytes) {
+        this.dir = dir;
+        this.engineBuild = engineBuild;
+        this.writer = writer;
+        this.maxBytes = maxBytes;
+    }
+
+    /**
+     * The key of a module: what its cache file is named by. The script's name is part of it, so
+     * that how fast one script starts says nothing about whether another has the same code.
+     */
+    String key(String scriptName, String moduleName, String code) {
+        MessageDigest sha = sha256();
+        sha.update(engineBuild.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        sha.update(scriptName.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        sha.update(moduleName.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        sha.update(code.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** Whether {@code code} is long enough to be worth caching. */
+    static boolean worthCaching(String code) {
+        return code.length() >= MIN_SOURCE_BYTES;
+    }
+
+    /** The cache stored under {@code key}, if there is an intact one. */
+    Optional<byte[]> read(String key) {
+        byte[] file;
+        try {
+            file = Files.readAllBytes(dir.resolve(key + SUFFIX));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            LOG.debug("code cache {} unreadable: {}", key, e.toString());
+            return Optional.empty();
+        }
+        if (file.length <= DIGEST_BYTES) {
+            return Optional.empty();
+        }
+        byte[] data = Arrays.copyOfRange(file, DIGEST_BYTES, file.length);
+        if (!MessageDigest.isEqual(Arrays.copyOf(file, DIGEST_BYTES), sha256().digest(data))) {
+            LOG.warn("code cache {} is damaged and is ignored", key);
+            return Optional.empty();
+        }
+        hits.incrementAndGet();
+        return Optional.of(data);
+    }
+
+    /** Stores {@code data} under {@code key} on the writer; the caller does not wait. */
+    void write(String key, byte[] data) {
+        if (data == null || data.length == 0) {
+            return;
+        }
+        writer.execute(() -> {
+            try {
+                Files.createDirectories(dir);
+                Path tmp = Files.createTempFile(dir, key, ".tmp");
+                try {
+                    byte[] file = new byte[DIGEST_BYTES + data.length];
+                    System.arraycopy(sha256().digest(data), 0, file, 0, DIGEST_BYTES);
+                    System.arraycopy(data, 0, file, DIGEST_BYTES, data.length);
+                    Files.write(tmp, file);
+                    Files.move(tmp, dir.resolve(key + SUFFIX), StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+                writes.incrementAndGet();
+                if (bytesSinceTrim.addAndGet(data.length) > maxBytes / 16) {
+                    bytesSinceTrim.set(0);
+                    trim();
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("code cache {} not written: {}", key, e.toString());
+            }
+        });
+    }
+
+    /** Deletes the least recently written files until the directory holds at most {@code maxBytes}. */
+    void trim() throws IOException {
+        record Entry(Path path, long size, long modified) {
+        }
+        java.util.List<Entry> entries;
+        try (Stream<Path> files = Files.list(dir)) {
+            entries = files.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).map(p -> {
+                try {
+                    return new Entry(p, Files.size(p), Files.getLastModifiedTime(p).toMillis());
+                } catch (IOException e) {
+                    return new Entry(p, 0, 0);
+                }
+            }).sorted(Comparator.comparingLong(Entry::modified)).toList();
+        }
+        long total = entries.stream().mapToLong(Entry::size).sum();
+        for (Entry e : entries) {
+            if (total <= maxBytes) {
+                break;
+            }
+            Files.deleteIfExists(e.path());
+            total -= e.size();
+        }
+    }
+
+    /** Caches read intact since start. */
+    long hits() {
+        return hits.get();
+    }
+
+    /** Caches written since start. */
+    long writes() {
+        return writes.get();
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.tenantd.runtime;
+
+import static dev.tenantd.runtime.Engines.get;
+import static dev.tenantd.runtime.Engines.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Workers' modules start from V8's code cache once one isolate has run them: the cache is
+ * written after that isolate's first invocation and read, checked, by the next isolates.
+ */
+class ModuleCodeCacheTest {
+
+    /** A module over the size worth caching, with functions only a request runs. */
+    private static String bigModule(String id) {
+        StringBuilder helpers = new StringBuilder();
+        for (int i = 0; i < 80; i++) {
+            helpers.append("function helper").append(i).append("(x) { return (x * ").append(i + 1)
+                    .append(" + ").append(i).append(") % 1000003; }\n");
+        }
+        return "const ID = '" + id + "';\n" + helpers + """
+                export default { fetch(request) {
+                  let x = 1;
+                  for (let round = 0; round < 3; round++) {
+                    x = helper0(x) + helper41(x) + helper79(x);
+                  }
+                  return new Response(ID + ':' + x);
+                } };""";
+    }
+
+    @Test
+    void the_next_isolate_of_a_module_reads_the_cache_the_first_one_wrote() throws Exception {
+        ModuleCodeCache caches = Engines.ENGINE.moduleCodeCache();
+        String id = UUID.randomUUID().toString();
+        WorkerSource source = Engines.module(bigModule(id));
+        long hitsBefore = caches.hits();
+
+        Worker first = Engines.load(source);
+        String answer = text(get(first, "http://x/"));
+        assertThat(answer).startsWith(id + ":");
+        String key = caches.key("test-worker", "worker.js", bigModule(id));
+        Path file = caches.dir().resolve(key + ".v8cache");
+        waitFor(() -> Files.exists(file));
+        first.close();
+        assertThat(caches.hits()).as("the first isolate compiled from source").isEqualTo(hitsBefore);
+
+        Worker second = Engines.load(source);
+        assertThat(caches.hits()).as("the second isolate read the cache").isEqualTo(hitsBefore + 1);
+        assertThat(text(get(second, "http://x/"))).isEqualTo(answer);
+        second.close();
+    }
+
+    @Test
+    void a_small_module_or_one_with_dynamic_imports_is_not_cached() throws InterruptedException, IOException {
+        ModuleCodeCache caches = Engines.ENGINE.moduleCodeCache();
+        String small = "export default { fetch() { return new Response('" + UUID.randomUUID() + "'); } };";
+        String dynamic = bigModule(UUID.randomUUID().toString()).replace("export default { fetch(request) {",
+                "export default { async fetch(request) { if (request.url.endsWith('/never')) await import('./none.js');");
+        for (String code : List.of(small, dynamic)) {
+            Worker w = Engines.load(Engines.module(code));
+            get(w, "http://x/");
+            get(w, "http://x/"); // the first invocation is over by the time the second answers
+            w.close();
+            // A cache is handed to the writer by a task queued before the isolate's discard, and
+            // the writer writes in order: once the discard is done and a later file is written,
+            // any cache of this module would be on disk.
+            waitFor(() -> !w.isAlive());
+            String sentinel = "sentinel-" + UUID.randomUUID();
+            caches.write(sentinel, new byte[] {1});
+            waitFor(() -> Files.exists(caches.dir().resolve(sentinel + ".v8cache")));
+            Files.deleteIfExists(caches.dir().resolve(sentinel + ".v8cache"));
+            assertThat(caches.dir().resolve(caches.key("test-worker", "worker.js", code) + ".v8cache")).doesNotExist();
+        }
+    }
+
+    @Test
+    void a_damaged_or_cut_short_file_is_ignored(@TempDir Path dir) throws IOException {
+        ModuleCodeCache caches = new ModuleCodeCache(dir, "test", Runnable::run, 1 << 20);
+        byte[] data = new byte[1000];
+        new java.util.Random(7).nextBytes(data);
+        caches.write("k", data);
+        assertThat(caches.read("k")).hasValueSatisfying(read -> assertThat(read).isEqualTo(data));
+
+        Path file = dir.resolve("k.v8cache");
+        byte[] damaged = Files.readAllBytes(file);
+        damaged[500] ^= 1;
+        Files.write(file, damaged);
+        assertThat(caches.read("k")).isEmpty();
+
+        Files.write(file, java.util.Arrays.copyOf(Files.readAllBytes(file), 600));
+        assertThat(caches.read("k")).isEmpty();
+        assertThat(caches.read("absent")).isEmpty();
+        assertThat(caches.hits()).isEqualTo(1);
+    }
+
+    @Test
+    void keys_differ_by_engine_build_script_module_name_and_source(@TempDir Path dir) {
+        ModuleCodeCache a = new ModuleCodeCache(dir, "build a", Runnable::run, 1 << 20);
+        ModuleCodeCache b = new ModuleCodeCache(dir, "build b", Runnable::run, 1 << 20);
+        assertThat(a.key("s", "m.js", "code")).isEqualTo(a.key("s", "m.js", "code"))
+                .isNotEqualTo(b.key("s", "m.js", "code"))
+                .isNotEqualTo(a.key("t", "m.js", "code"))
+                .isNotEqualTo(a.key("s", "n.js", "code"))
+                .isNotEqualTo(a.key("s", "m.js", "code "))
+                .isNotEqualTo(a.key("sm", ".js", "code"));
+    }
+
+    @Test
+    void the_directory_is_kept_under_its_size_by_dropping_the_oldest_files(@TempDir Path dir) throws IOException {
+        ModuleCodeCache roomy = new ModuleCodeCache(dir, "test", Runnable::run, 1 << 20);
+        for (String key : List.of("old", "middle", "new")) {
+            roomy.write(key, new byte[1000]);
+        }
+        ModuleCodeCache caches = new ModuleCodeCache(dir, "test", Runnable::run, 2_500);
+        Files.setLastModifiedTime(dir.resolve("old.v8cache"), java.nio.file.attribute.FileTime.fromMillis(1_000));
+        Files.setLastModifiedTime(dir.resolve("middle.v8cache"), java.nio.file.attribute.FileTime.fromMillis(2_000));
+        caches.trim();
+        assertThat(dir.resolve("old.v8cache")).doesNotExist();
+        assertThat(dir.resolve("middle.v8cache")).exists();
+        assertThat(dir.resolve("new.v8cache")).exists();
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited 30 s").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+}
