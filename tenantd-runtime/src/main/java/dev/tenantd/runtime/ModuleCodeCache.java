@@ -23,9 +23,11 @@ import org.slf4j.LoggerFactory;
  * cache is here deserializes the functions instead of parsing and compiling them, and so
  * also skips compiling the functions its first request runs.
  *
- * <p>A cache is made once per module source, after the first invocation of the first isolate
- * that compiled it (then it holds the functions start-up and that request compiled), and is
- * written off the JS thread. Files are named by a SHA-256 of the engine build, the script's and
+ * <p>The first isolate that compiles a module from source makes its cache at the end of
+ * start-up (so an upload's validation leaves one behind, even if the server restarts before a
+ * request), and again after its first invocation; an isolate that read a cache made at
+ * start-up replaces it after its first invocation. The later cache also holds the functions
+ * that request compiled. Caches are written off the JS thread. Files are named by a SHA-256 of the engine build, the script's and
  * the module's names and the module's source; each starts with a SHA-256 of its contents, checked on every read, so
  * a file cut short or changed is ignored and replaced. Only the server writes these files
  * (never anything a worker sends), and V8 itself refuses a cache made for other source or
@@ -38,6 +40,8 @@ final class ModuleCodeCache {
     static final int MIN_SOURCE_BYTES = 4 * 1024;
     static final long MAX_BYTES = 512L * 1024 * 1024;
     private static final int DIGEST_BYTES = 32;
+    /** The header: a SHA-256 of the rest, then whether the cache was made after an invocation. */
+    private static final int HEADER_BYTES = DIGEST_BYTES + 1;
     private static final String SUFFIX = ".v8cache";
 
     private final Path dir;
@@ -80,8 +84,15 @@ final class ModuleCodeCache {
         return code.length() >= MIN_SOURCE_BYTES;
     }
 
+    /**
+     * A cache as read: {@code afterInvocation} when it was made after an invocation (and so also
+     * holds the functions a request compiled), not only after start-up.
+     */
+    record Cached(byte[] data, boolean afterInvocation) {
+    }
+
     /** The cache stored under {@code key}, if there is an intact one. */
-    Optional<byte[]> read(String key) {
+    Optional<Cached> read(String key) {
         byte[] file;
         try {
             file = Files.readAllBytes(dir.resolve(key + SUFFIX));
@@ -91,20 +102,20 @@ final class ModuleCodeCache {
             LOG.debug("code cache {} unreadable: {}", key, e.toString());
             return Optional.empty();
         }
-        if (file.length <= DIGEST_BYTES) {
+        if (file.length <= HEADER_BYTES) {
             return Optional.empty();
         }
-        byte[] data = Arrays.copyOfRange(file, DIGEST_BYTES, file.length);
-        if (!MessageDigest.isEqual(Arrays.copyOf(file, DIGEST_BYTES), sha256().digest(data))) {
+        byte[] rest = Arrays.copyOfRange(file, DIGEST_BYTES, file.length);
+        if (!MessageDigest.isEqual(Arrays.copyOf(file, DIGEST_BYTES), sha256().digest(rest))) {
             LOG.warn("code cache {} is damaged and is ignored", key);
             return Optional.empty();
         }
         hits.incrementAndGet();
-        return Optional.of(data);
+        return Optional.of(new Cached(Arrays.copyOfRange(rest, 1, rest.length), rest[0] == 1));
     }
 
     /** Stores {@code data} under {@code key} on the writer; the caller does not wait. */
-    void write(String key, byte[] data) {
+    void write(String key, byte[] data, boolean afterInvocation) {
         if (data == null || data.length == 0) {
             return;
         }
@@ -113,9 +124,12 @@ final class ModuleCodeCache {
                 Files.createDirectories(dir);
                 Path tmp = Files.createTempFile(dir, key, ".tmp");
                 try {
-                    byte[] file = new byte[DIGEST_BYTES + data.length];
-                    System.arraycopy(sha256().digest(data), 0, file, 0, DIGEST_BYTES);
-                    System.arraycopy(data, 0, file, DIGEST_BYTES, data.length);
+                    byte[] rest = new byte[1 + data.length];
+                    rest[0] = (byte) (afterInvocation ? 1 : 0);
+                    System.arraycopy(data, 0, rest, 1, data.length);
+                    byte[] file = new byte[DIGEST_BYTES + rest.length];
+                    System.arraycopy(sha256().digest(rest), 0, file, 0, DIGEST_BYTES);
+                    System.arraycopy(rest, 0, file, DIGEST_BYTES, rest.length);
                     Files.write(tmp, file);
                     Files.move(tmp, dir.resolve(key + SUFFIX), StandardCopyOption.ATOMIC_MOVE,
                             StandardCopyOption.REPLACE_EXISTING);

@@ -60,8 +60,10 @@ final class ScriptLoader {
 
     /** Where compiled modules' code caches are kept. */
     private final ModuleCodeCache codeCaches;
-    /** Modules compiled from source, by their cache key: their caches are written after the first invocation. */
+    /** Modules compiled from source, by their cache key: their caches are written at the end of start-up. */
     private final Map<String, IV8Module> uncached = new HashMap<>();
+    /** Modules whose cache holds no request's functions yet: written again after the first invocation. */
+    private final Map<String, IV8Module> startupOnly = new HashMap<>();
 
     ScriptLoader(WorkerSource source, V8Runtime runtime, V8ValueObject entry, ModuleCodeCache codeCaches) {
         this.source = source;
@@ -70,24 +72,32 @@ final class ScriptLoader {
         this.codeCaches = codeCaches;
     }
 
-    /** Whether some module was compiled from source and has no code cache yet. */
+    /** Whether some module's cache is to be written (again) after an invocation. */
     boolean hasUncachedModules() {
-        return !uncached.isEmpty();
+        return !uncached.isEmpty() || !startupOnly.isEmpty();
     }
 
     /**
-     * Hands the code caches of the modules compiled from source to {@link ModuleCodeCache}: made
-     * now, they also hold the functions start-up and the invocations so far have compiled.
+     * Hands code caches to {@link ModuleCodeCache}: at the end of start-up those of the modules
+     * compiled from source, after the first invocation those of every module whose cache holds
+     * start-up's functions only (then it also holds the ones the invocations so far compiled).
      */
-    void writeCodeCaches() {
-        uncached.forEach((key, module) -> {
+    void writeCodeCaches(boolean afterInvocation) {
+        Map<String, IV8Module> due = new HashMap<>(uncached);
+        if (afterInvocation) {
+            due.putAll(startupOnly);
+            startupOnly.clear();
+        } else {
+            startupOnly.putAll(uncached);
+        }
+        uncached.clear();
+        due.forEach((key, module) -> {
             try {
-                codeCaches.write(key, ((com.caoccao.javet.values.reference.V8Module) module).getCachedData());
+                codeCaches.write(key, ((com.caoccao.javet.values.reference.V8Module) module).getCachedData(), afterInvocation);
             } catch (JavetException | RuntimeException e) {
                 // no cache then; the module compiles from source next time
             }
         });
-        uncached.clear();
     }
 
     void load(long memoryLimitBytes) throws JavetException {
@@ -158,12 +168,14 @@ final class ScriptLoader {
                 String key = rewritten.isEmpty() && ModuleCodeCache.worthCaching(code)
                         ? codeCaches.key(source.scriptName(), name, code)
                         : null;
-                byte[] cacheData = key == null ? null : codeCaches.read(key).orElse(null);
+                ModuleCodeCache.Cached codeCache = key == null ? null : codeCaches.read(key).orElse(null);
                 try {
-                    IV8Module compiledModule = runtime.getExecutor(code, cacheData).setResourceName(name).setModule(true)
-                            .compileV8Module();
-                    if (key != null && cacheData == null) {
+                    IV8Module compiledModule = runtime.getExecutor(code, codeCache == null ? null : codeCache.data())
+                            .setResourceName(name).setModule(true).compileV8Module();
+                    if (key != null && codeCache == null) {
                         uncached.put(key, compiledModule);
+                    } else if (key != null && !codeCache.afterInvocation()) {
+                        startupOnly.put(key, compiledModule);
                     }
                     yield compiledModule;
                 } catch (BaseJavetScriptingException e) {

@@ -137,6 +137,9 @@ public final class Worker implements AutoCloseable, IsolateTurns {
                 createIsolate();
                 loader = new ScriptLoader(source, runtime, entry, engine.moduleCodeCache());
                 loader.load(memory.limitBytes());
+                if (loader.hasUncachedModules()) {
+                    loader.writeCodeCaches(false);
+                }
                 startupNanos = System.nanoTime() - begin;
                 endTurn(false);
                 started.complete(null);
@@ -636,7 +639,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             // Not from here either: after this invocation, in a task of its own.
             mailbox.execute(() -> {
                 if (!closed && loader != null) {
-                    loader.writeCodeCaches();
+                    loader.writeCodeCaches(true);
                 }
             });
         }

@@ -37,25 +37,51 @@ class ModuleCodeCacheTest {
     }
 
     @Test
-    void the_next_isolate_of_a_module_reads_the_cache_the_first_one_wrote() throws Exception {
+    void the_next_isolate_of_a_module_reads_the_cache_the_first_one_wrote_after_its_first_request() throws Exception {
         ModuleCodeCache caches = Engines.ENGINE.moduleCodeCache();
         String id = UUID.randomUUID().toString();
         WorkerSource source = Engines.module(bigModule(id));
         long hitsBefore = caches.hits();
+        long writesBefore = caches.writes();
 
         Worker first = Engines.load(source);
         String answer = text(get(first, "http://x/"));
         assertThat(answer).startsWith(id + ":");
-        String key = caches.key("test-worker", "worker.js", bigModule(id));
-        Path file = caches.dir().resolve(key + ".v8cache");
-        waitFor(() -> Files.exists(file));
+        waitFor(() -> caches.writes() == writesBefore + 2); // at the end of start-up, and after the request
         first.close();
         assertThat(caches.hits()).as("the first isolate compiled from source").isEqualTo(hitsBefore);
+        assertThat(caches.read(caches.key("test-worker", "worker.js", bigModule(id))))
+                .hasValueSatisfying(cached -> assertThat(cached.afterInvocation()).isTrue());
 
         Worker second = Engines.load(source);
-        assertThat(caches.hits()).as("the second isolate read the cache").isEqualTo(hitsBefore + 1);
+        assertThat(caches.hits()).as("the second isolate read the cache").isEqualTo(hitsBefore + 2);
         assertThat(text(get(second, "http://x/"))).isEqualTo(answer);
         second.close();
+        waitFor(() -> !second.isAlive());
+        assertThat(caches.writes()).as("a cache made after a request is not made again").isEqualTo(writesBefore + 2);
+    }
+
+    @Test
+    void an_isolate_that_never_served_leaves_a_cache_the_next_one_completes() throws Exception {
+        ModuleCodeCache caches = Engines.ENGINE.moduleCodeCache();
+        String id = UUID.randomUUID().toString();
+        WorkerSource source = Engines.module(bigModule(id));
+        String key = caches.key("test-worker", "worker.js", bigModule(id));
+        long writesBefore = caches.writes();
+
+        // As an upload's validation does: start the worker, never invoke it.
+        Worker validation = Engines.load(source);
+        validation.close();
+        waitFor(() -> caches.writes() == writesBefore + 1);
+        assertThat(caches.read(key)).hasValueSatisfying(cached -> assertThat(cached.afterInvocation()).isFalse());
+
+        long hitsBefore = caches.hits();
+        Worker served = Engines.load(source);
+        assertThat(caches.hits()).isEqualTo(hitsBefore + 1);
+        assertThat(text(get(served, "http://x/"))).startsWith(id + ":");
+        waitFor(() -> caches.writes() == writesBefore + 2);
+        served.close();
+        assertThat(caches.read(key)).hasValueSatisfying(cached -> assertThat(cached.afterInvocation()).isTrue());
     }
 
     @Test
@@ -74,7 +100,7 @@ class ModuleCodeCacheTest {
             // any cache of this module would be on disk.
             waitFor(() -> !w.isAlive());
             String sentinel = "sentinel-" + UUID.randomUUID();
-            caches.write(sentinel, new byte[] {1});
+            caches.write(sentinel, new byte[] {1}, true);
             waitFor(() -> Files.exists(caches.dir().resolve(sentinel + ".v8cache")));
             Files.deleteIfExists(caches.dir().resolve(sentinel + ".v8cache"));
             assertThat(caches.dir().resolve(caches.key("test-worker", "worker.js", code) + ".v8cache")).doesNotExist();
@@ -86,8 +112,11 @@ class ModuleCodeCacheTest {
         ModuleCodeCache caches = new ModuleCodeCache(dir, "test", Runnable::run, 1 << 20);
         byte[] data = new byte[1000];
         new java.util.Random(7).nextBytes(data);
-        caches.write("k", data);
-        assertThat(caches.read("k")).hasValueSatisfying(read -> assertThat(read).isEqualTo(data));
+        caches.write("k", data, true);
+        assertThat(caches.read("k")).hasValueSatisfying(read -> {
+            assertThat(read.data()).isEqualTo(data);
+            assertThat(read.afterInvocation()).isTrue();
+        });
 
         Path file = dir.resolve("k.v8cache");
         byte[] damaged = Files.readAllBytes(file);
@@ -117,7 +146,7 @@ class ModuleCodeCacheTest {
     void the_directory_is_kept_under_its_size_by_dropping_the_oldest_files(@TempDir Path dir) throws IOException {
         ModuleCodeCache roomy = new ModuleCodeCache(dir, "test", Runnable::run, 1 << 20);
         for (String key : List.of("old", "middle", "new")) {
-            roomy.write(key, new byte[1000]);
+            roomy.write(key, new byte[1000], false);
         }
         ModuleCodeCache caches = new ModuleCodeCache(dir, "test", Runnable::run, 2_500);
         Files.setLastModifiedTime(dir.resolve("old.v8cache"), java.nio.file.attribute.FileTime.fromMillis(1_000));
