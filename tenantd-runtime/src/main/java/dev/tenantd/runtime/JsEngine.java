@@ -75,7 +75,10 @@ public final class JsEngine implements AutoCloseable {
                 new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
         this.cacheWriter = cacheWriter;
         this.moduleCodeCache = new ModuleCodeCache(options.nativeCacheDir().resolve("code-cache"),
-                "javet " + com.caoccao.javet.interop.loader.JavetLibLoader.LIB_VERSION, cacheWriter, ModuleCodeCache.MAX_BYTES);
+                // V8 refuses a cache made under other flags, and a refused one would never be replaced.
+                "javet " + com.caoccao.javet.interop.loader.JavetLibLoader.LIB_VERSION + " flags "
+                        + V8RuntimeOptions.V8_FLAGS.getCustomFlags() + " heap " + V8RuntimeOptions.V8_FLAGS.getMaxHeapSize(),
+                cacheWriter, ModuleCodeCache.MAX_BYTES);
         refill();
         // Isolates that come and go, and the JIT compilers (busiest in the first seconds), leave
         // freed memory in the C library's arenas; it goes back to the system 15 s after start and

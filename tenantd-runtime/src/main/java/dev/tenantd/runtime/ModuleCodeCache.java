@@ -27,12 +27,14 @@ import org.slf4j.LoggerFactory;
  * start-up (so an upload's validation leaves one behind, even if the server restarts before a
  * request), and again after its first invocation; an isolate that read a cache made at
  * start-up replaces it after its first invocation. The later cache also holds the functions
- * that request compiled. Caches are written off the JS thread. Files are named by a SHA-256 of the engine build, the script's and
- * the module's names and the module's source; each starts with a SHA-256 of its contents, checked on every read, so
- * a file cut short or changed is ignored and replaced. Only the server writes these files
- * (never anything a worker sends), and V8 itself refuses a cache made for other source or
- * flags. A cache holds what the source alone determines, no state of any isolate. The
- * directory is kept under {@link #MAX_BYTES}: the least recently written files go first.
+ * that request compiled. Caches are written off the JS thread.
+ *
+ * <p>Files are named by a SHA-256 of the engine build and V8's flags, the script's and the
+ * module's names and the module's source; each starts with a SHA-256 of its contents, checked
+ * on every read, so a file cut short or changed is ignored and replaced. Only the server
+ * writes these files (never anything a worker sends). A cache holds what the source alone
+ * determines, no state of any isolate. The directory is kept under {@link #MAX_BYTES}: the
+ * least recently written files go first.
  */
 final class ModuleCodeCache {
     private static final Logger LOG = LoggerFactory.getLogger(ModuleCodeCache.class);
@@ -53,7 +55,7 @@ final class ModuleCodeCache {
     private final AtomicLong bytesSinceTrim = new AtomicLong();
 
     /**
-     * @param engineBuild names the engine and its flags: caches of another build are never read
+     * @param engineBuild names the engine and V8's flags: caches made under others are never read
      * @param writer      where files are written (not a JS thread)
      */
     ModuleCodeCache(Path dir, String engineBuild, Executor writer, long maxBytes) {

@@ -5,11 +5,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The C library's heap, where V8 and Javet allocate outside the isolates' own heaps. glibc keeps
- * what they free in its arenas for reuse and gives little of it back on its own: compiling the
- * runtime's JavaScript and making the first isolates leaves about 25 MB resident that nothing
- * uses, and the JIT compilers' scratch memory adds as much again while the server starts.
- * {@link #trim()} returns such free memory to the system.
+ * The C library's heap, where V8, Javet and the JVM's JIT compilers allocate outside the Java
+ * and isolate heaps. glibc keeps what they free in its arenas for reuse and gives little of it
+ * back on its own: a server's start-up (the runtime's code cache, the first isolates, the JIT
+ * compilers' scratch memory) leaves 15-30 MB resident that nothing uses. {@link #trim()}
+ * returns such free memory to the system.
  */
 final class NativeHeap {
     private static final Logger LOG = LoggerFactory.getLogger(NativeHeap.class);
