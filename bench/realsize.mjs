@@ -32,6 +32,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { coldScript } from './lib/scripts.mjs';
 import { startTenantd, percentile } from './lib/server.mjs';
 import { startWorkerd } from './lib/workerd.mjs';
 import { parseWrk } from './lib/wrk.mjs';
@@ -44,7 +45,9 @@ const WARM = quick ? 5 : 20;
 const WRK_SECONDS = quick ? 2 : 5;
 const WRK_ROUNDS = quick ? 1 : 3;
 const PACKAGES = ['hono@4.13.19', 'zod@4.6.7', 'lodash-es@4.18.1', 'date-fns@4.4.0', 'esbuild@0.28.2'];
-const KINDS = [{ kind: 'hono', file: 'hono-app.js' }, { kind: 'big', file: 'big-app.js' }];
+// `cold` is the ~12 KB generated worker of the main benchmark's cold-start section (lib/scripts.mjs),
+// distinct in every id; the other two are bundles.
+const KINDS = [{ kind: 'cold' }, { kind: 'hono', file: 'hono-app.js' }, { kind: 'big', file: 'big-app.js' }];
 
 // The bundles, built once per set of package versions.
 function bundles() {
@@ -58,7 +61,7 @@ function bundles() {
     fs.writeFileSync(stamp, PACKAGES.join('\n'));
   }
   const out = {};
-  for (const { kind, file } of KINDS) {
+  for (const { kind, file } of KINDS.filter((k) => k.file)) {
     const src = path.join(cache, 'src');
     fs.mkdirSync(src, { recursive: true });
     for (const f of fs.readdirSync(path.join(BENCH, 'workers', 'realsize'))) {
@@ -106,7 +109,7 @@ function throughput(targets) {
 }
 
 const code = bundles();
-const source = (kind, id) => `const WORKER_ID = ${JSON.stringify(id)};\n${code[kind]}`;
+const source = (kind, id) => (kind === 'cold' ? coldScript(id) : `const WORKER_ID = ${JSON.stringify(id)};\n${code[kind]}`);
 const config = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'realsize-bench-')), 'tenantd.toml');
 fs.writeFileSync(config, `[limits]\nlive-isolates = ${4 * N + 100}\n`);
 const token = 'realsize-token';
