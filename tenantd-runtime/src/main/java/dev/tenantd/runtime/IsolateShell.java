@@ -25,6 +25,12 @@ final class IsolateShell {
      */
     private static final long HEAP_HEADROOM_BYTES = 1280L * 1024 * 1024;
 
+    /** Where a worker gets its shell: the engine's pre-warmed ones, or one made for the purpose. */
+    @FunctionalInterface
+    interface Source {
+        IsolateShell take() throws JavetException;
+    }
+
     @FunctionalInterface
     interface HostFunction {
         V8Value call(V8Value[] args) throws Exception;
@@ -32,6 +38,8 @@ final class IsolateShell {
 
     final V8Runtime runtime;
     final V8ValueObject entry;
+    /** The compiled runtime JavaScript, kept only by a shell made to record a code cache. */
+    private final V8Script bootstrapScript;
     private final Map<String, RuntimeScripts.Part> parts;
     private volatile Map<HostCall, HostFunction> handlers = Map.of();
     private volatile Runnable onHeapLimit = () -> {
@@ -39,9 +47,11 @@ final class IsolateShell {
     private volatile Runnable afterGc = () -> {
     };
 
-    private IsolateShell(V8Runtime runtime, V8ValueObject entry, Map<String, RuntimeScripts.Part> parts) {
+    private IsolateShell(V8Runtime runtime, V8ValueObject entry, V8Script bootstrapScript,
+            Map<String, RuntimeScripts.Part> parts) {
         this.runtime = runtime;
         this.entry = entry;
+        this.bootstrapScript = bootstrapScript;
         this.parts = parts;
     }
 
@@ -57,17 +67,31 @@ final class IsolateShell {
 
     /** Creates an isolate and evaluates the runtime JavaScript in it, from the engine's code cache if there is one. */
     static IsolateShell create(RuntimeScripts.Bootstrap bootstrap, byte[] codeCache) throws JavetException {
+        return create(bootstrap, codeCache, false);
+    }
+
+    /**
+     * A shell that keeps its compiled runtime JavaScript, so that {@link #runtimeCodeCache()}
+     * can be taken once it has served: that cache then holds the functions serving compiled
+     * too, which other isolates would otherwise compile at their first request.
+     */
+    static IsolateShell recording(RuntimeScripts.Bootstrap bootstrap, byte[] codeCache) throws JavetException {
+        return create(bootstrap, codeCache, true);
+    }
+
+    private static IsolateShell create(RuntimeScripts.Bootstrap bootstrap, byte[] codeCache, boolean recording)
+            throws JavetException {
         V8Runtime runtime = V8Native.host().createV8Runtime();
         try {
-            return boot(runtime, bootstrap, codeCache);
+            return boot(runtime, bootstrap, codeCache, recording);
         } catch (JavetException | RuntimeException e) {
             runtime.close();
             throw e;
         }
     }
 
-    private static IsolateShell boot(V8Runtime runtime, RuntimeScripts.Bootstrap bootstrap, byte[] codeCache)
-            throws JavetException {
+    private static IsolateShell boot(V8Runtime runtime, RuntimeScripts.Bootstrap bootstrap, byte[] codeCache,
+            boolean recording) throws JavetException {
         runtime.setLogger(EngineLog.INSTANCE);
         // Unhandled rejections are the worker's business (reported through its logs), not the engine's.
         runtime.setPromiseRejectCallback((event, promise, value) -> {
@@ -89,6 +113,7 @@ final class IsolateShell {
             }
         });
         V8ValueObject entry;
+        V8Script script = null;
         try (V8ValueObject hostObject = runtime.createV8ValueObject()) {
             for (HostCall call : HostCall.values()) {
                 IJavetDirectCallable.NoThisAndResult<Exception> forward = call == HostCall.LOAD_PART
@@ -101,13 +126,22 @@ final class IsolateShell {
                 hostObject.bindFunction(new JavetCallbackContext(call.jsName, JavetCallbackType.DirectCallNoThisAndResult, forward));
             }
             runtime.getGlobalObject().set("__tenantd_host", hostObject);
-            entry = runtime.getExecutor(bootstrap.source(), codeCache)
-                    .setResourceName(RuntimeScripts.RESOURCE_NAME)
-                    .execute();
+            var executor = runtime.getExecutor(bootstrap.source(), codeCache).setResourceName(RuntimeScripts.RESOURCE_NAME);
+            if (recording) {
+                script = executor.compileV8Script();
+                entry = script.execute();
+            } else {
+                entry = executor.execute();
+            }
             runtime.getGlobalObject().delete("__tenantd_host");
+        } catch (JavetException | RuntimeException e) {
+            if (script != null) {
+                script.close();
+            }
+            throw e;
         }
         runtime.allowEval(false);
-        self[0] = new IsolateShell(runtime, entry, bootstrap.parts());
+        self[0] = new IsolateShell(runtime, entry, script, bootstrap.parts());
         return self[0];
     }
 
@@ -152,8 +186,22 @@ final class IsolateShell {
         return function;
     }
 
+    /**
+     * V8's code cache of the runtime JavaScript as this isolate has it now, with every function
+     * compiled so far; on a shell made by {@link #recording}, in one of its worker's turns.
+     */
+    byte[] runtimeCodeCache() throws JavetException {
+        if (bootstrapScript == null) {
+            throw new IllegalStateException("this shell does not keep its runtime script");
+        }
+        return bootstrapScript.getCachedData();
+    }
+
     void close() {
         try {
+            if (bootstrapScript != null) {
+                bootstrapScript.close();
+            }
             entry.close();
             runtime.close();
         } catch (JavetException ignored) {

@@ -38,7 +38,8 @@ public final class JsEngine implements AutoCloseable {
     private final BodyBudget bodies;
     private final ScheduledExecutorService timers;
     private final RuntimeScripts.Bootstrap bootstrap;
-    private final byte[] codeCache;
+    /** The runtime JavaScript's code cache: after start, the one completed by {@link RuntimeWarmUp}. */
+    private volatile byte[] codeCache;
     /** Code caches of workers' modules, written by {@link #cacheWriter} (at most 64 waiting; more are dropped). */
     private final ModuleCodeCache moduleCodeCache;
     private final java.util.concurrent.ExecutorService cacheWriter;
@@ -79,7 +80,6 @@ public final class JsEngine implements AutoCloseable {
                 "javet " + com.caoccao.javet.interop.loader.JavetLibLoader.LIB_VERSION + " flags "
                         + V8RuntimeOptions.V8_FLAGS.getCustomFlags() + " heap " + V8RuntimeOptions.V8_FLAGS.getMaxHeapSize(),
                 cacheWriter, ModuleCodeCache.MAX_BYTES);
-        refill();
         // Isolates that come and go, and the JIT compilers (busiest in the first seconds), leave
         // freed memory in the C library's arenas; it goes back to the system 15 s after start and
         // then once a minute, off the timer thread that JavaScript timers and wall-time limits share.
@@ -134,7 +134,33 @@ public final class JsEngine implements AutoCloseable {
     public static JsEngine start(EngineOptions options, List<String> bindingScripts) {
         Objects.requireNonNull(options, "options");
         configureV8(options);
-        return new JsEngine(options, List.copyOf(bindingScripts));
+        JsEngine engine = new JsEngine(options, List.copyOf(bindingScripts));
+        engine.warmUp();
+        engine.refill();
+        return engine;
+    }
+
+    /**
+     * Completes the runtime's code cache with what serving a request compiles, before any
+     * isolate is made for a worker (see {@link RuntimeWarmUp}). Without it isolates still
+     * work; they compile that part at their first request.
+     */
+    private void warmUp() {
+        if (codeCache == null) {
+            return;
+        }
+        try {
+            long begin = System.nanoTime();
+            byte[] warmed = RuntimeWarmUp.codeCache(this, newMailbox(), bootstrap, codeCache);
+            LOG.debug("runtime code cache: {} KB after start-up, {} KB after the warm-up ({} ms)", codeCache.length / 1024,
+                    warmed.length / 1024, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
+            codeCache = warmed;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("the runtime's code cache holds what start-up compiles only; isolates compile the rest at their "
+                    + "first request: {}", e.toString());
+        }
     }
 
     private static void configureV8(EngineOptions options) {
@@ -199,8 +225,18 @@ public final class JsEngine implements AutoCloseable {
 
     /** Starts an isolate for a worker and runs its top-level code. Fails with {@link ScriptException}. */
     public CompletableFuture<Worker> load(WorkerSource source, WorkerHost host) {
-        Worker worker = new Worker(this, source, host, new Mailbox(threads, timers));
+        Worker worker = new Worker(this, source, host, newMailbox());
         return worker.start().thenApply(ignored -> worker);
+    }
+
+    /** The queue of turns of a new isolate, served by this engine's JS threads. */
+    Mailbox newMailbox() {
+        return new Mailbox(threads, timers);
+    }
+
+    /** The code cache of the runtime JavaScript that new isolates start from. */
+    byte[] runtimeCodeCache() {
+        return codeCache;
     }
 
     /** Isolates with turns (requests, callbacks, timers) waiting for a JS thread. */

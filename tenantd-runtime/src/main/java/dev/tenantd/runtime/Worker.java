@@ -42,6 +42,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
 
     private final JsEngine engine;
     private final WorkerSource source;
+    private final IsolateShell.Source shells;
     private final WorkerHost host;
     private final Mailbox mailbox;
     private final IsolateMemory memory;
@@ -87,7 +88,12 @@ public final class Worker implements AutoCloseable, IsolateTurns {
     }
 
     Worker(JsEngine engine, WorkerSource source, WorkerHost host, Mailbox mailbox) {
+        this(engine, source, host, mailbox, engine::takeShell);
+    }
+
+    Worker(JsEngine engine, WorkerSource source, WorkerHost host, Mailbox mailbox, IsolateShell.Source shells) {
         this.engine = engine;
+        this.shells = shells;
         this.source = source;
         this.host = host;
         this.mailbox = mailbox;
@@ -652,7 +658,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
     // ---- isolate setup, inside turns
 
     private void createIsolate() throws JavetException {
-        IsolateShell shell = engine.takeShell();
+        IsolateShell shell = shells.take();
         runtime = shell.runtime;
         entry = shell.entry;
         java.util.EnumMap<HostCall, IsolateShell.HostFunction> handlers = new java.util.EnumMap<>(HostCall.class);
