@@ -16,6 +16,11 @@
 // (workers/loader-workerd.js). One worker at a time, the two systems interleaved per worker;
 // the answer must be the worker's own ("hono <id>" / "big <id>").
 //
+// Cold start after LRU eviction: tenantd is restarted with room for N/4 live isolates, every
+// worker is touched once, and then each worker's next request is timed, in the same order,
+// so that its isolate was evicted in between (the server's eviction counter must say so).
+// workerd's reference is a never-seen worker through its Worker Loader, as above.
+//
 // Density: each server's RSS before the first measured request of a kind and after the last,
 // over N.
 // Throughput: wrk -t1 -c16 on the first Hono worker, through the dispatcher on tenantd and
@@ -44,6 +49,8 @@ const N = nArg > 0 ? Number(process.argv[nArg + 1]) : quick ? 10 : 100;
 const WARM = quick ? 5 : 20;
 const WRK_SECONDS = quick ? 2 : 5;
 const WRK_ROUNDS = quick ? 1 : 3;
+// Isolates tenantd keeps live in the eviction pass: fewer than the workers of a kind.
+const EVICT_LIVE = Math.max(2, Math.floor(N / 4));
 const PACKAGES = ['hono@4.13.19', 'zod@4.6.7', 'lodash-es@4.18.1', 'date-fns@4.4.0', 'esbuild@0.28.2'];
 // `cold` is the ~12 KB generated worker of the main benchmark's cold-start section (lib/scripts.mjs),
 // distinct in every id; the other two are bundles.
@@ -168,6 +175,32 @@ try {
   const tp = throughput({ tenantd: { port: t.workerPort, host: 'hono-0.rs.test', urlPath: '/' },
     workerd: { port: workerd.port, host: 'loader', urlPath: '/hono-0' } });
 
+  // Cold start after LRU eviction: tenantd restarted with room for EVICT_LIVE isolates, every
+  // worker of a kind touched once in order, then timed in the same order, so that each was
+  // evicted since its last request. workerd's reference is again a never-seen worker.
+  fs.writeFileSync(config, `[limits]\nlive-isolates = ${EVICT_LIVE}\n`);
+  await t.restart();
+  await request(t.workerPort, { host: 'front-warm.rs.test' });
+  const evicted = {};
+  for (const { kind } of KINDS) {
+    for (let i = 0; i < N; i++) {
+      const x = await request(t.workerPort, { host: `${kind}-${i}.rs.test`, agent: agents.tenantd });
+      if (x.status !== 200) problems.push(`tenantd ${kind}-${i} before eviction: HTTP ${x.status} ${x.text.slice(0, 160)}`);
+    }
+    evicted[kind] = { tenantd: [], workerd: [] };
+    for (let i = 0; i < N; i++) {
+      const id = `${kind}-${i}`, fresh = `${kind}-fresh${i}`;
+      const a = await request(t.workerPort, { host: `${id}.rs.test`, agent: agents.tenantd });
+      const b = await request(workerd.port, { method: 'POST', path: `/${fresh}`, host: 'loader', body: source(kind, fresh), agent: agents.workerd });
+      for (const [name, x, expected] of [['tenantd', a, `${kind} ${id}`], ['workerd', b, `${kind} ${fresh}`]]) {
+        if (x.status !== 200 || x.text !== expected) problems.push(`${name} ${id} after eviction: HTTP ${x.status} ${x.text.slice(0, 160)}`);
+        evicted[kind][name].push(x.ms);
+      }
+    }
+  }
+  const evictions = await t.metric('tenantd_isolates_evicted_total');
+  if (!(evictions >= KINDS.length * N)) problems.push(`only ${evictions} isolates were evicted; every timed request must find its worker evicted`);
+
   const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
   const q = (xs, p) => percentile([...xs].sort((x, y) => x - y), p);
   console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0].model}; ${N} workers of each kind`);
@@ -181,6 +214,16 @@ try {
       + ` | ${fmt(q(r.workerd.first, 0.5))} / ${fmt(q(r.workerd.first, 0.99))}`
       + ` | ${fmt(q(r.tenantd.first, 0.5) / q(r.workerd.first, 0.5))}×`
       + ` | ${fmt(kb(r.tenantd), 0)} | ${fmt(kb(r.workerd), 0)} | ${fmt(kb(r.tenantd) / kb(r.workerd))}× |`);
+  }
+  console.log('');
+  console.log(`Cold start after LRU eviction (tenantd keeps ${EVICT_LIVE} isolates live; workerd: a never-seen worker each time):`);
+  console.log('');
+  console.log('| worker | tenantd cold p50 / p99 ms | workerd cold p50 / p99 ms | p50 tenantd / workerd |');
+  console.log('|---|---:|---:|---:|');
+  for (const { kind } of KINDS) {
+    const r = evicted[kind];
+    console.log(`| ${kind} | ${fmt(q(r.tenantd, 0.5))} / ${fmt(q(r.tenantd, 0.99))} | ${fmt(q(r.workerd, 0.5))} / ${fmt(q(r.workerd, 0.99))}`
+      + ` | ${fmt(q(r.tenantd, 0.5) / q(r.workerd, 0.5))}× |`);
   }
   console.log('');
   for (const { kind } of KINDS) {

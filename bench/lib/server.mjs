@@ -85,6 +85,15 @@ export function startTenantd({ name, account, token, route, extraArgs = [], stde
         { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` }, body);
       if (r.status !== 200) throw new Error(`upload ${urlPath} failed: ${r.body}`);
     },
+    // A value of the server's Prometheus metrics (GET /metrics on the API port, with the
+    // operator's token): the sum over the series of that name, NaN when there is none.
+    async metric(name) {
+      const r = await request(apiPort, 'GET', '/metrics', { authorization: `Bearer ${token}` });
+      if (r.status !== 200) throw new Error(`GET /metrics answered ${r.status}: ${r.body.slice(0, 200)}`);
+      const values = r.body.split('\n').filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))
+        .map((line) => Number(line.slice(line.lastIndexOf(' ') + 1)));
+      return values.length === 0 ? NaN : values.reduce((x, y) => x + y, 0);
+    },
     rssBytes() {
       return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${proc.pid}/status`, 'utf8'))[1]) * 1024;
     },
