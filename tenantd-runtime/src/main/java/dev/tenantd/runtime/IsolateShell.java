@@ -38,8 +38,8 @@ final class IsolateShell {
 
     final V8Runtime runtime;
     final V8ValueObject entry;
-    /** The compiled runtime JavaScript, kept only by a shell made to record a code cache. */
-    private final V8Script bootstrapScript;
+    /** The compiled runtime JavaScript, kept only by a shell made to record a code cache, until it is taken. */
+    private V8Script bootstrapScript;
     private final Map<String, RuntimeScripts.Part> parts;
     private volatile Map<HostCall, HostFunction> handlers = Map.of();
     private volatile Runnable onHeapLimit = () -> {
@@ -71,9 +71,9 @@ final class IsolateShell {
     }
 
     /**
-     * A shell that keeps its compiled runtime JavaScript, so that {@link #runtimeCodeCache()}
-     * can be taken once it has served: that cache then holds the functions serving compiled
-     * too, which other isolates would otherwise compile at their first request.
+     * A shell that keeps its compiled runtime JavaScript, so that its code cache can be taken
+     * ({@link #takeRuntimeCodeCache()}) once it has served: that cache then holds the functions
+     * serving compiled too, which other isolates would otherwise compile at their first request.
      */
     static IsolateShell recording(RuntimeScripts.Bootstrap bootstrap, byte[] codeCache) throws JavetException {
         return create(bootstrap, codeCache, true);
@@ -188,13 +188,16 @@ final class IsolateShell {
 
     /**
      * V8's code cache of the runtime JavaScript as this isolate has it now, with every function
-     * compiled so far; on a shell made by {@link #recording}, in one of its worker's turns.
+     * compiled so far; once, on a shell made by {@link #recording}, in one of its worker's turns.
      */
-    byte[] runtimeCodeCache() throws JavetException {
+    byte[] takeRuntimeCodeCache() throws JavetException {
         if (bootstrapScript == null) {
             throw new IllegalStateException("this shell does not keep its runtime script");
         }
-        return bootstrapScript.getCachedData();
+        try (V8Script script = bootstrapScript) {
+            bootstrapScript = null;
+            return script.getCachedData();
+        }
     }
 
     void close() {

@@ -78,7 +78,7 @@ final class RuntimeWarmUp {
             CompletableFuture<byte[]> cache = new CompletableFuture<>();
             mailbox.execute(() -> {
                 try {
-                    cache.complete(shell[0].runtimeCodeCache());
+                    cache.complete(shell[0].takeRuntimeCodeCache());
                 } catch (JavetException | RuntimeException e) {
                     cache.completeExceptionally(e);
                 }
