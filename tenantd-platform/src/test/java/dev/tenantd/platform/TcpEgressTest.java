@@ -200,12 +200,20 @@ class TcpEgressTest {
     @Test
     void starttls_upgrades_a_plain_connection() throws Exception {
         NetServer server = server(new NetServerOptions().setKeyCertOptions(certificate.keyCertOptions()),
-                socket -> socket.handler(b -> {
-                    if (b.toString().equals("STARTTLS")) {
-                        socket.write("GO").onSuccess(v -> socket.upgradeToSsl().onSuccess(u ->
-                                socket.handler(secure -> socket.write(Buffer.buffer("secure:" + secure)))));
-                    }
-                }));
+                socket -> {
+                    // Switched to TLS in the same event-loop turn that answers GO: the client's
+                    // handshake, sent once it reads GO, can only find the server ready for it.
+                    boolean[] secure = {false};
+                    socket.handler(b -> {
+                        if (secure[0]) {
+                            socket.write(Buffer.buffer("secure:" + b));
+                        } else if (b.toString().equals("STARTTLS")) {
+                            secure[0] = true;
+                            socket.write("GO");
+                            socket.upgradeToSsl();
+                        }
+                    });
+                });
         HostSocket socket = await(egress.connect(new SocketRequest("localhost", server.actualPort(),
                 SocketRequest.SecureTransport.STARTTLS), LOOPBACK_ALLOWED));
         await(socket.write(bytes("STARTTLS")));
