@@ -107,13 +107,14 @@ final class ModuleCodeCache {
         if (file.length <= HEADER_BYTES) {
             return Optional.empty();
         }
-        byte[] rest = Arrays.copyOfRange(file, DIGEST_BYTES, file.length);
-        if (!MessageDigest.isEqual(Arrays.copyOf(file, DIGEST_BYTES), sha256().digest(rest))) {
+        MessageDigest sha = sha256();
+        sha.update(file, DIGEST_BYTES, file.length - DIGEST_BYTES);
+        if (!MessageDigest.isEqual(Arrays.copyOf(file, DIGEST_BYTES), sha.digest())) {
             LOG.warn("code cache {} is damaged and is ignored", key);
             return Optional.empty();
         }
         hits.incrementAndGet();
-        return Optional.of(new Cached(Arrays.copyOfRange(rest, 1, rest.length), rest[0] == 1));
+        return Optional.of(new Cached(Arrays.copyOfRange(file, HEADER_BYTES, file.length), file[DIGEST_BYTES] == 1));
     }
 
     /** Stores {@code data} under {@code key} on the writer; the caller does not wait. */
