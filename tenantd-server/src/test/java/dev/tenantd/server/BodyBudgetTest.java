@@ -30,7 +30,10 @@ class BodyBudgetTest {
                     .status()).isEqualTo(200);
             // A client that asks and then reads nothing: the 20 MB stay with the server.
             try (RawHttp stalled = RawHttp.connectWithSmallReceiveBuffer(t.server.port(), "127.0.0.1")) {
-                stalled.get("big.localhost", "/");
+                // Its status line arriving shows its 20 MB were admitted and are now held: only then may
+                // the next request come, or the two could be served in either order and the stalled
+                // one be the request refused.
+                assertThat(stalled.get("big.localhost", "/").statusLine()).startsWith("HTTP/1.1 200");
                 long deadline = System.nanoTime() + 30_000_000_000L;
                 TestServer.Reply second;
                 do {

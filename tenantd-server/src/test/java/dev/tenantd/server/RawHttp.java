@@ -69,6 +69,11 @@ final class RawHttp implements AutoCloseable {
         return send("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
     }
 
+    /** Reads only the status line of the next response, leaving its headers and body unread. */
+    String statusLine() throws IOException {
+        return line();
+    }
+
     /** Reads one response (its body by Content-Length). */
     Response response() throws IOException {
         String statusLine = line();
