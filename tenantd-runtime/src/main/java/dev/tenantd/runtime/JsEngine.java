@@ -100,9 +100,15 @@ public final class JsEngine implements AutoCloseable {
      * else a new one made now. Called on a JS thread.
      */
     IsolateShell takeShell() throws com.caoccao.javet.exceptions.JavetException {
+        IsolateShell shell = takePrewarmedShell();
+        return shell != null ? shell : IsolateShell.create(bootstrap, codeCache);
+    }
+
+    /** A pre-warmed isolate, or null if none is ready; another is made in the background either way. */
+    IsolateShell takePrewarmedShell() {
         IsolateShell shell = warm.poll();
         refill();
-        return shell != null ? shell : IsolateShell.create(bootstrap, codeCache);
+        return shell;
     }
 
     private void refill() {
@@ -111,7 +117,9 @@ public final class JsEngine implements AutoCloseable {
             threads.execute(JsThreads.Lane.FOREGROUND, () -> {
                 try {
                     if (!closed) {
-                        warm.add(IsolateShell.create(bootstrap, codeCache));
+                        IsolateShell shell = IsolateShell.create(bootstrap, codeCache);
+                        shell.collectStartupGarbage();
+                        warm.add(shell);
                     }
                 } catch (com.caoccao.javet.exceptions.JavetException | RuntimeException e) {
                     LOG.warn("could not pre-warm an isolate: {}", e.getMessage());
