@@ -99,10 +99,19 @@ function enc_unitsToString(units, length, prefix) {
 }
 
 // Scratch output buffer: each decoder call fills it and flushes when full. With no
-// constructor of its own to look up, its subarrays are always Uint16Arrays.
-const enc_scratch = new Uint16Array(enc_CHUNK * 4 + 8);
-ObjectDefineProperty(enc_scratch, 'constructor', { value: undefined });
+// constructor of its own to look up, its subarrays are always Uint16Arrays. Made on
+// the first decode (64 KB that isolates which never decode would otherwise hold).
+let enc_scratch = null;
 const enc_FLUSH_AT = enc_CHUNK * 4;
+
+function enc_scratchBuffer() {
+  if (enc_scratch === null) {
+    const scratch = new Uint16Array(enc_FLUSH_AT + 8);
+    ObjectDefineProperty(scratch, 'constructor', { value: undefined });
+    enc_scratch = scratch;
+  }
+  return enc_scratch;
+}
 
 function enc_decodeError(fatal) {
   if (fatal) throw new TypeError("Failed to execute 'decode' on 'TextDecoder': The encoded data was not valid.");
@@ -112,7 +121,7 @@ function enc_decodeError(fatal) {
 // UTF-8 decoder of the Encoding Standard. `state` holds the pending partial
 // sequence between streaming calls: {cp, needed, seen, lower, upper}.
 function enc_utf8DecodeInto(bytes, state, fatal, flush) {
-  const out = enc_scratch;
+  const out = enc_scratchBuffer();
   let result = '';
   let o = 0;
   let cp = state.cp;
@@ -209,7 +218,7 @@ function utf8Decode(bytes) {
 // UTF-16 decoder of the Encoding Standard; state: {lead, surrogate}, with -1
 // meaning none.
 function enc_utf16DecodeInto(bytes, state, fatal, flush, bigEndian) {
-  const out = enc_scratch;
+  const out = enc_scratchBuffer();
   let result = '';
   let o = 0;
   let lead = state.lead;
@@ -272,7 +281,7 @@ function enc_singleByteUnitsOf(name) {
 
 function enc_singleByteDecode(bytes, name, fatal) {
   const table = enc_singleByteUnitsOf(name);
-  const out = enc_scratch;
+  const out = enc_scratchBuffer();
   let result = '';
   let o = 0;
   const n = TypedArrayPrototypeGetLength(bytes);
@@ -303,7 +312,7 @@ function enc_windows1252Decode(bytes) {
 
 // x-user-defined: bytes 0x80..0xFF are U+F780..U+F7FF.
 function enc_userDefinedDecode(bytes) {
-  const out = enc_scratch;
+  const out = enc_scratchBuffer();
   let result = '';
   let o = 0;
   const n = TypedArrayPrototypeGetLength(bytes);
