@@ -69,10 +69,19 @@ final class Mailbox implements Executor {
      * take a while to evaluate still serves its first requests at normal priority.
      */
     void executeStartup(Runnable turn) {
-        execute(new StartupTurn(turn));
+        execute(new UnchargedTurn(turn));
     }
 
-    private record StartupTurn(Runnable body) implements Runnable {
+    /**
+     * Queues the engine's own upkeep of the isolate (compacting its heap when it is quiet),
+     * which, like start-up, does not make the isolate count as CPU-heavy.
+     */
+    void executeUpkeep(Runnable turn) {
+        execute(new UnchargedTurn(turn));
+    }
+
+    /** A turn whose CPU time does not make the isolate count as CPU-heavy. */
+    private record UnchargedTurn(Runnable body) implements Runnable {
         @Override
         public void run() {
             body.run();
@@ -131,7 +140,7 @@ final class Mailbox implements Executor {
                     cpuAfter = TurnCpuClock.read(); // a turn that did not enter the isolate through Worker.turn
                 }
                 long spent = cpuAfter - cpuBefore;
-                if (spent > HEAVY_TURN_NANOS && !(turn instanceof StartupTurn)) {
+                if (spent > HEAVY_TURN_NANOS && !(turn instanceof UnchargedTurn)) {
                     heavyUntil = System.nanoTime() + HEAVY_FOR_NANOS;
                     if (threads.hasWaiting(lane)) {
                         pauseNanos = spent;

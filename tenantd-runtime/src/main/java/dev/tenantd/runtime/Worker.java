@@ -53,6 +53,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
     private final WorkerTimers timers;
     private final Subrequests subrequests;
     private final RpcExports rpcExports;
+    private final IdleCollection idleCollection;
     private final WebSocketTurns webSockets;
 
     // Touched only inside turns.
@@ -104,6 +105,8 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         this.subrequests = new Subrequests(this, host, engine.bodies(), webSockets.sockets(),
                 this::rpcCaller, source.scriptName());
         this.rpcExports = new RpcExports(this, subrequests);
+        this.idleCollection = new IdleCollection(engine.timers(), mailbox, () -> nextInvocationId,
+                () -> isAlive() && invocations.isEmpty(), () -> runtime);
         mailbox.whenNoThreadForLongTurn(this::shedRunningTurn);
     }
 
@@ -295,6 +298,13 @@ public final class Worker implements AutoCloseable, IsolateTurns {
     CompletableFuture<Integer> openCompressionStreams() {
         CompletableFuture<Integer> count = new CompletableFuture<>();
         mailbox.execute(() -> count.complete(zlib.size()));
+        return count;
+    }
+
+    /** How often the isolate's heap was compacted after going quiet ({@link IdleCollection}), counted on its own thread. */
+    CompletableFuture<Integer> idleCollections() {
+        CompletableFuture<Integer> count = new CompletableFuture<>();
+        mailbox.execute(() -> count.complete(idleCollection.collections()));
         return count;
     }
 
@@ -652,6 +662,8 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         if (closeWhenIdle) {
             // Not from here: this may run inside a call from JavaScript into the host.
             mailbox.execute(this::discardIfIdle);
+        } else if (invocations.isEmpty()) {
+            idleCollection.quiet();
         }
     }
 
@@ -664,6 +676,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         java.util.EnumMap<HostCall, IsolateShell.HostFunction> handlers = new java.util.EnumMap<>(HostCall.class);
         bindHostFunctions(handlers);
         shell.adopt(handlers, () -> outOfMemory = true, this::afterGc);
+        idleCollection.loading();
     }
 
     // ---- host functions: the only Java the worker's JavaScript can reach
