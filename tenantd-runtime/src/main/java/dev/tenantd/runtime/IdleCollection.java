@@ -15,12 +15,12 @@ import java.util.function.Supplier;
  * burst of requests, leaves a heap far larger than what stays alive. When an isolate has
  * served no invocation for {@link #QUIET_MS} and its heap has grown by
  * {@link #GROWTH_BYTES} since it was last compacted (or since its worker was loaded), it
- * is collected once and compacted, in a turn of its own that does not count against the
- * worker. A 107 KB Hono app gives back about 0.4 MB that way, a 950 KB bundle about 4 MB;
+ * is collected once and compacted, on the background threads, while nothing else holds
+ * the isolate ({@link Mailbox#executeUpkeep}). A 107 KB Hono app gives back about 0.4 MB that way, a 950 KB bundle about 4 MB;
  * a small worker's heap hardly grows, and it is left alone.
  *
- * <p>Everything but {@link #quiet} runs on the isolate's turns; {@link #quiet} is called
- * there too, when its last invocation ended.
+ * <p>{@link #loading} and {@link #quiet} run in the isolate's turns, the check while the
+ * upkeep holds the isolate.
  */
 final class IdleCollection {
     /** How long an isolate serves nothing before its heap is compacted. */
@@ -35,7 +35,8 @@ final class IdleCollection {
     /** Whether the isolate is quiet now: alive, with no invocation in flight. */
     private final BooleanSupplier quietNow;
     private final Supplier<V8Runtime> runtime;
-    private boolean armed;
+    /** A check is due; cleared when it comes due, whether or not the isolate was idle then. */
+    private final java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
     private long compactedPhysicalBytes = -1;
     private int collections;
 
@@ -55,15 +56,18 @@ final class IdleCollection {
 
     /** The isolate's last invocation ended: check again once it stayed quiet for a while. */
     void quiet() {
-        if (armed || compactedPhysicalBytes < 0) {
+        if (compactedPhysicalBytes < 0 || !armed.compareAndSet(false, true)) {
             return;
         }
-        armed = true;
         long mark = activity.getAsLong();
         try {
-            timers.schedule(() -> mailbox.executeUpkeep(() -> check(mark)), QUIET_MS, TimeUnit.MILLISECONDS);
+            timers.schedule(() -> {
+                armed.set(false);
+                // Refused or overtaken when a turn holds the isolate: the next invocation to end arms again.
+                mailbox.executeUpkeep(() -> check(mark));
+            }, QUIET_MS, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException engineClosed) {
-            armed = false;
+            armed.set(false);
         }
     }
 
@@ -73,7 +77,6 @@ final class IdleCollection {
     }
 
     private void check(long mark) {
-        armed = false;
         if (!quietNow.getAsBoolean()) {
             return; // busy again: its last invocation to end checks again
         }

@@ -39,6 +39,8 @@ final class Mailbox implements Executor {
     private final ScheduledExecutorService timers;
     private final ConcurrentLinkedQueue<Runnable> turns = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** The mailbox is held for an upkeep that has not started yet ({@link #executeUpkeep}). */
+    private final AtomicBoolean upkeepPending = new AtomicBoolean();
     /** {@link System#nanoTime()} until which this isolate counts as CPU-heavy. */
     private volatile long heavyUntil = System.nanoTime();
     /** Stops the running turn when no thread may be detached for it (the engine's cap on long turns). */
@@ -60,6 +62,16 @@ final class Mailbox implements Executor {
     @Override
     public void execute(Runnable turn) {
         turns.add(turn);
+        if (upkeepPending.compareAndSet(true, false)) {
+            // The mailbox was held for an upkeep that has not started: it is this turn's now.
+            try {
+                threads.execute(lane(), this::drain);
+            } catch (RejectedExecutionException engineClosed) {
+                turns.clear();
+                scheduled.set(false);
+            }
+            return;
+        }
         schedule();
     }
 
@@ -73,11 +85,39 @@ final class Mailbox implements Executor {
     }
 
     /**
-     * Queues the engine's own upkeep of the isolate (compacting its heap when it is quiet),
-     * which, like start-up, does not make the isolate count as CPU-heavy.
+     * Runs the engine's own upkeep of a quiet isolate (compacting its heap) on the background
+     * threads, so that it only takes CPU time nothing else wants. Only an idle isolate takes
+     * it: the upkeep holds the mailbox from now on, and a turn that arrives before the upkeep
+     * started takes the mailbox back at once and runs on its own lane, so the upkeep never
+     * keeps a request waiting for a background thread. A turn that arrives while the upkeep
+     * runs waits for it to finish. False if the isolate was not idle (nothing is run).
      */
-    void executeUpkeep(Runnable turn) {
-        execute(new UnchargedTurn(turn));
+    boolean executeUpkeep(Runnable upkeep) {
+        if (!scheduled.compareAndSet(false, true)) {
+            return false;
+        }
+        upkeepPending.set(true);
+        try {
+            threads.execute(JsThreads.Lane.BACKGROUND, () -> {
+                if (!upkeepPending.compareAndSet(true, false)) {
+                    return; // a turn took the mailbox back
+                }
+                try {
+                    upkeep.run();
+                } catch (RuntimeException e) {
+                    LOG.error("isolate upkeep failed", e);
+                } finally {
+                    scheduled.set(false);
+                    if (!turns.isEmpty()) {
+                        schedule();
+                    }
+                }
+            });
+        } catch (RejectedExecutionException engineClosed) {
+            upkeepPending.set(false);
+            scheduled.set(false);
+        }
+        return true;
     }
 
     /** A turn whose CPU time does not make the isolate count as CPU-heavy. */

@@ -48,6 +48,50 @@ class MailboxTest {
     }
 
     @Test
+    void upkeep_runs_on_the_background_threads_and_only_in_an_idle_isolate() throws Exception {
+        Mailbox mailbox = new Mailbox(threads, timers);
+        CompletableFuture<String> ran = new CompletableFuture<>();
+        assertThat(mailbox.executeUpkeep(() -> ran.complete(Thread.currentThread().getName()))).isTrue();
+        assertThat(ran.get(10, TimeUnit.SECONDS)).startsWith("tenantd-js-bg-");
+        assertThat(mailbox.heavy()).isFalse();
+
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        mailbox.execute(() -> await(hold));
+        assertThat(mailbox.executeUpkeep(() -> { })).as("upkeep of an isolate with a turn running").isFalse();
+        hold.countDown();
+        assertThat(threadOfNextTurn(mailbox)).startsWith("tenantd-js-").doesNotContain("-bg-");
+    }
+
+    @Test
+    void a_turn_that_arrives_before_a_waiting_upkeep_started_runs_at_once_and_the_upkeep_not_at_all() throws Exception {
+        Mailbox mailbox = new Mailbox(threads, timers);
+        // The only background thread is busy: the upkeep waits for it.
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        threads.execute(JsThreads.Lane.BACKGROUND, () -> await(hold));
+        java.util.concurrent.atomic.AtomicBoolean upkeepRan = new java.util.concurrent.atomic.AtomicBoolean();
+        assertThat(mailbox.executeUpkeep(() -> upkeepRan.set(true))).isTrue();
+        try {
+            assertThat(threadOfNextTurn(mailbox)).startsWith("tenantd-js-").doesNotContain("-bg-");
+        } finally {
+            hold.countDown();
+        }
+        // Once the background thread is free, what comes after the upkeep shows it was dropped.
+        CompletableFuture<Void> after = new CompletableFuture<>();
+        threads.execute(JsThreads.Lane.BACKGROUND, () -> after.complete(null));
+        after.get(10, TimeUnit.SECONDS);
+        assertThat(upkeepRan).isFalse();
+        assertThat(threadOfNextTurn(mailbox)).startsWith("tenantd-js-").doesNotContain("-bg-");
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void turns_keep_their_order_across_the_move_to_the_background() throws Exception {
         Mailbox mailbox = new Mailbox(threads, timers);
         StringBuilder order = new StringBuilder();
