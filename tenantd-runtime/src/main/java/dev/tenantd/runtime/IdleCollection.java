@@ -16,8 +16,10 @@ import java.util.function.Supplier;
  * served no invocation for {@link #QUIET_MS} and its heap has grown by
  * {@link #GROWTH_BYTES} since it was last compacted (or since its worker was loaded), it
  * is collected once and compacted, on the background threads, while nothing else holds
- * the isolate ({@link Mailbox#executeUpkeep}). A 107 KB Hono app gives back about 0.4 MB that way, a 950 KB bundle about 4 MB;
- * a small worker's heap hardly grows, and it is left alone.
+ * the isolate ({@link Mailbox#executeUpkeep}). A 107 KB Hono app gives back about 0.4 MB
+ * that way and a 950 KB bundle about 3 MB; a small worker about 0.1 MB, since its first
+ * request regrows the young generation past the threshold. An isolate whose heap did not
+ * grow is left alone.
  *
  * <p>{@link #loading} and {@link #quiet} run in the isolate's turns, the check while the
  * upkeep holds the isolate.
