@@ -5,6 +5,7 @@ import com.caoccao.javet.interop.monitoring.V8HeapStatistics;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -38,7 +39,7 @@ final class IdleCollection {
     private final BooleanSupplier quietNow;
     private final Supplier<V8Runtime> runtime;
     /** A check is due; cleared when it comes due, whether or not the isolate was idle then. */
-    private final java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean armed = new AtomicBoolean();
     private long compactedPhysicalBytes = -1;
     private int collections;
 

@@ -64,12 +64,7 @@ final class Mailbox implements Executor {
         turns.add(turn);
         if (upkeepPending.compareAndSet(true, false)) {
             // The mailbox was held for an upkeep that has not started: it is this turn's now.
-            try {
-                threads.execute(lane(), this::drain);
-            } catch (RejectedExecutionException engineClosed) {
-                turns.clear();
-                scheduled.set(false);
-            }
+            startDrain();
             return;
         }
         schedule();
@@ -81,7 +76,7 @@ final class Mailbox implements Executor {
      * take a while to evaluate still serves its first requests at normal priority.
      */
     void executeStartup(Runnable turn) {
-        execute(new UnchargedTurn(turn));
+        execute(new StartupTurn(turn));
     }
 
     /**
@@ -97,6 +92,11 @@ final class Mailbox implements Executor {
             return false;
         }
         upkeepPending.set(true);
+        if (!turns.isEmpty() && upkeepPending.compareAndSet(true, false)) {
+            // A turn came between taking the mailbox and marking it held for the upkeep.
+            startDrain();
+            return false;
+        }
         try {
             threads.execute(JsThreads.Lane.BACKGROUND, () -> {
                 if (!upkeepPending.compareAndSet(true, false)) {
@@ -120,8 +120,7 @@ final class Mailbox implements Executor {
         return true;
     }
 
-    /** A turn whose CPU time does not make the isolate count as CPU-heavy. */
-    private record UnchargedTurn(Runnable body) implements Runnable {
+    private record StartupTurn(Runnable body) implements Runnable {
         @Override
         public void run() {
             body.run();
@@ -139,12 +138,17 @@ final class Mailbox implements Executor {
 
     private void schedule() {
         if (scheduled.compareAndSet(false, true)) {
-            try {
-                threads.execute(lane(), this::drain);
-            } catch (RejectedExecutionException engineClosed) {
-                turns.clear(); // the engine is shutting down: its isolates take no more turns
-                scheduled.set(false);
-            }
+            startDrain();
+        }
+    }
+
+    /** Hands the mailbox, which the caller holds ({@code scheduled}), to a thread of its lane. */
+    private void startDrain() {
+        try {
+            threads.execute(lane(), this::drain);
+        } catch (RejectedExecutionException engineClosed) {
+            turns.clear(); // the engine is shutting down: its isolates take no more turns
+            scheduled.set(false);
         }
     }
 
@@ -180,7 +184,7 @@ final class Mailbox implements Executor {
                     cpuAfter = TurnCpuClock.read(); // a turn that did not enter the isolate through Worker.turn
                 }
                 long spent = cpuAfter - cpuBefore;
-                if (spent > HEAVY_TURN_NANOS && !(turn instanceof UnchargedTurn)) {
+                if (spent > HEAVY_TURN_NANOS && !(turn instanceof StartupTurn)) {
                     heavyUntil = System.nanoTime() + HEAVY_FOR_NANOS;
                     if (threads.hasWaiting(lane)) {
                         pauseNanos = spent;
