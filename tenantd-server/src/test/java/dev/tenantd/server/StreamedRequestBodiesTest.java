@@ -70,7 +70,12 @@ class StreamedRequestBodiesTest {
             exchange.close();
         });
         origin.createContext("/moved", exchange -> {
-            exchange.getRequestBody().close();
+            // The whole body is read before the answer: the JDK's server reads at most 64 KB of an
+            // unread body on close and then shuts the connection, so the rest of a larger body
+            // arriving after that would reset it, at times before the client has read the 307.
+            try (InputStream in = exchange.getRequestBody()) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+            }
             exchange.getResponseHeaders().add("location", "/upload");
             exchange.sendResponseHeaders(307, -1);
             exchange.close();
