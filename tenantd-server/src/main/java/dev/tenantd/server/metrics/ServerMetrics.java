@@ -81,8 +81,19 @@ public final class ServerMetrics implements AutoCloseable {
         FunctionCounter.builder("tenantd.tail.invocations.failed", invoker, Invoker::tailInvocationsFailed)
                 .description("Tail Worker invocations that failed (threw, missing, shed or over a limit)")
                 .register(registry);
+        bindExecutors(executors);
+    }
+
+    /**
+     * The pool gauges of each bounded executor ({@code executor_pool_*}, {@code executor_queued_tasks},
+     * ...). A pool already timed by {@link #timing} has them: Micrometer bound them then, and a
+     * second registration would only be refused with a warning.
+     */
+    void bindExecutors(List<NamedExecutor> executors) {
         for (NamedExecutor e : executors) {
-            new ExecutorServiceMetrics(e.executor(), e.name(), Tags.empty()).bindTo(registry);
+            if (registry.find("executor.pool.max").tag("name", e.name()).gauge() == null) {
+                new ExecutorServiceMetrics(e.executor(), e.name(), Tags.empty()).bindTo(registry);
+            }
         }
     }
 
@@ -101,7 +112,7 @@ public final class ServerMetrics implements AutoCloseable {
     /**
      * Wraps a bounded executor so that each task's wait in the queue and its run are timed
      * ({@code executor_idle_seconds} and {@code executor_seconds} with {@code name}): the
-     * latency of store calls as their callers see it.
+     * latency of store calls as their callers see it. The pool's gauges are bound with the timers.
      */
     public UnaryOperator<Executor> timing(String name) {
         return executor -> ExecutorServiceMetrics.monitor(registry, executor, name, Tags.empty());
