@@ -2,44 +2,13 @@ package dev.tenantd.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tenantd.platform.Namespace;
 import dev.tenantd.platform.Platform;
-import dev.tenantd.platform.analytics.AnalyticsGroup;
-import dev.tenantd.platform.analytics.AnalyticsOrder;
-import dev.tenantd.platform.analytics.AnalyticsQuery;
-import dev.tenantd.platform.analytics.Dimension;
-import dev.tenantd.platform.analytics.ScriptKey;
 import dev.tenantd.platform.store.InvocationAnalytics;
-import graphql.ExecutionInput;
-import graphql.ExecutionResult;
-import graphql.GraphQL;
-import graphql.GraphQLError;
-import graphql.GraphqlErrorBuilder;
-import graphql.ParseAndValidate;
-import graphql.analysis.MaxQueryComplexityInstrumentation;
-import graphql.analysis.MaxQueryDepthInstrumentation;
-import graphql.execution.DataFetcherExceptionHandler;
-import graphql.execution.DataFetcherExceptionHandlerResult;
-import graphql.execution.instrumentation.ChainedInstrumentation;
-import graphql.schema.DataFetchingEnvironment;
-import graphql.schema.GraphQLSchema;
-import graphql.schema.idl.RuntimeWiring;
-import graphql.schema.idl.SchemaGenerator;
-import graphql.schema.idl.SchemaParser;
-import graphql.validation.OperationValidationRule;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,46 +21,27 @@ import org.slf4j.LoggerFactory;
 final class GraphqlApi {
     private static final Logger LOG = LoggerFactory.getLogger(GraphqlApi.class);
     static final String PATH = ControlApi.PREFIX + "/graphql";
-    /** The authenticated account, as the route's context hands it to the resolvers. */
-    private static final String ACCOUNT = "tenantd.account";
-    /**
-     * Cloudflare's documented queries declare variables with a type other than the argument's
-     * ({@code $datetimeStart: string} for a {@code Time}); its server takes them, so this does
-     * too: values are checked where they are used.
-     */
-    private static final Predicate<OperationValidationRule> RULES = rule -> rule != OperationValidationRule.VARIABLE_TYPES_MATCH;
 
     /** The longest query text taken. */
     private static final int MAX_QUERY_CHARS = 64 * 1024;
-    private static final int MAX_DEPTH = 12;
-    /**
-     * Each dataset field in a query runs a statement over the aggregates; aliases could repeat
-     * one hundreds of times, so a query may hold about ten (a field costs 1, a dataset 50).
-     */
-    private static final int DATASET_COST = 50;
-    private static final int MAX_COMPLEXITY = 550;
 
     private final Vertx vertx;
     private final Platform platform;
     private final InvocationAnalytics analytics;
-    private final GraphQL graphql;
+    /** Made at the first query (see {@link GraphqlQueries}). */
+    private GraphqlQueries queries;
 
     private GraphqlApi(Vertx vertx, Platform platform, InvocationAnalytics analytics) {
         this.vertx = vertx;
         this.platform = platform;
         this.analytics = analytics;
-        RuntimeWiring.Builder wiring = RuntimeWiring.newRuntimeWiring();
-        GraphqlSchema.scalars().forEach(wiring::scalar);
-        wiring.type("Query", t -> t.dataFetcher("viewer", env -> Map.of()));
-        wiring.type("Viewer", t -> t.dataFetcher("accounts", this::accounts));
-        wiring.type("Account", t -> t.dataFetcher("workersInvocationsAdaptive", this::invocations));
-        GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(GraphqlSchema.sdl()),
-                wiring.build());
-        this.graphql = GraphQL.newGraphQL(schema).defaultDataFetcherExceptionHandler(new Problems())
-                .instrumentation(new ChainedInstrumentation(new MaxQueryDepthInstrumentation(MAX_DEPTH),
-                        new MaxQueryComplexityInstrumentation(MAX_COMPLEXITY, (env, children) ->
-                                (env.getField().getName().equals("workersInvocationsAdaptive") ? DATASET_COST : 1) + children)))
-                .build();
+    }
+
+    private synchronized GraphqlQueries queries() {
+        if (queries == null) {
+            queries = new GraphqlQueries(platform, analytics);
+        }
+        return queries;
     }
 
     /** Mounts the endpoint; the token check and the body reader are already in front of it. */
@@ -159,145 +109,33 @@ final class GraphqlApi {
             return;
         }
         String account = ctx.get("account");
-        vertx.executeBlocking(() -> {
-            ExecutionInput.Builder input = ExecutionInput.newExecutionInput().query(request.query())
-                    .variables(request.variables())
-                    .graphQLContext(Map.of(ACCOUNT, account, ParseAndValidate.INTERNAL_VALIDATION_PREDICATE_HINT, RULES));
-            request.operationName().ifPresent(input::operationName);
-            return graphql.execute(input.build());
-        }, false).onComplete(result -> {
-            if (result.failed()) {
-                LOG.error("GraphQL query failed", result.cause());
-                answer(ctx, problem("The query could not be run: an internal error; the server log has the details."));
-            } else {
-                answer(ctx, result.result());
-            }
-        });
+        vertx.executeBlocking(() -> queries().run(request.query(), request.variables(), request.operationName(), account),
+                false).onComplete(result -> {
+                    if (result.failed()) {
+                        LOG.error("GraphQL query failed", result.cause());
+                        answer(ctx, problem("The query could not be run: an internal error; the server log has the details."));
+                    } else {
+                        answer(ctx, result.result());
+                    }
+                });
     }
 
-    private static ExecutionResult problem(String message) {
-        return ExecutionResult.newExecutionResult().addError(GraphqlErrorBuilder.newError().message(message).build()).build();
+    private static Map<String, Object> problem(String message) {
+        return GraphqlQueries.problem(message);
     }
 
     /** Cloudflare's GraphQL envelope: {@code data} and {@code errors}, each null when there is none. */
-    private static void answer(RoutingContext ctx, ExecutionResult result) {
-        Map<String, Object> spec = result.toSpecification();
+    private static void answer(RoutingContext ctx, Map<String, Object> spec) {
         ObjectNode body = Envelope.JSON.createObjectNode();
         body.set("data", Envelope.JSON.valueToTree(spec.get("data")));
         body.set("errors", Envelope.JSON.valueToTree(spec.get("errors")));
         ctx.response().setStatusCode(200).putHeader("content-type", "application/json").end(body.toString());
     }
 
-    // ---- resolvers
-
-    private record AccountSource(String accountId) {
-    }
-
-    private List<AccountSource> accounts(DataFetchingEnvironment env) {
-        Map<String, Object> filter = env.getArgument("filter");
-        Object tag = filter == null ? null : filter.get("accountTag");
-        if (!(tag instanceof String accountTag) || accountTag.isEmpty()) {
-            throw new QueryProblem("accounts needs filter: {accountTag: \"<account id>\"}.");
-        }
-        String mine = env.getGraphQlContext().get(ACCOUNT);
-        if (!accountTag.equals(mine)) {
-            throw new QueryProblem("This API token cannot read account '" + GraphqlFilters.shortened(accountTag)
-                    + "': use the id of the token's own account as accountTag.");
-        }
-        return List.of(new AccountSource(accountTag));
-    }
-
-    private List<Map<String, Object>> invocations(DataFetchingEnvironment env) {
-        String accountId = env.<AccountSource>getSource().accountId();
-        GraphqlFilters filters = GraphqlFilters.parse(env.getArgument("filter"));
-        List<GraphqlSchema.Field> dims = new ArrayList<>();
-        List<Dimension> groupBy = new ArrayList<>();
-        env.getSelectionSet().getFields("dimensions/*").forEach(f -> GraphqlSchema.dimension(f.getName()).ifPresent(d -> {
-            if (!dims.contains(d)) {
-                dims.add(d);
-                if (!groupBy.contains(d.dimension().orElseThrow())) {
-                    groupBy.add(d.dimension().orElseThrow());
-                }
-            }
-        }));
-        List<AnalyticsOrder> order = GraphqlFilters.order(env.getArgument("orderBy"), groupBy);
-        int limit = GraphqlFilters.whole(env.getArgument("limit"), "limit", 1, AnalyticsQuery.MAX_LIMIT)
-                .orElse((long) AnalyticsQuery.MAX_LIMIT).intValue();
-        Optional<List<ScriptKey>> scripts = filters.tags().map(tags -> tagged(accountId, tags));
-        java.util.Set<AnalyticsQuery.Histogram> histograms = java.util.EnumSet.noneOf(AnalyticsQuery.Histogram.class);
-        env.getSelectionSet().getFields("quantiles/*").forEach(f -> histograms.add(
-                f.getName().startsWith("cpu") ? AnalyticsQuery.Histogram.CPU : AnalyticsQuery.Histogram.WALL));
-        AnalyticsQuery query = new AnalyticsQuery(accountId, filters.fromMillis(), filters.toMillis(), filters.conditions(),
-                scripts, groupBy, order, histograms, limit);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (AnalyticsGroup g : analytics.groups(query)) {
-            rows.add(row(g, dims));
-        }
-        return rows;
-    }
-
-    /** The account's scripts that carry any of the tags now. */
-    private List<ScriptKey> tagged(String accountId, List<String> tags) {
-        List<ScriptKey> keys = new ArrayList<>();
-        for (Namespace ns : platform.namespaces().list(accountId)) {
-            platform.scripts().list(accountId, ns.id()).stream()
-                    .filter(s -> s.tags().stream().anyMatch(tags::contains))
-                    .forEach(s -> keys.add(new ScriptKey(ns.name(), s.ref().name())));
-        }
-        return keys;
-    }
-
-    private static Map<String, Object> row(AnalyticsGroup g, List<GraphqlSchema.Field> dims) {
-        Map<String, Object> sum = new LinkedHashMap<>();
-        sum.put("requests", g.requests());
-        sum.put("errors", g.errors());
-        sum.put("subrequests", g.subrequests());
-        sum.put("cpuTimeUs", Math.round(g.cpuMsSum() * 1000));
-        sum.put("wallTime", Math.round(g.wallMsSum() * 1000));
-        Map<String, Object> avg = new LinkedHashMap<>();
-        avg.put("cpuTime", g.requests() == 0 ? 0.0 : g.cpuMsSum() * 1000 / g.requests());
-        avg.put("wallTime", g.requests() == 0 ? 0.0 : g.wallMsSum() * 1000 / g.requests());
-        avg.put("sampleInterval", 1.0);
-        Map<String, Object> quantiles = new LinkedHashMap<>();
-        for (String q : GraphqlSchema.QUANTILES) {
-            double fraction = Double.parseDouble("0." + q.substring(1));
-            quantiles.put("cpuTime" + q, g.cpuQuantileMs(fraction) * 1000);
-            quantiles.put("wallTime" + q, g.wallQuantileMs(fraction) * 1000);
-        }
-        Map<String, Object> dimensions = new LinkedHashMap<>();
-        for (GraphqlSchema.Field f : dims) {
-            Object v = g.dimensions().get(f.dimension().orElseThrow());
-            dimensions.put(f.name(), switch (f.type()) {
-                case "Time" -> Instant.ofEpochMilli((Long) v).toString();
-                case "Date" -> LocalDate.ofInstant(Instant.ofEpochMilli((Long) v), ZoneOffset.UTC).toString();
-                default -> v;
-            });
-        }
-        return Map.of("sum", sum, "avg", avg, "quantiles", quantiles, "dimensions", dimensions);
-    }
-
     /** A query the endpoint cannot answer, with what to change; it becomes a GraphQL error. */
     static final class QueryProblem extends RuntimeException {
         QueryProblem(String message) {
             super(message, null, false, false);
-        }
-    }
-
-    /** Turns a resolver's failure into a GraphQL error: its message for a bad query, a generic one otherwise. */
-    private static final class Problems implements DataFetcherExceptionHandler {
-        @Override
-        public CompletableFuture<DataFetcherExceptionHandlerResult> handleException(
-                graphql.execution.DataFetcherExceptionHandlerParameters parameters) {
-            Throwable e = parameters.getException();
-            String message;
-            if (e instanceof QueryProblem) {
-                message = e.getMessage();
-            } else {
-                LOG.error("GraphQL resolver failed at {}", parameters.getPath(), e);
-                message = "Internal error while reading analytics; the server log has the details.";
-            }
-            GraphQLError error = GraphqlErrorBuilder.newError(parameters.getDataFetchingEnvironment()).message(message).build();
-            return CompletableFuture.completedFuture(DataFetcherExceptionHandlerResult.newResult(error).build());
         }
     }
 }

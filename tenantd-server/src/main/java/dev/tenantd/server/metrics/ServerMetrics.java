@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.internal.TimedExecutorService;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.function.UnaryOperator;
 
 /**
@@ -84,16 +86,10 @@ public final class ServerMetrics implements AutoCloseable {
         bindExecutors(executors);
     }
 
-    /**
-     * The pool gauges of each bounded executor ({@code executor_pool_*}, {@code executor_queued_tasks},
-     * ...). A pool already timed by {@link #timing} has them: Micrometer bound them then, and a
-     * second registration would only be refused with a warning.
-     */
+    /** The pool gauges of each bounded executor ({@code executor_pool_*}, {@code executor_queued_tasks}, ...). */
     void bindExecutors(List<NamedExecutor> executors) {
         for (NamedExecutor e : executors) {
-            if (registry.find("executor.pool.max").tag("name", e.name()).gauge() == null) {
-                new ExecutorServiceMetrics(e.executor(), e.name(), Tags.empty()).bindTo(registry);
-            }
+            new ExecutorServiceMetrics(e.executor(), e.name(), Tags.empty()).bindTo(registry);
         }
     }
 
@@ -112,10 +108,13 @@ public final class ServerMetrics implements AutoCloseable {
     /**
      * Wraps a bounded executor so that each task's wait in the queue and its run are timed
      * ({@code executor_idle_seconds} and {@code executor_seconds} with {@code name}): the
-     * latency of store calls as their callers see it. The pool's gauges are bound with the timers.
+     * latency of store calls as their callers see it.
      */
     public UnaryOperator<Executor> timing(String name) {
-        return executor -> ExecutorServiceMetrics.monitor(registry, executor, name, Tags.empty());
+        // Not ExecutorServiceMetrics.monitor: it binds the pool's gauges too, which bind() does.
+        return executor -> executor instanceof ExecutorService service
+                ? new TimedExecutorService(registry, service, name, "", Tags.empty())
+                : ExecutorServiceMetrics.monitor(registry, executor, name, Tags.empty());
     }
 
     /** The Prometheus text exposition of every meter. */

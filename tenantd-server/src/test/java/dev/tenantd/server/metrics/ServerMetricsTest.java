@@ -17,19 +17,24 @@ import org.slf4j.LoggerFactory;
 class ServerMetricsTest {
 
     @Test
-    void a_timed_pool_and_an_untimed_one_each_get_their_gauges_once_and_no_warning() {
+    void timed_pools_and_an_untimed_one_each_get_their_gauges_once_and_no_warning() {
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.addAppender(log);
         ThreadPoolExecutor store = pool();
+        ThreadPoolExecutor late = pool();
         ThreadPoolExecutor load = pool();
         try (ServerMetrics metrics = new ServerMetrics(MetricsConfig.defaults())) {
+            // Timed before its gauges are bound, and after.
             metrics.timing("store").apply(store);
-            metrics.bindExecutors(List.of(new NamedExecutor("store", store), new NamedExecutor("load", load)));
+            metrics.bindExecutors(List.of(new NamedExecutor("store", store), new NamedExecutor("late", late),
+                    new NamedExecutor("load", load)));
+            metrics.timing("late").apply(late);
 
             String scrape = metrics.scrape();
-            for (String name : List.of("store", "load")) {
+            assertThat(scrape).contains("executor_seconds_count{name=\"late\"}");
+            for (String name : List.of("store", "late", "load")) {
                 assertThat(scrape).as(name).containsOnlyOnce("executor_pool_max_threads{name=\"" + name + "\"}");
                 assertThat(scrape).as(name).containsOnlyOnce("executor_completed_tasks_total{name=\"" + name + "\"}");
             }
@@ -40,6 +45,7 @@ class ServerMetricsTest {
         } finally {
             root.detachAppender(log);
             store.shutdownNow();
+            late.shutdownNow();
             load.shutdownNow();
         }
     }

@@ -1,0 +1,53 @@
+package dev.tenantd.server.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.core.ConsoleAppender;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+
+class LogSetupTest {
+
+    @Test
+    void logback_finds_it_and_it_logs_info_and_up_to_standard_error_with_the_libraries_quieter() {
+        assertThat(ServiceLoader.load(Configurator.class).stream().map(p -> p.type().getName()))
+                .contains(LogSetup.class.getName());
+        LoggerContext context = new LoggerContext();
+        assertThat(new LogSetup().configure(context)).isEqualTo(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
+
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        assertThat(root.getLevel()).isEqualTo(Level.INFO);
+        ConsoleAppender<?> stderr = (ConsoleAppender<?>) root.getAppender("STDERR");
+        assertThat(stderr.isStarted()).isTrue();
+        assertThat(stderr.getTarget()).isEqualTo("System.err");
+        assertThat(((PatternLayoutEncoder) stderr.getEncoder()).getPattern()).isEqualTo(LogSetup.PATTERN);
+        for (String library : new String[] {"io.netty", "io.vertx", "org.flywaydb"}) {
+            assertThat(context.getLogger(library + ".x").getEffectiveLevel()).as(library).isEqualTo(Level.WARN);
+        }
+        assertThat(context.getLogger("dev.tenantd.server.X").getEffectiveLevel()).isEqualTo(Level.INFO);
+        context.stop();
+    }
+
+    @Test
+    void an_operators_own_logback_file_takes_its_place() {
+        String before = System.getProperty("logback.configurationFile");
+        System.setProperty("logback.configurationFile", "/etc/tenantd/logback.xml");
+        try {
+            LoggerContext context = new LoggerContext();
+            assertThat(new LogSetup().configure(context)).isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+            assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders().hasNext()).isFalse();
+            context.stop();
+        } finally {
+            if (before == null) {
+                System.clearProperty("logback.configurationFile");
+            } else {
+                System.setProperty("logback.configurationFile", before);
+            }
+        }
+    }
+}
