@@ -2,8 +2,6 @@ package dev.tenantd.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -16,8 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,51 +28,29 @@ class CrashDuringUploadTest {
     }
 
     private static final String TOKEN = "crash-token";
-    private static final Pattern PORT = Pattern.compile("(workers|API):\\s+http://127\\.0\\.0\\.1:(\\d+)");
 
     @TempDir
     Path dir;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    record Proc(Process process, int workerPort, int apiPort) {
-    }
-
-    private Proc launch() throws Exception {
+    private ServerProcess launch() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"), Main.class.getName(), "serve", "--data-dir", dir.toString(),
                 "--listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0", "--account-id", "acct", "--api-token", TOKEN));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        int worker = 0;
-        int api = 0;
-        long deadline = System.currentTimeMillis() + 60_000;
-        while ((worker == 0 || api == 0) && System.currentTimeMillis() < deadline) {
-            String line = out.readLine();
-            if (line == null) {
-                throw new AssertionError("tenantd exited before it was serving");
-            }
-            Matcher m = PORT.matcher(line);
-            if (m.find()) {
-                if (m.group(1).equals("workers")) {
-                    worker = Integer.parseInt(m.group(2));
-                } else {
-                    api = Integer.parseInt(m.group(2));
-                }
-            }
-        }
-        return new Proc(p, worker, api);
+        return ServerProcess.serving(p);
     }
 
-    private HttpResponse<String> upload(Proc p, String script) throws Exception {
+    private HttpResponse<String> upload(ServerProcess p, String script) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.apiPort()
                         + "/client/v4/accounts/acct/workers/scripts/site"))
                 .header("Authorization", "Bearer " + TOKEN).header("content-type", "application/javascript")
                 .PUT(HttpRequest.BodyPublishers.ofString(script)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private String serve(Proc p) throws Exception {
+    private String serve(ServerProcess p) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.workerPort() + "/"))
                 .header("Host", "site.localhost").timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
@@ -86,14 +60,14 @@ class CrashDuringUploadTest {
         return "addEventListener('fetch', (e) => e.respondWith(new Response('" + text + "')));";
     }
 
-    private static void kill(Proc p) throws Exception {
+    private static void kill(ServerProcess p) throws Exception {
         p.process().destroyForcibly();
         assertThat(p.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
     void killed_mid_upload_the_previous_version_keeps_serving() throws Exception {
-        Proc first = launch();
+        ServerProcess first = launch();
         try {
             assertThat(upload(first, version("version one")).statusCode()).isEqualTo(200);
             assertThat(serve(first)).isEqualTo("version one");
@@ -112,7 +86,7 @@ class CrashDuringUploadTest {
             first.process().destroyForcibly();
         }
 
-        Proc second = launch();
+        ServerProcess second = launch();
         try {
             assertThat(serve(second)).isEqualTo("version one");
             // The whole upload has arrived and is being validated (its start-up takes most of the
@@ -132,7 +106,7 @@ class CrashDuringUploadTest {
             second.process().destroyForcibly();
         }
 
-        Proc third = launch();
+        ServerProcess third = launch();
         try {
             assertThat(serve(third)).isEqualTo("version one");
         } finally {

@@ -3,21 +3,16 @@ package dev.tenantd.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +30,6 @@ class DiskFullTest {
     }
 
     private static final String TOKEN = "disk-full-token";
-    private static final Pattern PORT = Pattern.compile("(workers|API):\\s+http://127\\.0\\.0\\.1:(\\d+)");
     private static final int FILE_SIZE_LIMIT_KB = 2048;
 
     @TempDir
@@ -43,42 +37,22 @@ class DiskFullTest {
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    record Proc(Process process, int workerPort, int apiPort) {
-    }
-
-    private Proc launch(String shellPrefix) throws Exception {
+    private ServerProcess launch(String shellPrefix) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of("/bin/bash", "-c", shellPrefix + "exec \"$@\"", "tenantd", java,
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "serve", "--data-dir", dir.toString(), "--listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0",
                 "--account-id", "acct", "--api-token", TOKEN));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        int worker = 0;
-        int api = 0;
-        while (worker == 0 || api == 0) {
-            String line = out.readLine();
-            if (line == null) {
-                throw new AssertionError("tenantd exited before it was serving");
-            }
-            Matcher m = PORT.matcher(line);
-            if (m.find()) {
-                if (m.group(1).equals("workers")) {
-                    worker = Integer.parseInt(m.group(2));
-                } else {
-                    api = Integer.parseInt(m.group(2));
-                }
-            }
-        }
-        return new Proc(p, worker, api);
+        return ServerProcess.serving(p);
     }
 
-    private static void stop(Proc p) throws Exception {
+    private static void stop(ServerProcess p) throws Exception {
         p.process().destroyForcibly();
         assertThat(p.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
-    private HttpResponse<String> upload(Proc p, String script) throws Exception {
+    private HttpResponse<String> upload(ServerProcess p, String script) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.apiPort()
                         + "/client/v4/accounts/acct/workers/scripts/site"))
                 .header("Authorization", "Bearer " + TOKEN).header("content-type", "application/javascript")
@@ -86,14 +60,14 @@ class DiskFullTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private String etag(Proc p) throws Exception {
+    private String etag(ServerProcess p) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.apiPort()
                 + "/client/v4/accounts/acct/workers/services/site")).header("Authorization", "Bearer " + TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString());
         return TestServer.JSON.readTree(r.body()).path("result").path("default_environment").path("script").path("etag").asText();
     }
 
-    private String serve(Proc p) throws Exception {
+    private String serve(ServerProcess p) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.workerPort() + "/"))
                 .header("Host", "site.localhost").timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
@@ -105,7 +79,7 @@ class DiskFullTest {
 
     @Test
     void a_module_the_file_system_refuses_is_a_clear_507_that_leaves_nothing_behind() throws Exception {
-        Proc unlimited = launch("");
+        ServerProcess unlimited = launch("");
         String etag;
         try {
             assertThat(upload(unlimited, version("version one")).statusCode()).isEqualTo(200);
@@ -114,7 +88,7 @@ class DiskFullTest {
             stop(unlimited);
         }
 
-        Proc limited = launch("ulimit -f " + FILE_SIZE_LIMIT_KB + "; ");
+        ServerProcess limited = launch("ulimit -f " + FILE_SIZE_LIMIT_KB + "; ");
         try {
             assertThat(serve(limited)).isEqualTo("version one");
             String big = version("version big") + "\n//" + "x".repeat(3 * 1024 * 1024);

@@ -2,18 +2,14 @@ package dev.tenantd.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StartupFootprintTest {
     private static final String TOKEN = "footprint-token";
-    private static final Pattern PORT = Pattern.compile("(workers|API):\\s+http://127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern LOG_LINE = Pattern.compile("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (INFO |WARN |ERROR|DEBUG|TRACE) \\S+ - .*");
 
     @TempDir
@@ -44,7 +39,7 @@ class StartupFootprintTest {
                 "--listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0", "--account-id", "acct", "--api-token", TOKEN))
                 .redirectError(stderr.toFile()).start();
         try {
-            int api = apiPort(p);
+            int api = ServerProcess.serving(p).apiPort();
 
             String loaded = Files.readString(classes);
             assertThat(loaded).contains("dev.tenantd.server.TenantdServer");
@@ -71,26 +66,5 @@ class StartupFootprintTest {
             p.destroyForcibly();
             p.waitFor(30, TimeUnit.SECONDS);
         }
-    }
-
-    private static int apiPort(Process p) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        int worker = 0;
-        int api = 0;
-        while (worker == 0 || api == 0) {
-            String line = out.readLine();
-            if (line == null) {
-                throw new AssertionError("tenantd exited before it was serving");
-            }
-            Matcher m = PORT.matcher(line);
-            if (m.find()) {
-                if (m.group(1).equals("workers")) {
-                    worker = Integer.parseInt(m.group(2));
-                } else {
-                    api = Integer.parseInt(m.group(2));
-                }
-            }
-        }
-        return api;
     }
 }
