@@ -11,7 +11,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
  * The server's logging, set up in code: lines of time, level, logger and message on standard
- * error; INFO and up, WARN and up from Netty, Vert.x and Flyway. Found by Logback through
+ * error; INFO and up, but only WARN and up from Netty, Vert.x and Flyway. Found by Logback through
  * {@code META-INF/services}. An operator's own file ({@code -Dlogback.configurationFile=...})
  * takes its place. Logback's XML configurator, with the XML parser under it, is several hundred
  * classes that would stay loaded for the life of the process.
