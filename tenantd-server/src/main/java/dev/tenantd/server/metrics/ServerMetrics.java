@@ -112,9 +112,12 @@ public final class ServerMetrics implements AutoCloseable {
      */
     public UnaryOperator<Executor> timing(String name) {
         // Not ExecutorServiceMetrics.monitor: it binds the pool's gauges too, which bind() does.
-        return executor -> executor instanceof ExecutorService service
-                ? new TimedExecutorService(registry, service, name, "", Tags.empty())
-                : ExecutorServiceMetrics.monitor(registry, executor, name, Tags.empty());
+        return executor -> {
+            if (!(executor instanceof ExecutorService service)) {
+                throw new IllegalArgumentException("timing needs the pool itself (an ExecutorService), not " + executor);
+            }
+            return new TimedExecutorService(registry, service, name, "", Tags.empty());
+        };
     }
 
     /** The Prometheus text exposition of every meter. */
