@@ -84,8 +84,13 @@ class MetricsTest {
         }
         assertThat(t.worker("GET", "nobody.shop.test", "/", null).status()).isEqualTo(404);
         // An invocation is counted when it is over, which may be just after its response was sent.
+        // A request is counted with its response; its invocation's outcome and times once the invocation is over.
         Scrape after = awaitScrape(t, s -> s.delta(before, "tenantd_requests_total", Map.of("namespace", "tenants")) >= 6
-                && s.delta(before, "tenantd_requests_total", Map.of("namespace", "-")) >= 6);
+                && s.delta(before, "tenantd_requests_total", Map.of("namespace", "-")) >= 6
+                && s.delta(before, "tenantd_invocations_total", Map.of("namespace", "tenants")) >= 6
+                && s.delta(before, "tenantd_invocations_total", Map.of("namespace", "-", "outcome", "ok")) >= 6
+                && s.delta(before, "tenantd_invocation_cpu_seconds_count", Map.of("namespace", "tenants")) >= 5
+                && s.delta(before, "tenantd_invocation_wall_seconds_bucket", Map.of("namespace", "tenants", "le", "+Inf")) >= 5);
 
         Map<String, String> tenants = Map.of("namespace", "tenants");
         assertThat(after.delta(before, "tenantd_requests_total", tenants)).isEqualTo(6);
