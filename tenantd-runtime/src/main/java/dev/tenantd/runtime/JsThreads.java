@@ -9,6 +9,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,10 @@ final class JsThreads {
         private final JsThreads owner;
         private volatile boolean detached;
         private volatile Optional<String> kernelId = Optional.empty();
+        /** The task this thread runs as soon as its current one is over ({@link JsThreads#executeNext}). */
+        private final AtomicReference<Runnable> next = new AtomicReference<>();
+        /** The isolate's mailbox this thread drains now, if any ({@link Mailbox}). */
+        Mailbox draining;
 
         private JsThread(JsThreads owner, Lane lane, String name, long stackBytes) {
             super(null, null, name, stackBytes);
@@ -63,6 +68,14 @@ final class JsThreads {
             return detached;
         }
 
+        /** Puts the task kept for after the current one, if any, in the lane's queue, for any thread to take. */
+        void handOver() {
+            Runnable task = next.getAndSet(null);
+            if (task != null) {
+                owner.queue(lane).add(task);
+            }
+        }
+
         @Override
         public void run() {
             kernelId = ThreadNice.currentThreadId();
@@ -71,7 +84,10 @@ final class JsThreads {
             try {
                 while (!detached) {
                     // Once closed, the threads finish what is queued and end.
-                    Runnable task = owner.closed ? queue.poll() : queue.take();
+                    Runnable task = next.getAndSet(null);
+                    if (task == null) {
+                        task = owner.closed ? queue.poll() : queue.take();
+                    }
                     if (task == null) {
                         break;
                     }
@@ -84,6 +100,7 @@ final class JsThreads {
             } catch (InterruptedException e) {
                 // the engine is closing
             } finally {
+                handOver();
                 owner.live.remove(this);
                 if (detached) {
                     owner.detachedNow.decrementAndGet();
@@ -163,6 +180,30 @@ final class JsThreads {
         queue(lane).add(task);
     }
 
+    /**
+     * Runs the task on the calling JS thread as soon as the task it runs now is over,
+     * instead of waking another thread of the lane for it: for a turn that the current
+     * turn hands on (a request to another isolate, or that request's answer) while the
+     * caller is about to go idle, running it here saves two thread wake-ups. When other
+     * tasks wait for the lane, the task queues behind them as {@link #execute} does, so
+     * it never goes ahead of them; so does a task from any other caller, a thread of
+     * another lane, or one that already keeps a task for later. The task waits for no more
+     * than the rest of the current turn: should that turn run long, its thread is detached
+     * and the task goes to the lane's queue then, and should the caller have more turns to
+     * run after it, the caller hands the task over first ({@link JsThread#handOver}).
+     */
+    void executeNext(Lane lane, Runnable task) {
+        if (closed) {
+            throw new RejectedExecutionException("the JS engine is closed");
+        }
+        if (!(Thread.currentThread() instanceof JsThread self) || self.owner != this || self.lane != lane
+                || self.detached || !queue(lane).isEmpty() || !self.next.compareAndSet(null, task)) {
+            queue(lane).add(task);
+        } else if (self.detached) {
+            self.handOver(); // detached while the task was being kept: it must not wait for the long turn
+        }
+    }
+
     /** Whether turns wait for a thread of this lane. */
     boolean hasWaiting(Lane lane) {
         return !queue(lane).isEmpty();
@@ -200,6 +241,7 @@ final class JsThreads {
             }
         } while (!detachedNow.compareAndSet(now, now + 1));
         thread.detached = true;
+        thread.handOver();
         try {
             spawn(thread.lane);
             if (thread.lane == Lane.FOREGROUND) {

@@ -142,10 +142,18 @@ final class Mailbox implements Executor {
         }
     }
 
-    /** Hands the mailbox, which the caller holds ({@code scheduled}), to a thread of its lane. */
+    /**
+     * Hands the mailbox, which the caller holds ({@code scheduled}), to a thread of its lane:
+     * to the calling JS thread when that one drains an isolate that has no further turn
+     * waiting (it is about to be free), to any thread of the lane otherwise.
+     */
     private void startDrain() {
         try {
-            threads.execute(lane(), this::drain);
+            if (JsThreads.current().map(t -> t.draining != null && t.draining.turns.isEmpty()).orElse(false)) {
+                threads.executeNext(lane(), this::drain);
+            } else {
+                threads.execute(lane(), this::drain);
+            }
         } catch (RejectedExecutionException engineClosed) {
             turns.clear(); // the engine is shutting down: its isolates take no more turns
             scheduled.set(false);
@@ -157,6 +165,7 @@ final class Mailbox implements Executor {
         java.util.Optional<JsThreads.JsThread> thread = JsThreads.current();
         long pauseNanos = 0;
         TurnCpuClock.read();
+        thread.ifPresent(t -> t.draining = this);
         try {
             for (int i = 0; i < BATCH; i++) {
                 Runnable turn = turns.poll();
@@ -197,8 +206,13 @@ final class Mailbox implements Executor {
                 if (thread.isPresent() && thread.get().detached()) {
                     break; // this thread ends; the next turns go to a thread of the lane
                 }
+                if (!turns.isEmpty()) {
+                    // More turns came meanwhile: what this thread kept for after this turn would wait for them.
+                    thread.ifPresent(JsThreads.JsThread::handOver);
+                }
             }
         } finally {
+            thread.ifPresent(t -> t.draining = null);
             TurnCpuClock.forget();
             if (pauseNanos > 0 && !turns.isEmpty()) {
                 // Still scheduled: nobody else may start a drain while the isolate rests.
