@@ -36,6 +36,15 @@ final class JsValues {
     }
 
     /**
+     * A body for the isolate: {@code null} when there are no bytes, else {@link #bytes}. Most
+     * requests and many responses have no body, and an ArrayBuffer made from the host is
+     * one of the dearer values to make (a native backing store and a handle Javet tracks).
+     */
+    static V8Value body(V8Runtime runtime, byte[] data) throws JavetException {
+        return data.length == 0 ? runtime.createV8ValueNull() : bytes(runtime, data);
+    }
+
+    /**
      * Bytes the runtime JavaScript hands out: always an ArrayBuffer holding exactly them,
      * copied from its memory (a view's length and offset would be read through properties
      * a worker can redefine).

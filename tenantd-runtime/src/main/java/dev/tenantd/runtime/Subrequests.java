@@ -269,7 +269,7 @@ final class Subrequests {
             return;
         }
         V8Runtime runtime = isolate.runtime();
-        try (V8ValueArrayBuffer bytes = bytes(runtime, data.bytes())) {
+        try (V8Value bytes = JsValues.body(runtime, data.bytes())) {
             long since = Invocation.millisSinceStart(owner);
             isolate.entry().invokeVoid("answer", runtime.createV8ValueDouble(Invocation.epochMillis(owner, since)),
                     runtime.createV8ValueDouble(since), runtime.createV8ValueInteger(call),
@@ -293,7 +293,7 @@ final class Subrequests {
         // enters this isolate at all.
         int heldId = held ? hold(owner, response.body()) : 0;
         V8Runtime runtime = isolate.runtime();
-        try (V8ValueArrayBuffer body = bytes(runtime, held ? EMPTY : response.body())) {
+        try (V8Value body = JsValues.body(runtime, held ? EMPTY : response.body())) {
             if (!held) {
                 bodies.release(response.body());
             }

@@ -201,7 +201,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             }
             // A streamed body is the invocation's from here: read as the worker reads it, cancelled when it ends.
             int streamId = request.stream().map(stream -> subrequests.streams().adopt(stream, inv)).orElse(0);
-            try (V8ValueArrayBuffer body = JsValues.bytes(runtime, request.body())) {
+            try (V8Value body = JsValues.body(runtime, request.body())) {
                 engine.bodies().release(request.body());
                 if (request.body().length >= IsolateMemory.HOST_BYTES_CHECKED_FROM) {
                     measureMemory();

@@ -257,6 +257,46 @@ class WorkerTest {
     }
 
     @Test
+    void pass_through_on_exception_sends_the_request_body_on() {
+        Engines.RecordingHost host = new Engines.RecordingHost();
+        Worker w = load(Engines.module("""
+                export default { fetch(request, env, ctx) { ctx.passThroughOnException(); throw new Error('oops'); } };"""), host);
+        WorkerResponse r = get(w.fetch(new WorkerRequest("POST", "http://origin.test/a", List.of(),
+                "data".getBytes(StandardCharsets.UTF_8))));
+        assertThat(text(r)).isEqualTo("POST http://origin.test/a data");
+        assertThat(text(get(w.fetch(new WorkerRequest("POST", "http://origin.test/b", List.of(), new byte[0])))))
+                .isEqualTo("POST http://origin.test/b ");
+    }
+
+    @Test
+    void bodies_without_bytes_reach_the_worker_as_null_and_read_as_empty() {
+        Engines.RecordingHost host = new Engines.RecordingHost() {
+            @Override
+            public java.util.concurrent.CompletableFuture<WorkerResponse> fetch(WorkerRequest request) {
+                return java.util.concurrent.CompletableFuture.completedFuture(request.url().endsWith("/empty")
+                        ? new WorkerResponse(200, "OK", List.of("x-empty", "1"), new byte[0])
+                        : super.fetch(request).join());
+            }
+        };
+        Worker w = load(Engines.modules("w.js", List.of(esm("w.js", """
+                export default { async fetch(request, env) {
+                  const out = [request.body === null, await request.text(), request.bodyUsed];
+                  const empty = await fetch('https://origin.test/empty');
+                  out.push(empty.body === null, empty.headers.get('x-empty'), (await empty.arrayBuffer()).byteLength);
+                  const full = await fetch('https://origin.test/full');
+                  out.push(full.body !== null, await full.text());
+                  const none = await env.ECHO.echo('a');
+                  const some = await env.ECHO.echo('b', new Uint8Array([7, 8]));
+                  out.push(none.bytes, Array.from(some.bytes));
+                  return Response.json(out);
+                } };""")), List.of(new Binding.Channel("ECHO", "test-echo", 0, "{}"))), host);
+        assertThat(text(get(w.fetch(new WorkerRequest("POST", "http://x/", List.of(), new byte[0])))))
+                .isEqualTo("[true,\"\",false,true,\"1\",0,true,\"GET https://origin.test/full \",null,[7,8]]");
+        assertThat(text(get(w.fetch(new WorkerRequest("PUT", "http://x/", List.of(), "abc".getBytes(StandardCharsets.UTF_8))))))
+                .startsWith("[false,\"abc\",true,");
+    }
+
+    @Test
     void dispatch_binding_lazy_and_eager_not_found() {
         String dispatcher = """
                 export default { async fetch(request, env) {

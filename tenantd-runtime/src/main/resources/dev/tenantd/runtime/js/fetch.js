@@ -88,7 +88,7 @@ function fetch_settle(id, status, statusText, headers, buffer, url, redirects, h
   try {
     const body = streamId > 0 ? body_hostStreamSource(streamId, streamLength)
       : heldId > 0 ? body_heldSource(heldId, heldLength)
-      : ArrayBufferPrototypeGetByteLength(buffer) === 0 ? null : memory_fromHost(buffer);
+      : buffer === null ? null : memory_fromHost(buffer);
     entry.resolve(responseFromHost(status, statusText, fetch_splitHeaders(headers), body, url, redirects > 0,
       entry.encodeBody, socketId > 0 ? ws_fromHost(socketId) : null));
   } catch (error) {
@@ -103,7 +103,7 @@ function fetch_answer(id, text, buffer) {
   fetch_pending.delete(id);
   if (entry.signal) events_removeAbortAlgorithm(entry.signal, entry.onAbort);
   try {
-    entry.resolve({ text, bytes: ArrayBufferPrototypeGetByteLength(buffer) === 0 ? null : memory_fromHost(buffer) });
+    entry.resolve({ text, bytes: buffer === null ? null : memory_fromHost(buffer) });
   } catch (error) {
     entry.reject(error);
   }

@@ -190,12 +190,13 @@ function worker_run(request, pending, env, entrypoint, propsJson) {
 }
 
 // One invocation, from the handler's call to the end of its waitUntil work. It never
-// rejects: every failure becomes the invocation's error response.
+// rejects: every failure becomes the invocation's error response. `body` is a body_Source
+// (streamed), a non-empty Uint8Array, or null.
 async function worker_serve(id, method, url, headers, body, envJson, cfJson, entrypoint, propsJson) {
   const pending = { waitUntil: [], passThrough: false, responded: false, response: undefined, finished: false };
   try {
     const request = requestFromHost(method, url, fetch_splitHeaders(headers),
-      body instanceof body_Source || TypedArrayPrototypeGetLength(body) > 0 ? body : null,
+      body,
       cfJson ? JSONParse(cfJson) : undefined);
     // Values given for this invocation only (an outbound worker's parameters) sit over the worker's env.
     const env = envJson === '' ? worker_env : ObjectFreeze({ ...worker_env, ...JSONParse(envJson) });
@@ -318,7 +319,9 @@ const entryPoints = {
 
   invoke(epochMs, id, method, url, headers, buffer, envJson, cfJson, entrypoint, propsJson, streamId, streamLength) {
     clock_turn(epochMs, 0);
-    const body = streamId > 0 ? body_hostStreamSource(streamId, streamLength) : memory_fromHost(buffer);
+    // No body comes as null (see JsValues.body), a streamed one by its id.
+    const body = streamId > 0 ? body_hostStreamSource(streamId, streamLength)
+      : buffer === null ? null : memory_fromHost(buffer);
     worker_serve(id, method, url, headers, body, envJson, cfJson, entrypoint, propsJson);
   },
 
@@ -451,7 +454,7 @@ async function worker_finishWithError(id, error, pending, method, url, headers, 
       body.disturbed = true;
     }
     response = await fetch_hostCall(null, (callId) => host.fetch(callId, method, url, headers,
-      stream === 0 && TypedArrayPrototypeGetLength(body) > 0 ? bodyToHost(body) : null, stream));
+      stream === 0 && body !== null ? bodyToHost(body) : null, stream));
   } catch (fetchError) {
     worker_fail(id, fetchError);
     return;
