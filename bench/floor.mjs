@@ -8,7 +8,10 @@
 // (workers/hello.js; workerd: workerd/hello.capnp) and (b) a dispatch worker in front of the
 // same user worker (tenantd: a dispatch namespace; workerd: a service binding,
 // workerd/dispatch.capnp). A 3 s warm-up per target, then 3 rounds of 4 s with the targets
-// alternating (quick: 1 round of 2 s); medians by req/s, with wrk's p50 of that round.
+// alternating (quick: 1 round of 2 s); medians by req/s, with wrk's p50 of that round, and
+// each server's CPU time per request in that round (user + system time of the server process,
+// from /proc/PID/stat, over the requests wrk counted): the cost of a request, which varies
+// less with the machine's load than the rate does.
 // Target (tenantd): at least workerd's rate in every row. Needs a build (./tenantd builds one),
 // wrk, and workerd (BENCH_WORKERD, or bench/.cache/workerd as bench/run.sh installs it).
 import { execFileSync } from 'node:child_process';
@@ -24,6 +27,20 @@ const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
 const ROUNDS = quick ? 1 : 3;
 const SECONDS = quick ? 2 : 4;
+
+// CPU time (user + system) the process has used, in microseconds.
+function cpuMicros(pid) {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 1e6 / CLOCK_TICKS;
+}
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+// One wrk run against a server; with `pid`, also its CPU time per request (µs) during the run.
+function measure(port, host, conns, seconds, pid) {
+  const before = cpuMicros(pid);
+  const r = wrk(port, host, conns, seconds);
+  return { ...r, cpuPerRequest: r.requests > 0 ? (cpuMicros(pid) - before) / r.requests : NaN };
+}
 
 function wrk(port, host, conns, seconds) {
   return parseWrk(execFileSync('wrk', ['-t1', `-c${conns}`, `-d${seconds}s`, '--latency', '-H', `Host: ${host}`,
@@ -47,19 +64,21 @@ try {
   const dispatch = await startWorkerd('dispatch.capnp');
   workerds.push(plain, dispatch);
   const scenarios = {
-    '(a) hello world': { tenantd: [t.workerPort, 'hello.localhost'], workerd: [plain.port, 'hello.bench.test'] },
-    '(b) dispatcher → user worker': { tenantd: [t.workerPort, 'hello.floor.test'], workerd: [dispatch.port, 'hello.bench.test'] },
+    '(a) hello world': { tenantd: [t.workerPort, 'hello.localhost', t.proc.pid], workerd: [plain.port, 'hello.bench.test', plain.proc.pid] },
+    '(b) dispatcher → user worker': { tenantd: [t.workerPort, 'hello.floor.test', t.proc.pid],
+      workerd: [dispatch.port, 'hello.bench.test', dispatch.proc.pid] },
   };
   console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0].model}; wrk -t1, ${ROUNDS} round(s) of ${SECONDS} s, medians`);
   console.log('');
-  console.log('| scenario | connections | tenantd req/s | workerd req/s | tenantd / workerd | tenantd p50 ms | workerd p50 ms |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  console.log('| scenario | connections | tenantd req/s | workerd req/s | tenantd / workerd | tenantd p50 ms | workerd p50 ms'
+    + ' | CPU µs per request, tenantd / workerd |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const conns of [1, 16]) {
     for (const [name, targets] of Object.entries(scenarios)) {
       for (const [port, host] of Object.values(targets)) wrk(port, host, conns, quick ? 1 : 3);
       const runs = { tenantd: [], workerd: [] };
       for (let round = 0; round < ROUNDS; round++) {
-        for (const [system, [port, host]] of Object.entries(targets)) runs[system].push(wrk(port, host, conns, SECONDS));
+        for (const [system, [port, host, pid]] of Object.entries(targets)) runs[system].push(measure(port, host, conns, SECONDS, pid));
       }
       const median = (xs) => [...xs].sort((a, b) => a.rps - b.rps)[Math.floor(xs.length / 2)];
       const a = median(runs.tenantd);
@@ -67,7 +86,9 @@ try {
       for (const [system, xs] of Object.entries(runs)) {
         for (const x of xs) if (x.non2xx > 0 || x.socketErrors > 0) problems.push(`${system} ${name} c${conns}: ${x.non2xx} non-2xx, ${x.socketErrors} socket errors`);
       }
-      console.log(`| ${name} | ${conns} | ${a.rps.toFixed(0)} | ${b.rps.toFixed(0)} | ${(a.rps / b.rps).toFixed(2)}× | ${a.p50.toFixed(3)} | ${b.p50.toFixed(3)} |`);
+      const cpu = (xs) => [...xs].map((x) => x.cpuPerRequest).sort((p, q) => p - q)[Math.floor(xs.length / 2)];
+      console.log(`| ${name} | ${conns} | ${a.rps.toFixed(0)} | ${b.rps.toFixed(0)} | ${(a.rps / b.rps).toFixed(2)}× | ${a.p50.toFixed(3)} | ${b.p50.toFixed(3)}`
+        + ` | ${cpu(runs.tenantd).toFixed(1)} / ${cpu(runs.workerd).toFixed(1)} |`);
     }
   }
 } finally {
