@@ -28,14 +28,16 @@ const quick = process.argv.includes('--quick');
 const ROUNDS = quick ? 1 : 3;
 const SECONDS = quick ? 2 : 4;
 
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
 // CPU time (user + system) the process has used, in microseconds.
 function cpuMicros(pid) {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 1e6 / CLOCK_TICKS;
 }
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
-// One wrk run against a server; with `pid`, also its CPU time per request (µs) during the run.
+// One wrk run against the server whose process is `pid`, and that process's CPU time per
+// request (µs) during the run.
 function measure(port, host, conns, seconds, pid) {
   const before = cpuMicros(pid);
   const r = wrk(port, host, conns, seconds);

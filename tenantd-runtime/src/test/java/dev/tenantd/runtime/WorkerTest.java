@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class WorkerTest {
@@ -176,7 +177,7 @@ class WorkerTest {
     /** Records what an {@link InvocationObserver} is told, in order. */
     static final class RecordingObserver implements InvocationObserver {
         final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final java.util.concurrent.CompletableFuture<InvocationRecord> ended = new java.util.concurrent.CompletableFuture<>();
+        final CompletableFuture<InvocationRecord> ended = new CompletableFuture<>();
 
         @Override
         public void log(String level, String messageJson, long timestampMillis) {
@@ -272,10 +273,10 @@ class WorkerTest {
     void bodies_without_bytes_reach_the_worker_as_null_and_read_as_empty() {
         Engines.RecordingHost host = new Engines.RecordingHost() {
             @Override
-            public java.util.concurrent.CompletableFuture<WorkerResponse> fetch(WorkerRequest request) {
-                return java.util.concurrent.CompletableFuture.completedFuture(request.url().endsWith("/empty")
-                        ? new WorkerResponse(200, "OK", List.of("x-empty", "1"), new byte[0])
-                        : super.fetch(request).join());
+            public CompletableFuture<WorkerResponse> fetch(WorkerRequest request) {
+                return request.url().endsWith("/empty")
+                        ? CompletableFuture.completedFuture(new WorkerResponse(200, "OK", List.of("x-empty", "1"), new byte[0]))
+                        : super.fetch(request);
             }
         };
         Worker w = load(Engines.modules("w.js", List.of(esm("w.js", """
@@ -357,10 +358,10 @@ class WorkerTest {
     @Test
     void many_concurrent_invocations_interleave_on_one_isolate() {
         // The slow invocation waits on a subrequest the test answers only after the fast one is done.
-        java.util.concurrent.CompletableFuture<WorkerResponse> held = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<WorkerResponse> held = new CompletableFuture<>();
         Engines.RecordingHost host = new Engines.RecordingHost() {
             @Override
-            public java.util.concurrent.CompletableFuture<WorkerResponse> fetch(WorkerRequest request) {
+            public CompletableFuture<WorkerResponse> fetch(WorkerRequest request) {
                 return request.url().endsWith("/held") ? held : super.fetch(request);
             }
         };
