@@ -16,6 +16,8 @@ import io.vertx.core.streams.ReadStream;
 public final class BoundedBody {
     /** How often, in bytes received, a body without a declared length is checked against the budget. */
     private static final int CHECK_EVERY = 1024 * 1024;
+    /** The body of every request that sent no bytes (arrays of length 0 cannot change). */
+    private static final byte[] NO_BYTES = new byte[0];
 
     /** A body larger than the limit set for it. */
     public static final class TooLarge extends RuntimeException {
@@ -65,16 +67,21 @@ public final class BoundedBody {
             return Future.failedFuture(new Busy(budget.refusal(declaredLength)));
         }
         Promise<byte[]> done = Promise.promise();
-        // Grown as bytes arrive: a declared length is a claim, not memory to set aside.
-        Buffer received = Buffer.buffer((int) Math.min(Math.max(declaredLength, 1024), 64 * 1024));
+        // Made at the first chunk and grown as bytes arrive: a declared length is a claim, not
+        // memory to set aside, and most requests (GET, HEAD) have no body to hold at all.
+        Buffer[] received = {null};
         long[] nextCheck = {CHECK_EVERY};
         stream.exceptionHandler(done::tryFail);
         stream.handler(chunk -> {
             if (done.future().isComplete()) {
                 return;
             }
-            received.appendBuffer(chunk);
-            int size = received.length();
+            if (received[0] == null) {
+                received[0] = Buffer.buffer((int) Math.min(Math.max(Math.max(declaredLength, chunk.length()), 1024),
+                        64 * 1024));
+            }
+            received[0].appendBuffer(chunk);
+            int size = received[0].length();
             if (size > maxBytes) {
                 stream.handler(null);
                 done.tryFail(new TooLarge(maxBytes));
@@ -87,7 +94,7 @@ public final class BoundedBody {
             }
         });
         stream.endHandler(ignored -> {
-            byte[] body = received.getBytes();
+            byte[] body = received[0] == null ? NO_BYTES : received[0].getBytes();
             budget.hold(body);
             if (!done.tryComplete(body)) {
                 budget.release(body);

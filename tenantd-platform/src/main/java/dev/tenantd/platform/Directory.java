@@ -89,7 +89,7 @@ public final class Directory {
      * {@code <script>.<workers-dev-domain>} for a plain worker.
      */
     public Optional<ScriptRef> routeFor(String host, String path) {
-        String h = host == null ? "" : host.replaceFirst(":\\d+$", "").toLowerCase(Locale.ROOT);
+        String h = host == null ? "" : withoutPort(host).toLowerCase(Locale.ROOT);
         Optional<Route> route = Route.match(routes, h, path);
         if (route.isPresent()) {
             return Optional.of(ScriptRef.plain(defaultAccountId, route.get().script()));
@@ -102,6 +102,21 @@ public final class Directory {
             }
         }
         return Optional.empty();
+    }
+
+    /** {@code host} without a trailing {@code :digits} (the port), on every request: no regular expression. */
+    static String withoutPort(String host) {
+        int colon = host.lastIndexOf(':');
+        if (colon < 0 || colon == host.length() - 1) {
+            return host;
+        }
+        for (int i = colon + 1; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (c < '0' || c > '9') {
+                return host;
+            }
+        }
+        return host.substring(0, colon);
     }
 
     private static String key(String accountId, String name) {

@@ -1,7 +1,6 @@
 package dev.tenantd.server;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import javax.net.ssl.SSLSession;
@@ -18,18 +17,35 @@ final class RequestCf {
     }
 
     static String of(HttpServerRequest request) {
-        ObjectNode cf = JsonNodeFactory.instance.objectNode();
-        cf.put("httpProtocol", protocol(request.version()));
-        String acceptEncoding = request.getHeader("accept-encoding");
-        if (acceptEncoding != null) {
-            cf.put("clientAcceptEncoding", acceptEncoding);
-        }
         SSLSession tls = request.isSSL() ? request.sslSession() : null;
-        if (tls != null) {
-            cf.put("tlsVersion", tls.getProtocol());
-            cf.put("tlsCipher", tls.getCipherSuite());
+        return json(protocol(request.version()), request.getHeader("accept-encoding"),
+                tls == null ? null : tls.getProtocol(), tls == null ? null : tls.getCipherSuite());
+    }
+
+    /**
+     * The object as JSON, written directly (it is made for every request); a property that is
+     * {@code null} is left out. Header values are the client's and are quoted as JSON strings.
+     */
+    static String json(String httpProtocol, String acceptEncoding, String tlsVersion, String tlsCipher) {
+        StringBuilder out = new StringBuilder(48);
+        out.append('{');
+        property(out, "httpProtocol", httpProtocol);
+        property(out, "clientAcceptEncoding", acceptEncoding);
+        property(out, "tlsVersion", tlsVersion);
+        property(out, "tlsCipher", tlsCipher);
+        return out.append('}').toString();
+    }
+
+    private static void property(StringBuilder out, String name, String value) {
+        if (value == null) {
+            return;
         }
-        return cf.toString();
+        if (out.length() > 1) {
+            out.append(',');
+        }
+        out.append('"').append(name).append("\":\"");
+        JsonStringEncoder.getInstance().quoteAsString(value, out);
+        out.append('"');
     }
 
     private static String protocol(HttpVersion version) {

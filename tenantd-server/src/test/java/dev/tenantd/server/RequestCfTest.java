@@ -3,9 +3,12 @@ package dev.tenantd.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantd.platform.Route;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,5 +68,28 @@ class RequestCfTest {
         assertThat(TestServer.JSON.readTree(lines[0]).path("httpProtocol").asText()).isEqualTo("HTTP/1.1");
         assertThat(lines[1]).as("untrusted").isEqualTo("no cf");
         assertThat(lines[2]).as("trusted").isEqualTo(lines[0]);
+    }
+
+    @Test
+    void hostile_header_values_stay_json_strings_written_as_a_json_library_writes_them() throws Exception {
+        Random random = new Random(7);
+        String alphabet = "gzip, br;q=0.5\"\\/\u0000\u001f\u007f\t\né€\u2028\ud83d\ude00";
+        for (int n = 0; n < 5_000; n++) {
+            StringBuilder value = new StringBuilder();
+            for (int i = random.nextInt(12); i > 0; i--) {
+                value.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String encoding = value.toString();
+            String tls = n % 3 == 0 ? "TLSv1.3" : null;
+            ObjectNode expected = JsonNodeFactory.instance.objectNode().put("httpProtocol", "HTTP/1.1")
+                    .put("clientAcceptEncoding", encoding);
+            if (tls != null) {
+                expected.put("tlsVersion", tls).put("tlsCipher", "TLS_AES_128_GCM_SHA256");
+            }
+            String written = RequestCf.json("HTTP/1.1", encoding, tls, tls == null ? null : "TLS_AES_128_GCM_SHA256");
+            assertThat(written).as(encoding).isEqualTo(expected.toString());
+            assertThat(TestServer.JSON.readTree(written)).isEqualTo(expected);
+        }
+        assertThat(RequestCf.json("HTTP/1.0", null, null, null)).isEqualTo("{\"httpProtocol\":\"HTTP/1.0\"}");
     }
 }
