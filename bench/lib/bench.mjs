@@ -458,9 +458,11 @@ function runPaced(classes, target, rate) {
   return JSON.parse(out.trim().split('\n').pop());
 }
 
-async function paced(classes, scenario, rate) {
+// `floor`: the raw Vert.x hello server, paced at the same rate: what the machine and the
+// generator leave of the latency budget when the server does almost nothing.
+async function paced(classes, scenario, rate, floor) {
   log(`paced (${scenario.id}) at ${Math.round(rate)} req/s`);
-  const systems = scenario.systems.filter((s) => s.name !== 'vertx');
+  const systems = [...scenario.systems.filter((s) => s.name !== 'vertx'), ...(floor ? [floor] : [])];
   const runs = Object.fromEntries(systems.map((s) => [s.name, []]));
   for (let round = 1; round <= P.pacedRounds; round++) {
     for (const s of systems) {
@@ -766,7 +768,31 @@ function machine() {
     wrk: tryRun('dpkg-query', ['-W', '-f=${Version}', 'wrk']) || 'unknown',
     java: `${jvendor} ${jre}`.trim(), node: process.version,
     tenantdJar: fs.existsSync(jar) ? new Date(fs.statSync(jar).mtime).toISOString().replace(/\.\d+Z$/, 'Z') : '?',
+    damon: damon(),
   };
+}
+
+// The kernel's data access monitor, when one of its monitors runs: how often it samples and
+// what its schemes do (read from sysfs; empty when DAMON is off or absent).
+function damon() {
+  const root = '/sys/kernel/mm/damon/admin/kdamonds';
+  const read = (f) => { try { return fs.readFileSync(f, 'utf8').trim(); } catch { return ''; } };
+  let names;
+  try { names = fs.readdirSync(root).filter((n) => /^\d+$/.test(n)); } catch { return ''; }
+  const running = [];
+  for (const k of names) {
+    if (read(path.join(root, k, 'state')) !== 'on') continue;
+    const ctx = path.join(root, k, 'contexts', '0');
+    const sampleUs = Number(read(path.join(ctx, 'monitoring_attrs', 'intervals', 'sample_us')));
+    let actions = [];
+    try {
+      actions = fs.readdirSync(path.join(ctx, 'schemes')).filter((n) => /^\d+$/.test(n))
+        .map((n) => read(path.join(ctx, 'schemes', n, 'action'))).filter(Boolean);
+    } catch { /* no schemes */ }
+    running.push(`kdamond ${k}: ${read(path.join(ctx, 'operations')) || '?'} monitoring`
+      + (sampleUs > 0 ? `, a sample every ${sampleUs / 1000} ms` : '') + (actions.length ? `, schemes: ${actions.join(', ')}` : ''));
+  }
+  return running.join('; ');
 }
 
 function report(m, tp, pc, cold, dens, jmhRows, seconds) {
@@ -790,6 +816,12 @@ function report(m, tp, pc, cold, dens, jmhRows, seconds) {
   L.push(`- Other processes: the measurement they disturbed most lost ${(noise.worst * 100).toFixed(0)}% of the machine's CPU to them`
     + `${noise.worstWhat ? ` (${noise.worstWhat})` : ''}; ${noise.repeated} measurement(s) were repeated because of them and the run waited`
     + ` ${noise.waitedS} s for quiet${QUICK ? ' (quick mode neither waits nor repeats)' : ''}.`);
+  if (m.damon) {
+    L.push(`- **The kernel's DAMON is on** (${m.damon}). Its thread, \`kdamond\`, samples which pages of the machine's`
+      + ' memory were used and acts on cold ones. On the 2-core reference VM (a sample every 500 ms) it took 10-20 ms of a'
+      + ' core at each sample, and the requests of any server in flight then, the raw Vert.x one too, waited 10-40 ms:'
+      + ' it shows in the paced p99 and p99.9 rows, hardly in throughput.');
+  }
   L.push(`- tenantd 0.1.0-SNAPSHOT (jar built ${m.tenantdJar}) on ${m.java}, \`-XX:+UseG1GC\`, default heap, defaults otherwise (1 JS thread per core).`);
   L.push(`- ${m.workerd} (npm \`workerd@1.20260426.1\`, the one wrangler 4.86.0 uses); Vert.x ceiling: the Vert.x jars tenantd ships.`);
   L.push(`- wrk ${m.wrk} (Debian); Node ${m.node} drives the run (uploads, cold-start and density requests).`);
@@ -841,15 +873,20 @@ function report(m, tp, pc, cold, dens, jmhRows, seconds) {
     L.push('### p99 latency at half of tenantd\'s peak (paced, open loop)');
     L.push('');
     if (pc && Object.keys(pc).length) {
-      L.push('| scenario | rate req/s | tenantd p50 / p99 / p99.9 ms | workerd p50 / p99 / p99.9 ms | p99 tenantd / workerd |');
-      L.push('|---|---:|---:|---:|---:|');
+      L.push('| scenario | rate req/s | tenantd p50 / p99 / p99.9 ms | workerd p50 / p99 / p99.9 ms | p99 tenantd / workerd | floor: raw Vert.x p50 / p99 / p99.9 ms |');
+      L.push('|---|---:|---:|---:|---:|---:|');
+      const ms3 = (x) => (x ? `${fmt(x.p50, 2)} / ${fmt(x.p99, 2)} / ${fmt(x.p999, 2)}` : '');
       for (const [id, r] of Object.entries(pc)) {
         const t = r.result.tenantd, w = r.result.workerd;
-        L.push(`| (${id}) | ${fmt(r.rate)} | ${fmt(t.p50, 2)} / ${fmt(t.p99, 2)} / ${fmt(t.p999, 2)} | ${fmt(w.p50, 2)} / ${fmt(w.p99, 2)} / ${fmt(w.p999, 2)} | ${ratio(t.p99, w.p99)} |`);
+        L.push(`| (${id}) | ${fmt(r.rate)} | ${ms3(t)} | ${ms3(w)} | ${ratio(t.p99, w.p99)} | ${ms3(r.result.vertx)} |`);
       }
       L.push('');
+      L.push('The floor is the same paced load against the raw Vert.x hello world server of section 1: a server that'
+        + ' does almost nothing per request, so its p99 is what the machine, the generator and the JVM leave of the budget.'
+        + (m.damon ? ` This machine runs the kernel's DAMON (${m.damon}); see "Machine and versions".` : ''));
+      L.push('');
       L.push('Achieved (answers to requests due in the window, over the time taken to answer them): '
-        + Object.entries(pc).map(([id, r]) => `(${id}) ` + Object.entries(r.result).map(([s, x]) => `${s} ${fmt(x.achieved)} req/s`
+        + Object.entries(pc).map(([id, r]) => `(${id}) ` + Object.entries(r.result).map(([s, x]) => `${s === 'vertx' ? 'raw Vert.x' : s} ${fmt(x.achieved)} req/s`
         + (x.dropped ? ` (${fmt(x.dropped)} requests never sent: more than 5 s behind)` : '')).join(', ')).join('; ') + '.');
       L.push('');
     } else skipped('paced');
@@ -968,7 +1005,8 @@ async function httpSections(t, classes) {
   for (const id of ['a', 'b', 'c']) tp[id] = await throughput(sc[id]);
   const pc = {};
   if (SECTIONS.has('paced')) {
-    for (const id of P.pacedScenarios) pc[id] = await paced(classes, sc[id], tp[id].tenantd.rps / 2);
+    const floor = sc.a.systems.find((s) => s.name === 'vertx');
+    for (const id of P.pacedScenarios) pc[id] = await paced(classes, sc[id], tp[id].tenantd.rps / 2, floor);
   }
   await Promise.all([wHello, wDispatch, wJson, vertx].map((x) => stopProcess(x.proc)));
   return { tp, pc };
