@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tenantd benchmark suite, side by side with workerd (see bench/README.md).
 #
-#   bash bench/run.sh           full run (~14 min): prints the tables, writes bench/results/<date>.md
+#   bash bench/run.sh           full run (~16 min): prints the tables, writes bench/results/<date>.md
 #   bash bench/run.sh --quick   smoke run (< 1 min): tiny sizes, writes bench/.cache/results/<date>-quick.md
 #   bash bench/run.sh --build   rebuild tenantd first (mvn -DskipTests install), then the full run
 #   --keep-map-count            do not raise vm.max_map_count for the density step (see below)
