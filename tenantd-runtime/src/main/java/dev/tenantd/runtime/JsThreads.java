@@ -91,6 +91,7 @@ final class JsThreads {
                     if (task == null) {
                         break;
                     }
+                    TurnCpuClock.taskStarting();
                     try {
                         task.run();
                     } catch (Throwable t) {

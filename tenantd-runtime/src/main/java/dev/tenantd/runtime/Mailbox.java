@@ -164,7 +164,7 @@ final class Mailbox implements Executor {
         JsThreads.Lane lane = lane();
         java.util.Optional<JsThreads.JsThread> thread = JsThreads.current();
         long pauseNanos = 0;
-        TurnCpuClock.read();
+        TurnCpuClock.startDrain();
         thread.ifPresent(t -> t.draining = this);
         try {
             for (int i = 0; i < BATCH; i++) {
@@ -213,7 +213,7 @@ final class Mailbox implements Executor {
             }
         } finally {
             thread.ifPresent(t -> t.draining = null);
-            TurnCpuClock.forget();
+            TurnCpuClock.endDrain();
             if (pauseNanos > 0 && !turns.isEmpty()) {
                 // Still scheduled: nobody else may start a drain while the isolate rests.
                 try {
