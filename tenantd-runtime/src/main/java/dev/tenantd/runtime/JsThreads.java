@@ -2,7 +2,6 @@ package dev.tenantd.runtime;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -80,7 +79,7 @@ final class JsThreads {
         public void run() {
             kernelId = ThreadNice.currentThreadId();
             owner.initialThreadsStarted.countDown();
-            BlockingQueue<Runnable> queue = owner.queue(lane);
+            LaneQueue queue = owner.queue(lane);
             try {
                 while (!detached) {
                     // Once closed, the threads finish what is queued and end.
@@ -113,8 +112,8 @@ final class JsThreads {
     private final int perLane;
     private final int maxLongTurns;
     private final long stackBytes;
-    private final LinkedBlockingQueue<Runnable> foreground = new LinkedBlockingQueue<>();
-    private final LinkedBlockingQueue<Runnable> background = new LinkedBlockingQueue<>();
+    private final LaneQueue foreground = new LaneQueue();
+    private final LaneQueue background = new LaneQueue();
     private final AtomicInteger detachedNow = new AtomicInteger();
     private final AtomicInteger[] counters = {new AtomicInteger(), new AtomicInteger()};
     /** Makes foreground threads and runs renice; runs at normal priority. */
@@ -269,7 +268,7 @@ final class JsThreads {
         return t;
     }
 
-    private BlockingQueue<Runnable> queue(Lane lane) {
+    private LaneQueue queue(Lane lane) {
         return lane == Lane.FOREGROUND ? foreground : background;
     }
 
