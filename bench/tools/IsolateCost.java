@@ -27,6 +27,14 @@ import java.util.List;
  *     JsEngine with no pre-warmed isolates, one request each, and prints RSS per live
  *     worker, mean wall time from load to loaded and process CPU time per worker; flags are compatibility flags
  *     (nodejs_compat). Compare two builds by pointing -cp at each.
+ *
+ *   java -cp 'tenantd-server/target/lib/*' bench/tools/IsolateCost.java snapshot N restored|booted
+ *     makes a V8 startup snapshot of the eager files, then N isolates either restored from it or
+ *     booted from the code cache and collected, as tenantd's pre-warmed ones are, and prints the
+ *     CPU to make one, RSS per live isolate and one isolate's heap by space. Run each kind in its
+ *     own JVM (memory one kind freed would be reused by the other). Restoring a snapshot that
+ *     changed Uint8Array (memory.js gates it and its flag-gated fromBase64 and fromHex) kills the
+ *     process, so those three statements are left out of the snapshot's source.
  */
 public final class IsolateCost {
     static final java.lang.management.ThreadMXBean THREAD = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -41,10 +49,29 @@ public final class IsolateCost {
             return;
         }
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        if (args.length > 0 && args[0].equals("snapshot")) {
+            if (args.length != 3 || !List.of("restored", "booted").contains(args[2])) {
+                throw new IllegalArgumentException("usage: IsolateCost.java snapshot N restored|booted");
+            }
+            useIcu();
+            snapshot(n, args[2].equals("restored"));
+            return;
+        }
         List<String> groups = args.length > 2 ? List.of(args).subList(2, args.length)
                 : List.of("eager", "crypto-key.js", "urlpattern.js", "eventsource.js", "websocket.js", "rpc.js",
                         "streams.js", "url.js");
-        // The engine tenantd runs: Javet's i18n build with the ICU data the runtime jar carries.
+        useIcu();
+        System.out.printf("%-34s %8s %10s %12s %14s%n", "without", "src KB", "heap KB/iso", "RSS KB/iso", "boot CPU ms");
+        for (String group : groups) {
+            String source = bootstrap(group);
+            byte[] cache = codeCache(source);
+            measure(group, source, cache, Math.min(20, n));
+            measure(group, source, cache, n);
+        }
+    }
+
+    /** The engine tenantd runs: Javet's i18n build with the ICU data the runtime jar carries. */
+    static void useIcu() throws Exception {
         Path icu = Files.createTempFile("isolate-cost", ".dat");
         icu.toFile().deleteOnExit();
         try (var in = IsolateCost.class.getClassLoader().getResourceAsStream("dev/tenantd/runtime/icu/icudt77l.dat")) {
@@ -54,13 +81,86 @@ public final class IsolateCost {
         V8RuntimeOptions.V8_FLAGS.setIcuDataFile(icu.toString())
                 .setCustomFlags("--disallow-code-generation-from-strings --no-harmony-temporal");
         host();
-        System.out.printf("%-34s %8s %10s %12s %14s%n", "without", "src KB", "heap KB/iso", "RSS KB/iso", "boot CPU ms");
-        for (String group : groups) {
-            String source = bootstrap(group);
-            byte[] cache = codeCache(source);
-            measure(group, source, cache, Math.min(20, n));
-            measure(group, source, cache, n);
+    }
+
+    static void snapshot(int n, boolean fromSnapshot) throws Exception {
+        String source = bootstrap("eager");
+        byte[] cache = codeCache(source);
+        String kept = source;
+        for (String[] edit : new String[][] {
+                {"function defineGlobal(name, value) {", "function defineGlobal(name, value) {\n  if (name === 'Uint8Array') return;"},
+                {"memory_gateMethod(memory_Uint8Array, 'fromBase64'", "0 && memory_gateMethod(memory_Uint8Array, 'fromBase64'"},
+                {"memory_gateMethod(memory_Uint8Array, 'fromHex'", "0 && memory_gateMethod(memory_Uint8Array, 'fromHex'"}}) {
+            if (!kept.contains(edit[0])) throw new IllegalStateException("the runtime no longer has `" + edit[0] + "`: update this tool");
+            kept = kept.replace(edit[0], edit[1]);
         }
+        byte[] blob;
+        V8RuntimeOptions making = new V8RuntimeOptions();
+        making.setCreateSnapshotEnabled(true);
+        try (V8Runtime runtime = host().createV8Runtime(making)) {
+            runtime.getExecutor("globalThis.__tenantd_host = {};").executeVoid();
+            runtime.getExecutor("globalThis.__tenantd_entry = " + kept).setResourceName("tenantd:runtime.js").executeVoid();
+            runtime.getExecutor("delete globalThis.__tenantd_host;").executeVoid();
+            runtime.lowMemoryNotification();
+            blob = runtime.createSnapshot();
+        }
+        V8RuntimeOptions restoring = new V8RuntimeOptions();
+        restoring.setSnapshotBlob(blob);
+        System.out.printf("snapshot of the eager files: %d KB%n", blob.length / 1024);
+        System.out.printf("%-44s %14s %12s%n", "isolates", "make, CPU ms", "RSS KB/iso");
+        for (int round = 0; round < 2; round++) {
+            int count = round == 0 ? Math.min(20, n) : n;
+            {
+                System.gc();
+                Thread.sleep(200);
+                long rssBefore = rssKb();
+                List<V8Runtime> live = new ArrayList<>();
+                long nanos = 0;
+                for (int i = 0; i < count; i++) {
+                    long t0 = THREAD.getCurrentThreadCpuTime();
+                    V8Runtime runtime;
+                    if (fromSnapshot) {
+                        runtime = host().createV8Runtime(restoring);
+                    } else {
+                        runtime = host().createV8Runtime();
+                        try (V8ValueObject host = runtime.createV8ValueObject()) {
+                            runtime.getGlobalObject().set("__tenantd_host", host);
+                            runtime.getExecutor(source, cache).setResourceName("tenantd:runtime.js").execute().close();
+                            runtime.getGlobalObject().delete("__tenantd_host");
+                        }
+                        runtime.lowMemoryNotification();
+                    }
+                    nanos += THREAD.getCurrentThreadCpuTime() - t0;
+                    live.add(runtime);
+                }
+                Thread.sleep(300);
+                long rssAfter = rssKb();
+                if (round == 1) {
+                    String what = fromSnapshot ? "restored from the snapshot" : "booted from the code cache, collected";
+                    System.out.printf("%-44s %14.2f %12d%n", what, nanos / 1e6 / count, (rssAfter - rssBefore) / count);
+                    System.out.println("  heap by space (physical / used KB): " + spaces(live.get(0)));
+                    if (fromSnapshot && !"function function".equals(live.get(0).getExecutor(
+                            "typeof globalThis.__tenantd_entry.configure + ' ' + typeof Response").executeString())) {
+                        throw new IllegalStateException("the restored runtime lacks its entry points");
+                    }
+                }
+                for (V8Runtime runtime : live) runtime.close();
+            }
+        }
+    }
+
+    /** V8's heap spaces by the names V8 gives them (Javet's enum does not line up with V8 14's spaces). */
+    static String spaces(V8Runtime runtime) throws Exception {
+        StringBuilder out = new StringBuilder();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (var space : com.caoccao.javet.enums.V8AllocationSpace.values()) {
+            var stats = runtime.getV8HeapSpaceStatistics(space).get();
+            if (seen.add(stats.getSpaceName()) && stats.getPhysicalSpaceSize() > 0) {
+                out.append(stats.getSpaceName()).append(' ').append(stats.getPhysicalSpaceSize() / 1024).append(" / ")
+                        .append(stats.getSpaceUsedSize() / 1024).append(", ");
+            }
+        }
+        return out.length() == 0 ? "none" : out.substring(0, out.length() - 2);
     }
 
     static V8Host host() throws Exception {
