@@ -108,45 +108,47 @@ public final class IsolateCost {
         restoring.setSnapshotBlob(blob);
         System.out.printf("snapshot of the eager files: %d KB%n", blob.length / 1024);
         System.out.printf("%-44s %14s %12s%n", "isolates", "make, CPU ms", "RSS KB/iso");
+        // The first round warms up and stays live, so that the measured round's isolates cannot
+        // reuse memory the first round's would have freed.
+        List<V8Runtime> warm = new ArrayList<>();
         for (int round = 0; round < 2; round++) {
             int count = round == 0 ? Math.min(20, n) : n;
-            {
-                System.gc();
-                Thread.sleep(200);
-                long rssBefore = rssKb();
-                List<V8Runtime> live = new ArrayList<>();
-                long nanos = 0;
-                for (int i = 0; i < count; i++) {
-                    long t0 = THREAD.getCurrentThreadCpuTime();
-                    V8Runtime runtime;
-                    if (fromSnapshot) {
-                        runtime = host().createV8Runtime(restoring);
-                    } else {
-                        runtime = host().createV8Runtime();
-                        try (V8ValueObject host = runtime.createV8ValueObject()) {
-                            runtime.getGlobalObject().set("__tenantd_host", host);
-                            runtime.getExecutor(source, cache).setResourceName("tenantd:runtime.js").execute().close();
-                            runtime.getGlobalObject().delete("__tenantd_host");
-                        }
-                        runtime.lowMemoryNotification();
+            System.gc();
+            Thread.sleep(200);
+            long rssBefore = rssKb();
+            List<V8Runtime> live = new ArrayList<>();
+            long nanos = 0;
+            for (int i = 0; i < count; i++) {
+                long t0 = THREAD.getCurrentThreadCpuTime();
+                V8Runtime runtime;
+                if (fromSnapshot) {
+                    runtime = host().createV8Runtime(restoring);
+                } else {
+                    runtime = host().createV8Runtime();
+                    try (V8ValueObject host = runtime.createV8ValueObject()) {
+                        runtime.getGlobalObject().set("__tenantd_host", host);
+                        runtime.getExecutor(source, cache).setResourceName("tenantd:runtime.js").execute().close();
+                        runtime.getGlobalObject().delete("__tenantd_host");
                     }
-                    nanos += THREAD.getCurrentThreadCpuTime() - t0;
-                    live.add(runtime);
+                    runtime.lowMemoryNotification();
                 }
-                Thread.sleep(300);
-                long rssAfter = rssKb();
-                if (round == 1) {
-                    String what = fromSnapshot ? "restored from the snapshot" : "booted from the code cache, collected";
-                    System.out.printf("%-44s %14.2f %12d%n", what, nanos / 1e6 / count, (rssAfter - rssBefore) / count);
-                    System.out.println("  heap by space (physical / used KB): " + spaces(live.get(0)));
-                    if (fromSnapshot && !"function function".equals(live.get(0).getExecutor(
-                            "typeof globalThis.__tenantd_entry.configure + ' ' + typeof Response").executeString())) {
-                        throw new IllegalStateException("the restored runtime lacks its entry points");
-                    }
-                }
-                for (V8Runtime runtime : live) runtime.close();
+                nanos += THREAD.getCurrentThreadCpuTime() - t0;
+                live.add(runtime);
             }
+            Thread.sleep(300);
+            long rssAfter = rssKb();
+            if (round == 1) {
+                String what = fromSnapshot ? "restored from the snapshot" : "booted from the code cache, collected";
+                System.out.printf("%-44s %14.2f %12d%n", what, nanos / 1e6 / count, (rssAfter - rssBefore) / count);
+                System.out.println("  heap by space (physical / used KB): " + spaces(live.get(0)));
+                if (fromSnapshot && !"function function".equals(live.get(0).getExecutor(
+                        "typeof globalThis.__tenantd_entry.configure + ' ' + typeof Response").executeString())) {
+                    throw new IllegalStateException("the restored runtime lacks its entry points");
+                }
+            }
+            warm.addAll(live);
         }
+        for (V8Runtime runtime : warm) runtime.close();
     }
 
     /** V8's heap spaces by the names V8 gives them (Javet's enum does not line up with V8 14's spaces). */
