@@ -82,9 +82,12 @@ public final class JsEngine implements AutoCloseable {
                 cacheWriter, ModuleCodeCache.MAX_BYTES);
         // Isolates that come and go, and the JIT compilers (busiest in the first seconds), leave
         // freed memory in the C library's arenas; it goes back to the system 15 s after start and
-        // then once a minute, off the timer thread that JavaScript timers and wall-time limits share.
-        timers.scheduleWithFixedDelay(() -> CompletableFuture.runAsync(NativeHeap::trim),
-                FIRST_NATIVE_TRIM_SECONDS, NATIVE_TRIM_SECONDS, TimeUnit.SECONDS);
+        // then once a minute, each time at the next quiet moment (a trim holds up native
+        // allocations while it runs), off the timer thread that JavaScript timers and wall-time
+        // limits share.
+        QuietTrim trim = new QuietTrim(timers, threads::tasksStarted,
+                () -> CompletableFuture.runAsync(NativeHeap::trim), QuietTrim.CHECK_MILLIS);
+        timers.scheduleWithFixedDelay(trim::request, FIRST_NATIVE_TRIM_SECONDS, NATIVE_TRIM_SECONDS, TimeUnit.SECONDS);
     }
 
     /**

@@ -53,6 +53,8 @@ final class JsThreads {
         private volatile Optional<String> kernelId = Optional.empty();
         /** The task this thread runs as soon as its current one is over ({@link JsThreads#executeNext}). */
         private final AtomicReference<Runnable> next = new AtomicReference<>();
+        /** Tasks this thread has started; written by the thread only. */
+        private volatile long tasksStarted;
         /** The isolate's mailbox this thread drains now, if any ({@link Mailbox}). */
         Mailbox draining;
 
@@ -91,6 +93,7 @@ final class JsThreads {
                         break;
                     }
                     TurnCpuClock.taskStarting();
+                    tasksStarted++;
                     try {
                         task.run();
                     } catch (Throwable t) {
@@ -202,6 +205,18 @@ final class JsThreads {
         } else if (self.detached) {
             self.handOver(); // detached while the task was being kept: it must not wait for the long turn
         }
+    }
+
+    /**
+     * The tasks the live threads have started, together: it changes whenever a task starts (and
+     * when a thread ends), so two equal readings mean no task started between them.
+     */
+    long tasksStarted() {
+        long sum = 0;
+        for (JsThread thread : live) {
+            sum += thread.tasksStarted;
+        }
+        return sum;
     }
 
     /** Whether turns wait for a thread of this lane. */
