@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
 /**
  * Runs the C library's heap trim ({@link NativeHeap#trim}) at a quiet moment. A trim takes each
  * arena's lock while it walks it, and every thread that allocates native memory meanwhile (V8 in
- * a turn, Javet, the JIT compilers) waits: measured under load, one trim took 3.5 to 59 ms. So a
+ * a turn, Javet, the JIT compilers) waits: measured under load, one trim took 3.6 to 59 ms. So a
  * trim that is due waits until no JS thread has started a task for one check interval
  * ({@link #CHECK_MILLIS}), looking again after each busy interval. Under steady load it does not
  * run at all; glibc then reuses what it keeps, and the next quiet interval gives it back.
