@@ -53,8 +53,8 @@ final class JsThreads {
         private volatile Optional<String> kernelId = Optional.empty();
         /** The task this thread runs as soon as its current one is over ({@link JsThreads#executeNext}). */
         private final AtomicReference<Runnable> next = new AtomicReference<>();
-        /** Tasks this thread has started; written by the thread only. */
-        private volatile long tasksStarted;
+        /** The tasks this thread has started ({@link TurnCpuClock#taskCount}), once it runs. */
+        private volatile java.util.function.LongSupplier tasksStarted = () -> 0;
         /** The isolate's mailbox this thread drains now, if any ({@link Mailbox}). */
         Mailbox draining;
 
@@ -80,6 +80,7 @@ final class JsThreads {
         @Override
         public void run() {
             kernelId = ThreadNice.currentThreadId();
+            tasksStarted = TurnCpuClock.taskCount();
             owner.initialThreadsStarted.countDown();
             LaneQueue queue = owner.queue(lane);
             try {
@@ -93,7 +94,6 @@ final class JsThreads {
                         break;
                     }
                     TurnCpuClock.taskStarting();
-                    tasksStarted++;
                     try {
                         task.run();
                     } catch (Throwable t) {
@@ -214,7 +214,7 @@ final class JsThreads {
     long tasksStarted() {
         long sum = 0;
         for (JsThread thread : live) {
-            sum += thread.tasksStarted;
+            sum += thread.tasksStarted.getAsLong();
         }
         return sum;
     }

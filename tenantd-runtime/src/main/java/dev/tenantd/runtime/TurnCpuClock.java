@@ -44,6 +44,12 @@ final class TurnCpuClock {
         READING.get().task++;
     }
 
+    /** The calling thread's task count as {@link #taskStarting} keeps it, for other threads to read. */
+    static java.util.function.LongSupplier taskCount() {
+        Reading reading = READING.get();
+        return () -> reading.task;
+    }
+
     /** A mailbox's drain starts: the reading the previous drain closed with if that was this thread's last task, else a fresh one. */
     static long startDrain() {
         Reading reading = READING.get();
@@ -73,8 +79,8 @@ final class TurnCpuClock {
     private static final class Reading {
         long nanos;
         boolean valid;
-        /** The JS thread's task count: 0 on other threads. */
-        long task;
+        /** The JS thread's task count: 0 on other threads. Written by its thread only, read by others too. */
+        volatile long task;
         long takenInTask;
         long carriedFromTask = -1;
         long reads;

@@ -44,6 +44,18 @@ class LaneQueueTest {
 
     private static final Runnable STOP = () -> { };
 
+    /** Queues one task and answers the name of the thread that ran it. */
+    private static String threadThatRuns(LaneQueue queue) throws InterruptedException {
+        AtomicReference<String> ranOn = new AtomicReference<>();
+        CountDownLatch ran = new CountDownLatch(1);
+        queue.add(() -> {
+            ranOn.set(Thread.currentThread().getName());
+            ran.countDown();
+        });
+        assertThat(ran.await(10, TimeUnit.SECONDS)).as("the task ran within 10 s").isTrue();
+        return ranOn.get();
+    }
+
     @Test
     void a_task_goes_to_the_thread_that_went_idle_last() throws Exception {
         LaneQueue queue = new LaneQueue();
@@ -51,24 +63,11 @@ class LaneQueueTest {
         waitFor(() -> queue.idleThreads() == 1);
         Thread second = consumer(queue, "idle-second");
         waitFor(() -> queue.idleThreads() == 2);
-        AtomicReference<String> ranOn = new AtomicReference<>();
-        CountDownLatch ran = new CountDownLatch(1);
-        queue.add(() -> {
-            ranOn.set(Thread.currentThread().getName());
-            ran.countDown();
-        });
-        assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(ranOn.get()).isEqualTo("idle-second");
+        assertThat(threadThatRuns(queue)).isEqualTo("idle-second");
         // The same thread, idle again, is on top: consecutive tasks stay on it.
         for (int i = 0; i < 20; i++) {
             waitFor(() -> queue.idleThreads() == 2);
-            CountDownLatch again = new CountDownLatch(1);
-            queue.add(() -> {
-                ranOn.set(Thread.currentThread().getName());
-                again.countDown();
-            });
-            assertThat(again.await(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(ranOn.get()).isEqualTo("idle-second");
+            assertThat(threadThatRuns(queue)).isEqualTo("idle-second");
         }
         queue.add(STOP);
         queue.add(STOP);
