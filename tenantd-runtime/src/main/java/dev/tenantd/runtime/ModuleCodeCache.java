@@ -1,11 +1,14 @@
 package dev.tenantd.runtime;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -41,6 +44,8 @@ final class ModuleCodeCache {
     /** Caches of code shorter than this are not worth a file read. */
     static final int MIN_SOURCE_BYTES = 4 * 1024;
     static final long MAX_BYTES = 512L * 1024 * 1024;
+    /** A file holding more than this is not a cache this server wrote: it is ignored. */
+    private static final long MAX_DATA_BYTES = Integer.MAX_VALUE - 64;
     private static final int DIGEST_BYTES = 32;
     /** The header: a SHA-256 of the rest, then whether the cache was made after an invocation. */
     private static final int HEADER_BYTES = DIGEST_BYTES + 1;
@@ -69,7 +74,7 @@ final class ModuleCodeCache {
      * The key of a module: what its cache file is named by. The script's name is part of it, so
      * that how fast one script starts says nothing about whether another has the same code.
      */
-    String key(String scriptName, String moduleName, String code) {
+    String key(String scriptName, String moduleName, byte[] code) {
         MessageDigest sha = sha256();
         sha.update(engineBuild.getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);
@@ -77,13 +82,13 @@ final class ModuleCodeCache {
         sha.update((byte) 0);
         sha.update(moduleName.getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);
-        sha.update(code.getBytes(StandardCharsets.UTF_8));
+        sha.update(code);
         return HexFormat.of().formatHex(sha.digest());
     }
 
-    /** Whether {@code code} is long enough to be worth caching. */
-    static boolean worthCaching(String code) {
-        return code.length() >= MIN_SOURCE_BYTES;
+    /** Whether {@code code} (UTF-8) is long enough to be worth caching. */
+    static boolean worthCaching(byte[] code) {
+        return code.length >= MIN_SOURCE_BYTES;
     }
 
     /**
@@ -95,26 +100,44 @@ final class ModuleCodeCache {
 
     /** The cache stored under {@code key}, if there is an intact one. */
     Optional<Cached> read(String key) {
-        byte[] file;
-        try {
-            file = Files.readAllBytes(dir.resolve(key + SUFFIX));
+        // The header and the data are read into arrays of their own, so that the data needs no copy.
+        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+        byte[] data;
+        try (FileChannel file = FileChannel.open(dir.resolve(key + SUFFIX), StandardOpenOption.READ)) {
+            long size = file.size();
+            if (size <= HEADER_BYTES || size - HEADER_BYTES > MAX_DATA_BYTES) {
+                return Optional.empty();
+            }
+            data = new byte[(int) (size - HEADER_BYTES)];
+            if (!readFully(file, header) || !readFully(file, ByteBuffer.wrap(data))) {
+                return Optional.empty();
+            }
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
             LOG.debug("code cache {} unreadable: {}", key, e.toString());
             return Optional.empty();
         }
-        if (file.length <= HEADER_BYTES) {
-            return Optional.empty();
-        }
+        byte[] head = header.array();
         MessageDigest sha = sha256();
-        sha.update(file, DIGEST_BYTES, file.length - DIGEST_BYTES);
-        if (!MessageDigest.isEqual(Arrays.copyOf(file, DIGEST_BYTES), sha.digest())) {
+        sha.update(head, DIGEST_BYTES, HEADER_BYTES - DIGEST_BYTES);
+        sha.update(data);
+        if (!MessageDigest.isEqual(Arrays.copyOf(head, DIGEST_BYTES), sha.digest())) {
             LOG.warn("code cache {} is damaged and is ignored", key);
             return Optional.empty();
         }
         hits.incrementAndGet();
-        return Optional.of(new Cached(Arrays.copyOfRange(file, HEADER_BYTES, file.length), file[DIGEST_BYTES] == 1));
+        return Optional.of(new Cached(data, head[DIGEST_BYTES] == 1));
+    }
+
+    /** Fills {@code into} from the channel's position; false when the file ends first. */
+    private static boolean readFully(FileChannel file, ByteBuffer into) throws IOException {
+        while (into.hasRemaining()) {
+            if (file.read(into) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Stores {@code data} under {@code key} on the writer; the caller does not wait. */
@@ -127,13 +150,17 @@ final class ModuleCodeCache {
                 Files.createDirectories(dir);
                 Path tmp = Files.createTempFile(dir, key, ".tmp");
                 try {
-                    byte[] rest = new byte[1 + data.length];
-                    rest[0] = (byte) (afterInvocation ? 1 : 0);
-                    System.arraycopy(data, 0, rest, 1, data.length);
-                    byte[] file = new byte[DIGEST_BYTES + rest.length];
-                    System.arraycopy(sha256().digest(rest), 0, file, 0, DIGEST_BYTES);
-                    System.arraycopy(rest, 0, file, DIGEST_BYTES, rest.length);
-                    Files.write(tmp, file);
+                    byte flag = (byte) (afterInvocation ? 1 : 0);
+                    MessageDigest sha = sha256();
+                    sha.update(flag);
+                    sha.update(data);
+                    ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).put(sha.digest()).put(flag).flip();
+                    try (FileChannel file = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                        ByteBuffer[] parts = {header, ByteBuffer.wrap(data)};
+                        while (parts[1].hasRemaining()) {
+                            file.write(parts);
+                        }
+                    }
                     Files.move(tmp, dir.resolve(key + SUFFIX), StandardCopyOption.ATOMIC_MOVE,
                             StandardCopyOption.REPLACE_EXISTING);
                 } finally {

@@ -24,8 +24,10 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Puts a worker's code into an isolate that has the runtime JavaScript: configures the
@@ -44,7 +46,17 @@ import java.util.regex.Pattern;
 final class ScriptLoader {
     private static final Pattern ERROR_NAME = Pattern.compile("^(SyntaxError|TypeError|ReferenceError|RangeError|Error): ");
 
-    private final WorkerSource source;
+    /** The worker as uploaded: needed until {@link #load} returns, then let go of (its modules' text is large). */
+    private WorkerSource source;
+    private final String scriptName;
+    /** Every module's name. */
+    private final Set<String> moduleNames;
+    /**
+     * The modules not compiled yet, which a dynamic import may still ask for. A module's text is
+     * dropped once it is compiled: the isolate has it, and a live worker holds no second copy of
+     * its code on the Java heap.
+     */
+    private final Map<String, WorkerModule> uncompiled = new HashMap<>();
     private final V8Runtime runtime;
     private final V8ValueObject entry;
     private final Map<String, IV8Module> modules = new HashMap<>();
@@ -67,6 +79,9 @@ final class ScriptLoader {
 
     ScriptLoader(WorkerSource source, V8Runtime runtime, V8ValueObject entry, ModuleCodeCache codeCaches) {
         this.source = source;
+        this.scriptName = source.scriptName();
+        this.moduleNames = source.modules().stream().map(WorkerModule::name).collect(Collectors.toUnmodifiableSet());
+        source.modules().forEach(m -> uncompiled.put(m.name(), m));
         this.runtime = runtime;
         this.entry = entry;
         this.codeCaches = codeCaches;
@@ -101,6 +116,14 @@ final class ScriptLoader {
     }
 
     void load(long memoryLimitBytes) throws JavetException {
+        try {
+            loadSource(memoryLimitBytes);
+        } finally {
+            source = null;
+        }
+    }
+
+    private void loadSource(long memoryLimitBytes) throws JavetException {
         String flags = CompatibilityFlags.resolveJson(source.compatibilityDate(), source.compatibilityFlags());
         String format = source.isServiceWorker() ? "service-worker" : "modules";
         String problem = entry.invokeString("configure",
@@ -116,6 +139,7 @@ final class ScriptLoader {
         WorkerModule main = source.main();
         if (source.isServiceWorker()) {
             try {
+                uncompiled.clear();
                 runtime.getExecutor(utf8(main.content())).setResourceName(main.name()).executeVoid();
             } catch (BaseJavetScriptingException e) {
                 throw new ScriptException(describe(e.getScriptingError(), main.name()));
@@ -156,8 +180,10 @@ final class ScriptLoader {
         if (cached != null) {
             return cached;
         }
-        WorkerModule module = source.module(name).orElseThrow(() -> new ScriptException(
-                "No such module \"" + name + "\" among the uploaded modules"));
+        WorkerModule module = uncompiled.get(name);
+        if (module == null) {
+            throw new ScriptException("No such module \"" + name + "\" among the uploaded modules");
+        }
         IV8Module compiled = switch (module.type()) {
             case ES_MODULE -> {
                 String code = utf8(module.content());
@@ -168,8 +194,8 @@ final class ScriptLoader {
                     code = rewritten.get();
                 }
                 // Rewritten code holds this isolate's random importer name: never the same twice.
-                String key = rewritten.isEmpty() && ModuleCodeCache.worthCaching(code)
-                        ? codeCaches.key(source.scriptName(), name, code)
+                String key = rewritten.isEmpty() && ModuleCodeCache.worthCaching(module.content())
+                        ? codeCaches.key(scriptName, name, module.content())
                         : null;
                 ModuleCodeCache.Cached codeCache = key == null ? null : codeCaches.read(key).orElse(null);
                 try {
@@ -196,6 +222,7 @@ final class ScriptLoader {
             case JSON -> synthetic(name, entry.invoke("parseJson", runtime.createV8ValueString(utf8(module.content()))));
         };
         modules.put(name, compiled);
+        uncompiled.remove(name);
         return compiled;
     }
 
@@ -303,14 +330,14 @@ final class ScriptLoader {
             }
         }
         String name = ModuleNames.resolve(referrer, specifier);
-        if (source.module(name).isEmpty() && ModuleNames.isBare(specifier)) {
+        if (!moduleNames.contains(name) && ModuleNames.isBare(specifier)) {
             // An uploaded module of that name comes first; then `buffer` may be `node:buffer`.
             IV8Module builtin = builtin(specifier);
             if (builtin != null) {
                 return builtin;
             }
         }
-        if (source.module(name).isEmpty()) {
+        if (!moduleNames.contains(name)) {
             throw new ScriptException("No such module \"" + specifier + "\" imported from \""
                     + (referrer.isEmpty() ? "?" : referrer) + "\"");
         }

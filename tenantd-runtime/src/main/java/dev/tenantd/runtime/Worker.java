@@ -41,7 +41,10 @@ public final class Worker implements AutoCloseable, IsolateTurns {
     private static final String OVERLOADED = "Server overloaded: it runs its maximum of CPU-heavy requests at once; try again later.";
 
     private final JsEngine engine;
-    private final WorkerSource source;
+    private final String scriptName;
+    private final String mainModule;
+    /** The worker as uploaded, until its isolate has loaded it: a live worker holds no copy of its modules' text. */
+    private volatile WorkerSource source;
     private final IsolateShell.Source shells;
     private final WorkerHost host;
     private final Mailbox mailbox;
@@ -96,14 +99,16 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         this.engine = engine;
         this.shells = shells;
         this.source = source;
+        this.scriptName = source.scriptName();
+        this.mainModule = source.mainModule();
         this.host = host;
         this.mailbox = mailbox;
         this.memory = new IsolateMemory(engine.options().heapLimitMb() * 1024L * 1024L, zlib::nativeBytes);
-        this.console = new WorkerLog(this, host, source.scriptName());
+        this.console = new WorkerLog(this, host, scriptName);
         this.timers = new WorkerTimers(this, engine.timers());
-        this.webSockets = new WebSocketTurns(this, host, engine.timers(), source.scriptName());
+        this.webSockets = new WebSocketTurns(this, host, engine.timers(), scriptName);
         this.subrequests = new Subrequests(this, host, engine.bodies(), webSockets.sockets(),
-                this::rpcCaller, source.scriptName());
+                this::rpcCaller, scriptName);
         this.rpcExports = new RpcExports(this, subrequests);
         this.idleCollection = new IdleCollection(engine.timers(), mailbox, () -> nextInvocationId,
                 () -> isAlive() && invocations.isEmpty(), () -> runtime);
@@ -111,11 +116,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
     }
 
     public String scriptName() {
-        return source.scriptName();
-    }
-
-    public WorkerSource source() {
-        return source;
+        return scriptName;
     }
 
     /** Milliseconds from the isolate's creation to the end of the worker's top-level code. */
@@ -145,6 +146,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             try {
                 createIsolate();
                 loader = new ScriptLoader(source, runtime, entry, engine.moduleCodeCache());
+                source = null;
                 loader.load(memory.limitBytes());
                 if (loader.hasUncachedModules()) {
                     loader.writeCodeCaches(false);
@@ -167,7 +169,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             } catch (BaseJavetScriptingException e) {
                 endTurn(false);
                 discard();
-                started.completeExceptionally(new ScriptException(ScriptLoader.describe(e.getScriptingError(), source.mainModule())));
+                started.completeExceptionally(new ScriptException(ScriptLoader.describe(e.getScriptingError(), mainModule)));
             } catch (Throwable e) {
                 endTurn(false);
                 discard();
@@ -461,7 +463,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             abandoned = true;
         }
         LOG.warn("worker {}: a turn ran on to twice its CPU budget inside one native call; its invocation ends now "
-                + "and the isolate is discarded when the call returns", source.scriptName());
+                + "and the isolate is discarded when the call returns", scriptName);
         engine.timers().execute(() -> {
             if (owner != null) {
                 owner.result.completeExceptionally(new InvocationException(Outcome.EXCEEDED_CPU, "Worker exceeded CPU time limit."));
@@ -505,7 +507,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         } catch (JavetTerminatedException e) {
             terminated = true;
         } catch (JavetException e) {
-            LOG.warn("worker {}: call into the isolate failed: {}", source.scriptName(), e.getMessage());
+            LOG.warn("worker {}: call into the isolate failed: {}", scriptName, e.getMessage());
             if (owner != null) {
                 end(owner, Outcome.EXCEPTION, e.getMessage());
             }
@@ -647,7 +649,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         webSockets.sockets().invocationEnded(inv.id);
         rpcExports.invocationEnded(inv);
         Outcome outcome = inv.outcome != null ? inv.outcome : inv.failed ? Outcome.EXCEPTION : Outcome.OK;
-        InvocationRecord record = new InvocationRecord(source.scriptName(), outcome, inv.cpuNanos,
+        InvocationRecord record = new InvocationRecord(scriptName, outcome, inv.cpuNanos,
                 System.nanoTime() - inv.startNanos, inv.subrequests, inv.status);
         host.invocationEnded(record);
         inv.observer.ended(record);
@@ -695,7 +697,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             } else if (!retiring) {
                 retiring = true;
                 LOG.info("worker {}: the memory behind its Intl objects passed half its limit; a fresh isolate takes "
-                        + "its next requests", source.scriptName());
+                        + "its next requests", scriptName);
                 closeWhenIdle();
             }
             return null;
@@ -798,7 +800,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
      */
     private void refuseResponse(Invocation inv, String problem) {
         String message = "The worker's response cannot be sent: " + problem + ".";
-        LOG.warn("worker {}: invalid response, answering 500: {}", source.scriptName(), problem);
+        LOG.warn("worker {}: invalid response, answering 500: {}", scriptName, problem);
         console.log(inv, "error", "Uncaught TypeError: " + message);
         inv.observer.exception("TypeError", message, System.currentTimeMillis());
         inv.failed = true;
@@ -851,7 +853,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
                 runtime.close();
             }
         } catch (JavetException e) {
-            LOG.warn("worker {}: closing the isolate failed", source.scriptName(), e);
+            LOG.warn("worker {}: closing the isolate failed", scriptName, e);
         }
     }
 

@@ -6,7 +6,11 @@ import static dev.tenantd.runtime.Engines.load;
 import static dev.tenantd.runtime.Engines.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** {@code import()} in ES-module workers: lazy, once per module, resolved like a static import. */
@@ -176,5 +180,40 @@ class DynamicImportTest {
                 addEventListener('fetch', (event) => event.respondWith(
                   import('cloudflare:sockets').then(() => new Response('imported'), (e) => new Response(`rejected: ${e.message}`))));"""));
         assertThat(text(get(w, "http://x/"))).startsWith("rejected: ");
+    }
+
+    @Test
+    void a_started_worker_lets_go_of_the_text_of_what_it_compiled_and_keeps_what_only_import_can_reach()
+            throws InterruptedException {
+        ReferenceQueue<byte[]> collected = new ReferenceQueue<>();
+        WeakReference<byte[]>[] texts = new WeakReference[2];
+        Worker w = loadAndWatch(collected, texts);
+        assertThat(awaitCollected(collected)).as("the compiled main module's text is collected").isSameAs(texts[0]);
+        assertThat(texts[1].get()).as("the text of a module only import() reaches is kept").isNotNull();
+        assertThat(text(get(w, "http://x/"))).isEqualTo("main later");
+        assertThat(awaitCollected(collected)).as("once imported, its text is collected too").isSameAs(texts[1]);
+    }
+
+    /** Loads a worker whose modules' texts only {@code texts} (weakly) and the worker refer to. */
+    private static Worker loadAndWatch(ReferenceQueue<byte[]> collected, WeakReference<byte[]>[] texts) {
+        WorkerModule main = esm("w.js", """
+                export default { async fetch() { return new Response(`main ${(await import('./later.js')).name}`); } };""");
+        WorkerModule later = esm("later.js", "export const name = 'later';");
+        texts[0] = new WeakReference<>(main.content(), collected);
+        texts[1] = new WeakReference<>(later.content(), collected);
+        return load(worker(main, later));
+    }
+
+    /** Collects until some watched text is collected (at most 30 s), and returns its reference. */
+    private static Reference<? extends byte[]> awaitCollected(ReferenceQueue<byte[]> collected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            System.gc();
+            Reference<? extends byte[]> ref = collected.remove(100);
+            if (ref != null) {
+                return ref;
+            }
+        }
+        return null;
     }
 }

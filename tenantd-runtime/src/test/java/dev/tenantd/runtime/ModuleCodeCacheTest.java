@@ -50,7 +50,7 @@ class ModuleCodeCacheTest {
         waitFor(() -> caches.writes() == writesBefore + 2); // at the end of start-up, and after the request
         first.close();
         assertThat(caches.hits()).as("the first isolate compiled from source").isEqualTo(hitsBefore);
-        assertThat(caches.read(caches.key("test-worker", "worker.js", bigModule(id))))
+        assertThat(caches.read(caches.key("test-worker", "worker.js", utf8(bigModule(id)))))
                 .hasValueSatisfying(cached -> assertThat(cached.afterInvocation()).isTrue());
 
         Worker second = Engines.load(source);
@@ -66,7 +66,7 @@ class ModuleCodeCacheTest {
         ModuleCodeCache caches = Engines.ENGINE.moduleCodeCache();
         String id = UUID.randomUUID().toString();
         WorkerSource source = Engines.module(bigModule(id));
-        String key = caches.key("test-worker", "worker.js", bigModule(id));
+        String key = caches.key("test-worker", "worker.js", utf8(bigModule(id)));
         long writesBefore = caches.writes();
 
         // As an upload's validation does: start the worker, never invoke it.
@@ -103,7 +103,7 @@ class ModuleCodeCacheTest {
             caches.write(sentinel, new byte[] {1}, true);
             waitFor(() -> Files.exists(caches.dir().resolve(sentinel + ".v8cache")));
             Files.deleteIfExists(caches.dir().resolve(sentinel + ".v8cache"));
-            assertThat(caches.dir().resolve(caches.key("test-worker", "worker.js", code) + ".v8cache")).doesNotExist();
+            assertThat(caches.dir().resolve(caches.key("test-worker", "worker.js", utf8(code)) + ".v8cache")).doesNotExist();
         }
     }
 
@@ -134,12 +134,12 @@ class ModuleCodeCacheTest {
     void keys_differ_by_engine_build_script_module_name_and_source(@TempDir Path dir) {
         ModuleCodeCache a = new ModuleCodeCache(dir, "build a", Runnable::run, 1 << 20);
         ModuleCodeCache b = new ModuleCodeCache(dir, "build b", Runnable::run, 1 << 20);
-        assertThat(a.key("s", "m.js", "code")).isEqualTo(a.key("s", "m.js", "code"))
-                .isNotEqualTo(b.key("s", "m.js", "code"))
-                .isNotEqualTo(a.key("t", "m.js", "code"))
-                .isNotEqualTo(a.key("s", "n.js", "code"))
-                .isNotEqualTo(a.key("s", "m.js", "code "))
-                .isNotEqualTo(a.key("sm", ".js", "code"));
+        assertThat(a.key("s", "m.js", utf8("code"))).isEqualTo(a.key("s", "m.js", utf8("code")))
+                .isNotEqualTo(b.key("s", "m.js", utf8("code")))
+                .isNotEqualTo(a.key("t", "m.js", utf8("code")))
+                .isNotEqualTo(a.key("s", "n.js", utf8("code")))
+                .isNotEqualTo(a.key("s", "m.js", utf8("code ")))
+                .isNotEqualTo(a.key("sm", ".js", utf8("code")));
     }
 
     @Test
@@ -155,6 +155,10 @@ class ModuleCodeCacheTest {
         assertThat(dir.resolve("old.v8cache")).doesNotExist();
         assertThat(dir.resolve("middle.v8cache")).exists();
         assertThat(dir.resolve("new.v8cache")).exists();
+    }
+
+    private static byte[] utf8(String code) {
+        return code.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
