@@ -17,7 +17,8 @@ import java.util.function.Supplier;
  * served no invocation for {@link #QUIET_MS} and its heap has grown by
  * {@link #GROWTH_BYTES} since it was last compacted (or since its worker was loaded), it
  * is collected once and compacted, on the background threads, while nothing else holds
- * the isolate ({@link Mailbox#executeUpkeep}). A 107 KB Hono app gives back about 0.4 MB
+ * the isolate ({@link Mailbox#executeUpkeep}), at the engine's next quiet moment
+ * ({@link QuietMoments}), or after {@link #LONGEST_WAIT_MS} if the engine stays busy. A 107 KB Hono app gives back about 0.4 MB
  * that way and a 950 KB bundle about 3 MB; a small worker about 0.1 MB, since its first
  * request regrows the young generation past the threshold. An isolate whose heap did not
  * grow is left alone.
@@ -30,8 +31,11 @@ final class IdleCollection {
     static final long QUIET_MS = 2_000;
     /** Heap growth (physical bytes) below which a quiet isolate is not worth collecting. */
     static final long GROWTH_BYTES = 512 * 1024;
+    /** How long a due collection waits at most for a moment with no foreground work. */
+    static final long LONGEST_WAIT_MS = 30_000;
 
     private final ScheduledExecutorService timers;
+    private final QuietMoments quietMoments;
     private final Mailbox mailbox;
     /** A number that changes whenever an invocation starts. */
     private final LongSupplier activity;
@@ -41,11 +45,13 @@ final class IdleCollection {
     /** A check is due; cleared when it comes due, whether or not the isolate was idle then. */
     private final AtomicBoolean armed = new AtomicBoolean();
     private long compactedPhysicalBytes = -1;
-    private int collections;
+    /** Written on the isolate's thread, read by anyone. */
+    private volatile int collections;
 
-    IdleCollection(ScheduledExecutorService timers, Mailbox mailbox, LongSupplier activity, BooleanSupplier quietNow,
-            Supplier<V8Runtime> runtime) {
+    IdleCollection(ScheduledExecutorService timers, QuietMoments quietMoments, Mailbox mailbox, LongSupplier activity,
+            BooleanSupplier quietNow, Supplier<V8Runtime> runtime) {
         this.timers = timers;
+        this.quietMoments = quietMoments;
         this.mailbox = mailbox;
         this.activity = activity;
         this.quietNow = quietNow;
@@ -67,7 +73,7 @@ final class IdleCollection {
             timers.schedule(() -> {
                 armed.set(false);
                 // Refused or overtaken when a turn holds the isolate: the next invocation to end arms again.
-                mailbox.executeUpkeep(() -> check(mark));
+                quietMoments.whenQuiet(this, () -> mailbox.executeUpkeep(() -> check(mark)), LONGEST_WAIT_MS);
             }, QUIET_MS, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException engineClosed) {
             armed.set(false);

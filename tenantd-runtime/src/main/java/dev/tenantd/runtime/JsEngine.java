@@ -37,6 +37,7 @@ public final class JsEngine implements AutoCloseable {
     private final JsThreads threads;
     private final BodyBudget bodies;
     private final ScheduledExecutorService timers;
+    private final QuietMoments quietMoments;
     private final RuntimeScripts.Bootstrap bootstrap;
     /** The runtime JavaScript's code cache: after start, the one completed by {@link RuntimeWarmUp}. */
     private volatile byte[] codeCache;
@@ -80,14 +81,16 @@ public final class JsEngine implements AutoCloseable {
                 "javet " + com.caoccao.javet.interop.loader.JavetLibLoader.LIB_VERSION + " flags "
                         + V8RuntimeOptions.V8_FLAGS.getCustomFlags() + " heap " + V8RuntimeOptions.V8_FLAGS.getMaxHeapSize(),
                 cacheWriter, ModuleCodeCache.MAX_BYTES);
+        this.quietMoments = new QuietMoments(timers, () -> threads.tasksStarted(JsThreads.Lane.FOREGROUND),
+                QuietMoments.CHECK_MILLIS);
         // Isolates that come and go, and the JIT compilers (busiest in the first seconds), leave
         // freed memory in the C library's arenas; it goes back to the system 15 s after start and
         // then once a minute, each time at the next quiet moment (a trim holds up native
         // allocations while it runs), off the timer thread that JavaScript timers and wall-time
         // limits share.
-        QuietTrim trim = new QuietTrim(timers, threads::tasksStarted,
-                () -> CompletableFuture.runAsync(NativeHeap::trim), QuietTrim.CHECK_MILLIS);
-        timers.scheduleWithFixedDelay(trim::request, FIRST_NATIVE_TRIM_SECONDS, NATIVE_TRIM_SECONDS, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(() -> quietMoments.whenQuiet(NativeHeap.class,
+                () -> CompletableFuture.runAsync(NativeHeap::trim), QuietMoments.NO_LONGEST_WAIT),
+                FIRST_NATIVE_TRIM_SECONDS, NATIVE_TRIM_SECONDS, TimeUnit.SECONDS);
     }
 
     /**
@@ -271,6 +274,11 @@ public final class JsEngine implements AutoCloseable {
 
     ScheduledExecutorService timers() {
         return timers;
+    }
+
+    /** Where upkeep waits for a moment with no foreground work. */
+    QuietMoments quietMoments() {
+        return quietMoments;
     }
 
     @Override

@@ -104,6 +104,7 @@ final class JsThreads {
                 // the engine is closing
             } finally {
                 handOver();
+                owner.endedThreadsTasks[lane.ordinal()].addAndGet(tasksStarted.getAsLong());
                 owner.live.remove(this);
                 if (detached) {
                     owner.detachedNow.decrementAndGet();
@@ -119,6 +120,9 @@ final class JsThreads {
     private final LaneQueue background = new LaneQueue();
     private final AtomicInteger detachedNow = new AtomicInteger();
     private final AtomicInteger[] counters = {new AtomicInteger(), new AtomicInteger()};
+    /** Per lane, the tasks that threads which have ended started: a lane's count never goes back. */
+    private final java.util.concurrent.atomic.AtomicLong[] endedThreadsTasks = {
+        new java.util.concurrent.atomic.AtomicLong(), new java.util.concurrent.atomic.AtomicLong()};
     /** Makes foreground threads and runs renice; runs at normal priority. */
     private final ThreadPoolExecutor normalSpawner;
     /** Makes background threads; runs at the lowest priority, so they inherit it. */
@@ -208,13 +212,16 @@ final class JsThreads {
     }
 
     /**
-     * The tasks the live threads have started, together: it changes whenever a task starts (and
-     * when a thread ends), so two equal readings mean no task started between them.
+     * The tasks the threads of one lane have started, together, those that ended included (a
+     * thread detached for a long turn ends after it): it grows whenever a task starts, so two
+     * equal readings mean no task started between them.
      */
-    long tasksStarted() {
-        long sum = 0;
+    long tasksStarted(Lane lane) {
+        long sum = endedThreadsTasks[lane.ordinal()].get();
         for (JsThread thread : live) {
-            sum += thread.tasksStarted.getAsLong();
+            if (thread.lane == lane) {
+                sum += thread.tasksStarted.getAsLong();
+            }
         }
         return sum;
     }

@@ -110,7 +110,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         this.subrequests = new Subrequests(this, host, engine.bodies(), webSockets.sockets(),
                 this::rpcCaller, scriptName);
         this.rpcExports = new RpcExports(this, subrequests);
-        this.idleCollection = new IdleCollection(engine.timers(), mailbox, () -> nextInvocationId,
+        this.idleCollection = new IdleCollection(engine.timers(), engine.quietMoments(), mailbox, () -> nextInvocationId,
                 () -> isAlive() && invocations.isEmpty(), () -> runtime);
         mailbox.whenNoThreadForLongTurn(this::shedRunningTurn);
     }
@@ -303,11 +303,12 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         return count;
     }
 
-    /** How often the isolate's heap was compacted after going quiet ({@link IdleCollection}), counted on its own thread. */
-    CompletableFuture<Integer> idleCollections() {
-        CompletableFuture<Integer> count = new CompletableFuture<>();
-        mailbox.execute(() -> count.complete(idleCollection.collections()));
-        return count;
+    /**
+     * How often the isolate's heap was compacted after going quiet ({@link IdleCollection}); read
+     * without a turn, since a turn is the activity that makes a compaction wait.
+     */
+    int idleCollections() {
+        return idleCollection.collections();
     }
 
     @Override
