@@ -18,10 +18,10 @@ import java.util.function.Supplier;
  * {@link #GROWTH_BYTES} since it was last compacted (or since its worker was loaded), it
  * is collected once and compacted, on the background threads, while nothing else holds
  * the isolate ({@link Mailbox#executeUpkeep}), at the engine's next quiet moment
- * ({@link QuietMoments}), or after {@link #LONGEST_WAIT_MS} if the engine stays busy. A 107 KB Hono app gives back about 0.4 MB
- * that way and a 950 KB bundle about 3 MB; a small worker about 0.1 MB, since its first
- * request regrows the young generation past the threshold. An isolate whose heap did not
- * grow is left alone.
+ * ({@link QuietMoments}), or after {@link #LONGEST_WAIT_MS} if the engine stays busy. A
+ * 107 KB Hono app gives back about 0.4 MB that way and a 950 KB bundle about 3 MB; a small
+ * worker about 0.1 MB, since its first request regrows the young generation past the
+ * threshold. An isolate whose heap did not grow is left alone.
  *
  * <p>{@link #loading} and {@link #quiet} run in the isolate's turns, the check while the
  * upkeep holds the isolate.
