@@ -17,17 +17,46 @@ import java.util.concurrent.locks.LockSupport;
  * <p>A thread looks at the queue once more after it went on the stack and before it parks, and
  * a task is queued before a thread is taken off the stack to be woken; so a task never waits
  * while every thread sleeps.
+ *
+ * <p>A wake-up is a flag on the sleeper's entry, not the thread's park permit alone: the permit
+ * is one bit that anything the thread does before it parks may use up (the queue's own lock
+ * parks a thread it makes wait), and a sleeper whose wake-up was used up that way would park
+ * for good, off the stack, where no task can reach it.
  */
 final class LaneQueue {
-    private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
-    private final ConcurrentLinkedDeque<Thread> idle = new ConcurrentLinkedDeque<>();
+    private final LinkedBlockingQueue<Runnable> tasks;
+    private final ConcurrentLinkedDeque<Sleeper> idle = new ConcurrentLinkedDeque<>();
+
+    LaneQueue() {
+        this(new LinkedBlockingQueue<>());
+    }
+
+    /** A lane queue over the given task queue (tests pass one that acts up). */
+    LaneQueue(LinkedBlockingQueue<Runnable> tasks) {
+        this.tasks = tasks;
+    }
+
+    /** One stay of a thread on the idle stack; whoever takes it off the stack wakes it. */
+    private static final class Sleeper {
+        final Thread thread = Thread.currentThread();
+        volatile boolean woken;
+
+        void wake() {
+            woken = true;
+            LockSupport.unpark(thread);
+        }
+    }
 
     /** Queues the task and wakes the thread that went idle last, if any is idle. */
     void add(Runnable task) {
         tasks.add(task);
-        Thread sleeper = idle.pollFirst();
+        wakeOne();
+    }
+
+    private void wakeOne() {
+        Sleeper sleeper = idle.pollFirst();
         if (sleeper != null) {
-            LockSupport.unpark(sleeper);
+            sleeper.wake();
         }
     }
 
@@ -38,22 +67,28 @@ final class LaneQueue {
 
     /** The next task; the calling thread waits for one as the most recently idle thread. */
     Runnable take() throws InterruptedException {
-        Thread self = Thread.currentThread();
         while (true) {
             Runnable task = tasks.poll();
             if (task != null) {
                 return task;
             }
+            Sleeper self = new Sleeper();
             idle.addFirst(self);
             task = tasks.poll();
             if (task != null) {
+                // Taken off the stack by someone else meanwhile, this thread still runs the
+                // queue dry before it parks again: the wake-up it missed is not needed.
                 idle.removeFirstOccurrence(self);
                 return task;
             }
-            LockSupport.park(this);
-            idle.removeFirstOccurrence(self); // a spurious wake-up or an interrupt: nobody took it off
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
+            while (!self.woken) {
+                LockSupport.park(this);
+                if (Thread.interrupted()) {
+                    if (!idle.removeFirstOccurrence(self)) {
+                        wakeOne(); // a task's wake-up reached this thread: pass it on
+                    }
+                    throw new InterruptedException();
+                }
             }
         }
     }

@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
@@ -120,6 +122,45 @@ class LaneQueueTest {
             t.join(10_000);
             assertThat(t.isAlive()).isFalse();
         }
+    }
+
+    /**
+     * The queue a taker polls once more after it went on the idle stack; that poll, once, does
+     * what a contended lock inside it may: meanwhile another thread queues a task, takes the
+     * taker off the stack to wake it and has the task run elsewhere, and the taker's park permit
+     * is used up before the poll returns empty.
+     */
+    private static final class PermitUsingQueue extends LinkedBlockingQueue<Runnable> {
+        LaneQueue lane;
+        final AtomicReference<Runnable> takenElsewhere = new AtomicReference<>();
+        private boolean done;
+
+        @Override
+        public Runnable poll() {
+            Runnable task = super.poll();
+            if (task == null && !done && lane.idleThreads() == 1) {
+                done = true;
+                lane.add(() -> { });
+                takenElsewhere.set(super.poll());
+                LockSupport.park(this); // returns at once: the wake-up set the permit
+                return null;
+            }
+            return task;
+        }
+    }
+
+    @Test
+    void a_taker_whose_park_permit_was_used_up_before_it_parked_still_wakes_for_the_next_task() throws Exception {
+        PermitUsingQueue tasks = new PermitUsingQueue();
+        LaneQueue queue = new LaneQueue(tasks);
+        tasks.lane = queue;
+        Thread taker = consumer(queue, "taker");
+        waitFor(() -> tasks.takenElsewhere.get() != null);
+        assertThat(threadThatRuns(queue)).isEqualTo("taker");
+        waitFor(() -> queue.idleThreads() == 1);
+        queue.add(STOP);
+        taker.join(10_000);
+        assertThat(taker.isAlive()).isFalse();
     }
 
     @Test
