@@ -1,7 +1,9 @@
 package dev.tenantd.runtime;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -85,7 +87,7 @@ final class QuietMoments {
      * again later while any waits.
      */
     boolean check() {
-        java.util.List<Runnable> due = new java.util.ArrayList<>();
+        List<Runnable> due = new ArrayList<>();
         boolean quiet;
         synchronized (this) {
             long now = activity.getAsLong();
