@@ -18,8 +18,9 @@ import java.util.concurrent.CompletableFuture;
  *       reading. Handed on unread (a dispatcher returning a user worker's response), the same
  *       stream leaves with the response and never enters the isolate.</li>
  *   <li>Out of it: a response whose body is a {@code ReadableStream} leaves as an
- *       {@link IsolateBodyStream}: every read by whoever takes the response runs a turn that
- *       reads one chunk of the stream ({@code pullBody}), answered with {@code bodyChunk}.</li>
+ *       {@link IsolateBodyStream}: a read by whoever takes the response runs a turn that reads
+ *       one chunk of the stream ({@code pullBody}), answered with {@code bodyChunk}, whose
+ *       result tells the JavaScript whether to read on for a reader already waiting.</li>
  * </ul>
  * A stream belongs to the invocation that received or made it, and is cancelled or broken
  * off when that invocation ends. Touched only inside the isolate's turns, but for the reads
@@ -65,7 +66,9 @@ final class BodyStreams {
                 if (state != IsolateBodyStream.CHUNK) {
                     outgoing.remove(stream.id());
                 }
-                stream.answered(state, bytesOf(args[1]), string(args[3]));
+                if (stream.answered(state, bytesOf(args[1]), string(args[3]), isolate.current() == stream.owner())) {
+                    return isolate.runtime().createV8ValueBoolean(true);
+                }
             }
             return null;
         });

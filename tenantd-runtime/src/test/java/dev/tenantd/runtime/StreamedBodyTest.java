@@ -171,6 +171,52 @@ class StreamedBodyTest {
     }
 
     @Test
+    void a_chunk_taken_by_a_waiting_reader_is_followed_by_one_read_of_the_next_without_being_asked_for() {
+        Worker w = load(Engines.module("""
+                let pulls = 0;
+                export default { fetch(request) {
+                  if (new URL(request.url).pathname === '/pulls') return new Response(String(pulls));
+                  // A queue of none: the stream's pull runs only for a read that waits.
+                  return new Response(new ReadableStream({
+                    pull(c) { pulls++; c.enqueue(new TextEncoder().encode('chunk' + pulls + ';')); },
+                  }, { highWaterMark: 0 }));
+                } };"""));
+        BodyStream body = get(w, "http://x/stream").stream().orElseThrow();
+        assertThat(read(body)).isEqualTo("chunk1;");
+        waitFor(() -> text(get(w, "http://x/pulls")).equals("2"),
+                "the chunk after one a waiting reader took to be read without another read");
+        assertThat(text(get(w, "http://x/pulls"))).as("one chunk read ahead, no more").isEqualTo("2");
+        assertThat(read(body)).isEqualTo("chunk2;");
+        waitFor(() -> text(get(w, "http://x/pulls")).equals("3"), "the chunk after the one taken to be read");
+        assertThat(text(get(w, "http://x/pulls"))).as("one chunk read ahead, no more").isEqualTo("3");
+        assertThat(read(body)).isEqualTo("chunk3;");
+        body.cancel();
+    }
+
+    @Test
+    void a_stream_written_by_another_request_still_leaves_chunk_by_chunk_and_ends() {
+        Worker w = load(Engines.module("""
+                let writer;
+                export default { async fetch(request) {
+                  const path = new URL(request.url).pathname;
+                  if (path === '/write') { await writer.write(new TextEncoder().encode('written;')); return new Response('ok'); }
+                  if (path === '/close') { await writer.close(); return new Response('ok'); }
+                  const { readable, writable } = new TransformStream();
+                  writer = writable.getWriter();
+                  return new Response(readable);
+                } };"""));
+        BodyStream body = get(w, "http://x/stream").stream().orElseThrow();
+        for (int i = 0; i < 3; i++) {
+            CompletableFuture<Optional<byte[]>> next = body.read();
+            assertThat(text(get(w, "http://x/write"))).isEqualTo("ok");
+            assertThat(get(next)).get().satisfies(chunk -> assertThat(new String(chunk, StandardCharsets.UTF_8)).isEqualTo("written;"));
+        }
+        CompletableFuture<Optional<byte[]>> end = body.read();
+        assertThat(text(get(w, "http://x/close"))).isEqualTo("ok");
+        assertThat(get(end)).isEmpty();
+    }
+
+    @Test
     void a_streamed_subrequest_body_reaches_the_worker_before_its_end_and_is_cancelled_when_left_unread() {
         StreamingOrigin host = new StreamingOrigin();
         FedBody origin = new FedBody();

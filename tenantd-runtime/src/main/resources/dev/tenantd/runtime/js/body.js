@@ -934,7 +934,8 @@ async function body_nextOut(out) {
 }
 
 // The host wants the next chunk of outgoing body `id`: answered with host.bodyChunk, now or
-// when the stream has one.
+// when the stream has one. When the host took a chunk for a reader that was waiting, it says so
+// (bodyChunk returns true) and the next chunk is read at once, without its asking again.
 function body_pullOut(id) {
   const out = body_outStreams.get(id);
   if (out === undefined) {
@@ -943,7 +944,7 @@ function body_pullOut(id) {
   }
   PromisePrototypeThen(body_nextOut(out), (bytes) => {
     if (bytes !== null) {
-      host.bodyChunk(id, bodyToHost(bytes), 0, '');
+      if (host.bodyChunk(id, bodyToHost(bytes), 0, '') === true) body_pullOut(id);
       return;
     }
     body_outStreams.delete(id);
