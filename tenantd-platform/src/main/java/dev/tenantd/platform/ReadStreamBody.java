@@ -200,19 +200,21 @@ public final class ReadStreamBody implements BodyStream {
 
     /** Everything queued, up to a chunk's size, as one array. Holds the lock. */
     private byte[] drain() {
-        Buffer out = Buffer.buffer(Math.min(queuedBytes, CHUNK_BYTES));
-        while (!queued.isEmpty() && out.length() < CHUNK_BYTES) {
+        // Copied once, straight into the array handed on: a body streamed through the server
+        // passes every byte through here, and each copy is garbage the size of the body.
+        byte[] out = new byte[Math.min(queuedBytes, CHUNK_BYTES)];
+        int filled = 0;
+        while (filled < out.length) {
             Buffer next = queued.poll();
-            int room = CHUNK_BYTES - out.length();
-            if (next.length() > room) {
-                out.appendBuffer(next, 0, room);
-                queued.addFirst(next.slice(room, next.length()));
-            } else {
-                out.appendBuffer(next);
+            int taken = Math.min(next.length(), out.length - filled);
+            next.getBytes(0, taken, out, filled);
+            if (taken < next.length()) {
+                queued.addFirst(next.slice(taken, next.length()));
             }
+            filled += taken;
         }
-        queuedBytes -= out.length();
-        return out.getBytes();
+        queuedBytes -= out.length;
+        return out;
     }
 
     private static String message(Throwable error) {
