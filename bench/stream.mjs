@@ -17,6 +17,10 @@
 // after the one before it arrived (timer and delivery together); p50, p99 and the largest.
 // It fails when a stream ends short.
 //
+// Small chunks: one response of N chunks of 100 bytes (20000; quick: 5000), each made by the
+// pull of the worker's own ReadableStream (GET /chunks); one unmeasured first. Reported: chunks
+// per second, first byte sent to last byte received.
+//
 // Targets (tenantd): RSS growth under 64 MB for the echo, and every event within 50 ms. As in
 // fairness.mjs, a missed target fails the full run; the quick run reports it. Needs a build (./tenantd builds one) and workerd
 // (BENCH_WORKERD, or bench/.cache/workerd as bench/run.sh installs it).
@@ -36,6 +40,7 @@ const sizeMb = sizeArg > 0 ? Number(process.argv[sizeArg + 1]) : quick ? 64 : 10
 const CHUNK = 64 * 1024;
 const streamsArg = process.argv.indexOf('--streams');
 const streamCount = streamsArg > 0 ? Number(process.argv[streamsArg + 1]) : quick ? 100 : 1000;
+const chunkCount = quick ? 5000 : 20000;
 const SSE_EVENTS = 10;
 const SSE_INTERVAL_MS = 200;
 
@@ -94,6 +99,18 @@ function echo(port, host, pid) {
   });
 }
 
+// One response of `count` small chunks; resolves with chunks per second and the bytes received.
+function chunks(port, host, count) {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    let received = 0;
+    http.get({ host: '127.0.0.1', port, path: `/chunks?count=${count}`, headers: { host } }, (res) => {
+      res.on('data', (d) => { received += d.length; });
+      res.on('end', () => resolve({ perSecond: count / (Number(process.hrtime.bigint() - start) / 1e9), received }));
+    }).on('error', reject);
+  });
+}
+
 // `count` event streams at once; resolves with every event's lateness (ms) and the streams that ended short.
 async function events(port, host, count) {
   const agent = new http.Agent({ keepAlive: false, maxSockets: count + 10 });
@@ -147,6 +164,8 @@ try {
     ['workerd', workerd.port, 'echo.stream.test', workerd.proc.pid]]) {
     await echo(port, host, pid).catch(() => null);
     results[name] = await echo(port, host, pid);
+    await chunks(port, host, chunkCount);
+    results[name].chunks = await chunks(port, host, chunkCount);
     await events(port, host, streamCount);
     results[name].events = await events(port, host, streamCount);
   }
@@ -159,11 +178,16 @@ try {
   row('last byte sent (ms)', (r) => fmt(r.lastSent));
   row('server RSS growth (MB, peak - before)', (r) => fmt(r.growthKb / 1024));
   row('echo complete and identical', (r) => (r.same && r.status === 200 ? 'yes' : `NO (status ${r.status}, ${r.received} bytes)`));
+  row(`${chunkCount} chunks of 100 bytes from a worker's stream: chunks/s`, (r) => fmt(r.chunks.perSecond, 0));
   row(`${streamCount} event streams at once: lateness p50 / p99 / max (ms)`,
     (r) => `${fmt(r.events.p50)} / ${fmt(r.events.p99)} / ${fmt(r.events.max)}`);
   row('event streams that ended short', (r) => String(r.events.short));
   for (const [name, r] of Object.entries(results)) {
     if (!(r.same && r.status === 200)) failed = true;
+    if (r.chunks.received !== chunkCount * 100) {
+      console.log(`${name}: the chunked response came back with ${r.chunks.received} bytes, not ${chunkCount * 100}`);
+      failed = true;
+    }
     if (name === 'tenantd' && r.events.short > 0) failed = true;
     if (name === 'tenantd') {
       const missed = [];

@@ -1,12 +1,25 @@
 // A user worker for bench/stream.mjs. GET /sse: server-sent events, one every 200 ms, ten in
-// all, from a TransformStream the worker writes on timers. Anything else: the request's own
-// body as the answer, as it arrives.
+// all, from a TransformStream the worker writes on timers. GET /chunks?count=N: N chunks of 100
+// bytes, each made by the pull of the worker's own ReadableStream. Anything else: the request's
+// own body as the answer, as it arrives.
 const INTERVAL_MS = 200;
 const EVENTS = 10;
 
 export default {
   fetch(request) {
-    if (new URL(request.url).pathname === '/sse') {
+    const url = new URL(request.url);
+    if (url.pathname === '/chunks') {
+      const count = Number(url.searchParams.get('count'));
+      const chunk = new Uint8Array(100).fill(120);
+      let made = 0;
+      return new Response(new ReadableStream({
+        pull(controller) {
+          if (made++ < count) controller.enqueue(chunk.slice());
+          else controller.close();
+        },
+      }), { headers: { 'content-type': 'application/octet-stream' } });
+    }
+    if (url.pathname === '/sse') {
       const { readable, writable } = new TransformStream();
       const writer = writable.getWriter();
       const encoder = new TextEncoder();
