@@ -20,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
  *   <li>Out of it: a response whose body is a {@code ReadableStream} leaves as an
  *       {@link IsolateBodyStream}: a read by whoever takes the response runs a turn that reads
  *       one chunk of the stream ({@code pullBody}), answered with {@code bodyChunk}, whose
- *       result tells the JavaScript whether to read on for a reader already waiting.</li>
+ *       result tells the JavaScript whether to read on (a reader waits, or the chunks read
+ *       ahead of it leave room).</li>
  * </ul>
  * A stream belongs to the invocation that received or made it, and is cancelled or broken
  * off when that invocation ends. Touched only inside the isolate's turns, but for the reads

@@ -1,34 +1,45 @@
 package dev.tenantd.runtime;
 
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The body of a worker's response, read from the {@code ReadableStream} it gave. A read that finds
- * no chunk waiting runs a turn of the worker's invocation that reads one chunk of the stream
- * ({@code pullBody}, answered by the {@code bodyChunk} host call). When a chunk goes straight to
- * a reader that was waiting for it, the JavaScript reads on at once, in the same turn, and
- * answers with the next chunk when the stream has one: a stream written a chunk at a time (server-
- * sent events, a chunked response) costs one turn per chunk, the turn that writes it, and not a
- * second one to ask for the next. At most one chunk is read before its reader asks for it (it
- * waits here), so the stream is still read no faster than its reader takes the chunks. The stream
- * is read on in a turn of its own invocation only; the time its code takes is that invocation's CPU
- * time. Cancelling runs the stream's cancel in a turn too.
+ * nothing waiting runs a turn of the worker's invocation that reads a chunk of the stream
+ * ({@code pullBody}, answered by the {@code bodyChunk} host call). The JavaScript then reads on,
+ * in the same turn, while the chunks it answers go to a reader that was waiting or wait here, up
+ * to {@link #READ_AHEAD} bytes and {@link #READ_AHEAD_CHUNKS} chunks: a stream written a chunk at
+ * a time (server-sent events, a chunked response) costs one turn per chunk, the turn that writes
+ * it, and a stream made quickly in small chunks (an HTML rewriter's output, a text encoder's) is
+ * read many chunks per turn and leaves in pieces of up to {@link BodyStream#CHUNK_BYTES}. Past
+ * that the stream waits for its reader: it is never read further ahead of it. The stream is read
+ * on in a turn of its own invocation only; the time its code takes is that invocation's CPU time.
+ * Cancelling runs the stream's cancel in a turn too.
  */
 final class IsolateBodyStream implements BodyStream {
     static final int CHUNK = 0;
     static final int END = 1;
     static final int ERROR = 2;
+    /** Bytes the JavaScript reads ahead of the body's reader at most (plus the chunk that passes it). */
+    static final int READ_AHEAD = 16 * 1024;
+    /**
+     * Chunks it reads ahead at most: each is a host call, and a stream of tiny chunks would
+     * otherwise make one turn of thousands.
+     */
+    static final int READ_AHEAD_CHUNKS = 64;
 
     private final IsolateTurns isolate;
     private final Invocation owner;
     private final int id;
     private final long length;
-    // Guarded by this: the read in progress, the chunk that came before its reader asked for it,
-    // whether the JavaScript is reading the stream (and will answer without being asked again),
-    // and whether the body is over.
+    // Guarded by this: the read in progress, the chunks that came before their reader asked for
+    // them, whether the JavaScript is reading the stream (and will answer without being asked
+    // again), and whether the body is over.
     private CompletableFuture<Optional<byte[]>> pending;
-    private byte[] ready;
+    private final ArrayDeque<byte[]> ready = new ArrayDeque<>();
+    private int readyBytes;
     private boolean pulling;
     private boolean over;
     private String brokenBecause;
@@ -58,9 +69,8 @@ final class IsolateBodyStream implements BodyStream {
         CompletableFuture<Optional<byte[]>> read;
         boolean pull;
         synchronized (this) {
-            if (ready != null) {
-                read = CompletableFuture.completedFuture(Optional.of(ready));
-                ready = null;
+            if (!ready.isEmpty()) {
+                read = CompletableFuture.completedFuture(Optional.of(takeReady()));
             } else if (brokenBecause != null) {
                 return CompletableFuture.failedFuture(new BrokenBody(brokenBecause));
             } else if (over) {
@@ -79,13 +89,44 @@ final class IsolateBodyStream implements BodyStream {
         return read;
     }
 
-    /** Whether a pull turn must be posted: the JavaScript is not reading the stream already. Called holding this. */
+    /** The chunks waiting, as one piece of at most {@link BodyStream#CHUNK_BYTES} (or the first alone, if larger). Called holding this. */
+    private byte[] takeReady() {
+        byte[] first = ready.poll();
+        int size = first.length;
+        for (byte[] next : ready) {
+            if (size + next.length > CHUNK_BYTES) {
+                break;
+            }
+            size += next.length;
+        }
+        byte[] piece = first;
+        if (size > first.length) {
+            piece = Arrays.copyOf(first, size);
+            for (int filled = first.length; filled < size; ) {
+                byte[] next = ready.poll();
+                System.arraycopy(next, 0, piece, filled, next.length);
+                filled += next.length;
+            }
+        }
+        readyBytes -= size;
+        return piece;
+    }
+
+    /**
+     * Whether a pull turn must be posted: the JavaScript is not reading the stream already and
+     * may read ahead. Called holding this.
+     */
     private boolean startPull() {
-        if (pulling || over || brokenBecause != null) {
+        if (pulling || over || brokenBecause != null || !roomAhead()) {
             return false;
         }
         pulling = true;
         return true;
+    }
+
+    /** Whether the chunks waiting leave room to read another ahead. Called holding this. */
+    private boolean roomAhead() {
+        return readyBytes < READ_AHEAD && ready.size() < READ_AHEAD_CHUNKS;
     }
 
     private void postPull() {
@@ -109,7 +150,8 @@ final class IsolateBodyStream implements BodyStream {
                 return;
             }
             over = true;
-            ready = null;
+            ready.clear();
+            readyBytes = 0;
             pulling = false;
         }
         isolate.post(() -> {
@@ -127,9 +169,9 @@ final class IsolateBodyStream implements BodyStream {
     /**
      * The JavaScript answered: a chunk, the end, or the stream's error. For a chunk, whether it is
      * to read on and answer again as soon as the stream has the next one, without a pull turn:
-     * only when this chunk went straight to a reader that was waiting and {@code inOwnersTurn}
-     * (the turn that made the chunk is one of this body's invocation, which the reading on is then
-     * part of).
+     * only while {@code inOwnersTurn} (the turn that made the chunk is one of this body's
+     * invocation, which the reading on is then part of) and the chunks waiting for their reader
+     * leave room for another ({@link #roomAhead}).
      */
     boolean answered(int state, byte[] chunk, String error, boolean inOwnersTurn) {
         CompletableFuture<Optional<byte[]>> read;
@@ -140,9 +182,11 @@ final class IsolateBodyStream implements BodyStream {
             pulling = false;
             if (state == CHUNK) {
                 boolean wanted = !over && brokenBecause == null; // not cancelled meanwhile
-                if (read == null) {
-                    ready = wanted ? chunk : null;
-                } else if (wanted && inOwnersTurn) {
+                if (read == null && wanted) {
+                    ready.add(chunk);
+                    readyBytes += chunk.length;
+                }
+                if (wanted && inOwnersTurn && roomAhead()) {
                     pulling = true;
                     readOn = true;
                 }

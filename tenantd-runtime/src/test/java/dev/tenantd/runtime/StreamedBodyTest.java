@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -148,7 +149,7 @@ class StreamedBodyTest {
     }
 
     @Test
-    void a_stream_is_read_no_faster_than_its_reader_takes_the_chunks() {
+    void a_stream_is_read_no_further_ahead_of_its_reader_than_the_read_ahead() {
         Worker w = load(Engines.module("""
                 let pulls = 0, cancelled = '';
                 export default { fetch(request) {
@@ -159,37 +160,67 @@ class StreamedBodyTest {
                   }));
                 } };"""));
         BodyStream body = get(w, "http://x/endless").stream().orElseThrow();
+        long taken = 0;
         for (int i = 0; i < 5; i++) {
-            assertThat(get(body.read())).get().satisfies(chunk -> assertThat(chunk).hasSize(1000));
+            byte[] chunk = get(body.read()).orElseThrow();
+            assertThat(chunk.length % 1000).as("whole chunks of the stream").isZero();
+            assertThat(new String(chunk, StandardCharsets.US_ASCII)).matches("a+");
+            taken += chunk.length;
+            String state = text(get(w, "http://x/state"));
+            long made = Long.parseLong(state.split(" ")[0]) * 1000;
+            // Read ahead: up to READ_AHEAD bytes plus the chunk that passes it; the stream's own
+            // queue holds one more.
+            assertThat(made).as("bytes the stream made, after %d read", taken)
+                    .isBetween(taken, taken + IsolateBodyStream.READ_AHEAD + 2000);
         }
-        String state = text(get(w, "http://x/state"));
-        int pulls = Integer.parseInt(state.split(" ")[0]);
-        assertThat(pulls).as("pulls made for 5 chunks read (the stream's queue holds one more)").isBetween(5, 7);
         body.cancel();
         waitFor(() -> text(get(w, "http://x/state")).contains("cancelled"), "the stream's cancel to run");
         assertThat(text(get(w, "http://x/state"))).contains("cancelled: The response body was cancelled");
     }
 
     @Test
-    void a_chunk_taken_by_a_waiting_reader_is_followed_by_one_read_of_the_next_without_being_asked_for() {
+    void a_stream_is_read_ahead_of_a_waiting_reader_in_the_turn_that_answers_it_and_what_waits_leaves_as_one_piece() {
         Worker w = load(Engines.module("""
                 let pulls = 0;
                 export default { fetch(request) {
                   if (new URL(request.url).pathname === '/pulls') return new Response(String(pulls));
-                  // A queue of none: the stream's pull runs only for a read that waits.
+                  // A queue of none: the stream's pull runs only for a read that waits. 4 KB chunks,
+                  // each filled with its number.
                   return new Response(new ReadableStream({
-                    pull(c) { pulls++; c.enqueue(new TextEncoder().encode('chunk' + pulls + ';')); },
+                    pull(c) { pulls++; c.enqueue(new Uint8Array(4096).fill(pulls)); },
                   }, { highWaterMark: 0 }));
                 } };"""));
         BodyStream body = get(w, "http://x/stream").stream().orElseThrow();
-        assertThat(read(body)).isEqualTo("chunk1;");
-        waitFor(() -> text(get(w, "http://x/pulls")).equals("2"),
-                "the chunk after one a waiting reader took to be read without another read");
-        assertThat(text(get(w, "http://x/pulls"))).as("one chunk read ahead, no more").isEqualTo("2");
-        assertThat(read(body)).isEqualTo("chunk2;");
-        waitFor(() -> text(get(w, "http://x/pulls")).equals("3"), "the chunk after the one taken to be read");
-        assertThat(text(get(w, "http://x/pulls"))).as("one chunk read ahead, no more").isEqualTo("3");
-        assertThat(read(body)).isEqualTo("chunk3;");
+        assertThat(get(body.read())).get().satisfies(chunk -> assertThat(chunk).hasSize(4096).containsOnly(1));
+        // The turn that answered the first read read on, without another read, until 16 KB waited.
+        assertThat(text(get(w, "http://x/pulls"))).isEqualTo("5");
+        assertThat(get(body.read())).get().satisfies(chunk -> {
+            assertThat(chunk).as("chunks 2 to 5 as one piece").hasSize(4 * 4096);
+            for (int n = 2; n <= 5; n++) {
+                assertThat(Arrays.copyOfRange(chunk, (n - 2) * 4096, (n - 1) * 4096)).containsOnly(n);
+            }
+        });
+        // Taking them made room: one turn reads the next 16 KB, and no further.
+        waitFor(() -> text(get(w, "http://x/pulls")).equals("9"), "the next 16 KB to be read");
+        assertThat(text(get(w, "http://x/pulls"))).isEqualTo("9");
+        assertThat(get(body.read())).get().satisfies(chunk -> assertThat(chunk).hasSize(4 * 4096).startsWith(6));
+        body.cancel();
+    }
+
+    @Test
+    void a_stream_of_tiny_chunks_is_read_ahead_by_a_bounded_number_of_them() {
+        Worker w = load(Engines.module("""
+                let pulls = 0;
+                export default { fetch(request) {
+                  if (new URL(request.url).pathname === '/pulls') return new Response(String(pulls));
+                  return new Response(new ReadableStream({
+                    pull(c) { pulls++; c.enqueue(new Uint8Array([120])); },
+                  }, { highWaterMark: 0 }));
+                } };"""));
+        BodyStream body = get(w, "http://x/stream").stream().orElseThrow();
+        assertThat(get(body.read())).get().satisfies(chunk -> assertThat(chunk).hasSize(1));
+        assertThat(text(get(w, "http://x/pulls"))).isEqualTo(String.valueOf(1 + IsolateBodyStream.READ_AHEAD_CHUNKS));
+        assertThat(get(body.read())).get().satisfies(chunk -> assertThat(chunk).hasSize(IsolateBodyStream.READ_AHEAD_CHUNKS));
         body.cancel();
     }
 

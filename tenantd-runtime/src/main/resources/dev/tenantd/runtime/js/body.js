@@ -934,8 +934,8 @@ async function body_nextOut(out) {
 }
 
 // The host wants the next chunk of outgoing body `id`: answered with host.bodyChunk, now or
-// when the stream has one. When the host took a chunk for a reader that was waiting, it says so
-// (bodyChunk returns true) and the next chunk is read at once, without its asking again.
+// when the stream has one. While the host wants more (bodyChunk returns true: a reader waits,
+// or what waits for one leaves room), the next chunk is read at once, without its asking again.
 function body_pullOut(id) {
   const out = body_outStreams.get(id);
   if (out === undefined) {
