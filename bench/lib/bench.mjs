@@ -7,6 +7,8 @@
 //   BENCH_RUN_DIR    scratch directory for this run (logs, data directories)
 //   BENCH_OUT        the results markdown file to write
 //   BENCH_QUICK      "1" for the smoke run
+// tenantd and the Vert.x ceiling run with the JVM options of `./tenantd serve` (lib/jvm.mjs);
+// BENCH_TENANTD_JVM_ARGS adds more, for experiments.
 // Exits non-zero when anything failed: a non-2xx answer, a socket error, a failed
 // upload, a dispatch that reached the wrong worker.
 
@@ -19,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { coldScript, densityScript } from './scripts.mjs';
 import { parseWrk } from './wrk.mjs';
+import { tenantdJvmOptions } from './jvm.mjs';
 
 const BENCH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ROOT = path.resolve(BENCH, '..');
@@ -271,8 +274,7 @@ class Tenantd {
     const dataDir = path.join(RUN_DIR, `${this.name}-data`);
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.mkdirSync(dataDir, { recursive: true });
-    const extra = env('BENCH_TENANTD_JVM_ARGS', '').split(' ').filter(Boolean); // for experiments only
-    const args = ['--enable-native-access=ALL-UNNAMED', '-XX:+UseG1GC', ...extra, '-jar', path.join(TENANTD, 'tenantd-server.jar'),
+    const args = [...tenantdJvmOptions(), '-jar', path.join(TENANTD, 'tenantd-server.jar'),
       'serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--api-listen', '127.0.0.1:0',
       '--account-id', ACCOUNT, '--api-token', TOKEN, '--route', '*.bench.test/*=dispatcher'];
     if (this.config) {
@@ -353,7 +355,7 @@ async function startWorkerd(name, config, experimental = false) {
 }
 
 async function startVertx(classes) {
-  const proc = startProcess('vertx-hello', JAVA, ['--enable-native-access=ALL-UNNAMED', '-XX:+UseG1GC',
+  const proc = startProcess('vertx-hello', JAVA, [...tenantdJvmOptions(),
     `-Dlogback.configurationFile=${path.join(BENCH, 'tools', 'logback.xml')}`,
     '-cp', `${classes}:${path.join(TENANTD, 'lib')}/*`, 'VertxHello', '0']);
   const port = await waitFor('Vert.x hello to listen', () => {
@@ -822,7 +824,7 @@ function report(m, tp, pc, cold, dens, jmhRows, seconds) {
       + ' core at each sample, and the requests of any server in flight then, the raw Vert.x one too, waited 10-40 ms:'
       + ' it shows in the paced p99 and p99.9 rows, hardly in throughput.');
   }
-  L.push(`- tenantd 0.1.0-SNAPSHOT (jar built ${m.tenantdJar}) on ${m.java}, \`-XX:+UseG1GC\`, default heap, defaults otherwise (1 JS thread per core).`);
+  L.push(`- tenantd 0.1.0-SNAPSHOT (jar built ${m.tenantdJar}) on ${m.java}, JVM options \`${tenantdJvmOptions().join(' ')}\` (as \`./tenantd serve\` runs it), defaults otherwise (1 JS thread per core).`);
   L.push(`- ${m.workerd} (npm \`workerd@1.20260426.1\`, the one wrangler 4.86.0 uses); Vert.x ceiling: the Vert.x jars tenantd ships.`);
   L.push(`- wrk ${m.wrk} (Debian); Node ${m.node} drives the run (uploads, cold-start and density requests).`);
   L.push('');

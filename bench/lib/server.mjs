@@ -6,6 +6,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tenantdJvmOptions } from './jvm.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -24,9 +25,7 @@ export function startTenantd({ name, account, token, route, extraArgs = [], stde
   const apiPort = workerPort + 1;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `tenantd-${name}-`));
   const command = build
-    ? [process.env.BENCH_JAVA || 'java', ['--enable-native-access=ALL-UNNAMED', '-XX:+UseG1GC',
-      ...(process.env.BENCH_TENANTD_JVM_ARGS || '').split(' ').filter(Boolean), '-jar',
-      path.join(build, 'tenantd-server.jar')]]
+    ? [process.env.BENCH_JAVA || 'java', [...tenantdJvmOptions(), '-jar', path.join(build, 'tenantd-server.jar')]]
     : [path.join(root, 'tenantd'), []];
   const spawnServer = () => spawn(command[0], [...command[1], 'serve', '--data-dir', path.join(dataDir, 'data'),
     '--listen', `127.0.0.1:${workerPort}`, '--api-listen', `127.0.0.1:${apiPort}`,

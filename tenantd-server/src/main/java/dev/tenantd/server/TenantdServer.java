@@ -134,6 +134,7 @@ public final class TenantdServer implements AutoCloseable {
     }
 
     private void listen() {
+        HeapBudget.warning(config, Runtime.getRuntime().maxMemory()).ifPresent(LOG::warn);
         // Before the first request: start-up's garbage goes, and the heap it touched with it.
         HeapCompaction.compact();
         Router api = Router.router(vertx);
