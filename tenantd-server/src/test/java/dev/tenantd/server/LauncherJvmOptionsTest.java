@@ -63,9 +63,9 @@ class LauncherJvmOptionsTest {
         List<String> options = options(Map.of("TENANTD_JAVA_OPTS", "-Xmx3g  -Dtenantd.example=1"));
         assertThat(options).doesNotContain("-Xmx2g").endsWith("-Xmx3g", "-Dtenantd.example=1");
         assertThat(maxHeap(options)).isEqualTo(3L << 30);
-        // Other options leave the default heap in place.
-        assertThat(options(Map.of("TENANTD_JAVA_OPTS", "-Dtenantd.example=1")))
-                .endsWith("-Xmx2g", "-Dtenantd.example=1");
+        // Other options leave the default heap in place, a soft limit too (it is no maximum).
+        assertThat(options(Map.of("TENANTD_JAVA_OPTS", "-Dtenantd.example=1 -XX:SoftMaxHeapSize=1g")))
+                .endsWith("-Xmx2g", "-Dtenantd.example=1", "-XX:SoftMaxHeapSize=1g");
     }
 
     @Test
