@@ -8,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,8 +122,7 @@ final class JsThreads {
     private final AtomicInteger detachedNow = new AtomicInteger();
     private final AtomicInteger[] counters = {new AtomicInteger(), new AtomicInteger()};
     /** Per lane, the tasks that threads which have ended started: a lane's count never goes back. */
-    private final java.util.concurrent.atomic.AtomicLong[] endedThreadsTasks = {
-        new java.util.concurrent.atomic.AtomicLong(), new java.util.concurrent.atomic.AtomicLong()};
+    private final AtomicLong[] endedThreadsTasks = {new AtomicLong(), new AtomicLong()};
     /** Makes foreground threads and runs renice; runs at normal priority. */
     private final ThreadPoolExecutor normalSpawner;
     /** Makes background threads; runs at the lowest priority, so they inherit it. */

@@ -163,6 +163,40 @@ class LaneQueueTest {
         assertThat(taker.isAlive()).isFalse();
     }
 
+    /**
+     * The top sleeper is interrupted just before a task is queued. The task's wake-up takes it off
+     * the stack, and it wakes interrupted: unless it passes the wake-up on, the task waits in the
+     * queue while the other thread sleeps. The wake-up usually lands before the interrupted
+     * thread runs again (so most rounds take that path); when the thread runs first it leaves
+     * the stack itself, and the wake-up goes straight to the other one. Either way the other runs
+     * the task.
+     */
+    @Test
+    void a_wake_up_that_reaches_an_interrupted_thread_goes_on_to_another() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            LaneQueue queue = new LaneQueue();
+            Thread other = consumer(queue, "other");
+            waitFor(() -> queue.idleThreads() == 1);
+            Thread interrupted = consumer(queue, "interrupted");
+            waitFor(() -> queue.idleThreads() == 2);
+            AtomicReference<String> ranOn = new AtomicReference<>();
+            CountDownLatch ran = new CountDownLatch(1);
+            interrupted.interrupt();
+            queue.add(() -> {
+                ranOn.set(Thread.currentThread().getName());
+                ran.countDown();
+            });
+            assertThat(ran.await(10, TimeUnit.SECONDS)).as("round %d: the task ran within 10 s", round).isTrue();
+            assertThat(ranOn.get()).isEqualTo("other");
+            interrupted.join(10_000);
+            assertThat(interrupted.isAlive()).isFalse();
+            waitFor(() -> queue.idleThreads() == 1);
+            queue.add(STOP);
+            other.join(10_000);
+            assertThat(other.isAlive()).isFalse();
+        }
+    }
+
     @Test
     void an_interrupted_taker_leaves_the_idle_threads_and_says_so() throws Exception {
         LaneQueue queue = new LaneQueue();
