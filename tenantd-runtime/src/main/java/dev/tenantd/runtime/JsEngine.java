@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,13 @@ public final class JsEngine implements AutoCloseable {
 
     /** Larger than V8's own stack limit, so deep recursion ends in a RangeError, never a crash. */
     private static final long JS_THREAD_STACK_BYTES = 16L * 1024 * 1024;
+    /**
+     * Trims of the native heap once a second after start, each at the next quiet moment:
+     * start-up's aftermath (the pre-warmed isolates, the JIT compilers' scratch memory) frees
+     * 12-25 MB in the first seconds after the server starts serving, and an idle server then
+     * settles at its resting size a few seconds after start instead of at the first periodic trim.
+     */
+    private static final int START_UP_TRIMS = 8;
     private static final long FIRST_NATIVE_TRIM_SECONDS = 15;
     private static final long NATIVE_TRIM_SECONDS = 60;
 
@@ -38,6 +46,7 @@ public final class JsEngine implements AutoCloseable {
     private final BodyBudget bodies;
     private final ScheduledExecutorService timers;
     private final QuietMoments quietMoments;
+    private final AtomicLong nativeTrims = new AtomicLong();
     private final RuntimeScripts.Bootstrap bootstrap;
     /** The runtime JavaScript's code cache: after start, the one completed by {@link RuntimeWarmUp}. */
     private volatile byte[] codeCache;
@@ -84,13 +93,24 @@ public final class JsEngine implements AutoCloseable {
         this.quietMoments = new QuietMoments(timers, () -> threads.tasksStarted(JsThreads.Lane.FOREGROUND),
                 QuietMoments.CHECK_MILLIS);
         // Isolates that come and go, and the JIT compilers (busiest in the first seconds), leave
-        // freed memory in the C library's arenas; it goes back to the system 15 s after start and
-        // then once a minute, each time at the next quiet moment (a trim holds up native
-        // allocations while it runs), off the timer thread that JavaScript timers and wall-time
-        // limits share.
-        timers.scheduleWithFixedDelay(() -> quietMoments.whenQuiet(NativeHeap.class,
-                () -> CompletableFuture.runAsync(NativeHeap::trim), QuietMoments.NO_LONGEST_WAIT),
-                FIRST_NATIVE_TRIM_SECONDS, NATIVE_TRIM_SECONDS, TimeUnit.SECONDS);
+        // freed memory in the C library's arenas; it goes back to the system in the first seconds
+        // after start, 15 s after start and then once a minute, each time at the next quiet moment
+        // (a trim holds up native allocations while it runs), off the timer thread that
+        // JavaScript timers and wall-time limits share.
+        Runnable trimWhenQuiet = () -> quietMoments.whenQuiet(NativeHeap.class,
+                () -> CompletableFuture.runAsync(() -> {
+                    NativeHeap.trim();
+                    nativeTrims.incrementAndGet();
+                }), QuietMoments.NO_LONGEST_WAIT);
+        for (int second = 1; second <= START_UP_TRIMS; second++) {
+            timers.schedule(trimWhenQuiet, second, TimeUnit.SECONDS);
+        }
+        timers.scheduleWithFixedDelay(trimWhenQuiet, FIRST_NATIVE_TRIM_SECONDS, NATIVE_TRIM_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** How many of this engine's scheduled trims of the native heap have run. */
+    long nativeTrims() {
+        return nativeTrims.get();
     }
 
     /**

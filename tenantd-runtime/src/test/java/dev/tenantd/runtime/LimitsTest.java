@@ -311,13 +311,16 @@ class LimitsTest {
         try {
             Worker w = Engines.get(engine.load(Engines.module("export default { fetch() { return new Response('ok'); } };"),
                     new Engines.RecordingHost()));
+            // The engine's own upkeep (trims of the native heap, quiet-moment checks) is queued too.
+            var queue = ((java.util.concurrent.ScheduledThreadPoolExecutor) engine.timers()).getQueue();
+            int engineOwn = queue.size();
             for (int i = 0; i < 500; i++) {
                 assertThat(text(get(w.fetch(req("http://x/"))))).isEqualTo("ok");
             }
             // Each timer held its invocation (request, response, host objects) until it was due,
             // 30 s later: at a high request rate, a heap full of finished requests.
-            assertThat(((java.util.concurrent.ScheduledThreadPoolExecutor) engine.timers()).getQueue())
-                    .as("timers still queued after 500 finished requests").hasSizeLessThan(10);
+            assertThat(queue).as("timers still queued after 500 finished requests (%d before them)", engineOwn)
+                    .hasSizeLessThan(engineOwn + 10);
         } finally {
             engine.close();
         }
