@@ -9,7 +9,11 @@
 // Started by bench/run.sh, which passes BENCH_JAVA and BENCH_TENANTD (the build it
 // measures; see lib/server.mjs), BENCH_MINIFLARE (a directory whose node_modules holds
 // miniflare) and BENCH_RUN_DIR (logs and data). Prints a markdown section on stdout,
-// progress on stderr; exits non-zero on any non-2xx answer, socket error or wrong body.
+// progress on stderr; exits non-zero on any non-2xx answer or wrong body, and on tenantd's
+// socket errors. miniflare's socket errors are reported as notes on the reference and do not
+// fail the run: in 10 s rounds it closes some of wrk's connections under a request (6-32 read
+// errors in a round where any came), which says something about miniflare, not about
+// tenantd's figures; its rate counts what it answered.
 // `--only` measures one side (for development; no ratio then).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -171,6 +175,7 @@ const median = (xs) => {
 };
 
 const problems = [];
+const referenceNotes = [];
 const sides = [];
 const results = {}; // scenario id -> side name -> {rps, p99, all}
 // A side that fails to start, or answers a scenario wrongly, is reported and left out;
@@ -209,7 +214,10 @@ try {
         runs[side.name].push(r);
         log(`  ${side.name} round ${round}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99} ms`);
         if (r.non2xx || r.socketErrors) {
-          problems.push(`(${sc.id}) ${side.name} round ${round}: ${r.non2xx} non-2xx responses, ${r.socketErrors} socket errors`);
+          const kinds = Object.entries(r.socketErrorKinds).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
+          const what = `(${sc.id}) ${side.name} round ${round}: ${r.non2xx} non-2xx responses, ${r.socketErrors} socket errors`
+            + (kinds ? ` (${kinds})` : '');
+          (side.name === 'miniflare' && r.non2xx === 0 && r.requests > 0 ? referenceNotes : problems).push(what);
         }
       }
     }
@@ -240,6 +248,10 @@ for (const sc of SCENARIOS) {
   const m = results[sc.id]?.miniflare;
   const ratio = t && m ? `${(t.rps / m.rps).toFixed(2)}x` : '–';
   console.log(`| (${sc.id}) ${sc.title} | ${cell(t)} | ${cell(m)} | ${ratio} | ${p99(t)} | ${p99(m)} |`);
+}
+if (referenceNotes.length) {
+  console.log('\nNotes on the reference (not failures):');
+  for (const n of referenceNotes) console.log(`- ${n}`);
 }
 if (problems.length) {
   console.log('\nProblems:');
