@@ -6,7 +6,9 @@ import static dev.tenantd.runtime.Engines.load;
 import static dev.tenantd.runtime.Engines.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -14,8 +16,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The parts of the runtime JavaScript an isolate loads only when it uses them (lazy.js):
  * {@code node} for the node:* modules, {@code html} behind HTMLRewriter, {@code subtle} behind
- * crypto.subtle's key operations, {@code urlpattern} behind URLPattern and {@code encodings}
- * behind TextDecoder's labels and single-byte encodings. The workers ask
+ * crypto.subtle's key operations, {@code urlpattern} behind URLPattern, {@code encodings}
+ * behind TextDecoder's labels and single-byte encodings, {@code compression} behind the
+ * compression streams, {@code eventsource} behind EventSource, {@code sockets} behind
+ * cloudflare:sockets and {@code rpc} behind JS RPC calls, made or served. The workers ask
  * the test binding {@code test-parts} whether their isolate has loaded a part.
  */
 class LazyPartsTest {
@@ -175,5 +179,100 @@ class LazyPartsTest {
                   return new Response(`${env.PARTS.loaded('html')} ${await rewrite('safe')}`);
                 } };""");
         assertThat(text(get(w, "http://x/"))).isEqualTo("false <p class=\"safe\">hi</p> same-class=true");
+    }
+
+    @Test
+    void compression_event_source_and_sockets_stay_unloaded_and_their_globals_look_as_before() {
+        Worker w = worker(List.of(), """
+                export default { fetch(request, env) {
+                  const shape = [];
+                  for (const name of ['CompressionStream', 'DecompressionStream', 'EventSource', 'ErrorEvent']) {
+                    const d = Object.getOwnPropertyDescriptor(globalThis, name);
+                    shape.push(d.value.name === name && d.writable && !d.enumerable && d.configurable);
+                  }
+                  shape.push(Object.getPrototypeOf(CompressionStream) === TransformStream,
+                    Object.getPrototypeOf(EventSource.prototype) === EventTarget.prototype,
+                    Object.getOwnPropertyNames(EventSource.prototype).sort().join(' '),
+                    EventSource.CONNECTING, EventSource.OPEN, EventSource.CLOSED);
+                  const loaded = ['compression', 'eventsource', 'sockets', 'rpc'].map((name) => env.PARTS.loaded(name));
+                  return new Response([...loaded, ...shape].join());
+                } };""");
+        assertThat(text(get(w, "http://x/"))).isEqualTo("false,false,false,false,true,true,true,true,true,true,"
+                + "close constructor onerror onmessage onopen readyState url withCredentials,0,1,2");
+    }
+
+    @Test
+    void a_compression_stream_loads_its_part_and_round_trips_after_the_worker_changed_the_globals() {
+        Worker w = worker(List.of(), """
+                export default { async fetch(request, env) {
+                  const before = env.PARTS.loaded('compression');
+                  const bad = [];
+                  try { new CompressionStream('brotli'); } catch (e) { bad.push(e.constructor.name); }
+                  bad.push(env.PARTS.loaded('compression'));
+                  globalThis.ReadableStream = function () { throw new Error('patched'); };
+                  globalThis.WritableStream = function () { throw new Error('patched'); };
+                  const packed = new Response(new Blob(['hello, '.repeat(100)]).stream()
+                    .pipeThrough(new CompressionStream('gzip')));
+                  const bytes = new Uint8Array(await packed.arrayBuffer());
+                  const text = await new Response(new Blob([bytes]).stream()
+                    .pipeThrough(new DecompressionStream('gzip'))).text();
+                  return new Response(`${before} ${bad.join('/')} ${env.PARTS.loaded('compression')} `
+                    + `${bytes[0]},${bytes[1]} ${bytes.length < 100} ${text.length} ${text.slice(0, 7)}`);
+                } };""");
+        assertThat(text(get(w, "http://x/"))).isEqualTo("false TypeError/false true 31,139 true 700 hello, ");
+    }
+
+    @Test
+    void event_source_from_a_stream_loads_its_part_and_delivers_each_event() {
+        Worker w = worker(List.of(), """
+                export default { async fetch(request, env) {
+                  const before = env.PARTS.loaded('eventsource');
+                  const refused = [];
+                  try { new EventSource('not a url'); } catch (e) { refused.push(e.name); }
+                  refused.push(env.PARTS.loaded('eventsource'));
+                  const stream = new Blob(['retry: 5\\ndata: one\\n\\nevent: tick\\ndata: two\\nid: 7\\n\\n']).stream();
+                  const source = EventSource.from(stream);
+                  const seen = [source.readyState, source.url === ''];
+                  await new Promise((resolve) => {
+                    source.onopen = () => seen.push(`open:${source.readyState}`);
+                    source.onmessage = (e) => seen.push(`message:${e.data}`);
+                    source.addEventListener('tick', (e) => seen.push(`tick:${e.data}:${e.lastEventId}`));
+                    source.onerror = (e) => { seen.push(`error:${e instanceof ErrorEvent}:${source.readyState}`); resolve(); };
+                  });
+                  source.close();
+                  return new Response(`${before} ${refused.join('/')} ${env.PARTS.loaded('eventsource')} ${seen.join(' ')}`);
+                } };""");
+        assertThat(text(get(w, "http://x/")))
+                .isEqualTo("false SyntaxError/false true 0 true open:1 message:one tick:two:7 error:true:2");
+    }
+
+    @Test
+    void importing_cloudflare_sockets_loads_its_part_and_connect_checks_its_address_as_before() {
+        Worker w = worker(List.of(), """
+                import { connect } from 'cloudflare:sockets';
+                import sockets from 'cloudflare:sockets';
+                export default { fetch(request, env) {
+                  const seen = [env.PARTS.loaded('sockets'), typeof connect, sockets.connect === connect];
+                  try { connect(''); } catch (e) { seen.push(e.constructor.name); }
+                  return new Response(seen.join());
+                } };""");
+        assertThat(text(get(w, "http://x/"))).isEqualTo("true,function,true,TypeError");
+    }
+
+    @Test
+    void serving_an_rpc_call_loads_the_rpc_part_and_the_method_sees_the_worker_env() {
+        Worker w = worker(List.of(), """
+                import { WorkerEntrypoint } from 'cloudflare:workers';
+                export default class extends WorkerEntrypoint {
+                  fetch() { return new Response(`${this.env.PARTS.loaded('rpc')}`); }
+                  add(a, b) { return `${a + b} ${this.env.PARTS.loaded('rpc')}`; }
+                }""");
+        assertThat(text(get(w, "http://x/"))).isEqualTo("false");
+        InvocationOptions options = new InvocationOptions(InvocationLimits.defaults(), "", Optional.empty(),
+                InvocationObserver.NONE, Caller.OUTSIDE, Entrypoint.DEFAULT);
+        ChannelReply.Data answer = get(w.rpc(new RpcCall("add",
+                "{\"t\":\"Array\",\"l\":2,\"p\":[\"0\",1,\"1\",2]}".getBytes(StandardCharsets.UTF_8)), options));
+        assertThat(answer.text() + " " + new String(answer.bytes(), StandardCharsets.UTF_8)).isEqualTo("ok \"3 true\"");
+        assertThat(text(get(w, "http://x/"))).isEqualTo("true");
     }
 }

@@ -47,3 +47,10 @@ function builtins_module(specifier, flags) {
 // worker's bindings, readable at module scope as well as in handlers; the base classes
 // of entrypoints and RPC targets come from rpc.js.
 builtins_define('cloudflare:workers', () => ({ env: worker_env, WorkerEntrypoint, RpcTarget, DurableObject }));
+
+// cloudflare:sockets: connect() and the Socket class come from the [sockets] part
+// (sockets.js), loaded in the isolates whose worker imports the module.
+builtins_define('cloudflare:sockets', () => {
+  const { connect } = lazy_load('sockets');
+  return { connect, default: { connect } };
+});

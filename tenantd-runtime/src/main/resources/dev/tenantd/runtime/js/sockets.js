@@ -2,6 +2,8 @@
 // (under the platform's egress rules) and names it by a number; every read, write and close
 // is a host call on that number. Reads are pulled: the readable side asks for the next
 // chunk only when its queue has room, so a worker that stops reading stops the peer.
+// This file is the [sockets] part of bootstrap.txt: builtins.js defines the module and
+// loads the part the first time a worker imports it.
 
 const sockets_key = Symbol('Socket');
 const sockets_transports = { __proto__: null, off: 'off', on: 'on', starttls: 'starttls' };
@@ -261,5 +263,3 @@ function connect(address, options = undefined) {
   const connecting = sockets_call('connect', 0, `${transport} ${port} ${hostname}`, null);
   return new Socket(sockets_key, connecting, written, transport, allowHalfOpen);
 }
-
-builtins_define('cloudflare:sockets', () => ({ connect, default: { connect } }));
