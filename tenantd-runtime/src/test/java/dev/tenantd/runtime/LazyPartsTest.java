@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * crypto.subtle's key operations, {@code urlpattern} behind URLPattern, {@code encodings}
  * behind TextDecoder's labels and single-byte encodings, {@code compression} behind the
  * compression streams, {@code eventsource} behind EventSource, {@code sockets} behind
- * cloudflare:sockets and {@code rpc} behind JS RPC calls, made or served. The workers ask
+ * cloudflare:sockets, {@code rpc} behind JS RPC calls, made or served, and {@code formdata}
+ * behind form bodies. The workers ask
  * the test binding {@code test-parts} whether their isolate has loaded a part.
  */
 class LazyPartsTest {
@@ -194,11 +195,14 @@ class LazyPartsTest {
                     Object.getPrototypeOf(EventSource.prototype) === EventTarget.prototype,
                     Object.getOwnPropertyNames(EventSource.prototype).sort().join(' '),
                     EventSource.CONNECTING, EventSource.OPEN, EventSource.CLOSED);
-                  const loaded = ['compression', 'eventsource', 'sockets', 'rpc'].map((name) => env.PARTS.loaded(name));
+                  const form = new FormData();
+                  form.append('a', '1');
+                  shape.push([...form].join(';'));
+                  const loaded = ['compression', 'eventsource', 'sockets', 'rpc', 'formdata'].map((name) => env.PARTS.loaded(name));
                   return new Response([...loaded, ...shape].join());
                 } };""");
-        assertThat(text(get(w, "http://x/"))).isEqualTo("false,false,false,false,true,true,true,true,true,true,"
-                + "close constructor onerror onmessage onopen readyState url withCredentials,0,1,2");
+        assertThat(text(get(w, "http://x/"))).isEqualTo("false,false,false,false,false,true,true,true,true,true,true,"
+                + "close constructor onerror onmessage onopen readyState url withCredentials,0,1,2,a,1");
     }
 
     @Test
@@ -274,5 +278,30 @@ class LazyPartsTest {
                 "{\"t\":\"Array\",\"l\":2,\"p\":[\"0\",1,\"1\",2]}".getBytes(StandardCharsets.UTF_8)), options));
         assertThat(answer.text() + " " + new String(answer.bytes(), StandardCharsets.UTF_8)).isEqualTo("ok \"3 true\"");
         assertThat(text(get(w, "http://x/"))).isEqualTo("true");
+    }
+
+    @Test
+    void a_form_body_loads_the_formdata_part_both_ways_after_the_worker_changed_uint8array() {
+        Worker w = worker(List.of(), """
+                export default { async fetch(request, env) {
+                  const before = env.PARTS.loaded('formdata');
+                  const form = new FormData();
+                  form.append('name', 'ada');
+                  form.append('file', new Blob(['hi\\r\\n\\r\\nthere'], { type: 'text/plain' }), 'a.txt');
+                  globalThis.Uint8Array = function () { throw new Error('patched'); };
+                  const sent = new Response(form);
+                  const back = await sent.formData();
+                  const file = back.get('file');
+                  const plain = await new Response('x=1&y=a+b%21', {
+                    headers: { 'content-type': 'application/x-www-form-urlencoded' } }).formData();
+                  let refused = '';
+                  try {
+                    await new Response('junk', { headers: { 'content-type': 'multipart/form-data; boundary=zz' } }).formData();
+                  } catch (e) { refused = e.constructor.name; }
+                  return new Response([before, env.PARTS.loaded('formdata'), back.get('name'), file.name, file.type,
+                    JSON.stringify(await file.text()), plain.get('x'), plain.get('y'), refused].join());
+                } };""");
+        assertThat(text(get(w, "http://x/")))
+                .isEqualTo("false,true,ada,a.txt,text/plain,\"hi\\r\\n\\r\\nthere\",1,a b!,TypeError");
     }
 }
