@@ -304,4 +304,24 @@ class LazyPartsTest {
         assertThat(text(get(w, "http://x/")))
                 .isEqualTo("false,true,ada,a.txt,text/plain,\"hi\\r\\n\\r\\nthere\",1,a b!,TypeError");
     }
+
+    @Test
+    void a_part_loaded_after_the_worker_changed_object_prototype_is_unaffected() {
+        Worker w = worker(List.of(), """
+                export default { async fetch(request, env) {
+                  Object.prototype.get = undefined;
+                  Object.prototype.writable = true;
+                  let sockets;
+                  try {
+                    sockets = await import('cloudflare:sockets');
+                  } catch (e) {
+                    sockets = e.message;
+                  } finally {
+                    delete Object.prototype.get;
+                    delete Object.prototype.writable;
+                  }
+                  return new Response([env.PARTS.loaded('sockets'), typeof sockets.connect].join());
+                } };""");
+        assertThat(text(get(w, "http://x/"))).isEqualTo("true,function");
+    }
 }

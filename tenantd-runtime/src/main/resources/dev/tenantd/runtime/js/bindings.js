@@ -12,7 +12,7 @@
 //   bindings_callNow(channel, operation, args) -> string, answered without waiting
 //   bindings_fetcher(channel, operation, args) -> a Fetcher: its fetch(request) is a call
 //       that carries the request, answered with a Response; any other method is an RPC
-//       call (operation 'rpc', args {target: args, method}), see rpc.js
+//       call (operation 'rpc', args {target: args, method}), see rpc.js and rpc-calls.js
 //   bindings_make(binding, flags)  (worker.js) the env value for one configured binding
 // A channel with an empty name is a platform service, not on env: its maker installs
 // globals with defineGlobal() and its return value is dropped.

@@ -3,7 +3,8 @@
 // the [compression] part of bootstrap.txt, loaded the first time an isolate makes one.
 //
 // Defined for compression.js:
-//   compression_pair(format, direction, strict) -> { readable, writable } over one codec
+//   compression_pair(format, direction, strict) -> { readable, writable } over one codec, for a
+//       format already checked
 //   compression_decoding(format, feed, onCancel), compression_encoding(format, stream)
 //       as compression_decodingStream and compression_encodingStream
 
@@ -168,8 +169,8 @@ class compression_Codec {
 
 // The Web IDL body of both classes: a readable and a writable over one codec, for a
 // format already checked.
-function compression_pair(name, direction, strict) {
-  const codec = new compression_Codec(name, direction, strict);
+function compression_pair(format, direction, strict) {
+  const codec = new compression_Codec(format, direction, strict);
   const writable = streams_newWritable({
     __proto__: null,
     start(controller) {

@@ -18,7 +18,7 @@
 //   compression_close(handle)                 frees the host's stream; harmless twice
 //   compression_processAll(format, direction, bytes, level, strict) -> Uint8Array
 //       the whole output for the whole input, in one go (node:zlib's *Sync calls)
-//   compression_decodingStream(format, feed) -> ReadableStream of the decoded bytes, where
+//   compression_decodingStream(format, feed, onCancel) -> ReadableStream of the decoded bytes, where
 //     feed(write) is an async function that writes the encoded bytes in pieces with
 //     `await write(bytes)`; it is started by the first read, and onCancel(reason) is
 //     called when nobody reads on

@@ -198,9 +198,12 @@ function defineGlobal(name, value) {
 }
 
 // Marks methods and accessors of a Web IDL class as non-enumerable the way
-// browsers expose them, and sets Symbol.toStringTag.
+// browsers expose them, and sets Symbol.toStringTag. The descriptor has no prototype:
+// a runtime part calls this when it loads, after worker code may have added
+// properties such as `get` to Object.prototype.
 function webIdlClass(cls, tag) {
   ObjectDefineProperty(cls.prototype, SymbolToStringTag, {
+    __proto__: null,
     value: tag ?? cls.name,
     configurable: true,
   });

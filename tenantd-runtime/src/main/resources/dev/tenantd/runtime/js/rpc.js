@@ -64,7 +64,12 @@ function rpc_stub(fetcher, channel, target) {
       }
       const method = name;
       return function (...args) {
-        return lazy_load('rpc').rpc_call(channel, target, method, args);
+        // A call answers with a promise, even when loading the rpc part fails.
+        try {
+          return lazy_load('rpc').rpc_call(channel, target, method, args);
+        } catch (error) {
+          return PromiseReject(error);
+        }
       };
     },
   });

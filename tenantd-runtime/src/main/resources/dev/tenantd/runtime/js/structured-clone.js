@@ -2,7 +2,7 @@
 // value into records (so a non-cloneable value throws before any transfer
 // detaches a buffer), then transfers, then deserializes.
 //
-// Defined for others (RPC, rpc.js, sends values to other isolates as these records):
+// Defined for others (RPC, rpc-calls.js, sends values to other isolates as these records):
 //   structuredClone_serialize(value, hooks) -> a record graph (shared and cyclic
 //       references are the same record object)
 //   structuredClone_deserialize(record, hooks) -> the value
