@@ -309,11 +309,14 @@ final class JsThreads {
         closed = true;
         normalSpawner.shutdownNow();
         lowSpawner.shutdownNow();
-        // Wake idle threads so that they see the engine is closed.
-        for (int i = 0; i < perLane; i++) {
-            foreground.add(() -> { });
-            background.add(() -> { });
-        }
+        // Idle threads wake, run what is queued and end.
+        foreground.close();
+        background.close();
+    }
+
+    /** Threads that have not ended (for tests). */
+    int liveThreads() {
+        return live.size();
     }
 
     /** Waits up to {@code millis} for every thread to end. */

@@ -26,6 +26,7 @@ import java.util.concurrent.locks.LockSupport;
 final class LaneQueue {
     private final LinkedBlockingQueue<Runnable> tasks;
     private final ConcurrentLinkedDeque<Sleeper> idle = new ConcurrentLinkedDeque<>();
+    private volatile boolean closed;
 
     LaneQueue() {
         this(new LinkedBlockingQueue<>());
@@ -65,12 +66,29 @@ final class LaneQueue {
         return tasks.poll();
     }
 
-    /** The next task; the calling thread waits for one as the most recently idle thread. */
+    /**
+     * Wakes every waiting thread and lets no thread wait again: {@link #take} answers what is
+     * queued, then null. (A wake-up task per thread would not do: one thread may take several.)
+     */
+    void close() {
+        closed = true;
+        for (Sleeper sleeper; (sleeper = idle.pollFirst()) != null; ) {
+            sleeper.wake();
+        }
+    }
+
+    /**
+     * The next task; the calling thread waits for one as the most recently idle thread. Null
+     * once the queue is {@linkplain #close closed} and empty.
+     */
     Runnable take() throws InterruptedException {
         while (true) {
             Runnable task = tasks.poll();
             if (task != null) {
                 return task;
+            }
+            if (closed) {
+                return null;
             }
             Sleeper self = new Sleeper();
             idle.addFirst(self);
@@ -80,6 +98,11 @@ final class LaneQueue {
                 // queue dry before it parks again: the wake-up it missed is not needed.
                 idle.removeFirstOccurrence(self);
                 return task;
+            }
+            if (closed) {
+                // close() may have emptied the stack before this thread went on it.
+                idle.removeFirstOccurrence(self);
+                return null;
             }
             while (!self.woken) {
                 LockSupport.park(this);

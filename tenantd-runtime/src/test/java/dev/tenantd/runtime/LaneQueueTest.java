@@ -215,4 +215,37 @@ class LaneQueueTest {
         assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
         assertThat(queue.idleThreads()).isZero();
     }
+
+    @Test
+    void closing_wakes_every_waiting_taker_which_runs_what_is_queued_and_then_gets_nothing() throws Exception {
+        LaneQueue queue = new LaneQueue();
+        int takers = 4;
+        List<Runnable> taken = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < takers; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    for (Runnable task; (task = queue.take()) != null; ) {
+                        taken.add(task);
+                    }
+                } catch (InterruptedException e) {
+                    // ends
+                }
+            }, "closing-" + i);
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+        waitFor(() -> queue.idleThreads() == takers);
+        Runnable queued = () -> { };
+        queue.add(queued);
+        queue.close();
+        for (Thread t : threads) {
+            t.join(10_000);
+            assertThat(t.isAlive()).as(t.getName() + " ended after the queue closed").isFalse();
+        }
+        assertThat(taken).containsExactly(queued);
+        assertThat(queue.idleThreads()).isZero();
+        assertThat(queue.take()).as("a closed, empty queue does not make its taker wait").isNull();
+    }
 }
