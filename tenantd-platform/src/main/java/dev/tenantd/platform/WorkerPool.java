@@ -29,6 +29,10 @@ import java.util.function.Function;
  * version that stops serving (replaced or deleted) is closed as soon as no request
  * holds it and its last invocation (waitUntil included) has ended, and at the latest
  * when its grace period is over.
+ *
+ * <p>Eviction takes isolates no request holds first, and an evicted isolate serves no new
+ * request but finishes what it runs: a response body it is still streaming (a download,
+ * server-sent events) and its waitUntil work go on to their end, within their wall time.
  */
 final class WorkerPool implements AutoCloseable {
     private final JsEngine engine;
@@ -155,24 +159,29 @@ final class WorkerPool implements AutoCloseable {
     }
 
     /**
-     * An isolate evicted to make room: closed now, unless it holds open WebSockets; then it
-     * serves no new request and closes once they are closed.
+     * An isolate evicted to make room: closed once its last invocation has ended (a response
+     * body still streaming, waitUntil work) and its WebSockets are closed; at once if it is idle.
      */
     private void evicted(Worker worker) {
-        if (worker.openWebSockets() > 0) {
-            draining.add(worker);
-            worker.closeWhenIdle();
-        } else {
-            worker.close();
-        }
+        draining.add(worker);
+        worker.closeWhenIdle();
     }
 
+    /**
+     * Evicts the least recently used isolates no request holds, as many as the pool is over its
+     * capacity; if requests hold all of those, the least recently used of the held ones go too.
+     */
     private void evictOverCapacity(List<Entry> evicted) {
-        Iterator<Map.Entry<String, Entry>> it = live.entrySet().iterator();
-        while (live.size() > capacity && it.hasNext()) {
-            evictedCount++;
-            evicted.add(it.next().getValue());
-            it.remove();
+        for (boolean evenHeld : new boolean[] {false, true}) {
+            Iterator<Map.Entry<String, Entry>> it = live.entrySet().iterator();
+            while (live.size() > capacity && it.hasNext()) {
+                Entry e = it.next().getValue();
+                if (evenHeld || e.holders == 0) {
+                    evictedCount++;
+                    evicted.add(e);
+                    it.remove();
+                }
+            }
         }
     }
 

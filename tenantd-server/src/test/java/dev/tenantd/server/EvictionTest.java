@@ -1,0 +1,110 @@
+package dev.tenantd.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tenantd.platform.EgressPolicy;
+import dev.tenantd.platform.Limits;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * With more workers in use than live isolates, the least recently used isolate is evicted; an
+ * evicted isolate finishes what it runs (a response it is still streaming), and isolates that
+ * requests hold are evicted only after every idle one.
+ */
+class EvictionTest {
+    /** Room for two live isolates. */
+    private static final Limits TWO_LIVE = new Limits(30_000, 128, 50, 10L * 1024 * 1024, 1_000, 128 * 1024, 300_000,
+            2, 100);
+
+    @TempDir
+    Path dir;
+
+    private static TestServer server(Path dir) {
+        return new TestServer(dir, List.of(), TWO_LIVE, new EgressPolicy(List.of("127.0.0.1"), List.of()));
+    }
+
+    private static void plain(TestServer t, String name) {
+        assertThat(t.putModule(t.accountApi("/workers/scripts/" + name), "{\"main_module\":\"a.js\"}", "a.js",
+                "export default { fetch() { return new Response('" + name + "'); } };").status()).isEqualTo(200);
+    }
+
+    @Test
+    void a_response_still_streaming_when_its_isolate_is_evicted_reaches_its_end() throws Exception {
+        try (Origin origin = new Origin(); TestServer t = server(dir)) {
+            String hold = "http://127.0.0.1:" + origin.port() + "/hold";
+            // The first line goes out at once; the second once the origin answers, after the handler returned.
+            assertThat(t.putModule(t.accountApi("/workers/scripts/stream"), "{\"main_module\":\"a.js\"}", "a.js", """
+                    export default { fetch() {
+                      const { readable, writable } = new TransformStream();
+                      const writer = writable.getWriter();
+                      const encoder = new TextEncoder();
+                      (async () => {
+                        await writer.write(encoder.encode('first\\n'));
+                        const text = await (await fetch(HOLD)).text();
+                        await writer.write(encoder.encode(text + '\\n'));
+                        await writer.close();
+                      })();
+                      return new Response(readable);
+                    } };""".replace("HOLD", "'" + hold + "'")).status()).isEqualTo(200);
+            plain(t, "a");
+            plain(t, "b");
+            long evictedBefore = t.server.platform().invoker().isolatesEvicted();
+
+            HttpResponse<InputStream> streaming = t.http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + t.server.port() + "/")).header("Host", "stream.localhost").build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(streaming.statusCode()).isEqualTo(200);
+            BufferedReader body = new BufferedReader(new InputStreamReader(streaming.body(), StandardCharsets.UTF_8));
+            assertThat(body.readLine()).isEqualTo("first");
+            origin.awaitHeld(1);
+
+            // Two other workers need the room: the streaming worker's isolate is the least recently used.
+            assertThat(t.worker("GET", "a.localhost", "/", null).body()).isEqualTo("a");
+            assertThat(t.worker("GET", "b.localhost", "/", null).body()).isEqualTo("b");
+            assertThat(t.server.platform().invoker().isolatesEvicted()).as("isolates evicted")
+                    .isGreaterThanOrEqualTo(evictedBefore + 1);
+
+            origin.releaseHeld();
+            assertThat(body.readLine()).isEqualTo("released");
+            assertThat(body.readLine()).as("the end of the body").isNull();
+            // Once its response is over, the evicted isolate closes: two live ones are left.
+            RetiredVersionsTest.awaitLive(t, 2);
+        }
+    }
+
+    @Test
+    void isolates_that_requests_hold_are_evicted_after_the_idle_ones() throws Exception {
+        try (Origin origin = new Origin(); TestServer t = server(dir)) {
+            String hold = "http://127.0.0.1:" + origin.port() + "/hold";
+            assertThat(t.putModule(t.accountApi("/workers/scripts/slow"), "{\"main_module\":\"a.js\"}", "a.js",
+                    "export default { async fetch() { return new Response('slow ' + await (await fetch('" + hold
+                            + "')).text()); } };").status()).isEqualTo(200);
+            plain(t, "a");
+            plain(t, "b");
+
+            CompletableFuture<HttpResponse<String>> slow = RetiredVersionsTest.sendAsync(t, "slow.localhost", "/");
+            origin.awaitHeld(1);
+            // slow's isolate is the least recently used, but its request holds it: a's goes instead.
+            assertThat(t.worker("GET", "a.localhost", "/", null).body()).isEqualTo("a");
+            assertThat(t.worker("GET", "b.localhost", "/", null).body()).isEqualTo("b");
+            assertThat(slow).as("slow's request still waits for the origin").isNotDone();
+
+            origin.releaseHeld();
+            HttpResponse<String> answer = slow.get(30, TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo("slow released");
+        }
+    }
+}
