@@ -21,7 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { coldScript, densityScript } from './scripts.mjs';
 import { parseWrk } from './wrk.mjs';
-import { tenantdJvmOptions } from './jvm.mjs';
+import { tenantdJvmOptions, tenantdServeArgs } from './jvm.mjs';
 
 const BENCH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ROOT = path.resolve(BENCH, '..');
@@ -276,7 +276,7 @@ class Tenantd {
     fs.mkdirSync(dataDir, { recursive: true });
     const args = [...tenantdJvmOptions(), '-jar', path.join(TENANTD, 'tenantd-server.jar'),
       'serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--api-listen', '127.0.0.1:0',
-      '--account-id', ACCOUNT, '--api-token', TOKEN, '--route', '*.bench.test/*=dispatcher'];
+      '--account-id', ACCOUNT, '--api-token', TOKEN, '--route', '*.bench.test/*=dispatcher', ...tenantdServeArgs()];
     if (this.config) {
       const toml = path.join(RUN_DIR, `${this.name}.toml`);
       fs.writeFileSync(toml, this.config);

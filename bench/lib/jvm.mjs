@@ -13,3 +13,9 @@ export function tenantdJvmOptions() {
     .split('\n').filter(Boolean);
   return [...launcher, ...(process.env.BENCH_TENANTD_JVM_ARGS || '').split(' ').filter(Boolean)];
 }
+
+// Flags added to every `tenantd serve` a benchmark starts (BENCH_TENANTD_SERVE_ARGS, split on
+// spaces; for experiments, e.g. `--warm-up-ms 0`).
+export function tenantdServeArgs() {
+  return (process.env.BENCH_TENANTD_SERVE_ARGS || '').split(' ').filter(Boolean);
+}

@@ -6,7 +6,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tenantdJvmOptions } from './jvm.mjs';
+import { tenantdJvmOptions, tenantdServeArgs } from './jvm.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -29,7 +29,7 @@ export function startTenantd({ name, account, token, route, extraArgs = [], stde
     : [path.join(root, 'tenantd'), []];
   const spawnServer = () => spawn(command[0], [...command[1], 'serve', '--data-dir', path.join(dataDir, 'data'),
     '--listen', `127.0.0.1:${workerPort}`, '--api-listen', `127.0.0.1:${apiPort}`,
-    '--account-id', account, '--api-token', token, '--route', route, ...extraArgs],
+    '--account-id', account, '--api-token', token, '--route', route, ...extraArgs, ...tenantdServeArgs()],
   { stdio: ['ignore', 'ignore', typeof stderr === 'function' ? stderr(dataDir) : stderr] });
   let proc = spawnServer();
   let agent = new http.Agent({ keepAlive: true, maxSockets: agentSockets });

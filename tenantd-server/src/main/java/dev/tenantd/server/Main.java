@@ -60,11 +60,24 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--config", paramLabel = "FILE", description = "A tenantd.toml; flags override it.")
         Path configFile;
 
+        @Option(names = "--warm-up-ms", paramLabel = "MS", description = "Before the listeners open, load a throwaway "
+                + "server in this process for this long, so the first requests find the server's code compiled; 0 skips it "
+                + "(default 3000; also warm-up-ms in tenantd.toml).")
+        Long warmUpMs;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         /** The file that holds the API token when tenantd made it (no flag, variable or config gave one). */
         private Optional<Path> keptTokenFile = Optional.empty();
+
+        /** How long {@link StartupWarmUp} loads its throwaway server; zero: no warm-up. */
+        private java.time.Duration warmUp = StartupWarmUp.DEFAULT_LOAD;
+
+        /** The start-up warm-up's load, once {@link #resolve} ran. */
+        java.time.Duration warmUp() {
+            return warmUp;
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -74,6 +87,10 @@ public final class Main implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 spec.commandLine().getErr().println("tenantd serve: " + e.getMessage());
                 return 2;
+            }
+            if (!warmUp.isZero()) {
+                System.out.printf("tenantd is warming up (--warm-up-ms %d; 0 skips it)%n", warmUp.toMillis());
+                warmUp(config, warmUp);
             }
             TenantdServer server = TenantdServer.start(config);
             // The token itself is never printed: terminal scrollback and service logs are read by more people than the data dir.
@@ -89,6 +106,19 @@ public final class Main implements Callable<Integer> {
             }));
             stop.await();
             return 0;
+        }
+
+        private static void warmUp(ServerConfig config, java.time.Duration load) {
+            org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StartupWarmUp.class);
+            long start = System.nanoTime();
+            try {
+                StartupWarmUp.Result r = StartupWarmUp.run(config, load);
+                log.info("start-up warm-up: {} requests ({} failed), {} isolates evicted under it, in {} ms",
+                        r.requests(), r.failures(), r.evictions(), (System.nanoTime() - start) / 1_000_000);
+            } catch (Exception e) {
+                // The warm-up only saves the first requests some time: the server starts without it.
+                log.warn("start-up warm-up skipped: {}", e.toString());
+            }
         }
 
         ServerConfig resolve() throws Exception {
@@ -143,6 +173,14 @@ public final class Main implements Callable<Integer> {
                 }
             }
             Limits limits = limits(file == null ? null : file.get("limits"));
+            long warmUpMs = this.warmUpMs != null ? this.warmUpMs
+                    : file != null && file.has("warm-up-ms") ? wholeNumber(file.get("warm-up-ms"), "warm-up-ms")
+                    : StartupWarmUp.DEFAULT_LOAD.toMillis();
+            if (warmUpMs < 0 || warmUpMs > MAX_WARM_UP_MS) {
+                throw new IllegalArgumentException("warm-up-ms must be 0 (no warm-up) to " + MAX_WARM_UP_MS + " (got "
+                        + warmUpMs + ")");
+            }
+            warmUp = java.time.Duration.ofMillis(warmUpMs);
             int threads = file != null && file.has("js-threads") ? file.get("js-threads").asInt()
                     : Runtime.getRuntime().availableProcessors();
             EgressPolicy egress;
@@ -303,6 +341,16 @@ public final class Main implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--config: " + e.getMessage());
             }
+        }
+
+        /** The longest start-up warm-up: a minute. */
+        static final long MAX_WARM_UP_MS = 60_000;
+
+        private static long wholeNumber(JsonNode value, String key) {
+            if (!value.canConvertToLong() || !value.isIntegralNumber()) {
+                throw new IllegalArgumentException("--config: " + key + " must be a whole number");
+            }
+            return value.asLong();
         }
 
         private static String text(JsonNode file, String key, String fallback) {

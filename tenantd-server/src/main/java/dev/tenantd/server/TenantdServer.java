@@ -55,11 +55,14 @@ public final class TenantdServer implements AutoCloseable {
     private final InvocationRecorder invocations;
     private final SqliteInvocationAnalytics analytics;
     private final ServerMetrics metrics;
+    /** A server of {@link StartupWarmUp}: it says nothing and leaves the heap as it is when it starts. */
+    private final boolean throwaway;
     private HttpServer workerServer;
     private HttpServer apiServer;
 
-    private TenantdServer(ServerConfig config) {
+    private TenantdServer(ServerConfig config, boolean throwaway) {
         this.config = config;
+        this.throwaway = throwaway;
         int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
         // Start every event loop thread now, at normal priority: a thread inherits its creator's
@@ -123,7 +126,16 @@ public final class TenantdServer implements AutoCloseable {
 
     /** Starts both listeners; ports of 0 are chosen by the OS (see {@link #port()} and {@link #apiPort()}). */
     public static TenantdServer start(ServerConfig config) {
-        TenantdServer server = new TenantdServer(config);
+        return start(config, false);
+    }
+
+    /** A server for {@link StartupWarmUp}, on a configuration of its own. */
+    static TenantdServer startThrowaway(ServerConfig config) {
+        return start(config, true);
+    }
+
+    private static TenantdServer start(ServerConfig config, boolean throwaway) {
+        TenantdServer server = new TenantdServer(config, throwaway);
         try {
             server.listen();
         } catch (RuntimeException e) {
@@ -134,9 +146,11 @@ public final class TenantdServer implements AutoCloseable {
     }
 
     private void listen() {
-        HeapBudget.warning(config, Runtime.getRuntime().maxMemory()).ifPresent(LOG::warn);
-        // Before the first request: start-up's garbage goes, and the heap it touched with it.
-        HeapCompaction.compact();
+        if (!throwaway) {
+            HeapBudget.warning(config, Runtime.getRuntime().maxMemory()).ifPresent(LOG::warn);
+            // Before the first request: start-up's garbage goes, and the heap it touched with it.
+            HeapCompaction.compact();
+        }
         Router api = Router.router(vertx);
         api.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
                 .end("{\"status\":\"ok\"}"));
@@ -164,6 +178,9 @@ public final class TenantdServer implements AutoCloseable {
                 .setMaxWebSocketMessageSize(dev.tenantd.runtime.websocket.WebSocketLimits.DECODED_MESSAGE_BYTES);
         workerServer = await(guarded(vertx.createHttpServer(workerOptions), "worker", workerOptions, ListenerReplies.TEXT)
                 .requestHandler(new WorkerIngress(vertx, platform, engine.bodies(), config.listenerLimits())).listen(), "worker listener " + config.listen());
+        if (throwaway) {
+            return;
+        }
         LOG.info("tenantd serving workers on http://{}:{} and the API on http://{}:{}/client/v4 (account {})",
                 config.listen().host(), port(), config.apiListen().host(), apiPort(), config.accountId());
         // Start-up (the runtime's code cache, the first isolates, the JIT) leaves tens of MB of

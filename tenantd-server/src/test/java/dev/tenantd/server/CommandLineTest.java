@@ -120,4 +120,38 @@ class CommandLineTest {
         assertThat(run(err, "serve", "--config", toml.toString(), "--data-dir", dir.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("not valid TOML");
     }
+
+    @Test
+    void the_start_up_warm_up_is_3_s_unless_the_file_or_a_flag_says_otherwise_and_bad_values_exit_2() throws Exception {
+        Main.Serve defaults = new Main.Serve();
+        new CommandLine(defaults).parseArgs("--data-dir", dir.toString(), "--api-token", "t");
+        defaults.resolve();
+        assertThat(defaults.warmUp()).isEqualTo(java.time.Duration.ofSeconds(3));
+
+        Path toml = dir.resolve("warm-up.toml");
+        Files.writeString(toml, "warm-up-ms = 0\n");
+        Main.Serve fromFile = new Main.Serve();
+        new CommandLine(fromFile).parseArgs("--config", toml.toString(), "--data-dir", dir.toString(), "--api-token", "t");
+        fromFile.resolve();
+        assertThat(fromFile.warmUp()).isZero();
+        Main.Serve flagWins = new Main.Serve();
+        new CommandLine(flagWins).parseArgs("--config", toml.toString(), "--warm-up-ms", "1500", "--data-dir",
+                dir.toString(), "--api-token", "t");
+        flagWins.resolve();
+        assertThat(flagWins.warmUp()).isEqualTo(java.time.Duration.ofMillis(1500));
+
+        for (String[] bad : new String[][] {{"-1", "warm-up-ms must be 0 (no warm-up) to 60000 (got -1)"},
+                {"60001", "warm-up-ms must be 0 (no warm-up) to 60000 (got 60001)"}, {"soon", "--warm-up-ms"}}) {
+            StringWriter err = new StringWriter();
+            assertThat(run(err, "serve", "--data-dir", dir.toString(), "--warm-up-ms", bad[0])).isEqualTo(2);
+            assertThat(err.toString()).contains(bad[1]);
+        }
+        for (String[] bad : new String[][] {{"\"3s\"", "--config: warm-up-ms must be a whole number"},
+                {"1.5", "--config: warm-up-ms must be a whole number"}, {"-5", "(got -5)"}}) {
+            Files.writeString(toml, "warm-up-ms = " + bad[0] + "\n");
+            StringWriter err = new StringWriter();
+            assertThat(run(err, "serve", "--config", toml.toString(), "--data-dir", dir.toString())).isEqualTo(2);
+            assertThat(err.toString()).contains(bad[1]);
+        }
+    }
 }

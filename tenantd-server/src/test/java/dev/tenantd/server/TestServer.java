@@ -93,7 +93,7 @@ final class TestServer implements AutoCloseable {
     }
 
     /** Loopback on free ports, the test account and token, and every setting at its default. */
-    private static ServerConfig defaults(Path dataDir, List<Route> routes) {
+    static ServerConfig defaults(Path dataDir, List<Route> routes) {
         return new ServerConfig(dataDir, new ServerConfig.HostPort("127.0.0.1", 0), new ServerConfig.HostPort("127.0.0.1", 0),
                 ACCOUNT, TOKEN, routes, "localhost", dev.tenantd.platform.Limits.defaults(),
                 dev.tenantd.platform.EgressPolicy.OPEN, 2, ListenerLimits.defaults(), ServerConfig.Capacity.defaults());
