@@ -11,11 +11,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -32,7 +31,9 @@ import java.util.function.Function;
  *
  * <p>Eviction takes isolates no request holds first, and an evicted isolate serves no new
  * request but finishes what it runs: a response body it is still streaming (a download,
- * server-sent events) and its waitUntil work go on to their end, within their wall time.
+ * server-sent events) and its waitUntil work go on to their end, within their wall time. At
+ * most as many evicted and retired isolates as live ones may be finishing at once; beyond
+ * that the one that has been finishing longest is closed.
  */
 final class WorkerPool implements AutoCloseable {
     private final JsEngine engine;
@@ -62,8 +63,11 @@ final class WorkerPool implements AutoCloseable {
      * that says whether a later deployment (a rollback) serves it again. Guarded by {@code live}.
      */
     private final Map<String, BooleanSupplier> retired = new HashMap<>();
-    /** Isolates taken out of the pool that close once their last invocation ends. */
-    private final Set<Worker> draining = ConcurrentHashMap.newKeySet();
+    /**
+     * Isolates taken out of the pool that close once their last invocation ends, oldest first;
+     * at most {@code capacity} of them: beyond that the oldest is closed at once. Guarded by itself.
+     */
+    private final LinkedHashSet<Worker> draining = new LinkedHashSet<>();
     /** Isolates started and isolates evicted for room, for the operator's metrics; guarded by {@code live}. */
     private long started;
     private long evictedCount;
@@ -113,7 +117,7 @@ final class WorkerPool implements AutoCloseable {
             live.put(key, entry);
             evictOverCapacity(evicted);
         }
-        evicted.forEach(e -> e.worker.thenAccept(this::evicted));
+        evicted.forEach(e -> e.worker.thenAccept(this::drain));
         return entry;
     }
 
@@ -155,16 +159,32 @@ final class WorkerPool implements AutoCloseable {
             }
             evictOverCapacity(evicted);
         }
-        evicted.forEach(e -> e.worker.thenAccept(this::evicted));
+        evicted.forEach(e -> e.worker.thenAccept(this::drain));
     }
 
     /**
-     * An isolate evicted to make room: closed once its last invocation has ended (a response
-     * body still streaming, waitUntil work) and its WebSockets are closed; at once if it is idle.
+     * An isolate evicted to make room or retired: closed once its last invocation has ended (a
+     * response body still streaming, waitUntil work) and its WebSockets are closed, at once if it
+     * is idle, and counted as open until then. If that makes more such isolates than the pool's
+     * capacity, the oldest of them closes now: open isolates never number more than twice
+     * {@code live-isolates}.
      */
-    private void evicted(Worker worker) {
-        draining.add(worker);
+    private void drain(Worker worker) {
+        List<Worker> oldest = new ArrayList<>();
+        synchronized (draining) {
+            draining.add(worker);
+            for (Iterator<Worker> it = draining.iterator(); draining.size() > capacity && it.hasNext(); ) {
+                oldest.add(it.next());
+                it.remove();
+            }
+        }
+        worker.whenClosed().thenRun(() -> {
+            synchronized (draining) {
+                draining.remove(worker);
+            }
+        });
         worker.closeWhenIdle();
+        oldest.forEach(Worker::close);
     }
 
     /**
@@ -223,10 +243,7 @@ final class WorkerPool implements AutoCloseable {
             }
             live.remove(versionId);
         }
-        gone.worker.thenAccept(worker -> {
-            draining.add(worker);
-            worker.closeWhenIdle();
-        });
+        gone.worker.thenAccept(this::drain);
     }
 
     /** The end of a retired version's grace period: whatever still holds its isolate has had its wall time. */
@@ -266,9 +283,12 @@ final class WorkerPool implements AutoCloseable {
 
     /** Open isolates: those in the pool and those finishing their last invocations before closing. */
     int size() {
-        draining.removeIf(worker -> !worker.isAlive());
+        int closing;
+        synchronized (draining) {
+            closing = draining.size();
+        }
         synchronized (live) {
-            return live.size() + draining.size();
+            return live.size() + closing;
         }
     }
 
@@ -279,8 +299,12 @@ final class WorkerPool implements AutoCloseable {
             live.clear();
             retired.clear();
         }
-        draining.forEach(Worker::close);
-        draining.clear();
+        List<Worker> closing;
+        synchronized (draining) {
+            closing = new ArrayList<>(draining);
+            draining.clear();
+        }
+        closing.forEach(Worker::close);
         io.shutdownNow();
     }
 }

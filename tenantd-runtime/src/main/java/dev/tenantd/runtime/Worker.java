@@ -82,6 +82,8 @@ public final class Worker implements AutoCloseable, IsolateTurns {
     private Outcome terminatedFor;
 
     private volatile boolean closed;
+    /** Completed once the isolate is closed, whatever closed it. */
+    private final CompletableFuture<Void> whenClosed = new CompletableFuture<>();
     private volatile long startupNanos;
     // Touched only inside turns: close once the last invocation in flight ends.
     private boolean closeWhenIdle;
@@ -316,6 +318,11 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         if (!closed) {
             mailbox.execute(this::discard);
         }
+    }
+
+    /** Completes once the isolate is closed: by {@link #close}, {@link #closeWhenIdle} or a failure. */
+    public CompletableFuture<Void> whenClosed() {
+        return whenClosed;
     }
 
     /**
@@ -855,6 +862,8 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             }
         } catch (JavetException e) {
             LOG.warn("worker {}: closing the isolate failed", scriptName, e);
+        } finally {
+            whenClosed.complete(null);
         }
     }
 

@@ -101,13 +101,21 @@ class WebSocketIsolateTest {
         end.send(new WebSocketMessage.Text("still served"));
         assertThat(client.next()).isEqualTo("echo: still served");
         assertThat(worker.isAlive()).isTrue();
+        assertThat(worker.whenClosed()).as("not closed while a socket is open").isNotDone();
         end.close(1000, "done");
         assertThat(client.closed.get(30, TimeUnit.SECONDS)).isEqualTo(1000);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (worker.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        worker.whenClosed().get(30, TimeUnit.SECONDS);
         assertThat(worker.isAlive()).as("closed once its last socket closed").isFalse();
+    }
+
+    @Test
+    void an_idle_isolate_closing_when_idle_closes_at_once_and_says_so() throws Exception {
+        Worker worker = Engines.load(Engines.module("export default { fetch() { return new Response('ok'); } };"));
+        assertThat(Engines.text(Engines.get(worker, "http://idle.test/"))).isEqualTo("ok");
+        assertThat(worker.whenClosed()).isNotDone();
+        worker.closeWhenIdle();
+        worker.whenClosed().get(30, TimeUnit.SECONDS);
+        assertThat(worker.isAlive()).isFalse();
     }
 
     @Test

@@ -108,7 +108,7 @@ public final class Main implements Callable<Integer> {
             return 0;
         }
 
-        private static void warmUp(ServerConfig config, java.time.Duration load) {
+        static void warmUp(ServerConfig config, java.time.Duration load) {
             org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StartupWarmUp.class);
             long start = System.nanoTime();
             try {
@@ -348,7 +348,8 @@ public final class Main implements Callable<Integer> {
 
         private static long wholeNumber(JsonNode value, String key) {
             if (!value.canConvertToLong() || !value.isIntegralNumber()) {
-                throw new IllegalArgumentException("--config: " + key + " must be a whole number");
+                throw new IllegalArgumentException("--config: " + key + " must be a whole number of milliseconds, 0 to "
+                        + MAX_WARM_UP_MS);
             }
             return value.asLong();
         }

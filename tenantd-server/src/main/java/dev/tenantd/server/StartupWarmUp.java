@@ -84,6 +84,9 @@ final class StartupWarmUp {
      * @throws IOException when the throwaway server cannot be set up (its directory, its uploads)
      */
     static Result run(ServerConfig config, Duration load) throws IOException {
+        // Every step's wait ends by this deadline: a warm-up that goes wrong delays the listeners
+        // by at most a minute more than its load (and the throwaway server's own close).
+        long deadline = System.nanoTime() + load.toNanos() + GRACE.toNanos();
         Path dir = config.dataDir().resolve("tmp").resolve("warm-up");
         delete(dir); // left by a process that ended during its warm-up
         Files.createDirectories(dir);
@@ -91,30 +94,47 @@ final class StartupWarmUp {
                 .setInternalBlockingPoolSize(1));
         try {
             String token = random(20);
+            // Its own listener limits: an operator's narrower ones (connections per address) are
+            // for clients, not for this server's own loopback load.
             ServerConfig throwaway = new ServerConfig(dir, new ServerConfig.HostPort("127.0.0.1", 0),
                     new ServerConfig.HostPort("127.0.0.1", 0), "warm-up", token, List.of(Route.parse("*/*=" + FRONT)),
                     config.workersDevDomain(), config.limits().withLiveIsolates(
                             Math.min(LIVE_ISOLATES, config.limits().liveIsolates())), config.egress(), config.jsThreads(),
-                    config.listenerLimits(), config.capacity(), config.d1(), config.cache(), config.observability(),
+                    ListenerLimits.defaults(), config.capacity(), config.d1(), config.cache(), config.observability(),
                     config.metrics());
             try (TenantdServer server = TenantdServer.startThrowaway(throwaway)) {
                 HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
                         new PoolOptions().setHttp1MaxSize(CLIENTS));
-                new Api(client, server.apiPort(), token).setUp();
+                new Api(client, server.apiPort(), token, deadline).setUp();
                 long evictedBefore = server.platform().invoker().isolatesEvicted();
                 Load traffic = new Load(vertx, client, server.port());
-                traffic.run(load);
+                traffic.run(load, deadline);
                 return new Result(traffic.sent.get(), traffic.failed.get(),
                         server.platform().invoker().isolatesEvicted() - evictedBefore);
             }
         } finally {
-            await(vertx.close(), Duration.ofSeconds(10));
-            delete(dir);
+            try {
+                await(vertx.close(), Duration.ofSeconds(10));
+            } finally {
+                delete(dir);
+            }
         }
     }
 
+    /** How long a warm-up may take beyond its load before it gives up. */
+    static final Duration GRACE = Duration.ofSeconds(60);
+
+    /** What is left of the time until {@code deadline}; an error once it has passed. */
+    private static Duration left(long deadline) throws IOException {
+        long nanos = deadline - System.nanoTime();
+        if (nanos <= 0) {
+            throw new IOException("the warm-up ran out of time (" + GRACE.toSeconds() + " s beyond its load)");
+        }
+        return Duration.ofNanos(nanos);
+    }
+
     /** The throwaway server's API: a namespace, the dispatch worker, the user workers. */
-    private record Api(HttpClientAgent client, int port, String token) {
+    private record Api(HttpClientAgent client, int port, String token, long deadline) {
         void setUp() throws IOException {
             call(HttpMethod.POST, "/workers/dispatch/namespaces", "application/json", "{\"name\":\"" + NAMESPACE + "\"}");
             upload("/workers/scripts/" + FRONT, "{\"main_module\":\"front.js\",\"compatibility_date\":\"2025-01-01\","
@@ -138,11 +158,12 @@ final class StartupWarmUp {
         }
 
         private void call(HttpMethod method, String path, String contentType, String body) throws IOException {
+            Duration left = left(deadline);
             RequestOptions request = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port)
-                    .setURI("/client/v4/accounts/warm-up" + path).setTimeout(30_000)
+                    .setURI("/client/v4/accounts/warm-up" + path).setTimeout(left.toMillis())
                     .putHeader("authorization", "Bearer " + token).putHeader("content-type", contentType);
             Answer answer = await(client.request(request).compose(r -> r.send(Buffer.buffer(body)))
-                    .compose(r -> r.body().map(b -> new Answer(r.statusCode(), b.toString()))), Duration.ofSeconds(30));
+                    .compose(r -> r.body().map(b -> new Answer(r.statusCode(), b.toString()))), left);
             if (answer.status() != 200) {
                 throw new IOException(method + " " + path + " answered " + answer.status() + ": "
                         + answer.body().lines().findFirst().orElse(""));
@@ -173,7 +194,7 @@ final class StartupWarmUp {
             this.port = port;
         }
 
-        void run(Duration load) throws IOException {
+        void run(Duration load, long deadline) throws IOException {
             long end = System.nanoTime() + load.toNanos();
             CountDownLatch done = new CountDownLatch(CLIENTS);
             for (int c = 0; c < CLIENTS; c++) {
@@ -181,8 +202,8 @@ final class StartupWarmUp {
                 vertx.runOnContext(ignored -> next(first, end, done));
             }
             try {
-                if (!done.await(load.toMillis() + 60_000, TimeUnit.MILLISECONDS)) {
-                    throw new IOException("requests still unanswered a minute after the load's end");
+                if (!done.await(left(deadline).toNanos(), TimeUnit.NANOSECONDS)) {
+                    throw new IOException("requests still unanswered " + GRACE.toSeconds() + " s after the load's end");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -206,7 +227,7 @@ final class StartupWarmUp {
             Buffer body = Buffer.buffer();
             if (path.equals("/quote")) {
                 request.setMethod(HttpMethod.POST).putHeader("content-type", "application/json");
-                body = Buffer.buffer("{\"requests\":" + (n * 7919 % 200_000_000) + ",\"seats\":3}");
+                body = Buffer.buffer("{\"requests\":" + ((long) n * 7919 % 200_000_000) + ",\"seats\":3}");
             }
             Buffer send = body;
             client.request(request).compose(r -> r.send(send))
@@ -215,7 +236,7 @@ final class StartupWarmUp {
                         sent.incrementAndGet();
                         if (answer.failed() || !answer.result()) {
                             failed.incrementAndGet();
-                            LOG.debug("start-up warm-up: GET /{}{} failed: {}", worker, path,
+                            LOG.debug("start-up warm-up: {} /{}{} failed: {}", request.getMethod(), worker, path,
                                     answer.failed() ? answer.cause().toString() : "not the worker's answer");
                         }
                         // On the next turn of the event loop: a failure answered at once must not recurse.

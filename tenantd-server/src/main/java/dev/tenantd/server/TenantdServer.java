@@ -63,56 +63,101 @@ public final class TenantdServer implements AutoCloseable {
     private TenantdServer(ServerConfig config, boolean throwaway) {
         this.config = config;
         this.throwaway = throwaway;
-        int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
-        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
-        // Start every event loop thread now, at normal priority: a thread inherits its creator's
-        // OS priority, and a loop first used by a CPU-heavy isolate's background JS thread
-        // (an egress fetch) would otherwise run at nice 19 for good. Each context made from
-        // this (non-Vert.x) thread takes the next event loop in turn.
-        for (int i = 0; i < eventLoops; i++) {
-            vertx.getOrCreateContext().runOnContext(ignored -> { });
+        // What is open so far, closed in reverse if a later step fails: a server that fails to
+        // start (the warm-up's, say, with the process going on) leaves no threads or files open.
+        java.util.Deque<Runnable> opened = new java.util.ArrayDeque<>();
+        try {
+            int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
+            Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
+            opened.push(vertx::close);
+            this.vertx = vertx;
+            // Start every event loop thread now, at normal priority: a thread inherits its creator's
+            // OS priority, and a loop first used by a CPU-heavy isolate's background JS thread
+            // (an egress fetch) would otherwise run at nice 19 for good. Each context made from
+            // this (non-Vert.x) thread takes the next event loop in turn.
+            for (int i = 0; i < eventLoops; i++) {
+                vertx.getOrCreateContext().runOnContext(ignored -> { });
+            }
+            removeLeftoverUploads(config.dataDir());
+            SqliteStore store = SqliteStore.open(config.dataDir());
+            opened.push(store::close);
+            this.store = store;
+            store.ensureAccount(config.accountId(), "default");
+            store.putToken(config.accountId(), BlobStore.sha256(config.apiToken().getBytes(StandardCharsets.UTF_8)), "bootstrap");
+            KvService kv = KvService.create(SqliteKvStore.open(config.dataDir(), KV_THREADS), java.time.Clock.systemUTC(),
+                    KV_THREADS);
+            opened.push(kv::close);
+            this.kv = kv;
+            SqliteD1Catalogue d1Catalogue = SqliteD1Catalogue.open(config.dataDir());
+            opened.push(d1Catalogue::close);
+            this.d1Catalogue = d1Catalogue;
+            D1Databases d1 = D1Databases.open(config.dataDir(), d1Catalogue, config.d1());
+            opened.push(d1::close);
+            this.d1 = d1;
+            CacheService cache = CacheService.open(config.dataDir().resolve("cache"), config.cache(), java.time.Clock.systemUTC());
+            opened.push(cache::close);
+            this.cache = cache;
+            SqliteInvocationStore invocationStore = SqliteInvocationStore.open(config.dataDir(), 2);
+            opened.push(invocationStore::close);
+            this.invocationStore = invocationStore;
+            SqliteInvocationAnalytics analytics = SqliteInvocationAnalytics.open(config.dataDir(), 2);
+            opened.push(analytics::close);
+            this.analytics = analytics;
+            InvocationRecorder invocations = InvocationRecorder.start(invocationStore, config.observability(),
+                    java.time.Clock.systemUTC());
+            opened.push(invocations::close);
+            this.invocations = invocations;
+            List<BindingKind> kinds = List.of(new KvBindingKind(kv), new D1BindingKind(d1),
+                    new CacheKind(cache, this::trustedNamespace));
+            JsEngine engine = JsEngine.start(EngineOptions.defaults()
+                    .withJsThreads(config.jsThreads())
+                    .withHeapLimitMb(config.limits().memoryMb())
+                    .withStartupCpuMs(config.limits().startupMs())
+                    .withNativeCacheDir(nativeCacheDir(config.dataDir()))
+                    .withMaxLongTurns(config.capacity().longTurns())
+                    .withBufferedBodyBytes(config.capacity().bufferedBodyBytes()), Platform.bindingScripts(kinds));
+            opened.push(engine::close);
+            this.engine = engine;
+            ServerMetrics metrics = new ServerMetrics(config.metrics());
+            opened.push(metrics::close);
+            this.metrics = metrics;
+            Platform platform = Platform.builder()
+                    .metrics(metrics.invocations())
+                    .store(store)
+                    .blobs(new BlobStore(config.dataDir().resolve("blobs")))
+                    .engine(engine)
+                    .secrets(new Secrets(secretKey(config.dataDir())))
+                    .limits(config.limits())
+                    .defaultAccountId(config.accountId())
+                    .routes(config.routes())
+                    .workersDevDomain(config.workersDevDomain())
+                    .egress(new Egress(vertx, this::apiAddress, engine.bodies(), config.limits().memoryMb() * 1024L * 1024L))
+                    .egressPolicy(config.egress())
+                    .bindingKinds(kinds)
+                    .invocations(invocations)
+                    .build();
+            opened.push(platform::close);
+            this.platform = platform;
+            metrics.bind(engine, platform.invoker(), List.of(platform.invoker().loadExecutor(), kv.executor(),
+                    d1.executor(), cache.executor()));
+            metrics.bindRecords(invocations);
+            kv.timeCallsWith(metrics.timing("kv"));
+            cache.timeCallsWith(metrics.timing("cache"));
+        } catch (RuntimeException | Error e) {
+            while (!opened.isEmpty()) {
+                closeStep(opened.pop());
+            }
+            throw e;
         }
-        removeLeftoverUploads(config.dataDir());
-        this.store = SqliteStore.open(config.dataDir());
-        store.ensureAccount(config.accountId(), "default");
-        store.putToken(config.accountId(), BlobStore.sha256(config.apiToken().getBytes(StandardCharsets.UTF_8)), "bootstrap");
-        this.kv = KvService.create(SqliteKvStore.open(config.dataDir(), KV_THREADS), java.time.Clock.systemUTC(), KV_THREADS);
-        this.d1Catalogue = SqliteD1Catalogue.open(config.dataDir());
-        this.d1 = D1Databases.open(config.dataDir(), d1Catalogue, config.d1());
-        this.cache = CacheService.open(config.dataDir().resolve("cache"), config.cache(), java.time.Clock.systemUTC());
-        this.invocationStore = SqliteInvocationStore.open(config.dataDir(), 2);
-        this.analytics = SqliteInvocationAnalytics.open(config.dataDir(), 2);
-        this.invocations = InvocationRecorder.start(invocationStore, config.observability(), java.time.Clock.systemUTC());
-        List<BindingKind> kinds = List.of(new KvBindingKind(kv), new D1BindingKind(d1),
-                new CacheKind(cache, this::trustedNamespace));
-        this.engine = JsEngine.start(EngineOptions.defaults()
-                .withJsThreads(config.jsThreads())
-                .withHeapLimitMb(config.limits().memoryMb())
-                .withStartupCpuMs(config.limits().startupMs())
-                .withNativeCacheDir(nativeCacheDir(config.dataDir()))
-                .withMaxLongTurns(config.capacity().longTurns())
-                .withBufferedBodyBytes(config.capacity().bufferedBodyBytes()), Platform.bindingScripts(kinds));
-        this.metrics = new ServerMetrics(config.metrics());
-        this.platform = Platform.builder()
-                .metrics(metrics.invocations())
-                .store(store)
-                .blobs(new BlobStore(config.dataDir().resolve("blobs")))
-                .engine(engine)
-                .secrets(new Secrets(secretKey(config.dataDir())))
-                .limits(config.limits())
-                .defaultAccountId(config.accountId())
-                .routes(config.routes())
-                .workersDevDomain(config.workersDevDomain())
-                .egress(new Egress(vertx, this::apiAddress, engine.bodies(), config.limits().memoryMb() * 1024L * 1024L))
-                .egressPolicy(config.egress())
-                .bindingKinds(kinds)
-                .invocations(invocations)
-                .build();
-        metrics.bind(engine, platform.invoker(), List.of(platform.invoker().loadExecutor(), kv.executor(), d1.executor(),
-                cache.executor()));
-        metrics.bindRecords(invocations);
-        kv.timeCallsWith(metrics.timing("kv"));
-        cache.timeCallsWith(metrics.timing("cache"));
+    }
+
+    /** Runs one step of closing; a step that fails is logged, and the next ones still run. */
+    private static void closeStep(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            LOG.warn("closing: {}", e.toString());
+        }
     }
 
     /** Whether a dispatch namespace shares one cache among its workers; asked on cache calls, once the platform exists. */
@@ -283,17 +328,10 @@ public final class TenantdServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("closing listeners: {}", e.toString());
         }
-        platform.close();
-        invocations.close();
-        invocationStore.close();
-        analytics.close();
-        kv.close();
-        engine.close();
-        d1.close();
-        d1Catalogue.close();
-        cache.close();
-        store.close();
-        metrics.close();
-        vertx.close();
+        for (Runnable step : List.<Runnable>of(platform::close, invocations::close, invocationStore::close,
+                analytics::close, kv::close, engine::close, d1::close, d1Catalogue::close, cache::close, store::close,
+                metrics::close, vertx::close)) {
+            closeStep(step);
+        }
     }
 }

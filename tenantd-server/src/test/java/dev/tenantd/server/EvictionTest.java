@@ -1,6 +1,7 @@
 package dev.tenantd.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tenantd.platform.EgressPolicy;
 import dev.tenantd.platform.Limits;
@@ -40,34 +41,44 @@ class EvictionTest {
                 "export default { fetch() { return new Response('" + name + "'); } };").status()).isEqualTo(200);
     }
 
+    /** A worker whose response's first line goes out at once, its second once the origin answers, after the handler returned. */
+    private static void streaming(TestServer t, String name, String hold) {
+        assertThat(t.putModule(t.accountApi("/workers/scripts/" + name), "{\"main_module\":\"a.js\"}", "a.js", """
+                export default { fetch() {
+                  const { readable, writable } = new TransformStream();
+                  const writer = writable.getWriter();
+                  const encoder = new TextEncoder();
+                  (async () => {
+                    await writer.write(encoder.encode('first\\n'));
+                    const text = await (await fetch(HOLD)).text();
+                    await writer.write(encoder.encode(text + '\\n'));
+                    await writer.close();
+                  })();
+                  return new Response(readable);
+                } };""".replace("HOLD", "'" + hold + "'")).status()).isEqualTo(200);
+    }
+
+    /** Requests {@code host} and reads the first line of its streamed answer. */
+    private static BufferedReader firstLineOf(TestServer t, String host) throws Exception {
+        HttpResponse<InputStream> streaming = t.http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + t.server.port() + "/")).header("Host", host).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(streaming.statusCode()).isEqualTo(200);
+        BufferedReader body = new BufferedReader(new InputStreamReader(streaming.body(), StandardCharsets.UTF_8));
+        assertThat(body.readLine()).isEqualTo("first");
+        return body;
+    }
+
     @Test
     void a_response_still_streaming_when_its_isolate_is_evicted_reaches_its_end() throws Exception {
         try (Origin origin = new Origin(); TestServer t = server(dir)) {
             String hold = "http://127.0.0.1:" + origin.port() + "/hold";
-            // The first line goes out at once; the second once the origin answers, after the handler returned.
-            assertThat(t.putModule(t.accountApi("/workers/scripts/stream"), "{\"main_module\":\"a.js\"}", "a.js", """
-                    export default { fetch() {
-                      const { readable, writable } = new TransformStream();
-                      const writer = writable.getWriter();
-                      const encoder = new TextEncoder();
-                      (async () => {
-                        await writer.write(encoder.encode('first\\n'));
-                        const text = await (await fetch(HOLD)).text();
-                        await writer.write(encoder.encode(text + '\\n'));
-                        await writer.close();
-                      })();
-                      return new Response(readable);
-                    } };""".replace("HOLD", "'" + hold + "'")).status()).isEqualTo(200);
+            streaming(t, "stream", hold);
             plain(t, "a");
             plain(t, "b");
             long evictedBefore = t.server.platform().invoker().isolatesEvicted();
 
-            HttpResponse<InputStream> streaming = t.http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + t.server.port() + "/")).header("Host", "stream.localhost").build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            assertThat(streaming.statusCode()).isEqualTo(200);
-            BufferedReader body = new BufferedReader(new InputStreamReader(streaming.body(), StandardCharsets.UTF_8));
-            assertThat(body.readLine()).isEqualTo("first");
+            BufferedReader body = firstLineOf(t, "stream.localhost");
             origin.awaitHeld(1);
 
             // Two other workers need the room: the streaming worker's isolate is the least recently used.
@@ -105,6 +116,39 @@ class EvictionTest {
             HttpResponse<String> answer = slow.get(30, TimeUnit.SECONDS);
             assertThat(answer.statusCode()).isEqualTo(200);
             assertThat(answer.body()).isEqualTo("slow released");
+        }
+    }
+
+    @Test
+    void evicted_isolates_still_finishing_number_at_most_the_live_ones_and_the_oldest_closes_first() throws Exception {
+        try (Origin origin = new Origin(); TestServer t = server(dir)) {
+            String hold = "http://127.0.0.1:" + origin.port() + "/hold";
+            for (String name : List.of("s1", "s2", "s3")) {
+                streaming(t, name, hold);
+            }
+            plain(t, "a");
+            plain(t, "b");
+            List<BufferedReader> bodies = new java.util.ArrayList<>();
+            for (String name : List.of("s1", "s2", "s3")) {
+                bodies.add(firstLineOf(t, name + ".localhost"));
+            }
+            origin.awaitHeld(3);
+            // Each request evicts one of the three streaming isolates; with room for two live ones, at
+            // most two evicted ones may finish their responses: s1, evicted first, is closed.
+            assertThat(t.worker("GET", "a.localhost", "/", null).body()).isEqualTo("a");
+            assertThat(t.worker("GET", "b.localhost", "/", null).body()).isEqualTo("b");
+            assertThat(t.server.platform().invoker().liveIsolates()).as("open isolates").isLessThanOrEqualTo(4);
+
+            origin.releaseHeld();
+            assertThatThrownBy(() -> {
+                String line = bodies.get(0).readLine();
+                assertThat(line).as("s1's response after its isolate closed").isNotEqualTo("released");
+                bodies.get(0).readLine();
+            }).as("s1's response breaks off").isInstanceOf(java.io.IOException.class);
+            for (BufferedReader body : bodies.subList(1, 3)) {
+                assertThat(body.readLine()).isEqualTo("released");
+                assertThat(body.readLine()).isNull();
+            }
         }
     }
 }

@@ -52,5 +52,13 @@ class StartupWarmUpTest {
         assertThatThrownBy(() -> StartupWarmUp.run(TestServer.defaults(dir, List.of()), Duration.ofMillis(500)))
                 .isInstanceOf(IOException.class);
         assertThat(Files.readString(dir.resolve("tmp"))).startsWith("a file");
+
+        // tenantd serve goes on without it.
+        Main.Serve.warmUp(TestServer.defaults(dir, List.of()), Duration.ofMillis(500));
+        try (TestServer t = new TestServer(dir, List.of())) {
+            assertThat(t.putModule(t.accountApi("/workers/scripts/site"), "{\"main_module\":\"a.js\"}", "a.js",
+                    "export default { fetch() { return new Response('served'); } };").status()).isEqualTo(200);
+            assertThat(t.worker("GET", "site.localhost", "/", null).body()).isEqualTo("served");
+        }
     }
 }
