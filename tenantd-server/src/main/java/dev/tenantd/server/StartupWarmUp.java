@@ -77,7 +77,7 @@ final class StartupWarmUp {
     }
 
     /**
-     * Runs a throwaway server shaped like {@code config} (limits, threads, listener limits) under
+     * Runs a throwaway server shaped like {@code config} (limits, JS threads, capacity, egress) under
      * load for {@code load} (and until each user worker was asked once), then closes it and
      * deletes its data.
      *
