@@ -9,9 +9,7 @@ import dev.tenantd.platform.d1.D1Limits;
 import dev.tenantd.platform.Route;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -153,7 +151,7 @@ public final class Main implements Callable<Integer> {
             }
             if (token == null) {
                 Path tokenFile = dir.resolve("api-token");
-                token = SecretFiles.readOrCreate(tokenFile, () -> random(20));
+                token = SecretFiles.readOrCreate(tokenFile, () -> SecretFiles.randomHex(20));
                 keptTokenFile = Optional.of(tokenFile);
             }
             List<Route> allRoutes = new ArrayList<>();
@@ -363,15 +361,9 @@ public final class Main implements Callable<Integer> {
             if (Files.exists(file)) {
                 return Files.readString(file).strip();
             }
-            String value = random(16);
+            String value = SecretFiles.randomHex(16);
             Files.writeString(file, value + "\n");
             return value;
-        }
-
-        private static String random(int bytes) {
-            byte[] random = new byte[bytes];
-            new SecureRandom().nextBytes(random);
-            return HexFormat.of().formatHex(random);
         }
     }
 }

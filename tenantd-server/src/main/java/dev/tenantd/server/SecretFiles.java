@@ -26,6 +26,13 @@ final class SecretFiles {
     private SecretFiles() {
     }
 
+    /** {@code bytes} random bytes from a secure source, in hex: a token, an id. */
+    static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        new java.security.SecureRandom().nextBytes(random);
+        return java.util.HexFormat.of().formatHex(random);
+    }
+
     /** The file's content (stripped); when it does not exist yet, {@code make}'s value, written to it first. */
     static String readOrCreate(Path file, Supplier<String> make) {
         try {

@@ -16,17 +16,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,7 +89,7 @@ final class StartupWarmUp {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
                 .setInternalBlockingPoolSize(1));
         try {
-            String token = random(20);
+            String token = SecretFiles.randomHex(20);
             // Its own listener limits: an operator's narrower ones (connections per address) are
             // for clients, not for this server's own loopback load.
             ServerConfig throwaway = new ServerConfig(dir, new ServerConfig.HostPort("127.0.0.1", 0),
@@ -149,7 +145,7 @@ final class StartupWarmUp {
         }
 
         private void upload(String path, String metadata, String module, String code) throws IOException {
-            String boundary = "warm-up-" + random(8);
+            String boundary = "warm-up-" + SecretFiles.randomHex(8);
             String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n"
                     + "Content-Type: application/json\r\n\r\n" + metadata + "\r\n--" + boundary
                     + "\r\nContent-Disposition: form-data; name=\"" + module + "\"; filename=\"" + module + "\"\r\n"
@@ -269,20 +265,9 @@ final class StartupWarmUp {
         }
     }
 
-    private static String random(int bytes) {
-        byte[] random = new byte[bytes];
-        new SecureRandom().nextBytes(random);
-        return HexFormat.of().formatHex(random);
-    }
-
     private static void delete(Path dir) {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            TenantdServer.deleteTree(dir);
         } catch (IOException e) {
             LOG.warn("cannot delete the start-up warm-up's directory {}: {}", dir, e.toString());
         }

@@ -287,14 +287,24 @@ public final class TenantdServer implements AutoCloseable {
         if (!Files.isDirectory(uploads, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        try (java.util.stream.Stream<Path> all = Files.walk(uploads)) {
+        try {
+            LOG.info("removed {} leftover upload file(s) from {}", deleteTree(uploads) - 1, uploads);
+        } catch (IOException e) {
+            LOG.warn("cannot remove leftover uploads in {}: {}", uploads, e.toString());
+        }
+    }
+
+    /** Deletes {@code dir} and everything in it; answers how many paths went (0 if there was none). */
+    static int deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
             List<Path> paths = all.sorted(java.util.Comparator.reverseOrder()).toList();
             for (Path p : paths) {
                 Files.delete(p);
             }
-            LOG.info("removed {} leftover upload file(s) from {}", paths.size() - 1, uploads);
-        } catch (IOException e) {
-            LOG.warn("cannot remove leftover uploads in {}: {}", uploads, e.toString());
+            return paths.size();
         }
     }
 
