@@ -70,11 +70,19 @@ final class JsThreads {
             return detached;
         }
 
-        /** Puts the task kept for after the current one, if any, in the lane's queue, for any thread to take. */
+        /**
+         * Puts the task kept for after the current one, if any, in the lane's queue, for any thread
+         * to take; once the engine is closed there is none to take it, and it is dropped as any task
+         * that comes after the close is refused.
+         */
         void handOver() {
             Runnable task = next.getAndSet(null);
             if (task != null) {
-                owner.queue(lane).add(task);
+                try {
+                    owner.queue(lane).add(task);
+                } catch (RejectedExecutionException engineClosed) {
+                    LOG.debug("a turn kept for after a detached or ending JS thread's task came after the engine closed");
+                }
             }
         }
 
@@ -180,6 +188,12 @@ final class JsThreads {
         return Thread.currentThread() instanceof JsThread t ? Optional.of(t) : Optional.empty();
     }
 
+    /**
+     * Queues the task for a thread of the lane.
+     *
+     * @throws RejectedExecutionException once the engine is closed, also when it closes while the
+     *     task is being queued and no thread is left to take it
+     */
     void execute(Lane lane, Runnable task) {
         if (closed) {
             throw new RejectedExecutionException("the JS engine is closed");

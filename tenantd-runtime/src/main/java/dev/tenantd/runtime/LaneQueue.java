@@ -2,6 +2,7 @@ package dev.tenantd.runtime;
 
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -48,9 +49,19 @@ final class LaneQueue {
         }
     }
 
-    /** Queues the task and wakes the thread that went idle last, if any is idle. */
+    /**
+     * Queues the task and wakes the thread that went idle last, if any is idle. A closed queue
+     * refuses it: a task queued after the last thread found the queue empty would never run, and
+     * whoever waits for it would wait for good. The task is queued before the queue is checked, so
+     * a task that a closing thread could still see runs, and one that none can is refused.
+     *
+     * @throws RejectedExecutionException if the queue was closed and the task was not taken
+     */
     void add(Runnable task) {
         tasks.add(task);
+        if (closed && tasks.remove(task)) {
+            throw new RejectedExecutionException("the JS engine is closed");
+        }
         wakeOne();
     }
 

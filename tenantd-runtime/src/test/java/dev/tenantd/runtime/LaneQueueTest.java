@@ -1,6 +1,7 @@
 package dev.tenantd.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -247,5 +248,85 @@ class LaneQueueTest {
         assertThat(taken).containsExactly(queued);
         assertThat(queue.idleThreads()).isZero();
         assertThat(queue.take()).as("a closed, empty queue does not make its taker wait").isNull();
+    }
+
+    @Test
+    void a_task_queued_after_the_close_is_refused_and_left_nowhere() throws Exception {
+        LaneQueue queue = new LaneQueue();
+        Thread taker = new Thread(() -> {
+            try {
+                while (queue.take() != null) {
+                    // runs what is queued
+                }
+            } catch (InterruptedException e) {
+                // ends
+            }
+        }, "closing-taker");
+        taker.setDaemon(true);
+        taker.start();
+        waitFor(() -> queue.idleThreads() == 1);
+        queue.close();
+        taker.join(10_000);
+        assertThat(taker.isAlive()).as("the taker ended after the queue closed").isFalse();
+
+        // What JsThreads.execute does when the engine closes between its check and the add: the
+        // task would sit in a queue that no thread takes from any more.
+        Runnable late = () -> { };
+        assertThatThrownBy(() -> queue.add(late)).isInstanceOf(java.util.concurrent.RejectedExecutionException.class)
+                .hasMessageContaining("closed");
+        assertThat(queue.poll()).as("the refused task is not left in the queue").isNull();
+    }
+
+    @Test
+    void every_task_added_while_the_queue_closes_either_runs_or_is_refused() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            LaneQueue queue = new LaneQueue();
+            java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                Thread t = new Thread(() -> {
+                    try {
+                        for (Runnable task; (task = queue.take()) != null; ) {
+                            task.run();
+                        }
+                    } catch (InterruptedException e) {
+                        // ends
+                    }
+                }, "taker-" + i);
+                t.setDaemon(true);
+                t.start();
+                threads.add(t);
+            }
+            int perAdder = 50;
+            CountDownLatch go = new CountDownLatch(1);
+            for (int i = 0; i < 2; i++) {
+                Thread adder = new Thread(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    for (int n = 0; n < perAdder; n++) {
+                        try {
+                            queue.add(ran::incrementAndGet);
+                        } catch (java.util.concurrent.RejectedExecutionException e) {
+                            refused.incrementAndGet();
+                        }
+                    }
+                }, "adder-" + i);
+                adder.setDaemon(true);
+                adder.start();
+                threads.add(adder);
+            }
+            go.countDown();
+            queue.close();
+            for (Thread t : threads) {
+                t.join(10_000);
+                assertThat(t.isAlive()).as(t.getName() + " ended").isFalse();
+            }
+            assertThat(ran.get() + refused.get()).as("round " + round + ": every task ran or was refused").isEqualTo(2 * perAdder);
+            assertThat(queue.poll()).as("round " + round + ": nothing is left in the closed queue").isNull();
+        }
     }
 }
