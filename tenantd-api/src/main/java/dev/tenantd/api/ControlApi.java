@@ -454,7 +454,8 @@ public final class ControlApi {
     /**
      * PATCH of settings (multipart with a JSON part named {@code settings}, or a JSON
      * body). Bindings, compatibility and limits make a new version; tags and the
-     * stored settings change the script.
+     * stored settings change the script. Every field is read and checked before the
+     * first change is written, so a refused PATCH changes nothing.
      */
     private Script patchSettings(RoutingContext ctx, ScriptRef ref, boolean versionFields) throws Exception {
         JsonNode body = settingsBody(ctx);
@@ -463,22 +464,33 @@ public final class ControlApi {
                     throw ApiError.invalidObservability(problem);
                 });
         Script s = platform.scripts().get(ref);
-        if (versionFields && (body.has("bindings") || body.has("compatibility_date") || body.has("compatibility_flags")
-                || body.has("limits"))) {
-            s = platform.scripts().changeVersionSettings(ref,
-                    body.has("bindings") ? Optional.of(UploadParser.bindings(body)) : Optional.empty(),
-                    body.path("compatibility_date").isTextual() ? Optional.of(body.get("compatibility_date").asText()) : Optional.empty(),
-                    body.has("compatibility_flags") ? Optional.of(UploadParser.strings(body, "compatibility_flags")) : Optional.empty(),
-                    body.has("limits") ? Optional.of(UploadParser.limits(body)) : Optional.empty());
+        Optional<List<BindingSpec>> bindings = versionFields && body.has("bindings")
+                ? Optional.of(UploadParser.bindings(body)) : Optional.empty();
+        if (versionFields && body.has("compatibility_date") && !body.get("compatibility_date").isTextual()) {
+            throw new ApiError(400, 10014, "'compatibility_date' must be a date such as \"2025-01-01\"; got "
+                    + clip(body.get("compatibility_date").toString()) + ".");
         }
-        if (body.has("tags") && !body.get("tags").isNull()) {
-            s = platform.scripts().setTags(ref, UploadParser.strings(body, "tags"));
+        Optional<String> compatibilityDate = versionFields && body.has("compatibility_date")
+                ? Optional.of(body.get("compatibility_date").asText()) : Optional.empty();
+        Optional<List<String>> compatibilityFlags = versionFields && body.has("compatibility_flags")
+                ? Optional.of(UploadParser.strings(body, "compatibility_flags")) : Optional.empty();
+        Optional<dev.tenantd.platform.ScriptLimits> limits = versionFields && body.has("limits")
+                ? Optional.of(UploadParser.limits(body)) : Optional.empty();
+        Optional<List<String>> tags = body.has("tags") && !body.get("tags").isNull()
+                ? Optional.of(UploadParser.strings(body, "tags")) : Optional.empty();
+        tags.ifPresent(dev.tenantd.platform.Scripts::checkTags);
+        checkStoredSettings(body);
+        if (body.has("tail_consumers")) {
+            ((ObjectNode) body).set("tail_consumers", platform.scripts().tailConsumersSetting(ref, body.get("tail_consumers")));
+        }
+        if (bindings.isPresent() || compatibilityDate.isPresent() || compatibilityFlags.isPresent() || limits.isPresent()) {
+            s = platform.scripts().changeVersionSettings(ref, bindings, compatibilityDate, compatibilityFlags, limits);
+        }
+        if (tags.isPresent()) {
+            s = platform.scripts().setTags(ref, tags.get());
         }
         if (STORED_SETTINGS.stream().noneMatch(body::has)) {
             return s;
-        }
-        if (body.has("tail_consumers")) {
-            ((ObjectNode) body).set("tail_consumers", platform.scripts().tailConsumersSetting(ref, body.get("tail_consumers")));
         }
         return platform.scripts().updateScriptSettings(ref, stored -> {
             for (String field : STORED_SETTINGS) {
@@ -487,6 +499,38 @@ public final class ControlApi {
                 }
             }
         });
+    }
+
+    /** The most a {@code placement} object may take, as JSON: Cloudflare's have a mode and a region or host. */
+    private static final int MAX_PLACEMENT_CHARS = 1024;
+
+    /** {@code logpush}, {@code usage_model} and {@code placement} as Cloudflare types them; null is taken as it is. */
+    private static void checkStoredSettings(JsonNode body) {
+        JsonNode logpush = body.get("logpush");
+        if (logpush != null && !logpush.isNull() && !logpush.isBoolean()) {
+            throw new ApiError(400, 10014, "'logpush' must be true or false; got " + clip(logpush.toString()) + ".");
+        }
+        JsonNode usageModel = body.get("usage_model");
+        if (usageModel != null && !usageModel.isNull() && !(usageModel.isTextual()
+                && List.of("standard", "bundled", "unbound").contains(usageModel.textValue()))) {
+            throw new ApiError(400, 10014, "'usage_model' must be \"standard\", \"bundled\" or \"unbound\"; got "
+                    + clip(usageModel.toString()) + ".");
+        }
+        JsonNode placement = body.get("placement");
+        if (placement != null && !placement.isNull()) {
+            if (!placement.isObject()) {
+                throw new ApiError(400, 10014, "'placement' must be an object such as {\"mode\": \"smart\"}; got "
+                        + clip(placement.toString()) + ".");
+            }
+            if (placement.toString().length() > MAX_PLACEMENT_CHARS) {
+                throw new ApiError(400, 10014, "'placement' takes at most " + MAX_PLACEMENT_CHARS + " characters of "
+                        + "JSON; send its mode and region or host only.");
+            }
+        }
+    }
+
+    private static String clip(String json) {
+        return json.length() <= 40 ? json : json.substring(0, 40) + "...";
     }
 
     private static JsonNode settingsBody(RoutingContext ctx) {

@@ -44,7 +44,10 @@ final class D1Api {
         this.account = account;
     }
 
-    /** The upload URL's route; it needs no API token and reads its body itself, within the import limit. */
+    /**
+     * The upload URL's route; it needs no API token. An unknown or expired secret is refused before a
+     * byte of the body is read; a known one's body is read here, within the import limit.
+     */
     void mountUpload(Router router) {
         router.put(UPLOAD_PATH).handler(this::upload);
     }
@@ -123,6 +126,10 @@ final class D1Api {
 
     /** Reads the uploaded SQL file, up to the import limit, and answers with its MD5 as the etag. */
     private void upload(RoutingContext ctx) {
+        if (!d1.uploadExpected(ctx.pathParam("secret"))) {
+            refuse(ctx, ApiError.d1NotFound("This upload URL is not valid (or has expired); run the command again."));
+            return;
+        }
         long max = d1.limits().importBytes();
         String length = ctx.request().getHeader("content-length");
         try {

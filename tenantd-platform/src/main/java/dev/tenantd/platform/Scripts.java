@@ -410,6 +410,11 @@ public final class Scripts {
     // ---- tags and script-level settings
 
     /** At most 8 tags, each 1–64 printable characters without commas, spaces or colons. */
+    /** Throws {@link Problem#INVALID_REQUEST} unless {@code tags} are tags a script may have (see {@link #validateTags}). */
+    public static void checkTags(List<String> tags) {
+        validateTags(tags);
+    }
+
     static void validateTags(List<String> tags) {
         if (tags.size() > MAX_TAGS) {
             throw new PlatformException(Problem.INVALID_REQUEST, "A script can have at most " + MAX_TAGS

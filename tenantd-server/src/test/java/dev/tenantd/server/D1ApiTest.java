@@ -199,6 +199,28 @@ class D1ApiTest {
     }
 
     @Test
+    void an_upload_to_an_unknown_url_is_refused_before_its_body_is_sent() throws Exception {
+        // Headers of a 60 MB upload and a few bytes of it: the answer must not wait for the rest.
+        try (RawHttp raw = RawHttp.connect(server.server.apiPort())) {
+            raw.send("PUT /d1-uploads/" + "ab".repeat(24) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Length: 60000000\r\n\r\nINSERT INTO");
+            RawHttp.Response refused = raw.response();
+            assertThat(refused.status()).isEqualTo(404);
+            assertThat(TestServer.JSON.readTree(refused.body()).path("errors").path(0).path("code").asInt()).isEqualTo(7404);
+            assertThat(refused.body()).contains("upload URL is not valid");
+        }
+        // A URL that was handed out still takes its upload.
+        String id = create("db");
+        byte[] sql = "CREATE TABLE t (a);\n".getBytes(StandardCharsets.UTF_8);
+        String etag = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(sql));
+        JsonNode init = server.postJson(server.accountApi("/d1/database/" + id + "/import"),
+                "{\"action\":\"init\",\"etag\":\"" + etag + "\"}").json().path("result");
+        TestServer.Reply uploaded = server.send(HttpRequest.newBuilder(URI.create(init.path("upload_url").asText()))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(sql)));
+        assertThat(uploaded.status()).isEqualTo(200);
+    }
+
+    @Test
     void a_failing_import_leaves_the_database_as_it_was() throws Exception {
         String id = create("db");
         byte[] sql = "CREATE TABLE t (a);\nINSERT INTO t VALUES (1);\nINSERT INTO nope VALUES (2);\n"

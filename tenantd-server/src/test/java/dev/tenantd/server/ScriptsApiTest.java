@@ -325,6 +325,44 @@ class ScriptsApiTest {
     }
 
     @Test
+    void a_settings_patch_with_one_bad_field_changes_nothing() {
+        ok(upload("strict", "{\"main_module\":\"w.js\",\"compatibility_date\":\"2024-05-01\","
+                + "\"bindings\":[{\"type\":\"plain_text\",\"name\":\"V\",\"text\":\"one\"}]}",
+                "return new Response(env.V);"));
+        String url = t.accountApi(NS + "/strict/settings");
+        String before = ok(t.get(url)).toString();
+        String versionsBefore = ok(t.get(t.accountApi(NS + "/strict/versions"))).toString();
+        String good = "\"compatibility_date\":\"2024-09-01\",\"bindings\":[{\"type\":\"plain_text\",\"name\":\"V\","
+                + "\"text\":\"two\"}],\"logpush\":true";
+        // each body is valid but for its last field
+        refused(send("PATCH", url, "application/json", "{" + good + ",\"tags\":\"x\"}"), 400, "tags");
+        refused(send("PATCH", url, "application/json", "{" + good + ",\"tags\":[\"1\",\"2\",\"3\",\"4\",\"5\","
+                + "\"6\",\"7\",\"8\",\"9\"]}"), 400, "at most 8 tags");
+        refused(send("PATCH", url, "application/json", "{" + good + ",\"tail_consumers\":[{\"service\":\"missing\"}]}"),
+                400, "missing");
+        refused(send("PATCH", url, "application/json", "{" + good + ",\"usage_model\":{\"x\":1}}"), 400, "usage_model");
+        refused(send("PATCH", url, "application/json", "{\"logpush\":\"yes\"}"), 400, "logpush");
+        refused(send("PATCH", url, "application/json", "{\"placement\":\"smart\"}"), 400, "placement");
+        refused(send("PATCH", url, "application/json", "{\"placement\":{\"mode\":\"" + "x".repeat(2000) + "\"}}"),
+                400, "placement");
+        refused(send("PATCH", url, "application/json", "{\"compatibility_date\":20240901}"), 400, "compatibility_date");
+        refused(send("PATCH", t.accountApi(NS + "/strict/script-settings"), "application/json",
+                "{\"tags\":[\"a\"],\"tail_consumers\":[{\"service\":\"missing\"}]}"), 400, "missing");
+        assertThat(ok(t.get(url)).toString()).isEqualTo(before);
+        assertThat(ok(t.get(t.accountApi(NS + "/strict/versions"))).toString()).isEqualTo(versionsBefore);
+        assertThat(serve("strict")).isEqualTo("one");
+
+        // the same fields, all valid, apply together
+        JsonNode patched = ok(send("PATCH", url, "application/json", "{" + good + ",\"tags\":[\"x\"],"
+                + "\"placement\":{\"mode\":\"smart\"},\"usage_model\":\"standard\"}"));
+        assertThat(patched.path("compatibility_date").asText()).isEqualTo("2024-09-01");
+        assertThat(patched.path("logpush").asBoolean()).isTrue();
+        assertThat(patched.path("tags").toString()).isEqualTo("[\"x\"]");
+        assertThat(patched.path("placement").path("mode").asText()).isEqualTo("smart");
+        assertThat(serve("strict")).isEqualTo("two");
+    }
+
+    @Test
     void plain_worker_lookups_that_wrangler_makes_before_a_first_and_a_later_deploy() {
         refused(t.get(t.accountApi("/workers/services/fresh")), 404, "fresh");
         assertThat(t.get(t.accountApi("/workers/services/fresh")).json().path("errors").path(0).path("code").asInt()).isEqualTo(10090);

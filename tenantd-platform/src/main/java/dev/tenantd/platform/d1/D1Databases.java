@@ -139,6 +139,14 @@ public final class D1Databases implements AutoCloseable {
         return existing(accountId, uuid).thenApply(db -> imports.begin(db, etag));
     }
 
+    /**
+     * Whether an upload URL with this secret is open: asked before a byte of the upload is read,
+     * so that a URL nobody was given costs the server nothing.
+     */
+    public boolean uploadExpected(String secret) {
+        return imports.expects(secret);
+    }
+
     /** Takes an uploaded SQL file by its upload secret; the result is its MD5 (hex), the upload's etag. */
     public CompletableFuture<String> acceptUpload(String secret, byte[] content) {
         return engine.background(() -> imports.accept(secret, content));

@@ -84,6 +84,12 @@ public final class D1Imports {
         return limits.importBytes();
     }
 
+    /** Whether an upload URL with this secret was handed out and is still valid. */
+    boolean expects(String secret) {
+        Pending p = bySecret.get(secret);
+        return p != null && p.expires() >= System.currentTimeMillis();
+    }
+
     /** Stores an upload and returns its MD5 in hex. */
     String accept(String secret, byte[] content) {
         Pending p = bySecret.get(secret);
