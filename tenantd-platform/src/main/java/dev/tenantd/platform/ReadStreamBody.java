@@ -103,18 +103,29 @@ public final class ReadStreamBody implements BodyStream {
         return read;
     }
 
+    /**
+     * Lets go of the body: what is queued is dropped, the rest is left to {@code onCancel}, and a
+     * read waiting for more fails at once (the client that went away, or the response that ended,
+     * will not send the rest, and the reader must not wait for its limits to end it).
+     */
     @Override
     public void cancel() {
+        CompletableFuture<Optional<byte[]>> read;
+        boolean release;
         synchronized (this) {
-            if (cancelled || ended && queued.isEmpty() || failure instanceof TooLong) {
-                cancelled = true;
-                return;
-            }
+            release = !(cancelled || ended && queued.isEmpty() || failure instanceof TooLong);
             cancelled = true;
             queued.clear();
             queuedBytes = 0;
+            read = pending;
+            pending = null;
         }
-        context.runOnContext(ignored -> onCancel.run());
+        if (read != null) {
+            read.completeExceptionally(new BrokenBody("the body was cancelled before its end"));
+        }
+        if (release) {
+            context.runOnContext(ignored -> onCancel.run());
+        }
     }
 
     /** On the context: asks the connection for one more piece if the reader is not far enough behind. */

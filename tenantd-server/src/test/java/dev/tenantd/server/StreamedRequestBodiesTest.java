@@ -92,8 +92,16 @@ class StreamedRequestBodiesTest {
         t.createNamespace("tenants");
         t.deploy("/workers/dispatch/namespaces/tenants/scripts/uploads", "{\"main_module\":\"u.js\"}", "u.js", """
                 let stashed = null;
+                const reads = [];
                 export default { async fetch(request) {
                   const url = new URL(request.url);
+                  if (url.pathname === '/reads') return new Response(reads.join(','));
+                  if (url.pathname === '/read') {
+                    reads.push('reading');
+                    try { await request.arrayBuffer(); reads.push('whole'); }
+                    catch (e) { reads.push(e.name); }
+                    return new Response('read');
+                  }
                   const to = url.searchParams.get('origin');
                   if (url.pathname === '/echo') return new Response(request.body);
                   if (url.pathname === '/forward') return fetch(to + '/upload', { method: 'POST', body: request.body });
@@ -215,6 +223,23 @@ class StreamedRequestBodiesTest {
         public void close() throws IOException {
             socket.close();
         }
+    }
+
+    @Test
+    void a_read_of_a_body_whose_client_went_away_fails_at_once() throws Exception {
+        try (Client client = new Client("/read")) {
+            client.chunk(part(FIRST, 3));
+            Await.value(() -> reads().contains("reading") ? true : null, "the worker to start reading the body");
+        } // the client goes away with the body unfinished
+        // Without an answer the read would wait for the worker's wall-time limit (minutes).
+        String reads = Await.value(() -> reads().contains(",") ? reads() : null, "the read to fail");
+        assertThat(reads).isEqualTo("reading,TypeError");
+    }
+
+    private static String reads() {
+        TestServer.Reply r = t.worker("GET", "dispatcher.localhost", "/reads", null);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.body();
     }
 
     @Test
