@@ -198,6 +198,8 @@ class KvApiTest {
         refused(put(ns(values + "k?expiration_ttl=30"), "v"), 400, 10033, "Invalid expiration_ttl of 30. Expiration TTL must be at least 60.");
         refused(put(ns(values + "k?expiration_ttl=abc"), "v"), 400, 10033, "Invalid expiration_ttl of abc");
         refused(put(ns(values + "k?expiration=1000"), "v"), 400, 10033, "Invalid expiration of 1000");
+        refused(put(ns(values + "k?expiration_ttl=" + Long.MAX_VALUE), "v"), 400, 10033, "before the year 10000");
+        refused(put(ns(values + "k?expiration=" + Long.MAX_VALUE), "v"), 400, 10033, "before the year 10000");
         refused(put(ns(values + "k?expiration=" + (Instant.now().getEpochSecond() + 10)), "v"), 400, 10033,
                 "at least 60 seconds in the future");
         refused(s.putMultipart(ns(values + "k"), new TestServer.Multipart().file("value", "blob", null, "v")
@@ -257,6 +259,8 @@ class KvApiTest {
                 400, 10033, "Entry 2 (key 'e')");
         refused(putJson(ns("/" + id + "/bulk"), "[{\"key\":\"d\",\"value\":\"new\"},{\"key\":\"" + "k".repeat(600) + "\",\"value\":\"v\"}]"),
                 414, 10020, "Entry 1");
+        refused(putJson(ns("/" + id + "/bulk"), "[{\"key\":\"d\",\"value\":\"new\"},{\"key\":\"e\",\"value\":\"x\","
+                + "\"expiration_ttl\":" + Long.MAX_VALUE + "}]"), 400, 10033, "Entry 1 (key 'e')");
         refused(putJson(ns("/" + id + "/bulk"), "[{\"key\":\"d\",\"value\":\"new\"},{\"key\":\"e\"}]"), 400, 10014, "'value'");
         refused(putJson(ns("/" + id + "/bulk"), "[{\"key\":\"d\",\"value\":\"%%%\",\"base64\":true}]"), 400, 10014, "not base64");
         refused(putJson(ns("/" + id + "/bulk"), "{\"key\":\"d\"}"), 400, 10014, "JSON array");

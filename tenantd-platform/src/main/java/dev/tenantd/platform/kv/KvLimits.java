@@ -8,6 +8,8 @@ public final class KvLimits {
     public static final int MAX_VALUE_BYTES = 25 * 1024 * 1024;
     public static final int MAX_METADATA_BYTES = 1024;
     public static final int MIN_EXPIRATION_TTL_SECONDS = 60;
+    /** The latest expiration a key may have: the last second of the year 9999 (UTC), in seconds since the epoch. */
+    public static final long MAX_EXPIRATION_EPOCH_SECONDS = 253_402_300_799L;
     public static final int MAX_LIST_LIMIT = 1000;
     public static final int MAX_KEYS_PER_GET = 100;
     /** Entries of one bulk write, as Cloudflare's REST API allows. */

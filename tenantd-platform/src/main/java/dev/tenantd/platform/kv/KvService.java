@@ -132,7 +132,12 @@ public final class KvService implements AutoCloseable {
                     throw new KvException(KvProblem.INVALID_EXPIRATION_TTL, "Invalid expiration_ttl of " + ttl.seconds()
                             + ". Expiration TTL must be at least " + KvLimits.MIN_EXPIRATION_TTL_SECONDS + ".");
                 }
-                yield OptionalLong.of(Math.addExact(now, ttl.seconds()));
+                if (ttl.seconds() > KvLimits.MAX_EXPIRATION_EPOCH_SECONDS - now) {
+                    throw new KvException(KvProblem.INVALID_EXPIRATION_TTL, "Invalid expiration_ttl of " + ttl.seconds()
+                            + ". Expiration TTL must end before the year 10000 (at most "
+                            + (KvLimits.MAX_EXPIRATION_EPOCH_SECONDS - now) + " seconds from now).");
+                }
+                yield OptionalLong.of(now + ttl.seconds());
             }
             case KvExpiry.At at -> {
                 if (at.epochSeconds() <= now) {
@@ -143,6 +148,11 @@ public final class KvService implements AutoCloseable {
                     throw new KvException(KvProblem.INVALID_EXPIRATION, "Invalid expiration of " + at.epochSeconds()
                             + ". Expiration times must be at least " + KvLimits.MIN_EXPIRATION_TTL_SECONDS
                             + " seconds in the future.");
+                }
+                if (at.epochSeconds() > KvLimits.MAX_EXPIRATION_EPOCH_SECONDS) {
+                    throw new KvException(KvProblem.INVALID_EXPIRATION, "Invalid expiration of " + at.epochSeconds()
+                            + ". Expiration times must be before the year 10000 (at most "
+                            + KvLimits.MAX_EXPIRATION_EPOCH_SECONDS + ").");
                 }
                 yield OptionalLong.of(at.epochSeconds());
             }
