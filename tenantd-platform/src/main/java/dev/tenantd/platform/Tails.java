@@ -34,6 +34,12 @@ public final class Tails {
     private static final Logger LOG = LoggerFactory.getLogger(Tails.class);
     /** How long a tail lives, as on Cloudflare. */
     public static final Duration LIFETIME = Duration.ofHours(6);
+    /** Unexpired tails one worker may have at once. */
+    public static final int MAX_PER_SCRIPT = 10;
+    /** Unexpired tails one account may have at once, over all its workers. */
+    public static final int MAX_PER_ACCOUNT = 100;
+    /** The most a tail's filters may take, as JSON text: wrangler's are a few hundred characters. */
+    public static final int MAX_FILTER_CHARS = 16 * 1024;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A tail and the client connected to it, if any. */
@@ -53,9 +59,18 @@ public final class Tails {
     /** Scripts with at least one connected client; replaced whole on every change, read without locks. */
     private volatile Map<ScriptRef, List<Session>> watched = Map.of();
 
-    /** Creates a tail of {@code script} that lives for {@link #LIFETIME}; {@code filters} as wrangler sends them. */
+    /**
+     * Creates a tail of {@code script} that lives for {@link #LIFETIME}; {@code filters} as wrangler
+     * sends them, at most {@link #MAX_FILTER_CHARS} of JSON. Refused ({@link Problem#CONFLICT}) when
+     * the worker has {@link #MAX_PER_SCRIPT} unexpired tails or its account {@link #MAX_PER_ACCOUNT}:
+     * tails live in memory until they expire, whether or not a client ever connects.
+     */
     public Tail create(ScriptRef script, JsonNode filters, Instant now) {
         Objects.requireNonNull(script);
+        if (filters != null && filters.toString().length() > MAX_FILTER_CHARS) {
+            throw new PlatformException(Problem.INVALID_REQUEST, "Invalid tail filter: the filters take more than "
+                    + MAX_FILTER_CHARS + " characters of JSON.");
+        }
         TailFilter filter = TailFilter.parse(filters);
         byte[] id = new byte[16];
         byte[] secret = new byte[32];
@@ -63,7 +78,28 @@ public final class Tails {
         RANDOM.nextBytes(secret);
         Tail tail = new Tail(HexFormat.of().formatHex(id), Base64.getUrlEncoder().withoutPadding().encodeToString(secret),
                 script, now.plus(LIFETIME).truncatedTo(ChronoUnit.SECONDS));
-        byId.put(tail.id(), new Session(tail, filter));
+        synchronized (this) {
+            int ofScript = 0;
+            int ofAccount = 0;
+            for (Session s : byId.values()) {
+                if (s.tail.expiresAt().isAfter(now) && s.tail.script().accountId().equals(script.accountId())) {
+                    ofAccount++;
+                    if (s.tail.script().equals(script)) {
+                        ofScript++;
+                    }
+                }
+            }
+            if (ofScript >= MAX_PER_SCRIPT) {
+                throw new PlatformException(Problem.CONFLICT, "Worker '" + script.name() + "' has " + MAX_PER_SCRIPT
+                        + " tails already, the most it may have at once; delete one (DELETE .../tails/{id}) or let "
+                        + "one end.");
+            }
+            if (ofAccount >= MAX_PER_ACCOUNT) {
+                throw new PlatformException(Problem.CONFLICT, "The account has " + MAX_PER_ACCOUNT + " tails already, "
+                        + "the most it may have at once; delete one (DELETE .../tails/{id}) or let one end.");
+            }
+            byId.put(tail.id(), new Session(tail, filter));
+        }
         return tail;
     }
 

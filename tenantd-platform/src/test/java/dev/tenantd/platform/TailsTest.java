@@ -52,6 +52,40 @@ class TailsTest {
     }
 
     @Test
+    void a_worker_and_an_account_have_a_bounded_number_of_tails_and_filters_a_bounded_size() {
+        Tails tails = new Tails();
+        for (int i = 0; i < Tails.MAX_PER_SCRIPT; i++) {
+            tails.create(CHATTY, null, NOW);
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> tails.create(CHATTY, null, NOW))
+                .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.problem()).isEqualTo(Problem.CONFLICT))
+                .hasMessageContaining("has " + Tails.MAX_PER_SCRIPT + " tails already");
+        // an expired tail no longer counts, and neither do another account's
+        assertThat(tails.create(CHATTY, null, NOW.plus(Tails.LIFETIME))).isNotNull();
+        assertThat(tails.create(ScriptRef.plain("other", "chatty"), null, NOW)).isNotNull();
+
+        Tails many = new Tails();
+        for (int i = 0; i < Tails.MAX_PER_ACCOUNT / Tails.MAX_PER_SCRIPT; i++) {
+            for (int j = 0; j < Tails.MAX_PER_SCRIPT; j++) {
+                many.create(ScriptRef.plain("acct", "w" + i), null, NOW);
+            }
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> many.create(ScriptRef.plain("acct", "fresh"), null, NOW))
+                .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.problem()).isEqualTo(Problem.CONFLICT))
+                .hasMessageContaining("account has " + Tails.MAX_PER_ACCOUNT + " tails already");
+        assertThat(many.create(ScriptRef.plain("other", "fresh"), null, NOW)).isNotNull();
+
+        com.fasterxml.jackson.databind.JsonNode huge = new com.fasterxml.jackson.databind.ObjectMapper().createArrayNode()
+                .add(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                        .put("query", "x".repeat(Tails.MAX_FILTER_CHARS)));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> tails.create(ScriptRef.plain("other", "big"), huge, NOW))
+                .isInstanceOfSatisfying(PlatformException.class,
+                        e -> assertThat(e.problem()).isEqualTo(Problem.INVALID_REQUEST))
+                .hasMessageContaining(Tails.MAX_FILTER_CHARS + " characters");
+        assertThat(tails.list(ScriptRef.plain("other", "big"), NOW)).isEmpty();
+    }
+
+    @Test
     void nothing_is_observed_until_a_client_connects() {
         Tails tails = new Tails();
         assertThat(tails.observe(CHATTY, "v1", new WorkerRequest("GET", "http://x/", List.of(), null)))

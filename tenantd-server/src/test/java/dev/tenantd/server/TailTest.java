@@ -276,6 +276,26 @@ class TailTest {
     }
 
     @Test
+    void a_worker_takes_a_bounded_number_of_tails() {
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < dev.tenantd.platform.Tails.MAX_PER_SCRIPT; i++) {
+            ids.add(createTail("router", "{}").path("id").asText());
+        }
+        TestServer.Reply refused = t.postJson(t.accountApi("/workers/scripts/router/tails"), "{}");
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.message()).contains("tails already");
+        TestServer.Reply hugeFilter = t.postJson(t.accountApi("/workers/scripts/quiet/tails"),
+                "{\"filters\":[{\"query\":\"" + "x".repeat(dev.tenantd.platform.Tails.MAX_FILTER_CHARS) + "\"}]}");
+        assertThat(hugeFilter.status()).isEqualTo(400);
+        assertThat(hugeFilter.message()).contains("characters of JSON");
+        assertThat(t.delete(t.accountApi("/workers/scripts/router/tails/" + ids.remove(0))).status()).isEqualTo(200);
+        ids.add(createTail("router", "{}").path("id").asText()); // room again once one is deleted
+        for (String id : ids) {
+            assertThat(t.delete(t.accountApi("/workers/scripts/router/tails/" + id)).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void a_worker_without_tails_serves_as_before() {
         TestServer.Reply r = t.worker("GET", "quiet.localhost", "/", null);
         assertThat(r.status()).isEqualTo(200);
