@@ -47,10 +47,16 @@ final class WorkerPool implements AutoCloseable {
                 return t;
             });
 
-    /** An isolate, loaded or loading, and how many requests hold it right now. */
+    /** An isolate, loaded or loading, and how many requests hold it right now. Guarded by {@code live}. */
     private static final class Entry {
         final CompletableFuture<Worker> worker;
         int holders;
+        /**
+         * Out of the pool while requests still held it: it starts to drain when the last of them
+         * lets go, since one may not have begun its invocation yet (its isolate still loading),
+         * and an isolate with no invocation would close at once.
+         */
+        boolean evictedWhileHeld;
 
         Entry(CompletableFuture<Worker> worker) {
             this.worker = worker;
@@ -137,9 +143,14 @@ final class WorkerPool implements AutoCloseable {
 
     private void release(String key, Entry entry) {
         boolean retiredAndFree;
+        boolean evictedAndFree;
         synchronized (live) {
             entry.holders--;
-            retiredAndFree = entry.holders == 0 && retired.containsKey(key);
+            evictedAndFree = entry.holders == 0 && entry.evictedWhileHeld;
+            retiredAndFree = entry.holders == 0 && !evictedAndFree && retired.containsKey(key);
+        }
+        if (evictedAndFree) {
+            entry.worker.thenAccept(this::drain);
         }
         if (retiredAndFree) {
             // Off the thread that completed the response: the check may read the store.
@@ -155,7 +166,7 @@ final class WorkerPool implements AutoCloseable {
             started++;
             Entry previous = live.put(script.current().id(), new Entry(CompletableFuture.completedFuture(worker)));
             if (previous != null) {
-                evicted.add(previous);
+                evict(previous, evicted);
             }
             evictOverCapacity(evicted);
         }
@@ -198,10 +209,19 @@ final class WorkerPool implements AutoCloseable {
                 Entry e = it.next().getValue();
                 if (evenHeld || e.holders == 0) {
                     evictedCount++;
-                    evicted.add(e);
+                    evict(e, evicted);
                     it.remove();
                 }
             }
+        }
+    }
+
+    /** Takes {@code e}, just removed from the pool, to {@code toDrain} now, or when its last holder lets go. Holds {@code live}. */
+    private static void evict(Entry e, List<Entry> toDrain) {
+        if (e.holders == 0) {
+            toDrain.add(e);
+        } else {
+            e.evictedWhileHeld = true;
         }
     }
 

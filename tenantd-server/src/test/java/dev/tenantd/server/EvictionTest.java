@@ -120,6 +120,29 @@ class EvictionTest {
     }
 
     @Test
+    void a_request_whose_isolate_is_evicted_while_it_loads_is_still_served() throws Exception {
+        Limits oneLive = new Limits(30_000, 128, 50, 10L * 1024 * 1024, 5_000, 128 * 1024, 300_000, 1, 100);
+        try (TestServer t = new TestServer(dir, List.of(), oneLive, EgressPolicy.OPEN)) {
+            // Top-level code that takes a while: the isolate is loading for that long.
+            assertThat(t.putModule(t.accountApi("/workers/scripts/heavy"), "{\"main_module\":\"a.js\"}", "a.js", """
+                    let sum = 0;
+                    for (let i = 0; i < 300000000; i++) sum = (sum + i) % 1000003;
+                    export default { fetch() { return new Response('heavy ' + (sum >= 0)); } };""").status()).isEqualTo(200);
+            plain(t, "a"); // its upload evicts heavy's isolate
+            long started = t.server.platform().invoker().isolatesStarted();
+            CompletableFuture<HttpResponse<String>> heavy = RetiredVersionsTest.sendAsync(t, "heavy.localhost", "/");
+            Await.value(() -> t.server.platform().invoker().isolatesStarted() > started ? true : null,
+                    "heavy's isolate to start loading");
+            // With room for one, a's request evicts heavy's isolate while it loads and its request holds it.
+            assertThat(t.worker("GET", "a.localhost", "/", null).body()).isEqualTo("a");
+            assertThat(heavy).as("heavy's top-level code still runs").isNotDone();
+            HttpResponse<String> answer = heavy.get(60, TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo("heavy true");
+        }
+    }
+
+    @Test
     void evicted_isolates_still_finishing_number_at_most_the_live_ones_and_the_oldest_closes_first() throws Exception {
         try (Origin origin = new Origin(); TestServer t = server(dir)) {
             String hold = "http://127.0.0.1:" + origin.port() + "/hold";
