@@ -94,10 +94,10 @@ final class JsThreads {
             LaneQueue queue = owner.queue(lane);
             try {
                 while (!detached) {
-                    // Once closed, the threads finish what is queued and end.
+                    // Once the queue is closed, the threads finish what is queued and end.
                     Runnable task = next.getAndSet(null);
                     if (task == null) {
-                        task = owner.closed ? queue.poll() : queue.take();
+                        task = queue.take();
                     }
                     if (task == null) {
                         break;

@@ -99,7 +99,9 @@ final class LaneQueue {
                 return task;
             }
             if (closed) {
-                return null;
+                // Once more: a task added between the look above and the close was not refused
+                // (its adder saw the queue open), so it must be found here.
+                return tasks.poll();
             }
             Sleeper self = new Sleeper();
             idle.addFirst(self);
@@ -113,7 +115,7 @@ final class LaneQueue {
             if (closed) {
                 // close() may have emptied the stack before this thread went on it.
                 idle.removeFirstOccurrence(self);
-                return null;
+                return tasks.poll();
             }
             while (!self.woken) {
                 LockSupport.park(this);

@@ -278,6 +278,35 @@ class LaneQueueTest {
     }
 
     @Test
+    void a_task_added_between_a_takers_last_look_and_the_close_is_still_taken() throws Exception {
+        LaneQueue[] queue = new LaneQueue[1];
+        Runnable late = () -> { };
+        java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean(true);
+        // The taker's look finds the queue empty; before it looks at the flag, another thread adds a
+        // task (and sees the queue open, so it is not refused), and then the queue closes.
+        LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>() {
+            @Override
+            public Runnable poll() {
+                Runnable task = super.poll();
+                if (task == null && once.compareAndSet(true, false)) {
+                    Thread adder = new Thread(() -> queue[0].add(late), "adder");
+                    adder.start();
+                    try {
+                        adder.join(10_000);
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                    queue[0].close();
+                }
+                return task;
+            }
+        };
+        queue[0] = new LaneQueue(tasks);
+        assertThat(queue[0].take()).as("the task added before the close").isSameAs(late);
+        assertThat(queue[0].take()).as("then nothing").isNull();
+    }
+
+    @Test
     void every_task_added_while_the_queue_closes_either_runs_or_is_refused() throws Exception {
         for (int round = 0; round < 200; round++) {
             LaneQueue queue = new LaneQueue();
