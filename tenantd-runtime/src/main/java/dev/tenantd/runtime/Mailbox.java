@@ -46,8 +46,13 @@ final class Mailbox implements Executor {
     /** Stops the running turn when no thread may be detached for it (the engine's cap on long turns). */
     private volatile Runnable stopRunningTurn = () -> {
     };
-    /** The turn running now, so that a late alarm for an earlier turn stops nothing. */
-    private volatile Runnable running;
+    /**
+     * The turn running now, so that a late alarm for an earlier turn stops nothing. Changed and
+     * compared under {@code runningLock}: a turn that ends while its alarm stops it cannot be
+     * followed by the next one in between, which would be stopped in its place.
+     */
+    private Runnable running;
+    private final Object runningLock = new Object();
 
     Mailbox(JsThreads threads, ScheduledExecutorService timers) {
         this.threads = threads;
@@ -173,7 +178,9 @@ final class Mailbox implements Executor {
                     break;
                 }
                 long cpuBefore = TurnCpuClock.lastReading();
-                running = turn;
+                synchronized (runningLock) {
+                    running = turn;
+                }
                 thread.ifPresent(t -> CpuWatchdog.INSTANCE.set(CpuWatchdog.Alarm.LONG_TURN, cpuBefore + HEAVY_TURN_NANOS,
                         () -> longTurn(t, turn)));
                 try {
@@ -186,7 +193,9 @@ final class Mailbox implements Executor {
                     LOG.error("isolate turn failed", t);
                 } finally {
                     CpuWatchdog.INSTANCE.clear(CpuWatchdog.Alarm.LONG_TURN);
-                    running = null;
+                    synchronized (runningLock) {
+                        running = null;
+                    }
                 }
                 long cpuAfter = TurnCpuClock.lastReading();
                 if (cpuAfter == cpuBefore) {
@@ -238,7 +247,13 @@ final class Mailbox implements Executor {
 
     /** Called by the watchdog when a turn has run long: detach its thread, or stop the turn at the cap. */
     private void longTurn(JsThreads.JsThread thread, Runnable turn) {
-        if (!threads.detach(thread) && running == turn) {
+        if (threads.detach(thread)) {
+            return;
+        }
+        synchronized (runningLock) {
+            if (running != turn) {
+                return; // it ended meanwhile
+            }
             long now = System.nanoTime();
             if (now - lastCapWarning > CAP_WARNING_EVERY_NANOS) {
                 lastCapWarning = now;

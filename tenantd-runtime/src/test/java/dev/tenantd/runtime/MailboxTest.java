@@ -179,6 +179,41 @@ class MailboxTest {
     }
 
     @Test
+    void a_long_turn_that_ends_while_it_is_being_stopped_is_not_followed_by_the_next_turn_in_between() throws Exception {
+        JsThreads capped = new JsThreads(1, 0, 0);
+        try {
+            Mailbox mailbox = new Mailbox(capped, timers);
+            java.util.concurrent.atomic.AtomicReference<String> runningNow = new java.util.concurrent.atomic.AtomicReference<>();
+            CompletableFuture<Void> stopping = new CompletableFuture<>();
+            CompletableFuture<String> stoppedWhileRunning = new CompletableFuture<>();
+            // The stop is slow to act: meanwhile the long turn returns (it ends as soon as the stop
+            // began), and the next turn must not start before the stop is over.
+            mailbox.whenNoThreadForLongTurn(() -> {
+                stopping.complete(null);
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+                while (!"next".equals(runningNow.get()) && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                stoppedWhileRunning.complete(runningNow.get());
+            });
+            mailbox.execute(() -> {
+                runningNow.set("long");
+                while (!stopping.isDone()) {
+                    Thread.onSpinWait();
+                }
+            });
+            mailbox.execute(() -> runningNow.set("next"));
+            assertThat(stoppedWhileRunning.get(20, TimeUnit.SECONDS)).as("the turn running while the stop acted")
+                    .isEqualTo("long");
+            assertThat(threadOfNextTurn(mailbox)).isNotNull();
+            assertThat(runningNow.get()).isEqualTo("next");
+        } finally {
+            capped.shutdown();
+            capped.awaitTermination(10_000);
+        }
+    }
+
+    @Test
     void another_threads_os_priority_can_be_lowered_by_its_kernel_id() throws Exception {
         CompletableFuture<String> id = new CompletableFuture<>();
         CompletableFuture<Integer> nice = new CompletableFuture<>();
