@@ -245,14 +245,19 @@ final class Mailbox implements Executor {
         }
     }
 
-    /** Called by the watchdog when a turn has run long: detach its thread, or stop the turn at the cap. */
-    private void longTurn(JsThreads.JsThread thread, Runnable turn) {
-        if (threads.detach(thread)) {
-            return;
-        }
+    /**
+     * Called by the watchdog when a turn has run long: detach its thread, or stop the turn at the
+     * cap. Nothing is done if the turn has ended meanwhile: its thread may be waiting for work in
+     * its lane already, where a detached thread would hold a place among the long turns until it
+     * next woke. The turn cannot end while this runs.
+     */
+    void longTurn(JsThreads.JsThread thread, Runnable turn) {
         synchronized (runningLock) {
             if (running != turn) {
-                return; // it ended meanwhile
+                return;
+            }
+            if (threads.detach(thread)) {
+                return;
             }
             long now = System.nanoTime();
             if (now - lastCapWarning > CAP_WARNING_EVERY_NANOS) {

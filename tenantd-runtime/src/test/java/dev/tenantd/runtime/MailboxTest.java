@@ -214,6 +214,19 @@ class MailboxTest {
     }
 
     @Test
+    void a_long_turn_alarm_that_comes_after_its_turn_ended_detaches_nothing() throws Exception {
+        Mailbox mailbox = new Mailbox(threads, timers);
+        CompletableFuture<JsThreads.JsThread> ranOn = new CompletableFuture<>();
+        Runnable turn = () -> ranOn.complete(JsThreads.current().orElseThrow());
+        mailbox.execute(turn);
+        JsThreads.JsThread thread = ranOn.get(10, TimeUnit.SECONDS);
+        threadOfNextTurn(mailbox); // the mailbox has moved on: the turn is over
+        mailbox.longTurn(thread, turn); // as the watchdog, late
+        assertThat(threads.detachedCount()).isZero();
+        assertThat(thread.detached()).isFalse();
+    }
+
+    @Test
     void another_threads_os_priority_can_be_lowered_by_its_kernel_id() throws Exception {
         CompletableFuture<String> id = new CompletableFuture<>();
         CompletableFuture<Integer> nice = new CompletableFuture<>();
