@@ -85,9 +85,14 @@ final class Subrequests {
             WorkerRequest request = withStream(request(args, 1), args, 5, owner);
             if (request == null) {
                 refuseStream(call);
-            } else if (!refusedRequest(call, request)) {
-                reply(call, admit(call) ? owner.outbound.map(o -> o.fetch(request)).orElseGet(() -> host.fetch(request))
-                        .thenApply(ChannelReply::response) : refused(owner));
+            } else if (refusedRequest(call, request)) {
+                request.discardBody();
+            } else if (!admit(call)) {
+                request.discardBody();
+                reply(call, refused(owner));
+            } else {
+                reply(call, sent(request, owner.outbound.map(o -> o.fetch(request)).orElseGet(() -> host.fetch(request)))
+                        .thenApply(ChannelReply::response));
             }
             return null;
         });
@@ -109,12 +114,19 @@ final class Subrequests {
             }
             if (request == null) {
                 refuseStream(call);
-            } else if (!refusedRequest(call, request)) {
+            } else if (refusedRequest(call, request)) {
+                request.discardBody();
+            } else {
                 Invocation owner = isolate.current();
                 ChannelCall channelCall = new ChannelCall(integer(args[1]), string(args[2]), string(args[3]), null,
                         Optional.of(request), new Caller(Invocation.depthOf(owner), Optional.empty(),
                                 Invocation.requestIdOf(owner)));
-                reply(call, admit(call) ? host.call(channelCall) : refused(owner));
+                if (admit(call)) {
+                    reply(call, sent(request, host.call(channelCall)));
+                } else {
+                    request.discardBody();
+                    reply(call, refused(owner));
+                }
             }
             return null;
         });
@@ -237,29 +249,57 @@ final class Subrequests {
                 splitHeaders(string(args[from + 2])), bytesOf(args[from + 3]));
     }
 
+    /**
+     * {@code pending}, the sending of {@code request}; if it fails, the request's streamed body is
+     * let go, since whoever took it may have failed before reading it (a refused address, a worker
+     * not found), and its sender (a client's connection, an origin, another isolate's stream)
+     * would otherwise wait for a reader until its own time limit.
+     */
+    private static <T> CompletableFuture<T> sent(WorkerRequest request, CompletableFuture<T> pending) {
+        return pending.whenComplete((answer, error) -> {
+            if (error != null) {
+                request.discardBody();
+            }
+        });
+    }
+
     /** Posts a host call's outcome back into the isolate as a turn of the invocation that made the call. */
     void reply(int call, CompletableFuture<ChannelReply> pending) {
         pending.whenComplete((reply, error) -> isolate.post(() -> {
             Invocation owner = callOwners.remove(call);
-            isolate.turn(owner, () -> {
-                V8Runtime runtime = isolate.runtime();
-                if (error != null) {
-                    Throwable cause = error instanceof CompletionException && error.getCause() != null
-                            ? error.getCause() : error;
-                    String name = cause instanceof InvocationException ie ? ie.errorName() : "Error";
-                    String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-                    long since = Invocation.millisSinceStart(owner);
-                    isolate.entry().invokeVoid("reject", runtime.createV8ValueDouble(Invocation.epochMillis(owner, since)),
-                            runtime.createV8ValueDouble(since), runtime.createV8ValueInteger(call),
-                            runtime.createV8ValueString(name), runtime.createV8ValueString(message));
-                    return;
+            boolean[] delivered = {false};
+            try {
+                isolate.turn(owner, () -> {
+                    delivered[0] = true;
+                    deliver(owner, call, reply, error);
+                });
+            } finally {
+                if (!delivered[0] && reply instanceof ChannelReply.Response r) {
+                    // The isolate closed before the answer came: nobody is left to read its body.
+                    r.response().discardBody();
                 }
-                switch (reply) {
-                    case ChannelReply.Response r -> settle(owner, call, r.response());
-                    case ChannelReply.Data d -> answer(owner, call, d);
-                }
-            });
+            }
         }));
+    }
+
+    /** A host call's outcome, in a turn of the isolate: the call's promise is settled or rejected. */
+    private void deliver(Invocation owner, int call, ChannelReply reply, Throwable error) throws JavetException {
+        V8Runtime runtime = isolate.runtime();
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            String name = cause instanceof InvocationException ie ? ie.errorName() : "Error";
+            String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+            long since = Invocation.millisSinceStart(owner);
+            isolate.entry().invokeVoid("reject", runtime.createV8ValueDouble(Invocation.epochMillis(owner, since)),
+                    runtime.createV8ValueDouble(since), runtime.createV8ValueInteger(call),
+                    runtime.createV8ValueString(name), runtime.createV8ValueString(message));
+            return;
+        }
+        switch (reply) {
+            case ChannelReply.Response r -> settle(owner, call, r.response());
+            case ChannelReply.Data d -> answer(owner, call, d);
+        }
     }
 
     /** A call's data answer reaches the binding's JS wrapper as {text, bytes}. */
