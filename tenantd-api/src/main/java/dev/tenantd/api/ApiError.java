@@ -40,6 +40,7 @@ public final class ApiError extends TenantdException {
             case CONFLICT -> new ApiError(409, 10409, message);
             case STORAGE_FULL -> new ApiError(507, 10507, message);
             case STORAGE_DAMAGED -> new ApiError(500, 10013, message);
+            case OVERLOADED -> new ApiError(503, 10503, message);
         };
     }
 

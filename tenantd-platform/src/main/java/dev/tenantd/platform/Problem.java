@@ -19,5 +19,7 @@ public enum Problem {
     /** A write failed because a file system or the database is full. */
     STORAGE_FULL,
     /** Stored data no longer is what was written (a blob whose content does not match its hash). */
-    STORAGE_DAMAGED
+    STORAGE_DAMAGED,
+    /** A store is too busy to take the request now; the same request may succeed later. */
+    OVERLOADED
 }

@@ -61,6 +61,10 @@ public final class KvBindingKind implements BindingKind {
                         + "namespace_id '" + id + "', which is no KV namespace of this account. Create one first "
                         + "(wrangler kv namespace create) and use the id it prints.");
             }
+            if (e.getCause() instanceof KvException k && k.problem() == KvProblem.OVERLOADED) {
+                throw new PlatformException(Problem.OVERLOADED, "Binding '" + name + "' could not be checked now ("
+                        + k.getMessage() + "); nothing was changed.");
+            }
             throw e;
         }
         ObjectNode stored = JSON.createObjectNode();
