@@ -78,7 +78,7 @@ final class SqlScript {
             int tokenStart = i;
             Token token;
             String word = null;
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r') {
+            if (isBlank(c)) {
                 i++;
                 token = Token.WS;
             } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
@@ -123,7 +123,7 @@ final class SqlScript {
             state = NEXT[state][token.ordinal()];
             if (token == Token.SEMI && state == START) {
                 if (!head.isEmpty()) {
-                    out.add(new Statement(sql.substring(start, tokenStart).strip(), startLine, List.copyOf(head),
+                    out.add(new Statement(stripBlanks(sql.substring(start, tokenStart)), startLine, List.copyOf(head),
                             refusedFunction));
                 }
                 head.clear();
@@ -141,7 +141,7 @@ final class SqlScript {
             line += newlines(sql, tokenStart, i);
         }
         if (!head.isEmpty()) {
-            out.add(new Statement(sql.substring(start).strip(), startLine, List.copyOf(head), refusedFunction));
+            out.add(new Statement(stripBlanks(sql.substring(start)), startLine, List.copyOf(head), refusedFunction));
         }
         return out;
     }
@@ -154,6 +154,27 @@ final class SqlScript {
             }
         }
         return count;
+    }
+
+    /**
+     * SQLite's white space, and only it: the statement SQLite runs must begin with the words
+     * the check read. (Java's {@code strip()} also removes characters SQLite reads as part of a
+     * word, such as U+3000, which would hide a statement's first word from the check.)
+     */
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+    }
+
+    private static String stripBlanks(String text) {
+        int from = 0;
+        int to = text.length();
+        while (from < to && isBlank(text.charAt(from))) {
+            from++;
+        }
+        while (to > from && isBlank(text.charAt(to - 1))) {
+            to--;
+        }
+        return text.substring(from, to);
     }
 
     private static boolean isWordChar(char c) {

@@ -52,6 +52,22 @@ class SqlScriptTest {
     }
 
     @Test
+    void a_statement_runs_as_the_check_read_it_whatever_blanks_come_first() {
+        // A vertical tab is white space to SQLite: the check must skip it too.
+        for (String sql : List.of("\u000BPRAGMA max_page_count = 4294967294", "\u000B\u000BCOMMIT",
+                "\t\u000B PRAGMA writable_schema = 1")) {
+            assertThat(SqlScript.refusal(SqlScript.split(sql).getFirst())).as(sql).isPresent();
+        }
+        // Characters SQLite reads as part of a word stay in the statement it runs: "\u3000PRAGMA"
+        // is one (unknown) word to SQLite, not the keyword, so it is no PRAGMA to hide.
+        for (String sql : List.of("\u3000PRAGMA max_page_count = 1", "\u2028COMMIT", "\u001FPRAGMA x = 1")) {
+            SqlScript.Statement statement = SqlScript.split(sql).getFirst();
+            assertThat(statement.sql()).as(sql).isEqualTo(sql);
+        }
+        assertThat(SqlScript.split(" \u000B SELECT 1 \u000B;").getFirst().sql()).isEqualTo("SELECT 1");
+    }
+
+    @Test
     void ordinary_statements_and_allowed_pragmas_pass() {
         for (String sql : List.of("SELECT 'ATTACH'", "SELECT attach FROM t", "INSERT INTO attach VALUES (1)",
                 "PRAGMA table_info(users)", "PRAGMA main.table_list", "pragma foreign_keys = on",
