@@ -20,6 +20,9 @@ import java.util.Optional;
  * the request headers whose values an entry is kept for.
  */
 final class CachePolicy {
+    /** The longest an entry is kept, whatever its headers ask: a year. */
+    static final Duration MAX_LIFE = Duration.ofDays(365);
+
     private CachePolicy() {
     }
 
@@ -62,6 +65,9 @@ final class CachePolicy {
         Duration life = ttl.orElseGet(() -> defaultTtl(status));
         if (life.isNegative() || life.isZero()) {
             return new Skip("expired on arrival");
+        }
+        if (life.compareTo(MAX_LIFE) > 0) {
+            life = MAX_LIFE;
         }
         Map<String, String> vary = new LinkedHashMap<>();
         for (String name : HttpFields.members(response.get("vary").orElse("").toLowerCase(Locale.ROOT))) {

@@ -98,6 +98,7 @@ final class CacheStore implements AutoCloseable {
 
     /** Stores {@code entry} under {@code key}, replacing what was there. */
     void put(CacheKey key, CachedResponse entry) {
+        long expires = entry.expires().toEpochMilli(); // before anything is written: it may not fit
         String file = UUID.randomUUID().toString().replace("-", "");
         Path tmp = bodies.resolve(file + ".tmp");
         try {
@@ -110,14 +111,23 @@ final class CacheStore implements AutoCloseable {
         String meta = meta(entry);
         // The key takes room in the index as the body does on disk: a worker's long URLs count too.
         long size = entry.body().length + (long) meta.length() + key.url().length() + key.cache().length();
-        Optional<String> replaced;
-        synchronized (this) {
-            replaced = remove(key);
-            sql("INSERT INTO entries (scope, cache, url, file, size, expires, last_use, meta) VALUES (?,?,?,?,?,?,?,?)",
-                    key.scope(), key.cache(), key.url(), file, size, entry.expires().toEpochMilli(), ++lastUse, meta);
-            totalBytes += size;
+        Optional<String> replaced = Optional.empty();
+        boolean indexed = false;
+        try {
+            synchronized (this) {
+                replaced = remove(key);
+                sql("INSERT INTO entries (scope, cache, url, file, size, expires, last_use, meta) VALUES (?,?,?,?,?,?,?,?)",
+                        key.scope(), key.cache(), key.url(), file, size, expires, ++lastUse, meta);
+                totalBytes += size;
+                indexed = true;
+            }
+        } finally {
+            // A body the index does not name would count toward no cap and never be evicted.
+            replaced.ifPresent(old -> deleteQuietly(bodies.resolve(old)));
+            if (!indexed) {
+                deleteQuietly(bodies.resolve(file));
+            }
         }
-        replaced.ifPresent(old -> deleteQuietly(bodies.resolve(old)));
     }
 
     /** The live entry under {@code key}, marked as just used; an expired one is removed. */

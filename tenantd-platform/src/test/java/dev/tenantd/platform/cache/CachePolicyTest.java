@@ -32,6 +32,14 @@ class CachePolicyTest {
     }
 
     @Test
+    void an_entry_is_kept_a_year_at_most_whatever_its_headers_ask() {
+        assertThat(ttl(decide(200, "cache-control", "max-age=10000000000000000"))).isEqualTo(CachePolicy.MAX_LIFE);
+        assertThat(ttl(decide(200, "cache-control", "s-maxage=" + Long.MAX_VALUE))).isEqualTo(CachePolicy.MAX_LIFE);
+        assertThat(ttl(decide(200, "expires", "Fri, 31 Dec 9999 23:59:59 GMT"))).isEqualTo(CachePolicy.MAX_LIFE);
+        assertThat(ttl(decide(200, "cache-control", "max-age=31535999"))).isEqualTo(Duration.ofSeconds(31_535_999));
+    }
+
+    @Test
     void without_directives_the_status_gives_cloudflares_default_ttl() {
         assertThat(ttl(decide(200))).isEqualTo(Duration.ofHours(2));
         assertThat(ttl(decide(301))).isEqualTo(Duration.ofHours(2));

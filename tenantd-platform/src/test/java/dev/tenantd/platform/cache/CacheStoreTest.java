@@ -46,6 +46,22 @@ class CacheStoreTest {
     }
 
     @Test
+    void an_entry_that_cannot_be_indexed_leaves_no_body_behind() throws Exception {
+        try (CacheStore store = CacheStore.open(dir, 1 << 20)) {
+            store.put(key("https://x/a"), entry("kept", T0.plusSeconds(60)));
+            // An expiry past what the index can hold (milliseconds in a long) is refused...
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> store.put(key("https://x/a"), entry("too far", Instant.MAX)))
+                    .isInstanceOf(ArithmeticException.class);
+            // ...and changes nothing: the entry before it stays, and no unindexed body is on disk.
+            assertThat(body(store.get(key("https://x/a"), T0))).isEqualTo("kept");
+            try (Stream<Path> files = Files.list(dir.resolve("bodies"))) {
+                assertThat(files.count()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void stores_replaces_and_deletes_entries_by_key() {
         try (CacheStore store = CacheStore.open(dir, 1 << 20)) {
             store.put(key("https://x/a"), entry("one", T0.plusSeconds(60)));
