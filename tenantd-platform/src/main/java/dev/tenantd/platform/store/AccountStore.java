@@ -12,7 +12,11 @@ public interface AccountStore {
 
     List<Account> accounts();
 
-    /** Stores an API token (by its SHA-256) for an account, replacing one with the same hash. */
+    /**
+     * Stores an API token (by its SHA-256) for an account under {@code name}, as the only token of
+     * that name: an earlier one (a token the server was started with before, for any account)
+     * stops working.
+     */
     void putToken(String accountId, String tokenSha256, String name);
 
     /** The account a token belongs to. */

@@ -75,6 +75,21 @@ public abstract class StoreContract {
     }
 
     @Test
+    void a_token_replaces_the_earlier_one_of_its_name_and_only_that() {
+        store.putToken("acct", "first", "bootstrap");
+        store.putToken("other", "kept", "ci");
+        store.putToken("acct", "second", "bootstrap");
+        assertThat(store.tokenAccount("first")).as("the replaced token").isEmpty();
+        assertThat(store.tokenAccount("second")).contains("acct");
+        assertThat(store.tokenAccount("kept")).contains("other");
+        store.putToken("other", "third", "bootstrap"); // the server started for another account
+        assertThat(store.tokenAccount("second")).isEmpty();
+        assertThat(store.tokenAccount("third")).contains("other");
+        store.putToken("other", "third", "bootstrap"); // the same token again
+        assertThat(store.tokenAccount("third")).contains("other");
+    }
+
+    @Test
     void namespace_names_are_unique_per_account_and_renames_cannot_take_a_used_name() {
         Namespace a = store.createNamespace("acct", "prod").orElseThrow();
         assertThat(store.createNamespace("acct", "prod")).isEmpty();

@@ -163,8 +163,11 @@ public final class SqliteStore implements Store {
 
     @Override
     public void putToken(String accountId, String tokenSha256, String name) {
-        transaction(() -> update("INSERT OR REPLACE INTO api_tokens (token_sha256, account_id, name, created_on) "
-                + "VALUES (?, ?, ?, ?)", tokenSha256, accountId, name, now()));
+        transaction(() -> {
+            update("DELETE FROM api_tokens WHERE name = ? AND token_sha256 <> ?", name, tokenSha256);
+            return update("INSERT OR REPLACE INTO api_tokens (token_sha256, account_id, name, created_on) "
+                    + "VALUES (?, ?, ?, ?)", tokenSha256, accountId, name, now());
+        });
     }
 
     @Override
