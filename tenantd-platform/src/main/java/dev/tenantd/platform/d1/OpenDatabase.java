@@ -60,7 +60,11 @@ final class OpenDatabase implements AutoCloseable {
         sqlite.setLimit(SQLiteLimits.SQLITE_LIMIT_COLUMN, D1Limits.MAX_COLUMNS);
         this.pageSize = pragma("page_size");
         try (Statement st = db.createStatement()) {
-            st.execute("PRAGMA max_page_count = " + Math.max(1, limits.databaseBytes() / pageSize));
+            long pages = Math.max(1, limits.databaseBytes() / pageSize);
+            st.execute("PRAGMA max_page_count = " + pages);
+            // TEMP tables live in a database of their own (a file that no longer has a name, or
+            // memory), which the limit on the main file does not reach.
+            st.execute("PRAGMA temp.max_page_count = " + pages);
         }
         ProgressHandler.setHandler(db, PROGRESS_STEPS, new ProgressHandler() {
             @Override
@@ -87,10 +91,18 @@ final class OpenDatabase implements AutoCloseable {
         if (mode == OpenMode.CREATE) {
             config.setOpenMode(SQLiteOpenMode.CREATE);
         }
+        Connection connection = null;
         try {
-            return new OpenDatabase(DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(),
-                    config.toProperties()), limits);
+            connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
+            return new OpenDatabase(connection, limits);
         } catch (SQLException e) {
+            if (connection != null) {
+                try {
+                    connection.close(); // set up failed (a damaged file): the handle must not outlive it
+                } catch (SQLException closing) {
+                    e.addSuppressed(closing);
+                }
+            }
             throw new D1Exception(D1Exception.Kind.NOT_FOUND, "the database file cannot be opened ("
                     + e.getMessage() + "); it may have been deleted");
         }

@@ -301,4 +301,15 @@ class D1DatabasesTest {
                 .hasMessageEndingWith("SQLITE_FULL");
         assertThat(one("SELECT count(*) FROM t").rows().getFirst()).containsExactly(SqlValue.integer(0));
     }
+
+    @Test
+    void temp_tables_cannot_grow_past_the_size_limit_either() {
+        d1.close();
+        d1 = D1Databases.open(dir, new MemoryD1Catalogue(), D1Limits.defaults().withDatabaseBytes(64 * 4096));
+        id = await(d1.create(ACCOUNT, "small")).uuid();
+        one("CREATE TEMP TABLE t (a)");
+        assertThatThrownBy(() -> one("INSERT INTO temp.t SELECT randomblob(100000) FROM (WITH RECURSIVE c(x) AS "
+                + "(SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10) SELECT x FROM c)"))
+                .hasMessageEndingWith("SQLITE_FULL");
+    }
 }
