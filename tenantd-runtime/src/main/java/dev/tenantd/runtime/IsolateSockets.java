@@ -59,6 +59,8 @@ final class IsolateSockets {
         boolean closedOutgoing;
         boolean closedIncoming;
         final AtomicInteger queued = new AtomicInteger();
+        /** Bytes of the queued messages. */
+        final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
         final List<Runnable> drained = new ArrayList<>();
 
         Slot(int id, WebSocketEnd end, int creator) {
@@ -137,9 +139,14 @@ final class IsolateSockets {
         return true;
     }
 
+    /** The worker sends: a message over {@link WebSocketLimits#MAX_MESSAGE_BYTES} closes the socket with 1009 instead. */
     void send(int id, WebSocketMessage message) {
         Slot slot = slots.get(id);
         if (slot != null && slot.accepted && !slot.closedOutgoing) {
+            if (message.size() > WebSocketLimits.MAX_MESSAGE_BYTES) {
+                tooBig(slot);
+                return;
+            }
             slot.end.send(message);
         }
     }
@@ -204,8 +211,15 @@ final class IsolateSockets {
         return new WebSocketReceiver() {
             @Override
             public void message(WebSocketMessage message) {
-                if (message.size() > WebSocketLimits.MAX_MESSAGE_BYTES) {
+                int size = message.size();
+                if (size > WebSocketLimits.MAX_MESSAGE_BYTES) {
                     isolate.post(() -> tooBig(slot));
+                    return;
+                }
+                if (slot.queuedBytes.addAndGet(size) > WebSocketLimits.QUEUED_BYTES) {
+                    // A sender that does not wait for this receiver (the same isolate's own turn).
+                    slot.queuedBytes.addAndGet(-size);
+                    isolate.post(() -> overrun(slot));
                     return;
                 }
                 slot.queued.incrementAndGet();
@@ -218,6 +232,7 @@ final class IsolateSockets {
                             });
                         }
                     } finally {
+                        slot.queuedBytes.addAndGet(-size);
                         if (slot.queued.decrementAndGet() < WebSocketLimits.QUEUED_MESSAGES) {
                             runDrained(slot);
                         }
@@ -259,15 +274,25 @@ final class IsolateSockets {
 
     /** A message over the size limit: the connection closes with 1009 both ways. */
     private void tooBig(Slot slot) {
+        closeBothWays(slot, WebSocketLimits.TOO_BIG, "Message too big: the limit is " + WebSocketLimits.MAX_MESSAGE_BYTES
+                + " bytes.");
+    }
+
+    /** More than {@link WebSocketLimits#QUEUED_BYTES} waited for the isolate: the connection closes with 1011 both ways. */
+    private void overrun(Slot slot) {
+        closeBothWays(slot, WebSocketLimits.INTERNAL_ERROR, "Messages arrived faster than the worker handled them: more "
+                + "than " + WebSocketLimits.QUEUED_BYTES + " bytes waited.");
+    }
+
+    private void closeBothWays(Slot slot, int code, String reason) {
         if (slots.get(slot.id) != slot) {
             return;
         }
-        String reason = "Message too big: the limit is " + WebSocketLimits.MAX_MESSAGE_BYTES + " bytes.";
         if (!slot.closedOutgoing) {
             slot.closedOutgoing = true;
-            slot.end.close(WebSocketLimits.TOO_BIG, reason);
+            slot.end.close(code, reason);
         }
-        closedByPeer(slot, WebSocketLimits.TOO_BIG, reason);
+        closedByPeer(slot, code, reason);
     }
 
     /**

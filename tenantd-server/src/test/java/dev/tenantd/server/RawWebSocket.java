@@ -46,12 +46,18 @@ final class RawWebSocket implements AutoCloseable {
     /** Sends the upgrade request for {@code url} (ws://host:port/path) offering {@code subprotocol}. */
     static Handshake connect(String url, String subprotocol) throws IOException {
         URI uri = URI.create(url);
+        return connect(url, subprotocol, uri.getHost() + ":" + uri.getPort());
+    }
+
+    /** The same with {@code host} as the Host header (a worker's name under .localhost, say). */
+    static Handshake connect(String url, String subprotocol, String host) throws IOException {
+        URI uri = URI.create(url);
         Socket socket = new Socket(uri.getHost(), uri.getPort());
         socket.setSoTimeout(15_000);
         byte[] nonce = new byte[16];
         new SecureRandom().nextBytes(nonce);
         String request = "GET " + uri.getRawPath() + " HTTP/1.1\r\n"
-                + "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
+                + "Host: " + host + "\r\n"
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
                 + "Sec-WebSocket-Version: 13\r\n"
@@ -87,6 +93,11 @@ final class RawWebSocket implements AutoCloseable {
     void sendUnmaskedText(String text) throws IOException {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         writeFrame(TEXT, payload, false);
+    }
+
+    /** A text frame as a client must send it: masked. */
+    void sendMaskedText(String text) throws IOException {
+        writeFrame(TEXT, text.getBytes(StandardCharsets.UTF_8), true);
     }
 
     void sendPing(String payload) throws IOException {

@@ -30,6 +30,20 @@ class WebSocketsTest {
             export default { async fetch(request, env) {
               const url = new URL(request.url);
               if (url.pathname === '/last-close') return new Response(lastClose);
+              if (url.pathname === '/pair-flood') {
+                // Both ends in this isolate, and one turn that sends without ever yielding to the receiver.
+                const [a, b] = new WebSocketPair();
+                a.accept();
+                b.accept();
+                let received = 0;
+                const outcome = new Promise((resolve) => {
+                  b.addEventListener('message', () => { if (++received === 64) resolve('all delivered'); });
+                  b.addEventListener('close', (event) => resolve('closed ' + event.code));
+                });
+                const chunk = new Uint8Array(1024 * 1024);
+                for (let i = 0; i < 64; i++) a.send(chunk);
+                return new Response(await outcome);
+              }
               if (request.headers.get('upgrade') !== 'websocket') return new Response('Expected a WebSocket', { status: 426 });
               const [client, server] = Object.values(new WebSocketPair());
               server.accept();
@@ -37,6 +51,12 @@ class WebSocketsTest {
                 if (event.data === 'throw') throw new Error('the handler failed');
                 if (event.data === 'spin') for (;;) {}
                 if (event.data === 'close-me') return server.close(4002, 'asked to');
+                if (event.data === 'big') return server.send('x'.repeat(2 * 1024 * 1024));
+                if (event.data === 'flood') {
+                  const chunk = new Uint8Array(1024 * 1024);
+                  for (let i = 0; i < 64; i++) server.send(chunk);
+                  return;
+                }
                 if (event.data === 'bad-code') {
                   try { server.close(1006); } catch (e) { return server.send(e.name + ': ' + e.message); }
                 }
@@ -210,6 +230,37 @@ class WebSocketsTest {
             assertThat((byte[]) ws.next()).hasSize(1024 * 1024);
         }
         assertThat(t.worker("GET", "echo.localhost", "/last-close", null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void a_message_the_worker_sends_over_the_limit_closes_with_1009() {
+        try (WsClient ws = WsClient.connect(vertx, t.server.port(), "echo.ws.test", "/", 4 * 1024 * 1024)) {
+            ws.send("big");
+            assertThat(ws.awaitClose().code()).isEqualTo(1009);
+        }
+    }
+
+    @Test
+    void a_client_that_does_not_read_is_closed_once_its_unsent_messages_pass_the_limit() throws Exception {
+        RawWebSocket.Handshake h = RawWebSocket.connect("ws://127.0.0.1:" + t.server.port() + "/", "x", "echo.localhost");
+        assertThat(h.status()).isEqualTo(101);
+        try (RawWebSocket ws = h.socket()) {
+            ws.sendMaskedText("flood"); // 64 MiB come back, and this client reads nothing meanwhile
+            assertThat(Await.value(() -> t.worker("GET", "echo.localhost", "/last-close", null).body()
+                    .startsWith("1008") ? true : null, "the server to give up on the client")).isTrue();
+            int messages = 0;
+            RawWebSocket.Frame frame;
+            while ((frame = ws.read()).opcode() != RawWebSocket.CLOSE) {
+                messages++;
+            }
+            assertThat(messages).as("messages the server held for the client").isLessThan(64);
+        }
+    }
+
+    @Test
+    void a_sender_that_never_yields_to_its_receiver_in_the_same_isolate_is_closed_with_1011() {
+        TestServer.Reply r = t.worker("GET", "echo.localhost", "/pair-flood", null);
+        assertThat(r.body()).isEqualTo("closed 1011");
     }
 
     @Test

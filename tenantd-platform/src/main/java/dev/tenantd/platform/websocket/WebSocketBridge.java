@@ -17,7 +17,11 @@ import org.slf4j.LoggerFactory;
  * {@link WebSocketEnd}. Reading from the network stops while the isolate has a full queue
  * of its messages, so a fast peer cannot pile up work; a connection with no message either
  * way for {@link WebSocketLimits#IDLE_SECONDS} is closed with 1001. A message over
- * {@link WebSocketLimits#MAX_MESSAGE_BYTES} closes both sides with 1009.
+ * {@link WebSocketLimits#MAX_MESSAGE_BYTES}, in either direction, closes both sides with 1009.
+ * Messages for the peer that the network has not taken yet are counted: past
+ * {@link WebSocketLimits#FULL_AT_UNSENT_BYTES} the worker's end reads as full (a relay from
+ * another connection stops reading it), and past {@link WebSocketLimits#UNSENT_BYTES} the peer
+ * is taken not to read at all and the connection closes with 1008.
  */
 public final class WebSocketBridge {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketBridge.class);
@@ -27,6 +31,10 @@ public final class WebSocketBridge {
     private final WebSocketEnd worker;
     private volatile long lastMessageNanos = System.nanoTime();
     private volatile boolean closed;
+    /** Bytes written to the network that it has not taken yet. */
+    private final java.util.concurrent.atomic.AtomicLong unsent = new java.util.concurrent.atomic.AtomicLong();
+    /** What waits for the unsent bytes to go below {@link WebSocketLimits#FULL_AT_UNSENT_BYTES}. */
+    private final java.util.List<Runnable> drained = new java.util.ArrayList<>();
 
     private WebSocketBridge(Vertx vertx, WebSocketBase network, WebSocketEnd worker) {
         this.vertx = vertx;
@@ -43,11 +51,23 @@ public final class WebSocketBridge {
         worker.attach(new WebSocketReceiver() {
             @Override
             public void message(WebSocketMessage message) {
-                lastMessageNanos = System.nanoTime();
-                switch (message) {
-                    case WebSocketMessage.Text t -> network.writeTextMessage(t.text());
-                    case WebSocketMessage.Binary b -> network.writeBinaryMessage(Buffer.buffer(b.bytes()));
+                toNetwork(message);
+            }
+
+            @Override
+            public boolean full() {
+                return unsent.get() >= WebSocketLimits.FULL_AT_UNSENT_BYTES;
+            }
+
+            @Override
+            public void whenDrained(Runnable then) {
+                synchronized (drained) {
+                    if (full()) {
+                        drained.add(then);
+                        return;
+                    }
                 }
+                then.run();
             }
 
             @Override
@@ -75,16 +95,57 @@ public final class WebSocketBridge {
         scheduleIdleCheck(TimeUnit.SECONDS.toMillis(WebSocketLimits.IDLE_SECONDS));
     }
 
+    private void toNetwork(WebSocketMessage message) {
+        if (closed) {
+            return;
+        }
+        lastMessageNanos = System.nanoTime();
+        int size = message.size();
+        if (size > WebSocketLimits.MAX_MESSAGE_BYTES) {
+            closeBoth(WebSocketLimits.TOO_BIG, "Message too big: the limit is " + WebSocketLimits.MAX_MESSAGE_BYTES
+                    + " bytes.");
+            return;
+        }
+        if (unsent.addAndGet(size) > WebSocketLimits.UNSENT_BYTES) {
+            unsent.addAndGet(-size);
+            closeBoth(WebSocketLimits.POLICY_VIOLATION, "The peer does not read its messages: more than "
+                    + WebSocketLimits.UNSENT_BYTES + " bytes wait for it.");
+            return;
+        }
+        io.vertx.core.Future<Void> written = switch (message) {
+            case WebSocketMessage.Text t -> network.writeTextMessage(t.text());
+            case WebSocketMessage.Binary b -> network.writeBinaryMessage(Buffer.buffer(b.bytes()));
+        };
+        written.onComplete(ignored -> sent(size));
+    }
+
+    /** The network took (or, the connection gone, dropped) {@code size} bytes. */
+    private void sent(int size) {
+        if (unsent.addAndGet(-size) >= WebSocketLimits.FULL_AT_UNSENT_BYTES) {
+            return;
+        }
+        java.util.List<Runnable> waiting;
+        synchronized (drained) {
+            waiting = new java.util.ArrayList<>(drained);
+            drained.clear();
+        }
+        waiting.forEach(Runnable::run);
+    }
+
+    private void closeBoth(int code, String reason) {
+        closed = true;
+        network.close((short) code, reason);
+        worker.close(code, reason);
+    }
+
     private void fromNetwork(WebSocketMessage message) {
         if (closed) {
             return;
         }
         lastMessageNanos = System.nanoTime();
         if (message.size() > WebSocketLimits.MAX_MESSAGE_BYTES) {
-            closed = true;
-            String reason = "Message too big: the limit is " + WebSocketLimits.MAX_MESSAGE_BYTES + " bytes.";
-            network.close((short) WebSocketLimits.TOO_BIG, reason);
-            worker.close(WebSocketLimits.TOO_BIG, reason);
+            closeBoth(WebSocketLimits.TOO_BIG, "Message too big: the limit is " + WebSocketLimits.MAX_MESSAGE_BYTES
+                    + " bytes.");
             return;
         }
         worker.send(message);

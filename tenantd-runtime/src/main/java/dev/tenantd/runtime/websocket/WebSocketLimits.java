@@ -19,6 +19,22 @@ public final class WebSocketLimits {
     public static final int QUEUED_MESSAGES = 16;
     /** Messages sent to an end that nobody attached yet: beyond this the connection fails with 1011. */
     public static final int UNATTACHED_MESSAGES = 1024;
+    /** The same, in bytes: what waits for an end nobody attached yet. */
+    public static final long UNATTACHED_BYTES = 16L * MAX_MESSAGE_BYTES;
+    /**
+     * Bytes of messages for a connection's peer that the network has not taken yet: beyond this
+     * the peer is not reading, and the connection is closed (1008) rather than buffered without
+     * bound. Whoever relays another connection's messages stops reading from it well before.
+     */
+    public static final long UNSENT_BYTES = 16L * MAX_MESSAGE_BYTES;
+    /** Unsent bytes from which a connection counts as {@linkplain WebSocketReceiver#full() full}. */
+    public static final long FULL_AT_UNSENT_BYTES = MAX_MESSAGE_BYTES;
+    /**
+     * Bytes of messages for an isolate that it has not handled yet, per socket: beyond this (a
+     * sender in the same isolate that never yields) the socket closes with 1011.
+     */
+    public static final long QUEUED_BYTES = 16L * MAX_MESSAGE_BYTES;
+    public static final int POLICY_VIOLATION = 1008;
     /** Open WebSockets one isolate may hold (both ends of a pair count). */
     public static final int SOCKETS_PER_ISOLATE = 512;
     /** A connection with no message in either direction for this long is closed (1001). */

@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * Two {@link WebSocketEnd ends} joined to each other, as {@code new WebSocketPair()} makes
  * them: what one end sends reaches the receiver attached to the other. Until an end is
- * attached, what is sent to it waits (up to {@link WebSocketLimits#UNATTACHED_MESSAGES}).
+ * attached, what is sent to it waits (up to {@link WebSocketLimits#UNATTACHED_MESSAGES} messages
+ * and {@link WebSocketLimits#UNATTACHED_BYTES} bytes).
  * A close travels like a message and ends the direction it was sent in.
  */
 public final class WebSocketPipe {
@@ -36,6 +37,8 @@ public final class WebSocketPipe {
         WebSocketReceiver receiver;
         /** What the other side sent before this side was attached: messages, then perhaps a Close. */
         final ArrayDeque<Object> waiting = new ArrayDeque<>();
+        /** Bytes of the messages in {@code waiting}. */
+        long waitingBytes;
         /** Whether this side sent its close. */
         boolean closedOutgoing;
         /** Whether this side received a close (or the receiver was told). */
@@ -49,6 +52,7 @@ public final class WebSocketPipe {
                     throw new IllegalStateException("this WebSocket end is attached already");
                 }
                 receiver = target;
+                waitingBytes = 0;
                 while (!waiting.isEmpty()) {
                     Object next = waiting.poll();
                     if (next instanceof Close close) {
@@ -69,11 +73,14 @@ public final class WebSocketPipe {
                 }
                 if (other.receiver != null) {
                     other.receiver.message(message);
-                } else if (other.waiting.size() < WebSocketLimits.UNATTACHED_MESSAGES) {
+                } else if (other.waiting.size() < WebSocketLimits.UNATTACHED_MESSAGES
+                        && other.waitingBytes + message.size() <= WebSocketLimits.UNATTACHED_BYTES) {
                     other.waiting.add(message);
+                    other.waitingBytes += message.size();
                 } else {
                     // Nobody takes the messages: both directions fail rather than hold them without bound.
                     other.waiting.clear();
+                    other.waitingBytes = 0;
                     other.waiting.add(new Close(WebSocketLimits.INTERNAL_ERROR, "Too many messages before the WebSocket was accepted."));
                     closedOutgoing = true;
                     other.closedOutgoing = true;
