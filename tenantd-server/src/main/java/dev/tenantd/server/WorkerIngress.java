@@ -283,6 +283,13 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
             }
             return;
         }
+        if (error == null && response.status() == 101) {
+            // Without a WebSocket a 101 would switch the connection to nothing: the client would
+            // wait on it, and the server would no longer time it out.
+            response.discardBody();
+            error = new InvocationException(Outcome.EXCEPTION, "TypeError",
+                    "A response with status 101 must carry a WebSocket; the worker's had none.");
+        }
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             Failure failure = failure(script, cause);

@@ -30,6 +30,7 @@ class WebSocketsTest {
             export default { async fetch(request, env) {
               const url = new URL(request.url);
               if (url.pathname === '/last-close') return new Response(lastClose);
+              if (url.pathname === '/bare-101') return new Response(null, { status: 101 });
               if (url.pathname === '/pair-flood') {
                 // Both ends in this isolate, and one turn that sends without ever yielding to the receiver.
                 const [a, b] = new WebSocketPair();
@@ -261,6 +262,16 @@ class WebSocketsTest {
     void a_sender_that_never_yields_to_its_receiver_in_the_same_isolate_is_closed_with_1011() {
         TestServer.Reply r = t.worker("GET", "echo.localhost", "/pair-flood", null);
         assertThat(r.body()).isEqualTo("closed 1011");
+    }
+
+    @Test
+    void a_101_without_a_websocket_is_a_500_not_a_switch_to_nothing() throws Exception {
+        try (RawHttp raw = RawHttp.connect(t.server.port())) {
+            RawHttp.Response r = raw.get("echo.localhost", "/bare-101").response();
+            assertThat(r.status()).isEqualTo(500);
+            // the connection still serves requests, under its usual deadlines
+            assertThat(raw.get("echo.localhost", "/last-close").response().status()).isEqualTo(200);
+        }
     }
 
     @Test
