@@ -133,7 +133,7 @@ public final class Main implements Callable<Integer> {
                 }
             }
             Path dir = dataDir != null ? dataDir : Path.of(text(file, "data-dir", "data"));
-            Files.createDirectories(dir);
+            SecretFiles.createPrivateDirectory(dir);
             ServerConfig.HostPort worker = ServerConfig.HostPort.parse(
                     listen != null ? listen : text(file, "listen", "127.0.0.1:8787"), "--listen");
             ServerConfig.HostPort api = ServerConfig.HostPort.parse(

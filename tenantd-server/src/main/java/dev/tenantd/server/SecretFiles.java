@@ -61,6 +61,37 @@ final class SecretFiles {
         }
     }
 
+    /**
+     * Makes the data directory if it does not exist, readable by its owner only: it holds every
+     * tenant's data (KV values, D1 databases, logs, cached responses). An existing one is left as
+     * it is, with a warning if other users can enter it.
+     */
+    static void createPrivateDirectory(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            Path parent = dir.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            try {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createDirectory(dir);
+            } catch (FileAlreadyExistsException raced) {
+                // made meanwhile: as for an existing one
+            }
+            return;
+        }
+        try {
+            Set<PosixFilePermission> now = Files.getPosixFilePermissions(dir);
+            if (now.contains(PosixFilePermission.OTHERS_EXECUTE) || now.contains(PosixFilePermission.OTHERS_READ)) {
+                LOG.warn("the data directory {} can be read by other users ({}); it holds every tenant's data "
+                        + "(chmod 700 it)", dir.toAbsolutePath(), PosixFilePermissions.toString(now));
+            }
+        } catch (UnsupportedOperationException notPosix) {
+            // no POSIX permissions here
+        }
+    }
+
     private static void tighten(Path file) throws IOException {
         try {
             Set<PosixFilePermission> now = Files.getPosixFilePermissions(file);

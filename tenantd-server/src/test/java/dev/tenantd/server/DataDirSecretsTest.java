@@ -59,6 +59,15 @@ class DataDirSecretsTest {
     }
 
     @Test
+    void a_data_directory_tenantd_makes_is_its_owners_only() throws Exception {
+        Path fresh = dir.resolve("nested").resolve("data");
+        Main.Serve serve = new Main.Serve();
+        new CommandLine(serve).parseArgs("--data-dir", fresh.toString(), "--api-token", "t");
+        serve.resolve();
+        assertThat(mode(fresh)).isEqualTo("rwx------");
+    }
+
+    @Test
     void token_and_key_files_that_others_could_read_are_made_owner_only_at_start() throws Exception {
         Assumptions.assumeTrue(System.getenv("TENANTD_API_TOKEN") == null && System.getenv("TENANTD_SECRET_KEY") == null,
                 "the environment gives the token or the key, so tenantd keeps neither in a file");
