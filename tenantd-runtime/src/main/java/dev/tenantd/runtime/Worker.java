@@ -505,6 +505,11 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         if (owner != null) {
             long limit = owner.limits.cpuMs() * NANOS_PER_MS;
             armCpu(owner, cpuStart + Math.max(0, limit - owner.cpuNanos), cpuStart + Math.max(0, 2 * limit - owner.cpuNanos));
+        } else {
+            // A turn for no invocation (the answer to a call made at global scope, a body dropped)
+            // may still run the worker's code, in a callback: it gets the budget of top-level code.
+            long budget = engine.options().startupCpuMs() * NANOS_PER_MS;
+            armCpu(null, cpuStart + budget, cpuStart + 2 * budget);
         }
         boolean terminated = false;
         try {

@@ -26,23 +26,29 @@ final class WorkerTimers {
     }
 
     void bind(Map<HostCall, IsolateShell.HostFunction> target) {
-        target.put(HostCall.SET_TIMER, args -> {
-            set(integer(args[0]), Math.max(0, (long) number(args[1])));
-            return null;
-        });
+        // False when no invocation would own the timer (top-level code): the runtime throws then.
+        target.put(HostCall.SET_TIMER, args -> isolate.runtime().createV8ValueBoolean(
+                set(integer(args[0]), Math.max(0, (long) number(args[1])))));
         target.put(HostCall.CLEAR_TIMER, args -> {
             clear(integer(args[0]));
             return null;
         });
     }
 
-    private void set(int id, long delay) {
+    /**
+     * Schedules timer {@code id} for the invocation running now. Refused (false) when none runs:
+     * a timer set by top-level code, as on Workers, would fire with no invocation to charge its
+     * CPU time to and no limit to end it.
+     */
+    private boolean set(int id, long delay) {
         Invocation owner = isolate.current();
-        if (owner != null) {
-            owner.timers.add(id);
-            owners.put(id, owner);
+        if (owner == null) {
+            return false;
         }
+        owner.timers.add(id);
+        owners.put(id, owner);
         timers.put(id, scheduler.schedule(() -> isolate.post(() -> fire(id)), delay, TimeUnit.MILLISECONDS));
+        return true;
     }
 
     private void fire(int id) {

@@ -71,6 +71,32 @@ class LimitsTest {
     }
 
     @Test
+    void top_level_code_cannot_set_a_timer() {
+        Worker w = load(Engines.module("""
+                const tries = [];
+                for (const set of [() => setTimeout(() => {}, 1), () => setInterval(() => {}, 1)]) {
+                  try { set(); tries.push('set'); } catch (e) { tries.push(e.message); }
+                }
+                export default { fetch() {
+                  setTimeout(() => {}, 1); // while handling a request, as before
+                  return new Response(tries.join('|'));
+                } };"""));
+        assertThat(text(get(w.fetch(req("http://x/"), limits(1000, 10, 60_000))))).isEqualTo(
+                ("Disallowed operation called within global scope: a timer can only be set while handling a request "
+                        + "or another event.|").repeat(2).replaceAll("\\|$", ""));
+    }
+
+    @Test
+    void a_callback_that_runs_for_no_invocation_is_stopped_at_the_budget_of_top_level_code() {
+        Worker w = load(Engines.module("""
+                // Refused (no request is being handled); the rejection runs the callback in a turn of no invocation.
+                fetch('http://example.test/').catch(() => { for (;;) {} });
+                export default { fetch() { return new Response('still serving'); } };"""));
+        assertThat(text(get(w.fetch(req("http://x/"), limits(1000, 10, 60_000))))).isEqualTo("still serving");
+        assertThat(w.isAlive()).isTrue();
+    }
+
+    @Test
     void cpu_is_summed_over_the_turns_of_an_invocation() {
         Recorder host = new Recorder();
         Worker w = load(Engines.module("""

@@ -12,8 +12,11 @@ function timers_arm(callback, delay, args, repeat) {
   }
   const id = ++timers_nextId;
   const ms = MathMax(0, Number(delay) || 0);
+  if (host.setTimer(id, ms) === false) {
+    throw new Error('Disallowed operation called within global scope: a timer can only be set while handling '
+      + 'a request or another event.');
+  }
   timers_pending.set(id, { callback, args, repeat, ms });
-  host.setTimer(id, ms);
   return id;
 }
 
