@@ -82,6 +82,9 @@ final class Subrequests {
         target.put(HostCall.FETCH, args -> {
             int call = integer(args[0]);
             Invocation owner = isolate.current();
+            if (!bodyFits(call, args[4])) {
+                return null;
+            }
             WorkerRequest request = withStream(request(args, 1), args, 5, owner);
             if (request == null) {
                 refuseStream(call);
@@ -100,14 +103,26 @@ final class Subrequests {
         target.put(HostCall.CALL, args -> {
             int call = integer(args[0]);
             Invocation owner = isolate.current();
-            ChannelCall channelCall = new ChannelCall(integer(args[1]), string(args[2]), string(args[3]), bytesOf(args[4]),
+            if (!bodyFits(call, args[4])) {
+                return null;
+            }
+            byte[] payload = bytesOf(args[4]);
+            ChannelCall channelCall = new ChannelCall(integer(args[1]), string(args[2]), string(args[3]), payload,
                     Optional.empty(), rpcCaller.apply(owner, call));
-            reply(call, admit(call) ? host.call(channelCall) : refused(owner));
+            if (admit(call)) {
+                bodies.hold(payload);
+                reply(call, host.call(channelCall).whenComplete((answer, error) -> bodies.release(payload)));
+            } else {
+                reply(call, refused(owner));
+            }
             return null;
         });
         // A call on a channel binding that sends a request: (id, channel, operation, args, method, url, headers, body, cf).
         target.put(HostCall.CALL_FETCH, args -> {
             int call = integer(args[0]);
+            if (!bodyFits(call, args[7])) {
+                return null;
+            }
             WorkerRequest request = withStream(request(args, 4), args, 9, isolate.current());
             if (request != null && args.length > 8 && args[8] instanceof V8ValueString cf) {
                 request = request.withCf(cf.getValue());
@@ -255,12 +270,31 @@ final class Subrequests {
      * not found), and its sender (a client's connection, an origin, another isolate's stream)
      * would otherwise wait for a reader until its own time limit.
      */
-    private static <T> CompletableFuture<T> sent(WorkerRequest request, CompletableFuture<T> pending) {
+    private <T> CompletableFuture<T> sent(WorkerRequest request, CompletableFuture<T> pending) {
+        bodies.hold(request.body());
         return pending.whenComplete((answer, error) -> {
+            bodies.release(request.body());
             if (error != null) {
                 request.discardBody();
             }
         });
+    }
+
+    /**
+     * Whether a body the worker sends (its size read from the isolate's memory, before any copy)
+     * fits in the host's budget for bodies in flight; if not, the call fails with the budget's
+     * refusal. The isolate counted the body once; every copy the host would make of it counts
+     * here, or many sends of one large buffer could fill the host's memory.
+     */
+    private boolean bodyFits(int call, V8Value body) {
+        long size = JsValues.byteLength(body);
+        if (bodies.admits(size)) {
+            return true;
+        }
+        ownedBy(call, isolate.current());
+        reply(call, CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "Error",
+                bodies.refusal(size))));
+        return false;
     }
 
     /** Posts a host call's outcome back into the isolate as a turn of the invocation that made the call. */

@@ -58,6 +58,25 @@ class BodyBudgetTest {
     }
 
     @Test
+    void a_body_a_worker_sends_that_does_not_fit_in_the_budget_is_refused_before_it_is_copied() {
+        try (TestServer t = new TestServer(dir, List.of(), new ServerConfig.Capacity(64, 8L * MB))) {
+            assertThat(t.putModule(t.accountApi("/workers/scripts/sender"), "{\"main_module\":\"s.js\"}", "s.js", """
+                    export default { async fetch() {
+                      const body = new Uint8Array(12 * 1024 * 1024);
+                      try {
+                        await fetch('http://127.0.0.1:9/', { method: 'POST', body });
+                        return new Response('sent');
+                      } catch (e) {
+                        return new Response(e.message);
+                      }
+                    } };""").status()).isEqualTo(200);
+            TestServer.Reply r = t.worker("GET", "sender.localhost", "/", null);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).startsWith("Server busy: a body of 12582912 bytes does not fit").contains("8 MB");
+        }
+    }
+
+    @Test
     void a_request_body_larger_than_the_budget_streams_past_it_and_one_over_the_limit_is_refused() throws Exception {
         try (TestServer t = new TestServer(dir, List.of(), new ServerConfig.Capacity(64, 8L * MB))) {
             assertThat(t.putModule(t.accountApi("/workers/scripts/echo"), "{\"main_module\":\"e.js\"}", "e.js", """
