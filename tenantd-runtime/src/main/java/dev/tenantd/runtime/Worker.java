@@ -749,7 +749,8 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         webSockets.bind(hostObject);
         rpcExports.bind(hostObject);
         // Streams opened by top-level code belong to the isolate, not to an invocation.
-        ZlibHostCalls.bind(hostObject, runtime, zlib, () -> current != null ? current : this);
+        ZlibHostCalls.bind(hostObject, runtime, zlib, () -> current != null ? current : this,
+                bytes -> memory.fitsAfterCollecting(runtime, bytes));
         IdnaHostCalls.bind(hostObject, runtime);
         WordSegmentHostCalls.bind(hostObject, runtime);
         TextCodecHostCalls.bind(hostObject, runtime, memory.limitBytes());

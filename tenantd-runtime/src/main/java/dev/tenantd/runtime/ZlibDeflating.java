@@ -45,6 +45,11 @@ final class ZlibDeflating implements ZlibStream {
     }
 
     @Override
+    public long heldInputBytes() {
+        return pendingInput.remaining();
+    }
+
+    @Override
     public void write(byte[] input, Flush flush) {
         open();
         if (finishing) {

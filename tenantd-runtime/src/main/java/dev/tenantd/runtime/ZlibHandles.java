@@ -68,9 +68,16 @@ final class ZlibHandles implements AutoCloseable {
         return open.size();
     }
 
-    /** The native memory the open streams hold, counted against the isolate's memory limit. */
+    /**
+     * What the open streams hold outside the isolate's heap, counted against its memory limit:
+     * zlib's native state, and the input they were given and have not consumed yet.
+     */
     long nativeBytes() {
-        return nativeBytes;
+        long held = 0;
+        for (Entry entry : open.values()) {
+            held += entry.stream().heldInputBytes();
+        }
+        return nativeBytes + held;
     }
 
     private void free(Entry entry) {

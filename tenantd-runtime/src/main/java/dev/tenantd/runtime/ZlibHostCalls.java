@@ -35,17 +35,24 @@ final class ZlibHostCalls {
     private final V8Runtime runtime;
     private final ZlibHandles handles;
     private final Supplier<Object> owner;
+    private final java.util.function.LongPredicate fits;
 
-    private ZlibHostCalls(V8Runtime runtime, ZlibHandles handles, Supplier<Object> owner) {
+    private ZlibHostCalls(V8Runtime runtime, ZlibHandles handles, Supplier<Object> owner,
+            java.util.function.LongPredicate fits) {
         this.runtime = runtime;
         this.handles = handles;
         this.owner = owner;
+        this.fits = fits;
     }
 
-    /** Adds the compression host calls; {@code owner} names who a stream opened now belongs to. */
+    /**
+     * Adds the compression host calls; {@code owner} names who a stream opened now belongs to,
+     * and {@code fits} whether the isolate's memory limit leaves room for that many more bytes
+     * (a stream keeps a copy of its input until it has consumed it).
+     */
     static void bind(Map<HostCall, IsolateShell.HostFunction> target, V8Runtime runtime, ZlibHandles handles,
-            Supplier<Object> owner) {
-        ZlibHostCalls calls = new ZlibHostCalls(runtime, handles, owner);
+            Supplier<Object> owner, java.util.function.LongPredicate fits) {
+        ZlibHostCalls calls = new ZlibHostCalls(runtime, handles, owner, fits);
         target.put(HostCall.ZLIB_OPEN, calls::open);
         target.put(HostCall.ZLIB_WRITE, calls::write);
         target.put(HostCall.ZLIB_READ, calls::read);
@@ -83,6 +90,12 @@ final class ZlibHostCalls {
             handles.close(handle);
             return runtime.createV8ValueString("The flush mode must be one of 0, 2, 3 or 4 (zlib's Z_NO_FLUSH, "
                     + "Z_SYNC_FLUSH, Z_FULL_FLUSH, Z_FINISH).");
+        }
+        long size = args.length > 1 ? JsValues.byteLength(args[1]) : 0;
+        if (!fits.test(size)) {
+            handles.close(handle);
+            return runtime.createV8ValueString("The worker's memory limit has no room for " + size + " more bytes of "
+                    + "input to this compression stream; write smaller pieces and read the output as it comes.");
         }
         byte[] input = args.length > 1 && args[1] instanceof V8ValueArrayBuffer buffer ? buffer.toBytes() : new byte[0];
         try {

@@ -42,6 +42,11 @@ final class ZlibInflating implements ZlibStream {
     }
 
     @Override
+    public long heldInputBytes() {
+        return in.length - inAt;
+    }
+
+    @Override
     public void write(byte[] input, Flush flush) {
         open();
         if (input.length > 0) {

@@ -96,6 +96,32 @@ class CompressionLimitsTest {
     }
 
     @Test
+    void input_a_stream_keeps_unconsumed_counts_against_the_memory_limit() {
+        // A gzip header whose file name never ends: the stream keeps every byte written to it, waiting.
+        Worker w = load(Engines.module("""
+                export default { async fetch() {
+                  const data = new Uint8Array(30 * 1024 * 1024).fill(1);
+                  data.set([0x1f, 0x8b, 8, 8, 0, 0, 0, 0, 0, 3]);
+                  const kept = [];
+                  for (let i = 0; i < 8; i++) {
+                    const writer = new DecompressionStream('gzip').writable.getWriter();
+                    try {
+                      await writer.write(data);
+                    } catch (e) {
+                      return new Response(i + ' taken, then ' + e.name + ': ' + e.message);
+                    }
+                    kept.push(writer);
+                  }
+                  return new Response('all 8 taken');
+                } };"""));
+        String answer = text(get(w.fetch(new WorkerRequest("GET", "http://x/", List.of(), null),
+                new InvocationLimits(30_000, 50, 60_000, 128 * 1024))));
+        assertThat(answer).matches("[1-4] taken, then TypeError: The worker's memory limit has no room for 31457280 more "
+                + "bytes of input to this compression stream.*");
+        w.close();
+    }
+
+    @Test
     void a_gzip_bomb_read_and_let_go_streams_through_in_bounded_pieces() {
         byte[] smaller = gzipOfZeros(96 * MB);
         Worker w = load(Engines.module(WORKER));
