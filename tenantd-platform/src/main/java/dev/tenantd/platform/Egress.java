@@ -129,6 +129,12 @@ public final class Egress implements AutoCloseable {
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
 
         if (host.equals(CLOUDFLARE_API_HOST) && target.startsWith("/client/v4")) {
+            if (!plainApiPath(uri.getRawPath())) {
+                // The API's router resolves dot segments (encoded or not): such a path could name
+                // another route of the API listener than the API.
+                return Future.failedFuture(blocked("fetch to " + host, "its path has '.' or '..' segments or an "
+                        + "encoded '/', which no API path has"));
+            }
             java.util.Optional<String> refused = policies.refusal(host);
             if (refused.isPresent()) {
                 return Future.failedFuture(blocked("fetch to " + host, refused.get()));
@@ -146,6 +152,23 @@ public final class Egress implements AutoCloseable {
         return vertx.<InetAddress>executeBlocking(() -> resolveAllowed(host, policies))
                 .compose(address -> exchange(request, host, port, https, address,
                         host + (uri.getPort() > 0 ? ":" + port : ""), target, policies, redirects));
+    }
+
+    /** Whether an API path is one the API's router reads as written: no dot segments, encoded or not, and no encoded slash. */
+    static boolean plainApiPath(String rawPath) {
+        if (rawPath == null || !rawPath.startsWith("/client/v4/") && !rawPath.equals("/client/v4")) {
+            return false;
+        }
+        String lower = rawPath.toLowerCase(Locale.ROOT);
+        if (lower.contains("%2f") || lower.contains("%5c") || lower.contains("\\")) {
+            return false;
+        }
+        for (String segment : lower.replace("%2e", ".").split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Future<WorkerResponse> exchange(WorkerRequest request, String host, int port, boolean https,
