@@ -89,10 +89,16 @@ public record EgressPolicy(List<String> allow, List<String> block) {
     }
 
     private record Cidr(byte[] network, int bits) {
+        /** An IPv4 range also holds the IPv6 addresses that carry one of its addresses (NAT64, 6to4, ...). */
         boolean contains(InetAddress address) {
-            byte[] a = address.getAddress();
+            byte[] a = viewed(address.getAddress(), network.length);
             return a.length == network.length && SpecialAddresses.prefixMatches(a, network, bits);
         }
+    }
+
+    /** {@code a} as an IPv4 address if the rule is one and {@code a} carries one, else as it is. */
+    private static byte[] viewed(byte[] a, int ruleLength) {
+        return ruleLength == 4 && a.length == 16 ? SpecialAddresses.carriedIpv4(a).orElse(a) : a;
     }
 
     private static Cidr cidr(String rule) {
@@ -143,7 +149,8 @@ public record EgressPolicy(List<String> allow, List<String> block) {
         byte[] literal = NetUtil.createByteArrayFromIpAddressString(bare);
         if (address.isPresent() && literal != null) {
             try {
-                return InetAddress.getByAddress(literal).equals(address.get());
+                return InetAddress.getByAddress(literal).equals(address.get())
+                        || java.util.Arrays.equals(viewed(address.get().getAddress(), literal.length), literal);
             } catch (UnknownHostException e) {
                 return false;
             }

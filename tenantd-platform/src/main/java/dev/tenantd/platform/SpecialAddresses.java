@@ -129,6 +129,17 @@ final class SpecialAddresses {
         return Optional.empty();
     }
 
+    /**
+     * The IPv4 address an IPv6 address carries (IPv4-mapped, IPv4-compatible, NAT64, 6to4), which is
+     * where its packets end up; empty for any other address.
+     */
+    static Optional<byte[]> carriedIpv4(byte[] b) {
+        if (b.length != 16) {
+            return Optional.empty();
+        }
+        return embedding(b).map(carrier -> embeddedIpv4(carrier, b));
+    }
+
     private static byte[] embeddedIpv4(Range carrier, byte[] b) {
         // 6to4 puts the IPv4 address right after the 2002::/16 prefix; the others end with it.
         int from = carrier == SIX_TO_FOUR ? 2 : 12;
