@@ -163,6 +163,12 @@ public final class SourceMap {
     /** Roughly the memory this map holds, in ints: what the cache of maps counts. */
     long weight() {
         long n = 16L * (sources.size() + names.size());
+        for (String s : sources) {
+            n += s.length() / 2; // a char is half an int
+        }
+        for (String s : names) {
+            n += s.length() / 2;
+        }
         for (int[] line : lines) {
             n += line.length + 4;
         }

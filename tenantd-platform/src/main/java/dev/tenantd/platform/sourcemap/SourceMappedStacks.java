@@ -12,7 +12,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,13 +47,33 @@ public final class SourceMappedStacks implements StackMapping {
     private record VersionMaps(Map<String, SourceMap> maps, long weight) {
     }
 
+    /** The longest source name a mapped frame shows; a longer one (from a map's sources) is cut. */
+    static final int MAX_SOURCE_CHARS = 512;
+    /** The longest mapped stack: as long as a stack may be before it is mapped. */
+    static final int MAX_STACK_CHARS = 8 * 1024;
+
+    /**
+     * The stack with each frame mapped that the version's maps cover; never longer than
+     * {@link #MAX_STACK_CHARS}, whatever the maps name the sources.
+     */
     @Override
     public String map(String versionId, String stack) {
         Optional<VersionMaps> maps = maps(versionId);
         if (maps.isEmpty() || maps.get().maps().isEmpty()) {
             return stack;
         }
-        return stack.lines().map(line -> frame(maps.get().maps(), line)).collect(Collectors.joining("\n"));
+        StringBuilder out = new StringBuilder();
+        for (String line : (Iterable<String>) stack.lines()::iterator) {
+            if (!out.isEmpty()) {
+                out.append('\n');
+            }
+            out.append(frame(maps.get().maps(), line));
+            if (out.length() >= MAX_STACK_CHARS) {
+                out.setLength(MAX_STACK_CHARS);
+                break;
+            }
+        }
+        return out.toString();
     }
 
     /** One line of a stack, mapped when it is a frame of a module with a map that covers its position. */
@@ -68,8 +87,12 @@ public final class SourceMappedStacks implements StackMapping {
             return line;
         }
         return map.original(Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)))
-                .map(o -> m.group(1) + o.source() + ":" + o.line() + ":" + o.column() + m.group(5))
+                .map(o -> m.group(1) + clip(o.source()) + ":" + o.line() + ":" + o.column() + m.group(5))
                 .orElse(line);
+    }
+
+    private static String clip(String source) {
+        return source.length() <= MAX_SOURCE_CHARS ? source : source.substring(0, MAX_SOURCE_CHARS) + "...";
     }
 
     /** The version's decoded maps, from the cache or read now; empty when they cannot be read at the moment. */

@@ -79,6 +79,25 @@ class SourceMappedStacksTest {
         assertThat(stacks.map("mapped-1", stack)).as("read again after eviction").contains("src/a.ts:3:5");
     }
 
+    @Test
+    void a_mapped_stack_is_no_longer_than_a_stack_whatever_the_map_calls_its_sources(@TempDir Path dir) {
+        BlobStore blobs = new BlobStore(dir);
+        String huge = "s".repeat(1024 * 1024);
+        String map = blobs.put(("{\"version\":3,\"sources\":[\"" + huge + "\"],\"mappings\":\"AAAA,UAEI\"}")
+                .getBytes(StandardCharsets.UTF_8), "a map");
+        ScriptStore store = (ScriptStore) Proxy.newProxyInstance(ScriptStore.class.getClassLoader(),
+                new Class<?>[] {ScriptStore.class}, (proxy, method, args) -> Optional.of(new ScriptVersion(
+                        (String) args[0], "", 1, "index.js", false, "2024-01-01", List.of(),
+                        List.of(new ModuleRef("index.js", ModuleType.ES_MODULE, map, 1, Optional.of(map))), List.of(),
+                        ScriptLimits.NONE, EgressPolicy.OPEN, "e", 1, "now", "api", "{}")));
+        SourceMappedStacks stacks = new SourceMappedStacks(store, blobs);
+        String stack = "Error: deep" + "\n    at f (index.js:1:12)".repeat(200);
+        String mapped = stacks.map("v1", stack);
+        assertThat(mapped).hasSizeLessThanOrEqualTo(SourceMappedStacks.MAX_STACK_CHARS).startsWith("Error: deep\n");
+        assertThat(mapped.lines().skip(1).findFirst().orElseThrow())
+                .isEqualTo("    at f (" + "s".repeat(SourceMappedStacks.MAX_SOURCE_CHARS) + "...:3:5)");
+    }
+
     static WorkerModule js(String name, String code) {
         return new WorkerModule(name, ModuleType.ES_MODULE, code.getBytes(StandardCharsets.UTF_8));
     }
