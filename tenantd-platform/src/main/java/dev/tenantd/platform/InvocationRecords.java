@@ -49,7 +49,9 @@ final class InvocationRecords {
 
     /** Records a call of a script that does not exist (outcome scriptNotFound), if sampled. */
     void notFound(ScriptRef ref, WorkerRequest request, Caller caller) {
-        if (recorder.samples(ScriptObservability.DEFAULT)) {
+        // A name no script can have (any host name a client sends turns into one) names nothing
+        // to look for: recording it would let anyone fill the log store with made-up names.
+        if (Names.isScript(ref.name()) && recorder.samples(ScriptObservability.DEFAULT)) {
             recorder.collect(subject(ref, "", List.of(), request.method(), request.url(), caller))
                     .ended(new InvocationRecord(ref.name(), Outcome.SCRIPT_NOT_FOUND, 0, 0, 0, 0));
         }
@@ -59,7 +61,16 @@ final class InvocationRecords {
             Caller caller) {
         String namespace = ref.namespace().flatMap(directory::namespaceById).map(Namespace::name).orElse("");
         return new InvocationSubject(caller.requestId(), ref.accountId(), namespace, ref.name(), versionId, tags, method,
-                host(url), path(url));
+                clip(host(url), MAX_HOST_CHARS), clip(path(url), MAX_PATH_CHARS));
+    }
+
+    /** The longest host a record keeps (a DNS name has at most 253 characters, a port 6 more). */
+    static final int MAX_HOST_CHARS = 260;
+    /** The longest path a record keeps; a client may send paths of several kilobytes. */
+    static final int MAX_PATH_CHARS = 1_024;
+
+    private static String clip(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max);
     }
 
     /** The URL's host (with port), without user information. */

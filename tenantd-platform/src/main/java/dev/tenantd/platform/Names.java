@@ -10,6 +10,11 @@ public final class Names {
     private Names() {
     }
 
+    /** Whether {@code name} is one a script can have. */
+    public static boolean isScript(String name) {
+        return name != null && SCRIPT.matcher(name).matches();
+    }
+
     public static String script(String name) {
         if (name == null || !SCRIPT.matcher(name).matches()) {
             throw new PlatformException(Problem.INVALID_NAME, "Invalid script name '" + name

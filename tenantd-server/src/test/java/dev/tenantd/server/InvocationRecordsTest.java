@@ -159,6 +159,23 @@ class InvocationRecordsTest {
     }
 
     @Test
+    void a_name_no_script_can_have_is_not_recorded_and_long_paths_are_kept_short() {
+        String marker = UUID.randomUUID().toString().replace("-", "");
+        String invalid = "n" + marker + "x".repeat(70); // over 63 characters: no script has it
+        assertThat(t.worker("GET", invalid + ".localhost", "/", null).status()).isEqualTo(404);
+        assertThat(t.worker("GET", "m" + marker.substring(0, 20) + ".localhost", "/", null).status()).isEqualTo(404);
+        // The valid name's record arrives; the invalid one, sent before it, left none.
+        awaitRecords("script=m" + marker.substring(0, 20) + "&outcome=scriptNotFound", 1);
+        assertThat(logs("outcome=scriptNotFound").get("result").findValuesAsText("script_name"))
+                .contains("m" + marker.substring(0, 20)).doesNotContain(invalid);
+
+        String longPath = "/" + marker + "p".repeat(3_000);
+        t.worker("GET", "acme.rec.test", longPath, null);
+        JsonNode record = awaitRecords("q=" + marker + "&script=acme", 1).get(0);
+        assertThat(record.get("request").get("path").asText()).hasSize(1_024).isEqualTo(longPath.substring(0, 1_024));
+    }
+
+    @Test
     void another_request_gets_another_request_id() {
         String marker = UUID.randomUUID().toString();
         t.worker("GET", "acme.rec.test", "/a-" + marker, null);
