@@ -34,6 +34,13 @@ public final class Assets {
     static final long SESSION_MILLIS = 60 * 60 * 1000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** The most files one site (one version's assets) may have. */
+    public static final int MAX_FILES = 20_000;
+    /** The longest path of a file. */
+    public static final int MAX_PATH_CHARS = 1_024;
+    /** Upload sessions an account may have open at once (each lives an hour unless finished). */
+    public static final int MAX_OPEN_SESSIONS = 16;
+
     private final ScriptStore store;
     private final BlobStore blobs;
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
@@ -76,11 +83,27 @@ public final class Assets {
             throw new PlatformException(Problem.INVALID_REQUEST, "Send {\"manifest\": {\"/index.html\": "
                     + "{\"hash\": \"<32 hex digits>\", \"size\": 123}}} naming at least one file.");
         }
+        if (manifest.size() > MAX_FILES) {
+            throw new PlatformException(Problem.INVALID_REQUEST, "The manifest names " + manifest.size() + " files; a "
+                    + "site may have at most " + MAX_FILES + ".");
+        }
+        pruneExpired();
+        long open = sessions.values().stream()
+                .filter(s -> s.accountId.equals(ref.accountId()) && s.completion == null).distinct().count();
+        if (open >= MAX_OPEN_SESSIONS) {
+            throw new PlatformException(Problem.CONFLICT, "The account has " + MAX_OPEN_SESSIONS + " asset upload "
+                    + "sessions open already; finish one (upload its files and deploy) or wait for one to expire "
+                    + "(an hour after it started).");
+        }
         Map<String, JsonNode> files = new LinkedHashMap<>();
         Set<String> missing = new LinkedHashSet<>();
         for (var e : manifest.properties()) {
             String path = e.getKey();
             JsonNode file = e.getValue();
+            if (path.length() > MAX_PATH_CHARS) {
+                throw new PlatformException(Problem.INVALID_REQUEST, "Asset path '" + path.substring(0, 64)
+                        + "...' is longer than " + MAX_PATH_CHARS + " characters.");
+            }
             if (!path.startsWith("/") || path.contains("\\") || path.contains("/../") || path.endsWith("/..")) {
                 throw new PlatformException(Problem.INVALID_REQUEST, "Asset path '" + path
                         + "' must start with / and stay inside the site.");
@@ -186,8 +209,12 @@ public final class Assets {
     }
 
     private Optional<Session> live(String token) {
-        sessions.values().removeIf(s -> s.expires < System.currentTimeMillis());
+        pruneExpired();
         return Optional.ofNullable(token == null ? null : sessions.get(token));
+    }
+
+    private void pruneExpired() {
+        sessions.values().removeIf(s -> s.expires < System.currentTimeMillis());
     }
 
     private static String token() {

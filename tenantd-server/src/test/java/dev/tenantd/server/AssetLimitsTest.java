@@ -1,0 +1,52 @@
+package dev.tenantd.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tenantd.platform.Assets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Asset upload sessions are bounded: a site's number of files and a file's path length, and the
+ * sessions an account may have open at once (each is kept for an hour unless finished).
+ */
+class AssetLimitsTest {
+    @TempDir
+    Path dir;
+
+    private static String file(String path, int n) {
+        return "\"" + path + "\":{\"hash\":\"" + String.format("%032x", n) + "\",\"size\":1}";
+    }
+
+    @Test
+    void a_manifest_over_the_limits_and_sessions_past_the_cap_are_refused() {
+        try (TestServer t = new TestServer(dir, List.of())) {
+            assertThat(t.putModule(t.accountApi("/workers/scripts/site"), "{\"main_module\":\"w.js\"}", "w.js",
+                    "export default { fetch() { return new Response('w'); } };").status()).isEqualTo(200);
+            String url = t.accountApi("/workers/scripts/site/assets-upload-session");
+
+            String tooMany = IntStream.rangeClosed(0, Assets.MAX_FILES).mapToObj(i -> file("/f" + i, i))
+                    .collect(Collectors.joining(",", "{\"manifest\":{", "}}"));
+            TestServer.Reply many = t.postJson(url, tooMany);
+            assertThat(many.status()).isEqualTo(400);
+            assertThat(many.message()).contains("at most " + Assets.MAX_FILES);
+
+            TestServer.Reply longPath = t.postJson(url, "{\"manifest\":{" + file("/" + "p".repeat(Assets.MAX_PATH_CHARS), 1)
+                    + "}}");
+            assertThat(longPath.status()).isEqualTo(400);
+            assertThat(longPath.message()).contains("longer than " + Assets.MAX_PATH_CHARS);
+
+            for (int i = 0; i < Assets.MAX_OPEN_SESSIONS; i++) {
+                TestServer.Reply open = t.postJson(url, "{\"manifest\":{" + file("/a.txt", i) + "}}");
+                assertThat(open.status()).as(open.body()).isEqualTo(200);
+            }
+            TestServer.Reply refused = t.postJson(url, "{\"manifest\":{" + file("/a.txt", 99) + "}}");
+            assertThat(refused.status()).isEqualTo(409);
+            assertThat(refused.message()).contains(Assets.MAX_OPEN_SESSIONS + " asset upload sessions open already");
+        }
+    }
+}
