@@ -183,6 +183,24 @@ record GraphqlFilters(List<AnalyticsFilter> conditions, Optional<List<String>> t
     }
 
     /** The orderBy argument; a dimension key must be among the selected dimensions. */
+    /**
+     * An input object argument as it arrived: variables are not checked against the argument's
+     * type (Cloudflare's own examples declare them otherwise), so a variable may hold anything.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> object(Object value, String what) {
+        if (value == null || value instanceof Map<?, ?>) {
+            return (Map<String, Object>) value;
+        }
+        throw new GraphqlApi.QueryProblem(what + " must be an input object, such as {accountTag: \"<account id>\"}.");
+    }
+
+    /** A list argument as it arrived; a single value (a variable of another type) is a list of one. */
+    @SuppressWarnings("unchecked")
+    static List<Object> list(Object value) {
+        return value == null ? null : value instanceof List<?> l ? (List<Object>) l : List.of(value);
+    }
+
     static List<AnalyticsOrder> order(List<Object> orderBy, List<Dimension> groupBy) {
         List<AnalyticsOrder> order = new ArrayList<>();
         if (orderBy == null) {
@@ -192,6 +210,10 @@ record GraphqlFilters(List<AnalyticsFilter> conditions, Optional<List<String>> t
             String key = String.valueOf(o);
             AnalyticsOrder.Direction direction = key.endsWith("_DESC") ? AnalyticsOrder.Direction.DESC
                     : AnalyticsOrder.Direction.ASC;
+            if (key.lastIndexOf('_') <= 0) {
+                throw new GraphqlApi.QueryProblem("Cannot order by '" + shortened(key) + "': name a field and a "
+                        + "direction, such as sum_requests_DESC.");
+            }
             String name = key.substring(0, key.lastIndexOf('_'));
             if (name.startsWith("sum_")) {
                 AnalyticsOrder.Sum sum = GraphqlSchema.SUMS.get(name.substring(4));

@@ -90,7 +90,15 @@ final class GraphqlQueries {
                 .variables(variables)
                 .graphQLContext(Map.of(ACCOUNT, account, ParseAndValidate.INTERNAL_VALIDATION_PREDICATE_HINT, RULES));
         operationName.ifPresent(input::operationName);
-        return graphql.execute(input.build()).toSpecification();
+        try {
+            return graphql.execute(input.build()).toSpecification();
+        } catch (graphql.AssertException wrongShape) {
+            // Variables are not checked against the arguments they are given to (see RULES): a
+            // variable whose value has another shape than its argument (a string for an input
+            // object) stops the coercion of that argument.
+            return problem("A variable's value does not have the shape of the argument it is given to: "
+                    + GraphqlFilters.shortened(String.valueOf(wrongShape.getMessage())) + ".");
+        }
     }
 
     /** An answer that is one error, with what to change. */
@@ -105,7 +113,7 @@ final class GraphqlQueries {
     }
 
     private List<AccountSource> accounts(DataFetchingEnvironment env) {
-        Map<String, Object> filter = env.getArgument("filter");
+        Map<String, Object> filter = GraphqlFilters.object(env.getArgument("filter"), "filter");
         Object tag = filter == null ? null : filter.get("accountTag");
         if (!(tag instanceof String accountTag) || accountTag.isEmpty()) {
             throw new GraphqlApi.QueryProblem("accounts needs filter: {accountTag: \"<account id>\"}.");
@@ -120,7 +128,7 @@ final class GraphqlQueries {
 
     private List<Map<String, Object>> invocations(DataFetchingEnvironment env) {
         String accountId = env.<AccountSource>getSource().accountId();
-        GraphqlFilters filters = GraphqlFilters.parse(env.getArgument("filter"));
+        GraphqlFilters filters = GraphqlFilters.parse(GraphqlFilters.object(env.getArgument("filter"), "filter"));
         List<GraphqlSchema.Field> dims = new ArrayList<>();
         List<Dimension> groupBy = new ArrayList<>();
         env.getSelectionSet().getFields("dimensions/*").forEach(f -> GraphqlSchema.dimension(f.getName()).ifPresent(d -> {
@@ -131,7 +139,7 @@ final class GraphqlQueries {
                 }
             }
         }));
-        List<AnalyticsOrder> order = GraphqlFilters.order(env.getArgument("orderBy"), groupBy);
+        List<AnalyticsOrder> order = GraphqlFilters.order(GraphqlFilters.list(env.getArgument("orderBy")), groupBy);
         int limit = GraphqlFilters.whole(env.getArgument("limit"), "limit", 1, AnalyticsQuery.MAX_LIMIT)
                 .orElse((long) AnalyticsQuery.MAX_LIMIT).intValue();
         Optional<List<ScriptKey>> scripts = filters.tags().map(tags -> tagged(accountId, tags));

@@ -248,6 +248,24 @@ class GraphqlAnalyticsTest {
     }
 
     @Test
+    void variablesOfAnotherTypeThanTheArgumentAreGraphqlErrorsNeverServerErrors() {
+        // Variable types are not checked against arguments (Cloudflare's examples declare them
+        // otherwise), so a variable can carry any value into any argument.
+        String account = "{ viewer { accounts(filter: $f) { workersInvocationsAdaptive(limit: 10) { sum { requests } } } } }";
+        String datasetFilter = "{ viewer { accounts(filter: {accountTag: \"" + TestServer.ACCOUNT + "\"}) { "
+                + "workersInvocationsAdaptive(limit: 10, filter: $f) { sum { requests } } } } }";
+        String order = "{ viewer { accounts(filter: {accountTag: \"" + TestServer.ACCOUNT + "\"}) { "
+                + "workersInvocationsAdaptive(limit: 10, orderBy: $o) { sum { requests } } } } }";
+        for (JsonNode answer : List.of(query("query($f: string) " + account, Map.of("f", "x")),
+                query("query($f: string) " + datasetFilter, Map.of("f", "x")),
+                query("query($o: [string!]) " + order, Map.of("o", List.of("x"))),
+                query("query($o: string) " + order, Map.of("o", "requests")))) {
+            assertThat(answer.get("errors").get(0).get("message").asText()).as(answer.toString()).isNotBlank()
+                    .doesNotContain("Exception while fetching").doesNotContainIgnoringCase("internal error");
+        }
+    }
+
+    @Test
     void anotherAccountIsAnErrorAndNoData() {
         JsonNode answer = query("{ viewer { accounts(filter: {accountTag: \"someone-else\"}) { "
                 + "workersInvocationsAdaptive(limit: 10) { sum { requests } } } } }", Map.of());
