@@ -210,9 +210,15 @@ final class SqlScript {
                     + "own; use batch() to run several statements all or nothing");
         }
         if (first.equals("PRAGMA")) {
-            String name = k + 1 < head.size() ? head.get(k + 1) : "";
+            int at = k + 1;
             if (k + 3 < head.size() && head.get(k + 2).equals(".")) {
-                name = head.get(k + 3);
+                at = k + 3;
+            }
+            String name = at < head.size() ? head.get(at) : "";
+            boolean set = at + 1 < head.size() && (head.get(at + 1).equals("=") || head.get(at + 1).equals("("));
+            if (set && name.equals("PAGE_SIZE")) {
+                // The size limit is counted in pages: larger pages would multiply it.
+                return Optional.of("PRAGMA page_size can be read in D1, not set");
             }
             if (!ALLOWED_PRAGMAS.contains(name)) {
                 return Optional.of("PRAGMA " + (name.equals(QUOTED) ? "with a quoted name" : name.toLowerCase(Locale.ROOT))

@@ -46,7 +46,8 @@ class SqlScriptTest {
                 "pragma main.journal_mode=off", "PRAGMA \"writable_schema\" = 1", "PRAGMA temp_store_directory = '/tmp'",
                 "PRAGMA main . mmap_size = 1", "BEGIN", "COMMIT", "ROLLBACK", "END TRANSACTION", "SAVEPOINT a",
                 "RELEASE a", "SELECT fts3_tokenizer('simple')", "SELECT \"FTS3_Tokenizer\"('simple')",
-                "SELECT [fts3_tokenizer]('simple')", "SELECT `fts3_tokenizer`('x')")) {
+                "SELECT [fts3_tokenizer]('simple')", "SELECT `fts3_tokenizer`('x')", "PRAGMA page_size = 65536",
+                "PRAGMA temp.page_size = 65536", "pragma main . page_size(65536)")) {
             assertThat(SqlScript.refusal(SqlScript.split(sql).getFirst())).as(sql).isPresent();
         }
     }
@@ -70,7 +71,8 @@ class SqlScriptTest {
     @Test
     void ordinary_statements_and_allowed_pragmas_pass() {
         for (String sql : List.of("SELECT 'ATTACH'", "SELECT attach FROM t", "INSERT INTO attach VALUES (1)",
-                "PRAGMA table_info(users)", "PRAGMA main.table_list", "pragma foreign_keys = on",
+                "PRAGMA table_info(users)", "PRAGMA main.table_list", "pragma foreign_keys = on", "PRAGMA page_size",
+                "PRAGMA temp.page_size",
                 "CREATE TABLE vacuum_log (x)", "EXPLAIN QUERY PLAN SELECT 1", "SELECT 'fts3_tokenizer'")) {
             assertThat(SqlScript.refusal(SqlScript.split(sql).getFirst())).as(sql).isEmpty();
         }
