@@ -78,6 +78,8 @@ public final class Worker implements AutoCloseable, IsolateTurns {
     private final Object turnLock = new Object();
     private boolean turnActive;
     private long turnSeq;
+    /** CPU time turns of no invocation took in this isolate, all told (see {@link #turn}). */
+    private long ownerlessCpuNanos;
     private Invocation turnOwner;
     private Outcome terminatedFor;
 
@@ -500,16 +502,20 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         if (closed) {
             return;
         }
+        // Turns for no invocation (the answer to a call made at global scope, a body dropped) may
+        // still run the worker's code, in a callback, and such a callback may make another call:
+        // together they get the CPU budget of top-level code, once in the isolate's life.
+        long ownerlessLeft = engine.options().startupCpuMs() * NANOS_PER_MS - ownerlessCpuNanos;
+        if (owner == null && ownerlessLeft <= 0) {
+            return;
+        }
         long cpuStart = TurnCpuClock.lastReading();
         beginTurn(owner);
         if (owner != null) {
             long limit = owner.limits.cpuMs() * NANOS_PER_MS;
             armCpu(owner, cpuStart + Math.max(0, limit - owner.cpuNanos), cpuStart + Math.max(0, 2 * limit - owner.cpuNanos));
         } else {
-            // A turn for no invocation (the answer to a call made at global scope, a body dropped)
-            // may still run the worker's code, in a callback: it gets the budget of top-level code.
-            long budget = engine.options().startupCpuMs() * NANOS_PER_MS;
-            armCpu(null, cpuStart + budget, cpuStart + 2 * budget);
+            armCpu(null, cpuStart + ownerlessLeft, cpuStart + 2 * ownerlessLeft);
         }
         boolean terminated = false;
         try {
@@ -529,6 +535,8 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             long spent = TurnCpuClock.read() - cpuStart;
             if (owner != null) {
                 owner.cpuNanos += spent;
+            } else {
+                ownerlessCpuNanos += spent;
             }
             if (terminated || why != null) {
                 afterTermination(owner, why);

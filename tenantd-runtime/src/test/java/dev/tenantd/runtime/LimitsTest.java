@@ -97,6 +97,34 @@ class LimitsTest {
     }
 
     @Test
+    void callbacks_for_no_invocation_that_keep_making_calls_share_one_budget() throws Exception {
+        Worker w = load(Engines.module("""
+                let rounds = 0;
+                function again() {
+                  rounds++;
+                  let x = 0;
+                  for (let i = 0; i < 20000000; i++) x = (x + i) % 1000003;
+                  fetch('http://example.test/').catch(again); // refused again: another turn of no invocation
+                }
+                fetch('http://example.test/').catch(again);
+                export default { fetch() { return new Response(String(rounds)); } };"""));
+        // The chain ends once it has used the budget of top-level code: the count stops growing.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String last = text(get(w.fetch(req("http://x/"), limits(1000, 10, 60_000))));
+        int unchanged = 0;
+        while (unchanged < 10) {
+            assertThat(System.nanoTime()).as("the rounds stop growing within 60 s (last count " + last + ")")
+                    .isLessThan(deadline);
+            Thread.sleep(200);
+            String now = text(get(w.fetch(req("http://x/"), limits(1000, 10, 60_000))));
+            unchanged = now.equals(last) ? unchanged + 1 : 0;
+            last = now;
+        }
+        assertThat(Integer.parseInt(last)).isPositive();
+        assertThat(w.isAlive()).isTrue();
+    }
+
+    @Test
     void cpu_is_summed_over_the_turns_of_an_invocation() {
         Recorder host = new Recorder();
         Worker w = load(Engines.module("""
