@@ -123,7 +123,7 @@ final class WorkerPool implements AutoCloseable {
             live.put(key, entry);
             evictOverCapacity(evicted);
         }
-        evicted.forEach(e -> e.worker.thenAccept(this::drain));
+        evicted.forEach(this::leave);
         return entry;
     }
 
@@ -150,7 +150,7 @@ final class WorkerPool implements AutoCloseable {
             retiredAndFree = entry.holders == 0 && !evictedAndFree && retired.containsKey(key);
         }
         if (evictedAndFree) {
-            entry.worker.thenAccept(this::drain);
+            entry.worker.thenAccept(Worker::closeWhenIdle);
         }
         if (retiredAndFree) {
             // Off the thread that completed the response: the check may read the store.
@@ -170,7 +170,7 @@ final class WorkerPool implements AutoCloseable {
             }
             evictOverCapacity(evicted);
         }
-        evicted.forEach(e -> e.worker.thenAccept(this::drain));
+        evicted.forEach(this::leave);
     }
 
     /**
@@ -181,6 +181,25 @@ final class WorkerPool implements AutoCloseable {
      * {@code live-isolates}.
      */
     private void drain(Worker worker) {
+        track(worker);
+        worker.closeWhenIdle();
+    }
+
+    /**
+     * An entry out of the pool starts to drain: at once, or, while requests still hold it, it
+     * counts among the draining isolates now (and may be the oldest one closed) and closes
+     * once idle after its last holder let go ({@link #release}).
+     */
+    private void leave(Entry e) {
+        if (e.evictedWhileHeld) {
+            e.worker.thenAccept(this::track);
+        } else {
+            e.worker.thenAccept(this::drain);
+        }
+    }
+
+    /** Counts {@code worker} among the isolates finishing their work; the oldest of them closes if there are too many. */
+    private void track(Worker worker) {
         List<Worker> oldest = new ArrayList<>();
         synchronized (draining) {
             draining.add(worker);
@@ -194,7 +213,6 @@ final class WorkerPool implements AutoCloseable {
                 draining.remove(worker);
             }
         });
-        worker.closeWhenIdle();
         oldest.forEach(Worker::close);
     }
 
@@ -216,13 +234,10 @@ final class WorkerPool implements AutoCloseable {
         }
     }
 
-    /** Takes {@code e}, just removed from the pool, to {@code toDrain} now, or when its last holder lets go. Holds {@code live}. */
-    private static void evict(Entry e, List<Entry> toDrain) {
-        if (e.holders == 0) {
-            toDrain.add(e);
-        } else {
-            e.evictedWhileHeld = true;
-        }
+    /** Marks {@code e}, just removed from the pool, as {@link #leave leaving} it. Holds {@code live}. */
+    private static void evict(Entry e, List<Entry> leaving) {
+        e.evictedWhileHeld = e.holders > 0;
+        leaving.add(e);
     }
 
     /**
