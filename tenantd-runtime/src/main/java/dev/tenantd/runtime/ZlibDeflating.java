@@ -46,7 +46,7 @@ final class ZlibDeflating implements ZlibStream {
 
     @Override
     public long heldInputBytes() {
-        return pendingInput.remaining();
+        return pendingInput.capacity(); // the deflater keeps the whole buffer until the next write
     }
 
     @Override

@@ -43,7 +43,7 @@ final class ZlibInflating implements ZlibStream {
 
     @Override
     public long heldInputBytes() {
-        return in.length - inAt;
+        return in.length; // the whole array stays referenced until the next write
     }
 
     @Override

@@ -128,7 +128,7 @@ public sealed interface ZlibStream extends AutoCloseable permits ZlibDeflating, 
     /** About what the stream holds outside the Java heap (zlib's window and tables). */
     long nativeBytes();
 
-    /** Bytes written to the stream that it has not consumed yet: a copy of the worker's data the stream keeps. */
+    /** Bytes of the worker's data the stream keeps a copy of: its last input, until the next write or the close. */
     long heldInputBytes();
 
     /** Frees the native memory; later calls fail. Closing twice is harmless. */
