@@ -57,8 +57,7 @@ public final class OutboundWebSockets implements AutoCloseable {
         // itself (its server option is not read): a name that resolved to an allowed address for
         // the check could resolve to another one then. Without TLS it is given the checked address,
         // and the name goes in the Host header only. With TLS the name is needed for the
-        // certificate, which an address the name was pointed at afterwards cannot present, and
-        // the address connected to is compared with the checked one as well.
+        // certificate, which an address the name was pointed at afterwards cannot present.
         WebSocketConnectOptions options = new WebSocketConnectOptions()
                 .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
                 .setHost(https ? host : address.getHostAddress())
@@ -83,15 +82,7 @@ public final class OutboundWebSockets implements AutoCloseable {
         if (!protocols.isEmpty()) {
             options.setSubProtocols(protocols);
         }
-        return client.connect(options).compose(socket -> {
-            if (!connectedTo(socket.remoteAddress(), address)) {
-                socket.close();
-                return Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
-                        "The WebSocket connection to " + hostHeader + " failed: its name now resolves to another "
-                                + "address than the one checked against the egress policy."));
-            }
-            return Future.succeededFuture(socket);
-        }).map(socket -> {
+        return client.connect(options).map(socket -> {
             WebSocketPipe pipe = new WebSocketPipe();
             WebSocketBridge.bridge(vertx, socket, pipe.first());
             List<String> headers = new ArrayList<>();
@@ -115,18 +106,6 @@ public final class OutboundWebSockets implements AutoCloseable {
                     "The WebSocket connection to " + hostHeader + " failed: "
                             + (error.getMessage() == null ? error.toString() : error.getMessage())));
         });
-    }
-
-    /** Whether the connection's remote end is {@code checked} (a connection that cannot say is taken as it is). */
-    private static boolean connectedTo(SocketAddress remote, InetAddress checked) {
-        if (remote == null || remote.hostAddress() == null) {
-            return true;
-        }
-        try {
-            return InetAddress.getByName(remote.hostAddress()).equals(checked); // an address literal: no lookup
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
     }
 
     @Override
