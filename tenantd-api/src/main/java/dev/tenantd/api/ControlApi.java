@@ -466,11 +466,11 @@ public final class ControlApi {
         Script s = platform.scripts().get(ref);
         Optional<List<BindingSpec>> bindings = versionFields && body.has("bindings")
                 ? Optional.of(UploadParser.bindings(body)) : Optional.empty();
-        if (versionFields && body.has("compatibility_date") && !body.get("compatibility_date").isTextual()) {
+        if (versionFields && body.hasNonNull("compatibility_date") && !body.get("compatibility_date").isTextual()) {
             throw new ApiError(400, 10014, "'compatibility_date' must be a date such as \"2025-01-01\"; got "
                     + clip(body.get("compatibility_date").toString()) + ".");
         }
-        Optional<String> compatibilityDate = versionFields && body.has("compatibility_date")
+        Optional<String> compatibilityDate = versionFields && body.hasNonNull("compatibility_date")
                 ? Optional.of(body.get("compatibility_date").asText()) : Optional.empty();
         Optional<List<String>> compatibilityFlags = versionFields && body.has("compatibility_flags")
                 ? Optional.of(UploadParser.strings(body, "compatibility_flags")) : Optional.empty();

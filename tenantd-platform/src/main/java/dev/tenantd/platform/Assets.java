@@ -35,11 +35,13 @@ public final class Assets {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** The most files one site (one version's assets) may have. */
-    public static final int MAX_FILES = 20_000;
+    public static final int MAX_FILES = 100_000;
     /** The longest path of a file. */
     public static final int MAX_PATH_CHARS = 1_024;
-    /** Upload sessions an account may have open at once (each lives an hour unless finished). */
-    public static final int MAX_OPEN_SESSIONS = 16;
+    /** Upload sessions an account may have at once, finished or not (each is kept an hour). */
+    public static final int MAX_SESSIONS = 1_000;
+    /** Files the manifests of an account's sessions may name together: what the sessions hold in memory. */
+    public static final int MAX_SESSION_FILES = 200_000;
 
     private final ScriptStore store;
     private final BlobStore blobs;
@@ -88,12 +90,14 @@ public final class Assets {
                     + "site may have at most " + MAX_FILES + ".");
         }
         pruneExpired();
-        long open = sessions.values().stream()
-                .filter(s -> s.accountId.equals(ref.accountId()) && s.completion == null).distinct().count();
-        if (open >= MAX_OPEN_SESSIONS) {
-            throw new PlatformException(Problem.CONFLICT, "The account has " + MAX_OPEN_SESSIONS + " asset upload "
-                    + "sessions open already; finish one (upload its files and deploy) or wait for one to expire "
-                    + "(an hour after it started).");
+        List<Session> held = sessions.values().stream().filter(s -> s.accountId.equals(ref.accountId())).distinct()
+                .toList();
+        long heldFiles = held.stream().mapToLong(s -> s.manifest.size()).sum();
+        if (held.size() >= MAX_SESSIONS || heldFiles + manifest.size() > MAX_SESSION_FILES) {
+            throw new PlatformException(Problem.CONFLICT, "The account's asset upload sessions of the last hour hold "
+                    + held.size() + " sessions and " + heldFiles + " files; at most " + MAX_SESSIONS + " sessions and "
+                    + MAX_SESSION_FILES + " files are kept at once. Try again when older ones expire (an hour after "
+                    + "they started).");
         }
         Map<String, JsonNode> files = new LinkedHashMap<>();
         Set<String> missing = new LinkedHashSet<>();

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Asset upload sessions are bounded: a site's number of files and a file's path length, and the
- * sessions an account may have open at once (each is kept for an hour unless finished).
+ * Asset upload sessions are bounded: a site's number of files and a file's path length, and what
+ * the sessions of an account hold at once (each is kept for an hour).
  */
 class AssetLimitsTest {
     @TempDir
@@ -40,13 +40,14 @@ class AssetLimitsTest {
             assertThat(longPath.status()).isEqualTo(400);
             assertThat(longPath.message()).contains("longer than " + Assets.MAX_PATH_CHARS);
 
-            for (int i = 0; i < Assets.MAX_OPEN_SESSIONS; i++) {
-                TestServer.Reply open = t.postJson(url, "{\"manifest\":{" + file("/a.txt", i) + "}}");
-                assertThat(open.status()).as(open.body()).isEqualTo(200);
-            }
+            // Sessions of the last hour together hold at most MAX_SESSION_FILES files.
+            String half = IntStream.range(0, Assets.MAX_SESSION_FILES / 2).mapToObj(i -> file("/f" + i, i))
+                    .collect(Collectors.joining(",", "{\"manifest\":{", "}}"));
+            assertThat(t.postJson(url, half).status()).isEqualTo(200);
+            assertThat(t.postJson(url, half).status()).isEqualTo(200);
             TestServer.Reply refused = t.postJson(url, "{\"manifest\":{" + file("/a.txt", 99) + "}}");
             assertThat(refused.status()).isEqualTo(409);
-            assertThat(refused.message()).contains(Assets.MAX_OPEN_SESSIONS + " asset upload sessions open already");
+            assertThat(refused.message()).contains(Assets.MAX_SESSION_FILES + " files are kept at once");
         }
     }
 }

@@ -352,6 +352,9 @@ class ScriptsApiTest {
         assertThat(ok(t.get(t.accountApi(NS + "/strict/versions"))).toString()).isEqualTo(versionsBefore);
         assertThat(serve("strict")).isEqualTo("one");
 
+        ok(send("PATCH", url, "application/json", "{\"compatibility_date\":null}")); // null: left as it is
+        assertThat(ok(t.get(url)).path("compatibility_date").asText()).isEqualTo("2024-05-01");
+
         // the same fields, all valid, apply together
         JsonNode patched = ok(send("PATCH", url, "application/json", "{" + good + ",\"tags\":[\"x\"],"
                 + "\"placement\":{\"mode\":\"smart\"},\"usage_model\":\"standard\"}"));

@@ -39,7 +39,7 @@ final class RecordFilter {
 
     /**
      * Text in a console line (as its stored JSON, where quotes and backslashes are escaped) or
-     * in the exception's name, message or stack; ASCII letters match either case.
+     * in the exception's name, message or stack; letters match in either case.
      */
     private static Predicate<InvocationEntry> textFilter(String text) {
         String quoted = JsonNodeFactory.instance.textNode(text).toString();
@@ -51,7 +51,7 @@ final class RecordFilter {
     }
 
     /**
-     * A search for one text, ASCII letters in either case, in time linear in the text searched
+     * A search for one text, letters in either case, in time linear in the text searched
      * (Knuth-Morris-Pratt): a query of repeated letters against records of the same letters would
      * otherwise cost the query's length for every character of every record it reads.
      */
@@ -93,8 +93,12 @@ final class RecordFilter {
             return false;
         }
 
+        /** Letters in either case, as {@link String#regionMatches(boolean, int, String, int, int)} compares them. */
         private static char fold(char c) {
-            return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+            if (c < 0x80) {
+                return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+            }
+            return Character.toLowerCase(Character.toUpperCase(c));
         }
     }
 }
