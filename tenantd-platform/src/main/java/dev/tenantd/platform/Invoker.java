@@ -192,8 +192,9 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
 
     /** The observer of a fetch invocation: its live tails and its record, each only if wanted. */
     private InvocationObserver observe(Script serving, WorkerRequest request, Call call) {
-        return Observers.both(tailDelivery.observe(serving, request),
-                records.observe(serving, request, call.caller()));
+        InvocationObserver record = records.observe(serving, request, call.caller());
+        // What a Tail Worker's run calls feeds no tail: a consumer calling a worker it tails would feed itself.
+        return call.caller().fromTail() ? record : Observers.both(tailDelivery.observe(serving, request), record);
     }
 
     /**
@@ -207,8 +208,8 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return run(script.get().forRequest(), Call.of(limits.invocation()), InvocationObserver.NONE,
-                (worker, options) -> worker.tail(eventsJson, options));
+        return run(script.get().forRequest(), new Call(limits.invocation(), "", Optional.empty(), Entrypoint.DEFAULT,
+                Caller.TAIL), InvocationObserver.NONE, (worker, options) -> worker.tail(eventsJson, options));
     }
 
     /**
@@ -332,8 +333,10 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
                     "The outbound worker '" + outbound.service() + "' does not exist."));
         }
+        // One level deeper than the user worker whose fetch this is: a chain through an outbound
+        // worker that calls back into the namespace meets the depth limit like any other.
         return invoke(ref, request, new Call(limits.invocation(), outbound.paramsJson(), Optional.empty(),
-                Entrypoint.DEFAULT, Caller.OUTSIDE.withRequestId(caller.requestId())));
+                Entrypoint.DEFAULT, new Caller(caller.depth() + 1, Optional.empty(), caller.requestId(), caller.fromTail())));
     }
 
     /** The observer of one event of a WebSocket a script's isolate accepted: a tail of the script sees it. */

@@ -66,13 +66,4 @@ final class Invocation {
     static long epochMillis(Invocation owner, long sinceStart) {
         return owner == null ? System.currentTimeMillis() : owner.startEpochMillis + sinceStart;
     }
-
-    static int depthOf(Invocation owner) {
-        return owner == null ? 0 : owner.caller.depth();
-    }
-
-    /** The client request an invocation serves; empty outside one. */
-    static String requestIdOf(Invocation owner) {
-        return owner == null ? "" : owner.caller.requestId();
-    }
 }

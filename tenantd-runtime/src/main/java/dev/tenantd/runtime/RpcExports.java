@@ -74,7 +74,7 @@ final class RpcExports {
     Caller caller(Invocation owner, int call) {
         return owner == null ? Caller.OUTSIDE : new Caller(owner.caller.depth(),
                 Optional.of((position, method, args) -> callExport(owner, call, position, method, args)),
-                owner.caller.requestId());
+                owner.caller.requestId(), owner.caller.fromTail());
     }
 
     /**

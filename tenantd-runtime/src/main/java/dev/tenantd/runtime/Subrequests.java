@@ -134,8 +134,7 @@ final class Subrequests {
             } else {
                 Invocation owner = isolate.current();
                 ChannelCall channelCall = new ChannelCall(integer(args[1]), string(args[2]), string(args[3]), null,
-                        Optional.of(request), new Caller(Invocation.depthOf(owner), Optional.empty(),
-                                Invocation.requestIdOf(owner)));
+                        Optional.of(request), Caller.of(owner));
                 if (admit(call)) {
                     reply(call, sent(request, host.call(channelCall)));
                 } else {

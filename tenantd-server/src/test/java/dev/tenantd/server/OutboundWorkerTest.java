@@ -28,9 +28,12 @@ class OutboundWorkerTest {
                   const customer = new URL(request.url).hostname.split('.')[0];
                   return env.NS.get(customer, {}, { outbound: { customer, plan: 'gold', smuggled: 'x' } }).fetch(request);
                 } };""").status()).isEqualTo(200);
-        assertThat(t.putModule(t.accountApi("/workers/scripts/gatekeeper"), "{\"main_module\":\"g.js\"}", "g.js", """
+        assertThat(t.putModule(t.accountApi("/workers/scripts/gatekeeper"), "{\"main_module\":\"g.js\",\"bindings\":["
+                + "{\"type\":\"dispatch_namespace\",\"name\":\"NS\",\"namespace\":\"tenants\","
+                + "\"outbound\":{\"worker\":{\"service\":\"gatekeeper\"}}}]}", "g.js", """
                 export default { async fetch(request, env) {
                   const url = new URL(request.url);
+                  if (url.hostname === 'loop.example') return env.NS.get('acme').fetch(request); // back into the namespace
                   if (url.hostname.startsWith('forbidden')) {
                     return new Response(`blocked ${url.hostname} for ${env.customer}`, { status: 403 });
                   }
@@ -43,6 +46,14 @@ class OutboundWorkerTest {
                   const path = new URL(request.url).pathname;
                   const show = async (r) => new Response(r.status + ' ' + await r.text());
                   if (path === '/plain') return show(await fetch('https://example.com/data'));
+                  if (path === '/loop') {
+                    const n = Number(new URL(request.url).searchParams.get('n') || 0);
+                    try {
+                      return new Response(await (await fetch('https://loop.example/loop?n=' + (n + 1))).text());
+                    } catch (e) {
+                      return new Response('stopped at ' + n + ': ' + e.message);
+                    }
+                  }
                   if (path === '/forbidden') return show(await fetch('https://forbidden.example/'));
                   if (path === '/saved') return show(await saved(new Request('https://example.com/saved', { method: 'POST', body: 'x' })));
                   if (path === '/socket') {
@@ -60,6 +71,14 @@ class OutboundWorkerTest {
     @AfterAll
     static void stop() {
         t.close();
+    }
+
+    @Test
+    void a_chain_through_the_outbound_worker_back_into_the_namespace_meets_the_depth_limit() {
+        String answer = t.worker("GET", "acme.out.test", "/loop", null).body();
+        assertThat(answer).startsWith("stopped at ").contains("depth");
+        assertThat(Integer.parseInt(answer.substring("stopped at ".length(), answer.indexOf(':'))))
+                .as("user worker, outbound worker, user worker...: two levels a round, 16 at most").isLessThanOrEqualTo(8);
     }
 
     @Test

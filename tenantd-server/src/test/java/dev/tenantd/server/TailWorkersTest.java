@@ -61,6 +61,37 @@ class TailWorkersTest {
         upload("/workers/scripts/producer", consumers(metadata(), "tail-sink"), PRODUCER);
     }
 
+    @Test
+    void a_tail_worker_that_calls_the_worker_it_tails_does_not_feed_itself() throws Exception {
+        // The producer first, the consumer with a service binding to it, then the producer names the consumer.
+        upload("/workers/scripts/echo-producer", metadata(), "export default { fetch() { return new Response('echoed'); } };");
+        ObjectNode consumer = metadata();
+        consumer.putArray("bindings").addObject().put("type", "service").put("name", "PRODUCER")
+                .put("service", "echo-producer");
+        upload("/workers/scripts/echo-consumer", consumer, """
+                let runs = 0;
+                export default {
+                  async tail(events, env) {
+                    runs++;
+                    if (runs < 50) await env.PRODUCER.fetch('https://producer/from-tail'); // a call it tails, unless
+                  },
+                  fetch() { return new Response(String(runs)); },
+                };""");
+        upload("/workers/scripts/echo-producer", consumers(metadata(), "echo-consumer"),
+                "export default { fetch() { return new Response('echoed'); } };");
+        assertThat(t.worker("GET", "echo-producer.localhost", "/", null).body()).isEqualTo("echoed");
+        String runs = Await.value(() -> {
+            String n = t.worker("GET", "echo-consumer.localhost", "/", null).body();
+            return n.equals("0") ? null : n;
+        }, "the consumer's first run");
+        // Its own call to the producer is not tailed: the count stays at one.
+        for (int unchanged = 0; unchanged < 10; unchanged++) {
+            Thread.sleep(200);
+            assertThat(t.worker("GET", "echo-consumer.localhost", "/", null).body()).isEqualTo(runs);
+        }
+        assertThat(runs).isEqualTo("1");
+    }
+
     @AfterAll
     static void stop() {
         t.close();
