@@ -126,10 +126,23 @@ final class D1Api {
 
     /** Reads the uploaded SQL file, up to the import limit, and answers with its MD5 as the etag. */
     private void upload(RoutingContext ctx) {
-        if (!d1.uploadExpected(ctx.pathParam("secret"))) {
+        String secret = ctx.pathParam("secret");
+        if (!d1.uploadExpected(secret)) {
             refuse(ctx, ApiError.d1NotFound("This upload URL is not valid (or has expired); run the command again."));
             return;
         }
+        if (!d1.claimUpload(secret)) {
+            refuse(ctx, ApiError.d1Busy("An upload to this URL is being read already; one at a time."));
+            return;
+        }
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                d1.releaseUpload(secret);
+            }
+        };
+        ctx.response().endHandler(v -> release.run());
+        ctx.response().closeHandler(v -> release.run());
         long max = d1.limits().importBytes();
         String length = ctx.request().getHeader("content-length");
         try {

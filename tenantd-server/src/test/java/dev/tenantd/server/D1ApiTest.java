@@ -221,6 +221,39 @@ class D1ApiTest {
     }
 
     @Test
+    void an_upload_url_takes_one_upload_at_a_time_and_an_account_a_bounded_number_of_imports() throws Exception {
+        String id = create("db");
+        byte[] sql = "CREATE TABLE t (a);\n".getBytes(StandardCharsets.UTF_8);
+        String etag = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(sql));
+        String importUrl = server.accountApi("/d1/database/" + id + "/import");
+        URI upload = URI.create(server.postJson(importUrl, "{\"action\":\"init\",\"etag\":\"" + etag + "\"}").json()
+                .path("result").path("upload_url").asText());
+        try (RawHttp first = RawHttp.connect(server.server.apiPort())) {
+            // An upload that has sent a few bytes of 1,000 and waits.
+            first.send("PUT " + upload.getRawPath() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\nCREATE");
+            TestServer.Reply second = Await.value(() -> {
+                TestServer.Reply r = server.send(HttpRequest.newBuilder(upload).PUT(HttpRequest.BodyPublishers.ofByteArray(sql)));
+                return r.status() == 503 ? r : null;
+            }, "the second upload to be refused while the first is read");
+            assertThat(second.message()).contains("being read already");
+        }
+        // The first one gone, the URL takes an upload again.
+        TestServer.Reply again = Await.value(() -> {
+            TestServer.Reply r = server.send(HttpRequest.newBuilder(upload).PUT(HttpRequest.BodyPublishers.ofByteArray(sql)));
+            return r.status() == 200 ? r : null;
+        }, "the URL to be free again");
+        assertThat(again.headers().firstValue("etag")).contains("\"" + etag + "\"");
+
+        for (int i = 1; i < 16; i++) {
+            TestServer.Reply begun = server.postJson(importUrl, "{\"action\":\"init\",\"etag\":\"" + etag + "\"}");
+            assertThat(begun.status()).as(begun.body()).isEqualTo(200);
+        }
+        TestServer.Reply tooMany = server.postJson(importUrl, "{\"action\":\"init\",\"etag\":\"" + etag + "\"}");
+        assertThat(tooMany.status()).isEqualTo(503);
+        assertThat(tooMany.message()).contains("16 imports begun");
+    }
+
+    @Test
     void a_failing_import_leaves_the_database_as_it_was() throws Exception {
         String id = create("db");
         byte[] sql = "CREATE TABLE t (a);\nINSERT INTO t VALUES (1);\nINSERT INTO nope VALUES (2);\n"

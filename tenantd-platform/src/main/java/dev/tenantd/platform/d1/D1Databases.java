@@ -147,6 +147,18 @@ public final class D1Databases implements AutoCloseable {
         return imports.expects(secret);
     }
 
+    /**
+     * Takes an open upload URL for one upload at a time (each holds up to the import limit in
+     * memory); false if an upload to it is being read. {@link #releaseUpload} gives it back.
+     */
+    public boolean claimUpload(String secret) {
+        return imports.claim(secret);
+    }
+
+    public void releaseUpload(String secret) {
+        imports.release(secret);
+    }
+
     /** Takes an uploaded SQL file by its upload secret; the result is its MD5 (hex), the upload's etag. */
     public CompletableFuture<String> acceptUpload(String secret, byte[] content) {
         return engine.background(() -> imports.accept(secret, content));

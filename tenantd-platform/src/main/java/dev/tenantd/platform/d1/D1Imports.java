@@ -29,8 +29,13 @@ public final class D1Imports {
 
     private final Path dir;
     private final D1Limits limits;
+    /** Imports an account may have begun and not ingested or let expire. */
+    static final int MAX_PENDING = 16;
+
     private final Map<String, Pending> bySecret = new ConcurrentHashMap<>();
     private final Map<String, Pending> byFilename = new ConcurrentHashMap<>();
+    /** Secrets whose upload is being read now: one at a time each. */
+    private final java.util.Set<String> uploading = ConcurrentHashMap.newKeySet();
 
     D1Imports(Path dir, D1Limits limits) {
         this.dir = dir;
@@ -69,6 +74,10 @@ public final class D1Imports {
 
     Ticket begin(D1Database db, String etag) {
         sweep();
+        if (bySecret.values().stream().filter(p -> p.accountId().equals(db.accountId())).count() >= MAX_PENDING) {
+            throw new D1Exception(D1Exception.Kind.OVERLOADED, "the account has " + MAX_PENDING + " imports begun and "
+                    + "not ingested; ingest them, or wait for them to expire, then try again");
+        }
         byte[] secret = new byte[24];
         RANDOM.nextBytes(secret);
         String secretHex = HexFormat.of().formatHex(secret);
@@ -88,6 +97,16 @@ public final class D1Imports {
     boolean expects(String secret) {
         Pending p = bySecret.get(secret);
         return p != null && p.expires() >= System.currentTimeMillis();
+    }
+
+    /** Takes the upload URL for one upload; false if another upload to it is being read. */
+    boolean claim(String secret) {
+        return uploading.add(secret);
+    }
+
+    /** The upload that {@link #claim claimed} the URL has ended, one way or another. */
+    void release(String secret) {
+        uploading.remove(secret);
     }
 
     /** Stores an upload and returns its MD5 in hex. */
