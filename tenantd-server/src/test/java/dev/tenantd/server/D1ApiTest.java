@@ -228,15 +228,27 @@ class D1ApiTest {
         String importUrl = server.accountApi("/d1/database/" + id + "/import");
         URI upload = URI.create(server.postJson(importUrl, "{\"action\":\"init\",\"etag\":\"" + etag + "\"}").json()
                 .path("result").path("upload_url").asText());
-        try (RawHttp first = RawHttp.connect(server.server.apiPort())) {
-            // An upload that has sent a few bytes of 1,000 and waits.
-            first.send("PUT " + upload.getRawPath() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\nCREATE");
-            TestServer.Reply second = Await.value(() -> {
+        RawHttp[] holder = new RawHttp[1];
+        // An upload that has sent a few bytes of 1,000 and waits; then another. The server may take
+        // the second before the first (two connections), so the pair is tried until the waiting one
+        // holds the URL when the other comes.
+        TestServer.Reply second = Await.value(() -> {
+            try {
+                RawHttp first = RawHttp.connect(server.server.apiPort());
+                first.send("PUT " + upload.getRawPath() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\nCREATE");
                 TestServer.Reply r = server.send(HttpRequest.newBuilder(upload).PUT(HttpRequest.BodyPublishers.ofByteArray(sql)));
-                return r.status() == 503 ? r : null;
-            }, "the second upload to be refused while the first is read");
-            assertThat(second.message()).contains("being read already");
-        }
+                if (r.status() == 503) {
+                    holder[0] = first;
+                    return r;
+                }
+                first.close();
+                return null;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, "an upload to be refused while another is read");
+        assertThat(second.message()).contains("being read already");
+        holder[0].close();
         // The first one gone, the URL takes an upload again.
         TestServer.Reply again = Await.value(() -> {
             TestServer.Reply r = server.send(HttpRequest.newBuilder(upload).PUT(HttpRequest.BodyPublishers.ofByteArray(sql)));
