@@ -505,7 +505,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         // Turns for no invocation (the answer to a call made at global scope, a body dropped) may
         // still run the worker's code, in a callback, and such a callback may make another call:
         // together they get the CPU budget of top-level code, once in the isolate's life.
-        long ownerlessLeft = engine.options().startupCpuMs() * NANOS_PER_MS - ownerlessCpuNanos;
+        long ownerlessLeft = owner == null ? engine.options().startupCpuMs() * NANOS_PER_MS - ownerlessCpuNanos : 0;
         if (owner == null && ownerlessLeft <= 0) {
             return;
         }

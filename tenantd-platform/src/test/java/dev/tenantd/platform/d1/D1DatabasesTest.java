@@ -290,26 +290,25 @@ class D1DatabasesTest {
                 + "SELECT x, 'some text' FROM c")).hasMessageContaining("the result is larger than 10000 bytes");
     }
 
-    @Test
-    void a_database_cannot_grow_past_its_size_limit() {
+    /** A database of 64 pages, with {@code create} run in it; then ten 100 KB rows are written to {@code table}: too many. */
+    private void overfill(String create, String table) {
         d1.close();
         d1 = D1Databases.open(dir, new MemoryD1Catalogue(), D1Limits.defaults().withDatabaseBytes(64 * 4096));
         id = await(d1.create(ACCOUNT, "small")).uuid();
-        one("CREATE TABLE t (a)");
-        assertThatThrownBy(() -> one("INSERT INTO t SELECT randomblob(100000) FROM (WITH RECURSIVE c(x) AS "
+        one(create);
+        assertThatThrownBy(() -> one("INSERT INTO " + table + " SELECT randomblob(100000) FROM (WITH RECURSIVE c(x) AS "
                 + "(SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10) SELECT x FROM c)"))
                 .hasMessageEndingWith("SQLITE_FULL");
+    }
+
+    @Test
+    void a_database_cannot_grow_past_its_size_limit() {
+        overfill("CREATE TABLE t (a)", "t");
         assertThat(one("SELECT count(*) FROM t").rows().getFirst()).containsExactly(SqlValue.integer(0));
     }
 
     @Test
     void temp_tables_cannot_grow_past_the_size_limit_either() {
-        d1.close();
-        d1 = D1Databases.open(dir, new MemoryD1Catalogue(), D1Limits.defaults().withDatabaseBytes(64 * 4096));
-        id = await(d1.create(ACCOUNT, "small")).uuid();
-        one("CREATE TEMP TABLE t (a)");
-        assertThatThrownBy(() -> one("INSERT INTO temp.t SELECT randomblob(100000) FROM (WITH RECURSIVE c(x) AS "
-                + "(SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10) SELECT x FROM c)"))
-                .hasMessageEndingWith("SQLITE_FULL");
+        overfill("CREATE TEMP TABLE t (a)", "temp.t");
     }
 }
