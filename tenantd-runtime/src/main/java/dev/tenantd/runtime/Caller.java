@@ -49,7 +49,7 @@ public record Caller(int depth, Optional<RpcCallbacks> callbacks, String request
 
     /** The caller of calls that {@code owner}'s code makes itself (not through a passed callback): its depth, request and origin. */
     static Caller of(Invocation owner) {
-        return owner == null ? OUTSIDE : new Caller(owner.caller.depth(), Optional.empty(), owner.caller.requestId(),
+        return owner == null ? OUTSIDE : new Caller(owner.depth(), Optional.empty(), owner.caller.requestId(),
                 owner.caller.fromTail());
     }
 }

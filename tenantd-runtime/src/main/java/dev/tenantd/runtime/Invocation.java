@@ -3,6 +3,7 @@ package dev.tenantd.runtime;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 
@@ -37,6 +38,13 @@ final class Invocation {
     int status;
     Outcome outcome;
     ScheduledFuture<?> wallTimer;
+    /**
+     * The depths of the RPC calls now running functions this invocation passed to another
+     * worker, with how many run at each: while one runs, this invocation's calls go out one
+     * level below the worker that called back, so recursion through passed callbacks meets
+     * the depth limit as direct calls do.
+     */
+    private TreeMap<Integer, Integer> callbackDepths;
 
     Invocation(int id, CompletableFuture<WorkerResponse> result, InvocationOptions options) {
         this.id = id;
@@ -46,6 +54,26 @@ final class Invocation {
         this.outbound = options.outbound();
         this.observer = options.observer();
         this.caller = options.caller();
+    }
+
+    /** How many worker-to-worker calls lead to this invocation's own calls: the deepest caller it now serves. */
+    int depth() {
+        return callbackDepths == null || callbackDepths.isEmpty() ? caller.depth()
+                : Math.max(caller.depth(), callbackDepths.lastKey());
+    }
+
+    /** A function this invocation passed runs for a worker at {@code depth - 1}, until {@link #callbackEnded}. */
+    void callbackStarted(int depth) {
+        if (callbackDepths == null) {
+            callbackDepths = new TreeMap<>();
+        }
+        callbackDepths.merge(depth, 1, Integer::sum);
+    }
+
+    void callbackEnded(int depth) {
+        if (callbackDepths != null) {
+            callbackDepths.computeIfPresent(depth, (d, n) -> n == 1 ? null : n - 1);
+        }
     }
 
     /** Still waiting for its response: neither answered nor failed. */

@@ -12,8 +12,9 @@ public interface RpcCallbacks {
 
     /**
      * Calls one of them, by its position among what the call passed: {@code method} names a method of an {@code RpcTarget}, or is empty for a
-     * function. Answers {@code ok} or {@code error} with bytes as rpc.js writes values; fails with
+     * function. {@code depth} is the depth of the invocation calling back: what the function
+     * calls while it runs goes out one level below that. Answers {@code ok} or {@code error} with bytes as rpc.js writes values; fails with
      * an {@link InvocationException} when the caller's invocation is over.
      */
-    CompletableFuture<ChannelReply.Data> call(int position, String method, byte[] args);
+    CompletableFuture<ChannelReply.Data> call(int depth, int position, String method, byte[] args);
 }

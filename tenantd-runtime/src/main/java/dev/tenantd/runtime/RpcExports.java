@@ -29,7 +29,8 @@ final class RpcExports {
     private final Map<Integer, ExportCall> exportCalls = new HashMap<>();
     private int nextExportCall;
 
-    private record ExportCall(CompletableFuture<ChannelReply.Data> result, Invocation owner) {
+    /** {@code depth}: the depth the function runs at, one below the invocation that called it back. */
+    private record ExportCall(CompletableFuture<ChannelReply.Data> result, Invocation owner, int depth) {
     }
 
     RpcExports(IsolateTurns isolate, Subrequests subrequests) {
@@ -52,7 +53,8 @@ final class RpcExports {
                         "The RPC stub is no longer usable: it can only be called while the call it came with lasts.")));
             } else {
                 subrequests.reply(call, subrequests.admit(call)
-                        ? callbacks.get().call(integer(args[2]), string(args[3]), bytesOf(args[4])).thenApply(data -> data)
+                        ? callbacks.get().call((owner != null ? owner : receiver).depth() + 1, integer(args[2]),
+                                string(args[3]), bytesOf(args[4])).thenApply(data -> data)
                         : Subrequests.refused(owner));
             }
             return null;
@@ -61,6 +63,7 @@ final class RpcExports {
         target.put(HostCall.EXPORT_RETURNED, args -> {
             ExportCall call = exportCalls.remove(integer(args[0]));
             if (call != null) {
+                call.owner().callbackEnded(call.depth());
                 call.result().complete(new ChannelReply.Data(isTrue(args[1]) ? "ok" : "error", bytesOf(args[2])));
             }
             return null;
@@ -72,8 +75,8 @@ final class RpcExports {
      * with it, to what that one call passed.
      */
     Caller caller(Invocation owner, int call) {
-        return owner == null ? Caller.OUTSIDE : new Caller(owner.caller.depth(),
-                Optional.of((position, method, args) -> callExport(owner, call, position, method, args)),
+        return owner == null ? Caller.OUTSIDE : new Caller(owner.depth(),
+                Optional.of((depth, position, method, args) -> callExport(owner, depth, call, position, method, args)),
                 owner.caller.requestId(), owner.caller.fromTail());
     }
 
@@ -81,8 +84,8 @@ final class RpcExports {
      * Calls a function or RpcTarget this isolate passed to an RPC target, in a turn of the
      * invocation that passed it (charged to it), while that invocation lasts.
      */
-    private CompletableFuture<ChannelReply.Data> callExport(Invocation owner, int call, int position, String method,
-            byte[] args) {
+    private CompletableFuture<ChannelReply.Data> callExport(Invocation owner, int depth, int call, int position,
+            String method, byte[] args) {
         CompletableFuture<ChannelReply.Data> result = new CompletableFuture<>();
         isolate.post(() -> {
             if (isolate.closed() || owner.finished) {
@@ -90,7 +93,8 @@ final class RpcExports {
                 return;
             }
             int id = ++nextExportCall;
-            exportCalls.put(id, new ExportCall(result, owner));
+            exportCalls.put(id, new ExportCall(result, owner, depth));
+            owner.callbackStarted(depth);
             isolate.turn(owner, () -> {
                 if (!isolate.admitsBytes(owner, args.length, "an RPC call's arguments (" + args.length + " bytes)")) {
                     return;

@@ -97,6 +97,21 @@ class RpcTest {
                 case '/plain-no-fetch': return run(() => env.PLAIN.fetch('https://plain/'));
                 case '/recurse': return run(() => env.LOOP.down(5));
                 case '/recurse-forever': return run(() => env.LOOP.down(1000));
+                case '/callbacks-one-after-another': return run(async () => {
+                  let total = 0;
+                  for (let i = 0; i < 40; i++) total = await env.CALC.applyTwice((x) => env.CALC.add(x, 1), total);
+                  return total;
+                });
+                case '/recurse-through-callbacks': return run(async () => {
+                  let rounds = 0;
+                  const again = async (x) => (++rounds > 100 ? x : env.CALC.applyTwice(again, x));
+                  try {
+                    await env.CALC.applyTwice(again, 0);
+                    return { rounds };
+                  } catch (e) {
+                    return { rounds, message: e.message };
+                  }
+                });
                 case '/then': return run(() => typeof env.CALC.then);
                 case '/wait-until': return run(() => env.CALC.later());
               }
@@ -368,6 +383,10 @@ class RpcTest {
     void recursion_between_workers_is_bounded() {
         assertThat(call("/recurse").path("ok").asInt()).isEqualTo(5);
         JsonNode deep = call("/recurse-forever");
+        JsonNode throughCallbacks = call("/recurse-through-callbacks").path("ok");
+        assertThat(throughCallbacks.path("message").asText()).startsWith("Subrequest depth limit exceeded");
+        assertThat(throughCallbacks.path("rounds").asInt()).isLessThan(20);
+        assertThat(call("/callbacks-one-after-another").path("ok").asInt()).isEqualTo(80);
         assertThat(deep.path("message").asText()).startsWith("Subrequest depth limit exceeded");
         assertThat(call("/add").path("ok").asInt()).isEqualTo(3);
     }
