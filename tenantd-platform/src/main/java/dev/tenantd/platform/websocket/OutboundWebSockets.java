@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * WebSocket connections a worker opens ({@code fetch()} with {@code Upgrade: websocket}, or
@@ -31,13 +32,30 @@ public final class OutboundWebSockets implements AutoCloseable {
             "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol", "content-length",
             "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection");
 
+    /**
+     * How long a server may take to answer the handshake once connected: a server that takes
+     * the connection and never answers would otherwise hold it, and the worker's wait, for good.
+     */
+    static final long HANDSHAKE_TIMEOUT_MS = 30_000;
+    /** Open outbound WebSockets to one host and port, for all workers together; more wait for one to close. */
+    static final int MAX_CONNECTIONS_PER_ENDPOINT = 10_000;
+
     private final Vertx vertx;
     private final WebSocketClient client;
+    private final long handshakeTimeoutMs;
 
     public OutboundWebSockets(Vertx vertx) {
+        this(vertx, HANDSHAKE_TIMEOUT_MS);
+    }
+
+    OutboundWebSockets(Vertx vertx, long handshakeTimeoutMs) {
         this.vertx = vertx;
+        this.handshakeTimeoutMs = handshakeTimeoutMs;
         this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
                 .setConnectTimeout(10_000)
+                // Vert.x keeps 50 per host and port by default and queues the rest: workers of
+                // different tenants reaching one popular endpoint would wait for each other.
+                .setMaxConnections(MAX_CONNECTIONS_PER_ENDPOINT)
                 .setMaxFrameSize(WebSocketLimits.DECODED_MESSAGE_BYTES)
                 .setMaxMessageSize(WebSocketLimits.DECODED_MESSAGE_BYTES));
     }
@@ -63,6 +81,7 @@ public final class OutboundWebSockets implements AutoCloseable {
                 .setHost(https ? host : address.getHostAddress())
                 .setPort(port)
                 .setSsl(https)
+                .setTimeout(handshakeTimeoutMs)
                 .setURI(target);
         List<String> protocols = new ArrayList<>();
         for (int i = 0; i + 1 < request.headers().size(); i += 2) {
@@ -82,6 +101,7 @@ public final class OutboundWebSockets implements AutoCloseable {
         if (!protocols.isEmpty()) {
             options.setSubProtocols(protocols);
         }
+        long started = System.nanoTime();
         return client.connect(options).map(socket -> {
             WebSocketPipe pipe = new WebSocketPipe();
             WebSocketBridge.bridge(vertx, socket, pipe.first());
@@ -102,9 +122,11 @@ public final class OutboundWebSockets implements AutoCloseable {
                 byte[] body = rejected.getBody() == null ? null : rejected.getBody().getBytes();
                 return Future.succeededFuture(new WorkerResponse(rejected.getStatus(), "", headers, body));
             }
+            boolean timedOut = System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(handshakeTimeoutMs);
             return Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
-                    "The WebSocket connection to " + hostHeader + " failed: "
-                            + (error.getMessage() == null ? error.toString() : error.getMessage())));
+                    "The WebSocket connection to " + hostHeader + " failed: " + (timedOut
+                            ? "the server did not answer the handshake within " + handshakeTimeoutMs + " ms"
+                            : error.getMessage() == null ? error.toString() : error.getMessage())));
         });
     }
 
