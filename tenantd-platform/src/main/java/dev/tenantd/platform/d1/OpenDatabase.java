@@ -231,11 +231,12 @@ final class OpenDatabase implements AutoCloseable {
                                 case SqlValue.Blob b -> b.length();
                                 default -> 0L;
                             };
+                            // checked after each cell: a row of 100 values of 2 MB would be 400 MB of strings
+                            if (resultBytes[0] > limits.resultBytes()) {
+                                throw new D1Exception(D1Exception.Kind.INVALID, "the result is larger than "
+                                        + limits.resultBytes() + " bytes; select fewer rows or columns (add a LIMIT)");
+                            }
                             row.add(v);
-                        }
-                        if (resultBytes[0] > limits.resultBytes()) {
-                            throw new D1Exception(D1Exception.Kind.INVALID, "the result is larger than "
-                                    + limits.resultBytes() + " bytes; select fewer rows or columns (add a LIMIT)");
                         }
                         rows.add(row);
                     }

@@ -290,6 +290,30 @@ class D1DatabasesTest {
                 + "SELECT x, 'some text' FROM c")).hasMessageContaining("the result is larger than 10000 bytes");
     }
 
+    @Test
+    void a_row_stops_being_read_at_the_cell_that_passes_the_result_limit() {
+        // 100 columns of 1 MB each: the row alone is 100 MB, far over a 4 MB limit. The check
+        // comes after each cell, so reading it stops after a few cells instead of building the
+        // whole row first; the test thread's own allocations show how far it got.
+        Path file = dir.resolve("wide.sqlite");
+        OpenDatabase open = OpenDatabase.open(file, D1Limits.defaults().withResultBytes(4 << 20),
+                OpenDatabase.OpenMode.CREATE);
+        try {
+            String columns = String.join(", ", java.util.Collections.nCopies(100, "v"));
+            open.run(List.of(new D1Statement("CREATE TABLE t (v TEXT)", List.of()),
+                    new D1Statement("INSERT INTO t VALUES (?)", List.of(SqlValue.text("x".repeat(1_000_000))))),
+                    OpenDatabase.Mode.QUERY);
+            com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long before = threads.getCurrentThreadAllocatedBytes();
+            assertThatThrownBy(() -> open.run(List.of(new D1Statement("SELECT " + columns + " FROM t", List.of())),
+                    OpenDatabase.Mode.QUERY)).hasMessageContaining("the result is larger than " + (4 << 20) + " bytes");
+            assertThat(threads.getCurrentThreadAllocatedBytes() - before).isLessThan(40L << 20);
+        } finally {
+            open.close();
+        }
+    }
+
     /** A database of 64 pages, with {@code create} run in it; then ten 100 KB rows are written to {@code table}: too many. */
     private void overfill(String create, String table) {
         d1.close();
