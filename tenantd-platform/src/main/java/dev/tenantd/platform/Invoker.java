@@ -283,6 +283,7 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
     /** What an {@code assets} binding answers: the version's asset for the request, or 404. */
     @Override
     public CompletableFuture<WorkerResponse> serveAsset(ScriptVersion version, WorkerRequest request) {
+        request.discardBody(); // assets answer from the request's method, URL and headers alone
         return CompletableFuture.supplyAsync(() -> assets.serve(version, request)
                 .orElseGet(() -> WorkerResponse.text(404, "Not Found")), pool.io());
     }

@@ -409,13 +409,21 @@ class ScriptsApiTest {
 
         ok(upload("site", "{\"main_module\":\"w.js\",\"assets\":{\"jwt\":\"" + completion + "\"},"
                 + "\"bindings\":[{\"type\":\"assets\",\"name\":\"ASSETS\"}]}",
-                "const url = new URL(request.url); if (url.pathname === '/via-binding') { return env.ASSETS.fetch(new Request(url.origin + '/style.css')); } return new Response('worker ' + url.pathname);"));
+                "const url = new URL(request.url); if (url.pathname === '/via-binding') { return env.ASSETS.fetch(new Request(url.origin + '/style.css')); } "
+                + "if (url.pathname === '/streamed-to-binding') return (async () => { let cancelled = false; "
+                + "const body = new ReadableStream({ pull(c) { c.enqueue(new Uint8Array(65536)); }, cancel() { cancelled = true; } }, { highWaterMark: 0 }); "
+                + "const r = await env.ASSETS.fetch(new Request(url.origin + '/style.css', { method: 'POST', body, duplex: 'half' })); "
+                + "for (let i = 0; i < 500 && !cancelled; i++) await scheduler.wait(10); "
+                + "return new Response(r.status + ' cancelled: ' + cancelled); })(); "
+                + "return new Response('worker ' + url.pathname);"));
         TestServer.Reply home = t.worker("GET", "site.apps.test", "/", null);
         assertThat(home.body()).isEqualTo("<h1>home</h1>\n");
         assertThat(home.headers().firstValue("content-type").orElse("")).startsWith("text/html");
         assertThat(t.worker("GET", "site.apps.test", "/style.css", null).body()).isEqualTo("body { a: b }");
         assertThat(t.worker("GET", "site.apps.test", "/elsewhere", null).body()).isEqualTo("worker /elsewhere");
         assertThat(t.worker("GET", "site.apps.test", "/via-binding", null).body()).isEqualTo("body { a: b }");
+        // a streamed body the assets binding does not read is cancelled, so its source stops
+        assertThat(t.worker("GET", "site.apps.test", "/streamed-to-binding", null).body()).endsWith("cancelled: true");
         assertThat(ok(t.get(t.accountApi(NS + "/site"))).path("script").path("has_assets").asBoolean()).isTrue();
 
         // the same files again: nothing to upload, the token is the completion token
