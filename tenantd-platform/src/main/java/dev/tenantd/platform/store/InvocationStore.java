@@ -30,7 +30,11 @@ public interface InvocationStore extends AutoCloseable {
     /** Removes records and aggregates older than {@code beforeMillis}; returns how many records went. */
     int deleteBefore(long beforeMillis);
 
-    /** Removes the oldest records until the rest take at most {@code maxBytes}; returns how many went. */
+    /**
+     * Removes records until the rest take at most {@code maxBytes}; returns how many went. The
+     * workers holding more than an equal share lose their oldest records first, so that one
+     * worker's flood of records does not push out the others'.
+     */
     int trimTo(long maxBytes);
 
     /** What the stored records take, as {@link InvocationEntry#approximateBytes()} counts. */

@@ -231,6 +231,30 @@ public abstract class InvocationStoreContract {
     }
 
     @Test
+    void the_size_cap_trims_the_workers_that_hold_the_most_so_one_flood_cannot_push_out_the_others() {
+        // older, and few: the quiet worker's records are the oldest in the store
+        List<InvocationEntry> quiet = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            quiet.add(entry("a", "ns", "quiet", i, "ok", 200, List.of(), "x".repeat(100)));
+        }
+        store.insert(quiet);
+        long one = quiet.get(0).approximateBytes();
+        for (int batch = 0; batch < 100; batch++) {
+            List<InvocationEntry> flood = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                flood.add(entry("a", "ns", "flood", 1_000 + batch * 10 + i, "ok", 200, List.of(), "x".repeat(100)));
+            }
+            store.insert(flood);
+        }
+        assertThat(store.trimTo(one * 200)).isEqualTo(810);
+        assertThat(store.storedBytes()).isLessThanOrEqualTo(one * 200);
+        assertThat(store.query(q("a").withScript("ns", "quiet").withLimit(100)).entries()).hasSize(10);
+        List<InvocationEntry> flood = store.query(q("a").withScript("ns", "flood").withLimit(1000)).entries();
+        assertThat(flood).hasSize(190);
+        assertThat(flood.get(0).timeMillis()).isEqualTo(1_999);
+    }
+
+    @Test
     void records_survive_reopening() {
         store.insert(List.of(entry("a", "", "kept", 1, "ok", 200, List.of(), "")));
         store.close();

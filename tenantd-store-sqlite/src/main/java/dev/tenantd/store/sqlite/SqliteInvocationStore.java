@@ -10,6 +10,7 @@ import dev.tenantd.platform.observability.MinuteAggregate;
 import dev.tenantd.platform.store.InvocationStore;
 import dev.tenantd.runtime.TenantdException;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -286,18 +287,63 @@ public final class SqliteInvocationStore implements InvocationStore {
 
     @Override
     public int trimTo(long maxBytes) {
-        // The newest chunk that no longer fits: it and every older one go.
-        long cutoff = read(db -> {
-            try (PreparedStatement st = db.prepareStatement("SELECT position FROM (SELECT position, sum(size_bytes) "
-                    + "OVER (ORDER BY position DESC) AS running FROM invocation_chunks) WHERE running > ? "
-                    + "ORDER BY position DESC LIMIT 1")) {
-                st.setLong(1, maxBytes);
-                try (ResultSet rs = st.executeQuery()) {
-                    return rs.next() ? rs.getLong(1) : -1L;
+        List<Long> sizes = read(db -> {
+            List<Long> list = new ArrayList<>();
+            try (PreparedStatement st = db.prepareStatement("SELECT sum(size_bytes) FROM invocation_chunks "
+                    + "GROUP BY account_id, namespace, script"); ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    list.add(rs.getLong(1));
                 }
             }
+            return list;
         });
-        return cutoff < 0 ? 0 : deleteChunks("position <= ?", cutoff);
+        long excess = sizes.stream().mapToLong(Long::longValue).sum() - maxBytes;
+        if (excess <= 0) {
+            return 0;
+        }
+        // Each worker keeps its newest records up to an equal share of the cap, and what a
+        // worker holding less than its share leaves over is shared by the others: only the
+        // workers over their share lose records, their oldest first.
+        long share = fairShare(sizes, maxBytes);
+        List<Long> doomed = read(db -> {
+            List<Long> list = new ArrayList<>();
+            try (PreparedStatement st = db.prepareStatement("SELECT position, size_bytes FROM (SELECT position, size_bytes, "
+                    + "sum(size_bytes) OVER (PARTITION BY account_id, namespace, script ORDER BY position DESC) AS kept "
+                    + "FROM invocation_chunks) WHERE kept > ? ORDER BY position")) {
+                st.setLong(1, share);
+                try (ResultSet rs = st.executeQuery()) {
+                    long freed = 0;
+                    while (freed < excess && rs.next()) {
+                        list.add(rs.getLong(1));
+                        freed += rs.getLong(2);
+                    }
+                }
+            }
+            return list;
+        });
+        int removed = 0;
+        for (int from = 0; from < doomed.size(); from += 500) {
+            List<Long> some = doomed.subList(from, Math.min(doomed.size(), from + 500));
+            removed += transaction(db -> deletePositions(db, some));
+        }
+        return removed;
+    }
+
+    /**
+     * The most each worker may keep so that all fit in {@code maxBytes}: workers under it keep
+     * everything, and the rest is divided equally among the others.
+     */
+    static long fairShare(List<Long> sizes, long maxBytes) {
+        List<Long> ascending = sizes.stream().sorted().toList();
+        long left = maxBytes;
+        for (int i = 0; i < ascending.size(); i++) {
+            long share = left / (ascending.size() - i);
+            if (ascending.get(i) > share) {
+                return share;
+            }
+            left -= ascending.get(i);
+        }
+        return Long.MAX_VALUE;
     }
 
     /** Deletes the chunks matching {@code where}, some at a time so readers are not held up; returns their records. */
@@ -305,32 +351,41 @@ public final class SqliteInvocationStore implements InvocationStore {
         int removed = 0;
         while (true) {
             int gone = transaction(db -> {
-                int records = 0;
                 List<Long> chunks = new ArrayList<>();
-                try (PreparedStatement st = db.prepareStatement("SELECT position, records_count FROM invocation_chunks WHERE "
+                try (PreparedStatement st = db.prepareStatement("SELECT position FROM invocation_chunks WHERE "
                         + where + " ORDER BY position LIMIT 500")) {
                     st.setLong(1, value);
                     try (ResultSet rs = st.executeQuery()) {
                         while (rs.next()) {
                             chunks.add(rs.getLong(1));
-                            records += rs.getInt(2);
                         }
                     }
                 }
-                try (PreparedStatement st = db.prepareStatement("DELETE FROM invocation_chunks WHERE position = ?")) {
-                    for (long chunk : chunks) {
-                        st.setLong(1, chunk);
-                        st.addBatch();
-                    }
-                    st.executeBatch();
-                }
-                return chunks.isEmpty() ? -1 : records;
+                return chunks.isEmpty() ? -1 : deletePositions(db, chunks);
             });
             if (gone < 0) {
                 return removed;
             }
             removed += gone;
         }
+    }
+
+    /** Deletes these chunks; returns how many records they held. */
+    private static int deletePositions(Connection db, List<Long> chunks) throws SQLException {
+        int records = 0;
+        try (PreparedStatement count = db.prepareStatement("SELECT records_count FROM invocation_chunks WHERE position = ?");
+                PreparedStatement delete = db.prepareStatement("DELETE FROM invocation_chunks WHERE position = ?")) {
+            for (long chunk : chunks) {
+                count.setLong(1, chunk);
+                try (ResultSet rs = count.executeQuery()) {
+                    records += rs.next() ? rs.getInt(1) : 0;
+                }
+                delete.setLong(1, chunk);
+                delete.addBatch();
+            }
+            delete.executeBatch();
+        }
+        return records;
     }
 
     @Override
