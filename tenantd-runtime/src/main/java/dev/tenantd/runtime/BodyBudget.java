@@ -2,8 +2,12 @@ package dev.tenantd.runtime;
 
 import java.lang.ref.Cleaner;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -13,6 +17,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * this caps what crosses between them, so that many large bodies at once are refused with
  * a clear error instead of exhausting the host. A body counts from {@link #hold} until it
  * is {@link #release released}, or, for a path that drops it, until it is collected.
+ *
+ * <p>A response body waiting for its client to take it is held for as long as the client
+ * takes, and a client that reads nothing could keep it for good: many such clients would
+ * fill the budget and have every tenant's large bodies refused. So a body handed to a
+ * socket is registered {@link #sending} with a way to let it go; when the budget refuses a
+ * body, the bodies that have waited longest for their clients, {@value #RECLAIMABLE_AFTER_SECONDS}
+ * seconds or more, are let go (their connections closed) until an eighth of the budget is
+ * free again.
  */
 public final class BodyBudget {
     /** Bodies smaller than this are not counted: they cannot add up to a danger before the heap notices. */
@@ -22,6 +34,16 @@ public final class BodyBudget {
     private final long capacityBytes;
     private final AtomicLong held = new AtomicLong();
     private final Map<byte[], Cleaner.Cleanable> holds = Collections.synchronizedMap(new WeakHashMap<>());
+    /** Bodies on their way to a client, by identity, with when they were handed over and how to drop them. */
+    private final Map<byte[], Sending> sending = new ConcurrentHashMap<>();
+    private final AtomicLong lastReclaim = new AtomicLong(System.nanoTime() - RECLAIM_INTERVAL_NANOS);
+
+    /** How long a body must have waited for its client before a full budget lets it go. */
+    static final long RECLAIMABLE_AFTER_SECONDS = 5;
+    private static final long RECLAIM_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private record Sending(byte[] body, long sinceNanos, Runnable drop) {
+    }
 
     public BodyBudget(long capacityBytes) {
         if (capacityBytes < COUNTED_FROM) {
@@ -39,9 +61,48 @@ public final class BodyBudget {
         return held.get();
     }
 
-    /** Whether a body of this size may be taken into memory now. */
+    /**
+     * Whether a body of this size may be taken into memory now. A refusal lets go of the
+     * bodies that waited longest for slow clients, so that later ones fit.
+     */
     public boolean admits(long bytes) {
-        return bytes < COUNTED_FROM || held.get() + bytes <= capacityBytes;
+        if (bytes < COUNTED_FROM || held.get() + bytes <= capacityBytes) {
+            return true;
+        }
+        reclaim(bytes);
+        return false;
+    }
+
+    /**
+     * The held body was handed to a socket for a client to take: until it is released,
+     * {@code drop} may be run (once, on any thread) to let it go, by closing the connection.
+     */
+    public void sending(byte[] body, Runnable drop) {
+        if (body.length >= COUNTED_FROM) {
+            sending.put(body, new Sending(body, System.nanoTime(), drop));
+        }
+    }
+
+    private void reclaim(long wanted) {
+        long now = System.nanoTime();
+        long last = lastReclaim.get();
+        if (now - last < RECLAIM_INTERVAL_NANOS || !lastReclaim.compareAndSet(last, now)) {
+            return;
+        }
+        long waitedEnough = now - TimeUnit.SECONDS.toNanos(RECLAIMABLE_AFTER_SECONDS);
+        List<Sending> oldest = sending.values().stream().filter(s -> s.sinceNanos() - waitedEnough <= 0)
+                .sorted(Comparator.comparingLong(Sending::sinceNanos)).toList();
+        long target = Math.max(wanted, capacityBytes / 8);
+        long freed = 0;
+        for (Sending s : oldest) {
+            if (freed >= target) {
+                break;
+            }
+            if (sending.remove(s.body(), s)) {
+                freed += s.body().length;
+                s.drop().run();
+            }
+        }
     }
 
     /** Counts a body the host now holds, until it is released or collected. */
@@ -60,6 +121,7 @@ public final class BodyBudget {
         if (body.length < COUNTED_FROM) {
             return;
         }
+        sending.remove(body);
         Cleaner.Cleanable hold = holds.remove(body);
         if (hold != null) {
             hold.clean();

@@ -1,6 +1,7 @@
 package dev.tenantd.server;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -38,17 +39,34 @@ final class ConnectionGuard implements Handler<HttpConnection> {
     private final AtomicLong lastRefusalLogged = new AtomicLong(System.nanoTime() - REFUSAL_LOG_INTERVAL);
     private final ConcurrentHashMap<String, Integer> openByAddress = new ConcurrentHashMap<>();
 
+    private static final String CLOCK = "tenantd-connection-clock";
+
     ConnectionGuard(String listener, ListenerLimits limits, ListenerReplies replies) {
         this.listener = listener;
         this.limits = limits;
         this.replies = replies;
     }
 
+    /**
+     * Closes the connection at once, dropping what is still queued for the client (Vert.x's own
+     * close waits until that has been written, which a client that reads nothing never allows).
+     */
+    static void closeNow(HttpConnection connection) {
+        Channel channel = ((ConnectionBase) connection).channel();
+        // From the clock toward the socket, past Vert.x's handler, which would queue the close after those writes.
+        ChannelHandlerContext clock = channel.pipeline().context(CLOCK);
+        if (clock != null) {
+            clock.close();
+        } else {
+            channel.unsafe().close(channel.voidPromise());
+        }
+    }
+
     @Override
     public void handle(HttpConnection connection) {
         Channel channel = ((ConnectionBase) connection).channel();
         ConnectionClock clock = new ConnectionClock(limits, replies);
-        channel.pipeline().addBefore(VERTX_HANDLER, "tenantd-connection-clock", clock);
+        channel.pipeline().addBefore(VERTX_HANDLER, CLOCK, clock);
         String address = addressKey(channel.remoteAddress());
         if (open.incrementAndGet() > limits.maxConnections()) {
             open.decrementAndGet();

@@ -162,7 +162,8 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
                 if (upgrade) {
                     request.resume();
                 }
-                answer(request.response(), target, response, error, bodies, workerRequest.method(), acceptEncoding);
+                answer(request.response(), target, response, error, bodies, workerRequest.method(), acceptEncoding,
+                        () -> ConnectionGuard.closeNow(request.connection()));
             });
         });
     }
@@ -242,14 +243,17 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
      */
     static void answer(HttpServerResponse out, ScriptRef script, WorkerResponse response, Throwable error,
             BodyBudget bodies) {
-        answer(out, script, response, error, bodies, "GET", Optional.empty());
+        answer(out, script, response, error, bodies, "GET", Optional.empty(), out::reset);
     }
 
-    /** As above, for a request with this method and Accept-Encoding (which decide the content coding sent). */
+    /**
+     * As above, for a request with this method and Accept-Encoding (which decide the content
+     * coding sent); {@code closeConnection} lets go of a client that is slow to take its answer.
+     */
     static void answer(HttpServerResponse out, ScriptRef script, WorkerResponse response, Throwable error,
-            BodyBudget bodies, String method, Optional<String> acceptEncoding) {
+            BodyBudget bodies, String method, Optional<String> acceptEncoding, Runnable closeConnection) {
         try {
-            write(out, script, response, error, bodies, method, acceptEncoding);
+            write(out, script, response, error, bodies, method, acceptEncoding, closeConnection);
         } catch (RuntimeException e) {
             LOG.error("writing the response of worker {} failed; answering 500: {}", script, e.toString());
             if (response != null) {
@@ -276,7 +280,7 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
     }
 
     private static void write(HttpServerResponse out, ScriptRef script, WorkerResponse response, Throwable error,
-            BodyBudget bodies, String method, Optional<String> acceptEncoding) {
+            BodyBudget bodies, String method, Optional<String> acceptEncoding, Runnable closeConnection) {
         if (out.closed() || out.ended()) {
             if (response != null) {
                 response.discardBody();
@@ -319,6 +323,18 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
             return;
         }
         byte[] body = response.body();
+        // A client that takes its response slowly holds the body in the budget meanwhile; when the
+        // budget is full, those that waited longest are let go (BodyBudget).
+        Context context = Vertx.currentContext();
+        bodies.sending(body, () -> context.runOnContext(v -> {
+            if (!out.closed()) {
+                LOG.info("closing a connection whose client has not taken the {}-byte response of worker {} while the "
+                        + "memory for bodies in flight is full", body.length, script);
+                closeConnection.run();
+            }
+            // The write it was queued for fails with the connection; the budget need not wait for that.
+            bodies.release(body);
+        }));
         if (coding == ResponseEncoding.Choice.AS_IS) {
             out.end(Buffer.buffer(body)).onComplete(ignored -> bodies.release(body));
         } else {

@@ -58,6 +58,30 @@ class BodyBudgetTest {
     }
 
     @Test
+    void a_client_that_takes_nothing_is_let_go_once_the_budget_is_full_so_large_answers_are_served_again() throws Exception {
+        try (TestServer t = new TestServer(dir, List.of(), new ServerConfig.Capacity(64, 24L * MB))) {
+            assertThat(t.putModule(t.accountApi("/workers/scripts/big"), "{\"main_module\":\"b.js\"}", "b.js", """
+                    export default { fetch() { return new Response(new Uint8Array(20 * 1024 * 1024).fill(65)); } };""")
+                    .status()).isEqualTo(200);
+            try (RawHttp stalled = RawHttp.connectWithSmallReceiveBuffer(t.server.port(), "127.0.0.1")) {
+                assertThat(stalled.get("big.localhost", "/").statusLine()).startsWith("HTTP/1.1 200");
+                // It never reads on, and stays connected: the server's idle timeout (75 s) would keep it
+                // that long. Refused answers in the meantime make room by letting it go once it has
+                // waited a few seconds.
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                TestServer.Reply again;
+                do {
+                    again = t.worker("GET", "big.localhost", "/", null);
+                } while (again.status() != 200 && System.nanoTime() < deadline);
+                assertThat(again.status()).as(again.body()).isEqualTo(200);
+                assertThat(again.body()).hasSize(20 * MB);
+                RawHttp.Ending ending = stalled.untilClosed();
+                assertThat(ending.received().length()).isLessThan(20 * MB);
+            }
+        }
+    }
+
+    @Test
     void a_body_a_worker_sends_that_does_not_fit_in_the_budget_is_refused_before_it_is_copied() {
         try (TestServer t = new TestServer(dir, List.of(), new ServerConfig.Capacity(64, 8L * MB))) {
             assertThat(t.putModule(t.accountApi("/workers/scripts/sender"), "{\"main_module\":\"s.js\"}", "s.js", """
