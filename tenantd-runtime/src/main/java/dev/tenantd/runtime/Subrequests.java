@@ -151,10 +151,18 @@ final class Subrequests {
             String operation = string(args[1]);
             Invocation owner = isolate.current();
             if (!operation.equals("connect")) {
+                // What a write sends is held until the peer has taken it: it counts against the
+                // budget for bodies in flight like any other body a worker sends.
+                if (operation.equals("write") && !bodyFits(call, args[4])) {
+                    return null;
+                }
                 if (owner != null) {
                     callOwners.put(call, owner);
                 }
-                reply(call, sockets.operate(owner, operation, integer(args[2]), bytesOf(args[4])));
+                byte[] bytes = bytesOf(args[4]);
+                bodies.hold(bytes);
+                reply(call, sockets.operate(owner, operation, integer(args[2]), bytes)
+                        .whenComplete((done, error) -> bodies.release(bytes)));
             } else if (owner != null && owner.outbound.isPresent() && !owner.finished) {
                 callOwners.put(call, owner);
                 reply(call, CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "Error",

@@ -101,6 +101,34 @@ class BodyBudgetTest {
     }
 
     @Test
+    void a_socket_write_that_does_not_fit_in_the_budget_is_refused_before_it_is_copied() throws Exception {
+        // a peer that takes the connection and never reads
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+                TestServer t = new TestServer(dir, List.of(), dev.tenantd.platform.Limits.defaults(),
+                        new dev.tenantd.platform.EgressPolicy(List.of("localhost"), List.of()), ListenerLimits.defaults(),
+                        new ServerConfig.Capacity(64, 8L * MB))) {
+            assertThat(t.putModule(t.accountApi("/workers/scripts/writer"), "{\"main_module\":\"w.js\"}", "w.js", """
+                    import { connect } from 'cloudflare:sockets';
+                    export default { async fetch() {
+                      const socket = connect('localhost:%d');
+                      const writer = socket.writable.getWriter();
+                      try {
+                        await writer.write(new Uint8Array(1024));
+                        await writer.write(new Uint8Array(12 * 1024 * 1024));
+                        return new Response('written');
+                      } catch (e) {
+                        return new Response(e.message);
+                      } finally {
+                        socket.close();
+                      }
+                    } };""".formatted(silent.getLocalPort())).status()).isEqualTo(200);
+            TestServer.Reply r = t.worker("GET", "writer.localhost", "/", null);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).startsWith("Server busy: a body of 12582912 bytes does not fit").contains("8 MB");
+        }
+    }
+
+    @Test
     void a_request_body_larger_than_the_budget_streams_past_it_and_one_over_the_limit_is_refused() throws Exception {
         try (TestServer t = new TestServer(dir, List.of(), new ServerConfig.Capacity(64, 8L * MB))) {
             assertThat(t.putModule(t.accountApi("/workers/scripts/echo"), "{\"main_module\":\"e.js\"}", "e.js", """
