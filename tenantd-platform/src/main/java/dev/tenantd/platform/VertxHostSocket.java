@@ -103,7 +103,26 @@ final class VertxHostSocket implements HostSocket {
 
     @Override
     public CompletableFuture<Void> startTls() {
-        return onLoop(() -> socket.upgradeToSsl(tls, hostname, null));
+        return onLoop(() -> {
+            // What arrived before the handshake and was not read is plaintext that anyone on the
+            // path could have sent: it must not be read as if it came over TLS. A read still
+            // waiting on the plain connection ends with it.
+            boolean paused = receivedBytes >= READ_AHEAD;
+            received.clear();
+            receivedBytes = 0;
+            completePending(END);
+            if (paused && !closed) {
+                socket.resume();
+            }
+            return socket.upgradeToSsl(tls, hostname, null);
+        });
+    }
+
+    /** Bytes received and not yet read (for tests). */
+    CompletableFuture<Integer> unreadBytes() {
+        CompletableFuture<Integer> count = new CompletableFuture<>();
+        context.runOnContext(v -> count.complete(receivedBytes));
+        return count;
     }
 
     @Override

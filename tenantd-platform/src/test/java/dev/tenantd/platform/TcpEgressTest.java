@@ -201,16 +201,15 @@ class TcpEgressTest {
     void starttls_upgrades_a_plain_connection() throws Exception {
         NetServer server = server(new NetServerOptions().setKeyCertOptions(certificate.keyCertOptions()),
                 socket -> {
-                    // Switched to TLS in the same event-loop turn that answers GO: the client's
-                    // handshake, sent once it reads GO, can only find the server ready for it.
+                    // GO goes out once the server is ready for TLS (the server's TLS context may be
+                    // made only now): the client's handshake, sent once it reads GO, finds it ready.
                     boolean[] secure = {false};
                     socket.handler(b -> {
                         if (secure[0]) {
                             socket.write(Buffer.buffer("secure:" + b));
                         } else if (b.toString().equals("STARTTLS")) {
                             secure[0] = true;
-                            socket.write("GO");
-                            socket.upgradeToSsl();
+                            socket.upgradeToSsl(Buffer.buffer("GO"));
                         }
                     });
                 });
@@ -218,6 +217,39 @@ class TcpEgressTest {
                 SocketRequest.SecureTransport.STARTTLS), LOOPBACK_ALLOWED));
         await(socket.write(bytes("STARTTLS")));
         assertThat(readFully(socket, 2)).isEqualTo("GO");
+        await(socket.startTls());
+        await(socket.write(bytes("data")));
+        assertThat(readFully(socket, 11)).isEqualTo("secure:data");
+        socket.close();
+    }
+
+    @Test
+    void starttls_drops_plaintext_that_arrived_unread_before_the_handshake() throws Exception {
+        NetServer server = server(new NetServerOptions().setKeyCertOptions(certificate.keyCertOptions()),
+                socket -> {
+                    boolean[] secure = {false};
+                    socket.handler(b -> {
+                        if (secure[0]) {
+                            socket.write(Buffer.buffer("secure:" + b));
+                        } else if (b.toString().equals("STARTTLS")) {
+                            socket.write("GO");
+                        } else if (b.toString().equals("READ")) {
+                            // what a party on the path could slip in after the answer the client read
+                            secure[0] = true;
+                            socket.upgradeToSsl(Buffer.buffer("INJECTED"));
+                        }
+                    });
+                });
+        HostSocket socket = await(egress.connect(new SocketRequest("localhost", server.actualPort(),
+                SocketRequest.SecureTransport.STARTTLS), LOOPBACK_ALLOWED));
+        await(socket.write(bytes("STARTTLS")));
+        assertThat(readFully(socket, 2)).isEqualTo("GO");
+        await(socket.write(bytes("READ")));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (await(((VertxHostSocket) socket).unreadBytes()) < "INJECTED".length() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(await(((VertxHostSocket) socket).unreadBytes())).isEqualTo("INJECTED".length());
         await(socket.startTls());
         await(socket.write(bytes("data")));
         assertThat(readFully(socket, 11)).isEqualTo("secure:data");
