@@ -38,6 +38,8 @@ final class TailEvent implements InvocationObserver {
     private final long eventTimestamp = System.currentTimeMillis();
     private final ArrayNode logs = Platform.JSON.createArrayNode();
     private final ArrayNode exceptions = Platform.JSON.createArrayNode();
+    /** The logs and exceptions as text, once a filter searched them; the event is complete by then. */
+    private String searchable;
     private int status;
     private String outcome = "unknown";
     /** For an event of an open WebSocket: its type (message, close); the request is the placeholder then. */
@@ -117,7 +119,11 @@ final class TailEvent implements InvocationObserver {
 
     /** Whether a log line, an exception or the URL contains {@code text}. */
     boolean mentions(String text) {
-        return request.url().contains(text) || logs.toString().contains(text) || exceptions.toString().contains(text);
+        if (searchable == null) {
+            // written once per event, however many tails and filters look into it
+            searchable = logs.toString() + '\n' + exceptions.toString();
+        }
+        return request.url().contains(text) || searchable.contains(text);
     }
 
     /** The trace event as wrangler reads it. */

@@ -16,6 +16,11 @@ import java.util.function.Predicate;
  */
 final class TailFilter {
     static final TailFilter ALL = new TailFilter(List.of());
+    /**
+     * The most filters one tail may have: each runs for every event of the worker, on the
+     * thread that finished the invocation. wrangler sends one of each kind at most.
+     */
+    static final int MAX_FILTERS = 16;
 
     private final List<Predicate<TailEvent>> tests;
 
@@ -49,6 +54,9 @@ final class TailFilter {
                 Predicate<TailEvent> test = test(f.getKey(), f.getValue());
                 if (test != null) {
                     tests.add(test);
+                }
+                if (tests.size() > MAX_FILTERS) {
+                    throw bad("a tail takes at most " + MAX_FILTERS + " filters.");
                 }
             });
         }

@@ -83,6 +83,18 @@ class TailsTest {
                         e -> assertThat(e.problem()).isEqualTo(Problem.INVALID_REQUEST))
                 .hasMessageContaining(Tails.MAX_FILTER_CHARS + " characters");
         assertThat(tails.list(ScriptRef.plain("other", "big"), NOW)).isEmpty();
+
+        // small filters, but many: each would run for every event
+        com.fasterxml.jackson.databind.node.ArrayNode filters = new com.fasterxml.jackson.databind.ObjectMapper().createArrayNode();
+        for (int i = 0; i <= TailFilter.MAX_FILTERS; i++) {
+            filters.addObject().put("query", "a");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> tails.create(ScriptRef.plain("other", "many"), filters, NOW))
+                .isInstanceOfSatisfying(PlatformException.class,
+                        e -> assertThat(e.problem()).isEqualTo(Problem.INVALID_REQUEST))
+                .hasMessageContaining("at most " + TailFilter.MAX_FILTERS + " filters");
+        filters.remove(0);
+        assertThat(tails.create(ScriptRef.plain("other", "many"), filters, NOW)).isNotNull();
     }
 
     @Test
