@@ -19,6 +19,8 @@ public record ScriptObservability(boolean enabled, double headSamplingRate) {
     public static final ScriptObservability DEFAULT = new ScriptObservability(true, 1.0);
     private static final Set<String> KNOWN = Set.of("enabled", "head_sampling_rate", "logs", "traces");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The most an {@code observability} block may take, as JSON text. */
+    public static final int MAX_CHARS = 4096;
     /** Parsed settings by their JSON text: scripts mostly share a few, and the request path reads them. */
     private static final ConcurrentHashMap<String, ScriptObservability> PARSED = new ConcurrentHashMap<>();
 
@@ -32,6 +34,10 @@ public record ScriptObservability(boolean enabled, double headSamplingRate) {
         }
         if (!block.isObject()) {
             return Optional.of("observability must be an object such as {\"enabled\": true, \"head_sampling_rate\": 0.1}");
+        }
+        if (block.toString().length() > MAX_CHARS) {
+            // kept with the script and read on its request path; Cloudflare's blocks are a few switches
+            return Optional.of("observability takes at most " + MAX_CHARS + " characters of JSON");
         }
         for (var it = block.fieldNames(); it.hasNext(); ) {
             String k = it.next();

@@ -40,5 +40,9 @@ class ScriptObservabilityTest {
         assertThat(problem("true")).contains("must be an object");
         assertThat(problem("{\"logs\":{\"head_sampling_rate\":-0.1}}")).contains("observability.logs.head_sampling_rate");
         assertThat(problem("{\"logs\":[]}")).contains("observability.logs");
+        // traces are kept as given, so their size is bounded
+        assertThat(problem("{\"traces\":{\"x\":\"" + "y".repeat(ScriptObservability.MAX_CHARS) + "\"}}"))
+                .contains("at most " + ScriptObservability.MAX_CHARS + " characters");
+        assertThat(problem("{\"traces\":{\"enabled\":true}}")).isEmpty();
     }
 }
