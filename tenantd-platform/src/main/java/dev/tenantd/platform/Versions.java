@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -28,7 +27,13 @@ final class Versions {
     private final Limits limits;
     private final Directory directory;
     private final Invoker invoker;
-    private final ConcurrentHashMap<ScriptRef, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /**
+     * The locks that order changes of one script, shared among scripts by their name's hash: a
+     * lock per name ever asked for would grow with every made-up name a client sends. Each
+     * change takes one script's lock and holds it briefly (validation runs before it).
+     */
+    private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
+    static final int LOCK_STRIPES = 1024;
 
     Versions(ScriptStore store, JsEngine engine, Limits limits, Directory directory, Invoker invoker) {
         this.store = store;
@@ -36,10 +41,13 @@ final class Versions {
         this.limits = limits;
         this.directory = directory;
         this.invoker = invoker;
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            locks[i] = new ReentrantLock();
+        }
     }
 
     ReentrantLock lock(ScriptRef ref) {
-        return locks.computeIfAbsent(ref, r -> new ReentrantLock());
+        return locks[Math.floorMod(ref.hashCode(), LOCK_STRIPES)];
     }
 
     ScriptVersion newVersion(ScriptRef ref, Optional<Script> previous, String mainModule, boolean serviceWorker,
