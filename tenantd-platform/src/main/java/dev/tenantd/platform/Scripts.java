@@ -327,9 +327,14 @@ public final class Scripts {
             throw new PlatformException(Problem.INVALID_REQUEST, "Name at least one secret to set or delete.");
         }
         for (var e : changes.entrySet()) {
-            if (!e.getKey().matches("[A-Za-z_$][A-Za-z0-9_$]*")) {
-                throw new PlatformException(Problem.INVALID_BINDING, "Secret name '" + e.getKey()
-                        + "' is not a valid JavaScript identifier.");
+            if (!e.getKey().matches("[A-Za-z_$][A-Za-z0-9_$]*") || e.getKey().length() > MAX_SECRET_NAME_CHARS) {
+                throw new PlatformException(Problem.INVALID_BINDING, "Secret name '" + clip(e.getKey())
+                        + "' is not a valid JavaScript identifier of at most " + MAX_SECRET_NAME_CHARS + " characters.");
+            }
+            int bytes = e.getValue().map(v -> v.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).orElse(0);
+            if (bytes > MAX_SECRET_BYTES) {
+                throw new PlatformException(Problem.INVALID_BINDING, "Secret '" + e.getKey() + "' has " + bytes
+                        + " bytes; a secret takes at most " + MAX_SECRET_BYTES + " bytes (as on Workers).");
             }
         }
         return deriveVersion(ref, "api", from -> {
@@ -337,6 +342,11 @@ public final class Scripts {
             Set<String> removed = new HashSet<>();
             for (BindingSpec b : from.bindings()) {
                 if (changes.containsKey(b.name())) {
+                    if (changes.get(b.name()).isPresent() && !b.type().equals("secret_text")) {
+                        throw new PlatformException(Problem.INVALID_BINDING, "'" + b.name() + "' is a " + b.type()
+                                + " binding of this worker; a secret cannot take its name. Upload the worker "
+                                + "without that binding first, or name the secret differently.");
+                    }
                     if (changes.get(b.name()).isEmpty()) {
                         if (!b.type().equals("secret_text")) {
                             throw new PlatformException(Problem.SECRET_NOT_FOUND, "'" + b.name()
@@ -358,8 +368,23 @@ public final class Scripts {
                             + "' has no secret named '" + e.getKey() + "'.");
                 }
             }
+            long secretCount = bindings.stream().filter(b -> b.type().equals("secret_text")).count();
+            if (secretCount > MAX_SECRETS) {
+                throw new PlatformException(Problem.INVALID_BINDING, "Worker '" + ref.name() + "' would have "
+                        + secretCount + " secrets; a worker has at most " + MAX_SECRETS + ".");
+            }
             return withBindings(from, bindings);
         });
+    }
+
+    /** The largest secret value, in UTF-8 bytes: Workers' limit for an environment variable. */
+    public static final int MAX_SECRET_BYTES = 5 * 1024;
+    /** Secrets one worker may have: Workers' limit for environment variables on paid plans. */
+    public static final int MAX_SECRETS = 128;
+    static final int MAX_SECRET_NAME_CHARS = 256;
+
+    private static String clip(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 64) + "...";
     }
 
     private static ScriptVersion withBindings(ScriptVersion v, List<BindingSpec> bindings) {

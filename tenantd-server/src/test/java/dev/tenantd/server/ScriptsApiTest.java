@@ -209,6 +209,12 @@ class ScriptsApiTest {
         refused(send("DELETE", t.accountApi(NS + "/vault/secrets/OTHER"), null, null), 404, "OTHER");
         refused(send("PUT", t.accountApi(NS + "/vault/secrets"), "application/json", "{\"name\":\"X\"}"), 400, "text");
         refused(send("DELETE", t.accountApi(NS + "/vault/secrets/MODE"), null, null), 404, "not a secret");
+        // a secret neither takes the name of another binding nor grows without bound; nothing changes
+        refused(send("PUT", t.accountApi(NS + "/vault/secrets"), "application/json", "{\"name\":\"MODE\",\"text\":\"x\"}"),
+                400, "plain_text binding");
+        refused(send("PUT", t.accountApi(NS + "/vault/secrets"), "application/json",
+                "{\"name\":\"BIG\",\"text\":\"" + "x".repeat(5 * 1024 + 1) + "\"}"), 400, "5120 bytes");
+        assertThat(serve("vault")).isEqualTo("test:undefined:undefined");
 
         // an upload without keep_bindings replaces every binding but the secrets, which outlive uploads
         ok(send("PUT", t.accountApi(NS + "/vault/secrets"), "application/json", "{\"name\":\"API_KEY\",\"text\":\"k\"}"));
