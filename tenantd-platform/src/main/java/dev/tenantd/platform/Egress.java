@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
@@ -58,6 +59,8 @@ public final class Egress implements AutoCloseable {
     private final long maxBodyBytes;
     /** Response bodies of a known length up to this are read whole; longer or unknown ones stream. */
     static final long WHOLE_UP_TO = 64 * 1024;
+    /** Open connections to one origin (scheme, host and port), for all workers together; more wait for one. */
+    static final int MAX_CONNECTIONS_PER_ORIGIN = 256;
     private final TcpEgress tcp;
     private final OutboundWebSockets webSockets;
 
@@ -88,7 +91,10 @@ public final class Egress implements AutoCloseable {
                 .setIdleTimeout(60)
                 .setKeepAlive(true)
                 // A streamed answer reaches the worker in chunks of this size at most.
-                .setMaxChunkSize(BodyStream.CHUNK_BYTES));
+                .setMaxChunkSize(BodyStream.CHUNK_BYTES),
+                // Vert.x keeps 5 connections per origin and queues the rest: one tenant's slow
+                // downloads or event streams would hold up every other tenant's requests there.
+                new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_ORIGIN));
     }
 
     /**

@@ -1,0 +1,76 @@
+package dev.tenantd.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.tenantd.platform.EgressPolicy;
+import dev.tenantd.platform.Limits;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * fetch() connections to one origin, over real sockets: responses that take long (a slow
+ * download, an event stream) do not make other requests to the same origin wait for them.
+ */
+class EgressConnectionsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void slow_responses_from_an_origin_do_not_hold_up_other_requests_to_it() throws Exception {
+        CountDownLatch quickArrived = new CountDownLatch(1);
+        CountDownLatch holdsArrived = new CountDownLatch(8);
+        HttpServer origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        origin.setExecutor(Executors.newCachedThreadPool());
+        // Each held response waits until the quick request has come, or 30 s: so the quick one
+        // arrives either while they are all open, or (if it waited for a connection) only after.
+        origin.createContext("/hold", exchange -> {
+            holdsArrived.countDown();
+            String body = Await.released(quickArrived) ? "released" : "timed out";
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        origin.createContext("/quick", exchange -> {
+            quickArrived.countDown();
+            byte[] bytes = "quick".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        origin.start();
+        try (TestServer t = new TestServer(dir, List.of(), Limits.defaults(), new EgressPolicy(List.of("localhost"), List.of()))) {
+            String from = "http://localhost:" + origin.getAddress().getPort();
+            assertThat(t.putModule(t.accountApi("/workers/scripts/holder"), "{\"main_module\":\"h.js\"}", "h.js", """
+                    export default { async fetch(request) {
+                      const from = new URL(request.url).searchParams.get('from');
+                      const held = [];
+                      for (let i = 0; i < 8; i++) held.push(fetch(from + '/hold?' + i).then((r) => r.text()));
+                      return new Response((await Promise.all(held)).join(','));
+                    } };""").status()).isEqualTo(200);
+            assertThat(t.putModule(t.accountApi("/workers/scripts/other"), "{\"main_module\":\"o.js\"}", "o.js", """
+                    export default { async fetch(request) {
+                      const from = new URL(request.url).searchParams.get('from');
+                      return fetch(from + '/quick');
+                    } };""").status()).isEqualTo(200);
+            Thread holder = Thread.ofVirtual().start(() -> t.worker("GET", "holder.localhost", "/?from=" + from, null));
+            // another tenant's request to the same origin, once all eight are open there
+            assertThat(Await.released(holdsArrived)).as("all eight held requests reached the origin").isTrue();
+            assertThat(t.worker("GET", "other.localhost", "/?from=" + from, null).body()).isEqualTo("quick");
+            holder.join();
+        } finally {
+            origin.stop(0);
+        }
+    }
+}
