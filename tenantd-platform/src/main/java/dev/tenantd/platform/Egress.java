@@ -61,6 +61,7 @@ public final class Egress implements AutoCloseable {
     static final long WHOLE_UP_TO = 64 * 1024;
     /** Open connections to one origin (scheme, host and port), for all workers together; more wait for one. */
     static final int MAX_CONNECTIONS_PER_ORIGIN = 256;
+    private final NameLookups lookups;
     private final TcpEgress tcp;
     private final OutboundWebSockets webSockets;
 
@@ -80,7 +81,8 @@ public final class Egress implements AutoCloseable {
     public Egress(Vertx vertx, Supplier<String> apiAddress, BodyBudget bodies, long maxBodyBytes,
             java.util.Optional<io.vertx.core.net.TrustOptions> socketTrust) {
         this.vertx = vertx;
-        this.tcp = new TcpEgress(vertx, socketTrust);
+        this.lookups = new NameLookups(vertx);
+        this.tcp = new TcpEgress(vertx, socketTrust, lookups);
         this.apiAddress = apiAddress;
         this.bodies = bodies;
         this.maxBodyBytes = maxBodyBytes;
@@ -151,11 +153,11 @@ public final class Egress implements AutoCloseable {
         }
         if (OutboundWebSockets.isUpgrade(request)) {
             // A WebSocket goes to the address checked as for any request; it follows no redirect.
-            return vertx.<InetAddress>executeBlocking(() -> resolveAllowed(host, policies))
+            return resolveForFetch(host, policies)
                     .compose(address -> webSockets.connect(request, host, port, https, address,
                             host + (uri.getPort() > 0 ? ":" + port : ""), target));
         }
-        return vertx.<InetAddress>executeBlocking(() -> resolveAllowed(host, policies))
+        return resolveForFetch(host, policies)
                 .compose(address -> exchange(request, host, port, https, address,
                         host + (uri.getPort() > 0 ? ":" + port : ""), target, policies, redirects));
     }
@@ -346,11 +348,12 @@ public final class Egress implements AutoCloseable {
                 what + " was blocked by the egress policy: " + reason + ".");
     }
 
-    private static InetAddress resolveAllowed(String host, EgressPolicies policies) {
+    private Future<InetAddress> resolveForFetch(String host, EgressPolicies policies) {
         if (host.isEmpty()) {
-            throw new InvocationException(Outcome.EXCEPTION, "TypeError", "Fetch API cannot load: the URL has no host.");
+            return Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
+                    "Fetch API cannot load: the URL has no host."));
         }
-        return resolveAllowed(host, policies, "fetch to " + host);
+        return lookups.resolve(host, policies, "fetch to " + host);
     }
 
     /**
@@ -399,6 +402,7 @@ public final class Egress implements AutoCloseable {
         client.close();
         tcp.close();
         webSockets.close();
+        lookups.close();
     }
 
     private static final class InetAddressHolder {

@@ -32,10 +32,23 @@ final class TcpEgress implements AutoCloseable {
 
     private final Vertx vertx;
     private final NetClient client;
+    private final NameLookups lookups;
+    private final boolean ownsLookups;
     private final ClientSSLOptions tls;
 
+    /** With lookups of its own, closed with it. */
     TcpEgress(Vertx vertx, Optional<TrustOptions> extraTrust) {
+        this(vertx, extraTrust, new NameLookups(vertx), true);
+    }
+
+    TcpEgress(Vertx vertx, Optional<TrustOptions> extraTrust, NameLookups lookups) {
+        this(vertx, extraTrust, lookups, false);
+    }
+
+    private TcpEgress(Vertx vertx, Optional<TrustOptions> extraTrust, NameLookups lookups, boolean ownsLookups) {
         this.vertx = vertx;
+        this.lookups = lookups;
+        this.ownsLookups = ownsLookups;
         this.client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS));
         ClientSSLOptions options = new ClientSSLOptions().setHostnameVerificationAlgorithm("HTTPS");
         extraTrust.ifPresent(options::setTrustOptions);
@@ -51,7 +64,7 @@ final class TcpEgress implements AutoCloseable {
         }
         CompletableFuture<HostSocket> result = new CompletableFuture<>();
         Context context = vertx.getOrCreateContext();
-        context.runOnContext(v -> vertx.<InetAddress>executeBlocking(() -> Egress.resolveAllowed(host, policies, what))
+        context.runOnContext(v -> lookups.resolve(host, policies, what)
                 .compose(address -> {
                     String name = unbracketed(host);
                     boolean tlsNow = request.secureTransport() == SocketRequest.SecureTransport.ON;
@@ -107,5 +120,8 @@ final class TcpEgress implements AutoCloseable {
     @Override
     public void close() {
         client.close();
+        if (ownsLookups) {
+            lookups.close();
+        }
     }
 }
