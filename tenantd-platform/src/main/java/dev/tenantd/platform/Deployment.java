@@ -21,12 +21,35 @@ public record Deployment(String id, String createdOn, List<Split> versions, Stri
         }
     }
 
+    /** The longest message kept, in UTF-8 bytes; a longer one is cut (as Cloudflare does). */
+    public static final int MAX_MESSAGE_BYTES = 100;
+
     public Deployment {
         Objects.requireNonNull(id, "id");
+        message = cut(message);
         versions = List.copyOf(versions);
         if (versions.isEmpty()) {
             throw new IllegalArgumentException("a deployment needs at least one version");
         }
+    }
+
+    /** {@code message} cut to at most {@link #MAX_MESSAGE_BYTES} bytes of UTF-8, between characters. */
+    static String cut(String message) {
+        if (message == null || message.length() * 3 <= MAX_MESSAGE_BYTES) {
+            return message;
+        }
+        int bytes = 0;
+        int end = 0;
+        while (end < message.length()) {
+            int cp = message.codePointAt(end);
+            int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes + size > MAX_MESSAGE_BYTES) {
+                break;
+            }
+            bytes += size;
+            end += Character.charCount(cp);
+        }
+        return message.substring(0, end);
     }
 
     /** The version with the largest share (the first of equals): the one the script reports as current. */

@@ -33,6 +33,13 @@ public interface ScriptStore {
      */
     Script saveVersion(ScriptRef ref, ScriptVersion version, Optional<Deployment> deployment);
 
+    /**
+     * How many of a script's newest versions, and of its newest deployments, are kept (as on
+     * Workers, whose rollbacks reach the 100 most recent versions); the versions the active
+     * deployment serves are kept too. Older ones are removed as new ones are saved.
+     */
+    int KEPT_VERSIONS = 100;
+
     /** Makes a deployment of existing versions of the script active. */
     Script deploy(ScriptRef ref, Deployment deployment);
 

@@ -147,6 +147,29 @@ public abstract class StoreContract {
     }
 
     @Test
+    void a_script_keeps_its_newest_versions_and_deployments_and_whatever_serves() {
+        ScriptRef ref = ScriptRef.plain("acct", "busy");
+        ScriptVersion first = version(1);
+        store.saveVersion(ref, first, deploying(first));
+        // the first version keeps serving while many more are uploaded without being deployed
+        for (int n = 2; n <= ScriptStore.KEPT_VERSIONS + 20; n++) {
+            store.saveVersion(ref, version(n), Optional.empty());
+        }
+        List<ScriptVersion> kept = store.versions(ref);
+        assertThat(kept).hasSize(ScriptStore.KEPT_VERSIONS + 1);
+        assertThat(kept.getFirst().number()).isEqualTo(ScriptStore.KEPT_VERSIONS + 20);
+        assertThat(kept.getLast().id()).as("the serving version stays").isEqualTo(first.id());
+        assertThat(store.version(first.id())).isPresent();
+        assertThat(store.script(ref).orElseThrow().current().id()).isEqualTo(first.id());
+        // deployments: the newest are kept
+        for (int i = 0; i < ScriptStore.KEPT_VERSIONS + 5; i++) {
+            store.deploy(ref, deploying(kept.get(i % 3)).orElseThrow());
+        }
+        assertThat(store.deployments(ref)).hasSize(ScriptStore.KEPT_VERSIONS);
+        assertThat(store.script(ref).orElseThrow().current().id()).isEqualTo(kept.get((ScriptStore.KEPT_VERSIONS + 4) % 3).id());
+    }
+
+    @Test
     void a_version_number_is_used_once_per_script_even_when_two_writers_race_for_it() {
         ScriptRef ref = ScriptRef.plain("acct", "site");
         ScriptVersion v1 = version(1);

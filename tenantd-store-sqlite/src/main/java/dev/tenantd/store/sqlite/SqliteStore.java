@@ -416,6 +416,7 @@ public final class SqliteStore implements Store {
             if (deployment.isPresent()) {
                 activate(scriptId, deployment.get());
             }
+            prune(scriptId);
             return scriptRows("s.id = ?", scriptId).getFirst();
         });
     }
@@ -425,8 +426,20 @@ public final class SqliteStore implements Store {
         return transaction(() -> {
             String scriptId = scriptId(ref).orElseThrow(() -> new IllegalArgumentException("no script " + ref));
             activate(scriptId, deployment);
+            prune(scriptId);
             return scriptRows("s.id = ?", scriptId).getFirst();
         });
+    }
+
+    /** Removes the script's versions and deployments beyond the newest {@link #KEPT_VERSIONS}, but what serves. */
+    private void prune(String scriptId) throws Exception {
+        update("DELETE FROM script_versions WHERE script_id = ? AND id NOT IN (SELECT id FROM script_versions "
+                + "WHERE script_id = ? ORDER BY number DESC LIMIT " + KEPT_VERSIONS + ") AND id NOT IN (SELECT "
+                + "json_extract(j.value, '$.version_id') FROM deployments d, json_each(d.versions) j WHERE d.id = "
+                + "(SELECT deployment_id FROM scripts WHERE id = ?))", scriptId, scriptId, scriptId);
+        update("DELETE FROM deployments WHERE script_id = ? AND id NOT IN (SELECT id FROM deployments WHERE "
+                + "script_id = ? ORDER BY created_on DESC, rowid DESC LIMIT " + KEPT_VERSIONS + ") AND id IS NOT "
+                + "(SELECT deployment_id FROM scripts WHERE id = ?)", scriptId, scriptId, scriptId);
     }
 
     private void activate(String scriptId, Deployment deployment) throws Exception {
