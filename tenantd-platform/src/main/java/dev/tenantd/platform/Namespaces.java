@@ -1,18 +1,22 @@
 package dev.tenantd.platform;
 
-import dev.tenantd.platform.store.NamespaceStore;
+import dev.tenantd.platform.store.Store;
 import java.util.List;
 
 /** Dispatch namespaces of an account: listed and read from the store, changed by commands that tell the directory. */
 public final class Namespaces {
-    private final NamespaceStore store;
+    private final Store store;
     private final Accounts accounts;
     private final Directory directory;
+    /** What else goes with a script deleted with its namespace (its isolates, its tails). */
+    private final java.util.function.Consumer<Script> scriptDeleted;
 
-    Namespaces(NamespaceStore store, Accounts accounts, Directory directory) {
+    Namespaces(Store store, Accounts accounts, Directory directory,
+            java.util.function.Consumer<Script> scriptDeleted) {
         this.store = store;
         this.accounts = accounts;
         this.directory = directory;
+        this.scriptDeleted = scriptDeleted;
     }
 
     public List<Namespace> list(String accountId) {
@@ -56,10 +60,13 @@ public final class Namespaces {
         return renamed;
     }
 
+    /** Deletes the namespace with its user workers: their isolates close once idle, and their tails end. */
     public void delete(String accountId, String name) {
         Namespace ns = get(accountId, name);
+        List<Script> scripts = store.scripts(accountId, ns.id());
         store.deleteNamespace(ns.id());
         directory.apply(new Change.NamespaceDeleted(accountId, name, ns.id()));
+        scripts.forEach(scriptDeleted);
     }
 
     /** Replaces a namespace's egress policy; its user workers' next subrequests obey it. */

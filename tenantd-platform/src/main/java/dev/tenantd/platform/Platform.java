@@ -42,7 +42,6 @@ public final class Platform implements AutoCloseable {
         this.limits = b.limits;
         this.accounts = new Accounts(b.store);
         this.directory = new Directory(b.store, b.defaultAccountId, b.workersDevDomain, b.routes);
-        this.namespaces = new Namespaces(b.store, accounts, directory);
         this.assets = new Assets(b.store, b.blobs);
         this.invocations = b.invocations;
         invocations.mapStacksWith(new SourceMappedStacks(b.store, b.blobs));
@@ -50,6 +49,7 @@ public final class Platform implements AutoCloseable {
                 calls -> BindingKinds.of(kinds(calls, b.secrets, b.bindingKinds)), tails, b.invocations);
         invoker.meterWith(b.metrics);
         this.scripts = new Scripts(b.store, b.blobs, b.engine, b.secrets, limits, accounts, directory, invoker, assets, tails);
+        this.namespaces = new Namespaces(b.store, accounts, directory, scripts::deletedWithNamespace);
     }
 
     public static Builder builder() {

@@ -519,6 +519,12 @@ public final class Scripts {
         }
     }
 
+    /** A script that went with its namespace: its isolates close once idle, and its tails end. */
+    void deletedWithNamespace(Script deleted) {
+        deleted.deployment().versions().forEach(v -> versions.retire(deleted.ref(), v.versionId()));
+        tails.deleteAll(deleted.ref());
+    }
+
     public byte[] moduleContent(ModuleRef module) {
         return blobs.get(module.sha256());
     }

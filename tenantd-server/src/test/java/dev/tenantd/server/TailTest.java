@@ -302,4 +302,27 @@ class TailTest {
         assertThat(r.body()).isEqualTo("quiet ok");
         assertThat(t.get(t.accountApi("/workers/scripts/quiet/tails")).json().path("result")).isEmpty();
     }
+
+    @Test
+    void deleting_a_namespace_ends_the_tails_of_its_workers() {
+        try (TestServer own = new TestServer(dir.resolve("namespace-deleted"), List.of())) {
+            own.createNamespace("going");
+            // as many tails as the account may have, all on workers of the namespace
+            for (int i = 0; i < dev.tenantd.platform.Tails.MAX_PER_ACCOUNT / dev.tenantd.platform.Tails.MAX_PER_SCRIPT; i++) {
+                String script = own.accountApi("/workers/dispatch/namespaces/going/scripts/w" + i);
+                assertThat(own.putJs(script, "addEventListener('fetch', (e) => e.respondWith(new Response('w')));").status())
+                        .isEqualTo(200);
+                for (int j = 0; j < dev.tenantd.platform.Tails.MAX_PER_SCRIPT; j++) {
+                    assertThat(own.postJson(script + "/tails", "{}").status()).isEqualTo(200);
+                }
+            }
+            assertThat(own.delete(own.accountApi("/workers/dispatch/namespaces/going")).status()).isEqualTo(200);
+            // the namespace's tails went with it: the account may open tails again
+            TestServer.Reply worker = own.putModule(own.accountApi("/workers/scripts/after"), "{\"main_module\":\"w.js\"}",
+                    "w.js", "export default { fetch() { return new Response('after'); } };");
+            assertThat(worker.status()).as(worker.body()).isEqualTo(200);
+            TestServer.Reply tail = own.postJson(own.accountApi("/workers/scripts/after/tails"), "{}");
+            assertThat(tail.status()).as(tail.body()).isEqualTo(200);
+        }
+    }
 }
