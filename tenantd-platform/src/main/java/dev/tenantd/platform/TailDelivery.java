@@ -27,6 +27,10 @@ final class TailDelivery implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TailDelivery.class);
     /** Finished invocations waiting for delivery; past this, events are dropped and counted. */
     static final int QUEUE_CAPACITY = 10_000;
+    /** Of those, what one producer may have waiting: one chatty worker cannot take every tenant's place. */
+    static final int PER_PRODUCER = 1_000;
+    /** What the waiting events may take together, roughly, in characters of logs. */
+    static final long MAX_QUEUED_CHARS = 16L << 20;
 
     /** Starts a consumer's tail invocation on a batch of trace items (a JSON array). */
     @FunctionalInterface
@@ -45,6 +49,9 @@ final class TailDelivery implements AutoCloseable {
             });
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final java.util.concurrent.ConcurrentHashMap<ScriptRef, Integer> queuedByProducer =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicLong queuedChars = new AtomicLong();
 
     TailDelivery(Tails tails, Directory directory, Runner runner) {
         this.tails = tails;
@@ -75,22 +82,46 @@ final class TailDelivery implements AutoCloseable {
         return failed.get();
     }
 
-    private void enqueue(Script producer, List<String> consumers, TailEvent event, InvocationRecord record) {
+    void enqueue(Script producer, List<String> consumers, TailEvent event, InvocationRecord record) {
+        ScriptRef ref = producer.ref();
+        long size = event.approximateChars();
+        if (queuedByProducer.merge(ref, 1, Integer::sum) > PER_PRODUCER) {
+            dequeued(ref, 0);
+            drop(ref, PER_PRODUCER + " of its invocations wait already");
+            return;
+        }
+        if (queuedChars.addAndGet(size) > MAX_QUEUED_CHARS) {
+            dequeued(ref, size);
+            drop(ref, "the waiting events take " + (MAX_QUEUED_CHARS >> 20) + "M characters of logs");
+            return;
+        }
         try {
-            executor.execute(() -> deliver(producer, consumers, event, record));
+            executor.execute(() -> {
+                dequeued(ref, size);
+                deliver(producer, consumers, event, record);
+            });
         } catch (RejectedExecutionException e) {
-            long n = dropped.incrementAndGet();
-            if (n == 1 || n % 1000 == 0) {
-                LOG.warn("tail workers of {} are {} invocations behind; {} event(s) dropped so far",
-                        producer.ref(), QUEUE_CAPACITY, n);
-            }
+            dequeued(ref, size);
+            drop(ref, QUEUE_CAPACITY + " invocations wait");
+        }
+    }
+
+    private void dequeued(ScriptRef ref, long size) {
+        queuedByProducer.compute(ref, (r, n) -> n == null || n <= 1 ? null : n - 1);
+        queuedChars.addAndGet(-size);
+    }
+
+    private void drop(ScriptRef producer, String why) {
+        long n = dropped.incrementAndGet();
+        if (n == 1 || n % 1000 == 0) {
+            LOG.warn("tail workers of {} are behind ({}); {} event(s) dropped so far", producer, why, n);
         }
     }
 
     private void deliver(Script producer, List<String> consumers, TailEvent event, InvocationRecord record) {
         String events;
         try {
-            Optional<String> namespace = producer.ref().namespace().flatMap(directory::namespaceById).map(Namespace::name);
+            Optional<String> namespace = producer.ref().namespace().flatMap(id -> directory.namespaceById(id)).map(Namespace::name);
             events = "[" + event.traceItem(record, namespace, producer.tags()) + "]";
         } catch (RuntimeException e) {
             LOG.warn("the trace item of {} could not be made for its tail workers", producer.ref(), e);

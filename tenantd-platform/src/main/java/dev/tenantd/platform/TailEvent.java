@@ -40,6 +40,8 @@ final class TailEvent implements InvocationObserver {
     private final ArrayNode exceptions = Platform.JSON.createArrayNode();
     /** The logs and exceptions as text, once a filter searched them; the event is complete by then. */
     private String searchable;
+    /** How much the logs take, roughly: the characters of their messages. */
+    private long loggedChars;
     private int status;
     private String outcome = "unknown";
     /** For an event of an open WebSocket: its type (message, close); the request is the placeholder then. */
@@ -75,6 +77,7 @@ final class TailEvent implements InvocationObserver {
         } catch (IOException e) {
             message = Platform.JSON.createArrayNode().add(messageJson);
         }
+        loggedChars += messageJson.length();
         ObjectNode line = logs.addObject();
         line.set("message", message);
         line.put("level", level).put("timestamp", timestampMillis);
@@ -115,6 +118,11 @@ final class TailEvent implements InvocationObserver {
 
     Optional<String> clientIp() {
         return request.header("cf-connecting-ip");
+    }
+
+    /** Roughly what the event takes in memory while it waits, in characters. */
+    long approximateChars() {
+        return loggedChars + request.url().length() + 1024;
     }
 
     /** Whether a log line, an exception or the URL contains {@code text}. */
