@@ -107,9 +107,18 @@ public final class Egress implements AutoCloseable {
         // Compose the exchange on an event loop: a response's body must be read on the thread
         // that delivers it, or its end can be missed when the isolate's thread attaches late.
         CompletableFuture<WorkerResponse> result = new CompletableFuture<>();
-        vertx.getOrCreateContext().runOnContext(v -> send(request, policies, 0).onComplete(ar -> {
+        Exchange exchange = new Exchange();
+        // Cancelled (its invocation ended): the request in flight is reset, whatever it waits for.
+        result.whenComplete((response, error) -> {
+            if (result.isCancelled()) {
+                exchange.cancel();
+            }
+        });
+        vertx.getOrCreateContext().runOnContext(v -> send(request, policies, 0, exchange).onComplete(ar -> {
             if (ar.succeeded()) {
-                result.complete(ar.result());
+                if (!result.complete(ar.result())) {
+                    ar.result().discardBody();
+                }
             } else {
                 result.completeExceptionally(ar.cause());
             }
@@ -117,7 +126,27 @@ public final class Egress implements AutoCloseable {
         return result;
     }
 
-    private Future<WorkerResponse> send(WorkerRequest request, EgressPolicies policies, int redirects) {
+    /** The request a fetch() has in flight (the latest of its redirects), to reset when the fetch is cancelled. */
+    private static final class Exchange {
+        private HttpClientRequest current;
+        private boolean cancelled;
+
+        synchronized void started(HttpClientRequest request) {
+            current = request;
+            if (cancelled) {
+                request.reset();
+            }
+        }
+
+        synchronized void cancel() {
+            cancelled = true;
+            if (current != null) {
+                current.reset();
+            }
+        }
+    }
+
+    private Future<WorkerResponse> send(WorkerRequest request, EgressPolicies policies, int redirects, Exchange exchange) {
         URI uri;
         try {
             uri = URI.create(request.url());
@@ -148,7 +177,7 @@ public final class Egress implements AutoCloseable {
                 return Future.failedFuture(blocked("fetch to " + host, refused.get()));
             }
             String[] api = apiAddress.get().split(":");
-            return exchange(request, api[0], Integer.parseInt(api[1]), false,
+            return exchange(exchange, request, api[0], Integer.parseInt(api[1]), false,
                     InetAddressHolder.loopback(), CLOUDFLARE_API_HOST, target, policies, redirects);
         }
         if (OutboundWebSockets.isUpgrade(request)) {
@@ -158,7 +187,7 @@ public final class Egress implements AutoCloseable {
                             host + (uri.getPort() > 0 ? ":" + port : ""), target));
         }
         return resolveForFetch(host, policies)
-                .compose(address -> exchange(request, host, port, https, address,
+                .compose(address -> exchange(exchange, request, host, port, https, address,
                         host + (uri.getPort() > 0 ? ":" + port : ""), target, policies, redirects));
     }
 
@@ -179,7 +208,7 @@ public final class Egress implements AutoCloseable {
         return true;
     }
 
-    private Future<WorkerResponse> exchange(WorkerRequest request, String host, int port, boolean https,
+    private Future<WorkerResponse> exchange(Exchange exchange, WorkerRequest request, String host, int port, boolean https,
             InetAddress address, String hostHeader, String target, EgressPolicies policies, int redirects) {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.valueOf(request.method()))
@@ -198,6 +227,10 @@ public final class Egress implements AutoCloseable {
         headers.set("host", hostHeader);
         options.setHeaders(headers);
         return client.request(options)
+                .compose(req -> {
+                    exchange.started(req);
+                    return Future.succeededFuture(req);
+                })
                 .compose(req -> request.stream().isPresent() ? sendStreamed(req, request.stream().get())
                         : req.send(Buffer.buffer(request.body())))
                 .compose(resp -> {
@@ -216,7 +249,7 @@ public final class Egress implements AutoCloseable {
                     return Future.succeededFuture(WorkerResponse.streamed(resp.statusCode(), statusText, flat,
                             new ReadStreamBody(Vertx.currentContext(), resp, declared)));
                 })
-                .compose(response -> followRedirect(request, response, policies, redirects))
+                .compose(response -> followRedirect(request, response, policies, redirects, exchange))
                 .recover(error -> Future.failedFuture(switch (error) {
                     case InvocationException refused -> refused;
                     case BoundedBody.TooLarge tooLarge -> new InvocationException(Outcome.EXCEPTION, "TypeError",
@@ -275,7 +308,7 @@ public final class Egress implements AutoCloseable {
     }
 
     private Future<WorkerResponse> followRedirect(WorkerRequest request, WorkerResponse response,
-            EgressPolicies policies, int redirects) {
+            EgressPolicies policies, int redirects, Exchange exchange) {
         int status = response.status();
         java.util.Optional<String> location = response.header("location");
         boolean redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
@@ -301,7 +334,7 @@ public final class Egress implements AutoCloseable {
                     + "redirects (" + status + ") with the request's body, which was a stream and cannot be sent again. "
                     + "Send the body as bytes, or use redirect: 'manual'."));
         }
-        return send(again, policies, redirects + 1);
+        return send(again, policies, redirects + 1, exchange);
     }
 
     /**

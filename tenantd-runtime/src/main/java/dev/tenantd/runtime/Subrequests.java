@@ -44,6 +44,15 @@ final class Subrequests {
     private final String scriptName;
     /** Who made each call still waiting for its answer. */
     private final Map<Integer, Invocation> callOwners = new HashMap<>();
+    /**
+     * fetch() calls not answered yet, by call: when their invocation ends they are cancelled,
+     * which lets go of their connections (an origin that answers a byte at a time would
+     * otherwise hold one for good). Answers complete on other threads, hence concurrent.
+     */
+    private final Map<Integer, PendingFetch> fetches = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record PendingFetch(Invocation owner, CompletableFuture<WorkerResponse> answer) {
+    }
     /** Large bodies of subrequest answers kept with the host until the worker reads them or hands them on. */
     private final Map<Integer, HeldBody> heldBodies = new HashMap<>();
     private int nextHeldBody;
@@ -94,8 +103,11 @@ final class Subrequests {
                 request.discardBody();
                 reply(call, refused(owner));
             } else {
-                reply(call, sent(request, owner.outbound.map(o -> o.fetch(request)).orElseGet(() -> host.fetch(request)))
-                        .thenApply(ChannelReply::response));
+                CompletableFuture<WorkerResponse> pending = owner.outbound.map(o -> o.fetch(request))
+                        .orElseGet(() -> host.fetch(request));
+                fetches.put(call, new PendingFetch(owner, pending));
+                pending.whenComplete((response, error) -> fetches.remove(call));
+                reply(call, sent(request, pending).thenApply(ChannelReply::response));
             }
             return null;
         });
@@ -418,6 +430,13 @@ final class Subrequests {
             return false;
         });
         callOwners.values().removeIf(owner -> owner == inv);
+        fetches.values().removeIf(pending -> {
+            if (pending.owner() == inv) {
+                pending.answer().cancel(false);
+                return true;
+            }
+            return false;
+        });
         sockets.closeOwnedBy(inv);
         streams.invocationEnded(inv);
     }

@@ -73,4 +73,41 @@ class EgressConnectionsTest {
             origin.stop(0);
         }
     }
+
+    @Test
+    void a_fetch_whose_invocation_ended_lets_go_of_its_connection() throws Exception {
+        // an origin that answers one header byte a second and never ends its head: the
+        // connection's idle timeout never comes
+        java.util.concurrent.CompletableFuture<Boolean> letGo = new java.util.concurrent.CompletableFuture<>();
+        try (java.net.ServerSocket trickling = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (java.net.Socket s = trickling.accept()) {
+                    s.getOutputStream().write("HTTP/1.1 200 OK\r\nx-slow: ".getBytes(StandardCharsets.US_ASCII));
+                    for (int i = 0; i < 120; i++) {
+                        s.getOutputStream().write('a');
+                        s.getOutputStream().flush();
+                        Thread.sleep(500);
+                    }
+                    letGo.complete(false);
+                } catch (java.io.IOException e) {
+                    letGo.complete(true); // the server closed the connection
+                } catch (InterruptedException e) {
+                    letGo.complete(false);
+                }
+            });
+            Limits d = Limits.defaults();
+            Limits shortWall = new Limits(d.cpuMs(), d.memoryMb(), d.subrequests(), d.scriptSizeBytes(), d.startupMs(),
+                    d.logBytes(), 2_000, d.liveIsolates(), d.concurrentInvocations());
+            try (TestServer t = new TestServer(dir, List.of(), shortWall, new EgressPolicy(List.of("localhost"), List.of()))) {
+                assertThat(t.putModule(t.accountApi("/workers/scripts/waiter"), "{\"main_module\":\"w.js\"}", "w.js", """
+                        export default { fetch(request, env, ctx) {
+                          ctx.waitUntil(fetch('http://localhost:%d/').catch(() => {}));
+                          return new Response('answered');
+                        } };""".formatted(trickling.getLocalPort())).status()).isEqualTo(200);
+                assertThat(t.worker("GET", "waiter.localhost", "/", null).body()).isEqualTo("answered");
+                // the invocation ends at its wall-time limit, 2 s; the origin sees its connection closed
+                assertThat(letGo.get(120, java.util.concurrent.TimeUnit.SECONDS)).as("the server closed the connection").isTrue();
+            }
+        }
+    }
 }
