@@ -241,6 +241,13 @@ public final class Egress implements AutoCloseable {
                     });
                     String statusText = resp.statusMessage() == null ? "" : resp.statusMessage();
                     long declared = BoundedBody.declaredLength(resp.getHeader("content-length"));
+                    if (followedRedirect(resp.statusCode(), resp.getHeader("location") != null)
+                            && (declared < 0 || declared > WHOLE_UP_TO)) {
+                        // The fetch follows it, so its body is never used: rather than read up to
+                        // the whole body limit first, the connection it comes on is let go.
+                        resp.request().reset();
+                        return Future.succeededFuture(new WorkerResponse(resp.statusCode(), statusText, flat, new byte[0]));
+                    }
                     if (readWhole(request.method(), resp.statusCode(), declared, resp.getHeader("location") != null)) {
                         return BoundedBody.read(resp, declared, maxBodyBytes, bodies)
                                 .map(body -> new WorkerResponse(resp.statusCode(), statusText, flat, body));
@@ -302,9 +309,13 @@ public final class Egress implements AutoCloseable {
      * small size, a redirect the fetch follows, or the answer to a HEAD. Any other streams.
      */
     static boolean readWhole(String method, int status, long declaredLength, boolean hasLocation) {
-        boolean redirect = (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) && hasLocation;
-        return method.equals("HEAD") || redirect || status == 204 || status == 304
+        return method.equals("HEAD") || followedRedirect(status, hasLocation) || status == 204 || status == 304
                 || declaredLength >= 0 && declaredLength <= WHOLE_UP_TO;
+    }
+
+    /** A response whose redirect the fetch follows. */
+    private static boolean followedRedirect(int status, boolean hasLocation) {
+        return (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) && hasLocation;
     }
 
     private Future<WorkerResponse> followRedirect(WorkerRequest request, WorkerResponse response,

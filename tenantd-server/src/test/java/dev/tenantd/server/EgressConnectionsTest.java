@@ -110,4 +110,44 @@ class EgressConnectionsTest {
             }
         }
     }
+
+    @Test
+    void a_redirect_is_followed_without_reading_its_body_first() throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        HttpServer origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        origin.setExecutor(Executors.newCachedThreadPool());
+        // a redirect whose body never ends
+        origin.createContext("/moved", exchange -> {
+            exchange.getResponseHeaders().add("location", "/final");
+            exchange.sendResponseHeaders(302, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(new byte[1024]);
+                out.flush();
+                done.await(); // until the test ends
+            } catch (java.io.IOException e) {
+                // the server let go of it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        origin.createContext("/final", exchange -> {
+            byte[] bytes = "final".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        origin.start();
+        try (TestServer t = new TestServer(dir, List.of(), Limits.defaults(), new EgressPolicy(List.of("localhost"), List.of()))) {
+            assertThat(t.putModule(t.accountApi("/workers/scripts/follower"), "{\"main_module\":\"f.js\"}", "f.js", """
+                    export default { async fetch() {
+                      const r = await fetch('http://localhost:%d/moved');
+                      return new Response(r.status + ' ' + (await r.text()) + ' ' + r.redirected);
+                    } };""".formatted(origin.getAddress().getPort())).status()).isEqualTo(200);
+            assertThat(t.worker("GET", "follower.localhost", "/", null).body()).isEqualTo("200 final true");
+        } finally {
+            done.countDown();
+            origin.stop(0);
+        }
+    }
 }
