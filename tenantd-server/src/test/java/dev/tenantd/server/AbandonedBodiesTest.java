@@ -32,13 +32,26 @@ class AbandonedBodiesTest {
     final CountDownLatch endlessCut = new CountDownLatch(1);
     /** Released by the test: the origin's answer on /late waits for it. */
     final CountDownLatch answerLate = new CountDownLatch(1);
+    /** Counted down when the origin has the request for /late. */
+    final CountDownLatch lateAsked = new CountDownLatch(1);
 
     @BeforeEach
     void start() throws IOException {
         origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         origin.setExecutor(Executors.newCachedThreadPool());
         origin.createContext("/endless", exchange -> endless(exchange, null));
-        origin.createContext("/late", exchange -> endless(exchange, answerLate));
+        origin.createContext("/late", exchange -> {
+            lateAsked.countDown();
+            endless(exchange, answerLate);
+        });
+        // answers once the origin has the request for /late, so that the worker's response comes after it
+        origin.createContext("/asked", exchange -> {
+            byte[] ok = (Await.released(lateAsked) ? "asked" : "never asked").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, ok.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(ok);
+            }
+        });
         origin.start();
         // Only localhost may be fetched: a fetch of any other host fails at the egress policy.
         t = new TestServer(dir, List.of(), Limits.defaults(), new EgressPolicy(List.of("localhost"), List.of()));
@@ -57,7 +70,7 @@ class AbandonedBodiesTest {
                   }
                   if (url.pathname === '/unawaited') {
                     fetch(to + '/late').catch(() => {});
-                    return new Response('left behind');
+                    return new Response('left behind, ' + await (await fetch(to + '/asked')).text());
                   }
                   return new Response('unknown path', { status: 404 });
                 } };""");
@@ -101,9 +114,11 @@ class AbandonedBodiesTest {
     }
 
     @Test
-    void an_answer_that_comes_after_its_isolate_closed_is_let_go() {
+    void a_fetch_left_unawaited_is_let_go_with_its_invocation_before_its_answer_comes() {
+        // The origin has the request when the worker answers; the fetch is cancelled as the
+        // invocation ends, and the origin's answer, which comes later, finds no reader.
         TestServer.Reply r = t.worker("GET", "relay.localhost", "/unawaited?origin=" + originUrl(), null);
-        assertThat(r.body()).isEqualTo("left behind");
+        assertThat(r.body()).isEqualTo("left behind, asked");
         int open = t.server.platform().invoker().liveIsolates();
         // A new version: the old isolate, idle (its invocation over, its fetch never awaited), closes.
         t.deploy("/workers/scripts/relay", "{\"main_module\":\"r.js\"}", "r.js",
