@@ -16,6 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 final class WorkerSockets {
     /** Open sockets per invocation, as Workers allow (six simultaneous open connections). */
     static final int MAX_OPEN_PER_INVOCATION = 6;
+    /**
+     * Open sockets per isolate, over all its invocations: sockets of waitUntil work outlive
+     * their responses, so the per-invocation cap alone leaves the count to the request rate.
+     */
+    static final int MAX_OPEN_PER_ISOLATE = 512;
 
     private static final class Slot {
         final Object owner;
@@ -76,6 +81,10 @@ final class WorkerSockets {
         if (open >= MAX_OPEN_PER_INVOCATION) {
             return failed("Error", "Too many open sockets: a request may keep at most "
                     + MAX_OPEN_PER_INVOCATION + " TCP sockets open at once; close one first.");
+        }
+        if (slots.size() >= MAX_OPEN_PER_ISOLATE) {
+            return failed("Error", "Too many open sockets: this worker's requests keep " + MAX_OPEN_PER_ISOLATE
+                    + " TCP sockets open at once; close some first.");
         }
         int id = ++nextId;
         Slot slot = new Slot(owner);
