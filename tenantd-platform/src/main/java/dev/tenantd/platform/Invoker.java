@@ -30,7 +30,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs workers: finds the version a request goes to in the {@link Directory}, applies the
@@ -49,7 +48,8 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
     private final TailDelivery tailDelivery;
     private final InvocationRecords records;
     private final WorkerPool pool;
-    private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    /** Invocations in flight per version; a version with none has no entry, so retired versions leave nothing behind. */
+    private final ConcurrentHashMap<String, Integer> inFlight = new ConcurrentHashMap<>();
     /** Set once by {@link Platform} while it is built, before any invocation. */
     private InvocationMetrics metrics = InvocationMetrics.NONE;
     /**
@@ -230,6 +230,15 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         return script;
     }
 
+    private void leftFlight(String versionId) {
+        inFlight.compute(versionId, (id, n) -> n == null || n <= 1 ? null : n - 1);
+    }
+
+    /** How many versions have invocations in flight now (the table of in-flight counts keeps no others). */
+    public int versionsInFlight() {
+        return inFlight.size();
+    }
+
     /** Runs the version a call was given to, within the narrowest limits and the script's in-flight cap. */
     private <T> CompletableFuture<T> run(Script serving, Call call, InvocationObserver observer,
             java.util.function.BiFunction<Worker, InvocationOptions, CompletableFuture<T>> start) {
@@ -237,16 +246,16 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         InvocationLimits effective = limits.forInvocation(version.limits(), call.limits());
         InvocationOptions options = new InvocationOptions(effective, call.envJson(), call.outbound(), observer,
                 call.caller(), call.entrypoint());
-        AtomicInteger count = inFlight.computeIfAbsent(version.id(), id -> new AtomicInteger());
-        if (count.incrementAndGet() > limits.concurrentInvocations()) {
-            count.decrementAndGet();
+        String versionId = version.id();
+        if (inFlight.merge(versionId, 1, Integer::sum) > limits.concurrentInvocations()) {
+            leftFlight(versionId);
             observer.ended(new dev.tenantd.runtime.InvocationRecord(serving.ref().name(), Outcome.LOAD_SHED, 0, 0, 0, 503));
             metrics.refused(namespaceLabel(serving.ref()), serving.ref().name(), Outcome.LOAD_SHED);
             return CompletableFuture.failedFuture(new InvocationException(Outcome.LOAD_SHED,
                     "Worker is overloaded: it already has " + limits.concurrentInvocations() + " requests in flight."));
         }
         return pool.call(serving, worker -> start.apply(worker, options))
-                .whenComplete((result, error) -> count.decrementAndGet());
+                .whenComplete((result, error) -> leftFlight(versionId));
     }
 
     /**
