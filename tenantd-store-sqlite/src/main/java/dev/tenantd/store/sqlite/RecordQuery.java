@@ -1,5 +1,7 @@
 package dev.tenantd.store.sqlite;
 
+import dev.tenantd.platform.PlatformException;
+import dev.tenantd.platform.Problem;
 import dev.tenantd.platform.observability.InvocationCursor;
 import dev.tenantd.platform.observability.InvocationEntry;
 import dev.tenantd.platform.observability.InvocationPage;
@@ -14,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +31,11 @@ final class RecordQuery {
     static final String CHUNK_COLUMNS = "position, account_id, namespace, script, records, last_ms";
     /** How many chunks a query reads at a time while it fills a page. */
     private static final int CHUNKS_PER_READ = 64;
+    /**
+     * How long one query may read and decode before it is refused as too broad: it holds one
+     * of the store's few read connections meanwhile, which every account's queries share.
+     */
+    static final long SCAN_BUDGET_MS = 10_000;
 
     private RecordQuery() {
     }
@@ -49,6 +57,12 @@ final class RecordQuery {
 
     /** A page of the records matching {@code q}, newest first by start time. */
     static InvocationPage run(Connection db, InvocationQuery q) throws SQLException {
+        return run(db, q, SCAN_BUDGET_MS);
+    }
+
+    static InvocationPage run(Connection db, InvocationQuery q, long budgetMs) throws SQLException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMs);
+        long scanned = 0;
         // Chunks that may hold a match, newest first; their records are decoded and filtered here.
         StringBuilder sql = new StringBuilder("SELECT " + CHUNK_COLUMNS + " FROM invocation_chunks WHERE account_id = ?");
         List<Object> args = new ArrayList<>();
@@ -92,7 +106,13 @@ final class RecordQuery {
                                 && page.size() <= q.limit()) {
                             page.add(pending.poll());
                         }
+                        if (System.nanoTime() - deadline > 0) {
+                            throw new PlatformException(Problem.INVALID_REQUEST, "The query read " + scanned
+                                    + " records in " + budgetMs + " ms without filling its page; narrow it with a "
+                                    + "time range (since, until), a script, an outcome or a tag.");
+                        }
                         List<InvocationEntry> records = decode(rs);
+                        scanned += records.size();
                         for (int i = 0; i < records.size(); i++) {
                             Positioned p = new Positioned(records.get(i), RecordChunk.position(position, i));
                             if (p.isBefore(q.after()) && matches.test(p.entry())) {

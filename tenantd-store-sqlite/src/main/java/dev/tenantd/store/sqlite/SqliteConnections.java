@@ -1,11 +1,14 @@
 package dev.tenantd.store.sqlite;
 
+import dev.tenantd.platform.PlatformException;
+import dev.tenantd.platform.Problem;
 import dev.tenantd.runtime.TenantdException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.sqlite.SQLiteDataSource;
 
@@ -22,24 +25,38 @@ final class SqliteConnections implements AutoCloseable {
         T run(Connection db) throws SQLException;
     }
 
+    /**
+     * How long a read waits for a connection before it is refused as overloaded: a caller
+     * (a thread of the pool the API shares) never waits for long reads of others for good.
+     */
+    static final long READ_WAIT_MS = 10_000;
+
     private final String what;
     private final Optional<Connection> writer;
     private final BlockingQueue<Connection> readers;
+    private final long readWaitMs;
 
-    private SqliteConnections(String what, Optional<Connection> writer, BlockingQueue<Connection> readers) {
+    private SqliteConnections(String what, Optional<Connection> writer, BlockingQueue<Connection> readers,
+            long readWaitMs) {
         this.what = what;
         this.writer = writer;
         this.readers = readers;
+        this.readWaitMs = readWaitMs;
+    }
+
+    /** The same connections, with reads that wait at most {@code ms} for one (for tests). */
+    SqliteConnections waitingAtMost(long ms) {
+        return new SqliteConnections(what, writer, readers, ms);
     }
 
     /** {@code readers} reading connections (at least one) and a writing one. */
     static SqliteConnections readingAndWriting(SQLiteDataSource source, int readers, String what) throws SQLException {
-        return new SqliteConnections(what, Optional.of(source.getConnection()), pool(source, readers));
+        return new SqliteConnections(what, Optional.of(source.getConnection()), pool(source, readers), READ_WAIT_MS);
     }
 
     /** {@code readers} reading connections (at least one) and none that writes. */
     static SqliteConnections readingOnly(SQLiteDataSource source, int readers, String what) throws SQLException {
-        return new SqliteConnections(what, Optional.empty(), pool(source, readers));
+        return new SqliteConnections(what, Optional.empty(), pool(source, readers), READ_WAIT_MS);
     }
 
     private static BlockingQueue<Connection> pool(SQLiteDataSource source, int readers) throws SQLException {
@@ -58,10 +75,14 @@ final class SqliteConnections implements AutoCloseable {
     <T> T read(Work<T> work) {
         Connection db;
         try {
-            db = readers.take();
+            db = readers.poll(readWaitMs, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TenantdException("interrupted while waiting for a connection to the " + what);
+        }
+        if (db == null) {
+            throw new PlatformException(Problem.OVERLOADED, "The " + what + " is busy with other reads (every one of its "
+                    + "read connections has been taken for " + readWaitMs + " ms); try again shortly.");
         }
         try {
             return work.run(db);

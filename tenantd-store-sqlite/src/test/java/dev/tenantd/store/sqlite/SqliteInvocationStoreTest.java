@@ -38,4 +38,46 @@ class SqliteInvocationStoreTest extends InvocationStoreContract {
         assertThat(store.query(InvocationQuery.all("a")).entries()).extracting(InvocationEntry::script)
                 .containsExactly("two");
     }
+
+    @Test
+    void a_query_that_reads_past_its_budget_is_refused_with_what_to_narrow() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            store.insert(List.of(entry("a", "", "w" + i, 1_000 + i, "ok", 200, List.of(), "line " + i)));
+        }
+        InvocationQuery nothingMatches = InvocationQuery.all("a").withText("no such text");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("invocations.sqlite"))) {
+            assertThat(RecordQuery.run(c, nothingMatches).entries()).isEmpty();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> RecordQuery.run(c, nothingMatches, 0))
+                    .isInstanceOfSatisfying(dev.tenantd.platform.PlatformException.class,
+                            e -> assertThat(e.problem()).isEqualTo(dev.tenantd.platform.Problem.INVALID_REQUEST))
+                    .hasMessageContaining("narrow it");
+        }
+    }
+
+    @Test
+    void a_read_waits_a_bounded_time_for_a_connection() throws Exception {
+        org.sqlite.SQLiteDataSource source = new org.sqlite.SQLiteDataSource();
+        source.setUrl("jdbc:sqlite:" + dir.resolve("waiting.sqlite"));
+        try (SqliteConnections db = SqliteConnections.readingOnly(source, 1, "test database").waitingAtMost(200)) {
+            java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            Thread reader = Thread.ofVirtual().start(() -> db.read(conn -> {
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }));
+            holding.await();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> db.read(conn -> 1))
+                    .isInstanceOfSatisfying(dev.tenantd.platform.PlatformException.class,
+                            e -> assertThat(e.problem()).isEqualTo(dev.tenantd.platform.Problem.OVERLOADED))
+                    .hasMessageContaining("busy");
+            release.countDown();
+            reader.join();
+            assertThat(db.<Integer>read(conn -> 1)).isEqualTo(1);
+        }
+    }
 }
