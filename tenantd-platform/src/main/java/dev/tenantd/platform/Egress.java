@@ -117,13 +117,23 @@ public final class Egress implements AutoCloseable {
         vertx.getOrCreateContext().runOnContext(v -> send(request, policies, 0, exchange).onComplete(ar -> {
             if (ar.succeeded()) {
                 if (!result.complete(ar.result())) {
-                    ar.result().discardBody();
+                    abandon(ar.result());
                 }
             } else {
                 result.completeExceptionally(ar.cause());
             }
         }));
         return result;
+    }
+
+    /** An answer that came after its fetch was cancelled: nothing will read it. */
+    private void abandon(WorkerResponse response) {
+        response.discardBody();
+        if (response.body() != null) {
+            bodies.release(response.body());
+        }
+        response.webSocket().ifPresent(end -> end.close(dev.tenantd.runtime.websocket.WebSocketLimits.GOING_AWAY,
+                "The fetch that opened it was cancelled."));
     }
 
     /** The request a fetch() has in flight (the latest of its redirects), to reset when the fetch is cancelled. */

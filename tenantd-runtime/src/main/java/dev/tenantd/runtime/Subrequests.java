@@ -105,8 +105,12 @@ final class Subrequests {
             } else {
                 CompletableFuture<WorkerResponse> pending = owner.outbound.map(o -> o.fetch(request))
                         .orElseGet(() -> host.fetch(request));
-                fetches.put(call, new PendingFetch(owner, pending));
-                pending.whenComplete((response, error) -> fetches.remove(call));
+                if (owner.outbound.isEmpty()) {
+                    // Only the egress's own exchanges are cancelled: an outbound worker's answer is
+                    // an invocation of its own, which ends by its own limits and is let go on arrival.
+                    fetches.put(call, new PendingFetch(owner, pending));
+                    pending.whenComplete((response, error) -> fetches.remove(call));
+                }
                 reply(call, sent(request, pending).thenApply(ChannelReply::response));
             }
             return null;

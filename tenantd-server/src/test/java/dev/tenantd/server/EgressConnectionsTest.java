@@ -150,4 +150,51 @@ class EgressConnectionsTest {
             origin.stop(0);
         }
     }
+
+    @Test
+    void a_websocket_opened_by_a_fetch_nobody_waits_for_is_closed() throws Exception {
+        CountDownLatch answered = new CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<String> ending = new java.util.concurrent.CompletableFuture<>();
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (java.net.Socket s = server.accept()) {
+                    s.setSoTimeout(30_000);
+                    java.io.BufferedReader in = new java.io.BufferedReader(
+                            new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+                    String key = null;
+                    for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                        if (line.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-key:")) {
+                            key = line.substring(line.indexOf(':') + 1).strip();
+                        }
+                    }
+                    // the handshake is answered only after the worker's response went out
+                    Await.released(answered);
+                    String accept = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest
+                            .getInstance("SHA-1").digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
+                                    .getBytes(StandardCharsets.ISO_8859_1)));
+                    s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                            + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + "\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    s.getOutputStream().flush();
+                    int first = s.getInputStream().read();
+                    ending.complete(first == -1 ? "closed" : (first & 0x0f) == 8 ? "close frame" : "frame " + first);
+                } catch (java.net.SocketTimeoutException e) {
+                    ending.complete("still open");
+                } catch (Exception e) {
+                    ending.complete("closed: " + e);
+                }
+            });
+            try (TestServer t = new TestServer(dir, List.of(), Limits.defaults(), new EgressPolicy(List.of("localhost"), List.of()))) {
+                assertThat(t.putModule(t.accountApi("/workers/scripts/opener"), "{\"main_module\":\"o.js\"}", "o.js", """
+                        export default { fetch() {
+                          fetch('http://localhost:%d/', { headers: { Upgrade: 'websocket' } }).catch(() => {});
+                          return new Response('left it');
+                        } };""".formatted(server.getLocalPort())).status()).isEqualTo(200);
+                assertThat(t.worker("GET", "opener.localhost", "/", null).body()).isEqualTo("left it");
+                answered.countDown();
+                assertThat(ending.get(60, java.util.concurrent.TimeUnit.SECONDS)).isIn("close frame", "closed")
+                        .as("the server let go of the socket");
+            }
+        }
+    }
 }
