@@ -21,10 +21,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A response body waiting for its client to take it is held for as long as the client
  * takes, and a client that reads nothing could keep it for good: many such clients would
  * fill the budget and have every tenant's large bodies refused. So a body handed to a
- * socket is registered {@link #sending} with a way to let it go; when the budget refuses a
- * body, the bodies that have waited longest for their clients, {@value #RECLAIMABLE_AFTER_SECONDS}
- * seconds or more, are let go (their connections closed) until an eighth of the budget is
- * free again.
+ * socket is registered {@link #sending} with what of it is still unsent and a way to let it
+ * go; when the budget refuses a body, the bodies whose clients have taken less than
+ * {@value #PROGRESS_BYTES} bytes in the last {@value #RECLAIMABLE_AFTER_SECONDS} seconds are
+ * let go (their connections closed), the longest stalled first, until an eighth of the budget
+ * is free again. Clients that keep taking their responses are not touched.
  */
 public final class BodyBudget {
     /** Bodies smaller than this are not counted: they cannot add up to a danger before the heap notices. */
@@ -38,11 +39,27 @@ public final class BodyBudget {
     private final Map<byte[], Sending> sending = new ConcurrentHashMap<>();
     private final AtomicLong lastReclaim = new AtomicLong(System.nanoTime() - RECLAIM_INTERVAL_NANOS);
 
-    /** How long a body must have waited for its client before a full budget lets it go. */
+    /** How long a client may take next to nothing of its body before a full budget lets it go. */
     static final long RECLAIMABLE_AFTER_SECONDS = 5;
+    /** What a client must take within that time to count as reading. */
+    static final long PROGRESS_BYTES = 64 * 1024;
     private static final long RECLAIM_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    private record Sending(byte[] body, long sinceNanos, Runnable drop) {
+    /** A body on its way to a client; the progress fields are touched only under the reclaim's lock. */
+    private static final class Sending {
+        final byte[] body;
+        final java.util.function.LongSupplier unsent;
+        final Runnable drop;
+        long lastUnsent;
+        long quietSince;
+
+        Sending(byte[] body, java.util.function.LongSupplier unsent, Runnable drop, long now) {
+            this.body = body;
+            this.unsent = unsent;
+            this.drop = drop;
+            this.lastUnsent = body.length;
+            this.quietSince = now;
+        }
     }
 
     public BodyBudget(long capacityBytes) {
@@ -69,17 +86,20 @@ public final class BodyBudget {
         if (bytes < COUNTED_FROM || held.get() + bytes <= capacityBytes) {
             return true;
         }
-        reclaim(bytes);
+        if (bytes <= capacityBytes) {
+            reclaim(bytes);
+        }
         return false;
     }
 
     /**
      * The held body was handed to a socket for a client to take: until it is released,
+     * {@code unsent} tells how many bytes still wait for the client (read on any thread), and
      * {@code drop} may be run (once, on any thread) to let it go, by closing the connection.
      */
-    public void sending(byte[] body, Runnable drop) {
+    public void sending(byte[] body, java.util.function.LongSupplier unsent, Runnable drop) {
         if (body.length >= COUNTED_FROM) {
-            sending.put(body, new Sending(body, System.nanoTime(), drop));
+            sending.put(body, new Sending(body, unsent, drop, System.nanoTime()));
         }
     }
 
@@ -89,18 +109,28 @@ public final class BodyBudget {
         if (now - last < RECLAIM_INTERVAL_NANOS || !lastReclaim.compareAndSet(last, now)) {
             return;
         }
-        long waitedEnough = now - TimeUnit.SECONDS.toNanos(RECLAIMABLE_AFTER_SECONDS);
-        List<Sending> oldest = sending.values().stream().filter(s -> s.sinceNanos() - waitedEnough <= 0)
-                .sorted(Comparator.comparingLong(Sending::sinceNanos)).toList();
+        List<Sending> stalled;
+        synchronized (this) {
+            long quietEnough = now - TimeUnit.SECONDS.toNanos(RECLAIMABLE_AFTER_SECONDS);
+            for (Sending s : sending.values()) {
+                long unsent = s.unsent.getAsLong();
+                if (s.lastUnsent - unsent >= PROGRESS_BYTES) {
+                    s.lastUnsent = unsent;
+                    s.quietSince = now;
+                }
+            }
+            stalled = sending.values().stream().filter(s -> s.quietSince - quietEnough <= 0)
+                    .sorted(Comparator.comparingLong(s -> s.quietSince)).toList();
+        }
         long target = Math.max(wanted, capacityBytes / 8);
         long freed = 0;
-        for (Sending s : oldest) {
+        for (Sending s : stalled) {
             if (freed >= target) {
                 break;
             }
-            if (sending.remove(s.body(), s)) {
-                freed += s.body().length;
-                s.drop().run();
+            if (sending.remove(s.body, s)) {
+                freed += s.body.length;
+                s.drop.run();
             }
         }
     }

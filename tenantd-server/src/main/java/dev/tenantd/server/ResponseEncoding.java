@@ -141,11 +141,12 @@ final class ResponseEncoding {
 
     /**
      * Sends {@code body} through zlib (gzip or gunzip by {@code choice}), a few pieces per
-     * event-loop turn and only as fast as the connection drains; {@code done} runs once, when
-     * the body is sent or the connection is gone. A body that does not decode ends the
-     * connection (the head is already out).
+     * event-loop turn and only as fast as the connection drains; {@code written} counts the
+     * coded bytes handed to the connection; {@code done} runs once, when the body is sent or the
+     * connection is gone. A body that does not decode ends the connection (the head is already out).
      */
-    static void send(Context context, HttpServerResponse out, Choice choice, byte[] body, Runnable done) {
+    static void send(Context context, HttpServerResponse out, Choice choice, byte[] body,
+            java.util.concurrent.atomic.AtomicLong written, Runnable done) {
         ZlibStream zlib = choice == Choice.ENCODE
                 ? ZlibStream.compressor(ZlibStream.Format.GZIP, ZlibStream.DEFAULT_LEVEL)
                 : ZlibStream.decompressor(ZlibStream.Format.GZIP, ZlibStream.Strictness.LENIENT);
@@ -182,6 +183,7 @@ final class ResponseEncoding {
                         out.end();
                         return;
                     }
+                    written.addAndGet(piece.length);
                     out.write(Buffer.buffer(piece));
                 }
                 context.runOnContext(v -> pump());

@@ -163,7 +163,8 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
                     request.resume();
                 }
                 answer(request.response(), target, response, error, bodies, workerRequest.method(), acceptEncoding,
-                        () -> ConnectionGuard.closeNow(request.connection()));
+                        new SlowClient(() -> ConnectionGuard.unsentBytes(request.connection()),
+                                () -> ConnectionGuard.closeNow(request.connection())));
             });
         });
     }
@@ -243,17 +244,22 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
      */
     static void answer(HttpServerResponse out, ScriptRef script, WorkerResponse response, Throwable error,
             BodyBudget bodies) {
-        answer(out, script, response, error, bodies, "GET", Optional.empty(), out::reset);
+        answer(out, script, response, error, bodies, "GET", Optional.empty(), new SlowClient(() -> 0, out::reset));
+    }
+
+    /** A client's connection as the budget for bodies sees it: what waits for the client, and how to close it. */
+    record SlowClient(java.util.function.LongSupplier unsent, Runnable close) {
     }
 
     /**
      * As above, for a request with this method and Accept-Encoding (which decide the content
-     * coding sent); {@code closeConnection} lets go of a client that is slow to take its answer.
+     * coding sent); {@code client} tells what the client has not taken yet and lets go of one
+     * that takes nothing.
      */
     static void answer(HttpServerResponse out, ScriptRef script, WorkerResponse response, Throwable error,
-            BodyBudget bodies, String method, Optional<String> acceptEncoding, Runnable closeConnection) {
+            BodyBudget bodies, String method, Optional<String> acceptEncoding, SlowClient client) {
         try {
-            write(out, script, response, error, bodies, method, acceptEncoding, closeConnection);
+            write(out, script, response, error, bodies, method, acceptEncoding, client);
         } catch (RuntimeException e) {
             LOG.error("writing the response of worker {} failed; answering 500: {}", script, e.toString());
             if (response != null) {
@@ -280,7 +286,7 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
     }
 
     private static void write(HttpServerResponse out, ScriptRef script, WorkerResponse response, Throwable error,
-            BodyBudget bodies, String method, Optional<String> acceptEncoding, Runnable closeConnection) {
+            BodyBudget bodies, String method, Optional<String> acceptEncoding, SlowClient client) {
         if (out.closed() || out.ended()) {
             if (response != null) {
                 response.discardBody();
@@ -324,21 +330,27 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
         }
         byte[] body = response.body();
         // A client that takes its response slowly holds the body in the budget meanwhile; when the
-        // budget is full, those that waited longest are let go (BodyBudget).
+        // budget is full, those that have taken next to nothing for a while are let go (BodyBudget).
+        // What the client has not taken: the queued bytes, and for a coded body also what the
+        // coder has not written yet (its output is written as the connection drains).
+        boolean asIs = coding == ResponseEncoding.Choice.AS_IS;
+        java.util.concurrent.atomic.AtomicLong coded = new java.util.concurrent.atomic.AtomicLong();
+        java.util.function.LongSupplier unsent = asIs ? client.unsent()
+                : () -> body.length - coded.get() + client.unsent().getAsLong();
         Context context = Vertx.currentContext();
-        bodies.sending(body, () -> context.runOnContext(v -> {
+        bodies.sending(body, unsent, () -> context.runOnContext(v -> {
             if (!out.closed()) {
                 LOG.info("closing a connection whose client has not taken the {}-byte response of worker {} while the "
                         + "memory for bodies in flight is full", body.length, script);
-                closeConnection.run();
+                client.close().run();
             }
             // The write it was queued for fails with the connection; the budget need not wait for that.
             bodies.release(body);
         }));
-        if (coding == ResponseEncoding.Choice.AS_IS) {
+        if (asIs) {
             out.end(Buffer.buffer(body)).onComplete(ignored -> bodies.release(body));
         } else {
-            ResponseEncoding.send(Vertx.currentContext(), out, coding, body, () -> bodies.release(body));
+            ResponseEncoding.send(Vertx.currentContext(), out, coding, body, coded, () -> bodies.release(body));
         }
     }
 }

@@ -82,6 +82,39 @@ class BodyBudgetTest {
     }
 
     @Test
+    void a_client_that_keeps_reading_is_not_let_go_while_the_budget_is_full() throws Exception {
+        try (TestServer t = new TestServer(dir, List.of(), new ServerConfig.Capacity(64, 10L * MB))) {
+            assertThat(t.putModule(t.accountApi("/workers/scripts/big"), "{\"main_module\":\"b.js\"}", "b.js", """
+                    export default { fetch() { return new Response(new Uint8Array(8 * 1024 * 1024).fill(65)); } };""")
+                    .status()).isEqualTo(200);
+            try (RawHttp steady = RawHttp.connectWithSmallReceiveBuffer(t.server.port(), "127.0.0.1")) {
+                steady.get("big.localhost", "/");
+                java.util.concurrent.CompletableFuture<RawHttp.Download> download = new java.util.concurrent.CompletableFuture<>();
+                Thread reader = Thread.ofVirtual().start(() -> {
+                    try {
+                        // 64 KB every 100 ms: slow, but steady (about 13 s for the whole body)
+                        download.complete(steady.download(64 * 1024, 100));
+                    } catch (Exception e) {
+                        download.completeExceptionally(e);
+                    }
+                });
+                // meanwhile the budget refuses other large answers again and again, each refusal a reclaim
+                int refused = 0;
+                while (!download.isDone()) {
+                    if (t.worker("GET", "big.localhost", "/", null).status() == 503) {
+                        refused++;
+                    }
+                }
+                reader.join();
+                assertThat(refused).as("the budget was full while the client read").isPositive();
+                RawHttp.Download got = download.get();
+                assertThat(got.status()).isEqualTo(200);
+                assertThat(got.received()).isEqualTo(8L * MB);
+            }
+        }
+    }
+
+    @Test
     void a_body_a_worker_sends_that_does_not_fit_in_the_budget_is_refused_before_it_is_copied() {
         try (TestServer t = new TestServer(dir, List.of(), new ServerConfig.Capacity(64, 8L * MB))) {
             assertThat(t.putModule(t.accountApi("/workers/scripts/sender"), "{\"main_module\":\"s.js\"}", "s.js", """
