@@ -369,7 +369,10 @@ public final class Scripts {
                 }
             }
             long secretCount = bindings.stream().filter(b -> b.type().equals("secret_text")).count();
-            if (secretCount > MAX_SECRETS) {
+            long before = from.bindings().stream().filter(b -> b.type().equals("secret_text")).count();
+            // only a change that adds secrets past the cap is refused: one that had more keeps them
+            // (an upload may bring any number), and deleting or replacing stays possible
+            if (secretCount > MAX_SECRETS && secretCount > before) {
                 throw new PlatformException(Problem.INVALID_BINDING, "Worker '" + ref.name() + "' would have "
                         + secretCount + " secrets; a worker has at most " + MAX_SECRETS + ".");
             }

@@ -206,6 +206,17 @@ class ScriptsApiTest {
 
         ok(send("DELETE", t.accountApi(NS + "/vault/secrets/OTHER"), null, null));
         assertThat(serve("vault")).isEqualTo("test:undefined:undefined");
+        // a worker with more secrets than the cap (an upload brings any number) may still lose some, but not gain
+        StringBuilder many = new StringBuilder("{\"main_module\":\"w.js\",\"bindings\":[");
+        for (int i = 0; i < dev.tenantd.platform.Scripts.MAX_SECRETS + 2; i++) {
+            many.append(i == 0 ? "" : ",").append("{\"type\":\"secret_text\",\"name\":\"S").append(i)
+                    .append("\",\"text\":\"v\"}");
+        }
+        ok(upload("crowded", many.append("]}").toString(), "return new Response(env.S0 + env.S129);"));
+        ok(send("DELETE", t.accountApi(NS + "/crowded/secrets/S0"), null, null));
+        assertThat(serve("crowded")).isEqualTo("undefinedv");
+        refused(send("PUT", t.accountApi(NS + "/crowded/secrets"), "application/json", "{\"name\":\"EXTRA\",\"text\":\"x\"}"),
+                400, "at most " + dev.tenantd.platform.Scripts.MAX_SECRETS);
         refused(send("DELETE", t.accountApi(NS + "/vault/secrets/OTHER"), null, null), 404, "OTHER");
         refused(send("PUT", t.accountApi(NS + "/vault/secrets"), "application/json", "{\"name\":\"X\"}"), 400, "text");
         refused(send("DELETE", t.accountApi(NS + "/vault/secrets/MODE"), null, null), 404, "not a secret");
