@@ -36,6 +36,8 @@ final class RecordQuery {
      * of the store's few read connections meanwhile, which every account's queries share.
      */
     static final long SCAN_BUDGET_MS = 10_000;
+    /** SQLite's virtual-machine steps between two looks at the deadline. */
+    private static final int PROGRESS_STEPS = 1_000;
 
     private RecordQuery() {
     }
@@ -62,6 +64,33 @@ final class RecordQuery {
 
     static InvocationPage run(Connection db, InvocationQuery q, long budgetMs) throws SQLException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMs);
+        // SQLite itself may scan many chunks for one row (filters on tags, outcomes, request ids
+        // run in SQL): it is interrupted at the deadline too.
+        org.sqlite.ProgressHandler.setHandler(db, PROGRESS_STEPS, new org.sqlite.ProgressHandler() {
+            @Override
+            protected int progress() {
+                return System.nanoTime() - deadline > 0 ? 1 : 0;
+            }
+        });
+        try {
+            return scan(db, q, budgetMs, deadline);
+        } catch (SQLException e) {
+            if (System.nanoTime() - deadline > 0) {
+                throw tooBroad(0, budgetMs);
+            }
+            throw e;
+        } finally {
+            org.sqlite.ProgressHandler.clearHandler(db);
+        }
+    }
+
+    private static PlatformException tooBroad(long scanned, long budgetMs) {
+        return new PlatformException(Problem.INVALID_REQUEST, "The query read " + (scanned > 0 ? scanned + " records" : "")
+                + (scanned > 0 ? " in " : "for ") + budgetMs + " ms without filling its page; narrow it with a "
+                + "time range (since, until), a script, an outcome or a tag.");
+    }
+
+    private static InvocationPage scan(Connection db, InvocationQuery q, long budgetMs, long deadline) throws SQLException {
         long scanned = 0;
         // Chunks that may hold a match, newest first; their records are decoded and filtered here.
         StringBuilder sql = new StringBuilder("SELECT " + CHUNK_COLUMNS + " FROM invocation_chunks WHERE account_id = ?");
@@ -107,9 +136,7 @@ final class RecordQuery {
                             page.add(pending.poll());
                         }
                         if (System.nanoTime() - deadline > 0) {
-                            throw new PlatformException(Problem.INVALID_REQUEST, "The query read " + scanned
-                                    + " records in " + budgetMs + " ms without filling its page; narrow it with a "
-                                    + "time range (since, until), a script, an outcome or a tag.");
+                            throw tooBroad(scanned, budgetMs);
                         }
                         List<InvocationEntry> records = decode(rs);
                         scanned += records.size();
