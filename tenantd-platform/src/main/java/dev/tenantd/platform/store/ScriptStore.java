@@ -35,8 +35,8 @@ public interface ScriptStore {
 
     /**
      * How many of a script's newest versions, and of its newest deployments, are kept (as on
-     * Workers, whose rollbacks reach the 100 most recent versions); the versions the active
-     * deployment serves are kept too. Older ones are removed as new ones are saved.
+     * Workers, whose rollbacks reach the 100 most recent versions); the versions a kept
+     * deployment names are kept too. Older ones are removed as new ones are saved.
      */
     int KEPT_VERSIONS = 100;
 

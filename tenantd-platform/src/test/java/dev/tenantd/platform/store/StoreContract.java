@@ -161,11 +161,23 @@ public abstract class StoreContract {
         assertThat(kept.getLast().id()).as("the serving version stays").isEqualTo(first.id());
         assertThat(store.version(first.id())).isPresent();
         assertThat(store.script(ref).orElseThrow().current().id()).isEqualTo(first.id());
+        // no longer serving, and older than the newest 100, the first version stays while a listed
+        // deployment names it (it can be rolled back to)
+        for (int i = 0; i < 10; i++) {
+            store.deploy(ref, deploying(kept.get(i % 3)).orElseThrow());
+        }
+        assertThat(store.version(first.id())).isPresent();
         // deployments: the newest are kept
         for (int i = 0; i < ScriptStore.KEPT_VERSIONS + 5; i++) {
             store.deploy(ref, deploying(kept.get(i % 3)).orElseThrow());
         }
         assertThat(store.deployments(ref)).hasSize(ScriptStore.KEPT_VERSIONS);
+        // every deployment listed names versions that are still there (to roll back to)
+        for (Deployment d : store.deployments(ref)) {
+            for (Deployment.Split split : d.versions()) {
+                assertThat(store.version(split.versionId())).as(split.versionId()).isPresent();
+            }
+        }
         assertThat(store.script(ref).orElseThrow().current().id()).isEqualTo(kept.get((ScriptStore.KEPT_VERSIONS + 4) % 3).id());
     }
 

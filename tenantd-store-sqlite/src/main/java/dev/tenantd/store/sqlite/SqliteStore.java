@@ -431,15 +431,19 @@ public final class SqliteStore implements Store {
         });
     }
 
-    /** Removes the script's versions and deployments beyond the newest {@link #KEPT_VERSIONS}, but what serves. */
+    /**
+     * Removes the script's deployments beyond the newest {@link #KEPT_VERSIONS} (never the active
+     * one), then its versions beyond the newest {@link #KEPT_VERSIONS} that no kept deployment
+     * names, so that every deployment listed can be rolled back to.
+     */
     private void prune(String scriptId) throws Exception {
-        update("DELETE FROM script_versions WHERE script_id = ? AND id NOT IN (SELECT id FROM script_versions "
-                + "WHERE script_id = ? ORDER BY number DESC LIMIT " + KEPT_VERSIONS + ") AND id NOT IN (SELECT "
-                + "json_extract(j.value, '$.version_id') FROM deployments d, json_each(d.versions) j WHERE d.id = "
-                + "(SELECT deployment_id FROM scripts WHERE id = ?))", scriptId, scriptId, scriptId);
         update("DELETE FROM deployments WHERE script_id = ? AND id NOT IN (SELECT id FROM deployments WHERE "
                 + "script_id = ? ORDER BY created_on DESC, rowid DESC LIMIT " + KEPT_VERSIONS + ") AND id IS NOT "
                 + "(SELECT deployment_id FROM scripts WHERE id = ?)", scriptId, scriptId, scriptId);
+        update("DELETE FROM script_versions WHERE script_id = ? AND id NOT IN (SELECT id FROM script_versions "
+                + "WHERE script_id = ? ORDER BY number DESC LIMIT " + KEPT_VERSIONS + ") AND id NOT IN (SELECT "
+                + "json_extract(j.value, '$.version_id') FROM deployments d, json_each(d.versions) j WHERE "
+                + "d.script_id = ?)", scriptId, scriptId, scriptId);
     }
 
     private void activate(String scriptId, Deployment deployment) throws Exception {
