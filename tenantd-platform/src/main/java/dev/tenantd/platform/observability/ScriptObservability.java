@@ -39,6 +39,11 @@ public record ScriptObservability(boolean enabled, double headSamplingRate) {
             // kept with the script and read on its request path; Cloudflare's blocks are a few switches
             return Optional.of("observability takes at most " + MAX_CHARS + " characters of JSON");
         }
+        return shapeProblem(block);
+    }
+
+    /** What is wrong with the fields of an object block, whatever its size. */
+    private static Optional<String> shapeProblem(JsonNode block) {
         for (var it = block.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!KNOWN.contains(k)) {
@@ -77,7 +82,8 @@ public record ScriptObservability(boolean enabled, double headSamplingRate) {
      * part (as newer wrangler sends it) narrows further: records are what Workers Logs keeps.
      */
     public static ScriptObservability of(JsonNode block) {
-        if (block == null || !block.isObject() || problem(block).isPresent()) {
+        // a block stored before the size limit keeps its meaning: only its fields are checked
+        if (block == null || !block.isObject() || shapeProblem(block).isPresent()) {
             return DEFAULT;
         }
         JsonNode logs = block.path("logs");
