@@ -197,22 +197,34 @@ class TcpEgressTest {
                 .as("the certificate names localhost, not 127.0.0.1").isInstanceOf(ExecutionException.class);
     }
 
+    /**
+     * A server with this certificate that answers plain messages with {@code plain} (true once it
+     * has switched the connection to TLS) and then answers each message with "secure:" and it.
+     */
+    private NetServer startTlsServer(java.util.function.BiPredicate<NetSocket, String> plain) throws Exception {
+        return server(new NetServerOptions().setKeyCertOptions(certificate.keyCertOptions()), socket -> {
+            boolean[] secure = {false};
+            socket.handler(b -> {
+                if (secure[0]) {
+                    socket.write(Buffer.buffer("secure:" + b));
+                } else {
+                    secure[0] = plain.test(socket, b.toString());
+                }
+            });
+        });
+    }
+
     @Test
     void starttls_upgrades_a_plain_connection() throws Exception {
-        NetServer server = server(new NetServerOptions().setKeyCertOptions(certificate.keyCertOptions()),
-                socket -> {
-                    // GO goes out once the server is ready for TLS (the server's TLS context may be
-                    // made only now): the client's handshake, sent once it reads GO, finds it ready.
-                    boolean[] secure = {false};
-                    socket.handler(b -> {
-                        if (secure[0]) {
-                            socket.write(Buffer.buffer("secure:" + b));
-                        } else if (b.toString().equals("STARTTLS")) {
-                            secure[0] = true;
-                            socket.upgradeToSsl(Buffer.buffer("GO"));
-                        }
-                    });
-                });
+        NetServer server = startTlsServer((socket, message) -> {
+            if (!message.equals("STARTTLS")) {
+                return false;
+            }
+            // GO goes out once the server is ready for TLS (the server's TLS context may be
+            // made only now): the client's handshake, sent once it reads GO, finds it ready.
+            socket.upgradeToSsl(Buffer.buffer("GO"));
+            return true;
+        });
         HostSocket socket = await(egress.connect(new SocketRequest("localhost", server.actualPort(),
                 SocketRequest.SecureTransport.STARTTLS), LOOPBACK_ALLOWED));
         await(socket.write(bytes("STARTTLS")));
@@ -225,21 +237,16 @@ class TcpEgressTest {
 
     @Test
     void starttls_drops_plaintext_that_arrived_unread_before_the_handshake() throws Exception {
-        NetServer server = server(new NetServerOptions().setKeyCertOptions(certificate.keyCertOptions()),
-                socket -> {
-                    boolean[] secure = {false};
-                    socket.handler(b -> {
-                        if (secure[0]) {
-                            socket.write(Buffer.buffer("secure:" + b));
-                        } else if (b.toString().equals("STARTTLS")) {
-                            socket.write("GO");
-                        } else if (b.toString().equals("READ")) {
-                            // what a party on the path could slip in after the answer the client read
-                            secure[0] = true;
-                            socket.upgradeToSsl(Buffer.buffer("INJECTED"));
-                        }
-                    });
-                });
+        NetServer server = startTlsServer((socket, message) -> {
+            if (message.equals("STARTTLS")) {
+                socket.write("GO");
+            } else if (message.equals("READ")) {
+                // what a party on the path could slip in after the answer the client read
+                socket.upgradeToSsl(Buffer.buffer("INJECTED"));
+                return true;
+            }
+            return false;
+        });
         HostSocket socket = await(egress.connect(new SocketRequest("localhost", server.actualPort(),
                 SocketRequest.SecureTransport.STARTTLS), LOOPBACK_ALLOWED));
         await(socket.write(bytes("STARTTLS")));

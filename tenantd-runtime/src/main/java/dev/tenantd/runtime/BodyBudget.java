@@ -39,8 +39,13 @@ public final class BodyBudget {
     private final Map<byte[], Sending> sending = new ConcurrentHashMap<>();
     private final AtomicLong lastReclaim = new AtomicLong(System.nanoTime() - RECLAIM_INTERVAL_NANOS);
 
-    /** How long a client may take next to nothing of its body before a full budget lets it go. */
-    static final long RECLAIMABLE_AFTER_SECONDS = 5;
+    /**
+     * How long a client may take next to nothing of its body before a full budget lets it go.
+     * What the host sees is what leaves its own queue, and the kernel's send buffer (several MB
+     * once tuned) takes a client's bytes in bursts: a client reading 150 KB/s empties a 4 MB
+     * buffer, and so shows progress, within this time.
+     */
+    static final long RECLAIMABLE_AFTER_SECONDS = 30;
     /** What a client must take within that time to count as reading. */
     static final long PROGRESS_BYTES = 64 * 1024;
     private static final long RECLAIM_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
