@@ -331,11 +331,7 @@ public final class Scripts {
                 throw new PlatformException(Problem.INVALID_BINDING, "Secret name '" + clip(e.getKey())
                         + "' is not a valid JavaScript identifier of at most " + MAX_SECRET_NAME_CHARS + " characters.");
             }
-            int bytes = e.getValue().map(v -> v.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).orElse(0);
-            if (bytes > MAX_SECRET_BYTES) {
-                throw new PlatformException(Problem.INVALID_BINDING, "Secret '" + e.getKey() + "' has " + bytes
-                        + " bytes; a secret takes at most " + MAX_SECRET_BYTES + " bytes (as on Workers).");
-            }
+            e.getValue().ifPresent(value -> Secrets.checkSize(e.getKey(), value));
         }
         return deriveVersion(ref, "api", from -> {
             List<BindingSpec> bindings = new ArrayList<>();
@@ -380,8 +376,6 @@ public final class Scripts {
         });
     }
 
-    /** The largest secret value, in UTF-8 bytes: Workers' limit for an environment variable. */
-    public static final int MAX_SECRET_BYTES = 5 * 1024;
     /** Secrets one worker may have: Workers' limit for environment variables on paid plans. */
     public static final int MAX_SECRETS = 128;
     static final int MAX_SECRET_NAME_CHARS = 256;

@@ -11,6 +11,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /** Encrypts secret binding values at rest with AES-256-GCM under the platform's key. */
 public final class Secrets {
+    /** The largest secret value, in UTF-8 bytes: Workers' limit for an environment variable. */
+    public static final int MAX_BYTES = 5 * 1024;
     private static final int IV_BYTES = 12;
     private final SecretKeySpec key;
     private final SecureRandom random = new SecureRandom();
@@ -20,6 +22,15 @@ public final class Secrets {
             throw new IllegalArgumentException("the secret key must be 32 bytes");
         }
         this.key = new SecretKeySpec(key.clone(), "AES");
+    }
+
+    /** Refuses a secret value over {@link #MAX_BYTES}, naming the secret. */
+    public static void checkSize(String name, String value) {
+        int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_BYTES) {
+            throw new PlatformException(Problem.INVALID_BINDING, "Secret '" + name + "' has " + bytes
+                    + " bytes; a secret takes at most " + MAX_BYTES + " bytes (as on Workers).");
+        }
     }
 
     public static byte[] newKey() {

@@ -22,12 +22,7 @@ public final class SecretTextKind implements BindingKind {
     @Override
     public ObjectNode prepare(String name, ObjectNode fields, BindingScope scope) {
         String text = BindingKinds.requireText(name, type(), fields, "text");
-        int bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-        if (bytes > dev.tenantd.platform.Scripts.MAX_SECRET_BYTES) {
-            throw new dev.tenantd.platform.PlatformException(dev.tenantd.platform.Problem.INVALID_BINDING, "Secret '"
-                    + name + "' has " + bytes + " bytes; a secret takes at most "
-                    + dev.tenantd.platform.Scripts.MAX_SECRET_BYTES + " bytes (as on Workers).");
-        }
+        dev.tenantd.platform.Secrets.checkSize(name, text);
         fields.put("ciphertext", secrets.encrypt(text));
         fields.remove("text");
         return fields;
