@@ -237,9 +237,9 @@ public final class Egress implements AutoCloseable {
         headers.set("host", hostHeader);
         options.setHeaders(headers);
         return client.request(options)
-                .compose(req -> {
+                .map(req -> {
                     exchange.started(req);
-                    return Future.succeededFuture(req);
+                    return req;
                 })
                 .compose(req -> request.stream().isPresent() ? sendStreamed(req, request.stream().get())
                         : req.send(Buffer.buffer(request.body())))
@@ -332,8 +332,7 @@ public final class Egress implements AutoCloseable {
             EgressPolicies policies, int redirects, Exchange exchange) {
         int status = response.status();
         java.util.Optional<String> location = response.header("location");
-        boolean redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-        if (!redirect || location.isEmpty()) {
+        if (!followedRedirect(status, location.isPresent())) {
             return Future.succeededFuture(response.fetchedFrom(withoutFragment(request.url()), redirects));
         }
         if (redirects >= MAX_REDIRECTS) {
@@ -447,8 +446,13 @@ public final class Egress implements AutoCloseable {
     }
 
     /** An IPv6 literal without its brackets; anything else as it is. */
-    private static String unbracketed(String host) {
+    static String unbracketed(String host) {
         return host.length() >= 2 && host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    /** Whether {@code name} (without brackets) is an IPv4 or IPv6 address rather than a name. */
+    static boolean isIpLiteral(String name) {
+        return io.netty.util.NetUtil.isValidIpV4Address(name) || io.netty.util.NetUtil.isValidIpV6Address(name);
     }
 
     @Override

@@ -24,9 +24,7 @@ final class NameLookups implements AutoCloseable {
 
     /** The checked address to connect to for {@code host}; {@code what} starts a refusal's message. */
     Future<InetAddress> resolve(String host, EgressPolicies policies, String what) {
-        String bare = host.length() >= 2 && host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1)
-                : host;
-        if (io.netty.util.NetUtil.isValidIpV4Address(bare) || io.netty.util.NetUtil.isValidIpV6Address(bare)) {
+        if (Egress.isIpLiteral(Egress.unbracketed(host))) {
             try {
                 return Future.succeededFuture(Egress.resolveAllowed(host, policies, what));
             } catch (RuntimeException refused) {

@@ -66,7 +66,7 @@ final class TcpEgress implements AutoCloseable {
         Context context = vertx.getOrCreateContext();
         context.runOnContext(v -> lookups.resolve(host, policies, what)
                 .compose(address -> {
-                    String name = unbracketed(host);
+                    String name = Egress.unbracketed(host);
                     boolean tlsNow = request.secureTransport() == SocketRequest.SecureTransport.ON;
                     ConnectOptions options = new ConnectOptions()
                             .setRemoteAddress(SocketAddress.inetSocketAddress(
@@ -75,7 +75,7 @@ final class TcpEgress implements AutoCloseable {
                             .setSsl(tlsNow);
                     if (tlsNow) {
                         options.setSslOptions(tls);
-                        if (!isLiteral(name)) {
+                        if (!Egress.isIpLiteral(name)) {
                             options.setSniServerName(name);
                         }
                     }
@@ -84,7 +84,7 @@ final class TcpEgress implements AutoCloseable {
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
                         result.complete(new VertxHostSocket(ar.result(), host + ":" + request.port(),
-                                unbracketed(host), tls));
+                                Egress.unbracketed(host), tls));
                     } else {
                         result.completeExceptionally(ar.cause() instanceof InvocationException refused ? refused
                                 : new InvocationException(Outcome.EXCEPTION, "Error",
@@ -102,14 +102,6 @@ final class TcpEgress implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new IllegalStateException("an address of a resolved name has an invalid length", e);
         }
-    }
-
-    private static String unbracketed(String host) {
-        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    }
-
-    private static boolean isLiteral(String name) {
-        return io.netty.util.NetUtil.isValidIpV4Address(name) || io.netty.util.NetUtil.isValidIpV6Address(name);
     }
 
     static String describe(Throwable error) {
