@@ -305,17 +305,17 @@ public final class SqliteInvocationStore implements InvocationStore {
         // worker holding less than its share leaves over is shared by the others: only the
         // workers over their share lose records, their oldest first.
         long share = fairShare(sizes, maxBytes);
-        List<Long> doomed = read(db -> {
-            List<Long> list = new ArrayList<>();
-            try (PreparedStatement st = db.prepareStatement("SELECT position, size_bytes FROM (SELECT position, size_bytes, "
-                    + "sum(size_bytes) OVER (PARTITION BY account_id, namespace, script ORDER BY position DESC) AS kept "
-                    + "FROM invocation_chunks) WHERE kept > ? ORDER BY position")) {
+        List<Chunk> doomed = read(db -> {
+            List<Chunk> list = new ArrayList<>();
+            try (PreparedStatement st = db.prepareStatement("SELECT position, records_count, size_bytes FROM (SELECT "
+                    + "position, records_count, size_bytes, sum(size_bytes) OVER (PARTITION BY account_id, namespace, "
+                    + "script ORDER BY position DESC) AS kept FROM invocation_chunks) WHERE kept > ? ORDER BY position")) {
                 st.setLong(1, share);
                 try (ResultSet rs = st.executeQuery()) {
                     long freed = 0;
                     while (freed < excess && rs.next()) {
-                        list.add(rs.getLong(1));
-                        freed += rs.getLong(2);
+                        list.add(new Chunk(rs.getLong(1), rs.getInt(2)));
+                        freed += rs.getLong(3);
                     }
                 }
             }
@@ -323,8 +323,8 @@ public final class SqliteInvocationStore implements InvocationStore {
         });
         int removed = 0;
         for (int from = 0; from < doomed.size(); from += 500) {
-            List<Long> some = doomed.subList(from, Math.min(doomed.size(), from + 500));
-            removed += transaction(db -> deletePositions(db, some));
+            List<Chunk> some = doomed.subList(from, Math.min(doomed.size(), from + 500));
+            removed += transaction(db -> delete(db, some));
         }
         return removed;
     }
@@ -351,17 +351,17 @@ public final class SqliteInvocationStore implements InvocationStore {
         int removed = 0;
         while (true) {
             int gone = transaction(db -> {
-                List<Long> chunks = new ArrayList<>();
-                try (PreparedStatement st = db.prepareStatement("SELECT position FROM invocation_chunks WHERE "
-                        + where + " ORDER BY position LIMIT 500")) {
+                List<Chunk> chunks = new ArrayList<>();
+                try (PreparedStatement st = db.prepareStatement("SELECT position, records_count FROM invocation_chunks "
+                        + "WHERE " + where + " ORDER BY position LIMIT 500")) {
                     st.setLong(1, value);
                     try (ResultSet rs = st.executeQuery()) {
                         while (rs.next()) {
-                            chunks.add(rs.getLong(1));
+                            chunks.add(new Chunk(rs.getLong(1), rs.getInt(2)));
                         }
                     }
                 }
-                return chunks.isEmpty() ? -1 : deletePositions(db, chunks);
+                return chunks.isEmpty() ? -1 : delete(db, chunks);
             });
             if (gone < 0) {
                 return removed;
@@ -370,22 +370,24 @@ public final class SqliteInvocationStore implements InvocationStore {
         }
     }
 
-    /** Deletes these chunks; returns how many records they held. */
-    private static int deletePositions(Connection db, List<Long> chunks) throws SQLException {
-        int records = 0;
-        try (PreparedStatement count = db.prepareStatement("SELECT records_count FROM invocation_chunks WHERE position = ?");
-                PreparedStatement delete = db.prepareStatement("DELETE FROM invocation_chunks WHERE position = ?")) {
-            for (long chunk : chunks) {
-                count.setLong(1, chunk);
-                try (ResultSet rs = count.executeQuery()) {
-                    records += rs.next() ? rs.getInt(1) : 0;
-                }
-                delete.setLong(1, chunk);
+    /** A stored chunk by its position, and how many records it holds. */
+    private record Chunk(long position, int records) {
+    }
+
+    /** Deletes these chunks; returns how many records went with those still there. */
+    private static int delete(Connection db, List<Chunk> chunks) throws SQLException {
+        try (PreparedStatement delete = db.prepareStatement("DELETE FROM invocation_chunks WHERE position = ?")) {
+            for (Chunk chunk : chunks) {
+                delete.setLong(1, chunk.position());
                 delete.addBatch();
             }
-            delete.executeBatch();
+            int[] deleted = delete.executeBatch();
+            int records = 0;
+            for (int i = 0; i < deleted.length; i++) {
+                records += deleted[i] > 0 ? chunks.get(i).records() : 0;
+            }
+            return records;
         }
-        return records;
     }
 
     @Override
