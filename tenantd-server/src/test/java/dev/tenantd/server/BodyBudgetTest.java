@@ -29,6 +29,17 @@ class BodyBudgetTest {
                 .status()).isEqualTo(200);
     }
 
+    /**
+     * A client that asks {@code big.localhost} and then reads nothing. Its status line arriving
+     * shows its body was admitted and is now held: only then may a next request come, or the two
+     * could be served in either order.
+     */
+    private static RawHttp stalledOnBig(TestServer t) throws java.io.IOException {
+        RawHttp stalled = RawHttp.connectWithSmallReceiveBuffer(t.server.port(), "127.0.0.1");
+        assertThat(stalled.get("big.localhost", "/").statusLine()).startsWith("HTTP/1.1 200");
+        return stalled;
+    }
+
     /** Asks until the answer's status is not {@code unwanted}, for at most 90 s. */
     private static TestServer.Reply askBigUntilNot(TestServer t, int unwanted) {
         long deadline = System.nanoTime() + 90_000_000_000L;
@@ -44,11 +55,7 @@ class BodyBudgetTest {
         try (TestServer t = new TestServer(dir, List.of(), new ServerConfig.Capacity(64, 24L * MB))) {
             deployBig(t, 20);
             // A client that asks and then reads nothing: the 20 MB stay with the server.
-            try (RawHttp stalled = RawHttp.connectWithSmallReceiveBuffer(t.server.port(), "127.0.0.1")) {
-                // Its status line arriving shows its 20 MB were admitted and are now held: only then may
-                // the next request come, or the two could be served in either order and the stalled
-                // one be the request refused.
-                assertThat(stalled.get("big.localhost", "/").statusLine()).startsWith("HTTP/1.1 200");
+            try (RawHttp stalled = stalledOnBig(t)) {
                 TestServer.Reply second = askBigUntilNot(t, 200);
                 assertThat(second.status()).isEqualTo(503);
                 assertThat(second.body()).contains("Server busy").contains("24 MB");
@@ -68,8 +75,7 @@ class BodyBudgetTest {
     void a_client_that_takes_nothing_is_let_go_once_the_budget_is_full_so_large_answers_are_served_again() throws Exception {
         try (TestServer t = new TestServer(dir, List.of(), new ServerConfig.Capacity(64, 24L * MB))) {
             deployBig(t, 20);
-            try (RawHttp stalled = RawHttp.connectWithSmallReceiveBuffer(t.server.port(), "127.0.0.1")) {
-                assertThat(stalled.get("big.localhost", "/").statusLine()).startsWith("HTTP/1.1 200");
+            try (RawHttp stalled = stalledOnBig(t)) {
                 // It never reads on, and stays connected: the server's idle timeout (75 s, renewed by
                 // any byte it takes) would keep it that long. Refused answers in the meantime make
                 // room by letting it go once it has taken nothing for 30 s.
