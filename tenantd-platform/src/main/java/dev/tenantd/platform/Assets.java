@@ -118,6 +118,11 @@ public final class Assets {
                         + "' needs a 'hash' of 32 lower-case hex digits and a 'size' in bytes.");
             }
             files.put(path, file);
+        }
+        // Marked used before they are looked up: a collection that runs meanwhile keeps what this session counts on.
+        List<String> hashes = files.values().stream().map(f -> f.get("hash").asText()).distinct().toList();
+        store.touchAssets(ref, hashes);
+        for (String hash : hashes) {
             if (store.assetBlob(ref, hash).isEmpty()) {
                 missing.add(hash);
             }

@@ -12,6 +12,7 @@ import dev.tenantd.platform.binding.ServiceKind;
 import dev.tenantd.platform.binding.WorkerCalls;
 import dev.tenantd.platform.observability.InvocationRecorder;
 import dev.tenantd.platform.sourcemap.SourceMappedStacks;
+import dev.tenantd.platform.store.BlobCollector;
 import dev.tenantd.platform.store.BlobStore;
 import dev.tenantd.platform.store.Store;
 import dev.tenantd.runtime.JsEngine;
@@ -37,6 +38,7 @@ public final class Platform implements AutoCloseable {
     private final Assets assets;
     private final Tails tails = new Tails();
     private final InvocationRecorder invocations;
+    private final BlobCollector blobCollector;
 
     private Platform(Builder b) {
         this.limits = b.limits;
@@ -50,6 +52,7 @@ public final class Platform implements AutoCloseable {
         invoker.meterWith(b.metrics);
         this.scripts = new Scripts(b.store, b.blobs, b.engine, b.secrets, limits, accounts, directory, invoker, assets, tails);
         this.namespaces = new Namespaces(b.store, accounts, directory, scripts::deletedWithNamespace);
+        this.blobCollector = new BlobCollector(b.store, b.blobs, java.time.Clock.systemUTC()).start();
     }
 
     public static Builder builder() {
@@ -90,6 +93,11 @@ public final class Platform implements AutoCloseable {
         return tails;
     }
 
+    /** Removes stored content nothing uses any more; runs on its own every {@link BlobCollector#EVERY}. */
+    public BlobCollector blobCollector() {
+        return blobCollector;
+    }
+
     /** Invocation records: where finished invocations go, and where they are read from. */
     public InvocationRecorder invocations() {
         return invocations;
@@ -123,6 +131,7 @@ public final class Platform implements AutoCloseable {
 
     @Override
     public void close() {
+        blobCollector.close();
         invoker.close();
     }
 

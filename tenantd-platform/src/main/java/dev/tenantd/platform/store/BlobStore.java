@@ -13,10 +13,15 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,10 +31,12 @@ import org.slf4j.LoggerFactory;
  * so a crash leaves either no blob or a whole one (and at most a temporary file,
  * removed at the next start). A failed write removes its temporary file. Reads
  * check the content against its hash: a blob changed on disk is never used.
+ * Blobs nothing refers to any more are removed by {@link #collect}.
  */
 public final class BlobStore {
     private static final Logger LOG = LoggerFactory.getLogger(BlobStore.class);
     private final Path root;
+    private final ReadWriteLock gate = new ReentrantReadWriteLock();
 
     public BlobStore(Path root) {
         this.root = root;
@@ -55,9 +62,19 @@ public final class BlobStore {
      */
     public String put(byte[] content, String what) {
         String hash = sha256(content);
+        // Shared with other puts; a collection removes a blob only while it holds the gate alone.
+        gate.readLock().lock();
+        try {
+            return store(content, hash, what);
+        } finally {
+            gate.readLock().unlock();
+        }
+    }
+
+    private String store(byte[] content, String hash, String what) {
         Path target = path(hash);
         if (Files.exists(target)) {
-            if (intact(target, hash)) {
+            if (intact(target, hash) && touch(target)) {
                 return hash;
             }
             LOG.warn("blob {} at {} is damaged; the same content is being stored again and replaces it", hash, target);
@@ -115,6 +132,79 @@ public final class BlobStore {
                     + "from a backup or upload again.");
         }
         return content;
+    }
+
+    /**
+     * Marks a blob that a put found already stored as just written, so that a collection running
+     * now does not remove it before whatever the put is for refers to it.
+     */
+    private static boolean touch(Path file) {
+        try {
+            Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** What a collection removed. */
+    public record Collected(int blobs, long bytes) {
+    }
+
+    /**
+     * Removes the blobs that {@code referenced} does not name and that were last written (or
+     * found by a put) before {@code writtenBefore}. {@code referenced} must say yes to everything
+     * stored that refers to a blob at the moment the collection starts; what a put stores or finds
+     * after that moment is newer than {@code writtenBefore}, which must lie before that moment.
+     */
+    public Collected collect(Predicate<String> referenced, Instant writtenBefore) {
+        int removed = 0;
+        long bytes = 0;
+        try (DirectoryStream<Path> prefixes = Files.newDirectoryStream(root, p -> p.getFileName().toString()
+                .matches("[0-9a-f]{2}") && Files.isDirectory(p))) {
+            for (Path prefix : prefixes) {
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(prefix)) {
+                    for (Path file : files) {
+                        String hash = file.getFileName().toString();
+                        if (!hash.matches("[0-9a-f]{64}") || !hash.startsWith(prefix.getFileName().toString())
+                                || referenced.test(hash)) {
+                            continue;
+                        }
+                        long size = removeIfOlder(file, writtenBefore);
+                        if (size >= 0) {
+                            removed++;
+                            bytes += size;
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("blob collection under {} stopped early: {}", root, e.toString());
+        }
+        if (removed > 0) {
+            LOG.info("removed {} blob(s) nothing refers to any more ({} bytes) from {}", removed, bytes, root);
+        }
+        return new Collected(removed, bytes);
+    }
+
+    /** Removes {@code file} if it was last written before {@code cutoff}: its size, or -1 if it stays. */
+    private long removeIfOlder(Path file, Instant cutoff) {
+        gate.writeLock().lock();
+        try {
+            var attributes = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+            if (!attributes.lastModifiedTime().toInstant().isBefore(cutoff)) {
+                return -1;
+            }
+            Files.delete(file);
+            return attributes.size();
+        } catch (NoSuchFileException e) {
+            return -1;
+        } catch (IOException e) {
+            LOG.warn("cannot remove the unused blob {}: {}", file, e.toString());
+            return -1;
+        } finally {
+            gate.writeLock().unlock();
+        }
     }
 
     private static boolean intact(Path file, String hash) {

@@ -4,8 +4,10 @@ import dev.tenantd.platform.Deployment;
 import dev.tenantd.platform.Script;
 import dev.tenantd.platform.ScriptRef;
 import dev.tenantd.platform.ScriptVersion;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Scripts with their versions, deployments, tags, settings and asset index, as stored.
@@ -57,7 +59,28 @@ public interface ScriptStore {
     /** The blob (SHA-256) holding a script's static asset with this hash, if uploaded. */
     Optional<String> assetBlob(ScriptRef ref, String hash);
 
+    /** Records that a script has the asset with this hash in the blob {@code sha256}; marks it used now. */
     void putAsset(ScriptRef ref, String hash, String sha256, long size);
+
+    /**
+     * Marks the script's assets with these hashes used now (an upload session named them), so
+     * that {@link #dropUnusedAssets} keeps them while the session may still complete.
+     */
+    void touchAssets(ScriptRef ref, Collection<String> hashes);
+
+    /**
+     * Removes the asset records last used before {@code usedBefore} (epoch milliseconds) whose
+     * blob no version of their script serves; returns how many went. A later upload session
+     * asks for such a file again.
+     */
+    int dropUnusedAssets(long usedBefore);
+
+    /**
+     * Gives every blob hash that something stored refers to: versions' modules and source
+     * maps, versions' static assets, and asset records. A hash may come more than once. Reads
+     * without holding up the store's other calls.
+     */
+    void referencedBlobs(Consumer<String> sha256);
 
     /** Replaces the script-level settings (a JSON object). */
     Script setSettings(ScriptRef ref, String settingsJson);

@@ -289,6 +289,108 @@ public abstract class StoreContract {
         assertThat(store.assetBlob(ScriptRef.plain("other", "site"), "0123456789abcdef0123456789abcdef")).isEmpty();
     }
 
+    /**
+     * A version of {@code modules} (name → blob) whose assets are {@code assetBlobs} (path → blob); its
+     * w.js has a source map.
+     */
+    private static ScriptVersion versionOf(int number, java.util.Map<String, String> modules, java.util.Map<String, String> assetBlobs) {
+        List<ModuleRef> refs = modules.entrySet().stream()
+                .map(m -> new ModuleRef(m.getKey(), ModuleType.ES_MODULE, m.getValue(), 10,
+                        m.getKey().equals("w.js") ? Optional.of(sourceMap(m.getValue())) : Optional.empty()))
+                .toList();
+        StringBuilder assets = new StringBuilder();
+        if (!assetBlobs.isEmpty()) {
+            assets.append("{\"manifest\":{");
+            assetBlobs.forEach((path, blob) -> assets.append(assets.length() > 13 ? "," : "").append('"').append(path)
+                    .append("\":{\"hash\":\"").append(blob, 32, 64).append("\",\"size\":10,\"sha256\":\"").append(blob)
+                    .append("\"}"));
+            assets.append("}}");
+        }
+        return new ScriptVersion(UUID.randomUUID().toString(), "", number, "w.js", false, "2024-01-01", List.of(),
+                refs, List.of(), ScriptLimits.NONE, EgressPolicy.OPEN, "etag-" + number, 1, "2026-01-01T00:00:00.000Z",
+                "api", assets.isEmpty() ? "{}" : assets.toString());
+    }
+
+    /** A made-up SHA-256 in hex: {@code kind} and {@code n} make it unique. */
+    private static String sha(char kind, int n) {
+        return String.format("%c%063x", kind, n).replace(' ', '0');
+    }
+
+    /** The made-up blob of the source map of the module in {@code blob}. */
+    private static String sourceMap(String blob) {
+        return "d" + blob.substring(0, 63);
+    }
+
+    private java.util.Set<String> referenced() {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        store.referencedBlobs(out::add);
+        return out;
+    }
+
+    @Test
+    void every_blob_a_version_or_an_asset_record_names_is_referenced_until_it_is_gone() {
+        ScriptRef site = ScriptRef.plain("acct", "site");
+        ScriptVersion v1 = versionOf(1, java.util.Map.of("w.js", sha('a', 1), "lib.js", sha('a', 2)),
+                java.util.Map.of("/index.html", sha('e', 1)));
+        store.saveVersion(site, v1, deploying(v1));
+        store.putAsset(site, sha('e', 1).substring(32), sha('e', 1), 10);
+        store.putAsset(site, sha('e', 9).substring(32), sha('e', 9), 10); // uploaded, in no version
+        ScriptRef other = ScriptRef.plain("other", "site");
+        ScriptVersion o1 = versionOf(1, java.util.Map.of("w.js", sha('b', 1)), java.util.Map.of());
+        store.saveVersion(other, o1, deploying(o1));
+        assertThat(referenced()).contains(sha('a', 1), sha('a', 2), sourceMap(sha('a', 1)), sha('e', 1), sha('e', 9), sha('b', 1));
+
+        // versions past the newest 100 that nothing deploys no longer refer to their blobs
+        for (int n = 2; n <= ScriptStore.KEPT_VERSIONS + 3; n++) {
+            ScriptVersion v = versionOf(n, java.util.Map.of("w.js", sha('c', n)), java.util.Map.of());
+            store.saveVersion(site, v, n == 2 ? deploying(v) : Optional.empty());
+        }
+        assertThat(referenced()).doesNotContain(sha('c', 3))
+                .contains(sha('c', 2), sha('c', 4), sha('c', ScriptStore.KEPT_VERSIONS + 3), sha('b', 1))
+                .as("a listed deployment names the first version").contains(sha('a', 1), sha('a', 2), sourceMap(sha('a', 1)))
+                .as("the asset records stay until they are dropped").contains(sha('e', 1), sha('e', 9));
+        Deployment second = store.deployments(site).getFirst();
+        for (int i = 0; i < ScriptStore.KEPT_VERSIONS; i++) {
+            store.deploy(site, new Deployment(UUID.randomUUID().toString(), second.createdOn(), second.versions(), null,
+                    "api"));
+        }
+        assertThat(referenced()).doesNotContain(sha('a', 1), sha('a', 2), sourceMap(sha('a', 1))).contains(sha('c', 2));
+
+        assertThat(store.deleteScript(other)).isTrue();
+        assertThat(referenced()).doesNotContain(sha('b', 1));
+    }
+
+    @Test
+    void asset_records_no_version_serves_are_dropped_once_unused_for_long_enough() {
+        ScriptRef site = ScriptRef.plain("acct", "site");
+        ScriptVersion v1 = versionOf(1, java.util.Map.of("w.js", sha('a', 1)), java.util.Map.of("/a.css", sha('e', 1)));
+        store.saveVersion(site, v1, deploying(v1));
+        ScriptRef gone = ScriptRef.plain("acct", "never-deployed");
+        for (ScriptRef ref : List.of(site, gone)) {
+            for (int n = 1; n <= 3; n++) {
+                store.putAsset(ref, sha('e', n).substring(32), sha('e', n), 10);
+            }
+        }
+        long stored = System.currentTimeMillis();
+        assertThat(store.dropUnusedAssets(stored - 60_000)).as("all were used within the last minute").isZero();
+
+        // a cutoff after every record above was stored, and a touch at or after it
+        long cutoff = stored + 1;
+        while (System.currentTimeMillis() < cutoff) {
+            Thread.onSpinWait();
+        }
+        store.touchAssets(site, List.of(sha('e', 2).substring(32)));
+        // site: /a.css is served by v1 and e2 was just named by a session; e3 goes. never-deployed: all three go.
+        assertThat(store.dropUnusedAssets(cutoff)).isEqualTo(4);
+        assertThat(store.assetBlob(site, sha('e', 1).substring(32))).contains(sha('e', 1));
+        assertThat(store.assetBlob(site, sha('e', 2).substring(32))).contains(sha('e', 2));
+        assertThat(store.assetBlob(site, sha('e', 3).substring(32))).isEmpty();
+        for (int n = 1; n <= 3; n++) {
+            assertThat(store.assetBlob(gone, sha('e', n).substring(32))).isEmpty();
+        }
+        assertThat(referenced()).contains(sha('e', 1), sha('e', 2)).doesNotContain(sha('e', 3));
+    }
+
     @Test
     void everything_written_is_there_after_a_restart() throws Exception {
         Namespace ns = store.createNamespace("acct", "prod").orElseThrow();

@@ -30,9 +30,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -42,17 +44,19 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class SqliteStore implements Store {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private final SQLiteDataSource dataSource;
     private final Connection db;
 
-    private SqliteStore(Connection db) {
-        this.db = db;
+    private SqliteStore(SQLiteDataSource dataSource) throws SQLException {
+        this.dataSource = dataSource;
+        this.db = dataSource.getConnection();
     }
 
     /** Opens (creating and migrating if needed) {@code tenantd.db} in a directory. */
     public static SqliteStore open(Path dataDir) {
         try {
             SQLiteDataSource dataSource = SqliteFiles.migrated(dataDir.resolve("tenantd.db"), "classpath:db/tenantd/sqlite");
-            return new SqliteStore(dataSource.getConnection());
+            return new SqliteStore(dataSource);
         } catch (Exception e) {
             throw new TenantdException("cannot open the database in " + dataDir + ": " + e.getMessage(), e);
         }
@@ -540,8 +544,87 @@ public final class SqliteStore implements Store {
 
     @Override
     public void putAsset(ScriptRef ref, String hash, String sha256, long size) {
-        transaction(() -> update("INSERT OR REPLACE INTO assets (account_id, namespace_id, script, hash, sha256, size) "
-                + "VALUES (?, ?, ?, ?, ?, ?)", ref.accountId(), ref.namespaceId(), ref.name(), hash, sha256, size));
+        transaction(() -> update("INSERT OR REPLACE INTO assets (account_id, namespace_id, script, hash, sha256, size, "
+                + "last_used) VALUES (?, ?, ?, ?, ?, ?, ?)", ref.accountId(), ref.namespaceId(), ref.name(), hash, sha256,
+                size, System.currentTimeMillis()));
+    }
+
+    @Override
+    public void touchAssets(ScriptRef ref, Collection<String> hashes) {
+        if (hashes.isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        transaction(() -> {
+            try (PreparedStatement st = db.prepareStatement("UPDATE assets SET last_used = ? WHERE account_id = ? "
+                    + "AND namespace_id = ? AND script = ? AND hash = ?")) {
+                for (String hash : hashes) {
+                    st.setLong(1, now);
+                    st.setString(2, ref.accountId());
+                    st.setString(3, ref.namespaceId());
+                    st.setString(4, ref.name());
+                    st.setString(5, hash);
+                    st.addBatch();
+                }
+                st.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public int dropUnusedAssets(long usedBefore) {
+        List<ScriptRef> holders = read(() -> {
+            List<ScriptRef> out = new ArrayList<>();
+            try (PreparedStatement st = prepare("SELECT DISTINCT account_id, namespace_id, script FROM assets WHERE "
+                    + "last_used < ?", usedBefore); ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ScriptRef(rs.getString(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+            return out;
+        });
+        int dropped = 0;
+        // One script per transaction: each is short, so uploads and lookups wait for none of them long.
+        for (ScriptRef ref : holders) {
+            dropped += transaction(() -> update("DELETE FROM assets WHERE account_id = ? AND namespace_id = ? AND "
+                    + "script = ? AND last_used < ? AND sha256 NOT IN (SELECT json_extract(m.value, '$.sha256') FROM "
+                    + "script_versions v JOIN scripts s ON s.id = v.script_id, json_each(v.assets, '$.manifest') m "
+                    + "WHERE s.account_id = ? AND s.namespace_id = ? AND s.name = ? AND v.assets <> '{}' AND "
+                    + "json_extract(m.value, '$.sha256') IS NOT NULL)", ref.accountId(), ref.namespaceId(), ref.name(),
+                    usedBefore, ref.accountId(), ref.namespaceId(), ref.name()));
+        }
+        return dropped;
+    }
+
+    @Override
+    public void referencedBlobs(Consumer<String> sha256) {
+        // A connection of its own: WAL lets it read while the store's connection serves everything else.
+        try (Connection reader = dataSource.getConnection(); Statement st = reader.createStatement()) {
+            String[] queries = {
+                "SELECT json_extract(j.value, '$.sha256'), json_extract(j.value, '$.source_map_sha256') "
+                        + "FROM script_versions v, json_each(v.modules) j",
+                "SELECT json_extract(m.value, '$.sha256'), NULL FROM script_versions v, "
+                        + "json_each(v.assets, '$.manifest') m WHERE v.assets <> '{}'",
+                "SELECT sha256, NULL FROM assets"};
+            // One read transaction for all three, so a version saved between them is seen by none or all.
+            reader.setAutoCommit(false);
+            for (String query : queries) {
+                try (ResultSet rs = st.executeQuery(query)) {
+                    while (rs.next()) {
+                        for (int column = 1; column <= 2; column++) {
+                            String hash = rs.getString(column);
+                            if (hash != null) {
+                                sha256.accept(hash);
+                            }
+                        }
+                    }
+                }
+            }
+            reader.rollback();
+        } catch (SQLException e) {
+            throw new TenantdException("database error: " + e.getMessage(), e);
+        }
     }
 
     @Override
