@@ -102,12 +102,14 @@ public final class Egress implements AutoCloseable {
     /**
      * Sends a worker's subrequest under the given policies, following redirects as the Fetch
      * standard does; the response carries the final URL and the number of redirects followed.
+     * {@code requester} (a worker, compared with {@code equals}) names whose subrequest it is:
+     * its name lookups wait for its own, not for other workers'.
      */
-    public CompletableFuture<WorkerResponse> fetch(WorkerRequest request, EgressPolicies policies) {
+    public CompletableFuture<WorkerResponse> fetch(WorkerRequest request, EgressPolicies policies, Object requester) {
         // Compose the exchange on an event loop: a response's body must be read on the thread
         // that delivers it, or its end can be missed when the isolate's thread attaches late.
         CompletableFuture<WorkerResponse> result = new CompletableFuture<>();
-        Exchange exchange = new Exchange();
+        Exchange exchange = new Exchange(requester);
         // Cancelled (its invocation ended): the request in flight is reset, whatever it waits for.
         result.whenComplete((response, error) -> {
             if (result.isCancelled()) {
@@ -138,8 +140,17 @@ public final class Egress implements AutoCloseable {
 
     /** The request a fetch() has in flight (the latest of its redirects), to reset when the fetch is cancelled. */
     private static final class Exchange {
+        final Object requester;
         private HttpClientRequest current;
         private boolean cancelled;
+
+        Exchange(Object requester) {
+            this.requester = requester;
+        }
+
+        synchronized boolean cancelled() {
+            return cancelled;
+        }
 
         synchronized void started(HttpClientRequest request) {
             current = request;
@@ -192,11 +203,11 @@ public final class Egress implements AutoCloseable {
         }
         if (OutboundWebSockets.isUpgrade(request)) {
             // A WebSocket goes to the address checked as for any request; it follows no redirect.
-            return resolveForFetch(host, policies)
+            return resolveForFetch(host, policies, exchange)
                     .compose(address -> webSockets.connect(request, host, port, https, address,
                             host + (uri.getPort() > 0 ? ":" + port : ""), target));
         }
-        return resolveForFetch(host, policies)
+        return resolveForFetch(host, policies, exchange)
                 .compose(address -> exchange(exchange, request, host, port, https, address,
                         host + (uri.getPort() > 0 ? ":" + port : ""), target, policies, redirects));
     }
@@ -401,12 +412,12 @@ public final class Egress implements AutoCloseable {
                 what + " was blocked by the egress policy: " + reason + ".");
     }
 
-    private Future<InetAddress> resolveForFetch(String host, EgressPolicies policies) {
+    private Future<InetAddress> resolveForFetch(String host, EgressPolicies policies, Exchange exchange) {
         if (host.isEmpty()) {
             return Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
                     "Fetch API cannot load: the URL has no host."));
         }
-        return lookups.resolve(host, policies, "fetch to " + host);
+        return lookups.resolve(host, policies, "fetch to " + host, exchange.requester, exchange::cancelled);
     }
 
     /**
@@ -441,8 +452,8 @@ public final class Egress implements AutoCloseable {
 
     /** A TCP connection for a worker's {@code connect()}, under the same policies as its {@code fetch()}. */
     public CompletableFuture<dev.tenantd.runtime.HostSocket> connect(dev.tenantd.runtime.SocketRequest request,
-            EgressPolicies policies) {
-        return tcp.connect(request, policies);
+            EgressPolicies policies, Object requester) {
+        return tcp.connect(request, policies, requester);
     }
 
     /** An IPv6 literal without its brackets; anything else as it is. */

@@ -1,9 +1,16 @@
 package dev.tenantd.platform;
 
+import dev.tenantd.runtime.InvocationException;
+import dev.tenantd.runtime.Outcome;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.net.InetAddress;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Name lookups for workers' {@code fetch()}, WebSockets and {@code connect()}, checked against
@@ -11,19 +18,47 @@ import java.net.InetAddress;
  * lookup, for as long as the name servers take, and names that never answer are a worker's
  * choice: so lookups run on threads of their own, never on the pool the API, KV, D1 and the
  * metrics share, and an IP literal, which needs no lookup, takes no thread at all.
+ *
+ * <p>A requester (a worker) runs at most {@link #PER_REQUESTER} lookups at once; its further
+ * lookups wait in a queue of its own. One worker's names that never answer so hold a few
+ * threads, not all of them, and other workers' lookups go on.
  */
 final class NameLookups implements AutoCloseable {
     /** Lookups running at once; more wait for one of them. */
     static final int THREADS = 32;
+    /** Lookups one requester runs at once. */
+    static final int PER_REQUESTER = 4;
+    /** Lookups one requester may have waiting; more fail at once. */
+    static final int MAX_WAITING = 1_000;
 
     private final WorkerExecutor executor;
+    private final Lookup lookup;
+    /** Requesters with lookups running, and the lookups each has waiting; guarded by {@code this}. */
+    private final Map<Object, ArrayDeque<Runnable>> lanes = new HashMap<>();
+    private final Map<Object, Integer> running = new HashMap<>();
 
-    NameLookups(Vertx vertx) {
-        this.executor = vertx.createSharedWorkerExecutor("tenantd-name-lookups", THREADS);
+    /** A blocking lookup that checks what it finds: {@link Egress#resolveAllowed}. */
+    @FunctionalInterface
+    interface Lookup {
+        InetAddress resolve(String host, EgressPolicies policies, String what);
     }
 
-    /** The checked address to connect to for {@code host}; {@code what} starts a refusal's message. */
-    Future<InetAddress> resolve(String host, EgressPolicies policies, String what) {
+    NameLookups(Vertx vertx) {
+        this(vertx, Egress::resolveAllowed);
+    }
+
+    NameLookups(Vertx vertx, Lookup lookup) {
+        this.executor = vertx.createSharedWorkerExecutor("tenantd-name-lookups", THREADS);
+        this.lookup = lookup;
+    }
+
+    /**
+     * The checked address to connect to for {@code host}; {@code what} starts a refusal's message.
+     * {@code requester} names whose lookup it is (compared with {@code equals}); a waiting lookup
+     * that is {@code abandoned} by the time its turn comes is not run.
+     */
+    Future<InetAddress> resolve(String host, EgressPolicies policies, String what, Object requester,
+            BooleanSupplier abandoned) {
         if (Egress.isIpLiteral(Egress.unbracketed(host))) {
             try {
                 return Future.succeededFuture(Egress.resolveAllowed(host, policies, what));
@@ -31,8 +66,62 @@ final class NameLookups implements AutoCloseable {
                 return Future.failedFuture(refused);
             }
         }
-        // unordered: one slow name must not hold up the lookups queued after it
-        return executor.executeBlocking(() -> Egress.resolveAllowed(host, policies, what), false);
+        Promise<InetAddress> result = Promise.promise();
+        Runnable turn = () -> {
+            if (abandoned.getAsBoolean()) {
+                result.fail(new InvocationException(Outcome.EXCEPTION, "Error", what + " was cancelled."));
+                next(requester);
+                return;
+            }
+            executor.executeBlocking(() -> lookup.resolve(host, policies, what), false).onComplete(ar -> {
+                next(requester);
+                result.handle(ar);
+            });
+        };
+        boolean now;
+        synchronized (this) {
+            int busy = running.getOrDefault(requester, 0);
+            now = busy < PER_REQUESTER;
+            if (now) {
+                running.put(requester, busy + 1);
+            } else {
+                ArrayDeque<Runnable> lane = lanes.computeIfAbsent(requester, r -> new ArrayDeque<>());
+                if (lane.size() >= MAX_WAITING) {
+                    return Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "Error", what
+                            + " was refused: this worker has " + MAX_WAITING + " name lookups waiting for its "
+                            + PER_REQUESTER + " running ones (its name servers are slow to answer)."));
+                }
+                lane.add(turn);
+            }
+        }
+        if (now) {
+            turn.run();
+        }
+        return result.future();
+    }
+
+    /** One of the requester's lookups ended: its next waiting one starts, if any. */
+    private void next(Object requester) {
+        Runnable waiting;
+        synchronized (this) {
+            ArrayDeque<Runnable> lane = lanes.get(requester);
+            waiting = lane == null ? null : lane.poll();
+            if (lane != null && lane.isEmpty()) {
+                lanes.remove(requester);
+            }
+            if (waiting == null) {
+                running.computeIfPresent(requester, (r, busy) -> busy > 1 ? busy - 1 : null);
+            }
+        }
+        if (waiting != null) {
+            waiting.run();
+        }
+    }
+
+    /** Lookups the requester has waiting for one of its own to end (for tests). */
+    synchronized int waiting(Object requester) {
+        ArrayDeque<Runnable> lane = lanes.get(requester);
+        return lane == null ? 0 : lane.size();
     }
 
     @Override

@@ -53,12 +53,12 @@ final class PlatformWorkerHost implements WorkerHost {
 
     @Override
     public CompletableFuture<WorkerResponse> fetch(WorkerRequest request) {
-        return egress.fetch(request, platform.egressPolicies(script));
+        return egress.fetch(request, platform.egressPolicies(script), script.ref());
     }
 
     @Override
     public CompletableFuture<HostSocket> connect(SocketRequest request) {
-        return egress.connect(request, platform.egressPolicies(script));
+        return egress.connect(request, platform.egressPolicies(script), script.ref());
     }
 
     @Override

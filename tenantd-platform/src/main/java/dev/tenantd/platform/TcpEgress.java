@@ -55,7 +55,13 @@ final class TcpEgress implements AutoCloseable {
         this.tls = options;
     }
 
+    /** A connection whose caller names no requester: it counts as a requester of its own. */
     CompletableFuture<HostSocket> connect(SocketRequest request, EgressPolicies policies) {
+        return connect(request, policies, request);
+    }
+
+    /** A connection for {@code requester} (a worker), whose name lookups wait for its own, not for other workers'. */
+    CompletableFuture<HostSocket> connect(SocketRequest request, EgressPolicies policies, Object requester) {
         String host = request.hostname();
         String what = "connect() to " + host + ":" + request.port();
         if (BLOCKED_PORTS.contains(request.port())) {
@@ -64,7 +70,7 @@ final class TcpEgress implements AutoCloseable {
         }
         CompletableFuture<HostSocket> result = new CompletableFuture<>();
         Context context = vertx.getOrCreateContext();
-        context.runOnContext(v -> lookups.resolve(host, policies, what)
+        context.runOnContext(v -> lookups.resolve(host, policies, what, requester, () -> false)
                 .compose(address -> {
                     String name = Egress.unbracketed(host);
                     boolean tlsNow = request.secureTransport() == SocketRequest.SecureTransport.ON;

@@ -10,15 +10,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Name lookups for workers' fetch() and connect() that hang (name servers that never answer)
- * take threads of their own: the API (and KV, D1, the metrics, which share its threads) and
- * requests to IP addresses, which need no lookup, go on meanwhile.
+ * take threads of their own, and a few of them per worker: the API (and KV, D1, the metrics,
+ * which share its threads), requests to IP addresses, which need no lookup, and other workers'
+ * lookups go on meanwhile.
  */
 class SlowLookupsTest {
     @TempDir
     Path dir;
 
     @Test
-    void hanging_lookups_of_one_worker_do_not_stall_the_api_or_fetches_to_addresses() throws Exception {
+    void hanging_lookups_of_one_worker_do_not_stall_the_api_fetches_to_addresses_or_other_workers_lookups()
+            throws Exception {
         SlowNamesResolver.release = new CountDownLatch(1);
         int endedBefore = SlowNamesResolver.ended.get();
         try (TestServer t = new TestServer(dir, List.of())) {
@@ -29,7 +31,8 @@ class SlowLookupsTest {
                       return new Response((await Promise.all(all))[0]);
                     } };""").status()).isEqualTo(200);
             Thread hanging = Thread.ofVirtual().start(() -> t.worker("GET", "lookups.localhost", "/", null));
-            Await.value(() -> SlowNamesResolver.waiting.get() >= 20 ? Boolean.TRUE : null, "20 lookups hanging");
+            // the worker's 40 lookups: 4 run (and hang), the rest wait for them
+            Await.value(() -> SlowNamesResolver.waiting.get() >= 4 ? Boolean.TRUE : null, "4 lookups hanging");
             // every API request authenticates on a worker thread
             assertThat(t.get(t.accountApi("/workers/scripts")).status()).isEqualTo(200);
             // and another worker's fetch() to an address, which needs no lookup (this one is refused by the policy)
@@ -39,9 +42,46 @@ class SlowLookupsTest {
                       return new Response('reached');
                     } };""").status()).isEqualTo(200);
             assertThat(t.worker("GET", "other.localhost", "/", null).body()).contains("blocked by the egress policy");
+            // and another worker's fetch() of a name that answers (localhost, refused by the policy once looked up)
+            assertThat(t.putModule(t.accountApi("/workers/scripts/named"), "{\"main_module\":\"n.js\"}", "n.js", """
+                    export default { async fetch() {
+                      try { await fetch('http://localhost:9/'); } catch (e) { return new Response(e.message); }
+                      return new Response('reached');
+                    } };""").status()).isEqualTo(200);
+            assertThat(t.worker("GET", "named.localhost", "/", null).body())
+                    .contains("fetch to localhost").contains("blocked by the egress policy");
+            assertThat(SlowNamesResolver.waiting.get()).as("one worker holds at most 4 lookup threads").isEqualTo(4);
             assertThat(SlowNamesResolver.ended.get()).as("no hanging lookup had ended meanwhile").isEqualTo(endedBefore);
             SlowNamesResolver.release.countDown();
             hanging.join();
+        } finally {
+            SlowNamesResolver.release.countDown();
+        }
+    }
+
+    @Test
+    void lookups_still_waiting_when_their_invocation_ends_are_never_run() throws Exception {
+        SlowNamesResolver.release = new CountDownLatch(1);
+        int endedBefore = SlowNamesResolver.ended.get();
+        try (TestServer t = new TestServer(dir, List.of())) {
+            assertThat(t.putModule(t.accountApi("/workers/scripts/fire"), "{\"main_module\":\"f.js\"}", "f.js", """
+                    export default { async fetch(request) {
+                      if (new URL(request.url).pathname === '/fire') {
+                        for (let i = 0; i < 40; i++) fetch('http://f' + i + '.slow.test/').catch(() => {});
+                        return new Response('sent');
+                      }
+                      try { await fetch('http://last.slow.test/'); } catch (e) { return new Response(e.message); }
+                      return new Response('reached');
+                    } };""").status()).isEqualTo(200);
+            // the invocation ends at once, and its fetches with it: 4 lookups had started, 36 were waiting
+            assertThat(t.worker("GET", "fire.localhost", "/fire", null).body()).isEqualTo("sent");
+            Await.value(() -> SlowNamesResolver.waiting.get() >= 4 ? Boolean.TRUE : null, "4 lookups hanging");
+            SlowNamesResolver.release.countDown();
+            Await.value(() -> SlowNamesResolver.ended.get() - endedBefore >= 4 ? Boolean.TRUE : null, "4 lookups ended");
+            // a lookup after them: the 36 are passed over, none of them is run
+            assertThat(t.worker("GET", "fire.localhost", "/", null).body()).contains("last.slow.test");
+            assertThat(SlowNamesResolver.ended.get() - endedBefore).as("the 4 started lookups and the last one")
+                    .isEqualTo(5);
         } finally {
             SlowNamesResolver.release.countDown();
         }

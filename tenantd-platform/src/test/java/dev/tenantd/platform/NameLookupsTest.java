@@ -1,0 +1,109 @@
+package dev.tenantd.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A worker's name lookups queue behind its own: it runs a few at once whatever its name servers
+ * do, its queue has a bound, and what waits past the end of its fetch is never run.
+ */
+class NameLookupsTest {
+    private static final EgressPolicies OPEN = new EgressPolicies(EgressPolicy.OPEN, EgressPolicy.OPEN, EgressPolicy.OPEN);
+    private final Vertx vertx = Vertx.vertx();
+    private final CountDownLatch answer = new CountDownLatch(1);
+    /** Names looked up so far; those under "slow." hang until {@link #answer}. */
+    private final List<String> started = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final ConcurrentHashMap<String, Boolean> hanging = new ConcurrentHashMap<>();
+    private final CountDownLatch fullLane = new CountDownLatch(NameLookups.PER_REQUESTER);
+
+    private final NameLookups lookups = new NameLookups(vertx, (host, policies, what) -> {
+        started.add(host);
+        if (host.startsWith("slow.")) {
+            hanging.put(host, true);
+            fullLane.countDown();
+            try {
+                answer.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                hanging.remove(host);
+            }
+        }
+        return InetAddress.getLoopbackAddress();
+    });
+
+    @AfterEach
+    void close() {
+        answer.countDown();
+        lookups.close();
+        vertx.close().await();
+    }
+
+    private static <T> T await(Future<T> future) {
+        return future.toCompletionStage().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+    }
+
+    /** Waits until a requester's lane is full: {@link NameLookups#PER_REQUESTER} lookups hang. */
+    private void awaitFullLane() throws InterruptedException {
+        assertThat(fullLane.await(30, TimeUnit.SECONDS)).as("lookups hanging").isTrue();
+    }
+
+    @Test
+    void one_worker_runs_a_few_lookups_at_once_and_others_are_not_held_up() throws Exception {
+        List<Future<InetAddress>> hog = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            hog.add(lookups.resolve("slow.n" + i + ".test", OPEN, "fetch", "hog", () -> false));
+        }
+        awaitFullLane();
+        assertThat(lookups.waiting("hog")).isEqualTo(40 - NameLookups.PER_REQUESTER);
+
+        assertThat(await(lookups.resolve("quick.test", OPEN, "fetch", "bystander", () -> false)))
+                .isEqualTo(InetAddress.getLoopbackAddress());
+        assertThat(hanging).hasSize(NameLookups.PER_REQUESTER);
+        assertThat(hog).noneMatch(Future::isComplete);
+
+        answer.countDown();
+        hog.forEach(NameLookupsTest::await);
+        assertThat(started).hasSize(41);
+        assertThat(lookups.waiting("hog")).isZero();
+    }
+
+    @Test
+    void a_full_queue_refuses_at_once_and_abandoned_lookups_are_passed_over() throws Exception {
+        AtomicBoolean abandoned = new AtomicBoolean();
+        List<Future<InetAddress>> queued = new ArrayList<>();
+        for (int i = 0; i < NameLookups.PER_REQUESTER + NameLookups.MAX_WAITING; i++) {
+            queued.add(lookups.resolve("slow.n" + i + ".test", OPEN, "fetch to n" + i, "hog", abandoned::get));
+        }
+        awaitFullLane();
+        Future<InetAddress> refused = lookups.resolve("slow.one-more.test", OPEN, "fetch to one-more", "hog", () -> false);
+        assertThat(refused.failed()).isTrue();
+        assertThat(refused.cause().getMessage()).isEqualTo("fetch to one-more was refused: this worker has 1000 name "
+                + "lookups waiting for its 4 running ones (its name servers are slow to answer).");
+
+        abandoned.set(true);
+        answer.countDown();
+        for (Future<InetAddress> f : queued) {
+            f.toCompletionStage().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        }
+        assertThat(started).as("only the lookups that had started ran").hasSize(NameLookups.PER_REQUESTER);
+        assertThat(queued.subList(NameLookups.PER_REQUESTER, queued.size())).allSatisfy(f -> {
+            assertThat(f.failed()).isTrue();
+            assertThat(f.cause().getMessage()).endsWith(" was cancelled.");
+        });
+        // the queue is free again
+        assertThat(await(lookups.resolve("quick.test", OPEN, "fetch", "hog", () -> false)))
+                .isEqualTo(InetAddress.getLoopbackAddress());
+    }
+}
