@@ -115,6 +115,11 @@ public final class ApiError extends TenantdException {
         return new ApiError(413, 10027, "The upload is larger than the " + scriptSizeBytes + "-byte script size limit.");
     }
 
+    /** The bodies held in memory at once fill what the server sets aside for them. */
+    public static ApiError bodiesBusy(String refusal) {
+        return new ApiError(503, 10503, refusal);
+    }
+
     public static ApiError tooManyParts(int maxParts) {
         return new ApiError(400, 10014, "The multipart body has more than " + maxParts + " parts, the most an upload may have.");
     }

@@ -17,6 +17,7 @@ import dev.tenantd.platform.d1.D1Databases;
 import dev.tenantd.platform.kv.KvService;
 import dev.tenantd.platform.store.ScriptPage;
 import dev.tenantd.platform.store.ScriptQuery;
+import dev.tenantd.runtime.BodyBudget;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -45,9 +46,11 @@ public final class ControlApi {
 
     private final D1Databases d1;
     private final dev.tenantd.platform.store.InvocationAnalytics analytics;
+    private final BodyBudget bodies;
 
     private ControlApi(Vertx vertx, Platform platform, KvService kv, D1Databases d1,
-            dev.tenantd.platform.store.InvocationAnalytics analytics) {
+            dev.tenantd.platform.store.InvocationAnalytics analytics, BodyBudget bodies) {
+        this.bodies = bodies;
         this.vertx = vertx;
         this.platform = platform;
         this.kv = kv;
@@ -55,26 +58,30 @@ public final class ControlApi {
         this.analytics = analytics;
     }
 
-    /** Mounts the API on a router. Request bodies are held in memory; nothing is written to disk for them. */
+    /**
+     * Mounts the API on a router. Request bodies are held in memory, counted against {@code bodies}
+     * (the server's bodies in flight) while they are read and until their answer is sent; nothing
+     * is written to disk for them.
+     */
     public static void mount(Router router, Vertx vertx, Platform platform, KvService kv, D1Databases d1,
-            dev.tenantd.platform.store.InvocationAnalytics analytics) {
-        new ControlApi(vertx, platform, kv, d1, analytics).routes(router);
+            dev.tenantd.platform.store.InvocationAnalytics analytics, BodyBudget bodies) {
+        new ControlApi(vertx, platform, kv, d1, analytics, bodies).routes(router);
     }
 
     private void routes(Router router) {
         TailApi tails = new TailApi(vertx, platform);
         router.errorHandler(400, ControlApi::unroutable);
         tails.mountSocket(router);
-        D1Api d1Api = new D1Api(vertx, d1, this::account);
+        D1Api d1Api = new D1Api(vertx, d1, this::account, bodies);
         d1Api.mountUpload(router);
         // In this order: a path that would resolve to another endpoint is refused, then the
         // token is checked, and only then is the body read.
         router.route(PREFIX + "/*").handler(ctx -> PathSegments.problem(ctx.request().path()).ifPresentOrElse(
                 problem -> RequestBody.refuse(ctx, problem, drainLimit()), ctx::next));
         router.route(PREFIX + "/*").handler(this::authenticate);
-        KvApi.mount(router, vertx, kv, this::account, drainLimit());
+        KvApi.mount(router, vertx, kv, this::account, drainLimit(), bodies);
         InvocationsApi.mount(router, vertx, platform, this::account);
-        router.route(PREFIX + "/*").handler(RequestBody.reader(platform.limits().scriptSizeBytes(), drainLimit()));
+        router.route(PREFIX + "/*").handler(RequestBody.reader(platform.limits().scriptSizeBytes(), drainLimit(), bodies));
         GraphqlApi.mount(router, vertx, platform, analytics);
 
         String a = PREFIX + "/accounts/:account";

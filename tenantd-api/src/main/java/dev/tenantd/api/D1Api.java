@@ -10,6 +10,7 @@ import dev.tenantd.platform.d1.D1Imports;
 import dev.tenantd.platform.d1.D1Result;
 import dev.tenantd.platform.d1.D1Statement;
 import dev.tenantd.platform.d1.D1Wire;
+import dev.tenantd.runtime.BodyBudget;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -37,8 +38,10 @@ final class D1Api {
     private final Vertx vertx;
     private final D1Databases d1;
     private final Function<RoutingContext, String> account;
+    private final BodyBudget bodies;
 
-    D1Api(Vertx vertx, D1Databases d1, Function<RoutingContext, String> account) {
+    D1Api(Vertx vertx, D1Databases d1, Function<RoutingContext, String> account, BodyBudget bodies) {
+        this.bodies = bodies;
         this.vertx = vertx;
         this.d1 = d1;
         this.account = account;
@@ -136,7 +139,10 @@ final class D1Api {
             return;
         }
         java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        // what the body holds in memory counts against the server's bodies in flight until the answer
+        java.util.concurrent.atomic.AtomicLong counted = new java.util.concurrent.atomic.AtomicLong();
         Runnable release = () -> {
+            bodies.unreserve(counted.getAndSet(0));
             if (released.compareAndSet(false, true)) {
                 d1.releaseUpload(secret);
             }
@@ -165,6 +171,12 @@ final class D1Api {
                 refuse(ctx, ApiError.d1ImportTooLarge(max));
                 return;
             }
+            if (!bodies.reserve(chunk.length())) {
+                over[0] = true;
+                refuse(ctx, ApiError.bodiesBusy(bodies.refusal(body.length() + (long) chunk.length())));
+                return;
+            }
+            counted.addAndGet(chunk.length());
             body.appendBuffer(chunk);
         });
         ctx.request().exceptionHandler(e -> LOG.debug("D1 upload broke off: {}", e.toString()));

@@ -12,6 +12,7 @@ import dev.tenantd.platform.kv.KvLimits;
 import dev.tenantd.platform.kv.KvNamespace;
 import dev.tenantd.platform.kv.KvService;
 import dev.tenantd.platform.kv.KvWrite;
+import dev.tenantd.runtime.BodyBudget;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -47,6 +48,7 @@ final class KvApi {
     private final KvService kv;
     private final Function<RoutingContext, String> account;
     private final long drainLimit;
+    private final BodyBudget bodies;
 
     /** The answer to a request: a result for the envelope, with result_info when it has one. */
     private record Reply(JsonNode result, Optional<ObjectNode> info) {
@@ -60,19 +62,23 @@ final class KvApi {
         CompletableFuture<Reply> run(RoutingContext ctx, String accountId);
     }
 
-    private KvApi(Vertx vertx, KvService kv, Function<RoutingContext, String> account, long drainLimit) {
+    private KvApi(Vertx vertx, KvService kv, Function<RoutingContext, String> account, long drainLimit,
+            BodyBudget bodies) {
         this.vertx = vertx;
         this.kv = kv;
         this.account = account;
         this.drainLimit = drainLimit;
+        this.bodies = bodies;
     }
 
     /**
      * Mounts the KV routes. {@code account} checks the request's account against its token
-     * (it may block); {@code drainLimit} is how much of a refused body is read and dropped.
+     * (it may block); {@code drainLimit} is how much of a refused body is read and dropped;
+     * bodies being read count against {@code bodies}.
      */
-    static void mount(Router router, Vertx vertx, KvService kv, Function<RoutingContext, String> account, long drainLimit) {
-        new KvApi(vertx, kv, account, drainLimit).routes(router);
+    static void mount(Router router, Vertx vertx, KvService kv, Function<RoutingContext, String> account, long drainLimit,
+            BodyBudget bodies) {
+        new KvApi(vertx, kv, account, drainLimit, bodies).routes(router);
     }
 
     /**
@@ -302,7 +308,7 @@ final class KvApi {
     }
 
     private io.vertx.core.Handler<RoutingContext> reader(long limit) {
-        return RequestBody.reader(limit, ApiError.kvBodyTooLarge(limit), drainLimit);
+        return RequestBody.reader(limit, ApiError.kvBodyTooLarge(limit), drainLimit, bodies);
     }
 
     private void handle(Router router, HttpMethod method, String path, long bodyLimit, Action action) {

@@ -1,5 +1,6 @@
 package dev.tenantd.api;
 
+import dev.tenantd.runtime.BodyBudget;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.vertx.core.Handler;
@@ -117,12 +118,16 @@ final class RequestBody {
      * a body it refuses is drained as {@link #refuse} says. The request must be paused
      * when it arrives here (the authentication does that).
      */
-    static Handler<RoutingContext> reader(long scriptSizeBytes, long drainLimit) {
-        return reader(scriptSizeBytes + FRAMING_BYTES, ApiError.uploadTooLarge(scriptSizeBytes), drainLimit);
+    static Handler<RoutingContext> reader(long scriptSizeBytes, long drainLimit, BodyBudget budget) {
+        return reader(scriptSizeBytes + FRAMING_BYTES, ApiError.uploadTooLarge(scriptSizeBytes), drainLimit, budget);
     }
 
-    /** The same for a body of at most {@code limit} bytes, refused with {@code tooLarge} beyond it. */
-    static Handler<RoutingContext> reader(long limit, ApiError tooLarge, long drainLimit) {
+    /**
+     * The same for a body of at most {@code limit} bytes, refused with {@code tooLarge} beyond it.
+     * What is read counts against {@code budget} (the server's bodies in flight) until the
+     * request's answer is sent; a body that does not fit is refused with a 503.
+     */
+    static Handler<RoutingContext> reader(long limit, ApiError tooLarge, long drainLimit, BodyBudget budget) {
         return ctx -> {
             HttpServerRequest request = ctx.request();
             if (!hasBody(request)) {
@@ -136,7 +141,7 @@ final class RequestBody {
                 refuse(ctx, tooLarge, drainLimit);
                 return;
             }
-            new Reading(ctx, limit, tooLarge, drainLimit).start();
+            new Reading(ctx, limit, tooLarge, drainLimit, budget).start();
         };
     }
 
@@ -197,6 +202,9 @@ final class RequestBody {
         private final ApiError tooLarge;
         private final long drainLimit;
         private final boolean multipart;
+        private final BodyBudget budget;
+        /** Bytes counted against the budget and not yet given back. */
+        private final java.util.concurrent.atomic.AtomicLong counted = new java.util.concurrent.atomic.AtomicLong();
         private final Buffer raw = Buffer.buffer();
         private final List<PartBuffer> parts = new ArrayList<>();
         private long received;
@@ -207,8 +215,9 @@ final class RequestBody {
         private record PartBuffer(String name, String fileName, String contentType, Buffer content) {
         }
 
-        Reading(RoutingContext ctx, long limit, ApiError tooLarge, long drainLimit) {
+        Reading(RoutingContext ctx, long limit, ApiError tooLarge, long drainLimit, BodyBudget budget) {
             this.ctx = ctx;
+            this.budget = budget;
             this.request = ctx.request();
             this.limit = limit;
             this.tooLarge = tooLarge;
@@ -218,6 +227,8 @@ final class RequestBody {
         }
 
         void start() {
+            // the body is held until the answer is sent, or the connection closes
+            ctx.addEndHandler(ignored -> giveBack());
             request.handler(this::chunk);
             request.endHandler(ignored -> {
                 ended = true;
@@ -247,7 +258,14 @@ final class RequestBody {
             received += chunk.length();
             if (received > limit) {
                 refuse(tooLarge);
-            } else if (!multipart) {
+                return;
+            }
+            if (!budget.reserve(chunk.length())) {
+                refuse(ApiError.bodiesBusy(budget.refusal(Math.max(received, contentLength(request)))));
+                return;
+            }
+            counted.addAndGet(chunk.length());
+            if (!multipart) {
                 raw.appendBuffer(chunk);
             }
         }
@@ -312,13 +330,19 @@ final class RequestBody {
                 // The client went away or the connection broke: nothing was written anywhere, nobody to answer.
                 done = true;
                 parts.clear();
+                giveBack();
             }
         }
 
         private void refuse(ApiError error) {
             done = true;
             parts.clear();
+            giveBack();
             RequestBody.refuse(ctx, error, drainLimit);
+        }
+
+        private void giveBack() {
+            budget.unreserve(counted.getAndSet(0));
         }
 
         private static String firstLine(Throwable e) {

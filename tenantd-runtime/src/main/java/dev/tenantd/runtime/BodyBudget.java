@@ -163,6 +163,31 @@ public final class BodyBudget {
         }
     }
 
+    /**
+     * Counts {@code bytes} of a body being read in pieces (an API request's body), if they fit;
+     * a refusal lets go of stalled clients' bodies as {@link #admits} does. Every piece counts,
+     * small or not, and {@link #unreserve} gives the bytes back.
+     */
+    public boolean reserve(long bytes) {
+        while (true) {
+            long now = held.get();
+            if (now + bytes > capacityBytes) {
+                if (bytes <= capacityBytes) {
+                    reclaim(bytes);
+                }
+                return false;
+            }
+            if (held.compareAndSet(now, now + bytes)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives back bytes that {@link #reserve} counted. */
+    public void unreserve(long bytes) {
+        held.addAndGet(-bytes);
+    }
+
     /** What a refusal tells the client or the worker. */
     public String refusal(long bytes) {
         return "Server busy: a body of " + bytes + " bytes does not fit in the memory this server sets aside for "

@@ -200,7 +200,7 @@ public final class TenantdServer implements AutoCloseable {
         api.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
                 .end("{\"status\":\"ok\"}"));
         MetricsRoute.mount(api, vertx, metrics, config.apiToken());
-        ControlApi.mount(api, vertx, platform, kv, d1, analytics);
+        ControlApi.mount(api, vertx, platform, kv, d1, analytics, engine.bodies());
         Dashboard.load().mount(api);
         api.route().handler(ctx -> ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
                 .end("{\"success\":false,\"errors\":[{\"code\":7000,\"message\":\"No route for that URI: the API is under /client/v4\"}],\"messages\":[],\"result\":null}"));

@@ -72,6 +72,9 @@ public final class ServerMetrics implements AutoCloseable {
                 .description("Isolates with turns waiting for a JS thread").register(registry);
         Gauge.builder("tenantd.js.long.turns", engine, JsEngine::longTurns)
                 .description("Turns running long on lowest-priority threads of their own").register(registry);
+        Gauge.builder("tenantd.bodies.buffered", engine.bodies(), dev.tenantd.runtime.BodyBudget::heldBytes)
+                .baseUnit("bytes").description("Request and response bodies held in memory on their way, counted "
+                        + "against [limits] buffered-bodies-mb").register(registry);
         Gauge.builder("tenantd.isolates.live", invoker, Invoker::liveIsolates)
                 .description("Isolates open now").register(registry);
         FunctionCounter.builder("tenantd.isolates.started", invoker, Invoker::isolatesStarted)
