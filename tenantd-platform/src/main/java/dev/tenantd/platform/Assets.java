@@ -46,6 +46,7 @@ public final class Assets {
     private final ScriptStore store;
     private final BlobStore blobs;
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+    private final AssetSites sites = new AssetSites();
 
     /** An upload session: the manifest, the hashes still missing, and for whom. */
     private static final class Session {
@@ -234,13 +235,12 @@ public final class Assets {
 
     // ---- serving
 
-    /** Whether a version's assets are served before its worker runs (the default) for this request. */
-    static boolean servesFirst(ScriptVersion v) {
-        if (v.assets().equals("{}")) {
-            return false;
-        }
-        JsonNode config = parse(v.assets()).path("config");
-        return !config.path("run_worker_first").asBoolean(false);
+    /**
+     * Whether a version's assets are served before its worker runs (the default). Parses the
+     * version's manifest when it is not cached: call it where blocking is allowed.
+     */
+    boolean servesFirst(ScriptVersion v) {
+        return !v.assets().equals("{}") && !sites.of(v).runWorkerFirst();
     }
 
     /**
@@ -260,38 +260,20 @@ public final class Assets {
         if (path == null || path.isEmpty()) {
             path = "/";
         }
-        JsonNode manifest = parse(v.assets()).path("manifest");
+        AssetSites.Site site = sites.of(v);
         List<String> candidates = path.endsWith("/")
                 ? List.of(path + "index.html", path + "index.htm")
                 : List.of(path, path + ".html", path + "/index.html");
         for (String candidate : candidates) {
-            JsonNode file = manifest.get(candidate);
-            if (file != null) {
-                byte[] body = request.method().equals("HEAD") ? new byte[0] : blobs.get(file.get("sha256").asText());
+            Optional<AssetSites.File> file = site.file(candidate);
+            if (file.isPresent()) {
+                byte[] body = request.method().equals("HEAD") ? new byte[0] : blobs.get(file.get().sha256());
                 List<String> headers = List.of("content-type", contentType(candidate),
-                        "etag", "\"" + file.get("hash").asText() + "\"");
+                        "etag", "\"" + file.get().hash() + "\"");
                 return Optional.of(new WorkerResponse(200, "OK", headers, body));
             }
         }
         return Optional.empty();
-    }
-
-    private static final Map<String, JsonNode> PARSED = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, JsonNode> eldest) {
-                    return size() > 256;
-                }
-            });
-
-    private static JsonNode parse(String json) {
-        return PARSED.computeIfAbsent(json, j -> {
-            try {
-                return Platform.JSON.readTree(j);
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException("stored assets are not JSON", e);
-            }
-        });
     }
 
     private static final Map<String, String> TYPES = new HashMap<>();

@@ -179,9 +179,11 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         Script serving = script.get().forRequest();
-        if (Assets.servesFirst(serving.current())) {
-            // Asset files are read on the I/O threads, never on an event loop or a JS thread.
-            return CompletableFuture.supplyAsync(() -> assets.serve(serving.current(), request), pool.io())
+        if (!serving.current().assets().equals("{}")) {
+            // A site's manifest and files are read on the I/O threads, never on an event loop or a JS thread.
+            ScriptVersion version = serving.current();
+            return CompletableFuture.supplyAsync(() -> assets.servesFirst(version) ? assets.serve(version, request)
+                    : Optional.<WorkerResponse>empty(), pool.io())
                     .exceptionallyCompose(error -> CompletableFuture.failedFuture(unavailableIfDamaged(ref, unwrap(error))))
                     .thenCompose(asset -> asset.isPresent() ? CompletableFuture.completedFuture(asset.get())
                             : run(serving, call, observe(serving, request, call),
