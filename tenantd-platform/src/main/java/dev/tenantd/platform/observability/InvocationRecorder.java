@@ -151,7 +151,7 @@ public final class InvocationRecorder implements AutoCloseable {
             String stack = entry.exception().get().stack();
             String mapped = stacks.map(entry.versionId(), stack);
             return mapped.equals(stack) ? entry : entry.withStack(mapped);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             LOG.debug("invocation records: a stack could not be mapped: {}", e.toString());
             return entry;
         }
@@ -170,7 +170,8 @@ public final class InvocationRecorder implements AutoCloseable {
     private void flushQuietly() {
         try {
             flush();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Whatever went wrong, the next flush must still run: an exception escaping would end the schedule.
             LOG.warn("invocation records: flush failed: {}", e.toString());
         }
     }
@@ -181,7 +182,7 @@ public final class InvocationRecorder implements AutoCloseable {
             if (removed > 0) {
                 LOG.info("invocation records: removed {} past the retention or the size cap", removed);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             LOG.warn("invocation records: retention sweep failed: {}", e.toString());
         }
     }

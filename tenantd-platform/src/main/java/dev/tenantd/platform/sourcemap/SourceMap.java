@@ -23,13 +23,20 @@ public final class SourceMap {
     static final int MAX_SEGMENTS = 1_000_000;
     /** Generated lines beyond this many are refused too: a map of nothing but {@code ;} is not a map of a worker. */
     static final int MAX_LINES = 1_000_000;
+    /**
+     * A {@code sourceRoot} or a source longer than this is not a path a bundler wrote: the root is
+     * not used, and the source is shown cut, not normalized.
+     */
+    static final int MAX_PATH_CHARS = 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final String root;
     private final List<String> sources;
     private final List<String> names;
     private final int[][] lines;
 
-    private SourceMap(List<String> sources, List<String> names, int[][] lines) {
+    private SourceMap(String root, List<String> sources, List<String> names, int[][] lines) {
+        this.root = root;
         this.sources = sources;
         this.names = names;
         this.lines = lines;
@@ -50,17 +57,21 @@ public final class SourceMap {
                 return Optional.empty();
             }
             String root = map.path("sourceRoot").isTextual() ? map.get("sourceRoot").asText() : "";
+            if (root.length() > MAX_PATH_CHARS) {
+                root = "";
+            }
+            // The root is joined to a source when a frame shows it, not here: a map may name millions of sources.
             List<String> sources = new ArrayList<>();
             for (JsonNode s : map.get("sources")) {
-                String name = s.isTextual() ? s.asText() : "";
-                sources.add(root.isEmpty() || name.isEmpty() || name.contains(":") ? name
-                        : normalized((root.endsWith("/") ? root : root + "/") + name));
+                sources.add(s.isTextual() ? s.asText() : "");
             }
             List<String> names = new ArrayList<>();
             for (JsonNode n : map.path("names")) {
                 names.add(n.isTextual() ? n.asText() : "");
             }
-            return Mappings.decode(map.get("mappings").asText()).map(lines -> new SourceMap(sources, names, lines));
+            String sourceRoot = root;
+            return Mappings.decode(map.get("mappings").asText()).map(lines -> new SourceMap(sourceRoot, sources, names,
+                    lines));
         } catch (java.io.IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -157,12 +168,22 @@ public final class SourceMap {
         }
         Optional<String> original = name >= 0 && name < names.size() && !names.get(name).isEmpty()
                 ? Optional.of(names.get(name)) : Optional.empty();
-        return Optional.of(new Original(sources.get(source), originalLine + 1, originalColumn + 1, original));
+        return Optional.of(new Original(source(source), originalLine + 1, originalColumn + 1, original));
+    }
+
+    /** Source {@code i} as a frame shows it: under the map's root, or cut when it is too long to be a path. */
+    private String source(int i) {
+        String name = sources.get(i);
+        if (name.length() > MAX_PATH_CHARS) {
+            return name.substring(0, MAX_PATH_CHARS);
+        }
+        return root.isEmpty() || name.isEmpty() || name.contains(":") ? name
+                : normalized((root.endsWith("/") ? root : root + "/") + name);
     }
 
     /** Roughly the memory this map holds, in ints: what the cache of maps counts. */
     long weight() {
-        long n = 16L * (sources.size() + names.size());
+        long n = 16L * (sources.size() + names.size()) + root.length() / 2;
         for (String s : sources) {
             n += s.length() / 2; // a char is half an int
         }

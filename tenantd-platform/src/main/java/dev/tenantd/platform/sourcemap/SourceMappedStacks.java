@@ -28,8 +28,14 @@ public final class SourceMappedStacks implements StackMapping {
     private static final Logger LOG = LoggerFactory.getLogger(SourceMappedStacks.class);
     /** Versions held at most; one without maps holds almost nothing, and remembering it saves reading it again. */
     static final int MAX_VERSIONS = 1024;
-    /** Decoded segments held at most, in ints (about 32 MB); one map never needs more than a fifth of it. */
-    static final long MAX_WEIGHT = 8_000_000;
+    /** Decoded segments held at most, in ints (about 64 MB). */
+    static final long MAX_WEIGHT = 16_000_000;
+    /**
+     * What one version's maps may hold, in ints (800,000 segments, more than a 1 MB bundle's map):
+     * maps beyond it are not used, so that no version's maps can push every other version's out
+     * of the cache, and be decoded again for each of its stacks.
+     */
+    static final long MAX_VERSION_WEIGHT = MAX_WEIGHT / 4;
     /** {@code    at name (file:line:column)} or {@code    at file:line:column}. */
     private static final Pattern FRAME = Pattern.compile("^(\\s*at (?:.* \\()?)(.+?):(\\d{1,9}):(\\d{1,9})(\\)?)\\s*$");
 
@@ -76,8 +82,14 @@ public final class SourceMappedStacks implements StackMapping {
         return out.toString();
     }
 
+    /** A stack line longer than this is not a frame V8 wrote: it stays as it is, unmatched. */
+    static final int MAX_FRAME_CHARS = 1024;
+
     /** One line of a stack, mapped when it is a frame of a module with a map that covers its position. */
     static String frame(Map<String, SourceMap> maps, String line) {
+        if (line.length() > MAX_FRAME_CHARS) {
+            return line; // the pattern's cost grows with the square of a line's length
+        }
         Matcher m = FRAME.matcher(line);
         if (!m.matches()) {
             return line;
@@ -131,9 +143,12 @@ public final class SourceMappedStacks implements StackMapping {
                 continue;
             }
             Optional<SourceMap> map = SourceMap.decode(blobs.get(module.sourceMapSha256().get()));
-            if (map.isPresent()) {
+            if (map.isPresent() && total + map.get().weight() <= MAX_VERSION_WEIGHT) {
                 maps.put(module.name(), map.get());
                 total += map.get().weight();
+            } else if (map.isPresent()) {
+                LOG.debug("version {}: the source map of {} is not used, its version's maps would hold more than {} "
+                        + "ints", versionId, module.name(), MAX_VERSION_WEIGHT);
             }
         }
         return new VersionMaps(Map.copyOf(maps), total);

@@ -91,6 +91,29 @@ class SourceMapTest {
     }
 
     @Test
+    void a_source_root_is_joined_to_a_source_only_when_a_frame_shows_it() {
+        // joined up front, a root of 1,000 characters and 500,000 sources would make 500 million characters
+        String root = "r".repeat(SourceMap.MAX_PATH_CHARS - 24);
+        String sources = "[" + "\"x\",".repeat(499_999) + "\"x\"]";
+        SourceMap map = decoded(("{\"version\":3,\"sourceRoot\":\"" + root + "\",\"sources\":" + sources
+                + ",\"mappings\":\"AAAA\"}").getBytes(StandardCharsets.UTF_8));
+        assertThat(map.weight()).isLessThan(10_000_000);
+        assertThat(map.original(1, 1)).contains(new Original(root + "/x", 1, 1, Optional.empty()));
+    }
+
+    @Test
+    void a_root_or_a_source_too_long_to_be_a_path_is_not_used_or_normalized() {
+        String longRoot = "r".repeat(SourceMap.MAX_PATH_CHARS + 1);
+        assertThat(decoded(("{\"version\":3,\"sourceRoot\":\"" + longRoot + "\",\"sources\":[\"a/../b.ts\"],"
+                + "\"mappings\":\"AAAA\"}").getBytes(StandardCharsets.UTF_8)).original(1, 1))
+                .as("the root is not used").contains(new Original("a/../b.ts", 1, 1, Optional.empty()));
+        String longSource = "./".repeat(SourceMap.MAX_PATH_CHARS);
+        assertThat(decoded(("{\"version\":3,\"sourceRoot\":\"app\",\"sources\":[\"" + longSource + "\"],"
+                + "\"mappings\":\"AAAA\"}").getBytes(StandardCharsets.UTF_8)).original(1, 1).orElseThrow().source())
+                .isEqualTo(longSource.substring(0, SourceMap.MAX_PATH_CHARS));
+    }
+
+    @Test
     void a_source_root_of_the_output_directory_cancels_against_sources_relative_to_it() {
         byte[] json = "{\"version\":3,\"sourceRoot\":\"out\",\"sources\":[\"../src/index.ts\",\"../../up.ts\"],\"mappings\":\"AAAA,CCAA\"}"
                 .getBytes(StandardCharsets.UTF_8);

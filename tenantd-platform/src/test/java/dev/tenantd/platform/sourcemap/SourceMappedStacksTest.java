@@ -80,6 +80,45 @@ class SourceMappedStacksTest {
     }
 
     @Test
+    void a_line_too_long_to_be_a_frame_is_left_as_it_is() {
+        String line = "    at " + " (".repeat(SourceMappedStacks.MAX_FRAME_CHARS) + "index.js:1:12)";
+        assertThat(SourceMappedStacks.frame(MAPS, line)).isSameAs(line);
+    }
+
+    @Test
+    void a_version_whose_maps_are_too_heavy_is_not_mapped_and_pushes_no_other_version_out(@TempDir Path dir) {
+        BlobStore blobs = new BlobStore(dir);
+        String light = blobs.put("{\"version\":3,\"sources\":[\"src/a.ts\"],\"mappings\":\"AAAA,UAEI\"}"
+                .getBytes(StandardCharsets.UTF_8), "a map");
+        // 16 ints counted per source: 300,000 sources weigh more than a version may hold
+        String heavy = blobs.put(("{\"version\":3,\"sources\":[" + "\"x\",".repeat(299_999) + "\"x\"],"
+                + "\"mappings\":\"AAAA,UAEI\"}").getBytes(StandardCharsets.UTF_8), "a heavy map");
+        AtomicInteger reads = new AtomicInteger();
+        ScriptStore store = (ScriptStore) Proxy.newProxyInstance(ScriptStore.class.getClassLoader(),
+                new Class<?>[] {ScriptStore.class}, (proxy, method, args) -> {
+                    reads.incrementAndGet();
+                    String id = (String) args[0];
+                    String map = id.startsWith("heavy") ? heavy : light;
+                    return Optional.of(new ScriptVersion(id, "", 1, "index.js", false, "2024-01-01", List.of(),
+                            List.of(new ModuleRef("index.js", ModuleType.ES_MODULE, map, 1, Optional.of(map))), List.of(),
+                            ScriptLimits.NONE, EgressPolicy.OPEN, "e", 1, "now", "api", "{}"));
+                });
+        SourceMappedStacks stacks = new SourceMappedStacks(store, blobs);
+        String stack = "Error: x\n    at f (index.js:1:12)";
+        for (int i = 0; i < 4; i++) {
+            assertThat(stacks.map("light-" + i, stack)).contains("src/a.ts:3:5");
+        }
+        for (int i = 0; i < 8; i++) {
+            assertThat(stacks.map("heavy-" + i, stack)).isEqualTo(stack);
+        }
+        int before = reads.get();
+        for (int i = 0; i < 4; i++) {
+            assertThat(stacks.map("light-" + i, stack)).contains("src/a.ts:3:5");
+        }
+        assertThat(reads.get()).as("the light versions stayed cached").isEqualTo(before);
+    }
+
+    @Test
     void a_mapped_stack_is_no_longer_than_a_stack_whatever_the_map_calls_its_sources(@TempDir Path dir) {
         BlobStore blobs = new BlobStore(dir);
         String huge = "s".repeat(1024 * 1024);
