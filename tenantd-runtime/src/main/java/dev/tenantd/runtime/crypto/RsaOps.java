@@ -135,10 +135,39 @@ final class RsaOps {
             throw CryptoFailure.data("RSA private keys must carry their CRT parameters.");
         }
         boolean isPrivate = key instanceof RSAPrivateCrtKey;
+        if (key instanceof RSAPrivateCrtKey crt) {
+            checkCrt(crt);
+        }
         return new Lines().put("type", isPrivate ? "private" : "public")
                 .bytes("material", ((java.security.Key) key).getEncoded())
                 .put("modulusLength", key.getModulus().bitLength())
                 .bytes("publicExponent", Lines.unsignedBytes(exponent)).result();
+    }
+
+    /**
+     * Refuses a private key whose CRT parameters are out of range. The JCA takes them on trust, and
+     * signing or decrypting raises to them: a dP of megabytes makes one operation take hours of
+     * a thread that the worker's CPU limit cannot stop.
+     */
+    private static void checkCrt(RSAPrivateCrtKey key) throws CryptoFailure {
+        BigInteger n = key.getModulus();
+        BigInteger p = key.getPrimeP();
+        BigInteger q = key.getPrimeQ();
+        BigInteger one = BigInteger.ONE;
+        boolean inRange = n.bitLength() <= 16384 && p.compareTo(one) > 0 && q.compareTo(one) > 0
+                && p.bitLength() + q.bitLength() <= n.bitLength() + 1
+                && within(key.getPrivateExponent(), n) && within(key.getPrimeExponentP(), p)
+                && within(key.getPrimeExponentQ(), q) && within(key.getCrtCoefficient(), p)
+                && key.getPublicExponent().signum() > 0 && key.getPublicExponent().compareTo(n) < 0;
+        if (!inRange || !p.multiply(q).equals(n)) {
+            throw CryptoFailure.data("Invalid RSA private key: its parameters are inconsistent (n must be p times q, "
+                    + "and d, dp, dq and qi less than n, p, q and p).");
+        }
+    }
+
+    /** Whether {@code value} lies in [0, bound). */
+    private static boolean within(BigInteger value, BigInteger bound) {
+        return value.signum() >= 0 && value.compareTo(bound) < 0;
     }
 
     private static RSAKey jwkPrivate(KeyFactory factory, Params params) throws CryptoFailure, GeneralSecurityException {

@@ -14,6 +14,14 @@ import javax.crypto.spec.SecretKeySpec;
 final class SecretOps {
     /** The most PBKDF2 iterations one derivation may ask for, as in Cloudflare Workers. */
     static final int MAX_PBKDF2_ITERATIONS = 100_000;
+    /**
+     * The most HMACs one PBKDF2 derivation may take, iterations times output blocks (a quarter
+     * to half a second of a thread): ten blocks at the most iterations. The work runs in Java,
+     * where the worker's CPU limit cannot stop it.
+     */
+    static final long MAX_PBKDF2_WORK = 10L * MAX_PBKDF2_ITERATIONS;
+    /** The most bytes one derivation hashes again for each block of its output (a PBKDF2 salt, an HKDF info). */
+    static final long MAX_HASHED_PER_CALL = 16L * 1024 * 1024;
 
     private SecretOps() {
     }
@@ -60,6 +68,16 @@ final class SecretOps {
         if (length > 255 * hashLength) {
             throw CryptoFailure.operation("Pbkdf2 failed: derived key length exceeds maximum for this hash.");
         }
+        long blocks = (length + hashLength - 1) / hashLength;
+        if (blocks * iterations > MAX_PBKDF2_WORK) {
+            throw CryptoFailure.notSupported("Pbkdf2 failed: " + iterations + " iterations for each of the " + blocks
+                    + " blocks of a " + (length * 8L) + "-bit key are " + blocks * iterations + " HMACs; at most "
+                    + MAX_PBKDF2_WORK + " are supported (derive fewer bits, or use fewer iterations).");
+        }
+        if (blocks * salt.length > MAX_HASHED_PER_CALL) {
+            throw CryptoFailure.notSupported("Pbkdf2 failed: the salt is hashed once for each of the " + blocks
+                    + " blocks; a salt of " + salt.length + " bytes is too long for that.");
+        }
         byte[] out = new byte[length];
         for (int block = 1, done = 0; done < length; block++) {
             mac.update(salt);
@@ -86,6 +104,11 @@ final class SecretOps {
         Mac mac = hmac(hash, prk);
         if (length > 255 * mac.getMacLength()) {
             throw CryptoFailure.operation("HKDF cannot derive more than 255 times the hash length.");
+        }
+        long blocks = (length + mac.getMacLength() - 1) / mac.getMacLength();
+        if (blocks * info.length > MAX_HASHED_PER_CALL) {
+            throw CryptoFailure.notSupported("HKDF failed: the info is hashed once for each of the " + blocks
+                    + " blocks of the output; an info of " + info.length + " bytes is too long for that.");
         }
         byte[] out = new byte[length];
         byte[] t = new byte[0];

@@ -64,6 +64,62 @@ class SubtleHostTest {
     }
 
     @Test
+    void pbkdf2_and_hkdf_work_over_all_output_blocks_is_bounded_before_it_starts() {
+        // SHA-256: 32 bytes a block; 11 blocks at the most iterations are over the bound, 10 are not
+        String elevenBlocks = "alg=PBKDF2\nhash=SHA-256\nlength=" + 11 * 256 + "\niterations=100000";
+        assertThat(SubtleHost.run("deriveBits", elevenBlocks, new byte[4], NONE, new byte[16], NONE))
+                .isInstanceOfSatisfying(CryptoResult.Failure.class, f -> {
+                    assertThat(f.name()).isEqualTo("NotSupportedError");
+                    assertThat(f.message()).contains("1100000 HMACs").contains("at most 1000000");
+                });
+        assertThat(SubtleHost.run("deriveBits", "alg=PBKDF2\nhash=SHA-256\nlength=" + 255 * 256 + "\niterations=1",
+                new byte[4], NONE, new byte[16], NONE)).isInstanceOf(CryptoResult.Bytes.class);
+        byte[] hugeSalt = new byte[(int) SecretOps.MAX_HASHED_PER_CALL / 2];
+        assertThat(SubtleHost.run("deriveBits", "alg=PBKDF2\nhash=SHA-256\nlength=768\niterations=1", new byte[4], NONE,
+                hugeSalt, NONE)).isInstanceOfSatisfying(CryptoResult.Failure.class,
+                        f -> assertThat(f.name()).isEqualTo("NotSupportedError"));
+        assertThat(SubtleHost.run("deriveBits", "alg=PBKDF2\nhash=SHA-256\nlength=256\niterations=1", new byte[4], NONE,
+                hugeSalt, NONE)).isInstanceOf(CryptoResult.Bytes.class);
+        // HKDF hashes its info once per block
+        byte[] info = new byte[(int) (SecretOps.MAX_HASHED_PER_CALL / 255) + 1];
+        assertThat(SubtleHost.run("deriveBits", "alg=HKDF\nhash=SHA-1\nlength=" + 255 * 160, new byte[16], NONE,
+                NONE, info)).isInstanceOfSatisfying(CryptoResult.Failure.class,
+                        f -> assertThat(f.name()).isEqualTo("NotSupportedError"));
+        assertThat(SubtleHost.run("deriveBits", "alg=HKDF\nhash=SHA-1\nlength=160", new byte[16], NONE, NONE, info))
+                .isInstanceOf(CryptoResult.Bytes.class);
+    }
+
+    @Test
+    void an_rsa_private_key_with_crt_parameters_out_of_range_is_refused() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(1024);
+        var genuine = (java.security.interfaces.RSAPrivateCrtKey) generator.generateKeyPair().getPrivate();
+        String pkcs8 = "alg=RSASSA-PKCS1-v1_5\nhash=SHA-256\nformat=pkcs8";
+        assertThat(SubtleHost.run("import", pkcs8, genuine.getEncoded(), NONE, NONE, NONE))
+                .isInstanceOfSatisfying(CryptoResult.Text.class, t -> assertThat(t.value()).startsWith("type=private\n"));
+        // dp grown by a multiple of p: the same key for the mathematics, thousands of times the work to sign with
+        java.math.BigInteger hugeDp = genuine.getPrimeExponentP().add(genuine.getPrimeP().shiftLeft(1 << 16));
+        byte[] hostile = java.security.KeyFactory.getInstance("RSA").generatePrivate(new java.security.spec.RSAPrivateCrtKeySpec(
+                genuine.getModulus(), genuine.getPublicExponent(), genuine.getPrivateExponent(), genuine.getPrimeP(),
+                genuine.getPrimeQ(), hugeDp, genuine.getPrimeExponentQ(), genuine.getCrtCoefficient())).getEncoded();
+        assertThat(SubtleHost.run("import", pkcs8, hostile, NONE, NONE, NONE))
+                .isInstanceOfSatisfying(CryptoResult.Failure.class, f -> {
+                    assertThat(f.name()).isEqualTo("DataError");
+                    assertThat(f.message()).contains("inconsistent");
+                });
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        java.util.function.Function<java.math.BigInteger, String> u = v -> b64.encodeToString(Lines.unsignedBytes(v));
+        String jwk = "alg=RSASSA-PKCS1-v1_5\nhash=SHA-256\nformat=jwk\nn=" + u.apply(genuine.getModulus()) + "\ne="
+                + u.apply(genuine.getPublicExponent()) + "\nd=" + u.apply(genuine.getPrivateExponent()) + "\np="
+                + u.apply(genuine.getPrimeP()) + "\nq=" + u.apply(genuine.getPrimeQ()) + "\ndq="
+                + u.apply(genuine.getPrimeExponentQ()) + "\nqi=" + u.apply(genuine.getCrtCoefficient()) + "\ndp=";
+        assertThat(SubtleHost.run("import", jwk + u.apply(genuine.getPrimeExponentP()), NONE, NONE, NONE, NONE))
+                .isInstanceOf(CryptoResult.Text.class);
+        assertThat(SubtleHost.run("import", jwk + u.apply(hugeDp), NONE, NONE, NONE, NONE))
+                .isInstanceOfSatisfying(CryptoResult.Failure.class, f -> assertThat(f.name()).isEqualTo("DataError"));
+    }
+
+    @Test
     void an_ed25519_private_jwk_must_carry_its_own_public_key() {
         // RFC 8032, 7.1, test 1.
         String d = "nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A";
