@@ -154,8 +154,10 @@ class EgressConnectionsTest {
     @Test
     void a_websocket_opened_by_a_fetch_nobody_waits_for_is_closed() throws Exception {
         CountDownLatch answered = new CountDownLatch(1);
+        CountDownLatch handshakeArrived = new CountDownLatch(1);
         java.util.concurrent.CompletableFuture<String> ending = new java.util.concurrent.CompletableFuture<>();
-        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                java.net.ServerSocket gate = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread.ofVirtual().start(() -> {
                 try (java.net.Socket s = server.accept()) {
                     s.setSoTimeout(30_000);
@@ -167,6 +169,7 @@ class EgressConnectionsTest {
                             key = line.substring(line.indexOf(':') + 1).strip();
                         }
                     }
+                    handshakeArrived.countDown();
                     // the handshake is answered only after the worker's response went out
                     Await.released(answered);
                     String accept = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest
@@ -184,12 +187,30 @@ class EgressConnectionsTest {
                     ending.complete("closed: " + e);
                 }
             });
+            // answers once the handshake has reached the origin: the worker waits for it, so its
+            // invocation ends while the WebSocket's fetch is in flight, not before it went out
+            Thread.ofVirtual().start(() -> {
+                try (java.net.Socket s = gate.accept()) {
+                    java.io.BufferedReader in = new java.io.BufferedReader(
+                            new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+                    for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                        // the request's head
+                    }
+                    Await.released(handshakeArrived);
+                    s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    s.getOutputStream().flush();
+                } catch (Exception ignored) {
+                    // the test fails on the worker's answer
+                }
+            });
             try (TestServer t = new TestServer(dir, List.of(), Limits.defaults(), new EgressPolicy(List.of("localhost"), List.of()))) {
                 assertThat(t.putModule(t.accountApi("/workers/scripts/opener"), "{\"main_module\":\"o.js\"}", "o.js", """
-                        export default { fetch() {
+                        export default { async fetch() {
                           fetch('http://localhost:%d/', { headers: { Upgrade: 'websocket' } }).catch(() => {});
+                          await (await fetch('http://localhost:%d/gate')).text();
                           return new Response('left it');
-                        } };""".formatted(server.getLocalPort())).status()).isEqualTo(200);
+                        } };""".formatted(server.getLocalPort(), gate.getLocalPort())).status()).isEqualTo(200);
                 assertThat(t.worker("GET", "opener.localhost", "/", null).body()).isEqualTo("left it");
                 answered.countDown();
                 assertThat(ending.get(60, java.util.concurrent.TimeUnit.SECONDS)).isIn("close frame", "closed")
