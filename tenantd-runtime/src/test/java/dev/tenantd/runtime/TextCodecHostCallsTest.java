@@ -151,6 +151,24 @@ class TextCodecHostCallsTest {
     }
 
     @Test
+    void an_input_larger_than_a_host_call_takes_is_decoded_window_by_window_across_sequences_cut_at_their_edges() {
+        // "A", then "あ" (0x82 0xA0) a million and a half times: every window edge cuts a sequence in two
+        Worker w = load(Engines.module("""
+                export default { async fetch() {
+                  const pairs = 1572864;
+                  const bytes = new Uint8Array(1 + 2 * pairs);
+                  bytes[0] = 0x41;
+                  for (let i = 0; i < pairs; i++) { bytes[1 + 2 * i] = 0x82; bytes[2 + 2 * i] = 0xA0; }
+                  const text = new TextDecoder('shift_jis', { fatal: true }).decode(bytes);
+                  const ok = text.length === 1 + pairs && text[0] === 'A' && !/[^あ]/.test(text.slice(1));
+                  return new Response(ok ? 'whole' : 'broken at ' + text.length);
+                } };"""));
+        InvocationLimits limits = new InvocationLimits(30_000, 5_000, 60_000, 128 * 1024);
+        assertThat(text(get(w.fetch(new WorkerRequest("GET", "http://x/", List.of(), null), limits)))).isEqualTo("whole");
+        w.close();
+    }
+
+    @Test
     void a_huge_input_ends_the_invocation_at_the_memory_limit_and_the_worker_stays_usable() {
         Worker w = load(Engines.module("""
                 export default { async fetch(request) {

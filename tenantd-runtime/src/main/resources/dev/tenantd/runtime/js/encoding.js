@@ -333,7 +333,23 @@ function enc_userDefinedDecode(bytes) {
 const enc_multiByte = new SafeMap();
 for (const name of ['gbk', 'gb18030', 'big5', 'euc-jp', 'iso-2022-jp', 'shift_jis', 'euc-kr']) enc_multiByte.set(name, true);
 
+// The host decodes at most this many bytes a call: each call's copies on the host stay small,
+// whatever the size of the input.
+const enc_HOST_WINDOW = 1048576;
+
 function enc_multiByteDecode(bytes, name, state, fatal, flush) {
+  const length = TypedArrayPrototypeGetLength(bytes);
+  if (length <= enc_HOST_WINDOW) return enc_multiByteWindow(bytes, name, state, fatal, flush);
+  let text = '';
+  for (let at = 0; at < length; at += enc_HOST_WINDOW) {
+    const end = at + enc_HOST_WINDOW < length ? at + enc_HOST_WINDOW : length;
+    text += enc_multiByteWindow(TypedArrayPrototypeSubarray(bytes, at, end), name, state, fatal,
+      end === length ? flush : false);
+  }
+  return text;
+}
+
+function enc_multiByteWindow(bytes, name, state, fatal, flush) {
   let input = bytes;
   const pending = state.pending;
   if (pending !== null) {
