@@ -86,6 +86,20 @@ class NarrowingTest {
         assertThat(effective.logBytes()).isEqualTo(PLATFORM.logBytes());
     }
 
+    @org.junit.jupiter.api.Test
+    void a_call_limit_that_is_not_a_count_is_refused_rather_than_read_as_none() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String value : List.of("-1", "\"five\"", "2.5", "null", "true", "{}")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.tenantd.platform.binding.DispatchNamespaceKind
+                            .callLimits(PLATFORM, json.readTree("{\"limits\":{\"subRequests\":" + value + "}}")))
+                    .as(value).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("subRequests");
+        }
+        assertThat(dev.tenantd.platform.binding.DispatchNamespaceKind.callLimits(PLATFORM,
+                json.readTree("{\"limits\":{\"subRequests\":0}}")).subrequests()).isZero();
+        assertThat(dev.tenantd.platform.binding.DispatchNamespaceKind.callLimits(PLATFORM,
+                json.readTree("{\"limits\":{\"subRequests\":7.0}}")).subrequests()).isEqualTo(7);
+    }
+
     // ---- egress: platform → namespace → script
 
     static final EgressPolicy OPEN = EgressPolicy.OPEN;

@@ -30,11 +30,18 @@ final class IsolateSockets {
         /** The running invocation, if any: the one a socket is created or accepted by. */
         int currentInvocation();
 
-        /** Opens an invocation for an accepted socket's events, with the limits of the current one. */
+        /**
+         * Opens an invocation for an accepted socket's events, with the limits of the current one;
+         * 0 when no invocation is running (a socket is accepted at global scope).
+         */
         int openInvocation();
 
-        /** Runs one event of a socket as a turn of its invocation (posted to the mailbox by the caller). */
-        void event(int invocation, Event event);
+        /**
+         * Runs one event of a socket as a turn of its invocation (posted to the mailbox by the
+         * caller); {@code freshBudget} when it came from outside the isolate, so that it starts
+         * with a CPU budget and subrequest count of its own.
+         */
+        void event(int invocation, Event event, boolean freshBudget);
 
         /** The socket's invocation is over. */
         void endInvocation(int invocation);
@@ -50,10 +57,17 @@ final class IsolateSockets {
         static final int CLOSE = 2;
     }
 
+    /** What {@link #accept} answers. */
+    static final int ACCEPTED = 1;
+    static final int NO_SUCH_SOCKET = 0;
+    static final int NOT_IN_AN_INVOCATION = -1;
+
     private static final class Slot {
         final int id;
         final WebSocketEnd end;
         final int creator;
+        /** The other end's id when this isolate made the pair, else 0. */
+        int peer;
         int invocation;
         boolean accepted;
         boolean closedOutgoing;
@@ -91,7 +105,9 @@ final class IsolateSockets {
         }
         WebSocketPipe pipe = new WebSocketPipe();
         int first = add(pipe.first());
-        add(pipe.second());
+        int second = add(pipe.second());
+        slots.get(first).peer = second;
+        slots.get(second).peer = first;
         return first;
     }
 
@@ -124,19 +140,37 @@ final class IsolateSockets {
         return Optional.of(slot.end);
     }
 
-    /** {@code accept()}: from now on the socket's events run here. */
-    boolean accept(int id) {
+    /**
+     * {@code accept()}: from now on the socket's events run here. {@link #ACCEPTED}, or
+     * {@link #NO_SUCH_SOCKET}, or {@link #NOT_IN_AN_INVOCATION} when no request or event is being
+     * handled: a socket's events take their limits from the invocation that accepted it.
+     */
+    int accept(int id) {
         Slot slot = slots.get(id);
         if (slot == null) {
-            return false;
+            return NO_SUCH_SOCKET;
         }
         if (slot.accepted) {
-            return true;
+            return ACCEPTED;
+        }
+        int invocation = isolate.openInvocation();
+        if (invocation == 0) {
+            return NOT_IN_AN_INVOCATION;
         }
         slot.accepted = true;
-        slot.invocation = isolate.openInvocation();
+        slot.invocation = invocation;
         slot.end.attach(receiver(slot));
-        return true;
+        return ACCEPTED;
+    }
+
+    /**
+     * Whether what arrives on {@code slot} was sent by this isolate: the other end of its pair is
+     * held and accepted here. Such events go on with the budget of the socket's invocation, so
+     * that two ends talking to each other cannot run without end on fresh budgets.
+     */
+    private boolean fromThisIsolate(Slot slot) {
+        Slot peer = slot.peer == 0 ? null : slots.get(slot.peer);
+        return peer != null && peer.accepted;
     }
 
     /** The worker sends: a message over {@link WebSocketLimits#MAX_MESSAGE_BYTES} closes the socket with 1009 instead. */
@@ -229,7 +263,7 @@ final class IsolateSockets {
                             isolate.event(slot.invocation, switch (message) {
                                 case WebSocketMessage.Text t -> new Event(slot.id, Event.TEXT, t.text(), null, 0, false);
                                 case WebSocketMessage.Binary b -> new Event(slot.id, Event.BINARY, null, b.bytes(), 0, false);
-                            });
+                            }, !fromThisIsolate(slot));
                         }
                     } finally {
                         slot.queuedBytes.addAndGet(-size);
@@ -305,7 +339,7 @@ final class IsolateSockets {
         }
         slot.closedIncoming = true;
         isolate.event(slot.invocation, new Event(slot.id, Event.CLOSE, reason, null, code,
-                code != WebSocketLimits.ABNORMAL));
+                code != WebSocketLimits.ABNORMAL), !fromThisIsolate(slot));
         if (!slot.closedOutgoing) {
             slot.closedOutgoing = true;
             slot.end.close(code == WebSocketLimits.NO_STATUS || code == WebSocketLimits.ABNORMAL

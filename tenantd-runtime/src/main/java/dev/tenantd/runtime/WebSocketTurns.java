@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * What an isolate's WebSockets run on: the {@code ws*} host calls over its
  * {@link IsolateSockets}, and the turns their events take. An accepted socket's events form an
  * invocation of their own, with the limits of the invocation that accepted it; each event is a
- * turn of it with a fresh CPU budget, subrequest count and wall time.
+ * turn of it with a fresh CPU budget, subrequest count and wall time, but for events from the
+ * other end of a pair this isolate holds and accepted too, which go on with the budget left.
  */
 final class WebSocketTurns implements IsolateSockets.Isolate {
     private final IsolateTurns isolate;
@@ -41,7 +42,7 @@ final class WebSocketTurns implements IsolateSockets.Isolate {
 
     void bind(Map<HostCall, IsolateShell.HostFunction> target) {
         target.put(HostCall.WS_PAIR, args -> isolate.runtime().createV8ValueInteger(sockets.pair()));
-        target.put(HostCall.WS_ACCEPT, args -> isolate.runtime().createV8ValueBoolean(sockets.accept(integer(args[0]))));
+        target.put(HostCall.WS_ACCEPT, args -> isolate.runtime().createV8ValueInteger(sockets.accept(integer(args[0]))));
         target.put(HostCall.WS_SEND, args -> {
             sockets.send(integer(args[0]), args[1] instanceof V8ValueString text ? new WebSocketMessage.Text(text.getValue())
                     : new WebSocketMessage.Binary(bytesOf(args[2])));
@@ -62,7 +63,10 @@ final class WebSocketTurns implements IsolateSockets.Isolate {
     @Override
     public int openInvocation() {
         Invocation current = isolate.current();
-        InvocationOptions by = current != null ? current.options : InvocationOptions.of(InvocationLimits.defaults());
+        if (current == null || current.finished) {
+            return 0;
+        }
+        InvocationOptions by = current.options;
         Invocation inv = isolate.open(new InvocationOptions(by.limits(), by.envJson(), by.outbound(), InvocationObserver.NONE));
         inv.responded = true;
         inv.status = 101;
@@ -70,13 +74,15 @@ final class WebSocketTurns implements IsolateSockets.Isolate {
     }
 
     @Override
-    public void event(int invocation, IsolateSockets.Event event) {
+    public void event(int invocation, IsolateSockets.Event event, boolean freshBudget) {
         Invocation inv = isolate.invocation(invocation);
         if (inv == null || isolate.closed()) {
             return;
         }
-        inv.cpuNanos = 0;
-        inv.subrequests = 0;
+        if (freshBudget) {
+            inv.cpuNanos = 0;
+            inv.subrequests = 0;
+        }
         long begin = System.nanoTime();
         inv.observer = host.observeWebSocketEvent(event.kind() == IsolateSockets.Event.CLOSE ? "close" : "message");
         ScheduledFuture<?> wall = timers.schedule(() -> isolate.expire(inv, Outcome.EXCEEDED_WALL_TIME),

@@ -119,6 +119,53 @@ class WebSocketIsolateTest {
     }
 
     @Test
+    void two_ends_accepted_in_one_isolate_talk_on_their_budget_until_its_cpu_limit_ends_them() throws Exception {
+        Worker worker = Engines.load(Engines.module("""
+                let closedWith = 'open';
+                export default { fetch(request) {
+                  if (new URL(request.url).pathname === '/state') return new Response(closedWith);
+                  const [a, b] = new WebSocketPair();
+                  a.accept();
+                  b.accept();
+                  for (const end of [a, b]) {
+                    // each end answers what it receives: the two would talk for ever
+                    end.addEventListener('message', (event) => {
+                      let n = 0;
+                      while (n < 1e5) n++;
+                      try { end.send(event.data); } catch {}
+                    });
+                    end.addEventListener('close', (event) => { closedWith = 'closed ' + event.code; });
+                  }
+                  a.send('ping');
+                  return new Response('started');
+                } };"""));
+        InvocationLimits limits = new InvocationLimits(200, 50, 60_000, 128 * 1024);
+        assertThat(Engines.text(Engines.get(worker.fetch(new WorkerRequest("GET", "http://ws.test/", List.of(), null),
+                limits)))).isEqualTo("started");
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String state;
+        do {
+            state = Engines.text(Engines.get(worker, "http://ws.test/state"));
+            assertThat(System.nanoTime()).as("the conversation ended; it is still " + state).isLessThan(until);
+        } while (state.equals("open"));
+        assertThat(state).isEqualTo("closed 1011");
+        assertThat(worker.openWebSockets()).isZero();
+        worker.close();
+    }
+
+    @Test
+    void a_websocket_is_not_accepted_at_global_scope() {
+        Worker worker = Engines.load(Engines.module("""
+                const [early] = new WebSocketPair();
+                let refused = 'accepted';
+                try { early.accept(); } catch (e) { refused = e.message; }
+                export default { fetch() { return new Response(refused); } };"""));
+        assertThat(Engines.text(Engines.get(worker, "http://ws.test/")))
+                .startsWith("Disallowed operation called within global scope: a WebSocket can only be accepted");
+        worker.close();
+    }
+
+    @Test
     void binary_type_starts_as_blob_from_the_standard_binary_type_date() {
         String code = "export default { fetch() { return new Response(new WebSocketPair()[0].binaryType); } };";
         for (String[] dateAndType : new String[][] {{"2026-03-16", "arraybuffer"}, {"2026-03-17", "blob"}}) {

@@ -121,9 +121,17 @@ public final class DispatchNamespaceKind implements BindingKind {
             return base;
         }
         long cpu = limits.path("cpuMs").asLong(0);
-        int sub = limits.has("subRequests") ? limits.get("subRequests").asInt(-1) : -1;
         if (limits.has("cpuMs") && cpu < 1) {
             throw new IllegalArgumentException("limits.cpuMs must be a positive number of milliseconds");
+        }
+        int sub = -1;
+        if (limits.has("subRequests")) {
+            // A value that is not a count must not pass for "no opinion": the call would run unlimited.
+            JsonNode given = limits.get("subRequests");
+            if (!given.isNumber() || given.asDouble() < 0 || given.asDouble() != Math.floor(given.asDouble())) {
+                throw new IllegalArgumentException("limits.subRequests must be a whole number of subrequests, 0 or more");
+            }
+            sub = (int) Math.min(given.asLong(), Integer.MAX_VALUE);
         }
         return base.narrow(cpu, sub);
     }

@@ -272,7 +272,12 @@ function ws_make(id) {
 }
 
 function ws_accept(socket, s) {
-  if (!host.wsAccept(s.id)) {
+  const accepted = host.wsAccept(s.id);
+  if (accepted === -1) {
+    throw new Error('Disallowed operation called within global scope: a WebSocket can only be accepted while '
+      + 'handling a request or another event.');
+  }
+  if (accepted !== 1) {
     throw new RangeError('Too many WebSockets are open in this worker: close some before accepting more.');
   }
   s.phase = 'accepted';
