@@ -38,7 +38,7 @@ final class StreamedResponse {
             if (error != null) {
                 Throwable cause = error.getCause() != null && error instanceof java.util.concurrent.CompletionException
                         ? error.getCause() : error;
-                LOG.info("the response body of {} broke off: {}", describe, cause.getMessage());
+                LOG.info("the response body of {} broke off: {}", describe, LogText.clip(cause.getMessage()));
                 out.reset();
                 return;
             }

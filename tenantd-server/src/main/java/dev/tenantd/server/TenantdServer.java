@@ -209,7 +209,9 @@ public final class TenantdServer implements AutoCloseable {
                 .setPort(config.apiListen().port())
                 .setHttp2ClearTextEnabled(false)
                 .addWebSocketSubProtocol("trace-v1")
-                .setAcceptUnmaskedFrames(true);
+                .setAcceptUnmaskedFrames(true)
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false);
         apiServer = await(guarded(vertx.createHttpServer(apiOptions), "API", apiOptions, ListenerReplies.ENVELOPE)
                 .requestHandler(api).listen(), "API listener " + config.apiListen());
         HttpServerOptions workerOptions = new HttpServerOptions().setHost(config.listen().host())
@@ -220,7 +222,12 @@ public final class TenantdServer implements AutoCloseable {
                 .setMaxChunkSize(dev.tenantd.runtime.BodyStream.CHUNK_BYTES)
                 // WebSocket messages over the limit are refused with close code 1009 (WebSocketBridge).
                 .setMaxWebSocketFrameSize(dev.tenantd.runtime.websocket.WebSocketLimits.DECODED_MESSAGE_BYTES)
-                .setMaxWebSocketMessageSize(dev.tenantd.runtime.websocket.WebSocketLimits.DECODED_MESSAGE_BYTES);
+                .setMaxWebSocketMessageSize(dev.tenantd.runtime.websocket.WebSocketLimits.DECODED_MESSAGE_BYTES)
+                // No WebSocket compression, offered by every browser: inflating a client's frame has no
+                // bound before the message limit applies (2 MB can become gigabytes), and deflating
+                // each message a worker sends would run on the event loop that serves every tenant.
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false);
         workerServer = await(guarded(vertx.createHttpServer(workerOptions), "worker", workerOptions, ListenerReplies.TEXT)
                 .requestHandler(new WorkerIngress(vertx, platform, engine.bodies(), config.listenerLimits())).listen(), "worker listener " + config.listen());
         if (throwaway) {

@@ -230,7 +230,7 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
             case CANCELED -> new Failure(503, "Worker invocation was canceled.");
             case LOAD_SHED, UNAVAILABLE -> new Failure(503, ie.getMessage());
             case OK, EXCEPTION -> {
-                LOG.info("worker {} threw: {}: {}", script, ie.errorName(), ie.getMessage());
+                LOG.info("worker {} threw: {}: {}", script, LogText.clip(ie.errorName()), LogText.clip(ie.getMessage()));
                 yield new Failure(500, "Worker threw exception");
             }
         };

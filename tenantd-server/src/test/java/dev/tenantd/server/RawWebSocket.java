@@ -51,6 +51,11 @@ final class RawWebSocket implements AutoCloseable {
 
     /** The same with {@code host} as the Host header (a worker's name under .localhost, say). */
     static Handshake connect(String url, String subprotocol, String host) throws IOException {
+        return connect(url, subprotocol, host, "");
+    }
+
+    /** The same with more header lines ({@code "Name: value\r\n"} each), as a browser sends them. */
+    static Handshake connect(String url, String subprotocol, String host, String moreHeaders) throws IOException {
         URI uri = URI.create(url);
         Socket socket = new Socket(uri.getHost(), uri.getPort());
         socket.setSoTimeout(15_000);
@@ -61,7 +66,7 @@ final class RawWebSocket implements AutoCloseable {
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
                 + "Sec-WebSocket-Version: 13\r\n"
-                + "Sec-WebSocket-Protocol: " + subprotocol + "\r\n\r\n";
+                + "Sec-WebSocket-Protocol: " + subprotocol + "\r\n" + moreHeaders + "\r\n";
         RawWebSocket ws = new RawWebSocket(socket);
         ws.out.write(request.getBytes(StandardCharsets.US_ASCII));
         ws.out.flush();

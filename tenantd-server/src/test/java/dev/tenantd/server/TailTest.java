@@ -94,6 +94,31 @@ class TailTest {
         return TestServer.JSON.readTree(f.text());
     }
 
+    /** What browsers offer; a server that took it would inflate a client's frames without bound and deflate on its event loops. */
+    static final String DEFLATE_OFFER = "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n";
+
+    @Test
+    void neither_listener_takes_an_offer_of_websocket_compression() throws Exception {
+        JsonNode tail = createTail("chatty", "{}");
+        String url = tail.path("url").asText();
+        RawWebSocket.Handshake api = RawWebSocket.connect(url, "trace-v1", java.net.URI.create(url).getAuthority(),
+                DEFLATE_OFFER);
+        assertThat(api.status()).isEqualTo(101);
+        assertThat(api.headers()).doesNotContainKey("sec-websocket-extensions");
+        api.socket().close();
+        upload("sockets", "{\"main_module\":\"w.js\"}", """
+                export default { fetch() {
+                  const [client, server] = new WebSocketPair();
+                  server.accept();
+                  return new Response(null, { status: 101, webSocket: client });
+                } };""");
+        RawWebSocket.Handshake worker = RawWebSocket.connect("ws://127.0.0.1:" + t.server.port() + "/", "chat",
+                "sockets.localhost", DEFLATE_OFFER);
+        assertThat(worker.status()).isEqualTo(101);
+        assertThat(worker.headers()).doesNotContainKey("sec-websocket-extensions");
+        worker.socket().close();
+    }
+
     @Test
     void streams_each_invocation_with_logs_exceptions_request_and_response_to_every_tail() throws Exception {
         JsonNode first = createTail("chatty", "{\"filters\":[]}");

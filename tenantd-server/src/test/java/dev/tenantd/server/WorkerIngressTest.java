@@ -117,4 +117,23 @@ class WorkerIngressTest {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void the_server_log_shows_a_thrown_message_of_megabytes_cut_short() throws Exception {
+        assertThat(t.putModule(t.accountApi("/workers/scripts/thrower"), "{\"main_module\":\"t.js\"}", "t.js", """
+                export default { fetch() { throw new Error('x'.repeat(4 * 1024 * 1024)); } };""").status())
+                .isEqualTo(200);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger ingressLog = (Logger) LoggerFactory.getLogger(WorkerIngress.class);
+        ingressLog.addAppender(log);
+        try {
+            assertThat(t.worker("GET", "thrower.localhost", "/", null).status()).isEqualTo(500);
+            assertThat(log.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).startsWith("worker thrower threw: Error: xxx")
+                    .endsWith("... (" + (4 * 1024 * 1024 - LogText.MAX_CHARS) + " more characters)")
+                    .hasSizeLessThan(LogText.MAX_CHARS + 100));
+        } finally {
+            ingressLog.detachAppender(log);
+        }
+    }
 }
