@@ -22,6 +22,7 @@ final class ZlibInflating implements ZlibStream {
 
     private final Format format;
     private final Strictness strictness;
+    private final int maxHeaderBytes;
     private final Inflater inflater;
     private final CRC32 crc = new CRC32();
     private long totalOut;
@@ -35,6 +36,11 @@ final class ZlibInflating implements ZlibStream {
     private final ZlibOutput output = new ZlibOutput();
 
     ZlibInflating(Format format, Strictness strictness) {
+        this(format, strictness, Integer.MAX_VALUE);
+    }
+
+    ZlibInflating(Format format, Strictness strictness, int maxHeaderBytes) {
+        this.maxHeaderBytes = maxHeaderBytes;
         this.format = format;
         this.strictness = strictness;
         this.inflater = new Inflater(format != Format.DEFLATE);
@@ -167,8 +173,24 @@ final class ZlibInflating implements ZlibStream {
         return ZlibOutput.copy(out, n);
     }
 
+    /**
+     * The longest gzip header the host's own decoding reads (its name, comment and extra field
+     * included), {@link ZlibStream#hostDecompressor}. A header that is not over by then is refused:
+     * its bytes would be kept, and scanned again with each piece of input, for as long as its
+     * sender pleased, with nothing counting them. An isolate's streams count what they keep.
+     */
+    static final int MAX_HOST_GZIP_HEADER_BYTES = 64 * 1024;
+
     /** The length of the gzip header at the input's start, -1 if it is not all there yet; fails if it is not one. */
     private int gzipHeaderLength() {
+        int length = headerLength();
+        if (length < 0 && in.length - inAt > maxHeaderBytes) {
+            throw failure("gzip header too long");
+        }
+        return length;
+    }
+
+    private int headerLength() {
         int available = in.length - inAt;
         if (available >= 1 && (in[inAt] & 0xff) != 0x1f
                 || available >= 2 && (in[inAt + 1] & 0xff) != 0x8b) {

@@ -110,6 +110,14 @@ public sealed interface ZlibStream extends AutoCloseable permits ZlibDeflating, 
     }
 
     /**
+     * A gzip decompressor for the host's own decoding of bodies (nothing counts what it keeps): a
+     * header longer than 64 KiB fails it.
+     */
+    static ZlibStream hostDecompressor(Strictness strictness) {
+        return new ZlibInflating(Format.GZIP, strictness, ZlibInflating.MAX_HOST_GZIP_HEADER_BYTES);
+    }
+
+    /**
      * Hands over input, which the stream keeps until reads consume it; {@link Flush#FINISH}
      * says no input follows. Input written after the finish, or after a decompression reached the
      * end of its data, is refused ({@link Strictness#STRICT}) or ignored.

@@ -162,6 +162,31 @@ class ZlibStreamTest {
     }
 
     @Test
+    void the_hosts_own_decoding_refuses_a_gzip_header_that_does_not_end() {
+        // FNAME set, and a name that goes on: each piece would be kept and scanned again from the start
+        byte[] start = {0x1f, (byte) 0x8b, 8, 8, 0, 0, 0, 0, 0, 3};
+        byte[] name = new byte[16 * 1024];
+        Arrays.fill(name, (byte) 'n');
+        ZlibStream host = ZlibStream.hostDecompressor(ZlibStream.Strictness.LENIENT);
+        ZlibStream isolate = ZlibStream.decompressor(ZlibStream.Format.GZIP, ZlibStream.Strictness.LENIENT);
+        host.write(start, ZlibStream.Flush.NONE);
+        isolate.write(start, ZlibStream.Flush.NONE);
+        for (int i = 0; i < 3; i++) {
+            host.write(name, ZlibStream.Flush.NONE);
+            assertThat(host.read(1024)).isEmpty();
+        }
+        host.write(name, ZlibStream.Flush.NONE); // 10 + 64 KiB: past the bound
+        assertThatThrownBy(() -> host.read(1024)).isInstanceOf(ZlibStream.DataException.class);
+        // an isolate's stream waits on: what it keeps counts against the isolate's memory
+        for (int i = 0; i < 8; i++) {
+            isolate.write(name, ZlibStream.Flush.NONE);
+            assertThat(isolate.read(1024)).isEmpty();
+        }
+        host.close();
+        isolate.close();
+    }
+
+    @Test
     void a_closed_stream_frees_its_native_memory_and_refuses_use() {
         ZlibStream c = ZlibStream.compressor(ZlibStream.Format.GZIP, ZlibStream.DEFAULT_LEVEL);
         assertThat(c.nativeBytes()).isPositive();

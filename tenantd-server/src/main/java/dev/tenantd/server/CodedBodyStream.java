@@ -29,7 +29,7 @@ final class CodedBodyStream implements BodyStream {
     }
 
     static BodyStream decoding(BodyStream source) {
-        return new CodedBodyStream(source, ZlibStream.decompressor(ZlibStream.Format.GZIP, ZlibStream.Strictness.LENIENT),
+        return new CodedBodyStream(source, ZlibStream.hostDecompressor(ZlibStream.Strictness.LENIENT),
                 ZlibStream.Flush.NONE);
     }
 

@@ -140,8 +140,8 @@ final class ResponseEncoding {
     }
 
     /**
-     * Sends {@code body} through zlib (gzip or gunzip by {@code choice}), a few pieces per
-     * event-loop turn and only as fast as the connection drains; {@code written} counts the
+     * Sends {@code body} through zlib (gzip or gunzip by {@code choice}), a few pieces of input
+     * and of output per event-loop turn and only as fast as the connection drains; {@code written} counts the
      * coded bytes handed to the connection; {@code done} runs once, when the body is sent or the
      * connection is gone. A body that does not decode ends the connection (the head is already out).
      */
@@ -149,7 +149,7 @@ final class ResponseEncoding {
             java.util.concurrent.atomic.AtomicLong written, Runnable done) {
         ZlibStream zlib = choice == Choice.ENCODE
                 ? ZlibStream.compressor(ZlibStream.Format.GZIP, ZlibStream.DEFAULT_LEVEL)
-                : ZlibStream.decompressor(ZlibStream.Format.GZIP, ZlibStream.Strictness.LENIENT);
+                : ZlibStream.hostDecompressor(ZlibStream.Strictness.LENIENT);
         AtomicBoolean over = new AtomicBoolean();
         Runnable finish = () -> {
             if (over.compareAndSet(false, true)) {
@@ -157,10 +157,19 @@ final class ResponseEncoding {
                 done.run();
             }
         };
-        zlib.write(body, ZlibStream.Flush.FINISH);
         out.setChunked(true);
         out.closeHandler(v -> finish.run());
         new Object() {
+            /** Input handed to zlib so far: a piece at a time, so that no turn codes more than a piece of it. */
+            int fed;
+
+            void feed() {
+                int end = Math.min(body.length, fed + PIECE);
+                zlib.write(java.util.Arrays.copyOfRange(body, fed, end),
+                        end == body.length ? ZlibStream.Flush.FINISH : ZlibStream.Flush.NONE);
+                fed = end;
+            }
+
             void pump() {
                 if (over.get()) {
                     return;
@@ -179,6 +188,10 @@ final class ResponseEncoding {
                         return;
                     }
                     if (piece.length == 0) {
+                        if (fed < body.length && !zlib.ended()) {
+                            feed(); // zlib wants more input: the next piece, on the next pass
+                            continue;
+                        }
                         finish.run();
                         out.end();
                         return;
@@ -188,6 +201,11 @@ final class ResponseEncoding {
                 }
                 context.runOnContext(v -> pump());
             }
-        }.pump();
+
+            void start() {
+                feed();
+                pump();
+            }
+        }.start();
     }
 }

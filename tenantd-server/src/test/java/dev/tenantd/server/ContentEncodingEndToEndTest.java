@@ -78,6 +78,19 @@ class ContentEncodingEndToEndTest {
               if (url.pathname === '/html') {
                 return new Response('<li>an item of a long list</li>\\n'.repeat(200), { headers: { 'content-type': 'text/html' } });
               }
+              if (url.pathname === '/long') {
+                let page = '';
+                for (let i = 0; i < 20000; i++) page += '<li>item ' + i + '</li>\\n';
+                return new Response(page, { headers: { 'content-type': 'text/html' } });
+              }
+              if (url.pathname === '/random-gz') {
+                const raw = new Uint8Array(300000);
+                for (let i = 0; i < raw.length; i += 65536) crypto.getRandomValues(raw.subarray(i, Math.min(i + 65536, raw.length)));
+                const gz = await new Response(new Blob([raw]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer();
+                const sha = [...new Uint8Array(await crypto.subtle.digest('SHA-256', raw))]
+                  .map((b) => b.toString(16).padStart(2, '0')).join('');
+                return new Response(gz, { encodeBody: 'manual', headers: { 'content-encoding': 'gzip', 'x-sha': sha } });
+              }
               if (url.pathname === '/png') {
                 return new Response(new Uint8Array(4096), { headers: { 'content-type': 'image/png' } });
               }
@@ -144,6 +157,25 @@ class ContentEncodingEndToEndTest {
             HttpResponse<byte[]> png = call(t, "/png", "gzip");
             assertThat(png.headers().firstValue("content-encoding")).isEmpty();
             assertThat(png.body()).hasSize(4096);
+        }
+    }
+
+    @Test
+    void whole_bodies_larger_than_a_piece_are_coded_piece_by_piece_both_ways() throws Exception {
+        try (TestServer t = server()) {
+            StringBuilder page = new StringBuilder();
+            for (int i = 0; i < 20000; i++) {
+                page.append("<li>item ").append(i).append("</li>\n");
+            }
+            HttpResponse<byte[]> gzipped = call(t, "/long", "gzip");
+            assertThat(gzipped.headers().firstValue("content-encoding")).contains("gzip");
+            assertThat(gunzip(gzipped.body())).isEqualTo(page.toString());
+            // 300 KB of random bytes, gzipped by the worker: decoded for a client without gzip
+            HttpResponse<byte[]> decoded = call(t, "/random-gz", null);
+            assertThat(decoded.headers().firstValue("content-encoding")).isEmpty();
+            assertThat(decoded.body()).hasSize(300000);
+            assertThat(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(decoded.body()))).isEqualTo(decoded.headers().firstValue("x-sha").orElseThrow());
         }
     }
 
