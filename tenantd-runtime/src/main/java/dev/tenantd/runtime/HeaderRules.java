@@ -15,10 +15,27 @@ final class HeaderRules {
     private HeaderRules() {
     }
 
+    /**
+     * The most a message's headers may take, names and values with their separators ({@code ": "}
+     * and CRLF), as the server writes them: more would be encoded, and copied, on the event loop
+     * that serves every connection. Origins commonly refuse beyond 8–64 KiB.
+     */
+    static final int MAX_HEADER_BYTES = 128 * 1024;
+    /** The longest reason phrase a response may carry. */
+    static final int MAX_STATUS_TEXT_CHARS = 1024;
+
     /** What is wrong with a flat [name, value, ...] header list, if anything, naming the header. */
     static Optional<String> problem(List<String> flat) {
         if (flat.size() % 2 != 0) {
             return Optional.of("the header list ends with a name without a value: " + quote(flat.getLast()));
+        }
+        long bytes = 0;
+        for (String part : flat) {
+            bytes += part.length() + 2;
+        }
+        if (bytes > MAX_HEADER_BYTES) {
+            return Optional.of("its " + flat.size() / 2 + " headers take " + bytes + " bytes, more than the "
+                    + MAX_HEADER_BYTES + " a message may carry");
         }
         for (int i = 0; i < flat.size(); i += 2) {
             String name = flat.get(i);
@@ -37,6 +54,10 @@ final class HeaderRules {
     static Optional<String> statusProblem(int status, String statusText) {
         if (status < 100 || status > 599) {
             return Optional.of("status " + status + " is outside 100-599");
+        }
+        if (statusText.length() > MAX_STATUS_TEXT_CHARS) {
+            return Optional.of("the status text takes " + statusText.length() + " characters, more than "
+                    + MAX_STATUS_TEXT_CHARS);
         }
         for (int i = 0; i < statusText.length(); i++) {
             char c = statusText.charAt(i);

@@ -39,6 +39,21 @@ class HeaderRulesTest {
     }
 
     @Test
+    void headers_over_128_kib_together_are_refused_whatever_their_number() {
+        assertThat(HeaderRules.problem(List.of("x-big", "v".repeat(HeaderRules.MAX_HEADER_BYTES - 9)))).isEmpty();
+        assertThat(HeaderRules.problem(List.of("x-big", "v".repeat(HeaderRules.MAX_HEADER_BYTES - 8))))
+                .hasValueSatisfying(p -> assertThat(p).contains("1 headers take 131073 bytes, more than the 131072"));
+        java.util.List<String> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            many.add("x-" + i);
+            many.add("1");
+        }
+        assertThat(HeaderRules.problem(many)).hasValueSatisfying(p -> assertThat(p).contains("20000 headers take"));
+        assertThat(HeaderRules.statusProblem(200, "O".repeat(1024))).isEmpty();
+        assertThat(HeaderRules.statusProblem(200, "O".repeat(1025))).hasValueSatisfying(p -> assertThat(p).contains("1025"));
+    }
+
+    @Test
     void status_lines_are_checked_too() {
         assertThat(HeaderRules.statusProblem(200, "OK")).isEmpty();
         assertThat(HeaderRules.statusProblem(101, "")).isEmpty();
