@@ -171,12 +171,16 @@ final class D1Api {
                 refuse(ctx, ApiError.d1ImportTooLarge(max));
                 return;
             }
-            if (!bodies.reserve(chunk.length())) {
+            long received = body.length() + (long) chunk.length();
+            long uncounted = received - counted.get();
+            if (received >= BodyBudget.COUNTED_FROM && !bodies.reserve(uncounted)) {
                 over[0] = true;
-                refuse(ctx, ApiError.bodiesBusy(bodies.refusal(body.length() + (long) chunk.length())));
+                refuse(ctx, ApiError.bodiesBusy(bodies.refusal(received)));
                 return;
             }
-            counted.addAndGet(chunk.length());
+            if (received >= BodyBudget.COUNTED_FROM) {
+                counted.addAndGet(uncounted);
+            }
             body.appendBuffer(chunk);
         });
         ctx.request().exceptionHandler(e -> LOG.debug("D1 upload broke off: {}", e.toString()));

@@ -260,11 +260,16 @@ final class RequestBody {
                 refuse(tooLarge);
                 return;
             }
-            if (!budget.reserve(chunk.length())) {
-                refuse(ApiError.bodiesBusy(budget.refusal(Math.max(received, contentLength(request)))));
-                return;
+            // A body counts once it is past what the budget leaves uncounted (a deploy's JSON, a
+            // secret): then all of it, from its first byte.
+            long uncounted = received - counted.get();
+            if (received >= BodyBudget.COUNTED_FROM && uncounted > 0) {
+                if (!budget.reserve(uncounted)) {
+                    refuse(ApiError.bodiesBusy(budget.refusal(Math.max(received, contentLength(request)))));
+                    return;
+                }
+                counted.addAndGet(uncounted);
             }
-            counted.addAndGet(chunk.length());
             if (!multipart) {
                 raw.appendBuffer(chunk);
             }

@@ -28,8 +28,11 @@ final class NameLookups implements AutoCloseable {
     static final int THREADS = 32;
     /** Lookups one requester runs at once. */
     static final int PER_REQUESTER = 4;
-    /** Lookups one requester may have waiting; more fail at once. */
-    static final int MAX_WAITING = 1_000;
+    /**
+     * Lookups one requester may have waiting; more fail at once. A busy worker can queue thousands
+     * while one slow lookup of a name runs; once it is answered the JDK's cache answers the rest.
+     */
+    static final int MAX_WAITING = 10_000;
 
     private final WorkerExecutor executor;
     private final Lookup lookup;

@@ -89,7 +89,7 @@ class NameLookupsTest {
         awaitFullLane();
         Future<InetAddress> refused = lookups.resolve("slow.one-more.test", OPEN, "fetch to one-more", "hog", () -> false);
         assertThat(refused.failed()).isTrue();
-        assertThat(refused.cause().getMessage()).isEqualTo("fetch to one-more was refused: this worker has 1000 name "
+        assertThat(refused.cause().getMessage()).isEqualTo("fetch to one-more was refused: this worker has 10000 name "
                 + "lookups waiting for its 4 running ones (its name servers are slow to answer).");
 
         abandoned.set(true);

@@ -89,7 +89,7 @@ class NarrowingTest {
     @org.junit.jupiter.api.Test
     void a_call_limit_that_is_not_a_count_is_refused_rather_than_read_as_none() throws Exception {
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
-        for (String value : List.of("-1", "\"five\"", "2.5", "null", "true", "{}")) {
+        for (String value : List.of("-1", "\"five\"", "2.5", "\"\"", "true", "{}", "[]")) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.tenantd.platform.binding.DispatchNamespaceKind
                             .callLimits(PLATFORM, json.readTree("{\"limits\":{\"subRequests\":" + value + "}}")))
                     .as(value).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("subRequests");
@@ -98,6 +98,12 @@ class NarrowingTest {
                 json.readTree("{\"limits\":{\"subRequests\":0}}")).subrequests()).isZero();
         assertThat(dev.tenantd.platform.binding.DispatchNamespaceKind.callLimits(PLATFORM,
                 json.readTree("{\"limits\":{\"subRequests\":7.0}}")).subrequests()).isEqualTo(7);
+        assertThat(dev.tenantd.platform.binding.DispatchNamespaceKind.callLimits(PLATFORM,
+                json.readTree("{\"limits\":{\"subRequests\":\"5\"}}")).subrequests()).as("as JavaScript converts it")
+                .isEqualTo(5);
+        assertThat(dev.tenantd.platform.binding.DispatchNamespaceKind.callLimits(PLATFORM,
+                json.readTree("{\"limits\":{\"subRequests\":null}}")).subrequests()).as("not given")
+                .isEqualTo(PLATFORM.subrequests());
     }
 
     // ---- egress: platform → namespace → script

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class BodyBudget {
     /** Bodies smaller than this are not counted: they cannot add up to a danger before the heap notices. */
-    static final int COUNTED_FROM = 64 * 1024;
+    public static final int COUNTED_FROM = 64 * 1024;
     private static final Cleaner CLEANER = Cleaner.create();
 
     private final long capacityBytes;
@@ -166,7 +166,8 @@ public final class BodyBudget {
     /**
      * Counts {@code bytes} of a body being read in pieces (an API request's body), if they fit;
      * a refusal lets go of stalled clients' bodies as {@link #admits} does. Every piece counts,
-     * small or not, and {@link #unreserve} gives the bytes back.
+     * small or not (callers leave bodies under {@link #COUNTED_FROM} uncounted, as {@link #admits}
+     * does), and {@link #unreserve} gives the bytes back.
      */
     public boolean reserve(long bytes) {
         while (true) {

@@ -41,16 +41,17 @@ class ApiBodyBudgetTest {
     @Test
     void an_upload_that_does_not_fit_beside_others_is_refused_and_fits_once_they_are_gone() throws Exception {
         try (TestServer t = new TestServer(dir, List.of(), new ServerConfig.Capacity(64, 4 * MB))) {
-            // an upload of 3 MB whose client stops half way: the server holds what it has read
+            // an upload of 5 MB whose client stops 8 KiB short of the budget: the server holds what it has read
             RawHttp stalled = RawHttp.connect(t.server.apiPort());
             String path = "/client/v4/accounts/" + TestServer.ACCOUNT + "/workers/scripts/stalled";
             stalled.send("PUT " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TestServer.TOKEN
-                    + "\r\nContent-Type: application/javascript\r\nContent-Length: " + 3 * MB + "\r\n\r\n"
-                    + "// " + "x".repeat((int) (2 * MB)));
+                    + "\r\nContent-Type: application/javascript\r\nContent-Length: " + 5 * MB + "\r\n\r\n"
+                    + "// " + "x".repeat((int) (4 * MB - 8 * 1024 - 3)));
 
 
-            Await.value(() -> buffered(t) >= 2 * MB ? Boolean.TRUE : null, "2 MB of the stalled upload read");
+            Await.value(() -> buffered(t) >= 4 * MB - 8 * 1024 ? Boolean.TRUE : null, "the stalled upload read");
             TestServer.Reply refused = upload(t, "second", 3 * MB);
+            assertThat(upload(t, "medium", 100 * 1024).status()).as("a body past 64 KiB counts").isEqualTo(503);
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.code()).isEqualTo(10503);
             assertThat(refused.message()).startsWith("Server busy: a body of ").contains("(4 MB, ")
@@ -75,8 +76,12 @@ class ApiBodyBudgetTest {
                     .PUT(HttpRequest.BodyPublishers.ofString("-- " + "s".repeat((int) (3 * MB)))));
             assertThat(d1.status()).isEqualTo(503);
             assertThat(d1.code()).isEqualTo(10503);
-            // small bodies still pass
-            assertThat(upload(t, "small", 1024).status()).isEqualTo(200);
+            // bodies under 64 KiB (a deploy's JSON, a secret) are not counted, and pass
+            assertThat(upload(t, "small", 10 * 1024).status()).isEqualTo(200);
+            assertThat(t.send(HttpRequest.newBuilder(URI.create(t.accountApi("/workers/scripts/small/secrets")))
+                    .header("Authorization", "Bearer " + TestServer.TOKEN).header("content-type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"name\":\"KEY\",\"text\":\"" + "k".repeat(4000)
+                            + "\",\"type\":\"secret_text\"}"))).status()).isEqualTo(200);
 
             stalled.close();
             // the client is gone: what its upload held is given back

@@ -125,15 +125,25 @@ public final class DispatchNamespaceKind implements BindingKind {
             throw new IllegalArgumentException("limits.cpuMs must be a positive number of milliseconds");
         }
         int sub = -1;
-        if (limits.has("subRequests")) {
+        JsonNode given = limits.path("subRequests");
+        if (!given.isMissingNode() && !given.isNull()) {
             // A value that is not a count must not pass for "no opinion": the call would run unlimited.
-            JsonNode given = limits.get("subRequests");
-            if (!given.isNumber() || given.asDouble() < 0 || given.asDouble() != Math.floor(given.asDouble())) {
+            double count = given.isNumber() ? given.asDouble() : given.isTextual() ? number(given.asText()) : Double.NaN;
+            if (!(count >= 0) || count != Math.floor(count)) {
                 throw new IllegalArgumentException("limits.subRequests must be a whole number of subrequests, 0 or more");
             }
-            sub = (int) Math.min(given.asLong(), Integer.MAX_VALUE);
+            sub = (int) Math.min(count, Integer.MAX_VALUE);
         }
         return base.narrow(cpu, sub);
+    }
+
+    /** A number written as text, as JavaScript would convert it; NaN when it is none. */
+    private static double number(String text) {
+        try {
+            return text.isBlank() ? Double.NaN : Double.parseDouble(text.strip());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     /**

@@ -31,7 +31,7 @@ public final class BlobCollector implements AutoCloseable {
     private final ScriptStore store;
     private final BlobStore blobs;
     private final Clock clock;
-    private ScheduledExecutorService schedule;
+    private volatile ScheduledExecutorService schedule;
 
     public BlobCollector(ScriptStore store, BlobStore blobs, Clock clock) {
         this.store = store;
@@ -74,15 +74,17 @@ public final class BlobCollector implements AutoCloseable {
     private void collectQuietly() {
         try {
             collect(GRACE);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // whatever went wrong, the next run must still come: an exception escaping would end the schedule
             LOG.warn("blob collection failed, it runs again in {}: {}", EVERY, e.toString());
         }
     }
 
     @Override
-    public synchronized void close() {
-        if (schedule != null) {
-            schedule.shutdownNow();
+    public void close() {
+        ScheduledExecutorService running = schedule;
+        if (running != null) {
+            running.shutdownNow(); // no wait for a collection in progress: its daemon thread finishes it
         }
     }
 

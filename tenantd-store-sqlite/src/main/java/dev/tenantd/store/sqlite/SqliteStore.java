@@ -574,25 +574,57 @@ public final class SqliteStore implements Store {
 
     @Override
     public int dropUnusedAssets(long usedBefore) {
-        List<ScriptRef> holders = read(() -> {
-            List<ScriptRef> out = new ArrayList<>();
-            try (PreparedStatement st = prepare("SELECT DISTINCT account_id, namespace_id, script FROM assets WHERE "
-                    + "last_used < ?", usedBefore); ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new ScriptRef(rs.getString(1), rs.getString(2), rs.getString(3)));
+        // What goes is worked out on a connection of its own (reading every version's manifest of a
+        // site can take a while); the store's connection only deletes the rows chosen, by key, in
+        // short transactions, and a row touched since it was chosen stays.
+        record Row(String accountId, String namespaceId, String script, String hash) {
+        }
+        List<Row> unused = new ArrayList<>();
+        try (Connection reader = dataSource.getConnection()) {
+            List<ScriptRef> holders = new ArrayList<>();
+            try (PreparedStatement st = reader.prepareStatement("SELECT DISTINCT account_id, namespace_id, script FROM "
+                    + "assets WHERE last_used < ?")) {
+                st.setLong(1, usedBefore);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        holders.add(new ScriptRef(rs.getString(1), rs.getString(2), rs.getString(3)));
+                    }
                 }
             }
-            return out;
-        });
+            for (ScriptRef ref : holders) {
+                try (PreparedStatement st = reader.prepareStatement("SELECT hash FROM assets WHERE account_id = ? AND "
+                        + "namespace_id = ? AND script = ? AND last_used < ? AND sha256 NOT IN (SELECT "
+                        + "json_extract(m.value, '$.sha256') FROM script_versions v JOIN scripts s ON s.id = "
+                        + "v.script_id, json_each(v.assets, '$.manifest') m WHERE s.account_id = ? AND "
+                        + "s.namespace_id = ? AND s.name = ? AND v.assets <> '{}' AND json_extract(m.value, "
+                        + "'$.sha256') IS NOT NULL)")) {
+                    Object[] params = {ref.accountId(), ref.namespaceId(), ref.name(), usedBefore, ref.accountId(),
+                        ref.namespaceId(), ref.name()};
+                    for (int i = 0; i < params.length; i++) {
+                        st.setObject(i + 1, params[i]);
+                    }
+                    try (ResultSet rs = st.executeQuery()) {
+                        while (rs.next()) {
+                            unused.add(new Row(ref.accountId(), ref.namespaceId(), ref.name(), rs.getString(1)));
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new TenantdException("database error: " + e.getMessage(), e);
+        }
         int dropped = 0;
-        // One script per transaction: each is short, so uploads and lookups wait for none of them long.
-        for (ScriptRef ref : holders) {
-            dropped += transaction(() -> update("DELETE FROM assets WHERE account_id = ? AND namespace_id = ? AND "
-                    + "script = ? AND last_used < ? AND sha256 NOT IN (SELECT json_extract(m.value, '$.sha256') FROM "
-                    + "script_versions v JOIN scripts s ON s.id = v.script_id, json_each(v.assets, '$.manifest') m "
-                    + "WHERE s.account_id = ? AND s.namespace_id = ? AND s.name = ? AND v.assets <> '{}' AND "
-                    + "json_extract(m.value, '$.sha256') IS NOT NULL)", ref.accountId(), ref.namespaceId(), ref.name(),
-                    usedBefore, ref.accountId(), ref.namespaceId(), ref.name()));
+        for (int from = 0; from < unused.size(); from += 500) {
+            List<Row> batch = unused.subList(from, Math.min(unused.size(), from + 500));
+            dropped += transaction(() -> {
+                int n = 0;
+                for (Row row : batch) {
+                    n += update("DELETE FROM assets WHERE account_id = ? AND namespace_id = ? AND script = ? AND "
+                            + "hash = ? AND last_used < ?", row.accountId(), row.namespaceId(), row.script(),
+                            row.hash(), usedBefore);
+                }
+                return n;
+            });
         }
         return dropped;
     }
