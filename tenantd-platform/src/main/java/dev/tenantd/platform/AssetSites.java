@@ -60,6 +60,11 @@ final class AssetSites {
         return site;
     }
 
+    /** The site of {@code v} if it is parsed and cached now: nothing is parsed. */
+    synchronized Optional<Site> cached(ScriptVersion v) {
+        return Optional.ofNullable(cached.get(v.id()));
+    }
+
     /** Files held by the cached sites (for tests). */
     synchronized long cachedFiles() {
         return cachedFiles;

@@ -244,6 +244,17 @@ public final class Assets {
     }
 
     /**
+     * Whether an asset could answer {@code request} before the worker runs, when that is known
+     * without parsing a manifest: empty when the version's site is not parsed yet.
+     */
+    Optional<Boolean> mayServeFirst(ScriptVersion v, WorkerRequest request) {
+        if (v.assets().equals("{}") || !(request.method().equals("GET") || request.method().equals("HEAD"))) {
+            return Optional.of(false);
+        }
+        return sites.cached(v).map(site -> !site.runWorkerFirst());
+    }
+
+    /**
      * The asset a GET or HEAD request names, as a response: the exact path, then
      * {@code path.html}, {@code path/index.html}, and {@code /index.html} for {@code /}.
      */

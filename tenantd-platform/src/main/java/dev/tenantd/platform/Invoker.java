@@ -179,9 +179,10 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         Script serving = script.get().forRequest();
-        if (!serving.current().assets().equals("{}")) {
-            // A site's manifest and files are read on the I/O threads, never on an event loop or a JS thread.
-            ScriptVersion version = serving.current();
+        ScriptVersion version = serving.current();
+        if (assets.mayServeFirst(version, request).orElse(true)) {
+            // A site's manifest and files are read on the I/O threads, never on an event loop or a JS thread:
+            // the requests that go there are those an asset may answer, and those of a site not parsed yet.
             return CompletableFuture.supplyAsync(() -> assets.servesFirst(version) ? assets.serve(version, request)
                     : Optional.<WorkerResponse>empty(), pool.io())
                     .exceptionallyCompose(error -> CompletableFuture.failedFuture(unavailableIfDamaged(ref, unwrap(error))))

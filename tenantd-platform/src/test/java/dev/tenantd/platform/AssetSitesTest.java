@@ -43,6 +43,16 @@ class AssetSitesTest {
     }
 
     @Test
+    void a_site_is_known_without_parsing_only_once_it_is_cached() {
+        AssetSites sites = new AssetSites();
+        ScriptVersion v = version(manifest(3, "{\"run_worker_first\":true}"));
+        assertThat(sites.cached(v)).isEmpty();
+        AssetSites.Site site = sites.of(v);
+        assertThat(sites.cached(v)).containsSame(site);
+        assertThat(site.runWorkerFirst()).isTrue();
+    }
+
+    @Test
     void the_cache_holds_sites_up_to_a_number_of_files_and_keeps_the_most_recently_served() {
         AssetSites sites = new AssetSites();
         int perSite = AssetSites.MAX_CACHED_FILES / 3 + 1;

@@ -1,0 +1,59 @@
+package dev.tenantd.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Which answers a request to a worker with static assets: the asset for a GET or HEAD whose
+ * path names one, unless the site's config runs the worker first; the worker for everything
+ * else. The same on a site's first request (its manifest not read yet) and on later ones.
+ */
+class AssetsFirstTest {
+    @TempDir
+    Path dir;
+
+    static final String HASH = "00112233445566778899aabbccddeeff";
+    static final String PAGE = "<h1>the asset</h1>\n";
+    static final String WORKER = "export default { fetch(request) { return new Response('the worker ' + request.method); } };";
+
+    /** Uploads the site's one file and deploys {@code script} with {@code config}; returns nothing. */
+    private static void deploy(TestServer t, String script, String config) {
+        TestServer.Reply session = t.postJson(t.accountApi("/workers/scripts/" + script + "/assets-upload-session"),
+                "{\"manifest\":{\"/index.html\":{\"hash\":\"" + HASH + "\",\"size\":" + PAGE.length() + "}}}");
+        assertThat(session.status()).as(session.body()).isEqualTo(200);
+        String jwt = session.json().path("result").path("jwt").asText();
+        if (session.json().path("result").path("buckets").size() > 0) {
+            TestServer.Multipart files = new TestServer.Multipart().file(HASH, HASH, "application/octet-stream",
+                    Base64.getEncoder().encodeToString(PAGE.getBytes(StandardCharsets.UTF_8)));
+            jwt = t.send(HttpRequest.newBuilder(URI.create(t.accountApi("/workers/assets/upload?base64=true")))
+                    .header("Authorization", "Bearer " + jwt).header("content-type", files.contentType())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(files.bytes()))).json().path("result").path("jwt").asText();
+        }
+        t.deploy("/workers/scripts/" + script, "{\"main_module\":\"main.js\",\"assets\":{\"jwt\":\"" + jwt + "\""
+                + (config == null ? "" : ",\"config\":" + config) + "}}", "main.js", WORKER);
+    }
+
+    @Test
+    void assets_answer_gets_and_heads_first_unless_the_worker_runs_first() throws Exception {
+        try (TestServer t = new TestServer(dir, List.of())) {
+            deploy(t, "site", null);
+            deploy(t, "app", "{\"run_worker_first\":true}");
+            for (int round = 0; round < 2; round++) { // the first request reads the manifest; the second finds it read
+                assertThat(t.worker("GET", "site.localhost", "/index.html", null).body()).isEqualTo(PAGE);
+                assertThat(t.worker("GET", "site.localhost", "/", null).body()).isEqualTo(PAGE);
+                assertThat(t.worker("HEAD", "site.localhost", "/index.html", null).status()).isEqualTo(200);
+                assertThat(t.worker("POST", "site.localhost", "/index.html", "x").body()).isEqualTo("the worker POST");
+                assertThat(t.worker("GET", "site.localhost", "/missing", null).body()).isEqualTo("the worker GET");
+                assertThat(t.worker("GET", "app.localhost", "/index.html", null).body()).isEqualTo("the worker GET");
+            }
+        }
+    }
+}
