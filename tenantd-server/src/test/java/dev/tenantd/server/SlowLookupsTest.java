@@ -58,32 +58,4 @@ class SlowLookupsTest {
             SlowNamesResolver.release.countDown();
         }
     }
-
-    @Test
-    void lookups_still_waiting_when_their_invocation_ends_are_never_run() throws Exception {
-        SlowNamesResolver.release = new CountDownLatch(1);
-        int endedBefore = SlowNamesResolver.ended.get();
-        try (TestServer t = new TestServer(dir, List.of())) {
-            assertThat(t.putModule(t.accountApi("/workers/scripts/fire"), "{\"main_module\":\"f.js\"}", "f.js", """
-                    export default { async fetch(request) {
-                      if (new URL(request.url).pathname === '/fire') {
-                        for (let i = 0; i < 40; i++) fetch('http://f' + i + '.slow.test/').catch(() => {});
-                        return new Response('sent');
-                      }
-                      try { await fetch('http://last.slow.test/'); } catch (e) { return new Response(e.message); }
-                      return new Response('reached');
-                    } };""").status()).isEqualTo(200);
-            // the invocation ends at once, and its fetches with it: 4 lookups had started, 36 were waiting
-            assertThat(t.worker("GET", "fire.localhost", "/fire", null).body()).isEqualTo("sent");
-            Await.value(() -> SlowNamesResolver.waiting.get() >= 4 ? Boolean.TRUE : null, "4 lookups hanging");
-            SlowNamesResolver.release.countDown();
-            Await.value(() -> SlowNamesResolver.ended.get() - endedBefore >= 4 ? Boolean.TRUE : null, "4 lookups ended");
-            // a lookup after them: the 36 are passed over, none of them is run
-            assertThat(t.worker("GET", "fire.localhost", "/", null).body()).contains("last.slow.test");
-            assertThat(SlowNamesResolver.ended.get() - endedBefore).as("the 4 started lookups and the last one")
-                    .isEqualTo(5);
-        } finally {
-            SlowNamesResolver.release.countDown();
-        }
-    }
 }
