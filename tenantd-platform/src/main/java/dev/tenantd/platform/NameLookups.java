@@ -37,7 +37,7 @@ final class NameLookups implements AutoCloseable {
     private final WorkerExecutor executor;
     private final Lookup lookup;
     /** Requesters with lookups running, and the lookups each has waiting; guarded by {@code this}. */
-    private final Map<Object, ArrayDeque<Runnable>> lanes = new HashMap<>();
+    private final Map<Object, ArrayDeque<BooleanSupplier>> lanes = new HashMap<>();
     private final Map<Object, Integer> running = new HashMap<>();
 
     /** A blocking lookup that checks what it finds: {@link Egress#resolveAllowed}. */
@@ -70,16 +70,18 @@ final class NameLookups implements AutoCloseable {
             }
         }
         Promise<InetAddress> result = Promise.promise();
-        Runnable turn = () -> {
+        // Starts the lookup, or fails it at once when its fetch was cancelled meanwhile (false):
+        // then its place goes to the next waiting lookup.
+        BooleanSupplier turn = () -> {
             if (abandoned.getAsBoolean()) {
                 result.fail(new InvocationException(Outcome.EXCEPTION, "Error", what + " was cancelled."));
-                next(requester);
-                return;
+                return false;
             }
             executor.executeBlocking(() -> lookup.resolve(host, policies, what), false).onComplete(ar -> {
                 next(requester);
                 result.handle(ar);
             });
+            return true;
         };
         boolean now;
         synchronized (this) {
@@ -88,7 +90,7 @@ final class NameLookups implements AutoCloseable {
             if (now) {
                 running.put(requester, busy + 1);
             } else {
-                ArrayDeque<Runnable> lane = lanes.computeIfAbsent(requester, r -> new ArrayDeque<>());
+                ArrayDeque<BooleanSupplier> lane = lanes.computeIfAbsent(requester, r -> new ArrayDeque<>());
                 if (lane.size() >= MAX_WAITING) {
                     return Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "Error", what
                             + " was refused: this worker has " + MAX_WAITING + " name lookups waiting for its "
@@ -97,33 +99,39 @@ final class NameLookups implements AutoCloseable {
                 lane.add(turn);
             }
         }
-        if (now) {
-            turn.run();
+        if (now && !turn.getAsBoolean()) {
+            next(requester);
         }
         return result.future();
     }
 
-    /** One of the requester's lookups ended: its next waiting one starts, if any. */
+    /**
+     * One of the requester's lookups ended: its next waiting one that is still wanted starts, if
+     * any. A loop, not a call per skipped lookup: thousands may have been cancelled at once.
+     */
     private void next(Object requester) {
-        Runnable waiting;
-        synchronized (this) {
-            ArrayDeque<Runnable> lane = lanes.get(requester);
-            waiting = lane == null ? null : lane.poll();
-            if (lane != null && lane.isEmpty()) {
-                lanes.remove(requester);
+        while (true) {
+            BooleanSupplier waiting;
+            synchronized (this) {
+                ArrayDeque<BooleanSupplier> lane = lanes.get(requester);
+                waiting = lane == null ? null : lane.poll();
+                if (lane != null && lane.isEmpty()) {
+                    lanes.remove(requester);
+                }
+                if (waiting == null) {
+                    running.computeIfPresent(requester, (r, busy) -> busy > 1 ? busy - 1 : null);
+                    return;
+                }
             }
-            if (waiting == null) {
-                running.computeIfPresent(requester, (r, busy) -> busy > 1 ? busy - 1 : null);
+            if (waiting.getAsBoolean()) {
+                return;
             }
-        }
-        if (waiting != null) {
-            waiting.run();
         }
     }
 
     /** Lookups the requester has waiting for one of its own to end (for tests). */
     synchronized int waiting(Object requester) {
-        ArrayDeque<Runnable> lane = lanes.get(requester);
+        ArrayDeque<BooleanSupplier> lane = lanes.get(requester);
         return lane == null ? 0 : lane.size();
     }
 

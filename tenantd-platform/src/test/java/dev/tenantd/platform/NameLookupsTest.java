@@ -26,11 +26,14 @@ class NameLookupsTest {
     private final List<String> started = java.util.Collections.synchronizedList(new ArrayList<>());
     private final ConcurrentHashMap<String, Boolean> hanging = new ConcurrentHashMap<>();
     private final CountDownLatch fullLane = new CountDownLatch(NameLookups.PER_REQUESTER);
+    /** The most lookups that hung at once. */
+    private final java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger();
 
     private final NameLookups lookups = new NameLookups(vertx, (host, policies, what) -> {
         started.add(host);
         if (host.startsWith("slow.")) {
             hanging.put(host, true);
+            peak.accumulateAndGet(hanging.size(), Math::max);
             fullLane.countDown();
             try {
                 answer.await(30, TimeUnit.SECONDS);
@@ -76,6 +79,37 @@ class NameLookupsTest {
         answer.countDown();
         hog.forEach(NameLookupsTest::await);
         assertThat(started).hasSize(41);
+        assertThat(lookups.waiting("hog")).isZero();
+    }
+
+    @Test
+    void lanes_hold_when_lookups_arrive_from_many_threads_at_once() throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<InetAddress>> all = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int from = t;
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < 50; i++) {
+                    all.add(lookups.resolve("slow.n" + from + "-" + i + ".test", OPEN, "fetch", "hog", () -> false));
+                }
+            }));
+        }
+        go.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        awaitFullLane();
+        assertThat(lookups.waiting("hog")).isEqualTo(400 - NameLookups.PER_REQUESTER);
+        answer.countDown();
+        all.forEach(NameLookupsTest::await);
+        assertThat(started).hasSize(400);
+        assertThat(peak.get()).as("lookups of one requester at once").isEqualTo(NameLookups.PER_REQUESTER);
         assertThat(lookups.waiting("hog")).isZero();
     }
 
