@@ -2,11 +2,7 @@ package dev.tenantd.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,18 +20,12 @@ class AssetsFirstTest {
     static final String PAGE = "<h1>the asset</h1>\n";
     static final String WORKER = "export default { fetch(request) { return new Response('the worker ' + request.method); } };";
 
-    /** Uploads the site's one file and deploys {@code script} with {@code config}; returns nothing. */
+    /** Uploads the site's one file (unless the server has it) and deploys {@code script} with {@code config}. */
     private static void deploy(TestServer t, String script, String config) {
-        TestServer.Reply session = t.postJson(t.accountApi("/workers/scripts/" + script + "/assets-upload-session"),
-                "{\"manifest\":{\"/index.html\":{\"hash\":\"" + HASH + "\",\"size\":" + PAGE.length() + "}}}");
-        assertThat(session.status()).as(session.body()).isEqualTo(200);
+        TestServer.Reply session = t.assetSession(script, "/index.html", HASH, PAGE.length());
         String jwt = session.json().path("result").path("jwt").asText();
         if (session.json().path("result").path("buckets").size() > 0) {
-            TestServer.Multipart files = new TestServer.Multipart().file(HASH, HASH, "application/octet-stream",
-                    Base64.getEncoder().encodeToString(PAGE.getBytes(StandardCharsets.UTF_8)));
-            jwt = t.send(HttpRequest.newBuilder(URI.create(t.accountApi("/workers/assets/upload?base64=true")))
-                    .header("Authorization", "Bearer " + jwt).header("content-type", files.contentType())
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(files.bytes()))).json().path("result").path("jwt").asText();
+            jwt = t.uploadAsset(jwt, HASH, PAGE);
         }
         t.deploy("/workers/scripts/" + script, "{\"main_module\":\"main.js\",\"assets\":{\"jwt\":\"" + jwt + "\""
                 + (config == null ? "" : ",\"config\":" + config) + "}}", "main.js", WORKER);

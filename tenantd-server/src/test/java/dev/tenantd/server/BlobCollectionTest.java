@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tenantd.platform.store.BlobCollector;
 import dev.tenantd.platform.store.BlobStore;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,25 +31,14 @@ class BlobCollectionTest {
         return dir.resolve("blobs").resolve(sha.substring(0, 2)).resolve(sha);
     }
 
-    /** Starts an asset upload session naming one file; returns its JSON answer. */
+    /** Starts an asset upload session naming the site's one file; returns its JSON answer. */
     private static TestServer.Reply session(TestServer t) {
-        TestServer.Reply session = t.postJson(t.accountApi("/workers/scripts/site/assets-upload-session"),
-                "{\"manifest\":{\"/site.css\":{\"hash\":\"" + HASH + "\",\"size\":" + FILE.length() + "}}}");
-        assertThat(session.status()).as(session.body()).isEqualTo(200);
-        return session;
+        return t.assetSession("site", "/site.css", HASH, FILE.length());
     }
 
     /** Uploads the session's one file; returns the completion token. */
     private static String upload(TestServer t, TestServer.Reply session) {
-        TestServer.Multipart files = new TestServer.Multipart().file(HASH, HASH, "application/octet-stream",
-                Base64.getEncoder().encodeToString(FILE.getBytes(StandardCharsets.UTF_8)));
-        TestServer.Reply uploaded = t.send(HttpRequest.newBuilder(URI.create(t.accountApi(
-                        "/workers/assets/upload?base64=true")))
-                .header("Authorization", "Bearer " + session.json().path("result").path("jwt").asText())
-                .header("content-type", files.contentType())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(files.bytes())));
-        assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(201);
-        return uploaded.json().path("result").path("jwt").asText();
+        return t.uploadAsset(session.json().path("result").path("jwt").asText(), HASH, FILE);
     }
 
     @Test

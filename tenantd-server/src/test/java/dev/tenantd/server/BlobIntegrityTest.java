@@ -44,17 +44,8 @@ class BlobIntegrityTest {
         String hash = "0123456789abcdef0123456789abcdef";
         String page = "<h1>genuine</h1>\n";
         try (TestServer t = new TestServer(dir, List.of())) {
-            TestServer.Reply session = t.postJson(t.accountApi("/workers/scripts/site/assets-upload-session"),
-                    "{\"manifest\":{\"/index.html\":{\"hash\":\"" + hash + "\",\"size\":" + page.length() + "}}}");
-            assertThat(session.status()).as(session.body()).isEqualTo(200);
-            TestServer.Multipart files = new TestServer.Multipart().file(hash, hash, "application/octet-stream",
-                    java.util.Base64.getEncoder().encodeToString(page.getBytes(StandardCharsets.UTF_8)));
-            TestServer.Reply uploaded = t.send(java.net.http.HttpRequest.newBuilder(
-                            java.net.URI.create(t.accountApi("/workers/assets/upload?base64=true")))
-                    .header("Authorization", "Bearer " + session.json().path("result").path("jwt").asText())
-                    .header("content-type", files.contentType())
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(files.bytes())));
-            String completion = uploaded.json().path("result").path("jwt").asText();
+            TestServer.Reply session = t.assetSession("site", "/index.html", hash, page.length());
+            String completion = t.uploadAsset(session.json().path("result").path("jwt").asText(), hash, page);
             assertThat(t.putModule(t.accountApi("/workers/scripts/site"), "{\"main_module\":\"main.js\",\"assets\":{\"jwt\":\""
                     + completion + "\"}}", "main.js", GENUINE).status()).isEqualTo(200);
             assertThat(t.worker("GET", "site.localhost", "/index.html", null).body()).isEqualTo(page);

@@ -181,6 +181,32 @@ final class TestServer implements AutoCloseable {
                 .file(mainName, mainName, "application/javascript+module", code));
     }
 
+    /** Starts an asset upload session for {@code script} naming one file; fails the test unless it is accepted. */
+    Reply assetSession(String script, String path, String hash, int size) {
+        Reply r = postJson(accountApi("/workers/scripts/" + script + "/assets-upload-session"),
+                "{\"manifest\":{\"" + path + "\":{\"hash\":\"" + hash + "\",\"size\":" + size + "}}}");
+        if (r.status() != 200) {
+            throw new AssertionError("starting an asset upload session answered " + r.status() + ": " + r.body());
+        }
+        return r;
+    }
+
+    /**
+     * Uploads the content of the file {@code hash} with the token of an upload session (as wrangler
+     * does, base64 in a multipart part named by the hash); returns the completion token.
+     */
+    String uploadAsset(String sessionJwt, String hash, String content) {
+        Multipart files = new Multipart().file(hash, hash, "application/octet-stream",
+                java.util.Base64.getEncoder().encodeToString(content.getBytes(StandardCharsets.UTF_8)));
+        Reply r = send(HttpRequest.newBuilder(URI.create(accountApi("/workers/assets/upload?base64=true")))
+                .header("Authorization", "Bearer " + sessionJwt).header("content-type", files.contentType())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(files.bytes())));
+        if (r.status() != 201) {
+            throw new AssertionError("uploading an asset answered " + r.status() + ": " + r.body());
+        }
+        return r.json().path("result").path("jwt").asText();
+    }
+
     /** Uploads one ES module at {@code accountPath} (under the account's API) and fails the test unless it is accepted. */
     void deploy(String accountPath, String metadataJson, String mainName, String code) {
         Reply r = putModule(accountApi(accountPath), metadataJson, mainName, code);
