@@ -205,7 +205,8 @@ public final class Egress implements AutoCloseable {
             // A WebSocket goes to the address checked as for any request; it follows no redirect.
             return resolveForFetch(host, policies, exchange)
                     .compose(address -> webSockets.connect(request, host, port, https, address,
-                            host + (uri.getPort() > 0 ? ":" + port : ""), target));
+                            host + (uri.getPort() > 0 ? ":" + port : ""), target, exchange::started,
+                            refused -> answer(refused, "GET", false)));
         }
         return resolveForFetch(host, policies, exchange)
                 .compose(address -> exchange(exchange, request, host, port, https, address,
@@ -254,38 +255,49 @@ public final class Egress implements AutoCloseable {
                 })
                 .compose(req -> request.stream().isPresent() ? sendStreamed(req, request.stream().get())
                         : req.send(Buffer.buffer(request.body())))
-                .compose(resp -> {
-                    List<String> flat = new ArrayList<>();
-                    resp.headers().forEach(e -> {
-                        flat.add(e.getKey().toLowerCase(Locale.ROOT));
-                        flat.add(e.getValue());
-                    });
-                    String statusText = resp.statusMessage() == null ? "" : resp.statusMessage();
-                    long declared = BoundedBody.declaredLength(resp.getHeader("content-length"));
-                    if (followedRedirect(resp.statusCode(), resp.getHeader("location") != null)
-                            && (declared < 0 || declared > WHOLE_UP_TO)) {
-                        // The fetch follows it, so its body is never used: rather than read up to
-                        // the whole body limit first, the connection it comes on is let go.
-                        resp.request().reset();
-                        return Future.succeededFuture(new WorkerResponse(resp.statusCode(), statusText, flat, new byte[0]));
-                    }
-                    if (readWhole(request.method(), resp.statusCode(), declared, resp.getHeader("location") != null)) {
-                        return BoundedBody.read(resp, declared, maxBodyBytes, bodies)
-                                .map(body -> new WorkerResponse(resp.statusCode(), statusText, flat, body));
-                    }
-                    // Streamed as the worker reads it: the first byte reaches it before the last arrives.
-                    return Future.succeededFuture(WorkerResponse.streamed(resp.statusCode(), statusText, flat,
-                            new ReadStreamBody(Vertx.currentContext(), resp, declared)));
-                })
+                .compose(resp -> answer(resp, request.method(), true))
                 .compose(response -> followRedirect(request, response, policies, redirects, exchange))
                 .recover(error -> Future.failedFuture(switch (error) {
                     case InvocationException refused -> refused;
-                    case BoundedBody.TooLarge tooLarge -> new InvocationException(Outcome.EXCEPTION, "TypeError",
-                            "The response body is larger than " + tooLarge.limit() + " bytes, more than a worker can hold.");
-                    case BoundedBody.Busy busy -> new InvocationException(Outcome.EXCEPTION, "Error", busy.getMessage());
                     default -> new InvocationException(Outcome.EXCEPTION, "TypeError", "Network connection lost: "
                             + (error.getMessage() == null ? error.toString() : error.getMessage()));
                 }));
+    }
+
+    /**
+     * An origin's response as the worker gets it: a body of known small size read whole, any
+     * other streamed as the worker reads it. With {@code followsRedirects}, a redirect the
+     * fetch follows keeps no body. Call on the response's context, before its body arrives.
+     */
+    private Future<WorkerResponse> answer(HttpClientResponse resp, String method, boolean followsRedirects) {
+        List<String> flat = new ArrayList<>();
+        resp.headers().forEach(e -> {
+            flat.add(e.getKey().toLowerCase(Locale.ROOT));
+            flat.add(e.getValue());
+        });
+        String statusText = resp.statusMessage() == null ? "" : resp.statusMessage();
+        long declared = BoundedBody.declaredLength(resp.getHeader("content-length"));
+        boolean followed = followsRedirects && resp.getHeader("location") != null;
+        if (followedRedirect(resp.statusCode(), followed) && (declared < 0 || declared > WHOLE_UP_TO)) {
+            // The fetch follows it, so its body is never used: rather than read up to
+            // the whole body limit first, the connection it comes on is let go.
+            resp.request().reset();
+            return Future.succeededFuture(new WorkerResponse(resp.statusCode(), statusText, flat, new byte[0]));
+        }
+        if (readWhole(method, resp.statusCode(), declared, followed)) {
+            return BoundedBody.read(resp, declared, maxBodyBytes, bodies)
+                    .map(body -> new WorkerResponse(resp.statusCode(), statusText, flat, body))
+                    .recover(error -> Future.failedFuture(switch (error) {
+                        case BoundedBody.TooLarge tooLarge -> new InvocationException(Outcome.EXCEPTION, "TypeError",
+                                "The response body is larger than " + tooLarge.limit()
+                                        + " bytes, more than a worker can hold.");
+                        case BoundedBody.Busy busy -> new InvocationException(Outcome.EXCEPTION, "Error", busy.getMessage());
+                        default -> error;
+                    }));
+        }
+        // Streamed as the worker reads it: the first byte reaches it before the last arrives.
+        return Future.succeededFuture(WorkerResponse.streamed(resp.statusCode(), statusText, flat,
+                new ReadStreamBody(Vertx.currentContext(), resp, declared)));
     }
 
     /**

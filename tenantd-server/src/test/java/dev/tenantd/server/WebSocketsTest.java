@@ -85,6 +85,15 @@ class WebSocketsTest {
               const target = new URL(request.url).searchParams.get('to');
               const how = new URL(request.url).searchParams.get('how');
               try {
+                if (how === 'fetch-first') {
+                  // Only the status and the first piece of a refusal's body.
+                  const response = await fetch(target.replace('ws', 'http'), { headers: { Upgrade: 'websocket' } });
+                  const reader = response.body.getReader();
+                  const { value } = await reader.read();
+                  await reader.cancel();
+                  return new Response(response.status + ' ' + (response.webSocket === null) + ' '
+                      + new TextDecoder().decode(value).slice(0, 5));
+                }
                 if (how === 'fetch') {
                   const response = await fetch(target.replace('ws', 'http'), { headers: { Upgrade: 'websocket' } });
                   const ws = response.webSocket;
@@ -317,6 +326,36 @@ class WebSocketsTest {
         assertThat(dial("fetch", "ws://localhost:" + t.server.port() + "/"))
                 .isEqualTo("no WebSocket: 404 No worker is routed for host 'localhost'. Add a route (--route 'PATTERN=SCRIPT') "
                         + "or use <script>.localhost for a plain worker.\n");
+    }
+
+    @Test
+    void a_refusal_whose_body_never_ends_streams_to_the_worker() throws Exception {
+        // The origin refuses the handshake and sends body for as long as it is read: the worker
+        // gets the refusal at once, reads a piece, and lets the rest go.
+        java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.CompletableFuture<Void> connectionEnded = new java.util.concurrent.CompletableFuture<>();
+        HttpServer endless = vertx.createHttpServer().requestHandler(request -> {
+            request.response().setStatusCode(400).setChunked(true);
+            request.connection().closeHandler(v -> connectionEnded.complete(null));
+            io.vertx.core.buffer.Buffer chunk = io.vertx.core.buffer.Buffer.buffer("go away ".repeat(8192));
+            Runnable[] more = new Runnable[1];
+            more[0] = () -> {
+                while (!request.response().writeQueueFull() && !request.response().closed()) {
+                    request.response().write(chunk);
+                    sent.addAndGet(chunk.length());
+                }
+                request.response().drainHandler(v -> more[0].run());
+            };
+            more[0].run();
+        }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        try {
+            assertThat(dial("fetch-first", "ws://localhost:" + endless.actualPort() + "/")).isEqualTo("400 true go aw");
+            connectionEnded.get(60, TimeUnit.SECONDS);
+            // What the origin got to send is what the sockets' buffers and the body's read-ahead take, not the stream.
+            assertThat(sent.get()).isLessThan(64L * 1024 * 1024);
+        } finally {
+            endless.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
     }
 
     @Test

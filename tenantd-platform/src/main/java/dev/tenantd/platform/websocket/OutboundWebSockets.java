@@ -4,21 +4,33 @@ import dev.tenantd.runtime.InvocationException;
 import dev.tenantd.runtime.Outcome;
 import dev.tenantd.runtime.WorkerRequest;
 import dev.tenantd.runtime.WorkerResponse;
-import dev.tenantd.runtime.websocket.WebSocketLimits;
 import dev.tenantd.runtime.websocket.WebSocketPipe;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.UpgradeRejectedException;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * WebSocket connections a worker opens ({@code fetch()} with {@code Upgrade: websocket}, or
@@ -27,10 +39,14 @@ import java.util.concurrent.TimeUnit;
  * is one end of a pipe whose other end is bridged to the connection.
  */
 public final class OutboundWebSockets implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OutboundWebSockets.class);
     /** Headers the handshake makes itself; a worker's copies are not sent. */
     private static final Set<String> NOT_FORWARDED = Set.of("host", "upgrade", "connection", "sec-websocket-key",
             "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol", "content-length",
             "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection");
+    /** What a server's {@code Sec-WebSocket-Accept} hashes with the key (RFC 6455, section 1.3). */
+    private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    private static final SecureRandom KEYS = new SecureRandom();
 
     /**
      * How long a server may take to answer the handshake once connected: a server that takes
@@ -41,7 +57,7 @@ public final class OutboundWebSockets implements AutoCloseable {
     static final int MAX_CONNECTIONS_PER_ENDPOINT = 10_000;
 
     private final Vertx vertx;
-    private final WebSocketClient client;
+    private final HttpClient client;
     private final long handshakeTimeoutMs;
 
     public OutboundWebSockets(Vertx vertx) {
@@ -51,13 +67,21 @@ public final class OutboundWebSockets implements AutoCloseable {
     OutboundWebSockets(Vertx vertx, long handshakeTimeoutMs) {
         this.vertx = vertx;
         this.handshakeTimeoutMs = handshakeTimeoutMs;
-        this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
+        // The handshake is an HTTP request of this server's own making, so that a server that
+        // refuses it answers as to any fetch(): its body streams to the worker within the
+        // worker's limits. (A WebSocket client library gathers a refusal's body whole, with no
+        // bound.) A connection that switches is the WebSocket's from then on (the bridge closes
+        // it after 100 s without a message, so the client has no idle timeout of its own);
+        // one that was refused is closed once its answer ends. Keep-alive is on only because
+        // Vert.x would otherwise send "Connection: close" in place of "Connection: Upgrade".
+        this.client = vertx.createHttpClient(new HttpClientOptions()
+                .setForceSni(true)
                 .setConnectTimeout(10_000)
-                // Vert.x keeps 50 per host and port by default and queues the rest: workers of
+                .setIdleTimeout(0)
+                .setKeepAlive(true),
+                // Vert.x keeps 5 per host and port by default and queues the rest: workers of
                 // different tenants reaching one popular endpoint would wait for each other.
-                .setMaxConnections(MAX_CONNECTIONS_PER_ENDPOINT)
-                .setMaxFrameSize(WebSocketLimits.DECODED_MESSAGE_BYTES)
-                .setMaxMessageSize(WebSocketLimits.DECODED_MESSAGE_BYTES));
+                new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_ENDPOINT));
     }
 
     /** Whether a worker's request asks for a WebSocket. */
@@ -67,22 +91,22 @@ public final class OutboundWebSockets implements AutoCloseable {
 
     /**
      * Opens the connection to {@code address} (checked by the caller), sending {@code hostHeader}
-     * as the Host and {@code target} as the path.
+     * as the Host and {@code target} as the path. {@code started} is given the handshake's
+     * request once it exists (to reset it if the worker stops waiting); a server's answer other
+     * than a switch to WebSocket is given to {@code refusal}, which makes the worker's response.
      */
     public Future<WorkerResponse> connect(WorkerRequest request, String host, int port, boolean https,
-            InetAddress address, String hostHeader, String target) {
-        // The WebSocket client connects to the address of its host option, resolving a name again
-        // itself (its server option is not read): a name that resolved to an allowed address for
-        // the check could resolve to another one then. Without TLS it is given the checked address,
-        // and the name goes in the Host header only. With TLS the name is needed for the
-        // certificate, which an address the name was pointed at afterwards cannot present.
-        WebSocketConnectOptions options = new WebSocketConnectOptions()
+            InetAddress address, String hostHeader, String target, Consumer<HttpClientRequest> started,
+            Function<HttpClientResponse, Future<WorkerResponse>> refusal) {
+        String key = Base64.getEncoder().encodeToString(randomBytes(16));
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.GET)
                 .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
-                .setHost(https ? host : address.getHostAddress())
+                .setHost(host)
                 .setPort(port)
                 .setSsl(https)
-                .setTimeout(handshakeTimeoutMs)
-                .setURI(target);
+                .setURI(target)
+                .setFollowRedirects(false);
         List<String> protocols = new ArrayList<>();
         for (int i = 0; i + 1 < request.headers().size(); i += 2) {
             String name = request.headers().get(i).toLowerCase(Locale.ROOT);
@@ -97,37 +121,126 @@ public final class OutboundWebSockets implements AutoCloseable {
                 options.addHeader(name, value);
             }
         }
-        options.addHeader("host", hostHeader);
+        options.putHeader("host", hostHeader)
+                .putHeader("upgrade", "websocket")
+                .putHeader("connection", "Upgrade")
+                .putHeader("sec-websocket-key", key)
+                .putHeader("sec-websocket-version", "13");
         if (!protocols.isEmpty()) {
-            options.setSubProtocols(protocols);
+            options.putHeader("sec-websocket-protocol", String.join(", ", protocols));
         }
-        long started = System.nanoTime();
-        return client.connect(options).map(socket -> {
-            WebSocketPipe pipe = new WebSocketPipe();
-            WebSocketBridge.bridge(vertx, socket, pipe.first());
-            List<String> headers = new ArrayList<>();
-            if (socket.subProtocol() != null) {
-                headers.add("sec-websocket-protocol");
-                headers.add(socket.subProtocol());
+        Promise<HttpClientResponse> answered = Promise.promise();
+        long timer = vertx.setTimer(handshakeTimeoutMs, id -> answered.tryFail(new InvocationException(Outcome.EXCEPTION,
+                "TypeError", "The WebSocket connection to " + hostHeader + " failed: the server did not answer the "
+                        + "handshake within " + handshakeTimeoutMs + " ms")));
+        client.request(options).onComplete(created -> {
+            if (created.failed()) {
+                answered.tryFail(created.cause());
+                return;
             }
-            return WorkerResponse.switchingProtocols(headers, pipe.second());
-        }).recover(error -> {
-            if (error instanceof UpgradeRejectedException rejected) {
-                // The server answered without switching protocols: the worker gets that answer, without a WebSocket.
-                List<String> headers = new ArrayList<>();
-                rejected.getHeaders().forEach(e -> {
-                    headers.add(e.getKey().toLowerCase(Locale.ROOT));
-                    headers.add(e.getValue());
-                });
-                byte[] body = rejected.getBody() == null ? null : rejected.getBody().getBytes();
-                return Future.succeededFuture(new WorkerResponse(rejected.getStatus(), "", headers, body));
-            }
-            boolean timedOut = System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(handshakeTimeoutMs);
-            return Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
-                    "The WebSocket connection to " + hostHeader + " failed: " + (timedOut
-                            ? "the server did not answer the handshake within " + handshakeTimeoutMs + " ms"
-                            : error.getMessage() == null ? error.toString() : error.getMessage())));
+            HttpClientRequest handshake = created.result();
+            // The request never ends (a handshake has no body), so its connection closing is
+            // reported as its failure: the normal end of every socket, not worth an error line.
+            handshake.exceptionHandler(error -> LOG.debug("Outbound WebSocket connection: {}", error.toString()));
+            started.accept(handshake);
+            answered.future().onFailure(error -> {
+                handshake.reset();
+                handshake.connection().close();
+            });
+            handshake.connect().onComplete(outcome -> {
+                boolean taken = outcome.succeeded() ? answered.tryComplete(outcome.result())
+                        : answered.tryFail(outcome.cause());
+                if (!taken && outcome.succeeded()) {
+                    // Answered after the handshake timed out: nobody waits for it.
+                    handshake.reset();
+                    if (outcome.result().statusCode() == 101) {
+                        outcome.result().netSocket().close();
+                    }
+                }
+            });
         });
+        return answered.future()
+                .andThen(done -> vertx.cancelTimer(timer))
+                .compose(response -> {
+                    if (response.statusCode() == 101) {
+                        return upgraded(response, key, protocols, hostHeader);
+                    }
+                    // The handshake request never ends, so its connection cannot carry another:
+                    // it closes once the refusal's body has ended or been let go.
+                    response.end().onComplete(ended -> response.request().connection().close());
+                    return refusal.apply(response);
+                })
+                .recover(error -> Future.failedFuture(error instanceof InvocationException failure ? failure
+                        : new InvocationException(Outcome.EXCEPTION, "TypeError", "The WebSocket connection to "
+                                + hostHeader + " failed: " + (error.getMessage() == null ? error.toString()
+                                        : error.getMessage()))));
+    }
+
+    /** The worker's end of a connection the server switched to WebSocket, once its answer is checked. */
+    private Future<WorkerResponse> upgraded(HttpClientResponse response, String key, List<String> offered,
+            String hostHeader) {
+        Optional<String> wrong = handshakeProblem(response.getHeader("upgrade"), response.getHeader("connection"),
+                response.getHeader("sec-websocket-accept"), response.getHeader("sec-websocket-extensions"),
+                response.getHeader("sec-websocket-protocol"), key, offered);
+        if (wrong.isPresent()) {
+            response.netSocket().close();
+            return Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
+                    "The WebSocket connection to " + hostHeader + " failed: the server's handshake " + wrong.get() + "."));
+        }
+        WebSocketPipe pipe = new WebSocketPipe();
+        WebSocketBridge.bridge(vertx, new ClientConnection(vertx, response.netSocket()), pipe.first());
+        List<String> headers = new ArrayList<>();
+        String protocol = response.getHeader("sec-websocket-protocol");
+        if (protocol != null) {
+            headers.add("sec-websocket-protocol");
+            headers.add(protocol.trim());
+        }
+        return Future.succeededFuture(WorkerResponse.switchingProtocols(headers, pipe.second()));
+    }
+
+    /** What is wrong with a server's 101 (RFC 6455, section 4.1), if anything. */
+    static Optional<String> handshakeProblem(String upgrade, String connection, String accept, String extensions,
+            String protocol, String key, List<String> offered) {
+        if (upgrade == null || !upgrade.trim().equalsIgnoreCase("websocket")) {
+            return Optional.of("has no 'Upgrade: websocket'");
+        }
+        boolean upgradeToken = false;
+        for (String token : (connection == null ? "" : connection).split(",")) {
+            upgradeToken |= token.trim().equalsIgnoreCase("upgrade");
+        }
+        if (!upgradeToken) {
+            return Optional.of("has no 'Connection: Upgrade'");
+        }
+        if (accept == null || !accept.trim().equals(acceptFor(key))) {
+            return Optional.of("has a wrong Sec-WebSocket-Accept");
+        }
+        if (extensions != null && !extensions.isBlank()) {
+            return Optional.of("names an extension, and none was offered");
+        }
+        if (protocol != null && !offered.contains(protocol.trim())) {
+            return Optional.of("chose the subprotocol '" + clip(protocol) + "', which was not offered");
+        }
+        return Optional.empty();
+    }
+
+    /** The Sec-WebSocket-Accept a server answers {@code key} with. */
+    static String acceptFor(String key) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1").digest((key + ACCEPT_GUID).getBytes(StandardCharsets.US_ASCII));
+            return Base64.getEncoder().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("The JDK has no SHA-1", e);
+        }
+    }
+
+    private static String clip(String text) {
+        return text.length() <= 100 ? text : text.substring(0, 100) + "…";
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        KEYS.nextBytes(bytes);
+        return bytes;
     }
 
     @Override

@@ -5,11 +5,8 @@ import dev.tenantd.runtime.websocket.WebSocketLimits;
 import dev.tenantd.runtime.websocket.WebSocketMessage;
 import dev.tenantd.runtime.websocket.WebSocketReceiver;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketBase;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Relays messages both ways between a WebSocket connection on the network (a client of
@@ -24,10 +21,8 @@ import org.slf4j.LoggerFactory;
  * is taken not to read at all and the connection closes with 1008.
  */
 public final class WebSocketBridge {
-    private static final Logger LOG = LoggerFactory.getLogger(WebSocketBridge.class);
-
     private final Vertx vertx;
-    private final WebSocketBase network;
+    private final NetworkSocket network;
     private final WebSocketEnd worker;
     private volatile long lastMessageNanos = System.nanoTime();
     private volatile boolean closed;
@@ -36,7 +31,7 @@ public final class WebSocketBridge {
     /** What waits for the unsent bytes to go below {@link WebSocketLimits#FULL_AT_UNSENT_BYTES}. */
     private final java.util.List<Runnable> drained = new java.util.ArrayList<>();
 
-    private WebSocketBridge(Vertx vertx, WebSocketBase network, WebSocketEnd worker) {
+    private WebSocketBridge(Vertx vertx, NetworkSocket network, WebSocketEnd worker) {
         this.vertx = vertx;
         this.network = network;
         this.worker = worker;
@@ -44,6 +39,10 @@ public final class WebSocketBridge {
 
     /** Starts relaying between {@code network} and {@code worker} until either side closes. */
     public static void bridge(Vertx vertx, WebSocketBase network, WebSocketEnd worker) {
+        bridge(vertx, new VertxNetworkSocket(network), worker);
+    }
+
+    static void bridge(Vertx vertx, NetworkSocket network, WebSocketEnd worker) {
         new WebSocketBridge(vertx, network, worker).start();
     }
 
@@ -73,24 +72,23 @@ public final class WebSocketBridge {
             @Override
             public void closed(int code, String reason) {
                 closed = true;
-                if (code == WebSocketLimits.NO_STATUS || code == WebSocketLimits.ABNORMAL) {
-                    network.close();
-                } else {
-                    network.close((short) code, reason);
-                }
+                network.close(code, reason);
             }
         });
-        network.textMessageHandler(text -> fromNetwork(new WebSocketMessage.Text(text)));
-        network.binaryMessageHandler(bytes -> fromNetwork(new WebSocketMessage.Binary(bytes.getBytes())));
-        network.exceptionHandler(error -> LOG.debug("WebSocket connection error: {}", error.toString()));
-        network.closeHandler(v -> {
-            if (closed) {
-                return;
+        network.listen(new NetworkSocket.Listener() {
+            @Override
+            public void message(WebSocketMessage message) {
+                fromNetwork(message);
             }
-            closed = true;
-            Short code = network.closeStatusCode();
-            String reason = network.closeReason();
-            worker.close(code == null ? WebSocketLimits.ABNORMAL : code, reason == null ? "" : reason);
+
+            @Override
+            public void closed(int code, String reason) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                worker.close(code, reason);
+            }
         });
         scheduleIdleCheck(TimeUnit.SECONDS.toMillis(WebSocketLimits.IDLE_SECONDS));
     }
@@ -112,11 +110,7 @@ public final class WebSocketBridge {
                     + WebSocketLimits.UNSENT_BYTES + " bytes wait for it.");
             return;
         }
-        io.vertx.core.Future<Void> written = switch (message) {
-            case WebSocketMessage.Text t -> network.writeTextMessage(t.text());
-            case WebSocketMessage.Binary b -> network.writeBinaryMessage(Buffer.buffer(b.bytes()));
-        };
-        written.onComplete(ignored -> sent(size));
+        network.send(message).onComplete(ignored -> sent(size));
     }
 
     /** The network took (or, the connection gone, dropped) {@code size} bytes. */
@@ -134,7 +128,7 @@ public final class WebSocketBridge {
 
     private void closeBoth(int code, String reason) {
         closed = true;
-        network.close((short) code, reason);
+        network.close(code, reason);
         worker.close(code, reason);
     }
 
@@ -168,7 +162,7 @@ public final class WebSocketBridge {
             }
             closed = true;
             String reason = "The WebSocket was idle for " + WebSocketLimits.IDLE_SECONDS + " seconds.";
-            network.close((short) WebSocketLimits.GOING_AWAY, reason);
+            network.close(WebSocketLimits.GOING_AWAY, reason);
             worker.close(WebSocketLimits.GOING_AWAY, reason);
         });
     }
