@@ -59,6 +59,7 @@ public final class ApiError extends TenantdException {
             case INVALID_METADATA -> new ApiError(400, 10012, message);
             case INVALID_EXPIRATION, INVALID_EXPIRATION_TTL -> new ApiError(400, 10033, message);
             case INVALID_LIMIT, INVALID_CURSOR, TOO_MANY_KEYS, INVALID_REQUEST -> new ApiError(400, 10014, message);
+            case NAMESPACE_FULL -> new ApiError(507, 10507, message);
             case OVERLOADED -> new ApiError(503, 10503, message);
         };
     }

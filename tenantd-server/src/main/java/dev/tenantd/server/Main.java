@@ -192,6 +192,7 @@ public final class Main implements Callable<Integer> {
                     listenerLimits(file == null ? null : file.get("server")), capacity(file == null ? null : file.get("limits")))
                     .withD1(d1Limits(file == null ? null : file.get("d1")))
                     .withCache(cacheLimits(file == null ? null : file.get("cache")))
+                    .withKv(kvSettings(file == null ? null : file.get("kv")))
                     .withObservability(observability(file == null ? null : file.get("observability")))
                     .withMetrics(dev.tenantd.server.metrics.MetricsConfig.fromToml(file == null ? null : file.get("metrics")));
         }
@@ -228,6 +229,15 @@ public final class Main implements Callable<Integer> {
         static dev.tenantd.platform.observability.ObservabilitySettings observability(JsonNode table) {
             try {
                 return dev.tenantd.platform.observability.ObservabilitySettings.fromToml(table);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--config: " + e.getMessage());
+            }
+        }
+
+        /** {@code [kv]} of tenantd.toml over the defaults: how much one namespace may hold. */
+        static dev.tenantd.platform.kv.KvSettings kvSettings(JsonNode table) {
+            try {
+                return dev.tenantd.platform.kv.KvSettings.fromToml(table);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--config: " + e.getMessage());
             }

@@ -4,6 +4,7 @@ import dev.tenantd.platform.EgressPolicy;
 import dev.tenantd.platform.Limits;
 import dev.tenantd.platform.Route;
 import dev.tenantd.platform.cache.CacheLimits;
+import dev.tenantd.platform.kv.KvSettings;
 import dev.tenantd.platform.d1.D1Limits;
 import dev.tenantd.platform.observability.ObservabilitySettings;
 import dev.tenantd.server.metrics.MetricsConfig;
@@ -30,7 +31,8 @@ public record ServerConfig(
         D1Limits d1,
         CacheLimits cache,
         ObservabilitySettings observability,
-        MetricsConfig metrics) {
+        MetricsConfig metrics,
+        KvSettings kv) {
 
     public ServerConfig {
         routes = List.copyOf(routes);
@@ -40,6 +42,7 @@ public record ServerConfig(
         java.util.Objects.requireNonNull(cache, "cache");
         java.util.Objects.requireNonNull(observability, "observability");
         java.util.Objects.requireNonNull(metrics, "metrics");
+        java.util.Objects.requireNonNull(kv, "kv");
     }
 
     /** A configuration with the default {@link ObservabilitySettings} and {@link MetricsConfig}. */
@@ -47,19 +50,26 @@ public record ServerConfig(
             List<Route> routes, String workersDevDomain, Limits limits, EgressPolicy egress, int jsThreads,
             ListenerLimits listenerLimits, Capacity capacity, D1Limits d1, CacheLimits cache) {
         this(dataDir, listen, apiListen, accountId, apiToken, routes, workersDevDomain, limits, egress, jsThreads,
-                listenerLimits, capacity, d1, cache, ObservabilitySettings.defaults(), MetricsConfig.defaults());
+                listenerLimits, capacity, d1, cache, ObservabilitySettings.defaults(), MetricsConfig.defaults(),
+                KvSettings.defaults());
     }
 
     /** This configuration with other invocation record settings ({@code [observability]} of tenantd.toml). */
     public ServerConfig withObservability(ObservabilitySettings settings) {
         return new ServerConfig(dataDir, listen, apiListen, accountId, apiToken, routes, workersDevDomain, limits,
-                egress, jsThreads, listenerLimits, capacity, d1, cache, settings, metrics);
+                egress, jsThreads, listenerLimits, capacity, d1, cache, settings, metrics, kv);
     }
 
     /** This configuration with other metrics settings ({@code [metrics]} of tenantd.toml). */
     public ServerConfig withMetrics(MetricsConfig metrics) {
         return new ServerConfig(dataDir, listen, apiListen, accountId, apiToken, routes, workersDevDomain, limits,
-                egress, jsThreads, listenerLimits, capacity, d1, cache, observability, metrics);
+                egress, jsThreads, listenerLimits, capacity, d1, cache, observability, metrics, kv);
+    }
+
+    /** This configuration with other KV settings ({@code [kv]} of tenantd.toml). */
+    public ServerConfig withKv(KvSettings kv) {
+        return new ServerConfig(dataDir, listen, apiListen, accountId, apiToken, routes, workersDevDomain, limits,
+                egress, jsThreads, listenerLimits, capacity, d1, cache, observability, metrics, kv);
     }
 
     /** A configuration with the default {@link CacheLimits}. */
@@ -73,7 +83,7 @@ public record ServerConfig(
     /** This configuration with other cache limits ({@code [cache]} of tenantd.toml). */
     public ServerConfig withCache(CacheLimits limits) {
         return new ServerConfig(dataDir, listen, apiListen, accountId, apiToken, routes, workersDevDomain, this.limits,
-                egress, jsThreads, listenerLimits, capacity, d1, limits, observability, metrics);
+                egress, jsThreads, listenerLimits, capacity, d1, limits, observability, metrics, kv);
     }
 
     /** A configuration with the default {@link D1Limits}. */
@@ -87,7 +97,7 @@ public record ServerConfig(
     /** This configuration with other D1 limits ({@code [d1]} of tenantd.toml). */
     public ServerConfig withD1(D1Limits limits) {
         return new ServerConfig(dataDir, listen, apiListen, accountId, apiToken, routes, workersDevDomain, this.limits,
-                egress, jsThreads, listenerLimits, capacity, limits, cache, observability, metrics);
+                egress, jsThreads, listenerLimits, capacity, limits, cache, observability, metrics, kv);
     }
 
     /** A configuration with the default {@link Capacity}. */

@@ -97,7 +97,7 @@ final class StartupWarmUp {
                     config.workersDevDomain(), config.limits().withLiveIsolates(
                             Math.min(LIVE_ISOLATES, config.limits().liveIsolates())), config.egress(), config.jsThreads(),
                     ListenerLimits.defaults(), config.capacity(), config.d1(), config.cache(), config.observability(),
-                    config.metrics());
+                    config.metrics(), config.kv());
             try (TenantdServer server = TenantdServer.startThrowaway(throwaway)) {
                 HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
                         new PoolOptions().setHttp1MaxSize(CLIENTS));

@@ -85,7 +85,7 @@ public final class TenantdServer implements AutoCloseable {
             store.ensureAccount(config.accountId(), "default");
             store.putToken(config.accountId(), BlobStore.sha256(config.apiToken().getBytes(StandardCharsets.UTF_8)), "bootstrap");
             KvService kv = KvService.create(SqliteKvStore.open(config.dataDir(), KV_THREADS), java.time.Clock.systemUTC(),
-                    KV_THREADS);
+                    KV_THREADS, config.kv());
             opened.push(kv::close);
             this.kv = kv;
             SqliteD1Catalogue d1Catalogue = SqliteD1Catalogue.open(config.dataDir());

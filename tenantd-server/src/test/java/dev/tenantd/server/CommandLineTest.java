@@ -79,6 +79,31 @@ class CommandLineTest {
     }
 
     @Test
+    void kv_table_sets_the_namespace_limit_and_bad_values_exit_2() throws Exception {
+        Path toml = dir.resolve("kv.toml");
+        Files.writeString(toml, "[kv]\nnamespace-mb = 5\n");
+        Main.Serve serve = new Main.Serve();
+        new CommandLine(serve).parseArgs("--config", toml.toString(), "--data-dir", dir.toString(), "--api-token", "t");
+        assertThat(serve.resolve().kv()).isEqualTo(new dev.tenantd.platform.kv.KvSettings(5L << 20));
+        Main.Serve plain = new Main.Serve();
+        new CommandLine(plain).parseArgs("--data-dir", dir.toString(), "--api-token", "t");
+        assertThat(plain.resolve().kv().namespaceBytes()).isEqualTo(1L << 30);
+        for (String[] bad : new String[][] {
+                {"[kv]\nnamespace = 5", "unknown key [kv] namespace"},
+                {"[kv]\nnamespace-mb = 0", "[kv] namespace-mb must be a whole number from 1 to"},
+                {"[kv]\nnamespace-mb = 1.5", "[kv] namespace-mb must be a whole number from 1 to"},
+                {"[kv]\nnamespace-mb = \"5\"", "[kv] namespace-mb must be a whole number from 1 to"},
+                {"[kv]\nnamespace-mb = 9007199254740993", "[kv] namespace-mb must be a whole number from 1 to"},
+                {"kv = 5", "[kv] must be a table"}}) {
+            Path badToml = dir.resolve("bad-kv.toml");
+            Files.writeString(badToml, bad[0] + "\n");
+            StringWriter err = new StringWriter();
+            assertThat(run(err, "serve", "--config", badToml.toString(), "--data-dir", dir.toString())).as(bad[0]).isEqualTo(2);
+            assertThat(err.toString()).as(bad[0]).contains(bad[1]);
+        }
+    }
+
+    @Test
     void cache_table_sets_the_cache_caps_and_bad_values_exit_2() throws Exception {
         Path toml = dir.resolve("cache.toml");
         Files.writeString(toml, "[cache]\nmax-size-mb = 50\nmax-object-mb = 5\n");

@@ -77,6 +77,11 @@ final class TestServer implements AutoCloseable {
         this(dataDir, defaults(dataDir, routes).withCache(cache));
     }
 
+    /** A server with these KV settings and every other setting at its default. */
+    TestServer(Path dataDir, List<Route> routes, dev.tenantd.platform.kv.KvSettings kv) {
+        this(dataDir, defaults(dataDir, routes).withKv(kv));
+    }
+
     /** A server with these invocation record settings and every other setting at its default. */
     TestServer(Path dataDir, List<Route> routes, dev.tenantd.platform.observability.ObservabilitySettings observability) {
         this(dataDir, defaults(dataDir, routes).withObservability(observability));

@@ -21,6 +21,8 @@ public enum KvProblem {
     INVALID_CURSOR(400),
     TOO_MANY_KEYS(400),
     INVALID_REQUEST(400),
+    /** A write would take the namespace past its size limit ({@code [kv] namespace-mb}). */
+    NAMESPACE_FULL(507),
     /** The KV executor's queue is full. */
     OVERLOADED(503);
 

@@ -40,14 +40,16 @@ public final class KvService implements AutoCloseable {
 
     private final KvStore store;
     private final Clock clock;
+    private final KvSettings settings;
     private final ThreadPoolExecutor executor;
     /** Where calls are submitted: the executor, or the executor wrapped to time each call. */
     private volatile java.util.concurrent.Executor calls;
     private final ScheduledExecutorService purger;
 
-    private KvService(KvStore store, Clock clock, int threads) {
+    private KvService(KvStore store, Clock clock, int threads, KvSettings settings) {
         this.store = store;
         this.clock = clock;
+        this.settings = settings;
         AtomicInteger count = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
             Thread t = new Thread(r, "tenantd-kv-" + count.incrementAndGet());
@@ -63,14 +65,20 @@ public final class KvService implements AutoCloseable {
         purger.scheduleWithFixedDelay(this::purgeInBackground, 60, 60, TimeUnit.SECONDS);
     }
 
-    /** A service over {@code store} on {@code threads} executor threads, telling time by {@code clock}. */
+    /** A service over {@code store} on {@code threads} executor threads, telling time by {@code clock}, with default settings. */
     public static KvService create(KvStore store, Clock clock, int threads) {
+        return create(store, clock, threads, KvSettings.defaults());
+    }
+
+    /** A service over {@code store} on {@code threads} executor threads, telling time by {@code clock}. */
+    public static KvService create(KvStore store, Clock clock, int threads, KvSettings settings) {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(settings, "settings");
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1");
         }
-        return new KvService(store, clock, threads);
+        return new KvService(store, clock, threads, settings);
     }
 
     private long now() {
@@ -227,7 +235,7 @@ public final class KvService implements AutoCloseable {
         return run(() -> {
             require(accountId, namespaceId);
             if (!all.isEmpty()) {
-                store.put(namespaceId, all);
+                store.put(namespaceId, all, settings.namespaceBytes());
             }
             return null;
         });

@@ -33,10 +33,31 @@ public interface KvStore extends AutoCloseable {
     Optional<KvEntry> get(String namespaceId, String key, long now);
 
     /**
-     * Writes all entries or none (a later entry of one key wins over an earlier one);
-     * {@link KvProblem#NAMESPACE_NOT_FOUND} when the namespace is gone.
+     * What storing an entry costs besides its key, value and metadata (its namespace, its
+     * row and index entries), counted with each entry so that a namespace of many small keys
+     * cannot take many times its limit on disk.
      */
-    void put(String namespaceId, List<KvWrite> writes);
+    long ENTRY_OVERHEAD_BYTES = 128;
+
+    /** What an entry counts against its namespace's limit. */
+    static long entryBytes(KvWrite write) {
+        return write.key().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + (long) write.value().length
+                + write.metadata().map(m -> (long) m.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).orElse(0L)
+                + ENTRY_OVERHEAD_BYTES;
+    }
+
+    /**
+     * Writes all entries or none (a later entry of one key wins over an earlier one);
+     * {@link KvProblem#NAMESPACE_NOT_FOUND} when the namespace is gone, and
+     * {@link KvProblem#NAMESPACE_FULL} when the writes together would take the namespace's
+     * entries ({@link #entryBytes} each, expired ones not yet removed included) past
+     * {@code maxNamespaceBytes}; nothing is written then. Writes that do not grow the
+     * namespace are never refused.
+     */
+    void put(String namespaceId, List<KvWrite> writes, long maxNamespaceBytes);
+
+    /** What a namespace's entries count against its limit ({@link #entryBytes} each); 0 for a namespace that does not exist. */
+    long namespaceBytes(String namespaceId);
 
     /** Deletes the keys that exist, all in one transaction; returns how many existed. */
     int delete(String namespaceId, Collection<String> keys);

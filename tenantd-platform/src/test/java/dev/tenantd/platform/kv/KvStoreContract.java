@@ -41,6 +41,11 @@ public abstract class KvStoreContract {
         return new KvWrite(key, value.getBytes(StandardCharsets.UTF_8), Optional.empty(), OptionalLong.empty());
     }
 
+    /** Writes with no size limit. */
+    private void put(String namespaceId, List<KvWrite> writes) {
+        store.put(namespaceId, writes, Long.MAX_VALUE);
+    }
+
     private static String text(KvEntry e) {
         return new String(e.value(), StandardCharsets.UTF_8);
     }
@@ -91,7 +96,7 @@ public abstract class KvStoreContract {
     @Test
     void deleting_a_namespace_deletes_its_entries() {
         namespace("a", "n1", "one");
-        store.put("n1", List.of(write("k", "v")));
+        put("n1", List.of(write("k", "v")));
         store.deleteNamespace("a", "n1");
         namespace("a", "n1", "one again");
         assertThat(store.get("n1", "k", 0)).isEmpty();
@@ -102,13 +107,13 @@ public abstract class KvStoreContract {
     void values_metadata_and_expiration_round_trip_and_a_later_write_replaces_all_three() {
         namespace("a", "n1", "one");
         byte[] binary = {0, (byte) 0xff, 10, 0};
-        store.put("n1", List.of(new KvWrite("k", binary, Optional.of("{\"x\":1}"), OptionalLong.of(2_000))));
+        put("n1", List.of(new KvWrite("k", binary, Optional.of("{\"x\":1}"), OptionalLong.of(2_000))));
         KvEntry entry = store.get("n1", "k", 1_000).orElseThrow();
         assertThat(entry.value()).containsExactly(binary);
         assertThat(entry.metadata()).contains("{\"x\":1}");
         assertThat(entry.expiration()).hasValue(2_000);
 
-        store.put("n1", List.of(write("k", "")));
+        put("n1", List.of(write("k", "")));
         KvEntry replaced = store.get("n1", "k", 1_000).orElseThrow();
         assertThat(replaced.value()).isEmpty();
         assertThat(replaced.metadata()).isEmpty();
@@ -119,15 +124,15 @@ public abstract class KvStoreContract {
     void entries_are_kept_per_namespace() {
         namespace("a", "n1", "one");
         namespace("a", "n2", "two");
-        store.put("n1", List.of(write("k", "in one")));
-        store.put("n2", List.of(write("k", "in two")));
+        put("n1", List.of(write("k", "in one")));
+        put("n2", List.of(write("k", "in two")));
         assertThat(text(store.get("n1", "k", 0).orElseThrow())).isEqualTo("in one");
         assertThat(text(store.get("n2", "k", 0).orElseThrow())).isEqualTo("in two");
     }
 
     @Test
     void a_write_to_a_missing_namespace_is_refused_and_stores_nothing() {
-        assertThatThrownBy(() -> store.put("missing", List.of(write("k", "v"))))
+        assertThatThrownBy(() -> put("missing", List.of(write("k", "v"))))
                 .isInstanceOfSatisfying(KvException.class, e -> assertThat(e.problem()).isEqualTo(KvProblem.NAMESPACE_NOT_FOUND));
         assertThat(store.get("missing", "k", 0)).isEmpty();
     }
@@ -135,7 +140,7 @@ public abstract class KvStoreContract {
     @Test
     void a_batch_is_written_whole_and_its_last_write_of_a_key_wins() {
         namespace("a", "n1", "one");
-        store.put("n1", List.of(write("a", "1"), write("b", "2"), write("a", "3")));
+        put("n1", List.of(write("a", "1"), write("b", "2"), write("a", "3")));
         assertThat(text(store.get("n1", "a", 0).orElseThrow())).isEqualTo("3");
         assertThat(text(store.get("n1", "b", 0).orElseThrow())).isEqualTo("2");
     }
@@ -143,7 +148,7 @@ public abstract class KvStoreContract {
     @Test
     void an_entry_is_gone_from_get_and_list_at_its_expiration_and_purged_after() {
         namespace("a", "n1", "one");
-        store.put("n1", List.of(new KvWrite("soon", new byte[] {1}, Optional.empty(), OptionalLong.of(100)), write("kept", "v")));
+        put("n1", List.of(new KvWrite("soon", new byte[] {1}, Optional.empty(), OptionalLong.of(100)), write("kept", "v")));
         assertThat(store.get("n1", "soon", 99)).isPresent();
         assertThat(names(store.list("n1", "", Optional.empty(), 10, 99))).containsExactly("kept", "soon");
         assertThat(store.get("n1", "soon", 100)).isEmpty();
@@ -158,7 +163,7 @@ public abstract class KvStoreContract {
         namespace("a", "n1", "one");
         // UTF-16 order would put the emoji (a surrogate pair) before U+FFFD; UTF-8 order puts it after.
         List<String> keys = List.of("b", "a", "\uFFFD", "\uD83D\uDE00", "é", "A");
-        store.put("n1", keys.stream().map(k -> write(k, k)).toList());
+        put("n1", keys.stream().map(k -> write(k, k)).toList());
         assertThat(names(store.list("n1", "", Optional.empty(), 10, 0)))
                 .containsExactly("A", "a", "b", "é", "\uFFFD", "\uD83D\uDE00");
     }
@@ -166,8 +171,8 @@ public abstract class KvStoreContract {
     @Test
     void a_listing_honours_prefix_limit_and_start_after() {
         namespace("a", "n1", "one");
-        store.put("n1", IntStream.range(0, 10).mapToObj(i -> write("user:" + i, "v")).toList());
-        store.put("n1", List.of(write("user", "v"), write("users:x", "v"), write("other", "v"), write("usea", "v")));
+        put("n1", IntStream.range(0, 10).mapToObj(i -> write("user:" + i, "v")).toList());
+        put("n1", List.of(write("user", "v"), write("users:x", "v"), write("other", "v"), write("usea", "v")));
         assertThat(names(store.list("n1", "user:", Optional.empty(), 3, 0))).containsExactly("user:0", "user:1", "user:2");
         assertThat(names(store.list("n1", "user:", Optional.of("user:2"), 3, 0))).containsExactly("user:3", "user:4", "user:5");
         assertThat(names(store.list("n1", "user:", Optional.of("user:8"), 5, 0))).containsExactly("user:9");
@@ -179,7 +184,7 @@ public abstract class KvStoreContract {
     @Test
     void keys_and_prefixes_with_nul_and_sql_wildcards_are_matched_literally() {
         namespace("a", "n1", "one");
-        store.put("n1", List.of(write("a\u0000b", "nul"), write("a\u0000c", "nul2"), write("a", "plain"), write("%_", "w"),
+        put("n1", List.of(write("a\u0000b", "nul"), write("a\u0000c", "nul2"), write("a", "plain"), write("%_", "w"),
                 write("%x", "w")));
         assertThat(text(store.get("n1", "a\u0000b", 0).orElseThrow())).isEqualTo("nul");
         assertThat(names(store.list("n1", "a\u0000", Optional.empty(), 10, 0))).containsExactly("a\u0000b", "a\u0000c");
@@ -190,7 +195,7 @@ public abstract class KvStoreContract {
     @Test
     void list_shows_metadata_and_expiration_without_values() {
         namespace("a", "n1", "one");
-        store.put("n1", List.of(new KvWrite("k", new byte[] {1}, Optional.of("[1]"), OptionalLong.of(500))));
+        put("n1", List.of(new KvWrite("k", new byte[] {1}, Optional.of("[1]"), OptionalLong.of(500))));
         assertThat(store.list("n1", "", Optional.empty(), 10, 0))
                 .containsExactly(new KvKey("k", Optional.of("[1]"), OptionalLong.of(500)));
     }
@@ -198,7 +203,7 @@ public abstract class KvStoreContract {
     @Test
     void delete_removes_the_keys_that_exist_and_counts_them() {
         namespace("a", "n1", "one");
-        store.put("n1", List.of(write("a", "1"), write("b", "2"), write("c", "3")));
+        put("n1", List.of(write("a", "1"), write("b", "2"), write("c", "3")));
         assertThat(store.delete("n1", List.of("a", "c", "missing"))).isEqualTo(2);
         assertThat(names(store.list("n1", "", Optional.empty(), 10, 0))).containsExactly("b");
         assertThat(store.delete("n1", List.of("a"))).isZero();
@@ -207,7 +212,7 @@ public abstract class KvStoreContract {
     @Test
     void what_was_written_is_there_after_the_store_is_opened_again() {
         namespace("a", "n1", "one");
-        store.put("n1", List.of(new KvWrite("k", new byte[] {7, 8}, Optional.of("{}"), OptionalLong.of(9_000))));
+        put("n1", List.of(new KvWrite("k", new byte[] {7, 8}, Optional.of("{}"), OptionalLong.of(9_000))));
         store.close();
         store = open(dir);
         assertThat(store.namespaces("a")).containsExactly(new KvNamespace("n1", "a", "one"));
@@ -215,5 +220,57 @@ public abstract class KvStoreContract {
         assertThat(entry.value()).containsExactly(7, 8);
         assertThat(entry.metadata()).contains("{}");
         assertThat(entry.expiration()).hasValue(9_000);
+    }
+
+    @Test
+    void a_namespace_counts_its_keys_values_and_metadata_through_every_change() {
+        long o = KvStore.ENTRY_OVERHEAD_BYTES;
+        namespace("a", "n1", "one");
+        namespace("a", "n2", "two");
+        put("n1", List.of(write("ab", "12345"), new KvWrite("é", new byte[3], Optional.of("{\"ü\":1}"), OptionalLong.of(500))));
+        // "ab" and its 5 bytes; "é" is 2 bytes, its value 3, its metadata 8; and each entry's overhead.
+        assertThat(store.namespaceBytes("n1")).isEqualTo(7 + 13 + 2 * o);
+        put("n1", List.of(write("ab", "1"), write("ab", "123")));
+        assertThat(store.namespaceBytes("n1")).isEqualTo(5 + 13 + 2 * o);
+        assertThat(store.delete("n1", List.of("ab", "missing", "ab"))).isEqualTo(1);
+        assertThat(store.namespaceBytes("n1")).isEqualTo(13 + o);
+        put("n2", List.of(write("k", "v")));
+        assertThat(store.purgeExpired(500)).isEqualTo(1);
+        assertThat(store.namespaceBytes("n1")).isZero();
+        assertThat(store.namespaceBytes("n2")).isEqualTo(2 + o);
+        store.close();
+        store = open(dir);
+        assertThat(store.namespaceBytes("n2")).isEqualTo(2 + o);
+        assertThat(store.namespaceBytes("missing")).isZero();
+    }
+
+    @Test
+    void a_write_past_the_namespace_limit_is_refused_whole_and_one_that_does_not_grow_it_passes() {
+        long o = KvStore.ENTRY_OVERHEAD_BYTES;
+        long limit = 2 * (10 + o);
+        namespace("a", "n1", "one");
+        namespace("a", "n2", "two");
+        store.put("n1", List.of(write("a", "123456789")), limit);
+        assertThat(store.namespaceBytes("n1")).isEqualTo(10 + o);
+        assertThatThrownBy(() -> store.put("n1", List.of(write("b", "1"), write("c", "123456789")), limit))
+                .isInstanceOf(KvException.class)
+                .hasMessageContaining("The namespace is full")
+                .hasMessageContaining("over its limit of " + limit + " bytes")
+                .extracting(e -> ((KvException) e).problem()).isEqualTo(KvProblem.NAMESPACE_FULL);
+        assertThat(store.get("n1", "b", 0)).isEmpty();
+        assertThat(store.namespaceBytes("n1")).isEqualTo(10 + o);
+        // Exactly at the limit is allowed; a rewrite that keeps the size, or shrinks it, always is.
+        store.put("n1", List.of(write("b", "123456789")), limit);
+        assertThat(store.namespaceBytes("n1")).isEqualTo(limit);
+        store.put("n1", List.of(write("a", "987654321"), write("b", "")), limit);
+        assertThat(store.namespaceBytes("n1")).isEqualTo(11 + 2 * o);
+        store.put("n1", List.of(write("b", "123456789")), limit);
+        // At the limit, a batch that grows one key by as much as it shrinks another passes as a whole.
+        store.put("n1", List.of(write("a", "1234567890"), write("b", "12345678")), limit);
+        assertThat(store.namespaceBytes("n1")).isEqualTo(limit);
+        assertThat(text(store.get("n1", "a", 0).orElseThrow())).isEqualTo("1234567890");
+        // Another namespace has a count of its own.
+        store.put("n2", List.of(write("x", "123456789")), limit);
+        assertThat(store.namespaceBytes("n2")).isEqualTo(10 + o);
     }
 }

@@ -165,9 +165,39 @@ public final class SqliteKvStore implements KvStore {
         return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(value);
     }
 
+    /**
+     * An entry's size as {@link KvStore#namespaceBytes} counts it, in SQL. {@code octet_length}
+     * reads each column's size from the row's header, never the value itself (25 MiB at most).
+     */
+    private static final String ENTRY_BYTES = "octet_length(key) + octet_length(value) + COALESCE(octet_length(metadata), 0) + "
+            + KvStore.ENTRY_OVERHEAD_BYTES;
+
     @Override
-    public void put(String namespaceId, List<KvWrite> writes) {
+    public void put(String namespaceId, List<KvWrite> writes, long maxNamespaceBytes) {
         transaction(db -> {
+            // What the batch adds, the last write of a key winning, checked before anything is written.
+            java.util.Map<String, Long> sizes = new java.util.LinkedHashMap<>();
+            for (KvWrite w : writes) {
+                sizes.put(w.key(), KvStore.entryBytes(w));
+            }
+            long grown = 0;
+            try (PreparedStatement old = db.prepareStatement("SELECT " + ENTRY_BYTES + " FROM kv_entries"
+                    + " WHERE namespace_id = ? AND key = ?")) {
+                for (java.util.Map.Entry<String, Long> e : sizes.entrySet()) {
+                    old.setString(1, namespaceId);
+                    old.setBytes(2, bytes(e.getKey()));
+                    try (ResultSet rs = old.executeQuery()) {
+                        grown += e.getValue() - (rs.next() ? rs.getLong(1) : 0);
+                    }
+                }
+            }
+            long used = namespaceBytes(db, namespaceId);
+            if (grown > 0 && used + grown > maxNamespaceBytes) {
+                throw new KvException(KvProblem.NAMESPACE_FULL, "The namespace is full: its entries would take "
+                        + (used + grown) + " bytes, over its limit of " + maxNamespaceBytes + " bytes (keys, values and "
+                        + "metadata, and " + KvStore.ENTRY_OVERHEAD_BYTES + " bytes per key for storing it). Delete keys, "
+                        + "or ask the operator to raise [kv] namespace-mb.");
+            }
             try (PreparedStatement st = db.prepareStatement("INSERT INTO kv_entries (namespace_id, key, value, metadata, expiration)"
                     + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (namespace_id, key) DO UPDATE SET value = excluded.value,"
                     + " metadata = excluded.metadata, expiration = excluded.expiration")) {
@@ -188,21 +218,54 @@ public final class SqliteKvStore implements KvStore {
                     st.executeUpdate();
                 }
             }
+            addBytes(db, namespaceId, grown);
             return null;
         });
+    }
+
+    @Override
+    public long namespaceBytes(String namespaceId) {
+        return read(db -> namespaceBytes(db, namespaceId));
+    }
+
+    private static long namespaceBytes(Connection db, String namespaceId) throws SQLException {
+        try (PreparedStatement st = prepare(db, "SELECT bytes FROM kv_namespaces WHERE id = ?", namespaceId);
+                ResultSet rs = st.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    private static void addBytes(Connection db, String namespaceId, long bytes) throws SQLException {
+        if (bytes != 0) {
+            try (PreparedStatement st = prepare(db, "UPDATE kv_namespaces SET bytes = bytes + ? WHERE id = ?", bytes, namespaceId)) {
+                st.executeUpdate();
+            }
+        }
     }
 
     @Override
     public int delete(String namespaceId, Collection<String> keys) {
         return transaction(db -> {
             int deleted = 0;
-            try (PreparedStatement st = db.prepareStatement("DELETE FROM kv_entries WHERE namespace_id = ? AND key = ?")) {
+            long freed = 0;
+            try (PreparedStatement size = db.prepareStatement("SELECT " + ENTRY_BYTES + " FROM kv_entries"
+                    + " WHERE namespace_id = ? AND key = ?");
+                    PreparedStatement st = db.prepareStatement("DELETE FROM kv_entries WHERE namespace_id = ? AND key = ?")) {
                 for (String key : keys) {
+                    size.setString(1, namespaceId);
+                    size.setBytes(2, bytes(key));
+                    try (ResultSet rs = size.executeQuery()) {
+                        if (!rs.next()) {
+                            continue;
+                        }
+                        freed += rs.getLong(1);
+                    }
                     st.setString(1, namespaceId);
                     st.setBytes(2, bytes(key));
                     deleted += st.executeUpdate();
                 }
             }
+            addBytes(db, namespaceId, -freed);
             return deleted;
         });
     }
@@ -232,6 +295,18 @@ public final class SqliteKvStore implements KvStore {
     @Override
     public int purgeExpired(long now) {
         return transaction(db -> {
+            // Found through the expiration index: only the expired entries are read, never a whole namespace.
+            java.util.Map<String, Long> freed = new java.util.HashMap<>();
+            try (PreparedStatement st = prepare(db, "SELECT namespace_id, SUM(" + ENTRY_BYTES + ") FROM kv_entries"
+                    + " INDEXED BY kv_entries_expiration WHERE expiration IS NOT NULL AND expiration <= ?"
+                    + " GROUP BY namespace_id", now); ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    freed.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            for (java.util.Map.Entry<String, Long> e : freed.entrySet()) {
+                addBytes(db, e.getKey(), -e.getValue());
+            }
             try (PreparedStatement st = prepare(db, "DELETE FROM kv_entries WHERE expiration IS NOT NULL AND expiration <= ?", now)) {
                 return st.executeUpdate();
             }

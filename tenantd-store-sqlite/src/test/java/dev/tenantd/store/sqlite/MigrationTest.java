@@ -12,7 +12,7 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A database written before deployments existed opens with each script served by its current version. */
+/** Databases written by earlier versions open with what later versions added filled in. */
 class MigrationTest {
     @TempDir
     Path dir;
@@ -38,6 +38,23 @@ class MigrationTest {
             assertThat(s.deployment().versions().getFirst().percentage()).isEqualTo(100.0);
             assertThat(store.deployments(ScriptRef.plain("acct", "old"))).hasSize(1);
             assertThat(s.tags()).containsExactly("t");
+        }
+    }
+
+    @Test
+    void kv_namespaces_stored_before_their_sizes_were_kept_open_with_the_sizes_of_their_entries() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("kv.sqlite");
+        Flyway.configure(SqliteKvStore.class.getClassLoader()).dataSource(url, null, null)
+                .locations("classpath:db/kv/sqlite").target("1").load().migrate();
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO kv_namespaces VALUES ('n1', 'acct', 'one'), ('n2', 'acct', 'two')");
+            // Keys of 1 and 2 bytes, values of 3 and 0, metadata of 8 bytes in UTF-8 ("ü" is two).
+            st.execute("INSERT INTO kv_entries VALUES ('n1', X'61', X'010203', NULL, NULL),"
+                    + " ('n1', X'6263', X'', '{\"ü\":1}', 100)");
+        }
+        try (SqliteKvStore store = SqliteKvStore.open(dir, 1)) {
+            assertThat(store.namespaceBytes("n1")).isEqualTo(4 + 10 + 2 * dev.tenantd.platform.kv.KvStore.ENTRY_OVERHEAD_BYTES);
+            assertThat(store.namespaceBytes("n2")).isZero();
         }
     }
 }
