@@ -254,6 +254,8 @@ public final class Egress implements AutoCloseable {
                     return req;
                 })
                 .compose(req -> request.stream().isPresent() ? sendStreamed(req, request.stream().get())
+                        // A larger body goes in pieces as the connection takes them, not copied whole in one turn.
+                        : request.body() != null && request.body().length > BodyStream.CHUNK_BYTES ? sendStreamed(req, BodyStream.of(request.body()))
                         : req.send(Buffer.buffer(request.body())))
                 .compose(resp -> answer(resp, request.method(), true))
                 .compose(response -> followRedirect(request, response, policies, redirects, exchange))

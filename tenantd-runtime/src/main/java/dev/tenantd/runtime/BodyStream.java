@@ -1,8 +1,6 @@
 package dev.tenantd.runtime;
 
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -30,22 +28,29 @@ public interface BodyStream {
         return -1;
     }
 
-    /** A body whose bytes are all here already, read in chunks of at most {@link #CHUNK_BYTES}. */
+    /**
+     * A body whose bytes are all here already, read in chunks of at most {@link #CHUNK_BYTES},
+     * each copied from {@code bytes} when it is read (which must not change meanwhile).
+     */
     static BodyStream of(byte[] bytes) {
-        Deque<byte[]> chunks = new ArrayDeque<>();
-        for (int from = 0; from < bytes.length; from += CHUNK_BYTES) {
-            chunks.add(Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + CHUNK_BYTES)));
-        }
         long length = bytes.length;
         return new BodyStream() {
+            private int at;
+            private boolean cancelled;
+
             @Override
             public synchronized CompletableFuture<Optional<byte[]>> read() {
-                return CompletableFuture.completedFuture(Optional.ofNullable(chunks.poll()));
+                if (cancelled || at >= bytes.length) {
+                    return CompletableFuture.completedFuture(Optional.empty());
+                }
+                int from = at;
+                at = Math.min(bytes.length, from + CHUNK_BYTES);
+                return CompletableFuture.completedFuture(Optional.of(Arrays.copyOfRange(bytes, from, at)));
             }
 
             @Override
             public synchronized void cancel() {
-                chunks.clear();
+                cancelled = true;
             }
 
             @Override

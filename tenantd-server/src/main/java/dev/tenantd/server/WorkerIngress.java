@@ -331,12 +331,10 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
         byte[] body = response.body();
         // A client that takes its response slowly holds the body in the budget meanwhile; when the
         // budget is full, those that have taken next to nothing for a while are let go (BodyBudget).
-        // What the client has not taken: the queued bytes, and for a coded body also what the
-        // coder has not written yet (its output is written as the connection drains).
-        boolean asIs = coding == ResponseEncoding.Choice.AS_IS;
-        java.util.concurrent.atomic.AtomicLong coded = new java.util.concurrent.atomic.AtomicLong();
-        java.util.function.LongSupplier unsent = asIs ? client.unsent()
-                : () -> body.length - coded.get() + client.unsent().getAsLong();
+        // What the client has not taken: the bytes not yet handed to the connection (as they are,
+        // or coded; either is handed over in pieces as the connection drains), and those it queues.
+        java.util.concurrent.atomic.AtomicLong handed = new java.util.concurrent.atomic.AtomicLong();
+        java.util.function.LongSupplier unsent = () -> Math.max(0, body.length - handed.get()) + client.unsent().getAsLong();
         Context context = Vertx.currentContext();
         bodies.sending(body, unsent, () -> context.runOnContext(v -> {
             if (!out.closed()) {
@@ -347,10 +345,14 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
             // The write it was queued for fails with the connection; the budget need not wait for that.
             bodies.release(body);
         }));
-        if (asIs) {
-            out.end(Buffer.buffer(body)).onComplete(ignored -> bodies.release(body));
+        if (coding != ResponseEncoding.Choice.AS_IS) {
+            ResponseEncoding.send(context, out, coding, body, handed, () -> bodies.release(body));
+        } else if (method.equals("HEAD")) {
+            // The length a GET would get, and no body.
+            out.putHeader("content-length", Integer.toString(body.length));
+            out.end().onComplete(ignored -> bodies.release(body));
         } else {
-            ResponseEncoding.send(Vertx.currentContext(), out, coding, body, coded, () -> bodies.release(body));
+            BufferedResponse.send(context, out, body, handed, () -> bodies.release(body));
         }
     }
 }
