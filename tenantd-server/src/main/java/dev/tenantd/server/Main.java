@@ -252,7 +252,7 @@ public final class Main implements Callable<Integer> {
             if (!table.isObject()) {
                 throw new IllegalArgumentException("--config: [cache] must be a table");
             }
-            java.util.Set<String> known = java.util.Set.of("max-size-mb", "max-object-mb", "threads");
+            java.util.Set<String> known = java.util.Set.of("max-size-mb", "max-object-mb", "max-owner-mb", "threads");
             table.fieldNames().forEachRemaining(k -> {
                 if (!known.contains(k)) {
                     throw new IllegalArgumentException("--config: unknown key [cache] " + k + "; known: " + known);
@@ -263,9 +263,11 @@ public final class Main implements Callable<Integer> {
             });
             long mb = 1024L * 1024;
             try {
-                return new CacheLimits(table.has("max-size-mb") ? table.get("max-size-mb").asLong() * mb : d.maxTotalBytes(),
-                        table.has("max-object-mb") ? table.get("max-object-mb").asLong() * mb : d.maxObjectBytes(),
-                        table.path("threads").asInt(d.threads()));
+                long total = table.has("max-size-mb") ? table.get("max-size-mb").asLong() * mb : d.maxTotalBytes();
+                long object = table.has("max-object-mb") ? table.get("max-object-mb").asLong() * mb : d.maxObjectBytes();
+                return new CacheLimits(total, object, table.path("threads").asInt(d.threads()),
+                        table.has("max-owner-mb") ? table.get("max-owner-mb").asLong() * mb
+                                : CacheLimits.defaultOwnerBytes(total, object));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--config: " + e.getMessage());
             }

@@ -110,10 +110,18 @@ class CommandLineTest {
         Main.Serve serve = new Main.Serve();
         new CommandLine(serve).parseArgs("--config", toml.toString(), "--data-dir", dir.toString(), "--api-token", "t");
         assertThat(serve.resolve().cache()).isEqualTo(new dev.tenantd.platform.cache.CacheLimits(50L << 20, 5L << 20, 2));
+        assertThat(serve.resolve().cache().maxOwnerBytes()).isEqualTo((50L << 20) / 4);
+        Path owner = dir.resolve("cache-owner.toml");
+        Files.writeString(owner, "[cache]\nmax-size-mb = 50\nmax-object-mb = 5\nmax-owner-mb = 20\n");
+        Main.Serve withOwner = new Main.Serve();
+        new CommandLine(withOwner).parseArgs("--config", owner.toString(), "--data-dir", dir.toString(), "--api-token", "t");
+        assertThat(withOwner.resolve().cache().maxOwnerBytes()).isEqualTo(20L << 20);
         for (String[] bad : new String[][] {
                 {"max-size = 5", "unknown key [cache] max-size"},
                 {"max-size-mb = 0", "max-size-mb must be a whole number, 1 or more"},
-                {"max-size-mb = 10\nmax-object-mb = 20", "max-object-mb cannot be larger than max-size-mb"}}) {
+                {"max-size-mb = 10\nmax-object-mb = 20", "max-object-mb cannot be larger than max-size-mb"},
+                {"max-size-mb = 10\nmax-object-mb = 2\nmax-owner-mb = 11", "max-owner-mb must lie between"},
+                {"max-size-mb = 10\nmax-object-mb = 2\nmax-owner-mb = 1", "max-owner-mb must lie between"}}) {
             Path badToml = dir.resolve("bad-cache.toml");
             Files.writeString(badToml, "[cache]\n" + bad[0] + "\n");
             StringWriter err = new StringWriter();

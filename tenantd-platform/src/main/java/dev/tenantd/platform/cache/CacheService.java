@@ -65,7 +65,7 @@ public final class CacheService implements AutoCloseable {
     public static CacheService open(Path dir, CacheLimits limits, Clock clock) {
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(clock, "clock");
-        return new CacheService(CacheStore.open(dir, limits.maxTotalBytes()), clock, limits);
+        return new CacheService(CacheStore.open(dir, limits.maxTotalBytes(), limits.maxOwnerBytes()), clock, limits);
     }
 
     /**

@@ -44,19 +44,35 @@ final class CacheStore implements AutoCloseable {
     private final Path bodies;
     private final Connection db;
     private final long maxTotalBytes;
+    private final long maxOwnerBytes;
     private long totalBytes;
+    /** What each owner's entries take ({@link CacheKey#scope()}: a worker, a namespace or an account). */
+    private final Map<String, Long> ownerBytes;
     private long lastUse;
 
-    private CacheStore(Path bodies, Connection db, long maxTotalBytes, long totalBytes, long lastUse) {
+    private CacheStore(Path bodies, Connection db, long maxTotalBytes, long maxOwnerBytes, Map<String, Long> ownerBytes,
+            long lastUse) {
         this.bodies = bodies;
         this.db = db;
         this.maxTotalBytes = maxTotalBytes;
-        this.totalBytes = totalBytes;
+        this.maxOwnerBytes = maxOwnerBytes;
+        this.ownerBytes = ownerBytes;
+        this.totalBytes = ownerBytes.values().stream().mapToLong(Long::longValue).sum();
         this.lastUse = lastUse;
     }
 
-    /** Opens (creating if needed) the cache in {@code dir}, holding at most {@code maxTotalBytes}. */
+    /** Opens (creating if needed) the cache in {@code dir}, holding at most {@code maxTotalBytes}, with no owner's share. */
     static CacheStore open(Path dir, long maxTotalBytes) {
+        return open(dir, maxTotalBytes, Long.MAX_VALUE);
+    }
+
+    /**
+     * Opens (creating if needed) the cache in {@code dir}, holding at most {@code maxTotalBytes}.
+     * While the total is over that, an owner (a {@link CacheKey#scope()}) over
+     * {@code maxOwnerBytes} loses its own least recently used entries before anyone else's:
+     * at once when it puts one more, and first when the cache is evicted.
+     */
+    static CacheStore open(Path dir, long maxTotalBytes, long maxOwnerBytes) {
         try {
             Path bodies = dir.resolve("bodies");
             Files.createDirectories(bodies);
@@ -69,16 +85,21 @@ final class CacheStore implements AutoCloseable {
                         + " meta TEXT NOT NULL, PRIMARY KEY (scope, cache, url))");
                 s.execute("CREATE INDEX IF NOT EXISTS entries_by_use ON entries (last_use)");
                 s.execute("CREATE INDEX IF NOT EXISTS entries_by_expiry ON entries (expires)");
+                s.execute("CREATE INDEX IF NOT EXISTS entries_by_owner_use ON entries (scope, last_use)");
             }
-            long total;
             long use;
+            Map<String, Long> owners = new java.util.HashMap<>();
             Set<String> files = new HashSet<>();
             try (Statement s = db.createStatement();
-                    ResultSet r = s.executeQuery("SELECT COALESCE(SUM(size), 0), COALESCE(MAX(last_use), 0) FROM entries");
+                    ResultSet r = s.executeQuery("SELECT COALESCE(MAX(last_use), 0) FROM entries");
+                    Statement o = db.createStatement();
+                    ResultSet byOwner = o.executeQuery("SELECT scope, SUM(size) FROM entries GROUP BY scope");
                     Statement f = db.createStatement();
                     ResultSet names = f.executeQuery("SELECT file FROM entries")) {
-                total = r.getLong(1);
-                use = r.getLong(2);
+                use = r.getLong(1);
+                while (byOwner.next()) {
+                    owners.put(byOwner.getString(1), byOwner.getLong(2));
+                }
                 while (names.next()) {
                     files.add(names.getString(1));
                 }
@@ -90,7 +111,7 @@ final class CacheStore implements AutoCloseable {
                     }
                 }
             }
-            return new CacheStore(bodies, db, maxTotalBytes, total, use);
+            return new CacheStore(bodies, db, maxTotalBytes, maxOwnerBytes, owners, use);
         } catch (SQLException | IOException e) {
             throw new TenantdException("cannot open the cache in " + dir + ": " + e.getMessage(), e);
         }
@@ -112,22 +133,69 @@ final class CacheStore implements AutoCloseable {
         // The key takes room in the index as the body does on disk: a worker's long URLs count too.
         long size = entry.body().length + (long) meta.length() + key.url().length() + key.cache().length();
         Optional<String> replaced = Optional.empty();
+        List<String> pushedOut = new ArrayList<>();
         boolean indexed = false;
         try {
             synchronized (this) {
                 replaced = remove(key);
                 sql("INSERT INTO entries (scope, cache, url, file, size, expires, last_use, meta) VALUES (?,?,?,?,?,?,?,?)",
                         key.scope(), key.cache(), key.url(), file, size, expires, ++lastUse, meta);
-                totalBytes += size;
+                counted(key.scope(), size);
                 indexed = true;
+                evictOwner(key.scope(), pushedOut);
             }
         } finally {
             // A body the index does not name would count toward no cap and never be evicted.
             replaced.ifPresent(old -> deleteQuietly(bodies.resolve(old)));
+            pushedOut.forEach(old -> deleteQuietly(bodies.resolve(old)));
             if (!indexed) {
                 deleteQuietly(bodies.resolve(file));
             }
         }
+    }
+
+    /** Adds {@code size} (negative: takes it away) to the totals. */
+    private void counted(String owner, long size) {
+        totalBytes += size;
+        ownerBytes.merge(owner, size, (a, b) -> a + b == 0 ? null : a + b);
+    }
+
+    /** Whether {@code owner} is to lose entries: the cache is over its cap and the owner over its share. */
+    private boolean overShare(String owner) {
+        return totalBytes > maxTotalBytes && ownerBytes.getOrDefault(owner, 0L) > maxOwnerBytes;
+    }
+
+    /**
+     * Removes an owner's least recently used entries while the cache is over its cap and the
+     * owner over its share; their files go in {@code files}, for the caller to delete outside the lock.
+     */
+    private void evictOwner(String owner, List<String> files) {
+        if (!overShare(owner)) {
+            return;
+        }
+        try (PreparedStatement lru = db.prepareStatement(
+                "SELECT scope, cache, url FROM entries WHERE scope = ? ORDER BY last_use LIMIT 64")) {
+            lru.setString(1, owner);
+            while (overShare(owner)) {
+                List<CacheKey> oldest = keys(lru);
+                if (oldest.isEmpty()) {
+                    return;
+                }
+                for (CacheKey old : oldest) {
+                    if (!overShare(owner)) {
+                        return;
+                    }
+                    remove(old).ifPresent(files::add);
+                }
+            }
+        } catch (SQLException e) {
+            throw new TenantdException("cache index error: " + e.getMessage(), e);
+        }
+    }
+
+    /** What one owner's entries take now. */
+    synchronized long ownerBytes(String owner) {
+        return ownerBytes.getOrDefault(owner, 0L);
     }
 
     /** The live entry under {@code key}, marked as just used; an expired one is removed. */
@@ -178,6 +246,10 @@ final class CacheStore implements AutoCloseable {
                 s.setLong(1, now.toEpochMilli());
                 for (CacheKey key : keys(s)) {
                     remove(key).ifPresent(files::add);
+                }
+                // Owners over their share first, then the least recently used of all.
+                for (String owner : List.copyOf(ownerBytes.keySet())) {
+                    evictOwner(owner, files);
                 }
                 try (PreparedStatement lru = db.prepareStatement("SELECT scope, cache, url FROM entries ORDER BY last_use LIMIT 64")) {
                     while (totalBytes > maxTotalBytes) {
@@ -232,7 +304,7 @@ final class CacheStore implements AutoCloseable {
         Optional<Row> found = row(key);
         if (found.isPresent()) {
             sql("DELETE FROM entries WHERE scope = ? AND cache = ? AND url = ?", key.scope(), key.cache(), key.url());
-            totalBytes -= found.get().size();
+            counted(key.scope(), -found.get().size());
         }
         return found.map(Row::file);
     }

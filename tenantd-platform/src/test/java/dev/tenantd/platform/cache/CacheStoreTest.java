@@ -153,4 +153,44 @@ class CacheStoreTest {
             assertThat(back.headers().list()).extracting(HttpFields.Header::name).isEqualTo(List.of("a", "set-thing"));
         }
     }
+
+    @Test
+    void a_full_cache_takes_an_owner_past_its_share_from_its_own_oldest_entries_and_no_one_elses() {
+        CacheKey quiet = CacheKey.of("worker:tenants/quiet", Optional.empty(), "https://x/kept");
+        CacheKey older = CacheKey.of("worker:tenants/older", Optional.empty(), "https://x/kept");
+        String flooder = "worker:tenants/flooder";
+        long flooderBytes;
+        try (CacheStore store = CacheStore.open(dir, 10_000, 3_000)) {
+            store.put(older, entry("o".repeat(1_000), T0.plusSeconds(60)));
+            store.put(quiet, entry("q".repeat(1_000), T0.plusSeconds(60)));
+            for (int i = 0; i < 30; i++) {
+                store.put(CacheKey.of(flooder, Optional.empty(), "https://x/" + i), entry("f".repeat(1_000), T0.plusSeconds(60)));
+                assertThat(store.overCap()).as("put " + i).isFalse();
+            }
+            // A whole cache's worth was put, and the entries least recently used of all, the
+            // other owners', are kept: the flooder lost its own oldest.
+            assertThat(store.evict(T0)).isZero();
+            assertThat(body(store.get(older, T0))).isEqualTo("o".repeat(1_000));
+            assertThat(body(store.get(quiet, T0))).isEqualTo("q".repeat(1_000));
+            assertThat(store.get(CacheKey.of(flooder, Optional.empty(), "https://x/29"), T0)).isPresent();
+            assertThat(store.get(CacheKey.of(flooder, Optional.empty(), "https://x/0"), T0)).isEmpty();
+            flooderBytes = store.ownerBytes(flooder);
+            assertThat(store.totalBytes()).isEqualTo(flooderBytes + store.ownerBytes("worker:tenants/quiet")
+                    + store.ownerBytes("worker:tenants/older"));
+        }
+        try (CacheStore store = CacheStore.open(dir, 10_000, 3_000)) {
+            assertThat(store.ownerBytes(flooder)).isEqualTo(flooderBytes);
+        }
+    }
+
+    @Test
+    void one_owner_may_use_the_whole_cache_while_it_has_room() {
+        try (CacheStore store = CacheStore.open(dir, 10_000, 3_000)) {
+            for (int i = 0; i < 8; i++) {
+                store.put(key("https://x/" + i), entry("a".repeat(1_000), T0.plusSeconds(60)));
+            }
+            assertThat(store.ownerBytes("account:a")).isGreaterThan(8_000);
+            assertThat(store.get(key("https://x/0"), T0)).isPresent();
+        }
+    }
 }
