@@ -153,6 +153,15 @@ final class ConnectionClock extends ChannelDuplexHandler {
         }
         if (!(msg instanceof LastHttpContent) || informational || upgraded) {
             super.write(ctx, msg, promise);
+            if (!informational && !upgraded && timer == null) {
+                // A response's first bytes after the handler worked without a deadline: the client
+                // must take some of them within the idle timeout, even before the response's end is
+                // written (a body sent in pieces as the connection drains writes its end last).
+                long now = System.nanoTime();
+                sendingProgressAt = now;
+                lastSendState = null;
+                rearm(now);
+            }
             return;
         }
         long now = System.nanoTime();

@@ -285,6 +285,26 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
         }
     }
 
+    /**
+     * The Content-Length of an answer to HEAD: the length of the body the worker gave, or when
+     * it gave none (a proxied HEAD), the length its own header names; none for a status that
+     * has no body (1xx, 204, 304) or when neither says.
+     */
+    static java.util.OptionalLong headLength(WorkerResponse response) {
+        int status = response.status();
+        if (status < 200 || status == 204 || status == 304) {
+            return java.util.OptionalLong.empty();
+        }
+        if (response.body().length > 0) {
+            return java.util.OptionalLong.of(response.body().length);
+        }
+        java.util.Optional<String> declared = response.header("content-length").map(String::trim);
+        if (declared.isPresent() && declared.get().matches("[0-9]{1,18}")) {
+            return java.util.OptionalLong.of(Long.parseLong(declared.get()));
+        }
+        return java.util.OptionalLong.empty();
+    }
+
     private static void write(HttpServerResponse out, ScriptRef script, WorkerResponse response, Throwable error,
             BodyBudget bodies, String method, Optional<String> acceptEncoding, SlowClient client) {
         if (out.closed() || out.ended()) {
@@ -348,8 +368,7 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
         if (coding != ResponseEncoding.Choice.AS_IS) {
             ResponseEncoding.send(context, out, coding, body, handed, () -> bodies.release(body));
         } else if (method.equals("HEAD")) {
-            // The length a GET would get, and no body.
-            out.putHeader("content-length", Integer.toString(body.length));
+            headLength(response).ifPresent(length -> out.putHeader("content-length", Long.toString(length)));
             out.end().onComplete(ignored -> bodies.release(body));
         } else {
             BufferedResponse.send(context, out, body, handed, () -> bodies.release(body));

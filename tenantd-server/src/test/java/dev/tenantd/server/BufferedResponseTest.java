@@ -72,4 +72,23 @@ class BufferedResponseTest {
         assertThat(response.headers().firstValue("content-length")).hasValue("200000");
         assertThat(response.body()).isEmpty();
     }
+
+    @Test
+    void a_head_answer_without_a_body_keeps_the_length_the_worker_names_or_has_none() {
+        WorkerResponseCase[] cases = {
+            new WorkerResponseCase(200, List.of("content-length", "1234"), new byte[0], "1234"),
+            new WorkerResponseCase(200, List.of("content-length", "12x"), new byte[0], null),
+            new WorkerResponseCase(200, List.of(), new byte[0], null),
+            new WorkerResponseCase(200, List.of("content-length", "1"), new byte[5], "5"),
+            new WorkerResponseCase(204, List.of("content-length", "0"), new byte[0], null),
+            new WorkerResponseCase(304, List.of("content-length", "99"), new byte[0], null)};
+        for (WorkerResponseCase c : cases) {
+            java.util.OptionalLong length = WorkerIngress.headLength(
+                    new dev.tenantd.runtime.WorkerResponse(c.status(), "", c.headers(), c.body()));
+            assertThat(length.isPresent() ? Long.toString(length.getAsLong()) : null).as(c.toString()).isEqualTo(c.expected());
+        }
+    }
+
+    private record WorkerResponseCase(int status, List<String> headers, byte[] body, String expected) {
+    }
 }

@@ -106,6 +106,30 @@ class ListenerTimeoutsTest {
     }
 
     @Test
+    void a_client_that_stops_reading_a_large_answer_is_let_go_after_the_idle_timeout() throws Exception {
+        // The worker answers after the header timeout has passed, so no timer of the request's
+        // remains when the answer's first pieces go out; the client then reads nothing.
+        TestServer.Reply up = t.putModule(t.accountApi("/workers/scripts/slowbig"), "{\"main_module\":\"b.js\"}", "b.js", """
+                export default { async fetch() {
+                  await new Promise((resolve) => setTimeout(resolve, 1500));
+                  return new Response(new Uint8Array(8 * 1024 * 1024).fill(66));
+                } };""");
+        assertThat(up.status()).as(up.body()).isEqualTo(200);
+        try (RawHttp stalled = RawHttp.connectWithSmallReceiveBuffer(t.server.port(), "127.0.0.3")) {
+            assertThat(stalled.get("slowbig.localhost", "/").statusLine()).startsWith("HTTP/1.1 200");
+            Await.value(() -> buffered() == 0 ? Boolean.TRUE : null, "the stalled client's answer to be let go");
+            assertThat(stalled.untilClosed().received().length()).isLessThan(8 * 1024 * 1024);
+        }
+    }
+
+    /** {@code tenantd_bodies_buffered_bytes} from the metrics. */
+    private static double buffered() {
+        String metrics = t.send(t.authed("http://127.0.0.1:" + t.server.apiPort() + "/metrics").GET()).body();
+        return metrics.lines().filter(l -> l.startsWith("tenantd_bodies_buffered_bytes ")).mapToDouble(l ->
+                Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElseThrow();
+    }
+
+    @Test
     void half_a_header_line_of_a_later_request_gets_408_and_is_closed() throws IOException {
         try (RawHttp c = RawHttp.connect(t.server.port())) {
             assertThat(c.get("a.echo.test", "/").response().status()).isEqualTo(200);
