@@ -24,6 +24,9 @@ import java.util.concurrent.CompletableFuture;
 final class VertxHostSocket implements HostSocket {
     /** Bytes received ahead of the worker's reads; also the most one read returns. */
     static final int READ_AHEAD = 64 * 1024;
+    /** The most bytes of a worker's write handed to the connection in one step. */
+    static final int WRITE_PIECE = 64 * 1024;
+    private static final int WRITE_PIECES_PER_TURN = 4;
     private static final byte[] END = new byte[0];
 
     private final NetSocket socket;
@@ -38,6 +41,8 @@ final class VertxHostSocket implements HostSocket {
     private boolean closed;
     private Throwable failure;
     private CompletableFuture<byte[]> pendingRead;
+    /** A write waiting for the connection to drain; failed if the connection closes first. */
+    private io.vertx.core.Promise<Void> waitingWrite;
 
     VertxHostSocket(NetSocket socket, String remoteAddress, String hostname, ClientSSLOptions tls) {
         this.socket = socket;
@@ -47,7 +52,14 @@ final class VertxHostSocket implements HostSocket {
         this.tls = tls;
         socket.handler(this::received);
         socket.endHandler(v -> ended());
-        socket.closeHandler(v -> ended());
+        socket.closeHandler(v -> {
+            ended();
+            io.vertx.core.Promise<Void> write = waitingWrite;
+            waitingWrite = null;
+            if (write != null) {
+                write.tryFail(new InvocationException(Outcome.EXCEPTION, "Error", "The socket is closed."));
+            }
+        });
         socket.exceptionHandler(this::failed);
     }
 
@@ -78,8 +90,51 @@ final class VertxHostSocket implements HostSocket {
 
     @Override
     public CompletableFuture<Void> write(byte[] bytes) {
-        return onLoop(() -> closed ? Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "Error",
-                "The socket is closed.")) : socket.write(Buffer.buffer(bytes)));
+        return onLoop(() -> {
+            if (closed) {
+                return Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "Error", "The socket is closed."));
+            }
+            io.vertx.core.Promise<Void> written = io.vertx.core.Promise.promise();
+            writeFrom(bytes, 0, written);
+            return written.future();
+        });
+    }
+
+    /**
+     * Hands {@code bytes} from {@code from} on to the connection in pieces of {@link #WRITE_PIECE}
+     * bytes, a few per event-loop turn and as the connection drains: one write of a hundred
+     * megabytes would be copied whole, twice, in one turn of the loop other connections share.
+     * {@code written} completes with the last piece's write.
+     */
+    private void writeFrom(byte[] bytes, int from, io.vertx.core.Promise<Void> written) {
+        int at = from;
+        for (int i = 0; i < WRITE_PIECES_PER_TURN; i++) {
+            if (closed) {
+                written.tryFail(new InvocationException(Outcome.EXCEPTION, "Error", "The socket is closed."));
+                return;
+            }
+            int length = Math.min(WRITE_PIECE, bytes.length - at);
+            Buffer piece = io.vertx.core.internal.buffer.BufferInternal.buffer(
+                    io.netty.buffer.Unpooled.wrappedBuffer(bytes, at, length));
+            at += length;
+            if (at >= bytes.length) {
+                socket.write(piece).onComplete(written);
+                return;
+            }
+            socket.write(piece);
+            if (socket.writeQueueFull()) {
+                int next = at;
+                waitingWrite = written;
+                socket.drainHandler(v -> {
+                    socket.drainHandler(null);
+                    waitingWrite = null;
+                    writeFrom(bytes, next, written);
+                });
+                return;
+            }
+        }
+        int next = at;
+        context.runOnContext(v -> writeFrom(bytes, next, written));
     }
 
     @Override

@@ -76,4 +76,43 @@ class SocketsEndToEndTest {
                     .as("the server keeps serving after refusals").isEqualTo("answer: HELLO OVER TCP");
         }
     }
+
+    @Test
+    void a_large_write_reaches_the_peer_whole_and_in_order() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+                TestServer t = new TestServer(dir, List.of(), Limits.defaults(),
+                        new EgressPolicy(List.of("localhost"), List.of()))) {
+            // Answers with the SHA-256 of everything the client sent, in hex.
+            Thread peer = new Thread(() -> {
+                try (Socket s = server.accept()) {
+                    byte[] all = s.getInputStream().readAllBytes();
+                    s.getOutputStream().write(java.util.HexFormat.of().formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(all)).getBytes(
+                                    java.nio.charset.StandardCharsets.US_ASCII));
+                } catch (Exception e) {
+                    // the assertion below fails without an answer
+                }
+            }, "digest-server");
+            peer.setDaemon(true);
+            peer.start();
+            t.putModule(t.accountApi("/workers/scripts/writer"), "{\"main_module\":\"w.js\"}", "w.js", """
+                    import { connect } from 'cloudflare:sockets';
+                    export default { async fetch(request) {
+                      const target = new URL(request.url).searchParams.get('to');
+                      const bytes = new Uint8Array(3 * 1024 * 1024 + 7);
+                      for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + (i >> 12)) & 0xff;
+                      const socket = connect(target);
+                      const writer = socket.writable.getWriter();
+                      await writer.write(bytes.subarray(0, 100));
+                      await writer.write(bytes.subarray(100));
+                      await writer.close();
+                      const answer = await new Response(socket.readable).text();
+                      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+                      const mine = [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
+                      return new Response(answer === mine ? 'same' : 'differs: ' + answer + ' ' + mine);
+                    } };""");
+            assertThat(t.worker("GET", "writer.localhost", "/?to=localhost:" + server.getLocalPort(), null).body())
+                    .isEqualTo("same");
+        }
+    }
 }
