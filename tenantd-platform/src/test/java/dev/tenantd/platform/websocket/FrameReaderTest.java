@@ -13,31 +13,39 @@ import org.junit.jupiter.api.Test;
 /** The frames a server sends, as the client side of a worker's outbound WebSocket reads them. */
 class FrameReaderTest {
     private static final int LIMIT = 100_000;
-    private final List<String> events = new ArrayList<>();
-    private final FrameReader reader = new FrameReader(LIMIT, new FrameReader.Sink() {
+    private final Events events = new Events();
+    private final FrameReader reader = new FrameReader(LIMIT, events);
+
+    /** What a reader delivers, one line each; {@code afterMessage} runs after each message. */
+    private static final class Events extends ArrayList<String> implements FrameReader.Sink {
+        Runnable afterMessage = () -> { };
+        WebSocketMessage last;
+
         @Override
         public void message(WebSocketMessage message) {
-            events.add(switch (message) {
+            last = message;
+            add(switch (message) {
                 case WebSocketMessage.Text t -> "text " + t.text();
                 case WebSocketMessage.Binary b -> "binary " + b.bytes().length;
             });
+            afterMessage.run();
         }
 
         @Override
         public void ping(byte[] payload) {
-            events.add("ping " + new String(payload, StandardCharsets.UTF_8));
+            add("ping " + new String(payload, StandardCharsets.UTF_8));
         }
 
         @Override
         public void closeReceived(int code, String reason) {
-            events.add("close " + code + " " + reason);
+            add("close " + code + " " + reason);
         }
 
         @Override
         public void failed(int code, String reason) {
-            events.add("failed " + code + " " + reason);
+            add("failed " + code + " " + reason);
         }
-    });
+    }
 
     /** A frame as a server sends it: unmasked. */
     private static Buffer frame(boolean fin, int opcode, byte[] payload) {
@@ -84,42 +92,21 @@ class FrameReaderTest {
 
     @Test
     void a_pause_holds_the_frames_already_received_until_resumed() {
-        List<String> seen = new ArrayList<>();
-        FrameReader[] self = new FrameReader[1];
-        self[0] = new FrameReader(LIMIT, new FrameReader.Sink() {
-            @Override
-            public void message(WebSocketMessage message) {
-                seen.add(((WebSocketMessage.Text) message).text());
-                self[0].pause();
-            }
-
-            @Override
-            public void ping(byte[] payload) {
-            }
-
-            @Override
-            public void closeReceived(int code, String reason) {
-            }
-
-            @Override
-            public void failed(int code, String reason) {
-                seen.add("failed");
-            }
-        });
-        self[0].read(Buffer.buffer().appendBuffer(frame(true, FrameReader.TEXT, utf8("one")))
+        events.afterMessage = reader::pause;
+        reader.read(Buffer.buffer().appendBuffer(frame(true, FrameReader.TEXT, utf8("one")))
                 .appendBuffer(frame(true, FrameReader.TEXT, utf8("two")))
                 .appendBuffer(frame(true, FrameReader.TEXT, utf8("thr"))));
-        assertThat(seen).containsExactly("one");
-        self[0].read(frame(true, FrameReader.TEXT, utf8("ee")).getBuffer(0, 3));
-        assertThat(seen).containsExactly("one");
-        self[0].resume();
-        assertThat(seen).containsExactly("one", "two");
-        self[0].resume();
-        assertThat(seen).containsExactly("one", "two", "thr");
-        self[0].resume(); // the next frame has not all arrived
-        assertThat(seen).containsExactly("one", "two", "thr");
-        self[0].read(frame(true, FrameReader.TEXT, utf8("ee")).getBuffer(3, 4));
-        assertThat(seen).containsExactly("one", "two", "thr", "ee");
+        assertThat(events).containsExactly("text one");
+        reader.read(frame(true, FrameReader.TEXT, utf8("ee")).getBuffer(0, 3));
+        assertThat(events).containsExactly("text one");
+        reader.resume();
+        assertThat(events).containsExactly("text one", "text two");
+        reader.resume();
+        assertThat(events).containsExactly("text one", "text two", "text thr");
+        reader.resume(); // the next frame has not all arrived
+        assertThat(events).containsExactly("text one", "text two", "text thr");
+        reader.read(frame(true, FrameReader.TEXT, utf8("ee")).getBuffer(3, 4));
+        assertThat(events).containsExactly("text one", "text two", "text thr", "text ee");
     }
 
     @Test
@@ -153,30 +140,10 @@ class FrameReaderTest {
                 frame(true, FrameReader.CLOSE, new byte[] {0x03, (byte) 0xED}), // 1005, which is never sent
                 Buffer.buffer().appendByte((byte) 0x82).appendByte((byte) 127).appendLong(-1)); // over 2^63
         for (Buffer frame : bad) {
-            List<String> seen = new ArrayList<>();
-            FrameReader fresh = new FrameReader(LIMIT, new FrameReader.Sink() {
-                @Override
-                public void message(WebSocketMessage message) {
-                    seen.add("message");
-                }
-
-                @Override
-                public void ping(byte[] payload) {
-                    seen.add("ping");
-                }
-
-                @Override
-                public void closeReceived(int code, String reason) {
-                    seen.add("close " + code);
-                }
-
-                @Override
-                public void failed(int code, String reason) {
-                    seen.add("failed " + code);
-                }
-            });
+            Events seen = new Events();
+            FrameReader fresh = new FrameReader(LIMIT, seen);
             fresh.read(frame);
-            assertThat(seen).as(frame.toString()).containsExactly("failed 1002");
+            assertThat(seen).as(frame.toString()).hasSize(1).allMatch(e -> e.startsWith("failed 1002 "));
         }
     }
 
@@ -239,27 +206,10 @@ class FrameReaderTest {
             frames++;
         }
         assertThat(frames).isEqualTo(3);
-        new FrameReader(200_000, new FrameReader.Sink() {
-            @Override
-            public void message(WebSocketMessage message) {
-                assertThat(((WebSocketMessage.Binary) message).bytes()).isEqualTo(payload);
-                events.add("read back");
-            }
-
-            @Override
-            public void ping(byte[] payload) {
-            }
-
-            @Override
-            public void closeReceived(int code, String reason) {
-            }
-
-            @Override
-            public void failed(int code, String reason) {
-                events.add("failed " + code + " " + reason);
-            }
-        }).read(unmasked);
-        assertThat(events).containsExactly("read back");
+        Events back = new Events();
+        new FrameReader(200_000, back).read(unmasked);
+        assertThat(back).containsExactly("binary 150000");
+        assertThat(((WebSocketMessage.Binary) back.last).bytes()).isEqualTo(payload);
     }
 
     @Test
