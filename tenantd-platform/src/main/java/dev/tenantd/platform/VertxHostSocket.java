@@ -43,6 +43,13 @@ final class VertxHostSocket implements HostSocket {
     private CompletableFuture<byte[]> pendingRead;
     /** A write waiting for the connection to drain; failed if the connection closes first. */
     private io.vertx.core.Promise<Void> waitingWrite;
+    /**
+     * The latest write, done when all of it is handed to the connection: a write, a TLS upgrade
+     * or a shutdown of output starts only after it, so no piece of a write goes out after them.
+     */
+    private Future<Void> writing = Future.succeededFuture();
+    /** The connection closed (by either side): no more pieces are written. */
+    private boolean lost;
 
     VertxHostSocket(NetSocket socket, String remoteAddress, String hostname, ClientSSLOptions tls) {
         this.socket = socket;
@@ -53,6 +60,7 @@ final class VertxHostSocket implements HostSocket {
         socket.handler(this::received);
         socket.endHandler(v -> ended());
         socket.closeHandler(v -> {
+            lost = true;
             ended();
             io.vertx.core.Promise<Void> write = waitingWrite;
             waitingWrite = null;
@@ -95,9 +103,20 @@ final class VertxHostSocket implements HostSocket {
                 return Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "Error", "The socket is closed."));
             }
             io.vertx.core.Promise<Void> written = io.vertx.core.Promise.promise();
-            writeFrom(bytes, 0, written);
+            writing.onComplete(previous -> writeFrom(bytes, 0, written));
+            writing = written.future();
             return written.future();
         });
+    }
+
+    /**
+     * Runs {@code action} on the event loop once the latest write is handed to the connection
+     * (or failed); writes made after this call wait for {@code action} in turn.
+     */
+    private Future<Void> afterWrites(java.util.function.Supplier<Future<Void>> action) {
+        Future<Void> done = writing.transform(previous -> action.get());
+        writing = done.transform(outcome -> Future.succeededFuture());
+        return done;
     }
 
     /**
@@ -109,7 +128,7 @@ final class VertxHostSocket implements HostSocket {
     private void writeFrom(byte[] bytes, int from, io.vertx.core.Promise<Void> written) {
         int at = from;
         for (int i = 0; i < WRITE_PIECES_PER_TURN; i++) {
-            if (closed) {
+            if (closed || lost) {
                 written.tryFail(new InvocationException(Outcome.EXCEPTION, "Error", "The socket is closed."));
                 return;
             }
@@ -139,7 +158,7 @@ final class VertxHostSocket implements HostSocket {
 
     @Override
     public CompletableFuture<Void> shutdownOutput() {
-        return onLoop(() -> {
+        return onLoop(() -> afterWrites(() -> {
             Channel channel = ((NetSocketInternal) socket).channelHandlerContext().channel();
             if (channel instanceof DuplexChannel duplex) {
                 io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
@@ -153,12 +172,12 @@ final class VertxHostSocket implements HostSocket {
                 return done.future();
             }
             return socket.end();
-        });
+        }));
     }
 
     @Override
     public CompletableFuture<Void> startTls() {
-        return onLoop(() -> {
+        return onLoop(() -> afterWrites(() -> {
             // What arrived before the handshake and was not read is plaintext that anyone on the
             // path could have sent: it must not be read as if it came over TLS. A read still
             // waiting on the plain connection ends with it.
@@ -170,7 +189,7 @@ final class VertxHostSocket implements HostSocket {
                 socket.resume();
             }
             return socket.upgradeToSsl(tls, hostname, null);
-        });
+        }));
     }
 
     /** Bytes received and not yet read (for tests). */

@@ -102,6 +102,46 @@ class TcpEgressTest {
     }
 
     @Test
+    void writes_and_a_shutdown_made_without_waiting_reach_the_peer_in_order() throws Exception {
+        // Reads until the client's end of output (a plain socket: it sees the half-close), then
+        // answers with the count and a digest of what arrived.
+        java.net.ServerSocket server = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress());
+        Thread peer = new Thread(() -> {
+            try (server; java.net.Socket s = server.accept()) {
+                byte[] all = s.getInputStream().readAllBytes();
+                s.getOutputStream().write(bytes(all.length + " " + java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(all))));
+            } catch (Exception e) {
+                // the assertion below fails without an answer
+            }
+        }, "digest-peer");
+        peer.setDaemon(true);
+        peer.start();
+        HostSocket socket = await(egress.connect(new SocketRequest("localhost", server.getLocalPort(),
+                SocketRequest.SecureTransport.OFF), LOOPBACK_ALLOWED));
+        byte[] first = new byte[3 * 1024 * 1024];
+        byte[] second = new byte[1024 * 1024 + 5];
+        java.util.Arrays.fill(first, (byte) 1);
+        java.util.Arrays.fill(second, (byte) 2);
+        CompletableFuture<Void> a = socket.write(first);
+        CompletableFuture<Void> b = socket.write(second);
+        CompletableFuture<Void> end = socket.shutdownOutput();
+        await(a);
+        await(b);
+        await(end);
+        java.security.MessageDigest expected = java.security.MessageDigest.getInstance("SHA-256");
+        expected.update(first);
+        expected.update(second);
+        String answer = text(await(socket.read()));
+        for (byte[] more = await(socket.read()); more.length > 0; more = await(socket.read())) {
+            answer += text(more);
+        }
+        assertThat(answer).isEqualTo((first.length + second.length) + " "
+                + java.util.HexFormat.of().formatHex(expected.digest()));
+        socket.close();
+    }
+
+    @Test
     void non_public_addresses_need_the_platform_allow_list_and_port_25_is_never_reachable() throws Exception {
         NetServer server = server(new NetServerOptions(), socket -> socket.handler(socket::write));
         assertThatThrownBy(() -> await(egress.connect(new SocketRequest("127.0.0.1", server.actualPort(),
