@@ -31,13 +31,6 @@ class ApiBodyBudgetTest {
                 script(bytes));
     }
 
-    /** {@code tenantd_bodies_buffered_bytes} from the metrics. */
-    private static double buffered(TestServer t) {
-        String metrics = t.send(t.authed("http://127.0.0.1:" + t.server.apiPort() + "/metrics").GET()).body();
-        return metrics.lines().filter(l -> l.startsWith("tenantd_bodies_buffered_bytes ")).mapToDouble(l ->
-                Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElseThrow();
-    }
-
     @Test
     void an_upload_that_does_not_fit_beside_others_is_refused_and_fits_once_they_are_gone() throws Exception {
         try (TestServer t = new TestServer(dir, List.of(), new ServerConfig.Capacity(64, 4 * MB))) {
@@ -49,7 +42,7 @@ class ApiBodyBudgetTest {
                     + "// " + "x".repeat((int) (4 * MB - 8 * 1024 - 3)));
 
 
-            Await.value(() -> buffered(t) >= 4 * MB - 8 * 1024 ? Boolean.TRUE : null, "the stalled upload read");
+            Await.value(() -> t.bodiesBuffered() >= 4 * MB - 8 * 1024 ? Boolean.TRUE : null, "the stalled upload read");
             TestServer.Reply refused = upload(t, "second", 3 * MB);
             assertThat(upload(t, "medium", 100 * 1024).status()).as("a body past 64 KiB counts").isEqualTo(503);
             assertThat(refused.status()).isEqualTo(503);
@@ -85,12 +78,12 @@ class ApiBodyBudgetTest {
 
             stalled.close();
             // the client is gone: what its upload held is given back
-            Await.value(() -> buffered(t) == 0 ? Boolean.TRUE : null, "nothing held once the stalled upload is gone");
+            Await.value(() -> t.bodiesBuffered() == 0 ? Boolean.TRUE : null, "nothing held once the stalled upload is gone");
             // and each finished upload gives back what it held
             for (int i = 0; i < 5; i++) {
                 assertThat(upload(t, "again", 3 * MB).status()).isEqualTo(200);
             }
-            assertThat(buffered(t)).isZero();
+            assertThat(t.bodiesBuffered()).isZero();
             assertThat(t.worker("GET", "again.localhost", "/", null).body()).isEqualTo("ok");
         }
     }

@@ -78,56 +78,47 @@ class CommandLineTest {
         assertThat(limits.maxConnections()).isEqualTo(ListenerLimits.defaults().maxConnections());
     }
 
+    /** What {@code serve} resolves with {@code toml} as its config file. */
+    private ServerConfig resolved(String toml) throws Exception {
+        Path file = dir.resolve("resolved.toml");
+        Files.writeString(file, toml);
+        Main.Serve serve = new Main.Serve();
+        new CommandLine(serve).parseArgs("--config", file.toString(), "--data-dir", dir.toString(), "--api-token", "t");
+        return serve.resolve();
+    }
+
+    /** {@code serve} with {@code toml} as its config file exits 2 with {@code message} on stderr. */
+    private void refused(String toml, String message) throws Exception {
+        Path file = dir.resolve("refused.toml");
+        Files.writeString(file, toml);
+        StringWriter err = new StringWriter();
+        assertThat(run(err, "serve", "--config", file.toString(), "--data-dir", dir.toString())).as(toml).isEqualTo(2);
+        assertThat(err.toString()).as(toml).contains(message);
+    }
+
     @Test
     void kv_table_sets_the_namespace_limit_and_bad_values_exit_2() throws Exception {
-        Path toml = dir.resolve("kv.toml");
-        Files.writeString(toml, "[kv]\nnamespace-mb = 5\n");
-        Main.Serve serve = new Main.Serve();
-        new CommandLine(serve).parseArgs("--config", toml.toString(), "--data-dir", dir.toString(), "--api-token", "t");
-        assertThat(serve.resolve().kv()).isEqualTo(new dev.tenantd.platform.kv.KvSettings(5L << 20));
-        Main.Serve plain = new Main.Serve();
-        new CommandLine(plain).parseArgs("--data-dir", dir.toString(), "--api-token", "t");
-        assertThat(plain.resolve().kv().namespaceBytes()).isEqualTo(1L << 30);
-        for (String[] bad : new String[][] {
-                {"[kv]\nnamespace = 5", "unknown key [kv] namespace"},
-                {"[kv]\nnamespace-mb = 0", "[kv] namespace-mb must be a whole number from 1 to"},
-                {"[kv]\nnamespace-mb = 1.5", "[kv] namespace-mb must be a whole number from 1 to"},
-                {"[kv]\nnamespace-mb = \"5\"", "[kv] namespace-mb must be a whole number from 1 to"},
-                {"[kv]\nnamespace-mb = 9007199254740993", "[kv] namespace-mb must be a whole number from 1 to"},
-                {"kv = 5", "[kv] must be a table"}}) {
-            Path badToml = dir.resolve("bad-kv.toml");
-            Files.writeString(badToml, bad[0] + "\n");
-            StringWriter err = new StringWriter();
-            assertThat(run(err, "serve", "--config", badToml.toString(), "--data-dir", dir.toString())).as(bad[0]).isEqualTo(2);
-            assertThat(err.toString()).as(bad[0]).contains(bad[1]);
+        assertThat(resolved("[kv]\nnamespace-mb = 5\n").kv()).isEqualTo(new dev.tenantd.platform.kv.KvSettings(5L << 20));
+        assertThat(resolved("").kv().namespaceBytes()).isEqualTo(1L << 30);
+        refused("[kv]\nnamespace = 5\n", "unknown key [kv] namespace");
+        for (String value : new String[] {"0", "1.5", "\"5\"", "9007199254740993"}) {
+            refused("[kv]\nnamespace-mb = " + value + "\n", "[kv] namespace-mb must be a whole number from 1 to");
         }
+        refused("kv = 5\n", "[kv] must be a table");
     }
 
     @Test
     void cache_table_sets_the_cache_caps_and_bad_values_exit_2() throws Exception {
-        Path toml = dir.resolve("cache.toml");
-        Files.writeString(toml, "[cache]\nmax-size-mb = 50\nmax-object-mb = 5\n");
-        Main.Serve serve = new Main.Serve();
-        new CommandLine(serve).parseArgs("--config", toml.toString(), "--data-dir", dir.toString(), "--api-token", "t");
-        assertThat(serve.resolve().cache()).isEqualTo(new dev.tenantd.platform.cache.CacheLimits(50L << 20, 5L << 20, 2));
-        assertThat(serve.resolve().cache().maxOwnerBytes()).isEqualTo((50L << 20) / 4);
-        Path owner = dir.resolve("cache-owner.toml");
-        Files.writeString(owner, "[cache]\nmax-size-mb = 50\nmax-object-mb = 5\nmax-owner-mb = 20\n");
-        Main.Serve withOwner = new Main.Serve();
-        new CommandLine(withOwner).parseArgs("--config", owner.toString(), "--data-dir", dir.toString(), "--api-token", "t");
-        assertThat(withOwner.resolve().cache().maxOwnerBytes()).isEqualTo(20L << 20);
-        for (String[] bad : new String[][] {
-                {"max-size = 5", "unknown key [cache] max-size"},
-                {"max-size-mb = 0", "max-size-mb must be a whole number, 1 or more"},
-                {"max-size-mb = 10\nmax-object-mb = 20", "max-object-mb cannot be larger than max-size-mb"},
-                {"max-size-mb = 10\nmax-object-mb = 2\nmax-owner-mb = 11", "max-owner-mb must lie between"},
-                {"max-size-mb = 10\nmax-object-mb = 2\nmax-owner-mb = 1", "max-owner-mb must lie between"}}) {
-            Path badToml = dir.resolve("bad-cache.toml");
-            Files.writeString(badToml, "[cache]\n" + bad[0] + "\n");
-            StringWriter err = new StringWriter();
-            assertThat(run(err, "serve", "--config", badToml.toString(), "--data-dir", dir.toString())).isEqualTo(2);
-            assertThat(err.toString()).contains(bad[1]);
-        }
+        ServerConfig config = resolved("[cache]\nmax-size-mb = 50\nmax-object-mb = 5\n");
+        assertThat(config.cache()).isEqualTo(new dev.tenantd.platform.cache.CacheLimits(50L << 20, 5L << 20, 2));
+        assertThat(config.cache().maxOwnerBytes()).isEqualTo((50L << 20) / 4);
+        assertThat(resolved("[cache]\nmax-size-mb = 50\nmax-object-mb = 5\nmax-owner-mb = 20\n").cache().maxOwnerBytes())
+                .isEqualTo(20L << 20);
+        refused("[cache]\nmax-size = 5\n", "unknown key [cache] max-size");
+        refused("[cache]\nmax-size-mb = 0\n", "max-size-mb must be a whole number, 1 or more");
+        refused("[cache]\nmax-size-mb = 10\nmax-object-mb = 20\n", "max-object-mb cannot be larger than max-size-mb");
+        refused("[cache]\nmax-size-mb = 10\nmax-object-mb = 2\nmax-owner-mb = 11\n", "max-owner-mb must lie between");
+        refused("[cache]\nmax-size-mb = 10\nmax-object-mb = 2\nmax-owner-mb = 1\n", "max-owner-mb must lie between");
     }
 
     @Test

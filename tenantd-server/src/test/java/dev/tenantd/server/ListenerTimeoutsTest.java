@@ -117,16 +117,9 @@ class ListenerTimeoutsTest {
         assertThat(up.status()).as(up.body()).isEqualTo(200);
         try (RawHttp stalled = RawHttp.connectWithSmallReceiveBuffer(t.server.port(), "127.0.0.3")) {
             assertThat(stalled.get("slowbig.localhost", "/").statusLine()).startsWith("HTTP/1.1 200");
-            Await.value(() -> buffered() == 0 ? Boolean.TRUE : null, "the stalled client's answer to be let go");
+            Await.value(() -> t.bodiesBuffered() == 0 ? Boolean.TRUE : null, "the stalled client's answer to be let go");
             assertThat(stalled.untilClosed().received().length()).isLessThan(8 * 1024 * 1024);
         }
-    }
-
-    /** {@code tenantd_bodies_buffered_bytes} from the metrics. */
-    private static double buffered() {
-        String metrics = t.send(t.authed("http://127.0.0.1:" + t.server.apiPort() + "/metrics").GET()).body();
-        return metrics.lines().filter(l -> l.startsWith("tenantd_bodies_buffered_bytes ")).mapToDouble(l ->
-                Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElseThrow();
     }
 
     @Test

@@ -97,6 +97,13 @@ final class TestServer implements AutoCloseable {
         this.server = TenantdServer.start(config);
     }
 
+    /** {@code tenantd_bodies_buffered_bytes} from the server's metrics: bodies held in memory on their way. */
+    double bodiesBuffered() {
+        String metrics = send(authed("http://127.0.0.1:" + server.apiPort() + "/metrics").GET()).body();
+        return metrics.lines().filter(l -> l.startsWith("tenantd_bodies_buffered_bytes ")).mapToDouble(l ->
+                Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElseThrow();
+    }
+
     /** Loopback on free ports, the test account and token, and every setting at its default. */
     static ServerConfig defaults(Path dataDir, List<Route> routes) {
         return new ServerConfig(dataDir, new ServerConfig.HostPort("127.0.0.1", 0), new ServerConfig.HostPort("127.0.0.1", 0),
