@@ -38,6 +38,11 @@ public final class CacheService implements AutoCloseable {
     private final ScheduledExecutorService evictor;
     /** The longest URL an entry is kept under: Workers' URL size limit, 16 KiB. */
     static final int MAX_URL_BYTES = 16 * 1024;
+    /**
+     * The most an entry's status text, headers and {@code Vary} values may take: what a message's
+     * headers may take when a worker sends one. Bodies are bounded by {@code max-object-mb}.
+     */
+    static final int MAX_HEADER_BYTES = 128 * 1024;
 
     private final AtomicBoolean evictionQueued = new AtomicBoolean();
 
@@ -108,12 +113,30 @@ public final class CacheService implements AutoCloseable {
             if (!(decision instanceof CachePolicy.Store keep)) {
                 return false;
             }
+            long headerBytes = headerBytes(statusText, keep);
+            if (headerBytes > MAX_HEADER_BYTES) {
+                throw new IllegalArgumentException("Cannot cache a response whose status text, headers and Vary values take "
+                        + headerBytes + " bytes: an entry may carry at most " + MAX_HEADER_BYTES + ".");
+            }
             store.put(key, new CachedResponse(status, statusText, keep.headers(), body, keep.expires(), keep.vary()));
             if (store.overCap() && evictionQueued.compareAndSet(false, true)) {
                 evictor.execute(this::evictNow);
             }
             return true;
         });
+    }
+
+    /** What an entry's status text, kept headers and the request values its {@code Vary} names take. */
+    private static long headerBytes(String statusText, CachePolicy.Store keep) {
+        long bytes = utf8(statusText) + utf8(keep.headers().joined());
+        for (var v : keep.vary().entrySet()) {
+            bytes += utf8(v.getKey()) + utf8(v.getValue());
+        }
+        return bytes;
+    }
+
+    private static int utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /** {@code cache.delete}: whether a live entry was there. */
@@ -132,7 +155,7 @@ public final class CacheService implements AutoCloseable {
         }
     }
 
-    /** Bytes the cached responses take (bodies and their headers). */
+    /** Bytes the cached responses take, as counted toward the caps (bodies in whole blocks, headers, keys, rows). */
     public long totalBytes() {
         return store.totalBytes();
     }

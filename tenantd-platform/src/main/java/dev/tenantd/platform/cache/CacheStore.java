@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Cached responses on disk: an SQLite index ({@code index.sqlite}: key, expiry, size, last
@@ -35,11 +41,23 @@ import java.util.stream.Stream;
  * in the database file until it is vacuumed, where removing a file gives its space back at once. A body is written in full before its row
  * points at it; files no row names (left by a crash) are removed when the store opens.
  *
- * <p>Index calls are serialized on this object; bodies are read outside the lock. Blocking:
- * callers run it on the cache's own threads ({@link CacheService}).
+ * <p>Index calls are serialized by a fair lock; bodies are read, and deleted, outside it. An
+ * eviction takes the lock a batch of rows at a time, so a get waits for one batch, not for all
+ * of a large eviction. Blocking: callers run it on the cache's own threads ({@link CacheService}).
  */
 final class CacheStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CacheStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** What an entry's row (in the table and its three indexes) and its body's file take beyond their bytes. */
+    static final long ENTRY_OVERHEAD_BYTES = 512;
+    /** A body file takes whole blocks of the file system. */
+    static final int BLOCK_BYTES = 4096;
+    /** How many rows one eviction transaction deletes at most. */
+    static final int EVICTION_BATCH = 256;
+
+    private final ReentrantLock lock = new ReentrantLock(true);
+    /** Told how many entries each eviction batch removed, after it let the lock go; for tests. */
+    private volatile IntConsumer betweenBatches = n -> { };
 
     private final Path bodies;
     private final Connection db;
@@ -49,6 +67,11 @@ final class CacheStore implements AutoCloseable {
     /** What each owner's entries take ({@link CacheKey#scope()}: a worker, a namespace or an account). */
     private final Map<String, Long> ownerBytes;
     private long lastUse;
+
+    /** Tests: {@code hook} runs after each eviction batch, with the lock let go. */
+    void betweenEvictionBatches(IntConsumer hook) {
+        this.betweenBatches = hook;
+    }
 
     private CacheStore(Path bodies, Connection db, long maxTotalBytes, long maxOwnerBytes, Map<String, Long> ownerBytes,
             long lastUse) {
@@ -70,7 +93,7 @@ final class CacheStore implements AutoCloseable {
      * Opens (creating if needed) the cache in {@code dir}, holding at most {@code maxTotalBytes}.
      * While the total is over that, an owner (a {@link CacheKey#scope()}) over
      * {@code maxOwnerBytes} loses its own least recently used entries before anyone else's:
-     * at once when it puts one more, and first when the cache is evicted.
+     * when it puts one more (a batch at once), and first when the cache is evicted.
      */
     static CacheStore open(Path dir, long maxTotalBytes, long maxOwnerBytes) {
         try {
@@ -86,20 +109,16 @@ final class CacheStore implements AutoCloseable {
                 s.execute("CREATE INDEX IF NOT EXISTS entries_by_use ON entries (last_use)");
                 s.execute("CREATE INDEX IF NOT EXISTS entries_by_expiry ON entries (expires)");
                 s.execute("CREATE INDEX IF NOT EXISTS entries_by_owner_use ON entries (scope, last_use)");
+                countBlocksAndRows(s);
             }
             long use;
-            Map<String, Long> owners = new java.util.HashMap<>();
+            Map<String, Long> owners = owners(db);
             Set<String> files = new HashSet<>();
             try (Statement s = db.createStatement();
                     ResultSet r = s.executeQuery("SELECT COALESCE(MAX(last_use), 0) FROM entries");
-                    Statement o = db.createStatement();
-                    ResultSet byOwner = o.executeQuery("SELECT scope, SUM(size) FROM entries GROUP BY scope");
                     Statement f = db.createStatement();
                     ResultSet names = f.executeQuery("SELECT file FROM entries")) {
                 use = r.getLong(1);
-                while (byOwner.next()) {
-                    owners.put(byOwner.getString(1), byOwner.getLong(2));
-                }
                 while (names.next()) {
                     files.add(names.getString(1));
                 }
@@ -117,7 +136,36 @@ final class CacheStore implements AutoCloseable {
         }
     }
 
-    /** Stores {@code entry} under {@code key}, replacing what was there. */
+    /**
+     * Brings the sizes of rows stored before entries counted their blocks and their key as the
+     * indexes hold it ({@code user_version} 0) to {@link #cost}, with at most one block too many.
+     */
+    private static void countBlocksAndRows(Statement s) throws SQLException {
+        int version;
+        try (ResultSet v = s.executeQuery("PRAGMA user_version")) {
+            version = v.getInt(1);
+        }
+        if (version >= 1) {
+            return;
+        }
+        s.execute("BEGIN IMMEDIATE");
+        try {
+            s.execute("UPDATE entries SET size = size + " + (BLOCK_BYTES + ENTRY_OVERHEAD_BYTES)
+                    + " + length(CAST(url AS BLOB)) + length(CAST(cache AS BLOB)) + 3 * length(CAST(scope AS BLOB))");
+            s.execute("PRAGMA user_version = 1");
+            s.execute("COMMIT");
+        } catch (SQLException e) {
+            s.execute("ROLLBACK");
+            throw e;
+        }
+    }
+
+    /**
+     * Stores {@code entry} under {@code key}, replacing what was there. When that takes its
+     * owner past its share of a full cache, up to one batch of the owner's least recently used
+     * entries go at once; the rest is for {@link #evict} (the store is then {@link #overCap}),
+     * so that a put holds a cache thread for one batch, not for a whole eviction.
+     */
     void put(CacheKey key, CachedResponse entry) {
         long expires = entry.expires().toEpochMilli(); // before anything is written: it may not fit
         String file = UUID.randomUUID().toString().replace("-", "");
@@ -130,28 +178,57 @@ final class CacheStore implements AutoCloseable {
             throw new UncheckedIOException("cannot write a cached body", e);
         }
         String meta = meta(entry);
-        // The key takes room in the index as the body does on disk: a worker's long URLs count too.
-        long size = entry.body().length + (long) meta.length() + key.url().length() + key.cache().length();
+        long size = cost(key, meta, entry.body().length);
         Optional<String> replaced = Optional.empty();
-        List<String> pushedOut = new ArrayList<>();
         boolean indexed = false;
+        boolean overShare;
+        lock.lock();
         try {
-            synchronized (this) {
-                replaced = remove(key);
-                sql("INSERT INTO entries (scope, cache, url, file, size, expires, last_use, meta) VALUES (?,?,?,?,?,?,?,?)",
-                        key.scope(), key.cache(), key.url(), file, size, expires, ++lastUse, meta);
-                counted(key.scope(), size);
-                indexed = true;
-                evictOwner(key.scope(), pushedOut);
-            }
+            replaced = remove(key);
+            sql("INSERT INTO entries (scope, cache, url, file, size, expires, last_use, meta) VALUES (?,?,?,?,?,?,?,?)",
+                    key.scope(), key.cache(), key.url(), file, size, expires, ++lastUse, meta);
+            counted(key.scope(), size);
+            indexed = true;
+            overShare = overShare(key.scope());
         } finally {
+            lock.unlock();
             // A body the index does not name would count toward no cap and never be evicted.
             replaced.ifPresent(old -> deleteQuietly(bodies.resolve(old)));
-            pushedOut.forEach(old -> deleteQuietly(bodies.resolve(old)));
             if (!indexed) {
                 deleteQuietly(bodies.resolve(file));
             }
         }
+        if (!overShare) {
+            return;
+        }
+        try {
+            evictOwner(key.scope(), 1);
+        } catch (TenantdException e) {
+            // The entry is stored; the next background eviction takes what this one left.
+            LOG.warn("cache eviction after a put failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * What an entry takes on disk, as counted toward the caps: its body in whole file-system
+     * blocks (one at least), its headers, its key as the table and its indexes hold it (URL and
+     * cache name twice, the owner three times), and {@link #ENTRY_OVERHEAD_BYTES} for its row and
+     * file. Without the blocks and the overhead, a million entries of one byte, or of none, would
+     * count as a few megabytes.
+     */
+    static long cost(CacheKey key, String meta, int bodyLength) {
+        long blocks = Math.max(1, (bodyLength + (long) BLOCK_BYTES - 1) / BLOCK_BYTES);
+        return blocks * BLOCK_BYTES + utf8(meta) + 2L * (utf8(key.url()) + utf8(key.cache())) + 3L * utf8(key.scope())
+                + ENTRY_OVERHEAD_BYTES;
+    }
+
+    private static long utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** {@link #cost(CacheKey, String, int)} of {@code entry} stored under {@code key}. */
+    static long cost(CacheKey key, CachedResponse entry) {
+        return cost(key, meta(entry), entry.body().length);
     }
 
     /** Adds {@code size} (negative: takes it away) to the totals. */
@@ -167,52 +244,157 @@ final class CacheStore implements AutoCloseable {
 
     /**
      * Removes an owner's least recently used entries while the cache is over its cap and the
-     * owner over its share; their files go in {@code files}, for the caller to delete outside the lock.
+     * owner over its share. Its most recently used entry stays, so that a share no larger
+     * than one entry still holds the entry just put.
      */
-    private void evictOwner(String owner, List<String> files) {
-        if (!overShare(owner)) {
-            return;
-        }
-        try (PreparedStatement lru = db.prepareStatement(
-                "SELECT scope, cache, url FROM entries WHERE scope = ? ORDER BY last_use LIMIT 64")) {
-            lru.setString(1, owner);
-            while (overShare(owner)) {
-                List<CacheKey> oldest = keys(lru);
-                if (oldest.isEmpty()) {
-                    return;
+    private int evictOwner(String owner, int maxBatches) {
+        return evictWhile("SELECT rowid, scope, size, file FROM entries WHERE scope = ?1"
+                + " AND last_use < (SELECT MAX(last_use) FROM entries WHERE scope = ?1) ORDER BY last_use LIMIT "
+                + EVICTION_BATCH, List.of(owner), () -> overShare(owner), maxBatches);
+    }
+
+    /**
+     * Deletes the rows {@code select} names (rowid, scope, size, file; at most a batch) while
+     * {@code wanted} holds, then selects again: each batch is one transaction under the lock,
+     * and the lock is let go between batches, so that other callers' gets and puts are not held
+     * for the whole of a large eviction. A batch's files are deleted outside the lock. At most
+     * {@code maxBatches} batches; how many entries went.
+     */
+    private int evictWhile(String select, List<Object> args, BooleanSupplier wanted, int maxBatches) {
+        int evicted = 0;
+        for (int batches = 0; batches < maxBatches; batches++) {
+            List<String> files = new ArrayList<>();
+            lock.lock();
+            try {
+                if (!wanted.getAsBoolean()) {
+                    return evicted;
                 }
-                for (CacheKey old : oldest) {
-                    if (!overShare(owner)) {
-                        return;
-                    }
-                    remove(old).ifPresent(files::add);
+                List<Victim> batch = victims(select, args);
+                if (batch.isEmpty()) {
+                    return evicted;
+                }
+                deleteRows(batch, wanted, files);
+            } finally {
+                lock.unlock();
+                files.forEach(f -> deleteQuietly(bodies.resolve(f)));
+            }
+            evicted += files.size();
+            betweenBatches.accept(files.size());
+        }
+        return evicted;
+    }
+
+    /** A row chosen for eviction. */
+    private record Victim(long rowid, String owner, long size, String file) {
+    }
+
+    private List<Victim> victims(String select, List<Object> args) {
+        try (PreparedStatement s = db.prepareStatement(select)) {
+            for (int i = 0; i < args.size(); i++) {
+                s.setObject(i + 1, args.get(i));
+            }
+            List<Victim> out = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(new Victim(r.getLong(1), r.getString(2), r.getLong(3), r.getString(4)));
                 }
             }
+            return out;
         } catch (SQLException e) {
             throw new TenantdException("cache index error: " + e.getMessage(), e);
         }
     }
 
+    /**
+     * Deletes {@code batch}'s rows, each while {@code wanted} still holds, in one transaction;
+     * their files go in {@code files}. On a failure the transaction is rolled back and the
+     * totals are read again from the index, whatever part of it was written.
+     */
+    private void deleteRows(List<Victim> batch, BooleanSupplier wanted, List<String> files) {
+        List<Victim> taken = new ArrayList<>();
+        boolean failed = true;
+        try {
+            db.setAutoCommit(false);
+            try (PreparedStatement delete = db.prepareStatement("DELETE FROM entries WHERE rowid = ?")) {
+                for (Victim v : batch) {
+                    if (!wanted.getAsBoolean()) {
+                        break;
+                    }
+                    delete.setLong(1, v.rowid());
+                    delete.executeUpdate();
+                    taken.add(v);
+                    counted(v.owner(), -v.size());
+                }
+            }
+            db.commit();
+            failed = false;
+        } catch (SQLException e) {
+            throw new TenantdException("cache index error: " + e.getMessage(), e);
+        } finally {
+            if (failed) {
+                recoverFromFailedBatch();
+            }
+        }
+        taken.forEach(v -> files.add(v.file()));
+    }
+
+    /** Rolls back what a failed batch left open and sets the totals from what the index holds. */
+    private void recoverFromFailedBatch() {
+        try {
+            if (!db.getAutoCommit()) {
+                db.rollback();
+                db.setAutoCommit(true);
+            }
+            Map<String, Long> owners = owners(db);
+            ownerBytes.clear();
+            ownerBytes.putAll(owners);
+            totalBytes = owners.values().stream().mapToLong(Long::longValue).sum();
+        } catch (SQLException e) {
+            LOG.warn("cache index: cannot recover from a failed eviction: {}", e.toString());
+        }
+    }
+
+    /** What each owner's entries take, as the index says. */
+    private static Map<String, Long> owners(Connection db) throws SQLException {
+        Map<String, Long> owners = new HashMap<>();
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT scope, SUM(size) FROM entries GROUP BY scope")) {
+            while (r.next()) {
+                owners.put(r.getString(1), r.getLong(2));
+            }
+        }
+        return owners;
+    }
+
     /** What one owner's entries take now. */
-    synchronized long ownerBytes(String owner) {
-        return ownerBytes.getOrDefault(owner, 0L);
+    long ownerBytes(String owner) {
+        lock.lock();
+        try {
+            return ownerBytes.getOrDefault(owner, 0L);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The live entry under {@code key}, marked as just used; an expired one is removed. */
     Optional<CachedResponse> get(CacheKey key, Instant now) {
         Row row;
-        synchronized (this) {
+        Optional<String> expired = Optional.empty();
+        lock.lock();
+        try {
             Optional<Row> found = row(key);
             if (found.isEmpty()) {
                 return Optional.empty();
             }
             row = found.get();
             if (!row.expires().isAfter(now)) {
-                remove(key).ifPresent(file -> deleteQuietly(bodies.resolve(file)));
+                expired = remove(key);
                 return Optional.empty();
             }
             sql("UPDATE entries SET last_use = ? WHERE scope = ? AND cache = ? AND url = ?", ++lastUse, key.scope(),
                     key.cache(), key.url());
+        } finally {
+            lock.unlock();
+            expired.ifPresent(file -> deleteQuietly(bodies.resolve(file)));
         }
         byte[] body;
         try {
@@ -230,51 +412,46 @@ final class CacheStore implements AutoCloseable {
     boolean delete(CacheKey key, Instant now) {
         Optional<Row> found;
         Optional<String> file;
-        synchronized (this) {
+        lock.lock();
+        try {
             found = row(key);
             file = remove(key);
+        } finally {
+            lock.unlock();
         }
         file.ifPresent(f -> deleteQuietly(bodies.resolve(f)));
         return found.isPresent() && found.get().expires().isAfter(now);
     }
 
-    /** Removes expired entries, then the least recently used until the total fits the cap; how many went. */
+    /**
+     * Removes expired entries, then entries of owners over their share, then the least
+     * recently used of all until the total fits the cap; how many went. Each step goes in
+     * batches, letting other callers in between.
+     */
     int evict(Instant now) {
-        List<String> files = new ArrayList<>();
-        synchronized (this) {
-            try (PreparedStatement s = db.prepareStatement("SELECT scope, cache, url FROM entries WHERE expires <= ?")) {
-                s.setLong(1, now.toEpochMilli());
-                for (CacheKey key : keys(s)) {
-                    remove(key).ifPresent(files::add);
-                }
-                // Owners over their share first, then the least recently used of all.
-                for (String owner : List.copyOf(ownerBytes.keySet())) {
-                    evictOwner(owner, files);
-                }
-                try (PreparedStatement lru = db.prepareStatement("SELECT scope, cache, url FROM entries ORDER BY last_use LIMIT 64")) {
-                    while (totalBytes > maxTotalBytes) {
-                        List<CacheKey> oldest = keys(lru);
-                        if (oldest.isEmpty()) {
-                            break;
-                        }
-                        for (CacheKey key : oldest) {
-                            if (totalBytes <= maxTotalBytes) {
-                                break;
-                            }
-                            remove(key).ifPresent(files::add);
-                        }
-                    }
-                }
-            } catch (SQLException e) {
-                throw new TenantdException("cache index error: " + e.getMessage(), e);
-            }
+        int evicted = evictWhile("SELECT rowid, scope, size, file FROM entries WHERE expires <= ?1 LIMIT " + EVICTION_BATCH,
+                List.of(now.toEpochMilli()), () -> true, Integer.MAX_VALUE);
+        List<String> owners;
+        lock.lock();
+        try {
+            owners = List.copyOf(ownerBytes.keySet());
+        } finally {
+            lock.unlock();
         }
-        files.forEach(f -> deleteQuietly(bodies.resolve(f)));
-        return files.size();
+        for (String owner : owners) {
+            evicted += evictOwner(owner, Integer.MAX_VALUE);
+        }
+        return evicted + evictWhile("SELECT rowid, scope, size, file FROM entries ORDER BY last_use LIMIT " + EVICTION_BATCH,
+                List.of(), () -> totalBytes > maxTotalBytes, Integer.MAX_VALUE);
     }
 
-    synchronized long totalBytes() {
-        return totalBytes;
+    long totalBytes() {
+        lock.lock();
+        try {
+            return totalBytes;
+        } finally {
+            lock.unlock();
+        }
     }
 
     boolean overCap() {
@@ -307,16 +484,6 @@ final class CacheStore implements AutoCloseable {
             counted(key.scope(), -found.get().size());
         }
         return found.map(Row::file);
-    }
-
-    private static List<CacheKey> keys(PreparedStatement s) throws SQLException {
-        List<CacheKey> out = new ArrayList<>();
-        try (ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-                out.add(new CacheKey(r.getString(1), r.getString(2), r.getString(3)));
-            }
-        }
-        return out;
     }
 
     private void sql(String statement, Object... args) {
@@ -359,11 +526,14 @@ final class CacheStore implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        lock.lock();
         try {
             db.close();
         } catch (SQLException e) {
             throw new TenantdException("cannot close the cache index: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
         }
     }
 }

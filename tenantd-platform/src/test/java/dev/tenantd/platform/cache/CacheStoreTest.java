@@ -103,7 +103,9 @@ class CacheStoreTest {
     @Test
     void eviction_removes_expired_entries_then_the_least_recently_used_until_under_the_cap() throws Exception {
         String kb = "x".repeat(1000);
-        try (CacheStore store = CacheStore.open(dir, 3500)) {
+        long each = CacheStore.cost(key("https://x/1"), entry(kb, T0));
+        long cap = each * 3 + each / 2;
+        try (CacheStore store = CacheStore.open(dir, cap)) {
             store.put(key("https://x/expired"), entry(kb, T0.plusSeconds(1)));
             store.put(key("https://x/1"), entry(kb, T0.plusSeconds(100)));
             store.put(key("https://x/2"), entry(kb, T0.plusSeconds(100)));
@@ -118,7 +120,7 @@ class CacheStoreTest {
             assertThat(store.get(key("https://x/1"), T0.plusSeconds(2))).as("read recently").isPresent();
             assertThat(store.get(key("https://x/3"), T0.plusSeconds(2))).isPresent();
             assertThat(store.get(key("https://x/4"), T0.plusSeconds(2))).isPresent();
-            assertThat(store.totalBytes()).isLessThanOrEqualTo(3500);
+            assertThat(store.totalBytes()).isLessThanOrEqualTo(cap);
         }
         try (Stream<Path> files = Files.list(dir.resolve("bodies"))) {
             assertThat(files.count()).as("evicted bodies are deleted").isEqualTo(3);
@@ -159,8 +161,9 @@ class CacheStoreTest {
         CacheKey quiet = CacheKey.of("worker:tenants/quiet", Optional.empty(), "https://x/kept");
         CacheKey older = CacheKey.of("worker:tenants/older", Optional.empty(), "https://x/kept");
         String flooder = "worker:tenants/flooder";
+        long each = CacheStore.cost(quiet, entry("q".repeat(1_000), T0));
         long flooderBytes;
-        try (CacheStore store = CacheStore.open(dir, 10_000, 3_000)) {
+        try (CacheStore store = CacheStore.open(dir, each * 10, each * 3)) {
             store.put(older, entry("o".repeat(1_000), T0.plusSeconds(60)));
             store.put(quiet, entry("q".repeat(1_000), T0.plusSeconds(60)));
             for (int i = 0; i < 30; i++) {
@@ -178,19 +181,131 @@ class CacheStoreTest {
             assertThat(store.totalBytes()).isEqualTo(flooderBytes + store.ownerBytes("worker:tenants/quiet")
                     + store.ownerBytes("worker:tenants/older"));
         }
-        try (CacheStore store = CacheStore.open(dir, 10_000, 3_000)) {
+        try (CacheStore store = CacheStore.open(dir, each * 10, each * 3)) {
             assertThat(store.ownerBytes(flooder)).isEqualTo(flooderBytes);
         }
     }
 
     @Test
     void one_owner_may_use_the_whole_cache_while_it_has_room() {
-        try (CacheStore store = CacheStore.open(dir, 10_000, 3_000)) {
+        long each = CacheStore.cost(key("https://x/0"), entry("a".repeat(1_000), T0));
+        try (CacheStore store = CacheStore.open(dir, each * 10, each * 3)) {
             for (int i = 0; i < 8; i++) {
                 store.put(key("https://x/" + i), entry("a".repeat(1_000), T0.plusSeconds(60)));
             }
-            assertThat(store.ownerBytes("account:a")).isGreaterThan(8_000);
+            assertThat(store.ownerBytes("account:a")).isEqualTo(each * 8);
             assertThat(store.get(key("https://x/0"), T0)).isPresent();
+        }
+    }
+
+    @Test
+    void tiny_entries_count_a_whole_block_and_their_row_so_a_flood_of_them_stays_small() throws Exception {
+        CacheKey quiet = CacheKey.of("worker:tenants/quiet", Optional.empty(), "https://x/kept");
+        String flooder = "worker:tenants/flooder";
+        long cap = 100_000;
+        long least = CacheStore.BLOCK_BYTES + CacheStore.ENTRY_OVERHEAD_BYTES;
+        try (CacheStore store = CacheStore.open(dir, cap, cap / 2)) {
+            store.put(quiet, entry("q", T0.plusSeconds(60)));
+            int live = 0;
+            for (int i = 0; i < 1_000; i++) {
+                store.put(CacheKey.of(flooder, Optional.empty(), "https://x/" + i), entry("f", T0.plusSeconds(60)));
+            }
+            for (int i = 0; i < 1_000; i++) {
+                live += store.get(CacheKey.of(flooder, Optional.empty(), "https://x/" + i), T0).isPresent() ? 1 : 0;
+            }
+            // Counted by its bytes alone (about a hundred), each would let a thousand fit.
+            assertThat(live).isPositive().isLessThanOrEqualTo((int) (cap / least));
+            assertThat(store.get(quiet, T0)).isPresent();
+            assertThat(store.totalBytes()).isLessThanOrEqualTo(cap);
+        }
+        try (Stream<Path> files = Files.list(dir.resolve("bodies"))) {
+            assertThat(files.count()).as("evicted bodies are deleted").isLessThanOrEqualTo(cap / least + 1);
+        }
+    }
+
+    @Test
+    void an_owner_keeps_the_entry_it_just_put_even_when_that_entry_alone_passes_its_share() {
+        CacheKey quiet = CacheKey.of("worker:tenants/quiet", Optional.empty(), "https://x/kept");
+        CacheKey large = CacheKey.of("worker:tenants/large", Optional.empty(), "https://x/large");
+        long quietCost = CacheStore.cost(quiet, entry("q".repeat(4_000), T0));
+        long largeCost = CacheStore.cost(large, entry("l".repeat(9_000), T0));
+        try (CacheStore store = CacheStore.open(dir, largeCost + quietCost / 2, largeCost - 1)) {
+            store.put(quiet, entry("q".repeat(4_000), T0.plusSeconds(60)));
+            store.put(large, entry("l".repeat(9_000), T0.plusSeconds(60)));
+            assertThat(store.get(large, T0)).as("the entry just put").isPresent();
+            // The cache is over its cap: the least recently used of all goes.
+            assertThat(store.evict(T0)).isEqualTo(1);
+            assertThat(store.get(quiet, T0)).isEmpty();
+            assertThat(body(store.get(large, T0))).hasSize(9_000);
+        }
+    }
+
+    @Test
+    void a_large_eviction_goes_in_batches_and_lets_other_callers_in_between_them() throws Exception {
+        CacheKey quiet = CacheKey.of("worker:tenants/quiet", Optional.empty(), "https://x/kept");
+        String flooder = "worker:tenants/flooder";
+        long tiny = CacheStore.cost(CacheKey.of(flooder, Optional.empty(), "https://x/100"), entry("f", T0));
+        int count = 700;
+        try (CacheStore store = CacheStore.open(dir, tiny * (count + 10), tiny * 100)) {
+            store.put(quiet, entry("q", T0.plusSeconds(60)));
+            for (int i = 100; i < 100 + count; i++) {
+                store.put(CacheKey.of(flooder, Optional.empty(), "https://x/" + i), entry("f", T0.plusSeconds(60)));
+            }
+            List<Integer> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<Boolean> quietFound = new java.util.concurrent.CopyOnWriteArrayList<>();
+            store.betweenEvictionBatches(n -> {
+                batches.add(n);
+                if (quietFound.isEmpty()) {
+                    // Another caller's get, while the put's eviction is half done: it would wait
+                    // for the whole eviction if the lock were held across batches.
+                    try {
+                        quietFound.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> store.get(quiet, T0).isPresent())
+                                .get(30, java.util.concurrent.TimeUnit.SECONDS));
+                    } catch (Exception e) {
+                        throw new AssertionError("a get waited on an eviction batch that had ended", e);
+                    }
+                }
+            });
+            // One large entry: the flooder, far past its share, loses its oldest at once, one
+            // batch of them; the background eviction takes the rest.
+            store.put(CacheKey.of(flooder, Optional.empty(), "https://x/large"),
+                    entry("L".repeat((int) tiny * (count / 2)), T0.plusSeconds(60)));
+            assertThat(batches).containsExactly(CacheStore.EVICTION_BATCH);
+            assertThat(store.overCap()).isTrue();
+            assertThat(store.evict(T0)).isGreaterThan(0);
+            assertThat(quietFound).containsExactly(true);
+            assertThat(batches).hasSizeGreaterThanOrEqualTo(2).allMatch(n -> n > 0 && n <= CacheStore.EVICTION_BATCH);
+            assertThat(store.totalBytes()).isLessThanOrEqualTo(tiny * (count + 10));
+            assertThat(store.get(quiet, T0)).isPresent();
+        }
+    }
+
+    @Test
+    void an_empty_body_counts_a_block_as_a_body_of_one_byte_does() {
+        assertThat(CacheStore.cost(key("https://x/a"), entry("", T0))).isEqualTo(CacheStore.cost(key("https://x/a"), entry("a", T0)))
+                .isGreaterThan(CacheStore.BLOCK_BYTES + CacheStore.ENTRY_OVERHEAD_BYTES);
+        assertThat(CacheStore.cost(key("https://x/a"), entry("a".repeat(CacheStore.BLOCK_BYTES + 1), T0)))
+                .isEqualTo(CacheStore.cost(key("https://x/a"), entry("a", T0)) + CacheStore.BLOCK_BYTES);
+    }
+
+    @Test
+    void entries_stored_before_blocks_and_rows_were_counted_are_counted_again_once() throws Exception {
+        CacheKey k = key("https://x/a");
+        try (CacheStore store = CacheStore.open(dir, 1 << 20)) {
+            store.put(k, entry("old", T0.plusSeconds(60)));
+        }
+        String index = "jdbc:sqlite:" + dir.resolve("index.sqlite").toAbsolutePath();
+        try (var db = java.sql.DriverManager.getConnection(index); var s = db.createStatement()) {
+            s.execute("UPDATE entries SET size = 100"); // as an older server counted it
+            s.execute("PRAGMA user_version = 0");
+        }
+        long recounted = 100 + CacheStore.BLOCK_BYTES + CacheStore.ENTRY_OVERHEAD_BYTES + k.url().length() + k.cache().length()
+                + 3L * k.scope().length();
+        for (int open = 0; open < 2; open++) {
+            try (CacheStore store = CacheStore.open(dir, 1 << 20)) {
+                assertThat(store.totalBytes()).as("open " + open).isEqualTo(recounted);
+                assertThat(body(store.get(k, T0))).isEqualTo("old");
+            }
         }
     }
 }
