@@ -1,11 +1,11 @@
 package dev.tenantd.platform.cache;
 
+import dev.tenantd.platform.FairQueue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -52,7 +52,7 @@ public final class CacheService implements AutoCloseable {
         this.limits = limits;
         AtomicInteger count = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(limits.threads(), limits.threads(), 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(QUEUE), r -> {
+                new FairQueue(QUEUE, QUEUE / 4), r -> {
                     Thread t = new Thread(r, "tenantd-cache-" + count.incrementAndGet());
                     t.setDaemon(true);
                     return t;
@@ -92,7 +92,7 @@ public final class CacheService implements AutoCloseable {
 
     /** What {@code cache.match} resolves to: empty on a miss (nothing stored, expired, or kept for other Vary values). */
     CompletableFuture<Optional<CacheAnswers.Answer>> match(CacheKey key, HttpFields request) {
-        return run(() -> store.get(key, clock.instant())
+        return run(key, () -> store.get(key, clock.instant())
                 .filter(entry -> CachePolicy.varyMatches(entry.vary(), request))
                 .map(entry -> CacheAnswers.answer(entry, request)));
     }
@@ -108,7 +108,7 @@ public final class CacheService implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalArgumentException("Cannot cache a response of " + body.length
                     + " bytes: this server caches responses of at most " + limits.maxObjectBytes() + " bytes."));
         }
-        return run(() -> {
+        return run(key, () -> {
             CachePolicy.Decision decision = CachePolicy.decide(status, headers, request, clock.instant());
             if (!(decision instanceof CachePolicy.Store keep)) {
                 return false;
@@ -141,7 +141,7 @@ public final class CacheService implements AutoCloseable {
 
     /** {@code cache.delete}: whether a live entry was there. */
     CompletableFuture<Boolean> delete(CacheKey key) {
-        return run(() -> store.delete(key, clock.instant()));
+        return run(key, () -> store.delete(key, clock.instant()));
     }
 
     /** Removes expired entries and, past the cap, the least recently used; how many went. */
@@ -160,9 +160,10 @@ public final class CacheService implements AutoCloseable {
         return store.totalBytes();
     }
 
-    private <T> CompletableFuture<T> run(Supplier<T> work) {
+    /** Runs {@code work} on the cache threads in the line of the key's owner: each owner's calls take the threads in turn. */
+    private <T> CompletableFuture<T> run(CacheKey key, Supplier<T> work) {
         try {
-            return CompletableFuture.supplyAsync(work, calls);
+            return FairQueue.in(key.scope(), () -> CompletableFuture.supplyAsync(work, calls));
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(new IllegalStateException(
                     "The cache is busy: too many cache operations are waiting. Try again later."));

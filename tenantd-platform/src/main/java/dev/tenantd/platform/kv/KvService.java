@@ -3,6 +3,7 @@ package dev.tenantd.platform.kv;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tenantd.platform.FairQueue;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Workers KV: namespaces per account and their entries, with Cloudflare's limits. Every
  * store call runs on the bounded "tenantd-kv" executor and is answered as a future, so
- * that neither an event loop nor a JS thread ever waits for the database. Expired
+ * that neither an event loop nor a JS thread ever waits for the database. Calls wait in one
+ * line per namespace ({@link FairQueue}), so a namespace flooded with calls does not hold
+ * the others' behind it. Expired
  * entries are invisible at once and removed from the store every minute.
  */
 public final class KvService implements AutoCloseable {
@@ -51,7 +53,7 @@ public final class KvService implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         AtomicInteger count = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
+        this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new FairQueue(QUEUE, QUEUE / 4), r -> {
             Thread t = new Thread(r, "tenantd-kv-" + count.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -91,27 +93,27 @@ public final class KvService implements AutoCloseable {
         return checked(() -> {
             KvLimits.checkTitle(title);
             String id = UUID.randomUUID().toString().replace("-", "");
-            return run(() -> store.createNamespace(new KvNamespace(id, accountId, title)));
+            return run(accountLine(accountId), () -> store.createNamespace(new KvNamespace(id, accountId, title)));
         });
     }
 
     public CompletableFuture<List<KvNamespace>> namespaces(String accountId) {
-        return run(() -> store.namespaces(accountId));
+        return run(accountLine(accountId), () -> store.namespaces(accountId));
     }
 
     public CompletableFuture<KvNamespace> namespace(String accountId, String namespaceId) {
-        return run(() -> require(accountId, namespaceId));
+        return run(accountLine(accountId), () -> require(accountId, namespaceId));
     }
 
     public CompletableFuture<KvNamespace> renameNamespace(String accountId, String namespaceId, String title) {
         return checked(() -> {
             KvLimits.checkTitle(title);
-            return run(() -> store.renameNamespace(accountId, namespaceId, title).orElseThrow(() -> notFound(namespaceId)));
+            return run(accountLine(accountId), () -> store.renameNamespace(accountId, namespaceId, title).orElseThrow(() -> notFound(namespaceId)));
         });
     }
 
     public CompletableFuture<Void> deleteNamespace(String accountId, String namespaceId) {
-        return run(() -> {
+        return run(accountLine(accountId), () -> {
             if (!store.deleteNamespace(accountId, namespaceId)) {
                 throw notFound(namespaceId);
             }
@@ -187,7 +189,7 @@ public final class KvService implements AutoCloseable {
     public CompletableFuture<Optional<KvEntry>> get(String accountId, String namespaceId, String key) {
         return checked(() -> {
             KvLimits.checkKey(key);
-            return run(() -> {
+            return run(line(accountId, namespaceId), () -> {
                 require(accountId, namespaceId);
                 return store.get(namespaceId, key, now());
             });
@@ -209,7 +211,7 @@ public final class KvService implements AutoCloseable {
             }
             keys.forEach(KvLimits::checkKey);
             List<String> distinct = List.copyOf(new LinkedHashSet<>(keys));
-            return run(() -> {
+            return run(line(accountId, namespaceId), () -> {
                 require(accountId, namespaceId);
                 long now = now();
                 Map<String, Optional<KvEntry>> found = new LinkedHashMap<>();
@@ -232,7 +234,7 @@ public final class KvService implements AutoCloseable {
     /** Writes every entry or none. */
     public CompletableFuture<Void> put(String accountId, String namespaceId, List<KvWrite> writes) {
         List<KvWrite> all = List.copyOf(writes);
-        return run(() -> {
+        return run(line(accountId, namespaceId), () -> {
             require(accountId, namespaceId);
             if (!all.isEmpty()) {
                 store.put(namespaceId, all, settings.namespaceBytes());
@@ -246,7 +248,7 @@ public final class KvService implements AutoCloseable {
         return checked(() -> {
             keys.forEach(KvLimits::checkKey);
             List<String> all = List.copyOf(keys);
-            return run(() -> {
+            return run(line(accountId, namespaceId), () -> {
                 require(accountId, namespaceId);
                 if (!all.isEmpty()) {
                     store.delete(namespaceId, all);
@@ -262,7 +264,7 @@ public final class KvService implements AutoCloseable {
             KvLimits.checkKeyLength(prefix);
             int pageSize = KvLimits.checkLimit(limit);
             Optional<String> after = cursor.filter(c -> !c.isEmpty()).map(KvService::decodeCursor);
-            return run(() -> {
+            return run(line(accountId, namespaceId), () -> {
                 require(accountId, namespaceId);
                 List<KvKey> keys = new ArrayList<>(store.list(namespaceId, prefix, after, pageSize + 1, now()));
                 if (keys.size() <= pageSize) {
@@ -307,9 +309,19 @@ public final class KvService implements AutoCloseable {
         }
     }
 
-    private <T> CompletableFuture<T> run(Supplier<T> work) {
+    /** The line a namespace's calls wait in: each namespace's calls take the threads in turn with every other's. */
+    private static String line(String accountId, String namespaceId) {
+        return "kv:" + accountId + "/" + namespaceId;
+    }
+
+    /** The line of an account's calls on its namespaces (create, list, rename, delete). */
+    private static String accountLine(String accountId) {
+        return "account:" + accountId;
+    }
+
+    private <T> CompletableFuture<T> run(String line, Supplier<T> work) {
         try {
-            return CompletableFuture.supplyAsync(work, calls);
+            return FairQueue.in(line, () -> CompletableFuture.supplyAsync(work, calls));
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(new KvException(KvProblem.OVERLOADED,
                     "KV is busy: too many requests are waiting; try again."));
@@ -318,7 +330,7 @@ public final class KvService implements AutoCloseable {
 
     /** Removes expired entries now (the service does this every minute by itself); returns how many. */
     public CompletableFuture<Integer> purgeExpired() {
-        return run(() -> store.purgeExpired(now()));
+        return run("purge", () -> store.purgeExpired(now()));
     }
 
     private void purgeInBackground() {

@@ -135,4 +135,39 @@ class CacheServiceTest {
             assertThat(cache.match(key("4"), NONE).join()).isPresent();
         }
     }
+
+    @Test
+    void an_owner_flooding_the_cache_delays_another_owners_call_by_one_of_its_own_and_cannot_fill_the_queue()
+            throws Exception {
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        try (CacheService cache = CacheService.open(dir, new CacheLimits(1 << 30, 1 << 20, 1), new TestClock())) {
+            CacheKey quiet = CacheKey.of("worker:tenants/quiet", Optional.empty(), "https://x/kept");
+            cache.put(quiet, NONE, 200, "OK", NONE, bytes("kept")).join();
+            // From here on every call waits at the gate before it runs: the flood is queued whole.
+            cache.timeCallsWith(pool -> task -> pool.execute(() -> {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                task.run();
+            }));
+            java.util.concurrent.atomic.AtomicInteger floodDone = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.List<java.util.concurrent.CompletableFuture<Boolean>> flood = java.util.stream.IntStream.range(0, 1_100)
+                    .mapToObj(i -> cache.put(CacheKey.of("worker:tenants/flooder", Optional.empty(), "https://x/" + i), NONE,
+                            200, "OK", NONE, bytes("f")).whenComplete((ok, error) -> floodDone.incrementAndGet()))
+                    .toList();
+            java.util.concurrent.CompletableFuture<Integer> doneBeforeQuiet = cache.match(quiet, NONE).thenApply(found -> {
+                assertThat(found).isPresent();
+                return floodDone.get();
+            });
+            long refused = flood.stream().filter(java.util.concurrent.CompletableFuture::isCompletedExceptionally).count();
+            assertThat(refused).as("the flooding owner's calls past its line are refused at once").isGreaterThan(500);
+            assertThatThrownBy(flood.getLast()::join).hasMessageContaining("The cache is busy");
+            gate.countDown();
+            assertThat(doneBeforeQuiet.get(30, java.util.concurrent.TimeUnit.SECONDS) - refused).isLessThanOrEqualTo(2);
+            java.util.concurrent.CompletableFuture.allOf(flood.stream().map(f -> f.exceptionally(e -> false))
+                    .toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+        }
+    }
 }

@@ -204,4 +204,39 @@ class KvServiceTest {
         }
         assertThat(threads).isNotEmpty().allMatch(name -> name.startsWith("tenantd-kv-"));
     }
+
+    @Test
+    void a_namespace_flooding_kv_delays_another_namespaces_call_by_one_of_its_own_and_cannot_fill_the_queue()
+            throws Exception {
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        try (KvService service = KvService.create(SqliteKvStore.open(dir.resolve("fair"), 2), clock, 2)) {
+            String flooded = service.createNamespace("acct", "flooded").join().id();
+            String quiet = service.createNamespace("acct", "quiet").join().id();
+            service.put("acct", quiet, List.of(service.write("k", new byte[] {7}, KvExpiry.NEVER, Optional.empty()))).join();
+            // From here on every call waits at the gate before it runs: the flood is queued whole.
+            service.timeCallsWith(pool -> task -> pool.execute(() -> {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                task.run();
+            }));
+            java.util.concurrent.atomic.AtomicInteger floodDone = new java.util.concurrent.atomic.AtomicInteger();
+            List<CompletableFuture<Void>> flood = IntStream.range(0, 1_100).mapToObj(i -> service.put("acct", flooded,
+                    List.of(service.write("k" + i, new byte[] {1}, KvExpiry.NEVER, Optional.empty())))
+                    .whenComplete((ok, error) -> floodDone.incrementAndGet())).toList();
+            CompletableFuture<Integer> doneBeforeQuiet = service.get("acct", quiet, "k").thenApply(found -> {
+                assertThat(found).isPresent();
+                return floodDone.get();
+            });
+            long refused = flood.stream().filter(f -> f.isCompletedExceptionally()).count();
+            assertThat(refused).as("the flooding namespace's calls past its line are refused at once").isGreaterThan(500);
+            refusedWith(flood.getLast(), KvProblem.OVERLOADED, "KV is busy");
+            gate.countDown();
+            // Refused calls completed at once; of those that ran, at most a few came before the quiet one.
+            assertThat(doneBeforeQuiet.get(30, java.util.concurrent.TimeUnit.SECONDS) - refused).isLessThanOrEqualTo(4);
+            CompletableFuture.allOf(flood.stream().map(f -> f.exceptionally(e -> null)).toArray(CompletableFuture[]::new)).join();
+        }
+    }
 }
