@@ -40,7 +40,7 @@ final class TailEvent implements InvocationObserver {
     private final ArrayNode exceptions = Platform.JSON.createArrayNode();
     /** The logs and exceptions as text, once a filter searched them; the event is complete by then. */
     private String searchable;
-    /** How much the logs take, roughly: the characters of their messages. */
+    /** How much the logs and exceptions take, roughly: the characters of their messages. */
     private long loggedChars;
     private int status;
     private String outcome = "unknown";
@@ -86,6 +86,7 @@ final class TailEvent implements InvocationObserver {
     @Override
     public void exception(String name, String message, long timestampMillis) {
         exceptions.addObject().put("name", name).put("message", message).put("timestamp", timestampMillis);
+        loggedChars += name.length() + message.length();
     }
 
     @Override

@@ -231,6 +231,26 @@ class WorkerTest {
     }
 
     @Test
+    void an_error_of_megabytes_leaves_the_isolate_cut_to_a_few_kilobytes() throws Exception {
+        Worker w = load(Engines.module("""
+                export default { fetch(request) {
+                  const e = new Error('m'.repeat(4_000_000));
+                  e.name = 'N'.repeat(100_000);
+                  if (request.url.endsWith('/string')) throw 's'.repeat(4_000_000);
+                  throw e;
+                } };"""));
+        for (String path : List.of("/error", "/string")) {
+            RecordingObserver observed = new RecordingObserver();
+            assertThatThrownBy(() -> get(w.fetch(new WorkerRequest("GET", "http://x" + path, List.of(), null),
+                    new InvocationOptions(InvocationLimits.defaults(), "", java.util.Optional.empty(), observed))))
+                    .satisfies(e -> assertThat(e.getMessage()).hasSizeBetween(16 * 1024, 17 * 1024 + 300));
+            observed.ended.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(observed.calls).filteredOn(c -> c.startsWith("exception ")).singleElement()
+                    .satisfies(c -> assertThat(c).hasSizeLessThan(17 * 1024 + 300).contains("…"));
+        }
+    }
+
+    @Test
     void values_an_observer_gets_count_against_the_log_limit() throws Exception {
         Worker w = load(Engines.module("""
                 export default { fetch() {

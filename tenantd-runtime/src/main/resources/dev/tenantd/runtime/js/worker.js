@@ -114,14 +114,24 @@ defineGlobal('removeEventListener', function removeEventListener(type, listener)
   if (at >= 0) removeFromList(list, at);
 });
 
+// What an invocation's error may carry out of the isolate: to the caller, the logs, the tails
+// and the invocation's record. An error of tens of megabytes is cut here, before it is copied.
+const worker_ERROR_NAME_CHARS = 256;
+const worker_ERROR_MESSAGE_CHARS = 16 * 1024;
+const worker_ERROR_STACK_CHARS = 32 * 1024;
+
+function worker_clip(text, max) {
+  return text.length <= max ? text : StringPrototypeSlice(text, 0, max) + '…';
+}
+
 function worker_errorParts(error) {
   if (error !== null && typeof error === 'object' && 'message' in error) {
-    const name = String(error.name ?? 'Error');
-    const message = String(error.message ?? '');
-    return { name, message, stack: String(error.stack ?? `${name}: ${message}`) };
+    const name = worker_clip(String(error.name ?? 'Error'), worker_ERROR_NAME_CHARS);
+    const message = worker_clip(String(error.message ?? ''), worker_ERROR_MESSAGE_CHARS);
+    return { name, message, stack: worker_clip(String(error.stack ?? `${name}: ${message}`), worker_ERROR_STACK_CHARS) };
   }
   const text = String(error);
-  return { name: 'Error', message: text, stack: text };
+  return { name: 'Error', message: worker_clip(text, worker_ERROR_MESSAGE_CHARS), stack: worker_clip(text, worker_ERROR_STACK_CHARS) };
 }
 
 // Reports the invocation's error; what the worker threw is read with its own getters
