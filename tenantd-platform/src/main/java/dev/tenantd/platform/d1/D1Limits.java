@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * The operator's bounds on D1. The SQL limits are Cloudflare's (100,000-byte statements,
- * 100 bound parameters, 2,000,000-byte values, 100 columns); the rest are tenantd's.
+ * 100 bound parameters, 2,000,000-byte values, 100 columns, 50-byte LIKE and GLOB patterns,
+ * 32 arguments to a function); the rest are tenantd's.
  *
  * @param queryTime       how long one call (a query, a batch, an exec, an import) may run before it is
  *                        interrupted and rolled back
@@ -22,6 +23,8 @@ public record D1Limits(Duration queryTime, long resultBytes, long databaseBytes,
     public static final int MAX_PARAMETERS = 100;
     public static final int MAX_VALUE_BYTES = 2_000_000;
     public static final int MAX_COLUMNS = 100;
+    public static final int MAX_PATTERN_BYTES = 50;
+    public static final int MAX_FUNCTION_ARGUMENTS = 32;
 
     public D1Limits {
         Objects.requireNonNull(queryTime, "queryTime");

@@ -58,6 +58,11 @@ final class OpenDatabase implements AutoCloseable {
         sqlite.setLimit(SQLiteLimits.SQLITE_LIMIT_VARIABLE_NUMBER, D1Limits.MAX_PARAMETERS);
         sqlite.setLimit(SQLiteLimits.SQLITE_LIMIT_LENGTH, D1Limits.MAX_VALUE_BYTES);
         sqlite.setLimit(SQLiteLimits.SQLITE_LIMIT_COLUMN, D1Limits.MAX_COLUMNS);
+        // LIKE and GLOB take time of the order of the text's length times the pattern's: a
+        // pattern of SQLite's default 50,000 bytes could hold a thread for minutes between two
+        // checks of the time limit.
+        sqlite.setLimit(SQLiteLimits.SQLITE_LIMIT_LIKE_PATTERN_LENGTH, D1Limits.MAX_PATTERN_BYTES);
+        sqlite.setLimit(SQLiteLimits.SQLITE_LIMIT_FUNCTION_ARG, D1Limits.MAX_FUNCTION_ARGUMENTS);
         this.pageSize = pragma("page_size");
         try (Statement st = db.createStatement()) {
             long pages = Math.max(1, limits.databaseBytes() / pageSize);

@@ -282,6 +282,21 @@ class D1DatabasesTest {
     }
 
     @Test
+    void like_and_glob_patterns_and_function_arguments_are_held_to_cloudflares_limits() {
+        String fifty = "%" + "a".repeat(48) + "%";
+        assertThat(one("SELECT ? LIKE ?", SqlValue.text("a".repeat(100)), SqlValue.text(fifty)).rows().getFirst())
+                .containsExactly(SqlValue.integer(1));
+        // A pattern matched against a long text costs the product of their lengths.
+        assertThatThrownBy(() -> one("SELECT ? LIKE ?", SqlValue.text("a".repeat(1_000_000)), SqlValue.text(fifty + "b")))
+                .hasMessageContaining("LIKE or GLOB pattern too complex");
+        assertThatThrownBy(() -> one("SELECT ? GLOB ?", SqlValue.text("a"), SqlValue.text("*".repeat(51))))
+                .hasMessageContaining("LIKE or GLOB pattern too complex");
+        String args = String.join(",", java.util.Collections.nCopies(33, "1"));
+        assertThatThrownBy(() -> one("SELECT max(" + args + ")")).hasMessageContaining("too many arguments");
+        assertThat(one("SELECT max(" + args.substring(2) + ")").rows().getFirst()).containsExactly(SqlValue.integer(1));
+    }
+
+    @Test
     void a_result_larger_than_the_limit_is_refused() {
         d1.close();
         d1 = D1Databases.open(dir, new MemoryD1Catalogue(), D1Limits.defaults().withResultBytes(10_000));
