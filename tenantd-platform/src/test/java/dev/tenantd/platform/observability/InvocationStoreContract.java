@@ -255,6 +255,30 @@ public abstract class InvocationStoreContract {
     }
 
     @Test
+    void calls_of_workers_that_do_not_exist_share_one_share_and_one_total_per_minute() {
+        // Anyone can send a request for a made-up name: a thousand names must not each count as
+        // a worker with a share of its own, nor each add a row of totals every minute.
+        List<InvocationEntry> quiet = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            quiet.add(entry("a", "", "quiet", i, "ok", 200, List.of(), "x".repeat(100)));
+        }
+        store.insert(quiet);
+        long one = quiet.get(0).approximateBytes();
+        List<InvocationEntry> missing = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            missing.add(entry("a", "", String.format("m%04d", i), 1_000 + i, "scriptNotFound", 404, List.of(), "x".repeat(100)));
+        }
+        store.insert(missing);
+        store.trimTo(one * 200);
+        assertThat(store.storedBytes()).isLessThanOrEqualTo(one * 200);
+        assertThat(store.query(q("a").withScript("", "quiet").withLimit(100)).entries()).hasSize(10);
+        assertThat(store.query(q("a").withScript("", "m0999").withLimit(10)).entries()).as("the newest stays")
+                .extracting(InvocationEntry::outcome).containsExactly("scriptNotFound");
+        assertThat(store.aggregates("a", 0, Long.MAX_VALUE)).filteredOn(m -> m.outcome().equals("scriptNotFound"))
+                .extracting(MinuteAggregate::script).containsOnly("");
+    }
+
+    @Test
     void records_survive_reopening() {
         store.insert(List.of(entry("a", "", "kept", 1, "ok", 200, List.of(), "")));
         store.close();

@@ -107,6 +107,24 @@ public final class SqliteInvocationStore implements InvocationStore {
     private record MinuteKey(String account, String namespace, String script, long minute, String outcome, int status) {
     }
 
+    /**
+     * The script a record's per-minute totals are kept under: its own, or none ({@code ""}) for a
+     * call of a worker that does not exist. Anyone can call made-up names; each would add a row
+     * of totals every minute.
+     */
+    private static String totalsScript(InvocationEntry e) {
+        return e.outcome().equals(NOT_FOUND) ? "" : e.script();
+    }
+
+    private static final String NOT_FOUND = "scriptNotFound";
+
+    /**
+     * What the size cap shares among: a worker's chunks, or, for chunks holding only calls of
+     * workers that do not exist, one group per account, whatever names were called.
+     */
+    private static final String TRIM_GROUP = "account_id, CASE WHEN outcomes = '[\"" + NOT_FOUND + "\"]' THEN '' ELSE "
+            + "namespace END, CASE WHEN outcomes = '[\"" + NOT_FOUND + "\"]' THEN '' ELSE script END";
+
     @Override
     public void insert(List<InvocationEntry> batch) {
         if (batch.isEmpty()) {
@@ -114,7 +132,7 @@ public final class SqliteInvocationStore implements InvocationStore {
         }
         Map<MinuteKey, Minute> minutes = new LinkedHashMap<>();
         for (InvocationEntry e : batch) {
-            Minute m = minutes.computeIfAbsent(new MinuteKey(e.accountId(), e.namespace(), e.script(),
+            Minute m = minutes.computeIfAbsent(new MinuteKey(e.accountId(), e.namespace(), totalsScript(e),
                     e.timeMillis() - Math.floorMod(e.timeMillis(), 60_000L), e.outcome(), e.status()), k -> new Minute());
             m.requests++;
             m.errors += e.outcome().equals("ok") ? 0 : 1;
@@ -290,7 +308,7 @@ public final class SqliteInvocationStore implements InvocationStore {
         List<Long> sizes = read(db -> {
             List<Long> list = new ArrayList<>();
             try (PreparedStatement st = db.prepareStatement("SELECT sum(size_bytes) FROM invocation_chunks "
-                    + "GROUP BY account_id, namespace, script"); ResultSet rs = st.executeQuery()) {
+                    + "GROUP BY " + TRIM_GROUP); ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     list.add(rs.getLong(1));
                 }
@@ -301,15 +319,16 @@ public final class SqliteInvocationStore implements InvocationStore {
         if (excess <= 0) {
             return 0;
         }
-        // Each worker keeps its newest records up to an equal share of the cap, and what a
+        // Each worker (and each account's calls of workers that do not exist, together) keeps
+        // its newest records up to an equal share of the cap, and what a
         // worker holding less than its share leaves over is shared by the others: only the
         // workers over their share lose records, their oldest first.
         long share = fairShare(sizes, maxBytes);
         List<Chunk> doomed = read(db -> {
             List<Chunk> list = new ArrayList<>();
             try (PreparedStatement st = db.prepareStatement("SELECT position, records_count, size_bytes FROM (SELECT "
-                    + "position, records_count, size_bytes, sum(size_bytes) OVER (PARTITION BY account_id, namespace, "
-                    + "script ORDER BY position DESC) AS kept FROM invocation_chunks) WHERE kept > ? ORDER BY position")) {
+                    + "position, records_count, size_bytes, sum(size_bytes) OVER (PARTITION BY " + TRIM_GROUP
+                    + " ORDER BY position DESC) AS kept FROM invocation_chunks) WHERE kept > ? ORDER BY position")) {
                 st.setLong(1, share);
                 try (ResultSet rs = st.executeQuery()) {
                     long freed = 0;
