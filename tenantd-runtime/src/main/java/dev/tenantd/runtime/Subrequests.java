@@ -123,12 +123,34 @@ final class Subrequests {
                 return null;
             }
             byte[] payload = bytesOf(args[4]);
-            ChannelCall channelCall = new ChannelCall(integer(args[1]), string(args[2]), string(args[3]), payload,
+            String callArgs = string(args[3]);
+            // A call's arguments (a D1 query's bound values, an RPC's) wait with it in the
+            // binding's queue: they count against the budget like its bytes do.
+            long argsSize = callArgs.length() >= BodyBudget.COUNTED_FROM ? callArgs.length() : 0;
+            if (argsSize > 0 && !bodies.reserve(argsSize)) {
+                ownedBy(call, owner);
+                reply(call, CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "Error",
+                        bodies.refusal(argsSize))));
+                return null;
+            }
+            ChannelCall channelCall = new ChannelCall(integer(args[1]), string(args[2]), callArgs, payload,
                     Optional.empty(), rpcCaller.apply(owner, call));
             if (admit(call)) {
                 bodies.hold(payload);
-                reply(call, host.call(channelCall).whenComplete((answer, error) -> bodies.release(payload)));
+                CompletableFuture<ChannelReply> answer;
+                try {
+                    answer = host.call(channelCall);
+                } catch (RuntimeException e) {
+                    bodies.release(payload);
+                    bodies.unreserve(argsSize);
+                    throw e;
+                }
+                reply(call, answer.whenComplete((answered, error) -> {
+                    bodies.release(payload);
+                    bodies.unreserve(argsSize);
+                }));
             } else {
+                bodies.unreserve(argsSize);
                 reply(call, refused(owner));
             }
             return null;
@@ -320,23 +342,48 @@ final class Subrequests {
         return false;
     }
 
-    /** Posts a host call's outcome back into the isolate as a turn of the invocation that made the call. */
+    /**
+     * Posts a host call's outcome back into the isolate as a turn of the invocation that made the
+     * call. A data answer waits in the isolate's queue until its turn, which a busy isolate may
+     * put off for long: its bytes count against the budget for bodies in flight until they are
+     * copied in, and one that does not fit fails the call instead of waiting in the heap.
+     */
     void reply(int call, CompletableFuture<ChannelReply> pending) {
-        pending.whenComplete((reply, error) -> isolate.post(() -> {
-            Invocation owner = callOwners.remove(call);
-            boolean[] delivered = {false};
-            try {
-                isolate.turn(owner, () -> {
-                    delivered[0] = true;
-                    deliver(owner, call, reply, error);
-                });
-            } finally {
-                if (!delivered[0] && reply instanceof ChannelReply.Response r) {
-                    // The isolate closed before the answer came: nobody is left to read its body.
-                    r.response().discardBody();
+        pending.whenComplete((answered, failure) -> {
+            ChannelReply reply = answered;
+            Throwable error = failure;
+            byte[] held = reply instanceof ChannelReply.Data d && d.bytes().length >= BodyBudget.COUNTED_FROM ? d.bytes() : null;
+            if (held != null) {
+                if (bodies.admits(held.length)) {
+                    bodies.hold(held);
+                } else {
+                    reply = null;
+                    error = new InvocationException(Outcome.EXCEPTION, "Error", bodies.refusal(held.length));
+                    held = null;
                 }
             }
-        }));
+            ChannelReply delivering = reply;
+            Throwable failing = error;
+            byte[] counted = held;
+            isolate.post(() -> {
+                Invocation owner = callOwners.remove(call);
+                boolean[] delivered = {false};
+                try {
+                    isolate.turn(owner, () -> {
+                        delivered[0] = true;
+                        deliver(owner, call, delivering, failing);
+                    });
+                } finally {
+                    if (counted != null) {
+                        bodies.release(counted); // copied into the isolate, or nobody is left to read it
+                    }
+                    if (!delivered[0] && delivering instanceof ChannelReply.Response r) {
+                        // The isolate closed before the answer came: nobody is left to read its body.
+                        r.response().discardBody();
+                    }
+                }
+            });
+        });
     }
 
     /** A host call's outcome, in a turn of the isolate: the call's promise is settled or rejected. */
