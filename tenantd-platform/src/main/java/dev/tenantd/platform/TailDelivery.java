@@ -31,6 +31,8 @@ final class TailDelivery implements AutoCloseable {
     static final int PER_PRODUCER = 1_000;
     /** What the waiting events may take together, roughly, in characters of logs. */
     static final long MAX_QUEUED_CHARS = 16L << 20;
+    /** Of those, what one producer's events may take: one loud worker cannot take every tenant's place. */
+    static final long PER_PRODUCER_CHARS = MAX_QUEUED_CHARS / 8;
 
     /** Starts a consumer's tail invocation on a batch of trace items (a JSON array). */
     @FunctionalInterface
@@ -52,6 +54,8 @@ final class TailDelivery implements AutoCloseable {
     private final java.util.concurrent.ConcurrentHashMap<ScriptRef, Integer> queuedByProducer =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong queuedChars = new AtomicLong();
+    private final java.util.concurrent.ConcurrentHashMap<ScriptRef, Long> queuedCharsByProducer =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     TailDelivery(Tails tails, Directory directory, Runner runner) {
         this.tails = tails;
@@ -85,12 +89,21 @@ final class TailDelivery implements AutoCloseable {
     void enqueue(Script producer, List<String> consumers, TailEvent event, InvocationRecord record) {
         ScriptRef ref = producer.ref();
         long size = event.approximateChars();
-        if (queuedByProducer.merge(ref, 1, Integer::sum) > PER_PRODUCER) {
-            dequeued(ref, 0);
+        // Counted first, all three, so that every refusal gives back the same.
+        int waiting = queuedByProducer.merge(ref, 1, Integer::sum);
+        long producerChars = queuedCharsByProducer.merge(ref, size, Long::sum);
+        long allChars = queuedChars.addAndGet(size);
+        if (waiting > PER_PRODUCER) {
+            dequeued(ref, size);
             drop(ref, PER_PRODUCER + " of its invocations wait already");
             return;
         }
-        if (queuedChars.addAndGet(size) > MAX_QUEUED_CHARS) {
+        if (producerChars > PER_PRODUCER_CHARS) {
+            dequeued(ref, size);
+            drop(ref, "its waiting events take " + (PER_PRODUCER_CHARS >> 20) + "M characters of logs");
+            return;
+        }
+        if (allChars > MAX_QUEUED_CHARS) {
             dequeued(ref, size);
             drop(ref, "the waiting events take " + (MAX_QUEUED_CHARS >> 20) + "M characters of logs");
             return;
@@ -108,6 +121,7 @@ final class TailDelivery implements AutoCloseable {
 
     private void dequeued(ScriptRef ref, long size) {
         queuedByProducer.compute(ref, (r, n) -> n == null || n <= 1 ? null : n - 1);
+        queuedCharsByProducer.compute(ref, (r, n) -> n == null || n <= size ? null : n - size);
         queuedChars.addAndGet(-size);
     }
 

@@ -1,8 +1,10 @@
 package dev.tenantd.platform;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.tenantd.runtime.InvocationObserver;
 import dev.tenantd.runtime.InvocationRecord;
 import dev.tenantd.runtime.WorkerRequest;
@@ -69,18 +71,33 @@ final class TailEvent implements InvocationObserver {
         return event;
     }
 
+    /**
+     * Keeps a console line's values as the JSON text they came as: a parsed tree of many small
+     * values takes tens of times its text's size, and waiting events are counted by their text.
+     */
     @Override
     public void log(String level, String messageJson, long timestampMillis) {
-        JsonNode message;
-        try {
-            message = Platform.JSON.readTree(messageJson);
-        } catch (IOException e) {
-            message = Platform.JSON.createArrayNode().add(messageJson);
-        }
         loggedChars += messageJson.length();
         ObjectNode line = logs.addObject();
-        line.set("message", message);
+        if (isOneJsonValue(messageJson)) {
+            line.putRawValue("message", new RawValue(messageJson));
+        } else {
+            line.set("message", Platform.JSON.createArrayNode().add(messageJson));
+        }
         line.put("level", level).put("timestamp", timestampMillis);
+    }
+
+    /** Whether {@code text} is exactly one JSON value, read without building it. */
+    static boolean isOneJsonValue(String text) {
+        try (JsonParser parser = Platform.JSON.createParser(text)) {
+            if (parser.nextToken() == null) {
+                return false;
+            }
+            parser.skipChildren();
+            return parser.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override

@@ -32,6 +32,22 @@ class TailDeliveryTest {
         return event;
     }
 
+    @Test
+    void console_values_are_kept_as_their_json_text_and_text_that_is_not_one_json_value_as_a_string() {
+        Script s = script("w");
+        TailEvent event = new TailEvent(new Tails(), List.of(), s.ref(), s.current().id(),
+                new WorkerRequest("GET", "https://x/", List.of(), null));
+        event.log("log", "[1,{\"a\":\"b\"},null]", 5);
+        event.log("warn", "[1] [2]", 6);
+        event.log("error", "[1", 7);
+        String item = event.traceItem(RECORD, java.util.Optional.empty(), List.of()).toString();
+        assertThat(item).contains("{\"message\":[1,{\"a\":\"b\"},null],\"level\":\"log\",\"timestamp\":5}",
+                "{\"message\":[\"[1] [2]\"],\"level\":\"warn\",\"timestamp\":6}",
+                "{\"message\":[\"[1\"],\"level\":\"error\",\"timestamp\":7}");
+        assertThat(TailEvent.isOneJsonValue("\"text\"")).isTrue();
+        assertThat(TailEvent.isOneJsonValue("")).isFalse();
+    }
+
     private static final InvocationRecord RECORD = new InvocationRecord("w", Outcome.OK, 0, 0, 0, 200);
 
     @Test
@@ -63,7 +79,12 @@ class TailDeliveryTest {
             for (int i = 0; i < 40; i++) {
                 delivery.enqueue(loud, List.of("consumer"), event(loud, big), RECORD);
             }
-            assertThat(delivery.dropped() - before).isGreaterThanOrEqualTo(40 - TailDelivery.MAX_QUEUED_CHARS / big);
+            assertThat(delivery.dropped() - before).isGreaterThanOrEqualTo(40 - TailDelivery.PER_PRODUCER_CHARS / big);
+            // ...and one producer's large events leave room for another's
+            long afterLoud = delivery.dropped();
+            Script modest = script("modest");
+            delivery.enqueue(modest, List.of("consumer"), event(modest, big), RECORD);
+            assertThat(delivery.dropped()).isEqualTo(afterLoud);
         } finally {
             consumersSlow.countDown();
             delivery.close();
