@@ -1,11 +1,13 @@
 package dev.tenantd.server.logging;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
@@ -40,6 +42,31 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         for (String quieter : new String[] {"io.netty", "io.vertx", "org.flywaydb"}) {
             context.getLogger(quieter).setLevel(Level.WARN);
         }
+        workerLinesThrough(context, stderr);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** The logger of workers' console lines. */
+    static final String WORKER_LOGGER = "tenantd.worker";
+    /** Workers' console lines waiting to be written; past this, more are dropped. */
+    static final int WORKER_QUEUE = 1_024;
+
+    /**
+     * Workers' console lines go to {@code out} through a queue of their own that never blocks:
+     * they are written on JS threads, which every tenant shares, and standard error may be a
+     * pipe its reader empties slowly. When the queue is full, lines are dropped, not waited for.
+     */
+    static void workerLinesThrough(LoggerContext context, Appender<ILoggingEvent> out) {
+        AsyncAppender queue = new AsyncAppender();
+        queue.setContext(context);
+        queue.setName("WORKERS");
+        queue.setQueueSize(WORKER_QUEUE);
+        queue.setDiscardingThreshold(0);
+        queue.setNeverBlock(true);
+        queue.addAppender(out);
+        queue.start();
+        Logger workers = context.getLogger(WORKER_LOGGER);
+        workers.setAdditive(false);
+        workers.addAppender(queue);
     }
 }

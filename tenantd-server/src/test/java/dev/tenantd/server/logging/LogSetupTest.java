@@ -34,6 +34,44 @@ class LogSetupTest {
     }
 
     @Test
+    void workers_console_lines_never_wait_for_a_blocked_standard_error() throws Exception {
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter()); // as Logback's own start-up sets it
+        java.util.concurrent.CountDownLatch stuck = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+        ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> blocked = new ch.qos.logback.core.AppenderBase<>() {
+            @Override
+            protected void append(ch.qos.logback.classic.spi.ILoggingEvent event) {
+                try {
+                    stuck.await(); // a pipe nobody reads
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                written.incrementAndGet();
+            }
+        };
+        blocked.setContext(context);
+        blocked.start();
+        LogSetup.workerLinesThrough(context, blocked);
+        Logger workers = context.getLogger(LogSetup.WORKER_LOGGER);
+        assertThat(workers.isAdditive()).as("not written a second time through the root").isFalse();
+        assertThat(workers.getAppender("WORKERS").isStarted()).isTrue();
+        java.util.concurrent.CompletableFuture<Void> logging = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < 10 * LogSetup.WORKER_QUEUE; i++) {
+                workers.info("line {}", i);
+            }
+        });
+        logging.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        stuck.countDown();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (written.get() <= LogSetup.WORKER_QUEUE / 2 && System.nanoTime() < deadline) {
+            Thread.onSpinWait(); // what waited is written once the pipe is read again
+        }
+        context.stop();
+        assertThat(written.get()).isGreaterThan(LogSetup.WORKER_QUEUE / 2).isLessThanOrEqualTo(LogSetup.WORKER_QUEUE + 1);
+    }
+
+    @Test
     void an_operators_own_logback_file_takes_its_place() {
         String before = System.getProperty("logback.configurationFile");
         System.setProperty("logback.configurationFile", "/etc/tenantd/logback.xml");
