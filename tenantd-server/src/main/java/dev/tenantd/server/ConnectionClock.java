@@ -62,9 +62,18 @@ final class ConnectionClock extends ChannelDuplexHandler {
     private ScheduledFuture<?> timer;
     private long timerAt;
 
-    /** Where the sending of responses stands, to tell whether the client took any since the last look. */
-    private record SendState(Object current, long progress, long pending) {
+    /**
+     * Where the sending of responses stands, to tell whether the client took any since the last
+     * look: how many messages were written out whole, how far the current one is, and what is
+     * left. Counted, not the current message itself: buffers compare by content and are
+     * recycled by the pool, so two pieces of a body can look like one piece that did not move.
+     */
+    private record SendState(long written, long progress, long pending) {
     }
+
+    /** Messages of responses written out whole to the socket; read and changed on the event loop. */
+    private long messagesWritten;
+    private final ChannelFutureListener countWritten = future -> messagesWritten++;
 
     ConnectionClock(ListenerLimits limits, ListenerReplies replies) {
         this.limits = limits;
@@ -152,7 +161,7 @@ final class ConnectionClock extends ChannelDuplexHandler {
             }
         }
         if (!(msg instanceof LastHttpContent) || informational || upgraded) {
-            super.write(ctx, msg, promise);
+            super.write(ctx, msg, upgraded ? promise : promise.unvoid().addListener(countWritten));
             if (!informational && !upgraded && timer == null) {
                 // A response's first bytes after the handler worked without a deadline: the client
                 // must take some of them within the idle timeout, even before the response's end is
@@ -168,6 +177,7 @@ final class ConnectionClock extends ChannelDuplexHandler {
         sendingProgressAt = now;
         lastSendState = null;
         ChannelPromise sent = promise.unvoid();
+        sent.addListener(countWritten);
         sent.addListener(written -> responseSent());
         super.write(ctx, msg, sent);
         rearm(now);
@@ -256,7 +266,7 @@ final class ConnectionClock extends ChannelDuplexHandler {
         if (phase == Phase.SENDING) {
             ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
             SendState state = buffer == null ? null
-                    : new SendState(buffer.current(), buffer.currentProgress(), buffer.totalPendingWriteBytes());
+                    : new SendState(messagesWritten, buffer.currentProgress(), buffer.totalPendingWriteBytes());
             if (state != null && !state.equals(lastSendState)) {
                 sendingProgressAt = now;
             }
