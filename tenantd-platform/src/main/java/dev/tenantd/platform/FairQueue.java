@@ -19,8 +19,9 @@ import java.util.function.Supplier;
  * The work queue of a bounded pool that several tenants share (KV, the Cache API): each task
  * waits in its line (a KV namespace, a cache's owner), and the pool's threads take from the
  * lines in turn, one task each. A tenant that queues a thousand calls delays another tenant's
- * call by one of its own, not by all of them, and it can fill its own line, {@code perLine}
- * tasks, but not the queue: its next call is refused while other lines are still taken.
+ * call by one of its own, not by all of them. It can fill its own line, {@code perLine} tasks,
+ * but not the queue: the last quarter of the queue takes only tasks of lines with fewer than
+ * {@value #SHORT_LINE} waiting, so even several full lines leave room for everyone else.
  *
  * <p>A task's line is the one named by {@link #in} around the call that hands it to the pool
  * ({@code executor.execute}, directly or through a wrapper that times it); a task handed over
@@ -29,9 +30,13 @@ import java.util.function.Supplier;
  */
 public final class FairQueue extends AbstractQueue<Runnable> implements BlockingQueue<Runnable> {
     private static final ThreadLocal<String> LINE = new ThreadLocal<>();
+    /** A line with fewer tasks waiting than this may use the queue's reserve. */
+    static final int SHORT_LINE = 8;
 
     private final int capacity;
     private final int perLine;
+    /** The queue's last places, kept for short lines. */
+    private final int reserve;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     private final Condition notFull = lock.newCondition();
@@ -46,6 +51,7 @@ public final class FairQueue extends AbstractQueue<Runnable> implements Blocking
         }
         this.capacity = capacity;
         this.perLine = perLine;
+        this.reserve = capacity / 4;
     }
 
     /** Runs {@code handOver}; a task it queues here waits in {@code line}. */
@@ -71,7 +77,8 @@ public final class FairQueue extends AbstractQueue<Runnable> implements Blocking
         lock.lock();
         try {
             ArrayDeque<Runnable> waiting = lines.get(line);
-            if (size >= capacity || (waiting != null && waiting.size() >= perLine)) {
+            int inLine = waiting == null ? 0 : waiting.size();
+            if (size >= capacity || inLine >= perLine || (inLine >= SHORT_LINE && size >= capacity - reserve)) {
                 return false;
             }
             if (waiting == null) {

@@ -83,6 +83,28 @@ class FairQueueTest {
     }
 
     @Test
+    void several_full_lines_leave_the_last_quarter_of_the_queue_to_short_lines() throws Exception {
+        List<String> ran = new CopyOnWriteArrayList<>();
+        FairQueue queue = (FairQueue) pool(100, 30).getQueue();
+        busy.await();
+        int refused = 0;
+        for (String flooder : List.of("a", "b", "c", "d")) {
+            for (int i = 0; i < 30; i++) {
+                try {
+                    queue(flooder, 1, ran);
+                } catch (RejectedExecutionException e) {
+                    refused++;
+                }
+            }
+        }
+        assertThat(queue.size()).as("the flooders stop at the reserve, short lines aside").isLessThanOrEqualTo(75 + 2 * FairQueue.SHORT_LINE);
+        assertThat(refused).isPositive();
+        queue("quiet", FairQueue.SHORT_LINE, ran);
+        queue("other", 2, ran);
+        assertThat(queue.size()).isLessThanOrEqualTo(100);
+    }
+
+    @Test
     void a_task_handed_over_outside_a_line_waits_in_the_unnamed_one_and_the_pool_can_drain_and_remove() throws Exception {
         List<String> ran = new CopyOnWriteArrayList<>();
         pool(10, 2);

@@ -209,7 +209,8 @@ class KvServiceTest {
     void a_namespace_flooding_kv_delays_another_namespaces_call_by_one_of_its_own_and_cannot_fill_the_queue()
             throws Exception {
         java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
-        try (KvService service = KvService.create(SqliteKvStore.open(dir.resolve("fair"), 2), clock, 2)) {
+        // One thread: which calls ran before the quiet one is then the queue's order alone.
+        try (KvService service = KvService.create(SqliteKvStore.open(dir.resolve("fair"), 2), clock, 1)) {
             String flooded = service.createNamespace("acct", "flooded").join().id();
             String quiet = service.createNamespace("acct", "quiet").join().id();
             service.put("acct", quiet, List.of(service.write("k", new byte[] {7}, KvExpiry.NEVER, Optional.empty()))).join();
@@ -235,7 +236,7 @@ class KvServiceTest {
             refusedWith(flood.getLast(), KvProblem.OVERLOADED, "KV is busy");
             gate.countDown();
             // Refused calls completed at once; of those that ran, at most a few came before the quiet one.
-            assertThat(doneBeforeQuiet.get(30, java.util.concurrent.TimeUnit.SECONDS) - refused).isLessThanOrEqualTo(4);
+            assertThat(doneBeforeQuiet.get(30, java.util.concurrent.TimeUnit.SECONDS) - refused).isLessThanOrEqualTo(2);
             CompletableFuture.allOf(flood.stream().map(f -> f.exceptionally(e -> null)).toArray(CompletableFuture[]::new)).join();
         }
     }
