@@ -346,7 +346,8 @@ final class Subrequests {
      * Posts a host call's outcome back into the isolate as a turn of the invocation that made the
      * call. A data answer waits in the isolate's queue until its turn, which a busy isolate may
      * put off for long: its bytes count against the budget for bodies in flight until they are
-     * copied in, and one that does not fit fails the call instead of waiting in the heap.
+     * copied in, and one that does not fit is dropped, and the call fails saying that it
+     * completed, instead of the answer waiting in the heap.
      */
     void reply(int call, CompletableFuture<ChannelReply> pending) {
         pending.whenComplete((answered, failure) -> {
@@ -357,8 +358,11 @@ final class Subrequests {
                 if (bodies.admits(held.length)) {
                     bodies.hold(held);
                 } else {
+                    // The call has had its effect (a write may be committed): the message says so,
+                    // so that nobody takes it for a call that never ran.
                     reply = null;
-                    error = new InvocationException(Outcome.EXCEPTION, "Error", bodies.refusal(held.length));
+                    error = new InvocationException(Outcome.EXCEPTION, "Error", "The call completed, but its answer was "
+                            + "dropped. " + bodies.refusal(held.length));
                     held = null;
                 }
             }
