@@ -79,8 +79,7 @@ final class PlatformWorkerHost implements WorkerHost {
 
     /**
      * A worker's console line in the server's log: cut to {@link #MAX_SERVER_LOG_CHARS}, with line
-     * breaks and other control characters escaped, so that a worker can neither fill the
-     * operator's log with a few long lines nor write lines that look like the server's own.
+     * breaks and other control characters escaped ({@link ServerLogText}).
      */
     @Override
     public void log(LogLine line) {
@@ -89,33 +88,9 @@ final class PlatformWorkerHost implements WorkerHost {
         }
         Script current = script;
         WORKER_LOG.info("[{}] {}: {}", current == null ? line.scriptName() : current.ref(), line.level(),
-                serverLogText(line.message()));
+                ServerLogText.oneLine(line.message(), MAX_SERVER_LOG_CHARS));
     }
 
     /** The most of one console line the server's log shows. */
     static final int MAX_SERVER_LOG_CHARS = 2_048;
-
-    /** {@code message} as one line of the server's log: control characters escaped, cut to its length. */
-    static String serverLogText(String message) {
-        StringBuilder out = new StringBuilder(Math.min(message.length(), MAX_SERVER_LOG_CHARS) + 16);
-        for (int i = 0; i < message.length(); i++) {
-            if (out.length() >= MAX_SERVER_LOG_CHARS) {
-                return out.append("… (").append(message.length()).append(" characters)").toString();
-            }
-            char c = message.charAt(i);
-            switch (c) {
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append('\t');
-                default -> {
-                    if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029') {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.toString();
-    }
 }

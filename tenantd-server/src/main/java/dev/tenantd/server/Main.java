@@ -100,6 +100,7 @@ public final class Main implements Callable<Integer> {
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();
+                dev.tenantd.server.logging.LogSetup.flushWorkerLines();
                 stop.countDown();
             }));
             stop.await();

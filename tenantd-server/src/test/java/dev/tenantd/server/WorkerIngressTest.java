@@ -130,7 +130,8 @@ class WorkerIngressTest {
         try {
             assertThat(t.worker("GET", "thrower.localhost", "/", null).status()).isEqualTo(500);
             assertThat(log.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).startsWith("worker thrower threw: Error: xxx")
-                    .endsWith("... (" + (4 * 1024 * 1024 - LogText.MAX_CHARS) + " more characters)")
+                    // the isolate lets 16 KiB and an ellipsis out; the log line shows the first of them
+                    .endsWith("... (" + (16 * 1024 + 1 - LogText.MAX_CHARS) + " more characters)")
                     .hasSizeLessThan(LogText.MAX_CHARS + 100));
         } finally {
             ingressLog.detachAppender(log);

@@ -46,6 +46,19 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
+    /**
+     * Writes the workers' console lines still queued (for at most a second) and stops their
+     * queue; for the end of the process, when nothing else would write them.
+     */
+    public static void flushWorkerLines() {
+        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            Appender<ILoggingEvent> queue = context.getLogger(WORKER_LOGGER).getAppender("WORKERS");
+            if (queue != null) {
+                queue.stop();
+            }
+        }
+    }
+
     /** The logger of workers' console lines. */
     static final String WORKER_LOGGER = "tenantd.worker";
     /** Workers' console lines waiting to be written; past this, more are dropped. */
