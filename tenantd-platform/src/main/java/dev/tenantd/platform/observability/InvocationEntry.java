@@ -83,15 +83,29 @@ public record InvocationEntry(
 
     /** Roughly what the record takes in a store: what the size cap counts. */
     public long approximateBytes() {
-        long n = 200L + id.length() + requestId.length() + accountId.length() + namespace.length() + script.length()
-                + versionId.length() + method.length() + host.length() + path.length();
+        long n = 200L + id.length() + requestId.length() + utf8(accountId) + utf8(namespace) + utf8(script)
+                + versionId.length() + method.length() + utf8(host) + utf8(path);
         for (String t : tags) {
-            n += t.length() + 3;
+            n += utf8(t) + 3;
         }
         for (LogLine l : logs) {
-            n += l.level().length() + l.messageJson().length() + 40;
+            n += l.level().length() + utf8(l.messageJson()) + 40;
         }
-        n += exception.map(e -> e.name().length() + e.message().length() + e.stack().length() + 40).orElse(0);
+        n += exception.map(e -> utf8(e.name()) + utf8(e.message()) + utf8(e.stack()) + 40).orElse(0L);
         return n;
+    }
+
+    /** What {@code text} takes stored as UTF-8, as records are: up to three bytes a character. */
+    static long utf8(String text) {
+        long bytes = text.length();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x800 && !Character.isSurrogate(c)) {
+                bytes += 2;
+            } else if (c >= 0x80) {
+                bytes += 1; // two bytes; a surrogate pair, four in all
+            }
+        }
+        return bytes;
     }
 }

@@ -124,11 +124,17 @@ public final class InvocationRecorder implements AutoCloseable {
         return written.get();
     }
 
-    /** Stores what has queued up now, in batches; runs on the writer thread. */
+    /**
+     * Stores what has queued up by now, in batches, and no more: records arriving as fast as
+     * they are stored would otherwise keep one flush going for ever, and the retention sweep,
+     * on the same thread, would never run. What arrives meanwhile waits for the next flush.
+     */
     void flush() {
         InvocationStore target = store.orElseThrow();
         List<InvocationEntry> batch = new ArrayList<>(Math.min(BATCH, settings.queueSize()));
-        while (queue.drainTo(batch, BATCH) > 0) {
+        int left = queue.size();
+        while (left > 0 && queue.drainTo(batch, Math.min(BATCH, left)) > 0) {
+            left -= batch.size();
             batch.replaceAll(this::mapped);
             try {
                 target.insert(batch);

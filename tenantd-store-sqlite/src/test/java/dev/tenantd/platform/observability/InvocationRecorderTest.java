@@ -96,6 +96,29 @@ class InvocationRecorderTest {
     }
 
     @Test
+    void a_flush_stores_what_waited_when_it_began_so_records_that_keep_coming_cannot_hold_off_the_sweep() {
+        try (SqliteInvocationStore store = SqliteInvocationStore.open(dir, 1);
+                InvocationRecorder recorder = InvocationRecorder.start(store,
+                        ObservabilitySettings.defaults().withQueue(100, Duration.ofHours(1)), Clock.systemUTC())) {
+            int[] arrivals = {0};
+            // Every record stored brings another, as a steady stream of invocations does.
+            recorder.mapStacksWith((versionId, stack) -> {
+                if (arrivals[0]++ < 2_000) {
+                    recorder.offer(thrown("more", "Error: x"));
+                }
+                return stack;
+            });
+            for (int i = 0; i < 100; i++) {
+                recorder.offer(thrown("first", "Error: x"));
+            }
+            recorder.flush();
+            assertThat(recorder.written()).isEqualTo(100);
+            recorder.flush();
+            assertThat(recorder.written()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void sampling_follows_the_narrower_of_the_operator_and_the_script() {
         try (SqliteInvocationStore store = SqliteInvocationStore.open(dir, 1);
                 InvocationRecorder none = InvocationRecorder.start(store,
