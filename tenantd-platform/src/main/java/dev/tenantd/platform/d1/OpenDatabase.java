@@ -42,6 +42,9 @@ final class OpenDatabase implements AutoCloseable {
         IMPORT
     }
 
+    /** What a database's write-ahead log is cut back to once it has been copied into the database. */
+    static final long JOURNAL_LIMIT_BYTES = 4L << 20;
+
     private final Connection db;
     private final SQLiteConnection sqlite;
     private final D1Limits limits;
@@ -70,6 +73,9 @@ final class OpenDatabase implements AutoCloseable {
             // TEMP tables live in a database of their own (a file that no longer has a name, or
             // memory), which the limit on the main file does not reach.
             st.execute("PRAGMA temp.max_page_count = " + pages);
+            // The write-ahead log keeps the size of the largest transaction since it was made
+            // unless told otherwise: each database could take twice its limit on disk.
+            st.execute("PRAGMA journal_size_limit = " + JOURNAL_LIMIT_BYTES);
         }
         ProgressHandler.setHandler(db, PROGRESS_STEPS, new ProgressHandler() {
             @Override

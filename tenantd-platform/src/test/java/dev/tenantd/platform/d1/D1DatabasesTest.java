@@ -282,6 +282,19 @@ class D1DatabasesTest {
     }
 
     @Test
+    void the_write_ahead_log_is_cut_back_after_a_large_transaction() {
+        Path wal = dir.resolve("d1").resolve(id + ".sqlite-wal");
+        one("CREATE TABLE t (v BLOB)");
+        one("INSERT INTO t SELECT randomblob(1000000) FROM (WITH RECURSIVE c(x) AS "
+                + "(SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 16) SELECT x FROM c)");
+        assertThat(wal.toFile().length()).as("the large transaction's log").isGreaterThan(OpenDatabase.JOURNAL_LIMIT_BYTES);
+        // Once the log was copied into the database, the next write starts it again, cut back.
+        one("INSERT INTO t VALUES (1)");
+        one("INSERT INTO t VALUES (2)");
+        assertThat(wal.toFile().length()).isLessThanOrEqualTo(OpenDatabase.JOURNAL_LIMIT_BYTES);
+    }
+
+    @Test
     void like_and_glob_patterns_and_function_arguments_are_held_to_cloudflares_limits() {
         String fifty = "%" + "a".repeat(48) + "%";
         assertThat(one("SELECT ? LIKE ?", SqlValue.text("a".repeat(100)), SqlValue.text(fifty)).rows().getFirst())
