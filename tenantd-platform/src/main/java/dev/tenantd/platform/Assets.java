@@ -278,13 +278,28 @@ public final class Assets {
         for (String candidate : candidates) {
             Optional<AssetSites.File> file = site.file(candidate);
             if (file.isPresent()) {
+                String etag = "\"" + file.get().hash() + "\"";
+                List<String> headers = List.of("content-type", contentType(candidate), "etag", etag);
+                if (request.header("if-none-match").filter(tags -> namesTag(tags, etag)).isPresent()) {
+                    // The client has this file: nothing is read.
+                    return Optional.of(new WorkerResponse(304, "Not Modified", headers, new byte[0]));
+                }
                 byte[] body = request.method().equals("HEAD") ? new byte[0] : blobs.get(file.get().sha256());
-                List<String> headers = List.of("content-type", contentType(candidate),
-                        "etag", "\"" + file.get().hash() + "\"");
                 return Optional.of(new WorkerResponse(200, "OK", headers, body));
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether an If-None-Match list names {@code etag} (compared weakly, as for GET), or is {@code *}. */
+    static boolean namesTag(String tags, String etag) {
+        for (String tag : tags.split(",", 64)) {
+            String t = tag.strip();
+            if (t.equals("*") || (t.startsWith("W/") ? t.substring(2) : t).equals(etag)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static final Map<String, String> TYPES = new HashMap<>();

@@ -48,6 +48,12 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
     private final TailDelivery tailDelivery;
     private final InvocationRecords records;
     private final WorkerPool pool;
+    private final java.util.concurrent.ThreadPoolExecutor assetIo = new java.util.concurrent.ThreadPoolExecutor(2, 2, 0,
+            java.util.concurrent.TimeUnit.MILLISECONDS, new FairQueue(ASSET_QUEUE, ASSET_QUEUE / 4), r -> {
+                Thread t = new Thread(r, "tenantd-assets");
+                t.setDaemon(true);
+                return t;
+            });
     /** Invocations in flight per version; a version with none has no entry, so retired versions leave nothing behind. */
     private final ConcurrentHashMap<String, Integer> inFlight = new ConcurrentHashMap<>();
     /** Set once by {@link Platform} while it is built, before any invocation. */
@@ -107,9 +113,14 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         return pool.evicted();
     }
 
-    /** The executor that loads workers' code and reads asset files. */
+    /** The executor that loads workers' code. */
     public NamedExecutor loadExecutor() {
         return new NamedExecutor("load", pool.io());
+    }
+
+    /** The executor that reads sites and their files for requests. */
+    public NamedExecutor assetExecutor() {
+        return new NamedExecutor("assets", assetIo);
     }
 
     void meterWith(InvocationMetrics metrics) {
@@ -181,10 +192,10 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         Script serving = script.get().forRequest();
         ScriptVersion version = serving.current();
         if (assets.mayServeFirst(version, request).orElse(true)) {
-            // A site's manifest and files are read on the I/O threads, never on an event loop or a JS thread:
+            // A site's manifest and files are read on the asset threads, never on an event loop or a JS thread:
             // the requests that go there are those an asset may answer, and those of a site not parsed yet.
-            return CompletableFuture.supplyAsync(() -> assets.servesFirst(version) ? assets.serve(version, request)
-                    : Optional.<WorkerResponse>empty(), pool.io())
+            return onAssetThreads(ref.toString(), () -> assets.servesFirst(version) ? assets.serve(version, request)
+                    : Optional.<WorkerResponse>empty())
                     .exceptionallyCompose(error -> CompletableFuture.failedFuture(unavailableIfDamaged(ref, unwrap(error))))
                     .thenCompose(asset -> asset.isPresent() ? CompletableFuture.completedFuture(asset.get())
                             : run(serving, call, observe(serving, request, call),
@@ -296,8 +307,26 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
     @Override
     public CompletableFuture<WorkerResponse> serveAsset(ScriptVersion version, WorkerRequest request) {
         request.discardBody(); // assets answer from the request's method, URL and headers alone
-        return CompletableFuture.supplyAsync(() -> assets.serve(version, request)
-                .orElseGet(() -> WorkerResponse.text(404, "Not Found")), pool.io());
+        return onAssetThreads("version:" + version.id(), () -> assets.serve(version, request))
+                .thenApply(asset -> asset.orElseGet(() -> WorkerResponse.text(404, "Not Found")));
+    }
+
+    /** Requests for static assets waiting for a thread; past this, or a script's share of it, they get a 503. */
+    static final int ASSET_QUEUE = 1_024;
+
+    /**
+     * Reads a script's site and files on the asset threads, in the script's line: anyone can
+     * send requests for a site's files, and one site's flood must neither hold the threads that
+     * load every tenant's code nor keep other sites' requests waiting behind all of it.
+     */
+    private CompletableFuture<Optional<WorkerResponse>> onAssetThreads(String line,
+            java.util.function.Supplier<Optional<WorkerResponse>> read) {
+        try {
+            return FairQueue.in(line, () -> CompletableFuture.supplyAsync(read, assetIo));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(Optional.of(WorkerResponse.text(503,
+                    "Server busy: too many requests for static files are waiting; try again.")));
+        }
     }
 
     @Override
@@ -441,6 +470,7 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
     @Override
     public void close() {
         tailDelivery.close();
+        assetIo.shutdownNow();
         pool.close();
         egress.close();
     }

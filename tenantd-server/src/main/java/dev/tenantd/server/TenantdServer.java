@@ -138,7 +138,8 @@ public final class TenantdServer implements AutoCloseable {
                     .build();
             opened.push(platform::close);
             this.platform = platform;
-            metrics.bind(engine, platform.invoker(), List.of(platform.invoker().loadExecutor(), kv.executor(),
+            metrics.bind(engine, platform.invoker(), List.of(platform.invoker().loadExecutor(),
+                    platform.invoker().assetExecutor(), kv.executor(),
                     d1.executor(), cache.executor()));
             metrics.bindRecords(invocations);
             kv.timeCallsWith(metrics.timing("kv"));

@@ -46,4 +46,27 @@ class AssetsFirstTest {
             }
         }
     }
+
+    private static TestServer.Reply get(TestServer t, String host, String path, String ifNoneMatch) {
+        return t.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + t.server.port() + path))
+                .header("Host", host).header("If-None-Match", ifNoneMatch).GET());
+    }
+
+    @Test
+    void a_client_that_has_the_file_gets_a_304_with_its_etag_and_no_body() throws Exception {
+        try (TestServer t = new TestServer(dir, List.of())) {
+            deploy(t, "site", null);
+            TestServer.Reply first = t.worker("GET", "site.localhost", "/index.html", null);
+            String etag = first.headers().firstValue("etag").orElseThrow();
+            for (String tags : List.of(etag, "W/" + etag, "\"other\", " + etag, "*")) {
+                TestServer.Reply again = get(t, "site.localhost", "/index.html", tags);
+                assertThat(again.status()).as(tags).isEqualTo(304);
+                assertThat(again.body()).isEmpty();
+                assertThat(again.headers().firstValue("etag")).contains(etag);
+            }
+            TestServer.Reply changed = get(t, "site.localhost", "/index.html", "\"something-else\"");
+            assertThat(changed.status()).isEqualTo(200);
+            assertThat(changed.body()).isEqualTo(PAGE);
+        }
+    }
 }

@@ -30,13 +30,28 @@ import org.slf4j.LoggerFactory;
  * changed. Writes go to a temporary file, are fsynced, then renamed into place,
  * so a crash leaves either no blob or a whole one (and at most a temporary file,
  * removed at the next start). A failed write removes its temporary file. Reads
- * check the content against its hash: a blob changed on disk is never used.
+ * check the content against its hash: a blob changed on disk is never used. A blob read
+ * again whose file has the size and modification time it had when it was checked is not
+ * hashed again: a site's files are read for every request anyone sends.
  * Blobs nothing refers to any more are removed by {@link #collect}.
  */
 public final class BlobStore {
     private static final Logger LOG = LoggerFactory.getLogger(BlobStore.class);
     private final Path root;
     private final ReadWriteLock gate = new ReentrantReadWriteLock();
+    /** Blobs checked against their hash, with their file's size and modification time then. */
+    private final java.util.concurrent.ConcurrentHashMap<String, FileStamp> checked = new java.util.concurrent.ConcurrentHashMap<>();
+    /** How many blobs' checks are remembered; past this, all are forgotten and checked again. */
+    static final int MAX_CHECKED = 100_000;
+    private final java.util.concurrent.atomic.AtomicLong hashings = new java.util.concurrent.atomic.AtomicLong();
+
+    private record FileStamp(long size, long modifiedNanos) {
+        static FileStamp of(Path file) throws IOException {
+            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file,
+                    java.nio.file.attribute.BasicFileAttributes.class);
+            return new FileStamp(a.size(), a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS));
+        }
+    }
 
     public BlobStore(Path root) {
         this.root = root;
@@ -114,7 +129,9 @@ public final class BlobStore {
     public byte[] get(String hash) {
         Path file = path(hash);
         byte[] content;
+        FileStamp stamp;
         try {
+            stamp = FileStamp.of(file);
             content = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             LOG.error("blob {} is missing: {} does not exist", hash, file.toAbsolutePath());
@@ -123,15 +140,29 @@ public final class BlobStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read blob " + file.toAbsolutePath() + ": " + reason(e), e);
         }
+        if (stamp.equals(checked.get(hash)) && content.length == stamp.size()) {
+            return content;
+        }
+        hashings.incrementAndGet();
         String actual = sha256(content);
         if (!actual.equals(hash)) {
+            checked.remove(hash);
             LOG.error("blob {} is damaged: {} holds {} bytes whose SHA-256 is {}; it is not used", hash,
                     file.toAbsolutePath(), content.length, actual);
             throw new PlatformException(Problem.STORAGE_DAMAGED, "Stored content " + hash + " is damaged: it no "
                     + "longer matches its SHA-256, so it is not used (the server log names the file). Restore it "
                     + "from a backup or upload again.");
         }
+        if (checked.size() >= MAX_CHECKED) {
+            checked.clear();
+        }
+        checked.put(hash, stamp);
         return content;
+    }
+
+    /** How many reads hashed their blob's content (for tests). */
+    long hashings() {
+        return hashings.get();
     }
 
     /**
