@@ -134,7 +134,7 @@ public final class D1Wire {
                 for (SqlValue v : row) {
                     if (v instanceof SqlValue.Blob b) {
                         a.addObject().put("o", bytes.size()).put("l", b.length());
-                        bytes.writeBytes(b.value());
+                        bytes.writeBytes(b.shared());
                     } else {
                         a.add(inline(v));
                     }
@@ -154,14 +154,31 @@ public final class D1Wire {
                     : JSON.getNodeFactory().rawValueNode(new com.fasterxml.jackson.databind.util.RawValue(
                             r.value() > 0 ? "1e999" : "-1e999"));
             case SqlValue.Text t -> JSON.getNodeFactory().textNode(t.value());
-            case SqlValue.Blob b -> {
-                ArrayNode a = JSON.createArrayNode();
-                for (byte x : b.value()) {
-                    a.add(x & 0xff);
-                }
-                yield a;
-            }
+            case SqlValue.Blob b -> JSON.getNodeFactory().pojoNode(new BlobNumbers(b.shared()));
         };
+    }
+
+    /**
+     * A blob as the API shows it, an array of its bytes as numbers, written when the answer is:
+     * built as a tree, each byte would be a node of its own, some twenty times the blob's size.
+     */
+    private record BlobNumbers(byte[] bytes) implements com.fasterxml.jackson.databind.JsonSerializable {
+        @Override
+        public void serialize(com.fasterxml.jackson.core.JsonGenerator gen,
+                com.fasterxml.jackson.databind.SerializerProvider provider) throws java.io.IOException {
+            gen.writeStartArray(bytes, bytes.length);
+            for (byte x : bytes) {
+                gen.writeNumber(x & 0xff);
+            }
+            gen.writeEndArray();
+        }
+
+        @Override
+        public void serializeWithType(com.fasterxml.jackson.core.JsonGenerator gen,
+                com.fasterxml.jackson.databind.SerializerProvider provider,
+                com.fasterxml.jackson.databind.jsontype.TypeSerializer type) throws java.io.IOException {
+            serialize(gen, provider);
+        }
     }
 
     public static ObjectNode meta(D1Result.Meta m) {

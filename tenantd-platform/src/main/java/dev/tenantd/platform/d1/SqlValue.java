@@ -36,6 +36,11 @@ public sealed interface SqlValue {
             return value.length;
         }
 
+        /** The bytes themselves, not a copy: for writers in this package, which neither keep nor change them. */
+        byte[] shared() {
+            return value;
+        }
+
         @Override
         public boolean equals(Object other) {
             return other instanceof Blob b && Arrays.equals(value, b.value);
