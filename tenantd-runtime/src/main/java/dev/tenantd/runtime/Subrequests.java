@@ -13,6 +13,7 @@ import com.caoccao.javet.interop.V8Runtime;
 import com.caoccao.javet.values.V8Value;
 import com.caoccao.javet.values.primitive.V8ValueString;
 import com.caoccao.javet.values.reference.V8ValueArrayBuffer;
+import dev.tenantd.runtime.websocket.WebSocketLimits;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -384,6 +385,7 @@ final class Subrequests {
                     if (!delivered[0] && delivering instanceof ChannelReply.Response r) {
                         // The isolate closed before the answer came: nobody is left to read its body.
                         r.response().discardBody();
+                        closeUnclaimed(r.response());
                     }
                 }
             });
@@ -429,6 +431,7 @@ final class Subrequests {
     private void settle(Invocation owner, int call, WorkerResponse response) throws JavetException {
         if (owner == null) {
             response.discardBody();
+            closeUnclaimed(response);
         }
         int streamId = owner == null ? 0 : response.stream().map(stream -> streams.adopt(stream, owner)).orElse(0);
         boolean held = owner != null && response.body().length >= HELD_FROM;
@@ -456,10 +459,20 @@ final class Subrequests {
                     runtime.createV8ValueInteger(response.redirects()),
                     runtime.createV8ValueInteger(heldId),
                     runtime.createV8ValueDouble(held ? response.body().length : 0),
-                    runtime.createV8ValueInteger(webSockets.adopt(response.webSocket())),
+                    runtime.createV8ValueInteger(owner == null ? 0 : webSockets.adopt(response.webSocket())),
                     runtime.createV8ValueInteger(streamId),
                     runtime.createV8ValueDouble(response.stream().map(BodyStream::length).orElse(-1L)));
         }
+    }
+
+    /**
+     * Closes the WebSocket of an answer that came after the invocation that asked for it ended:
+     * nobody can take it any more, and kept, it would hold the other side's socket (and a place
+     * among this isolate's sockets) for as long as the isolate lives.
+     */
+    private static void closeUnclaimed(WorkerResponse response) {
+        response.webSocket().ifPresent(end -> end.close(WebSocketLimits.GOING_AWAY,
+                "The invocation that opened this WebSocket has ended."));
     }
 
     /** Keeps a body with the host for the worker to read later (or hand on unread); its id. */

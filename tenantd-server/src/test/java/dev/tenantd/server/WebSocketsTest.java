@@ -53,6 +53,10 @@ class WebSocketsTest {
                 if (event.data === 'spin') for (;;) {}
                 if (event.data === 'close-me') return server.close(4002, 'asked to');
                 if (event.data === 'big') return server.send('x'.repeat(2 * 1024 * 1024));
+                if (event.data === 'flood-empty') {
+                  for (let i = 0; i < 300000; i++) server.send('');
+                  return;
+                }
                 if (event.data === 'flood') {
                   const chunk = new Uint8Array(1024 * 1024);
                   for (let i = 0; i < 64; i++) server.send(chunk);
@@ -133,6 +137,11 @@ class WebSocketsTest {
                   if (url.pathname === '/rewrap') {
                     const r = await env.DISPATCHER.get(name).fetch(request);
                     return new Response(null, { status: 101, webSocket: r.webSocket });
+                  }
+                  if (url.pathname === '/abandon') {
+                    // Asks for a WebSocket and ends before the answer comes.
+                    env.DISPATCHER.get(name).fetch(new Request(request.url, { headers: { Upgrade: 'websocket' } }));
+                    return new Response('left');
                   }
                   if (url.pathname === '/relay') {
                     const upstream = (await env.DISPATCHER.get(name).fetch(request)).webSocket;
@@ -264,6 +273,26 @@ class WebSocketsTest {
                 messages++;
             }
             assertThat(messages).as("messages the server held for the client").isLessThan(64);
+        }
+    }
+
+    @Test
+    void a_websocket_answered_after_its_invocation_ended_is_closed_not_kept() {
+        assertThat(t.worker("GET", "echo.ws.test", "/abandon", null).body()).isEqualTo("left");
+        assertThat(Await.value(() -> t.worker("GET", "echo.ws.test", "/last-close", null).body()
+                .equals("1001 The invocation that opened this WebSocket has ended.") ? true : null,
+                "the abandoned socket to be closed")).isTrue();
+    }
+
+    @Test
+    void empty_messages_count_too_so_a_client_that_reads_none_of_them_is_closed() throws Exception {
+        RawWebSocket.Handshake h = RawWebSocket.connectWithSmallReceiveBuffer("ws://127.0.0.1:" + t.server.port() + "/", "x",
+                "echo.localhost");
+        assertThat(h.status()).isEqualTo(101);
+        try (RawWebSocket ws = h.socket()) {
+            ws.sendMaskedText("flood-empty"); // 300,000 empty messages come back, and none is read
+            assertThat(Await.value(() -> t.worker("GET", "echo.localhost", "/last-close", null).body()
+                    .startsWith("1008") ? true : null, "the server to give up on the client")).isTrue();
         }
     }
 

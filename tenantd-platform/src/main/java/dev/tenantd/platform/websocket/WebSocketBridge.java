@@ -104,13 +104,14 @@ public final class WebSocketBridge {
                     + " bytes.");
             return;
         }
-        if (unsent.addAndGet(size) > WebSocketLimits.UNSENT_BYTES) {
-            unsent.addAndGet(-size);
+        int cost = size + WebSocketLimits.MESSAGE_OVERHEAD_BYTES;
+        if (unsent.addAndGet(cost) > WebSocketLimits.UNSENT_BYTES) {
+            unsent.addAndGet(-cost);
             closeBoth(WebSocketLimits.POLICY_VIOLATION, "The peer does not read its messages: more than "
                     + WebSocketLimits.UNSENT_BYTES + " bytes wait for it.");
             return;
         }
-        network.send(message).onComplete(ignored -> sent(size));
+        network.send(message).onComplete(ignored -> sent(cost));
     }
 
     /** The network took (or, the connection gone, dropped) {@code size} bytes. */

@@ -27,6 +27,11 @@ public final class WebSocketLimits {
      * bound. Whoever relays another connection's messages stops reading from it well before.
      */
     public static final long UNSENT_BYTES = 16L * MAX_MESSAGE_BYTES;
+    /**
+     * What a message costs on its way beyond its payload (its frame and the write that carries
+     * it), counted with the unsent bytes: a flood of empty messages is not free.
+     */
+    public static final int MESSAGE_OVERHEAD_BYTES = 64;
     /** Unsent bytes from which a connection counts as {@linkplain WebSocketReceiver#full() full}. */
     public static final long FULL_AT_UNSENT_BYTES = MAX_MESSAGE_BYTES;
     /**
