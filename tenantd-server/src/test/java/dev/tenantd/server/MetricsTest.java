@@ -123,7 +123,7 @@ class MetricsTest {
         assertThat(s.sum("tenantd_tail_events_dropped_total", Map.of())).isZero();
         assertThat(s.sum("tenantd_tail_invocations_failed_total", Map.of())).isZero();
         assertThat(s.sum("tenantd_js_queued", Map.of("lane", "background"))).isGreaterThanOrEqualTo(0);
-        for (String executor : List.of("load", "kv", "d1", "cache")) {
+        for (String executor : List.of("load", "assets", "kv", "d1", "cache")) {
             assertThat(s.sum("executor_pool_max_threads", Map.of("name", executor))).as(executor).isGreaterThanOrEqualTo(1);
             assertThat(s.sum("executor_queued_tasks", Map.of("name", executor))).as(executor).isGreaterThanOrEqualTo(0);
             assertThat(s.sum("executor_active_threads", Map.of("name", executor))).as(executor).isGreaterThanOrEqualTo(0);
