@@ -78,6 +78,9 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         this.records = new InvocationRecords(recorder, directory);
         this.bindingKinds = kinds.apply(this);
         this.pool = new WorkerPool(engine, limits.liveIsolates(), this::loadSource, this::hostFor);
+        // Started here, not by a first task: a thread takes the priority of the thread that makes
+        // it, and a JS thread running a long turn at the lowest one may ask for the first asset.
+        assetIo.prestartAllCoreThreads();
     }
 
     BindingKinds bindingKinds() {
@@ -470,7 +473,7 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
     @Override
     public void close() {
         tailDelivery.close();
-        assetIo.shutdownNow();
+        assetIo.shutdown(); // what waits is still answered: a file read is quick
         pool.close();
         egress.close();
     }

@@ -245,11 +245,12 @@ final class IsolateSockets {
         return new WebSocketReceiver() {
             @Override
             public void message(WebSocketMessage message) {
-                int size = message.size();
-                if (size > WebSocketLimits.MAX_MESSAGE_BYTES) {
+                if (message.size() > WebSocketLimits.MAX_MESSAGE_BYTES) {
                     isolate.post(() -> tooBig(slot));
                     return;
                 }
+                // Empty messages cost too: a sender looping over send('') is bounded like any other.
+                int size = message.size() + WebSocketLimits.MESSAGE_OVERHEAD_BYTES;
                 if (slot.queuedBytes.addAndGet(size) > WebSocketLimits.QUEUED_BYTES) {
                     // A sender that does not wait for this receiver (the same isolate's own turn).
                     slot.queuedBytes.addAndGet(-size);

@@ -126,6 +126,12 @@ final class LaneQueue {
                     throw new InterruptedException();
                 }
             }
+            if (Thread.interrupted()) {
+                // Woken for a task and interrupted at once, before this thread looked: it ends
+                // as an interrupted thread does, and the wake-up goes on to another.
+                wakeOne();
+                throw new InterruptedException();
+            }
         }
     }
 

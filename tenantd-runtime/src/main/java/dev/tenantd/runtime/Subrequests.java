@@ -437,6 +437,7 @@ final class Subrequests {
         boolean held = owner != null && response.body().length >= HELD_FROM;
         if (!held && owner != null && !isolate.admitsBytes(owner, response.body().length,
                 "a subrequest's response body (" + response.body().length + " bytes)")) {
+            closeUnclaimed(response);
             return;
         }
         // A large body stays with the host until the worker reads it: handed on

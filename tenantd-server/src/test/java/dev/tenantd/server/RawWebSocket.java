@@ -57,23 +57,7 @@ final class RawWebSocket implements AutoCloseable {
     /** The same with more header lines ({@code "Name: value\r\n"} each), as a browser sends them. */
     static Handshake connect(String url, String subprotocol, String host, String moreHeaders) throws IOException {
         URI uri = URI.create(url);
-        return handshake(new Socket(uri.getHost(), uri.getPort()), uri, subprotocol, host, moreHeaders);
-    }
-
-    /**
-     * The same from a socket whose receive buffer is small, so that what the client does not
-     * read waits in the server, not in this machine's socket buffers.
-     */
-    static Handshake connectWithSmallReceiveBuffer(String url, String subprotocol, String host) throws IOException {
-        URI uri = URI.create(url);
-        Socket socket = new Socket();
-        socket.setReceiveBufferSize(4 * 1024);
-        socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()));
-        return handshake(socket, uri, subprotocol, host, "");
-    }
-
-    private static Handshake handshake(Socket socket, URI uri, String subprotocol, String host, String moreHeaders)
-            throws IOException {
+        Socket socket = new Socket(uri.getHost(), uri.getPort());
         socket.setSoTimeout(15_000);
         byte[] nonce = new byte[16];
         new SecureRandom().nextBytes(nonce);

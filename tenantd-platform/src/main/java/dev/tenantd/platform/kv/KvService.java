@@ -59,6 +59,9 @@ public final class KvService implements AutoCloseable {
             return t;
         });
         this.calls = executor;
+        // Started here, not by a first call: a thread takes the priority of the thread that makes
+        // it, and a JS thread running a long turn at the lowest one may make the first call.
+        executor.prestartAllCoreThreads();
         this.purger = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tenantd-kv-purge");
             t.setDaemon(true);

@@ -140,7 +140,7 @@ public final class BlobStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read blob " + file.toAbsolutePath() + ": " + reason(e), e);
         }
-        if (stamp.equals(checked.get(hash)) && content.length == stamp.size()) {
+        if (stamp.equals(checked.get(hash)) && content.length == stamp.size() && unchanged(file, stamp)) {
             return content;
         }
         hashings.incrementAndGet();
@@ -158,6 +158,15 @@ public final class BlobStore {
         }
         checked.put(hash, stamp);
         return content;
+    }
+
+    /** Whether the file still has {@code stamp}: not changed while it was being read. */
+    private static boolean unchanged(Path file, FileStamp stamp) {
+        try {
+            return FileStamp.of(file).equals(stamp);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** How many reads hashed their blob's content (for tests). */
