@@ -43,6 +43,30 @@ class BindingCallBudgetTest {
         }
     }
 
+    /**
+     * Runs a worker that makes ten calls with the arguments {@code args} (a JS expression of
+     * {@code i}), then a synchronous call (the host's {@code duringSyncCall}), and settles them;
+     * checks that one to four went through and the others were refused by the budget, and
+     * answers the refusals' messages.
+     */
+    private static List<String> tenCalls(WaitingHost host, String args) throws Exception {
+        List<String> out = run(host, """
+                export default { async fetch(request, env) {
+                  const calls = [];
+                  for (let i = 0; i < 10; i++) calls.push(env.ECHO.echo(ARGS));
+                  env.ECHO.now('answer them');
+                  const settled = await Promise.allSettled(calls);
+                  const refusals = settled.filter((s) => s.status === 'rejected').map((s) => s.reason.message);
+                  return new Response([settled.length - refusals.length, ...refusals].join('\\n'));
+                } };""".replace("ARGS", args));
+        int fulfilled = Integer.parseInt(out.getFirst());
+        assertThat(fulfilled).isBetween(1, 4);
+        List<String> refusals = out.subList(1, out.size());
+        assertThat(refusals).hasSize(10 - fulfilled)
+                .allSatisfy(m -> assertThat(m).contains("does not fit in the memory this server sets aside"));
+        return refusals;
+    }
+
     /** Runs the worker; its answer: "fulfilled refused", and then each refusal's message on a line. */
     private static List<String> run(WaitingHost host, String code) throws Exception {
         Worker w = Engines.get(ENGINE.load(Engines.modules("w.js", List.of(esm("w.js", code)),
@@ -59,19 +83,7 @@ class BindingCallBudgetTest {
             heldWhileWaiting[0] = ENGINE.bodies().heldBytes();
             host.waiting.forEach(f -> f.complete(ChannelReply.data("ok")));
         };
-        List<String> out = run(host, """
-                export default { async fetch(request, env) {
-                  const calls = [];
-                  for (let i = 0; i < 10; i++) calls.push(env.ECHO.echo(String(i).repeat(1 << 20)));
-                  env.ECHO.now('answer them');
-                  const settled = await Promise.allSettled(calls);
-                  const refusals = settled.filter((s) => s.status === 'rejected').map((s) => s.reason.message);
-                  return new Response([settled.length - refusals.length, ...refusals].join('\\n'));
-                } };""");
-        int fulfilled = Integer.parseInt(out.getFirst());
-        assertThat(fulfilled).isBetween(1, 4);
-        assertThat(out.subList(1, out.size())).hasSize(10 - fulfilled)
-                .allSatisfy(m -> assertThat(m).contains("does not fit in the memory this server sets aside"));
+        List<String> refusals = tenCalls(host, "String(i).repeat(1 << 20)");
         assertThat(heldWhileWaiting[0]).isGreaterThanOrEqualTo(1L << 20).isLessThanOrEqualTo(BUDGET);
         assertThat(ENGINE.bodies().heldBytes()).as("given back once answered").isZero();
     }
@@ -85,20 +97,8 @@ class BindingCallBudgetTest {
             host.waiting.forEach(f -> f.complete(ChannelReply.data("big", new byte[1 << 20])));
             heldWhileBusy[0] = ENGINE.bodies().heldBytes();
         };
-        List<String> out = run(host, """
-                export default { async fetch(request, env) {
-                  const calls = [];
-                  for (let i = 0; i < 10; i++) calls.push(env.ECHO.echo('small'));
-                  env.ECHO.now('answer them');
-                  const settled = await Promise.allSettled(calls);
-                  const refusals = settled.filter((s) => s.status === 'rejected').map((s) => s.reason.message);
-                  return new Response([settled.length - refusals.length, ...refusals].join('\\n'));
-                } };""");
-        int fulfilled = Integer.parseInt(out.getFirst());
-        assertThat(fulfilled).isBetween(1, 4);
-        assertThat(out.subList(1, out.size())).hasSize(10 - fulfilled)
-                .allSatisfy(m -> assertThat(m).contains("does not fit in the memory this server sets aside"));
-        assertThat(out.subList(1, out.size())).allSatisfy(m -> assertThat(m).startsWith("The call completed, but its answer was dropped."));
+        List<String> refusals = tenCalls(host, "'small'");
+        assertThat(refusals).allSatisfy(m -> assertThat(m).startsWith("The call completed, but its answer was dropped."));
         assertThat(heldWhileBusy[0]).isGreaterThanOrEqualTo(1L << 20).isLessThanOrEqualTo(BUDGET);
         assertThat(ENGINE.bodies().heldBytes()).as("given back once copied in").isZero();
     }

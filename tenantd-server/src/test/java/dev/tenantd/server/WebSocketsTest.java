@@ -31,31 +31,21 @@ class WebSocketsTest {
               const url = new URL(request.url);
               if (url.pathname === '/last-close') return new Response(lastClose);
               if (url.pathname === '/bare-101') return new Response(null, { status: 101 });
-              if (url.pathname === '/pair-flood-empty') {
-                // The same with empty messages: each costs its place in the queue all the same.
-                const [a, b] = new WebSocketPair();
-                a.accept();
-                b.accept();
-                let received = 0;
-                const outcome = new Promise((resolve) => {
-                  b.addEventListener('message', () => { if (++received === 300000) resolve('all delivered'); });
-                  b.addEventListener('close', (event) => resolve('closed ' + event.code));
-                });
-                for (let i = 0; i < 300000; i++) a.send('');
-                return new Response(await outcome);
-              }
               if (url.pathname === '/pair-flood') {
-                // Both ends in this isolate, and one turn that sends without ever yielding to the receiver.
+                // Both ends in this isolate, and one turn that sends without ever yielding to the
+                // receiver: 64 messages of 1 MiB, or 300,000 empty ones.
+                const empty = url.searchParams.has('empty');
+                const count = empty ? 300000 : 64;
                 const [a, b] = new WebSocketPair();
                 a.accept();
                 b.accept();
                 let received = 0;
                 const outcome = new Promise((resolve) => {
-                  b.addEventListener('message', () => { if (++received === 64) resolve('all delivered'); });
+                  b.addEventListener('message', () => { if (++received === count) resolve('all delivered'); });
                   b.addEventListener('close', (event) => resolve('closed ' + event.code));
                 });
-                const chunk = new Uint8Array(1024 * 1024);
-                for (let i = 0; i < 64; i++) a.send(chunk);
+                const chunk = empty ? '' : new Uint8Array(1024 * 1024);
+                for (let i = 0; i < count; i++) a.send(chunk);
                 return new Response(await outcome);
               }
               if (request.headers.get('upgrade') !== 'websocket') return new Response('Expected a WebSocket', { status: 426 });
@@ -295,7 +285,7 @@ class WebSocketsTest {
 
     @Test
     void empty_messages_count_too_so_a_sender_of_nothing_but_empty_ones_is_closed_with_1011() {
-        TestServer.Reply r = t.worker("GET", "echo.localhost", "/pair-flood-empty", null);
+        TestServer.Reply r = t.worker("GET", "echo.localhost", "/pair-flood?empty", null);
         assertThat(r.body()).isEqualTo("closed 1011");
     }
 
