@@ -22,10 +22,12 @@ class KvBindingKindTest {
     @Test
     void a_binding_checked_while_kv_is_too_busy_to_look_is_refused_as_overloaded() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
         // A store whose lookups wait: one KV thread and its whole queue fill up with them.
         KvStore slow = (KvStore) Proxy.newProxyInstance(KvStore.class.getClassLoader(), new Class<?>[] {KvStore.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("namespace")) {
+                        entered.countDown();
                         release.await(30, TimeUnit.SECONDS);
                         return Optional.of(new KvNamespace("ns", "acct", "title"));
                     }
@@ -38,6 +40,10 @@ class KvBindingKindTest {
         KvService kv = KvService.create(slow, Clock.systemUTC(), 1);
         List<CompletableFuture<KvNamespace>> waiting = new ArrayList<>();
         try {
+            // The thread takes the first lookup and waits in it; only then is the queue filled, so
+            // that no lookup leaves the queue while the test looks at it.
+            waiting.add(kv.namespace("acct", "ns"));
+            assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
             for (int i = 0; ; i++) {
                 CompletableFuture<KvNamespace> lookup = kv.namespace("acct", "ns");
                 if (lookup.isCompletedExceptionally()) {
