@@ -91,15 +91,7 @@ public final class Assets {
                     + "site may have at most " + MAX_FILES + ".");
         }
         pruneExpired();
-        List<Session> held = sessions.values().stream().filter(s -> s.accountId.equals(ref.accountId())).distinct()
-                .toList();
-        long heldFiles = held.stream().mapToLong(s -> s.manifest.size()).sum();
-        if (held.size() >= MAX_SESSIONS || heldFiles + manifest.size() > MAX_SESSION_FILES) {
-            throw new PlatformException(Problem.CONFLICT, "The account's asset upload sessions of the last hour hold "
-                    + held.size() + " sessions and " + heldFiles + " files; at most " + MAX_SESSIONS + " sessions and "
-                    + MAX_SESSION_FILES + " files are kept at once. Try again when older ones expire (an hour after "
-                    + "they started).");
-        }
+        checkRoom(ref.accountId(), manifest.size());
         Map<String, JsonNode> files = new LinkedHashMap<>();
         Set<String> missing = new LinkedHashSet<>();
         for (var e : manifest.properties()) {
@@ -118,7 +110,9 @@ public final class Assets {
                 throw new PlatformException(Problem.INVALID_REQUEST, "Asset '" + path
                         + "' needs a 'hash' of 32 lower-case hex digits and a 'size' in bytes.");
             }
-            files.put(path, file);
+            // Only what is checked is kept: a manifest's other fields could be megabytes per
+            // file, held for the session's hour.
+            files.put(path, Platform.JSON.createObjectNode().put("hash", hash).put("size", file.path("size").asLong()));
         }
         // Marked used before they are looked up: a collection that runs meanwhile keeps what this session counts on.
         List<String> hashes = files.values().stream().map(f -> f.get("hash").asText()).distinct().toList();
@@ -130,7 +124,12 @@ public final class Assets {
         }
         Session session = new Session(ref, files, java.util.Collections.synchronizedSet(missing));
         String token = token();
-        sessions.put(token, session);
+        synchronized (sessions) {
+            // Checked again where the session is added: sessions started at once all passed the
+            // first check before any of them was added.
+            checkRoom(ref.accountId(), files.size());
+            sessions.put(token, session);
+        }
         if (missing.isEmpty()) {
             return new SessionStart(complete(session), List.of());
         }
@@ -225,6 +224,18 @@ public final class Assets {
 
     private void pruneExpired() {
         sessions.values().removeIf(s -> s.expires < System.currentTimeMillis());
+    }
+
+    /** Refuses a session of {@code files} files when the account's sessions have no room for it. */
+    private void checkRoom(String accountId, int files) {
+        List<Session> held = sessions.values().stream().filter(s -> s.accountId.equals(accountId)).distinct().toList();
+        long heldFiles = held.stream().mapToLong(s -> s.manifest.size()).sum();
+        if (held.size() >= MAX_SESSIONS || heldFiles + files > MAX_SESSION_FILES) {
+            throw new PlatformException(Problem.CONFLICT, "The account's asset upload sessions of the last hour hold "
+                    + held.size() + " sessions and " + heldFiles + " files; at most " + MAX_SESSIONS + " sessions and "
+                    + MAX_SESSION_FILES + " files are kept at once. Try again when older ones expire (an hour after "
+                    + "they started).");
+        }
     }
 
     private static String token() {
