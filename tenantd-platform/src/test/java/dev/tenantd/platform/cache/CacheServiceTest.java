@@ -144,14 +144,7 @@ class CacheServiceTest {
             CacheKey quiet = CacheKey.of("worker:tenants/quiet", Optional.empty(), "https://x/kept");
             cache.put(quiet, NONE, 200, "OK", NONE, bytes("kept")).join();
             // From here on every call waits at the gate before it runs: the flood is queued whole.
-            cache.timeCallsWith(pool -> task -> pool.execute(() -> {
-                try {
-                    gate.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                task.run();
-            }));
+            cache.timeCallsWith(dev.tenantd.platform.GatedCalls.behind(gate));
             java.util.concurrent.atomic.AtomicInteger floodDone = new java.util.concurrent.atomic.AtomicInteger();
             java.util.List<java.util.concurrent.CompletableFuture<Boolean>> flood = java.util.stream.IntStream.range(0, 1_100)
                     .mapToObj(i -> cache.put(CacheKey.of("worker:tenants/flooder", Optional.empty(), "https://x/" + i), NONE,

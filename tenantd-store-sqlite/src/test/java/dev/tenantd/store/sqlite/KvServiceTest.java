@@ -215,14 +215,7 @@ class KvServiceTest {
             String quiet = service.createNamespace("acct", "quiet").join().id();
             service.put("acct", quiet, List.of(service.write("k", new byte[] {7}, KvExpiry.NEVER, Optional.empty()))).join();
             // From here on every call waits at the gate before it runs: the flood is queued whole.
-            service.timeCallsWith(pool -> task -> pool.execute(() -> {
-                try {
-                    gate.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                task.run();
-            }));
+            service.timeCallsWith(dev.tenantd.platform.GatedCalls.behind(gate));
             java.util.concurrent.atomic.AtomicInteger floodDone = new java.util.concurrent.atomic.AtomicInteger();
             List<CompletableFuture<Void>> flood = IntStream.range(0, 1_100).mapToObj(i -> service.put("acct", flooded,
                     List.of(service.write("k" + i, new byte[] {1}, KvExpiry.NEVER, Optional.empty())))
