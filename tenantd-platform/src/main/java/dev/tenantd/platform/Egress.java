@@ -86,7 +86,7 @@ public final class Egress implements AutoCloseable {
         this.apiAddress = apiAddress;
         this.bodies = bodies;
         this.maxBodyBytes = maxBodyBytes;
-        this.webSockets = new OutboundWebSockets(vertx);
+        this.webSockets = new OutboundWebSockets(vertx, bodies);
         this.client = vertx.createHttpClient(new HttpClientOptions()
                 .setForceSni(true)
                 .setConnectTimeout(10_000)

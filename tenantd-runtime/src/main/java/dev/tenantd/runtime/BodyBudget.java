@@ -17,6 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * this caps what crosses between them, so that many large bodies at once are refused with
  * a clear error instead of exhausting the host. A body counts from {@link #hold} until it
  * is {@link #release released}, or, for a path that drops it, until it is collected.
+ * WebSocket messages waiting for an isolate or for a peer count here too, each with its
+ * overhead ({@link #reserve}), since thousands of open sockets could otherwise hold gigabytes
+ * between them within every per-socket limit.
  *
  * <p>A response body waiting for its client to take it is held for as long as the client
  * takes, and a client that reads nothing could keep it for good: many such clients would
@@ -25,7 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * go; when the budget refuses a body, the bodies whose clients have taken less than
  * {@value #PROGRESS_BYTES} bytes in the last {@value #RECLAIMABLE_AFTER_SECONDS} seconds are
  * let go (their connections closed), the longest stalled first, until an eighth of the budget
- * is free again. Clients that keep taking their responses are not touched.
+ * is free again. Clients that keep taking their responses are not touched. A WebSocket whose
+ * peer stops taking its messages is {@linkplain #sending(Object, Outgoing) registered} the same
+ * way and closed the same way.
  */
 public final class BodyBudget {
     /** Bodies smaller than this are not counted: they cannot add up to a danger before the heap notices. */
@@ -33,10 +38,11 @@ public final class BodyBudget {
     private static final Cleaner CLEANER = Cleaner.create();
 
     private final long capacityBytes;
+    private final long quietNanos;
     private final AtomicLong held = new AtomicLong();
     private final Map<byte[], Cleaner.Cleanable> holds = Collections.synchronizedMap(new WeakHashMap<>());
-    /** Bodies on their way to a client, by identity, with when they were handed over and how to drop them. */
-    private final Map<byte[], Sending> sending = new ConcurrentHashMap<>();
+    /** What is on its way to clients (bodies, WebSockets), by identity, with when it last moved and how to drop it. */
+    private final Map<Object, Sending> sending = new ConcurrentHashMap<>();
     private final AtomicLong lastReclaim = new AtomicLong(System.nanoTime() - RECLAIM_INTERVAL_NANOS);
 
     /**
@@ -50,28 +56,47 @@ public final class BodyBudget {
     static final long PROGRESS_BYTES = 64 * 1024;
     private static final long RECLAIM_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    /** A body on its way to a client; the progress fields are touched only under the reclaim's lock. */
+    /**
+     * Memory on its way to a client, as a full budget sees it when it looks for what to let go:
+     * a response body, or the messages a WebSocket's peer has not taken yet.
+     */
+    public interface Outgoing {
+        /** Bytes held for the client now, which letting go frees. */
+        long heldBytes();
+
+        /** Bytes the client has taken so far; never decreases. */
+        long takenBytes();
+
+        /** Lets go (closes the connection); run at most once, on any thread. */
+        void drop();
+    }
+
+    /** Something registered as {@link #sending}; the progress fields are touched only under the reclaim's lock. */
     private static final class Sending {
-        final byte[] body;
-        final java.util.function.LongSupplier unsent;
-        final Runnable drop;
-        long lastUnsent;
+        final Object key;
+        final Outgoing out;
+        long lastTaken;
         long quietSince;
 
-        Sending(byte[] body, java.util.function.LongSupplier unsent, Runnable drop, long now) {
-            this.body = body;
-            this.unsent = unsent;
-            this.drop = drop;
-            this.lastUnsent = body.length;
+        Sending(Object key, Outgoing out, long now) {
+            this.key = key;
+            this.out = out;
+            this.lastTaken = out.takenBytes();
             this.quietSince = now;
         }
     }
 
     public BodyBudget(long capacityBytes) {
+        this(capacityBytes, TimeUnit.SECONDS.toNanos(RECLAIMABLE_AFTER_SECONDS));
+    }
+
+    /** A budget that lets go of what was quiet for {@code quietNanos} (tests: shorter than the 30 s above). */
+    BodyBudget(long capacityBytes, long quietNanos) {
         if (capacityBytes < COUNTED_FROM) {
             throw new IllegalArgumentException("the budget for buffered bodies must be at least " + COUNTED_FROM + " bytes");
         }
         this.capacityBytes = capacityBytes;
+        this.quietNanos = quietNanos;
     }
 
     public long capacityBytes() {
@@ -104,8 +129,36 @@ public final class BodyBudget {
      */
     public void sending(byte[] body, java.util.function.LongSupplier unsent, Runnable drop) {
         if (body.length >= COUNTED_FROM) {
-            sending.put(body, new Sending(body, unsent, drop, System.nanoTime()));
+            sending(body, new Outgoing() {
+                @Override
+                public long heldBytes() {
+                    return body.length;
+                }
+
+                @Override
+                public long takenBytes() {
+                    return body.length - unsent.getAsLong();
+                }
+
+                @Override
+                public void drop() {
+                    drop.run();
+                }
+            });
         }
+    }
+
+    /**
+     * Something that holds counted memory for a client (a WebSocket's unsent messages) may be let
+     * go by a full budget when its client stops taking it, until {@link #stopSending}.
+     */
+    public void sending(Object key, Outgoing out) {
+        sending.put(key, new Sending(key, out, System.nanoTime()));
+    }
+
+    /** What {@link #sending(Object, Outgoing)} registered is gone; nothing when it was not there. */
+    public void stopSending(Object key) {
+        sending.remove(key);
     }
 
     private void reclaim(long wanted) {
@@ -116,11 +169,12 @@ public final class BodyBudget {
         }
         List<Sending> stalled;
         synchronized (this) {
-            long quietEnough = now - TimeUnit.SECONDS.toNanos(RECLAIMABLE_AFTER_SECONDS);
+            long quietEnough = now - quietNanos;
             for (Sending s : sending.values()) {
-                long unsent = s.unsent.getAsLong();
-                if (s.lastUnsent - unsent >= PROGRESS_BYTES) {
-                    s.lastUnsent = unsent;
+                long taken = s.out.takenBytes();
+                // Holding nothing for the client is keeping up with it.
+                if (taken - s.lastTaken >= PROGRESS_BYTES || s.out.heldBytes() == 0) {
+                    s.lastTaken = taken;
                     s.quietSince = now;
                 }
             }
@@ -133,9 +187,10 @@ public final class BodyBudget {
             if (freed >= target) {
                 break;
             }
-            if (sending.remove(s.body, s)) {
-                freed += s.body.length;
-                s.drop.run();
+            long held = s.out.heldBytes();
+            if (held > 0 && sending.remove(s.key, s)) {
+                freed += held;
+                s.out.drop();
             }
         }
     }

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * response. An accepted socket gets an invocation of its own; every message and its close
  * run as a turn of it, with a fresh CPU budget each. What arrives waits in the isolate's
  * mailbox, at most {@link WebSocketLimits#QUEUED_MESSAGES} per socket: past that the
- * sender is told to stop reading until the isolate catches up.
+ * sender is told to stop reading until the isolate catches up. What waits counts against the
+ * process's {@link BodyBudget} as well; a message that does not fit closes the socket with 1013.
  *
  * <p>Touched only inside the isolate's turns, but for the receivers, which are called
  * from the threads that deliver messages and only post turns.
@@ -85,12 +86,14 @@ final class IsolateSockets {
     }
 
     private final Isolate isolate;
+    private final BodyBudget bodies;
     private final Map<Integer, Slot> slots = new HashMap<>();
     private int nextId;
     private volatile int open;
 
-    IsolateSockets(Isolate isolate) {
+    IsolateSockets(Isolate isolate, BodyBudget bodies) {
         this.isolate = isolate;
+        this.bodies = bodies;
     }
 
     /** Sockets this isolate holds now. */
@@ -257,6 +260,11 @@ final class IsolateSockets {
                     isolate.post(() -> overrun(slot));
                     return;
                 }
+                if (!bodies.reserve(size)) {
+                    slot.queuedBytes.addAndGet(-size);
+                    isolate.post(() -> closeBothWays(slot, WebSocketLimits.TRY_AGAIN_LATER, WebSocketLimits.SERVER_BUSY));
+                    return;
+                }
                 slot.queued.incrementAndGet();
                 isolate.post(() -> {
                     try {
@@ -267,6 +275,7 @@ final class IsolateSockets {
                             }, !fromThisIsolate(slot));
                         }
                     } finally {
+                        bodies.unreserve(size);
                         slot.queuedBytes.addAndGet(-size);
                         if (slot.queued.decrementAndGet() < WebSocketLimits.QUEUED_MESSAGES) {
                             runDrained(slot);

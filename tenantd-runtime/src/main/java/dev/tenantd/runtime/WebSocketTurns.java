@@ -26,9 +26,11 @@ final class WebSocketTurns implements IsolateSockets.Isolate {
     private final WorkerHost host;
     private final ScheduledExecutorService timers;
     private final String scriptName;
-    private final IsolateSockets sockets = new IsolateSockets(this);
+    private final IsolateSockets sockets;
 
-    WebSocketTurns(IsolateTurns isolate, WorkerHost host, ScheduledExecutorService timers, String scriptName) {
+    WebSocketTurns(IsolateTurns isolate, WorkerHost host, ScheduledExecutorService timers, String scriptName,
+            BodyBudget bodies) {
+        this.sockets = new IsolateSockets(this, bodies);
         this.isolate = isolate;
         this.host = host;
         this.timers = timers;

@@ -110,7 +110,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         this.memory = new IsolateMemory(engine.options().heapLimitMb() * 1024L * 1024L, zlib::nativeBytes);
         this.console = new WorkerLog(this, host, scriptName);
         this.timers = new WorkerTimers(this, engine.timers());
-        this.webSockets = new WebSocketTurns(this, host, engine.timers(), scriptName);
+        this.webSockets = new WebSocketTurns(this, host, engine.timers(), scriptName, engine.bodies());
         this.subrequests = new Subrequests(this, host, engine.bodies(), webSockets.sockets(),
                 this::rpcCaller, scriptName);
         this.rpcExports = new RpcExports(this, subrequests);

@@ -179,7 +179,7 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
         if (upgrade && response.status() == 101) {
             request.toWebSocket().onComplete(ar -> {
                 if (ar.succeeded()) {
-                    WebSocketBridge.bridge(vertx, ar.result(), end);
+                    WebSocketBridge.bridge(vertx, ar.result(), end, bodies);
                 } else {
                     LOG.debug("WebSocket handshake with the client failed: {}", ar.cause().toString());
                     end.close(WebSocketLimits.ABNORMAL, "The client's WebSocket handshake failed.");

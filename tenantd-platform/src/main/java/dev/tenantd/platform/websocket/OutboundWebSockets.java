@@ -1,5 +1,6 @@
 package dev.tenantd.platform.websocket;
 
+import dev.tenantd.runtime.BodyBudget;
 import dev.tenantd.runtime.InvocationException;
 import dev.tenantd.runtime.Outcome;
 import dev.tenantd.runtime.WorkerRequest;
@@ -59,13 +60,16 @@ public final class OutboundWebSockets implements AutoCloseable {
     private final Vertx vertx;
     private final HttpClient client;
     private final long handshakeTimeoutMs;
+    private final BodyBudget bodies;
 
-    public OutboundWebSockets(Vertx vertx) {
-        this(vertx, HANDSHAKE_TIMEOUT_MS);
+    /** @param bodies the process's budget for bodies in flight, which messages waiting for a server count against */
+    public OutboundWebSockets(Vertx vertx, BodyBudget bodies) {
+        this(vertx, bodies, HANDSHAKE_TIMEOUT_MS);
     }
 
-    OutboundWebSockets(Vertx vertx, long handshakeTimeoutMs) {
+    OutboundWebSockets(Vertx vertx, BodyBudget bodies, long handshakeTimeoutMs) {
         this.vertx = vertx;
+        this.bodies = bodies;
         this.handshakeTimeoutMs = handshakeTimeoutMs;
         // The handshake is an HTTP request of this server's own making, so that a server that
         // refuses it answers as to any fetch(): its body streams to the worker within the
@@ -188,7 +192,7 @@ public final class OutboundWebSockets implements AutoCloseable {
                     "The WebSocket connection to " + hostHeader + " failed: the server's handshake " + wrong.get() + "."));
         }
         WebSocketPipe pipe = new WebSocketPipe();
-        WebSocketBridge.bridge(vertx, new ClientConnection(vertx, response.netSocket()), pipe.first());
+        WebSocketBridge.bridge(vertx, new ClientConnection(vertx, response.netSocket()), pipe.first(), bodies);
         List<String> headers = new ArrayList<>();
         String protocol = response.getHeader("sec-websocket-protocol");
         if (protocol != null) {

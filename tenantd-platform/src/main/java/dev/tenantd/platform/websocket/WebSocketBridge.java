@@ -1,5 +1,6 @@
 package dev.tenantd.platform.websocket;
 
+import dev.tenantd.runtime.BodyBudget;
 import dev.tenantd.runtime.websocket.WebSocketEnd;
 import dev.tenantd.runtime.websocket.WebSocketLimits;
 import dev.tenantd.runtime.websocket.WebSocketMessage;
@@ -18,35 +19,58 @@ import java.util.concurrent.TimeUnit;
  * Messages for the peer that the network has not taken yet are counted: past
  * {@link WebSocketLimits#FULL_AT_UNSENT_BYTES} the worker's end reads as full (a relay from
  * another connection stops reading it), and past {@link WebSocketLimits#UNSENT_BYTES} the peer
- * is taken not to read at all and the connection closes with 1008.
+ * is taken not to read at all and the connection closes with 1008. The unsent bytes count
+ * against the process's {@link BodyBudget} too: when it is full the connection closes with 1013,
+ * and a peer that has taken next to nothing for a while may be let go to make room, as a slow
+ * reader of a response body is.
  */
 public final class WebSocketBridge {
     private final Vertx vertx;
     private final NetworkSocket network;
     private final WebSocketEnd worker;
+    private final BodyBudget bodies;
     private volatile long lastMessageNanos = System.nanoTime();
     private volatile boolean closed;
     /** Bytes written to the network that it has not taken yet. */
     private final java.util.concurrent.atomic.AtomicLong unsent = new java.util.concurrent.atomic.AtomicLong();
+    /** Bytes the network has taken so far. */
+    private final java.util.concurrent.atomic.AtomicLong taken = new java.util.concurrent.atomic.AtomicLong();
     /** What waits for the unsent bytes to go below {@link WebSocketLimits#FULL_AT_UNSENT_BYTES}. */
     private final java.util.List<Runnable> drained = new java.util.ArrayList<>();
 
-    private WebSocketBridge(Vertx vertx, NetworkSocket network, WebSocketEnd worker) {
+    private WebSocketBridge(Vertx vertx, NetworkSocket network, WebSocketEnd worker, BodyBudget bodies) {
         this.vertx = vertx;
         this.network = network;
         this.worker = worker;
+        this.bodies = bodies;
     }
 
     /** Starts relaying between {@code network} and {@code worker} until either side closes. */
-    public static void bridge(Vertx vertx, WebSocketBase network, WebSocketEnd worker) {
-        bridge(vertx, new VertxNetworkSocket(network), worker);
+    public static void bridge(Vertx vertx, WebSocketBase network, WebSocketEnd worker, BodyBudget bodies) {
+        bridge(vertx, new VertxNetworkSocket(network), worker, bodies);
     }
 
-    static void bridge(Vertx vertx, NetworkSocket network, WebSocketEnd worker) {
-        new WebSocketBridge(vertx, network, worker).start();
+    static void bridge(Vertx vertx, NetworkSocket network, WebSocketEnd worker, BodyBudget bodies) {
+        new WebSocketBridge(vertx, network, worker, bodies).start();
     }
 
     private void start() {
+        bodies.sending(this, new BodyBudget.Outgoing() {
+            @Override
+            public long heldBytes() {
+                return unsent.get();
+            }
+
+            @Override
+            public long takenBytes() {
+                return taken.get();
+            }
+
+            @Override
+            public void drop() {
+                closeBoth(WebSocketLimits.TRY_AGAIN_LATER, WebSocketLimits.SERVER_BUSY);
+            }
+        });
         worker.attach(new WebSocketReceiver() {
             @Override
             public void message(WebSocketMessage message) {
@@ -73,6 +97,7 @@ public final class WebSocketBridge {
             public void closed(int code, String reason) {
                 closed = true;
                 network.close(code, reason);
+                bodies.stopSending(WebSocketBridge.this);
             }
         });
         network.listen(new NetworkSocket.Listener() {
@@ -83,6 +108,7 @@ public final class WebSocketBridge {
 
             @Override
             public void closed(int code, String reason) {
+                bodies.stopSending(WebSocketBridge.this);
                 if (closed) {
                     return;
                 }
@@ -111,11 +137,18 @@ public final class WebSocketBridge {
                     + WebSocketLimits.UNSENT_BYTES + " bytes wait for it.");
             return;
         }
+        if (!bodies.reserve(cost)) {
+            unsent.addAndGet(-cost);
+            closeBoth(WebSocketLimits.TRY_AGAIN_LATER, WebSocketLimits.SERVER_BUSY);
+            return;
+        }
         network.send(message).onComplete(ignored -> sent(cost));
     }
 
     /** The network took (or, the connection gone, dropped) {@code size} bytes. */
     private void sent(int size) {
+        bodies.unreserve(size);
+        taken.addAndGet(size);
         if (unsent.addAndGet(-size) >= WebSocketLimits.FULL_AT_UNSENT_BYTES) {
             return;
         }
@@ -129,6 +162,7 @@ public final class WebSocketBridge {
 
     private void closeBoth(int code, String reason) {
         closed = true;
+        bodies.stopSending(this);
         network.close(code, reason);
         worker.close(code, reason);
     }
@@ -162,6 +196,7 @@ public final class WebSocketBridge {
                 return;
             }
             closed = true;
+            bodies.stopSending(this);
             String reason = "The WebSocket was idle for " + WebSocketLimits.IDLE_SECONDS + " seconds.";
             network.close(WebSocketLimits.GOING_AWAY, reason);
             worker.close(WebSocketLimits.GOING_AWAY, reason);

@@ -3,6 +3,7 @@ package dev.tenantd.platform.websocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tenantd.runtime.BodyBudget;
 import dev.tenantd.runtime.InvocationException;
 import dev.tenantd.runtime.WorkerRequest;
 import dev.tenantd.runtime.WorkerResponse;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
 
 /** A worker's outbound WebSockets to real servers on loopback: Vert.x's, and raw sockets that misbehave. */
 class OutboundWebSocketsTest {
+    private static final BodyBudget BODIES = new BodyBudget(1L << 30);
     private final Vertx vertx = Vertx.vertx();
     private final List<Socket> accepted = new ArrayList<>();
 
@@ -51,7 +53,7 @@ class OutboundWebSocketsTest {
         HttpServer server = vertx.createHttpServer().webSocketHandler(ws -> { })
                 .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         int port = server.actualPort();
-        try (OutboundWebSockets sockets = new OutboundWebSockets(vertx, 20_000)) {
+        try (OutboundWebSockets sockets = new OutboundWebSockets(vertx, BODIES, 20_000)) {
             List<CompletableFuture<WorkerResponse>> answers = new ArrayList<>();
             for (int i = 0; i < 60; i++) {
                 answers.add(connect(sockets, port, "/", List.of()));
@@ -65,7 +67,7 @@ class OutboundWebSocketsTest {
     @Test
     void a_server_that_never_answers_the_handshake_fails_the_connection_and_is_let_go() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-                OutboundWebSockets sockets = new OutboundWebSockets(vertx, 500)) {
+                OutboundWebSockets sockets = new OutboundWebSockets(vertx, BODIES, 500)) {
             CompletableFuture<Integer> closedByClient = new CompletableFuture<>();
             Thread.ofVirtual().start(() -> {
                 try {
@@ -114,7 +116,7 @@ class OutboundWebSocketsTest {
                 }
             });
         }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        try (OutboundWebSockets sockets = new OutboundWebSockets(vertx, 20_000)) {
+        try (OutboundWebSockets sockets = new OutboundWebSockets(vertx, BODIES, 20_000)) {
             WorkerResponse response = connect(sockets, server.actualPort(), "/", List.of()).get(60, TimeUnit.SECONDS);
             assertThat(response.status()).isEqualTo(101);
             Received received = Received.attach(response.webSocket().orElseThrow());
@@ -142,7 +144,7 @@ class OutboundWebSocketsTest {
             socket.handler(fromClient::complete);
             socket.closeHandler(v -> clientHungUp.complete(null));
         });
-        try (OutboundWebSockets sockets = new OutboundWebSockets(vertx, 20_000)) {
+        try (OutboundWebSockets sockets = new OutboundWebSockets(vertx, BODIES, 20_000)) {
             WorkerResponse response = connect(sockets, port, "/", List.of()).get(60, TimeUnit.SECONDS);
             Received received = Received.attach(response.webSocket().orElseThrow());
             assertThat(received.next()).isEqualTo("closed 1009 Message too big: the limit is 1048576 bytes.");
@@ -160,7 +162,7 @@ class OutboundWebSocketsTest {
         HttpServer server = vertx.createHttpServer().webSocketHandler(ws ->
                 ws.binaryMessageHandler(bytes -> ws.writeTextMessage("binary of " + bytes.length())))
                 .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        try (OutboundWebSockets sockets = new OutboundWebSockets(vertx, 20_000)) {
+        try (OutboundWebSockets sockets = new OutboundWebSockets(vertx, BODIES, 20_000)) {
             WorkerResponse response = connect(sockets, server.actualPort(), "/", List.of()).get(60, TimeUnit.SECONDS);
             Received received = Received.attach(response.webSocket().orElseThrow());
             // 120 messages of 200 KB: 24 MB, more than the 16 MiB that may wait unsent, one at a time.
@@ -178,7 +180,7 @@ class OutboundWebSocketsTest {
             socket.closeHandler(v -> clientHungUp.complete(null));
             socket.write("HTTP/1.1 403 Forbidden\r\ncontent-length: 4\r\n\r\nnope");
         });
-        try (OutboundWebSockets sockets = new OutboundWebSockets(vertx, 20_000)) {
+        try (OutboundWebSockets sockets = new OutboundWebSockets(vertx, BODIES, 20_000)) {
             WorkerResponse refused = connect(sockets, port, "/", List.of()).get(60, TimeUnit.SECONDS);
             assertThat(refused.status()).isEqualTo(403);
             assertThat(new String(refused.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("nope");
@@ -191,7 +193,7 @@ class OutboundWebSocketsTest {
         // The server refuses with a body it never finishes: the answer is the worker's at once, to read as it streams.
         int port = rawServer((socket, key) -> socket.write("HTTP/1.1 403 Forbidden\r\ntransfer-encoding: chunked\r\n\r\n"
                 + "9\r\nnot here!\r\n"));
-        try (OutboundWebSockets sockets = new OutboundWebSockets(vertx, 20_000)) {
+        try (OutboundWebSockets sockets = new OutboundWebSockets(vertx, BODIES, 20_000)) {
             CompletableFuture<WorkerResponse> answer = sockets.connect(request(port, "/", List.of()), "127.0.0.1", port, false,
                     InetAddress.getLoopbackAddress(), "127.0.0.1:" + port, "/", started -> { }, response -> {
                         Promise<WorkerResponse> first = Promise.promise();
@@ -210,7 +212,7 @@ class OutboundWebSocketsTest {
         int wrongKey = rawServer((socket, key) -> socket.write(switched(OutboundWebSockets.acceptFor(key + "x")) + ""));
         int wrongProtocol = rawServer((socket, key) -> socket.write(switched(OutboundWebSockets.acceptFor(key))
                 .replace("\r\n\r\n", "\r\nsec-websocket-protocol: chat.v9\r\n\r\n")));
-        try (OutboundWebSockets sockets = new OutboundWebSockets(vertx, 20_000)) {
+        try (OutboundWebSockets sockets = new OutboundWebSockets(vertx, BODIES, 20_000)) {
             assertThatThrownBy(() -> connect(sockets, wrongKey, "/", List.of()).get(60, TimeUnit.SECONDS))
                     .cause().isInstanceOf(InvocationException.class)
                     .hasMessageContaining("the server's handshake has a wrong Sec-WebSocket-Accept");

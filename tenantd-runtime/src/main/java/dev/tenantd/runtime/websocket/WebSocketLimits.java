@@ -51,6 +51,10 @@ public final class WebSocketLimits {
     public static final int ABNORMAL = 1006;
     public static final int TOO_BIG = 1009;
     public static final int INTERNAL_ERROR = 1011;
+    /** "Try Again Later": the server's memory for messages in flight is full. */
+    public static final int TRY_AGAIN_LATER = 1013;
+    /** The reason sent with {@link #TRY_AGAIN_LATER} (a close reason must fit in 123 bytes). */
+    public static final String SERVER_BUSY = "Server busy: the memory set aside for messages in flight is full; try again later.";
 
     private WebSocketLimits() {
     }
