@@ -8,7 +8,17 @@ import io.vertx.core.http.HttpServerResponse;
 
 /** Cloudflare's response envelope: success, errors, messages, result, result_info. */
 final class Envelope {
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Tokens in one JSON document read by {@link #JSON}. */
+    static final long MAX_TOKENS = 2_000_000;
+    /**
+     * Request bodies are read as trees with this mapper: at most {@value #MAX_TOKENS} tokens each
+     * (an asset manifest of the most files takes 700,000), since a tree of small values takes
+     * some forty times its JSON text in the heap every tenant shares. KV's bulk bodies, which
+     * may be larger, are read as streams ({@link KvBulk}).
+     */
+    static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxTokenCount(MAX_TOKENS)
+                    .build()).build());
 
     private Envelope() {
     }

@@ -232,17 +232,17 @@ final class KvApi {
     // ---- bulk
 
     private CompletableFuture<Reply> bulkPut(RoutingContext ctx, String accountId) {
-        List<KvWrite> writes = KvBulk.writes(kv, jsonArray(ctx));
+        List<KvWrite> writes = KvBulk.writes(kv, RequestBody.of(ctx).bytes());
         return kv.put(accountId, ctx.pathParam("ns"), writes).thenApply(done -> Reply.of(bulkResult(writes.size())));
     }
 
     private CompletableFuture<Reply> bulkDelete(RoutingContext ctx, String accountId) {
-        List<String> keys = KvBulk.keys(jsonArray(ctx));
+        List<String> keys = KvBulk.keys(RequestBody.of(ctx).bytes());
         return kv.delete(accountId, ctx.pathParam("ns"), keys).thenApply(done -> Reply.of(bulkResult(keys.size())));
     }
 
     private CompletableFuture<Reply> bulkGet(RoutingContext ctx, String accountId) {
-        KvBulk.Lookup lookup = KvBulk.lookup(jsonBody(ctx));
+        KvBulk.Lookup lookup = KvBulk.lookup(RequestBody.of(ctx).bytes());
         return kv.getMany(accountId, ctx.pathParam("ns"), lookup.keys()).thenApply(found -> {
             ObjectNode values = Envelope.JSON.createObjectNode();
             for (Map.Entry<String, Optional<KvEntry>> e : found.entrySet()) {
@@ -261,14 +261,6 @@ final class KvApi {
     }
 
     // ---- plumbing
-
-    private static JsonNode jsonArray(RoutingContext ctx) {
-        JsonNode node = json(ctx);
-        if (!node.isArray()) {
-            throw ApiError.invalidJsonBody("The request body must be a JSON array.");
-        }
-        return node;
-    }
 
     private static JsonNode jsonBody(RoutingContext ctx) {
         JsonNode node = json(ctx);

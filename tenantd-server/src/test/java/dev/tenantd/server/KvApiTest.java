@@ -272,6 +272,50 @@ class KvApiTest {
         assertThat(new String(getBytes(ns("/" + id + "/values/a")), StandardCharsets.UTF_8)).isEqualTo("alpha");
     }
 
+    /** A reply, and the bytes every thread of this JVM (the server's included) allocated while it was asked for. */
+    record Measured(TestServer.Reply reply, long allocated) {
+        static Measured of(java.util.function.Supplier<TestServer.Reply> ask) {
+            com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                    .getThreadMXBean();
+            long before = threads.getTotalThreadAllocatedBytes();
+            TestServer.Reply reply = ask.get();
+            return new Measured(reply, threads.getTotalThreadAllocatedBytes() - before);
+        }
+    }
+
+    @Test
+    void a_bulk_body_is_read_entry_by_entry_so_small_entries_cannot_blow_it_up_in_memory() {
+        String id = create("bulk-bomb");
+        // What the bodies themselves take on their way (about 40 MB here), and room to spare.
+        long bound = 120L * 1024 * 1024;
+        // 6 MB of empty objects: as one tree of the whole document, some 250 MB allocated. The
+        // first is refused before the others are read.
+        String empties = "[" + "{},".repeat(2_000_000) + "{}]";
+        Measured m = Measured.of(() -> putJson(ns("/" + id + "/bulk"), empties));
+        assertThat(m.allocated()).as("bytes allocated for a 6 MB body").isLessThan(bound);
+        refused(m.reply(), 400, 10014, "Entry 0 of the bulk write needs a string 'key'");
+        String keys = "[" + "\"k\",".repeat(2_000_000) + "\"k\"]";
+        m = Measured.of(() -> deleteJson(ns("/" + id + "/bulk"), keys));
+        assertThat(m.allocated()).as("bytes allocated for an 8 MB body").isLessThan(bound);
+        refused(m.reply(), 400, 10014, "at most 10000 entries");
+        // Metadata is cut off at its limit, not read whole first.
+        String metadata = "[{\"key\":\"k\",\"value\":\"v\",\"metadata\":[" + "[],".repeat(2_000_000) + "[]]}]";
+        m = Measured.of(() -> putJson(ns("/" + id + "/bulk"), metadata));
+        assertThat(m.allocated()).as("bytes allocated for 6 MB of metadata").isLessThan(bound);
+        refused(m.reply(), 413, 10012, "Entry 0: metadata length exceeds limit of 1024");
+        assertThat(keys(id)).isEmpty();
+    }
+
+    @Test
+    void a_bulk_value_may_be_as_large_as_a_single_one() {
+        String id = create("bulk-large");
+        // Over the 20 million characters a JSON string may have by default, under KV's 25 MiB.
+        String large = "x".repeat(21_000_000);
+        TestServer.Reply r = putJson(ns("/" + id + "/bulk"), "[{\"key\":\"large\",\"value\":\"" + large + "\"}]");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(getBytes(ns("/" + id + "/values/large"))).hasSize(21_000_000);
+    }
+
     @Test
     void bulk_delete_and_bulk_get_take_json_lists_of_keys() {
         String id = create("bulk-delete");
