@@ -193,6 +193,20 @@ public abstract class KvStoreContract {
     }
 
     @Test
+    void a_prefix_ends_where_its_last_character_goes_one_higher() {
+        namespace("a", "n1", "one");
+        // "é" is C3 A9 in UTF-8 and "ê" C3 AA; U+10FFFF ends in BF, "\u007f" is 7F.
+        put("n1", List.of(write("é", "1"), write("éa", "2"), write("ê", "3"), write("e\u007f", "4"), write("f", "5"),
+                write("\udbff\udfff", "6"), write("\udbff\udfffz", "7")));
+        assertThat(names(store.list("n1", "é", Optional.empty(), 10, 0))).containsExactly("é", "éa");
+        assertThat(names(store.list("n1", "e", Optional.empty(), 10, 0))).containsExactly("e\u007f");
+        assertThat(names(store.list("n1", "e\u007f", Optional.empty(), 10, 0))).containsExactly("e\u007f");
+        assertThat(names(store.list("n1", "\udbff\udfff", Optional.empty(), 10, 0)))
+                .containsExactly("\udbff\udfff", "\udbff\udfffz");
+        assertThat(names(store.list("n1", "é", Optional.of("é"), 10, 0))).containsExactly("éa");
+    }
+
+    @Test
     void list_shows_metadata_and_expiration_without_values() {
         namespace("a", "n1", "one");
         put("n1", List.of(new KvWrite("k", new byte[] {1}, Optional.of("[1]"), OptionalLong.of(500))));

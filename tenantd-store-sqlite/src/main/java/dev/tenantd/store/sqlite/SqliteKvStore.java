@@ -277,11 +277,17 @@ public final class SqliteKvStore implements KvStore {
         Optional<byte[]> afterBytes = after.map(SqliteKvStore::bytes).filter(a -> Arrays.compareUnsigned(a, prefixBytes) >= 0);
         byte[] from = afterBytes.orElse(prefixBytes);
         String comparison = afterBytes.isPresent() ? ">" : ">=";
+        // Keys with the prefix lie below the first key past all of them, so the index scan stops
+        // there: a prefix that matches nothing reads nothing, however many keys follow it.
+        Optional<byte[]> pastPrefix = pastPrefix(prefixBytes);
+        Object[] params = pastPrefix.isPresent()
+                ? new Object[] {namespaceId, from, pastPrefix.get(), prefixBytes.length, prefixBytes, now, limit}
+                : new Object[] {namespaceId, from, prefixBytes.length, prefixBytes, now, limit};
         return read(db -> {
             try (PreparedStatement st = prepare(db, "SELECT key, metadata, expiration FROM kv_entries"
-                    + " WHERE namespace_id = ? AND key " + comparison + " ? AND substr(key, 1, ?) = ?"
-                    + " AND (expiration IS NULL OR expiration > ?) ORDER BY key LIMIT ?",
-                    namespaceId, from, prefixBytes.length, prefixBytes, now, limit); ResultSet rs = st.executeQuery()) {
+                    + " WHERE namespace_id = ? AND key " + comparison + " ?" + (pastPrefix.isPresent() ? " AND key < ?" : "")
+                    + " AND substr(key, 1, ?) = ? AND (expiration IS NULL OR expiration > ?) ORDER BY key LIMIT ?",
+                    params); ResultSet rs = st.executeQuery()) {
                 List<KvKey> keys = new ArrayList<>();
                 while (rs.next()) {
                     keys.add(new KvKey(new String(rs.getBytes(1), StandardCharsets.UTF_8), Optional.ofNullable(rs.getString(2)),
@@ -290,6 +296,21 @@ public final class SqliteKvStore implements KvStore {
                 return keys;
             }
         });
+    }
+
+    /**
+     * The least byte string above every string that starts with {@code prefix}: the prefix up to
+     * its last byte below 0xFF, that byte one higher. None for an empty prefix or one of 0xFF bytes only.
+     */
+    static Optional<byte[]> pastPrefix(byte[] prefix) {
+        for (int i = prefix.length - 1; i >= 0; i--) {
+            if (prefix[i] != (byte) 0xFF) {
+                byte[] past = Arrays.copyOf(prefix, i + 1);
+                past[i]++;
+                return Optional.of(past);
+            }
+        }
+        return Optional.empty();
     }
 
     @Override
