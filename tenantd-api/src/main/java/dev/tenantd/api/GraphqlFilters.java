@@ -21,6 +21,12 @@ import java.util.Optional;
  */
 record GraphqlFilters(List<AnalyticsFilter> conditions, Optional<List<String>> tags) {
     private static final int MAX_VALUES = 1_000;
+    /** Conditions in one filter, AND parts included: each is a term of one SQL condition. */
+    static final int MAX_CONDITIONS = 64;
+    /** Values in one filter's conditions together: each is a parameter of one SQL statement. */
+    static final int MAX_FILTER_VALUES = 2_000;
+    /** Terms of one orderBy. */
+    static final int MAX_ORDER_TERMS = 16;
     private static final int MAX_TEXT = 256;
     private static final List<String> SUFFIXES = List.of("_notin", "_neq", "_geq", "_leq", "_in", "_gt", "_lt");
 
@@ -36,6 +42,10 @@ record GraphqlFilters(List<AnalyticsFilter> conditions, Optional<List<String>> t
         List<AnalyticsFilter> conditions = new ArrayList<>();
         List<List<String>> tagSets = new ArrayList<>();
         add(filter, conditions, tagSets, 0);
+        if (conditions.stream().mapToInt(c -> c.values().size()).sum() > MAX_FILTER_VALUES) {
+            throw new GraphqlApi.QueryProblem("A filter may compare with at most " + MAX_FILTER_VALUES
+                    + " values in all; split the query.");
+        }
         Optional<List<String>> tags = Optional.empty();
         for (List<String> set : tagSets) {
             // The store takes one list of scripts, so a query names its tags in one place.
@@ -75,7 +85,13 @@ record GraphqlFilters(List<AnalyticsFilter> conditions, Optional<List<String>> t
                         + "use the _in form of a field (for example scriptName_in) or run one query per alternative.");
                 case "scriptTag" -> tags.add(List.of(text(value, "scriptTag")));
                 case "scriptTag_in" -> tags.add(list(value, "scriptTag_in").stream().map(v -> text(v, "scriptTag_in")).toList());
-                default -> conditions.add(condition(key, value));
+                default -> {
+                    if (conditions.size() == MAX_CONDITIONS) {
+                        throw new GraphqlApi.QueryProblem("A filter may have at most " + MAX_CONDITIONS
+                                + " conditions, AND parts included; split the query.");
+                    }
+                    conditions.add(condition(key, value));
+                }
             }
         }
     }
@@ -205,6 +221,9 @@ record GraphqlFilters(List<AnalyticsFilter> conditions, Optional<List<String>> t
         List<AnalyticsOrder> order = new ArrayList<>();
         if (orderBy == null) {
             return order;
+        }
+        if (orderBy.size() > MAX_ORDER_TERMS) {
+            throw new GraphqlApi.QueryProblem("orderBy may have at most " + MAX_ORDER_TERMS + " terms.");
         }
         for (Object o : orderBy) {
             String key = String.valueOf(o);

@@ -266,6 +266,28 @@ class GraphqlAnalyticsTest {
     }
 
     @Test
+    void filtersAndOrdersTooLargeForOneStatementAreGraphqlErrorsSayingWhatToChange() {
+        String dataset = "{ viewer { accounts(filter: {accountTag: \"" + TestServer.ACCOUNT + "\"}) { "
+                + "workersInvocationsAdaptive(limit: 10, filter: $f, orderBy: $o) { sum { requests } } } } }";
+        String declared = "query($f: string, $o: [string!]) " + dataset;
+        // Two AND lists of 800 each: within the 1,000 values a list may have, past what SQLite nests.
+        List<Map<String, Object>> eight = java.util.stream.IntStream.range(0, 800)
+                .mapToObj(i -> Map.<String, Object>of("scriptName_neq", "s" + i)).toList();
+        List<Map<String, Object>> ands = List.of(Map.of("AND", eight), Map.of("AND", eight));
+        List<String> names = java.util.stream.IntStream.range(0, 1_000).mapToObj(i -> "s" + i).toList();
+        for (Map.Entry<Map<String, Object>, String> c : Map.of(
+                Map.<String, Object>of("f", Map.of("AND", ands)), "at most 64 conditions",
+                Map.<String, Object>of("f", Map.of("AND", List.of(Map.of("scriptName_in", names), Map.of("scriptName_notin", names),
+                        Map.of("scriptName_in", names)))), "at most 2000 values",
+                Map.<String, Object>of("o", java.util.Collections.nCopies(2_001, "sum_requests_DESC")), "at most 16 terms")
+                .entrySet()) {
+            JsonNode answer = query(declared, c.getKey());
+            assertThat(answer.get("errors").get(0).get("message").asText()).as(answer.toString()).contains(c.getValue());
+            assertThat(answer.toString()).doesNotContain("requests\":");
+        }
+    }
+
+    @Test
     void anotherAccountIsAnErrorAndNoData() {
         JsonNode answer = query("{ viewer { accounts(filter: {accountTag: \"someone-else\"}) { "
                 + "workersInvocationsAdaptive(limit: 10) { sum { requests } } } } }", Map.of());
