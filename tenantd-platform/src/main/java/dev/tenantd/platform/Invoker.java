@@ -261,8 +261,10 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
             java.util.function.BiFunction<Worker, InvocationOptions, CompletableFuture<T>> start) {
         ScriptVersion version = serving.current();
         InvocationLimits effective = limits.forInvocation(version.limits(), call.limits());
+        // A user worker's budget is shared by everything it calls (CallBudget).
+        Caller caller = serving.ref().namespace().isPresent() ? call.caller().inChain() : call.caller();
         InvocationOptions options = new InvocationOptions(effective, call.envJson(), call.outbound(), observer,
-                call.caller(), call.entrypoint());
+                caller, call.entrypoint());
         String versionId = version.id();
         if (inFlight.merge(versionId, 1, Integer::sum) > limits.concurrentInvocations()) {
             leftFlight(versionId);
@@ -363,9 +365,15 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
                 userWorkerCall(callLimits, outbound, caller));
     }
 
-    /** A call of a user worker: its subrequests go to the binding's outbound worker, if it has one. */
+    /**
+     * A call of a user worker: its subrequests go to the binding's outbound worker, if it has one,
+     * unless the caller is itself a user worker with an outbound worker: then to that one, so that
+     * a user worker cannot leave its outbound worker by calling another (or itself) through a
+     * binding of its own.
+     */
     private Call userWorkerCall(InvocationLimits callLimits, Optional<Outbound> outbound, Caller caller) {
-        return new Call(callLimits, "", outbound.map(o -> req -> invokeOutbound(o, req, caller)), Entrypoint.DEFAULT, caller);
+        return new Call(callLimits, "", caller.outbound().or(() -> outbound.map(o -> req -> invokeOutbound(o, req, caller))),
+                Entrypoint.DEFAULT, caller);
     }
 
     /**
@@ -379,7 +387,8 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
                     "The outbound worker '" + outbound.service() + "' does not exist."));
         }
         // One level deeper than the user worker whose fetch this is: a chain through an outbound
-        // worker that calls back into the namespace meets the depth limit like any other.
+        // worker that calls back into the namespace meets the depth limit like any other. The
+        // outbound worker is the platform's: it has the platform's limits, not what the user worker has left.
         return invoke(ref, request, new Call(limits.invocation(), outbound.paramsJson(), Optional.empty(),
                 Entrypoint.DEFAULT, new Caller(caller.depth() + 1, Optional.empty(), caller.requestId(), caller.fromTail())));
     }

@@ -9,8 +9,14 @@ import java.util.Optional;
  * the functions and {@code RpcTarget}s the caller passed as arguments. {@code requestId} names
  * the client request the whole chain serves, so that every invocation it causes can be
  * linked; it is empty until the platform gives a request from outside one.
+ *
+ * <p>A call from a user worker, or from a worker a user worker called, carries that invocation's
+ * {@link CallBudget}, which the invocation it starts spends too, and its outbound worker, if it
+ * has one: a user worker's own binding to another user worker (or to itself) cannot lead out of
+ * its outbound worker or its limits.
  */
-public record Caller(int depth, Optional<RpcCallbacks> callbacks, String requestId, boolean fromTail) {
+public record Caller(int depth, Optional<RpcCallbacks> callbacks, String requestId, boolean fromTail,
+        Optional<CallBudget> budget, Optional<OutboundFetch> outbound) {
     /** A request from outside. */
     public static final Caller OUTSIDE = new Caller(0, Optional.empty());
     /**
@@ -22,6 +28,8 @@ public record Caller(int depth, Optional<RpcCallbacks> callbacks, String request
     public Caller {
         Objects.requireNonNull(callbacks, "callbacks");
         Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(budget, "budget");
+        Objects.requireNonNull(outbound, "outbound");
         if (depth < 0) {
             throw new IllegalArgumentException("depth must not be negative");
         }
@@ -37,19 +45,35 @@ public record Caller(int depth, Optional<RpcCallbacks> callbacks, String request
         this(depth, callbacks, requestId, false);
     }
 
-    /** The caller of an invocation that this call starts: one level deeper, with the same way back and request. */
+    /** A caller with no budget or outbound worker to hand on (the platform's own calls). */
+    public Caller(int depth, Optional<RpcCallbacks> callbacks, String requestId, boolean fromTail) {
+        this(depth, callbacks, requestId, fromTail, Optional.empty(), Optional.empty());
+    }
+
+    /** The caller of an invocation that this call starts: one level deeper, with the same way back, request, budget and outbound. */
     public Caller next() {
-        return new Caller(depth + 1, callbacks, requestId, fromTail);
+        return new Caller(depth + 1, callbacks, requestId, fromTail, budget, outbound);
     }
 
     /** This caller, serving the client request {@code id}. */
     public Caller withRequestId(String id) {
-        return new Caller(depth, callbacks, id, fromTail);
+        return new Caller(depth, callbacks, id, fromTail, budget, outbound);
     }
 
     /** The caller of calls that {@code owner}'s code makes itself (not through a passed callback): its depth, request and origin. */
     static Caller of(Invocation owner) {
-        return owner == null ? OUTSIDE : new Caller(owner.depth(), Optional.empty(), owner.caller.requestId(),
-                owner.caller.fromTail());
+        return owner == null ? OUTSIDE : of(owner, Optional.empty());
+    }
+
+    /** The caller of calls {@code owner} makes, with {@code callbacks} the way back into it. */
+    static Caller of(Invocation owner, Optional<RpcCallbacks> callbacks) {
+        return new Caller(owner.depth(), callbacks, owner.caller.requestId(), owner.caller.fromTail(),
+                owner.budget.linked() ? Optional.of(owner.budget) : Optional.empty(), owner.outbound);
+    }
+
+    /** This caller, starting a user worker's chain of budgets unless it is in one already. */
+    public Caller inChain() {
+        return budget.isPresent() ? this : new Caller(depth, callbacks, requestId, fromTail, Optional.of(CallBudget.chainStart()),
+                outbound);
     }
 }

@@ -29,6 +29,8 @@ final class Invocation {
     final Set<Integer> timers = new HashSet<>();
     long cpuNanos;
     int subrequests;
+    /** What it may still spend, with the invocations that called it; a WebSocket event from outside starts a new one. */
+    CallBudget budget;
     int logBytes;
     boolean logTruncated;
     boolean hitSubrequestLimit;
@@ -54,6 +56,7 @@ final class Invocation {
         this.outbound = options.outbound();
         this.observer = options.observer();
         this.caller = options.caller();
+        this.budget = new CallBudget(caller.budget().orElse(null), limits);
     }
 
     /** How many worker-to-worker calls lead to this invocation's own calls: the deepest caller it now serves. */

@@ -75,9 +75,8 @@ final class RpcExports {
      * with it, to what that one call passed.
      */
     Caller caller(Invocation owner, int call) {
-        return owner == null ? Caller.OUTSIDE : new Caller(owner.depth(),
-                Optional.of((depth, position, method, args) -> callExport(owner, depth, call, position, method, args)),
-                owner.caller.requestId(), owner.caller.fromTail());
+        return owner == null ? Caller.OUTSIDE : Caller.of(owner,
+                Optional.of((depth, position, method, args) -> callExport(owner, depth, call, position, method, args)));
     }
 
     /**

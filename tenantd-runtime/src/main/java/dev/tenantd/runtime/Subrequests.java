@@ -238,7 +238,8 @@ final class Subrequests {
             return false;
         }
         callOwners.put(call, owner);
-        if (owner.subrequests >= owner.limits.subrequests()) {
+        // Its own limit, and those of the workers that called it (their budgets count its subrequests too).
+        if (!owner.budget.takeSubrequest()) {
             owner.hitSubrequestLimit = true;
             return false;
         }

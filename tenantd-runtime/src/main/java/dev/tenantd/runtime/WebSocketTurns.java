@@ -69,7 +69,10 @@ final class WebSocketTurns implements IsolateSockets.Isolate {
             return 0;
         }
         InvocationOptions by = current.options;
-        Invocation inv = isolate.open(new InvocationOptions(by.limits(), by.envJson(), by.outbound(), InvocationObserver.NONE));
+        // The socket's events go on from the invocation that accepted it: its depth, request, origin
+        // (a Tail Worker's socket feeds no tail), budget and outbound.
+        Invocation inv = isolate.open(new InvocationOptions(by.limits(), by.envJson(), by.outbound(), InvocationObserver.NONE,
+                Caller.of(current), Entrypoint.DEFAULT));
         inv.responded = true;
         inv.status = 101;
         return inv.id;
@@ -84,6 +87,7 @@ final class WebSocketTurns implements IsolateSockets.Isolate {
         if (freshBudget) {
             inv.cpuNanos = 0;
             inv.subrequests = 0;
+            inv.budget = inv.budget.renewed();
         }
         long begin = System.nanoTime();
         inv.observer = host.observeWebSocketEvent(event.kind() == IsolateSockets.Event.CLOSE ? "close" : "message");

@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Worker implements AutoCloseable, IsolateTurns {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    private static final String CPU_EXCEEDED = "Worker exceeded CPU time limit.";
     private static final long NANOS_PER_MS = 1_000_000L;
     private static final int MEMORY_CHECK_EVERY_TURNS = 32;
     private static final long MEMORY_CHECK_AFTER_NANOS = 500_000L;
@@ -476,7 +477,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
                 + "and the isolate is discarded when the call returns", scriptName);
         engine.timers().execute(() -> {
             if (owner != null) {
-                owner.result.completeExceptionally(new InvocationException(Outcome.EXCEEDED_CPU, "Worker exceeded CPU time limit."));
+                owner.result.completeExceptionally(new InvocationException(Outcome.EXCEEDED_CPU, CPU_EXCEEDED));
             } else {
                 startup.completeExceptionally(new ScriptException("Script startup exceeded CPU time limit."));
             }
@@ -509,11 +510,17 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         if (owner == null && ownerlessLeft <= 0) {
             return;
         }
+        if (owner != null && !owner.finished && owner.budget.cpuNanosLeft() == 0) {
+            // Spent, by itself or by the workers it called (whose time it shares): nothing more of it runs.
+            end(owner, Outcome.EXCEEDED_CPU, CPU_EXCEEDED);
+            return;
+        }
         long cpuStart = TurnCpuClock.lastReading();
         beginTurn(owner);
         if (owner != null) {
-            long limit = owner.limits.cpuMs() * NANOS_PER_MS;
-            armCpu(owner, cpuStart + Math.max(0, limit - owner.cpuNanos), cpuStart + Math.max(0, 2 * limit - owner.cpuNanos));
+            // What is left of its own limit, or less when a worker that called it has less left.
+            long left = owner.budget.cpuNanosLeft();
+            armCpu(owner, cpuStart + left, cpuStart + left + owner.limits.cpuMs() * NANOS_PER_MS);
         } else {
             armCpu(null, cpuStart + ownerlessLeft, cpuStart + 2 * ownerlessLeft);
         }
@@ -535,6 +542,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             long spent = TurnCpuClock.read() - cpuStart;
             if (owner != null) {
                 owner.cpuNanos += spent;
+                owner.budget.spend(spent);
             } else {
                 ownerlessCpuNanos += spent;
             }
@@ -577,7 +585,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         }
         Outcome outcome = why == null ? Outcome.CANCELED : why;
         end(owner, outcome, switch (outcome) {
-            case EXCEEDED_CPU -> "Worker exceeded CPU time limit.";
+            case EXCEEDED_CPU -> CPU_EXCEEDED;
             case EXCEEDED_WALL_TIME -> "Worker exceeded its wall time limit.";
             case LOAD_SHED -> OVERLOADED;
             case EXCEEDED_MEMORY -> "Worker exceeded memory limit.";

@@ -43,6 +43,25 @@ class LimitsEndToEndTest {
               return new Response(String(ok));
             } };""";
 
+    /**
+     * A user worker with a dispatch binding of its own, to its own namespace: {@code /via?to=X&path=P}
+     * asks {@code X} for {@code P} through it, with no limits of its own, and says how that went.
+     */
+    static final String CHAIN = """
+            export default { async fetch(request, env) {
+              const url = new URL(request.url);
+              if (url.pathname === '/spin') { for (;;) {} }
+              if (url.pathname === '/via') {
+                try {
+                  const r = await env.OWN.get(url.searchParams.get('to')).fetch('https://inner.lim.test' + (url.searchParams.get('path') || '/'));
+                  return new Response('inner ' + await r.text());
+                } catch (e) {
+                  return new Response('inner failed: ' + e.message);
+                }
+              }
+              return new Response('chain');
+            } };""";
+
     @BeforeAll
     static void start() {
         Limits platform = new Limits(30_000, 128, 5, 10L * 1024 * 1024, 1_000, 128 * 1024, 300_000, 100, 1_000);
@@ -60,6 +79,8 @@ class LimitsEndToEndTest {
                 .isEqualTo(200);
         assertThat(t.putModule(t.accountApi(NS + "scriptfetch"), "{\"main_module\":\"p.js\",\"limits\":{\"subrequests\":3}}",
                 "p.js", FETCHER).status()).isEqualTo(200);
+        assertThat(t.putModule(t.accountApi(NS + "chain"), "{\"main_module\":\"c.js\",\"bindings\":[{\"type\":"
+                + "\"dispatch_namespace\",\"name\":\"OWN\",\"namespace\":\"lim\"}]}", "c.js", CHAIN).status()).isEqualTo(200);
         assertThat(t.putModule(t.accountApi("/workers/scripts/direct-spin"), "{\"main_module\":\"d.js\",\"limits\":{\"cpu_ms\":50}}",
                 "d.js", "export default { fetch() { for (;;) {} } };").status()).isEqualTo(200);
     }
@@ -97,6 +118,24 @@ class LimitsEndToEndTest {
         assertThat(t.worker("GET", "scriptfetch.lim.test", "/?sub=2", null).body()).as("call 2 < script 3").isEqualTo("2");
         assertThat(t.worker("GET", "scriptfetch.lim.test", "/?sub=9", null).body()).as("call 9 never widens script 3").isEqualTo("3");
         assertThat(t.worker("GET", "plainfetch.lim.test", "/?sub=8", null).body()).as("call 8 never widens platform 5").isEqualTo("5");
+    }
+
+    @Test
+    void a_user_worker_calling_through_its_own_binding_shares_its_cpu_limit_with_the_worker_it_calls() {
+        // 50 ms for the user worker; itself, called through its binding, spins on what is left of
+        // them (the platform would give it 30 s), and once they are spent the caller is out of time too.
+        TestServer.Reply r = t.worker("GET", "chain.lim.test", "/via?cpu=50&to=chain&path=/spin", null);
+        assertThat(r.body()).isEqualTo("caught: Worker exceeded CPU time limit.");
+        assertThat(t.worker("GET", "chain.lim.test", "/", null).body()).isEqualTo("chain");
+    }
+
+    @Test
+    void a_user_worker_calling_through_its_own_binding_shares_its_subrequests_with_the_worker_it_calls() {
+        // Two for the user worker: the call is one, so the worker it calls has one left, not the
+        // platform's five.
+        assertThat(t.worker("GET", "chain.lim.test", "/via?sub=2&to=plainfetch", null).body()).isEqualTo("inner 1");
+        // The dispatch worker is the platform's: its user workers do not spend its subrequests.
+        assertThat(t.worker("GET", "chain.lim.test", "/via?to=plainfetch", null).body()).isEqualTo("inner 4");
     }
 
     @Test

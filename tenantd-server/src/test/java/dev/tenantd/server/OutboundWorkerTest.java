@@ -68,9 +68,27 @@ class OutboundWorkerTest {
                 } };""").status()).isEqualTo(200);
     }
 
+    /** A user worker with a dispatch binding of its own, without an outbound worker: it asks acme through it. */
+    static void deployNested() {
+        assertThat(t.putModule(t.accountApi("/workers/dispatch/namespaces/tenants/scripts/nested"), "{\"main_module\":\"n.js\","
+                + "\"bindings\":[{\"type\":\"dispatch_namespace\",\"name\":\"OWN\",\"namespace\":\"tenants\"}]}", "n.js", """
+                export default { async fetch(request, env) {
+                  const r = await env.OWN.get('acme').fetch('https://acme.example/plain');
+                  return new Response('acme said: ' + await r.text());
+                } };""").status()).isEqualTo(200);
+    }
+
     @AfterAll
     static void stop() {
         t.close();
+    }
+
+    @Test
+    void a_user_worker_calling_another_through_its_own_binding_keeps_its_outbound_worker() {
+        deployNested();
+        // acme's fetch goes through nested's outbound worker, with nested's parameters, not to the network.
+        assertThat(t.worker("GET", "nested.out.test", "/", null).body())
+                .isEqualTo("acme said: 200 GET https://example.com/data for nested (gold) smuggled=undefined");
     }
 
     @Test
