@@ -47,10 +47,13 @@ public final class ControlApi {
     private final D1Databases d1;
     private final dev.tenantd.platform.store.InvocationAnalytics analytics;
     private final BodyBudget bodies;
+    private final dev.tenantd.platform.observability.AnalyticsThreads analyticsThreads;
 
     private ControlApi(Vertx vertx, Platform platform, KvService kv, D1Databases d1,
-            dev.tenantd.platform.store.InvocationAnalytics analytics, BodyBudget bodies) {
+            dev.tenantd.platform.store.InvocationAnalytics analytics, BodyBudget bodies,
+            dev.tenantd.platform.observability.AnalyticsThreads analyticsThreads) {
         this.bodies = bodies;
+        this.analyticsThreads = analyticsThreads;
         this.vertx = vertx;
         this.platform = platform;
         this.kv = kv;
@@ -64,8 +67,9 @@ public final class ControlApi {
      * is written to disk for them.
      */
     public static void mount(Router router, Vertx vertx, Platform platform, KvService kv, D1Databases d1,
-            dev.tenantd.platform.store.InvocationAnalytics analytics, BodyBudget bodies) {
-        new ControlApi(vertx, platform, kv, d1, analytics, bodies).routes(router);
+            dev.tenantd.platform.store.InvocationAnalytics analytics, BodyBudget bodies,
+            dev.tenantd.platform.observability.AnalyticsThreads analyticsThreads) {
+        new ControlApi(vertx, platform, kv, d1, analytics, bodies, analyticsThreads).routes(router);
     }
 
     private void routes(Router router) {
@@ -80,9 +84,9 @@ public final class ControlApi {
                 problem -> RequestBody.refuse(ctx, problem, drainLimit()), ctx::next));
         router.route(PREFIX + "/*").handler(this::authenticate);
         KvApi.mount(router, vertx, kv, this::account, drainLimit(), bodies);
-        InvocationsApi.mount(router, vertx, platform, this::account);
+        InvocationsApi.mount(router, vertx, platform, this::account, analyticsThreads);
         router.route(PREFIX + "/*").handler(RequestBody.reader(platform.limits().scriptSizeBytes(), drainLimit(), bodies));
-        GraphqlApi.mount(router, vertx, platform, analytics);
+        GraphqlApi.mount(router, vertx, platform, analytics, analyticsThreads);
 
         String a = PREFIX + "/accounts/:account";
         d1Api.mount(router, a + "/d1/database");

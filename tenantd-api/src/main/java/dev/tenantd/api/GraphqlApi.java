@@ -3,7 +3,9 @@ package dev.tenantd.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantd.platform.Platform;
+import dev.tenantd.platform.observability.AnalyticsThreads;
 import dev.tenantd.platform.store.InvocationAnalytics;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -28,13 +30,15 @@ final class GraphqlApi {
     private final Vertx vertx;
     private final Platform platform;
     private final InvocationAnalytics analytics;
+    private final AnalyticsThreads threads;
     /** Made at the first query (see {@link GraphqlQueries}). */
     private GraphqlQueries queries;
 
-    private GraphqlApi(Vertx vertx, Platform platform, InvocationAnalytics analytics) {
+    private GraphqlApi(Vertx vertx, Platform platform, InvocationAnalytics analytics, AnalyticsThreads threads) {
         this.vertx = vertx;
         this.platform = platform;
         this.analytics = analytics;
+        this.threads = threads;
     }
 
     private synchronized GraphqlQueries queries() {
@@ -45,8 +49,8 @@ final class GraphqlApi {
     }
 
     /** Mounts the endpoint; the token check and the body reader are already in front of it. */
-    static void mount(Router router, Vertx vertx, Platform platform, InvocationAnalytics analytics) {
-        GraphqlApi api = new GraphqlApi(vertx, platform, analytics);
+    static void mount(Router router, Vertx vertx, Platform platform, InvocationAnalytics analytics, AnalyticsThreads threads) {
+        GraphqlApi api = new GraphqlApi(vertx, platform, analytics, threads);
         router.post(PATH).handler(api::post);
         router.get(PATH).handler(api::get);
     }
@@ -109,15 +113,22 @@ final class GraphqlApi {
             return;
         }
         String account = ctx.get("account");
-        vertx.executeBlocking(() -> queries().run(request.query(), request.variables(), request.operationName(), account),
-                false).onComplete(result -> {
-                    if (result.failed()) {
+        // On the analytics threads, in the token's account's line (AnalyticsThreads).
+        Future.fromCompletionStage(threads.run(account, () -> queries().run(request.query(), request.variables(),
+                request.operationName(), account)), vertx.getOrCreateContext()).onComplete(result -> {
+                    if (result.succeeded()) {
+                        answer(ctx, result.result());
+                    } else if (unwrap(result.cause()) instanceof AnalyticsThreads.Busy busy) {
+                        answer(ctx, problem(busy.getMessage()));
+                    } else {
                         LOG.error("GraphQL query failed", result.cause());
                         answer(ctx, problem("The query could not be run: an internal error; the server log has the details."));
-                    } else {
-                        answer(ctx, result.result());
                     }
                 });
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     private static Map<String, Object> problem(String message) {

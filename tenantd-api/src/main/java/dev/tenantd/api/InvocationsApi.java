@@ -29,12 +29,15 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.tenantd.platform.observability.AnalyticsThreads;
+import io.vertx.core.Future;
 
 /**
  * The logs API: an account's invocation records under
  * {@code /accounts/{a}/workers/observability/invocations}, filtered and newest first with an
  * opaque cursor, and one record with the whole chain of its client request. Store reads run
- * on Vert.x's worker pool, never on an event loop.
+ * on the analytics threads, in the token's account's line ({@link AnalyticsThreads}), never on
+ * an event loop or the worker pool the rest of the API shares.
  */
 final class InvocationsApi {
     private static final Logger LOG = LoggerFactory.getLogger(InvocationsApi.class);
@@ -49,16 +52,19 @@ final class InvocationsApi {
     private final Vertx vertx;
     private final Platform platform;
     private final Function<RoutingContext, String> account;
+    private final AnalyticsThreads threads;
 
-    private InvocationsApi(Vertx vertx, Platform platform, Function<RoutingContext, String> account) {
+    private InvocationsApi(Vertx vertx, Platform platform, Function<RoutingContext, String> account, AnalyticsThreads threads) {
         this.vertx = vertx;
         this.platform = platform;
         this.account = account;
+        this.threads = threads;
     }
 
     /** Mounts the routes, behind the token check; {@code account} checks the path's account against the token. */
-    static void mount(Router router, Vertx vertx, Platform platform, Function<RoutingContext, String> account) {
-        InvocationsApi api = new InvocationsApi(vertx, platform, account);
+    static void mount(Router router, Vertx vertx, Platform platform, Function<RoutingContext, String> account,
+            AnalyticsThreads threads) {
+        InvocationsApi api = new InvocationsApi(vertx, platform, account, threads);
         router.get(BASE).handler(ctx -> api.respond(ctx, api::list));
         router.get(BASE + "/:id").handler(ctx -> api.respond(ctx, api::one));
     }
@@ -69,12 +75,14 @@ final class InvocationsApi {
     }
 
     private void respond(RoutingContext ctx, Action action) {
-        vertx.executeBlocking(() -> {
-            JsonNode result = action.run(ctx, account.apply(ctx));
-            Envelope.ok(ctx.response(), 200, result, ctx.get(Paging.RESULT_INFO));
-            return null;
-        }, false).onFailure(error -> {
-            if (error instanceof ApiError api) {
+        Future.fromCompletionStage(threads.run(ctx.get("account"), () -> action.run(ctx, account.apply(ctx))),
+                vertx.getOrCreateContext()).onSuccess(result -> Envelope.ok(ctx.response(), 200, result,
+                        ctx.get(Paging.RESULT_INFO))).onFailure(failure -> {
+            Throwable error = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (error instanceof AnalyticsThreads.Busy busy) {
+                Envelope.error(ctx.response(), new ApiError(503, 10503, busy.getMessage()));
+            } else if (error instanceof ApiError api) {
                 Envelope.error(ctx.response(), api);
             } else if (error instanceof PlatformException p) {
                 Envelope.error(ctx.response(), ApiError.of(p.problem(), p.getMessage()));

@@ -54,6 +54,8 @@ public final class TenantdServer implements AutoCloseable {
     private final SqliteInvocationStore invocationStore;
     private final InvocationRecorder invocations;
     private final SqliteInvocationAnalytics analytics;
+    /** Where analytics queries run, off the worker pool the rest of the API shares. */
+    private final dev.tenantd.platform.observability.AnalyticsThreads analyticsThreads;
     private final ServerMetrics metrics;
     /** A server of {@link StartupWarmUp}: it says nothing and leaves the heap as it is when it starts. */
     private final boolean throwaway;
@@ -103,6 +105,10 @@ public final class TenantdServer implements AutoCloseable {
             SqliteInvocationAnalytics analytics = SqliteInvocationAnalytics.open(config.dataDir(), 2);
             opened.push(analytics::close);
             this.analytics = analytics;
+            dev.tenantd.platform.observability.AnalyticsThreads analyticsThreads =
+                    new dev.tenantd.platform.observability.AnalyticsThreads();
+            opened.push(analyticsThreads::close);
+            this.analyticsThreads = analyticsThreads;
             InvocationRecorder invocations = InvocationRecorder.start(invocationStore, config.observability(),
                     java.time.Clock.systemUTC());
             opened.push(invocations::close);
@@ -201,7 +207,7 @@ public final class TenantdServer implements AutoCloseable {
         api.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
                 .end("{\"status\":\"ok\"}"));
         MetricsRoute.mount(api, vertx, metrics, config.apiToken());
-        ControlApi.mount(api, vertx, platform, kv, d1, analytics, engine.bodies());
+        ControlApi.mount(api, vertx, platform, kv, d1, analytics, engine.bodies(), analyticsThreads);
         Dashboard.load().mount(api);
         api.route().handler(ctx -> ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
                 .end("{\"success\":false,\"errors\":[{\"code\":7000,\"message\":\"No route for that URI: the API is under /client/v4\"}],\"messages\":[],\"result\":null}"));
@@ -347,7 +353,7 @@ public final class TenantdServer implements AutoCloseable {
             LOG.warn("closing listeners: {}", e.toString());
         }
         for (Runnable step : List.<Runnable>of(platform::close, invocations::close, invocationStore::close,
-                analytics::close, kv::close, engine::close, d1::close, d1Catalogue::close, cache::close, store::close,
+                analyticsThreads::close, analytics::close, kv::close, engine::close, d1::close, d1Catalogue::close, cache::close, store::close,
                 metrics::close, vertx::close)) {
             closeStep(step);
         }
