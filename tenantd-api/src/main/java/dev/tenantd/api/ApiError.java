@@ -49,7 +49,7 @@ public final class ApiError extends TenantdException {
         String message = e.getMessage();
         return switch (e.problem()) {
             case NAMESPACE_NOT_FOUND -> new ApiError(404, 10013, message);
-            case TITLE_EXISTS -> new ApiError(400, 10014, message);
+            case TITLE_EXISTS, TOO_MANY_NAMESPACES -> new ApiError(400, 10014, message);
             case INVALID_TITLE -> new ApiError(400, 10019, message);
             case KEY_NOT_FOUND -> new ApiError(404, 10009, message);
             case INVALID_KEY -> new ApiError(400, 10020, message);

@@ -105,6 +105,11 @@ class CommandLineTest {
             refused("[kv]\nnamespace-mb = " + value + "\n", "[kv] namespace-mb must be a whole number from 1 to");
         }
         refused("kv = 5\n", "[kv] must be a table");
+        assertThat(resolved("[kv]\nnamespaces-per-account = 3\n").kv()).isEqualTo(new dev.tenantd.platform.kv.KvSettings(1L << 30, 3));
+        assertThat(resolved("").kv().namespacesPerAccount()).isEqualTo(1_000);
+        for (String value : new String[] {"0", "2.5", "\"3\"", "1000001"}) {
+            refused("[kv]\nnamespaces-per-account = " + value + "\n", "[kv] namespaces-per-account must be a whole number from 1 to");
+        }
     }
 
     @Test

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A worker that writes to KV without end fills its namespace up to {@code [kv] namespace-mb}
  * and no further: its writes, and the API's, are refused with 507 until keys are deleted,
- * and another namespace is not touched.
+ * and another namespace is not touched. An account has at most {@code [kv] namespaces-per-account}
+ * namespaces.
  */
 class KvNamespaceLimitTest {
     @TempDir
@@ -23,7 +24,7 @@ class KvNamespaceLimitTest {
 
     @BeforeEach
     void start() {
-        s = new TestServer(dir, List.of(), new KvSettings(1024 * 1024));
+        s = new TestServer(dir, List.of(), new KvSettings(1024 * 1024, 3));
     }
 
     @AfterEach
@@ -40,6 +41,19 @@ class KvNamespaceLimitTest {
     private TestServer.Reply putValue(String namespace, String key, byte[] value) {
         return s.send(s.authed(s.accountApi("/storage/kv/namespaces/" + namespace + "/values/" + key))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(value)));
+    }
+
+    @Test
+    void an_account_has_at_most_its_share_of_namespaces_and_deleting_one_makes_room() {
+        createNamespace("one");
+        createNamespace("two");
+        String third = createNamespace("three");
+        TestServer.Reply refused = s.postJson(s.accountApi("/storage/kv/namespaces"), "{\"title\":\"four\"}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.message()).isEqualTo("This account has 3 KV namespaces, the most it may have "
+                + "([kv] namespaces-per-account is 3); delete one first.");
+        assertThat(s.delete(s.accountApi("/storage/kv/namespaces/" + third)).status()).isEqualTo(200);
+        createNamespace("four");
     }
 
     @Test

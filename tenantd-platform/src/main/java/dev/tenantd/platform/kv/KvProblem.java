@@ -7,6 +7,8 @@ package dev.tenantd.platform.kv;
 public enum KvProblem {
     NAMESPACE_NOT_FOUND(404),
     TITLE_EXISTS(409),
+    /** The account has as many namespaces as {@code [kv] namespaces-per-account} allows. */
+    TOO_MANY_NAMESPACES(400),
     INVALID_TITLE(400),
     KEY_NOT_FOUND(404),
     /** An empty key, or "." or "..". */

@@ -96,7 +96,8 @@ public final class KvService implements AutoCloseable {
         return checked(() -> {
             KvLimits.checkTitle(title);
             String id = UUID.randomUUID().toString().replace("-", "");
-            return run(accountLine(accountId), () -> store.createNamespace(new KvNamespace(id, accountId, title)));
+            return run(accountLine(accountId), () -> store.createNamespace(new KvNamespace(id, accountId, title),
+                    settings.namespacesPerAccount()));
         });
     }
 

@@ -16,8 +16,17 @@ import java.util.Optional;
  */
 public interface KvStore extends AutoCloseable {
 
-    /** Creates a namespace; a {@link KvException} of {@link KvProblem#TITLE_EXISTS} when the account has that title. */
-    KvNamespace createNamespace(KvNamespace namespace);
+    /**
+     * Creates a namespace; a {@link KvException} of {@link KvProblem#TITLE_EXISTS} when the account
+     * has that title, or of {@link KvProblem#TOO_MANY_NAMESPACES} when it has {@code maxPerAccount}
+     * namespaces already (counted in the same transaction, so that creations at once cannot pass it).
+     */
+    KvNamespace createNamespace(KvNamespace namespace, int maxPerAccount);
+
+    /** Creates a namespace with no limit on the account's number of them. */
+    default KvNamespace createNamespace(KvNamespace namespace) {
+        return createNamespace(namespace, Integer.MAX_VALUE);
+    }
 
     /** The account's namespaces, by title. */
     List<KvNamespace> namespaces(String accountId);

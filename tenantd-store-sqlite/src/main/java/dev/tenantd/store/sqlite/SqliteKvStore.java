@@ -85,8 +85,16 @@ public final class SqliteKvStore implements KvStore {
     // ---- namespaces
 
     @Override
-    public KvNamespace createNamespace(KvNamespace namespace) {
+    public KvNamespace createNamespace(KvNamespace namespace, int maxPerAccount) {
         return transaction(db -> {
+            try (PreparedStatement st = prepare(db, "SELECT COUNT(*) FROM kv_namespaces WHERE account_id = ?",
+                    namespace.accountId()); ResultSet rs = st.executeQuery()) {
+                if (rs.next() && rs.getLong(1) >= maxPerAccount) {
+                    throw new KvException(KvProblem.TOO_MANY_NAMESPACES, "This account has " + rs.getLong(1)
+                            + " KV namespaces, the most it may have ([kv] namespaces-per-account is " + maxPerAccount
+                            + "); delete one first.");
+                }
+            }
             try (PreparedStatement st = prepare(db, "INSERT INTO kv_namespaces (id, account_id, title) VALUES (?, ?, ?)",
                     namespace.id(), namespace.accountId(), namespace.title())) {
                 st.executeUpdate();
