@@ -76,12 +76,15 @@ public final class BodyBudget {
         final Object key;
         final Outgoing out;
         long lastTaken;
+        /** What it held at the last look. */
+        long lastHeld;
         long quietSince;
 
         Sending(Object key, Outgoing out, long now) {
             this.key = key;
             this.out = out;
             this.lastTaken = out.takenBytes();
+            this.lastHeld = out.heldBytes();
             this.quietSince = now;
         }
     }
@@ -172,11 +175,14 @@ public final class BodyBudget {
             long quietEnough = now - quietNanos;
             for (Sending s : sending.values()) {
                 long taken = s.out.takenBytes();
-                // Holding nothing for the client is keeping up with it.
-                if (taken - s.lastTaken >= PROGRESS_BYTES || s.out.heldBytes() == 0) {
+                long held = s.out.heldBytes();
+                // Taking 64 KiB since, or all that waited at the last look (a WebSocket peer that
+                // reads its few messages), is keeping up; so is having nothing to take.
+                if (taken - s.lastTaken >= Math.min(PROGRESS_BYTES, Math.max(1, s.lastHeld)) || held == 0) {
                     s.lastTaken = taken;
                     s.quietSince = now;
                 }
+                s.lastHeld = held;
             }
             stalled = sending.values().stream().filter(s -> s.quietSince - quietEnough <= 0)
                     .sorted(Comparator.comparingLong(s -> s.quietSince)).toList();

@@ -50,9 +50,21 @@ public final class CallBudget {
         return above != null;
     }
 
-    /** A budget like this one when it was new, in the same kind of chain: a WebSocket event from outside starts on it. */
+    /**
+     * A budget like this one when it was new, below links like those above it when they were
+     * new: a WebSocket event from the network starts on it, within the limits of the whole chain.
+     */
     CallBudget renewed() {
-        return new CallBudget(linked() ? chainStart() : null, limits);
+        return new CallBudget(above == null ? null : above.renewed(), limits);
+    }
+
+    /** The least CPU limit along the chain, in nanoseconds. */
+    long tightestCpuNanos() {
+        long least = Long.MAX_VALUE;
+        for (CallBudget b = this; b != null; b = b.above) {
+            least = Math.min(least, b.limits.cpuMs() * NANOS_PER_MS);
+        }
+        return least;
     }
 
     /** CPU time this invocation may still spend: the least left along its chain, never below zero. */

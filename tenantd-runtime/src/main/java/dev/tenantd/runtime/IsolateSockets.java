@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The WebSockets of one isolate, by the ids its JavaScript knows them by. Each is an
  * {@link WebSocketEnd}: one end of a pair the worker made, or an end that came in with a
  * response. An accepted socket gets an invocation of its own; every message and its close
- * run as a turn of it, with a fresh CPU budget each. What arrives waits in the isolate's
+ * run as a turn of it, with a fresh CPU budget each when it comes from the network (what
+ * another isolate, or this one, sent goes on with the budget left, so that two ends sending to
+ * each other cannot run for ever on fresh budgets). What arrives waits in the isolate's
  * mailbox, at most {@link WebSocketLimits#QUEUED_MESSAGES} per socket: past that the
  * sender is told to stop reading until the isolate catches up. What waits counts against the
  * process's {@link BodyBudget} as well; a message that does not fit closes the socket with 1013.
@@ -39,8 +41,8 @@ final class IsolateSockets {
 
         /**
          * Runs one event of a socket as a turn of its invocation (posted to the mailbox by the
-         * caller); {@code freshBudget} when it came from outside the isolate, so that it starts
-         * with a CPU budget and subrequest count of its own.
+         * caller); {@code freshBudget} when it came from the network, so that it starts with a
+         * CPU budget and subrequest count of its own.
          */
         void event(int invocation, Event event, boolean freshBudget);
 
@@ -166,16 +168,6 @@ final class IsolateSockets {
         return ACCEPTED;
     }
 
-    /**
-     * Whether what arrives on {@code slot} was sent by this isolate: the other end of its pair is
-     * held and accepted here. Such events go on with the budget of the socket's invocation, so
-     * that two ends talking to each other cannot run without end on fresh budgets.
-     */
-    private boolean fromThisIsolate(Slot slot) {
-        Slot peer = slot.peer == 0 ? null : slots.get(slot.peer);
-        return peer != null && peer.accepted;
-    }
-
     /** The worker sends: a message over {@link WebSocketLimits#MAX_MESSAGE_BYTES} closes the socket with 1009 instead. */
     void send(int id, WebSocketMessage message) {
         Slot slot = slots.get(id);
@@ -272,7 +264,7 @@ final class IsolateSockets {
                             isolate.event(slot.invocation, switch (message) {
                                 case WebSocketMessage.Text t -> new Event(slot.id, Event.TEXT, t.text(), null, 0, false);
                                 case WebSocketMessage.Binary b -> new Event(slot.id, Event.BINARY, null, b.bytes(), 0, false);
-                            }, !fromThisIsolate(slot));
+                            }, slot.end.fromNetwork());
                         }
                     } finally {
                         bodies.unreserve(size);
@@ -349,7 +341,7 @@ final class IsolateSockets {
         }
         slot.closedIncoming = true;
         isolate.event(slot.invocation, new Event(slot.id, Event.CLOSE, reason, null, code,
-                code != WebSocketLimits.ABNORMAL), !fromThisIsolate(slot));
+                code != WebSocketLimits.ABNORMAL), slot.end.fromNetwork());
         if (!slot.closedOutgoing) {
             slot.closedOutgoing = true;
             slot.end.close(code == WebSocketLimits.NO_STATUS || code == WebSocketLimits.ABNORMAL

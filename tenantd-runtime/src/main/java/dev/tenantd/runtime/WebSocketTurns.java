@@ -70,7 +70,7 @@ final class WebSocketTurns implements IsolateSockets.Isolate {
         }
         InvocationOptions by = current.options;
         // The socket's events go on from the invocation that accepted it: its depth, request, origin
-        // (a Tail Worker's socket feeds no tail), budget and outbound.
+        // (what a Tail Worker's socket calls feeds no tail), budget and outbound.
         Invocation inv = isolate.open(new InvocationOptions(by.limits(), by.envJson(), by.outbound(), InvocationObserver.NONE,
                 Caller.of(current), Entrypoint.DEFAULT));
         inv.responded = true;

@@ -512,7 +512,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         }
         if (owner != null && !owner.finished && owner.budget.cpuNanosLeft() == 0) {
             // Spent, by itself or by the workers it called (whose time it shares): nothing more of it runs.
-            end(owner, Outcome.EXCEEDED_CPU, CPU_EXCEEDED);
+            endSpent();
             return;
         }
         long cpuStart = TurnCpuClock.lastReading();
@@ -520,7 +520,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         if (owner != null) {
             // What is left of its own limit, or less when a worker that called it has less left.
             long left = owner.budget.cpuNanosLeft();
-            armCpu(owner, cpuStart + left, cpuStart + left + owner.limits.cpuMs() * NANOS_PER_MS);
+            armCpu(owner, cpuStart + left, cpuStart + left + owner.budget.tightestCpuNanos());
         } else {
             armCpu(null, cpuStart + ownerlessLeft, cpuStart + 2 * ownerlessLeft);
         }
@@ -591,6 +591,22 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             case EXCEEDED_MEMORY -> "Worker exceeded memory limit.";
             default -> "Worker was terminated.";
         });
+        if (outcome == Outcome.EXCEEDED_CPU) {
+            endSpent();
+        }
+    }
+
+    /**
+     * Ends every invocation here that has nothing left of its CPU budget: one that shares it
+     * with a worker it called may be waiting for something that worker's end means will never
+     * come (a WebSocket message, or its close), and would otherwise wait for its wall time.
+     */
+    private void endSpent() {
+        for (Invocation inv : new ArrayList<>(invocations.values())) {
+            if (!inv.finished && inv.budget.cpuNanosLeft() == 0) {
+                end(inv, Outcome.EXCEEDED_CPU, CPU_EXCEEDED);
+            }
+        }
     }
 
     /** Tells the runtime JavaScript what the isolate holds, before the turn enters it. */

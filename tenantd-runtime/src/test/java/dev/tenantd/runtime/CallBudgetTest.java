@@ -51,4 +51,17 @@ class CallBudgetTest {
         assertThat(renewed.cpuNanosLeft()).isEqualTo(50 * MS);
         assertThat(platform.renewed().linked()).isFalse();
     }
+
+    @Test
+    void a_renewed_budget_is_new_all_along_the_chain_and_keeps_every_links_limits() {
+        CallBudget user = new CallBudget(CallBudget.chainStart(), limits(10, 5));
+        CallBudget callee = new CallBudget(user, limits(30_000, 1_000));
+        callee.spend(10 * MS);
+        assertThat(callee.cpuNanosLeft()).isZero();
+        CallBudget renewed = callee.renewed();
+        assertThat(renewed.cpuNanosLeft()).as("the user worker's 10 ms, not the callee's 30 s").isEqualTo(10 * MS);
+        assertThat(renewed.tightestCpuNanos()).isEqualTo(10 * MS);
+        assertThat(callee.tightestCpuNanos()).isEqualTo(10 * MS);
+        assertThat(user.cpuNanosLeft()).as("the old chain stays spent").isZero();
+    }
 }

@@ -51,6 +51,24 @@ class LimitsEndToEndTest {
             export default { async fetch(request, env) {
               const url = new URL(request.url);
               if (url.pathname === '/spin') { for (;;) {} }
+              if (url.pathname === '/echo-pair') {
+                // One end stays here and sends back what it gets; the other goes to the caller.
+                const [mine, theirs] = Object.values(new WebSocketPair());
+                mine.accept();
+                mine.addEventListener('message', (event) => mine.send(event.data));
+                return new Response(null, { status: 101, webSocket: theirs });
+              }
+              if (url.pathname === '/ping-pong') {
+                // Itself through its binding, answering every message of that echo: no client sends anything.
+                const r = await env.OWN.get('chain').fetch('https://inner.lim.test/echo-pair', { headers: { Upgrade: 'websocket' } });
+                const ws = r.webSocket;
+                ws.accept();
+                let exchanged = 0;
+                const closed = new Promise((resolve) => ws.addEventListener('close', (event) => resolve(event.code)));
+                ws.addEventListener('message', (event) => { exchanged++; ws.send(event.data); });
+                ws.send('ping');
+                return new Response('closed with ' + await closed + ' after ' + exchanged);
+              }
               if (url.pathname === '/via') {
                 try {
                   const r = await env.OWN.get(url.searchParams.get('to')).fetch('https://inner.lim.test' + (url.searchParams.get('path') || '/'));
@@ -136,6 +154,14 @@ class LimitsEndToEndTest {
         assertThat(t.worker("GET", "chain.lim.test", "/via?sub=2&to=plainfetch", null).body()).isEqualTo("inner 1");
         // The dispatch worker is the platform's: its user workers do not spend its subrequests.
         assertThat(t.worker("GET", "chain.lim.test", "/via?to=plainfetch", null).body()).isEqualTo("inner 4");
+    }
+
+    @Test
+    void websocket_messages_between_a_user_worker_and_its_callee_spend_the_user_workers_budget() {
+        // Only messages from the network start on a fresh budget: this exchange, with no client,
+        // runs on the user worker's 50 ms and stops there.
+        TestServer.Reply r = t.worker("GET", "chain.lim.test", "/ping-pong?cpu=50", null);
+        assertThat(r.body()).isEqualTo("caught: Worker exceeded CPU time limit.");
     }
 
     @Test

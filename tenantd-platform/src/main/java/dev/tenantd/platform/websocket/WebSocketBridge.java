@@ -78,6 +78,11 @@ public final class WebSocketBridge {
             }
 
             @Override
+            public boolean network() {
+                return true;
+            }
+
+            @Override
             public boolean full() {
                 return unsent.get() >= WebSocketLimits.FULL_AT_UNSENT_BYTES;
             }
@@ -187,6 +192,7 @@ public final class WebSocketBridge {
     private void scheduleIdleCheck(long delayMs) {
         vertx.setTimer(Math.max(1, delayMs), id -> {
             if (closed || network.isClosed()) {
+                bodies.stopSending(this);
                 return;
             }
             long limitMs = TimeUnit.SECONDS.toMillis(WebSocketLimits.IDLE_SECONDS);

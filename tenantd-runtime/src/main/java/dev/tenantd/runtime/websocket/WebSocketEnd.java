@@ -22,6 +22,14 @@ public interface WebSocketEnd {
     /** Sends a close frame; nothing is sent after it. */
     void close(int code, String reason);
 
+    /**
+     * Whether what arrives on this end comes from the network: its other side is relayed to a
+     * connection ({@link WebSocketReceiver#network()}), not held by an isolate.
+     */
+    default boolean fromNetwork() {
+        return false;
+    }
+
     /** Whether the other side holds as much unprocessed work as it may: stop reading what goes to it. */
     boolean full();
 

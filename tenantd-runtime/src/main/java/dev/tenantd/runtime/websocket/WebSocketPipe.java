@@ -66,6 +66,13 @@ public final class WebSocketPipe {
         }
 
         @Override
+        public boolean fromNetwork() {
+            synchronized (WebSocketPipe.this) {
+                return other.receiver != null && other.receiver.network();
+            }
+        }
+
+        @Override
         public void send(WebSocketMessage message) {
             synchronized (WebSocketPipe.this) {
                 if (closedOutgoing || other.closedIncoming) {

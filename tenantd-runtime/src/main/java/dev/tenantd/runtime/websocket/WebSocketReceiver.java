@@ -12,6 +12,15 @@ public interface WebSocketReceiver {
     /** The other side closed the connection (or went away: code 1006, 1001, 1011). The last call. */
     void closed(int code, String reason);
 
+    /**
+     * Whether this receiver relays what it gets to a network connection (a client of the worker
+     * listener, or a server a worker connected to), so that what comes back through it comes
+     * from the network.
+     */
+    default boolean network() {
+        return false;
+    }
+
     /** Whether this receiver holds as much unprocessed work as it may: the sender should stop reading. */
     default boolean full() {
         return false;
