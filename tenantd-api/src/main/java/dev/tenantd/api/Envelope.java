@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServerResponse;
 
 /** Cloudflare's response envelope: success, errors, messages, result, result_info. */
 final class Envelope {
+    static final String JSON_TYPE = "application/json; charset=utf-8";
     /** Tokens in one JSON document read by {@link #JSON}. */
     static final long MAX_TOKENS = 2_000_000;
     /**
@@ -28,6 +29,19 @@ final class Envelope {
     }
 
     static void ok(HttpServerResponse response, int status, JsonNode result, ObjectNode resultInfo) {
+        send(response, status, okBody(result, resultInfo));
+    }
+
+    /** The envelope of a success, as JSON text in UTF-8. */
+    static byte[] okBytes(JsonNode result, ObjectNode resultInfo) {
+        try {
+            return JSON.writeValueAsBytes(okBody(result, resultInfo));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree could not be written", e);
+        }
+    }
+
+    private static ObjectNode okBody(JsonNode result, ObjectNode resultInfo) {
         ObjectNode body = JSON.createObjectNode();
         body.put("success", true);
         body.putArray("errors");
@@ -36,7 +50,7 @@ final class Envelope {
         if (resultInfo != null) {
             body.set("result_info", resultInfo);
         }
-        send(response, status, body);
+        return body;
     }
 
     static void error(HttpServerResponse response, ApiError error) {
@@ -58,7 +72,7 @@ final class Envelope {
             return;
         }
         response.setStatusCode(status)
-                .putHeader("content-type", "application/json; charset=utf-8")
+                .putHeader("content-type", JSON_TYPE)
                 .end(body.toString());
     }
 }

@@ -13,15 +13,14 @@ import dev.tenantd.platform.kv.KvNamespace;
 import dev.tenantd.platform.kv.KvService;
 import dev.tenantd.platform.kv.KvWrite;
 import dev.tenantd.runtime.BodyBudget;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -51,9 +50,22 @@ final class KvApi {
     private final BodyBudget bodies;
 
     /** The answer to a request: a result for the envelope, with result_info when it has one. */
-    private record Reply(JsonNode result, Optional<ObjectNode> info) {
+    /** What a route answers: a result for the envelope, or the whole envelope already written. */
+    private record Reply(JsonNode result, Optional<ObjectNode> info, byte[] envelope) {
         static Reply of(JsonNode result) {
-            return new Reply(result, Optional.empty());
+            return new Reply(result, Optional.empty(), null);
+        }
+
+        static Reply of(JsonNode result, ObjectNode info) {
+            return new Reply(result, Optional.of(info), null);
+        }
+
+        static Reply written(byte[] envelope) {
+            return new Reply(null, Optional.empty(), envelope);
+        }
+
+        byte[] bytes() {
+            return envelope != null ? envelope : Envelope.okBytes(result, info.orElse(null));
         }
     }
 
@@ -139,7 +151,7 @@ final class KvApi {
             ObjectNode info = Envelope.JSON.createObjectNode().put("page", page).put("per_page", perPage)
                     .put("count", slice.size()).put("total_count", ordered.size())
                     .put("total_pages", (ordered.size() + perPage - 1) / perPage);
-            return new Reply(list, Optional.of(info));
+            return Reply.of(list, info);
         });
     }
 
@@ -166,7 +178,7 @@ final class KvApi {
                     page.keys().forEach(k -> keys.add(keyJson(k)));
                     ObjectNode info = Envelope.JSON.createObjectNode().put("count", page.keys().size())
                             .put("cursor", page.cursor().orElse(""));
-                    return new Reply(keys, Optional.of(info));
+                    return Reply.of(keys, info);
                 });
     }
 
@@ -191,19 +203,19 @@ final class KvApi {
     }
 
     private void getValue(RoutingContext ctx) {
+        Context context = Vertx.currentContext();
         offLoop(ctx, accountId -> kv.get(accountId, ctx.pathParam("ns"), ctx.pathParam("key")))
-                .whenComplete((found, error) -> {
+                .whenComplete((found, error) -> context.runOnContext(v -> {
                     if (error != null) {
                         respondError(ctx, error);
                     } else if (found.isEmpty()) {
                         Envelope.error(ctx.response(), ApiError.kvKeyNotFound());
-                    } else if (!ctx.response().ended() && !ctx.response().closed()) {
+                    } else {
                         KvEntry entry = found.get();
-                        ctx.response().putHeader("content-type", "application/octet-stream");
                         entry.expiration().ifPresent(e -> ctx.response().putHeader("expiration", Long.toString(e)));
-                        ctx.response().end(Buffer.buffer(entry.value()));
+                        CountedAnswer.send(ctx, bodies, 200, "application/octet-stream", entry.value());
                     }
-                });
+                }));
     }
 
     private CompletableFuture<Reply> putValue(RoutingContext ctx, String accountId) {
@@ -243,15 +255,7 @@ final class KvApi {
 
     private CompletableFuture<Reply> bulkGet(RoutingContext ctx, String accountId) {
         KvBulk.Lookup lookup = KvBulk.lookup(RequestBody.of(ctx).bytes());
-        return kv.getMany(accountId, ctx.pathParam("ns"), lookup.keys()).thenApply(found -> {
-            ObjectNode values = Envelope.JSON.createObjectNode();
-            for (Map.Entry<String, Optional<KvEntry>> e : found.entrySet()) {
-                values.set(e.getKey(), lookup.shape(e.getValue()));
-            }
-            ObjectNode result = Envelope.JSON.createObjectNode();
-            result.set("values", values);
-            return Reply.of(result);
-        });
+        return kv.getMany(accountId, ctx.pathParam("ns"), lookup.keys()).thenApply(found -> Reply.written(lookup.answer(found)));
     }
 
     private static ObjectNode bulkResult(int count) {
@@ -304,14 +308,24 @@ final class KvApi {
     }
 
     private void handle(Router router, HttpMethod method, String path, long bodyLimit, Action action) {
-        router.route(method, path).handler(reader(bodyLimit)).handler(ctx -> offLoop(ctx, accountId -> action.run(ctx, accountId))
-                .whenComplete((reply, error) -> {
-                    if (error != null) {
-                        respondError(ctx, error);
-                    } else {
-                        Envelope.ok(ctx.response(), 200, reply.result(), reply.info().orElse(null));
-                    }
-                }));
+        router.route(method, path).handler(reader(bodyLimit)).handler(ctx -> {
+            Context context = Vertx.currentContext();
+            offLoop(ctx, accountId -> action.run(ctx, accountId)).whenComplete((reply, error) -> {
+                if (error != null) {
+                    respondError(ctx, error);
+                    return;
+                }
+                // Written here, off the event loop: a bulk read's answer may be tens of megabytes.
+                byte[] bytes;
+                try {
+                    bytes = reply.bytes();
+                } catch (RuntimeException e) {
+                    respondError(ctx, e);
+                    return;
+                }
+                context.runOnContext(v -> CountedAnswer.send(ctx, bodies, 200, Envelope.JSON_TYPE, bytes));
+            });
+        });
     }
 
     /**

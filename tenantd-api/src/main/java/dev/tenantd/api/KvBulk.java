@@ -5,8 +5,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantd.platform.kv.KvEntry;
 import dev.tenantd.platform.kv.KvException;
 import dev.tenantd.platform.kv.KvExpiry;
@@ -14,6 +12,7 @@ import dev.tenantd.platform.kv.KvLimits;
 import dev.tenantd.platform.kv.KvProblem;
 import dev.tenantd.platform.kv.KvService;
 import dev.tenantd.platform.kv.KvWrite;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.Writer;
@@ -21,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -229,31 +229,77 @@ final class KvBulk {
 
     /** A bulk get: which keys, as text or JSON, with or without metadata. */
     record Lookup(List<String> keys, boolean asJson, boolean withMetadata) {
-        /** One key's answer: null when missing, else its value, or {value, metadata} when asked. */
-        JsonNode shape(Optional<KvEntry> found) {
-            if (found.isEmpty()) {
-                return Envelope.JSON.nullNode();
-            }
-            KvEntry entry = found.get();
-            String text = new String(entry.value(), StandardCharsets.UTF_8);
-            JsonNode value;
-            if (asJson) {
-                try {
-                    value = Envelope.JSON.readTree(text);
-                } catch (java.io.IOException e) {
-                    throw ApiError.invalidJsonBody("At least one of the requested keys corresponds to a non-json value.");
+        /**
+         * The whole answer, envelope and all, as JSON text: {@code {values: {key: value, or
+         * {value, metadata, expiration?} when asked, or null}}}. Stored values are copied token by
+         * token, never read into a tree (up to 25 MiB of small values would take gigabytes as one).
+         */
+        byte[] answer(Map<String, Optional<KvEntry>> found) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (JsonGenerator g = JSON.createGenerator(out)) {
+                g.writeStartObject();
+                g.writeBooleanField("success", true);
+                g.writeArrayFieldStart("errors");
+                g.writeEndArray();
+                g.writeArrayFieldStart("messages");
+                g.writeEndArray();
+                g.writeObjectFieldStart("result");
+                g.writeObjectFieldStart("values");
+                for (Map.Entry<String, Optional<KvEntry>> e : found.entrySet()) {
+                    g.writeFieldName(e.getKey());
+                    if (e.getValue().isEmpty()) {
+                        g.writeNull();
+                        continue;
+                    }
+                    KvEntry entry = e.getValue().get();
+                    if (withMetadata) {
+                        g.writeStartObject();
+                        g.writeFieldName("value");
+                    }
+                    if (asJson) {
+                        copyJson(entry.value(), g);
+                    } else {
+                        g.writeString(new String(entry.value(), StandardCharsets.UTF_8));
+                    }
+                    if (withMetadata) {
+                        g.writeFieldName("metadata");
+                        if (entry.metadata().isPresent()) {
+                            copyJson(entry.metadata().get().getBytes(StandardCharsets.UTF_8), g);
+                        } else {
+                            g.writeNull();
+                        }
+                        if (entry.expiration().isPresent()) {
+                            g.writeNumberField("expiration", entry.expiration().getAsLong());
+                        }
+                        g.writeEndObject();
+                    }
                 }
-            } else {
-                value = Envelope.JSON.getNodeFactory().textNode(text);
+                g.writeEndObject();
+                g.writeEndObject();
+                g.writeEndObject();
+            } catch (IOException e) {
+                throw new IllegalStateException("the answer could not be written", e);
             }
-            if (!withMetadata) {
-                return value;
+            return out.toByteArray();
+        }
+
+        /** One JSON value from {@code text} onto {@code g}; a value that is not exactly one is refused. */
+        private static void copyJson(byte[] text, JsonGenerator g) throws IOException {
+            try (JsonParser p = JSON.createParser(text)) {
+                if (p.nextToken() == null) {
+                    throw nonJson();
+                }
+                g.copyCurrentStructure(p);
+                if (p.nextToken() != null) {
+                    throw nonJson();
+                }
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw nonJson();
             }
-            ObjectNode o = Envelope.JSON.createObjectNode();
-            o.set("value", value);
-            o.set("metadata", entry.metadata().map(KvApi::parseStored).orElse(Envelope.JSON.nullNode()));
-            entry.expiration().ifPresent(e -> o.put("expiration", e));
-            return o;
+        }
+
+        private static ApiError nonJson() {
+            return ApiError.invalidJsonBody("At least one of the requested keys corresponds to a non-json value.");
         }
     }
 
@@ -271,10 +317,15 @@ final class KvBulk {
                 JsonToken t = p.nextToken();
                 switch (field) {
                     case "keys" -> names = lookupKeys(p);
-                    case "type" -> type = t == JsonToken.VALUE_NULL ? "text" : p.getText();
-                    case "withMetadata" -> withMetadata = t == JsonToken.VALUE_TRUE
-                            || t == JsonToken.VALUE_NUMBER_INT && p.getLongValue() != 0
-                            || t == JsonToken.VALUE_STRING && p.getText().trim().equals("true");
+                    case "type" -> {
+                        type = t == JsonToken.VALUE_NULL ? "text" : t.isScalarValue() ? p.getText() : "(not a string)";
+                        p.skipChildren();
+                    }
+                    case "withMetadata" -> {
+                        withMetadata = t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_NUMBER_INT && p.getLongValue() != 0
+                                || t == JsonToken.VALUE_STRING && p.getText().trim().equals("true");
+                        p.skipChildren();
+                    }
                     default -> p.skipChildren();
                 }
             }

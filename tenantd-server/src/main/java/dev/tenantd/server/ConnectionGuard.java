@@ -62,16 +62,6 @@ final class ConnectionGuard implements Handler<HttpConnection> {
         }
     }
 
-    /**
-     * Bytes queued on the connection that its client has not taken yet (0 once it is closed),
-     * roughly when read off the event loop: the queue counts a message whole until its last
-     * byte is written, so the part written of the one being sent is taken off.
-     */
-    static long unsentBytes(HttpConnection connection) {
-        io.netty.channel.ChannelOutboundBuffer buffer = ((ConnectionBase) connection).channel().unsafe().outboundBuffer();
-        return buffer == null ? 0 : Math.max(0, buffer.totalPendingWriteBytes() - buffer.currentProgress());
-    }
-
     @Override
     public void handle(HttpConnection connection) {
         Channel channel = ((ConnectionBase) connection).channel();

@@ -163,7 +163,7 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
                     request.resume();
                 }
                 answer(request.response(), target, response, error, bodies, workerRequest.method(), acceptEncoding,
-                        new SlowClient(() -> ConnectionGuard.unsentBytes(request.connection()),
+                        new SlowClient(() -> dev.tenantd.platform.Connections.unsentBytes(request.connection()),
                                 () -> ConnectionGuard.closeNow(request.connection())));
             });
         });

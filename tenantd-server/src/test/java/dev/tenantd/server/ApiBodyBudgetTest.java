@@ -87,4 +87,32 @@ class ApiBodyBudgetTest {
             assertThat(t.worker("GET", "again.localhost", "/", null).body()).isEqualTo("ok");
         }
     }
+
+    @Test
+    void a_large_kv_answer_counts_until_its_client_takes_it_and_another_does_not_fit_meanwhile() throws Exception {
+        try (TestServer t = new TestServer(dir, List.of(), new ServerConfig.Capacity(64, 24 * MB))) {
+            t.postJson(t.accountApi("/storage/kv/namespaces"), "{\"title\":\"large\"}");
+            String ns = t.get(t.accountApi("/storage/kv/namespaces")).json().path("result").path(0).path("id").asText();
+            String value = t.accountApi("/storage/kv/namespaces/" + ns + "/values/twenty");
+            assertThat(t.send(HttpRequest.newBuilder(URI.create(value)).header("Authorization", "Bearer " + TestServer.TOKEN)
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[(int) (20 * MB)]))).status()).isEqualTo(200);
+            Await.value(() -> t.bodiesBuffered() == 0 ? Boolean.TRUE : null, "the upload's body given back");
+
+            // A client that asks for the 20 MB value and reads nothing: its answer waits in the server.
+            try (RawHttp stalled = RawHttp.connectWithSmallReceiveBuffer(t.server.apiPort(), "127.0.0.1")) {
+                stalled.send("GET " + URI.create(value).getRawPath() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                        + TestServer.TOKEN + "\r\n\r\n");
+                assertThat(stalled.statusLine()).startsWith("HTTP/1.1 200");
+                assertThat(t.bodiesBuffered()).as("the answer counts").isEqualTo(20.0 * MB);
+                TestServer.Reply second = t.send(t.authed(value).GET());
+                assertThat(second.status()).isEqualTo(503);
+                assertThat(second.message()).startsWith("Server busy: a body of 20971520 bytes");
+            }
+            // The stalled client is gone: its answer leaves the budget and the value is served again.
+            Await.value(() -> t.bodiesBuffered() == 0 ? Boolean.TRUE : null, "the stalled answer given back");
+            TestServer.Reply again = t.send(t.authed(value).GET());
+            assertThat(again.status()).isEqualTo(200);
+            assertThat(again.body()).hasSize((int) (20 * MB));
+        }
+    }
 }

@@ -307,6 +307,22 @@ class KvApiTest {
     }
 
     @Test
+    void a_bulk_read_copies_json_values_as_they_are_stored_not_as_trees() {
+        String id = create("bulk-json");
+        // 3,000,000 numbers in 6 MB: as a tree, over 100 MB; and more tokens than a request body may have.
+        String numbers = "[" + "0,".repeat(2_999_999) + "0]";
+        assertThat(put(ns("/" + id + "/values/numbers"), numbers).status()).isEqualTo(200);
+        Measured m = Measured.of(() -> s.postJson(ns("/" + id + "/bulk/get"), "{\"keys\":[\"numbers\"],\"type\":\"json\"}"));
+        assertThat(m.allocated()).as("bytes allocated for a 6 MB answer").isLessThan(120L * 1024 * 1024);
+        assertThat(m.reply().status()).as(m.reply().body().substring(0, Math.min(200, m.reply().body().length()))).isEqualTo(200);
+        assertThat(m.reply().body()).isEqualTo("{\"success\":true,\"errors\":[],\"messages\":[],\"result\":{\"values\":"
+                + "{\"numbers\":" + numbers + "}}}");
+        assertThat(put(ns("/" + id + "/values/plain"), "plain text").status()).isEqualTo(200);
+        refused(s.postJson(ns("/" + id + "/bulk/get"), "{\"keys\":[\"numbers\",\"plain\"],\"type\":\"json\"}"), 400, 10014,
+                "At least one of the requested keys corresponds to a non-json value.");
+    }
+
+    @Test
     void a_bulk_value_may_be_as_large_as_a_single_one() {
         String id = create("bulk-large");
         // Over the 20 million characters a JSON string may have by default, under KV's 25 MiB.
@@ -327,6 +343,7 @@ class KvApiTest {
         assertThat(got.path("b").path("metadata").path(0).asInt()).isEqualTo(1);
         assertThat(got.path("zz").isNull()).isTrue();
         refused(s.postJson(ns("/" + id + "/bulk/get"), "{\"keys\":[\"a\"],\"type\":\"stream\"}"), 400, 10014, "not a valid type");
+        refused(s.postJson(ns("/" + id + "/bulk/get"), "{\"keys\":[\"a\"],\"type\":{\"keys\":5}}"), 400, 10014, "not a valid type");
 
         assertThat(s.postJson(ns("/" + id + "/bulk/delete"), "[\"a\",\"missing\"]").status()).isEqualTo(200);
         assertThat(deleteJson(ns("/" + id + "/bulk"), "[\"c\"]").status()).isEqualTo(200);
