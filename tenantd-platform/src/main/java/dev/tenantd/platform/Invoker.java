@@ -56,6 +56,8 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
             });
     /** Invocations in flight per version; a version with none has no entry, so retired versions leave nothing behind. */
     private final ConcurrentHashMap<String, Integer> inFlight = new ConcurrentHashMap<>();
+    /** What one user worker holds of a dispatch or outbound worker that serves them all. */
+    private final TenantShares shares;
     /** Set once by {@link Platform} while it is built, before any invocation. */
     private InvocationMetrics metrics = InvocationMetrics.NONE;
     /**
@@ -70,6 +72,7 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         this.directory = directory;
         this.blobs = blobs;
         this.limits = limits;
+        this.shares = new TenantShares(limits.concurrentInvocations());
         this.assets = assets;
         this.egress = egress;
         this.egressPolicy = egressPolicy;
@@ -343,26 +346,34 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
 
     @Override
     public CompletableFuture<WorkerResponse> invokeUserWorker(String accountId, String namespace, String script,
-            WorkerRequest request, InvocationLimits callLimits, Optional<Outbound> outbound, Caller caller) {
+            WorkerRequest request, InvocationLimits callLimits, Optional<Outbound> outbound, Caller caller, ScriptRef via) {
         Optional<Namespace> ns = directory.namespace(accountId, namespace);
         if (ns.isEmpty()) {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.SCRIPT_NOT_FOUND, "Worker not found."));
         }
         // Workers of an untrusted namespace do not see request.cf (Cloudflare's isolation rule).
         WorkerRequest forwarded = ns.get().trustedWorkers() ? request : request.withoutCf();
-        return invoke(new ScriptRef(accountId, ns.get().id(), script), forwarded,
-                userWorkerCall(callLimits, outbound, caller));
+        ScriptRef target = new ScriptRef(accountId, ns.get().id(), script);
+        return shares.within(via, target, dispatchRefusal(via, script),
+                () -> invoke(target, forwarded, userWorkerCall(callLimits, outbound, caller, target)));
     }
 
     @Override
     public CompletableFuture<ChannelReply> callUserWorker(String accountId, String namespace, String script, RpcCall call,
-            InvocationLimits callLimits, Optional<Outbound> outbound, Caller caller) {
+            InvocationLimits callLimits, Optional<Outbound> outbound, Caller caller, ScriptRef via) {
         Optional<Namespace> ns = directory.namespace(accountId, namespace);
         if (ns.isEmpty()) {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.SCRIPT_NOT_FOUND, "Worker not found."));
         }
-        return callEntrypoint(new ScriptRef(accountId, ns.get().id(), script), call,
-                userWorkerCall(callLimits, outbound, caller));
+        ScriptRef target = new ScriptRef(accountId, ns.get().id(), script);
+        return shares.within(via, target, dispatchRefusal(via, script),
+                () -> callEntrypoint(target, call, userWorkerCall(callLimits, outbound, caller, target)));
+    }
+
+    private String dispatchRefusal(ScriptRef via, String script) {
+        return "Worker is overloaded: " + shares.share() + " calls of '" + via.name() + "' already wait for user worker '"
+                + script + "', a quarter of the " + limits.concurrentInvocations() + " invocations in flight it may have "
+                + "([limits] concurrent-invocations); try again.";
     }
 
     /**
@@ -371,16 +382,18 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
      * a user worker cannot leave its outbound worker by calling another (or itself) through a
      * binding of its own.
      */
-    private Call userWorkerCall(InvocationLimits callLimits, Optional<Outbound> outbound, Caller caller) {
-        return new Call(callLimits, "", caller.outbound().or(() -> outbound.map(o -> req -> invokeOutbound(o, req, caller))),
-                Entrypoint.DEFAULT, caller);
+    private Call userWorkerCall(InvocationLimits callLimits, Optional<Outbound> outbound, Caller caller, ScriptRef target) {
+        return new Call(callLimits, "", caller.outbound().or(() -> outbound.map(o -> req -> invokeOutbound(o, req, caller,
+                target))), Entrypoint.DEFAULT, caller);
     }
 
     /**
      * A user worker's subrequest, handed to its outbound worker with the call's parameters as
-     * env; it serves the same client request as the user worker.
+     * env; it serves the same client request as the user worker. One user worker's subrequests
+     * hold at most a share of the outbound worker's invocations in flight.
      */
-    private CompletableFuture<WorkerResponse> invokeOutbound(Outbound outbound, WorkerRequest request, Caller caller) {
+    private CompletableFuture<WorkerResponse> invokeOutbound(Outbound outbound, WorkerRequest request, Caller caller,
+            ScriptRef user) {
         ScriptRef ref = ScriptRef.plain(outbound.accountId(), outbound.service());
         if (directory.script(ref).isEmpty()) {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
@@ -389,8 +402,11 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         // One level deeper than the user worker whose fetch this is: a chain through an outbound
         // worker that calls back into the namespace meets the depth limit like any other. The
         // outbound worker is the platform's: it has the platform's limits, not what the user worker has left.
-        return invoke(ref, request, new Call(limits.invocation(), outbound.paramsJson(), Optional.empty(),
-                Entrypoint.DEFAULT, new Caller(caller.depth() + 1, Optional.empty(), caller.requestId(), caller.fromTail())));
+        return shares.within(ref, user, "Worker is overloaded: the outbound worker '" + outbound.service() + "' already "
+                + "serves " + shares.share() + " subrequests of this worker, a quarter of the invocations in flight it may "
+                + "have; wait for some to finish.", () -> invoke(ref, request, new Call(limits.invocation(),
+                        outbound.paramsJson(), Optional.empty(), Entrypoint.DEFAULT,
+                        new Caller(caller.depth() + 1, Optional.empty(), caller.requestId(), caller.fromTail()))));
     }
 
     /** The observer of one event of a WebSocket a script's isolate accepted: a tail of the script sees it. */

@@ -100,10 +100,10 @@ public final class DispatchNamespaceKind implements BindingKind {
         }
         if (rpc) {
             return workers.callUserWorker(scope.accountId(), namespace(stored), options.get("script").asText(),
-                    target.call(call), callLimits, outbound, call.caller().next());
+                    target.call(call), callLimits, outbound, call.caller().next(), scope.script());
         }
         return workers.invokeUserWorker(scope.accountId(), namespace(stored), options.get("script").asText(),
-                call.request().get(), callLimits, outbound, call.caller().next()).thenApply(ChannelReply::response);
+                call.request().get(), callLimits, outbound, call.caller().next(), scope.script()).thenApply(ChannelReply::response);
     }
 
     private static String namespace(BindingSpec stored) {

@@ -2,6 +2,7 @@ package dev.tenantd.platform.binding;
 
 import dev.tenantd.platform.Limits;
 import dev.tenantd.platform.Outbound;
+import dev.tenantd.platform.ScriptRef;
 import dev.tenantd.platform.ScriptVersion;
 import dev.tenantd.runtime.Caller;
 import dev.tenantd.runtime.ChannelReply;
@@ -29,9 +30,13 @@ public interface WorkerCalls {
     /** Whether a user worker exists in a dispatch namespace; answered from memory once warm, never blocking long. */
     boolean userWorkerExists(String accountId, String namespace, String script);
 
-    /** Runs a user worker of a dispatch namespace within {@code callLimits}, its subrequests going to {@code outbound} if given. */
+    /**
+     * Runs a user worker of a dispatch namespace within {@code callLimits}, its subrequests going
+     * to {@code outbound} if given, for the worker {@code via} whose binding it is (which may hold
+     * only a share of its invocations waiting for one user worker).
+     */
     CompletableFuture<WorkerResponse> invokeUserWorker(String accountId, String namespace, String script,
-            WorkerRequest request, InvocationLimits callLimits, Optional<Outbound> outbound, Caller caller);
+            WorkerRequest request, InvocationLimits callLimits, Optional<Outbound> outbound, Caller caller, ScriptRef via);
 
     /**
      * Calls a method of an entrypoint of a plain worker of the account (JS RPC), as an
@@ -43,7 +48,7 @@ public interface WorkerCalls {
 
     /** Calls a method of a user worker of a dispatch namespace (JS RPC), as {@link #invokeUserWorker} runs it. */
     CompletableFuture<ChannelReply> callUserWorker(String accountId, String namespace, String script, RpcCall call,
-            InvocationLimits callLimits, Optional<Outbound> outbound, Caller caller);
+            InvocationLimits callLimits, Optional<Outbound> outbound, Caller caller, ScriptRef via);
 
     /** The version's static asset for the request, or a 404. */
     CompletableFuture<WorkerResponse> serveAsset(ScriptVersion version, WorkerRequest request);
