@@ -82,6 +82,11 @@ final class ZlibDeflating implements ZlibStream {
     }
 
     @Override
+    public void storeFromNow() {
+        deflater.setLevel(Deflater.NO_COMPRESSION);
+    }
+
+    @Override
     public byte[] read(int max) {
         open();
         byte[] out = output.buffer(max);

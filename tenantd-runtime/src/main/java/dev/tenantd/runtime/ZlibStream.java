@@ -125,6 +125,13 @@ public sealed interface ZlibStream extends AutoCloseable permits ZlibDeflating, 
     void write(byte[] input, Flush flush);
 
     /**
+     * From the next write on, a compressor stores its input as it is (zlib's level 0), still as
+     * valid data of its format; a decompressor is not changed.
+     */
+    default void storeFromNow() {
+    }
+
+    /**
      * Up to {@code max} bytes of output. Empty when the stream needs more input to go on, or
      * has ended ({@link #ended}).
      */

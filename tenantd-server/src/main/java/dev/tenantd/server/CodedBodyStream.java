@@ -14,23 +14,26 @@ final class CodedBodyStream implements BodyStream {
     private final BodyStream source;
     private final ZlibStream zlib;
     private final ZlibStream.Flush eachChunk;
+    /** For an encoding: what keeps its cost near what the client downloads; null for a decoding. */
+    private final CompressionGuard guard;
     private boolean finished;
     private boolean closed;
 
-    private CodedBodyStream(BodyStream source, ZlibStream zlib, ZlibStream.Flush eachChunk) {
+    private CodedBodyStream(BodyStream source, ZlibStream zlib, ZlibStream.Flush eachChunk, boolean encoding) {
         this.source = source;
         this.zlib = zlib;
         this.eachChunk = eachChunk;
+        this.guard = encoding ? new CompressionGuard(zlib) : null;
     }
 
     static BodyStream encoding(BodyStream source) {
         return new CodedBodyStream(source, ZlibStream.compressor(ZlibStream.Format.GZIP, ZlibStream.DEFAULT_LEVEL),
-                ZlibStream.Flush.SYNC);
+                ZlibStream.Flush.SYNC, true);
     }
 
     static BodyStream decoding(BodyStream source) {
         return new CodedBodyStream(source, ZlibStream.hostDecompressor(ZlibStream.Strictness.LENIENT),
-                ZlibStream.Flush.NONE);
+                ZlibStream.Flush.NONE, false);
     }
 
     @Override
@@ -47,6 +50,9 @@ final class CodedBodyStream implements BodyStream {
             return CompletableFuture.failedFuture(new BrokenBody(e.getMessage()));
         }
         if (out.length > 0) {
+            if (guard != null) {
+                guard.output(out.length);
+            }
             return CompletableFuture.completedFuture(Optional.of(out));
         }
         if (finished || zlib.ended()) {
@@ -62,6 +68,9 @@ final class CodedBodyStream implements BodyStream {
                     finished = true;
                     zlib.write(new byte[0], ZlibStream.Flush.FINISH);
                 } else {
+                    if (guard != null) {
+                        guard.input(chunk.get().length);
+                    }
                     zlib.write(chunk.get(), eachChunk);
                 }
             }

@@ -150,6 +150,7 @@ final class ResponseEncoding {
         ZlibStream zlib = choice == Choice.ENCODE
                 ? ZlibStream.compressor(ZlibStream.Format.GZIP, ZlibStream.DEFAULT_LEVEL)
                 : ZlibStream.hostDecompressor(ZlibStream.Strictness.LENIENT);
+        CompressionGuard guard = choice == Choice.ENCODE ? new CompressionGuard(zlib) : null;
         AtomicBoolean over = new AtomicBoolean();
         Runnable finish = () -> {
             if (over.compareAndSet(false, true)) {
@@ -165,6 +166,9 @@ final class ResponseEncoding {
 
             void feed() {
                 int end = Math.min(body.length, fed + PIECE);
+                if (guard != null) {
+                    guard.input(end - fed);
+                }
                 zlib.write(java.util.Arrays.copyOfRange(body, fed, end),
                         end == body.length ? ZlibStream.Flush.FINISH : ZlibStream.Flush.NONE);
                 fed = end;
@@ -197,6 +201,9 @@ final class ResponseEncoding {
                         return;
                     }
                     written.addAndGet(piece.length);
+                    if (guard != null) {
+                        guard.output(piece.length);
+                    }
                     out.write(Buffer.buffer(piece));
                 }
                 context.runOnContext(v -> pump());
