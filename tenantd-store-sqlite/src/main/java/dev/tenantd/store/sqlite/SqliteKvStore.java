@@ -142,6 +142,25 @@ public final class SqliteKvStore implements KvStore {
 
     @Override
     public boolean deleteNamespace(String accountId, String namespaceId) {
+        if (read(db -> namespaceRow(db, accountId, namespaceId)).isEmpty()) {
+            return false;
+        }
+        // A namespace of millions of keys goes a batch at a time, each a transaction of its own:
+        // one transaction for all of it would hold the writer that every tenant's KV writes wait for.
+        String someKeys = " FROM kv_entries WHERE namespace_id = ? AND key IN (SELECT key FROM kv_entries WHERE namespace_id = ?"
+                + " LIMIT " + BATCH + ")";
+        while (transaction(db -> {
+            // Its size goes down with its keys, so that a deletion cut short leaves it counted right.
+            try (PreparedStatement st = prepare(db, "SELECT COALESCE(SUM(" + ENTRY_BYTES + "), 0)" + someKeys, namespaceId,
+                    namespaceId); ResultSet rs = st.executeQuery()) {
+                addBytes(db, namespaceId, rs.next() ? -rs.getLong(1) : 0);
+            }
+            try (PreparedStatement st = prepare(db, "DELETE" + someKeys, namespaceId, namespaceId)) {
+                return st.executeUpdate();
+            }
+        }) == BATCH) {
+            betweenBatches.run();
+        }
         return transaction(db -> {
             try (PreparedStatement st = prepare(db, "DELETE FROM kv_namespaces WHERE account_id = ? AND id = ?",
                     accountId, namespaceId)) {
@@ -323,23 +342,64 @@ public final class SqliteKvStore implements KvStore {
 
     @Override
     public int purgeExpired(long now) {
-        return transaction(db -> {
-            // Found through the expiration index: only the expired entries are read, never a whole namespace.
-            java.util.Map<String, Long> freed = new java.util.HashMap<>();
-            try (PreparedStatement st = prepare(db, "SELECT namespace_id, SUM(" + ENTRY_BYTES + ") FROM kv_entries"
-                    + " INDEXED BY kv_entries_expiration WHERE expiration IS NOT NULL AND expiration <= ?"
-                    + " GROUP BY namespace_id", now); ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    freed.put(rs.getString(1), rs.getLong(2));
-                }
+        // A batch at a time, each a transaction of its own, so that other writes get the writer
+        // in between however many keys expired at once.
+        int purged = 0;
+        while (true) {
+            int batch = transaction(db -> purgeBatch(db, now));
+            purged += batch;
+            if (batch < BATCH) {
+                return purged;
             }
-            for (java.util.Map.Entry<String, Long> e : freed.entrySet()) {
-                addBytes(db, e.getKey(), -e.getValue());
+            betweenBatches.run();
+        }
+    }
+
+    /** Up to {@link #BATCH} expired entries, found through the expiration index, and their bytes off their namespaces. */
+    private static int purgeBatch(Connection db, long now) throws SQLException {
+        java.util.Map<String, Long> freed = new java.util.HashMap<>();
+        List<Object[]> gone = new ArrayList<>();
+        try (PreparedStatement st = prepare(db, "SELECT namespace_id, key, " + ENTRY_BYTES + " FROM kv_entries"
+                + " INDEXED BY kv_entries_expiration WHERE expiration IS NOT NULL AND expiration <= ? LIMIT " + BATCH, now);
+                ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                gone.add(new Object[] {rs.getString(1), rs.getBytes(2)});
+                freed.merge(rs.getString(1), rs.getLong(3), Long::sum);
             }
-            try (PreparedStatement st = prepare(db, "DELETE FROM kv_entries WHERE expiration IS NOT NULL AND expiration <= ?", now)) {
-                return st.executeUpdate();
+        }
+        try (PreparedStatement st = db.prepareStatement("DELETE FROM kv_entries WHERE namespace_id = ? AND key = ?")) {
+            for (Object[] entry : gone) {
+                st.setObject(1, entry[0]);
+                st.setObject(2, entry[1]);
+                st.addBatch();
+            }
+            st.executeBatch();
+        }
+        for (java.util.Map.Entry<String, Long> e : freed.entrySet()) {
+            addBytes(db, e.getKey(), -e.getValue());
+        }
+        return gone.size();
+    }
+
+    /** Entries deleted per transaction when a namespace goes or expired keys are purged. */
+    static final int BATCH = 1_000;
+    /** Run between two batches of a deletion (tests: another write gets the writer there). */
+    private Runnable betweenBatches = () -> {
+    };
+
+    /** For tests: what a namespace's entries take, counted afresh rather than read from its row. */
+    long recountedBytes(String namespaceId) {
+        return read(db -> {
+            try (PreparedStatement st = prepare(db, "SELECT COALESCE(SUM(" + ENTRY_BYTES + "), 0) FROM kv_entries"
+                    + " WHERE namespace_id = ?", namespaceId); ResultSet rs = st.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
             }
         });
+    }
+
+    /** For tests: {@code hook} runs between two batches of a deletion. */
+    void betweenBatches(Runnable hook) {
+        this.betweenBatches = hook;
     }
 
     @Override
