@@ -16,9 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The WebSockets of one isolate, by the ids its JavaScript knows them by. Each is an
  * {@link WebSocketEnd}: one end of a pair the worker made, or an end that came in with a
  * response. An accepted socket gets an invocation of its own; every message and its close
- * run as a turn of it, with a fresh CPU budget each when it comes from the network (what
- * another isolate, or this one, sent goes on with the budget left, so that two ends sending to
- * each other cannot run for ever on fresh budgets). What arrives waits in the isolate's
+ * run as a turn of it, with a fresh CPU budget each when it comes from the network, or was
+ * relayed from it by another isolate ({@link Origin}); what an isolate sent otherwise goes on
+ * with the budget left, so that two ends sending to each other cannot run for ever on fresh
+ * budgets. What arrives waits in the isolate's
  * mailbox, at most {@link WebSocketLimits#QUEUED_MESSAGES} per socket: past that the
  * sender is told to stop reading until the isolate catches up. What waits counts against the
  * process's {@link BodyBudget} as well; a message that does not fit closes the socket with 1013.
@@ -41,10 +42,11 @@ final class IsolateSockets {
 
         /**
          * Runs one event of a socket as a turn of its invocation (posted to the mailbox by the
-         * caller); {@code freshBudget} when it came from the network, so that it starts with a
-         * CPU budget and subrequest count of its own.
+         * caller); one that came from the network, or was relayed from it ({@link Origin}),
+         * starts with a CPU budget and subrequest count of its own. While one from the network
+         * runs, what the isolate sends is {@link Origin#RELAYED}: run it within {@link #relaying}.
          */
-        void event(int invocation, Event event, boolean freshBudget);
+        void event(int invocation, Event event, Origin origin);
 
         /** The socket's invocation is over. */
         void endInvocation(int invocation);
@@ -58,6 +60,43 @@ final class IsolateSockets {
         static final int TEXT = 0;
         static final int BINARY = 1;
         static final int CLOSE = 2;
+    }
+
+    /**
+     * Where an event comes from, which decides whether it starts on a fresh budget: from the
+     * network; sent by an isolate while it handled an event from the network (a dispatch worker
+     * relaying a client's message to a user worker, one hop and no more); or sent by an isolate
+     * otherwise, which goes on with the budget left, so that two ends answering each other
+     * stop at their limit instead of running for ever.
+     */
+    enum Origin {
+        NETWORK, RELAYED, WORKER;
+
+        boolean fresh() {
+            return this != WORKER;
+        }
+    }
+
+    /** Whether the running thread handles an event from the network (set by {@link #relaying}). */
+    private static final ThreadLocal<Boolean> HANDLING_NETWORK_EVENT = ThreadLocal.withInitial(() -> false);
+
+    /** Runs {@code turn}, an event of {@code origin}: while it runs, what this thread sends counts as relayed from the network. */
+    static void relaying(Origin origin, Runnable turn) {
+        if (origin != Origin.NETWORK) {
+            turn.run();
+            return;
+        }
+        HANDLING_NETWORK_EVENT.set(true);
+        try {
+            turn.run();
+        } finally {
+            HANDLING_NETWORK_EVENT.set(false);
+        }
+    }
+
+    /** Where what arrives on {@code slot} now comes from, read on the sender's thread. */
+    private static Origin origin(Slot slot) {
+        return slot.end.fromNetwork() ? Origin.NETWORK : HANDLING_NETWORK_EVENT.get() ? Origin.RELAYED : Origin.WORKER;
     }
 
     /** What {@link #accept} answers. */
@@ -258,13 +297,14 @@ final class IsolateSockets {
                     return;
                 }
                 slot.queued.incrementAndGet();
+                Origin origin = origin(slot);
                 isolate.post(() -> {
                     try {
                         if (slots.get(slot.id) == slot && !slot.closedIncoming) {
                             isolate.event(slot.invocation, switch (message) {
                                 case WebSocketMessage.Text t -> new Event(slot.id, Event.TEXT, t.text(), null, 0, false);
                                 case WebSocketMessage.Binary b -> new Event(slot.id, Event.BINARY, null, b.bytes(), 0, false);
-                            }, slot.end.fromNetwork());
+                            }, origin);
                         }
                     } finally {
                         bodies.unreserve(size);
@@ -278,7 +318,8 @@ final class IsolateSockets {
 
             @Override
             public void closed(int code, String reason) {
-                isolate.post(() -> closedByPeer(slot, code, reason));
+                Origin origin = origin(slot);
+                isolate.post(() -> closedByPeer(slot, code, reason, origin));
             }
 
             @Override
@@ -328,20 +369,20 @@ final class IsolateSockets {
             slot.closedOutgoing = true;
             slot.end.close(code, reason);
         }
-        closedByPeer(slot, code, reason);
+        closedByPeer(slot, code, reason, slot.end.fromNetwork() ? Origin.NETWORK : Origin.WORKER);
     }
 
     /**
      * The other side closed: the close event runs, and if the worker did not close its side
      * in it, the close is answered with the same code, as a WebSocket endpoint must.
      */
-    private void closedByPeer(Slot slot, int code, String reason) {
+    private void closedByPeer(Slot slot, int code, String reason, Origin origin) {
         if (slots.get(slot.id) != slot || slot.closedIncoming) {
             return;
         }
         slot.closedIncoming = true;
         isolate.event(slot.invocation, new Event(slot.id, Event.CLOSE, reason, null, code,
-                code != WebSocketLimits.ABNORMAL), slot.end.fromNetwork());
+                code != WebSocketLimits.ABNORMAL), origin);
         if (!slot.closedOutgoing) {
             slot.closedOutgoing = true;
             slot.end.close(code == WebSocketLimits.NO_STATUS || code == WebSocketLimits.ABNORMAL

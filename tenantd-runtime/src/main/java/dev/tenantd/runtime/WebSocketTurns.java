@@ -79,12 +79,12 @@ final class WebSocketTurns implements IsolateSockets.Isolate {
     }
 
     @Override
-    public void event(int invocation, IsolateSockets.Event event, boolean freshBudget) {
+    public void event(int invocation, IsolateSockets.Event event, IsolateSockets.Origin origin) {
         Invocation inv = isolate.invocation(invocation);
         if (inv == null || isolate.closed()) {
             return;
         }
-        if (freshBudget) {
+        if (origin.fresh()) {
             inv.cpuNanos = 0;
             inv.subrequests = 0;
             inv.budget = inv.budget.renewed();
@@ -94,7 +94,7 @@ final class WebSocketTurns implements IsolateSockets.Isolate {
         ScheduledFuture<?> wall = timers.schedule(() -> isolate.expire(inv, Outcome.EXCEEDED_WALL_TIME),
                 inv.limits.wallTimeMs(), TimeUnit.MILLISECONDS);
         try {
-            isolate.turn(inv, () -> {
+            IsolateSockets.relaying(origin, () -> isolate.turn(inv, () -> {
                 if (event.bytes() != null && !isolate.admitsBytes(inv, event.bytes().length,
                         "a WebSocket message (" + event.bytes().length + " bytes)")) {
                     return;
@@ -109,7 +109,7 @@ final class WebSocketTurns implements IsolateSockets.Isolate {
                             bytes == null ? runtime.createV8ValueNull() : bytes,
                             runtime.createV8ValueInteger(event.code()), runtime.createV8ValueBoolean(event.clean()));
                 }
-            });
+            }));
         } finally {
             wall.cancel(false);
         }

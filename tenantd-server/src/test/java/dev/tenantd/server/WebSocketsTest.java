@@ -54,6 +54,12 @@ class WebSocketsTest {
               server.addEventListener('message', (event) => {
                 if (event.data === 'throw') throw new Error('the handler failed');
                 if (event.data === 'spin') for (;;) {}
+                if (String(event.data).endsWith('burn')) {
+                  // A few milliseconds of CPU: many times the 50 ms of /relay?limited together.
+                  let x = 0;
+                  for (let i = 0; i < 3000000; i++) x = (x + i) % 1000003;
+                  return server.send('burned ' + x);
+                }
                 if (event.data === 'close-me') return server.close(4002, 'asked to');
                 if (event.data === 'big') return server.send('x'.repeat(2 * 1024 * 1024));
                 if (event.data === 'flood') {
@@ -143,7 +149,8 @@ class WebSocketsTest {
                     return new Response('left');
                   }
                   if (url.pathname === '/relay') {
-                    const upstream = (await env.DISPATCHER.get(name).fetch(request)).webSocket;
+                    const limits = url.searchParams.has('limited') ? { limits: { cpuMs: 50 } } : {};
+                    const upstream = (await env.DISPATCHER.get(name, {}, limits).fetch(request)).webSocket;
                     upstream.accept();
                     const [client, server] = new WebSocketPair();
                     server.accept();
@@ -207,6 +214,18 @@ class WebSocketsTest {
         try (WsClient ws = WsClient.connect(vertx, t.server.port(), "echo.ws.test", "/relay")) {
             ws.send("relayed");
             assertThat(ws.next()).isEqualTo("echo: via dispatcher relayed");
+        }
+    }
+
+    @Test
+    void each_client_message_a_dispatcher_relays_starts_the_user_workers_event_on_a_fresh_budget() {
+        // 50 ms for the user worker: twenty messages of a few milliseconds each take more than that
+        // together, and each, relayed from the client, gets its own.
+        try (WsClient ws = WsClient.connect(vertx, t.server.port(), "echo.ws.test", "/relay?limited")) {
+            for (int i = 0; i < 20; i++) {
+                ws.send("burn");
+                assertThat(String.valueOf(ws.next())).as("message " + i).startsWith("burned ");
+            }
         }
     }
 
