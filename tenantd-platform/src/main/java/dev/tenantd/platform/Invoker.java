@@ -354,8 +354,12 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         // Workers of an untrusted namespace do not see request.cf (Cloudflare's isolation rule).
         WorkerRequest forwarded = ns.get().trustedWorkers() ? request : request.withoutCf();
         ScriptRef target = new ScriptRef(accountId, ns.get().id(), script);
-        return shares.within(via, target, dispatchRefusal(via, script),
-                () -> invoke(target, forwarded, userWorkerCall(callLimits, outbound, caller, target)));
+        Optional<Runnable> held = shares.take(TenantShares.Role.DISPATCH, via, target, () -> pressured(via));
+        if (held.isEmpty()) {
+            return refusedShare(target, dispatchRefusal(via, script));
+        }
+        return TenantShares.heldUntilRead(startOrRelease(held.get(),
+                () -> invoke(target, forwarded, userWorkerCall(callLimits, outbound, caller, target))), held.get());
     }
 
     @Override
@@ -366,14 +370,40 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.SCRIPT_NOT_FOUND, "Worker not found."));
         }
         ScriptRef target = new ScriptRef(accountId, ns.get().id(), script);
-        return shares.within(via, target, dispatchRefusal(via, script),
-                () -> callEntrypoint(target, call, userWorkerCall(callLimits, outbound, caller, target)));
+        Optional<Runnable> held = shares.take(TenantShares.Role.DISPATCH, via, target, () -> pressured(via));
+        if (held.isEmpty()) {
+            return refusedShare(target, dispatchRefusal(via, script));
+        }
+        return startOrRelease(held.get(), () -> callEntrypoint(target, call, userWorkerCall(callLimits, outbound, caller,
+                target))).whenComplete((reply, error) -> held.get().run());
     }
 
     private String dispatchRefusal(ScriptRef via, String script) {
         return "Worker is overloaded: " + shares.share() + " calls of '" + via.name() + "' already wait for user worker '"
                 + script + "', a quarter of the " + limits.concurrentInvocations() + " invocations in flight it may have "
-                + "([limits] concurrent-invocations); try again.";
+                + "([limits] concurrent-invocations), and it has half of them in flight; try again.";
+    }
+
+    /** Whether a worker serving many tenants has half its cap of invocations in flight: only then are shares enforced. */
+    private boolean pressured(ScriptRef shared) {
+        return directory.script(shared).map(s -> inFlight.getOrDefault(s.current().id(), 0))
+                .orElse(0) >= limits.concurrentInvocations() / 2;
+    }
+
+    /** A call refused for its share: counted as shed, failing with {@code message}. */
+    private <T> CompletableFuture<T> refusedShare(ScriptRef target, String message) {
+        metrics.refused(namespaceLabel(target), target.name(), Outcome.LOAD_SHED);
+        return CompletableFuture.failedFuture(new InvocationException(Outcome.LOAD_SHED, message));
+    }
+
+    /** Starts a call; one that throws instead of failing its future lets go of what it held. */
+    private static <T> CompletableFuture<T> startOrRelease(Runnable release, java.util.function.Supplier<CompletableFuture<T>> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            release.run();
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**
@@ -402,11 +432,15 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         // One level deeper than the user worker whose fetch this is: a chain through an outbound
         // worker that calls back into the namespace meets the depth limit like any other. The
         // outbound worker is the platform's: it has the platform's limits, not what the user worker has left.
-        return shares.within(ref, user, "Worker is overloaded: the outbound worker '" + outbound.service() + "' already "
-                + "serves " + shares.share() + " subrequests of this worker, a quarter of the invocations in flight it may "
-                + "have; wait for some to finish.", () -> invoke(ref, request, new Call(limits.invocation(),
-                        outbound.paramsJson(), Optional.empty(), Entrypoint.DEFAULT,
-                        new Caller(caller.depth() + 1, Optional.empty(), caller.requestId(), caller.fromTail()))));
+        Optional<Runnable> held = shares.take(TenantShares.Role.OUTBOUND, ref, user, () -> pressured(ref));
+        if (held.isEmpty()) {
+            return refusedShare(user, "Worker is overloaded: the outbound worker '" + outbound.service() + "' already "
+                    + "serves " + shares.share() + " subrequests of this worker, a quarter of the invocations in flight it "
+                    + "may have, and it has half of them in flight; wait for some to finish.");
+        }
+        return TenantShares.heldUntilRead(startOrRelease(held.get(), () -> invoke(ref, request, new Call(limits.invocation(),
+                outbound.paramsJson(), Optional.empty(), Entrypoint.DEFAULT,
+                new Caller(caller.depth() + 1, Optional.empty(), caller.requestId(), caller.fromTail())))), held.get());
     }
 
     /** The observer of one event of a WebSocket a script's isolate accepted: a tail of the script sees it. */

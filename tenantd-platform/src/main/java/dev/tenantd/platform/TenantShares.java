@@ -1,10 +1,12 @@
 package dev.tenantd.platform;
 
-import dev.tenantd.runtime.InvocationException;
-import dev.tenantd.runtime.Outcome;
+import dev.tenantd.runtime.BodyStream;
+import dev.tenantd.runtime.WorkerResponse;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * How much of a worker that serves every tenant one tenant may hold: a dispatch worker's
@@ -12,44 +14,92 @@ import java.util.function.Supplier;
  * worker's subrequests. Such a worker has one cap of invocations in flight
  * ({@code [limits] concurrent-invocations}) for all; a user worker that answers slowly, or
  * sends its subrequests to a server that never answers, would otherwise fill it, and every other
- * tenant's requests would be refused. Each may hold a quarter of it; past that its calls are
- * refused at once, and the others still get theirs.
+ * tenant's requests would be refused. Once the shared worker has half its cap in flight, a
+ * tenant holding a quarter of it has further calls refused at once; the others still get theirs.
+ * A call is held until its answer's body has been read, or cancelled.
  */
 final class TenantShares {
-    private record Key(ScriptRef shared, ScriptRef holder) {
+    /** What the shared worker is to the tenant: a call of one may also be a call of the other, counted apart. */
+    enum Role { DISPATCH, OUTBOUND }
+
+    private record Key(Role role, ScriptRef shared, ScriptRef holder) {
     }
 
     private final ConcurrentHashMap<Key, Integer> held = new ConcurrentHashMap<>();
     private final int share;
 
-    /** @param cap the invocations in flight a worker may have; a tenant holds at most a quarter (at least 1) */
+    /** @param cap the invocations in flight a worker may have; a tenant holds at most a quarter (at least 1) under pressure */
     TenantShares(int cap) {
         this.share = Math.max(1, cap / 4);
     }
 
-    /** The calls one tenant may hold of one shared worker at once. */
+    /** The calls one tenant may hold of one shared worker at once, while it is under pressure. */
     int share() {
         return share;
     }
 
     /**
-     * Runs {@code call} as one of {@code holder}'s calls held by {@code shared}, until it
-     * completes; past its share, a {@link Outcome#LOAD_SHED} failure saying {@code refusal}.
+     * Counts one more call of {@code holder} held by {@code shared}: what lets it go (once), or
+     * empty when {@code holder} has its share and {@code pressured} says the shared worker has half
+     * its cap in flight.
      */
-    <T> CompletableFuture<T> within(ScriptRef shared, ScriptRef holder, String refusal, Supplier<CompletableFuture<T>> call) {
-        Key key = new Key(shared, holder);
-        if (held.merge(key, 1, Integer::sum) > share) {
+    Optional<Runnable> take(Role role, ScriptRef shared, ScriptRef holder, BooleanSupplier pressured) {
+        Key key = new Key(role, shared, holder);
+        if (held.merge(key, 1, Integer::sum) > share && pressured.getAsBoolean()) {
             release(key);
-            return CompletableFuture.failedFuture(new InvocationException(Outcome.LOAD_SHED, refusal));
+            return Optional.empty();
         }
-        CompletableFuture<T> started;
-        try {
-            started = call.get();
-        } catch (RuntimeException e) {
-            release(key);
-            return CompletableFuture.failedFuture(e);
-        }
-        return started.whenComplete((result, error) -> release(key));
+        AtomicBoolean released = new AtomicBoolean();
+        return Optional.of(() -> {
+            if (released.compareAndSet(false, true)) {
+                release(key);
+            }
+        });
+    }
+
+    /**
+     * Lets go of {@code release} once {@code answer} is over: at once for a failure or a body
+     * read whole, else when its streamed body ends, fails or is cancelled.
+     */
+    static CompletableFuture<WorkerResponse> heldUntilRead(CompletableFuture<WorkerResponse> answer, Runnable release) {
+        return answer.handle((response, error) -> {
+            if (error != null || response.stream().isEmpty()) {
+                release.run();
+                if (error != null) {
+                    throw error instanceof java.util.concurrent.CompletionException c ? c
+                            : new java.util.concurrent.CompletionException(error);
+                }
+                return response;
+            }
+            return new WorkerResponse(response.status(), response.statusText(), response.headers(), response.body(),
+                    response.url(), response.redirects(), response.webSocket(),
+                    Optional.of(releasing(response.stream().get(), release)));
+        });
+    }
+
+    /** {@code stream}, running {@code release} when it ends, fails or is cancelled. */
+    private static BodyStream releasing(BodyStream stream, Runnable release) {
+        return new BodyStream() {
+            @Override
+            public CompletableFuture<Optional<byte[]>> read() {
+                return stream.read().whenComplete((chunk, error) -> {
+                    if (error != null || chunk.isEmpty()) {
+                        release.run();
+                    }
+                });
+            }
+
+            @Override
+            public void cancel() {
+                release.run();
+                stream.cancel();
+            }
+
+            @Override
+            public long length() {
+                return stream.length();
+            }
+        };
     }
 
     /** Pairs of shared worker and tenant holding calls now (the table keeps no others). */

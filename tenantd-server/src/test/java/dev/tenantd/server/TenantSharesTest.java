@@ -9,6 +9,7 @@ import dev.tenantd.platform.Route;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -21,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A dispatch worker and an outbound worker serve every tenant from one cap of invocations in
- * flight: one user worker holds at most a quarter of it, so a tenant whose requests wait on a
- * server that does not answer cannot have everyone else's refused.
+ * flight: once half of it is in flight, one user worker holds at most a quarter of it, so a
+ * tenant whose requests wait on a server that does not answer cannot have everyone else's refused.
  */
 class TenantSharesTest {
     @TempDir
@@ -61,7 +62,7 @@ class TenantSharesTest {
         String holdUrl = "http://127.0.0.1:" + hold.getAddress().getPort() + "/hold";
         // 8 invocations in flight per worker: each user worker may hold 2 of the dispatch worker's and of the outbound worker's.
         Limits limits = new Limits(30_000, 128, 50, 10L * 1024 * 1024, 1_000, 128 * 1024, 60_000, 100, 8);
-        ExecutorService clients = Executors.newFixedThreadPool(3);
+        ExecutorService clients = Executors.newFixedThreadPool(5);
         try (TestServer t = new TestServer(dir, List.of(Route.parse("*.shares.test/*=front")), limits,
                 new EgressPolicy(List.of("127.0.0.1"), List.of()))) {
             t.createNamespace("shares");
@@ -70,34 +71,38 @@ class TenantSharesTest {
             t.deploy("/workers/scripts/front", "{\"main_module\":\"f.js\",\"bindings\":[{\"type\":\"dispatch_namespace\","
                     + "\"name\":\"NS\",\"namespace\":\"shares\",\"outbound\":{\"worker\":{\"service\":\"gate\"}}}]}", "f.js", DISPATCHER);
             String ns = "/workers/dispatch/namespaces/shares/scripts/";
-            t.deploy(ns + "slow", "{\"main_module\":\"s.js\"}", "s.js", "export default { async fetch() {"
-                    + " const r = await fetch('" + holdUrl + "'); return new Response('slow ' + await r.text()); } };");
+            for (String slowOne : List.of("slow", "slow2")) {
+                t.deploy(ns + slowOne, "{\"main_module\":\"s.js\"}", "s.js", "export default { async fetch() {"
+                        + " const r = await fetch('" + holdUrl + "'); return new Response('slow ' + await r.text()); } };");
+            }
             t.deploy(ns + "fanout", "{\"main_module\":\"o.js\"}", "o.js", "export default { async fetch() {"
                     + " const all = await Promise.allSettled([1, 2, 3].map(() => fetch('" + holdUrl + "')));"
                     + " return new Response(all.map((r) => r.status === 'fulfilled' ? 'ok' : r.reason.message).join(' | ')); } };");
             t.deploy(ns + "quick", "{\"main_module\":\"q.js\"}", "q.js",
                     "export default { fetch() { return new Response('quick'); } };");
 
-            List<Future<TestServer.Reply>> slow = List.of(
-                    clients.submit(() -> t.worker("GET", "slow.shares.test", "/", null)),
-                    clients.submit(() -> t.worker("GET", "slow.shares.test", "/", null)));
-            Await.value(() -> arrived.get() == 2 ? Boolean.TRUE : null, "two requests of slow waiting");
+            List<Future<TestServer.Reply>> slow = new ArrayList<>();
+            for (String host : List.of("slow", "slow", "slow2", "slow2")) {
+                slow.add(clients.submit(() -> t.worker("GET", host + ".shares.test", "/", null)));
+            }
+            // Half the front's 8 and of the gate's: from now on each tenant keeps to its 2.
+            Await.value(() -> arrived.get() == 4 ? Boolean.TRUE : null, "two requests of slow and of slow2 waiting");
             TestServer.Reply third = t.worker("GET", "slow.shares.test", "/", null);
             assertThat(third.status()).isEqualTo(599);
             assertThat(third.body()).isEqualTo("caught: Worker is overloaded: 2 calls of 'front' already wait for user "
-                    + "worker 'slow', a quarter of the 8 invocations in flight it may have ([limits] concurrent-invocations); "
-                    + "try again.");
+                    + "worker 'slow', a quarter of the 8 invocations in flight it may have ([limits] concurrent-invocations), "
+                    + "and it has half of them in flight; try again.");
             assertThat(t.worker("GET", "quick.shares.test", "/", null).body()).as("another tenant").isEqualTo("quick");
 
             Future<TestServer.Reply> fanout = clients.submit(() -> t.worker("GET", "fanout.shares.test", "/", null));
-            Await.value(() -> arrived.get() == 4 ? Boolean.TRUE : null, "two subrequests of fanout waiting");
+            Await.value(() -> arrived.get() == 6 ? Boolean.TRUE : null, "two subrequests of fanout waiting");
             release.countDown();
             for (Future<TestServer.Reply> r : slow) {
                 assertThat(r.get(60, TimeUnit.SECONDS).body()).isEqualTo("slow held");
             }
             assertThat(fanout.get(60, TimeUnit.SECONDS).body()).isEqualTo("ok | ok | Worker is overloaded: the outbound "
                     + "worker 'gate' already serves 2 subrequests of this worker, a quarter of the invocations in flight it "
-                    + "may have; wait for some to finish.");
+                    + "may have, and it has half of them in flight; wait for some to finish.");
             assertThat(t.worker("GET", "slow.shares.test", "/", null).body()).as("its share given back").isEqualTo("slow held");
         } finally {
             clients.shutdownNow();
