@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The host gzips a response for its client only while that costs about what the client
- * downloads: a body of one repeated byte is stored uncompressed past the first 16 MiB, text
- * is compressed whole, and either way the client gets one valid gzip stream of the body.
+ * downloads: a body of one repeated byte is stored uncompressed past its first 20 MiB or so,
+ * text is compressed whole, and either way the client gets one valid gzip stream of the body.
  */
 class CompressionGuardTest {
     private static final int CHUNK = 64 * 1024;
@@ -66,9 +66,37 @@ class CompressionGuardTest {
     void a_body_of_one_repeated_byte_is_stored_past_the_first_sixteen_mebibytes() throws Exception {
         int chunks = 64 * 1024 * 1024 / CHUNK;
         byte[] gzip = drain(CodedBodyStream.encoding(repeated(new byte[CHUNK], chunks)));
-        // Without the guard: some 64 KiB for 64 MiB of zeros; with it, the client takes the last 48 MiB as they are.
-        assertThat((long) gzip.length).isGreaterThan(47L * 1024 * 1024);
+        // Without the guard: some 64 KiB for 64 MiB of zeros; with it, the client takes all but the first
+        // 16 MiB and one window of 4 MiB as they are.
+        assertThat((long) gzip.length).isGreaterThan(43L * 1024 * 1024);
         assertThat(gunzippedLength(gzip, (byte) 0)).isEqualTo((long) chunks * CHUNK);
+    }
+
+    @Test
+    void an_incompressible_start_does_not_buy_a_highly_compressible_rest() throws Exception {
+        byte[] random = new byte[CHUNK];
+        new Random(11).nextBytes(random);
+        int first = 32 * 1024 * 1024 / CHUNK;
+        int rest = 32 * 1024 * 1024 / CHUNK;
+        BodyStream randomThenZeros = new BodyStream() {
+            int sent;
+
+            @Override
+            public CompletableFuture<Optional<byte[]>> read() {
+                sent++;
+                return CompletableFuture.completedFuture(sent <= first ? Optional.of(random.clone())
+                        : sent <= first + rest ? Optional.of(new byte[CHUNK]) : Optional.empty());
+            }
+
+            @Override
+            public void cancel() {
+            }
+        };
+        byte[] gzip = drain(CodedBodyStream.encoding(randomThenZeros));
+        // 32 MiB that do not compress, then 32 MiB of zeros of which at most two windows' worth (one of
+        // them part random) are compressed. Weighing the whole instead, the zeros would all be.
+        assertThat((long) gzip.length).isGreaterThan(32L * 1024 * 1024 + 23L * 1024 * 1024);
+        assertThat(gunzippedLength(gzip, (byte) -1)).isEqualTo((long) (first + rest) * CHUNK);
     }
 
     @Test
