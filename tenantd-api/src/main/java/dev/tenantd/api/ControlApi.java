@@ -905,7 +905,7 @@ public final class ControlApi {
         }
         out.appendString("--" + boundary + "--\r\n");
         String entryHeader = s.current().serviceWorker() ? "cf-worker-body-part" : "cf-worker-main-module-part";
-        ctx.response().putHeader("content-type", "multipart/form-data; boundary=" + boundary)
+        Envelope.guarded(ctx.response()).putHeader("content-type", "multipart/form-data; boundary=" + boundary)
                 .putHeader(entryHeader, s.current().mainModule()).end(out);
     }
 

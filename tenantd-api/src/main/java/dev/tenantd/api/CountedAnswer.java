@@ -19,18 +19,24 @@ final class CountedAnswer {
     private CountedAnswer() {
     }
 
-    /** Sends {@code body} with {@code status} and {@code contentType}; call on the connection's event loop. */
-    static void send(RoutingContext ctx, BodyBudget bodies, int status, String contentType, byte[] body) {
+    /**
+     * Sends {@code body} with {@code status}, {@code contentType} and the {@code headers} given as
+     * name, value, ...; call on the connection's event loop.
+     */
+    static void send(RoutingContext ctx, BodyBudget bodies, int status, String contentType, byte[] body, String... headers) {
         HttpServerResponse out = ctx.response();
         if (out.ended() || out.closed()) {
             return;
         }
-        if (body.length < BodyBudget.COUNTED_FROM) {
-            out.setStatusCode(status).putHeader("content-type", contentType).end(Buffer.buffer(body));
+        if (body.length >= BodyBudget.COUNTED_FROM && !bodies.admits(body.length)) {
+            Envelope.error(out, ApiError.bodiesBusy(bodies.refusal(body.length)));
             return;
         }
-        if (!bodies.admits(body.length)) {
-            Envelope.error(out, ApiError.bodiesBusy(bodies.refusal(body.length)));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            out.putHeader(headers[i], headers[i + 1]);
+        }
+        if (body.length < BodyBudget.COUNTED_FROM) {
+            Envelope.guarded(out).setStatusCode(status).putHeader("content-type", contentType).end(Buffer.buffer(body));
             return;
         }
         bodies.hold(body);
@@ -43,7 +49,7 @@ final class CountedAnswer {
             bodies.release(body);
         });
         // The write completes once the connection took the last byte, or fails when it closes.
-        out.setStatusCode(status).putHeader("content-type", contentType).end(Buffer.buffer(body))
+        Envelope.guarded(out).setStatusCode(status).putHeader("content-type", contentType).end(Buffer.buffer(body))
                 .onComplete(ignored -> bodies.release(body));
         handed.set(true);
     }

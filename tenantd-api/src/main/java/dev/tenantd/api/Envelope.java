@@ -32,6 +32,11 @@ final class Envelope {
         send(response, status, okBody(result, resultInfo));
     }
 
+    /** The headers every answer of the API carries: an account's data is kept by no cache and read as nothing but its type. */
+    static HttpServerResponse guarded(HttpServerResponse response) {
+        return response.putHeader("cache-control", "no-store").putHeader("x-content-type-options", "nosniff");
+    }
+
     /** The envelope of a success, as JSON text in UTF-8. */
     static byte[] okBytes(JsonNode result, ObjectNode resultInfo) {
         try {
@@ -71,7 +76,7 @@ final class Envelope {
         if (response.ended() || response.closed()) {
             return;
         }
-        response.setStatusCode(status)
+        guarded(response.setStatusCode(status))
                 .putHeader("content-type", JSON_TYPE)
                 .end(body.toString());
     }

@@ -75,9 +75,15 @@ final class InvocationsApi {
     }
 
     private void respond(RoutingContext ctx, Action action) {
-        Future.fromCompletionStage(threads.run(ctx.get("account"), () -> action.run(ctx, account.apply(ctx))),
-                vertx.getOrCreateContext()).onSuccess(result -> Envelope.ok(ctx.response(), 200, result,
-                        ctx.get(Paging.RESULT_INFO))).onFailure(failure -> {
+        // The answer (up to a page of records with their logs, megabytes) is written out on the
+        // analytics thread too; the event loop only hands it to the connection.
+        Future.fromCompletionStage(threads.run(ctx.get("account"), () -> Envelope.okBytes(action.run(ctx, account.apply(ctx)),
+                ctx.get(Paging.RESULT_INFO))), vertx.getOrCreateContext()).onSuccess(bytes -> {
+                    if (!ctx.response().ended() && !ctx.response().closed()) {
+                        Envelope.guarded(ctx.response()).putHeader("content-type", Envelope.JSON_TYPE)
+                                .end(io.vertx.core.buffer.Buffer.buffer(bytes));
+                    }
+                }).onFailure(failure -> {
             Throwable error = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
             if (error instanceof AnalyticsThreads.Busy busy) {

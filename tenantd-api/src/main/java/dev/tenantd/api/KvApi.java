@@ -212,8 +212,8 @@ final class KvApi {
                         Envelope.error(ctx.response(), ApiError.kvKeyNotFound());
                     } else {
                         KvEntry entry = found.get();
-                        entry.expiration().ifPresent(e -> ctx.response().putHeader("expiration", Long.toString(e)));
-                        CountedAnswer.send(ctx, bodies, 200, "application/octet-stream", entry.value());
+                        CountedAnswer.send(ctx, bodies, 200, "application/octet-stream", entry.value(), entry.expiration().isPresent()
+                                ? new String[] {"expiration", Long.toString(entry.expiration().getAsLong())} : new String[0]);
                     }
                 }));
     }
@@ -312,7 +312,7 @@ final class KvApi {
             Context context = Vertx.currentContext();
             offLoop(ctx, accountId -> action.run(ctx, accountId)).whenComplete((reply, error) -> {
                 if (error != null) {
-                    respondError(ctx, error);
+                    context.runOnContext(v -> respondError(ctx, error));
                     return;
                 }
                 // Written here, off the event loop: a bulk read's answer may be tens of megabytes.
@@ -320,7 +320,7 @@ final class KvApi {
                 try {
                     bytes = reply.bytes();
                 } catch (RuntimeException e) {
-                    respondError(ctx, e);
+                    context.runOnContext(v -> respondError(ctx, e));
                     return;
                 }
                 context.runOnContext(v -> CountedAnswer.send(ctx, bodies, 200, Envelope.JSON_TYPE, bytes));

@@ -227,6 +227,9 @@ final class KvBulk {
         return key.length() > 64 ? key.substring(0, 61) + "..." : key;
     }
 
+    /** The longest answer of a bulk get, as JSON text. */
+    static final long MAX_ANSWER_BYTES = 64L * 1024 * 1024;
+
     /** A bulk get: which keys, as text or JSON, with or without metadata. */
     record Lookup(List<String> keys, boolean asJson, boolean withMetadata) {
         /**
@@ -235,7 +238,17 @@ final class KvBulk {
          * token, never read into a tree (up to 25 MiB of small values would take gigabytes as one).
          */
         byte[] answer(Map<String, Optional<KvEntry>> found) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            // Values of 25 MiB together could take six times that as JSON text (control bytes escaped).
+            ByteArrayOutputStream out = new ByteArrayOutputStream() {
+                @Override
+                public synchronized void write(byte[] b, int off, int len) {
+                    if (count + (long) len > MAX_ANSWER_BYTES) {
+                        throw ApiError.invalidJsonBody("The values asked for come to more than " + (MAX_ANSWER_BYTES >> 20)
+                                + " MiB as JSON text; ask for fewer keys at a time.");
+                    }
+                    super.write(b, off, len);
+                }
+            };
             try (JsonGenerator g = JSON.createGenerator(out)) {
                 g.writeStartObject();
                 g.writeBooleanField("success", true);

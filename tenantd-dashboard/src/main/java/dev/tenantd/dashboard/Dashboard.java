@@ -77,6 +77,8 @@ public final class Dashboard {
                 .putHeader("x-content-type-options", "nosniff")
                 .putHeader("referrer-policy", "no-referrer")
                 .putHeader("x-frame-options", "DENY")
+                // A worker's page that opens the dashboard gets no handle on its window.
+                .putHeader("cross-origin-opener-policy", "same-origin")
                 // Revalidated on every load: a new tenantd's files are picked up at once.
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
                 .putHeader(HttpHeaders.ETAG, asset.etag());

@@ -46,6 +46,8 @@ class DashboardFilesTest {
         assertThat(csp).contains("default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'")
                 .doesNotContain("unsafe-inline", "unsafe-eval");
         assertThat(page.headers().firstValue("x-content-type-options")).hasValue("nosniff");
+        assertThat(page.headers().firstValue("x-frame-options")).hasValue("DENY");
+        assertThat(page.headers().firstValue("cross-origin-opener-policy")).hasValue("same-origin");
     }
 
     @Test

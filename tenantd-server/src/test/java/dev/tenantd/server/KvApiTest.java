@@ -83,6 +83,13 @@ class KvApiTest {
         return s.get(ns("/" + id + "/keys")).json().path("result").findValuesAsText("name");
     }
 
+    static java.util.Map<String, String> refusedReplyHeaders(TestServer.Reply r) {
+        assertThat(r.status()).isGreaterThanOrEqualTo(400);
+        java.util.Map<String, String> headers = new java.util.HashMap<>();
+        r.headers().map().forEach((name, values) -> headers.put(name, values.getFirst()));
+        return headers;
+    }
+
     static void refused(TestServer.Reply r, int status, int code, String messagePart) {
         assertThat(r.status()).as(r.body()).isEqualTo(status);
         assertThat(r.json().path("success").asBoolean()).isFalse();
@@ -94,7 +101,12 @@ class KvApiTest {
     void a_namespace_is_created_listed_renamed_and_deleted() {
         String id = create("sessions");
         create("assets");
-        JsonNode list = s.get(ns("?per_page=100&order=title&direction=asc&page=1")).json();
+        TestServer.Reply listed = s.get(ns("?per_page=100&order=title&direction=asc&page=1"));
+        // An account's data is never kept by a cache, nor read as anything but JSON.
+        assertThat(listed.headers().firstValue("cache-control")).hasValue("no-store");
+        assertThat(listed.headers().firstValue("x-content-type-options")).hasValue("nosniff");
+        assertThat(refusedReplyHeaders(s.get(ns("/missing")))).containsEntry("cache-control", "no-store");
+        JsonNode list = listed.json();
         assertThat(list.path("result").findValuesAsText("title")).containsExactly("assets", "sessions");
         assertThat(list.path("result_info").path("total_count").asInt()).isEqualTo(2);
         assertThat(list.path("result").path(0).path("supports_url_encoding").asBoolean()).isTrue();

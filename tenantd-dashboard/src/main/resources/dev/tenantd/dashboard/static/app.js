@@ -22,8 +22,18 @@ document.getElementById('signout').addEventListener('click', () => {
 });
 show();
 
+/** The view's path in the hash, decoded; null for one that names no view (a bad escape, a "." or ".." part). */
+function viewPath() {
+  try {
+    const parts = location.hash.replace(/^#\/?/, '').split('?')[0].split('/').filter((p) => p !== '').map(decodeURIComponent);
+    return parts.some((p) => p === '.' || p === '..') ? null : parts;
+  } catch (e) {
+    return null;
+  }
+}
+
 async function show() {
-  const parts = location.hash.replace(/^#\/?/, '').split('?')[0].split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const parts = viewPath() ?? [];
   const s = session();
   header(s);
   if (!s || parts[0] === 'signin') {
