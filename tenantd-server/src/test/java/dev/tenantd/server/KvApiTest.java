@@ -329,6 +329,10 @@ class KvApiTest {
         assertThat(m.reply().status()).as(m.reply().body().substring(0, Math.min(200, m.reply().body().length()))).isEqualTo(200);
         assertThat(m.reply().body()).isEqualTo("{\"success\":true,\"errors\":[],\"messages\":[],\"result\":{\"values\":"
                 + "{\"numbers\":" + numbers + "}}}");
+        // 12 MiB of NUL bytes read as text: each escaped to six characters, past the answer's 64 MiB.
+        assertThat(put(ns("/" + id + "/values/nul"), new byte[12 * 1024 * 1024]).status()).isEqualTo(200);
+        refused(s.postJson(ns("/" + id + "/bulk/get"), "{\"keys\":[\"nul\"]}"), 400, 10014,
+                "The values asked for come to more than 64 MiB as JSON text; ask for fewer keys at a time.");
         assertThat(put(ns("/" + id + "/values/plain"), "plain text").status()).isEqualTo(200);
         refused(s.postJson(ns("/" + id + "/bulk/get"), "{\"keys\":[\"numbers\",\"plain\"],\"type\":\"json\"}"), 400, 10014,
                 "At least one of the requested keys corresponds to a non-json value.");
