@@ -202,7 +202,8 @@ final class GraphqlQueries {
                 graphql.execution.DataFetcherExceptionHandlerParameters parameters) {
             Throwable e = parameters.getException();
             String message;
-            if (e instanceof GraphqlApi.QueryProblem) {
+            if (e instanceof GraphqlApi.QueryProblem
+                    || e instanceof dev.tenantd.platform.PlatformException p && p.problem() == dev.tenantd.platform.Problem.INVALID_REQUEST) {
                 message = e.getMessage();
             } else {
                 LOG.error("GraphQL resolver failed at {}", parameters.getPath(), e);

@@ -1,5 +1,7 @@
 package dev.tenantd.store.sqlite;
 
+import dev.tenantd.platform.PlatformException;
+import dev.tenantd.platform.Problem;
 import dev.tenantd.platform.analytics.AnalyticsFilter;
 import dev.tenantd.platform.analytics.AnalyticsGroup;
 import dev.tenantd.platform.analytics.AnalyticsOrder;
@@ -101,6 +103,17 @@ public final class SqliteInvocationAnalytics implements InvocationAnalytics, Aut
 
     @Override
     public List<AnalyticsGroup> groups(AnalyticsQuery q) {
+        return groups(q, QUERY_BUDGET_MS);
+    }
+
+    /**
+     * How long one query may run: the analytics threads are few and shared by every account, so
+     * a query over years of minutes is stopped with a message saying how to narrow it.
+     */
+    static final long QUERY_BUDGET_MS = 10_000;
+    private static final int PROGRESS_STEPS = 1_000;
+
+    List<AnalyticsGroup> groups(AnalyticsQuery q, long budgetMs) {
         List<Object> args = new ArrayList<>();
         StringBuilder sql = new StringBuilder("SELECT ");
         for (Dimension d : q.groupBy()) {
@@ -153,6 +166,13 @@ public final class SqliteInvocationAnalytics implements InvocationAnalytics, Aut
         args.add(q.limit());
         return read(db -> {
             List<AnalyticsGroup> groups = new ArrayList<>();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(budgetMs);
+            org.sqlite.ProgressHandler.setHandler(db, PROGRESS_STEPS, new org.sqlite.ProgressHandler() {
+                @Override
+                protected int progress() {
+                    return System.nanoTime() - deadline > 0 ? 1 : 0;
+                }
+            });
             try (PreparedStatement st = db.prepareStatement(sql.toString())) {
                 for (int i = 0; i < args.size(); i++) {
                     st.setObject(i + 1, args.get(i));
@@ -165,6 +185,14 @@ public final class SqliteInvocationAnalytics implements InvocationAnalytics, Aut
                         }
                     }
                 }
+            } catch (SQLException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new PlatformException(Problem.INVALID_REQUEST, "The query ran for more than " + budgetMs
+                            + " ms and was stopped; narrow it with a shorter time range or more filters.");
+                }
+                throw e;
+            } finally {
+                org.sqlite.ProgressHandler.clearHandler(db);
             }
             return groups;
         });

@@ -152,6 +152,16 @@ class SqliteInvocationAnalyticsTest {
     }
 
     @Test
+    void aQueryPastItsBudgetIsStoppedWithAMessageSayingHowToNarrowIt() {
+        AnalyticsQuery all = week(List.of(), List.of(Dimension.SCRIPT_NAME),
+                List.of(AnalyticsOrder.by(AnalyticsOrder.Sum.REQUESTS, AnalyticsOrder.Direction.DESC)), 5);
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> analytics.groups(all, 0)))
+                .isInstanceOf(dev.tenantd.platform.PlatformException.class)
+                .hasMessage("The query ran for more than 0 ms and was stopped; narrow it with a shorter time range or more filters.");
+        assertThat(analytics.groups(all)).as("the next query runs as usual").hasSize(5);
+    }
+
+    @Test
     void theBusiestScriptsComeFirstWithTiesInNameOrder() {
         List<AnalyticsGroup> withQuantiles = timed("top 5 scripts of 10,000 with quantiles", new AnalyticsQuery("acct",
                 WEEK_START, WEEK_START + WEEK, List.of(), Optional.empty(), List.of(Dimension.SCRIPT_NAME),
