@@ -64,7 +64,7 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
      * How many workers calling workers (JS RPC through service bindings and dispatch stubs)
      * one chain may pass through; a deeper call fails, so recursion between workers ends.
      */
-    static final int MAX_CALL_DEPTH = 16;
+    public static final int MAX_CALL_DEPTH = 16;
 
     Invoker(Directory directory, BlobStore blobs, JsEngine engine, Limits limits, Assets assets, Egress egress,
             EgressPolicy egressPolicy, java.util.function.Function<WorkerCalls, BindingKinds> kinds, Tails tails,
@@ -156,6 +156,15 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
     /** Runs a script's current version on a request. Fails with {@link InvocationException}. */
     public CompletableFuture<WorkerResponse> invoke(ScriptRef ref, WorkerRequest request) {
         return invoke(ref, request, Call.of(limits.invocation()));
+    }
+
+    /**
+     * Runs a script's current version on a request that came {@code depth} calls deep: a worker's
+     * {@code fetch()} that came back to this server through the network ({@link Caller#DEPTH_HEADER}).
+     */
+    public CompletableFuture<WorkerResponse> invoke(ScriptRef ref, WorkerRequest request, int depth) {
+        return invoke(ref, request, depth == 0 ? Call.of(limits.invocation())
+                : new Call(limits.invocation(), "", Optional.empty(), Entrypoint.DEFAULT, new Caller(depth, Optional.empty())));
     }
 
     /**

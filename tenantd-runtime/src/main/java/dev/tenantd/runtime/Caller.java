@@ -20,6 +20,12 @@ public record Caller(int depth, Optional<RpcCallbacks> callbacks, String request
     /** A request from outside. */
     public static final Caller OUTSIDE = new Caller(0, Optional.empty());
     /**
+     * The header a worker's {@code fetch()} to the network carries, with the depth of the call it
+     * makes: a request that comes back to this server through the network goes on at that depth,
+     * so that a worker calling its own public host name meets the depth limit as bindings do.
+     */
+    public static final String DEPTH_HEADER = "x-tenantd-depth";
+    /**
      * A Tail Worker's run: what it calls, and what those call, is {@link #fromTail} and reaches
      * no Tail Worker itself, so a consumer that calls the workers it tails cannot feed itself.
      */

@@ -39,6 +39,20 @@ public record WorkerRequest(String method, String url, List<String> headers, byt
         return new WorkerRequest(method, url, headers, body, cf, stream);
     }
 
+    /** The same request with {@code name} (lower case) set to {@code value} alone. */
+    public WorkerRequest withHeader(String name, String value) {
+        List<String> changed = new java.util.ArrayList<>(headers.size() + 2);
+        for (int i = 0; i + 1 < headers.size(); i += 2) {
+            if (!headers.get(i).equalsIgnoreCase(name)) {
+                changed.add(headers.get(i));
+                changed.add(headers.get(i + 1));
+            }
+        }
+        changed.add(name);
+        changed.add(value);
+        return new WorkerRequest(method, url, changed, body, cf, stream);
+    }
+
     /** Lets go of the body without reading it: a streamed one is cancelled. */
     public void discardBody() {
         stream.ifPresent(BodyStream::cancel);

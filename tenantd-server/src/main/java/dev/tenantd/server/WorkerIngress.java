@@ -1,11 +1,13 @@
 package dev.tenantd.server;
 
 import dev.tenantd.platform.BoundedBody;
+import dev.tenantd.platform.Invoker;
 import dev.tenantd.platform.Platform;
 import dev.tenantd.platform.ReadStreamBody;
 import dev.tenantd.platform.ScriptRef;
 import dev.tenantd.runtime.BodyBudget;
 import dev.tenantd.runtime.BodyStream;
+import dev.tenantd.runtime.Caller;
 import dev.tenantd.runtime.InvocationException;
 import dev.tenantd.runtime.WorkerRequest;
 import dev.tenantd.runtime.WorkerResponse;
@@ -64,6 +66,14 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
                             + "or use <script>.localhost for a plain worker.\n");
             return;
         }
+        int depth = callDepth(request.getHeader(Caller.DEPTH_HEADER));
+        if (depth > Invoker.MAX_CALL_DEPTH) {
+            request.response().setStatusCode(508).putHeader("content-type", "text/plain;charset=UTF-8")
+                    .end("Loop detected: this request came through more than " + Invoker.MAX_CALL_DEPTH + " workers "
+                            + "calling workers, some of them through the network. A worker that fetches its own host "
+                            + "name must stop at a smaller depth.\n");
+            return;
+        }
         Context context = vertx.getOrCreateContext();
         // An upgrade request has no body; it stays unread so that it can become a WebSocket.
         boolean upgrade = request.canUpgradeToWebSocket();
@@ -81,12 +91,12 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
                     () -> drainThenClose(request), () -> refuseStreamedBody(request));
             request.response().endHandler(ignored -> body.cancel());
             request.response().closeHandler(ignored -> body.cancel());
-            invoke(request, context, target.get(), upgrade, null, Optional.of(body));
+            invoke(request, context, target.get(), upgrade, null, Optional.of(body), depth);
             return;
         }
         (upgrade ? Future.succeededFuture(new byte[0]) : BoundedBody.read(request, declared, maxBody, bodies))
                 .onFailure(e -> refuseBody(request, e))
-                .onSuccess(body -> invoke(request, context, target.get(), upgrade, body, Optional.empty()));
+                .onSuccess(body -> invoke(request, context, target.get(), upgrade, body, Optional.empty(), depth));
     }
 
     /** Whether a request without a Content-Length has a body: one sent in chunks. */
@@ -131,8 +141,23 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
         drainThenClose(request);
     }
 
+    /**
+     * The depth a request comes at: 0 from a client, or, from a worker's {@code fetch()} that came
+     * back through the network, the depth its header names (anything else in it counts as 0).
+     */
+    static int callDepth(String header) {
+        if (header == null || header.isEmpty() || header.length() > 3) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Integer.parseInt(header.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     private void invoke(HttpServerRequest request, Context context, ScriptRef target, boolean upgrade, byte[] body,
-            Optional<BodyStream> stream) {
+            Optional<BodyStream> stream, int depth) {
         List<String> headers = new ArrayList<>(request.headers().size() * 2 + 2);
         request.headers().forEach(e -> {
             String name = e.getKey().toLowerCase(Locale.ROOT);
@@ -150,13 +175,13 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
                 ? WorkerRequest.streamed(request.method().name(), url, headers, stream.get(), RequestCf.of(request))
                 : new WorkerRequest(request.method().name(), url, headers, body, RequestCf.of(request));
         Optional<String> acceptEncoding = Optional.ofNullable(request.getHeader("accept-encoding"));
-        platform.invoker().invoke(target, workerRequest).whenComplete((response, error) -> {
+        platform.invoker().invoke(target, workerRequest, depth).whenComplete((response, error) -> {
             if (body != null) {
                 bodies.release(body);
             }
             context.runOnContext(v -> {
                 if (response != null && response.webSocket().isPresent()) {
-                    upgradeOrRefuse(request, target, response, upgrade);
+                    upgradeOrRefuse(request, target, response, upgrade, depth > 0);
                     return;
                 }
                 if (upgrade) {
@@ -174,12 +199,15 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
      * to a request that did not ask for an upgrade, the WebSocket is closed and the client
      * gets a 500, as for any response that cannot be sent.
      */
-    private void upgradeOrRefuse(HttpServerRequest request, ScriptRef script, WorkerResponse response, boolean upgrade) {
+    private void upgradeOrRefuse(HttpServerRequest request, ScriptRef script, WorkerResponse response, boolean upgrade,
+            boolean fromWorker) {
         WebSocketEnd end = response.webSocket().orElseThrow();
         if (upgrade && response.status() == 101) {
             request.toWebSocket().onComplete(ar -> {
                 if (ar.succeeded()) {
-                    WebSocketBridge.bridge(vertx, ar.result(), end, bodies);
+                    // A connection a worker opened to this server through the network: its messages are a
+                    // worker's, and start no fresh budget (a worker talking to itself would never stop).
+                    WebSocketBridge.bridge(vertx, ar.result(), end, bodies, !fromWorker);
                 } else {
                     LOG.debug("WebSocket handshake with the client failed: {}", ar.cause().toString());
                     end.close(WebSocketLimits.ABNORMAL, "The client's WebSocket handshake failed.");

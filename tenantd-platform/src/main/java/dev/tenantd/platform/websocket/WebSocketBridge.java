@@ -29,6 +29,8 @@ public final class WebSocketBridge {
     private final NetworkSocket network;
     private final WebSocketEnd worker;
     private final BodyBudget bodies;
+    /** Whether the connection's peer is the network (else a worker that came back through it). */
+    private final boolean fromNetwork;
     private volatile long lastMessageNanos = System.nanoTime();
     private volatile boolean closed;
     /** Bytes written to the network that it has not taken yet. */
@@ -38,20 +40,29 @@ public final class WebSocketBridge {
     /** What waits for the unsent bytes to go below {@link WebSocketLimits#FULL_AT_UNSENT_BYTES}. */
     private final java.util.List<Runnable> drained = new java.util.ArrayList<>();
 
-    private WebSocketBridge(Vertx vertx, NetworkSocket network, WebSocketEnd worker, BodyBudget bodies) {
+    private WebSocketBridge(Vertx vertx, NetworkSocket network, WebSocketEnd worker, BodyBudget bodies, boolean fromNetwork) {
         this.vertx = vertx;
         this.network = network;
         this.worker = worker;
         this.bodies = bodies;
+        this.fromNetwork = fromNetwork;
     }
 
-    /** Starts relaying between {@code network} and {@code worker} until either side closes. */
-    public static void bridge(Vertx vertx, WebSocketBase network, WebSocketEnd worker, BodyBudget bodies) {
-        bridge(vertx, new VertxNetworkSocket(network), worker, bodies);
+    /**
+     * Starts relaying between {@code network} and {@code worker} until either side closes;
+     * {@code fromNetwork} is false for a connection a worker opened to this server through the
+     * network (its messages then start no fresh budget).
+     */
+    public static void bridge(Vertx vertx, WebSocketBase network, WebSocketEnd worker, BodyBudget bodies, boolean fromNetwork) {
+        bridge(vertx, new VertxNetworkSocket(network), worker, bodies, fromNetwork);
     }
 
     static void bridge(Vertx vertx, NetworkSocket network, WebSocketEnd worker, BodyBudget bodies) {
-        new WebSocketBridge(vertx, network, worker, bodies).start();
+        bridge(vertx, network, worker, bodies, true);
+    }
+
+    static void bridge(Vertx vertx, NetworkSocket network, WebSocketEnd worker, BodyBudget bodies, boolean fromNetwork) {
+        new WebSocketBridge(vertx, network, worker, bodies, fromNetwork).start();
     }
 
     private void start() {
@@ -79,7 +90,7 @@ public final class WebSocketBridge {
 
             @Override
             public boolean network() {
-                return true;
+                return fromNetwork;
             }
 
             @Override
