@@ -149,8 +149,9 @@ class PatchedBuiltinsTest {
         assertThat(host.fetched).singleElement().satisfies(sent -> {
             assertThat(sent.method()).isEqualTo("PUT");
             assertThat(sent.url()).isEqualTo("https://example.com/path?q=1");
+            // And the depth of the call, which a request that comes back to this server goes on from.
             assertThat(sent.headers()).containsExactly("content-type", "text/plain;charset=UTF-8", "x-out", "v",
-                    "accept-encoding", "gzip");
+                    "accept-encoding", "gzip", Caller.DEPTH_HEADER, "1");
         });
     }
 

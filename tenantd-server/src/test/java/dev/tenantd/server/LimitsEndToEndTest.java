@@ -47,27 +47,15 @@ class LimitsEndToEndTest {
      * A user worker with a dispatch binding of its own, to its own namespace: {@code /via?to=X&path=P}
      * asks {@code X} for {@code P} through it, with no limits of its own, and says how that went.
      */
-    static final String CHAIN = """
+    static final String CHAIN = SocketScripts.TALKING + """
             export default { async fetch(request, env) {
               const url = new URL(request.url);
               if (url.pathname === '/spin') { for (;;) {} }
-              if (url.pathname === '/echo-pair') {
-                // One end stays here and sends back what it gets; the other goes to the caller.
-                const [mine, theirs] = Object.values(new WebSocketPair());
-                mine.accept();
-                mine.addEventListener('message', (event) => mine.send(event.data));
-                return new Response(null, { status: 101, webSocket: theirs });
-              }
+              if (url.pathname === '/echo-pair') return echoEnd();
               if (url.pathname === '/ping-pong') {
                 // Itself through its binding, answering every message of that echo: no client sends anything.
                 const r = await env.OWN.get('chain').fetch('https://inner.lim.test/echo-pair', { headers: { Upgrade: 'websocket' } });
-                const ws = r.webSocket;
-                ws.accept();
-                let exchanged = 0;
-                const closed = new Promise((resolve) => ws.addEventListener('close', (event) => resolve(event.code)));
-                ws.addEventListener('message', (event) => { exchanged++; ws.send(event.data); });
-                ws.send('ping');
-                return new Response('closed with ' + await closed + ' after ' + exchanged);
+                return new Response(await talkBack(r.webSocket));
               }
               if (url.pathname === '/via') {
                 try {

@@ -23,27 +23,15 @@ class NetworkLoopTest {
     static TestServer t;
 
     /** Fetches itself on localhost (PORT: the worker listener's) until something other than its own answer comes back. */
-    static final String LOOPER = """
+    static final String LOOPER = SocketScripts.TALKING + """
             export default { async fetch(request, env) {
               const url = new URL(request.url);
               const n = Number(url.searchParams.get('n') || 0);
-              if (url.pathname === '/echo') {
-                // The far end of its own WebSocket: sends back whatever comes.
-                const [client, server] = Object.values(new WebSocketPair());
-                server.accept();
-                server.addEventListener('message', (event) => server.send(event.data));
-                return new Response(null, { status: 101, webSocket: client });
-              }
+              if (url.pathname === '/echo') return echoEnd();
               if (url.pathname === '/talk') {
                 // Opens a WebSocket to its own host name and answers every message: nobody else sends anything.
                 const r = await fetch('http://localhost:PORT/echo', { headers: { Upgrade: 'websocket' } });
-                const ws = r.webSocket;
-                ws.accept();
-                let exchanged = 0;
-                const closed = new Promise((resolve) => ws.addEventListener('close', (event) => resolve(event.code)));
-                ws.addEventListener('message', (event) => { exchanged++; ws.send(event.data); });
-                ws.send('ping');
-                return new Response('closed with ' + await closed);
+                return new Response(await talkBack(r.webSocket));
               }
               const r = await fetch('http://localhost:PORT/?n=' + (n + 1));
               if (r.status === 508) return new Response('stopped at ' + n + ': ' + await r.text());
