@@ -169,13 +169,16 @@ class TcpEgressTest {
 
     @Test
     void a_closed_port_is_a_clear_connection_error() throws Exception {
-        NetServer server = server(new NetServerOptions(), socket -> { });
-        int port = server.actualPort();
-        server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        assertThatThrownBy(() -> await(egress.connect(new SocketRequest("127.0.0.1", port,
-                SocketRequest.SecureTransport.OFF), LOOPBACK_ALLOWED)))
-                .isInstanceOf(ExecutionException.class)
-                .cause().hasMessageStartingWith("proxy request failed, cannot connect to the specified address");
+        // A port bound and not listening: connections to it are refused, and no other test's
+        // server can take it meanwhile (a port freed by a closed server could be, and was).
+        try (java.net.Socket held = new java.net.Socket()) {
+            held.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            int port = held.getLocalPort();
+            assertThatThrownBy(() -> await(egress.connect(new SocketRequest("127.0.0.1", port,
+                    SocketRequest.SecureTransport.OFF), LOOPBACK_ALLOWED)))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause().hasMessageStartingWith("proxy request failed, cannot connect to the specified address");
+        }
     }
 
     @Test
