@@ -301,9 +301,22 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+        if (rpc.args().length > RpcCall.MAX_SERIALIZED_BYTES) {
+            return CompletableFuture.failedFuture(rpcTooLarge("arguments", rpc.args().length));
+        }
         Script serving = script.get().forRequest();
         return run(serving, call, records.observe(serving, InvocationRecords.RPC_REQUEST, call.caller()),
-                (worker, options) -> worker.rpc(rpc, options).thenApply(data -> data));
+                (worker, options) -> worker.rpc(rpc, options).thenApply(data -> {
+                    if (data.bytes().length > RpcCall.MAX_SERIALIZED_BYTES) {
+                        throw rpcTooLarge("result", data.bytes().length);
+                    }
+                    return data;
+                }));
+    }
+
+    private static InvocationException rpcTooLarge(String what, int bytes) {
+        return new InvocationException(Outcome.EXCEPTION, "RangeError", "The RPC call's " + what + " take " + bytes
+                + " bytes serialized; the limit is " + RpcCall.MAX_SERIALIZED_BYTES + " (32 MiB).");
     }
 
     @Override

@@ -43,6 +43,9 @@ class RpcTest {
               const path = new URL(request.url).pathname;
               switch (path) {
                 case '/add': return run(() => env.CALC.add(1, 2));
+                case '/large-result': return run(async () => (await env.CALC.big(8 * 1024 * 1024)).length);
+                case '/too-large-result': return run(async () => (await env.CALC.big(33 * 1024 * 1024)).length);
+                case '/too-large-args': return run(() => env.CALC.echo('x'.repeat(33 * 1024 * 1024)));
                 case '/values': return run(async () => {
                   const cyclic = { name: 'c' };
                   cyclic.self = cyclic;
@@ -127,6 +130,7 @@ class RpcTest {
             }
             export default class Calc extends WorkerEntrypoint {
               add(a, b) { return a + b; }
+              big(n) { return 'x'.repeat(n); }
               async echo(value) { return value; }
               fail(kind) {
                 if (kind === 'range') throw new RangeError('out of range in calc.js');
@@ -222,6 +226,18 @@ class RpcTest {
     @Test
     void a_method_of_another_worker_returns_its_result() {
         assertThat(call("/add").path("ok").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void arguments_and_results_are_at_most_thirty_two_mebibytes_serialized() {
+        assertThat(call("/large-result").path("ok").asInt()).isEqualTo(8 * 1024 * 1024);
+        for (String path : List.of("/too-large-result", "/too-large-args")) {
+            JsonNode refused = call(path);
+            assertThat(refused.path("error").asText()).as(path).isEqualTo("RangeError");
+            assertThat(refused.path("message").asText()).as(path).matches(
+                    "The RPC call's (result|arguments) take [0-9]+ bytes serialized; the limit is 33554432 \\(32 MiB\\)\\.");
+        }
+        assertThat(call("/add").path("ok").asInt()).as("the caller goes on").isEqualTo(3);
     }
 
     @Test
