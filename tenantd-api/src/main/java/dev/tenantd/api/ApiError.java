@@ -184,6 +184,11 @@ public final class ApiError extends TenantdException {
         return new ApiError(409, 7502, message);
     }
 
+    /** The account has as many D1 databases as it may have; {@code wrangler d1 create} branches on code 7406. */
+    public static ApiError d1TooMany(String message) {
+        return new ApiError(400, 7406, message);
+    }
+
     /** SQL that SQLite refused or that failed, in D1's words ({@code no such table: x: SQLITE_ERROR}). */
     public static ApiError d1QueryFailed(String message) {
         return new ApiError(400, 7500, message);

@@ -280,6 +280,7 @@ final class D1Api {
             case D1Exception d -> switch (d.kind()) {
                 case NOT_FOUND -> ApiError.d1NotFound(d.getMessage());
                 case NAME_TAKEN -> ApiError.d1NameTaken(d.getMessage());
+                case TOO_MANY -> ApiError.d1TooMany(d.getMessage());
                 case SQL, TIME_LIMIT, EXEC -> ApiError.d1QueryFailed(d.getMessage());
                 case TYPE, INVALID -> ApiError.d1BadRequest(d.getMessage());
                 case OVERLOADED -> ApiError.d1Busy(d.getMessage());

@@ -208,12 +208,12 @@ public final class Main implements Callable<Integer> {
                 throw new IllegalArgumentException("--config: [d1] must be a table");
             }
             java.util.Set<String> known = java.util.Set.of("query-time-ms", "result-mb", "database-mb", "import-mb",
-                    "open-databases", "threads", "queued-per-database");
+                    "open-databases", "threads", "queued-per-database", "databases-per-account");
             table.fieldNames().forEachRemaining(k -> {
                 if (!known.contains(k)) {
                     throw new IllegalArgumentException("--config: unknown key [d1] " + k + "; known: " + known);
                 }
-                if (!table.get(k).canConvertToInt() || table.get(k).asLong() < 1) {
+                if (!table.get(k).isIntegralNumber() || !table.get(k).canConvertToInt() || table.get(k).asLong() < 1) {
                     throw new IllegalArgumentException("--config: [d1] " + k + " must be a whole number, 1 or more");
                 }
             });
@@ -223,7 +223,8 @@ public final class Main implements Callable<Integer> {
                     table.has("database-mb") ? table.get("database-mb").asLong() * mb : d.databaseBytes(),
                     table.has("import-mb") ? table.get("import-mb").asLong() * mb : d.importBytes(),
                     table.path("open-databases").asInt(d.openDatabases()), table.path("threads").asInt(d.threads()),
-                    table.path("queued-per-database").asInt(d.queuedPerDatabase()));
+                    table.path("queued-per-database").asInt(d.queuedPerDatabase()),
+                    table.path("databases-per-account").asInt(d.databasesPerAccount()));
         }
 
         /** {@code [observability]} of tenantd.toml over the defaults: invocation records, their retention and sampling. */
@@ -258,7 +259,7 @@ public final class Main implements Callable<Integer> {
                 if (!known.contains(k)) {
                     throw new IllegalArgumentException("--config: unknown key [cache] " + k + "; known: " + known);
                 }
-                if (!table.get(k).canConvertToInt() || table.get(k).asLong() < 1) {
+                if (!table.get(k).isIntegralNumber() || !table.get(k).canConvertToInt() || table.get(k).asLong() < 1) {
                     throw new IllegalArgumentException("--config: [cache] " + k + " must be a whole number, 1 or more");
                 }
             });

@@ -113,6 +113,18 @@ class CommandLineTest {
     }
 
     @Test
+    void d1_table_sets_the_limits_and_bad_values_exit_2() throws Exception {
+        assertThat(resolved("[d1]\ndatabases-per-account = 7\nquery-time-ms = 1500\n").d1())
+                .isEqualTo(dev.tenantd.platform.d1.D1Limits.defaults().withDatabasesPerAccount(7)
+                        .withQueryTime(java.time.Duration.ofMillis(1500)));
+        assertThat(resolved("").d1().databasesPerAccount()).isEqualTo(50_000);
+        refused("[d1]\ndatabases = 5\n", "unknown key [d1] databases");
+        for (String value : new String[] {"0", "2.5", "\"3\"", "4294967296"}) {
+            refused("[d1]\ndatabases-per-account = " + value + "\n", "[d1] databases-per-account must be a whole number, 1 or more");
+        }
+    }
+
+    @Test
     void cache_table_sets_the_cache_caps_and_bad_values_exit_2() throws Exception {
         ServerConfig config = resolved("[cache]\nmax-size-mb = 50\nmax-object-mb = 5\n");
         assertThat(config.cache()).isEqualTo(new dev.tenantd.platform.cache.CacheLimits(50L << 20, 5L << 20, 2));

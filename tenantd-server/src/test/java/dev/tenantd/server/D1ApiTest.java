@@ -85,6 +85,26 @@ class D1ApiTest {
     }
 
     @Test
+    void an_account_has_at_most_its_limit_of_databases_with_the_code_wrangler_knows() throws Exception {
+        server.close();
+        server = new TestServer(dir, List.of(), dev.tenantd.platform.d1.D1Limits.defaults().withDatabasesPerAccount(2));
+        create("one");
+        String two = create("two");
+        TestServer.Reply refused = server.postJson(server.accountApi("/d1/database"), "{\"name\":\"three\"}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.code()).isEqualTo(7406);
+        assertThat(refused.message()).isEqualTo("This account has 2 D1 databases, the most it may have "
+                + "([d1] databases-per-account is 2); delete one first.");
+        assertThat(server.get(server.accountApi("/d1/database")).json().path("result").findValuesAsText("name"))
+                .containsExactly("one", "two");
+        try (var files = java.nio.file.Files.list(dir.resolve("d1"))) {
+            assertThat(files.filter(f -> f.toString().endsWith(".sqlite"))).hasSize(2);
+        }
+        assertThat(server.delete(server.accountApi("/d1/database/" + two)).status()).isEqualTo(200);
+        create("three");
+    }
+
+    @Test
     void query_returns_one_result_per_statement_with_meta() {
         String id = create("db");
         TestServer.Reply made = query(id, "{\"sql\":\"CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, score REAL, "

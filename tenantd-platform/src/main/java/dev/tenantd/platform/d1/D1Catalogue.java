@@ -11,8 +11,17 @@ import java.util.Optional;
  */
 public interface D1Catalogue {
 
-    /** Records a new database; empty when the account already has one of that name. */
-    Optional<D1Database> create(D1Database database);
+    /**
+     * Records a new database; empty when the account already has one of that name. A
+     * {@link D1Exception} of {@link D1Exception.Kind#TOO_MANY} when the account already has
+     * {@code maxPerAccount} databases, counted in the same atomic step as the insert.
+     */
+    Optional<D1Database> create(D1Database database, int maxPerAccount);
+
+    /** Records a new database with no limit on the account's number of them. */
+    default Optional<D1Database> create(D1Database database) {
+        return create(database, Integer.MAX_VALUE);
+    }
 
     /** The account's databases, oldest first. */
     List<D1Database> list(String accountId);

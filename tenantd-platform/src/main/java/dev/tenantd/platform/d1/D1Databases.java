@@ -71,7 +71,8 @@ public final class D1Databases implements AutoCloseable {
         }
         String uuid = UUID.randomUUID().toString();
         String now = TIMESTAMP.format(Instant.now());
-        return engine.background(() -> catalogue.create(new D1Database(uuid, accountId, name, now, D1Database.PRODUCTION))
+        return engine.background(() -> catalogue.create(new D1Database(uuid, accountId, name, now, D1Database.PRODUCTION),
+                        limits.databasesPerAccount())
                         .orElseThrow(() -> new D1Exception(D1Exception.Kind.NAME_TAKEN,
                                 "A database with that name already exists: '" + name + "'")))
                 .thenCompose(db -> engine.create(accountId, uuid).handle((ok, error) -> {

@@ -35,6 +35,8 @@ public final class D1Exception extends TenantdException {
         NOT_FOUND("D1_ERROR"),
         /** A database name that is taken in the account. */
         NAME_TAKEN("D1_ERROR"),
+        /** The account has as many databases as the operator allows. */
+        TOO_MANY("D1_ERROR"),
         /** A request D1 cannot take as it is: a bad name, too much SQL, a result too large. */
         INVALID("D1_ERROR"),
         /** Too many queries are waiting for one database. */

@@ -16,9 +16,12 @@ import java.util.Objects;
  * @param openDatabases   how many database files stay open between calls
  * @param threads         how many calls run at once, across all databases
  * @param queuedPerDatabase how many calls may wait for one database before more are refused
+ * @param databasesPerAccount how many databases one account may have
  */
 public record D1Limits(Duration queryTime, long resultBytes, long databaseBytes, long importBytes, int openDatabases,
-        int threads, int queuedPerDatabase) {
+        int threads, int queuedPerDatabase, int databasesPerAccount) {
+    /** Cloudflare's limit of databases per account on the paid plan. */
+    public static final int DEFAULT_DATABASES_PER_ACCOUNT = 50_000;
     public static final int MAX_SQL_BYTES = 100_000;
     public static final int MAX_PARAMETERS = 100;
     public static final int MAX_VALUE_BYTES = 2_000_000;
@@ -32,28 +35,38 @@ public record D1Limits(Duration queryTime, long resultBytes, long databaseBytes,
             throw new IllegalArgumentException("the D1 query time limit must be positive");
         }
         if (resultBytes < 1 || databaseBytes < 1 || importBytes < 1 || openDatabases < 1 || threads < 1
-                || queuedPerDatabase < 1) {
+                || queuedPerDatabase < 1 || databasesPerAccount < 1) {
             throw new IllegalArgumentException("D1 limits must be positive");
         }
     }
 
     public static D1Limits defaults() {
-        return new D1Limits(Duration.ofSeconds(30), 64L << 20, 10L << 30, 64L << 20, 64, 4, 1_000);
+        return new D1Limits(Duration.ofSeconds(30), 64L << 20, 10L << 30, 64L << 20, 64, 4, 1_000,
+                DEFAULT_DATABASES_PER_ACCOUNT);
     }
 
     public D1Limits withQueryTime(Duration time) {
-        return new D1Limits(time, resultBytes, databaseBytes, importBytes, openDatabases, threads, queuedPerDatabase);
+        return new D1Limits(time, resultBytes, databaseBytes, importBytes, openDatabases, threads, queuedPerDatabase,
+                databasesPerAccount);
     }
 
     public D1Limits withResultBytes(long bytes) {
-        return new D1Limits(queryTime, bytes, databaseBytes, importBytes, openDatabases, threads, queuedPerDatabase);
+        return new D1Limits(queryTime, bytes, databaseBytes, importBytes, openDatabases, threads, queuedPerDatabase,
+                databasesPerAccount);
     }
 
     public D1Limits withDatabaseBytes(long bytes) {
-        return new D1Limits(queryTime, resultBytes, bytes, importBytes, openDatabases, threads, queuedPerDatabase);
+        return new D1Limits(queryTime, resultBytes, bytes, importBytes, openDatabases, threads, queuedPerDatabase,
+                databasesPerAccount);
+    }
+
+    public D1Limits withDatabasesPerAccount(int count) {
+        return new D1Limits(queryTime, resultBytes, databaseBytes, importBytes, openDatabases, threads, queuedPerDatabase,
+                count);
     }
 
     public D1Limits withOpenDatabases(int count) {
-        return new D1Limits(queryTime, resultBytes, databaseBytes, importBytes, count, threads, queuedPerDatabase);
+        return new D1Limits(queryTime, resultBytes, databaseBytes, importBytes, count, threads, queuedPerDatabase,
+                databasesPerAccount);
     }
 }

@@ -1,6 +1,7 @@
 package dev.tenantd.platform.d1;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,22 @@ public abstract class D1CatalogueContract {
         assertThat(c.delete("acct-a", made.uuid())).isFalse();
         assertThat(c.byId("acct-a", made.uuid())).isEmpty();
         assertThat(c.create(db("acct-a", "orders", "2026-01-03T00:00:00.000Z"))).isPresent();
+    }
+
+    @Test
+    void an_account_has_at_most_its_limit_of_databases_and_deleting_one_makes_room() {
+        D1Catalogue c = catalogue();
+        c.create(db("acct-a", "one", "2026-01-01T00:00:00.000Z"), 2);
+        D1Database second = db("acct-a", "two", "2026-01-02T00:00:00.000Z");
+        c.create(second, 2);
+        assertThatThrownBy(() -> c.create(db("acct-a", "three", "2026-01-03T00:00:00.000Z"), 2))
+                .isInstanceOfSatisfying(D1Exception.class, e -> assertThat(e.kind()).isEqualTo(D1Exception.Kind.TOO_MANY));
+        assertThat(c.list("acct-a")).extracting(D1Database::name).containsExactly("one", "two");
+        assertThat(c.create(db("acct-b", "three", "2026-01-03T00:00:00.000Z"), 2)).isPresent();
+        // A taken name is still told apart from a full account.
+        assertThat(c.create(db("acct-a", "one", "2026-01-04T00:00:00.000Z"), 3)).isEmpty();
+        c.delete("acct-a", second.uuid());
+        assertThat(c.create(db("acct-a", "three", "2026-01-05T00:00:00.000Z"), 2)).isPresent();
     }
 
     @Test

@@ -267,7 +267,7 @@ class D1DatabasesTest {
     @Test
     void an_account_with_slow_queries_on_many_databases_leaves_threads_for_the_others() {
         d1.close();
-        D1Limits two = new D1Limits(Duration.ofSeconds(8), 1 << 20, 1L << 30, 1 << 20, 8, 2, 100);
+        D1Limits two = new D1Limits(Duration.ofSeconds(8), 1 << 20, 1L << 30, 1 << 20, 8, 2, 100, 10);
         d1 = D1Databases.open(dir, new MemoryD1Catalogue(), two);
         String forever = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
         List<String> hogs = List.of(await(d1.create("hog", "hog0")).uuid(), await(d1.create("hog", "hog1")).uuid());

@@ -10,9 +10,13 @@ final class MemoryD1Catalogue implements D1Catalogue {
     private final List<D1Database> all = new ArrayList<>();
 
     @Override
-    public synchronized Optional<D1Database> create(D1Database database) {
+    public synchronized Optional<D1Database> create(D1Database database, int maxPerAccount) {
         if (byName(database.accountId(), database.name()).isPresent()) {
             return Optional.empty();
+        }
+        int count = list(database.accountId()).size();
+        if (count >= maxPerAccount) {
+            throw new D1Exception(D1Exception.Kind.TOO_MANY, "this account has " + count + " databases");
         }
         all.add(database);
         return Optional.of(database);

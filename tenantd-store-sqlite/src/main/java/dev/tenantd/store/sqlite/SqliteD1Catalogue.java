@@ -2,6 +2,7 @@ package dev.tenantd.store.sqlite;
 
 import dev.tenantd.platform.d1.D1Catalogue;
 import dev.tenantd.platform.d1.D1Database;
+import dev.tenantd.platform.d1.D1Exception;
 import dev.tenantd.runtime.TenantdException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -51,8 +52,14 @@ public final class SqliteD1Catalogue implements D1Catalogue, AutoCloseable {
     }
 
     @Override
-    public Optional<D1Database> create(D1Database database) {
+    public Optional<D1Database> create(D1Database database, int maxPerAccount) {
         return call(() -> {
+            // One connection, used only under this object's lock: the count and the insert are one step.
+            long count = count(database.accountId());
+            if (count >= maxPerAccount) {
+                throw new D1Exception(D1Exception.Kind.TOO_MANY, "This account has " + count + " D1 databases, the most "
+                        + "it may have ([d1] databases-per-account is " + maxPerAccount + "); delete one first.");
+            }
             try (PreparedStatement st = db.prepareStatement(
                     "INSERT INTO d1_databases (uuid, account_id, name, created_at, version) VALUES (?, ?, ?, ?, ?)")) {
                 st.setString(1, database.uuid());
@@ -70,6 +77,15 @@ public final class SqliteD1Catalogue implements D1Catalogue, AutoCloseable {
                 throw e;
             }
         });
+    }
+
+    private long count(String accountId) throws SQLException {
+        try (PreparedStatement st = db.prepareStatement("SELECT COUNT(*) FROM d1_databases WHERE account_id = ?")) {
+            st.setString(1, accountId);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
     }
 
     @Override
