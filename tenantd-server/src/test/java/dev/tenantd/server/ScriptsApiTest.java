@@ -238,6 +238,35 @@ class ScriptsApiTest {
     }
 
     @Test
+    void a_versions_bindings_hold_a_bounded_amount_and_a_refused_upload_changes_nothing() {
+        ok(upload("bounded", "{\"main_module\":\"w.js\",\"bindings\":[{\"type\":\"plain_text\",\"name\":\"M\","
+                + "\"text\":\"kept\"}]}", "return new Response(env.M);"));
+        // extra fields of empty objects: a few bytes of text each, far more as a tree in memory
+        String padded = "{\"main_module\":\"w.js\",\"bindings\":[{\"type\":\"plain_text\",\"name\":\"P\",\"text\":\"\","
+                + "\"pad\":[" + "{},".repeat(30_000) + "{}]}]}";
+        refused(uploadLarge("bounded", padded), 400, "more than 20000 JSON values");
+        StringBuilder many = new StringBuilder("{\"main_module\":\"w.js\",\"bindings\":[");
+        for (int i = 0; i <= 1_000; i++) {
+            many.append(i == 0 ? "" : ",").append("{\"type\":\"plain_text\",\"name\":\"V").append(i)
+                    .append("\",\"text\":\"v\"}");
+        }
+        refused(uploadLarge("bounded", many.append("]}").toString()), 400,
+                "1001 bindings; a worker has at most 1000");
+        String wide = "{\"main_module\":\"w.js\",\"bindings\":[{\"type\":\"json\",\"name\":\"J\",\"json\":\""
+                + "x".repeat(1 << 20) + "\"}]}";
+        refused(uploadLarge("bounded", wide), 400, "characters of JSON together");
+        assertThat(serve("bounded")).isEqualTo("kept");
+    }
+
+    /** An upload whose metadata is larger than a form field may be: sent as a file part, as wrangler does. */
+    static TestServer.Reply uploadLarge(String name, String metadata) {
+        return t.putMultipart(t.accountApi(NS + "/" + name), new TestServer.Multipart()
+                .file("metadata", "metadata.json", "application/json", metadata)
+                .file("w.js", "w.js", "application/javascript+module",
+                        "export default { fetch() { return new Response('replaced'); } };"));
+    }
+
+    @Test
     void tags_validate_filter_page_and_bulk_delete() {
         ok(upload("t-a", "{\"main_module\":\"w.js\",\"tags\":[\"cust-1\",\"free\"]}", "return new Response('a');"));
         ok(upload("t-b", "{\"main_module\":\"w.js\",\"tags\":[\"cust-1\"]}", "return new Response('b');"));

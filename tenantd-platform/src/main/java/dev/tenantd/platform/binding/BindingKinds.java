@@ -77,10 +77,12 @@ public final class BindingKinds {
      * Checks uploaded bindings and puts them in their stored form. A binding of type
      * {@code inherit} takes the binding of that name from {@code previous}; bindings of the
      * types in {@code keepTypes} (or all, with {@link ScriptUpload#KEEP_ALL}) that the upload
-     * does not name are taken over from {@code previous} as they are.
+     * does not name are taken over from {@code previous} as they are. The result holds at most
+     * what {@link BindingSizes} allows.
      */
     public List<BindingSpec> prepare(List<BindingSpec> uploaded, List<BindingSpec> previous, List<String> keepTypes,
             BindingScope scope) {
+        BindingSizes.checkCount(uploaded.size());
         Set<String> names = new HashSet<>();
         List<BindingSpec> out = new ArrayList<>();
         for (BindingSpec b : uploaded) {
@@ -110,6 +112,7 @@ public final class BindingKinds {
                 out.add(old);
             }
         }
+        BindingSizes.check(out);
         return out;
     }
 
