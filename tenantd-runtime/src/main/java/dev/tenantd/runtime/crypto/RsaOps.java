@@ -178,12 +178,9 @@ final class RsaOps {
         }
         RSAPrivateCrtKeySpec spec = new RSAPrivateCrtKeySpec(params.unsigned("n"), params.unsigned("e"), params.unsigned("d"),
                 params.unsigned("p"), params.unsigned("q"), params.unsigned("dp"), params.unsigned("dq"), params.unsigned("qi"));
-        RSAPrivateCrtKey key = (RSAPrivateCrtKey) factory.generatePrivate(spec);
-        // The parts must belong together: n = p q, checked here since the JCA takes them on trust.
-        if (!key.getPrimeP().multiply(key.getPrimeQ()).equals(key.getModulus())) {
-            throw CryptoFailure.data("The RSA private JWK is inconsistent: n is not p times q.");
-        }
-        return key;
+        // The parts must belong together (n = p q): importKey's checkCrt sees to it, sizes first, since
+        // multiplying a p and a q of megabytes each would hold this thread for seconds.
+        return (RSAPrivateCrtKey) factory.generatePrivate(spec);
     }
 
     private static CryptoResult exportKey(SubtleHost.Request request) throws CryptoFailure, GeneralSecurityException {

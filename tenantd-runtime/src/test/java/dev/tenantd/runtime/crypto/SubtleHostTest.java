@@ -117,6 +117,17 @@ class SubtleHostTest {
                 .isInstanceOf(CryptoResult.Text.class);
         assertThat(SubtleHost.run("import", jwk + u.apply(hugeDp), NONE, NONE, NONE, NONE))
                 .isInstanceOfSatisfying(CryptoResult.Failure.class, f -> assertThat(f.name()).isEqualTo("DataError"));
+        // p and q far longer than n are refused by their sizes, before they are multiplied (megabytes
+        // each would take seconds); these are short enough to multiply quickly if the order were wrong
+        java.math.BigInteger longPrime = java.math.BigInteger.ONE.shiftLeft(1 << 19).add(java.math.BigInteger.ONE);
+        String longFactors = jwk.replace("\np=" + u.apply(genuine.getPrimeP()) + "\n", "\np=" + u.apply(longPrime) + "\n")
+                .replace("\nq=" + u.apply(genuine.getPrimeQ()) + "\n", "\nq=" + u.apply(longPrime) + "\n");
+        assertThat(longFactors).contains("\np=" + u.apply(longPrime) + "\n").contains("\nq=" + u.apply(longPrime) + "\n");
+        assertThat(SubtleHost.run("import", longFactors + u.apply(genuine.getPrimeExponentP()), NONE, NONE, NONE, NONE))
+                .isInstanceOfSatisfying(CryptoResult.Failure.class, f -> {
+                    assertThat(f.name()).isEqualTo("DataError");
+                    assertThat(f.message()).contains("its parameters are inconsistent");
+                });
     }
 
     @Test
