@@ -15,6 +15,17 @@ import java.util.concurrent.TimeUnit;
  * cancelled when the invocation ends. Touched only inside the isolate's turns.
  */
 final class WorkerTimers {
+    /**
+     * Timers pending in one isolate at once. Each costs a few hundred bytes of the Java heap that
+     * every isolate shares, outside the isolate's own memory limit; far more than requests in flight
+     * together set in practice.
+     */
+    static final int MAX_PENDING = 10_000;
+    /** What {@code host.setTimer} answers: set, refused outside an invocation, refused as one too many. */
+    static final int SET = 0;
+    static final int NO_INVOCATION = 1;
+    static final int TOO_MANY = 2;
+
     private final IsolateTurns isolate;
     private final ScheduledExecutorService scheduler;
     private final Map<Integer, ScheduledFuture<?>> timers = new HashMap<>();
@@ -26,8 +37,8 @@ final class WorkerTimers {
     }
 
     void bind(Map<HostCall, IsolateShell.HostFunction> target) {
-        // False when no invocation would own the timer (top-level code): the runtime throws then.
-        target.put(HostCall.SET_TIMER, args -> isolate.runtime().createV8ValueBoolean(
+        // Anything but SET: the runtime throws, saying why.
+        target.put(HostCall.SET_TIMER, args -> isolate.runtime().createV8ValueInteger(
                 set(integer(args[0]), Math.max(0, (long) number(args[1])))));
         target.put(HostCall.CLEAR_TIMER, args -> {
             clear(integer(args[0]));
@@ -36,19 +47,22 @@ final class WorkerTimers {
     }
 
     /**
-     * Schedules timer {@code id} for the invocation running now. Refused (false) when none runs:
-     * a timer set by top-level code, as on Workers, would fire with no invocation to charge its
-     * CPU time to and no limit to end it.
+     * Schedules timer {@code id} for the invocation running now. Refused when none runs: a timer
+     * set by top-level code, as on Workers, would fire with no invocation to charge its CPU time to
+     * and no limit to end it. Refused too when {@link #MAX_PENDING} timers are pending.
      */
-    private boolean set(int id, long delay) {
+    private int set(int id, long delay) {
         Invocation owner = isolate.current();
         if (owner == null) {
-            return false;
+            return NO_INVOCATION;
+        }
+        if (timers.size() >= MAX_PENDING && !timers.containsKey(id)) {
+            return TOO_MANY;
         }
         owner.timers.add(id);
         owners.put(id, owner);
         timers.put(id, scheduler.schedule(() -> isolate.post(() -> fire(id)), delay, TimeUnit.MILLISECONDS));
-        return true;
+        return SET;
     }
 
     private void fire(int id) {

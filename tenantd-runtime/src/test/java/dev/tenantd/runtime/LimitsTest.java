@@ -224,6 +224,27 @@ class LimitsTest {
     }
 
     @Test
+    void an_isolate_has_a_bounded_number_of_pending_timers_and_a_finished_invocation_frees_its_own() {
+        Worker w = load(Engines.module("""
+                export default { fetch() {
+                  const ids = [];
+                  let refusal = 'none';
+                  for (let i = 0; i < 20000; i++) {
+                    try { ids.push(setTimeout(() => {}, 1e9)); } catch (e) { refusal = e.name + ': ' + e.message; break; }
+                  }
+                  clearTimeout(ids.pop());
+                  let again = 'refused';
+                  try { setInterval(() => {}, 1e9); again = 'set'; } catch (e) {}
+                  return new Response(ids.length + 1 + '|' + again + '|' + refusal);
+                } };"""));
+        String expected = WorkerTimers.MAX_PENDING + "|set|RangeError: Too many timers: at most 10000 may be pending at "
+                + "once in a worker; clear the ones no longer needed.";
+        assertThat(text(get(w.fetch(req("http://x/"), limits(30_000, 10, 60_000))))).isEqualTo(expected);
+        // the first invocation's timers went with it
+        assertThat(text(get(w.fetch(req("http://x/"), limits(30_000, 10, 60_000))))).isEqualTo(expected);
+    }
+
+    @Test
     void console_output_beyond_the_log_limit_is_dropped_with_a_note() {
         Recorder host = new Recorder();
         Worker w = load(Engines.module("""

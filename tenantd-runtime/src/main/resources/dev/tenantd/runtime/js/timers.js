@@ -12,9 +12,14 @@ function timers_arm(callback, delay, args, repeat) {
   }
   const id = ++timers_nextId;
   const ms = MathMax(0, Number(delay) || 0);
-  if (host.setTimer(id, ms) === false) {
+  const refused = host.setTimer(id, ms);
+  if (refused === 1) {
     throw new Error('Disallowed operation called within global scope: a timer can only be set while handling '
       + 'a request or another event.');
+  }
+  if (refused === 2) {
+    throw new RangeError('Too many timers: at most 10000 may be pending at once in a worker; clear the ones '
+      + 'no longer needed.');
   }
   timers_pending.set(id, { callback, args, repeat, ms });
   return id;
@@ -29,7 +34,8 @@ function timers_fire(id) {
   const timer = timers_pending.get(id);
   if (!timer) return;
   if (timer.repeat) {
-    host.setTimer(id, timer.ms);
+    // It was pending a moment ago, so it fits again; if it did not, the interval would end here.
+    if (host.setTimer(id, timer.ms) !== 0) timers_pending.delete(id);
   } else {
     timers_pending.delete(id);
   }
