@@ -23,7 +23,8 @@ import java.util.function.Supplier;
  *   <li>{@code zlibWrite(handle, ArrayBuffer, flush)} → nothing, or an error string; flush is
  *       zlib's number (0 none, 2 sync, 3 full, 4 finish)</li>
  *   <li>{@code zlibRead(handle)} → an ArrayBuffer of at most {@link ZlibHandles#READ_BYTES}
- *       (empty: write more input), null once all output was read, or an error string</li>
+ *       (empty: write more input), true (no output yet: read again), null once all output was
+ *       read, or an error string</li>
  *   <li>{@code zlibClose(handle)}</li>
  * </ul>
  */
@@ -119,6 +120,9 @@ final class ZlibHostCalls {
         } catch (ZlibStream.DataException e) {
             handles.close(handle);
             return runtime.createV8ValueString(e.getMessage());
+        }
+        if (out == ZlibStream.AGAIN) {
+            return runtime.createV8ValueBoolean(true);
         }
         if (out.length == 0 && stream.get().ended()) {
             return runtime.createV8ValueNull();

@@ -17,6 +17,8 @@ final class ZlibInflating implements ZlibStream {
     private static final String FAILED = "Decompression failed.";
     private static final String TRAILING = "Trailing bytes after end of compressed data";
     private static final String INCOMPLETE = "Called close() on a decompression stream with incomplete data";
+    /** gzip members one read starts at most (each one without output costs a reset and a call into zlib). */
+    static final int MEMBERS_PER_READ = 1024;
 
     private enum State { HEADER, BODY, TRAILER, DONE }
 
@@ -73,6 +75,7 @@ final class ZlibInflating implements ZlibStream {
         open();
         byte[] out = output.buffer(max);
         int n = 0;
+        int members = 0;
         while (n < out.length) {
             switch (state) {
                 case HEADER -> {
@@ -103,7 +106,11 @@ final class ZlibInflating implements ZlibStream {
                     state = State.DONE;
                 }
                 case DONE -> {
+                    if (inAt < in.length && members == MEMBERS_PER_READ && strictness == Strictness.NODE) {
+                        return n == 0 ? AGAIN : ZlibOutput.copy(out, n);
+                    }
                     if (inAt < in.length && nextMember()) {
+                        members++;
                         continue;
                     }
                     if (inAt < in.length) {

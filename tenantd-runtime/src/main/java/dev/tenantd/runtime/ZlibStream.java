@@ -133,9 +133,17 @@ public sealed interface ZlibStream extends AutoCloseable permits ZlibDeflating, 
 
     /**
      * Up to {@code max} bytes of output. Empty when the stream needs more input to go on, or
-     * has ended ({@link #ended}).
+     * has ended ({@link #ended}); {@link #AGAIN} (empty too) when it stopped short of both, with
+     * input still to work through: read again.
      */
     byte[] read(int max);
+
+    /**
+     * What {@link #read} answers when it has done a read's share of work without output: gzip
+     * members of nothing, read one after another, could otherwise hold the caller's thread for
+     * as many as the input holds. Compared by identity.
+     */
+    byte[] AGAIN = new byte[0];
 
     /** Whether all output was read: the input was finished (or the compressed data ended) and drained. */
     boolean ended();

@@ -41,6 +41,16 @@ class NodeZlibLimitsTest {
     }
 
     @Test
+    void gunzipSync_reads_thousands_of_empty_members_in_shares_of_work_and_gets_them_all() throws Exception {
+        // the host answers "read again" after each share; the worker sees one call and the whole output
+        Worker w = nodeWorker(new LimitsTest.Recorder());
+        byte[] input = ZlibStreamTest.emptyMembersThen(ZlibStreamTest.last());
+        assertThat(text(get(w.fetch(new WorkerRequest("POST", "http://x/all", List.of(), input)))))
+                .isEqualTo("inflated " + ZlibStreamTest.last().length);
+        w.close();
+    }
+
+    @Test
     void a_gzip_bomb_through_gunzipSync_ends_at_the_memory_limit() {
         byte[] bomb = CompressionLimitsTest.gzipOfZeros(1024 * MB);
         LimitsTest.Recorder host = new LimitsTest.Recorder();

@@ -45,7 +45,7 @@ class ZlibStreamTest {
     }
 
     private static void drain(ZlibStream stream, ByteArrayOutputStream out, int max) {
-        for (byte[] piece = stream.read(max); piece.length > 0; piece = stream.read(max)) {
+        for (byte[] piece = stream.read(max); piece.length > 0 || piece == ZlibStream.AGAIN; piece = stream.read(max)) {
             assertThat(piece.length).isLessThanOrEqualTo(max);
             out.writeBytes(piece);
         }
@@ -135,6 +135,39 @@ class ZlibStreamTest {
         // Workers' streams keep Workers' words for the same failure.
         assertThatThrownBy(() -> run(ZlibStream.decompressor(ZlibStream.Format.GZIP, ZlibStream.Strictness.STRICT), badCrc,
                 100, 4096)).isInstanceOf(ZlibStream.DataException.class).hasMessage("Decompression failed.");
+    }
+
+    @Test
+    void one_read_starts_a_bounded_number_of_gzip_members_and_says_when_to_read_again() throws IOException {
+        byte[] input = emptyMembersThen(last());
+        ZlibStream stream = ZlibStream.decompressor(ZlibStream.Format.GZIP, ZlibStream.Strictness.NODE);
+        stream.write(input, ZlibStream.Flush.FINISH);
+        int agains = 0;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] piece = stream.read(4096); piece.length > 0 || piece == ZlibStream.AGAIN; piece = stream.read(4096)) {
+            agains += piece == ZlibStream.AGAIN ? 1 : 0;
+            out.writeBytes(piece);
+        }
+        assertThat(agains).isEqualTo(3);
+        assertThat(out.toByteArray()).isEqualTo(last());
+        assertThat(stream.ended()).isTrue();
+        stream.close();
+    }
+
+    static byte[] last() {
+        return "after thousands of empty members".getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code 3 * MEMBERS_PER_READ + 5} gzip members of nothing, then one of {@code last}. */
+    static byte[] emptyMembersThen(byte[] last) throws IOException {
+        byte[] empty = jdkGzip(new byte[0]);
+        int count = ZlibInflating.MEMBERS_PER_READ * 3 + 5;
+        ByteArrayOutputStream input = new ByteArrayOutputStream();
+        for (int i = 0; i < count; i++) {
+            input.writeBytes(empty);
+        }
+        input.writeBytes(jdkGzip(last));
+        return input.toByteArray();
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

@@ -46,7 +46,10 @@ function compression_write(handle, bytes, flush) {
 
 function compression_read(handle) {
   memory_request(compression_READ_BYTES);
-  const out = host.zlibRead(handle);
+  let out = host.zlibRead(handle);
+  // true: the host stopped after a share of work with nothing to show yet; each call returns, so
+  // the CPU limit can end a worker that keeps it going
+  while (out === true) out = host.zlibRead(handle);
   if (out === null) return null;
   if (typeof out === 'string') throw new TypeError(out);
   const bytes = memory_fromHost(out);
