@@ -231,6 +231,78 @@ class SocketsTest {
     }
 
     @Test
+    void a_large_chunk_goes_to_the_host_in_pieces_and_arrives_whole_and_in_order() throws Exception {
+        int size = 1024 * 1024 + 5;
+        CompletableFuture<String> received = new CompletableFuture<>();
+        try (Server server = new Server(s -> {
+            try {
+                InputStream in = s.getInputStream();
+                byte[] buffer = new byte[8192];
+                long total = 0;
+                long wrong = 0;
+                for (int n; (n = in.read(buffer)) > 0; total += n) {
+                    for (int i = 0; i < n; i++) {
+                        wrong += buffer[i] == (byte) ((total + i) % 251) ? 0 : 1;
+                    }
+                }
+                received.complete(total + " " + wrong);
+            } catch (IOException e) {
+                received.completeExceptionally(e);
+            }
+        })) {
+            List<Integer> writes = new CopyOnWriteArrayList<>();
+            SocketHost host = new SocketHost() {
+                @Override
+                public CompletableFuture<HostSocket> connect(SocketRequest request) {
+                    return super.connect(request).thenApply(socket -> new HostSocket() {
+                        public String remoteAddress() {
+                            return socket.remoteAddress();
+                        }
+
+                        public CompletableFuture<byte[]> read() {
+                            return socket.read();
+                        }
+
+                        public CompletableFuture<Void> write(byte[] bytes) {
+                            writes.add(bytes.length);
+                            return socket.write(bytes);
+                        }
+
+                        public CompletableFuture<Void> shutdownOutput() {
+                            return socket.shutdownOutput();
+                        }
+
+                        public CompletableFuture<Void> startTls() {
+                            return socket.startTls();
+                        }
+
+                        public void close() {
+                            socket.close();
+                        }
+                    });
+                }
+            };
+            Worker w = load(host, """
+                    import { connect } from 'cloudflare:sockets';
+                    export default { async fetch(request) {
+                      const url = new URL(request.url);
+                      const size = Number(url.searchParams.get('size'));
+                      const socket = connect(`127.0.0.1:${url.searchParams.get('port')}`);
+                      const chunk = new Uint8Array(size);
+                      for (let i = 0; i < size; i++) chunk[i] = i % 251;
+                      const writer = socket.writable.getWriter();
+                      await writer.write(chunk);
+                      await writer.close();
+                      return new Response('written');
+                    } };""");
+            assertThat(call(w, "/?port=" + server.port() + "&size=" + size)).isEqualTo("written");
+            assertThat(received.get(30, TimeUnit.SECONDS)).isEqualTo(size + " 0");
+            // what the host holds for a peer is a piece at a time, whatever the chunk's size
+            assertThat(writes).hasSize(17).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(64 * 1024));
+        }
+    }
+
+    @Test
     void closing_the_writable_side_sends_end_of_stream_and_the_answer_still_arrives() throws Exception {
         try (Server server = new Server(s -> {
             try {

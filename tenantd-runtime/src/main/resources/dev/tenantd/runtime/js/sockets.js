@@ -6,6 +6,7 @@
 // loads the part the first time a worker imports it.
 
 const sockets_key = Symbol('Socket');
+const sockets_WRITE_PIECE = 64 * 1024;
 const sockets_transports = { __proto__: null, off: 'off', on: 'on', starttls: 'starttls' };
 
 function sockets_call(operation, id, text, bytes) {
@@ -144,8 +145,15 @@ class Socket {
     const bytes = sockets_bytes(chunk);
     const id = await this.#connected;
     if (this.#done) throw new TypeError('The socket is closed.');
-    if (TypedArrayPrototypeGetLength(bytes) === 0) return;
-    await sockets_call('write', id, '', bodyToHost(bytes));
+    const length = TypedArrayPrototypeGetLength(bytes);
+    // In pieces: what a write sends is held in the host until the peer takes it, so a piece at a
+    // time keeps a socket whose peer stops reading to one piece there, whatever the chunk's size.
+    for (let at = 0; at < length; at += sockets_WRITE_PIECE) {
+      if (this.#done) throw new TypeError('The socket is closed.');
+      const end = MathMin(length, at + sockets_WRITE_PIECE);
+      await sockets_call('write', id, '', bodyToHost(at === 0 && end === length ? bytes
+        : TypedArrayPrototypeSubarray(bytes, at, end)));
+    }
   }
 
   async #endWrite() {
