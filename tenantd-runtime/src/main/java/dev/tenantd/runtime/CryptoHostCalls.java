@@ -6,6 +6,7 @@ import static dev.tenantd.runtime.JsValues.integer;
 import static dev.tenantd.runtime.JsValues.string;
 
 import com.caoccao.javet.interop.V8Runtime;
+import com.caoccao.javet.values.reference.V8ValueArrayBuffer;
 import dev.tenantd.runtime.crypto.CryptoResult;
 import dev.tenantd.runtime.crypto.SubtleHost;
 import java.security.MessageDigest;
@@ -37,7 +38,13 @@ final class CryptoHostCalls {
             if (!DIGESTS.contains(algorithm)) {
                 return null; // crypto.js names only these; anything else is refused there
             }
-            return bytes(runtime, MessageDigest.getInstance(algorithm).digest(bytesOf(args[1])));
+            // Read in place from the isolate's memory: the data may be as large as the isolate's
+            // memory limit, and a copy would be that much more of the heap every isolate shares.
+            MessageDigest digest = MessageDigest.getInstance(algorithm);
+            if (args[1] instanceof V8ValueArrayBuffer data) {
+                digest.update(data.getByteBuffer().duplicate());
+            }
+            return bytes(runtime, digest.digest());
         });
         target.put(HostCall.CRYPTO, args -> args.length < 6 ? null : switch (SubtleHost.run(
                 string(args[0]), string(args[1]), bytesOf(args[2]), bytesOf(args[3]), bytesOf(args[4]), bytesOf(args[5]))) {
