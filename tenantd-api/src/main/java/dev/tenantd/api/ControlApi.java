@@ -756,7 +756,7 @@ public final class ControlApi {
         ObjectNode o = Envelope.JSON.createObjectNode();
         o.put("id", s.ref().name()).put("etag", v.etag()).put("created_on", s.createdOn())
                 .put("modified_on", s.modifiedOn()).put("compatibility_date", v.compatibilityDate())
-                .put("has_modules", !v.serviceWorker()).put("has_assets", !v.assets().equals("{}")).put("usage_model", "standard")
+                .put("has_modules", !v.serviceWorker()).put("has_assets", v.hasAssets()).put("usage_model", "standard")
                 .put("startup_time_ms", v.startupTimeMs()).put("version_id", v.id())
                 .put("main_module", v.mainModule());
         ArrayNode flags = o.putArray("compatibility_flags");

@@ -9,11 +9,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The static-asset sites of versions, parsed from their stored manifests: each file's path
- * with its client hash and its blob, and whether the worker runs first. Parsed sites are kept
- * for the versions served most recently, as long as they hold at most {@link #MAX_CACHED_FILES}
- * files together (a site of 100,000 files takes about 30 MB); a manifest is parsed outside the
- * cache's lock, so parsing a large one holds up no other site.
+ * The static-asset sites of versions, read and parsed from their stored manifests: each file's
+ * path with its client hash and its blob, and whether the worker runs first. Parsed sites are
+ * kept for the manifests served most recently (versions with the same manifest share one), as
+ * long as they hold at most {@link #MAX_CACHED_FILES} files together (a site of 100,000 files
+ * takes about 30 MB); a manifest is read and parsed outside the cache's lock, so a large one
+ * holds up no other site.
  */
 final class AssetSites {
     /** Files the cached sites may hold together. */
@@ -32,23 +33,30 @@ final class AssetSites {
 
     private static final Site NONE = new Site(false, Map.of());
 
+    private final java.util.function.Function<String, Optional<String>> manifests;
     private final LinkedHashMap<String, Site> cached = new LinkedHashMap<>(16, 0.75f, true);
     private long cachedFiles;
 
+    /** Sites whose manifests {@code manifests} gives by their ids. */
+    AssetSites(java.util.function.Function<String, Optional<String>> manifests) {
+        this.manifests = manifests;
+    }
+
     /** The site of {@code v}; an empty one when it has no assets. */
     Site of(ScriptVersion v) {
-        if (v.assets().equals("{}")) {
+        if (!v.hasAssets()) {
             return NONE;
         }
         synchronized (this) {
-            Site known = cached.get(v.id());
+            Site known = cached.get(v.assetsId());
             if (known != null) {
                 return known;
             }
         }
-        Site site = parse(v.assets());
+        // A version names only a stored manifest; one gone meanwhile (its script deleted) serves nothing.
+        Site site = manifests.apply(v.assetsId()).map(AssetSites::parse).orElse(NONE);
         synchronized (this) {
-            if (cached.putIfAbsent(v.id(), site) == null) {
+            if (cached.putIfAbsent(v.assetsId(), site) == null) {
                 cachedFiles += site.files().size();
                 var eldest = cached.entrySet().iterator();
                 while (cachedFiles > MAX_CACHED_FILES && cached.size() > 1) {
@@ -60,9 +68,9 @@ final class AssetSites {
         return site;
     }
 
-    /** The site of {@code v} if it is parsed and cached now: nothing is parsed. */
+    /** The site of {@code v} if it is parsed and cached now: nothing is read or parsed. */
     synchronized Optional<Site> cached(ScriptVersion v) {
-        return Optional.ofNullable(cached.get(v.id()));
+        return Optional.ofNullable(cached.get(v.assetsId()));
     }
 
     /** Files held by the cached sites (for tests). */

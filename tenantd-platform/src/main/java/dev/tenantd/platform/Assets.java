@@ -46,7 +46,7 @@ public final class Assets {
     private final ScriptStore store;
     private final BlobStore blobs;
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
-    private final AssetSites sites = new AssetSites();
+    private final AssetSites sites;
 
     /** An upload session: the manifest, the hashes still missing, and for whom. */
     private static final class Session {
@@ -73,6 +73,7 @@ public final class Assets {
     }
 
     Assets(ScriptStore store, BlobStore blobs) {
+        this.sites = new AssetSites(store::assetManifest);
         this.store = store;
         this.blobs = blobs;
     }
@@ -192,8 +193,8 @@ public final class Assets {
     }
 
     /**
-     * The manifest a completion token stands for, with each file's stored blob, as a
-     * version keeps it: {@code {"manifest": {"/path": {"hash", "size", "sha256"}}, "config": {...}}}.
+     * The manifest a completion token stands for, with each file's stored blob, as the store
+     * keeps it for versions: {@code {"manifest": {"/path": {"hash", "size", "sha256"}}, "config": {...}}}.
      */
     String versionAssets(ScriptRef ref, String completionToken, JsonNode config) {
         Session session = live(completionToken).filter(s -> completionToken.equals(s.completion))
@@ -251,7 +252,7 @@ public final class Assets {
      * version's manifest when it is not cached: call it where blocking is allowed.
      */
     boolean servesFirst(ScriptVersion v) {
-        return !v.assets().equals("{}") && !sites.of(v).runWorkerFirst();
+        return v.hasAssets() && !sites.of(v).runWorkerFirst();
     }
 
     /**
@@ -259,7 +260,7 @@ public final class Assets {
      * without parsing a manifest: empty when the version's site is not parsed yet.
      */
     Optional<Boolean> mayServeFirst(ScriptVersion v, WorkerRequest request) {
-        if (v.assets().equals("{}") || !(request.method().equals("GET") || request.method().equals("HEAD"))) {
+        if (!v.hasAssets() || !(request.method().equals("GET") || request.method().equals("HEAD"))) {
             return Optional.of(false);
         }
         return sites.cached(v).map(site -> !site.runWorkerFirst());
@@ -270,7 +271,7 @@ public final class Assets {
      * {@code path.html}, {@code path/index.html}, and {@code /index.html} for {@code /}.
      */
     Optional<WorkerResponse> serve(ScriptVersion v, WorkerRequest request) {
-        if (v.assets().equals("{}") || !(request.method().equals("GET") || request.method().equals("HEAD"))) {
+        if (!v.hasAssets() || !(request.method().equals("GET") || request.method().equals("HEAD"))) {
             return Optional.empty();
         }
         String path;

@@ -158,11 +158,11 @@ public final class Scripts {
             boolean stale = !previous.map(s -> s.current().id()).equals(before.map(s -> s.current().id()));
             List<BindingSpec> bindings = stale ? versions.prepareBindings(ref, upload.bindings(),
                     previous.map(s -> s.current().bindings()).orElse(List.of()), keep) : stored;
-            String assetsJson = stale ? assetsOf(ref, upload, previous) : versionAssets;
+            String assetsId = stale ? assetsOf(ref, upload, previous) : versionAssets;
             String at = now();
             ScriptVersion version = versions.newVersion(ref, previous, upload.mainModule(), source.isServiceWorker(),
                     upload.compatibilityDate(), upload.compatibilityFlags(), modules, bindings, upload.limits(),
-                    upload.egress(), startupMs, madeBy, assetsJson, at);
+                    upload.egress(), startupMs, madeBy, assetsId, at);
             boolean deployNow = deploy || previous.isEmpty();
             Script saved = store.saveVersion(ref, version, deployNow
                     ? Optional.of(new Deployment(UUID.randomUUID().toString(), at,
@@ -196,31 +196,34 @@ public final class Scripts {
     }
 
     /**
-     * The static assets of a new version: those of a finished upload session named by
-     * {@code assets.jwt}, else (with {@code keep_assets}) the current version's, else none.
+     * The static assets of a new version, as the id of their stored manifest: those of a
+     * finished upload session named by {@code assets.jwt}, else (with {@code keep_assets}) the
+     * current version's, else none (empty).
      */
     private String assetsOf(ScriptRef ref, ScriptUpload upload, Optional<Script> before) {
         com.fasterxml.jackson.databind.JsonNode meta = upload.assets();
         if (meta != null && meta.path("jwt").isTextual()) {
-            return assets.versionAssets(ref, meta.get("jwt").asText(), meta.get("config"));
+            return store.saveAssetManifest(assets.versionAssets(ref, meta.get("jwt").asText(), meta.get("config")));
         }
         if (meta != null && !meta.isNull() && !meta.isObject()) {
             throw new PlatformException(Problem.INVALID_METADATA, "metadata.assets must be {\"jwt\": \"...\", \"config\": {...}}.");
         }
         if (upload.keepAssets() && before.isPresent()) {
-            String kept = before.get().current().assets();
-            if (meta != null && meta.get("config") != null && !kept.equals("{}")) {
+            String kept = before.get().current().assetsId();
+            if (meta != null && meta.get("config") != null && !kept.isEmpty()) {
+                String json = store.assetManifest(kept).orElseThrow(() -> new IllegalStateException(
+                        "the current version's asset manifest " + kept + " is not stored"));
                 try {
-                    ObjectNode merged = (ObjectNode) JSON.readTree(kept);
+                    ObjectNode merged = (ObjectNode) JSON.readTree(json);
                     merged.set("config", meta.get("config"));
-                    return merged.toString();
+                    return store.saveAssetManifest(merged.toString());
                 } catch (java.io.IOException e) {
                     throw new IllegalStateException(e);
                 }
             }
             return kept;
         }
-        return "{}";
+        return "";
     }
 
     // ---- versions and deployments
@@ -301,7 +304,7 @@ public final class Scripts {
             String at = now();
             ScriptVersion version = versions.newVersion(ref, Optional.of(old), changed.mainModule(), changed.serviceWorker(),
                     changed.compatibilityDate(), changed.compatibilityFlags(), changed.modules(), changed.bindings(),
-                    changed.limits(), changed.egress(), from.startupTimeMs(), source, changed.assets(), at);
+                    changed.limits(), changed.egress(), from.startupTimeMs(), source, changed.assetsId(), at);
             Script saved = store.saveVersion(ref, version, Optional.of(new Deployment(UUID.randomUUID().toString(),
                     at, List.of(new Deployment.Split(version.id(), 100)), null, source)));
             directory.apply(new Change.Script(ref));
@@ -387,7 +390,7 @@ public final class Scripts {
     private static ScriptVersion withBindings(ScriptVersion v, List<BindingSpec> bindings) {
         return new ScriptVersion(v.id(), v.scriptId(), v.number(), v.mainModule(), v.serviceWorker(),
                 v.compatibilityDate(), v.compatibilityFlags(), v.modules(), bindings, v.limits(), v.egress(), v.etag(),
-                v.startupTimeMs(), v.createdOn(), v.source(), v.assets());
+                v.startupTimeMs(), v.createdOn(), v.source(), v.assetsId());
     }
 
     /**
@@ -425,7 +428,7 @@ public final class Scripts {
             }
             return new ScriptVersion(from.id(), from.scriptId(), from.number(), from.mainModule(), from.serviceWorker(),
                     date, flags, from.modules(), stored, newLimits.orElse(from.limits()), from.egress(), from.etag(),
-                    from.startupTimeMs(), from.createdOn(), from.source(), from.assets());
+                    from.startupTimeMs(), from.createdOn(), from.source(), from.assetsId());
         });
     }
 

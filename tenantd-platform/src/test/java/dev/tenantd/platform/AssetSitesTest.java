@@ -11,10 +11,30 @@ import org.junit.jupiter.api.Test;
  * files its sites hold, not by how many sites there are.
  */
 class AssetSitesTest {
-    private static ScriptVersion version(String assets) {
+    /** Manifests by id, as a store keeps them; how many times each was read. */
+    private final java.util.Map<String, String> stored = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Integer> reads = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private AssetSites sites() {
+        return new AssetSites(id -> {
+            reads.merge(id, 1, Integer::sum);
+            return java.util.Optional.ofNullable(stored.get(id));
+        });
+    }
+
+    /** A version whose assets are {@code manifest} ("" for none), stored under an id of its own. */
+    private ScriptVersion version(String manifest) {
+        String id = manifest.isEmpty() ? "" : UUID.randomUUID().toString();
+        if (!id.isEmpty()) {
+            stored.put(id, manifest);
+        }
+        return withAssets(id);
+    }
+
+    private static ScriptVersion withAssets(String id) {
         return new ScriptVersion(UUID.randomUUID().toString(), "", 1, "w.js", false, "2024-01-01", List.of(),
                 List.of(), List.of(), ScriptLimits.NONE, EgressPolicy.OPEN, "etag", 1, "2026-01-01T00:00:00.000Z",
-                "api", assets);
+                "api", id);
     }
 
     /** A manifest of {@code n} files named /f0 ... */
@@ -39,22 +59,29 @@ class AssetSitesTest {
         assertThat(site.file("/a.css")).contains(new AssetSites.File("h2", "s2"));
         assertThat(site.file("/missing")).isEmpty();
         assertThat(AssetSites.parse(manifest(1, null)).runWorkerFirst()).isFalse();
-        assertThat(new AssetSites().of(version("{}")).files()).isEmpty();
+        assertThat(sites().of(version("")).files()).isEmpty();
+        assertThat(reads).as("a version without assets reads nothing").isEmpty();
     }
 
     @Test
     void a_site_is_known_without_parsing_only_once_it_is_cached() {
-        AssetSites sites = new AssetSites();
+        AssetSites sites = sites();
         ScriptVersion v = version(manifest(3, "{\"run_worker_first\":true}"));
         assertThat(sites.cached(v)).isEmpty();
         AssetSites.Site site = sites.of(v);
         assertThat(sites.cached(v)).containsSame(site);
         assertThat(site.runWorkerFirst()).isTrue();
+        // another version of the same manifest shares its site: read once
+        ScriptVersion same = withAssets(v.assetsId());
+        assertThat(sites.of(same)).isSameAs(site);
+        assertThat(reads.get(v.assetsId())).isEqualTo(1);
+        // a manifest no longer stored serves nothing
+        assertThat(sites.of(withAssets("gone")).files()).isEmpty();
     }
 
     @Test
     void the_cache_holds_sites_up_to_a_number_of_files_and_keeps_the_most_recently_served() {
-        AssetSites sites = new AssetSites();
+        AssetSites sites = sites();
         int perSite = AssetSites.MAX_CACHED_FILES / 3 + 1;
         String json = manifest(perSite, "{}");
         ScriptVersion first = version(json);
@@ -72,7 +99,7 @@ class AssetSitesTest {
             assertThat(sites.cachedFiles()).isLessThanOrEqualTo(AssetSites.MAX_CACHED_FILES);
         }
         // a single site larger than the bound is still cached on its own
-        AssetSites alone = new AssetSites();
+        AssetSites alone = sites();
         ScriptVersion big = version(manifest(AssetSites.MAX_CACHED_FILES + 1, null));
         assertThat(alone.of(big)).isSameAs(alone.of(big));
     }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class TailDeliveryTest {
     private static Script script(String name) {
         ScriptVersion v = new ScriptVersion("v-" + name, "", 1, "w.js", false, "2024-01-01", List.of(), List.of(), List.of(),
-                ScriptLimits.NONE, EgressPolicy.OPEN, "etag", 1, "2026-01-01T00:00:00.000Z", "api", "{}");
+                ScriptLimits.NONE, EgressPolicy.OPEN, "etag", 1, "2026-01-01T00:00:00.000Z", "api", "");
         return new Script("id-" + name, ScriptRef.plain("acct", name), "2026-01-01T00:00:00.000Z",
                 "2026-01-01T00:00:00.000Z", List.of(), v, new Deployment("d-" + name, "2026-01-01T00:00:00.000Z",
                         List.of(new Deployment.Split(v.id(), 100)), null, "api"), List.of(v), "{}");

@@ -47,6 +47,31 @@ class AssetsFirstTest {
         }
     }
 
+    @Test
+    void a_version_names_its_stored_manifest_and_versions_of_the_same_site_share_one() throws Exception {
+        try (TestServer t = new TestServer(dir, List.of())) {
+            deploy(t, "site", null);
+            deploy(t, "copy", null);
+            String id = assetsId(t, "site");
+            // what is held for every script served is the manifest's id, not the manifest
+            assertThat(id).matches("[0-9a-f]{64}");
+            assertThat(assetsId(t, "copy")).isEqualTo(id);
+            // keeping the assets keeps the manifest; a new config with them is a manifest of its own
+            t.deploy("/workers/scripts/site", "{\"main_module\":\"main.js\",\"keep_assets\":true}", "main.js", WORKER);
+            assertThat(assetsId(t, "site")).isEqualTo(id);
+            t.deploy("/workers/scripts/site", "{\"main_module\":\"main.js\",\"keep_assets\":true,"
+                    + "\"assets\":{\"config\":{\"run_worker_first\":true}}}", "main.js", WORKER);
+            assertThat(assetsId(t, "site")).isNotEqualTo(id).matches("[0-9a-f]{64}");
+            assertThat(t.worker("GET", "site.localhost", "/index.html", null).body()).isEqualTo("the worker GET");
+            assertThat(t.worker("GET", "copy.localhost", "/index.html", null).body()).isEqualTo(PAGE);
+        }
+    }
+
+    private static String assetsId(TestServer t, String script) {
+        return t.server.platform().directory().script(dev.tenantd.platform.ScriptRef.plain(TestServer.ACCOUNT, script))
+                .orElseThrow().current().assetsId();
+    }
+
     private static TestServer.Reply get(TestServer t, String host, String path, String ifNoneMatch) {
         return t.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + t.server.port() + path))
                 .header("Host", host).header("If-None-Match", ifNoneMatch).GET());

@@ -100,7 +100,7 @@ class DashboardBrowserTest {
                 String version = UUID.randomUUID().toString();
                 store.saveVersion(ref, new ScriptVersion(version, "", 1, "w.js", false, "2024-09-23", List.of(),
                         List.of(new ModuleRef("w.js", ModuleType.ES_MODULE, blob, code.length)),
-                        List.of(), ScriptLimits.NONE, EgressPolicy.OPEN, BlobStore.sha256(code), 1, at, "api", "{}"),
+                        List.of(), ScriptLimits.NONE, EgressPolicy.OPEN, BlobStore.sha256(code), 1, at, "api", ""),
                         Optional.of(new Deployment(UUID.randomUUID().toString(), at, List.of(new Deployment.Split(version, 100)),
                                 null, "api")));
                 store.setTags(ref, List.of(i % 3 == 0 ? "plan-pro" : "plan-free", name));

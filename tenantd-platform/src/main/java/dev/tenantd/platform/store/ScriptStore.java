@@ -56,6 +56,17 @@ public interface ScriptStore {
 
     Script setTags(ScriptRef ref, List<String> tags);
 
+    /**
+     * Stores the manifest of a version's static assets ({@code {"manifest": {"/path": {"hash",
+     * "size", "sha256"}}, "config": {...}}}) and returns its id, which the version names; the
+     * same manifest stored again has the same id. A manifest no version names is removed by
+     * {@link #dropUnusedAssets} once it was last stored before that call's time.
+     */
+    String saveAssetManifest(String json);
+
+    /** The manifest with this id, if it is stored. */
+    Optional<String> assetManifest(String id);
+
     /** The blob (SHA-256) holding a script's static asset with this hash, if uploaded. */
     Optional<String> assetBlob(ScriptRef ref, String hash);
 
@@ -70,14 +81,15 @@ public interface ScriptStore {
 
     /**
      * Removes the asset records last used before {@code usedBefore} (epoch milliseconds) whose
-     * blob no version of their script serves; returns how many went. A later upload session
-     * asks for such a file again.
+     * blob no version of their script serves, and the manifests no version names that were last
+     * stored before then; returns how many asset records went. A later upload session asks for
+     * such a file again.
      */
     int dropUnusedAssets(long usedBefore);
 
     /**
      * Gives every blob hash that something stored refers to: versions' modules and source
-     * maps, versions' static assets, and asset records. A hash may come more than once. Reads
+     * maps, the files of stored asset manifests, and asset records. A hash may come more than once. Reads
      * without holding up the store's other calls.
      */
     void referencedBlobs(Consumer<String> sha256);

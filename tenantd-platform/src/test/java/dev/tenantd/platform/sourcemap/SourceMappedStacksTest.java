@@ -63,7 +63,7 @@ class SourceMappedStacksTest {
                             : id.startsWith("damaged") ? Optional.of(damaged) : Optional.empty();
                     return Optional.of(new ScriptVersion(id, "", 1, "index.js", false, "2024-01-01", List.of(),
                             List.of(new ModuleRef("index.js", ModuleType.ES_MODULE, map, 1, sourceMap)), List.of(),
-                            ScriptLimits.NONE, EgressPolicy.OPEN, "e", 1, "now", "api", "{}"));
+                            ScriptLimits.NONE, EgressPolicy.OPEN, "e", 1, "now", "api", ""));
                 });
         SourceMappedStacks stacks = new SourceMappedStacks(store, blobs);
         String stack = "Error: x\n    at f (index.js:1:12)";
@@ -101,7 +101,7 @@ class SourceMappedStacksTest {
                     String map = id.startsWith("heavy") ? heavy : light;
                     return Optional.of(new ScriptVersion(id, "", 1, "index.js", false, "2024-01-01", List.of(),
                             List.of(new ModuleRef("index.js", ModuleType.ES_MODULE, map, 1, Optional.of(map))), List.of(),
-                            ScriptLimits.NONE, EgressPolicy.OPEN, "e", 1, "now", "api", "{}"));
+                            ScriptLimits.NONE, EgressPolicy.OPEN, "e", 1, "now", "api", ""));
                 });
         SourceMappedStacks stacks = new SourceMappedStacks(store, blobs);
         String stack = "Error: x\n    at f (index.js:1:12)";
@@ -128,7 +128,7 @@ class SourceMappedStacksTest {
                 new Class<?>[] {ScriptStore.class}, (proxy, method, args) -> Optional.of(new ScriptVersion(
                         (String) args[0], "", 1, "index.js", false, "2024-01-01", List.of(),
                         List.of(new ModuleRef("index.js", ModuleType.ES_MODULE, map, 1, Optional.of(map))), List.of(),
-                        ScriptLimits.NONE, EgressPolicy.OPEN, "e", 1, "now", "api", "{}")));
+                        ScriptLimits.NONE, EgressPolicy.OPEN, "e", 1, "now", "api", "")));
         SourceMappedStacks stacks = new SourceMappedStacks(store, blobs);
         String stack = "Error: deep" + "\n    at f (index.js:1:12)".repeat(200);
         String mapped = stacks.map("v1", stack);

@@ -51,12 +51,12 @@ public abstract class StoreContract {
     protected static ScriptVersion version(int number) {
         String at = "2026-01-01T00:00:0" + Math.min(number, 9) + ".000Z";
         return new ScriptVersion(UUID.randomUUID().toString(), "", number, "w.js", false, "2024-01-01", List.of(),
-                List.of(), List.of(), ScriptLimits.NONE, EgressPolicy.OPEN, "etag-" + number, 1, at, "api", "{}");
+                List.of(), List.of(), ScriptLimits.NONE, EgressPolicy.OPEN, "etag-" + number, 1, at, "api", "");
     }
 
     protected static ScriptVersion version(int number, String createdOn) {
         return new ScriptVersion(UUID.randomUUID().toString(), "", number, "w.js", false, "2024-01-01", List.of(),
-                List.of(), List.of(), ScriptLimits.NONE, EgressPolicy.OPEN, "etag-" + number, 1, createdOn, "api", "{}");
+                List.of(), List.of(), ScriptLimits.NONE, EgressPolicy.OPEN, "etag-" + number, 1, createdOn, "api", "");
     }
 
     protected static Optional<Deployment> deploying(ScriptVersion v) {
@@ -119,7 +119,7 @@ public abstract class StoreContract {
         ScriptVersion v = new ScriptVersion(plain.id(), "", 1, "w.js", false, "2024-01-01", List.of(),
                 List.of(new ModuleRef("w.js", ModuleType.ES_MODULE, code, 10, Optional.of(map)),
                         new ModuleRef("lib.js", ModuleType.ES_MODULE, code, 10)),
-                List.of(), ScriptLimits.NONE, EgressPolicy.OPEN, "etag-1", 1, plain.createdOn(), "api", "{}");
+                List.of(), ScriptLimits.NONE, EgressPolicy.OPEN, "etag-1", 1, plain.createdOn(), "api", "");
         store.saveVersion(ScriptRef.plain("acct", "mapped"), v, deploying(v));
         assertThat(store.version(v.id()).orElseThrow().modules()).extracting(ModuleRef::sourceMapSha256)
                 .containsExactly(Optional.of(map), Optional.empty());
@@ -293,7 +293,7 @@ public abstract class StoreContract {
      * A version of {@code modules} (name → blob) whose assets are {@code assetBlobs} (path → blob); its
      * w.js has a source map.
      */
-    private static ScriptVersion versionOf(int number, java.util.Map<String, String> modules, java.util.Map<String, String> assetBlobs) {
+    private ScriptVersion versionOf(int number, java.util.Map<String, String> modules, java.util.Map<String, String> assetBlobs) {
         List<ModuleRef> refs = modules.entrySet().stream()
                 .map(m -> new ModuleRef(m.getKey(), ModuleType.ES_MODULE, m.getValue(), 10,
                         m.getKey().equals("w.js") ? Optional.of(sourceMap(m.getValue())) : Optional.empty()))
@@ -308,7 +308,7 @@ public abstract class StoreContract {
         }
         return new ScriptVersion(UUID.randomUUID().toString(), "", number, "w.js", false, "2024-01-01", List.of(),
                 refs, List.of(), ScriptLimits.NONE, EgressPolicy.OPEN, "etag-" + number, 1, "2026-01-01T00:00:00.000Z",
-                "api", assets.isEmpty() ? "{}" : assets.toString());
+                "api", assets.isEmpty() ? "" : store.saveAssetManifest(assets.toString()));
     }
 
     /** A made-up SHA-256 in hex: {@code kind} and {@code n} make it unique. */
@@ -389,6 +389,41 @@ public abstract class StoreContract {
             assertThat(store.assetBlob(gone, sha('e', n).substring(32))).isEmpty();
         }
         assertThat(referenced()).contains(sha('e', 1), sha('e', 2)).doesNotContain(sha('e', 3));
+    }
+
+    @Test
+    void an_asset_manifest_is_stored_once_by_its_content_and_dropped_once_no_version_names_it_for_long_enough() {
+        String json = "{\"manifest\":{\"/a.css\":{\"hash\":\"" + sha('e', 1).substring(32) + "\",\"size\":10,"
+                + "\"sha256\":\"" + sha('e', 1) + "\"}}}";
+        String id = store.saveAssetManifest(json);
+        assertThat(store.saveAssetManifest(json)).isEqualTo(id);
+        assertThat(store.assetManifest(id)).contains(json);
+        assertThat(store.assetManifest("no-such-manifest")).isEmpty();
+        String orphan = store.saveAssetManifest(json.replace("/a.css", "/b.css"));
+        assertThat(orphan).isNotEqualTo(id);
+        ScriptRef site = ScriptRef.plain("acct", "site");
+        ScriptVersion v = version(1);
+        v = new ScriptVersion(v.id(), v.scriptId(), v.number(), v.mainModule(), v.serviceWorker(), v.compatibilityDate(),
+                v.compatibilityFlags(), v.modules(), v.bindings(), v.limits(), v.egress(), v.etag(), v.startupTimeMs(),
+                v.createdOn(), v.source(), id);
+        store.saveVersion(site, v, deploying(v));
+        assertThat(store.script(site).orElseThrow().current().assetsId()).isEqualTo(id);
+        assertThat(referenced()).contains(sha('e', 1));
+
+        long stored = System.currentTimeMillis();
+        store.dropUnusedAssets(stored - 60_000);
+        assertThat(store.assetManifest(orphan)).as("stored within the last minute").isPresent();
+        long cutoff = stored + 1;
+        while (System.currentTimeMillis() < cutoff) {
+            Thread.onSpinWait();
+        }
+        store.dropUnusedAssets(cutoff);
+        assertThat(store.assetManifest(orphan)).as("no version names it").isEmpty();
+        assertThat(store.assetManifest(id)).as("a version names it").contains(json);
+        assertThat(store.deleteScript(site)).isTrue();
+        store.dropUnusedAssets(cutoff);
+        assertThat(store.assetManifest(id)).as("its only version is gone").isEmpty();
+        assertThat(referenced()).doesNotContain(sha('e', 1));
     }
 
     @Test

@@ -416,7 +416,7 @@ public final class SqliteStore implements Store {
                     version.compatibilityDate(), JSON.writeValueAsString(version.compatibilityFlags()),
                     modulesJson(version.modules()), bindingsJson(version.bindings()), version.etag(),
                     version.startupTimeMs(), version.createdOn(), limitsJson(version.limits()),
-                    JSON.writeValueAsString(version.egress().toJson()), version.source(), version.assets());
+                    JSON.writeValueAsString(version.egress().toJson()), version.source(), version.assetsId());
             if (deployment.isPresent()) {
                 activate(scriptId, deployment.get());
             }
@@ -532,6 +532,31 @@ public final class SqliteStore implements Store {
     }
 
     @Override
+    public String saveAssetManifest(String json) {
+        String id;
+        try {
+            id = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        // Stored again, it counts as new: a collection running now leaves it for the version about to name it.
+        transaction(() -> update("INSERT INTO asset_manifests (id, json, created_at) VALUES (?, ?, ?) "
+                + "ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at", id, json, System.currentTimeMillis()));
+        return id;
+    }
+
+    @Override
+    public Optional<String> assetManifest(String id) {
+        return read(() -> {
+            try (PreparedStatement st = prepare("SELECT json FROM asset_manifests WHERE id = ?", id);
+                    ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        });
+    }
+
+    @Override
     public Optional<String> assetBlob(ScriptRef ref, String hash) {
         return read(() -> {
             try (PreparedStatement st = prepare("SELECT sha256 FROM assets WHERE account_id = ? AND namespace_id = ? "
@@ -595,8 +620,8 @@ public final class SqliteStore implements Store {
                 try (PreparedStatement st = reader.prepareStatement("SELECT hash FROM assets WHERE account_id = ? AND "
                         + "namespace_id = ? AND script = ? AND last_used < ? AND sha256 NOT IN (SELECT "
                         + "json_extract(m.value, '$.sha256') FROM script_versions v JOIN scripts s ON s.id = "
-                        + "v.script_id, json_each(v.assets, '$.manifest') m WHERE s.account_id = ? AND "
-                        + "s.namespace_id = ? AND s.name = ? AND v.assets <> '{}' AND json_extract(m.value, "
+                        + "v.script_id JOIN asset_manifests a ON a.id = v.assets, json_each(a.json, '$.manifest') m "
+                        + "WHERE s.account_id = ? AND s.namespace_id = ? AND s.name = ? AND json_extract(m.value, "
                         + "'$.sha256') IS NOT NULL)")) {
                     Object[] params = {ref.accountId(), ref.namespaceId(), ref.name(), usedBefore, ref.accountId(),
                         ref.namespaceId(), ref.name()};
@@ -613,6 +638,8 @@ public final class SqliteStore implements Store {
         } catch (SQLException e) {
             throw new TenantdException("database error: " + e.getMessage(), e);
         }
+        transaction(() -> update("DELETE FROM asset_manifests WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM "
+                + "script_versions v WHERE v.assets = asset_manifests.id)", usedBefore));
         int dropped = 0;
         for (int from = 0; from < unused.size(); from += 500) {
             List<Row> batch = unused.subList(from, Math.min(unused.size(), from + 500));
@@ -636,8 +663,8 @@ public final class SqliteStore implements Store {
             String[] queries = {
                 "SELECT json_extract(j.value, '$.sha256'), json_extract(j.value, '$.source_map_sha256') "
                         + "FROM script_versions v, json_each(v.modules) j",
-                "SELECT json_extract(m.value, '$.sha256'), NULL FROM script_versions v, "
-                        + "json_each(v.assets, '$.manifest') m WHERE v.assets <> '{}'",
+                "SELECT json_extract(m.value, '$.sha256'), NULL FROM asset_manifests a, "
+                        + "json_each(a.json, '$.manifest') m",
                 "SELECT sha256, NULL FROM assets"};
             // One read transaction for all three, so a version saved between them is seen by none or all.
             reader.setAutoCommit(false);

@@ -42,6 +42,34 @@ class MigrationTest {
     }
 
     @Test
+    void versions_stored_with_their_asset_manifests_inline_name_a_stored_manifest_and_those_without_none() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("tenantd.db");
+        Flyway.configure(SqliteStore.class.getClassLoader()).dataSource(url, null, null)
+                .locations("classpath:db/tenantd/sqlite").target("7").load().migrate();
+        String manifest = "{\"manifest\":{\"/index.html\":{\"hash\":\"h1\",\"size\":3,\"sha256\":\"" + "e".repeat(64)
+                + "\"}},\"config\":{\"run_worker_first\":true}}";
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO accounts VALUES ('acct', 'acct', '2026-01-01T00:00:00Z')");
+            st.execute("INSERT INTO scripts (id, account_id, namespace_id, name, current_version_id, tags, created_on, modified_on) "
+                    + "VALUES ('s1', 'acct', '', 'site', 'v2', '[]', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z')");
+            for (String v : new String[] {"1", "2"}) {
+                st.execute("INSERT INTO script_versions (id, script_id, number, main_module, service_worker, compatibility_date, "
+                        + "compatibility_flags, modules, bindings, etag, startup_time_ms, created_on, assets) VALUES ('v" + v
+                        + "', 's1', " + v + ", 'w.js', 0, '2024-01-01', '[]', '[]', '[]', 'e', 3, '2026-01-02T00:00:00Z', '"
+                        + (v.equals("1") ? "{}" : manifest) + "')");
+            }
+        }
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            var versions = store.versions(ScriptRef.plain("acct", "site"));
+            assertThat(versions).extracting(v -> v.id() + "=" + v.assetsId()).containsExactly("v2=v:v2", "v1=");
+            assertThat(store.assetManifest("v:v2")).contains(manifest);
+            java.util.Set<String> referenced = new java.util.HashSet<>();
+            store.referencedBlobs(referenced::add);
+            assertThat(referenced).contains("e".repeat(64));
+        }
+    }
+
+    @Test
     void kv_namespaces_stored_before_their_sizes_were_kept_open_with_the_sizes_of_their_entries() throws Exception {
         String url = "jdbc:sqlite:" + dir.resolve("kv.sqlite");
         Flyway.configure(SqliteKvStore.class.getClassLoader()).dataSource(url, null, null)

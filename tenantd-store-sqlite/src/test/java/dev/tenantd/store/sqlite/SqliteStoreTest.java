@@ -21,7 +21,7 @@ class SqliteStoreTest {
 
     static ScriptVersion version(String id, int number, String createdOn) {
         return new ScriptVersion(id, "", number, "w.js", true, "2024-01-01", List.of(), List.of(), List.of(),
-                ScriptLimits.NONE, EgressPolicy.OPEN, "etag-" + id, 1, createdOn, "api", "{}");
+                ScriptLimits.NONE, EgressPolicy.OPEN, "etag-" + id, 1, createdOn, "api", "");
     }
 
     static Deployment deployment(String id, String versionId, String createdOn) {
