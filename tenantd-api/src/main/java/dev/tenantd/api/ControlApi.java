@@ -393,7 +393,9 @@ public final class ControlApi {
             Script s = platform.scripts().get(ref);
             ObjectNode r = Envelope.JSON.createObjectNode();
             ArrayNode items = r.putArray("items");
-            Paging.page(ctx, platform.scripts().versions(ref)).forEach(v -> items.add(versionJson(s, v)));
+            Paging.Window window = Paging.window(ctx);
+            var page = platform.scripts().versions(ref, window.offset(), window.limit());
+            Paging.finish(ctx, window, page.versions(), page.total()).forEach(v -> items.add(versionJson(s, v)));
             return r;
         });
         get(router, base + "/versions/:version", ctx -> {

@@ -228,9 +228,10 @@ public final class Scripts {
 
     // ---- versions and deployments
 
-    public List<ScriptVersion> versions(ScriptRef ref) {
+    /** At most {@code limit} of the script's versions, newest first, from {@code offset}, and their total. */
+    public dev.tenantd.platform.store.ScriptStore.VersionPage versions(ScriptRef ref, int offset, int limit) {
         get(ref);
-        return store.versions(ref);
+        return store.versions(ref, offset, limit);
     }
 
     public ScriptVersion version(ScriptRef ref, String versionId) {

@@ -102,6 +102,11 @@ class ScriptsApiTest {
 
         JsonNode versions = ok(t.get(t.accountApi(NS + "/split/versions"))).path("items");
         assertThat(versions.findValuesAsText("id")).containsExactly(v2, v1);
+        TestServer.Reply paged = t.get(t.accountApi(NS + "/split/versions?per_page=1&page=2"));
+        assertThat(ok(paged).path("items").findValuesAsText("id")).containsExactly(v1);
+        assertThat(paged.json().path("result_info").path("total_count").asInt()).isEqualTo(2);
+        assertThat(ok(t.get(t.accountApi(NS + "/split/versions?limit=1"))).path("items").findValuesAsText("id"))
+                .containsExactly(v2);
 
         // bad deployments change nothing
         refused(t.postJson(t.accountApi(NS + "/split/deployments"),

@@ -49,7 +49,19 @@ public interface ScriptStore {
     int latestVersionNumber(ScriptRef ref);
 
     /** Every version of a script, newest first. */
-    List<ScriptVersion> versions(ScriptRef ref);
+    default List<ScriptVersion> versions(ScriptRef ref) {
+        return versions(ref, 0, Integer.MAX_VALUE).versions();
+    }
+
+    /**
+     * At most {@code limit} of a script's versions, newest first, after skipping {@code offset},
+     * and how many it has: a listing reads only the versions it shows.
+     */
+    VersionPage versions(ScriptRef ref, int offset, int limit);
+
+    /** One window of a script's versions and their total. */
+    record VersionPage(List<ScriptVersion> versions, int total) {
+    }
 
     /** Every deployment of a script, newest (the active one) first. */
     List<Deployment> deployments(ScriptRef ref);

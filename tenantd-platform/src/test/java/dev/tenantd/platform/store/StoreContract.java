@@ -139,6 +139,11 @@ public abstract class StoreContract {
         store.saveVersion(ref, v2, Optional.empty());
         assertThat(store.script(ref).orElseThrow().current().id()).as("undeployed versions do not serve").isEqualTo(v1.id());
         assertThat(store.versions(ref)).extracting(ScriptVersion::number).containsExactly(2, 1);
+        ScriptStore.VersionPage second = store.versions(ref, 1, 1);
+        assertThat(second.versions()).extracting(ScriptVersion::number).containsExactly(1);
+        assertThat(second.total()).isEqualTo(2);
+        assertThat(store.versions(ref, 2, 5).versions()).isEmpty();
+        assertThat(store.versions(ScriptRef.plain("acct", "none"), 0, 5)).isEqualTo(new ScriptStore.VersionPage(List.of(), 0));
         assertThat(store.latestVersionNumber(ref)).isEqualTo(2);
         Script deployed = store.deploy(ref, deploying(v2).orElseThrow());
         assertThat(deployed.current().id()).isEqualTo(v2.id());

@@ -480,9 +480,19 @@ public final class SqliteStore implements Store {
     }
 
     @Override
-    public List<ScriptVersion> versions(ScriptRef ref) {
-        return read(() -> rowsOfScript(ref, "SELECT " + VERSION_COLUMNS + " FROM script_versions v JOIN scripts s "
-                + "ON s.id = v.script_id", "ORDER BY v.number DESC", rs -> versionAt(rs, 1)));
+    public VersionPage versions(ScriptRef ref, int offset, int limit) {
+        return read(() -> {
+            int total;
+            try (PreparedStatement st = prepare("SELECT COUNT(*) FROM script_versions v JOIN scripts s ON s.id = "
+                    + "v.script_id WHERE s.account_id = ? AND s.namespace_id = ? AND s.name = ?",
+                    ref.accountId(), ref.namespaceId(), ref.name()); ResultSet rs = st.executeQuery()) {
+                total = rs.next() ? rs.getInt(1) : 0;
+            }
+            List<ScriptVersion> window = rowsOfScript(ref, "SELECT " + VERSION_COLUMNS + " FROM script_versions v "
+                    + "JOIN scripts s ON s.id = v.script_id", "ORDER BY v.number DESC LIMIT " + Math.max(0, limit)
+                    + " OFFSET " + Math.max(0, offset), rs -> versionAt(rs, 1));
+            return new VersionPage(window, total);
+        });
     }
 
     @Override
