@@ -20,6 +20,13 @@ import java.util.Optional;
  */
 public record EgressPolicy(List<String> allow, List<String> block) {
     public static final EgressPolicy OPEN = new EgressPolicy(List.of(), List.of());
+    /**
+     * Rules in one list of a policy given through the API: every subrequest and connection is
+     * checked against them, on the thread that makes it.
+     */
+    public static final int MAX_RULES = 1_000;
+    /** Characters in one such rule: a host name is at most 253, an IPv6 range under 50. */
+    public static final int MAX_RULE_CHARS = 256;
 
     public EgressPolicy {
         allow = List.copyOf(allow);
@@ -55,9 +62,17 @@ public record EgressPolicy(List<String> allow, List<String> block) {
         if (!node.isArray()) {
             throw new IllegalArgumentException(where + " must be an array of host names and CIDR ranges");
         }
+        if (node.size() > MAX_RULES) {
+            throw new IllegalArgumentException(where + " has " + node.size() + " rules; a list has at most " + MAX_RULES
+                    + " (use wider CIDR ranges or *.suffix names)");
+        }
         for (JsonNode item : node) {
             if (!item.isTextual()) {
                 throw new IllegalArgumentException(where + " must contain strings");
+            }
+            if (item.asText().length() > MAX_RULE_CHARS) {
+                throw new IllegalArgumentException(where + " has a rule of " + item.asText().length()
+                        + " characters; a rule has at most " + MAX_RULE_CHARS);
             }
             out.add(item.asText().strip().toLowerCase(Locale.ROOT));
         }

@@ -95,6 +95,18 @@ class EgressPolicyTest {
                     "{\"main_module\":\"p.js\",\"egress\":{\"allow\":[\"10.0.0.0/99\"]}}", "p.js", PROBE);
             assertThat(bad.status()).isEqualTo(400);
             assertThat(bad.message()).contains("10.0.0.0/99");
+            // every subrequest is checked against every rule: a list is bounded
+            String many = java.util.stream.IntStream.rangeClosed(0, EgressPolicy.MAX_RULES)
+                    .mapToObj(i -> "\"h" + i + ".example\"").collect(java.util.stream.Collectors.joining(","));
+            TestServer.Reply tooMany = t.postJson(t.accountApi("/workers/dispatch/namespaces"),
+                    "{\"name\":\"crowded\",\"egress\":{\"block\":[" + many + "]}}");
+            assertThat(tooMany.status()).isEqualTo(400);
+            assertThat(tooMany.message()).contains("1001 rules; a list has at most 1000");
+            TestServer.Reply tooLong = t.putModule(t.accountApi("/workers/scripts/bad"),
+                    "{\"main_module\":\"p.js\",\"egress\":{\"allow\":[\"" + "a".repeat(300) + ".example\"]}}", "p.js", PROBE);
+            assertThat(tooLong.status()).isEqualTo(400);
+            assertThat(tooLong.message()).contains("a rule has at most 256");
+            assertThat(t.get(t.accountApi("/workers/dispatch/namespaces/crowded")).status()).isEqualTo(404);
         }
     }
 
