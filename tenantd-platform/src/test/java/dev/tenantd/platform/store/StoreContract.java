@@ -217,6 +217,16 @@ public abstract class StoreContract {
         assertThat(store.scripts("other", ScriptRef.PLAIN)).extracting(Script::ref).containsExactly(foreign);
         store.deleteNamespace(ns.id());
         assertThat(store.script(user)).as("deleting a namespace deletes its scripts").isEmpty();
+        // an upload that finishes after its namespace was deleted stores nothing, and says so
+        ScriptVersion late = version(2);
+        assertThatThrownBy(() -> store.saveVersion(user, late, deploying(late)))
+                .isInstanceOfSatisfying(dev.tenantd.platform.PlatformException.class,
+                        e -> assertThat(e.problem()).isEqualTo(dev.tenantd.platform.Problem.NAMESPACE_NOT_FOUND));
+        assertThat(store.script(user)).isEmpty();
+        assertThat(store.version(late.id())).isEmpty();
+        assertThatThrownBy(() -> store.setTags(user, List.of("t")))
+                .isInstanceOfSatisfying(dev.tenantd.platform.PlatformException.class,
+                        e -> assertThat(e.problem()).isEqualTo(dev.tenantd.platform.Problem.SCRIPT_NOT_FOUND));
         assertThat(store.script(plain)).isPresent();
         assertThat(store.deleteScript(plain)).isTrue();
         assertThat(store.script(plain)).isEmpty();

@@ -396,6 +396,17 @@ public final class SqliteStore implements Store {
     @Override
     public Script saveVersion(ScriptRef ref, ScriptVersion version, Optional<Deployment> deployment) {
         return transaction(() -> {
+            // A namespace deleted while the upload was being checked takes no script with it: the
+            // script would outlive it, reachable by nothing and deleted by nothing.
+            if (!ref.namespaceId().isEmpty()) {
+                try (PreparedStatement st = prepare("SELECT 1 FROM namespaces WHERE id = ?", ref.namespaceId());
+                        ResultSet rs = st.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new PlatformException(Problem.NAMESPACE_NOT_FOUND, "The dispatch namespace of worker '"
+                                + ref.name() + "' was deleted while the worker was being stored; nothing was stored.");
+                    }
+                }
+            }
             Optional<String> existing = scriptId(ref);
             String scriptId = existing.orElseGet(() -> UUID.randomUUID().toString());
             if (existing.isEmpty()) {
@@ -535,7 +546,8 @@ public final class SqliteStore implements Store {
     /** Sets one of the script's own columns ({@code tags}, {@code settings}); the column name is never user input. */
     private Script setScriptColumn(ScriptRef ref, String column, String value) {
         return transaction(() -> {
-            String scriptId = scriptId(ref).orElseThrow(() -> new IllegalArgumentException("no script " + ref));
+            String scriptId = scriptId(ref).orElseThrow(() -> new PlatformException(Problem.SCRIPT_NOT_FOUND,
+                    "Worker '" + ref.name() + "' was deleted meanwhile."));
             update("UPDATE scripts SET " + column + " = ?, modified_on = ? WHERE id = ?", value, now(), scriptId);
             return scriptRows("s.id = ?", scriptId).getFirst();
         });
