@@ -27,7 +27,10 @@ final class CryptoHostCalls {
     private CryptoHostCalls() {
     }
 
-    static void bind(Map<HostCall, IsolateShell.HostFunction> target, V8Runtime runtime) {
+    /** How many times its data a Web Crypto operation holds on the Java heap at most: input, output, the JDK's buffer. */
+    static final int COPIES = 3;
+
+    static void bind(Map<HostCall, IsolateShell.HostFunction> target, V8Runtime runtime, BodyBudget bodies) {
         target.put(HostCall.RANDOM_BYTES, args -> {
             byte[] random = new byte[Math.max(0, Math.min(MAX_RANDOM_BYTES, integer(args[0])))];
             RandomHolder.RANDOM.nextBytes(random);
@@ -46,11 +49,32 @@ final class CryptoHostCalls {
             }
             return bytes(runtime, digest.digest());
         });
-        target.put(HostCall.CRYPTO, args -> args.length < 6 ? null : switch (SubtleHost.run(
-                string(args[0]), string(args[1]), bytesOf(args[2]), bytesOf(args[3]), bytesOf(args[4]), bytesOf(args[5]))) {
-            case CryptoResult.Bytes b -> bytes(runtime, b.value());
-            case CryptoResult.Text t -> runtime.createV8ValueString(t.value());
-            case CryptoResult.Failure f -> runtime.createV8ValueString("\0" + f.name() + "\0" + f.message());
+        target.put(HostCall.CRYPTO, args -> {
+            if (args.length < 6) {
+                return null;
+            }
+            // The operation's data is copied onto the Java heap, and its result and the JDK's own
+            // buffers (AES-GCM holds what it decrypts) take as much again: up to the isolate's
+            // memory limit, a few times over, per JS thread. Large data counts against the budget
+            // every isolate's bodies share while the call runs.
+            long size = 0;
+            for (int i = 2; i < 6; i++) {
+                size += JsValues.byteLength(args[i]);
+            }
+            long counted = size >= BodyBudget.COUNTED_FROM ? size * COPIES : 0;
+            if (counted > 0 && !bodies.reserve(counted)) {
+                return runtime.createV8ValueString("\0OperationError\0" + bodies.refusal(counted));
+            }
+            try {
+                return switch (SubtleHost.run(string(args[0]), string(args[1]), bytesOf(args[2]), bytesOf(args[3]),
+                        bytesOf(args[4]), bytesOf(args[5]))) {
+                    case CryptoResult.Bytes b -> bytes(runtime, b.value());
+                    case CryptoResult.Text t -> runtime.createV8ValueString(t.value());
+                    case CryptoResult.Failure f -> runtime.createV8ValueString("\0" + f.name() + "\0" + f.message());
+                };
+            } finally {
+                bodies.unreserve(counted);
+            }
         });
     }
 

@@ -751,7 +751,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             memoryExceeded();
             return null;
         });
-        CryptoHostCalls.bind(hostObject, runtime);
+        CryptoHostCalls.bind(hostObject, runtime, engine.bodies());
         timers.bind(hostObject);
         hostObject.put(HostCall.COMPLETE, args -> {
             complete(invocations.get(integer(args[0])), args);
