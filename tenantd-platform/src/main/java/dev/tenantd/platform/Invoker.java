@@ -99,6 +99,11 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         return pool.size();
     }
 
+    /** Every isolate of a worker open now, as the engine counts them (the pool's, and those it let go that are still closing). */
+    public int openIsolates() {
+        return pool.openIsolates();
+    }
+
     /** Trace items dropped because Tail Worker delivery fell behind (an operator's counter). */
     public long tailEventsDropped() {
         return tailDelivery.dropped();

@@ -7,6 +7,7 @@ import dev.tenantd.runtime.Worker;
 import dev.tenantd.runtime.WorkerHost;
 import dev.tenantd.runtime.WorkerResponse;
 import dev.tenantd.runtime.WorkerSource;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -69,6 +70,10 @@ final class WorkerPool implements AutoCloseable {
      * that says whether a later deployment (a rollback) serves it again. Guarded by {@code live}.
      */
     private final Map<String, BooleanSupplier> retired = new HashMap<>();
+    /** Per version, its isolates that retired themselves and were replaced, still finishing, oldest first. Guarded by {@code live}. */
+    private final Map<String, ArrayDeque<Worker>> replacedByVersion = new HashMap<>();
+    /** Such isolates a version keeps finishing at once. */
+    static final int REPLACED_PER_VERSION = 2;
     /**
      * Isolates taken out of the pool that close once their last invocation ends, oldest first;
      * at most {@code capacity} of them: beyond that the oldest is closed at once. Guarded by itself.
@@ -108,6 +113,7 @@ final class WorkerPool implements AutoCloseable {
     private Entry hold(Script script) {
         String key = script.current().id();
         List<Entry> evicted = new ArrayList<>();
+        List<Worker> tooMany = new ArrayList<>();
         Entry entry;
         synchronized (live) {
             Entry existing = live.get(key);
@@ -115,6 +121,9 @@ final class WorkerPool implements AutoCloseable {
                     && !existing.worker.join().isAlive())) {
                 existing.holders++;
                 return existing;
+            }
+            if (existing != null) {
+                replaced(key, existing, evicted, tooMany);
             }
             entry = new Entry(CompletableFuture.supplyAsync(() -> sources.apply(script), io)
                     .thenCompose(source -> engine.load(source, hosts.apply(script))));
@@ -124,7 +133,34 @@ final class WorkerPool implements AutoCloseable {
             evictOverCapacity(evicted);
         }
         evicted.forEach(this::leave);
+        tooMany.forEach(Worker::close);
         return entry;
+    }
+
+    /**
+     * {@code old}, the isolate of version {@code key}, stopped taking requests by itself (its
+     * memory) and is replaced: it drains as an evicted one does, counted among the draining. A
+     * version keeps at most {@link #REPLACED_PER_VERSION} such isolates finishing their work:
+     * beyond that the oldest closes now, or a worker whose every isolate retires at once (and
+     * keeps it busy with waitUntil work) would have a new isolate made for each request, each
+     * holding its memory until its wall time is over. Holds {@code live}.
+     */
+    private void replaced(String key, Entry old, List<Entry> evicted, List<Worker> tooMany) {
+        evict(old, evicted);
+        Worker worker = old.worker.join();
+        ArrayDeque<Worker> finishing = replacedByVersion.computeIfAbsent(key, k -> new ArrayDeque<>());
+        finishing.addLast(worker);
+        worker.whenClosed().thenRun(() -> {
+            synchronized (live) {
+                finishing.remove(worker);
+                if (finishing.isEmpty()) {
+                    replacedByVersion.remove(key, finishing);
+                }
+            }
+        });
+        while (finishing.size() > REPLACED_PER_VERSION) {
+            tooMany.add(finishing.removeFirst());
+        }
     }
 
     private CompletableFuture<Worker> loaded(ScriptRef ref, String key, Entry entry) {
@@ -314,6 +350,11 @@ final class WorkerPool implements AutoCloseable {
         synchronized (live) {
             return evictedCount;
         }
+    }
+
+    /** Every isolate of a worker the engine has open, in this pool or not. */
+    int openIsolates() {
+        return engine.openIsolates();
     }
 
     /** Open isolates: those in the pool and those finishing their last invocations before closing. */

@@ -252,6 +252,8 @@ public final class JsEngine implements AutoCloseable {
         return options;
     }
 
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+
     /** The budget for bodies in flight between sockets and isolates, shared by the whole process. */
     public BodyBudget bodies() {
         return bodies;
@@ -260,7 +262,14 @@ public final class JsEngine implements AutoCloseable {
     /** Starts an isolate for a worker and runs its top-level code. Fails with {@link ScriptException}. */
     public CompletableFuture<Worker> load(WorkerSource source, WorkerHost host) {
         Worker worker = new Worker(this, source, host, newMailbox());
+        open.incrementAndGet();
+        worker.whenClosed().thenRun(open::decrementAndGet);
         return worker.start().thenApply(ignored -> worker);
+    }
+
+    /** Isolates of workers open now, wherever they are held (a failed start closes its isolate). */
+    public int openIsolates() {
+        return open.get();
     }
 
     /** The queue of turns of a new isolate, served by this engine's JS threads. */

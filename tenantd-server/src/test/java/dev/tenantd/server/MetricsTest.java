@@ -118,6 +118,7 @@ class MetricsTest {
         t.worker("GET", "beta.shop.test", "/", null);
         Scrape s = awaitScrape(t, x -> x.sum("tenantd_isolates_live", Map.of()) >= 2);
         assertThat(s.sum("tenantd_isolates_started_total", Map.of())).isGreaterThanOrEqualTo(2);
+        assertThat(s.sum("tenantd_isolates_open", Map.of())).isGreaterThanOrEqualTo(2);
         assertThat(s.sum("tenantd_isolates_evicted_total", Map.of())).isGreaterThanOrEqualTo(0);
         assertThat(s.sum("tenantd_js_queued", Map.of("lane", "foreground"))).isGreaterThanOrEqualTo(0);
         assertThat(s.sum("tenantd_tail_events_dropped_total", Map.of())).isZero();

@@ -77,6 +77,8 @@ public final class ServerMetrics implements AutoCloseable {
                         + "against [limits] buffered-bodies-mb").register(registry);
         Gauge.builder("tenantd.isolates.live", invoker, Invoker::liveIsolates)
                 .description("Isolates open now").register(registry);
+        Gauge.builder("tenantd.isolates.open", invoker, Invoker::openIsolates)
+                .description("Isolates of workers the engine has open now, wherever they are held").register(registry);
         FunctionCounter.builder("tenantd.isolates.started", invoker, Invoker::isolatesStarted)
                 .description("Isolates started").register(registry);
         FunctionCounter.builder("tenantd.isolates.evicted", invoker, Invoker::isolatesEvicted)
