@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * nothing else wants them, and give them up at once when another tenant's request, an
  * event loop or the network needs them. And when other isolates are waiting for a
  * thread of the same lane, an isolate whose turn ran long rests for as long as that
- * turn ran before its next one; on an otherwise idle engine it runs unhindered.
+ * turn ran before its next one; on an otherwise idle engine it runs unhindered. A batch of
+ * short turns yields the thread too once they used as much CPU together as a long turn, if
+ * other isolates are waiting for one.
  */
 final class Mailbox implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(Mailbox.class);
@@ -171,6 +173,7 @@ final class Mailbox implements Executor {
         long pauseNanos = 0;
         TurnCpuClock.startDrain();
         thread.ifPresent(t -> t.draining = this);
+        long drainCpu = -1;
         try {
             for (int i = 0; i < BATCH; i++) {
                 Runnable turn = turns.poll();
@@ -178,6 +181,9 @@ final class Mailbox implements Executor {
                     break;
                 }
                 long cpuBefore = TurnCpuClock.lastReading();
+                if (drainCpu < 0) {
+                    drainCpu = cpuBefore;
+                }
                 synchronized (runningLock) {
                     running = turn;
                 }
@@ -214,6 +220,11 @@ final class Mailbox implements Executor {
                 }
                 if (thread.isPresent() && thread.get().detached()) {
                     break; // this thread ends; the next turns go to a thread of the lane
+                }
+                if (cpuAfter - drainCpu > HEAVY_TURN_NANOS && threads.hasWaiting(lane)) {
+                    // Short turns add up too: other isolates waiting for a thread of the lane get
+                    // theirs before this one goes on (it queues again behind them).
+                    break;
                 }
                 if (!turns.isEmpty()) {
                     // More turns came meanwhile: what this thread kept for after this turn would wait for them.

@@ -381,6 +381,51 @@ class LimitsTest {
     }
 
     @Test
+    void short_turns_that_add_up_yield_the_thread_to_a_waiting_isolate() {
+        JsEngine oneThread = JsEngine.start(EngineOptions.defaults().withJsThreads(1).withPrewarmedIsolates(0));
+        try {
+            // each request's turn stays under the long-turn mark; thirty of them together do not
+            Worker busy = Engines.get(oneThread.load(Engines.module("""
+                    export default { fetch(request) {
+                      const n = Number(new URL(request.url).searchParams.get('n'));
+                      let x = 0; for (let i = 0; i < n; i++) { x = (x + i) % 7919; }
+                      return new Response(String(x));
+                    } };"""), new Engines.RecordingHost()));
+            Worker light = Engines.get(oneThread.load(Engines.module("export default { fetch() { return new Response('light'); } };"),
+                    new Engines.RecordingHost()));
+            int n = loopUnder(busy, TimeUnit.MILLISECONDS.toNanos(3));
+            text(get(light.fetch(req("http://light/"))));
+            List<CompletableFuture<WorkerResponse>> busyCalls = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                busyCalls.add(busy.fetch(req("http://busy/?n=" + n)));
+            }
+            CompletableFuture<WorkerResponse> lightCall = light.fetch(req("http://light/"));
+            assertThat(text(get(lightCall))).isEqualTo("light");
+            long busyDone = busyCalls.stream().filter(CompletableFuture::isDone).count();
+            assertThat(busyDone).as("short turns that ran before the waiting isolate's").isLessThan(15);
+            busyCalls.forEach(Engines::get);
+        } finally {
+            oneThread.close();
+        }
+    }
+
+    /** A loop count for {@code busy}'s handler whose turn takes about {@code cpuNanos} of CPU, under the long-turn mark. */
+    private static int loopUnder(Worker busy, long cpuNanos) {
+        int n = 100_000;
+        for (int round = 0; round < 8; round++) {
+            // the isolate's CPU is another thread's: time the whole call on the idle engine instead
+            long start = System.nanoTime();
+            text(get(busy.fetch(req("http://busy/?n=" + n))));
+            long took = System.nanoTime() - start;
+            if (took > cpuNanos / 2) {
+                return (int) Math.max(1, (long) n * cpuNanos / took);
+            }
+            n *= 2;
+        }
+        return n;
+    }
+
+    @Test
     void a_finished_invocation_leaves_no_wall_time_timer_behind() {
         JsEngine engine = JsEngine.start(EngineOptions.defaults().withJsThreads(1).withPrewarmedIsolates(0));
         try {
