@@ -37,10 +37,13 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
     /** Request bodies up to this declared length are read whole before the worker runs; any other streams. */
     static final long WHOLE_UP_TO = 64 * 1024;
     /**
-     * Headers only the platform sets: a client's copy is dropped, so a worker can trust
-     * {@code cf-connecting-ip} to be the address the connection came from.
+     * Headers only the platform sets, or that Cloudflare sets in front of a worker: a client's
+     * copy is dropped, so a worker can trust {@code cf-connecting-ip} to be the address the
+     * connection came from, and no client poses as Cloudflare's own (a country to pass a geo
+     * check, say). The call depth is read before the worker runs and is not the worker's.
      */
-    private static final Set<String> SET_BY_PLATFORM = Set.of("cf-connecting-ip");
+    private static final Set<String> SET_BY_PLATFORM = Set.of("cf-connecting-ip", "cf-connecting-ipv6", "cf-ipcountry",
+            "cf-ray", "cf-visitor", "cf-worker", "cf-ew-via", "cf-pseudo-ipv4", "true-client-ip", Caller.DEPTH_HEADER);
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "upgrade",
             "content-length", "proxy-connection", "te", "trailer");
 
@@ -58,7 +61,14 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest request) {
-        String host = request.authority() == null ? "" : request.authority().host();
+        // One Host, which names what is asked for: routing reads it, and the worker's URL is built
+        // from it and the path alone (an absolute-form request line names its own, unread).
+        if (request.authority() == null || request.headers().getAll("host").size() > 1) {
+            request.response().setStatusCode(400).putHeader("content-type", "text/plain;charset=UTF-8")
+                    .end("A request needs exactly one Host header, naming the worker's host.\n");
+            return;
+        }
+        String host = request.authority().host();
         Optional<ScriptRef> target = platform.directory().routeFor(host, request.path());
         if (target.isEmpty()) {
             request.response().setStatusCode(404).putHeader("content-type", "text/plain;charset=UTF-8")
@@ -170,7 +180,8 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
             headers.add("cf-connecting-ip");
             headers.add(request.remoteAddress().hostAddress());
         }
-        String url = (request.isSSL() ? "https://" : "http://") + request.authority() + request.uri();
+        String url = (request.isSSL() ? "https://" : "http://") + request.authority() + request.path()
+                + (request.query() == null ? "" : "?" + request.query());
         WorkerRequest workerRequest = stream.isPresent()
                 ? WorkerRequest.streamed(request.method().name(), url, headers, stream.get(), RequestCf.of(request))
                 : new WorkerRequest(request.method().name(), url, headers, body, RequestCf.of(request));

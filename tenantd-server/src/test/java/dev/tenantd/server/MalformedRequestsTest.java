@@ -26,10 +26,13 @@ class MalformedRequestsTest {
 
     @BeforeAll
     static void start() {
-        t = new TestServer(dir, List.of(Route.parse("*.site.test/*=echo")));
+        t = new TestServer(dir, List.of(Route.parse("*.site.test/*=echo"), Route.parse("*.url.test/*=whole")));
         TestServer.Reply up = t.putModule(t.accountApi("/workers/scripts/echo"), "{\"main_module\":\"e.js\"}", "e.js",
                 "export default { fetch(r) { return new Response(new URL(r.url).pathname) } };");
         assertThat(up.status()).as(up.body()).isEqualTo(200);
+        TestServer.Reply whole = t.putModule(t.accountApi("/workers/scripts/whole"), "{\"main_module\":\"e.js\"}", "e.js",
+                "export default { fetch(r) { return new Response(r.url + ' ' + r.headers.get('host')) } };");
+        assertThat(whole.status()).as(whole.body()).isEqualTo(200);
     }
 
     @AfterAll
@@ -108,6 +111,28 @@ class MalformedRequestsTest {
         RawHttp.Response r = worker("GET /" + "a".repeat(8000) + " HTTP/1.1", "");
         assertThat(r.status()).isEqualTo(414);
         assertThat(r.body()).contains("request line is longer than 4096 bytes");
+    }
+
+    /** The worker's URL is its Host and the path: an absolute-form request line's own host is not read. */
+    @Test
+    void an_absolute_form_request_line_gives_the_worker_the_url_of_its_host_header() throws IOException {
+        try (RawHttp c = RawHttp.connect(t.server.port())) {
+            RawHttp.Response r = c.send("GET http://elsewhere.example/x/y?q=1 HTTP/1.1\r\nHost: a.url.test\r\n\r\n").response();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("http://a.url.test/x/y?q=1 a.url.test");
+        }
+    }
+
+    @Test
+    void a_request_without_a_host_or_with_two_is_a_400_in_plain_text() throws IOException {
+        try (RawHttp c = RawHttp.connect(t.server.port())) {
+            RawHttp.Response r = c.send("GET /x HTTP/1.0\r\n\r\n").response();
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.body()).contains("exactly one Host header");
+        }
+        RawHttp.Response two = worker("GET /x HTTP/1.1", "Host: b.url.test\r\n");
+        assertThat(two.status()).isEqualTo(400);
+        assertThat(two.body()).contains("exactly one Host header");
     }
 
     /** The worker's URL keeps such an escape as it came, as URL parsers (and Cloudflare) do; the worker decides. */

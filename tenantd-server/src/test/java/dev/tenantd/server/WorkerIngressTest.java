@@ -36,6 +36,14 @@ class WorkerIngressTest {
                 export default { fetch(request) {
                   return new Response(JSON.stringify(request.headers.get('cf-connecting-ip')));
                 } };""").status()).isEqualTo(200);
+        assertThat(t.putModule(t.accountApi("/workers/scripts/headers"), "{\"main_module\":\"h.js\"}", "h.js", """
+                export default { fetch(request) {
+                  const seen = [];
+                  for (const [name, value] of request.headers) {
+                    if (name !== 'host' && name !== 'connection' && name !== 'cf-connecting-ip') seen.push(name + '=' + value);
+                  }
+                  return new Response(seen.join(','));
+                } };""").status()).isEqualTo(200);
         assertThat(t.putModule(t.accountApi("/workers/scripts/joiner"), "{\"main_module\":\"j.js\"}", "j.js", """
                 const join = Array.prototype.join;
                 Array.prototype.join = function (separator) {
@@ -73,6 +81,15 @@ class WorkerIngressTest {
                 + "CF-Connecting-IP: 203.0.113.7\r\ncf-connecting-ip: 198.51.100.1\r\nConnection: close\r\n\r\n");
         assertThat(response).startsWith("HTTP/1.1 200");
         assertThat(response.substring(response.indexOf("\r\n\r\n") + 4)).isEqualTo("\"127.0.0.1\"");
+    }
+
+    @Test
+    void headers_that_cloudflare_or_the_platform_set_never_come_from_the_client() throws Exception {
+        String response = raw(t.server.port(), "GET / HTTP/1.1\r\nHost: headers.localhost\r\nCF-IPCountry: CH\r\n"
+                + "cf-ray: forged\r\ncf-visitor: {}\r\nTrue-Client-IP: 203.0.113.9\r\ncf-connecting-ipv6: ::1\r\n"
+                + "x-tenantd-depth: 3\r\nx-kept: yes\r\nConnection: close\r\n\r\n");
+        assertThat(response).startsWith("HTTP/1.1 200");
+        assertThat(response.substring(response.indexOf("\r\n\r\n") + 4)).isEqualTo("x-kept=yes");
     }
 
     @Test
