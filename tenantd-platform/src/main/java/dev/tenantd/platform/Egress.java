@@ -242,7 +242,9 @@ public final class Egress implements AutoCloseable {
                 .setFollowRedirects(false);
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         for (int i = 0; i + 1 < request.headers().size(); i += 2) {
-            if (!NO_FORWARD.contains(request.headers().get(i))) {
+            // Whatever the letter case the names come in: the worker's framing headers never reach a
+            // connection that other tenants' requests share.
+            if (!NO_FORWARD.contains(request.headers().get(i).toLowerCase(java.util.Locale.ROOT))) {
                 headers.add(request.headers().get(i), request.headers().get(i + 1));
             }
         }
