@@ -316,6 +316,13 @@ final class ConnectionClock extends ChannelDuplexHandler {
         done = true;
         cancelTimer();
         ctx.channel().config().setAutoRead(false);
+        if (responsesSent < responsesStarted) {
+            // An earlier response (pipelined) is still on its way: an answer cannot go between its
+            // bytes, and a client that stopped taking it would keep the answer, and the
+            // connection, waiting for ever.
+            ctx.close();
+            return;
+        }
         ctx.writeAndFlush(reply.toResponse()).addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -60,21 +60,40 @@ class SlowReadersTest {
     void a_client_that_stops_reading_its_response_is_closed() throws IOException, InterruptedException {
         try (RawHttp stalled = RawHttp.connectWithSmallReceiveBuffer(t.server.port(), "127.0.0.7")) {
             stalled.get("a.big.test", "/");
-            int status = 0;
-            for (int attempt = 0; attempt < 600 && status != 200; attempt++) {
-                try (RawHttp probe = RawHttp.connect(t.server.port(), "127.0.0.7")) {
-                    status = probe.get("a.big.test", "/small").response().status();
-                } catch (IOException refused) {
-                    status = 0;
-                }
-                if (status != 200) {
-                    Thread.sleep(100);
-                }
-            }
-            assertThat(status).as("another connection from the stalled client's address is served").isEqualTo(200);
+            assertServedOnceClosed("127.0.0.7");
             RawHttp.Download d = stalled.download(1024 * 1024, 0);
             assertThat(d.status()).isEqualTo(200);
             assertThat(d.received()).isLessThan(BIG);
         }
+    }
+
+    /**
+     * A client that stops reading a response, with the headers of a next request sent behind it
+     * and its body held back: the server stops reading the next request while it answers the
+     * first, which is no reason to wait for the client to take its response for ever.
+     */
+    @Test
+    void a_client_that_stops_reading_with_a_pipelined_request_behind_is_closed_too() throws IOException, InterruptedException {
+        try (RawHttp stalled = RawHttp.connectWithSmallReceiveBuffer(t.server.port(), "127.0.0.9")) {
+            stalled.send("GET / HTTP/1.1\r\nHost: a.big.test\r\n\r\n"
+                    + "POST /small HTTP/1.1\r\nHost: a.big.test\r\nContent-Length: 10\r\n\r\n");
+            assertServedOnceClosed("127.0.0.9");
+        }
+    }
+
+    /** Another connection from {@code address} is served: only once the server closed the stalled one (one per address). */
+    private static void assertServedOnceClosed(String address) throws InterruptedException {
+        int status = 0;
+        for (int attempt = 0; attempt < 600 && status != 200; attempt++) {
+            try (RawHttp probe = RawHttp.connect(t.server.port(), address)) {
+                status = probe.get("a.big.test", "/small").response().status();
+            } catch (IOException refused) {
+                status = 0;
+            }
+            if (status != 200) {
+                Thread.sleep(100);
+            }
+        }
+        assertThat(status).as("another connection from the stalled client's address is served").isEqualTo(200);
     }
 }
