@@ -139,8 +139,9 @@ class BodyBudgetTest {
     }
 
     @Test
-    void a_socket_write_that_does_not_fit_in_the_budget_is_refused_before_it_is_copied() throws Exception {
-        // a peer that takes the connection and never reads
+    void a_socket_write_larger_than_the_budget_holds_one_piece_of_it_while_the_peer_does_not_read() throws Exception {
+        // a peer that takes the connection and never reads: the write waits, as on any socket,
+        // holding a piece of it in the budget, not the whole
         try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
                 TestServer t = new TestServer(dir, List.of(), dev.tenantd.platform.Limits.defaults(),
                         new dev.tenantd.platform.EgressPolicy(List.of("localhost"), List.of()), ListenerLimits.defaults(),
@@ -150,19 +151,14 @@ class BodyBudgetTest {
                     export default { async fetch() {
                       const socket = connect('localhost:%d');
                       const writer = socket.writable.getWriter();
-                      try {
-                        await writer.write(new Uint8Array(1024));
-                        await writer.write(new Uint8Array(12 * 1024 * 1024));
-                        return new Response('written');
-                      } catch (e) {
-                        return new Response(e.message);
-                      } finally {
-                        socket.close();
-                      }
+                      writer.write(new Uint8Array(12 * 1024 * 1024)).catch(() => {});
+                      await new Promise((resolve) => setTimeout(resolve, 300));
+                      // the budget has room for most of itself: what the write holds is one piece
+                      return new Response(new Uint8Array(7 * 1024 * 1024 + 512 * 1024));
                     } };""".formatted(silent.getLocalPort())).status()).isEqualTo(200);
             TestServer.Reply r = t.worker("GET", "writer.localhost", "/", null);
-            assertThat(r.status()).isEqualTo(200);
-            assertThat(r.body()).startsWith("Server busy: a body of 12582912 bytes does not fit").contains("8 MB");
+            assertThat(r.status()).as(r.body().length() < 300 ? r.body() : "a large body").isEqualTo(200);
+            assertThat(r.body().length()).isEqualTo(7 * 1024 * 1024 + 512 * 1024);
         }
     }
 
