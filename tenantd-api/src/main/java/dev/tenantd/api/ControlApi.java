@@ -132,7 +132,7 @@ public final class ControlApi {
                 throw new ApiError(400, 10014, "Send a JSON body with the namespace's name: {\"name\": \"my-namespace\"}.");
             }
             String accountId = account(ctx);
-            EgressPolicy policy = EgressPolicy.fromJson(body.get("egress"), "egress");
+            EgressPolicy policy = EgressPolicy.fromApiJson(body.get("egress"), "egress");
             Optional<Boolean> trusted = trustedWorkers(body);
             Namespace created = platform.namespaces().create(accountId, name);
             if (trusted.orElse(false)) {
@@ -666,7 +666,7 @@ public final class ControlApi {
         }
         String accountId = account(ctx);
         String name = ctx.pathParam("ns");
-        EgressPolicy policy = body.has("egress") ? EgressPolicy.fromJson(body.get("egress"), "egress") : null;
+        EgressPolicy policy = body.has("egress") ? EgressPolicy.fromApiJson(body.get("egress"), "egress") : null;
         Namespace result = platform.namespaces().get(accountId, name);
         if (body.path("name").isTextual()) {
             result = platform.namespaces().rename(accountId, name, body.get("name").asText());

@@ -254,7 +254,7 @@ final class UploadParser {
     /** tenantd's extension: {@code egress: {allow: [...], block: [...]}} for this script's subrequests. */
     private static EgressPolicy egress(JsonNode metadata) {
         try {
-            return EgressPolicy.fromJson(metadata.get("egress"), "metadata.egress");
+            return EgressPolicy.fromApiJson(metadata.get("egress"), "metadata.egress");
         } catch (dev.tenantd.platform.PlatformException e) {
             throw new ApiError(400, 10014, e.getMessage());
         }

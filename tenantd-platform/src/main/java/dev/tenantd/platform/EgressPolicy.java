@@ -39,6 +39,33 @@ public record EgressPolicy(List<String> allow, List<String> block) {
         }
     }
 
+    /**
+     * Parses a policy given through the API, which has at most {@link #MAX_RULES} rules a list and
+     * {@link #MAX_RULE_CHARS} characters a rule (the operator's own and those stored before are
+     * read with {@link #fromJson}); throws with a message naming what to fix.
+     */
+    public static EgressPolicy fromApiJson(JsonNode node, String where) {
+        if (node != null && node.isObject()) {
+            for (String list : List.of("allow", "block")) {
+                JsonNode rules = node.get(list);
+                if (rules == null || !rules.isArray()) {
+                    continue;
+                }
+                if (rules.size() > MAX_RULES) {
+                    throw new PlatformException(Problem.INVALID_REQUEST, where + "." + list + " has " + rules.size()
+                            + " rules; a list has at most " + MAX_RULES + " (use wider CIDR ranges or *.suffix names)");
+                }
+                for (JsonNode rule : rules) {
+                    if (rule.isTextual() && rule.asText().length() > MAX_RULE_CHARS) {
+                        throw new PlatformException(Problem.INVALID_REQUEST, where + "." + list + " has a rule of "
+                                + rule.asText().length() + " characters; a rule has at most " + MAX_RULE_CHARS);
+                    }
+                }
+            }
+        }
+        return fromJson(node, where);
+    }
+
     /** Parses {@code {"allow": [...], "block": [...]}}; throws with a message naming the bad rule. */
     public static EgressPolicy fromJson(JsonNode node, String where) {
         if (node == null || node.isNull() || node.isMissingNode()) {
@@ -62,17 +89,9 @@ public record EgressPolicy(List<String> allow, List<String> block) {
         if (!node.isArray()) {
             throw new IllegalArgumentException(where + " must be an array of host names and CIDR ranges");
         }
-        if (node.size() > MAX_RULES) {
-            throw new IllegalArgumentException(where + " has " + node.size() + " rules; a list has at most " + MAX_RULES
-                    + " (use wider CIDR ranges or *.suffix names)");
-        }
         for (JsonNode item : node) {
             if (!item.isTextual()) {
                 throw new IllegalArgumentException(where + " must contain strings");
-            }
-            if (item.asText().length() > MAX_RULE_CHARS) {
-                throw new IllegalArgumentException(where + " has a rule of " + item.asText().length()
-                        + " characters; a rule has at most " + MAX_RULE_CHARS);
             }
             out.add(item.asText().strip().toLowerCase(Locale.ROOT));
         }
