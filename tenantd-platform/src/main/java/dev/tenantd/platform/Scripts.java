@@ -122,7 +122,7 @@ public final class Scripts {
         }
         upload.tailConsumers().ifPresent(consumers -> TailConsumers.check(directory, ref, consumers));
         Optional<Script> before = directory.script(ref);
-        String versionAssets = assetsOf(ref, upload, before);
+        NewAssets versionAssets = assetsOf(ref, upload, before);
         // Secrets outlive uploads (as on Cloudflare, where deployments never delete them):
         // a new version keeps every secret it does not bind itself.
         List<String> keep = new ArrayList<>(upload.keepBindings());
@@ -158,7 +158,8 @@ public final class Scripts {
             boolean stale = !previous.map(s -> s.current().id()).equals(before.map(s -> s.current().id()));
             List<BindingSpec> bindings = stale ? versions.prepareBindings(ref, upload.bindings(),
                     previous.map(s -> s.current().bindings()).orElse(List.of()), keep) : stored;
-            String assetsId = stale ? assetsOf(ref, upload, previous) : versionAssets;
+            // Stored only now, once the upload proved to work: a failed one leaves no manifest behind.
+            String assetsId = (stale ? assetsOf(ref, upload, previous) : versionAssets).stored(store);
             String at = now();
             ScriptVersion version = versions.newVersion(ref, previous, upload.mainModule(), source.isServiceWorker(),
                     upload.compatibilityDate(), upload.compatibilityFlags(), modules, bindings, upload.limits(),
@@ -196,14 +197,25 @@ public final class Scripts {
     }
 
     /**
-     * The static assets of a new version, as the id of their stored manifest: those of a
-     * finished upload session named by {@code assets.jwt}, else (with {@code keep_assets}) the
-     * current version's, else none (empty).
+     * The static assets of a new version: a manifest already stored (its id, empty for none), or
+     * one to store when the version is.
      */
-    private String assetsOf(ScriptRef ref, ScriptUpload upload, Optional<Script> before) {
+    private record NewAssets(String storedId, String json) {
+        static final NewAssets NONE = new NewAssets("", null);
+
+        String stored(dev.tenantd.platform.store.ScriptStore store) {
+            return json == null ? storedId : store.saveAssetManifest(json);
+        }
+    }
+
+    /**
+     * The static assets of a new version: those of a finished upload session named by
+     * {@code assets.jwt}, else (with {@code keep_assets}) the current version's, else none.
+     */
+    private NewAssets assetsOf(ScriptRef ref, ScriptUpload upload, Optional<Script> before) {
         com.fasterxml.jackson.databind.JsonNode meta = upload.assets();
         if (meta != null && meta.path("jwt").isTextual()) {
-            return store.saveAssetManifest(assets.versionAssets(ref, meta.get("jwt").asText(), meta.get("config")));
+            return new NewAssets("", assets.versionAssets(ref, meta.get("jwt").asText(), meta.get("config")));
         }
         if (meta != null && !meta.isNull() && !meta.isObject()) {
             throw new PlatformException(Problem.INVALID_METADATA, "metadata.assets must be {\"jwt\": \"...\", \"config\": {...}}.");
@@ -216,14 +228,14 @@ public final class Scripts {
                 try {
                     ObjectNode merged = (ObjectNode) JSON.readTree(json);
                     merged.set("config", meta.get("config"));
-                    return store.saveAssetManifest(merged.toString());
+                    return new NewAssets("", merged.toString());
                 } catch (java.io.IOException e) {
                     throw new IllegalStateException(e);
                 }
             }
-            return kept;
+            return new NewAssets(kept, null);
         }
-        return "";
+        return NewAssets.NONE;
     }
 
     // ---- versions and deployments

@@ -67,6 +67,28 @@ class AssetsFirstTest {
         }
     }
 
+    @Test
+    void an_upload_that_fails_stores_no_manifest() throws Exception {
+        try (TestServer t = new TestServer(dir, List.of())) {
+            TestServer.Reply session = t.assetSession("broken", "/index.html", HASH, PAGE.length());
+            String jwt = t.uploadAsset(session.json().path("result").path("jwt").asText(), HASH, PAGE);
+            TestServer.Reply failed = t.putModule(t.accountApi("/workers/scripts/broken"), "{\"main_module\":\"main.js\","
+                    + "\"assets\":{\"jwt\":\"" + jwt + "\"}}", "main.js", "throw new Error('does not start');");
+            assertThat(failed.status()).isEqualTo(400);
+            assertThat(storedManifests()).isZero();
+            t.deploy("/workers/scripts/broken", "{\"main_module\":\"main.js\",\"assets\":{\"jwt\":\"" + jwt + "\"}}",
+                    "main.js", WORKER);
+            assertThat(storedManifests()).isEqualTo(1);
+        }
+    }
+
+    private long storedManifests() throws java.sql.SQLException {
+        try (var db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("tenantd.db"));
+                var rows = db.createStatement().executeQuery("SELECT COUNT(*) FROM asset_manifests")) {
+            return rows.getLong(1);
+        }
+    }
+
     private static String assetsId(TestServer t, String script) {
         return t.server.platform().directory().script(dev.tenantd.platform.ScriptRef.plain(TestServer.ACCOUNT, script))
                 .orElseThrow().current().assetsId();
