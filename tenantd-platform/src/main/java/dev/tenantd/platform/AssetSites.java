@@ -53,8 +53,13 @@ final class AssetSites {
                 return known;
             }
         }
-        // A version names only a stored manifest; one gone meanwhile (its script deleted) serves nothing.
-        Site site = manifests.apply(v.assetsId()).map(AssetSites::parse).orElse(NONE);
+        // A version names only a stored manifest; one gone meanwhile (its script deleted) serves
+        // nothing, and is not cached: it would hold a place that no file count ever frees.
+        Optional<String> json = manifests.apply(v.assetsId());
+        if (json.isEmpty()) {
+            return NONE;
+        }
+        Site site = parse(json.get());
         synchronized (this) {
             if (cached.putIfAbsent(v.assetsId(), site) == null) {
                 cachedFiles += site.files().size();
