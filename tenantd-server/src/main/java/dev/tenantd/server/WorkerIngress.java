@@ -62,13 +62,21 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
     @Override
     public void handle(HttpServerRequest request) {
         // One Host, which names what is asked for: routing reads it, and the worker's URL is built
-        // from it and the path alone (an absolute-form request line names its own, unread).
-        if (request.authority() == null || request.headers().getAll("host").size() > 1) {
+        // from it and the path alone (an absolute-form request line names its own, unread). Only
+        // HTTP/1.0 may leave it out (health checks do): such a request has no host to be routed by.
+        boolean noHost = request.authority() == null && request.version() == io.vertx.core.http.HttpVersion.HTTP_1_0;
+        if ((request.authority() == null && !noHost) || request.headers().getAll("host").size() > 1) {
             request.response().setStatusCode(400).putHeader("content-type", "text/plain;charset=UTF-8")
                     .end("A request needs exactly one Host header, naming the worker's host.\n");
             return;
         }
-        String host = request.authority().host();
+        String uri = request.uri();
+        if (uri == null || !(uri.startsWith("/") || uri.startsWith("http://") || uri.startsWith("https://"))) {
+            request.response().setStatusCode(400).putHeader("content-type", "text/plain;charset=UTF-8")
+                    .end("The request target must be a path starting with '/'.\n");
+            return;
+        }
+        String host = noHost ? "" : request.authority().host();
         Optional<ScriptRef> target = platform.directory().routeFor(host, request.path());
         if (target.isEmpty()) {
             request.response().setStatusCode(404).putHeader("content-type", "text/plain;charset=UTF-8")
@@ -166,6 +174,12 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
         }
     }
 
+    /** The listener's own address, as a URL's authority: for an HTTP/1.0 request that named no host. */
+    private static String localAuthority(HttpServerRequest request) {
+        String host = request.localAddress().hostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + request.localAddress().port();
+    }
+
     private void invoke(HttpServerRequest request, Context context, ScriptRef target, boolean upgrade, byte[] body,
             Optional<BodyStream> stream, int depth) {
         List<String> headers = new ArrayList<>(request.headers().size() * 2 + 2);
@@ -180,7 +194,8 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
             headers.add("cf-connecting-ip");
             headers.add(request.remoteAddress().hostAddress());
         }
-        String url = (request.isSSL() ? "https://" : "http://") + request.authority() + request.path()
+        String authority = request.authority() != null ? request.authority().toString() : localAuthority(request);
+        String url = (request.isSSL() ? "https://" : "http://") + authority + request.path()
                 + (request.query() == null ? "" : "?" + request.query());
         WorkerRequest workerRequest = stream.isPresent()
                 ? WorkerRequest.streamed(request.method().name(), url, headers, stream.get(), RequestCf.of(request))

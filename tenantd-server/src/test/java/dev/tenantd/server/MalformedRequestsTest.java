@@ -126,9 +126,19 @@ class MalformedRequestsTest {
     @Test
     void a_request_without_a_host_or_with_two_is_a_400_in_plain_text() throws IOException {
         try (RawHttp c = RawHttp.connect(t.server.port())) {
-            RawHttp.Response r = c.send("GET /x HTTP/1.0\r\n\r\n").response();
+            RawHttp.Response r = c.send("GET /x HTTP/1.1\r\n\r\n").response();
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.body()).contains("exactly one Host header");
+        }
+        // HTTP/1.0 may leave it out: then no host routes it (a route for every host would)
+        try (RawHttp c = RawHttp.connect(t.server.port())) {
+            RawHttp.Response r = c.send("GET /x HTTP/1.0\r\n\r\n").response();
+            assertThat(r.status()).isEqualTo(404);
+            assertThat(r.body()).contains("No worker is routed");
+        }
+        try (RawHttp c = RawHttp.connect(t.server.port())) {
+            RawHttp.Response r = c.send("GET @evil.example/ HTTP/1.1\r\nHost: a.url.test\r\n\r\n").response();
+            assertThat(r.status()).isEqualTo(400);
         }
         RawHttp.Response two = worker("GET /x HTTP/1.1", "Host: b.url.test\r\n");
         assertThat(two.status()).isEqualTo(400);
