@@ -393,7 +393,8 @@ class LimitsTest {
                     } };"""), new Engines.RecordingHost()));
             Worker light = Engines.get(oneThread.load(Engines.module("export default { fetch() { return new Response('light'); } };"),
                     new Engines.RecordingHost()));
-            int n = loopUnder(busy, TimeUnit.MILLISECONDS.toNanos(3));
+            // about 4 ms of wall time on the idle engine, so at most that of CPU: under the mark
+            int n = loopUnder(busy, TimeUnit.MILLISECONDS.toNanos(4));
             text(get(light.fetch(req("http://light/"))));
             List<CompletableFuture<WorkerResponse>> busyCalls = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
@@ -402,7 +403,8 @@ class LimitsTest {
             CompletableFuture<WorkerResponse> lightCall = light.fetch(req("http://light/"));
             assertThat(text(get(lightCall))).isEqualTo("light");
             long busyDone = busyCalls.stream().filter(CompletableFuture::isDone).count();
-            assertThat(busyDone).as("short turns that ran before the waiting isolate's").isLessThan(15);
+            // with the yield, a few (more only if the calibration ran on a loaded machine); without, all 30
+            assertThat(busyDone).as("short turns that ran before the waiting isolate's").isLessThan(20);
             busyCalls.forEach(Engines::get);
         } finally {
             oneThread.close();
