@@ -99,6 +99,30 @@ export async function aResponseThatIsNotAnEventStreamEndsTheSource() {
   assertEquals(source.readyState, EventSource.CLOSED);
 }
 
+export async function aSourceThatCannotSetItsReconnectTimerEndsInsteadOfWaitingForEver() {
+  // the worker holds as many timers as it may; the source's stream ends and it would reconnect
+  const held = [];
+  try {
+    for (;;) held.push(setTimeout(() => {}, 1e9));
+  } catch (e) {
+    assertEquals(e.name, 'RangeError');
+  }
+  const errors = [];
+  try {
+    const fetcher = { fetch: async () => new Response('data: once\n\n', { headers: { 'content-type': 'text/event-stream' } }) };
+    const source = new EventSource('https://events.test/', { fetcher });
+    await new Promise((resolve) => {
+      source.onerror = (e) => {
+        errors.push(e.message);
+        if (source.readyState === EventSource.CLOSED) resolve();
+      };
+    });
+  } finally {
+    held.forEach(clearTimeout);
+  }
+  assert(errors.at(-1).startsWith('Too many timers'), errors.join('|'));
+}
+
 export function badArguments() {
   assertThrows(() => new EventSource('not a url'), DOMException, 'SyntaxError');
   assertThrows(() => new EventSource('https://x.test/', { withCredentials: true }), DOMException, 'NotSupportedError');

@@ -205,8 +205,14 @@ class es_Connection {
     if (this.controller !== null) this.controller.abort(error);
     this.readyState = reconnect ? es_CONNECTING : es_CLOSED;
     this.dispatch(new ErrorEvent('error', { message: error?.message ?? String(error), error }), 'error');
-    if (reconnect) {
-      timers_arm(() => this.connect(), this.retryMs, [], false);
+    if (reconnect && this.readyState === es_CONNECTING) {
+      try {
+        timers_arm(() => this.connect(), this.retryMs, [], false);
+      } catch (refused) {
+        // No timer for the next attempt (the worker has as many pending as it may): the connection ends here.
+        this.readyState = es_CLOSED;
+        this.dispatch(new ErrorEvent('error', { message: refused.message, error: refused }), 'error');
+      }
     }
   }
 }
