@@ -1,8 +1,6 @@
 package dev.tenantd.platform.binding;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tenantd.platform.BindingSpec;
 import dev.tenantd.platform.PlatformException;
 import dev.tenantd.platform.Problem;
@@ -23,8 +21,6 @@ final class BindingSizes {
     static final int MAX_NODES = 20_000;
     /** Characters of the fields of all bindings of one version together, as JSON text. */
     static final int MAX_TEXT_CHARS = 1 << 20;
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private BindingSizes() {
     }
@@ -54,20 +50,12 @@ final class BindingSizes {
                 }
                 node.forEach(pending::push);
             }
-            chars += b.name().length() + b.type().length() + text(b.fields()).length();
+            chars += b.name().length() + b.type().length() + b.fields().toString().length(); // its JSON text
             if (chars > MAX_TEXT_CHARS) {
                 throw new PlatformException(Problem.INVALID_BINDING, "The worker's bindings hold more than "
                         + MAX_TEXT_CHARS + " characters of JSON together (binding '" + b.name() + "' passes it); keep "
                         + "large data in KV, D1 or the worker's code.");
             }
-        }
-    }
-
-    private static String text(JsonNode fields) {
-        try {
-            return JSON.writeValueAsString(fields);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a binding's fields cannot be written as JSON", e);
         }
     }
 }

@@ -555,13 +555,7 @@ public final class SqliteStore implements Store {
 
     @Override
     public String saveAssetManifest(String json) {
-        String id;
-        try {
-            id = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        String id = dev.tenantd.platform.store.BlobStore.sha256(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         // Stored again, it counts as new: a collection running now leaves it for the version about to name it.
         transaction(() -> update("INSERT INTO asset_manifests (id, json, created_at) VALUES (?, ?, ?) "
                 + "ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at", id, json, System.currentTimeMillis()));
