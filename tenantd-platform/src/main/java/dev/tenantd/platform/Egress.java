@@ -59,8 +59,12 @@ public final class Egress implements AutoCloseable {
     private final long maxBodyBytes;
     /** Response bodies of a known length up to this are read whole; longer or unknown ones stream. */
     static final long WHOLE_UP_TO = 64 * 1024;
-    /** Open connections to one origin (scheme, host and port), for all workers together; more wait for one. */
-    static final int MAX_CONNECTIONS_PER_ORIGIN = 256;
+    /**
+     * Open connections to one origin (scheme, host and port), for all workers together; more wait
+     * for one. Twice what one worker may hold ({@link OutboundConnections#PER_REQUESTER}).
+     */
+    static final int MAX_CONNECTIONS_PER_ORIGIN = 2 * OutboundConnections.PER_REQUESTER;
+    private final OutboundConnections connections = new OutboundConnections();
     private final NameLookups lookups;
     private final TcpEgress tcp;
     private final OutboundWebSockets webSockets;
@@ -250,16 +254,22 @@ public final class Egress implements AutoCloseable {
         }
         headers.set("host", hostHeader);
         options.setHeaders(headers);
-        return client.request(options)
-                .map(req -> {
-                    exchange.started(req);
-                    return req;
+        return connections.acquire(exchange.requester, exchange::cancelled, "fetch to " + hostHeader)
+                .compose(slot -> {
+                    Held held = new Held(slot);
+                    return client.request(options)
+                            .map(req -> {
+                                exchange.started(req);
+                                return req;
+                            })
+                            .compose(req -> request.stream().isPresent() ? sendStreamed(req, request.stream().get(), held)
+                                    // A larger body goes in pieces as the connection takes them, not copied whole in one turn.
+                                    : request.body() != null && request.body().length > BodyStream.CHUNK_BYTES
+                                            ? sendStreamed(req, BodyStream.of(request.body()), held)
+                                            : held.sent(req.send(Buffer.buffer(request.body()))))
+                            .compose(resp -> answer(held.answered(resp), request.method(), true))
+                            .onFailure(error -> held.slot.release());
                 })
-                .compose(req -> request.stream().isPresent() ? sendStreamed(req, request.stream().get())
-                        // A larger body goes in pieces as the connection takes them, not copied whole in one turn.
-                        : request.body() != null && request.body().length > BodyStream.CHUNK_BYTES ? sendStreamed(req, BodyStream.of(request.body()))
-                        : req.send(Buffer.buffer(request.body())))
-                .compose(resp -> answer(resp, request.method(), true))
                 .compose(response -> followRedirect(request, response, policies, redirects, exchange))
                 .recover(error -> Future.failedFuture(switch (error) {
                     case InvocationException refused -> refused;
@@ -309,36 +319,76 @@ public final class Egress implements AutoCloseable {
      * has taken the last, so a slow origin slows the sender down. A body that breaks off resets
      * the request, so the origin can tell a cut body from a whole one.
      */
-    private static Future<HttpClientResponse> sendStreamed(HttpClientRequest req, BodyStream body) {
+    private static Future<HttpClientResponse> sendStreamed(HttpClientRequest req, BodyStream body, Held held) {
         if (body.length() >= 0) {
             req.putHeader("content-length", Long.toString(body.length()));
         } else {
             req.setChunked(true);
         }
-        pump(Vertx.currentContext(), req, body);
+        pump(Vertx.currentContext(), req, body, held);
         return req.response();
     }
 
-    private static void pump(Context context, HttpClientRequest req, BodyStream body) {
+    private static void pump(Context context, HttpClientRequest req, BodyStream body, Held held) {
         body.read().whenComplete((chunk, error) -> context.runOnContext(ignored -> {
             if (error != null) {
                 req.reset(0, error);
+                held.requestDone();
                 return;
             }
             if (chunk.isEmpty()) {
                 req.end();
+                held.requestDone();
                 return;
             }
             req.write(Buffer.buffer(chunk.get())).onFailure(failed -> body.cancel());
             if (req.writeQueueFull()) {
                 req.drainHandler(drained -> {
                     req.drainHandler(null);
-                    pump(context, req, body);
+                    pump(context, req, body, held);
                 });
             } else {
-                pump(context, req, body);
+                pump(context, req, body, held);
             }
         }));
+    }
+
+    /**
+     * The connection one exchange holds: let go once its request is sent and its response has
+     * ended or broken off, or when the exchange fails. Touched on the exchange's context.
+     */
+    private static final class Held {
+        final OutboundConnections.Slot slot;
+        private boolean requestDone;
+        private boolean responseDone;
+
+        Held(OutboundConnections.Slot slot) {
+            this.slot = slot;
+        }
+
+        /** A request sent whole: its response is what is left. */
+        Future<HttpClientResponse> sent(Future<HttpClientResponse> response) {
+            requestDone();
+            return response;
+        }
+
+        void requestDone() {
+            requestDone = true;
+            if (responseDone) {
+                slot.release();
+            }
+        }
+
+        /** Watches the response's end; call as it arrives, before any of its body. */
+        HttpClientResponse answered(HttpClientResponse response) {
+            response.end().onComplete(ended -> {
+                responseDone = true;
+                if (requestDone || ended.failed()) {
+                    slot.release();
+                }
+            });
+            return response;
+        }
     }
 
     /**
@@ -470,6 +520,11 @@ public final class Egress implements AutoCloseable {
     public CompletableFuture<dev.tenantd.runtime.HostSocket> connect(dev.tenantd.runtime.SocketRequest request,
             EgressPolicies policies, Object requester) {
         return tcp.connect(request, policies, requester);
+    }
+
+    /** The connections workers' fetches hold (for tests). */
+    OutboundConnections connections() {
+        return connections;
     }
 
     /** An IPv6 literal without its brackets; anything else as it is. */
