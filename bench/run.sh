@@ -57,7 +57,9 @@ find_jdk() {
   [ -n "$best" ] || { say "no JDK 21 or newer found (JAVA_HOME, /usr/lib/jvm/*)"; exit 1; }
   echo "$best"
 }
-export JAVA_HOME="$(find_jdk)"
+# Not `export JAVA_HOME="$(find_jdk)"`: export would hide find_jdk's failure and go on without a JDK.
+JAVA_HOME="$(find_jdk)" || exit 1
+export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
 
 # ---- tools: node, wrk, workerd

@@ -76,4 +76,33 @@ class LauncherJvmOptionsTest {
             assertThat(options(env)).as("%s", env).noneMatch(o -> o.startsWith("-Xmx"));
         }
     }
+
+    @Test
+    void without_a_jdk_21_the_launcher_says_so_and_stops(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // The launcher as shipped, looking for JDKs in an empty folder instead of /usr/lib/jvm.
+        Path noJdks = java.nio.file.Files.createDirectory(dir.resolve("jvm"));
+        Path launcher = dir.resolve("tenantd");
+        java.nio.file.Files.writeString(launcher, java.nio.file.Files.readString(LAUNCHER)
+                .replace("/usr/lib/jvm/*", noJdks + "/*"));
+        // A PATH with the tools the launcher uses and no java.
+        Path bin = java.nio.file.Files.createDirectory(dir.resolve("bin"));
+        for (String tool : List.of("dirname", "readlink", "sed", "head", "cut")) {
+            for (String folder : List.of("/usr/bin/", "/bin/")) {
+                if (java.nio.file.Files.isExecutable(Path.of(folder + tool))) {
+                    java.nio.file.Files.createSymbolicLink(bin.resolve(tool), Path.of(folder + tool));
+                    break;
+                }
+            }
+        }
+        ProcessBuilder pb = new ProcessBuilder("/bin/bash", launcher.toString(), "jvm-options");
+        pb.environment().remove("JAVA_HOME");
+        pb.environment().put("PATH", bin.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out + err).isEqualTo(1);
+        assertThat(err).contains("no JDK 21 or newer found").contains("set JAVA_HOME");
+        assertThat(out).as("nothing done without a JDK").isEmpty();
+    }
 }
