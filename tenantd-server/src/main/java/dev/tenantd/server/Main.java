@@ -85,12 +85,22 @@ public final class Main implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 spec.commandLine().getErr().println("tenantd serve: " + e.getMessage());
                 return 2;
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                // The data directory or a file in it that cannot be made or read.
+                spec.commandLine().getErr().println("tenantd serve: " + rootMessage(e));
+                return 1;
             }
             if (!warmUp.isZero()) {
                 System.out.printf("tenantd is warming up (--warm-up-ms %d; 0 skips it)%n", warmUp.toMillis());
                 warmUp(config, warmUp);
             }
-            TenantdServer server = TenantdServer.start(config);
+            TenantdServer server;
+            try {
+                server = TenantdServer.start(config);
+            } catch (Exception e) {
+                spec.commandLine().getErr().println("tenantd serve: cannot start: " + rootMessage(e));
+                return 1;
+            }
             // The token itself is never printed: terminal scrollback and service logs are read by more people than the data dir.
             System.out.printf("tenantd is serving%n  workers: http://%s:%d%n  API:     http://%s:%d/client/v4%n"
                             + "  account: %s%n  token:   %s%n",
@@ -105,6 +115,18 @@ public final class Main implements Callable<Integer> {
             }));
             stop.await();
             return 0;
+        }
+
+        /** The innermost cause's message ("Address already in use", a file that cannot be written), with its type. */
+        static String rootMessage(Throwable error) {
+            Throwable root = error;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String message = root.getMessage() == null ? "" : root.getMessage();
+            String outer = error.getMessage() == null || error == root ? "" : error.getMessage();
+            return (outer.isEmpty() || outer.contains(message) ? "" : outer + ": ") + root.getClass().getSimpleName()
+                    + (message.isEmpty() ? "" : ": " + message);
         }
 
         static void warmUp(ServerConfig config, java.time.Duration load) {
@@ -133,6 +155,7 @@ public final class Main implements Callable<Integer> {
                             + e.getMessage().lines().findFirst().orElse(""));
                 }
             }
+            checkTopLevel(file);
             Path dir = dataDir != null ? dataDir : Path.of(text(file, "data-dir", "data"));
             SecretFiles.createPrivateDirectory(dir);
             ServerConfig.HostPort worker = ServerConfig.HostPort.parse(
@@ -150,11 +173,18 @@ public final class Main implements Callable<Integer> {
             if (token == null) {
                 token = text(file, "api-token", null);
             }
-            if (token == null) {
+            if (token != null) {
+                token = checkedToken(token);
+            } else {
                 Path tokenFile = dir.resolve("api-token");
                 token = SecretFiles.readOrCreate(tokenFile, () -> SecretFiles.randomHex(20));
                 keptTokenFile = Optional.of(tokenFile);
             }
+            if (worker.equals(api) && worker.port() != 0) {
+                throw new IllegalArgumentException("--listen and --api-listen must differ (both are " + worker.host() + ":"
+                        + worker.port() + ")");
+            }
+            TenantdServer.checkSecretKey(System.getenv("TENANTD_SECRET_KEY"));
             List<Route> allRoutes = new ArrayList<>();
             if (file != null && file.has("routes")) {
                 for (JsonNode r : file.get("routes")) {
@@ -180,7 +210,8 @@ public final class Main implements Callable<Integer> {
                         + warmUpMs + ")");
             }
             warmUp = java.time.Duration.ofMillis(warmUpMs);
-            int threads = file != null && file.has("js-threads") ? file.get("js-threads").asInt()
+            int threads = file != null && file.has("js-threads")
+                    ? (int) wholeNumber(file.get("js-threads"), "js-threads", 1, MAX_JS_THREADS)
                     : Runtime.getRuntime().availableProcessors();
             EgressPolicy egress;
             try {
@@ -323,8 +354,11 @@ public final class Main implements Callable<Integer> {
                 if (!known.contains(k)) {
                     throw new IllegalArgumentException("--config: unknown key [limits] " + k + "; known: " + known);
                 }
-                if (!table.get(k).canConvertToLong()) {
-                    throw new IllegalArgumentException("--config: [limits] " + k + " must be a whole number");
+                JsonNode value = table.get(k);
+                boolean fits = LIMITS_IN_BYTES_OR_MS.contains(k) ? value.canConvertToLong() : value.canConvertToInt();
+                if (!value.isIntegralNumber() || !fits) {
+                    throw new IllegalArgumentException("--config: [limits] " + k + " must be a whole number up to "
+                            + (LIMITS_IN_BYTES_OR_MS.contains(k) ? Long.MAX_VALUE : Integer.MAX_VALUE) + " (got " + value + ")");
                 }
             });
             try {
@@ -340,6 +374,10 @@ public final class Main implements Callable<Integer> {
             }
         }
 
+        /** Keys of {@code [limits]} that take any long; the others are counts (and megabytes) that fit an int. */
+        private static final java.util.Set<String> LIMITS_IN_BYTES_OR_MS = java.util.Set.of("cpu-ms", "script-size-bytes",
+                "startup-ms", "wall-time-ms");
+
         /** The process-wide part of {@code [limits]} (checked for unknown keys by {@link #limits}). */
         static ServerConfig.Capacity capacity(JsonNode table) {
             ServerConfig.Capacity d = ServerConfig.Capacity.defaults();
@@ -348,6 +386,7 @@ public final class Main implements Callable<Integer> {
             }
             try {
                 return new ServerConfig.Capacity(table.path("long-turns").asInt(d.longTurns()),
+                        // An int (limits() checked it), so in bytes it fits a long.
                         table.has("buffered-bodies-mb") ? table.get("buffered-bodies-mb").asLong() * 1024 * 1024
                                 : d.bufferedBodyBytes());
             } catch (IllegalArgumentException e) {
@@ -364,6 +403,66 @@ public final class Main implements Callable<Integer> {
                         + MAX_WARM_UP_MS);
             }
             return value.asLong();
+        }
+
+        /** The most JS threads: far more than cores is only stacks and switching. */
+        static final int MAX_JS_THREADS = 1024;
+
+        /** A whole number from {@code min} to {@code max}, or an error naming the key. */
+        private static long wholeNumber(JsonNode value, String key, long min, long max) {
+            if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < min || value.asLong() > max) {
+                throw new IllegalArgumentException("--config: " + key + " must be a whole number from " + min + " to " + max
+                        + " (got " + value + ")");
+            }
+            return value.asLong();
+        }
+
+        /** The top-level keys of tenantd.toml, and which of them hold text. */
+        private static final java.util.Set<String> TEXT_KEYS = java.util.Set.of("data-dir", "listen", "api-listen",
+                "account-id", "api-token", "workers-dev-domain");
+        private static final java.util.Set<String> TOP_LEVEL_KEYS = java.util.Set.of("data-dir", "listen", "api-listen",
+                "account-id", "api-token", "workers-dev-domain", "routes", "warm-up-ms", "js-threads", "limits", "egress",
+                "server", "d1", "cache", "kv", "observability", "metrics");
+
+        /**
+         * Refuses a key tenantd.toml does not know and a text setting given as something else: a
+         * misspelt {@code data_dir} or a {@code listen = 8787} would otherwise leave the default in
+         * place without a word (tenants' data in ./data, the listener on another port).
+         */
+        static void checkTopLevel(JsonNode file) {
+            if (file == null) {
+                return;
+            }
+            java.util.List<String> names = new java.util.ArrayList<>();
+            file.fieldNames().forEachRemaining(names::add);
+            for (String key : names) {
+                if (!TOP_LEVEL_KEYS.contains(key)) {
+                    throw new IllegalArgumentException("--config: unknown key " + key + "; known: "
+                            + new java.util.TreeSet<>(TOP_LEVEL_KEYS));
+                }
+                if (TEXT_KEYS.contains(key) && !file.get(key).isTextual()) {
+                    throw new IllegalArgumentException("--config: " + key + " must be a string (in quotes), got "
+                            + file.get(key));
+                }
+            }
+        }
+
+        /**
+         * The API token as given (flag, TENANTD_API_TOKEN or api-token), without surrounding
+         * white space (a secret mounted from a file ends with a newline); an empty one, or one with
+         * white space or control characters inside, is refused: no client could send it.
+         */
+        static String checkedToken(String given) {
+            String token = given.strip();
+            if (token.isEmpty()) {
+                throw new IllegalArgumentException("the API token (--api-token, TENANTD_API_TOKEN or api-token) is empty; "
+                        + "give one, or none to have tenantd make one");
+            }
+            if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                throw new IllegalArgumentException("the API token (--api-token, TENANTD_API_TOKEN or api-token) may hold "
+                        + "only visible ASCII characters, no spaces");
+            }
+            return token;
         }
 
         private static String text(JsonNode file, String key, String fallback) {

@@ -33,20 +33,41 @@ final class SecretFiles {
         return java.util.HexFormat.of().formatHex(random);
     }
 
-    /** The file's content (stripped); when it does not exist yet, {@code make}'s value, written to it first. */
+    /**
+     * The file's content (stripped); when it does not exist yet, {@code make}'s value, written to
+     * it first. The file appears whole or not at all: the value goes to a new file of its own,
+     * flushed to the disk, which is then linked under the file's name (refused if another start
+     * made it meanwhile). An empty file is refused with what to do.
+     */
     static String readOrCreate(Path file, Supplier<String> make) {
         try {
             if (Files.exists(file)) {
                 tighten(file);
-                return Files.readString(file).strip();
+                String value = Files.readString(file).strip();
+                if (value.isEmpty()) {
+                    throw new IllegalArgumentException(file + " is empty; delete it and tenantd makes a new one");
+                }
+                return value;
             }
             String value = make.get();
+            Path partial = file.resolveSibling(file.getFileName() + ".partial-" + randomHex(8));
             try {
-                create(file);
-            } catch (FileAlreadyExistsException raced) {
-                return readOrCreate(file, make);
+                create(partial);
+                try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(partial,
+                        java.nio.file.StandardOpenOption.WRITE)) {
+                    channel.write(java.nio.ByteBuffer.wrap((value + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                    channel.force(true);
+                }
+                try {
+                    Files.createLink(file, partial);
+                } catch (FileAlreadyExistsException raced) {
+                    return readOrCreate(file, make);
+                } catch (UnsupportedOperationException noLinks) {
+                    Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                }
+            } finally {
+                Files.deleteIfExists(partial);
             }
-            Files.writeString(file, value + "\n");
             return value;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create " + file, e);

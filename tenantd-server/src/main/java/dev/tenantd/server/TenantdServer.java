@@ -334,10 +334,34 @@ public final class TenantdServer implements AutoCloseable {
     private static byte[] secretKey(Path dataDir) {
         String env = System.getenv("TENANTD_SECRET_KEY");
         if (env != null && !env.isBlank()) {
-            return Base64.getDecoder().decode(env.strip());
+            return checkSecretKey(env);
         }
-        return Base64.getDecoder().decode(SecretFiles.readOrCreate(dataDir.resolve("secret.key"),
-                () -> Base64.getEncoder().encodeToString(Secrets.newKey())));
+        Path file = dataDir.resolve("secret.key");
+        return secretKeyBytes(SecretFiles.readOrCreate(file, () -> Base64.getEncoder().encodeToString(Secrets.newKey())),
+                file.toString());
+    }
+
+    /**
+     * The key {@code TENANTD_SECRET_KEY} gives (null or blank: none), or an error saying what is
+     * wrong with it: 32 bytes in base64, as {@code openssl rand -base64 32} prints.
+     */
+    static byte[] checkSecretKey(String env) {
+        return env == null || env.isBlank() ? null : secretKeyBytes(env, "TENANTD_SECRET_KEY");
+    }
+
+    private static byte[] secretKeyBytes(String base64, String from) {
+        byte[] key;
+        try {
+            key = Base64.getDecoder().decode(base64.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(from + " is not base64 (" + e.getMessage() + "); the key is 32 bytes in "
+                    + "base64, as `openssl rand -base64 32` prints");
+        }
+        if (key.length != 32) {
+            throw new IllegalArgumentException(from + " holds " + key.length + " bytes; the key is 32 bytes in base64, as "
+                    + "`openssl rand -base64 32` prints");
+        }
+        return key;
     }
 
     @Override

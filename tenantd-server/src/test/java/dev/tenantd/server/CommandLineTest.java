@@ -195,4 +195,84 @@ class CommandLineTest {
             assertThat(err.toString()).contains(bad[1]);
         }
     }
+
+    @Test
+    void unknown_top_level_keys_wrong_types_and_out_of_range_counts_exit_2() throws Exception {
+        refused("data_dir = \"/srv/tenantd\"\n", "--config: unknown key data_dir; known: [account-id, api-listen");
+        refused("listen = 8787\n", "--config: listen must be a string (in quotes), got 8787");
+        refused("js-threads = 0\n", "--config: js-threads must be a whole number from 1 to 1024 (got 0)");
+        refused("js-threads = \"four\"\n", "js-threads must be a whole number from 1 to 1024");
+        refused("js-threads = 2.5\n", "js-threads must be a whole number from 1 to 1024");
+        // 2^32 + 128 read as an int was 128.
+        refused("[limits]\nmemory-mb = 4294967424\n", "--config: [limits] memory-mb must be a whole number up to 2147483647");
+        refused("[limits]\nsubrequests = 1.5\n", "[limits] subrequests must be a whole number");
+        refused("[limits]\nbuffered-bodies-mb = 9007199254740993\n", "[limits] buffered-bodies-mb must be a whole number");
+
+        Path toml = dir.resolve("threads.toml");
+        Files.writeString(toml, "js-threads = 3\n[limits]\ncpu-ms = 4294967296\n");
+        Main.Serve serve = new Main.Serve();
+        new CommandLine(serve).parseArgs("--config", toml.toString(), "--data-dir", dir.toString(), "--api-token", "t");
+        ServerConfig config = serve.resolve();
+        assertThat(config.jsThreads()).isEqualTo(3);
+        assertThat(config.limits().cpuMs()).isEqualTo(4294967296L);
+    }
+
+    @Test
+    void the_api_token_is_taken_without_surrounding_white_space_and_an_empty_or_spaced_one_exits_2() throws Exception {
+        Main.Serve serve = new Main.Serve();
+        // As a secret mounted from a file gives it: with its newline.
+        new CommandLine(serve).parseArgs("--data-dir", dir.toString(), "--api-token", "  a-token-from-a-file\n");
+        assertThat(serve.resolve().apiToken()).isEqualTo("a-token-from-a-file");
+        for (String[] bad : new String[][] {{"", "the API token (--api-token, TENANTD_API_TOKEN or api-token) is empty"},
+                {" \n", "is empty"}, {"two words", "only visible ASCII characters, no spaces"}}) {
+            StringWriter err = new StringWriter();
+            assertThat(run(err, "serve", "--data-dir", dir.toString(), "--api-token", bad[0])).as(bad[0]).isEqualTo(2);
+            assertThat(err.toString()).contains(bad[1]);
+        }
+        refused("api-token = \"\"\n", "is empty");
+    }
+
+    @Test
+    void one_address_for_both_listeners_exits_2_and_a_port_in_use_exits_1_saying_so() throws Exception {
+        StringWriter same = new StringWriter();
+        assertThat(run(same, "serve", "--data-dir", dir.toString(), "--api-token", "t", "--listen", "127.0.0.1:8899",
+                "--api-listen", "127.0.0.1:8899")).isEqualTo(2);
+        assertThat(same.toString()).contains("--listen and --api-listen must differ (both are 127.0.0.1:8899)");
+
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            StringWriter err = new StringWriter();
+            assertThat(run(err, "serve", "--data-dir", dir.toString(), "--api-token", "t", "--warm-up-ms", "0",
+                    "--listen", "127.0.0.1:" + taken.getLocalPort(), "--api-listen", "127.0.0.1:0")).isEqualTo(1);
+            assertThat(err.toString()).startsWith("tenantd serve: cannot start: ").contains("Address already in use")
+                    .doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void a_secret_key_that_is_not_32_bytes_of_base64_is_refused_saying_what_it_must_be() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TenantdServer.checkSecretKey("not base64!"))
+                .hasMessageContaining("TENANTD_SECRET_KEY is not base64")
+                .hasMessageContaining("openssl rand -base64 32");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TenantdServer.checkSecretKey("AAAA"))
+                .hasMessageContaining("TENANTD_SECRET_KEY holds 3 bytes; the key is 32 bytes in base64");
+        assertThat(TenantdServer.checkSecretKey(java.util.Base64.getEncoder().encodeToString(new byte[32]))).hasSize(32);
+        assertThat(TenantdServer.checkSecretKey(" ")).isNull();
+    }
+
+    @Test
+    void a_kept_secret_file_is_written_whole_and_an_empty_one_is_refused_saying_what_to_do() throws Exception {
+        Path token = dir.resolve("api-token");
+        assertThat(SecretFiles.readOrCreate(token, () -> "made")).isEqualTo("made");
+        assertThat(Files.readString(token)).isEqualTo("made\n");
+        assertThat(SecretFiles.readOrCreate(token, () -> "other")).isEqualTo("made");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).as("no partial file left").containsExactly("api-token");
+        }
+        assertThat(DataDirSecretsTest.mode(token)).isEqualTo("rw-------");
+
+        Files.writeString(token, "\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SecretFiles.readOrCreate(token, () -> "new"))
+                .hasMessageContaining(token + " is empty; delete it and tenantd makes a new one");
+        assertThat(Files.readString(token)).as("left as it was").isEqualTo("\n");
+    }
 }
