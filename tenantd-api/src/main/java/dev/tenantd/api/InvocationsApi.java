@@ -226,12 +226,29 @@ final class InvocationsApi {
         return o;
     }
 
+    /**
+     * A console line's arguments as the JSON array they were stored as, passed through as text:
+     * a tree of it would cost several times its size (a line of 10,000 empty objects, 32 KB
+     * stored, is about a megabyte of nodes), for every line of a page of a thousand records.
+     * Text that is not JSON (it never should be) goes out as the one string of an array.
+     */
     private static JsonNode message(String json) {
-        try {
-            JsonNode node = Envelope.JSON.readTree(json);
-            return node == null ? Envelope.JSON.getNodeFactory().textNode(json) : node;
+        if (json != null && isJson(json)) {
+            return Envelope.JSON.getNodeFactory().rawValueNode(new com.fasterxml.jackson.databind.util.RawValue(json));
+        }
+        return Envelope.JSON.createArrayNode().add(json);
+    }
+
+    /** Whether {@code text} is one whole JSON value, read token by token (nothing of it is kept). */
+    private static boolean isJson(String text) {
+        try (com.fasterxml.jackson.core.JsonParser parser = Envelope.JSON.getFactory().createParser(text)) {
+            if (parser.nextToken() == null) {
+                return false;
+            }
+            parser.skipChildren();
+            return parser.nextToken() == null;
         } catch (IOException e) {
-            return Envelope.JSON.createArrayNode().add(json);
+            return false;
         }
     }
 }

@@ -50,6 +50,7 @@ class InvocationRecordsTest {
                   if (path === '/boom') throw new TypeError('acme broke at ' + path);
                   if (path === '/spin') { for (;;) {} }
                   if (path.startsWith('/chatty')) { for (let i = 0; i < 150; i++) console.log('line', i); }
+                  if (path.startsWith('/objects')) console.log(path, Array(1000).fill({}), { deep: [1, 'two', null] });
                   return new Response('hello from acme');
                 } };""";
         t.createNamespace("guarded");
@@ -218,6 +219,25 @@ class InvocationRecordsTest {
         JsonNode chatty = awaitRecords("script=acme&q=" + marker, 1).get(0);
         assertThat(chatty.get("logs").size()).isEqualTo(100);
         assertThat(chatty.get("logs_truncated").asBoolean()).isTrue();
+    }
+
+    @Test
+    void a_logged_line_comes_back_as_the_json_it_was_stored_as_in_lists_and_single_records() {
+        String marker = UUID.randomUUID().toString();
+        t.worker("GET", "acme.rec.test", "/objects-" + marker, null);
+        JsonNode record = awaitRecords("script=acme&q=" + marker, 1).get(0);
+        assertThat(record.get("logs").size()).as(record.toString()).isEqualTo(2);
+        JsonNode line = record.get("logs").get(1).get("message");
+        assertThat(line.isArray()).isTrue();
+        assertThat(line.get(0).asText()).isEqualTo("/objects-" + marker);
+        assertThat(line.get(1).size()).isEqualTo(1000);
+        assertThat(line.get(1).get(999).isObject()).isTrue();
+        assertThat(line.get(2).toString()).isEqualTo("{\"deep\":[1,\"two\",null]}");
+        JsonNode one = t.get(t.accountApi(LOGS + "/" + record.get("id").asText())).json().get("result");
+        assertThat(one.get("logs").get(1).get("message")).isEqualTo(line);
+        JsonNode inChain = java.util.stream.StreamSupport.stream(one.get("chain").spliterator(), false)
+                .filter(r -> r.get("id").equals(record.get("id"))).findFirst().orElseThrow();
+        assertThat(inChain.get("logs").get(1).get("message")).isEqualTo(line);
     }
 
     @Test

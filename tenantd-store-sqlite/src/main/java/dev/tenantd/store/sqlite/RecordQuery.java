@@ -114,11 +114,11 @@ final class RecordQuery {
                 .append(CHUNKS_PER_READ);
         Predicate<InvocationEntry> matches = RecordFilter.of(q);
         PriorityQueue<Positioned> pending = new PriorityQueue<>(NEWEST_FIRST);
-        List<Positioned> page = new ArrayList<>();
+        Page page = new Page(q.limit());
         long lastMs = Long.MAX_VALUE;
         long position = Long.MAX_VALUE;
         try (PreparedStatement st = db.prepareStatement(sql.toString())) {
-            while (page.size() <= q.limit()) {
+            while (page.room()) {
                 for (int i = 0; i < args.size(); i++) {
                     st.setObject(i + 1, args.get(i));
                 }
@@ -127,12 +127,11 @@ final class RecordQuery {
                 st.setLong(args.size() + 3, position);
                 int read = 0;
                 try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next() && page.size() <= q.limit()) {
+                    while (page.room() && rs.next()) {
                         read++;
                         position = rs.getLong(1);
                         lastMs = rs.getLong(6);
-                        while (!pending.isEmpty() && pending.peek().entry().timeMillis() > lastMs
-                                && page.size() <= q.limit()) {
+                        while (!pending.isEmpty() && pending.peek().entry().timeMillis() > lastMs && page.room()) {
                             page.add(pending.poll());
                         }
                         if (System.nanoTime() - deadline > 0) {
@@ -149,19 +148,52 @@ final class RecordQuery {
                     }
                 }
                 if (read < CHUNKS_PER_READ) {
-                    while (!pending.isEmpty() && page.size() <= q.limit()) {
+                    while (!pending.isEmpty() && page.room()) {
                         page.add(pending.poll());
                     }
                     break;
                 }
             }
         }
-        if (page.size() <= q.limit()) {
-            return new InvocationPage(page.stream().map(Positioned::entry).toList(), Optional.empty());
+        return page.result();
+    }
+
+    /** Records a page holds at most, by their approximate size: a page of a thousand records of the largest kind is 50 MB. */
+    static final long MAX_PAGE_BYTES = 8L << 20;
+
+    /**
+     * The records of a page as they are found, and one more: that one, if found, says a next
+     * page exists. A page also ends at {@link #MAX_PAGE_BYTES}, with a cursor, whatever its limit.
+     */
+    private static final class Page {
+        private final int limit;
+        private final List<Positioned> records = new ArrayList<>();
+        private long bytes;
+
+        Page(int limit) {
+            this.limit = limit;
         }
-        Positioned last = page.get(q.limit() - 1);
-        return new InvocationPage(page.subList(0, q.limit()).stream().map(Positioned::entry).toList(),
-                Optional.of(new InvocationCursor(last.entry().timeMillis(), last.position())));
+
+        boolean room() {
+            return records.size() <= limit && bytes <= MAX_PAGE_BYTES;
+        }
+
+        void add(Positioned record) {
+            records.add(record);
+            bytes += record.entry().approximateBytes();
+        }
+
+        InvocationPage result() {
+            boolean full = bytes > MAX_PAGE_BYTES;
+            if (!full && records.size() <= limit) {
+                return new InvocationPage(records.stream().map(Positioned::entry).toList(), Optional.empty());
+            }
+            // Full by size: the record that went past it starts the next page (unless it is the only one).
+            int kept = full ? Math.max(1, Math.min(limit, records.size() - 1)) : limit;
+            Positioned last = records.get(kept - 1);
+            return new InvocationPage(records.subList(0, kept).stream().map(Positioned::entry).toList(),
+                    Optional.of(new InvocationCursor(last.entry().timeMillis(), last.position())));
+        }
     }
 
     /** A decoded record and its position, ordered newest first (by time, then by position). */

@@ -61,6 +61,37 @@ class SqliteInvocationStoreTest extends InvocationStoreContract {
     }
 
     @Test
+    void a_page_of_large_records_ends_at_its_size_and_the_cursor_pages_through_all_of_them_once() throws Exception {
+        // 600 records with 32 KB of console output each: 19 MB, more than a page holds.
+        String big = "x".repeat(32 * 1024);
+        for (int i = 0; i < 600; i += 50) {
+            List<InvocationEntry> batch = new java.util.ArrayList<>();
+            for (int j = i; j < i + 50; j++) {
+                batch.add(entry("a", "", "w", 1_000 + j, "ok", 200, List.of(), j + big));
+            }
+            store.insert(batch);
+        }
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        InvocationQuery query = InvocationQuery.all("a").withLimit(InvocationQuery.MAX_LIMIT);
+        int pages = 0;
+        while (true) {
+            dev.tenantd.platform.observability.InvocationPage page = store.query(query);
+            pages++;
+            long bytes = page.entries().stream().mapToLong(InvocationEntry::approximateBytes).sum();
+            assertThat(bytes).as("page %d", pages).isLessThanOrEqualTo(RecordQuery.MAX_PAGE_BYTES);
+            for (InvocationEntry e : page.entries()) {
+                assertThat(seen.add(e.timeMillis())).as("record at %d once", e.timeMillis()).isTrue();
+            }
+            if (page.next().isEmpty()) {
+                break;
+            }
+            query = query.after(page.next().get());
+        }
+        assertThat(seen).hasSize(600);
+        assertThat(pages).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
     void a_read_waits_a_bounded_time_for_a_connection() throws Exception {
         org.sqlite.SQLiteDataSource source = new org.sqlite.SQLiteDataSource();
         source.setUrl("jdbc:sqlite:" + dir.resolve("waiting.sqlite"));
