@@ -92,6 +92,33 @@ class SqliteInvocationStoreTest extends InvocationStoreContract {
     }
 
     @Test
+    void a_scripts_minute_keeps_a_bounded_number_of_statuses_and_counts_the_rest_under_status_0() {
+        // 400 statuses within one minute, over two batches, and some requests with a status seen before.
+        int statuses = 400;
+        for (int half = 0; half < 2; half++) {
+            List<InvocationEntry> batch = new java.util.ArrayList<>();
+            for (int i = half * statuses / 2; i < (half + 1) * statuses / 2; i++) {
+                batch.add(entry("a", "", "w", 60_000 + i, "ok", 200 + i, List.of(), ""));
+            }
+            batch.add(entry("a", "", "w", 60_000, "ok", 200, List.of(), ""));
+            store.insert(batch);
+        }
+        // Another script's minute and the next minute have rows of their own.
+        store.insert(List.of(entry("a", "", "other", 60_000, "ok", 599, List.of(), ""),
+                entry("a", "", "w", 120_000, "ok", 599, List.of(), "")));
+        List<dev.tenantd.platform.observability.MinuteAggregate> minute = store.aggregates("a", 60_000, 119_999).stream()
+                .filter(m -> m.script().equals("w")).toList();
+        assertThat(minute).hasSize(SqliteInvocationStore.ROWS_PER_SCRIPT_MINUTE + 1);
+        assertThat(minute.stream().mapToLong(dev.tenantd.platform.observability.MinuteAggregate::requests).sum())
+                .as("every request counted").isEqualTo(statuses + 2);
+        assertThat(minute.stream().filter(m -> m.status() == 200).findFirst().orElseThrow().requests()).isEqualTo(3);
+        assertThat(minute.stream().filter(m -> m.status() == SqliteInvocationStore.OTHER_STATUS).findFirst().orElseThrow()
+                .requests()).isEqualTo(statuses - SqliteInvocationStore.ROWS_PER_SCRIPT_MINUTE);
+        assertThat(store.aggregates("a", 0, Long.MAX_VALUE)).filteredOn(m -> m.status() == 599)
+                .extracting(dev.tenantd.platform.observability.MinuteAggregate::script).containsExactlyInAnyOrder("other", "w");
+    }
+
+    @Test
     void a_read_waits_a_bounded_time_for_a_connection() throws Exception {
         org.sqlite.SQLiteDataSource source = new org.sqlite.SQLiteDataSource();
         source.setUrl("jdbc:sqlite:" + dir.resolve("waiting.sqlite"));
