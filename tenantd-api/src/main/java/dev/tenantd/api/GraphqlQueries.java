@@ -48,6 +48,12 @@ final class GraphqlQueries {
     private static final Logger LOG = LoggerFactory.getLogger(GraphqlQueries.class);
     /** The authenticated account, as the route's context hands it to the resolvers. */
     private static final String ACCOUNT = "tenantd.account";
+    /** When the request's queries must have ended ({@link System#nanoTime}): they share one budget. */
+    private static final String DEADLINE = "tenantd.deadline";
+    /** Rows the request's datasets returned so far (an AtomicInteger). */
+    private static final String ROWS = "tenantd.rows";
+    /** Rows one request returns in all, whatever the datasets and their limits: the answer is built in memory. */
+    static final int MAX_ROWS = AnalyticsQuery.MAX_LIMIT;
     /**
      * Cloudflare's documented queries declare variables with a type other than the argument's
      * ({@code $datetimeStart: string} for a {@code Time}); its server takes them, so this does
@@ -88,7 +94,9 @@ final class GraphqlQueries {
     Map<String, Object> run(String query, Map<String, Object> variables, Optional<String> operationName, String account) {
         ExecutionInput.Builder input = ExecutionInput.newExecutionInput().query(query)
                 .variables(variables)
-                .graphQLContext(Map.of(ACCOUNT, account, ParseAndValidate.INTERNAL_VALIDATION_PREDICATE_HINT, RULES));
+                .graphQLContext(Map.of(ACCOUNT, account, ParseAndValidate.INTERNAL_VALIDATION_PREDICATE_HINT, RULES,
+                        DEADLINE, System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(InvocationAnalytics.BUDGET_MS),
+                        ROWS, new java.util.concurrent.atomic.AtomicInteger()));
         operationName.ifPresent(input::operationName);
         try {
             return graphql.execute(input.build()).toSpecification();
@@ -146,10 +154,18 @@ final class GraphqlQueries {
         java.util.Set<AnalyticsQuery.Histogram> histograms = java.util.EnumSet.noneOf(AnalyticsQuery.Histogram.class);
         env.getSelectionSet().getFields("quantiles/*").forEach(f -> histograms.add(
                 f.getName().startsWith("cpu") ? AnalyticsQuery.Histogram.CPU : AnalyticsQuery.Histogram.WALL));
+        java.util.concurrent.atomic.AtomicInteger returned = env.getGraphQlContext().get(ROWS);
+        int left = MAX_ROWS - returned.get();
+        // One more than is left, to tell a dataset that fits from one that does not.
         AnalyticsQuery query = new AnalyticsQuery(accountId, filters.fromMillis(), filters.toMillis(), filters.conditions(),
-                scripts, groupBy, order, histograms, limit);
+                scripts, groupBy, order, histograms, Math.min(limit, Math.max(0, left) + 1));
+        List<AnalyticsGroup> groups = analytics.groups(query, env.<Long>getGraphQlContext().get(DEADLINE));
+        if (returned.addAndGet(groups.size()) > MAX_ROWS) {
+            throw new GraphqlApi.QueryProblem("The query asks for more than " + MAX_ROWS + " rows in all its datasets; "
+                    + "lower their limits or group by fewer dimensions.");
+        }
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (AnalyticsGroup g : analytics.groups(query)) {
+        for (AnalyticsGroup g : groups) {
             rows.add(row(g, dims));
         }
         return rows;

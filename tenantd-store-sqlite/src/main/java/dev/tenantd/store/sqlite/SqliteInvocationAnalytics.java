@@ -101,19 +101,10 @@ public final class SqliteInvocationAnalytics implements InvocationAnalytics, Aut
         };
     }
 
-    @Override
-    public List<AnalyticsGroup> groups(AnalyticsQuery q) {
-        return groups(q, QUERY_BUDGET_MS);
-    }
-
-    /**
-     * How long one query may run: the analytics threads are few and shared by every account, so
-     * a query over years of minutes is stopped with a message saying how to narrow it.
-     */
-    static final long QUERY_BUDGET_MS = 10_000;
     private static final int PROGRESS_STEPS = 1_000;
 
-    List<AnalyticsGroup> groups(AnalyticsQuery q, long budgetMs) {
+    @Override
+    public List<AnalyticsGroup> groups(AnalyticsQuery q, long deadline) {
         List<Object> args = new ArrayList<>();
         StringBuilder sql = new StringBuilder("SELECT ");
         for (Dimension d : q.groupBy()) {
@@ -166,7 +157,6 @@ public final class SqliteInvocationAnalytics implements InvocationAnalytics, Aut
         args.add(q.limit());
         return read(db -> {
             List<AnalyticsGroup> groups = new ArrayList<>();
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(budgetMs);
             org.sqlite.ProgressHandler.setHandler(db, PROGRESS_STEPS, new org.sqlite.ProgressHandler() {
                 @Override
                 protected int progress() {
@@ -187,8 +177,9 @@ public final class SqliteInvocationAnalytics implements InvocationAnalytics, Aut
                 }
             } catch (SQLException e) {
                 if (System.nanoTime() - deadline > 0) {
-                    throw new PlatformException(Problem.INVALID_REQUEST, "The query ran for more than " + budgetMs
-                            + " ms and was stopped; narrow it with a shorter time range or more filters.");
+                    throw new PlatformException(Problem.INVALID_REQUEST, "The request's queries ran for more than "
+                            + BUDGET_MS + " ms in all and were stopped; narrow them with a shorter time range or more "
+                            + "filters, or ask for fewer datasets at once.");
                 }
                 throw e;
             } finally {
