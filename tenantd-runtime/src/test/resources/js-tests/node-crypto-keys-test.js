@@ -134,6 +134,18 @@ export function signatures_verify_as_node_made_them() {
   assertEquals(verify('sha256', hello, V.rsaSpki, pss), false);
   const mine = sign('sha256', hello, { key: createPrivateKey(V.rsaPkcs8), padding: 6, saltLength: -1 });
   assertEquals(verify('sha256', hello, { key: V.rsaSpki, padding: 6, saltLength: 32 }, mine), true);
+  // A salt length that is not a number is refused, as Node does, before anything reads it as text
+  // (one whose toString answered a forged parameter the second time could change the algorithm).
+  let reads = 0;
+  const forged = { toString: () => (reads++ === 0 ? '32' : '32\nalg=HMAC') };
+  let code = '';
+  try {
+    sign('sha256', hello, { key: createPrivateKey(V.rsaPkcs8), padding: 6, saltLength: forged });
+  } catch (e) {
+    code = e.code;
+  }
+  assertEquals(code, 'ERR_INVALID_ARG_TYPE');
+  assertEquals(reads, 0);
   // ECDSA: DER by default, IEEE P1363 on request.
   assertEquals(verify('sha256', hello, V.ecSpki, Buffer.from(V.ecSigDer, 'base64')), true);
   assertEquals(verify('sha256', hello, { key: V.ecSpki, dsaEncoding: 'ieee-p1363' }, Buffer.from(V.ecSigP1363, 'base64')), true);

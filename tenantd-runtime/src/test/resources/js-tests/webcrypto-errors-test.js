@@ -213,3 +213,22 @@ export async function badCipherParametersAndTamperedDataAreOperationErrors() {
   const ecdsa = await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
   assertEquals(await subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, ecdsa.publicKey, new Uint8Array(10), utf8('m')), false);
 }
+
+export async function aJwkMemberLongerThanAnyKeyNeedsIsRefusedBeforeTheHostCopiesIt() {
+  const long = 'A'.repeat(70000);
+  const rsa = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+  let message = '';
+  try {
+    await subtle.importKey('jwk', { kty: 'RSA', n: long, e: 'AQAB' }, rsa, false, ['verify']);
+  } catch (e) {
+    message = `${e.name}: ${e.message}`;
+  }
+  assertEquals(message, 'DataError: The n parameter is too long: the parameters of an operation take at most 65536 '
+    + 'characters together.');
+  await expectAll([
+    ['an HMAC key of 60,000 base64url characters', () => subtle.importKey('jwk', { kty: 'oct', k: 'A'.repeat(60000) },
+      { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']), 'fulfilled'],
+    ['an EC point past the limit', () => subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: long, y: 'AA' },
+      { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']), 'DataError'],
+  ]);
+}

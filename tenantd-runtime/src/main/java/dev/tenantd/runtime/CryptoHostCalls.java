@@ -29,6 +29,8 @@ final class CryptoHostCalls {
 
     /** How many times its data a Web Crypto operation holds on the Java heap at most: input, output, the JDK's buffer. */
     static final int COPIES = 3;
+    /** The longest parameter text crypto-key.js sends (cryptoKey_MAX_PARAMS). */
+    static final int MAX_PARAMS_CHARS = 65536;
 
     static void bind(Map<HostCall, IsolateShell.HostFunction> target, V8Runtime runtime, BodyBudget bodies) {
         target.put(HostCall.RANDOM_BYTES, args -> {
@@ -61,12 +63,17 @@ final class CryptoHostCalls {
             for (int i = 2; i < 6; i++) {
                 size += JsValues.byteLength(args[i]);
             }
+            String params = string(args[1]);
+            if (params.length() > MAX_PARAMS_CHARS) {
+                // crypto-key.js refuses longer ones: its split and decoding would copy it a few times.
+                return runtime.createV8ValueString("\0DataError\0The operation's parameters are too long.");
+            }
             long counted = size >= BodyBudget.COUNTED_FROM ? size * COPIES : 0;
             if (counted > 0 && !bodies.reserve(counted)) {
                 return runtime.createV8ValueString("\0OperationError\0" + bodies.refusal(counted));
             }
             try {
-                return switch (SubtleHost.run(string(args[0]), string(args[1]), bytesOf(args[2]), bytesOf(args[3]),
+                return switch (SubtleHost.run(string(args[0]), params, bytesOf(args[2]), bytesOf(args[3]),
                         bytesOf(args[4]), bytesOf(args[5]))) {
                     case CryptoResult.Bytes b -> bytes(runtime, b.value());
                     case CryptoResult.Text t -> runtime.createV8ValueString(t.value());

@@ -275,15 +275,25 @@ function cryptoKey_allowed(name, type) {
 
 // Runs one operation on the host. `params` values never hold a line break: they are
 // canonical names, integers and base64url text.
+// The longest parameter text: an RSA key of 16,384 bits as a JWK takes 13 KB. A longer one
+// would be copied a few times over onto the heap every isolate shares before it is refused.
+const cryptoKey_MAX_PARAMS = 65536;
+
 function cryptoKey_host(operation, params, key, data, extra1, extra2) {
   let text = '';
   const names = ObjectKeys(params);
   for (let i = 0; i < names.length; i++) {
     const value = params[names[i]];
     if (value === undefined) continue;
+    // Made text once: a value's own toString could answer differently the second time.
+    const valueText = `${value}`;
     // Every value is checked before it gets here; a line break would still forge a parameter.
-    if (StringPrototypeIncludes(`${value}`, '\n')) throw new TypeError(`Invalid ${names[i]}.`);
-    text += `${names[i]}=${value}\n`;
+    if (StringPrototypeIncludes(valueText, '\n')) throw new TypeError(`Invalid ${names[i]}.`);
+    if (text.length + valueText.length >= cryptoKey_MAX_PARAMS) {
+      throw domException(`The ${names[i]} parameter is too long: the parameters of an operation take at most `
+        + `${cryptoKey_MAX_PARAMS} characters together.`, 'DataError');
+    }
+    text += `${names[i]}=${valueText}\n`;
   }
   const result = host.crypto(operation, text, cryptoKey_toHost(key), cryptoKey_toHost(data),
     cryptoKey_toHost(extra1), cryptoKey_toHost(extra2));

@@ -56,6 +56,9 @@ function node_cryptoSigning(Buffer, toBytes, keys) {
     // Node's special salt lengths: -1 the digest's length, -2 the largest (signing) or any (verifying).
     const largest = node_keysCeil(parts.details.modulusLength / 8) - DIGEST_BYTES[digest] - 2;
     const salt = options.saltLength ?? -2;
+    if (typeof salt !== 'number' || !NumberIsInteger(salt)) {
+      throw node_error(TypeError, 'ERR_INVALID_ARG_TYPE', 'The "options.saltLength" property must be an integer.');
+    }
     if (salt === -1) return [{ alg: 'RSA-PSS', hash: digest, saltLength: DIGEST_BYTES[digest] }];
     if (salt === -2) {
       return [{ alg: 'RSA-PSS', hash: digest, saltLength: largest }, { alg: 'RSA-PSS', hash: digest, saltLength: DIGEST_BYTES[digest] }];
