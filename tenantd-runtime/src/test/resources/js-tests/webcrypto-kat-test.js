@@ -66,6 +66,15 @@ export async function aesCtrCountsOnlyTheRightmostLengthBits() {
   const second = await subtle.encrypt({ name: 'AES-CTR', counter: wrapped, length: 8 }, key, new Uint8Array(16));
   // With 8 counter bits the block after ...ff is ...00 with the other bytes unchanged.
   assertEquals(hex(two), hex(first) + hex(second));
+  // Wrapping inside longer data, ending in a part of a block: the three blocks before the wrap,
+  // then the rest from the low bits at zero.
+  const nearEnd = new Uint8Array(last);
+  nearEnd[15] = 0xfd;
+  const data = new Uint8Array(16 * 7 + 5).map((_, i) => i);
+  const whole = await subtle.encrypt({ name: 'AES-CTR', counter: nearEnd, length: 8 }, key, data);
+  const before = await subtle.encrypt({ name: 'AES-CTR', counter: nearEnd, length: 8 }, key, data.subarray(0, 48));
+  const after = await subtle.encrypt({ name: 'AES-CTR', counter: wrapped, length: 8 }, key, data.subarray(48));
+  assertEquals(hex(whole), hex(before) + hex(after));
 }
 
 export async function aesKwMatchesRfc3394() {

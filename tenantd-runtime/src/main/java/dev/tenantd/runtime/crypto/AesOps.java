@@ -96,21 +96,30 @@ final class AesOps {
         BigInteger low = whole.mod(modulus);
         if (low.add(BigInteger.valueOf(blocks)).compareTo(modulus) <= 0) {
             // The counter does not wrap within the data: the JCA's whole-block counter is the same.
-            Cipher cipher = Cipher.getInstance("AES/CTR/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(counter));
-            return cipher.doFinal(data);
+            byte[] out = new byte[data.length];
+            ctrRun(key, counter, data, 0, data.length, out);
+            return out;
         }
-        Cipher block = Cipher.getInstance("AES/ECB/NoPadding");
-        block.init(Cipher.ENCRYPT_MODE, key);
+        // It wraps once (the length check above rules out twice): the blocks before the wrap
+        // count on from the counter, the rest from its fixed high bits with the low bits at zero.
+        // Two runs of the JCA's counter mode, not a block at a time: that would be minutes of
+        // CPU for a large input, in the host where the CPU limit cannot stop it.
+        int beforeWrap = modulus.subtract(low).multiply(BigInteger.valueOf(16)).intValueExact();
         byte[] out = new byte[data.length];
-        for (int offset = 0; offset < data.length; offset += 16) {
-            byte[] stream = block.doFinal(Lines.fixedBytes(high.add(low), 16));
-            for (int i = 0; i < 16 && offset + i < data.length; i++) {
-                out[offset + i] = (byte) (data[offset + i] ^ stream[i]);
-            }
-            low = low.add(BigInteger.ONE).mod(modulus);
-        }
+        ctrRun(key, counter, data, 0, beforeWrap, out);
+        ctrRun(key, Lines.fixedBytes(high, 16), data, beforeWrap, data.length - beforeWrap, out);
         return out;
+    }
+
+    /**
+     * AES in the JCA's counter mode (all 128 bits count) over {@code length} bytes of {@code data}
+     * from {@code offset}, into {@code out} at the same place.
+     */
+    private static void ctrRun(SecretKeySpec key, byte[] counter, byte[] data, int offset, int length, byte[] out)
+            throws GeneralSecurityException {
+        Cipher cipher = Cipher.getInstance("AES/CTR/NoPadding");
+        cipher.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(counter));
+        cipher.doFinal(data, offset, length, out, offset);
     }
 
     private static byte[] kw(boolean encrypt, SecretKeySpec key, byte[] data) throws CryptoFailure, GeneralSecurityException {
