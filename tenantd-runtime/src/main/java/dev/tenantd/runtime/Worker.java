@@ -51,7 +51,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
     private final Mailbox mailbox;
     private final IsolateMemory memory;
     /** Compression streams in progress (CompressionStream, DecompressionStream, encoded bodies). */
-    private final ZlibHandles zlib = new ZlibHandles();
+    private final ZlibHandles zlib;
     // The groups of host functions, each with the state it keeps for the isolate.
     private final WorkerLog console;
     private final WorkerTimers timers;
@@ -102,6 +102,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
 
     Worker(JsEngine engine, WorkerSource source, WorkerHost host, Mailbox mailbox, IsolateShell.Source shells) {
         this.engine = engine;
+        this.zlib = new ZlibHandles(engine.bodies());
         this.shells = shells;
         this.source = source;
         this.scriptName = source.scriptName();

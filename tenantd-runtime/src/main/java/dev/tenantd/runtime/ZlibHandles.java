@@ -12,7 +12,9 @@ import java.util.Optional;
  * it and is freed when that invocation ends, even if the worker abandoned it unclosed; streams
  * opened outside an invocation (in top-level code) live until the isolate is discarded. The
  * table holds at most {@link #MAX_OPEN} streams, so native memory per isolate stays bounded.
- * Used only on the isolate's thread.
+ * Input a stream holds until it consumes it lies on the Java heap every isolate shares: from
+ * {@link BodyBudget#COUNTED_FROM} on, it counts against the budget for bodies in flight until
+ * it is consumed or the stream is freed. Used only on the isolate's thread.
  */
 final class ZlibHandles implements AutoCloseable {
     /** Streams open at once per isolate: about 64 MB of zlib state if all of them compress. */
@@ -20,12 +22,68 @@ final class ZlibHandles implements AutoCloseable {
     /** The most output one read hands to JavaScript. */
     static final int READ_BYTES = 64 * 1024;
 
-    private record Entry(ZlibStream stream, Object owner) {
+    private static final class Entry {
+        final ZlibStream stream;
+        final Object owner;
+        /** Bytes of held input counted against the budget for bodies. */
+        long reserved;
+
+        Entry(ZlibStream stream, Object owner) {
+            this.stream = stream;
+            this.owner = owner;
+        }
+
+        ZlibStream stream() {
+            return stream;
+        }
+
+        Object owner() {
+            return owner;
+        }
     }
 
     private final Map<Integer, Entry> open = new HashMap<>();
+    private final BodyBudget bodies;
     private int nextHandle;
     private long nativeBytes;
+
+    ZlibHandles(BodyBudget bodies) {
+        this.bodies = bodies;
+    }
+
+    /**
+     * Counts {@code bytes} of input about to be written to the stream against the budget for
+     * bodies (from {@link BodyBudget#COUNTED_FROM} on); false, with nothing counted, when they
+     * do not fit. {@link #settle} gives back what the stream has consumed.
+     */
+    boolean reserveInput(int handle, long bytes) {
+        Entry entry = open.get(handle);
+        if (entry == null || bytes < BodyBudget.COUNTED_FROM) {
+            return true;
+        }
+        if (!bodies.reserve(bytes)) {
+            return false;
+        }
+        entry.reserved += bytes;
+        return true;
+    }
+
+    /** Gives back the counted bytes of input the stream no longer holds. */
+    void settle(int handle) {
+        Entry entry = open.get(handle);
+        if (entry != null && entry.reserved > 0) {
+            long held = entry.stream().heldInputBytes();
+            if (held < entry.reserved) {
+                bodies.unreserve(entry.reserved - held);
+                entry.reserved = held;
+            }
+        }
+    }
+
+    /** What a refusal of {@link #reserveInput} tells the worker. */
+    String refusal(long bytes) {
+        return bodies.refusal(bytes);
+    }
 
     /** Opens a stream for {@code owner} (an invocation, or a placeholder for the isolate itself). */
     int open(ZlibStream stream, Object owner) {
@@ -83,6 +141,8 @@ final class ZlibHandles implements AutoCloseable {
     private void free(Entry entry) {
         nativeBytes -= entry.stream().nativeBytes();
         entry.stream().close();
+        bodies.unreserve(entry.reserved);
+        entry.reserved = 0;
     }
 
     @Override

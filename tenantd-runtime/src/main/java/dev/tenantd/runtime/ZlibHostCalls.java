@@ -98,9 +98,14 @@ final class ZlibHostCalls {
             return runtime.createV8ValueString("The worker's memory limit has no room for " + size + " more bytes of "
                     + "input to this compression stream; write smaller pieces and read the output as it comes.");
         }
+        if (!handles.reserveInput(handle, size)) {
+            handles.close(handle);
+            return runtime.createV8ValueString(handles.refusal(size));
+        }
         byte[] input = args.length > 1 && args[1] instanceof V8ValueArrayBuffer buffer ? buffer.toBytes() : new byte[0];
         try {
             stream.get().write(input, flush.get());
+            handles.settle(handle);
             return null;
         } catch (ZlibStream.DataException e) {
             handles.close(handle);
@@ -117,6 +122,7 @@ final class ZlibHostCalls {
         byte[] out;
         try {
             out = stream.get().read(ZlibHandles.READ_BYTES);
+            handles.settle(handle);
         } catch (ZlibStream.DataException e) {
             handles.close(handle);
             return runtime.createV8ValueString(e.getMessage());
