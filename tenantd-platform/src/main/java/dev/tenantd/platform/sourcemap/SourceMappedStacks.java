@@ -23,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * The function name stays V8's: a map's name at a position is the identifier written there,
  * not the function the position is in. Frames of other files, and positions the map does not
  * cover, stay as they are.
+ *
+ * <p>Stacks are mapped on the one thread that writes every tenant's invocation records, and a
+ * large map takes a good part of a second to read and decode: at most {@link #BYTES_PER_MINUTE}
+ * of maps are read a minute. A version whose maps would go past that has its stacks left
+ * unmapped for now (and is not remembered so), so that versions cycled through faster than
+ * the cache holds them cannot keep the writer decoding while every tenant's records wait.
  */
 public final class SourceMappedStacks implements StackMapping {
     private static final Logger LOG = LoggerFactory.getLogger(SourceMappedStacks.class);
@@ -39,14 +45,43 @@ public final class SourceMappedStacks implements StackMapping {
     /** {@code    at name (file:line:column)} or {@code    at file:line:column}. */
     private static final Pattern FRAME = Pattern.compile("^(\\s*at (?:.* \\()?)(.+?):(\\d{1,9}):(\\d{1,9})(\\)?)\\s*$");
 
+    /** Bytes of source maps read at most a minute (and at once, after a quiet minute). */
+    static final long BYTES_PER_MINUTE = 64L << 20;
+    private static final long MINUTE_NANOS = 60_000_000_000L;
+
     private final ScriptStore store;
     private final BlobStore blobs;
+    private final java.util.function.LongSupplier nanoTime;
+    private final long bytesPerMinute;
     private final LinkedHashMap<String, VersionMaps> cache = new LinkedHashMap<>(16, 0.75f, true);
     private long weight;
+    /** Bytes that may be read now: refilled at {@link #BYTES_PER_MINUTE}, never above it; may go below zero. */
+    private long readable;
+    private long refilledAt;
 
     public SourceMappedStacks(ScriptStore store, BlobStore blobs) {
+        this(store, blobs, System::nanoTime, BYTES_PER_MINUTE);
+    }
+
+    SourceMappedStacks(ScriptStore store, BlobStore blobs, java.util.function.LongSupplier nanoTime, long bytesPerMinute) {
         this.store = Objects.requireNonNull(store);
         this.blobs = Objects.requireNonNull(blobs);
+        this.nanoTime = nanoTime;
+        this.bytesPerMinute = bytesPerMinute;
+        this.readable = bytesPerMinute;
+        this.refilledAt = nanoTime.getAsLong();
+    }
+
+    /** Whether maps may be read now: what was read in the last minute is under {@link #BYTES_PER_MINUTE}. */
+    private boolean mayRead() {
+        long now = nanoTime.getAsLong();
+        long elapsed = now - refilledAt;
+        if (elapsed > 0) {
+            long refill = elapsed >= MINUTE_NANOS ? bytesPerMinute : (long) ((double) bytesPerMinute * elapsed / MINUTE_NANOS);
+            readable = Math.min(bytesPerMinute, readable + refill);
+            refilledAt = now;
+        }
+        return readable > 0;
     }
 
     /** The decoded maps of one version, by module name; empty when it has none. */
@@ -113,6 +148,11 @@ public final class SourceMappedStacks implements StackMapping {
         if (cached != null) {
             return Optional.of(cached);
         }
+        if (!mayRead()) {
+            LOG.debug("version {}: its stacks stay unmapped for now, more than {} bytes of source maps were read in the "
+                    + "last minute", versionId, bytesPerMinute);
+            return Optional.empty();
+        }
         VersionMaps loaded;
         try {
             loaded = load(versionId);
@@ -142,7 +182,9 @@ public final class SourceMappedStacks implements StackMapping {
             if (module.sourceMapSha256().isEmpty()) {
                 continue;
             }
-            Optional<SourceMap> map = SourceMap.decode(blobs.get(module.sourceMapSha256().get()));
+            byte[] text = blobs.get(module.sourceMapSha256().get());
+            readable -= text.length;
+            Optional<SourceMap> map = SourceMap.decode(text);
             if (map.isPresent() && total + map.get().weight() <= MAX_VERSION_WEIGHT) {
                 maps.put(module.name(), map.get());
                 total += map.get().weight();

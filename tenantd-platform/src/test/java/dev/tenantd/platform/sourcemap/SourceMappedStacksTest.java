@@ -80,6 +80,35 @@ class SourceMappedStacksTest {
     }
 
     @Test
+    void maps_are_read_within_a_budget_a_minute_and_a_version_past_it_is_mapped_once_there_is_room(@TempDir Path dir) {
+        BlobStore blobs = new BlobStore(dir);
+        byte[] text = "{\"version\":3,\"sources\":[\"src/a.ts\"],\"mappings\":\"AAAA,UAEI\"}".getBytes(StandardCharsets.UTF_8);
+        String map = blobs.put(text, "a map");
+        AtomicInteger reads = new AtomicInteger();
+        ScriptStore store = (ScriptStore) Proxy.newProxyInstance(ScriptStore.class.getClassLoader(),
+                new Class<?>[] {ScriptStore.class}, (proxy, method, args) -> {
+                    reads.incrementAndGet();
+                    return Optional.of(new ScriptVersion((String) args[0], "", 1, "index.js", false, "2024-01-01", List.of(),
+                            List.of(new ModuleRef("index.js", ModuleType.ES_MODULE, map, 1, Optional.of(map))), List.of(),
+                            ScriptLimits.NONE, EgressPolicy.OPEN, "e", 1, "now", "api", ""));
+                });
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        // Room for three maps and a part of a fourth a minute.
+        SourceMappedStacks stacks = new SourceMappedStacks(store, blobs, now::get, text.length * 3L + 1);
+        String stack = "Error: x\n    at f (index.js:1:12)";
+        for (int i = 0; i < 4; i++) {
+            assertThat(stacks.map("v" + i, stack)).as("v%d", i).contains("src/a.ts:3:5");
+        }
+        assertThat(stacks.map("v4", stack)).as("past the minute's budget").isEqualTo(stack);
+        assertThat(stacks.map("v0", stack)).as("a version already read").contains("src/a.ts:3:5");
+        int before = reads.get();
+        assertThat(stacks.map("v4", stack)).isEqualTo(stack);
+        assertThat(reads.get()).as("nothing read while there is no room").isEqualTo(before);
+        now.addAndGet(30_000_000_000L);
+        assertThat(stacks.map("v4", stack)).as("half a minute later").contains("src/a.ts:3:5");
+    }
+
+    @Test
     void a_line_too_long_to_be_a_frame_is_left_as_it_is() {
         String line = "    at " + " (".repeat(SourceMappedStacks.MAX_FRAME_CHARS) + "index.js:1:12)";
         assertThat(SourceMappedStacks.frame(MAPS, line)).isSameAs(line);
