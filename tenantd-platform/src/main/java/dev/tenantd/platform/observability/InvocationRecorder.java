@@ -37,6 +37,14 @@ public final class InvocationRecorder implements AutoCloseable {
     private final BlockingQueue<InvocationEntry> queue;
     private final Optional<ScheduledExecutorService> writer;
     private final AtomicLong dropped = new AtomicLong();
+    /** What the queued records hold, by {@link InvocationEntry#approximateBytes}. */
+    private final AtomicLong queuedBytes = new AtomicLong();
+    /**
+     * What the queue may hold at most, whatever its length: records come with up to 32 KB of
+     * console output and 16 KB of exception text, about 100 KB on the heap in the worst case, and
+     * ten thousand of them waiting for a slow disk would be a gigabyte of the heap every tenant shares.
+     */
+    static final long MAX_QUEUED_BYTES = 64L << 20;
     private final AtomicLong written = new AtomicLong();
     private volatile StackMapping stacks = StackMapping.NONE;
 
@@ -106,12 +114,20 @@ public final class InvocationRecorder implements AutoCloseable {
 
     /** Queues a finished record for the writer; a full queue drops it. Never blocks. */
     public void offer(InvocationEntry entry) {
-        if (!queue.offer(entry)) {
+        long size = entry.approximateBytes();
+        if (queuedBytes.addAndGet(size) > MAX_QUEUED_BYTES || !queue.offer(entry)) {
+            queuedBytes.addAndGet(-size);
             long n = dropped.incrementAndGet();
             if (n == 1 || n % 10_000 == 0) {
-                LOG.warn("invocation records: the queue of {} is full; {} record(s) dropped so far", settings.queueSize(), n);
+                LOG.warn("invocation records: the queue ({} records, {} MB at most) is full; {} record(s) dropped so far",
+                        settings.queueSize(), MAX_QUEUED_BYTES >> 20, n);
             }
         }
+    }
+
+    /** What the queued records hold now, roughly (for tests). */
+    long queuedBytes() {
+        return queuedBytes.get();
     }
 
     /** Records dropped so far: the queue was full or the store failed. */
@@ -135,6 +151,7 @@ public final class InvocationRecorder implements AutoCloseable {
         int left = queue.size();
         while (left > 0 && queue.drainTo(batch, Math.min(BATCH, left)) > 0) {
             left -= batch.size();
+            queuedBytes.addAndGet(-batch.stream().mapToLong(InvocationEntry::approximateBytes).sum());
             batch.replaceAll(this::mapped);
             try {
                 target.insert(batch);

@@ -66,6 +66,30 @@ class InvocationRecorderTest {
         }
     }
 
+    @Test
+    void the_queue_holds_a_bounded_number_of_bytes_whatever_its_length_and_gives_them_back_as_it_is_stored() {
+        try (SqliteInvocationStore store = SqliteInvocationStore.open(dir, 1);
+                InvocationRecorder recorder = InvocationRecorder.start(store,
+                        ObservabilitySettings.defaults().withQueue(100_000, Duration.ofHours(1)), Clock.systemUTC())) {
+            // Records as large as the caps make them: 100 console lines of 320 characters, not Latin-1.
+            String line = "[\"" + "ж".repeat(320) + "\"]";
+            List<InvocationEntry.LogLine> logs = java.util.Collections.nCopies(100, new InvocationEntry.LogLine("log", line, 1));
+            InvocationEntry big = new InvocationEntry("", System.currentTimeMillis(), "r", "a", "", "chatty", "v", List.of(),
+                    "ok", 200, 1, 2, 0, "GET", "h", "/", logs, false, Optional.empty());
+            long fits = InvocationRecorder.MAX_QUEUED_BYTES / big.approximateBytes();
+            for (long i = 0; i < fits + 50; i++) {
+                recorder.offer(big);
+            }
+            assertThat(recorder.dropped()).isEqualTo(50);
+            assertThat(recorder.queuedBytes()).isLessThanOrEqualTo(InvocationRecorder.MAX_QUEUED_BYTES);
+            recorder.flush();
+            assertThat(recorder.written()).isEqualTo(fits);
+            assertThat(recorder.queuedBytes()).isZero();
+            recorder.offer(big);
+            assertThat(recorder.dropped()).as("room again once stored").isEqualTo(50);
+        }
+    }
+
     private static InvocationEntry thrown(String script, String stack) {
         return new InvocationEntry("", System.currentTimeMillis(), "r", "a", "", script, "v-" + script,
                 List.of(), "exception", 500, 1, 2, 0, "GET", "h", "/", List.of(), false,
