@@ -38,18 +38,27 @@ import java.util.function.Consumer;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * The embedded store: one SQLite database in WAL mode. One connection serves
- * every call, one call at a time; SQLite serializes writers anyway, and the
- * platform keeps hot reads in memory.
+ * The embedded store: one SQLite database in WAL mode. Writes go through one connection, one
+ * transaction at a time (SQLite has one writer anyway); reads take one of a few connections
+ * of their own, so that an API token's check never waits for another account's long read or
+ * write. The platform keeps hot reads in memory.
  */
 public final class SqliteStore implements Store {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Connections that read at once. */
+    static final int READERS = 4;
     private final SQLiteDataSource dataSource;
+    /** The connection that writes; used only while holding {@link #writing}. */
     private final Connection db;
+    private final Object writing = new Object();
+    private final SqliteConnections readers;
+    /** The connection the current thread's unit of work runs on: a reader, or the writer in a transaction. */
+    private final ThreadLocal<Connection> current = new ThreadLocal<>();
 
     private SqliteStore(SQLiteDataSource dataSource) throws SQLException {
         this.dataSource = dataSource;
         this.db = dataSource.getConnection();
+        this.readers = SqliteConnections.readingOnly(dataSource, READERS, "database");
     }
 
     /** Opens (creating and migrating if needed) {@code tenantd.db} in a directory. */
@@ -67,11 +76,26 @@ public final class SqliteStore implements Store {
     }
 
     @FunctionalInterface
-    private interface Work<T> {
+    interface Work<T> {
         T run() throws Exception;
     }
 
-    private synchronized <T> T read(Work<T> work) {
+    /** Runs a read on a reading connection (or, inside a transaction, on the writer, which sees its writes). */
+    <T> T read(Work<T> work) {
+        if (current.get() != null) {
+            return run(work);
+        }
+        return readers.read(connection -> {
+            current.set(connection);
+            try {
+                return run(work);
+            } finally {
+                current.remove();
+            }
+        });
+    }
+
+    private static <T> T run(Work<T> work) {
         try {
             return work.run();
         } catch (RuntimeException e) {
@@ -81,23 +105,38 @@ public final class SqliteStore implements Store {
         }
     }
 
-    private synchronized <T> T transaction(Work<T> work) {
-        try {
-            db.setAutoCommit(false);
+    private <T> T transaction(Work<T> work) {
+        synchronized (writing) {
+            Connection outer = current.get();
+            current.set(db);
             try {
-                T result = work.run();
-                db.commit();
-                return result;
+                db.setAutoCommit(false);
+                try {
+                    T result = work.run();
+                    db.commit();
+                    return result;
+                } catch (Exception e) {
+                    try {
+                        db.rollback();
+                    } catch (SQLException rollback) {
+                        // SQLite may have rolled back already (a full disk): the cause is what matters.
+                        e.addSuppressed(rollback);
+                    }
+                    throw conflictIfUnique(e);
+                } finally {
+                    db.setAutoCommit(true);
+                }
+            } catch (RuntimeException e) {
+                throw e;
             } catch (Exception e) {
-                db.rollback();
-                throw conflictIfUnique(e);
+                throw new TenantdException("database error: " + e.getMessage(), e);
             } finally {
-                db.setAutoCommit(true);
+                if (outer == null) {
+                    current.remove();
+                } else {
+                    current.set(outer);
+                }
             }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new TenantdException("database error: " + e.getMessage(), e);
         }
     }
 
@@ -115,8 +154,17 @@ public final class SqliteStore implements Store {
         return e;
     }
 
+    /** The connection of the current unit of work. */
+    private Connection connection() {
+        Connection connection = current.get();
+        if (connection == null) {
+            throw new IllegalStateException("a statement outside read() or transaction()");
+        }
+        return connection;
+    }
+
     private PreparedStatement prepare(String sql, Object... params) throws SQLException {
-        PreparedStatement st = db.prepareStatement(sql);
+        PreparedStatement st = connection().prepareStatement(sql);
         for (int i = 0; i < params.length; i++) {
             st.setObject(i + 1, params[i]);
         }
@@ -597,7 +645,7 @@ public final class SqliteStore implements Store {
         }
         long now = System.currentTimeMillis();
         transaction(() -> {
-            try (PreparedStatement st = db.prepareStatement("UPDATE assets SET last_used = ? WHERE account_id = ? "
+            try (PreparedStatement st = connection().prepareStatement("UPDATE assets SET last_used = ? WHERE account_id = ? "
                     + "AND namespace_id = ? AND script = ? AND hash = ?")) {
                 for (String hash : hashes) {
                     st.setLong(1, now);
@@ -780,6 +828,7 @@ public final class SqliteStore implements Store {
 
     @Override
     public void close() {
+        readers.close();
         try (Statement st = db.createStatement()) {
             st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
         } catch (SQLException ignored) {

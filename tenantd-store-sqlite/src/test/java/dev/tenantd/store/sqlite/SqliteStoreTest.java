@@ -29,6 +29,37 @@ class SqliteStoreTest {
     }
 
     @Test
+    void a_token_is_checked_while_another_read_and_a_write_are_still_running() throws Exception {
+        SqliteStore store = SqliteStore.open(dir);
+        store.ensureAccount("acct", "acct");
+        store.putToken("acct", "sha-of-token", "bootstrap");
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            // Another account's long read, held open until the token was checked.
+            java.util.concurrent.Future<String> longRead = other.submit(() -> store.read(() -> {
+                reading.countDown();
+                release.await(5, java.util.concurrent.TimeUnit.MINUTES);
+                return "done";
+            }));
+            assertThat(reading.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            java.util.concurrent.CompletableFuture<Optional<String>> check = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> store.tokenAccount("sha-of-token"));
+            assertThat(check.get(30, java.util.concurrent.TimeUnit.SECONDS)).contains("acct");
+            // A write goes on beside the read too, and the next read sees it.
+            store.putToken("acct", "sha-of-another", "second");
+            assertThat(store.tokenAccount("sha-of-another")).contains("acct");
+            release.countDown();
+            assertThat(longRead.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("done");
+        } finally {
+            release.countDown();
+            other.shutdownNow();
+            store.close();
+        }
+    }
+
+    @Test
     void a_new_script_is_created_and_modified_at_the_moment_of_its_first_deployment() {
         try (SqliteStore store = SqliteStore.open(dir)) {
             store.ensureAccount("acct", "acct");
