@@ -56,6 +56,15 @@ class DataDirSecretsTest {
                 .contains("token:   in " + tokenFile.toAbsolutePath());
         assertThat(mode(tokenFile)).isEqualTo("rw-------");
         assertThat(mode(dir.resolve("secret.key"))).isEqualTo("rw-------");
+        // The databases of tenants' data, and their journals, whatever the test's umask.
+        List<Path> databases;
+        try (var files = Files.walk(dir)) {
+            databases = files.filter(f -> f.getFileName().toString().matches(".*\\.(db|sqlite)(-wal|-shm)?")).toList();
+        }
+        assertThat(databases).extracting(f -> f.getFileName().toString()).contains("tenantd.db", "invocations.sqlite");
+        for (Path database : databases) {
+            assertThat(mode(database)).as(database.toString()).isEqualTo("rw-------");
+        }
     }
 
     @Test

@@ -102,6 +102,13 @@ final class OpenDatabase implements AutoCloseable {
         if (mode == OpenMode.CREATE) {
             config.setOpenMode(SQLiteOpenMode.CREATE);
         }
+        if (mode == OpenMode.CREATE) {
+            try {
+                dev.tenantd.platform.store.OwnerOnlyFiles.createIfAbsent(file);
+            } catch (java.io.IOException e) {
+                throw new D1Exception(D1Exception.Kind.SQL, "the database file cannot be created (" + e.getMessage() + ")");
+            }
+        }
         Connection connection = null;
         try {
             connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());

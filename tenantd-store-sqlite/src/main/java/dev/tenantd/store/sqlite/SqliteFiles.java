@@ -8,7 +8,8 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * How every embedded database file is opened: WAL journal, normal sync, foreign keys
- * enforced, a 10 s busy timeout, and its schema migrated with Flyway before first use.
+ * enforced, a 10 s busy timeout, and its schema migrated with Flyway before first use. A new
+ * file is readable by its owner only.
  */
 final class SqliteFiles {
     private SqliteFiles() {
@@ -17,6 +18,7 @@ final class SqliteFiles {
     /** A data source for {@code file} (its directory created if needed) whose schema is migrated from {@code migrations}. */
     static SQLiteDataSource migrated(Path file, String migrations) throws Exception {
         Files.createDirectories(file.toAbsolutePath().getParent());
+        dev.tenantd.platform.store.OwnerOnlyFiles.createIfAbsent(file);
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
