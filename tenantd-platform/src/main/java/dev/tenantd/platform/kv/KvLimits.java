@@ -19,15 +19,36 @@ public final class KvLimits {
     private KvLimits() {
     }
 
-    /** Refuses a key KV cannot store: empty, "." or "..", or longer than 512 bytes of UTF-8. */
+    /**
+     * Refuses a key KV cannot store: empty, "." or "..", not text UTF-8 can encode (a lone
+     * surrogate, which would be stored as '?', the name of another key), or longer than 512
+     * bytes of UTF-8.
+     */
     public static void checkKey(String key) {
         if (key.isEmpty()) {
             throw new KvException(KvProblem.INVALID_KEY, "Key names must not be empty.");
+        }
+        if (!wellFormed(key)) {
+            throw new KvException(KvProblem.INVALID_KEY, "Key names must be valid Unicode text: this one has a lone "
+                    + "surrogate (\\ud800-\\udfff without its pair), which UTF-8 cannot encode.");
         }
         if (key.equals(".") || key.equals("..")) {
             throw new KvException(KvProblem.INVALID_KEY, "Illegal key name \"" + key + "\". Please use a different name.");
         }
         checkKeyLength(key);
+    }
+
+    /** Whether every surrogate of {@code text} is one of a pair. */
+    static boolean wellFormed(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Refuses a key (or a list prefix) longer than 512 bytes of UTF-8. */

@@ -203,16 +203,18 @@ public final class SqliteKvStore implements KvStore {
     public void put(String namespaceId, List<KvWrite> writes, long maxNamespaceBytes) {
         transaction(db -> {
             // What the batch adds, the last write of a key winning, checked before anything is written.
-            java.util.Map<String, Long> sizes = new java.util.LinkedHashMap<>();
+            // Keys are told apart as they are stored, by their UTF-8 bytes: two strings of one
+            // encoding (a lone surrogate is written as '?') are one row, whose old size counts once.
+            java.util.Map<java.nio.ByteBuffer, Long> sizes = new java.util.LinkedHashMap<>();
             for (KvWrite w : writes) {
-                sizes.put(w.key(), KvStore.entryBytes(w));
+                sizes.put(java.nio.ByteBuffer.wrap(bytes(w.key())), KvStore.entryBytes(w));
             }
             long grown = 0;
             try (PreparedStatement old = db.prepareStatement("SELECT " + ENTRY_BYTES + " FROM kv_entries"
                     + " WHERE namespace_id = ? AND key = ?")) {
-                for (java.util.Map.Entry<String, Long> e : sizes.entrySet()) {
+                for (java.util.Map.Entry<java.nio.ByteBuffer, Long> e : sizes.entrySet()) {
                     old.setString(1, namespaceId);
-                    old.setBytes(2, bytes(e.getKey()));
+                    old.setBytes(2, e.getKey().array());
                     try (ResultSet rs = old.executeQuery()) {
                         grown += e.getValue() - (rs.next() ? rs.getLong(1) : 0);
                     }

@@ -125,6 +125,13 @@ class KvServiceTest {
                 "UTF-8 encoded length of 513 exceeds key length limit of 512.");
         refusedWith(() -> kv.write("", new byte[0], KvExpiry.NEVER, Optional.empty()), KvProblem.INVALID_KEY, "must not be empty");
         refusedWith(() -> kv.write("..", new byte[0], KvExpiry.NEVER, Optional.empty()), KvProblem.INVALID_KEY, "Illegal key name");
+        // A lone surrogate would be stored as '?', the name of another key.
+        refusedWith(() -> kv.write("a\ud800", new byte[0], KvExpiry.NEVER, Optional.empty()), KvProblem.INVALID_KEY,
+                "lone surrogate");
+        refusedWith(() -> kv.write("\udc00b", new byte[0], KvExpiry.NEVER, Optional.empty()), KvProblem.INVALID_KEY,
+                "lone surrogate");
+        assertThat(kv.write("emoji \ud83d\ude00", new byte[0], KvExpiry.NEVER, Optional.empty()).key())
+                .as("a pair is a character").isEqualTo("emoji \ud83d\ude00");
         refusedWith(() -> kv.write("k", new byte[25 * 1024 * 1024 + 1], KvExpiry.NEVER, Optional.empty()),
                 KvProblem.VALUE_TOO_LARGE, "Value length of 26214401 exceeds limit of 26214400.");
         refusedWith(() -> kv.write("k", new byte[0], KvExpiry.NEVER, Optional.of("{\"a\":")), KvProblem.INVALID_METADATA,
