@@ -55,6 +55,8 @@ public final class Assets {
         final Map<String, JsonNode> manifest;
         final Set<String> hashes;
         final Set<String> missing;
+        /** Each file's size in the manifest, by hash. */
+        final Map<String, Long> sizes = new java.util.HashMap<>();
         final long expires;
         volatile String completion;
 
@@ -65,6 +67,12 @@ public final class Assets {
             this.hashes = Set.copyOf(missing);
             this.missing = missing;
             this.expires = System.currentTimeMillis() + SESSION_MILLIS;
+            manifest.values().forEach(file -> sizes.put(file.get("hash").asText(), file.get("size").asLong()));
+        }
+
+        /** The size the manifest gives the file with {@code hash}. */
+        long size(String hash) {
+            return sizes.getOrDefault(hash, -1L);
         }
     }
 
@@ -169,10 +177,19 @@ public final class Assets {
                 throw new PlatformException(Problem.INVALID_REQUEST, "Hash '" + e.getKey()
                         + "' is not one this upload session asked for.");
             }
+            long size = session.size(e.getKey());
+            if (e.getValue().length != size) {
+                throw new PlatformException(Problem.INVALID_REQUEST, "The file with hash '" + e.getKey() + "' has "
+                        + e.getValue().length + " bytes; the manifest said " + size + ".");
+            }
         }
         for (var e : contents.entrySet()) {
-            String sha = blobs.put(e.getValue(), "static assets");
-            store.putAsset(session.ref, e.getKey(), sha, e.getValue().length);
+            // A file that arrived before is not stored again (a retried bucket): the session's
+            // token must not let a client write the same file over and over, each time a new blob.
+            if (session.missing.contains(e.getKey())) {
+                String sha = blobs.put(e.getValue(), "static assets");
+                store.putAsset(session.ref, e.getKey(), sha, e.getValue().length);
+            }
         }
         // Buckets arrive in parallel: every caller that sees the last one arrive gets the same completion token.
         synchronized (session) {

@@ -443,7 +443,7 @@ class ScriptsApiTest {
         String indexHash = "0123456789abcdef0123456789abcdef";
         String cssHash = "fedcba9876543210fedcba9876543210";
         String manifest = "{\"manifest\":{\"/index.html\":{\"hash\":\"" + indexHash + "\",\"size\":14},"
-                + "\"/style.css\":{\"hash\":\"" + cssHash + "\",\"size\":11}}}";
+                + "\"/style.css\":{\"hash\":\"" + cssHash + "\",\"size\":13}}}";
         JsonNode session = ok(t.postJson(t.accountApi(NS + "/site/assets-upload-session"), manifest));
         assertThat(session.path("buckets").toString()).contains(indexHash, cssHash);
         String uploadToken = session.path("jwt").asText();
@@ -453,6 +453,11 @@ class ScriptsApiTest {
         TestServer.Reply first = uploadAssets(uploadToken, indexHash, "<h1>home</h1>\n");
         assertThat(first.status()).as(first.body()).isEqualTo(200);
         assertThat(first.json().path("result").path("jwt").isNull()).isTrue();
+        // A file that arrived is not written again (the same hash with other bytes changes nothing),
+        // and a file must have the size the manifest gave it.
+        TestServer.Reply resent = uploadAssets(uploadToken, indexHash, "<h1>HOME</h1>\n");
+        assertThat(resent.status()).as(resent.body()).isEqualTo(200);
+        refused(uploadAssets(uploadToken, cssHash, "body {}"), 400, "has 7 bytes; the manifest said 13");
         TestServer.Reply last = uploadAssets(uploadToken, cssHash, "body { a: b }");
         assertThat(last.status()).as(last.body()).isEqualTo(201);
         String completion = last.json().path("result").path("jwt").asText();
