@@ -44,9 +44,11 @@ public final class Directory {
         switch (change) {
             case Change.Script s -> scripts.compute(s.ref(), (ref, old) -> store.script(ref).orElse(null));
             case Change.Namespace n -> namespacesById.compute(n.namespaceId(), (id, old) -> {
-                namespaces.remove(key(n.accountId(), n.name()));
+                // A name is let go only while it still names this namespace: another with the
+                // same name, made meanwhile (after a delete or a rename), keeps it.
+                removeName(n.accountId(), n.name(), id);
                 if (old != null) {
-                    namespaces.remove(key(n.accountId(), old.name()));
+                    removeName(n.accountId(), old.name(), id);
                 }
                 Namespace now = store.namespaceById(id).orElse(null);
                 if (now != null) {
@@ -54,12 +56,20 @@ public final class Directory {
                 }
                 return now;
             });
-            case Change.NamespaceDeleted n -> {
-                namespacesById.remove(n.namespaceId());
-                namespaces.remove(key(n.accountId(), n.name()));
-                scripts.keySet().removeIf(ref -> ref.namespaceId().equals(n.namespaceId()));
-            }
+            case Change.NamespaceDeleted n -> namespacesById.compute(n.namespaceId(), (id, old) -> {
+                removeName(n.accountId(), n.name(), id);
+                if (old != null) {
+                    removeName(n.accountId(), old.name(), id);
+                }
+                scripts.keySet().removeIf(ref -> ref.namespaceId().equals(id));
+                return null;
+            });
         }
+    }
+
+    /** Lets go of {@code name} if it names the namespace {@code id}. */
+    private void removeName(String accountId, String name, String id) {
+        namespaces.computeIfPresent(key(accountId, name), (k, named) -> named.id().equals(id) ? null : named);
     }
 
     /** The script, or empty if there is none by that name. */
