@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -95,15 +96,19 @@ final class Versions {
 
     /** Loads the upload in a real isolate: it must compile, start within its limits and define a fetch handler. */
     Worker validate(WorkerSource source, PlatformWorkerHost host) {
+        CompletableFuture<Worker> loading = engine.load(source, host);
         try {
-            return engine.load(source, host).get(30, TimeUnit.SECONDS);
+            return loading.get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             throw new PlatformException(Problem.INVALID_SCRIPT, cause instanceof ScriptException
                     ? cause.getMessage() : "the script could not be loaded: " + cause);
         } catch (TimeoutException e) {
+            // The load goes on (it waits for a thread, or runs): whatever isolate it makes is nobody's.
+            loading.thenAccept(Worker::close);
             throw new PlatformException(Problem.INVALID_SCRIPT, "Script startup took longer than 30 s.");
         } catch (InterruptedException e) {
+            loading.thenAccept(Worker::close);
             Thread.currentThread().interrupt();
             throw new PlatformException(Problem.INVALID_SCRIPT, "validation was interrupted");
         }

@@ -159,6 +159,12 @@ public final class Worker implements AutoCloseable, IsolateTurns {
                 }
                 startupNanos = System.nanoTime() - begin;
                 endTurn(false);
+                if (abandoned) {
+                    // The watchdog gave up on it inside a last native call (its start-up has failed
+                    // already): nothing refers to this isolate, so it goes now or never.
+                    discard();
+                    return;
+                }
                 started.complete(null);
             } catch (ScriptException e) {
                 endTurn(false);
