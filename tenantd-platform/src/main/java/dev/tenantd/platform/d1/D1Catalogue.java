@@ -30,6 +30,9 @@ public interface D1Catalogue {
 
     Optional<D1Database> byName(String accountId, String name);
 
+    /** Whether any account has a database of this id (for the files a start finds: those of none are left over). */
+    boolean exists(String uuid);
+
     /** Removes a database from the catalogue; false when the account has no such database. */
     boolean delete(String accountId, String uuid);
 }

@@ -44,7 +44,9 @@ public final class D1Databases implements AutoCloseable {
     public static D1Databases open(Path dataDir, D1Catalogue catalogue, D1Limits limits) {
         Objects.requireNonNull(catalogue, "catalogue");
         Objects.requireNonNull(limits, "limits");
-        return new D1Databases(dataDir.resolve("d1"), catalogue, limits);
+        D1Databases databases = new D1Databases(dataDir.resolve("d1"), catalogue, limits);
+        databases.engine.background(databases::sweepLeftovers);
+        return databases;
     }
 
     /** The bounded executor that runs D1 queries, for the operator's metrics. */
@@ -77,6 +79,9 @@ public final class D1Databases implements AutoCloseable {
                                 "A database with that name already exists: '" + name + "'")))
                 .thenCompose(db -> engine.create(accountId, uuid).handle((ok, error) -> {
                     if (error != null) {
+                        // Whatever file the failed start made goes with its row (the next start's sweep
+                        // takes it if this cannot).
+                        engine.delete(accountId, uuid);
                         catalogue.delete(accountId, uuid);
                         throw new java.util.concurrent.CompletionException(error);
                     }
@@ -110,15 +115,29 @@ public final class D1Databases implements AutoCloseable {
         return catalogue.byId(accountId, uuid);
     }
 
+    /**
+     * Deletes the database's files, then its row: a failure in between leaves a row whose
+     * database answers that its file is gone, and which a second delete removes, never a file
+     * nothing counts or removes.
+     */
     public CompletableFuture<Void> delete(String accountId, String idOrName) {
-        return engine.background(() -> {
-            D1Database db = find(accountId, idOrName);
-            known.remove(db.uuid());
-            if (!catalogue.delete(accountId, db.uuid())) {
-                throw notFound(idOrName);
-            }
-            return db;
-        }).thenCompose(db -> engine.delete(accountId, db.uuid()));
+        return engine.background(() -> find(accountId, idOrName))
+                .thenCompose(db -> engine.delete(accountId, db.uuid()).thenApply(deleted -> db))
+                .thenCompose(db -> engine.background(() -> {
+                    known.remove(db.uuid());
+                    if (!catalogue.delete(accountId, db.uuid())) {
+                        throw notFound(idOrName);
+                    }
+                    return null;
+                }));
+    }
+
+    /**
+     * Deletes the database files under the D1 directory that no account's database names: left
+     * by a delete or a failed create that stopped between its file and its row. Returns how many.
+     */
+    int sweepLeftovers() {
+        return engine.deleteFilesOfNone(catalogue::exists);
     }
 
     /**

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  * open, the least recently used is closed by a task on its own lane, after its last call.
  */
 final class D1Engine implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(D1Engine.class);
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final Path dir;
@@ -105,6 +106,36 @@ final class D1Engine implements AutoCloseable {
             opened(uuid);
             return null;
         });
+    }
+
+    /**
+     * Deletes the files of databases {@code exists} does not know (a database file and its
+     * journals, by the id in its name); files of other names are left alone. Returns how many
+     * databases' files went.
+     */
+    int deleteFilesOfNone(java.util.function.Predicate<String> exists) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile(
+                "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\.sqlite(-wal|-shm|-journal)?");
+        java.util.Set<String> gone = new java.util.HashSet<>();
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                java.util.regex.Matcher m = name.matcher(f.getFileName().toString());
+                if (m.matches() && (gone.contains(m.group(1)) || !exists.test(m.group(1)))) {
+                    Files.deleteIfExists(f);
+                    gone.add(m.group(1));
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("D1: cannot remove left-over database files in {}: {}", dir, e.toString());
+        }
+        if (!gone.isEmpty()) {
+            LOG.info("D1: removed the files of {} database(s) no account has (left by a delete or create that stopped)",
+                    gone.size());
+        }
+        return gone.size();
     }
 
     /** Closes the database and deletes its files, after its earlier calls. */

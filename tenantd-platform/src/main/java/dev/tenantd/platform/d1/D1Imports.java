@@ -40,6 +40,17 @@ public final class D1Imports {
     D1Imports(Path dir, D1Limits limits) {
         this.dir = dir;
         this.limits = limits;
+        // Imports waiting are known only to the process that began them: an earlier one's files are nobody's.
+        if (Files.isDirectory(dir)) {
+            try (java.util.stream.Stream<Path> left = Files.list(dir)) {
+                for (Path f : (Iterable<Path>) left::iterator) {
+                    Files.deleteIfExists(f);
+                }
+            } catch (IOException e) {
+                org.slf4j.LoggerFactory.getLogger(D1Imports.class).warn("D1: cannot remove earlier imports' files in {}: {}",
+                        dir, e.toString());
+            }
+        }
     }
 
     /** Where to upload the file ({@code secret} goes into the upload URL) and the name to ingest it by. */
@@ -120,13 +131,16 @@ public final class D1Imports {
             throw new D1Exception(D1Exception.Kind.INVALID, "the SQL file is larger than " + limits.importBytes()
                     + " bytes, the most tenantd imports at once");
         }
+        Path temp = null;
         try {
             Files.createDirectories(dir);
-            Path temp = Files.createTempFile(dir, "upload-", ".tmp");
+            temp = Files.createTempFile(dir, "upload-", ".tmp");
             Files.write(temp, content);
             Files.move(temp, p.file(dir), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new D1Exception(D1Exception.Kind.INVALID, "cannot store the uploaded SQL file: " + e.getMessage());
+        } finally {
+            deleteQuietly(temp); // gone already once moved; left after a failure (a full disk) otherwise
         }
         return md5(content);
     }
@@ -164,6 +178,16 @@ public final class D1Imports {
             Files.deleteIfExists(p.file(dir));
         } catch (IOException e) {
             // an undeleted file is removed by the next sweep's owner, or with the data directory
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // the next start empties the directory
+            }
         }
     }
 

@@ -30,6 +30,8 @@ public abstract class D1CatalogueContract {
         assertThat(c.byId("acct-a", made.uuid())).contains(made);
         assertThat(c.byName("acct-a", "orders")).contains(made);
         assertThat(c.byId("acct-b", made.uuid())).isEmpty();
+        assertThat(c.exists(made.uuid())).isTrue();
+        assertThat(c.exists("00000000-0000-0000-0000-000000000000")).isFalse();
         assertThat(c.byName("acct-b", "orders")).isEmpty();
         assertThat(c.list("acct-b")).isEmpty();
     }

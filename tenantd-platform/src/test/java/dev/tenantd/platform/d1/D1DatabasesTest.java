@@ -363,4 +363,42 @@ class D1DatabasesTest {
     void temp_tables_cannot_grow_past_the_size_limit_either() {
         overfill("CREATE TEMP TABLE t (a)", "temp.t");
     }
+
+    @Test
+    void files_of_databases_no_account_has_and_earlier_imports_are_removed_at_start() throws Exception {
+        MemoryD1Catalogue catalogue = new MemoryD1Catalogue();
+        d1.close();
+        d1 = D1Databases.open(dir, catalogue, D1Limits.defaults());
+        id = await(d1.create(ACCOUNT, "kept")).uuid();
+        one("CREATE TABLE t (a)");
+        d1.close();
+        // Left by a delete or a create that stopped between file and row, and by imports begun before.
+        Path d1Dir = dir.resolve("d1");
+        String orphan = java.util.UUID.randomUUID().toString();
+        java.nio.file.Files.writeString(d1Dir.resolve(orphan + ".sqlite"), "left over");
+        java.nio.file.Files.writeString(d1Dir.resolve(orphan + ".sqlite-wal"), "left over");
+        java.nio.file.Files.writeString(d1Dir.resolve("README"), "not a database file");
+        java.nio.file.Files.createDirectories(d1Dir.resolve("imports"));
+        java.nio.file.Files.writeString(d1Dir.resolve("imports").resolve("upload-1.tmp"), "INSERT ...");
+        d1 = D1Databases.open(dir, catalogue, D1Limits.defaults());
+        assertThat(d1Dir.resolve("imports").resolve("upload-1.tmp")).doesNotExist();
+        // The start sweeps in the background.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while ((java.nio.file.Files.exists(d1Dir.resolve(orphan + ".sqlite"))
+                || java.nio.file.Files.exists(d1Dir.resolve(orphan + ".sqlite-wal"))) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        assertThat(d1Dir.resolve(orphan + ".sqlite")).doesNotExist();
+        assertThat(d1Dir.resolve(orphan + ".sqlite-wal")).doesNotExist();
+        assertThat(d1Dir.resolve("README")).exists();
+        assertThat(one("SELECT count(*) FROM t").rows().getFirst()).containsExactly(SqlValue.integer(0));
+    }
+
+    @Test
+    void a_deleted_databases_files_are_gone_and_deleting_it_again_finds_nothing() {
+        await(d1.delete(ACCOUNT, "main"));
+        assertThat(dir.resolve("d1").resolve(id + ".sqlite")).doesNotExist();
+        assertThatThrownBy(() -> await(d1.delete(ACCOUNT, "main"))).extracting(e -> ((D1Exception) e).kind())
+                .isEqualTo(D1Exception.Kind.NOT_FOUND);
+    }
 }

@@ -39,6 +39,11 @@ final class MemoryD1Catalogue implements D1Catalogue {
     }
 
     @Override
+    public synchronized boolean exists(String uuid) {
+        return all.stream().anyMatch(d -> d.uuid().equals(uuid));
+    }
+
+    @Override
     public synchronized boolean delete(String accountId, String uuid) {
         return all.removeIf(d -> d.accountId().equals(accountId) && d.uuid().equals(uuid));
     }

@@ -106,6 +106,11 @@ public final class SqliteD1Catalogue implements D1Catalogue, AutoCloseable {
     }
 
     @Override
+    public boolean exists(String uuid) {
+        return call(() -> !rows("SELECT * FROM d1_databases WHERE uuid = ?", uuid).isEmpty());
+    }
+
+    @Override
     public boolean delete(String accountId, String uuid) {
         return call(() -> {
             try (PreparedStatement st = db.prepareStatement("DELETE FROM d1_databases WHERE account_id = ? AND uuid = ?")) {
