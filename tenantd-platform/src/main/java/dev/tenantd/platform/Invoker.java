@@ -54,7 +54,11 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-    /** Invocations in flight per version; a version with none has no entry, so retired versions leave nothing behind. */
+    /**
+     * Invocations in flight per script (by its id), whichever of its versions serves them: a
+     * split deployment's versions share the script's cap. A script with none has no entry, so
+     * deleted scripts leave nothing behind.
+     */
     private final ConcurrentHashMap<String, Integer> inFlight = new ConcurrentHashMap<>();
     /** What one user worker holds of a dispatch or outbound worker that serves them all. */
     private final TenantShares shares;
@@ -264,12 +268,17 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         return script;
     }
 
-    private void leftFlight(String versionId) {
-        inFlight.compute(versionId, (id, n) -> n == null || n <= 1 ? null : n - 1);
+    private void leftFlight(String scriptId) {
+        inFlight.compute(scriptId, (id, n) -> n == null || n <= 1 ? null : n - 1);
     }
 
-    /** How many versions have invocations in flight now (the table of in-flight counts keeps no others). */
-    public int versionsInFlight() {
+    /** Invocations of the script in flight now, whichever of its versions serve them. */
+    public int inFlight(ScriptRef ref) {
+        return directory.script(ref).map(s -> inFlight.getOrDefault(s.id(), 0)).orElse(0);
+    }
+
+    /** How many scripts have invocations in flight now (the table of in-flight counts keeps no others). */
+    public int scriptsInFlight() {
         return inFlight.size();
     }
 
@@ -282,16 +291,16 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         Caller caller = serving.ref().namespace().isPresent() ? call.caller().inChain() : call.caller();
         InvocationOptions options = new InvocationOptions(effective, call.envJson(), call.outbound(), observer,
                 caller, call.entrypoint());
-        String versionId = version.id();
-        if (inFlight.merge(versionId, 1, Integer::sum) > limits.concurrentInvocations()) {
-            leftFlight(versionId);
+        String scriptId = serving.id();
+        if (inFlight.merge(scriptId, 1, Integer::sum) > limits.concurrentInvocations()) {
+            leftFlight(scriptId);
             observer.ended(new dev.tenantd.runtime.InvocationRecord(serving.ref().name(), Outcome.LOAD_SHED, 0, 0, 0, 503));
             metrics.refused(namespaceLabel(serving.ref()), serving.ref().name(), Outcome.LOAD_SHED);
             return CompletableFuture.failedFuture(new InvocationException(Outcome.LOAD_SHED,
                     "Worker is overloaded: it already has " + limits.concurrentInvocations() + " requests in flight."));
         }
         return pool.call(serving, worker -> start.apply(worker, options))
-                .whenComplete((result, error) -> leftFlight(versionId));
+                .whenComplete((result, error) -> leftFlight(scriptId));
     }
 
     /**
@@ -413,7 +422,7 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
 
     /** Whether a worker serving many tenants has half its cap of invocations in flight: only then are shares enforced. */
     private boolean pressured(ScriptRef shared) {
-        return directory.script(shared).map(s -> inFlight.getOrDefault(s.current().id(), 0))
+        return directory.script(shared).map(s -> inFlight.getOrDefault(s.id(), 0))
                 .orElse(0) >= limits.concurrentInvocations() / 2;
     }
 

@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The per-version counts of invocations in flight keep nothing for versions no request is in. */
+/** The per-script counts of invocations in flight keep nothing for scripts no request is in. */
 class InFlightCountsTest {
     @TempDir
     Path dir;
@@ -20,8 +20,8 @@ class InFlightCountsTest {
                         "export default { fetch() { return new Response('v" + v + "'); } };").status()).isEqualTo(200);
                 assertThat(t.worker("GET", "changing.localhost", "/", null).body()).isEqualTo("v" + v);
             }
-            Await.value(() -> t.server.platform().invoker().versionsInFlight() == 0 ? Boolean.TRUE : null,
-                    "no version counted once its requests ended");
+            Await.value(() -> t.server.platform().invoker().scriptsInFlight() == 0 ? Boolean.TRUE : null,
+                    "no script counted once its requests ended");
         }
     }
 }
