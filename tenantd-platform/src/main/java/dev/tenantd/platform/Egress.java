@@ -325,6 +325,9 @@ public final class Egress implements AutoCloseable {
         } else {
             req.setChunked(true);
         }
+        // A request that breaks off (its connection closed or reset, an origin that answered and
+        // stopped reading) is done too: its pump may wait for a drain that never comes.
+        req.exceptionHandler(failed -> held.requestDone());
         pump(Vertx.currentContext(), req, body, held);
         return req.response();
     }
@@ -341,7 +344,10 @@ public final class Egress implements AutoCloseable {
                 held.requestDone();
                 return;
             }
-            req.write(Buffer.buffer(chunk.get())).onFailure(failed -> body.cancel());
+            req.write(Buffer.buffer(chunk.get())).onFailure(failed -> {
+                body.cancel();
+                held.requestDone();
+            });
             if (req.writeQueueFull()) {
                 req.drainHandler(drained -> {
                     req.drainHandler(null);

@@ -84,6 +84,15 @@ final class OutboundConnections {
      * exchange in errors; {@code abandoned} says whether a waiting exchange is still wanted.
      */
     Future<Slot> acquire(Object requester, BooleanSupplier abandoned, String what) {
+        List<Waiter> dropped = new ArrayList<>();
+        try {
+            return acquire(requester, abandoned, what, dropped);
+        } finally {
+            dropped.forEach(OutboundConnections::cancelled);
+        }
+    }
+
+    private Future<Slot> acquire(Object requester, BooleanSupplier abandoned, String what, List<Waiter> dropped) {
         synchronized (this) {
             // Whoever waits is at its share, or every connection is held: a requester with
             // none waiting that is under its share takes a free one at once.
@@ -92,7 +101,7 @@ final class OutboundConnections {
             }
             ArrayDeque<Waiter> lane = lanes.computeIfAbsent(requester, r -> new ArrayDeque<>());
             if (lane.size() >= MAX_WAITING) {
-                lane.removeIf(waiter -> waiter.abandoned().getAsBoolean());
+                lane.removeIf(waiter -> waiter.abandoned().getAsBoolean() && dropped.add(waiter));
             }
             if (lane.size() >= MAX_WAITING) {
                 return Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "Error", what
@@ -136,8 +145,7 @@ final class OutboundConnections {
                 Waiter waiter = lane.poll();
                 while (waiter != null && waiter.abandoned().getAsBoolean()) {
                     Waiter dropped = waiter;
-                    grants.add(() -> dropped.promise().tryFail(new InvocationException(Outcome.EXCEPTION, "Error",
-                            dropped.what() + " was cancelled.")));
+                    grants.add(() -> cancelled(dropped));
                     waiter = lane.poll();
                 }
                 if (!lane.isEmpty()) {
@@ -152,6 +160,11 @@ final class OutboundConnections {
             }
         }
         grants.forEach(Runnable::run);
+    }
+
+    /** Fails a waiting exchange whose fetch was cancelled: nothing waits for it, but its future ends. */
+    private static void cancelled(Waiter waiter) {
+        waiter.promise().tryFail(new InvocationException(Outcome.EXCEPTION, "Error", waiter.what() + " was cancelled."));
     }
 
     private static void complete(Waiter waiter, Slot slot) {

@@ -60,7 +60,7 @@ class EgressConnectionSharesTest {
         eventually(() -> hogs.stream().filter(CompletableFuture::isDone).count() == share,
                 "the hog's first " + share + " fetches answered");
         assertThat(connections.held("hog")).isEqualTo(share);
-        assertThat(connections.waiting("hog")).isEqualTo(beyond);
+        eventually(() -> connections.waiting("hog") == beyond, "the hog's further fetches waiting");
 
         // The same origin, another worker: answered although the hog keeps its answers unread.
         WorkerResponse other = egress.fetch(new WorkerRequest("GET", base + "/small", List.of(), null), LOOPBACK, "other")
@@ -87,5 +87,22 @@ class EgressConnectionSharesTest {
         }
         eventually(() -> connections.held() == 0, "every connection let go once its answer was dropped");
         assertThat(connections.waiting("hog")).isZero();
+    }
+
+    @Test
+    void a_request_body_cut_off_by_an_origin_that_answered_early_lets_go_of_its_connection() throws Exception {
+        // The origin answers before it reads the body, stops reading, then closes the connection:
+        // the sender's queue is full when the connection goes.
+        HttpServer origin = vertx.createHttpServer().requestHandler(request -> {
+            request.pause();
+            request.response().setStatusCode(413).end("too large");
+            vertx.setTimer(300, t -> request.connection().close());
+        }).listen(0, "127.0.0.1").await(30, TimeUnit.SECONDS);
+        Egress egress = new Egress(vertx, () -> null, new BodyBudget(256L << 20), 64L << 20);
+        OutboundConnections connections = egress.connections();
+        WorkerResponse answer = egress.fetch(new WorkerRequest("POST", "http://127.0.0.1:" + origin.actualPort() + "/",
+                List.of(), new byte[32 << 20]), LOOPBACK, "uploader").get(30, TimeUnit.SECONDS);
+        assertThat(answer.status()).isEqualTo(413);
+        eventually(() -> connections.held() == 0, "the connection let go once the request broke off");
     }
 }
