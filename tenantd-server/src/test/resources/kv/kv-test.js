@@ -122,6 +122,19 @@ export async function delete_removes_a_key({ KV }) {
   await KV.delete('del:never-there');
 }
 
+export async function a_key_cut_inside_a_character_is_stored_with_u_fffd_in_its_place({ KV }) {
+  const title = 'café 😀 menu';
+  const cut = title.slice(0, 6); // 'café ' and the first half of the emoji
+  await KV.put(cut, 'half');
+  equal(await KV.get(cut), 'half');
+  equal(await KV.get('café \ufffd'), 'half', 'the same key, well-formed');
+  const listed = await KV.list({ prefix: 'café' });
+  equal(listed.keys.map((k) => k.name).join(), 'café \ufffd', 'listed name');
+  equal((await KV.list({ prefix: 'café \ud83d' })).keys.length, 1, 'a cut prefix lists it too');
+  await KV.delete(cut);
+  equal(await KV.get('café \ufffd'), null);
+}
+
 export async function wrong_arguments_are_type_errors({ KV }) {
   await rejects(KV.get(''), TypeError, 'Key name cannot be empty.');
   await rejects(KV.put('.', 'v'), TypeError, '"." is not allowed as a key name.');

@@ -22,8 +22,10 @@ function kv_checkKey(key) {
   return key;
 }
 
+// A key is text as Workers take it: a lone surrogate (a string cut in the middle of an emoji)
+// becomes U+FFFD, so that no two strings name one stored key.
 function kv_keyArg(value) {
-  return kv_checkKey(webIdlToString(value, 'key'));
+  return kv_checkKey(StringPrototypeToWellFormed(webIdlToString(value, 'key')));
 }
 
 // The type and cache TTL of get(key, type | {type, cacheTtl}).
@@ -121,7 +123,7 @@ class KVNamespace {
     const args = { prefix: '', limit: 1000, cursor: null };
     if (options !== undefined && options !== null) {
       if (typeof options !== 'object') throw new TypeError('KV list() options must be an object.');
-      if (options.prefix !== undefined && options.prefix !== null) args.prefix = webIdlToString(options.prefix, 'prefix');
+      if (options.prefix !== undefined && options.prefix !== null) args.prefix = StringPrototypeToWellFormed(webIdlToString(options.prefix, 'prefix'));
       if (options.limit !== undefined && options.limit !== null) args.limit = kv_seconds(options.limit, 'limit');
       if (options.cursor !== undefined && options.cursor !== null) args.cursor = webIdlToString(options.cursor, 'cursor');
     }
