@@ -133,11 +133,12 @@ public final class D1Databases implements AutoCloseable {
     }
 
     /**
-     * Deletes the database files under the D1 directory that no account's database names: left
-     * by a delete or a failed create that stopped between its file and its row. Returns how many.
+     * Sets aside ({@code d1/orphaned/}) the database files that no account's database names:
+     * left by a delete or a failed create that stopped between its file and its row, or by a
+     * data directory restored without its database. Returns how many databases' files.
      */
     int sweepLeftovers() {
-        return engine.deleteFilesOfNone(catalogue::exists);
+        return engine.setAsideFilesOfNone(catalogue::exists);
     }
 
     /**

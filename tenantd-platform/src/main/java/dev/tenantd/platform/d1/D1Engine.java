@@ -109,33 +109,38 @@ final class D1Engine implements AutoCloseable {
     }
 
     /**
-     * Deletes the files of databases {@code exists} does not know (a database file and its
-     * journals, by the id in its name); files of other names are left alone. Returns how many
-     * databases' files went.
+     * Moves the files of databases {@code exists} does not know (a database file and its
+     * journals, by the id in its name) to {@code orphaned/}, where the operator decides: they
+     * are left by a delete or create that stopped between file and row, or are the files of a
+     * data directory restored without its database. Files of other names stay. Returns how many
+     * databases' files were moved.
      */
-    int deleteFilesOfNone(java.util.function.Predicate<String> exists) {
+    int setAsideFilesOfNone(java.util.function.Predicate<String> exists) {
         if (!Files.isDirectory(dir)) {
             return 0;
         }
         java.util.regex.Pattern name = java.util.regex.Pattern.compile(
                 "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\.sqlite(-wal|-shm|-journal)?");
-        java.util.Set<String> gone = new java.util.HashSet<>();
+        java.util.Set<String> moved = new java.util.TreeSet<>();
+        Path orphaned = dir.resolve("orphaned");
         try (java.util.stream.Stream<Path> files = Files.list(dir)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 java.util.regex.Matcher m = name.matcher(f.getFileName().toString());
-                if (m.matches() && (gone.contains(m.group(1)) || !exists.test(m.group(1)))) {
-                    Files.deleteIfExists(f);
-                    gone.add(m.group(1));
+                if (m.matches() && (moved.contains(m.group(1)) || !exists.test(m.group(1)))) {
+                    Files.createDirectories(orphaned);
+                    Files.move(f, orphaned.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    moved.add(m.group(1));
                 }
             }
         } catch (IOException e) {
-            LOG.warn("D1: cannot remove left-over database files in {}: {}", dir, e.toString());
+            LOG.warn("D1: cannot set aside database files no account has in {}: {}", dir, e.toString());
         }
-        if (!gone.isEmpty()) {
-            LOG.info("D1: removed the files of {} database(s) no account has (left by a delete or create that stopped)",
-                    gone.size());
+        if (!moved.isEmpty()) {
+            LOG.warn("D1: the files of {} database(s) that no account has were moved to {}: {}. They were left by a "
+                    + "delete or create that stopped, or the data directory was restored without tenantd.db; delete "
+                    + "them once you know you do not need them.", moved.size(), orphaned, moved);
         }
-        return gone.size();
+        return moved.size();
     }
 
     /** Closes the database and deletes its files, after its earlier calls. */

@@ -365,7 +365,7 @@ class D1DatabasesTest {
     }
 
     @Test
-    void files_of_databases_no_account_has_and_earlier_imports_are_removed_at_start() throws Exception {
+    void files_of_databases_no_account_has_are_set_aside_and_earlier_imports_removed_at_start() throws Exception {
         MemoryD1Catalogue catalogue = new MemoryD1Catalogue();
         d1.close();
         d1 = D1Databases.open(dir, catalogue, D1Limits.defaults());
@@ -390,6 +390,8 @@ class D1DatabasesTest {
         }
         assertThat(d1Dir.resolve(orphan + ".sqlite")).doesNotExist();
         assertThat(d1Dir.resolve(orphan + ".sqlite-wal")).doesNotExist();
+        assertThat(d1Dir.resolve("orphaned").resolve(orphan + ".sqlite")).as("set aside, not deleted").hasContent("left over");
+        assertThat(d1Dir.resolve("orphaned").resolve(orphan + ".sqlite-wal")).exists();
         assertThat(d1Dir.resolve("README")).exists();
         assertThat(one("SELECT count(*) FROM t").rows().getFirst()).containsExactly(SqlValue.integer(0));
     }
