@@ -99,7 +99,7 @@ final class CacheStore implements AutoCloseable {
         try {
             Path bodies = dir.resolve("bodies");
             Files.createDirectories(bodies);
-            dev.tenantd.platform.store.OwnerOnlyFiles.createIfAbsent(dir.resolve("index.sqlite"));
+            dev.tenantd.platform.store.OwnerOnlyFiles.ensure(dir.resolve("index.sqlite"));
             Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("index.sqlite").toAbsolutePath());
             try (Statement s = db.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");

@@ -102,12 +102,14 @@ final class OpenDatabase implements AutoCloseable {
         if (mode == OpenMode.CREATE) {
             config.setOpenMode(SQLiteOpenMode.CREATE);
         }
-        if (mode == OpenMode.CREATE) {
-            try {
-                dev.tenantd.platform.store.OwnerOnlyFiles.createIfAbsent(file);
-            } catch (java.io.IOException e) {
-                throw new D1Exception(D1Exception.Kind.SQL, "the database file cannot be created (" + e.getMessage() + ")");
+        try {
+            if (mode == OpenMode.CREATE) {
+                dev.tenantd.platform.store.OwnerOnlyFiles.ensure(file);
+            } else {
+                dev.tenantd.platform.store.OwnerOnlyFiles.tighten(file); // made by an earlier version, perhaps
             }
+        } catch (java.io.IOException e) {
+            throw new D1Exception(D1Exception.Kind.SQL, "the database file cannot be prepared (" + e.getMessage() + ")");
         }
         Connection connection = null;
         try {

@@ -4,28 +4,59 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Database files of tenants' data (the platform's store, KV, D1, the cache index, invocation
- * records) are made readable by their owner only, whatever the process's umask and the data
+ * records) are readable by their owner only, whatever the process's umask and the data
  * directory's mode: SQLite gives a database's journal files the mode of the database file.
  */
 public final class OwnerOnlyFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(OwnerOnlyFiles.class);
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
     private OwnerOnlyFiles() {
     }
 
-    /** Creates {@code file} empty and owner-only if it does not exist yet; an existing one is left as it is. */
-    public static void createIfAbsent(Path file) throws IOException {
-        if (Files.exists(file)) {
-            return;
+    /**
+     * Creates the database file {@code file} empty and owner-only if it does not exist yet; an
+     * existing one (made by an earlier version, or by hand) and its journals are made owner-only.
+     */
+    public static void ensure(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                return;
+            } catch (FileAlreadyExistsException raced) {
+                // made meanwhile by another opener: as for an existing one
+            } catch (UnsupportedOperationException notPosix) {
+                return; // no POSIX permissions on this file system: SQLite creates it as usual
+            }
         }
+        tighten(file);
+    }
+
+    /** Makes an existing database file and its journals owner-only; creates nothing. */
+    public static void tighten(Path file) throws IOException {
+        for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
+            tightenOne(file.resolveSibling(file.getFileName() + suffix));
+        }
+    }
+
+    private static void tightenOne(Path file) throws IOException {
         try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (FileAlreadyExistsException raced) {
-            // made meanwhile by another opener: as for an existing one
-        } catch (UnsupportedOperationException notPosix) {
-            // no POSIX permissions on this file system: SQLite creates it as usual
+            Set<PosixFilePermission> now = Files.getPosixFilePermissions(file);
+            if (!OWNER_ONLY.containsAll(now)) {
+                Files.setPosixFilePermissions(file, OWNER_ONLY);
+                LOG.warn("{} could be read by other users ({}); it is readable by its owner only now", file,
+                        PosixFilePermissions.toString(now));
+            }
+        } catch (java.nio.file.NoSuchFileException | UnsupportedOperationException absentOrNotPosix) {
+            // no such journal, or no POSIX permissions here
         }
     }
 }

@@ -18,7 +18,7 @@ final class SqliteFiles {
     /** A data source for {@code file} (its directory created if needed) whose schema is migrated from {@code migrations}. */
     static SQLiteDataSource migrated(Path file, String migrations) throws Exception {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        dev.tenantd.platform.store.OwnerOnlyFiles.createIfAbsent(file);
+        dev.tenantd.platform.store.OwnerOnlyFiles.ensure(file);
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
