@@ -169,7 +169,9 @@ public final class Main implements Callable<Integer> {
             if (!account.matches("[A-Za-z0-9_-]{1,64}")) {
                 throw new IllegalArgumentException("--account-id must be 1 to 64 letters, digits, '-' or '_'");
             }
-            String token = apiToken != null ? apiToken : System.getenv("TENANTD_API_TOKEN");
+            // A blank variable is an unset one (compose files pass unset variables as empty), as for TENANTD_SECRET_KEY.
+            String fromEnv = System.getenv("TENANTD_API_TOKEN");
+            String token = apiToken != null ? apiToken : fromEnv == null || fromEnv.isBlank() ? null : fromEnv;
             if (token == null) {
                 token = text(file, "api-token", null);
             }
@@ -355,10 +357,11 @@ public final class Main implements Callable<Integer> {
                     throw new IllegalArgumentException("--config: unknown key [limits] " + k + "; known: " + known);
                 }
                 JsonNode value = table.get(k);
-                boolean fits = LIMITS_IN_BYTES_OR_MS.contains(k) ? value.canConvertToLong() : value.canConvertToInt();
-                if (!value.isIntegralNumber() || !fits) {
-                    throw new IllegalArgumentException("--config: [limits] " + k + " must be a whole number up to "
-                            + (LIMITS_IN_BYTES_OR_MS.contains(k) ? Long.MAX_VALUE : Integer.MAX_VALUE) + " (got " + value + ")");
+                long max = LIMITS_IN_MS.contains(k) ? MAX_LIMIT_MS
+                        : LIMITS_IN_BYTES_OR_MS.contains(k) ? Long.MAX_VALUE : Integer.MAX_VALUE;
+                if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() > max) {
+                    throw new IllegalArgumentException("--config: [limits] " + k + " must be a whole number up to " + max
+                            + " (got " + value + ")");
                 }
             });
             try {
@@ -377,6 +380,10 @@ public final class Main implements Callable<Integer> {
         /** Keys of {@code [limits]} that take any long; the others are counts (and megabytes) that fit an int. */
         private static final java.util.Set<String> LIMITS_IN_BYTES_OR_MS = java.util.Set.of("cpu-ms", "script-size-bytes",
                 "startup-ms", "wall-time-ms");
+        /** Keys of {@code [limits]} in milliseconds: the server counts them in nanoseconds, which must fit a long. */
+        private static final java.util.Set<String> LIMITS_IN_MS = java.util.Set.of("cpu-ms", "startup-ms", "wall-time-ms");
+        /** The longest time a limit may give: a year (the server reckons in nanoseconds; any longer is no limit). */
+        static final long MAX_LIMIT_MS = 365L * 24 * 3600 * 1000;
 
         /** The process-wide part of {@code [limits]} (checked for unknown keys by {@link #limits}). */
         static ServerConfig.Capacity capacity(JsonNode table) {

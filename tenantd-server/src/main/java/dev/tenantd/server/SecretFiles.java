@@ -62,8 +62,14 @@ final class SecretFiles {
                     Files.createLink(file, partial);
                 } catch (FileAlreadyExistsException raced) {
                     return readOrCreate(file, make);
-                } catch (UnsupportedOperationException noLinks) {
-                    Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
+                    // A file system without hard links (some network and container mounts): a move
+                    // that refuses to replace a file made meanwhile.
+                    try {
+                        Files.move(partial, file);
+                    } catch (FileAlreadyExistsException raced) {
+                        return readOrCreate(file, make);
+                    }
                 }
             } finally {
                 Files.deleteIfExists(partial);
