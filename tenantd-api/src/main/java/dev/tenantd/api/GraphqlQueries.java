@@ -161,8 +161,8 @@ final class GraphqlQueries {
                 scripts, groupBy, order, histograms, Math.min(limit, Math.max(0, left) + 1));
         List<AnalyticsGroup> groups = analytics.groups(query, env.<Long>getGraphQlContext().get(DEADLINE));
         if (returned.addAndGet(groups.size()) > MAX_ROWS) {
-            throw new GraphqlApi.QueryProblem("The query asks for more than " + MAX_ROWS + " rows in all its datasets; "
-                    + "lower their limits or group by fewer dimensions.");
+            throw new GraphqlApi.QueryProblem("The query asks for more than " + MAX_ROWS + " rows in all its datasets ("
+                    + env.getField().getResultKey() + " went past it); lower their limits or group by fewer dimensions.");
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         for (AnalyticsGroup g : groups) {

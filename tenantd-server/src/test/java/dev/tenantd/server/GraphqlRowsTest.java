@@ -80,8 +80,8 @@ class GraphqlRowsTest {
     @Test
     void datasets_past_10000_rows_together_get_an_error_saying_what_to_lower() {
         JsonNode answer = query(dataset("a", 6000) + " " + dataset("b", 6000));
-        assertThat(answer.get("errors").toString()).contains("The query asks for more than 10000 rows in all its datasets; "
-                + "lower their limits or group by fewer dimensions.");
+        assertThat(answer.get("errors").toString()).contains("The query asks for more than 10000 rows in all its datasets "
+                + "(b went past it); lower their limits or group by fewer dimensions.");
         assertThat(answer.at("/errors/0/path").toString()).isEqualTo("[\"viewer\",\"accounts\",0,\"b\"]");
         assertThat(answer.at("/data/viewer").isNull()).as("no rows at all: " + abbreviated(answer)).isTrue();
     }

@@ -289,7 +289,8 @@ function cryptoKey_host(operation, params, key, data, extra1, extra2) {
     const valueText = `${value}`;
     // Every value is checked before it gets here; a line break would still forge a parameter.
     if (StringPrototypeIncludes(valueText, '\n')) throw new TypeError(`Invalid ${names[i]}.`);
-    if (text.length + valueText.length >= cryptoKey_MAX_PARAMS) {
+    // The name, '=' and the line break count too: the host measures the whole text.
+    if (text.length + names[i].length + valueText.length + 2 > cryptoKey_MAX_PARAMS) {
       throw domException(`The ${names[i]} parameter is too long: the parameters of an operation take at most `
         + `${cryptoKey_MAX_PARAMS} characters together.`, 'DataError');
     }
