@@ -29,15 +29,17 @@ class ZlibBudgetTest {
         Worker w = get(ENGINE.load(new WorkerSource("zlib-budget", "w.js", List.of(esm("w.js", """
                 import { gzipSync, gunzipSync } from 'node:zlib';
                 let kept;
-                export default { async fetch(request) {
+                export default { async fetch(request, env, ctx) {
                   const url = new URL(request.url);
                   const size = Number(url.searchParams.get('size'));
                   try {
                     if (url.pathname === '/hold') {
-                      // Written, never read: the stream holds its input until the request ends.
+                      // Written, never read: the stream holds its input until the request ends,
+                      // which waitUntil keeps for a while after the response.
                       const writer = new CompressionStream('gzip').writable.getWriter();
                       writer.write(new Uint8Array(size));
                       await new Promise((resolve) => setTimeout(resolve, 10));
+                      ctx.waitUntil(new Promise((resolve) => setTimeout(resolve, 2000)));
                       return new Response('holding');
                     }
                     const back = gunzipSync(gzipSync(new Uint8Array(size).fill(7)));
@@ -53,7 +55,8 @@ class ZlibBudgetTest {
                 .contains("does not fit in the memory this server sets aside");
         assertThat(ENGINE.bodies().heldBytes()).isZero();
         assertThat(text(get(w, "http://x/hold?size=" + fits))).isEqualTo("holding");
-        // The request ends just after its response: then its streams are freed.
+        assertThat(ENGINE.bodies().heldBytes()).as("counted while the stream holds it").isGreaterThanOrEqualTo(fits);
+        // The request ends when its waitUntil does: then its streams are freed.
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (ENGINE.bodies().heldBytes() != 0 && System.nanoTime() < deadline) {
             java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);

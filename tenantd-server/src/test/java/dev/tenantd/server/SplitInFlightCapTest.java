@@ -22,7 +22,7 @@ class SplitInFlightCapTest {
     void the_versions_of_a_split_deployment_share_the_scripts_cap_of_requests_in_flight() throws Exception {
         Limits limits = new Limits(30_000, 128, 50, 10L * 1024 * 1024, 1_000, 128 * 1024, 60_000, 100, 2);
         try (TestServer t = new TestServer(dir, List.of(), limits)) {
-            String code = "export default { async fetch() { await new Promise((r) => setTimeout(r, 5000)); "
+            String code = "export default { async fetch() { await new Promise((r) => setTimeout(r, 15000)); "
                     + "return new Response('%s'); } };";
             String url = t.accountApi("/workers/scripts/split");
             assertThat(t.putModule(url, "{\"main_module\":\"w.js\"}", "w.js", code.formatted("one")).status()).isEqualTo(200);
