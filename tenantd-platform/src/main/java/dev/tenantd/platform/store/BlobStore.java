@@ -86,6 +86,15 @@ public final class BlobStore {
         }
     }
 
+    /** Flushes a directory's entries to the disk; a file system that cannot (or a platform without it) is left as it is. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // not supported here: the rename stands as the file system keeps it
+        }
+    }
+
     private String store(byte[] content, String hash, String what) {
         Path target = path(hash);
         if (Files.exists(target)) {
@@ -96,6 +105,7 @@ public final class BlobStore {
         }
         Path tmp = null;
         try {
+            boolean freshPrefix = !Files.isDirectory(target.getParent());
             Files.createDirectories(target.getParent());
             tmp = Files.createTempFile(root.resolve("tmp"), hash, ".part");
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -111,6 +121,12 @@ public final class BlobStore {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            // The new name is on the disk too before a row that names the blob is committed: a
+            // power cut must not keep the row and lose the file's directory entry.
+            syncDirectory(target.getParent());
+            if (freshPrefix) {
+                syncDirectory(target.getParent().getParent());
             }
             return hash;
         } catch (IOException e) {
