@@ -79,10 +79,9 @@ public final class D1Databases implements AutoCloseable {
                                 "A database with that name already exists: '" + name + "'")))
                 .thenCompose(db -> engine.create(accountId, uuid).handle((ok, error) -> {
                     if (error != null) {
-                        // Whatever file the failed start made goes with its row (the next start's sweep
-                        // takes it if this cannot).
-                        engine.delete(accountId, uuid);
-                        catalogue.delete(accountId, uuid);
+                        // Whatever file the failed start made goes, then its row (the next start's sweep
+                        // sets the file aside if this cannot delete it).
+                        engine.delete(accountId, uuid).whenComplete((deleted, failed) -> catalogue.delete(accountId, uuid));
                         throw new java.util.concurrent.CompletionException(error);
                     }
                     return db;

@@ -122,18 +122,27 @@ final class D1Engine implements AutoCloseable {
         java.util.regex.Pattern name = java.util.regex.Pattern.compile(
                 "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\.sqlite(-wal|-shm|-journal)?");
         java.util.Set<String> moved = new java.util.TreeSet<>();
-        Path orphaned = dir.resolve("orphaned");
+        // A folder of this start's own: what an earlier start set aside is never replaced.
+        Path orphaned = dir.resolve("orphaned").resolve(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")
+                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()));
+        java.util.List<Path> candidates;
         try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                java.util.regex.Matcher m = name.matcher(f.getFileName().toString());
-                if (m.matches() && (moved.contains(m.group(1)) || !exists.test(m.group(1)))) {
+            candidates = files.toList();
+        } catch (IOException e) {
+            LOG.warn("D1: cannot list {} for database files no account has: {}", dir, e.toString());
+            return 0;
+        }
+        for (Path f : candidates) {
+            java.util.regex.Matcher m = name.matcher(f.getFileName().toString());
+            if (m.matches() && (moved.contains(m.group(1)) || !exists.test(m.group(1)))) {
+                try {
                     Files.createDirectories(orphaned);
-                    Files.move(f, orphaned.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(f, orphaned.resolve(f.getFileName()));
                     moved.add(m.group(1));
+                } catch (IOException e) {
+                    LOG.warn("D1: cannot set aside {}: {}", f, e.toString());
                 }
             }
-        } catch (IOException e) {
-            LOG.warn("D1: cannot set aside database files no account has in {}: {}", dir, e.toString());
         }
         if (!moved.isEmpty()) {
             LOG.warn("D1: the files of {} database(s) that no account has were moved to {}: {}. They were left by a "
