@@ -57,6 +57,9 @@ public final class OwnerOnlyFiles {
             }
         } catch (java.nio.file.NoSuchFileException | UnsupportedOperationException absentOrNotPosix) {
             // no such journal, or no POSIX permissions here
+        } catch (java.nio.file.FileSystemException cannot) {
+            // Another user's file, a read-only mount: opening it goes on as before this check.
+            LOG.warn("{} may be readable by other users and cannot be made owner-only: {}", file, cannot.toString());
         }
     }
 }
