@@ -359,7 +359,8 @@ public final class Main implements Callable<Integer> {
                 JsonNode value = table.get(k);
                 long max = LIMITS_IN_MS.contains(k) ? MAX_LIMIT_MS
                         : LIMITS_IN_BYTES_OR_MS.contains(k) ? Long.MAX_VALUE : Integer.MAX_VALUE;
-                if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() > max) {
+                if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() > max
+                        || value.asLong() < Integer.MIN_VALUE) {
                     throw new IllegalArgumentException("--config: [limits] " + k + " must be a whole number up to " + max
                             + " (got " + value + ")");
                 }

@@ -64,7 +64,8 @@ final class SecretFiles {
                     return readOrCreate(file, make);
                 } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
                     // A file system without hard links (some network and container mounts): a move
-                    // that refuses to replace a file made meanwhile.
+                    // that refuses a file that is there already (two starts at the very same moment
+                    // may still both move; the last one's value is the file's).
                     try {
                         Files.move(partial, file);
                     } catch (FileAlreadyExistsException raced) {

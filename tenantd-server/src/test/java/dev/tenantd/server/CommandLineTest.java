@@ -206,6 +206,7 @@ class CommandLineTest {
         // 2^32 + 128 read as an int was 128.
         refused("[limits]\nmemory-mb = 4294967424\n", "--config: [limits] memory-mb must be a whole number up to 2147483647");
         refused("[limits]\nsubrequests = 1.5\n", "[limits] subrequests must be a whole number");
+        refused("[limits]\nmemory-mb = -4294967168\n", "[limits] memory-mb must be a whole number");
         // Counted in nanoseconds by the server, where 10^13 ms would overflow into a negative budget.
         refused("[limits]\nstartup-ms = 10000000000000\n", "[limits] startup-ms must be a whole number up to 31536000000");
         refused("[limits]\nbuffered-bodies-mb = 9007199254740993\n", "[limits] buffered-bodies-mb must be a whole number");
