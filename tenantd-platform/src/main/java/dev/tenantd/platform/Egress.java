@@ -327,7 +327,10 @@ public final class Egress implements AutoCloseable {
         }
         // A request that breaks off (its connection closed or reset, an origin that answered and
         // stopped reading) is done too: its pump may wait for a drain that never comes.
-        req.exceptionHandler(failed -> held.requestDone());
+        req.exceptionHandler(failed -> {
+            body.cancel();
+            held.requestDone();
+        });
         pump(Vertx.currentContext(), req, body, held);
         return req.response();
     }

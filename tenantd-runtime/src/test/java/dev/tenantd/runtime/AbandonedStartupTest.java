@@ -15,7 +15,7 @@ class AbandonedStartupTest {
     @Test
     void an_isolate_whose_start_up_was_given_up_is_closed_when_its_last_call_returns() {
         JsEngine engine = JsEngine.start(EngineOptions.defaults().withJsThreads(1).withPrewarmedIsolates(0)
-                .withStartupCpuMs(30));
+                .withStartupCpuMs(20));
         try {
             int before = engine.openIsolates();
             // Flattening a rope of 256 M characters is one native call that checks for termination

@@ -105,7 +105,6 @@ public final class BlobStore {
         }
         Path tmp = null;
         try {
-            boolean freshPrefix = !Files.isDirectory(target.getParent());
             Files.createDirectories(target.getParent());
             tmp = Files.createTempFile(root.resolve("tmp"), hash, ".part");
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -124,10 +123,9 @@ public final class BlobStore {
             }
             // The new name is on the disk too before a row that names the blob is committed: a
             // power cut must not keep the row and lose the file's directory entry.
+            // And the prefix directory's own entry, which this put or another may just have made.
             syncDirectory(target.getParent());
-            if (freshPrefix) {
-                syncDirectory(target.getParent().getParent());
-            }
+            syncDirectory(target.getParent().getParent());
             return hash;
         } catch (IOException e) {
             deleteQuietly(tmp);
