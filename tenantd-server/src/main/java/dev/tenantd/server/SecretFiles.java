@@ -121,15 +121,6 @@ final class SecretFiles {
     }
 
     private static void tighten(Path file) throws IOException {
-        try {
-            Set<PosixFilePermission> now = Files.getPosixFilePermissions(file);
-            if (!OWNER_ONLY.containsAll(now)) {
-                Files.setPosixFilePermissions(file, OWNER_ONLY);
-                LOG.warn("{} could be read by other users ({}); it is readable by its owner only now", file,
-                        PosixFilePermissions.toString(now));
-            }
-        } catch (UnsupportedOperationException notPosix) {
-            // A file system without POSIX permissions: nothing to tighten.
-        }
+        dev.tenantd.platform.store.OwnerOnlyFiles.tightenOne(file);
     }
 }

@@ -47,7 +47,11 @@ public final class OwnerOnlyFiles {
         }
     }
 
-    private static void tightenOne(Path file) throws IOException {
+    /**
+     * Makes one existing file owner-only, saying so when others could read it; a file that is not
+     * there, or cannot be changed (another user's, a read-only mount: with a warning), is left.
+     */
+    public static void tightenOne(Path file) throws IOException {
         try {
             Set<PosixFilePermission> now = Files.getPosixFilePermissions(file);
             if (!OWNER_ONLY.containsAll(now)) {
