@@ -105,9 +105,23 @@ final class WorkerPool implements AutoCloseable {
      * The isolate is held until the call's future completes, so a retirement meanwhile waits for it.
      */
     <T> CompletableFuture<T> call(Script script, Function<Worker, CompletableFuture<T>> call) {
+        // An isolate that closed between being held and starting the call (it retired itself when
+        // its Intl objects grew, its last request ended) ran nothing of it: the call goes once
+        // more, to the isolate that takes its place.
+        return attempt(script, call).exceptionallyCompose(error -> notStarted(error)
+                ? attempt(script, call) : CompletableFuture.failedFuture(error));
+    }
+
+    private <T> CompletableFuture<T> attempt(Script script, Function<Worker, CompletableFuture<T>> call) {
         String key = script.current().id();
         Entry entry = hold(script);
         return loaded(script.ref(), key, entry).thenCompose(call).whenComplete((response, error) -> release(key, entry));
+    }
+
+    private static boolean notStarted(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                ? c.getCause() : error;
+        return cause instanceof dev.tenantd.runtime.InvocationException e && e.notStarted();
     }
 
     private Entry hold(Script script) {

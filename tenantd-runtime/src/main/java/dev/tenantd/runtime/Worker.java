@@ -297,7 +297,8 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         CompletableFuture<WorkerResponse> result = new CompletableFuture<>();
         mailbox.execute(() -> {
             if (closed) {
-                result.completeExceptionally(new InvocationException(Outcome.CANCELED, "The worker was unloaded."));
+                // Closed after it was handed this request (it retired, say): nothing ran, the pool sends it again.
+                result.completeExceptionally(InvocationException.notStarted("The worker was unloaded."));
                 return;
             }
             Invocation inv = open(options, result);
