@@ -63,6 +63,16 @@ final class RecordQuery {
     }
 
     static InvocationPage run(Connection db, InvocationQuery q, long budgetMs) throws SQLException {
+        return run(db, q, budgetMs, MAX_PENDING_BYTES);
+    }
+
+    /**
+     * Records a query holds decoded while it cannot yet tell where they go in its order: those of
+     * chunks whose invocations ran long, so that a later chunk may still hold an earlier record.
+     */
+    static final long MAX_PENDING_BYTES = 64L << 20;
+
+    static InvocationPage run(Connection db, InvocationQuery q, long budgetMs, long maxPendingBytes) throws SQLException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMs);
         // SQLite itself may scan many chunks for one row (filters on tags, outcomes, request ids
         // run in SQL): it is interrupted at the deadline too.
@@ -73,7 +83,7 @@ final class RecordQuery {
             }
         });
         try {
-            return scan(db, q, budgetMs, deadline);
+            return scan(db, q, budgetMs, deadline, maxPendingBytes);
         } catch (SQLException e) {
             if (System.nanoTime() - deadline > 0) {
                 throw tooBroad(0, budgetMs);
@@ -90,7 +100,8 @@ final class RecordQuery {
                 + "time range (since, until), a script, an outcome or a tag.");
     }
 
-    private static InvocationPage scan(Connection db, InvocationQuery q, long budgetMs, long deadline) throws SQLException {
+    private static InvocationPage scan(Connection db, InvocationQuery q, long budgetMs, long deadline, long maxPendingBytes)
+            throws SQLException {
         long scanned = 0;
         // Chunks that may hold a match, newest first; their records are decoded and filtered here.
         StringBuilder sql = new StringBuilder("SELECT " + CHUNK_COLUMNS + " FROM invocation_chunks WHERE account_id = ?");
@@ -113,7 +124,7 @@ final class RecordQuery {
         sql.append(" AND (last_ms < ? OR (last_ms = ? AND position < ?)) ORDER BY last_ms DESC, position DESC LIMIT ")
                 .append(CHUNKS_PER_READ);
         Predicate<InvocationEntry> matches = RecordFilter.of(q);
-        PriorityQueue<Positioned> pending = new PriorityQueue<>(NEWEST_FIRST);
+        Pending pending = new Pending(maxPendingBytes);
         Page page = new Page(q.limit());
         long lastMs = Long.MAX_VALUE;
         long position = Long.MAX_VALUE;
@@ -193,6 +204,44 @@ final class RecordQuery {
             Positioned last = records.get(kept - 1);
             return new InvocationPage(records.subList(0, kept).stream().map(Positioned::entry).toList(),
                     Optional.of(new InvocationCursor(last.entry().timeMillis(), last.position())));
+        }
+    }
+
+    /**
+     * Decoded records not yet in the page, newest first, and what they hold: past its bound the
+     * query is refused as too broad rather than hold an account's records in memory.
+     */
+    private static final class Pending {
+        private final PriorityQueue<Positioned> records = new PriorityQueue<>(NEWEST_FIRST);
+        private final long maxBytes;
+        private long bytes;
+
+        Pending(long maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+
+        boolean isEmpty() {
+            return records.isEmpty();
+        }
+
+        Positioned peek() {
+            return records.peek();
+        }
+
+        Positioned poll() {
+            Positioned p = records.poll();
+            bytes -= p.entry().approximateBytes();
+            return p;
+        }
+
+        void add(Positioned p) {
+            records.add(p);
+            bytes += p.entry().approximateBytes();
+            if (bytes > maxBytes) {
+                throw new PlatformException(Problem.INVALID_REQUEST, "The query holds more than " + (maxBytes >> 20)
+                        + " MB of records it cannot order yet (invocations that ran long overlap many others); narrow it "
+                        + "with a time range (since, until), a script, an outcome or a tag.");
+            }
         }
     }
 

@@ -119,6 +119,27 @@ class SqliteInvocationStoreTest extends InvocationStoreContract {
     }
 
     @Test
+    void a_query_that_would_hold_too_many_records_it_cannot_order_yet_is_refused_with_what_to_narrow() throws Exception {
+        // Each chunk holds a long invocation's record (started early) beside a recent one: no
+        // early record can be placed before the last chunk is read.
+        String big = "x".repeat(32 * 1024);
+        for (int i = 0; i < 60; i++) {
+            store.insert(List.of(entry("a", "", "w", 1_000 + i, "ok", 200, List.of(), "early " + i + big),
+                    entry("a", "", "w", 1_000_000 + i, "ok", 200, List.of(), "late " + i)));
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("invocations.sqlite"))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> RecordQuery.run(c,
+                    InvocationQuery.all("a").withLimit(InvocationQuery.MAX_LIMIT), 10_000, 1L << 20))
+                    .isInstanceOfSatisfying(dev.tenantd.platform.PlatformException.class,
+                            e -> assertThat(e.problem()).isEqualTo(dev.tenantd.platform.Problem.INVALID_REQUEST))
+                    .hasMessageContaining("records it cannot order yet").hasMessageContaining("narrow it");
+            // With room for them, the same query answers, newest first.
+            assertThat(RecordQuery.run(c, InvocationQuery.all("a").withLimit(InvocationQuery.MAX_LIMIT), 10_000, 64L << 20)
+                    .entries()).hasSize(120).first().extracting(InvocationEntry::timeMillis).isEqualTo(1_000_059L);
+        }
+    }
+
+    @Test
     void a_read_waits_a_bounded_time_for_a_connection() throws Exception {
         org.sqlite.SQLiteDataSource source = new org.sqlite.SQLiteDataSource();
         source.setUrl("jdbc:sqlite:" + dir.resolve("waiting.sqlite"));
