@@ -29,11 +29,11 @@ class EgressConnectionSharesTest {
         vertx.close().await(30, TimeUnit.SECONDS);
     }
 
-    private static void eventually(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    private static void eventually(java.util.function.BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.sleep(10);
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
     }
 

@@ -34,7 +34,7 @@ public final class InvocationRecorder implements AutoCloseable {
     private final Optional<InvocationStore> store;
     private final ObservabilitySettings settings;
     private final Clock clock;
-    private final BlockingQueue<InvocationEntry> queue;
+    private final BlockingQueue<Queued> queue;
     private final Optional<ScheduledExecutorService> writer;
     private final AtomicLong dropped = new AtomicLong();
     /** What the queued records hold, by {@link InvocationEntry#approximateBytes}. */
@@ -112,10 +112,14 @@ public final class InvocationRecorder implements AutoCloseable {
         this.stacks = Objects.requireNonNull(mapping);
     }
 
+    /** A record waiting for the writer, with its size as it was counted when queued. */
+    private record Queued(InvocationEntry entry, long bytes) {
+    }
+
     /** Queues a finished record for the writer; a full queue drops it. Never blocks. */
     public void offer(InvocationEntry entry) {
         long size = entry.approximateBytes();
-        if (queuedBytes.addAndGet(size) > MAX_QUEUED_BYTES || !queue.offer(entry)) {
+        if (queuedBytes.addAndGet(size) > MAX_QUEUED_BYTES || !queue.offer(new Queued(entry, size))) {
             queuedBytes.addAndGet(-size);
             long n = dropped.incrementAndGet();
             if (n == 1 || n % 10_000 == 0) {
@@ -147,12 +151,13 @@ public final class InvocationRecorder implements AutoCloseable {
      */
     void flush() {
         InvocationStore target = store.orElseThrow();
-        List<InvocationEntry> batch = new ArrayList<>(Math.min(BATCH, settings.queueSize()));
+        List<Queued> drained = new ArrayList<>(Math.min(BATCH, settings.queueSize()));
         int left = queue.size();
-        while (left > 0 && queue.drainTo(batch, Math.min(BATCH, left)) > 0) {
-            left -= batch.size();
-            queuedBytes.addAndGet(-batch.stream().mapToLong(InvocationEntry::approximateBytes).sum());
-            batch.replaceAll(this::mapped);
+        while (left > 0 && queue.drainTo(drained, Math.min(BATCH, left)) > 0) {
+            left -= drained.size();
+            queuedBytes.addAndGet(-drained.stream().mapToLong(Queued::bytes).sum());
+            List<InvocationEntry> batch = drained.stream().map(q -> mapped(q.entry())).toList();
+            drained.clear();
             try {
                 target.insert(batch);
                 written.addAndGet(batch.size());
@@ -161,7 +166,6 @@ public final class InvocationRecorder implements AutoCloseable {
                 LOG.warn("invocation records: storing {} record(s) failed ({} dropped so far): {}", batch.size(), n,
                         e.toString());
             }
-            batch.clear();
         }
     }
 
