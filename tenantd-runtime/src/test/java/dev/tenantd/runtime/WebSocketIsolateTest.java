@@ -120,16 +120,19 @@ class WebSocketIsolateTest {
 
     @Test
     void two_ends_accepted_in_one_isolate_talk_on_their_budget_until_its_cpu_limit_ends_them() throws Exception {
+        List<InvocationRecord> ended = new java.util.concurrent.CopyOnWriteArrayList<>();
         Worker worker = Engines.load(Engines.module("""
                 let closedWith = 'open';
+                let messages = 0;
                 export default { fetch(request) {
-                  if (new URL(request.url).pathname === '/state') return new Response(closedWith);
+                  if (new URL(request.url).pathname === '/state') return new Response(closedWith + ' ' + messages);
                   const [a, b] = new WebSocketPair();
                   a.accept();
                   b.accept();
                   for (const end of [a, b]) {
                     // each end answers what it receives: the two would talk for ever
                     end.addEventListener('message', (event) => {
+                      messages++;
                       let n = 0;
                       while (n < 1e5) n++;
                       try { end.send(event.data); } catch {}
@@ -138,18 +141,28 @@ class WebSocketIsolateTest {
                   }
                   a.send('ping');
                   return new Response('started');
-                } };"""));
+                } };"""), new Engines.RecordingHost() {
+            @Override
+            public void invocationEnded(InvocationRecord record) {
+                ended.add(record);
+            }
+        });
         InvocationLimits limits = new InvocationLimits(200, 50, 60_000, 128 * 1024);
         assertThat(Engines.text(Engines.get(worker.fetch(new WorkerRequest("GET", "http://ws.test/", List.of(), null),
                 limits)))).isEqualTo("started");
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String state;
-        do {
-            state = Engines.text(Engines.get(worker, "http://ws.test/state"));
-            assertThat(System.nanoTime()).as("the conversation ended; it is still " + state).isLessThan(until);
-        } while (state.equals("open"));
-        assertThat(state).isEqualTo("closed 1011");
-        assertThat(worker.openWebSockets()).isZero();
+        while (worker.openWebSockets() > 0) {
+            assertThat(System.nanoTime()).as("the conversation ended; it is at " + Engines.text(Engines.get(worker,
+                    "http://ws.test/state"))).isLessThan(until);
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        // Each end's events ran on the budget its accept gave it, and the CPU limit ended them.
+        assertThat(ended).extracting(InvocationRecord::outcome).contains(Outcome.EXCEEDED_CPU);
+        String[] state = Engines.text(Engines.get(worker, "http://ws.test/state")).split(" ");
+        assertThat(Integer.parseInt(state[state.length - 1])).as("messages handled").isGreaterThan(100);
+        // The end whose budget was left saw the close, with 1011; when the last turns of both spent
+        // what they had left, neither runs code any more, and no close event runs.
+        assertThat(String.join(" ", List.of(state).subList(0, state.length - 1))).isIn("closed 1011", "open");
         worker.close();
     }
 
