@@ -31,7 +31,7 @@ public final class SqliteD1Catalogue implements D1Catalogue, AutoCloseable {
     public static SqliteD1Catalogue open(Path dataDir) {
         try {
             // The catalogue's table is part of tenantd.db's schema; migrating again is a no-op.
-            SQLiteDataSource dataSource = SqliteFiles.migrated(dataDir.resolve("tenantd.db"), "classpath:db/tenantd/sqlite");
+            SQLiteDataSource dataSource = SqliteFiles.tenantd(dataDir);
             return new SqliteD1Catalogue(dataSource.getConnection());
         } catch (Exception e) {
             throw new TenantdException("cannot open the D1 catalogue in " + dataDir + ": " + e.getMessage(), e);

@@ -3,6 +3,7 @@ package dev.tenantd.store.sqlite;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.callback.Callback;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -15,8 +16,16 @@ final class SqliteFiles {
     private SqliteFiles() {
     }
 
-    /** A data source for {@code file} (its directory created if needed) whose schema is migrated from {@code migrations}. */
-    static SQLiteDataSource migrated(Path file, String migrations) throws Exception {
+    /** The platform's own database, {@code tenantd.db} in {@code dataDir}, migrated. */
+    static SQLiteDataSource tenantd(Path dataDir) throws Exception {
+        return migrated(dataDir.resolve("tenantd.db"), "classpath:db/tenantd/sqlite", new DuplicateVersionNumbers());
+    }
+
+    /**
+     * A data source for {@code file} (its directory created if needed) whose schema is migrated
+     * from {@code migrations}, with {@code callbacks} around the migrations.
+     */
+    static SQLiteDataSource migrated(Path file, String migrations, Callback... callbacks) throws Exception {
         Files.createDirectories(file.toAbsolutePath().getParent());
         dev.tenantd.platform.store.OwnerOnlyFiles.ensure(file);
         SQLiteConfig config = new SQLiteConfig();
@@ -29,6 +38,7 @@ final class SqliteFiles {
         Flyway.configure(SqliteFiles.class.getClassLoader())
                 .dataSource(dataSource)
                 .locations(migrations)
+                .callbacks(callbacks)
                 .load()
                 .migrate();
         return dataSource;

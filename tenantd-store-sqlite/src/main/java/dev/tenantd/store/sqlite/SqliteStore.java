@@ -64,7 +64,7 @@ public final class SqliteStore implements Store {
     /** Opens (creating and migrating if needed) {@code tenantd.db} in a directory. */
     public static SqliteStore open(Path dataDir) {
         try {
-            SQLiteDataSource dataSource = SqliteFiles.migrated(dataDir.resolve("tenantd.db"), "classpath:db/tenantd/sqlite");
+            SQLiteDataSource dataSource = SqliteFiles.tenantd(dataDir);
             return new SqliteStore(dataSource);
         } catch (Exception e) {
             throw new TenantdException("cannot open the database in " + dataDir + ": " + e.getMessage(), e);

@@ -42,6 +42,45 @@ class MigrationTest {
     }
 
     @Test
+    void versions_that_shared_a_number_before_numbers_were_unique_keep_the_oldest_and_number_the_rest_after_it()
+            throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("tenantd.db");
+        Flyway.configure(SqliteStore.class.getClassLoader()).dataSource(url, null, null)
+                .locations("classpath:db/tenantd/sqlite").target("4").load().migrate();
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO accounts VALUES ('acct', 'acct', '2026-01-01T00:00:00Z')");
+            for (String script : new String[] {"one", "two"}) {
+                st.execute("INSERT INTO scripts (id, account_id, namespace_id, name, current_version_id, tags, created_on, "
+                        + "modified_on) VALUES ('" + script + "', 'acct', '', '" + script + "', '" + script
+                        + "-d', '[]', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z')");
+            }
+            // Script "one": two uploads both stored number 2, and two more both stored 3; "two" is as it should be.
+            String[][] versions = {{"one-a", "one", "1", "01"}, {"one-c", "one", "2", "03"}, {"one-b", "one", "2", "02"},
+                    {"one-d", "one", "3", "04"}, {"one-e", "one", "3", "04"}, {"two-a", "two", "1", "01"},
+                    {"two-b", "two", "2", "02"}};
+            for (String[] v : versions) {
+                st.execute("INSERT INTO script_versions (id, script_id, number, main_module, service_worker, "
+                        + "compatibility_date, compatibility_flags, modules, bindings, etag, startup_time_ms, created_on) "
+                        + "VALUES ('" + v[0] + "', '" + v[1] + "', " + v[2] + ", 'w.js', 0, '2024-01-01', '[]', '[]', '[]', "
+                        + "'e', 3, '2026-01-" + v[3] + "T00:00:00Z')");
+            }
+        }
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            assertThat(store.versions(ScriptRef.plain("acct", "one"))).extracting(v -> v.id() + "=" + v.number())
+                    .containsExactlyInAnyOrder("one-a=1", "one-b=2", "one-d=3", "one-c=4", "one-e=5");
+            assertThat(store.versions(ScriptRef.plain("acct", "two"))).extracting(v -> v.id() + "=" + v.number())
+                    .containsExactlyInAnyOrder("two-a=1", "two-b=2");
+        }
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+                java.sql.ResultSet unique = st.executeQuery(
+                        "SELECT COUNT(*) FROM pragma_index_list('script_versions') WHERE name = 'script_versions_by_script' "
+                                + "AND \"unique\" = 1")) {
+            assertThat(unique.next()).isTrue();
+            assertThat(unique.getInt(1)).as("numbers are unique by index").isEqualTo(1);
+        }
+    }
+
+    @Test
     void versions_stored_with_their_asset_manifests_inline_name_a_stored_manifest_and_those_without_none() throws Exception {
         String url = "jdbc:sqlite:" + dir.resolve("tenantd.db");
         Flyway.configure(SqliteStore.class.getClassLoader()).dataSource(url, null, null)
