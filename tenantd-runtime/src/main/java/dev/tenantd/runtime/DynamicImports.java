@@ -51,10 +51,7 @@ final class DynamicImports {
      */
     static boolean mayCallImport(String source) {
         for (int at = source.indexOf("import"); at >= 0; at = source.indexOf("import", at + 1)) {
-            int next = at + KEYWORD_LENGTH;
-            while (next < source.length() && Character.isWhitespace(source.charAt(next))) {
-                next++;
-            }
+            int next = JsLiterals.skipWhitespace(source, at + KEYWORD_LENGTH);
             if (next < source.length() && (source.charAt(next) == '(' || source.charAt(next) == '/')) {
                 return true;
             }

@@ -153,13 +153,14 @@ final class JsLiterals {
         if (at < n && s.charAt(at) == 'u') {
             at++;
             if (at < n && s.charAt(at) == '{') {
+                // Any number of digits (leading zeros are allowed); the value past the last code point is kept just past it.
                 int close = at + 1;
                 int value = 0;
-                while (close < n && close - at <= 8 && Character.digit(s.charAt(close), 16) >= 0) {
-                    value = value * 16 + Character.digit(s.charAt(close), 16);
+                while (close < n && Character.digit(s.charAt(close), 16) >= 0) {
+                    value = Math.min(value * 16 + Character.digit(s.charAt(close), 16), Character.MAX_CODE_POINT + 1);
                     close++;
                 }
-                if (close < n && s.charAt(close) == '}' && Character.isValidCodePoint(value)) {
+                if (close > at + 1 && close < n && s.charAt(close) == '}' && Character.isValidCodePoint(value)) {
                     into.appendCodePoint(value);
                     return close + 1;
                 }

@@ -51,7 +51,7 @@ final class WorkerTimers {
      * set by top-level code, as on Workers, would fire with no invocation to charge its CPU time to
      * and no limit to end it. Refused too when {@link #MAX_PENDING} timers are pending.
      */
-    private int set(int id, long delay) {
+    int set(int id, long delay) {
         Invocation owner = isolate.current();
         if (owner == null) {
             return NO_INVOCATION;
@@ -60,8 +60,17 @@ final class WorkerTimers {
             return TOO_MANY;
         }
         owner.timers.add(id);
-        owners.put(id, owner);
-        timers.put(id, scheduler.schedule(() -> isolate.post(() -> fire(id)), delay, TimeUnit.MILLISECONDS));
+        Invocation before = owners.put(id, owner);
+        if (before != null && before != owner) {
+            before.timers.remove(id);
+        }
+        // An id still pending is set again only if the runtime's ids came round: the timer it
+        // named is replaced, and cancelled, never left in the scheduler's queue with no way to reach it.
+        ScheduledFuture<?> replaced = timers.put(id, scheduler.schedule(() -> isolate.post(() -> fire(id)), delay,
+                TimeUnit.MILLISECONDS));
+        if (replaced != null) {
+            replaced.cancel(false);
+        }
         return SET;
     }
 

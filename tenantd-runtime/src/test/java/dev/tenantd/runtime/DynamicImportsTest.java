@@ -30,6 +30,9 @@ class DynamicImportsTest {
         assertThat(DynamicImports.mayCallImport("await import('x')")).isTrue();
         assertThat(DynamicImports.mayCallImport("await import \n ('x')")).isTrue();
         assertThat(DynamicImports.mayCallImport("await import /* c */ ('x')")).isTrue();
+        // JavaScript's white space is more than Java's: a no-break space or a byte order mark as well.
+        assertThat(DynamicImports.mayCallImport("await import\u00A0('x')")).isTrue();
+        assertThat(DynamicImports.mayCallImport("await import\uFEFF('x')")).isTrue();
         assertThat(DynamicImports.mayCallImport("const s = 'import('")).isTrue();
         assertThat(DynamicImports.mayCallImport("import")).isFalse();
     }

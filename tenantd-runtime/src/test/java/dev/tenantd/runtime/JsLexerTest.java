@@ -144,6 +144,9 @@ class JsLexerTest {
     void collects_identifiers_with_escapes_decoded() {
         JsLexer.Lexed lexed = JsLexer.lex("let $00000 = 1, \\u0024\\u{30}0001 = 2; o.prop; 'notAName'");
         assertThat(lexed.identifiers()).contains("$00000", "$00001", "prop", "let", "o").doesNotContain("notAName");
+        // Leading zeros are allowed in a braced escape, as many as the writer likes.
+        assertThat(JsLexer.lex("let \\u{0000000024}00002 = 3;").identifiers()).contains("$00002");
+        assertThat(JsLexer.lex("let a\\u{}b, c\\u{00110000}d;").identifiers()).doesNotContain("ab", "cd");
     }
 
     @Test

@@ -10,7 +10,13 @@ function timers_arm(callback, delay, args, repeat) {
   if (typeof callback !== 'function') {
     throw new TypeError('The "callback" argument must be of type function.');
   }
-  const id = ++timers_nextId;
+  // Ids stay small integers (the host takes them as 32-bit ones): after the largest they start
+  // again at 1, passing over those still pending.
+  let id = timers_nextId;
+  do {
+    id = id >= 0x7fffffff ? 1 : id + 1;
+  } while (timers_pending.has(id));
+  timers_nextId = id;
   const ms = MathMax(0, Number(delay) || 0);
   const refused = host.setTimer(id, ms);
   if (refused === 1) {
