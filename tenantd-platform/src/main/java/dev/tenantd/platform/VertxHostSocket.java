@@ -17,9 +17,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A worker's TCP connection on a Vert.x socket. Received data waits here up to
- * {@link #READ_AHEAD} bytes, then the socket stops reading until the worker reads: the
- * peer is held back by TCP flow control, never by memory. Every state change happens on
- * the socket's event loop.
+ * {@link #READ_AHEAD} bytes, then the connection stops reading from the network until the
+ * worker reads: the peer is held back by TCP flow control, never by memory. Every state change
+ * happens on the socket's event loop.
  */
 final class VertxHostSocket implements HostSocket {
     /** Bytes received ahead of the worker's reads; also the most one read returns. */
@@ -50,6 +50,11 @@ final class VertxHostSocket implements HostSocket {
     private Future<Void> writing = Future.succeededFuture();
     /** The connection closed (by either side): no more pieces are written. */
     private boolean lost;
+    /**
+     * A TLS upgrade has begun and not finished: whatever is received meanwhile was read before the
+     * handshake, in plain text anyone on the path could have sent, and is dropped.
+     */
+    private boolean upgrading;
 
     VertxHostSocket(NetSocket socket, String remoteAddress, String hostname, ClientSSLOptions tls) {
         this.socket = socket;
@@ -159,8 +164,7 @@ final class VertxHostSocket implements HostSocket {
     @Override
     public CompletableFuture<Void> shutdownOutput() {
         return onLoop(() -> afterWrites(() -> {
-            Channel channel = ((NetSocketInternal) socket).channelHandlerContext().channel();
-            if (channel instanceof DuplexChannel duplex) {
+            if (channel() instanceof DuplexChannel duplex) {
                 io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
                 duplex.shutdownOutput().addListener(f -> {
                     if (f.isSuccess()) {
@@ -180,15 +184,18 @@ final class VertxHostSocket implements HostSocket {
         return onLoop(() -> afterWrites(() -> {
             // What arrived before the handshake and was not read is plaintext that anyone on the
             // path could have sent: it must not be read as if it came over TLS. A read still
-            // waiting on the plain connection ends with it.
+            // waiting on the plain connection ends with it. What the connection had read and not
+            // delivered yet, being paused, comes while the upgrade runs, and is dropped too.
             boolean paused = receivedBytes >= READ_AHEAD;
             received.clear();
             receivedBytes = 0;
             completePending(END);
+            upgrading = true;
+            Future<Void> upgraded = socket.upgradeToSsl(tls, hostname, null).andThen(done -> upgrading = false);
             if (paused && !closed) {
-                socket.resume();
+                resumeReading();
             }
-            return socket.upgradeToSsl(tls, hostname, null);
+            return upgraded;
         }));
     }
 
@@ -213,8 +220,27 @@ final class VertxHostSocket implements HostSocket {
         });
     }
 
+    /** The connection's channel, under the Vert.x socket. */
+    Channel channel() {
+        return ((NetSocketInternal) socket).channelHandlerContext().channel();
+    }
+
+    /**
+     * Stops reading from the network. Pausing the Vert.x socket alone only stops delivery: it
+     * reads on until a queue of its own holds 16 reads of up to 64 KiB each, beside the read-ahead.
+     */
+    private void pauseReading() {
+        socket.pause();
+        channel().config().setAutoRead(false);
+    }
+
+    private void resumeReading() {
+        socket.resume();
+        channel().config().setAutoRead(true);
+    }
+
     private void received(Buffer buffer) {
-        if (closed) {
+        if (closed || upgrading) {
             return;
         }
         received.add(buffer);
@@ -225,7 +251,7 @@ final class VertxHostSocket implements HostSocket {
             read.complete(take());
         }
         if (receivedBytes >= READ_AHEAD) {
-            socket.pause();
+            pauseReading();
         }
     }
 
@@ -238,7 +264,7 @@ final class VertxHostSocket implements HostSocket {
             received.addFirst(first.getBuffer(READ_AHEAD, first.length()));
             receivedBytes -= READ_AHEAD;
             if (receivedBytes < READ_AHEAD && !closed) {
-                socket.resume();
+                resumeReading();
             }
             return part;
         }
@@ -249,7 +275,7 @@ final class VertxHostSocket implements HostSocket {
             receivedBytes -= next.length();
         }
         if (receivedBytes < READ_AHEAD && !closed) {
-            socket.resume();
+            resumeReading();
         }
         return out.getBytes();
     }

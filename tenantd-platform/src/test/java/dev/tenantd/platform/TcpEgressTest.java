@@ -217,6 +217,72 @@ class TcpEgressTest {
     }
 
     @Test
+    void a_paused_connection_reads_nothing_more_from_the_network_than_its_read_ahead_and_the_read_under_way()
+            throws Exception {
+        CompletableFuture<Void> stalled = new CompletableFuture<>();
+        byte[] block = new byte[64 * 1024];
+        NetServer server = server(new NetServerOptions(), socket -> socket.handler(go -> {
+            Runnable[] pump = new Runnable[1];
+            pump[0] = () -> {
+                while (!socket.writeQueueFull()) {
+                    socket.write(Buffer.buffer(block));
+                }
+                stalled.complete(null);
+                socket.drainHandler(v -> pump[0].run());
+            };
+            pump[0].run();
+        }));
+        VertxHostSocket socket = (VertxHostSocket) await(egress.connect(new SocketRequest("127.0.0.1",
+                server.actualPort(), SocketRequest.SecureTransport.OFF), LOOPBACK_ALLOWED));
+        AtomicLong fromNetwork = new AtomicLong();
+        socket.channel().pipeline().addFirst(new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object message) {
+                if (message instanceof io.netty.buffer.ByteBuf bytes) {
+                    fromNetwork.addAndGet(bytes.readableBytes());
+                }
+                ctx.fireChannelRead(message);
+            }
+        });
+        await(socket.write(bytes("GO")));
+        await(stalled);
+        // Reading stops once the read-ahead is full: then nothing more comes from the network,
+        // however much the peer has to send.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (await(socket.unreadBytes()) < VertxHostSocket.READ_AHEAD && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        long seen;
+        do {
+            seen = fromNetwork.get();
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
+        } while (fromNetwork.get() != seen && System.nanoTime() < deadline);
+        long unread = await(socket.unreadBytes());
+        assertThat(unread).isGreaterThanOrEqualTo(VertxHostSocket.READ_AHEAD);
+        assertThat(fromNetwork.get() - unread).as("bytes read from the network and held beside the read-ahead")
+                .isLessThanOrEqualTo(VertxHostSocket.READ_AHEAD);
+        socket.close();
+    }
+
+    @Test
+    void close_ends_a_connection_at_once_even_when_its_peer_has_stopped_reading() throws Exception {
+        NetServer server = server(new NetServerOptions(), NetSocket::pause);
+        VertxHostSocket socket = (VertxHostSocket) await(egress.connect(new SocketRequest("127.0.0.1",
+                server.actualPort(), SocketRequest.SecureTransport.OFF), LOOPBACK_ALLOWED));
+        // More than the TCP buffers of both ends take: the write can never end.
+        CompletableFuture<Void> write = socket.write(new byte[64 * 1024 * 1024]);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (socket.channel().isWritable() && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        assertThat(socket.channel().isWritable()).as("the connection holds bytes its peer does not take").isFalse();
+        socket.close();
+        socket.channel().closeFuture().get(30, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> await(write)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(InvocationException.class);
+    }
+
+    @Test
     void tls_from_the_start_verifies_the_certificate_for_the_name_the_worker_gave() throws Exception {
         NetServer server = server(new NetServerOptions().setSsl(true).setKeyCertOptions(certificate.keyCertOptions()),
                 socket -> socket.handler(b -> socket.write(Buffer.buffer("tls:" + b))));
