@@ -10,8 +10,8 @@ import java.util.Optional;
  * ({@code [egress]} in tenantd.toml), the dispatch namespace's and the script's own.
  * A level below the platform can only narrow what the levels above it let through:
  * every block list applies, every non-empty allow list must name the host or address,
- * and a non-public address (see {@link SpecialAddresses}) is reachable only when the
- * platform's allow list names it. A namespace or script allow list that names such an
+ * and a non-public address (see {@link SpecialAddresses}), or one of this machine's own
+ * ({@link OwnAddresses}), is reachable only when the platform's allow list names it. A namespace or script allow list that names such an
  * address restricts the worker to it but does not open it.
  *
  * @param platform  the operator's policy, the only one that can open non-public addresses
@@ -54,11 +54,18 @@ public record EgressPolicies(EgressPolicy platform, EgressPolicy namespace, Egre
 
     /** Why a connection to {@code host} at {@code address} is refused, or empty if it may go. */
     Optional<String> refusal(String host, InetAddress address) {
+        return refusal(host, address, OwnAddresses.MACHINE);
+    }
+
+    /** The same, with {@code own} for the machine's own addresses. */
+    Optional<String> refusal(String host, InetAddress address, OwnAddresses own) {
         Optional<String> listed = listRefusal(host, Optional.of(address));
         if (listed.isPresent()) {
             return listed;
         }
-        Optional<String> special = SpecialAddresses.whyNotPublic(address);
+        Optional<String> special = SpecialAddresses.whyNotPublic(address)
+                .or(() -> own.contains(address) ? Optional.of(address.getHostAddress() + " is an address of this server")
+                        : Optional.empty());
         if (special.isPresent() && !platform.names(host, Optional.of(address))) {
             return Optional.of(special.get() + "; only the platform's egress allow list can open it");
         }
