@@ -56,7 +56,8 @@ final class VertxHostSocket implements HostSocket {
      */
     private boolean upgrading;
 
-    VertxHostSocket(NetSocket socket, String remoteAddress, String hostname, ClientSSLOptions tls) {
+    /** {@code whenClosed} runs once, when the connection has closed, by either side. */
+    VertxHostSocket(NetSocket socket, String remoteAddress, String hostname, ClientSSLOptions tls, Runnable whenClosed) {
         this.socket = socket;
         this.context = Vertx.currentContext();
         this.remoteAddress = remoteAddress;
@@ -72,6 +73,7 @@ final class VertxHostSocket implements HostSocket {
             if (write != null) {
                 write.tryFail(new InvocationException(Outcome.EXCEPTION, "Error", "The socket is closed."));
             }
+            whenClosed.run();
         });
         socket.exceptionHandler(this::failed);
     }

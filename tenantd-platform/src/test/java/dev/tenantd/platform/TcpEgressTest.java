@@ -283,6 +283,54 @@ class TcpEgressTest {
     }
 
     @Test
+    void a_worker_holds_its_share_of_sockets_from_asking_until_the_connection_has_closed() throws Exception {
+        NetServer server = server(new NetServerOptions(), socket -> socket.handler(socket::write));
+        SocketShares shares = new SocketShares(3, 2);
+        TcpEgress capped = new TcpEgress(vertx, Optional.empty(), shares);
+        try {
+            SocketRequest request = new SocketRequest("127.0.0.1", server.actualPort(), SocketRequest.SecureTransport.OFF);
+            HostSocket first = await(capped.connect(request, LOOPBACK_ALLOWED, "worker-a"));
+            HostSocket second = await(capped.connect(request, LOOPBACK_ALLOWED, "worker-a"));
+            assertThatThrownBy(() -> await(capped.connect(request, LOOPBACK_ALLOWED, "worker-a")))
+                    .isInstanceOf(ExecutionException.class).cause()
+                    .hasMessage("Too many open sockets: this worker holds 2 TCP sockets (open or opening) at once; "
+                            + "close some first.");
+            HostSocket other = await(capped.connect(request, LOOPBACK_ALLOWED, "worker-b"));
+            assertThatThrownBy(() -> await(capped.connect(request, LOOPBACK_ALLOWED, "worker-c")))
+                    .isInstanceOf(ExecutionException.class).cause()
+                    .hasMessageStartingWith("Too many open sockets: the server holds its most TCP sockets for workers (3)");
+            // A connection that could not be made gives its share back at once; one closed, once it has closed.
+            first.close();
+            ((VertxHostSocket) first).channel().closeFuture().get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (shares.held() > 2 && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+            assertThat(shares.held()).isEqualTo(2);
+            try (java.net.Socket held = new java.net.Socket()) {
+                held.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+                assertThatThrownBy(() -> await(capped.connect(new SocketRequest("127.0.0.1", held.getLocalPort(),
+                        SocketRequest.SecureTransport.OFF), LOOPBACK_ALLOWED, "worker-a")))
+                        .isInstanceOf(ExecutionException.class).cause().hasMessageStartingWith("proxy request failed");
+            }
+            assertThat(shares.held()).isEqualTo(2);
+            HostSocket again = await(capped.connect(request, LOOPBACK_ALLOWED, "worker-a"));
+            await(again.write(bytes("ping")));
+            assertThat(readFully(again, 4)).isEqualTo("ping");
+            for (HostSocket socket : List.of(second, other, again)) {
+                socket.close();
+            }
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (shares.held() > 0 && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+            assertThat(shares.held()).isZero();
+        } finally {
+            capped.close();
+        }
+    }
+
+    @Test
     void tls_from_the_start_verifies_the_certificate_for_the_name_the_worker_gave() throws Exception {
         NetServer server = server(new NetServerOptions().setSsl(true).setKeyCertOptions(certificate.keyCertOptions()),
                 socket -> socket.handler(b -> socket.write(Buffer.buffer("tls:" + b))));
