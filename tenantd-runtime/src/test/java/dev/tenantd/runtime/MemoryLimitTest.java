@@ -43,10 +43,16 @@ class MemoryLimitTest {
                 Arguments.of("copies of a typed array by toReversed", """
                         const a = new Uint8Array(100 * 1024 * 1024); const k = [];
                         for (let i = 0; i < 4; i++) k.push(a.toReversed());"""),
+                Arguments.of("copies of a shared buffer by slice, its constructor unset", """
+                        const a = new SharedArrayBuffer(100 * 1024 * 1024); a.constructor = undefined; const k = [];
+                        for (let i = 0; i < 4; i++) { const c = a.slice(0); new Uint8Array(c).fill(1); k.push(c); }"""),
                 Arguments.of("a resizable buffer grown", """
                         const b = new ArrayBuffer(16, { maxByteLength: 1 << 30 }); b.resize(1 << 30); new Uint8Array(b).fill(1);"""),
                 Arguments.of("a buffer transferred to a larger one",
                         "const b = new ArrayBuffer(16).transfer(1 << 30); new Uint8Array(b).fill(1);"),
+                Arguments.of("WebAssembly memory made large, its size a BigInt", """
+                        const m = new WebAssembly.Memory({ initial: 4096n, maximum: 4096n, address: 'i64' });
+                        new Uint8Array(m.buffer).fill(1);"""),
                 Arguments.of("WebAssembly memory made large",
                         "new Uint8Array(new WebAssembly.Memory({ initial: 8192 }).buffer).fill(1);"),
                 Arguments.of("WebAssembly memories grown", """
@@ -164,6 +170,34 @@ class MemoryLimitTest {
     }
 
     @Test
+    void shared_buffers_a_worker_keeps_count_in_its_later_requests_however_small() {
+        // The engine's statistics leave SharedArrayBuffers out altogether: counted only in the
+        // turn that made them, or not at all when small, kept ones would grow past any limit.
+        Worker w = load(Engines.module("""
+                const kept = [];
+                export default { fetch() {
+                  for (let i = 0; i < 2048; i++) { const b = new SharedArrayBuffer(8 * 1024); new Uint8Array(b).fill(1); kept.push(b); }
+                  return new Response(String(kept.length));
+                } };"""));
+        long rssBefore = ResidentMemory.bytes();
+        Outcome ended = null;
+        int served = 0;
+        for (int i = 1; i <= 24 && ended == null; i++) {
+            try {
+                get(w, "http://x/");
+                served++;
+            } catch (InvocationException e) {
+                ended = e.outcome();
+            }
+        }
+        assertThat(ended).as("the request that would take the buffers past 128 MB, after " + served).isEqualTo(
+                Outcome.EXCEEDED_MEMORY);
+        assertThat(served).as("requests served (16 MB each)").isBetween(4, 8);
+        assertThat(ResidentMemory.bytes() - rssBefore).as("memory the process took").isLessThan(192 * MB);
+        w.close();
+    }
+
+    @Test
     void memory_let_go_counts_as_free_whether_or_not_it_was_ever_written() {
         // Buffers never written take no resident pages, so the process's resident memory
         // does not drop when they are freed: what a collection gave back is measured by the engine.
@@ -184,9 +218,14 @@ class MemoryLimitTest {
                 export default { fetch() {
                   let calls = 0; const n = { valueOf() { return calls++ === 0 ? 16 : 512 * 1024 * 1024; } };
                   let reads = 0; const like = { get length() { return reads++ === 0 ? 1 : 64 * 1024 * 1024; } };
-                  return new Response(new ArrayBuffer(n).byteLength + ' ' + calls + ' ' + new Float64Array(like).length + ' ' + reads);
+                  const shared = new SharedArrayBuffer(16, { maxByteLength: 1 << 30 });
+                  let grows = 0; shared.grow({ valueOf() { return grows++ === 0 ? 32 : 1 << 30; } });
+                  const resizable = new ArrayBuffer(16, { maxByteLength: 1 << 30 });
+                  let resizes = 0; resizable.resize({ valueOf() { return resizes++ === 0 ? 32 : 1 << 30; } });
+                  return new Response(new ArrayBuffer(n).byteLength + ' ' + calls + ' ' + new Float64Array(like).length + ' '
+                      + reads + ' ' + shared.byteLength + ' ' + grows + ' ' + resizable.byteLength + ' ' + resizes);
                 } };"""));
-        assertThat(text(get(w, "http://x/"))).isEqualTo("16 1 1 1");
+        assertThat(text(get(w, "http://x/"))).isEqualTo("16 1 1 1 32 1 32 1");
     }
 
     @Test

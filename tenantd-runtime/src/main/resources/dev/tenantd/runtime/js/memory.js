@@ -68,7 +68,7 @@ function memory_startCounting(limitBytes) {
 }
 
 function memory_measured(bytes) {
-  memory_held = bytes + memory_wasmBytes();
+  memory_held = bytes + memory_wasmBytes() + memory_sharedBytes();
   memory_since = 0;
   memory_reported = 0;
 }
@@ -108,9 +108,39 @@ function memory_wasmBytes() {
   return total;
 }
 
-// Makes room for `bytes` more, or ends the invocation.
-function memory_request(bytes) {
-  if (!(bytes >= memory_countedBytes) || memory_held + memory_since + memory_intl + bytes <= memory_limit) return;
+// SharedArrayBuffers: the engine's statistics leave them out altogether, so each one made is
+// kept here by a weak reference, as WebAssembly memories are, and counted whatever its size.
+const memory_sharedBuffers = { __proto__: null };
+let memory_sharedCount = 0;
+let memory_slicing = false;
+let memory_lastShared; // the one the gated constructor made while a slice ran
+
+function memory_sharedMade(buffer) {
+  memory_sharedBuffers[memory_sharedCount++] = memory_construct(memory_WeakRef, [buffer]);
+  if (memory_slicing) memory_lastShared = buffer;
+}
+
+function memory_sharedBytes() {
+  let total = 0;
+  let alive = 0;
+  for (let i = 0; i < memory_sharedCount; i++) {
+    const ref = memory_sharedBuffers[i];
+    const buffer = memory_apply(memory_weakRefDeref, ref, []);
+    if (buffer === undefined) continue;
+    memory_sharedBuffers[alive++] = ref;
+    total += memory_apply(memory_sharedByteLength, buffer, []);
+  }
+  for (let i = alive; i < memory_sharedCount; i++) delete memory_sharedBuffers[i];
+  memory_sharedCount = alive;
+  return total;
+}
+
+// Makes room for `bytes` more, or ends the invocation. Allocations under the counted size
+// are let through unless `always` (memory the engine's statistics will never show).
+function memory_request(bytes, always = false) {
+  if (!(bytes >= (always ? 0 : memory_countedBytes)) || memory_held + memory_since + memory_intl + bytes <= memory_limit) {
+    return;
+  }
   // The host collects garbage and measures what the isolate holds after it; that measure
   // replaces the count (which may have included garbage of earlier requests). Without a
   // measure (the invocation is being ended already) the count stands.
@@ -124,8 +154,8 @@ function memory_request(bytes) {
 }
 
 // `bytes` were allocated (or released, when negative).
-function memory_count(bytes) {
-  if (!(bytes >= memory_countedBytes)) return;
+function memory_count(bytes, always = false) {
+  if (!(bytes >= (always ? 0 : memory_countedBytes))) return;
   memory_since += bytes;
   if (memory_since - memory_reported >= memory_reportStep) {
     memory_reported = memory_since;
@@ -136,6 +166,16 @@ function memory_count(bytes) {
 function memory_isTypedArray(value) {
   try {
     memory_apply(memory_typedArrayLength, value, []);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function memory_isShared(value) {
+  if (memory_sharedByteLength === undefined) return false;
+  try {
+    memory_apply(memory_sharedByteLength, value, []);
     return true;
   } catch {
     return false;
@@ -183,17 +223,25 @@ function memory_gate(name, prepare) {
     { value: gated, writable: true, configurable: true, enumerable: false });
 }
 
-// Replaces a method by one that asks for `bytesOf(this, args)` first.
-function memory_gateMethod(holder, name, bytesOf) {
+// Replaces a method by one that asks for `bytesOf(this, args)` first. With `lengthFirst`,
+// the first argument is a length, converted once and handed on as converted (a BigInt stays
+// one); with `made`, what the method returns is handed to it, and its bytes are counted
+// whatever their size.
+function memory_gateMethod(holder, name, bytesOf, lengthFirst = false, made = undefined) {
   const descriptor = memory_getOwnPropertyDescriptor(holder, name);
   if (descriptor === undefined || typeof descriptor.value !== 'function') return;
   const original = descriptor.value;
+  const always = made !== undefined;
   const gated = {
     [name](...args) {
+      if (lengthFirst && args.length > 0 && args[0] !== undefined && typeof args[0] !== 'bigint') {
+        args[0] = memory_length(args[0]);
+      }
       const bytes = bytesOf(this, args);
-      memory_request(bytes);
+      memory_request(bytes, always);
       const result = memory_apply(original, this, args);
-      memory_count(bytes);
+      memory_count(bytes, always);
+      if (always) made(result);
       return result;
     },
   }[name];
@@ -208,7 +256,36 @@ function memory_bufferArgs(args) {
 }
 
 memory_gate('ArrayBuffer', memory_bufferArgs);
-memory_gate('SharedArrayBuffer', memory_bufferArgs);
+if (memory_sharedByteLength !== undefined) {
+  // Counted whatever their size and kept track of, from every way one is made: the
+  // constructor, and slice, which makes the engine's own when the buffer's constructor is unset.
+  const OriginalShared = globalThis.SharedArrayBuffer;
+  const GatedShared = new Proxy(OriginalShared, {
+    __proto__: null,
+    construct(target, args, newTarget) {
+      const { constructArgs, bytes } = memory_bufferArgs(args);
+      memory_request(bytes, true);
+      const made = memory_construct(target, constructArgs, newTarget);
+      memory_count(bytes, true);
+      memory_sharedMade(made);
+      return made;
+    },
+  });
+  defineGlobal('SharedArrayBuffer', GatedShared);
+  memory_defineProperty(OriginalShared.prototype, 'constructor',
+    { value: GatedShared, writable: true, configurable: true, enumerable: false });
+  memory_gateMethod(OriginalShared.prototype, 'slice', (self) => {
+    memory_slicing = true;
+    memory_lastShared = undefined;
+    return memory_apply(memory_sharedByteLength, self, []);
+  }, false, (result) => {
+    // The gated constructor tracked it already if the engine went through it (and it was
+    // counted twice until the next measure).
+    memory_slicing = false;
+    if (result !== memory_lastShared && memory_isShared(result)) memory_sharedMade(result);
+    memory_lastShared = undefined;
+  });
+}
 
 const memory_typedArrays = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array',
   'Int32Array', 'Uint32Array', 'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array'];
@@ -247,14 +324,14 @@ memory_gateMethod(memory_typedArrayPrototype, 'with', (self) => memory_apply(mem
 
 // Growing or replacing a buffer.
 memory_gateMethod(globalThis.ArrayBuffer.prototype, 'resize',
-  (self, args) => memory_length(args[0]) - memory_apply(memory_arrayBufferByteLength, self, []));
+  (self, args) => memory_length(args[0]) - memory_apply(memory_arrayBufferByteLength, self, []), true);
 const memory_transferBytes = (self, args) =>
   args[0] === undefined ? 0 : memory_length(args[0]) - memory_apply(memory_arrayBufferByteLength, self, []);
-memory_gateMethod(globalThis.ArrayBuffer.prototype, 'transfer', memory_transferBytes);
-memory_gateMethod(globalThis.ArrayBuffer.prototype, 'transferToFixedLength', memory_transferBytes);
+memory_gateMethod(globalThis.ArrayBuffer.prototype, 'transfer', memory_transferBytes, true);
+memory_gateMethod(globalThis.ArrayBuffer.prototype, 'transferToFixedLength', memory_transferBytes, true);
 if (memory_sharedByteLength !== undefined) {
   memory_gateMethod(globalThis.SharedArrayBuffer.prototype, 'grow',
-    (self, args) => memory_length(args[0]) - memory_apply(memory_sharedByteLength, self, []));
+    (self, args) => memory_length(args[0]) - memory_apply(memory_sharedByteLength, self, []), true);
 }
 
 // WebAssembly memory: 64 KiB pages, taken when the memory is made and when it grows.
@@ -275,7 +352,9 @@ if (typeof WebAssembly === 'object') {
         if (value !== undefined) descriptor[keys[i]] = value;
       }
       let bytes = 0;
-      if (descriptor.initial !== undefined && typeof descriptor.initial !== 'bigint') {
+      if (typeof descriptor.initial === 'bigint') {
+        bytes = Number(descriptor.initial) * wasmPage;
+      } else if (descriptor.initial !== undefined) {
         descriptor.initial = memory_length(descriptor.initial);
         bytes = descriptor.initial * wasmPage;
       }
@@ -292,7 +371,7 @@ if (typeof WebAssembly === 'object') {
   memory_defineProperty(OriginalMemory.prototype, 'constructor',
     { value: GatedMemory, writable: true, configurable: true, enumerable: false });
   memory_gateMethod(OriginalMemory.prototype, 'grow',
-    (self, args) => (typeof args[0] === 'bigint' ? Number(args[0]) : memory_length(args[0])) * wasmPage);
+    (self, args) => (typeof args[0] === 'bigint' ? Number(args[0]) : memory_length(args[0])) * wasmPage, true);
 }
 
 // Arrays: filling an array whose elements alone would not fit in the memory limit is
