@@ -48,6 +48,8 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
     private final TailDelivery tailDelivery;
     private final InvocationRecords records;
     private final WorkerPool pool;
+    /** Keeps resident memory under its limit, once {@link #guardResidentMemory} started it. */
+    private volatile ResidentGuard residentGuard;
     private final java.util.concurrent.ThreadPoolExecutor assetIo = new java.util.concurrent.ThreadPoolExecutor(2, 2, 0,
             java.util.concurrent.TimeUnit.MILLISECONDS, new FairQueue(ASSET_QUEUE, ASSET_QUEUE / 4), r -> {
                 Thread t = new Thread(r, "tenantd-assets");
@@ -101,6 +103,40 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
     /** Isolates loaded right now (an operator's gauge). */
     public int liveIsolates() {
         return pool.size();
+    }
+
+    /**
+     * From now on the process's resident memory is kept under {@code limitBytes} by evicting
+     * idle isolates, and no isolate is loaded while it is over ({@link ResidentGuard}).
+     */
+    public void guardResidentMemory(long limitBytes) {
+        guardResidentMemory(limitBytes, dev.tenantd.runtime.ResidentMemory::bytes);
+    }
+
+    /** The same, with {@code resident} read as the process's resident memory (a test's own). */
+    public void guardResidentMemory(long limitBytes, java.util.function.LongSupplier resident) {
+        if (residentGuard != null) {
+            residentGuard.close();
+        }
+        ResidentGuard guard = ResidentGuard.start(limitBytes, resident,
+                new ResidentGuard.Isolates() {
+                    @Override
+                    public int evictIdle(int count) {
+                        return pool.evictIdle(count);
+                    }
+
+                    @Override
+                    public int live() {
+                        return pool.liveCount();
+                    }
+                });
+        pool.refuseLoadsWhile(guard::isOver);
+        residentGuard = guard;
+    }
+
+    /** The resident memory limit when none is configured: most of what the machine (or container) has. */
+    public static long defaultResidentLimitBytes() {
+        return ResidentGuard.defaultLimitBytes();
     }
 
     /** Every isolate of a worker open now, as the engine counts them (the pool's, and those it let go that are still closing). */
@@ -567,6 +603,9 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
 
     @Override
     public void close() {
+        if (residentGuard != null) {
+            residentGuard.close();
+        }
         tailDelivery.close();
         assetIo.shutdown(); // what waits is still answered: a file read is quick
         pool.close();

@@ -82,6 +82,8 @@ final class WorkerPool implements AutoCloseable {
     /** Isolates started and isolates evicted for room, for the operator's metrics; guarded by {@code live}. */
     private long started;
     private long evictedCount;
+    /** Whether no isolate is to be loaded now: the process is short of memory ({@link ResidentGuard}). */
+    private volatile BooleanSupplier shortOfMemory = () -> false;
     /** Told of each call that fails because its isolate could not be loaded; set once, before any call. */
     private java.util.function.BiConsumer<ScriptRef, dev.tenantd.runtime.Outcome> loadFailed = (ref, outcome) -> { };
 
@@ -135,6 +137,13 @@ final class WorkerPool implements AutoCloseable {
                     && !existing.worker.join().isAlive())) {
                 existing.holders++;
                 return existing;
+            }
+            if (shortOfMemory.getAsBoolean()) {
+                // Not kept: the next request tries again.
+                Entry refused = new Entry(CompletableFuture.failedFuture(new InvocationException(Outcome.LOAD_SHED,
+                        SHORT_OF_MEMORY)));
+                refused.holders = 1;
+                return refused;
             }
             if (existing != null) {
                 replaced(key, existing, evicted, tooMany);
@@ -206,6 +215,36 @@ final class WorkerPool implements AutoCloseable {
             // Off the thread that completed the response: the check may read the store.
             io.execute(() -> closeIfUnused(key));
         }
+    }
+
+    /** What a request gets when its worker is not loaded because the process is short of memory. */
+    static final String SHORT_OF_MEMORY = "Server overloaded: it is short of memory and loads no worker until it has "
+            + "more; try again later.";
+
+    /** From now on no isolate is loaded while {@code condition} holds; a request for one fails with a 503. */
+    void refuseLoadsWhile(BooleanSupplier condition) {
+        shortOfMemory = condition;
+    }
+
+    /**
+     * Evicts up to {@code count} of the least recently used isolates no request holds (they
+     * finish what they run, as any evicted isolate does); how many it evicted.
+     */
+    int evictIdle(int count) {
+        List<Entry> evicted = new ArrayList<>();
+        synchronized (live) {
+            Iterator<Map.Entry<String, Entry>> it = live.entrySet().iterator();
+            while (evicted.size() < count && it.hasNext()) {
+                Entry e = it.next().getValue();
+                if (e.holders == 0 && e.worker.isDone()) {
+                    evictedCount++;
+                    evict(e, evicted);
+                    it.remove();
+                }
+            }
+        }
+        evicted.forEach(this::leave);
+        return evicted.size();
     }
 
     /** Keeps an isolate that is already loaded (the one that validated an upload) for its version. */
@@ -363,6 +402,13 @@ final class WorkerPool implements AutoCloseable {
     long evicted() {
         synchronized (live) {
             return evictedCount;
+        }
+    }
+
+    /** Isolates in the pool, loaded or loading (not those finishing their work after eviction). */
+    int liveCount() {
+        synchronized (live) {
+            return live.size();
         }
     }
 

@@ -9,14 +9,14 @@ import java.nio.file.Path;
  * allocations take, without the engine's code and its memory-mapped ICU data, which any
  * isolate may page in at any time), read from /proc (Linux); 0 where that is not available.
  */
-final class ResidentMemory {
+public final class ResidentMemory {
     private static final Path STATM = Path.of("/proc/self/statm");
     private static final long PAGE = 4096;
 
     private ResidentMemory() {
     }
 
-    static long bytes() {
+    public static long bytes() {
         try {
             String[] fields = Files.readString(STATM).trim().split(" ");
             return (Long.parseLong(fields[1]) - Long.parseLong(fields[2])) * PAGE;

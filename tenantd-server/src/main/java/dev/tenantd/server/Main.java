@@ -351,7 +351,7 @@ public final class Main implements Callable<Integer> {
             }
             java.util.Set<String> known = java.util.Set.of("cpu-ms", "memory-mb", "subrequests", "script-size-bytes",
                     "startup-ms", "log-bytes", "wall-time-ms", "live-isolates", "concurrent-invocations",
-                    "long-turns", "buffered-bodies-mb");
+                    "long-turns", "buffered-bodies-mb", "resident-mb");
             table.fieldNames().forEachRemaining(k -> {
                 if (!known.contains(k)) {
                     throw new IllegalArgumentException("--config: unknown key [limits] " + k + "; known: " + known);
@@ -394,9 +394,10 @@ public final class Main implements Callable<Integer> {
             }
             try {
                 return new ServerConfig.Capacity(table.path("long-turns").asInt(d.longTurns()),
-                        // An int (limits() checked it), so in bytes it fits a long.
+                        // Ints (limits() checked them), so in bytes they fit a long.
                         table.has("buffered-bodies-mb") ? table.get("buffered-bodies-mb").asLong() * 1024 * 1024
-                                : d.bufferedBodyBytes());
+                                : d.bufferedBodyBytes(),
+                        table.has("resident-mb") ? table.get("resident-mb").asLong() * 1024 * 1024 : d.residentBytes());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--config: " + e.getMessage());
             }

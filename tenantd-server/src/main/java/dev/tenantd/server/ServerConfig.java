@@ -116,7 +116,16 @@ public record ServerConfig(
      * @param bufferedBodyBytes request and response bodies held in memory at once on their way
      *                          between sockets and isolates; a body beyond it gets a 503
      */
-    public record Capacity(int longTurns, long bufferedBodyBytes) {
+    /**
+     * The process-wide part of {@code [limits]}.
+     *
+     * @param residentBytes the process's resident memory kept under this by evicting idle isolates
+     *                      (0: not kept)
+     */
+    public record Capacity(int longTurns, long bufferedBodyBytes, long residentBytes) {
+        /** The least {@code resident-mb} other than 0: below it the server could load no worker at all. */
+        public static final long MIN_RESIDENT_BYTES = 256L * 1024 * 1024;
+
         public Capacity {
             if (longTurns < 1) {
                 throw new IllegalArgumentException("[limits] long-turns must be at least 1");
@@ -124,6 +133,15 @@ public record ServerConfig(
             if (bufferedBodyBytes < 1024 * 1024) {
                 throw new IllegalArgumentException("[limits] buffered-bodies-mb must be at least 1");
             }
+            if (residentBytes != 0 && residentBytes < MIN_RESIDENT_BYTES) {
+                throw new IllegalArgumentException("[limits] resident-mb must be 0 (not kept) or at least "
+                        + (MIN_RESIDENT_BYTES >> 20));
+            }
+        }
+
+        /** With the default resident limit. */
+        public Capacity(int longTurns, long bufferedBodyBytes) {
+            this(longTurns, bufferedBodyBytes, dev.tenantd.platform.Invoker.defaultResidentLimitBytes());
         }
 
         public static Capacity defaults() {

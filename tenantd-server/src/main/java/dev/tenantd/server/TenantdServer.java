@@ -144,6 +144,9 @@ public final class TenantdServer implements AutoCloseable {
                     .build();
             opened.push(platform::close);
             this.platform = platform;
+            if (config.capacity().residentBytes() > 0) {
+                platform.invoker().guardResidentMemory(config.capacity().residentBytes());
+            }
             metrics.bind(engine, platform.invoker(), List.of(platform.invoker().loadExecutor(),
                     platform.invoker().assetExecutor(), kv.executor(),
                     d1.executor(), cache.executor()));

@@ -210,14 +210,19 @@ class CommandLineTest {
         // Counted in nanoseconds by the server, where 10^13 ms would overflow into a negative budget.
         refused("[limits]\nstartup-ms = 10000000000000\n", "[limits] startup-ms must be a whole number up to 31536000000");
         refused("[limits]\nbuffered-bodies-mb = 9007199254740993\n", "[limits] buffered-bodies-mb must be a whole number");
+        refused("[limits]\nresident-mb = 100\n", "[limits] resident-mb must be 0 (not kept) or at least 256");
+        refused("[limits]\nresident-mb = -1\n", "[limits] resident-mb must be 0 (not kept) or at least 256");
 
         Path toml = dir.resolve("threads.toml");
-        Files.writeString(toml, "js-threads = 3\n[limits]\ncpu-ms = 4294967296\n");
+        Files.writeString(toml, "js-threads = 3\n[limits]\ncpu-ms = 4294967296\nresident-mb = 4096\n");
         Main.Serve serve = new Main.Serve();
         new CommandLine(serve).parseArgs("--config", toml.toString(), "--data-dir", dir.toString(), "--api-token", "t");
         ServerConfig config = serve.resolve();
         assertThat(config.jsThreads()).isEqualTo(3);
         assertThat(config.limits().cpuMs()).isEqualTo(4294967296L);
+        assertThat(config.capacity().residentBytes()).isEqualTo(4096L * 1024 * 1024);
+        assertThat(ServerConfig.Capacity.defaults().residentBytes()).as("kept by default")
+                .isEqualTo(dev.tenantd.platform.Invoker.defaultResidentLimitBytes()).isPositive();
     }
 
     @Test
