@@ -10,20 +10,35 @@ import java.util.Optional;
  * ({@code [egress]} in tenantd.toml), the dispatch namespace's and the script's own.
  * A level below the platform can only narrow what the levels above it let through:
  * every block list applies, every non-empty allow list must name the host or address,
- * and a non-public address (see {@link SpecialAddresses}), or one of this machine's own
- * ({@link OwnAddresses}), is reachable only when the platform's allow list names it. A namespace or script allow list that names such an
+ * and a non-public address (see {@link SpecialAddresses}) is reachable only when the
+ * platform's allow list names it; for a TCP socket ({@link #forSockets}), so is an address of
+ * this machine's own ({@link OwnAddresses}). A namespace or script allow list that names such an
  * address restricts the worker to it but does not open it.
  *
  * @param platform  the operator's policy, the only one that can open non-public addresses
  * @param namespace the dispatch namespace's policy ({@link EgressPolicy#OPEN} for plain workers)
  * @param script    the script version's policy from its upload metadata
+ * @param ownAddressesClosed whether this machine's own addresses count as non-public: for a
+ *                  {@code connect()}, whose bytes carry no header that counts a worker's calls
+ *                  back into this server, unlike a {@code fetch()}'s
  */
-public record EgressPolicies(EgressPolicy platform, EgressPolicy namespace, EgressPolicy script) {
+public record EgressPolicies(EgressPolicy platform, EgressPolicy namespace, EgressPolicy script,
+        boolean ownAddressesClosed) {
 
     public EgressPolicies {
         Objects.requireNonNull(platform, "platform");
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(script, "script");
+    }
+
+    /** The policies of a worker's {@code fetch()}. */
+    public EgressPolicies(EgressPolicy platform, EgressPolicy namespace, EgressPolicy script) {
+        this(platform, namespace, script, false);
+    }
+
+    /** The same policies for a TCP socket: this machine's own addresses are closed as well. */
+    EgressPolicies forSockets() {
+        return new EgressPolicies(platform, namespace, script, true);
     }
 
     private record Level(String name, EgressPolicy policy) {
@@ -64,8 +79,8 @@ public record EgressPolicies(EgressPolicy platform, EgressPolicy namespace, Egre
             return listed;
         }
         Optional<String> special = SpecialAddresses.whyNotPublic(address)
-                .or(() -> own.contains(address) ? Optional.of(address.getHostAddress() + " is an address of this server")
-                        : Optional.empty());
+                .or(() -> ownAddressesClosed && own.contains(address)
+                        ? Optional.of(address.getHostAddress() + " is an address of this server") : Optional.empty());
         if (special.isPresent() && !platform.names(host, Optional.of(address))) {
             return Optional.of(special.get() + "; only the platform's egress allow list can open it");
         }

@@ -15,12 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The addresses of this machine's own network interfaces. A worker's subrequest or socket to
- * one of them reaches this server's listeners and every other service on the machine, as
- * loopback does, whether or not the address is public: a {@code connect()} to the server's
- * own public address could send it requests without the header that counts a worker's calls
- * back into it, and reach listeners a firewall keeps from the outside. The list is read again
- * at most every {@link #REFRESH_SECONDS} seconds, by the first caller that finds it older.
+ * The addresses of this machine's own network interfaces. A worker's socket to one of them
+ * reaches this server's listeners and every other service on the machine, as loopback does,
+ * whether or not the address is public: a {@code connect()} to the server's own public address
+ * could send it requests without the header that counts a worker's calls back into it, and
+ * reach listeners a firewall keeps from the outside. The list is read again in the background
+ * once it is {@link #REFRESH_SECONDS} seconds old, the older one answering meanwhile.
  */
 final class OwnAddresses {
     private static final Logger LOG = LoggerFactory.getLogger(OwnAddresses.class);
@@ -54,20 +54,27 @@ final class OwnAddresses {
     private Snapshot current() {
         Snapshot now = snapshot;
         if (System.nanoTime() - now.readAt() > TimeUnit.SECONDS.toNanos(REFRESH_SECONDS) && reading.compareAndSet(false, true)) {
-            try {
-                now = read();
-                snapshot = now;
-            } finally {
-                reading.set(false);
-            }
+            java.util.concurrent.ForkJoinPool.commonPool().execute(() -> {
+                try {
+                    snapshot = read();
+                } finally {
+                    reading.set(false);
+                }
+            });
         }
         return now;
     }
 
     private Snapshot read() {
         Set<ByteBuffer> addresses = new HashSet<>();
-        for (InetAddress address : source.get()) {
-            addresses.add(ByteBuffer.wrap(address.getAddress()));
+        try {
+            for (InetAddress address : source.get()) {
+                addresses.add(ByteBuffer.wrap(address.getAddress()));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not list this machine's network interfaces: {}", e.toString());
+            Snapshot before = snapshot;
+            return new Snapshot(before == null ? Set.of() : before.addresses(), System.nanoTime());
         }
         return new Snapshot(Set.copyOf(addresses), System.nanoTime());
     }

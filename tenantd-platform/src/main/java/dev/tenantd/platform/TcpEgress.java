@@ -61,6 +61,8 @@ final class TcpEgress implements AutoCloseable {
         this.lookups = lookups;
         this.ownsLookups = ownsLookups;
         this.shares = shares;
+        // This machine's addresses are first listed now, at start, not on an event loop at the first connect().
+        OwnAddresses.MACHINE.contains(java.net.InetAddress.getLoopbackAddress());
         this.client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS));
         ClientSSLOptions options = new ClientSSLOptions().setHostnameVerificationAlgorithm("HTTPS");
         extraTrust.ifPresent(options::setTrustOptions);
@@ -69,7 +71,7 @@ final class TcpEgress implements AutoCloseable {
 
     /** A connection whose caller names no requester: it counts as a requester of its own. */
     CompletableFuture<HostSocket> connect(SocketRequest request, EgressPolicies policies) {
-        return connect(request, policies, request);
+        return connect(request, policies, new Object());
     }
 
     /** A connection for {@code requester} (a worker), whose name lookups wait for its own, not for other workers'. */
@@ -105,7 +107,7 @@ final class TcpEgress implements AutoCloseable {
     private Future<NetSocket> opened(SocketRequest request, EgressPolicies policies, String what, Object requester) {
         String host = request.hostname();
         try {
-            return lookups.resolve(host, policies, what, requester, () -> false)
+            return lookups.resolve(host, policies.forSockets(), what, requester, () -> false)
                     .compose(address -> {
                         String name = Egress.unbracketed(host);
                         boolean tlsNow = request.secureTransport() == SocketRequest.SecureTransport.ON;

@@ -193,7 +193,14 @@ final class VertxHostSocket implements HostSocket {
             receivedBytes = 0;
             completePending(END);
             upgrading = true;
-            Future<Void> upgraded = socket.upgradeToSsl(tls, hostname, null).andThen(done -> upgrading = false);
+            Future<Void> upgraded;
+            try {
+                upgraded = socket.upgradeToSsl(tls, hostname, null).andThen(done -> upgrading = false);
+            } catch (RuntimeException e) {
+                // Refused at once (TLS is on already): the connection stays as it was.
+                upgrading = false;
+                return Future.failedFuture(e);
+            }
             if (paused && !closed) {
                 resumeReading();
             }

@@ -13,7 +13,8 @@ class OwnAddressesTest {
     /** Public addresses, used as data only, that the test claims for the machine. */
     private static final OwnAddresses CLAIMING = new OwnAddresses(() -> List.of(literal("93.184.215.14"),
             literal("2a00:1450:4001:80b::200e")));
-    private static final EgressPolicies DEFAULTS = new EgressPolicies(EgressPolicy.OPEN, EgressPolicy.OPEN, EgressPolicy.OPEN);
+    private static final EgressPolicies FETCH = new EgressPolicies(EgressPolicy.OPEN, EgressPolicy.OPEN, EgressPolicy.OPEN);
+    private static final EgressPolicies SOCKETS = FETCH.forSockets();
 
     private static InetAddress literal(String address) {
         try {
@@ -24,28 +25,30 @@ class OwnAddressesTest {
     }
 
     @Test
-    void a_public_address_of_this_machine_needs_the_platform_allow_list() {
-        assertThat(DEFAULTS.refusal("self.example", literal("93.184.215.14"), CLAIMING))
+    void a_socket_to_a_public_address_of_this_machine_needs_the_platform_allow_list() {
+        assertThat(SOCKETS.refusal("self.example", literal("93.184.215.14"), CLAIMING))
                 .contains("93.184.215.14 is an address of this server; only the platform's egress allow list can open it");
-        assertThat(DEFAULTS.refusal("self.example", literal("2a00:1450:4001:80b::200e"), CLAIMING)).isPresent();
+        assertThat(SOCKETS.refusal("self.example", literal("2a00:1450:4001:80b::200e"), CLAIMING)).isPresent();
         // the same IPv4 address carried in IPv6 reaches the same machine
-        assertThat(DEFAULTS.refusal("self.example", literal("64:ff9b::5db8:d70e"), CLAIMING)).isPresent();
-        assertThat(DEFAULTS.refusal("other.example", literal("93.184.215.15"), CLAIMING)).isEmpty();
+        assertThat(SOCKETS.refusal("self.example", literal("64:ff9b::5db8:d70e"), CLAIMING)).isPresent();
+        assertThat(SOCKETS.refusal("other.example", literal("93.184.215.15"), CLAIMING)).isEmpty();
 
         EgressPolicies opened = new EgressPolicies(new EgressPolicy(List.of("93.184.215.14/32"), List.of()),
-                EgressPolicy.OPEN, EgressPolicy.OPEN);
+                EgressPolicy.OPEN, EgressPolicy.OPEN).forSockets();
         assertThat(opened.refusal("self.example", literal("93.184.215.14"), CLAIMING)).isEmpty();
         EgressPolicies byScript = new EgressPolicies(EgressPolicy.OPEN, EgressPolicy.OPEN,
-                new EgressPolicy(List.of("93.184.215.14/32"), List.of()));
+                new EgressPolicy(List.of("93.184.215.14/32"), List.of())).forSockets();
         assertThat(byScript.refusal("self.example", literal("93.184.215.14"), CLAIMING))
                 .as("a script's own allow list narrows, it does not open").isPresent();
+        // A fetch() carries the header that counts calls back into this server: a worker may
+        // fetch a host name this server serves.
+        assertThat(FETCH.refusal("self.example", literal("93.184.215.14"), CLAIMING)).isEmpty();
     }
 
     @Test
     void the_machine_list_holds_its_interfaces_addresses() throws Exception {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
         assertThat(OwnAddresses.MACHINE.contains(loopback)).isTrue();
-        assertThat(new EgressPolicies(EgressPolicy.OPEN, EgressPolicy.OPEN, EgressPolicy.OPEN)
-                .refusal("localhost", loopback)).map(why -> why.contains("loopback")).isEqualTo(Optional.of(true));
+        assertThat(SOCKETS.refusal("localhost", loopback)).map(why -> why.contains("loopback")).isEqualTo(Optional.of(true));
     }
 }
