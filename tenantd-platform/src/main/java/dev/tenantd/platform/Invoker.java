@@ -134,6 +134,12 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         residentGuard = guard;
     }
 
+    /** Whether the process's resident memory is over its limit now (then no worker is loaded). */
+    public boolean residentOverLimit() {
+        ResidentGuard guard = residentGuard;
+        return guard != null && guard.isOver();
+    }
+
     /** The resident memory limit when none is configured: most of what the machine (or container) has. */
     public static long defaultResidentLimitBytes() {
         return ResidentGuard.defaultLimitBytes();

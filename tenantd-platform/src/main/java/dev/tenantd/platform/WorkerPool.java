@@ -227,8 +227,9 @@ final class WorkerPool implements AutoCloseable {
     }
 
     /**
-     * Evicts up to {@code count} of the least recently used isolates no request holds (they
-     * finish what they run, as any evicted isolate does); how many it evicted.
+     * Evicts up to {@code count} of the least recently used isolates that nothing runs in: no
+     * request holds them, and no invocation (waitUntil work) or WebSocket of theirs is open, so
+     * that they close at once and give their memory back; how many it evicted.
      */
     int evictIdle(int count) {
         List<Entry> evicted = new ArrayList<>();
@@ -236,7 +237,7 @@ final class WorkerPool implements AutoCloseable {
             Iterator<Map.Entry<String, Entry>> it = live.entrySet().iterator();
             while (evicted.size() < count && it.hasNext()) {
                 Entry e = it.next().getValue();
-                if (e.holders == 0 && e.worker.isDone()) {
+                if (e.holders == 0 && e.worker.isDone() && !e.worker.isCompletedExceptionally() && e.worker.join().idle()) {
                     evictedCount++;
                     evict(e, evicted);
                     it.remove();

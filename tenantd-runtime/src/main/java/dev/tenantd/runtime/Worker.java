@@ -64,6 +64,8 @@ public final class Worker implements AutoCloseable, IsolateTurns {
     private V8Runtime runtime;
     private V8ValueObject entry;
     private final Map<Integer, Invocation> invocations = new HashMap<>();
+    /** How many {@code invocations} holds, for other threads to read. */
+    private volatile int invocationCount;
     private ScriptLoader loader;
     private int nextInvocationId;
     private int turnsSinceMemoryCheck;
@@ -133,6 +135,11 @@ public final class Worker implements AutoCloseable, IsolateTurns {
     /** WebSockets the isolate holds open now (made, accepted or received, and not closed). */
     public int openWebSockets() {
         return webSockets.sockets().open();
+    }
+
+    /** Whether nothing runs here: no invocation (waitUntil work included) and no open WebSocket. */
+    public boolean idle() {
+        return invocationCount == 0 && openWebSockets() == 0;
     }
 
     /** False once the isolate was discarded (closed, or its heap ran out); then load a new one. */
@@ -393,6 +400,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
     private Invocation open(InvocationOptions options, CompletableFuture<WorkerResponse> result) {
         Invocation inv = new Invocation(++nextInvocationId, result, options);
         invocations.put(inv.id, inv);
+        invocationCount = invocations.size();
         return inv;
     }
 
@@ -693,6 +701,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         }
         inv.finished = true;
         invocations.remove(inv.id);
+        invocationCount = invocations.size();
         if (inv.wallTimer != null) {
             inv.wallTimer.cancel(false);
         }

@@ -117,6 +117,24 @@ class MemoryLimitTest {
     }
 
     @Test
+    void a_slice_of_a_shared_buffer_counts_its_own_size_and_reads_its_bounds_once() {
+        Worker w = load(Engines.module("""
+                export default { fetch() {
+                  const big = new SharedArrayBuffer(100 * 1024 * 1024);
+                  const parts = [];
+                  for (let i = 0; i < 1000; i++) parts.push(big.slice(i, i + 16));
+                  let reads = 0; const start = { valueOf() { return reads++ === 0 ? 0 : 64 * 1024 * 1024; } };
+                  const read = big.slice(start, 32);
+                  const backwards = big.slice(-8);
+                  const swapped = big.slice(64, 16);
+                  return new Response([parts.length, parts[999].byteLength, read.byteLength, reads, backwards.byteLength,
+                    swapped.byteLength, read instanceof SharedArrayBuffer].join(' '));
+                } };"""));
+        assertThat(text(get(w, "http://x/"))).isEqualTo("1000 16 32 1 8 0 true");
+        w.close();
+    }
+
+    @Test
     void arrays_that_fit_are_made_as_usual() {
         Worker w = load(Engines.module("""
                 export default { fetch() {

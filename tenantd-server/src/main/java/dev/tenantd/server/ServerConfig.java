@@ -115,12 +115,8 @@ public record ServerConfig(
      *                          lowest-priority thread; a long turn beyond them is stopped with a 503
      * @param bufferedBodyBytes request and response bodies held in memory at once on their way
      *                          between sockets and isolates; a body beyond it gets a 503
-     */
-    /**
-     * The process-wide part of {@code [limits]}.
-     *
-     * @param residentBytes the process's resident memory kept under this by evicting idle isolates
-     *                      (0: not kept)
+     * @param residentBytes     the process's resident memory, kept under this by evicting idle
+     *                          isolates and loading none while over it (0: not kept)
      */
     public record Capacity(int longTurns, long bufferedBodyBytes, long residentBytes) {
         /** The least {@code resident-mb} other than 0: below it the server could load no worker at all. */
@@ -141,7 +137,17 @@ public record ServerConfig(
 
         /** With the default resident limit. */
         public Capacity(int longTurns, long bufferedBodyBytes) {
-            this(longTurns, bufferedBodyBytes, dev.tenantd.platform.Invoker.defaultResidentLimitBytes());
+            this(longTurns, bufferedBodyBytes, defaultResidentBytes());
+        }
+
+        /**
+         * Most of the memory the process may use (the machine's, or its container's limit); 0,
+         * not kept, where that is under {@link #MIN_RESIDENT_BYTES}: so small a machine runs a
+         * handful of workers, and loading none at all would serve nobody.
+         */
+        public static long defaultResidentBytes() {
+            long limit = dev.tenantd.platform.Invoker.defaultResidentLimitBytes();
+            return limit >= MIN_RESIDENT_BYTES ? limit : 0;
         }
 
         public static Capacity defaults() {

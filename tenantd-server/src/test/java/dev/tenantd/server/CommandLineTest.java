@@ -222,7 +222,7 @@ class CommandLineTest {
         assertThat(config.limits().cpuMs()).isEqualTo(4294967296L);
         assertThat(config.capacity().residentBytes()).isEqualTo(4096L * 1024 * 1024);
         assertThat(ServerConfig.Capacity.defaults().residentBytes()).as("kept by default")
-                .isEqualTo(dev.tenantd.platform.Invoker.defaultResidentLimitBytes()).isPositive();
+                .isEqualTo(ServerConfig.Capacity.defaultResidentBytes()).isPositive();
     }
 
     @Test

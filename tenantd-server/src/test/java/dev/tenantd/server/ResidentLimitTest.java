@@ -29,18 +29,30 @@ class ResidentLimitTest {
                         "export default { fetch() { return new Response('" + name + "'); } };").status()).isEqualTo(200);
                 assertThat(t.worker("GET", name + ".localhost", "/", null).body()).isEqualTo(name);
             }
-            long evictedBefore = t.server.platform().invoker().isolatesEvicted();
+            // A worker with work in flight after its response (waitUntil): evicting it would free nothing.
+            assertThat(t.putModule(t.accountApi("/workers/scripts/busy"), "{\"main_module\":\"a.js\"}", "a.js", """
+                    export default { fetch(request, env, ctx) {
+                      ctx.waitUntil(new Promise((resolve) => setTimeout(resolve, 120000)));
+                      return new Response('busy');
+                    } };""").status()).isEqualTo(200);
+            assertThat(t.worker("GET", "busy.localhost", "/", null).body()).isEqualTo("busy");
+            var invoker = t.server.platform().invoker();
+            long evictedBefore = invoker.isolatesEvicted();
             AtomicLong resident = new AtomicLong(2 * GB);
-            t.server.platform().invoker().guardResidentMemory(GB, resident::get);
+            invoker.guardResidentMemory(GB, resident::get);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (t.server.platform().invoker().isolatesEvicted() < evictedBefore + 2 && System.nanoTime() < deadline) {
+            while (invoker.isolatesEvicted() < evictedBefore + 2 && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             }
-            assertThat(t.server.platform().invoker().isolatesEvicted()).as("both idle isolates evicted")
-                    .isEqualTo(evictedBefore + 2);
+            assertThat(invoker.isolatesEvicted()).as("both idle isolates evicted").isEqualTo(evictedBefore + 2);
+            assertThat(invoker.residentOverLimit()).isTrue();
             TestServer.Reply refused = t.worker("GET", "a.localhost", "/", null);
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.body()).contains("short of memory");
+            // Two more checks later, the busy one is still loaded, and serves.
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2 * 1000 + 500));
+            assertThat(invoker.isolatesEvicted()).isEqualTo(evictedBefore + 2);
+            assertThat(t.worker("GET", "busy.localhost", "/", null).body()).isEqualTo("busy");
 
             // Under the limit, but not yet under nine tenths of it: still refused.
             resident.set(GB - 1);
@@ -56,6 +68,7 @@ class ResidentLimitTest {
             } while (served.status() == 503 && System.nanoTime() < deadline);
             assertThat(served.status()).isEqualTo(200);
             assertThat(served.body()).isEqualTo("a");
+            assertThat(invoker.residentOverLimit()).isFalse();
         }
     }
 }

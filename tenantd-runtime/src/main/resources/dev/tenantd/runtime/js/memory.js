@@ -224,24 +224,20 @@ function memory_gate(name, prepare) {
 }
 
 // Replaces a method by one that asks for `bytesOf(this, args)` first. With `lengthFirst`,
-// the first argument is a length, converted once and handed on as converted (a BigInt stays
-// one); with `made`, what the method returns is handed to it, and its bytes are counted
-// whatever their size.
-function memory_gateMethod(holder, name, bytesOf, lengthFirst = false, made = undefined) {
+// the first argument is a length, converted once and handed on as converted (a BigInt stays one).
+function memory_gateMethod(holder, name, bytesOf, lengthFirst = false) {
   const descriptor = memory_getOwnPropertyDescriptor(holder, name);
   if (descriptor === undefined || typeof descriptor.value !== 'function') return;
   const original = descriptor.value;
-  const always = made !== undefined;
   const gated = {
     [name](...args) {
       if (lengthFirst && args.length > 0 && args[0] !== undefined && typeof args[0] !== 'bigint') {
         args[0] = memory_length(args[0]);
       }
       const bytes = bytesOf(this, args);
-      memory_request(bytes, always);
+      memory_request(bytes);
       const result = memory_apply(original, this, args);
-      memory_count(bytes, always);
-      if (always) made(result);
+      memory_count(bytes);
       return result;
     },
   }[name];
@@ -274,16 +270,40 @@ if (memory_sharedByteLength !== undefined) {
   defineGlobal('SharedArrayBuffer', GatedShared);
   memory_defineProperty(OriginalShared.prototype, 'constructor',
     { value: GatedShared, writable: true, configurable: true, enumerable: false });
-  memory_gateMethod(OriginalShared.prototype, 'slice', (self) => {
-    memory_slicing = true;
-    memory_lastShared = undefined;
-    return memory_apply(memory_sharedByteLength, self, []);
-  }, false, (result) => {
-    // The gated constructor tracked it already if the engine went through it (and it was
-    // counted twice until the next measure).
-    memory_slicing = false;
-    if (result !== memory_lastShared && memory_isShared(result)) memory_sharedMade(result);
-    memory_lastShared = undefined;
+  // slice(start, end): its bounds are read once, as the standard reads them, and handed on as read.
+  const slice = OriginalShared.prototype.slice;
+  const bound = (value, length, fallback) => {
+    if (value === undefined) return fallback;
+    let n = +value;
+    n = n !== n ? 0 : MathTrunc(n);
+    return n < 0 ? MathMax(length + n, 0) : MathMin(n, length);
+  };
+  memory_defineProperty(OriginalShared.prototype, 'slice', {
+    ...memory_getOwnPropertyDescriptor(OriginalShared.prototype, 'slice'),
+    value: {
+      slice(start, end) {
+        const length = memory_apply(memory_sharedByteLength, this, []);
+        const first = bound(start, length, 0);
+        const last = bound(end, length, length);
+        const bytes = MathMax(last - first, 0);
+        memory_request(bytes, true);
+        memory_slicing = true;
+        memory_lastShared = undefined;
+        let made;
+        try {
+          made = memory_apply(slice, this, [first, last]);
+        } finally {
+          memory_slicing = false;
+        }
+        // Made through the gated constructor (the buffer's own), it was counted and tracked there.
+        if (made !== memory_lastShared && memory_isShared(made)) {
+          memory_count(bytes, true);
+          memory_sharedMade(made);
+        }
+        memory_lastShared = undefined;
+        return made;
+      },
+    }.slice,
   });
 }
 

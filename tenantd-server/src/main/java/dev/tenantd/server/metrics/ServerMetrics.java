@@ -83,6 +83,9 @@ public final class ServerMetrics implements AutoCloseable {
                 .description("Isolates started").register(registry);
         FunctionCounter.builder("tenantd.isolates.evicted", invoker, Invoker::isolatesEvicted)
                 .description("Isolates evicted, least recently used first, to make room for others").register(registry);
+        Gauge.builder("tenantd.resident.over.limit", invoker, i -> i.residentOverLimit() ? 1 : 0)
+                .description("1 while the process's resident memory is over [limits] resident-mb (idle isolates are "
+                        + "evicted and no worker is loaded), else 0").register(registry);
         FunctionCounter.builder("tenantd.tail.events.dropped", invoker, Invoker::tailEventsDropped)
                 .description("Trace items for Tail Workers dropped because delivery fell behind").register(registry);
         FunctionCounter.builder("tenantd.tail.invocations.failed", invoker, Invoker::tailInvocationsFailed)
