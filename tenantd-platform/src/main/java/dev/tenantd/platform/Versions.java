@@ -94,8 +94,16 @@ final class Versions {
         }
     }
 
-    /** Loads the upload in a real isolate: it must compile, start within its limits and define a fetch handler. */
+    /**
+     * Loads the upload in a real isolate: it must compile, start within its limits and define a
+     * fetch handler. Refused while the process is over its resident memory limit, when no
+     * isolate is loaded ({@link ResidentGuard}).
+     */
     Worker validate(WorkerSource source, PlatformWorkerHost host) {
+        if (invoker.residentOverLimit()) {
+            throw new PlatformException(Problem.OVERLOADED, "The server is short of memory and loads no worker until it "
+                    + "has more ([limits] resident-mb); nothing was changed. Try the upload again later.");
+        }
         CompletableFuture<Worker> loading = engine.load(source, host);
         try {
             return loading.get(30, TimeUnit.SECONDS);

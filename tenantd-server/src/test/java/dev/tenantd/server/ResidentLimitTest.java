@@ -49,6 +49,11 @@ class ResidentLimitTest {
             TestServer.Reply refused = t.worker("GET", "a.localhost", "/", null);
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.body()).contains("short of memory");
+            // An upload would load an isolate to check the code: refused too, and nothing changes.
+            TestServer.Reply upload = t.putModule(t.accountApi("/workers/scripts/a"), "{\"main_module\":\"a.js\"}", "a.js",
+                    "export default { fetch() { return new Response('a, again'); } };");
+            assertThat(upload.status()).isEqualTo(503);
+            assertThat(upload.body()).contains("\"code\":10503").contains("short of memory");
             // Two more checks later, the busy one is still loaded, and serves.
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2 * 1000 + 500));
             assertThat(invoker.isolatesEvicted()).isEqualTo(evictedBefore + 2);
