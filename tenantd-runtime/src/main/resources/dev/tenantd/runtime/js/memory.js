@@ -68,7 +68,7 @@ function memory_startCounting(limitBytes) {
 }
 
 function memory_measured(bytes) {
-  memory_held = bytes + memory_wasmBytes() + memory_sharedBytes();
+  memory_held = bytes + memory_trackedBytes(memory_wasmMemories) + memory_trackedBytes(memory_sharedBuffers);
   memory_since = 0;
   memory_reported = 0;
 }
@@ -77,62 +77,57 @@ function memory_fromHost(buffer) {
   return new memory_Uint8Array(buffer);
 }
 
-// WebAssembly memories: the engine's statistics do not count them, so each one made is
-// kept here by a weak reference and those still alive count at their current size (one
-// made in the running job stays alive until the job ends, which counts it a little long).
+// What the engine's statistics leave out, kept here by weak references: those still alive
+// count at their current size (one made in the running job stays alive until the job ends,
+// which counts it a little long).
 const memory_WeakRef = globalThis.WeakRef;
 const memory_weakRefDeref = WeakRef.prototype.deref;
-const memory_wasmMemories = { __proto__: null };
-let memory_wasmMemoryCount = 0;
-let memory_wasmBuffer;
 
-function memory_wasmMade(memory) {
-  memory_wasmMemories[memory_wasmMemoryCount++] = memory_construct(memory_WeakRef, [memory]);
+function memory_tracker(sizeOf) {
+  return { __proto__: null, refs: { __proto__: null }, count: 0, sizeOf };
 }
 
-function memory_wasmBytes() {
+function memory_track(tracker, value) {
+  tracker.refs[tracker.count++] = memory_construct(memory_WeakRef, [value]);
+}
+
+// The bytes of those alive; the others are dropped from the list.
+function memory_trackedBytes(tracker) {
   let total = 0;
   let alive = 0;
-  for (let i = 0; i < memory_wasmMemoryCount; i++) {
-    const ref = memory_wasmMemories[i];
-    const memory = memory_apply(memory_weakRefDeref, ref, []);
-    if (memory === undefined) continue;
-    memory_wasmMemories[alive++] = ref;
-    const buffer = memory_apply(memory_wasmBuffer, memory, []);
-    total += memory_isArrayBuffer(buffer)
-      ? memory_apply(memory_arrayBufferByteLength, buffer, [])
-      : memory_apply(memory_sharedByteLength, buffer, []);
+  for (let i = 0; i < tracker.count; i++) {
+    const ref = tracker.refs[i];
+    const value = memory_apply(memory_weakRefDeref, ref, []);
+    if (value === undefined) continue;
+    tracker.refs[alive++] = ref;
+    total += tracker.sizeOf(value);
   }
-  for (let i = alive; i < memory_wasmMemoryCount; i++) delete memory_wasmMemories[i];
-  memory_wasmMemoryCount = alive;
+  for (let i = alive; i < tracker.count; i++) delete tracker.refs[i];
+  tracker.count = alive;
   return total;
 }
 
-// SharedArrayBuffers: the engine's statistics leave them out altogether, so each one made is
-// kept here by a weak reference, as WebAssembly memories are, and counted whatever its size.
-const memory_sharedBuffers = { __proto__: null };
-let memory_sharedCount = 0;
+// WebAssembly memories.
+let memory_wasmBuffer;
+const memory_wasmMemories = memory_tracker((memory) => {
+  const buffer = memory_apply(memory_wasmBuffer, memory, []);
+  return memory_isArrayBuffer(buffer)
+    ? memory_apply(memory_arrayBufferByteLength, buffer, [])
+    : memory_apply(memory_sharedByteLength, buffer, []);
+});
+
+function memory_wasmMade(memory) {
+  memory_track(memory_wasmMemories, memory);
+}
+
+// SharedArrayBuffers, counted whatever their size.
+const memory_sharedBuffers = memory_tracker((buffer) => memory_apply(memory_sharedByteLength, buffer, []));
 let memory_slicing = false;
 let memory_lastShared; // the one the gated constructor made while a slice ran
 
 function memory_sharedMade(buffer) {
-  memory_sharedBuffers[memory_sharedCount++] = memory_construct(memory_WeakRef, [buffer]);
+  memory_track(memory_sharedBuffers, buffer);
   if (memory_slicing) memory_lastShared = buffer;
-}
-
-function memory_sharedBytes() {
-  let total = 0;
-  let alive = 0;
-  for (let i = 0; i < memory_sharedCount; i++) {
-    const ref = memory_sharedBuffers[i];
-    const buffer = memory_apply(memory_weakRefDeref, ref, []);
-    if (buffer === undefined) continue;
-    memory_sharedBuffers[alive++] = ref;
-    total += memory_apply(memory_sharedByteLength, buffer, []);
-  }
-  for (let i = alive; i < memory_sharedCount; i++) delete memory_sharedBuffers[i];
-  memory_sharedCount = alive;
-  return total;
 }
 
 // Makes room for `bytes` more, or ends the invocation. Allocations under the counted size
