@@ -73,10 +73,6 @@ final class ResidentGuard implements AutoCloseable {
         return (long) (total * DEFAULT_SHARE);
     }
 
-    long limitBytes() {
-        return limitBytes;
-    }
-
     /** Whether the process is over its limit and has not come back under nine tenths of it. */
     boolean isOver() {
         return over;
