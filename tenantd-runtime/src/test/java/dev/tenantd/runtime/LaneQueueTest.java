@@ -47,6 +47,11 @@ class LaneQueueTest {
 
     private static final Runnable STOP = () -> { };
 
+    /** Whether {@code thread} is parked waiting for a task of {@code queue}. */
+    private static boolean parkedIn(LaneQueue queue, Thread thread) {
+        return thread.getState() == Thread.State.WAITING && java.util.concurrent.locks.LockSupport.getBlocker(thread) == queue;
+    }
+
     /** Queues one task and answers the name of the thread that ran it. */
     private static String threadThatRuns(LaneQueue queue) throws InterruptedException {
         AtomicReference<String> ranOn = new AtomicReference<>();
@@ -177,9 +182,12 @@ class LaneQueueTest {
         for (int round = 0; round < 200; round++) {
             LaneQueue queue = new LaneQueue();
             Thread other = consumer(queue, "other");
-            waitFor(() -> queue.idleThreads() == 1);
+            waitFor(() -> parkedIn(queue, other));
             Thread interrupted = consumer(queue, "interrupted");
-            waitFor(() -> queue.idleThreads() == 2);
+            // Parked, not just on the stack: between going on it and parking, a thread looks at
+            // the queue once more, and would take the task itself, interrupted or not.
+            waitFor(() -> parkedIn(queue, interrupted));
+            assertThat(queue.idleThreads()).isEqualTo(2);
             AtomicReference<String> ranOn = new AtomicReference<>();
             CountDownLatch ran = new CountDownLatch(1);
             interrupted.interrupt();
