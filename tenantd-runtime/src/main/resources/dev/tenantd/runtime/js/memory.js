@@ -177,18 +177,13 @@ function memory_isShared(value) {
   }
 }
 
+// An ArrayBuffer or a SharedArrayBuffer.
 function memory_isArrayBuffer(value) {
   try {
     memory_apply(memory_arrayBufferByteLength, value, []);
     return true;
   } catch {
-    if (memory_sharedByteLength === undefined) return false;
-  }
-  try {
-    memory_apply(memory_sharedByteLength, value, []);
-    return true;
-  } catch {
-    return false;
+    return memory_isShared(value);
   }
 }
 
