@@ -55,6 +55,7 @@ public final class Egress implements AutoCloseable {
     private final Vertx vertx;
     private final HttpClient client;
     private final Supplier<String> apiAddress;
+    private final Supplier<Set<Integer>> listenerPorts;
     private final BodyBudget bodies;
     private final long maxBodyBytes;
     /** Response bodies of a known length up to this are read whole; longer or unknown ones stream. */
@@ -75,16 +76,27 @@ public final class Egress implements AutoCloseable {
      * @param maxBodyBytes the largest response body read (a worker could not hold a larger one)
      */
     public Egress(Vertx vertx, Supplier<String> apiAddress, BodyBudget bodies, long maxBodyBytes) {
-        this(vertx, apiAddress, bodies, maxBodyBytes, java.util.Optional.empty());
+        this(vertx, apiAddress, Set::of, bodies, maxBodyBytes, java.util.Optional.empty());
+    }
+
+    /**
+     * @param listenerPorts the ports this server listens on: a {@code fetch()} to one of the
+     *                      machine's own addresses reaches them (and the web ports) without the
+     *                      platform's allow list ({@link EgressPolicies#refusalAtPort})
+     */
+    public Egress(Vertx vertx, Supplier<String> apiAddress, Supplier<Set<Integer>> listenerPorts, BodyBudget bodies,
+            long maxBodyBytes) {
+        this(vertx, apiAddress, listenerPorts, bodies, maxBodyBytes, java.util.Optional.empty());
     }
 
     /**
      * @param socketTrust certificates trusted for TLS on workers' TCP sockets besides the
      *                    JDK's trust store (an operator's private CA)
      */
-    public Egress(Vertx vertx, Supplier<String> apiAddress, BodyBudget bodies, long maxBodyBytes,
-            java.util.Optional<io.vertx.core.net.TrustOptions> socketTrust) {
+    public Egress(Vertx vertx, Supplier<String> apiAddress, Supplier<Set<Integer>> listenerPorts, BodyBudget bodies,
+            long maxBodyBytes, java.util.Optional<io.vertx.core.net.TrustOptions> socketTrust) {
         this.vertx = vertx;
+        this.listenerPorts = listenerPorts;
         this.lookups = new NameLookups(vertx);
         this.tcp = new TcpEgress(vertx, socketTrust, lookups);
         this.apiAddress = apiAddress;
@@ -208,11 +220,13 @@ public final class Egress implements AutoCloseable {
         if (OutboundWebSockets.isUpgrade(request)) {
             // A WebSocket goes to the address checked as for any request; it follows no redirect.
             return resolveForFetch(host, policies, exchange)
+                    .compose(address -> atPort(host, address, port, policies))
                     .compose(address -> webSockets.connect(request, host, port, https, address,
                             host + (uri.getPort() > 0 ? ":" + port : ""), target, exchange::started,
                             refused -> answer(refused, "GET", false)));
         }
         return resolveForFetch(host, policies, exchange)
+                .compose(address -> atPort(host, address, port, policies))
                 .compose(address -> exchange(exchange, request, host, port, https, address,
                         host + (uri.getPort() > 0 ? ":" + port : ""), target, policies, redirects));
     }
@@ -493,6 +507,14 @@ public final class Egress implements AutoCloseable {
                     "Fetch API cannot load: the URL has no host."));
         }
         return lookups.resolve(host, policies, "fetch to " + host, exchange.requester, exchange::cancelled);
+    }
+
+    /** {@code address} if a fetch may go to it at {@code port}: see {@link EgressPolicies#refusalAtPort}. */
+    private Future<InetAddress> atPort(String host, InetAddress address, int port, EgressPolicies policies) {
+        java.util.Optional<String> refused = policies.refusalAtPort(host, address, port, listenerPorts.get(),
+                OwnAddresses.MACHINE);
+        return refused.isPresent() ? Future.failedFuture(blocked("fetch to " + host, refused.get()))
+                : Future.succeededFuture(address);
     }
 
     /**

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The egress policies one worker's subrequests obey, widest first: the operator's
@@ -12,8 +13,9 @@ import java.util.Optional;
  * every block list applies, every non-empty allow list must name the host or address,
  * and a non-public address (see {@link SpecialAddresses}) is reachable only when the
  * platform's allow list names it; for a TCP socket ({@link #forSockets}), so is an address of
- * this machine's own ({@link OwnAddresses}). A namespace or script allow list that names such an
- * address restricts the worker to it but does not open it.
+ * this machine's own ({@link OwnAddresses}), and for a {@code fetch()} such an address at a port
+ * no web server of this machine would serve ({@link #refusalAtPort}). A namespace or script allow
+ * list that names such an address restricts the worker to it but does not open it.
  *
  * @param platform  the operator's policy, the only one that can open non-public addresses
  * @param namespace the dispatch namespace's policy ({@link EgressPolicy#OPEN} for plain workers)
@@ -85,6 +87,30 @@ public record EgressPolicies(EgressPolicy platform, EgressPolicy namespace, Egre
             return Optional.of(special.get() + "; only the platform's egress allow list can open it");
         }
         return Optional.empty();
+    }
+
+    /**
+     * The ports of this machine a {@code fetch()} reaches at its own addresses without the
+     * platform's allow list, besides this server's listeners: those a web server in front of
+     * it (a reverse proxy or load balancer) answers on.
+     */
+    static final Set<Integer> WEB_PORTS = Set.of(80, 443);
+
+    /**
+     * Why a {@code fetch()} to {@code address}, which passed {@link #refusal(String, InetAddress)},
+     * may not go to {@code port}: the address is this machine's own and the port is neither one
+     * of {@code listenerPorts} (this server's) nor a web port. The request would otherwise reach
+     * whatever else listens on the machine's public addresses, behind the firewall that keeps
+     * those ports from the outside. Empty if it may go.
+     */
+    Optional<String> refusalAtPort(String host, InetAddress address, int port, Set<Integer> listenerPorts,
+            OwnAddresses own) {
+        if (WEB_PORTS.contains(port) || listenerPorts.contains(port) || !own.contains(address)
+                || platform.names(host, Optional.of(address))) {
+            return Optional.empty();
+        }
+        return Optional.of(address.getHostAddress() + " is an address of this server, and port " + port
+                + " is none of its web ports (80, 443) or listeners; only the platform's egress allow list can open it");
     }
 
     private Optional<String> listRefusal(String host, Optional<InetAddress> address) {

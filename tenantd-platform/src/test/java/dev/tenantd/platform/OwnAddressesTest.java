@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Egress to this machine's own addresses, public or not: literals only, nothing is connected to. */
@@ -43,6 +44,33 @@ class OwnAddressesTest {
         // A fetch() carries the header that counts calls back into this server: a worker may
         // fetch a host name this server serves.
         assertThat(FETCH.refusal("self.example", literal("93.184.215.14"), CLAIMING)).isEmpty();
+    }
+
+    @Test
+    void a_fetch_to_an_address_of_this_machine_reaches_its_listeners_and_web_ports_only() {
+        Set<Integer> listeners = Set.of(8787, 8788);
+        InetAddress own = literal("93.184.215.14");
+        for (int port : List.of(80, 443, 8787, 8788)) {
+            assertThat(FETCH.refusalAtPort("self.example", own, port, listeners, CLAIMING)).as("port %d", port).isEmpty();
+        }
+        // whatever else listens on the machine's public address, behind its firewall
+        assertThat(FETCH.refusalAtPort("self.example", own, 9100, listeners, CLAIMING)).contains("93.184.215.14 is an "
+                + "address of this server, and port 9100 is none of its web ports (80, 443) or listeners; only the "
+                + "platform's egress allow list can open it");
+        assertThat(FETCH.refusalAtPort("self.example", literal("2a00:1450:4001:80b::200e"), 6379, listeners, CLAIMING))
+                .isPresent();
+        assertThat(FETCH.refusalAtPort("self.example", literal("64:ff9b::5db8:d70e"), 6379, listeners, CLAIMING))
+                .as("the same IPv4 address carried in IPv6").isPresent();
+        assertThat(FETCH.refusalAtPort("other.example", literal("93.184.215.15"), 9100, listeners, CLAIMING))
+                .as("another machine's address").isEmpty();
+
+        EgressPolicies opened = new EgressPolicies(new EgressPolicy(List.of("93.184.215.14/32"), List.of()),
+                EgressPolicy.OPEN, EgressPolicy.OPEN);
+        assertThat(opened.refusalAtPort("self.example", own, 9100, listeners, CLAIMING)).isEmpty();
+        EgressPolicies byNamespace = new EgressPolicies(EgressPolicy.OPEN,
+                new EgressPolicy(List.of("93.184.215.14/32"), List.of()), EgressPolicy.OPEN);
+        assertThat(byNamespace.refusalAtPort("self.example", own, 9100, listeners, CLAIMING))
+                .as("a namespace's allow list narrows, it does not open").isPresent();
     }
 
     @Test

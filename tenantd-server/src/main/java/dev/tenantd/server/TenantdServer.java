@@ -59,8 +59,8 @@ public final class TenantdServer implements AutoCloseable {
     private final ServerMetrics metrics;
     /** A server of {@link StartupWarmUp}: it says nothing and leaves the heap as it is when it starts. */
     private final boolean throwaway;
-    private HttpServer workerServer;
-    private HttpServer apiServer;
+    private volatile HttpServer workerServer;
+    private volatile HttpServer apiServer;
 
     private TenantdServer(ServerConfig config, boolean throwaway) {
         this.config = config;
@@ -137,7 +137,8 @@ public final class TenantdServer implements AutoCloseable {
                     .defaultAccountId(config.accountId())
                     .routes(config.routes())
                     .workersDevDomain(config.workersDevDomain())
-                    .egress(new Egress(vertx, this::apiAddress, engine.bodies(), config.limits().memoryMb() * 1024L * 1024L))
+                    .egress(new Egress(vertx, this::apiAddress, this::listenerPorts, engine.bodies(),
+                            config.limits().memoryMb() * 1024L * 1024L))
                     .egressPolicy(config.egress())
                     .bindingKinds(kinds)
                     .invocations(invocations)
@@ -284,6 +285,16 @@ public final class TenantdServer implements AutoCloseable {
 
     public KvService kv() {
         return kv;
+    }
+
+    /** The ports of both listeners, once they listen. */
+    private java.util.Set<Integer> listenerPorts() {
+        HttpServer workers = workerServer;
+        HttpServer api = apiServer;
+        if (workers == null || api == null) {
+            return java.util.Set.of();
+        }
+        return java.util.Set.copyOf(List.of(workers.actualPort(), api.actualPort()));
     }
 
     private String apiAddress() {
