@@ -215,6 +215,40 @@ class MemoryLimitTest {
         w.close();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("webAssemblyBuffers")
+    void the_buffer_of_a_webassembly_memory_counts_after_the_memory_object_is_gone(String what, String shared) {
+        // A worker keeps the memories' buffers, not the memories. A shared memory's size was
+        // read as an ArrayBuffer's, which threw a TypeError at the next request's accounting.
+        Worker w = load(Engines.module("""
+                const kept = [];
+                export default { fetch() {
+                  const m = new WebAssembly.Memory({ initial: 320, maximum: 320, shared: %s });
+                  const b = m.buffer; new Uint8Array(b).fill(1); kept.push(b);
+                  return new Response(String(kept.length));
+                } };""".formatted(shared)));
+        long rssBefore = ResidentMemory.bytes();
+        Outcome ended = null;
+        int served = 0;
+        for (int i = 1; i <= 12 && ended == null; i++) {
+            try {
+                get(w, "http://x/");
+                served++;
+            } catch (InvocationException e) {
+                ended = e.outcome();
+            }
+        }
+        assertThat(ended).as("the request that would take the buffers past 128 MB, after " + served).isEqualTo(
+                Outcome.EXCEEDED_MEMORY);
+        assertThat(served).as("requests served (20 MB each)").isBetween(3, 6);
+        assertThat(ResidentMemory.bytes() - rssBefore).as("memory the process took").isLessThan(192 * MB);
+        w.close();
+    }
+
+    static Stream<Arguments> webAssemblyBuffers() {
+        return Stream.of(Arguments.of("shared memory", "true"), Arguments.of("unshared memory", "false"));
+    }
+
     @Test
     void memory_let_go_counts_as_free_whether_or_not_it_was_ever_written() {
         // Buffers never written take no resident pages, so the process's resident memory

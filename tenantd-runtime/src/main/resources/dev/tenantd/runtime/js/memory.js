@@ -111,9 +111,9 @@ function memory_trackedBytes(tracker) {
 let memory_wasmBuffer;
 const memory_wasmMemories = memory_tracker((memory) => {
   const buffer = memory_apply(memory_wasmBuffer, memory, []);
-  return memory_isArrayBuffer(buffer)
-    ? memory_apply(memory_arrayBufferByteLength, buffer, [])
-    : memory_apply(memory_sharedByteLength, buffer, []);
+  return memory_isShared(buffer)
+    ? memory_apply(memory_sharedByteLength, buffer, [])
+    : memory_apply(memory_arrayBufferByteLength, buffer, []);
 });
 
 function memory_wasmMade(memory) {
