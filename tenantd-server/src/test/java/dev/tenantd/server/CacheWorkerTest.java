@@ -160,6 +160,21 @@ class CacheWorkerTest {
     }
 
     @Test
+    void a_user_worker_uploaded_under_a_deleted_ones_name_starts_with_an_empty_cache() {
+        upload("/workers/dispatch/namespaces/isolated/scripts/carol", KEEPER);
+        assertThat(call("PUT", "carol.isolated.cache.test", "", "the first carol's")).isEqualTo("stored");
+        assertThat(call("GET", "carol.isolated.cache.test", "", null)).isEqualTo("the first carol's");
+        // a customer leaves; the platform gives the name to another one
+        assertThat(s.delete(s.accountApi("/workers/dispatch/namespaces/isolated/scripts/carol")).status()).isEqualTo(200);
+        upload("/workers/dispatch/namespaces/isolated/scripts/carol", KEEPER);
+        assertThat(call("GET", "carol.isolated.cache.test", "", null)).isEqualTo("miss");
+        // a new version of a script keeps its cache
+        assertThat(call("PUT", "carol.isolated.cache.test", "", "the second carol's")).isEqualTo("stored");
+        upload("/workers/dispatch/namespaces/isolated/scripts/carol", KEEPER + "\n// a new version\n");
+        assertThat(call("GET", "carol.isolated.cache.test", "", null)).isEqualTo("the second carol's");
+    }
+
+    @Test
     void trusted_workers_must_be_a_boolean() {
         TestServer.Reply r = s.postJson(s.accountApi("/workers/dispatch/namespaces"),
                 "{\"name\":\"odd\",\"trusted_workers\":\"yes\"}");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantd.platform.BindingSpec;
 import dev.tenantd.platform.ScriptRef;
+import dev.tenantd.platform.ScriptVersion;
 import dev.tenantd.platform.binding.BindingKind;
 import dev.tenantd.platform.binding.BindingScope;
 import dev.tenantd.runtime.Binding;
@@ -81,15 +82,21 @@ public final class CacheKind implements BindingKind {
         return Optional.of(SCRIPT);
     }
 
-    /** The key space of a worker's caches, or empty where the cache is disabled ({@code caches.default} of an untrusted user worker). */
-    Optional<String> scope(ScriptRef ref, Optional<String> name) {
+    /**
+     * The key space of a worker's caches, or empty where the cache is disabled ({@code caches.default}
+     * of an untrusted user worker). A user worker's is its script's id, not its name: a script
+     * uploaded under the name of a deleted one (another customer's, say) starts with an empty cache.
+     */
+    Optional<String> scope(BindingScope scope, Optional<String> name) {
+        ScriptRef ref = scope.script();
         if (ref.namespace().isEmpty()) {
             return Optional.of("account:" + ref.accountId());
         }
         if (trust.trusted(ref.namespaceId())) {
             return Optional.of("namespace:" + ref.accountId() + "/" + ref.namespaceId());
         }
-        return name.map(n -> "script:" + ref.accountId() + "/" + ref.namespaceId() + "/" + ref.name());
+        Optional<String> scriptId = scope.version().map(ScriptVersion::scriptId);
+        return name.flatMap(n -> scriptId.map(id -> "script:" + ref.accountId() + "/" + ref.namespaceId() + "/" + id));
     }
 
     @Override
@@ -103,7 +110,7 @@ public final class CacheKind implements BindingKind {
             if (!args.path("url").isTextual()) {
                 throw typeError("Invalid URL. Cache API keys must be fully-qualified, valid URLs.");
             }
-            Optional<CacheKey> key = scope(scope.script(), name).map(s -> CacheKey.of(s, name, args.get("url").asText()));
+            Optional<CacheKey> key = scope(scope, name).map(s -> CacheKey.of(s, name, args.get("url").asText()));
             CompletableFuture<ChannelReply> reply = switch (call.operation()) {
                 case "match" -> key.isEmpty() ? CompletableFuture.completedFuture(ChannelReply.data(""))
                         : cache.match(key.get(), HttpFields.parse(args.path("headers").asText(""))).thenApply(CacheKind::answer);
