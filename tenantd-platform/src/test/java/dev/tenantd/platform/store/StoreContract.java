@@ -376,6 +376,26 @@ public abstract class StoreContract {
     }
 
     @Test
+    void a_deleted_scripts_asset_records_go_with_it_and_a_namespaces_with_it() {
+        // A script uploaded later under the same name (another customer's) must upload the files
+        // itself: records left behind would let it serve the deleted one's without having them.
+        Namespace ns = store.createNamespace("acct", "customers").orElseThrow();
+        ScriptRef deleted = new ScriptRef("acct", ns.id(), "shop");
+        ScriptRef kept = new ScriptRef("acct", ns.id(), "blog");
+        for (ScriptRef ref : List.of(deleted, kept)) {
+            ScriptVersion v = versionOf(1, java.util.Map.of("w.js", sha('a', 1)), java.util.Map.of("/a.css", sha('e', 1)));
+            store.saveVersion(ref, v, deploying(v));
+            store.putAsset(ref, sha('e', 1).substring(32), sha('e', 1), 10);
+        }
+        assertThat(store.deleteScript(deleted)).isTrue();
+        assertThat(store.assetBlob(deleted, sha('e', 1).substring(32))).isEmpty();
+        assertThat(store.assetBlob(kept, sha('e', 1).substring(32))).contains(sha('e', 1));
+
+        assertThat(store.deleteNamespace(ns.id())).isTrue();
+        assertThat(store.assetBlob(kept, sha('e', 1).substring(32))).isEmpty();
+    }
+
+    @Test
     void asset_records_no_version_serves_are_dropped_once_unused_for_long_enough() {
         ScriptRef site = ScriptRef.plain("acct", "site");
         ScriptVersion v1 = versionOf(1, java.util.Map.of("w.js", sha('a', 1)), java.util.Map.of("/a.css", sha('e', 1)));

@@ -316,6 +316,7 @@ public final class SqliteStore implements Store {
             update("DELETE FROM script_versions WHERE script_id IN (SELECT id FROM scripts WHERE namespace_id = ?)",
                     namespaceId);
             update("DELETE FROM scripts WHERE namespace_id = ?", namespaceId);
+            update("DELETE FROM assets WHERE namespace_id = ?", namespaceId);
             return update("DELETE FROM namespaces WHERE id = ?", namespaceId) > 0;
         });
     }
@@ -761,8 +762,14 @@ public final class SqliteStore implements Store {
             String where = "script_id IN (SELECT id FROM scripts WHERE account_id = ? AND namespace_id = ? AND name = ?)";
             update("DELETE FROM deployments WHERE " + where, ref.accountId(), ref.namespaceId(), ref.name());
             update("DELETE FROM script_versions WHERE " + where, ref.accountId(), ref.namespaceId(), ref.name());
-            return update("DELETE FROM scripts WHERE account_id = ? AND namespace_id = ? AND name = ?",
+            boolean deleted = update("DELETE FROM scripts WHERE account_id = ? AND namespace_id = ? AND name = ?",
                     ref.accountId(), ref.namespaceId(), ref.name()) > 0;
+            if (deleted) {
+                // A script uploaded later under this name uploads its files itself.
+                update("DELETE FROM assets WHERE account_id = ? AND namespace_id = ? AND script = ?",
+                        ref.accountId(), ref.namespaceId(), ref.name());
+            }
+            return deleted;
         });
     }
 
