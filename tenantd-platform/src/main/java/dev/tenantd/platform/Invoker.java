@@ -559,7 +559,7 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
             modules.add(new WorkerModule(m.name(), m.type(), storedModule(script.ref(), m)));
         }
         return new WorkerSource(script.ref().name(), v.mainModule(), modules, v.compatibilityDate(),
-                v.compatibilityFlags(), runtimeBindings(script.ref(), v.bindings()));
+                v.compatibilityFlags(), runtimeBindings(script.ref(), v.bindings()), script.ref().owner());
     }
 
     PlatformWorkerHost hostFor(Script script) {

@@ -24,6 +24,11 @@ public record ScriptRef(String accountId, String namespaceId, String name) {
         return namespaceId.isEmpty() ? Optional.empty() : Optional.of(namespaceId);
     }
 
+    /** The account, namespace and name in one string that names no other script: a source's owner. */
+    public String owner() {
+        return accountId + '\0' + namespaceId + '\0' + name;
+    }
+
     @Override
     public String toString() {
         return namespaceId.isEmpty() ? name : namespaceId + "/" + name;

@@ -132,7 +132,7 @@ public final class Scripts {
         WorkerSource source;
         try {
             source = new WorkerSource(ref.name(), upload.mainModule(), upload.modules(),
-                    upload.compatibilityDate(), upload.compatibilityFlags(), invoker.runtimeBindings(ref, stored));
+                    upload.compatibilityDate(), upload.compatibilityFlags(), invoker.runtimeBindings(ref, stored), ref.owner());
         } catch (ScriptException e) {
             throw new PlatformException(Problem.INVALID_METADATA, e.getMessage());
         }
@@ -434,7 +434,8 @@ public final class Scripts {
                 modules.add(new WorkerModule(m.name(), m.type(), invoker.storedModule(ref, m)));
             }
             try {
-                versions.validate(new WorkerSource(ref.name(), from.mainModule(), modules, date, flags, invoker.runtimeBindings(ref, stored)),
+                versions.validate(new WorkerSource(ref.name(), from.mainModule(), modules, date, flags,
+                        invoker.runtimeBindings(ref, stored), ref.owner()),
                         invoker.hostForUpload()).close();
             } catch (ScriptException e) {
                 throw new PlatformException(Problem.INVALID_METADATA, e.getMessage());

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * start-up replaces it after its first invocation. The later cache also holds the functions
  * that request compiled. Caches are written off the JS thread.
  *
- * <p>Files are named by a SHA-256 of the engine build and V8's flags, the script's and the
- * module's names and the module's source; each starts with a SHA-256 of its contents, checked
+ * <p>Files are named by a SHA-256 of the engine build and V8's flags, the script's owner
+ * ({@link WorkerSource#owner()}), the module's name and the module's source; each starts with a SHA-256 of its contents, checked
  * on every read, so a file cut short or changed is ignored and replaced. Only the server
  * writes these files (never anything a worker sends). A cache holds what the source alone
  * determines, no state of any isolate. The directory is kept under {@link #MAX_BYTES}: the
@@ -71,14 +71,14 @@ final class ModuleCodeCache {
     }
 
     /**
-     * The key of a module: what its cache file is named by. The script's name is part of it, so
+     * The key of a module: what its cache file is named by. The script's owner is part of it, so
      * that how fast one script starts says nothing about whether another has the same code.
      */
-    String key(String scriptName, String moduleName, byte[] code) {
+    String key(String owner, String moduleName, byte[] code) {
         MessageDigest sha = sha256();
         sha.update(engineBuild.getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);
-        sha.update(scriptName.getBytes(StandardCharsets.UTF_8));
+        sha.update(owner.getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);
         sha.update(moduleName.getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);

@@ -48,7 +48,8 @@ final class ScriptLoader {
 
     /** The worker as uploaded: needed until {@link #load} returns, then let go of (its modules' text is large). */
     private WorkerSource source;
-    private final String scriptName;
+    /** Whose script it is: keys the code cache ({@link WorkerSource#owner()}). */
+    private final String owner;
     /** Every module's name. */
     private final Set<String> moduleNames;
     /**
@@ -79,7 +80,7 @@ final class ScriptLoader {
 
     ScriptLoader(WorkerSource source, V8Runtime runtime, V8ValueObject entry, ModuleCodeCache codeCaches) {
         this.source = source;
-        this.scriptName = source.scriptName();
+        this.owner = source.owner();
         this.moduleNames = source.modules().stream().map(WorkerModule::name).collect(Collectors.toUnmodifiableSet());
         source.modules().forEach(m -> uncompiled.put(m.name(), m));
         this.runtime = runtime;
@@ -195,7 +196,7 @@ final class ScriptLoader {
                 }
                 // Rewritten code holds this isolate's random importer name: never the same twice.
                 String key = rewritten.isEmpty() && ModuleCodeCache.worthCaching(module.content())
-                        ? codeCaches.key(scriptName, name, module.content())
+                        ? codeCaches.key(owner, name, module.content())
                         : null;
                 ModuleCodeCache.Cached codeCache = key == null ? null : codeCaches.read(key).orElse(null);
                 try {

@@ -7,6 +7,10 @@ import java.util.Optional;
 /**
  * Everything needed to start a worker: its modules, which one is the entry
  * point, the compatibility date that selects behaviour, and its bindings.
+ *
+ * @param owner whose script it is (its account and namespace as well as its name): the code
+ *              cache is kept per owner, so how fast one tenant's script starts says nothing
+ *              about whether another tenant runs the same code
  */
 public record WorkerSource(
         String scriptName,
@@ -14,10 +18,18 @@ public record WorkerSource(
         List<WorkerModule> modules,
         String compatibilityDate,
         List<String> compatibilityFlags,
-        List<Binding> bindings) {
+        List<Binding> bindings,
+        String owner) {
+
+    /** A source whose owner is its script's name alone. */
+    public WorkerSource(String scriptName, String mainModule, List<WorkerModule> modules, String compatibilityDate,
+            List<String> compatibilityFlags, List<Binding> bindings) {
+        this(scriptName, mainModule, modules, compatibilityDate, compatibilityFlags, bindings, scriptName);
+    }
 
     public WorkerSource {
         Objects.requireNonNull(scriptName, "scriptName");
+        Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(mainModule, "mainModule");
         Objects.requireNonNull(compatibilityDate, "compatibilityDate");
         modules = List.copyOf(modules);

@@ -62,6 +62,32 @@ class ModuleCodeCacheTest {
     }
 
     @Test
+    void a_script_of_the_same_name_and_code_but_another_owner_reads_no_cache() throws Exception {
+        ModuleCodeCache caches = Engines.ENGINE.moduleCodeCache();
+        String id = UUID.randomUUID().toString();
+        WorkerSource mine = owned(Engines.module(bigModule(id)), "account\0tenant-a\0shop");
+        WorkerSource theirs = owned(mine, "account\0tenant-b\0shop");
+        long writesBefore = caches.writes();
+        Worker first = Engines.load(mine);
+        text(get(first, "http://x/"));
+        waitFor(() -> caches.writes() == writesBefore + 2);
+        first.close();
+
+        long hitsBefore = caches.hits();
+        Worker other = Engines.load(theirs);
+        assertThat(caches.hits()).as("another tenant's script compiles from source").isEqualTo(hitsBefore);
+        other.close();
+        Worker again = Engines.load(mine);
+        assertThat(caches.hits()).as("the owner's next isolate reads its cache").isGreaterThan(hitsBefore);
+        again.close();
+    }
+
+    private static WorkerSource owned(WorkerSource source, String owner) {
+        return new WorkerSource(source.scriptName(), source.mainModule(), source.modules(), source.compatibilityDate(),
+                source.compatibilityFlags(), source.bindings(), owner);
+    }
+
+    @Test
     void an_isolate_that_never_served_leaves_a_cache_the_next_one_completes() throws Exception {
         ModuleCodeCache caches = Engines.ENGINE.moduleCodeCache();
         String id = UUID.randomUUID().toString();
