@@ -388,6 +388,8 @@ public final class Scripts {
                 throw new PlatformException(Problem.INVALID_BINDING, "Worker '" + ref.name() + "' would have "
                         + secretCount + " secrets; a worker has at most " + MAX_SECRETS + ".");
             }
+            // Replaced secrets can be larger: the version holds no more than an upload's may.
+            dev.tenantd.platform.binding.BindingSizes.check(bindings);
             return withBindings(from, bindings);
         });
     }

@@ -261,6 +261,24 @@ class ScriptsApiTest {
                 + "x".repeat(1 << 20) + "\"}]}";
         refused(uploadLarge("bounded", wide), 400, "characters of JSON together");
         assertThat(serve("bounded")).isEqualTo("kept");
+
+        // secrets set later are held to the same bounds: 200 one-byte secrets, then all replaced
+        // by 5 KB ones, would hold 1.4 MB of ciphertext
+        StringBuilder secrets = new StringBuilder("{\"main_module\":\"w.js\",\"bindings\":[");
+        StringBuilder bulk = new StringBuilder("{\"secrets\":{");
+        for (int i = 0; i < 200; i++) {
+            secrets.append(i == 0 ? "" : ",").append("{\"type\":\"secret_text\",\"name\":\"S").append(i)
+                    .append("\",\"text\":\"v\"}");
+            bulk.append(i == 0 ? "" : ",").append("\"S").append(i).append("\":{\"name\":\"S").append(i)
+                    .append("\",\"text\":\"").append("x".repeat(5 * 1024)).append("\",\"type\":\"secret_text\"}");
+        }
+        ok(t.putMultipart(t.accountApi(NS + "/bounded"), new TestServer.Multipart()
+                .file("metadata", "metadata.json", "application/json", secrets.append("]}").toString())
+                .file("w.js", "w.js", "application/javascript+module",
+                        "export default { fetch(request, env) { return new Response(env.S0 + env.S199); } };")));
+        refused(send("PATCH", t.accountApi(NS + "/bounded/secrets-bulk"), "application/json", bulk.append("}}").toString()),
+                400, "characters of JSON together");
+        assertThat(serve("bounded")).isEqualTo("vv");
     }
 
     /** An upload whose metadata is larger than a form field may be: sent as a file part, as wrangler does. */

@@ -14,7 +14,7 @@ import java.util.List;
  * uploader puts in a binding's fields. They lie far above what a worker's bindings need
  * (Workers allows 128 environment variables of 5 KB each).
  */
-final class BindingSizes {
+public final class BindingSizes {
     /** Bindings of one version. */
     static final int MAX_BINDINGS = 1_000;
     /** JSON values in the fields of all bindings of one version together. */
@@ -34,7 +34,7 @@ final class BindingSizes {
     }
 
     /** Refuses bindings that together hold more than a version may. */
-    static void check(List<BindingSpec> bindings) {
+    public static void check(List<BindingSpec> bindings) {
         checkCount(bindings.size());
         long nodes = 0;
         long chars = 0;
