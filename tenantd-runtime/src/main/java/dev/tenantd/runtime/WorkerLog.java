@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * A worker's console: lines go to the host's log, and to the invocation's observer with
  * their arguments as JSON values when it watches. Each invocation may write at most its
- * limit's log bytes; past that one warning says so and the rest is dropped.
+ * limit's log bytes (as UTF-8); past that one warning says so and the rest is dropped.
  */
 final class WorkerLog {
     private final IsolateTurns isolate;
@@ -30,7 +30,7 @@ final class WorkerLog {
             if (owner != null && owner.observer != InvocationObserver.NONE && !owner.logTruncated) {
                 String values = string(args[1]);
                 // The values count against the log limit too: they can be larger than the printed line.
-                owner.logBytes += values.length();
+                owner.logBytes += Utf8.length(values);
                 if (owner.logBytes > owner.limits.logBytes()) {
                     log(owner, "warn", "");
                 } else {
@@ -52,7 +52,7 @@ final class WorkerLog {
             if (owner.logTruncated) {
                 return false;
             }
-            owner.logBytes += message.length();
+            owner.logBytes += Utf8.length(message);
             if (owner.logBytes > owner.limits.logBytes()) {
                 owner.logTruncated = true;
                 message = "Log size limit exceeded: further console output of this invocation is dropped.";

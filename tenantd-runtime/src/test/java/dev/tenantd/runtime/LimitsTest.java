@@ -259,6 +259,20 @@ class LimitsTest {
     }
 
     @Test
+    void the_log_limit_counts_bytes_as_utf8_not_characters() {
+        Recorder host = new Recorder();
+        // 50 characters of three bytes each: 150 bytes a line, so six lines fit in 1,000 bytes
+        Worker w = load(Engines.module("""
+                export default { fetch() { for (let i = 0; i < 20; i++) console.log('\u754c'.repeat(50)); return new Response('ok'); } };"""),
+                host);
+        get(w.fetch(req("http://x/"), new InvocationLimits(1000, 10, 60_000, 1000)));
+        host.awaitRecord(0);
+        assertThat(host.logs).hasSize(7);
+        assertThat(host.logs.subList(0, 6)).allSatisfy(l -> assertThat(l.message()).hasSize(50));
+        assertThat(host.logs.getLast().message()).contains("Log size limit exceeded");
+    }
+
+    @Test
     void start_up_that_runs_too_long_is_refused() {
         assertThatThrownBy(() -> load(Engines.module("for (;;) {}\nexport default { fetch() {} };")))
                 .isInstanceOf(ScriptException.class)

@@ -97,15 +97,6 @@ public record InvocationEntry(
 
     /** What {@code text} takes stored as UTF-8, as records are: up to three bytes a character. */
     static long utf8(String text) {
-        long bytes = text.length();
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c >= 0x800 && !Character.isSurrogate(c)) {
-                bytes += 2;
-            } else if (c >= 0x80) {
-                bytes += 1; // two bytes; a surrogate pair, four in all
-            }
-        }
-        return bytes;
+        return dev.tenantd.runtime.Utf8.length(text);
     }
 }
