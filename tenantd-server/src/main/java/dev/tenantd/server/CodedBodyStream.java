@@ -55,8 +55,22 @@ final class CodedBodyStream implements BodyStream {
             }
             return CompletableFuture.completedFuture(Optional.of(out));
         }
-        if (finished || zlib.ended()) {
+        if (finished) {
             close();
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        if (zlib.ended()) {
+            // The coded data ended before its source said it was over (the gzip member's last
+            // bytes came in the last chunk): the source is read once more, so that it ends, and
+            // cancelled if bytes follow, which are dropped. Either way whatever it holds (a
+            // worker's invocation, a share of a dispatch worker) is let go.
+            finished = true;
+            close();
+            source.read().whenComplete((chunk, error) -> {
+                if (error == null && chunk.isPresent()) {
+                    source.cancel();
+                }
+            });
             return CompletableFuture.completedFuture(Optional.empty());
         }
         return source.read().thenCompose(chunk -> {

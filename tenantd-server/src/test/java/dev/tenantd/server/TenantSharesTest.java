@@ -109,4 +109,67 @@ class TenantSharesTest {
             hold.stop(0);
         }
     }
+
+    @Test
+    void a_gzip_stream_decoded_for_the_client_gives_its_share_back() throws Exception {
+        // A client that does not accept gzip gets a gzip body decoded on its way: the decoding
+        // ended with the gzip data, before the stream it read had said it was over, so the call
+        // never gave its share of the dispatch worker back, and a tenant's few such responses
+        // later had its requests refused as if that many were in flight.
+        AtomicInteger arrived = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        HttpServer hold = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        hold.setExecutor(Executors.newCachedThreadPool());
+        hold.createContext("/hold", exchange -> {
+            arrived.incrementAndGet();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        hold.start();
+        String holdUrl = "http://127.0.0.1:" + hold.getAddress().getPort() + "/hold";
+        Limits limits = new Limits(30_000, 128, 50, 10L * 1024 * 1024, 1_000, 128 * 1024, 60_000, 100, 8);
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        try (TestServer t = new TestServer(dir, List.of(Route.parse("*.shares.test/*=front")), limits,
+                new EgressPolicy(List.of("127.0.0.1"), List.of()))) {
+            t.createNamespace("shares");
+            t.deploy("/workers/scripts/front", "{\"main_module\":\"f.js\",\"bindings\":[{\"type\":\"dispatch_namespace\","
+                    + "\"name\":\"NS\",\"namespace\":\"shares\"}]}", "f.js", DISPATCHER);
+            String ns = "/workers/dispatch/namespaces/shares/scripts/";
+            t.deploy(ns + "zipped", "{\"main_module\":\"z.js\"}", "z.js", """
+                    export default { fetch() {
+                      const parts = ['first part, ', 'second part, ', 'last part'];
+                      const body = new ReadableStream({ pull(c) { const p = parts.shift(); if (p) c.enqueue(new TextEncoder().encode(p)); else c.close(); } });
+                      return new Response(body, { headers: { 'content-encoding': 'gzip', 'content-type': 'text/plain' } });
+                    } };""");
+            for (String slowOne : List.of("slow", "slow2")) {
+                t.deploy(ns + slowOne, "{\"main_module\":\"s.js\"}", "s.js", "export default { async fetch() {"
+                        + " await fetch('" + holdUrl + "'); return new Response('slow'); } };");
+            }
+            for (int i = 0; i < 4; i++) {
+                TestServer.Reply r = t.worker("GET", "zipped.shares.test", "/", null);
+                assertThat(r.body()).as("decoded for a client that does not ask for gzip")
+                        .isEqualTo("first part, second part, last part");
+            }
+            List<Future<TestServer.Reply>> slow = new ArrayList<>();
+            for (String host : List.of("slow", "slow", "slow2", "slow2")) {
+                slow.add(clients.submit(() -> t.worker("GET", host + ".shares.test", "/", null)));
+            }
+            // Half the front's 8 in flight: from now on each tenant keeps to its 2.
+            Await.value(() -> arrived.get() == 4 ? Boolean.TRUE : null, "two requests of slow and of slow2 waiting");
+            assertThat(t.worker("GET", "zipped.shares.test", "/", null).body()).as("none of its calls is still counted")
+                    .isEqualTo("first part, second part, last part");
+            release.countDown();
+            for (Future<TestServer.Reply> r : slow) {
+                assertThat(r.get(60, TimeUnit.SECONDS).body()).isEqualTo("slow");
+            }
+        } finally {
+            clients.shutdownNow();
+            hold.stop(0);
+        }
+    }
 }
