@@ -54,6 +54,13 @@ final class D1Engine implements AutoCloseable {
         return pool;
     }
 
+    /** Database files open now. */
+    int openFiles() {
+        synchronized (lanes) {
+            return openCount;
+        }
+    }
+
     Path file(String uuid) {
         if (!UUID.matcher(uuid).matches()) {
             throw new IllegalArgumentException("not a database id: " + uuid);
@@ -195,6 +202,11 @@ final class D1Engine implements AutoCloseable {
                     lane.submit(l -> {
                         l.closeFile();
                         return null;
+                    }).whenComplete((ignored, refused) -> {
+                        // Its queue was full or the pool refused: a later opening closes it instead.
+                        if (refused != null) {
+                            lane.closing = false;
+                        }
                     });
                 }
             }
