@@ -146,8 +146,12 @@ final class TailApi {
             if (ws.isClosed()) {
                 return true;
             }
-            if (ws.writeQueueFull() || pending.get() >= MAX_PENDING_EVENTS) {
-                return false;
+            try {
+                if (ws.writeQueueFull() || pending.get() >= MAX_PENDING_EVENTS) {
+                    return false;
+                }
+            } catch (IllegalStateException closedMeanwhile) {
+                return true;
             }
             pending.incrementAndGet();
             ws.writeTextMessage(eventJson).onComplete(r -> pending.decrementAndGet());

@@ -137,6 +137,11 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         return webSockets.sockets().open();
     }
 
+    /** Invocations in flight in this isolate now. */
+    int invocationCount() {
+        return invocationCount;
+    }
+
     /** Whether nothing runs here: no invocation (waitUntil work included) and no open WebSocket. */
     public boolean idle() {
         return invocationCount == 0 && openWebSockets() == 0;
@@ -713,8 +718,10 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         Outcome outcome = inv.outcome != null ? inv.outcome : inv.failed ? Outcome.EXCEPTION : Outcome.OK;
         InvocationRecord record = new InvocationRecord(scriptName, outcome, inv.cpuNanos,
                 System.nanoTime() - inv.startNanos, inv.subrequests, inv.status);
-        host.invocationEnded(record);
-        inv.observer.ended(record);
+        // What the host and the observer do with the record must not stop this isolate's own
+        // bookkeeping (an unload ending every invocation in a loop, say) half-way.
+        handOn(() -> host.invocationEnded(record));
+        handOn(() -> inv.observer.ended(record));
         if (loader != null && loader.hasUncachedModules()) {
             // Not from here either: after this invocation, in a task of its own.
             mailbox.execute(() -> {
@@ -728,6 +735,14 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             mailbox.execute(this::discardIfIdle);
         } else if (invocations.isEmpty()) {
             idleCollection.quiet();
+        }
+    }
+
+    private void handOn(Runnable delivery) {
+        try {
+            delivery.run();
+        } catch (RuntimeException e) {
+            LOG.warn("worker {}: handing on the record of an invocation failed: {}", scriptName, e.toString());
         }
     }
 

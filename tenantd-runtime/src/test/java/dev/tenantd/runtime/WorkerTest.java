@@ -398,4 +398,30 @@ class WorkerTest {
         held.complete(WorkerResponse.text(200, "answer"));
         assertThat(text(get(slow))).isEqualTo("slow");
     }
+
+    @Test
+    void an_unload_ends_every_invocation_and_closes_the_isolate_when_the_host_fails_to_take_a_record() throws Exception {
+        // The host (a live tail's socket closing meanwhile, say) throws where it takes the record
+        // of an ended invocation: the unload still ends the others and closes the isolate.
+        Engines.RecordingHost failing = new Engines.RecordingHost() {
+            @Override
+            public void invocationEnded(InvocationRecord record) {
+                throw new IllegalStateException("the tail's socket is closed");
+            }
+        };
+        Worker w = load(Engines.module("""
+                export default { fetch() { return new Promise((resolve) => setTimeout(() => resolve(new Response('late')), 50_000)); } };"""),
+                failing);
+        List<CompletableFuture<WorkerResponse>> waiting = List.of(w.fetch(new WorkerRequest("GET", "http://x/1", List.of(), null)),
+                w.fetch(new WorkerRequest("GET", "http://x/2", List.of(), null)));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (w.invocationCount() < 2 && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        w.close();
+        for (CompletableFuture<WorkerResponse> f : waiting) {
+            assertThatThrownBy(() -> get(f)).isInstanceOf(InvocationException.class).hasMessageContaining("unloaded");
+        }
+        w.whenClosed().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
 }
