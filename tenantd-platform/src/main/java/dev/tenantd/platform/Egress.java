@@ -315,6 +315,8 @@ public final class Egress implements AutoCloseable {
         if (readWhole(method, resp.statusCode(), declared, followed)) {
             return BoundedBody.read(resp, declared, maxBodyBytes, bodies)
                     .map(body -> new WorkerResponse(resp.statusCode(), statusText, flat, body))
+                    // The body left unread: the connection it comes on goes, as its slot does.
+                    .onFailure(error -> resp.request().reset())
                     .recover(error -> Future.failedFuture(switch (error) {
                         case BoundedBody.TooLarge tooLarge -> new InvocationException(Outcome.EXCEPTION, "TypeError",
                                 "The response body is larger than " + tooLarge.limit()

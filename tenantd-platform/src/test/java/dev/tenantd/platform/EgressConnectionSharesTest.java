@@ -110,4 +110,25 @@ class EgressConnectionSharesTest {
         }
         eventually(() -> connections.held() == 0, "the connection let go once the request broke off");
     }
+
+    @Test
+    void an_answer_refused_for_want_of_memory_lets_go_of_its_connection() throws Exception {
+        // The origin declares 64 KiB (the most read whole, the least counted) and sends half: the answer cannot be held while the
+        // memory for bodies is taken, and the connection it came on is closed, not left to carry
+        // on uncounted after its slot was given back.
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        HttpServer origin = vertx.createHttpServer().requestHandler(request -> {
+            request.connection().closeHandler(v -> closed.countDown());
+            request.response().putHeader("content-length", "65536").write(io.vertx.core.buffer.Buffer.buffer(new byte[32768]));
+        }).listen(0, "127.0.0.1").await(30, TimeUnit.SECONDS);
+        BodyBudget bodies = new BodyBudget(1L << 20);
+        assertThat(bodies.reserve(1L << 20)).isTrue();
+        Egress egress = new Egress(vertx, () -> null, bodies, 64L << 20);
+        CompletableFuture<WorkerResponse> answer = egress.fetch(new WorkerRequest("GET", "http://127.0.0.1:"
+                + origin.actualPort() + "/", List.of(), null), LOOPBACK, "reader");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> answer.get(30, TimeUnit.SECONDS))
+                .hasRootCauseInstanceOf(dev.tenantd.runtime.InvocationException.class);
+        assertThat(closed.await(30, TimeUnit.SECONDS)).as("the origin's connection closed").isTrue();
+        eventually(() -> egress.connections().held() == 0, "the slot given back");
+    }
 }
