@@ -104,7 +104,7 @@ final class InvocationsApi {
     }
 
     private JsonNode list(RoutingContext ctx, String accountId) {
-        InvocationQuery query = query(ctx.queryParams(), accountId);
+        InvocationQuery query = ofCurrentHolders(query(ctx.queryParams(), accountId));
         InvocationPage page = store().map(s -> s.query(query)).orElse(new InvocationPage(List.of(), Optional.empty()));
         ArrayNode result = Envelope.JSON.createArrayNode();
         page.entries().forEach(e -> result.add(json(e)));
@@ -112,6 +112,38 @@ final class InvocationsApi {
         page.next().ifPresentOrElse(c -> info.put("cursor", c.token()), () -> info.putNull("cursor"));
         ctx.put(Paging.RESULT_INFO, info);
         return result;
+    }
+
+    /**
+     * A query naming a namespace and a script, for the records of the namespace and the script
+     * that have those names now: records are kept by name, and those from before either was
+     * created are of a deleted one that had the name (another customer's, once a platform gives
+     * a leaving customer's name to a new one). A query naming less reads every record it matches.
+     */
+    private InvocationQuery ofCurrentHolders(InvocationQuery query) {
+        if (query.namespace().isEmpty() || query.script().isEmpty()) {
+            return query;
+        }
+        Optional<dev.tenantd.platform.Namespace> namespace = platform.directory().namespace(query.accountId(),
+                query.namespace().get());
+        if (namespace.isEmpty()) {
+            return query;
+        }
+        long floor = createdMillis(namespace.get().createdOn());
+        Optional<dev.tenantd.platform.Script> script = platform.directory().script(new dev.tenantd.platform.ScriptRef(
+                query.accountId(), namespace.get().id(), query.script().get()));
+        if (script.isPresent()) {
+            floor = Math.max(floor, createdMillis(script.get().createdOn()));
+        }
+        return query.sinceAtLeast(floor);
+    }
+
+    private static long createdMillis(String createdOn) {
+        try {
+            return java.time.Instant.parse(createdOn).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            return Long.MIN_VALUE;
+        }
     }
 
     private JsonNode one(RoutingContext ctx, String accountId) {

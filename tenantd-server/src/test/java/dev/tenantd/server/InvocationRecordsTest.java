@@ -180,6 +180,31 @@ class InvocationRecordsTest {
     }
 
     @Test
+    void a_script_uploaded_under_a_deleted_ones_name_is_not_shown_the_deleted_ones_records() {
+        // The platform gives a leaving customer's name to another: filtered by namespace and
+        // script, the logs are those of the script that has the name now.
+        String ns = "/workers/dispatch/namespaces/tenants/scripts/";
+        String code = "export default { fetch(request) { console.log('saw', request.url); return new Response('ok'); } };";
+        assertThat(t.putModule(t.accountApi(ns + "reused"), "{\"main_module\":\"r.js\"}", "r.js", code).status())
+                .isEqualTo(200);
+        String before = UUID.randomUUID().toString();
+        assertThat(t.worker("GET", "reused.rec.test", "/" + before, null).body()).isEqualTo("ok");
+        awaitRecords("namespace=tenants&script=reused&q=" + before, 1);
+        assertThat(t.delete(t.accountApi(ns + "reused")).status()).isEqualTo(200);
+        assertThat(t.putModule(t.accountApi(ns + "reused"), "{\"main_module\":\"r.js\"}", "r.js", code).status())
+                .isEqualTo(200);
+        String after = UUID.randomUUID().toString();
+        assertThat(t.worker("GET", "reused.rec.test", "/" + after, null).body()).isEqualTo("ok");
+        awaitRecords("namespace=tenants&script=reused&q=" + after, 1);
+
+        assertThat(logs("namespace=tenants&script=reused").get("result").findValuesAsText("path"))
+                .containsExactly("/" + after);
+        assertThat(logs("namespace=tenants&script=reused&q=" + before).get("result").size()).isZero();
+        // the account's own view, by script name alone, still has both
+        assertThat(logs("script=reused").get("result").findValuesAsText("path")).containsExactly("/" + after, "/" + before);
+    }
+
+    @Test
     void another_request_gets_another_request_id() {
         String marker = UUID.randomUUID().toString();
         t.worker("GET", "acme.rec.test", "/a-" + marker, null);

@@ -66,6 +66,13 @@ public record InvocationQuery(
                 Optional.of(value), requestId, limit, after);
     }
 
+    /** The same query for records from {@code floorMillis} on at the earliest. */
+    public InvocationQuery sinceAtLeast(long floorMillis) {
+        long since = Math.max(floorMillis, sinceMillis.orElse(Long.MIN_VALUE));
+        return new InvocationQuery(accountId, namespace, script, tag, outcome, status, OptionalLong.of(since), untilMillis,
+                text, requestId, limit, after);
+    }
+
     public InvocationQuery withLimit(int value) {
         return new InvocationQuery(accountId, namespace, script, tag, outcome, status, sinceMillis, untilMillis, text,
                 requestId, value, after);
