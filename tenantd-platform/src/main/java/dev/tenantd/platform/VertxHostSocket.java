@@ -225,9 +225,21 @@ final class VertxHostSocket implements HostSocket {
             received.clear();
             receivedBytes = 0;
             completePending(END);
+            Channel channel = channel();
             socket.close();
+            // Bytes written before the close go out first, as long as the peer takes them; a
+            // connection backed up by a peer that stopped reading closes now, and any other
+            // within a few seconds, whatever is still queued.
+            if (!channel.isWritable()) {
+                channel.close();
+            } else {
+                context.owner().setTimer(CLOSE_GRACE_MS, t -> channel.close());
+            }
         });
     }
+
+    /** How long a closed socket's queued bytes may take to go out before the connection is cut. */
+    static final long CLOSE_GRACE_MS = 5_000;
 
     /** The connection's channel, under the Vert.x socket. */
     Channel channel() {
