@@ -13,8 +13,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * does not exist costs nothing. Commands write to the store and then tell the directory what
  * changed ({@link #apply}); it reads just that again, on the command's thread. A namespace's
  * script count is not served from here (it changes with every upload): listings read the store.
+ * A read that fails (the store's read connections all busy, say) changes nothing here and is
+ * tried again in the background until it succeeds: the change is stored, and the request path
+ * follows it as soon as it can be read.
  */
-public final class Directory {
+public final class Directory implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Directory.class);
+    /** The longest wait between two tries of a change that could not be read. */
+    static final long MAX_RETRY_MS = 5_000;
     private final Store store;
     private final String defaultAccountId;
     private final String workersDevDomain;
@@ -23,6 +29,12 @@ public final class Directory {
     private final ConcurrentHashMap<ScriptRef, Script> scripts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Namespace> namespaces = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Namespace> namespacesById = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService retries =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "tenantd-directory");
+                t.setDaemon(true);
+                return t;
+            });
 
     Directory(Store store, String defaultAccountId, String workersDevDomain, List<Route> routes) {
         this.store = store;
@@ -39,18 +51,47 @@ public final class Directory {
         }
     }
 
-    /** Reads again what a change touched. Changes to one entry are applied one at a time, each reading the latest state. */
+    /**
+     * Reads again what a stored change touched. Changes to one entry are applied one at a time,
+     * each reading the latest state; one whose read fails is tried again later (see above).
+     */
     public void apply(Change change) {
+        try {
+            applyNow(change);
+        } catch (RuntimeException e) {
+            LOG.warn("directory: reading a stored change failed ({}); trying again in the background: {}", change,
+                    e.toString());
+            retry(change, 100);
+        }
+    }
+
+    private void retry(Change change, long delayMs) {
+        try {
+            retries.schedule(() -> {
+                try {
+                    applyNow(change);
+                    LOG.info("directory: {} read", change);
+                } catch (RuntimeException e) {
+                    retry(change, Math.min(MAX_RETRY_MS, delayMs * 2));
+                }
+            }, delayMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // The server is stopping.
+        }
+    }
+
+    private void applyNow(Change change) {
         switch (change) {
             case Change.Script s -> scripts.compute(s.ref(), (ref, old) -> store.script(ref).orElse(null));
             case Change.Namespace n -> namespacesById.compute(n.namespaceId(), (id, old) -> {
+                // Read first: a read that fails leaves both maps as they were.
+                Namespace now = store.namespaceById(id).orElse(null);
                 // A name is let go only while it still names this namespace: another with the
                 // same name, made meanwhile (after a delete or a rename), keeps it.
                 removeName(n.accountId(), n.name(), id);
                 if (old != null) {
                     removeName(n.accountId(), old.name(), id);
                 }
-                Namespace now = store.namespaceById(id).orElse(null);
                 if (now != null) {
                     namespaces.put(key(n.accountId(), now.name()), now);
                 }
@@ -65,6 +106,11 @@ public final class Directory {
                 return null;
             });
         }
+    }
+
+    @Override
+    public void close() {
+        retries.shutdownNow();
     }
 
     /** Lets go of {@code name} if it names the namespace {@code id}. */

@@ -133,6 +133,7 @@ public final class Platform implements AutoCloseable {
     public void close() {
         blobCollector.close();
         invoker.close();
+        directory.close();
     }
 
     public static final class Builder {

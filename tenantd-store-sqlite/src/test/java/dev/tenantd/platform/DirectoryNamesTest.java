@@ -57,4 +57,40 @@ class DirectoryNamesTest {
         assertThat(directory.namespace("acct", "tenants").map(Namespace::id)).contains(second.id());
         assertThat(directory.namespace("acct", "archive").map(Namespace::id)).contains(first.id());
     }
+
+    @Test
+    void a_change_that_cannot_be_read_at_once_leaves_the_directory_as_it_was_and_is_read_later() {
+        // Reads fail while the flag is up, as when every read connection stays taken.
+        java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
+        dev.tenantd.platform.store.Store flaky = (dev.tenantd.platform.store.Store) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {dev.tenantd.platform.store.Store.class}, (proxy, method, args) -> {
+                    if (failing.get() && (method.getName().equals("namespaceById") || method.getName().equals("script"))) {
+                        throw new PlatformException(Problem.OVERLOADED, "busy with other reads");
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (Directory reading = new Directory(flaky, "acct", "localhost", List.of())) {
+            Namespace ns = store.createNamespace("acct", "tenants").orElseThrow();
+            reading.apply(new Change.Namespace("acct", "tenants", ns.id()));
+            failing.set(true);
+            store.renameNamespace(ns.id(), "archive");
+            reading.apply(new Change.Namespace("acct", "tenants", ns.id()));
+            // nothing half-applied: the namespace is still found, under the name it had
+            assertThat(reading.namespace("acct", "tenants").map(Namespace::id)).contains(ns.id());
+            assertThat(reading.namespaceById(ns.id()).map(Namespace::name)).contains("tenants");
+
+            failing.set(false);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (reading.namespace("acct", "archive").isEmpty() && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20));
+            }
+            assertThat(reading.namespace("acct", "archive").map(Namespace::id)).as("read once the store answers")
+                    .contains(ns.id());
+            assertThat(reading.namespace("acct", "tenants")).isEmpty();
+        }
+    }
 }
