@@ -50,12 +50,18 @@ public record EgressPolicies(EgressPolicy platform, EgressPolicy namespace, Egre
         return List.of(new Level("platform", platform), new Level("namespace", namespace), new Level("script", script));
     }
 
-    /** Why {@code host} is refused by a block-list rule naming it, checked before any DNS lookup. */
+    /**
+     * Why {@code host} is refused whatever it resolves to (a block-list rule naming it, or an
+     * allow list of names only that does not), checked before any DNS lookup.
+     */
     Optional<String> refusalByName(String host) {
         for (Level level : levels()) {
             Optional<String> rule = level.policy().blockingRuleByName(host);
             if (rule.isPresent()) {
-                return Optional.of(blockedBy(host, rule.get(), level));
+                return Optional.of(blockedBy(host, level));
+            }
+            if (level.policy().refusesWhateverAddress(host)) {
+                return Optional.of(host + " is not on the allow list of the " + level.name());
             }
         }
         return Optional.empty();
@@ -84,7 +90,11 @@ public record EgressPolicies(EgressPolicy platform, EgressPolicy namespace, Egre
                 .or(() -> ownAddressesClosed && own.contains(address)
                         ? Optional.of(address.getHostAddress() + " is an address of this server") : Optional.empty());
         if (special.isPresent() && !platform.names(host, Optional.of(address))) {
-            return Optional.of(special.get() + "; only the platform's egress allow list can open it");
+            // The address a name resolved to stays unsaid: a worker could otherwise map the names
+            // of the operator's network to its private addresses.
+            String why = Egress.isIpLiteral(host) ? special.get()
+                    : host + " resolves to an address that is not public or is this server's";
+            return Optional.of(why + "; only the platform's egress allow list can open it");
         }
         return Optional.empty();
     }
@@ -109,7 +119,9 @@ public record EgressPolicies(EgressPolicy platform, EgressPolicy namespace, Egre
                 || platform.names(host, Optional.of(address))) {
             return Optional.empty();
         }
-        return Optional.of(address.getHostAddress() + " is an address of this server, and port " + port
+        String what = Egress.isIpLiteral(host) ? address.getHostAddress() + " is an address of this server"
+                : host + " resolves to an address of this server";
+        return Optional.of(what + ", and port " + port
                 + " is none of its web ports (80, 443) or listeners; only the platform's egress allow list can open it");
     }
 
@@ -117,7 +129,7 @@ public record EgressPolicies(EgressPolicy platform, EgressPolicy namespace, Egre
         for (Level level : levels()) {
             Optional<String> rule = level.policy().blockingRule(host, address);
             if (rule.isPresent()) {
-                return Optional.of(blockedBy(host, rule.get(), level));
+                return Optional.of(blockedBy(host, level));
             }
             if (!level.policy().allows(host, address)) {
                 return Optional.of(host + " is not on the allow list of the " + level.name());
@@ -126,7 +138,8 @@ public record EgressPolicies(EgressPolicy platform, EgressPolicy namespace, Egre
         return Optional.empty();
     }
 
-    private static String blockedBy(String host, String rule, Level level) {
-        return host + " matches the block-list rule '" + rule + "' of the " + level.name();
+    /** Names the level, not the rule: the rules are the operator's and the platform's, not the worker's to read. */
+    private static String blockedBy(String host, Level level) {
+        return host + " matches a block-list rule of the " + level.name();
     }
 }

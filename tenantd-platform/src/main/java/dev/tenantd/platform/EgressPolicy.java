@@ -192,7 +192,6 @@ public record EgressPolicy(List<String> allow, List<String> block) {
         return false;
     }
 
-    /** The first block-list rule naming {@code host} (by name, before any lookup), if any. */
     /**
      * {@code host} as rules spell names: DNS ignores letter case and the root's trailing dot,
      * so {@code EVIL.example.} reaches the same place as {@code evil.example} and meets its rules.
@@ -202,6 +201,7 @@ public record EgressPolicy(List<String> allow, List<String> block) {
         return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
     }
 
+    /** The first block-list rule naming {@code host} (by name, before any lookup), if any. */
     Optional<String> blockingRuleByName(String host) {
         return block.stream().filter(rule -> !rule.contains("/") && matches(rule, host, Optional.empty())).findFirst();
     }
@@ -209,6 +209,26 @@ public record EgressPolicy(List<String> allow, List<String> block) {
     /** The first block-list rule matching {@code host} or {@code address}, if any. */
     Optional<String> blockingRule(String host, Optional<InetAddress> address) {
         return block.stream().filter(rule -> matches(rule, host, address)).findFirst();
+    }
+
+    /**
+     * True when the allow list refuses {@code host} whatever addresses it has: the list is not
+     * empty, names no address or range, and no rule names the host. Such a host is refused
+     * before it is looked up, so a worker's lookups of names no rule lets through tell it
+     * nothing and carry nothing out.
+     */
+    boolean refusesWhateverAddress(String host) {
+        if (allow.isEmpty()) {
+            return false;
+        }
+        for (String rule : allow) {
+            String bare = rule.replace("[", "").replace("]", "");
+            if (rule.contains("/") || NetUtil.createByteArrayFromIpAddressString(bare) != null
+                    || matches(rule, host, Optional.empty())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True when the allow list is empty (no opinion) or one of its rules matches. */

@@ -33,4 +33,25 @@ class EgressNameSpellingTest {
                 new EgressPolicy(List.of("api.example"), List.of()), EgressPolicy.OPEN);
         assertThat(allowing.refusal(host, InetAddress.getByName("93.184.215.14"))).isEqualTo(Optional.empty());
     }
+
+    @org.junit.jupiter.api.Test
+    void a_name_an_allow_list_of_names_does_not_let_through_is_refused_before_any_lookup() {
+        // Looked up first, a name the list refuses anyway would tell the worker whether it exists
+        // (a failed lookup reads otherwise) and carry what the worker puts in it to a DNS server.
+        EgressPolicies names = new EgressPolicies(new EgressPolicy(List.of("api.example", "*.cdn.example"), List.of()),
+                EgressPolicy.OPEN, EgressPolicy.OPEN);
+        assertThat(names.refusalByName("no-such-host.invalid")).contains("no-such-host.invalid is not on the allow list "
+                + "of the platform");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Egress.resolveAllowed("no-such-host.invalid", names,
+                "fetch to no-such-host.invalid")).hasMessageContaining("not on the allow list of the platform");
+        assertThat(names.refusalByName("api.example")).isEmpty();
+        assertThat(names.refusalByName("img.cdn.example")).isEmpty();
+        // a list that names an address or a range can let any name through by what it resolves to
+        EgressPolicies ranges = new EgressPolicies(new EgressPolicy(List.of("api.example", "203.0.113.0/24"), List.of()),
+                EgressPolicy.OPEN, EgressPolicy.OPEN);
+        assertThat(ranges.refusalByName("other.example")).isEmpty();
+        EgressPolicies address = new EgressPolicies(EgressPolicy.OPEN, EgressPolicy.OPEN,
+                new EgressPolicy(List.of("[2001:db8::1]"), List.of()));
+        assertThat(address.refusalByName("other.example")).isEmpty();
+    }
 }

@@ -27,8 +27,11 @@ class OwnAddressesTest {
 
     @Test
     void a_socket_to_a_public_address_of_this_machine_needs_the_platform_allow_list() {
-        assertThat(SOCKETS.refusal("self.example", literal("93.184.215.14"), CLAIMING))
+        assertThat(SOCKETS.refusal("93.184.215.14", literal("93.184.215.14"), CLAIMING))
                 .contains("93.184.215.14 is an address of this server; only the platform's egress allow list can open it");
+        assertThat(SOCKETS.refusal("self.example", literal("93.184.215.14"), CLAIMING)).as("by name: the address unsaid")
+                .contains("self.example resolves to an address that is not public or is this server's; only the "
+                        + "platform's egress allow list can open it");
         assertThat(SOCKETS.refusal("self.example", literal("2a00:1450:4001:80b::200e"), CLAIMING)).isPresent();
         // the same IPv4 address carried in IPv6 reaches the same machine
         assertThat(SOCKETS.refusal("self.example", literal("64:ff9b::5db8:d70e"), CLAIMING)).isPresent();
@@ -54,9 +57,12 @@ class OwnAddressesTest {
             assertThat(FETCH.refusalAtPort("self.example", own, port, listeners, CLAIMING)).as("port %d", port).isEmpty();
         }
         // whatever else listens on the machine's public address, behind its firewall
-        assertThat(FETCH.refusalAtPort("self.example", own, 9100, listeners, CLAIMING)).contains("93.184.215.14 is an "
+        assertThat(FETCH.refusalAtPort("93.184.215.14", own, 9100, listeners, CLAIMING)).contains("93.184.215.14 is an "
                 + "address of this server, and port 9100 is none of its web ports (80, 443) or listeners; only the "
                 + "platform's egress allow list can open it");
+        assertThat(FETCH.refusalAtPort("self.example", own, 9100, listeners, CLAIMING)).hasValueSatisfying(why ->
+                assertThat(why).startsWith("self.example resolves to an address of this server, and port 9100")
+                        .doesNotContain("93.184.215.14"));
         assertThat(FETCH.refusalAtPort("self.example", literal("2a00:1450:4001:80b::200e"), 6379, listeners, CLAIMING))
                 .isPresent();
         assertThat(FETCH.refusalAtPort("self.example", literal("64:ff9b::5db8:d70e"), 6379, listeners, CLAIMING))
@@ -77,6 +83,6 @@ class OwnAddressesTest {
     void the_machine_list_holds_its_interfaces_addresses() throws Exception {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
         assertThat(OwnAddresses.MACHINE.contains(loopback)).isTrue();
-        assertThat(SOCKETS.refusal("localhost", loopback)).map(why -> why.contains("loopback")).isEqualTo(Optional.of(true));
+        assertThat(SOCKETS.refusal("127.0.0.1", loopback)).map(why -> why.contains("loopback")).isEqualTo(Optional.of(true));
     }
 }
