@@ -224,9 +224,7 @@ final class VertxHostSocket implements HostSocket {
             closed = true;
             received.clear();
             receivedBytes = 0;
-            completePending(END);
             Channel channel = channel();
-            socket.close();
             // Bytes written before the close go out first, as long as the peer takes them; a
             // connection backed up by a peer that stopped reading closes now, and any other
             // within a few seconds, whatever is still queued.
@@ -234,6 +232,11 @@ final class VertxHostSocket implements HostSocket {
                 channel.close();
             } else {
                 context.owner().setTimer(CLOSE_GRACE_MS, t -> channel.close());
+            }
+            try {
+                completePending(END);
+            } finally {
+                socket.close();
             }
         });
     }

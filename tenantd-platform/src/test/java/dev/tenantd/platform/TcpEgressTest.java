@@ -277,7 +277,14 @@ class TcpEgressTest {
         }
         assertThat(socket.channel().isWritable()).as("the connection holds bytes its peer does not take").isFalse();
         socket.close();
-        socket.channel().closeFuture().get(30, TimeUnit.SECONDS);
+        io.netty.channel.Channel channel = socket.channel();
+        try {
+            channel.closeFuture().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("the connection is not closed 30 s after close(): open " + channel.isOpen()
+                    + ", active " + channel.isActive() + ", writable " + channel.isWritable() + ", bytes before writable "
+                    + channel.bytesBeforeWritable(), e);
+        }
         assertThatThrownBy(() -> await(write)).isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(InvocationException.class);
     }
