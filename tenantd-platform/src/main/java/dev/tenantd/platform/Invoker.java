@@ -37,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link WorkerPool}, and serves what the isolates ask of the host (egress, bindings).
  */
 public final class Invoker implements WorkerCalls, AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Invoker.class);
     private final Directory directory;
     private final BlobStore blobs;
     private final Limits limits;
@@ -587,8 +588,18 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
      */
     static InvocationException asInvocationFailure(ScriptRef ref, Throwable error) {
         Throwable cause = unavailableIfDamaged(ref, unwrap(error));
-        return cause instanceof InvocationException invocation ? invocation
-                : new InvocationException(Outcome.EXCEPTION, cause.getMessage());
+        return switch (cause) {
+            case InvocationException invocation -> invocation;
+            // The script's own failure (its syntax, its start-up) and the platform's answers are
+            // written for whoever calls it; anything else is the server's own text (a file path).
+            case dev.tenantd.runtime.ScriptException script -> new InvocationException(Outcome.EXCEPTION, script.getMessage());
+            case PlatformException platform -> new InvocationException(Outcome.EXCEPTION, platform.getMessage());
+            default -> {
+                LOG.warn("worker {}: loading it failed inside the server", ref, cause);
+                yield new InvocationException(Outcome.EXCEPTION, "Worker '" + ref.name()
+                        + "' could not be loaded: an internal error (the server log has the details).");
+            }
+        };
     }
 
     /**

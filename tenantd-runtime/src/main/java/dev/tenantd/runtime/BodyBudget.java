@@ -250,9 +250,12 @@ public final class BodyBudget {
         held.addAndGet(-bytes);
     }
 
-    /** What a refusal tells the client or the worker. */
+    /**
+     * What a refusal tells the client or the worker: not how much is in use, which would show
+     * every tenant how much traffic the others have in flight.
+     */
     public String refusal(long bytes) {
         return "Server busy: a body of " + bytes + " bytes does not fit in the memory this server sets aside for "
-                + "bodies in flight (" + (capacityBytes >> 20) + " MB, " + (held.get() >> 20) + " MB in use); try again later.";
+                + "bodies in flight (" + (capacityBytes >> 20) + " MB); try again later.";
     }
 }

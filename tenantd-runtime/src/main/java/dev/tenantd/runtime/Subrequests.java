@@ -400,7 +400,15 @@ final class Subrequests {
             Throwable cause = error instanceof CompletionException && error.getCause() != null
                     ? error.getCause() : error;
             String name = cause instanceof InvocationException ie ? ie.errorName() : "Error";
-            String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+            String message;
+            if (cause instanceof InvocationException) {
+                message = cause.getMessage();
+            } else {
+                // Not an answer meant for the worker: its text (a database's, a class name) is the
+                // server's own, and stays in the server's log.
+                LOG.warn("worker {}: a call failed inside the server", scriptName, cause);
+                message = "The call failed with an internal error.";
+            }
             long since = Invocation.millisSinceStart(owner);
             isolate.entry().invokeVoid("reject", runtime.createV8ValueDouble(Invocation.epochMillis(owner, since)),
                     runtime.createV8ValueDouble(since), runtime.createV8ValueInteger(call),

@@ -118,4 +118,12 @@ class BodyBudgetReclaimTest {
         assertThat(budget.heldBytes()).isEqualTo(600 * KB);
         assertThat(dropped).isTrue();
     }
+
+    @Test
+    void a_refusal_says_what_is_set_aside_not_what_others_hold_now() {
+        BodyBudget budget = new BodyBudget(64L << 20);
+        assertThat(budget.reserve(40L << 20)).isTrue();
+        assertThat(budget.refusal(32L << 20)).isEqualTo("Server busy: a body of 33554432 bytes does not fit in the memory "
+                + "this server sets aside for bodies in flight (64 MB); try again later.");
+    }
 }

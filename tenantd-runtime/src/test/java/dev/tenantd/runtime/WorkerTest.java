@@ -424,4 +424,22 @@ class WorkerTest {
         }
         w.whenClosed().get(30, java.util.concurrent.TimeUnit.SECONDS);
     }
+
+    @Test
+    void a_call_that_fails_inside_the_server_tells_the_worker_nothing_of_the_servers_own_text() {
+        // An answer meant for the worker is an InvocationException; anything else (a file path, a
+        // database's message, a class name) stays in the server's log.
+        Engines.RecordingHost failing = new Engines.RecordingHost() {
+            @Override
+            public CompletableFuture<ChannelReply> call(ChannelCall call) {
+                return CompletableFuture.failedFuture(new IllegalStateException("cannot read blob /var/lib/tenantd/blobs/ab/cd"));
+            }
+        };
+        Worker w = load(Engines.modules("w.js", List.of(esm("w.js", """
+                export default { async fetch(request, env) {
+                  try { await env.ECHO.echo('x'); return new Response('answered'); }
+                  catch (e) { return new Response(e.name + ': ' + e.message); }
+                } };""")), List.of(new Binding.Channel("ECHO", "test-echo", 7, "{}"))), failing);
+        assertThat(text(get(w, "http://x/"))).isEqualTo("Error: The call failed with an internal error.");
+    }
 }
