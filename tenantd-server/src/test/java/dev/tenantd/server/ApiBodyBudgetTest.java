@@ -47,7 +47,7 @@ class ApiBodyBudgetTest {
             assertThat(upload(t, "medium", 100 * 1024).status()).as("a body past 64 KiB counts").isEqualTo(503);
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.code()).isEqualTo(10503);
-            assertThat(refused.message()).startsWith("Server busy: a body of ").contains("(4 MB, ")
+            assertThat(refused.message()).startsWith("Server busy: a body of ").contains("(4 MB)")
                     .contains("try again later");
             assertThat(t.get(t.accountApi("/workers/scripts/second")).status()).as("nothing was stored").isEqualTo(404);
             // a KV value is refused the same way

@@ -46,8 +46,27 @@ class DashboardLogsBrowserTest {
                     List.of(new InvocationEntry.LogLine("log", "[\"an hour ago: cart of\",{\"items\":3},\"<img id=pwned src=x onerror=window.pwned=1>\"]", HOUR_AGO)),
                     false, Optional.empty())));
         }
+        // The namespace and the worker have been there for longer than that hour: made by a first
+        // start of the server and dated back before the second (a script's logs are those from
+        // its creation on).
+        TestServer first = new TestServer(dir, List.of());
+        try {
+            setUp(first);
+        } finally {
+            first.close();
+        }
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("tenantd.db"));
+                java.sql.Statement st = db.createStatement()) {
+            String before = dev.tenantd.platform.Platform.TIMESTAMP.format(java.time.Instant.ofEpochMilli(HOUR_AGO - 60_000));
+            st.executeUpdate("UPDATE namespaces SET created_on = '" + before + "'");
+            st.executeUpdate("UPDATE scripts SET created_on = '" + before + "'");
+        }
         t = new TestServer(dir, List.of());
         base = "http://127.0.0.1:" + t.server.apiPort();
+        driver = HeadlessChromium.open(1100, 1400);
+    }
+
+    private static void setUp(TestServer t) {
         t.createNamespace("shop");
         TestServer.Reply acme = t.putModule(t.accountApi("/workers/dispatch/namespaces/shop/scripts/acme"),
                 "{\"main_module\":\"w.js\",\"compatibility_date\":\"2024-09-23\",\"tags\":[\"plan-gold\"]}", "w.js", """
@@ -66,7 +85,6 @@ class DashboardLogsBrowserTest {
                         + "{\"type\":\"dispatch_namespace\",\"name\":\"shop\",\"namespace\":\"shop\"}]}",
                 "d.js", "export default { fetch: (request, env) => env.shop.get('acme').fetch(request) };");
         assertThat(dispatcher.status()).as(dispatcher.body()).isEqualTo(200);
-        driver = HeadlessChromium.open(1100, 1400);
     }
 
     @AfterAll
