@@ -144,8 +144,9 @@ class DashboardLogsBrowserTest {
 
         driver.findElement(By.id("logs-q")).clear();
         new Select(driver.findElement(By.id("logs-outcome"))).selectByValue("exception");
-        // every /boom is an exception (another test may have made one too); nothing else is
-        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> {
+        // every /boom is an exception (another test may have made one too); nothing else is. The
+        // list is drawn again as the filter's answer arrives: an entry read meanwhile is stale.
+        settled(d -> {
             List<WebElement> shown = d.findElements(By.cssSelector("#logs-list article"));
             return !shown.isEmpty() && shown.stream().allMatch(a -> a.getText().contains("exception 500 GET /boom"));
         });
@@ -217,23 +218,32 @@ class DashboardLogsBrowserTest {
         // the hour-old invocation is outside the last hour and inside the last day
         new Select(driver.findElement(By.id("analytics-range"))).selectByValue("day");
         int hour = after;
-        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d ->
+        settled(d ->
                 chartValue("requests", "requests") >= hour + 1);
 
         // the namespace's page charts its scripts together, or those carrying a tag
         driver.get(base + "/#/ns/shop");
-        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d ->
+        settled(d ->
                 chartValue("requests", "requests") >= hour);
         driver.findElement(By.id("analytics-tag")).sendKeys("no-such-tag");
-        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d ->
+        settled(d ->
                 chartValue("requests", "requests") == 0);
         driver.findElement(By.id("analytics-tag")).clear();
         driver.findElement(By.id("analytics-tag")).sendKeys("plan-gold");
-        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d ->
+        settled(d ->
                 chartValue("requests", "requests") >= hour);
     }
 
     // ---- helpers
+
+    /**
+     * Waits until {@code condition} holds of the page. The page draws a list again as an answer
+     * arrives, so an element found a moment before can be gone when read: that try is repeated.
+     */
+    private static void settled(java.util.function.Function<WebDriver, Boolean> condition) {
+        new WebDriverWait(driver, Duration.ofSeconds(30)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(condition::apply);
+    }
 
     /** Records are written a moment after the invocation ends; waits until the logs API has one matching. */
     private static void awaitStored(String query) {
