@@ -197,10 +197,19 @@ class MemoryLimitTest {
                   for (let i = 0; i < 2048; i++) { const b = new SharedArrayBuffer(8 * 1024); new Uint8Array(b).fill(1); kept.push(b); }
                   return new Response(String(kept.length));
                 } };"""));
+        servesUntilOverTheLimit(w, 24, 4, 8, "16 MB each");
+    }
+
+    /**
+     * Requests {@code w}, whose every request keeps more memory, until one ends as over the
+     * memory limit (128 MB), at most {@code requests} times: that happens after {@code min} to
+     * {@code max} served, and the process took less than half as much again as the limit.
+     */
+    private static void servesUntilOverTheLimit(Worker w, int requests, int min, int max, String each) {
         long rssBefore = ResidentMemory.bytes();
         Outcome ended = null;
         int served = 0;
-        for (int i = 1; i <= 24 && ended == null; i++) {
+        for (int i = 1; i <= requests && ended == null; i++) {
             try {
                 get(w, "http://x/");
                 served++;
@@ -208,16 +217,16 @@ class MemoryLimitTest {
                 ended = e.outcome();
             }
         }
-        assertThat(ended).as("the request that would take the buffers past 128 MB, after " + served).isEqualTo(
+        assertThat(ended).as("the request that would take the memory kept past 128 MB, after " + served).isEqualTo(
                 Outcome.EXCEEDED_MEMORY);
-        assertThat(served).as("requests served (16 MB each)").isBetween(4, 8);
+        assertThat(served).as("requests served (" + each + ")").isBetween(min, max);
         assertThat(ResidentMemory.bytes() - rssBefore).as("memory the process took").isLessThan(192 * MB);
         w.close();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("webAssemblyBuffers")
-    void the_buffer_of_a_webassembly_memory_counts_after_the_memory_object_is_gone(String what, String shared) {
+    void the_buffers_of_webassembly_memories_a_worker_keeps_count_in_its_later_requests(String what, String shared) {
         // A worker keeps the memories' buffers, not the memories. A shared memory's size was
         // read as an ArrayBuffer's, which threw a TypeError at the next request's accounting.
         Worker w = load(Engines.module("""
@@ -227,22 +236,7 @@ class MemoryLimitTest {
                   const b = m.buffer; new Uint8Array(b).fill(1); kept.push(b);
                   return new Response(String(kept.length));
                 } };""".formatted(shared)));
-        long rssBefore = ResidentMemory.bytes();
-        Outcome ended = null;
-        int served = 0;
-        for (int i = 1; i <= 12 && ended == null; i++) {
-            try {
-                get(w, "http://x/");
-                served++;
-            } catch (InvocationException e) {
-                ended = e.outcome();
-            }
-        }
-        assertThat(ended).as("the request that would take the buffers past 128 MB, after " + served).isEqualTo(
-                Outcome.EXCEEDED_MEMORY);
-        assertThat(served).as("requests served (20 MB each)").isBetween(3, 6);
-        assertThat(ResidentMemory.bytes() - rssBefore).as("memory the process took").isLessThan(192 * MB);
-        w.close();
+        servesUntilOverTheLimit(w, 12, 3, 6, "20 MB each");
     }
 
     static Stream<Arguments> webAssemblyBuffers() {

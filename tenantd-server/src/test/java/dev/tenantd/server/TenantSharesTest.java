@@ -39,27 +39,47 @@ class TenantSharesTest {
               }
             } };""";
 
+    /** An origin whose requests to /hold wait until the test lets them go; then it answers "held". */
+    private static final class Hold implements AutoCloseable {
+        final AtomicInteger arrived = new AtomicInteger();
+        final CountDownLatch release = new CountDownLatch(1);
+        private final HttpServer server;
+
+        Hold() throws java.io.IOException {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.setExecutor(Executors.newCachedThreadPool());
+            server.createContext("/hold", exchange -> {
+                arrived.incrementAndGet();
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                byte[] body = "held".getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/hold";
+        }
+
+        @Override
+        public void close() {
+            release.countDown();
+            server.stop(0);
+        }
+    }
+
     @Test
     void a_user_worker_holds_at_most_a_quarter_of_its_dispatch_and_outbound_workers() throws Exception {
-        // Requests to /hold wait here until the test lets them go.
-        AtomicInteger arrived = new AtomicInteger();
-        CountDownLatch release = new CountDownLatch(1);
-        HttpServer hold = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        hold.setExecutor(Executors.newCachedThreadPool());
-        hold.createContext("/hold", exchange -> {
-            arrived.incrementAndGet();
-            try {
-                release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            byte[] body = "held".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        hold.start();
-        String holdUrl = "http://127.0.0.1:" + hold.getAddress().getPort() + "/hold";
+        Hold hold = new Hold();
+        AtomicInteger arrived = hold.arrived;
+        CountDownLatch release = hold.release;
+        String holdUrl = hold.url();
         // 8 invocations in flight per worker: each user worker may hold 2 of the dispatch worker's and of the outbound worker's.
         Limits limits = new Limits(30_000, 128, 50, 10L * 1024 * 1024, 1_000, 128 * 1024, 60_000, 100, 8);
         ExecutorService clients = Executors.newFixedThreadPool(5);
@@ -106,7 +126,7 @@ class TenantSharesTest {
             assertThat(t.worker("GET", "slow.shares.test", "/", null).body()).as("its share given back").isEqualTo("slow held");
         } finally {
             clients.shutdownNow();
-            hold.stop(0);
+            hold.close();
         }
     }
 
@@ -116,22 +136,10 @@ class TenantSharesTest {
         // ended with the gzip data, before the stream it read had said it was over, so the call
         // never gave its share of the dispatch worker back, and a tenant's few such responses
         // later had its requests refused as if that many were in flight.
-        AtomicInteger arrived = new AtomicInteger();
-        CountDownLatch release = new CountDownLatch(1);
-        HttpServer hold = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        hold.setExecutor(Executors.newCachedThreadPool());
-        hold.createContext("/hold", exchange -> {
-            arrived.incrementAndGet();
-            try {
-                release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        hold.start();
-        String holdUrl = "http://127.0.0.1:" + hold.getAddress().getPort() + "/hold";
+        Hold hold = new Hold();
+        AtomicInteger arrived = hold.arrived;
+        CountDownLatch release = hold.release;
+        String holdUrl = hold.url();
         Limits limits = new Limits(30_000, 128, 50, 10L * 1024 * 1024, 1_000, 128 * 1024, 60_000, 100, 8);
         ExecutorService clients = Executors.newFixedThreadPool(4);
         try (TestServer t = new TestServer(dir, List.of(Route.parse("*.shares.test/*=front")), limits,
@@ -169,7 +177,7 @@ class TenantSharesTest {
             }
         } finally {
             clients.shutdownNow();
-            hold.stop(0);
+            hold.close();
         }
     }
 }
