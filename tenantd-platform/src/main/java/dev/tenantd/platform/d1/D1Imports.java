@@ -83,7 +83,8 @@ public final class D1Imports {
         }
     }
 
-    Ticket begin(D1Database db, String etag) {
+    /** Synchronized: the count of an account's imports and the one added are one step. */
+    synchronized Ticket begin(D1Database db, String etag) {
         sweep();
         if (bySecret.values().stream().filter(p -> p.accountId().equals(db.accountId())).count() >= MAX_PENDING) {
             throw new D1Exception(D1Exception.Kind.OVERLOADED, "the account has " + MAX_PENDING + " imports begun and "
@@ -152,6 +153,11 @@ public final class D1Imports {
             throw new D1Exception(D1Exception.Kind.INVALID, "no uploaded file '" + filename + "' for this database; "
                     + "start with action 'init'");
         }
+        // Claimed before it is read: of two ingests naming the file at once, one runs it.
+        if (!byFilename.remove(filename, p)) {
+            throw new D1Exception(D1Exception.Kind.INVALID, "the file '" + filename + "' is being ingested already");
+        }
+        boolean taken = false;
         Path file = p.file(dir);
         try {
             if (!Files.exists(file)) {
@@ -161,6 +167,7 @@ public final class D1Imports {
             if (!etag.equalsIgnoreCase(md5(content))) {
                 throw new D1Exception(D1Exception.Kind.INVALID, "the uploaded file's MD5 is not the etag given; upload it again");
             }
+            taken = true;
             forget(p);
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .decode(java.nio.ByteBuffer.wrap(content)).toString();
@@ -168,6 +175,12 @@ public final class D1Imports {
             throw new D1Exception(D1Exception.Kind.INVALID, "the SQL file is not UTF-8 text");
         } catch (IOException e) {
             throw new D1Exception(D1Exception.Kind.INVALID, "cannot read the uploaded SQL file: " + e.getMessage());
+        } finally {
+            if (!taken && bySecret.get(p.secret()) == p) {
+                // Not run, and not expired meanwhile: a later ingest (once it is uploaded, or with
+                // the right MD5) may take it.
+                byFilename.putIfAbsent(filename, p);
+            }
         }
     }
 
