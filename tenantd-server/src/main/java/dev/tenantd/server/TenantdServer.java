@@ -61,6 +61,8 @@ public final class TenantdServer implements AutoCloseable {
     private final boolean throwaway;
     private volatile HttpServer workerServer;
     private volatile HttpServer apiServer;
+    /** The ports of both listeners once they listen (a fetch to the machine's own addresses may reach them). */
+    private volatile java.util.Set<Integer> listenerPorts = java.util.Set.of();
 
     private TenantdServer(ServerConfig config, boolean throwaway) {
         this.config = config;
@@ -137,7 +139,7 @@ public final class TenantdServer implements AutoCloseable {
                     .defaultAccountId(config.accountId())
                     .routes(config.routes())
                     .workersDevDomain(config.workersDevDomain())
-                    .egress(new Egress(vertx, this::apiAddress, this::listenerPorts, engine.bodies(),
+                    .egress(new Egress(vertx, this::apiAddress, () -> listenerPorts, engine.bodies(),
                             config.limits().memoryMb() * 1024L * 1024L))
                     .egressPolicy(config.egress())
                     .bindingKinds(kinds)
@@ -241,6 +243,7 @@ public final class TenantdServer implements AutoCloseable {
                 .setPerFrameWebSocketCompressionSupported(false);
         workerServer = await(guarded(vertx.createHttpServer(workerOptions), "worker", workerOptions, ListenerReplies.TEXT)
                 .requestHandler(new WorkerIngress(vertx, platform, engine.bodies(), config.listenerLimits())).listen(), "worker listener " + config.listen());
+        listenerPorts = java.util.Set.copyOf(List.of(workerServer.actualPort(), apiServer.actualPort()));
         if (throwaway) {
             return;
         }
@@ -285,16 +288,6 @@ public final class TenantdServer implements AutoCloseable {
 
     public KvService kv() {
         return kv;
-    }
-
-    /** The ports of both listeners, once they listen. */
-    private java.util.Set<Integer> listenerPorts() {
-        HttpServer workers = workerServer;
-        HttpServer api = apiServer;
-        if (workers == null || api == null) {
-            return java.util.Set.of();
-        }
-        return java.util.Set.copyOf(List.of(workers.actualPort(), api.actualPort()));
     }
 
     private String apiAddress() {
