@@ -134,11 +134,7 @@ public final class ControlApi {
             String accountId = account(ctx);
             EgressPolicy policy = EgressPolicy.fromApiJson(body.get("egress"), "egress");
             Optional<Boolean> trusted = trustedWorkers(body);
-            Namespace created = platform.namespaces().create(accountId, name);
-            if (trusted.orElse(false)) {
-                created = platform.namespaces().trustWorkers(accountId, name);
-            }
-            return namespaceJson(policy.isOpen() ? created : platform.namespaces().setEgress(accountId, name, policy));
+            return namespaceJson(platform.namespaces().create(accountId, name, policy, trusted.orElse(false)));
         });
         get(router, ns + "/:ns", ctx -> namespaceJson(platform.namespaces().get(account(ctx), ctx.pathParam("ns"))));
         handle(router, HttpMethod.PUT, ns + "/:ns", this::updateNamespace);
@@ -172,8 +168,10 @@ public final class ControlApi {
                     filter.required(), filter.excluded(), 0, Integer.MAX_VALUE)).scripts();
             ArrayNode deleted = Envelope.JSON.createArrayNode();
             for (Script s : matching) {
-                platform.scripts().delete(s.ref());
-                deleted.add(s.ref().name());
+                // one deleted (or replaced) meanwhile is no longer the one matched
+                if (platform.scripts().deleteListed(s)) {
+                    deleted.add(s.ref().name());
+                }
             }
             return deleted;
         });
@@ -666,28 +664,15 @@ public final class ControlApi {
         }
         String accountId = account(ctx);
         String name = ctx.pathParam("ns");
-        EgressPolicy policy = body.has("egress") ? EgressPolicy.fromApiJson(body.get("egress"), "egress") : null;
-        Namespace result = platform.namespaces().get(accountId, name);
-        if (body.path("name").isTextual()) {
-            result = platform.namespaces().rename(accountId, name, body.get("name").asText());
-            name = result.name();
-        }
-        if (policy != null) {
-            result = platform.namespaces().setEgress(accountId, name, policy);
-        }
-        if (trusted.isPresent()) {
-            result = trusted.get() ? platform.namespaces().trustWorkers(accountId, name)
-                    : platform.namespaces().isolateWorkers(accountId, name);
-        }
-        return namespaceJson(result);
+        Optional<EgressPolicy> policy = body.has("egress")
+                ? Optional.of(EgressPolicy.fromApiJson(body.get("egress"), "egress")) : Optional.empty();
+        Optional<String> newName = body.path("name").isTextual() ? Optional.of(body.get("name").asText()) : Optional.empty();
+        return namespaceJson(platform.namespaces().update(accountId, name, newName, policy, trusted));
     }
 
     /** Stores an uploaded script; its metadata's {@code observability} block goes into the script's settings. */
     private Script upload(RoutingContext ctx, ScriptRef ref) {
-        Script s = platform.scripts().upload(ref, UploadParser.parse(ctx), source(ctx));
-        JsonNode observability = ctx.get(UploadParser.OBSERVABILITY);
-        return observability == null ? s
-                : platform.scripts().updateScriptSettings(ref, stored -> stored.set("observability", observability));
+        return platform.scripts().upload(ref, UploadParser.parse(ctx), source(ctx));
     }
 
     /** What made an upload, as versions report it: wrangler identifies itself in its User-Agent. */

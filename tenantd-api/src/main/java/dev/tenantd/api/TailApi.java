@@ -68,7 +68,7 @@ final class TailApi {
                         + e.getMessage().lines().findFirst().orElse(""));
             }
         }
-        return tailJson(tails().create(script, filters, Instant.now()), ctx);
+        return tailJson(platform.scripts().createTail(script, filters, Instant.now()), ctx);
     }
 
     JsonNode list(ScriptRef script, RoutingContext ctx) {

@@ -40,9 +40,6 @@ final class UploadParser {
     record Parsed(ScriptUpload upload, String message) {
     }
 
-    /** Where a parsed upload leaves its metadata's {@code observability} block, for the script's settings. */
-    static final String OBSERVABILITY = "tenantd.observability";
-
     static ScriptUpload parse(RoutingContext ctx) {
         return parseWithAnnotations(ctx).upload();
     }
@@ -115,9 +112,6 @@ final class UploadParser {
         ScriptObservability.problem(metadata.get("observability")).ifPresent(problem -> {
             throw ApiError.invalidObservability(problem);
         });
-        if (metadata.hasNonNull("observability")) {
-            ctx.put(OBSERVABILITY, metadata.get("observability"));
-        }
         String main = text(metadata, "main_module");
         String bodyPart = text(metadata, "body_part");
         if (main == null && bodyPart == null && base != null) {
@@ -155,13 +149,16 @@ final class UploadParser {
         ScriptLimits scriptLimits = base != null && !metadata.has("limits") ? base.limits() : limits(metadata);
         EgressPolicy egressPolicy = base != null && !metadata.has("egress") ? base.egress() : egress(metadata);
         JsonNode message = metadata.path("annotations").path("workers/message");
-        return new Parsed(new ScriptUpload(entry, modules, date, flags, bindings(metadata), scriptLimits, egressPolicy,
+        ScriptUpload upload = new ScriptUpload(entry, modules, date, flags, bindings(metadata), scriptLimits, egressPolicy,
                 strings(metadata, "tags"), strings(metadata, "keep_bindings"), metadata.has("tags") && !metadata.get("tags").isNull(),
                 metadata.get("assets"), metadata.path("keep_assets").asBoolean(false),
                 // A deploy whose wrangler.toml no longer names tail consumers sends none: that removes them.
                 Optional.of(TailConsumers.parse(metadata.get(TailConsumers.FIELD))))
-                .withSourceMaps(SourceMapLinks.link(modules, sourceMaps)),
-                message.isTextual() ? message.asText() : null);
+                .withSourceMaps(SourceMapLinks.link(modules, sourceMaps));
+        if (metadata.hasNonNull("observability")) {
+            upload = upload.withObservability(metadata.get("observability"));
+        }
+        return new Parsed(upload, message.isTextual() ? message.asText() : null);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.tenantd.platform;
 
 import dev.tenantd.platform.store.Store;
 import java.util.List;
+import java.util.Optional;
 
 /** Dispatch namespaces of an account: listed and read from the store, changed by commands that tell the directory. */
 public final class Namespaces {
@@ -39,42 +40,77 @@ public final class Namespaces {
     }
 
     public Namespace create(String accountId, String name) {
+        return create(accountId, name, EgressPolicy.OPEN, false);
+    }
+
+    /**
+     * Creates a namespace with its egress policy and {@code trusted_workers} setting, as one
+     * change: it never exists, not even for a moment, with other settings than these.
+     */
+    public Namespace create(String accountId, String name, EgressPolicy policy, boolean trusted) {
         accounts.account(accountId);
         Names.namespace(name);
-        Namespace created = store.createNamespace(accountId, name).orElseThrow(() -> new PlatformException(
-                Problem.NAMESPACE_EXISTS, "A dispatch namespace named '" + name + "' already exists."));
+        Namespace created = store.atomically(() -> {
+            Namespace made = store.createNamespace(accountId, name).orElseThrow(() -> new PlatformException(
+                    Problem.NAMESPACE_EXISTS, "A dispatch namespace named '" + name + "' already exists."));
+            if (trusted) {
+                made = store.setNamespaceTrustedWorkers(made.id(), true).orElseThrow();
+            }
+            return policy.isOpen() ? made : store.setNamespaceEgress(made.id(), policy).orElseThrow();
+        });
         directory.apply(new Change.Namespace(accountId, name, created.id()));
         return created;
     }
 
     public Namespace rename(String accountId, String name, String newName) {
+        return update(accountId, name, Optional.of(newName), Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Renames a namespace, replaces its egress policy and/or sets {@code trusted_workers}, as
+     * one change: a failure of any part (the new name taken) leaves the namespace as it was.
+     */
+    public Namespace update(String accountId, String name, Optional<String> newName,
+            Optional<EgressPolicy> policy, Optional<Boolean> trusted) {
+        newName.ifPresent(Names::namespace);
         Namespace ns = get(accountId, name);
-        Names.namespace(newName);
-        if (newName.equals(name)) {
-            return ns;
-        }
-        Namespace renamed = store.renameNamespace(ns.id(), newName).orElseThrow(() -> new PlatformException(
-                Problem.NAMESPACE_EXISTS, "A dispatch namespace named '" + newName + "' already exists."));
+        Namespace updated = store.atomically(() -> {
+            Namespace now = ns;
+            if (newName.isPresent() && !newName.get().equals(name)) {
+                now = store.renameNamespace(ns.id(), newName.get()).orElseThrow(() -> new PlatformException(
+                        Problem.NAMESPACE_EXISTS, "A dispatch namespace named '" + newName.get() + "' already exists."));
+            }
+            if (policy.isPresent()) {
+                now = store.setNamespaceEgress(ns.id(), policy.get()).orElseThrow(() -> notFound(name));
+            }
+            if (trusted.isPresent()) {
+                now = store.setNamespaceTrustedWorkers(ns.id(), trusted.get()).orElseThrow(() -> notFound(name));
+            }
+            return now;
+        });
         directory.apply(new Change.Namespace(accountId, name, ns.id()));
-        directory.apply(new Change.Namespace(accountId, newName, ns.id()));
-        return renamed;
+        if (!updated.name().equals(name)) {
+            directory.apply(new Change.Namespace(accountId, updated.name(), ns.id()));
+        }
+        return updated;
     }
 
     /** Deletes the namespace with its user workers: their isolates close once idle, and their tails end. */
     public void delete(String accountId, String name) {
         Namespace ns = get(accountId, name);
-        List<Script> scripts = store.scripts(accountId, ns.id());
-        store.deleteNamespace(ns.id());
+        // The scripts read in the same change as the delete: one uploaded meanwhile goes with them.
+        List<Script> scripts = store.atomically(() -> {
+            List<Script> in = store.scripts(accountId, ns.id());
+            store.deleteNamespace(ns.id());
+            return in;
+        });
         directory.apply(new Change.NamespaceDeleted(accountId, name, ns.id()));
         scripts.forEach(scriptDeleted);
     }
 
     /** Replaces a namespace's egress policy; its user workers' next subrequests obey it. */
     public Namespace setEgress(String accountId, String name, EgressPolicy policy) {
-        Namespace ns = get(accountId, name);
-        Namespace updated = store.setNamespaceEgress(ns.id(), policy).orElseThrow();
-        directory.apply(new Change.Namespace(accountId, name, ns.id()));
-        return updated;
+        return update(accountId, name, Optional.empty(), Optional.of(policy), Optional.empty());
     }
 
     /**
@@ -91,10 +127,7 @@ public final class Namespaces {
     }
 
     private Namespace setTrustedWorkers(String accountId, String name, boolean trusted) {
-        Namespace ns = get(accountId, name);
-        Namespace updated = store.setNamespaceTrustedWorkers(ns.id(), trusted).orElseThrow();
-        directory.apply(new Change.Namespace(accountId, name, ns.id()));
-        return updated;
+        return update(accountId, name, Optional.empty(), Optional.empty(), Optional.of(trusted));
     }
 
     /** The namespace a user worker is in. */

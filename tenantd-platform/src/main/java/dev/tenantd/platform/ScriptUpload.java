@@ -9,7 +9,9 @@ import java.util.Optional;
 /**
  * A script as uploaded, before validation: modules, entry point, compatibility and bindings.
  * {@code tailConsumers} replaces the script's Tail Workers when present, and leaves them
- * as they are when empty (an upload of the code alone).
+ * as they are when empty (an upload of the code alone); {@code observability} likewise replaces
+ * the script's observability settings. Both are the script's, so they change only with an upload
+ * that is deployed.
  */
 public record ScriptUpload(
         String mainModule,
@@ -25,7 +27,8 @@ public record ScriptUpload(
         com.fasterxml.jackson.databind.JsonNode assets,
         boolean keepAssets,
         Optional<List<String>> tailConsumers,
-        Map<String, byte[]> sourceMaps) {
+        Map<String, byte[]> sourceMaps,
+        Optional<com.fasterxml.jackson.databind.JsonNode> observability) {
 
     /** Binding types a new version takes over from the current one: {@code keep_bindings: ["*"]} keeps them all. */
     public static final String KEEP_ALL = "*";
@@ -34,7 +37,7 @@ public record ScriptUpload(
             List<String> compatibilityFlags, List<BindingSpec> bindings, ScriptLimits limits, EgressPolicy egress,
             List<String> tags) {
         this(mainModule, modules, compatibilityDate, compatibilityFlags, bindings, limits, egress, tags, List.of(),
-                !tags.isEmpty(), null, false, Optional.of(List.of()), Map.of());
+                !tags.isEmpty(), null, false, Optional.of(List.of()), Map.of(), Optional.empty());
     }
 
     /** An upload without source maps. */
@@ -43,7 +46,7 @@ public record ScriptUpload(
             List<String> tags, List<String> keepBindings, boolean hasTags, com.fasterxml.jackson.databind.JsonNode assets,
             boolean keepAssets, Optional<List<String>> tailConsumers) {
         this(mainModule, modules, compatibilityDate, compatibilityFlags, bindings, limits, egress, tags, keepBindings,
-                hasTags, assets, keepAssets, tailConsumers, Map.of());
+                hasTags, assets, keepAssets, tailConsumers, Map.of(), Optional.empty());
     }
 
     public ScriptUpload {
@@ -57,18 +60,19 @@ public record ScriptUpload(
         keepBindings = List.copyOf(keepBindings);
         tailConsumers = tailConsumers.map(List::copyOf);
         sourceMaps = Map.copyOf(sourceMaps);
+        observability = observability.map(com.fasterxml.jackson.databind.JsonNode::deepCopy);
     }
 
     /** The same upload keeping bindings of these types, and the current assets, from the current version. */
     public ScriptUpload withKeptBindings(List<String> types) {
         return new ScriptUpload(mainModule, modules, compatibilityDate, compatibilityFlags, bindings, limits, egress,
-                tags, types, hasTags, assets, true, tailConsumers, sourceMaps);
+                tags, types, hasTags, assets, true, tailConsumers, sourceMaps, observability);
     }
 
     /** The same upload leaving the script's Tail Workers as they are. */
     public ScriptUpload keepingTailConsumers() {
         return new ScriptUpload(mainModule, modules, compatibilityDate, compatibilityFlags, bindings, limits, egress,
-                tags, keepBindings, hasTags, assets, keepAssets, Optional.empty(), sourceMaps);
+                tags, keepBindings, hasTags, assets, keepAssets, Optional.empty(), sourceMaps, observability);
     }
 
     /**
@@ -77,7 +81,13 @@ public record ScriptUpload(
      */
     public ScriptUpload withSourceMaps(Map<String, byte[]> maps) {
         return new ScriptUpload(mainModule, modules, compatibilityDate, compatibilityFlags, bindings, limits, egress,
-                tags, keepBindings, hasTags, assets, keepAssets, tailConsumers, maps);
+                tags, keepBindings, hasTags, assets, keepAssets, tailConsumers, maps, observability);
+    }
+
+    /** The same upload replacing the script's observability settings with {@code settings}. */
+    public ScriptUpload withObservability(com.fasterxml.jackson.databind.JsonNode settings) {
+        return new ScriptUpload(mainModule, modules, compatibilityDate, compatibilityFlags, bindings, limits, egress,
+                tags, keepBindings, hasTags, assets, keepAssets, tailConsumers, sourceMaps, Optional.of(settings));
     }
 
     /** What counts toward the script size limit: the modules and their source maps. */

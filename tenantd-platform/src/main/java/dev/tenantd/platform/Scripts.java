@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tenantd.platform.store.BlobStore;
 import dev.tenantd.platform.store.ScriptPage;
 import dev.tenantd.platform.store.ScriptQuery;
-import dev.tenantd.platform.store.ScriptStore;
+import dev.tenantd.platform.store.Store;
 import dev.tenantd.runtime.CompatibilityFlags;
 import dev.tenantd.runtime.JsEngine;
 import dev.tenantd.runtime.ScriptException;
@@ -27,7 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Scripts {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = Platform.JSON;
 
-    private final ScriptStore store;
+    private final Store store;
     private final BlobStore blobs;
     private final Secrets secrets;
     private final Limits limits;
@@ -38,7 +38,7 @@ public final class Scripts {
     private final Tails tails;
     private final Versions versions;
 
-    Scripts(ScriptStore store, BlobStore blobs, JsEngine engine, Secrets secrets, Limits limits, Accounts accounts,
+    Scripts(Store store, BlobStore blobs, JsEngine engine, Secrets secrets, Limits limits, Accounts accounts,
             Directory directory, Invoker invoker, Assets assets, Tails tails) {
         this.store = store;
         this.blobs = blobs;
@@ -165,18 +165,19 @@ public final class Scripts {
                     upload.compatibilityDate(), upload.compatibilityFlags(), modules, bindings, upload.limits(),
                     upload.egress(), startupMs, madeBy, assetsId, at);
             boolean deployNow = deploy || previous.isEmpty();
-            Script saved = store.saveVersion(ref, version, deployNow
-                    ? Optional.of(new Deployment(UUID.randomUUID().toString(), at,
-                            List.of(new Deployment.Split(version.id(), 100)), message, madeBy))
-                    : Optional.empty());
-            if (upload.hasTags()) {
-                saved = store.setTags(ref, upload.tags());
-            }
-            if (deployNow && upload.tailConsumers().isPresent()
-                    && !TailConsumers.of(saved).equals(upload.tailConsumers().get())) {
-                saved = store.setSettings(ref, TailConsumers.withConsumers(saved.settingsJson(), upload.tailConsumers().get()));
-            }
-            Script result = saved;
+            // The version, its tags and the script's settings it names are one change: a failure
+            // storing any of them (a full disk) leaves the script as it was.
+            Script result = store.atomically(() -> {
+                Script saved = store.saveVersion(ref, version, deployNow
+                        ? Optional.of(new Deployment(UUID.randomUUID().toString(), at,
+                                List.of(new Deployment.Split(version.id(), 100)), message, madeBy))
+                        : Optional.empty());
+                if (upload.hasTags()) {
+                    saved = store.setTags(ref, upload.tags());
+                }
+                String settings = deployNow ? settingsAfter(saved.settingsJson(), upload) : saved.settingsJson();
+                return settings.equals(saved.settingsJson()) ? saved : store.setSettings(ref, settings);
+            });
             directory.apply(new Change.Script(ref));
             if (deployNow) {
                 if (!stale) {
@@ -194,6 +195,31 @@ public final class Scripts {
                 loaded.close();
             }
         }
+    }
+
+    /** A script's settings text once a deployed upload's Tail Workers and observability settings are in. */
+    private static String settingsAfter(String settingsJson, ScriptUpload upload) {
+        String settings = settingsJson;
+        if (upload.tailConsumers().isPresent()
+                && !TailConsumers.ofSettings(settings).equals(upload.tailConsumers().get())) {
+            settings = TailConsumers.withConsumers(settings, upload.tailConsumers().get());
+        }
+        if (upload.observability().isPresent()) {
+            settings = withField(settings, "observability", upload.observability().get());
+        }
+        return settings;
+    }
+
+    /** The settings text with one field set. */
+    private static String withField(String settingsJson, String field, com.fasterxml.jackson.databind.JsonNode value) {
+        ObjectNode settings;
+        try {
+            settings = (ObjectNode) JSON.readTree(settingsJson);
+        } catch (java.io.IOException | ClassCastException e) {
+            throw new IllegalStateException("stored settings are not a JSON object", e);
+        }
+        settings.set(field, value);
+        return settings.toString();
     }
 
     /**
@@ -522,23 +548,54 @@ public final class Scripts {
 
     public void delete(ScriptRef ref) {
         get(ref);
-        ReentrantLock lock = versions.lock(ref);
-        lock.lock();
-        try {
-            Script deleted = get(ref);
-            store.deleteScript(ref);
-            directory.apply(new Change.Script(ref));
-            deleted.deployment().versions().forEach(v -> versions.retire(ref, v.versionId()));
-            tails.deleteAll(ref);
-        } finally {
-            lock.unlock();
-        }
+        versions.underLock(ref, () -> {
+            remove(get(ref));
+            return null;
+        });
+    }
+
+    /**
+     * Deletes the script that {@code listed} shows, as a delete of many listed at once does:
+     * false, with nothing deleted, if it was deleted meanwhile or its name now holds another
+     * script (deleted and made again), which the listing did not show.
+     */
+    public boolean deleteListed(Script listed) {
+        return versions.underLock(listed.ref(), () -> {
+            Optional<Script> now = find(listed.ref());
+            if (now.isEmpty() || !now.get().id().equals(listed.id())) {
+                return false;
+            }
+            remove(now.get());
+            return true;
+        });
+    }
+
+    /** Deletes a script, with its script's lock held. */
+    private void remove(Script deleted) {
+        store.deleteScript(deleted.ref());
+        directory.apply(new Change.Script(deleted.ref()));
+        deleted.deployment().versions().forEach(v -> versions.retire(deleted.ref(), v.versionId()));
+        tails.deleteAll(deleted.ref());
     }
 
     /** A script that went with its namespace: its isolates close once idle, and its tails end. */
     void deletedWithNamespace(Script deleted) {
-        deleted.deployment().versions().forEach(v -> versions.retire(deleted.ref(), v.versionId()));
-        tails.deleteAll(deleted.ref());
+        versions.underLock(deleted.ref(), () -> {
+            deleted.deployment().versions().forEach(v -> versions.retire(deleted.ref(), v.versionId()));
+            tails.deleteAll(deleted.ref());
+            return null;
+        });
+    }
+
+    /**
+     * Creates a tail of a script (see {@link Tails#create}) that exists: under the lock its
+     * delete takes, so no tail outlives its script to watch the next one given its name.
+     */
+    public Tail createTail(ScriptRef ref, com.fasterxml.jackson.databind.JsonNode filters, java.time.Instant now) {
+        return versions.underLock(ref, () -> {
+            get(ref);
+            return tails.create(ref, filters, now);
+        });
     }
 
     public byte[] moduleContent(ModuleRef module) {

@@ -108,7 +108,11 @@ public final class TailConsumers {
      * costs a substring search of its (usually empty) settings text.
      */
     static List<String> of(Script script) {
-        String settings = script.settingsJson();
+        return ofSettings(script.settingsJson());
+    }
+
+    /** The consumers a script's settings text names. */
+    static List<String> ofSettings(String settings) {
         if (!settings.contains(FIELD)) {
             return List.of();
         }

@@ -396,6 +396,34 @@ public abstract class StoreContract {
     }
 
     @Test
+    void a_change_made_atomically_is_kept_whole_or_not_at_all() {
+        ScriptRef ref = ScriptRef.plain("acct", "whole");
+        ScriptVersion first = version(1);
+        store.saveVersion(ref, first, deploying(first));
+        ScriptVersion second = version(2);
+
+        assertThatThrownBy(() -> store.atomically(() -> {
+            store.saveVersion(ref, second, deploying(second));
+            store.setTags(ref, List.of("half"));
+            store.createNamespace("acct", "made-in-passing");
+            throw new IllegalStateException("the last part failed");
+        })).hasMessage("the last part failed");
+
+        Script now = store.script(ref).orElseThrow();
+        assertThat(now.current().id()).isEqualTo(first.id());
+        assertThat(now.tags()).isEmpty();
+        assertThat(store.versions(ref)).hasSize(1);
+        assertThat(store.namespace("acct", "made-in-passing")).isEmpty();
+
+        Script whole = store.atomically(() -> {
+            store.saveVersion(ref, second, deploying(second));
+            return store.setTags(ref, List.of("whole"));
+        });
+        assertThat(whole.current().id()).isEqualTo(second.id());
+        assertThat(store.script(ref).orElseThrow().tags()).containsExactly("whole");
+    }
+
+    @Test
     void asset_records_no_version_serves_are_dropped_once_unused_for_long_enough() {
         ScriptRef site = ScriptRef.plain("acct", "site");
         ScriptVersion v1 = versionOf(1, java.util.Map.of("w.js", sha('a', 1)), java.util.Map.of("/a.css", sha('e', 1)));

@@ -105,9 +105,28 @@ public final class SqliteStore implements Store {
         }
     }
 
+    @Override
+    public <T> T atomically(java.util.function.Supplier<T> work) {
+        return transaction(work::get);
+    }
+
+    /** Runs {@code work} in a transaction on the writer, or as part of the one this thread is in. */
     private <T> T transaction(Work<T> work) {
         synchronized (writing) {
             Connection outer = current.get();
+            if (outer == db) {
+                // Nested in a transaction (see atomically): the outer one commits or rolls back.
+                try {
+                    return work.run();
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    if (conflictIfUnique(e) instanceof RuntimeException conflict) {
+                        throw conflict;
+                    }
+                    throw new TenantdException("database error: " + e.getMessage(), e);
+                }
+            }
             current.set(db);
             try {
                 db.setAutoCommit(false);
