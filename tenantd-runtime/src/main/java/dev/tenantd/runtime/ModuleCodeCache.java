@@ -68,6 +68,27 @@ final class ModuleCodeCache {
         this.engineBuild = engineBuild;
         this.writer = writer;
         this.maxBytes = maxBytes;
+        writer.execute(this::removeLeftovers);
+    }
+
+    /** How old a file being written is when it is taken for one a killed process left behind. */
+    static final java.time.Duration LEFTOVER_AGE = java.time.Duration.ofMinutes(10);
+
+    /**
+     * Deletes the files of writes that never finished (the process was killed while writing):
+     * they do not count toward the cache's size, so nothing else would ever remove them.
+     */
+    private void removeLeftovers() {
+        long before = System.currentTimeMillis() - LEFTOVER_AGE.toMillis();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (p.getFileName().toString().endsWith(".tmp") && Files.getLastModifiedTime(p).toMillis() < before) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("code cache leftovers not removed: {}", e.toString());
+        }
     }
 
     /**

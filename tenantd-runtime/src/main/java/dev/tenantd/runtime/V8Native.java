@@ -54,33 +54,52 @@ final class V8Native {
         return target;
     }
 
+    /** How old a temporary file is when it is taken for one a killed process left behind. */
+    static final java.time.Duration LEFTOVER_AGE = java.time.Duration.ofMinutes(10);
+
     /**
-     * Copies a resource to {@code target} through a temporary file and an atomic rename, so that
-     * processes starting at the same time never load a half-written file.
+     * Copies a resource to {@code target} through a temporary file, synced to the disk, and an
+     * atomic rename, so that processes starting at the same time never load a half-written file.
+     * A target of another size than the resource (cut short by a power cut) is copied again;
+     * temporary files a killed copy left behind are removed.
      */
-    private static void unpack(Path target, Class<?> owner, String resource, String what) {
-        if (Files.exists(target)) {
-            return;
+    static void unpack(Path target, Class<?> owner, String resource, String what) {
+        java.net.URL url = owner.getResource(resource);
+        if (url == null) {
+            throw new IllegalStateException(what + " is not on the classpath as " + resource);
         }
         try {
-            Path tmp = Files.createTempFile(target.getParent(), "tenantd", ".part");
-            try (InputStream in = owner.getResourceAsStream(resource)) {
-                if (in == null) {
-                    Files.deleteIfExists(tmp);
-                    throw new IllegalStateException(what + " is not on the classpath as " + resource);
-                }
-                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            long size = url.openConnection().getContentLengthLong();
+            if (Files.exists(target) && (size < 0 || Files.size(target) == size)) {
+                return;
             }
+            removeLeftovers(target.getParent());
+            Path tmp = Files.createTempFile(target.getParent(), "tenantd", ".part");
             try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                Files.deleteIfExists(tmp);
-                if (!Files.exists(target)) {
-                    throw e;
+                try (InputStream in = url.openStream();
+                        java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(tmp,
+                                java.nio.file.StandardOpenOption.WRITE)) {
+                    in.transferTo(java.nio.channels.Channels.newOutputStream(out));
+                    out.force(true);
                 }
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot unpack " + what + " into " + target.getParent(), e);
+        }
+    }
+
+    private static void removeLeftovers(Path dir) throws IOException {
+        long before = System.currentTimeMillis() - LEFTOVER_AGE.toMillis();
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String name = p.getFileName().toString();
+                if (name.startsWith("tenantd") && name.endsWith(".part") && Files.getLastModifiedTime(p).toMillis() < before) {
+                    Files.deleteIfExists(p);
+                }
+            }
         }
     }
 }

@@ -169,6 +169,21 @@ class ModuleCodeCacheTest {
     }
 
     @Test
+    void writes_a_killed_process_left_unfinished_are_removed_at_start(@TempDir Path dir) throws IOException {
+        Path left = Files.writeString(dir.resolve("abc123.tmp"), "half a cache");
+        Files.setLastModifiedTime(left, java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - ModuleCodeCache.LEFTOVER_AGE.toMillis() - 60_000));
+        Path writing = Files.writeString(dir.resolve("def456.tmp"), "being written");
+        Path kept = Files.writeString(dir.resolve("k.v8cache"), "a cache");
+
+        new ModuleCodeCache(dir, "test", Runnable::run, 1 << 20);
+
+        assertThat(left).doesNotExist();
+        assertThat(writing).as("another process may be writing it").exists();
+        assertThat(kept).exists();
+    }
+
+    @Test
     void the_directory_is_kept_under_its_size_by_dropping_the_oldest_files(@TempDir Path dir) throws IOException {
         ModuleCodeCache roomy = new ModuleCodeCache(dir, "test", Runnable::run, 1 << 20);
         for (String key : List.of("old", "middle", "new")) {

@@ -478,14 +478,12 @@ public final class Main implements Callable<Integer> {
             return file != null && file.path(key).isTextual() ? file.get(key).asText() : fallback;
         }
 
-        /** A random value made on first start and kept in a file, so restarts keep it. */
-        private static String kept(Path file) throws Exception {
-            if (Files.exists(file)) {
-                return Files.readString(file).strip();
-            }
-            String value = SecretFiles.randomHex(16);
-            Files.writeString(file, value + "\n");
-            return value;
+        /**
+         * A random value made on first start and kept in a file, so restarts keep it; the file is
+         * written whole and synced, as a secret's is (a restart after a power cut finds the same).
+         */
+        private static String kept(Path file) {
+            return SecretFiles.readOrCreate(file, () -> SecretFiles.randomHex(16));
         }
     }
 }

@@ -41,6 +41,7 @@ final class SecretFiles {
      */
     static String readOrCreate(Path file, Supplier<String> make) {
         try {
+            removeLeftovers(file);
             if (Files.exists(file)) {
                 tighten(file);
                 String value = Files.readString(file).strip();
@@ -60,6 +61,7 @@ final class SecretFiles {
                 }
                 try {
                     Files.createLink(file, partial);
+                    syncDirectory(file.toAbsolutePath().getParent());
                 } catch (FileAlreadyExistsException raced) {
                     return readOrCreate(file, make);
                 } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
@@ -78,6 +80,40 @@ final class SecretFiles {
             return value;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create " + file, e);
+        }
+    }
+
+    /** How old a partial file is when it is taken for one a killed process left behind. */
+    static final java.time.Duration LEFTOVER_AGE = java.time.Duration.ofMinutes(10);
+
+    /**
+     * Deletes the partial copies of {@code file} that a process killed while making it left
+     * behind: each holds a secret, and nothing else would ever remove it.
+     */
+    private static void removeLeftovers(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        String prefix = file.getFileName() + ".partial-";
+        long before = System.currentTimeMillis() - LEFTOVER_AGE.toMillis();
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (p.getFileName().toString().startsWith(prefix)
+                        && Files.getLastModifiedTime(p, java.nio.file.LinkOption.NOFOLLOW_LINKS).toMillis() < before) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException noDirectory) {
+            // nothing to remove; making the file reports the missing directory
+        }
+    }
+
+    /** Syncs a directory's entries to the disk, so that a file just linked into it survives a power cut. */
+    static void syncDirectory(Path dir) {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(dir,
+                java.nio.file.StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some file systems cannot sync a directory: the file is there, only less surely after a power cut.
+            LOG.debug("cannot sync the directory {}: {}", dir, e.toString());
         }
     }
 

@@ -82,7 +82,7 @@ public final class TenantdServer implements AutoCloseable {
             for (int i = 0; i < eventLoops; i++) {
                 vertx.getOrCreateContext().runOnContext(ignored -> { });
             }
-            removeLeftoverUploads(config.dataDir());
+            removeLeftovers(config.dataDir());
             SqliteStore store = SqliteStore.open(config.dataDir());
             opened.push(store::close);
             this.store = store;
@@ -299,19 +299,22 @@ public final class TenantdServer implements AutoCloseable {
     }
 
     /**
-     * Deletes {@code tmp/uploads} in the data directory: earlier versions of tenantd
-     * buffered multipart uploads there and could leave files behind. Request bodies
-     * are held in memory now, so everything in it is a leftover.
+     * Deletes what earlier processes left under {@code tmp} in the data directory: {@code
+     * uploads}, where earlier versions of tenantd buffered multipart uploads (request bodies are
+     * held in memory now), and {@code warm-up}, the start-up warm-up's throwaway server, left by a
+     * process that ended during its warm-up (a start without warm-up would keep it for good).
      */
-    private static void removeLeftoverUploads(Path dataDir) {
-        Path uploads = dataDir.resolve("tmp").resolve("uploads");
-        if (!Files.isDirectory(uploads, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try {
-            LOG.info("removed {} leftover upload file(s) from {}", deleteTree(uploads) - 1, uploads);
-        } catch (IOException e) {
-            LOG.warn("cannot remove leftover uploads in {}: {}", uploads, e.toString());
+    private static void removeLeftovers(Path dataDir) {
+        for (String name : List.of("uploads", "warm-up")) {
+            Path left = dataDir.resolve("tmp").resolve(name);
+            if (!Files.isDirectory(left, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            try {
+                LOG.info("removed {} leftover file(s) from {}", deleteTree(left) - 1, left);
+            } catch (IOException e) {
+                LOG.warn("cannot remove the leftovers in {}: {}", left, e.toString());
+            }
         }
     }
 

@@ -163,6 +163,24 @@ class CommandLineTest {
     }
 
     @Test
+    void the_account_id_made_on_first_start_is_kept_and_an_empty_file_is_refused_saying_what_to_do() throws Exception {
+        Main.Serve first = new Main.Serve();
+        new CommandLine(first).parseArgs("--data-dir", dir.toString(), "--api-token", "t");
+        String made = first.resolve().accountId();
+        assertThat(made).matches("[0-9a-f]{32}");
+        assertThat(DataDirSecretsTest.mode(dir.resolve("account-id"))).isEqualTo("rw-------");
+        Main.Serve again = new Main.Serve();
+        new CommandLine(again).parseArgs("--data-dir", dir.toString(), "--api-token", "t");
+        assertThat(again.resolve().accountId()).isEqualTo(made);
+
+        // as a power cut right after the first start can leave it
+        Files.writeString(dir.resolve("account-id"), "");
+        StringWriter err = new StringWriter();
+        assertThat(run(err, "serve", "--data-dir", dir.toString(), "--api-token", "t")).isEqualTo(2);
+        assertThat(err.toString()).contains("account-id is empty; delete it and tenantd makes a new one");
+    }
+
+    @Test
     void the_start_up_warm_up_is_3_s_unless_the_file_or_a_flag_says_otherwise_and_bad_values_exit_2() throws Exception {
         Main.Serve defaults = new Main.Serve();
         new CommandLine(defaults).parseArgs("--data-dir", dir.toString(), "--api-token", "t");
@@ -277,6 +295,15 @@ class CommandLineTest {
             assertThat(files.map(f -> f.getFileName().toString())).as("no partial file left").containsExactly("api-token");
         }
         assertThat(DataDirSecretsTest.mode(token)).isEqualTo("rw-------");
+
+        // A partial copy a process killed while making the file left behind holds the secret: it goes.
+        Path left = Files.writeString(dir.resolve("api-token.partial-0123abcd"), "killed");
+        Files.setLastModifiedTime(left, java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - SecretFiles.LEFTOVER_AGE.toMillis() - 60_000));
+        Path making = Files.writeString(dir.resolve("api-token.partial-4567cdef"), "being made");
+        assertThat(SecretFiles.readOrCreate(token, () -> "other")).isEqualTo("made");
+        assertThat(left).doesNotExist();
+        assertThat(making).as("another process may be making it").exists();
 
         Files.writeString(token, "\n");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> SecretFiles.readOrCreate(token, () -> "new"))

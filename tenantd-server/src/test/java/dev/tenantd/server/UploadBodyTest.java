@@ -130,9 +130,14 @@ class UploadBodyTest {
         Files.createDirectories(left.resolve("nested"));
         Files.writeString(left.resolve("3f6c0a7e-part"), "half an upload");
         Files.writeString(left.resolve("nested").resolve("another"), "x");
+        // and the throwaway server of a warm-up the process ended during
+        Path warmUp = other.resolve("tmp").resolve("warm-up");
+        Files.createDirectories(warmUp.resolve("blobs"));
+        Files.writeString(warmUp.resolve("tenantd.db"), "a warm-up's database");
         try (TestServer started = new TestServer(other, List.of())) {
             assertThat(started.get(started.api("/user/tokens/verify")).status()).isEqualTo(200);
             assertThat(left).doesNotExist();
+            assertThat(warmUp).doesNotExist();
         }
     }
 

@@ -94,7 +94,8 @@ final class OpenDatabase implements AutoCloseable {
     static OpenDatabase open(Path file, D1Limits limits, OpenMode mode) {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        // A write answered is on the disk: it survives a power cut, not only a crash of the server.
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.enforceForeignKeys(true);
         config.enableLoadExtension(false);
         config.setBusyTimeout(5_000);

@@ -25,8 +25,13 @@ public final class BlobCollector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BlobCollector.class);
     /** How long something unused is kept after it was last written or asked for. */
     public static final Duration GRACE = Duration.ofHours(2);
-    /** How often a collection runs; the first runs this long after start. */
+    /** How often a collection runs. */
     public static final Duration EVERY = Duration.ofHours(1);
+    /**
+     * When the first collection runs after start: soon, so that a server restarted more often
+     * than {@link #EVERY} still collects (the grace is read from stored times, not this process's).
+     */
+    public static final Duration FIRST = Duration.ofMinutes(5);
 
     private final ScriptStore store;
     private final BlobStore blobs;
@@ -39,7 +44,7 @@ public final class BlobCollector implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Collects every {@link #EVERY} on a thread of its own, until {@link #close()}. */
+    /** Collects {@link #FIRST} after start, then every {@link #EVERY}, on a thread of its own, until {@link #close()}. */
     public synchronized BlobCollector start() {
         if (schedule == null) {
             schedule = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -48,7 +53,7 @@ public final class BlobCollector implements AutoCloseable {
                 t.setPriority(Thread.MIN_PRIORITY);
                 return t;
             });
-            schedule.scheduleWithFixedDelay(this::collectQuietly, EVERY.toMillis(), EVERY.toMillis(),
+            schedule.scheduleWithFixedDelay(this::collectQuietly, FIRST.toMillis(), EVERY.toMillis(),
                     TimeUnit.MILLISECONDS);
         }
         return this;

@@ -164,6 +164,23 @@ class D1DatabasesTest {
     }
 
     @Test
+    void a_d1_connection_syncs_every_commit_to_the_disk() throws Exception {
+        OpenDatabase open = OpenDatabase.open(dir.resolve("d1").resolve(id + ".sqlite"), D1Limits.defaults(),
+                OpenDatabase.OpenMode.EXISTING);
+        try {
+            java.lang.reflect.Field field = OpenDatabase.class.getDeclaredField("db");
+            field.setAccessible(true);
+            java.sql.Connection raw = (java.sql.Connection) field.get(open);
+            try (java.sql.ResultSet rs = raw.createStatement().executeQuery("PRAGMA synchronous")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("FULL").isEqualTo(2);
+            }
+        } finally {
+            open.close();
+        }
+    }
+
+    @Test
     void sqlite_itself_refuses_attach_on_a_d1_connection() throws Exception {
         Path outside = dir.resolve("outside.db");
         // Past the statement check, straight on the connection: SQLite's attached-database limit is 0.

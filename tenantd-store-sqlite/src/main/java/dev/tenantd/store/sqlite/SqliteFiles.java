@@ -8,9 +8,11 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * How every embedded database file is opened: WAL journal, normal sync, foreign keys
- * enforced, a 10 s busy timeout, and its schema migrated with Flyway before first use. A new
- * file is readable by its owner only.
+ * How every embedded database file is opened: WAL journal, foreign keys enforced, a 10 s busy
+ * timeout, and its schema migrated with Flyway before first use. A new file is readable by its
+ * owner only. The platform's own database and KV sync every commit to the disk (an answered
+ * change survives a power cut); invocation records and analytics sync at checkpoints only (a
+ * power cut may take their last seconds).
  */
 final class SqliteFiles {
     private SqliteFiles() {
@@ -18,19 +20,27 @@ final class SqliteFiles {
 
     /** The platform's own database, {@code tenantd.db} in {@code dataDir}, migrated. */
     static SQLiteDataSource tenantd(Path dataDir) throws Exception {
-        return migrated(dataDir.resolve("tenantd.db"), "classpath:db/tenantd/sqlite", new DuplicateVersionNumbers());
+        return migrated(dataDir.resolve("tenantd.db"), "classpath:db/tenantd/sqlite", SQLiteConfig.SynchronousMode.FULL,
+                new DuplicateVersionNumbers());
+    }
+
+    /** The KV database, {@code kv.sqlite} in {@code dataDir}, migrated. */
+    static SQLiteDataSource kv(Path dataDir) throws Exception {
+        return migrated(dataDir.resolve("kv.sqlite"), "classpath:db/kv/sqlite", SQLiteConfig.SynchronousMode.FULL);
     }
 
     /**
      * A data source for {@code file} (its directory created if needed) whose schema is migrated
-     * from {@code migrations}, with {@code callbacks} around the migrations.
+     * from {@code migrations}, with {@code callbacks} around the migrations; {@code sync} says
+     * when a commit reaches the disk.
      */
-    static SQLiteDataSource migrated(Path file, String migrations, Callback... callbacks) throws Exception {
+    static SQLiteDataSource migrated(Path file, String migrations, SQLiteConfig.SynchronousMode sync,
+            Callback... callbacks) throws Exception {
         Files.createDirectories(file.toAbsolutePath().getParent());
         dev.tenantd.platform.store.OwnerOnlyFiles.ensure(file);
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        config.setSynchronous(sync);
         config.enforceForeignKeys(true);
         config.setBusyTimeout(10_000);
         SQLiteDataSource dataSource = new SQLiteDataSource(config);

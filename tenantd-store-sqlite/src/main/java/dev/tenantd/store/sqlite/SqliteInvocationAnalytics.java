@@ -39,7 +39,7 @@ public final class SqliteInvocationAnalytics implements InvocationAnalytics, Aut
     public static SqliteInvocationAnalytics open(Path dataDir, int readers) {
         try {
             SQLiteDataSource dataSource = SqliteFiles.migrated(dataDir.resolve("invocations.sqlite"),
-                    "classpath:db/invocations/sqlite");
+                    "classpath:db/invocations/sqlite", org.sqlite.SQLiteConfig.SynchronousMode.NORMAL);
             return new SqliteInvocationAnalytics(SqliteConnections.readingOnly(dataSource, readers, "invocations database"));
         } catch (Exception e) {
             throw new TenantdException("cannot open the invocations database in " + dataDir + ": " + e.getMessage(), e);

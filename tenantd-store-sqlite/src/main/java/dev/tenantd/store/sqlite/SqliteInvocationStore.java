@@ -50,7 +50,7 @@ public final class SqliteInvocationStore implements InvocationStore {
     public static SqliteInvocationStore open(Path dataDir, int readers) {
         try {
             SQLiteDataSource dataSource = SqliteFiles.migrated(dataDir.resolve("invocations.sqlite"),
-                    "classpath:db/invocations/sqlite");
+                    "classpath:db/invocations/sqlite", org.sqlite.SQLiteConfig.SynchronousMode.NORMAL);
             SqliteConnections db = SqliteConnections.readingAndWriting(dataSource, readers, "invocations database");
             try (Statement st = db.writer().createStatement()) {
                 // The writer touches the ends of every index on each batch: keeping those pages

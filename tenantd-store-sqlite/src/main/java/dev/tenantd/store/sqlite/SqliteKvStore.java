@@ -40,7 +40,7 @@ public final class SqliteKvStore implements KvStore {
     /** Opens (creating and migrating if needed) {@code kv.sqlite} in a directory, with {@code readers} read connections. */
     public static SqliteKvStore open(Path dataDir, int readers) {
         try {
-            SQLiteDataSource dataSource = SqliteFiles.migrated(dataDir.resolve("kv.sqlite"), "classpath:db/kv/sqlite");
+            SQLiteDataSource dataSource = SqliteFiles.kv(dataDir);
             return new SqliteKvStore(SqliteConnections.readingAndWriting(dataSource, readers, "KV database"));
         } catch (Exception e) {
             throw new TenantdException("cannot open the KV database in " + dataDir + ": " + e.getMessage(), e);

@@ -29,6 +29,23 @@ class SqliteStoreTest {
     }
 
     @Test
+    void the_platforms_database_and_kv_sync_every_commit_and_records_at_checkpoints() throws Exception {
+        // PRAGMA synchronous: 2 is FULL (the log synced at every commit), 1 NORMAL (at checkpoints).
+        assertThat(synchronous(SqliteFiles.tenantd(dir))).isEqualTo(2);
+        assertThat(synchronous(SqliteFiles.kv(dir))).isEqualTo(2);
+        assertThat(synchronous(SqliteFiles.migrated(dir.resolve("invocations.sqlite"), "classpath:db/invocations/sqlite",
+                org.sqlite.SQLiteConfig.SynchronousMode.NORMAL))).isEqualTo(1);
+    }
+
+    private static int synchronous(org.sqlite.SQLiteDataSource source) throws Exception {
+        try (java.sql.Connection c = source.getConnection(); java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("PRAGMA synchronous")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    @Test
     void a_token_is_checked_while_another_read_and_a_write_are_still_running() throws Exception {
         SqliteStore store = SqliteStore.open(dir);
         store.ensureAccount("acct", "acct");
