@@ -7,9 +7,16 @@ import java.util.Map;
 /**
  * A worker's console: lines go to the host's log, and to the invocation's observer with
  * their arguments as JSON values when it watches. Each invocation may write at most its
- * limit's log bytes (as UTF-8); past that one warning says so and the rest is dropped.
+ * limit's log bytes (as UTF-8, a line at least {@link #MIN_LINE_BYTES}); past that one warning
+ * says so and the rest is dropped.
  */
 final class WorkerLog {
+    /**
+     * What a line counts at least: each costs the server a log line and a record entry whatever
+     * it holds, so a loop of empty lines is held to the limit as one of real ones is.
+     */
+    static final int MIN_LINE_BYTES = 64;
+
     private final IsolateTurns isolate;
     private final WorkerHost host;
     private final String scriptName;
@@ -52,7 +59,7 @@ final class WorkerLog {
             if (owner.logTruncated) {
                 return false;
             }
-            owner.logBytes += Utf8.length(message);
+            owner.logBytes += Math.max(MIN_LINE_BYTES, Utf8.length(message));
             if (owner.logBytes > owner.limits.logBytes()) {
                 owner.logTruncated = true;
                 message = "Log size limit exceeded: further console output of this invocation is dropped.";

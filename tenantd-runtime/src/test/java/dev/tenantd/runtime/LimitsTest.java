@@ -259,6 +259,19 @@ class LimitsTest {
     }
 
     @Test
+    void an_empty_line_counts_toward_the_log_limit_as_a_short_one() {
+        Recorder host = new Recorder();
+        Worker w = load(Engines.module("""
+                export default { fetch() { for (let i = 0; i < 100000; i++) console.log(); return new Response('ok'); } };"""),
+                host);
+        get(w.fetch(req("http://x/"), new InvocationLimits(1000, 10, 60_000, 1000)));
+        host.awaitRecord(0);
+        // a line counts at least 64 bytes: fifteen fit in 1,000, the sixteenth is replaced by the note
+        assertThat(host.logs).hasSize(1000 / WorkerLog.MIN_LINE_BYTES + 1);
+        assertThat(host.logs.getLast().message()).contains("Log size limit exceeded");
+    }
+
+    @Test
     void the_log_limit_counts_bytes_as_utf8_not_characters() {
         Recorder host = new Recorder();
         // 50 characters of three bytes each: 150 bytes a line, so six lines fit in 1,000 bytes
