@@ -506,16 +506,16 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         ScriptRef ref = ScriptRef.plain(outbound.accountId(), outbound.service());
         if (directory.script(ref).isEmpty()) {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
-                    "The outbound worker '" + outbound.service() + "' does not exist."));
+                    // The user worker sees this: the platform's worker names are not its to read.
+                    "The outbound worker this worker's dispatcher named does not exist."));
         }
         // One level deeper than the user worker whose fetch this is: a chain through an outbound
         // worker that calls back into the namespace meets the depth limit like any other. The
         // outbound worker is the platform's: it has the platform's limits, not what the user worker has left.
         Optional<Runnable> held = shares.take(TenantShares.Role.OUTBOUND, ref, user, () -> pressured(ref));
         if (held.isEmpty()) {
-            return refusedShare(user, "Worker is overloaded: the outbound worker '" + outbound.service() + "' already "
-                    + "serves " + shares.share() + " subrequests of this worker, a quarter of the invocations in flight it "
-                    + "may have, and it has half of them in flight; wait for some to finish.");
+            return refusedShare(user, "Worker is overloaded: this worker's subrequests already hold their share of the "
+                    + "platform's outbound worker, which is busy; wait for some to finish.");
         }
         return TenantShares.heldUntilRead(startOrRelease(held.get(), () -> invoke(ref, request, new Call(limits.invocation(),
                 outbound.paramsJson(), Optional.empty(), Entrypoint.DEFAULT,

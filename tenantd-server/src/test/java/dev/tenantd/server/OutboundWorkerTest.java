@@ -100,6 +100,20 @@ class OutboundWorkerTest {
     }
 
     @Test
+    void an_outbound_worker_deleted_since_fails_the_subrequest_without_telling_the_user_worker_its_name() {
+        t.deploy("/workers/scripts/doomed-gate", "{\"main_module\":\"d.js\"}", "d.js",
+                "export default { fetch() { return new Response('gate'); } };");
+        t.deploy("/workers/scripts/front-gone", "{\"main_module\":\"f.js\",\"bindings\":[{\"type\":\"dispatch_namespace\","
+                + "\"name\":\"NS\",\"namespace\":\"tenants\",\"outbound\":{\"worker\":{\"service\":\"doomed-gate\"}}}]}",
+                "f.js", "export default { fetch(request, env) { return env.NS.get('acme').fetch(request); } };");
+        assertThat(t.delete(t.accountApi("/workers/scripts/doomed-gate")).status()).isEqualTo(200);
+
+        String body = t.worker("GET", "front-gone.localhost", "/loop", null).body();
+
+        assertThat(body).isEqualTo("stopped at 0: The outbound worker this worker's dispatcher named does not exist.");
+    }
+
+    @Test
     void outbound_worker_receives_its_declared_params_and_rewrites_the_response() {
         assertThat(t.worker("GET", "acme.out.test", "/plain", null).body())
                 .isEqualTo("200 GET https://example.com/data for acme (gold) smuggled=undefined");

@@ -120,9 +120,10 @@ class TenantSharesTest {
             for (Future<TestServer.Reply> r : slow) {
                 assertThat(r.get(60, TimeUnit.SECONDS).body()).isEqualTo("slow held");
             }
-            assertThat(fanout.get(60, TimeUnit.SECONDS).body()).isEqualTo("ok | ok | Worker is overloaded: the outbound "
-                    + "worker 'gate' already serves 2 subrequests of this worker, a quarter of the invocations in flight it "
-                    + "may have, and it has half of them in flight; wait for some to finish.");
+            // The user worker is told neither the platform's worker's name nor its limits.
+            assertThat(fanout.get(60, TimeUnit.SECONDS).body()).isEqualTo("ok | ok | Worker is overloaded: this worker's "
+                    + "subrequests already hold their share of the platform's outbound worker, which is busy; wait for some "
+                    + "to finish.");
             assertThat(t.worker("GET", "slow.shares.test", "/", null).body()).as("its share given back").isEqualTo("slow held");
         } finally {
             clients.shutdownNow();
