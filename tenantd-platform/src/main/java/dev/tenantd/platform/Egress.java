@@ -347,13 +347,21 @@ public final class Egress implements AutoCloseable {
             body.cancel();
             held.requestDone();
         });
-        pump(Vertx.currentContext(), req, body, held);
-        return req.response();
+        java.util.concurrent.atomic.AtomicReference<Throwable> broken = new java.util.concurrent.atomic.AtomicReference<>();
+        pump(Vertx.currentContext(), req, body, held, broken);
+        // A body that broke off resets the request: the worker is told why, not that the connection went.
+        return req.response().recover(failed -> Future.failedFuture(broken.get() instanceof BodyStream.BrokenBody cause
+                ? new InvocationException(Outcome.EXCEPTION, "TypeError", "The request body cannot be sent: "
+                        + cause.getMessage() + ".")
+                : failed));
     }
 
-    private static void pump(Context context, HttpClientRequest req, BodyStream body, Held held) {
+    private static void pump(Context context, HttpClientRequest req, BodyStream body, Held held,
+            java.util.concurrent.atomic.AtomicReference<Throwable> broken) {
         body.read().whenComplete((chunk, error) -> context.runOnContext(ignored -> {
             if (error != null) {
+                broken.set(error instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                        ? c.getCause() : error);
                 req.reset(0, error);
                 held.requestDone();
                 return;
@@ -370,10 +378,10 @@ public final class Egress implements AutoCloseable {
             if (req.writeQueueFull()) {
                 req.drainHandler(drained -> {
                     req.drainHandler(null);
-                    pump(context, req, body, held);
+                    pump(context, req, body, held, broken);
                 });
             } else {
-                pump(context, req, body, held);
+                pump(context, req, body, held, broken);
             }
         }));
     }

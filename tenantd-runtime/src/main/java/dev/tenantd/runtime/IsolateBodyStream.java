@@ -43,6 +43,8 @@ final class IsolateBodyStream implements BodyStream {
     private boolean pulling;
     private boolean over;
     private String brokenBecause;
+    /** Bytes the JavaScript gave so far, held to {@link #length} when that is known. */
+    private long given;
 
     IsolateBodyStream(IsolateTurns isolate, Invocation owner, int id, long length) {
         this.isolate = isolate;
@@ -180,6 +182,21 @@ final class IsolateBodyStream implements BodyStream {
             read = pending;
             pending = null;
             pulling = false;
+            // A body whose length was declared (its Content-Length) is held to it: sent on a
+            // connection, bytes past it would be read as another request, and a body cut short
+            // would leave the receiver waiting. Either breaks the body instead.
+            String mismatch = null;
+            if (state == CHUNK && length >= 0 && (given += chunk.length) > length) {
+                mismatch = "the body is longer than the " + length + " bytes its Content-Length header says";
+            } else if (state == END && length >= 0 && given < length) {
+                mismatch = "the body ended after " + given + " of the " + length + " bytes its Content-Length header says";
+            }
+            if (mismatch != null) {
+                state = ERROR;
+                error = mismatch;
+                ready.clear();
+                readyBytes = 0;
+            }
             if (state == CHUNK) {
                 boolean wanted = !over && brokenBecause == null; // not cancelled meanwhile
                 if (read == null && wanted) {
@@ -192,15 +209,15 @@ final class IsolateBodyStream implements BodyStream {
                 }
             } else if (state == END) {
                 over = true;
-            } else {
-                brokenBecause = "the worker's response body failed: " + error;
+            } else if (!over && brokenBecause == null) {
+                brokenBecause = "the worker's body failed: " + error;
             }
         }
         if (read != null) {
             switch (state) {
                 case CHUNK -> read.complete(Optional.of(chunk));
                 case END -> read.complete(Optional.empty());
-                default -> read.completeExceptionally(new BrokenBody("the worker's response body failed: " + error));
+                default -> read.completeExceptionally(new BrokenBody("the worker's body failed: " + error));
             }
         }
         return readOn;
