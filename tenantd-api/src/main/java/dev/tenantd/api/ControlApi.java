@@ -446,7 +446,7 @@ public final class ControlApi {
             return r;
         });
 
-        // the workers.dev subdomain switch; tenantd serves <script>.<workers-dev-domain> whatever it says
+        // the workers.dev switch: off, the worker is not served at <script>.<workers-dev-domain>
         get(router, base + "/subdomain", ctx -> subdomainJson(platform.scripts().get(refOf.apply(ctx))));
         handle(router, HttpMethod.POST, base + "/subdomain", ctx -> {
             JsonNode body = jsonBody(ctx);

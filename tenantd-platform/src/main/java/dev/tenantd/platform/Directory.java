@@ -142,7 +142,8 @@ public final class Directory implements AutoCloseable {
 
     /**
      * Serves worker traffic: the most specific route for the host and path, else
-     * {@code <script>.<workers-dev-domain>} for a plain worker.
+     * {@code <script>.<workers-dev-domain>} for a plain worker whose workers.dev switch is on
+     * (see {@link WorkersDevSwitch}).
      */
     public Optional<ScriptRef> routeFor(String host, String path) {
         String h = host == null ? "" : withoutPort(host).toLowerCase(Locale.ROOT);
@@ -154,7 +155,9 @@ public final class Directory implements AutoCloseable {
         if (h.endsWith(suffix)) {
             String name = h.substring(0, h.length() - suffix.length());
             if (!name.contains(".")) {
-                return Optional.of(ScriptRef.plain(defaultAccountId, name));
+                ScriptRef ref = ScriptRef.plain(defaultAccountId, name);
+                Script script = scripts.get(ref);
+                return script == null || WorkersDevSwitch.enabled(script.settingsJson()) ? Optional.of(ref) : Optional.empty();
             }
         }
         return Optional.empty();

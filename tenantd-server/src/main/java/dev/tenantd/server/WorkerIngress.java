@@ -39,11 +39,16 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
     /**
      * Headers only the platform sets, or that Cloudflare sets in front of a worker: a client's
      * copy is dropped, so a worker can trust {@code cf-connecting-ip} to be the address the
-     * connection came from, and no client poses as Cloudflare's own (a country to pass a geo
-     * check, say). The call depth is read before the worker runs and is not the worker's.
+     * connection came from, and no client poses as Cloudflare's own (a country, city or region
+     * to pass a geo check, say): with these, every header named {@code cf-...}. The call depth
+     * is read before the worker runs and is not the worker's.
      */
-    private static final Set<String> SET_BY_PLATFORM = Set.of("cf-connecting-ip", "cf-connecting-ipv6", "cf-ipcountry",
-            "cf-ray", "cf-visitor", "cf-worker", "cf-ew-via", "cf-pseudo-ipv4", "true-client-ip", Caller.DEPTH_HEADER);
+    private static final Set<String> SET_BY_PLATFORM = Set.of("true-client-ip", Caller.DEPTH_HEADER);
+
+    /** Whether a client's header of this (lower-case) name is dropped: see {@link #SET_BY_PLATFORM}. */
+    static boolean setByPlatform(String name) {
+        return name.startsWith("cf-") || SET_BY_PLATFORM.contains(name);
+    }
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "upgrade",
             "content-length", "proxy-connection", "te", "trailer");
 
@@ -185,7 +190,7 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
         List<String> headers = new ArrayList<>(request.headers().size() * 2 + 2);
         request.headers().forEach(e -> {
             String name = e.getKey().toLowerCase(Locale.ROOT);
-            if (!SET_BY_PLATFORM.contains(name)) {
+            if (!setByPlatform(name)) {
                 headers.add(name);
                 headers.add(e.getValue());
             }

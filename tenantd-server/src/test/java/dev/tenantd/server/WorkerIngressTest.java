@@ -76,6 +76,24 @@ class WorkerIngressTest {
     }
 
     @Test
+    void a_worker_whose_workers_dev_switch_is_off_is_not_served_at_its_workers_dev_name() {
+        t.deploy("/workers/scripts/internal-only", "{\"main_module\":\"w.js\"}", "w.js",
+                "export default { fetch() { return new Response('internal'); } };");
+        assertThat(t.worker("GET", "internal-only.localhost", "/", null).body()).as("on until switched off")
+                .isEqualTo("internal");
+
+        TestServer.Reply off = t.postJson(t.accountApi("/workers/scripts/internal-only/subdomain"), "{\"enabled\":false}");
+        assertThat(off.status()).as(off.body()).isEqualTo(200);
+        assertThat(off.json().path("result").path("enabled").asBoolean()).isFalse();
+        TestServer.Reply r = t.worker("GET", "internal-only.localhost", "/", null);
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.body()).doesNotContain("internal\n").startsWith("No worker is routed for host");
+
+        t.postJson(t.accountApi("/workers/scripts/internal-only/subdomain"), "{\"enabled\":true}");
+        assertThat(t.worker("GET", "internal-only.localhost", "/", null).body()).isEqualTo("internal");
+    }
+
+    @Test
     void a_client_sent_cf_connecting_ip_is_replaced_by_the_address_of_the_connection() throws Exception {
         String response = raw(t.server.port(), "GET / HTTP/1.1\r\nHost: echo-ip.localhost\r\n"
                 + "CF-Connecting-IP: 203.0.113.7\r\ncf-connecting-ip: 198.51.100.1\r\nConnection: close\r\n\r\n");
@@ -87,6 +105,7 @@ class WorkerIngressTest {
     void headers_that_cloudflare_or_the_platform_set_never_come_from_the_client() throws Exception {
         String response = raw(t.server.port(), "GET / HTTP/1.1\r\nHost: headers.localhost\r\nCF-IPCountry: CH\r\n"
                 + "cf-ray: forged\r\ncf-visitor: {}\r\nTrue-Client-IP: 203.0.113.9\r\ncf-connecting-ipv6: ::1\r\n"
+                + "CF-IPCity: Zurich\r\ncf-region: ZH\r\ncf-iplatitude: 47.37\r\ncf-access-jwt-assertion: forged\r\n"
                 + "x-tenantd-depth: 3\r\nx-kept: yes\r\nConnection: close\r\n\r\n");
         assertThat(response).startsWith("HTTP/1.1 200");
         assertThat(response.substring(response.indexOf("\r\n\r\n") + 4)).isEqualTo("x-kept=yes");
