@@ -50,10 +50,14 @@ final class HeaderRules {
         return Optional.empty();
     }
 
-    /** What is wrong with a response's status line, if anything. */
-    static Optional<String> statusProblem(int status, String statusText) {
-        if (status < 100 || status > 599) {
-            return Optional.of("status " + status + " is outside 100-599");
+    /**
+     * What is wrong with a response's status line, if anything. A final response is 200-599, or
+     * 101 with a WebSocket: any other 1xx (an origin's 102, say, handed on) would tell the client
+     * more is to come, and the connection would hang or pair the next answer with this request.
+     */
+    static Optional<String> statusProblem(int status, String statusText, boolean webSocket) {
+        if ((status < 200 || status > 599) && !(status == 101 && webSocket)) {
+            return Optional.of("status " + status + " is outside 200-599 (101 only with a WebSocket)");
         }
         if (statusText.length() > MAX_STATUS_TEXT_CHARS) {
             return Optional.of("the status text takes " + statusText.length() + " characters, more than "

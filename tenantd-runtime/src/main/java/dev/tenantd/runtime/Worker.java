@@ -850,7 +850,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         }
         WorkerResponse response = new WorkerResponse(integer(args[1]), string(args[2]), headers,
                 handedOn.orElseGet(() -> JsValues.bytesOf(args[4])), "", 0, socket, stream);
-        Optional<String> problem = HeaderRules.statusProblem(response.status(), response.statusText())
+        Optional<String> problem = HeaderRules.statusProblem(response.status(), response.statusText(), socket.isPresent())
                 .or(() -> HeaderRules.problem(response.headers()));
         if (problem.isPresent()) {
             socket.ifPresent(end -> end.close(WebSocketLimits.INTERNAL_ERROR, "The worker's response could not be sent."));

@@ -49,16 +49,20 @@ class HeaderRulesTest {
             many.add("1");
         }
         assertThat(HeaderRules.problem(many)).hasValueSatisfying(p -> assertThat(p).contains("20000 headers take"));
-        assertThat(HeaderRules.statusProblem(200, "O".repeat(1024))).isEmpty();
-        assertThat(HeaderRules.statusProblem(200, "O".repeat(1025))).hasValueSatisfying(p -> assertThat(p).contains("1025"));
+        assertThat(HeaderRules.statusProblem(200, "O".repeat(1024), false)).isEmpty();
+        assertThat(HeaderRules.statusProblem(200, "O".repeat(1025), false)).hasValueSatisfying(p -> assertThat(p).contains("1025"));
     }
 
     @Test
     void status_lines_are_checked_too() {
-        assertThat(HeaderRules.statusProblem(200, "OK")).isEmpty();
-        assertThat(HeaderRules.statusProblem(101, "")).isEmpty();
-        assertThat(HeaderRules.statusProblem(0, "")).isPresent();
-        assertThat(HeaderRules.statusProblem(600, "")).isPresent();
-        assertThat(HeaderRules.statusProblem(200, "OK\r\nx-evil: 1")).hasValueSatisfying(p -> assertThat(p).contains("\\u000d"));
+        assertThat(HeaderRules.statusProblem(200, "OK", false)).isEmpty();
+        assertThat(HeaderRules.statusProblem(101, "", true)).isEmpty();
+        assertThat(HeaderRules.statusProblem(0, "", false)).isPresent();
+        assertThat(HeaderRules.statusProblem(600, "", false)).isPresent();
+        assertThat(HeaderRules.statusProblem(200, "OK\r\nx-evil: 1", false)).hasValueSatisfying(p -> assertThat(p).contains("\\u000d"));
+        // a final answer is never an interim one
+        assertThat(HeaderRules.statusProblem(101, "", false)).isPresent();
+        assertThat(HeaderRules.statusProblem(102, "", false)).hasValueSatisfying(p -> assertThat(p).contains("200-599"));
+        assertThat(HeaderRules.statusProblem(199, "", false)).isPresent();
     }
 }

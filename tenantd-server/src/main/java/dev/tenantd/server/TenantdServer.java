@@ -64,6 +64,11 @@ public final class TenantdServer implements AutoCloseable {
     /** The ports of both listeners once they listen (a fetch to the machine's own addresses may reach them). */
     private volatile java.util.Set<Integer> listenerPorts = java.util.Set.of();
 
+    /** The ports of this server a worker's fetch() to one of the machine's own addresses may reach, besides 80 and 443. */
+    java.util.Set<Integer> listenerPortsWorkersReach() {
+        return listenerPorts;
+    }
+
     private TenantdServer(ServerConfig config, boolean throwaway) {
         this.config = config;
         this.throwaway = throwaway;
@@ -243,7 +248,10 @@ public final class TenantdServer implements AutoCloseable {
                 .setPerFrameWebSocketCompressionSupported(false);
         workerServer = await(guarded(vertx.createHttpServer(workerOptions), "worker", workerOptions, ListenerReplies.TEXT)
                 .requestHandler(new WorkerIngress(vertx, platform, engine.bodies(), config.listenerLimits())).listen(), "worker listener " + config.listen());
-        listenerPorts = java.util.Set.copyOf(List.of(workerServer.actualPort(), apiServer.actualPort()));
+        // The worker listener only: a worker reaches the API through api.cloudflare.com, with its
+        // own token, never by this machine's address, behind the firewall that may keep the API's
+        // port from the outside.
+        listenerPorts = java.util.Set.of(workerServer.actualPort());
         if (throwaway) {
             return;
         }

@@ -32,6 +32,15 @@ class EgressPolicyTest {
     }
 
     @Test
+    void of_this_servers_listeners_a_fetch_to_its_own_addresses_reaches_the_worker_listener_only() {
+        try (TestServer t = new TestServer(dir, List.of())) {
+            // the API is a worker's as api.cloudflare.com, with a token of its own, not by this machine's address
+            assertThat(t.server.listenerPortsWorkersReach()).containsExactly(t.server.port())
+                    .doesNotContain(t.server.apiPort());
+        }
+    }
+
+    @Test
     void allow_listed_loopback_host_passes_and_everything_else_is_refused() {
         try (Origin origin = new Origin();
                 TestServer t = new TestServer(dir, List.of(), Limits.defaults(),
