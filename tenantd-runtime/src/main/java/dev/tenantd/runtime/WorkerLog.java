@@ -30,7 +30,7 @@ final class WorkerLog {
     void bind(Map<HostCall, IsolateShell.HostFunction> target) {
         // Returns true when the line's arguments are wanted as JSON values too: the JS
         // side then sends them with logValues, so unwatched invocations never serialise them.
-        target.put(HostCall.LOG, args -> log(isolate.current(), string(args[0]), string(args[1]))
+        target.put(HostCall.LOG, args -> log(isolate.current(), string(args[0]), string(args[1]), at(args, 2))
                 ? isolate.runtime().createV8ValueBoolean(true) : null);
         target.put(HostCall.LOG_VALUES, args -> {
             Invocation owner = isolate.current();
@@ -39,9 +39,9 @@ final class WorkerLog {
                 // The values count against the log limit too: they can be larger than the printed line.
                 owner.logBytes += Utf8.length(values);
                 if (owner.logBytes > owner.limits.logBytes()) {
-                    log(owner, "warn", "");
+                    log(owner, "warn", "", at(args, 2));
                 } else {
-                    owner.observer.log(string(args[0]), values, System.currentTimeMillis());
+                    owner.observer.log(string(args[0]), values, at(args, 2));
                 }
             }
             return null;
@@ -49,11 +49,32 @@ final class WorkerLog {
     }
 
     /**
+     * When a line was written: the worker's clock, which stands still while its code runs (see
+     * {@code clock.js}), as its console passes it; a line's time must not time the code
+     * between two lines more finely than {@code Date.now()} can. The wall clock if none came.
+     */
+    private static long at(com.caoccao.javet.values.V8Value[] args, int index) {
+        if (args.length > index && args[index] instanceof com.caoccao.javet.values.primitive.V8ValueDouble d
+                && d.getValue() >= 0 && d.getValue() < 253402300800000.0) { // before the year 10000
+            return d.getValue().longValue();
+        }
+        if (args.length > index && args[index] instanceof com.caoccao.javet.values.primitive.V8ValueInteger i
+                && i.getValue() >= 0) {
+            return i.getValue();
+        }
+        return System.currentTimeMillis();
+    }
+
+    /** A line the runtime writes itself (an uncaught error), at the time it is written. */
+    boolean log(Invocation owner, String level, String message) {
+        return log(owner, level, message, System.currentTimeMillis());
+    }
+
+    /**
      * Writes a console line to the host's log. Returns whether the invocation's observer
      * wants this line; it then receives it from {@code logValues}, with the arguments as values.
      */
-    boolean log(Invocation owner, String level, String message) {
-        long now = System.currentTimeMillis();
+    boolean log(Invocation owner, String level, String message, long now) {
         boolean observed = owner != null && owner.observer != InvocationObserver.NONE;
         if (owner != null) {
             if (owner.logTruncated) {

@@ -72,6 +72,27 @@ class TurnClockTest {
     }
 
     @Test
+    void console_lines_carry_the_clock_the_worker_sees_not_the_time_between_them() {
+        Engines.RecordingHost host = new Engines.RecordingHost();
+        Worker w = load(Engines.module("""
+                export default { async fetch() {
+                  console.log('before');
+                  let x = 0;
+                  for (let i = 0; i < 4e7; i++) x = (x + i) | 0; // some 20 ms of work
+                  console.log('after', x !== 0.5);
+                  await new Promise((resolve) => setTimeout(resolve, 30));
+                  console.log('next turn', Date.now());
+                  return new Response('ok');
+                } };"""), host);
+        assertThat(text(get(w.fetch(new WorkerRequest("GET", "http://x/", List.of(), null))))).isEqualTo("ok");
+        List<LogLine> lines = host.logs;
+        assertThat(lines).extracting(LogLine::message).containsExactly("before", "after true",
+                "next turn " + lines.get(2).timestampMillis());
+        assertThat(lines.get(1).timestampMillis()).as("the same turn").isEqualTo(lines.get(0).timestampMillis());
+        assertThat(lines.get(2).timestampMillis()).as("a later turn").isGreaterThanOrEqualTo(lines.get(0).timestampMillis() + 30);
+    }
+
+    @Test
     void the_clock_does_not_advance_while_a_turn_runs_and_starts_at_zero_for_each_request() {
         Worker w = load(Engines.module(WORKER), new SlowHost());
         for (String path : List.of("/", "/", "/timer", "/")) {

@@ -207,7 +207,8 @@ function console_emit(level, args) {
     line = '[Uninspectable]';
   }
   // host.log answers true only when someone watches this invocation.
-  if (host.log(level, line)) {
+  // The line's time is the worker's clock, which stands still while its code runs.
+  if (host.log(level, line, clock_epoch)) {
     let values;
     try {
       const list = [];
@@ -216,7 +217,7 @@ function console_emit(level, args) {
     } catch (e) {
       values = JSONStringify([line]);
     }
-    host.logValues(level, values);
+    host.logValues(level, values, clock_epoch);
   }
 }
 
