@@ -396,6 +396,20 @@ public abstract class StoreContract {
     }
 
     @Test
+    void deployments_are_listed_in_the_order_they_were_made_whatever_the_clock_said() {
+        ScriptRef ref = ScriptRef.plain("acct", "stepped");
+        ScriptVersion first = version(1, "2026-01-01T00:00:09.000Z");
+        store.saveVersion(ref, first, deploying(first));
+        // the machine's clock was stepped back between the two deployments
+        ScriptVersion second = version(2, "2026-01-01T00:00:01.000Z");
+        store.saveVersion(ref, second, deploying(second));
+
+        assertThat(store.deployments(ref)).extracting(d -> d.versions().getFirst().versionId())
+                .containsExactly(second.id(), first.id());
+        assertThat(store.script(ref).orElseThrow().current().id()).isEqualTo(second.id());
+    }
+
+    @Test
     void a_change_made_atomically_is_kept_whole_or_not_at_all() {
         ScriptRef ref = ScriptRef.plain("acct", "whole");
         ScriptVersion first = version(1);

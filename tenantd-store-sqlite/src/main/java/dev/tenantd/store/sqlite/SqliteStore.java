@@ -521,7 +521,7 @@ public final class SqliteStore implements Store {
      */
     private void prune(String scriptId) throws Exception {
         update("DELETE FROM deployments WHERE script_id = ? AND id NOT IN (SELECT id FROM deployments WHERE "
-                + "script_id = ? ORDER BY created_on DESC, rowid DESC LIMIT " + KEPT_VERSIONS + ") AND id IS NOT "
+                + "script_id = ? ORDER BY rowid DESC LIMIT " + KEPT_VERSIONS + ") AND id IS NOT "
                 + "(SELECT deployment_id FROM scripts WHERE id = ?)", scriptId, scriptId, scriptId);
         update("DELETE FROM script_versions WHERE script_id = ? AND id NOT IN (SELECT id FROM script_versions "
                 + "WHERE script_id = ? ORDER BY number DESC LIMIT " + KEPT_VERSIONS + ") AND id NOT IN (SELECT "
@@ -577,7 +577,7 @@ public final class SqliteStore implements Store {
     @Override
     public List<Deployment> deployments(ScriptRef ref) {
         return read(() -> rowsOfScript(ref, "SELECT " + DEPLOYMENT_COLUMNS + " FROM deployments d JOIN scripts s "
-                + "ON s.id = d.script_id", "ORDER BY d.created_on DESC, d.rowid DESC", rs -> deploymentAt(rs, 1)));
+                + "ON s.id = d.script_id", "ORDER BY d.rowid DESC", rs -> deploymentAt(rs, 1)));
     }
 
     @FunctionalInterface
