@@ -94,9 +94,14 @@ final class CachePolicy {
         if (value == null || value.isEmpty()) {
             return Optional.empty();
         }
+        String digits = value.get().strip();
         try {
-            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.get().strip()))));
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(digits))));
         } catch (NumberFormatException e) {
+            if (!digits.isEmpty() && digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                // Too large for a number: RFC 9111 reads such an age as the largest it allows (2^31 s).
+                return Optional.of(Duration.ofSeconds(Integer.MAX_VALUE + 1L));
+            }
             // A malformed age gives the response no life, as RFC 9111 says to treat it as stale.
             return Optional.of(Duration.ZERO);
         }

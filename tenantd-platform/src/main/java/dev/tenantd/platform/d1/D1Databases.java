@@ -193,7 +193,7 @@ public final class D1Databases implements AutoCloseable {
                     long started = System.nanoTime();
                     List<D1Result> results = open.run(List.of(new D1Statement(sql, List.of())), OpenDatabase.Mode.IMPORT)
                             .getFirst();
-                    return D1Imports.Outcome.of(results, (System.nanoTime() - started) / 1e6);
+                    return D1Imports.Outcome.of(results, OpenDatabase.wholeMillis(started));
                 }));
     }
 

@@ -90,6 +90,14 @@ final class OpenDatabase implements AutoCloseable {
         db.setAutoCommit(false);
     }
 
+    /**
+     * The milliseconds since {@code started} (nanoTime), whole: a worker reads them, and the
+     * database runs on the cores every tenant shares, so they time no finer than its clock does.
+     */
+    static double wholeMillis(long started) {
+        return Math.floor((System.nanoTime() - started) / 1e6);
+    }
+
     /** Opens an existing database file; with {@code create}, makes it first. */
     static OpenDatabase open(Path file, D1Limits limits, OpenMode mode) {
         SQLiteConfig config = new SQLiteConfig();
@@ -181,7 +189,7 @@ final class OpenDatabase implements AutoCloseable {
                 runOne(new D1Statement(part.sql(), List.of()), Mode.QUERY, resultBytes);
             }
             db.commit();
-            return new D1Databases.ExecResult(parts.size(), (System.nanoTime() - started) / 1e6);
+            return new D1Databases.ExecResult(parts.size(), wholeMillis(started));
         } catch (SQLException | D1Exception e) {
             rollback();
             D1Exception d1 = e instanceof D1Exception x ? x : timedOut ? timeLimit() : sqlError((SQLException) e);
@@ -264,7 +272,7 @@ final class OpenDatabase implements AutoCloseable {
                 }
             }
         }
-        double duration = (System.nanoTime() - started) / 1e6;
+        double duration = wholeMillis(started);
         long changes = sqlite.getDatabase().total_changes() - changesBefore;
         long lastRowId = pragmaQuery("SELECT last_insert_rowid()");
         boolean changed = changes > 0 || SqlScript.changesSchema(part);

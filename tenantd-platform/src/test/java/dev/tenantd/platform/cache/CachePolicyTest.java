@@ -37,6 +37,10 @@ class CachePolicyTest {
         assertThat(ttl(decide(200, "cache-control", "s-maxage=" + Long.MAX_VALUE))).isEqualTo(CachePolicy.MAX_LIFE);
         assertThat(ttl(decide(200, "expires", "Fri, 31 Dec 9999 23:59:59 GMT"))).isEqualTo(CachePolicy.MAX_LIFE);
         assertThat(ttl(decide(200, "cache-control", "max-age=31535999"))).isEqualTo(Duration.ofSeconds(31_535_999));
+        // too many digits for a number: the longest age RFC 9111 allows, not none at all
+        assertThat(ttl(decide(200, "cache-control", "max-age=99999999999999999999"))).isEqualTo(CachePolicy.MAX_LIFE);
+        assertThat(ttl(decide(200, "cache-control", "s-maxage=" + "9".repeat(40) + ", max-age=5")))
+                .isEqualTo(CachePolicy.MAX_LIFE);
     }
 
     @Test

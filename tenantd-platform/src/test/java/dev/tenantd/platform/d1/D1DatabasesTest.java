@@ -164,6 +164,24 @@ class D1DatabasesTest {
     }
 
     @Test
+    void durations_a_worker_reads_are_whole_milliseconds() throws Exception {
+        OpenDatabase open = OpenDatabase.open(dir.resolve("d1").resolve(id + ".sqlite"), D1Limits.defaults(),
+                OpenDatabase.OpenMode.EXISTING);
+        try {
+            for (int i = 0; i < 20; i++) {
+                double duration = open.run(List.of(new D1Statement("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL "
+                        + "SELECT x + 1 FROM c WHERE x < 20000) SELECT count(*) FROM c", List.of())),
+                        OpenDatabase.Mode.QUERY).getFirst().getFirst().meta().durationMs();
+                assertThat(duration).isEqualTo(Math.floor(duration)).isGreaterThanOrEqualTo(0);
+            }
+            double exec = open.exec("CREATE TABLE IF NOT EXISTS timed (v); INSERT INTO timed VALUES (1)").durationMs();
+            assertThat(exec).isEqualTo(Math.floor(exec));
+        } finally {
+            open.close();
+        }
+    }
+
+    @Test
     void a_d1_connection_syncs_every_commit_to_the_disk() throws Exception {
         OpenDatabase open = OpenDatabase.open(dir.resolve("d1").resolve(id + ".sqlite"), D1Limits.defaults(),
                 OpenDatabase.OpenMode.EXISTING);
