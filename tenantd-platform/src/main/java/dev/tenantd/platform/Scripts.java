@@ -93,6 +93,24 @@ public final class Scripts {
         return saveUpload(ref, upload, true, null, source).script();
     }
 
+    /**
+     * Refuses a compatibility date that is no date or lies in the future (a day of slack for
+     * clocks ahead of UTC), as Cloudflare does: a future date would take on the flags later
+     * releases turn on by default, unseen, with each upgrade of the server.
+     */
+    static void checkCompatibilityDate(String date) {
+        java.time.LocalDate parsed;
+        try {
+            parsed = CompatibilityFlags.parseDate(date);
+        } catch (ScriptException e) {
+            throw new PlatformException(Problem.INVALID_METADATA, e.getMessage());
+        }
+        if (parsed.isAfter(java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1))) {
+            throw new PlatformException(Problem.INVALID_METADATA, "compatibility_date " + date
+                    + " is in the future; use today's date or an earlier one.");
+        }
+    }
+
     /** A stored version and the script after storing it. */
     public record SavedVersion(Script script, ScriptVersion version) {
     }
@@ -112,11 +130,7 @@ public final class Scripts {
             throw new PlatformException(Problem.INVALID_SCRIPT, "The upload contains no script.");
         }
         upload.modules().forEach(m -> Names.module(m.name()));
-        try {
-            CompatibilityFlags.parseDate(upload.compatibilityDate());
-        } catch (ScriptException e) {
-            throw new PlatformException(Problem.INVALID_METADATA, e.getMessage());
-        }
+        checkCompatibilityDate(upload.compatibilityDate());
         if (upload.hasTags()) {
             validateTags(upload.tags());
         }
@@ -450,10 +464,8 @@ public final class Scripts {
                     ? versions.prepareBindings(ref, bindings.get(), from.bindings(), List.of("secret_text"))
                     : from.bindings();
             String date = compatibilityDate.orElse(from.compatibilityDate());
-            try {
-                CompatibilityFlags.parseDate(date);
-            } catch (ScriptException e) {
-                throw new PlatformException(Problem.INVALID_METADATA, e.getMessage());
+            if (compatibilityDate.isPresent()) {
+                checkCompatibilityDate(date);
             }
             List<String> flags = compatibilityFlags.orElse(from.compatibilityFlags());
             // The script must still start with its new environment.

@@ -197,6 +197,20 @@ class ControlApiTest {
     }
 
     @Test
+    void a_compatibility_date_in_the_future_is_refused() {
+        String code = "export default { fetch() { return new Response('dated'); } };";
+        TestServer.Reply future = t.putModule(t.accountApi("/workers/scripts/dated"),
+                "{\"main_module\":\"d.js\",\"compatibility_date\":\"2999-01-01\"}", "d.js", code);
+        assertThat(future.status()).as(future.body()).isEqualTo(400);
+        assertThat(future.message()).isEqualTo("compatibility_date 2999-01-01 is in the future; use today's date or an "
+                + "earlier one.");
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        assertThat(t.putModule(t.accountApi("/workers/scripts/dated"),
+                "{\"main_module\":\"d.js\",\"compatibility_date\":\"" + today + "\"}", "d.js", code).status())
+                .isEqualTo(200);
+    }
+
+    @Test
     void invalid_script_name() {
         assertRefused(t.putJs(t.accountApi(NS + "/prod/scripts/Bad.Name"), "addEventListener('fetch', e => {});"),
                 400, 10016, "Invalid script name");
