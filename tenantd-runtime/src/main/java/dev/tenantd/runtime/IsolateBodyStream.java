@@ -156,6 +156,11 @@ final class IsolateBodyStream implements BodyStream {
             readyBytes = 0;
             pulling = false;
         }
+        postCancel();
+    }
+
+    /** Runs the stream's cancel in a turn of its invocation, so that the JavaScript lets it go. */
+    private void postCancel() {
         isolate.post(() -> {
             if (!isolate.closed() && !owner.finished) {
                 isolate.turn(owner, () -> {
@@ -178,6 +183,7 @@ final class IsolateBodyStream implements BodyStream {
     boolean answered(int state, byte[] chunk, String error, boolean inOwnersTurn) {
         CompletableFuture<Optional<byte[]>> read;
         boolean readOn = false;
+        boolean cancelStream = false;
         synchronized (this) {
             read = pending;
             pending = null;
@@ -192,6 +198,8 @@ final class IsolateBodyStream implements BodyStream {
                 mismatch = "the body ended after " + given + " of the " + length + " bytes its Content-Length header says";
             }
             if (mismatch != null) {
+                // A stream that gave too much reads on unless cancelled; one that ended is done.
+                cancelStream = state == CHUNK && !over && brokenBecause == null;
                 state = ERROR;
                 error = mismatch;
                 ready.clear();
@@ -219,6 +227,10 @@ final class IsolateBodyStream implements BodyStream {
                 case END -> read.complete(Optional.empty());
                 default -> read.completeExceptionally(new BrokenBody("the worker's body failed: " + error));
             }
+        }
+        if (cancelStream) {
+            // The JavaScript sent a chunk and reads on: it is told the stream is no longer wanted.
+            postCancel();
         }
         return readOn;
     }

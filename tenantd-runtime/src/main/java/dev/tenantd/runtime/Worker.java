@@ -846,7 +846,10 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         Optional<BodyStream> stream = args.length > 8 ? subrequests.streams().take(integer(args[8]), inv) : Optional.empty();
         List<String> headers = JsValues.splitHeaders(string(args[3]));
         if (stream.isEmpty() && args.length > 9 && integer(args[9]) > 0) {
-            stream = Optional.of(subrequests.streams().fromIsolate(integer(args[9]), inv, declaredLength(headers)));
+            // A response's Content-Length is no promise of its stream's length: a worker that
+            // passes on an origin's headers with a transformed body (or one the origin sent
+            // compressed) keeps a length the stream does not have. It leaves chunked.
+            stream = Optional.of(subrequests.streams().fromIsolate(integer(args[9]), inv, -1));
         }
         WorkerResponse response = new WorkerResponse(integer(args[1]), string(args[2]), headers,
                 handedOn.orElseGet(() -> JsValues.bytesOf(args[4])), "", 0, socket, stream);

@@ -45,9 +45,13 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
      */
     private static final Set<String> SET_BY_PLATFORM = Set.of("true-client-ip", Caller.DEPTH_HEADER);
 
-    /** Whether a client's header of this (lower-case) name is dropped: see {@link #SET_BY_PLATFORM}. */
+    /**
+     * Whether a client's header of this (lower-case) name is dropped: see {@link #SET_BY_PLATFORM}.
+     * Cloudflare Access's token passes: it is signed, so a worker behind Access (through a
+     * Cloudflare Tunnel, say) checks it, and no client can forge one.
+     */
     static boolean setByPlatform(String name) {
-        return name.startsWith("cf-") || SET_BY_PLATFORM.contains(name);
+        return name.startsWith("cf-") ? !name.equals("cf-access-jwt-assertion") : SET_BY_PLATFORM.contains(name);
     }
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "upgrade",
             "content-length", "proxy-connection", "te", "trailer");

@@ -55,6 +55,12 @@ class DeclaredLengthTest {
                   const next = await (await fetch(origin + '/next')).text();
                   return new Response(first + ' | ' + next);
                 } };""");
+        t.deploy("/workers/scripts/relay", "{\"main_module\":\"r.js\"}", "r.js", """
+                export default { async fetch(request) {
+                  const r = await fetch(new URL(request.url).searchParams.get('origin') + '/first');
+                  const twice = new TransformStream({ transform(chunk, out) { out.enqueue(chunk); out.enqueue(chunk); } });
+                  return new Response(r.body.pipeThrough(twice), r);
+                } };""");
     }
 
     @AfterAll
@@ -81,6 +87,23 @@ class DeclaredLengthTest {
                 .endsWith(" | /next got ");
         assertThat(seen).as("the origin saw the worker's next request after anything sent before it").contains("/next")
                 .doesNotContain("/smuggled");
+    }
+
+    @Test
+    void the_worker_that_sent_too_much_is_done_once_it_answered() {
+        send("3", "a=1 and more than three bytes");
+        // its stream is cancelled: nothing keeps the invocation in flight until its wall time
+        dev.tenantd.platform.ScriptRef liar = dev.tenantd.platform.ScriptRef.plain(TestServer.ACCOUNT, "liar");
+        Await.value(() -> t.server.platform().invoker().inFlight(liar) == 0 ? Boolean.TRUE : null,
+                "the invocation ended");
+    }
+
+    @Test
+    void a_response_passed_on_with_its_origins_length_and_a_body_of_another_is_served_whole() {
+        // The origin's Content-Length describes its body, not the one the worker makes of it.
+        String reply = t.worker("GET", "relay.localhost", "/?origin=" + enc("http://localhost:" + origin.actualPort()), null)
+                .body();
+        assertThat(reply).isEqualTo("/first got /first got ");
     }
 
     @Test

@@ -30,7 +30,16 @@ class InterimStatusTest {
             Thread answering = Thread.ofVirtual().start(() -> {
                 while (!origin.isClosed()) {
                     try (Socket s = origin.accept()) {
-                        s.getInputStream().read(new byte[8192]);
+                        // the whole request head, before answering
+                        java.io.InputStream in = s.getInputStream();
+                        int matched = 0;
+                        while (matched < 4) {
+                            int b = in.read();
+                            if (b < 0) {
+                                break;
+                            }
+                            matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
+                        }
                         OutputStream out = s.getOutputStream();
                         out.write("HTTP/1.1 102 Processing\r\nconnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                         out.flush();

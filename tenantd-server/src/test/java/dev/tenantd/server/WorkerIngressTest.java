@@ -105,10 +105,13 @@ class WorkerIngressTest {
     void headers_that_cloudflare_or_the_platform_set_never_come_from_the_client() throws Exception {
         String response = raw(t.server.port(), "GET / HTTP/1.1\r\nHost: headers.localhost\r\nCF-IPCountry: CH\r\n"
                 + "cf-ray: forged\r\ncf-visitor: {}\r\nTrue-Client-IP: 203.0.113.9\r\ncf-connecting-ipv6: ::1\r\n"
-                + "CF-IPCity: Zurich\r\ncf-region: ZH\r\ncf-iplatitude: 47.37\r\ncf-access-jwt-assertion: forged\r\n"
-                + "x-tenantd-depth: 3\r\nx-kept: yes\r\nConnection: close\r\n\r\n");
+                + "CF-IPCity: Zurich\r\ncf-region: ZH\r\ncf-iplatitude: 47.37\r\ncf-access-authenticated-user-email: a@b.c\r\n"
+                + "x-tenantd-depth: 3\r\ncf-access-jwt-assertion: signed.token.here\r\nx-kept: yes\r\n"
+                + "Connection: close\r\n\r\n");
         assertThat(response).startsWith("HTTP/1.1 200");
-        assertThat(response.substring(response.indexOf("\r\n\r\n") + 4)).isEqualTo("x-kept=yes");
+        // Access's token is signed: a worker behind Access checks it, and no client can forge one
+        assertThat(response.substring(response.indexOf("\r\n\r\n") + 4))
+                .isEqualTo("cf-access-jwt-assertion=signed.token.here,x-kept=yes");
     }
 
     @Test

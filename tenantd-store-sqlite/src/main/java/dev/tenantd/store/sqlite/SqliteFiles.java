@@ -10,9 +10,11 @@ import org.sqlite.SQLiteDataSource;
 /**
  * How every embedded database file is opened: WAL journal, foreign keys enforced, a 10 s busy
  * timeout, and its schema migrated with Flyway before first use. A new file is readable by its
- * owner only. The platform's own database and KV sync every commit to the disk (an answered
- * change survives a power cut); invocation records and analytics sync at checkpoints only (a
- * power cut may take their last seconds).
+ * owner only. The platform's own database syncs every commit to the disk (an answered change
+ * survives a power cut; it is written rarely). KV, written by every tenant's workers through one
+ * file, and the invocation records sync at checkpoints only: a power cut (not a crash of the
+ * server) may take their last changes, where a sync per write would bound all tenants' writes
+ * together to what the disk syncs in a second.
  */
 final class SqliteFiles {
     private SqliteFiles() {
@@ -26,7 +28,7 @@ final class SqliteFiles {
 
     /** The KV database, {@code kv.sqlite} in {@code dataDir}, migrated. */
     static SQLiteDataSource kv(Path dataDir) throws Exception {
-        return migrated(dataDir.resolve("kv.sqlite"), "classpath:db/kv/sqlite", SQLiteConfig.SynchronousMode.FULL);
+        return migrated(dataDir.resolve("kv.sqlite"), "classpath:db/kv/sqlite", SQLiteConfig.SynchronousMode.NORMAL);
     }
 
     /**

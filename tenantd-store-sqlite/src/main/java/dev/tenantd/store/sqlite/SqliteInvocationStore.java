@@ -134,10 +134,10 @@ public final class SqliteInvocationStore implements InvocationStore {
      * further status is counted under {@link #OTHER_STATUS}. A worker answers with whatever
      * status it likes: 400 of them at random would be 400 rows a minute, about a gigabyte a week
      * of a disk every tenant shares, and these totals are kept for the retention, outside the
-     * records' size cap. 16 hold what real workers answer in a minute (a handful of statuses)
-     * and keep one answering at random to about 40 MB a week.
+     * records' size cap. 32 hold what real workers answer in a minute (a busy API's dozen
+     * statuses, with its exceptions) and keep one answering at random to about 80 MB a week.
      */
-    static final int ROWS_PER_SCRIPT_MINUTE = 16;
+    static final int ROWS_PER_SCRIPT_MINUTE = 32;
     /** The status the totals of statuses past {@link #ROWS_PER_SCRIPT_MINUTE} are kept under. */
     static final int OTHER_STATUS = 0;
 
