@@ -169,7 +169,8 @@ final class CacheStore implements AutoCloseable {
      */
     void put(CacheKey key, CachedResponse entry) {
         long expires = entry.expires().toEpochMilli(); // before anything is written: it may not fit
-        String file = UUID.randomUUID().toString().replace("-", "");
+        // The body's length is in its file's name: a body cut short is told apart (see get).
+        String file = UUID.randomUUID().toString().replace("-", "") + "-" + entry.body().length;
         Path tmp = bodies.resolve(file + ".tmp");
         try {
             Files.write(tmp, entry.body());
@@ -406,7 +407,25 @@ final class CacheStore implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read a cached body", e);
         }
+        if (!storedWhole(row.file(), body.length)) {
+            // A body of another length than was stored (cut short by a power cut before it
+            // reached the disk): never served, as good as never stored.
+            return Optional.empty();
+        }
         return Optional.of(entry(row, body));
+    }
+
+    /** Whether a body read is as long as its file's name says it was stored (names without a length: yes). */
+    static boolean storedWhole(String file, int length) {
+        int dash = file.lastIndexOf('-');
+        if (dash < 0) {
+            return true;
+        }
+        try {
+            return Integer.parseInt(file.substring(dash + 1)) == length;
+        } catch (NumberFormatException e) {
+            return true;
+        }
     }
 
     /** Removes the entry under {@code key}; whether a live one was there. */
