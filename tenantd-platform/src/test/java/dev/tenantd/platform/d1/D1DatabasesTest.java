@@ -181,15 +181,19 @@ class D1DatabasesTest {
         }
     }
 
+    /** The database's own connection, past every check the engine makes on statements. */
+    private static java.sql.Connection raw(OpenDatabase open) throws ReflectiveOperationException {
+        java.lang.reflect.Field field = OpenDatabase.class.getDeclaredField("db");
+        field.setAccessible(true);
+        return (java.sql.Connection) field.get(open);
+    }
+
     @Test
     void a_d1_connection_syncs_every_commit_to_the_disk() throws Exception {
         OpenDatabase open = OpenDatabase.open(dir.resolve("d1").resolve(id + ".sqlite"), D1Limits.defaults(),
                 OpenDatabase.OpenMode.EXISTING);
         try {
-            java.lang.reflect.Field field = OpenDatabase.class.getDeclaredField("db");
-            field.setAccessible(true);
-            java.sql.Connection raw = (java.sql.Connection) field.get(open);
-            try (java.sql.ResultSet rs = raw.createStatement().executeQuery("PRAGMA synchronous")) {
+            try (java.sql.ResultSet rs = raw(open).createStatement().executeQuery("PRAGMA synchronous")) {
                 rs.next();
                 assertThat(rs.getInt(1)).as("FULL").isEqualTo(2);
             }
@@ -205,9 +209,7 @@ class D1DatabasesTest {
         OpenDatabase open = OpenDatabase.open(dir.resolve("d1").resolve(id + ".sqlite"), D1Limits.defaults(),
                 OpenDatabase.OpenMode.EXISTING);
         try {
-            java.lang.reflect.Field field = OpenDatabase.class.getDeclaredField("db");
-            field.setAccessible(true);
-            java.sql.Connection raw = (java.sql.Connection) field.get(open);
+            java.sql.Connection raw = raw(open);
             assertThatThrownBy(() -> raw.createStatement().execute("ATTACH '" + outside + "' AS x"))
                     .hasMessageContaining("too many attached databases");
         } finally {
