@@ -13,7 +13,6 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -38,7 +37,7 @@ final class TailApi {
 
     TailApi(Vertx vertx, Platform platform) {
         this.platform = platform;
-        vertx.setPeriodic(SWEEP_EVERY_MS, id -> tails().sweep(Instant.now()));
+        vertx.setPeriodic(SWEEP_EVERY_MS, id -> tails().sweep(dev.tenantd.platform.SteadyClock.now()));
     }
 
     private Tails tails() {
@@ -68,13 +67,13 @@ final class TailApi {
                         + e.getMessage().lines().findFirst().orElse(""));
             }
         }
-        return tailJson(platform.scripts().createTail(script, filters, Instant.now()), ctx);
+        return tailJson(platform.scripts().createTail(script, filters, dev.tenantd.platform.SteadyClock.now()), ctx);
     }
 
     JsonNode list(ScriptRef script, RoutingContext ctx) {
         platform.scripts().get(script);
         ArrayNode list = Envelope.JSON.createArrayNode();
-        tails().list(script, Instant.now()).forEach(t -> list.add(tailJson(t, ctx)));
+        tails().list(script, dev.tenantd.platform.SteadyClock.now()).forEach(t -> list.add(tailJson(t, ctx)));
         return list;
     }
 
@@ -103,7 +102,7 @@ final class TailApi {
     // ---- the WebSocket
 
     private void connect(RoutingContext ctx) {
-        Optional<Tail> tail = tails().find(ctx.pathParam("id"), ctx.pathParam("secret"), Instant.now());
+        Optional<Tail> tail = tails().find(ctx.pathParam("id"), ctx.pathParam("secret"), dev.tenantd.platform.SteadyClock.now());
         if (tail.isEmpty()) {
             Envelope.error(ctx.response(), new ApiError(404, 10007,
                     "This tail does not exist or has expired; create a new one with POST .../workers/scripts/{name}/tails."));

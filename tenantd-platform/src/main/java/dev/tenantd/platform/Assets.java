@@ -66,7 +66,8 @@ public final class Assets {
             this.manifest = manifest;
             this.hashes = Set.copyOf(missing);
             this.missing = missing;
-            this.expires = System.currentTimeMillis() + SESSION_MILLIS;
+            // on the monotonic clock: a wall clock stepped back must not keep sessions (and their room) for longer
+            this.expires = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(SESSION_MILLIS);
             manifest.values().forEach(file -> sizes.put(file.get("hash").asText(), file.get("size").asLong()));
         }
 
@@ -241,7 +242,8 @@ public final class Assets {
     }
 
     private void pruneExpired() {
-        sessions.values().removeIf(s -> s.expires < System.currentTimeMillis());
+        long now = System.nanoTime();
+        sessions.values().removeIf(s -> now - s.expires > 0);
     }
 
     /** Refuses a session of {@code files} files when the account's sessions have no room for it. */

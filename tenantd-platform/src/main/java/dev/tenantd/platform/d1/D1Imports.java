@@ -77,6 +77,7 @@ public final class D1Imports {
         }
     }
 
+    /** An import begun; {@code expires} on the monotonic clock ({@link System#nanoTime}). */
     private record Pending(String accountId, String uuid, String etag, String filename, String secret, long expires) {
         Path file(Path dir) {
             return dir.resolve(filename);
@@ -95,7 +96,7 @@ public final class D1Imports {
         String secretHex = HexFormat.of().formatHex(secret);
         String filename = UUID.randomUUID() + ".sql";
         Pending p = new Pending(db.accountId(), db.uuid(), etag, filename, secretHex,
-                System.currentTimeMillis() + KEEP.toMillis());
+                System.nanoTime() + KEEP.toNanos());
         bySecret.put(secretHex, p);
         byFilename.put(filename, p);
         return new Ticket(secretHex, filename);
@@ -108,7 +109,7 @@ public final class D1Imports {
     /** Whether an upload URL with this secret was handed out and is still valid. */
     boolean expects(String secret) {
         Pending p = bySecret.get(secret);
-        return p != null && p.expires() >= System.currentTimeMillis();
+        return p != null && !expired(p, System.nanoTime());
     }
 
     /** Takes the upload URL for one upload; false if another upload to it is being read. */
@@ -124,7 +125,7 @@ public final class D1Imports {
     /** Stores an upload and returns its MD5 in hex. */
     String accept(String secret, byte[] content) {
         Pending p = bySecret.get(secret);
-        if (p == null || p.expires() < System.currentTimeMillis()) {
+        if (p == null || expired(p, System.nanoTime())) {
             throw new D1Exception(D1Exception.Kind.NOT_FOUND, "this upload URL is not valid (or has expired); run the "
                     + "command again");
         }
@@ -205,8 +206,16 @@ public final class D1Imports {
     }
 
     private void sweep() {
-        long now = System.currentTimeMillis();
-        bySecret.values().stream().filter(p -> p.expires() < now).toList().forEach(this::forget);
+        long now = System.nanoTime();
+        bySecret.values().stream().filter(p -> expired(p, now)).toList().forEach(this::forget);
+    }
+
+    /**
+     * Whether {@code p} is past its time at {@code now}, both on the monotonic clock ({@link
+     * System#nanoTime}): a wall clock stepped back must not keep imports (and their room) for longer.
+     */
+    private static boolean expired(Pending p, long now) {
+        return now - p.expires() > 0;
     }
 
     private static String md5(byte[] content) {
