@@ -140,6 +140,11 @@ public final class Directory implements AutoCloseable {
         return routes;
     }
 
+    /** The domain under which {@code <script>.<domain>} serves a plain worker ({@code workers-dev-domain}). */
+    public String workersDevDomain() {
+        return workersDevDomain;
+    }
+
     /**
      * Serves worker traffic: the most specific route for the host and path, else
      * {@code <script>.<workers-dev-domain>} for a plain worker whose workers.dev switch is on

@@ -90,7 +90,7 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
         if (target.isEmpty()) {
             request.response().setStatusCode(404).putHeader("content-type", "text/plain;charset=UTF-8")
                     .end("No worker is routed for host '" + host + "'. Add a route (--route 'PATTERN=SCRIPT') "
-                            + "or use <script>.localhost for a plain worker.\n");
+                            + "or use <script>." + platform.directory().workersDevDomain() + " for a plain worker.\n");
             return;
         }
         int depth = callDepth(request.getHeader(Caller.DEPTH_HEADER));

@@ -76,6 +76,18 @@ class WorkerIngressTest {
     }
 
     @Test
+    void an_unrouted_host_is_told_the_workers_dev_domain_this_server_has(@TempDir Path other) throws Exception {
+        ServerConfig d = TestServer.defaults(other, List.of());
+        try (TenantdServer server = TenantdServer.start(new ServerConfig(d.dataDir(), d.listen(), d.apiListen(),
+                d.accountId(), d.apiToken(), d.routes(), "workers.example", d.limits(), d.egress(), d.jsThreads(),
+                d.listenerLimits(), d.capacity()))) {
+            String response = raw(server.port(), "GET / HTTP/1.1\r\nHost: nowhere.test\r\nConnection: close\r\n\r\n");
+            assertThat(response).startsWith("HTTP/1.1 404").endsWith("No worker is routed for host 'nowhere.test'. Add a "
+                    + "route (--route 'PATTERN=SCRIPT') or use <script>.workers.example for a plain worker.\n");
+        }
+    }
+
+    @Test
     void a_worker_whose_workers_dev_switch_is_off_is_not_served_at_its_workers_dev_name() {
         t.deploy("/workers/scripts/internal-only", "{\"main_module\":\"w.js\"}", "w.js",
                 "export default { fetch() { return new Response('internal'); } };");
