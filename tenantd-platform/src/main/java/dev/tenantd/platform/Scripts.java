@@ -329,7 +329,16 @@ public final class Scripts {
         try {
             Script old = get(ref);
             for (Deployment.Split split : splits) {
-                version(ref, split.versionId());
+                ScriptVersion v = version(ref, split.versionId());
+                // A version stored under a larger [limits] script-size-bytes keeps serving if it
+                // does, but does not start to once the operator lowered the limit.
+                long size = v.modules().stream().mapToLong(ModuleRef::size).sum();
+                boolean serving = old.deployment().versions().stream().anyMatch(s -> s.versionId().equals(v.id()));
+                if (size > limits.scriptSizeBytes() && !serving) {
+                    throw new PlatformException(Problem.SCRIPT_TOO_LARGE, "Version '" + v.id() + "' is " + size
+                            + " bytes of modules; the limit is now " + limits.scriptSizeBytes() + " bytes, so it cannot "
+                            + "be deployed. Upload a smaller version.");
+                }
             }
             Script now = store.deploy(ref, new Deployment(UUID.randomUUID().toString(), now(), splits, message, source));
             directory.apply(new Change.Script(ref));
