@@ -62,10 +62,6 @@ public final class Namespaces {
         return created;
     }
 
-    public Namespace rename(String accountId, String name, String newName) {
-        return update(accountId, name, Optional.of(newName), Optional.empty(), Optional.empty());
-    }
-
     /**
      * Renames a namespace, replaces its egress policy and/or sets {@code trusted_workers}, as
      * one change: a failure of any part (the new name taken) leaves the namespace as it was.
@@ -106,28 +102,6 @@ public final class Namespaces {
         });
         directory.apply(new Change.NamespaceDeleted(accountId, name, ns.id()));
         scripts.forEach(scriptDeleted);
-    }
-
-    /** Replaces a namespace's egress policy; its user workers' next subrequests obey it. */
-    public Namespace setEgress(String accountId, String name, EgressPolicy policy) {
-        return update(accountId, name, Optional.empty(), Optional.of(policy), Optional.empty());
-    }
-
-    /**
-     * Marks a namespace's workers as trusted ({@code trusted_workers: true}): they share one
-     * cache space, {@code caches.default} included.
-     */
-    public Namespace trustWorkers(String accountId, String name) {
-        return setTrustedWorkers(accountId, name, true);
-    }
-
-    /** Isolates a namespace's workers again ({@code trusted_workers: false}, the default): each has its own cache. */
-    public Namespace isolateWorkers(String accountId, String name) {
-        return setTrustedWorkers(accountId, name, false);
-    }
-
-    private Namespace setTrustedWorkers(String accountId, String name, boolean trusted) {
-        return update(accountId, name, Optional.empty(), Optional.empty(), Optional.of(trusted));
     }
 
     /** The namespace a user worker is in. */
