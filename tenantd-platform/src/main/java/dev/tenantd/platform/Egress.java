@@ -298,6 +298,15 @@ public final class Egress implements AutoCloseable {
      * fetch follows keeps no body. Call on the response's context, before its body arrives.
      */
     private Future<WorkerResponse> answer(HttpClientResponse resp, String method, boolean followsRedirects) {
+        if (resp.statusCode() < 200) {
+            // The HTTP client takes an interim answer (102, 104, ...) for the whole answer: the final
+            // one, still to come on the connection, would answer the next request sent there,
+            // which may be another tenant's. The connection goes with this fetch.
+            resp.request().reset();
+            return Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError", "The origin sent the "
+                    + "interim status " + resp.statusCode() + " before its final answer, which fetch() cannot take "
+                    + "apart from it on a shared connection; the request was cut off."));
+        }
         List<String> flat = new ArrayList<>();
         resp.headers().forEach(e -> {
             flat.add(e.getKey().toLowerCase(Locale.ROOT));

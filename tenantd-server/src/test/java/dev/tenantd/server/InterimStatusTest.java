@@ -16,9 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An origin that answers a worker's fetch() with an interim status as if it were the final one
- * (102 Processing): the worker that hands that response on does not send the client a status
- * that tells it more is to come (the client would wait, or pair the next answer with this
- * request); it gets a 500, and the worker's exception says why.
+ * (102 Processing): the client never gets a status that tells it more is to come (it would wait,
+ * or pair the next answer with this request). The fetch fails (see EgressInterimStatusTest), so a
+ * worker that relays it answers 500, with the worker's exception.
  */
 class InterimStatusTest {
     @TempDir
