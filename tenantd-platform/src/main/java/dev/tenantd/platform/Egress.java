@@ -116,8 +116,9 @@ public final class Egress implements AutoCloseable {
     }
 
     /**
-     * Sends a worker's subrequest under the given policies, following redirects as the Fetch
-     * standard does; the response carries the final URL and the number of redirects followed.
+     * Sends a worker's subrequest under the given policies, with redirects as its mode says:
+     * followed as the Fetch standard does, answered, or failed; the response carries the final
+     * URL and the number of redirects followed.
      * {@code requester} (a worker, compared with {@code equals}) names whose subrequest it is:
      * its name lookups wait for its own, not for other workers'.
      */
@@ -281,7 +282,8 @@ public final class Egress implements AutoCloseable {
                                     : request.body() != null && request.body().length > BodyStream.CHUNK_BYTES
                                             ? sendStreamed(req, BodyStream.of(request.body()), held)
                                             : held.sent(req.send(Buffer.buffer(request.body()))))
-                            .compose(resp -> answer(held.answered(resp), request.method(), true))
+                            .compose(resp -> answer(held.answered(resp), request.method(),
+                                    request.redirect() != WorkerRequest.Redirect.MANUAL))
                             .onFailure(error -> held.slot.release());
                 })
                 .compose(response -> followRedirect(request, response, policies, redirects, exchange))
@@ -442,38 +444,68 @@ public final class Egress implements AutoCloseable {
                 || declaredLength >= 0 && declaredLength <= WHOLE_UP_TO;
     }
 
-    /** A response whose redirect the fetch follows. */
+    /** A response whose redirect a fetch that follows redirects follows. */
     private static boolean followedRedirect(int status, boolean hasLocation) {
-        return (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) && hasLocation;
+        return isRedirect(status) && hasLocation;
+    }
+
+    /** A redirect status (the Fetch standard's). */
+    static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
 
     private Future<WorkerResponse> followRedirect(WorkerRequest request, WorkerResponse response,
             EgressPolicies policies, int redirects, Exchange exchange) {
         int status = response.status();
         java.util.Optional<String> location = response.header("location");
-        if (!followedRedirect(status, location.isPresent())) {
+        if (request.redirect() == WorkerRequest.Redirect.ERROR && isRedirect(status)) {
+            return Future.failedFuture(redirectRefused(status));
+        }
+        if (request.redirect() == WorkerRequest.Redirect.MANUAL || !followedRedirect(status, location.isPresent())) {
             return Future.succeededFuture(response.fetchedFrom(withoutFragment(request.url()), redirects));
         }
+        WorkerRequest again;
+        try {
+            again = nextHop(request, status, location.get(), redirects);
+        } catch (InvocationException e) {
+            return Future.failedFuture(e);
+        }
+        return send(again, policies, redirects + 1, exchange);
+    }
+
+    /** Why a redirect fails a fetch whose redirect mode is {@code error}. */
+    static InvocationException redirectRefused(int status) {
+        return new InvocationException(Outcome.EXCEPTION, "TypeError", "The response redirects (" + status
+                + "), and the request's redirect mode is 'error'. Use redirect: 'manual' to see the redirect, or "
+                + "'follow' to follow it.");
+    }
+
+    /**
+     * The request that following the redirect to {@code location} sends ({@link #redirected}),
+     * after {@code redirects} followed already; fails with the {@code TypeError} the fetch gets
+     * when there were too many, the location is no URL, or the body was a stream.
+     */
+    static WorkerRequest nextHop(WorkerRequest request, int status, String location, int redirects) {
         if (redirects >= MAX_REDIRECTS) {
-            return Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError", "Too many redirects."));
+            throw new InvocationException(Outcome.EXCEPTION, "TypeError", "Too many redirects.");
         }
         URI from = URI.create(request.url());
         URI next;
         try {
-            next = from.resolve(location.get());
+            next = from.resolve(location);
         } catch (IllegalArgumentException e) {
-            return Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
-                    "The redirect location '" + location.get() + "' is not a valid URL."));
+            throw new InvocationException(Outcome.EXCEPTION, "TypeError",
+                    "The redirect location '" + location + "' is not a valid URL.");
         }
         WorkerRequest again = redirected(request, status, from, next);
         if (again.stream().isPresent()) {
             // The Fetch standard's rule: a body read from a stream cannot be sent a second time.
             again.discardBody();
-            return Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError", "The response "
+            throw new InvocationException(Outcome.EXCEPTION, "TypeError", "The response "
                     + "redirects (" + status + ") with the request's body, which was a stream and cannot be sent again. "
-                    + "Send the body as bytes, or use redirect: 'manual'."));
+                    + "Send the body as bytes, or use redirect: 'manual'.");
         }
-        return send(again, policies, redirects + 1, exchange);
+        return again;
     }
 
     /**
@@ -497,9 +529,9 @@ public final class Egress implements AutoCloseable {
         }
         if (toGet) {
             request.discardBody();
-            return new WorkerRequest("GET", next.toString(), headers, null);
+            return new WorkerRequest("GET", next.toString(), headers, null).withRedirect(request.redirect());
         }
-        return new WorkerRequest(method, next.toString(), headers, request.body(), "", request.stream());
+        return new WorkerRequest(method, next.toString(), headers, request.body(), "", request.stream(), request.redirect());
     }
 
     /** Scheme, host and port (the default port filled in): what the Fetch standard compares as an origin. */
@@ -510,7 +542,7 @@ public final class Egress implements AutoCloseable {
     }
 
     /** A response's URL never carries the request's fragment. */
-    private static String withoutFragment(String url) {
+    static String withoutFragment(String url) {
         int hash = url.indexOf('#');
         return hash < 0 ? url : url.substring(0, hash);
     }

@@ -497,11 +497,48 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
     }
 
     /**
-     * A user worker's subrequest, handed to its outbound worker with the call's parameters as
-     * env; it serves the same client request as the user worker. One user worker's subrequests
-     * hold at most a share of the outbound worker's invocations in flight.
+     * A user worker's subrequest, handed to its outbound worker: the outbound worker is given it
+     * as any worker is given a request (redirect mode {@code manual}), and a redirect it answers
+     * is followed here, through it again, when the user worker's request follows redirects (or
+     * fails it, for mode {@code error}), as Workers' fetch() does through an outbound worker.
      */
     private CompletableFuture<WorkerResponse> invokeOutbound(Outbound outbound, WorkerRequest request, Caller caller,
+            ScriptRef user) {
+        return outboundHop(outbound, request, caller, user, 0);
+    }
+
+    private CompletableFuture<WorkerResponse> outboundHop(Outbound outbound, WorkerRequest request, Caller caller,
+            ScriptRef user, int redirects) {
+        return invokeOutboundOnce(outbound, request.withRedirect(WorkerRequest.Redirect.MANUAL), caller, user)
+                .thenCompose(response -> {
+                    int status = response.status();
+                    Optional<String> location = response.header("location");
+                    if (request.redirect() == WorkerRequest.Redirect.MANUAL || !Egress.isRedirect(status)
+                            || request.redirect() == WorkerRequest.Redirect.FOLLOW && location.isEmpty()) {
+                        return CompletableFuture.completedFuture(
+                                response.fetchedFrom(Egress.withoutFragment(request.url()), redirects));
+                    }
+                    response.discardBody();
+                    if (request.redirect() == WorkerRequest.Redirect.ERROR) {
+                        request.discardBody();
+                        return CompletableFuture.failedFuture(Egress.redirectRefused(status));
+                    }
+                    WorkerRequest next;
+                    try {
+                        next = Egress.nextHop(request, status, location.get(), redirects);
+                    } catch (InvocationException e) {
+                        return CompletableFuture.failedFuture(e);
+                    }
+                    return outboundHop(outbound, next, caller, user, redirects + 1);
+                });
+    }
+
+    /**
+     * One subrequest of a user worker's, handed to its outbound worker with the call's parameters
+     * as env; it serves the same client request as the user worker. One user worker's subrequests
+     * hold at most a share of the outbound worker's invocations in flight.
+     */
+    private CompletableFuture<WorkerResponse> invokeOutboundOnce(Outbound outbound, WorkerRequest request, Caller caller,
             ScriptRef user) {
         ScriptRef ref = ScriptRef.plain(outbound.accountId(), outbound.service());
         if (directory.script(ref).isEmpty()) {

@@ -95,7 +95,8 @@ final class Subrequests {
             if (!bodyFits(call, args[4])) {
                 return null;
             }
-            WorkerRequest request = withStream(request(args, 1), args, 5, owner);
+            WorkerRequest request = withStream(request(args, 1).withRedirect(WorkerRequest.Redirect.of(
+                    args.length > 6 ? string(args[6]) : "")), args, 5, owner);
             if (request == null) {
                 refuseStream(call);
             } else if (refusedRequest(call, request)) {
@@ -297,11 +298,12 @@ final class Subrequests {
                 ? n.getValue() : 0;
         if (ref > 0) {
             return streams.take(ref, owner).map(stream -> WorkerRequest.streamed(request.method(), request.url(),
-                    request.headers(), stream, request.cf())).orElse(null);
+                    request.headers(), stream, request.cf()).withRedirect(request.redirect())).orElse(null);
         }
         if (ref < 0 && owner != null) {
             return WorkerRequest.streamed(request.method(), request.url(), request.headers(),
-                    streams.fromIsolate(-ref, owner, Worker.declaredLength(request.headers())), request.cf());
+                    streams.fromIsolate(-ref, owner, Worker.declaredLength(request.headers())), request.cf())
+                    .withRedirect(request.redirect());
         }
         return request;
     }

@@ -11,32 +11,60 @@ import java.util.Optional;
  *
  * @param stream a body that arrives in chunks as it is read; {@code body} is then empty.
  *               Whoever takes the request reads it to the end or cancels it.
+ * @param redirect what a {@code fetch()} of it does with a redirect: a worker's own request says,
+ *                 by its {@code redirect} option; any other is {@link Redirect#MANUAL}, as the
+ *                 requests a worker is given are in Workers.
  */
 public record WorkerRequest(String method, String url, List<String> headers, byte[] body, String cf,
-        Optional<BodyStream> stream) {
+        Optional<BodyStream> stream, Redirect redirect) {
     private static final byte[] EMPTY = new byte[0];
+
+    /** A request's redirect mode (the Fetch standard's {@code RequestRedirect}). */
+    public enum Redirect {
+        /** Redirects are followed, up to a limit; the answer is the last one's. */
+        FOLLOW,
+        /** A redirect is the answer. */
+        MANUAL,
+        /** A redirect fails the fetch. */
+        ERROR;
+
+        /** The mode a worker's option names: {@code "manual"}, {@code "error"}, anything else follows. */
+        public static Redirect of(String option) {
+            return switch (option) {
+                case "manual" -> MANUAL;
+                case "error" -> ERROR;
+                default -> FOLLOW;
+            };
+        }
+    }
 
     public WorkerRequest {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(redirect, "redirect");
         headers = List.copyOf(headers);
         body = body == null ? EMPTY : body;
         cf = cf == null ? "" : cf;
     }
 
     public WorkerRequest(String method, String url, List<String> headers, byte[] body, String cf) {
-        this(method, url, headers, body, cf, Optional.empty());
+        this(method, url, headers, body, cf, Optional.empty(), Redirect.MANUAL);
     }
 
     /** A request whose body arrives in chunks from {@code stream}. */
     public static WorkerRequest streamed(String method, String url, List<String> headers, BodyStream stream, String cf) {
-        return new WorkerRequest(method, url, headers, null, cf, Optional.of(stream));
+        return new WorkerRequest(method, url, headers, null, cf, Optional.of(stream), Redirect.MANUAL);
     }
 
     /** The same request with {@code cf} as its {@code cf} object. */
     public WorkerRequest withCf(String cf) {
-        return new WorkerRequest(method, url, headers, body, cf, stream);
+        return new WorkerRequest(method, url, headers, body, cf, stream, redirect);
+    }
+
+    /** The same request with {@code redirect} as its redirect mode. */
+    public WorkerRequest withRedirect(Redirect mode) {
+        return new WorkerRequest(method, url, headers, body, cf, stream, mode);
     }
 
     /** The same request with {@code name} (lower case) set to {@code value} alone. */
@@ -50,7 +78,7 @@ public record WorkerRequest(String method, String url, List<String> headers, byt
         }
         changed.add(name);
         changed.add(value);
-        return new WorkerRequest(method, url, changed, body, cf, stream);
+        return new WorkerRequest(method, url, changed, body, cf, stream, redirect);
     }
 
     /** Lets go of the body without reading it: a streamed one is cancelled. */

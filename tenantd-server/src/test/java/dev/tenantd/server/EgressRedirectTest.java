@@ -18,8 +18,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Redirects as the Fetch standard follows them: credentials stay on their origin, the method
- * and body change only where the standard says, and the response tells its final URL. Two
- * loopback origins on different ports are two origins; the platform's policy opens loopback.
+ * and body change only where the standard says, and the response tells its final URL. A
+ * request's redirect mode is kept: {@code manual} answers the redirect itself, {@code error}
+ * fails, and a request a worker is given is {@code manual}, as in Workers, so that a worker
+ * passing it on hands the origin's redirect to its client. Two loopback origins on different
+ * ports are two origins; the platform's policy opens loopback.
  */
 class EgressRedirectTest {
     @TempDir
@@ -31,8 +34,15 @@ class EgressRedirectTest {
     static final String FETCHER = """
             export default { async fetch(request) {
               const q = new URL(request.url).searchParams;
-              const r = await fetch(q.get('u'), JSON.parse(q.get('init') ?? '{}'));
-              return Response.json({ status: r.status, url: r.url, redirected: r.redirected, body: await r.text() });
+              let r;
+              try {
+                r = q.has('relay') ? await fetch(new Request(q.get('u'), request))
+                  : await fetch(q.get('u'), JSON.parse(q.get('init') ?? '{}'));
+              } catch (e) {
+                return Response.json({ error: `${e.name}: ${e.message}` });
+              }
+              return Response.json({ status: r.status, url: r.url, redirected: r.redirected,
+                location: r.headers.get('location'), given: request.redirect, body: await r.text() });
             } };""";
 
     @BeforeAll
@@ -123,5 +133,36 @@ class EgressRedirectTest {
         assertThat(moved.path("status").asInt()).isEqualTo(200);
         assertThat(moved.path("url").asText()).isEqualTo(at(b, "/hello"));
         assertThat(moved.path("redirected").asBoolean()).isTrue();
+    }
+
+    @Test
+    void manual_answers_the_redirect_itself() {
+        JsonNode r = fetch(redirect(a, 302, at(b, "/hello")), "{\"redirect\":\"manual\"}");
+        assertThat(r.path("status").asInt()).isEqualTo(302);
+        assertThat(r.path("location").asText()).isEqualTo(at(b, "/hello"));
+        assertThat(r.path("redirected").asBoolean()).isFalse();
+        assertThat(r.path("url").asText()).isEqualTo(redirect(a, 302, at(b, "/hello")));
+        assertThat(r.path("body").asText()).isEmpty();
+    }
+
+    @Test
+    void error_fails_the_fetch_at_a_redirect() {
+        JsonNode r = fetch(redirect(a, 307, at(a, "/echo")), "{\"redirect\":\"error\"}");
+        assertThat(r.path("error").asText()).startsWith("TypeError: The response redirects (307)")
+                .contains("redirect mode is 'error'");
+        JsonNode plain = fetch(at(a, "/echo"), "{\"redirect\":\"error\"}");
+        assertThat(plain.path("status").asInt()).isEqualTo(200);
+    }
+
+    @Test
+    void a_request_a_worker_is_given_hands_the_redirect_on() {
+        // new Request(url, request) keeps the given request's mode, as fetch(request) would
+        TestServer.Reply reply = t.worker("GET", "fetcher.localhost", "/?relay=1&u="
+                + URLEncoder.encode(redirect(a, 301, at(b, "/hello")), StandardCharsets.UTF_8), null);
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        JsonNode r = reply.json();
+        assertThat(r.path("given").asText()).isEqualTo("manual");
+        assertThat(r.path("status").asInt()).isEqualTo(301);
+        assertThat(r.path("location").asText()).isEqualTo(at(b, "/hello"));
     }
 }

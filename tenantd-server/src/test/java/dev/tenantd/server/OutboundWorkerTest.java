@@ -34,6 +34,9 @@ class OutboundWorkerTest {
                 export default { async fetch(request, env) {
                   const url = new URL(request.url);
                   if (url.hostname === 'loop.example') return env.NS.get('acme').fetch(request); // back into the namespace
+                  if (url.hostname === 'moved.example' && url.pathname === '/start') {
+                    return new Response(`given ${request.redirect}`, { status: 302, headers: { location: '/landed' } });
+                  }
                   if (url.hostname.startsWith('forbidden')) {
                     return new Response(`blocked ${url.hostname} for ${env.customer}`, { status: 403 });
                   }
@@ -55,6 +58,15 @@ class OutboundWorkerTest {
                     }
                   }
                   if (path === '/forbidden') return show(await fetch('https://forbidden.example/'));
+                  if (path === '/moved') {
+                    const redirect = new URL(request.url).searchParams.get('mode');
+                    try {
+                      const r = await fetch('https://moved.example/start#part', { redirect });
+                      return new Response(`${r.status} redirected=${r.redirected} ${r.url}: ${await r.text()}`);
+                    } catch (e) {
+                      return new Response(`${e.name}: ${e.message}`);
+                    }
+                  }
                   if (path === '/saved') return show(await saved(new Request('https://example.com/saved', { method: 'POST', body: 'x' })));
                   if (path === '/socket') {
                     try { await connect('example.com:5432').opened; return new Response('connected'); }
@@ -117,6 +129,18 @@ class OutboundWorkerTest {
     void outbound_worker_receives_its_declared_params_and_rewrites_the_response() {
         assertThat(t.worker("GET", "acme.out.test", "/plain", null).body())
                 .isEqualTo("200 GET https://example.com/data for acme (gold) smuggled=undefined");
+    }
+
+    @Test
+    void a_redirect_the_outbound_worker_answers_is_followed_through_it_as_the_user_workers_request_says() {
+        // It is given each request as a worker is given one (mode manual), and the user worker's fetch follows.
+        assertThat(t.worker("GET", "acme.out.test", "/moved?mode=follow", null).body())
+                .isEqualTo("200 redirected=true https://moved.example/landed: GET https://moved.example/landed for acme "
+                        + "(gold) smuggled=undefined");
+        assertThat(t.worker("GET", "acme.out.test", "/moved?mode=manual", null).body())
+                .isEqualTo("302 redirected=false https://moved.example/start: given manual");
+        assertThat(t.worker("GET", "acme.out.test", "/moved?mode=error", null).body())
+                .startsWith("TypeError: The response redirects (302), and the request's redirect mode is 'error'.");
     }
 
     @Test

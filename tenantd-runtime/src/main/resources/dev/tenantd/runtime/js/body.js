@@ -576,6 +576,9 @@ class Request {
       request.#url = url;
       request.#headers = headers;
       request.#cf = cf;
+      // As in Workers, a request a worker is given does not follow redirects: fetch(request)
+      // hands the origin's redirect on to the client.
+      request.#redirect = 'manual';
       request.#body = new body_Body(source, headers);
       return request;
     };

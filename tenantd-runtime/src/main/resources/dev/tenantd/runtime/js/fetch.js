@@ -139,7 +139,7 @@ async function fetch(input, init = undefined) {
     headers = headers === '' ? 'accept-encoding\0gzip' : `${headers}\0accept-encoding\0gzip`;
   }
   return await fetch_hostCall(signal, (id) => host.fetch(id, flat.method, flat.url, headers, flat.body ?? null,
-    flat.stream), flat.encodeResponseBody);
+    flat.stream, flat.redirect), flat.encodeResponseBody);
 }
 defineGlobal('fetch', fetch);
 
