@@ -267,28 +267,40 @@ class Headers {
     return new hdr_HeadersIterator(this, 2);
   }
 
-  // The "sort and combine" list, flat, cached until the next mutation.
+  // The "sort and combine" list, flat, cached until the next mutation. One pass gathers each
+  // name's values, so a response with thousands of headers (handed on by a dispatcher, say)
+  // costs a sort, not a scan of the whole list per name.
   #sortedList() {
     if (this.#sorted !== null) return this.#sorted;
     const list = this.#list;
     const names = [];
+    const values = new SafeMap();
     for (let i = 0; i < list.length; i += 2) {
-      if (!ArrayPrototypeIncludes(names, list[i])) names[names.length] = list[i];
+      const name = list[i];
+      const value = list[i + 1];
+      const prior = values.get(name);
+      if (prior === undefined) {
+        names[names.length] = name;
+        values.set(name, name === 'set-cookie' ? [value] : value);
+      } else if (name === 'set-cookie') {
+        prior[prior.length] = value;
+      } else {
+        values.set(name, `${prior}, ${value}`);
+      }
     }
     ArrayPrototypeSort(names);
     const out = [];
     for (let k = 0; k < names.length; k++) {
       const name = names[k];
+      const value = values.get(name);
       if (name === 'set-cookie') {
-        for (let i = 0; i < list.length; i += 2) {
-          if (list[i] === name) {
-            out[out.length] = name;
-            out[out.length] = list[i + 1];
-          }
+        for (let i = 0; i < value.length; i++) {
+          out[out.length] = name;
+          out[out.length] = value[i];
         }
       } else {
         out[out.length] = name;
-        out[out.length] = hdr_get(list, name);
+        out[out.length] = value;
       }
     }
     this.#sorted = out;
