@@ -85,6 +85,13 @@ final class Subrequests {
             if (body.isEmpty()) {
                 return null; // the request it came in for has ended
             }
+            // Counted here, whatever length the isolate's own check was given.
+            Invocation owner = isolate.current();
+            if (owner != null && !isolate.admitsBytes(owner, body.get().length,
+                    "a response body read (" + body.get().length + " bytes)")) {
+                bodies.release(body.get());
+                return null;
+            }
             V8ValueArrayBuffer buffer = bytes(isolate.runtime(), body.get());
             bodies.release(body.get());
             return buffer;

@@ -77,4 +77,18 @@ class HeldBodyTest {
         assertThat(text(get(w, "http://x/keep"))).isEqualTo("kept");
         assertThat(text(get(w, "http://x/later"))).startsWith("TypeError: The body of this response is no longer available");
     }
+
+    @Test
+    void a_held_body_read_counts_against_the_memory_limit_whatever_length_the_isolate_was_told() {
+        LargeAnswers host = new LargeAnswers(160 * MB);
+        // The runtime's own record of the length, taken over by an accessor on Object.prototype.
+        Worker w = load(Engines.module("""
+                Object.defineProperty(Object.prototype, 'heldLength', { get() { return 0; }, set() {}, configurable: true });
+                export default { async fetch() {
+                  const r = await fetch('https://origin.example/');
+                  return new Response(String((await r.arrayBuffer()).byteLength));
+                } };"""), host);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> get(w, "http://x/"))
+                .hasMessageContaining("exceeded memory limit").hasMessageContaining("a response body read (167772160 bytes)");
+    }
 }
