@@ -331,7 +331,7 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         ScriptVersion version = serving.current();
         InvocationLimits effective = limits.forInvocation(version.limits(), call.limits());
         // A user worker's budget is shared by everything it calls (CallBudget).
-        Caller caller = serving.ref().namespace().isPresent() ? call.caller().inChain() : call.caller();
+        Caller caller = serving.ref().namespace().isPresent() ? call.caller().inChain(serving.ref()) : call.caller();
         InvocationOptions options = new InvocationOptions(effective, call.envJson(), call.outbound(), observer,
                 caller, call.entrypoint());
         String scriptId = serving.id();
@@ -556,7 +556,8 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         }
         return TenantShares.heldUntilRead(startOrRelease(held.get(), () -> invoke(ref, request, new Call(limits.invocation(),
                 outbound.paramsJson(), Optional.empty(), Entrypoint.DEFAULT,
-                new Caller(caller.depth() + 1, Optional.empty(), caller.requestId(), caller.fromTail())))), held.get());
+                new Caller(caller.depth() + 1, Optional.empty(), caller.requestId(), caller.fromTail())
+                        .onBehalfOf(caller.onBehalfOf().orElse(user))))), held.get());
     }
 
     /** The observer of one event of a WebSocket a script's isolate accepted: a tail of the script sees it. */

@@ -1,5 +1,6 @@
 package dev.tenantd.platform;
 
+import dev.tenantd.runtime.Caller;
 import dev.tenantd.runtime.ChannelCall;
 import dev.tenantd.runtime.ChannelReply;
 import dev.tenantd.runtime.HostSocket;
@@ -54,6 +55,17 @@ final class PlatformWorkerHost implements WorkerHost {
     @Override
     public CompletableFuture<WorkerResponse> fetch(WorkerRequest request) {
         return egress.fetch(request, platform.egressPolicies(script), script.ref());
+    }
+
+    /**
+     * A subrequest of a call that serves a user worker's chain (its outbound worker's, or a
+     * platform worker's it called) is made in that user worker's name: it takes from that
+     * worker's share of the connections and name lookups, so one tenant's hanging subrequests
+     * never hold those of every tenant behind the same outbound worker.
+     */
+    @Override
+    public CompletableFuture<WorkerResponse> fetch(WorkerRequest request, Caller caller) {
+        return egress.fetch(request, platform.egressPolicies(script), caller.onBehalfOf().orElse(script.ref()));
     }
 
     @Override

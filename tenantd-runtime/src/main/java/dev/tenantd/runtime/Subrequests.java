@@ -113,7 +113,8 @@ final class Subrequests {
                 reply(call, refused(owner));
             } else {
                 CompletableFuture<WorkerResponse> pending = owner.outbound.map(o -> o.fetch(request))
-                        .orElseGet(() -> host.fetch(request.withHeader(Caller.DEPTH_HEADER, Integer.toString(owner.depth() + 1))));
+                        .orElseGet(() -> host.fetch(request.withHeader(Caller.DEPTH_HEADER, Integer.toString(owner.depth() + 1)),
+                                owner.caller));
                 if (owner.outbound.isEmpty()) {
                     // Only the egress's own exchanges are cancelled: an outbound worker's answer is
                     // an invocation of its own, which ends by its own limits and is let go on arrival.

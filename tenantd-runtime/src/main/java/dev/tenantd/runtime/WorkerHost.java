@@ -16,6 +16,15 @@ public interface WorkerHost {
      */
     CompletableFuture<WorkerResponse> fetch(WorkerRequest request);
 
+    /**
+     * {@code fetch()} made by an invocation with this {@code caller}: by default as
+     * {@link #fetch(WorkerRequest)}; a platform makes it in the name of the user worker the
+     * caller acts for ({@link Caller#onBehalfOf()}), if any.
+     */
+    default CompletableFuture<WorkerResponse> fetch(WorkerRequest request, Caller caller) {
+        return fetch(request);
+    }
+
     /** A call on one of the worker's {@link Binding.Channel channel bindings}. */
     CompletableFuture<ChannelReply> call(ChannelCall call);
 
