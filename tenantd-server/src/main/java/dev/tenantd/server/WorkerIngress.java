@@ -22,6 +22,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -112,6 +113,11 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
             refuseBody(request, new BoundedBody.TooLarge(maxBody));
             return;
         }
+        if (!upgrade && expectsContinue(request)) {
+            // A client that waits to be asked for its body (curl for large ones) is asked now that
+            // the body's size is known to be welcome, instead of after its own time-out.
+            request.response().writeContinue();
+        }
         if (!upgrade && (declared < 0 && hasBody(request) || declared > WHOLE_UP_TO)) {
             // Long or of unknown length: the worker reads it as it arrives.
             ReadStreamBody body = new ReadStreamBody(context, request, declared, maxBody,
@@ -124,6 +130,12 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
         (upgrade ? Future.succeededFuture(new byte[0]) : BoundedBody.read(request, declared, maxBody, bodies))
                 .onFailure(e -> refuseBody(request, e))
                 .onSuccess(body -> invoke(request, context, target.get(), upgrade, body, Optional.empty(), depth));
+    }
+
+    /** Whether an HTTP/1.1 client waits for {@code 100 Continue} before it sends its body. */
+    private static boolean expectsContinue(HttpServerRequest request) {
+        String expect = request.getHeader("expect");
+        return expect != null && expect.equalsIgnoreCase("100-continue") && request.version() == HttpVersion.HTTP_1_1;
     }
 
     /** Whether a request without a Content-Length has a body: one sent in chunks. */

@@ -106,6 +106,31 @@ class WorkerIngressTest {
     }
 
     @Test
+    void a_client_that_waits_for_100_continue_is_asked_for_its_body() throws Exception {
+        assertThat(t.putModule(t.accountApi("/workers/scripts/echo-body"), "{\"main_module\":\"b.js\"}", "b.js",
+                "export default { async fetch(request) { return new Response('got ' + await request.text()); } };")
+                .status()).isEqualTo(200);
+        try (Socket s = new Socket("127.0.0.1", t.server.port())) {
+            // Well within the 20 s the server gives a body to arrive, which the old code waited out.
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST / HTTP/1.1\r\nHost: echo-body.localhost\r\nExpect: 100-continue\r\nContent-Length: 5\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = s.getInputStream();
+            StringBuilder interim = new StringBuilder();
+            while (!interim.toString().endsWith("\r\n\r\n")) {
+                interim.append((char) in.read());
+            }
+            assertThat(interim.toString()).startsWith("HTTP/1.1 100 Continue\r\n");
+            out.write("hello".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            String response = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(response).startsWith("HTTP/1.1 200").endsWith("\r\n\r\ngot hello");
+        }
+    }
+
+    @Test
     void a_client_sent_cf_connecting_ip_is_replaced_by_the_address_of_the_connection() throws Exception {
         String response = raw(t.server.port(), "GET / HTTP/1.1\r\nHost: echo-ip.localhost\r\n"
                 + "CF-Connecting-IP: 203.0.113.7\r\ncf-connecting-ip: 198.51.100.1\r\nConnection: close\r\n\r\n");
