@@ -234,6 +234,16 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
                 if (upgrade) {
                     request.resume();
                 }
+                if (request.version() == HttpVersion.HTTP_1_0) {
+                    // An HTTP/1.0 client cannot be sent chunks: a body of no declared length (streamed,
+                    // or coded on its way) ends where the connection does, even one kept alive.
+                    HttpServerResponse out = request.response();
+                    out.bodyEndHandler(ignored -> {
+                        if (!out.headers().contains("content-length")) {
+                            request.connection().close();
+                        }
+                    });
+                }
                 answer(request.response(), target, response, error, bodies, workerRequest.method(), acceptEncoding,
                         new SlowClient(() -> dev.tenantd.platform.Connections.unsentBytes(request.connection()),
                                 () -> ConnectionGuard.closeNow(request.connection())));

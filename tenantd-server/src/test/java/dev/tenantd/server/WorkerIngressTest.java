@@ -131,6 +131,19 @@ class WorkerIngressTest {
     }
 
     @Test
+    void an_http_1_0_client_kept_alive_gets_a_body_of_no_declared_length_ended_by_the_connection() throws Exception {
+        assertThat(t.putModule(t.accountApi("/workers/scripts/streamer"), "{\"main_module\":\"s.js\"}", "s.js", """
+                export default { fetch() {
+                  const parts = ['one ', 'two'];
+                  return new Response(new ReadableStream({ pull(c) { parts.length ? c.enqueue(new TextEncoder().encode(parts.shift())) : c.close(); } }));
+                } };""").status()).isEqualTo(200);
+        // raw() reads to the end of the connection, within its time-out; the server's idle time-out is 75 s.
+        String response = raw(t.server.port(), "GET / HTTP/1.0\r\nHost: streamer.localhost\r\nConnection: keep-alive\r\n\r\n");
+        assertThat(response).startsWith("HTTP/1.0 200").endsWith("\r\n\r\none two");
+        assertThat(headerLines(response)).noneMatch(line -> line.toLowerCase(java.util.Locale.ROOT).startsWith("transfer-encoding"));
+    }
+
+    @Test
     void a_client_sent_cf_connecting_ip_is_replaced_by_the_address_of_the_connection() throws Exception {
         String response = raw(t.server.port(), "GET / HTTP/1.1\r\nHost: echo-ip.localhost\r\n"
                 + "CF-Connecting-IP: 203.0.113.7\r\ncf-connecting-ip: 198.51.100.1\r\nConnection: close\r\n\r\n");
