@@ -125,6 +125,13 @@ final class ResponseEncoding {
                 out.add(value);
                 continue;
             }
+            if (name.equalsIgnoreCase("etag") && headers.get(i + 1).startsWith("\"")) {
+                // The bytes are no longer those the strong validator named (RFC 9110 8.8.3): as
+                // Cloudflare does, it goes on weak, so that no range of one coding is taken for the other's.
+                out.add(name);
+                out.add("W/" + headers.get(i + 1));
+                continue;
+            }
             out.add(name);
             out.add(headers.get(i + 1));
         }
