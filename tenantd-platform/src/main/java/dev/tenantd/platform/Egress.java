@@ -459,6 +459,8 @@ public final class Egress implements AutoCloseable {
         int status = response.status();
         java.util.Optional<String> location = response.header("location");
         if (request.redirect() == WorkerRequest.Redirect.ERROR && isRedirect(status)) {
+            response.discardBody();
+            bodies.release(response.body());
             return Future.failedFuture(redirectRefused(status));
         }
         if (request.redirect() == WorkerRequest.Redirect.MANUAL || !followedRedirect(status, location.isPresent())) {

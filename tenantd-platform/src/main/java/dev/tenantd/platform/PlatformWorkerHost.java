@@ -54,7 +54,7 @@ final class PlatformWorkerHost implements WorkerHost {
 
     @Override
     public CompletableFuture<WorkerResponse> fetch(WorkerRequest request) {
-        return egress.fetch(request, platform.egressPolicies(script), script.ref());
+        return fetch(request, Caller.OUTSIDE);
     }
 
     /**

@@ -44,6 +44,14 @@ public final class BodyBudget {
     /** What is on its way to clients (bodies, WebSockets), by identity, with when it last moved and how to drop it. */
     private final Map<Object, Sending> sending = new ConcurrentHashMap<>();
     private final AtomicLong lastReclaim = new AtomicLong(System.nanoTime() - RECLAIM_INTERVAL_NANOS);
+    /** Bytes of the bodies each sender has sent and that are held while they wait for their answers. */
+    private final Map<Object, Long> sentBy = new ConcurrentHashMap<>();
+
+    /**
+     * What one sender's bodies waiting for their answers may take of the budget: a quarter, so
+     * that one tenant's requests to an origin that never answers cannot fill it for everyone.
+     */
+    static final int SENDER_SHARE = 4;
 
     /**
      * How long a client may take next to nothing of its body before a full budget lets it go.
@@ -248,6 +256,43 @@ public final class BodyBudget {
     /** Gives back bytes that {@link #reserve} counted. */
     public void unreserve(long bytes) {
         held.addAndGet(-bytes);
+    }
+
+    /**
+     * Why {@code sender} may not send a body of {@code bytes} now, if it may not: with bodies of
+     * its own waiting for their answers already, it may hold at most a quarter of the budget.
+     * A body alone is never refused here (the budget as a whole decides on it).
+     */
+    public java.util.Optional<String> senderRefusal(Object sender, long bytes) {
+        Long sent = sentBy.get(sender);
+        if (bytes < COUNTED_FROM || sent == null || sent + bytes <= capacityBytes / SENDER_SHARE) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("This worker already has " + sent + " bytes of bodies on their way out, waiting for "
+                + "their answers; a body of " + bytes + " bytes more would pass its share of the memory this server sets "
+                + "aside for bodies in flight (a quarter of " + (capacityBytes >> 20) + " MB). Wait for some of its "
+                + "subrequests to be answered.");
+    }
+
+    /** {@code sender} sent {@code body}, held until {@link #answered} (once) with the same. */
+    public void sent(Object sender, byte[] body) {
+        hold(body);
+        if (body.length >= COUNTED_FROM) {
+            sentBy.merge(sender, (long) body.length, Long::sum);
+        }
+    }
+
+    /** The answer to {@code body}, which {@code sender} sent, came (or the call failed). */
+    public void answered(Object sender, byte[] body) {
+        release(body);
+        if (body.length >= COUNTED_FROM) {
+            sentBy.computeIfPresent(sender, (key, held) -> held - body.length <= 0 ? null : held - body.length);
+        }
+    }
+
+    /** Senders with bodies waiting for their answers now. */
+    int senders() {
+        return sentBy.size();
     }
 
     /**

@@ -146,17 +146,17 @@ final class Subrequests {
             ChannelCall channelCall = new ChannelCall(integer(args[1]), string(args[2]), callArgs, payload,
                     Optional.empty(), rpcCaller.apply(owner, call));
             if (admit(call)) {
-                bodies.hold(payload);
+                Object sender = holdOut(owner, payload);
                 CompletableFuture<ChannelReply> answer;
                 try {
                     answer = host.call(channelCall);
                 } catch (RuntimeException e) {
-                    bodies.release(payload);
+                    bodies.answered(sender, payload);
                     bodies.unreserve(argsSize);
                     throw e;
                 }
                 reply(call, answer.whenComplete((answered, error) -> {
-                    bodies.release(payload);
+                    bodies.answered(sender, payload);
                     bodies.unreserve(argsSize);
                 }));
             } else {
@@ -208,9 +208,9 @@ final class Subrequests {
                     callOwners.put(call, owner);
                 }
                 byte[] bytes = bytesOf(args[4]);
-                bodies.hold(bytes);
+                Object sender = holdOut(owner, bytes);
                 reply(call, sockets.operate(owner, operation, integer(args[2]), bytes)
-                        .whenComplete((done, error) -> bodies.release(bytes)));
+                        .whenComplete((done, error) -> bodies.answered(sender, bytes)));
             } else if (owner != null && owner.outbound.isPresent() && !owner.finished) {
                 callOwners.put(call, owner);
                 reply(call, CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "Error",
@@ -328,9 +328,9 @@ final class Subrequests {
      * would otherwise wait for a reader until its own time limit.
      */
     private <T> CompletableFuture<T> sent(WorkerRequest request, CompletableFuture<T> pending) {
-        bodies.hold(request.body());
+        Object sender = holdOut(isolate.current(), request.body());
         return pending.whenComplete((answer, error) -> {
-            bodies.release(request.body());
+            bodies.answered(sender, request.body());
             if (error != null) {
                 request.discardBody();
             }
@@ -345,13 +345,32 @@ final class Subrequests {
      */
     private boolean bodyFits(int call, V8Value body) {
         long size = JsValues.byteLength(body);
-        if (bodies.admits(size)) {
+        Optional<String> refusal = bodies.admits(size) ? bodies.senderRefusal(sender(isolate.current()), size)
+                : Optional.of(bodies.refusal(size));
+        if (refusal.isEmpty()) {
             return true;
         }
         ownedBy(call, isolate.current());
-        reply(call, CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "Error",
-                bodies.refusal(size))));
+        reply(call, CompletableFuture.failedFuture(new InvocationException(Outcome.EXCEPTION, "Error", refusal.get())));
         return false;
+    }
+
+    /**
+     * Holds a body {@code owner} sends in the budget, and in its sender's share; the sender it
+     * answers is given to {@link BodyBudget#answered} (once) when the call is over.
+     */
+    private Object holdOut(Invocation owner, byte[] body) {
+        Object sender = sender(owner);
+        bodies.sent(sender, body);
+        return sender;
+    }
+
+    /**
+     * Whose share of the budget the bodies an invocation sends take: the user worker its chain
+     * serves (its outbound worker's sends are that tenant's), or this isolate.
+     */
+    private Object sender(Invocation owner) {
+        return owner == null ? this : owner.caller.onBehalfOf().orElse(this);
     }
 
     /**

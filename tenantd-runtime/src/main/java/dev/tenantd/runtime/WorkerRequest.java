@@ -28,12 +28,12 @@ public record WorkerRequest(String method, String url, List<String> headers, byt
         /** A redirect fails the fetch. */
         ERROR;
 
-        /** The mode a worker's option names: {@code "manual"}, {@code "error"}, anything else follows. */
+        /** The mode a worker's option names: {@code "follow"}, {@code "error"}; anything else is manual. */
         public static Redirect of(String option) {
             return switch (option) {
-                case "manual" -> MANUAL;
+                case "follow" -> FOLLOW;
                 case "error" -> ERROR;
-                default -> FOLLOW;
+                default -> MANUAL;
             };
         }
     }

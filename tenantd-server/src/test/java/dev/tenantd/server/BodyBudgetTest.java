@@ -139,6 +139,94 @@ class BodyBudgetTest {
     }
 
     @Test
+    void one_workers_bodies_waiting_for_answers_take_at_most_a_quarter_of_the_budget() throws Exception {
+        // An origin that takes every request and never answers; a second that answers at once,
+        // and tells the test when the first worker has sent all it tries to.
+        java.util.List<Socket> held = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.CountDownLatch tried = new java.util.concurrent.CountDownLatch(1);
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread accepting = Thread.ofVirtual().start(() -> {
+                while (!silent.isClosed()) {
+                    try {
+                        Socket s = silent.accept();
+                        held.add(s);
+                        Thread.ofVirtual().start(() -> {
+                            try {
+                                s.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                            } catch (java.io.IOException gone) {
+                                // closed by the test
+                            }
+                        });
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            });
+            com.sun.net.httpserver.HttpServer answering = com.sun.net.httpserver.HttpServer.create(
+                    new InetSocketAddress("127.0.0.1", 0), 0);
+            answering.createContext("/", exchange -> {
+                if (exchange.getRequestURI().getPath().equals("/tried")) {
+                    tried.countDown();
+                }
+                exchange.getRequestBody().transferTo(java.io.OutputStream.nullOutputStream());
+                exchange.sendResponseHeaders(200, 2);
+                exchange.getResponseBody().write("ok".getBytes(StandardCharsets.US_ASCII));
+                exchange.close();
+            });
+            answering.start();
+            String answeringUrl = "http://127.0.0.1:" + answering.getAddress().getPort();
+            try (TestServer t = new TestServer(dir, List.of(), dev.tenantd.platform.Limits.defaults(),
+                    new dev.tenantd.platform.EgressPolicy(List.of("127.0.0.1"), List.of()), ListenerLimits.defaults(),
+                    new ServerConfig.Capacity(64, 24L * MB))) {
+                // Twelve bodies of 2 MB would fill the whole 24 MB; a quarter of it holds three.
+                assertThat(t.putModule(t.accountApi("/workers/scripts/hog"), "{\"main_module\":\"h.js\"}", "h.js", """
+                        export default { async fetch() {
+                          const body = new Uint8Array(2 * 1024 * 1024);
+                          const sent = [];
+                          for (let i = 0; i < 12; i++) {
+                            sent.push(fetch('http://127.0.0.1:%d/', { method: 'POST', body }).then(() => 'answered', (e) => e.message));
+                          }
+                          await new Promise((resolve) => setTimeout(resolve, 10));
+                          await fetch('%s/tried');
+                          const outcomes = await Promise.all(sent);
+                          return new Response(outcomes.filter((o) => o.startsWith('This worker already has')).length + ' refused');
+                        } };""".formatted(silent.getLocalPort(), answeringUrl)).status()).isEqualTo(200);
+                assertThat(t.putModule(t.accountApi("/workers/scripts/other"), "{\"main_module\":\"o.js\"}", "o.js", """
+                        export default { async fetch() {
+                          try {
+                            const r = await fetch('%s/', { method: 'POST', body: new Uint8Array(2 * 1024 * 1024) });
+                            return new Response('sent: ' + await r.text());
+                          } catch (e) {
+                            return new Response(e.message);
+                          }
+                        } };""".formatted(answeringUrl)).status()).isEqualTo(200);
+                java.util.concurrent.CompletableFuture<TestServer.Reply> hog = java.util.concurrent.CompletableFuture
+                        .supplyAsync(() -> t.worker("GET", "hog.localhost", "/", null));
+                assertThat(tried.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("the hog sent what it could").isTrue();
+
+                assertThat(t.worker("GET", "other.localhost", "/", null).body()).isEqualTo("sent: ok");
+
+                silent.close();
+                synchronized (held) {
+                    for (Socket s : held) {
+                        s.close();
+                    }
+                }
+                assertThat(hog.get(60, java.util.concurrent.TimeUnit.SECONDS).body()).isEqualTo("9 refused");
+            } finally {
+                answering.stop(0);
+                silent.close();
+                synchronized (held) {
+                    for (Socket s : held) {
+                        s.close();
+                    }
+                }
+                accepting.join();
+            }
+        }
+    }
+
+    @Test
     void a_socket_write_larger_than_the_budget_holds_one_piece_of_it_while_the_peer_does_not_read() throws Exception {
         // a peer that takes the connection and never reads: the write waits, as on any socket,
         // holding a piece of it in the budget, not the whole

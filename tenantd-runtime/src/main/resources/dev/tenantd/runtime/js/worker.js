@@ -463,8 +463,9 @@ async function worker_finishWithError(id, error, pending, method, url, headers, 
       body.hostStream = 0;
       body.disturbed = true;
     }
+    // As the request the worker was given: the origin's redirect goes to the client.
     response = await fetch_hostCall(null, (callId) => host.fetch(callId, method, url, headers,
-      stream === 0 && body !== null ? bodyToHost(body) : null, stream));
+      stream === 0 && body !== null ? bodyToHost(body) : null, stream, 'manual'));
   } catch (fetchError) {
     worker_fail(id, fetchError);
     return;
