@@ -134,12 +134,16 @@ class WorkerIngressTest {
     void an_http_1_0_client_kept_alive_gets_a_body_of_no_declared_length_ended_by_the_connection() throws Exception {
         assertThat(t.putModule(t.accountApi("/workers/scripts/streamer"), "{\"main_module\":\"s.js\"}", "s.js", """
                 export default { fetch() {
-                  const parts = ['one ', 'two'];
-                  return new Response(new ReadableStream({ pull(c) { parts.length ? c.enqueue(new TextEncoder().encode(parts.shift())) : c.close(); } }));
+                  // 4 MB in 64 KiB pieces: more than the connection takes at once, all of it sent before the close
+                  let left = 64;
+                  return new Response(new ReadableStream({ pull(c) {
+                    if (left-- > 0) c.enqueue(new Uint8Array(65536).fill(97)); else { c.enqueue(new TextEncoder().encode('end')); c.close(); }
+                  } }));
                 } };""").status()).isEqualTo(200);
         // raw() reads to the end of the connection, within its time-out; the server's idle time-out is 75 s.
         String response = raw(t.server.port(), "GET / HTTP/1.0\r\nHost: streamer.localhost\r\nConnection: keep-alive\r\n\r\n");
-        assertThat(response).startsWith("HTTP/1.0 200").endsWith("\r\n\r\none two");
+        assertThat(response).startsWith("HTTP/1.0 200").endsWith("a".repeat(64) + "end");
+        assertThat(response.length() - response.indexOf("\r\n\r\n") - 4).isEqualTo(64 * 65536 + 3);
         assertThat(headerLines(response)).noneMatch(line -> line.toLowerCase(java.util.Locale.ROOT).startsWith("transfer-encoding"));
     }
 
