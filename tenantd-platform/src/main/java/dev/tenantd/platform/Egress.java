@@ -41,6 +41,8 @@ import java.util.function.Supplier;
 public final class Egress implements AutoCloseable {
     public static final String CLOUDFLARE_API_HOST = "api.cloudflare.com";
     private static final int MAX_REDIRECTS = 20;
+    /** Methods the Fetch standard forbids: never sent to an origin. */
+    private static final Set<String> FORBIDDEN_METHODS = Set.of("CONNECT", "TRACE", "TRACK");
     private static final Set<String> NO_FORWARD = Set.of("host", "connection", "keep-alive", "transfer-encoding",
             "upgrade", "proxy-connection", "te", "trailer", "content-length");
     /** Request-body header names: dropped with the body when a redirect turns a request into a GET. */
@@ -185,6 +187,12 @@ public final class Egress implements AutoCloseable {
     }
 
     private Future<WorkerResponse> send(WorkerRequest request, EgressPolicies policies, int redirects, Exchange exchange) {
+        if (FORBIDDEN_METHODS.contains(request.method().toUpperCase(Locale.ROOT))) {
+            // A worker cannot make one (the Request constructor refuses it); a client's request
+            // handed on with fetch(request) is refused here the same way.
+            return Future.failedFuture(new InvocationException(Outcome.EXCEPTION, "TypeError",
+                    "'" + request.method() + "' HTTP method is unsupported."));
+        }
         URI uri;
         try {
             uri = URI.create(request.url());
@@ -268,6 +276,13 @@ public final class Egress implements AutoCloseable {
             }
         }
         headers.set("host", hostHeader);
+        if ((request.method().equals("GET") || request.method().equals("HEAD"))
+                && (request.body().length > 0 || request.stream().isPresent())) {
+            // A client's GET with a body, handed on: an origin that ignores bodies on GET would read
+            // its bytes as a request of their own, answered to whoever's request comes next on the
+            // pooled connection. Such a request has a connection to itself.
+            headers.set("connection", "close");
+        }
         options.setHeaders(headers);
         return connections.acquire(exchange.requester, exchange::cancelled, "fetch to " + hostHeader)
                 .compose(slot -> {
