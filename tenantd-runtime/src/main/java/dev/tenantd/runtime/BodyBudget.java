@@ -290,11 +290,6 @@ public final class BodyBudget {
         }
     }
 
-    /** Senders with bodies waiting for their answers now. */
-    int senders() {
-        return sentBy.size();
-    }
-
     /**
      * What a refusal tells the client or the worker: not how much is in use, which would show
      * every tenant how much traffic the others have in flight.
