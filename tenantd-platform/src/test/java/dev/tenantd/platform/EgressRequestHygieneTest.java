@@ -7,12 +7,8 @@ import dev.tenantd.runtime.InvocationException;
 import dev.tenantd.runtime.WorkerRequest;
 import dev.tenantd.runtime.WorkerResponse;
 import io.vertx.core.Vertx;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -29,58 +25,25 @@ class EgressRequestHygieneTest {
     private static final EgressPolicies LOOPBACK = new EgressPolicies(new EgressPolicy(List.of("127.0.0.1"), List.of()),
             EgressPolicy.OPEN, EgressPolicy.OPEN);
 
-    /** One request head; empty when the connection closed first. */
-    private static String head(InputStream in) throws java.io.IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                return "";
-            }
-            head.write(b);
-        }
-        return head.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    private static String answer(String head) {
-        int from = head.indexOf(' ') + 1;
-        String text = "for " + head.substring(from, head.indexOf(' ', from));
-        return "HTTP/1.1 200 OK\r\ncontent-length: " + text.length() + "\r\n\r\n" + text;
-    }
-
     @Test
     void a_get_with_a_body_never_shares_its_connection_with_the_next_request() throws Exception {
         Vertx vertx = Vertx.vertx();
         try (ServerSocket origin = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
             // An origin that ignores bodies on GET: the body's bytes read as the next request, which
             // it answers once another request has come on the connection, as a slow origin might.
-            Thread.ofVirtual().start(() -> {
-                while (!origin.isClosed()) {
-                    try {
-                        Socket s = origin.accept();
-                        Thread.ofVirtual().start(() -> {
-                            try (s) {
-                                InputStream in = s.getInputStream();
-                                OutputStream out = s.getOutputStream();
-                                for (String head = head(in); !head.isEmpty(); head = head(in)) {
-                                    if (head.contains("/smuggled")) {
-                                        String next = head(in);
-                                        if (next.isEmpty()) {
-                                            return;
-                                        }
-                                        out.write((answer(head) + answer(next)).getBytes(StandardCharsets.US_ASCII));
-                                    } else {
-                                        out.write(answer(head).getBytes(StandardCharsets.US_ASCII));
-                                    }
-                                    out.flush();
-                                }
-                            } catch (java.io.IOException e) {
-                                // the client went
-                            }
-                        });
-                    } catch (java.io.IOException e) {
-                        return;
+            RawRequests.serve(origin, (in, out) -> {
+                for (String head = RawRequests.head(in); !head.isEmpty(); head = RawRequests.head(in)) {
+                    if (head.contains("/smuggled")) {
+                        String next = RawRequests.head(in);
+                        if (next.isEmpty()) {
+                            return;
+                        }
+                        out.write(RawRequests.answerNaming(head));
+                        out.write(RawRequests.answerNaming(next));
+                    } else {
+                        out.write(RawRequests.answerNaming(head));
                     }
+                    out.flush();
                 }
             });
             Egress egress = new Egress(vertx, () -> null, new BodyBudget(64L << 20), 64L << 20);
