@@ -105,16 +105,18 @@ public final class Egress implements AutoCloseable {
         this.bodies = bodies;
         this.maxBodyBytes = maxBodyBytes;
         this.webSockets = new OutboundWebSockets(vertx, bodies);
-        this.client = vertx.createHttpClient(new HttpClientOptions()
+        this.client = vertx.httpClientBuilder().with(new HttpClientOptions()
                 .setForceSni(true)
                 .setConnectTimeout(10_000)
                 .setIdleTimeout(60)
                 .setKeepAlive(true)
                 // A streamed answer reaches the worker in chunks of this size at most.
-                .setMaxChunkSize(BodyStream.CHUNK_BYTES),
+                .setMaxChunkSize(BodyStream.CHUNK_BYTES))
                 // Vert.x keeps 5 connections per origin and queues the rest: one tenant's slow
                 // downloads or event streams would hold up every other tenant's requests there.
-                new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_ORIGIN));
+                .with(new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_ORIGIN))
+                .withConnectHandler(PromptClose::install)
+                .build();
     }
 
     /**
@@ -181,8 +183,24 @@ public final class Egress implements AutoCloseable {
         synchronized void cancel() {
             cancelled = true;
             if (current != null) {
+                if (!current.response().isComplete()) {
+                    // Not answered: the request may still be sending to an origin that reads none of it.
+                    resetOnClose(current);
+                }
                 current.reset();
             }
+        }
+    }
+
+    /**
+     * Makes the close of {@code request}'s connection, which resetting a request not yet answered
+     * brings, a TCP reset: the kernel drops the bytes still queued for the origin. A plain close
+     * leaves them to the kernel (megabytes of a body, for minutes) until an origin that has
+     * stopped reading takes them. Only for a request whose connection is its own until answered.
+     */
+    private static void resetOnClose(HttpClientRequest request) {
+        if (request.connection() instanceof io.vertx.core.net.impl.ConnectionBase connection) {
+            connection.channel().config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
         }
     }
 
@@ -385,9 +403,14 @@ public final class Egress implements AutoCloseable {
     private static void pump(Context context, HttpClientRequest req, BodyStream body, Held held,
             java.util.concurrent.atomic.AtomicReference<Throwable> broken) {
         body.read().whenComplete((chunk, error) -> context.runOnContext(ignored -> {
+            if (held.requestOver()) {
+                // Broken off (reset, or a write failed) while this chunk was read: the body is cancelled.
+                return;
+            }
             if (error != null) {
                 broken.set(error instanceof java.util.concurrent.CompletionException c && c.getCause() != null
                         ? c.getCause() : error);
+                resetOnClose(req);
                 req.reset(0, error);
                 held.requestDone();
                 return;
@@ -429,6 +452,10 @@ public final class Egress implements AutoCloseable {
         Future<HttpClientResponse> sent(Future<HttpClientResponse> response) {
             requestDone();
             return response;
+        }
+
+        boolean requestOver() {
+            return requestDone;
         }
 
         void requestDone() {

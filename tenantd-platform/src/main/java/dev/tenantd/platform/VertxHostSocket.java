@@ -63,6 +63,8 @@ final class VertxHostSocket implements HostSocket {
         this.remoteAddress = remoteAddress;
         this.hostname = hostname;
         this.tls = tls;
+        // A close cuts a connection its peer has stopped reading off, rather than wait on it for good.
+        PromptClose.install(channel());
         socket.handler(this::received);
         socket.endHandler(v -> ended());
         socket.closeHandler(v -> {
@@ -195,7 +197,10 @@ final class VertxHostSocket implements HostSocket {
             upgrading = true;
             Future<Void> upgraded;
             try {
-                upgraded = socket.upgradeToSsl(tls, hostname, null).andThen(done -> upgrading = false);
+                upgraded = socket.upgradeToSsl(tls, hostname, null).andThen(done -> {
+                    upgrading = false;
+                    PromptClose.install(channel());
+                });
             } catch (RuntimeException e) {
                 // Refused at once (TLS is on already): the connection stays as it was.
                 upgrading = false;
@@ -224,15 +229,6 @@ final class VertxHostSocket implements HostSocket {
             closed = true;
             received.clear();
             receivedBytes = 0;
-            Channel channel = channel();
-            // Bytes written before the close go out first, as long as the peer takes them; a
-            // connection backed up by a peer that stopped reading closes now, and any other
-            // within a few seconds, whatever is still queued.
-            if (!channel.isWritable()) {
-                channel.close();
-            } else {
-                context.owner().setTimer(CLOSE_GRACE_MS, t -> channel.close());
-            }
             try {
                 completePending(END);
             } finally {
@@ -240,9 +236,6 @@ final class VertxHostSocket implements HostSocket {
             }
         });
     }
-
-    /** How long a closed socket's queued bytes may take to go out before the connection is cut. */
-    static final long CLOSE_GRACE_MS = 5_000;
 
     /** The connection's channel, under the Vert.x socket. */
     Channel channel() {

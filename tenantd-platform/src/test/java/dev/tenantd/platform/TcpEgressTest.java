@@ -265,8 +265,34 @@ class TcpEgressTest {
     }
 
     @Test
+    void bytes_written_before_close_reach_a_peer_that_reads_them_only_afterwards() throws Exception {
+        java.net.ServerSocket server = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress());
+        CompletableFuture<java.net.Socket> accepted = CompletableFuture.supplyAsync(() -> {
+            try {
+                return server.accept();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try (server) {
+            VertxHostSocket socket = (VertxHostSocket) await(egress.connect(new SocketRequest("127.0.0.1",
+                    server.getLocalPort(), SocketRequest.SecureTransport.OFF), LOOPBACK_ALLOWED));
+            byte[] sent = new byte[16 * 1024];
+            java.util.Arrays.fill(sent, (byte) 7);
+            try (java.net.Socket peer = accepted.get(30, TimeUnit.SECONDS)) {
+                await(socket.write(sent));
+                socket.close();
+                // The peer reads to the end only now, and closes its side on seeing it.
+                assertThat(peer.getInputStream().readAllBytes()).isEqualTo(sent);
+            }
+            socket.channel().closeFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void close_ends_a_connection_at_once_even_when_its_peer_has_stopped_reading() throws Exception {
-        NetServer server = server(new NetServerOptions(), NetSocket::pause);
+        // A small receive buffer that its owner never empties: the kernel takes few of the bytes queued.
+        NetServer server = server(new NetServerOptions().setReceiveBufferSize(4096), NetSocket::pause);
         VertxHostSocket socket = (VertxHostSocket) await(egress.connect(new SocketRequest("127.0.0.1",
                 server.actualPort(), SocketRequest.SecureTransport.OFF), LOOPBACK_ALLOWED));
         // More than the TCP buffers of both ends take: the write can never end.
@@ -287,6 +313,9 @@ class TcpEgressTest {
         }
         assertThatThrownBy(() -> await(write)).isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(InvocationException.class);
+        // Nor does the kernel keep the connection, with the bytes queued on it, for the peer.
+        assertThat(KernelSockets.awaitNoneConnectedTo(server.actualPort(), 30)).as("sockets connected to the peer")
+                .isEmpty();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.tenantd.platform.websocket;
 
+import dev.tenantd.platform.PromptClose;
 import dev.tenantd.runtime.BodyBudget;
 import dev.tenantd.runtime.InvocationException;
 import dev.tenantd.runtime.Outcome;
@@ -78,14 +79,16 @@ public final class OutboundWebSockets implements AutoCloseable {
         // it after 100 s without a message, so the client has no idle timeout of its own);
         // one that was refused is closed once its answer ends. Keep-alive is on only because
         // Vert.x would otherwise send "Connection: close" in place of "Connection: Upgrade".
-        this.client = vertx.createHttpClient(new HttpClientOptions()
+        this.client = vertx.httpClientBuilder().with(new HttpClientOptions()
                 .setForceSni(true)
                 .setConnectTimeout(10_000)
                 .setIdleTimeout(0)
-                .setKeepAlive(true),
+                .setKeepAlive(true))
                 // Vert.x keeps 5 per host and port by default and queues the rest: workers of
                 // different tenants reaching one popular endpoint would wait for each other.
-                new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_ENDPOINT));
+                .with(new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_ENDPOINT))
+                .withConnectHandler(PromptClose::install)
+                .build();
     }
 
     /** Whether a worker's request asks for a WebSocket. */
