@@ -433,12 +433,12 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         // Workers of an untrusted namespace do not see request.cf (Cloudflare's isolation rule).
         WorkerRequest forwarded = ns.get().trustedWorkers() ? request : request.withoutCf();
         ScriptRef target = new ScriptRef(accountId, ns.get().id(), script);
-        Optional<Runnable> held = shares.take(TenantShares.Role.DISPATCH, via, target, () -> pressured(via));
-        if (held.isEmpty()) {
-            return refusedShare(target, dispatchRefusal(via, script));
+        TenantShares.Taken taken = shares.take(TenantShares.Role.DISPATCH, via, target, () -> inFlight(via));
+        if (!(taken instanceof TenantShares.Held held)) {
+            return refusedShare(target, dispatchRefusal(via, script, taken));
         }
-        return TenantShares.heldUntilRead(startOrRelease(held.get(),
-                () -> invoke(target, forwarded, userWorkerCall(callLimits, outbound, caller, target))), held.get());
+        return TenantShares.heldUntilRead(startOrRelease(held.release(),
+                () -> invoke(target, forwarded, userWorkerCall(callLimits, outbound, caller, target))), held.release());
     }
 
     @Override
@@ -449,24 +449,23 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
             return CompletableFuture.failedFuture(new InvocationException(Outcome.SCRIPT_NOT_FOUND, "Worker not found."));
         }
         ScriptRef target = new ScriptRef(accountId, ns.get().id(), script);
-        Optional<Runnable> held = shares.take(TenantShares.Role.DISPATCH, via, target, () -> pressured(via));
-        if (held.isEmpty()) {
-            return refusedShare(target, dispatchRefusal(via, script));
+        TenantShares.Taken taken = shares.take(TenantShares.Role.DISPATCH, via, target, () -> inFlight(via));
+        if (!(taken instanceof TenantShares.Held held)) {
+            return refusedShare(target, dispatchRefusal(via, script, taken));
         }
-        return startOrRelease(held.get(), () -> callEntrypoint(target, call, userWorkerCall(callLimits, outbound, caller,
-                target))).whenComplete((reply, error) -> held.get().run());
+        return startOrRelease(held.release(), () -> callEntrypoint(target, call, userWorkerCall(callLimits, outbound, caller,
+                target))).whenComplete((reply, error) -> held.release().run());
     }
 
-    private String dispatchRefusal(ScriptRef via, String script) {
-        return "Worker is overloaded: " + shares.share() + " calls of '" + via.name() + "' already wait for user worker '"
-                + script + "', a quarter of the " + limits.concurrentInvocations() + " invocations in flight it may have "
-                + "([limits] concurrent-invocations), and it has half of them in flight; try again.";
-    }
-
-    /** Whether a worker serving many tenants has half its cap of invocations in flight: only then are shares enforced. */
-    private boolean pressured(ScriptRef shared) {
-        return directory.script(shared).map(s -> inFlight.getOrDefault(s.id(), 0))
-                .orElse(0) >= limits.concurrentInvocations() / 2;
+    private String dispatchRefusal(ScriptRef via, String script, TenantShares.Taken refused) {
+        int cap = limits.concurrentInvocations();
+        return refused instanceof TenantShares.OverShare
+                ? "Worker is overloaded: " + shares.share() + " calls of '" + via.name() + "' already wait for user "
+                        + "worker '" + script + "', a quarter of the " + cap + " invocations in flight it may have "
+                        + "([limits] concurrent-invocations), and it has half of them in flight; try again."
+                : "Worker is overloaded: '" + via.name() + "' has three quarters of the " + cap + " invocations in "
+                        + "flight it may have ([limits] concurrent-invocations) and keeps the rest for user workers it "
+                        + "is not calling yet; user worker '" + script + "' has calls waiting already; try again.";
     }
 
     /** A call refused for its share: counted as shed, failing with {@code message}. */
@@ -549,15 +548,18 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         // One level deeper than the user worker whose fetch this is: a chain through an outbound
         // worker that calls back into the namespace meets the depth limit like any other. The
         // outbound worker is the platform's: it has the platform's limits, not what the user worker has left.
-        Optional<Runnable> held = shares.take(TenantShares.Role.OUTBOUND, ref, user, () -> pressured(ref));
-        if (held.isEmpty()) {
-            return refusedShare(user, "Worker is overloaded: this worker's subrequests already hold their share of the "
-                    + "platform's outbound worker, which is busy; wait for some to finish.");
+        TenantShares.Taken taken = shares.take(TenantShares.Role.OUTBOUND, ref, user, () -> inFlight(ref));
+        if (!(taken instanceof TenantShares.Held held)) {
+            return refusedShare(user, taken instanceof TenantShares.OverShare
+                    ? "Worker is overloaded: this worker's subrequests already hold their share of the platform's "
+                            + "outbound worker, which is busy; wait for some to finish."
+                    : "Worker is overloaded: the platform's outbound worker is nearly full and keeps what is left for "
+                            + "workers with no subrequests through it; wait for some of this worker's to finish.");
         }
-        return TenantShares.heldUntilRead(startOrRelease(held.get(), () -> invoke(ref, request, new Call(limits.invocation(),
+        return TenantShares.heldUntilRead(startOrRelease(held.release(), () -> invoke(ref, request, new Call(limits.invocation(),
                 outbound.paramsJson(), Optional.empty(), Entrypoint.DEFAULT,
                 new Caller(caller.depth() + 1, Optional.empty(), caller.requestId(), caller.fromTail())
-                        .onBehalfOf(caller.onBehalfOf().orElse(user))))), held.get());
+                        .onBehalfOf(caller.onBehalfOf().orElse(user))))), held.release());
     }
 
     /** The observer of one event of a WebSocket a script's isolate accepted: a tail of the script sees it. */

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * How much of a worker that serves every tenant one tenant may hold: a dispatch worker's
@@ -15,8 +15,11 @@ import java.util.function.BooleanSupplier;
  * ({@code [limits] concurrent-invocations}) for all; a user worker that answers slowly, or
  * sends its subrequests to a server that never answers, would otherwise fill it, and every other
  * tenant's requests would be refused. Once the shared worker has half its cap in flight, a
- * tenant holding a quarter of it has further calls refused at once; the others still get theirs.
- * A call is held until its answer's body has been read, or cancelled.
+ * tenant holding a quarter of it has further calls refused at once; and once it has three
+ * quarters in flight, the last quarter is kept for tenants holding none: a tenant that holds a
+ * call already waits for it. So a few tenants cannot fill the cap, only as many as the last
+ * quarter has places, each holding one call. A call is held until its answer's body has been
+ * read, or cancelled.
  */
 final class TenantShares {
     /** What the shared worker is to the tenant: a call of one may also be a call of the other, counted apart. */
@@ -26,10 +29,28 @@ final class TenantShares {
     }
 
     private final ConcurrentHashMap<Key, Integer> held = new ConcurrentHashMap<>();
+    private final int cap;
     private final int share;
+
+    /** What {@link #take} answers: the call held, or refused for one of two reasons. */
+    sealed interface Taken {
+    }
+
+    /** The call is held; {@code release} lets it go (once). */
+    record Held(Runnable release) implements Taken {
+    }
+
+    /** The tenant holds its quarter of a worker with half its cap in flight. */
+    record OverShare() implements Taken {
+    }
+
+    /** The worker has three quarters of its cap in flight, the rest kept for tenants holding none, and this one holds some. */
+    record Reserved() implements Taken {
+    }
 
     /** @param cap the invocations in flight a worker may have; a tenant holds at most a quarter (at least 1) under pressure */
     TenantShares(int cap) {
+        this.cap = cap;
         this.share = Math.max(1, cap / 4);
     }
 
@@ -39,18 +60,24 @@ final class TenantShares {
     }
 
     /**
-     * Counts one more call of {@code holder} held by {@code shared}: what lets it go (once), or
-     * empty when {@code holder} has its share and {@code pressured} says the shared worker has half
-     * its cap in flight.
+     * Counts one more call of {@code holder} held by {@code shared}, which has {@code inFlight}
+     * invocations in flight: held, or refused when {@code holder} holds calls already and the
+     * shared worker is past half its cap (with {@code holder} at its share) or past three quarters.
      */
-    Optional<Runnable> take(Role role, ScriptRef shared, ScriptRef holder, BooleanSupplier pressured) {
+    Taken take(Role role, ScriptRef shared, ScriptRef holder, IntSupplier inFlight) {
         Key key = new Key(role, shared, holder);
-        if (held.merge(key, 1, Integer::sum) > share && pressured.getAsBoolean()) {
-            release(key);
-            return Optional.empty();
+        int holding = held.merge(key, 1, Integer::sum);
+        if (holding > 1) {
+            int busy = inFlight.getAsInt();
+            Taken refused = holding > share && busy >= cap / 2 ? new OverShare()
+                    : busy >= cap - cap / 4 ? new Reserved() : null;
+            if (refused != null) {
+                release(key);
+                return refused;
+            }
         }
         AtomicBoolean released = new AtomicBoolean();
-        return Optional.of(() -> {
+        return new Held(() -> {
             if (released.compareAndSet(false, true)) {
                 release(key);
             }

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A dispatch worker and an outbound worker serve every tenant from one cap of invocations in
- * flight: once half of it is in flight, one user worker holds at most a quarter of it, so a
- * tenant whose requests wait on a server that does not answer cannot have everyone else's refused.
+ * flight: once half of it is in flight, one user worker holds at most a quarter of it, and once
+ * three quarters are, only user workers holding no call get one; so a few tenants whose
+ * requests wait on a server that does not answer cannot have everyone else's refused.
  */
 class TenantSharesTest {
     @TempDir
@@ -125,6 +126,57 @@ class TenantSharesTest {
                     + "subrequests already hold their share of the platform's outbound worker, which is busy; wait for some "
                     + "to finish.");
             assertThat(t.worker("GET", "slow.shares.test", "/", null).body()).as("its share given back").isEqualTo("slow held");
+        } finally {
+            clients.shutdownNow();
+            hold.close();
+        }
+    }
+
+    @Test
+    void a_few_tenants_cannot_fill_a_dispatch_worker_its_last_quarter_goes_to_tenants_holding_no_call() throws Exception {
+        Hold hold = new Hold();
+        // 8 invocations in flight: past 4 a user worker keeps to 2 calls; past 6 only one that holds none gets a call.
+        Limits limits = new Limits(30_000, 128, 50, 10L * 1024 * 1024, 1_000, 128 * 1024, 60_000, 100, 8);
+        ExecutorService clients = Executors.newFixedThreadPool(12);
+        try (TestServer t = new TestServer(dir, List.of(Route.parse("*.shares.test/*=front")), limits,
+                new EgressPolicy(List.of("127.0.0.1"), List.of()))) {
+            t.createNamespace("shares");
+            t.deploy("/workers/scripts/front", "{\"main_module\":\"f.js\",\"bindings\":[{\"type\":\"dispatch_namespace\","
+                    + "\"name\":\"NS\",\"namespace\":\"shares\"}]}", "f.js", DISPATCHER);
+            String ns = "/workers/dispatch/namespaces/shares/scripts/";
+            List<String> slowOnes = List.of("slow1", "slow2", "slow3", "slow4");
+            for (String slowOne : slowOnes) {
+                t.deploy(ns + slowOne, "{\"main_module\":\"s.js\"}", "s.js", "export default { async fetch() {"
+                        + " const r = await fetch('" + hold.url() + "'); return new Response('slow ' + await r.text()); } };");
+            }
+            t.deploy(ns + "quick", "{\"main_module\":\"q.js\"}", "q.js",
+                    "export default { fetch() { return new Response('quick'); } };");
+
+            // Each slow tenant in turn sends requests that wait on the origin until one is refused.
+            List<Future<TestServer.Reply>> held = new ArrayList<>();
+            List<String> refusals = new ArrayList<>();
+            for (String slowOne : slowOnes) {
+                for (int i = 0; i < 8; i++) {
+                    int before = hold.arrived.get();
+                    Future<TestServer.Reply> reply = clients.submit(() -> t.worker("GET", slowOne + ".shares.test", "/", null));
+                    Await.value(() -> hold.arrived.get() > before || reply.isDone() ? Boolean.TRUE : null,
+                            "a request of " + slowOne + " waiting on the origin, or refused");
+                    if (reply.isDone()) {
+                        refusals.add(slowOne + ": " + reply.get().body());
+                        break;
+                    }
+                    held.add(reply);
+                }
+            }
+            assertThat(hold.arrived.get()).as("requests waiting on the origin").isEqualTo(7);
+            assertThat(refusals).contains("slow3: caught: Worker is overloaded: 'front' has three quarters of the 8 "
+                    + "invocations in flight it may have ([limits] concurrent-invocations) and keeps the rest for user "
+                    + "workers it is not calling yet; user worker 'slow3' has calls waiting already; try again.");
+            assertThat(t.worker("GET", "quick.shares.test", "/", null).body()).as("another tenant").isEqualTo("quick");
+            hold.release.countDown();
+            for (Future<TestServer.Reply> r : held) {
+                assertThat(r.get(60, TimeUnit.SECONDS).body()).isEqualTo("slow held");
+            }
         } finally {
             clients.shutdownNow();
             hold.close();
