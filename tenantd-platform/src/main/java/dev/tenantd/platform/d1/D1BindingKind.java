@@ -72,11 +72,12 @@ public final class D1BindingKind implements BindingKind {
         try {
             JsonNode args = D1Wire.JSON.readTree(call.args());
             CompletableFuture<ChannelReply> reply = switch (call.operation()) {
-                case "query" -> d1.query(scope.accountId(), uuid, statements(args)).thenApply(results -> {
+                case "query" -> d1.query(scope.accountId(), uuid, statements(args), D1Databases.byWorker(scope.script()))
+                        .thenApply(results -> {
                     D1Wire.Packed packed = D1Wire.packed(results.stream().map(List::getLast).toList());
                     return ChannelReply.data(packed.text(), packed.bytes());
                 });
-                case "exec" -> d1.exec(scope.accountId(), uuid, args.path("sql").asText())
+                case "exec" -> d1.exec(scope.accountId(), uuid, args.path("sql").asText(), D1Databases.byWorker(scope.script()))
                         .thenApply(r -> ChannelReply.data(D1Wire.JSON.createObjectNode().put("count", r.count())
                                 .put("duration", r.durationMs()).toString()));
                 default -> BindingKind.super.call(stored, call, scope);

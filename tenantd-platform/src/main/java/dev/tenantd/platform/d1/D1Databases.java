@@ -77,11 +77,11 @@ public final class D1Databases implements AutoCloseable {
                         limits.databasesPerAccount())
                         .orElseThrow(() -> new D1Exception(D1Exception.Kind.NAME_TAKEN,
                                 "A database with that name already exists: '" + name + "'")))
-                .thenCompose(db -> engine.create(accountId, uuid).handle((ok, error) -> {
+                .thenCompose(db -> engine.create(byApi(accountId), uuid).handle((ok, error) -> {
                     if (error != null) {
                         // Whatever file the failed start made goes, then its row (the next start's sweep
                         // sets the file aside if this cannot delete it).
-                        engine.delete(accountId, uuid).whenComplete((deleted, failed) -> catalogue.delete(accountId, uuid));
+                        engine.delete(byApi(accountId), uuid).whenComplete((deleted, failed) -> catalogue.delete(accountId, uuid));
                         throw new java.util.concurrent.CompletionException(error);
                     }
                     return db;
@@ -100,7 +100,7 @@ public final class D1Databases implements AutoCloseable {
 
     /** A database and the size of its file, its tables counted. */
     public CompletableFuture<Info> info(String accountId, String idOrName) {
-        return get(accountId, idOrName).thenCompose(db -> engine.withDatabase(accountId, db.uuid(), open -> {
+        return get(accountId, idOrName).thenCompose(db -> engine.withDatabase(byApi(accountId), db.uuid(), open -> {
             try {
                 return new Info(db, open.size(), open.tableCount());
             } catch (java.sql.SQLException e) {
@@ -121,7 +121,7 @@ public final class D1Databases implements AutoCloseable {
      */
     public CompletableFuture<Void> delete(String accountId, String idOrName) {
         return engine.background(() -> find(accountId, idOrName))
-                .thenCompose(db -> engine.delete(accountId, db.uuid()).thenApply(deleted -> db))
+                .thenCompose(db -> engine.delete(byApi(accountId), db.uuid()).thenApply(deleted -> db))
                 .thenCompose(db -> engine.background(() -> {
                     known.remove(db.uuid());
                     if (!catalogue.delete(accountId, db.uuid())) {
@@ -145,13 +145,41 @@ public final class D1Databases implements AutoCloseable {
      * SQL statements its text holds (one, unless it holds several and no parameters).
      */
     public CompletableFuture<List<List<D1Result>>> query(String accountId, String uuid, List<D1Statement> statements) {
-        return existing(accountId, uuid).thenCompose(db -> engine.withDatabase(accountId, db.uuid(),
+        return query(accountId, uuid, statements, byApi(accountId));
+    }
+
+    /**
+     * {@link #query(String, String, List)} for {@code asker}: a worker's calls ({@link #byWorker})
+     * hold at most half the threads, so do an account's calls through the API ({@link #byApi}).
+     */
+    public CompletableFuture<List<List<D1Result>>> query(String accountId, String uuid, List<D1Statement> statements,
+            String asker) {
+        return existing(accountId, uuid).thenCompose(db -> engine.withDatabase(asker, db.uuid(),
                 open -> open.run(statements, OpenDatabase.Mode.QUERY)));
     }
 
     /** D1's {@code exec()}: a script of statements, in one transaction. */
     public CompletableFuture<ExecResult> exec(String accountId, String uuid, String sql) {
-        return existing(accountId, uuid).thenCompose(db -> engine.withDatabase(accountId, db.uuid(), open -> open.exec(sql)));
+        return exec(accountId, uuid, sql, byApi(accountId));
+    }
+
+    /** {@link #exec(String, String, String)} for {@code asker}. */
+    public CompletableFuture<ExecResult> exec(String accountId, String uuid, String sql, String asker) {
+        return existing(accountId, uuid).thenCompose(db -> engine.withDatabase(asker, db.uuid(), open -> open.exec(sql)));
+    }
+
+    /**
+     * The asker of a worker's calls. In a Workers for Platforms deployment every tenant's
+     * databases are in the platform's account, so a share per account would make all of them
+     * share half the threads, and two tenants' slow queries would hold them.
+     */
+    public static String byWorker(dev.tenantd.platform.ScriptRef script) {
+        return "worker " + script;
+    }
+
+    /** The asker of an account's calls through the API. */
+    public static String byApi(String accountId) {
+        return "account " + accountId;
     }
 
     /** The import flow of {@code wrangler d1 execute --file}: first a place to upload the file to. */
@@ -189,7 +217,7 @@ public final class D1Databases implements AutoCloseable {
         Objects.requireNonNull(filename, "filename");
         Objects.requireNonNull(etag, "etag");
         return existing(accountId, uuid).thenCompose(db -> engine.background(() -> imports.take(db, filename, etag)))
-                .thenCompose(sql -> engine.withDatabase(accountId, uuid, open -> {
+                .thenCompose(sql -> engine.withDatabase(byApi(accountId), uuid, open -> {
                     long started = System.nanoTime();
                     List<D1Result> results = open.run(List.of(new D1Statement(sql, List.of())), OpenDatabase.Mode.IMPORT)
                             .getFirst();

@@ -27,11 +27,14 @@ final class D1Engine implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(D1Engine.class);
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
+    /** The asker of the engine's own calls (closing files beyond the open limit). */
+    private static final String INTERNAL = "tenantd";
+
     private final Path dir;
     private final D1Limits limits;
     private final ThreadPoolExecutor pool;
-    /** One account's calls hold at most half the threads (at least one). */
-    private final AccountShares<Lane> shares;
+    /** One asker's calls hold at most half the threads (at least one). */
+    private final AskerShares<Lane> shares;
     /** Lanes by database id, in order of last use (access order). */
     private final LinkedHashMap<String, Lane> lanes = new LinkedHashMap<>(16, 0.75f, true);
     private int openCount;
@@ -39,7 +42,7 @@ final class D1Engine implements AutoCloseable {
     D1Engine(Path dir, D1Limits limits) {
         this.dir = dir;
         this.limits = limits;
-        this.shares = new AccountShares<>(Math.max(1, limits.threads() / 2));
+        this.shares = new AskerShares<>(Math.max(1, limits.threads() / 2));
         AtomicInteger ids = new AtomicInteger();
         // One slot per database that may wait, and a few more for the catalogue's own work.
         this.pool = new ThreadPoolExecutor(limits.threads(), limits.threads(), 60, TimeUnit.SECONDS,
@@ -85,10 +88,13 @@ final class D1Engine implements AutoCloseable {
         return result;
     }
 
-    /** Runs work with the database's open file, after the database's earlier calls. */
-    <T> CompletableFuture<T> withDatabase(String accountId, String uuid, Function<OpenDatabase, T> work) {
+    /**
+     * Runs work with the database's open file, after the database's earlier calls, on one of
+     * the threads {@code asker} (a worker, or an account through the API) may hold.
+     */
+    <T> CompletableFuture<T> withDatabase(String asker, String uuid, Function<OpenDatabase, T> work) {
         Path file = file(uuid);
-        return lane(accountId, uuid).submit(lane -> {
+        return lane(uuid).submit(asker, lane -> {
             if (lane.db != null && !lane.db.isOpen()) {
                 lane.closeFile();
             }
@@ -101,9 +107,9 @@ final class D1Engine implements AutoCloseable {
     }
 
     /** Creates the database's file (empty, in WAL mode). */
-    CompletableFuture<Void> create(String accountId, String uuid) {
+    CompletableFuture<Void> create(String asker, String uuid) {
         Path file = file(uuid);
-        return lane(accountId, uuid).submit(lane -> {
+        return lane(uuid).submit(asker, lane -> {
             try {
                 Files.createDirectories(dir);
             } catch (IOException e) {
@@ -160,9 +166,9 @@ final class D1Engine implements AutoCloseable {
     }
 
     /** Closes the database and deletes its files, after its earlier calls. */
-    CompletableFuture<Void> delete(String accountId, String uuid) {
+    CompletableFuture<Void> delete(String asker, String uuid) {
         Path file = file(uuid);
-        CompletableFuture<Void> done = lane(accountId, uuid).submit(lane -> {
+        CompletableFuture<Void> done = lane(uuid).submit(asker, lane -> {
             lane.closeFile();
             for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
                 try {
@@ -180,9 +186,9 @@ final class D1Engine implements AutoCloseable {
         });
     }
 
-    private Lane lane(String accountId, String uuid) {
+    private Lane lane(String uuid) {
         synchronized (lanes) {
-            return lanes.computeIfAbsent(uuid, id -> new Lane(accountId));
+            return lanes.computeIfAbsent(uuid, id -> new Lane());
         }
     }
 
@@ -199,7 +205,7 @@ final class D1Engine implements AutoCloseable {
                 if (!e.getKey().equals(uuid) && lane.hasOpenFile && !lane.closing) {
                     lane.closing = true;
                     excess--;
-                    lane.submit(l -> {
+                    lane.submit(INTERNAL, l -> {
                         l.closeFile();
                         return null;
                     }).whenComplete((ignored, refused) -> {
@@ -238,10 +244,9 @@ final class D1Engine implements AutoCloseable {
     /**
      * One database's calls, run one at a time in order on the pool. A lane with calls is
      * "running" from its first call until its queue is empty, whether a call is on a thread
-     * or the lane waits for its account's share of the threads.
+     * or the lane waits for a share of the threads of its next call's asker.
      */
     private final class Lane {
-        private final String accountId;
         private final Queue<Task> queue = new ArrayDeque<>();
         private boolean running;
         /** Touched only by the task the lane is running. */
@@ -249,11 +254,7 @@ final class D1Engine implements AutoCloseable {
         private volatile boolean hasOpenFile;
         private volatile boolean closing;
 
-        Lane(String accountId) {
-            this.accountId = accountId;
-        }
-
-        <T> CompletableFuture<T> submit(Function<Lane, T> work) {
+        <T> CompletableFuture<T> submit(String asker, Function<Lane, T> work) {
             CompletableFuture<T> result = new CompletableFuture<>();
             Task task = new Task(() -> {
                 try {
@@ -264,7 +265,7 @@ final class D1Engine implements AutoCloseable {
                     hasOpenFile = db != null && db.isOpen();
                     result.completeExceptionally(e);
                 }
-            }, () -> result.completeExceptionally(overloaded()));
+            }, () -> result.completeExceptionally(overloaded()), asker);
             synchronized (this) {
                 if (queue.size() >= limits.queuedPerDatabase()) {
                     result.completeExceptionally(overloaded());
@@ -279,23 +280,23 @@ final class D1Engine implements AutoCloseable {
             return result;
         }
 
-        /** Starts the next call once the account has a thread to spare; called with the lane's lock held. */
+        /** Starts the next call once its asker has a thread to spare; called with the lane's lock held. */
         private void next() {
             if (queue.isEmpty()) {
                 running = false;
-            } else if (shares.takeOrWait(accountId, this)) {
+            } else if (shares.takeOrWait(queue.peek().asker(), this)) {
                 dispatch();
             }
         }
 
-        /** The account's share passed to this lane, which was waiting for it. */
+        /** The share of its next call's asker passed to this lane, which was waiting for it (its next call is still the same). */
         void resume() {
             synchronized (this) {
                 dispatch();
             }
         }
 
-        /** Runs the next call on the pool, holding one of the account's shares; called with the lane's lock held. */
+        /** Runs the next call on the pool, holding one of its asker's shares; called with the lane's lock held. */
         private void dispatch() {
             Task task = queue.poll();
             try {
@@ -303,7 +304,7 @@ final class D1Engine implements AutoCloseable {
                     try {
                         task.run().run();
                     } finally {
-                        shares.giveBack(accountId).ifPresent(Lane::resume);
+                        shares.giveBack(task.asker()).ifPresent(Lane::resume);
                         synchronized (this) {
                             next();
                         }
@@ -314,7 +315,7 @@ final class D1Engine implements AutoCloseable {
                 task.reject().run();
                 queue.forEach(t -> t.reject().run());
                 queue.clear();
-                shares.giveBack(accountId).ifPresent(Lane::resume);
+                shares.giveBack(task.asker()).ifPresent(Lane::resume);
             }
         }
 
@@ -330,7 +331,7 @@ final class D1Engine implements AutoCloseable {
         }
     }
 
-    /** A lane's call, and what tells its caller when the pool refuses it. */
-    private record Task(Runnable run, Runnable reject) {
+    /** A lane's call, what tells its caller when the pool refuses it, and whose share of the threads it takes. */
+    private record Task(Runnable run, Runnable reject, String asker) {
     }
 }

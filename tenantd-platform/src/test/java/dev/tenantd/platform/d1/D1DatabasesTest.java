@@ -319,6 +319,31 @@ class D1DatabasesTest {
     }
 
     @Test
+    void workers_of_one_account_with_slow_queries_leave_threads_for_its_other_workers() {
+        d1.close();
+        D1Limits four = new D1Limits(Duration.ofSeconds(8), 1 << 20, 1L << 30, 1 << 20, 8, 4, 100, 10);
+        d1 = D1Databases.open(dir, new MemoryD1Catalogue(), four);
+        String forever = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+        // As in Workers for Platforms: every tenant's database in the platform's one account.
+        List<String> hogs = List.of("hog0", "hog1", "hog2", "hog3").stream()
+                .map(name -> await(d1.create("platform", name)).uuid()).toList();
+        String other = await(d1.create("platform", "quick")).uuid();
+        // Four threads, one worker's calls hold at most two: a tenant with slow queries on three
+        // databases runs two of them, another tenant's runs too, and a third tenant gets the last.
+        List<String> askers = List.of("hog-a", "hog-a", "hog-a", "hog-b");
+        List<CompletableFuture<List<List<D1Result>>>> slow = new java.util.ArrayList<>();
+        for (int i = 0; i < hogs.size(); i++) {
+            slow.add(d1.query("platform", hogs.get(i), List.of(D1Statement.of(forever)),
+                    D1Databases.byWorker(new dev.tenantd.platform.ScriptRef("platform", "tenants", askers.get(i)))));
+        }
+        assertThat(await(d1.query("platform", other, List.of(D1Statement.of("SELECT 1 AS one")),
+                D1Databases.byWorker(new dev.tenantd.platform.ScriptRef("platform", "tenants", "bystander"))))
+                .getFirst().getFirst().rows()).hasSize(1);
+        assertThat(slow).noneMatch(CompletableFuture::isDone);
+        slow.forEach(f -> f.cancel(false));
+    }
+
+    @Test
     void the_write_ahead_log_is_cut_back_after_a_large_transaction() {
         Path wal = dir.resolve("d1").resolve(id + ".sqlite-wal");
         one("CREATE TABLE t (v BLOB)");
