@@ -5,11 +5,15 @@ import dev.tenantd.runtime.Outcome;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
+import io.vertx.core.Context;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -21,11 +25,15 @@ import java.util.function.BooleanSupplier;
  *
  * <p>A requester (a worker) runs at most {@link #PER_REQUESTER} lookups at once; its further
  * lookups wait in a queue of its own. One worker's names that never answer so hold a few
- * threads, not all of them, and other workers' lookups go on.
+ * threads, not all of them, and other workers' lookups go on, until 32 workers do so at once.
  */
 final class NameLookups implements AutoCloseable {
-    /** Lookups running at once; more wait for one of them. */
-    static final int THREADS = 32;
+    /**
+     * Lookups running at once; more wait for one of them. Enough that the hanging lookups of
+     * 32 workers whose names never answer fill them (each such lookup holds its thread for as
+     * long as the system's resolver keeps trying); threads are started as lookups need them.
+     */
+    static final int THREADS = 128;
     /** Lookups one requester runs at once. */
     static final int PER_REQUESTER = 4;
     /**
@@ -34,7 +42,8 @@ final class NameLookups implements AutoCloseable {
      */
     static final int MAX_WAITING = 10_000;
 
-    private final WorkerExecutor executor;
+    private final Vertx vertx;
+    private final ThreadPoolExecutor executor;
     private final Lookup lookup;
     /** Requesters with lookups running, and the lookups each has waiting; guarded by {@code this}. */
     private final Map<Object, ArrayDeque<BooleanSupplier>> lanes = new HashMap<>();
@@ -51,7 +60,15 @@ final class NameLookups implements AutoCloseable {
     }
 
     NameLookups(Vertx vertx, Lookup lookup) {
-        this.executor = vertx.createSharedWorkerExecutor("tenantd-name-lookups", THREADS);
+        this.vertx = vertx;
+        AtomicInteger ids = new AtomicInteger();
+        // Threads come as lookups need them and go after a minute without one.
+        this.executor = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "tenantd-name-lookup-" + ids.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.executor.allowCoreThreadTimeOut(true);
         this.lookup = lookup;
     }
 
@@ -70,6 +87,8 @@ final class NameLookups implements AutoCloseable {
             }
         }
         Promise<InetAddress> result = Promise.promise();
+        // The answer comes on the asker's context, as other I/O does.
+        Context context = vertx.getOrCreateContext();
         // Starts the lookup, or fails it at once when its fetch was cancelled meanwhile (false):
         // then its place goes to the next waiting lookup.
         BooleanSupplier turn = () -> {
@@ -77,10 +96,25 @@ final class NameLookups implements AutoCloseable {
                 result.fail(new InvocationException(Outcome.EXCEPTION, "Error", what + " was cancelled."));
                 return false;
             }
-            executor.executeBlocking(() -> lookup.resolve(host, policies, what), false).onComplete(ar -> {
-                next(requester);
-                result.handle(ar);
-            });
+            try {
+                executor.execute(() -> {
+                    Future<InetAddress> answer;
+                    try {
+                        answer = Future.succeededFuture(lookup.resolve(host, policies, what));
+                    } catch (Throwable e) {
+                        answer = Future.failedFuture(e);
+                    }
+                    Future<InetAddress> done = answer;
+                    context.runOnContext(v -> {
+                        next(requester);
+                        result.handle(done);
+                    });
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                result.fail(new InvocationException(Outcome.EXCEPTION, "Error", what + " was cancelled: the server is "
+                        + "shutting down."));
+                return false;
+            }
             return true;
         };
         boolean now;
@@ -137,6 +171,6 @@ final class NameLookups implements AutoCloseable {
 
     @Override
     public void close() {
-        executor.close();
+        executor.shutdownNow();
     }
 }

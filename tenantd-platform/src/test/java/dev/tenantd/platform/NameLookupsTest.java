@@ -83,6 +83,26 @@ class NameLookupsTest {
     }
 
     @Test
+    void thirty_one_workers_whose_names_never_answer_leave_threads_for_the_others() throws Exception {
+        List<Future<InetAddress>> hogs = new ArrayList<>();
+        for (int worker = 0; worker < 31; worker++) {
+            for (int i = 0; i < NameLookups.PER_REQUESTER; i++) {
+                hogs.add(lookups.resolve("slow.w" + worker + "n" + i + ".test", OPEN, "fetch", "hog" + worker, () -> false));
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (hanging.size() < 31 * NameLookups.PER_REQUESTER && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        assertThat(hanging).as("lookups hanging, each worker's on threads of their own").hasSize(31 * NameLookups.PER_REQUESTER);
+        assertThat(await(lookups.resolve("quick.test", OPEN, "fetch", "bystander", () -> false)))
+                .isEqualTo(InetAddress.getLoopbackAddress());
+        assertThat(hogs).noneMatch(Future::isComplete);
+        answer.countDown();
+        hogs.forEach(NameLookupsTest::await);
+    }
+
+    @Test
     void lanes_hold_when_lookups_arrive_from_many_threads_at_once() throws Exception {
         CountDownLatch go = new CountDownLatch(1);
         List<Future<InetAddress>> all = java.util.Collections.synchronizedList(new ArrayList<>());
