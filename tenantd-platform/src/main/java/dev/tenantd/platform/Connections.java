@@ -14,7 +14,12 @@ public final class Connections {
      * byte is written, so the part written of the one being sent is taken off.
      */
     public static long unsentBytes(HttpConnection connection) {
-        io.netty.channel.ChannelOutboundBuffer buffer = ((ConnectionBase) connection).channel().unsafe().outboundBuffer();
+        return unsentBytes(((ConnectionBase) connection).channel());
+    }
+
+    /** {@link #unsentBytes(HttpConnection)} of a channel. */
+    public static long unsentBytes(io.netty.channel.Channel channel) {
+        io.netty.channel.ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
         return buffer == null ? 0 : Math.max(0, buffer.totalPendingWriteBytes() - buffer.currentProgress());
     }
 }

@@ -68,6 +68,9 @@ public final class Egress implements AutoCloseable {
      */
     static final int MAX_CONNECTIONS_PER_ORIGIN = 2 * OutboundConnections.PER_REQUESTER;
     private final OutboundConnections connections = new OutboundConnections();
+    /** Connections to origins open now, in use or idle in the pools. */
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    private final int keptOpen;
     private final NameLookups lookups;
     private final TcpEgress tcp;
     private final OutboundWebSockets webSockets;
@@ -97,6 +100,13 @@ public final class Egress implements AutoCloseable {
      */
     public Egress(Vertx vertx, Supplier<String> apiAddress, Supplier<Set<Integer>> listenerPorts, BodyBudget bodies,
             long maxBodyBytes, java.util.Optional<io.vertx.core.net.TrustOptions> socketTrust) {
+        this(vertx, apiAddress, listenerPorts, bodies, maxBodyBytes, socketTrust, OutboundConnections.TOTAL);
+    }
+
+    /** @param keptOpen the connections to origins, in use or idle, past which none is kept for another request */
+    Egress(Vertx vertx, Supplier<String> apiAddress, Supplier<Set<Integer>> listenerPorts, BodyBudget bodies,
+            long maxBodyBytes, java.util.Optional<io.vertx.core.net.TrustOptions> socketTrust, int keptOpen) {
+        this.keptOpen = keptOpen;
         this.vertx = vertx;
         this.listenerPorts = listenerPorts;
         this.lookups = new NameLookups(vertx);
@@ -115,8 +125,23 @@ public final class Egress implements AutoCloseable {
                 // Vert.x keeps 5 connections per origin and queues the rest: one tenant's slow
                 // downloads or event streams would hold up every other tenant's requests there.
                 .with(new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_ORIGIN))
-                .withConnectHandler(PromptClose::install)
+                .withConnectHandler(connection -> {
+                    PromptClose.install(connection);
+                    counted(connection);
+                })
                 .build();
+    }
+
+    /**
+     * Counts {@code connection} as open until it closes. The pools keep a connection idle for a
+     * minute after its answer, for the next request to its origin; a worker fetching from ever
+     * new origins (names under a wildcard, ports) would leave thousands of them, uncounted by
+     * {@link OutboundConnections}, and take the process's file descriptors.
+     */
+    private void counted(io.vertx.core.http.HttpConnection connection) {
+        open.incrementAndGet();
+        ((io.vertx.core.net.impl.ConnectionBase) connection).channel().closeFuture()
+                .addListener(closed -> open.decrementAndGet());
     }
 
     /**
@@ -299,6 +324,10 @@ public final class Egress implements AutoCloseable {
             // A client's GET with a body, handed on: an origin that ignores bodies on GET would read
             // its bytes as a request of their own, answered to whoever's request comes next on the
             // pooled connection. Such a request has a connection to itself.
+            headers.set("connection", "close");
+        }
+        if (open.get() >= keptOpen) {
+            // As many connections are open as may be: this one closes after its answer.
             headers.set("connection", "close");
         }
         options.setHeaders(headers);

@@ -99,6 +99,40 @@ public final class PromptClose {
         }
     }
 
+    /** Cuts {@code channel} off now: closed with a reset, past every handler, dropping what is queued. */
+    public static void cutOff(Channel channel) {
+        channel.eventLoop().execute(() -> cutOff(channel, channel.voidPromise()));
+    }
+
+    /**
+     * Cuts {@code channel} off if it is still open {@code delayMs} from now, or sooner once its
+     * peer has taken none of the bytes queued on it for {@link #STALL_MS}: for a close that is
+     * itself a message (a WebSocket's close frame, an HTTP answer), queued behind bytes that a
+     * peer that stopped reading never takes. A peer that reads, however slowly, gets it.
+     */
+    public static void cutOffIfOpenAfter(Channel channel, long delayMs) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
+        channel.eventLoop().execute(() -> watch(channel, deadline, Connections.unsentBytes(channel)));
+    }
+
+    /** How long a closing connection's peer may take none of what is queued before it is cut off. */
+    public static final long STALL_MS = 2_000;
+
+    private static void watch(Channel channel, long deadline, long unsentBefore) {
+        long wait = Math.min(STALL_MS, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        channel.eventLoop().schedule(() -> {
+            if (!channel.isOpen()) {
+                return;
+            }
+            long unsent = Connections.unsentBytes(channel);
+            if (System.nanoTime() - deadline >= 0 || unsent > 0 && unsent >= unsentBefore) {
+                cutOff(channel, channel.voidPromise());
+            } else {
+                watch(channel, deadline, unsent);
+            }
+        }, Math.max(1, wait), TimeUnit.MILLISECONDS);
+    }
+
     private static void cutOffAfterGrace(ChannelHandlerContext ctx, Channel channel) {
         ctx.executor().schedule(() -> {
             if (channel.isOpen()) {

@@ -301,6 +301,10 @@ final class ConnectionClock extends ChannelDuplexHandler {
                 default -> "idle";
             });
             done = true;
+            if (phase == Phase.SENDING) {
+                // With a reset: the kernel drops what the client left unread, rather than keep it for minutes.
+                ctx.channel().config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+            }
             ctx.close();
             return;
         }
@@ -324,5 +328,7 @@ final class ConnectionClock extends ChannelDuplexHandler {
             return;
         }
         ctx.writeAndFlush(reply.toResponse()).addListener(ChannelFutureListener.CLOSE);
+        // A client that takes none of it (its window full of an earlier answer) would keep it waiting.
+        dev.tenantd.platform.PromptClose.cutOffIfOpenAfter(ctx.channel(), dev.tenantd.platform.PromptClose.GRACE_MS);
     }
 }

@@ -48,11 +48,14 @@ final class ConnectionGuard implements Handler<HttpConnection> {
     }
 
     /**
-     * Closes the connection at once, dropping what is still queued for the client (Vert.x's own
-     * close waits until that has been written, which a client that reads nothing never allows).
+     * Closes the connection at once, dropping what is still queued for the client, in the server
+     * and in the kernel (Vert.x's own close waits until that has been written, which a client that
+     * reads nothing never allows).
      */
     static void closeNow(HttpConnection connection) {
         Channel channel = ((ConnectionBase) connection).channel();
+        // With a reset: the kernel drops what is queued too, rather than keep it for minutes.
+        channel.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
         // From the clock toward the socket, past Vert.x's handler, which would queue the close after those writes.
         ChannelHandlerContext clock = channel.pipeline().context(CLOCK);
         if (clock != null) {

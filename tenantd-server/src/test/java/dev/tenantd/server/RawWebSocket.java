@@ -56,8 +56,18 @@ final class RawWebSocket implements AutoCloseable {
 
     /** The same with more header lines ({@code "Name: value\r\n"} each), as a browser sends them. */
     static Handshake connect(String url, String subprotocol, String host, String moreHeaders) throws IOException {
+        return connect(url, subprotocol, host, moreHeaders, 0);
+    }
+
+    /** The same on a connection whose receive buffer is {@code receiveBufferBytes} (0: the system's). */
+    static Handshake connect(String url, String subprotocol, String host, String moreHeaders, int receiveBufferBytes)
+            throws IOException {
         URI uri = URI.create(url);
-        Socket socket = new Socket(uri.getHost(), uri.getPort());
+        Socket socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
+        socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()));
         socket.setSoTimeout(15_000);
         byte[] nonce = new byte[16];
         new SecureRandom().nextBytes(nonce);
@@ -155,6 +165,24 @@ final class RawWebSocket implements AutoCloseable {
             if (f.opcode() == opcode || f.opcode() == CLOSE) {
                 return f;
             }
+        }
+    }
+
+    /**
+     * Reads and drops whatever arrives until the connection ends: true when it ends (closed, or
+     * reset), false when nothing arrives for the socket's read time-out while it stays open.
+     */
+    boolean drainsToItsEnd() throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        try {
+            while (in.read(buffer) >= 0) {
+                // dropped
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException open) {
+            return false;
+        } catch (java.net.SocketException reset) {
+            return true;
         }
     }
 

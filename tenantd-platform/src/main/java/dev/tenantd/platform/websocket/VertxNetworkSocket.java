@@ -1,10 +1,13 @@
 package dev.tenantd.platform.websocket;
 
+import dev.tenantd.platform.PromptClose;
 import dev.tenantd.runtime.websocket.WebSocketLimits;
 import dev.tenantd.runtime.websocket.WebSocketMessage;
+import io.netty.channel.Channel;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketBase;
+import io.vertx.core.internal.http.WebSocketInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,12 +43,19 @@ final class VertxNetworkSocket implements NetworkSocket {
 
     @Override
     public void close(int code, String reason) {
+        Channel channel = ((WebSocketInternal) socket).channelHandlerContext().channel();
         if (code == WebSocketLimits.NO_STATUS || code == WebSocketLimits.ABNORMAL) {
             socket.close();
         } else {
             socket.close((short) code, reason);
         }
+        // The closing handshake's time-out counts from when the close frame has left, which,
+        // queued behind what a peer that stopped reading never takes, is never.
+        PromptClose.cutOffIfOpenAfter(channel, CLOSING_MS);
     }
+
+    /** How long a closing connection may stay: Vert.x's closing handshake's 10 s, and the grace for what is queued. */
+    static final long CLOSING_MS = 10_000 + PromptClose.GRACE_MS;
 
     @Override
     public void pause() {
