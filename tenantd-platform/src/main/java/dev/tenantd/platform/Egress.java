@@ -188,6 +188,8 @@ public final class Egress implements AutoCloseable {
     private static final class Exchange {
         final Object requester;
         private HttpClientRequest current;
+        /** Whether {@link #current} is being sent: its head is on its connection, which is its own until answered. */
+        private boolean sending;
         private boolean cancelled;
 
         Exchange(Object requester) {
@@ -200,6 +202,7 @@ public final class Egress implements AutoCloseable {
 
         synchronized void started(HttpClientRequest request) {
             current = request;
+            sending = false;
             if (cancelled) {
                 request.reset();
             }
@@ -208,24 +211,44 @@ public final class Egress implements AutoCloseable {
         synchronized void cancel() {
             cancelled = true;
             if (current != null) {
-                if (!current.response().isComplete()) {
+                if (sending && !current.response().isComplete()) {
                     // Not answered: the request may still be sending to an origin that reads none of it.
                     resetOnClose(current);
                 }
                 current.reset();
             }
         }
+
+        /** {@code request} goes out now. */
+        synchronized HttpClientRequest sending(HttpClientRequest request) {
+            if (current == request) {
+                sending = true;
+            }
+            return request;
+        }
     }
 
     /**
-     * Makes the close of {@code request}'s connection, which resetting a request not yet answered
-     * brings, a TCP reset: the kernel drops the bytes still queued for the origin. A plain close
-     * leaves them to the kernel (megabytes of a body, for minutes) until an origin that has
-     * stopped reading takes them. Only for a request whose connection is its own until answered.
+     * Makes the close of {@code request}'s connection, which resetting a request being sent and
+     * not yet answered brings, a TCP reset: the kernel drops the bytes still queued for the
+     * origin. A plain close leaves them to the kernel (megabytes of a body, for minutes) until an
+     * origin that has stopped reading takes them. Only for such a request: its connection is its
+     * own until answered (one whose head has not gone yet stays in the pool, for others' requests).
      */
     private static void resetOnClose(HttpClientRequest request) {
-        if (request.connection() instanceof io.vertx.core.net.impl.ConnectionBase connection) {
-            connection.channel().config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+        if (!(request.connection() instanceof io.vertx.core.net.impl.ConnectionBase connection)) {
+            return;
+        }
+        io.netty.channel.Channel channel = connection.channel();
+        Runnable mark = () -> {
+            if (channel.isOpen()) {
+                channel.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+            }
+        };
+        if (channel.eventLoop().inEventLoop()) {
+            mark.run();
+        } else {
+            channel.eventLoop().execute(mark);
         }
     }
 
@@ -339,6 +362,7 @@ public final class Egress implements AutoCloseable {
                                 exchange.started(req);
                                 return req;
                             })
+                            .map(exchange::sending)
                             .compose(req -> request.stream().isPresent() ? sendStreamed(req, request.stream().get(), held)
                                     // A larger body goes in pieces as the connection takes them, not copied whole in one turn.
                                     : request.body() != null && request.body().length > BodyStream.CHUNK_BYTES

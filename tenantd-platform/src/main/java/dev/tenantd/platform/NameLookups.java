@@ -31,7 +31,8 @@ final class NameLookups implements AutoCloseable {
     /**
      * Lookups running at once; more wait for one of them. Enough that the hanging lookups of
      * 32 workers whose names never answer fill them (each such lookup holds its thread for as
-     * long as the system's resolver keeps trying); threads are started as lookups need them.
+     * long as the system's resolver keeps trying). A thread starts per lookup until there are
+     * this many, and ends after a minute without one.
      */
     static final int THREADS = 128;
     /** Lookups one requester runs at once. */
@@ -62,7 +63,6 @@ final class NameLookups implements AutoCloseable {
     NameLookups(Vertx vertx, Lookup lookup) {
         this.vertx = vertx;
         AtomicInteger ids = new AtomicInteger();
-        // Threads come as lookups need them and go after a minute without one.
         this.executor = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "tenantd-name-lookup-" + ids.incrementAndGet());
             t.setDaemon(true);

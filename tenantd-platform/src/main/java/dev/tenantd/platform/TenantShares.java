@@ -17,7 +17,7 @@ import java.util.function.IntSupplier;
  * tenant's requests would be refused. Once the shared worker has half its cap in flight, a
  * tenant holding a quarter of it has further calls refused at once; and once it has three
  * quarters in flight, the last quarter is kept for tenants holding none: a tenant that holds a
- * call already waits for it. So a few tenants cannot fill the cap, only as many as the last
+ * call already has further ones refused too. So a few tenants cannot fill the cap, only as many as the last
  * quarter has places, each holding one call. A call is held until its answer's body has been
  * read, or cancelled.
  */

@@ -266,7 +266,19 @@ class TcpEgressTest {
 
     @Test
     void bytes_written_before_close_reach_a_peer_that_reads_them_only_afterwards() throws Exception {
-        java.net.ServerSocket server = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress());
+        writeCloseAndReadAfterwards(false);
+    }
+
+    @Test
+    void bytes_written_before_a_half_close_and_a_close_reach_a_peer_that_reads_them_only_afterwards() throws Exception {
+        writeCloseAndReadAfterwards(true);
+    }
+
+    private void writeCloseAndReadAfterwards(boolean halfClosedFirst) throws Exception {
+        // A small receive buffer: most of what was written is still in the sender's kernel at the close.
+        java.net.ServerSocket server = new java.net.ServerSocket();
+        server.setReceiveBufferSize(4096);
+        server.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 10);
         CompletableFuture<java.net.Socket> accepted = CompletableFuture.supplyAsync(() -> {
             try {
                 return server.accept();
@@ -281,6 +293,9 @@ class TcpEgressTest {
             java.util.Arrays.fill(sent, (byte) 7);
             try (java.net.Socket peer = accepted.get(30, TimeUnit.SECONDS)) {
                 await(socket.write(sent));
+                if (halfClosedFirst) {
+                    await(socket.shutdownOutput());
+                }
                 socket.close();
                 // The peer reads to the end only now, and closes its side on seeing it.
                 assertThat(peer.getInputStream().readAllBytes()).isEqualTo(sent);
@@ -290,7 +305,7 @@ class TcpEgressTest {
     }
 
     @Test
-    void close_ends_a_connection_at_once_even_when_its_peer_has_stopped_reading() throws Exception {
+    void close_ends_a_connection_soon_even_when_its_peer_has_stopped_reading() throws Exception {
         // A small receive buffer that its owner never empties: the kernel takes few of the bytes queued.
         NetServer server = server(new NetServerOptions().setReceiveBufferSize(4096), NetSocket::pause);
         VertxHostSocket socket = (VertxHostSocket) await(egress.connect(new SocketRequest("127.0.0.1",

@@ -316,6 +316,9 @@ final class ConnectionClock extends ChannelDuplexHandler {
      * Answers and closes the connection, when no response is under way on it. The answer
      * leaves from here, in front of Vert.x, through Netty's HTTP encoder.
      */
+    /** How long an answer the connection closes after may take to leave. */
+    private static final long ANSWER_LEAVES_MS = 5_000;
+
     void closeWith(ListenerReplies.Reply reply) {
         done = true;
         cancelTimer();
@@ -329,6 +332,6 @@ final class ConnectionClock extends ChannelDuplexHandler {
         }
         ctx.writeAndFlush(reply.toResponse()).addListener(ChannelFutureListener.CLOSE);
         // A client that takes none of it (its window full of an earlier answer) would keep it waiting.
-        dev.tenantd.platform.PromptClose.cutOffIfOpenAfter(ctx.channel(), dev.tenantd.platform.PromptClose.GRACE_MS);
+        dev.tenantd.platform.PromptClose.cutOffIfOpenAfter(ctx.channel(), ANSWER_LEAVES_MS);
     }
 }

@@ -13,18 +13,16 @@ import java.util.Optional;
  * that asker gives back.
  */
 final class AskerShares<W> {
-    private final int perAsker;
     private final Map<String, Integer> held = new HashMap<>();
     private final Map<String, ArrayDeque<W>> waiting = new HashMap<>();
 
-    AskerShares(int perAsker) {
-        this.perAsker = perAsker;
-    }
-
-    /** Takes a share for the asker; when none is free, queues the waiter and answers false. */
-    synchronized boolean takeOrWait(String asker, W waiter) {
+    /**
+     * Takes a share for the asker, which may hold {@code share} at once; when none is free,
+     * queues the waiter and answers false.
+     */
+    synchronized boolean takeOrWait(String asker, int share, W waiter) {
         int n = held.getOrDefault(asker, 0);
-        if (n < perAsker) {
+        if (n < share) {
             held.put(asker, n + 1);
             return true;
         }

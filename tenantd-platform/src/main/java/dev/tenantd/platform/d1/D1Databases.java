@@ -150,7 +150,7 @@ public final class D1Databases implements AutoCloseable {
 
     /**
      * {@link #query(String, String, List)} for {@code asker}: a worker's calls ({@link #byWorker})
-     * hold at most half the threads, so do an account's calls through the API ({@link #byApi}).
+     * hold at most a quarter of the threads, an account's calls through the API ({@link #byApi}) half.
      */
     public CompletableFuture<List<List<D1Result>>> query(String accountId, String uuid, List<D1Statement> statements,
             String asker) {
@@ -171,10 +171,17 @@ public final class D1Databases implements AutoCloseable {
     /**
      * The asker of a worker's calls. In a Workers for Platforms deployment every tenant's
      * databases are in the platform's account, so a share per account would make all of them
-     * share half the threads, and two tenants' slow queries would hold them.
+     * share half the threads, and two tenants' slow queries would hold those.
      */
     public static String byWorker(dev.tenantd.platform.ScriptRef script) {
-        return "worker " + script;
+        return WORKER + script;
+    }
+
+    private static final String WORKER = "worker ";
+
+    /** Whether {@code asker} is a worker's ({@link #byWorker}). */
+    static boolean isWorker(String asker) {
+        return asker.startsWith(WORKER);
     }
 
     /** The asker of an account's calls through the API. */

@@ -33,8 +33,8 @@ final class D1Engine implements AutoCloseable {
     private final Path dir;
     private final D1Limits limits;
     private final ThreadPoolExecutor pool;
-    /** One asker's calls hold at most half the threads (at least one). */
-    private final AskerShares<Lane> shares;
+    /** One worker's calls hold at most a quarter of the threads, one account's through the API half (at least one). */
+    private final AskerShares<Lane> shares = new AskerShares<>();
     /** Lanes by database id, in order of last use (access order). */
     private final LinkedHashMap<String, Lane> lanes = new LinkedHashMap<>(16, 0.75f, true);
     private int openCount;
@@ -42,7 +42,6 @@ final class D1Engine implements AutoCloseable {
     D1Engine(Path dir, D1Limits limits) {
         this.dir = dir;
         this.limits = limits;
-        this.shares = new AskerShares<>(Math.max(1, limits.threads() / 2));
         AtomicInteger ids = new AtomicInteger();
         // One slot per database that may wait, and a few more for the catalogue's own work.
         this.pool = new ThreadPoolExecutor(limits.threads(), limits.threads(), 60, TimeUnit.SECONDS,
@@ -186,6 +185,14 @@ final class D1Engine implements AutoCloseable {
         });
     }
 
+    /**
+     * The threads {@code asker}'s calls may hold at once: a worker's a quarter, so that it takes
+     * four tenants' slow queries to hold them all; the API's (an account's) and the engine's half.
+     */
+    private int shareOf(String asker) {
+        return Math.max(1, D1Databases.isWorker(asker) ? limits.threads() / 4 : limits.threads() / 2);
+    }
+
     private Lane lane(String uuid) {
         synchronized (lanes) {
             return lanes.computeIfAbsent(uuid, id -> new Lane());
@@ -284,7 +291,7 @@ final class D1Engine implements AutoCloseable {
         private void next() {
             if (queue.isEmpty()) {
                 running = false;
-            } else if (shares.takeOrWait(queue.peek().asker(), this)) {
+            } else if (shares.takeOrWait(queue.peek().asker(), shareOf(queue.peek().asker()), this)) {
                 dispatch();
             }
         }

@@ -54,8 +54,8 @@ final class VertxNetworkSocket implements NetworkSocket {
         PromptClose.cutOffIfOpenAfter(channel, CLOSING_MS);
     }
 
-    /** How long a closing connection may stay: Vert.x's closing handshake's 10 s, and the grace for what is queued. */
-    static final long CLOSING_MS = 10_000 + PromptClose.GRACE_MS;
+    /** How long a closing connection may stay: Vert.x's closing handshake's 10 s, and 5 s for what is queued. */
+    static final long CLOSING_MS = 15_000;
 
     @Override
     public void pause() {

@@ -328,9 +328,9 @@ class D1DatabasesTest {
         List<String> hogs = List.of("hog0", "hog1", "hog2", "hog3").stream()
                 .map(name -> await(d1.create("platform", name)).uuid()).toList();
         String other = await(d1.create("platform", "quick")).uuid();
-        // Four threads, one worker's calls hold at most two: a tenant with slow queries on three
-        // databases runs two of them, another tenant's runs too, and a third tenant gets the last.
-        List<String> askers = List.of("hog-a", "hog-a", "hog-a", "hog-b");
+        // Four threads, one worker's calls hold at most one: three tenants with slow queries (one
+        // of them on two databases) hold three, and a fourth tenant gets the last.
+        List<String> askers = List.of("hog-a", "hog-a", "hog-b", "hog-c");
         List<CompletableFuture<List<List<D1Result>>>> slow = new java.util.ArrayList<>();
         for (int i = 0; i < hogs.size(); i++) {
             slow.add(d1.query("platform", hogs.get(i), List.of(D1Statement.of(forever)),
