@@ -25,9 +25,6 @@ import org.junit.jupiter.api.Test;
  * until the origin reads them, which an origin that never reads never does.
  */
 class EgressAbandonedUploadTest {
-    private static final EgressPolicies LOOPBACK = new EgressPolicies(new EgressPolicy(List.of("127.0.0.1"), List.of()),
-            EgressPolicy.OPEN, EgressPolicy.OPEN);
-
     @Test
     void a_cancelled_upload_to_an_origin_that_stopped_reading_is_reset() throws Exception {
         Vertx vertx = Vertx.vertx();
@@ -50,7 +47,7 @@ class EgressAbandonedUploadTest {
             };
             CompletableFuture<WorkerResponse> upload = egress.fetch(new WorkerRequest("POST",
                     "http://127.0.0.1:" + origin.getLocalPort() + "/upload", List.of(), null, "", Optional.of(endless),
-                    WorkerRequest.Redirect.MANUAL), LOOPBACK, "tenant");
+                    WorkerRequest.Redirect.MANUAL), RawRequests.LOOPBACK, "tenant");
             try (Socket connection = origin.accept()) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (handed.get() < (1 << 20) && System.nanoTime() < deadline) {

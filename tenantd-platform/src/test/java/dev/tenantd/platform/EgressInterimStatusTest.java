@@ -47,8 +47,7 @@ class EgressInterimStatusTest {
                 }
             });
             Egress egress = new Egress(vertx, () -> null, new BodyBudget(64L << 20), 64L << 20);
-            EgressPolicies loopback = new EgressPolicies(new EgressPolicy(List.of("127.0.0.1"), List.of()),
-                    EgressPolicy.OPEN, EgressPolicy.OPEN);
+            EgressPolicies loopback = RawRequests.LOOPBACK;
             String base = "http://127.0.0.1:" + origin.getLocalPort();
             CompletableFuture<WorkerResponse> slow = egress.fetch(new WorkerRequest("GET", base + "/slow", List.of(), null),
                     loopback, "tenant-a");

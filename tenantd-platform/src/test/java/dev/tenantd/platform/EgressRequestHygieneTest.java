@@ -22,9 +22,6 @@ import org.junit.jupiter.api.Test;
  * the methods the Fetch standard forbids never reach an origin.
  */
 class EgressRequestHygieneTest {
-    private static final EgressPolicies LOOPBACK = new EgressPolicies(new EgressPolicy(List.of("127.0.0.1"), List.of()),
-            EgressPolicy.OPEN, EgressPolicy.OPEN);
-
     @Test
     void a_get_with_a_body_never_shares_its_connection_with_the_next_request() throws Exception {
         Vertx vertx = Vertx.vertx();
@@ -49,10 +46,10 @@ class EgressRequestHygieneTest {
             Egress egress = new Egress(vertx, () -> null, new BodyBudget(64L << 20), 64L << 20);
             String base = "http://127.0.0.1:" + origin.getLocalPort();
             byte[] smuggled = "GET /smuggled HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-            WorkerResponse first = egress.fetch(new WorkerRequest("GET", base + "/first", List.of(), smuggled), LOOPBACK,
+            WorkerResponse first = egress.fetch(new WorkerRequest("GET", base + "/first", List.of(), smuggled), RawRequests.LOOPBACK,
                     "tenant-a").get(30, TimeUnit.SECONDS);
             assertThat(new String(first.body(), StandardCharsets.US_ASCII)).isEqualTo("for /first");
-            WorkerResponse next = egress.fetch(new WorkerRequest("GET", base + "/b", List.of(), null), LOOPBACK,
+            WorkerResponse next = egress.fetch(new WorkerRequest("GET", base + "/b", List.of(), null), RawRequests.LOOPBACK,
                     "tenant-b").get(30, TimeUnit.SECONDS);
             assertThat(new String(next.body(), StandardCharsets.US_ASCII)).isEqualTo("for /b");
         } finally {
@@ -67,7 +64,7 @@ class EgressRequestHygieneTest {
             Egress egress = new Egress(vertx, () -> null, new BodyBudget(64L << 20), 64L << 20);
             for (String method : List.of("TRACE", "track", "CONNECT")) {
                 ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-                        () -> egress.fetch(new WorkerRequest(method, "http://127.0.0.1:9/", List.of(), null), LOOPBACK,
+                        () -> egress.fetch(new WorkerRequest(method, "http://127.0.0.1:9/", List.of(), null), RawRequests.LOOPBACK,
                                 "tenant").get(30, TimeUnit.SECONDS));
                 assertThat(e.getCause()).isInstanceOf(InvocationException.class)
                         .hasMessage("'" + method + "' HTTP method is unsupported.");

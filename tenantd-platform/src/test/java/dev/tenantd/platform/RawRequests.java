@@ -5,8 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
-/** For test origins written on a bare socket: request heads read byte by byte, answers that name their request. */
+/** For test origins written on a bare socket: request heads read byte by byte, answers that name their request, a loopback policy. */
 final class RawRequests {
+    /** Egress policies that let workers reach test origins on the loopback address. */
+    static final EgressPolicies LOOPBACK = new EgressPolicies(new EgressPolicy(java.util.List.of("127.0.0.1"),
+            java.util.List.of()), EgressPolicy.OPEN, EgressPolicy.OPEN);
+
     private RawRequests() {
     }
 

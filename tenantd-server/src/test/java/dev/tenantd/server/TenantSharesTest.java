@@ -75,6 +75,25 @@ class TenantSharesTest {
         }
     }
 
+    /**
+     * A server whose dispatch worker 'front' (no outbound worker) serves *.shares.test from the
+     * namespace "shares"; 8 invocations in flight per worker.
+     */
+    private TestServer withFront() {
+        Limits limits = new Limits(30_000, 128, 50, 10L * 1024 * 1024, 1_000, 128 * 1024, 60_000, 100, 8);
+        TestServer t = new TestServer(dir, List.of(Route.parse("*.shares.test/*=front")), limits,
+                new EgressPolicy(List.of("127.0.0.1"), List.of()));
+        try {
+            t.createNamespace("shares");
+            t.deploy("/workers/scripts/front", "{\"main_module\":\"f.js\",\"bindings\":[{\"type\":\"dispatch_namespace\","
+                    + "\"name\":\"NS\",\"namespace\":\"shares\"}]}", "f.js", DISPATCHER);
+            return t;
+        } catch (RuntimeException | Error e) {
+            t.close();
+            throw e;
+        }
+    }
+
     @Test
     void a_user_worker_holds_at_most_a_quarter_of_its_dispatch_and_outbound_workers() throws Exception {
         Hold hold = new Hold();
@@ -136,13 +155,8 @@ class TenantSharesTest {
     void a_few_tenants_cannot_fill_a_dispatch_worker_its_last_quarter_goes_to_tenants_holding_no_call() throws Exception {
         Hold hold = new Hold();
         // 8 invocations in flight: past 4 a user worker keeps to 2 calls; past 6 only one that holds none gets a call.
-        Limits limits = new Limits(30_000, 128, 50, 10L * 1024 * 1024, 1_000, 128 * 1024, 60_000, 100, 8);
         ExecutorService clients = Executors.newFixedThreadPool(12);
-        try (TestServer t = new TestServer(dir, List.of(Route.parse("*.shares.test/*=front")), limits,
-                new EgressPolicy(List.of("127.0.0.1"), List.of()))) {
-            t.createNamespace("shares");
-            t.deploy("/workers/scripts/front", "{\"main_module\":\"f.js\",\"bindings\":[{\"type\":\"dispatch_namespace\","
-                    + "\"name\":\"NS\",\"namespace\":\"shares\"}]}", "f.js", DISPATCHER);
+        try (TestServer t = withFront()) {
             String ns = "/workers/dispatch/namespaces/shares/scripts/";
             List<String> slowOnes = List.of("slow1", "slow2", "slow3", "slow4");
             for (String slowOne : slowOnes) {
@@ -193,13 +207,8 @@ class TenantSharesTest {
         AtomicInteger arrived = hold.arrived;
         CountDownLatch release = hold.release;
         String holdUrl = hold.url();
-        Limits limits = new Limits(30_000, 128, 50, 10L * 1024 * 1024, 1_000, 128 * 1024, 60_000, 100, 8);
         ExecutorService clients = Executors.newFixedThreadPool(4);
-        try (TestServer t = new TestServer(dir, List.of(Route.parse("*.shares.test/*=front")), limits,
-                new EgressPolicy(List.of("127.0.0.1"), List.of()))) {
-            t.createNamespace("shares");
-            t.deploy("/workers/scripts/front", "{\"main_module\":\"f.js\",\"bindings\":[{\"type\":\"dispatch_namespace\","
-                    + "\"name\":\"NS\",\"namespace\":\"shares\"}]}", "f.js", DISPATCHER);
+        try (TestServer t = withFront()) {
             String ns = "/workers/dispatch/namespaces/shares/scripts/";
             t.deploy(ns + "zipped", "{\"main_module\":\"z.js\"}", "z.js", """
                     export default { fetch() {

@@ -301,16 +301,23 @@ class D1DatabasesTest {
         }
     }
 
+    /** A query that runs until its time limit interrupts it. */
+    private static final String FOREVER = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+
+    /** Opens the databases again with {@code threads} threads and calls of at most 8 s (so the tests' slow ones end soon). */
+    private void withThreads(int threads) {
+        d1.close();
+        d1 = D1Databases.open(dir, new MemoryD1Catalogue(),
+                new D1Limits(Duration.ofSeconds(8), 1 << 20, 1L << 30, 1 << 20, 8, threads, 100, 10));
+    }
+
     @Test
     void an_account_with_slow_queries_on_many_databases_leaves_threads_for_the_others() {
-        d1.close();
-        D1Limits two = new D1Limits(Duration.ofSeconds(8), 1 << 20, 1L << 30, 1 << 20, 8, 2, 100, 10);
-        d1 = D1Databases.open(dir, new MemoryD1Catalogue(), two);
-        String forever = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+        withThreads(2);
         List<String> hogs = List.of(await(d1.create("hog", "hog0")).uuid(), await(d1.create("hog", "hog1")).uuid());
         String other = await(d1.create("bystander", "quick")).uuid();
         List<CompletableFuture<List<List<D1Result>>>> slow = hogs.stream()
-                .map(db -> d1.query("hog", db, List.of(D1Statement.of(forever)))).toList();
+                .map(db -> d1.query("hog", db, List.of(D1Statement.of(FOREVER)))).toList();
         // Two threads, one account's calls hold at most one: the bystander's query runs while the hog's still do.
         assertThat(await(d1.query("bystander", other, List.of(D1Statement.of("SELECT 1 AS one")))).getFirst().getFirst()
                 .rows()).hasSize(1);
@@ -320,10 +327,7 @@ class D1DatabasesTest {
 
     @Test
     void workers_of_one_account_with_slow_queries_leave_threads_for_its_other_workers() {
-        d1.close();
-        D1Limits four = new D1Limits(Duration.ofSeconds(8), 1 << 20, 1L << 30, 1 << 20, 8, 4, 100, 10);
-        d1 = D1Databases.open(dir, new MemoryD1Catalogue(), four);
-        String forever = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+        withThreads(4);
         // As in Workers for Platforms: every tenant's database in the platform's one account.
         List<String> hogs = List.of("hog0", "hog1", "hog2", "hog3").stream()
                 .map(name -> await(d1.create("platform", name)).uuid()).toList();
@@ -333,7 +337,7 @@ class D1DatabasesTest {
         List<String> askers = List.of("hog-a", "hog-a", "hog-b", "hog-c");
         List<CompletableFuture<List<List<D1Result>>>> slow = new java.util.ArrayList<>();
         for (int i = 0; i < hogs.size(); i++) {
-            slow.add(d1.query("platform", hogs.get(i), List.of(D1Statement.of(forever)),
+            slow.add(d1.query("platform", hogs.get(i), List.of(D1Statement.of(FOREVER)),
                     D1Databases.byWorker(new dev.tenantd.platform.ScriptRef("platform", "tenants", askers.get(i)))));
         }
         assertThat(await(d1.query("platform", other, List.of(D1Statement.of("SELECT 1 AS one")),
