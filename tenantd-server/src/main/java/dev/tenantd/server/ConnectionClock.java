@@ -312,13 +312,13 @@ final class ConnectionClock extends ChannelDuplexHandler {
         closeWith(replies.reply(ListenerProblem.REQUEST_TIMEOUT, message));
     }
 
+    /** How long an answer the connection closes after may take to leave. */
+    private static final long ANSWER_LEAVES_MS = 5_000;
+
     /**
      * Answers and closes the connection, when no response is under way on it. The answer
      * leaves from here, in front of Vert.x, through Netty's HTTP encoder.
      */
-    /** How long an answer the connection closes after may take to leave. */
-    private static final long ANSWER_LEAVES_MS = 5_000;
-
     void closeWith(ListenerReplies.Reply reply) {
         done = true;
         cancelTimer();
