@@ -52,6 +52,15 @@ public final class Egress implements AutoCloseable {
      * Credentials that never follow a redirect to another origin: the Fetch standard removes
      * {@code Authorization}; browsers and undici remove cookies and proxy credentials too.
      */
+    /** The methods RFC 9110 calls idempotent, as fetch() sends them (TRACE it refuses). */
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE");
+    /**
+     * How many times a request may go again after its connection, kept open from an earlier
+     * request, closed unanswered: a new connection that does so ends the fetch, so this only
+     * matters when several kept-open connections to one origin went at once.
+     */
+    private static final int RESENDS = 2;
+    private static final io.netty.util.AttributeKey<Boolean> USED = io.netty.util.AttributeKey.valueOf("tenantd.egress.used");
     private static final Set<String> CREDENTIALS = Set.of("authorization", "cookie", "proxy-authorization");
 
     private final Vertx vertx;
@@ -355,29 +364,60 @@ public final class Egress implements AutoCloseable {
         }
         options.setHeaders(headers);
         return connections.acquire(exchange.requester, exchange::cancelled, "fetch to " + hostHeader)
-                .compose(slot -> {
-                    Held held = new Held(slot);
-                    return client.request(options)
-                            .map(req -> {
-                                exchange.started(req);
-                                return req;
-                            })
-                            .map(exchange::sending)
-                            .compose(req -> request.stream().isPresent() ? sendStreamed(req, request.stream().get(), held)
-                                    // A larger body goes in pieces as the connection takes them, not copied whole in one turn.
-                                    : request.body() != null && request.body().length > BodyStream.CHUNK_BYTES
-                                            ? sendStreamed(req, BodyStream.of(request.body()), held)
-                                            : held.sent(req.send(Buffer.buffer(request.body()))))
-                            .compose(resp -> answer(held.answered(resp), request.method(),
-                                    request.redirect() != WorkerRequest.Redirect.MANUAL))
-                            .onFailure(error -> held.slot.release());
-                })
+                .compose(slot -> sendOn(slot, exchange, request, options, RESENDS).onFailure(error -> slot.release()))
                 .compose(response -> followRedirect(request, response, policies, redirects, exchange))
                 .recover(error -> Future.failedFuture(switch (error) {
                     case InvocationException refused -> refused;
                     default -> new InvocationException(Outcome.EXCEPTION, "TypeError", "Network connection lost: "
                             + (error.getMessage() == null ? error.toString() : error.getMessage()));
                 }));
+    }
+
+    /**
+     * Sends {@code request} on a connection of {@code slot}'s, and again, at most {@code resends}
+     * times, when a connection kept open from an earlier request closed before any answer came
+     * (see {@link #sentAgain}).
+     */
+    private Future<WorkerResponse> sendOn(OutboundConnections.Slot slot, Exchange exchange, WorkerRequest request,
+            RequestOptions options, int resends) {
+        Held held = new Held(slot);
+        java.util.concurrent.atomic.AtomicBoolean reused = new java.util.concurrent.atomic.AtomicBoolean();
+        return client.request(options)
+                .map(req -> {
+                    exchange.started(req);
+                    reused.set(usedBefore(req));
+                    return exchange.sending(req);
+                })
+                .compose(req -> request.stream().isPresent() ? sendStreamed(req, request.stream().get(), held)
+                        // A larger body goes in pieces as the connection takes them, not copied whole in one turn.
+                        : request.body() != null && request.body().length > BodyStream.CHUNK_BYTES
+                                ? sendStreamed(req, BodyStream.of(request.body()), held)
+                                : held.sent(req.send(Buffer.buffer(request.body()))))
+                .transform(sent -> sent.succeeded()
+                        ? answer(held.answered(sent.result()), request.method(),
+                                request.redirect() != WorkerRequest.Redirect.MANUAL)
+                        : resends > 0 && reused.get() && sentAgain(request, sent.cause()) && !exchange.cancelled()
+                                ? sendOn(slot, exchange, request, options, resends - 1)
+                                : Future.failedFuture(sent.cause()));
+    }
+
+    /** Marks the connection {@code request} goes on as used; whether an earlier request had used it. */
+    private static boolean usedBefore(HttpClientRequest request) {
+        return request.connection() instanceof io.vertx.core.net.impl.ConnectionBase connection
+                && connection.channel().attr(USED).getAndSet(Boolean.TRUE) != null;
+    }
+
+    /**
+     * Whether a request whose connection, kept open from an earlier request, closed before any
+     * answer came is sent again: an origin closes an idle connection when it likes (a timeout, a
+     * restart), and one that does so just as a request goes out has not acted on it, as far as
+     * anyone can tell. Only a request the HTTP standard calls idempotent (RFC 9110, 9.2.2) is
+     * sent again, and only one whose body is still in hand (not a stream, already read); a
+     * request on a new connection never is. Browsers do the same.
+     */
+    private static boolean sentAgain(WorkerRequest request, Throwable failure) {
+        return IDEMPOTENT.contains(request.method()) && request.stream().isEmpty()
+                && (failure instanceof io.vertx.core.http.HttpClosedException || failure instanceof java.io.IOException);
     }
 
     /**
