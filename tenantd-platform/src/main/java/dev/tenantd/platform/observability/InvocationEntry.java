@@ -81,6 +81,22 @@ public record InvocationEntry(
                 cpuMs, wallMs, subrequests, method, host, path, logs, logsTruncated, mapped);
     }
 
+    /** The characters of an exception's message {@link #withoutText} keeps. */
+    static final int SHORT_MESSAGE = 200;
+
+    /**
+     * The same record without what its worker wrote: no console lines ({@code logsTruncated}
+     * set), and of an exception only its name and the start of its message. What it counts
+     * (outcome, status, times, subrequests) is unchanged.
+     */
+    public InvocationEntry withoutText() {
+        Optional<ExceptionInfo> named = exception.map(e -> new ExceptionInfo(e.name(),
+                e.message().length() > SHORT_MESSAGE ? e.message().substring(0, SHORT_MESSAGE) + "…" : e.message(),
+                "", e.timestampMillis()));
+        return new InvocationEntry(id, timeMillis, requestId, accountId, namespace, script, versionId, tags, outcome, status,
+                cpuMs, wallMs, subrequests, method, host, path, List.of(), logsTruncated || !logs.isEmpty(), named);
+    }
+
     /** Roughly what the record takes in a store: what the size cap counts. */
     public long approximateBytes() {
         long n = 200L + id.length() + requestId.length() + utf8(accountId) + utf8(namespace) + utf8(script)

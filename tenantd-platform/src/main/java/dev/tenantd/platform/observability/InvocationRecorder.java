@@ -46,6 +46,10 @@ public final class InvocationRecorder implements AutoCloseable {
      */
     static final long MAX_QUEUED_BYTES = 64L << 20;
     private final AtomicLong written = new AtomicLong();
+    /** What each owner's queued records hold (see {@link #owner}); owners with none are not kept. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Share> shares = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Share NONE = new Share(0, 0);
+    private static final String NOT_FOUND = dev.tenantd.runtime.Outcome.SCRIPT_NOT_FOUND.wireName();
     private volatile StackMapping stacks = StackMapping.NONE;
 
     private InvocationRecorder(Optional<InvocationStore> store, ObservabilitySettings settings, Clock clock) {
@@ -112,21 +116,68 @@ public final class InvocationRecorder implements AutoCloseable {
         this.stacks = Objects.requireNonNull(mapping);
     }
 
-    /** A record waiting for the writer, with its size as it was counted when queued. */
-    private record Queued(InvocationEntry entry, long bytes) {
+    /** A record waiting for the writer, with its size as it was counted when queued and whose share it counts in. */
+    private record Queued(InvocationEntry entry, long bytes, String owner) {
     }
 
-    /** Queues a finished record for the writer; a full queue drops it. Never blocks. */
-    public void offer(InvocationEntry entry) {
-        long size = entry.approximateBytes();
-        if (queuedBytes.addAndGet(size) > MAX_QUEUED_BYTES || !queue.offer(new Queued(entry, size))) {
-            queuedBytes.addAndGet(-size);
-            long n = dropped.incrementAndGet();
-            if (n == 1 || n % 10_000 == 0) {
-                LOG.warn("invocation records: the queue ({} records, {} MB at most) is full; {} record(s) dropped so far",
-                        settings.queueSize(), MAX_QUEUED_BYTES >> 20, n);
-            }
+    /** What one owner's records waiting for the writer hold. */
+    private record Share(int records, long bytes) {
+        Share plus(int moreRecords, long moreBytes) {
+            return new Share(records + moreRecords, bytes + moreBytes);
         }
+    }
+
+    /**
+     * Queues a finished record for the writer; a full queue drops it. Never blocks. The last
+     * quarter of the queue, of its records and of its bytes, is kept for workers holding less
+     * than a quarter of either: past it, a worker over its share of records loses its further
+     * records, and one over its share of bytes has them queued {@linkplain
+     * InvocationEntry#withoutText without what they logged}, so that their counts still reach the
+     * analytics. One worker logging at full speed, or a store slower than usual, costs other
+     * workers none of their records.
+     */
+    public void offer(InvocationEntry entry) {
+        String owner = owner(entry);
+        Share mine = shares.getOrDefault(owner, NONE);
+        int records = settings.queueSize();
+        if (mine.records() >= Math.max(1, records / 4) && queue.size() >= records - records / 4) {
+            drop("the queue's last quarter is kept for other workers");
+            return;
+        }
+        long size = entry.approximateBytes();
+        if (mine.bytes() + size > MAX_QUEUED_BYTES / 4 && queuedBytes.get() + size > MAX_QUEUED_BYTES - MAX_QUEUED_BYTES / 4) {
+            entry = entry.withoutText();
+            size = entry.approximateBytes();
+        }
+        // Counted before it is queued: the writer may take it out at once.
+        shares.merge(owner, new Share(1, size), (held, more) -> held.plus(more.records(), more.bytes()));
+        if (queuedBytes.addAndGet(size) > MAX_QUEUED_BYTES || !queue.offer(new Queued(entry, size, owner))) {
+            queuedBytes.addAndGet(-size);
+            leftQueue(owner, size);
+            drop("the queue is full");
+        }
+    }
+
+    private void drop(String why) {
+        long n = dropped.incrementAndGet();
+        if (n == 1 || n % 10_000 == 0) {
+            LOG.warn("invocation records: a record was dropped ({} records, {} MB at most; {}); {} dropped so far",
+                    settings.queueSize(), MAX_QUEUED_BYTES >> 20, why, n);
+        }
+    }
+
+    /**
+     * Whose share a record counts in: its worker's, as in the store; calls of workers that do not
+     * exist share one per account, since anyone can send a request for a made-up name.
+     */
+    private static String owner(InvocationEntry entry) {
+        return entry.outcome().equals(NOT_FOUND) ? entry.accountId() + "\0\0"
+                : entry.accountId() + "\0" + entry.namespace() + "\0" + entry.script();
+    }
+
+    /** Gives back what a record of {@code bytes} held of {@code owner}'s share. */
+    private void leftQueue(String owner, long bytes) {
+        shares.computeIfPresent(owner, (o, share) -> share.records() <= 1 ? null : share.plus(-1, -bytes));
     }
 
     /** What the queued records hold now, roughly (for tests). */
@@ -156,6 +207,7 @@ public final class InvocationRecorder implements AutoCloseable {
         while (left > 0 && queue.drainTo(drained, Math.min(BATCH, left)) > 0) {
             left -= drained.size();
             queuedBytes.addAndGet(-drained.stream().mapToLong(Queued::bytes).sum());
+            drained.forEach(q -> leftQueue(q.owner(), q.bytes()));
             List<InvocationEntry> batch = drained.stream().map(q -> mapped(q.entry())).toList();
             drained.clear();
             try {

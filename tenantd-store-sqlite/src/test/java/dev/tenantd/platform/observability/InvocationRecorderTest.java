@@ -74,19 +74,80 @@ class InvocationRecorderTest {
             // Records as large as the caps make them: 100 console lines of 320 characters, not Latin-1.
             String line = "[\"" + "ж".repeat(320) + "\"]";
             List<InvocationEntry.LogLine> logs = java.util.Collections.nCopies(100, new InvocationEntry.LogLine("log", line, 1));
-            InvocationEntry big = new InvocationEntry("", System.currentTimeMillis(), "r", "a", "", "chatty", "v", List.of(),
-                    "ok", 200, 1, 2, 0, "GET", "h", "/", logs, false, Optional.empty());
-            long fits = InvocationRecorder.MAX_QUEUED_BYTES / big.approximateBytes();
-            for (long i = 0; i < fits + 50; i++) {
-                recorder.offer(big);
+            // From eight workers, each within its share of the queue (see the test below for one that is not).
+            List<InvocationEntry> big = java.util.stream.IntStream.range(0, 8).mapToObj(i -> new InvocationEntry("",
+                    System.currentTimeMillis(), "r", "a", "", "chatty-" + i, "v", List.of(), "ok", 200, 1, 2, 0, "GET",
+                    "h", "/", logs, false, Optional.empty())).toList();
+            long fits = InvocationRecorder.MAX_QUEUED_BYTES / big.get(0).approximateBytes();
+            for (int i = 0; i < fits + 50; i++) {
+                recorder.offer(big.get(i % 8));
             }
             assertThat(recorder.dropped()).isEqualTo(50);
             assertThat(recorder.queuedBytes()).isLessThanOrEqualTo(InvocationRecorder.MAX_QUEUED_BYTES);
             recorder.flush();
             assertThat(recorder.written()).isEqualTo(fits);
             assertThat(recorder.queuedBytes()).isZero();
-            recorder.offer(big);
+            recorder.offer(big.get(0));
             assertThat(recorder.dropped()).as("room again once stored").isEqualTo(50);
+        }
+    }
+
+    @Test
+    void a_worker_past_its_share_of_a_filling_queue_cannot_cost_other_workers_their_records() {
+        try (SqliteInvocationStore store = SqliteInvocationStore.open(dir, 1);
+                InvocationRecorder recorder = InvocationRecorder.start(store,
+                        ObservabilitySettings.defaults().withQueue(100, Duration.ofHours(1)), Clock.systemUTC())) {
+            for (int i = 0; i < 200; i++) {
+                recorder.offer(at(Instant.now(), "noisy"));
+            }
+            // A quarter is its share; it may go on to three quarters of the queue, not into the last quarter.
+            assertThat(recorder.dropped()).isEqualTo(125);
+            for (int i = 0; i < 10; i++) {
+                recorder.offer(at(Instant.now(), "quiet"));
+            }
+            assertThat(recorder.dropped()).isEqualTo(125);
+            recorder.flush();
+            assertThat(store.query(InvocationQuery.all("a").withLimit(1000)).entries())
+                    .extracting(InvocationEntry::script).filteredOn("quiet"::equals).hasSize(10);
+            // Stored, its records count no more: the noisy worker has its share again.
+            recorder.offer(at(Instant.now(), "noisy"));
+            assertThat(recorder.dropped()).isEqualTo(125);
+        }
+    }
+
+    @Test
+    void past_its_share_of_the_queue_s_bytes_a_worker_s_records_are_kept_without_what_they_logged() {
+        try (SqliteInvocationStore store = SqliteInvocationStore.open(dir, 1);
+                InvocationRecorder recorder = InvocationRecorder.start(store,
+                        ObservabilitySettings.defaults().withQueue(100_000, Duration.ofHours(1)), Clock.systemUTC())) {
+            String line = "[\"" + "ж".repeat(320) + "\"]";
+            List<InvocationEntry.LogLine> logs = java.util.Collections.nCopies(100, new InvocationEntry.LogLine("log", line, 1));
+            java.util.function.Function<String, InvocationEntry> chatty = script -> new InvocationEntry("",
+                    System.currentTimeMillis(), "r", "a", "", script, "v", List.of(), "exception", 500, 1, 2, 0, "GET",
+                    "h", "/", logs, false, Optional.of(new InvocationEntry.ExceptionInfo("Error", "m".repeat(1000),
+                            "Error: m\n    at f (index.js:1:1)", 1)));
+            long fits = InvocationRecorder.MAX_QUEUED_BYTES / chatty.apply("noisy").approximateBytes();
+            for (long i = 0; i < 2 * fits; i++) {
+                recorder.offer(chatty.apply("noisy"));
+            }
+            recorder.offer(chatty.apply("quiet"));
+            assertThat(recorder.dropped()).isZero();
+            assertThat(recorder.queuedBytes()).isLessThan(InvocationRecorder.MAX_QUEUED_BYTES);
+            recorder.flush();
+            assertThat(recorder.written()).isEqualTo(2 * fits + 1);
+            InvocationEntry quiet = store.query(InvocationQuery.all("a").withScript("", "quiet")).entries().get(0);
+            assertThat(quiet.logs()).hasSize(100);
+            assertThat(quiet.exception().orElseThrow().stack()).isNotEmpty();
+            // The newest are the ones queued past the share.
+            InvocationEntry cut = store.query(InvocationQuery.all("a").withScript("", "noisy").withLimit(1)).entries().get(0);
+            assertThat(cut.logs()).isEmpty();
+            assertThat(cut.logsTruncated()).isTrue();
+            assertThat(cut.exception().orElseThrow().name()).isEqualTo("Error");
+            assertThat(cut.exception().orElseThrow().message()).hasSize(InvocationEntry.SHORT_MESSAGE + 1);
+            assertThat(cut.exception().orElseThrow().stack()).isEmpty();
+            // Every invocation still counts.
+            assertThat(store.aggregates("a", 0, Long.MAX_VALUE).stream().filter(m -> m.script().equals("noisy"))
+                    .mapToLong(MinuteAggregate::requests).sum()).isEqualTo(2 * fits);
         }
     }
 
@@ -125,15 +186,16 @@ class InvocationRecorderTest {
                 InvocationRecorder recorder = InvocationRecorder.start(store,
                         ObservabilitySettings.defaults().withQueue(100, Duration.ofHours(1)), Clock.systemUTC())) {
             int[] arrivals = {0};
-            // Every record stored brings another, as a steady stream of invocations does.
+            // Every record stored brings another, as a steady stream of invocations does (of four
+            // workers, each within its share of the queue).
             recorder.mapStacksWith((versionId, stack) -> {
                 if (arrivals[0]++ < 2_000) {
-                    recorder.offer(thrown("more", "Error: x"));
+                    recorder.offer(thrown("more-" + arrivals[0] % 4, "Error: x"));
                 }
                 return stack;
             });
             for (int i = 0; i < 100; i++) {
-                recorder.offer(thrown("first", "Error: x"));
+                recorder.offer(thrown("first-" + i % 4, "Error: x"));
             }
             recorder.flush();
             assertThat(recorder.written()).isEqualTo(100);
