@@ -21,6 +21,12 @@ import java.util.Optional;
 public record EgressPolicy(List<String> allow, List<String> block) {
     public static final EgressPolicy OPEN = new EgressPolicy(List.of(), List.of());
     /**
+     * Lets nothing through: every host name is refused before it is looked up (the allow list
+     * names one no request can reach: {@code .invalid} is never a real name, RFC 6761), every
+     * address by its block list.
+     */
+    static final EgressPolicy NOWHERE = new EgressPolicy(List.of("nowhere.invalid"), List.of("0.0.0.0/0", "::/0"));
+    /**
      * Rules in one list of a policy given through the API: every subrequest and connection is
      * checked against them, on the thread that makes it.
      */

@@ -588,7 +588,11 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
 
     /** The egress policies a script's subrequests obey: the platform's, narrowed by its namespace's and its own. */
     EgressPolicies egressPolicies(Script script) {
-        EgressPolicy namespace = script.ref().namespace().flatMap(directory::namespaceById).map(Namespace::egress)
+        EgressPolicy namespace = script.ref().namespace()
+                .map(id -> directory.namespaceById(id).map(Namespace::egress)
+                        // Deleted: its isolates finish their work (waitUntil, open sockets) with no way out,
+                        // not with the platform's policy alone.
+                        .orElse(EgressPolicy.NOWHERE))
                 .orElse(EgressPolicy.OPEN);
         return new EgressPolicies(egressPolicy, namespace, script.current().egress());
     }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -50,6 +51,8 @@ final class WorkerPool implements AutoCloseable {
 
     /** An isolate, loaded or loading, and how many requests hold it right now. Guarded by {@code live}. */
     private static final class Entry {
+        /** The version it runs; empty for a load refused before it started. */
+        final String version;
         final CompletableFuture<Worker> worker;
         int holders;
         /**
@@ -59,7 +62,8 @@ final class WorkerPool implements AutoCloseable {
          */
         boolean evictedWhileHeld;
 
-        Entry(CompletableFuture<Worker> worker) {
+        Entry(String version, CompletableFuture<Worker> worker) {
+            this.version = version;
             this.worker = worker;
         }
     }
@@ -72,6 +76,8 @@ final class WorkerPool implements AutoCloseable {
     private final Map<String, BooleanSupplier> retired = new HashMap<>();
     /** Per version, its isolates that retired themselves and were replaced, still finishing, oldest first. Guarded by {@code live}. */
     private final Map<String, ArrayDeque<Worker>> replacedByVersion = new HashMap<>();
+    /** Per version, its isolates out of the pool and still finishing their work. Guarded by {@code live}. */
+    private final Map<String, Set<Worker>> finishing = new HashMap<>();
     /** Such isolates a version keeps finishing at once. */
     static final int REPLACED_PER_VERSION = 2;
     /**
@@ -140,7 +146,7 @@ final class WorkerPool implements AutoCloseable {
             }
             if (shortOfMemory.getAsBoolean()) {
                 // Not kept: the next request tries again.
-                Entry refused = new Entry(CompletableFuture.failedFuture(new InvocationException(Outcome.LOAD_SHED,
+                Entry refused = new Entry("", CompletableFuture.failedFuture(new InvocationException(Outcome.LOAD_SHED,
                         SHORT_OF_MEMORY)));
                 refused.holders = 1;
                 return refused;
@@ -148,7 +154,7 @@ final class WorkerPool implements AutoCloseable {
             if (existing != null) {
                 replaced(key, existing, evicted, tooMany);
             }
-            entry = new Entry(CompletableFuture.supplyAsync(() -> sources.apply(script), io)
+            entry = new Entry(key, CompletableFuture.supplyAsync(() -> sources.apply(script), io)
                     .thenCompose(source -> engine.load(source, hosts.apply(script))));
             entry.holders = 1;
             started++;
@@ -254,7 +260,8 @@ final class WorkerPool implements AutoCloseable {
         synchronized (live) {
             // Started to validate the upload: counted here, where it joins the pool.
             started++;
-            Entry previous = live.put(script.current().id(), new Entry(CompletableFuture.completedFuture(worker)));
+            String version = script.current().id();
+            Entry previous = live.put(version, new Entry(version, CompletableFuture.completedFuture(worker)));
             if (previous != null) {
                 evict(previous, evicted);
             }
@@ -270,8 +277,8 @@ final class WorkerPool implements AutoCloseable {
      * capacity, the oldest of them closes now: open isolates never number more than twice
      * {@code live-isolates}.
      */
-    private void drain(Worker worker) {
-        track(worker);
+    private void drain(String version, Worker worker) {
+        track(version, worker);
         worker.closeWhenIdle();
     }
 
@@ -282,14 +289,29 @@ final class WorkerPool implements AutoCloseable {
      */
     private void leave(Entry e) {
         if (e.evictedWhileHeld) {
-            e.worker.thenAccept(this::track);
+            e.worker.thenAccept(worker -> track(e.version, worker));
         } else {
-            e.worker.thenAccept(this::drain);
+            e.worker.thenAccept(worker -> drain(e.version, worker));
         }
     }
 
-    /** Counts {@code worker} among the isolates finishing their work; the oldest of them closes if there are too many. */
-    private void track(Worker worker) {
+    /**
+     * Counts {@code worker}, of {@code version}, among the isolates finishing their work; the
+     * oldest of them closes if there are too many.
+     */
+    private void track(String version, Worker worker) {
+        synchronized (live) {
+            finishing.computeIfAbsent(version, v -> java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()))
+                    .add(worker);
+        }
+        worker.whenClosed().thenRun(() -> {
+            synchronized (live) {
+                Set<Worker> left = finishing.get(version);
+                if (left != null && left.remove(worker) && left.isEmpty()) {
+                    finishing.remove(version);
+                }
+            }
+        });
         List<Worker> oldest = new ArrayList<>();
         synchronized (draining) {
             draining.add(worker);
@@ -368,7 +390,7 @@ final class WorkerPool implements AutoCloseable {
             }
             live.remove(versionId);
         }
-        gone.worker.thenAccept(this::drain);
+        gone.worker.thenAccept(worker -> drain(versionId, worker));
     }
 
     /** The end of a retired version's grace period: whatever still holds its isolate has had its wall time. */
@@ -382,12 +404,18 @@ final class WorkerPool implements AutoCloseable {
             return;
         }
         Entry gone;
+        List<Worker> stillFinishing;
         synchronized (live) {
             gone = live.remove(versionId);
+            // Out of the pool but still open: an isolate that a WebSocket keeps busy (a message now
+            // and then) would never be idle, and would run the retired code, with its secrets and
+            // bindings, for as long as its client liked.
+            stillFinishing = new ArrayList<>(finishing.getOrDefault(versionId, Set.of()));
         }
         if (gone != null) {
             gone.worker.thenAccept(Worker::close);
         }
+        stillFinishing.forEach(Worker::close);
     }
 
     void onLoadFailure(java.util.function.BiConsumer<ScriptRef, dev.tenantd.runtime.Outcome> listener) {

@@ -205,4 +205,47 @@ class EgressPolicyTest {
                     .contains("matches a block-list rule of the namespace");
         }
     }
+
+    /** Fetches each message it is sent, as a URL, and answers with the outcome; open until its client closes it. */
+    static final String SOCKET_PROBE = """
+            export default { fetch() {
+              const [mine, theirs] = Object.values(new WebSocketPair());
+              mine.accept();
+              mine.addEventListener('message', async (event) => {
+                try {
+                  const r = await fetch(event.data);
+                  mine.send('reached ' + r.status);
+                } catch (e) {
+                  mine.send(e.name + ': ' + e.message);
+                }
+              });
+              return new Response(null, { status: 101, webSocket: theirs });
+            } };""";
+
+    @Test
+    void a_deleted_namespace_s_workers_still_finishing_their_work_reach_nothing() throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try (Origin origin = new Origin();
+                TestServer t = new TestServer(dir, List.of(dev.tenantd.platform.Route.parse("*.ns.test/*=front")),
+                        Limits.defaults(), new EgressPolicy(List.of("localhost"), List.of()))) {
+            String hello = "http://localhost:" + origin.port() + "/hello";
+            namespace(t, "leaving", "{\"block\":[\"localhost\"]}");
+            front(t, "leaving");
+            assertThat(t.putModule(t.accountApi("/workers/dispatch/namespaces/leaving/scripts/probe"),
+                    "{\"main_module\":\"p.js\"}", "p.js", SOCKET_PROBE).status()).isEqualTo(200);
+            try (WsClient socket = WsClient.connect(vertx, t.server.port(), "probe.leaving.ns.test", "/")) {
+                socket.send(hello);
+                assertThat((String) socket.next()).contains("localhost matches a block-list rule of the namespace");
+                TestServer.Reply gone = t.delete(t.accountApi("/workers/dispatch/namespaces/leaving"));
+                assertThat(gone.status()).as(gone.body()).isEqualTo(200);
+                // The isolate goes on (the socket is open) until its grace period is over, with no way out.
+                socket.send(hello);
+                assertThat((String) socket.next()).startsWith("TypeError: ").contains("not on the allow list");
+                socket.send("http://example.com/");
+                assertThat((String) socket.next()).startsWith("TypeError: ").contains("not on the allow list");
+            }
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
 }
