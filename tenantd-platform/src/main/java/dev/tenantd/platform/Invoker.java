@@ -564,7 +564,12 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
 
     /** The observer of one event of a WebSocket a script's isolate accepted: a tail of the script sees it. */
     InvocationObserver observeWebSocketEvent(Script script, String type) {
-        return tails.observeWebSocketEvent(script.ref(), script.current().id(), type);
+        InvocationObserver observer = tails.observeWebSocketEvent(script.ref(), script.current().id(), type);
+        // A tail names its script by name: a script deleted and made again under that name is
+        // another, whose tails see nothing of the old one's isolates still finishing their work.
+        return observer == InvocationObserver.NONE
+                || directory.script(script.ref()).filter(now -> now.id().equals(script.id())).isPresent()
+                ? observer : InvocationObserver.NONE;
     }
 
     /** Serves a call on a version's channel binding. */

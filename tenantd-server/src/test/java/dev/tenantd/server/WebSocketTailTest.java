@@ -75,6 +75,53 @@ class WebSocketTailTest {
         tailClient.close();
     }
 
+    /**
+     * A tail names its script by name: a script deleted and made again under that name is
+     * another, and a tail of the new one sees nothing of the old one's isolates still finishing
+     * their work (an open WebSocket keeps one until its grace period is over).
+     */
+    @Test
+    void a_tail_of_a_script_made_again_under_a_deleted_one_s_name_sees_nothing_of_the_old_one() throws Exception {
+        String code = """
+                export default { fetch(request) {
+                  const [client, server] = new WebSocketPair();
+                  server.accept();
+                  server.addEventListener('message', (event) => { console.log('got', event.data); server.send('ok'); });
+                  return new Response(null, { status: 101, webSocket: client });
+                } };""";
+        assertThat(t.putModule(t.accountApi("/workers/scripts/reused"), "{\"main_module\":\"w.js\"}", "w.js", code).status())
+                .isEqualTo(200);
+        try (WsClient first = WsClient.connect(vertx, t.server.port(), "reused.localhost", "/")) {
+            first.send("before");
+            assertThat(first.next()).isEqualTo("ok");
+            assertThat(t.delete(t.accountApi("/workers/scripts/reused")).status()).isEqualTo(200);
+            assertThat(t.putModule(t.accountApi("/workers/scripts/reused"), "{\"main_module\":\"w.js\"}", "w.js", code)
+                    .status()).isEqualTo(200);
+            TestServer.Reply created = t.postJson(t.accountApi("/workers/scripts/reused/tails"), "{}");
+            assertThat(created.status()).as(created.body()).isEqualTo(200);
+            BlockingQueue<String> events = new LinkedBlockingQueue<>();
+            WebSocketClient tailClient = vertx.createWebSocketClient();
+            WebSocket tail = tailClient.connect(new WebSocketConnectOptions()
+                            .setAbsoluteURI(created.json().path("result").path("url").asText()).addSubProtocol("trace-v1"))
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            tail.textMessageHandler(events::add);
+            tail.writeTextMessage("{\"debug\":false}").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            first.send("the first owner's");
+            assertThat(first.next()).as("the old isolate still serves its socket").isEqualTo("ok");
+            try (WsClient second = WsClient.connect(vertx, t.server.port(), "reused.localhost", "/")) {
+                second.send("the second owner's");
+                assertThat(second.next()).isEqualTo("ok");
+                List<String> seen = new java.util.ArrayList<>();
+                while (seen.stream().noneMatch(e -> e.contains("the second owner's"))) {
+                    seen.add(next(events).toString());
+                }
+                assertThat(seen).noneMatch(e -> e.contains("the first owner's"));
+            } finally {
+                tailClient.close();
+            }
+        }
+    }
+
     private static JsonNode next(BlockingQueue<String> events) throws Exception {
         String event = events.poll(30, TimeUnit.SECONDS);
         assertThat(event).as("a tail event").isNotNull();
