@@ -667,6 +667,15 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
+    /**
+     * Stops as {@link #close} does, once the isolates have finished what they are doing (see
+     * {@link WorkerPool#drain}) or {@code deadlineNanos} ({@link System#nanoTime}) has passed.
+     */
+    void drain(long deadlineNanos) {
+        pool.drain(deadlineNanos);
+        close();
+    }
+
     @Override
     public void close() {
         if (residentGuard != null) {

@@ -78,6 +78,8 @@ final class WorkerPool implements AutoCloseable {
     private final Map<String, ArrayDeque<Worker>> replacedByVersion = new HashMap<>();
     /** Per version, its isolates out of the pool and still finishing their work. Guarded by {@code live}. */
     private final Map<String, Set<Worker>> finishing = new HashMap<>();
+    /** The server is stopping ({@link #drain}): no isolate is loaded any more. Guarded by {@code live}. */
+    private boolean stopping;
     /** Such isolates a version keeps finishing at once. */
     static final int REPLACED_PER_VERSION = 2;
     /**
@@ -143,6 +145,12 @@ final class WorkerPool implements AutoCloseable {
                     && !existing.worker.join().isAlive())) {
                 existing.holders++;
                 return existing;
+            }
+            if (stopping) {
+                Entry refused = new Entry("", CompletableFuture.failedFuture(new InvocationException(Outcome.LOAD_SHED,
+                        STOPPING)));
+                refused.holders = 1;
+                return refused;
             }
             if (shortOfMemory.getAsBoolean()) {
                 // Not kept: the next request tries again.
@@ -222,6 +230,9 @@ final class WorkerPool implements AutoCloseable {
             io.execute(() -> closeIfUnused(key));
         }
     }
+
+    /** What a request gets when its worker is not loaded because the server is stopping. */
+    static final String STOPPING = "The server is shutting down; try again.";
 
     /** What a request gets when its worker is not loaded because the process is short of memory. */
     static final String SHORT_OF_MEMORY = "Server overloaded: it is short of memory and loads no worker until it has "
@@ -454,6 +465,49 @@ final class WorkerPool implements AutoCloseable {
         }
         synchronized (live) {
             return live.size() + closing;
+        }
+    }
+
+    /**
+     * The server is stopping: no isolate is loaded any more (a request that needs one gets a 503),
+     * and each open one closes once its last invocation has ended (its response sent, its
+     * waitUntil work settled); waits for that until {@code deadlineNanos} ({@link System#nanoTime}),
+     * then {@linkplain #close closes} what is still open (its invocations are cancelled, its
+     * WebSockets closed with 1001) and waits up to a second more, so that their records are in.
+     */
+    void drain(long deadlineNanos) {
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        synchronized (live) {
+            stopping = true;
+            for (Entry e : live.values()) {
+                closing.add(e.worker.handle((worker, failed) -> worker).thenCompose(worker -> {
+                    if (worker == null) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    worker.closeWhenIdle();
+                    return worker.whenClosed();
+                }));
+            }
+        }
+        synchronized (draining) {
+            draining.forEach(worker -> closing.add(worker.whenClosed()));
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
+        awaitQuietly(all, Math.max(0, deadlineNanos - System.nanoTime()));
+        if (!all.isDone()) {
+            close();
+            // A turn that is running finishes first (at the latest at its CPU limit): not waited for beyond this.
+            awaitQuietly(all, TimeUnit.SECONDS.toNanos(1));
+        }
+    }
+
+    private static void awaitQuietly(CompletableFuture<Void> done, long nanos) {
+        try {
+            done.get(nanos, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException late) {
+            // the caller goes on
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

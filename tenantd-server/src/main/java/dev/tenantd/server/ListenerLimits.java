@@ -16,12 +16,20 @@ package dev.tenantd.server;
  * @param maxConnectionsPerIp    open connections from one client address (one IPv6 /64)
  * @param maxRequestBodyMb       the longest request body a client may send; longer ones are cut
  *                               with a 413 (worker listener)
+ * @param shutdownGraceMs        how long a stopping server lets the requests it is serving, and their
+ *                               {@code waitUntil} work, finish (0: it cuts them at once)
  */
 public record ListenerLimits(long idleTimeoutMs, long headerTimeoutMs, long bodyTimeoutMs, long bodyMinBytesPerSecond,
-        int maxConnections, int maxConnectionsPerIp, long maxRequestBodyMb) {
+        int maxConnections, int maxConnectionsPerIp, long maxRequestBodyMb, long shutdownGraceMs) {
 
     /** The default longest request body, in MB: what Workers takes on most plans. */
     public static final long DEFAULT_MAX_REQUEST_BODY_MB = 100;
+    /**
+     * How long a stopping server waits for its requests by default: enough for an ordinary
+     * request and its {@code waitUntil} work, and, with the rest of the shutdown, well within the
+     * 10 s that {@code docker stop} gives before it kills a process.
+     */
+    public static final long DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
 
     public ListenerLimits {
         positive("idle-timeout-ms", idleTimeoutMs);
@@ -31,12 +39,31 @@ public record ListenerLimits(long idleTimeoutMs, long headerTimeoutMs, long body
         positive("max-connections", maxConnections);
         positive("max-connections-per-ip", maxConnectionsPerIp);
         positive("max-request-body-mb", maxRequestBodyMb);
+        if (shutdownGraceMs < 0 || shutdownGraceMs > MAX_SHUTDOWN_GRACE_MS) {
+            throw new IllegalArgumentException("[server] shutdown-grace-ms must be 0 to " + MAX_SHUTDOWN_GRACE_MS
+                    + " (got " + shutdownGraceMs + ")");
+        }
+    }
+
+    /** The longest grace a stopping server gives: an hour. */
+    static final long MAX_SHUTDOWN_GRACE_MS = 3_600_000;
+
+    public ListenerLimits(long idleTimeoutMs, long headerTimeoutMs, long bodyTimeoutMs, long bodyMinBytesPerSecond,
+            int maxConnections, int maxConnectionsPerIp, long maxRequestBodyMb) {
+        this(idleTimeoutMs, headerTimeoutMs, bodyTimeoutMs, bodyMinBytesPerSecond, maxConnections, maxConnectionsPerIp,
+                maxRequestBodyMb, DEFAULT_SHUTDOWN_GRACE_MS);
     }
 
     public ListenerLimits(long idleTimeoutMs, long headerTimeoutMs, long bodyTimeoutMs, long bodyMinBytesPerSecond,
             int maxConnections, int maxConnectionsPerIp) {
         this(idleTimeoutMs, headerTimeoutMs, bodyTimeoutMs, bodyMinBytesPerSecond, maxConnections, maxConnectionsPerIp,
                 DEFAULT_MAX_REQUEST_BODY_MB);
+    }
+
+    /** The same limits with this grace for a stopping server. */
+    public ListenerLimits withShutdownGraceMs(long ms) {
+        return new ListenerLimits(idleTimeoutMs, headerTimeoutMs, bodyTimeoutMs, bodyMinBytesPerSecond, maxConnections,
+                maxConnectionsPerIp, maxRequestBodyMb, ms);
     }
 
     public long maxRequestBodyBytes() {

@@ -90,6 +90,16 @@ public final class Main implements Callable<Integer> {
                 spec.commandLine().getErr().println("tenantd serve: " + rootMessage(e));
                 return 1;
             }
+            DataDirLock held;
+            try {
+                held = DataDirLock.take(config.dataDir());
+            } catch (DataDirLock.InUse e) {
+                spec.commandLine().getErr().println("tenantd serve: " + e.getMessage());
+                return 1;
+            } catch (java.io.IOException e) {
+                spec.commandLine().getErr().println("tenantd serve: cannot lock the data directory: " + rootMessage(e));
+                return 1;
+            }
             if (!warmUp.isZero()) {
                 System.out.printf("tenantd is warming up (--warm-up-ms %d; 0 skips it)%n", warmUp.toMillis());
                 warmUp(config, warmUp);
@@ -99,6 +109,7 @@ public final class Main implements Callable<Integer> {
                 server = TenantdServer.start(config);
             } catch (Exception e) {
                 spec.commandLine().getErr().println("tenantd serve: cannot start: " + rootMessage(e));
+                held.close();
                 return 1;
             }
             // The token itself is never printed: terminal scrollback and service logs are read by more people than the data dir.
@@ -111,6 +122,11 @@ public final class Main implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();
                 dev.tenantd.server.logging.LogSetup.flushWorkerLines();
+                try {
+                    held.close();
+                } catch (java.io.IOException e) {
+                    // the process ends: the operating system lets the lock go
+                }
                 stop.countDown();
             }));
             stop.await();
@@ -318,7 +334,8 @@ public final class Main implements Callable<Integer> {
                 throw new IllegalArgumentException("--config: [server] must be a table");
             }
             java.util.Set<String> known = java.util.Set.of("idle-timeout-ms", "header-timeout-ms", "body-timeout-ms",
-                    "body-min-bytes-per-second", "max-connections", "max-connections-per-ip", "max-request-body-mb");
+                    "body-min-bytes-per-second", "max-connections", "max-connections-per-ip", "max-request-body-mb",
+                    "shutdown-grace-ms");
             table.fieldNames().forEachRemaining(k -> {
                 if (!known.contains(k)) {
                     throw new IllegalArgumentException("--config: unknown key [server] " + k + "; known: " + known);
@@ -334,7 +351,8 @@ public final class Main implements Callable<Integer> {
                         table.path("body-min-bytes-per-second").asLong(d.bodyMinBytesPerSecond()),
                         table.path("max-connections").asInt(d.maxConnections()),
                         table.path("max-connections-per-ip").asInt(d.maxConnectionsPerIp()),
-                        table.path("max-request-body-mb").asLong(d.maxRequestBodyMb()));
+                        table.path("max-request-body-mb").asLong(d.maxRequestBodyMb()),
+                        table.path("shutdown-grace-ms").asLong(d.shutdownGraceMs()));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--config: " + e.getMessage());
             }

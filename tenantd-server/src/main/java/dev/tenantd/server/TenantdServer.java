@@ -23,6 +23,7 @@ import dev.tenantd.store.sqlite.SqliteInvocationAnalytics;
 import dev.tenantd.store.sqlite.SqliteInvocationStore;
 import dev.tenantd.store.sqlite.SqliteKvStore;
 import dev.tenantd.store.sqlite.SqliteStore;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -61,6 +62,13 @@ public final class TenantdServer implements AutoCloseable {
     private final boolean throwaway;
     private volatile HttpServer workerServer;
     private volatile HttpServer apiServer;
+    /** Set when {@link #close} begins: {@code /healthz} answers 503, so a load balancer sends no more. */
+    private volatile boolean stopping;
+    /**
+     * How long answers already made (a cancelled invocation's 503) and API requests in flight
+     * have to leave once the isolates' grace is over, before their connections are cut.
+     */
+    private static final long LAST_ANSWERS_MS = 2_000;
     /** The ports of both listeners once they listen (a fetch to the machine's own addresses may reach them). */
     private volatile java.util.Set<Integer> listenerPorts = java.util.Set.of();
 
@@ -216,7 +224,7 @@ public final class TenantdServer implements AutoCloseable {
         }
         Router api = Router.router(vertx);
         api.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
-                .end("{\"status\":\"ok\"}"));
+                .setStatusCode(stopping ? 503 : 200).end(stopping ? "{\"status\":\"stopping\"}" : "{\"status\":\"ok\"}"));
         MetricsRoute.mount(api, vertx, metrics, config.apiToken());
         ControlApi.mount(api, vertx, platform, kv, d1, analytics, engine.bodies(), analyticsThreads);
         Dashboard.load().mount(api);
@@ -382,19 +390,39 @@ public final class TenantdServer implements AutoCloseable {
         return key;
     }
 
+    /** Stops within the configured grace ({@code [server] shutdown-grace-ms}): see {@link #close(java.time.Duration)}. */
     @Override
     public void close() {
+        close(java.time.Duration.ofMillis(throwaway ? 0 : config.listenerLimits().shutdownGraceMs()));
+    }
+
+    /**
+     * Stops the server, letting what it is serving finish within {@code grace}: {@code /healthz}
+     * answers 503 from the start, the worker listener takes no new connection and closes each
+     * open one once its request is answered (an idle one at once), isolates close once their last
+     * invocation and its {@code waitUntil} work have ended, and no isolate is loaded meanwhile.
+     * When {@code grace} is over, what is left is cut off (invocations cancelled, WebSockets closed
+     * with 1001). Then the API listener stops, and the stores close after every record is in.
+     */
+    public void close(java.time.Duration grace) {
+        stopping = true;
+        if (!throwaway && platform != null) {
+            LOG.info("tenantd stopping: serving what is in flight for up to {} ms", grace.toMillis());
+        }
+        // Answered requests close their connections; the rest is cut once the isolates had their grace.
+        Future<Void> workersStopped = workerServer == null ? Future.succeededFuture()
+                : workerServer.shutdown(grace.toMillis() + LAST_ANSWERS_MS, TimeUnit.MILLISECONDS);
+        closeStep(() -> platform.drain(grace));
         try {
-            if (workerServer != null) {
-                workerServer.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-            }
+            workersStopped.toCompletionStage().toCompletableFuture().get(LAST_ANSWERS_MS + 5_000, TimeUnit.MILLISECONDS);
             if (apiServer != null) {
-                apiServer.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+                apiServer.shutdown(LAST_ANSWERS_MS, TimeUnit.MILLISECONDS).toCompletionStage().toCompletableFuture()
+                        .get(LAST_ANSWERS_MS + 5_000, TimeUnit.MILLISECONDS);
             }
         } catch (Exception e) {
             LOG.warn("closing listeners: {}", e.toString());
         }
-        for (Runnable step : List.<Runnable>of(platform::close, invocations::close, invocationStore::close,
+        for (Runnable step : List.<Runnable>of(invocations::close, invocationStore::close,
                 analyticsThreads::close, analytics::close, kv::close, engine::close, d1::close, d1Catalogue::close, cache::close, store::close,
                 metrics::close, vertx::close)) {
             closeStep(step);

@@ -66,6 +66,7 @@ class CommandLineTest {
                 header-timeout-ms = 5000
                 max-connections-per-ip = 32
                 max-request-body-mb = 2048
+                shutdown-grace-ms = 25000
                 """);
         Main.Serve serve = new Main.Serve();
         new CommandLine(serve).parseArgs("--config", toml.toString(), "--data-dir", dir.toString(), "--api-token", "t");
@@ -73,6 +74,8 @@ class CommandLineTest {
         assertThat(limits.headerTimeoutMs()).isEqualTo(5000);
         assertThat(limits.maxConnectionsPerIp()).isEqualTo(32);
         assertThat(limits.maxRequestBodyBytes()).isEqualTo(2048L * 1024 * 1024);
+        assertThat(limits.shutdownGraceMs()).isEqualTo(25_000);
+        assertThat(ListenerLimits.defaults().shutdownGraceMs()).isEqualTo(5_000);
         assertThat(ListenerLimits.defaults().maxRequestBodyMb()).isEqualTo(100);
         assertThat(limits.idleTimeoutMs()).isEqualTo(ListenerLimits.defaults().idleTimeoutMs());
         assertThat(limits.maxConnections()).isEqualTo(ListenerLimits.defaults().maxConnections());
@@ -144,6 +147,7 @@ class CommandLineTest {
                 {"idle-timeout = 5", "unknown key [server] idle-timeout"},
                 {"body-timeout-ms = 0", "body-timeout-ms must be 1 or more"},
                 {"max-request-body-mb = 0", "max-request-body-mb must be 1 or more"},
+                {"shutdown-grace-ms = -1", "shutdown-grace-ms must be 0 to 3600000"},
                 {"max-connections = \"many\"", "max-connections must be a whole number"}}) {
             Path toml = dir.resolve("bad-server.toml");
             Files.writeString(toml, "[server]\n" + bad[0] + "\n");

@@ -228,8 +228,9 @@ final class TestServer implements AutoCloseable {
     }
 
     @Override
+    /** Stops the server at once: what it serves is cut off (a test of the grace calls {@code server.close()} itself). */
     public void close() {
-        server.close();
+        server.close(Duration.ZERO);
     }
 
     /** A multipart/form-data body as wrangler and the SDK send it. */
