@@ -68,6 +68,22 @@ class SlowReadersTest {
     }
 
     /**
+     * A stalled client's connection is reset, not closed: the kernel drops what the server had
+     * queued for it rather than keep megabytes for minutes, waiting for a reader that is gone.
+     * The client, reading at last, gets what had reached it and then the reset, not an orderly end.
+     */
+    @Test
+    void a_client_that_stops_reading_is_reset_so_nothing_queued_for_it_is_kept() throws IOException, InterruptedException {
+        try (RawHttp stalled = RawHttp.connectWithSmallReceiveBuffer(t.server.port(), "127.0.0.10")) {
+            stalled.get("a.big.test", "/");
+            assertServedOnceClosed("127.0.0.10");
+            RawHttp.Ending ending = stalled.untilClosed();
+            assertThat(ending.reset()).as("the connection ended with a reset").isTrue();
+            assertThat(ending.received().length()).isLessThan(BIG);
+        }
+    }
+
+    /**
      * A client that stops reading a response, with the headers of a next request sent behind it
      * and its body held back: the server stops reading the next request while it answers the
      * first, which is no reason to wait for the client to take its response for ever.
