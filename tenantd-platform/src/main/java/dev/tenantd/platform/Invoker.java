@@ -667,13 +667,9 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
-    /**
-     * Stops as {@link #close} does, once the isolates have finished what they are doing (see
-     * {@link WorkerPool#drain}) or {@code deadlineNanos} ({@link System#nanoTime}) has passed.
-     */
-    void drain(long deadlineNanos) {
-        pool.drain(deadlineNanos);
-        close();
+    /** See {@link WorkerPool#drain}. */
+    void drain(long deadlineNanos, java.util.function.BooleanSupplier requestsDone) {
+        pool.drain(deadlineNanos, requestsDone);
     }
 
     @Override

@@ -130,14 +130,13 @@ public final class Platform implements AutoCloseable {
             java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
     /**
-     * Closes the platform once the requests and {@code waitUntil} work in its isolates have ended,
-     * or {@code grace} has passed (then what is left is cut off, as by {@link #close}). No isolate
-     * is loaded meanwhile: a request that needs one gets a 503.
+     * Lets what the isolates are doing (requests, their {@code waitUntil} work) finish: returns
+     * once nothing runs in them and {@code requestsDone} says no request may still come, or when
+     * {@code grace} has passed, after cutting off what is left (invocations cancelled, WebSockets
+     * closed with 1001). The platform stays open, for the API's last requests; {@link #close} ends it.
      */
-    public void drain(java.time.Duration grace) {
-        blobCollector.close();
-        invoker.drain(System.nanoTime() + grace.toNanos());
-        directory.close();
+    public void drain(java.time.Duration grace, java.util.function.BooleanSupplier requestsDone) {
+        invoker.drain(System.nanoTime() + grace.toNanos(), requestsDone);
     }
 
     @Override

@@ -115,7 +115,7 @@ final class TailDelivery implements AutoCloseable {
             });
         } catch (RejectedExecutionException e) {
             dequeued(ref, size);
-            drop(ref, QUEUE_CAPACITY + " invocations wait");
+            drop(ref, executor.isShutdown() ? "the server is stopping" : QUEUE_CAPACITY + " invocations wait");
         }
     }
 
@@ -169,6 +169,9 @@ final class TailDelivery implements AutoCloseable {
 
     @Override
     public void close() {
-        executor.shutdownNow();
+        int undelivered = executor.shutdownNow().size();
+        if (undelivered > 0) {
+            LOG.warn("tail workers: {} event(s) still waiting were not delivered, as the server stopped", undelivered);
+        }
     }
 }

@@ -78,8 +78,6 @@ final class WorkerPool implements AutoCloseable {
     private final Map<String, ArrayDeque<Worker>> replacedByVersion = new HashMap<>();
     /** Per version, its isolates out of the pool and still finishing their work. Guarded by {@code live}. */
     private final Map<String, Set<Worker>> finishing = new HashMap<>();
-    /** The server is stopping ({@link #drain}): no isolate is loaded any more. Guarded by {@code live}. */
-    private boolean stopping;
     /** Such isolates a version keeps finishing at once. */
     static final int REPLACED_PER_VERSION = 2;
     /**
@@ -145,12 +143,6 @@ final class WorkerPool implements AutoCloseable {
                     && !existing.worker.join().isAlive())) {
                 existing.holders++;
                 return existing;
-            }
-            if (stopping) {
-                Entry refused = new Entry("", CompletableFuture.failedFuture(new InvocationException(Outcome.LOAD_SHED,
-                        STOPPING)));
-                refused.holders = 1;
-                return refused;
             }
             if (shortOfMemory.getAsBoolean()) {
                 // Not kept: the next request tries again.
@@ -230,9 +222,6 @@ final class WorkerPool implements AutoCloseable {
             io.execute(() -> closeIfUnused(key));
         }
     }
-
-    /** What a request gets when its worker is not loaded because the server is stopping. */
-    static final String STOPPING = "The server is shutting down; try again.";
 
     /** What a request gets when its worker is not loaded because the process is short of memory. */
     static final String SHORT_OF_MEMORY = "Server overloaded: it is short of memory and loads no worker until it has "
@@ -469,50 +458,63 @@ final class WorkerPool implements AutoCloseable {
     }
 
     /**
-     * The server is stopping: no isolate is loaded any more (a request that needs one gets a 503),
-     * and each open one closes once its last invocation has ended (its response sent, its
-     * waitUntil work settled); waits for that until {@code deadlineNanos} ({@link System#nanoTime}),
-     * then {@linkplain #close closes} what is still open (its invocations are cancelled, its
-     * WebSockets closed with 1001) and waits up to a second more, so that their records are in.
+     * The server is stopping: waits until no isolate has anything to do (no request holds one,
+     * none has an invocation, waitUntil work or WebSocket open) and {@code requestsDone} says the
+     * requests that may still come have come, or until {@code deadlineNanos} ({@link
+     * System#nanoTime}). Isolates are loaded meanwhile as calls need them (a dispatch worker's
+     * request to a user worker, its outbound worker's). What is still busy then is closed (its
+     * invocations cancelled, its WebSockets closed with 1001), waiting up to a second more so that
+     * their records are in. The pool stays usable; {@link #close} ends it.
      */
-    void drain(long deadlineNanos) {
+    void drain(long deadlineNanos, BooleanSupplier requestsDone) {
+        while (!(requestsDone.getAsBoolean() && quiet()) && System.nanoTime() < deadlineNanos) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        if (quiet()) {
+            return;
+        }
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         synchronized (live) {
-            stopping = true;
-            for (Entry e : live.values()) {
-                closing.add(e.worker.handle((worker, failed) -> worker).thenCompose(worker -> {
-                    if (worker == null) {
-                        return CompletableFuture.completedFuture(null);
-                    }
-                    worker.closeWhenIdle();
-                    return worker.whenClosed();
-                }));
-            }
+            live.values().forEach(e -> closing.add(e.worker.handle((worker, failed) -> worker)
+                    .thenCompose(worker -> worker == null ? CompletableFuture.completedFuture(null) : worker.whenClosed())));
         }
         synchronized (draining) {
             draining.forEach(worker -> closing.add(worker.whenClosed()));
         }
-        CompletableFuture<Void> all = CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
-        awaitQuietly(all, Math.max(0, deadlineNanos - System.nanoTime()));
-        if (!all.isDone()) {
-            close();
-            // A turn that is running finishes first (at the latest at its CPU limit): not waited for beyond this.
-            awaitQuietly(all, TimeUnit.SECONDS.toNanos(1));
-        }
-    }
-
-    private static void awaitQuietly(CompletableFuture<Void> done, long nanos) {
+        closeIsolates();
+        // A turn that is running finishes first (at the latest at its CPU limit): not waited for beyond this.
         try {
-            done.get(nanos, TimeUnit.NANOSECONDS);
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(1, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException late) {
-            // the caller goes on
+            // the server goes on stopping
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
+    /** Whether no isolate has anything to do: none held by a request, none with an invocation or WebSocket open. */
+    private boolean quiet() {
+        synchronized (live) {
+            for (Entry e : live.values()) {
+                if (e.holders > 0 || !e.worker.isDone()
+                        || !e.worker.isCompletedExceptionally() && !e.worker.join().idle()) {
+                    return false;
+                }
+            }
+        }
+        synchronized (draining) {
+            return draining.stream().allMatch(Worker::idle);
+        }
+    }
+
     @Override
     public void close() {
+        closeIsolates();
+        io.shutdownNow();
+    }
+
+    /** Closes every open isolate at once, cancelling what runs in it; new ones are still loaded as calls need them. */
+    private void closeIsolates() {
         synchronized (live) {
             live.values().forEach(e -> e.worker.thenAccept(Worker::close));
             live.clear();
@@ -524,6 +526,5 @@ final class WorkerPool implements AutoCloseable {
             draining.clear();
         }
         closing.forEach(Worker::close);
-        io.shutdownNow();
     }
 }

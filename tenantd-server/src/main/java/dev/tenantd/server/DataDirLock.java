@@ -19,10 +19,19 @@ import java.nio.file.StandardOpenOption;
 final class DataDirLock implements AutoCloseable {
     static final String FILE = "tenantd.lock";
 
+    /**
+     * The lock files this process holds. The operating system's locks are the process's, and
+     * closing any descriptor of a file lets all of them go: a second look at a held file must not
+     * open it.
+     */
+    private static final java.util.Set<Path> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private DataDirLock(FileChannel channel, FileLock lock) {
+    private DataDirLock(Path file, FileChannel channel, FileLock lock) {
+        this.file = file;
         this.channel = channel;
         this.lock = lock;
     }
@@ -36,27 +45,37 @@ final class DataDirLock implements AutoCloseable {
 
     /** Takes the lock of {@code dataDir}, which exists, or says who holds it. */
     static DataDirLock take(Path dataDir) throws IOException, InUse {
-        Path file = dataDir.resolve(FILE);
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
-        FileLock lock;
+        Path file = dataDir.toRealPath().resolve(FILE);
+        if (!HELD.add(file)) {
+            throw inUse(dataDir, " (process " + ProcessHandle.current().pid() + ")");
+        }
         try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException heldHere) {
-            lock = null;
-        } catch (IOException e) {
-            channel.close();
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (IOException | OverlappingFileLockException e) {
+                channel.close();
+                throw e;
+            }
+            if (lock == null) {
+                String holder = holder(channel);
+                channel.close();
+                throw inUse(dataDir, holder);
+            }
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+            return new DataDirLock(file, channel, lock);
+        } catch (IOException | InUse | RuntimeException e) {
+            HELD.remove(file);
             throw e;
         }
-        if (lock == null) {
-            String holder = holder(channel);
-            channel.close();
-            throw new InUse("the data directory " + dataDir.toAbsolutePath() + " is in use by another tenantd"
-                    + holder + "; stop that one first, or give this one another --data-dir");
-        }
-        channel.truncate(0);
-        channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
-        return new DataDirLock(channel, lock);
+    }
+
+    private static InUse inUse(Path dataDir, String holder) {
+        return new InUse("the data directory " + dataDir.toAbsolutePath() + " is in use by another tenantd" + holder
+                + "; stop that one first, or give this one another --data-dir");
     }
 
     /** " (process N)" as the holder wrote it, or nothing when it cannot be read. */
@@ -73,7 +92,11 @@ final class DataDirLock implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        lock.release();
-        channel.close();
+        try {
+            lock.release();
+            channel.close();
+        } finally {
+            HELD.remove(file);
+        }
     }
 }

@@ -26,8 +26,8 @@ public record ListenerLimits(long idleTimeoutMs, long headerTimeoutMs, long body
     public static final long DEFAULT_MAX_REQUEST_BODY_MB = 100;
     /**
      * How long a stopping server waits for its requests by default: enough for an ordinary
-     * request and its {@code waitUntil} work, and, with the rest of the shutdown, well within the
-     * 10 s that {@code docker stop} gives before it kills a process.
+     * request and its {@code waitUntil} work; with the rest of the shutdown (a few seconds at
+     * most) it asks an orchestrator for a stop timeout of 15 s.
      */
     public static final long DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
 

@@ -399,10 +399,10 @@ public final class TenantdServer implements AutoCloseable {
     /**
      * Stops the server, letting what it is serving finish within {@code grace}: {@code /healthz}
      * answers 503 from the start, the worker listener takes no new connection and closes each
-     * open one once its request is answered (an idle one at once), isolates close once their last
-     * invocation and its {@code waitUntil} work have ended, and no isolate is loaded meanwhile.
-     * When {@code grace} is over, what is left is cut off (invocations cancelled, WebSockets closed
-     * with 1001). Then the API listener stops, and the stores close after every record is in.
+     * open one once its request is answered (an idle one at once), and the isolates go on until
+     * those requests and their {@code waitUntil} work have ended. When {@code grace} is over, what
+     * is left is cut off (invocations cancelled, WebSockets closed with 1001). Then the API
+     * listener stops, then the platform, and the stores close after every record is in.
      */
     public void close(java.time.Duration grace) {
         stopping = true;
@@ -412,7 +412,7 @@ public final class TenantdServer implements AutoCloseable {
         // Answered requests close their connections; the rest is cut once the isolates had their grace.
         Future<Void> workersStopped = workerServer == null ? Future.succeededFuture()
                 : workerServer.shutdown(grace.toMillis() + LAST_ANSWERS_MS, TimeUnit.MILLISECONDS);
-        closeStep(() -> platform.drain(grace));
+        closeStep(() -> platform.drain(grace, workersStopped::isComplete));
         try {
             workersStopped.toCompletionStage().toCompletableFuture().get(LAST_ANSWERS_MS + 5_000, TimeUnit.MILLISECONDS);
             if (apiServer != null) {
@@ -422,7 +422,7 @@ public final class TenantdServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("closing listeners: {}", e.toString());
         }
-        for (Runnable step : List.<Runnable>of(invocations::close, invocationStore::close,
+        for (Runnable step : List.<Runnable>of(platform::close, invocations::close, invocationStore::close,
                 analyticsThreads::close, analytics::close, kv::close, engine::close, d1::close, d1Catalogue::close, cache::close, store::close,
                 metrics::close, vertx::close)) {
             closeStep(step);

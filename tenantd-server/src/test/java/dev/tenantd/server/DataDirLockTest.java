@@ -37,11 +37,16 @@ class DataDirLockTest {
                 "127.0.0.1:0"), "serve started on a data directory another process holds");
     }
 
-    @Test
-    void a_data_directory_another_process_holds_is_refused_with_exit_1_naming_that_process() throws Exception {
-        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    /** A process that tries to hold the lock of {@link #dir}: its first line says "held" if it does. */
+    private Process holder() throws java.io.IOException {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), DataDirLockTest.class.getName(), dir.toString())
                 .redirectErrorStream(true).start();
+    }
+
+    @Test
+    void a_data_directory_another_process_holds_is_refused_with_exit_1_naming_that_process() throws Exception {
+        Process holder = holder();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
             assertThat(out.readLine()).isEqualTo("held");
@@ -63,6 +68,12 @@ class DataDirLockTest {
             StringWriter err = new StringWriter();
             assertThat(serve(err)).isEqualTo(1);
             assertThat(err.toString()).contains("is in use by another tenantd (process " + ProcessHandle.current().pid());
+            // Still held: looking at it again let nothing go (closing any descriptor of a locked file would).
+            Process other = holder();
+            other.getOutputStream().close();
+            assertThat(other.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(new String(other.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .doesNotContain("held").contains("is in use by another tenantd");
         }
     }
 }

@@ -57,11 +57,20 @@ class GracefulShutdownTest {
         TestServer t = new TestServer(dir, List.of(), Limits.defaults(), new EgressPolicy(List.of("127.0.0.1"), List.of()),
                 ListenerLimits.defaults().withShutdownGraceMs(30_000));
         try {
-            assertThat(t.putModule(t.accountApi("/workers/scripts/slow"), "{\"main_module\":\"w.js\"}", "w.js",
-                    "export default { async fetch(request, env, ctx) {\n"
-                            + "  const held = await (await fetch('" + base + "/hold')).text();\n"
+            // A dispatch worker whose request, once the origin lets it go, calls a user worker not
+            // loaded yet; the user worker answers and leaves waitUntil work behind.
+            t.createNamespace("tenants");
+            assertThat(t.putModule(t.accountApi("/workers/dispatch/namespaces/tenants/scripts/late"),
+                    "{\"main_module\":\"u.js\"}", "u.js", "export default { fetch(request, env, ctx) {\n"
                             + "  ctx.waitUntil(fetch('" + base + "/after').then((r) => r.text()));\n"
-                            + "  return new Response('served ' + held);\n"
+                            + "  return new Response('the user worker');\n"
+                            + "} };").status()).isEqualTo(200);
+            assertThat(t.putModule(t.accountApi("/workers/scripts/slow"), "{\"main_module\":\"w.js\",\"bindings\":"
+                    + "[{\"type\":\"dispatch_namespace\",\"name\":\"NS\",\"namespace\":\"tenants\"}]}", "w.js",
+                    "export default { async fetch(request, env) {\n"
+                            + "  const held = await (await fetch('" + base + "/hold')).text();\n"
+                            + "  const user = await (await env.NS.get('late').fetch(request)).text();\n"
+                            + "  return new Response('served ' + held + ' by ' + user);\n"
                             + "} };").status()).isEqualTo(200);
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(HttpRequest.newBuilder(
@@ -77,7 +86,7 @@ class GracefulShutdownTest {
             release.countDown();
             HttpResponse<String> answer = inFlight.get(30, TimeUnit.SECONDS);
             assertThat(answer.statusCode()).isEqualTo(200);
-            assertThat(answer.body()).isEqualTo("served released");
+            assertThat(answer.body()).isEqualTo("served released by the user worker");
             assertThat(afterwards.await(30, TimeUnit.SECONDS)).as("the waitUntil work ran").isTrue();
             stopped.get(30, TimeUnit.SECONDS);
         } finally {
