@@ -253,13 +253,21 @@ public final class SqliteStore implements Store {
 
     // ---- namespaces
 
+    /** Removes the asset manifests stored before a time that no version names. */
+    static final String UNUSED_MANIFESTS = "DELETE FROM asset_manifests WHERE created_at < ? AND NOT EXISTS "
+            + "(SELECT 1 FROM script_versions v WHERE v.assets = asset_manifests.id)";
+
     private static final String NAMESPACE_COLUMNS = "n.id, n.account_id, n.name, n.created_on, n.modified_on, "
             + "n.trusted_workers, (SELECT COUNT(*) FROM scripts s WHERE s.namespace_id = n.id), n.egress";
 
+    /** The query of the namespaces matching {@code where}, with their script counts. */
+    static String namespaceSql(String where) {
+        return "SELECT " + NAMESPACE_COLUMNS + " FROM namespaces n WHERE " + where + " ORDER BY n.created_on, n.name";
+    }
+
     private List<Namespace> namespaceRows(String where, Object... params) throws Exception {
         List<Namespace> out = new ArrayList<>();
-        try (PreparedStatement st = prepare("SELECT " + NAMESPACE_COLUMNS + " FROM namespaces n WHERE " + where
-                + " ORDER BY n.created_on, n.name", params); ResultSet rs = st.executeQuery()) {
+        try (PreparedStatement st = prepare(namespaceSql(where), params); ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 out.add(new Namespace(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getInt(6) != 0, rs.getInt(7), egress(rs.getString(8))));
@@ -370,15 +378,18 @@ public final class SqliteStore implements Store {
         return scriptWindow(where, "", params);
     }
 
+    /** The query of the scripts matching {@code where} in creation order; {@code window} may add LIMIT and OFFSET. */
+    static String scriptWindowSql(String where, String window) {
+        return "SELECT s.id, s.account_id, s.namespace_id, s.name, s.tags, s.created_on, "
+                + "s.modified_on, s.settings, " + VERSION_COLUMNS + ", " + DEPLOYMENT_COLUMNS
+                + " FROM scripts s JOIN script_versions v ON v.id = s.current_version_id "
+                + "JOIN deployments d ON d.id = s.deployment_id WHERE " + where + " ORDER BY s.created_on, s.name" + window;
+    }
+
     /** Scripts matching {@code where} in creation order; {@code window} may add LIMIT and OFFSET. */
     private List<Script> scriptWindow(String where, String window, Object... params) throws Exception {
         List<Script> out = new ArrayList<>();
-        try (PreparedStatement st = prepare("SELECT s.id, s.account_id, s.namespace_id, s.name, s.tags, s.created_on, "
-                + "s.modified_on, s.settings, " + VERSION_COLUMNS + ", " + DEPLOYMENT_COLUMNS
-                + " FROM scripts s JOIN script_versions v ON v.id = s.current_version_id "
-                + "JOIN deployments d ON d.id = s.deployment_id WHERE " + where + " ORDER BY s.created_on, s.name"
-                + window, params);
-                ResultSet rs = st.executeQuery()) {
+        try (PreparedStatement st = prepare(scriptWindowSql(where, window), params); ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 ScriptVersion current = versionAt(rs, 9);
                 Deployment deployment = deploymentAt(rs, 25);
@@ -722,8 +733,7 @@ public final class SqliteStore implements Store {
         } catch (SQLException e) {
             throw new TenantdException("database error: " + e.getMessage(), e);
         }
-        transaction(() -> update("DELETE FROM asset_manifests WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM "
-                + "script_versions v WHERE v.assets = asset_manifests.id)", usedBefore));
+        transaction(() -> update(UNUSED_MANIFESTS, usedBefore));
         int dropped = 0;
         for (int from = 0; from < unused.size(); from += 500) {
             List<Row> batch = unused.subList(from, Math.min(unused.size(), from + 500));
