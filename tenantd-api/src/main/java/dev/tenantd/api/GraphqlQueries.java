@@ -173,11 +173,16 @@ final class GraphqlQueries {
 
     /** The account's scripts that carry any of the tags now. */
     private List<ScriptKey> tagged(String accountId, List<String> tags) {
-        List<ScriptKey> keys = new ArrayList<>();
+        Map<String, String> namespaceNames = new java.util.HashMap<>();
         for (Namespace ns : platform.namespaces().list(accountId)) {
-            platform.scripts().list(accountId, ns.id()).stream()
-                    .filter(s -> s.tags().stream().anyMatch(tags::contains))
-                    .forEach(s -> keys.add(new ScriptKey(ns.name(), s.ref().name())));
+            namespaceNames.put(ns.id(), ns.name());
+        }
+        List<ScriptKey> keys = new ArrayList<>();
+        for (dev.tenantd.platform.Script s : platform.scripts().userWorkersTagged(accountId, tags)) {
+            String namespace = namespaceNames.get(s.ref().namespaceId());
+            if (namespace != null) {
+                keys.add(new ScriptKey(namespace, s.ref().name()));
+            }
         }
         return keys;
     }

@@ -124,6 +124,21 @@ public final class Directory implements AutoCloseable {
     }
 
     /** A namespace by name, for the request path (its script count may be stale). */
+    /**
+     * The account's user workers (scripts of its dispatch namespaces) that carry any of
+     * {@code tags} now, read from memory: no store query, whatever the number of scripts.
+     */
+    public List<Script> userWorkersTagged(String accountId, java.util.Collection<String> tags) {
+        List<Script> tagged = new java.util.ArrayList<>();
+        for (Script s : scripts.values()) {
+            if (s.ref().accountId().equals(accountId) && s.ref().namespace().isPresent()
+                    && s.tags().stream().anyMatch(tags::contains)) {
+                tagged.add(s);
+            }
+        }
+        return tagged;
+    }
+
     public Optional<Namespace> namespace(String accountId, String name) {
         return Optional.ofNullable(namespaces.get(key(accountId, name)));
     }

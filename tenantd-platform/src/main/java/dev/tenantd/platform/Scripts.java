@@ -74,6 +74,11 @@ public final class Scripts {
         return store.scripts(accountId, namespaceId);
     }
 
+    /** The account's user workers that carry any of {@code tags} now (see {@link Directory#userWorkersTagged}). */
+    public List<Script> userWorkersTagged(String accountId, java.util.Collection<String> tags) {
+        return directory.userWorkersTagged(accountId, tags);
+    }
+
     /** A window of the namespace's scripts that match a query, and how many match in all. */
     public ScriptPage search(String accountId, String namespaceId, ScriptQuery query) {
         return store.scripts(accountId, namespaceId, query);

@@ -142,6 +142,13 @@ class GraphqlAnalyticsTest {
         assertThat(by(gold, "scriptName")).isEqualTo(Map.of("acme", List.of(7L, 2L), "gamma", List.of(4L, 0L)));
         assertThat(rows(query(invocations("limit: 100, filter: {scriptTag: \"nobody-has-this\"}", "sum { requests }"),
                 Map.of()))).isEmpty();
+        // Tags as the scripts carry them now: one added later counts the script's earlier traffic.
+        TestServer.Reply tagged = t.send(t.authed(t.accountApi("/workers/dispatch/namespaces/tenants/scripts/beta/tags/gold"))
+                .method("PUT", java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertThat(tagged.status()).as(tagged.body()).isEqualTo(200);
+        assertThat(by(rows(query(invocations("limit: 100, filter: {scriptTag: \"gold\"}",
+                "sum { requests errors } dimensions { scriptName }"), Map.of())), "scriptName"))
+                .isEqualTo(Map.of("acme", List.of(7L, 2L), "beta", List.of(3L, 0L), "gamma", List.of(4L, 0L)));
 
         // The dispatcher counts too, outside any namespace.
         JsonNode front = rows(query(invocations("limit: 10, filter: {scriptName: \"front\"}",
