@@ -51,6 +51,8 @@ public final class InvocationRecorder implements AutoCloseable {
     private static final Share NONE = new Share(0, 0);
     private static final String NOT_FOUND = dev.tenantd.runtime.Outcome.SCRIPT_NOT_FOUND.wireName();
     private volatile StackMapping stacks = StackMapping.NONE;
+    /** Set by {@link #close}: a record offered later would wait for a writer that is gone; it is dropped and counted. */
+    private volatile boolean closed;
 
     private InvocationRecorder(Optional<InvocationStore> store, ObservabilitySettings settings, Clock clock) {
         this.store = store;
@@ -137,6 +139,10 @@ public final class InvocationRecorder implements AutoCloseable {
      * workers none of their records.
      */
     public void offer(InvocationEntry entry) {
+        if (closed) {
+            drop("the server is stopping");
+            return;
+        }
         String owner = owner(entry);
         Share mine = shares.getOrDefault(owner, NONE);
         int records = settings.queueSize();
@@ -269,6 +275,7 @@ public final class InvocationRecorder implements AutoCloseable {
     /** Stores what is still queued, then stops the writer. The store stays open: its owner closes it. */
     @Override
     public void close() {
+        closed = true;
         writer.ifPresent(w -> {
             w.shutdown();
             try {

@@ -151,6 +151,20 @@ class InvocationRecorderTest {
         }
     }
 
+    @Test
+    void a_record_offered_after_close_is_counted_as_dropped_not_left_in_a_queue_nothing_writes() {
+        try (SqliteInvocationStore store = SqliteInvocationStore.open(dir, 1)) {
+            InvocationRecorder recorder = InvocationRecorder.start(store,
+                    ObservabilitySettings.defaults().withQueue(100, Duration.ofHours(1)), Clock.systemUTC());
+            recorder.offer(at(Instant.now(), "before"));
+            recorder.close();
+            assertThat(recorder.written()).isEqualTo(1);
+            recorder.offer(at(Instant.now(), "after"));
+            assertThat(recorder.dropped()).isEqualTo(1);
+            assertThat(recorder.queuedBytes()).isZero();
+        }
+    }
+
     private static InvocationEntry thrown(String script, String stack) {
         return new InvocationEntry("", System.currentTimeMillis(), "r", "a", "", script, "v-" + script,
                 List.of(), "exception", 500, 1, 2, 0, "GET", "h", "/", List.of(), false,
