@@ -72,10 +72,7 @@ class GracefulShutdownTest {
                             + "  const user = await (await env.NS.get('late').fetch(request)).text();\n"
                             + "  return new Response('served ' + held + ' by ' + user);\n"
                             + "} };").status()).isEqualTo(200);
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + t.server.port() + "/")).header("host", "slow.localhost")
-                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> inFlight = request(t, "slow.localhost");
             assertThat(arrived.await(30, TimeUnit.SECONDS)).isTrue();
 
             CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> t.server.close());
@@ -113,10 +110,7 @@ class GracefulShutdownTest {
                             + "  await fetch('http://127.0.0.1:" + origin.getAddress().getPort() + "/arrived');\n"
                             + "  return new Promise(() => {});\n"
                             + "} };").status()).isEqualTo(200);
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + t.server.port() + "/")).header("host", "forever.localhost")
-                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> inFlight = request(t, "forever.localhost");
             assertThat(arrived.await(30, TimeUnit.SECONDS)).isTrue();
             CompletableFuture.runAsync(() -> t.server.close()).get(30, TimeUnit.SECONDS);
             // Cancelled when the grace was over: the client hears so rather than waiting for good.
@@ -127,6 +121,13 @@ class GracefulShutdownTest {
             t.close();
             origin.stop(0);
         }
+    }
+
+    /** A request to the worker listener for {@code host}, on its way. */
+    private static CompletableFuture<HttpResponse<String>> request(TestServer t, String host) {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().sendAsync(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + t.server.port() + "/")).header("host", host)
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void answer(com.sun.net.httpserver.HttpExchange exchange, String text) throws IOException {

@@ -46,15 +46,8 @@ class WebSocketTailTest {
 
     @Test
     void tail_shows_the_upgrade_each_message_and_the_close() throws Exception {
-        TestServer.Reply created = t.postJson(t.accountApi("/workers/scripts/talker/tails"), "{}");
-        assertThat(created.status()).as(created.body()).isEqualTo(200);
         BlockingQueue<String> events = new LinkedBlockingQueue<>();
-        WebSocketClient tailClient = vertx.createWebSocketClient();
-        WebSocket tail = tailClient.connect(new WebSocketConnectOptions()
-                        .setAbsoluteURI(created.json().path("result").path("url").asText()).addSubProtocol("trace-v1"))
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        tail.textMessageHandler(events::add);
-        tail.writeTextMessage("{\"debug\":false}").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        WebSocketClient tailClient = tail("talker", events);
 
         try (WsClient ws = WsClient.connect(vertx, t.server.port(), "talker.localhost", "/")) {
             ws.send("hi");
@@ -97,15 +90,8 @@ class WebSocketTailTest {
             assertThat(t.delete(t.accountApi("/workers/scripts/reused")).status()).isEqualTo(200);
             assertThat(t.putModule(t.accountApi("/workers/scripts/reused"), "{\"main_module\":\"w.js\"}", "w.js", code)
                     .status()).isEqualTo(200);
-            TestServer.Reply created = t.postJson(t.accountApi("/workers/scripts/reused/tails"), "{}");
-            assertThat(created.status()).as(created.body()).isEqualTo(200);
             BlockingQueue<String> events = new LinkedBlockingQueue<>();
-            WebSocketClient tailClient = vertx.createWebSocketClient();
-            WebSocket tail = tailClient.connect(new WebSocketConnectOptions()
-                            .setAbsoluteURI(created.json().path("result").path("url").asText()).addSubProtocol("trace-v1"))
-                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            tail.textMessageHandler(events::add);
-            tail.writeTextMessage("{\"debug\":false}").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            WebSocketClient tailClient = tail("reused", events);
             first.send("the first owner's");
             assertThat(first.next()).as("the old isolate still serves its socket").isEqualTo("ok");
             try (WsClient second = WsClient.connect(vertx, t.server.port(), "reused.localhost", "/")) {
@@ -120,6 +106,19 @@ class WebSocketTailTest {
                 tailClient.close();
             }
         }
+    }
+
+    /** Starts a tail of {@code script} as wrangler does; its events arrive in {@code events}. Close the client returned. */
+    private static WebSocketClient tail(String script, BlockingQueue<String> events) throws Exception {
+        TestServer.Reply created = t.postJson(t.accountApi("/workers/scripts/" + script + "/tails"), "{}");
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        WebSocketClient tailClient = vertx.createWebSocketClient();
+        WebSocket tail = tailClient.connect(new WebSocketConnectOptions()
+                        .setAbsoluteURI(created.json().path("result").path("url").asText()).addSubProtocol("trace-v1"))
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        tail.textMessageHandler(events::add);
+        tail.writeTextMessage("{\"debug\":false}").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return tailClient;
     }
 
     private static JsonNode next(BlockingQueue<String> events) throws Exception {
