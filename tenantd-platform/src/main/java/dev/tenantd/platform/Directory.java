@@ -123,7 +123,6 @@ public final class Directory implements AutoCloseable {
         return Optional.ofNullable(scripts.get(ref));
     }
 
-    /** A namespace by name, for the request path (its script count may be stale). */
     /**
      * The account's user workers (scripts of its dispatch namespaces) that carry any of
      * {@code tags} now, read from memory: no store query, whatever the number of scripts.
@@ -139,6 +138,7 @@ public final class Directory implements AutoCloseable {
         return tagged;
     }
 
+    /** A namespace by name, for the request path (its script count may be stale). */
     public Optional<Namespace> namespace(String accountId, String name) {
         return Optional.ofNullable(namespaces.get(key(accountId, name)));
     }

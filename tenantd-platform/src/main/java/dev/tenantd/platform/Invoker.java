@@ -667,9 +667,9 @@ public final class Invoker implements WorkerCalls, AutoCloseable {
         return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
-    /** See {@link WorkerPool#drain}. */
+    /** See {@link WorkerPool#drain}; the events Tail Workers are still to see count as requests still to come. */
     void drain(long deadlineNanos, java.util.function.BooleanSupplier requestsDone) {
-        pool.drain(deadlineNanos, requestsDone);
+        pool.drain(deadlineNanos, () -> requestsDone.getAsBoolean() && tailDelivery.pending() == 0);
     }
 
     @Override

@@ -54,6 +54,8 @@ final class TailDelivery implements AutoCloseable {
     private final java.util.concurrent.ConcurrentHashMap<ScriptRef, Integer> queuedByProducer =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong queuedChars = new AtomicLong();
+    /** Events queued or being delivered: from {@link #enqueue} until their Tail Worker runs have ended, or they are dropped. */
+    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.ConcurrentHashMap<ScriptRef, Long> queuedCharsByProducer =
             new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -86,7 +88,13 @@ final class TailDelivery implements AutoCloseable {
         return failed.get();
     }
 
+    /** Events queued or being delivered, for a stopping server to wait for. */
+    int pending() {
+        return pending.get();
+    }
+
     void enqueue(Script producer, List<String> consumers, TailEvent event, InvocationRecord record) {
+        pending.incrementAndGet();
         ScriptRef ref = producer.ref();
         long size = event.approximateChars();
         // Counted first, all three, so that every refusal gives back the same.
@@ -111,7 +119,14 @@ final class TailDelivery implements AutoCloseable {
         try {
             executor.execute(() -> {
                 dequeued(ref, size);
-                deliver(producer, consumers, event, record);
+                CompletableFuture<Void> runs;
+                try {
+                    runs = deliver(producer, consumers, event, record);
+                } catch (RuntimeException | Error e) {
+                    pending.decrementAndGet();
+                    throw e;
+                }
+                runs.whenComplete((done, error) -> pending.decrementAndGet());
             });
         } catch (RejectedExecutionException e) {
             dequeued(ref, size);
@@ -126,21 +141,24 @@ final class TailDelivery implements AutoCloseable {
     }
 
     private void drop(ScriptRef producer, String why) {
+        pending.decrementAndGet();
         long n = dropped.incrementAndGet();
         if (n == 1 || n % 1000 == 0) {
             LOG.warn("tail workers of {} are behind ({}); {} event(s) dropped so far", producer, why, n);
         }
     }
 
-    private void deliver(Script producer, List<String> consumers, TailEvent event, InvocationRecord record) {
+    /** Runs the event's Tail Workers; completes when every run has ended. */
+    private CompletableFuture<Void> deliver(Script producer, List<String> consumers, TailEvent event, InvocationRecord record) {
         String events;
         try {
             Optional<String> namespace = producer.ref().namespace().flatMap(id -> directory.namespaceById(id)).map(Namespace::name);
             events = "[" + event.traceItem(record, namespace, producer.tags()) + "]";
         } catch (RuntimeException e) {
             LOG.warn("the trace item of {} could not be made for its tail workers", producer.ref(), e);
-            return;
+            return CompletableFuture.completedFuture(null);
         }
+        List<CompletableFuture<?>> runs = new java.util.ArrayList<>();
         for (String consumer : consumers) {
             ScriptRef ref = ScriptRef.plain(producer.ref().accountId(), consumer);
             if (ref.equals(producer.ref())) {
@@ -152,7 +170,7 @@ final class TailDelivery implements AutoCloseable {
             } catch (RuntimeException e) {
                 run = CompletableFuture.failedFuture(e);
             }
-            run.whenComplete((response, error) -> {
+            runs.add(run.whenComplete((response, error) -> {
                 if (response != null) {
                     response.discardBody();
                 }
@@ -163,8 +181,9 @@ final class TailDelivery implements AutoCloseable {
                                 Invoker.unwrap(error).getMessage());
                     }
                 }
-            });
+            }));
         }
+        return CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).exceptionally(error -> null);
     }
 
     @Override

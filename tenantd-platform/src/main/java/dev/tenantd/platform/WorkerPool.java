@@ -78,6 +78,8 @@ final class WorkerPool implements AutoCloseable {
     private final Map<String, ArrayDeque<Worker>> replacedByVersion = new HashMap<>();
     /** Per version, its isolates out of the pool and still finishing their work. Guarded by {@code live}. */
     private final Map<String, Set<Worker>> finishing = new HashMap<>();
+    /** The grace of a stopping server is over ({@link #drain}): no isolate is loaded any more. Guarded by {@code live}. */
+    private boolean cutOff;
     /** Such isolates a version keeps finishing at once. */
     static final int REPLACED_PER_VERSION = 2;
     /**
@@ -143,6 +145,12 @@ final class WorkerPool implements AutoCloseable {
                     && !existing.worker.join().isAlive())) {
                 existing.holders++;
                 return existing;
+            }
+            if (cutOff) {
+                Entry refused = new Entry("", CompletableFuture.failedFuture(new InvocationException(Outcome.LOAD_SHED,
+                        STOPPED)));
+                refused.holders = 1;
+                return refused;
             }
             if (shortOfMemory.getAsBoolean()) {
                 // Not kept: the next request tries again.
@@ -222,6 +230,9 @@ final class WorkerPool implements AutoCloseable {
             io.execute(() -> closeIfUnused(key));
         }
     }
+
+    /** What a request gets when its worker is not loaded because the server has stopped serving. */
+    static final String STOPPED = "The server is shutting down; try again.";
 
     /** What a request gets when its worker is not loaded because the process is short of memory. */
     static final String SHORT_OF_MEMORY = "Server overloaded: it is short of memory and loads no worker until it has "
@@ -464,17 +475,22 @@ final class WorkerPool implements AutoCloseable {
      * System#nanoTime}). Isolates are loaded meanwhile as calls need them (a dispatch worker's
      * request to a user worker, its outbound worker's). What is still busy then is closed (its
      * invocations cancelled, its WebSockets closed with 1001), waiting up to a second more so that
-     * their records are in. The pool stays usable; {@link #close} ends it.
+     * their records are in, and no isolate is loaded any more: a request still arriving gets a 503.
+     * {@link #close} ends the pool.
      */
     void drain(long deadlineNanos, BooleanSupplier requestsDone) {
-        while (!(requestsDone.getAsBoolean() && quiet()) && System.nanoTime() < deadlineNanos) {
+        // Twice in a row: an invocation that just ended may still be handing on what it left (a Tail Worker's event).
+        for (int calm = 0; System.nanoTime() < deadlineNanos; ) {
+            calm = requestsDone.getAsBoolean() && quiet() ? calm + 1 : 0;
+            if (calm == 2) {
+                return;
+            }
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
-        if (quiet()) {
-            return;
         }
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         synchronized (live) {
+            // From now on a request that needs an isolate gets a 503 rather than run after the cut.
+            cutOff = true;
             live.values().forEach(e -> closing.add(e.worker.handle((worker, failed) -> worker)
                     .thenCompose(worker -> worker == null ? CompletableFuture.completedFuture(null) : worker.whenClosed())));
         }

@@ -55,7 +55,11 @@ final class DataDirLock implements AutoCloseable {
             FileLock lock;
             try {
                 lock = channel.tryLock();
-            } catch (IOException | OverlappingFileLockException e) {
+            } catch (OverlappingFileLockException heldHereByAnotherPath) {
+                // This process holds it (through a link or a bind mount): closing this descriptor
+                // would let that lock go, so it stays open.
+                throw inUse(dataDir, " (process " + ProcessHandle.current().pid() + ")");
+            } catch (IOException e) {
                 channel.close();
                 throw e;
             }
