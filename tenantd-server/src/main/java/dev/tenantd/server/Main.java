@@ -129,6 +129,7 @@ public final class Main implements Callable<Integer> {
                 }
                 stop.countDown();
             }));
+            StopSignals.install(System.err);
             stop.await();
             return 0;
         }
