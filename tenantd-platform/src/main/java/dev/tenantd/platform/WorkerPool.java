@@ -529,7 +529,10 @@ final class WorkerPool implements AutoCloseable {
         io.shutdownNow();
     }
 
-    /** Closes every open isolate at once, cancelling what runs in it; new ones are still loaded as calls need them. */
+    /**
+     * Closes every open isolate at once, cancelling what runs in it; the pool goes on (calls load
+     * new ones, unless a stopping server's grace is over).
+     */
     private void closeIsolates() {
         synchronized (live) {
             live.values().forEach(e -> e.worker.thenAccept(Worker::close));
