@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Invocation records, off the request path: a finished invocation's record goes into a
  * bounded queue (never waiting: a full queue drops the record and counts it), and one
- * writer thread ({@code tenantd-invocations}) stores what has queued up in batches, every
- * {@link ObservabilitySettings#flushEvery()} or {@link #BATCH} records. The same thread removes
- * records past the retention and beyond the size cap. A store that fails loses the batch
+ * writer thread ({@code tenantd-invocations}) stores what has queued up in batches of at most
+ * {@link #BATCH}, every {@link ObservabilitySettings#flushEvery()} or at once when half the queue
+ * waits. The same thread removes records past the retention and beyond the size cap. A store that fails loses the batch
  * (counted as dropped); no request ever waits for or fails because of the store.
  */
 public final class InvocationRecorder implements AutoCloseable {
@@ -39,6 +39,10 @@ public final class InvocationRecorder implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     /** What the queued records hold, by {@link InvocationEntry#approximateBytes}. */
     private final AtomicLong queuedBytes = new AtomicLong();
+    /** How many records the queue holds, without taking its lock. */
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+    /** A flush ahead of the next tick is on its way: half the queue was waiting. */
+    private final java.util.concurrent.atomic.AtomicBoolean flushSoon = new java.util.concurrent.atomic.AtomicBoolean();
     /**
      * What the queue may hold at most, whatever its length: records come with up to 32 KB of
      * console output and 16 KB of exception text, about 100 KB on the heap in the worst case, and
@@ -161,6 +165,18 @@ public final class InvocationRecorder implements AutoCloseable {
             queuedBytes.addAndGet(-size);
             leftQueue(owner, size);
             drop("the queue is full");
+            return;
+        }
+        if (queued.incrementAndGet() >= Math.max(BATCH, settings.queueSize() / 2) && flushSoon.compareAndSet(false, true)) {
+            // Half the queue is waiting: stored now, not at the next tick, so that a busy worker
+            // does not run into the share of the queue kept for others while the store keeps up.
+            writer.ifPresent(w -> {
+                try {
+                    w.execute(this::flushQuietly);
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    // close() stores what is left
+                }
+            });
         }
     }
 
@@ -207,11 +223,13 @@ public final class InvocationRecorder implements AutoCloseable {
      * on the same thread, would never run. What arrives meanwhile waits for the next flush.
      */
     void flush() {
+        flushSoon.set(false);
         InvocationStore target = store.orElseThrow();
         List<Queued> drained = new ArrayList<>(Math.min(BATCH, settings.queueSize()));
         int left = queue.size();
         while (left > 0 && queue.drainTo(drained, Math.min(BATCH, left)) > 0) {
             left -= drained.size();
+            queued.addAndGet(-drained.size());
             queuedBytes.addAndGet(-drained.stream().mapToLong(Queued::bytes).sum());
             drained.forEach(q -> leftQueue(q.owner(), q.bytes()));
             List<InvocationEntry> batch = drained.stream().map(q -> mapped(q.entry())).toList();

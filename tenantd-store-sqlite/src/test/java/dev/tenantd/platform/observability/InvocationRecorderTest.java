@@ -165,6 +165,23 @@ class InvocationRecorderTest {
         }
     }
 
+    @Test
+    void half_a_queue_of_waiting_records_is_stored_without_waiting_for_the_next_tick() {
+        try (SqliteInvocationStore store = SqliteInvocationStore.open(dir, 1);
+                InvocationRecorder recorder = InvocationRecorder.start(store,
+                        ObservabilitySettings.defaults().withQueue(2 * InvocationRecorder.BATCH, Duration.ofHours(1)),
+                        Clock.systemUTC())) {
+            for (int i = 0; i < InvocationRecorder.BATCH; i++) {
+                recorder.offer(at(Instant.now(), "busy"));
+            }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (recorder.written() < InvocationRecorder.BATCH && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
+            }
+            assertThat(recorder.written()).as("stored before the hour's tick").isEqualTo(InvocationRecorder.BATCH);
+        }
+    }
+
     private static InvocationEntry thrown(String script, String stack) {
         return new InvocationEntry("", System.currentTimeMillis(), "r", "a", "", script, "v-" + script,
                 List.of(), "exception", 500, 1, 2, 0, "GET", "h", "/", List.of(), false,
