@@ -124,17 +124,19 @@ public final class Egress implements AutoCloseable {
         this.bodies = bodies;
         this.maxBodyBytes = maxBodyBytes;
         this.webSockets = new OutboundWebSockets(vertx, bodies);
-        this.client = vertx.httpClientBuilder().with(new HttpClientOptions()
+        HttpClientOptions options = new HttpClientOptions()
                 .setForceSni(true)
                 .setConnectTimeout(10_000)
                 .setIdleTimeout(60)
                 .setKeepAlive(true)
                 // A streamed answer reaches the worker in chunks of this size at most.
-                .setMaxChunkSize(BodyStream.CHUNK_BYTES))
+                .setMaxChunkSize(BodyStream.CHUNK_BYTES);
+        this.client = vertx.httpClientBuilder().with(options)
                 // Vert.x keeps 5 connections per origin and queues the rest: one tenant's slow
                 // downloads or event streams would hold up every other tenant's requests there.
                 .with(new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_ORIGIN))
                 .withConnectHandler(connection -> {
+                    EgressHttpCodec.install(connection, options);
                     PromptClose.install(connection);
                     counted(connection);
                 })

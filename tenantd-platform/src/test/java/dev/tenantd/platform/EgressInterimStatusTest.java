@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * An origin's interim answer (102 Processing, say) before its final one: the HTTP client takes
  * it for the whole answer, and the final one left on the connection would answer the next
  * request sent there, which may be another tenant's. The fetch fails and the connection goes.
+ * Early hints (103), which the client takes apart from the final answer, do not.
  */
 class EgressInterimStatusTest {
     @Test
@@ -60,6 +61,39 @@ class EgressInterimStatusTest {
                     "tenant-b").get(30, TimeUnit.SECONDS);
             assertThat(next.status()).isEqualTo(200);
             assertThat(new String(next.body(), StandardCharsets.US_ASCII)).isEqualTo("for /other");
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void a_head_request_given_early_hints_gets_its_final_answer_without_a_body_and_its_connection_serves_on() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try (ServerSocket origin = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+            // A HEAD gets a 103 and then its final answer, which names the length a GET's body would have.
+            RawRequests.serve(origin, (in, out) -> {
+                connections.incrementAndGet();
+                for (String head = RawRequests.head(in); !head.isEmpty(); head = RawRequests.head(in)) {
+                    out.write((head.startsWith("HEAD ")
+                            ? "HTTP/1.1 103 Early Hints\r\nlink: </site.css>; rel=preload\r\n\r\n"
+                                    + "HTTP/1.1 200 OK\r\ncontent-length: 12\r\n\r\n"
+                            : new String(RawRequests.answerNaming(head), StandardCharsets.US_ASCII))
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                }
+            });
+            Egress egress = new Egress(vertx, () -> null, new BodyBudget(64L << 20), 64L << 20);
+            String base = "http://127.0.0.1:" + origin.getLocalPort();
+            WorkerResponse head = egress.fetch(new WorkerRequest("HEAD", base + "/page", List.of(), null),
+                    RawRequests.LOOPBACK, "tenant").get(30, TimeUnit.SECONDS);
+            assertThat(head.status()).isEqualTo(200);
+            assertThat(head.header("content-length")).contains("12");
+            assertThat(head.body()).isEmpty();
+            WorkerResponse next = egress.fetch(new WorkerRequest("GET", base + "/next", List.of(), null),
+                    RawRequests.LOOPBACK, "tenant").get(30, TimeUnit.SECONDS);
+            assertThat(new String(next.body(), StandardCharsets.US_ASCII)).isEqualTo("for /next");
+            assertThat(connections).hasValue(1);
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }

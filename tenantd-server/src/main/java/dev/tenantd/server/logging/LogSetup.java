@@ -1,6 +1,5 @@
 package dev.tenantd.server.logging;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -65,20 +64,17 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     static final int WORKER_QUEUE = 1_024;
 
     /**
-     * Workers' console lines go to {@code out} through a queue of their own that never blocks:
-     * they are written on JS threads, which every tenant shares, and standard error may be a
-     * pipe its reader empties slowly. When the queue is full, lines are dropped, not waited for.
+     * Workers' console lines go to {@code out} through a queue of their own that never blocks
+     * ({@link WorkerLineQueue}): they are written on JS threads, which every tenant shares, and
+     * standard error may be a pipe its reader empties slowly. When the queue is full, lines are
+     * dropped, not waited for, and no worker takes its last quarter from the others.
      */
     static void workerLinesThrough(LoggerContext context, Appender<ILoggingEvent> out) {
-        AsyncAppender queue = new AsyncAppender();
+        Logger workers = context.getLogger(WORKER_LOGGER);
+        WorkerLineQueue queue = new WorkerLineQueue(out, workers, WORKER_QUEUE);
         queue.setContext(context);
         queue.setName("WORKERS");
-        queue.setQueueSize(WORKER_QUEUE);
-        queue.setDiscardingThreshold(0);
-        queue.setNeverBlock(true);
-        queue.addAppender(out);
         queue.start();
-        Logger workers = context.getLogger(WORKER_LOGGER);
         workers.setAdditive(false);
         workers.addAppender(queue);
     }

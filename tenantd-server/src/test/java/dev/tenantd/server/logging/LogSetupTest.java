@@ -74,6 +74,54 @@ class LogSetupTest {
     }
 
     @Test
+    void one_worker_logging_at_full_speed_leaves_the_queues_last_quarter_to_the_others() throws Exception {
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch stuck = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<ch.qos.logback.classic.spi.ILoggingEvent> written = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> slow = new ch.qos.logback.core.AppenderBase<>() {
+            @Override
+            protected void append(ch.qos.logback.classic.spi.ILoggingEvent event) {
+                entered.countDown();
+                try {
+                    stuck.await(); // standard error read slowly
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                written.add(event);
+            }
+        };
+        slow.setContext(context);
+        slow.start();
+        LogSetup.workerLinesThrough(context, slow);
+        Logger workers = context.getLogger(LogSetup.WORKER_LOGGER);
+        workers.info("[{}] log: {}", "first", "taken by the writer, which then waits");
+        assertThat(entered.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        int queue = LogSetup.WORKER_QUEUE;
+        for (int i = 0; i < 2 * queue; i++) {
+            workers.info("[{}] log: {}", "noisy", i);
+        }
+        for (int i = 0; i < queue / 8; i++) {
+            workers.info("[{}] log: {}", "quiet", i);
+        }
+        stuck.countDown();
+        long leftOut = 2 * queue - (queue - queue / 4);
+        String report = leftOut + " console lines of workers were left out of this log";
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (written.stream().noneMatch(e -> e.getFormattedMessage().startsWith(report)) && System.nanoTime() < deadline) {
+            Thread.onSpinWait(); // the count is written once the queue has room again
+        }
+        context.stop();
+        assertThat(written).anyMatch(e -> e.getFormattedMessage().startsWith(report));
+        assertThat(written.stream().filter(e -> "quiet".equals(e.getArgumentArray()[0])).count()).isEqualTo(queue / 8);
+        assertThat(written.stream().filter(e -> "noisy".equals(e.getArgumentArray()[0])).count())
+                .isEqualTo(queue - queue / 4);
+        assertThat(written.stream().filter(e -> e.getLevel() == Level.WARN).map(e -> e.getLoggerName()))
+                .containsExactly(LogSetup.WORKER_LOGGER);
+    }
+
+    @Test
     void an_operators_own_logback_file_takes_its_place() {
         String before = System.getProperty("logback.configurationFile");
         System.setProperty("logback.configurationFile", "/etc/tenantd/logback.xml");
