@@ -29,10 +29,12 @@ enum HostCall {
     RANDOM_BYTES("randomBytes"),
     /** (algorithm, bytes) -> ArrayBuffer: the digest of the bytes (SHA-1, SHA-256, SHA-384, SHA-512, MD5). */
     DIGEST("digest"),
-    /** (id, delayMs). */
+    /** (id, delayMs) -> {@link WorkerTimers#SET} or why not. */
     SET_TIMER("setTimer"),
-    /** (id). */
+    /** (id) -> 1 when gone, 0 when kept as another invocation's. */
     CLEAR_TIMER("clearTimer"),
+    /** () -> the ids of timers that ended with their invocations, comma-separated. */
+    TAKE_DROPPED_TIMERS("takeDroppedTimers"),
     /** (heldId) -> ArrayBuffer: a large subrequest body kept with the host until read. */
     TAKE_BODY("takeBody"),
     /**

@@ -85,16 +85,12 @@ final class Invocation {
     }
 
     /**
-     * The clock of a turn that begins now, for the runtime JavaScript (clock.js): whole
-     * milliseconds since the owner's invocation began (0 without one), and the time since
-     * the epoch that makes, so that the worker's Date.now() never runs backwards within an
-     * invocation.
+     * The clock of a turn that begins now, for the runtime JavaScript (clock.js): the time since
+     * the epoch, reckoned from the moment the owner's invocation began and the monotonic time
+     * since, so that the worker's Date.now() never runs backwards within an invocation.
      */
-    static long millisSinceStart(Invocation owner) {
-        return owner == null ? 0 : (System.nanoTime() - owner.startNanos) / NANOS_PER_MS;
-    }
-
-    static long epochMillis(Invocation owner, long sinceStart) {
-        return owner == null ? System.currentTimeMillis() : owner.startEpochMillis + sinceStart;
+    static long turnEpochMillis(Invocation owner) {
+        return owner == null ? System.currentTimeMillis()
+                : owner.startEpochMillis + (System.nanoTime() - owner.startNanos) / NANOS_PER_MS;
     }
 }

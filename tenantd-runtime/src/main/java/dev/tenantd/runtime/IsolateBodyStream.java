@@ -138,9 +138,8 @@ final class IsolateBodyStream implements BodyStream {
                 return;
             }
             isolate.turn(owner, () -> {
-                long since = Invocation.millisSinceStart(owner);
-                isolate.entry().invokeVoid("pullBody", isolate.runtime().createV8ValueDouble(Invocation.epochMillis(owner, since)),
-                        isolate.runtime().createV8ValueDouble(since), isolate.runtime().createV8ValueInteger(id));
+                isolate.entry().invokeVoid("pullBody", isolate.runtime().createV8ValueDouble(Invocation.turnEpochMillis(owner)),
+                        isolate.runtime().createV8ValueInteger(id));
             });
         });
     }
@@ -164,10 +163,9 @@ final class IsolateBodyStream implements BodyStream {
         isolate.post(() -> {
             if (!isolate.closed() && !owner.finished) {
                 isolate.turn(owner, () -> {
-                    long since = Invocation.millisSinceStart(owner);
                     isolate.entry().invokeVoid("cancelBody",
-                            isolate.runtime().createV8ValueDouble(Invocation.epochMillis(owner, since)),
-                            isolate.runtime().createV8ValueDouble(since), isolate.runtime().createV8ValueInteger(id));
+                            isolate.runtime().createV8ValueDouble(Invocation.turnEpochMillis(owner)),
+                            isolate.runtime().createV8ValueInteger(id));
                 });
             }
         });

@@ -46,6 +46,8 @@ final class IsolateShell {
     };
     private volatile Runnable afterGc = () -> {
     };
+    private volatile com.caoccao.javet.interop.callback.IJavetPromiseRejectCallback onRejection = (event, promise, value) -> {
+    };
 
     private IsolateShell(V8Runtime runtime, V8ValueObject entry, V8Script bootstrapScript,
             Map<String, RuntimeScripts.Part> parts) {
@@ -55,14 +57,19 @@ final class IsolateShell {
         this.parts = parts;
     }
 
-    /** Hands the shell to a worker: its host calls and heap-limit signal go there from now on. */
-    void adopt(Map<HostCall, HostFunction> workerHandlers, Runnable workerOnHeapLimit, Runnable workerAfterGc) {
+    /**
+     * Hands the shell to a worker: its host calls, heap-limit signal, collections and promises
+     * rejected with no handler go there from now on.
+     */
+    void adopt(Map<HostCall, HostFunction> workerHandlers, Runnable workerOnHeapLimit, Runnable workerAfterGc,
+            com.caoccao.javet.interop.callback.IJavetPromiseRejectCallback workerOnRejection) {
         if (workerHandlers.size() != HostCall.values().length - 1 || workerHandlers.containsKey(HostCall.LOAD_PART)) {
             throw new IllegalStateException("a worker must answer every host call; it answers " + workerHandlers.keySet());
         }
         this.handlers = new java.util.EnumMap<>(workerHandlers);
         this.onHeapLimit = workerOnHeapLimit;
         this.afterGc = workerAfterGc;
+        this.onRejection = workerOnRejection;
     }
 
     /** Creates an isolate and evaluates the runtime JavaScript in it, from the engine's code cache if there is one. */
@@ -93,10 +100,13 @@ final class IsolateShell {
     private static IsolateShell boot(V8Runtime runtime, RuntimeScripts.Bootstrap bootstrap, byte[] codeCache,
             boolean recording) throws JavetException {
         runtime.setLogger(EngineLog.INSTANCE);
-        // Unhandled rejections are the worker's business (reported through its logs), not the engine's.
-        runtime.setPromiseRejectCallback((event, promise, value) -> {
-        });
         IsolateShell[] self = new IsolateShell[1];
+        // Promises rejected with no handler are the worker's business, reported at the end of its turn.
+        runtime.setPromiseRejectCallback((event, promise, value) -> {
+            if (self[0] != null) {
+                self[0].onRejection.callback(event, promise, value);
+            }
+        });
         runtime.setNearHeapLimitCallback((current, initial) -> {
             if (self[0] != null) {
                 self[0].onHeapLimit.run();

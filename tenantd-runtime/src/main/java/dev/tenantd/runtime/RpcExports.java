@@ -100,10 +100,9 @@ final class RpcExports {
                 }
                 V8Runtime runtime = isolate.runtime();
                 try (V8ValueArrayBuffer bytes = bytes(runtime, args)) {
-                    long since = Invocation.millisSinceStart(owner);
                     isolate.entry().invokeVoid("callExport",
-                            runtime.createV8ValueDouble(Invocation.epochMillis(owner, since)),
-                            runtime.createV8ValueDouble(since), runtime.createV8ValueInteger(id),
+                            runtime.createV8ValueDouble(Invocation.turnEpochMillis(owner)),
+                            runtime.createV8ValueInteger(id),
                             runtime.createV8ValueInteger(call), runtime.createV8ValueInteger(position),
                             runtime.createV8ValueString(method), bytes);
                 }

@@ -438,10 +438,21 @@ final class Subrequests {
                 LOG.warn("worker {}: a call failed inside the server", scriptName, cause);
                 message = "The call failed with an internal error.";
             }
-            long since = Invocation.millisSinceStart(owner);
-            isolate.entry().invokeVoid("reject", runtime.createV8ValueDouble(Invocation.epochMillis(owner, since)),
-                    runtime.createV8ValueDouble(since), runtime.createV8ValueInteger(call),
+            isolate.entry().invokeVoid("reject", runtime.createV8ValueDouble(Invocation.turnEpochMillis(owner)),
+                    runtime.createV8ValueInteger(call),
                     runtime.createV8ValueString(name), runtime.createV8ValueString(message));
+            return;
+        }
+        if (owner == null && reply instanceof ChannelReply.Response r && r.response().stream().isPresent()) {
+            // The invocation that made the call ended, and the body still to come went with it.
+            // Code still waiting for the answer (another request's, that ran on in that
+            // invocation's turn after awaiting a promise it settled) gets an error, never a
+            // response whose body is missing. An answer that came whole is delivered whole.
+            r.response().discardBody();
+            closeUnclaimed(r.response());
+            isolate.entry().invokeVoid("reject", runtime.createV8ValueDouble(Invocation.turnEpochMillis(null)),
+                    runtime.createV8ValueInteger(call), runtime.createV8ValueString("TypeError"),
+                    runtime.createV8ValueString(ENDED_BEFORE_ANSWER));
             return;
         }
         switch (reply) {
@@ -449,6 +460,10 @@ final class Subrequests {
             case ChannelReply.Data d -> answer(owner, call, d);
         }
     }
+
+    static final String ENDED_BEFORE_ANSWER = "The request this call was made for ended before its answer's body came. "
+            + "(Code that awaits a promise another request's I/O settled runs on as part of that request: "
+            + "a fetch() it makes there belongs to that request.)";
 
     /** A call's data answer reaches the binding's JS wrapper as {text, bytes}. */
     private void answer(Invocation owner, int call, ChannelReply.Data data) throws JavetException {
@@ -458,9 +473,8 @@ final class Subrequests {
         }
         V8Runtime runtime = isolate.runtime();
         try (V8Value bytes = JsValues.body(runtime, data.bytes())) {
-            long since = Invocation.millisSinceStart(owner);
-            isolate.entry().invokeVoid("answer", runtime.createV8ValueDouble(Invocation.epochMillis(owner, since)),
-                    runtime.createV8ValueDouble(since), runtime.createV8ValueInteger(call),
+            isolate.entry().invokeVoid("answer", runtime.createV8ValueDouble(Invocation.turnEpochMillis(owner)),
+                    runtime.createV8ValueInteger(call),
                     runtime.createV8ValueString(data.text()), bytes);
         }
     }
@@ -487,9 +501,8 @@ final class Subrequests {
             if (!held) {
                 bodies.release(response.body());
             }
-            long since = Invocation.millisSinceStart(owner);
-            isolate.entry().invokeVoid("settle", runtime.createV8ValueDouble(Invocation.epochMillis(owner, since)),
-                    runtime.createV8ValueDouble(since), runtime.createV8ValueInteger(call),
+            isolate.entry().invokeVoid("settle", runtime.createV8ValueDouble(Invocation.turnEpochMillis(owner)),
+                    runtime.createV8ValueInteger(call),
                     runtime.createV8ValueInteger(response.status()),
                     runtime.createV8ValueString(response.statusText()),
                     runtime.createV8ValueString(joinHeaders(response.headers())),

@@ -101,9 +101,8 @@ final class WebSocketTurns implements IsolateSockets.Isolate {
                 }
                 V8Runtime runtime = isolate.runtime();
                 try (V8ValueArrayBuffer bytes = event.bytes() == null ? null : bytes(runtime, event.bytes())) {
-                    long since = Invocation.millisSinceStart(inv);
-                    isolate.entry().invokeVoid("socketEvent", runtime.createV8ValueDouble(Invocation.epochMillis(inv, since)),
-                            runtime.createV8ValueDouble(since), runtime.createV8ValueInteger(event.socket()),
+                    isolate.entry().invokeVoid("socketEvent", runtime.createV8ValueDouble(Invocation.turnEpochMillis(inv)),
+                            runtime.createV8ValueInteger(event.socket()),
                             runtime.createV8ValueInteger(event.kind()),
                             event.text() == null ? runtime.createV8ValueNull() : runtime.createV8ValueString(event.text()),
                             bytes == null ? runtime.createV8ValueNull() : bytes,

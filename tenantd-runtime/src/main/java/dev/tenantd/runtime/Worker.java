@@ -55,6 +55,8 @@ public final class Worker implements AutoCloseable, IsolateTurns {
     // The groups of host functions, each with the state it keeps for the isolate.
     private final WorkerLog console;
     private final WorkerTimers timers;
+    /** Promises its code rejected with no handler, reported at the end of each turn. */
+    private final UnhandledRejections rejections;
     private final Subrequests subrequests;
     private final RpcExports rpcExports;
     private final IdleCollection idleCollection;
@@ -114,6 +116,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         this.memory = new IsolateMemory(engine.options().heapLimitMb() * 1024L * 1024L, zlib::nativeBytes);
         this.console = new WorkerLog(this, host, scriptName);
         this.timers = new WorkerTimers(this, engine.timers());
+        this.rejections = new UnhandledRejections();
         this.webSockets = new WebSocketTurns(this, host, engine.timers(), scriptName, engine.bodies());
         this.subrequests = new Subrequests(this, host, engine.bodies(), webSockets.sockets(),
                 this::rpcCaller, scriptName);
@@ -551,6 +554,9 @@ public final class Worker implements AutoCloseable, IsolateTurns {
                 measureMemory();
             }
             call.run();
+            if (rejections.any()) {
+                rejections.report(runtime, entry);
+            }
         } catch (JavetTerminatedException e) {
             terminated = true;
         } catch (JavetException e) {
@@ -559,6 +565,9 @@ public final class Worker implements AutoCloseable, IsolateTurns {
                 end(owner, Outcome.EXCEPTION, e.getMessage());
             }
         } finally {
+            if (rejections.any()) {
+                rejections.discard();
+            }
             Outcome why = endTurn(terminated);
             long spent = TurnCpuClock.read() - cpuStart;
             if (owner != null) {
@@ -754,7 +763,13 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         entry = shell.entry;
         java.util.EnumMap<HostCall, IsolateShell.HostFunction> handlers = new java.util.EnumMap<>(HostCall.class);
         bindHostFunctions(handlers);
-        shell.adopt(handlers, () -> outOfMemory = true, this::afterGc);
+        shell.adopt(handlers, () -> outOfMemory = true, this::afterGc, (event, promise, reason) -> {
+            try {
+                rejections.notice(event, promise, reason);
+            } catch (JavetException e) {
+                LOG.debug("worker {}: a promise rejected with no handler could not be kept: {}", scriptName, e.getMessage());
+            }
+        });
         idleCollection.loading();
     }
 
@@ -841,9 +856,19 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             end(inv, Outcome.LOAD_SHED, engine.bodies().refusal(size));
             return;
         }
+        int streamId = args.length > 8 ? integer(args[8]) : 0;
+        Optional<BodyStream> stream = streamId > 0 ? subrequests.streams().take(streamId, inv) : Optional.empty();
+        if (streamId > 0 && stream.isEmpty()) {
+            // Never an empty body in its place: the answer of a fetch() that another request's
+            // turn made (code of this request that ran on after awaiting a promise the other
+            // request's I/O settled) is that request's, and went with it if it ended.
+            end(inv, Outcome.EXCEPTION, "TypeError: The response body belongs to another request: it is the answer "
+                    + "of a fetch() made while another request's I/O was being handled (after awaiting a promise "
+                    + "that request settled). Fetch it within this request.");
+            return;
+        }
         Optional<byte[]> handedOn = args.length > 6 ? subrequests.takeHeld(integer(args[6])) : Optional.empty();
         Optional<WebSocketEnd> socket = args.length > 7 ? webSockets.sockets().release(integer(args[7])) : Optional.empty();
-        Optional<BodyStream> stream = args.length > 8 ? subrequests.streams().take(integer(args[8]), inv) : Optional.empty();
         List<String> headers = JsValues.splitHeaders(string(args[3]));
         if (stream.isEmpty() && args.length > 9 && integer(args[9]) > 0) {
             // A response's Content-Length is no promise of its stream's length: a worker that

@@ -11,8 +11,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The timers of one isolate ({@code setTimeout}, {@code setInterval} in timers.js). A timer
- * belongs to the invocation that set it: it fires as a turn charged to that invocation and is
- * cancelled when the invocation ends. Touched only inside the isolate's turns.
+ * belongs to the invocation that set it: it fires as a turn charged to that invocation, only
+ * that invocation clears it, and it is cancelled when the invocation ends. The runtime forgets
+ * the callbacks of the timers cancelled so ({@link #DROPPED_WAITING}). Touched only inside the
+ * isolate's turns.
  */
 final class WorkerTimers {
     /**
@@ -25,11 +27,18 @@ final class WorkerTimers {
     static final int SET = 0;
     static final int NO_INVOCATION = 1;
     static final int TOO_MANY = 2;
+    /** Set, and timers that ended with their invocations wait for the runtime to forget them. */
+    static final int DROPPED_WAITING = 3;
+    /** What {@code host.clearTimer} answers: another invocation's timer, left alone; or gone. */
+    static final int KEPT = 0;
+    static final int GONE = 1;
 
     private final IsolateTurns isolate;
     private final ScheduledExecutorService scheduler;
     private final Map<Integer, ScheduledFuture<?>> timers = new HashMap<>();
     private final Map<Integer, Invocation> owners = new HashMap<>();
+    /** Timers cancelled with their invocation whose callbacks the runtime still holds. */
+    private final java.util.Set<Integer> dropped = new java.util.LinkedHashSet<>();
 
     WorkerTimers(IsolateTurns isolate, ScheduledExecutorService scheduler) {
         this.isolate = isolate;
@@ -37,13 +46,11 @@ final class WorkerTimers {
     }
 
     void bind(Map<HostCall, IsolateShell.HostFunction> target) {
-        // Anything but SET: the runtime throws, saying why.
+        // NO_INVOCATION and TOO_MANY: the runtime throws, saying why.
         target.put(HostCall.SET_TIMER, args -> isolate.runtime().createV8ValueInteger(
                 set(integer(args[0]), Math.max(0, (long) number(args[1])))));
-        target.put(HostCall.CLEAR_TIMER, args -> {
-            clear(integer(args[0]));
-            return null;
-        });
+        target.put(HostCall.CLEAR_TIMER, args -> isolate.runtime().createV8ValueInteger(clear(integer(args[0]))));
+        target.put(HostCall.TAKE_DROPPED_TIMERS, args -> isolate.runtime().createV8ValueString(takeDropped()));
     }
 
     /**
@@ -59,6 +66,7 @@ final class WorkerTimers {
         if (timers.size() >= MAX_PENDING && !timers.containsKey(id)) {
             return TOO_MANY;
         }
+        dropped.remove(id);
         owner.timers.add(id);
         Invocation before = owners.put(id, owner);
         if (before != null && before != owner) {
@@ -71,7 +79,17 @@ final class WorkerTimers {
         if (replaced != null) {
             replaced.cancel(false);
         }
-        return SET;
+        return dropped.isEmpty() ? SET : DROPPED_WAITING;
+    }
+
+    /** The ids of {@link #dropped} timers, comma-separated, forgotten here. */
+    private String takeDropped() {
+        StringBuilder ids = new StringBuilder();
+        for (Integer id : dropped) {
+            ids.append(ids.isEmpty() ? "" : ",").append(id);
+        }
+        dropped.clear();
+        return ids.toString();
     }
 
     private void fire(int id) {
@@ -83,31 +101,42 @@ final class WorkerTimers {
             by.timers.remove(id);
         }
         isolate.turn(by, () -> {
-            long since = Invocation.millisSinceStart(by);
             isolate.entry().invokeVoid("fireTimer",
-                    isolate.runtime().createV8ValueDouble(Invocation.epochMillis(by, since)),
-                    isolate.runtime().createV8ValueDouble(since), isolate.runtime().createV8ValueInteger(id));
+                    isolate.runtime().createV8ValueDouble(Invocation.turnEpochMillis(by)),
+                    isolate.runtime().createV8ValueInteger(id));
         });
     }
 
-    private void clear(int id) {
+    /**
+     * Cancels timer {@code id}, unless it belongs to an invocation other than the one running now:
+     * ids are numbers a request may keep in module state, and one request clearing another's
+     * timer would end that one's work (as on Workers, it is left alone).
+     */
+    private int clear(int id) {
+        Invocation by = owners.get(id);
+        if (by != null && by != isolate.current()) {
+            return KEPT;
+        }
         ScheduledFuture<?> timer = timers.remove(id);
-        Invocation by = owners.remove(id);
+        owners.remove(id);
+        dropped.remove(id);
         if (by != null) {
             by.timers.remove(id);
         }
         if (timer != null) {
             timer.cancel(false);
         }
+        return GONE;
     }
 
-    /** The invocation ended: its timers never fire. */
+    /** The invocation ended: its timers never fire, and the runtime is to forget them. */
     void invocationEnded(Invocation inv) {
         for (Integer id : inv.timers) {
             ScheduledFuture<?> t = timers.remove(id);
             owners.remove(id);
             if (t != null) {
                 t.cancel(false);
+                dropped.add(id);
             }
         }
     }
@@ -116,5 +145,6 @@ final class WorkerTimers {
         timers.values().forEach(t -> t.cancel(false));
         timers.clear();
         owners.clear();
+        dropped.clear();
     }
 }

@@ -2,35 +2,26 @@
 // timer that advances while code runs is a tool for timing attacks): Date.now(),
 // new Date() and performance.now() read the moment the current turn began, which
 // the host hands in with the call that starts the turn, so the clock advances only
-// across I/O (a subrequest's answer, a timer). performance.now() counts from the
-// start of the invocation the turn belongs to, 0 in its first turn, and
-// performance.timeOrigin is that start as a time since the epoch.
+// across I/O (a subrequest's answer, a timer). As on Workers, performance.timeOrigin
+// is 0 and performance.now() is Date.now(): times a module keeps from one request
+// compare with the next request's (caches with a time to live, rate limiters).
 //
 // Defines for others:
-//   clock_turn(epochMs, sinceStartMs)  a turn begins: the host's time, and how long
-//                                      ago its invocation started
-//   clock_now()                        milliseconds since the epoch (Date.now())
-//   clock_elapsed()                    milliseconds since the invocation began
-//                                      (performance.now())
+//   clock_turn(epochMs)  a turn begins at the host's time
+//   clock_now()          milliseconds since the epoch (Date.now(), performance.now())
 // It replaces Date (its `now`, and construction without arguments), the other
 // readers of the current time (Intl.DateTimeFormat's format() and formatToParts()
 // without a date) and defines `performance` before any worker code runs. (Temporal,
 // the other reader, is off: JsEngine's flags.)
 
 let clock_epoch = DateNow();
-let clock_sinceStart = 0;
 
-function clock_turn(epochMs, sinceStartMs) {
+function clock_turn(epochMs) {
   clock_epoch = epochMs;
-  clock_sinceStart = sinceStartMs;
 }
 
 function clock_now() {
   return clock_epoch;
-}
-
-function clock_elapsed() {
-  return clock_sinceStart;
 }
 
 {
@@ -100,15 +91,15 @@ class Performance {
   }
 
   now() {
-    return clock_sinceStart;
+    return clock_epoch;
   }
 
   get timeOrigin() {
-    return clock_epoch - clock_sinceStart;
+    return 0;
   }
 
   toJSON() {
-    return { timeOrigin: clock_epoch - clock_sinceStart };
+    return { timeOrigin: 0 };
   }
 }
 const clock_token = Symbol('Performance');

@@ -55,7 +55,7 @@ class Event {
       dispatching: false,
       initialized: true,
       trusted: false,
-      timeStamp: clock_elapsed(),
+      timeStamp: clock_now(),
     };
     ObjectDefineProperty(this, 'isTrusted', events_isTrustedDescriptor);
   }

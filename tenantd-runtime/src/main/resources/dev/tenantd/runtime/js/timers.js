@@ -2,6 +2,8 @@
 // back to this isolate when it is due; the callback runs in that turn.
 //
 // Shared with other files: timers_arm(callback, delay, args, repeat), timers_fire(id).
+// A timer belongs to the invocation that set it (the host keeps track): it is cancelled when
+// that invocation ends, and then forgotten here too.
 
 const timers_pending = new SafeMap();
 let timers_nextId = 0;
@@ -18,7 +20,7 @@ function timers_arm(callback, delay, args, repeat) {
   } while (timers_pending.has(id));
   timers_nextId = id;
   const ms = MathMax(0, Number(delay) || 0);
-  const refused = host.setTimer(id, ms);
+  const refused = timers_schedule(id, ms);
   if (refused === 1) {
     throw new Error('Disallowed operation called within global scope: a timer can only be set while handling '
       + 'a request or another event.');
@@ -31,9 +33,25 @@ function timers_arm(callback, delay, args, repeat) {
   return id;
 }
 
+// host.setTimer answers 0 when set, 1 or 2 when refused, and 3 when set while timers that ended
+// with their invocations (the host cancelled them) wait to be forgotten here.
+function timers_schedule(id, ms) {
+  const answer = host.setTimer(id, ms);
+  if (answer !== 3) return answer;
+  const dropped = host.takeDroppedTimers();
+  for (let from = 0; from < dropped.length;) {
+    let to = StringPrototypeIndexOf(dropped, ',', from);
+    if (to < 0) to = dropped.length;
+    timers_pending.delete(Number(StringPrototypeSlice(dropped, from, to)));
+    from = to + 1;
+  }
+  return 0;
+}
+
+// Another invocation's timer is left alone (the host answers 0): only its own invocation clears it.
 function timers_cancel(id) {
   const key = Number(id);
-  if (timers_pending.delete(key)) host.clearTimer(key);
+  if (timers_pending.has(key) && host.clearTimer(key) === 1) timers_pending.delete(key);
 }
 
 function timers_fire(id) {
@@ -41,7 +59,7 @@ function timers_fire(id) {
   if (!timer) return;
   if (timer.repeat) {
     // It was pending a moment ago, so it fits again; if it did not, the interval would end here.
-    if (host.setTimer(id, timer.ms) !== 0) timers_pending.delete(id);
+    if (timers_schedule(id, timer.ms) !== 0) timers_pending.delete(id);
   } else {
     timers_pending.delete(id);
   }

@@ -362,8 +362,8 @@ function ws_fromHost(id) {
 }
 
 // kind: 0 text, 1 binary, 2 close (code, reason; `clean` whether a close frame came).
-entryPoints.socketEvent = function socketEvent(epochMs, sinceStartMs, id, kind, text, buffer, code, clean) {
-  clock_turn(epochMs, sinceStartMs);
+entryPoints.socketEvent = function socketEvent(epochMs, id, kind, text, buffer, code, clean) {
+  clock_turn(epochMs);
   const socket = ws_byId.get(id);
   if (socket === undefined) return;
   const s = ws_state(socket);

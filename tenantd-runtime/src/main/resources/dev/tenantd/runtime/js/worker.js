@@ -100,15 +100,19 @@ defineGlobal('ExecutionContext', ExecutionContext);
 
 defineGlobal('self', globalThis);
 
-// Service-worker syntax registers its handler on the global scope.
+// Service-worker syntax registers its handler on the global scope; any worker may listen there
+// for promises rejected with no handler (rejections.js).
+function worker_listeners(type) {
+  return type === 'fetch' ? worker_fetchListeners : type === 'tail' ? worker_tailListeners : rejections_listeners(type);
+}
 defineGlobal('addEventListener', function addEventListener(type, listener) {
-  const list = type === 'fetch' ? worker_fetchListeners : type === 'tail' ? worker_tailListeners : null;
+  const list = worker_listeners(type);
   if (list !== null && (typeof listener === 'function' || (listener && typeof listener.handleEvent === 'function'))) {
     ArrayPrototypePush(list, listener);
   }
 });
 defineGlobal('removeEventListener', function removeEventListener(type, listener) {
-  const list = type === 'fetch' ? worker_fetchListeners : type === 'tail' ? worker_tailListeners : null;
+  const list = worker_listeners(type);
   if (list === null) return;
   const at = ArrayPrototypeIndexOf(list, listener);
   if (at >= 0) removeFromList(list, at);
@@ -264,7 +268,7 @@ async function worker_tail(id, eventsJson) {
 
 const entryPoints = {
   configure(epochMs, scriptName, bindingsJson, flagsJson, format, memoryLimitBytes) {
-    clock_turn(epochMs, 0);
+    clock_turn(epochMs);
     memory_startCounting(memoryLimitBytes);
     try {
       worker_flags = JSONParse(flagsJson);
@@ -328,7 +332,7 @@ const entryPoints = {
   },
 
   invoke(epochMs, id, method, url, headers, buffer, envJson, cfJson, entrypoint, propsJson, streamId, streamLength) {
-    clock_turn(epochMs, 0);
+    clock_turn(epochMs);
     // No body comes as null (see JsValues.body), a streamed one by its id.
     const body = streamId > 0 ? body_hostStreamSource(streamId, streamLength)
       : buffer === null ? null : memory_fromHost(buffer);
@@ -337,52 +341,52 @@ const entryPoints = {
 
   measured: memory_measured,
 
-  settle(epochMs, sinceStartMs, id, status, statusText, headers, buffer, url, redirects, heldId, heldLength, socketId,
+  settle(epochMs, id, status, statusText, headers, buffer, url, redirects, heldId, heldLength, socketId,
     streamId, streamLength) {
-    clock_turn(epochMs, sinceStartMs);
+    clock_turn(epochMs);
     fetch_settle(id, status, statusText, headers, buffer, url, redirects, heldId, heldLength, socketId, streamId,
       streamLength);
   },
 
-  pullBody(epochMs, sinceStartMs, id) {
-    clock_turn(epochMs, sinceStartMs);
+  pullBody(epochMs, id) {
+    clock_turn(epochMs);
     body_pullOut(id);
   },
 
-  cancelBody(epochMs, sinceStartMs, id) {
-    clock_turn(epochMs, sinceStartMs);
+  cancelBody(epochMs, id) {
+    clock_turn(epochMs);
     body_cancelOut(id);
   },
 
   dropBody: body_dropOut,
 
-  answer(epochMs, sinceStartMs, id, text, buffer) {
-    clock_turn(epochMs, sinceStartMs);
+  answer(epochMs, id, text, buffer) {
+    clock_turn(epochMs);
     fetch_answer(id, text, buffer);
   },
 
-  reject(epochMs, sinceStartMs, id, name, message) {
-    clock_turn(epochMs, sinceStartMs);
+  reject(epochMs, id, name, message) {
+    clock_turn(epochMs);
     fetch_reject(id, name, message);
   },
 
   tail(epochMs, id, eventsJson) {
-    clock_turn(epochMs, 0);
+    clock_turn(epochMs);
     worker_tail(id, eventsJson);
   },
 
   rpc(epochMs, id, entrypoint, method, buffer, propsJson) {
-    clock_turn(epochMs, 0);
+    clock_turn(epochMs);
     rpc_serve(id, entrypoint, method, memory_fromHost(buffer), propsJson);
   },
 
-  callExport(epochMs, sinceStartMs, id, callId, position, method, buffer) {
-    clock_turn(epochMs, sinceStartMs);
+  callExport(epochMs, id, callId, position, method, buffer) {
+    clock_turn(epochMs);
     rpc_serveExport(id, callId, position, method, memory_fromHost(buffer));
   },
 
-  fireTimer(epochMs, sinceStartMs, id) {
-    clock_turn(epochMs, sinceStartMs);
+  fireTimer(epochMs, id) {
+    clock_turn(epochMs);
     timers_fire(id);
   },
 };

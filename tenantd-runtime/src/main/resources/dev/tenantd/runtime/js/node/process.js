@@ -9,17 +9,19 @@ node_define('process', () => {
   const EventEmitter = node_require('events');
   const process = new EventEmitter();
   const version = 'v22.14.0';
-  const startedAt = clock_elapsed();
+  const startedAt = clock_now();
 
   function nextTick(callback, ...args) {
     node_validateFunction(callback, 'callback');
     queueMicrotaskIntrinsic(node_alsWrap(() => ReflectApply(callback, undefined, args)));
   }
 
+  // The turn's clock, in milliseconds since the epoch: taken apart before it becomes
+  // nanoseconds, which a double would not hold exactly.
   function hrtime(previous) {
-    const nanos = MathFloor(clock_elapsed() * 1e6);
-    let seconds = MathFloor(nanos / 1e9);
-    let rest = nanos % 1e9;
+    const millis = MathFloor(clock_now());
+    let seconds = MathFloor(millis / 1e3);
+    let rest = (millis % 1e3) * 1e6;
     if (previous !== undefined) {
       if (!ArrayIsArray(previous) || previous.length !== 2) {
         throw node_invalidArgType('time', 'an instance of Array', previous);
@@ -33,7 +35,7 @@ node_define('process', () => {
     }
     return [seconds, rest];
   }
-  hrtime.bigint = () => BigInt(MathFloor(clock_elapsed() * 1e6));
+  hrtime.bigint = () => BigInt(MathFloor(clock_now())) * 1000000n;
 
   const properties = {
     title: 'node',
@@ -60,7 +62,7 @@ node_define('process', () => {
       throw node_error(Error, 'ERR_UNSUPPORTED_OPERATION', 'process.chdir() is not supported in workers');
     },
     umask: () => 0o22,
-    uptime: () => (clock_elapsed() - startedAt) / 1000,
+    uptime: () => (clock_now() - startedAt) / 1000,
     memoryUsage: () => ({ rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 }),
     cpuUsage: () => ({ user: 0, system: 0 }),
     resourceUsage: () => ({}),
