@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# web-platform-tests side by side: the worker-compatible tests of encoding, url, fetch/api/headers,
-# fetch/api/request, fetch/api/response and dom/abort from a local copy of WPT, run inside a
+# web-platform-tests side by side: the worker-compatible tests of the suites in lib/tests.mjs
+# (encoding, url, fetch/api, dom/abort, streams, compression, FileAPI, WebCryptoAPI, urlpattern,
+# structured clone, atob, FormData) from a local copy of WPT, run inside a
 # worker on tenantd and on workerd 1.20260426.1 (the one wrangler 4.86.0 installs) at
 # compatibility date 2025-01-01, from the same scripts. Not part of CI: the tests are not ours.
 #   WPT_DIR=/tmp/wpt bash wpt/run.sh            print the comparison

@@ -169,3 +169,16 @@ export async function responseLikeUseOfBlob() {
   const b = new Blob([json], { type: 'application/json' });
   assertEquals(JSON.parse(await b.text()).hello, 'w\u00f6rld');
 }
+
+export async function partsAreConvertedBeforeTheOptionsAreRead() {
+  const order = [];
+  const part = { toString() { order.push('part'); return 'x'; } };
+  const options = { get type() { order.push('type'); return 'text/plain'; }, get endings() { order.push('endings'); return 'transparent'; } };
+  const blob = new Blob([part, 'y'], options);
+  assertEquals(order.join(), 'part,endings,type');
+  assertEquals(await blob.text(), 'xy');
+  order.length = 0;
+  const file = new File([part], 'f.txt', options);
+  assertEquals(order[0], 'part');
+  assertEquals(await file.text(), 'x');
+}

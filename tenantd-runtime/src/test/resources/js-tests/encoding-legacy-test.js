@@ -78,6 +78,11 @@ export function multiByteEncodingsDecode() {
   assertEquals(decode('gb18030', bytes(0xC4, 0xE3, 0x81, 0x30, 0x81, 0x30)), '你\u0080');
   assertEquals(decode('gb18030', bytes(0x84, 0x31, 0xA4, 0x39)), '\uFFFF');
   assertEquals(decode('gb18030', bytes(0x90, 0x30, 0x81, 0x30)), '\u{10000}');
+  // Four-byte codes of the characters GB18030-2022 gave two-byte codes still decode, along
+  // their ranges, as do the two-byte codes.
+  assertEquals(decode('gb18030', bytes(0x82, 0x35, 0x90, 0x37, 0x82, 0x35, 0x91, 0x34)), '\u9FB4\u9FBB');
+  assertEquals(decode('gb18030', bytes(0x84, 0x31, 0x82, 0x36, 0x84, 0x31, 0x83, 0x35)), '\uFE10\uFE19');
+  assertEquals(decode('gb18030', bytes(0xFE, 0x59, 0xA6, 0xD9)), '\u9FB4\uFE10');
   assertEquals(decode('big5', bytes(0xA4, 0x40, 0x41)), '一A');
   assertEquals(decode('euc-jp', bytes(0xA4, 0xA2, 0x8E, 0xB1)), 'あｱ');
   assertEquals(decode('shift_jis', bytes(0x82, 0xA0, 0xB1, 0x5C)), 'あｱ\\');
@@ -202,9 +207,11 @@ export function gb18030AndIso2022jpFollowTheStandardsStateMachines() {
   assertEquals(decode('gb18030', bytes(0x81, 0x30)), '\uFFFD');
   assertEquals(decode('gb18030', bytes(0xFE, 0x39, 0xFE, 0x39)), '\uFFFD');
   assertEquals(decode('gb18030', bytes(0xE3, 0x32, 0x9A, 0x35)), '\u{10FFFF}');
-  // GB18030-2022: two-byte forms of U+FE10 and U+9FB4, the four-byte ones now private use.
+  // GB18030-2022: two-byte forms of U+FE10 and U+9FB4; the four-byte ones decode to the same
+  // characters through index gb18030 ranges (the Encoding Standard leaves out the recommended
+  // byte-to-private-use mappings, as the ranges already cover those bytes).
   assertEquals(decode('gb18030', bytes(0xA6, 0xD9, 0xFE, 0x59)), '\uFE10\u9FB4');
-  assertEquals(decode('gb18030', bytes(0x82, 0x35, 0x90, 0x37, 0x84, 0x31, 0x82, 0x36)), '\uE81E\uE78D');
+  assertEquals(decode('gb18030', bytes(0x82, 0x35, 0x90, 0x37, 0x84, 0x31, 0x82, 0x36)), '\u9FB4\uFE10');
   assertEquals(decode('gb18030', bytes(0xA3, 0xA0)), '\u3000');
   assertThrows(() => decode('gb18030', bytes(0xE3, 0x32, 0x9A, 0x36), { fatal: true }), TypeError);
   assertEquals(decode('iso-2022-jp', bytes(0x1B, 0x24)), '\uFFFD$');

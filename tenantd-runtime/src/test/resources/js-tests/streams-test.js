@@ -773,3 +773,18 @@ export async function respondWithNewView() {
   });
   assertDeepEquals(await readAll(rs), [new Uint8Array([9, 8, 7])]);
 }
+
+export async function pipeToWritesAfterEnqueueReturns() {
+  let controller;
+  const rs = new ReadableStream({ start(c) { controller = c; } });
+  const writes = [];
+  const ws = new WritableStream({ write(chunk) { writes.push(chunk); } });
+  const piping = rs.pipeTo(ws);
+  await new Promise((resolve) => setTimeout(resolve, 0)); // the pipe now waits for a chunk
+  controller.enqueue('a');
+  assertEquals(writes.length, 0, 'the sink is not written to while enqueue() runs');
+  controller.enqueue('b');
+  controller.close();
+  await piping;
+  assertEquals(writes.join(), 'a,b');
+}

@@ -170,3 +170,14 @@ export function patchedBuiltInsDoNotChangeMatching() {
     Array.prototype.push = push;
   }
 }
+
+export function groupNamesAreIdentifiersAndHostnamesAreDomains() {
+  // A name is a JavaScript identifier, in any script; an emoji or a lone surrogate is not one.
+  assertEquals(new URLPattern({ pathname: '/:café/:名前/:$x_1' }).exec({ pathname: '/a/b/c' }).pathname.groups['名前'], 'b');
+  assertThrows(() => new URLPattern({ pathname: '/:🚲' }), TypeError);
+  assertThrows(() => new URLPattern({ pathname: '/:\ud83d' }), TypeError);
+  // A hostname is parsed as a domain (as in a dummy https: URL), whatever the protocol.
+  assertThrows(() => new URLPattern({ hostname: 'bad%hostname' }), TypeError);
+  assertThrows(() => new URLPattern({ protocol: 'git', hostname: 'bad%hostname' }), TypeError);
+  assertEquals(new URLPattern({ hostname: 'EXAMPLE.com' }).hostname, 'example.com');
+}

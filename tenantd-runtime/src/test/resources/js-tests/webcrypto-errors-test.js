@@ -36,6 +36,11 @@ export async function usagesOutsideTheAlgorithmAreSyntaxErrors() {
     ['no usages', () => subtle.importKey('raw', new Uint8Array(16), 'AES-GCM', false, []), 'SyntaxError'],
     ['generate no usages', () => subtle.generateKey({ name: 'AES-GCM', length: 128 }, false, []), 'SyntaxError'],
     ['pair without private usages', () => subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']), 'SyntaxError'],
+    ['RSA pair without usages', () => subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 1024,
+      publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, false, []), 'SyntaxError'],
+    // The parameters are checked first, as the spec orders it.
+    ['RSA pair without usages, its exponent unusable', () => subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5',
+      modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 0]), hash: 'SHA-256' }, false, []), 'OperationError'],
     ['aes-kw encrypt', () => subtle.generateKey({ name: 'AES-KW', length: 128 }, false, ['encrypt']), 'SyntaxError'],
     ['public key sign', () => subtle.importKey('raw', new Uint8Array(32), 'Ed25519', false, ['sign']), 'SyntaxError'],
     ['extractable pbkdf2', () => subtle.importKey('raw', utf8('pw'), 'PBKDF2', true, ['deriveBits']), 'SyntaxError'],

@@ -300,3 +300,57 @@ export async function digestStreamHashesWhatIsWrittenToIt() {
     assertEquals(hex(await crc.digest), check, name);
   }
 }
+
+export async function aesGcmTagsOf32And64BitsAreTheFullTagsLeadingBits() {
+  const key = await subtle.importKey('raw', new Uint8Array(32).map((_, i) => i), 'AES-GCM', false, ['encrypt', 'decrypt']);
+  const iv = new Uint8Array(12).fill(7);
+  const additionalData = utf8('header');
+  const full = new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv, additionalData }, key, message));
+  for (const tagLength of [32, 64]) {
+    const sealed = new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv, additionalData, tagLength }, key, message));
+    assertEquals(sealed.length, message.length + tagLength / 8, `length with a ${tagLength}-bit tag`);
+    assertEquals(hex(sealed), hex(full.subarray(0, message.length + tagLength / 8)), `the full tag cut to ${tagLength} bits`);
+    const opened = await subtle.decrypt({ name: 'AES-GCM', iv, additionalData, tagLength }, key, sealed);
+    assertEquals(new TextDecoder().decode(opened), 'attack at dawn');
+    for (const at of [0, sealed.length - 1]) {
+      const tampered = sealed.slice();
+      tampered[at] ^= 1;
+      await assertRejects(() => subtle.decrypt({ name: 'AES-GCM', iv, additionalData, tagLength }, key, tampered),
+        DOMException, 'OperationError');
+    }
+    await assertRejects(() => subtle.decrypt({ name: 'AES-GCM', iv, additionalData: utf8('other'), tagLength }, key, sealed),
+      DOMException, 'OperationError');
+    const empty = await subtle.encrypt({ name: 'AES-GCM', iv, tagLength }, key, new Uint8Array(0));
+    assertEquals(new Uint8Array(await subtle.decrypt({ name: 'AES-GCM', iv, tagLength }, key, empty)).length, 0);
+  }
+}
+
+export async function anImportedPublicKeyIsAsExtractableAsAsked() {
+  const pair = await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+  assertEquals(pair.publicKey.extractable, true, 'a generated public key is always extractable');
+  const spki = await subtle.exportKey('spki', pair.publicKey);
+  const kept = await subtle.importKey('spki', spki, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+  assertEquals(kept.extractable, false);
+  await assertRejects(() => subtle.exportKey('spki', kept), DOMException, 'InvalidAccessError');
+  const open = await subtle.importKey('spki', spki, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify']);
+  assertEquals(hex(await subtle.exportKey('spki', open)), hex(spki));
+}
+
+export async function anEcPublicKeyInSpkiWithACompressedPointImports() {
+  const pair = await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+  const raw = new Uint8Array(await subtle.exportKey('raw', pair.publicKey));
+  const spki = new Uint8Array(await subtle.exportKey('spki', pair.publicKey));
+  // 30 59 | 30 13 <id-ecPublicKey, P-256> | 03 42 00 04 x y  becomes  30 39 | 30 13 <...> | 03 22 00 02/03 x
+  const algorithm = spki.subarray(2, 2 + 21);
+  const compressed = new Uint8Array([0x30, 0x39, ...algorithm, 0x03, 0x22, 0x00, 2 + (raw[64] & 1), ...raw.subarray(1, 33)]);
+  const key = await subtle.importKey('spki', compressed, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify']);
+  assertEquals(hex(await subtle.exportKey('raw', key)), hex(raw), 'the same point');
+  const signature = await subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, message);
+  assert(await subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, signature, message), 'verifies the pair\'s signature');
+  await assertRejects(subtle.importKey('spki', compressed, { name: 'ECDSA', namedCurve: 'P-384' }, true, ['verify']),
+    DOMException, 'DataError');
+  const beyondTheField = compressed.slice();
+  beyondTheField.fill(0xff, 27); // x larger than the curve's prime
+  await assertRejects(subtle.importKey('spki', beyondTheField, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify']),
+    DOMException, 'DataError');
+}

@@ -138,6 +138,19 @@ final class Gb18030Decoding {
             // The JDK follows GB18030-2022 as the standard does, but for 0xA3 0xA0, which the
             // standard's index maps to U+3000 rather than to the private use area.
             TWO_BYTE[6555] = '\u3000';
+            // GB18030-2022 gave U+9FB4..U+9FBB and U+FE10..U+FE19 two-byte codes, and the JDK now
+            // decodes their four-byte codes as the private use characters those two-byte codes
+            // stood for before; the standard's index gb18030 ranges still gives the characters.
+            for (int i = 0; i < 8; i++) {
+                FOUR_BYTE[pointer(0x82, 0x35, 0x90, 0x37) + i] = (char) (0x9FB4 + i);
+            }
+            for (int i = 0; i < 10; i++) {
+                FOUR_BYTE[pointer(0x84, 0x31, 0x82, 0x36) + i] = (char) (0xFE10 + i);
+            }
+        }
+
+        private static int pointer(int first, int second, int third, int fourth) {
+            return (first - 0x81) * 12600 + (second - 0x30) * 1260 + (third - 0x81) * 10 + (fourth - 0x30);
         }
 
         private static char single(CharsetDecoder decoder, byte... bytes) {

@@ -37,15 +37,14 @@ final class AesOps {
     private static byte[] gcm(boolean encrypt, SecretKeySpec key, SubtleHost.Request request)
             throws CryptoFailure, GeneralSecurityException {
         int tagLength = request.params().integer("tagLength");
-        if (tagLength < 96) {
-            // The JCA's GCM implements the tag lengths of 96 bits and more only.
-            throw CryptoFailure.notSupported("AES-GCM tag lengths below 96 bits are not supported.");
-        }
         if (request.extra1().length == 0) {
             throw CryptoFailure.operation("AES-GCM requires a non-empty iv.");
         }
         if (!encrypt && request.data().length < tagLength / 8) {
             throw CryptoFailure.operation("The ciphertext is shorter than the authentication tag.");
+        }
+        if (tagLength < 96) {
+            return shortTagGcm(encrypt, key, request, tagLength / 8);
         }
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
         cipher.init(encrypt ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, key, new GCMParameterSpec(tagLength, request.extra1()));
@@ -55,6 +54,41 @@ final class AesOps {
         } catch (AEADBadTagException e) {
             throw CryptoFailure.operation("Decryption failed. This could be due to a ciphertext authentication failure, bad padding, incorrect CryptoKey, or another algorithm-specific reason.");
         }
+    }
+
+    /**
+     * AES-GCM with a 32- or 64-bit tag, which the JCA's GCM does not offer: a GCM tag of fewer
+     * bits is the leading bits of the full one. Encrypting cuts the full tag short; decrypting
+     * takes the key stream from the encryption of zeros under the same key and iv, and compares
+     * the leading bits of the full tag of the plaintext it gives, in constant time, before the
+     * plaintext is let out.
+     */
+    private static byte[] shortTagGcm(boolean encrypt, SecretKeySpec key, SubtleHost.Request request, int tagBytes)
+            throws CryptoFailure, GeneralSecurityException {
+        byte[] data = request.data();
+        if (encrypt) {
+            byte[] sealed = fullTagGcm(key, request.extra1(), request.extra2(), data);
+            return java.util.Arrays.copyOf(sealed, data.length + tagBytes);
+        }
+        int length = data.length - tagBytes;
+        byte[] plain = fullTagGcm(key, request.extra1(), new byte[0], new byte[length]);
+        for (int i = 0; i < length; i++) {
+            plain[i] ^= data[i];
+        }
+        byte[] sealed = fullTagGcm(key, request.extra1(), request.extra2(), java.util.Arrays.copyOf(plain, length));
+        if (!java.security.MessageDigest.isEqual(java.util.Arrays.copyOfRange(sealed, length, length + tagBytes),
+                java.util.Arrays.copyOfRange(data, length, data.length))) {
+            throw CryptoFailure.operation("Decryption failed. This could be due to a ciphertext authentication failure, bad padding, incorrect CryptoKey, or another algorithm-specific reason.");
+        }
+        return java.util.Arrays.copyOf(plain, length);
+    }
+
+    /** The ciphertext of {@code plain} followed by its 128-bit tag (a new cipher each time: the JCA refuses an iv used before). */
+    private static byte[] fullTagGcm(SecretKeySpec key, byte[] iv, byte[] aad, byte[] plain) throws GeneralSecurityException {
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, iv));
+        cipher.updateAAD(aad);
+        return cipher.doFinal(plain);
     }
 
     private static byte[] cbc(boolean encrypt, SecretKeySpec key, SubtleHost.Request request)

@@ -85,7 +85,11 @@ final class EcOps {
             ECParameterSpec spec = curveSpec(namedCurve);
             key = switch (params.text("format")) {
                 case "pkcs8" -> (ECKey) factory.generatePrivate(new PKCS8EncodedKeySpec(request.key()));
-                case "spki" -> (ECKey) factory.generatePublic(new X509EncodedKeySpec(request.key()));
+                case "spki" -> {
+                    ECPoint compressed = compressedSpkiPoint(request.key(), spec, factory);
+                    yield (ECKey) factory.generatePublic(compressed != null ? new ECPublicKeySpec(compressed, spec)
+                            : new X509EncodedKeySpec(request.key()));
+                }
                 case "raw" -> (ECKey) factory.generatePublic(new ECPublicKeySpec(decodePoint(request.key(), spec), spec));
                 case "jwk" -> {
                     int size = fieldBytes(spec);
@@ -165,6 +169,56 @@ final class EcOps {
             return EcPoints.decompress(spec, new BigInteger(1, Arrays.copyOfRange(raw, 1, raw.length)), raw[0] == 3);
         }
         throw CryptoFailure.data("A raw EC public key is an uncompressed or compressed point of this curve.");
+    }
+
+    /**
+     * The point of a public key in SPKI whose point is compressed, which the JCA does not read,
+     * decompressed; null when {@code spki} is not such a key (the JCA then reads it, or says
+     * why not). Its AlgorithmIdentifier must be the requested curve's as the JCA writes it.
+     */
+    private static ECPoint compressedSpkiPoint(byte[] spki, ECParameterSpec spec, KeyFactory factory)
+            throws GeneralSecurityException, CryptoFailure {
+        // SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING }
+        int[] info = derElement(spki, 0, 0x30);
+        int[] algorithm = info == null || info[1] != spki.length ? null : derElement(spki, info[0], 0x30);
+        int[] bits = algorithm == null ? null : derElement(spki, algorithm[1], 0x03);
+        if (bits == null || bits[1] != spki.length || bits[1] - bits[0] < 2 || spki[bits[0]] != 0
+                || (spki[bits[0] + 1] != 2 && spki[bits[0] + 1] != 3)) {
+            return null;
+        }
+        byte[] expected = factory.generatePublic(new ECPublicKeySpec(spec.getGenerator(), spec)).getEncoded();
+        int[] expectedInfo = derElement(expected, 0, 0x30);
+        int[] expectedAlgorithm = derElement(expected, expectedInfo[0], 0x30);
+        // The AlgorithmIdentifier elements, from their tags (each begins where its SEQUENCE's content does).
+        if (!Arrays.equals(spki, info[0], algorithm[1], expected, expectedInfo[0], expectedAlgorithm[1])) {
+            return null;
+        }
+        return decodePoint(Arrays.copyOfRange(spki, bits[0] + 1, bits[1]), spec);
+    }
+
+    /**
+     * Where the content of the DER element at {@code at} with tag {@code tag} starts and ends
+     * (exclusive), or null when there is none such within {@code der}.
+     */
+    private static int[] derElement(byte[] der, int at, int tag) {
+        if (at + 2 > der.length || (der[at] & 0xff) != tag) {
+            return null;
+        }
+        int first = der[at + 1] & 0xff;
+        int start = at + 2;
+        long length = first;
+        if (first >= 0x80) {
+            int octets = first - 0x80;
+            if (octets < 1 || octets > 3 || start + octets > der.length) {
+                return null;
+            }
+            length = 0;
+            for (int i = 0; i < octets; i++) {
+                length = (length << 8) | (der[start + i] & 0xff);
+            }
+            start += octets;
+        }
+        return start + length > der.length ? null : new int[] {start, (int) (start + length)};
     }
 
     static ECPrivateKey privateKey(byte[] pkcs8) throws GeneralSecurityException {

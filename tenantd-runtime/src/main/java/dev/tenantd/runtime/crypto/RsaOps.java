@@ -108,6 +108,10 @@ final class RsaOps {
             throw CryptoFailure.operation("tenantd generates RSA keys of at most " + MAX_GENERATED_BITS
                     + " bits (a larger key takes minutes to generate); import a larger key instead.");
         }
+        if (params.find("checkOnly").isPresent()) {
+            // The parameters hold, and no key is wanted (the pair would have no private usages).
+            return new Lines().result();
+        }
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(new RSAKeyGenParameterSpec(bits, exponent), new SecureRandom());
         KeyPair pair = generator.generateKeyPair();

@@ -23,7 +23,8 @@ class Blob {
     const parts = blobParts === undefined ? [] : blob_sequence(blobParts, what);
     const dict = blob_dictionary(options, what);
     const endings = blob_endings(dict.endings, what);
-    const type = dict.type === undefined ? '' : webIdlToString(dict.type, 'type');
+    const typeValue = dict.type;
+    const type = typeValue === undefined ? '' : webIdlToString(typeValue, 'type');
     this.#bytes = blob_processParts(parts, endings);
     this.#type = blob_normalizeType(type);
   }
@@ -121,12 +122,20 @@ function blob_dictionary(value, what) {
   return value;
 }
 
+// A sequence<BlobPart>: each part converted as it is taken (a string of anything but a Blob or
+// a buffer), before the options are read, as Web IDL orders it.
 function blob_sequence(value, what) {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')
       || typeof value[Symbol.iterator] !== 'function') {
     throw new TypeError(`${what}: The provided value cannot be converted to a sequence.`);
   }
-  return [...value];
+  const parts = [];
+  for (const part of value) {
+    ArrayPrototypePush(parts, (part !== null && typeof part === 'object' && blobBytes_has(part)) || ArrayBufferIsView(part)
+      || blob_isBuffer(part, blob_abByteLength) || blob_isBuffer(part, blob_sabByteLength)
+      ? part : webIdlToString(part, 'BlobPart'));
+  }
+  return parts;
 }
 
 function blob_endings(value, what) {

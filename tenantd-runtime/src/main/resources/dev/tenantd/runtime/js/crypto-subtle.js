@@ -141,8 +141,10 @@ async function subtle_generateKey(algorithm, extractable, keyUsages) {
   if (alg.publicExponent !== undefined) params.publicExponent = cryptoKey_toBase64url(alg.publicExponent);
   const privateUsages = subtle_usagesFor(usages, cryptoKey_allowed(name, 'private'), name);
   const publicUsages = subtle_usagesFor(usages, cryptoKey_allowed(name, 'public'), name);
-  // Checked before the work: generating an RSA key takes long.
+  // Checked before the work, as generating an RSA key takes long; but after the parameters, as
+  // the spec has it (an unusable exponent is an OperationError whatever the usages).
   if (privateUsages.length === 0) {
+    if (params.modulusLength !== undefined) cryptoKey_host('generate', { ...params, checkOnly: '1' });
     throw domException('Attempt to generate asymmetric keys with no valid private key usages.', 'SyntaxError');
   }
   const made = cryptoKey_host('generate', params);
@@ -382,7 +384,7 @@ function subtle_importAsymmetric(form, data, alg, extractable, usages) {
     keyAlg.modulusLength = +made.modulusLength;
     keyAlg.publicExponent = cryptoKey_fromBase64url(made.publicExponent, 'publicExponent');
   }
-  return cryptoKey_new(made.type, made.type === 'public' ? true : extractable, keyAlg, keyUsages,
+  return cryptoKey_new(made.type, extractable, keyAlg, keyUsages,
     cryptoKey_fromBase64url(made.material, 'material'));
 }
 

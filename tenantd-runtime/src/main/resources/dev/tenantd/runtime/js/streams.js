@@ -1818,7 +1818,10 @@ let streams_desiredSize;
         return new Promise((resolve, reject) => {
           defaultReaderRead(reader, {
             chunkSteps: (chunk) => {
-              currentWrite = PromisePrototypeThen(writerWrite(writer, chunk), undefined, noop);
+              // Written in a microtask: a read answered from inside enqueue() must not run the
+              // sink's write() before enqueue() returns.
+              currentWrite = PromisePrototypeThen(PromisePrototypeThen(resolved(undefined), () => writerWrite(writer, chunk)),
+                undefined, noop);
               resolve(false);
             },
             closeSteps: () => resolve(true),

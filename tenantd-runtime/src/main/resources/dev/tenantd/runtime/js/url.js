@@ -1505,6 +1505,9 @@ let urlPatternComponents;
       return record[kind];
     }
     if (kind === 'port' && protocol !== undefined && protocol !== '') record.scheme = protocol;
+    // Hostnames are parsed into a dummy https: URL, as the URL Pattern Standard has it: as
+    // domains, never as opaque hosts.
+    if (kind === 'hostname') record.scheme = 'https';
     if (kind === 'opaque pathname') record.path = '';
     if (kind === 'search') record.query = '';
     if (kind === 'hash') record.fragment = '';

@@ -17,13 +17,17 @@ const up_MODIFIERS = { __proto__: null, none: '', optional: '?', 'zero-or-more':
 
 // ---- tokenizer
 
+// A group's name is a JavaScript identifier: its first code point IdentifierStart, the rest
+// IdentifierPart.
+const up_NAME_START = /^[$_\p{ID_Start}]$/u;
+const up_NAME_CHAR = /^[$_\u200c\u200d\p{ID_Continue}]$/u;
+
 function up_isNameStart(c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '$' || c === '_'
-    || StringPrototypeCodePointAt(c, 0) > 0x7f;
+  return regExpTest(up_NAME_START, c);
 }
 
 function up_isNameChar(c) {
-  return up_isNameStart(c) || (c >= '0' && c <= '9') || c === '\u200c' || c === '\u200d';
+  return regExpTest(up_NAME_CHAR, c);
 }
 
 function up_isAscii(c) {
