@@ -41,8 +41,9 @@ public final class BlobStore {
     private final ReadWriteLock gate = new ReentrantReadWriteLock();
     /** Blobs checked against their hash, with their file's size and modification time then. */
     private final java.util.concurrent.ConcurrentHashMap<String, FileStamp> checked = new java.util.concurrent.ConcurrentHashMap<>();
-    /** How many blobs' checks are remembered; past this, all are forgotten and checked again. */
+    /** How many blobs' checks are remembered; past this, a tenth of them are forgotten and checked again. */
     static final int MAX_CHECKED = 100_000;
+    private final int maxChecked;
     private final java.util.concurrent.atomic.AtomicLong hashings = new java.util.concurrent.atomic.AtomicLong();
 
     private record FileStamp(long size, long modifiedNanos) {
@@ -54,7 +55,12 @@ public final class BlobStore {
     }
 
     public BlobStore(Path root) {
+        this(root, MAX_CHECKED);
+    }
+
+    BlobStore(Path root, int maxChecked) {
         this.root = root;
+        this.maxChecked = maxChecked;
         try {
             Files.createDirectories(root.resolve("tmp"));
         } catch (IOException e) {
@@ -167,8 +173,14 @@ public final class BlobStore {
                     + "longer matches its SHA-256, so it is not used (the server log names the file). Restore it "
                     + "from a backup or upload again.");
         }
-        if (checked.size() >= MAX_CHECKED) {
-            checked.clear();
+        if (checked.size() >= maxChecked) {
+            // A tenth forgotten, in the map's own order (as good as random), rather than all of
+            // them: the blobs read all the time are not hashed again all at once.
+            var forgotten = checked.keySet().iterator();
+            for (int i = 0; i < Math.max(1, maxChecked / 10) && forgotten.hasNext(); i++) {
+                forgotten.next();
+                forgotten.remove();
+            }
         }
         checked.put(hash, stamp);
         return content;

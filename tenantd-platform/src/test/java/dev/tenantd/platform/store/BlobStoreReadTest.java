@@ -33,4 +33,19 @@ class BlobStoreReadTest {
         assertThatThrownBy(() -> blobs.get(hash)).as("and again").isInstanceOf(PlatformException.class);
         assertThat(blobs.hashings()).isEqualTo(3);
     }
+
+    @Test
+    void past_the_most_checks_remembered_only_a_tenth_are_forgotten() {
+        BlobStore blobs = new BlobStore(dir, 20);
+        java.util.List<String> hashes = new java.util.ArrayList<>();
+        for (int i = 0; i <= 20; i++) {
+            hashes.add(blobs.put(("page " + i).getBytes(StandardCharsets.UTF_8), "a test file"));
+        }
+        hashes.forEach(blobs::get);
+        assertThat(blobs.hashings()).isEqualTo(21);
+        // The 21st check made room by forgetting two; reading the first ten again hashes those
+        // of them that went (and any that their checks pushed out), a few, not all ten.
+        hashes.subList(0, 10).forEach(blobs::get);
+        assertThat(blobs.hashings() - 21).isLessThanOrEqualTo(4);
+    }
 }
