@@ -87,3 +87,17 @@ export function globalIsNonEnumerable() {
   assert(desc && !desc.enumerable && desc.writable && desc.configurable);
   assertEquals(DOMException.length, 0);
 }
+
+export async function theStackNamesTheMessageAsLogsShowIt() {
+  const made = new DOMException('the key is not extractable', 'InvalidAccessError');
+  assertEquals(made.stack.split('\n')[0], 'InvalidAccessError: the key is not extractable');
+  assert(!Object.hasOwn(made, 'message'), 'the message stays an accessor of the prototype');
+  let thrown;
+  try {
+    await crypto.subtle.exportKey('raw', await crypto.subtle.importKey('raw', new Uint8Array(16), 'AES-GCM', false, ['encrypt']));
+  } catch (e) {
+    thrown = e;
+  }
+  assertEquals(thrown.stack.split('\n')[0], `InvalidAccessError: ${thrown.message}`);
+  assert(thrown.message.length > 0, 'a message');
+}

@@ -95,4 +95,26 @@ class UnhandledRejectionsTest {
                 } };"""));
         assertThat(text(get(w.fetch(new WorkerRequest("GET", "http://x/", List.of(), null))))).isEqualTo("true 7 false TypeError");
     }
+
+    @Test
+    void respond_with_after_an_await_is_refused_and_says_why() {
+        // A common mistake: the listener awaits before it responds. The request has failed by then;
+        // the late call throws, and the rejection of the async listener is logged.
+        Engines.RecordingHost host = new Engines.RecordingHost();
+        Worker w = load(Engines.serviceWorker("""
+                addEventListener('fetch', async (event) => {
+                  await null;
+                  event.respondWith(new Response('too late'));
+                });"""), host);
+        assertThat(w.fetch(new WorkerRequest("GET", "http://x/", List.of(), null)))
+                .failsWithin(java.time.Duration.ofSeconds(30));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (errors(host).size() < 2 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(errors(host)).hasSize(2);
+        assertThat(errors(host).get(0)).startsWith("Uncaught Error: No fetch event listener called respondWith()");
+        assertThat(errors(host).get(1))
+                .startsWith("Uncaught (in promise) InvalidStateError: FetchEvent.respondWith() must be called synchronously");
+    }
 }

@@ -7,9 +7,12 @@ class DOMException extends Error {
   #message;
 
   constructor(message = undefined, name = undefined) {
-    // super() without a message keeps `message` off the instance.
-    super();
-    this.#message = message === undefined ? '' : webIdlToString(message, 'DOMException message');
+    const text = message === undefined ? '' : webIdlToString(message, 'DOMException message');
+    // V8 heads the `stack` with the message given to Error (logs show it): given, then taken
+    // off the instance, where the IDL has none.
+    super(text);
+    delete this.message;
+    this.#message = text;
     this.#name = name === undefined ? 'Error' : webIdlToString(name, 'DOMException name');
   }
 

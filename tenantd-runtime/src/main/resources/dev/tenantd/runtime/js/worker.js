@@ -52,6 +52,11 @@ class FetchEvent extends Event {
   }
 
   respondWith(response) {
+    if (!this.#pending.dispatching) {
+      // Too late: the listeners have returned (a call after an await) and the request failed.
+      throw domException('FetchEvent.respondWith() must be called synchronously by the event listener, '
+        + 'not after an await or in a callback.', 'InvalidStateError');
+    }
     if (this.#pending.responded) {
       throw domException('FetchEvent.respondWith() has already been called.', 'InvalidStateError');
     }
@@ -192,10 +197,15 @@ function worker_run(request, pending, env, entrypoint, propsJson) {
   }
   const event = new FetchEvent('fetch', { request, pending });
   const listeners = copyList(worker_fetchListeners);
-  for (let i = 0; i < listeners.length; i++) {
-    const listener = listeners[i];
-    if (typeof listener === 'function') ReflectApply(listener, globalThis, [event]);
-    else listener.handleEvent(event);
+  pending.dispatching = true;
+  try {
+    for (let i = 0; i < listeners.length; i++) {
+      const listener = listeners[i];
+      if (typeof listener === 'function') ReflectApply(listener, globalThis, [event]);
+      else listener.handleEvent(event);
+    }
+  } finally {
+    pending.dispatching = false;
   }
   if (!pending.responded) {
     throw new Error('No fetch event listener called respondWith(); the script did not produce a response.');
@@ -207,7 +217,8 @@ function worker_run(request, pending, env, entrypoint, propsJson) {
 // rejects: every failure becomes the invocation's error response. `body` is a body_Source
 // (streamed), a non-empty Uint8Array, or null.
 async function worker_serve(id, method, url, headers, body, envJson, cfJson, entrypoint, propsJson) {
-  const pending = { waitUntil: [], passThrough: false, responded: false, response: undefined, finished: false };
+  const pending = { waitUntil: [], passThrough: false, responded: false, response: undefined, finished: false,
+    dispatching: false };
   try {
     const request = requestFromHost(method, url, fetch_splitHeaders(headers),
       body,
@@ -230,7 +241,8 @@ async function worker_serve(id, method, url, headers, body, envJson, cfJson, ent
 // The tail handler of a worker named as another's tail consumer, on that worker's trace
 // items. Like a fetch invocation it never rejects: a failure becomes the invocation's error.
 async function worker_tail(id, eventsJson) {
-  const pending = { waitUntil: [], passThrough: false, responded: false, response: undefined, finished: false };
+  const pending = { waitUntil: [], passThrough: false, responded: false, response: undefined, finished: false,
+    dispatching: false };
   try {
     const events = JSONParse(eventsJson);
     if (worker_format === 'modules') {
