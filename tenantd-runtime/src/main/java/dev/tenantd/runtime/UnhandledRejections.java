@@ -3,34 +3,45 @@ package dev.tenantd.runtime;
 import com.caoccao.javet.enums.JavetPromiseRejectEvent;
 import com.caoccao.javet.exceptions.JavetException;
 import com.caoccao.javet.interop.V8Runtime;
+import com.caoccao.javet.utils.JavetResourceUtils;
 import com.caoccao.javet.values.V8Value;
 import com.caoccao.javet.values.reference.V8ValueObject;
 import com.caoccao.javet.values.reference.V8ValuePromise;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Promises an isolate's code rejected with no handler, from the engine's notice (while a turn
  * runs) to the end of the turn, when its microtasks are done: those still unhandled then are
  * reported to the runtime JavaScript (rejections.js: an {@code unhandledrejection} event, else
  * a log line), as are the reported ones given a handler later ({@code rejectionhandled}). A
- * turn keeps at most {@link #MOST_PER_TURN} of each; past that they are only counted. Touched on
- * the isolate's thread only.
+ * turn keeps at most {@link #MOST_PER_TURN} of each; past that they are only counted (and a
+ * handler given to one within the turn takes it off the count). Touched on the isolate's
+ * thread only.
  */
 final class UnhandledRejections {
     /** Promises kept per turn, of each kind: each holds a handle until the turn ends. */
     static final int MOST_PER_TURN = 64;
+    /** Promises past {@link #MOST_PER_TURN} remembered by identity hash, so that one handled later is not counted. */
+    static final int MOST_LEFT_OUT_REMEMBERED = 4_096;
     /** Reports that may reject more promises, reported in the same turn: this many rounds at most. */
     private static final int ROUNDS = 3;
 
-    /** What rejections.js is told: still unhandled, handled after all, or how many more were left out. */
+    /**
+     * What rejections.js is told: a promise still unhandled, one handled after it was reported
+     * so, how many more were left out, and that a reported one still has no handler after its
+     * event (a handler given to it later is then reported too).
+     */
     private static final int UNHANDLED = 0;
     private static final int HANDLED_LATER = 1;
     private static final int LEFT_OUT = 2;
+    private static final int STILL_UNHANDLED = 3;
 
     private record Notice(int kind, V8ValuePromise promise, V8Value reason) {
         void close() {
-            com.caoccao.javet.utils.JavetResourceUtils.safeClose(promise, reason);
+            JavetResourceUtils.safeClose(promise, reason);
         }
     }
 
@@ -38,12 +49,17 @@ final class UnhandledRejections {
     private int unhandled;
     private int handledLater;
     private int leftOut;
+    /** Identity hashes of the left-out promises (one hash may stand for several), with how many. */
+    private final Map<Integer, Integer> leftOutHashes = new HashMap<>();
 
     /** The engine's notice, during a turn. */
     void notice(JavetPromiseRejectEvent event, V8ValuePromise promise, V8Value reason) throws JavetException {
         if (event == JavetPromiseRejectEvent.PromiseRejectWithNoHandler) {
             if (unhandled >= MOST_PER_TURN) {
                 leftOut++;
+                if (leftOutHashes.size() < MOST_LEFT_OUT_REMEMBERED) {
+                    leftOutHashes.merge(promise.getIdentityHash(), 1, Integer::sum);
+                }
                 return;
             }
             unhandled++;
@@ -58,6 +74,12 @@ final class UnhandledRejections {
                     return;
                 }
             }
+            if (leftOut > 0 && leftOutHashes.containsKey(promise.getIdentityHash())) {
+                // One of those only counted, handled within the turn after all.
+                leftOutHashes.computeIfPresent(promise.getIdentityHash(), (hash, n) -> n > 1 ? n - 1 : null);
+                leftOut--;
+                return;
+            }
             if (handledLater < MOST_PER_TURN) {
                 handledLater++;
                 notices.add(new Notice(HANDLED_LATER, promise.toClone(), null));
@@ -67,17 +89,19 @@ final class UnhandledRejections {
 
     /** At the end of a turn: reports what is left, through the runtime's {@code promiseRejection} entry. */
     void report(V8Runtime runtime, V8ValueObject entry) throws JavetException {
-        for (int round = 0; round < ROUNDS && (!notices.isEmpty() || leftOut > 0); round++) {
+        for (int round = 0; round < ROUNDS && any(); round++) {
             List<Notice> now = new ArrayList<>(notices);
             int more = leftOut;
-            notices.clear();
-            unhandled = 0;
-            handledLater = 0;
-            leftOut = 0;
+            forget();
             try {
                 for (Notice notice : now) {
                     entry.invokeVoid("promiseRejection", runtime.createV8ValueInteger(notice.kind()), notice.promise(),
                             notice.reason() == null ? runtime.createV8ValueUndefined() : notice.reason());
+                    // A listener may have handled it; only one still unhandled is reported again when it is.
+                    if (notice.kind() == UNHANDLED && !notice.promise().hasHandler()) {
+                        entry.invokeVoid("promiseRejection", runtime.createV8ValueInteger(STILL_UNHANDLED),
+                                notice.promise(), runtime.createV8ValueUndefined());
+                    }
                 }
                 if (more > 0) {
                     entry.invokeVoid("promiseRejection", runtime.createV8ValueInteger(LEFT_OUT),
@@ -97,9 +121,14 @@ final class UnhandledRejections {
     /** Forgets what was noticed (a turn that was cut off, an isolate that closes). */
     void discard() {
         notices.forEach(Notice::close);
+        forget();
+    }
+
+    private void forget() {
         notices.clear();
         unhandled = 0;
         handledLater = 0;
         leftOut = 0;
+        leftOutHashes.clear();
     }
 }

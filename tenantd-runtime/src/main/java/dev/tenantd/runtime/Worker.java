@@ -172,6 +172,10 @@ public final class Worker implements AutoCloseable, IsolateTurns {
                 if (loader.hasUncachedModules()) {
                     loader.writeCodeCaches(false);
                 }
+                if (rejections.any()) {
+                    // Rejected by top-level code: reported with the start-up's logs, not the first request's.
+                    rejections.report(runtime, entry);
+                }
                 startupNanos = System.nanoTime() - begin;
                 endTurn(false);
                 if (abandoned) {
@@ -201,6 +205,8 @@ public final class Worker implements AutoCloseable, IsolateTurns {
                 endTurn(false);
                 discard();
                 started.completeExceptionally(new ScriptException("the script could not be loaded: " + e.getMessage()));
+            } finally {
+                rejections.discard();
             }
         });
         return started;

@@ -100,11 +100,17 @@ final class WorkerTimers {
         if (by != null) {
             by.timers.remove(id);
         }
+        boolean[] ran = {false};
         isolate.turn(by, () -> {
+            ran[0] = true;
             isolate.entry().invokeVoid("fireTimer",
                     isolate.runtime().createV8ValueDouble(Invocation.turnEpochMillis(by)),
                     isolate.runtime().createV8ValueInteger(id));
         });
+        if (!ran[0] && !isolate.closed()) {
+            // Not run (its invocation had spent its CPU time): the runtime is to forget it too.
+            dropped.add(id);
+        }
     }
 
     /**

@@ -117,4 +117,49 @@ class UnhandledRejectionsTest {
         assertThat(errors(host).get(1))
                 .startsWith("Uncaught (in promise) InvalidStateError: FetchEvent.respondWith() must be called synchronously");
     }
+
+    @Test
+    void hundreds_rejected_and_handled_in_the_same_turn_log_nothing() {
+        Engines.RecordingHost host = new Engines.RecordingHost();
+        Worker w = load(Engines.module("""
+                export default { async fetch() {
+                  const attempts = [];
+                  for (let i = 0; i < 500; i++) attempts.push(Promise.reject(new Error('attempt ' + i)));
+                  const settled = await Promise.allSettled(attempts);
+                  await new Promise((resolve) => setTimeout(resolve, 0));
+                  return new Response(String(settled.length));
+                } };"""), host);
+        assertThat(text(get(w.fetch(new WorkerRequest("GET", "http://x/", List.of(), null))))).isEqualTo("500");
+        assertThat(errors(host)).isEmpty();
+    }
+
+    @Test
+    void a_listener_that_handles_the_promise_gets_no_rejectionhandled_later() {
+        Worker w = load(Engines.module("""
+                const seen = [];
+                addEventListener('unhandledrejection', (event) => {
+                  seen.push(event.type);
+                  event.promise.catch(() => {});
+                });
+                addEventListener('rejectionhandled', (event) => seen.push(event.type));
+                export default { async fetch(request) {
+                  if (new URL(request.url).pathname === '/seen') return new Response(seen.join(' '));
+                  Promise.reject(new Error('handled by the listener'));
+                  await new Promise((resolve) => setTimeout(resolve, 10));
+                  return new Response('ok');
+                } };"""));
+        assertThat(text(get(w.fetch(new WorkerRequest("GET", "http://x/", List.of(), null))))).isEqualTo("ok");
+        assertThat(text(get(w.fetch(new WorkerRequest("GET", "http://x/seen", List.of(), null))))).isEqualTo("unhandledrejection");
+    }
+
+    @Test
+    void a_rejection_at_start_up_is_reported_at_start_up() {
+        Engines.RecordingHost host = new Engines.RecordingHost();
+        Worker w = load(Engines.module("""
+                Promise.reject(new Error('while loading'));
+                export default { fetch() { return new Response('ok'); } };"""), host);
+        assertThat(errors(host)).singleElement().asString().startsWith("Uncaught (in promise) Error: while loading");
+        assertThat(text(get(w.fetch(new WorkerRequest("GET", "http://x/", List.of(), null))))).isEqualTo("ok");
+        assertThat(errors(host)).hasSize(1);
+    }
 }

@@ -56,12 +56,17 @@ function rejections_dispatch(listeners, event) {
   }
 }
 
-// kind: 0 when `promise` is still unhandled at the end of a turn, 1 when it was given a handler
-// after it was reported so, 2 when `reason` more were rejected in the turn than the host keeps.
+// kind: 0 when `promise` is still unhandled at the end of a turn; 3 when it still is after its
+// event (a listener may have handled it), so that a handler given later is reported; 1 when it
+// was given one after that; 2 when `reason` more were rejected in the turn than the host keeps.
 entryPoints.promiseRejection = function promiseRejection(kind, promise, reason) {
   if (kind === 2) {
     console_emit('error', [`Uncaught (in promise): ${reason} more promises were rejected with no handler in this `
       + 'turn than are reported one by one.']);
+    return;
+  }
+  if (kind === 3) {
+    rejections_reported.add(promise);
     return;
   }
   if (kind === 1) {
@@ -70,7 +75,6 @@ entryPoints.promiseRejection = function promiseRejection(kind, promise, reason) 
     rejections_dispatch(rejections_handled, new PromiseRejectionEvent('rejectionhandled', { promise, reason }));
     return;
   }
-  rejections_reported.add(promise);
   const event = new PromiseRejectionEvent('unhandledrejection', { promise, reason, cancelable: true });
   rejections_dispatch(rejections_unhandled, event);
   if (!rejections_defaultPrevented(event)) console_emit('error', ['Uncaught (in promise)', reason]);

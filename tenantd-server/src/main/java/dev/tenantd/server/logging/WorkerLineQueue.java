@@ -17,13 +17,17 @@ import java.util.concurrent.TimeUnit;
  * that find it full are left out, and counted: the count is logged once the queue has room
  * again.
  *
- * <p>The queue is shared by every worker, so its last quarter is kept for the workers that hold
- * less than a quarter of it: one worker logging as fast as it can (its script is the line's
- * first argument) fills three quarters at most, and the other tenants' lines still get through.
+ * <p>The queue is shared by every worker (its script is the line's first argument), so its last
+ * quarter is kept for the workers that hold less than a quarter of it, and there each may take
+ * at most half of the room left: one worker logging as fast as it can fills three quarters at
+ * most, a second one that then does the same an eighth, and the other tenants' lines still get
+ * through. The count of lines left out is logged at most a second after the first of them.
  */
 final class WorkerLineQueue extends UnsynchronizedAppenderBase<ILoggingEvent> {
     /** How long {@link #stop} waits for the lines still queued to be written. */
     static final long FLUSH_MILLIS = 1_000;
+    /** How often, at most, the count of lines left out is logged while lines keep being left out. */
+    private static final long REPORT_EVERY_NANOS = 1_000_000_000L;
 
     private final Appender<ILoggingEvent> out;
     private final Logger reporter;
@@ -50,6 +54,7 @@ final class WorkerLineQueue extends UnsynchronizedAppenderBase<ILoggingEvent> {
         synchronized (lines) {
             stopping = false;
             writer = Thread.ofPlatform().daemon().name("tenantd-worker-lines").unstarted(this::write);
+            lines.notifyAll(); // a writer of an earlier start still waiting sees it is replaced
         }
         writer.start();
         super.start();
@@ -62,7 +67,9 @@ final class WorkerLineQueue extends UnsynchronizedAppenderBase<ILoggingEvent> {
         synchronized (lines) {
             int queued = lines.size();
             int ownLines = held.getOrDefault(worker, 0);
-            if (stopping || queued >= capacity || (queued >= capacity - capacity / 4 && ownLines >= capacity / 4)) {
+            boolean lastQuarter = queued >= capacity - capacity / 4;
+            if (stopping || queued >= capacity
+                    || (lastQuarter && (ownLines >= capacity / 4 || ownLines >= (capacity - queued) / 2))) {
                 leftOut++;
                 return;
             }
@@ -92,32 +99,42 @@ final class WorkerLineQueue extends UnsynchronizedAppenderBase<ILoggingEvent> {
     }
 
     private void write() {
+        long reportedAt = System.nanoTime();
         while (true) {
             ILoggingEvent line;
             long reported = 0;
             synchronized (lines) {
-                while (lines.isEmpty() && !stopping) {
+                while (lines.isEmpty() && !stopping && writer == Thread.currentThread()
+                        && (leftOut == 0 || System.nanoTime() - reportedAt < REPORT_EVERY_NANOS)) {
                     try {
-                        lines.wait();
+                        lines.wait(leftOut == 0 ? 0 : Math.max(1, (REPORT_EVERY_NANOS - (System.nanoTime() - reportedAt)) / 1_000_000));
                     } catch (InterruptedException e) {
                         return;
                     }
                 }
-                line = lines.poll();
-                if (line == null) {
-                    return;
+                if (writer != Thread.currentThread()) {
+                    return; // a writer started after this one takes over
                 }
-                held.computeIfPresent(owner(line), (worker, n) -> n > 1 ? n - 1 : null);
-                if (leftOut > 0 && lines.size() < capacity / 2) {
+                line = lines.poll();
+                if (line != null) {
+                    held.computeIfPresent(owner(line), (worker, n) -> n > 1 ? n - 1 : null);
+                }
+                if (leftOut > 0 && (lines.size() < capacity / 2 || System.nanoTime() - reportedAt >= REPORT_EVERY_NANOS)) {
                     reported = leftOut;
                     leftOut = 0;
+                    reportedAt = System.nanoTime();
+                }
+                if (line == null && reported == 0) {
+                    return; // stopping, and nothing is left
                 }
             }
-            out.doAppend(line);
+            if (line != null) {
+                out.doAppend(line);
+            }
             if (reported > 0) {
                 out.doAppend(new LoggingEvent(Logger.FQCN, reporter, Level.WARN,
                         "{} console lines of workers were left out of this log: they came faster than it is written "
-                                + "(each worker may fill three quarters of a queue of {} lines).",
+                                + "(one worker fills at most three quarters of a queue of {} lines).",
                         null, new Object[] {reported, capacity}));
             }
         }
