@@ -209,3 +209,19 @@ export function listsNamesLocalesAndCase() {
   assertEquals('I'.toLocaleLowerCase('tr'), 'ı');
   assertEquals('i'.toLocaleUpperCase('tr'), 'İ');
 }
+
+export function dateTimePartsHavePlainSpacesAsFormatDoes() {
+  const f = new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: 'numeric', timeZone: 'UTC' });
+  const start = new Date(Date.UTC(2024, 0, 1, 15, 4));
+  const end = new Date(Date.UTC(2024, 0, 1, 17, 30));
+  const parts = f.formatToParts(start);
+  assertEquals(parts.map((p) => p.value).join(''), f.format(start));
+  assertEquals(parts.find((p) => p.type === 'dayPeriod').value, 'PM');
+  assert(parts.every((p) => !p.value.includes('\u202f')), 'no narrow no-break space in the parts');
+  const range = f.formatRangeToParts(start, end);
+  assert(range.every((p) => !p.value.includes('\u202f')), 'nor in a range\'s parts');
+  assertEquals(range.map((p) => p.value).join(''), f.formatRange(start, end));
+  assert(!f.formatRange(start, end).includes('\u202f'), 'nor in a range');
+  assertEquals(Intl.DateTimeFormat.prototype.formatRangeToParts.length, 2);
+  assertEquals(Intl.DateTimeFormat.prototype.formatRange.length, 2);
+}

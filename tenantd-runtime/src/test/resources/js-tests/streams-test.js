@@ -788,3 +788,59 @@ export async function pipeToWritesAfterEnqueueReturns() {
   await piping;
   assertEquals(writes.join(), 'a,b');
 }
+
+export async function identityTransformStreamPassesBytesOnly() {
+  const pipe = new IdentityTransformStream();
+  assert(pipe instanceof TransformStream, 'a TransformStream');
+  const writer = pipe.writable.getWriter();
+  const reader = pipe.readable.getReader();
+  const written = writer.write(new Uint16Array([0x6968]));
+  const first = await reader.read();
+  await written;
+  assertEquals(new TextDecoder().decode(first.value), 'hi');
+  assert(first.value instanceof Uint8Array, 'bytes come out as a Uint8Array');
+  writer.write(new TextEncoder().encode('!').buffer);
+  assertEquals(new TextDecoder().decode((await reader.read()).value), '!');
+  const waiting = reader.read(); // a write is taken only while the readable side is read
+  await assertRejects(writer.write('not bytes'), TypeError);
+  await assertRejects(waiting, TypeError);
+}
+
+export async function bytePipesCopyWhatIsWrittenAndTakeAHighWaterMark() {
+  const pipe = new IdentityTransformStream({ highWaterMark: 16 });
+  const writer = pipe.writable.getWriter();
+  assertEquals(writer.desiredSize, 16);
+  const reader = pipe.readable.getReader();
+  const chunk = new Uint8Array([1, 2, 3]);
+  const reading = reader.read();
+  await writer.write(chunk);
+  chunk[0] = 9; // changed after the write: what was written stays as it was
+  assertEquals([...(await reading).value].join(), '1,2,3');
+  const fixed = new FixedLengthStream(4, { highWaterMark: 100 });
+  assert(fixed instanceof IdentityTransformStream && fixed instanceof TransformStream, 'a kind of IdentityTransformStream');
+  assertEquals(fixed.writable.getWriter().desiredSize, 4, 'at most the expected length');
+  assertThrows(() => new IdentityTransformStream({ highWaterMark: -1 }), RangeError);
+}
+
+export async function fixedLengthStreamHoldsItsLength() {
+  assertThrows(() => new FixedLengthStream(-1), TypeError);
+  assertThrows(() => new FixedLengthStream(1.5), TypeError);
+  assertThrows(() => new FixedLengthStream(), TypeError);
+  const whole = new FixedLengthStream(5n);
+  const text = new Response(whole.readable).text();
+  const writer = whole.writable.getWriter();
+  await writer.write(new TextEncoder().encode('hel'));
+  await writer.write(new TextEncoder().encode('lo'));
+  await writer.close();
+  assertEquals(await text, 'hello');
+
+  const long = new FixedLengthStream(2);
+  long.readable.pipeTo(new WritableStream()).catch(() => {});
+  await assertRejects(long.writable.getWriter().write(new Uint8Array(3)), TypeError);
+
+  const short = new FixedLengthStream(4);
+  short.readable.pipeTo(new WritableStream()).catch(() => {});
+  const shortWriter = short.writable.getWriter();
+  await shortWriter.write(new Uint8Array(3));
+  await assertRejects(shortWriter.close(), TypeError);
+}

@@ -38,9 +38,10 @@ enum HostCall {
     /** (heldId) -> ArrayBuffer: a large subrequest body kept with the host until read. */
     TAKE_BODY("takeBody"),
     /**
-     * (invocation, status, statusText, headers, body, done, heldId, webSocket, streamId, jsStream): the
-     * invocation's response. {@code streamId} names a streamed body handed on unread, {@code jsStream}
-     * a ReadableStream the body is read from ({@link BodyStreams}).
+     * (invocation, status, statusText, headers, body, done, heldId, webSocket, streamId, jsStream,
+     * jsStreamLength): the invocation's response. {@code streamId} names a streamed body handed on
+     * unread, {@code jsStream} a ReadableStream the body is read from ({@link BodyStreams}), whose
+     * length is known (a FixedLengthStream's) unless {@code jsStreamLength} is -1.
      */
     COMPLETE("complete"),
     /** (invocation, name, message, stack): the invocation failed with an uncaught exception. */

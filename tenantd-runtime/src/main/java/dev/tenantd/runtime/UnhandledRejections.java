@@ -92,6 +92,7 @@ final class UnhandledRejections {
         for (int round = 0; round < ROUNDS && any(); round++) {
             List<Notice> now = new ArrayList<>(notices);
             int more = leftOut;
+            boolean hashesFull = leftOutHashes.size() >= MOST_LEFT_OUT_REMEMBERED;
             forget();
             try {
                 for (Notice notice : now) {
@@ -104,8 +105,9 @@ final class UnhandledRejections {
                     }
                 }
                 if (more > 0) {
+                    // Past the hashes remembered, some counted may have been handled within the turn.
                     entry.invokeVoid("promiseRejection", runtime.createV8ValueInteger(LEFT_OUT),
-                            runtime.createV8ValueUndefined(), runtime.createV8ValueInteger(more));
+                            runtime.createV8ValueBoolean(hashesFull), runtime.createV8ValueInteger(more));
                 }
             } finally {
                 now.forEach(Notice::close);

@@ -880,7 +880,9 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             // A response's Content-Length is no promise of its stream's length: a worker that
             // passes on an origin's headers with a transformed body (or one the origin sent
             // compressed) keeps a length the stream does not have. It leaves chunked.
-            stream = Optional.of(subrequests.streams().fromIsolate(integer(args[9]), inv, -1));
+            // A FixedLengthStream's readable side is the exception: held to its length, it says it.
+            long length = args.length > 10 ? (long) JsValues.number(args[10]) : -1;
+            stream = Optional.of(subrequests.streams().fromIsolate(integer(args[9]), inv, length));
         }
         WorkerResponse response = new WorkerResponse(integer(args[1]), string(args[2]), headers,
                 handedOn.orElseGet(() -> JsValues.bytesOf(args[4])), "", 0, socket, stream);

@@ -71,7 +71,7 @@ class UnhandledRejectionsTest {
         Engines.RecordingHost host = new Engines.RecordingHost();
         Worker w = load(Engines.module("""
                 export default { async fetch() {
-                  for (let i = 0; i < 5000; i++) Promise.reject(new Error('number ' + i));
+                  for (let i = 0; i < 2000; i++) Promise.reject(new Error('number ' + i));
                   await new Promise((resolve) => setTimeout(resolve, 0));
                   return new Response('served');
                 } };"""), host);
@@ -80,7 +80,7 @@ class UnhandledRejectionsTest {
         assertThat(errors).hasSize(UnhandledRejections.MOST_PER_TURN + 1);
         assertThat(errors.get(0)).startsWith("Uncaught (in promise) Error: number 0");
         assertThat(errors.get(errors.size() - 1)).startsWith("Uncaught (in promise): "
-                + (5000 - UnhandledRejections.MOST_PER_TURN) + " more promises");
+                + (2000 - UnhandledRejections.MOST_PER_TURN) + " more promises");
     }
 
     @Test

@@ -415,6 +415,17 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
         if (!response.statusText().isEmpty()) {
             out.setStatusMessage(response.statusText());
         }
+        if (response.status() == 304 || response.status() == 204) {
+            // No Content-Length: Vert.x gives an empty answer "0", except for a 304 with its own
+            // reason phrase; a 304 may only name the 200's length (a cache in front would take the
+            // 0 for it), a 204 none at all (RFC 9110, 8.6).
+            out.headersEndHandler(v -> {
+                // Only for that answer: a 500 sent instead (the answer failed on its way) keeps its length.
+                if (out.getStatusCode() == 304 || out.getStatusCode() == 204) {
+                    out.headers().remove("content-length");
+                }
+            });
+        }
         ResponseEncoding.Choice coding = ResponseEncoding.choose(method, acceptEncoding, response);
         List<String> h = coding == ResponseEncoding.Choice.AS_IS ? response.headers()
                 : ResponseEncoding.headers(coding, response.headers());
@@ -424,6 +435,13 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
             }
         }
         if (response.stream().isPresent()) {
+            long length = response.stream().get().length();
+            if (length >= 0 && coding == ResponseEncoding.Choice.AS_IS && response.status() != 204
+                    && response.status() != 304) {
+                // A stream held to its length (an origin's declared one, a FixedLengthStream's)
+                // goes out with it rather than in chunks.
+                out.putHeader("content-length", Long.toString(length));
+            }
             if (method.equals("HEAD")) {
                 response.discardBody();
                 out.end();

@@ -174,13 +174,10 @@ public final class BlobStore {
                     + "from a backup or upload again.");
         }
         if (checked.size() >= maxChecked) {
-            // A tenth forgotten, in the map's own order (as good as random), rather than all of
-            // them: the blobs read all the time are not hashed again all at once.
-            var forgotten = checked.keySet().iterator();
-            for (int i = 0; i < Math.max(1, maxChecked / 10) && forgotten.hasNext(); i++) {
-                forgotten.next();
-                forgotten.remove();
-            }
+            // A tenth forgotten, every tenth in the map's order (spread over all of it), rather
+            // than all of them: the blobs read all the time are not hashed again all at once.
+            int[] position = {0};
+            checked.keySet().removeIf(blob -> position[0]++ % 10 == 0);
         }
         checked.put(hash, stamp);
         return content;

@@ -4,10 +4,11 @@
 //
 // Shared with other files:
 //   requestFromHost(method, url, headersFlat, bodyBytes, cf?) -> Request
-//   requestToHost(request) -> Promise<{ method, url, headers, body, redirect, stream }> (stream: the
+//   requestToHost(request) -> Promise<{ method, url, headers, body, redirect, stream, fixedLength }> (stream: the
 //     host's id of a body handed on unread, minus the id of a body the host reads from a stream, or 0)
 //   responseFromHost(status, statusText, headersFlat, bodyBytes, url, redirected, encodeBody, webSocket) -> Response
-//   responseToHost(response) -> Promise<{ status, statusText, headers, body, held, stream, jsStream, webSocket }>
+//   responseToHost(response) -> Promise<{ status, statusText, headers, body, held, stream, jsStream,
+//     jsStreamLength, webSocket }> (jsStreamLength: the length a FixedLengthStream holds it to, or -1)
 //   body_hostStreamSource(id, length) -> the source of a body the host streams (fetch_settle)
 //   body_pullOut(id), body_cancelOut(id), body_dropOut(id): the host reads a response body that
 //     leaves as a stream, cancels it, or lets go of it
@@ -840,6 +841,7 @@ async function requestToHost(request) {
     const stream = body_stream(body);
     source.disturbed = true;
     parts.stream = -body_registerOut(stream).id;
+    parts.fixedLength = streams_fixedLength(stream);
   } else {
     parts.body = bodyToHost((await body_readAll(body)).bytes);
   }
@@ -897,6 +899,7 @@ async function responseToHost(response) {
     if (gzip) stream = compression_encodingStream('gzip', stream);
     const out = body_registerOut(stream);
     parts.jsStream = out.id;
+    parts.jsStreamLength = gzip ? -1 : streams_fixedLength(stream) ?? -1;
     parts.streamDone = out.done;
   } else {
     const bytes = (await body_readAll(body)).bytes;

@@ -56,6 +56,24 @@ function clock_now() {
   const dateTimeFormat = Intl.DateTimeFormat.prototype;
   const formatGetter = ObjectGetOwnPropertyDescriptor(dateTimeFormat, 'format').get;
   const formatToParts = dateTimeFormat.formatToParts;
+  const formatRange = dateTimeFormat.formatRange;
+  const formatRangeToParts = dateTimeFormat.formatRangeToParts;
+  // The parts and ranges give U+202F (narrow no-break space) where ICU's data has it, before
+  // "AM"/"PM" in English say, while format() gives a plain space there, as V8 replaces it;
+  // Workers give the plain space everywhere (Chromium's ICU data is patched), and so does this.
+  const plainSpace = (text) => {
+    if (!StringPrototypeIncludes(text, '\u202f')) return text;
+    let plain = '';
+    for (let j = 0; j < text.length; j++) plain += text[j] === '\u202f' ? ' ' : text[j];
+    return plain;
+  };
+  const plainSpaces = (parts) => {
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
+      part.value = plainSpace(part.value);
+    }
+    return parts;
+  };
   // The getter hands out one bound function per formatter, as the original does.
   const frozenFormats = new SafeWeakMap();
   const accessors = {
@@ -69,7 +87,13 @@ function clock_now() {
       return frozen;
     },
     formatToParts(date) {
-      return ReflectApply(formatToParts, this, [date === undefined ? clock_epoch : date]);
+      return plainSpaces(ReflectApply(formatToParts, this, [date === undefined ? clock_epoch : date]));
+    },
+    formatRange(startDate, endDate) {
+      return plainSpace(ReflectApply(formatRange, this, [startDate, endDate]));
+    },
+    formatRangeToParts(startDate, endDate) {
+      return plainSpaces(ReflectApply(formatRangeToParts, this, [startDate, endDate]));
     },
   };
   ObjectDefineProperty(dateTimeFormat, 'format', {
@@ -79,6 +103,18 @@ function clock_now() {
   });
   ObjectDefineProperty(dateTimeFormat, 'formatToParts', {
     value: accessors.formatToParts,
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
+  ObjectDefineProperty(dateTimeFormat, 'formatRange', {
+    value: accessors.formatRange,
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
+  ObjectDefineProperty(dateTimeFormat, 'formatRangeToParts', {
+    value: accessors.formatRangeToParts,
     writable: true,
     enumerable: false,
     configurable: true,

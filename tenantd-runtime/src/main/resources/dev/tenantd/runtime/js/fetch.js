@@ -138,6 +138,10 @@ async function fetch(input, init = undefined) {
   if (!fetch_hasHeader(flat.headers, 'accept-encoding')) {
     headers = headers === '' ? 'accept-encoding\0gzip' : `${headers}\0accept-encoding\0gzip`;
   }
+  // A FixedLengthStream's body goes with its length, which the host then holds it to.
+  if (flat.fixedLength !== undefined && !fetch_hasHeader(flat.headers, 'content-length')) {
+    headers = headers === '' ? `content-length\0${flat.fixedLength}` : `${headers}\0content-length\0${flat.fixedLength}`;
+  }
   return await fetch_hostCall(signal, (id) => host.fetch(id, flat.method, flat.url, headers, flat.body ?? null,
     flat.stream, flat.redirect), flat.encodeResponseBody);
 }

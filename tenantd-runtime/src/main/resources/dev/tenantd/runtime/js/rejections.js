@@ -58,11 +58,12 @@ function rejections_dispatch(listeners, event) {
 
 // kind: 0 when `promise` is still unhandled at the end of a turn; 3 when it still is after its
 // event (a listener may have handled it), so that a handler given later is reported; 1 when it
-// was given one after that; 2 when `reason` more were rejected in the turn than the host keeps.
+// was given one after that; 2 when `reason` more were rejected in the turn than the host keeps
+// (`promise` is then true when so many were rejected that the count is an upper bound).
 entryPoints.promiseRejection = function promiseRejection(kind, promise, reason) {
   if (kind === 2) {
-    console_emit('error', [`Uncaught (in promise): ${reason} more promises were rejected with no handler in this `
-      + 'turn than are reported one by one.']);
+    console_emit('error', [`Uncaught (in promise): ${promise === true ? 'up to ' : ''}${reason} more promises were `
+      + 'rejected with no handler in this turn than are reported one by one.']);
     return;
   }
   if (kind === 3) {

@@ -22,6 +22,7 @@
 //                                      cancel(reason) }; a chunk that is no BufferSource
 //                                    cancels the stream and rejects with TypeError
 //   streams_desiredSize(controller)  a readable controller's desiredSize
+//   streams_fixedLength(stream)      the length of a FixedLengthStream's readable side, else undefined
 let streams_isReadableStream;
 let streams_isLocked;
 let streams_isDisturbed;
@@ -36,6 +37,7 @@ let streams_tee;
 let readAllBytes;
 let streams_byteReader;
 let streams_desiredSize;
+let streams_fixedLength;
 
 {
   // ---------------------------------------------------------------- helpers
@@ -2691,6 +2693,83 @@ let streams_desiredSize;
   }
   webIdlClass(TransformStreamDefaultController);
 
+  // ---------------------------------- IdentityTransformStream, FixedLengthStream
+
+  // Workers' byte pipes: what is written (ArrayBuffers and their views only) comes out of the
+  // readable side as a copy of its bytes. The writable side takes `highWaterMark` bytes before it
+  // pushes back. A FixedLengthStream holds them to the length it was made with, and a body made
+  // of its readable side is sent with that Content-Length (streams_fixedLength).
+  const fixedLengths = new SafeWeakMap();
+  // The expected length a FixedLengthStream hands to the IdentityTransformStream it extends.
+  let identityExpected;
+
+  function bytePipe(expected) {
+    let seen = 0;
+    return {
+      __proto__: null,
+      transform(chunk, controller) {
+        let bytes;
+        if (ArrayBufferIsView(chunk)) bytes = new Uint8Array(viewBytes(chunk));
+        else if (isArrayBuffer(chunk)) bytes = new Uint8Array(new Uint8Array(chunk));
+        else {
+          throw new TypeError('This TransformStream is being used as a byte stream, but received a value that is '
+            + 'not a BufferSource.');
+        }
+        if (expected !== undefined) {
+          seen += TypedArrayPrototypeGetLength(bytes);
+          if (seen > expected) throw new TypeError('Attempt to write too many bytes through a FixedLengthStream.');
+        }
+        transformControllerEnqueue(tscRecord(controller), bytes);
+      },
+      flush() {
+        if (expected !== undefined && seen < expected) {
+          throw new TypeError('FixedLengthStream did not see all expected bytes before close().');
+        }
+      },
+    };
+  }
+
+  function bytePipeStrategy(options, expected, what) {
+    if (options === undefined || options === null) return undefined;
+    if (typeof options !== 'object') throw new TypeError(`${what}: the options are not of type 'object'.`);
+    const given = options.highWaterMark;
+    if (given === undefined) return undefined;
+    let hwm = Number(given);
+    if (hwm !== hwm || hwm < 0) throw new RangeError(`${what}: highWaterMark must be a non-negative number.`);
+    if (expected !== undefined && hwm > expected) hwm = expected;
+    return { __proto__: null, highWaterMark: hwm, size: byteLengthSize };
+  }
+
+  class IdentityTransformStream extends TransformStream {
+    constructor(options = undefined) {
+      const expected = identityExpected;
+      identityExpected = undefined;
+      const what = expected === undefined ? "Failed to construct 'IdentityTransformStream'"
+        : "Failed to construct 'FixedLengthStream'";
+      super(bytePipe(expected), bytePipeStrategy(options, expected, what));
+      if (expected !== undefined) fixedLengths.set(tsRecord(this).readable, expected);
+    }
+  }
+  webIdlClass(IdentityTransformStream);
+
+  class FixedLengthStream extends IdentityTransformStream {
+    constructor(expectedLength, options = undefined) {
+      const what = "Failed to construct 'FixedLengthStream'";
+      requireArguments(arguments.length, 1, what);
+      const length = typeof expectedLength === 'bigint' ? Number(expectedLength) : expectedLength;
+      if (typeof length !== 'number' || !NumberIsInteger(length) || length < 0 || length > 9007199254740991) {
+        throw new TypeError(`${what}: the expected length must be a whole number of bytes from 0 to 2^53 - 1.`);
+      }
+      identityExpected = length;
+      try {
+        super(options);
+      } finally {
+        identityExpected = undefined;
+      }
+    }
+  }
+  webIdlClass(FixedLengthStream);
+
   // ------------------------------------------------------- queuing strategies
 
   function strategyInit(init, what) {
@@ -2778,6 +2857,10 @@ let streams_desiredSize;
   streams_lock = (stream) => {
     acquireDefaultReader(rsRecord(stream));
   };
+  streams_fixedLength = (stream) => {
+    const s = tryRecord(rsRecord, stream);
+    return s === null ? undefined : fixedLengths.get(s);
+  };
   streams_tee = (stream) => {
     const s = rsRecord(stream);
     const branches = readableStreamTee(s, s.controller.isByte);
@@ -2843,6 +2926,8 @@ let streams_desiredSize;
   defineGlobal('WritableStreamDefaultWriter', WritableStreamDefaultWriter);
   defineGlobal('WritableStreamDefaultController', WritableStreamDefaultController);
   defineGlobal('TransformStream', TransformStream);
+  defineGlobal('IdentityTransformStream', IdentityTransformStream);
+  defineGlobal('FixedLengthStream', FixedLengthStream);
   defineGlobal('TransformStreamDefaultController', TransformStreamDefaultController);
   defineGlobal('ByteLengthQueuingStrategy', ByteLengthQueuingStrategy);
   defineGlobal('CountQueuingStrategy', CountQueuingStrategy);

@@ -178,7 +178,8 @@ async function worker_respond(id, response, pending) {
   const done = pending !== undefined && pending.waitUntil.length === 0;
   if (done) pending.finished = true;
   host.complete(id, out.status, out.statusText, fetch_headersString(out.headers), out.body ?? null, done,
-    out.held ?? 0, out.webSocket === null ? 0 : ws_release(out.webSocket), out.stream ?? 0, out.jsStream ?? 0);
+    out.held ?? 0, out.webSocket === null ? 0 : ws_release(out.webSocket), out.stream ?? 0, out.jsStream ?? 0,
+    out.jsStreamLength ?? -1);
 }
 
 function worker_run(request, pending, env, entrypoint, propsJson) {
