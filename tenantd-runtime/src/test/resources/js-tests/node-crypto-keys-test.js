@@ -266,3 +266,19 @@ export function encrypted_pkcs8_keys_open_with_their_passphrase() {
   assertEquals(failure(() => createPrivateKey({ key: ENCRYPTED.ecEncrypted, passphrase: 'wrong' })).code, 'ERR_OSSL_BAD_DECRYPT');
   assertEquals(failure(() => createPrivateKey(ENCRYPTED.ecEncrypted)).code, 'ERR_OSSL_CRYPTO_INTERRUPTED_OR_CANCELLED');
 }
+
+export function ec_private_keys_export_as_sec1_as_node_writes_them() {
+  // From SEC 1 or from PKCS #8 (whose inner key Node writes with the public key but not the curve).
+  assertEquals(createPrivateKey(V.ecSec1).export({ type: 'sec1', format: 'pem' }), V.ecSec1);
+  assertEquals(createPrivateKey(V.ecPkcs8).export({ type: 'sec1', format: 'pem' }), V.ecSec1);
+  const der = createPrivateKey(V.ecPkcs8).export({ type: 'sec1', format: 'der' });
+  assertEquals(createPrivateKey({ key: der, format: 'der', type: 'sec1' }).export({ type: 'pkcs8', format: 'pem' }), V.ecPkcs8);
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-384',
+    privateKeyEncoding: { type: 'sec1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  assertEquals(privateKey.split('\n')[0], '-----BEGIN EC PRIVATE KEY-----');
+  const signature = sign('sha384', Buffer.from('hello'), privateKey);
+  assertEquals(verify('sha384', Buffer.from('hello'), publicKey, signature), true);
+  let refused;
+  try { createPublicKey(V.ecSec1).export({ type: 'sec1', format: 'pem' }); } catch (e) { refused = e.code; }
+  assertEquals(refused, 'ERR_INVALID_ARG_VALUE');
+}

@@ -293,11 +293,45 @@ function node_cryptoKeys(Buffer, toBytes) {
       } else if (type === 'pkcs1' && this.#kind === 'rsa') {
         der = this.#inner();
         label = this.#type === 'public' ? 'RSA PUBLIC KEY' : 'RSA PRIVATE KEY';
+      } else if (type === 'sec1' && this.#kind === 'ec' && this.#type === 'private') {
+        der = this.#sec1();
+        label = 'EC PRIVATE KEY';
       } else {
         throw node_error(TypeError, 'ERR_INVALID_ARG_VALUE',
           `The property 'options.type' is invalid for a ${this.#kind} ${this.#type} key. Received ${node_describe(type)}`);
       }
       return format === 'pem' ? pemText(label, der) : Buffer.from(der);
+    }
+
+    // SEC 1's ECPrivateKey, as OpenSSL and Node write it: version, the private key, the curve
+    // in [0] and the public key in [1] (the one inside PKCS #8 may leave both out).
+    #sec1() {
+      const inner = this.#inner();
+      const fields = derChildren(inner, derRead(inner, 0));
+      if (fields.length < 2 || fields[0].tag !== 2 || fields[1].tag !== 4) throw unsupportedKey();
+      let oid;
+      const ids = ObjectKeys(CURVES);
+      for (let i = 0; i < ids.length; i++) if (CURVES[ids[i]] === this.#curve) oid = ids[i];
+      let publicKey;
+      for (let i = 2; i < fields.length; i++) {
+        if (fields[i].tag === 0xa1) publicKey = TypedArrayPrototypeSubarray(inner, derStart(inner, fields[i]), fields[i].end);
+      }
+      if (publicKey === undefined) {
+        const jwk = this.#jwk();
+        const x = Buffer.from(jwk.x, 'base64url');
+        const y = Buffer.from(jwk.y, 'base64url');
+        const point = new Uint8Array(1 + x.length + y.length);
+        point[0] = 4;
+        for (let i = 0; i < x.length; i++) point[1 + i] = x[i];
+        for (let i = 0; i < y.length; i++) point[1 + x.length + i] = y[i];
+        publicKey = derEncode(0xa1, [derEncode(3, [new Uint8Array([0]), point])]);
+      }
+      return derEncode(0x30, [
+        TypedArrayPrototypeSubarray(inner, derStart(inner, fields[0]), fields[0].end),
+        TypedArrayPrototypeSubarray(inner, derStart(inner, fields[1]), fields[1].end),
+        derEncode(0xa0, [derEncode(6, [fromHex(oid)])]),
+        publicKey,
+      ]);
     }
 
     // The key inside the PKCS #8 octet string or the SPKI bit string (PKCS #1 for RSA).
