@@ -16,18 +16,27 @@ import dev.tenantd.runtime.InvocationLimits;
  * @param wallTimeMs       time an invocation may take, waitUntil included
  * @param liveIsolates     isolates kept loaded before the least recently used is evicted
  * @param concurrentInvocations invocations one script may have in flight; more are shed with a 503
+ * @param waitUntilMs      time waitUntil work may take once the response is over (within the wall time)
  */
 public record Limits(long cpuMs, int memoryMb, int subrequests, long scriptSizeBytes, long startupMs, int logBytes,
-        long wallTimeMs, int liveIsolates, int concurrentInvocations) {
+        long wallTimeMs, int liveIsolates, int concurrentInvocations, long waitUntilMs) {
 
     public Limits {
         if (cpuMs < 1 || memoryMb < 16 || subrequests < 0 || scriptSizeBytes < 1 || startupMs < 1 || logBytes < 0
-                || wallTimeMs < 1 || liveIsolates < 1 || concurrentInvocations < 1) {
+                || wallTimeMs < 1 || liveIsolates < 1 || concurrentInvocations < 1 || waitUntilMs < 1) {
             throw new IllegalArgumentException("invalid limits: " + cpuMsText(cpuMs) + ", memory " + memoryMb
                     + " MB, " + subrequests + " subrequests, script " + scriptSizeBytes + " bytes, startup " + startupMs
                     + " ms, logs " + logBytes + " bytes, wall " + wallTimeMs + " ms, " + liveIsolates + " live isolates, "
-                    + concurrentInvocations + " concurrent invocations per script");
+                    + concurrentInvocations + " concurrent invocations per script, waitUntil after the response "
+                    + waitUntilMs + " ms");
         }
+    }
+
+    /** The limits with Workers' 30 s for waitUntil work after the response. */
+    public Limits(long cpuMs, int memoryMb, int subrequests, long scriptSizeBytes, long startupMs, int logBytes,
+            long wallTimeMs, int liveIsolates, int concurrentInvocations) {
+        this(cpuMs, memoryMb, subrequests, scriptSizeBytes, startupMs, logBytes, wallTimeMs, liveIsolates,
+                concurrentInvocations, InvocationLimits.AFTER_RESPONSE_MS);
     }
 
     private static String cpuMsText(long cpuMs) {
@@ -40,7 +49,7 @@ public record Limits(long cpuMs, int memoryMb, int subrequests, long scriptSizeB
 
     /** The per-invocation part, before any script or call narrows it. */
     public InvocationLimits invocation() {
-        return new InvocationLimits(cpuMs, subrequests, wallTimeMs, logBytes);
+        return new InvocationLimits(cpuMs, subrequests, wallTimeMs, logBytes, waitUntilMs);
     }
 
     /**
@@ -54,11 +63,11 @@ public record Limits(long cpuMs, int memoryMb, int subrequests, long scriptSizeB
 
     public Limits withScriptSizeBytes(long bytes) {
         return new Limits(cpuMs, memoryMb, subrequests, bytes, startupMs, logBytes, wallTimeMs, liveIsolates,
-                concurrentInvocations);
+                concurrentInvocations, waitUntilMs);
     }
 
     public Limits withLiveIsolates(int count) {
         return new Limits(cpuMs, memoryMb, subrequests, scriptSizeBytes, startupMs, logBytes, wallTimeMs, count,
-                concurrentInvocations);
+                concurrentInvocations, waitUntilMs);
     }
 }

@@ -97,7 +97,7 @@ final class BodyStreams {
     }
 
     /** The body of {@code owner}'s response, read from the JavaScript stream it registered as {@code id}. */
-    BodyStream fromIsolate(int id, Invocation owner, long length) {
+    IsolateBodyStream fromIsolate(int id, Invocation owner, long length) {
         IsolateBodyStream stream = new IsolateBodyStream(isolate, owner, id, length);
         outgoing.put(id, stream);
         return stream;

@@ -40,6 +40,8 @@ final class Invocation {
     int status;
     Outcome outcome;
     ScheduledFuture<?> wallTimer;
+    /** Runs from the end of the response: what waitUntil work may take after it ({@link InvocationLimits#afterResponseMs}). */
+    ScheduledFuture<?> afterResponseTimer;
     /**
      * The depths of the RPC calls now running functions this invocation passed to another
      * worker, with how many run at each: while one runs, this invocation's calls go out one

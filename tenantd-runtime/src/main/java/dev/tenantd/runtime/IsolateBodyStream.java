@@ -45,6 +45,9 @@ final class IsolateBodyStream implements BodyStream {
     private String brokenBecause;
     /** Bytes the JavaScript gave so far, held to {@link #length} when that is known. */
     private long given;
+    /** Told once, when the body is over (read to its end, failed, broken off or cancelled). */
+    private Runnable whenOver;
+    private boolean toldOver;
 
     IsolateBodyStream(IsolateTurns isolate, Invocation owner, int id, long length) {
         this.isolate = isolate;
@@ -55,6 +58,30 @@ final class IsolateBodyStream implements BodyStream {
 
     int id() {
         return id;
+    }
+
+    /** {@code action} runs once the body is over, at once if it is already: on the thread that ended it. */
+    void whenOver(Runnable action) {
+        boolean now;
+        synchronized (this) {
+            whenOver = action;
+            now = over || brokenBecause != null;
+        }
+        if (now) {
+            tellOver();
+        }
+    }
+
+    private void tellOver() {
+        Runnable action;
+        synchronized (this) {
+            if (toldOver || whenOver == null || !(over || brokenBecause != null)) {
+                return;
+            }
+            toldOver = true;
+            action = whenOver;
+        }
+        action.run();
     }
 
     Invocation owner() {
@@ -156,6 +183,7 @@ final class IsolateBodyStream implements BodyStream {
             pulling = false;
         }
         postCancel();
+        tellOver();
     }
 
     /** Runs the stream's cancel in a turn of its invocation, so that the JavaScript lets it go. */
@@ -230,6 +258,9 @@ final class IsolateBodyStream implements BodyStream {
             // The JavaScript sent a chunk and reads on: it is told the stream is no longer wanted.
             postCancel();
         }
+        if (state != CHUNK) {
+            tellOver();
+        }
         return readOn;
     }
 
@@ -247,5 +278,6 @@ final class IsolateBodyStream implements BodyStream {
         if (read != null) {
             read.completeExceptionally(new BrokenBody(why));
         }
+        tellOver();
     }
 }

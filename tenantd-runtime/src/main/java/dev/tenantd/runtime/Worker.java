@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
 public final class Worker implements AutoCloseable, IsolateTurns {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     private static final String CPU_EXCEEDED = "Worker exceeded CPU time limit.";
+    /** Workers' words, which operators search their logs for. */
+    static final String AFTER_RESPONSE_CANCELLED = "waitUntil() tasks did not complete within the allowed time after "
+            + "invocation end and have been cancelled.";
     private static final long NANOS_PER_MS = 1_000_000L;
     private static final int MEMORY_CHECK_EVERY_TURNS = 32;
     private static final long MEMORY_CHECK_AFTER_NANOS = 500_000L;
@@ -725,6 +728,9 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         if (inv.wallTimer != null) {
             inv.wallTimer.cancel(false);
         }
+        if (inv.afterResponseTimer != null) {
+            inv.afterResponseTimer.cancel(false);
+        }
         timers.invocationEnded(inv);
         subrequests.invocationEnded(inv);
         zlib.closeOwnedBy(inv);
@@ -820,6 +826,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
                 inv.result.completeExceptionally(new InvocationException(outcome, string(args[1]), string(args[2])));
                 inv.observer.exception(string(args[1]), string(args[2]), string(args[3]), System.currentTimeMillis());
                 console.log(inv, "error", "Uncaught " + string(args[3]));
+                responseOver(inv);
             }
             return null;
         });
@@ -876,13 +883,15 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         Optional<byte[]> handedOn = args.length > 6 ? subrequests.takeHeld(integer(args[6])) : Optional.empty();
         Optional<WebSocketEnd> socket = args.length > 7 ? webSockets.sockets().release(integer(args[7])) : Optional.empty();
         List<String> headers = JsValues.splitHeaders(string(args[3]));
+        IsolateBodyStream ownBody = null;
         if (stream.isEmpty() && args.length > 9 && integer(args[9]) > 0) {
             // A response's Content-Length is no promise of its stream's length: a worker that
             // passes on an origin's headers with a transformed body (or one the origin sent
             // compressed) keeps a length the stream does not have. It leaves chunked.
             // A FixedLengthStream's readable side is the exception: held to its length, it says it.
             long length = args.length > 10 ? (long) JsValues.number(args[10]) : -1;
-            stream = Optional.of(subrequests.streams().fromIsolate(integer(args[9]), inv, length));
+            ownBody = subrequests.streams().fromIsolate(integer(args[9]), inv, length);
+            stream = Optional.of(ownBody);
         }
         WorkerResponse response = new WorkerResponse(integer(args[1]), string(args[2]), headers,
                 handedOn.orElseGet(() -> JsValues.bytesOf(args[4])), "", 0, socket, stream);
@@ -904,7 +913,30 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         // The common case, no waitUntil work: the invocation ends with its response.
         if (args.length > 5 && JsValues.isTrue(args[5])) {
             finish(inv);
+        } else if (ownBody != null) {
+            // A body the worker streams is part of its response: the time after it starts at its end.
+            ownBody.whenOver(() -> mailbox.execute(() -> responseOver(inv)));
+        } else if (socket.isEmpty() || problem.isPresent()) {
+            // (A WebSocket's invocation lasts as long as the socket it accepted.)
+            responseOver(inv);
         }
+    }
+
+    /**
+     * The response is over (sent whole, broken off, left by its client, or failed): the waitUntil
+     * work still pending has {@link InvocationLimits#afterResponseMs} more, as on Workers, within
+     * the wall time. Past that it is cancelled, and the worker's log says so.
+     */
+    private void responseOver(Invocation inv) {
+        if (inv.finished || inv.afterResponseTimer != null) {
+            return;
+        }
+        inv.afterResponseTimer = engine.timers().schedule(() -> mailbox.execute(() -> {
+            if (!inv.finished) {
+                console.log(inv, "warn", AFTER_RESPONSE_CANCELLED);
+                finish(inv);
+            }
+        }), inv.limits.afterResponseMs(), TimeUnit.MILLISECONDS);
     }
 
     /**

@@ -370,7 +370,7 @@ public final class Main implements Callable<Integer> {
             }
             java.util.Set<String> known = java.util.Set.of("cpu-ms", "memory-mb", "subrequests", "script-size-bytes",
                     "startup-ms", "log-bytes", "wall-time-ms", "live-isolates", "concurrent-invocations",
-                    "long-turns", "buffered-bodies-mb", "resident-mb");
+                    "wait-until-ms", "long-turns", "buffered-bodies-mb", "resident-mb");
             table.fieldNames().forEachRemaining(k -> {
                 if (!known.contains(k)) {
                     throw new IllegalArgumentException("--config: unknown key [limits] " + k + "; known: " + known);
@@ -391,7 +391,8 @@ public final class Main implements Callable<Integer> {
                         table.path("startup-ms").asLong(d.startupMs()), table.path("log-bytes").asInt(d.logBytes()),
                         table.path("wall-time-ms").asLong(d.wallTimeMs()),
                         table.path("live-isolates").asInt(d.liveIsolates()),
-                        table.path("concurrent-invocations").asInt(d.concurrentInvocations()));
+                        table.path("concurrent-invocations").asInt(d.concurrentInvocations()),
+                        table.path("wait-until-ms").asLong(d.waitUntilMs()));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--config: " + e.getMessage());
             }
@@ -399,9 +400,10 @@ public final class Main implements Callable<Integer> {
 
         /** Keys of {@code [limits]} that take any long; the others are counts (and megabytes) that fit an int. */
         private static final java.util.Set<String> LIMITS_IN_BYTES_OR_MS = java.util.Set.of("cpu-ms", "script-size-bytes",
-                "startup-ms", "wall-time-ms");
+                "startup-ms", "wall-time-ms", "wait-until-ms");
         /** Keys of {@code [limits]} in milliseconds: the server counts them in nanoseconds, which must fit a long. */
-        private static final java.util.Set<String> LIMITS_IN_MS = java.util.Set.of("cpu-ms", "startup-ms", "wall-time-ms");
+        private static final java.util.Set<String> LIMITS_IN_MS = java.util.Set.of("cpu-ms", "startup-ms", "wall-time-ms",
+                "wait-until-ms");
         /** The longest time a limit may give: a year (the server reckons in nanoseconds; any longer is no limit). */
         static final long MAX_LIMIT_MS = 365L * 24 * 3600 * 1000;
 

@@ -234,14 +234,17 @@ class CommandLineTest {
         refused("[limits]\nbuffered-bodies-mb = 9007199254740993\n", "[limits] buffered-bodies-mb must be a whole number");
         refused("[limits]\nresident-mb = 100\n", "[limits] resident-mb must be 0 (not kept) or at least 256");
         refused("[limits]\nresident-mb = -1\n", "[limits] resident-mb must be 0 (not kept) or at least 256");
+        refused("[limits]\nwait-until-ms = 0\n", "waitUntil after the response 0 ms");
 
         Path toml = dir.resolve("threads.toml");
-        Files.writeString(toml, "js-threads = 3\n[limits]\ncpu-ms = 4294967296\nresident-mb = 4096\n");
+        Files.writeString(toml, "js-threads = 3\n[limits]\ncpu-ms = 4294967296\nresident-mb = 4096\nwait-until-ms = 5000\n");
         Main.Serve serve = new Main.Serve();
         new CommandLine(serve).parseArgs("--config", toml.toString(), "--data-dir", dir.toString(), "--api-token", "t");
         ServerConfig config = serve.resolve();
         assertThat(config.jsThreads()).isEqualTo(3);
         assertThat(config.limits().cpuMs()).isEqualTo(4294967296L);
+        assertThat(config.limits().invocation().afterResponseMs()).isEqualTo(5_000);
+        assertThat(dev.tenantd.platform.Limits.defaults().invocation().afterResponseMs()).isEqualTo(30_000);
         assertThat(config.capacity().residentBytes()).isEqualTo(4096L * 1024 * 1024);
         assertThat(ServerConfig.Capacity.defaults().residentBytes()).as("kept by default")
                 .isEqualTo(ServerConfig.Capacity.defaultResidentBytes()).isPositive();
