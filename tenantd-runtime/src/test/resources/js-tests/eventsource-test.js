@@ -43,6 +43,9 @@ export async function fromAStreamWithEveryKindOfLine() {
     'error The server disconnected.',
   ].join('|'));
   assertEquals(source.readyState, EventSource.CLOSED);
+  // The states are on instances too (through the prototype), as code compares them.
+  assertEquals(source.readyState, source.CLOSED);
+  assertEquals([source.CONNECTING, source.OPEN, source.CLOSED].join(), '0,1,2');
 }
 
 export async function linesSplitAcrossChunksAtEveryPlace() {

@@ -30,3 +30,16 @@ export async function schedulerWaitRejectsWithTheAbortReason() {
   try { await scheduler.wait(10, { signal: {} }); } catch (e) { wrong = e; }
   assert(wrong instanceof TypeError, 'a signal that is not an AbortSignal is a TypeError');
 }
+
+export function consoleHasTheDevtoolsMethodsAsNoOps() {
+  // Libraries call these unguarded; each exists and returns without throwing.
+  for (const name of ['clear', 'profile', 'profileEnd', 'timeStamp', 'dirxml', 'context', 'createTask']) {
+    assertEquals(typeof console[name], 'function', name);
+  }
+  console.clear();
+  console.profile('p');
+  console.profileEnd('p');
+  console.timeStamp('t');
+  assertEquals(console.context().log, console.log);
+  assertEquals(console.createTask('task').run(() => 42), 42);
+}

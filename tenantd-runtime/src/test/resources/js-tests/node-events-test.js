@@ -132,3 +132,11 @@ export function subclassing_and_old_style_inheritance() {
   assertEquals(got, 6);
   assertEquals(EventEmitter.EventEmitter, EventEmitter);
 }
+
+export function getMaxListeners_of_emitters_and_event_targets() {
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(3);
+  assertEquals(EventEmitter.getMaxListeners(emitter), 3);
+  assertEquals(EventEmitter.getMaxListeners(new EventTarget()), EventEmitter.defaultMaxListeners);
+  assertThrows(() => EventEmitter.getMaxListeners({}), TypeError);
+}

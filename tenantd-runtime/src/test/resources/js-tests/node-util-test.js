@@ -156,3 +156,21 @@ export function text_codec_and_misc() {
   assertEquals(util.isArray([]), true);
   assertEquals(util.toUSVString('a\ud800'), 'a\ufffd');
 }
+
+export function inspect_shows_what_web_objects_hold() {
+  assertEquals(inspect(new Headers({ b: '2', a: '1' })), "Headers(2) { 'a' => '1', 'b' => '2' }");
+  assertEquals(inspect(new URLSearchParams('a=1&a=2')), "URLSearchParams { 'a' => '1', 'a' => '2' }");
+  assertEquals(inspect(new Request('http://x/')),
+    "Request { method: 'GET', url: 'http://x/', headers: Headers(0) {}, redirect: 'follow', body: null, bodyUsed: false }");
+  assertEquals(inspect({ r: new Response('') }, { depth: 0 }), '{ r: [Response] }');
+  assertEquals(format('%o', new Blob(['ab'])), "Blob { size: 2, type: '' }");
+}
+
+export function legacy_helpers_of_old_libraries() {
+  assertEquals(util.isBuffer(Buffer.from('a')), true);
+  assertEquals(util.isBuffer(new Uint8Array(1)), false);
+  const target = { a: 1 };
+  assertEquals(util._extend(target, { b: 2, a: 3 }), target);
+  assertEquals(JSON.stringify(target), '{"a":3,"b":2}');
+  assertEquals(util._extend(target, null), target);
+}

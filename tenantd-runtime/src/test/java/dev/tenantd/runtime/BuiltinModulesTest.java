@@ -30,6 +30,26 @@ class BuiltinModulesTest {
     }
 
     @Test
+    void a_worker_that_defines_a_workflow_or_builds_an_email_message_loads_and_serves() {
+        // Common next to a fetch handler; this platform runs neither, but the worker must load.
+        Worker w = load(withFlags(List.of(), esm("w.js", """
+                import { WorkflowEntrypoint, WorkerEntrypoint } from 'cloudflare:workers';
+                import { NonRetryableError } from 'cloudflare:workflows';
+                import { EmailMessage } from 'cloudflare:email';
+                export class Signup extends WorkflowEntrypoint {
+                  async run(event, step) { throw new NonRetryableError('no retries'); }
+                }
+                export default { fetch() {
+                  const flow = new Signup({ id: 1 }, { KEY: 'v' });
+                  const error = new NonRetryableError('stop');
+                  const mail = new EmailMessage('a@example.com', 'b@example.com', 'Subject: hi\\r\\n\\r\\nbody');
+                  return new Response([flow.env.KEY, flow.ctx.id, flow instanceof WorkerEntrypoint, error.name,
+                    error instanceof Error, mail.from, mail.to, mail.raw.length].join(' '));
+                } };""")));
+        assertThat(text(get(w, "http://x/"))).isEqualTo("v 1 false NonRetryableError true a@example.com b@example.com 19");
+    }
+
+    @Test
     void a_builtin_is_one_module_for_every_importer_with_named_and_default_exports() {
         Worker w = load(withFlags(List.of("eager_dispatch_lookup"),
                 esm("w.js", """

@@ -46,7 +46,49 @@ function builtins_module(specifier, flags) {
 // cloudflare:workers: what the Workers runtime exports for every worker. `env` is the
 // worker's bindings, readable at module scope as well as in handlers; the base classes
 // of entrypoints and RPC targets come from rpc.js.
-builtins_define('cloudflare:workers', () => ({ env: worker_env, WorkerEntrypoint, RpcTarget, DurableObject }));
+// WorkflowEntrypoint is the base class of a Workflow's steps: a worker that defines one
+// next to its fetch handler loads and serves (this platform runs no Workflows itself).
+builtins_define('cloudflare:workers', () => {
+  class WorkflowEntrypoint {
+    constructor(ctx, env) {
+      this.ctx = ctx;
+      this.env = env;
+    }
+  }
+  return { env: worker_env, WorkerEntrypoint, WorkflowEntrypoint, RpcTarget, DurableObject };
+});
+
+// cloudflare:workflows: the error a Workflow step throws to stop its retries.
+builtins_define('cloudflare:workflows', () => {
+  class NonRetryableError extends Error {
+    constructor(message, name = 'NonRetryableError') {
+      super(message);
+      this.name = name;
+    }
+  }
+  return { NonRetryableError, default: { NonRetryableError } };
+});
+
+// cloudflare:email: the message a worker hands to a send_email binding (sender, recipient and
+// the raw RFC 5322 text or stream), so that code which builds one loads; this platform has no
+// such binding to send it with.
+builtins_define('cloudflare:email', () => {
+  class EmailMessage {
+    #from;
+    #to;
+    #raw;
+    constructor(from, to, raw) {
+      requireArguments(arguments.length, 3, "Failed to construct 'EmailMessage'");
+      this.#from = String(from);
+      this.#to = String(to);
+      this.#raw = raw;
+    }
+    get from() { return this.#from; }
+    get to() { return this.#to; }
+    get raw() { return this.#raw; }
+  }
+  return { EmailMessage, default: { EmailMessage } };
+});
 
 // cloudflare:sockets: connect() and the Socket class come from the [sockets] part
 // (sockets.js), loaded in the isolates whose worker imports the module.

@@ -48,6 +48,13 @@ function console_isDate(value) {
   }
 }
 
+// The runtime's objects whose state is not in own properties, by their Symbol.toStringTag:
+// the [inspect] part renders them (for util.inspect too).
+const console_webTags = ObjectFreeze({
+  __proto__: null, Headers: true, Request: true, Response: true, URLSearchParams: true, FormData: true, Blob: true,
+  File: true,
+});
+
 function console_render(value, depth, seen) {
   switch (typeof value) {
     case 'string': return depth === 0 ? value : JSONStringify(value);
@@ -94,6 +101,10 @@ function console_render(value, depth, seen) {
     const href = urlHrefOf(value);
     if (href !== null) return href;
     const tag = value[SymbolToStringTag];
+    if (typeof tag === 'string' && console_webTags[tag] === true) {
+      const text = lazy_load('inspect').inspect_web(value, tag, (v) => console_render(v, depth + 1, seen));
+      if (text !== undefined) return text;
+    }
     const keys = ObjectKeys(value);
     let body = '';
     for (let i = 0; i < keys.length; i++) {
@@ -273,5 +284,15 @@ const console_object = {
   group(...args) { if (args.length) console_emit('log', args); },
   groupCollapsed(...args) { if (args.length) console_emit('log', args); },
   groupEnd() {},
+  dirxml(...args) { console_emit('log', args); },
+  // What devtools do with these (clear a screen, record a profile, mark a timeline) has
+  // no place in a log: they do nothing, as in a runtime without devtools attached.
+  clear() {},
+  profile() {},
+  profileEnd() {},
+  timeStamp() {},
+  context() { return console_object; },
+  createTask() { return console_task; },
 };
+const console_task = ObjectFreeze({ run(f) { return f(); } });
 defineGlobal('console', console_object);

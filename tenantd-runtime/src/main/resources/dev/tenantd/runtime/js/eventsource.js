@@ -125,8 +125,11 @@ class EventSource extends EventTarget {
   get onerror() { return this.#onerror; }
   set onerror(value) { this.#onerror = typeof value === 'function' ? value : null; }
 }
-ObjectDefineProperty(EventSource, 'CONNECTING', { value: es_CONNECTING, enumerable: true });
-ObjectDefineProperty(EventSource, 'OPEN', { value: es_OPEN, enumerable: true });
-ObjectDefineProperty(EventSource, 'CLOSED', { value: es_CLOSED, enumerable: true });
+// The ready states, on the interface and its prototype (so `source.readyState === source.OPEN` works).
+for (const target of [EventSource, EventSource.prototype]) {
+  ObjectDefineProperty(target, 'CONNECTING', { value: es_CONNECTING, enumerable: true });
+  ObjectDefineProperty(target, 'OPEN', { value: es_OPEN, enumerable: true });
+  ObjectDefineProperty(target, 'CLOSED', { value: es_CLOSED, enumerable: true });
+}
 webIdlClass(EventSource);
 defineGlobal('EventSource', EventSource);

@@ -341,6 +341,15 @@ node_define('events', () => {
     return { [Symbol.dispose || Symbol.for('Symbol.dispose')]() { signal.removeEventListener('abort', listener); } };
   }
 
+  // An emitter's limit, or an EventTarget's (which has none of its own here: the default).
+  function getMaxListeners(emitter) {
+    if (emitter !== null && typeof emitter === 'object' && typeof emitter.getMaxListeners === 'function') {
+      return emitter.getMaxListeners();
+    }
+    if (emitter instanceof EventTarget) return defaultMaxListeners;
+    throw node_invalidArgType('emitter', 'EventEmitter or EventTarget', emitter);
+  }
+
   function setMaxListeners(n = defaultMaxListeners, ...targets) {
     if (targets.length === 0) defaultMaxListeners = n;
     for (let i = 0; i < targets.length; i++) {
@@ -366,6 +375,7 @@ node_define('events', () => {
   EventEmitter.listenerCount = listenerCount;
   EventEmitter.addAbortListener = addAbortListener;
   EventEmitter.setMaxListeners = setMaxListeners;
+  EventEmitter.getMaxListeners = getMaxListeners;
   ObjectDefineProperty(EventEmitter, 'captureRejections', { value: false, writable: true, enumerable: true });
   EventEmitter.EventTarget = EventTarget;
   EventEmitter.Event = Event;

@@ -70,6 +70,11 @@ const node_stubFinishers = {
   zlib(zlib) {
     node_zlibFinish(zlib);
   },
+  net(net) {
+    net.isIPv4 = node_isIPv4;
+    net.isIPv6 = node_isIPv6;
+    net.isIP = (input) => (node_isIPv4(input) ? 4 : node_isIPv6(input) ? 6 : 0);
+  },
   perf_hooks(hooks) {
     hooks.performance = globalThis.performance;
     if (globalThis.Performance !== undefined) hooks.Performance = globalThis.Performance;
@@ -249,3 +254,68 @@ node_define('diagnostics_channel', () => {
     Channel,
   };
 });
+
+// net.isIPv4/isIPv6, as Node answers them: the input as a string; IPv4 as four decimal
+// numbers 0-255 without leading zeros; IPv6 as eight groups of one to four hex digits,
+// one run of them shortened to "::", the last two optionally an IPv4 address, and an
+// optional zone ("%eth0").
+function node_isIPv4(input) {
+  const text = `${input}`;
+  const parts = node_splitText(text, '.');
+  if (parts.length !== 4) return false;
+  for (let i = 0; i < 4; i++) {
+    const part = parts[i];
+    if (part.length === 0 || part.length > 3 || (part.length > 1 && part[0] === '0')) return false;
+    for (let j = 0; j < part.length; j++) {
+      const c = StringPrototypeCharCodeAt(part, j);
+      if (c < 0x30 || c > 0x39) return false;
+    }
+    if (NumberParseInt(part, 10) > 255) return false;
+  }
+  return true;
+}
+
+function node_isIPv6(input) {
+  let text = `${input}`;
+  const zone = StringPrototypeIndexOf(text, '%');
+  if (zone >= 0) {
+    const name = StringPrototypeSlice(text, zone + 1);
+    if (name.length === 0 || RegExpPrototypeExec(/^[0-9a-zA-Z.:-]+$/, name) === null) return false;
+    text = StringPrototypeSlice(text, 0, zone);
+  }
+  const gap = StringPrototypeIndexOf(text, '::');
+  if (gap >= 0 && StringPrototypeIndexOf(text, '::', gap + 1) >= 0) return false;
+  const halves = gap < 0 ? [text] : [StringPrototypeSlice(text, 0, gap), StringPrototypeSlice(text, gap + 2)];
+  let groups = 0;
+  for (let h = 0; h < halves.length; h++) {
+    if (halves[h] === '') continue;
+    const pieces = node_splitText(halves[h], ':');
+    for (let i = 0; i < pieces.length; i++) {
+      const piece = pieces[i];
+      if (h === halves.length - 1 && i === pieces.length - 1 && StringPrototypeIncludes(piece, '.')) {
+        if (!node_isIPv4(piece)) return false;
+        groups += 2;
+      } else if (RegExpPrototypeExec(/^[0-9a-fA-F]{1,4}$/, piece) === null) {
+        return false;
+      } else {
+        groups++;
+      }
+    }
+  }
+  return gap < 0 ? groups === 8 : groups <= 7;
+}
+
+// text split at every `separator` (String.prototype.split would look up Symbol.split, which
+// a worker can define).
+function node_splitText(text, separator) {
+  const out = [];
+  let from = 0;
+  for (;;) {
+    const at = StringPrototypeIndexOf(text, separator, from);
+    if (at < 0) break;
+    out[out.length] = StringPrototypeSlice(text, from, at);
+    from = at + separator.length;
+  }
+  out[out.length] = StringPrototypeSlice(text, from);
+  return out;
+}

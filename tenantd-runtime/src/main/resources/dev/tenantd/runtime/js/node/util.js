@@ -205,6 +205,11 @@ function node_formatObject(ctx, value, depth) {
   let base = '';
   const tag = value[SymbolToStringTag];
   const tagText = typeof tag === 'string' && tag !== '' && tag !== name ? ` [${tag}]` : '';
+  if (typeof tag === 'string' && console_webTags[tag] === true) {
+    if (depth > ctx.depth) return `[${tag}]`;
+    const text = lazy_load('inspect').inspect_web(value, tag, (v) => node_formatValue(ctx, v, depth + 1, true));
+    if (text !== undefined) return text;
+  }
   if (ArrayIsArray(value)) {
     prefix = name === 'Array' ? '' : `${name ?? '[Array: null prototype]'}(${value.length}) `;
     braces = ['[', ']'];
@@ -688,5 +693,13 @@ node_define('util', () => {
     isError: (v) => ErrorIsError(v),
     isFunction: (v) => typeof v === 'function',
     isPrimitive: (v) => v === null || (typeof v !== 'object' && typeof v !== 'function'),
+    isBuffer: (v) => node_require('buffer').Buffer.isBuffer(v),
+    // The deprecated Object.assign of old libraries: own enumerable string keys only.
+    _extend(target, source) {
+      if (source === null || typeof source !== 'object') return target;
+      const keys = ObjectKeys(source);
+      for (let i = keys.length - 1; i >= 0; i--) target[keys[i]] = source[keys[i]];
+      return target;
+    },
   };
 });
