@@ -140,3 +140,44 @@ export async function a_hash_is_also_a_stream() {
   });
   assertEquals(digest, '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824');
 }
+
+// Vectors of RFC 7914 (scrypt) and RFC 5869 (HKDF), as Node 20 gives them.
+export function scrypt_derives_the_rfc_vectors_and_keeps_nodes_defaults_and_bounds() {
+  assertEquals(crypto.scryptSync('', '', 64, { N: 16, r: 1, p: 1 }).toString('hex'),
+    '77d6576238657b203b19ca42c18a0497f16b4844e3074ae8dfdffa3fede21442fcd0069ded0948f8326a753a0fc81f17e8d3e0fb2e0d3628cf35e20c38d18906');
+  assertEquals(crypto.scryptSync('password', 'NaCl', 64, { cost: 1024, blockSize: 8, parallelization: 16 }).toString('hex'),
+    'fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b3731622eaf30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc0640');
+  // N 16384, r 8, p 1 by default.
+  assertEquals(crypto.scryptSync('pw', 'salt', 8).toString('hex'), 'c0b515908e61334c');
+  for (const options of [{ N: 32768 }, { N: 3 }, { N: 1 }, { r: 0 }, { N: 1024, maxmem: 1024 }]) {
+    let error;
+    try { crypto.scryptSync('a', 'b', 16, options); } catch (e) { error = e; }
+    assertEquals(error?.code, 'ERR_CRYPTO_INVALID_SCRYPT_PARAMS', JSON.stringify(options));
+  }
+}
+
+export async function scrypt_with_a_callback() {
+  const key = await new Promise((resolve, reject) => crypto.scrypt('', '', 64, { N: 16, r: 1, p: 1 },
+    (error, derived) => (error ? reject(error) : resolve(derived))));
+  assertEquals(key.toString('hex').slice(0, 16), '77d6576238657b20');
+}
+
+export async function hkdf_derives_the_rfc_vector_as_an_array_buffer() {
+  const ikm = Buffer.alloc(22, 0x0b);
+  const salt = Buffer.from('000102030405060708090a0b0c', 'hex');
+  const info = Buffer.from('f0f1f2f3f4f5f6f7f8f9', 'hex');
+  const okm = crypto.hkdfSync('sha256', ikm, salt, info, 42);
+  assert(okm instanceof ArrayBuffer, 'an ArrayBuffer');
+  assertEquals(Buffer.from(okm).toString('hex'),
+    '3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865');
+  const viaCallback = await new Promise((resolve, reject) => crypto.hkdf('sha256', ikm, salt, info, 42,
+    (error, key) => (error ? reject(error) : resolve(key))));
+  assertEquals(Buffer.from(viaCallback).toString('hex'), Buffer.from(okm).toString('hex'));
+  let tooLong;
+  try { crypto.hkdfSync('sha256', 'a', 'b', 'c', 255 * 32 + 1); } catch (e) { tooLong = e; }
+  assertEquals(tooLong?.code, 'ERR_CRYPTO_INVALID_KEYLEN');
+  let bigInfo;
+  try { crypto.hkdfSync('sha256', 'a', 'b', Buffer.alloc(1025), 10); } catch (e) { bigInfo = e; }
+  assertEquals(bigInfo?.code, 'ERR_OUT_OF_RANGE');
+  assertEquals(crypto.getCurves().includes('prime256v1'), true);
+}

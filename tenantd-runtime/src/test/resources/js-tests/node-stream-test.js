@@ -219,3 +219,32 @@ export async function web_stream_conversions() {
   await new Promise((resolve) => sink.end('to web', resolve));
   assertDeepEquals(written, ['to web']);
 }
+
+export async function legacy_stream_pipe_writes_pauses_at_a_full_destination_and_ends_it() {
+  // A pre-streams2 source, as combined-stream (form-data's) is: it emits data and end itself.
+  function Legacy() {
+    Stream.call(this);
+    this.readable = true;
+    this.paused = 0;
+  }
+  Object.setPrototypeOf(Legacy.prototype, Stream.prototype);
+  Legacy.prototype.pause = function () { this.paused++; };
+  Legacy.prototype.resume = function () {};
+  const source = new Legacy();
+  const chunks = [];
+  const dest = new Writable({
+    highWaterMark: 2,
+    write(chunk, encoding, callback) { chunks.push(chunk.toString()); setTimeout(callback, 1); },
+  });
+  let piped = null;
+  dest.on('pipe', (from) => { piped = from; });
+  assertEquals(source.pipe(dest), dest);
+  assertEquals(piped, source);
+  source.emit('data', Buffer.from('abc'));
+  source.emit('data', Buffer.from('def'));
+  source.emit('end');
+  await new Promise((resolve) => dest.on('finish', resolve));
+  assertEquals(chunks.join(''), 'abcdef');
+  assert(source.paused > 0, 'paused while the destination was over its high-water mark');
+  assertEquals(source.listenerCount('data'), 0);
+}

@@ -197,6 +197,186 @@ node_define('crypto', () => {
     return out;
   }
 
+  function lengthArgument(value, name) {
+    if (typeof value !== 'number' || !node_NumberIsInteger(value) || value < 0 || value > 2147483647) {
+      throw node_outOfRange(name, '>= 0 && <= 2147483647', value);
+    }
+    return value;
+  }
+
+  // HKDF (RFC 5869): a key of `keylen` bytes from the input keying material, salt and info,
+  // with HMAC over `digest`; an ArrayBuffer, as Node gives it.
+  function hkdfSync(digest, ikm, salt, info, keylen) {
+    node_validateString(digest, 'digest');
+    algorithmOf(digest);
+    let key = ikm;
+    if (key !== null && typeof key === 'object' && key.type === 'secret' && typeof key.export === 'function') {
+      key = key.export();
+    }
+    const keyBytes = toBytes(key, 'utf8', 'ikm');
+    const saltBytes = toBytes(salt, 'utf8', 'salt');
+    const infoBytes = toBytes(info, 'utf8', 'info');
+    if (infoBytes.length > 1024) throw node_outOfRange('info', 'at most 1024 bytes long', infoBytes.length);
+    lengthArgument(keylen, 'keylen');
+    const prk = hmacOnce(digest, saltBytes, keyBytes);
+    if (keylen > 255 * prk.length) throw node_error(RangeError, 'ERR_CRYPTO_INVALID_KEYLEN', 'Invalid key length');
+    const out = new Uint8Array(keylen);
+    let previous = new Uint8Array(0);
+    for (let counter = 1, filled = 0; filled < keylen; counter++) {
+      const block = new Uint8Array(previous.length + infoBytes.length + 1);
+      TypedArrayPrototypeSet(block, previous);
+      TypedArrayPrototypeSet(block, infoBytes, previous.length);
+      block[block.length - 1] = counter;
+      previous = hmacOnce(digest, prk, block);
+      const take = MathMin(previous.length, keylen - filled);
+      TypedArrayPrototypeSet(out, bytesView(previous, 0, take), filled);
+      filled += take;
+    }
+    return TypedArrayPrototypeGetBuffer(out);
+  }
+
+  function hkdf(digest, ikm, salt, info, keylen, callback) {
+    node_validateFunction(callback, 'callback');
+    const result = hkdfSync(digest, ikm, salt, info, keylen);
+    node_require('process').nextTick(callback, null, result);
+  }
+
+  // scrypt (RFC 7914), with Node's defaults (N 16384, r 8, p 1) and its memory bound
+  // (maxmem, 32 MiB): the bytes the computation holds, 128 * r * (N + 2 + p), may not pass
+  // it. The memory is the isolate's, counted against its limit like any other.
+  function scryptParams(options) {
+    const o = options === undefined || options === null ? {} : options;
+    if (typeof o !== 'object') throw node_invalidArgType('options', 'of type object', o);
+    const pick = (a, b, fallback) => {
+      if (a !== b && o[a] !== undefined && o[b] !== undefined) {
+        throw node_error(TypeError, 'ERR_INCOMPATIBLE_OPTION_PAIR', `Option "${a}" cannot be used in combination with option "${b}"`);
+      }
+      const value = o[a] ?? o[b] ?? fallback;
+      if (typeof value !== 'number' || !node_NumberIsInteger(value) || value < 0) {
+        throw node_invalidArgType(`options.${o[a] !== undefined ? a : b}`, 'a non-negative integer', value);
+      }
+      return value;
+    };
+    const N = pick('N', 'cost', 16384);
+    const r = pick('r', 'blockSize', 8);
+    const p = pick('p', 'parallelization', 1);
+    const maxmem = pick('maxmem', 'maxmem', 32 * 1024 * 1024);
+    if (N < 2 || (N & (N - 1)) !== 0 || N > 2 ** 30 || r < 1 || p < 1 || r * p >= 2 ** 30) {
+      throw node_error(RangeError, 'ERR_CRYPTO_INVALID_SCRYPT_PARAMS',
+        'Invalid scrypt params: N must be a power of two greater than 1, r and p at least 1, r * p under 2^30');
+    }
+    if (128 * r * (N + 2 + p) > maxmem) {
+      throw node_error(RangeError, 'ERR_CRYPTO_INVALID_SCRYPT_PARAMS',
+        `Invalid scrypt params: memory limit exceeded (${128 * r * (N + 2 + p)} bytes needed, maxmem is ${maxmem})`);
+    }
+    return { N, r, p };
+  }
+
+  // The Salsa20/8 core on 16 words at `b` of x, in place.
+  function salsa8(x, b, t) {
+    for (let i = 0; i < 16; i++) t[i] = x[b + i];
+    for (let round = 0; round < 8; round += 2) {
+      let u;
+      u = t[0] + t[12]; t[4] ^= (u << 7) | (u >>> 25);
+      u = t[4] + t[0]; t[8] ^= (u << 9) | (u >>> 23);
+      u = t[8] + t[4]; t[12] ^= (u << 13) | (u >>> 19);
+      u = t[12] + t[8]; t[0] ^= (u << 18) | (u >>> 14);
+      u = t[5] + t[1]; t[9] ^= (u << 7) | (u >>> 25);
+      u = t[9] + t[5]; t[13] ^= (u << 9) | (u >>> 23);
+      u = t[13] + t[9]; t[1] ^= (u << 13) | (u >>> 19);
+      u = t[1] + t[13]; t[5] ^= (u << 18) | (u >>> 14);
+      u = t[10] + t[6]; t[14] ^= (u << 7) | (u >>> 25);
+      u = t[14] + t[10]; t[2] ^= (u << 9) | (u >>> 23);
+      u = t[2] + t[14]; t[6] ^= (u << 13) | (u >>> 19);
+      u = t[6] + t[2]; t[10] ^= (u << 18) | (u >>> 14);
+      u = t[15] + t[11]; t[3] ^= (u << 7) | (u >>> 25);
+      u = t[3] + t[15]; t[7] ^= (u << 9) | (u >>> 23);
+      u = t[7] + t[3]; t[11] ^= (u << 13) | (u >>> 19);
+      u = t[11] + t[7]; t[15] ^= (u << 18) | (u >>> 14);
+      u = t[0] + t[3]; t[1] ^= (u << 7) | (u >>> 25);
+      u = t[1] + t[0]; t[2] ^= (u << 9) | (u >>> 23);
+      u = t[2] + t[1]; t[3] ^= (u << 13) | (u >>> 19);
+      u = t[3] + t[2]; t[0] ^= (u << 18) | (u >>> 14);
+      u = t[5] + t[4]; t[6] ^= (u << 7) | (u >>> 25);
+      u = t[6] + t[5]; t[7] ^= (u << 9) | (u >>> 23);
+      u = t[7] + t[6]; t[4] ^= (u << 13) | (u >>> 19);
+      u = t[4] + t[7]; t[5] ^= (u << 18) | (u >>> 14);
+      u = t[10] + t[9]; t[11] ^= (u << 7) | (u >>> 25);
+      u = t[11] + t[10]; t[8] ^= (u << 9) | (u >>> 23);
+      u = t[8] + t[11]; t[9] ^= (u << 13) | (u >>> 19);
+      u = t[9] + t[8]; t[10] ^= (u << 18) | (u >>> 14);
+      u = t[15] + t[14]; t[12] ^= (u << 7) | (u >>> 25);
+      u = t[12] + t[15]; t[13] ^= (u << 9) | (u >>> 23);
+      u = t[13] + t[12]; t[14] ^= (u << 13) | (u >>> 19);
+      u = t[14] + t[13]; t[15] ^= (u << 18) | (u >>> 14);
+    }
+    for (let i = 0; i < 16; i++) x[b + i] = (x[b + i] + t[i]) | 0;
+  }
+
+  // scryptBlockMix of the 32r words in x into y, then back into x in its order; w and t
+  // are 16 words each of scratch.
+  function blockMix(x, y, r, w, t) {
+    const last = (2 * r - 1) * 16;
+    for (let i = 0; i < 16; i++) w[i] = x[last + i];
+    for (let i = 0; i < 2 * r; i++) {
+      for (let j = 0; j < 16; j++) w[j] ^= x[i * 16 + j];
+      salsa8(w, 0, t);
+      // Even blocks first, then odd ones.
+      const to = ((i & 1) * r + (i >> 1)) * 16;
+      for (let j = 0; j < 16; j++) y[to + j] = w[j];
+    }
+    for (let i = 0; i < 32 * r; i++) x[i] = y[i];
+  }
+
+  function roMix(block, r, N) {
+    const words = 32 * r;
+    const x = new Int32Array(words);
+    for (let i = 0; i < words; i++) {
+      x[i] = block[i * 4] | (block[i * 4 + 1] << 8) | (block[i * 4 + 2] << 16) | (block[i * 4 + 3] << 24);
+    }
+    const v = new Int32Array(words * N);
+    const y = new Int32Array(words);
+    const w = new Int32Array(16);
+    const t = new Int32Array(16);
+    for (let i = 0; i < N; i++) {
+      TypedArrayPrototypeSet(v, x, i * words);
+      blockMix(x, y, r, w, t);
+    }
+    for (let i = 0; i < N; i++) {
+      const j = x[(2 * r - 1) * 16] & (N - 1);
+      for (let k = 0; k < words; k++) x[k] ^= v[j * words + k];
+      blockMix(x, y, r, w, t);
+    }
+    for (let i = 0; i < words; i++) {
+      block[i * 4] = x[i];
+      block[i * 4 + 1] = x[i] >>> 8;
+      block[i * 4 + 2] = x[i] >>> 16;
+      block[i * 4 + 3] = x[i] >>> 24;
+    }
+  }
+
+  function scryptSync(password, salt, keylen, options) {
+    const passwordBytes = toBytes(password, 'utf8', 'password');
+    const saltBytes = toBytes(salt, 'utf8', 'salt');
+    lengthArgument(keylen, 'keylen');
+    const { N, r, p } = scryptParams(options);
+    const b = pbkdf2Sync(passwordBytes, saltBytes, 1, p * 128 * r, 'sha256');
+    for (let i = 0; i < p; i++) {
+      roMix(bytesView(b, i * 128 * r, (i + 1) * 128 * r), r, N);
+    }
+    return pbkdf2Sync(passwordBytes, b, 1, keylen, 'sha256');
+  }
+
+  function scrypt(password, salt, keylen, options, callback) {
+    if (typeof options === 'function') {
+      callback = options;
+      options = undefined;
+    }
+    node_validateFunction(callback, 'callback');
+    const result = scryptSync(password, salt, keylen, options);
+    node_require('process').nextTick(callback, null, result);
+  }
+
   function pbkdf2(password, salt, iterations, keylen, digest, callback) {
     node_validateFunction(callback, 'callback');
     const result = pbkdf2Sync(password, salt, iterations, keylen, digest);
@@ -297,7 +477,7 @@ node_define('crypto', () => {
     Hash,
     Hmac,
     getHashes: () => ['md5', 'sha1', 'sha256', 'sha384', 'sha512'],
-    getCurves: () => [],
+    getCurves: () => ['prime256v1', 'secp384r1', 'secp521r1'],
     pbkdf2,
     pbkdf2Sync,
     randomBytes,
@@ -316,10 +496,10 @@ node_define('crypto', () => {
       RSA_PSS_SALTLEN_DIGEST: -1, RSA_PSS_SALTLEN_MAX_SIGN: -2, RSA_PSS_SALTLEN_AUTO: -2,
       POINT_CONVERSION_COMPRESSED: 2, POINT_CONVERSION_UNCOMPRESSED: 4, POINT_CONVERSION_HYBRID: 6,
     }),
-    scrypt: node_notImplemented('crypto.scrypt'),
-    scryptSync: node_notImplemented('crypto.scryptSync'),
-    hkdf: node_notImplemented('crypto.hkdf'),
-    hkdfSync: node_notImplemented('crypto.hkdfSync'),
+    scrypt,
+    scryptSync,
+    hkdf,
+    hkdfSync,
     createDiffieHellman: node_notImplemented('crypto.createDiffieHellman'),
     createECDH: node_notImplemented('crypto.createECDH'),
     publicEncrypt: node_notImplemented('crypto.publicEncrypt'),

@@ -21,6 +21,59 @@ node_define('stream', () => {
   ObjectSetPrototypeOf(Stream.prototype, EventEmitter.prototype);
   ObjectSetPrototypeOf(Stream, EventEmitter);
 
+  // The pipe of pre-streams2 code (a Stream subclass that emits 'data' and 'end' itself,
+  // as combined-stream and form-data do): data is written on, the source paused while the
+  // destination is full and resumed at its 'drain'; its end ends the destination (unless
+  // {end: false}); an error with no other listener is passed on as the source's.
+  Stream.prototype.pipe = function pipe(dest, options) {
+    const source = this;
+    function ondata(chunk) {
+      if (dest.writable && dest.write(chunk) === false && typeof source.pause === 'function') source.pause();
+    }
+    function ondrain() {
+      if (source.readable && typeof source.resume === 'function') source.resume();
+    }
+    let ended = false;
+    function onend() {
+      if (ended) return;
+      ended = true;
+      dest.end();
+    }
+    function onclose() {
+      if (ended) return;
+      ended = true;
+      if (typeof dest.destroy === 'function') dest.destroy();
+    }
+    function onerror(error) {
+      cleanup();
+      if (EventEmitter.listenerCount(this, 'error') === 0) this.emit('error', error);
+    }
+    function cleanup() {
+      source.removeListener('data', ondata);
+      dest.removeListener('drain', ondrain);
+      source.removeListener('end', onend);
+      source.removeListener('close', onclose);
+      source.removeListener('error', onerror);
+      dest.removeListener('error', onerror);
+      source.removeListener('end', cleanup);
+      source.removeListener('close', cleanup);
+      dest.removeListener('close', cleanup);
+    }
+    source.on('data', ondata);
+    dest.on('drain', ondrain);
+    if (!dest._isStdio && (!options || options.end !== false)) {
+      source.on('end', onend);
+      source.on('close', onclose);
+    }
+    source.prependListener('error', onerror);
+    dest.prependListener('error', onerror);
+    source.on('end', cleanup);
+    source.on('close', cleanup);
+    dest.on('close', cleanup);
+    dest.emit('pipe', source);
+    return dest;
+  };
+
   function codeError(Base, code, message) {
     return node_error(Base, code, message);
   }
