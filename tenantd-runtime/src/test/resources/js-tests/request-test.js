@@ -431,3 +431,20 @@ export async function requestAsInitOfNewRequest() {
   assertEquals(get.body, null);
   assertEquals(get.headers.get('a'), 'b');
 }
+
+export async function cacheModeNoStoreIsKeptAndOtherModesAreRefused() {
+  assertEquals(new Request('http://x/').cache, undefined);
+  const noStore = new Request('http://x/', { cache: 'no-store' });
+  assertEquals(noStore.cache, 'no-store');
+  assertEquals(noStore.clone().cache, 'no-store');
+  assertEquals(new Request(noStore).cache, 'no-store');
+  for (const mode of ['default', 'no-cache', 'force-cache', 'only-if-cached', 'reload', 'bogus']) {
+    let error;
+    try { new Request('http://x/', { cache: mode }); } catch (e) { error = e; }
+    assert(error instanceof TypeError, mode);
+    assertEquals(error.message, `Unsupported cache mode: ${mode}`);
+  }
+  let rejected;
+  try { await fetch('http://x/', { cache: 'force-cache' }); } catch (e) { rejected = e; }
+  assertEquals(rejected?.message, 'Unsupported cache mode: force-cache');
+}

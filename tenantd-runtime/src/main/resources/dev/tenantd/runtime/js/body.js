@@ -438,6 +438,7 @@ class Request {
   #cf = undefined;
   #integrity = '';
   #encodeResponseBody = 'automatic';
+  #cache = undefined;
 
   constructor(input, init = undefined) {
     if (input === body_INTERNAL) return;
@@ -452,6 +453,7 @@ class Request {
     const options = body_checkInit(init, what, 'RequestInit');
     // Dictionary members are read in Web IDL (lexicographic) order.
     const initBody = options.body;
+    const initCache = options.cache;
     const initCf = options.cf;
     const initEncodeResponseBody = options.encodeResponseBody;
     const initHeaders = options.headers;
@@ -468,6 +470,14 @@ class Request {
       this.#cf = inputRequest.#cf;
       this.#integrity = inputRequest.#integrity;
       this.#encodeResponseBody = inputRequest.#encodeResponseBody;
+      this.#cache = inputRequest.#cache;
+    }
+    if (initCache !== undefined) {
+      // Workers take 'no-store' (no cache in front of this platform's fetch() to skip) and refuse
+      // the other modes rather than ignore them.
+      const cache = webIdlToString(initCache, what);
+      if (cache !== 'no-store') throw new TypeError(`Unsupported cache mode: ${cache}`);
+      this.#cache = cache;
     }
     if (initCf !== undefined) this.#cf = initCf;
     if (initEncodeResponseBody !== undefined) {
@@ -545,6 +555,11 @@ class Request {
     return this.#integrity;
   }
 
+  get cache() {
+    if (!(#signal in this)) throw new TypeError('Illegal invocation');
+    return this.#cache;
+  }
+
   get keepalive() {
     if (!(#signal in this)) throw new TypeError('Illegal invocation');
     return false;
@@ -565,6 +580,7 @@ class Request {
     copy.#cf = this.#cf;
     copy.#integrity = this.#integrity;
     copy.#encodeResponseBody = this.#encodeResponseBody;
+    copy.#cache = this.#cache;
     copy.#body = body_clone(this.#body, headers);
     return copy;
   }
