@@ -125,7 +125,7 @@ final class UploadParser {
         if (main == null && bodyPart == null) {
             throw new ApiError(400, 10014, "metadata needs main_module (ES modules) or body_part (service worker).");
         }
-        String entry = main != null ? main : bodyPart;
+        String entry = relative(main != null ? main : bodyPart);
         Map<String, RequestBody.Part> parts = modulesByName(files, entry, main != null ? "main_module" : "body_part");
         List<WorkerModule> modules = new ArrayList<>();
         Map<String, byte[]> sourceMaps = new LinkedHashMap<>();
@@ -170,10 +170,10 @@ final class UploadParser {
      * are when it names only a part.
      */
     private static Map<String, RequestBody.Part> modulesByName(List<RequestBody.Part> files, String entry, String field) {
-        boolean byPartName = files.stream().noneMatch(f -> fileName(f).equals(entry));
+        boolean byPartName = files.stream().noneMatch(f -> relative(fileName(f)).equals(entry));
         Map<String, RequestBody.Part> parts = new LinkedHashMap<>();
         for (RequestBody.Part f : files) {
-            String name = Names.module(byPartName ? f.name() : fileName(f));
+            String name = Names.module(relative(byPartName ? f.name() : fileName(f)));
             if (parts.putIfAbsent(name, f) != null) {
                 throw ApiError.moduleGivenTwice(name);
             }
@@ -192,6 +192,19 @@ final class UploadParser {
     private static boolean isSourceMap(RequestBody.Part part) {
         String t = part.contentType() == null ? "" : part.contentType().toLowerCase(Locale.ROOT).split(";")[0].strip();
         return t.equals("application/source-map");
+    }
+
+    /**
+     * A module name as modules import it: wrangler names the files it adds to a bundle
+     * ({@code import text from './greeting.txt'}) by the specifier, {@code ./<hash>-greeting.txt},
+     * which the main module, at the top of the upload, reaches as {@code <hash>-greeting.txt}.
+     */
+    static String relative(String name) {
+        String n = name;
+        while (n != null && n.startsWith("./")) {
+            n = n.substring(2);
+        }
+        return n;
     }
 
     private static String fileName(RequestBody.Part f) {

@@ -149,6 +149,33 @@ class ControlApiTest {
     }
 
     @Test
+    void modules_named_by_their_import_specifiers_as_wrangler_names_the_files_it_adds_are_served() {
+        // wrangler deploy of `import greeting from './greeting.txt'` sends the file as './<hash>-greeting.txt'.
+        TestServer.Multipart body = new TestServer.Multipart()
+                .json("metadata", "{\"main_module\":\"./index.js\",\"compatibility_date\":\"2024-06-01\"}")
+                .file("index.js", "index.js", "application/javascript+module", """
+                        import greeting from './0a1b2c-greeting.txt';
+                        import bytes from './0a1b2c-blob.bin';
+                        export default { fetch() { return new Response(greeting + ' ' + bytes.byteLength); } };""")
+                .file("./0a1b2c-greeting.txt", "./0a1b2c-greeting.txt", "text/plain", "hello text module")
+                .file("./0a1b2c-blob.bin", "./0a1b2c-blob.bin", "application/octet-stream", "0123456789abcdef");
+        TestServer.Reply up = t.putMultipart(t.accountApi(NS + "/prod/scripts/bundled-files"), body);
+        assertThat(up.status()).as(up.body()).isEqualTo(200);
+        assertThat(t.worker("GET", "bundled-files.shop.test", "/", null).body()).isEqualTo("hello text module 16");
+        JsonNode script = t.get(t.accountApi(NS + "/prod/scripts/bundled-files")).json().path("result").path("script");
+        assertThat(script.path("modules").findValuesAsText("name"))
+                .containsExactlyInAnyOrder("index.js", "0a1b2c-greeting.txt", "0a1b2c-blob.bin");
+        // Anything else that leaves the upload is still refused.
+        TestServer.Multipart escaping = new TestServer.Multipart()
+                .json("metadata", "{\"main_module\":\"index.js\"}")
+                .file("index.js", "index.js", "application/javascript+module", "export default { fetch() {} };")
+                .file("./../x.txt", "./../x.txt", "text/plain", "x");
+        TestServer.Reply refused = t.putMultipart(t.accountApi(NS + "/prod/scripts/bundled-escape"), escaping);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("'..' path segment");
+    }
+
+    @Test
     void a_first_upload_is_created_and_modified_at_one_moment() {
         for (int i = 0; i < 5; i++) {
             TestServer.Reply up = t.putJs(t.accountApi(NS + "/prod/scripts/fresh-" + i),
