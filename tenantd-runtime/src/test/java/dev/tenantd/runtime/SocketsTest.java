@@ -20,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,19 +28,15 @@ import org.junit.jupiter.api.Test;
  * egress rules, has tests of its own).
  */
 class SocketsTest {
-    private static final ExecutorService IO = Executors.newCachedThreadPool(r -> {
+    /** Shared with NodeNetTest; its daemon threads end once idle. */
+    static final ExecutorService IO = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "sockets-test");
         t.setDaemon(true);
         return t;
     });
 
-    @AfterAll
-    static void stop() {
-        IO.shutdownNow();
-    }
-
     /** A loopback server that runs {@code serve} for each connection on its own thread. */
-    private static final class Server implements AutoCloseable {
+    static final class Server implements AutoCloseable {
         final ServerSocket socket;
         final List<String> events = new CopyOnWriteArrayList<>();
 
@@ -152,7 +147,7 @@ class SocketsTest {
         return text(get(w.fetch(new WorkerRequest("GET", "http://x" + path, List.of(), new byte[0]))));
     }
 
-    private static void echo(Socket s) {
+    static void echo(Socket s) {
         try {
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();

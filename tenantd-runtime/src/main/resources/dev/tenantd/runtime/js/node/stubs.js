@@ -74,6 +74,10 @@ const node_stubFinishers = {
     net.isIPv4 = node_isIPv4;
     net.isIPv6 = node_isIPv6;
     net.isIP = (input) => (node_isIPv4(input) ? 4 : node_isIPv6(input) ? 6 : 0);
+    node_netFinish(net);
+  },
+  tls(tls) {
+    node_tlsFinish(tls);
   },
   perf_hooks(hooks) {
     hooks.performance = globalThis.performance;
