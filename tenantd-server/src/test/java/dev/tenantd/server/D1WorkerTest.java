@@ -22,7 +22,7 @@ class D1WorkerTest {
     /** Each path of this worker runs one scenario and answers with JSON; an error comes back as {name, message}. */
     static final String WORKER = """
             const json = (v) => new Response(JSON.stringify(v), { headers: { 'content-type': 'application/json' } });
-            const blobText = (b) => b instanceof ArrayBuffer ? 'ArrayBuffer:' + Array.from(new Uint8Array(b)).join(',') : b;
+            const blobText = (b) => Array.isArray(b) ? 'bytes:' + b.join(',') : b instanceof ArrayBuffer ? 'ArrayBuffer' : b;
             const scenarios = {
               async types(db) {
                 await db.exec('CREATE TABLE v (x)');
@@ -143,8 +143,8 @@ class D1WorkerTest {
     void values_map_to_sqlite_types_and_back() {
         deploy("app", createDatabase("db"));
         assertThat(call("app", "types").path("ok").toString()).isEqualTo("[[42,\"integer\"],[1.5,\"real\"],"
-                + "[\"text\",\"text\"],[1,\"integer\"],[null,\"null\"],[\"ArrayBuffer:1,2,255\",\"blob\"],"
-                + "[\"ArrayBuffer:8,9\",\"blob\"],[9007199254740994,\"real\"]]");
+                + "[\"text\",\"text\"],[1,\"integer\"],[null,\"null\"],[\"bytes:1,2,255\",\"blob\"],"
+                + "[\"bytes:8,9\",\"blob\"],[9007199254740994,\"real\"]]");
         assertThat(call("app", "undefinedRefused").path("ok").asText())
                 .isEqualTo("D1_TYPE_ERROR: Type 'undefined' not supported for value 'undefined'");
         assertThat(call("app", "objectRefused").path("ok").asText())

@@ -1,7 +1,7 @@
 // D1: env.DB of a d1 binding is a D1Database. Statements travel to the host as JSON,
 // `query` with {statements: [{sql, params}]} (one transaction, all or nothing) and `exec`
 // with {sql}. The answer to a query is, per statement, {columns, rows, meta}; a blob cell
-// is {o, l}, a slice of the answer's bytes, which becomes an ArrayBuffer here.
+// is {o, l}, a slice of the answer's bytes, which becomes an array of byte values here.
 //
 // Defined for others: nothing; it registers the wrapper for kind 'd1'.
 
@@ -37,7 +37,7 @@ function d1_byteList(bytes) {
   return out;
 }
 
-// Sends statements and gives back, per statement, {columns, rows, meta} with blobs as ArrayBuffers.
+// Sends statements and gives back, per statement, {columns, rows, meta} with blobs as arrays of byte values.
 async function d1_query(channel, statements) {
   const answer = await bindings_call(channel, 'query', JSONStringify({ statements }), null);
   const results = JSONParse(answer.text);
@@ -49,9 +49,10 @@ async function d1_query(channel, statements) {
       for (let c = 0; c < row.length; c++) {
         const cell = row[c];
         if (cell !== null && typeof cell === 'object') {
-          const copy = new Uint8Array(cell.l);
-          if (cell.l > 0) TypedArrayPrototypeSet(copy, bytesView(bytes, cell.o, cell.o + cell.l));
-          row[c] = TypedArrayPrototypeGetBuffer(copy);
+          // As D1 gives a BLOB to a worker: an array of its byte values.
+          const list = [];
+          for (let b = 0; b < cell.l; b++) list[b] = bytes[cell.o + b];
+          row[c] = list;
         }
       }
     }
