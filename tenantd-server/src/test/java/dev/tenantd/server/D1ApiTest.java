@@ -146,7 +146,7 @@ class D1ApiTest {
         assertThat(missing.code()).isEqualTo(7500);
         assertThat(missing.message()).isEqualTo("no such table: nope: SQLITE_ERROR");
         TestServer.Reply unique = query(id, "{\"sql\":\"INSERT INTO t VALUES ('b'); INSERT INTO t VALUES ('a')\"}");
-        assertThat(unique.message()).isEqualTo("UNIQUE constraint failed: t.k: SQLITE_CONSTRAINT");
+        assertThat(unique.message()).isEqualTo("UNIQUE constraint failed: t.k: SQLITE_CONSTRAINT (extended: SQLITE_CONSTRAINT_UNIQUE)");
         assertThat(query(id, "{\"sql\":\"SELECT * FROM t\",\"params\":{\"a\":1}}").code()).isEqualTo(7400);
         assertThat(query(id, "{\"sql\":\"SELECT ?\",\"params\":[{\"a\":1}]}").message())
                 .startsWith("Type 'object' not supported");

@@ -172,7 +172,7 @@ class D1WorkerTest {
     void a_batch_is_all_or_nothing_and_exec_runs_scripts() {
         deploy("app", createDatabase("db"));
         JsonNode batch = call("app", "batchAtomic").path("ok");
-        assertThat(batch.path("error").asText()).isEqualTo("D1_ERROR: UNIQUE constraint failed: b.k: SQLITE_CONSTRAINT");
+        assertThat(batch.path("error").asText()).isEqualTo("D1_ERROR: UNIQUE constraint failed: b.k: SQLITE_CONSTRAINT (extended: SQLITE_CONSTRAINT_PRIMARYKEY)");
         assertThat(batch.path("after").asInt()).isZero();
         assertThat(batch.path("okCount").asInt()).isEqualTo(2);
         assertThat(batch.path("okRows").toString()).isEqualTo("[{\"k\":\"x\"}]");

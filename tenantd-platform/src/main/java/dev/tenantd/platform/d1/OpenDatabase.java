@@ -344,13 +344,21 @@ final class OpenDatabase implements AutoCloseable {
         }
     }
 
-    /** D1's form of an SQLite error: SQLite's own message, a colon and the primary result code. */
+    /**
+     * D1's form of an SQLite error: SQLite's own message, a colon and the primary result code,
+     * and the extended code when there is one ({@code UNIQUE constraint failed: t.k:
+     * SQLITE_CONSTRAINT (extended: SQLITE_CONSTRAINT_UNIQUE)}), which applications match on.
+     */
     static D1Exception sqlError(SQLException e) {
         String message = e.getMessage() == null ? "" : e.getMessage();
         String code = "SQLITE_ERROR";
         if (e instanceof SQLiteException se) {
-            SQLiteErrorCode primary = SQLiteErrorCode.getErrorCode(se.getResultCode().code & 0xff);
-            code = primary == SQLiteErrorCode.UNKNOWN_ERROR ? se.getResultCode().name() : primary.name();
+            SQLiteErrorCode extended = se.getResultCode();
+            SQLiteErrorCode primary = SQLiteErrorCode.getErrorCode(extended.code & 0xff);
+            code = primary == SQLiteErrorCode.UNKNOWN_ERROR ? extended.name() : primary.name();
+            if (primary != SQLiteErrorCode.UNKNOWN_ERROR && extended != primary && extended != SQLiteErrorCode.UNKNOWN_ERROR) {
+                code += " (extended: " + extended.name() + ")";
+            }
             // sqlite-jdbc writes "[CODE] generic description (SQLite's message)"
             int open = message.indexOf(" (");
             if (message.startsWith("[") && open > 0 && message.endsWith(")")) {

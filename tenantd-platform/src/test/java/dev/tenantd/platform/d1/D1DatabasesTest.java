@@ -102,7 +102,12 @@ class D1DatabasesTest {
         one("CREATE TABLE t (k TEXT UNIQUE)");
         one("INSERT INTO t VALUES ('a')");
         assertThatThrownBy(() -> one("INSERT INTO t VALUES ('a')"))
-                .hasMessage("UNIQUE constraint failed: t.k: SQLITE_CONSTRAINT");
+                .hasMessage("UNIQUE constraint failed: t.k: SQLITE_CONSTRAINT (extended: SQLITE_CONSTRAINT_UNIQUE)");
+        one("CREATE TABLE c (n INTEGER NOT NULL CHECK (n > 0))");
+        assertThatThrownBy(() -> one("INSERT INTO c VALUES (NULL)"))
+                .hasMessage("NOT NULL constraint failed: c.n: SQLITE_CONSTRAINT (extended: SQLITE_CONSTRAINT_NOTNULL)");
+        assertThatThrownBy(() -> one("INSERT INTO c VALUES (0)"))
+                .hasMessage("CHECK constraint failed: n > 0: SQLITE_CONSTRAINT (extended: SQLITE_CONSTRAINT_CHECK)");
         assertThatThrownBy(() -> one("SELEC 1")).hasMessageContaining("syntax error").hasMessageEndingWith(": SQLITE_ERROR");
         assertThatThrownBy(() -> one("SELECT ?, ?", SqlValue.integer(1)))
                 .hasMessageContaining("Wrong number of parameter bindings");
