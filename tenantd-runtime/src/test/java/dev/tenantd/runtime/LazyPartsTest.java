@@ -202,7 +202,7 @@ class LazyPartsTest {
                   return new Response([...loaded, ...shape].join());
                 } };""");
         assertThat(text(get(w, "http://x/"))).isEqualTo("false,false,false,false,false,true,true,true,true,true,true,"
-                + "close constructor onerror onmessage onopen readyState url withCredentials,0,1,2,a,1");
+                + "CLOSED CONNECTING OPEN close constructor onerror onmessage onopen readyState url withCredentials,0,1,2,a,1");
     }
 
     @Test

@@ -246,6 +246,14 @@ final class TestServer implements AutoCloseable {
             return part("form-data; name=\"" + name + "\"; filename=\"" + filename + "\"", type, content);
         }
 
+        Multipart file(String name, String filename, String type, byte[] content) {
+            write("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename
+                    + "\"\r\nContent-Type: " + type + "\r\n\r\n");
+            out.writeBytes(content);
+            write("\r\n");
+            return this;
+        }
+
         Multipart part(String disposition, String type, String content) {
             write("--" + boundary + "\r\nContent-Disposition: " + disposition + "\r\n"
                     + (type == null ? "" : "Content-Type: " + type + "\r\n") + "\r\n");

@@ -15,6 +15,7 @@
 //   memory_measured(bytes)            the host measured what the isolate holds (the engine's
 //                                     statistics leave out WebAssembly memory, added here)
 //   memory_fromHost(arrayBuffer)      the Uint8Array over bytes the host made
+//   memory_countWasmCode(bytes)       an uploaded WebAssembly module's code is about to be made
 // It replaces the allocating constructors and methods on the global object before any
 // other file or any worker code runs.
 
@@ -68,7 +69,8 @@ function memory_startCounting(limitBytes) {
 }
 
 function memory_measured(bytes) {
-  memory_held = bytes + memory_trackedBytes(memory_wasmMemories) + memory_trackedBytes(memory_sharedBuffers);
+  memory_held = bytes + memory_trackedBytes(memory_wasmMemories) + memory_trackedBytes(memory_sharedBuffers)
+    + memory_wasmCode;
   memory_since = 0;
   memory_reported = 0;
 }
@@ -105,6 +107,16 @@ function memory_trackedBytes(tracker) {
   for (let i = alive; i < tracker.count; i++) delete tracker.refs[i];
   tracker.count = alive;
   return total;
+}
+
+// The machine code the engine makes of an uploaded WebAssembly module lies outside its heap
+// statistics: each module counts an estimate (a few times its size) for the isolate's life.
+let memory_wasmCode = 0;
+
+function memory_countWasmCode(bytes) {
+  memory_request(bytes, true);
+  memory_wasmCode += bytes;
+  memory_held += bytes;
 }
 
 // WebAssembly memories.
