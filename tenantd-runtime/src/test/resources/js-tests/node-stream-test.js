@@ -248,3 +248,23 @@ export async function legacy_stream_pipe_writes_pauses_at_a_full_destination_and
   assert(source.paused > 0, 'paused while the destination was over its high-water mark');
   assertEquals(source.listenerCount('data'), 0);
 }
+
+export async function readable_iterator_helpers() {
+  assertEquals(JSON.stringify(await Readable.from([1, 2, 3]).toArray()), '[1,2,3]');
+  assertEquals(JSON.stringify(await Readable.from([1, 2, 3, 4]).map(async (x) => x * 10).filter((x) => x > 10).toArray()),
+    '[20,30,40]');
+  assertEquals(JSON.stringify(await Readable.from([1, 2, 3, 4, 5]).drop(1).take(2).toArray()), '[2,3]');
+  assertEquals(JSON.stringify(await Readable.from(['a', 'b']).flatMap((x) => [x, x.toUpperCase()]).toArray()),
+    '["a","A","b","B"]');
+  assertEquals(await Readable.from([1, 2, 3]).reduce((sum, x) => sum + x, 10), 16);
+  assertEquals(await Readable.from([1, 2, 3]).reduce((sum, x) => sum + x), 6);
+  assertEquals(await Readable.from([1, 2, 3]).some((x) => x > 2), true);
+  assertEquals(await Readable.from([1, 2, 3]).every((x) => x > 2), false);
+  assertEquals(await Readable.from([1, 2, 3]).find((x) => x > 1), 2);
+  const seen = [];
+  await Readable.from([1, 2]).forEach((x) => { seen.push(x); });
+  assertEquals(seen.join(), '1,2');
+  let empty;
+  try { await Readable.from([]).reduce((a, b) => a + b); } catch (e) { empty = e; }
+  assertEquals(empty instanceof TypeError, true);
+}

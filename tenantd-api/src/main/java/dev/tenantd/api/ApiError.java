@@ -112,8 +112,9 @@ public final class ApiError extends TenantdException {
         return new ApiError(404, 7000, "No route for that URI: " + method + " " + path);
     }
 
-    public static ApiError uploadTooLarge(long scriptSizeBytes) {
-        return new ApiError(413, 10027, "The upload is larger than the " + scriptSizeBytes + "-byte script size limit.");
+    public static ApiError uploadTooLarge(long uncompressedBytes, long scriptSizeBytes) {
+        return new ApiError(413, 10027, "The upload is larger than " + uncompressedBytes + " bytes, the most an upload may "
+                + "be before compression (the script size limit is " + scriptSizeBytes + " bytes after gzip compression).");
     }
 
     /** The bodies held in memory at once fill what the server sets aside for them. */

@@ -85,7 +85,8 @@ public final class ControlApi {
         router.route(PREFIX + "/*").handler(this::authenticate);
         KvApi.mount(router, vertx, kv, this::account, drainLimit(), bodies);
         InvocationsApi.mount(router, vertx, platform, this::account, analyticsThreads);
-        router.route(PREFIX + "/*").handler(RequestBody.reader(platform.limits().scriptSizeBytes(), drainLimit(), bodies));
+        router.route(PREFIX + "/*").handler(RequestBody.reader(platform.limits().uncompressedScriptBytes(),
+                platform.limits().scriptSizeBytes(), drainLimit(), bodies));
         GraphqlApi.mount(router, vertx, platform, analytics, analyticsThreads);
 
         String a = PREFIX + "/accounts/:account";
@@ -594,7 +595,7 @@ public final class ControlApi {
      * that sent a little too much still reads the refusal.
      */
     private long drainLimit() {
-        return 2 * (platform.limits().scriptSizeBytes() + RequestBody.FRAMING_BYTES);
+        return 2 * (platform.limits().uncompressedScriptBytes() + RequestBody.FRAMING_BYTES);
     }
 
     private static final java.util.regex.Pattern ASSET_UPLOAD = java.util.regex.Pattern.compile(

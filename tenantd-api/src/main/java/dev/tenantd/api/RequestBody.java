@@ -118,8 +118,9 @@ final class RequestBody {
      * a body it refuses is drained as {@link #refuse} says. The request must be paused
      * when it arrives here (the authentication does that).
      */
-    static Handler<RoutingContext> reader(long scriptSizeBytes, long drainLimit, BodyBudget budget) {
-        return reader(scriptSizeBytes + FRAMING_BYTES, ApiError.uploadTooLarge(scriptSizeBytes), drainLimit, budget);
+    static Handler<RoutingContext> reader(long uncompressedBytes, long scriptSizeBytes, long drainLimit, BodyBudget budget) {
+        return reader(uncompressedBytes + FRAMING_BYTES, ApiError.uploadTooLarge(uncompressedBytes, scriptSizeBytes), drainLimit,
+                budget);
     }
 
     /**

@@ -10,7 +10,8 @@ import dev.tenantd.runtime.InvocationLimits;
  * @param cpuMs            CPU time per invocation, summed over its turns
  * @param memoryMb         heap per isolate (process-wide in V8: set once at start)
  * @param subrequests      fetch() and binding calls per invocation
- * @param scriptSizeBytes  largest upload, all modules together
+ * @param scriptSizeBytes  largest upload, all modules (and source maps) together after gzip compression, as
+ *                         Workers measure it; uncompressed an upload may be {@link #UNCOMPRESSED_RATIO} times that
  * @param startupMs        CPU time a script's top-level code may take
  * @param logBytes         console output kept per invocation
  * @param wallTimeMs       time an invocation may take, waitUntil included
@@ -41,6 +42,14 @@ public record Limits(long cpuMs, int memoryMb, int subrequests, long scriptSizeB
 
     private static String cpuMsText(long cpuMs) {
         return "CPU " + cpuMs + " ms";
+    }
+
+    /** How many times {@link #scriptSizeBytes} an upload may be before compression (minified code compresses 4-6 times). */
+    public static final int UNCOMPRESSED_RATIO = 8;
+
+    /** The largest upload before compression: {@link #UNCOMPRESSED_RATIO} times {@link #scriptSizeBytes}. */
+    public long uncompressedScriptBytes() {
+        return scriptSizeBytes > Long.MAX_VALUE / UNCOMPRESSED_RATIO ? Long.MAX_VALUE : scriptSizeBytes * UNCOMPRESSED_RATIO;
     }
 
     public static Limits defaults() {

@@ -121,16 +121,42 @@ public final class Scripts {
     }
 
     /**
+     * Why an upload of these parts is over the script size limit, or empty: the limit counts
+     * the parts after gzip compression, as Workers do (bundles compress four to six times),
+     * and uncompressed they may be {@link Limits#UNCOMPRESSED_RATIO} times that. Parts within
+     * the limit uncompressed are not compressed to find out.
+     */
+    private Optional<String> sizeProblem(List<byte[]> parts) {
+        long raw = parts.stream().mapToLong(p -> p.length).sum();
+        if (raw > limits.uncompressedScriptBytes()) {
+            return Optional.of(raw + " bytes before compression; the limit is " + limits.uncompressedScriptBytes()
+                    + " bytes before compression and " + limits.scriptSizeBytes() + " after");
+        }
+        if (raw <= limits.scriptSizeBytes()) {
+            return Optional.empty();
+        }
+        long compressed = 0;
+        for (byte[] part : parts) {
+            compressed += GzipSize.of(part);
+        }
+        return compressed <= limits.scriptSizeBytes() ? Optional.empty()
+                : Optional.of(compressed + " bytes after gzip compression (" + raw + " before); the limit is "
+                        + limits.scriptSizeBytes() + " bytes after compression");
+    }
+
+    /**
      * Like {@link #upload}, but with {@code deploy} false the new version is only
      * stored: it serves once a deployment names it. A script's first version is
      * always deployed.
      */
     public SavedVersion saveUpload(ScriptRef ref, ScriptUpload upload, boolean deploy, String message, String madeBy) {
         Names.script(ref.name());
-        if (upload.totalSize() > limits.scriptSizeBytes()) {
-            throw new PlatformException(Problem.SCRIPT_TOO_LARGE, "Script is " + upload.totalSize()
-                    + " bytes; the limit is " + limits.scriptSizeBytes() + " bytes.");
-        }
+        List<byte[]> parts = new ArrayList<>();
+        upload.modules().forEach(m -> parts.add(m.content()));
+        parts.addAll(upload.sourceMaps().values());
+        sizeProblem(parts).ifPresent(problem -> {
+            throw new PlatformException(Problem.SCRIPT_TOO_LARGE, "Script is " + problem + ".");
+        });
         if (upload.modules().isEmpty()) {
             throw new PlatformException(Problem.INVALID_SCRIPT, "The upload contains no script.");
         }
@@ -337,12 +363,13 @@ public final class Scripts {
                 ScriptVersion v = version(ref, split.versionId());
                 // A version stored under a larger [limits] script-size-bytes keeps serving if it
                 // does, but does not start to once the operator lowered the limit.
-                long size = v.modules().stream().mapToLong(ModuleRef::size).sum();
                 boolean serving = old.deployment().versions().stream().anyMatch(s -> s.versionId().equals(v.id()));
-                if (size > limits.scriptSizeBytes() && !serving) {
-                    throw new PlatformException(Problem.SCRIPT_TOO_LARGE, "Version '" + v.id() + "' is " + size
-                            + " bytes of modules; the limit is now " + limits.scriptSizeBytes() + " bytes, so it cannot "
-                            + "be deployed. Upload a smaller version.");
+                if (!serving) {
+                    Optional<String> problem = sizeProblem(v.modules().stream().map(this::moduleContent).toList());
+                    if (problem.isPresent()) {
+                        throw new PlatformException(Problem.SCRIPT_TOO_LARGE, "Version '" + v.id() + "' is " + problem.get()
+                                + " now, so it cannot be deployed. Upload a smaller version.");
+                    }
                 }
             }
             Script now = store.deploy(ref, new Deployment(UUID.randomUUID().toString(), now(), splits, message, source));

@@ -15,8 +15,12 @@ class DeployedSizeTest {
     @TempDir
     Path dir;
 
+    /** A worker with {@code padding} characters that do not compress (the limit counts compressed bytes). */
     private static String code(String answer, int padding) {
-        return "// " + "x".repeat(padding) + "\nexport default { fetch() { return new Response('" + answer + "'); } };";
+        byte[] noise = new byte[padding];
+        new java.util.Random(padding).nextBytes(noise);
+        String text = java.util.Base64.getEncoder().encodeToString(noise).substring(0, padding);
+        return "// " + text + "\nexport default { fetch() { return new Response('" + answer + "'); } };";
     }
 
     private static TestServer.Reply deploy(TestServer t, String versionId) {
@@ -45,7 +49,7 @@ class DeployedSizeTest {
 
             assertThat(again.status()).as(again.body()).isEqualTo(413);
             assertThat(again.code()).isEqualTo(10027);
-            assertThat(again.message()).contains("the limit is now 2000 bytes");
+            assertThat(again.message()).contains("the limit is 2000 bytes after compression now");
             assertThat(t.worker("GET", "sized.localhost", "/", null).body()).isEqualTo("small");
         }
     }

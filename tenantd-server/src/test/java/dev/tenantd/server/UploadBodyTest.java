@@ -299,7 +299,9 @@ class UploadBodyTest {
 
     @Test
     void module_names_that_leave_the_upload_are_refused_and_never_stored() {
-        for (String name : List.of("../../x.js", "/etc/x.js", "lib\\x.js", "lib/../x.js", "./x.js", "lib//x.js", "x\u0001.js")) {
+        // ("./x.js" names x.js, as wrangler names the files a bundle imports; "./../x.js" still leaves.)
+        for (String name : List.of("../../x.js", "/etc/x.js", "lib\\x.js", "lib/../x.js", "./../x.js", "lib/./x.js",
+                "lib//x.js", "x\u0001.js")) {
             TestServer.Multipart body = new TestServer.Multipart()
                     .json("metadata", "{\"main_module\":\"a.js\"}")
                     .file("a.js", "a.js", "application/javascript+module", MODULE)

@@ -633,6 +633,100 @@ node_define('stream', () => {
     return readable;
   };
 
+  // The iterator helpers of Node's Readable: each reads the stream with its async iterator
+  // (so it consumes it, and destroys it when stopped early) and calls `fn(value, {signal})`
+  // one value at a time. Those that give a stream give an object-mode Readable.
+  const helperSignal = (options) => ({ signal: options?.signal });
+  const checkHelperFunction = (fn) => node_validateFunction(fn, 'fn');
+  const fromGenerator = (generator) => Readable.from(generator, { objectMode: true });
+  const readableHelpers = {
+    map(fn, options = undefined) {
+      checkHelperFunction(fn);
+      const source = this;
+      return fromGenerator((async function* () {
+        for await (const value of source) yield await fn(value, helperSignal(options));
+      })());
+    },
+    filter(fn, options = undefined) {
+      checkHelperFunction(fn);
+      const source = this;
+      return fromGenerator((async function* () {
+        for await (const value of source) if (await fn(value, helperSignal(options))) yield value;
+      })());
+    },
+    flatMap(fn, options = undefined) {
+      checkHelperFunction(fn);
+      const source = this;
+      return fromGenerator((async function* () {
+        for await (const value of source) yield* await fn(value, helperSignal(options));
+      })());
+    },
+    drop(limit, options = undefined) {
+      const count = node_helperCount(limit);
+      const source = this;
+      return fromGenerator((async function* () {
+        let seen = 0;
+        for await (const value of source) if (seen++ >= count) yield value;
+      })());
+    },
+    take(limit, options = undefined) {
+      const count = node_helperCount(limit);
+      const source = this;
+      return fromGenerator((async function* () {
+        if (count === 0) return;
+        let taken = 0;
+        for await (const value of source) {
+          yield value;
+          if (++taken >= count) return;
+        }
+      })());
+    },
+    async forEach(fn, options = undefined) {
+      checkHelperFunction(fn);
+      for await (const value of this) await fn(value, helperSignal(options));
+    },
+    async toArray(options = undefined) {
+      const out = [];
+      for await (const value of this) out[out.length] = value;
+      return out;
+    },
+    async some(fn, options = undefined) {
+      checkHelperFunction(fn);
+      for await (const value of this) if (await fn(value, helperSignal(options))) return true;
+      return false;
+    },
+    async every(fn, options = undefined) {
+      checkHelperFunction(fn);
+      for await (const value of this) if (!(await fn(value, helperSignal(options)))) return false;
+      return true;
+    },
+    async find(fn, options = undefined) {
+      checkHelperFunction(fn);
+      for await (const value of this) if (await fn(value, helperSignal(options))) return value;
+      return undefined;
+    },
+    async reduce(fn, ...rest) {
+      checkHelperFunction(fn);
+      let started = rest.length > 0;
+      let accumulator = rest[0];
+      for await (const value of this) {
+        if (started) {
+          accumulator = await fn(accumulator, value, helperSignal(rest[1]));
+        } else {
+          accumulator = value;
+          started = true;
+        }
+      }
+      if (!started) throw node_error(TypeError, 'ERR_INVALID_ARGS', 'Reduce of an empty stream requires an initial value');
+      return accumulator;
+    },
+  };
+  const helperNames = ObjectKeys(readableHelpers);
+  for (let i = 0; i < helperNames.length; i++) {
+    ObjectDefineProperty(Readable.prototype, helperNames[i],
+      { value: readableHelpers[helperNames[i]], writable: true, configurable: true, enumerable: false });
+  }
+
   Readable.toWeb = function toWeb(readable) {
     const iterator = readable[SymbolAsyncIterator]();
     return new node_ReadableStream({
@@ -1308,3 +1402,11 @@ node_define('stream/consumers', () => {
     blob: async (stream) => new Blob([await bytes(stream)]),
   };
 });
+
+// drop()'s and take()'s count: a non-negative number (Infinity allowed), as Node checks it.
+function node_helperCount(limit) {
+  const n = +limit;
+  if (n !== n) throw node_invalidArgType('number', 'of type number', limit);
+  if (n < 0) throw node_outOfRange('number', '>= 0', limit);
+  return n === Infinity ? n : MathTrunc(n);
+}
