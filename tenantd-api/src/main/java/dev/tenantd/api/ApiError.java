@@ -112,6 +112,11 @@ public final class ApiError extends TenantdException {
         return new ApiError(404, 7000, "No route for that URI: " + method + " " + path);
     }
 
+    public static ApiError bodyTooLarge(long scriptSizeBytes) {
+        return new ApiError(413, 10027, "The request body is larger than the " + scriptSizeBytes
+                + "-byte script size limit, the most any request to the API but a script upload may carry.");
+    }
+
     public static ApiError uploadTooLarge(long uncompressedBytes, long scriptSizeBytes) {
         return new ApiError(413, 10027, "The upload is larger than " + uncompressedBytes + " bytes, the most an upload may "
                 + "be before compression (the script size limit is " + scriptSizeBytes + " bytes after gzip compression).");

@@ -595,7 +595,8 @@ public final class ControlApi {
      * that sent a little too much still reads the refusal.
      */
     private long drainLimit() {
-        return 2 * (platform.limits().uncompressedScriptBytes() + RequestBody.FRAMING_BYTES);
+        long upload = RequestBody.saturatedAdd(platform.limits().uncompressedScriptBytes(), RequestBody.FRAMING_BYTES);
+        return RequestBody.saturatedAdd(upload, upload);
     }
 
     private static final java.util.regex.Pattern ASSET_UPLOAD = java.util.regex.Pattern.compile(

@@ -119,8 +119,32 @@ final class RequestBody {
      * when it arrives here (the authentication does that).
      */
     static Handler<RoutingContext> reader(long uncompressedBytes, long scriptSizeBytes, long drainLimit, BodyBudget budget) {
-        return reader(uncompressedBytes + FRAMING_BYTES, ApiError.uploadTooLarge(uncompressedBytes, scriptSizeBytes), drainLimit,
-                budget);
+        Handler<RoutingContext> upload = reader(saturatedAdd(uncompressedBytes, FRAMING_BYTES),
+                ApiError.uploadTooLarge(uncompressedBytes, scriptSizeBytes), drainLimit, budget);
+        Handler<RoutingContext> other = reader(saturatedAdd(scriptSizeBytes, FRAMING_BYTES),
+                ApiError.bodyTooLarge(scriptSizeBytes), drainLimit, budget);
+        return ctx -> (isScriptUpload(ctx.request()) ? upload : other).handle(ctx);
+    }
+
+    /**
+     * The requests that carry a script's modules, which may be {@link dev.tenantd.platform.Limits#UNCOMPRESSED_RATIO}
+     * times the script size limit before compression: PUT of a script or of its content, POST of a version.
+     * Every other body is held to the script size limit itself.
+     */
+    static boolean isScriptUpload(HttpServerRequest request) {
+        String path = request.path();
+        return (request.method() == io.vertx.core.http.HttpMethod.PUT && UPLOAD_PUT.matcher(path).matches())
+                || (request.method() == io.vertx.core.http.HttpMethod.POST && UPLOAD_POST.matcher(path).matches());
+    }
+
+    private static final java.util.regex.Pattern UPLOAD_PUT = java.util.regex.Pattern.compile(
+            "/client/v4/accounts/[^/]+/workers/(dispatch/namespaces/[^/]+/)?scripts/[^/]+(/content)?/?");
+    private static final java.util.regex.Pattern UPLOAD_POST = java.util.regex.Pattern.compile(
+            "/client/v4/accounts/[^/]+/workers/(dispatch/namespaces/[^/]+/)?scripts/[^/]+/versions/?");
+
+    static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 
     /**

@@ -49,7 +49,7 @@ public record Limits(long cpuMs, int memoryMb, int subrequests, long scriptSizeB
 
     /** The largest upload before compression: {@link #UNCOMPRESSED_RATIO} times {@link #scriptSizeBytes}. */
     public long uncompressedScriptBytes() {
-        return scriptSizeBytes > Long.MAX_VALUE / UNCOMPRESSED_RATIO ? Long.MAX_VALUE : scriptSizeBytes * UNCOMPRESSED_RATIO;
+        return scriptSizeBytes > Long.MAX_VALUE / UNCOMPRESSED_RATIO / 4 ? Long.MAX_VALUE / 4 : scriptSizeBytes * UNCOMPRESSED_RATIO;
     }
 
     public static Limits defaults() {

@@ -135,13 +135,16 @@ public final class Scripts {
         if (raw <= limits.scriptSizeBytes()) {
             return Optional.empty();
         }
+        // Compressed no further than the limit: past it the upload is refused whatever the rest makes.
         long compressed = 0;
         for (byte[] part : parts) {
-            compressed += GzipSize.of(part);
+            compressed += GzipSize.of(part, limits.scriptSizeBytes() - compressed + 1);
+            if (compressed > limits.scriptSizeBytes()) {
+                return Optional.of("over " + limits.scriptSizeBytes() + " bytes after gzip compression (" + raw
+                        + " before); the limit is " + limits.scriptSizeBytes() + " bytes after compression");
+            }
         }
-        return compressed <= limits.scriptSizeBytes() ? Optional.empty()
-                : Optional.of(compressed + " bytes after gzip compression (" + raw + " before); the limit is "
-                        + limits.scriptSizeBytes() + " bytes after compression");
+        return Optional.empty();
     }
 
     /**

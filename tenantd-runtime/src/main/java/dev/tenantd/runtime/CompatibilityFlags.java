@@ -71,6 +71,11 @@ public final class CompatibilityFlags {
                 LocalDate.of(2023, 8, 1)));
         TABLE.put(WEBSOCKET_STANDARD_BINARY_TYPE, new Flag(WEBSOCKET_STANDARD_BINARY_TYPE,
                 "no_" + WEBSOCKET_STANDARD_BINARY_TYPE, LocalDate.of(2026, 3, 17)));
+        // A Request's cache option: 'no-store' from 2024-11-11 (before, any value is refused as not
+        // implemented), 'no-cache' too from 2025-08-07.
+        TABLE.put("cache_option_enabled", new Flag("cache_option_enabled", "cache_option_disabled", LocalDate.of(2024, 11, 11)));
+        TABLE.put("cache_no_cache_enabled", new Flag("cache_no_cache_enabled", "cache_no_cache_disabled", NEVER,
+                List.of(new Implied("cache_option_enabled", LocalDate.of(2025, 8, 7)))));
         TABLE.put(NODEJS_COMPAT, new Flag(NODEJS_COMPAT, "no_nodejs_compat", NEVER));
         TABLE.put("nodejs_als", new Flag("nodejs_als", "no_nodejs_als", NEVER));
         byNodeCompat("nodejs_compat_v2", "no_nodejs_compat_v2", "2024-09-23");

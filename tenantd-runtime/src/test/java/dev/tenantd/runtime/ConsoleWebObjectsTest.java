@@ -60,4 +60,35 @@ class ConsoleWebObjectsTest {
         assertThat(text(get(w, "http://x/"))).isEqualTo("ok");
         assertThat(host.logs.stream().map(LogLine::message).toList()).containsExactly("Headers { own: 1 }");
     }
+
+    @Test
+    void logging_a_request_leaves_its_streamed_body_unread_for_a_pass_through() {
+        Engines.RecordingHost host = new Engines.RecordingHost();
+        Worker w = load(Engines.module("""
+                export default { fetch(request, env, ctx) {
+                  ctx.passThroughOnException();
+                  console.log(request);
+                  throw new Error('handled by the origin');
+                } };"""), host);
+        BodyStream body = new BodyStream() {
+            private boolean given;
+
+            @Override
+            public java.util.concurrent.CompletableFuture<java.util.Optional<byte[]>> read() {
+                java.util.Optional<byte[]> chunk = given ? java.util.Optional.empty()
+                        : java.util.Optional.of("payload".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                given = true;
+                return java.util.concurrent.CompletableFuture.completedFuture(chunk);
+            }
+
+            @Override
+            public void cancel() {
+            }
+        };
+        WorkerResponse response = get(w.fetch(WorkerRequest.streamed("POST", "http://origin.test/a", List.of(), body, "")));
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(host.fetched).hasSize(1);
+        assertThat(host.logs.get(0).message()).startsWith("Request { method: \"POST\", url: \"http://origin.test/a\"")
+                .contains("body: ReadableStream {}");
+    }
 }

@@ -73,4 +73,16 @@ class WasmModulesTest {
         assertThat(up.status()).isEqualTo(400);
         assertThat(up.body()).contains("bad.wasm").contains("could not be compiled as WebAssembly");
     }
+
+    @Test
+    void a_service_worker_upload_cannot_carry_a_webassembly_module() {
+        TestServer.Multipart body = new TestServer.Multipart()
+                .json("metadata", "{\"body_part\":\"worker.js\"}")
+                .file("worker.js", "worker.js", "application/javascript",
+                        "addEventListener('fetch', (e) => e.respondWith(new Response('sw')));")
+                .file("add.wasm", "add.wasm", "application/wasm", ADD);
+        TestServer.Reply up = t.putMultipart(t.accountApi("/workers/scripts/wasm-sw"), body);
+        assertThat(up.status()).isEqualTo(400);
+        assertThat(up.body()).contains("only ES module workers can import");
+    }
 }

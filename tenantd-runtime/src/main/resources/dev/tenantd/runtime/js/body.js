@@ -473,10 +473,16 @@ class Request {
       this.#cache = inputRequest.#cache;
     }
     if (initCache !== undefined) {
-      // Workers take 'no-store' (no cache in front of this platform's fetch() to skip) and refuse
-      // the other modes rather than ignore them.
+      // As Workers by compatibility date: the option is refused before cache_option_enabled; then
+      // 'no-store' (and 'no-cache' with cache_no_cache_enabled) is taken, with no cache in front of
+      // this platform's fetch() to skip, and the other modes are refused rather than ignored.
+      if (worker_flags.cache_option_enabled !== true) {
+        throw new TypeError("The 'cache' field on 'RequestInitializerDict' is not implemented.");
+      }
       const cache = webIdlToString(initCache, what);
-      if (cache !== 'no-store') throw new TypeError(`Unsupported cache mode: ${cache}`);
+      if (cache !== 'no-store' && (cache !== 'no-cache' || worker_flags.cache_no_cache_enabled !== true)) {
+        throw new TypeError(`Unsupported cache mode: ${cache}`);
+      }
       this.#cache = cache;
     }
     if (initCf !== undefined) this.#cf = initCf;

@@ -17,6 +17,8 @@ function inspect_getter(proto, name) {
   return descriptor !== undefined && typeof descriptor.get === 'function' ? uncurryThis(descriptor.get) : null;
 }
 
+// `body` is read from the object's own state, not its getter: reading the getter makes the
+// stream, and a request whose body was made that way cannot be passed through unread.
 const inspect_fields = {
   Request: ['method', 'url', 'headers', 'redirect', 'cf', 'body', 'bodyUsed'],
   Response: ['status', 'statusText', 'ok', 'redirected', 'url', 'headers', 'body', 'bodyUsed'],
@@ -25,6 +27,14 @@ const inspect_fields = {
 };
 
 const inspect_classes = { Request, Response, Blob, File };
+// Taken when the part loads; a worker that replaced it gets its replacement, in its own log.
+const inspect_decodeURIComponent = globalThis.decodeURIComponent;
+
+// What a body that is there shows as (its stream is made only when the worker asks for it).
+const inspect_stream = ObjectCreate(ObjectCreate(null, {
+  constructor: { value: class ReadableStream {} },
+  [SymbolToStringTag]: { value: 'ReadableStream' },
+}));
 
 // name -> [[field, getter], ...], the getters taken when the part loads.
 const inspect_readers = new SafeMap();
@@ -34,6 +44,15 @@ for (let n = 0; n < inspect_names.length; n++) {
   const list = [];
   const fields = inspect_fields[name];
   for (let i = 0; i < fields.length; i++) {
+    if (fields[i] === 'body') {
+      const bodyOf = name === 'Request' ? body_ofRequest : body_ofResponse;
+      list[list.length] = ['body', (value) => {
+        const body = bodyOf(value);
+        if (body === undefined) throw new TypeError('not a body');
+        return body.source === null ? null : inspect_stream;
+      }];
+      continue;
+    }
     let proto = inspect_classes[name].prototype;
     let get = null;
     while (get === null && proto !== null) {
@@ -89,7 +108,7 @@ function inspect_formPairs(serialized) {
 function inspect_formDecode(text) {
   let plain = '';
   for (let i = 0; i < text.length; i++) plain += text[i] === '+' ? ' ' : text[i];
-  return decodeURIComponent(plain);
+  return inspect_decodeURIComponent(plain);
 }
 
 function inspect_web(value, tag, render) {

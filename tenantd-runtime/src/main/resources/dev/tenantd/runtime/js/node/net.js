@@ -72,6 +72,7 @@ function node_netFinish(net) {
         throw node_error(RangeError, 'ERR_SOCKET_BAD_PORT', `Port should be >= 0 and < 65536. Received ${String(options.port)}.`);
       }
       if (this.#socket !== null) throw node_error(Error, 'ERR_SOCKET_CONNECTING', 'Socket is already connecting');
+      if (this.destroyed) return this;
       const host = options.host === undefined || options.host === null || options.host === '' ? 'localhost'
         : `${options.host}`;
       if (typeof listener === 'function') this.once('connect', listener);
@@ -88,6 +89,7 @@ function node_netFinish(net) {
       this.#socket = socket;
       this.encrypted = options.secureTransport === 'on';
       PromisePrototypeThen(socket.opened, () => {
+        // Destroyed while it connected: _destroy closed it.
         if (this.destroyed) return;
         this.connecting = false;
         this.remoteAddress = host;
@@ -102,7 +104,7 @@ function node_netFinish(net) {
         if (this.#reading) this.#pump();
       }, (error) => {
         this.connecting = false;
-        this.destroy(node_netError(error, host, port));
+        this.destroy(node_netError(error, host, port, 'connect'));
       });
       return this;
     }
@@ -129,7 +131,7 @@ function node_netFinish(net) {
           this.#reading = this.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
         }
       } catch (error) {
-        this.destroy(node_netError(error, this.remoteAddress, this.remotePort));
+        this.destroy(node_netError(error, this.remoteAddress, this.remotePort, 'read'));
       } finally {
         this.#pumping = false;
       }
@@ -143,7 +145,7 @@ function node_netFinish(net) {
         this._bytesWritten += bytes.byteLength;
         this.#touch();
         PromisePrototypeThen(this.#writer.write(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
-          () => callback(), (error) => callback(node_netError(error, this.remoteAddress, this.remotePort)));
+          () => callback(), (error) => callback(node_netError(error, this.remoteAddress, this.remotePort, 'write')));
       };
       if (this.#writer !== null) send();
       else this.once('connect', send);
@@ -249,15 +251,15 @@ function node_tlsFinish(tls) {
   };
 }
 
-// A failed connection as Node reports one: an Error with a code (ECONNREFUSED when the
-// connection could not be made), naming the address.
-function node_netError(error, host, port) {
+// A failed connection as Node reports one: an Error with a code, ECONNREFUSED when the
+// connection could not be made (`syscall` connect) and ECONNRESET when an open one broke
+// (read or write), naming the address.
+function node_netError(error, host, port, syscall) {
   if (error !== null && typeof error === 'object' && typeof error.code === 'string') return error;
   const message = error !== null && typeof error === 'object' ? `${error.message}` : `${error}`;
   const failure = new Error(`${message}${host !== undefined ? ` (${host}:${port})` : ''}`);
-  failure.code = RegExpPrototypeExec(/refused|not permitted|could not be made|connect/i, message) !== null ? 'ECONNREFUSED'
-    : 'ECONNRESET';
-  failure.syscall = 'connect';
+  failure.code = syscall === 'connect' ? 'ECONNREFUSED' : 'ECONNRESET';
+  failure.syscall = syscall;
   failure.address = host;
   failure.port = port;
   failure.cause = error;
