@@ -887,7 +887,6 @@ public final class ControlApi {
                 case TEXT -> "text/plain";
                 case DATA -> "application/octet-stream";
                 case JSON -> "application/json";
-                case COMPILED_WASM -> "application/wasm";
             };
             out.appendString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + m.name()
                     + "\"; filename=\"" + m.name() + "\"\r\nContent-Type: " + type + "\r\n\r\n");

@@ -220,29 +220,16 @@ final class UploadParser {
             case "text/plain" -> ModuleType.TEXT;
             case "application/octet-stream" -> ModuleType.DATA;
             case "application/json" -> ModuleType.JSON;
-            case "application/wasm" -> wasm(name, modules);
+            case "application/wasm" -> throw new ApiError(400, 10021,
+                    "not supported by tenantd: WebAssembly modules (part '" + name + "')");
             default -> {
                 if (name.endsWith(".js") || name.endsWith(".mjs")) {
                     yield modules ? ModuleType.ES_MODULE : ModuleType.SERVICE_WORKER;
                 }
-                if (name.endsWith(".wasm")) {
-                    yield wasm(name, modules);
-                }
                 throw new ApiError(400, 10021, "Part '" + name + "' has an unknown content type '" + contentType
-                        + "': use application/javascript+module, text/plain, application/octet-stream, application/json "
-                        + "or application/wasm.");
+                        + "': use application/javascript+module, text/plain, application/octet-stream or application/json.");
             }
         };
-    }
-
-    /** A WebAssembly module is imported by an ES module; a service-worker script could never reach it. */
-    private static ModuleType wasm(String name, boolean modules) {
-        if (!modules) {
-            throw new ApiError(400, 10021, "Part '" + name + "' is a WebAssembly module, which only ES module workers "
-                    + "can import (import mod from './" + name + "'); service-worker scripts' wasm_module bindings are "
-                    + "not supported.");
-        }
-        return ModuleType.COMPILED_WASM;
     }
 
     static String text(JsonNode node, String field) {

@@ -241,12 +241,8 @@ public final class JsEngine implements AutoCloseable {
                     .setIcuDataFile(icuDataFile)
                     .setMaxHeapSize(options.heapLimitMb())
                     .setMaxOldSpaceSize(options.heapLimitMb())
-                    // Uploaded WebAssembly modules: one memory at most the memory limit; functions
-                    // compiled when first called, and the optimizing compiler's work (on the
-                    // engine's threads, outside any turn's CPU time) on one background task at a time.
                     .setCustomFlags("--disallow-code-generation-from-strings --no-harmony-temporal --wasm-max-mem-pages="
-                            + (options.heapLimitMb() * 16) + " --wasm-lazy-compilation --wasm-num-compilation-tasks=1 "
-                            + System.getProperty("tenantd.v8.flags", ""));
+                            + (options.heapLimitMb() * 16) + " " + System.getProperty("tenantd.v8.flags", ""));
             V8Native.host();
             v8ConfiguredWith = options;
         }

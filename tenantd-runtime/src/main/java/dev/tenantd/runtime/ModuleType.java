@@ -11,10 +11,5 @@ public enum ModuleType {
     /** Imported as an ArrayBuffer (the default export). */
     DATA,
     /** Imported as the parsed JSON value (the default export). */
-    JSON,
-    /**
-     * Imported as a {@code WebAssembly.Module} compiled from the uploaded bytes (the default
-     * export), for {@code WebAssembly.instantiate(module, imports)} or {@code new WebAssembly.Instance}.
-     */
-    COMPILED_WASM
+    JSON
 }

@@ -221,16 +221,6 @@ final class ScriptLoader {
                 yield synthetic(name, buffer);
             }
             case JSON -> synthetic(name, entry.invoke("parseJson", runtime.createV8ValueString(utf8(module.content()))));
-            case COMPILED_WASM -> {
-                V8ValueArrayBuffer bytes = runtime.createV8ValueArrayBuffer(module.content().length);
-                bytes.fromBytes(module.content());
-                try {
-                    yield synthetic(name, entry.invoke("compileWasm", bytes));
-                } catch (BaseJavetScriptingException e) {
-                    throw new ScriptException("module \"" + name + "\" could not be compiled as WebAssembly: "
-                            + e.getScriptingError().getMessage());
-                }
-            }
         };
         modules.put(name, compiled);
         uncompiled.remove(name);

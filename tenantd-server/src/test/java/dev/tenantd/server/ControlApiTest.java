@@ -176,6 +176,17 @@ class ControlApiTest {
     }
 
     @Test
+    void a_webassembly_module_part_is_refused_with_what_is_not_supported() {
+        TestServer.Multipart body = new TestServer.Multipart()
+                .json("metadata", "{\"main_module\":\"index.js\"}")
+                .file("index.js", "index.js", "application/javascript+module",
+                        "import mod from './add.wasm'; export default { fetch() { return new Response(String(mod)); } };")
+                .file("./add.wasm", "./add.wasm", "application/wasm", new byte[] {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00});
+        TestServer.Reply up = t.putMultipart(t.accountApi(NS + "/prod/scripts/wasm"), body);
+        assertRefused(up, 400, 10021, "not supported by tenantd: WebAssembly modules (part 'add.wasm')");
+    }
+
+    @Test
     void a_first_upload_is_created_and_modified_at_one_moment() {
         for (int i = 0; i < 5; i++) {
             TestServer.Reply up = t.putJs(t.accountApi(NS + "/prod/scripts/fresh-" + i),

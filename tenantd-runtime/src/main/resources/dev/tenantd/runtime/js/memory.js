@@ -15,7 +15,6 @@
 //   memory_measured(bytes)            the host measured what the isolate holds (the engine's
 //                                     statistics leave out WebAssembly memory, added here)
 //   memory_fromHost(arrayBuffer)      the Uint8Array over bytes the host made
-//   memory_countWasmCode(bytes)       an uploaded WebAssembly module's code is about to be made
 // It replaces the allocating constructors and methods on the global object before any
 // other file or any worker code runs.
 
@@ -60,8 +59,7 @@ const memory_countedBytes = 16 * 1024;
 // The host is told of growth in steps of this size, so that it measures again.
 const memory_reportStep = 4 * 1024 * 1024;
 let memory_limit = Infinity;
-let memory_held = 0; // what the host last measured, with what it leaves out (below)
-let memory_heapBytes = 0; // what the engine measured
+let memory_held = 0; // what the host last measured
 let memory_since = 0; // allocated since then
 let memory_reported = 0;
 
@@ -70,8 +68,7 @@ function memory_startCounting(limitBytes) {
 }
 
 function memory_measured(bytes) {
-  memory_heapBytes = bytes;
-  memory_outsideMeasured();
+  memory_held = bytes + memory_trackedBytes(memory_wasmMemories) + memory_trackedBytes(memory_sharedBuffers);
   memory_since = 0;
   memory_reported = 0;
 }
@@ -110,16 +107,6 @@ function memory_trackedBytes(tracker) {
   return total;
 }
 
-// The machine code the engine makes of an uploaded WebAssembly module lies outside its heap
-// statistics: each module counts an estimate (a few times its size) for the isolate's life.
-let memory_wasmCode = 0;
-
-function memory_countWasmCode(bytes) {
-  memory_request(bytes, true);
-  memory_wasmCode += bytes;
-  memory_held += bytes;
-}
-
 // WebAssembly memories.
 let memory_wasmBuffer;
 const memory_wasmMemories = memory_tracker((memory) => {
@@ -129,52 +116,8 @@ const memory_wasmMemories = memory_tracker((memory) => {
     : memory_apply(memory_arrayBufferByteLength, buffer, []);
 });
 
-function memory_tooManyMemories() {
-  return new RangeError(`WebAssembly.Memory(): a worker may hold at most ${memory_MAX_WASM_MEMORIES} WebAssembly `
-    + 'memories at once (those of its module instances included)');
-}
-
-// Memories kept track of, once each (a module's memory exported under two names, or made
-// here, imported by a module and exported again, counts once).
-const memory_wasmTracked = new SafeWeakSet();
-// Once a worker has WebAssembly code (an uploaded module), at most this many WebAssembly
-// memories live in its isolate at once: code in a module grows its memories itself
-// (memory.grow), which is counted only when the isolate's memory is next measured (at the next
-// turn, allocation check or instantiation); within one turn each memory can grow to the memory
-// limit (the engine's per-memory maximum), so this bounds what a turn can take before that.
-const memory_MAX_WASM_MEMORIES = 4;
-
 function memory_wasmMade(memory) {
-  if (memory_wasmTracked.has(memory)) return;
-  memory_wasmTracked.add(memory);
   memory_track(memory_wasmMemories, memory);
-}
-
-// Whether another memory may be made: counts the live ones (at their size now).
-function memory_wasmRoom() {
-  if (memory_wasmCode === 0) return true;
-  memory_outsideMeasured();
-  if (memory_wasmMemories.count < memory_MAX_WASM_MEMORIES) return true;
-  // Those let go of may not have been collected yet.
-  const measured = host.collectGarbage();
-  if (measured >= 0) memory_measured(measured);
-  return memory_wasmMemories.count < memory_MAX_WASM_MEMORIES;
-}
-
-// Memory a module instance holds that no memory object shows (a memory it defines and does not
-// export): counted at a fixed size for as long as the instance lives.
-const memory_wasmFixedBytes = new SafeWeakMap();
-const memory_wasmFixed = memory_tracker((instance) => memory_wasmFixedBytes.get(instance) ?? 0);
-
-function memory_wasmHolds(instance, bytes) {
-  memory_wasmFixedBytes.set(instance, bytes);
-  memory_track(memory_wasmFixed, instance);
-}
-
-// What the engine's statistics leave out, at its size now, over the last measure of the heap.
-function memory_outsideMeasured() {
-  memory_held = memory_heapBytes + memory_trackedBytes(memory_wasmMemories) + memory_trackedBytes(memory_sharedBuffers)
-    + memory_trackedBytes(memory_wasmFixed) + memory_wasmCode;
 }
 
 // SharedArrayBuffers, counted whatever their size.
@@ -190,10 +133,9 @@ function memory_sharedMade(buffer) {
 // Makes room for `bytes` more, or ends the invocation. Allocations under the counted size
 // are let through unless `always` (memory the engine's statistics will never show).
 function memory_request(bytes, always = false) {
-  if (!(bytes >= (always ? 0 : memory_countedBytes))) return;
-  // WebAssembly memories grow by their modules' code too: counted at their size now.
-  if (memory_wasmMemories.count > 0) memory_outsideMeasured();
-  if (memory_held + memory_since + memory_intl + bytes <= memory_limit) return;
+  if (!(bytes >= (always ? 0 : memory_countedBytes)) || memory_held + memory_since + memory_intl + bytes <= memory_limit) {
+    return;
+  }
   // The host collects garbage and measures what the isolate holds after it; that measure
   // replaces the count (which may have included garbage of earlier requests). Without a
   // measure (the invocation is being ended already) the count stands.
@@ -419,7 +361,6 @@ if (typeof WebAssembly === 'object') {
         const value = given[keys[i]];
         if (value !== undefined) descriptor[keys[i]] = value;
       }
-      if (!memory_wasmRoom()) throw memory_tooManyMemories();
       let bytes = 0;
       if (typeof descriptor.initial === 'bigint') {
         bytes = Number(descriptor.initial) * wasmPage;

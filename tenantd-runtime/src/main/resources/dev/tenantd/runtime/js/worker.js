@@ -329,10 +329,6 @@ const entryPoints = {
       : "No event handlers were registered. This script does nothing. (Call addEventListener('fetch', ...))";
   },
 
-  // An uploaded WebAssembly module (the default export of its module).
-  compileWasm(bytes) {
-    return webassembly_compileUploaded(bytes);
-  },
   parseJson(text) {
     return JSONParse(text);
   },
