@@ -112,4 +112,25 @@ class NodeNetTest {
             assertThat(host.connected).containsExactly("localhost:" + server.port() + " ON");
         }
     }
+
+    @Test
+    void connecting_a_destroyed_socket_opens_nothing_and_says_so() throws Exception {
+        try (SocketsTest.Server server = new SocketsTest.Server(SocketsTest::echo)) {
+            SocketsTest.SocketHost host = new SocketsTest.SocketHost();
+            Worker w = load(host, """
+                    import net from 'node:net';
+                    export default { async fetch(request) {
+                      const port = Number(new URL(request.url).searchParams.get('port'));
+                      const socket = new net.Socket();
+                      socket.destroy();
+                      const code = await new Promise((resolve) => {
+                        socket.on('error', (e) => resolve(e.code));
+                        socket.connect(port, '127.0.0.1');
+                      });
+                      return new Response(code);
+                    } };""");
+            assertThat(call(w, "/?port=" + server.port())).isEqualTo("ERR_SOCKET_CLOSED");
+            assertThat(host.connected).isEmpty();
+        }
+    }
 }

@@ -72,7 +72,12 @@ function node_netFinish(net) {
         throw node_error(RangeError, 'ERR_SOCKET_BAD_PORT', `Port should be >= 0 and < 65536. Received ${String(options.port)}.`);
       }
       if (this.#socket !== null) throw node_error(Error, 'ERR_SOCKET_CONNECTING', 'Socket is already connecting');
-      if (this.destroyed) return this;
+      if (this.destroyed) {
+        // (Node would open a new connection on the old socket; this one stays closed, and says so.)
+        node_require('process').nextTick(() => this.emit('error',
+          node_error(Error, 'ERR_SOCKET_CLOSED', 'Socket is closed: make a new net.Socket to connect again')));
+        return this;
+      }
       const host = options.host === undefined || options.host === null || options.host === '' ? 'localhost'
         : `${options.host}`;
       if (typeof listener === 'function') this.once('connect', listener);
