@@ -112,6 +112,11 @@ public final class ApiError extends TenantdException {
         return new ApiError(404, 7000, "No route for that URI: " + method + " " + path);
     }
 
+    public static ApiError assetBodyTooLarge(long limit) {
+        return new ApiError(413, 10027, "The asset upload is larger than " + limit + " bytes: one asset file of at most "
+                + "25 MiB, base64 encoded, is sent per request.");
+    }
+
     public static ApiError bodyTooLarge(long scriptSizeBytes) {
         return new ApiError(413, 10027, "The request body is larger than the " + scriptSizeBytes
                 + "-byte script size limit, the most any request to the API but a script upload may carry.");

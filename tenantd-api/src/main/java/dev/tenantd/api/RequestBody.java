@@ -123,8 +123,20 @@ final class RequestBody {
                 ApiError.uploadTooLarge(uncompressedBytes, scriptSizeBytes), drainLimit, budget);
         Handler<RoutingContext> other = reader(saturatedAdd(scriptSizeBytes, FRAMING_BYTES),
                 ApiError.bodyTooLarge(scriptSizeBytes), drainLimit, budget);
-        return ctx -> (isScriptUpload(ctx.request()) ? upload : other).handle(ctx);
+        // One asset file per request (the session's buckets hold one hash each), base64 encoded as wrangler sends it.
+        long assetBytes = saturatedAdd(Math.max(scriptSizeBytes, (dev.tenantd.platform.Assets.MAX_FILE_BYTES + 2) / 3 * 4),
+                FRAMING_BYTES);
+        Handler<RoutingContext> asset = reader(assetBytes, ApiError.assetBodyTooLarge(assetBytes), drainLimit, budget);
+        return ctx -> (isScriptUpload(ctx.request()) ? upload : isAssetUpload(ctx.request()) ? asset : other).handle(ctx);
     }
+
+    /** The upload of asset files with a session's token: {@code POST .../workers/assets/upload}. */
+    static boolean isAssetUpload(HttpServerRequest request) {
+        return request.method() == io.vertx.core.http.HttpMethod.POST && ASSET_UPLOAD.matcher(request.path()).matches();
+    }
+
+    private static final java.util.regex.Pattern ASSET_UPLOAD = java.util.regex.Pattern.compile(
+            "/client/v4/accounts/[^/]+/workers/assets/upload/?");
 
     /**
      * The requests that carry a script's modules, which may be {@link dev.tenantd.platform.Limits#UNCOMPRESSED_RATIO}

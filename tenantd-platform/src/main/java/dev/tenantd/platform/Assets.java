@@ -38,6 +38,8 @@ public final class Assets {
     public static final int MAX_FILES = 100_000;
     /** The longest path of a file. */
     public static final int MAX_PATH_CHARS = 1_024;
+    /** The largest asset file, as on Workers (25 MiB); the upload session gives each file a request of its own. */
+    public static final long MAX_FILE_BYTES = 25L * 1024 * 1024;
     /** Upload sessions an account may have at once, finished or not (each is kept an hour). */
     public static final int MAX_SESSIONS = 1_000;
     /** Files the manifests of an account's sessions may name together: what the sessions hold in memory. */
@@ -119,6 +121,10 @@ public final class Assets {
             if (!hash.matches("[0-9a-f]{32}") || !file.path("size").canConvertToLong() || file.path("size").asLong() < 0) {
                 throw new PlatformException(Problem.INVALID_REQUEST, "Asset '" + path
                         + "' needs a 'hash' of 32 lower-case hex digits and a 'size' in bytes.");
+            }
+            if (file.path("size").asLong() > MAX_FILE_BYTES) {
+                throw new PlatformException(Problem.INVALID_REQUEST, "Asset '" + path + "' is " + file.path("size").asLong()
+                        + " bytes; an asset file may be at most " + MAX_FILE_BYTES + " bytes (25 MiB).");
             }
             // Only what is checked is kept: a manifest's other fields could be megabytes per
             // file, held for the session's hour.

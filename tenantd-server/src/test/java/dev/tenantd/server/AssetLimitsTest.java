@@ -50,4 +50,24 @@ class AssetLimitsTest {
             assertThat(refused.message()).contains(Assets.MAX_SESSION_FILES + " files are kept at once");
         }
     }
+
+    @Test
+    void an_asset_file_may_be_25_mib_and_its_upload_is_not_held_to_the_script_size_limit() {
+        // A script size limit of 1 MB: a 3 MB asset (4 MB base64) still goes up, as wrangler sends it.
+        try (TestServer t = new TestServer(dir, List.of(), 1024 * 1024)) {
+            assertThat(t.putModule(t.accountApi("/workers/scripts/big-site"), "{\"main_module\":\"w.js\"}", "w.js",
+                    "export default { fetch() { return new Response('w'); } };").status()).isEqualTo(200);
+            String url = t.accountApi("/workers/scripts/big-site/assets-upload-session");
+            TestServer.Reply tooLarge = t.postJson(url, "{\"manifest\":{\"/movie.mp4\":{\"hash\":\""
+                    + String.format("%032x", 7) + "\",\"size\":" + (Assets.MAX_FILE_BYTES + 1) + "}}}");
+            assertThat(tooLarge.status()).isEqualTo(400);
+            assertThat(tooLarge.message()).contains("at most " + Assets.MAX_FILE_BYTES + " bytes (25 MiB)");
+
+            String hash = String.format("%032x", 8);
+            String content = "a".repeat(3 * 1024 * 1024);
+            TestServer.Reply session = t.assetSession("big-site", "/big.txt", hash, content.length());
+            String jwt = session.json().path("result").path("jwt").asText();
+            assertThat(t.uploadAsset(jwt, hash, content)).isNotEmpty();
+        }
+    }
 }
