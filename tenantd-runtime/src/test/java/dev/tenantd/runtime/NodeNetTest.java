@@ -77,6 +77,8 @@ class NodeNetTest {
                       socket.end(new Uint8Array(1234));
                       const chunks = [];
                       for await (const chunk of socket) chunks.push(chunk);
+                      // Both sides over, the socket closes (its 'close' may come a tick after the last chunk).
+                      await new Promise((resolve) => (socket.closed ? resolve() : socket.once('close', resolve)));
                       return new Response(Buffer.concat(chunks).toString() + ' ' + socket.destroyed);
                     } };""");
             assertThat(call(w, "/?port=" + server.port())).isEqualTo("got 1234 bytes true");
