@@ -20,17 +20,7 @@ function fetch_headersString(flat) {
 }
 
 function fetch_splitHeaders(joined) {
-  const out = [];
-  if (joined === '') return out;
-  let from = 0;
-  for (;;) {
-    const at = StringPrototypeIndexOf(joined, '\0', from);
-    if (at < 0) break;
-    out[out.length] = StringPrototypeSlice(joined, from, at);
-    from = at + 1;
-  }
-  out[out.length] = StringPrototypeSlice(joined, from);
-  return out;
+  return joined === '' ? [] : stringSplit(joined, '\0');
 }
 
 function fetch_hasHeader(flat, name) {

@@ -90,17 +90,11 @@ function inspect_pairs(tag, pairs, render, count) {
 function inspect_formPairs(serialized) {
   const pairs = [];
   if (serialized === '') return pairs;
-  let from = 0;
-  for (;;) {
-    const end = StringPrototypeIndexOf(serialized, '&', from);
-    const piece = StringPrototypeSlice(serialized, from, end < 0 ? serialized.length : end);
-    const eq = StringPrototypeIndexOf(piece, '=');
-    const name = eq < 0 ? piece : StringPrototypeSlice(piece, 0, eq);
-    const val = eq < 0 ? '' : StringPrototypeSlice(piece, eq + 1);
-    pairs[pairs.length] = inspect_formDecode(name);
-    pairs[pairs.length] = inspect_formDecode(val);
-    if (end < 0) break;
-    from = end + 1;
+  const pieces = stringSplit(serialized, '&');
+  for (let i = 0; i < pieces.length; i++) {
+    const eq = StringPrototypeIndexOf(pieces[i], '=');
+    pairs[pairs.length] = inspect_formDecode(eq < 0 ? pieces[i] : StringPrototypeSlice(pieces[i], 0, eq));
+    pairs[pairs.length] = inspect_formDecode(eq < 0 ? '' : StringPrototypeSlice(pieces[i], eq + 1));
   }
   return pairs;
 }

@@ -183,6 +183,21 @@ function viewBytes(view) {
     DataViewPrototypeGetByteLength(view));
 }
 
+// `text` split at every `separator` (String.prototype.split would look up Symbol.split, which
+// a worker can define).
+function stringSplit(text, separator) {
+  const out = [];
+  let from = 0;
+  for (;;) {
+    const at = StringPrototypeIndexOf(text, separator, from);
+    if (at < 0) break;
+    out[out.length] = StringPrototypeSlice(text, from, at);
+    from = at + separator.length;
+  }
+  out[out.length] = StringPrototypeSlice(text, from);
+  return out;
+}
+
 // A view of bytes[start..end) sharing its memory (subarray, without its species look-up).
 function bytesView(bytes, start, end) {
   return new Uint8Array(TypedArrayPrototypeGetBuffer(bytes), TypedArrayPrototypeGetByteOffset(bytes) + start, end - start);

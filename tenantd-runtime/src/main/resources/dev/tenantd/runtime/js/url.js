@@ -88,20 +88,6 @@ let urlPatternComponents;
     return count;
   }
 
-  // `str` split at every `separator` (a one-character string).
-  function url_split(str, separator) {
-    const out = [];
-    let from = 0;
-    for (;;) {
-      const at = StringPrototypeIndexOf(str, separator, from);
-      if (at < 0) break;
-      out[out.length] = StringPrototypeSlice(str, from, at);
-      from = at + 1;
-    }
-    out[out.length] = StringPrototypeSlice(str, from);
-    return out;
-  }
-
   // `str` with every character that `map(code)` answers for replaced by that answer
   // (a string), the others kept.
   function url_mapChars(str, map) {
@@ -280,7 +266,7 @@ let urlPatternComponents;
   function url_formParse(input) {
     const list = [];
     if (input === '') return list;
-    const sequences = url_split(input, '&');
+    const sequences = stringSplit(input, '&');
     for (let i = 0; i < sequences.length; i++) {
       const sequence = sequences[i];
       if (sequence === '') continue;
@@ -346,7 +332,7 @@ let urlPatternComponents;
   const url_OCTAL = /^[0-7]+$/;
 
   function url_endsInANumber(input) {
-    const parts = url_split(input, '.');
+    const parts = stringSplit(input, '.');
     if (parts[parts.length - 1] === '') {
       if (parts.length === 1) return false;
       parts.length--;
@@ -357,7 +343,7 @@ let urlPatternComponents;
   }
 
   function url_parseIPv4(input) {
-    const parts = url_split(input, '.');
+    const parts = stringSplit(input, '.');
     if (parts[parts.length - 1] === '' && parts.length > 1) parts.length--;
     if (parts.length > 4) return null;
     const numbers = [];

@@ -265,7 +265,7 @@ node_define('diagnostics_channel', () => {
 // optional zone ("%eth0").
 function node_isIPv4(input) {
   const text = `${input}`;
-  const parts = node_splitText(text, '.');
+  const parts = stringSplit(text, '.');
   if (parts.length !== 4) return false;
   for (let i = 0; i < 4; i++) {
     const part = parts[i];
@@ -293,7 +293,7 @@ function node_isIPv6(input) {
   let groups = 0;
   for (let h = 0; h < halves.length; h++) {
     if (halves[h] === '') continue;
-    const pieces = node_splitText(halves[h], ':');
+    const pieces = stringSplit(halves[h], ':');
     for (let i = 0; i < pieces.length; i++) {
       const piece = pieces[i];
       if (h === halves.length - 1 && i === pieces.length - 1 && StringPrototypeIncludes(piece, '.')) {
@@ -307,19 +307,4 @@ function node_isIPv6(input) {
     }
   }
   return gap < 0 ? groups === 8 : groups <= 7;
-}
-
-// text split at every `separator` (String.prototype.split would look up Symbol.split, which
-// a worker can define).
-function node_splitText(text, separator) {
-  const out = [];
-  let from = 0;
-  for (;;) {
-    const at = StringPrototypeIndexOf(text, separator, from);
-    if (at < 0) break;
-    out[out.length] = StringPrototypeSlice(text, from, at);
-    from = at + separator.length;
-  }
-  out[out.length] = StringPrototypeSlice(text, from);
-  return out;
 }
