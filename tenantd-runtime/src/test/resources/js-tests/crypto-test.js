@@ -76,3 +76,28 @@ export function timingSafeEqualComparesBuffersOfTheSameLength() {
   assertThrows(() => new SubtleCrypto(), TypeError);
   assert(crypto.subtle instanceof SubtleCrypto, 'crypto.subtle is a SubtleCrypto');
 }
+
+export function randomBytesAreNeverHandedOutTwice() {
+  const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  const seen = new Set();
+  // 16 bytes at a time, well past several refills of the runtime's block of random bytes.
+  for (let i = 0; i < 1000; i++) seen.add(hex(crypto.getRandomValues(new Uint8Array(16))));
+  assertEquals(seen.size, 1000);
+  const uuids = new Set();
+  for (let i = 0; i < 1000; i++) {
+    const uuid = crypto.randomUUID();
+    assert(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(uuid), uuid);
+    uuids.add(uuid);
+  }
+  assertEquals(uuids.size, 1000);
+  // Sizes on both sides of what is served from the block, and the largest allowed.
+  for (const size of [1, 255, 256, 257, 4096, 65536]) {
+    const a = crypto.getRandomValues(new Uint8Array(size));
+    const b = crypto.getRandomValues(new Uint8Array(size));
+    assertEquals(a.length, size);
+    if (size >= 16) {
+      assert(hex(a) !== hex(b), `two draws of ${size} bytes were equal`);
+      assert(a.some((x) => x !== 0), `${size} random bytes were all zero`);
+    }
+  }
+}

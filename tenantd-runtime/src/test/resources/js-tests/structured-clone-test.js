@@ -236,3 +236,35 @@ export function plainObjectWithToStringTagIsCloned() {
   const c = structuredClone({ [Symbol.toStringTag]: 'Promise', a: 1 });
   assertEquals(c.a, 1);
 }
+
+export function kindsByInternalSlotsNotPrototypes() {
+  // Subclass instances are cloned by their built-in's rules (the clone is of the built-in).
+  class Tally extends Map {}
+  const tally = structuredClone(new Tally([['a', 1]]));
+  assertEquals(Object.getPrototypeOf(tally), Map.prototype);
+  assertEquals(tally.get('a'), 1);
+  class Stamp extends Date {}
+  assertEquals(structuredClone(new Stamp(5)).getTime(), 5);
+  // A built-in moved onto another class's prototype keeps its internal slots.
+  class Plain {}
+  const moved = Object.setPrototypeOf(new Set([7]), Plain.prototype);
+  const movedClone = structuredClone(moved);
+  assert(movedClone instanceof Set);
+  assertEquals(Set.prototype.has.call(movedClone, 7), true);
+  const weak = Object.setPrototypeOf(new WeakMap(), Plain.prototype);
+  assertThrows(() => structuredClone(weak), DOMException, 'DataCloneError');
+  // Errors, arrays and views are recognised whatever their prototype.
+  class AppError extends Error {}
+  const error = structuredClone(new AppError('boom'));
+  assert(error instanceof Error);
+  assertEquals(error.message, 'boom');
+  const list = structuredClone(Object.setPrototypeOf([1, 2], null));
+  assert(Array.isArray(list));
+  assertEquals(list.length, 2);
+  const view = structuredClone(Object.setPrototypeOf(new Uint16Array([3, 4]), Plain.prototype));
+  assertEquals(Object.prototype.toString.call(view), '[object Uint16Array]');
+  assertEquals(view[1], 4);
+  // Plain objects with and without a prototype, nested.
+  const nested = structuredClone({ a: Object.assign(Object.create(null), { b: [new Map([[1, { c: 2 }]])] }) });
+  assertEquals(nested.a.b[0].get(1).c, 2);
+}

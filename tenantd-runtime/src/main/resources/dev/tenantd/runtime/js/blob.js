@@ -8,6 +8,7 @@
 //   blobOfBytes(bytes, type)  a Blob that takes `bytes` (nobody else may hold them)
 let blobBytes;
 let blobType;
+let blobBytes_has;
 
 class Blob {
   #bytes;
@@ -37,6 +38,7 @@ class Blob {
       return blob.#bytes;
     };
     blobType = (blob) => blob.#type;
+    blobBytes_has = (value) => value !== null && typeof value === 'object' && #bytes in value;
   }
 
   get size() {
@@ -211,14 +213,6 @@ function blobOfBytes(bytes, type) {
   return new Blob(blob_token, { bytes, type: blob_normalizeType(type) });
 }
 
-function blobBytes_has(value) {
-  try {
-    blobBytes(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 class File extends Blob {
   #name;

@@ -165,10 +165,7 @@ function body_extract(object, what) {
     if (ArrayBufferIsView(object)) {
       return { source: new body_Source(new Uint8Array(viewBytes(object)), null, null), type: null };
     }
-    if (isArrayBuffer(object)) {
-      return { source: new body_Source(new Uint8Array(new Uint8Array(object)), null, null), type: null };
-    }
-    if (object instanceof FormData) {
+    if (fd_is(object)) {
       const encoded = serializeMultipartFormData(object);
       return {
         source: new body_Source(encoded.bytes, encoded.bytes === null ? encoded.blob : null, null),
@@ -181,6 +178,9 @@ function body_extract(object, what) {
         source: new body_Source(fetchapi_encode(form), null, null),
         type: 'application/x-www-form-urlencoded;charset=UTF-8',
       };
+    }
+    if (isArrayBuffer(object)) {
+      return { source: new body_Source(new Uint8Array(new Uint8Array(object)), null, null), type: null };
     }
   }
   const text = webIdlToString(object, what);

@@ -11,6 +11,7 @@ const console_mapSize = uncurryThis(ObjectGetOwnPropertyDescriptor(Map.prototype
 const console_setSize = uncurryThis(ObjectGetOwnPropertyDescriptor(Set.prototype, 'size').get);
 const console_mapForEach = uncurryThis(Map.prototype.forEach);
 const console_setForEach = uncurryThis(Set.prototype.forEach);
+const console_objectPrototype = Object.prototype;
 const console_errorStack = (value) => {
   try {
     const stack = value.stack;
@@ -76,14 +77,19 @@ function console_render(value, depth, seen) {
       for (let i = 0; i < value.length; i++) out += (i > 0 ? ', ' : '') + console_render(value[i], depth + 1, seen);
       return `[ ${out} ]`;
     }
-    if (console_isMap(value)) {
+    // A plain object (the common case) is not tested for a Map's, Set's or Date's internal
+    // slot: each test throws when the slot is missing, and a caught exception costs
+    // microseconds. (One of those a worker moved onto Object.prototype prints as an object.)
+    const proto = ObjectGetPrototypeOf(value);
+    const plain = proto === null || proto === console_objectPrototype;
+    if (!plain && console_isMap(value)) {
       let out = '';
       console_mapForEach(value, (v, k) => {
         out += `${out === '' ? '' : ', '}${console_render(k, depth + 1, seen)} => ${console_render(v, depth + 1, seen)}`;
       });
       return `Map(${console_mapSize(value)}) { ${out} }`;
     }
-    if (console_isSet(value)) {
+    if (!plain && console_isSet(value)) {
       let out = '';
       console_setForEach(value, (v) => {
         out += `${out === '' ? '' : ', '}${console_render(v, depth + 1, seen)}`;
@@ -96,7 +102,7 @@ function console_render(value, depth, seen) {
       for (let i = 0; i < length && i < 50; i++) out += (i > 0 ? ', ' : '') + value[i];
       return `${TypedArrayPrototypeGetSymbolToStringTag(value)}(${length}) [ ${out}${length > 50 ? ', ...' : ''} ]`;
     }
-    if (console_isDate(value)) return DatePrototypeToISOString(value);
+    if (!plain && console_isDate(value)) return DatePrototypeToISOString(value);
     if (ObjectPrototypeToString(value) === '[object RegExp]') return String(value);
     const href = urlHrefOf(value);
     if (href !== null) return href;

@@ -15,6 +15,7 @@
 
 let fd_appendRaw;
 let fd_listOf;
+let fd_is;
 
 class FormData {
   #list = []; // [name, value, name, value, ...]; value is a string or a File
@@ -110,6 +111,7 @@ class FormData {
       formData.#list.push(name, value);
     };
     fd_listOf = (formData) => formData.#list;
+    fd_is = (value) => value !== null && typeof value === 'object' && #list in value;
   }
 }
 

@@ -233,8 +233,11 @@ let streams_fixedLength;
     }
 
     static {
-      rsRecord = (value) => {
-        if (!isObject(value) || !(#s in value)) throw new TypeError('Illegal invocation');
+      rsRecord = (value, orNull = false) => {
+        if (!isObject(value) || !(#s in value)) {
+          if (orNull) return null;
+          throw new TypeError('Illegal invocation');
+        }
         return value.#s;
       };
     }
@@ -328,12 +331,10 @@ let streams_fixedLength;
   });
   webIdlClass(ReadableStream);
 
+  // A record, or null for a value of another kind (checked without throwing: an exception
+  // made and caught costs more than the rest of most calls that ask).
   function tryRecord(get, value) {
-    try {
-      return get(value);
-    } catch {
-      return null;
-    }
+    return get(value, true);
   }
 
   function convertPipeOptions(options, what) {
@@ -676,8 +677,11 @@ let streams_fixedLength;
     }
 
     static {
-      rbcRecord = (value) => {
-        if (!isObject(value) || !(#c in value)) throw new TypeError('Illegal invocation');
+      rbcRecord = (value, orNull = false) => {
+        if (!isObject(value) || !(#c in value)) {
+          if (orNull) return null;
+          throw new TypeError('Illegal invocation');
+        }
         return value.#c;
       };
     }
@@ -1880,8 +1884,11 @@ let streams_fixedLength;
     }
 
     static {
-      wsRecord = (value) => {
-        if (!isObject(value) || !(#s in value)) throw new TypeError('Illegal invocation');
+      wsRecord = (value, orNull = false) => {
+        if (!isObject(value) || !(#s in value)) {
+          if (orNull) return null;
+          throw new TypeError('Illegal invocation');
+        }
         return value.#s;
       };
     }
@@ -2907,7 +2914,7 @@ let streams_fixedLength;
   const readAllBytes_sabByteLength = typeof SharedArrayBuffer === 'function'
     ? ObjectGetOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get : undefined;
   function readAllBytes_isSharedArrayBuffer(value) {
-    if (readAllBytes_sabByteLength === undefined) return false;
+    if (readAllBytes_sabByteLength === undefined || value === null || typeof value !== 'object') return false;
     try {
       ReflectApply(readAllBytes_sabByteLength, value, []);
       return true;

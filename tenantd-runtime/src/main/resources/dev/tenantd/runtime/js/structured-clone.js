@@ -77,6 +77,45 @@ let structuredClone_deserialize;
   };
 
   const isArrayBuffer = (value) => brand(abByteLength, value);
+
+  // The kind of object `value` is, by its internal slots: one of the kinds cloned by their
+  // own rules, 'Array', 'view', 'Object' (a plain object: its prototype is Object.prototype
+  // or null), or '' (none of these). Each slot test is a call that throws when the slot is
+  // missing, and a caught exception costs microseconds, so arrays, views, errors and plain
+  // objects (the most common values by far) are told apart without them, and an object whose
+  // prototype is a built-in's is tested for that built-in's slot first. A built-in object
+  // a worker moved onto Object.prototype or a null prototype is cloned as a plain object.
+  const slotTests = [
+    ['Boolean', Boolean.prototype, (value) => brand(Boolean.prototype.valueOf, value)],
+    ['Number', Number.prototype, (value) => brand(Number.prototype.valueOf, value)],
+    ['BigInt', BigInt.prototype, (value) => brand(BigInt.prototype.valueOf, value)],
+    ['String', String.prototype, (value) => brand(String.prototype.valueOf, value)],
+    ['Symbol', Symbol.prototype, (value) => brand(Symbol.prototype.valueOf, value)],
+    ['Date', Date.prototype, (value) => brand(Date.prototype.getTime, value)],
+    ['RegExp', RegExp.prototype, (value) => value !== RegExp.prototype && brand(regExpSource, value)],
+    ['ArrayBuffer', ArrayBuffer.prototype, isArrayBuffer],
+    ['SharedArrayBuffer', sabByteLength === null ? null : SharedArrayBuffer.prototype,
+      (value) => sabByteLength !== null && brand(sabByteLength, value)],
+    ['Map', Map.prototype, (value) => brand(mapSize, value)],
+    ['Set', Set.prototype, (value) => brand(setSize, value)],
+  ];
+  const kindOf = (value) => {
+    if (Array.isArray(value)) return 'Array';
+    if (ArrayBufferIsView(value)) return 'view';
+    if (ErrorIsError(value)) return '';
+    const proto = Object.getPrototypeOf(value);
+    if (proto === Object.prototype || proto === null) return 'Object';
+    for (const [kind, prototype, test] of slotTests) {
+      if (prototype === proto) {
+        if (test(value)) return kind;
+        break;
+      }
+    }
+    for (const [kind, , test] of slotTests) {
+      if (test(value)) return kind;
+    }
+    return '';
+  };
   const isDetached = (buffer) => {
     if (abDetached) return abDetached.call(buffer);
     // Without the accessor, only a zero length can mean detached.
@@ -104,23 +143,24 @@ let structuredClone_deserialize;
     if (type === 'function') throw cloneError(`${describe(value)} could not be cloned.`);
 
     let record;
-    if (brand(Boolean.prototype.valueOf, value)) {
+    const kind = kindOf(value);
+    if (kind === 'Boolean') {
       record = { t: 'Boolean', value: Boolean.prototype.valueOf.call(value) };
-    } else if (brand(Number.prototype.valueOf, value)) {
+    } else if (kind === 'Number') {
       record = { t: 'Number', value: Number.prototype.valueOf.call(value) };
-    } else if (brand(BigInt.prototype.valueOf, value)) {
+    } else if (kind === 'BigInt') {
       record = { t: 'BigInt', value: BigInt.prototype.valueOf.call(value) };
-    } else if (brand(String.prototype.valueOf, value)) {
+    } else if (kind === 'String') {
       record = { t: 'String', value: String.prototype.valueOf.call(value) };
-    } else if (brand(Symbol.prototype.valueOf, value)) {
+    } else if (kind === 'Symbol') {
       throw cloneError('Symbol object could not be cloned.');
-    } else if (brand(Date.prototype.getTime, value)) {
+    } else if (kind === 'Date') {
       record = { t: 'Date', value: Date.prototype.getTime.call(value) };
-    } else if (value !== RegExp.prototype && brand(regExpSource, value)) {
+    } else if (kind === 'RegExp') {
       let flags = '';
       for (const [get, flag] of regExpFlagGetters) if (get.call(value)) flags += flag;
       record = { t: 'RegExp', source: regExpSource.call(value), flags };
-    } else if (isArrayBuffer(value)) {
+    } else if (kind === 'ArrayBuffer') {
       if (isDetached(value)) throw cloneError('An ArrayBuffer is detached and could not be cloned.');
       const resizable = abResizable !== null && abResizable.call(value);
       record = {
@@ -128,9 +168,9 @@ let structuredClone_deserialize;
         bytes: new Uint8Array(ArrayBuffer.prototype.slice.call(value, 0)),
         maxByteLength: resizable ? abMaxByteLength.call(value) : undefined,
       };
-    } else if (sabByteLength !== null && brand(sabByteLength, value)) {
+    } else if (kind === 'SharedArrayBuffer') {
       throw cloneError('SharedArrayBuffer could not be cloned.');
-    } else if (ArrayBufferIsView(value)) {
+    } else if (kind === 'view') {
       const name = typedArrayName.call(value);
       let buffer;
       if (name !== undefined) {
@@ -151,32 +191,32 @@ let structuredClone_deserialize;
       memory.set(value, record);
       record.buffer = serialize(buffer, memory);
       return record;
-    } else if (brand(mapSize, value)) {
+    } else if (kind === 'Map') {
       record = { t: 'Map', entries: [] };
       memory.set(value, record);
       const copied = [...Map.prototype.entries.call(value)];
       for (const [k, v] of copied) record.entries.push([serialize(k, memory), serialize(v, memory)]);
       return record;
-    } else if (brand(setSize, value)) {
+    } else if (kind === 'Set') {
       record = { t: 'Set', entries: [] };
       memory.set(value, record);
       const copied = [...Set.prototype.values.call(value)];
       for (const v of copied) record.entries.push(serialize(v, memory));
       return record;
-    } else if (typeof DOMException === 'function' && value instanceof DOMException
+    } else if (kind === '' && typeof DOMException === 'function' && value instanceof DOMException
         && brand(Object.getOwnPropertyDescriptor(DOMException.prototype, 'name').get, value)) {
       record = { t: 'DOMException', name: value.name, message: value.message, stack: undefined };
       const stack = Object.getOwnPropertyDescriptor(value, 'stack');
       if (stack && 'value' in stack && typeof stack.value === 'string') record.stack = stack.value;
       else if (stack && stack.get) record.stack = String(value.stack);
-    } else if (isError(value)) {
+    } else if (kind === '' && isError(value)) {
       return serializeError(value, memory);
-    } else if (typeof Blob === 'function' && value instanceof Blob) {
+    } else if (kind === '' && typeof Blob === 'function' && value instanceof Blob) {
       record = { t: 'Blob', blob: value };
       if (typeof File === 'function' && value instanceof File) {
         record.t = 'File';
       }
-    } else if (Array.isArray(value)) {
+    } else if (kind === 'Array') {
       record = { t: 'Array', length: value.length, props: [] };
       memory.set(value, record);
       serializeProps(value, record.props, memory);
@@ -184,7 +224,7 @@ let structuredClone_deserialize;
     } else {
       const proto = Object.getPrototypeOf(value);
       if (hooks !== null && proto !== Object.prototype) hooks.classInstance(value);
-      checkOrdinary(value);
+      if (kind !== 'Object') checkOrdinary(value);
       record = { t: 'Object', props: [] };
       memory.set(value, record);
       serializeProps(value, record.props, memory);

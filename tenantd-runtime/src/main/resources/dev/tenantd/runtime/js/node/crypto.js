@@ -389,7 +389,7 @@ node_define('crypto', () => {
     }
     const out = Buffer.alloc(size);
     for (let at = 0; at < size; at += 65536) {
-      TypedArrayPrototypeSet(out, memory_fromHost(host.randomBytes(MathMin(65536, size - at))), at);
+      TypedArrayPrototypeSet(out, crypto_random(MathMin(65536, size - at)), at);
     }
     if (typeof callback === 'function') {
       node_require('process').nextTick(callback, null, out);
@@ -437,7 +437,7 @@ node_define('crypto', () => {
     const limit = 2 ** 48 - (2 ** 48 % range);
     let value;
     do {
-      const b = memory_fromHost(host.randomBytes(6));
+      const b = crypto_random(6);
       value = ((b[0] * 256 + b[1]) * 256 + b[2]) * 16777216 + ((b[3] << 16) | (b[4] << 8) | b[5]);
     } while (value >= limit);
     const result = min + (value % range);

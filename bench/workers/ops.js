@@ -1,0 +1,38 @@
+// Common runtime operations for bench/ops.mjs, the same code on tenantd and workerd.
+// GET /?op=NAME&n=N performs operation NAME N times in this one request and answers with
+// a count the results add up to, so none of them can be left undone.
+const bytes32 = new Uint8Array(32).map((_, i) => i * 7);
+const order = { id: 4711, customer: 'c-19', items: [{ sku: 'A-1', qty: 2 }, { sku: 'B-7', qty: 1 }], paid: true };
+const orderJson = JSON.stringify(order);
+let hmacKey;
+
+const OPS = {
+  json: () => JSON.parse(JSON.stringify(order)).items.length,
+  responseText: () => (new Response('hello world').status === 200 ? 1 : 0),
+  responseBytes: () => (new Response(bytes32).status === 200 ? 1 : 0),
+  uint8Alloc: () => new Uint8Array(32).length,
+  uint8Copy: () => new Uint8Array(bytes32).length,
+  uint8FromArray: () => new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]).length,
+  blob: () => new Blob([bytes32]).size,
+  textCodec: () => new TextDecoder().decode(new TextEncoder().encode('hello world')).length,
+  headers: () => (new Headers({ 'content-type': 'application/json', 'x-id': '7', accept: '*/*' }).get('x-id') === '7' ? 1 : 0),
+  url: () => new URL('https://shop.example.com/api/orders?id=4711&sort=asc').searchParams.get('id').length,
+  structuredClone: () => structuredClone(order).items.length,
+  randomValues: () => crypto.getRandomValues(new Uint8Array(16)).length,
+  digest: async () => (await crypto.subtle.digest('SHA-256', bytes32)).byteLength,
+  hmac: async () => (await crypto.subtle.sign('HMAC', hmacKey, bytes32)).byteLength,
+  requestJson: async () => (await new Request('https://shop.example.com/api', { method: 'POST', body: orderJson }).json()).id,
+};
+
+export default {
+  async fetch(request) {
+    const params = new URL(request.url).searchParams;
+    const op = OPS[params.get('op')];
+    if (op === undefined) return new Response('unknown op', { status: 404 });
+    hmacKey ??= await crypto.subtle.importKey('raw', bytes32, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    const n = Number(params.get('n'));
+    let total = 0;
+    for (let i = 0; i < n; i++) total += await op();
+    return new Response(String(total));
+  },
+};
