@@ -174,3 +174,29 @@ export function legacy_helpers_of_old_libraries() {
   assertEquals(JSON.stringify(target), '{"a":3,"b":2}');
   assertEquals(util._extend(target, null), target);
 }
+
+export function types_byInternalSlotsWhereverTheObjectSits() {
+  class Plain {}
+  class Registry extends Map {}
+  assertEquals(types.isMap(new Registry()), true);
+  assertEquals(types.isMap(Object.setPrototypeOf(new Map(), Plain.prototype)), true);
+  assertEquals(types.isDate(Object.setPrototypeOf(new Date(), Plain.prototype)), true);
+  assertEquals(types.isSet(new Map()), false);
+  assertEquals(types.isDate(new Map()), false);
+  assertEquals(types.isRegExp(new Date()), false);
+  assertEquals(types.isMap({}), false);
+  assertEquals(types.isMap([]), false);
+  assertEquals(types.isWeakMap(Object.create(null)), false);
+  // Three built-in prototypes are boxed primitives themselves.
+  assertEquals(types.isNumberObject(Number.prototype), true);
+  assertEquals(types.isStringObject(String.prototype), true);
+  assertEquals(types.isBooleanObject(Boolean.prototype), true);
+  assertEquals(types.isNumberObject(Object.prototype), false);
+  assertEquals(types.isArrayBuffer([]), false);
+  assertEquals(types.isArrayBuffer({}), false);
+  assertEquals(types.isArrayBuffer(new ArrayBuffer(1)), true);
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  assertEquals(types.isMap(proxy), false);
+  assertEquals(types.isArrayBuffer(proxy), false);
+}

@@ -268,3 +268,11 @@ export function kindsByInternalSlotsNotPrototypes() {
   const nested = structuredClone({ a: Object.assign(Object.create(null), { b: [new Map([[1, { c: 2 }]])] }) });
   assertEquals(nested.a.b[0].get(1).c, 2);
 }
+
+export function boxedPrimitivePrototypes() {
+  const number = structuredClone(Number.prototype);
+  assertEquals(typeof number, 'object');
+  assertEquals(number.valueOf(), 0);
+  assertEquals(structuredClone(String.prototype).valueOf(), '');
+  assertEquals(structuredClone(Boolean.prototype).valueOf(), false);
+}

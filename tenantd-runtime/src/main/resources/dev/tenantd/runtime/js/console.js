@@ -11,7 +11,6 @@ const console_mapSize = uncurryThis(ObjectGetOwnPropertyDescriptor(Map.prototype
 const console_setSize = uncurryThis(ObjectGetOwnPropertyDescriptor(Set.prototype, 'size').get);
 const console_mapForEach = uncurryThis(Map.prototype.forEach);
 const console_setForEach = uncurryThis(Set.prototype.forEach);
-const console_objectPrototype = Object.prototype;
 const console_errorStack = (value) => {
   try {
     const stack = value.stack;
@@ -77,11 +76,8 @@ function console_render(value, depth, seen) {
       for (let i = 0; i < value.length; i++) out += (i > 0 ? ', ' : '') + console_render(value[i], depth + 1, seen);
       return `[ ${out} ]`;
     }
-    // A plain object (the common case) is not tested for a Map's, Set's or Date's internal
-    // slot: each test throws when the slot is missing, and a caught exception costs
-    // microseconds. (One of those a worker moved onto Object.prototype prints as an object.)
-    const proto = ObjectGetPrototypeOf(value);
-    const plain = proto === null || proto === console_objectPrototype;
+    // A plain object (the common case) is not tested for a Map's, Set's or Date's slot.
+    const plain = isSlotless(value);
     if (!plain && console_isMap(value)) {
       let out = '';
       console_mapForEach(value, (v, k) => {

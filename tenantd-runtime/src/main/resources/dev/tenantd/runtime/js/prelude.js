@@ -105,13 +105,36 @@ function isUint8Array(value) {
 // Values of other kinds are told apart without a thrown exception where that is cheap to
 // see (a caught TypeError costs microseconds, more than most callers' own work).
 function isArrayBuffer(value) {
-  if (value === null || typeof value !== 'object' || ArrayBufferIsView(value)) return false;
+  if (value === null || typeof value !== 'object' || isSlotless(value)) return false;
   try {
     ArrayBufferPrototypeGetByteLength(value);
     return true;
   } catch {
     return false;
   }
+}
+
+// Whether an object is an array, a view or a plain object (see isPlain): one that holds
+// none of the other built-ins' internal slots, seen without the tests for those slots, each
+// of which throws when its slot is missing (a caught exception costs microseconds).
+function isSlotless(value) {
+  try {
+    if (ArrayIsArray(value) || ArrayBufferIsView(value)) return true;
+    return isPlain(value, ObjectGetPrototypeOf(value));
+  } catch {
+    return false; // a revoked proxy
+  }
+}
+
+// Whether an object with prototype `proto` is plain: its prototype is Object.prototype or null,
+// and it is not one of the three prototypes that are boxed primitives themselves. A built-in
+// object a worker moved onto Object.prototype or a null prototype counts as plain.
+const ObjectPrototype = Object.prototype;
+const plain_boxedPrototypes = [Boolean.prototype, Number.prototype, String.prototype];
+function isPlain(value, proto) {
+  if (proto === null) return true;
+  return proto === ObjectPrototype && value !== plain_boxedPrototypes[0] && value !== plain_boxedPrototypes[1]
+    && value !== plain_boxedPrototypes[2];
 }
 
 // Collections whose methods are their own copies of the built-ins: a worker changing

@@ -104,7 +104,7 @@ let structuredClone_deserialize;
     if (ArrayBufferIsView(value)) return 'view';
     if (ErrorIsError(value)) return '';
     const proto = Object.getPrototypeOf(value);
-    if (proto === Object.prototype || proto === null) return 'Object';
+    if (isPlain(value, proto)) return 'Object';
     for (const [kind, prototype, test] of slotTests) {
       if (prototype === proto) {
         if (test(value)) return kind;

@@ -12,14 +12,35 @@ function node_types() {
 }
 
 function node_makeTypes() {
-  const brand = (fn) => (value) => {
-    if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
-    try {
-      fn(value);
-      return true;
-    } catch {
-      return false;
-    }
+  // Each test below throws when its internal slot is missing, and a caught exception costs
+  // microseconds; so arrays, views and plain objects are not tested, and an object whose
+  // prototype is the home of another of these built-ins is answered no at once (a Map is not
+  // tested for a Date's slot). A built-in object a worker moved onto Object.prototype, a null
+  // prototype or another built-in's prototype is answered by where it now is.
+  const homes = new SafeSet();
+  // Homes of values none of the tests below are for: buffers, functions, errors.
+  homes.add(globalThis.ArrayBuffer.prototype);
+  homes.add(Function.prototype);
+  homes.add(Error.prototype);
+  const brand = (fn, home) => {
+    if (home !== undefined) homes.add(home);
+    return (value) => {
+      if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
+      let proto;
+      try {
+        if (ArrayIsArray(value) || ArrayBufferIsView(value)) return false;
+        proto = ObjectGetPrototypeOf(value);
+      } catch {
+        return false; // a revoked proxy
+      }
+      if (isPlain(value, proto) || (proto !== home && homes.has(proto))) return false;
+      try {
+        fn(value);
+        return true;
+      } catch {
+        return false;
+      }
+    };
   };
   const getter = (proto, name) => uncurryThis(ObjectGetOwnPropertyDescriptor(proto, name).get);
   const MapSize = getter(Map.prototype, 'size');
@@ -45,24 +66,24 @@ function node_makeTypes() {
   const MapIteratorProto = ObjectGetPrototypeOf(new Map()[SymbolIterator]());
   const SetIteratorProto = ObjectGetPrototypeOf(new Set()[SymbolIterator]());
   const types = {
-    isDate: brand(DatePrototypeGetTime),
-    isRegExp: brand((v) => { if (RegExpGlobal(v) === undefined) throw new TypeError(); }),
-    isMap: brand(MapSize),
-    isSet: brand(SetSize),
-    isWeakMap: brand((v) => WeakMapHas(v, {})),
-    isWeakSet: brand((v) => WeakSetHas(v, {})),
-    isPromise: brand(PromiseThenCheck),
+    isDate: brand(DatePrototypeGetTime, Date.prototype),
+    isRegExp: brand((v) => { if (RegExpGlobal(v) === undefined) throw new TypeError(); }, RegExp.prototype),
+    isMap: brand(MapSize, Map.prototype),
+    isSet: brand(SetSize, Set.prototype),
+    isWeakMap: brand((v) => WeakMapHas(v, {}), WeakMap.prototype),
+    isWeakSet: brand((v) => WeakSetHas(v, {}), WeakSet.prototype),
+    isPromise: brand(PromiseThenCheck, Promise.prototype),
     isArrayBuffer: (v) => isArrayBuffer(v),
-    isSharedArrayBuffer: brand(SharedArrayBufferLength),
+    isSharedArrayBuffer: brand(SharedArrayBufferLength, globalThis.SharedArrayBuffer?.prototype),
     isAnyArrayBuffer: (v) => isArrayBuffer(v) || types.isSharedArrayBuffer(v),
     isArrayBufferView: (v) => ArrayBufferIsView(v),
     isTypedArray: (v) => ArrayBufferIsView(v) && TypedArrayPrototypeGetSymbolToStringTag(v) !== undefined,
     isDataView: (v) => ArrayBufferIsView(v) && TypedArrayPrototypeGetSymbolToStringTag(v) === undefined,
-    isNumberObject: brand(NumberValueOf),
-    isStringObject: brand(StringValueOf),
-    isBooleanObject: brand(BooleanValueOf),
-    isBigIntObject: brand(BigIntValueOf),
-    isSymbolObject: brand(SymbolValueOf),
+    isNumberObject: brand(NumberValueOf, Number.prototype),
+    isStringObject: brand(StringValueOf, String.prototype),
+    isBooleanObject: brand(BooleanValueOf, Boolean.prototype),
+    isBigIntObject: brand(BigIntValueOf, BigInt.prototype),
+    isSymbolObject: brand(SymbolValueOf, Symbol.prototype),
     isBoxedPrimitive: (v) => types.isNumberObject(v) || types.isStringObject(v) || types.isBooleanObject(v)
       || types.isBigIntObject(v) || types.isSymbolObject(v),
     isNativeError: (v) => ErrorIsError(v),
