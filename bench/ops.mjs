@@ -2,7 +2,7 @@
 // structuredClone, Headers, URL, ...), tenantd next to workerd, both running
 // bench/workers/ops.js (tenantd as a plain worker, workerd with bench/workerd/ops.capnp).
 //
-//   node bench/ops.mjs [--quick] [--n N] [--rounds R]
+//   node bench/ops.mjs [--quick] [--n N] [--rounds R] [--only op,op]
 //
 // Workers freeze their clocks while code runs, so the time is taken by the client: a request
 // runs one operation N times (10,000; quick: 1,000), and the cost of one is the request's time
@@ -27,6 +27,8 @@ const arg = (name, fallback) => {
 };
 const N = arg('--n', quick ? 1000 : 10000);
 const ROUNDS = arg('--rounds', quick ? 2 : 5);
+const onlyAt = process.argv.indexOf('--only');
+const ONLY = onlyAt > 0 ? process.argv[onlyAt + 1].split(',') : null;
 // [op in workers/ops.js, what one operation is, what N of them answer]
 const OPS = [
   ['json', 'JSON.parse(JSON.stringify(a small object)): the engine alone', 2],
@@ -43,6 +45,12 @@ const OPS = [
   ['randomValues', 'crypto.getRandomValues(16 bytes)', 16],
   ['digest', 'await crypto.subtle.digest SHA-256 of 32 bytes', 32],
   ['hmac', 'await crypto.subtle.sign HMAC SHA-256 of 32 bytes', 32],
+  ['streamRead', 'read a ReadableStream of 16 chunks of 1 KB whole (Response.arrayBuffer)', 16384],
+  ['pipeThrough', '1 KB through a TransformStream and read as text', 1024],
+  ['responseClone', 'clone a Response and read both', 22],
+  ['headersIterate', 'iterate a Headers of 10 entries', 10],
+  ['base64', 'btoa and atob of 48 characters', 48],
+  ['events', 'an EventTarget, a listener and a dispatched Event', 1],
   ['requestJson', 'await new Request(a JSON body).json()', 4711],
 ];
 
@@ -89,7 +97,8 @@ try {
     return ((full.ms - empty.ms) * 1000) / N;
   };
   const results = {};
-  for (const [op, , answer] of OPS) {
+  const chosen = OPS.filter(([op]) => ONLY === null || ONLY.includes(op));
+  for (const [op, , answer] of chosen) {
     results[op] = { tenantd: [], workerd: [] };
     for (const [name, port] of systems) await measure(name, port, op, answer);
     for (let r = 0; r < ROUNDS; r++) {
@@ -101,7 +110,7 @@ try {
   console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0].model}; ${N} operations per request, ${ROUNDS} rounds, medians`);
   console.log('| operation | tenantd µs | workerd µs | tenantd / workerd |');
   console.log('|---|---:|---:|---:|');
-  for (const [op, label] of OPS) {
+  for (const [op, label] of chosen) {
     const a = median(results[op].tenantd);
     const b = median(results[op].workerd);
     console.log(`| ${label} | ${fmt(a)} | ${fmt(b)} | ${fmt(a / b)}x |`);

@@ -4,6 +4,9 @@
 const bytes32 = new Uint8Array(32).map((_, i) => i * 7);
 const order = { id: 4711, customer: 'c-19', items: [{ sku: 'A-1', qty: 2 }, { sku: 'B-7', qty: 1 }], paid: true };
 const orderJson = JSON.stringify(order);
+const kilobyte = new Uint8Array(1024).fill(97);
+const kilobyteText = 'a'.repeat(1024);
+const tenHeaders = new Headers(Array.from({ length: 10 }, (_, i) => [`x-header-${i}`, `value ${i}`]));
 let hmacKey;
 
 const OPS = {
@@ -21,6 +24,30 @@ const OPS = {
   randomValues: () => crypto.getRandomValues(new Uint8Array(16)).length,
   digest: async () => (await crypto.subtle.digest('SHA-256', bytes32)).byteLength,
   hmac: async () => (await crypto.subtle.sign('HMAC', hmacKey, bytes32)).byteLength,
+  streamRead: async () => {
+    let left = 16;
+    const stream = new ReadableStream({ pull(c) { if (left-- > 0) c.enqueue(kilobyte); else c.close(); } });
+    return (await new Response(stream).arrayBuffer()).byteLength;
+  },
+  pipeThrough: async () => (await new Response(new Response(kilobyteText).body.pipeThrough(new TransformStream())).text()).length,
+  responseClone: async () => {
+    const response = new Response('hello world');
+    const copy = response.clone();
+    return (await copy.text()).length + (await response.text()).length;
+  },
+  headersIterate: () => {
+    let n = 0;
+    for (const [name] of tenHeaders) n += name.length > 0 ? 1 : 0;
+    return n;
+  },
+  base64: () => atob(btoa(kilobyteText.slice(0, 48))).length,
+  events: () => {
+    let n = 0;
+    const target = new EventTarget();
+    target.addEventListener('ping', () => { n++; });
+    target.dispatchEvent(new Event('ping'));
+    return n;
+  },
   requestJson: async () => (await new Request('https://shop.example.com/api', { method: 'POST', body: orderJson }).json()).id,
 };
 

@@ -78,3 +78,21 @@ export function globalsAreNonEnumerable() {
   assertEquals(atob.length, 1);
   assertEquals(btoa.name, 'btoa');
 }
+
+export function builtinsAWorkerReplacesDoNotReachIt() {
+  const fromCharCode = String.fromCharCode;
+  const { subarray, toBase64 } = Uint8Array.prototype;
+  try {
+    String.fromCharCode = () => 'X';
+    Uint8Array.prototype.subarray = function () { throw new Error('subarray called'); };
+    Uint8Array.prototype.toBase64 = () => 'X';
+    assertEquals(btoa('hello'), 'aGVsbG8=');
+    assertEquals(atob('aGVsbG8='), 'hello');
+    const long = 'x'.repeat(100);
+    assertEquals(atob(btoa(long)), long);
+  } finally {
+    String.fromCharCode = fromCharCode;
+    Uint8Array.prototype.subarray = subarray;
+    Uint8Array.prototype.toBase64 = toBase64;
+  }
+}

@@ -164,3 +164,14 @@ export function copy_and_utility_checks() {
   assertEquals(isAscii(Buffer.from('abc')), true);
   assertEquals(isAscii(Buffer.from('é')), false);
 }
+
+export function base64IgnoresAWorkersToBase64() {
+  const { toBase64 } = Uint8Array.prototype;
+  try {
+    Uint8Array.prototype.toBase64 = () => 'X';
+    assertEquals(Buffer.from('hello?>').toString('base64'), 'aGVsbG8/Pg==');
+    assertEquals(Buffer.from('hello?>').toString('base64url'), 'aGVsbG8_Pg');
+  } finally {
+    Uint8Array.prototype.toBase64 = toBase64;
+  }
+}

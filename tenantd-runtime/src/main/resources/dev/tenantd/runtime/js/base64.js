@@ -10,9 +10,15 @@ for (let i = 0; i < 64; i++) {
   b64_decodeTable[b64_ALPHABET.charCodeAt(i)] = i;
 }
 const b64_CHUNK = 8192;
+// The engine's own encoder (Uint8Array.prototype.toBase64), taken before any worker code runs;
+// its options are objects of their own properties only, so no getter of a worker's is read.
+const b64_native = typeof Uint8Array.prototype.toBase64 === 'function' ? Uint8Array.prototype.toBase64 : undefined;
+const b64_STANDARD = ObjectFreeze({ __proto__: null, alphabet: 'base64', omitPadding: false });
+const b64_URL_UNPADDED = ObjectFreeze({ __proto__: null, alphabet: 'base64url', omitPadding: true });
 
-// Shared: base64 (with padding) of the bytes.
+// Shared: base64 (with padding) of a Uint8Array.
 function base64Encode(bytes) {
+  if (b64_native !== undefined) return ReflectApply(b64_native, bytes, [b64_STANDARD]);
   const n = bytes.length;
   const out = new Uint8Array(Math.ceil(n / 3) * 4);
   const table = b64_encodeTable;
@@ -37,9 +43,14 @@ function base64Encode(bytes) {
 
 // String whose code units are the bytes.
 function b64_latin1(bytes) {
+  const n = TypedArrayPrototypeGetLength(bytes);
   let result = '';
-  for (let i = 0; i < bytes.length; i += b64_CHUNK) {
-    result += String.fromCharCode.apply(null, bytes.subarray(i, i + b64_CHUNK));
+  if (n <= 64) {
+    for (let i = 0; i < n; i++) result += StringFromCharCode(bytes[i]);
+    return result;
+  }
+  for (let i = 0; i < n; i += b64_CHUNK) {
+    result += ReflectApply(StringFromCharCode, null, bytesView(bytes, i, MathMin(n, i + b64_CHUNK)));
   }
   return result;
 }

@@ -62,6 +62,10 @@ function node_base64Decode(string) {
 }
 
 function node_base64Encode(bytes, alphabet, pad) {
+  // The engine's encoder where it has one: the standard alphabet padded, or base64url unpadded.
+  if (b64_native !== undefined && TypedArrayPrototypeGetSymbolToStringTag(bytes) === 'Uint8Array') {
+    return ReflectApply(b64_native, bytes, [pad ? b64_STANDARD : b64_URL_UNPADDED]);
+  }
   let out = '';
   const n = bytes.length;
   let i = 0;
