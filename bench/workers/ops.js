@@ -8,6 +8,7 @@ const kilobyte = new Uint8Array(1024).fill(97);
 const kilobyteText = 'a'.repeat(1024);
 const tenHeaders = new Headers(Array.from({ length: 10 }, (_, i) => [`x-header-${i}`, `value ${i}`]));
 let hmacKey;
+let hmacSignature;
 
 const OPS = {
   json: () => JSON.parse(JSON.stringify(order)).items.length,
@@ -48,6 +49,11 @@ const OPS = {
     target.dispatchEvent(new Event('ping'));
     return n;
   },
+  jwtVerify: async () => {
+    // What a JWT middleware does per request: import the secret, then verify the signature.
+    const key = await crypto.subtle.importKey('raw', bytes32, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    return (await crypto.subtle.verify('HMAC', key, hmacSignature, bytes32)) ? 1 : 0;
+  },
   requestJson: async () => (await new Request('https://shop.example.com/api', { method: 'POST', body: orderJson }).json()).id,
 };
 
@@ -57,6 +63,7 @@ export default {
     const op = OPS[params.get('op')];
     if (op === undefined) return new Response('unknown op', { status: 404 });
     hmacKey ??= await crypto.subtle.importKey('raw', bytes32, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    hmacSignature ??= await crypto.subtle.sign('HMAC', hmacKey, bytes32);
     const n = Number(params.get('n'));
     let total = 0;
     for (let i = 0; i < n; i++) total += await op();
