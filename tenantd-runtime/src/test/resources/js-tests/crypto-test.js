@@ -81,7 +81,20 @@ export function randomBytesAreNeverHandedOutTwice() {
   const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
   const seen = new Set();
   // 16 bytes at a time, well past several refills of the runtime's block of random bytes.
-  for (let i = 0; i < 1000; i++) seen.add(hex(crypto.getRandomValues(new Uint8Array(16))));
+  // No draw repeats another, and none starts with 8 or more of the bytes that ended the
+  // draw before it (a block handed out at an offset that moved too little); by chance that
+  // happens once in 2^64.
+  let previous = null;
+  for (let i = 0; i < 1000; i++) {
+    const draw = crypto.getRandomValues(new Uint8Array(16));
+    seen.add(hex(draw));
+    if (previous !== null) {
+      for (let shift = 1; shift <= 8; shift++) {
+        assert(hex(previous.subarray(shift)) !== hex(draw.subarray(0, 16 - shift)), `draw ${i} overlaps the one before by ${16 - shift} bytes`);
+      }
+    }
+    previous = draw;
+  }
   assertEquals(seen.size, 1000);
   const uuids = new Set();
   for (let i = 0; i < 1000; i++) {

@@ -195,6 +195,9 @@ export function types_byInternalSlotsWhereverTheObjectSits() {
   assertEquals(types.isArrayBuffer([]), false);
   assertEquals(types.isArrayBuffer({}), false);
   assertEquals(types.isArrayBuffer(new ArrayBuffer(1)), true);
+  assertEquals(types.isArrayBuffer(Object.setPrototypeOf(new ArrayBuffer(1), Plain.prototype)), true);
+  assertEquals(inspect(new ArrayBuffer(2)).startsWith('ArrayBuffer'), true);
+  assertEquals(isDeepStrictEqual(new ArrayBuffer(2), new ArrayBuffer(2)), true);
   const { proxy, revoke } = Proxy.revocable({}, {});
   revoke();
   assertEquals(types.isMap(proxy), false);

@@ -335,3 +335,9 @@ export async function aDisturbedStreamIsNoBody() {
   const untouched = new ReadableStream({ start: (c) => { c.enqueue(new Uint8Array([104, 105])); c.close(); } });
   assertEquals(await new Response(untouched).text(), 'hi');
 }
+
+export async function bufferBodiesByTheirSlotWhereverTheirPrototype() {
+  const buffer = Object.setPrototypeOf(new Uint8Array([104, 105]).buffer, null);
+  assertEquals(await new Response(buffer).text(), 'hi');
+  assertEquals(new TextDecoder().decode(buffer), 'hi');
+}

@@ -269,6 +269,17 @@ export function kindsByInternalSlotsNotPrototypes() {
   assertEquals(nested.a.b[0].get(1).c, 2);
 }
 
+export function viewOfAMovedBuffer() {
+  // The view is cloned by its buffer's slot, wherever the buffer's prototype is.
+  const buffer = Object.setPrototypeOf(new ArrayBuffer(4), null);
+  new Uint8Array(buffer).set([1, 2, 3, 4]);
+  const clone = structuredClone(new Uint8Array(buffer));
+  assertEquals(clone.length, 4);
+  assertEquals(clone[3], 4);
+  const view = structuredClone(new DataView(Object.setPrototypeOf(new ArrayBuffer(2), Object.prototype)));
+  assertEquals(view.byteLength, 2);
+}
+
 export function boxedPrimitivePrototypes() {
   const number = structuredClone(Number.prototype);
   assertEquals(typeof number, 'object');

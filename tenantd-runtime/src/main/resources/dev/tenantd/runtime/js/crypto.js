@@ -131,7 +131,9 @@ let crypto_poolAt = crypto_POOL_BYTES;
 
 // A new Uint8Array of `length` random bytes (at most 65536).
 function crypto_random(length) {
-  if (length > crypto_POOLED_MAX) return memory_fromHost(host.randomBytes(length));
+  if (!(length >= 0 && length <= crypto_POOLED_MAX) || !NumberIsInteger(length)) {
+    return memory_fromHost(host.randomBytes(length));
+  }
   if (crypto_poolAt + length > crypto_POOL_BYTES) {
     crypto_poolBuffer = host.randomBytes(crypto_POOL_BYTES);
     crypto_poolAt = 0;

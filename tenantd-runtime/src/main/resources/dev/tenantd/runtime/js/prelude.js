@@ -105,8 +105,9 @@ function isUint8Array(value) {
 // Values of other kinds are told apart without a thrown exception where that is cheap to
 // see (a caught TypeError costs microseconds, more than most callers' own work).
 function isArrayBuffer(value) {
-  if (value === null || typeof value !== 'object' || isSlotless(value)) return false;
+  if (value === null || typeof value !== 'object' || ArrayBufferIsView(value)) return false;
   try {
+    if (ArrayIsArray(value)) return false; // throws for a revoked proxy
     ArrayBufferPrototypeGetByteLength(value);
     return true;
   } catch {
@@ -114,21 +115,23 @@ function isArrayBuffer(value) {
   }
 }
 
-// Whether an object is an array, a view or a plain object (see isPlain): one that holds
-// none of the other built-ins' internal slots, seen without the tests for those slots, each
-// of which throws when its slot is missing (a caught exception costs microseconds).
+// Whether an object is an array, a view or a plain object (see isPlain), told without the
+// tests for other built-ins' internal slots, each of which throws when its slot is missing
+// (a caught exception costs microseconds). console.log, util.inspect and util.types take
+// such an object to hold no other built-in's slot.
 function isSlotless(value) {
   try {
     if (ArrayIsArray(value) || ArrayBufferIsView(value)) return true;
     return isPlain(value, ObjectGetPrototypeOf(value));
   } catch {
-    return false; // a revoked proxy
+    return false; // a revoked proxy, or a proxy's getPrototypeOf trap threw
   }
 }
 
 // Whether an object with prototype `proto` is plain: its prototype is Object.prototype or null,
 // and it is not one of the three prototypes that are boxed primitives themselves. A built-in
-// object a worker moved onto Object.prototype or a null prototype counts as plain.
+// object a worker moved onto Object.prototype or a null prototype (Object.setPrototypeOf)
+// counts as plain: it is an object literal to the code that asks, though it holds a slot.
 const ObjectPrototype = Object.prototype;
 const plain_boxedPrototypes = [Boolean.prototype, Number.prototype, String.prototype];
 function isPlain(value, proto) {

@@ -125,7 +125,9 @@ let structuredClone_deserialize;
   // The hooks of the serialization running now (RPC's), or null.
   let hooks = null;
 
-  function serialize(value, memory) {
+  // `ofView`: the value is a view's buffer, an ArrayBuffer or a SharedArrayBuffer by its slot
+  // wherever its prototype is.
+  function serialize(value, memory, ofView = false) {
     const type = typeof value;
     if (value === null || (type !== 'object' && type !== 'function')) {
       if (type === 'symbol') throw cloneError(`${describe(value)} could not be cloned.`);
@@ -143,7 +145,7 @@ let structuredClone_deserialize;
     if (type === 'function') throw cloneError(`${describe(value)} could not be cloned.`);
 
     let record;
-    const kind = kindOf(value);
+    const kind = ofView ? (isArrayBuffer(value) ? 'ArrayBuffer' : 'SharedArrayBuffer') : kindOf(value);
     if (kind === 'Boolean') {
       record = { t: 'Boolean', value: Boolean.prototype.valueOf.call(value) };
     } else if (kind === 'Number') {
@@ -189,7 +191,7 @@ let structuredClone_deserialize;
         };
       }
       memory.set(value, record);
-      record.buffer = serialize(buffer, memory);
+      record.buffer = serialize(buffer, memory, true);
       return record;
     } else if (kind === 'Map') {
       record = { t: 'Map', entries: [] };

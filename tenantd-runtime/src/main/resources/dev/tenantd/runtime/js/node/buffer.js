@@ -63,8 +63,10 @@ function node_base64Decode(string) {
 
 function node_base64Encode(bytes, alphabet, pad) {
   // The engine's encoder where it has one: the standard alphabet padded, or base64url unpadded.
-  if (b64_native !== undefined && TypedArrayPrototypeGetSymbolToStringTag(bytes) === 'Uint8Array') {
-    return ReflectApply(b64_native, bytes, [pad ? b64_STANDARD : b64_URL_UNPADDED]);
+  const options = alphabet === node_base64Chars && pad ? b64_STANDARD
+    : alphabet === node_base64urlChars && !pad ? b64_URL_UNPADDED : undefined;
+  if (b64_native !== undefined && options !== undefined && TypedArrayPrototypeGetSymbolToStringTag(bytes) === 'Uint8Array') {
+    return ReflectApply(b64_native, bytes, [options]);
   }
   let out = '';
   const n = bytes.length;

@@ -18,8 +18,7 @@ function node_makeTypes() {
   // tested for a Date's slot). A built-in object a worker moved onto Object.prototype, a null
   // prototype or another built-in's prototype is answered by where it now is.
   const homes = new SafeSet();
-  // Homes of values none of the tests below are for: buffers, functions, errors.
-  homes.add(globalThis.ArrayBuffer.prototype);
+  // Homes of values none of the tests below are for: functions, errors.
   homes.add(Function.prototype);
   homes.add(Error.prototype);
   const brand = (fn, home) => {
@@ -73,9 +72,9 @@ function node_makeTypes() {
     isWeakMap: brand((v) => WeakMapHas(v, {}), WeakMap.prototype),
     isWeakSet: brand((v) => WeakSetHas(v, {}), WeakSet.prototype),
     isPromise: brand(PromiseThenCheck, Promise.prototype),
-    isArrayBuffer: (v) => isArrayBuffer(v),
+    isArrayBuffer: brand(ArrayBufferPrototypeGetByteLength, globalThis.ArrayBuffer.prototype),
     isSharedArrayBuffer: brand(SharedArrayBufferLength, globalThis.SharedArrayBuffer?.prototype),
-    isAnyArrayBuffer: (v) => isArrayBuffer(v) || types.isSharedArrayBuffer(v),
+    isAnyArrayBuffer: (v) => types.isArrayBuffer(v) || types.isSharedArrayBuffer(v),
     isArrayBufferView: (v) => ArrayBufferIsView(v),
     isTypedArray: (v) => ArrayBufferIsView(v) && TypedArrayPrototypeGetSymbolToStringTag(v) !== undefined,
     isDataView: (v) => ArrayBufferIsView(v) && TypedArrayPrototypeGetSymbolToStringTag(v) === undefined,
@@ -294,7 +293,7 @@ function node_formatObject(ctx, value, depth) {
     for (let i = 0; i < shown; i++) entries[entries.length] = node_formatPrimitive(value[i]);
     if (length > shown) entries[entries.length] = `... ${length - shown} more item${length - shown > 1 ? 's' : ''}`;
     keys = keys.filter((k) => typeof k === 'symbol' || !regExpTest(/^\d+$/, k));
-  } else if (isArrayBuffer(value)) {
+  } else if (node_types().isArrayBuffer(value)) {
     const bytes = new Uint8Array(value);
     let hex = '';
     const shown = MathMin(bytes.length, 50);
@@ -495,8 +494,8 @@ function node_deepEqual(a, b, strict, memo) {
     } else {
       for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
     }
-  } else if (isArrayBuffer(a)) {
-    if (!isArrayBuffer(b)) return false;
+  } else if (node_types().isArrayBuffer(a)) {
+    if (!node_types().isArrayBuffer(b)) return false;
     return node_deepEqual(new Uint8Array(a), new Uint8Array(b), strict, memo);
   }
   memo = memo ?? new SafeMap();
