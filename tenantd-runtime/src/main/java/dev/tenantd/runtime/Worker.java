@@ -555,7 +555,10 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             long left = owner.budget.cpuNanosLeft();
             armCpu(owner, cpuStart + left, cpuStart + left + owner.budget.tightestCpuNanos());
         } else {
-            armCpu(null, cpuStart + ownerlessLeft, cpuStart + 2 * ownerlessLeft);
+            // Given up only a whole budget of top-level code past what was left: twice a small
+            // remainder can be shorter than one native call (a host call, a garbage collection)
+            // that termination must wait for.
+            armCpu(null, cpuStart + ownerlessLeft, cpuStart + ownerlessLeft + engine.options().startupCpuMs() * NANOS_PER_MS);
         }
         boolean terminated = false;
         try {

@@ -213,7 +213,6 @@ function blobOfBytes(bytes, type) {
   return new Blob(blob_token, { bytes, type: blob_normalizeType(type) });
 }
 
-
 class File extends Blob {
   #name;
   #lastModified;

@@ -30,7 +30,7 @@ function node_makeTypes() {
         if (ArrayIsArray(value) || ArrayBufferIsView(value)) return false;
         proto = ObjectGetPrototypeOf(value);
       } catch {
-        return false; // a revoked proxy
+        return false; // a revoked proxy, or a proxy's getPrototypeOf trap threw
       }
       if (isPlain(value, proto) || (proto !== home && homes.has(proto))) return false;
       try {
