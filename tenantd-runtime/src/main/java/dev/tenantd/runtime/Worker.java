@@ -710,7 +710,13 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         }
         if (!inv.responded && !inv.failed) {
             inv.failed = true;
-            inv.result.completeExceptionally(new InvocationException(outcome, message));
+            if (!inv.result.completeExceptionally(new InvocationException(outcome, message))
+                    && inv.result.isCompletedExceptionally()
+                    && inv.result.exceptionNow() instanceof InvocationException told) {
+                // The client has had its answer already (a turn given up at twice its budget,
+                // whose stuck call then ran out of memory too): the record says what it was told.
+                outcome = told.outcome();
+            }
         }
         if (outcome == Outcome.EXCEPTION) {
             inv.observer.exception("Error", message, System.currentTimeMillis());
