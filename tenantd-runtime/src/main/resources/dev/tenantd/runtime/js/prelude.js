@@ -202,13 +202,14 @@ function regExpTest(pattern, string) {
   return RegExpPrototypeExec(pattern, string) !== null;
 }
 
-// A Uint8Array over the memory of any ArrayBufferView (a typed array or a DataView).
+// A Uint8Array over the memory of any ArrayBufferView (a typed array or a DataView). A view
+// takes no memory of its own, so it is made with the constructor memory.js keeps ungated.
 function viewBytes(view) {
   if (TypedArrayPrototypeGetSymbolToStringTag(view) !== undefined) {
-    return new Uint8Array(TypedArrayPrototypeGetBuffer(view), TypedArrayPrototypeGetByteOffset(view),
+    return new memory_Uint8Array(TypedArrayPrototypeGetBuffer(view), TypedArrayPrototypeGetByteOffset(view),
       TypedArrayPrototypeGetByteLength(view));
   }
-  return new Uint8Array(DataViewPrototypeGetBuffer(view), DataViewPrototypeGetByteOffset(view),
+  return new memory_Uint8Array(DataViewPrototypeGetBuffer(view), DataViewPrototypeGetByteOffset(view),
     DataViewPrototypeGetByteLength(view));
 }
 
@@ -227,9 +228,10 @@ function stringSplit(text, separator) {
   return out;
 }
 
-// A view of bytes[start..end) sharing its memory (subarray, without its species look-up).
+// A view of bytes[start..end) sharing its memory (subarray, without its species look-up; a
+// view takes no memory of its own, so the ungated constructor of memory.js makes it).
 function bytesView(bytes, start, end) {
-  return new Uint8Array(TypedArrayPrototypeGetBuffer(bytes), TypedArrayPrototypeGetByteOffset(bytes) + start, end - start);
+  return new memory_Uint8Array(TypedArrayPrototypeGetBuffer(bytes), TypedArrayPrototypeGetByteOffset(bytes) + start, end - start);
 }
 
 function defineGlobal(name, value) {
