@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -711,7 +712,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         if (!inv.responded && !inv.failed) {
             inv.failed = true;
             if (!inv.result.completeExceptionally(new InvocationException(outcome, message))
-                    && inv.result.isCompletedExceptionally()
+                    && inv.result.state() == Future.State.FAILED
                     && inv.result.exceptionNow() instanceof InvocationException told) {
                 // The client has had its answer already (a turn given up at twice its budget,
                 // whose stuck call then ran out of memory too): the record says what it was told.

@@ -504,6 +504,24 @@ class LimitsTest {
     }
 
     @Test
+    void an_invocation_whose_caller_cancelled_its_answer_still_ends_and_is_recorded() {
+        Recorder host = new Recorder();
+        Worker w = load(Engines.module("""
+                export default { async fetch() {
+                  await new Promise((r) => setTimeout(r, 20));
+                  for (;;) {}
+                } };"""), host);
+        CompletableFuture<WorkerResponse> call = w.fetch(req("http://x/"), limits(20, 10, 60_000));
+        assertThat(call.cancel(false)).isTrue();
+        assertThat(host.awaitRecord(0).outcome()).isEqualTo(Outcome.EXCEEDED_CPU);
+        // The isolate's bookkeeping went on: the next invocation runs, ends alike and is recorded.
+        assertThatThrownBy(() -> get(w.fetch(req("http://x/"), limits(20, 10, 60_000))))
+                .isInstanceOfSatisfying(InvocationException.class, e -> assertThat(e.outcome()).isEqualTo(Outcome.EXCEEDED_CPU));
+        assertThat(host.awaitRecord(1).outcome()).isEqualTo(Outcome.EXCEEDED_CPU);
+        assertThat(w.isAlive()).isTrue();
+    }
+
+    @Test
     void a_turn_stuck_in_one_native_call_ends_its_invocation_at_twice_the_budget() {
         Recorder host = new Recorder();
         // Flattening a rope of 256 M characters is one native call that checks for
