@@ -73,12 +73,16 @@ async function bundle(name) {
     fs.writeFileSync(keyFile, key);
   }
   const toml = fs.readFileSync(path.join(src, 'wrangler.toml'), 'utf8');
-  const modules = fs.readdirSync(out).filter((f) => f.endsWith('.js') || f.endsWith('.mjs')).map((f) => ({ name: f }));
+  const modules = fs.readdirSync(out).filter((f) => f.endsWith('.js') || f.endsWith('.mjs') || f.endsWith('.wasm'))
+    .map((f) => ({ name: f, wasm: f.endsWith('.wasm') }));
   const imports = new Set();
-  for (const m of modules) {
+  for (const m of modules.filter((m) => !m.wasm)) {
     for (const [, spec] of fs.readFileSync(path.join(out, m.name), 'utf8').matchAll(/(?:from|import)\s*\(?\s*"((?:node|cloudflare):[\w/]+)"/g)) imports.add(spec);
   }
-  return { name, dir: out, main: tomlValue(toml, 'main'), date: tomlValue(toml, 'compatibility_date'),
+  // The main module first: workerd takes the first module listed as the main one.
+  const main = tomlValue(toml, 'main');
+  modules.sort((a, b) => (b.name === path.basename(main)) - (a.name === path.basename(main)));
+  return { name, dir: out, main, date: tomlValue(toml, 'compatibility_date'),
     flags: tomlValue(toml, 'compatibility_flags') ?? [], modules, imports: [...imports].sort(),
     bytes: modules.reduce((n, m) => n + fs.statSync(path.join(out, m.name)).size, 0) };
 }
@@ -109,7 +113,8 @@ async function tenantdTarget(bundles, vars) {
     const form = workerForm({
       main_module: b.main, compatibility_date: b.date, compatibility_flags: b.flags,
       bindings: Object.entries(vars[b.name] ?? {}).map(([name, text]) => ({ type: 'plain_text', name, text })),
-    }, b.modules.map((m) => [m.name, fs.readFileSync(path.join(b.dir, m.name), 'utf8')]));
+    }, b.modules.map((m) => (m.wasm ? [m.name, fs.readFileSync(path.join(b.dir, m.name)), 'application/wasm']
+      : [m.name, fs.readFileSync(path.join(b.dir, m.name), 'utf8')])));
     const r = await api(server, 'PUT', `A/workers/dispatch/namespaces/${NAMESPACE}/scripts/${b.name}`, { body: form });
     if (!(r.status === 200 && r.json?.success)) refused[b.name] = `upload refused: HTTP ${r.status} ${(r.json?.errors ?? []).map((e) => `${e.code} ${e.message}`).join('; ') || r.text.slice(0, 300)}`;
   }

@@ -1,5 +1,5 @@
 // wrangler 4.86 deploys against tenantd: user workers into a dispatch namespace (bundled and
-// no_bundle), the dispatch worker as a plain worker (first deploy, redeploy), secrets, versions,
+// no_bundle, one with a WebAssembly module), the dispatch worker as a plain worker (first deploy, redeploy), secrets, versions,
 // deployments, rollback, whoami and delete. Every deployed worker is checked by requests through
 // the dispatcher (`<user>.tenants.test`) or its own host (`<script>.localhost`).
 import { after, before, describe, test } from 'node:test';
@@ -143,6 +143,37 @@ export default {
     assert.notEqual(r.code, 0, show(r));
     const res = await hit(server, tenant('cust-b'), '/');
     assert.equal(res.text, 'NEW BANNER 42 from cust-b');
+  });
+
+  test('deploy --dispatch-namespace of a worker that imports a .wasm file: the module is compiled and instantiated', async () => {
+    // A module whose export add(a, b) returns a + b (type, function, export and code sections).
+    const addWasm = Buffer.from([
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x07, 0x01, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f,
+      0x03, 0x02, 0x01, 0x00, 0x07, 0x07, 0x01, 0x03, 0x61, 0x64, 0x64, 0x00, 0x00,
+      0x0a, 0x09, 0x01, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b,
+    ]);
+    const dir = project({
+      'wrangler.toml': 'name = "cust-w"\nmain = "src/index.js"\ncompatibility_date = "2025-01-01"\n',
+      'src/index.js': `import addModule from './add.wasm';
+export default {
+  async fetch(request) {
+    const instance = await WebAssembly.instantiate(addModule);
+    const [a, b] = new URL(request.url).searchParams.getAll('n').map(Number);
+    return new Response(a + ' + ' + b + ' = ' + instance.exports.add(a, b));
+  },
+};
+`,
+      'src/add.wasm': addWasm,
+    });
+    const r = await wrangler(server, ['deploy', '--dispatch-namespace', NS], { cwd: dir });
+    assert.equal(r.code, 0, show(r));
+    const stored = await api(server, 'GET', `A/workers/dispatch/namespaces/${NS}/scripts/cust-w`);
+    assert.ok(stored.json.result.script.modules.some((m) => m.name.endsWith('-add.wasm')), stored.text);
+    const res = await hit(server, tenant('cust-w'), '/?n=20&n=22');
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.text, '20 + 22 = 42');
+    const del = await api(server, 'DELETE', `A/workers/dispatch/namespaces/${NS}/scripts/cust-w`);
+    assert.equal(del.status, 200, del.text);
   });
 
   // ---- the dispatch worker as a plain worker -----------------------------------------------

@@ -97,6 +97,11 @@ function stripeHeader(payload) {
 
 const SSE = [1, 2, 3, 4, 5].map((i) => `id: ${i}\nevent: tick\ndata: ${JSON.stringify({ i, square: i * i })}\n\n`).join('') + 'event: done\ndata: bye\n\n';
 
+// Argon2id of PASSWORD with the salt "tenantd-salt-16b", 3 iterations, 1024 KiB, one lane, 32 bytes,
+// as the reference implementation (phc-winner-argon2's argon2 command, Debian's package) encodes it.
+const PASSWORD = 'tenantd-password';
+const ARGON2_HASH = '$argon2id$v=19$m=1024,t=3,p=1$dGVuYW50ZC1zYWx0LTE2Yg$C1pdEustgCro4fvqc5nfd4WmEaIU9nea7AYH9rcjA1o';
+
 /** Text bindings each worker gets (the same on both runtimes). */
 export function workerEnv({ pgUrl, originUrl }) {
   return {
@@ -279,6 +284,19 @@ export const cases = [
       return { status: r.status, bytes: r.body.length, sha256: crypto.createHash('sha256').update(r.body).digest('hex'), links: m ? Number(m[1]) : null, ...failure(r) };
     },
     expect: () => ({ status: 200, ...expectedRewrite() }),
+  },
+  {
+    id: 'argon2/wasm', worker: 'argon2', what: 'Argon2id in WebAssembly modules uploaded with the worker: the hash equals the reference implementation\'s; verify takes the right password, refuses a wrong one',
+    run: async (t) => {
+      const hash = text(await t.call('argon2', `/hash?password=${PASSWORD}`));
+      const verify = async (password) => json(await t.call('argon2', `/verify?password=${password}&hash=${encodeURIComponent(ARGON2_HASH)}`));
+      return { hash, right: await verify(PASSWORD), wrong: await verify('not-the-password') };
+    },
+    expect: () => ({
+      hash: { status: 200, body: ARGON2_HASH },
+      right: { status: 200, json: { valid: true, modules: [true, true] } },
+      wrong: { status: 200, json: { valid: false, modules: [true, true] } },
+    }),
   },
   {
     id: 'bench-jwt', worker: 'bench-jwt', what: 'HS256 bearer token verified (the throughput worker)',

@@ -9,7 +9,7 @@ import { freePort, waitForPort } from './net.mjs';
 const str = (s) => JSON.stringify(String(s));
 
 function workerConfig({ date, flags, modules, bindings, outbound }) {
-  const mods = modules.map((m) => `(name = ${str(m.name)}, esModule = embed ${str(m.file)})`).join(', ');
+  const mods = modules.map((m) => `(name = ${str(m.name)}, ${m.wasm ? 'wasm' : 'esModule'} = embed ${str(m.file)})`).join(', ');
   const binds = bindings.map((b) => (b.service ? `(name = ${str(b.name)}, service = ${str(b.service)})` : `(name = ${str(b.name)}, text = ${str(b.text)})`)).join(', ');
   return `(compatibilityDate = ${str(date)}, compatibilityFlags = [${flags.map(str).join(', ')}], modules = [${mods}], `
     + `bindings = [${binds}]${outbound ? `, globalOutbound = ${str(outbound)}` : ''})`;
@@ -29,7 +29,7 @@ export async function startWorkerd({ binary, runDir, dispatcherFile, bundles, en
     })})`,
     ...bundles.map((b) => `(name = ${str(`worker-${b.name}`)}, worker = ${workerConfig({
       date: b.date, flags: b.flags, outbound: 'loopback',
-      modules: b.modules.map((m) => ({ name: m.name, file: path.relative(runDir, path.join(b.dir, m.name)) })),
+      modules: b.modules.map((m) => ({ name: m.name, wasm: m.wasm, file: path.relative(runDir, path.join(b.dir, m.name)) })),
       bindings: Object.entries(env[b.name] ?? {}).map(([name, text]) => ({ name, text })),
     })})`),
   ];

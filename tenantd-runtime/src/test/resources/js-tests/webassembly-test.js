@@ -58,6 +58,21 @@ export async function theOriginalsAreOutOfReach() {
   assertThrows(() => new WebAssembly.Instance(disguised), TypeError);
   assertEquals(WebAssembly.compile.name, 'compile');
   assertEquals(WebAssembly.compile.length, 1);
+  assertEquals(WebAssembly.instantiate.name, 'instantiate');
+  assertEquals(WebAssembly.instantiate.length, 1);
+  assertEquals(WebAssembly.Instance.prototype.constructor, WebAssembly.Instance);
+  assertEquals(WebAssembly.Instance.name, 'Instance');
+  // Neither bytes nor a module: the engine's own TypeError.
+  let rejected = null;
+  try {
+    await WebAssembly.instantiate(undefined);
+  } catch (error) {
+    rejected = error;
+  }
+  assert(rejected instanceof TypeError, `instantiate(undefined): ${rejected}`);
+  // Calls that suspend on stacks of their own are not offered.
+  assertEquals(typeof WebAssembly.Suspending, 'undefined');
+  assertEquals(typeof WebAssembly.promising, 'undefined');
 }
 
 export function validationAndMemoryStay() {

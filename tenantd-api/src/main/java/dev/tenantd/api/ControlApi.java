@@ -887,6 +887,7 @@ public final class ControlApi {
                 case TEXT -> "text/plain";
                 case DATA -> "application/octet-stream";
                 case JSON -> "application/json";
+                case WASM -> "application/wasm";
             };
             out.appendString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + m.name()
                     + "\"; filename=\"" + m.name() + "\"\r\nContent-Type: " + type + "\r\n\r\n");

@@ -220,14 +220,13 @@ final class UploadParser {
             case "text/plain" -> ModuleType.TEXT;
             case "application/octet-stream" -> ModuleType.DATA;
             case "application/json" -> ModuleType.JSON;
-            case "application/wasm" -> throw new ApiError(400, 10021,
-                    "not supported by tenantd: WebAssembly modules (part '" + name + "')");
+            case "application/wasm" -> ModuleType.WASM;
             default -> {
                 if (name.endsWith(".js") || name.endsWith(".mjs")) {
                     yield modules ? ModuleType.ES_MODULE : ModuleType.SERVICE_WORKER;
                 }
                 throw new ApiError(400, 10021, "Part '" + name + "' has an unknown content type '" + contentType
-                        + "': use application/javascript+module, text/plain, application/octet-stream or application/json.");
+                        + "': use application/javascript+module, text/plain, application/octet-stream, application/json or application/wasm.");
             }
         };
     }

@@ -16,6 +16,11 @@ enum HostCall {
     COLLECT_GARBAGE("collectGarbage"),
     /** (): the isolate's memory outside its heap grew; measured at the next turn. */
     MEMORY_GREW("memoryGrew"),
+    /**
+     * (): the first WebAssembly instance was made, whose own code may grow its memories
+     * unasked: from now on they are counted after every turn.
+     */
+    WASM_INSTANCE_MADE("wasmInstanceMade"),
     /** (): an allocation would exceed the memory limit; the invocation ends. */
     MEMORY_EXCEEDED("memoryExceeded"),
     /**

@@ -95,9 +95,12 @@ final class IsolateMemory {
         return fits(runtime, bytes);
     }
 
-    /** Whether heap and buffers together are over the limit, measured between calls into the isolate. */
-    boolean overLimit(V8Runtime runtime) {
-        return !fits(runtime, 0);
+    /**
+     * Whether heap and buffers together, with {@code uncounted} bytes the engine's statistics
+     * leave out (WebAssembly memory), are over the limit, measured between calls into the isolate.
+     */
+    boolean overLimit(V8Runtime runtime, double uncounted) {
+        return !fits(runtime, (long) Math.min(uncounted, limitBytes + 1.0));
     }
 
     /**

@@ -11,5 +11,7 @@ public enum ModuleType {
     /** Imported as an ArrayBuffer (the default export). */
     DATA,
     /** Imported as the parsed JSON value (the default export). */
-    JSON
+    JSON,
+    /** A WebAssembly module, imported as a compiled {@code WebAssembly.Module} (the default export). */
+    WASM
 }

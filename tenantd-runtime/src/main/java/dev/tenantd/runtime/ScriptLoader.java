@@ -58,6 +58,10 @@ final class ScriptLoader {
      * its code on the Java heap.
      */
     private final Map<String, WorkerModule> uncompiled = new HashMap<>();
+    /** The isolate's memory limit. */
+    private long memoryLimitBytes = Long.MAX_VALUE;
+    /** The engine's cap on one WebAssembly memory. */
+    private long wasmMemoryCapBytes = Long.MAX_VALUE;
     private final V8Runtime runtime;
     private final V8ValueObject entry;
     private final Map<String, IV8Module> modules = new HashMap<>();
@@ -116,7 +120,12 @@ final class ScriptLoader {
         });
     }
 
-    void load(long memoryLimitBytes) throws JavetException {
+    /**
+     * Configures the isolate for the worker and runs its top-level code, its memory limit given
+     * and the size past which the engine grows no WebAssembly memory.
+     */
+    void load(long memoryLimitBytes, long wasmMemoryCapBytes) throws JavetException {
+        this.wasmMemoryCapBytes = wasmMemoryCapBytes;
         try {
             loadSource(memoryLimitBytes);
         } finally {
@@ -139,6 +148,13 @@ final class ScriptLoader {
         }
         WorkerModule main = source.main();
         if (source.isServiceWorker()) {
+            for (WorkerModule module : uncompiled.values()) {
+                if (module.type() == ModuleType.WASM) {
+                    throw new ScriptException("WebAssembly module \"" + module.name() + "\" cannot be used by a "
+                            + "service-worker script: WebAssembly modules are imported by ES modules (upload the "
+                            + "worker as an ES module, main_module in the metadata)");
+                }
+            }
             try {
                 uncompiled.clear();
                 runtime.getExecutor(utf8(main.content())).setResourceName(main.name()).executeVoid();
@@ -148,6 +164,12 @@ final class ScriptLoader {
             problem = entry.invokeString("checkServiceWorker");
         } else {
             runtime.setV8ModuleResolver(new Resolver());
+            // Every WebAssembly module compiles now, imported or not yet: one that cannot be
+            // used fails the upload rather than a later import().
+            this.memoryLimitBytes = memoryLimitBytes;
+            for (WorkerModule wasm : uncompiled.values().stream().filter(m -> m.type() == ModuleType.WASM).toList()) {
+                compile(wasm.name());
+            }
             IV8Module module = compile(main.name());
             module.instantiate();
             // Promise jobs run as evaluate() returns (V8's automatic microtask checkpoint), so a
@@ -221,6 +243,7 @@ final class ScriptLoader {
                 yield synthetic(name, buffer);
             }
             case JSON -> synthetic(name, entry.invoke("parseJson", runtime.createV8ValueString(utf8(module.content()))));
+            case WASM -> synthetic(name, compileWasm(name, module.content()));
         };
         modules.put(name, compiled);
         uncompiled.remove(name);
@@ -308,6 +331,38 @@ final class ScriptLoader {
         V8ValueArray result = runtime.createV8ValueArray();
         result.push(typed ? named.group(1) : "Error", typed ? failure.substring(named.end()) : failure);
         return result;
+    }
+
+    /**
+     * Compiles an uploaded WebAssembly module into a {@code WebAssembly.Module} with the engine's
+     * constructor, which worker code cannot reach (a worker cannot compile bytes itself), and tells
+     * the runtime which memories an instance of it allocates and by which exports it finds them.
+     */
+    private V8Value compileWasm(String name, byte[] content) throws JavetException {
+        WasmMemories memories = WasmMemories.of(name, content);
+        if (memories.initialBytes() > memoryLimitBytes) {
+            throw new ScriptException("WebAssembly module \"" + name + "\" starts with " + memories.initialBytes() / 1024
+                    + " KiB of memory, more than the worker's memory limit of " + memoryLimitBytes / 1024
+                    + " KiB: declare a smaller initial memory");
+        }
+        try (V8ValueArrayBuffer buffer = runtime.createV8ValueArrayBuffer(content.length);
+             V8ValueArray exportNames = runtime.createV8ValueArray();
+             V8ValueArray maxima = runtime.createV8ValueArray()) {
+            buffer.fromBytes(content);
+            for (int i = 0; i < memories.exportNames().size(); i++) {
+                exportNames.push(memories.exportNames().get(i));
+                maxima.push(runtime.createV8ValueDouble(memories.maximumPages().get(i)));
+            }
+            V8Value compiled = entry.invoke("compileWasm", buffer,
+                    runtime.createV8ValueDouble(memories.initialBytes()), exportNames, maxima,
+                    runtime.createV8ValueDouble(wasmMemoryCapBytes));
+            if (compiled instanceof V8ValueString problem) {
+                try (problem) {
+                    throw new ScriptException("WebAssembly module \"" + name + "\" does not compile: " + problem.getValue());
+                }
+            }
+            return compiled;
+        }
     }
 
     private V8Module synthetic(String name, V8Value value) throws JavetException {

@@ -75,6 +75,8 @@ public final class Worker implements AutoCloseable, IsolateTurns {
     private ScriptLoader loader;
     private int nextInvocationId;
     private int turnsSinceMemoryCheck;
+    /** A WebAssembly instance was made here: its code grows its memories unasked, so memory is checked after every turn. */
+    private boolean wasmInstances;
     private Invocation current;
     private volatile boolean outOfMemory;
     /** A turn stuck in a native call past twice its budget was given up: discard the isolate once it returns. */
@@ -172,7 +174,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
                 createIsolate();
                 loader = new ScriptLoader(source, runtime, entry, engine.moduleCodeCache());
                 source = null;
-                loader.load(memory.limitBytes());
+                loader.load(memory.limitBytes(), engine.options().heapLimitMb() * 1024L * 1024L);
                 if (loader.hasUncachedModules()) {
                     loader.writeCodeCaches(false);
                 }
@@ -182,6 +184,12 @@ public final class Worker implements AutoCloseable, IsolateTurns {
                 }
                 startupNanos = System.nanoTime() - begin;
                 endTurn(false);
+                if (!abandoned && wasmInstances && memory.overLimit(runtime, wasmMemoryBytes())) {
+                    // Top-level code grew WebAssembly memory past the limit: the engine did not see it.
+                    discard();
+                    started.completeExceptionally(new ScriptException("Script startup exceeded memory limits."));
+                    return;
+                }
                 if (abandoned) {
                     // The watchdog gave up on it inside a last native call (its start-up has failed
                     // already): nothing refers to this isolate, so it goes now or never.
@@ -593,8 +601,12 @@ public final class Worker implements AutoCloseable, IsolateTurns {
                 afterTermination(owner, why);
                 if (abandoned) {
                     discard();
+                } else if (wasmInstances) {
+                    // A turn ended early may still have grown WebAssembly memory first.
+                    checkMemoryBetweenTurns();
                 }
-            } else if (++turnsSinceMemoryCheck >= MEMORY_CHECK_EVERY_TURNS || spent > MEMORY_CHECK_AFTER_NANOS) {
+            } else if (wasmInstances || ++turnsSinceMemoryCheck >= MEMORY_CHECK_EVERY_TURNS
+                    || spent > MEMORY_CHECK_AFTER_NANOS) {
                 turnsSinceMemoryCheck = 0;
                 checkMemoryBetweenTurns();
             }
@@ -609,9 +621,26 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         if (closed || runtime == null) {
             return;
         }
-        if (memory.overLimit(runtime)) {
+        if (memory.overLimit(runtime, wasmMemoryBytes())) {
             outOfMemory = true;
             afterTermination(null, Outcome.EXCEEDED_MEMORY);
+        }
+    }
+
+    /**
+     * What the isolate's WebAssembly memories hold, which the engine's statistics leave out: asked
+     * of the runtime JavaScript only once the worker made an instance, whose code may have grown them.
+     */
+    private double wasmMemoryBytes() {
+        if (!wasmInstances) {
+            return 0;
+        }
+        try {
+            return entry.invokeDouble("wasmMemoryBytes");
+        } catch (JavetException e) {
+            // Unmeasured, it is taken for over the limit: the isolate is discarded.
+            LOG.warn("worker {}: could not measure its WebAssembly memory: {}", scriptName, e.getMessage());
+            return Double.MAX_VALUE;
         }
     }
 
@@ -800,6 +829,10 @@ public final class Worker implements AutoCloseable, IsolateTurns {
     private void bindHostFunctions(Map<HostCall, IsolateShell.HostFunction> hostObject) {
         console.bind(hostObject);
         hostObject.put(HostCall.COLLECT_GARBAGE, args -> runtime.createV8ValueDouble(memory.collectInTurn(runtime)));
+        hostObject.put(HostCall.WASM_INSTANCE_MADE, args -> {
+            wasmInstances = true;
+            return null;
+        });
         hostObject.put(HostCall.MEMORY_GREW, args -> {
             memory.grew();
             return null;

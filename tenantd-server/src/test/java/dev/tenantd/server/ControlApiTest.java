@@ -175,15 +175,44 @@ class ControlApiTest {
         assertThat(refused.body()).contains("'..' path segment");
     }
 
-    @Test
-    void a_webassembly_module_part_is_refused_with_what_is_not_supported() {
-        TestServer.Multipart body = new TestServer.Multipart()
+    /** A module exporting {@code add(a, b)}: what wrangler uploads for {@code import add from './add.wasm'}. */
+    private static final byte[] ADD_WASM = {
+        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x07, 0x01, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f,
+        0x03, 0x02, 0x01, 0x00, 0x07, 0x07, 0x01, 0x03, 0x61, 0x64, 0x64, 0x00, 0x00,
+        0x0a, 0x09, 0x01, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b,
+    };
+
+    private static TestServer.Multipart withWasm(byte[] wasm) {
+        return new TestServer.Multipart()
                 .json("metadata", "{\"main_module\":\"index.js\"}")
-                .file("index.js", "index.js", "application/javascript+module",
-                        "import mod from './add.wasm'; export default { fetch() { return new Response(String(mod)); } };")
-                .file("./add.wasm", "./add.wasm", "application/wasm", new byte[] {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00});
-        TestServer.Reply up = t.putMultipart(t.accountApi(NS + "/prod/scripts/wasm"), body);
-        assertRefused(up, 400, 10021, "not supported by tenantd: WebAssembly modules (part 'add.wasm')");
+                .file("index.js", "index.js", "application/javascript+module", """
+                        import mod from './0a1b2c-add.wasm';
+                        const { exports } = new WebAssembly.Instance(mod);
+                        export default { fetch() { return new Response('2 + 3 = ' + exports.add(2, 3)); } };""")
+                .file("./0a1b2c-add.wasm", "./0a1b2c-add.wasm", "application/wasm", wasm);
+    }
+
+    @Test
+    void a_webassembly_module_part_is_compiled_served_and_given_back_as_uploaded() {
+        TestServer.Reply up = t.putMultipart(t.accountApi(NS + "/prod/scripts/wasm"), withWasm(ADD_WASM));
+        assertThat(up.status()).as(up.body()).isEqualTo(200);
+        assertThat(t.worker("GET", "wasm.shop.test", "/", null).body()).isEqualTo("2 + 3 = 5");
+        TestServer.Reply content = t.get(t.accountApi(NS + "/prod/scripts/wasm/content"));
+        assertThat(content.status()).isEqualTo(200);
+        assertThat(content.body()).contains("Content-Type: application/wasm\r\n\r\n\u0000asm\u0001\u0000\u0000\u0000");
+    }
+
+    @Test
+    void a_webassembly_module_that_does_not_compile_is_refused_and_changes_nothing() {
+        TestServer.Reply up = t.putMultipart(t.accountApi(NS + "/prod/scripts/wasm-kept"), withWasm(ADD_WASM));
+        assertThat(up.status()).as(up.body()).isEqualTo(200);
+        byte[] broken = ADD_WASM.clone();
+        broken[broken.length - 3] = 0x05; // add's body reads local 5, which it does not have
+        assertRefused(t.putMultipart(t.accountApi(NS + "/prod/scripts/wasm-kept"), withWasm(broken)), 400, 10021,
+                "WebAssembly module \"0a1b2c-add.wasm\" does not compile: CompileError");
+        assertRefused(t.putMultipart(t.accountApi(NS + "/prod/scripts/wasm-kept"), withWasm("plain text".getBytes())),
+                400, 10021, "module \"0a1b2c-add.wasm\" is not a WebAssembly module");
+        assertThat(t.worker("GET", "wasm-kept.shop.test", "/", null).body()).isEqualTo("2 + 3 = 5");
     }
 
     @Test

@@ -69,7 +69,12 @@ function memory_startCounting(limitBytes) {
   memory_limit = limitBytes;
 }
 
+// How many times the host measured: an allocation counted across worker code can tell
+// whether a measure replaced the count meanwhile.
+let memory_measures = 0;
+
 function memory_measured(bytes) {
+  memory_measures++;
   memory_held = bytes + memory_trackedBytes(memory_wasmMemories) + memory_trackedBytes(memory_sharedBuffers);
   memory_since = 0;
   memory_reported = 0;
@@ -368,12 +373,18 @@ if (typeof WebAssembly === 'object') {
         descriptor.initial = memory_length(descriptor.initial);
         bytes = descriptor.initial * wasmPage;
       }
+      // The maximum too is converted once, for the engine and for wasm_memoryMade alike.
+      if (descriptor.maximum !== undefined && typeof descriptor.maximum !== 'bigint') {
+        descriptor.maximum = memory_length(descriptor.maximum);
+      }
       memory_request(bytes);
       const constructArgs = copyList(args);
       constructArgs[0] = descriptor;
       const made = memory_construct(target, constructArgs, newTarget);
       memory_count(bytes);
       memory_wasmMade(made);
+      const maximum = descriptor.maximum;
+      wasm_memoryMade(made, maximum === undefined ? -1 : Number(maximum));
       return made;
     },
   });

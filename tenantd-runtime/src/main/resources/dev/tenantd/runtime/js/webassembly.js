@@ -1,13 +1,72 @@
 // WebAssembly from bytes is refused, as on Workers: no code is generated at run
-// time (eval and new Function throw too), and a WebAssembly module could only
-// come with an upload, which tenantd does not take. Every way to compile bytes
+// time (eval and new Function throw too). Every way a worker could compile bytes
 // fails the way the engine fails when its embedder disallows code generation:
 // a WebAssembly.CompileError "WebAssembly.<what>(): Wasm code generation
 // disallowed by embedder". Memory (gated in memory.js), Table, Global and
 // validate() stay: they generate no code. The original constructors stay out of
 // reach: the replaced Module is what its prototype's `constructor` names.
 //
-// Defines nothing for others.
+// The modules a worker has are those uploaded with it (parts of type
+// application/wasm), compiled by the loader with the original constructor
+// (wasm_compile) and imported as WebAssembly.Module objects. An instance of one is
+// made by the gated Instance constructor or instantiate(module, imports), which
+// count the memories the module defines against the memory limit before the
+// engine allocates them and track them afterwards as memory.js tracks the ones
+// `new WebAssembly.Memory` makes. The module's own code may grow a memory without
+// asking (memory.grow): the engine caps every memory at the engine's memory limit,
+// and what the memories hold is counted at the next measure (every allocation that
+// needs room, and the host's check after each turn of an isolate that has
+// instances). So that growth within one turn stays bounded too, an instance is
+// made only while the memories of the isolate can grow to at most
+// wasm_reachableLimits times the memory limit together.
+//
+// Defines for others:
+//   wasm_compile(buffer, initialBytes, memoryExports, maxima, capBytes)
+//                                  the loader's compile of an uploaded module: the Module,
+//                                  or why not (a string)
+//   wasm_memoryMade(memory, maximumPages)
+//                                  a memory was made (memory.js): it counts towards what
+//                                  the isolate's memories can grow to (-1: no maximum)
+
+let wasm_compile = () => 'WebAssembly is not available in this engine';
+
+// What the isolate's memories can grow to together, as a multiple of the memory limit.
+const wasm_reachableLimits = 4;
+// The engine's cap on one memory (the loader tells it with the first module).
+let wasm_capBytes = Infinity;
+// Each memory made, held weakly, with the maximum it declared (pages, or -1).
+const wasm_memories = { __proto__: null, refs: { __proto__: null }, maxima: { __proto__: null }, count: 0 };
+
+function wasm_memoryMade(memory, maximumPages) {
+  wasm_memories.refs[wasm_memories.count] = ReflectConstruct(memory_WeakRef, [memory]);
+  wasm_memories.maxima[wasm_memories.count++] = maximumPages;
+}
+
+function wasm_reachable(maximumPages) {
+  return maximumPages < 0 ? wasm_capBytes : MathMin(wasm_capBytes, maximumPages * 65536);
+}
+
+// What the memories made can grow to; with `prune`, those collected are dropped first
+// (looking at a memory keeps it alive until the running job ends, so only a caller that
+// has just had garbage collected prunes).
+function wasm_reachableBytes(prune) {
+  let total = 0;
+  let alive = 0;
+  for (let i = 0; i < wasm_memories.count; i++) {
+    const ref = wasm_memories.refs[i];
+    const maximum = wasm_memories.maxima[i];
+    if (prune && ReflectApply(memory_weakRefDeref, ref, []) === undefined) continue;
+    wasm_memories.refs[alive] = ref;
+    wasm_memories.maxima[alive++] = maximum;
+    total += wasm_reachable(maximum);
+  }
+  for (let i = alive; i < wasm_memories.count; i++) {
+    delete wasm_memories.refs[i];
+    delete wasm_memories.maxima[i];
+  }
+  wasm_memories.count = alive;
+  return total;
+}
 
 if (typeof WebAssembly === 'object') {
   const CompileError = WebAssembly.CompileError;
@@ -23,13 +82,113 @@ if (typeof WebAssembly === 'object') {
       throw refusal('Module');
     },
   });
+  // What the loader compiled: module -> [bytes its memories take when an instance is made,
+  // the names under which an instance exports them, the maximum (pages, or -1) of each].
+  const modules = new SafeWeakMap();
+  wasm_compile = (buffer, initialBytes, memoryExports, maxima, capBytes) => {
+    wasm_capBytes = capBytes;
+    let module;
+    try {
+      module = ReflectConstruct(OriginalModule, [buffer]);
+    } catch (error) {
+      return `${error}`;
+    }
+    modules.set(module, [initialBytes, copyList(memoryExports), copyList(maxima)]);
+    return module;
+  };
+
+  const OriginalInstance = WebAssembly.Instance;
+  const instanceExports = ObjectGetOwnPropertyDescriptor(OriginalInstance.prototype, 'exports').get;
+  const mb = (bytes) => `${MathFloor(bytes / 1048576)} MB`;
+  // The memories of one more instance fit in what the isolate's memories may grow to, or
+  // a RangeError says why not.
+  const admit = (maxima) => {
+    let more = 0;
+    for (let i = 0; i < maxima.length; i++) more += wasm_reachable(maxima[i]);
+    const allowed = wasm_reachableLimits * memory_limit;
+    if (more === 0 || wasm_reachableBytes(false) + more <= allowed) return;
+    const measured = host.collectGarbage();
+    if (measured >= 0) memory_measured(measured);
+    const reachable = wasm_reachableBytes(true) + more;
+    if (reachable <= allowed) return;
+    throw new RangeError(`WebAssembly.Instance(): the isolate's WebAssembly memories could grow to ${mb(reachable)} `
+      + `together with this instance's, more than ${wasm_reachableLimits} times its memory limit of `
+      + `${mb(memory_limit)}: keep fewer instances alive, or give the module's memory a smaller maximum`);
+  };
+  let instancesMade = false;
+  const instantiate = (module, importObject, newTarget) => {
+    const known = modules.get(module);
+    // Anything else is refused by the engine, as it refuses it (a TypeError).
+    if (known === undefined) return ReflectConstruct(OriginalInstance, [module, importObject], newTarget);
+    const bytes = known[0];
+    const names = known[1];
+    const maxima = known[2];
+    admit(maxima);
+    if (bytes > 0) {
+      memory_request(bytes, true);
+      memory_count(bytes, true);
+    }
+    // Worker code runs while the instance is made (the import object's getters, the start
+    // function's imports): a measure it causes replaces the count without the new memories.
+    const measures = memory_measures;
+    let instance;
+    try {
+      instance = ReflectConstruct(OriginalInstance, [module, importObject], newTarget);
+    } catch (error) {
+      if (memory_measures === measures) memory_since -= bytes;
+      throw error;
+    }
+    // The exports object is the engine's: frozen, with no prototype and no accessors.
+    const exported = ReflectApply(instanceExports, instance, []);
+    for (let i = 0; i < names.length; i++) {
+      memory_wasmMade(exported[names[i]]);
+      wasm_memoryMade(exported[names[i]], maxima[i]);
+    }
+    if (memory_measures !== measures) memory_count(bytes, true);
+    if (!instancesMade) {
+      instancesMade = true;
+      host.wasmInstanceMade();
+    }
+    return instance;
+  };
+  const GatedInstance = new Proxy(OriginalInstance, {
+    __proto__: null,
+    construct(target, args, newTarget) {
+      return instantiate(args[0], args[1], newTarget);
+    },
+  });
+  const OriginalInstantiate = WebAssembly.instantiate;
+
   const replace = (holder, name, value) => ObjectDefineProperty(holder, name,
     { value, writable: true, configurable: true, enumerable: false });
   replace(WebAssembly, 'Module', RefusedModule);
   replace(OriginalModule.prototype, 'constructor', RefusedModule);
+  replace(WebAssembly, 'Instance', GatedInstance);
+  replace(OriginalInstance.prototype, 'constructor', GatedInstance);
   // The same name and length as the functions they replace.
   replace(WebAssembly, 'compile', { compile(bytes) { return refusedPromise('compile'); } }.compile);
-  replace(WebAssembly, 'instantiate', { instantiate(source) { return refusedPromise('instantiate'); } }.instantiate);
+  replace(WebAssembly, 'instantiate', {
+    instantiate(source) {
+      const importObject = arguments[1];
+      if (modules.has(source)) {
+        // Made at once, as the engine makes an instance of a compiled module, and handed over
+        // by a promise.
+        try {
+          return PromiseResolve(instantiate(source, importObject, OriginalInstance));
+        } catch (error) {
+          return PromiseReject(error);
+        }
+      }
+      if (memory_isArrayBuffer(source) || ArrayBufferIsView(source)) return refusedPromise('instantiate');
+      // Neither bytes nor a module: the engine rejects it (a TypeError) without compiling.
+      return ReflectApply(OriginalInstantiate, WebAssembly, [source, importObject]);
+    },
+  }.instantiate);
+  // JavaScript promise integration would let a module's calls suspend, each on a stack of
+  // its own outside the heap that no limit counts: not offered.
+  delete WebAssembly.Suspending;
+  delete WebAssembly.promising;
+  delete WebAssembly.SuspendError;
   replace(WebAssembly, 'compileStreaming',
     { compileStreaming(source) { return refusedPromise('compileStreaming'); } }.compileStreaming);
   replace(WebAssembly, 'instantiateStreaming',

@@ -354,6 +354,12 @@ const entryPoints = {
 
   measured: memory_measured,
 
+  wasmMemoryBytes() {
+    return memory_trackedBytes(memory_wasmMemories);
+  },
+
+  compileWasm: wasm_compile,
+
   settle(epochMs, id, status, statusText, headers, buffer, url, redirects, heldId, heldLength, socketId,
     streamId, streamLength) {
     clock_turn(epochMs);

@@ -1,0 +1,315 @@
+package dev.tenantd.runtime;
+
+import static dev.tenantd.runtime.Engines.esm;
+import static dev.tenantd.runtime.Engines.get;
+import static dev.tenantd.runtime.Engines.load;
+import static dev.tenantd.runtime.Engines.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * WebAssembly modules uploaded with a worker: imported as compiled modules, instantiated by the
+ * worker, their memories counted against the isolate's memory limit (128 MB in tests) however
+ * they grow.
+ */
+class WasmModulesTest {
+    private static final long MB = 1024 * 1024;
+
+    private static Worker withModule(String code, byte[] wasm) {
+        return load(Engines.modules("worker.js", List.of(esm("worker.js", code),
+                new WorkerModule("lib.wasm", ModuleType.WASM, wasm)), List.of()));
+    }
+
+    @Test
+    void an_uploaded_module_is_imported_compiled_and_instantiated_both_ways() {
+        Worker w = withModule("""
+                import adder from './lib.wasm';
+                const imports = { env: { double: (x) => x * 2 } };
+                const first = new WebAssembly.Instance(adder, imports);
+                export default { async fetch() {
+                  const second = await WebAssembly.instantiate(adder, imports);
+                  const exports = WebAssembly.Module.exports(adder).map((e) => e.name + ':' + e.kind).join(',');
+                  return new Response([adder instanceof WebAssembly.Module, second instanceof WebAssembly.Instance,
+                    first.exports.add(2, 3), second.exports.addDoubled(4, 5), exports].join(' '));
+                } };""", WasmBinaries.adder());
+        assertThat(text(get(w, "http://x/"))).isEqualTo("true true 5 18 add:function,addDoubled:function");
+        w.close();
+    }
+
+    @Test
+    void the_compiled_module_does_not_hand_out_the_engines_compiler() {
+        Worker w = withModule("""
+                import adder from './lib.wasm';
+                const tries = [
+                  () => new adder.constructor(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])),
+                  () => new (Object.getPrototypeOf(adder).constructor)(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])),
+                  () => WebAssembly.instantiate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])),
+                ];
+                export default { async fetch() {
+                  const out = [];
+                  for (const t of tries) {
+                    try { await t(); out.push('compiled'); } catch (e) { out.push(e.name); }
+                  }
+                  try { new WebAssembly.Instance({}); } catch (e) { out.push(e.name); }
+                  return new Response(out.join(' '));
+                } };""", WasmBinaries.adder());
+        assertThat(text(get(w, "http://x/"))).isEqualTo("CompileError CompileError CompileError TypeError");
+        w.close();
+    }
+
+    @Test
+    void a_module_whose_bytes_do_not_compile_fails_to_load_saying_why() {
+        assertThatThrownBy(() -> withModule("import m from './lib.wasm'; export default { fetch() {} };",
+                "not wasm".getBytes()))
+                .isInstanceOf(ScriptException.class)
+                .hasMessageContaining("module \"lib.wasm\" is not a WebAssembly module");
+        byte[] whole = WasmBinaries.adder();
+        byte[] truncated = java.util.Arrays.copyOf(whole, whole.length - 3);
+        assertThatThrownBy(() -> withModule("import m from './lib.wasm'; export default { fetch() {} };", truncated))
+                .isInstanceOf(ScriptException.class)
+                .hasMessageContaining("WebAssembly module \"lib.wasm\"");
+        byte[] broken = WasmBinaries.adder();
+        broken[broken.length - 2] = 0x6b; // addDoubled calls function 107, which the module does not have
+        assertThatThrownBy(() -> withModule("import m from './lib.wasm'; export default { fetch() {} };", broken))
+                .isInstanceOf(ScriptException.class)
+                .hasMessageContaining("WebAssembly module \"lib.wasm\" does not compile: CompileError");
+    }
+
+    @Test
+    void a_module_that_hides_a_memory_it_defines_is_refused_with_what_to_change() {
+        assertThatThrownBy(() -> withModule("import m from './lib.wasm'; export default { fetch() {} };",
+                WasmBinaries.memory(1, false)))
+                .isInstanceOf(ScriptException.class)
+                .hasMessageContaining("defines memory 0 without exporting it")
+                .hasMessageContaining("export every memory the module defines");
+    }
+
+    @Test
+    void a_memory_grown_by_the_modules_own_code_stops_at_the_memory_limit() {
+        Worker w = withModule("""
+                import mod from './lib.wasm';
+                const { exports } = new WebAssembly.Instance(mod);
+                export default { fetch() {
+                  const past = exports.grow(2100);
+                  const within = exports.grow(100);
+                  return new Response([past, within, exports.pages()].join(' '));
+                } };""", WasmBinaries.memory(1, true));
+        assertThat(text(get(w, "http://x/"))).isEqualTo("-1 1 101");
+        w.close();
+    }
+
+    @Test
+    void memory_a_modules_code_grows_and_keeps_counts_against_the_limit() {
+        // Each request grows two instances' memories by 15 MB each from WebAssembly code, which
+        // asks no one, and writes to them. Each memory stays within the engine's cap (the limit),
+        // but together they take the isolate past 128 MB in the fifth request. The check after
+        // that turn discards the isolate as over its limit, ending the request that waits there.
+        Worker w = withModule("""
+                import mod from './lib.wasm';
+                const instances = [new WebAssembly.Instance(mod).exports, new WebAssembly.Instance(mod).exports];
+                export default { async fetch() {
+                  for (const exports of instances) {
+                    const before = exports.grow(240);
+                    exports.fill((before + 240) * 65536);
+                  }
+                  await new Promise((resolve) => setTimeout(resolve, 1));
+                  return new Response(instances.map((e) => e.pages()).join(' '));
+                } };""", WasmBinaries.memory(1, true));
+        long rssBefore = ResidentMemory.bytes();
+        Outcome ended = null;
+        int served = 0;
+        for (int i = 1; i <= 8 && ended == null; i++) {
+            try {
+                int pages = 1 + 240 * i;
+                assertThat(text(get(w, "http://x/"))).isEqualTo(pages + " " + pages);
+                served++;
+            } catch (InvocationException e) {
+                ended = e.outcome();
+            }
+        }
+        assertThat(ended).as("after " + served + " requests").isEqualTo(Outcome.EXCEEDED_MEMORY);
+        assertThat(served).isEqualTo(4);
+        assertThat(ResidentMemory.bytes() - rssBefore).as("memory the process took").isLessThan(192 * MB);
+        w.close();
+    }
+
+    @Test
+    void the_memory_an_instance_starts_with_is_counted_before_it_is_allocated() {
+        // 1,500 pages are 94 MB: the second instance would take the isolate past 128 MB.
+        Worker w = withModule("""
+                import mod from './lib.wasm';
+                const kept = [];
+                export default { fetch() {
+                  kept.push(new WebAssembly.Instance(mod));
+                  return new Response(String(kept.length));
+                } };""", WasmBinaries.memory(1500, true));
+        assertThat(text(get(w, "http://x/"))).isEqualTo("1");
+        assertThatThrownBy(() -> get(w, "http://x/"))
+                .isInstanceOfSatisfying(InvocationException.class,
+                        e -> assertThat(e.outcome()).isEqualTo(Outcome.EXCEEDED_MEMORY));
+        w.close();
+    }
+
+    @Test
+    void a_loop_in_webassembly_code_is_ended_at_the_cpu_limit_and_the_worker_serves_on() {
+        Worker w = withModule("""
+                import mod from './lib.wasm';
+                const { exports } = new WebAssembly.Instance(mod);
+                export default { fetch(request) {
+                  if (new URL(request.url).pathname === '/spin') exports.spin();
+                  return new Response('served');
+                } };""", WasmBinaries.spin());
+        InvocationLimits limits = new InvocationLimits(100, 10, 60_000, 1000);
+        assertThatThrownBy(() -> get(w.fetch(new WorkerRequest("GET", "http://x/spin", List.of(), null), limits)))
+                .isInstanceOfSatisfying(InvocationException.class,
+                        e -> assertThat(e.outcome()).isEqualTo(Outcome.EXCEEDED_CPU));
+        assertThat(text(get(w, "http://x/"))).isEqualTo("served");
+        w.close();
+    }
+
+    @Test
+    void a_64_bit_memory_grown_by_code_stops_at_the_memory_limit_too() {
+        Worker w = withModule("""
+                import mod from './lib.wasm';
+                const { exports } = new WebAssembly.Instance(mod);
+                export default { fetch() {
+                  return new Response([exports.grow(4096n), exports.grow(10n), exports.memory.buffer.byteLength].join(' '));
+                } };""", WasmBinaries.memory64());
+        assertThat(text(get(w, "http://x/"))).isEqualTo("-1 1 720896");
+        w.close();
+    }
+
+    @Test
+    void memory_grown_in_a_turn_that_is_then_terminated_still_counts() {
+        // Three instances' memories grown to 131 MB together from WebAssembly code, then a loop
+        // the CPU limit ends: the isolate is over its limit and is discarded.
+        Worker w = withModule("""
+                import mod from './lib.wasm';
+                const instances = [0, 1, 2].map(() => new WebAssembly.Instance(mod).exports);
+                export default { fetch() {
+                  for (const exports of instances) { exports.grow(700); exports.fill(701 * 65536); }
+                  for (;;) {}
+                } };""", WasmBinaries.memory(1, true));
+        InvocationLimits limits = new InvocationLimits(200, 10, 60_000, 1000);
+        assertThatThrownBy(() -> get(w.fetch(new WorkerRequest("GET", "http://x/", List.of(), null), limits)))
+                .isInstanceOfSatisfying(InvocationException.class,
+                        e -> assertThat(e.outcome()).isEqualTo(Outcome.EXCEEDED_CPU));
+        get(w.whenClosed());
+        assertThat(w.isAlive()).isFalse();
+    }
+
+    @Test
+    void memory_counted_for_an_instance_that_failed_is_not_given_back_twice() {
+        // The import object's getter allocates 20 MB, which has the host measure while the
+        // instance's 60 MB are counted but not made; the instance then fails (no env.f). The
+        // measure replaced the count, so nothing is taken back from it: the 100 MB asked next
+        // do not fit beside the 50 MB kept and end the invocation. (Taking the 60 MB back from
+        // the 20 left a credit that let them through.)
+        Worker w = withModule("""
+                import mod from './lib.wasm';
+                const kept = new Uint8Array(50 * 1024 * 1024).fill(1);
+                export default { fetch() {
+                  try {
+                    new WebAssembly.Instance(mod, { get env() { new Uint8Array(20 * 1024 * 1024).fill(1); return {}; } });
+                  } catch (e) {
+                    if (!(e instanceof WebAssembly.LinkError)) throw e;
+                  }
+                  const more = new Uint8Array(100 * 1024 * 1024).fill(1);
+                  return new Response(String(kept.length + more.length));
+                } };""", WasmBinaries.importingMemory(960));
+        assertThatThrownBy(() -> get(w, "http://x/"))
+                .isInstanceOfSatisfying(InvocationException.class,
+                        e -> assertThat(e.outcome()).isEqualTo(Outcome.EXCEEDED_MEMORY));
+        w.close();
+    }
+
+    @Test
+    void instances_whose_memories_could_grow_past_four_limits_together_are_refused_until_others_go() {
+        // A memory without a maximum can grow to the limit (128 MB): four fit in four limits.
+        Worker w = withModule("""
+                import mod from './lib.wasm';
+                let kept = [];
+                export default { fetch(request) {
+                  if (new URL(request.url).pathname === '/drop') kept = [];
+                  try {
+                    kept.push(new WebAssembly.Instance(mod));
+                    return new Response(String(kept.length));
+                  } catch (e) {
+                    return new Response(e.name + ': ' + e.message);
+                  }
+                } };""", WasmBinaries.memory(1, true));
+        for (int i = 1; i <= 4; i++) {
+            assertThat(text(get(w, "http://x/"))).isEqualTo(String.valueOf(i));
+        }
+        assertThat(text(get(w, "http://x/"))).isEqualTo("RangeError: WebAssembly.Instance(): the isolate's WebAssembly "
+                + "memories could grow to 640 MB together with this instance's, more than 4 times its memory limit of "
+                + "128 MB: keep fewer instances alive, or give the module's memory a smaller maximum");
+        assertThat(text(get(w, "http://x/drop"))).isEqualTo("1");
+        w.close();
+    }
+
+    @Test
+    void every_module_of_an_upload_compiles_as_it_loads_imported_or_not() {
+        assertThatThrownBy(() -> withModule("export default { fetch() { return new Response('never imports it'); } };",
+                "not wasm".getBytes()))
+                .isInstanceOf(ScriptException.class)
+                .hasMessageContaining("module \"lib.wasm\" is not a WebAssembly module");
+    }
+
+    @Test
+    void a_module_that_starts_with_more_memory_than_the_limit_is_refused_as_it_loads() {
+        assertThatThrownBy(() -> withModule("import m from './lib.wasm'; export default { fetch() {} };",
+                WasmBinaries.memory(2100, true)))
+                .isInstanceOf(ScriptException.class)
+                .hasMessageContaining("WebAssembly module \"lib.wasm\" starts with 134400 KiB of memory, more than the "
+                        + "worker's memory limit of 131072 KiB");
+    }
+
+    @Test
+    void a_service_worker_script_with_a_webassembly_module_is_refused_saying_why() {
+        WorkerSource source = new WorkerSource("test-worker", "worker.js", List.of(
+                new WorkerModule("worker.js", ModuleType.SERVICE_WORKER,
+                        "addEventListener('fetch', (e) => e.respondWith(new Response('x')));".getBytes()),
+                new WorkerModule("lib.wasm", ModuleType.WASM, WasmBinaries.adder())),
+                CompatibilityFlags.DEFAULT_DATE, List.of(), List.of());
+        assertThatThrownBy(() -> load(source))
+                .isInstanceOf(ScriptException.class)
+                .hasMessageContaining("WebAssembly module \"lib.wasm\" cannot be used by a service-worker script");
+    }
+
+    @Test
+    void the_buffers_of_instances_memories_a_worker_keeps_count_after_the_instances_go() {
+        // Each request makes an instance with 20 MB of memory (its most) and keeps only the
+        // memory's buffer: the sixth or seventh takes the isolate past 128 MB.
+        Worker w = withModule("""
+                import mod from './lib.wasm';
+                const kept = [];
+                export default { fetch() {
+                  const { exports } = new WebAssembly.Instance(mod);
+                  exports.fill(320 * 65536);
+                  kept.push(exports.memory.buffer);
+                  return new Response(String(kept.length));
+                } };""", WasmBinaries.memory(320, 320, true));
+        long rssBefore = ResidentMemory.bytes();
+        Outcome ended = null;
+        int served = 0;
+        for (int i = 1; i <= 12 && ended == null; i++) {
+            try {
+                assertThat(text(get(w, "http://x/"))).isEqualTo(String.valueOf(i));
+                served++;
+            } catch (InvocationException e) {
+                ended = e.outcome();
+            }
+            if (ended == null && !w.isAlive()) {
+                ended = Outcome.EXCEEDED_MEMORY;
+            }
+        }
+        assertThat(ended).as("after " + served + " requests").isEqualTo(Outcome.EXCEEDED_MEMORY);
+        assertThat(served).isBetween(5, 6);
+        assertThat(ResidentMemory.bytes() - rssBefore).as("memory the process took").isLessThan(192 * MB);
+        w.close();
+    }
+}
