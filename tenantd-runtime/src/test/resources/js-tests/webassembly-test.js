@@ -85,3 +85,29 @@ export function validationAndMemoryStay() {
   assert(new WebAssembly.Table({ initial: 1, element: 'anyfunc' }) instanceof WebAssembly.Table);
   assertEquals(new WebAssembly.Global({ value: 'i32', mutable: true }, 7).value, 7);
 }
+
+export function memorySizesAreConvertedAsTheEngineConvertsThem() {
+  const reads = [];
+  const memory = new WebAssembly.Memory({ initial: '1', maximum: { valueOf() { reads.push('maximum'); return 3; } } });
+  assertEquals(memory.buffer.byteLength, 65536);
+  assertEquals(memory.grow(2), 1);
+  assertThrows(() => memory.grow(1), RangeError);
+  assertEquals(reads.join(), 'maximum');
+  // 64-bit memories take their sizes as BigInts, from strings too.
+  assertEquals(new WebAssembly.Memory({ initial: 1n, maximum: '10', address: 'i64' }).buffer.byteLength, 65536);
+  assertThrows(() => new WebAssembly.Memory({ initial: 1, address: 'i64' }), TypeError);
+}
+
+export function aDescriptorIsReadOnceAndNotThroughObjectPrototype() {
+  let reads = 0;
+  Object.defineProperty(Object.prototype, 'initial', {
+    get() { return reads++ === 0 ? undefined : 2000; },
+    configurable: true,
+  });
+  try {
+    assertThrows(() => new WebAssembly.Memory({ maximum: 4000 }), TypeError);
+    assertEquals(reads, 1);
+  } finally {
+    delete Object.prototype.initial;
+  }
+}

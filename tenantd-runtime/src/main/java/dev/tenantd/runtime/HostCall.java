@@ -17,8 +17,10 @@ enum HostCall {
     /** (): the isolate's memory outside its heap grew; measured at the next turn. */
     MEMORY_GREW("memoryGrew"),
     /**
-     * (): the first WebAssembly instance was made, whose own code may grow its memories
-     * unasked: from now on they are counted after every turn.
+     * (escaped): a WebAssembly instance is being made, whose own code may grow its memories
+     * unasked: from now on they are counted after every turn. With {@code escaped}, an instance
+     * whose making failed may still be reachable, its memories out of the runtime's sight: the
+     * isolate takes no new requests and is discarded once idle.
      */
     WASM_INSTANCE_MADE("wasmInstanceMade"),
     /** (): an allocation would exceed the memory limit; the invocation ends. */

@@ -8,15 +8,16 @@ import java.util.List;
  * The memories a WebAssembly module defines itself (not those it imports), read from its binary:
  * what an instance of it allocates when it is made, the maximum each declares (in pages), and
  * the export names by which the runtime finds them afterwards to count them against the memory
- * limit. The engine validates
+ * limit; and whether the module has a start function, which runs code while an instance is made. The engine validates
  * the module when it compiles it; this reads only the sections that say where memories are.
  */
-record WasmMemories(long initialBytes, List<Long> maximumPages, List<String> exportNames) {
+record WasmMemories(long initialBytes, List<Long> maximumPages, List<String> exportNames, boolean hasStart) {
     static final long PAGE_BYTES = 64 * 1024;
 
     private static final int IMPORT_SECTION = 2;
     private static final int MEMORY_SECTION = 5;
     private static final int EXPORT_SECTION = 7;
+    private static final int START_SECTION = 8;
     private static final int KIND_MEMORY = 2;
 
     /** The maximum of a memory declared without one. */
@@ -43,6 +44,7 @@ record WasmMemories(long initialBytes, List<Long> maximumPages, List<String> exp
                     + ", not 1 (a component or a newer format): compile it to a core module of version 1");
         }
         int importedMemories = 0;
+        boolean hasStart = false;
         List<Long> initialPages = new ArrayList<>();
         List<Long> maximumPages = new ArrayList<>();
         List<String> exported = new ArrayList<>();
@@ -76,6 +78,7 @@ record WasmMemories(long initialBytes, List<Long> maximumPages, List<String> exp
                         }
                     }
                 }
+                case START_SECTION -> hasStart = true;
                 default -> { }
             }
             in.skipTo(end);
@@ -90,7 +93,7 @@ record WasmMemories(long initialBytes, List<Long> maximumPages, List<String> exp
             }
             bytes = saturatingAdd(bytes, saturatingMultiply(initialPages.get(i), PAGE_BYTES));
         }
-        return new WasmMemories(bytes, maximumPages, exported);
+        return new WasmMemories(bytes, maximumPages, exported, hasStart);
     }
 
     private static int countImportedMemories(Reader in) {

@@ -77,6 +77,8 @@ public final class Worker implements AutoCloseable, IsolateTurns {
     private int turnsSinceMemoryCheck;
     /** A WebAssembly instance was made here: its code grows its memories unasked, so memory is checked after every turn. */
     private boolean wasmInstances;
+    /** A turn of an isolate with WebAssembly instances ended early: its memory is checked before the next turn runs. */
+    private boolean wasmCheckBeforeNextTurn;
     private Invocation current;
     private volatile boolean outOfMemory;
     /** A turn stuck in a native call past twice its budget was given up: discard the isolate once it returns. */
@@ -183,9 +185,10 @@ public final class Worker implements AutoCloseable, IsolateTurns {
                     rejections.report(runtime, entry);
                 }
                 startupNanos = System.nanoTime() - begin;
+                // Top-level code may have grown WebAssembly memory, which the engine does not see.
+                boolean wasmOverLimit = wasmInstances && memory.overLimit(runtime, wasmMemoryBytes());
                 endTurn(false);
-                if (!abandoned && wasmInstances && memory.overLimit(runtime, wasmMemoryBytes())) {
-                    // Top-level code grew WebAssembly memory past the limit: the engine did not see it.
+                if (!abandoned && wasmOverLimit) {
                     discard();
                     started.completeExceptionally(new ScriptException("Script startup exceeded memory limits."));
                     return;
@@ -574,7 +577,15 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             if (memory.measureBeforeNextTurn()) {
                 measureMemory();
             }
-            call.run();
+            if (wasmCheckBeforeNextTurn) {
+                wasmCheckBeforeNextTurn = false;
+                if (memory.overLimit(runtime, wasmMemoryBytes())) {
+                    outOfMemory = true;
+                }
+            }
+            if (!outOfMemory) {
+                call.run();
+            }
             if (rejections.any()) {
                 rejections.report(runtime, entry);
             }
@@ -597,13 +608,15 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             } else {
                 ownerlessCpuNanos += spent;
             }
-            if (terminated || why != null) {
+            if (terminated || why != null || outOfMemory) {
                 afterTermination(owner, why);
                 if (abandoned) {
                     discard();
                 } else if (wasmInstances) {
-                    // A turn ended early may still have grown WebAssembly memory first.
-                    checkMemoryBetweenTurns();
+                    // A turn ended early may still have grown WebAssembly memory first. Measured
+                    // at the start of the next turn: a call into the isolate now would run the
+                    // promise jobs the ended turn left, outside any turn's limits.
+                    wasmCheckBeforeNextTurn = true;
                 }
             } else if (wasmInstances || ++turnsSinceMemoryCheck >= MEMORY_CHECK_EVERY_TURNS
                     || spent > MEMORY_CHECK_AFTER_NANOS) {
@@ -831,6 +844,12 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         hostObject.put(HostCall.COLLECT_GARBAGE, args -> runtime.createV8ValueDouble(memory.collectInTurn(runtime)));
         hostObject.put(HostCall.WASM_INSTANCE_MADE, args -> {
             wasmInstances = true;
+            if (JsValues.isTrue(args[0]) && !retiring) {
+                retiring = true;
+                LOG.info("worker {}: a WebAssembly instance whose start function failed may still be reachable; a fresh "
+                        + "isolate takes its next requests", scriptName);
+                closeWhenIdle();
+            }
             return null;
         });
         hostObject.put(HostCall.MEMORY_GREW, args -> {

@@ -64,6 +64,25 @@ final class WasmBinaries {
                 section(7, vec(concat(name("memory"), bytes(0x02, 0)))));
     }
 
+    /** Imports a memory {@code env.memory} (at least one page) and has nothing else. */
+    static byte[] importedMemory() {
+        return module(section(2, vec(concat(name("env"), name("memory"), bytes(0x02, 0x00, 1)))));
+    }
+
+    /**
+     * Imports {@code env.f} and runs it as its start function; defines a memory of one page
+     * without a maximum, exported as "memory", and a custom section "meta" of 3 bytes.
+     */
+    static byte[] startingWithImport() {
+        return module(
+                section(0, concat(name("meta"), bytes(1, 2, 3))),
+                section(1, vec(bytes(0x60, 0, 0))),
+                section(2, vec(concat(name("env"), name("f"), bytes(0x00, 0)))),
+                section(5, vec(bytes(0x00, 1))),
+                section(7, vec(concat(name("memory"), bytes(0x02, 0)))),
+                section(8, bytes(0)));
+    }
+
     /** Exports {@code spin()}, a loop that never ends. */
     static byte[] spin() {
         return module(

@@ -23,6 +23,12 @@ class WasmModulesTest {
                 new WorkerModule("lib.wasm", ModuleType.WASM, wasm)), List.of()));
     }
 
+    private static Worker withModules(String code, byte[] lib, byte[] other) {
+        return load(Engines.modules("worker.js", List.of(esm("worker.js", code),
+                new WorkerModule("lib.wasm", ModuleType.WASM, lib), new WorkerModule("other.wasm", ModuleType.WASM, other)),
+                List.of()));
+    }
+
     @Test
     void an_uploaded_module_is_imported_compiled_and_instantiated_both_ways() {
         Worker w = withModule("""
@@ -184,19 +190,24 @@ class WasmModulesTest {
 
     @Test
     void memory_grown_in_a_turn_that_is_then_terminated_still_counts() {
-        // Three instances' memories grown to 131 MB together from WebAssembly code, then a loop
-        // the CPU limit ends: the isolate is over its limit and is discarded.
+        // Three instances' memories grown to 131 MB together from WebAssembly code (a memory
+        // counts at its size, written or not), then a loop the CPU limit ends: the isolate is
+        // over its limit and is discarded.
         Worker w = withModule("""
                 import mod from './lib.wasm';
                 const instances = [0, 1, 2].map(() => new WebAssembly.Instance(mod).exports);
                 export default { fetch() {
-                  for (const exports of instances) { exports.grow(700); exports.fill(701 * 65536); }
+                  for (const exports of instances) exports.grow(700);
                   for (;;) {}
                 } };""", WasmBinaries.memory(1, true));
         InvocationLimits limits = new InvocationLimits(200, 10, 60_000, 1000);
         assertThatThrownBy(() -> get(w.fetch(new WorkerRequest("GET", "http://x/", List.of(), null), limits)))
                 .isInstanceOfSatisfying(InvocationException.class,
                         e -> assertThat(e.outcome()).isEqualTo(Outcome.EXCEEDED_CPU));
+        // Measured before the next turn runs: the request that finds the isolate over its limit.
+        assertThatThrownBy(() -> get(w, "http://x/"))
+                .isInstanceOfSatisfying(InvocationException.class,
+                        e -> assertThat(e.outcome()).isEqualTo(Outcome.EXCEEDED_MEMORY));
         get(w.whenClosed());
         assertThat(w.isAlive()).isFalse();
     }
@@ -311,5 +322,72 @@ class WasmModulesTest {
         assertThat(served).isBetween(5, 6);
         assertThat(ResidentMemory.bytes() - rssBefore).as("memory the process took").isLessThan(192 * MB);
         w.close();
+    }
+
+    @Test
+    void memories_made_by_javascript_count_towards_the_bound_when_a_module_imports_one() {
+        // Each memory without a maximum can grow to the limit once an instance imports it.
+        Worker w = withModule("""
+                import mod from './lib.wasm';
+                export default { fetch(request) {
+                  const count = Number(new URL(request.url).searchParams.get('memories'));
+                  const memories = Array.from({ length: count }, () => new WebAssembly.Memory({ initial: 1 }));
+                  try {
+                    new WebAssembly.Instance(mod, { env: { memory: memories[0] } });
+                    return new Response('made');
+                  } catch (e) {
+                    return new Response(e.name);
+                  }
+                } };""", WasmBinaries.importedMemory());
+        assertThat(text(get(w, "http://x/?memories=4"))).isEqualTo("made");
+        w.close();
+        Worker again = withModule(
+                "import mod from './lib.wasm';\n" + "const memories = [0, 1, 2, 3, 4].map(() => new WebAssembly.Memory({ initial: 1 }));\n"
+                + "export default { fetch() { try { new WebAssembly.Instance(mod, { env: { memory: memories[0] } }); "
+                + "return new Response('made'); } catch (e) { return new Response(e.name); } } };",
+                WasmBinaries.importedMemory());
+        assertThat(text(get(again, "http://x/"))).isEqualTo("RangeError");
+        again.close();
+    }
+
+    @Test
+    void instances_made_while_another_is_being_made_count_it_towards_the_bound() {
+        // An import object's getter makes instances while the outer one is being made: with
+        // the outer one's memory (no maximum) they would be five limits' worth.
+        Worker w = withModules("""
+                import outer from './lib.wasm';
+                import inner from './other.wasm';
+                const kept = [];
+                export default { fetch() {
+                  try {
+                    kept.push(new WebAssembly.Instance(outer, { get env() {
+                      for (let i = 0; i < 4; i++) kept.push(new WebAssembly.Instance(inner));
+                      return { f() {} };
+                    } }));
+                    return new Response('made ' + kept.length);
+                  } catch (e) {
+                    return new Response(e.name + ' after ' + kept.length);
+                  }
+                } };""", WasmBinaries.importingMemory(1), WasmBinaries.memory(1, true));
+        assertThat(text(get(w, "http://x/"))).isEqualTo("RangeError after 3");
+        w.close();
+    }
+
+    @Test
+    void an_instance_whose_start_function_failed_has_the_isolate_replaced() {
+        Worker w = withModule("""
+                import mod from './lib.wasm';
+                export default { fetch() {
+                  const sections = WebAssembly.Module.customSections(mod, 'meta');
+                  try {
+                    new WebAssembly.Instance(mod, { env: { f() { throw new Error('start failed'); } } });
+                  } catch (e) {
+                    return new Response(e.message + ' ' + sections.map((s) => s.byteLength));
+                  }
+                  return new Response('made');
+                } };""", WasmBinaries.startingWithImport());
+        assertThat(text(get(w, "http://x/"))).isEqualTo("start failed 3");
+        get(w.whenClosed());
+        assertThat(w.isAlive()).isFalse();
     }
 }

@@ -28,7 +28,7 @@ let memory_retiring = false;
 
 function memory_countIntl(bytes) {
   memory_intl += bytes;
-  if (memory_held + memory_since + memory_intl > memory_limit) {
+  if (memory_held + memory_since + memory_intl + memory_wasmPending > memory_limit) {
     host.retire(true);
     throw new RangeError("Intl object allocation failed: it would exceed the worker's memory limit");
   }
@@ -63,18 +63,16 @@ const memory_reportStep = 4 * 1024 * 1024;
 let memory_limit = Infinity;
 let memory_held = 0; // what the host last measured
 let memory_since = 0; // allocated since then
+// WebAssembly memory of instances being made: counted, but neither made nor tracked yet.
+let memory_wasmPending = 0;
 let memory_reported = 0;
 
 function memory_startCounting(limitBytes) {
   memory_limit = limitBytes;
 }
 
-// How many times the host measured: an allocation counted across worker code can tell
-// whether a measure replaced the count meanwhile.
-let memory_measures = 0;
-
 function memory_measured(bytes) {
-  memory_measures++;
+  wasm_reachableBytes(true);
   memory_held = bytes + memory_trackedBytes(memory_wasmMemories) + memory_trackedBytes(memory_sharedBuffers);
   memory_since = 0;
   memory_reported = 0;
@@ -140,7 +138,8 @@ function memory_sharedMade(buffer) {
 // Makes room for `bytes` more, or ends the invocation. Allocations under the counted size
 // are let through unless `always` (memory the engine's statistics will never show).
 function memory_request(bytes, always = false) {
-  if (!(bytes >= (always ? 0 : memory_countedBytes)) || memory_held + memory_since + memory_intl + bytes <= memory_limit) {
+  if (!(bytes >= (always ? 0 : memory_countedBytes))
+    || memory_held + memory_since + memory_intl + memory_wasmPending + bytes <= memory_limit) {
     return;
   }
   // The host collects garbage and measures what the isolate holds after it; that measure
@@ -148,7 +147,7 @@ function memory_request(bytes, always = false) {
   // measure (the invocation is being ended already) the count stands.
   const measured = host.collectGarbage();
   if (measured >= 0) memory_measured(measured);
-  if (memory_held + memory_since + memory_intl + bytes <= memory_limit) return;
+  if (memory_held + memory_since + memory_intl + memory_wasmPending + bytes <= memory_limit) return;
   host.memoryExceeded(bytes);
   // The host has ended the invocation; this stops the allocation in case the
   // termination is noticed only later.
@@ -359,32 +358,24 @@ if (typeof WebAssembly === 'object') {
     construct(target, args, newTarget) {
       const given = args[0];
       if (given === null || typeof given !== 'object') return memory_construct(target, args, newTarget);
-      // Read the descriptor once, and hand the engine exactly what was counted.
-      const descriptor = {};
+      // Read the descriptor once, each size as one primitive, and hand the engine exactly
+      // what was counted (it converts a primitive the same way every time).
+      const descriptor = { __proto__: null };
       const keys = ['initial', 'maximum', 'shared', 'address'];
       for (let i = 0; i < keys.length; i++) {
         const value = given[keys[i]];
         if (value !== undefined) descriptor[keys[i]] = value;
       }
-      let bytes = 0;
-      if (typeof descriptor.initial === 'bigint') {
-        bytes = Number(descriptor.initial) * wasmPage;
-      } else if (descriptor.initial !== undefined) {
-        descriptor.initial = memory_length(descriptor.initial);
-        bytes = descriptor.initial * wasmPage;
-      }
-      // The maximum too is converted once, for the engine and for wasm_memoryMade alike.
-      if (descriptor.maximum !== undefined && typeof descriptor.maximum !== 'bigint') {
-        descriptor.maximum = memory_length(descriptor.maximum);
-      }
+      if (descriptor.initial !== undefined) descriptor.initial = memory_primitive(descriptor.initial);
+      if (descriptor.maximum !== undefined) descriptor.maximum = memory_primitive(descriptor.maximum);
+      const bytes = memory_pages(descriptor.initial) * wasmPage;
       memory_request(bytes);
       const constructArgs = copyList(args);
       constructArgs[0] = descriptor;
       const made = memory_construct(target, constructArgs, newTarget);
       memory_count(bytes);
       memory_wasmMade(made);
-      const maximum = descriptor.maximum;
-      wasm_memoryMade(made, maximum === undefined ? -1 : Number(maximum));
+      wasm_memoryMade(made, descriptor.maximum === undefined ? -1 : memory_pages(descriptor.maximum));
       return made;
     },
   });
@@ -393,6 +384,36 @@ if (typeof WebAssembly === 'object') {
     { value: GatedMemory, writable: true, configurable: true, enumerable: false });
   memory_gateMethod(OriginalMemory.prototype, 'grow',
     (self, args) => (typeof args[0] === 'bigint' ? Number(args[0]) : memory_length(args[0])) * wasmPage, true);
+}
+
+// A value as the engine converts it to a number or BigInt first (ToPrimitive with the hint
+// "number"): the worker's code it runs runs once, and the engine gets the primitive.
+function memory_primitive(value) {
+  const isPrimitive = (v) => v === null || (typeof v !== 'object' && typeof v !== 'function');
+  if (isPrimitive(value)) return value;
+  const exotic = value[SymbolToPrimitive];
+  if (exotic !== undefined && exotic !== null) {
+    const result = memory_apply(exotic, value, ['number']);
+    if (isPrimitive(result)) return result;
+    throw new TypeError('Cannot convert object to primitive value');
+  }
+  const methods = ['valueOf', 'toString'];
+  for (let i = 0; i < methods.length; i++) {
+    const method = value[methods[i]];
+    if (typeof method !== 'function') continue;
+    const result = memory_apply(method, value, []);
+    if (isPrimitive(result)) return result;
+  }
+  throw new TypeError('Cannot convert object to primitive value');
+}
+
+// A memory size in pages from such a primitive (a BigInt for 64-bit memories), for counting;
+// a value the engine refuses may read as anything here, as nothing is made of it.
+function memory_pages(primitive) {
+  if (primitive === undefined) return 0;
+  if (typeof primitive === 'bigint') return Number(primitive);
+  if (typeof primitive === 'symbol') return NaN;
+  return +primitive;
 }
 
 // Arrays: filling an array whose elements alone would not fit in the memory limit is

@@ -71,7 +71,7 @@ const StringPrototypeToLowerCase = uncurryThis(String.prototype.toLowerCase);
 const StringPrototypeToUpperCase = uncurryThis(String.prototype.toUpperCase);
 const StringPrototypeToWellFormed = uncurryThis(String.prototype.toWellFormed);
 const SymbolPrototypeToString = uncurryThis(Symbol.prototype.toString);
-const { iterator: SymbolIterator, toStringTag: SymbolToStringTag } = Symbol;
+const { iterator: SymbolIterator, toPrimitive: SymbolToPrimitive, toStringTag: SymbolToStringTag } = Symbol;
 const RegExpPrototypeExec = uncurryThis(RegExp.prototype.exec);
 const ErrorCaptureStackTrace = Error.captureStackTrace;
 const ErrorIsError = Error.isError ?? ((value) => value instanceof Error);

@@ -21,7 +21,7 @@
 // wasm_reachableLimits times the memory limit together.
 //
 // Defines for others:
-//   wasm_compile(buffer, initialBytes, memoryExports, maxima, capBytes)
+//   wasm_compile(buffer, initialBytes, memoryExports, maxima, capBytes, hasStart)
 //                                  the loader's compile of an uploaded module: the Module,
 //                                  or why not (a string)
 //   wasm_memoryMade(memory, maximumPages)
@@ -83,9 +83,10 @@ if (typeof WebAssembly === 'object') {
     },
   });
   // What the loader compiled: module -> [bytes its memories take when an instance is made,
-  // the names under which an instance exports them, the maximum (pages, or -1) of each].
+  // the names under which an instance exports them, the maximum (pages, or -1) of each,
+  // whether it has a start function].
   const modules = new SafeWeakMap();
-  wasm_compile = (buffer, initialBytes, memoryExports, maxima, capBytes) => {
+  wasm_compile = (buffer, initialBytes, memoryExports, maxima, capBytes, hasStart) => {
     wasm_capBytes = capBytes;
     let module;
     try {
@@ -93,23 +94,25 @@ if (typeof WebAssembly === 'object') {
     } catch (error) {
       return `${error}`;
     }
-    modules.set(module, [initialBytes, copyList(memoryExports), copyList(maxima)]);
+    modules.set(module, [initialBytes, copyList(memoryExports), copyList(maxima), hasStart]);
     return module;
   };
 
   const OriginalInstance = WebAssembly.Instance;
   const instanceExports = ObjectGetOwnPropertyDescriptor(OriginalInstance.prototype, 'exports').get;
   const mb = (bytes) => `${MathFloor(bytes / 1048576)} MB`;
-  // The memories of one more instance fit in what the isolate's memories may grow to, or
-  // a RangeError says why not.
-  const admit = (maxima) => {
-    let more = 0;
-    for (let i = 0; i < maxima.length; i++) more += wasm_reachable(maxima[i]);
+  // What memories of instances being made (an import's getter may make another) and of
+  // instances that failed but may still be reachable can grow to.
+  let pendingReachable = 0;
+  let lostReachable = 0;
+  // The memories of one more instance, which can grow to `more`, fit in what the isolate's
+  // memories may grow to, or a RangeError says why not.
+  const admit = (more) => {
     const allowed = wasm_reachableLimits * memory_limit;
-    if (more === 0 || wasm_reachableBytes(false) + more <= allowed) return;
+    if (wasm_reachableBytes(false) + pendingReachable + lostReachable + more <= allowed) return;
     const measured = host.collectGarbage();
     if (measured >= 0) memory_measured(measured);
-    const reachable = wasm_reachableBytes(true) + more;
+    const reachable = wasm_reachableBytes(true) + pendingReachable + lostReachable + more;
     if (reachable <= allowed) return;
     throw new RangeError(`WebAssembly.Instance(): the isolate's WebAssembly memories could grow to ${mb(reachable)} `
       + `together with this instance's, more than ${wasm_reachableLimits} times its memory limit of `
@@ -123,31 +126,41 @@ if (typeof WebAssembly === 'object') {
     const bytes = known[0];
     const names = known[1];
     const maxima = known[2];
-    admit(maxima);
-    if (bytes > 0) {
-      memory_request(bytes, true);
-      memory_count(bytes, true);
+    let reachable = 0;
+    for (let i = 0; i < maxima.length; i++) reachable += wasm_reachable(maxima[i]);
+    admit(reachable);
+    if (bytes > 0) memory_request(bytes, true);
+    if (!instancesMade) {
+      instancesMade = true;
+      host.wasmInstanceMade(false);
     }
     // Worker code runs while the instance is made (the import object's getters, the start
-    // function's imports): a measure it causes replaces the count without the new memories.
-    const measures = memory_measures;
+    // function's imports): until the instance is there its memories count as pending.
+    memory_wasmPending += bytes;
+    pendingReachable += reachable;
     let instance;
     try {
       instance = ReflectConstruct(OriginalInstance, [module, importObject], newTarget);
     } catch (error) {
-      if (memory_measures === measures) memory_since -= bytes;
+      if (known[3]) {
+        // A start function that failed may have handed out a function of the instance,
+        // which keeps its memories alive out of reach: they count for good, and the
+        // isolate is replaced once its requests in flight are done.
+        memory_count(bytes, true);
+        lostReachable += reachable;
+        host.wasmInstanceMade(true);
+      }
       throw error;
+    } finally {
+      memory_wasmPending -= bytes;
+      pendingReachable -= reachable;
     }
+    memory_count(bytes, true);
     // The exports object is the engine's: frozen, with no prototype and no accessors.
     const exported = ReflectApply(instanceExports, instance, []);
     for (let i = 0; i < names.length; i++) {
       memory_wasmMade(exported[names[i]]);
       wasm_memoryMade(exported[names[i]], maxima[i]);
-    }
-    if (memory_measures !== measures) memory_count(bytes, true);
-    if (!instancesMade) {
-      instancesMade = true;
-      host.wasmInstanceMade();
     }
     return instance;
   };
@@ -184,6 +197,19 @@ if (typeof WebAssembly === 'object') {
       return ReflectApply(OriginalInstantiate, WebAssembly, [source, importObject]);
     },
   }.instantiate);
+  // A module's custom sections are copied into new buffers: counted as they are made (their
+  // size is at most the module's).
+  const originalCustomSections = OriginalModule.customSections;
+  replace(OriginalModule, 'customSections', {
+    customSections(moduleObject, sectionName) {
+      const sections = ReflectApply(originalCustomSections, OriginalModule, [moduleObject, sectionName]);
+      let bytes = 0;
+      for (let i = 0; i < sections.length; i++) bytes += ArrayBufferPrototypeGetByteLength(sections[i]);
+      memory_request(bytes);
+      memory_count(bytes);
+      return sections;
+    },
+  }.customSections);
   // JavaScript promise integration would let a module's calls suspend, each on a stack of
   // its own outside the heap that no limit counts: not offered.
   delete WebAssembly.Suspending;
