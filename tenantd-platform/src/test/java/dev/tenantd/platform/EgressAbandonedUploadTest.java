@@ -54,8 +54,11 @@ class EgressAbandonedUploadTest {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
                 }
                 assertThat(handed.get()).as("bytes of the body taken for sending").isGreaterThanOrEqualTo(1 << 20);
+                assertThat(KernelSockets.connectedTo(origin.getLocalPort(), connection.getPort()))
+                        .as("the connection as the kernel lists it, before the fetch is cancelled").isNotEmpty();
                 upload.cancel(true);
-                assertThat(KernelSockets.awaitNoneConnectedTo(origin.getLocalPort(), 30))
+                // The origin's end of the connection knows the egress's port.
+                assertThat(KernelSockets.awaitGone(origin.getLocalPort(), connection.getPort(), 30))
                         .as("states of the sockets still connected to the origin, 30 s after the fetch was cancelled")
                         .isEmpty();
             }

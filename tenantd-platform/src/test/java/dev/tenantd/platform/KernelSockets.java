@@ -19,16 +19,21 @@ final class KernelSockets {
     private KernelSockets() {
     }
 
-    /** The states (in the kernel's hexadecimal) of the sockets connected to {@code port} from another. */
-    static List<String> connectedTo(int port) {
+    /**
+     * The states (in the kernel's hexadecimal) of the sockets connected to {@code port} from the
+     * local port {@code fromPort}: one connection, not an earlier one to another listener that had
+     * the same port number (the kernel keeps a closed connection a minute in TIME_WAIT).
+     */
+    static List<String> connectedTo(int port, int fromPort) {
         String remote = String.format(Locale.ROOT, ":%04X", port);
+        String local = String.format(Locale.ROOT, ":%04X", fromPort);
         List<String> states = new ArrayList<>();
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
             try {
                 List<String> lines = Files.readAllLines(Path.of(table));
                 for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
                     String[] fields = line.trim().split("\\s+");
-                    if (fields.length > 3 && fields[2].endsWith(remote)) {
+                    if (fields.length > 3 && fields[1].endsWith(local) && fields[2].endsWith(remote)) {
                         states.add(fields[3]);
                     }
                 }
@@ -39,13 +44,13 @@ final class KernelSockets {
         return states;
     }
 
-    /** Waits up to {@code seconds} for no socket to be connected to {@code port}; what is left then. */
-    static List<String> awaitNoneConnectedTo(int port, int seconds) {
+    /** Waits up to {@code seconds} for the connection from {@code fromPort} to {@code port} to be gone; its states then. */
+    static List<String> awaitGone(int port, int fromPort, int seconds) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        List<String> left = connectedTo(port);
+        List<String> left = connectedTo(port, fromPort);
         while (!left.isEmpty() && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-            left = connectedTo(port);
+            left = connectedTo(port, fromPort);
         }
         return left;
     }
