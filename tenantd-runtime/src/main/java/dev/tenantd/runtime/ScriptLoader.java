@@ -355,7 +355,7 @@ final class ScriptLoader {
             }
             V8Value compiled = entry.invoke("compileWasm", buffer,
                     runtime.createV8ValueDouble(memories.initialBytes()), exportNames, maxima,
-                    runtime.createV8ValueDouble(wasmMemoryCapBytes), runtime.createV8ValueBoolean(memories.hasStart()));
+                    runtime.createV8ValueDouble(wasmMemoryCapBytes), runtime.createV8ValueBoolean(memories.mayLeak()));
             if (compiled instanceof V8ValueString problem) {
                 try (problem) {
                     throw new ScriptException("WebAssembly module \"" + name + "\" does not compile: " + problem.getValue());

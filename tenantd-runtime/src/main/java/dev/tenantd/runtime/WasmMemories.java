@@ -8,10 +8,12 @@ import java.util.List;
  * The memories a WebAssembly module defines itself (not those it imports), read from its binary:
  * what an instance of it allocates when it is made, the maximum each declares (in pages), and
  * the export names by which the runtime finds them afterwards to count them against the memory
- * limit; and whether the module has a start function, which runs code while an instance is made. The engine validates
+ * limit; and whether an instance that fails to be made may still be reachable: when the module has
+ * a start function (code of the worker runs once the instance exists) or imports a table (element
+ * segments write the instance's functions into it before a later segment fails). The engine validates
  * the module when it compiles it; this reads only the sections that say where memories are.
  */
-record WasmMemories(long initialBytes, List<Long> maximumPages, List<String> exportNames, boolean hasStart) {
+record WasmMemories(long initialBytes, List<Long> maximumPages, List<String> exportNames, boolean mayLeak) {
     static final long PAGE_BYTES = 64 * 1024;
 
     private static final int IMPORT_SECTION = 2;
@@ -45,6 +47,7 @@ record WasmMemories(long initialBytes, List<Long> maximumPages, List<String> exp
         }
         int importedMemories = 0;
         boolean hasStart = false;
+        boolean importsTable = false;
         List<Long> initialPages = new ArrayList<>();
         List<Long> maximumPages = new ArrayList<>();
         List<String> exported = new ArrayList<>();
@@ -53,7 +56,11 @@ record WasmMemories(long initialBytes, List<Long> maximumPages, List<String> exp
             long size = in.u32();
             int end = in.end(size);
             switch (id) {
-                case IMPORT_SECTION -> importedMemories = countImportedMemories(in);
+                case IMPORT_SECTION -> {
+                    int[] counts = countImports(in);
+                    importedMemories = counts[0];
+                    importsTable = counts[1] > 0;
+                }
                 case MEMORY_SECTION -> {
                     long count = in.u32();
                     for (long i = 0; i < count; i++) {
@@ -93,12 +100,14 @@ record WasmMemories(long initialBytes, List<Long> maximumPages, List<String> exp
             }
             bytes = saturatingAdd(bytes, saturatingMultiply(initialPages.get(i), PAGE_BYTES));
         }
-        return new WasmMemories(bytes, maximumPages, exported, hasStart);
+        return new WasmMemories(bytes, maximumPages, exported, hasStart || importsTable);
     }
 
-    private static int countImportedMemories(Reader in) {
+    /** The imported memories and tables: [memories, tables]. */
+    private static int[] countImports(Reader in) {
         long count = in.u32();
         int memories = 0;
+        int tables = 0;
         for (long i = 0; i < count; i++) {
             in.name();
             in.name();
@@ -108,6 +117,7 @@ record WasmMemories(long initialBytes, List<Long> maximumPages, List<String> exp
                 case 1 -> {
                     in.refType();
                     in.limitsMinimum();
+                    tables++;
                 }
                 case KIND_MEMORY -> {
                     in.limitsMinimum();
@@ -124,7 +134,7 @@ record WasmMemories(long initialBytes, List<Long> maximumPages, List<String> exp
                 default -> throw in.malformed("an import of unknown kind " + kind);
             }
         }
-        return memories;
+        return new int[] {memories, tables};
     }
 
     private static long saturatingAdd(long a, long b) {

@@ -581,6 +581,11 @@ public final class Worker implements AutoCloseable, IsolateTurns {
                 wasmCheckBeforeNextTurn = false;
                 if (memory.overLimit(runtime, wasmMemoryBytes())) {
                     outOfMemory = true;
+                    if (owner != null && owner.cpuNanos == 0) {
+                        // None of its code ran: the pool sends it again, to a fresh isolate.
+                        owner.result.completeExceptionally(InvocationException.notStarted(
+                                "The worker was unloaded: over its memory limit."));
+                    }
                 }
             }
             if (!outOfMemory) {
@@ -634,7 +639,13 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         if (closed || runtime == null) {
             return;
         }
-        if (memory.overLimit(runtime, wasmMemoryBytes())) {
+        double wasm;
+        try {
+            wasm = wasmMemoryBytes();
+        } catch (JavetTerminatedException e) {
+            wasm = Double.MAX_VALUE; // no turn runs between turns: an isolate that says so is not trusted
+        }
+        if (memory.overLimit(runtime, wasm)) {
             outOfMemory = true;
             afterTermination(null, Outcome.EXCEEDED_MEMORY);
         }
@@ -644,12 +655,16 @@ public final class Worker implements AutoCloseable, IsolateTurns {
      * What the isolate's WebAssembly memories hold, which the engine's statistics leave out: asked
      * of the runtime JavaScript only once the worker made an instance, whose code may have grown them.
      */
-    private double wasmMemoryBytes() {
+    private double wasmMemoryBytes() throws JavetTerminatedException {
         if (!wasmInstances) {
             return 0;
         }
         try {
             return entry.invokeDouble("wasmMemoryBytes");
+        } catch (JavetTerminatedException e) {
+            // A limit stopped the turn the measure runs in (promise jobs an ended turn left run
+            // with it): that turn ends for its own reason.
+            throw e;
         } catch (JavetException e) {
             // Unmeasured, it is taken for over the limit: the isolate is discarded.
             LOG.warn("worker {}: could not measure its WebAssembly memory: {}", scriptName, e.getMessage());

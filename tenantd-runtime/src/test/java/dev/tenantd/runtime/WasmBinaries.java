@@ -83,6 +83,14 @@ final class WasmBinaries {
                 section(8, bytes(0)));
     }
 
+    /** Imports a table {@code env.table} (of functions, at least one) and defines a memory of one page, exported as "memory". */
+    static byte[] importingTable() {
+        return module(
+                section(2, vec(concat(name("env"), name("table"), bytes(0x01, 0x70, 0x00, 1)))),
+                section(5, vec(bytes(0x00, 1))),
+                section(7, vec(concat(name("memory"), bytes(0x02, 0)))));
+    }
+
     /** Exports {@code spin()}, a loop that never ends. */
     static byte[] spin() {
         return module(

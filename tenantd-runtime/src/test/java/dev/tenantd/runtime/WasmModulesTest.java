@@ -204,10 +204,10 @@ class WasmModulesTest {
         assertThatThrownBy(() -> get(w.fetch(new WorkerRequest("GET", "http://x/", List.of(), null), limits)))
                 .isInstanceOfSatisfying(InvocationException.class,
                         e -> assertThat(e.outcome()).isEqualTo(Outcome.EXCEEDED_CPU));
-        // Measured before the next turn runs: the request that finds the isolate over its limit.
+        // Measured before the next turn runs: the isolate is discarded, and the request that found
+        // it over its limit, none of whose code ran, is handed back to be sent to a fresh isolate.
         assertThatThrownBy(() -> get(w, "http://x/"))
-                .isInstanceOfSatisfying(InvocationException.class,
-                        e -> assertThat(e.outcome()).isEqualTo(Outcome.EXCEEDED_MEMORY));
+                .isInstanceOfSatisfying(InvocationException.class, e -> assertThat(e.notStarted()).isTrue());
         get(w.whenClosed());
         assertThat(w.isAlive()).isFalse();
     }
@@ -387,6 +387,45 @@ class WasmModulesTest {
                   return new Response('made');
                 } };""", WasmBinaries.startingWithImport());
         assertThat(text(get(w, "http://x/"))).isEqualTo("start failed 3");
+        get(w.whenClosed());
+        assertThat(w.isAlive()).isFalse();
+    }
+
+    @Test
+    void an_instance_cut_off_by_the_cpu_limit_while_being_made_leaves_no_count_behind() {
+        // The import object's getter never returns: the limit ends the turn inside the making of
+        // an instance of 60 MB, which skips every catch and finally. The next request can still
+        // have 100 MB: what was counted for that instance does not stay.
+        Worker w = withModule("""
+                import mod from './lib.wasm';
+                export default { fetch(request) {
+                  if (new URL(request.url).pathname === '/spin') {
+                    new WebAssembly.Instance(mod, { get env() { for (;;) {} } });
+                  }
+                  return new Response(String(new Uint8Array(100 * 1024 * 1024).fill(1).length));
+                } };""", WasmBinaries.importingMemory(960));
+        InvocationLimits limits = new InvocationLimits(200, 10, 60_000, 1000);
+        assertThatThrownBy(() -> get(w.fetch(new WorkerRequest("GET", "http://x/spin", List.of(), null), limits)))
+                .isInstanceOfSatisfying(InvocationException.class,
+                        e -> assertThat(e.outcome()).isEqualTo(Outcome.EXCEEDED_CPU));
+        assertThat(text(get(w, "http://x/"))).isEqualTo(String.valueOf(100 * 1024 * 1024));
+        w.close();
+    }
+
+    @Test
+    void a_failed_instance_of_a_module_that_imports_a_table_has_the_isolate_replaced() {
+        // Element segments may have written its functions into the table before it failed.
+        Worker w = withModule("""
+                import mod from './lib.wasm';
+                export default { fetch() {
+                  try {
+                    new WebAssembly.Instance(mod, {});
+                  } catch (e) {
+                    return new Response(e.name);
+                  }
+                  return new Response('made');
+                } };""", WasmBinaries.importingTable());
+        assertThat(text(get(w, "http://x/"))).isEqualTo("TypeError");
         get(w.whenClosed());
         assertThat(w.isAlive()).isFalse();
     }

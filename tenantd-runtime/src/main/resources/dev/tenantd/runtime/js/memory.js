@@ -65,6 +65,8 @@ let memory_held = 0; // what the host last measured
 let memory_since = 0; // allocated since then
 // WebAssembly memory of instances being made: counted, but neither made nor tracked yet.
 let memory_wasmPending = 0;
+// WebAssembly memory of instances that failed but may still be reachable, at its largest.
+let memory_wasmLost = 0;
 let memory_reported = 0;
 
 function memory_startCounting(limitBytes) {
@@ -73,7 +75,8 @@ function memory_startCounting(limitBytes) {
 
 function memory_measured(bytes) {
   wasm_reachableBytes(true);
-  memory_held = bytes + memory_trackedBytes(memory_wasmMemories) + memory_trackedBytes(memory_sharedBuffers);
+  memory_held = bytes + memory_trackedBytes(memory_wasmMemories) + memory_wasmLost
+    + memory_trackedBytes(memory_sharedBuffers);
   memory_since = 0;
   memory_reported = 0;
 }

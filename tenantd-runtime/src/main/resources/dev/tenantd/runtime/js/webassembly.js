@@ -24,11 +24,13 @@
 //   wasm_compile(buffer, initialBytes, memoryExports, maxima, capBytes, hasStart)
 //                                  the loader's compile of an uploaded module: the Module,
 //                                  or why not (a string)
+//   wasm_settle()                  between turns: gives up counts of instances a turn's end cut off
 //   wasm_memoryMade(memory, maximumPages)
 //                                  a memory was made (memory.js): it counts towards what
 //                                  the isolate's memories can grow to (-1: no maximum)
 
 let wasm_compile = () => 'WebAssembly is not available in this engine';
+let wasm_settle = () => {};
 
 // What the isolate's memories can grow to together, as a multiple of the memory limit.
 const wasm_reachableLimits = 4;
@@ -84,9 +86,9 @@ if (typeof WebAssembly === 'object') {
   });
   // What the loader compiled: module -> [bytes its memories take when an instance is made,
   // the names under which an instance exports them, the maximum (pages, or -1) of each,
-  // whether it has a start function].
+  // whether an instance that failed may still be reachable].
   const modules = new SafeWeakMap();
-  wasm_compile = (buffer, initialBytes, memoryExports, maxima, capBytes, hasStart) => {
+  wasm_compile = (buffer, initialBytes, memoryExports, maxima, capBytes, mayLeak) => {
     wasm_capBytes = capBytes;
     let module;
     try {
@@ -94,17 +96,34 @@ if (typeof WebAssembly === 'object') {
     } catch (error) {
       return `${error}`;
     }
-    modules.set(module, [initialBytes, copyList(memoryExports), copyList(maxima), hasStart]);
+    modules.set(module, [initialBytes, copyList(memoryExports), copyList(maxima), mayLeak]);
     return module;
   };
 
   const OriginalInstance = WebAssembly.Instance;
   const instanceExports = ObjectGetOwnPropertyDescriptor(OriginalInstance.prototype, 'exports').get;
   const mb = (bytes) => `${MathFloor(bytes / 1048576)} MB`;
-  // What memories of instances being made (an import's getter may make another) and of
-  // instances that failed but may still be reachable can grow to.
+  // What memories of instances being made (an import's getter may make another) can grow to,
+  // the part of it of modules whose failed instances may still be reachable, and what memories
+  // of such failed instances can grow to.
   let pendingReachable = 0;
+  let pendingMayLeak = 0;
   let lostReachable = 0;
+  // Memories that may have been lost are counted at their largest, for good: they may still be
+  // alive and grow out of sight.
+  const lose = (reachable) => {
+    lostReachable += reachable;
+    memory_wasmLost += reachable;
+    host.wasmInstanceMade(true);
+  };
+  // Between turns no instance is being made: what is still pending was cut off by the end of a
+  // turn (a limit), which skips every catch and finally.
+  wasm_settle = () => {
+    if (pendingMayLeak > 0) lose(pendingMayLeak);
+    memory_wasmPending = 0;
+    pendingReachable = 0;
+    pendingMayLeak = 0;
+  };
   // The memories of one more instance, which can grow to `more`, fit in what the isolate's
   // memories may grow to, or a RangeError says why not.
   const admit = (more) => {
@@ -136,24 +155,22 @@ if (typeof WebAssembly === 'object') {
     }
     // Worker code runs while the instance is made (the import object's getters, the start
     // function's imports): until the instance is there its memories count as pending.
+    const mayLeak = known[3] ? reachable : 0;
     memory_wasmPending += bytes;
     pendingReachable += reachable;
+    pendingMayLeak += mayLeak;
     let instance;
     try {
       instance = ReflectConstruct(OriginalInstance, [module, importObject], newTarget);
     } catch (error) {
-      if (known[3]) {
-        // A start function that failed may have handed out a function of the instance,
-        // which keeps its memories alive out of reach: they count for good, and the
-        // isolate is replaced once its requests in flight are done.
-        memory_count(bytes, true);
-        lostReachable += reachable;
-        host.wasmInstanceMade(true);
-      }
+      // A start function may have handed out a function of the instance, or element segments
+      // written one into an imported table, which keeps its memories alive out of reach.
+      if (mayLeak > 0) lose(mayLeak);
       throw error;
     } finally {
       memory_wasmPending -= bytes;
       pendingReachable -= reachable;
+      pendingMayLeak -= mayLeak;
     }
     memory_count(bytes, true);
     // The exports object is the engine's: frozen, with no prototype and no accessors.
@@ -205,8 +222,8 @@ if (typeof WebAssembly === 'object') {
       const sections = ReflectApply(originalCustomSections, OriginalModule, [moduleObject, sectionName]);
       let bytes = 0;
       for (let i = 0; i < sections.length; i++) bytes += ArrayBufferPrototypeGetByteLength(sections[i]);
-      memory_request(bytes);
-      memory_count(bytes);
+      memory_request(bytes, true);
+      memory_count(bytes, true);
       return sections;
     },
   }.customSections);

@@ -354,8 +354,10 @@ const entryPoints = {
 
   measured: memory_measured,
 
+  // Called between turns only.
   wasmMemoryBytes() {
-    return memory_trackedBytes(memory_wasmMemories);
+    wasm_settle();
+    return memory_trackedBytes(memory_wasmMemories) + memory_wasmLost;
   },
 
   compileWasm: wasm_compile,
