@@ -18,10 +18,12 @@
 // needs room, and the host's check after each turn of an isolate that has
 // instances). So that growth within one turn stays bounded too, an instance is
 // made only while the memories of the isolate can grow to at most
-// wasm_reachableLimits times the memory limit together.
+// wasm_reachableLimits times the memory limit together. An instance that failed
+// while being made but may still be reachable (a start function or element segments
+// can hand out its functions) counts for good at the most its memories can grow to.
 //
 // Defines for others:
-//   wasm_compile(buffer, initialBytes, memoryExports, maxima, capBytes, hasStart)
+//   wasm_compile(buffer, initialBytes, memoryExports, maxima, capBytes, mayLeak)
 //                                  the loader's compile of an uploaded module: the Module,
 //                                  or why not (a string)
 //   wasm_settle()                  between turns: gives up counts of instances a turn's end cut off
