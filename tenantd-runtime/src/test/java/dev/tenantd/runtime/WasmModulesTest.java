@@ -23,6 +23,32 @@ class WasmModulesTest {
                 new WorkerModule("lib.wasm", ModuleType.WASM, wasm)), List.of()));
     }
 
+    /**
+     * Requests {@code w} until one ends as over the memory limit or the isolate is discarded (as
+     * over it) after answering, each answer as {@code expected} says for its number; asserts
+     * that the process did not take far more than the limit meanwhile. Returns the requests served.
+     */
+    private static int servedUntilOverTheLimit(Worker w, int requests, java.util.function.IntFunction<String> expected) {
+        long rssBefore = ResidentMemory.bytes();
+        Outcome ended = null;
+        int served = 0;
+        for (int i = 1; i <= requests && ended == null; i++) {
+            try {
+                assertThat(text(get(w, "http://x/"))).isEqualTo(expected.apply(i));
+                served++;
+            } catch (InvocationException e) {
+                ended = e.outcome();
+            }
+            if (ended == null && !w.isAlive()) {
+                ended = Outcome.EXCEEDED_MEMORY;
+            }
+        }
+        assertThat(ended).as("after " + served + " requests").isEqualTo(Outcome.EXCEEDED_MEMORY);
+        assertThat(ResidentMemory.bytes() - rssBefore).as("memory the process took").isLessThan(192 * MB);
+        w.close();
+        return served;
+    }
+
     private static Worker withModules(String code, byte[] lib, byte[] other) {
         return load(Engines.modules("worker.js", List.of(esm("worker.js", code),
                 new WorkerModule("lib.wasm", ModuleType.WASM, lib), new WorkerModule("other.wasm", ModuleType.WASM, other)),
@@ -124,22 +150,7 @@ class WasmModulesTest {
                   await new Promise((resolve) => setTimeout(resolve, 1));
                   return new Response(instances.map((e) => e.pages()).join(' '));
                 } };""", WasmBinaries.memory(1, true));
-        long rssBefore = ResidentMemory.bytes();
-        Outcome ended = null;
-        int served = 0;
-        for (int i = 1; i <= 8 && ended == null; i++) {
-            try {
-                int pages = 1 + 240 * i;
-                assertThat(text(get(w, "http://x/"))).isEqualTo(pages + " " + pages);
-                served++;
-            } catch (InvocationException e) {
-                ended = e.outcome();
-            }
-        }
-        assertThat(ended).as("after " + served + " requests").isEqualTo(Outcome.EXCEEDED_MEMORY);
-        assertThat(served).isEqualTo(4);
-        assertThat(ResidentMemory.bytes() - rssBefore).as("memory the process took").isLessThan(192 * MB);
-        w.close();
+        assertThat(servedUntilOverTheLimit(w, 8, i -> (1 + 240 * i) + " " + (1 + 240 * i))).isEqualTo(4);
     }
 
     @Test
@@ -304,50 +315,28 @@ class WasmModulesTest {
                   kept.push(exports.memory.buffer);
                   return new Response(String(kept.length));
                 } };""", WasmBinaries.memory(320, 320, true));
-        long rssBefore = ResidentMemory.bytes();
-        Outcome ended = null;
-        int served = 0;
-        for (int i = 1; i <= 12 && ended == null; i++) {
-            try {
-                assertThat(text(get(w, "http://x/"))).isEqualTo(String.valueOf(i));
-                served++;
-            } catch (InvocationException e) {
-                ended = e.outcome();
-            }
-            if (ended == null && !w.isAlive()) {
-                ended = Outcome.EXCEEDED_MEMORY;
-            }
-        }
-        assertThat(ended).as("after " + served + " requests").isEqualTo(Outcome.EXCEEDED_MEMORY);
-        assertThat(served).isBetween(5, 6);
-        assertThat(ResidentMemory.bytes() - rssBefore).as("memory the process took").isLessThan(192 * MB);
-        w.close();
+        assertThat(servedUntilOverTheLimit(w, 12, String::valueOf)).isBetween(5, 6);
     }
 
     @Test
     void memories_made_by_javascript_count_towards_the_bound_when_a_module_imports_one() {
-        // Each memory without a maximum can grow to the limit once an instance imports it.
-        Worker w = withModule("""
-                import mod from './lib.wasm';
-                export default { fetch(request) {
-                  const count = Number(new URL(request.url).searchParams.get('memories'));
-                  const memories = Array.from({ length: count }, () => new WebAssembly.Memory({ initial: 1 }));
-                  try {
-                    new WebAssembly.Instance(mod, { env: { memory: memories[0] } });
-                    return new Response('made');
-                  } catch (e) {
-                    return new Response(e.name);
-                  }
-                } };""", WasmBinaries.importedMemory());
-        assertThat(text(get(w, "http://x/?memories=4"))).isEqualTo("made");
-        w.close();
-        Worker again = withModule(
-                "import mod from './lib.wasm';\n" + "const memories = [0, 1, 2, 3, 4].map(() => new WebAssembly.Memory({ initial: 1 }));\n"
-                + "export default { fetch() { try { new WebAssembly.Instance(mod, { env: { memory: memories[0] } }); "
-                + "return new Response('made'); } catch (e) { return new Response(e.name); } } };",
-                WasmBinaries.importedMemory());
-        assertThat(text(get(again, "http://x/"))).isEqualTo("RangeError");
-        again.close();
+        // Each memory without a maximum can grow to the limit once an instance imports it: four
+        // fit in the bound, five do not.
+        for (int count = 4; count <= 5; count++) {
+            Worker w = withModule("""
+                    import mod from './lib.wasm';
+                    const memories = Array.from({ length: %d }, () => new WebAssembly.Memory({ initial: 1 }));
+                    export default { fetch() {
+                      try {
+                        new WebAssembly.Instance(mod, { env: { memory: memories[0] } });
+                        return new Response('made');
+                      } catch (e) {
+                        return new Response(e.name);
+                      }
+                    } };""".formatted(count), WasmBinaries.importedMemory());
+            assertThat(text(get(w, "http://x/"))).as(count + " memories").isEqualTo(count == 4 ? "made" : "RangeError");
+            w.close();
+        }
     }
 
     @Test

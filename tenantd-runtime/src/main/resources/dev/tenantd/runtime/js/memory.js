@@ -15,6 +15,10 @@
 //   memory_measured(bytes)            the host measured what the isolate holds (the engine's
 //                                     statistics leave out WebAssembly memory, added here)
 //   memory_fromHost(arrayBuffer)      the Uint8Array over bytes the host made
+//   memory_wasmMade(memory, maximumPages), memory_wasmMemories, memory_trackedSum,
+//   memory_wasmPending, memory_wasmLost
+//                                     WebAssembly memories made, for webassembly.js, and the
+//                                     memory of its instances being made or lost
 // It replaces the allocating constructors and methods on the global object before any
 // other file or any worker code runs.
 
@@ -74,7 +78,6 @@ function memory_startCounting(limitBytes) {
 }
 
 function memory_measured(bytes) {
-  wasm_reachableBytes(true);
   memory_held = bytes + memory_trackedBytes(memory_wasmMemories) + memory_wasmLost
     + memory_trackedBytes(memory_sharedBuffers);
   memory_since = 0;
@@ -92,27 +95,41 @@ const memory_WeakRef = globalThis.WeakRef;
 const memory_weakRefDeref = WeakRef.prototype.deref;
 
 function memory_tracker(sizeOf) {
-  return { __proto__: null, refs: { __proto__: null }, count: 0, sizeOf };
+  return { __proto__: null, refs: { __proto__: null }, data: { __proto__: null }, count: 0, sizeOf };
 }
 
-function memory_track(tracker, value) {
+// Tracks `value`, with a datum of the caller's kept beside it.
+function memory_track(tracker, value, datum) {
+  tracker.data[tracker.count] = datum;
   tracker.refs[tracker.count++] = memory_construct(memory_WeakRef, [value]);
 }
 
-// The bytes of those alive; the others are dropped from the list.
-function memory_trackedBytes(tracker) {
+// The sum of `weigh(value, datum)` over those tracked. With `look`, each is looked at (which
+// keeps it alive until the running job ends) and those collected are dropped from the list;
+// without, `value` is undefined and every one is weighed, collected or not.
+function memory_trackedSum(tracker, look, weigh) {
   let total = 0;
   let alive = 0;
   for (let i = 0; i < tracker.count; i++) {
     const ref = tracker.refs[i];
-    const value = memory_apply(memory_weakRefDeref, ref, []);
-    if (value === undefined) continue;
-    tracker.refs[alive++] = ref;
-    total += tracker.sizeOf(value);
+    const datum = tracker.data[i];
+    const value = look ? memory_apply(memory_weakRefDeref, ref, []) : undefined;
+    if (look && value === undefined) continue;
+    tracker.refs[alive] = ref;
+    tracker.data[alive++] = datum;
+    total += weigh(value, datum);
   }
-  for (let i = alive; i < tracker.count; i++) delete tracker.refs[i];
+  for (let i = alive; i < tracker.count; i++) {
+    delete tracker.refs[i];
+    delete tracker.data[i];
+  }
   tracker.count = alive;
   return total;
+}
+
+// The bytes of those alive; the others are dropped from the list.
+function memory_trackedBytes(tracker) {
+  return memory_trackedSum(tracker, true, tracker.sizeOf);
 }
 
 // WebAssembly memories.
@@ -124,8 +141,9 @@ const memory_wasmMemories = memory_tracker((memory) => {
     : memory_apply(memory_arrayBufferByteLength, buffer, []);
 });
 
-function memory_wasmMade(memory) {
-  memory_track(memory_wasmMemories, memory);
+// A memory was made, which declared at most `maximumPages` (-1: no maximum).
+function memory_wasmMade(memory, maximumPages) {
+  memory_track(memory_wasmMemories, memory, maximumPages);
 }
 
 // SharedArrayBuffers, counted whatever their size.
@@ -377,8 +395,7 @@ if (typeof WebAssembly === 'object') {
       constructArgs[0] = descriptor;
       const made = memory_construct(target, constructArgs, newTarget);
       memory_count(bytes);
-      memory_wasmMade(made);
-      wasm_memoryMade(made, descriptor.maximum === undefined ? -1 : memory_pages(descriptor.maximum));
+      memory_wasmMade(made, descriptor.maximum === undefined ? -1 : memory_pages(descriptor.maximum));
       return made;
     },
   });

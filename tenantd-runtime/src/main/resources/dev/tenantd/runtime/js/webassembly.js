@@ -27,9 +27,6 @@
 //                                  the loader's compile of an uploaded module: the Module,
 //                                  or why not (a string)
 //   wasm_settle()                  between turns: gives up counts of instances a turn's end cut off
-//   wasm_memoryMade(memory, maximumPages)
-//                                  a memory was made (memory.js): it counts towards what
-//                                  the isolate's memories can grow to (-1: no maximum)
 
 let wasm_compile = () => 'WebAssembly is not available in this engine';
 let wasm_settle = () => {};
@@ -38,38 +35,16 @@ let wasm_settle = () => {};
 const wasm_reachableLimits = 4;
 // The engine's cap on one memory (the loader tells it with the first module).
 let wasm_capBytes = Infinity;
-// Each memory made, held weakly, with the maximum it declared (pages, or -1).
-const wasm_memories = { __proto__: null, refs: { __proto__: null }, maxima: { __proto__: null }, count: 0 };
-
-function wasm_memoryMade(memory, maximumPages) {
-  wasm_memories.refs[wasm_memories.count] = ReflectConstruct(memory_WeakRef, [memory]);
-  wasm_memories.maxima[wasm_memories.count++] = maximumPages;
-}
 
 function wasm_reachable(maximumPages) {
   return maximumPages < 0 ? wasm_capBytes : MathMin(wasm_capBytes, maximumPages * 65536);
 }
 
-// What the memories made can grow to; with `prune`, those collected are dropped first
-// (looking at a memory keeps it alive until the running job ends, so only a caller that
-// has just had garbage collected prunes).
+// What the memories made (memory.js tracks them, with the maximum each declared) can grow to;
+// with `prune`, those collected are dropped first (looking at a memory keeps it alive until the
+// running job ends, so only a caller that has just had garbage collected prunes).
 function wasm_reachableBytes(prune) {
-  let total = 0;
-  let alive = 0;
-  for (let i = 0; i < wasm_memories.count; i++) {
-    const ref = wasm_memories.refs[i];
-    const maximum = wasm_memories.maxima[i];
-    if (prune && ReflectApply(memory_weakRefDeref, ref, []) === undefined) continue;
-    wasm_memories.refs[alive] = ref;
-    wasm_memories.maxima[alive++] = maximum;
-    total += wasm_reachable(maximum);
-  }
-  for (let i = alive; i < wasm_memories.count; i++) {
-    delete wasm_memories.refs[i];
-    delete wasm_memories.maxima[i];
-  }
-  wasm_memories.count = alive;
-  return total;
+  return memory_trackedSum(memory_wasmMemories, prune, (memory, maximum) => wasm_reachable(maximum));
 }
 
 if (typeof WebAssembly === 'object') {
@@ -177,10 +152,7 @@ if (typeof WebAssembly === 'object') {
     memory_count(bytes, true);
     // The exports object is the engine's: frozen, with no prototype and no accessors.
     const exported = ReflectApply(instanceExports, instance, []);
-    for (let i = 0; i < names.length; i++) {
-      memory_wasmMade(exported[names[i]]);
-      wasm_memoryMade(exported[names[i]], maxima[i]);
-    }
+    for (let i = 0; i < names.length; i++) memory_wasmMade(exported[names[i]], maxima[i]);
     return instance;
   };
   const GatedInstance = new Proxy(OriginalInstance, {
