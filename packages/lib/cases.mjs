@@ -101,6 +101,8 @@ const SSE = [1, 2, 3, 4, 5].map((i) => `id: ${i}\nevent: tick\ndata: ${JSON.stri
 // as the reference implementation (phc-winner-argon2's argon2 command, Debian's package) encodes it.
 const PASSWORD = 'tenantd-password';
 const ARGON2_HASH = '$argon2id$v=19$m=1024,t=3,p=1$dGVuYW50ZC1zYWx0LTE2Yg$C1pdEustgCro4fvqc5nfd4WmEaIU9nea7AYH9rcjA1o';
+// The same password and salt with 2 MiB and two passes (`argon2 tenantd-salt-16b -id -m 11 -t 2 -p 1 -l 32 -e`).
+const ARGON2_UPGRADED = '$argon2id$v=19$m=2048,t=2,p=1$dGVuYW50ZC1zYWx0LTE2Yg$7KKxGOFWjFsw1294eikUqgRlyXyHQvO7n6QZ16OzRAY';
 
 /** Text bindings each worker gets (the same on both runtimes). */
 export function workerEnv({ pgUrl, originUrl }) {
@@ -296,6 +298,17 @@ export const cases = [
       hash: { status: 200, body: ARGON2_HASH },
       right: { status: 200, json: { valid: true, modules: [true, true] } },
       wrong: { status: 200, json: { valid: false, modules: [true, true] } },
+    }),
+  },
+  {
+    id: 'argon2/rehash', worker: 'argon2', what: 'one request verifies a password and hashes it again with a larger memory cost (six WebAssembly instances made and dropped); the new hash equals the reference implementation\'s',
+    run: async (t) => {
+      const rehash = async (password) => json(await t.call('argon2', `/rehash?password=${password}&hash=${encodeURIComponent(ARGON2_HASH)}`));
+      return { right: await rehash(PASSWORD), wrong: await rehash('not-the-password') };
+    },
+    expect: () => ({
+      right: { status: 200, json: { valid: true, upgraded: ARGON2_UPGRADED } },
+      wrong: { status: 200, json: { valid: false, upgraded: null } },
     }),
   },
   {

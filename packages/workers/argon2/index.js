@@ -1,7 +1,8 @@
 // argon2-wasm-edge: Argon2id password hashing in WebAssembly, its two modules uploaded with the
 // worker (wrangler bundles each .wasm import as a compiled module). /hash hashes with a fixed
 // salt, so the encoded hash can be compared with the reference implementation's; /verify checks
-// a password against that hash.
+// a password against that hash; /rehash verifies a password against its stored hash and hashes it
+// again with a larger memory cost, in one request (as a login that upgrades old hashes does).
 import { argon2id, argon2Verify, setWASMModules } from 'argon2-wasm-edge';
 import argon2WASM from 'argon2-wasm-edge/wasm/argon2.wasm';
 import blake2bWASM from 'argon2-wasm-edge/wasm/blake2b.wasm';
@@ -23,6 +24,12 @@ export default {
       const valid = await argon2Verify({ password, hash: url.searchParams.get('hash') ?? '' });
       return Response.json({ valid, modules: [argon2WASM, blake2bWASM].map((m) => m instanceof WebAssembly.Module) });
     }
-    return new Response('GET /hash?password= or /verify?password=&hash=', { status: 404 });
+    if (url.pathname === '/rehash') {
+      const valid = await argon2Verify({ password, hash: url.searchParams.get('hash') ?? '' });
+      const upgraded = valid ? await argon2id({ password, salt: SALT, parallelism: 1, iterations: 2, memorySize: 2048,
+        hashLength: 32, outputType: 'encoded' }) : null;
+      return Response.json({ valid, upgraded });
+    }
+    return new Response('GET /hash?password=, /verify?password=&hash= or /rehash?password=&hash=', { status: 404 });
   },
 };

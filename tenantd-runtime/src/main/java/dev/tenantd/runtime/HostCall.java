@@ -23,6 +23,15 @@ enum HostCall {
      * isolate takes no new requests and is discarded once idle.
      */
     WASM_INSTANCE_MADE("wasmInstanceMade"),
+    /**
+     * (memory, maximumPages): a WebAssembly memory was made, which declared at most
+     * {@code maximumPages} (-1: no maximum); held weakly ({@link WasmMemoryTracker}).
+     */
+    WASM_MEMORY_MADE("wasmMemoryMade"),
+    /** (capBytes) -> what the WebAssembly memories still alive can grow to together. */
+    WASM_MEMORIES_REACHABLE("wasmMemoriesReachable"),
+    /** () -> what the WebAssembly memories still alive hold. */
+    WASM_MEMORY_BYTES("wasmMemoryBytes"),
     /** (): an allocation would exceed the memory limit; the invocation ends. */
     MEMORY_EXCEEDED("memoryExceeded"),
     /**

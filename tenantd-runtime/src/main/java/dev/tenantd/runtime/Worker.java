@@ -77,6 +77,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
     private int turnsSinceMemoryCheck;
     /** A WebAssembly instance was made here: its code grows its memories unasked, so memory is checked after every turn. */
     private boolean wasmInstances;
+    private final WasmMemoryTracker wasmMemories = new WasmMemoryTracker();
     /** A turn of an isolate with WebAssembly instances ended early: its memory is checked before the next turn runs. */
     private boolean wasmCheckBeforeNextTurn;
     private Invocation current;
@@ -660,7 +661,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             return 0;
         }
         try {
-            return entry.invokeDouble("wasmMemoryBytes");
+            return entry.invokeDouble("wasmMemoryBytes", (Object[]) wasmMemories.alive());
         } catch (JavetTerminatedException e) {
             // A limit stopped the turn the measure runs in (promise jobs an ended turn left run
             // with it): that turn ends for its own reason.
@@ -867,6 +868,14 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             }
             return null;
         });
+        hostObject.put(HostCall.WASM_MEMORY_MADE, args -> {
+            wasmMemories.made(args[0], JsValues.number(args[1]));
+            return null;
+        });
+        hostObject.put(HostCall.WASM_MEMORIES_REACHABLE,
+                args -> runtime.createV8ValueDouble(wasmMemories.reachableBytes(JsValues.number(args[0]))));
+        hostObject.put(HostCall.WASM_MEMORY_BYTES, args -> runtime.createV8ValueDouble(
+                wasmMemories.any() ? entry.invokeDouble("wasmMemorySizes", (Object[]) wasmMemories.alive()) : 0));
         hostObject.put(HostCall.MEMORY_GREW, args -> {
             memory.grew();
             return null;

@@ -274,6 +274,35 @@ class WasmModulesTest {
     }
 
     @Test
+    void one_request_may_make_and_drop_many_instances_whose_memories_have_no_maximum() {
+        // Four such memories alive fill the bound; those dropped leave it when garbage is
+        // collected, in the request that dropped them (as a library does that makes an instance
+        // per call), whether made at once or by instantiate() across awaits.
+        Worker w = withModule("""
+                import mod from './lib.wasm';
+                export default { async fetch(request) {
+                  let made = 0;
+                  if (new URL(request.url).pathname === '/keep') {
+                    const kept = [];
+                    try {
+                      for (;;) kept.push(new WebAssembly.Instance(mod));
+                    } catch (e) {
+                      return new Response(kept.length + ' kept, then ' + e.name);
+                    }
+                  }
+                  for (let i = 0; i < 30; i++, made++) new WebAssembly.Instance(mod).exports.memory.grow(1);
+                  for (let i = 0; i < 30; i++, made++) await WebAssembly.instantiate(mod);
+                  return new Response(made + ' made');
+                } };""", WasmBinaries.memory(1, true));
+        for (int round = 0; round < 3; round++) {
+            assertThat(text(get(w, "http://x/"))).isEqualTo("60 made");
+        }
+        assertThat(text(get(w, "http://x/keep"))).isEqualTo("4 kept, then RangeError");
+        assertThat(text(get(w, "http://x/"))).isEqualTo("60 made");
+        w.close();
+    }
+
+    @Test
     void every_module_of_an_upload_compiles_as_it_loads_imported_or_not() {
         assertThatThrownBy(() -> withModule("export default { fetch() { return new Response('never imports it'); } };",
                 "not wasm".getBytes()))

@@ -15,10 +15,11 @@
 //   memory_measured(bytes)            the host measured what the isolate holds (the engine's
 //                                     statistics leave out WebAssembly memory, added here)
 //   memory_fromHost(arrayBuffer)      the Uint8Array over bytes the host made
-//   memory_wasmMade(memory, maximumPages), memory_wasmMemories, memory_trackedSum,
+//   memory_wasmMade(memory, maximumPages), memory_wasmSizes(memories),
 //   memory_wasmPending, memory_wasmLost
-//                                     WebAssembly memories made, for webassembly.js, and the
-//                                     memory of its instances being made or lost
+//                                     WebAssembly memories made (for webassembly.js), what
+//                                     those the host holds hold (for the host), and the
+//                                     memory of instances being made or lost
 // It replaces the allocating constructors and methods on the global object before any
 // other file or any worker code runs.
 
@@ -78,8 +79,7 @@ function memory_startCounting(limitBytes) {
 }
 
 function memory_measured(bytes) {
-  memory_held = bytes + memory_trackedBytes(memory_wasmMemories) + memory_wasmLost
-    + memory_trackedBytes(memory_sharedBuffers);
+  memory_held = bytes + memory_wasmBytes() + memory_wasmLost + memory_trackedBytes(memory_sharedBuffers);
   memory_since = 0;
   memory_reported = 0;
 }
@@ -88,62 +88,67 @@ function memory_fromHost(buffer) {
   return new memory_Uint8Array(buffer);
 }
 
-// What the engine's statistics leave out, kept here by weak references: those still alive
-// count at their current size (one made in the running job stays alive until the job ends,
-// which counts it a little long).
+// SharedArrayBuffers, which the engine's statistics leave out, are kept here by weak
+// references: those still alive count at their current size (one made in the running job
+// stays alive until the job ends, which counts it a little long).
 const memory_WeakRef = globalThis.WeakRef;
 const memory_weakRefDeref = WeakRef.prototype.deref;
 
 function memory_tracker(sizeOf) {
-  return { __proto__: null, refs: { __proto__: null }, data: { __proto__: null }, count: 0, sizeOf };
+  return { __proto__: null, refs: { __proto__: null }, count: 0, sizeOf };
 }
 
-// Tracks `value`, with a datum of the caller's kept beside it.
-function memory_track(tracker, value, datum) {
-  tracker.data[tracker.count] = datum;
+function memory_track(tracker, value) {
   tracker.refs[tracker.count++] = memory_construct(memory_WeakRef, [value]);
-}
-
-// The sum of `weigh(value, datum)` over those tracked. With `look`, each is looked at (which
-// keeps it alive until the running job ends) and those collected are dropped from the list;
-// without, `value` is undefined and every one is weighed, collected or not.
-function memory_trackedSum(tracker, look, weigh) {
-  let total = 0;
-  let alive = 0;
-  for (let i = 0; i < tracker.count; i++) {
-    const ref = tracker.refs[i];
-    const datum = tracker.data[i];
-    const value = look ? memory_apply(memory_weakRefDeref, ref, []) : undefined;
-    if (look && value === undefined) continue;
-    tracker.refs[alive] = ref;
-    tracker.data[alive++] = datum;
-    total += weigh(value, datum);
-  }
-  for (let i = alive; i < tracker.count; i++) {
-    delete tracker.refs[i];
-    delete tracker.data[i];
-  }
-  tracker.count = alive;
-  return total;
 }
 
 // The bytes of those alive; the others are dropped from the list.
 function memory_trackedBytes(tracker) {
-  return memory_trackedSum(tracker, true, tracker.sizeOf);
+  let total = 0;
+  let alive = 0;
+  for (let i = 0; i < tracker.count; i++) {
+    const ref = tracker.refs[i];
+    const value = memory_apply(memory_weakRefDeref, ref, []);
+    if (value === undefined) continue;
+    tracker.refs[alive++] = ref;
+    total += tracker.sizeOf(value);
+  }
+  for (let i = alive; i < tracker.count; i++) delete tracker.refs[i];
+  tracker.count = alive;
+  return total;
 }
 
-// WebAssembly memories.
+// WebAssembly memories, which the engine's statistics leave out too, are held by the host,
+// weakly: a garbage collection in the middle of a turn drops those no longer reachable (a
+// WeakRef would keep each alive until the running job ends, and webassembly.js's bound on
+// what they can grow to needs the dropped ones gone in the turn that dropped them).
 let memory_wasmBuffer;
-const memory_wasmMemories = memory_tracker((memory) => {
-  const buffer = memory_apply(memory_wasmBuffer, memory, []);
-  return memory_isShared(buffer)
-    ? memory_apply(memory_sharedByteLength, buffer, [])
-    : memory_apply(memory_arrayBufferByteLength, buffer, []);
-});
+let memory_wasmAny = false;
 
 // A memory was made, which declared at most `maximumPages` (-1: no maximum).
 function memory_wasmMade(memory, maximumPages) {
-  memory_track(memory_wasmMemories, memory, maximumPages);
+  // One whose maximum is no page holds nothing, ever.
+  if (maximumPages === 0) return;
+  host.wasmMemoryMade(memory, maximumPages);
+  memory_wasmAny = true;
+  wasm_memoryMade(maximumPages);
+}
+
+// What the memories the host holds hold now.
+function memory_wasmBytes() {
+  return memory_wasmAny ? host.wasmMemoryBytes() : 0;
+}
+
+// What the memories in a list hold (the host hands in those it holds).
+function memory_wasmSizes(memories) {
+  let total = 0;
+  for (let i = 0; i < memories.length; i++) {
+    const buffer = memory_apply(memory_wasmBuffer, memories[i], []);
+    total += memory_isShared(buffer)
+      ? memory_apply(memory_sharedByteLength, buffer, [])
+      : memory_apply(memory_arrayBufferByteLength, buffer, []);
+  }
+  return total;
 }
 
 // SharedArrayBuffers, counted whatever their size.

@@ -40,11 +40,18 @@ function wasm_reachable(maximumPages) {
   return maximumPages < 0 ? wasm_capBytes : MathMin(wasm_capBytes, maximumPages * 65536);
 }
 
-// What the memories made (memory.js tracks them, with the maximum each declared) can grow to;
-// with `prune`, those collected are dropped first (looking at a memory keeps it alive until the
-// running job ends, so only a caller that has just had garbage collected prunes).
-function wasm_reachableBytes(prune) {
-  return memory_trackedSum(memory_wasmMemories, prune, (memory, maximum) => wasm_reachable(maximum));
+// What the memories made can grow to together: added up as each is made (memory.js hands
+// them to the host), and with `recount` counted again by the host, which holds them weakly,
+// over those still alive (a caller that has just had garbage collected recounts).
+let wasm_trackedReachable = 0;
+
+function wasm_memoryMade(maximumPages) {
+  wasm_trackedReachable += wasm_reachable(maximumPages);
+}
+
+function wasm_reachableBytes(recount) {
+  if (recount) wasm_trackedReachable = host.wasmMemoriesReachable(wasm_capBytes);
+  return wasm_trackedReachable;
 }
 
 if (typeof WebAssembly === 'object') {

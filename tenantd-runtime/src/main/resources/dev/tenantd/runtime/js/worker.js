@@ -354,10 +354,14 @@ const entryPoints = {
 
   measured: memory_measured,
 
-  // Called between turns only.
-  wasmMemoryBytes() {
+  // Called between turns only, with the memories the host holds.
+  wasmMemoryBytes(...memories) {
     wasm_settle();
-    return memory_trackedBytes(memory_wasmMemories) + memory_wasmLost;
+    return memory_wasmSizes(memories) + memory_wasmLost;
+  },
+
+  wasmMemorySizes(...memories) {
+    return memory_wasmSizes(memories);
   },
 
   compileWasm: wasm_compile,
