@@ -43,3 +43,9 @@ export function consoleHasTheDevtoolsMethodsAsNoOps() {
   assertEquals(console.context().log, console.log);
   assertEquals(console.createTask('task').run(() => 42), 42);
 }
+
+export function theEnginesGcFunctionIsOutOfReach() {
+  // The host runs the engine with --expose-gc; the global it defines is emptied first.
+  assertEquals(typeof gc, 'undefined');
+  assertEquals(globalThis.gc, undefined);
+}

@@ -12,7 +12,10 @@ enum HostCall {
     LOG("log"),
     /** (level, valuesJson): a console line's arguments as JSON, for an observer. */
     LOG_VALUES("logValues"),
-    /** () -> bytes freed: a garbage collection in the middle of a turn. */
+    /**
+     * (thorough) -> what the isolate holds after a garbage collection in the middle of a turn, or
+     * -1 ({@link IsolateMemory#collectInTurn}).
+     */
     COLLECT_GARBAGE("collectGarbage"),
     /** (): the isolate's memory outside its heap grew; measured at the next turn. */
     MEMORY_GREW("memoryGrew"),

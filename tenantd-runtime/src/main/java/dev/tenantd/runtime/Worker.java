@@ -857,7 +857,8 @@ public final class Worker implements AutoCloseable, IsolateTurns {
 
     private void bindHostFunctions(Map<HostCall, IsolateShell.HostFunction> hostObject) {
         console.bind(hostObject);
-        hostObject.put(HostCall.COLLECT_GARBAGE, args -> runtime.createV8ValueDouble(memory.collectInTurn(runtime)));
+        hostObject.put(HostCall.COLLECT_GARBAGE,
+                args -> runtime.createV8ValueDouble(memory.collectInTurn(runtime, JsValues.isTrue(args[0]))));
         hostObject.put(HostCall.WASM_INSTANCE_MADE, args -> {
             wasmInstances = true;
             if (JsValues.isTrue(args[0]) && !retiring) {

@@ -171,7 +171,7 @@ function memory_request(bytes, always = false) {
   // The host collects garbage and measures what the isolate holds after it; that measure
   // replaces the count (which may have included garbage of earlier requests). Without a
   // measure (the invocation is being ended already) the count stands.
-  const measured = host.collectGarbage();
+  const measured = host.collectGarbage(true);
   if (measured >= 0) memory_measured(measured);
   if (memory_held + memory_since + memory_intl + memory_wasmPending + bytes <= memory_limit) return;
   host.memoryExceeded(bytes);

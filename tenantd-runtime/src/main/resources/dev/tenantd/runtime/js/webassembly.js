@@ -113,7 +113,7 @@ if (typeof WebAssembly === 'object') {
   const admit = (more) => {
     const allowed = wasm_reachableLimits * memory_limit;
     if (wasm_reachableBytes(false) + pendingReachable + lostReachable + more <= allowed) return;
-    const measured = host.collectGarbage();
+    const measured = host.collectGarbage(false);
     if (measured >= 0) memory_measured(measured);
     const reachable = wasm_reachableBytes(true) + pendingReachable + lostReachable + more;
     if (reachable <= allowed) return;
