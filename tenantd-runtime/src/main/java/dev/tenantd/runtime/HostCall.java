@@ -27,8 +27,9 @@ enum HostCall {
      */
     WASM_INSTANCE_MADE("wasmInstanceMade"),
     /**
-     * (memory, maximumPages): a WebAssembly memory was made, which declared at most
-     * {@code maximumPages} (-1: no maximum); held weakly ({@link WasmMemoryTracker}).
+     * (memory, maximumPages) -> whether it is tracked: a WebAssembly memory was made, which
+     * declared at most {@code maximumPages} (-1: no maximum); held weakly, unless the isolate has
+     * {@link WasmMemoryTracker#MAX_ALIVE} alive even after a garbage collection.
      */
     WASM_MEMORY_MADE("wasmMemoryMade"),
     /** (capBytes) -> what the WebAssembly memories still alive can grow to together. */

@@ -12,9 +12,13 @@ import java.util.ArrayList;
  * until the running job ends, so a request that makes and drops instance after instance could
  * not have the dropped ones leave the count. What the memories still alive can grow to bounds
  * an isolate's WebAssembly memory within one turn ({@code webassembly.js}); what they hold is
- * counted against its memory limit ({@code memory.js}). Used on the isolate's thread only.
+ * counted against its memory limit ({@code memory.js}). Each handle is Java and native memory
+ * no isolate limit counts, so an isolate holds at most {@link #MAX_ALIVE} memories at once. Used
+ * on the isolate's thread only.
  */
 final class WasmMemoryTracker {
+    /** The most WebAssembly memories an isolate may have alive at once. */
+    static final int MAX_ALIVE = 1_000;
     private static final double PAGE_BYTES = 64 * 1024;
 
     private record Tracked(V8ValueObject memory, double maximumPages) {
@@ -24,10 +28,25 @@ final class WasmMemoryTracker {
     /** The list's size after its last pruning: it is pruned again once it doubles. */
     private int prunedSize;
 
-    /** A memory was made, which declared at most {@code maximumPages} (negative: no maximum). */
-    void made(V8Value memory, double maximumPages) throws JavetException {
+    /** Whether one more memory may be tracked: fewer than {@link #MAX_ALIVE} are alive. */
+    boolean hasRoom() {
+        if (tracked.size() < MAX_ALIVE) {
+            return true;
+        }
+        prune();
+        return tracked.size() < MAX_ALIVE;
+    }
+
+    /**
+     * A memory was made, which declared at most {@code maximumPages} (negative: no maximum): it is
+     * tracked, or false when the isolate has {@link #MAX_ALIVE} alive already.
+     */
+    boolean made(V8Value memory, double maximumPages) throws JavetException {
         if (!(memory instanceof V8ValueObject object)) {
             throw new IllegalArgumentException("not a WebAssembly memory: " + memory);
+        }
+        if (!hasRoom()) {
+            return false;
         }
         // The argument's handle is the caller's and closed after the call: this one is ours.
         V8ValueObject held = object.toClone();
@@ -36,6 +55,7 @@ final class WasmMemoryTracker {
         if (tracked.size() >= 2 * prunedSize + 64) {
             prune();
         }
+        return true;
     }
 
     /**

@@ -870,8 +870,11 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             return null;
         });
         hostObject.put(HostCall.WASM_MEMORY_MADE, args -> {
-            wasmMemories.made(args[0], JsValues.number(args[1]));
-            return null;
+            if (!wasmMemories.hasRoom()) {
+                // Those no longer reachable leave the count at a collection.
+                memory.collectInTurn(runtime, false);
+            }
+            return runtime.createV8ValueBoolean(wasmMemories.made(args[0], JsValues.number(args[1])));
         });
         hostObject.put(HostCall.WASM_MEMORIES_REACHABLE,
                 args -> runtime.createV8ValueDouble(wasmMemories.reachableBytes(JsValues.number(args[0]))));

@@ -303,6 +303,31 @@ class WasmModulesTest {
     }
 
     @Test
+    void an_isolate_keeps_at_most_a_thousand_memories_alive_and_may_make_more_once_it_drops_them() {
+        int most = WasmMemoryTracker.MAX_ALIVE;
+        Worker w = withModule("""
+                import mod from './lib.wasm';
+                let kept = [];
+                export default { fetch(request) {
+                  const path = new URL(request.url).pathname;
+                  if (path === '/drop') kept = [];
+                  const made = kept.length;
+                  try {
+                    for (;;) kept.push(path === '/instances' ? new WebAssembly.Instance(mod).exports.memory
+                      : new WebAssembly.Memory({ initial: 0, maximum: 1 }));
+                  } catch (e) {
+                    return new Response((kept.length - made) + ' made, then ' + e.name + ': ' + e.message);
+                  }
+                } };""", WasmBinaries.memory(0, 1, true));
+        String refusal = "RangeError: WebAssembly.%s(): the isolate has " + most + " WebAssembly memories alive, the most it "
+                + "may have: keep fewer instances and memories alive";
+        assertThat(text(get(w, "http://x/"))).isEqualTo(most + " made, then " + refusal.formatted("Memory"));
+        assertThat(text(get(w, "http://x/instances"))).isEqualTo("0 made, then " + refusal.formatted("Instance"));
+        assertThat(text(get(w, "http://x/drop"))).isEqualTo(most + " made, then " + refusal.formatted("Memory"));
+        w.close();
+    }
+
+    @Test
     void every_module_of_an_upload_compiles_as_it_loads_imported_or_not() {
         assertThatThrownBy(() -> withModule("export default { fetch() { return new Response('never imports it'); } };",
                 "not wasm".getBytes()))

@@ -125,11 +125,16 @@ function memory_trackedBytes(tracker) {
 let memory_wasmBuffer;
 let memory_wasmAny = false;
 
-// A memory was made, which declared at most `maximumPages` (-1: no maximum).
-function memory_wasmMade(memory, maximumPages) {
+// A memory was made, which declared at most `maximumPages` (-1: no maximum). The host holds at
+// most a thousand for an isolate; past that, the memory is refused (a RangeError; the caller
+// drops it).
+function memory_wasmMade(memory, maximumPages, what) {
   // One whose maximum is no page holds nothing, ever.
   if (maximumPages === 0) return;
-  host.wasmMemoryMade(memory, maximumPages);
+  if (!host.wasmMemoryMade(memory, maximumPages)) {
+    throw new RangeError(`WebAssembly.${what}(): the isolate has 1000 WebAssembly memories alive, the most it `
+      + 'may have: keep fewer instances and memories alive');
+  }
   memory_wasmAny = true;
   wasm_memoryMade(maximumPages);
 }
@@ -400,7 +405,7 @@ if (typeof WebAssembly === 'object') {
       constructArgs[0] = descriptor;
       const made = memory_construct(target, constructArgs, newTarget);
       memory_count(bytes);
-      memory_wasmMade(made, descriptor.maximum === undefined ? -1 : memory_pages(descriptor.maximum));
+      memory_wasmMade(made, descriptor.maximum === undefined ? -1 : memory_pages(descriptor.maximum), 'Memory');
       return made;
     },
   });

@@ -159,7 +159,14 @@ if (typeof WebAssembly === 'object') {
     memory_count(bytes, true);
     // The exports object is the engine's: frozen, with no prototype and no accessors.
     const exported = ReflectApply(instanceExports, instance, []);
-    for (let i = 0; i < names.length; i++) memory_wasmMade(exported[names[i]], maxima[i]);
+    try {
+      for (let i = 0; i < names.length; i++) memory_wasmMade(exported[names[i]], maxima[i], 'Instance');
+    } catch (error) {
+      // Refused and dropped, unless its start function or element segments handed a function
+      // of it out.
+      if (mayLeak > 0) lose(mayLeak);
+      throw error;
+    }
     return instance;
   };
   const GatedInstance = new Proxy(OriginalInstance, {
