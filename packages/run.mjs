@@ -270,8 +270,9 @@ function report(results, rates) {
   }
   if (details.length) lines.push('', 'Why:', ...details);
   if (BENCH_SECONDS > 0) {
-    lines.push('', `Throughput (wrk -t1 -c16 -d${BENCH_SECONDS}s through the dispatcher, after ${WARMUP_SECONDS} s of the same load `
-      + 'not counted; client and servers share the machine\'s cores):', '',
+    const warmUp = WARMUP_SECONDS > 0 ? `, after ${WARMUP_SECONDS} s of the same load not counted` : ', servers not warmed up first';
+    lines.push('', `Throughput (wrk -t1 -c16 -d${BENCH_SECONDS}s through the dispatcher${warmUp}; client and servers share the `
+      + 'machine\'s cores):', '',
       '| worker | tenantd req/s | workerd req/s | tenantd p50 / p99 ms | workerd p50 / p99 ms |', '|---|---|---|---|---|');
     for (const item of THROUGHPUT) {
       if (!workerNames.includes(item.worker)) continue;

@@ -28,14 +28,19 @@ enum HostCall {
     WASM_INSTANCE_MADE("wasmInstanceMade"),
     /**
      * (memory, maximumPages) -> whether it is tracked: a WebAssembly memory was made, which
-     * declared at most {@code maximumPages} (-1: no maximum); held weakly, unless the isolate has
-     * {@link WasmMemoryTracker#MAX_ALIVE} alive even after a garbage collection.
+     * declared at most {@code maximumPages} (-1: no maximum); held weakly ({@link WasmMemoryTracker}),
+     * unless the isolate has {@link WasmMemoryTracker#MAX_ALIVE} alive.
      */
     WASM_MEMORY_MADE("wasmMemoryMade"),
+    /**
+     * (more) -> how many WebAssembly memories are alive; when {@code more} would take them past
+     * {@link WasmMemoryTracker#MAX_ALIVE}, counted after a garbage collection.
+     */
+    WASM_MEMORY_COUNT("wasmMemoryCount"),
+    /** (index) -> the memory at that place of those counted, or undefined: dropped since. */
+    WASM_MEMORY_AT("wasmMemoryAt"),
     /** (capBytes) -> what the WebAssembly memories still alive can grow to together. */
     WASM_MEMORIES_REACHABLE("wasmMemoriesReachable"),
-    /** () -> what the WebAssembly memories still alive hold. */
-    WASM_MEMORY_BYTES("wasmMemoryBytes"),
     /** (): an allocation would exceed the memory limit; the invocation ends. */
     MEMORY_EXCEEDED("memoryExceeded"),
     /**

@@ -28,13 +28,10 @@ final class WasmMemoryTracker {
     /** The list's size after its last pruning: it is pruned again once it doubles. */
     private int prunedSize;
 
-    /** Whether one more memory may be tracked: fewer than {@link #MAX_ALIVE} are alive. */
-    boolean hasRoom() {
-        if (tracked.size() < MAX_ALIVE) {
-            return true;
-        }
+    /** How many memories are alive, counting only those no collection has dropped yet. */
+    int count() {
         prune();
-        return tracked.size() < MAX_ALIVE;
+        return tracked.size();
     }
 
     /**
@@ -45,7 +42,7 @@ final class WasmMemoryTracker {
         if (!(memory instanceof V8ValueObject object)) {
             throw new IllegalArgumentException("not a WebAssembly memory: " + memory);
         }
-        if (!hasRoom()) {
+        if (tracked.size() >= MAX_ALIVE && count() >= MAX_ALIVE) {
             return false;
         }
         // The argument's handle is the caller's and closed after the call: this one is ours.
@@ -56,6 +53,20 @@ final class WasmMemoryTracker {
             prune();
         }
         return true;
+    }
+
+    /**
+     * The memory at {@code index} of those {@link #count} counted, as a handle of its own (the
+     * caller hands it to the isolate, which closes it), or null when a collection has dropped it
+     * since. A weak handle itself never goes into a call: a collection during the call could
+     * drop it under the engine's feet.
+     */
+    V8Value at(int index) throws JavetException {
+        if (index < 0 || index >= tracked.size()) {
+            return null;
+        }
+        V8ValueObject memory = tracked.get(index).memory;
+        return memory.isClosed() ? null : memory.toClone();
     }
 
     /**
@@ -71,18 +82,22 @@ final class WasmMemoryTracker {
         return total;
     }
 
-    /** The memories still alive, for the runtime JavaScript to measure. */
-    V8Value[] alive() {
-        prune();
-        V8Value[] memories = new V8Value[tracked.size()];
-        for (int i = 0; i < memories.length; i++) {
-            memories[i] = tracked.get(i).memory;
+    /**
+     * Lets go of every handle before the isolate closes: closing the isolate would drop a weak
+     * handle without what the engine keeps for its callback.
+     */
+    void close() {
+        for (Tracked t : tracked) {
+            if (!t.memory.isClosed()) {
+                try {
+                    t.memory.clearWeak();
+                    t.memory.close();
+                } catch (JavetException e) {
+                    // The isolate is going: nothing more to let go of.
+                }
+            }
         }
-        return memories;
-    }
-
-    boolean any() {
-        return !tracked.isEmpty();
+        tracked.clear();
     }
 
     private void prune() {

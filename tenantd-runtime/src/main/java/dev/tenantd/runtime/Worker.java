@@ -661,7 +661,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             return 0;
         }
         try {
-            return entry.invokeDouble("wasmMemoryBytes", (Object[]) wasmMemories.alive());
+            return entry.invokeDouble("wasmMemoryBytes");
         } catch (JavetTerminatedException e) {
             // A limit stopped the turn the measure runs in (promise jobs an ended turn left run
             // with it): that turn ends for its own reason.
@@ -869,17 +869,19 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             }
             return null;
         });
-        hostObject.put(HostCall.WASM_MEMORY_MADE, args -> {
-            if (!wasmMemories.hasRoom()) {
+        hostObject.put(HostCall.WASM_MEMORY_MADE,
+                args -> runtime.createV8ValueBoolean(wasmMemories.made(args[0], JsValues.number(args[1]))));
+        hostObject.put(HostCall.WASM_MEMORY_COUNT, args -> {
+            int more = JsValues.integer(args[0]);
+            if (more > 0 && wasmMemories.count() + more > WasmMemoryTracker.MAX_ALIVE) {
                 // Those no longer reachable leave the count at a collection.
                 memory.collectInTurn(runtime, false);
             }
-            return runtime.createV8ValueBoolean(wasmMemories.made(args[0], JsValues.number(args[1])));
+            return runtime.createV8ValueInteger(wasmMemories.count());
         });
+        hostObject.put(HostCall.WASM_MEMORY_AT, args -> wasmMemories.at(JsValues.integer(args[0])));
         hostObject.put(HostCall.WASM_MEMORIES_REACHABLE,
                 args -> runtime.createV8ValueDouble(wasmMemories.reachableBytes(JsValues.number(args[0]))));
-        hostObject.put(HostCall.WASM_MEMORY_BYTES, args -> runtime.createV8ValueDouble(
-                wasmMemories.any() ? entry.invokeDouble("wasmMemorySizes", (Object[]) wasmMemories.alive()) : 0));
         hostObject.put(HostCall.MEMORY_GREW, args -> {
             memory.grew();
             return null;
@@ -1085,6 +1087,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
                 entry.close();
             }
             if (runtime != null) {
+                wasmMemories.close();
                 runtime.setV8ModuleResolver(null);
                 runtime.close();
             }

@@ -311,6 +311,10 @@ class WasmModulesTest {
                 export default { fetch(request) {
                   const path = new URL(request.url).pathname;
                   if (path === '/drop') kept = [];
+                  if (path === '/zero') {
+                    for (let i = 0; i < 2000; i++) kept.push(new WebAssembly.Memory({ initial: 0, maximum: 0 }));
+                    return new Response('2000 made');
+                  }
                   const made = kept.length;
                   try {
                     for (;;) kept.push(path === '/instances' ? new WebAssembly.Instance(mod).exports.memory
@@ -323,7 +327,34 @@ class WasmModulesTest {
                 + "may have: keep fewer instances and memories alive";
         assertThat(text(get(w, "http://x/"))).isEqualTo(most + " made, then " + refusal.formatted("Memory"));
         assertThat(text(get(w, "http://x/instances"))).isEqualTo("0 made, then " + refusal.formatted("Instance"));
+        assertThat(text(get(w, "http://x/zero"))).as("memories of no page do not count").isEqualTo("2000 made");
         assertThat(text(get(w, "http://x/drop"))).isEqualTo(most + " made, then " + refusal.formatted("Memory"));
+        w.close();
+    }
+
+    @Test
+    void at_the_most_memories_an_instance_is_refused_before_its_start_function_runs() {
+        // The module's start function calls its import: refused first, the instance never
+        // existed, so nothing of it can have been handed out and the isolate serves on.
+        Worker w = withModules("""
+                import small from './lib.wasm';
+                import starting from './other.wasm';
+                const kept = [];
+                let served = 0;
+                export default { fetch() {
+                  served++;
+                  while (kept.length < %d) kept.push(new WebAssembly.Instance(small).exports.memory);
+                  let started = false;
+                  try {
+                    new WebAssembly.Instance(starting, { env: { f() { started = true; } } });
+                    return new Response('made');
+                  } catch (e) {
+                    return new Response(served + ': ' + e.name + (started ? ' after' : ' before') + ' the start function');
+                  }
+                } };""".formatted(WasmMemoryTracker.MAX_ALIVE), WasmBinaries.memory(0, 1, true),
+                WasmBinaries.startingWithImport());
+        assertThat(text(get(w, "http://x/"))).isEqualTo("1: RangeError before the start function");
+        assertThat(text(get(w, "http://x/"))).isEqualTo("2: RangeError before the start function");
         w.close();
     }
 

@@ -15,11 +15,11 @@
 //   memory_measured(bytes)            the host measured what the isolate holds (the engine's
 //                                     statistics leave out WebAssembly memory, added here)
 //   memory_fromHost(arrayBuffer)      the Uint8Array over bytes the host made
-//   memory_wasmMade(memory, maximumPages), memory_wasmSizes(memories),
+//   memory_wasmRoom(more, what), memory_wasmMade(memory, maximumPages, what), memory_wasmBytes(),
 //   memory_wasmPending, memory_wasmLost
-//                                     WebAssembly memories made (for webassembly.js), what
-//                                     those the host holds hold (for the host), and the
-//                                     memory of instances being made or lost
+//                                     WebAssembly memories: room for more, one made (for
+//                                     webassembly.js), what those alive hold, and the memory
+//                                     of instances being made or lost
 // It replaces the allocating constructors and methods on the global object before any
 // other file or any worker code runs.
 
@@ -121,34 +121,51 @@ function memory_trackedBytes(tracker) {
 // WebAssembly memories, which the engine's statistics leave out too, are held by the host,
 // weakly: a garbage collection in the middle of a turn drops those no longer reachable (a
 // WeakRef would keep each alive until the running job ends, and webassembly.js's bound on
-// what they can grow to needs the dropped ones gone in the turn that dropped them).
+// what they can grow to needs the dropped ones gone in the turn that dropped them). The host
+// holds at most memory_wasmMost of them for an isolate (WasmMemoryTracker.MAX_ALIVE).
 let memory_wasmBuffer;
 let memory_wasmAny = false;
+const memory_wasmMost = 1000;
+// Memories tracked since the host last counted them: at least as many as are alive.
+let memory_wasmCount = 0;
 
-// A memory was made, which declared at most `maximumPages` (-1: no maximum). The host holds at
-// most a thousand for an isolate; past that, the memory is refused (a RangeError; the caller
-// drops it).
+// Room for `more` memories, or a RangeError before anything is made (WebAssembly.<what>()).
+function memory_wasmRoom(more, what) {
+  if (more === 0 || memory_wasmCount + more <= memory_wasmMost) return;
+  // The host counts those alive, after a garbage collection if `more` would not fit.
+  memory_wasmCount = host.wasmMemoryCount(more);
+  if (memory_wasmCount + more <= memory_wasmMost) return;
+  throw memory_wasmTooMany(what);
+}
+
+function memory_wasmTooMany(what) {
+  return new RangeError(`WebAssembly.${what}(): the isolate has ${memory_wasmMost} WebAssembly memories alive, `
+    + 'the most it may have: keep fewer instances and memories alive');
+}
+
+// A memory was made, which declared at most `maximumPages` (-1: no maximum). The caller made
+// room for it; if others took that room in between (an import's getter made memories while
+// an instance was being made), it is refused all the same (the caller drops it).
 function memory_wasmMade(memory, maximumPages, what) {
   // One whose maximum is no page holds nothing, ever.
   if (maximumPages === 0) return;
-  if (!host.wasmMemoryMade(memory, maximumPages)) {
-    throw new RangeError(`WebAssembly.${what}(): the isolate has 1000 WebAssembly memories alive, the most it `
-      + 'may have: keep fewer instances and memories alive');
-  }
+  if (!host.wasmMemoryMade(memory, maximumPages)) throw memory_wasmTooMany(what);
   memory_wasmAny = true;
+  memory_wasmCount++;
   wasm_memoryMade(maximumPages);
 }
 
-// What the memories the host holds hold now.
+// What the memories alive hold now. The host hands them in one at a time (a list of them
+// made by the host would be filled through setters a worker can define).
 function memory_wasmBytes() {
-  return memory_wasmAny ? host.wasmMemoryBytes() : 0;
-}
-
-// What the memories in a list hold (the host hands in those it holds).
-function memory_wasmSizes(memories) {
+  if (!memory_wasmAny) return 0;
+  const count = host.wasmMemoryCount(0);
+  memory_wasmCount = count;
   let total = 0;
-  for (let i = 0; i < memories.length; i++) {
-    const buffer = memory_apply(memory_wasmBuffer, memories[i], []);
+  for (let i = 0; i < count; i++) {
+    const memory = host.wasmMemoryAt(i);
+    if (memory === undefined) continue;
+    const buffer = memory_apply(memory_wasmBuffer, memory, []);
     total += memory_isShared(buffer)
       ? memory_apply(memory_sharedByteLength, buffer, [])
       : memory_apply(memory_arrayBufferByteLength, buffer, []);
@@ -400,12 +417,14 @@ if (typeof WebAssembly === 'object') {
       if (descriptor.initial !== undefined) descriptor.initial = memory_primitive(descriptor.initial);
       if (descriptor.maximum !== undefined) descriptor.maximum = memory_primitive(descriptor.maximum);
       const bytes = memory_pages(descriptor.initial) * wasmPage;
+      const maximumPages = descriptor.maximum === undefined ? -1 : memory_pages(descriptor.maximum);
       memory_request(bytes);
+      if (maximumPages !== 0) memory_wasmRoom(1, 'Memory');
       const constructArgs = copyList(args);
       constructArgs[0] = descriptor;
       const made = memory_construct(target, constructArgs, newTarget);
       memory_count(bytes);
-      memory_wasmMade(made, descriptor.maximum === undefined ? -1 : memory_pages(descriptor.maximum), 'Memory');
+      memory_wasmMade(made, maximumPages, 'Memory');
       return made;
     },
   });

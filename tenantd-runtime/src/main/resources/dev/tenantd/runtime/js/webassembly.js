@@ -130,15 +130,21 @@ if (typeof WebAssembly === 'object') {
     const names = known[1];
     const maxima = known[2];
     let reachable = 0;
-    for (let i = 0; i < maxima.length; i++) reachable += wasm_reachable(maxima[i]);
+    let tracked = 0;
+    for (let i = 0; i < maxima.length; i++) {
+      reachable += wasm_reachable(maxima[i]);
+      if (maxima[i] !== 0) tracked++;
+    }
     admit(reachable);
+    memory_wasmRoom(tracked, 'Instance');
     if (bytes > 0) memory_request(bytes, true);
     if (!instancesMade) {
       instancesMade = true;
       host.wasmInstanceMade(false);
     }
     // Worker code runs while the instance is made (the import object's getters, the start
-    // function's imports): until the instance is there its memories count as pending.
+    // function's imports): until the instance is there and its memories are tracked, they
+    // count as pending (a limit that ends the turn meanwhile leaves them to wasm_settle).
     const mayLeak = known[3] ? reachable : 0;
     memory_wasmPending += bytes;
     pendingReachable += reachable;
@@ -146,6 +152,10 @@ if (typeof WebAssembly === 'object') {
     let instance;
     try {
       instance = ReflectConstruct(OriginalInstance, [module, importObject], newTarget);
+      memory_count(bytes, true);
+      // The exports object is the engine's: frozen, with no prototype and no accessors.
+      const exported = ReflectApply(instanceExports, instance, []);
+      for (let i = 0; i < names.length; i++) memory_wasmMade(exported[names[i]], maxima[i], 'Instance');
     } catch (error) {
       // A start function may have handed out a function of the instance, or element segments
       // written one into an imported table, which keeps its memories alive out of reach.
@@ -155,17 +165,6 @@ if (typeof WebAssembly === 'object') {
       memory_wasmPending -= bytes;
       pendingReachable -= reachable;
       pendingMayLeak -= mayLeak;
-    }
-    memory_count(bytes, true);
-    // The exports object is the engine's: frozen, with no prototype and no accessors.
-    const exported = ReflectApply(instanceExports, instance, []);
-    try {
-      for (let i = 0; i < names.length; i++) memory_wasmMade(exported[names[i]], maxima[i], 'Instance');
-    } catch (error) {
-      // Refused and dropped, unless its start function or element segments handed a function
-      // of it out.
-      if (mayLeak > 0) lose(mayLeak);
-      throw error;
     }
     return instance;
   };

@@ -354,14 +354,10 @@ const entryPoints = {
 
   measured: memory_measured,
 
-  // Called between turns only, with the memories the host holds.
-  wasmMemoryBytes(...memories) {
+  // Called between turns only.
+  wasmMemoryBytes() {
     wasm_settle();
-    return memory_wasmSizes(memories) + memory_wasmLost;
-  },
-
-  wasmMemorySizes(...memories) {
-    return memory_wasmSizes(memories);
+    return memory_wasmBytes() + memory_wasmLost;
   },
 
   compileWasm: wasm_compile,
