@@ -608,12 +608,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             }
             Outcome why = endTurn(terminated);
             long spent = TurnCpuClock.read() - cpuStart;
-            if (owner != null) {
-                owner.cpuNanos += spent;
-                owner.budget.spend(spent);
-            } else {
-                ownerlessCpuNanos += spent;
-            }
+            charge(owner, spent);
             if (terminated || why != null || outOfMemory) {
                 afterTermination(owner, why);
                 if (abandoned) {
@@ -627,8 +622,21 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             } else if (wasmInstances || ++turnsSinceMemoryCheck >= MEMORY_CHECK_EVERY_TURNS
                     || spent > MEMORY_CHECK_AFTER_NANOS) {
                 turnsSinceMemoryCheck = 0;
+                // Measuring what the turn's code left (its WebAssembly memories take a host call
+                // each) is work for the turn's owner.
+                long checkStart = TurnCpuClock.read();
                 checkMemoryBetweenTurns();
+                charge(owner, TurnCpuClock.read() - checkStart);
             }
+        }
+    }
+
+    private void charge(Invocation owner, long cpuNanos) {
+        if (owner != null) {
+            owner.cpuNanos += cpuNanos;
+            owner.budget.spend(cpuNanos);
+        } else {
+            ownerlessCpuNanos += cpuNanos;
         }
     }
 

@@ -61,6 +61,12 @@ class MemoryLimitTest {
                           const m = new WebAssembly.Memory({ initial: 1, maximum: 2048 }); m.grow(1500);
                           new Uint8Array(m.buffer).fill(1); kept.push(m);
                         }"""),
+                Arguments.of("WebAssembly memories whose descriptor is a function", """
+                        const kept = [];
+                        for (let i = 0; i < 3; i++) {
+                          const m = new WebAssembly.Memory(Object.assign(function () {}, { initial: 1500, maximum: 2048 }));
+                          new Uint8Array(m.buffer).fill(1); kept.push(m);
+                        }"""),
                 Arguments.of("many small buffers kept", """
                         const k = []; for (let i = 0; i < 4000; i++) k.push(new Uint8Array(60 * 1024).fill(1));"""),
                 Arguments.of("text encoded many times and kept", """

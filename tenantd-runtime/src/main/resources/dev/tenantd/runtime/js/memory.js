@@ -405,7 +405,10 @@ if (typeof WebAssembly === 'object') {
     __proto__: null,
     construct(target, args, newTarget) {
       const given = args[0];
-      if (given === null || typeof given !== 'object') return memory_construct(target, args, newTarget);
+      // The engine takes any object for a descriptor, a function too.
+      if (given === null || (typeof given !== 'object' && typeof given !== 'function')) {
+        return memory_construct(target, args, newTarget);
+      }
       // Read the descriptor once, each size as one primitive, and hand the engine exactly
       // what was counted (it converts a primitive the same way every time).
       const descriptor = { __proto__: null };
