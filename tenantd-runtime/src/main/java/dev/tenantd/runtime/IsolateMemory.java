@@ -64,12 +64,13 @@ final class IsolateMemory {
     /**
      * Collects garbage in the middle of a turn and returns what the isolate holds after it, or -1
      * if the engine did not tell. A {@code thorough} collection, for an allocation that does not
-     * fit yet, runs rounds for as long as each frees more; otherwise one full collection runs,
-     * which drops every object unreachable since the last (what the bound on WebAssembly
-     * memories needs, in half the time). The engine answers a request for its statistics while
-     * JavaScript runs only at its next interrupt check, so a constant expression is run to reach
-     * one. The answer is exact: the collection also finished freeing the buffers it found dead.
-     * It goes unanswered only when the turn is being terminated already.
+     * fit yet, runs rounds for as long as each frees more; otherwise one full collection runs
+     * (after finishing any marking under way), which drops every object unreachable since the
+     * last (what the bound on WebAssembly memories needs, in half the time). The engine answers
+     * a request for its statistics while JavaScript runs only at its next interrupt check, so a
+     * constant expression is run to reach one. The answer is exact: the collection also finished
+     * freeing the buffers it found dead. It goes unanswered only when the turn is being
+     * terminated already.
      */
     double collectInTurn(V8Runtime runtime, boolean thorough) {
         if (thorough) {

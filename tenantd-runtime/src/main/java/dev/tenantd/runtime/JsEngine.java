@@ -236,19 +236,20 @@ public final class JsEngine implements AutoCloseable {
             // Temporal is off, as on Workers (workerd does not enable it): it would read the
             // host's clock at full precision unless patched, and patching it instantiates the
             // whole namespace in every isolate (about 450 KB each).
-            // --expose-gc lets the host run a single full collection in the middle of a turn
-            // (IsolateMemory#collectInTurn; without it the engine aborts the process there), so it
-            // comes last, after the operator's flags; the `gc` global it also defines in every
-            // isolate is emptied by the runtime before anything else runs there. It is one of the
-            // custom flags, which name the module code cache (V8 refuses a cache made under other
-            // flags).
+            // --expose-gc-as (which turns --expose-gc on) lets the host run a single full
+            // collection in the middle of a turn (IsolateMemory#collectInTurn; without it the
+            // engine aborts the process there), so it comes last, after the operator's flags. The
+            // function it also defines in every isolate gets a name of the runtime's, not `gc` (a
+            // global that cannot be deleted: a classic script declaring `let gc` would not load),
+            // and is emptied before anything else runs there (prelude.js). It is one of the custom
+            // flags, which name the module code cache (V8 refuses a cache made under other flags).
             V8RuntimeOptions.V8_FLAGS
                     .setUseStrict(false)
                     .setIcuDataFile(icuDataFile)
                     .setMaxHeapSize(options.heapLimitMb())
                     .setMaxOldSpaceSize(options.heapLimitMb())
                     .setCustomFlags("--disallow-code-generation-from-strings --no-harmony-temporal --wasm-max-mem-pages="
-                            + (options.heapLimitMb() * 16) + " " + System.getProperty("tenantd.v8.flags", "") + " --expose-gc");
+                            + (options.heapLimitMb() * 16) + " " + System.getProperty("tenantd.v8.flags", "") + " --expose-gc-as=__tenantd_gc");
             V8Native.host();
             v8ConfiguredWith = options;
         }

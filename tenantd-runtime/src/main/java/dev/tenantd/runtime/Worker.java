@@ -77,6 +77,8 @@ public final class Worker implements AutoCloseable, IsolateTurns {
     private int turnsSinceMemoryCheck;
     /** A WebAssembly instance was made here: its code grows its memories unasked, so memory is checked after every turn. */
     private boolean wasmInstances;
+    /** Records of invocations that finished in the running turn, handed on once it is charged. */
+    private final ArrayList<Runnable> finishedInTurn = new ArrayList<>();
     private final WasmMemoryTracker wasmMemories = new WasmMemoryTracker();
     /** A turn of an isolate with WebAssembly instances ended early: its memory is checked before the next turn runs. */
     private boolean wasmCheckBeforeNextTurn;
@@ -607,8 +609,10 @@ public final class Worker implements AutoCloseable, IsolateTurns {
                 rejections.discard();
             }
             Outcome why = endTurn(terminated);
-            long spent = TurnCpuClock.read() - cpuStart;
+            long turnEnd = TurnCpuClock.read();
+            long spent = turnEnd - cpuStart;
             charge(owner, spent);
+            handOnFinished();
             if (terminated || why != null || outOfMemory) {
                 afterTermination(owner, why);
                 if (abandoned) {
@@ -622,13 +626,25 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             } else if (wasmInstances || ++turnsSinceMemoryCheck >= MEMORY_CHECK_EVERY_TURNS
                     || spent > MEMORY_CHECK_AFTER_NANOS) {
                 turnsSinceMemoryCheck = 0;
-                // Measuring what the turn's code left (its WebAssembly memories take a host call
-                // each) is work for the turn's owner.
-                long checkStart = TurnCpuClock.read();
                 checkMemoryBetweenTurns();
-                charge(owner, TurnCpuClock.read() - checkStart);
+                if (owner != null) {
+                    // Measuring what the turn's code left (its WebAssembly memories take a host
+                    // call each) is work for the turn's owner. (A turn of no invocation leaves it
+                    // to the next turn, as anything run between turns: its own budget is the
+                    // isolate's top-level code's, once in its life.)
+                    charge(owner, TurnCpuClock.read() - turnEnd);
+                }
             }
         }
+    }
+
+    private void handOnFinished() {
+        if (finishedInTurn.isEmpty()) {
+            return;
+        }
+        List<Runnable> records = new ArrayList<>(finishedInTurn);
+        finishedInTurn.clear();
+        records.forEach(Runnable::run);
     }
 
     private void charge(Invocation owner, long cpuNanos) {
@@ -792,6 +808,17 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         finish(inv);
     }
 
+    /** Hands on what an invocation that is over did: its outcome, CPU and wall time, subrequests. */
+    private void record(Invocation inv, long wallNanos) {
+        Outcome outcome = inv.outcome != null ? inv.outcome : inv.failed ? Outcome.EXCEPTION : Outcome.OK;
+        InvocationRecord record = new InvocationRecord(scriptName, outcome, inv.cpuNanos, wallNanos, inv.subrequests,
+                inv.status);
+        // What the host and the observer do with the record must not stop this isolate's own
+        // bookkeeping (an unload ending every invocation in a loop, say) half-way.
+        handOn(() -> host.invocationEnded(record));
+        handOn(() -> inv.observer.ended(record));
+    }
+
     /** The invocation is over: response sent or failed, and every waitUntil promise settled. */
     @Override
     public void finish(Invocation inv) {
@@ -812,13 +839,14 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         zlib.closeOwnedBy(inv);
         webSockets.sockets().invocationEnded(inv.id);
         rpcExports.invocationEnded(inv);
-        Outcome outcome = inv.outcome != null ? inv.outcome : inv.failed ? Outcome.EXCEPTION : Outcome.OK;
-        InvocationRecord record = new InvocationRecord(scriptName, outcome, inv.cpuNanos,
-                System.nanoTime() - inv.startNanos, inv.subrequests, inv.status);
-        // What the host and the observer do with the record must not stop this isolate's own
-        // bookkeeping (an unload ending every invocation in a loop, say) half-way.
-        handOn(() -> host.invocationEnded(record));
-        handOn(() -> inv.observer.ended(record));
+        long wallNanos = System.nanoTime() - inv.startNanos;
+        if (turnActive && current == inv) {
+            // Finished in a turn of its own, whose CPU time is charged when the turn ends: the
+            // record waits for it.
+            finishedInTurn.add(() -> record(inv, wallNanos));
+        } else {
+            record(inv, wallNanos);
+        }
         if (loader != null && loader.hasUncachedModules()) {
             // Not from here either: after this invocation, in a task of its own.
             mailbox.execute(() -> {

@@ -71,6 +71,23 @@ class LimitsTest {
     }
 
     @Test
+    void the_record_of_an_invocation_answered_in_one_turn_counts_that_turns_cpu_time() {
+        // Thirty million steps of arithmetic take milliseconds of CPU time on any machine; the
+        // request is answered and finished in the turn that runs them.
+        Recorder host = new Recorder();
+        Worker w = load(Engines.module("""
+                export default { fetch() {
+                  let x = 0;
+                  for (let i = 0; i < 30_000_000; i++) x = (x * 31 + i) | 0;
+                  return new Response(String(x));
+                } };"""), host);
+        text(get(w.fetch(req("http://x/"), limits(10_000, 10, 60_000))));
+        InvocationRecord record = host.awaitRecord(0);
+        assertThat(record.outcome()).isEqualTo(Outcome.OK);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(record.cpuNanos())).isGreaterThanOrEqualTo(2L);
+    }
+
+    @Test
     void top_level_code_cannot_set_a_timer() {
         Worker w = load(Engines.module("""
                 const tries = [];

@@ -48,6 +48,16 @@ class ServiceWorkerGlobalsTest {
     }
 
     @Test
+    void a_script_may_declare_the_names_of_the_engines_own_helpers() {
+        // The engine's gc() goes by a name of the runtime's; `gc` is free for the script.
+        Worker w = load(Engines.serviceWorker("""
+                const gc = 'declared';
+                let print = 'also';
+                addEventListener('fetch', (event) => event.respondWith(new Response(gc + ' ' + print)));"""));
+        assertThat(text(get(w, "http://x/"))).isEqualTo("declared also");
+    }
+
+    @Test
     void es_modules_stay_strict() {
         Worker w = load(Engines.modules("index.js", List.of(Engines.esm("index.js", """
                 export default {

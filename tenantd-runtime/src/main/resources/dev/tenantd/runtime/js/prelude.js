@@ -27,9 +27,9 @@
 // What a worker passes in is still used the way the specs say (its iterables, its
 // toString, its thenables): only the runtime's own work is made immune.
 
-// The engine's gc(), which the host's --expose-gc defines (the host collects garbage through
-// its own API): no worker's. The global cannot be deleted, only emptied.
-if (typeof globalThis.gc === 'function') globalThis.gc = undefined;
+// The engine's gc(), which the host's --expose-gc-as defines under this name (the host collects
+// garbage through its own API): no worker's. The global cannot be deleted, only emptied.
+if (typeof globalThis.__tenantd_gc === 'function') globalThis.__tenantd_gc = undefined;
 
 const uncurryThis = Function.prototype.bind.bind(Function.prototype.call);
 
