@@ -36,8 +36,22 @@ class HostTimeZoneTest {
         builder.environment().put("LC_ALL", "de_DE.UTF-8");
         builder.environment().put("LC_MESSAGES", "fr_FR.UTF-8");
         Process child = builder.start();
-        assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the child JVM ends").isTrue();
-        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        // Its output is read as it comes, so that a child that does not end still says why.
+        java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                child.getInputStream().transferTo(seen);
+            } catch (IOException e) {
+                // The child is gone.
+            }
+        });
+        boolean ended = child.waitFor(120, TimeUnit.SECONDS);
+        if (!ended) {
+            child.destroyForcibly().waitFor();
+        }
+        reader.join(10_000);
+        String output = seen.toString(StandardCharsets.UTF_8);
+        assertThat(ended).as("the child JVM ends; it printed:%n%s", output).isTrue();
         assertThat(child.exitValue()).as(output).isZero();
         assertThat(output.lines().filter(l -> l.startsWith("seen: ")).toList()).as(output).containsExactly(
                 "seen: en-US|UTC|en-US|Thu Jan 01 1970 00:00:00 GMT+0000 (Coordinated Universal Time)|0|1,234.5");
@@ -45,9 +59,17 @@ class HostTimeZoneTest {
 
     /** The child JVM: loads the worker above and prints its answer. */
     public static void main(String[] args) {
-        Worker worker = Engines.load(Engines.module(WORKER));
-        System.out.println("seen: " + Engines.text(Engines.get(worker, "http://test/")));
-        System.out.flush();
-        Runtime.getRuntime().halt(0);
+        int status = 1;
+        try {
+            Worker worker = Engines.load(Engines.module(WORKER));
+            System.out.println("seen: " + Engines.text(Engines.get(worker, "http://test/")));
+            status = 0;
+        } catch (Throwable e) {
+            // The engine's threads would keep the JVM alive: it says why and ends.
+            e.printStackTrace(System.out);
+        } finally {
+            System.out.flush();
+            Runtime.getRuntime().halt(status);
+        }
     }
 }
