@@ -25,6 +25,9 @@ public final class Directory implements AutoCloseable {
     private final String defaultAccountId;
     private final String workersDevDomain;
     private final List<Route> routes;
+    private final RouteTable<ScriptRef> routeTable;
+    /** {@code .<workers-dev-domain>}: a plain worker's host ends with it. */
+    private final String workersDevSuffix;
 
     private final ConcurrentHashMap<ScriptRef, Script> scripts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Namespace> namespaces = new ConcurrentHashMap<>();
@@ -41,6 +44,8 @@ public final class Directory implements AutoCloseable {
         this.defaultAccountId = defaultAccountId;
         this.workersDevDomain = workersDevDomain;
         this.routes = List.copyOf(routes);
+        this.routeTable = new RouteTable<>(this.routes, route -> ScriptRef.plain(defaultAccountId, route.script()));
+        this.workersDevSuffix = "." + workersDevDomain;
         for (Account account : store.accounts()) {
             store.scripts(account.id(), ScriptRef.PLAIN).forEach(s -> scripts.put(s.ref(), s));
             for (Namespace ns : store.namespaces(account.id())) {
@@ -167,13 +172,12 @@ public final class Directory implements AutoCloseable {
      */
     public Optional<ScriptRef> routeFor(String host, String path) {
         String h = host == null ? "" : withoutPort(host).toLowerCase(Locale.ROOT);
-        Optional<Route> route = Route.match(routes, h, path);
-        if (route.isPresent()) {
-            return Optional.of(ScriptRef.plain(defaultAccountId, route.get().script()));
+        Optional<ScriptRef> routed = routeTable.match(h, path);
+        if (routed.isPresent()) {
+            return routed;
         }
-        String suffix = "." + workersDevDomain;
-        if (h.endsWith(suffix)) {
-            String name = h.substring(0, h.length() - suffix.length());
+        if (h.endsWith(workersDevSuffix)) {
+            String name = h.substring(0, h.length() - workersDevSuffix.length());
             if (!name.contains(".")) {
                 ScriptRef ref = ScriptRef.plain(defaultAccountId, name);
                 Script script = scripts.get(ref);

@@ -26,7 +26,8 @@ final class Invocation {
     final long startNanos = System.nanoTime();
     /** The invocation's start on the wall clock; its turns' clock counts on from here with {@link #startNanos}. */
     final long startEpochMillis = System.currentTimeMillis();
-    final Set<Integer> timers = new HashSet<>();
+    /** Ids of its pending timers; made at its first timer (most invocations set none). */
+    private Set<Integer> timers;
     long cpuNanos;
     int subrequests;
     /** What it may still spend, with the invocations that called it; a WebSocket event from outside starts a new one. */
@@ -59,6 +60,24 @@ final class Invocation {
         this.observer = options.observer();
         this.caller = options.caller();
         this.budget = new CallBudget(caller.budget().orElse(null), limits);
+    }
+
+    /** The ids of its pending timers. */
+    Set<Integer> timers() {
+        return timers == null ? Set.of() : timers;
+    }
+
+    void timerSet(int id) {
+        if (timers == null) {
+            timers = new HashSet<>();
+        }
+        timers.add(id);
+    }
+
+    void timerGone(int id) {
+        if (timers != null) {
+            timers.remove(id);
+        }
     }
 
     /** How many worker-to-worker calls lead to this invocation's own calls: the deepest caller it now serves. */

@@ -95,6 +95,19 @@ final class JsValues {
         if (joined.isEmpty()) {
             return List.of();
         }
-        return Arrays.asList(joined.split("\0", -1));
+        int parts = 1;
+        for (int at = joined.indexOf('\0'); at >= 0; at = joined.indexOf('\0', at + 1)) {
+            parts++;
+        }
+        // One array of the right size (split() grows a list and copies it): headers cross per request.
+        String[] out = new String[parts];
+        int from = 0;
+        for (int i = 0; i < parts - 1; i++) {
+            int at = joined.indexOf('\0', from);
+            out[i] = joined.substring(from, at);
+            from = at + 1;
+        }
+        out[parts - 1] = joined.substring(from);
+        return Arrays.asList(out);
     }
 }

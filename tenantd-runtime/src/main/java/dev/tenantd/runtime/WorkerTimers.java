@@ -67,10 +67,10 @@ final class WorkerTimers {
             return TOO_MANY;
         }
         dropped.remove(id);
-        owner.timers.add(id);
+        owner.timerSet(id);
         Invocation before = owners.put(id, owner);
         if (before != null && before != owner) {
-            before.timers.remove(id);
+            before.timerGone(id);
         }
         // An id still pending is set again only if the runtime's ids came round: the timer it
         // named is replaced, and cancelled, never left in the scheduler's queue with no way to reach it.
@@ -98,7 +98,7 @@ final class WorkerTimers {
         }
         Invocation by = owners.remove(id);
         if (by != null) {
-            by.timers.remove(id);
+            by.timerGone(id);
         }
         boolean[] ran = {false};
         isolate.turn(by, () -> {
@@ -127,7 +127,7 @@ final class WorkerTimers {
         owners.remove(id);
         dropped.remove(id);
         if (by != null) {
-            by.timers.remove(id);
+            by.timerGone(id);
         }
         if (timer != null) {
             timer.cancel(false);
@@ -137,7 +137,10 @@ final class WorkerTimers {
 
     /** The invocation ended: its timers never fire, and the runtime is to forget them. */
     void invocationEnded(Invocation inv) {
-        for (Integer id : inv.timers) {
+        if (inv.timers().isEmpty()) {
+            return;
+        }
+        for (Integer id : inv.timers()) {
             ScheduledFuture<?> t = timers.remove(id);
             owners.remove(id);
             if (t != null) {

@@ -30,8 +30,8 @@ class WorkerTimersTest {
         running = second;
         assertThat(timers.set(7, Long.MAX_VALUE)).isEqualTo(WorkerTimers.SET);
         assertThat(scheduler.getQueue()).hasSize(1);
-        assertThat(first.timers).doesNotContain(7);
-        assertThat(second.timers).containsExactly(7);
+        assertThat(first.timers()).doesNotContain(7);
+        assertThat(second.timers()).containsExactly(7);
         timers.invocationEnded(second);
         assertThat(scheduler.getQueue()).isEmpty();
     }

@@ -16,9 +16,26 @@ final class RequestCf {
     private RequestCf() {
     }
 
+    /** The last object made for a request without TLS: the next such request from the same kind of client reuses it. */
+    private static volatile Plain last = new Plain(HttpVersion.HTTP_1_1, null, json("HTTP/1.1", null, null, null));
+
+    private record Plain(HttpVersion version, String acceptEncoding, String json) {
+    }
+
     static String of(HttpServerRequest request) {
-        SSLSession tls = request.isSSL() ? request.sslSession() : null;
-        return json(protocol(request.version()), request.getHeader("accept-encoding"),
+        String acceptEncoding = request.getHeader("accept-encoding");
+        if (!request.isSSL()) {
+            Plain known = last;
+            if (known.version == request.version() && java.util.Objects.equals(known.acceptEncoding, acceptEncoding)) {
+                return known.json;
+            }
+            Plain made = new Plain(request.version(), acceptEncoding,
+                    json(protocol(request.version()), acceptEncoding, null, null));
+            last = made;
+            return made.json;
+        }
+        SSLSession tls = request.sslSession();
+        return json(protocol(request.version()), acceptEncoding,
                 tls == null ? null : tls.getProtocol(), tls == null ? null : tls.getCipherSuite());
     }
 

@@ -18,6 +18,7 @@ import dev.tenantd.platform.websocket.WebSocketBridge;
 import io.vertx.core.Future;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -44,6 +45,8 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
      * to pass a geo check, say): with these, every header named {@code cf-...}. The call depth
      * is read before the worker runs and is not the worker's.
      */
+    /** Names and values of the headers a request usually brings, with room for the platform's own. */
+    private static final int HEADER_LIST_CAPACITY = 16;
     private static final Set<String> SET_BY_PLATFORM = Set.of("true-client-ip", Caller.DEPTH_HEADER);
 
     /**
@@ -75,7 +78,7 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
         // from it and the path alone (an absolute-form request line names its own, unread). Only
         // HTTP/1.0 may leave it out (health checks do): such a request has no host to be routed by.
         boolean noHost = request.authority() == null && request.version() == io.vertx.core.http.HttpVersion.HTTP_1_0;
-        if ((request.authority() == null && !noHost) || request.headers().getAll("host").size() > 1) {
+        if ((request.authority() == null && !noHost) || hostHeaders(request.headers()) > 1) {
             request.response().setStatusCode(400).putHeader("content-type", "text/plain;charset=UTF-8")
                     .end("A request needs exactly one Host header, naming the worker's host.\n");
             return;
@@ -130,6 +133,17 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
         (upgrade ? Future.succeededFuture(new byte[0]) : BoundedBody.read(request, declared, maxBody, bodies))
                 .onFailure(e -> refuseBody(request, e))
                 .onSuccess(body -> invoke(request, context, target.get(), upgrade, body, Optional.empty(), depth));
+    }
+
+    /** How many Host headers a request has, counted in place (a list of their values would be garbage of every request). */
+    private static int hostHeaders(MultiMap headers) {
+        int[] hosts = {0};
+        headers.forEach((name, value) -> {
+            if (name.equalsIgnoreCase("host")) {
+                hosts[0]++;
+            }
+        });
+        return hosts[0];
     }
 
     /** Whether an HTTP/1.1 client waits for {@code 100 Continue} before it sends its body. */
@@ -203,12 +217,13 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
 
     private void invoke(HttpServerRequest request, Context context, ScriptRef target, boolean upgrade, byte[] body,
             Optional<BodyStream> stream, int depth) {
-        List<String> headers = new ArrayList<>(request.headers().size() * 2 + 2);
-        request.headers().forEach(e -> {
-            String name = e.getKey().toLowerCase(Locale.ROOT);
+        // (The headers' size() would sort their names to count them.)
+        List<String> headers = new ArrayList<>(HEADER_LIST_CAPACITY);
+        request.headers().forEach((key, value) -> {
+            String name = key.toLowerCase(Locale.ROOT);
             if (!setByPlatform(name)) {
                 headers.add(name);
-                headers.add(e.getValue());
+                headers.add(value);
             }
         });
         if (request.remoteAddress() != null) {
