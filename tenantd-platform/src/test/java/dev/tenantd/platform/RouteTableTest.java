@@ -69,6 +69,53 @@ class RouteTableTest {
         assertThat(scriptFor(List.of("*.a.test/*=second", "*.a.test/*=first"), "x.a.test", "/")).contains("second");
     }
 
+    /**
+     * The rule written plainly, as a reference: every matching route, the highest specificity
+     * (exact hosts first, then the host pattern's length, then the path's without its star), the
+     * first listed of equals.
+     */
+    private static Optional<String> reference(List<String> routes, String host, String path) {
+        String best = null;
+        long bestRank = -1;
+        for (String text : routes) {
+            Route r = Route.parse(text);
+            String h = r.pattern().substring(0, r.pattern().indexOf('/')).toLowerCase(java.util.Locale.ROOT);
+            String p = r.pattern().substring(r.pattern().indexOf('/'));
+            boolean hostOk = h.equals("*") || (h.startsWith("*.") ? host.endsWith(h.substring(1)) || host.equals(h.substring(2))
+                    : h.startsWith("*") ? host.endsWith(h.substring(1)) : host.equals(h));
+            boolean pathOk = p.endsWith("*") ? path.startsWith(p.substring(0, p.length() - 1)) : path.equals(p);
+            long rank = (h.contains("*") ? 0 : 1_000_000L) + h.length() * 1_000L + p.replace("*", "").length();
+            if (hostOk && pathOk && rank > bestRank) {
+                best = r.script();
+                bestRank = rank;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    @Test
+    void agreesWithTheRuleForEveryCombination() {
+        List<String> patterns = List.of("*/*", "*/api/*", "*.example.com/*", "*.example.com/api/*", "*example.com/*",
+                "example.com/*", "example.com/api", "www.example.com/*", "*.www.example.com/*", "*.com/*", "*m/*");
+        List<String> hosts = List.of("example.com", "www.example.com", "a.www.example.com", "badexample.com",
+                "other.org", "x.com", "com");
+        List<String> paths = List.of("/", "/api", "/api/", "/api/x", "/apix");
+        java.util.Random random = new java.util.Random(12);
+        for (int round = 0; round < 300; round++) {
+            java.util.List<String> routes = new java.util.ArrayList<>();
+            int n = 1 + random.nextInt(6);
+            for (int i = 0; i < n; i++) {
+                routes.add(patterns.get(random.nextInt(patterns.size())) + "=s" + i);
+            }
+            for (String host : hosts) {
+                for (String path : paths) {
+                    assertThat(scriptFor(routes, host, path)).as(routes + " " + host + path)
+                            .isEqualTo(reference(routes, host, path));
+                }
+            }
+        }
+    }
+
     @Test
     void noRoutesNoMatch() {
         assertThat(scriptFor(List.of(), "example.com", "/")).isEmpty();

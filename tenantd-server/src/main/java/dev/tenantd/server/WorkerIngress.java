@@ -38,6 +38,8 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerIngress.class);
     /** Request bodies up to this declared length are read whole before the worker runs; any other streams. */
     static final long WHOLE_UP_TO = 64 * 1024;
+    /** Room for the names and values of as many headers as a browser sends (about 16), and the platform's own. */
+    private static final int HEADER_LIST_CAPACITY = 34;
     /**
      * Headers only the platform sets, or that Cloudflare sets in front of a worker: a client's
      * copy is dropped, so a worker can trust {@code cf-connecting-ip} to be the address the
@@ -45,8 +47,6 @@ final class WorkerIngress implements Handler<HttpServerRequest> {
      * to pass a geo check, say): with these, every header named {@code cf-...}. The call depth
      * is read before the worker runs and is not the worker's.
      */
-    /** Names and values of the headers a request usually brings, with room for the platform's own. */
-    private static final int HEADER_LIST_CAPACITY = 16;
     private static final Set<String> SET_BY_PLATFORM = Set.of("true-client-ip", Caller.DEPTH_HEADER);
 
     /**

@@ -108,6 +108,8 @@ public final class DispatchNamespaceKind implements BindingKind {
 
     /** What {@code get(name)} sends with no arguments and no options: {@code {"args":null,"script":"NAME"}}. */
     private static final String PLAIN_GET = "{\"args\":null,\"script\":\"";
+    /** The longest name read without the parser: far beyond any worker's name. */
+    private static final int PLAIN_NAME_MAX = 1024;
 
     /**
      * The options of a call as JSON. The common one, {@code get(name)} alone with a name that
@@ -117,7 +119,8 @@ public final class DispatchNamespaceKind implements BindingKind {
     static JsonNode options(String args) throws IOException {
         int from = PLAIN_GET.length();
         int to = args.length() - 2;
-        if (to >= from && args.startsWith(PLAIN_GET) && args.endsWith("\"}")) {
+        // Longer names go to the parser too, which refuses strings past its own limit.
+        if (to >= from && to - from <= PLAIN_NAME_MAX && args.startsWith(PLAIN_GET) && args.endsWith("\"}")) {
             boolean plain = true;
             for (int i = from; i < to && plain; i++) {
                 char c = args.charAt(i);

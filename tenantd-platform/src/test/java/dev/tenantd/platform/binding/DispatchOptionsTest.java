@@ -26,12 +26,24 @@ class DispatchOptionsTest {
                 "{\"args\":null,\"script\":\"a\",\"b\":\"c\"}",
                 "{\"args\":null,\"script\":\"a\",\"outbound\":{\"customer\":\"x\"}}",
                 "{\"args\":{\"k\":1},\"script\":\"a\"}",
-                "{\"script\":\"a\",\"args\":null}");
+                "{\"script\":\"a\",\"args\":null}",
+                "{\"args\":null,\"script\":\"del\u007f line\u2028 sep \ud83d\ude00 astral\"}",
+                "{\"args\":null,\"script\":\"" + "n".repeat(5000) + "\"}",
+                "{\"args\":null, \"script\":\"spaced\"}",
+                "{\"args\":null,\"script\":\"a\",\"script\":\"b\"}");
         for (String text : texts) {
             assertThat(DispatchNamespaceKind.options(text)).as(text).isEqualTo(JSON.readTree(text));
         }
         assertThat(DispatchNamespaceKind.options("{\"args\":null,\"script\":\"a\",\"limits\":{\"cpuMs\":5}}")
                 .path("limits").path("cpuMs").asInt()).isEqualTo(5);
+    }
+
+    @Test
+    void aNameLongerThanTheParserAllowsIsRefusedAsBefore() {
+        String text = "{\"args\":null,\"script\":\"" + "n".repeat(20_000_001) + "\"}";
+        assertThatThrownBy(() -> JSON.readTree(text)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> DispatchNamespaceKind.options(text)).isInstanceOf(IOException.class)
+                .hasMessageContaining("length");
     }
 
     @Test
