@@ -86,6 +86,42 @@ describe('wrangler deploy with nodejs_compat', () => {
     });
   }
 
+  test("hono's contextStorage() gives each of many concurrent requests its own context after awaits", async () => {
+    const dir = project({
+      'wrangler.toml': 'name = "hono-context"\nmain = "index.js"\ncompatibility_date = "2026-12-01"\ncompatibility_flags = ["nodejs_als"]\n',
+      'index.js': `import { Hono } from 'hono';
+import { contextStorage, getContext } from 'hono/context-storage';
+
+const app = new Hono();
+app.use(contextStorage());
+app.use(async (c, next) => {
+  c.set('user', c.req.query('user'));
+  await next();
+});
+
+// Deep in the app, with no context passed: after a timer, a digest and a subrequest-free await.
+async function currentUser(delay) {
+  await new Promise((resolve) => setTimeout(resolve, delay));
+  await crypto.subtle.digest('SHA-256', new TextEncoder().encode(getContext().var.user));
+  await Promise.resolve();
+  return getContext().var.user;
+}
+
+app.get('/', async (c) => c.text(await currentUser(Number(c.req.query('delay')))));
+export default app;
+`,
+    });
+    // wrangler bundles hono from the compat suite's pinned packages.
+    fs.symlinkSync(modulesDir, path.join(dir, 'node_modules'), 'dir');
+    const r = await wrangler(server, ['deploy'], { cwd: dir });
+    assert.equal(r.code, 0, show(r));
+    // Later requests finish first: every continuation runs while other requests are in flight.
+    const users = Array.from({ length: 12 }, (_, i) => `user${i}`);
+    const answers = await Promise.all(users.map((user, i) => hit(server, 'hono-context.localhost',
+      `/?user=${user}&delay=${2 * (users.length - i)}`)));
+    assert.deepEqual(answers.map((a) => `${a.status} ${a.text}`), users.map((user) => `200 ${user}`));
+  });
+
   test('the same bundle without nodejs_compat is refused with the flag to turn on', async () => {
     const dir = project({
       'wrangler.toml': 'name = "node-no-flag"\nmain = "index.js"\ncompatibility_date = "2026-12-01"\nno_bundle = true\n',

@@ -101,6 +101,60 @@ export async function async_local_storage_follows_sync_code_and_scheduled_callba
   assertEquals(seen.at(-1), 'ab');
 }
 
+export async function async_local_storage_follows_await_and_promise_reactions() {
+  const als = new AsyncLocalStorage();
+  const seen = [];
+  const thenable = { then(resolve) { seen.push(`thenable:${als.getStore()}`); resolve('t'); } };
+  const done = als.run('outer', async () => {
+    seen.push(`start:${als.getStore()}`);
+    await null;
+    seen.push(`await:${als.getStore()}`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    seen.push(`timer:${als.getStore()}`);
+    await Promise.resolve().then(() => seen.push(`then:${als.getStore()}`));
+    await thenable;
+    await als.run('inner', async () => {
+      await null;
+      seen.push(`inner:${als.getStore()}`);
+    });
+    seen.push(`after inner:${als.getStore()}`);
+    await als.exit(async () => {
+      await null;
+      seen.push(`exit:${als.getStore()}`);
+    });
+    als.enterWith('entered');
+    await null;
+    seen.push(`entered:${als.getStore()}`);
+    return als.getStore();
+  });
+  // run() has returned: the caller's code is outside the store, before and after its await.
+  seen.push(`caller:${als.getStore()}`);
+  assertEquals(await done, 'entered');
+  seen.push(`caller after:${als.getStore()}`);
+  assertDeepEquals(seen, ['start:outer', 'caller:undefined', 'await:outer', 'timer:outer', 'then:outer',
+    'thenable:outer', 'inner:inner', 'after inner:outer', 'exit:undefined', 'entered:entered',
+    'caller after:undefined']);
+}
+
+export async function async_local_storage_keeps_interleaved_runs_apart() {
+  const als = new AsyncLocalStorage();
+  let release;
+  const gate = new Promise((resolve) => { release = resolve; });
+  // Both runs wait on one promise, settled outside either of them: each continues in its own store.
+  const runs = [1, 2, 3].map((id) => als.run({ id }, async () => {
+    await gate;
+    const first = als.getStore().id;
+    await new Promise((resolve) => setTimeout(resolve, 4 - id));
+    return `${first}${als.getStore().id}`;
+  }));
+  release();
+  assertDeepEquals(await Promise.all(runs), ['11', '22', '33']);
+  const resource = als.run('resource', () => new AsyncResource('test'));
+  assertEquals(await resource.runInAsyncScope(async () => { await null; return als.getStore(); }), 'resource');
+  const snapshot = als.run('snapshot', () => AsyncLocalStorage.snapshot());
+  assertEquals(await snapshot(async () => { await null; return als.getStore(); }), 'snapshot');
+}
+
 export function builtins_resolve_by_name_and_through_create_require() {
   const require = createRequire('/bundle/worker.js');
   assertEquals(require('node:path').join('a', 'b'), 'a/b');

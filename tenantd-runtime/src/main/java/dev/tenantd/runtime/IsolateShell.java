@@ -135,6 +135,7 @@ final class IsolateShell {
                 };
                 hostObject.bindFunction(new JavetCallbackContext(call.jsName, JavetCallbackType.DirectCallNoThisAndResult, forward));
             }
+            ContinuationData.offer(runtime, hostObject);
             runtime.getGlobalObject().set("__tenantd_host", hostObject);
             var executor = runtime.getExecutor(bootstrap.source(), codeCache).setResourceName(RuntimeScripts.RESOURCE_NAME);
             if (recording) {
@@ -174,6 +175,7 @@ final class IsolateShell {
         try (V8Runtime runtime = V8Native.host().createV8Runtime();
                 V8ValueObject hostObject = runtime.createV8ValueObject()) {
             runtime.setLogger(EngineLog.INSTANCE);
+            ContinuationData.offer(runtime, hostObject);
             runtime.getGlobalObject().set("__tenantd_host", hostObject);
             try (V8Script script = runtime.getExecutor(bootstrapSource)
                     .setResourceName(RuntimeScripts.RESOURCE_NAME)

@@ -111,6 +111,41 @@ class NodeCompatTest {
     }
 
     @Test
+    void async_local_storage_keeps_each_request_in_its_own_store_across_await() {
+        Worker worker = worker("2026-12-01", List.of("nodejs_als"), esm("w.js", """
+                import { AsyncLocalStorage } from 'node:async_hooks';
+                const als = new AsyncLocalStorage();
+                let release;
+                const gate = new Promise((resolve) => { release = resolve; });
+                export default {
+                  async fetch(request) {
+                    const url = new URL(request.url);
+                    const id = url.searchParams.get('id');
+                    const before = String(als.getStore());
+                    if (url.searchParams.has('enter')) {
+                      als.enterWith('entered-' + id);
+                      await null;
+                      return new Response(before + ',' + als.getStore());
+                    }
+                    return als.run(id, async () => {
+                      if (url.searchParams.has('release')) release();
+                      else await gate;
+                      await Promise.resolve();
+                      return new Response(before + ',' + als.getStore());
+                    });
+                  },
+                };"""));
+        // a waits for a promise that b's request settles: a's code after the await still runs in a's store.
+        var a = worker.fetch(new WorkerRequest("GET", "http://x/?id=a", List.of(), null));
+        assertThat(text(get(worker, "http://x/?id=e&enter"))).isEqualTo("undefined,entered-e");
+        assertThat(text(get(worker, "http://x/?id=b&release"))).isEqualTo("undefined,b");
+        assertThat(text(Engines.get(a))).isEqualTo("undefined,a");
+        // What enterWith() set in one request is gone at the next.
+        assertThat(text(get(worker, "http://x/?id=c&enter"))).isEqualTo("undefined,entered-c");
+        assertThat(text(get(worker, "http://x/?id=d"))).isEqualTo("undefined,d");
+    }
+
+    @Test
     void an_uploaded_module_named_like_a_node_module_comes_first() {
         Worker w = worker("2026-12-01", List.of("nodejs_compat"),
                 esm("w.js", """

@@ -73,10 +73,11 @@ class WorkerTest {
     void no_java_or_host_object_is_reachable() {
         Worker w = load(Engines.module("""
                 export default { fetch() {
-                  const names = ['java', 'javet', 'Packages', '__tenantd_host', 'host', 'require', 'process', 'Buffer', 'entryPoints'];
+                  const names = ['java', 'javet', 'Packages', '__tenantd_host', 'host', 'require', 'process', 'Buffer', 'entryPoints',
+                    'continuation', 'getContinuationPreservedEmbedderData', 'setContinuationPreservedEmbedderData'];
                   return new Response(names.map((n) => typeof globalThis[n]).join(','));
                 } };"""));
-        assertThat(text(get(w, "http://x/"))).isEqualTo(String.join(",", java.util.Collections.nCopies(9, "undefined")));
+        assertThat(text(get(w, "http://x/"))).isEqualTo(String.join(",", java.util.Collections.nCopies(12, "undefined")));
     }
 
     @Test

@@ -1,41 +1,53 @@
 // node:async_hooks: AsyncLocalStorage and AsyncResource (what workerd offers of the
 // module; createHook and the execution ids are stubs there too).
 //
-// The engine gives the runtime no hook into promise continuations (V8's promise hooks
-// and continuation-preserved embedder data are reachable from C++ only, and the engine
-// binding does not expose them), so the store follows the code the runtime itself
-// schedules: the synchronous extent of run()/exit(), callbacks passed to setTimeout,
-// setInterval, setImmediate, queueMicrotask and process.nextTick, functions wrapped
-// by AsyncLocalStorage.bind/snapshot and AsyncResource. It is NOT carried across
-// `await` or into promise reactions (then/catch/finally callbacks): after the first
-// await inside run(), getStore() answers undefined.
+// The current frame (a SafeMap from storage to store, or undefined) is the engine's
+// continuation-preserved embedder data (prelude.js: continuation_get/continuation_set): the
+// engine saves it with every promise reaction and await when they are made and makes it
+// current again while they run, so a store set by run() is there after an await, in then()
+// callbacks and in the continuations of promises another request's I/O settled. Callbacks the
+// runtime schedules itself (setTimeout, setInterval, setImmediate, queueMicrotask,
+// process.nextTick) are bound to the frame current when they were scheduled. Every call the
+// host makes into the isolate starts with no frame and puts back the one it found, so a store
+// entered with enterWith() never reaches another request.
 //
-// Shared: node_alsFrame (the current frame: a SafeMap from storage to store, or
-// undefined), node_alsWrap(fn) (fn bound to the current frame).
-
-let node_alsFrame;
+// Shared: node_alsWrap(fn) (fn bound to the current frame).
 
 function node_alsRunIn(frame, fn, thisArg, args) {
-  const previous = node_alsFrame;
-  node_alsFrame = frame;
+  const previous = continuation_get();
+  continuation_set(frame);
   try {
     return ReflectApply(fn, thisArg, args);
   } finally {
-    node_alsFrame = previous;
+    continuation_set(previous);
   }
 }
 
 function node_alsWrap(fn) {
-  const frame = node_alsFrame;
+  const frame = continuation_get();
   if (frame === undefined || typeof fn !== 'function') return fn;
   return function (...args) {
     return node_alsRunIn(frame, fn, this, args);
   };
 }
 
-// The runtime's scheduling globals, made to carry the frame to their callbacks; done
-// once, when a worker first imports node:async_hooks.
+// Every entry point the host calls starts with no frame and leaves the frame it found.
+function node_alsGuardEntryPoints() {
+  const names = ObjectKeys(entryPoints);
+  for (let i = 0; i < names.length; i++) {
+    const entry = entryPoints[names[i]];
+    if (typeof entry !== 'function') continue;
+    entryPoints[names[i]] = function (...args) {
+      return node_alsRunIn(undefined, entry, this, args);
+    };
+  }
+}
+
+// The runtime's scheduling globals, made to carry the frame to their callbacks, and the entry
+// points guarded; done once, when a worker first imports node:async_hooks (nothing else sets a
+// frame).
 function node_alsInstallPropagation() {
+  node_alsGuardEntryPoints();
   const wrapFirst = (original) => function (callback, ...rest) {
     return ReflectApply(original, this, [node_alsWrap(callback), ...rest]);
   };
@@ -50,6 +62,21 @@ function node_alsInstallPropagation() {
   }
 }
 
+// A new frame: `frame` (never changed: continuations made under it keep it) with `storage`
+// holding `store`, or without `storage`.
+function node_alsFrameWith(frame, storage, store) {
+  const next = new SafeMap();
+  if (frame !== undefined) frame.forEach((v, k) => next.set(k, v));
+  next.set(storage, store);
+  return next;
+}
+
+function node_alsFrameWithout(frame, storage) {
+  const next = new SafeMap();
+  frame.forEach((v, k) => { if (k !== storage) next.set(k, v); });
+  return next.size === 0 ? undefined : next;
+}
+
 node_define('async_hooks', () => {
   node_alsInstallPropagation();
 
@@ -58,58 +85,50 @@ node_define('async_hooks', () => {
 
     static bind(fn) {
       node_validateFunction(fn, 'fn');
-      const frame = node_alsFrame;
+      const frame = continuation_get();
       return function (...args) {
         return node_alsRunIn(frame, fn, this, args);
       };
     }
 
     static snapshot() {
-      const frame = node_alsFrame;
+      const frame = continuation_get();
       return function runInAsyncScope(fn, ...args) {
         return node_alsRunIn(frame, fn, this, args);
       };
     }
 
     getStore() {
-      if (!this.#enabled || node_alsFrame === undefined) return undefined;
-      return node_alsFrame.get(this);
+      const frame = continuation_get();
+      if (!this.#enabled || frame === undefined) return undefined;
+      return frame.get(this);
     }
 
     run(store, fn, ...args) {
       node_validateFunction(fn, 'callback');
       this.#enabled = true;
-      const frame = new SafeMap();
-      if (node_alsFrame !== undefined) node_alsFrame.forEach((v, k) => frame.set(k, v));
-      frame.set(this, store);
-      return node_alsRunIn(frame, fn, undefined, args);
+      return node_alsRunIn(node_alsFrameWith(continuation_get(), this, store), fn, undefined, args);
     }
 
     exit(fn, ...args) {
       node_validateFunction(fn, 'callback');
-      if (node_alsFrame === undefined || !node_alsFrame.has(this)) return ReflectApply(fn, undefined, args);
-      const frame = new SafeMap();
-      node_alsFrame.forEach((v, k) => { if (k !== this) frame.set(k, v); });
-      return node_alsRunIn(frame, fn, undefined, args);
+      const current = continuation_get();
+      if (current === undefined || !current.has(this)) return ReflectApply(fn, undefined, args);
+      return node_alsRunIn(node_alsFrameWithout(current, this), fn, undefined, args);
     }
 
-    // Replaces the store for the rest of the current synchronous execution (and what it
-    // schedules); the frame in force before is back when the enclosing run() returns.
+    // Replaces the store for the rest of the current synchronous execution and the
+    // continuations made in it; the frame in force before is back when the enclosing run()
+    // returns, or when the host's call into the isolate ends.
     enterWith(store) {
       this.#enabled = true;
-      const frame = new SafeMap();
-      if (node_alsFrame !== undefined) node_alsFrame.forEach((v, k) => frame.set(k, v));
-      frame.set(this, store);
-      node_alsFrame = frame;
+      continuation_set(node_alsFrameWith(continuation_get(), this, store));
     }
 
     disable() {
       this.#enabled = false;
-      if (node_alsFrame !== undefined && node_alsFrame.has(this)) {
-        const frame = new SafeMap();
-        node_alsFrame.forEach((v, k) => { if (k !== this) frame.set(k, v); });
-        node_alsFrame = frame;
-      }
+      const current = continuation_get();
+      if (current !== undefined && current.has(this)) continuation_set(node_alsFrameWithout(current, this));
     }
 
     get name() {
@@ -124,7 +143,7 @@ node_define('async_hooks', () => {
     constructor(type, options) {
       node_validateString(type, 'type');
       this.#type = type;
-      this.#frame = node_alsFrame;
+      this.#frame = continuation_get();
     }
 
     runInAsyncScope(fn, thisArg, ...args) {
