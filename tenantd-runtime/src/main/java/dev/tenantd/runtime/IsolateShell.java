@@ -38,6 +38,8 @@ final class IsolateShell {
 
     final V8Runtime runtime;
     final V8ValueObject entry;
+    /** Which invocation the isolate's code belongs to, shared with its JavaScript. */
+    final CodeOwners codeOwners;
     /** The compiled runtime JavaScript, kept only by a shell made to record a code cache, until it is taken. */
     private V8Script bootstrapScript;
     private final Map<String, RuntimeScripts.Part> parts;
@@ -49,10 +51,11 @@ final class IsolateShell {
     private volatile com.caoccao.javet.interop.callback.IJavetPromiseRejectCallback onRejection = (event, promise, value) -> {
     };
 
-    private IsolateShell(V8Runtime runtime, V8ValueObject entry, V8Script bootstrapScript,
+    private IsolateShell(V8Runtime runtime, V8ValueObject entry, CodeOwners codeOwners, V8Script bootstrapScript,
             Map<String, RuntimeScripts.Part> parts) {
         this.runtime = runtime;
         this.entry = entry;
+        this.codeOwners = codeOwners;
         this.bootstrapScript = bootstrapScript;
         this.parts = parts;
     }
@@ -124,6 +127,7 @@ final class IsolateShell {
         });
         V8ValueObject entry;
         V8Script script = null;
+        CodeOwners codeOwners = null;
         try (V8ValueObject hostObject = runtime.createV8ValueObject()) {
             for (HostCall call : HostCall.values()) {
                 IJavetDirectCallable.NoThisAndResult<Exception> forward = call == HostCall.LOAD_PART
@@ -136,6 +140,7 @@ final class IsolateShell {
                 hostObject.bindFunction(new JavetCallbackContext(call.jsName, JavetCallbackType.DirectCallNoThisAndResult, forward));
             }
             ContinuationData.offer(runtime, hostObject);
+            codeOwners = CodeOwners.offer(runtime, hostObject);
             runtime.getGlobalObject().set("__tenantd_host", hostObject);
             var executor = runtime.getExecutor(bootstrap.source(), codeCache).setResourceName(RuntimeScripts.RESOURCE_NAME);
             if (recording) {
@@ -149,10 +154,13 @@ final class IsolateShell {
             if (script != null) {
                 script.close();
             }
+            if (codeOwners != null) {
+                codeOwners.close();
+            }
             throw e;
         }
         runtime.allowEval(false);
-        self[0] = new IsolateShell(runtime, entry, script, bootstrap.parts());
+        self[0] = new IsolateShell(runtime, entry, codeOwners, script, bootstrap.parts());
         return self[0];
     }
 
@@ -229,6 +237,7 @@ final class IsolateShell {
                 bootstrapScript.close();
             }
             entry.close();
+            codeOwners.close();
             runtime.close();
         } catch (JavetException ignored) {
             // the isolate is gone either way

@@ -89,7 +89,7 @@ final class RuntimeScripts {
         for (String script : bindingScripts) {
             source.append("// ---- binding kind\n{\n").append(script).append("\n}\n");
         }
-        source.append("return entryPoints;\n})(globalThis.__tenantd_host);\n");
+        source.append("return continuation_guardEntryPoints(entryPoints);\n})(globalThis.__tenantd_host);\n");
         return new Bootstrap(ascii(CompactSource.of(source.toString(), "the runtime's JavaScript")), Map.copyOf(parts));
     }
 

@@ -82,7 +82,10 @@ public final class Worker implements AutoCloseable, IsolateTurns {
     private final WasmMemoryTracker wasmMemories = new WasmMemoryTracker();
     /** A turn of an isolate with WebAssembly instances ended early: its memory is checked before the next turn runs. */
     private boolean wasmCheckBeforeNextTurn;
+    /** The running turn's owner. */
     private Invocation current;
+    /** Which invocation the isolate's code belongs to, shared with its JavaScript. */
+    private CodeOwners codeOwners;
     private volatile boolean outOfMemory;
     /** A turn stuck in a native call past twice its budget was given up: discard the isolate once it returns. */
     private volatile boolean abandoned;
@@ -404,8 +407,21 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         return entry;
     }
 
+    /**
+     * The invocation a host call being answered is made for: that of the calling code (the
+     * frame it runs in, continuation.js), which differs from the turn's owner where the code
+     * awaited a promise another request's I/O settled; the turn's owner when the code belongs
+     * to no invocation still open.
+     */
     @Override
     public Invocation current() {
+        int caller = codeOwners == null ? 0 : codeOwners.caller();
+        if (caller != 0 && (current == null || caller != current.id)) {
+            Invocation own = invocations.get(caller);
+            if (own != null) {
+                return own;
+            }
+        }
         return current;
     }
 
@@ -461,6 +477,9 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             terminatedFor = null;
         }
         current = owner;
+        if (codeOwners != null) {
+            codeOwners.turnBegins(owner == null ? 0 : owner.id);
+        }
     }
 
     /**
@@ -479,6 +498,9 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             terminatedFor = null;
         }
         current = null;
+        if (codeOwners != null) {
+            codeOwners.turnEnds();
+        }
         if (why != null && !sawTermination && runtime != null && !closed) {
             runtime.cancelTerminateExecution();
         }
@@ -877,6 +899,7 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         IsolateShell shell = shells.take();
         runtime = shell.runtime;
         entry = shell.entry;
+        codeOwners = shell.codeOwners;
         java.util.EnumMap<HostCall, IsolateShell.HostFunction> handlers = new java.util.EnumMap<>(HostCall.class);
         bindHostFunctions(handlers);
         shell.adopt(handlers, () -> outOfMemory = true, this::afterGc, (event, promise, reason) -> {
@@ -1124,6 +1147,9 @@ public final class Worker implements AutoCloseable, IsolateTurns {
             }
             if (runtime != null) {
                 wasmMemories.close();
+                if (codeOwners != null) {
+                    codeOwners.close();
+                }
                 runtime.setV8ModuleResolver(null);
                 runtime.close();
             }

@@ -31,20 +31,6 @@
 // garbage through its own API): no worker's. The global cannot be deleted, only emptied.
 if (typeof globalThis.__tenantd_gc === 'function') globalThis.__tenantd_gc = undefined;
 
-// The engine's continuation-preserved embedder data (ContinuationData.java): one value per
-// isolate, saved with every promise reaction and await when it is made and current again while
-// it runs. AsyncLocalStorage keeps its frame there. The host hands over the engine's object
-// holding the getter and setter; only these two functions are kept. Without it (a scratch
-// isolate), a variable stands in, which follows synchronous code only.
-let continuation_fallback;
-const continuation_get = typeof host.continuation?.getContinuationPreservedEmbedderData === 'function'
-  ? host.continuation.getContinuationPreservedEmbedderData
-  : () => continuation_fallback;
-const continuation_set = typeof host.continuation?.setContinuationPreservedEmbedderData === 'function'
-  ? host.continuation.setContinuationPreservedEmbedderData
-  : (value) => { continuation_fallback = value; };
-delete host.continuation;
-
 const uncurryThis = Function.prototype.bind.bind(Function.prototype.call);
 
 const {

@@ -1,21 +1,26 @@
 // node:async_hooks: AsyncLocalStorage and AsyncResource (what workerd offers of the
 // module; createHook and the execution ids are stubs there too).
 //
-// The current frame (a SafeMap from storage to store, or undefined) is the engine's
-// continuation-preserved embedder data (prelude.js: continuation_get/continuation_set): the
-// engine saves it with every promise reaction and await when they are made and makes it
-// current again while they run, so a store set by run() is there after an await, in then()
-// callbacks and in the continuations of promises another request's I/O settled. Callbacks the
-// runtime schedules itself (setTimeout, setInterval, setImmediate, queueMicrotask,
-// process.nextTick) are bound to the frame current when they were scheduled. Every call the
-// host makes into the isolate starts with no frame and puts back the one it found, so a store
-// entered with enterWith() never reaches another request.
+// The stores live in the runtime's continuation frame (continuation.js): the engine carries it
+// across await, promise reactions and thenable jobs, also where another request's I/O settled
+// the promise. Callbacks the runtime schedules itself (setTimeout, setInterval, setImmediate,
+// queueMicrotask, process.nextTick) are bound to the stores current when they were scheduled.
+// Every call of the host into the isolate starts with no store and puts back what it found, so
+// a store entered with enterWith() never reaches another request. Only the stores move with
+// bind(), snapshot(), AsyncResource and the scheduled callbacks: the request the code belongs
+// to stays that of the code calling them.
 //
-// Shared: node_alsWrap(fn) (fn bound to the current frame).
+// Shared: node_alsWrap(fn) (fn bound to the current stores).
 
-function node_alsRunIn(frame, fn, thisArg, args) {
+// The stores now (a SafeMap from storage to store), or undefined.
+function node_alsCurrent() {
+  const frame = continuation_get();
+  return frame === undefined ? undefined : frame.als;
+}
+
+function node_alsRunIn(als, fn, thisArg, args) {
   const previous = continuation_get();
-  continuation_set(frame);
+  continuation_set(continuation_frame(previous === undefined ? 0 : previous.inv, als));
   try {
     return ReflectApply(fn, thisArg, args);
   } finally {
@@ -24,30 +29,16 @@ function node_alsRunIn(frame, fn, thisArg, args) {
 }
 
 function node_alsWrap(fn) {
-  const frame = continuation_get();
-  if (frame === undefined || typeof fn !== 'function') return fn;
+  const als = node_alsCurrent();
+  if (als === undefined || typeof fn !== 'function') return fn;
   return function (...args) {
-    return node_alsRunIn(frame, fn, this, args);
+    return node_alsRunIn(als, fn, this, args);
   };
 }
 
-// Every entry point the host calls starts with no frame and leaves the frame it found.
-function node_alsGuardEntryPoints() {
-  const names = ObjectKeys(entryPoints);
-  for (let i = 0; i < names.length; i++) {
-    const entry = entryPoints[names[i]];
-    if (typeof entry !== 'function') continue;
-    entryPoints[names[i]] = function (...args) {
-      return node_alsRunIn(undefined, entry, this, args);
-    };
-  }
-}
-
-// The runtime's scheduling globals, made to carry the frame to their callbacks, and the entry
-// points guarded; done once, when a worker first imports node:async_hooks (nothing else sets a
-// frame).
+// The runtime's scheduling globals, made to carry the stores to their callbacks; done once,
+// when a worker first imports node:async_hooks (nothing else sets a store).
 function node_alsInstallPropagation() {
-  node_alsGuardEntryPoints();
   const wrapFirst = (original) => function (callback, ...rest) {
     return ReflectApply(original, this, [node_alsWrap(callback), ...rest]);
   };
@@ -62,18 +53,18 @@ function node_alsInstallPropagation() {
   }
 }
 
-// A new frame: `frame` (never changed: continuations made under it keep it) with `storage`
-// holding `store`, or without `storage`.
-function node_alsFrameWith(frame, storage, store) {
+// New stores (never changed once made: continuations made under them keep them): `als` with
+// `storage` holding `store`, or without `storage` (undefined when none is left).
+function node_alsWith(als, storage, store) {
   const next = new SafeMap();
-  if (frame !== undefined) frame.forEach((v, k) => next.set(k, v));
+  if (als !== undefined) als.forEach((v, k) => next.set(k, v));
   next.set(storage, store);
   return next;
 }
 
-function node_alsFrameWithout(frame, storage) {
+function node_alsWithout(als, storage) {
   const next = new SafeMap();
-  frame.forEach((v, k) => { if (k !== storage) next.set(k, v); });
+  als.forEach((v, k) => { if (k !== storage) next.set(k, v); });
   return next.size === 0 ? undefined : next;
 }
 
@@ -85,50 +76,52 @@ node_define('async_hooks', () => {
 
     static bind(fn) {
       node_validateFunction(fn, 'fn');
-      const frame = continuation_get();
+      const als = node_alsCurrent();
       return function (...args) {
-        return node_alsRunIn(frame, fn, this, args);
+        return node_alsRunIn(als, fn, this, args);
       };
     }
 
     static snapshot() {
-      const frame = continuation_get();
+      const als = node_alsCurrent();
       return function runInAsyncScope(fn, ...args) {
-        return node_alsRunIn(frame, fn, this, args);
+        return node_alsRunIn(als, fn, this, args);
       };
     }
 
     getStore() {
-      const frame = continuation_get();
-      if (!this.#enabled || frame === undefined) return undefined;
-      return frame.get(this);
+      const als = node_alsCurrent();
+      if (!this.#enabled || als === undefined) return undefined;
+      return als.get(this);
     }
 
     run(store, fn, ...args) {
       node_validateFunction(fn, 'callback');
       this.#enabled = true;
-      return node_alsRunIn(node_alsFrameWith(continuation_get(), this, store), fn, undefined, args);
+      return node_alsRunIn(node_alsWith(node_alsCurrent(), this, store), fn, undefined, args);
     }
 
     exit(fn, ...args) {
       node_validateFunction(fn, 'callback');
-      const current = continuation_get();
-      if (current === undefined || !current.has(this)) return ReflectApply(fn, undefined, args);
-      return node_alsRunIn(node_alsFrameWithout(current, this), fn, undefined, args);
+      const als = node_alsCurrent();
+      if (als === undefined || !als.has(this)) return ReflectApply(fn, undefined, args);
+      return node_alsRunIn(node_alsWithout(als, this), fn, undefined, args);
     }
 
     // Replaces the store for the rest of the current synchronous execution and the
-    // continuations made in it; the frame in force before is back when the enclosing run()
+    // continuations made in it; the stores in force before are back when the enclosing run()
     // returns, or when the host's call into the isolate ends.
     enterWith(store) {
       this.#enabled = true;
-      continuation_set(node_alsFrameWith(continuation_get(), this, store));
+      continuation_set(continuation_frame(continuation_invocation(), node_alsWith(node_alsCurrent(), this, store)));
     }
 
     disable() {
       this.#enabled = false;
-      const current = continuation_get();
-      if (current !== undefined && current.has(this)) continuation_set(node_alsFrameWithout(current, this));
+      const als = node_alsCurrent();
+      if (als !== undefined && als.has(this)) {
+        continuation_set(continuation_frame(continuation_invocation(), node_alsWithout(als, this)));
+      }
     }
 
     get name() {
@@ -137,18 +130,18 @@ node_define('async_hooks', () => {
   }
 
   class AsyncResource {
-    #frame;
+    #stores;
     #type;
 
     constructor(type, options) {
       node_validateString(type, 'type');
       this.#type = type;
-      this.#frame = continuation_get();
+      this.#stores = node_alsCurrent();
     }
 
     runInAsyncScope(fn, thisArg, ...args) {
       node_validateFunction(fn, 'fn');
-      return node_alsRunIn(this.#frame, fn, thisArg, args);
+      return node_alsRunIn(this.#stores, fn, thisArg, args);
     }
 
     bind(fn, thisArg) {
