@@ -23,23 +23,23 @@ const continuation_get = typeof host.continuation?.getContinuationPreservedEmbed
 const continuation_set = typeof host.continuation?.setContinuationPreservedEmbedderData === 'function'
   ? host.continuation.setContinuationPreservedEmbedderData
   : (value) => { continuation_fallback = value; };
-delete host.continuation;
+host.continuation = undefined; // (not deleted: the host object keeps its shape, and its look-ups their speed)
 // (The engine's own Int32Array: memory.js binds the gated typed arrays later.)
 const continuation_owners = ObjectPrototypeToString(host.owners) === '[object ArrayBuffer]'
   ? new globalThis.Int32Array(host.owners, 0, 2)
   : new globalThis.Int32Array(2);
-delete host.owners;
+host.owners = undefined;
 
 let continuation_lastInv = 0;
 let continuation_lastFrame;
 
 // The frame of invocation `inv` with AsyncLocalStorage's `als` (undefined: no store).
 function continuation_frame(inv, als) {
-  if (als !== undefined) return { __proto__: null, inv, als };
+  if (als !== undefined) return { inv, als };
   if (inv === 0) return undefined;
   if (inv !== continuation_lastInv) {
     continuation_lastInv = inv;
-    continuation_lastFrame = { __proto__: null, inv, als: undefined };
+    continuation_lastFrame = { inv, als: undefined };
   }
   return continuation_lastFrame;
 }
