@@ -67,7 +67,7 @@ final class BodyStreams {
                 if (state != IsolateBodyStream.CHUNK) {
                     outgoing.remove(stream.id());
                 }
-                if (stream.answered(state, bytesOf(args[1]), string(args[3]), isolate.current() == stream.owner())) {
+                if (stream.answered(state, bytesOf(args[1]), string(args[3]), isolate.turnOwner() == stream.owner())) {
                     return isolate.runtime().createV8ValueBoolean(true);
                 }
             }

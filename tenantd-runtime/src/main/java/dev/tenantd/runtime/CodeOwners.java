@@ -33,6 +33,8 @@ final class CodeOwners {
     private final V8ValueArrayBuffer buffer;
     private final ByteBuffer cells;
     private boolean closed;
+    /** Cell 1 as the host call being answered found it; 0 outside host calls. */
+    private int caller;
 
     private CodeOwners(V8ValueArrayBuffer buffer) {
         this.buffer = buffer;
@@ -52,6 +54,7 @@ final class CodeOwners {
     }
 
     void turnBegins(int ownerId) {
+        caller = 0;
         if (!closed) {
             cells.putInt(TURN, ownerId);
             cells.putInt(CALLER, 0);
@@ -62,9 +65,23 @@ final class CodeOwners {
         turnBegins(0);
     }
 
-    /** The invocation of the code making the host call being answered; 0 for none. */
+    /**
+     * A host call is being answered: its caller is taken from cell 1 (which the runtime wrote just
+     * before). Returns the caller of an enclosing host call, for {@link #hostCallEnds}.
+     */
+    int hostCallBegins() {
+        int outer = caller;
+        caller = closed ? 0 : cells.getInt(CALLER);
+        return outer;
+    }
+
+    void hostCallEnds(int outer) {
+        caller = outer;
+    }
+
+    /** The invocation of the code making the host call being answered; 0 for none, and outside host calls. */
     int caller() {
-        return closed ? 0 : cells.getInt(CALLER);
+        return caller;
     }
 
     void close() {

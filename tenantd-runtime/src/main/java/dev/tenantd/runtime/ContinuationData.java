@@ -93,9 +93,14 @@ final class ContinuationData {
     /** The object in slot {@code index} if it has both functions, else null (and the slot's value closed). */
     private static V8ValueObject candidate(V8Context context, int index) throws JavetException {
         V8Value value = context.get(index); // undefined past the end
-        if (value instanceof V8ValueObject object && !(value instanceof V8ValueFunction)
-                && object.has(GET) && isFunction(object, GET) && isFunction(object, SET)) {
-            return object;
+        try {
+            if (value instanceof V8ValueObject object && !(value instanceof V8ValueFunction)
+                    && object.has(GET) && isFunction(object, GET) && isFunction(object, SET)) {
+                return object;
+            }
+        } catch (JavetException | RuntimeException e) {
+            value.close();
+            throw e;
         }
         value.close();
         return null;

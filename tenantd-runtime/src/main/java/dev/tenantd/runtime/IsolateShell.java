@@ -134,8 +134,17 @@ final class IsolateShell {
                         ? args -> self[0].loadPart(args)
                         : args -> {
                     HostFunction fn = self[0].handlers.get(call);
-                    V8Value value = fn == null ? null : fn.call(args);
-                    return value == null ? runtime.createV8ValueUndefined() : value;
+                    if (fn == null) {
+                        return runtime.createV8ValueUndefined();
+                    }
+                    CodeOwners owners = self[0].codeOwners;
+                    int outer = owners.hostCallBegins();
+                    try {
+                        V8Value value = fn.call(args);
+                        return value == null ? runtime.createV8ValueUndefined() : value;
+                    } finally {
+                        owners.hostCallEnds(outer);
+                    }
                 };
                 hostObject.bindFunction(new JavetCallbackContext(call.jsName, JavetCallbackType.DirectCallNoThisAndResult, forward));
             }

@@ -23,8 +23,17 @@ interface IsolateTurns {
     /** The entry points of the runtime JavaScript (worker.js). */
     V8ValueObject entry();
 
-    /** The invocation the running turn is charged to; null in top-level code and turns of no invocation. */
+    /**
+     * The invocation the code making the host call being answered belongs to (its continuation
+     * frame's, while that invocation is open), else the invocation the running turn is charged
+     * to; null in top-level code and turns of no invocation.
+     */
     Invocation current();
+
+    /** The invocation the running turn is charged to; null in top-level code and turns of no invocation. */
+    default Invocation turnOwner() {
+        return current();
+    }
 
     /** An invocation in flight, by id; null once it has ended. */
     Invocation invocation(int id);

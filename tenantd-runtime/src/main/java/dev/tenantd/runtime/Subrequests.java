@@ -445,9 +445,8 @@ final class Subrequests {
         }
         if (owner == null && reply instanceof ChannelReply.Response r && r.response().stream().isPresent()) {
             // The invocation that made the call ended, and the body still to come went with it.
-            // Code still waiting for the answer (another request's, that ran on in that
-            // invocation's turn after awaiting a promise it settled) gets an error, never a
-            // response whose body is missing. An answer that came whole is delivered whole.
+            // Code still waiting for the answer gets an error, never a response whose body is
+            // missing. An answer that came whole is delivered whole.
             r.response().discardBody();
             closeUnclaimed(r.response());
             isolate.entry().invokeVoid("reject", runtime.createV8ValueDouble(Invocation.turnEpochMillis(null)),
@@ -462,8 +461,7 @@ final class Subrequests {
     }
 
     static final String ENDED_BEFORE_ANSWER = "The request this call was made for ended before its answer's body came. "
-            + "(Code that awaits a promise another request's I/O settled runs on as part of that request: "
-            + "a fetch() it makes there belongs to that request.)";
+            + "(Await the answer before the response is complete, or pass the work to ctx.waitUntil().)";
 
     /** A call's data answer reaches the binding's JS wrapper as {text, bytes}. */
     private void answer(Invocation owner, int call, ChannelReply.Data data) throws JavetException {

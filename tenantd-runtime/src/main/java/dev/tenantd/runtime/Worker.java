@@ -414,6 +414,11 @@ public final class Worker implements AutoCloseable, IsolateTurns {
      * to no invocation still open.
      */
     @Override
+    public Invocation turnOwner() {
+        return current;
+    }
+
+    @Override
     public Invocation current() {
         int caller = codeOwners == null ? 0 : codeOwners.caller();
         if (caller != 0 && (current == null || caller != current.id)) {
@@ -992,7 +997,10 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         webSockets.bind(hostObject);
         rpcExports.bind(hostObject);
         // Streams opened by top-level code belong to the isolate, not to an invocation.
-        ZlibHostCalls.bind(hostObject, runtime, zlib, () -> current != null ? current : this,
+        ZlibHostCalls.bind(hostObject, runtime, zlib, () -> {
+                    Invocation c = current();
+                    return c != null ? c : this;
+                },
                 bytes -> memory.fitsAfterCollecting(runtime, bytes));
         IdnaHostCalls.bind(hostObject, runtime);
         WordSegmentHostCalls.bind(hostObject, runtime);
@@ -1023,12 +1031,11 @@ public final class Worker implements AutoCloseable, IsolateTurns {
         int streamId = args.length > 8 ? integer(args[8]) : 0;
         Optional<BodyStream> stream = streamId > 0 ? subrequests.streams().take(streamId, inv) : Optional.empty();
         if (streamId > 0 && stream.isEmpty()) {
-            // Never an empty body in its place: the answer of a fetch() that another request's
-            // turn made (code of this request that ran on after awaiting a promise the other
-            // request's I/O settled) is that request's, and went with it if it ended.
+            // Never an empty body in its place: the answer of a fetch() another request made (a
+            // promise of it kept in module state, say) is that request's, and went with it if it ended.
             end(inv, Outcome.EXCEPTION, "TypeError: The response body belongs to another request: it is the answer "
-                    + "of a fetch() made while another request's I/O was being handled (after awaiting a promise "
-                    + "that request settled). Fetch it within this request.");
+                    + "of a fetch() another request made (a promise of it kept in module state, say). Fetch it "
+                    + "within this request.");
             return;
         }
         Optional<byte[]> handedOn = args.length > 6 ? subrequests.takeHeld(integer(args[6])) : Optional.empty();

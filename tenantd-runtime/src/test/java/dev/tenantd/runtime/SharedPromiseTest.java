@@ -84,16 +84,63 @@ class SharedPromiseTest {
     }
 
     @Test
-    void requests_that_awaited_one_promise_each_keep_their_own_subrequests() {
+    void a_compression_stream_opened_after_the_await_outlives_the_request_that_settled_the_promise() {
+        Worker w = load(Engines.module(GATED.formatted("""
+                const gzip = new CompressionStream('gzip');
+                const writer = gzip.writable.getWriter();
+                const compressed = new Response(gzip.readable).arrayBuffer();
+                await writer.write(new TextEncoder().encode('a'));
+                await new Promise((resolve) => setTimeout(resolve, 50));
+                await writer.write(new TextEncoder().encode(config.repeat(100)));
+                await writer.close();
+                const back = new Response(new Response(await compressed).body.pipeThrough(new DecompressionStream('gzip')));
+                return new Response((await back.text()).length + ' characters');""")));
+        CompletableFuture<WorkerResponse> waiting = w.fetch(request("http://x/"));
+        assertThat(text(get(w, "http://x/?release"))).isEqualTo("released");
+        assertThat(text(get(waiting))).isEqualTo("601 characters");
+    }
+
+    /** What an invocation's observer saw: its console lines, then its record. */
+    private static final class Watched implements InvocationObserver {
+        final java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final CompletableFuture<InvocationRecord> record = new CompletableFuture<>();
+
+        @Override
+        public void log(String level, String messageJson, long timestampMillis) {
+            lines.add(messageJson);
+        }
+
+        @Override
+        public void ended(InvocationRecord ended) {
+            record.complete(ended);
+        }
+    }
+
+    private static CompletableFuture<WorkerResponse> watched(Worker w, String url, Watched watch) {
+        return w.fetch(request(url), new InvocationOptions(InvocationLimits.defaults(), "", java.util.Optional.empty(), watch));
+    }
+
+    @Test
+    void requests_that_awaited_one_promise_each_keep_their_own_subrequests_and_logs() {
         Worker w = load(Engines.module(GATED.formatted("""
                 const id = new URL(request.url).searchParams.get('id');
+                console.log('request ' + id + ' goes on');
                 const answer = await fetch('http://origin/echo?id=' + id);
                 await new Promise((resolve) => setTimeout(resolve, 10));
                 return new Response(id + ' got ' + (await answer.text()).split(' ')[1]);""")));
-        List<CompletableFuture<WorkerResponse>> waiting = List.of(w.fetch(request("http://x/?id=1")),
-                w.fetch(request("http://x/?id=2")), w.fetch(request("http://x/?id=3")));
-        assertThat(text(get(w, "http://x/?release"))).isEqualTo("released");
+        List<Watched> watches = List.of(new Watched(), new Watched(), new Watched());
+        List<CompletableFuture<WorkerResponse>> waiting = List.of(watched(w, "http://x/?id=1", watches.get(0)),
+                watched(w, "http://x/?id=2", watches.get(1)), watched(w, "http://x/?id=3", watches.get(2)));
+        Watched releasing = new Watched();
+        assertThat(text(get(watched(w, "http://x/?release", releasing)))).isEqualTo("released");
         assertThat(waiting.stream().map(f -> text(get(f))).toList()).containsExactly(
                 "1 got http://origin/echo?id=1", "2 got http://origin/echo?id=2", "3 got http://origin/echo?id=3");
+        // All three ran on in the releasing request's turn; their fetch() calls and console lines are their own.
+        assertThat(get(releasing.record).subrequests()).isZero();
+        assertThat(releasing.lines).isEmpty();
+        for (int i = 0; i < 3; i++) {
+            assertThat(get(watches.get(i).record).subrequests()).as("request %d", i + 1).isEqualTo(1);
+            assertThat(watches.get(i).lines).as("request %d", i + 1).containsExactly("[\"request " + (i + 1) + " goes on\"]");
+        }
     }
 }
