@@ -50,38 +50,33 @@ function continuation_invocation() {
   return frame === undefined ? 0 : frame.inv;
 }
 
+// Replaces each function among `object`'s properties `names` with wrap(function).
+function continuation_wrapFunctions(object, names, wrap) {
+  for (let i = 0; i < names.length; i++) {
+    const fn = object[names[i]];
+    if (typeof fn === 'function') object[names[i]] = wrap(fn);
+  }
+  return object;
+}
+
 // Every host call says first which invocation its code belongs to. Done before any other
 // runtime file takes a host function.
-{
-  const names = ReflectOwnKeys(host);
-  for (let i = 0; i < names.length; i++) {
-    const call = host[names[i]];
-    if (typeof call !== 'function') continue;
-    host[names[i]] = function () {
-      const frame = continuation_get();
-      continuation_owners[1] = frame === undefined ? 0 : frame.inv;
-      return ReflectApply(call, undefined, arguments);
-    };
-  }
-}
+continuation_wrapFunctions(host, ReflectOwnKeys(host), (call) => function () {
+  continuation_owners[1] = continuation_invocation();
+  return ReflectApply(call, undefined, arguments);
+});
 
 // Every entry point runs its code in the frame of the turn's owner and puts back the frame it
 // found (an entry point may be called while other code of the isolate is on the stack: a promise
 // rejected with no handler is reported at once). Called on the entry points once all exist.
 function continuation_guardEntryPoints(entries) {
-  const names = ObjectKeys(entries);
-  for (let i = 0; i < names.length; i++) {
-    const entry = entries[names[i]];
-    if (typeof entry !== 'function') continue;
-    entries[names[i]] = function () {
-      const previous = continuation_get();
-      continuation_set(continuation_frame(continuation_owners[0], undefined));
-      try {
-        return ReflectApply(entry, this, arguments);
-      } finally {
-        continuation_set(previous);
-      }
-    };
-  }
-  return entries;
+  return continuation_wrapFunctions(entries, ObjectKeys(entries), (entry) => function () {
+    const previous = continuation_get();
+    continuation_set(continuation_frame(continuation_owners[0], undefined));
+    try {
+      return ReflectApply(entry, this, arguments);
+    } finally {
+      continuation_set(previous);
+    }
+  });
 }
